@@ -1,0 +1,78 @@
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+
+void sf_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "shopfloor %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'shopfloor %s --help')\n", cmd);
+}
+
+bool sf_cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+const char *sf_cli_value(const char *cmd, int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        sf_cli_usage_error(cmd, "option %s needs a value", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+bool sf_cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    if (!text || *text == '-' || *text == '\0')
+        goto bad;
+    v = strtoull(text, &end, 10);
+    if (errno || *end)
+        goto bad;
+    *out = v;
+    return true;
+bad:
+    sf_cli_usage_error(cmd, "%s expects a non-negative integer, got '%s'", opt, text ? text : "");
+    return false;
+}
+
+bool sf_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(text, &end);
+    if (errno || *end || end == text || !isfinite(v)) {
+        sf_cli_usage_error(cmd, "%s expects a number, got '%s'", opt, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool sf_cli_parse_duration(const char *cmd, const char *opt, const char *text, sf_time *out)
+{
+    int rc = sf_time_parse(text, SF_SECOND, false, out);
+
+    if (rc == SF_OK)
+        return true;
+    sf_cli_usage_error(cmd, "%s expects a duration such as '90 s', '2.5 min' or '8h', got '%s' (%s)", opt, text,
+                       sf_strerror(rc));
+    return false;
+}

@@ -1,0 +1,41 @@
+/*
+ * cli.h: the shopfloor command and its subcommands.
+ *
+ * Exit codes that scripts can rely on: 0 success, 1 a failure of the
+ * model or its input (a bad scenario, a script error, a failed run),
+ * 2 a usage error (unknown option, missing argument).
+ */
+#ifndef SF_CLI_H
+#define SF_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/time.h"
+
+enum { SF_EXIT_OK = 0, SF_EXIT_FAIL = 1, SF_EXIT_USAGE = 2 };
+
+typedef struct sf_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
+} sf_command;
+
+/* The subcommands, in the order `shopfloor --help` lists them. */
+extern const sf_command sf_commands[];
+
+int sf_cmd_demo(int argc, char **argv);
+
+/*
+ * Helpers for option parsing, shared by the subcommands. Each reports a
+ * usage error on stderr as "shopfloor CMD: message" and returns false.
+ */
+bool sf_cli_is_help(const char *arg);
+bool sf_cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
+bool sf_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
+bool sf_cli_parse_duration(const char *cmd, const char *opt, const char *text, sf_time *out);
+/* The value after option argv[*i]; advances *i. NULL (with a message) when missing. */
+const char *sf_cli_value(const char *cmd, int argc, char **argv, int *i);
+void sf_cli_usage_error(const char *cmd, const char *fmt, ...);
+
+#endif

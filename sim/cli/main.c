@@ -1,0 +1,58 @@
+/*
+ * main.c: `shopfloor`, one command with subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "generated/version.h"
+
+const sf_command sf_commands[] = {
+    {"demo", "run the kernel demo: an M/M/1 queue checked against theory", sf_cmd_demo},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: shopfloor [--version] [--help] COMMAND [ARGS]\n"
+            "\n"
+            "Discrete-event simulation of factories where people and machines work together.\n"
+            "\n"
+            "Commands:\n");
+    for (const sf_command *c = sf_commands; c->name; c++)
+        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out,
+            "\n"
+            "'shopfloor COMMAND --help' explains a command.\n"
+            "Exit status: 0 success, 1 failure of the model or its input, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return SF_EXIT_USAGE;
+    }
+    if (sf_cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+        if (argc > 2 && strcmp(argv[1], "help") == 0) {
+            char help[] = "--help";
+            char *sub[] = {argv[2], help, NULL};
+            for (const sf_command *c = sf_commands; c->name; c++)
+                if (strcmp(c->name, argv[2]) == 0)
+                    return c->run(2, sub);
+        }
+        usage(stdout);
+        return SF_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("shopfloor %s\n", SF_VERSION);
+        return SF_EXIT_OK;
+    }
+    for (const sf_command *c = sf_commands; c->name; c++)
+        if (strcmp(c->name, argv[1]) == 0)
+            return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "shopfloor: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return SF_EXIT_USAGE;
+}

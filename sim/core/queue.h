@@ -1,0 +1,75 @@
+/*
+ * queue.h: the future event set.
+ *
+ * Pending events are ordered by (time, priority, insertion sequence):
+ * earlier time first, then smaller priority value, then the one pushed
+ * first. That order is total, so a run is exactly repeatable.
+ *
+ * Each event has a handle (sf_event_id) made of a slot index and that
+ * slot's generation. Cancelling by handle is O(1) and lazy: the entry
+ * stays in the queue, marked dead, and is dropped when it reaches the
+ * front. A handle whose event has fired or been cancelled is stale; using
+ * it is harmless (cancel returns false).
+ *
+ * Memory: 24 bytes per queued entry plus 8 per slot; see
+ * docs/architecture.md for the data structure and why it was chosen.
+ */
+#ifndef SF_CORE_QUEUE_H
+#define SF_CORE_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/time.h"
+
+typedef uint64_t sf_event_id; /* 0 is never a valid handle */
+
+#define SF_PRIO_MIN (-32768)
+#define SF_PRIO_MAX 32767
+#define SF_SEQ_LIMIT ((uint64_t)1 << 48)
+
+typedef struct sf_event {
+    sf_time time;
+    int priority;
+    uint32_t kind;
+    uint32_t target;
+    sf_event_id id;
+} sf_event;
+
+typedef struct sf_queue sf_queue;
+
+/* A new empty queue, NULL when out of memory. Free with sf_queue_free. */
+sf_queue *sf_queue_new(void);
+void sf_queue_free(sf_queue *q);
+
+/*
+ * Add an event. `kind` must be below 2^30. SF_ERANGE for a priority
+ * outside [SF_PRIO_MIN, SF_PRIO_MAX], a kind that is too large, or after
+ * 2^48 pushes; SF_ENOMEM when growing fails (the queue is unchanged).
+ * `id` may be NULL.
+ */
+int sf_queue_push(sf_queue *q, sf_time time, int priority, uint32_t kind, uint32_t target, sf_event_id *id);
+
+/* Cancel a pending event; false when the handle is stale or was never valid. */
+bool sf_queue_cancel(sf_queue *q, sf_event_id id);
+
+/* True when `id` names an event that is still pending. */
+bool sf_queue_pending(const sf_queue *q, sf_event_id id);
+
+/* Remove the first live event into *ev; false when none is pending. */
+bool sf_queue_pop(sf_queue *q, sf_event *ev);
+
+/* Time of the first live event; false when none is pending. */
+bool sf_queue_peek_time(sf_queue *q, sf_time *time);
+
+/* Number of live (not cancelled) pending events. */
+size_t sf_queue_size(const sf_queue *q);
+
+/* Bytes of memory the queue holds now (entries, slots, buckets). */
+size_t sf_queue_bytes(const sf_queue *q);
+
+/* Remove every event; handles given out so far become stale. */
+void sf_queue_clear(sf_queue *q);
+
+#endif
