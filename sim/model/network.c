@@ -1,0 +1,351 @@
+/*
+ * network.c: nodes, segments, and cached Dijkstra trees.
+ *
+ * The adjacency is rebuilt lazily in compressed sparse row form (arcs
+ * grouped by the node they leave, in arc order, so results do not depend
+ * on insertion details beyond ids). A tree is cached per (speed class,
+ * source); a speed class is one distinct top speed.
+ */
+#include "model/network.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+enum { MAX_CLASSES = 16 };
+
+struct tree {
+    double *time;  /* seconds from the source; INFINITY when unreachable */
+    uint32_t *via; /* the arc that reaches each node; UINT32_MAX at the source or unreachable */
+};
+
+struct speed_class {
+    double vmax;
+    struct tree *trees; /* one per source node, computed on demand (time == NULL until then) */
+};
+
+struct sf_network {
+    sf_node *nodes;
+    uint32_t nnodes, nodes_cap;
+    sf_segment *segs;
+    uint32_t nsegs, segs_cap;
+    sf_names names;
+    /* adjacency, valid when `built` */
+    bool built;
+    uint32_t *first; /* nnodes + 1 offsets into out[] */
+    uint32_t *out;   /* arc ids */
+    struct speed_class classes[MAX_CLASSES];
+    int nclasses;
+    size_t cache_bytes;
+};
+
+sf_network *sf_network_new(void)
+{
+    sf_network *net = calloc(1, sizeof *net);
+    if (net)
+        sf_names_init(&net->names);
+    return net;
+}
+
+static void drop_cache(sf_network *net)
+{
+    for (int c = 0; c < net->nclasses; c++) {
+        for (uint32_t i = 0; net->classes[c].trees && i < net->nnodes; i++) {
+            free(net->classes[c].trees[i].time);
+            free(net->classes[c].trees[i].via);
+        }
+        free(net->classes[c].trees);
+    }
+    net->nclasses = 0;
+    net->cache_bytes = 0;
+    free(net->first);
+    free(net->out);
+    net->first = net->out = NULL;
+    net->built = false;
+}
+
+void sf_network_free(sf_network *net)
+{
+    if (!net)
+        return;
+    drop_cache(net);
+    for (uint32_t i = 0; i < net->nnodes; i++)
+        free(net->nodes[i].name);
+    free(net->nodes);
+    free(net->segs);
+    sf_names_close(&net->names);
+    free(net);
+}
+
+int sf_network_add_node(sf_network *net, const char *name, double x, double y, uint32_t *id)
+{
+    uint32_t dummy;
+    char *copy;
+    int rc;
+
+    if (!name || !isfinite(x) || !isfinite(y) || sf_names_find(&net->names, name, &dummy) == SF_OK)
+        return SF_EINVAL;
+    if (net->nnodes == net->nodes_cap) {
+        uint32_t cap = net->nodes_cap ? net->nodes_cap * 2 : 64;
+        sf_node *v = realloc(net->nodes, cap * sizeof *v);
+        if (!v)
+            return SF_ENOMEM;
+        net->nodes = v;
+        net->nodes_cap = cap;
+    }
+    if (!(copy = malloc(strlen(name) + 1)))
+        return SF_ENOMEM;
+    strcpy(copy, name);
+    if ((rc = sf_names_add(&net->names, name, net->nnodes)) != SF_OK) {
+        free(copy);
+        return rc;
+    }
+    drop_cache(net);
+    net->nodes[net->nnodes] = (sf_node){copy, x, y};
+    if (id)
+        *id = net->nnodes;
+    net->nnodes++;
+    return SF_OK;
+}
+
+int sf_network_add_segment(sf_network *net, uint32_t from, uint32_t to, double length, double speed_limit,
+                           int capacity, bool two_way, uint32_t *id)
+{
+    if (from >= net->nnodes || to >= net->nnodes || from == to || capacity < 1 || !(speed_limit > 0) ||
+        isnan(length) || isinf(length))
+        return SF_EINVAL;
+    if (length <= 0)
+        length = hypot(net->nodes[to].x - net->nodes[from].x, net->nodes[to].y - net->nodes[from].y);
+    if (!(length > 0))
+        return SF_EINVAL;
+    if (net->nsegs == net->segs_cap) {
+        uint32_t cap = net->segs_cap ? net->segs_cap * 2 : 64;
+        sf_segment *v = realloc(net->segs, cap * sizeof *v);
+        if (!v)
+            return SF_ENOMEM;
+        net->segs = v;
+        net->segs_cap = cap;
+    }
+    drop_cache(net);
+    net->segs[net->nsegs] = (sf_segment){from, to, length, speed_limit, capacity, two_way};
+    if (id)
+        *id = net->nsegs;
+    net->nsegs++;
+    return SF_OK;
+}
+
+uint32_t sf_network_node_count(const sf_network *net) { return net->nnodes; }
+uint32_t sf_network_segment_count(const sf_network *net) { return net->nsegs; }
+const sf_node *sf_network_node(const sf_network *net, uint32_t id) { return id < net->nnodes ? &net->nodes[id] : NULL; }
+const sf_segment *sf_network_segment(const sf_network *net, uint32_t id) { return id < net->nsegs ? &net->segs[id] : NULL; }
+
+int sf_network_find_node(const sf_network *net, const char *name, uint32_t *id)
+{
+    return sf_names_find(&net->names, name, id);
+}
+
+uint32_t sf_network_arc_from(const sf_network *net, uint32_t arc)
+{
+    const sf_segment *s = &net->segs[arc >> 1];
+    return arc & 1 ? s->to : s->from;
+}
+
+uint32_t sf_network_arc_to(const sf_network *net, uint32_t arc)
+{
+    const sf_segment *s = &net->segs[arc >> 1];
+    return arc & 1 ? s->from : s->to;
+}
+
+/* Build the CSR adjacency: for each node, the arcs leaving it in ascending arc id. */
+static int build(sf_network *net)
+{
+    uint32_t *fill;
+
+    if (net->built)
+        return SF_OK;
+    net->first = calloc((size_t)net->nnodes + 1, sizeof *net->first);
+    net->out = malloc(((size_t)net->nsegs * 2 + 1) * sizeof *net->out);
+    fill = calloc((size_t)net->nnodes + 1, sizeof *fill);
+    if (!net->first || !net->out || !fill) {
+        free(fill);
+        drop_cache(net);
+        return SF_ENOMEM;
+    }
+    for (uint32_t s = 0; s < net->nsegs; s++) {
+        net->first[net->segs[s].from + 1]++;
+        if (net->segs[s].two_way)
+            net->first[net->segs[s].to + 1]++;
+    }
+    for (uint32_t i = 0; i < net->nnodes; i++)
+        net->first[i + 1] += net->first[i];
+    for (uint32_t arc = 0; arc < net->nsegs * 2; arc++) {
+        uint32_t from;
+        if ((arc & 1) && !net->segs[arc >> 1].two_way)
+            continue;
+        from = sf_network_arc_from(net, arc);
+        net->out[net->first[from] + fill[from]++] = arc;
+    }
+    free(fill);
+    net->built = true;
+    return SF_OK;
+}
+
+/* Binary min-heap of (time, node) for Dijkstra; ties by node id keep runs identical. */
+struct heap_item {
+    double time;
+    uint32_t node;
+};
+
+static bool item_before(const struct heap_item *a, const struct heap_item *b)
+{
+    return a->time < b->time || (a->time == b->time && a->node < b->node);
+}
+
+static void heap_push(struct heap_item *h, size_t *n, struct heap_item x)
+{
+    size_t i = (*n)++;
+    while (i > 0 && item_before(&x, &h[(i - 1) / 2])) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = x;
+}
+
+static struct heap_item heap_pop(struct heap_item *h, size_t *n)
+{
+    struct heap_item top = h[0], x = h[--*n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && item_before(&h[c + 1], &h[c]))
+            c++;
+        if (!item_before(&h[c], &x))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n > 0)
+        h[i] = x;
+    return top;
+}
+
+static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *t)
+{
+    size_t n = 0;
+    /* lazy deletion: at most one heap entry per relaxed arc, plus the source */
+    struct heap_item *h = malloc(((size_t)net->nsegs * 2 + 1) * sizeof *h);
+
+    t->time = malloc((size_t)net->nnodes * sizeof *t->time);
+    t->via = malloc((size_t)net->nnodes * sizeof *t->via);
+    if (!h || !t->time || !t->via) {
+        free(h);
+        free(t->time);
+        free(t->via);
+        t->time = NULL;
+        t->via = NULL;
+        return SF_ENOMEM;
+    }
+    for (uint32_t i = 0; i < net->nnodes; i++) {
+        t->time[i] = INFINITY;
+        t->via[i] = UINT32_MAX;
+    }
+    t->time[source] = 0;
+    heap_push(h, &n, (struct heap_item){0, source});
+    while (n > 0) {
+        struct heap_item it = heap_pop(h, &n);
+        if (it.time > t->time[it.node])
+            continue;
+        for (uint32_t k = net->first[it.node]; k < net->first[it.node + 1]; k++) {
+            uint32_t arc = net->out[k], to = sf_network_arc_to(net, arc);
+            const sf_segment *s = &net->segs[arc >> 1];
+            double v = s->speed_limit < vmax ? s->speed_limit : vmax;
+            double time = it.time + s->length / v;
+            if (time < t->time[to]) {
+                t->time[to] = time;
+                t->via[to] = arc;
+                heap_push(h, &n, (struct heap_item){time, to});
+            }
+        }
+    }
+    free(h);
+    net->cache_bytes += (size_t)net->nnodes * (sizeof *t->time + sizeof *t->via);
+    return SF_OK;
+}
+
+static int tree_for(sf_network *net, double vmax, uint32_t source, struct tree **out)
+{
+    struct speed_class *c = NULL;
+    int rc;
+
+    if ((rc = build(net)) != SF_OK)
+        return rc;
+    for (int i = 0; i < net->nclasses; i++)
+        if (net->classes[i].vmax == vmax)
+            c = &net->classes[i];
+    if (!c) {
+        if (net->nclasses == MAX_CLASSES)
+            return SF_ELIMIT;
+        c = &net->classes[net->nclasses];
+        if (!(c->trees = calloc(net->nnodes ? net->nnodes : 1, sizeof *c->trees)))
+            return SF_ENOMEM;
+        c->vmax = vmax;
+        net->nclasses++;
+    }
+    if (!c->trees[source].time && (rc = dijkstra(net, vmax, source, &c->trees[source])) != SF_OK)
+        return rc;
+    *out = &c->trees[source];
+    return SF_OK;
+}
+
+int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, sf_route *route)
+{
+    struct tree *t;
+    uint32_t n = 0, node;
+    int rc;
+
+    memset(route, 0, sizeof *route);
+    if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
+        return SF_EINVAL;
+    if ((rc = tree_for(net, vmax, from, &t)) != SF_OK)
+        return rc;
+    if (isinf(t->time[to]))
+        return SF_ENOTFOUND;
+    for (node = to; node != from; node = sf_network_arc_from(net, t->via[node]))
+        n++;
+    if (n > 0 && !(route->arcs = malloc(n * sizeof *route->arcs)))
+        return SF_ENOMEM;
+    route->n = n;
+    route->time = t->time[to];
+    for (node = to; node != from; node = sf_network_arc_from(net, t->via[node])) {
+        route->arcs[--n] = t->via[node];
+        route->length += net->segs[t->via[node] >> 1].length;
+    }
+    return SF_OK;
+}
+
+void sf_route_close(sf_route *route)
+{
+    free(route->arcs);
+    memset(route, 0, sizeof *route);
+}
+
+bool sf_network_reachable(sf_network *net, uint32_t from, uint32_t to)
+{
+    struct tree *t;
+
+    if (from >= net->nnodes || to >= net->nnodes)
+        return false;
+    /* any positive speed gives the same reachability; use the speed of the first class or 1 m/s */
+    if (tree_for(net, net->nclasses ? net->classes[0].vmax : 1.0, from, &t) != SF_OK)
+        return false;
+    return !isinf(t->time[to]);
+}
+
+size_t sf_network_cache_bytes(const sf_network *net)
+{
+    return net->cache_bytes;
+}

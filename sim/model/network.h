@@ -1,0 +1,90 @@
+/*
+ * network.h: the path network that vehicles, robots and people travel.
+ *
+ * Nodes have coordinates in metres. Segments join two nodes, have a
+ * length (from geometry unless given), a speed limit, a capacity (how many
+ * movers may be on it at once; traffic control enforces it) and are
+ * one-way (from -> to) or two-way. Routing works on arcs: arc 2s is
+ * segment s from -> to, arc 2s+1 is the reverse (two-way segments only).
+ *
+ * Routes are shortest by travel time at a mover's top speed, each segment
+ * taken at min(top speed, speed limit); acceleration is left out of the
+ * choice (it adds the same per-stop cost to every route without stops).
+ * Cost: Dijkstra with a binary heap, O((V + E) log V) for the first route
+ * from a source at a given top speed; the whole shortest-path tree is
+ * then cached (12 bytes per node), so later routes from that source cost
+ * O(route length). Adding nodes or segments drops the cache.
+ */
+#ifndef SF_MODEL_NETWORK_H
+#define SF_MODEL_NETWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/names.h"
+
+typedef struct sf_node {
+    char *name;
+    double x, y; /* metres */
+} sf_node;
+
+typedef struct sf_segment {
+    uint32_t from, to;
+    double length;      /* metres, > 0 */
+    double speed_limit; /* m/s, > 0; INFINITY for none */
+    int capacity;       /* movers at once, >= 1 */
+    bool two_way;
+} sf_segment;
+
+typedef struct sf_route {
+    uint32_t *arcs; /* arc ids, in travel order; owned */
+    uint32_t n;
+    double length; /* metres */
+    double time;   /* seconds at the speed the route was planned for, without acceleration */
+} sf_route;
+
+typedef struct sf_network sf_network;
+
+sf_network *sf_network_new(void);
+void sf_network_free(sf_network *net);
+
+/* SF_EINVAL for a duplicate name or non-finite coordinates. */
+int sf_network_add_node(sf_network *net, const char *name, double x, double y, uint32_t *id);
+
+/*
+ * A segment between two existing nodes. `length` <= 0 means "the straight
+ * distance between the nodes" (which must then be > 0). SF_EINVAL for a
+ * bad node, length, limit or capacity.
+ */
+int sf_network_add_segment(sf_network *net, uint32_t from, uint32_t to, double length, double speed_limit,
+                           int capacity, bool two_way, uint32_t *id);
+
+uint32_t sf_network_node_count(const sf_network *net);
+uint32_t sf_network_segment_count(const sf_network *net);
+const sf_node *sf_network_node(const sf_network *net, uint32_t id);
+const sf_segment *sf_network_segment(const sf_network *net, uint32_t id);
+int sf_network_find_node(const sf_network *net, const char *name, uint32_t *id);
+
+/* Arc helpers: the segment, and the nodes an arc leaves and enters. */
+static inline uint32_t sf_arc_segment(uint32_t arc) { return arc >> 1; }
+uint32_t sf_network_arc_from(const sf_network *net, uint32_t arc);
+uint32_t sf_network_arc_to(const sf_network *net, uint32_t arc);
+
+/*
+ * The fastest route from `from` to `to` for a mover with top speed
+ * `vmax` (m/s, > 0). An empty route (n = 0) when from == to. SF_ENOTFOUND
+ * when `to` cannot be reached, SF_EINVAL for bad arguments, SF_ENOMEM.
+ * Free the route with sf_route_close. Equal-cost ties are broken the same
+ * way on every run.
+ */
+int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, sf_route *route);
+void sf_route_close(sf_route *route);
+
+/* Whether `to` can be reached from `from` (any speed). */
+bool sf_network_reachable(sf_network *net, uint32_t from, uint32_t to);
+
+/* Cached shortest-path trees and their bytes (for reports and tests). */
+size_t sf_network_cache_bytes(const sf_network *net);
+
+#endif
