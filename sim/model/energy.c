@@ -1,0 +1,145 @@
+#include "model/energy.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/error.h"
+
+void sf_meter_init(sf_meter *m, const double power[SF_POWER_STATES], sf_power_state state, sf_time now)
+{
+    memset(m, 0, sizeof *m);
+    memcpy(m->power, power, sizeof m->power);
+    m->state = state;
+    m->since = now;
+    m->efficiency = 1;
+}
+
+void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge_power, double efficiency)
+{
+    m->capacity = capacity;
+    m->charge = charge < capacity ? charge : capacity;
+    m->charge_power = charge_power;
+    m->efficiency = efficiency > 0 && efficiency <= 1 ? efficiency : 1;
+    m->flat = m->capacity > 0 && m->charge <= 0 && m->power[m->state] > 0 && m->state != SF_POWER_CHARGING;
+}
+
+/*
+ * The energy of the interval [since, now] in the current state, and what
+ * it does to the battery. A battery that empties inside the interval
+ * stops the draw at that instant (the model has an event there and marks
+ * the meter flat); one that fills stops the charging draw.
+ */
+static void close_interval(const sf_meter *m, sf_time now, double *energy, double *grid, double *charge)
+{
+    double dt = sf_time_to_seconds(now - m->since), p = m->power[m->state];
+
+    *charge = m->charge;
+    *grid = 0;
+    if (m->capacity <= 0) {
+        *energy = p * dt;
+        *grid = *energy;
+        return;
+    }
+    if (m->state == SF_POWER_CHARGING) {
+        double room = m->capacity - m->charge, rate = m->charge_power * m->efficiency;
+        double t_full = rate > 0 ? room / rate : INFINITY, t = dt < t_full ? dt : t_full;
+        *grid = m->charge_power * t;
+        *energy = *grid;
+        *charge = t < t_full ? m->charge + rate * t : m->capacity;
+        return;
+    }
+    if (m->flat || p <= 0) {
+        *energy = 0;
+        return;
+    }
+    {
+        double t_flat = m->charge / p, t = dt < t_flat ? dt : t_flat;
+        *energy = p * t;
+        *charge = t < t_flat ? m->charge - p * t : 0;
+    }
+}
+
+void sf_meter_update(sf_meter *m, sf_time now)
+{
+    double e, g, c;
+
+    close_interval(m, now, &e, &g, &c);
+    m->energy[m->state] += e;
+    m->time[m->state] += sf_time_to_seconds(now - m->since);
+    m->grid += g;
+    if (m->capacity > 0) {
+        m->charge = c;
+        if (m->state != SF_POWER_CHARGING && c <= 0 && m->power[m->state] > 0)
+            m->flat = true;
+    }
+    m->since = now;
+}
+
+void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state)
+{
+    sf_meter_update(m, now);
+    m->state = state;
+    if (state == SF_POWER_CHARGING && m->charge_power > 0)
+        m->flat = false;
+    if (m->capacity > 0 && m->charge > 0)
+        m->flat = false;
+}
+
+double sf_meter_charge_at(const sf_meter *m, sf_time now)
+{
+    double e, g, c;
+
+    close_interval(m, now, &e, &g, &c);
+    return c;
+}
+
+sf_time sf_meter_battery_event(const sf_meter *m)
+{
+    double seconds;
+    sf_time dt, t;
+
+    if (m->capacity <= 0)
+        return SF_TIME_MAX;
+    if (m->state == SF_POWER_CHARGING) {
+        double rate = m->charge_power * m->efficiency;
+        if (rate <= 0 || m->charge >= m->capacity)
+            return SF_TIME_MAX;
+        seconds = (m->capacity - m->charge) / rate;
+    } else {
+        if (m->flat || m->power[m->state] <= 0)
+            return SF_TIME_MAX;
+        seconds = m->charge / m->power[m->state];
+    }
+    /* round up, so that at the event the battery is really empty or full */
+    if (sf_time_from_seconds(seconds, &dt) != SF_OK || sf_time_add(m->since, dt, &t) != SF_OK)
+        return SF_TIME_MAX;
+    if (sf_time_to_seconds(dt) < seconds)
+        t++;
+    return t;
+}
+
+double sf_meter_total(const sf_meter *m, sf_time now)
+{
+    double sum = 0, e, g, c;
+
+    for (int i = 0; i < SF_POWER_STATES; i++)
+        sum += m->energy[i];
+    close_interval(m, now, &e, &g, &c);
+    return sum + e;
+}
+
+double sf_meter_grid(const sf_meter *m, sf_time now)
+{
+    double e, g, c;
+
+    close_interval(m, now, &e, &g, &c);
+    return m->grid + g;
+}
+
+const char *sf_power_state_name(sf_power_state s)
+{
+    static const char *names[SF_POWER_STATES] = {"off",          "standby", "idle",    "moving",
+                                                  "moving_loaded", "lifting", "working", "charging",
+                                                  "failed"};
+    return (unsigned)s < SF_POWER_STATES ? names[s] : "?";
+}

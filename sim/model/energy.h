@@ -1,0 +1,86 @@
+/*
+ * energy.h: power states and exact energy integration.
+ *
+ * Every powered thing (a vehicle, a robot, a station, the building's base
+ * load) is a meter: it is in exactly one power state at a time, each
+ * state has a power in watts, and on every transition the energy of the
+ * interval just ended (power x time) is added to that state's total.
+ * Nothing is sampled, so totals are exact up to floating-point rounding
+ * of one product per transition.
+ *
+ * A meter may run on a battery: its draw then comes out of the state of
+ * charge instead of the grid, except in the charging state, where the
+ * charger draws `charge_power` from the grid and the battery gains
+ * charge_power x efficiency until full. Because power is constant
+ * between transitions, the time at which the battery runs flat (or is
+ * full) is known in advance; the model schedules one event for it and
+ * reschedules it on each transition.
+ */
+#ifndef SF_MODEL_ENERGY_H
+#define SF_MODEL_ENERGY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/time.h"
+
+typedef enum sf_power_state {
+    SF_POWER_OFF,
+    SF_POWER_STANDBY,
+    SF_POWER_IDLE,
+    SF_POWER_MOVING,
+    SF_POWER_MOVING_LOADED,
+    SF_POWER_LIFTING,
+    SF_POWER_WORKING,
+    SF_POWER_CHARGING,
+    SF_POWER_FAILED,
+    SF_POWER_STATES
+} sf_power_state;
+
+typedef struct sf_meter {
+    double power[SF_POWER_STATES];  /* watts drawn in each state (charging: see charge_power) */
+    double energy[SF_POWER_STATES]; /* joules spent in each state so far (grid or battery) */
+    double time[SF_POWER_STATES];   /* seconds spent in each state so far */
+    sf_power_state state;
+    sf_time since; /* time of the last transition */
+    /* battery; capacity 0 means the meter draws from the grid directly */
+    double capacity;     /* joules */
+    double charge;       /* joules in the battery at `since` */
+    double charge_power; /* watts drawn from the grid while charging */
+    double efficiency;   /* share of charge_power stored, (0, 1] */
+    double grid;         /* joules drawn from the grid so far (all states) */
+    bool flat;           /* the battery ran out; draw stopped until it is charged */
+} sf_meter;
+
+/* A grid-powered meter in `state` at time `now`; powers copied from `power` (watts, >= 0). */
+void sf_meter_init(sf_meter *m, const double power[SF_POWER_STATES], sf_power_state state, sf_time now);
+
+/*
+ * Give the meter a battery of `capacity` joules holding `charge` joules,
+ * charged at `charge_power` watts from the grid with `efficiency`.
+ */
+void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge_power, double efficiency);
+
+/* Close the interval up to `now` (>= since) without changing state. */
+void sf_meter_update(sf_meter *m, sf_time now);
+
+/* Close the interval up to `now` and enter `state`. */
+void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state);
+
+/* Battery charge at `now` (joules), without changing the meter. */
+double sf_meter_charge_at(const sf_meter *m, sf_time now);
+
+/*
+ * When the battery will run flat (when draining) or be full (when
+ * charging) if the state does not change: an absolute time, or
+ * SF_TIME_MAX when never (no battery, no draw, or already there).
+ */
+sf_time sf_meter_battery_event(const sf_meter *m);
+
+/* Total energy (joules) over all states, and grid energy, up to `now`. */
+double sf_meter_total(const sf_meter *m, sf_time now);
+double sf_meter_grid(const sf_meter *m, sf_time now);
+
+const char *sf_power_state_name(sf_power_state s);
+
+#endif

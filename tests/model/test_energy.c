@@ -1,0 +1,116 @@
+/* Power states: energy per state exact, battery drain and charge against hand calculation. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/time.h"
+#include "model/energy.h"
+
+static void rel(double got, double want, const char *what)
+{
+    if (fabs(got - want) > 1e-9 * fabs(want) + 1e-12)
+        fail_msg("%s: got %.15g, expected %.15g", what, got, want);
+}
+
+static const double power[SF_POWER_STATES] = {
+    [SF_POWER_OFF] = 0,         [SF_POWER_STANDBY] = 50,   [SF_POWER_IDLE] = 500,
+    [SF_POWER_MOVING] = 2000,   [SF_POWER_MOVING_LOADED] = 2600, [SF_POWER_LIFTING] = 4000,
+    [SF_POWER_WORKING] = 3500,  [SF_POWER_CHARGING] = 0,   [SF_POWER_FAILED] = 20,
+};
+
+static void test_energy_per_state_is_power_times_time(void **state)
+{
+    sf_meter m;
+    sf_time t = 0;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_IDLE, t);
+    t += 90 * SF_SECOND;
+    sf_meter_set(&m, t, SF_POWER_MOVING);
+    t += 30500 * SF_MS;
+    sf_meter_set(&m, t, SF_POWER_WORKING);
+    t += SF_HOUR;
+    sf_meter_set(&m, t, SF_POWER_IDLE);
+    t += 1; /* one nanosecond */
+    sf_meter_set(&m, t, SF_POWER_OFF);
+    rel(m.energy[SF_POWER_IDLE], 500 * 90 + 500e-9, "idle");
+    rel(m.energy[SF_POWER_MOVING], 2000 * 30.5, "moving");
+    rel(m.energy[SF_POWER_WORKING], 3500 * 3600.0, "working");
+    rel(m.time[SF_POWER_WORKING], 3600, "time working");
+    rel(sf_meter_total(&m, t + SF_HOUR), 500 * 90 + 500e-9 + 2000 * 30.5 + 3500 * 3600.0, "total");
+    rel(sf_meter_grid(&m, t), sf_meter_total(&m, t), "all from the grid");
+    /* the open interval counts without a transition */
+    sf_meter_set(&m, t, SF_POWER_LIFTING);
+    rel(sf_meter_total(&m, t + 10 * SF_SECOND) - sf_meter_total(&m, t), 40000, "open interval");
+}
+
+static void test_energy_battery_runs_flat_when_predicted(void **state)
+{
+    sf_meter m;
+    sf_time flat;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_MOVING, 0);
+    sf_meter_battery(&m, 3.6e6, 3.6e6, 3000, 0.9); /* 1 kWh, full */
+    flat = sf_meter_battery_event(&m);
+    assert_int_equal(flat, 1800 * SF_SECOND); /* 3.6 MJ at 2 kW */
+    rel(sf_meter_charge_at(&m, 900 * SF_SECOND), 1.8e6, "half way");
+    sf_meter_update(&m, 2000 * SF_SECOND); /* the model noticed late: the draw stopped at 1800 s */
+    assert_true(m.flat);
+    rel(m.charge, 0, "empty");
+    rel(m.energy[SF_POWER_MOVING], 3.6e6, "moving energy is what the battery had");
+    rel(sf_meter_grid(&m, 2000 * SF_SECOND), 0, "nothing from the grid");
+    assert_int_equal(sf_meter_battery_event(&m), SF_TIME_MAX);
+}
+
+static void test_energy_charging_draws_from_the_grid_until_full(void **state)
+{
+    sf_meter m;
+    sf_time full, t0 = 100 * SF_SECOND;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_IDLE, 0);
+    sf_meter_battery(&m, 3.6e6, 0.9e6, 3000, 0.9);
+    sf_meter_set(&m, t0, SF_POWER_CHARGING); /* 100 s idle at 500 W from the battery */
+    rel(m.charge, 0.9e6 - 50000, "after idling");
+    full = sf_meter_battery_event(&m);
+    /* room 2.75 MJ at 2.7 kW stored: 1018.518... s */
+    assert_true(sf_time_to_seconds(full - t0) >= 2.75e6 / 2700);
+    assert_true(sf_time_to_seconds(full - t0) - 2.75e6 / 2700 < 2e-9);
+    sf_meter_update(&m, full + SF_HOUR); /* charging stops drawing once full */
+    rel(m.charge, 3.6e6, "full");
+    rel(m.grid, 2.75e6 / 0.9, "grid energy is the stored energy over the efficiency");
+    rel(m.energy[SF_POWER_CHARGING], 2.75e6 / 0.9, "charging energy");
+    rel(m.energy[SF_POWER_IDLE], 50000, "idle energy came from the battery");
+}
+
+static void test_energy_flat_battery_recovers_on_charging(void **state)
+{
+    sf_meter m;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_LIFTING, 0);
+    sf_meter_battery(&m, 1e6, 4000, 1000, 1);
+    sf_meter_update(&m, 5 * SF_SECOND);
+    assert_true(m.flat);
+    sf_meter_set(&m, 5 * SF_SECOND, SF_POWER_CHARGING);
+    assert_false(m.flat);
+    sf_meter_set(&m, 15 * SF_SECOND, SF_POWER_MOVING);
+    rel(m.charge, 10000, "10 s at 1 kW");
+    assert_false(m.flat);
+    assert_int_equal(sf_meter_battery_event(&m), 20 * SF_SECOND);
+    assert_int_equal(sf_meter_battery_event(&(sf_meter){.capacity = 0}), SF_TIME_MAX);
+    assert_string_equal(sf_power_state_name(SF_POWER_MOVING_LOADED), "moving_loaded");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_energy_per_state_is_power_times_time),
+        cmocka_unit_test(test_energy_battery_runs_flat_when_predicted),
+        cmocka_unit_test(test_energy_charging_draws_from_the_grid_until_full),
+        cmocka_unit_test(test_energy_flat_battery_recovers_on_charging),
+    };
+    return cmocka_run_group_tests_name("energy", tests, NULL, NULL);
+}
