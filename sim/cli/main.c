@@ -9,6 +9,7 @@
 
 const sf_command sf_commands[] = {
     {"demo", "run the kernel demo: an M/M/1 queue checked against theory", sf_cmd_demo},
+    {"run", "run a model: a Lua process model (MODEL.lua)", sf_cmd_run},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,193 @@
+/*
+ * cmd_run.c: `shopfloor run MODEL.lua`, a bare Lua process model.
+ *
+ * The model's top-level code creates resources and spawns processes; the
+ * run goes until --until or until no event is left, then prints the
+ * tallies, levels and the statistics of every resource, store and
+ * container, and with --out writes them as JSON and CSV (each to a
+ * temporary name, renamed when complete). A run that fails keeps what it
+ * measured: the table and the files are still written, marked
+ * incomplete, and the exit status is 1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "core/kernel.h"
+#include "script/script.h"
+
+static void help(void)
+{
+    printf("usage: shopfloor run MODEL.lua [--until T] [--seed N] [--out DIR] [--budget N] [--memory MB]\n"
+           "\n"
+           "Run a process model written in Lua (see docs/lua-api.md). The model's\n"
+           "top-level code creates resources, stores and containers and spawns\n"
+           "processes; the run ends at --until or when no event is left. Tallies,\n"
+           "levels and the statistics of every resource, store and container are\n"
+           "printed at the end.\n"
+           "\n"
+           "  --until T     stop at simulated time T (seconds, or '8 h', '30 min')\n"
+           "  --seed N      base seed of every named random stream (default 1)\n"
+           "  --out DIR     also write DIR/results.json and DIR/results.csv\n"
+           "  --budget N    Lua instructions a behaviour may run without yielding\n"
+           "                (default %u)\n"
+           "  --memory MB   memory the Lua state may hold (default %zu)\n"
+           "\n"
+           "Factory scenarios (.yaml) need the factory model; check them with\n"
+           "'shopfloor check'.\n",
+           SF_SCRIPT_DEFAULT_BUDGET, SF_SCRIPT_DEFAULT_MEMORY >> 20);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The project's scripts/ folder: $SHOPFLOOR_SCRIPTS, or scripts/ next to or above the executable. */
+static const char *find_scripts_dir(char *buf, size_t n)
+{
+    const char *env = getenv("SHOPFLOOR_SCRIPTS");
+    char exe[2048];
+    ssize_t len;
+    struct stat st;
+
+    if (env && *env)
+        return env;
+    if ((len = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+        return NULL;
+    exe[len] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(buf, n, "%s/scripts", exe);
+    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+        return buf;
+    snprintf(buf, n, "%s/../scripts", exe);
+    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+        return buf;
+    return NULL;
+}
+
+/* Write one output file through a temporary name. */
+static int write_file(const char *dir, const char *name, sf_script *S, const sf_script_run_info *info, bool json)
+{
+    char path[4096], tmp[4200];
+    FILE *f;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (!(f = fopen(tmp, "w"))) {
+        fprintf(stderr, "shopfloor run: cannot write %s: %s\n", tmp, strerror(errno));
+        return SF_EIO;
+    }
+    rc = json ? sf_script_write_json(S, info, f) : sf_script_write_csv(S, f);
+    if (fclose(f) != 0)
+        rc = SF_EIO;
+    if (rc != SF_OK || rename(tmp, path) != 0) {
+        fprintf(stderr, "shopfloor run: cannot write %s\n", path);
+        remove(tmp);
+        return SF_EIO;
+    }
+    return SF_OK;
+}
+
+int sf_cmd_run(int argc, char **argv)
+{
+    const char *model = NULL, *out = NULL, *v;
+    uint64_t seed = 1, budget = 0, memory_mb = 0;
+    sf_time until = SF_TIME_MAX;
+    sf_script_options opt = {0};
+    sf_script_run_info info = {0};
+    sf_kernel *k = NULL;
+    sf_script *S = NULL;
+    char scripts[4096], now[48];
+    int rc, status = SF_EXIT_FAIL;
+
+    for (int i = 1; i < argc; i++) {
+        if (sf_cli_is_help(argv[i])) {
+            help();
+            return SF_EXIT_OK;
+        } else if (strcmp(argv[i], "--until") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_duration("run", "--until", v, &until))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--seed") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--seed", v, &seed))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--budget") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--budget", v, &budget))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--memory") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--memory", v, &memory_mb))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--out") == 0) {
+            if (!(out = sf_cli_value("run", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            sf_cli_usage_error("run", "unknown option '%s'", argv[i]);
+            return SF_EXIT_USAGE;
+        } else if (model) {
+            sf_cli_usage_error("run", "one model at a time ('%s' and '%s')", model, argv[i]);
+            return SF_EXIT_USAGE;
+        } else {
+            model = argv[i];
+        }
+    }
+    if (!model) {
+        sf_cli_usage_error("run", "which model? (shopfloor run MODEL.lua)");
+        return SF_EXIT_USAGE;
+    }
+    if (ends_with(model, ".yaml") || ends_with(model, ".yml")) {
+        fprintf(stderr,
+                "shopfloor run: %s is a factory scenario; running scenarios needs the factory model, which is not\n"
+                "built yet. 'shopfloor check %s' validates it; 'shopfloor run MODEL.lua' runs a Lua process model.\n",
+                model, model);
+        return SF_EXIT_FAIL;
+    }
+    if (!ends_with(model, ".lua")) {
+        sf_cli_usage_error("run", "'%s' is neither a Lua model (.lua) nor a scenario (.yaml)", model);
+        return SF_EXIT_USAGE;
+    }
+    if (memory_mb > ((size_t)-1 >> 21)) {
+        sf_cli_usage_error("run", "--memory %llu is too large", (unsigned long long)memory_mb);
+        return SF_EXIT_USAGE;
+    }
+    if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "shopfloor run: cannot create %s: %s\n", out, strerror(errno));
+        return SF_EXIT_FAIL;
+    }
+
+    opt.seed = seed;
+    opt.budget = budget;
+    opt.memory_limit = (size_t)memory_mb << 20;
+    opt.scripts_dir = find_scripts_dir(scripts, sizeof scripts);
+    if (!(k = sf_kernel_new()) || !(S = sf_script_new(k, &opt))) {
+        fprintf(stderr, "shopfloor run: out of memory\n");
+        goto done;
+    }
+    rc = sf_script_load_file(S, model);
+    if (rc == SF_OK)
+        rc = sf_script_run(S, until);
+    info.model = model;
+    info.seed = seed;
+    info.complete = rc == SF_OK;
+    info.error = rc == SF_OK ? NULL : sf_script_error(S);
+    if (rc != SF_OK)
+        fprintf(stderr, "shopfloor run: %s\n", sf_script_error(S));
+    sf_time_format(sf_kernel_now(k), now, sizeof now);
+    printf("%s: %s at t = %s after %llu events (seed %llu)\n", model, rc == SF_OK ? "finished" : "INCOMPLETE", now,
+           (unsigned long long)sf_kernel_events(k), (unsigned long long)seed);
+    sf_script_print_table(S, stdout);
+    status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
+    if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
+                write_file(out, "results.csv", S, &info, false) != SF_OK))
+        status = SF_EXIT_FAIL;
+done:
+    sf_script_free(S);
+    sf_kernel_free(k);
+    return status;
+}

@@ -1,0 +1,788 @@
+/*
+ * l_sim.c: the bindings for time, processes, random streams, logging and
+ * statistics (sim.now, sim.wait, sim.spawn, proc:interrupt, proc:join,
+ * sim.rng, sim.log, sim.tally, sim.level), and the sandboxed versions of
+ * require, load, print and math.random.
+ *
+ * Userdata carry a type tag in their first word, checked by sf__check;
+ * the sandbox has no other source of userdata, so the tag is enough.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dist.h"
+#include "core/error.h"
+#include "script/script_internal.h"
+
+struct rng_ud {
+    uint32_t tag;
+    sf_rng r;
+};
+
+struct stat_ud {
+    uint32_t tag, index;
+};
+
+void *sf__check(lua_State *L, int idx, uint32_t tag, const char *what)
+{
+    uint32_t *u = lua_touserdata(L, idx);
+
+    if (!u || lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) < sizeof(uint32_t) || *u != tag)
+        luaL_typeerror(L, idx, what);
+    return u;
+}
+
+uint32_t sf__self(lua_State *L, sf_script *S, const char *what)
+{
+    if (S->cur == NO_PROC || S->procs[S->cur].co != L)
+        luaL_error(L, "%s may only be called by a process (a function started with sim.spawn or the model's "
+                      "top-level code), not inside a coroutine of its own",
+                   what);
+    return S->cur;
+}
+
+sf_time sf__opt_timeout(lua_State *L, int idx)
+{
+    sf_time t;
+
+    if (lua_isnoneornil(L, idx))
+        return -1;
+    sf__check_time(L, idx, &t);
+    return t;
+}
+
+/* ---- time and processes ---- */
+
+static int l_now(lua_State *L)
+{
+    lua_pushnumber(L, sf_time_to_seconds(sf_kernel_now(sf__script(L)->k)));
+    return 1;
+}
+
+/* sim.wait(dt): the hot path. One timer event, no allocation. */
+static int l_wait(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_time dt;
+
+    sf__self(L, S, "sim.wait");
+    if (lua_type(L, 1) == LUA_TNUMBER) {
+        double s = lua_tonumber(L, 1);
+        if (!(s >= 0) || sf_time_from_seconds(s, &dt) != SF_OK)
+            return luaL_argerror(L, 1, lua_pushfstring(L, "a duration must be a number >= 0, got %f", s));
+    } else {
+        sf__check_time(L, 1, &dt);
+    }
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_SLEEP, dt);
+}
+
+static uint32_t alloc_slot(lua_State *L, sf_script *S)
+{
+    uint32_t slot;
+    lua_State *co;
+
+    if (S->free_head != NO_PROC) {
+        slot = S->free_head;
+        S->free_head = S->procs[slot].next_free;
+        return slot;
+    }
+    if (S->nprocs == S->capprocs) {
+        uint32_t cap = S->capprocs ? S->capprocs * 2 : 64;
+        struct proc *v = realloc(S->procs, cap * sizeof *v);
+        if (!v)
+            luaL_error(L, "out of memory for processes");
+        S->procs = v;
+        S->capprocs = cap;
+    }
+    slot = S->nprocs;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_threads);
+    co = lua_newthread(L);
+    lua_rawseti(L, -2, (lua_Integer)slot + 1);
+    lua_pop(L, 1);
+    memset(&S->procs[slot], 0, sizeof S->procs[slot]);
+    S->procs[slot].co = co;
+    S->procs[slot].gen = 1;
+    S->nprocs++;
+    return slot;
+}
+
+/* sim.spawn([name,] fn, ...): start fn(...) as a process at the current time; returns its handle. */
+static int l_spawn(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    int first = lua_type(L, 1) == LUA_TSTRING ? 2 : 1, nargs, rc;
+    uint32_t slot;
+    struct proc *p;
+    struct handle *h;
+
+    luaL_checktype(L, first, LUA_TFUNCTION);
+    nargs = lua_gettop(L) - first;
+    slot = alloc_slot(L, S);
+    p = &S->procs[slot];
+    if (!lua_checkstack(p->co, nargs + 1))
+        return luaL_error(L, "too many arguments for a process");
+    h = lua_newuserdatauv(L, sizeof *h, 2);
+    h->tag = TAG_PROC;
+    h->slot = slot;
+    h->gen = p->gen;
+    h->serial = ++S->serial;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setmetatable(L, -2);
+    if (first == 2) {
+        lua_pushvalue(L, 1);
+        lua_setiuservalue(L, -2, 1);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, (lua_Integer)slot + 1);
+    lua_pop(L, 1);
+    lua_insert(L, first);
+    lua_xmove(L, p->co, nargs + 1);
+    p->nargs = nargs;
+    p->fresh = 1;
+    p->state = P_READY;
+    p->wtype = WT_NONE;
+    p->since = sf_kernel_now(S->k);
+    if ((rc = sf_kernel_after(S->k, 0, 0, S->kind_resume, slot, &p->timer)) != SF_OK)
+        return luaL_error(L, "cannot start a process: %s", sf_strerror(rc));
+    S->alive++;
+    return 1;
+}
+
+static struct proc *live(sf_script *S, const struct handle *h)
+{
+    struct proc *p = &S->procs[h->slot];
+    return p->gen == h->gen && p->state != P_FREE ? p : NULL;
+}
+
+/*
+ * Raise an interrupt carrying the value at index `cause` inside process
+ * pid at the current time: it stops waiting for whatever it waited on
+ * and its blocking call raises {interrupted = true, cause = ..., by = ...}.
+ * False for a process that has ended or not started yet.
+ */
+bool sf__interrupt(lua_State *L, uint32_t pid, int cause)
+{
+    sf_script *S = sf__script(L);
+    struct proc *p = &S->procs[pid];
+
+    if (p->state == P_FREE || p->fresh)
+        return false;
+    if (!lua_checkstack(p->co, 2))
+        luaL_error(L, "out of stack interrupting a process");
+    cause = lua_absindex(L, cause);
+    sf__cancel_wait(S, pid);
+    lua_pop(p->co, p->nargs);
+    p->nargs = 0;
+    lua_createtable(L, 0, 3);
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "interrupted");
+    lua_pushvalue(L, cause);
+    lua_setfield(L, -2, "cause");
+    if (S->cur != NO_PROC) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
+        lua_rawgeti(L, -1, (lua_Integer)S->cur + 1);
+        lua_setfield(L, -3, "by");
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, LUA_REGISTRYINDEX, "shopfloor.interrupt");
+    lua_setmetatable(L, -2);
+    lua_xmove(L, p->co, 1);
+    p->nargs = 1;
+    sf__wake(S, pid, W_RAISE);
+    return true;
+}
+
+/* proc:interrupt([cause]): true when delivered, false for a process that ended or has not started. */
+static int l_proc_interrupt(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    struct handle *h = sf__check(L, 1, TAG_PROC, "process");
+    struct proc *p = live(S, h);
+
+    lua_settop(L, 2);
+    if (p && h->slot == S->cur)
+        return luaL_error(L, "a process cannot interrupt itself");
+    lua_pushboolean(L, p && sf__interrupt(L, h->slot, 2));
+    return 1;
+}
+
+static int push_results(lua_State *L, int idx)
+{
+    int n;
+
+    if (lua_getiuservalue(L, idx, 2) != LUA_TTABLE)
+        return 0;
+    lua_getfield(L, -1, "n");
+    n = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    luaL_checkstack(L, n, "too many results");
+    for (int i = 1; i <= n; i++)
+        lua_rawgeti(L, -i, i);
+    return n;
+}
+
+/* proc:join([timeout]): wait until the process ends; returns what its function returned. */
+static int l_proc_join(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    struct handle *h = sf__check(L, 1, TAG_PROC, "process");
+    struct proc *p = live(S, h);
+    uint32_t self;
+    sf_time timeout = sf__opt_timeout(L, 2);
+
+    if (!p)
+        return push_results(L, 1);
+    self = sf__self(L, S, "proc:join");
+    if (self == h->slot)
+        return luaL_error(L, "a process cannot join itself");
+    p->njoin++;
+    S->procs[self].wobj = h->slot;
+    S->procs[self].wgen = h->gen;
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_JOIN, timeout);
+}
+
+static int l_proc_alive(lua_State *L)
+{
+    struct handle *h = sf__check(L, 1, TAG_PROC, "process");
+    lua_pushboolean(L, live(sf__script(L), h) != NULL);
+    return 1;
+}
+
+static int l_proc_name(lua_State *L)
+{
+    struct handle *h = sf__check(L, 1, TAG_PROC, "process");
+
+    if (lua_getiuservalue(L, 1, 1) != LUA_TSTRING)
+        lua_pushfstring(L, "process %d", (int)h->serial);
+    return 1;
+}
+
+static int l_proc_tostring(lua_State *L)
+{
+    sf__check(L, 1, TAG_PROC, "process");
+    l_proc_name(L);
+    lua_pushfstring(L, "process '%s'", lua_tostring(L, -1));
+    return 1;
+}
+
+/* sim.self(): the handle of the running process. */
+static int l_self(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t slot = sf__self(L, S, "sim.self");
+
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
+    lua_rawgeti(L, -1, (lua_Integer)slot + 1);
+    return 1;
+}
+
+static int l_interrupt_tostring(lua_State *L)
+{
+    lua_getfield(L, 1, "cause");
+    lua_pushfstring(L, "interrupted (cause: %s)", luaL_tolstring(L, -1, NULL));
+    return 1;
+}
+
+/* sim.is_interrupt(err): true when err is the value a proc:interrupt raised. */
+static int l_is_interrupt(lua_State *L)
+{
+    lua_pushboolean(L, lua_type(L, 1) == LUA_TTABLE && lua_getfield(L, 1, "interrupted") == LUA_TBOOLEAN &&
+                           lua_toboolean(L, -1));
+    return 1;
+}
+
+/* ---- random streams ---- */
+
+static int l_rng(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    const char *name = luaL_checkstring(L, 1);
+    struct rng_ud *r;
+
+    lua_settop(L, 1);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    r = lua_newuserdatauv(L, sizeof *r, 0);
+    r->tag = TAG_RNG;
+    sf_rng_init(&r->r, S->opt.seed, name);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, lua_upvalueindex(2));
+    return 1;
+}
+
+static int l_rng_exp(lua_State *L)
+{
+    struct rng_ud *r = sf__check(L, 1, TAG_RNG, "random stream");
+    double mean = luaL_checknumber(L, 2);
+
+    if (!(mean > 0))
+        return luaL_argerror(L, 2, "the mean of an exponential must be > 0");
+    lua_pushnumber(L, -mean * log(sf_rng_open(&r->r)));
+    return 1;
+}
+
+static int l_rng_random(lua_State *L)
+{
+    struct rng_ud *r = sf__check(L, 1, TAG_RNG, "random stream");
+    lua_pushnumber(L, sf_rng_uniform(&r->r));
+    return 1;
+}
+
+static int l_rng_integer(lua_State *L)
+{
+    struct rng_ud *r = sf__check(L, 1, TAG_RNG, "random stream");
+    lua_Integer lo = luaL_checkinteger(L, 2), hi = luaL_checkinteger(L, 3);
+
+    luaL_argcheck(L, lo <= hi, 3, "empty interval");
+    lua_pushinteger(L, lo + (lua_Integer)sf_rng_below(&r->r, (uint64_t)(hi - lo) + 1));
+    return 1;
+}
+
+/* Every other distribution goes through the core constructors, which check the parameters. */
+static int l_rng_dist(lua_State *L)
+{
+    struct rng_ud *r = sf__check(L, 1, TAG_RNG, "random stream");
+    int which = (int)lua_tointeger(L, lua_upvalueindex(1));
+    double a = luaL_checknumber(L, 2), b = luaL_optnumber(L, 3, 0), c = luaL_optnumber(L, 4, 0);
+    char err[SF_DIST_ERRLEN];
+    sf_dist d;
+    int rc;
+
+    switch (which) {
+    case SF_DIST_UNIFORM: rc = sf_dist_uniform(&d, a, luaL_checknumber(L, 3), err); break;
+    case SF_DIST_NORMAL: rc = sf_dist_normal(&d, a, luaL_checknumber(L, 3), err); break;
+    case SF_DIST_LOGNORMAL: rc = sf_dist_lognormal(&d, a, luaL_checknumber(L, 3), err); break;
+    case SF_DIST_TRIANGULAR: rc = sf_dist_triangular(&d, a, b, luaL_checknumber(L, 4), err); break;
+    case SF_DIST_GAMMA: rc = sf_dist_gamma(&d, a, luaL_checknumber(L, 3), err); break;
+    case SF_DIST_WEIBULL: rc = sf_dist_weibull(&d, a, luaL_checknumber(L, 3), err); break;
+    case SF_DIST_PERT: rc = sf_dist_pert(&d, a, b, luaL_checknumber(L, 4), err); break;
+    case SF_DIST_BERNOULLI: rc = sf_dist_bernoulli(&d, a, err); break;
+    default: rc = sf_dist_erlang(&d, (int)a, luaL_checknumber(L, 3), err); break;
+    }
+    (void)c;
+    if (rc != SF_OK)
+        return luaL_error(L, "%s", err);
+    if (which == SF_DIST_BERNOULLI)
+        lua_pushboolean(L, sf_dist_sample(&d, &r->r) != 0);
+    else
+        lua_pushnumber(L, sf_dist_sample(&d, &r->r));
+    return 1;
+}
+
+/* math.random with Lua's signature, drawn from the stream "math.random" of the run's seed. */
+static int l_math_random(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    lua_Integer lo, hi;
+
+    switch (lua_gettop(L)) {
+    case 0:
+        lua_pushnumber(L, sf_rng_uniform(&S->math_rng));
+        return 1;
+    case 1:
+        lo = 1;
+        hi = luaL_checkinteger(L, 1);
+        break;
+    case 2:
+        lo = luaL_checkinteger(L, 1);
+        hi = luaL_checkinteger(L, 2);
+        break;
+    default:
+        return luaL_error(L, "wrong number of arguments");
+    }
+    luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
+    lua_pushinteger(L, lo + (lua_Integer)sf_rng_below(&S->math_rng, (uint64_t)(hi - lo) + 1));
+    return 1;
+}
+
+static int l_math_randomseed(lua_State *L)
+{
+    return luaL_error(L, "math.randomseed is not available: the run's seed (--seed) sets every random stream");
+}
+
+/* ---- logging ---- */
+
+static int l_log(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    char now[48], name[128];
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+
+    sf_time_format(sf_kernel_now(S->k), now, sizeof now);
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        if (i > 1)
+            luaL_addchar(&b, ' ');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    fprintf(S->opt.log, "[%s] %s: %s\n", now, sf__proc_name(S, S->cur, name, sizeof name), lua_tostring(L, -1));
+    return 0;
+}
+
+/* ---- tallies and levels ---- */
+
+static int named(lua_State *L, uint32_t tag)
+{
+    sf_script *S = sf__script(L);
+    const char *name = luaL_checkstring(L, 1);
+    struct stat_ud *u;
+    char *copy;
+    uint32_t index;
+
+    lua_settop(L, 2);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    if (!(copy = sf__strdup(name)))
+        return luaL_error(L, "out of memory");
+    if (tag == TAG_TALLY) {
+        if (S->ntallies == S->captallies) {
+            uint32_t cap = S->captallies ? S->captallies * 2 : 8;
+            struct named_tally *v = realloc(S->tallies, cap * sizeof *v);
+            if (!v)
+                return free(copy), luaL_error(L, "out of memory");
+            S->tallies = v;
+            S->captallies = cap;
+        }
+        index = S->ntallies++;
+        S->tallies[index].name = copy;
+        sf_tally_init(&S->tallies[index].t, true);
+    } else {
+        if (S->nlevels == S->caplevels) {
+            uint32_t cap = S->caplevels ? S->caplevels * 2 : 8;
+            struct named_level *v = realloc(S->levels, cap * sizeof *v);
+            if (!v)
+                return free(copy), luaL_error(L, "out of memory");
+            S->levels = v;
+            S->caplevels = cap;
+        }
+        index = S->nlevels++;
+        S->levels[index].name = copy;
+        sf_level_init(&S->levels[index].l, sf_kernel_now(S->k), luaL_optnumber(L, 2, 0));
+    }
+    if (sf__add_order(S, tag == TAG_TALLY ? SF_SCRIPT_TALLY : SF_SCRIPT_LEVEL, index) != SF_OK)
+        return luaL_error(L, "out of memory");
+    u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->tag = tag;
+    u->index = index;
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, lua_upvalueindex(2));
+    return 1;
+}
+
+static int l_tally(lua_State *L)
+{
+    return named(L, TAG_TALLY);
+}
+
+static int l_level(lua_State *L)
+{
+    return named(L, TAG_LEVEL);
+}
+
+static sf_tally *check_tally(lua_State *L)
+{
+    struct stat_ud *u = sf__check(L, 1, TAG_TALLY, "tally");
+    return &sf__script(L)->tallies[u->index].t;
+}
+
+static sf_level *check_level(lua_State *L)
+{
+    struct stat_ud *u = sf__check(L, 1, TAG_LEVEL, "level");
+    return &sf__script(L)->levels[u->index].l;
+}
+
+static int l_tally_add(lua_State *L)
+{
+    sf_tally *t = check_tally(L);
+    if (sf_tally_add(t, luaL_checknumber(L, 2)) != SF_OK)
+        return luaL_error(L, "out of memory keeping an observation");
+    return 0;
+}
+
+static int l_tally_get(lua_State *L)
+{
+    sf_tally *t = check_tally(L);
+    const char *what = lua_tostring(L, lua_upvalueindex(1));
+
+    if (strcmp(what, "n") == 0)
+        lua_pushinteger(L, (lua_Integer)t->n);
+    else if (strcmp(what, "mean") == 0)
+        lua_pushnumber(L, sf_tally_mean(t));
+    else if (strcmp(what, "sd") == 0)
+        lua_pushnumber(L, sf_tally_sd(t));
+    else if (strcmp(what, "min") == 0)
+        lua_pushnumber(L, t->n ? t->min : NAN);
+    else if (strcmp(what, "max") == 0)
+        lua_pushnumber(L, t->n ? t->max : NAN);
+    else if (strcmp(what, "percentile") == 0) {
+        double q = luaL_checknumber(L, 2);
+        luaL_argcheck(L, q >= 0 && q <= 1, 2, "a percentile is a fraction in [0, 1]");
+        lua_pushnumber(L, sf_tally_percentile(t, q));
+    } else {
+        sf_tally_reset(t);
+        return 0;
+    }
+    return 1;
+}
+
+static int l_level_set(lua_State *L)
+{
+    sf_level *l = check_level(L);
+    sf_time now = sf_kernel_now(sf__script(L)->k);
+    double v = luaL_checknumber(L, 2);
+
+    if (lua_toboolean(L, lua_upvalueindex(1)))
+        sf_level_add(l, now, v);
+    else
+        sf_level_set(l, now, v);
+    return 0;
+}
+
+static int l_level_get(lua_State *L)
+{
+    sf_level *l = check_level(L);
+    sf_time now = sf_kernel_now(sf__script(L)->k);
+    const char *what = lua_tostring(L, lua_upvalueindex(1));
+
+    if (strcmp(what, "mean") == 0)
+        lua_pushnumber(L, sf_level_mean(l, now));
+    else if (strcmp(what, "value") == 0)
+        lua_pushnumber(L, l->value);
+    else if (strcmp(what, "sd") == 0)
+        lua_pushnumber(L, sf_level_sd(l, now));
+    else if (strcmp(what, "max") == 0)
+        lua_pushnumber(L, l->max);
+    else if (strcmp(what, "min") == 0)
+        lua_pushnumber(L, l->min);
+    else {
+        sf_level_reset(l, now);
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- the sandbox: require, load, print ---- */
+
+static bool module_name_ok(const char *s)
+{
+    if (!*s || *s == '.')
+        return false;
+    for (const char *c = s; *c; c++) {
+        bool alnum = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_';
+        if (!alnum && !(*c == '.' && c[1] && c[1] != '.'))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * require(name): Lua source only, from the model's folder or the
+ * project's scripts/ folder, cached like the standard require. Dots in
+ * the name are folders; nothing else than letters, digits and '_'.
+ */
+static int l_require(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    const char *name = luaL_checkstring(L, 1);
+    const char *dirs[2] = {S->model_dir ? S->model_dir : ".", S->opt.scripts_dir};
+    char rel[256], path[1024];
+    FILE *f;
+
+    lua_settop(L, 1);
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    if (!module_name_ok(name) || strlen(name) + 5 > sizeof rel)
+        return luaL_error(L, "require '%s': a module name has letters, digits, '_' and dots", name);
+    snprintf(rel, sizeof rel, "%s.lua", name);
+    for (char *c = rel; *c && strcmp(c, ".lua") != 0; c++)
+        if (*c == '.')
+            *c = '/';
+    for (int i = 0; i < 2; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dirs[i], rel);
+        if (!(f = fopen(path, "r")))
+            continue;
+        fclose(f);
+        if (luaL_loadfilex(L, path, "t") != LUA_OK)
+            return lua_error(L);
+        lua_pushstring(L, name);
+        lua_call(L, 1, 1);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            lua_pushboolean(L, 1);
+        }
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, lua_upvalueindex(1));
+        return 1;
+    }
+    return luaL_error(L, "module '%s' not found in the model's folder (%s) or the scripts folder (%s)", name,
+                      dirs[0], dirs[1] ? dirs[1] : "none");
+}
+
+/* load(chunk [, name [, mode [, env]]]): text chunks only. */
+static int l_load(lua_State *L)
+{
+    int env = !lua_isnone(L, 4);
+    const char *mode = luaL_optstring(L, 3, "t");
+
+    if (strcmp(mode, "t") != 0)
+        return luaL_error(L, "load: only text chunks may be loaded (mode 't')");
+    lua_settop(L, 4);
+    lua_pushliteral(L, "t");
+    lua_replace(L, 3);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, env ? 4 : 3, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Make a metatable whose __index is itself, leave it on the stack. */
+void sf__new_class(lua_State *L)
+{
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+}
+
+/* Add the bindings to table `sim` on the top of the stack and tighten the globals. */
+void sf__open_sim(lua_State *L)
+{
+    static const char *const tally_getters[] = {"n", "mean", "sd", "min", "max", "percentile", "reset"};
+    static const char *const level_getters[] = {"mean", "value", "sd", "min", "max", "reset"};
+    static const struct {
+        const char *name;
+        int kind;
+    } dists[] = {{"uniform", SF_DIST_UNIFORM},       {"normal", SF_DIST_NORMAL},   {"lognormal", SF_DIST_LOGNORMAL},
+                 {"triangular", SF_DIST_TRIANGULAR}, {"gamma", SF_DIST_GAMMA},     {"weibull", SF_DIST_WEIBULL},
+                 {"pert", SF_DIST_PERT},             {"bernoulli", SF_DIST_BERNOULLI}, {"erlang", -1}};
+    int sim = lua_gettop(L);
+
+    lua_pushcfunction(L, l_now);
+    lua_setfield(L, sim, "now");
+    lua_pushcfunction(L, l_wait);
+    lua_setfield(L, sim, "wait");
+    lua_pushcfunction(L, l_log);
+    lua_setfield(L, sim, "log");
+    lua_pushcfunction(L, l_is_interrupt);
+    lua_setfield(L, sim, "is_interrupt");
+    lua_pushcfunction(L, l_self);
+    lua_setfield(L, sim, "self");
+
+    /* processes and interrupts */
+    sf__new_class(L); /* process metatable */
+    lua_pushcfunction(L, l_proc_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, l_proc_join);
+    lua_setfield(L, -2, "join");
+    lua_pushcfunction(L, l_proc_alive);
+    lua_setfield(L, -2, "is_alive");
+    lua_pushcfunction(L, l_proc_name);
+    lua_setfield(L, -2, "name");
+    lua_pushcfunction(L, l_proc_interrupt);
+    lua_setfield(L, -2, "interrupt");
+    sf__new_class(L); /* the metatable of interrupts */
+    lua_pushcfunction(L, l_interrupt_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_setfield(L, LUA_REGISTRYINDEX, "shopfloor.interrupt");
+    lua_pushcclosure(L, l_spawn, 1);
+    lua_setfield(L, sim, "spawn");
+
+    /* random streams */
+    sf__new_class(L);
+    lua_pushcfunction(L, l_rng_exp);
+    lua_setfield(L, -2, "exp");
+    lua_pushcfunction(L, l_rng_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, l_rng_integer);
+    lua_setfield(L, -2, "integer");
+    for (size_t i = 0; i < sizeof dists / sizeof dists[0]; i++) {
+        lua_pushinteger(L, dists[i].kind);
+        lua_pushcclosure(L, l_rng_dist, 1);
+        lua_setfield(L, -2, dists[i].name);
+    }
+    lua_newtable(L);
+    lua_pushcclosure(L, l_rng, 2);
+    lua_setfield(L, sim, "rng");
+
+    /* tallies and levels */
+    sf__new_class(L);
+    lua_pushcfunction(L, l_tally_add);
+    lua_setfield(L, -2, "add");
+    for (size_t i = 0; i < sizeof tally_getters / sizeof tally_getters[0]; i++) {
+        lua_pushstring(L, tally_getters[i]);
+        lua_pushcclosure(L, l_tally_get, 1);
+        lua_setfield(L, -2, tally_getters[i]);
+    }
+    lua_newtable(L);
+    lua_pushcclosure(L, l_tally, 2);
+    lua_setfield(L, sim, "tally");
+    sf__new_class(L);
+    lua_pushboolean(L, 0);
+    lua_pushcclosure(L, l_level_set, 1);
+    lua_setfield(L, -2, "set");
+    lua_pushboolean(L, 1);
+    lua_pushcclosure(L, l_level_set, 1);
+    lua_setfield(L, -2, "add");
+    for (size_t i = 0; i < sizeof level_getters / sizeof level_getters[0]; i++) {
+        lua_pushstring(L, level_getters[i]);
+        lua_pushcclosure(L, l_level_get, 1);
+        lua_setfield(L, -2, level_getters[i]);
+    }
+    lua_newtable(L);
+    lua_pushcclosure(L, l_level, 2);
+    lua_setfield(L, sim, "level");
+
+    /* the sandbox */
+    lua_getglobal(L, "load");
+    lua_pushcclosure(L, l_load, 1);
+    lua_setglobal(L, "load");
+    lua_newtable(L);
+    lua_pushcclosure(L, l_require, 1);
+    lua_setglobal(L, "require");
+    lua_pushcfunction(L, l_log);
+    lua_setglobal(L, "print");
+    lua_pushnil(L);
+    lua_setglobal(L, "dofile");
+    lua_pushnil(L);
+    lua_setglobal(L, "loadfile");
+    lua_getglobal(L, "math");
+    lua_pushcfunction(L, l_math_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, l_math_randomseed);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_pushliteral(L, "locked");
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}

@@ -1,0 +1,638 @@
+/*
+ * script.c: the process machinery under the Lua bindings.
+ *
+ * Each process is a slot in S->procs with its own Lua thread. A blocking
+ * binding records what the process waits for and yields (sf__block); the
+ * kernel event kind "lua resume" brings it back, either because its timer
+ * ran out (a sim.wait, or the timeout of a blocking wait) or because
+ * another process woke it (sf__wake schedules the resume at the current
+ * time, so resumes never nest and ties keep the kernel's order).
+ *
+ * Lua code runs only under lua_resume or lua_pcall; the kernel handlers
+ * call nothing that can raise outside them. Only the l_*.c bindings raise
+ * Lua errors. Errors stop the run with SF_ESCRIPT or SF_ELIMIT and a
+ * message naming file:line, the process, the simulated time and the
+ * traceback; what was measured stays readable.
+ */
+#include <lualib.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "script/script_internal.h"
+
+char *sf__strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+
+    if (c)
+        memcpy(c, s, n);
+    return c;
+}
+
+/* ---- memory: one allocation funnel with a cap ---- */
+
+/*
+ * The Lua allocator. Above the cap it refuses to grow, and Lua turns the
+ * refusal into a "not enough memory" error in the running coroutine,
+ * which the resume reports as the memory limit; nothing crashes. Frees
+ * and shrinks always succeed.
+ */
+static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    sf_script *S = ud;
+    size_t old = ptr ? osize : 0;
+    void *q;
+
+    if (nsize == 0) {
+        free(ptr);
+        S->mem -= old;
+        return NULL;
+    }
+    if (nsize > old && S->opt.memory_limit && S->mem - old + nsize > S->opt.memory_limit) {
+        S->mem_exceeded = true;
+        return NULL;
+    }
+    if (!(q = realloc(ptr, nsize)))
+        return NULL;
+    S->mem = S->mem - old + nsize;
+    if (S->mem > S->mem_peak)
+        S->mem_peak = S->mem;
+    return q;
+}
+
+/* ---- errors ---- */
+
+/* Record the first failure and stop the kernel after the current event. */
+int sf__fail(sf_script *S, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (S->failed)
+        return S->failed;
+    S->failed = code;
+    va_start(ap, fmt);
+    vsnprintf(S->err, sizeof S->err, fmt, ap);
+    va_end(ap);
+    sf_kernel_fail(S->k, code);
+    return code;
+}
+
+const char *sf__proc_name(sf_script *S, uint32_t pid, char *buf, size_t n)
+{
+    lua_State *L = S->L;
+    const char *name;
+
+    if (pid == NO_PROC || pid >= S->nprocs) {
+        snprintf(buf, n, "(model setup)");
+        return buf;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
+    lua_rawgeti(L, -1, (lua_Integer)pid + 1);
+    if (lua_type(L, -1) == LUA_TUSERDATA) {
+        const struct handle *h = lua_touserdata(L, -1);
+        lua_getiuservalue(L, -1, 1);
+        if ((name = lua_tostring(L, -1)))
+            snprintf(buf, n, "%s", name);
+        else
+            snprintf(buf, n, "process %u", (unsigned)h->serial);
+        lua_pop(L, 3);
+    } else {
+        snprintf(buf, n, "process %u", (unsigned)pid);
+        lua_pop(L, 2);
+    }
+    return buf;
+}
+
+static const char *fmt_now(sf_script *S, char *buf, size_t n)
+{
+    sf_time_format(sf_kernel_now(S->k), buf, n);
+    return buf;
+}
+
+/*
+ * A resume ended in an error: build the report from the coroutine's
+ * error value and stack. The cap is lifted while reporting so that the
+ * report itself cannot run out of Lua memory.
+ */
+static void report_error(sf_script *S, uint32_t pid, int status)
+{
+    lua_State *co = S->procs[pid].co;
+    char name[128], now[48];
+    const char *msg;
+    size_t limit = S->opt.memory_limit;
+
+    S->opt.memory_limit = 0;
+    sf__proc_name(S, pid, name, sizeof name);
+    fmt_now(S, now, sizeof now);
+    if (S->runaway) {
+        luaL_traceback(S->L, co, NULL, 0);
+        sf__fail(S, SF_ELIMIT, "%s\n%s", S->err, lua_tostring(S->L, -1));
+        lua_pop(S->L, 1);
+    } else if (status == LUA_ERRMEM && S->mem_exceeded) {
+        luaL_traceback(S->L, co, NULL, 0);
+        sf__fail(S, SF_ELIMIT, "behaviour '%s' exceeded the memory limit of %zu bytes (t = %s)\n%s", name, limit, now,
+                 lua_tostring(S->L, -1));
+        lua_pop(S->L, 1);
+    } else {
+        if (lua_type(co, -1) == LUA_TTABLE && lua_getfield(co, -1, "interrupted") == LUA_TBOOLEAN) {
+            lua_pop(co, 1);
+            lua_getfield(co, -1, "cause");
+            msg = lua_pushfstring(S->L, "uncaught interrupt (cause: %s)",
+                                  lua_isstring(co, -1) ? lua_tostring(co, -1) : luaL_typename(co, -1));
+            lua_pop(co, 1);
+        } else {
+            if (lua_type(co, -1) == LUA_TTABLE)
+                lua_pop(co, 1);
+            msg = lua_tostring(co, -1);
+            if (!msg)
+                msg = lua_pushfstring(S->L, "(error object is a %s value)", luaL_typename(co, -1));
+            else
+                lua_pushstring(S->L, msg);
+        }
+        luaL_traceback(S->L, co, NULL, 0);
+        sf__fail(S, SF_ESCRIPT, "%s\n  in behaviour '%s' at t = %s\n%s", lua_tostring(S->L, -2), name, now,
+                 lua_tostring(S->L, -1));
+        lua_pop(S->L, 2);
+    }
+    S->opt.memory_limit = limit;
+}
+
+/* ---- the instruction budget ---- */
+
+/*
+ * The count hook fires when a resume has run its budget without
+ * yielding. It records the message and yields out of the coroutine,
+ * which no pcall inside the behaviour can catch; where yielding is not
+ * possible (inside a C call such as a table.sort comparator) it raises,
+ * and sets the budget to one instruction so that every enclosing pcall
+ * fails again until the error reaches the resume.
+ */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    sf_script *S = sf__script(L);
+    char name[128], now[48];
+
+    if (!S->runaway) {
+        lua_getinfo(L, "Sl", ar);
+        sf__proc_name(S, S->cur, name, sizeof name);
+        fmt_now(S, now, sizeof now);
+        snprintf(S->err, sizeof S->err, "%s:%d: behaviour '%s' ran %llu instructions without yielding (t = %s)",
+                 ar->short_src, ar->currentline, name, (unsigned long long)S->opt.budget, now);
+        S->runaway = true;
+    }
+    if (lua_isyieldable(L))
+        lua_yield(L, 0);
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "%s", S->err);
+}
+
+/* ---- processes ---- */
+
+static void finish(sf_script *S, uint32_t pid, int nres);
+
+static int store_results(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t pid = (uint32_t)lua_tointeger(L, 1);
+    lua_State *co = S->procs[pid].co;
+    int nres = (int)lua_tointeger(L, 2);
+
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
+    lua_rawgeti(L, -1, (lua_Integer)pid + 1);
+    lua_createtable(L, nres, 1);
+    for (int i = 0; i < nres; i++) {
+        lua_pushvalue(co, -nres + i);
+        lua_xmove(co, L, 1);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_pushinteger(L, nres);
+    lua_setfield(L, -2, "n");
+    lua_setiuservalue(L, -2, 2);
+    return 0;
+}
+
+/* Resume process `pid` with the values pushed for it and act on how it stopped. */
+static void resume(sf_script *S, uint32_t pid)
+{
+    struct proc *p = &S->procs[pid];
+    lua_State *co = p->co;
+    int nres, st, nargs = p->nargs;
+
+    p->state = P_RUNNING;
+    p->nargs = 0;
+    p->fresh = 0;
+    S->cur = pid;
+    lua_sethook(co, budget_hook, LUA_MASKCOUNT, (int)S->opt.budget);
+    st = lua_resume(co, S->L, nargs, &nres);
+    S->cur = NO_PROC;
+    if (st == LUA_YIELD) {
+        p = &S->procs[pid]; /* the array may have grown */
+        if (S->runaway) {
+            report_error(S, pid, st);
+        } else if (p->state == P_RUNNING) {
+            char name[128];
+            sf__proc_name(S, pid, name, sizeof name);
+            sf__fail(S, SF_ESCRIPT,
+                     "behaviour '%s' yielded with coroutine.yield outside a coroutine of its own "
+                     "(a process waits with sim.wait or a blocking call)",
+                     name);
+        }
+        lua_pop(co, nres);
+        return;
+    }
+    if (st == LUA_OK)
+        finish(S, pid, nres);
+    else
+        report_error(S, pid, st);
+}
+
+/* The process ended normally: keep its results for join, wake joiners, recycle the slot. */
+static void finish(sf_script *S, uint32_t pid, int nres)
+{
+    struct proc *p = &S->procs[pid];
+    lua_State *co = p->co;
+
+    if (nres > 0) {
+        lua_pushcfunction(S->L, store_results);
+        lua_pushinteger(S->L, pid);
+        lua_pushinteger(S->L, nres);
+        if (lua_pcall(S->L, 2, 0, 0) != LUA_OK) {
+            sf__fail(S, SF_ELIMIT, "out of Lua memory keeping the results of a process");
+            lua_pop(S->L, 1);
+        }
+    }
+    if (p->njoin) {
+        for (uint32_t i = 0; i < S->nprocs; i++) {
+            struct proc *j = &S->procs[i];
+            if (j->state != P_BLOCKED || j->wtype != WT_JOIN || j->wobj != pid || j->wgen != p->gen)
+                continue;
+            if (!lua_checkstack(j->co, nres + 1)) {
+                sf__fail(S, SF_ENOMEM, "out of memory waking a joining process");
+                return;
+            }
+            for (int r = 0; r < nres; r++) {
+                lua_pushvalue(co, -nres + r);
+                lua_xmove(co, j->co, 1);
+            }
+            j->nargs = nres;
+            sf__wake(S, i, W_VALUES);
+        }
+        p->njoin = 0;
+    }
+    lua_settop(co, 0);
+    p->gen++;
+    p->state = P_FREE;
+    p->wtype = WT_NONE;
+    p->next_free = S->free_head;
+    S->free_head = pid;
+    S->alive--;
+}
+
+static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_script *S = ctx;
+    struct proc *p = &S->procs[ev->target];
+
+    (void)k;
+    p->timer = 0;
+    if (p->state == P_BLOCKED) { /* the timeout of a blocking wait */
+        sf__cancel_wait(S, ev->target);
+        p->wake = W_TIMEOUT;
+    }
+    resume(S, ev->target);
+}
+
+void sf__wake(sf_script *S, uint32_t pid, enum wake how)
+{
+    struct proc *p = &S->procs[pid];
+    int rc;
+
+    p->wake = (uint8_t)how;
+    p->state = P_READY;
+    p->wtype = WT_NONE;
+    if (p->timer)
+        sf_kernel_cancel(S->k, p->timer);
+    if ((rc = sf_kernel_after(S->k, 0, 0, S->kind_resume, pid, &p->timer)) != SF_OK)
+        sf__fail(S, rc, "cannot schedule a process: %s", sf_strerror(rc));
+}
+
+/* Undo whatever pid waits on (queue entry, event subscription, join, timer). */
+void sf__cancel_wait(sf_script *S, uint32_t pid)
+{
+    struct proc *p = &S->procs[pid];
+
+    switch (p->wtype) {
+    case WT_RESOURCE:
+    case WT_STORE_GET:
+    case WT_STORE_PUT:
+    case WT_CONT_GET:
+    case WT_CONT_PUT:
+        sf__resource_forget(S, pid);
+        break;
+    case WT_EVENT:
+        sf__event_forget(p->wev, pid);
+        break;
+    case WT_JOIN:
+        if (p->wobj < S->nprocs && S->procs[p->wobj].njoin)
+            S->procs[p->wobj].njoin--;
+        break;
+    default:
+        break;
+    }
+    p->wtype = WT_NONE;
+    if (p->timer) {
+        sf_kernel_cancel(S->k, p->timer);
+        p->timer = 0;
+    }
+}
+
+/* The continuation of every blocking call: return the values given, time out, or raise. */
+static int finish_wait(lua_State *L, int status, lua_KContext base)
+{
+    sf_script *S = sf__script(L);
+    struct proc *p = &S->procs[S->cur];
+
+    (void)status;
+    switch (p->wake) {
+    case W_TIMEOUT:
+        lua_pushnil(L);
+        lua_pushliteral(L, "timeout");
+        return 2;
+    case W_RAISE:
+        return lua_error(L);
+    default:
+        return lua_gettop(L) - (int)base;
+    }
+}
+
+/*
+ * Suspend the running process (whose thread is L) until woken; with
+ * timeout >= 0 the kernel resumes it after that long. For a
+ * sleep the timer is the wake-up itself. Must be the binding's return.
+ */
+int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout)
+{
+    struct proc *p = &S->procs[S->cur];
+    int rc;
+
+    p->state = wt == WT_SLEEP ? P_SLEEP : P_BLOCKED;
+    p->wtype = (uint8_t)wt;
+    p->wake = W_VALUES;
+    p->since = sf_kernel_now(S->k);
+    if (timeout >= 0 && (rc = sf_kernel_after(S->k, timeout, 0, S->kind_resume, S->cur, &p->timer)) != SF_OK)
+        return luaL_error(L, "cannot schedule a wait: %s", sf_strerror(rc));
+    return lua_yieldk(L, 0, lua_gettop(L), finish_wait);
+}
+
+/* ---- the state ---- */
+
+static int lua_panic(lua_State *L)
+{
+    fprintf(stderr, "shopfloor: unrecoverable Lua error: %s\n", lua_tostring(L, -1));
+    abort();
+}
+
+static int new_ref_table(lua_State *L)
+{
+    lua_newtable(L);
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Runs under lua_pcall: open the safe libraries, the bindings and the reference tables. */
+static int setup(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    static const luaL_Reg libs[] = {
+        {LUA_GNAME, luaopen_base},        {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
+        {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},    {LUA_UTF8LIBNAME, luaopen_utf8},
+        {NULL, NULL},
+    };
+
+    for (const luaL_Reg *lib = libs; lib->func; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    S->ref_threads = new_ref_table(L);
+    S->ref_handles = new_ref_table(L);
+    S->ref_timers = new_ref_table(L);
+    lua_newtable(L); /* sim */
+    sf__open_sim(L);
+    sf__open_events(L);
+    sf__open_resources(L);
+    lua_setglobal(L, "sim");
+    return 0;
+}
+
+sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
+{
+    sf_script *S = calloc(1, sizeof *S);
+    int kind;
+
+    if (!S)
+        return NULL;
+    if (opt)
+        S->opt = *opt;
+    if (!S->opt.budget)
+        S->opt.budget = SF_SCRIPT_DEFAULT_BUDGET;
+    if (S->opt.budget > 0x7fffffff)
+        S->opt.budget = 0x7fffffff;
+    if (!S->opt.memory_limit)
+        S->opt.memory_limit = SF_SCRIPT_DEFAULT_MEMORY;
+    if (!S->opt.log)
+        S->opt.log = stdout;
+    S->k = k;
+    S->cur = NO_PROC;
+    S->free_head = NO_PROC;
+    sf_rng_init(&S->math_rng, S->opt.seed, "math.random");
+    if ((kind = sf_kernel_add_kind(k, "lua resume", on_resume, S)) < 0)
+        goto fail;
+    S->kind_resume = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "lua timeout event", sf__on_evtimer, S)) < 0)
+        goto fail;
+    S->kind_evtimer = (uint32_t)kind;
+    if (!(S->L = lua_newstate(lua_alloc, S)))
+        goto fail;
+    lua_atpanic(S->L, lua_panic);
+    *(sf_script **)lua_getextraspace(S->L) = S;
+    lua_pushcfunction(S->L, setup);
+    if (lua_pcall(S->L, 0, 0, 0) != LUA_OK)
+        goto fail;
+    return S;
+fail:
+    sf_script_free(S);
+    return NULL;
+}
+
+void sf_script_free(sf_script *S)
+{
+    if (!S)
+        return;
+    if (S->L)
+        lua_close(S->L);
+    sf__resources_free(S);
+    for (uint32_t i = 0; i < S->ntallies; i++) {
+        free(S->tallies[i].name);
+        sf_tally_close(&S->tallies[i].t);
+    }
+    for (uint32_t i = 0; i < S->nlevels; i++)
+        free(S->levels[i].name);
+    free(S->tallies);
+    free(S->levels);
+    free(S->order);
+    free(S->procs);
+    free(S->model_dir);
+    free(S);
+}
+
+/* Under lua_pcall: the chunk at index 1 becomes process "main". */
+static int spawn_main(lua_State *L)
+{
+    lua_getglobal(L, "sim");
+    lua_getfield(L, -1, "spawn");
+    lua_pushliteral(L, "main");
+    lua_pushvalue(L, 1);
+    lua_call(L, 2, 0);
+    return 0;
+}
+
+static int load_chunk(sf_script *S, int status)
+{
+    if (status != LUA_OK) {
+        S->failed = status == LUA_ERRFILE ? SF_EIO : SF_ESCRIPT;
+        snprintf(S->err, sizeof S->err, "%s", lua_tostring(S->L, -1));
+        lua_pop(S->L, 1);
+        return S->failed;
+    }
+    lua_pushcfunction(S->L, spawn_main);
+    lua_insert(S->L, -2);
+    if (lua_pcall(S->L, 1, 0, 0) != LUA_OK) {
+        snprintf(S->err, sizeof S->err, "%s", lua_tostring(S->L, -1));
+        lua_pop(S->L, 1);
+        return S->failed = SF_ESCRIPT;
+    }
+    return SF_OK;
+}
+
+int sf_script_load_file(sf_script *S, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+
+    free(S->model_dir);
+    if (!(S->model_dir = malloc(n + 1)))
+        return SF_ENOMEM;
+    memcpy(S->model_dir, slash ? path : ".", n);
+    S->model_dir[n] = '\0';
+    return load_chunk(S, luaL_loadfilex(S->L, path, "t"));
+}
+
+int sf_script_load_string(sf_script *S, const char *source, const char *name)
+{
+    return load_chunk(S, luaL_loadbufferx(S->L, source, strlen(source), name, "t"));
+}
+
+static const char *wait_description(sf_script *S, uint32_t pid, char *buf, size_t n)
+{
+    return sf__wait_object_name(S, pid, buf, n);
+}
+
+/* Processes blocked with nothing pending in the kernel can never wake: list them. */
+static int check_deadlock(sf_script *S)
+{
+    size_t len;
+    uint32_t blocked = 0;
+    char now[48], since[48], name[128], what[192];
+
+    if (sf_kernel_pending_count(S->k) > 0)
+        return SF_OK;
+    for (uint32_t i = 0; i < S->nprocs; i++)
+        blocked += S->procs[i].state == P_BLOCKED;
+    if (!blocked)
+        return SF_OK;
+    fmt_now(S, now, sizeof now);
+    len = (size_t)snprintf(S->err, sizeof S->err,
+                           "deadlock at t = %s: %u process%s wait%s and nothing can wake %s:", now, blocked,
+                           blocked == 1 ? "" : "es", blocked == 1 ? "s" : "", blocked == 1 ? "it" : "them");
+    for (uint32_t i = 0; i < S->nprocs && len < sizeof S->err; i++) {
+        if (S->procs[i].state != P_BLOCKED)
+            continue;
+        sf_time_format(S->procs[i].since, since, sizeof since);
+        len += (size_t)snprintf(S->err + len, sizeof S->err - len, "\n  '%s' waits for %s since %s",
+                                sf__proc_name(S, i, name, sizeof name), wait_description(S, i, what, sizeof what),
+                                since);
+    }
+    return S->failed = SF_EDEADLOCK;
+}
+
+int sf_script_run(sf_script *S, sf_time until)
+{
+    int rc;
+
+    if (S->failed)
+        return S->failed;
+    rc = until == SF_TIME_MAX ? sf_kernel_run(S->k) : sf_kernel_run_until(S->k, until);
+    if (S->failed)
+        return S->failed;
+    if (rc != SF_OK) {
+        if (rc != SF_ESTOPPED)
+            snprintf(S->err, sizeof S->err, "the run failed: %s", sf_strerror(rc));
+        return rc;
+    }
+    return check_deadlock(S);
+}
+
+const char *sf_script_error(const sf_script *S)
+{
+    return S->err;
+}
+
+size_t sf_script_processes(const sf_script *S)
+{
+    return S->alive;
+}
+
+size_t sf_script_memory(const sf_script *S)
+{
+    return S->mem;
+}
+
+int sf__add_order(sf_script *S, int kind, uint32_t index)
+{
+    if (S->norder == S->caporder) {
+        uint32_t cap = S->caporder ? S->caporder * 2 : 16;
+        struct statref *v = realloc(S->order, cap * sizeof *v);
+        if (!v)
+            return SF_ENOMEM;
+        S->order = v;
+        S->caporder = cap;
+    }
+    S->order[S->norder++] = (struct statref){(uint8_t)kind, index};
+    return SF_OK;
+}
+
+/* Seconds (a number) or a duration with a unit ("5 min") at idx, as kernel time. */
+int sf__check_time(lua_State *L, int idx, sf_time *out)
+{
+    int rc;
+
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        double s = lua_tonumber(L, idx);
+        if (!(s >= 0))
+            return luaL_argerror(L, idx, lua_pushfstring(L, "a duration must be >= 0, got %f", s));
+        if (sf_time_from_seconds(s, out) != SF_OK)
+            return luaL_argerror(L, idx, "duration out of range");
+        return SF_OK;
+    }
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        rc = sf_time_parse(lua_tostring(L, idx), SF_SECOND, false, out);
+        if (rc != SF_OK)
+            return luaL_argerror(L, idx,
+                                 lua_pushfstring(L, "'%s' is not a duration such as '90 s' or '5 min' (%s)",
+                                                 lua_tostring(L, idx), sf_strerror(rc)));
+        return SF_OK;
+    }
+    return luaL_typeerror(L, idx, "duration (seconds or a string such as '5 min')");
+}

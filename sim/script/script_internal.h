@@ -1,0 +1,205 @@
+/*
+ * script_internal.h: what the files of sim/script share.
+ *
+ * Processes live in a C array indexed by slot; each slot owns one Lua
+ * thread for life, so a process that ends hands its coroutine to the
+ * next one spawned (no allocation per spawn beyond the handle, none per
+ * wait). The state pointer sits in every thread's extra space, so a
+ * binding finds it without a registry lookup.
+ */
+#ifndef SF_SCRIPT_INTERNAL_H
+#define SF_SCRIPT_INTERNAL_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "core/kernel.h"
+#include "core/rng.h"
+#include "core/stats.h"
+#include "script/script.h"
+
+enum pstate { P_FREE, P_READY, P_RUNNING, P_SLEEP, P_BLOCKED };
+
+/* How the continuation of a blocking call returns when resumed. */
+enum wake { W_VALUES, W_TIMEOUT, W_RAISE };
+
+/* What a blocked process waits for (for timeouts, interrupts and deadlock reports). */
+enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN };
+
+struct proc {
+    lua_State *co;
+    uint32_t gen;       /* bumped when the slot is reused; handles carry it */
+    uint8_t state, wake, wtype, fresh;
+    int nargs;          /* values pushed on co for the next resume */
+    sf_event_id timer;  /* pending timer or wake-up event, 0 when none */
+    uint32_t wobj;      /* object waited on: resource/store/container id, joined slot */
+    uint32_t wgen;      /* joined process's generation */
+    void *wev;          /* event waited on */
+    sf_time since;      /* when the current wait began */
+    uint32_t njoin;     /* processes joining this one */
+    uint32_t next_free;
+};
+
+/* A request queued on a resource, store or container. */
+struct waiter {
+    uint32_t pid;
+    int prio;
+    uint64_t seq;
+    double amount;
+    sf_time since;
+};
+
+struct wqueue {
+    struct waiter *v;
+    uint32_t head, n, cap; /* live entries are v[head .. head+n) */
+};
+
+struct holder {
+    uint32_t pid, gen;
+    int n, prio;
+    uint64_t seq;
+};
+
+struct resource {
+    char *name;
+    int capacity, used;
+    bool preemptive;
+    struct wqueue q;
+    struct holder *h;
+    int nh, caph;
+    sf_level busy, queue;
+    sf_tally wait;
+};
+
+struct store {
+    char *name;
+    int capacity, count;
+    struct wqueue getq, putq;
+    int ref;            /* registry: {items = {...}, filters = {[pid] = fn}, puts = {[pid] = item}} */
+    sf_level content, queue;
+    sf_tally wait;
+};
+
+struct container {
+    char *name;
+    double capacity, level;
+    struct wqueue getq, putq;
+    sf_level content, queue;
+    sf_tally wait;
+};
+
+struct named_tally {
+    char *name;
+    sf_tally t;
+};
+
+struct named_level {
+    char *name;
+    sf_level l;
+};
+
+/* An entry in the report order: kind and index into that kind's array. */
+struct statref {
+    uint8_t kind;
+    uint32_t index;
+};
+
+struct sf_script {
+    lua_State *L;
+    sf_kernel *k;
+    uint32_t kind_resume; /* kernel event kinds */
+    uint32_t kind_evtimer;
+    sf_script_options opt;
+    char *model_dir;
+
+    struct proc *procs;
+    uint32_t nprocs, capprocs, free_head, alive;
+    uint32_t cur;         /* slot of the running process, UINT32_MAX when none */
+    uint64_t seq;         /* request order for queues */
+    uint32_t serial;      /* processes spawned so far, for default names */
+
+    int ref_threads;      /* registry table: slot -> thread */
+    int ref_handles;      /* registry table: slot -> process handle */
+    int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
+    uint32_t ntimers;
+
+    struct resource *res;
+    uint32_t nres, capres;
+    struct store *stores;
+    uint32_t nstores, capstores;
+    struct container *conts;
+    uint32_t nconts, capconts;
+    struct named_tally *tallies;
+    uint32_t ntallies, captallies;
+    struct named_level *levels;
+    uint32_t nlevels, caplevels;
+    struct statref *order;
+    uint32_t norder, caporder;
+
+    sf_rng math_rng;      /* behind math.random */
+
+    size_t mem, mem_peak;
+    int failed;           /* SF_ESCRIPT / SF_ELIMIT / SF_EDEADLOCK once the run failed */
+    bool runaway, mem_exceeded;
+    char err[8192];
+};
+
+static inline sf_script *sf__script(lua_State *L)
+{
+    return *(sf_script **)lua_getextraspace(L);
+}
+
+#define NO_PROC UINT32_MAX
+
+struct handle {
+    uint32_t tag, slot, gen, serial;
+};
+
+/* A metatable whose __index is itself and whose __metatable is locked, left on the stack. */
+void sf__new_class(lua_State *L);
+
+/* script.c: the process machinery. */
+void sf__wake(sf_script *S, uint32_t pid, enum wake how);
+int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout); /* timeout < 0: none */
+/* The running process's slot; raises unless L is a process's own thread. */
+uint32_t sf__self(lua_State *L, sf_script *S, const char *what);
+/* Optional timeout argument at idx (nil = none, -1). */
+sf_time sf__opt_timeout(lua_State *L, int idx);
+enum { TAG_PROC = 0x50524f43, TAG_EVENT, TAG_RES, TAG_STORE, TAG_CONT, TAG_RNG, TAG_TALLY, TAG_LEVEL };
+/* Userdata of tag `tag` at idx, or a type error naming `what`. */
+void *sf__check(lua_State *L, int idx, uint32_t tag, const char *what);
+int sf__fail(sf_script *S, int code, const char *fmt, ...);
+const char *sf__proc_name(sf_script *S, uint32_t pid, char *buf, size_t n);
+void sf__cancel_wait(sf_script *S, uint32_t pid);
+int sf__check_time(lua_State *L, int idx, sf_time *out); /* raises on bad input */
+int sf__add_order(sf_script *S, int kind, uint32_t index);
+char *sf__strdup(const char *s);
+
+/* l_sim.c: raise an interrupt with the value at `cause` in process pid; false when it cannot be. */
+bool sf__interrupt(lua_State *L, uint32_t pid, int cause);
+
+/* l_resource.c: wait queues */
+int sf__wq_insert(struct wqueue *q, const struct waiter *w);
+void sf__wq_remove_at(struct wqueue *q, uint32_t i);
+bool sf__wq_remove_pid(struct wqueue *q, uint32_t pid);
+void sf__wq_free(struct wqueue *q);
+static inline struct waiter *sf__wq_at(struct wqueue *q, uint32_t i)
+{
+    return &q->v[q->head + i];
+}
+
+/* l_sim.c, l_event.c, l_resource.c: open the bindings into table `sim` at the top of the stack. */
+void sf__open_sim(lua_State *L);
+void sf__open_events(lua_State *L);
+void sf__open_resources(lua_State *L);
+/* l_event.c: timer kind handler for sim.timeout events. */
+void sf__on_evtimer(sf_kernel *k, void *ctx, const sf_event *ev);
+/* l_event.c: remove pid from the waiters of event `ev`. */
+void sf__event_forget(void *ev, uint32_t pid);
+const char *sf__event_name(void *ev);
+/* l_resource.c: remove pid from the queue of the object it waits on; names for reports. */
+void sf__resource_forget(sf_script *S, uint32_t pid);
+const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n);
+void sf__resources_free(sf_script *S);
+
+#endif
