@@ -1,0 +1,206 @@
+/*
+ * checks.c: checks across sections, on a config whose sections each read
+ * cleanly: places vehicles cannot reach, operations nobody can do, rack
+ * levels no forklift can lift to, batteries with nowhere to charge.
+ * Problems point at the definition the planner would change.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/schema.h"
+
+static const char *const kind_names[] = {"forklift", "agv", "arm", "humanoid", "worker"};
+
+static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
+{
+    char buf[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    sf_diags_add(v->d, at.file, at.line, at.col, "%s", buf);
+    v->errors++;
+}
+
+/*
+ * Nodes reachable from `home` over the path network, one-way segments
+ * followed only forwards. Breadth-first over an adjacency list built
+ * once per call: O(nodes + segments).
+ */
+static bool *reachable(sf_vctx *v, int home)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    size_t n = L->n_nodes, m = L->n_segments;
+    size_t *start = calloc(n + 1, sizeof *start), *adj = malloc((2 * m + 1) * sizeof *adj);
+    size_t *fill = calloc(n + 1, sizeof *fill), *queue = malloc((n + 1) * sizeof *queue), head = 0, tail = 0;
+    bool *seen = calloc(n + 1, sizeof *seen);
+
+    if (!start || !adj || !fill || !queue || !seen) {
+        free(seen);
+        seen = NULL;
+        v->oom = true;
+        goto done;
+    }
+    for (size_t i = 0; i < m; i++) {
+        start[L->segments[i].from + 1]++;
+        if (L->segments[i].two_way)
+            start[L->segments[i].to + 1]++;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t i = 0; i < m; i++) {
+        const sf_cfg_segment *s = &L->segments[i];
+        adj[start[s->from] + fill[s->from]++] = (size_t)s->to;
+        if (s->two_way)
+            adj[start[s->to] + fill[s->to]++] = (size_t)s->from;
+    }
+    seen[home] = true;
+    queue[tail++] = (size_t)home;
+    while (head < tail) {
+        size_t u = queue[head++];
+        for (size_t k = start[u]; k < start[u + 1]; k++)
+            if (!seen[adj[k]]) {
+                seen[adj[k]] = true;
+                queue[tail++] = adj[k];
+            }
+    }
+done:
+    free(start);
+    free(adj);
+    free(fill);
+    free(queue);
+    return seen;
+}
+
+static void check_reach(sf_vctx *v)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+
+    for (size_t t = 0; t < f->n_types; t++) {
+        const sf_cfg_agent_type *a = &f->types[t];
+        bool *seen;
+        if ((a->kind != SF_AGENT_FORKLIFT && a->kind != SF_AGENT_AGV) || a->home < 0 || a->count == 0)
+            continue;
+        if (!(seen = reachable(v, a->home)))
+            return;
+#define CHECK(arr, n, what)                                                                                        \
+    for (size_t i = 0; i < (n); i++)                                                                               \
+        if ((arr)[i].node >= 0 && !seen[(arr)[i].node])                                                            \
+            error_at(v, (arr)[i].at, what " '%s' (node '%s') cannot be reached from '%s', the home of %s",          \
+                     (arr)[i].name, L->nodes[(arr)[i].node].name, L->nodes[a->home].name, a->name);
+        CHECK(L->docks, L->n_docks, "dock")
+        CHECK(L->racks, L->n_racks, "rack")
+        CHECK(L->chargers, a->battery.present ? L->n_chargers : 0, "charger")
+        CHECK(L->parking, L->n_parking, "parking")
+        CHECK(L->stations, L->n_stations, "station")
+#undef CHECK
+        free(seen);
+    }
+}
+
+static bool has_skill(const sf_cfg_agent_type *a, const char *skill)
+{
+    if (!skill)
+        return true;
+    for (size_t i = 0; i < a->n_skills; i++)
+        if (strcmp(a->skills[i], skill) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * An operation can run when its group has a station and each crew need
+ * can be met by agents of the listed types that have the skill; an arm
+ * only counts when it stands at a station of the operation's group.
+ */
+static void check_operations(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+
+    for (size_t p = 0; p < c->n_products; p++)
+        for (size_t o = 0; o < c->products[p].n_ops; o++) {
+            const sf_cfg_operation *op = &c->products[p].ops[o];
+            char opname[200];
+            snprintf(opname, sizeof opname, "operation %zu%s%s%s of product '%s'", o + 1, *op->name ? " ('" : "",
+                     op->name, *op->name ? "')" : "", c->products[p].name);
+            if (op->group < 0)
+                continue;
+            for (size_t k = 0; k < op->n_crew; k++) {
+                const sf_cfg_crew_need *cn = &op->crew[k];
+                long avail = 0;
+                bool misplaced = false;
+                for (size_t i = 0; i < cn->n_types; i++) {
+                    const sf_cfg_agent_type *a = &c->fleet.types[cn->types[i]];
+                    if (!has_skill(a, op->skill))
+                        continue;
+                    if (a->kind == SF_AGENT_ARM &&
+                        (a->home_station < 0 || c->layout.stations[a->home_station].group_index != op->group)) {
+                        misplaced = true;
+                        continue;
+                    }
+                    avail += a->count;
+                }
+                if (avail >= cn->count)
+                    continue;
+                if (op->skill)
+                    error_at(v, op->at, "%s needs %d crew with skill '%s' but the fleet has %ld that can do it%s",
+                             opname, cn->count, op->skill, avail, misplaced ? " (an arm counts only at a station of the operation's group)" : "");
+                else
+                    error_at(v, op->at, "%s needs %d crew of the listed kinds but the fleet has %ld%s", opname,
+                             cn->count, avail,
+                             misplaced ? " (an arm counts only at a station of the operation's group)" : "");
+            }
+        }
+}
+
+static void check_racks(sf_vctx *v)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+    double best = -1;
+    const char *who = NULL;
+
+    for (size_t t = 0; t < f->n_types; t++)
+        if (f->types[t].kind == SF_AGENT_FORKLIFT && f->types[t].count > 0 && f->types[t].lift_height > best) {
+            best = f->types[t].lift_height;
+            who = f->types[t].name;
+        }
+    for (size_t r = 0; r < L->n_racks; r++) {
+        const sf_cfg_rack *k = &L->racks[r];
+        double top;
+        if (k->kind != SF_RACK_RACK || k->levels < 1)
+            continue;
+        top = k->level_height[k->levels - 1];
+        if (top <= best)
+            continue;
+        if (who)
+            error_at(v, k->heights_at,
+                     "rack '%s' level %d is at %g m, higher than any forklift can lift (highest: %g m, %s)", k->name,
+                     k->levels, top, best, who);
+        else if (top > 0)
+            error_at(v, k->heights_at, "rack '%s' level %d is at %g m but the fleet has no forklift to lift to it",
+                     k->name, k->levels, top);
+    }
+}
+
+static void check_batteries(sf_vctx *v)
+{
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+    for (size_t t = 0; t < f->n_types; t++)
+        if (f->types[t].battery.present && f->types[t].count > 0 && v->cfg->layout.n_chargers == 0)
+            error_at(v, f->types[t].at, "%s '%s' runs on a battery but the layout has no charger",
+                     kind_names[f->types[t].kind], f->types[t].name);
+}
+
+void sf_v_model_checks(sf_vctx *v)
+{
+    check_reach(v);
+    check_operations(v);
+    check_racks(v);
+    check_batteries(v);
+}

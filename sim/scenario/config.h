@@ -1,0 +1,388 @@
+/*
+ * config.h: a validated scenario as plain C values.
+ *
+ * This is what the loader hands to the model builder: no YAML types, no
+ * text to parse again. Quantities are in SI units (s, m, m/s, W, J, kg,
+ * currency per J or per s) and durations in sf_time nanoseconds;
+ * references between sections are resolved to indices into the arrays
+ * here; distributions are sf_dist values. Every named entity carries
+ * the place it was defined, so the model can still report a problem
+ * with `file:line:col`.
+ *
+ * All memory belongs to the sf_scenario_config and is released by
+ * sf_scenario_config_free (scenario.h).
+ */
+#ifndef SF_SCENARIO_CONFIG_H
+#define SF_SCENARIO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/dist.h"
+#include "core/time.h"
+
+/* Where a value was written (file name owned by the config). */
+typedef struct sf_cfg_place {
+    const char *file;
+    int line, col;
+} sf_cfg_place;
+
+/* ---- scenario ---------------------------------------------------------- */
+
+typedef struct sf_cfg_scenario {
+    const char *name, *description;
+    uint64_t seed;
+    sf_time horizon;  /* how long a run lasts */
+    sf_time warmup;   /* statistics are reset at this time */
+    int start_year, start_month, start_day; /* calendar date of time 0 */
+    sf_time start_time_of_day;              /* clock time of time 0 */
+    int start_weekday;                      /* 0 = Monday ... 6 = Sunday, from the date */
+} sf_cfg_scenario;
+
+/* ---- layout ------------------------------------------------------------ */
+
+typedef struct sf_cfg_node {
+    const char *name;
+    double x, y; /* m */
+    sf_cfg_place at;
+} sf_cfg_node;
+
+/* One directed or undirected edge of the path network (a `path` of k nodes gives k-1 segments). */
+typedef struct sf_cfg_segment {
+    int from, to;       /* node indices */
+    bool two_way;
+    double length;      /* m: given, or the straight distance between the nodes */
+    double speed_limit; /* m/s; 0 = no limit beyond the vehicle's own */
+    int capacity;       /* vehicles at once; 0 = no limit */
+    sf_cfg_place at;
+} sf_cfg_segment;
+
+typedef enum sf_zone_kind {
+    SF_ZONE_COLLABORATIVE, /* people and robots share it, robots follow the safety mode */
+    SF_ZONE_PEOPLE_ONLY,
+    SF_ZONE_ROBOTS_ONLY,
+} sf_zone_kind;
+
+typedef struct sf_cfg_zone {
+    const char *name;
+    sf_zone_kind kind;
+    double *xy;      /* polygon corners x0, y0, x1, y1, ... in m */
+    size_t n_points; /* >= 3 */
+    double speed_limit; /* m/s for vehicles inside; 0 = none */
+    sf_cfg_place at;
+} sf_cfg_zone;
+
+typedef enum sf_dock_kind { SF_DOCK_INBOUND, SF_DOCK_OUTBOUND, SF_DOCK_BOTH } sf_dock_kind;
+
+typedef struct sf_cfg_dock {
+    const char *name;
+    int node;
+    sf_dock_kind kind;
+    int doors;
+    sf_cfg_place at;
+} sf_cfg_dock;
+
+typedef enum sf_rack_kind { SF_RACK_RACK, SF_RACK_ASRS } sf_rack_kind;
+
+typedef struct sf_cfg_rack {
+    const char *name;
+    sf_rack_kind kind;
+    int node;                /* where vehicles (or the AS/RS's I/O point) meet it */
+    int bays, levels, depth; /* slots = bays * levels * depth */
+    double *level_height;    /* m, `levels` entries, ascending, level 0 first */
+    sf_dist cycle_time;      /* AS/RS: one storage or retrieval; constant 0 for racks */
+    sf_cfg_place at, heights_at;
+} sf_cfg_rack;
+
+typedef struct sf_cfg_charger {
+    const char *name;
+    int node;
+    double power; /* W */
+    int slots;
+    sf_cfg_place at;
+} sf_cfg_charger;
+
+typedef struct sf_cfg_parking {
+    const char *name;
+    int node;
+    int slots;
+    sf_cfg_place at;
+} sf_cfg_parking;
+
+typedef struct sf_cfg_station {
+    const char *name;
+    const char *group; /* operations name a group; several stations may share one */
+    int group_index;   /* index into sf_cfg_layout.groups */
+    int node;
+    int capacity;              /* parts processed at once */
+    int buffer_in, buffer_out; /* places; 0 = none */
+    double power_idle, power_busy; /* W, the station's own equipment */
+    sf_cfg_place at;
+} sf_cfg_station;
+
+typedef struct sf_cfg_layout {
+    sf_cfg_node *nodes;
+    size_t n_nodes;
+    sf_cfg_segment *segments;
+    size_t n_segments;
+    sf_cfg_zone *zones;
+    size_t n_zones;
+    sf_cfg_dock *docks;
+    size_t n_docks;
+    sf_cfg_rack *racks;
+    size_t n_racks;
+    sf_cfg_charger *chargers;
+    size_t n_chargers;
+    sf_cfg_parking *parking;
+    size_t n_parking;
+    sf_cfg_station *stations;
+    size_t n_stations;
+    const char **groups; /* distinct station groups, in order of first use */
+    size_t n_groups;
+} sf_cfg_layout;
+
+/* ---- fleet ------------------------------------------------------------- */
+
+typedef enum sf_agent_kind {
+    SF_AGENT_FORKLIFT,
+    SF_AGENT_AGV,
+    SF_AGENT_ARM,
+    SF_AGENT_HUMANOID,
+    SF_AGENT_WORKER,
+    SF_AGENT_KINDS
+} sf_agent_kind;
+
+/* Power states every agent is in one of at a time (energy is power times time in each). */
+typedef enum sf_power_state {
+    SF_POWER_OFF,
+    SF_POWER_IDLE,
+    SF_POWER_MOVING,
+    SF_POWER_WORKING,
+    SF_POWER_LIFTING,
+    SF_POWER_CHARGING,
+    SF_POWER_STATES
+} sf_power_state;
+
+typedef struct sf_cfg_battery {
+    bool present;
+    double capacity;     /* J */
+    double initial;      /* fraction 0..1 at time 0 */
+    double charge_below; /* fraction: go to a charger under this */
+    double charge_until; /* fraction: leave the charger at this */
+    double charge_power; /* W drawn while charging (the charger may limit it) */
+} sf_cfg_battery;
+
+typedef struct sf_cfg_agent_type {
+    const char *name;
+    sf_agent_kind kind;
+    int count;
+    int home;           /* node index (mobile agents) or -1 */
+    int home_station;   /* station index (arms) or -1 */
+    double speed;       /* m/s, empty */
+    double speed_loaded;/* m/s, carrying */
+    double accel, decel;/* m/s^2 */
+    double payload;     /* kg */
+    double lift_height; /* m, forklifts: highest fork position */
+    double reach;       /* m, arms */
+    double power[SF_POWER_STATES]; /* W in each state */
+    sf_cfg_battery battery;
+    const char **skills;
+    size_t n_skills;
+    double cost_per_hour; /* currency per s of presence (name kept for the planner's word) */
+    const char *behaviour; /* Lua script path, NULL for the default of the kind */
+    sf_cfg_place at;
+} sf_cfg_agent_type;
+
+typedef struct sf_cfg_fleet {
+    sf_cfg_agent_type *types;
+    size_t n_types;
+    const char *currency; /* of cost_per_hour, "" when no costs are given */
+} sf_cfg_fleet;
+
+/* ---- products ---------------------------------------------------------- */
+
+/* `count` agents, each of any of the listed agent types. */
+typedef struct sf_cfg_crew_need {
+    int count;
+    int *types; /* agent type indices */
+    size_t n_types;
+} sf_cfg_crew_need;
+
+typedef struct sf_cfg_operation {
+    const char *name;
+    int group;           /* station group index */
+    sf_cfg_crew_need *crew;
+    size_t n_crew;
+    const char *skill;   /* every crew member needs it; NULL = none */
+    sf_dist time;        /* processing time, s */
+    sf_dist setup;       /* setup when the station changes product, s */
+    double scrap;        /* fraction 0..1 */
+    sf_cfg_place at;
+} sf_cfg_operation;
+
+typedef struct sf_cfg_product {
+    const char *name;
+    double mass;  /* kg per unit, for vehicle payloads */
+    int source;   /* where raw material comes from: dock or rack index by `source_kind`, -1 none */
+    int sink;     /* dock index where finished goods leave, -1 none */
+    sf_cfg_operation *ops;
+    size_t n_ops;
+    sf_cfg_place at;
+} sf_cfg_product;
+
+/* ---- demand ------------------------------------------------------------ */
+
+typedef struct sf_cfg_arrival {
+    const char *name;
+    sf_dist every;    /* time between arrivals, s */
+    int *products;    /* product mix: indices and weights */
+    double *weights;
+    size_t n_mix;
+    int batch;        /* units per arrival */
+    sf_time start, stop; /* stop = SF_TIME_MAX when open */
+    sf_time due_in;   /* due date after arrival; 0 = none */
+    sf_cfg_place at;
+} sf_cfg_arrival;
+
+typedef struct sf_cfg_order {
+    const char *name;
+    sf_time at_time;
+    int product;
+    int quantity;
+    sf_time due;      /* absolute; 0 = none */
+    sf_cfg_place at;
+} sf_cfg_order;
+
+typedef struct sf_cfg_demand {
+    sf_cfg_arrival *arrivals;
+    size_t n_arrivals;
+    sf_cfg_order *orders;
+    size_t n_orders;
+} sf_cfg_demand;
+
+/* ---- shifts ------------------------------------------------------------ */
+
+typedef struct sf_cfg_break {
+    sf_time start;  /* time of day */
+    sf_time length;
+} sf_cfg_break;
+
+typedef struct sf_cfg_shift {
+    const char *name;
+    uint8_t days;   /* bit 0 = Monday ... bit 6 = Sunday */
+    sf_time start;  /* time of day */
+    sf_time length; /* may run past midnight */
+    sf_cfg_break *breaks;
+    size_t n_breaks;
+    sf_cfg_place at;
+} sf_cfg_shift;
+
+/* Which shifts an agent type works; agent types without a roster are always present. */
+typedef struct sf_cfg_roster {
+    int agent_type;
+    int *shifts;
+    size_t n_shifts;
+    sf_cfg_place at;
+} sf_cfg_roster;
+
+typedef struct sf_cfg_shifts {
+    sf_cfg_shift *shifts;
+    size_t n_shifts;
+    sf_cfg_roster *rosters;
+    size_t n_rosters;
+} sf_cfg_shifts;
+
+/* ---- failures ---------------------------------------------------------- */
+
+typedef enum sf_failure_target { SF_FAIL_STATION, SF_FAIL_GROUP, SF_FAIL_AGENT_TYPE } sf_failure_target;
+
+typedef struct sf_cfg_failure {
+    const char *name;
+    sf_failure_target target_kind;
+    int target;      /* index of the station, group or agent type */
+    sf_dist mtbf;    /* time between failures, s */
+    sf_dist mttr;    /* time to repair, s */
+    bool busy_time;  /* mtbf counts working time only (else calendar time) */
+    sf_cfg_place at;
+} sf_cfg_failure;
+
+/* ---- energy ------------------------------------------------------------ */
+
+typedef struct sf_cfg_tariff_band {
+    sf_time from;  /* time of day the band starts */
+    double price;  /* currency per J */
+} sf_cfg_tariff_band;
+
+typedef struct sf_cfg_energy {
+    sf_cfg_tariff_band *tariff; /* sorted by `from`, first from 00:00 */
+    size_t n_tariff;
+    const char *currency;
+    double carbon_average[24];  /* kg per J, hour of day; a constant fills all 24 */
+    double carbon_marginal[24];
+    bool has_marginal;
+    double base_load;           /* W, lights and building */
+} sf_cfg_energy;
+
+/* ---- safety ------------------------------------------------------------ */
+
+typedef enum sf_safety_mode {
+    SF_SAFETY_FENCED, /* behind a guard; people never share its space */
+    SF_SAFETY_SSM,    /* speed and separation monitoring */
+    SF_SAFETY_PFL,    /* power and force limiting */
+} sf_safety_mode;
+
+typedef struct sf_cfg_safety_rule {
+    int agent_type;
+    sf_safety_mode mode;
+    double slow_distance;  /* SSM: m, slow down when a person is nearer */
+    double stop_distance;  /* SSM: m, protective stop */
+    double reduced_speed;  /* SSM: m/s between the two; PFL: the speed cap */
+    sf_time resume_delay;  /* after the person leaves */
+    sf_cfg_place at;
+} sf_cfg_safety_rule;
+
+typedef struct sf_cfg_camera {
+    const char *name;
+    int *zones;
+    size_t n_zones;
+    double detect_range; /* m */
+    sf_cfg_place at;
+} sf_cfg_camera;
+
+typedef struct sf_cfg_safety {
+    sf_cfg_safety_rule *rules;
+    size_t n_rules;
+    sf_cfg_camera *cameras;
+    size_t n_cameras;
+} sf_cfg_safety;
+
+/* ---- outputs ----------------------------------------------------------- */
+
+enum { SF_OUT_CSV = 1, SF_OUT_JSON = 2, SF_OUT_HTML = 4 };
+
+typedef struct sf_cfg_outputs {
+    const char *dir;
+    unsigned formats;     /* SF_OUT_* bits */
+    sf_time sample_every; /* time series step; 0 = none */
+    bool trace;           /* write the event trace */
+    bool fingerprint;
+} sf_cfg_outputs;
+
+typedef struct sf_scenario_config {
+    sf_cfg_scenario scenario;
+    sf_cfg_layout layout;
+    sf_cfg_fleet fleet;
+    sf_cfg_product *products;
+    size_t n_products;
+    sf_cfg_demand demand;
+    sf_cfg_shifts shifts;
+    sf_cfg_failure *failures;
+    size_t n_failures;
+    sf_cfg_energy energy;
+    sf_cfg_safety safety;
+    sf_cfg_outputs outputs;
+    struct sf_cfg_arena *arena; /* owns every string and array above */
+} sf_scenario_config;
+
+#endif

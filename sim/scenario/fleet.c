@@ -1,0 +1,306 @@
+/*
+ * fleet.c: the `fleet` section (agent types) and the `products` section
+ * (routings of operations, with the crew each needs).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/schema.h"
+
+#define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static const char *const agent_kinds[] = {"forklift", "agv", "arm", "humanoid", "worker", NULL};
+static const char *const power_states[] = {"off", "idle", "moving", "working", "lifting", "charging", NULL};
+
+static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
+{
+    if (!n)
+        return;
+    if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power"), what) &&
+        n->kind != SF_YMAP)
+        return;
+    b->present = true;
+    b->initial = 1;
+    b->charge_below = 0.2;
+    b->charge_until = 0.9;
+    sf_v_qty(v, sf_v_need(v, n, "capacity", what), "battery capacity", SF_DIM_ENERGY, 0, 1e12, true, &b->capacity);
+    sf_v_fraction(v, sf_ynode_get(n, "initial", NULL), "battery initial", &b->initial);
+    sf_v_fraction(v, sf_ynode_get(n, "charge_below", NULL), "charge_below", &b->charge_below);
+    sf_v_fraction(v, sf_ynode_get(n, "charge_until", NULL), "charge_until", &b->charge_until);
+    sf_v_qty(v, sf_v_need(v, n, "charge_power", what), "charge_power", SF_DIM_POWER, 0, 1e7, true, &b->charge_power);
+    if (b->charge_until <= b->charge_below)
+        sf_v_error(v, sf_ynode_get(n, "charge_until", NULL) ? sf_ynode_get(n, "charge_until", NULL) : n,
+                   "%s: charge_until (%g) must be above charge_below (%g)", what, b->charge_until, b->charge_below);
+}
+
+static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_agent_type *t)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_ynode *home, *power, *skills, *cost;
+    char what[200];
+    int kind = -1;
+    bool mobile;
+
+    snprintf(what, sizeof what, "fleet entry '%s'", name->text);
+    t->name = sf_v_strdup(v, name->text);
+    t->at = sf_v_place(v, name);
+    t->home = t->home_station = -1;
+    sf_v_map(v, e,
+             KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
+                  "lift_height", "reach", "power", "battery", "skills", "cost_per_hour", "behaviour"),
+             what);
+    if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", agent_kinds, &kind) || kind < 0)
+        kind = SF_AGENT_WORKER;
+    t->kind = (sf_agent_kind)kind;
+    mobile = t->kind != SF_AGENT_ARM;
+    sf_v_int(v, sf_v_need(v, e, "count", what), "count", 0, 10000, &t->count);
+    home = sf_v_need(v, e, "home", what);
+    if (home && mobile)
+        t->home = SF_V_REF(v, home, "node", L->nodes, L->n_nodes);
+    else if (home)
+        t->home_station = SF_V_REF(v, home, "station", L->stations, L->n_stations);
+    if (mobile) {
+        sf_v_qty(v, sf_v_need(v, e, "speed", what), "speed", SF_DIM_SPEED, 0, 20, true, &t->speed);
+        t->speed_loaded = t->speed;
+        sf_v_qty(v, sf_ynode_get(e, "speed_loaded", NULL), "speed_loaded", SF_DIM_SPEED, 0, 20, true,
+                 &t->speed_loaded);
+        t->accel = t->decel = 0.5;
+        sf_v_qty(v, sf_ynode_get(e, "accel", NULL), "accel", SF_DIM_ACCEL, 0, 20, true, &t->accel);
+        sf_v_qty(v, sf_ynode_get(e, "decel", NULL), "decel", SF_DIM_ACCEL, 0, 20, true, &t->decel);
+    } else {
+        static const char *const moving[] = {"speed", "speed_loaded", "accel", "decel", "lift_height"};
+        for (size_t i = 0; i < 5; i++) {
+            const sf_ynode *k = sf_ynode_get(e, moving[i], NULL);
+            if (k)
+                sf_v_error(v, k, "%s: an arm stays at its station and has no '%s'", what, moving[i]);
+        }
+    }
+    sf_v_qty(v, sf_ynode_get(e, "payload", NULL), "payload", SF_DIM_MASS, 0, 1e5, false, &t->payload);
+    if (t->kind == SF_AGENT_FORKLIFT)
+        sf_v_qty(v, sf_v_need(v, e, "lift_height", what), "lift_height", SF_DIM_LENGTH, 0, 50, false,
+                 &t->lift_height);
+    else if (sf_ynode_get(e, "lift_height", NULL) && mobile)
+        sf_v_error(v, sf_ynode_get(e, "lift_height", NULL), "%s: only a forklift has a 'lift_height'", what);
+    sf_v_qty(v, sf_ynode_get(e, "reach", NULL), "reach", SF_DIM_LENGTH, 0, 50, false, &t->reach);
+    if ((power = sf_ynode_get(e, "power", NULL)) &&
+        (sf_v_map(v, power, power_states, "power") || power->kind == SF_YMAP))
+        for (size_t i = 0; i < power->n; i++) {
+            int s;
+            for (s = 0; s < SF_POWER_STATES; s++)
+                if (strcmp(power->keys[i]->text, power_states[s]) == 0)
+                    sf_v_qty(v, power->items[i], power_states[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
+        }
+    battery(v, sf_ynode_get(e, "battery", NULL), "battery", &t->battery);
+    if ((skills = sf_ynode_get(e, "skills", NULL)) && sf_v_list(v, skills, "skills")) {
+        if ((t->skills = sf_v_alloc(v, skills->n, sizeof *t->skills)))
+            for (size_t i = 0; i < skills->n; i++)
+                if (sf_v_string(v, skills->items[i], "skill", &t->skills[t->n_skills]))
+                    t->n_skills++;
+    }
+    if ((cost = sf_ynode_get(e, "cost_per_hour", NULL))) {
+        sf_quantity q;
+        if (sf_v_qty(v, cost, "cost_per_hour", SF_DIM_COST_RATE, 0, INFINITY, false, &t->cost_per_hour) &&
+            sf_units_parse(cost->text, SF_DIM_COST_RATE, &q) == 0) {
+            sf_cfg_fleet *f = &v->cfg->fleet;
+            if (!f->currency || !*f->currency)
+                f->currency = sf_v_strdup(v, q.currency);
+            else if (strcmp(f->currency, q.currency) != 0)
+                sf_v_error(v, cost, "cost_per_hour: all costs must be in one currency; this is %s, earlier ones %s",
+                           q.currency, f->currency);
+        }
+    }
+    sf_v_string(v, sf_ynode_get(e, "behaviour", NULL), "behaviour", &t->behaviour);
+}
+
+void sf_v_fleet(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_fleet *f = &v->cfg->fleet;
+    const sf_ynode **e, **names;
+    size_t count;
+
+    f->currency = "";
+    if (!n || sf_ynode_is_null(n))
+        return;
+    count = sf_v_named(v, n, "fleet", &e, &names);
+    if (!(f->types = sf_v_alloc(v, count, sizeof *f->types)))
+        return;
+    for (size_t i = 0; i < count; i++)
+        agent_type(v, e[i], names[i], &f->types[f->n_types++]);
+}
+
+/* ---- products ---------------------------------------------------------- */
+
+/*
+ * Resolve one crew name: an agent type's name, or an agent kind meaning
+ * every type of that kind. Appends the type indices to `need`.
+ */
+static bool crew_name(sf_vctx *v, const sf_ynode *n, sf_cfg_crew_need *need, int *scratch)
+{
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+    int t = n->kind == SF_YSCALAR ? sf_v_find(n->text, f->types, f->n_types, sizeof *f->types) : -1;
+
+    if (t >= 0) {
+        scratch[need->n_types++] = t;
+        return true;
+    }
+    if (n->kind == SF_YSCALAR)
+        for (int k = 0; agent_kinds[k]; k++)
+            if (strcmp(n->text, agent_kinds[k]) == 0) {
+                for (size_t i = 0; i < f->n_types; i++)
+                    if ((int)f->types[i].kind == k)
+                        scratch[need->n_types++] = (int)i;
+                return true;
+            }
+    if (n->kind == SF_YSCALAR) {
+        char list[600];
+        size_t used = 0;
+        used += (size_t)snprintf(list, sizeof list, "forklift, agv, arm, humanoid, worker");
+        for (size_t i = 0; i < f->n_types && used < sizeof list; i++)
+            used += (size_t)snprintf(list + used, sizeof list - used, ", %s", f->types[i].name);
+        sf_v_error(v, n, "crew member '%s' is neither an agent kind nor a fleet entry; defined: %s", n->text, list);
+    } else {
+        sf_v_error(v, n, "crew: expected an agent kind or fleet entry name, got %s", sf_ynode_what(n));
+    }
+    return false;
+}
+
+static void crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
+{
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+    const sf_ynode *any = sf_ynode_get(n, "any", NULL), *cnt = sf_ynode_get(n, "count", NULL);
+    size_t needs = 0;
+
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (n->kind != SF_YMAP) {
+        sf_v_error(v, n, "crew must be a mapping such as {arm: 1} or {any: [worker, humanoid]}, not %s",
+                   sf_ynode_what(n));
+        return;
+    }
+    if (cnt && !any)
+        sf_v_error(v, cnt, "crew: 'count' goes with 'any' ({any: [worker, humanoid], count: 2})");
+    if (!(op->crew = sf_v_alloc(v, n->n, sizeof *op->crew)))
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        const sf_ynode *k = n->keys[i], *val = n->items[i];
+        sf_cfg_crew_need *need = &op->crew[needs];
+        int *scratch;
+        if (strcmp(k->text, "count") == 0)
+            continue;
+        if (!(scratch = sf_v_alloc(v, f->n_types + 1, sizeof *scratch)))
+            return;
+        need->count = 1;
+        if (strcmp(k->text, "any") == 0) {
+            if (!sf_v_list(v, val, "crew 'any'"))
+                continue;
+            if (val->n == 0) {
+                sf_v_error(v, val, "crew 'any' lists at least one agent kind or fleet entry");
+                continue;
+            }
+            for (size_t j = 0; j < val->n; j++) {
+                int *big = sf_v_alloc(v, need->n_types + f->n_types + 1, sizeof *big);
+                if (!big)
+                    return;
+                memcpy(big, scratch, need->n_types * sizeof *big);
+                scratch = big;
+                crew_name(v, val->items[j], need, scratch);
+            }
+            sf_v_int(v, cnt, "crew count", 1, 1000, &need->count);
+        } else {
+            if (!crew_name(v, k, need, scratch))
+                continue;
+            sf_v_int(v, val, "crew count", 1, 1000, &need->count);
+        }
+        /* A type named twice (a kind and one of its types) counts once. */
+        size_t w = 0;
+        for (size_t a = 0; a < need->n_types; a++) {
+            size_t b;
+            for (b = 0; b < w; b++)
+                if (scratch[b] == scratch[a])
+                    break;
+            if (b == w)
+                scratch[w++] = scratch[a];
+        }
+        need->n_types = w;
+        need->types = scratch;
+        op->n_crew = ++needs;
+    }
+}
+
+static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *product, sf_cfg_operation *op)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_ynode *st;
+    char what[300], gname[32];
+    (void)gname;
+
+    snprintf(what, sizeof what, "operation %zu of product '%s'", index + 1, product);
+    op->at = sf_v_place(v, e);
+    op->group = -1;
+    sf_dist_constant(&op->time, 0, NULL);
+    sf_dist_constant(&op->setup, 0, NULL);
+    if (!sf_v_map(v, e, KEYS("name", "station", "crew", "skill", "time", "setup", "scrap"), what) &&
+        e->kind != SF_YMAP)
+        return;
+    op->name = "";
+    sf_v_string(v, sf_ynode_get(e, "name", NULL), "name", &op->name);
+    if ((st = sf_v_need(v, e, "station", what))) {
+        if (st->kind == SF_YSCALAR) {
+            for (size_t g = 0; g < L->n_groups; g++)
+                if (strcmp(L->groups[g], st->text) == 0)
+                    op->group = (int)g;
+            if (op->group < 0) {
+                char list[600];
+                size_t used = 0;
+                list[0] = '\0';
+                for (size_t g = 0; g < L->n_groups && used < sizeof list; g++)
+                    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", g ? ", " : "", L->groups[g]);
+                sf_v_error(v, st, "station group '%s' is not defined; defined: %s", st->text,
+                           L->n_groups ? list : "(no stations)");
+            }
+        } else {
+            sf_v_error(v, st, "station: expected a station group name, got %s", sf_ynode_what(st));
+        }
+    }
+    crew(v, sf_ynode_get(e, "crew", NULL), op);
+    sf_v_string(v, sf_ynode_get(e, "skill", NULL), "skill", &op->skill);
+    sf_v_dist(v, sf_v_need(v, e, "time", what), "time", SF_DIM_TIME, &op->time);
+    sf_v_dist(v, sf_ynode_get(e, "setup", NULL), "setup", SF_DIM_TIME, &op->setup);
+    sf_v_fraction(v, sf_ynode_get(e, "scrap", NULL), "scrap", &op->scrap);
+}
+
+void sf_v_products(sf_vctx *v, const sf_ynode *n)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_ynode **e, **names;
+    size_t count = sf_v_named(v, n, "products", &e, &names);
+
+    if (!(v->cfg->products = sf_v_alloc(v, count, sizeof *v->cfg->products)))
+        return;
+    for (size_t i = 0; i < count; i++) {
+        sf_cfg_product *p = &v->cfg->products[v->cfg->n_products++];
+        const sf_ynode *r, *src, *snk;
+        char what[200];
+        snprintf(what, sizeof what, "product '%s'", names[i]->text);
+        p->name = sf_v_strdup(v, names[i]->text);
+        p->at = sf_v_place(v, names[i]);
+        p->source = p->sink = -1;
+        sf_v_map(v, e[i], KEYS("name", "mass", "source", "sink", "routing"), what);
+        sf_v_qty(v, sf_ynode_get(e[i], "mass", NULL), "mass", SF_DIM_MASS, 0, 1e5, false, &p->mass);
+        if ((src = sf_ynode_get(e[i], "source", NULL)))
+            p->source = SF_V_REF(v, src, "dock", L->docks, L->n_docks);
+        if ((snk = sf_ynode_get(e[i], "sink", NULL)))
+            p->sink = SF_V_REF(v, snk, "dock", L->docks, L->n_docks);
+        if (!(r = sf_v_need(v, e[i], "routing", what)) || !sf_v_list(v, r, "routing"))
+            continue;
+        if (r->n == 0) {
+            sf_v_error(v, r, "%s: the routing needs at least one operation", what);
+            continue;
+        }
+        if (!(p->ops = sf_v_alloc(v, r->n, sizeof *p->ops)))
+            return;
+        for (size_t k = 0; k < r->n; k++)
+            operation(v, r->items[k], k, p->name, &p->ops[p->n_ops++]);
+    }
+}

@@ -1,0 +1,440 @@
+/*
+ * merge.c: overlays (`extends`) and `--set` on the YAML tree.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/merge.h"
+
+static const char *item_name(const sf_ynode *item)
+{
+    const sf_ynode *n = sf_ynode_get(item, "name", NULL);
+    return n && n->kind == SF_YSCALAR ? n->text : NULL;
+}
+
+/* A list whose entries are all mappings with a `name`; an empty list counts as one. */
+static bool is_named_list(const sf_ynode *n)
+{
+    if (!n || n->kind != SF_YSEQ)
+        return false;
+    for (size_t i = 0; i < n->n; i++)
+        if (!item_name(n->items[i]))
+            return false;
+    return true;
+}
+
+static sf_ynode *find_named(const sf_ynode *list, const char *name, size_t *index)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        const char *s = item_name(list->items[i]);
+        if (s && strcmp(s, name) == 0) {
+            if (index)
+                *index = i;
+            return list->items[i];
+        }
+    }
+    return NULL;
+}
+
+/* "a, b, c" (at most 12 names) for messages that list what exists. */
+static void list_names(const sf_ynode *list, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < list->n && used < n; i++) {
+        const char *s = item_name(list->items[i]);
+        if (i == 12) {
+            snprintf(buf + used, n - used, ", ...");
+            break;
+        }
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", s ? s : "?");
+    }
+    if (!list->n)
+        snprintf(buf, n, "(none)");
+}
+
+/* Add `name: <key>` to an entry given in the mapping form, unless it says its name itself. */
+static bool add_name(sf_ynode *entry, const sf_ynode *key)
+{
+    sf_ynode *k, *v;
+    if (sf_ynode_get(entry, "name", NULL))
+        return true;
+    k = sf_ynode_scalar("name", key->file, key->line, key->col, true);
+    v = sf_ynode_scalar(key->text, key->file, key->line, key->col, key->plain);
+    if (!k || !v || !sf_ynode_append(entry, k, v)) {
+        sf_ynode_free(k);
+        sf_ynode_free(v);
+        return false;
+    }
+    /* The name goes first, where a reader of --explain looks for it. */
+    memmove(&entry->keys[1], &entry->keys[0], (entry->n - 1) * sizeof *entry->keys);
+    memmove(&entry->items[1], &entry->items[0], (entry->n - 1) * sizeof *entry->items);
+    entry->keys[0] = k;
+    entry->items[0] = v;
+    return true;
+}
+
+static void oom(sf_diags *d, const sf_ynode *at)
+{
+    sf_diags_add(d, at->file, at->line, at->col, "out of memory while merging");
+}
+
+/* Merge a mapping-form overlay {name: entry} into a named list. Consumes `over`. */
+static bool merge_named_map(sf_ynode *base, sf_ynode *over, sf_diags *d)
+{
+    bool ok = true;
+    for (size_t i = 0; i < over->n; i++) {
+        sf_ynode *k = over->keys[i], *v = over->items[i];
+        size_t at;
+        sf_ynode *cur = find_named(base, k->text, &at);
+        over->items[i] = NULL;
+        if (sf_ynode_is_null(v)) {
+            if (cur)
+                sf_ynode_remove(base, at);
+            sf_ynode_free(v);
+        } else if (v->kind != SF_YMAP) {
+            sf_diags_add(d, v->file, v->line, v->col, "an entry of this list is a mapping, not %s",
+                         sf_ynode_what(v));
+            sf_ynode_free(v);
+            ok = false;
+        } else if (cur) {
+            ok = sf_ymerge(&base->items[at], v, d) && ok;
+        } else if (!add_name(v, k) || !sf_ynode_append(base, NULL, v)) {
+            oom(d, v);
+            sf_ynode_free(v);
+            ok = false;
+        }
+    }
+    sf_ynode_free(over);
+    return ok;
+}
+
+/*
+ * Merge `over` into *base by the rules in merge.h. Consumes `over`; the
+ * result is in *base. Costs O(n m) for named lists of n and m entries,
+ * which scenario files keep small.
+ */
+bool sf_ymerge(sf_ynode **base, sf_ynode *over, sf_diags *d)
+{
+    sf_ynode *b = *base;
+    bool ok = true;
+
+    if (b && b->kind == SF_YMAP && over->kind == SF_YMAP) {
+        for (size_t i = 0; i < over->n; i++) {
+            sf_ynode *k = over->keys[i], *v = over->items[i];
+            size_t at;
+            sf_ynode *cur = sf_ynode_get(b, k->text, &at);
+            over->items[i] = NULL;
+            if (sf_ynode_is_null(v)) {
+                if (cur)
+                    sf_ynode_remove(b, at);
+                sf_ynode_free(v);
+            } else if (cur) {
+                ok = sf_ymerge(&b->items[at], v, d) && ok;
+            } else {
+                over->keys[i] = NULL;
+                if (!sf_ynode_append(b, k, v)) {
+                    oom(d, v);
+                    sf_ynode_free(k);
+                    sf_ynode_free(v);
+                    ok = false;
+                }
+            }
+        }
+        sf_ynode_free(over);
+        return ok;
+    }
+    if (is_named_list(b) && over->kind == SF_YMAP)
+        return merge_named_map(b, over, d);
+    if (is_named_list(b) && is_named_list(over) && b->n > 0) {
+        for (size_t i = 0; i < over->n; i++) {
+            sf_ynode *v = over->items[i];
+            size_t at;
+            over->items[i] = NULL;
+            if (find_named(b, item_name(v), &at)) {
+                ok = sf_ymerge(&b->items[at], v, d) && ok;
+            } else if (!sf_ynode_append(b, NULL, v)) {
+                oom(d, v);
+                sf_ynode_free(v);
+                ok = false;
+            }
+        }
+        sf_ynode_free(over);
+        return ok;
+    }
+    sf_ynode_free(b);
+    *base = over;
+    return true;
+}
+
+/* ---- extends ----------------------------------------------------------- */
+
+/* `base` relative to the folder of `from`, unless it is absolute. */
+static char *resolve(const char *from, const char *base)
+{
+    const char *slash = strrchr(from, '/');
+    size_t dir = (base[0] == '/' || !slash) ? 0 : (size_t)(slash - from + 1);
+    char *p = malloc(dir + strlen(base) + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, from, dir);
+    strcpy(p + dir, base);
+    return p;
+}
+
+struct chain {
+    const char *path;
+    const struct chain *up;
+};
+
+static bool load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bool follow, int level,
+                 const struct chain *up, sf_diags *d)
+{
+    sf_ydoc top = {0}, base = {0};
+    sf_ynode *ext;
+    size_t at;
+    char *bpath = NULL;
+    struct chain me = {path, up};
+    bool ok;
+
+    ok = buf ? sf_ydoc_parse(&top, path, buf, len, d) : sf_ydoc_read(&top, path, d);
+    if (!ok)
+        goto done;
+    if (top.root->kind != SF_YMAP) {
+        sf_diags_add(d, top.root->file, top.root->line, top.root->col,
+                     "a scenario is a mapping of sections (scenario, layout, fleet...), not %s",
+                     sf_ynode_what(top.root));
+        ok = false;
+        goto done;
+    }
+    if (!(ext = sf_ynode_get(top.root, "extends", &at))) {
+        *doc = top;
+        return true;
+    }
+    if (ext->kind != SF_YSCALAR || sf_ynode_is_null(ext)) {
+        sf_diags_add(d, ext->file, ext->line, ext->col, "'extends' names one scenario file, not %s",
+                     sf_ynode_what(ext));
+        ok = false;
+        goto done;
+    }
+    if (!follow) {
+        sf_diags_add(d, ext->file, ext->line, ext->col, "'extends' is not allowed here");
+        ok = false;
+        goto done;
+    }
+    if (level >= SF_SCENARIO_MAX_EXTENDS) {
+        sf_diags_add(d, ext->file, ext->line, ext->col, "'extends' chains more than %d files",
+                     SF_SCENARIO_MAX_EXTENDS);
+        ok = false;
+        goto done;
+    }
+    if (!(bpath = resolve(path, ext->text))) {
+        oom(d, ext);
+        ok = false;
+        goto done;
+    }
+    for (const struct chain *c = &me; c; c = c->up)
+        if (strcmp(c->path, bpath) == 0) {
+            sf_diags_add(d, ext->file, ext->line, ext->col, "'extends: %s' makes a cycle: %s extends itself",
+                         ext->text, bpath);
+            ok = false;
+            goto done;
+        }
+    if (!load(&base, bpath, NULL, 0, follow, level + 1, &me, d)) {
+        sf_diags_add(d, ext->file, ext->line, ext->col, "the scenario this file extends, '%s', has problems",
+                     ext->text);
+        ok = false;
+        goto done;
+    }
+    sf_ynode_remove(top.root, at);
+    ok = sf_ydoc_adopt_files(&base, &top);
+    if (ok) {
+        ok = sf_ymerge(&base.root, top.root, d);
+        top.root = NULL;
+    }
+    sf_ydoc_close(&top);
+    free(bpath);
+    *doc = base;
+    return ok;
+done:
+    free(bpath);
+    sf_ydoc_close(&base);
+    sf_ydoc_close(&top);
+    return ok;
+}
+
+bool sf_ymerge_load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bool follow, sf_diags *d)
+{
+    memset(doc, 0, sizeof *doc);
+    return load(doc, path, buf, len, follow, 0, NULL, d);
+}
+
+/* ---- --set ------------------------------------------------------------- */
+
+static bool is_index(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s))
+            return false;
+    return true;
+}
+
+static bool null_text(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0;
+}
+
+/* Shift the columns of the nodes of a one-line value so they count from the start of "key=value". */
+static void shift_cols(sf_ynode *n, int by)
+{
+    if (!n)
+        return;
+    if (n->line == 1)
+        n->col += by;
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->keys)
+            shift_cols(n->keys[i], by);
+        shift_cols(n->items[i], by);
+    }
+}
+
+/*
+ * Walk `key.path` from the root, creating missing mapping keys (the
+ * validator then says whether they are known), and merge the value at
+ * the end. Problems are reported at the setting itself, named
+ * `--set key.path`, with the column counted in the "key=value" text.
+ */
+bool sf_ymerge_set(sf_ydoc *doc, const char *assignment, sf_diags *d)
+{
+    const char *eq = strchr(assignment, '=');
+    char *key = NULL, *label = NULL, *comp, *next;
+    const char *file, *value;
+    sf_ydoc val = {0};
+    sf_ynode **slot = &doc->root, *cur, *v = NULL;
+    bool ok = false;
+    size_t klen;
+
+    if (!eq || eq == assignment) {
+        sf_diags_add(d, "--set", 0, 0, "'%s' is not of the form key.path=value", assignment);
+        return false;
+    }
+    klen = (size_t)(eq - assignment);
+    value = eq + 1;
+    if (!(key = malloc(klen + 1)) || !(label = malloc(klen + 7)))
+        goto nomem;
+    memcpy(key, assignment, klen);
+    key[klen] = '\0';
+    snprintf(label, klen + 7, "--set %s", key);
+    if (!(file = sf_ydoc_intern(doc, label)))
+        goto nomem;
+    if (null_text(value)) {
+        v = NULL;
+    } else {
+        if (!sf_ydoc_parse(&val, label, value, strlen(value), d))
+            goto done;
+        v = val.root;
+        val.root = NULL;
+        shift_cols(v, (int)klen + 1);
+        if (!sf_ydoc_adopt_files(doc, &val))
+            goto nomem;
+    }
+    if (!doc->root && !(doc->root = sf_ynode_new(SF_YMAP, file, 1, 1)))
+        goto nomem;
+    comp = key;
+    for (;;) {
+        int col = (int)(comp - key) + 1;
+        size_t at;
+        next = strchr(comp, '.');
+        if (next)
+            *next = '\0';
+        if (!*comp) {
+            sf_diags_add(d, file, 1, col, "empty part in the key path '%.*s'", (int)klen, assignment);
+            goto done;
+        }
+        cur = *slot;
+        if (cur->kind == SF_YMAP) {
+            sf_ynode *child = sf_ynode_get(cur, comp, &at);
+            if (!next) {
+                if (!v) {
+                    if (child)
+                        sf_ynode_remove(cur, at);
+                    ok = true;
+                    goto done;
+                }
+                if (child) {
+                    ok = sf_ymerge(&cur->items[at], v, d);
+                    v = NULL;
+                    goto done;
+                }
+                sf_ynode *k = sf_ynode_scalar(comp, file, 1, col, true);
+                if (!k || !sf_ynode_append(cur, k, v)) {
+                    sf_ynode_free(k);
+                    goto nomem;
+                }
+                v = NULL;
+                ok = true;
+                goto done;
+            }
+            if (!child) {
+                sf_ynode *k = sf_ynode_scalar(comp, file, 1, col, true);
+                child = sf_ynode_new(SF_YMAP, file, 1, col);
+                if (!k || !child || !sf_ynode_append(cur, k, child)) {
+                    sf_ynode_free(k);
+                    sf_ynode_free(child);
+                    goto nomem;
+                }
+                at = cur->n - 1;
+            }
+            slot = &cur->items[at];
+        } else if (cur->kind == SF_YSEQ && is_named_list(cur) && !is_index(comp)) {
+            if (!find_named(cur, comp, &at)) {
+                char names[400];
+                list_names(cur, names, sizeof names);
+                sf_diags_add(d, file, 1, col, "no entry named '%s' here; there are: %s", comp, names);
+                goto done;
+            }
+            if (!next && !v) {
+                sf_ynode_remove(cur, at);
+                ok = true;
+                goto done;
+            }
+            slot = &cur->items[at];
+        } else if (cur->kind == SF_YSEQ && is_index(comp)) {
+            at = (size_t)strtoul(comp, NULL, 10);
+            if (at >= cur->n) {
+                sf_diags_add(d, file, 1, col, "index %s is past the end of a list of %zu entries", comp, cur->n);
+                goto done;
+            }
+            if (!next && !v) {
+                sf_ynode_remove(cur, at);
+                ok = true;
+                goto done;
+            }
+            slot = &cur->items[at];
+        } else {
+            sf_diags_add(d, file, 1, col, "'%s' cannot be looked up in %s (written at %s:%d:%d)", comp,
+                         sf_ynode_what(cur), cur->file, cur->line, cur->col);
+            goto done;
+        }
+        if (!next) {
+            ok = sf_ymerge(slot, v, d);
+            v = NULL;
+            goto done;
+        }
+        comp = next + 1;
+    }
+nomem:
+    sf_diags_add(d, "--set", 0, 0, "out of memory");
+done:
+    sf_ynode_free(v);
+    sf_ydoc_close(&val);
+    free(key);
+    free(label);
+    return ok;
+}

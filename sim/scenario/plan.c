@@ -1,0 +1,294 @@
+/*
+ * plan.c: the `demand`, `shifts` and `failures` sections: when work
+ * arrives, when people and machines are there, and when they break.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/schema.h"
+
+#define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* ---- demand ------------------------------------------------------------ */
+
+/* `product: X` or `mix: {X: 3, Y: 1}` (weights, not necessarily summing to 1). */
+static void mix(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_arrival *a)
+{
+    const sf_scenario_config *c = v->cfg;
+    const sf_ynode *prod = sf_ynode_get(e, "product", NULL), *m = sf_ynode_get(e, "mix", NULL);
+    double total = 0;
+
+    if ((prod != NULL) == (m != NULL)) {
+        sf_v_error(v, e, "%s needs either 'product' or 'mix', %s", what, prod ? "not both" : "and has neither");
+        return;
+    }
+    if (prod) {
+        a->products = sf_v_alloc(v, 1, sizeof *a->products);
+        a->weights = sf_v_alloc(v, 1, sizeof *a->weights);
+        if (!a->products || !a->weights)
+            return;
+        a->products[0] = SF_V_REF(v, prod, "product", c->products, c->n_products);
+        a->weights[0] = 1;
+        a->n_mix = 1;
+        return;
+    }
+    if (m->kind != SF_YMAP || m->n == 0) {
+        sf_v_error(v, m, "%s: 'mix' maps product names to weights, such as {bracket: 3, housing: 1}", what);
+        return;
+    }
+    a->products = sf_v_alloc(v, m->n, sizeof *a->products);
+    a->weights = sf_v_alloc(v, m->n, sizeof *a->weights);
+    if (!a->products || !a->weights)
+        return;
+    for (size_t i = 0; i < m->n; i++) {
+        a->products[i] = SF_V_REF(v, m->keys[i], "product", c->products, c->n_products);
+        sf_v_qty(v, m->items[i], "mix weight", SF_DIM_NONE, 0, 1e9, false, &a->weights[i]);
+        total += a->weights[i];
+    }
+    a->n_mix = m->n;
+    if (total <= 0)
+        sf_v_error(v, m, "%s: the mix weights add up to 0", what);
+}
+
+static void demand_arrivals(sf_vctx *v, const sf_ynode *list)
+{
+    sf_cfg_demand *D = &v->cfg->demand;
+    const sf_ynode **e, **names;
+    size_t n = sf_v_named(v, list, "demand.arrivals", &e, &names);
+
+    if (!(D->arrivals = sf_v_alloc(v, n, sizeof *D->arrivals)))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        sf_cfg_arrival *a = &D->arrivals[D->n_arrivals++];
+        char what[200];
+        snprintf(what, sizeof what, "arrivals '%s'", names[i]->text);
+        a->name = sf_v_strdup(v, names[i]->text);
+        a->at = sf_v_place(v, names[i]);
+        a->batch = 1;
+        a->stop = SF_TIME_MAX;
+        sf_v_map(v, e[i], KEYS("name", "every", "product", "mix", "batch", "start", "stop", "due_in"), what);
+        sf_v_dist(v, sf_v_need(v, e[i], "every", what), "every", SF_DIM_TIME, &a->every);
+        if (a->every.kind == SF_DIST_CONSTANT && a->every.p[0] <= 0 && sf_ynode_get(e[i], "every", NULL))
+            sf_v_error(v, sf_ynode_get(e[i], "every", NULL), "every: the time between arrivals must be above 0 s");
+        mix(v, e[i], what, a);
+        sf_v_int(v, sf_ynode_get(e[i], "batch", NULL), "batch", 1, 100000, &a->batch);
+        sf_v_duration(v, sf_ynode_get(e[i], "start", NULL), "start", &a->start);
+        sf_v_duration(v, sf_ynode_get(e[i], "stop", NULL), "stop", &a->stop);
+        sf_v_duration(v, sf_ynode_get(e[i], "due_in", NULL), "due_in", &a->due_in);
+        if (a->stop <= a->start)
+            sf_v_error(v, sf_ynode_get(e[i], "stop", NULL), "%s: 'stop' must come after 'start'", what);
+    }
+}
+
+static void demand_orders(sf_vctx *v, const sf_ynode *list)
+{
+    sf_cfg_demand *D = &v->cfg->demand;
+    const sf_scenario_config *c = v->cfg;
+    const sf_ynode **e, **names;
+    size_t n = sf_v_named(v, list, "demand.orders", &e, &names);
+
+    if (!(D->orders = sf_v_alloc(v, n, sizeof *D->orders)))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        sf_cfg_order *o = &D->orders[D->n_orders++];
+        const sf_ynode *p;
+        char what[200];
+        snprintf(what, sizeof what, "order '%s'", names[i]->text);
+        o->name = sf_v_strdup(v, names[i]->text);
+        o->at = sf_v_place(v, names[i]);
+        o->product = -1;
+        o->quantity = 1;
+        sf_v_map(v, e[i], KEYS("name", "at", "product", "quantity", "due"), what);
+        sf_v_duration(v, sf_v_need(v, e[i], "at", what), "at", &o->at_time);
+        if ((p = sf_v_need(v, e[i], "product", what)))
+            o->product = SF_V_REF(v, p, "product", c->products, c->n_products);
+        sf_v_int(v, sf_ynode_get(e[i], "quantity", NULL), "quantity", 1, 10000000, &o->quantity);
+        sf_v_duration(v, sf_ynode_get(e[i], "due", NULL), "due", &o->due);
+        if (o->due && o->due <= o->at_time)
+            sf_v_error(v, sf_ynode_get(e[i], "due", NULL), "%s: 'due' must come after 'at'", what);
+    }
+}
+
+void sf_v_demand(sf_vctx *v, const sf_ynode *n)
+{
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (!sf_v_map(v, n, KEYS("arrivals", "orders"), "demand") && n->kind != SF_YMAP)
+        return;
+    demand_arrivals(v, sf_ynode_get(n, "arrivals", NULL));
+    demand_orders(v, sf_ynode_get(n, "orders", NULL));
+}
+
+/* ---- shifts ------------------------------------------------------------ */
+
+static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
+
+/* `days: [mon, tue]`, or one of `daily`, `weekdays`, `weekends`. */
+static uint8_t days(sf_vctx *v, const sf_ynode *n)
+{
+    uint8_t bits = 0;
+    if (!n)
+        return 0x7f;
+    if (n->kind == SF_YSCALAR) {
+        if (strcmp(n->text, "daily") == 0)
+            return 0x7f;
+        if (strcmp(n->text, "weekdays") == 0)
+            return 0x1f;
+        if (strcmp(n->text, "weekends") == 0)
+            return 0x60;
+        sf_v_error(v, n, "days: expected a list of days [mon, tue, ...] or daily, weekdays, weekends; got '%s'",
+                   n->text);
+        return 0;
+    }
+    if (!sf_v_list(v, n, "days"))
+        return 0;
+    for (size_t i = 0; i < n->n; i++) {
+        int d = -1;
+        if (sf_v_enum(v, n->items[i], "day", day_names, &d) && d >= 0)
+            bits |= (uint8_t)(1u << d);
+    }
+    return bits;
+}
+
+static void calendar(sf_vctx *v, const sf_ynode *list)
+{
+    sf_cfg_shifts *S = &v->cfg->shifts;
+    const sf_ynode **e, **names;
+    size_t n = sf_v_named(v, list, "shifts.calendar", &e, &names);
+
+    if (!(S->shifts = sf_v_alloc(v, n, sizeof *S->shifts)))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        sf_cfg_shift *s = &S->shifts[S->n_shifts++];
+        const sf_ynode *endn, *lenn, *br;
+        sf_time end = 0;
+        char what[200];
+        snprintf(what, sizeof what, "shift '%s'", names[i]->text);
+        s->name = sf_v_strdup(v, names[i]->text);
+        s->at = sf_v_place(v, names[i]);
+        sf_v_map(v, e[i], KEYS("name", "days", "start", "end", "length", "breaks"), what);
+        s->days = days(v, sf_ynode_get(e[i], "days", NULL));
+        sf_v_clock(v, sf_v_need(v, e[i], "start", what), "start", &s->start);
+        endn = sf_ynode_get(e[i], "end", NULL);
+        lenn = sf_ynode_get(e[i], "length", NULL);
+        if ((endn != NULL) == (lenn != NULL)) {
+            sf_v_error(v, e[i], "%s needs either 'end' or 'length', %s", what, endn ? "not both" : "and has neither");
+        } else if (endn) {
+            if (sf_v_clock(v, endn, "end", &end))
+                s->length = end > s->start ? end - s->start : end + SF_DAY - s->start;
+        } else if (sf_v_duration(v, lenn, "length", &s->length) && (s->length <= 0 || s->length > SF_DAY)) {
+            sf_v_error(v, lenn, "length must be between 0 s and 24 h, got '%s'", lenn->text);
+        }
+        if ((br = sf_ynode_get(e[i], "breaks", NULL)) && sf_v_list(v, br, "breaks")) {
+            if (!(s->breaks = sf_v_alloc(v, br->n, sizeof *s->breaks)))
+                return;
+            for (size_t k = 0; k < br->n; k++) {
+                sf_cfg_break *b = &s->breaks[s->n_breaks++];
+                const sf_ynode *at;
+                sf_time off;
+                if (!sf_v_map(v, br->items[k], KEYS("start", "length"), "break") && br->items[k]->kind != SF_YMAP)
+                    continue;
+                at = sf_v_need(v, br->items[k], "start", "break");
+                sf_v_clock(v, at, "break start", &b->start);
+                sf_v_duration(v, sf_v_need(v, br->items[k], "length", "break"), "break length", &b->length);
+                off = b->start >= s->start ? b->start - s->start : b->start + SF_DAY - s->start;
+                if (at && s->length > 0 && off + b->length > s->length)
+                    sf_v_error(v, at, "%s: the break at %s does not lie within the shift", what, at->text);
+            }
+        }
+    }
+}
+
+static void rosters(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_shifts *S = &v->cfg->shifts;
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (n->kind != SF_YMAP) {
+        sf_v_error(v, n, "rosters maps fleet entries to their shifts, such as {pickers: [early, late]}, not %s",
+                   sf_ynode_what(n));
+        return;
+    }
+    if (!(S->rosters = sf_v_alloc(v, n->n, sizeof *S->rosters)))
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        sf_cfg_roster *r = &S->rosters[S->n_rosters];
+        const sf_ynode *list = n->items[i];
+        r->agent_type = SF_V_REF(v, n->keys[i], "fleet entry", f->types, f->n_types);
+        r->at = sf_v_place(v, n->keys[i]);
+        if (list->kind == SF_YSCALAR && !sf_ynode_is_null(list)) {
+            r->shifts = sf_v_alloc(v, 1, sizeof *r->shifts);
+            if (r->shifts)
+                r->shifts[r->n_shifts++] = SF_V_REF(v, list, "shift", S->shifts, S->n_shifts);
+        } else if (sf_v_list(v, list, "roster")) {
+            if (!(r->shifts = sf_v_alloc(v, list->n, sizeof *r->shifts)))
+                return;
+            for (size_t k = 0; k < list->n; k++)
+                r->shifts[r->n_shifts++] = SF_V_REF(v, list->items[k], "shift", S->shifts, S->n_shifts);
+        }
+        S->n_rosters++;
+    }
+}
+
+void sf_v_shifts(sf_vctx *v, const sf_ynode *n)
+{
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (!sf_v_map(v, n, KEYS("calendar", "rosters"), "shifts") && n->kind != SF_YMAP)
+        return;
+    calendar(v, sf_ynode_get(n, "calendar", NULL));
+    rosters(v, sf_ynode_get(n, "rosters", NULL));
+}
+
+/* ---- failures ---------------------------------------------------------- */
+
+static const char *const bases[] = {"calendar", "busy", NULL};
+
+void sf_v_failures(sf_vctx *v, const sf_ynode *n)
+{
+    sf_scenario_config *c = v->cfg;
+    const sf_ynode **e, **names;
+    size_t count = sf_v_named(v, n, "failures", &e, &names);
+
+    if (!(c->failures = sf_v_alloc(v, count, sizeof *c->failures)))
+        return;
+    for (size_t i = 0; i < count; i++) {
+        sf_cfg_failure *f = &c->failures[c->n_failures++];
+        const sf_ynode *st = sf_ynode_get(e[i], "station", NULL), *gr = sf_ynode_get(e[i], "group", NULL),
+                       *ag = sf_ynode_get(e[i], "agents", NULL);
+        char what[200];
+        int basis = 0;
+        snprintf(what, sizeof what, "failure '%s'", names[i]->text);
+        f->name = sf_v_strdup(v, names[i]->text);
+        f->at = sf_v_place(v, names[i]);
+        f->target = -1;
+        sf_dist_constant(&f->mttr, 0, NULL);
+        sf_dist_constant(&f->mtbf, 0, NULL);
+        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis"), what);
+        if ((st != NULL) + (gr != NULL) + (ag != NULL) != 1) {
+            sf_v_error(v, e[i], "%s applies to exactly one of 'station', 'group' or 'agents'", what);
+        } else if (st) {
+            f->target_kind = SF_FAIL_STATION;
+            f->target = SF_V_REF(v, st, "station", c->layout.stations, c->layout.n_stations);
+        } else if (gr) {
+            f->target_kind = SF_FAIL_GROUP;
+            f->target = gr->kind == SF_YSCALAR
+                            ? sf_v_find(gr->text, c->layout.groups, c->layout.n_groups, sizeof *c->layout.groups)
+                            : -1;
+            if (f->target < 0)
+                SF_V_REF(v, gr, "station group", c->layout.groups, c->layout.n_groups);
+        } else {
+            f->target_kind = SF_FAIL_AGENT_TYPE;
+            f->target = SF_V_REF(v, ag, "fleet entry", c->fleet.types, c->fleet.n_types);
+        }
+        sf_v_dist(v, sf_v_need(v, e[i], "mtbf", what), "mtbf", SF_DIM_TIME, &f->mtbf);
+        sf_v_dist(v, sf_v_need(v, e[i], "mttr", what), "mttr", SF_DIM_TIME, &f->mttr);
+        if (sf_v_enum(v, sf_ynode_get(e[i], "basis", NULL), "basis", bases, &basis))
+            f->busy_time = basis == 1;
+        if (sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)
+            sf_v_error(v, sf_ynode_get(e[i], "mtbf", NULL), "%s: the mean time between failures must be above 0 s",
+                       what);
+    }
+}

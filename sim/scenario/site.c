@@ -1,0 +1,305 @@
+/*
+ * site.c: the `scenario`, `energy`, `safety` and `outputs` sections.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario/schema.h"
+
+#define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* ---- scenario ---------------------------------------------------------- */
+
+/* Day of the week, 0 = Monday (Sakamoto's method, Gregorian calendar). */
+static int weekday(int y, int m, int d)
+{
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3)
+        y--;
+    return ((y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7 + 6) % 7;
+}
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * "2026-03-02 06:00" or "2026-03-02T06:00:00" or a date alone. Read as
+ * text: YAML 1.1 would have made it a timestamp in some unknown zone.
+ */
+static void start(sf_vctx *v, const sf_ynode *n, sf_cfg_scenario *s)
+{
+    int y, mo, d, used = 0, h = 0, mi = 0, sec = 0;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    if (!n)
+        return;
+    if (n->kind != SF_YSCALAR || sscanf(n->text, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3)
+        goto bad;
+    if (n->text[used] == ' ' || n->text[used] == 'T') {
+        int more = 0;
+        const char *t = n->text + used + 1;
+        if (sscanf(t, "%2d:%2d%n", &h, &mi, &more) != 2)
+            goto bad;
+        if (t[more] == ':') {
+            int more2 = 0;
+            if (sscanf(t + more + 1, "%2d%n", &sec, &more2) != 1)
+                goto bad;
+            more += 1 + more2;
+        }
+        used += 1 + more;
+    }
+    if (n->text[used] || y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 ||
+        d > mdays[mo - 1] + (mo == 2 && leap(y)) || h > 23 || mi > 59 || sec > 59 || h < 0 || mi < 0 || sec < 0)
+        goto bad;
+    s->start_year = y;
+    s->start_month = mo;
+    s->start_day = d;
+    s->start_time_of_day = h * SF_HOUR + mi * SF_MINUTE + sec * SF_SECOND;
+    s->start_weekday = weekday(y, mo, d);
+    return;
+bad:
+    sf_v_error(v, n, "start: expected a date and time such as '2026-03-02 06:00', got '%s'",
+               n->kind == SF_YSCALAR ? n->text : sf_ynode_what(n));
+}
+
+void sf_v_scenario(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_scenario *s = &v->cfg->scenario;
+    const sf_ynode *h, *w;
+
+    s->name = "";
+    s->description = "";
+    s->seed = 1;
+    s->start_year = 2024;
+    s->start_month = 1;
+    s->start_day = 1;
+    s->start_weekday = 0;
+    if (!n || sf_ynode_is_null(n)) {
+        sf_v_error(v, n, "the scenario needs a 'scenario' section with its name and horizon");
+        return;
+    }
+    if (!sf_v_map(v, n, KEYS("name", "description", "seed", "horizon", "warmup", "start"), "scenario") &&
+        n->kind != SF_YMAP)
+        return;
+    sf_v_string(v, sf_v_need(v, n, "name", "scenario"), "name", &s->name);
+    sf_v_string(v, sf_ynode_get(n, "description", NULL), "description", &s->description);
+    sf_v_u64(v, sf_ynode_get(n, "seed", NULL), "seed", &s->seed);
+    h = sf_v_need(v, n, "horizon", "scenario");
+    if (sf_v_duration(v, h, "horizon", &s->horizon) && h && s->horizon <= 0)
+        sf_v_error(v, h, "horizon must be greater than 0 s, got '%s'", h->text);
+    w = sf_ynode_get(n, "warmup", NULL);
+    if (sf_v_duration(v, w, "warmup", &s->warmup) && w && s->horizon > 0 && s->warmup >= s->horizon)
+        sf_v_error(v, w, "warmup must be shorter than the horizon, got '%s'", w->text);
+    start(v, sf_ynode_get(n, "start", NULL), s);
+}
+
+/* ---- energy ------------------------------------------------------------ */
+
+static void tariff(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_energy *E = &v->cfg->energy;
+    sf_quantity q;
+
+    if (!n)
+        return;
+    if (n->kind == SF_YSCALAR) {
+        if (!(E->tariff = sf_v_alloc(v, 1, sizeof *E->tariff)))
+            return;
+        if (sf_v_qty(v, n, "tariff", SF_DIM_TARIFF, 0, INFINITY, false, &E->tariff[0].price)) {
+            E->n_tariff = 1;
+            if (sf_units_parse(n->text, SF_DIM_TARIFF, &q) == 0)
+                E->currency = sf_v_strdup(v, q.currency);
+        }
+        return;
+    }
+    if (!sf_v_list(v, n, "tariff") || !(E->tariff = sf_v_alloc(v, n->n, sizeof *E->tariff)))
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        const sf_ynode *b = n->items[i], *from, *price;
+        sf_cfg_tariff_band *t = &E->tariff[E->n_tariff];
+        if (!sf_v_map(v, b, KEYS("from", "price"), "tariff band") && b->kind != SF_YMAP)
+            continue;
+        from = sf_v_need(v, b, "from", "tariff band");
+        price = sf_v_need(v, b, "price", "tariff band");
+        if (!sf_v_clock(v, from, "from", &t->from) || !from)
+            continue;
+        if (!sf_v_qty(v, price, "price", SF_DIM_TARIFF, 0, INFINITY, false, &t->price) || !price)
+            continue;
+        if (sf_units_parse(price->text, SF_DIM_TARIFF, &q) == 0) {
+            if (!E->currency || !*E->currency)
+                E->currency = sf_v_strdup(v, q.currency);
+            else if (strcmp(E->currency, q.currency) != 0)
+                sf_v_error(v, price, "price: all tariff bands must be in one currency; this is %s, earlier ones %s",
+                           q.currency, E->currency);
+        }
+        if (E->n_tariff == 0 && t->from != 0)
+            sf_v_error(v, from, "the first tariff band must start at 00:00, got '%s'", from->text);
+        if (E->n_tariff > 0 && t->from <= E->tariff[E->n_tariff - 1].from)
+            sf_v_error(v, from, "tariff bands must be in order of their start; '%s' comes too late", from->text);
+        E->n_tariff++;
+    }
+}
+
+/* A constant or a list of 24 hourly values, hour 0 first. */
+static bool profile(sf_vctx *v, const sf_ynode *n, const char *what, double out[24])
+{
+    if (!n)
+        return false;
+    if (n->kind == SF_YSCALAR) {
+        double x = 0;
+        if (!sf_v_qty(v, n, what, SF_DIM_CARBON, 0, INFINITY, false, &x))
+            return false;
+        for (int h = 0; h < 24; h++)
+            out[h] = x;
+        return true;
+    }
+    if (n->kind != SF_YSEQ || n->n != 24) {
+        sf_v_error(v, n, "%s: expected one value for all hours or a list of 24 hourly values, got %s", what,
+                   n->kind == SF_YSEQ ? "a list of another length" : sf_ynode_what(n));
+        return false;
+    }
+    for (int h = 0; h < 24; h++)
+        sf_v_qty(v, n->items[h], what, SF_DIM_CARBON, 0, INFINITY, false, &out[h]);
+    return true;
+}
+
+void sf_v_energy(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_energy *E = &v->cfg->energy;
+    const sf_ynode *c;
+
+    E->currency = "";
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load"), "energy") && n->kind != SF_YMAP)
+        return;
+    tariff(v, sf_ynode_get(n, "tariff", NULL));
+    if ((c = sf_ynode_get(n, "carbon", NULL))) {
+        if (c->kind == SF_YMAP) {
+            sf_v_map(v, c, KEYS("average", "marginal"), "carbon");
+            profile(v, sf_v_need(v, c, "average", "carbon"), "carbon average", E->carbon_average);
+            E->has_marginal = profile(v, sf_ynode_get(c, "marginal", NULL), "carbon marginal", E->carbon_marginal);
+        } else {
+            profile(v, c, "carbon", E->carbon_average);
+        }
+    }
+    sf_v_qty(v, sf_ynode_get(n, "base_load", NULL), "base_load", SF_DIM_POWER, 0, 1e9, false, &E->base_load);
+}
+
+/* ---- safety ------------------------------------------------------------ */
+
+static const char *const modes[] = {"fenced", "ssm", "pfl", NULL};
+
+static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_safety_rule *r)
+{
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+    static const char *const ssm_keys[] = {"slow_distance", "stop_distance", "reduced_speed", "resume_delay"};
+    char what[200];
+    int mode = 0;
+
+    snprintf(what, sizeof what, "safety rule for '%s'", name->text);
+    r->at = sf_v_place(v, name);
+    r->agent_type = SF_V_REF(v, name, "fleet entry", f->types, f->n_types);
+    if (r->agent_type >= 0 && f->types[r->agent_type].kind == SF_AGENT_WORKER)
+        sf_v_error(v, name, "%s: '%s' is a worker; safety modes are for robots and vehicles", what, name->text);
+    sf_v_map(v, e,
+             KEYS("name", "mode", "slow_distance", "stop_distance", "reduced_speed", "max_speed", "resume_delay"),
+             what);
+    sf_v_enum(v, sf_v_need(v, e, "mode", what), "mode", modes, &mode);
+    r->mode = (sf_safety_mode)mode;
+    if (r->mode == SF_SAFETY_SSM) {
+        sf_v_qty(v, sf_v_need(v, e, "slow_distance", what), "slow_distance", SF_DIM_LENGTH, 0, 100, true,
+                 &r->slow_distance);
+        sf_v_qty(v, sf_v_need(v, e, "stop_distance", what), "stop_distance", SF_DIM_LENGTH, 0, 100, true,
+                 &r->stop_distance);
+        sf_v_qty(v, sf_v_need(v, e, "reduced_speed", what), "reduced_speed", SF_DIM_SPEED, 0, 20, true,
+                 &r->reduced_speed);
+        sf_v_duration(v, sf_ynode_get(e, "resume_delay", NULL), "resume_delay", &r->resume_delay);
+        if (r->slow_distance > 0 && r->stop_distance > 0 && r->slow_distance <= r->stop_distance)
+            sf_v_error(v, sf_ynode_get(e, "slow_distance", NULL),
+                       "%s: slow_distance (%g m) must be greater than stop_distance (%g m)", what, r->slow_distance,
+                       r->stop_distance);
+        if (sf_ynode_get(e, "max_speed", NULL))
+            sf_v_error(v, sf_ynode_get(e, "max_speed", NULL), "%s: 'max_speed' is for mode pfl", what);
+    } else {
+        for (size_t i = 0; i < 4; i++)
+            if (sf_ynode_get(e, ssm_keys[i], NULL))
+                sf_v_error(v, sf_ynode_get(e, ssm_keys[i], NULL), "%s: '%s' is for mode ssm", what, ssm_keys[i]);
+        if (r->mode == SF_SAFETY_PFL)
+            sf_v_qty(v, sf_v_need(v, e, "max_speed", what), "max_speed", SF_DIM_SPEED, 0, 20, true,
+                     &r->reduced_speed);
+        else if (sf_ynode_get(e, "max_speed", NULL))
+            sf_v_error(v, sf_ynode_get(e, "max_speed", NULL), "%s: 'max_speed' is for mode pfl", what);
+    }
+}
+
+void sf_v_safety(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_safety *S = &v->cfg->safety;
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_ynode **e, **names, *cams;
+    size_t count;
+
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (!sf_v_map(v, n, KEYS("robots", "cameras"), "safety") && n->kind != SF_YMAP)
+        return;
+    count = sf_v_named(v, sf_ynode_get(n, "robots", NULL), "safety.robots", &e, &names);
+    if (!(S->rules = sf_v_alloc(v, count, sizeof *S->rules)))
+        return;
+    for (size_t i = 0; i < count; i++)
+        safety_rule(v, e[i], names[i], &S->rules[S->n_rules++]);
+    count = sf_v_named(v, (cams = sf_ynode_get(n, "cameras", NULL)), "safety.cameras", &e, &names);
+    if (!(S->cameras = sf_v_alloc(v, count, sizeof *S->cameras)))
+        return;
+    for (size_t i = 0; i < count; i++) {
+        sf_cfg_camera *c = &S->cameras[S->n_cameras++];
+        const sf_ynode *z;
+        char what[200];
+        snprintf(what, sizeof what, "camera '%s'", names[i]->text);
+        c->name = sf_v_strdup(v, names[i]->text);
+        c->at = sf_v_place(v, names[i]);
+        c->detect_range = 10;
+        sf_v_map(v, e[i], KEYS("name", "zones", "range"), what);
+        sf_v_qty(v, sf_ynode_get(e[i], "range", NULL), "range", SF_DIM_LENGTH, 0, 200, true, &c->detect_range);
+        if (!(z = sf_v_need(v, e[i], "zones", what)) || !sf_v_list(v, z, "zones"))
+            continue;
+        if (!(c->zones = sf_v_alloc(v, z->n, sizeof *c->zones)))
+            return;
+        for (size_t k = 0; k < z->n; k++)
+            c->zones[c->n_zones++] = SF_V_REF(v, z->items[k], "zone", L->zones, L->n_zones);
+    }
+}
+
+/* ---- outputs ----------------------------------------------------------- */
+
+static const char *const formats[] = {"csv", "json", "html", NULL};
+
+void sf_v_outputs(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_outputs *o = &v->cfg->outputs;
+    const sf_ynode *f;
+
+    o->dir = "out";
+    o->formats = SF_OUT_CSV | SF_OUT_JSON;
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (!sf_v_map(v, n, KEYS("dir", "formats", "sample_every", "trace", "fingerprint"), "outputs") &&
+        n->kind != SF_YMAP)
+        return;
+    sf_v_string(v, sf_ynode_get(n, "dir", NULL), "dir", &o->dir);
+    if ((f = sf_ynode_get(n, "formats", NULL)) && sf_v_list(v, f, "formats")) {
+        o->formats = 0;
+        for (size_t i = 0; i < f->n; i++) {
+            int k = -1;
+            if (sf_v_enum(v, f->items[i], "format", formats, &k) && k >= 0)
+                o->formats |= 1u << k;
+        }
+    }
+    sf_v_duration(v, sf_ynode_get(n, "sample_every", NULL), "sample_every", &o->sample_every);
+    sf_v_bool(v, sf_ynode_get(n, "trace", NULL), "trace", &o->trace);
+    sf_v_bool(v, sf_ynode_get(n, "fingerprint", NULL), "fingerprint", &o->fingerprint);
+}

@@ -1,0 +1,694 @@
+/*
+ * ytree.c: read YAML with libyaml's event parser into an sf_ynode tree.
+ *
+ * libyaml's document loader would build the whole tree with aliases
+ * expanded lazily and no limits; reading events instead lets this file
+ * count every node as it is made, stop at the nesting and size limits,
+ * refuse aliases to a node that is still open (self-reference), copy an
+ * alias only within a budget (so an expansion bomb fails fast), detect
+ * duplicate keys and apply `<<` merge keys, all in one pass.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "scenario/ytree.h"
+
+/* ---- nodes ------------------------------------------------------------ */
+
+sf_ynode *sf_ynode_new(sf_ynode_kind kind, const char *file, int line, int col)
+{
+    sf_ynode *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->file = file;
+    n->line = line;
+    n->col = col;
+    return n;
+}
+
+sf_ynode *sf_ynode_scalar(const char *text, const char *file, int line, int col, bool plain)
+{
+    sf_ynode *n = sf_ynode_new(SF_YSCALAR, file, line, col);
+    size_t len = strlen(text);
+    if (!n)
+        return NULL;
+    if (!(n->text = malloc(len + 1))) {
+        free(n);
+        return NULL;
+    }
+    memcpy(n->text, text, len + 1);
+    n->len = len;
+    n->plain = plain;
+    return n;
+}
+
+void sf_ynode_free(sf_ynode *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->keys)
+            sf_ynode_free(n->keys[i]);
+        sf_ynode_free(n->items[i]);
+    }
+    free(n->keys);
+    free(n->items);
+    free(n->text);
+    free(n);
+}
+
+/* Append a value (and for a map its key); false when out of memory. */
+bool sf_ynode_append(sf_ynode *p, sf_ynode *key, sf_ynode *value)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 4;
+        sf_ynode **items = realloc(p->items, cap * sizeof *items);
+        if (!items)
+            return false;
+        p->items = items;
+        if (p->kind == SF_YMAP) {
+            sf_ynode **keys = realloc(p->keys, cap * sizeof *keys);
+            if (!keys)
+                return false;
+            p->keys = keys;
+        }
+        p->cap = cap;
+    }
+    if (p->kind == SF_YMAP)
+        p->keys[p->n] = key;
+    p->items[p->n++] = value;
+    return true;
+}
+
+/* Remove entry i of a map or a sequence, keeping the order of the rest. */
+void sf_ynode_remove(sf_ynode *p, size_t i)
+{
+    if (p->keys) {
+        sf_ynode_free(p->keys[i]);
+        memmove(&p->keys[i], &p->keys[i + 1], (p->n - i - 1) * sizeof *p->keys);
+    }
+    sf_ynode_free(p->items[i]);
+    memmove(&p->items[i], &p->items[i + 1], (p->n - i - 1) * sizeof *p->items);
+    p->n--;
+}
+
+bool sf_ynode_is_null(const sf_ynode *n)
+{
+    if (!n || n->kind != SF_YSCALAR || !n->plain)
+        return false;
+    return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+           strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
+}
+
+sf_ynode *sf_ynode_get(const sf_ynode *n, const char *key, size_t *index)
+{
+    if (!n || n->kind != SF_YMAP)
+        return NULL;
+    for (size_t i = 0; i < n->n; i++)
+        if (strcmp(n->keys[i]->text, key) == 0) {
+            if (index)
+                *index = i;
+            return n->items[i];
+        }
+    return NULL;
+}
+
+const char *sf_ynode_what(const sf_ynode *n)
+{
+    if (!n)
+        return "nothing";
+    switch (n->kind) {
+    case SF_YMAP: return "a mapping";
+    case SF_YSEQ: return "a list";
+    default: return sf_ynode_is_null(n) ? "an empty value" : "a single value";
+    }
+}
+
+/* ---- documents --------------------------------------------------------- */
+
+const char *sf_ydoc_intern(sf_ydoc *doc, const char *file)
+{
+    char **files, *copy;
+    size_t len = strlen(file);
+
+    for (size_t i = 0; i < doc->n_files; i++)
+        if (strcmp(doc->files[i], file) == 0)
+            return doc->files[i];
+    if (!(files = realloc(doc->files, (doc->n_files + 1) * sizeof *files)))
+        return NULL;
+    doc->files = files;
+    if (!(copy = malloc(len + 1)))
+        return NULL;
+    memcpy(copy, file, len + 1);
+    doc->files[doc->n_files++] = copy;
+    return copy;
+}
+
+/* Names are moved, not copied: nodes moved from `from` keep pointing at them. */
+bool sf_ydoc_adopt_files(sf_ydoc *to, sf_ydoc *from)
+{
+    char **files = realloc(to->files, (to->n_files + from->n_files) * sizeof *files);
+    if (!files && to->n_files + from->n_files)
+        return false;
+    to->files = files;
+    for (size_t i = 0; i < from->n_files; i++)
+        to->files[to->n_files++] = from->files[i];
+    free(from->files);
+    from->files = NULL;
+    from->n_files = 0;
+    return true;
+}
+
+void sf_ydoc_close(sf_ydoc *doc)
+{
+    sf_ynode_free(doc->root);
+    for (size_t i = 0; i < doc->n_files; i++)
+        free(doc->files[i]);
+    free(doc->files);
+    memset(doc, 0, sizeof *doc);
+}
+
+/* ---- the reader -------------------------------------------------------- */
+
+struct anchor {
+    char *name;
+    sf_ynode *node;
+    bool open; /* still being read: an alias to it would contain itself */
+};
+
+struct reader {
+    const char *file;
+    sf_diags *d;
+    sf_ynode *stack[SF_YAML_MAX_DEPTH + 1];
+    sf_ynode *pending_key[SF_YAML_MAX_DEPTH + 1]; /* per open map: key waiting for its value */
+    int depth;
+    sf_ynode *root;
+    struct anchor *anchors;
+    size_t n_anchors, cap_anchors;
+    size_t nodes, alias_nodes, text;
+    bool failed;
+};
+
+static void fail_at(struct reader *r, yaml_mark_t m, const char *msg, const char *arg)
+{
+    char buf[600];
+    snprintf(buf, sizeof buf, msg, arg);
+    sf_diags_add(r->d, r->file, (int)m.line + 1, (int)m.column + 1, "%s", buf);
+    r->failed = true;
+}
+
+static void oom(struct reader *r, yaml_mark_t m)
+{
+    fail_at(r, m, "out of memory while reading %s", "the document");
+}
+
+/* Count a node against the document limits; false (with a message) past them. */
+static bool count_node(struct reader *r, yaml_mark_t m, size_t text, bool alias)
+{
+    r->nodes++;
+    r->text += text;
+    if (alias && ++r->alias_nodes > SF_YAML_MAX_ALIAS_NODES) {
+        char lim[32];
+        snprintf(lim, sizeof lim, "%d", SF_YAML_MAX_ALIAS_NODES);
+        fail_at(r, m, "aliases expand to more than %s nodes (an alias expansion bomb?)", lim);
+        return false;
+    }
+    if (r->nodes > SF_YAML_MAX_NODES) {
+        char lim[32];
+        snprintf(lim, sizeof lim, "%d", SF_YAML_MAX_NODES);
+        fail_at(r, m, "the document has more than %s values", lim);
+        return false;
+    }
+    if (r->text > SF_YAML_MAX_TEXT) {
+        fail_at(r, m, "the document holds more than %s of text once aliases are expanded", "48 MiB");
+        return false;
+    }
+    return true;
+}
+
+/* Deep copy for an alias, counted against the alias budget. Depth is bounded by the nesting limit. */
+static sf_ynode *copy_node(struct reader *r, const sf_ynode *src, yaml_mark_t m)
+{
+    sf_ynode *n;
+
+    if (!count_node(r, m, src->len, true))
+        return NULL;
+    if (src->kind == SF_YSCALAR)
+        return sf_ynode_scalar(src->text, src->file, src->line, src->col, src->plain);
+    if (!(n = sf_ynode_new(src->kind, src->file, src->line, src->col)))
+        return NULL;
+    for (size_t i = 0; i < src->n; i++) {
+        sf_ynode *k = NULL, *v;
+        if (src->keys && !(k = copy_node(r, src->keys[i], m)))
+            goto fail;
+        if (!(v = copy_node(r, src->items[i], m))) {
+            sf_ynode_free(k);
+            goto fail;
+        }
+        if (!sf_ynode_append(n, k, v)) {
+            sf_ynode_free(k);
+            sf_ynode_free(v);
+            goto fail;
+        }
+    }
+    return n;
+fail:
+    sf_ynode_free(n);
+    return NULL;
+}
+
+static bool add_anchor(struct reader *r, const char *name, sf_ynode *node, bool open, yaml_mark_t m)
+{
+    size_t len = strlen(name);
+    /* A redefined anchor takes over the name from here on, as YAML says. */
+    for (size_t i = 0; i < r->n_anchors; i++)
+        if (strcmp(r->anchors[i].name, name) == 0) {
+            r->anchors[i].node = node;
+            r->anchors[i].open = open;
+            return true;
+        }
+    if (r->n_anchors == r->cap_anchors) {
+        size_t cap = r->cap_anchors ? r->cap_anchors * 2 : 8;
+        struct anchor *a = realloc(r->anchors, cap * sizeof *a);
+        if (!a) {
+            oom(r, m);
+            return false;
+        }
+        r->anchors = a;
+        r->cap_anchors = cap;
+    }
+    if (!(r->anchors[r->n_anchors].name = malloc(len + 1))) {
+        oom(r, m);
+        return false;
+    }
+    memcpy(r->anchors[r->n_anchors].name, name, len + 1);
+    r->anchors[r->n_anchors].node = node;
+    r->anchors[r->n_anchors].open = open;
+    r->n_anchors++;
+    return true;
+}
+
+static void close_anchor(struct reader *r, const sf_ynode *node)
+{
+    for (size_t i = 0; i < r->n_anchors; i++)
+        if (r->anchors[i].node == node)
+            r->anchors[i].open = false;
+}
+
+/*
+ * Hand a finished node to its parent: the root, a sequence, or a map
+ * where it is either the next key or the value of the pending key.
+ */
+static bool attach(struct reader *r, sf_ynode *n, yaml_mark_t m)
+{
+    sf_ynode *p;
+
+    if (r->depth == 0) {
+        r->root = n;
+        return true;
+    }
+    p = r->stack[r->depth - 1];
+    if (p->kind == SF_YSEQ) {
+        if (!sf_ynode_append(p, NULL, n)) {
+            sf_ynode_free(n);
+            oom(r, m);
+            return false;
+        }
+        return true;
+    }
+    if (!r->pending_key[r->depth - 1]) {
+        if (n->kind != SF_YSCALAR) {
+            sf_diags_add(r->d, r->file, n->line, n->col, "a key must be a single value, not %s",
+                         sf_ynode_what(n));
+            sf_ynode_free(n);
+            r->failed = true;
+            return false;
+        }
+        r->pending_key[r->depth - 1] = n;
+        return true;
+    }
+    if (!sf_ynode_append(p, r->pending_key[r->depth - 1], n)) {
+        sf_ynode_free(n);
+        oom(r, m);
+        return false;
+    }
+    r->pending_key[r->depth - 1] = NULL;
+    return true;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const sf_ynode *x = *(sf_ynode *const *)a, *y = *(sf_ynode *const *)b;
+    int c = strcmp(x->text, y->text);
+    if (c)
+        return c;
+    return x->line != y->line ? (x->line < y->line ? -1 : 1) : (x->col < y->col ? -1 : x->col > y->col);
+}
+
+static bool is_merge_key(const sf_ynode *k)
+{
+    return k->plain && strcmp(k->text, "<<") == 0;
+}
+
+static sf_ynode *find_sorted(sf_ynode **sorted, size_t n, const char *key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(sorted[mid]->text, key);
+        if (c == 0)
+            return sorted[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/*
+ * A finished mapping: report duplicate keys (sorting a copy of the keys,
+ * so a map of n keys costs O(n log n)), then apply `<<` merge keys: the
+ * entries of the merged mappings that the map does not set itself.
+ */
+static bool finish_map(struct reader *r, sf_ynode *map, yaml_mark_t m)
+{
+    sf_ynode **sorted;
+    size_t n = 0;
+    bool ok = true;
+
+    if (map->n == 0)
+        return true;
+    if (!(sorted = malloc(map->n * sizeof *sorted))) {
+        oom(r, m);
+        return false;
+    }
+    for (size_t i = 0; i < map->n; i++)
+        if (!is_merge_key(map->keys[i]))
+            sorted[n++] = map->keys[i];
+    qsort(sorted, n, sizeof *sorted, cmp_key);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(sorted[i]->text, sorted[i - 1]->text) == 0) {
+            size_t first = i - 1;
+            while (first > 0 && strcmp(sorted[first - 1]->text, sorted[i]->text) == 0)
+                first--;
+            sf_diags_add(r->d, r->file, sorted[i]->line, sorted[i]->col,
+                         "duplicate key '%s' (first given at line %d)", sorted[i]->text, sorted[first]->line);
+            r->failed = true;
+            ok = false;
+        }
+    for (size_t i = 0; ok && i < map->n; i++) {
+        sf_ynode *src, **from;
+        size_t nfrom;
+        if (!is_merge_key(map->keys[i]))
+            continue;
+        src = map->items[i];
+        if (src->kind == SF_YMAP) {
+            from = &map->items[i];
+            nfrom = 1;
+        } else if (src->kind == SF_YSEQ) {
+            from = src->items;
+            nfrom = src->n;
+        } else {
+            sf_diags_add(r->d, r->file, src->line, src->col, "'<<' merges a mapping or a list of mappings, not %s",
+                         sf_ynode_what(src));
+            r->failed = ok = false;
+            break;
+        }
+        for (size_t j = 0; ok && j < nfrom; j++) {
+            sf_ynode *s = from[j];
+            if (s->kind != SF_YMAP) {
+                sf_diags_add(r->d, r->file, s->line, s->col, "'<<' merges mappings, not %s", sf_ynode_what(s));
+                r->failed = ok = false;
+                break;
+            }
+            /* Move the entries this map does not set; earlier merged maps win over later ones. */
+            for (size_t k = 0; k < s->n; k++) {
+                sf_ynode **grown;
+                if (!s->keys[k] || find_sorted(sorted, n, s->keys[k]->text))
+                    continue;
+                if (!sf_ynode_append(map, s->keys[k], s->items[k])) {
+                    oom(r, m);
+                    ok = false;
+                    break;
+                }
+                grown = realloc(sorted, (n + 1) * sizeof *sorted);
+                if (!grown) {
+                    oom(r, m);
+                    ok = false;
+                    break;
+                }
+                sorted = grown;
+                /* Insert keeping the order, so later lookups still bisect. */
+                size_t at = n;
+                while (at > 0 && strcmp(sorted[at - 1]->text, s->keys[k]->text) > 0) {
+                    sorted[at] = sorted[at - 1];
+                    at--;
+                }
+                sorted[at] = s->keys[k];
+                n++;
+                s->keys[k] = NULL;
+                s->items[k] = NULL;
+            }
+        }
+    }
+    free(sorted);
+    /* Drop the `<<` entries (their moved-out children are NULL and freed as such). */
+    for (size_t i = map->n; ok && i-- > 0;)
+        if (is_merge_key(map->keys[i])) {
+            sf_ynode *src = map->items[i];
+            sf_ynode **list = src->kind == SF_YMAP ? &map->items[i] : src->items;
+            size_t nl = src->kind == SF_YMAP ? 1 : src->n;
+            for (size_t j = 0; j < nl; j++) {
+                sf_ynode *s = list[j];
+                size_t w = 0;
+                for (size_t k = 0; k < s->n; k++)
+                    if (s->keys[k]) {
+                        s->keys[w] = s->keys[k];
+                        s->items[w++] = s->items[k];
+                    }
+                s->n = w;
+            }
+            sf_ynode_remove(map, i);
+        }
+    return ok;
+}
+
+static bool handle(struct reader *r, yaml_event_t *ev)
+{
+    yaml_mark_t m = ev->start_mark;
+    sf_ynode *n;
+    const char *anchor = NULL;
+
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (r->root) {
+            fail_at(r, m, "a scenario file holds one document; found a second one %s", "here");
+            return false;
+        }
+        return true;
+    case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.length > SF_YAML_MAX_SCALAR) {
+            fail_at(r, m, "value longer than %s", "1 MiB");
+            return false;
+        }
+        if (strlen((const char *)ev->data.scalar.value) != ev->data.scalar.length) {
+            fail_at(r, m, "value contains a NUL %s", "character");
+            return false;
+        }
+        if (!count_node(r, m, ev->data.scalar.length, false))
+            return false;
+        {
+            bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+            const char *tag = (const char *)ev->data.scalar.tag;
+            if (tag && strcmp(tag, YAML_STR_TAG) == 0)
+                plain = false; /* !!str: a string, never null or a boolean */
+            n = sf_ynode_scalar((const char *)ev->data.scalar.value, r->file, (int)m.line + 1,
+                                (int)m.column + 1, plain);
+        }
+        if (!n) {
+            oom(r, m);
+            return false;
+        }
+        anchor = (const char *)ev->data.scalar.anchor;
+        if (anchor && !add_anchor(r, anchor, n, false, m))
+            return false;
+        return attach(r, n, m);
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (r->depth >= SF_YAML_MAX_DEPTH) {
+            char lim[16];
+            snprintf(lim, sizeof lim, "%d", SF_YAML_MAX_DEPTH);
+            fail_at(r, m, "nesting deeper than %s levels", lim);
+            return false;
+        }
+        if (!count_node(r, m, 0, false))
+            return false;
+        n = sf_ynode_new(ev->type == YAML_MAPPING_START_EVENT ? SF_YMAP : SF_YSEQ, r->file, (int)m.line + 1,
+                         (int)m.column + 1);
+        if (!n) {
+            oom(r, m);
+            return false;
+        }
+        anchor = (const char *)(ev->type == YAML_MAPPING_START_EVENT ? ev->data.mapping_start.anchor
+                                                                     : ev->data.sequence_start.anchor);
+        if (anchor && !add_anchor(r, anchor, n, true, m)) {
+            sf_ynode_free(n);
+            return false;
+        }
+        r->pending_key[r->depth] = NULL;
+        r->stack[r->depth++] = n;
+        return true;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        n = r->stack[--r->depth];
+        r->stack[r->depth] = NULL;
+        close_anchor(r, n);
+        if (n->kind == SF_YMAP && !finish_map(r, n, m)) {
+            sf_ynode_free(n);
+            return false;
+        }
+        return attach(r, n, m);
+    case YAML_ALIAS_EVENT:
+        anchor = (const char *)ev->data.alias.anchor;
+        for (size_t i = r->n_anchors; i-- > 0;)
+            if (strcmp(r->anchors[i].name, anchor) == 0) {
+                if (r->anchors[i].open) {
+                    fail_at(r, m, "alias '*%s' refers to a value that contains it", anchor);
+                    return false;
+                }
+                if (!(n = copy_node(r, r->anchors[i].node, m))) {
+                    if (!r->failed)
+                        oom(r, m);
+                    return false;
+                }
+                return attach(r, n, m);
+            }
+        fail_at(r, m, "alias '*%s' has no anchor '&' before it", anchor);
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* libyaml's problem text, with its context when it has one, at the problem's place. */
+static void parser_error(struct reader *r, yaml_parser_t *p)
+{
+    yaml_mark_t m = p->problem ? p->problem_mark : p->mark;
+    const char *what = p->problem ? p->problem : "malformed YAML";
+    char buf[400];
+
+    if (p->error == YAML_READER_ERROR) {
+        /* The reader reports a byte offset, not a line: the text is not valid UTF-8 or holds control bytes. */
+        snprintf(buf, sizeof buf, "not a text file: %s at byte %zu", what, p->problem_offset);
+        sf_diags_add(r->d, r->file, (int)p->mark.line + 1, (int)p->mark.column + 1, "%s", buf);
+    } else if (p->context) {
+        snprintf(buf, sizeof buf, "%s %s (line %d)", what, p->context, (int)p->context_mark.line + 1);
+        sf_diags_add(r->d, r->file, (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s", buf);
+    } else {
+        sf_diags_add(r->d, r->file, (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s", what);
+    }
+    r->failed = true;
+}
+
+bool sf_ydoc_parse(sf_ydoc *doc, const char *file, const char *buf, size_t len, sf_diags *d)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    struct reader r;
+    bool done = false;
+    const char *name = sf_ydoc_intern(doc, file ? file : "<input>");
+
+    memset(&r, 0, sizeof r);
+    r.file = name ? name : "<input>";
+    r.d = d;
+    if (!name) {
+        sf_diags_add(d, file, 0, 0, "out of memory");
+        return false;
+    }
+    if (len > SF_YAML_MAX_FILE) {
+        sf_diags_add(d, r.file, 0, 0, "file larger than 16 MiB");
+        return false;
+    }
+    if (!yaml_parser_initialize(&parser)) {
+        sf_diags_add(d, r.file, 0, 0, "out of memory");
+        return false;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    while (!done && !r.failed) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            parser_error(&r, &parser);
+            break;
+        }
+        done = ev.type == YAML_STREAM_END_EVENT;
+        handle(&r, &ev);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    /* Free what an early stop left open. */
+    while (r.depth > 0) {
+        r.depth--;
+        sf_ynode_free(r.pending_key[r.depth]);
+        if (r.depth == 0 && !r.root)
+            r.root = r.stack[0];
+        else
+            sf_ynode_free(r.stack[r.depth]);
+    }
+    for (size_t i = 0; i < r.n_anchors; i++)
+        free(r.anchors[i].name);
+    free(r.anchors);
+    if (r.failed) {
+        sf_ynode_free(r.root);
+        return false;
+    }
+    if (!r.root || sf_ynode_is_null(r.root)) {
+        sf_ynode_free(r.root);
+        sf_diags_add(d, r.file, 1, 1, "the file is empty; a scenario is a mapping with at least a 'scenario' section");
+        return false;
+    }
+    doc->root = r.root;
+    return true;
+}
+
+bool sf_ydoc_read(sf_ydoc *doc, const char *path, sf_diags *d)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, got;
+    bool ok;
+
+    if (!f) {
+        sf_diags_add(d, path, 0, 0, "cannot open: %s", strerror(errno));
+        return false;
+    }
+    /* Read one byte past the limit to tell "exactly 16 MiB" from "more". */
+    if (!(buf = malloc(SF_YAML_MAX_FILE + 1))) {
+        fclose(f);
+        sf_diags_add(d, path, 0, 0, "out of memory");
+        return false;
+    }
+    while ((got = fread(buf + len, 1, SF_YAML_MAX_FILE + 1 - len, f)) > 0 && len < SF_YAML_MAX_FILE + 1)
+        len += got;
+    if (ferror(f)) {
+        sf_diags_add(d, path, 0, 0, "cannot read: %s", strerror(errno));
+        fclose(f);
+        free(buf);
+        return false;
+    }
+    fclose(f);
+    if (len > SF_YAML_MAX_FILE) {
+        sf_diags_add(d, path, 0, 0, "file larger than 16 MiB");
+        free(buf);
+        return false;
+    }
+    ok = sf_ydoc_parse(doc, path, buf, len, d);
+    free(buf);
+    return ok;
+}
