@@ -26,6 +26,7 @@ extern const sf_command sf_commands[];
 
 int sf_cmd_demo(int argc, char **argv);
 int sf_cmd_run(int argc, char **argv);
+int sf_cmd_check(int argc, char **argv);
 
 /*
  * Helpers for option parsing, shared by the subcommands. Each reports a

@@ -10,6 +10,7 @@
 const sf_command sf_commands[] = {
     {"demo", "run the kernel demo: an M/M/1 queue checked against theory", sf_cmd_demo},
     {"run", "run a model: a Lua process model (MODEL.lua)", sf_cmd_run},
+    {"check", "validate scenario files; --explain prints the effective scenario", sf_cmd_check},
     {NULL, NULL, NULL},
 };
 

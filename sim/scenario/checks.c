@@ -148,11 +148,11 @@ static void check_operations(sf_vctx *v)
                 if (avail >= cn->count)
                     continue;
                 if (op->skill)
-                    error_at(v, op->at, "%s needs %d crew with skill '%s' but the fleet has %ld that can do it%s",
-                             opname, cn->count, op->skill, avail, misplaced ? " (an arm counts only at a station of the operation's group)" : "");
+                    error_at(v, op->at, "%s needs %d %s with skill '%s' but the fleet has %ld%s", opname,
+                             cn->count, cn->label, op->skill, avail, misplaced ? " (an arm counts only at a station of the operation's group)" : "");
                 else
-                    error_at(v, op->at, "%s needs %d crew of the listed kinds but the fleet has %ld%s", opname,
-                             cn->count, avail,
+                    error_at(v, op->at, "%s needs %d %s but the fleet has %ld%s", opname, cn->count, cn->label,
+                             avail,
                              misplaced ? " (an arm counts only at a station of the operation's group)" : "");
             }
         }

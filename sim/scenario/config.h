@@ -204,6 +204,7 @@ typedef struct sf_cfg_fleet {
 
 /* `count` agents, each of any of the listed agent types. */
 typedef struct sf_cfg_crew_need {
+    const char *label; /* as written, for messages: "arm", "any of worker, humanoid" */
     int count;
     int *types; /* agent type indices */
     size_t n_types;
@@ -224,7 +225,7 @@ typedef struct sf_cfg_operation {
 typedef struct sf_cfg_product {
     const char *name;
     double mass;  /* kg per unit, for vehicle payloads */
-    int source;   /* where raw material comes from: dock or rack index by `source_kind`, -1 none */
+    int source;   /* dock index where raw material arrives, -1 none */
     int sink;     /* dock index where finished goods leave, -1 none */
     sf_cfg_operation *ops;
     size_t n_ops;

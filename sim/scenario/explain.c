@@ -65,8 +65,13 @@ int sf_scenario_doc_explain(const sf_scenario_doc *doc, FILE *out)
     int ok;
 
     fprintf(out, "# effective scenario, from:");
-    for (size_t i = 0; i < y->n_files; i++)
-        fprintf(out, "%s %s", i ? "," : "", y->files[i]);
+    for (size_t i = 0, shown = 0; i < y->n_files; i++) {
+        size_t j;
+        for (j = 0; j < i && strcmp(y->files[j], y->files[i]) != 0; j++)
+            ;
+        if (j == i)
+            fprintf(out, "%s %s", shown++ ? "," : "", y->files[i]);
+    }
     fprintf(out, "\n");
     if (!yaml_emitter_initialize(&em))
         return SF_ENOMEM;

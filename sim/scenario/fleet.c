@@ -207,7 +207,16 @@ static void crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
                 crew_name(v, val->items[j], need, scratch);
             }
             sf_v_int(v, cnt, "crew count", 1, 1000, &need->count);
+            {
+                char label[300];
+                size_t used = (size_t)snprintf(label, sizeof label, "any of ");
+                for (size_t j = 0; j < val->n && used < sizeof label; j++)
+                    used += (size_t)snprintf(label + used, sizeof label - used, "%s%s", j ? ", " : "",
+                                             val->items[j]->kind == SF_YSCALAR ? val->items[j]->text : "?");
+                need->label = sf_v_strdup(v, label);
+            }
         } else {
+            need->label = sf_v_strdup(v, k->text);
             if (!crew_name(v, k, need, scratch))
                 continue;
             sf_v_int(v, val, "crew count", 1, 1000, &need->count);
