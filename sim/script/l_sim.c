@@ -99,6 +99,7 @@ static uint32_t alloc_slot(lua_State *L, sf_script *S)
     slot = S->nprocs;
     lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_threads);
     co = lua_newthread(L);
+    lua_sethook(co, sf__budget_hook, LUA_MASKCOUNT, S->chunk);
     lua_rawseti(L, -2, (lua_Integer)slot + 1);
     lua_pop(L, 1);
     memset(&S->procs[slot], 0, sizeof S->procs[slot]);
@@ -646,14 +647,19 @@ static int l_load(lua_State *L)
     int env = !lua_isnone(L, 4);
     const char *mode = luaL_optstring(L, 3, "t");
 
-    if (strcmp(mode, "t") != 0)
-        return luaL_error(L, "load: only text chunks may be loaded (mode 't')");
+    if (strcmp(mode, "t") != 0) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "load: only text chunks may be loaded (mode 't')");
+        return 2;
+    }
     lua_settop(L, 4);
     lua_pushliteral(L, "t");
     lua_replace(L, 3);
+    if (!env)
+        lua_settop(L, 3);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
-    lua_call(L, env ? 4 : 3, LUA_MULTRET);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
 }
 

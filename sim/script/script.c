@@ -129,7 +129,7 @@ static void report_error(sf_script *S, uint32_t pid, int status)
     fmt_now(S, now, sizeof now);
     if (S->runaway) {
         luaL_traceback(S->L, co, NULL, 0);
-        sf__fail(S, SF_ELIMIT, "%s\n%s", S->err, lua_tostring(S->L, -1));
+        sf__fail(S, SF_ELIMIT, "%s\n%s", S->runaway_msg, lua_tostring(S->L, -1));
         lua_pop(S->L, 1);
     } else if (status == LUA_ERRMEM && S->mem_exceeded) {
         luaL_traceback(S->L, co, NULL, 0);
@@ -163,30 +163,35 @@ static void report_error(sf_script *S, uint32_t pid, int status)
 /* ---- the instruction budget ---- */
 
 /*
- * The count hook fires when a resume has run its budget without
- * yielding. It records the message and yields out of the coroutine,
+ * Every process thread carries a count hook firing each budget/16
+ * instructions (set once, when the thread is made: setting it per resume
+ * would touch every coroutine's state on the hot path). S->ticks counts
+ * the firings since the last resume; past 16 the resume has run at least
+ * its budget without yielding. It records the message and yields out of the coroutine,
  * which no pcall inside the behaviour can catch; where yielding is not
  * possible (inside a C call such as a table.sort comparator) it raises,
  * and sets the budget to one instruction so that every enclosing pcall
  * fails again until the error reaches the resume.
  */
-static void budget_hook(lua_State *L, lua_Debug *ar)
+void sf__budget_hook(lua_State *L, lua_Debug *ar)
 {
     sf_script *S = sf__script(L);
     char name[128], now[48];
 
+    if (++S->ticks <= BUDGET_CHUNKS && !S->runaway)
+        return;
     if (!S->runaway) {
         lua_getinfo(L, "Sl", ar);
         sf__proc_name(S, S->cur, name, sizeof name);
         fmt_now(S, now, sizeof now);
-        snprintf(S->err, sizeof S->err, "%s:%d: behaviour '%s' ran %llu instructions without yielding (t = %s)",
+        snprintf(S->runaway_msg, sizeof S->runaway_msg, "%s:%d: behaviour '%s' ran %llu instructions without yielding (t = %s)",
                  ar->short_src, ar->currentline, name, (unsigned long long)S->opt.budget, now);
         S->runaway = true;
     }
     if (lua_isyieldable(L))
         lua_yield(L, 0);
-    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "%s", S->err);
+    lua_sethook(L, sf__budget_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "%s", S->runaway_msg);
 }
 
 /* ---- processes ---- */
@@ -225,7 +230,7 @@ static void resume(sf_script *S, uint32_t pid)
     p->nargs = 0;
     p->fresh = 0;
     S->cur = pid;
-    lua_sethook(co, budget_hook, LUA_MASKCOUNT, (int)S->opt.budget);
+    S->ticks = 0;
     st = lua_resume(co, S->L, nargs, &nres);
     S->cur = NO_PROC;
     if (st == LUA_YIELD) {
@@ -439,6 +444,7 @@ sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
         S->opt.budget = SF_SCRIPT_DEFAULT_BUDGET;
     if (S->opt.budget > 0x7fffffff)
         S->opt.budget = 0x7fffffff;
+    S->chunk = (int)((S->opt.budget + BUDGET_CHUNKS - 1) / BUDGET_CHUNKS);
     if (!S->opt.memory_limit)
         S->opt.memory_limit = SF_SCRIPT_DEFAULT_MEMORY;
     if (!S->opt.log)

@@ -141,7 +141,10 @@ struct sf_script {
     size_t mem, mem_peak;
     int failed;           /* SF_ESCRIPT / SF_ELIMIT / SF_EDEADLOCK once the run failed */
     bool runaway, mem_exceeded;
+    uint32_t ticks;       /* budget hook firings in the current resume */
+    int chunk;            /* instructions between firings */
     char err[8192];
+    char runaway_msg[512];
 };
 
 static inline sf_script *sf__script(lua_State *L)
@@ -150,6 +153,10 @@ static inline sf_script *sf__script(lua_State *L)
 }
 
 #define NO_PROC UINT32_MAX
+#define BUDGET_CHUNKS 16
+
+/* The instruction-budget hook, set on each process thread when it is made. */
+void sf__budget_hook(lua_State *L, lua_Debug *ar);
 
 struct handle {
     uint32_t tag, slot, gen, serial;
