@@ -1,0 +1,393 @@
+/*
+ * movers.c: trips over the network with reservations and exact motion.
+ *
+ * A trip is a route of arcs. Index i is the arc the mover is on (or, when
+ * it stands at a node, the arc it will enter next); arcs [i, reserved_to)
+ * are reserved. The current motion covers arcs [base, reserved_to) from
+ * `offset` metres into arc `base`, and `leg` is the motion leg whose end
+ * the pending node event marks.
+ */
+#include "model/movers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+enum { MAX_GRANTS = 64 };
+
+struct mover {
+    sf_mover_spec spec;
+    bool placed, loaded, dirty, arrive_now, holds_behind;
+    sf_mover_state state;
+    uint32_t node;
+    sf_route route;
+    uint32_t i, reserved_to;
+    sf_motion motion;
+    uint32_t base, leg;
+    double offset;
+    double done;         /* metres travelled before the current motion */
+    sf_event_id ev;
+    sf_leg *legs;        /* scratch for planning, lookahead + 1 entries */
+};
+
+struct sf_movers {
+    sf_kernel *k;
+    sf_network *net;
+    sf_traffic *traffic;
+    struct mover *m;
+    uint32_t n;
+    int lookahead;
+    double *cap; /* per segment speed cap, INFINITY when none */
+    uint32_t kind_node, kind_resume;
+    sf_movers_hooks hooks;
+};
+
+static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
+static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev);
+
+sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahead, sf_movers_hooks hooks)
+{
+    sf_movers *ms = calloc(1, sizeof *ms);
+    uint32_t nsegs = sf_network_segment_count(net);
+    int kind;
+
+    if (!ms)
+        return NULL;
+    ms->k = k;
+    ms->net = net;
+    ms->n = n;
+    ms->lookahead = lookahead > 0 ? lookahead : 1;
+    ms->hooks = hooks;
+    ms->m = calloc(n ? n : 1, sizeof *ms->m);
+    ms->cap = malloc((nsegs ? nsegs : 1) * sizeof *ms->cap);
+    ms->traffic = sf_traffic_new(net, n);
+    if (!ms->m || !ms->cap || !ms->traffic)
+        goto fail;
+    for (uint32_t s = 0; s < nsegs; s++)
+        ms->cap[s] = INFINITY;
+    for (uint32_t i = 0; i < n; i++) {
+        sf_motion_init(&ms->m[i].motion);
+        if (!(ms->m[i].legs = malloc(((size_t)ms->lookahead + 1) * sizeof *ms->m[i].legs)))
+            goto fail;
+    }
+    if ((kind = sf_kernel_add_kind(k, "mover.node", on_node, ms)) < 0)
+        goto fail;
+    ms->kind_node = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "mover.resume", on_resume, ms)) < 0)
+        goto fail;
+    ms->kind_resume = (uint32_t)kind;
+    return ms;
+fail:
+    sf_movers_free(ms);
+    return NULL;
+}
+
+void sf_movers_free(sf_movers *ms)
+{
+    if (!ms)
+        return;
+    for (uint32_t i = 0; ms->m && i < ms->n; i++) {
+        sf_motion_close(&ms->m[i].motion);
+        sf_route_close(&ms->m[i].route);
+        free(ms->m[i].legs);
+    }
+    free(ms->m);
+    free(ms->cap);
+    sf_traffic_free(ms->traffic);
+    free(ms);
+}
+
+int sf_movers_place(sf_movers *ms, uint32_t id, uint32_t node, const sf_mover_spec *spec)
+{
+    struct mover *m;
+
+    if (id >= ms->n || node >= sf_network_node_count(ms->net) || !(spec->vmax_empty > 0) ||
+        !(spec->vmax_loaded > 0) || !(spec->accel > 0) || !(spec->decel > 0) || isinf(spec->vmax_empty) ||
+        isinf(spec->vmax_loaded))
+        return SF_EINVAL;
+    m = &ms->m[id];
+    if (m->state != SF_MOVER_IDLE || m->arrive_now)
+        return SF_EINVAL;
+    m->spec = *spec;
+    m->node = node;
+    m->placed = true;
+    return SF_OK;
+}
+
+static void set_state(sf_movers *ms, uint32_t id, sf_mover_state s)
+{
+    if (ms->m[id].state == s)
+        return;
+    ms->m[id].state = s;
+    if (ms->hooks.state)
+        ms->hooks.state(ms->hooks.ctx, id, s, sf_kernel_now(ms->k));
+}
+
+static uint32_t seg_of(const struct mover *m, uint32_t idx)
+{
+    return sf_arc_segment(m->route.arcs[idx]);
+}
+
+/* Release a segment and schedule the movers it lets go, in line order, at this instant. */
+static void release(sf_movers *ms, uint32_t seg, uint32_t id)
+{
+    uint32_t granted[MAX_GRANTS];
+    sf_time now = sf_kernel_now(ms->k);
+    int n = sf_traffic_release(ms->traffic, seg, id, now, granted, MAX_GRANTS);
+
+    for (int g = 0; g < n; g++) {
+        int rc = sf_kernel_at(ms->k, now, 0, ms->kind_resume, granted[g], NULL);
+        if (rc != SF_OK)
+            sf_kernel_fail(ms->k, rc);
+    }
+}
+
+static void extend(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+
+    while (m->reserved_to < m->route.n && m->reserved_to - m->i < (uint32_t)ms->lookahead &&
+           sf_traffic_try_reserve(ms->traffic, seg_of(m, m->reserved_to), id))
+        m->reserved_to++;
+}
+
+/* Plan from `offset` metres into arc i at speed v to a stop at the end of the reserved stretch. */
+static void plan(sf_movers *ms, uint32_t id, double v, double offset)
+{
+    struct mover *m = &ms->m[id];
+    double vmax = m->loaded ? m->spec.vmax_loaded : m->spec.vmax_empty;
+    uint32_t nlegs = m->reserved_to - m->i;
+    int rc;
+
+    for (uint32_t j = 0; j < nlegs; j++) {
+        uint32_t s = seg_of(m, m->i + j);
+        const sf_segment *g = sf_network_segment(ms->net, s);
+        m->legs[j].length = g->length - (j == 0 ? offset : 0);
+        m->legs[j].vmax = fmin(vmax, fmin(g->speed_limit, ms->cap[s]));
+    }
+    rc = sf_motion_plan(&m->motion, m->legs, nlegs, v, m->spec.accel, m->spec.decel, sf_kernel_now(ms->k));
+    if (rc == SF_OK)
+        rc = sf_kernel_at(ms->k, m->motion.leg_end[0], 0, ms->kind_node, id, &m->ev);
+    if (rc != SF_OK) {
+        sf_kernel_fail(ms->k, rc);
+        return;
+    }
+    m->base = m->i;
+    m->leg = 0;
+    m->offset = offset;
+    m->dirty = false;
+    set_state(ms, id, SF_MOVER_MOVING);
+}
+
+static void report_deadlock(sf_movers *ms)
+{
+    uint32_t who[256];
+    int n;
+
+    if (!ms->hooks.deadlock)
+        return;
+    n = sf_traffic_deadlocked(ms->traffic, who, 256);
+    if (n > 0)
+        ms->hooks.deadlock(ms->hooks.ctx, who, n < 256 ? n : 256, sf_kernel_now(ms->k));
+}
+
+/* The mover stands at the start node of arc i: reserve ahead and go, or wait in line. */
+static void advance(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+
+    extend(ms, id);
+    if (m->reserved_to == m->i) {
+        if (sf_traffic_waiting_for(ms->traffic, id, NULL) == UINT32_MAX &&
+            sf_traffic_wait(ms->traffic, seg_of(m, m->i), id, sf_kernel_now(ms->k)) != SF_OK) {
+            sf_kernel_fail(ms->k, SF_EINVAL);
+            return;
+        }
+        set_state(ms, id, SF_MOVER_WAITING);
+        report_deadlock(ms);
+        return;
+    }
+    if (m->holds_behind) {
+        m->holds_behind = false;
+        release(ms, seg_of(m, m->i - 1), id);
+    }
+    plan(ms, id, 0, 0);
+}
+
+int sf_movers_move_to(sf_movers *ms, uint32_t id, uint32_t node, bool loaded)
+{
+    struct mover *m;
+    int rc;
+
+    if (id >= ms->n || !ms->m[id].placed)
+        return SF_EINVAL;
+    m = &ms->m[id];
+    if (m->state != SF_MOVER_IDLE || m->arrive_now)
+        return SF_EINVAL;
+    sf_route_close(&m->route);
+    rc = sf_network_route(ms->net, m->node, node, loaded ? m->spec.vmax_loaded : m->spec.vmax_empty, &m->route);
+    if (rc != SF_OK)
+        return rc;
+    m->loaded = loaded;
+    m->i = m->reserved_to = 0;
+    m->holds_behind = false;
+    if (m->route.n == 0) { /* already there: arrive from an event, not from inside this call */
+        m->arrive_now = true;
+        return sf_kernel_at(ms->k, sf_kernel_now(ms->k), 0, ms->kind_resume, id, NULL);
+    }
+    advance(ms, id);
+    return SF_OK;
+}
+
+static void arrive(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+
+    sf_route_close(&m->route);
+    set_state(ms, id, SF_MOVER_IDLE);
+    if (ms->hooks.arrived)
+        ms->hooks.arrived(ms->hooks.ctx, id, sf_kernel_now(ms->k));
+}
+
+static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_movers *ms = ctx;
+    struct mover *m = &ms->m[ev->target];
+
+    (void)k;
+    if (m->arrive_now) {
+        m->arrive_now = false;
+        arrive(ms, ev->target);
+        return;
+    }
+    /* granted: the segment of arc i is ours */
+    m->reserved_to = m->i + 1;
+    advance(ms, ev->target);
+}
+
+static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_movers *ms = ctx;
+    uint32_t id = ev->target, arc;
+    struct mover *m = &ms->m[id];
+    double v, travelled = sf_motion_position(&m->motion, ev->time, &v);
+    uint32_t before;
+
+    (void)k;
+    m->ev = 0;
+    arc = m->i++;
+    m->node = sf_network_arc_to(ms->net, m->route.arcs[arc]);
+    if (m->i == m->route.n) { /* arrived */
+        m->done += m->motion.length;
+        release(ms, seg_of(m, arc), id);
+        arrive(ms, id);
+        return;
+    }
+    if (m->i == m->reserved_to) { /* end of the reserved stretch: at rest, standing at the end of arc */
+        m->done += m->motion.length;
+        m->holds_behind = true;
+        advance(ms, id);
+        return;
+    }
+    before = m->reserved_to;
+    extend(ms, id);
+    release(ms, seg_of(m, arc), id);
+    if (m->reserved_to > before || m->dirty) {
+        m->done += travelled;
+        plan(ms, id, v, 0);
+        return;
+    }
+    m->leg++;
+    if (sf_kernel_at(ms->k, m->motion.leg_end[m->leg], 0, ms->kind_node, id, &m->ev) != SF_OK)
+        sf_kernel_fail(ms->k, SF_ERANGE);
+}
+
+/* Replan a moving mover from where it is now (a speed cap changed on its way). */
+static void replan_now(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+    sf_time now = sf_kernel_now(ms->k);
+    double v, s = sf_motion_position(&m->motion, now, &v);
+    double into = s - m->motion.leg_start_s[m->leg] + (m->leg == 0 ? m->offset : 0);
+    double len = sf_network_segment(ms->net, seg_of(m, m->i))->length;
+
+    /* At (or within a nanometre of) the node ending this leg, its pending event replans. */
+    if (into >= len - 1e-9) {
+        m->dirty = true;
+        return;
+    }
+    sf_kernel_cancel(ms->k, m->ev);
+    m->done += s;
+    plan(ms, id, v, into > 0 ? into : 0);
+}
+
+int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap)
+{
+    if (seg >= sf_network_segment_count(ms->net) || !(cap > 0))
+        return SF_EINVAL;
+    if (ms->cap[seg] == cap)
+        return SF_OK;
+    ms->cap[seg] = cap;
+    for (uint32_t id = 0; id < ms->n; id++) {
+        struct mover *m = &ms->m[id];
+        if (m->state != SF_MOVER_MOVING)
+            continue;
+        for (uint32_t j = m->i; j < m->reserved_to; j++)
+            if (seg_of(m, j) == seg) {
+                replan_now(ms, id);
+                break;
+            }
+    }
+    return SF_OK;
+}
+
+sf_mover_state sf_movers_state(const sf_movers *ms, uint32_t id)
+{
+    return ms->m[id].state;
+}
+
+uint32_t sf_movers_node(const sf_movers *ms, uint32_t id)
+{
+    return ms->m[id].node;
+}
+
+void sf_movers_position(const sf_movers *ms, uint32_t id, sf_time t, double *x, double *y, double *speed)
+{
+    const struct mover *m = &ms->m[id];
+    const sf_node *n = sf_network_node(ms->net, m->node);
+    double v = 0;
+
+    *x = n->x;
+    *y = n->y;
+    if (m->state == SF_MOVER_MOVING) {
+        double s = sf_motion_position(&m->motion, t, &v);
+        uint32_t leg = sf_motion_leg_at(&m->motion, t);
+        uint32_t arc = m->route.arcs[m->base + leg];
+        const sf_node *a = sf_network_node(ms->net, sf_network_arc_from(ms->net, arc));
+        const sf_node *b = sf_network_node(ms->net, sf_network_arc_to(ms->net, arc));
+        double len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
+        double into = s - m->motion.leg_start_s[leg] + (leg == 0 ? m->offset : 0);
+        double f = len > 0 ? into / len : 0;
+        f = f < 0 ? 0 : f > 1 ? 1 : f;
+        *x = a->x + (b->x - a->x) * f;
+        *y = a->y + (b->y - a->y) * f;
+    }
+    if (speed)
+        *speed = v;
+}
+
+double sf_movers_distance(const sf_movers *ms, uint32_t id, sf_time t)
+{
+    const struct mover *m = &ms->m[id];
+
+    if (m->state == SF_MOVER_MOVING)
+        return m->done + sf_motion_position(&m->motion, t, NULL);
+    return m->done;
+}
+
+sf_traffic *sf_movers_traffic(sf_movers *ms)
+{
+    return ms->traffic;
+}

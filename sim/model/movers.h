@@ -1,0 +1,84 @@
+/*
+ * movers.h: vehicles and walkers travelling the path network.
+ *
+ * "Lua decides, C moves": a behaviour asks once for a trip to a node;
+ * this module plans the route, reserves segments ahead through traffic
+ * control, plans the exact motion (motion.h), and wakes nobody until the
+ * mover arrives. On the way it spends one kernel event per node passed
+ * (to release the segment behind and reserve the ones ahead), and one
+ * replan whenever the way ahead changes (a segment granted, a speed cap
+ * changed by people entering a shared zone).
+ *
+ * Reservation policy: a mover holds the segment it is on and reserves up
+ * to `lookahead` segments ahead; its motion is planned to stop at the end
+ * of the last reserved segment, so it never enters a segment it does not
+ * hold. At each node it tries to extend the reservation and replans from
+ * its exact speed there. A mover whose next segment is full stops at the
+ * node, keeps the segment it stands at the end of, and waits in line; it
+ * starts again from rest the moment it is granted. Movers are points:
+ * a segment is released when the mover passes its far node.
+ */
+#ifndef SF_MODEL_MOVERS_H
+#define SF_MODEL_MOVERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/kernel.h"
+#include "model/motion.h"
+#include "model/network.h"
+#include "model/traffic.h"
+
+typedef enum sf_mover_state {
+    SF_MOVER_IDLE,    /* standing at a node, no trip */
+    SF_MOVER_MOVING,  /* on a trip, in motion */
+    SF_MOVER_WAITING, /* on a trip, stopped at a node, waiting for a segment */
+} sf_mover_state;
+
+typedef struct sf_mover_spec {
+    double vmax_empty, vmax_loaded; /* m/s */
+    double accel, decel;            /* m/s^2 */
+} sf_mover_spec;
+
+typedef struct sf_movers sf_movers;
+
+typedef struct sf_movers_hooks {
+    /* A trip ended: status SF_OK on arrival. */
+    void (*arrived)(void *ctx, uint32_t mover, sf_time now);
+    /* The mover changed state (for statistics and power states). */
+    void (*state)(void *ctx, uint32_t mover, sf_mover_state state, sf_time now);
+    /* These movers can never move again; `n` of them, listed in `who`. */
+    void (*deadlock)(void *ctx, const uint32_t *who, int n, sf_time now);
+    void *ctx;
+} sf_movers_hooks;
+
+/*
+ * `n` movers on `net`, driven by kernel `k` (two event kinds are
+ * registered). The network must not change afterwards. NULL on failure.
+ */
+sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahead, sf_movers_hooks hooks);
+void sf_movers_free(sf_movers *ms);
+
+/* Put an idle mover at `node` with its kinematics. SF_EINVAL for bad values or a mover on a trip. */
+int sf_movers_place(sf_movers *ms, uint32_t mover, uint32_t node, const sf_mover_spec *spec);
+
+/*
+ * Start a trip to `node`, loaded or empty. SF_ENOTFOUND when the node
+ * cannot be reached, SF_EINVAL when the mover is already on a trip.
+ * `arrived` is called from a kernel event, never from inside this call.
+ */
+int sf_movers_move_to(sf_movers *ms, uint32_t mover, uint32_t node, bool loaded);
+
+/* Cap the speed on a segment (people in a shared zone), INFINITY to lift it; movers affected replan. */
+int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);
+
+sf_mover_state sf_movers_state(const sf_movers *ms, uint32_t mover);
+/* The node the mover stands at, or the last node it passed. */
+uint32_t sf_movers_node(const sf_movers *ms, uint32_t mover);
+/* Exact position (metres) and speed at time `t` (>= the last event of this mover). */
+void sf_movers_position(const sf_movers *ms, uint32_t mover, sf_time t, double *x, double *y, double *speed);
+/* Distance travelled so far, metres, and trips completed. */
+double sf_movers_distance(const sf_movers *ms, uint32_t mover, sf_time t);
+sf_traffic *sf_movers_traffic(sf_movers *ms);
+
+#endif

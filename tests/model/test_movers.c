@@ -1,0 +1,318 @@
+/*
+ * Movers on the network: travel times against hand calculation, the
+ * reservation rule checked on every event of a busy run, waiting and
+ * congestion, a constructed deadlock, and speed caps changing mid-trip.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "core/kernel.h"
+#include "core/rng.h"
+#include "model/movers.h"
+
+#define S(x) ((sf_time)llround((x) * 1e9))
+
+struct world {
+    sf_kernel *k;
+    sf_network *net;
+    sf_movers *ms;
+    sf_time arrived_at[64];
+    int arrivals[64];
+    uint32_t deadlocked[64];
+    int ndeadlocked;
+    sf_time deadlock_at;
+    int waits;
+    sf_rng rng;
+    bool random_trips;
+    int trips_left;
+};
+
+static void on_arrived(void *ctx, uint32_t mover, sf_time now)
+{
+    struct world *w = ctx;
+    w->arrived_at[mover] = now;
+    w->arrivals[mover]++;
+    if (w->random_trips && w->trips_left-- > 0) {
+        uint32_t n = sf_network_node_count(w->net), to;
+        do
+            to = (uint32_t)sf_rng_below(&w->rng, n);
+        while (to == sf_movers_node(w->ms, mover) && n > 1);
+        assert_int_equal(sf_movers_move_to(w->ms, mover, to, sf_rng_below(&w->rng, 2)), SF_OK);
+    }
+}
+
+static void on_state(void *ctx, uint32_t mover, sf_mover_state s, sf_time now)
+{
+    struct world *w = ctx;
+    (void)mover;
+    (void)now;
+    if (s == SF_MOVER_WAITING)
+        w->waits++;
+}
+
+static void on_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
+{
+    struct world *w = ctx;
+    memcpy(w->deadlocked, who, (size_t)n * sizeof *who);
+    w->ndeadlocked = n;
+    w->deadlock_at = now;
+    sf_kernel_stop(w->k);
+}
+
+/* A line of nodes n0 - n1 - ... with segments of the given lengths. */
+static void line(struct world *w, const double *len, int nseg, int capacity, bool two_way)
+{
+    char name[16];
+    double x = 0;
+    memset(w, 0, sizeof *w);
+    w->k = sf_kernel_new();
+    w->net = sf_network_new();
+    for (int i = 0; i <= nseg; i++) {
+        snprintf(name, sizeof name, "n%d", i);
+        assert_int_equal(sf_network_add_node(w->net, name, x, 0, NULL), SF_OK);
+        if (i < nseg)
+            x += len[i];
+    }
+    for (int i = 0; i < nseg; i++)
+        assert_int_equal(sf_network_add_segment(w->net, (uint32_t)i, (uint32_t)i + 1, 0, INFINITY, capacity, two_way,
+                                                NULL),
+                         SF_OK);
+}
+
+static void start(struct world *w, uint32_t nmovers, int lookahead)
+{
+    sf_movers_hooks hooks = {on_arrived, on_state, on_deadlock, w};
+    w->ms = sf_movers_new(w->k, w->net, nmovers, lookahead, hooks);
+    assert_non_null(w->ms);
+}
+
+static void finish(struct world *w)
+{
+    sf_movers_free(w->ms);
+    sf_network_free(w->net);
+    sf_kernel_free(w->k);
+}
+
+static const sf_mover_spec spec = {2, 1, 1, 1};
+
+static void test_movers_travel_time_includes_acceleration(void **state)
+{
+    struct world w;
+    const double len[] = {5, 5};
+    double x, y, v;
+    (void)state;
+    line(&w, len, 2, 1, true);
+    start(&w, 1, 3);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    /* 10 m with both segments reserved: 2 s up, 3 s at 2 m/s, 2 s down */
+    sf_movers_position(w.ms, 0, S(3), &x, &y, &v);
+    assert_true(fabs(x - 4) < 1e-9 && fabs(v - 2) < 1e-9);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(7));
+    assert_int_equal(sf_movers_node(w.ms, 0), 2);
+    assert_true(fabs(sf_movers_distance(w.ms, 0, S(7)) - 10) < 1e-9);
+    /* loaded, back: 1 m/s top speed: 1 s up (0.5 m), 9 s cruise, 1 s down (0.5 m) */
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 0, true), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(18));
+    finish(&w);
+}
+
+static void test_movers_with_lookahead_one_stop_at_every_node(void **state)
+{
+    struct world w;
+    const double len[] = {5, 5};
+    (void)state;
+    line(&w, len, 2, 1, true);
+    start(&w, 1, 1);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    /* each 5 m: 2 s up (2 m), 0.5 s at 2 m/s (1 m), 2 s down (2 m) */
+    assert_int_equal(w.arrived_at[0], S(9));
+    finish(&w);
+}
+
+static void test_movers_a_trip_to_where_it_stands_arrives_from_an_event(void **state)
+{
+    struct world w;
+    const double len[] = {5};
+    (void)state;
+    line(&w, len, 1, 1, true);
+    start(&w, 1, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 1, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK);
+    assert_int_equal(w.arrivals[0], 0); /* not from inside the call */
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 0, false), SF_EINVAL); /* busy until then */
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrivals[0], 1);
+    assert_int_equal(w.arrived_at[0], 0);
+    finish(&w);
+}
+
+static void test_movers_unreachable_destinations_are_refused(void **state)
+{
+    struct world w;
+    const double len[] = {5};
+    (void)state;
+    line(&w, len, 1, 1, false);
+    start(&w, 1, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 1, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 0, false), SF_ENOTFOUND);
+    assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_IDLE);
+    finish(&w);
+}
+
+/* Two movers in the same direction: the follower waits its turn, and the wait is recorded. */
+static void test_movers_follower_waits_and_congestion_is_recorded(void **state)
+{
+    struct world w;
+    const double len[] = {10};
+    (void)state;
+    line(&w, len, 1, 1, true);
+    assert_int_equal(sf_network_add_node(w.net, "side", -5, 0, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(w.net, 2, 0, 0, INFINITY, 2, true, NULL), SF_OK);
+    start(&w, 2, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 1, 2, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK); /* 10 m: 7 s */
+    assert_int_equal(sf_movers_move_to(w.ms, 1, 1, false), SF_OK); /* 5 m to n0, then waits for n0-n1 */
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(7));
+    /* mover 1 cannot reserve n0-n1 (mover 0 holds it), so it plans to stop at n0: 5 m in 4.5 s,
+     * then waits there, holding side-n0, until mover 0 arrives at 7 s */
+    assert_true(w.waits >= 1);
+    /* it starts from rest at n0 at 7 s and covers 10 m in 7 s */
+    assert_int_equal(w.arrived_at[1], S(14));
+    assert_true(fabs(sf_traffic_congestion(sf_movers_traffic(w.ms), 0, S(14)) - 2.5) < 1e-9);
+    finish(&w);
+}
+
+/* Head-on on a single lane: each holds what the other needs. */
+static void test_movers_head_on_deadlock_is_detected_and_reported(void **state)
+{
+    struct world w;
+    const double len[] = {10, 10};
+    sf_time since;
+    (void)state;
+    line(&w, len, 2, 1, true);
+    start(&w, 2, 1);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 1, 2, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 1, 0, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_ESTOPPED);
+    assert_int_equal(w.ndeadlocked, 2);
+    assert_int_equal(w.deadlocked[0], 0);
+    assert_int_equal(w.deadlocked[1], 1);
+    assert_int_equal(w.deadlock_at, S(7)); /* both reach n1 after 7 s */
+    assert_int_equal(sf_traffic_waiting_for(sf_movers_traffic(w.ms), 0, &since), 1);
+    assert_int_equal(since, S(7));
+    assert_int_equal(sf_movers_node(w.ms, 0), 1);
+    finish(&w);
+}
+
+/* Speed cap lowered mid-trip: brake from 2 to 0.5 m/s, cruise, stop; times by hand. */
+static void test_movers_speed_cap_mid_trip_replans_exactly(void **state)
+{
+    struct world w;
+    const double len[] = {100};
+    (void)state;
+    line(&w, len, 1, 1, true);
+    start(&w, 1, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(20)), SF_OK); /* at 38 m, 2 m/s */
+    assert_int_equal(sf_movers_set_cap(w.ms, 0, 0.5), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    /* 1.5 s braking over 1.875 m, 120 s for 60 m, 0.5 s stopping over 0.125 m */
+    assert_int_equal(w.arrived_at[0], S(142));
+    assert_true(fabs(sf_movers_distance(w.ms, 0, S(142)) - 100) < 1e-6);
+    finish(&w);
+}
+
+/*
+ * A busy one-way ring, random trips: after every event no segment holds
+ * more movers than its capacity, and every moving mover holds the segment
+ * it is on.
+ */
+static struct world *checked;
+
+static void check_invariants(void *ctx, const sf_event *ev, const char *name)
+{
+    struct world *w = checked;
+    sf_traffic *t = sf_movers_traffic(w->ms);
+    (void)ctx;
+    (void)ev;
+    (void)name;
+    for (uint32_t s = 0; s < sf_network_segment_count(w->net); s++)
+        assert_true(sf_traffic_occupancy(t, s) <= sf_network_segment(w->net, s)->capacity);
+    for (uint32_t m = 0; m < 10; m++) {
+        double x, y, v;
+        sf_movers_position(w->ms, m, sf_kernel_now(w->k), &x, &y, &v);
+        assert_true(v <= spec.vmax_empty + 1e-9);
+        assert_true(x >= -1e-9 && x <= 31 && y >= -1e-9 && y <= 11);
+    }
+}
+
+static void test_movers_never_share_a_capacity_one_segment(void **state)
+{
+    struct world w;
+    char name[16];
+    uint32_t total = 0;
+    (void)state;
+    memset(&w, 0, sizeof w);
+    w.k = sf_kernel_new();
+    w.net = sf_network_new();
+    /* a 30 x 10 m rectangle of 8 nodes, one-way, plus a two-way shortcut of capacity 2 */
+    const double xy[][2] = {{0, 0}, {10, 0}, {20, 0}, {30, 0}, {30, 10}, {20, 10}, {10, 10}, {0, 10}};
+    for (int i = 0; i < 8; i++) {
+        snprintf(name, sizeof name, "r%d", i);
+        assert_int_equal(sf_network_add_node(w.net, name, xy[i][0], xy[i][1], NULL), SF_OK);
+    }
+    for (uint32_t i = 0; i < 8; i++)
+        assert_int_equal(sf_network_add_segment(w.net, i, (i + 1) % 8, 0, i == 3 ? 1.0 : INFINITY, 1, false, NULL),
+                         SF_OK);
+    assert_int_equal(sf_network_add_segment(w.net, 1, 6, 0, INFINITY, 2, false, NULL), SF_OK);
+    start(&w, 10, 1);
+    sf_rng_init(&w.rng, 11, "trips");
+    w.random_trips = true;
+    w.trips_left = 400;
+    for (uint32_t m = 0; m < 5; m++) /* five movers on a ring of eight nodes */
+        assert_int_equal(sf_movers_place(w.ms, m, m, &spec), SF_OK);
+    checked = &w;
+    sf_kernel_set_trace(w.k, check_invariants, NULL);
+    for (uint32_t m = 0; m < 5; m++)
+        assert_int_equal(sf_movers_move_to(w.ms, m, (m + 3) % 8, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    for (int m = 0; m < 5; m++)
+        total += (uint32_t)w.arrivals[m];
+    assert_int_equal(total, 405); /* every trip ended: no deadlock, nobody lost */
+    assert_int_equal(w.ndeadlocked, 0);
+    assert_true(w.waits > 0); /* and they did get in each other's way */
+    finish(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_movers_travel_time_includes_acceleration),
+        cmocka_unit_test(test_movers_with_lookahead_one_stop_at_every_node),
+        cmocka_unit_test(test_movers_a_trip_to_where_it_stands_arrives_from_an_event),
+        cmocka_unit_test(test_movers_unreachable_destinations_are_refused),
+        cmocka_unit_test(test_movers_follower_waits_and_congestion_is_recorded),
+        cmocka_unit_test(test_movers_head_on_deadlock_is_detected_and_reported),
+        cmocka_unit_test(test_movers_speed_cap_mid_trip_replans_exactly),
+        cmocka_unit_test(test_movers_never_share_a_capacity_one_segment),
+    };
+    return cmocka_run_group_tests_name("movers", tests, NULL, NULL);
+}
