@@ -1,0 +1,464 @@
+/*
+ * test_script.c: the Lua process API: time, processes, interrupts,
+ * events, resources, stores, containers, random streams, statistics,
+ * errors and deadlocks. Each model checks its own facts with assert();
+ * a failed assert fails the run, and the test shows its message.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "script/lua_harness.h"
+
+static void expect_ok(const char *src)
+{
+    harness h = harness_run(src, SF_TIME_MAX, NULL);
+
+    if (h.rc != SF_OK)
+        fail_msg("%s", sf_script_error(h.S));
+    harness_close(&h);
+}
+
+static void test_wait_takes_seconds_and_unit_strings(void **state)
+{
+    (void)state;
+    expect_ok("assert(sim.now() == 0)\n"
+              "sim.wait(5); assert(sim.now() == 5)\n"
+              "sim.wait('2 min'); assert(sim.now() == 125)\n"
+              "sim.wait('250 ms'); assert(math.abs(sim.now() - 125.25) < 1e-12)\n"
+              "sim.wait(0); assert(sim.now() == 125.25)\n"
+              "assert(not pcall(sim.wait, -1))\n"
+              "assert(not pcall(sim.wait, '3 kg'))\n");
+}
+
+static void test_spawn_passes_arguments_and_join_returns_results(void **state)
+{
+    (void)state;
+    expect_ok("local p = sim.spawn('worker', function(a, b) sim.wait(10); return a + b, 'done' end, 2, 3)\n"
+              "assert(p:is_alive() and p:name() == 'worker')\n"
+              "local x, y = p:join()\n"
+              "assert(x == 5 and y == 'done' and sim.now() == 10)\n"
+              "assert(not p:is_alive())\n"
+              "assert(p:join() == 5)\n"
+              "local q = sim.spawn(function() sim.wait(100) end)\n"
+              "local r, why = q:join(3)\n"
+              "assert(r == nil and why == 'timeout' and sim.now() == 13)\n");
+}
+
+static void test_processes_start_in_spawn_order_at_equal_times(void **state)
+{
+    (void)state;
+    expect_ok("local seen = {}\n"
+              "for i = 1, 5 do sim.spawn(function() sim.wait(1); seen[#seen + 1] = i end) end\n"
+              "sim.wait(2)\n"
+              "assert(table.concat(seen, ',') == '1,2,3,4,5')\n");
+}
+
+static void test_interrupt_is_catchable_and_carries_cause(void **state)
+{
+    (void)state;
+    expect_ok("local machine = sim.spawn('machine', function()\n"
+              "  local ok, err = pcall(sim.wait, 100)\n"
+              "  assert(not ok and sim.is_interrupt(err) and err.cause == 'breakdown')\n"
+              "  assert(tostring(err):find('breakdown'))\n"
+              "  sim.wait(5)\n"
+              "  return sim.now()\n"
+              "end)\n"
+              "sim.wait(1)\n"
+              "assert(machine:interrupt('breakdown') == true)\n"
+              "assert(machine:join() == 6)\n"
+              "assert(machine:interrupt('again') == false)\n");
+}
+
+static void test_uncaught_interrupt_fails_the_run_with_its_cause(void **state)
+{
+    harness h = harness_run("local p = sim.spawn('robot', function() sim.wait(10) end)\n"
+                            "sim.wait(1); p:interrupt('collision')\n",
+                            SF_TIME_MAX, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_ESCRIPT);
+    assert_non_null(strstr(sf_script_error(h.S), "uncaught interrupt (cause: collision)"));
+    assert_non_null(strstr(sf_script_error(h.S), "'robot'"));
+    harness_close(&h);
+}
+
+static void test_events_succeed_fail_and_compose(void **state)
+{
+    (void)state;
+    expect_ok("local ev = sim.event('door')\n"
+              "sim.spawn(function() sim.wait(3); ev:succeed(42) end)\n"
+              "assert(ev:wait() == 42 and sim.now() == 3 and ev:ok() and ev:triggered())\n"
+              "assert(ev:wait() == 42)\n"
+              "assert(not pcall(ev.succeed, ev, 1))\n"
+              "local bad = sim.event()\n"
+              "sim.spawn(function() sim.wait(1); bad:fail('boom') end)\n"
+              "local ok, e = pcall(bad.wait, bad)\n"
+              "assert(not ok and e == 'boom' and sim.now() == 4)\n"
+              "local a, b = sim.event(), sim.event()\n"
+              "sim.spawn(function() sim.wait(1); b:succeed('B'); sim.wait(1); a:succeed('A') end)\n"
+              "assert(sim.any_of{a, b}:wait() == 2 and sim.now() == 5)\n"
+              "local all = sim.all_of{a, b}:wait()\n"
+              "assert(all[1] == 'A' and all[2] == 'B' and sim.now() == 6)\n"
+              "assert(sim.all_of{a, b}:wait()[2] == 'B')\n"
+              "assert(sim.any_of{sim.event(), sim.timeout(5, 'x')}:wait() == 2 and sim.now() == 11)\n"
+              "local c1, c2 = sim.event(), sim.event()\n"
+              "sim.spawn(function() sim.wait(1); c2:fail('jam') end)\n"
+              "local ok2, e2 = pcall(function() return sim.all_of{c1, c2}:wait() end)\n"
+              "assert(not ok2 and e2 == 'jam')\n");
+}
+
+static void test_every_wait_can_time_out(void **state)
+{
+    (void)state;
+    expect_ok("local v, why = sim.event('never'):wait(2)\n"
+              "assert(v == nil and why == 'timeout' and sim.now() == 2)\n"
+              "local r = sim.resource(1, 'crane')\n"
+              "r:acquire()\n"
+              "local got\n"
+              "sim.spawn(function() got = {r:acquire(1, 0, 2)} end)\n"
+              "sim.wait(5)\n"
+              "assert(got[1] == nil and got[2] == 'timeout')\n"
+              "assert(r:queue_length() == 0)\n"
+              "r:release()\n"
+              "local s = sim.store{capacity = 1}\n"
+              "assert(select(2, s:get(nil, 1)) == 'timeout')\n"
+              "s:put('a')\n"
+              "assert(select(2, s:put('b', '1 s')) == 'timeout' and s:count() == 1)\n"
+              "local c = sim.container{capacity = 10, init = 0}\n"
+              "assert(select(2, c:get(5, 0, 1)) == 'timeout' and c:level() == 0)\n");
+}
+
+static void test_resource_serves_by_priority_then_arrival(void **state)
+{
+    (void)state;
+    expect_ok("local r = sim.resource{capacity = 1, name = 'crane'}\n"
+              "local order = {}\n"
+              "r:acquire()\n"
+              "for _, p in ipairs{5, 1, 3, 1} do\n"
+              "  sim.spawn(function() r:acquire(1, p); order[#order + 1] = p; sim.wait(1); r:release() end)\n"
+              "  sim.wait(0.1)\n"
+              "end\n"
+              "r:release()\n"
+              "sim.wait(10)\n"
+              "assert(table.concat(order, ',') == '1,1,3,5', table.concat(order, ','))\n"
+              "assert(r:count() == 0)\n"
+              "assert(not pcall(r.release, r))\n");
+}
+
+static void test_resource_with_capacity_grants_several_units(void **state)
+{
+    (void)state;
+    expect_ok("local r = sim.resource{capacity = 3}\n"
+              "r:acquire(2)\n"
+              "local t\n"
+              "sim.spawn(function() r:acquire(2); t = sim.now() end)\n"
+              "sim.wait(4); r:release(1)\n"
+              "sim.wait(0)\n"
+              "assert(t == 4 and r:count() == 3)\n");
+}
+
+static void test_preemptive_resource_interrupts_lower_priority_holder(void **state)
+{
+    (void)state;
+    expect_ok("local press = sim.resource{capacity = 1, preemptive = true, name = 'press'}\n"
+              "local log = {}\n"
+              "sim.spawn(function()\n"
+              "  press:acquire(1, 10)\n"
+              "  local ok, err = pcall(sim.wait, 100)\n"
+              "  assert(not ok and err.cause.preempted and err.cause.resource == press)\n"
+              "  log[#log + 1] = 'preempted at ' .. sim.now()\n"
+              "end)\n"
+              "sim.wait(1)\n"
+              "sim.spawn(function() press:acquire(1, 0); log[#log + 1] = 'high'; sim.wait(1); press:release() end)\n"
+              "sim.wait(5)\n"
+              "assert(table.concat(log, ';') == 'high;preempted at 1.0', table.concat(log, ';'))\n"
+              "local plain = sim.resource{capacity = 1}\n"
+              "sim.spawn(function() plain:acquire(1, 10); sim.wait(10); plain:release() end)\n"
+              "sim.wait(1)\n"
+              "plain:acquire(1, 0)\n"
+              "assert(sim.now() == 16)\n");
+}
+
+static void test_store_blocks_when_full_and_filters_gets(void **state)
+{
+    (void)state;
+    expect_ok("local s = sim.store{capacity = 2, name = 'buffer'}\n"
+              "s:put('a'); s:put('b')\n"
+              "local put_at\n"
+              "sim.spawn(function() s:put('c'); put_at = sim.now() end)\n"
+              "sim.wait(1)\n"
+              "assert(put_at == nil)\n"
+              "assert(s:get() == 'a'); sim.wait(0)\n"
+              "assert(put_at == 1)\n"
+              "assert(s:get(function(x) return x == 'c' end) == 'c')\n"
+              "assert(s:get() == 'b')\n"
+              "local got\n"
+              "sim.spawn(function() got = s:get(function(x) return x > 10 end) end)\n"
+              "sim.wait(1); s:put(5); s:put(20); sim.wait(0)\n"
+              "assert(got == 20 and s:count() == 1 and s:items()[1] == 5)\n");
+}
+
+static void test_container_serves_gets_by_priority(void **state)
+{
+    (void)state;
+    expect_ok("local tank = sim.container{capacity = 100, init = 50, name = 'tank'}\n"
+              "tank:get(20); assert(tank:level() == 30)\n"
+              "local seq = {}\n"
+              "sim.spawn(function() tank:get(40, 5); seq[#seq + 1] = 'low' end)\n"
+              "sim.spawn(function() tank:get(40, 1); seq[#seq + 1] = 'high' end)\n"
+              "sim.wait(1); tank:put(20); sim.wait(0)\n"
+              "assert(table.concat(seq, ',') == 'high' and tank:level() == 10, table.concat(seq, ','))\n"
+              "tank:put(30); sim.wait(0)\n"
+              "assert(table.concat(seq, ',') == 'high,low' and tank:level() == 0)\n"
+              "tank:put(90)\n"
+              "local full\n"
+              "sim.spawn(function() tank:put(20); full = sim.now() end)\n"
+              "sim.wait(2); assert(full == nil)\n"
+              "tank:get(60); sim.wait(0)\n"
+              "assert(full == 3 and tank:level() == 50, tank:level())\n");
+}
+
+static void test_random_streams_are_named_and_repeatable(void **state)
+{
+    const char *src = "local a = sim.rng('arrivals')\n"
+                      "assert(a == sim.rng('arrivals'))\n"
+                      "local t = sim.tally('draws')\n"
+                      "for _ = 1, 1000 do t:add(a:exp(2)) end\n"
+                      "assert(math.abs(t:mean() - 2) < 0.3)\n"
+                      "local u = sim.rng('u'):uniform(3, 4); assert(u >= 3 and u < 4)\n"
+                      "local n = sim.rng('n'):normal(10, 1); assert(n > 0)\n"
+                      "local k = sim.rng('k'):integer(1, 6); assert(k >= 1 and k <= 6)\n"
+                      "assert(type(sim.rng('b'):bernoulli(0.5)) == 'boolean')\n"
+                      "assert(not pcall(sim.rng('x').exp, sim.rng('x'), -1))\n"
+                      "local m = math.random(1, 6); assert(m >= 1 and m <= 6)\n"
+                      "sim.tally('first'):add(sim.rng('arrivals'):random() + math.random())\n";
+    harness h1 = harness_run(src, SF_TIME_MAX, NULL), h2 = harness_run(src, SF_TIME_MAX, NULL);
+    sf_script_options other = {.seed = 2};
+    harness h3 = harness_run(src, SF_TIME_MAX, &other);
+    sf_script_stats s1, s2, s3;
+
+    (void)state;
+    assert_int_equal(h1.rc, SF_OK);
+    assert_true(sf_script_stats_find(h1.S, SF_SCRIPT_TALLY, "first", &s1));
+    assert_true(sf_script_stats_find(h2.S, SF_SCRIPT_TALLY, "first", &s2));
+    assert_true(sf_script_stats_find(h3.S, SF_SCRIPT_TALLY, "first", &s3));
+    assert_true(s1.mean == s2.mean);
+    assert_true(s1.mean != s3.mean);
+    harness_close(&h1);
+    harness_close(&h2);
+    harness_close(&h3);
+}
+
+static void test_same_seed_gives_same_fingerprint(void **state)
+{
+    const char *src = "local r = sim.resource(2)\n"
+                      "local g = sim.rng('g')\n"
+                      "for i = 1, 200 do\n"
+                      "  sim.wait(g:exp(1))\n"
+                      "  sim.spawn(function() r:acquire(); sim.wait(g:exp(1.8)); r:release() end)\n"
+                      "end\n";
+    harness a = harness_run(src, SF_TIME_MAX, NULL), b = harness_run(src, SF_TIME_MAX, NULL);
+
+    (void)state;
+    assert_int_equal(a.rc, SF_OK);
+    assert_int_equal(b.rc, SF_OK);
+    assert_true(sf_kernel_events(a.k) > 600);
+    assert_true(sf_kernel_fingerprint(a.k) == sf_kernel_fingerprint(b.k));
+    harness_close(&a);
+    harness_close(&b);
+}
+
+static void test_log_stamps_time_and_process(void **state)
+{
+    FILE *f = tmpfile();
+    sf_script_options o = {.seed = 1, .log = f};
+    harness h;
+    char line[256] = "";
+
+    (void)state;
+    assert_non_null(f);
+    h = harness_run("sim.spawn('forklift', function() sim.wait(3725.5); sim.log('at dock', 7) end)", SF_TIME_MAX,
+                    &o);
+    assert_int_equal(h.rc, SF_OK);
+    rewind(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "[01:02:05.500] forklift: at dock 7\n");
+    harness_close(&h);
+    fclose(f);
+}
+
+static void test_statistics_readable_from_lua_and_c(void **state)
+{
+    harness h = harness_run("local r = sim.resource{capacity = 1, name = 'machine'}\n"
+                            "sim.spawn(function() r:acquire(); sim.wait(6); r:release() end)\n"
+                            "sim.spawn(function() r:acquire(); sim.wait(2); r:release() end)\n"
+                            "sim.wait(10)\n"
+                            "local st = r:stats()\n"
+                            "assert(math.abs(st.utilisation - 0.8) < 1e-12, st.utilisation)\n"
+                            "assert(math.abs(st.queue_mean - 0.6) < 1e-12, st.queue_mean)\n"
+                            "assert(st.served == 2 and math.abs(st.wait_mean - 3) < 1e-12)\n"
+                            "local lv = sim.level('wip')\n"
+                            "lv:set(4); sim.wait(10); lv:add(-4)\n"
+                            "sim.tally('x'):add(1); sim.tally('x'):add(3)\n",
+                            SF_TIME_MAX, NULL);
+    sf_script_stats st;
+
+    (void)state;
+    if (h.rc != SF_OK)
+        fail_msg("%s", sf_script_error(h.S));
+    assert_int_equal(sf_script_stats_count(h.S), 3);
+    assert_true(sf_script_stats_find(h.S, SF_SCRIPT_RESOURCE, "machine", &st));
+    assert_float_equal(st.utilisation, 8.0 / 20.0, 1e-12);
+    assert_int_equal(st.n, 2);
+    assert_true(sf_script_stats_find(h.S, SF_SCRIPT_LEVEL, "wip", &st));
+    assert_float_equal(st.level_mean, 4.0, 1e-12); /* observed from its creation at t = 10 */
+    assert_true(sf_script_stats_find(h.S, SF_SCRIPT_TALLY, "x", &st));
+    assert_float_equal(st.mean, 2.0, 1e-12);
+    assert_float_equal(st.p50, 2.0, 1e-12);
+    assert_false(sf_script_stats_find(h.S, SF_SCRIPT_TALLY, "none", &st));
+    harness_close(&h);
+}
+
+static void test_error_names_file_line_process_time_and_traceback(void **state)
+{
+    harness h = harness_run("local function pick(x)\n"
+                            "  return x.y\n"
+                            "end\n"
+                            "sim.spawn('picker', function() sim.wait(60); pick(nil) end)\n"
+                            "sim.tally('kept'):add(1)\n",
+                            SF_TIME_MAX, NULL);
+    sf_script_stats st;
+    const char *e;
+
+    (void)state;
+    assert_int_equal(h.rc, SF_ESCRIPT);
+    e = sf_script_error(h.S);
+    assert_non_null(strstr(e, "model.lua:2: attempt to index a nil value"));
+    assert_non_null(strstr(e, "behaviour 'picker'"));
+    assert_non_null(strstr(e, "t = 00:01:00"));
+    assert_non_null(strstr(e, "stack traceback:"));
+    assert_non_null(strstr(e, "in upvalue 'pick'") ? strstr(e, "in upvalue 'pick'") : strstr(e, "pick"));
+    assert_true(sf_script_stats_find(h.S, SF_SCRIPT_TALLY, "kept", &st)); /* measurements survive */
+    assert_int_equal(st.n, 1);
+    harness_close(&h);
+}
+
+static void test_syntax_error_names_the_line(void **state)
+{
+    harness h = harness_run("local x = 1\nlocal = 2\n", SF_TIME_MAX, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_ESCRIPT);
+    assert_non_null(strstr(sf_script_error(h.S), "model.lua:2:"));
+    harness_close(&h);
+}
+
+static void test_deadlock_lists_each_blocked_process(void **state)
+{
+    harness h = harness_run("local r = sim.resource{capacity = 1, name = 'robot'}\n"
+                            "local ev = sim.event('go')\n"
+                            "sim.spawn('a', function() r:acquire(); ev:wait() end)\n"
+                            "sim.spawn('b', function() sim.wait(2); r:acquire() end)\n"
+                            "local s = sim.store{name = 'parts'}\n"
+                            "sim.spawn('c', function() sim.wait(3); s:get() end)\n",
+                            SF_TIME_MAX, NULL);
+    const char *e;
+
+    (void)state;
+    assert_int_equal(h.rc, SF_EDEADLOCK);
+    e = sf_script_error(h.S);
+    assert_non_null(strstr(e, "deadlock at t = 00:00:03: 3 processes wait"));
+    assert_non_null(strstr(e, "'a' waits for event 'go' since 00:00:00"));
+    assert_non_null(strstr(e, "'b' waits for resource 'robot' since 00:00:02"));
+    assert_non_null(strstr(e, "'c' waits for an item from store 'parts' since 00:00:03"));
+    harness_close(&h);
+}
+
+static void test_run_until_stops_without_deadlock(void **state)
+{
+    harness h = harness_run("local s = sim.store()\n"
+                            "sim.spawn('server', function() while true do s:get() end end)\n"
+                            "sim.spawn('source', function() while true do sim.wait(1); s:put(1) end end)\n",
+                            100 * SF_SECOND, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_OK);
+    assert_true(sf_kernel_now(h.k) == 100 * SF_SECOND);
+    assert_int_equal(sf_script_processes(h.S), 2);
+    harness_close(&h);
+}
+
+static void test_ended_processes_give_their_coroutines_to_new_ones(void **state)
+{
+    harness h = harness_run("for i = 1, 20000 do\n"
+                            "  sim.spawn(function() sim.wait(1) end)\n"
+                            "  sim.wait(2)\n"
+                            "end\n"
+                            "collectgarbage()\n"
+                            "MEM = collectgarbage('count')\n",
+                            SF_TIME_MAX, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_OK);
+    /* two slots (main and one worker at a time): the state stays small */
+    assert_true(sf_script_memory(h.S) < 512 * 1024);
+    harness_close(&h);
+}
+
+static void test_coroutine_yield_in_a_process_is_an_error(void **state)
+{
+    harness h = harness_run("sim.spawn('bad', function() coroutine.yield() end)\n"
+                            "local gen = coroutine.wrap(function() coroutine.yield(1) end)\n"
+                            "assert(gen() == 1)\n",
+                            SF_TIME_MAX, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_ESCRIPT);
+    assert_non_null(strstr(sf_script_error(h.S), "behaviour 'bad' yielded with coroutine.yield"));
+    harness_close(&h);
+}
+
+static void test_blocking_inside_own_coroutine_is_an_error(void **state)
+{
+    harness h = harness_run("local co = coroutine.wrap(function() sim.wait(1) end)\nco()\n", SF_TIME_MAX, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_ESCRIPT);
+    assert_non_null(strstr(sf_script_error(h.S), "sim.wait may only be called by a process"));
+    harness_close(&h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wait_takes_seconds_and_unit_strings),
+        cmocka_unit_test(test_spawn_passes_arguments_and_join_returns_results),
+        cmocka_unit_test(test_processes_start_in_spawn_order_at_equal_times),
+        cmocka_unit_test(test_interrupt_is_catchable_and_carries_cause),
+        cmocka_unit_test(test_uncaught_interrupt_fails_the_run_with_its_cause),
+        cmocka_unit_test(test_events_succeed_fail_and_compose),
+        cmocka_unit_test(test_every_wait_can_time_out),
+        cmocka_unit_test(test_resource_serves_by_priority_then_arrival),
+        cmocka_unit_test(test_resource_with_capacity_grants_several_units),
+        cmocka_unit_test(test_preemptive_resource_interrupts_lower_priority_holder),
+        cmocka_unit_test(test_store_blocks_when_full_and_filters_gets),
+        cmocka_unit_test(test_container_serves_gets_by_priority),
+        cmocka_unit_test(test_random_streams_are_named_and_repeatable),
+        cmocka_unit_test(test_same_seed_gives_same_fingerprint),
+        cmocka_unit_test(test_log_stamps_time_and_process),
+        cmocka_unit_test(test_statistics_readable_from_lua_and_c),
+        cmocka_unit_test(test_error_names_file_line_process_time_and_traceback),
+        cmocka_unit_test(test_syntax_error_names_the_line),
+        cmocka_unit_test(test_deadlock_lists_each_blocked_process),
+        cmocka_unit_test(test_run_until_stops_without_deadlock),
+        cmocka_unit_test(test_ended_processes_give_their_coroutines_to_new_ones),
+        cmocka_unit_test(test_coroutine_yield_in_a_process_is_an_error),
+        cmocka_unit_test(test_blocking_inside_own_coroutine_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
