@@ -79,6 +79,7 @@ sf_scenario_config *sf_scenario_doc_validate(const sf_scenario_doc *doc, sf_diag
     v.d = d;
     v.cfg = cfg;
     v.arena = cfg->arena;
+    v.root = root;
     if (!root || root->kind != SF_YMAP) {
         sf_v_error(&v, root, "a scenario is a mapping of sections (scenario, layout, fleet...), not %s",
                    sf_ynode_what(root));

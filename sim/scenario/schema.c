@@ -94,6 +94,8 @@ void sf_v_error_col(sf_vctx *v, const sf_ynode *at, int dcol, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    if (!at)
+        at = v->root;
     sf_diags_add(v->d, at ? at->file : NULL, at ? at->line : 0, at ? at->col + dcol : 0, "%s", buf);
     v->errors++;
 }
@@ -445,8 +447,9 @@ static bool parse_qty(const char *text, sf_dim dim, double *out, char *currency,
         if (strchr(text, '%')) {
             rc = SF_EUNIT;
         } else if (u->factor == 0) {
-            snprintf(err, errn, "expected %s with its unit, such as %s, got '%s'",
-                     sf_dim_name(dim, name, sizeof name), u->example, text);
+            const char *dn = sf_dim_name(dim, name, sizeof name);
+            snprintf(err, errn, "expected a%s %s with its unit, such as %s, got '%s'",
+                     strchr("aeiou", dn[0]) ? "n" : "", dn, u->example, text);
             return false;
         } else {
             *out = q.value * u->factor;
@@ -495,6 +498,8 @@ static bool in_range(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim
         sf_v_error(v, n, "%s must be %s %s, got '%s'", what, min_open ? "greater than" : "at least", lo, n->text);
     else if (isinf(min))
         sf_v_error(v, n, "%s must be at most %s, got '%s'", what, hi, n->text);
+    else if (min_open)
+        sf_v_error(v, n, "%s must be greater than %s and at most %s, got '%s'", what, lo, hi, n->text);
     else
         sf_v_error(v, n, "%s must be between %s and %s, got '%s'", what, lo, hi, n->text);
     return false;

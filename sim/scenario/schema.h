@@ -30,6 +30,7 @@ void sf_arena_free(sf_cfg_arena *a);
 typedef struct sf_vctx {
     sf_diags *d;
     sf_scenario_config *cfg;
+    const sf_ynode *root; /* problems without a node of their own are placed here */
     sf_cfg_arena *arena;
     size_t errors; /* problems this validation added */
     bool oom;

@@ -418,14 +418,16 @@ static bool finish_map(struct reader *r, sf_ynode *map, yaml_mark_t m)
         } else {
             sf_diags_add(r->d, r->file, src->line, src->col, "'<<' merges a mapping or a list of mappings, not %s",
                          sf_ynode_what(src));
-            r->failed = ok = false;
+            ok = false;
+            r->failed = true;
             break;
         }
         for (size_t j = 0; ok && j < nfrom; j++) {
             sf_ynode *s = from[j];
             if (s->kind != SF_YMAP) {
                 sf_diags_add(r->d, r->file, s->line, s->col, "'<<' merges mappings, not %s", sf_ynode_what(s));
-                r->failed = ok = false;
+                ok = false;
+            r->failed = true;
                 break;
             }
             /* Move the entries this map does not set; earlier merged maps win over later ones. */
@@ -578,19 +580,32 @@ static bool handle(struct reader *r, yaml_event_t *ev)
 }
 
 /* libyaml's problem text, with its context when it has one, at the problem's place. */
-static void parser_error(struct reader *r, yaml_parser_t *p)
+static void parser_error(struct reader *r, yaml_parser_t *p, const char *buf, size_t len)
 {
     yaml_mark_t m = p->problem ? p->problem_mark : p->mark;
     const char *what = p->problem ? p->problem : "malformed YAML";
-    char buf[400];
+    char msg[400];
 
     if (p->error == YAML_READER_ERROR) {
-        /* The reader reports a byte offset, not a line: the text is not valid UTF-8 or holds control bytes. */
-        snprintf(buf, sizeof buf, "not a text file: %s at byte %zu", what, p->problem_offset);
-        sf_diags_add(r->d, r->file, (int)p->mark.line + 1, (int)p->mark.column + 1, "%s", buf);
+        /*
+         * The reader checks a whole chunk before the scanner moves, so
+         * its mark is not the problem's place: count lines up to the
+         * byte offset it reports instead (columns in bytes).
+         */
+        int line = 1, col = 1;
+        for (size_t i = 0; i < p->problem_offset && i < len; i++) {
+            if (buf[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        snprintf(msg, sizeof msg, "not a text file: %s at byte %zu", what, p->problem_offset);
+        sf_diags_add(r->d, r->file, line, col, "%s", msg);
     } else if (p->context) {
-        snprintf(buf, sizeof buf, "%s %s (line %d)", what, p->context, (int)p->context_mark.line + 1);
-        sf_diags_add(r->d, r->file, (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s", buf);
+        snprintf(msg, sizeof msg, "%s %s (line %d)", what, p->context, (int)p->context_mark.line + 1);
+        sf_diags_add(r->d, r->file, (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s", msg);
     } else {
         sf_diags_add(r->d, r->file, (int)m.line + 1, (int)m.column + 1, "YAML syntax: %s", what);
     }
@@ -624,7 +639,7 @@ bool sf_ydoc_parse(sf_ydoc *doc, const char *file, const char *buf, size_t len, 
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     while (!done && !r.failed) {
         if (!yaml_parser_parse(&parser, &ev)) {
-            parser_error(&r, &parser);
+            parser_error(&r, &parser, buf, len);
             break;
         }
         done = ev.type == YAML_STREAM_END_EVENT;
