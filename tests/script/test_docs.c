@@ -81,7 +81,7 @@ static void test_every_lua_example_in_the_api_page_runs(void **state)
 
 static void test_every_example_model_runs(void **state)
 {
-    char dir[1024], path[1200];
+    char dir[1024], path[1400];
     DIR *d;
     struct dirent *e;
     int models = 0;
