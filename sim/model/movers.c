@@ -14,8 +14,18 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/geometry.h"
 
-enum { MAX_GRANTS = 64 };
+enum { MAX_GRANTS = 64, MAX_CROSSINGS = 16 };
+
+struct zone {
+    double *xy;
+    size_t n;
+    double vehicle_speed;
+    int people;
+    uint32_t *segs; /* segments that cross the zone */
+    uint32_t nsegs;
+};
 
 struct mover {
     sf_mover_spec spec;
@@ -29,6 +39,9 @@ struct mover {
     double offset;
     double done;         /* metres travelled before the current motion */
     sf_event_id ev;
+    sf_event_id zone_ev; /* next zone crossing, 0 when none */
+    double zone_s;       /* distance along the motion of that crossing */
+    uint8_t *inside;     /* per zone */
     sf_leg *legs;        /* scratch for planning, lookahead + 1 entries */
 };
 
@@ -40,12 +53,16 @@ struct sf_movers {
     uint32_t n;
     int lookahead;
     double *cap; /* per segment speed cap, INFINITY when none */
-    uint32_t kind_node, kind_resume;
+    uint32_t kind_node, kind_resume, kind_zone;
     sf_movers_hooks hooks;
+    struct zone *zones;
+    uint32_t nzones;
 };
 
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
 static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev);
+static void on_zone(sf_kernel *k, void *ctx, const sf_event *ev);
+static void watch_zones(sf_movers *ms, uint32_t id);
 
 sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahead, sf_movers_hooks hooks)
 {
@@ -78,6 +95,9 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     if ((kind = sf_kernel_add_kind(k, "mover.resume", on_resume, ms)) < 0)
         goto fail;
     ms->kind_resume = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "mover.zone", on_zone, ms)) < 0)
+        goto fail;
+    ms->kind_zone = (uint32_t)kind;
     return ms;
 fail:
     sf_movers_free(ms);
@@ -92,7 +112,13 @@ void sf_movers_free(sf_movers *ms)
         sf_motion_close(&ms->m[i].motion);
         sf_route_close(&ms->m[i].route);
         free(ms->m[i].legs);
+        free(ms->m[i].inside);
     }
+    for (uint32_t z = 0; z < ms->nzones; z++) {
+        free(ms->zones[z].xy);
+        free(ms->zones[z].segs);
+    }
+    free(ms->zones);
     free(ms->m);
     free(ms->cap);
     sf_traffic_free(ms->traffic);
@@ -165,7 +191,7 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
         uint32_t s = seg_of(m, m->i + j);
         const sf_segment *g = sf_network_segment(ms->net, s);
         m->legs[j].length = g->length - (j == 0 ? offset : 0);
-        m->legs[j].vmax = fmin(vmax, fmin(g->speed_limit, ms->cap[s]));
+        m->legs[j].vmax = fmin(vmax, fmin(g->speed_limit, m->spec.person ? INFINITY : ms->cap[s]));
     }
     rc = sf_motion_plan(&m->motion, m->legs, nlegs, v, m->spec.accel, m->spec.decel, sf_kernel_now(ms->k));
     if (rc == SF_OK)
@@ -179,6 +205,7 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
     m->offset = offset;
     m->dirty = false;
     set_state(ms, id, SF_MOVER_MOVING);
+    watch_zones(ms, id);
 }
 
 static void report_deadlock(sf_movers *ms)
@@ -241,10 +268,18 @@ int sf_movers_move_to(sf_movers *ms, uint32_t id, uint32_t node, bool loaded)
     return SF_OK;
 }
 
+static void settle_presence(sf_movers *ms, uint32_t id, double x, double y);
+
 static void arrive(sf_movers *ms, uint32_t id)
 {
     struct mover *m = &ms->m[id];
 
+    if (m->zone_ev) { /* a crossing due at this very instant: settle it here, the route goes away */
+        const sf_node *n = sf_network_node(ms->net, m->node);
+        sf_kernel_cancel(ms->k, m->zone_ev);
+        m->zone_ev = 0;
+        settle_presence(ms, id, n->x, n->y);
+    }
     sf_route_close(&m->route);
     set_state(ms, id, SF_MOVER_IDLE);
     if (ms->hooks.arrived)
@@ -319,6 +354,7 @@ static void replan_now(sf_movers *ms, uint32_t id)
         return;
     }
     sf_kernel_cancel(ms->k, m->ev);
+    /* the zone watch keeps running: plan() schedules it afresh from the new motion */
     m->done += s;
     plan(ms, id, v, into > 0 ? into : 0);
 }
@@ -332,7 +368,7 @@ int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap)
     ms->cap[seg] = cap;
     for (uint32_t id = 0; id < ms->n; id++) {
         struct mover *m = &ms->m[id];
-        if (m->state != SF_MOVER_MOVING)
+        if (m->state != SF_MOVER_MOVING || m->spec.person)
             continue;
         for (uint32_t j = m->i; j < m->reserved_to; j++)
             if (seg_of(m, j) == seg) {
@@ -390,4 +426,190 @@ double sf_movers_distance(const sf_movers *ms, uint32_t id, sf_time t)
 sf_traffic *sf_movers_traffic(sf_movers *ms)
 {
     return ms->traffic;
+}
+
+/* ---- zones ------------------------------------------------------------- */
+
+int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle_speed)
+{
+    struct zone *zones, *z;
+    uint32_t nsegs = sf_network_segment_count(ms->net);
+
+    if (n < 3 || !(vehicle_speed > 0))
+        return SF_EINVAL;
+    for (size_t i = 0; i < 2 * n; i++)
+        if (!isfinite(xy[i]))
+            return SF_EINVAL;
+    if (!(zones = realloc(ms->zones, (ms->nzones + 1) * sizeof *zones)))
+        return SF_ENOMEM;
+    ms->zones = zones;
+    z = &zones[ms->nzones];
+    memset(z, 0, sizeof *z);
+    z->n = n;
+    z->vehicle_speed = vehicle_speed;
+    z->xy = malloc(2 * n * sizeof *z->xy);
+    z->segs = malloc((nsegs ? nsegs : 1) * sizeof *z->segs);
+    if (!z->xy || !z->segs) {
+        free(z->xy);
+        free(z->segs);
+        return SF_ENOMEM;
+    }
+    memcpy(z->xy, xy, 2 * n * sizeof *xy);
+    for (uint32_t s = 0; s < nsegs; s++) {
+        const sf_segment *g = sf_network_segment(ms->net, s);
+        const sf_node *a = sf_network_node(ms->net, g->from), *b = sf_network_node(ms->net, g->to);
+        double iv[2 * MAX_CROSSINGS];
+        if (sf_polygon_clip(z->xy, n, a->x, a->y, b->x, b->y, iv, MAX_CROSSINGS) > 0)
+            z->segs[z->nsegs++] = s;
+    }
+    for (uint32_t id = 0; id < ms->n; id++) {
+        uint8_t *in = realloc(ms->m[id].inside, ms->nzones + 1);
+        if (!in)
+            return SF_ENOMEM;
+        in[ms->nzones] = 0;
+        ms->m[id].inside = in;
+    }
+    return (int)ms->nzones++;
+}
+
+int sf_movers_zone_people(const sf_movers *ms, uint32_t zone)
+{
+    return zone < ms->nzones ? ms->zones[zone].people : 0;
+}
+
+bool sf_movers_in_zone(const sf_movers *ms, uint32_t mover, uint32_t zone)
+{
+    return zone < ms->nzones && ms->m[mover].inside && ms->m[mover].inside[zone];
+}
+
+/* The cap of a segment from the occupied zones it crosses. */
+static void recap(sf_movers *ms, uint32_t seg)
+{
+    double cap = INFINITY;
+
+    for (uint32_t z = 0; z < ms->nzones; z++) {
+        if (ms->zones[z].people == 0)
+            continue;
+        for (uint32_t i = 0; i < ms->zones[z].nsegs; i++)
+            if (ms->zones[z].segs[i] == seg)
+                cap = fmin(cap, ms->zones[z].vehicle_speed);
+    }
+    sf_movers_set_cap(ms, seg, cap);
+}
+
+/* Point at distance s along the current motion. */
+static void point_at(const sf_movers *ms, const struct mover *m, double s, double *x, double *y)
+{
+    uint32_t j = 0;
+
+    while (j + 1 < m->motion.nlegs && m->motion.leg_start_s[j + 1] <= s)
+        j++;
+    {
+        uint32_t arc = m->route.arcs[m->base + j];
+        const sf_node *a = sf_network_node(ms->net, sf_network_arc_from(ms->net, arc));
+        const sf_node *b = sf_network_node(ms->net, sf_network_arc_to(ms->net, arc));
+        double len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
+        double f = (s - m->motion.leg_start_s[j] + (j == 0 ? m->offset : 0)) / len;
+        f = f < 0 ? 0 : f > 1 ? 1 : f;
+        *x = a->x + (b->x - a->x) * f;
+        *y = a->y + (b->y - a->y) * f;
+    }
+}
+
+/*
+ * The first zone boundary along the current motion strictly after
+ * distance `after`, or INFINITY. Each leg is clipped against each zone;
+ * the interval ends are the boundaries.
+ */
+static double next_boundary(const sf_movers *ms, const struct mover *m, double after)
+{
+    double best = INFINITY;
+
+    for (uint32_t j = 0; j < m->motion.nlegs; j++) {
+        uint32_t arc = m->route.arcs[m->base + j];
+        const sf_node *a = sf_network_node(ms->net, sf_network_arc_from(ms->net, arc));
+        const sf_node *b = sf_network_node(ms->net, sf_network_arc_to(ms->net, arc));
+        double len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
+        double s0 = m->motion.leg_start_s[j] - (j == 0 ? m->offset : 0); /* distance where the arc starts */
+        if (m->motion.leg_start_s[j] > best)
+            break;
+        for (uint32_t z = 0; z < ms->nzones; z++) {
+            double iv[2 * MAX_CROSSINGS];
+            size_t k = sf_polygon_clip(ms->zones[z].xy, ms->zones[z].n, a->x, a->y, b->x, b->y, iv, MAX_CROSSINGS);
+            for (size_t i = 0; i < 2 * k; i++) {
+                double s = s0 + iv[i] * len;
+                if (s > after + 1e-9 && s < best && s <= m->motion.length)
+                    best = s;
+            }
+        }
+    }
+    return best;
+}
+
+/* Set the mover's presence in every zone from a point, telling hooks and capping vehicles. */
+static void settle_presence(sf_movers *ms, uint32_t id, double x, double y)
+{
+    struct mover *m = &ms->m[id];
+
+    for (uint32_t z = 0; z < ms->nzones; z++) {
+        bool in = sf_polygon_contains(ms->zones[z].xy, ms->zones[z].n, x, y);
+        if (in == (bool)m->inside[z])
+            continue;
+        m->inside[z] = in;
+        if (m->spec.person) {
+            ms->zones[z].people += in ? 1 : -1;
+            if (ms->zones[z].people == (in ? 1 : 0) && isfinite(ms->zones[z].vehicle_speed))
+                for (uint32_t i = 0; i < ms->zones[z].nsegs; i++)
+                    recap(ms, ms->zones[z].segs[i]);
+        }
+        if (ms->hooks.zone)
+            ms->hooks.zone(ms->hooks.ctx, id, z, in, sf_kernel_now(ms->k));
+    }
+}
+
+/* Schedule the mover's next zone crossing on its current motion. */
+static void schedule_crossing(sf_movers *ms, uint32_t id, double after)
+{
+    struct mover *m = &ms->m[id];
+    double s = next_boundary(ms, m, after);
+
+    if (m->zone_ev)
+        sf_kernel_cancel(ms->k, m->zone_ev);
+    m->zone_ev = 0;
+    if (isinf(s))
+        return;
+    m->zone_s = s;
+    if (sf_kernel_at(ms->k, sf_motion_time_at(&m->motion, s), 0, ms->kind_zone, id, &m->zone_ev) != SF_OK)
+        sf_kernel_fail(ms->k, SF_ERANGE);
+}
+
+/* A new motion was planned: presence now, then the first crossing ahead. */
+static void watch_zones(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+    double x, y, ahead;
+
+    if (ms->nzones == 0)
+        return;
+    /* presence just after the start (boundary points belong to the side the mover goes) */
+    ahead = fmin(next_boundary(ms, m, 0), m->motion.length);
+    point_at(ms, m, ahead > 0 && isfinite(ahead) ? ahead / 2 : 0, &x, &y);
+    settle_presence(ms, id, x, y);
+    schedule_crossing(ms, id, 0);
+}
+
+static void on_zone(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_movers *ms = ctx;
+    struct mover *m = &ms->m[ev->target];
+    double s = m->zone_s, next, x, y;
+
+    (void)k;
+    m->zone_ev = 0;
+    /* which side of the boundary the mover goes to: the midpoint up to the next boundary */
+    next = fmin(next_boundary(ms, m, s), m->motion.length);
+    point_at(ms, m, next > s ? (s + next) / 2 : s, &x, &y);
+    settle_presence(ms, ev->target, x, y);
+    if (m->zone_ev == 0) /* a recap may have replanned this mover and scheduled afresh */
+        schedule_crossing(ms, ev->target, s);
 }

@@ -38,6 +38,7 @@ typedef enum sf_mover_state {
 typedef struct sf_mover_spec {
     double vmax_empty, vmax_loaded; /* m/s */
     double accel, decel;            /* m/s^2 */
+    bool person;                    /* a person: vehicles slow in shared zones while one is inside */
 } sf_mover_spec;
 
 typedef struct sf_movers sf_movers;
@@ -49,6 +50,8 @@ typedef struct sf_movers_hooks {
     void (*state)(void *ctx, uint32_t mover, sf_mover_state state, sf_time now);
     /* These movers can never move again; `n` of them, listed in `who`. */
     void (*deadlock)(void *ctx, const uint32_t *who, int n, sf_time now);
+    /* A mover entered (inside = true) or left a zone. */
+    void (*zone)(void *ctx, uint32_t mover, uint32_t zone, bool inside, sf_time now);
     void *ctx;
 } sf_movers_hooks;
 
@@ -69,8 +72,21 @@ int sf_movers_place(sf_movers *ms, uint32_t mover, uint32_t node, const sf_mover
  */
 int sf_movers_move_to(sf_movers *ms, uint32_t mover, uint32_t node, bool loaded);
 
-/* Cap the speed on a segment (people in a shared zone), INFINITY to lift it; movers affected replan. */
+/* Cap the speed on a segment, INFINITY to lift it; movers affected replan from where they are. */
 int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);
+
+/*
+ * A zone: a polygon of n corners xy[0..2n). While at least one person is
+ * inside, vehicles on every segment that crosses the zone are capped at
+ * `vehicle_speed` m/s (INFINITY: the zone only counts who is inside).
+ * Zones must be added before the first trip. Entry and exit times come
+ * from the geometry of each planned motion: one kernel event per
+ * crossing, none in between. Returns the zone id or a negative error.
+ */
+int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle_speed);
+/* People inside a zone now, and whether a mover is inside it. */
+int sf_movers_zone_people(const sf_movers *ms, uint32_t zone);
+bool sf_movers_in_zone(const sf_movers *ms, uint32_t mover, uint32_t zone);
 
 sf_mover_state sf_movers_state(const sf_movers *ms, uint32_t mover);
 /* The node the mover stands at, or the last node it passed. */

@@ -89,7 +89,7 @@ static void line(struct world *w, const double *len, int nseg, int capacity, boo
 
 static void start(struct world *w, uint32_t nmovers, int lookahead)
 {
-    sf_movers_hooks hooks = {on_arrived, on_state, on_deadlock, w};
+    sf_movers_hooks hooks = {on_arrived, on_state, on_deadlock, NULL, w};
     w->ms = sf_movers_new(w->k, w->net, nmovers, lookahead, hooks);
     assert_non_null(w->ms);
 }
@@ -101,7 +101,7 @@ static void finish(struct world *w)
     sf_kernel_free(w->k);
 }
 
-static const sf_mover_spec spec = {2, 1, 1, 1};
+static const sf_mover_spec spec = {2, 1, 1, 1, false};
 
 static void test_movers_travel_time_includes_acceleration(void **state)
 {
@@ -302,6 +302,74 @@ static void test_movers_never_share_a_capacity_one_segment(void **state)
     finish(&w);
 }
 
+/* A person crossing a shared zone: entry and exit from geometry, vehicles slowed while inside. */
+struct crossing {
+    sf_time when[4];
+    bool in[4];
+    uint32_t who[4];
+    int n;
+    sf_time arrived[2];
+};
+
+static void zone_seen(void *ctx, uint32_t mover, uint32_t zone, bool inside, sf_time now)
+{
+    struct crossing *c = ctx;
+    (void)zone;
+    if (c->n < 4) {
+        c->when[c->n] = now;
+        c->in[c->n] = inside;
+        c->who[c->n] = mover;
+    }
+    c->n++;
+}
+
+static void zone_arrived(void *ctx, uint32_t mover, sf_time now)
+{
+    ((struct crossing *)ctx)->arrived[mover] = now;
+}
+
+static void test_movers_people_in_a_zone_slow_vehicles_exactly(void **state)
+{
+    sf_kernel *k = sf_kernel_new();
+    sf_network *net = sf_network_new();
+    struct crossing c = {0};
+    sf_movers_hooks hooks = {zone_arrived, NULL, NULL, zone_seen, &c};
+    const double zone[] = {0, 0, 10, 0, 10, 10, 0, 10};
+    const sf_mover_spec walker = {1, 1, 1, 1, true}, truck = {2, 2, 1, 1, false};
+    sf_movers *ms;
+    (void)state;
+    assert_int_equal(sf_network_add_node(net, "w0", -20, 5, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(net, "w1", 20, 5, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(net, "v0", -50, 2, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(net, "v1", 60, 2, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(net, 0, 1, 0, INFINITY, 10, true, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(net, 2, 3, 0, INFINITY, 1, true, NULL), SF_OK);
+    ms = sf_movers_new(k, net, 2, 2, hooks);
+    assert_int_equal(sf_movers_add_zone(ms, zone, 4, 0.5), 0);
+    assert_int_equal(sf_movers_place(ms, 0, 0, &walker), SF_OK);
+    assert_int_equal(sf_movers_place(ms, 1, 2, &truck), SF_OK);
+    assert_int_equal(sf_movers_move_to(ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(ms, 1, 3, false), SF_OK);
+    assert_int_equal(sf_kernel_run(k), SF_OK);
+    /* the walker: 1 s to reach 1 m/s (0.5 m), then 1 m/s: x = 0 at 20.5 s, x = 10 at 30.5 s */
+    assert_int_equal(c.n, 4); /* the truck crosses too, after the walker has left */
+    assert_int_equal(c.who[0], 0);
+    assert_true(c.in[0]);
+    assert_int_equal(c.when[0], S(20.5));
+    assert_int_equal(c.who[1], 0);
+    assert_false(c.in[1]);
+    assert_int_equal(c.when[1], S(30.5));
+    assert_int_equal(sf_movers_zone_people(ms, 0), 0);
+    /* the truck: 39 m at 2 m/s by 20.5 s, brakes to 0.5 m/s (1.5 s, 1.875 m), crawls to 30.5 s,
+     * speeds up again (1.5 s, 1.875 m) to 47 m at 32 s, 61 m at 2 m/s, 2 s to stop: 64.5 s */
+    assert_int_equal(c.arrived[1], S(64.5));
+    assert_int_equal(c.arrived[0], S(41));
+    assert_true(fabs(sf_movers_distance(ms, 1, S(64.5)) - 110) < 1e-6);
+    sf_movers_free(ms);
+    sf_network_free(net);
+    sf_kernel_free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_movers_head_on_deadlock_is_detected_and_reported),
         cmocka_unit_test(test_movers_speed_cap_mid_trip_replans_exactly),
         cmocka_unit_test(test_movers_never_share_a_capacity_one_segment),
+        cmocka_unit_test(test_movers_people_in_a_zone_slow_vehicles_exactly),
     };
     return cmocka_run_group_tests_name("movers", tests, NULL, NULL);
 }
