@@ -782,7 +782,10 @@ bool sf_v_dist(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, sf_d
             end++;
         }
         if (!*end) {
-            sf_v_error_col(v, n, text_col(n, end), "%s: missing ')' in '%s'", what, n->text);
+            sf_v_error_col(v, n, text_col(n, end),
+                           "%s: missing ')' in '%s' (inside { } or [ ] a comma ends the value: quote it, "
+                           "\"tri(40 s, 45 s, 55 s)\")",
+                           what, n->text);
             return false;
         }
         while (*p == ' ')

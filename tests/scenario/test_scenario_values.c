@@ -277,7 +277,8 @@ static void test_values_distribution_errors_point_into_the_value(void **state)
                       "lognorm, tri, gamma, erlang, weibull, pert, bernoulli");
     expect_dist_error("exp(1 s, 2 s)", "t.yaml:3:19: time: exp takes 1 argument, got more");
     expect_dist_error("norm(1 s)", "t.yaml:3:10: time: norm takes 2 arguments, got 1");
-    expect_dist_error("exp(2 min", "t.yaml:3:19: time: missing ')' in 'exp(2 min'");
+    expect_dist_error("exp(2 min", "t.yaml:3:19: time: missing ')' in 'exp(2 min' (inside { } or [ ] a comma ends "
+                                   "the value: quote it, \"tri(40 s, 45 s, 55 s)\")");
     expect_dist_error("exp(2 min) x", "t.yaml:3:21: time: unexpected 'x' after the distribution");
     expect_dist_error("3 kW", "t.yaml:3:10: time: expected a duration, got '3 kW', or a distribution such as 'exp(2 min)'");
 }

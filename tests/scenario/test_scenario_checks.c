@@ -1,0 +1,130 @@
+/*
+ * Model checks across sections: places a vehicle cannot reach, work no
+ * crew can do, rack levels no forklift can lift to, batteries with no
+ * charger. They run only when every section reads cleanly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#define PLANT(segments, fleet, racks, products)                                                                    \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes: [{name: a, at: [0, 0]}, {name: b, at: [10, 0]}, {name: c, at: [10, 10]}]\n"                          \
+    "  segments: " segments "\n"                                                                                   \
+    "  stations: [{name: weld1, group: weld, node: b}, {name: pack1, group: pack, node: c}]\n"                     \
+    "  racks: " racks "\n"                                                                                         \
+    "fleet:\n" fleet "products:\n" products
+
+#define TWO_WAY "[{path: [a, b, c]}]"
+#define NO_RACKS "[]"
+#define WORKERS "  - {name: op, kind: worker, count: 2, home: a, speed: 1 m/s, skills: [welding]}\n"
+#define NO_PRODUCTS "  []\n"
+
+static void test_checks_a_valid_plant_passes(void **state)
+{
+    (void)state;
+    sf_scenario_config_free(load_ok(PLANT(TWO_WAY,
+                                          WORKERS "  - {name: fl, kind: forklift, count: 1, home: a, speed: 2 m/s, "
+                                                  "lift_height: 5 m}\n",
+                                          "[{name: r, node: c, bays: 4, levels: 3, level_height: 2 m}]",
+                                          "  - {name: p, routing: [{station: weld, crew: {worker: 2}, skill: welding, "
+                                          "time: 1 min}]}\n")));
+}
+
+static void test_checks_a_node_a_vehicle_cannot_reach_from_its_home(void **state)
+{
+    (void)state;
+    /* b -> a is one-way, so an AGV at a never gets to b or c. */
+    sf_diags d;
+    sf_diags_init(&d);
+    assert_null(load_text(PLANT("[{path: [b, a], two_way: false}, {path: [b, c]}]",
+                                WORKERS "  - {name: tug, kind: agv, count: 1, home: a, speed: 1 m/s}\n", NO_RACKS,
+                                NO_PRODUCTS),
+                          &d));
+    expect_diag(&d, "t.yaml:5:21: station 'weld1' (node 'b') cannot be reached from 'a', the home of tug");
+    expect_diag(&d, "t.yaml:5:58: station 'pack1' (node 'c') cannot be reached from 'a', the home of tug");
+    assert_int_equal(sf_diags_count(&d), 2);
+    sf_diags_close(&d);
+    /* Workers walk; the one-way rule is for vehicles, so the same plant without the AGV is fine. */
+    sf_scenario_config_free(load_ok(PLANT("[{path: [b, a], two_way: false}, {path: [b, c]}]", WORKERS, NO_RACKS,
+                                          NO_PRODUCTS)));
+}
+
+static void test_checks_a_rack_level_higher_than_any_forklift_can_lift(void **state)
+{
+    (void)state;
+    expect_load_fails_with(PLANT(TWO_WAY,
+                                 WORKERS "  - {name: fl, kind: forklift, count: 1, home: a, speed: 2 m/s, lift_height: 5 m}\n"
+                                         "  - {name: reach, kind: forklift, count: 1, home: a, speed: 2 m/s, lift_height: 7.5 m}\n",
+                                 "[{name: r, node: c, bays: 4, levels: 5, level_heights: [0 m, 2 m, 4 m, 6 m, 8 m]}]",
+                                 NO_PRODUCTS),
+                           "t.yaml:6:65: rack 'r' level 5 is at 8 m, higher than any forklift can lift (highest: 7.5 m, reach)");
+    expect_load_fails_with(PLANT(TWO_WAY, WORKERS, "[{name: r, node: c, bays: 4, levels: 2, level_height: 2 m}]",
+                                 NO_PRODUCTS),
+                           "t.yaml:6:64: rack 'r' level 2 is at 2 m but the fleet has no forklift to lift to it");
+    /* An AS/RS lifts its own loads. */
+    sf_scenario_config_free(load_ok(PLANT(
+        TWO_WAY, WORKERS,
+        "[{name: r, kind: asrs, node: c, bays: 40, levels: 12, level_height: 1.5 m, cycle_time: 'tri(40 s, 50 s, 70 s)'}]",
+        NO_PRODUCTS)));
+}
+
+static void test_checks_an_operation_no_crew_can_perform(void **state)
+{
+    (void)state;
+    expect_load_fails_with(PLANT(TWO_WAY, WORKERS, NO_RACKS,
+                                 "  - {name: p, routing: [{station: weld, crew: {worker: 3}, time: 1 min}]}\n"),
+                           "t.yaml:10:25: operation 1 of product 'p' needs 3 worker but the fleet has 2");
+    expect_load_fails_with(PLANT(TWO_WAY, WORKERS, NO_RACKS,
+                                 "  - {name: p, routing: [{name: pk, station: pack, crew: {any: [worker, humanoid]}, "
+                                 "skill: packing, time: 1 min}]}\n"),
+                           "t.yaml:10:25: operation 1 ('pk') of product 'p' needs 1 any of worker, humanoid with skill "
+                           "'packing' but the fleet has 0");
+    /* An arm only works at its own station: one at weld1 cannot do the packing. */
+    expect_load_fails_with(PLANT(TWO_WAY, WORKERS "  - {name: arm1, kind: arm, count: 1, home: weld1}\n", NO_RACKS,
+                                 "  - {name: p, routing: [{station: pack, crew: {arm: 1}, time: 1 min}]}\n"),
+                           "t.yaml:11:25: operation 1 of product 'p' needs 1 arm but the fleet has 0 (an arm counts "
+                           "only at a station of the operation's group)");
+}
+
+static void test_checks_a_battery_without_a_charger(void **state)
+{
+    (void)state;
+    expect_load_fails_with(PLANT(TWO_WAY,
+                                 WORKERS "  - {name: tug, kind: agv, count: 1, home: a, speed: 1 m/s, battery: "
+                                         "{capacity: 4 kWh, charge_power: 2 kW}}\n",
+                                 NO_RACKS, NO_PRODUCTS),
+                           "t.yaml:9:12: agv 'tug' runs on a battery but the layout has no charger");
+}
+
+/* A typo is reported once, not echoed as model problems that follow from it. */
+static void test_checks_do_not_run_on_a_scenario_with_section_problems(void **state)
+{
+    (void)state;
+    expect_load_fails_with(PLANT("[{path: [b, a], two_way: false}, {path: [b, c]}]",
+                                 WORKERS "  - {name: tug, kind: agv, count: 1, home: a, speed: 1 m/s, colour: red}\n",
+                                 NO_RACKS, NO_PRODUCTS),
+                           "t.yaml:9:61: unknown key 'colour' in fleet entry 'tug'; known keys: name, kind, count, "
+                           "home, speed, speed_loaded, accel, decel, payload, lift_height, reach, power, battery, "
+                           "skills, cost_per_hour, behaviour");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_checks_a_valid_plant_passes),
+        cmocka_unit_test(test_checks_a_node_a_vehicle_cannot_reach_from_its_home),
+        cmocka_unit_test(test_checks_a_rack_level_higher_than_any_forklift_can_lift),
+        cmocka_unit_test(test_checks_an_operation_no_crew_can_perform),
+        cmocka_unit_test(test_checks_a_battery_without_a_charger),
+        cmocka_unit_test(test_checks_do_not_run_on_a_scenario_with_section_problems),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

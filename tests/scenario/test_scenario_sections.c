@@ -1,0 +1,336 @@
+/*
+ * The sections of a scenario: what a valid file turns into, and the
+ * exact problem (place and message) for each kind of mistake.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/time.h"
+#include "helpers.h"
+
+static bool near(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fmax(1, fabs(b));
+}
+
+static sf_scenario_config *load_example(const char *name)
+{
+    char path[1024];
+    const char *src = getenv("SHOPFLOOR_SOURCE_DIR");
+    sf_diags d;
+    sf_scenario_config *cfg;
+    snprintf(path, sizeof path, "%s/scenarios/examples/%s", src ? src : ".", name);
+    sf_diags_init(&d);
+    cfg = sf_scenario_load(path, NULL, 0, &d);
+    if (!cfg) {
+        dump_diags(&d);
+        fail_msg("%s should load", path);
+    }
+    sf_diags_close(&d);
+    return cfg;
+}
+
+static int type_index(const sf_scenario_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->fleet.n_types; i++)
+        if (strcmp(c->fleet.types[i].name, name) == 0)
+            return (int)i;
+    fail_msg("no fleet entry %s", name);
+    return -1;
+}
+
+static void test_sections_example_plant_reads_into_config(void **state)
+{
+    sf_scenario_config *c = load_example("minimal_plant.yaml");
+    const sf_cfg_agent_type *truck;
+    const sf_cfg_operation *op;
+    (void)state;
+
+    assert_string_equal(c->scenario.name, "minimal plant");
+    assert_int_equal(c->scenario.seed, 42);
+    assert_int_equal(c->scenario.horizon, 8 * SF_HOUR);
+    assert_int_equal(c->scenario.warmup, 30 * SF_MINUTE);
+    assert_int_equal(c->scenario.start_year, 2026);
+    assert_int_equal(c->scenario.start_month, 3);
+    assert_int_equal(c->scenario.start_day, 2);
+    assert_int_equal(c->scenario.start_weekday, 0);
+    assert_int_equal(c->scenario.start_time_of_day, 6 * SF_HOUR);
+
+    assert_int_equal(c->layout.n_nodes, 8);
+    assert_true(near(c->layout.nodes[2].y, 8));
+    /* Paths of 5, 2, 3 and 2 nodes make 4 + 1 + 2 + 1 segments. */
+    assert_int_equal(c->layout.n_segments, 8);
+    assert_true(near(c->layout.segments[0].length, 10));
+    assert_true(near(c->layout.segments[0].speed_limit, 2));
+    assert_true(c->layout.segments[0].two_way);
+    assert_int_equal(c->layout.segments[4].capacity, 1);
+    assert_false(c->layout.segments[7].two_way);
+    assert_int_equal(c->layout.n_zones, 2);
+    assert_int_equal(c->layout.zones[0].kind, SF_ZONE_COLLABORATIVE);
+    assert_int_equal(c->layout.zones[0].n_points, 4);
+    assert_int_equal(c->layout.zones[1].kind, SF_ZONE_ROBOTS_ONLY);
+    assert_int_equal(c->layout.docks[0].doors, 2);
+    assert_int_equal(c->layout.docks[1].kind, SF_DOCK_OUTBOUND);
+    assert_int_equal(c->layout.racks[0].levels, 4);
+    assert_true(near(c->layout.racks[0].level_height[3], 4.5));
+    assert_true(near(c->layout.chargers[0].power, 6000));
+    assert_int_equal(c->layout.n_stations, 2);
+    assert_int_equal(c->layout.n_groups, 2);
+    assert_string_equal(c->layout.groups[c->layout.stations[0].group_index], "weld");
+    assert_true(near(c->layout.stations[0].power_busy, 8000));
+
+    assert_int_equal(c->fleet.n_types, 5);
+    truck = &c->fleet.types[type_index(c, "reach_truck")];
+    assert_int_equal(truck->kind, SF_AGENT_FORKLIFT);
+    assert_true(near(truck->lift_height, 6));
+    assert_true(near(truck->speed_loaded, 1.6));
+    assert_true(near(truck->power[SF_POWER_LIFTING], 9000));
+    assert_true(truck->battery.present);
+    assert_true(near(truck->battery.capacity, 24 * 3.6e6));
+    assert_true(near(truck->battery.charge_below, 0.25));
+    assert_true(near(truck->cost_per_hour, 18.0 / 3600));
+    assert_string_equal(c->fleet.currency, "EUR");
+    assert_int_equal(c->fleet.types[type_index(c, "welder")].home_station, 0);
+    assert_string_equal(c->fleet.types[type_index(c, "tugger")].behaviour, "scripts/agv_milk_run.lua");
+
+    assert_int_equal(c->n_products, 2);
+    op = &c->products[0].ops[0];
+    assert_int_equal(op->n_crew, 1);
+    assert_int_equal(op->crew[0].count, 1);
+    assert_int_equal(op->crew[0].n_types, 1);
+    assert_int_equal(op->crew[0].types[0], type_index(c, "welder"));
+    assert_string_equal(op->skill, "welding");
+    assert_true(near(op->scrap, 0.015));
+    assert_true(near(sf_dist_mean(&op->setup), 300));
+    op = &c->products[0].ops[1];
+    assert_int_equal(op->crew[0].n_types, 2);
+    assert_int_equal(op->crew[0].types[0], type_index(c, "operator"));
+    assert_int_equal(op->crew[0].types[1], type_index(c, "helper"));
+    assert_int_equal(c->products[1].ops[0].crew[0].count, 2);
+
+    assert_int_equal(c->demand.n_arrivals, 1);
+    assert_int_equal(c->demand.arrivals[0].n_mix, 2);
+    assert_true(near(c->demand.arrivals[0].weights[0], 3));
+    assert_int_equal(c->demand.arrivals[0].due_in, 2 * SF_HOUR);
+    assert_int_equal(c->demand.orders[0].quantity, 20);
+    assert_int_equal(c->demand.orders[0].due, 5 * SF_HOUR);
+
+    assert_int_equal(c->shifts.n_shifts, 2);
+    assert_int_equal(c->shifts.shifts[0].days, 0x1f);
+    assert_int_equal(c->shifts.shifts[0].start, 6 * SF_HOUR);
+    assert_int_equal(c->shifts.shifts[0].length, 8 * SF_HOUR);
+    assert_int_equal(c->shifts.shifts[0].n_breaks, 2);
+    assert_int_equal(c->shifts.shifts[0].breaks[0].start, 9 * SF_HOUR + 30 * SF_MINUTE);
+    assert_int_equal(c->shifts.shifts[1].length, 8 * SF_HOUR);
+    assert_int_equal(c->shifts.n_rosters, 1);
+    assert_int_equal(c->shifts.rosters[0].n_shifts, 2);
+
+    assert_int_equal(c->n_failures, 2);
+    assert_int_equal(c->failures[0].target_kind, SF_FAIL_STATION);
+    assert_true(c->failures[0].busy_time);
+    assert_int_equal(c->failures[1].target_kind, SF_FAIL_AGENT_TYPE);
+    assert_int_equal(c->failures[1].mtbf.kind, SF_DIST_WEIBULL);
+
+    assert_int_equal(c->energy.n_tariff, 3);
+    assert_int_equal(c->energy.tariff[1].from, 7 * SF_HOUR);
+    assert_true(near(c->energy.tariff[1].price, 0.26 / 3.6e6));
+    assert_true(near(c->energy.carbon_average[13], 0.38 / 3.6e6));
+    assert_true(c->energy.has_marginal);
+    assert_true(near(c->energy.carbon_marginal[18], 0.66 / 3.6e6));
+    assert_true(near(c->energy.base_load, 12000));
+
+    assert_int_equal(c->safety.n_rules, 3);
+    assert_int_equal(c->safety.rules[0].mode, SF_SAFETY_SSM);
+    assert_true(near(c->safety.rules[0].stop_distance, 0.6));
+    assert_int_equal(c->safety.rules[1].mode, SF_SAFETY_PFL);
+    assert_true(near(c->safety.rules[1].reduced_speed, 0.5));
+    assert_int_equal(c->safety.cameras[0].n_zones, 1);
+
+    assert_string_equal(c->outputs.dir, "out/minimal_plant");
+    assert_int_equal(c->outputs.formats, SF_OUT_CSV | SF_OUT_JSON);
+    assert_false(c->outputs.trace);
+    assert_true(c->outputs.fingerprint);
+    assert_int_equal(c->outputs.sample_every, 5 * SF_MINUTE);
+    sf_scenario_config_free(c);
+}
+
+static void test_sections_base_of_these_tests_is_valid(void **state)
+{
+    (void)state;
+    sf_scenario_config_free(load_ok(BASE));
+}
+
+static void test_sections_every_problem_is_reported_in_one_pass(void **state)
+{
+    sf_diags d;
+    (void)state;
+    sf_diags_init(&d);
+    assert_null(load_text(BASE "  - {name: x, kind: robot, count: -1, home: z, speed: 1 m/s}\n"
+                               "outputs: {formats: [csv, pdf]}\n"
+                               "scenaro: 1\n",
+                          &d));
+    assert_int_equal(sf_diags_count(&d), 5);
+    /* Sorted by place. */
+    expect_diag(&d, "t.yaml:11:21: agent kind: 'robot' is not one of forklift, agv, arm, humanoid, worker");
+    expect_diag(&d, "t.yaml:11:35: count must be between 0 and 10000, got -1");
+    expect_diag(&d, "t.yaml:11:45: node 'z' is not defined; defined: a, b");
+    expect_diag(&d, "t.yaml:12:26: format: 'pdf' is not one of csv, json, html");
+    expect_diag(&d, "t.yaml:13:1: unknown key 'scenaro' in the scenario; did you mean 'scenario'?");
+    assert_int_equal(d.v[0].line, 11);
+    assert_int_equal(d.v[4].line, 13);
+    sf_diags_close(&d);
+}
+
+static void test_sections_scenario_errors(void **state)
+{
+    (void)state;
+    expect_load_fails_with("scenario: {name: t}\nlayout: {nodes: [{name: a, at: [0, 0]}]}\n",
+                           "t.yaml:1:11: scenario needs 'horizon'");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h, warmup: 2 h}\nlayout: {nodes: [{name: a, at: [0, 0]}]}\n",
+                           "t.yaml:1:43: warmup must be shorter than the horizon, got '2 h'");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h, start: 2026-02-30}\nlayout: {nodes: [{name: a, at: [0, 0]}]}\n",
+                           "t.yaml:1:42: start: expected a date and time such as '2026-03-02 06:00', got '2026-02-30'");
+    expect_load_fails_with("layout: {nodes: [{name: a, at: [0, 0]}]}\n",
+                           "t.yaml:1:1: the scenario needs a 'scenario' section with its name and horizon");
+    expect_load_fails_with("- a\n- b\n",
+                           "t.yaml:1:1: a scenario is a mapping of sections (scenario, layout, fleet...), not a list");
+}
+
+static void test_sections_layout_errors(void **state)
+{
+    (void)state;
+    expect_load_fails_with(BASE "  - {name: y, kind: worker, count: 1, home: c, speed: 1 m/s}\n",
+                           "t.yaml:11:45: node 'c' is not defined; defined: a, b");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h}\n"
+                           "layout:\n"
+                           "  nodes:\n"
+                           "    - {name: a, at: [0, 0]}\n"
+                           "    - {name: a, at: [1, 0]}\n",
+                           "t.yaml:5:14: layout.nodes 'a' is defined twice (first at t.yaml:4:14)");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h}\n"
+                           "layout:\n"
+                           "  nodes: [{name: a, at: [0, 0]}, {name: b, at: [0, 0]}]\n"
+                           "  segments: [{path: [a, b]}]\n",
+                           "t.yaml:4:25: segment 1: nodes 'a' and 'b' are at the same place; give a 'length'");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h}\n"
+                           "layout:\n"
+                           "  nodes: [{name: a, at: [0, 0]}]\n"
+                           "  zones: [{name: z, kind: colaborative, polygon: [[0, 0], [1, 0], [1, 1]]}]\n",
+                           "t.yaml:4:27: zone kind: 'colaborative' is not one of collaborative, people_only, "
+                           "robots_only; did you mean 'collaborative'?");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h}\n"
+                           "layout:\n"
+                           "  nodes: [{name: a, at: [0, 0]}]\n"
+                           "  zones: [{name: z, kind: people_only, polygon: [[0, 0], [1, 0]]}]\n",
+                           "t.yaml:4:49: zone 'z': 'polygon' lists 3 to 1000 corners [x, y], got fewer");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h}\n"
+                           "layout:\n"
+                           "  nodes: [{name: a, at: [0, 0]}]\n"
+                           "  racks: [{name: r, node: a, bays: 2, levels: 3, level_heights: [0 m, 2 m]}]\n",
+                           "t.yaml:4:65: rack 'r': 'level_heights' lists one height per level (3), got a different number");
+    expect_load_fails_with("scenario: {name: t, horizon: 1 h}\n"
+                           "layout:\n"
+                           "  nodes: [{name: a, at: [0, 0]}]\n"
+                           "  stations: [{name: s, node: a, capacity: 0}]\n",
+                           "t.yaml:4:43: capacity must be between 1 and 1000, got 0");
+}
+
+static void test_sections_fleet_errors(void **state)
+{
+    (void)state;
+    expect_load_fails_with(BASE "  - {name: y, kind: worker, count: 1, home: a, speed: 1 m/s, paylod: 5 kg}\n",
+                           "t.yaml:11:62: unknown key 'paylod' in fleet entry 'y'; did you mean 'payload'?");
+    expect_load_fails_with(BASE "  - {name: y, count: 1, home: a, speed: 1 m/s}\n",
+                           "t.yaml:11:5: fleet entry 'y' needs 'kind'");
+    expect_load_fails_with(BASE "  - {name: y, kind: arm, count: 1, home: s1, speed: 1 m/s}\n",
+                           "t.yaml:11:53: fleet entry 'y': an arm stays at its station and has no 'speed'");
+    expect_load_fails_with(BASE "  - {name: y, kind: forklift, count: 1, home: a, speed: 2 m/s}\n",
+                           "t.yaml:11:5: fleet entry 'y' needs 'lift_height'");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 25 m/s}\n",
+                           "t.yaml:11:52: speed must be greater than 0 m/s and at most 20 m/s, got '25 m/s'");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_below: 50 %, charge_until: 40 %}}\n",
+                           "t.yaml:12:87: battery: charge_until (0.4) must be above charge_below (0.5)");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s, cost_per_hour: 12}\n",
+                           "t.yaml:11:74: cost_per_hour: expected a cost per time with its unit, such as '35 EUR/h', got '12'");
+}
+
+static void test_sections_product_errors(void **state)
+{
+    (void)state;
+    expect_load_fails_with(BASE "products:\n  - name: p\n    routing:\n      - {station: h, time: 1 min}\n",
+                           "t.yaml:14:19: station group 'h' is not defined; defined: g");
+    expect_load_fails_with(BASE "products:\n  - name: p\n    routing:\n      - {station: g, time: 1 min, crew: {robot: 1}}\n",
+                           "t.yaml:14:42: crew member 'robot' is neither an agent kind nor a fleet entry; defined: "
+                           "forklift, agv, arm, humanoid, worker, op");
+    expect_load_fails_with(BASE "products:\n  - name: p\n    routing: []\n",
+                           "t.yaml:13:14: product 'p': the routing needs at least one operation");
+    expect_load_fails_with(BASE "products:\n  - name: p\n    routing:\n      - {station: g}\n",
+                           "t.yaml:14:9: operation 1 of product 'p' needs 'time'");
+    expect_load_fails_with(BASE "products:\n  - name: p\n    routing:\n      - {station: g, time: 1 min, scrap: 2}\n",
+                           "t.yaml:14:42: scrap must be between 0 and 1 (0 % and 100 %), got '2'");
+}
+
+static void test_sections_demand_shift_and_failure_errors(void **state)
+{
+    (void)state;
+    expect_load_fails_with(BASE "products: [{name: p, routing: [{station: g, time: 1 min}]}]\n"
+                                "demand:\n  arrivals: [{name: d, every: exp(1 min), product: q}]\n",
+                           "t.yaml:13:52: product 'q' is not defined; defined: p");
+    expect_load_fails_with(BASE "products: [{name: p, routing: [{station: g, time: 1 min}]}]\n"
+                                "demand:\n  arrivals: [{name: d, every: exp(1 min), product: p, mix: {p: 1}}]\n",
+                           "t.yaml:13:14: arrivals 'd' needs either 'product' or 'mix', not both");
+    expect_load_fails_with(BASE "shifts:\n  calendar: [{name: e, start: 6 am, length: 8 h}]\n",
+                           "t.yaml:12:31: start: expected a clock time from 00:00 to 24:00 such as '06:30', got '6 am'");
+    expect_load_fails_with(BASE "shifts:\n  calendar:\n    - {name: e, start: 06:00, end: 14:00, breaks: [{start: 15:00, length: 15 min}]}\n",
+                           "t.yaml:13:60: shift 'e': the break at 15:00 does not lie within the shift");
+    expect_load_fails_with(BASE "shifts:\n  calendar: [{name: e, start: 22:00, end: 06:00}]\n  rosters: {op: [e, l]}\n",
+                           "t.yaml:13:21: shift 'l' is not defined; defined: e");
+    expect_load_fails_with(BASE "failures:\n  - {name: f, mtbf: exp(8 h), mttr: 10 min}\n",
+                           "t.yaml:12:5: failure 'f' applies to exactly one of 'station', 'group' or 'agents'");
+    expect_load_fails_with(BASE "failures:\n  - {name: f, group: g, mtbf: exp(8 h), mttr: 10 min, basis: worktime}\n",
+                           "t.yaml:12:62: basis: 'worktime' is not one of calendar, busy");
+}
+
+static void test_sections_energy_safety_and_output_errors(void **state)
+{
+    (void)state;
+    expect_load_fails_with(BASE "energy:\n  tariff: [{from: 06:00, price: 0.2 EUR/kWh}]\n",
+                           "t.yaml:12:19: the first tariff band must start at 00:00, got '06:00'");
+    expect_load_fails_with(BASE "energy:\n  carbon: {average: [0.4, 0.3]}\n",
+                           "t.yaml:12:21: carbon average: expected one value for all hours or a list of 24 hourly "
+                           "values, got a list of another length");
+    expect_load_fails_with(BASE "energy:\n  base_load: 40 kWh\n",
+                           "t.yaml:12:14: base_load: expected a power, got '40 kWh'");
+    expect_load_fails_with(BASE "safety:\n  robots: [{name: op, mode: fenced}]\n",
+                           "t.yaml:12:19: safety rule for 'op': 'op' is a worker; safety modes are for robots and vehicles");
+    expect_load_fails_with(BASE "  - {name: arm1, kind: arm, count: 1, home: s1}\n"
+                                "safety:\n  robots: [{name: arm1, mode: ssm, slow_distance: 0.5 m, stop_distance: 1 m, reduced_speed: 0.2 m/s}]\n",
+                           "t.yaml:13:51: safety rule for 'arm1': slow_distance (0.5 m) must be greater than stop_distance (1 m)");
+    expect_load_fails_with(BASE "outputs: {trace: maybe}\n",
+                           "t.yaml:11:18: trace: expected true or false (or yes/no, on/off), got 'maybe'");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sections_example_plant_reads_into_config),
+        cmocka_unit_test(test_sections_base_of_these_tests_is_valid),
+        cmocka_unit_test(test_sections_every_problem_is_reported_in_one_pass),
+        cmocka_unit_test(test_sections_scenario_errors),
+        cmocka_unit_test(test_sections_layout_errors),
+        cmocka_unit_test(test_sections_fleet_errors),
+        cmocka_unit_test(test_sections_product_errors),
+        cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
+        cmocka_unit_test(test_sections_energy_safety_and_output_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
