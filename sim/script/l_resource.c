@@ -230,6 +230,16 @@ static int add_holder(struct resource *r, uint32_t pid, uint32_t gen, int n, int
     return SF_OK;
 }
 
+static void drop_holder(sf_script *S, struct resource *r, int i)
+{
+    struct proc *p = &S->procs[r->h[i].pid];
+
+    if (p->gen == r->h[i].gen && p->nheld)
+        p->nheld--;
+    r->used -= r->h[i].n;
+    r->h[i] = r->h[--r->nh];
+}
+
 /* Grant queued requests in order while the head fits. Pure C: safe from a kernel handler. */
 static void serve_resource(sf_script *S, struct resource *r)
 {
@@ -243,6 +253,7 @@ static void serve_resource(sf_script *S, struct resource *r)
             sf__fail(S, SF_ENOMEM, "out of memory granting resource '%s'", r->name);
             return;
         }
+        S->procs[w->pid].nheld++;
         r->used += (int)w->amount;
         sf_tally_add(&r->wait, sf_time_to_seconds(now - w->since));
         grant(S, w->pid);
@@ -274,8 +285,7 @@ static bool preempt(lua_State *L, sf_script *S, struct resource *r, int n, int p
                  (r->h[i].prio == r->h[worst].prio && r->h[i].seq > r->h[worst].seq)))
                 worst = i;
         struct holder victim = r->h[worst];
-        r->h[worst] = r->h[--r->nh];
-        r->used -= victim.n;
+        drop_holder(S, r, worst);
         lua_createtable(L, 0, 4);
         lua_pushboolean(L, 1);
         lua_setfield(L, -2, "preempted");
@@ -308,6 +318,7 @@ static int l_acquire(lua_State *L)
         r = &S->res[rindex];
         if (add_holder(r, self, S->procs[self].gen, (int)n, prio, ++S->seq) != SF_OK)
             return luaL_error(L, "out of memory");
+        S->procs[self].nheld++;
         r->used += (int)n;
         sf_level_set(&r->busy, now, r->used);
         sf_tally_add(&r->wait, 0);
@@ -338,9 +349,12 @@ static int l_release(lua_State *L)
         return luaL_error(L, "release of resource '%s' by a process that holds none of it", r->name);
     lua_Integer n = luaL_optinteger(L, 2, r->h[i].n);
     luaL_argcheck(L, n >= 1 && n <= r->h[i].n, 2, "more units than the process holds");
-    r->used -= (int)n;
-    if ((r->h[i].n -= (int)n) == 0)
-        r->h[i] = r->h[--r->nh];
+    if (n == r->h[i].n) {
+        drop_holder(S, r, i);
+    } else {
+        r->used -= (int)n;
+        r->h[i].n -= (int)n;
+    }
     serve_resource(S, r);
     return 0;
 }
@@ -793,6 +807,29 @@ void sf__resource_forget(sf_script *S, uint32_t pid)
     default:
         break;
     }
+}
+
+/*
+ * A process ended while holding units: give them back and serve the
+ * queues. O(resources x holders), paid only by processes that end
+ * holding something.
+ */
+void sf__release_all(sf_script *S, uint32_t pid)
+{
+    uint32_t gen = S->procs[pid].gen;
+
+    for (uint32_t k = 0; k < S->nres && S->procs[pid].nheld; k++) {
+        struct resource *r = &S->res[k];
+        bool freed = false;
+        for (int i = r->nh - 1; i >= 0; i--)
+            if (r->h[i].pid == pid && r->h[i].gen == gen) {
+                drop_holder(S, r, i);
+                freed = true;
+            }
+        if (freed)
+            serve_resource(S, r);
+    }
+    S->procs[pid].nheld = 0;
 }
 
 const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n)

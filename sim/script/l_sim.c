@@ -28,7 +28,8 @@ void *sf__check(lua_State *L, int idx, uint32_t tag, const char *what)
 {
     uint32_t *u = lua_touserdata(L, idx);
 
-    if (!u || lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) < sizeof(uint32_t) || *u != tag)
+    /* every full userdata a script can reach is one of ours, with a tag first */
+    if (!u || lua_type(L, idx) != LUA_TUSERDATA || *u != tag)
         luaL_typeerror(L, idx, what);
     return u;
 }

@@ -287,6 +287,8 @@ static void finish(sf_script *S, uint32_t pid, int nres)
         }
         p->njoin = 0;
     }
+    if (p->nheld)
+        sf__release_all(S, pid);
     lua_settop(co, 0);
     p->gen++;
     p->state = P_FREE;

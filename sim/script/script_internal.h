@@ -37,6 +37,7 @@ struct proc {
     void *wev;          /* event waited on */
     sf_time since;      /* when the current wait began */
     uint32_t njoin;     /* processes joining this one */
+    uint32_t nheld;     /* resource holdings, released when the process ends */
     uint32_t next_free;
 };
 
@@ -208,5 +209,7 @@ const char *sf__event_name(void *ev);
 void sf__resource_forget(sf_script *S, uint32_t pid);
 const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n);
 void sf__resources_free(sf_script *S);
+/* l_resource.c: give back every unit process pid still holds (it has ended). */
+void sf__release_all(sf_script *S, uint32_t pid);
 
 #endif

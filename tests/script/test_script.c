@@ -156,10 +156,21 @@ static void test_resource_with_capacity_grants_several_units(void **state)
     expect_ok("local r = sim.resource{capacity = 3}\n"
               "r:acquire(2)\n"
               "local t\n"
-              "sim.spawn(function() r:acquire(2); t = sim.now() end)\n"
+              "sim.spawn(function() r:acquire(2); t = sim.now(); sim.wait(10) end)\n"
               "sim.wait(4); r:release(1)\n"
               "sim.wait(0)\n"
               "assert(t == 4 and r:count() == 3)\n");
+}
+
+static void test_units_held_when_a_process_ends_are_released(void **state)
+{
+    (void)state;
+    expect_ok("local dock = sim.resource{capacity = 2, name = 'dock'}\n"
+              "sim.spawn('careless', function() dock:acquire(2); sim.wait(3) end)\n"
+              "sim.wait(1)\n"
+              "assert(dock:count() == 2)\n"
+              "dock:acquire(1)\n"
+              "assert(sim.now() == 3 and dock:count() == 1)\n");
 }
 
 static void test_preemptive_resource_interrupts_lower_priority_holder(void **state)
@@ -445,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_every_wait_can_time_out),
         cmocka_unit_test(test_resource_serves_by_priority_then_arrival),
         cmocka_unit_test(test_resource_with_capacity_grants_several_units),
+        cmocka_unit_test(test_units_held_when_a_process_ends_are_released),
         cmocka_unit_test(test_preemptive_resource_interrupts_lower_priority_holder),
         cmocka_unit_test(test_store_blocks_when_full_and_filters_gets),
         cmocka_unit_test(test_container_serves_gets_by_priority),
