@@ -355,6 +355,7 @@ void sf__on_evtimer(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_script *S = ctx;
 
     (void)k;
+    S->last = ev->time;
     lua_pushcfunction(S->L, fire_timer);
     lua_pushinteger(S->L, ev->target);
     if (lua_pcall(S->L, 1, 0, 0) != LUA_OK) {

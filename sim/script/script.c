@@ -304,6 +304,7 @@ static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
     struct proc *p = &S->procs[ev->target];
 
     (void)k;
+    S->last = ev->time;
     p->timer = 0;
     if (p->state == P_BLOCKED) { /* the timeout of a blocking wait */
         sf__cancel_wait(S, ev->target);
@@ -560,7 +561,7 @@ static int check_deadlock(sf_script *S)
         blocked += S->procs[i].state == P_BLOCKED;
     if (!blocked)
         return SF_OK;
-    fmt_now(S, now, sizeof now);
+    sf_time_format(S->last, now, sizeof now); /* when the last process ran, not the end of --until */
     len = (size_t)snprintf(S->err, sizeof S->err,
                            "deadlock at t = %s: %u process%s wait%s and nothing can wake %s:", now, blocked,
                            blocked == 1 ? "" : "es", blocked == 1 ? "s" : "", blocked == 1 ? "it" : "them");

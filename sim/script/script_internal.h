@@ -118,6 +118,7 @@ struct sf_script {
     uint32_t cur;         /* slot of the running process, UINT32_MAX when none */
     uint64_t seq;         /* request order for queues */
     uint32_t serial;      /* processes spawned so far, for default names */
+    sf_time last;         /* time of the last event of this layer */
 
     int ref_threads;      /* registry table: slot -> thread */
     int ref_handles;      /* registry table: slot -> process handle */

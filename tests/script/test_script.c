@@ -390,6 +390,18 @@ static void test_deadlock_lists_each_blocked_process(void **state)
     harness_close(&h);
 }
 
+static void test_deadlock_within_until_reports_when_it_happened(void **state)
+{
+    harness h = harness_run("sim.spawn('agv', function() sim.wait(90); sim.event('charger free'):wait() end)\n",
+                            10 * SF_HOUR, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_EDEADLOCK);
+    assert_non_null(strstr(sf_script_error(h.S), "deadlock at t = 00:01:30: 1 process waits"));
+    assert_non_null(strstr(sf_script_error(h.S), "'agv' waits for event 'charger free' since 00:01:30"));
+    harness_close(&h);
+}
+
 static void test_run_until_stops_without_deadlock(void **state)
 {
     harness h = harness_run("local s = sim.store()\n"
@@ -467,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_error_names_file_line_process_time_and_traceback),
         cmocka_unit_test(test_syntax_error_names_the_line),
         cmocka_unit_test(test_deadlock_lists_each_blocked_process),
+        cmocka_unit_test(test_deadlock_within_until_reports_when_it_happened),
         cmocka_unit_test(test_run_until_stops_without_deadlock),
         cmocka_unit_test(test_ended_processes_give_their_coroutines_to_new_ones),
         cmocka_unit_test(test_coroutine_yield_in_a_process_is_an_error),
