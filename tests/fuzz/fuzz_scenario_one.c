@@ -1,0 +1,59 @@
+/*
+ * fuzz_scenario_one.c: the loader on arbitrary bytes, with invariants.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fuzz_scenario_one.h"
+#include "scenario/scenario.h"
+
+static void broken(const char *what, const sf_diags *d)
+{
+    fprintf(stderr, "invariant broken: %s\n", what);
+    sf_diags_print(d, stderr);
+    abort();
+}
+
+void sf_fuzz_scenario_one(const uint8_t *data, size_t size)
+{
+    sf_diags d;
+    sf_scenario_doc *doc;
+    sf_scenario_config *cfg;
+
+    sf_diags_init(&d);
+    doc = sf_scenario_doc_parse("fuzz.yaml", (const char *)data, size, false, &d);
+    if (!doc) {
+        if (sf_diags_count(&d) == 0)
+            broken("the document was rejected without a problem", &d);
+        sf_diags_close(&d);
+        return;
+    }
+    /* Settings go through the same path as the file: try one on every document. */
+    sf_scenario_doc_set(doc, "fleet.truck.count=2", &d);
+    cfg = sf_scenario_doc_validate(doc, &d);
+    if (!cfg && sf_diags_count(&d) == 0)
+        broken("the scenario was rejected without a problem", &d);
+    sf_scenario_config_free(cfg);
+    if (size < 65536) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        if (out) {
+            int rc = sf_scenario_doc_explain(doc, out);
+            fclose(out);
+            if (rc == 0) {
+                sf_diags again;
+                sf_scenario_doc *back;
+                sf_diags_init(&again);
+                back = sf_scenario_doc_parse("explained.yaml", buf, len, false, &again);
+                if (!back)
+                    broken("what --explain printed does not read back", &again);
+                sf_scenario_doc_free(back);
+                sf_diags_close(&again);
+            }
+            free(buf);
+        }
+    }
+    sf_scenario_doc_free(doc);
+    sf_diags_close(&d);
+}
