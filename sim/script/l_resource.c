@@ -135,7 +135,7 @@ static void options(lua_State *L, const char *extra)
     }
 }
 
-static char *default_name(sf_script *S, lua_State *L, const char *kind, uint32_t index)
+static char *default_name(lua_State *L, const char *kind, uint32_t index)
 {
     char buf[64];
     const char *n = lua_tostring(L, 3);
@@ -145,7 +145,6 @@ static char *default_name(sf_script *S, lua_State *L, const char *kind, uint32_t
         snprintf(buf, sizeof buf, "%s %u", kind, (unsigned)index + 1);
         n = buf;
     }
-    (void)S;
     if (!(copy = sf__strdup(n)))
         luaL_error(L, "out of memory");
     return copy;
@@ -204,7 +203,7 @@ static int l_resource(lua_State *L)
     memset(r, 0, sizeof *r);
     r->capacity = (int)cap;
     r->preemptive = lua_toboolean(L, 4);
-    r->name = default_name(S, L, "resource", S->nres);
+    r->name = default_name(L, "resource", S->nres);
     sf_level_init(&r->busy, sf_kernel_now(S->k), 0);
     sf_level_init(&r->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&r->wait, false);
@@ -402,7 +401,7 @@ static int l_store(lua_State *L)
     memset(s, 0, sizeof *s);
     s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
     s->capacity = isinf(cap) || cap > 2e9 ? INT32_MAX : (int)cap;
-    s->name = default_name(S, L, "store", S->nstores);
+    s->name = default_name(L, "store", S->nstores);
     sf_level_init(&s->content, sf_kernel_now(S->k), 0);
     sf_level_init(&s->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&s->wait, false);
@@ -632,7 +631,7 @@ static int l_container(lua_State *L)
     memset(c, 0, sizeof *c);
     c->capacity = cap;
     c->level = init;
-    c->name = default_name(S, L, "container", S->nconts);
+    c->name = default_name(L, "container", S->nconts);
     sf_level_init(&c->content, sf_kernel_now(S->k), init);
     sf_level_init(&c->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&c->wait, false);

@@ -354,7 +354,7 @@ static int l_rng_dist(lua_State *L)
 {
     struct rng_ud *r = sf__check(L, 1, TAG_RNG, "random stream");
     int which = (int)lua_tointeger(L, lua_upvalueindex(1));
-    double a = luaL_checknumber(L, 2), b = luaL_optnumber(L, 3, 0), c = luaL_optnumber(L, 4, 0);
+    double a = luaL_checknumber(L, 2), b = luaL_optnumber(L, 3, 0);
     char err[SF_DIST_ERRLEN];
     sf_dist d;
     int rc;
@@ -370,7 +370,6 @@ static int l_rng_dist(lua_State *L)
     case SF_DIST_BERNOULLI: rc = sf_dist_bernoulli(&d, a, err); break;
     default: rc = sf_dist_erlang(&d, (int)a, luaL_checknumber(L, 3), err); break;
     }
-    (void)c;
     if (rc != SF_OK)
         return luaL_error(L, "%s", err);
     if (which == SF_DIST_BERNOULLI)

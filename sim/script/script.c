@@ -543,11 +543,6 @@ int sf_script_load_string(sf_script *S, const char *source, const char *name)
     return load_chunk(S, luaL_loadbufferx(S->L, source, strlen(source), name, "t"));
 }
 
-static const char *wait_description(sf_script *S, uint32_t pid, char *buf, size_t n)
-{
-    return sf__wait_object_name(S, pid, buf, n);
-}
-
 /* Processes blocked with nothing pending in the kernel can never wake: list them. */
 static int check_deadlock(sf_script *S)
 {
@@ -570,7 +565,7 @@ static int check_deadlock(sf_script *S)
             continue;
         sf_time_format(S->procs[i].since, since, sizeof since);
         len += (size_t)snprintf(S->err + len, sizeof S->err - len, "\n  '%s' waits for %s since %s",
-                                sf__proc_name(S, i, name, sizeof name), wait_description(S, i, what, sizeof what),
+                                sf__proc_name(S, i, name, sizeof name), sf__wait_object_name(S, i, what, sizeof what),
                                 since);
     }
     return S->failed = SF_EDEADLOCK;
