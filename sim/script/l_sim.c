@@ -91,9 +91,13 @@ static uint32_t alloc_slot(lua_State *L, sf_script *S)
     }
     if (S->nprocs == S->capprocs) {
         uint32_t cap = S->capprocs ? S->capprocs * 2 : 64;
-        struct proc *v = realloc(S->procs, cap * sizeof *v);
+        /* one cache line per process: resuming one touches a single line of this array */
+        struct proc *v = aligned_alloc(64, cap * sizeof *v);
         if (!v)
             luaL_error(L, "out of memory for processes");
+        if (S->nprocs)
+            memcpy(v, S->procs, S->nprocs * sizeof *v);
+        free(S->procs);
         S->procs = v;
         S->capprocs = cap;
     }

@@ -27,7 +27,7 @@ enum wake { W_VALUES, W_TIMEOUT, W_RAISE };
 enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN };
 
 struct proc {
-    lua_State *co;
+    lua_State *co;      /* 64 bytes in all, allocated on cache-line boundaries */
     uint32_t gen;       /* bumped when the slot is reused; handles carry it */
     uint8_t state, wake, wtype, fresh;
     int nargs;          /* values pushed on co for the next resume */
