@@ -645,6 +645,26 @@ static int l_require(lua_State *L)
                       dirs[0], dirs[1] ? dirs[1] : "none");
 }
 
+/*
+ * setmetatable(t, mt) without finalizers: Lua runs __gc with hooks off,
+ * so a finalizer would escape the instruction budget. A __gc added to
+ * the metatable later has no effect (Lua marks objects for finalization
+ * only when the metatable is set).
+ */
+static int l_setmetatable(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: finalizers (__gc) are not available to scripts");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 /* load(chunk [, name [, mode [, env]]]): text chunks only. */
 static int l_load(lua_State *L)
 {
@@ -769,6 +789,9 @@ void sf__open_sim(lua_State *L)
     lua_getglobal(L, "load");
     lua_pushcclosure(L, l_load, 1);
     lua_setglobal(L, "load");
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, l_setmetatable, 1);
+    lua_setglobal(L, "setmetatable");
     lua_newtable(L);
     lua_pushcclosure(L, l_require, 1);
     lua_setglobal(L, "require");

@@ -29,7 +29,10 @@ static void test_unsafe_libraries_are_absent(void **state)
                             "assert(load('return v', 'x', 't', {v = 7})() == 7)\n"
                             "assert(not pcall(require, 'os'))\n"
                             "assert(not pcall(require, '../secret'))\n"
-                            "assert(not pcall(require, '/etc/passwd'))\n",
+                            "assert(not pcall(require, '/etc/passwd'))\n"
+                            "assert(not pcall(setmetatable, {}, {__gc = function() while true do end end}))\n"
+                            "local mt = {}\n"
+                            "assert(getmetatable(setmetatable({}, mt)) == mt)\n",
                             SF_TIME_MAX, NULL);
 
     (void)state;
