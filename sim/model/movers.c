@@ -16,7 +16,9 @@
 #include "core/error.h"
 #include "model/geometry.h"
 
-enum { MAX_GRANTS = 64, MAX_CROSSINGS = 16 };
+enum { MAX_GRANTS = 64, MAX_CROSSINGS = 16, MAX_REROUTES_AT_ONCE = 3 };
+
+#define NO_SEG UINT32_MAX
 
 struct zone {
     double *xy;
@@ -29,7 +31,11 @@ struct zone {
 
 struct mover {
     sf_mover_spec spec;
-    bool placed, loaded, dirty, arrive_now, holds_behind;
+    bool placed, loaded, dirty, arrive_now;
+    uint32_t behind;     /* segment held while standing at its end, NO_SEG when none */
+    uint32_t dest;
+    int reroutes;        /* detours at time `rerouted_at` */
+    sf_time rerouted_at;
     sf_mover_state state;
     uint32_t node;
     sf_route route;
@@ -57,6 +63,8 @@ struct sf_movers {
     sf_movers_hooks hooks;
     struct zone *zones;
     uint32_t nzones;
+    sf_deadlock_policy policy;
+    uint64_t reroutes;
 };
 
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
@@ -86,6 +94,7 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
         ms->cap[s] = INFINITY;
     for (uint32_t i = 0; i < n; i++) {
         sf_motion_init(&ms->m[i].motion);
+        ms->m[i].behind = NO_SEG;
         if (!(ms->m[i].legs = malloc(((size_t)ms->lookahead + 1) * sizeof *ms->m[i].legs)))
             goto fail;
     }
@@ -208,15 +217,57 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
     watch_zones(ms, id);
 }
 
-static void report_deadlock(sf_movers *ms)
+static void advance(sf_movers *ms, uint32_t id);
+
+/*
+ * Take another way to the destination that avoids `seg`. The mover
+ * stands at a node, holding the segment behind it (if any); when the
+ * detour starts back over that segment, it keeps holding it. False when
+ * there is no such way.
+ */
+static bool reroute(sf_movers *ms, uint32_t id, uint32_t seg)
+{
+    struct mover *m = &ms->m[id];
+    sf_route detour;
+    sf_time now = sf_kernel_now(ms->k);
+
+    if (m->rerouted_at != now) {
+        m->rerouted_at = now;
+        m->reroutes = 0;
+    }
+    if (m->reroutes >= MAX_REROUTES_AT_ONCE ||
+        sf_network_route_avoiding(ms->net, m->node, m->dest,
+                                  m->loaded ? m->spec.vmax_loaded : m->spec.vmax_empty, &seg, 1, &detour) != SF_OK)
+        return false;
+    m->reroutes++;
+    ms->reroutes++;
+    sf_traffic_cancel_wait(ms->traffic, id, now);
+    sf_route_close(&m->route);
+    m->route = detour;
+    m->i = m->reserved_to = 0;
+    if (m->route.n > 0 && m->behind == seg_of(m, 0)) {
+        m->reserved_to = 1; /* backing out over the segment it already holds */
+        m->behind = NO_SEG;
+    }
+    advance(ms, id);
+    return true;
+}
+
+/* `id` has just started to wait: if that closed a deadlock, resolve it by the policy or report it. */
+static void check_deadlock(sf_movers *ms, uint32_t id)
 {
     uint32_t who[256];
-    int n;
+    int n = sf_traffic_deadlocked(ms->traffic, who, 256);
+    bool involved = false;
 
-    if (!ms->hooks.deadlock)
+    if (n <= 0)
         return;
-    n = sf_traffic_deadlocked(ms->traffic, who, 256);
-    if (n > 0)
+    for (int i = 0; i < n && i < 256; i++)
+        involved |= who[i] == id;
+    if (ms->policy == SF_DEADLOCK_REROUTE && involved &&
+        reroute(ms, id, sf_traffic_waiting_for(ms->traffic, id, NULL)))
+        return;
+    if (ms->hooks.deadlock)
         ms->hooks.deadlock(ms->hooks.ctx, who, n < 256 ? n : 256, sf_kernel_now(ms->k));
 }
 
@@ -233,12 +284,13 @@ static void advance(sf_movers *ms, uint32_t id)
             return;
         }
         set_state(ms, id, SF_MOVER_WAITING);
-        report_deadlock(ms);
+        check_deadlock(ms, id);
         return;
     }
-    if (m->holds_behind) {
-        m->holds_behind = false;
-        release(ms, seg_of(m, m->i - 1), id);
+    if (m->behind != NO_SEG) {
+        uint32_t seg = m->behind;
+        m->behind = NO_SEG;
+        release(ms, seg, id);
     }
     plan(ms, id, 0, 0);
 }
@@ -258,8 +310,9 @@ int sf_movers_move_to(sf_movers *ms, uint32_t id, uint32_t node, bool loaded)
     if (rc != SF_OK)
         return rc;
     m->loaded = loaded;
+    m->dest = node;
     m->i = m->reserved_to = 0;
-    m->holds_behind = false;
+    m->behind = NO_SEG;
     if (m->route.n == 0) { /* already there: arrive from an event, not from inside this call */
         m->arrive_now = true;
         return sf_kernel_at(ms->k, sf_kernel_now(ms->k), 0, ms->kind_resume, id, NULL);
@@ -322,7 +375,7 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
     }
     if (m->i == m->reserved_to) { /* end of the reserved stretch: at rest, standing at the end of arc */
         m->done += m->motion.length;
-        m->holds_behind = true;
+        m->behind = seg_of(m, arc);
         advance(ms, id);
         return;
     }
@@ -377,6 +430,16 @@ int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap)
             }
     }
     return SF_OK;
+}
+
+void sf_movers_set_deadlock_policy(sf_movers *ms, sf_deadlock_policy policy)
+{
+    ms->policy = policy;
+}
+
+uint64_t sf_movers_reroutes(const sf_movers *ms)
+{
+    return ms->reroutes;
 }
 
 sf_mover_state sf_movers_state(const sf_movers *ms, uint32_t id)

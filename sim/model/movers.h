@@ -43,6 +43,16 @@ typedef struct sf_mover_spec {
 
 typedef struct sf_movers sf_movers;
 
+/*
+ * What to do when a mover's wait closes a deadlock. REPORT: tell the
+ * deadlock hook (the model usually stops the run with a report). REROUTE:
+ * the mover that closed it looks for another way that avoids the segment
+ * it waits for (backing out over the segment it stands on if that is the
+ * only way) and goes; only when there is none, or when it has already
+ * tried three times at this instant, is the deadlock reported.
+ */
+typedef enum sf_deadlock_policy { SF_DEADLOCK_REPORT, SF_DEADLOCK_REROUTE } sf_deadlock_policy;
+
 typedef struct sf_movers_hooks {
     /* A trip ended: status SF_OK on arrival. */
     void (*arrived)(void *ctx, uint32_t mover, sf_time now);
@@ -71,6 +81,10 @@ int sf_movers_place(sf_movers *ms, uint32_t mover, uint32_t node, const sf_mover
  * `arrived` is called from a kernel event, never from inside this call.
  */
 int sf_movers_move_to(sf_movers *ms, uint32_t mover, uint32_t node, bool loaded);
+
+void sf_movers_set_deadlock_policy(sf_movers *ms, sf_deadlock_policy policy);
+/* Detours taken to resolve deadlocks so far. */
+uint64_t sf_movers_reroutes(const sf_movers *ms);
 
 /* Cap the speed on a segment, INFINITY to lift it; movers affected replan from where they are. */
 int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);

@@ -233,7 +233,16 @@ static struct heap_item heap_pop(struct heap_item *h, size_t *n)
     return top;
 }
 
-static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *t)
+static bool avoided(const uint32_t *avoid, size_t n, uint32_t seg)
+{
+    for (size_t i = 0; i < n; i++)
+        if (avoid[i] == seg)
+            return true;
+    return false;
+}
+
+static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *t, const uint32_t *avoid,
+                    size_t n_avoid)
 {
     size_t n = 0;
     /* lazy deletion: at most one heap entry per relaxed arc, plus the source */
@@ -263,6 +272,8 @@ static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *
             uint32_t arc = net->out[k], to = sf_network_arc_to(net, arc);
             const sf_segment *s = &net->segs[arc >> 1];
             double v = s->speed_limit < vmax ? s->speed_limit : vmax;
+            if (n_avoid && avoided(avoid, n_avoid, arc >> 1))
+                continue;
             double time = it.time + s->length / v;
             if (time < t->time[to]) {
                 t->time[to] = time;
@@ -272,7 +283,8 @@ static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *
         }
     }
     free(h);
-    net->cache_bytes += (size_t)net->nnodes * (sizeof *t->time + sizeof *t->via);
+    if (!n_avoid)
+        net->cache_bytes += (size_t)net->nnodes * (sizeof *t->time + sizeof *t->via);
     return SF_OK;
 }
 
@@ -295,23 +307,17 @@ static int tree_for(sf_network *net, double vmax, uint32_t source, struct tree *
         c->vmax = vmax;
         net->nclasses++;
     }
-    if (!c->trees[source].time && (rc = dijkstra(net, vmax, source, &c->trees[source])) != SF_OK)
+    if (!c->trees[source].time && (rc = dijkstra(net, vmax, source, &c->trees[source], NULL, 0)) != SF_OK)
         return rc;
     *out = &c->trees[source];
     return SF_OK;
 }
 
-int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, sf_route *route)
+/* Walk a tree back from `to` into a route. */
+static int route_from_tree(const sf_network *net, const struct tree *t, uint32_t from, uint32_t to, sf_route *route)
 {
-    struct tree *t;
     uint32_t n = 0, node;
-    int rc;
 
-    memset(route, 0, sizeof *route);
-    if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
-        return SF_EINVAL;
-    if ((rc = tree_for(net, vmax, from, &t)) != SF_OK)
-        return rc;
     if (isinf(t->time[to]))
         return SF_ENOTFOUND;
     for (node = to; node != from; node = sf_network_arc_from(net, t->via[node]))
@@ -325,6 +331,36 @@ int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, s
         route->length += net->segs[t->via[node] >> 1].length;
     }
     return SF_OK;
+}
+
+int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, sf_route *route)
+{
+    struct tree *t;
+    int rc;
+
+    memset(route, 0, sizeof *route);
+    if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
+        return SF_EINVAL;
+    if ((rc = tree_for(net, vmax, from, &t)) != SF_OK)
+        return rc;
+    return route_from_tree(net, t, from, to, route);
+}
+
+int sf_network_route_avoiding(sf_network *net, uint32_t from, uint32_t to, double vmax, const uint32_t *avoid,
+                              size_t n_avoid, sf_route *route)
+{
+    struct tree t;
+    int rc;
+
+    memset(route, 0, sizeof *route);
+    if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
+        return SF_EINVAL;
+    if ((rc = build(net)) != SF_OK || (rc = dijkstra(net, vmax, from, &t, avoid, n_avoid)) != SF_OK)
+        return rc;
+    rc = route_from_tree(net, &t, from, to, route);
+    free(t.time);
+    free(t.via);
+    return rc;
 }
 
 void sf_route_close(sf_route *route)

@@ -81,6 +81,14 @@ uint32_t sf_network_arc_to(const sf_network *net, uint32_t arc);
 int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, sf_route *route);
 void sf_route_close(sf_route *route);
 
+/*
+ * The same, but never using the `n_avoid` segments listed (in either
+ * direction). Not cached: O((V + E) log V) each call; for the rare
+ * detours of deadlock resolution.
+ */
+int sf_network_route_avoiding(sf_network *net, uint32_t from, uint32_t to, double vmax, const uint32_t *avoid,
+                              size_t n_avoid, sf_route *route);
+
 /* Whether `to` can be reached from `from` (any speed). */
 bool sf_network_reachable(sf_network *net, uint32_t from, uint32_t to);
 

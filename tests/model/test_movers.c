@@ -219,6 +219,53 @@ static void test_movers_head_on_deadlock_is_detected_and_reported(void **state)
     assert_int_equal(since, S(7));
     assert_int_equal(sf_movers_node(w.ms, 0), 1);
     finish(&w);
+
+    /* with the REROUTE policy there is no other way on a line: still reported */
+    line(&w, len, 2, 1, true);
+    start(&w, 2, 1);
+    sf_movers_set_deadlock_policy(w.ms, SF_DEADLOCK_REROUTE);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 1, 2, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 1, 0, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_ESTOPPED);
+    assert_int_equal(w.ndeadlocked, 2);
+    finish(&w);
+}
+
+/* The same kind of head-on meeting, but with a way round: the policy REROUTE resolves it. */
+static void test_movers_reroute_policy_backs_out_and_goes_round(void **state)
+{
+    struct world w;
+    (void)state;
+    memset(&w, 0, sizeof w);
+    w.k = sf_kernel_new();
+    w.net = sf_network_new();
+    /* a - b - c along a line, and d above b joined to a and c: the way round is longer */
+    assert_int_equal(sf_network_add_node(w.net, "a", 0, 0, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(w.net, "b", 10, 0, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(w.net, "c", 20, 0, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(w.net, "d", 10, 10, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(w.net, 0, 1, 0, INFINITY, 1, true, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(w.net, 1, 2, 0, INFINITY, 1, true, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(w.net, 2, 3, 0, INFINITY, 1, true, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(w.net, 3, 0, 0, INFINITY, 1, true, NULL), SF_OK);
+    start(&w, 2, 1);
+    sf_movers_set_deadlock_policy(w.ms, SF_DEADLOCK_REROUTE);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 1, 2, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 1, 0, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.ndeadlocked, 0);
+    assert_int_equal(sf_movers_reroutes(w.ms), 1);
+    assert_int_equal(w.arrivals[0], 1);
+    assert_int_equal(w.arrivals[1], 1);
+    assert_int_equal(sf_movers_node(w.ms, 0), 2);
+    assert_int_equal(sf_movers_node(w.ms, 1), 0);
+    /* mover 1 backed out to c and went round by d: 10 m back, then 2 x sqrt(200) m */
+    assert_true(fabs(sf_movers_distance(w.ms, 1, w.arrived_at[1]) - (10 + 10 + 2 * sqrt(200))) < 1e-6);
+    finish(&w);
 }
 
 /* Speed cap lowered mid-trip: brake from 2 to 0.5 m/s, cruise, stop; times by hand. */
@@ -379,6 +426,7 @@ int main(void)
         cmocka_unit_test(test_movers_unreachable_destinations_are_refused),
         cmocka_unit_test(test_movers_follower_waits_and_congestion_is_recorded),
         cmocka_unit_test(test_movers_head_on_deadlock_is_detected_and_reported),
+        cmocka_unit_test(test_movers_reroute_policy_backs_out_and_goes_round),
         cmocka_unit_test(test_movers_speed_cap_mid_trip_replans_exactly),
         cmocka_unit_test(test_movers_never_share_a_capacity_one_segment),
         cmocka_unit_test(test_movers_people_in_a_zone_slow_vehicles_exactly),
