@@ -51,16 +51,27 @@ enum slot_state { SLOT_FREE = 0, SLOT_LIVE = 1, SLOT_DEAD = 2 };
 
 #define STATE_SHIFT 30
 #define INFO_MASK ((1u << STATE_SHIFT) - 1)
-#define NIL UINT32_MAX
-#define MAX_SLOTS (INFO_MASK - 1)  /* slot + 1 fits in the handle's 30 bits */
+#define NIL UINT32_MAX         /* end of a list */
+#define NO_SLOT INFO_MASK      /* end of the free list; reads as state FREE */
+#define MAX_SLOTS (INFO_MASK - 1) /* below NO_SLOT, and slot + 1 fits in the handle's 30 bits */
 #define GEN_BITS 34
 #define GEN_MASK (((uint64_t)1 << GEN_BITS) - 1)
 #define SIGN ((uint64_t)1 << 63)
 
+/*
+ * Tuning, measured with the hold model (docs/architecture.md): rung 0 gets
+ * about one bucket per PER_RUNG0 events (20 bytes a bucket, so under one
+ * byte per event); a bucket with more than THRES events when it is
+ * reached becomes a finer rung of about one bucket per PER_CHILD events,
+ * so the front heap takes a few events at a time.
+ */
 enum {
-    THRES = 48,       /* a bucket with more events than this becomes a rung */
-    PER_BUCKET = 16,  /* rung 0 gets about one bucket per this many events */
+    THRES = 32,
+    PER_RUNG0 = 32,
+    PER_CHILD = 8,
     MAX_RUNGS = 8,
+    CHAINS = 4,   /* chains per list, a power of two */
+    FRONT_MIN = 32,
 };
 
 /* 28 bytes with 4-byte alignment: the 64-bit fields are read with memcpy. */
@@ -78,13 +89,24 @@ struct fentry {
     uint32_t slot;
 };
 
+/*
+ * An unsorted list of events, threaded through the nodes' links as
+ * CHAINS separate chains that take pushes in turn. A list is read long
+ * after its nodes were written, when they have left the cache; walking
+ * CHAINS chains side by side keeps that many memory loads in flight
+ * instead of one (the walk dominated the profile with a single chain).
+ */
+struct bucket {
+    uint32_t count; /* entries, live or dead */
+    uint32_t head[CHAINS];
+};
+
 struct rung {
     uint64_t start, last; /* covers [start, last] in mapped time */
     int shift;            /* bucket width 2^shift */
     uint32_t nb, cur;     /* buckets in use; next bucket to take */
     uint32_t cap;         /* allocated buckets */
-    uint32_t *head;       /* list head per bucket, NIL when empty */
-    uint32_t *count;      /* entries (live or dead) per bucket */
+    struct bucket *b;
 };
 
 struct sf_queue {
@@ -101,7 +123,7 @@ struct sf_queue {
     struct rung rungs[MAX_RUNGS];
     int nrungs;
 
-    uint32_t top_head, top_count;
+    struct bucket top;
     uint64_t top_min, top_max, top_last; /* top_last valid when top_bounded */
     bool front_open;  /* the front range is not empty */
     bool top_bounded; /* false until the ladder or the front first takes events */
@@ -142,6 +164,12 @@ static void release(sf_queue *q, uint32_t slot)
     q->free_head = slot;
 }
 
+static inline void bucket_clear(struct bucket *b)
+{
+    b->count = 0;
+    memset(b->head, 0xff, sizeof b->head);
+}
+
 /* ---- the front heap --------------------------------------------------------
  * A binary min-heap of copies of (time, key, slot); it holds one bucket's
  * worth of events plus those pushed before the front limit, so it stays
@@ -175,7 +203,7 @@ static int front_reserve(sf_queue *q, size_t need)
 
     if (need <= q->front_cap)
         return SF_OK;
-    cap = q->front_cap ? q->front_cap : 64;
+    cap = q->front_cap ? q->front_cap : FRONT_MIN;
     while (cap < need)
         cap *= 2;
     if (!(f = realloc(q->front, cap * sizeof *f)))
@@ -220,8 +248,8 @@ sf_queue *sf_queue_new(void)
 
     if (!q)
         return NULL;
-    q->free_head = NIL;
-    q->top_head = NIL;
+    q->free_head = NO_SLOT;
+    memset(q->top.head, 0xff, sizeof q->top.head);
     return q;
 }
 
@@ -229,10 +257,8 @@ void sf_queue_free(sf_queue *q)
 {
     if (!q)
         return;
-    for (int i = 0; i < MAX_RUNGS; i++) {
-        free(q->rungs[i].head);
-        free(q->rungs[i].count);
-    }
+    for (int i = 0; i < MAX_RUNGS; i++)
+        free(q->rungs[i].b);
     free(q->front);
     free(q->nodes);
     free(q);
@@ -249,8 +275,7 @@ void sf_queue_clear(sf_queue *q)
     q->entries = 0;
     q->nfront = 0;
     q->nrungs = 0;
-    q->top_head = NIL;
-    q->top_count = 0;
+    bucket_clear(&q->top);
     q->front_open = false;
     q->top_bounded = false;
 }
@@ -264,7 +289,7 @@ static int reserve_slot(sf_queue *q)
     uint32_t cap;
     struct node *v;
 
-    if (q->free_head != NIL || q->nslots < q->slots_cap)
+    if (q->free_head != NO_SLOT || q->nslots < q->slots_cap)
         return SF_OK;
     if (q->slots_cap >= MAX_SLOTS)
         return SF_ERANGE;
@@ -278,8 +303,10 @@ static int reserve_slot(sf_queue *q)
     return SF_OK;
 }
 
-static inline void list_push(struct node *nodes, uint32_t *head, uint32_t slot)
+static inline void bucket_push(struct node *nodes, struct bucket *b, uint32_t slot)
 {
+    uint32_t *head = &b->head[b->count++ & (CHAINS - 1)];
+
     nodes[slot].next = *head;
     *head = slot;
 }
@@ -295,13 +322,13 @@ static void place(sf_queue *q, uint32_t slot, sf_time t, uint64_t key)
         return;
     }
     if (!q->top_bounded || u > q->top_last) {
-        if (q->top_count++ == 0)
+        if (q->top.count == 0)
             q->top_min = q->top_max = u;
         else if (u < q->top_min)
             q->top_min = u;
         else if (u > q->top_max)
             q->top_max = u;
-        list_push(q->nodes, &q->top_head, slot);
+        bucket_push(q->nodes, &q->top, slot);
         return;
     }
     /* Deepest rung first: each covers the front part of its parent's
@@ -309,9 +336,7 @@ static void place(sf_queue *q, uint32_t slot, sf_time t, uint64_t key)
     for (int i = q->nrungs - 1;; i--) {
         struct rung *r = &q->rungs[i];
         if (u <= r->last) {
-            uint32_t b = (uint32_t)((u - r->start) >> r->shift);
-            list_push(q->nodes, &r->head[b], slot);
-            r->count[b]++;
+            bucket_push(q->nodes, &r->b[(u - r->start) >> r->shift], slot);
             return;
         }
     }
@@ -331,7 +356,7 @@ int sf_queue_push(sf_queue *q, sf_time time, int priority, uint32_t kind, uint32
     /* The front heap may need one more entry; reserve before changing anything. */
     if (q->front_open && mapped(time) <= q->front_last && (rc = front_reserve(q, q->nfront + 1)) != SF_OK)
         return rc;
-    if (q->free_head != NIL) {
+    if (q->free_head != NO_SLOT) {
         slot = q->free_head;
         q->free_head = q->nodes[slot].info;
     } else {
@@ -372,13 +397,10 @@ static bool rung_open(sf_queue *q, int i, uint64_t start, uint64_t last, int shi
     uint64_t nb = ((last - start) >> shift) + 1;
 
     if (nb > r->cap) {
-        uint32_t *h = realloc(r->head, (size_t)nb * sizeof *h), *c;
-        if (!h)
+        struct bucket *v = realloc(r->b, (size_t)nb * sizeof *v);
+        if (!v)
             return false;
-        r->head = h;
-        if (!(c = realloc(r->count, (size_t)nb * sizeof *c)))
-            return false;
-        r->count = c;
+        r->b = v;
         r->cap = (uint32_t)nb;
     }
     r->start = start;
@@ -386,47 +408,64 @@ static bool rung_open(sf_queue *q, int i, uint64_t start, uint64_t last, int shi
     r->shift = shift;
     r->nb = (uint32_t)nb;
     r->cur = 0;
-    memset(r->head, 0xff, (size_t)nb * sizeof *r->head);
-    memset(r->count, 0, (size_t)nb * sizeof *r->count);
+    for (uint64_t k = 0; k < nb; k++)
+        bucket_clear(&r->b[k]);
     return true;
 }
 
-/* Move a list into the front heap (the front is empty here). */
-static int list_to_front(sf_queue *q, uint32_t head, uint32_t count)
+/* Move a bucket's events into the front heap (empty here) and empty the
+ * bucket; the chains are walked side by side. */
+static int bucket_to_front(sf_queue *q, struct bucket *b)
 {
     struct node *nodes = q->nodes;
+    uint32_t c[CHAINS], live = CHAINS;
     struct fentry *f;
     int rc;
 
-    if ((rc = front_reserve(q, count)) != SF_OK)
+    if ((rc = front_reserve(q, b->count)) != SF_OK)
         return rc;
     f = q->front;
-    for (uint32_t s = head; s != NIL; s = nodes[s].next) {
-        f->time = node_time(&nodes[s]);
-        f->key = node_key(&nodes[s]);
-        f->slot = s;
-        f++;
+    memcpy(c, b->head, sizeof c);
+    while (live > 0) {
+        live = 0;
+        for (int j = 0; j < CHAINS; j++) {
+            uint32_t s = c[j];
+            if (s == NIL)
+                continue;
+            live++;
+            f->time = node_time(&nodes[s]);
+            f->key = node_key(&nodes[s]);
+            f->slot = s;
+            f++;
+            c[j] = nodes[s].next;
+        }
     }
     q->nfront = (size_t)(f - q->front);
     front_heapify(q);
+    bucket_clear(b);
     return SF_OK;
 }
 
-/* Spread a list over rung `i`. */
-static void list_to_rung(sf_queue *q, int i, uint32_t head)
+/* Spread a bucket's events over rung `i` and empty the bucket. */
+static void bucket_to_rung(sf_queue *q, int i, struct bucket *from)
 {
     struct node *nodes = q->nodes;
     struct rung *r = &q->rungs[i];
-    uint32_t s = head;
+    uint32_t c[CHAINS], live = CHAINS;
 
-    while (s != NIL) {
-        uint32_t next = nodes[s].next;
-        uint32_t b = (uint32_t)((mapped(node_time(&nodes[s])) - r->start) >> r->shift);
-        nodes[s].next = r->head[b];
-        r->head[b] = s;
-        r->count[b]++;
-        s = next;
+    memcpy(c, from->head, sizeof c);
+    while (live > 0) {
+        live = 0;
+        for (int j = 0; j < CHAINS; j++) {
+            uint32_t s = c[j];
+            if (s == NIL)
+                continue;
+            live++;
+            c[j] = nodes[s].next;
+            bucket_push(nodes, &r->b[(mapped(node_time(&nodes[s])) - r->start) >> r->shift], s);
+        }
     }
+    bucket_clear(from);
 }
 
 /*
@@ -439,16 +478,16 @@ static int refill(sf_queue *q)
 {
     while (q->nfront == 0) {
         struct rung *r;
-        uint32_t b, head, count;
+        struct bucket *bk;
+        uint32_t b;
         uint64_t bstart, blast;
 
         if (q->nrungs == 0) {
-            uint64_t span, nb_max;
-            uint32_t h = q->top_head, c = q->top_count;
+            uint32_t c = q->top.count;
+            uint64_t span = q->top_max - q->top_min;
+            uint64_t nb_max = c / PER_RUNG0 > 2 ? c / PER_RUNG0 : 2;
             if (c == 0)
                 return SF_ENOTFOUND;
-            span = q->top_max - q->top_min;
-            nb_max = c / PER_BUCKET > 2 ? c / PER_BUCKET : 2;
             if (c > THRES && span > 0) {
                 int s = shift_for(span, nb_max);
                 uint64_t width1 = ((uint64_t)1 << s) - 1;
@@ -457,8 +496,6 @@ static int refill(sf_queue *q)
                 last = last + width1 < last ? UINT64_MAX : last + width1;
                 if (rung_open(q, 0, q->top_min, last, s)) {
                     q->nrungs = 1;
-                    q->top_head = NIL;
-                    q->top_count = 0;
                     q->top_last = last;
                     q->top_bounded = true;
                     /* Top events all lie above the old front range, so
@@ -467,21 +504,19 @@ static int refill(sf_queue *q)
                         q->front_last = q->top_min - 1;
                         q->front_open = true;
                     }
-                    list_to_rung(q, 0, h);
+                    bucket_to_rung(q, 0, &q->top);
                     continue;
                 }
             }
-            if (list_to_front(q, h, c) != SF_OK)
+            if (bucket_to_front(q, &q->top) != SF_OK)
                 return SF_ENOMEM;
-            q->top_head = NIL;
-            q->top_count = 0;
             q->front_last = q->top_last = q->top_max;
             q->front_open = q->top_bounded = true;
             return SF_OK;
         }
 
         r = &q->rungs[q->nrungs - 1];
-        while (r->cur < r->nb && r->head[r->cur] == NIL)
+        while (r->cur < r->nb && r->b[r->cur].count == 0)
             r->cur++;
         if (r->cur == r->nb) {
             q->front_last = r->last;
@@ -489,36 +524,31 @@ static int refill(sf_queue *q)
             q->nrungs--;
             continue;
         }
-        b = r->cur++;
-        head = r->head[b];
-        count = r->count[b];
-        r->head[b] = NIL;
-        r->count[b] = 0;
+        b = r->cur;
+        bk = &r->b[b];
         bstart = r->start + ((uint64_t)b << r->shift);
         blast = b + 1 == r->nb ? r->last : bstart + (((uint64_t)1 << r->shift) - 1);
-        if (count > THRES && r->shift > 0 && q->nrungs < MAX_RUNGS) {
+        if (bk->count > THRES && r->shift > 0 && q->nrungs < MAX_RUNGS) {
             /* Split the bucket into a finer rung covering exactly it. */
-            uint64_t nb_max = count / PER_BUCKET > 1 ? count / PER_BUCKET : 2;
+            uint64_t nb_max = bk->count / PER_CHILD > 2 ? bk->count / PER_CHILD : 2;
             int s = shift_for(blast - bstart, nb_max);
             if (s >= r->shift)
                 s = r->shift - 1;
             if (rung_open(q, q->nrungs, bstart, blast, s)) {
+                r->cur++;
                 q->nrungs++;
                 if (bstart > 0) { /* else the front range is still empty */
                     q->front_last = bstart - 1;
                     q->front_open = true;
                 }
-                list_to_rung(q, q->nrungs - 1, head);
+                bucket_to_rung(q, q->nrungs - 1, bk);
                 continue;
             }
         }
-        if (list_to_front(q, head, count) != SF_OK) {
-            /* put the bucket back: nothing is lost, the pop reports no memory */
-            r->cur = b;
-            r->head[b] = head;
-            r->count[b] = count;
+        /* on failure the bucket stays: nothing is lost, the pop reports no memory */
+        if (bucket_to_front(q, bk) != SF_OK)
             return SF_ENOMEM;
-        }
+        r->cur++;
         q->front_last = blast;
         q->front_open = true;
     }
@@ -583,23 +613,23 @@ static struct node *lookup(const sf_queue *q, sf_event_id id)
     return n;
 }
 
-/* Unlink the dead nodes of a list, releasing their slots; returns the
- * number kept. */
-static uint32_t list_compact(sf_queue *q, uint32_t *head)
+/* Unlink the dead nodes of a bucket, releasing their slots. */
+static void bucket_compact(sf_queue *q, struct bucket *b)
 {
-    uint32_t *link = head, kept = 0;
-
-    while (*link != NIL) {
-        uint32_t s = *link;
-        if (node_state(&q->nodes[s]) == SLOT_LIVE) {
-            kept++;
-            link = &q->nodes[s].next;
-        } else {
-            *link = q->nodes[s].next;
-            release(q, s);
+    b->count = 0;
+    for (int j = 0; j < CHAINS; j++) {
+        uint32_t *link = &b->head[j];
+        while (*link != NIL) {
+            uint32_t s = *link;
+            if (node_state(&q->nodes[s]) == SLOT_LIVE) {
+                b->count++;
+                link = &q->nodes[s].next;
+            } else {
+                *link = q->nodes[s].next;
+                release(q, s);
+            }
         }
     }
-    return kept;
 }
 
 /* Drop every dead entry, O(entries + buckets): the queue then holds only
@@ -620,11 +650,11 @@ static void compact(sf_queue *q)
     for (int i = 0; i < q->nrungs; i++) {
         struct rung *r = &q->rungs[i];
         for (uint32_t b = r->cur; b < r->nb; b++)
-            if (r->head[b] != NIL)
-                r->count[b] = list_compact(q, &r->head[b]);
+            if (r->b[b].count > 0)
+                bucket_compact(q, &r->b[b]);
     }
     /* top_min and top_max stay valid bounds for what is left */
-    q->top_count = list_compact(q, &q->top_head);
+    bucket_compact(q, &q->top);
     q->entries = q->live;
 }
 
@@ -658,6 +688,6 @@ size_t sf_queue_bytes(const sf_queue *q)
     size_t b = sizeof *q + (size_t)q->slots_cap * sizeof *q->nodes + q->front_cap * sizeof *q->front;
 
     for (int i = 0; i < MAX_RUNGS; i++)
-        b += (size_t)q->rungs[i].cap * (sizeof *q->rungs[i].head + sizeof *q->rungs[i].count);
+        b += (size_t)q->rungs[i].cap * sizeof *q->rungs[i].b;
     return b;
 }

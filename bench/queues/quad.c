@@ -1,0 +1,84 @@
+/* quad.c: an implicit 4-ary min-heap: children of i are 4i+1 .. 4i+4, sift with a hole. */
+#include <stdlib.h>
+
+#include "queues.h"
+
+struct heap {
+    struct qentry *v;
+    size_t n, cap;
+};
+
+static void *create(void)
+{
+    return calloc(1, sizeof(struct heap));
+}
+
+static void destroy(void *p)
+{
+    struct heap *h = p;
+    free(h->v);
+    free(h);
+}
+
+static int push(void *p, const struct qentry *e)
+{
+    struct heap *h = p;
+    size_t i;
+
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 256;
+        struct qentry *v = realloc(h->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        h->v = v;
+        h->cap = cap;
+    }
+    i = h->n++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 4;
+        if (!qentry_before(e, &h->v[parent]))
+            break;
+        h->v[i] = h->v[parent];
+        i = parent;
+    }
+    h->v[i] = *e;
+    return 0;
+}
+
+static int pop(void *p, struct qentry *out)
+{
+    struct heap *h = p;
+    struct qentry last;
+    size_t i = 0, n;
+
+    if (h->n == 0)
+        return 0;
+    *out = h->v[0];
+    n = --h->n;
+    if (n == 0)
+        return 1;
+    last = h->v[n];
+    for (;;) {
+        size_t c = 4 * i + 1, end;
+        if (c >= n)
+            break;
+        end = c + 4 < n ? c + 4 : n;
+        for (size_t k = c + 1; k < end; k++)
+            if (qentry_before(&h->v[k], &h->v[c]))
+                c = k;
+        if (!qentry_before(&h->v[c], &last))
+            break;
+        h->v[i] = h->v[c];
+        i = c;
+    }
+    h->v[i] = last;
+    return 1;
+}
+
+static size_t bytes(const void *p)
+{
+    const struct heap *h = p;
+    return sizeof *h + h->cap * sizeof *h->v;
+}
+
+const struct qvariant qv_quad = {"4ary", "4-ary heap", create, destroy, push, pop, bytes};
