@@ -333,7 +333,11 @@ static int l_acquire(lua_State *L)
     return sf__block(L, S, WT_RESOURCE, timeout);
 }
 
-/* res:release([n]): give back n (default: all) of the units the calling process holds. */
+/*
+ * res:release([n]): give back n (default: all) of the units the calling
+ * process holds; true. False when its units were taken by a preemption it
+ * has not been told of yet (its interrupt waits for its next blocking call).
+ */
 static int l_release(lua_State *L)
 {
     sf_script *S = sf__script(L);
@@ -344,8 +348,13 @@ static int l_release(lua_State *L)
     for (i = r->nh - 1; i >= 0; i--)
         if (r->h[i].pid == self && r->h[i].gen == S->procs[self].gen)
             break;
-    if (i < 0)
+    if (i < 0) {
+        if (S->procs[self].pint) { /* preempted while woken: it learns at its next wait */
+            lua_pushboolean(L, 0);
+            return 1;
+        }
         return luaL_error(L, "release of resource '%s' by a process that holds none of it", r->name);
+    }
     lua_Integer n = luaL_optinteger(L, 2, r->h[i].n);
     luaL_argcheck(L, n >= 1 && n <= r->h[i].n, 2, "more units than the process holds");
     if (n == r->h[i].n) {
@@ -355,7 +364,8 @@ static int l_release(lua_State *L)
         r->h[i].n -= (int)n;
     }
     serve_resource(S, r);
-    return 0;
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 static int l_res_info(lua_State *L)

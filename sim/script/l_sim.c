@@ -125,6 +125,8 @@ static int l_spawn(lua_State *L)
 
     luaL_checktype(L, first, LUA_TFUNCTION);
     nargs = lua_gettop(L) - first;
+    if (nargs > MAX_SPAWN_ARGS)
+        return luaL_error(L, "too many arguments for a process (%d)", nargs);
     slot = alloc_slot(L, S);
     p = &S->procs[slot];
     if (!lua_checkstack(p->co, nargs + 1))
@@ -146,7 +148,7 @@ static int l_spawn(lua_State *L)
     lua_pop(L, 1);
     lua_insert(L, first);
     lua_xmove(L, p->co, nargs + 1);
-    p->nargs = nargs;
+    p->nargs = (uint16_t)nargs;
     p->fresh = 1;
     p->state = P_READY;
     p->wtype = WT_NONE;
@@ -174,14 +176,13 @@ bool sf__interrupt(lua_State *L, uint32_t pid, int cause)
     sf_script *S = sf__script(L);
     struct proc *p = &S->procs[pid];
 
-    if (p->state == P_FREE || p->fresh)
+    if (p->state == P_FREE)
+        return false;
+    if (p->state == P_READY && p->pint)
         return false;
     if (!lua_checkstack(p->co, 2))
         luaL_error(L, "out of stack interrupting a process");
     cause = lua_absindex(L, cause);
-    sf__cancel_wait(S, pid);
-    lua_pop(p->co, p->nargs);
-    p->nargs = 0;
     lua_createtable(L, 0, 3);
     lua_pushboolean(L, 1);
     lua_setfield(L, -2, "interrupted");
@@ -195,13 +196,29 @@ bool sf__interrupt(lua_State *L, uint32_t pid, int cause)
     }
     lua_getfield(L, LUA_REGISTRYINDEX, "shopfloor.interrupt");
     lua_setmetatable(L, -2);
+    if (p->state == P_READY) {
+        /*
+         * Its wait has completed (an item taken, units granted) or it has
+         * not started: raising now would lose what it got, so the
+         * interrupt waits for its next blocking call.
+         */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_pending);
+        lua_insert(L, -2);
+        lua_rawseti(L, -2, (lua_Integer)pid + 1);
+        lua_pop(L, 1);
+        p->pint = 1;
+        return true;
+    }
+    sf__cancel_wait(S, pid);
+    lua_pop(p->co, p->nargs);
+    p->nargs = 0;
     lua_xmove(L, p->co, 1);
     p->nargs = 1;
     sf__wake(S, pid, W_RAISE);
     return true;
 }
 
-/* proc:interrupt([cause]): true when delivered, false for a process that ended or has not started. */
+/* proc:interrupt([cause]): true when raised or pending, false for a process that ended or already has one pending. */
 static int l_proc_interrupt(lua_State *L)
 {
     sf_script *S = sf__script(L);

@@ -260,6 +260,10 @@ static void finish(sf_script *S, uint32_t pid, int nres)
     struct proc *p = &S->procs[pid];
     lua_State *co = p->co;
 
+    if (nres > MAX_SPAWN_ARGS) {
+        lua_pop(co, nres - MAX_SPAWN_ARGS);
+        nres = MAX_SPAWN_ARGS;
+    }
     if (nres > 0) {
         lua_pushcfunction(S->L, store_results);
         lua_pushinteger(S->L, pid);
@@ -282,13 +286,20 @@ static void finish(sf_script *S, uint32_t pid, int nres)
                 lua_pushvalue(co, -nres + r);
                 lua_xmove(co, j->co, 1);
             }
-            j->nargs = nres;
+            j->nargs = (uint16_t)nres;
             sf__wake(S, i, W_VALUES);
         }
         p->njoin = 0;
     }
     if (p->nheld)
         sf__release_all(S, pid);
+    if (p->pint) { /* it ended before blocking again: the interrupt has nobody to reach */
+        p->pint = 0;
+        lua_rawgeti(S->L, LUA_REGISTRYINDEX, S->ref_pending);
+        lua_pushnil(S->L);
+        lua_rawseti(S->L, -2, (lua_Integer)pid + 1);
+        lua_pop(S->L, 1);
+    }
     lua_settop(co, 0);
     p->gen++;
     p->state = P_FREE;
@@ -386,6 +397,16 @@ int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout)
     struct proc *p = &S->procs[S->cur];
     int rc;
 
+    if (p->pint) { /* an interrupt came while it was ready: raise it instead of waiting */
+        p->pint = 0;
+        p->wtype = (uint8_t)wt;
+        sf__cancel_wait(S, S->cur);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_pending);
+        lua_rawgeti(L, -1, (lua_Integer)S->cur + 1);
+        lua_pushnil(L);
+        lua_rawseti(L, -3, (lua_Integer)S->cur + 1);
+        return lua_error(L);
+    }
     p->state = wt == WT_SLEEP ? P_SLEEP : P_BLOCKED;
     p->wtype = (uint8_t)wt;
     p->wake = W_VALUES;
@@ -426,6 +447,7 @@ static int setup(lua_State *L)
     S->ref_threads = new_ref_table(L);
     S->ref_handles = new_ref_table(L);
     S->ref_timers = new_ref_table(L);
+    S->ref_pending = new_ref_table(L);
     lua_newtable(L); /* sim */
     sf__open_sim(L);
     sf__open_events(L);

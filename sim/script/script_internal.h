@@ -28,18 +28,20 @@ enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT
 
 struct proc {
     lua_State *co;      /* 64 bytes in all, allocated on cache-line boundaries */
-    uint32_t gen;       /* bumped when the slot is reused; handles carry it */
-    uint8_t state, wake, wtype, fresh;
-    int nargs;          /* values pushed on co for the next resume */
     sf_event_id timer;  /* pending timer or wake-up event, 0 when none */
-    uint32_t wobj;      /* object waited on: resource/store/container id, joined slot */
-    uint32_t wgen;      /* joined process's generation */
     void *wev;          /* event waited on */
     sf_time since;      /* when the current wait began */
+    uint32_t gen;       /* bumped when the slot is reused; handles carry it */
+    uint32_t wobj;      /* object waited on: resource/store/container id, joined slot */
+    uint32_t wgen;      /* joined process's generation */
     uint32_t njoin;     /* processes joining this one */
     uint32_t nheld;     /* resource holdings, released when the process ends */
     uint32_t next_free;
+    uint16_t nargs;     /* values pushed on co for the next resume */
+    uint8_t state, wake, wtype, fresh;
+    uint8_t pint;       /* an interrupt waits for the process's next blocking call */
 };
+_Static_assert(sizeof(struct proc) == 64, "a process entry fills one cache line");
 
 /* A request queued on a resource, store or container. */
 struct waiter {
@@ -123,6 +125,7 @@ struct sf_script {
     int ref_threads;      /* registry table: slot -> thread */
     int ref_handles;      /* registry table: slot -> process handle */
     int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
+    int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
     uint32_t ntimers;
 
     struct resource *res;
@@ -155,6 +158,7 @@ static inline sf_script *sf__script(lua_State *L)
 }
 
 #define NO_PROC UINT32_MAX
+#define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
 
 /* The instruction-budget hook, set on each process thread when it is made. */

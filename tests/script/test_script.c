@@ -74,6 +74,27 @@ static void test_interrupt_is_catchable_and_carries_cause(void **state)
               "assert(machine:interrupt('again') == false)\n");
 }
 
+static void test_interrupt_of_a_woken_process_waits_for_its_next_wait(void **state)
+{
+    (void)state;
+    expect_ok("local s = sim.store()\n"
+              "local got, caught\n"
+              "local taker = sim.spawn('taker', function()\n"
+              "  got = s:get()\n"
+              "  local ok, err = pcall(sim.wait, 10)\n"
+              "  caught = not ok and err.cause\n"
+              "end)\n"
+              "sim.wait(1)\n"
+              "s:put('part')\n"
+              "assert(taker:interrupt('stop') == true)\n"
+              "assert(taker:interrupt('again') == false)\n"
+              "taker:join()\n"
+              "assert(got == 'part' and caught == 'stop' and sim.now() == 1)\n"
+              "local late = sim.spawn(function() local ok, err = pcall(sim.wait, 5); return err.cause end)\n"
+              "assert(late:interrupt('before start') == true)\n"
+              "assert(late:join() == 'before start' and sim.now() == 1)\n");
+}
+
 static void test_uncaught_interrupt_fails_the_run_with_its_cause(void **state)
 {
     harness h = harness_run("local p = sim.spawn('robot', function() sim.wait(10) end)\n"
@@ -456,6 +477,86 @@ static void test_blocking_inside_own_coroutine_is_an_error(void **state)
     harness_close(&h);
 }
 
+/*
+ * Random processes acquire, put, get, wait on events, time out and
+ * interrupt each other; the model keeps its own account of what each
+ * object should hold. Bounds hold after every step; the accounts match
+ * the objects exactly once every process has ended (in between, a
+ * process woken with what it asked for has not yet counted it).
+ */
+static const char mix_model[] =
+    "local g = sim.rng('mix')\n"
+    "local res = sim.resource{capacity = 3, preemptive = true, name = 'r'}\n"
+    "local store = sim.store{capacity = 5, name = 's'}\n"
+    "local tank = sim.container{capacity = 50, init = 25, name = 'c'}\n"
+    "local held, items, level = 0, 0, 25\n"
+    "local events, procs = {}, {}\n"
+    "local function check(exact)\n"
+    "  assert(res:count() <= 3 and store:count() <= 5)\n"
+    "  assert(tank:level() >= 0 and tank:level() <= 50)\n"
+    "  if exact then\n"
+    "    assert(res:count() == held, 'resource ' .. res:count() .. ' vs ' .. held)\n"
+    "    assert(store:count() == items, 'store ' .. store:count() .. ' vs ' .. items)\n"
+    "    assert(math.abs(tank:level() - level) < 1e-9, 'tank ' .. tank:level() .. ' vs ' .. level)\n"
+    "  end\n"
+    "end\n"
+    "local function worker(id)\n"
+    "  for step = 1, 150 do\n"
+    "    local op = g:integer(1, 7)\n"
+    "    local ok, err = pcall(function()\n"
+    "      if op == 1 then\n"
+    "        local n = g:integer(1, 2)\n"
+    "        if res:acquire(n, g:integer(0, 3), g:uniform(0, 3)) then\n"
+    "          held = held + n\n"
+    "          local ok2, e2 = pcall(sim.wait, g:exp(1))\n"
+    "          if ok2 then res:release(); held = held - n\n"
+    "          elseif e2.cause and type(e2.cause) == 'table' and e2.cause.preempted then held = held - n\n"
+    "          else res:release(); held = held - n; error(e2) end\n"
+    "        end\n"
+    "      elseif op == 2 then\n"
+    "        if store:put(id, g:uniform(0, 2)) then items = items + 1 end\n"
+    "      elseif op == 3 then\n"
+    "        local want = g:integer(1, 8)\n"
+    "        if store:get(function(x) return x % 2 == want % 2 end, g:uniform(0, 2)) then items = items - 1 end\n"
+    "      elseif op == 4 then\n"
+    "        local a = g:uniform(0, 20)\n"
+    "        if tank:get(a, g:integer(0, 2), g:uniform(0, 2)) then level = level - a end\n"
+    "      elseif op == 5 then\n"
+    "        local a = g:uniform(0, 20)\n"
+    "        if tank:put(a, g:uniform(0, 2)) then level = level + a end\n"
+    "      elseif op == 6 then\n"
+    "        local ev = events[g:integer(1, #events)]\n"
+    "        if not ev:triggered() and g:bernoulli(0.3) then ev:succeed(id) else ev:wait(g:uniform(0, 2)) end\n"
+    "      else\n"
+    "        local p = procs[g:integer(1, #procs)]\n"
+    "        if p ~= sim.self() then p:interrupt('poke') end\n"
+    "        sim.wait(g:exp(0.5))\n"
+    "      end\n"
+    "    end)\n"
+    "    if not ok then\n"
+    "      assert(sim.is_interrupt(err), tostring(err))\n"
+    "    end\n"
+    "    check()\n"
+    "  end\n"
+    "end\n"
+    "for i = 1, 20 do events[i] = sim.event('e' .. i) end\n"
+    "for i = 1, 25 do procs[i] = sim.spawn('worker ' .. i, worker, i) end\n"
+    "for _, p in ipairs(procs) do p:join() end\n"
+    "check(true)\n"
+    "assert(res:count() == 0 and res:queue_length() == 0)\n";
+
+static void test_random_mix_keeps_every_object_consistent(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 8; seed++) {
+        sf_script_options o = {.seed = seed};
+        harness h = harness_run(mix_model, SF_TIME_MAX, &o);
+        if (h.rc != SF_OK)
+            fail_msg("seed %llu: %s", (unsigned long long)seed, sf_script_error(h.S));
+        harness_close(&h);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -463,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_spawn_passes_arguments_and_join_returns_results),
         cmocka_unit_test(test_processes_start_in_spawn_order_at_equal_times),
         cmocka_unit_test(test_interrupt_is_catchable_and_carries_cause),
+        cmocka_unit_test(test_interrupt_of_a_woken_process_waits_for_its_next_wait),
         cmocka_unit_test(test_uncaught_interrupt_fails_the_run_with_its_cause),
         cmocka_unit_test(test_events_succeed_fail_and_compose),
         cmocka_unit_test(test_every_wait_can_time_out),
@@ -484,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_ended_processes_give_their_coroutines_to_new_ones),
         cmocka_unit_test(test_coroutine_yield_in_a_process_is_an_error),
         cmocka_unit_test(test_blocking_inside_own_coroutine_is_an_error),
+        cmocka_unit_test(test_random_mix_keeps_every_object_consistent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
