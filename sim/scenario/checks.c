@@ -134,9 +134,12 @@ static void check_operations(sf_vctx *v)
                 const sf_cfg_crew_need *cn = &op->crew[k];
                 long avail = 0;
                 bool misplaced = false;
-                for (size_t i = 0; i < cn->n_types; i++) {
-                    const sf_cfg_agent_type *a = &c->fleet.types[cn->types[i]];
-                    if (!has_skill(a, op->skill))
+                for (size_t i = 0; i < c->fleet.n_types; i++) {
+                    const sf_cfg_agent_type *a = &c->fleet.types[i];
+                    bool listed = (cn->kinds >> a->kind) & 1u;
+                    for (size_t j = 0; !listed && j < cn->n_types; j++)
+                        listed = cn->types[j] == (int)i;
+                    if (!listed || !has_skill(a, op->skill))
                         continue;
                     if (a->kind == SF_AGENT_ARM &&
                         (a->home_station < 0 || c->layout.stations[a->home_station].group_index != op->group)) {

@@ -202,11 +202,16 @@ typedef struct sf_cfg_fleet {
 
 /* ---- products ---------------------------------------------------------- */
 
-/* `count` agents, each of any of the listed agent types. */
+/*
+ * `count` agents, each of any of the listed kinds or agent types: an
+ * agent of type t qualifies when bit kind(t) is in `kinds` or t is in
+ * `types`.
+ */
 typedef struct sf_cfg_crew_need {
     const char *label; /* as written, for messages: "arm", "any of worker, humanoid" */
     int count;
-    int *types; /* agent type indices */
+    unsigned kinds; /* bit k: any agent of sf_agent_kind k */
+    int *types;     /* agent type indices named one by one, each once */
     size_t n_types;
 } sf_cfg_crew_need;
 

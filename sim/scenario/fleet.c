@@ -132,32 +132,38 @@ void sf_v_fleet(sf_vctx *v, const sf_ynode *n)
 /* ---- products ---------------------------------------------------------- */
 
 /*
- * Resolve one crew name: an agent type's name, or an agent kind meaning
- * every type of that kind. Appends the type indices to `need`.
+ * Resolve one crew name: an agent type's name (added to the need's
+ * types once) or an agent kind (a bit in its kinds).
  */
-static bool crew_name(sf_vctx *v, const sf_ynode *n, sf_cfg_crew_need *need, int *scratch)
+static bool crew_name(sf_vctx *v, const sf_ynode *n, sf_cfg_crew_need *need)
 {
     const sf_cfg_fleet *f = &v->cfg->fleet;
-    int t = n->kind == SF_YSCALAR ? sf_v_find(n->text, f->types, f->n_types, sizeof *f->types) : -1;
+    int t = n->kind == SF_YSCALAR ? sf_v_find(v, n->text, f->types, f->n_types, sizeof *f->types) : -1;
 
     if (t >= 0) {
-        scratch[need->n_types++] = t;
+        for (size_t i = 0; i < need->n_types; i++)
+            if (need->types[i] == t)
+                return true;
+        need->types[need->n_types++] = t;
         return true;
     }
     if (n->kind == SF_YSCALAR)
         for (int k = 0; agent_kinds[k]; k++)
             if (strcmp(n->text, agent_kinds[k]) == 0) {
-                for (size_t i = 0; i < f->n_types; i++)
-                    if ((int)f->types[i].kind == k)
-                        scratch[need->n_types++] = (int)i;
+                need->kinds |= 1u << k;
                 return true;
             }
     if (n->kind == SF_YSCALAR) {
         char list[600];
         size_t used = 0;
         used += (size_t)snprintf(list, sizeof list, "forklift, agv, arm, humanoid, worker");
-        for (size_t i = 0; i < f->n_types && used < sizeof list; i++)
+        for (size_t i = 0; i < f->n_types && used < sizeof list; i++) {
+            if (i == 16) {
+                snprintf(list + used, sizeof list - used, ", ...");
+                break;
+            }
             used += (size_t)snprintf(list + used, sizeof list - used, ", %s", f->types[i].name);
+        }
         sf_v_error(v, n, "crew member '%s' is neither an agent kind nor a fleet entry; defined: %s", n->text, list);
     } else {
         sf_v_error(v, n, "crew: expected an agent kind or fleet entry name, got %s", sf_ynode_what(n));
@@ -165,9 +171,14 @@ static bool crew_name(sf_vctx *v, const sf_ynode *n, sf_cfg_crew_need *need, int
     return false;
 }
 
+/*
+ * `{arm: 1}`, `{operator: 2}`, `{any: [worker, humanoid], count: 2}`;
+ * several keys are several needs. The explicit types of an `any` list
+ * are deduplicated as they are added (lists are short: O(n^2) in the
+ * length of one list, which the planner wrote out by hand).
+ */
 static void crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
 {
-    const sf_cfg_fleet *f = &v->cfg->fleet;
     const sf_ynode *any = sf_ynode_get(n, "any", NULL), *cnt = sf_ynode_get(n, "count", NULL);
     size_t needs = 0;
 
@@ -185,55 +196,38 @@ static void crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
     for (size_t i = 0; i < n->n; i++) {
         const sf_ynode *k = n->keys[i], *val = n->items[i];
         sf_cfg_crew_need *need = &op->crew[needs];
-        int *scratch;
+        bool ok = true;
         if (strcmp(k->text, "count") == 0)
             continue;
-        if (!(scratch = sf_v_alloc(v, f->n_types + 1, sizeof *scratch)))
-            return;
         need->count = 1;
         if (strcmp(k->text, "any") == 0) {
+            char label[300];
+            size_t used;
             if (!sf_v_list(v, val, "crew 'any'"))
                 continue;
-            if (val->n == 0) {
-                sf_v_error(v, val, "crew 'any' lists at least one agent kind or fleet entry");
+            if (val->n == 0 || val->n > 100) {
+                sf_v_error(v, val, "crew 'any' lists 1 to 100 agent kinds or fleet entries");
                 continue;
             }
-            for (size_t j = 0; j < val->n; j++) {
-                int *big = sf_v_alloc(v, need->n_types + f->n_types + 1, sizeof *big);
-                if (!big)
-                    return;
-                memcpy(big, scratch, need->n_types * sizeof *big);
-                scratch = big;
-                crew_name(v, val->items[j], need, scratch);
-            }
+            if (!(need->types = sf_v_alloc(v, val->n, sizeof *need->types)))
+                return;
+            for (size_t j = 0; j < val->n; j++)
+                ok = crew_name(v, val->items[j], need) && ok;
             sf_v_int(v, cnt, "crew count", 1, 1000, &need->count);
-            {
-                char label[300];
-                size_t used = (size_t)snprintf(label, sizeof label, "any of ");
-                for (size_t j = 0; j < val->n && used < sizeof label; j++)
-                    used += (size_t)snprintf(label + used, sizeof label - used, "%s%s", j ? ", " : "",
-                                             val->items[j]->kind == SF_YSCALAR ? val->items[j]->text : "?");
-                need->label = sf_v_strdup(v, label);
-            }
+            used = (size_t)snprintf(label, sizeof label, "any of ");
+            for (size_t j = 0; j < val->n && used < sizeof label; j++)
+                used += (size_t)snprintf(label + used, sizeof label - used, "%s%s", j ? ", " : "",
+                                         val->items[j]->kind == SF_YSCALAR ? val->items[j]->text : "?");
+            need->label = sf_v_strdup(v, label);
         } else {
-            need->label = sf_v_strdup(v, k->text);
-            if (!crew_name(v, k, need, scratch))
-                continue;
+            if (!(need->types = sf_v_alloc(v, 1, sizeof *need->types)))
+                return;
+            ok = crew_name(v, k, need);
             sf_v_int(v, val, "crew count", 1, 1000, &need->count);
+            need->label = sf_v_strdup(v, k->text);
         }
-        /* A type named twice (a kind and one of its types) counts once. */
-        size_t w = 0;
-        for (size_t a = 0; a < need->n_types; a++) {
-            size_t b;
-            for (b = 0; b < w; b++)
-                if (scratch[b] == scratch[a])
-                    break;
-            if (b == w)
-                scratch[w++] = scratch[a];
-        }
-        need->n_types = w;
-        need->types = scratch;
-        op->n_crew = ++needs;
+        if (ok)
+            op->n_crew = ++needs;
     }
 }
 

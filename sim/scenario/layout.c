@@ -4,6 +4,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenario/schema.h"
@@ -283,6 +284,53 @@ static void parking(sf_vctx *v, const sf_ynode *list)
     }
 }
 
+static int cmp_group_slot(const void *a, const void *b)
+{
+    const struct sf_named_slot *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+static int cmp_first_use(const void *a, const void *b)
+{
+    const struct sf_named_slot *x = a, *y = b;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Number the station groups in order of first use, sorting instead of
+ * searching so that many stations cost O(n log n).
+ */
+static void assign_groups(sf_vctx *v)
+{
+    sf_cfg_layout *L = &v->cfg->layout;
+    size_t n = L->n_stations, ng = 0;
+    struct sf_named_slot *slots = sf_v_alloc(v, n, sizeof *slots), *firsts = sf_v_alloc(v, n, sizeof *firsts);
+
+    if (!slots || !firsts)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        slots[i].name = L->stations[i].group;
+        slots[i].i = i;
+    }
+    qsort(slots, n, sizeof *slots, cmp_group_slot);
+    for (size_t k = 0; k < n; k++)
+        if (k == 0 || strcmp(slots[k].name, slots[k - 1].name) != 0)
+            firsts[ng++] = slots[k];
+    qsort(firsts, ng, sizeof *firsts, cmp_first_use);
+    for (size_t g = 0; g < ng; g++) {
+        L->groups[g] = firsts[g].name;
+        /* The first station of each group carries the group number; the rest copy it below. */
+        L->stations[firsts[g].i].group_index = (int)g;
+    }
+    L->n_groups = ng;
+    for (size_t k = 0, first = 0; k < n; k++) {
+        if (strcmp(slots[k].name, slots[first].name) != 0)
+            first = k;
+        L->stations[slots[k].i].group_index = L->stations[slots[first].i].group_index;
+    }
+}
+
 static void stations(sf_vctx *v, const sf_ynode *list)
 {
     sf_cfg_layout *L = &v->cfg->layout;
@@ -296,7 +344,6 @@ static void stations(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_station *s = &L->stations[L->n_stations++];
         char what[200];
-        int g;
         snprintf(what, sizeof what, "station '%s'", names[i]->text);
         s->name = sf_v_strdup(v, names[i]->text);
         s->at = sf_v_place(v, names[i]);
@@ -314,16 +361,8 @@ static void stations(sf_vctx *v, const sf_ynode *list)
                  &s->power_idle);
         sf_v_qty(v, sf_ynode_get(e[i], "power_busy", NULL), "power_busy", SF_DIM_POWER, 0, 1e8, false,
                  &s->power_busy);
-        g = -1;
-        for (size_t k = 0; k < L->n_groups; k++)
-            if (strcmp(L->groups[k], s->group) == 0)
-                g = (int)k;
-        if (g < 0) {
-            g = (int)L->n_groups;
-            L->groups[L->n_groups++] = s->group;
-        }
-        s->group_index = g;
     }
+    assign_groups(v);
 }
 
 void sf_v_layout(sf_vctx *v, const sf_ynode *n)

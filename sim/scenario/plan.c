@@ -275,7 +275,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         } else if (gr) {
             f->target_kind = SF_FAIL_GROUP;
             f->target = gr->kind == SF_YSCALAR
-                            ? sf_v_find(gr->text, c->layout.groups, c->layout.n_groups, sizeof *c->layout.groups)
+                            ? sf_v_find(v, gr->text, c->layout.groups, c->layout.n_groups, sizeof *c->layout.groups)
                             : -1;
             if (f->target < 0)
                 SF_V_REF(v, gr, "station group", c->layout.groups, c->layout.n_groups);

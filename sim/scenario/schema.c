@@ -222,6 +222,49 @@ bool sf_v_list(sf_vctx *v, const sf_ynode *n, const char *what)
     return true;
 }
 
+static int cmp_slots(const void *a, const void *b)
+{
+    const struct sf_named_slot *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+/*
+ * Report every name given twice (at the later one, naming the first)
+ * and keep only the first of each, in the original order. Sorting makes
+ * it O(n log n), so a list of many entries costs no more than reading it.
+ */
+static size_t drop_duplicates(sf_vctx *v, const char *what, const sf_ynode **entries, const sf_ynode **names,
+                              size_t count)
+{
+    struct sf_named_slot *slots = sf_v_alloc(v, count, sizeof *slots);
+    bool *dup = sf_v_alloc(v, count, sizeof *dup);
+    size_t w = 0;
+
+    if (!slots || !dup)
+        return 0;
+    for (size_t i = 0; i < count; i++) {
+        slots[i].name = names[i]->text;
+        slots[i].i = i;
+    }
+    qsort(slots, count, sizeof *slots, cmp_slots);
+    for (size_t k = 1, first = 0; k < count; k++) {
+        if (strcmp(slots[k].name, slots[first].name) != 0) {
+            first = k;
+            continue;
+        }
+        const sf_ynode *a = names[slots[first].i], *b = names[slots[k].i];
+        sf_v_error(v, b, "%s '%s' is defined twice (first at %s:%d:%d)", what, b->text, a->file, a->line, a->col);
+        dup[slots[k].i] = true;
+    }
+    for (size_t i = 0; i < count; i++)
+        if (!dup[i]) {
+            entries[w] = entries[i];
+            names[w++] = names[i];
+        }
+    return w;
+}
+
 size_t sf_v_named(sf_vctx *v, const sf_ynode *n, const char *what, const sf_ynode ***entries,
                   const sf_ynode ***names)
 {
@@ -259,20 +302,12 @@ size_t sf_v_named(sf_vctx *v, const sf_ynode *n, const char *what, const sf_ynod
                 continue;
             }
         }
-        for (size_t j = 0; j < count; j++)
-            if (strcmp((*names)[j]->text, name->text) == 0) {
-                sf_v_error(v, name, "%s '%s' is defined twice (first at %s:%d:%d)", what, name->text,
-                           (*names)[j]->file, (*names)[j]->line, (*names)[j]->col);
-                goto next;
-            }
         (*entries)[count] = e;
         (*names)[count] = name;
         count++;
-    next:;
     }
-    return count;
+    return drop_duplicates(v, what, *entries, *names, count);
 }
-
 /* ---- scalars ----------------------------------------------------------- */
 
 static bool scalar(sf_vctx *v, const sf_ynode *n, const char *what, const char *expected)
@@ -834,14 +869,63 @@ bool sf_v_dist(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, sf_d
 
 /* ---- references -------------------------------------------------------- */
 
-int sf_v_find(const char *name, const void *base, size_t count, size_t stride)
+static const char *name_at(const void *base, size_t stride, size_t i)
 {
+    return *(const char *const *)((const char *)base + i * stride);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    const struct sf_named_slot *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+static struct sf_name_index *name_index(sf_vctx *v, const void *base, size_t count, size_t stride)
+{
+    struct sf_name_index *ix;
+    for (size_t i = 0; i < SF_V_INDEXES; i++)
+        if (v->index[i].base == base && v->index[i].count == count && v->index[i].stride == stride)
+            return &v->index[i];
+    memmove(&v->index[1], &v->index[0], (SF_V_INDEXES - 1) * sizeof v->index[0]);
+    ix = &v->index[0];
+    memset(ix, 0, sizeof *ix);
+    if (!(ix->order = sf_v_alloc(v, count, sizeof *ix->order)))
+        return NULL;
     for (size_t i = 0; i < count; i++) {
-        const char *s = *(const char *const *)((const char *)base + i * stride);
-        if (s && strcmp(s, name) == 0)
-            return (int)i;
+        const char *n = name_at(base, stride, i);
+        ix->order[i].name = n ? n : "";
+        ix->order[i].i = i;
     }
-    return -1;
+    qsort(ix->order, count, sizeof *ix->order, cmp_names);
+    ix->base = base;
+    ix->count = count;
+    ix->stride = stride;
+    return ix;
+}
+
+int sf_v_find(sf_vctx *v, const char *name, const void *base, size_t count, size_t stride)
+{
+    struct sf_name_index *ix;
+    size_t lo = 0, hi;
+
+    if (count < 8) {
+        for (size_t i = 0; i < count; i++)
+            if (name_at(base, stride, i) && strcmp(name_at(base, stride, i), name) == 0)
+                return (int)i;
+        return -1;
+    }
+    if (!(ix = name_index(v, base, count, stride)))
+        return -1;
+    hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(ix->order[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < count && strcmp(ix->order[lo].name, name) == 0 ? (int)ix->order[lo].i : -1;
 }
 
 int sf_v_ref(sf_vctx *v, const sf_ynode *n, const char *kind, const void *base, size_t count, size_t stride)
@@ -854,7 +938,7 @@ int sf_v_ref(sf_vctx *v, const sf_ynode *n, const char *kind, const void *base, 
         return -1;
     if (!scalar(v, n, kind, "a name"))
         return -1;
-    if ((i = sf_v_find(n->text, base, count, stride)) >= 0)
+    if ((i = sf_v_find(v, n->text, base, count, stride)) >= 0)
         return i;
     list[0] = '\0';
     for (size_t k = 0; k < count && used < sizeof list; k++) {

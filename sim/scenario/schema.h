@@ -27,6 +27,18 @@ typedef struct sf_cfg_arena sf_cfg_arena;
 sf_cfg_arena *sf_arena_new(void);
 void sf_arena_free(sf_cfg_arena *a);
 
+/* A sorted view of the names of one array, so each reference costs O(log n). */
+struct sf_name_index {
+    const void *base;
+    size_t count, stride;
+    struct sf_named_slot {
+        const char *name;
+        size_t i;
+    } *order; /* names with their indices, sorted by name */
+};
+
+#define SF_V_INDEXES 16
+
 typedef struct sf_vctx {
     sf_diags *d;
     sf_scenario_config *cfg;
@@ -34,6 +46,7 @@ typedef struct sf_vctx {
     sf_cfg_arena *arena;
     size_t errors; /* problems this validation added */
     bool oom;
+    struct sf_name_index index[SF_V_INDEXES]; /* most recently built first */
 } sf_vctx;
 
 /* Zeroed memory from the arena (NULL only when out of memory, which sets v->oom). */
@@ -102,8 +115,12 @@ bool sf_v_dist(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, sf_d
 int sf_v_ref(sf_vctx *v, const sf_ynode *n, const char *kind, const void *base, size_t count, size_t stride);
 #define SF_V_REF(v, n, kind, arr, count) sf_v_ref((v), (n), (kind), (arr), (count), sizeof *(arr))
 
-/* The index of `name` in the same kind of array, or -1. */
-int sf_v_find(const char *name, const void *base, size_t count, size_t stride);
+/*
+ * The index of `name` in the same kind of array, or -1. The first
+ * lookup into an array (or after it grew) sorts its names once, so a
+ * scenario with n references into m names costs O((n + m) log m).
+ */
+int sf_v_find(sf_vctx *v, const char *name, const void *base, size_t count, size_t stride);
 
 /* The known word nearest to `word` (edit distance at most 2, or a third of its length), or NULL. */
 const char *sf_v_nearest(const char *word, const char *const *known, size_t n);

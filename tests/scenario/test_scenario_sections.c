@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -105,16 +106,20 @@ static void test_sections_example_plant_reads_into_config(void **state)
     op = &c->products[0].ops[0];
     assert_int_equal(op->n_crew, 1);
     assert_int_equal(op->crew[0].count, 1);
-    assert_int_equal(op->crew[0].n_types, 1);
-    assert_int_equal(op->crew[0].types[0], type_index(c, "welder"));
+    assert_int_equal(op->crew[0].kinds, 1u << SF_AGENT_ARM);
+    assert_int_equal(op->crew[0].n_types, 0);
+    assert_string_equal(op->crew[0].label, "arm");
     assert_string_equal(op->skill, "welding");
     assert_true(near(op->scrap, 0.015));
     assert_true(near(sf_dist_mean(&op->setup), 300));
     op = &c->products[0].ops[1];
-    assert_int_equal(op->crew[0].n_types, 2);
-    assert_int_equal(op->crew[0].types[0], type_index(c, "operator"));
-    assert_int_equal(op->crew[0].types[1], type_index(c, "helper"));
+    assert_int_equal(op->crew[0].kinds, (1u << SF_AGENT_WORKER) | (1u << SF_AGENT_HUMANOID));
+    assert_int_equal(op->crew[0].n_types, 0);
+    assert_string_equal(op->crew[0].label, "any of worker, humanoid");
     assert_int_equal(c->products[1].ops[0].crew[0].count, 2);
+    assert_int_equal(c->products[1].ops[0].crew[0].kinds, 0);
+    assert_int_equal(c->products[1].ops[0].crew[0].n_types, 1);
+    assert_int_equal(c->products[1].ops[0].crew[0].types[0], type_index(c, "operator"));
 
     assert_int_equal(c->demand.n_arrivals, 1);
     assert_int_equal(c->demand.arrivals[0].n_mix, 2);
@@ -319,6 +324,52 @@ static void test_sections_energy_safety_and_output_errors(void **state)
                            "t.yaml:11:18: trace: expected true or false (or yes/no, on/off), got 'maybe'");
 }
 
+/*
+ * References, duplicate names and station groups are looked up through
+ * sorted indices: a plant of many thousands of entries loads in well
+ * under a second (the budget below leaves room for sanitizer builds),
+ * where a linear search per reference took minutes.
+ */
+static void test_sections_large_scenarios_load_in_bounded_time(void **state)
+{
+    size_t n = 8000, cap = n * 200 + 4096, len = 0;
+    char *text = malloc(cap);
+    sf_scenario_config *c;
+    clock_t t0;
+    (void)state;
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, "scenario: {name: big, horizon: 1 h}\nlayout:\n  nodes:\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "    - {name: n%zu, at: [%zu, 0]}\n", i, i);
+    len += (size_t)snprintf(text + len, cap - len, "  segments:\n    - path: [");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%sn%zu", i ? ", " : "", i);
+    len += (size_t)snprintf(text + len, cap - len, "]\n  stations:\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "    - {name: s%zu, group: g%zu, node: n%zu}\n", i, i % 2 ? i : 0, i);
+    len += (size_t)snprintf(text + len, cap - len, "fleet:\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "  - {name: t%zu, kind: agv, count: 1, home: n%zu, speed: 1}\n", i, i);
+    len += (size_t)snprintf(text + len, cap - len, "products:\n  - name: p\n    routing:\n");
+    for (size_t i = 0; i < 1000; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "      - {station: g%zu, time: 1, crew: {any: [agv, worker, t%zu]}}\n", 2 * i + 1, i);
+    assert_true(len < cap);
+    t0 = clock();
+    c = load_ok(text);
+    assert_int_equal(c->layout.n_nodes, n);
+    assert_int_equal(c->layout.n_segments, n - 1);
+    assert_int_equal(c->layout.n_groups, n / 2 + 1);
+    assert_string_equal(c->layout.groups[0], "g0");
+    assert_string_equal(c->layout.groups[1], "g1");
+    assert_int_equal(c->layout.stations[2].group_index, 0);
+    assert_int_equal(c->layout.stations[3].group_index, 2);
+    assert_int_equal(c->products[0].ops[999].group, c->layout.stations[1999].group_index);
+    sf_scenario_config_free(c);
+    assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 20.0);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_sections_product_errors),
         cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
+        cmocka_unit_test(test_sections_large_scenarios_load_in_bounded_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
