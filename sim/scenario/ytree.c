@@ -177,7 +177,7 @@ void sf_ydoc_close(sf_ydoc *doc)
 /* ---- the reader -------------------------------------------------------- */
 
 struct anchor {
-    char *name;
+    char *name; /* NULL: an empty slot */
     sf_ynode *node;
     bool open; /* still being read: an alias to it would contain itself */
 };
@@ -189,8 +189,9 @@ struct reader {
     sf_ynode *pending_key[SF_YAML_MAX_DEPTH + 1]; /* per open map: key waiting for its value */
     int depth;
     sf_ynode *root;
-    struct anchor *anchors;
+    struct anchor *anchors; /* open-addressing hash table, at most half full */
     size_t n_anchors, cap_anchors;
+    const char *open_anchor[SF_YAML_MAX_DEPTH + 1]; /* per open container: its anchor name, or NULL */
     size_t nodes, alias_nodes, text;
     bool failed;
 };
@@ -263,42 +264,70 @@ fail:
     return NULL;
 }
 
-static bool add_anchor(struct reader *r, const char *name, sf_ynode *node, bool open, yaml_mark_t m)
+/* FNV-1a: anchor names are short and chosen by the file's author, so a simple hash does. */
+static size_t hash_name(const char *s)
 {
-    size_t len = strlen(name);
-    /* A redefined anchor takes over the name from here on, as YAML says. */
-    for (size_t i = 0; i < r->n_anchors; i++)
-        if (strcmp(r->anchors[i].name, name) == 0) {
-            r->anchors[i].node = node;
-            r->anchors[i].open = open;
-            return true;
-        }
-    if (r->n_anchors == r->cap_anchors) {
-        size_t cap = r->cap_anchors ? r->cap_anchors * 2 : 8;
-        struct anchor *a = realloc(r->anchors, cap * sizeof *a);
-        if (!a) {
-            oom(r, m);
-            return false;
-        }
-        r->anchors = a;
-        r->cap_anchors = cap;
-    }
-    if (!(r->anchors[r->n_anchors].name = malloc(len + 1))) {
-        oom(r, m);
-        return false;
-    }
-    memcpy(r->anchors[r->n_anchors].name, name, len + 1);
-    r->anchors[r->n_anchors].node = node;
-    r->anchors[r->n_anchors].open = open;
-    r->n_anchors++;
-    return true;
+    uint64_t h = 14695981039346656037ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
 }
 
-static void close_anchor(struct reader *r, const sf_ynode *node)
+/* The slot holding `name`, or the empty slot where it would go. The table is never full. */
+static struct anchor *anchor_slot(struct anchor *table, size_t cap, const char *name)
 {
-    for (size_t i = 0; i < r->n_anchors; i++)
-        if (r->anchors[i].node == node)
-            r->anchors[i].open = false;
+    size_t i = hash_name(name) & (cap - 1);
+    while (table[i].name && strcmp(table[i].name, name) != 0)
+        i = (i + 1) & (cap - 1);
+    return &table[i];
+}
+
+static struct anchor *find_anchor(struct reader *r, const char *name)
+{
+    struct anchor *a;
+    if (!r->cap_anchors)
+        return NULL;
+    a = anchor_slot(r->anchors, r->cap_anchors, name);
+    return a->name ? a : NULL;
+}
+
+/*
+ * Record an anchor (a redefined one takes over the name from here on, as
+ * YAML says) and return its stored name. The table doubles when half
+ * full, so each anchor and each alias costs O(1) on average however many
+ * a file defines.
+ */
+static const char *add_anchor(struct reader *r, const char *name, sf_ynode *node, bool open, yaml_mark_t m)
+{
+    struct anchor *a;
+    size_t len = strlen(name);
+
+    if (2 * (r->n_anchors + 1) > r->cap_anchors) {
+        size_t cap = r->cap_anchors ? r->cap_anchors * 2 : 16;
+        struct anchor *t = calloc(cap, sizeof *t);
+        if (!t) {
+            oom(r, m);
+            return NULL;
+        }
+        for (size_t i = 0; i < r->cap_anchors; i++)
+            if (r->anchors[i].name)
+                *anchor_slot(t, cap, r->anchors[i].name) = r->anchors[i];
+        free(r->anchors);
+        r->anchors = t;
+        r->cap_anchors = cap;
+    }
+    a = anchor_slot(r->anchors, r->cap_anchors, name);
+    if (!a->name) {
+        if (!(a->name = malloc(len + 1))) {
+            oom(r, m);
+            return NULL;
+        }
+        memcpy(a->name, name, len + 1);
+        r->n_anchors++;
+    }
+    a->node = node;
+    a->open = open;
+    return a->name;
 }
 
 /*
@@ -519,8 +548,10 @@ static bool handle(struct reader *r, yaml_event_t *ev)
             return false;
         }
         anchor = (const char *)ev->data.scalar.anchor;
-        if (anchor && !add_anchor(r, anchor, n, false, m))
+        if (anchor && !add_anchor(r, anchor, n, false, m)) {
+            sf_ynode_free(n);
             return false;
+        }
         return attach(r, n, m);
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT:
@@ -540,7 +571,8 @@ static bool handle(struct reader *r, yaml_event_t *ev)
         }
         anchor = (const char *)(ev->type == YAML_MAPPING_START_EVENT ? ev->data.mapping_start.anchor
                                                                      : ev->data.sequence_start.anchor);
-        if (anchor && !add_anchor(r, anchor, n, true, m)) {
+        r->open_anchor[r->depth] = NULL;
+        if (anchor && !(r->open_anchor[r->depth] = add_anchor(r, anchor, n, true, m))) {
             sf_ynode_free(n);
             return false;
         }
@@ -551,7 +583,11 @@ static bool handle(struct reader *r, yaml_event_t *ev)
     case YAML_MAPPING_END_EVENT:
         n = r->stack[--r->depth];
         r->stack[r->depth] = NULL;
-        close_anchor(r, n);
+        if (r->open_anchor[r->depth]) {
+            struct anchor *a = find_anchor(r, r->open_anchor[r->depth]);
+            if (a && a->node == n)
+                a->open = false;
+        }
         if (n->kind == SF_YMAP && !finish_map(r, n, m)) {
             sf_ynode_free(n);
             return false;
@@ -559,19 +595,21 @@ static bool handle(struct reader *r, yaml_event_t *ev)
         return attach(r, n, m);
     case YAML_ALIAS_EVENT:
         anchor = (const char *)ev->data.alias.anchor;
-        for (size_t i = r->n_anchors; i-- > 0;)
-            if (strcmp(r->anchors[i].name, anchor) == 0) {
-                if (r->anchors[i].open) {
+        {
+            struct anchor *a = find_anchor(r, anchor);
+            if (a) {
+                if (a->open) {
                     fail_at(r, m, "alias '*%s' refers to a value that contains it", anchor);
                     return false;
                 }
-                if (!(n = copy_node(r, r->anchors[i].node, m))) {
+                if (!(n = copy_node(r, a->node, m))) {
                     if (!r->failed)
                         oom(r, m);
                     return false;
                 }
                 return attach(r, n, m);
             }
+        }
         fail_at(r, m, "alias '*%s' has no anchor '&' before it", anchor);
         return false;
     default:
@@ -656,7 +694,7 @@ bool sf_ydoc_parse(sf_ydoc *doc, const char *file, const char *buf, size_t len, 
         else
             sf_ynode_free(r.stack[r.depth]);
     }
-    for (size_t i = 0; i < r.n_anchors; i++)
+    for (size_t i = 0; i < r.cap_anchors; i++)
         free(r.anchors[i].name);
     free(r.anchors);
     if (r.failed) {

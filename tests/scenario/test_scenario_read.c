@@ -138,6 +138,41 @@ static void test_read_rejects_an_alias_expansion_bomb_quickly(void **state)
     assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
 }
 
+/* A redefined anchor takes over its name, even inside the value that first had it. */
+static void test_read_redefined_anchors_take_over_the_name(void **state)
+{
+    sf_ydoc doc = {0};
+    sf_ynode *root, *a;
+    (void)state;
+    root = read_ok(&doc, "a: &x 1\nb: &x [&x 2, *x]\nc: *x\n");
+    a = sf_ynode_get(root, "b", NULL);
+    assert_int_equal(a->n, 2);
+    assert_string_equal(a->items[1]->text, "2");
+    assert_string_equal(sf_ynode_get(root, "c", NULL)->text, "2");
+    sf_ydoc_close(&doc);
+}
+
+/* Anchors live in a hash table: a file with 100000 of them reads in a moment, not in half a minute. */
+static void test_read_many_anchors_in_bounded_time(void **state)
+{
+    size_t n = 100000, cap = n * 24 + 64, len = 0;
+    char *text = malloc(cap);
+    sf_ydoc doc = {0};
+    clock_t t0;
+    (void)state;
+    assert_non_null(text);
+    len += (size_t)snprintf(text + len, cap - len, "x:\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "  - &a%zu v%zu\n", i, i);
+    len += (size_t)snprintf(text + len, cap - len, "y: [*a0, *a99999, *a4242]\n");
+    t0 = clock();
+    read_ok(&doc, text);
+    assert_string_equal(sf_ynode_get(doc.root, "y", NULL)->items[2]->text, "v4242");
+    assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 10.0);
+    sf_ydoc_close(&doc);
+    free(text);
+}
+
 static void test_read_allows_64_levels_and_rejects_65(void **state)
 {
     char text[200];
@@ -271,6 +306,8 @@ int main(void)
         cmocka_unit_test(test_read_rejects_a_self_referencing_alias),
         cmocka_unit_test(test_read_rejects_an_undefined_alias),
         cmocka_unit_test(test_read_rejects_an_alias_expansion_bomb_quickly),
+        cmocka_unit_test(test_read_redefined_anchors_take_over_the_name),
+        cmocka_unit_test(test_read_many_anchors_in_bounded_time),
         cmocka_unit_test(test_read_allows_64_levels_and_rejects_65),
         cmocka_unit_test(test_read_stops_a_very_deep_nest_at_the_limit),
         cmocka_unit_test(test_read_rejects_a_value_over_1_mib),

@@ -332,7 +332,7 @@ static void test_sections_energy_safety_and_output_errors(void **state)
  */
 static void test_sections_large_scenarios_load_in_bounded_time(void **state)
 {
-    size_t n = 8000, cap = n * 200 + 4096, len = 0;
+    size_t n = 5000, cap = n * 200 + 4096, len = 0;
     char *text = malloc(cap);
     sf_scenario_config *c;
     clock_t t0;
