@@ -112,6 +112,21 @@ static const char *fmt_now(sf_script *S, char *buf, size_t n)
     return buf;
 }
 
+/* "file:line:" of the innermost Lua function on co's stack, "" when none. */
+static const char *lua_where(lua_State *co, char *buf, size_t n)
+{
+    lua_Debug ar;
+
+    buf[0] = '\0';
+    for (int level = 0; lua_getstack(co, level, &ar); level++) {
+        if (lua_getinfo(co, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(buf, n, "%s:%d:", ar.short_src, ar.currentline);
+            break;
+        }
+    }
+    return buf;
+}
+
 /*
  * A resume ended in an error: build the report from the coroutine's
  * error value and stack. The cap is lifted while reporting so that the
@@ -120,7 +135,7 @@ static const char *fmt_now(sf_script *S, char *buf, size_t n)
 static void report_error(sf_script *S, uint32_t pid, int status)
 {
     lua_State *co = S->procs[pid].co;
-    char name[128], now[48];
+    char name[128], now[48], where[256];
     const char *msg;
     size_t limit = S->opt.memory_limit;
 
@@ -151,6 +166,13 @@ static void report_error(sf_script *S, uint32_t pid, int status)
                 msg = lua_pushfstring(S->L, "(error object is a %s value)", luaL_typename(co, -1));
             else
                 lua_pushstring(S->L, msg);
+        }
+        /* errors raised with a value (an interrupt, error(x, 0)) get the place from the stack */
+        lua_where(co, where, sizeof where);
+        if (*where && strncmp(msg, where, strlen(where)) != 0 &&
+            !(lua_type(co, -1) == LUA_TSTRING && strstr(msg, ".lua:"))) {
+            lua_pushfstring(S->L, "%s %s", where, msg);
+            lua_replace(S->L, -2);
         }
         luaL_traceback(S->L, co, NULL, 0);
         sf__fail(S, SF_ESCRIPT, "%s\n  in behaviour '%s' at t = %s\n%s", lua_tostring(S->L, -2), name, now,

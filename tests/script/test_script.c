@@ -103,7 +103,7 @@ static void test_uncaught_interrupt_fails_the_run_with_its_cause(void **state)
 
     (void)state;
     assert_int_equal(h.rc, SF_ESCRIPT);
-    assert_non_null(strstr(sf_script_error(h.S), "uncaught interrupt (cause: collision)"));
+    assert_non_null(strstr(sf_script_error(h.S), "model.lua:1: uncaught interrupt (cause: collision)"));
     assert_non_null(strstr(sf_script_error(h.S), "'robot'"));
     harness_close(&h);
 }
