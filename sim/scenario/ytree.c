@@ -192,6 +192,8 @@ struct reader {
     struct anchor *anchors; /* open-addressing hash table, at most half full */
     size_t n_anchors, cap_anchors;
     const char *open_anchor[SF_YAML_MAX_DEPTH + 1]; /* per open container: its anchor name, or NULL */
+    sf_ynode **grave; /* `<<` values taken out of their maps, freed when reading ends */
+    size_t n_grave, cap_grave;
     size_t nodes, alias_nodes, text;
     bool failed;
 };
@@ -401,10 +403,148 @@ static sf_ynode *find_sorted(sf_ynode **sorted, size_t n, const char *key)
     return NULL;
 }
 
+struct merged {
+    sf_ynode *key, *value;
+    size_t order; /* position among all merged entries: earlier merged mappings win */
+    bool take;
+};
+
+static int cmp_merged(const void *a, const void *b)
+{
+    const struct merged *x = *(struct merged *const *)a, *y = *(struct merged *const *)b;
+    int c = strcmp(x->key->text, y->key->text);
+    return c ? c : (x->order < y->order ? -1 : x->order > y->order);
+}
+
+/* Keep a node alive until the end of reading: anchors may still point into it. */
+static bool bury(struct reader *r, sf_ynode *n, yaml_mark_t m)
+{
+    if (r->n_grave == r->cap_grave) {
+        size_t cap = r->cap_grave ? r->cap_grave * 2 : 8;
+        sf_ynode **g = realloc(r->grave, cap * sizeof *g);
+        if (!g) {
+            sf_ynode_free(n);
+            oom(r, m);
+            return false;
+        }
+        r->grave = g;
+        r->cap_grave = cap;
+    }
+    r->grave[r->n_grave++] = n;
+    return true;
+}
+
+/*
+ * `<<` merge keys: add copies of the entries of the merged mappings that
+ * the map does not set itself; of two merged mappings, the earlier wins.
+ * Copies, not moves, because an anchor may name the merged mapping (`<<:
+ * &base {...}`) and a later alias must still find it whole; the merged
+ * values are kept until the end of reading, and the copies count against
+ * the alias budget. Sorting the candidates keeps it O(n log n).
+ */
+static bool apply_merge_keys(struct reader *r, sf_ynode *map, sf_ynode **explicit_keys, size_t n_explicit,
+                             yaml_mark_t m)
+{
+    struct merged *c = NULL, **by_key = NULL;
+    size_t nc = 0, cap = 0;
+    bool ok = true, any = false;
+
+    for (size_t i = 0; ok && i < map->n; i++) {
+        sf_ynode *src = map->items[i], **from;
+        size_t nfrom;
+        if (!is_merge_key(map->keys[i]))
+            continue;
+        any = true;
+        if (src->kind == SF_YMAP) {
+            from = &map->items[i];
+            nfrom = 1;
+        } else if (src->kind == SF_YSEQ) {
+            from = src->items;
+            nfrom = src->n;
+        } else {
+            sf_diags_add(r->d, r->file, src->line, src->col, "'<<' merges a mapping or a list of mappings, not %s",
+                         sf_ynode_what(src));
+            r->failed = true;
+            ok = false;
+            break;
+        }
+        for (size_t j = 0; ok && j < nfrom; j++) {
+            sf_ynode *sm = from[j];
+            if (sm->kind != SF_YMAP) {
+                sf_diags_add(r->d, r->file, sm->line, sm->col, "'<<' merges mappings, not %s", sf_ynode_what(sm));
+                r->failed = true;
+                ok = false;
+                break;
+            }
+            for (size_t k = 0; k < sm->n; k++) {
+                if (nc == cap) {
+                    size_t ncap = cap ? cap * 2 : 16;
+                    struct merged *g = realloc(c, ncap * sizeof *g);
+                    if (!g) {
+                        oom(r, m);
+                        ok = false;
+                        break;
+                    }
+                    c = g;
+                    cap = ncap;
+                }
+                c[nc].key = sm->keys[k];
+                c[nc].value = sm->items[k];
+                c[nc].order = nc;
+                c[nc].take = false;
+                nc++;
+            }
+        }
+    }
+    if (!any)
+        return ok;
+    if (ok && nc && !(by_key = malloc(nc * sizeof *by_key))) {
+        oom(r, m);
+        ok = false;
+    }
+    if (ok && nc) {
+        for (size_t i = 0; i < nc; i++)
+            by_key[i] = &c[i];
+        qsort(by_key, nc, sizeof *by_key, cmp_merged);
+        for (size_t i = 0; i < nc; i++)
+            by_key[i]->take = (i == 0 || strcmp(by_key[i - 1]->key->text, by_key[i]->key->text) != 0) &&
+                              !find_sorted(explicit_keys, n_explicit, by_key[i]->key->text);
+    }
+    /* Take the `<<` entries out of the map, keeping them alive for anchors, before adding the copies. */
+    for (size_t i = map->n; ok && i-- > 0;)
+        if (is_merge_key(map->keys[i])) {
+            sf_ynode *k = map->keys[i], *v = map->items[i];
+            memmove(&map->keys[i], &map->keys[i + 1], (map->n - i - 1) * sizeof *map->keys);
+            memmove(&map->items[i], &map->items[i + 1], (map->n - i - 1) * sizeof *map->items);
+            map->n--;
+            ok = bury(r, k, m) && bury(r, v, m);
+        }
+    for (size_t i = 0; ok && i < nc; i++) {
+        sf_ynode *k, *v;
+        if (!c[i].take)
+            continue;
+        if (!(k = copy_node(r, c[i].key, m)) || !(v = copy_node(r, c[i].value, m))) {
+            sf_ynode_free(k);
+            if (!r->failed)
+                oom(r, m);
+            ok = false;
+            break;
+        }
+        if (!sf_ynode_append(map, k, v)) {
+            sf_ynode_free(k);
+            sf_ynode_free(v);
+            oom(r, m);
+            ok = false;
+        }
+    }
+    free(by_key);
+    free(c);
+    return ok;
+}
+
 /*
  * A finished mapping: report duplicate keys (sorting a copy of the keys,
- * so a map of n keys costs O(n log n)), then apply `<<` merge keys: the
- * entries of the merged mappings that the map does not set itself.
+ * so a map of n keys costs O(n log n)), then apply `<<` merge keys.
  */
 static bool finish_map(struct reader *r, sf_ynode *map, yaml_mark_t m)
 {
@@ -432,82 +572,9 @@ static bool finish_map(struct reader *r, sf_ynode *map, yaml_mark_t m)
             r->failed = true;
             ok = false;
         }
-    for (size_t i = 0; ok && i < map->n; i++) {
-        sf_ynode *src, **from;
-        size_t nfrom;
-        if (!is_merge_key(map->keys[i]))
-            continue;
-        src = map->items[i];
-        if (src->kind == SF_YMAP) {
-            from = &map->items[i];
-            nfrom = 1;
-        } else if (src->kind == SF_YSEQ) {
-            from = src->items;
-            nfrom = src->n;
-        } else {
-            sf_diags_add(r->d, r->file, src->line, src->col, "'<<' merges a mapping or a list of mappings, not %s",
-                         sf_ynode_what(src));
-            ok = false;
-            r->failed = true;
-            break;
-        }
-        for (size_t j = 0; ok && j < nfrom; j++) {
-            sf_ynode *s = from[j];
-            if (s->kind != SF_YMAP) {
-                sf_diags_add(r->d, r->file, s->line, s->col, "'<<' merges mappings, not %s", sf_ynode_what(s));
-                ok = false;
-            r->failed = true;
-                break;
-            }
-            /* Move the entries this map does not set; earlier merged maps win over later ones. */
-            for (size_t k = 0; k < s->n; k++) {
-                sf_ynode **grown;
-                if (!s->keys[k] || find_sorted(sorted, n, s->keys[k]->text))
-                    continue;
-                if (!sf_ynode_append(map, s->keys[k], s->items[k])) {
-                    oom(r, m);
-                    ok = false;
-                    break;
-                }
-                grown = realloc(sorted, (n + 1) * sizeof *sorted);
-                if (!grown) {
-                    oom(r, m);
-                    ok = false;
-                    break;
-                }
-                sorted = grown;
-                /* Insert keeping the order, so later lookups still bisect. */
-                size_t at = n;
-                while (at > 0 && strcmp(sorted[at - 1]->text, s->keys[k]->text) > 0) {
-                    sorted[at] = sorted[at - 1];
-                    at--;
-                }
-                sorted[at] = s->keys[k];
-                n++;
-                s->keys[k] = NULL;
-                s->items[k] = NULL;
-            }
-        }
-    }
+    if (ok)
+        ok = apply_merge_keys(r, map, sorted, n, m);
     free(sorted);
-    /* Drop the `<<` entries (their moved-out children are NULL and freed as such). */
-    for (size_t i = map->n; ok && i-- > 0;)
-        if (is_merge_key(map->keys[i])) {
-            sf_ynode *src = map->items[i];
-            sf_ynode **list = src->kind == SF_YMAP ? &map->items[i] : src->items;
-            size_t nl = src->kind == SF_YMAP ? 1 : src->n;
-            for (size_t j = 0; j < nl; j++) {
-                sf_ynode *s = list[j];
-                size_t w = 0;
-                for (size_t k = 0; k < s->n; k++)
-                    if (s->keys[k]) {
-                        s->keys[w] = s->keys[k];
-                        s->items[w++] = s->items[k];
-                    }
-                s->n = w;
-            }
-            sf_ynode_remove(map, i);
-        }
     return ok;
 }
 
@@ -696,6 +763,9 @@ bool sf_ydoc_parse(sf_ydoc *doc, const char *file, const char *buf, size_t len, 
     }
     for (size_t i = 0; i < r.cap_anchors; i++)
         free(r.anchors[i].name);
+    for (size_t i = 0; i < r.n_grave; i++)
+        sf_ynode_free(r.grave[i]);
+    free(r.grave);
     free(r.anchors);
     if (r.failed) {
         sf_ynode_free(r.root);

@@ -283,6 +283,30 @@ static void test_read_applies_merge_keys_without_overriding(void **state)
     expect_read_fails("a:\n  <<: 3\n", 11, "t.yaml:2:7: '<<' merges a mapping or a list of mappings, not a single value");
 }
 
+/* An anchor on the merged mapping itself still names the whole mapping afterwards (the fuzzer found a use after free here). */
+static void test_read_merge_keys_keep_anchored_values_whole(void **state)
+{
+    sf_ydoc doc = {0};
+    sf_ynode *root, *t, *u;
+    (void)state;
+    root = read_ok(&doc, "t:\n  <<: &b {kind: agv, count: 1}\n  count: 2\n"
+                         "u: *b\n"
+                         "v:\n  <<: [&c {a: 1}, {a: 2, b: 2}]\n"
+                         "w: *c\n");
+    t = sf_ynode_get(root, "t", NULL);
+    assert_int_equal(t->n, 2);
+    assert_string_equal(sf_ynode_get(t, "count", NULL)->text, "2");
+    assert_string_equal(sf_ynode_get(t, "kind", NULL)->text, "agv");
+    u = sf_ynode_get(root, "u", NULL);
+    assert_int_equal(u->n, 2);
+    assert_string_equal(sf_ynode_get(u, "count", NULL)->text, "1");
+    u = sf_ynode_get(root, "v", NULL);
+    assert_string_equal(sf_ynode_get(u, "a", NULL)->text, "1");
+    assert_string_equal(sf_ynode_get(u, "b", NULL)->text, "2");
+    assert_int_equal(sf_ynode_get(root, "w", NULL)->n, 1);
+    sf_ydoc_close(&doc);
+}
+
 static void test_read_file_reports_a_missing_file(void **state)
 {
     sf_ydoc doc = {0};
@@ -317,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_read_rejects_a_second_document),
         cmocka_unit_test(test_read_rejects_a_key_that_is_not_a_single_value),
         cmocka_unit_test(test_read_applies_merge_keys_without_overriding),
+        cmocka_unit_test(test_read_merge_keys_keep_anchored_values_whole),
         cmocka_unit_test(test_read_file_reports_a_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
