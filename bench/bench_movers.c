@@ -1,11 +1,15 @@
 /*
  * bench_movers.c: vehicles on a warehouse floor, C only.
  *
- * A grid of aisles (one-way pairs, capacity 1, cross aisles two-way) with
- * N forklifts making random trips between aisle nodes for 7 simulated
- * days, with a person walking the cross aisles through shared zones.
- * Prints simulated hours per wall second, kernel events per second, and
- * the traffic figures, then `bench: movers ...` lines.
+ * A grid of 40 aisles x 30 nodes (aisles one-way, alternating, capacity
+ * 1; three cross aisles two-way, capacity 4) with N forklifts (default
+ * 100) making random trips between any two nodes for 7 simulated days,
+ * reserving `lookahead` segments ahead (default 1), deadlocks resolved by
+ * rerouting. Usage: bench_movers [N [hours [lookahead]]]. Prints
+ * simulated hours per wall second and kernel events per second, then a
+ * `bench: movers ...` line. Random trips on single-lane aisles are harsher
+ * than dispatched warehouse work: at 200 vehicles this grid gridlocks
+ * within the first simulated hour, and the run says so.
  */
 #include <math.h>
 #include <stdio.h>
@@ -102,7 +106,7 @@ int main(int argc, char **argv)
     int rc;
 
     memset(&b, 0, sizeof b);
-    b.nmovers = argc > 1 ? (uint32_t)atoi(argv[1]) : 200;
+    b.nmovers = argc > 1 ? (uint32_t)atoi(argv[1]) : 100;
     if (argc > 2)
         horizon = (sf_time)atoll(argv[2]) * SF_HOUR;
     b.k = sf_kernel_new();

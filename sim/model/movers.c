@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "model/geometry.h"
 
-enum { MAX_GRANTS = 64, MAX_CROSSINGS = 16, MAX_REROUTES_AT_ONCE = 3 };
+enum { MAX_GRANTS = 64, MAX_CROSSINGS = 16, MAX_REROUTES_AT_ONCE = 3, MAX_REROUTES_PER_TRIP = 4 };
 
 #define NO_SEG UINT32_MAX
 
@@ -35,6 +35,7 @@ struct mover {
     uint32_t behind;     /* segment held while standing at its end, NO_SEG when none */
     uint32_t dest;
     int reroutes;        /* detours at time `rerouted_at` */
+    int trip_reroutes;   /* detours on this trip */
     sf_time rerouted_at;
     sf_mover_state state;
     uint32_t node;
@@ -48,7 +49,8 @@ struct mover {
     sf_event_id zone_ev; /* next zone crossing, 0 when none */
     double zone_s;       /* distance along the motion of that crossing */
     uint8_t *inside;     /* per zone */
-    sf_leg *legs;        /* scratch for planning, lookahead + 1 entries */
+    sf_leg *legs;        /* scratch for planning */
+    uint32_t legs_cap;
 };
 
 struct sf_movers {
@@ -59,12 +61,14 @@ struct sf_movers {
     uint32_t n;
     int lookahead;
     double *cap; /* per segment speed cap, INFINITY when none */
+    uint32_t *degree; /* segments at each node */
     uint32_t kind_node, kind_resume, kind_zone;
     sf_movers_hooks hooks;
     struct zone *zones;
     uint32_t nzones;
     sf_deadlock_policy policy;
     uint64_t reroutes;
+    bool corridors;
 };
 
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
@@ -88,15 +92,17 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     ms->m = calloc(n ? n : 1, sizeof *ms->m);
     ms->cap = malloc((nsegs ? nsegs : 1) * sizeof *ms->cap);
     ms->traffic = sf_traffic_new(net, n);
-    if (!ms->m || !ms->cap || !ms->traffic)
+    ms->degree = calloc(sf_network_node_count(net) + 1, sizeof *ms->degree);
+    if (!ms->m || !ms->cap || !ms->traffic || !ms->degree)
         goto fail;
-    for (uint32_t s = 0; s < nsegs; s++)
+    for (uint32_t s = 0; s < nsegs; s++) {
         ms->cap[s] = INFINITY;
+        ms->degree[sf_network_segment(net, s)->from]++;
+        ms->degree[sf_network_segment(net, s)->to]++;
+    }
     for (uint32_t i = 0; i < n; i++) {
         sf_motion_init(&ms->m[i].motion);
         ms->m[i].behind = NO_SEG;
-        if (!(ms->m[i].legs = malloc(((size_t)ms->lookahead + 1) * sizeof *ms->m[i].legs)))
-            goto fail;
     }
     if ((kind = sf_kernel_add_kind(k, "mover.node", on_node, ms)) < 0)
         goto fail;
@@ -130,6 +136,7 @@ void sf_movers_free(sf_movers *ms)
     free(ms->zones);
     free(ms->m);
     free(ms->cap);
+    free(ms->degree);
     sf_traffic_free(ms->traffic);
     free(ms);
 }
@@ -179,13 +186,46 @@ static void release(sf_movers *ms, uint32_t seg, uint32_t id)
     }
 }
 
-static void extend(sf_movers *ms, uint32_t id)
+/* The end (exclusive) of the corridor that starts with route arc j: up to the next junction or the route's end. */
+static uint32_t corridor_end(const sf_movers *ms, const struct mover *m, uint32_t j)
+{
+    uint32_t end = j + 1;
+
+    while (end < m->route.n && ms->degree[sf_network_arc_to(ms->net, m->route.arcs[end - 1])] == 2)
+        end++;
+    return end;
+}
+
+/*
+ * Reserve ahead, a segment at a time or (with corridors on) a corridor at
+ * a time: all the segments up to the next
+ * junction (a node with other than two segments) or none of them, so a
+ * mover never stops, nor holds a segment while waiting, inside a
+ * corridor; waiting happens at junctions. Segments already granted to
+ * the mover count as reserved; when a corridor cannot be had whole,
+ * what was taken of it is given back. Returns the segment that blocked,
+ * or NO_SEG.
+ */
+static uint32_t extend(sf_movers *ms, uint32_t id)
 {
     struct mover *m = &ms->m[id];
 
-    while (m->reserved_to < m->route.n && m->reserved_to - m->i < (uint32_t)ms->lookahead &&
-           sf_traffic_try_reserve(ms->traffic, seg_of(m, m->reserved_to), id))
-        m->reserved_to++;
+    while (m->reserved_to < m->route.n && m->reserved_to - m->i < (uint32_t)ms->lookahead) {
+        uint32_t j = m->reserved_to, end = ms->corridors ? corridor_end(ms, m, j) : j + 1, k;
+        for (k = j; k < end; k++) {
+            uint32_t seg = seg_of(m, k);
+            if (!sf_traffic_holds(ms->traffic, seg, id) && !sf_traffic_try_reserve(ms->traffic, seg, id))
+                break;
+        }
+        if (k < end) {
+            uint32_t blocked = seg_of(m, k);
+            while (k-- > j)
+                release(ms, seg_of(m, k), id);
+            return blocked;
+        }
+        m->reserved_to = end;
+    }
+    return NO_SEG;
 }
 
 /* Plan from `offset` metres into arc i at speed v to a stop at the end of the reserved stretch. */
@@ -196,6 +236,15 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
     uint32_t nlegs = m->reserved_to - m->i;
     int rc;
 
+    if (nlegs > m->legs_cap) { /* corridors can be longer than the lookahead */
+        sf_leg *legs = realloc(m->legs, nlegs * sizeof *legs);
+        if (!legs) {
+            sf_kernel_fail(ms->k, SF_ENOMEM);
+            return;
+        }
+        m->legs = legs;
+        m->legs_cap = nlegs;
+    }
     for (uint32_t j = 0; j < nlegs; j++) {
         uint32_t s = seg_of(m, m->i + j);
         const sf_segment *g = sf_network_segment(ms->net, s);
@@ -235,11 +284,13 @@ static bool reroute(sf_movers *ms, uint32_t id, uint32_t seg)
         m->rerouted_at = now;
         m->reroutes = 0;
     }
-    if (m->reroutes >= MAX_REROUTES_AT_ONCE ||
+    /* a mover that keeps backing out without getting anywhere is shuttling, not resolving: report */
+    if (m->reroutes >= MAX_REROUTES_AT_ONCE || m->trip_reroutes >= MAX_REROUTES_PER_TRIP ||
         sf_network_route_avoiding(ms->net, m->node, m->dest,
                                   m->loaded ? m->spec.vmax_loaded : m->spec.vmax_empty, &seg, 1, &detour) != SF_OK)
         return false;
     m->reroutes++;
+    m->trip_reroutes++;
     ms->reroutes++;
     sf_traffic_cancel_wait(ms->traffic, id, now);
     sf_route_close(&m->route);
@@ -275,11 +326,11 @@ static void check_deadlock(sf_movers *ms, uint32_t id)
 static void advance(sf_movers *ms, uint32_t id)
 {
     struct mover *m = &ms->m[id];
+    uint32_t blocked = extend(ms, id);
 
-    extend(ms, id);
     if (m->reserved_to == m->i) {
         if (sf_traffic_waiting_for(ms->traffic, id, NULL) == UINT32_MAX &&
-            sf_traffic_wait(ms->traffic, seg_of(m, m->i), id, sf_kernel_now(ms->k)) != SF_OK) {
+            sf_traffic_wait(ms->traffic, blocked, id, sf_kernel_now(ms->k)) != SF_OK) {
             sf_kernel_fail(ms->k, SF_EINVAL);
             return;
         }
@@ -311,6 +362,7 @@ int sf_movers_move_to(sf_movers *ms, uint32_t id, uint32_t node, bool loaded)
         return rc;
     m->loaded = loaded;
     m->dest = node;
+    m->trip_reroutes = 0;
     m->i = m->reserved_to = 0;
     m->behind = NO_SEG;
     if (m->route.n == 0) { /* already there: arrive from an event, not from inside this call */
@@ -350,8 +402,7 @@ static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
         arrive(ms, ev->target);
         return;
     }
-    /* granted: the segment of arc i is ours */
-    m->reserved_to = m->i + 1;
+    /* granted a segment ahead: try for the corridor again */
     advance(ms, ev->target);
 }
 
@@ -435,6 +486,11 @@ int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap)
 void sf_movers_set_deadlock_policy(sf_movers *ms, sf_deadlock_policy policy)
 {
     ms->policy = policy;
+}
+
+void sf_movers_set_corridors(sf_movers *ms, bool on)
+{
+    ms->corridors = on;
 }
 
 uint64_t sf_movers_reroutes(const sf_movers *ms)

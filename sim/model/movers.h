@@ -10,7 +10,7 @@
  * changed by people entering a shared zone).
  *
  * Reservation policy: a mover holds the segment it is on and reserves up
- * to `lookahead` segments ahead; its motion is planned to stop at the end
+ * to `lookahead` segments ahead (or whole corridors, see below); its motion is planned to stop at the end
  * of the last reserved segment, so it never enters a segment it does not
  * hold. At each node it tries to extend the reservation and replans from
  * its exact speed there. A mover whose next segment is full stops at the
@@ -48,8 +48,9 @@ typedef struct sf_movers sf_movers;
  * deadlock hook (the model usually stops the run with a report). REROUTE:
  * the mover that closed it looks for another way that avoids the segment
  * it waits for (backing out over the segment it stands on if that is the
- * only way) and goes; only when there is none, or when it has already
- * tried three times at this instant, is the deadlock reported.
+ * only way) and goes; when there is none, or when it has already tried
+ * three times at this instant or four times on this trip (it would only
+ * shuttle back and forth), the deadlock is reported.
  */
 typedef enum sf_deadlock_policy { SF_DEADLOCK_REPORT, SF_DEADLOCK_REROUTE } sf_deadlock_policy;
 
@@ -83,6 +84,16 @@ int sf_movers_place(sf_movers *ms, uint32_t mover, uint32_t node, const sf_mover
 int sf_movers_move_to(sf_movers *ms, uint32_t mover, uint32_t node, bool loaded);
 
 void sf_movers_set_deadlock_policy(sf_movers *ms, sf_deadlock_policy policy);
+
+/*
+ * Corridors: a chain of segments with no junction between its ends (every
+ * node inside has exactly two segments) is reserved whole or not at all,
+ * so movers never wait, nor hold a segment while waiting, inside it: two
+ * movers meeting head-on on a single lane take turns instead of locking.
+ * Off by default: in layouts of long one-way aisles, reserving segment by
+ * segment keeps more vehicles moving (see bench_movers).
+ */
+void sf_movers_set_corridors(sf_movers *ms, bool on);
 /* Detours taken to resolve deadlocks so far. */
 uint64_t sf_movers_reroutes(const sf_movers *ms);
 

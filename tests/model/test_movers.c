@@ -87,6 +87,17 @@ static void line(struct world *w, const double *len, int nseg, int capacity, boo
                          SF_OK);
 }
 
+/* A dead-end spur from `node`, making it a junction (a node with other than two segments). */
+static void spur(struct world *w, uint32_t node)
+{
+    char name[16];
+    uint32_t id;
+    const sf_node *n = sf_network_node(w->net, node);
+    snprintf(name, sizeof name, "spur%u", node);
+    assert_int_equal(sf_network_add_node(w->net, name, n->x, n->y + 5, &id), SF_OK);
+    assert_int_equal(sf_network_add_segment(w->net, node, id, 0, INFINITY, 1, true, NULL), SF_OK);
+}
+
 static void start(struct world *w, uint32_t nmovers, int lookahead)
 {
     sf_movers_hooks hooks = {on_arrived, on_state, on_deadlock, NULL, w};
@@ -127,12 +138,13 @@ static void test_movers_travel_time_includes_acceleration(void **state)
     finish(&w);
 }
 
-static void test_movers_with_lookahead_one_stop_at_every_node(void **state)
+static void test_movers_with_lookahead_one_stop_at_every_junction(void **state)
 {
     struct world w;
     const double len[] = {5, 5};
     (void)state;
     line(&w, len, 2, 1, true);
+    spur(&w, 1);
     start(&w, 1, 1);
     assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
     assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
@@ -181,6 +193,7 @@ static void test_movers_follower_waits_and_congestion_is_recorded(void **state)
     line(&w, len, 1, 1, true);
     assert_int_equal(sf_network_add_node(w.net, "side", -5, 0, NULL), SF_OK);
     assert_int_equal(sf_network_add_segment(w.net, 2, 0, 0, INFINITY, 2, true, NULL), SF_OK);
+    spur(&w, 0);
     start(&w, 2, 2);
     assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
     assert_int_equal(sf_movers_place(w.ms, 1, 2, &spec), SF_OK);
@@ -197,7 +210,28 @@ static void test_movers_follower_waits_and_congestion_is_recorded(void **state)
     finish(&w);
 }
 
-/* Head-on on a single lane: each holds what the other needs. */
+/* A corridor (no junction between its ends) is reserved whole: head-on movers take turns, no deadlock. */
+static void test_movers_take_corridors_whole(void **state)
+{
+    struct world w;
+    const double len[] = {10, 10};
+    (void)state;
+    line(&w, len, 2, 1, true);
+    start(&w, 2, 1);
+    sf_movers_set_corridors(w.ms, true);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 1, 2, &spec), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 1, 0, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.ndeadlocked, 0);
+    /* 20 m: 2 s up, 8 s at 2 m/s, 2 s down; the other waits at its end, then the same */
+    assert_int_equal(w.arrived_at[0], S(12));
+    assert_int_equal(w.arrived_at[1], S(24));
+    finish(&w);
+}
+
+/* Head-on on a single lane with a junction between: each holds what the other needs. */
 static void test_movers_head_on_deadlock_is_detected_and_reported(void **state)
 {
     struct world w;
@@ -205,6 +239,7 @@ static void test_movers_head_on_deadlock_is_detected_and_reported(void **state)
     sf_time since;
     (void)state;
     line(&w, len, 2, 1, true);
+    spur(&w, 1);
     start(&w, 2, 1);
     assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
     assert_int_equal(sf_movers_place(w.ms, 1, 2, &spec), SF_OK);
@@ -222,6 +257,7 @@ static void test_movers_head_on_deadlock_is_detected_and_reported(void **state)
 
     /* with the REROUTE policy there is no other way on a line: still reported */
     line(&w, len, 2, 1, true);
+    spur(&w, 1);
     start(&w, 2, 1);
     sf_movers_set_deadlock_policy(w.ms, SF_DEADLOCK_REROUTE);
     assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
@@ -250,6 +286,7 @@ static void test_movers_reroute_policy_backs_out_and_goes_round(void **state)
     assert_int_equal(sf_network_add_segment(w.net, 1, 2, 0, INFINITY, 1, true, NULL), SF_OK);
     assert_int_equal(sf_network_add_segment(w.net, 2, 3, 0, INFINITY, 1, true, NULL), SF_OK);
     assert_int_equal(sf_network_add_segment(w.net, 3, 0, 0, INFINITY, 1, true, NULL), SF_OK);
+    spur(&w, 1);
     start(&w, 2, 1);
     sf_movers_set_deadlock_policy(w.ms, SF_DEADLOCK_REROUTE);
     assert_int_equal(sf_movers_place(w.ms, 0, 0, &spec), SF_OK);
@@ -421,10 +458,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_movers_travel_time_includes_acceleration),
-        cmocka_unit_test(test_movers_with_lookahead_one_stop_at_every_node),
+        cmocka_unit_test(test_movers_with_lookahead_one_stop_at_every_junction),
         cmocka_unit_test(test_movers_a_trip_to_where_it_stands_arrives_from_an_event),
         cmocka_unit_test(test_movers_unreachable_destinations_are_refused),
         cmocka_unit_test(test_movers_follower_waits_and_congestion_is_recorded),
+        cmocka_unit_test(test_movers_take_corridors_whole),
         cmocka_unit_test(test_movers_head_on_deadlock_is_detected_and_reported),
         cmocka_unit_test(test_movers_reroute_policy_backs_out_and_goes_round),
         cmocka_unit_test(test_movers_speed_cap_mid_trip_replans_exactly),
