@@ -235,8 +235,7 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
 {
     const sf_cfg_layout *L = &v->cfg->layout;
     const sf_ynode *st;
-    char what[300], gname[32];
-    (void)gname;
+    char what[300];
 
     snprintf(what, sizeof what, "operation %zu of product '%s'", index + 1, product);
     op->at = sf_v_place(v, e);
@@ -250,9 +249,7 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
     sf_v_string(v, sf_ynode_get(e, "name", NULL), "name", &op->name);
     if ((st = sf_v_need(v, e, "station", what))) {
         if (st->kind == SF_YSCALAR) {
-            for (size_t g = 0; g < L->n_groups; g++)
-                if (strcmp(L->groups[g], st->text) == 0)
-                    op->group = (int)g;
+            op->group = sf_v_find(v, st->text, L->groups, L->n_groups, sizeof *L->groups);
             if (op->group < 0) {
                 char list[600];
                 size_t used = 0;
