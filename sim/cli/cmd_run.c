@@ -179,8 +179,9 @@ int sf_cmd_run(int argc, char **argv)
     if (rc != SF_OK)
         fprintf(stderr, "shopfloor run: %s\n", sf_script_error(S));
     sf_time_format(sf_kernel_now(k), now, sizeof now);
-    printf("%s: %s at t = %s after %llu events (seed %llu)\n", model, rc == SF_OK ? "finished" : "INCOMPLETE", now,
-           (unsigned long long)sf_kernel_events(k), (unsigned long long)seed);
+    printf("%s: %s at t = %s after %llu events (seed %llu, fingerprint %016llx)\n", model,
+           rc == SF_OK ? "finished" : "INCOMPLETE", now, (unsigned long long)sf_kernel_events(k),
+           (unsigned long long)seed, (unsigned long long)sf_kernel_fingerprint(k));
     sf_script_print_table(S, stdout);
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||

@@ -157,7 +157,8 @@ int sf_script_write_json(sf_script *S, const sf_script_run_info *info, FILE *out
     json_string(out, info->model ? info->model : "");
     fprintf(out, ", \"seed\": %llu, \"time\": ", (unsigned long long)info->seed);
     num(out, sf_time_to_seconds(sf_kernel_now(S->k)));
-    fprintf(out, ", \"events\": %llu, \"complete\": %s", (unsigned long long)sf_kernel_events(S->k),
+    fprintf(out, ", \"events\": %llu, \"fingerprint\": \"%016llx\", \"complete\": %s",
+            (unsigned long long)sf_kernel_events(S->k), (unsigned long long)sf_kernel_fingerprint(S->k),
             info->complete ? "true" : "false");
     if (info->error) {
         fputs(", \"error\": ", out);

@@ -13,6 +13,10 @@ grep -q "finished at t = 02:00:00" "$dir/ok.txt" || fail "no finish line: $(cat 
 grep -q "time in system" "$dir/ok.txt" || fail "no tally in the table"
 grep -q '"complete": true' "$dir/ok/results.json" || fail "results.json not complete"
 grep -q '"seed": 3' "$dir/ok/results.json" || fail "results.json lacks the seed"
+"$bin" run "$src/examples/mm1.lua" --until 2h --seed 3 > "$dir/again.txt" || fail "second run exited $?"
+[ "$(head -1 "$dir/ok.txt")" = "$(head -1 "$dir/again.txt")" ] || fail "the same seed gave another fingerprint"
+"$bin" run "$src/examples/mm1.lua" --until 2h --seed 4 > "$dir/other.txt" || fail "third run exited $?"
+[ "$(head -1 "$dir/ok.txt")" != "$(head -1 "$dir/other.txt")" ] || fail "another seed gave the same fingerprint"
 grep -q '^resource,"server",' "$dir/ok/results.csv" || fail "results.csv lacks the server"
 ls "$dir/ok" | grep -q tmp && fail "a temporary file was left"
 
