@@ -376,8 +376,6 @@ void sf__open_events(lua_State *L)
 
     sf__new_class(L);
     luaL_setfuncs(L, methods, 0);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, "shopfloor.event");
     for (const luaL_Reg *f = fns; f->name; f++) {
         lua_pushvalue(L, -1);
         lua_pushcclosure(L, f->func, 1);
