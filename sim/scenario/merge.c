@@ -81,89 +81,157 @@ static void oom(sf_diags *d, const sf_ynode *at)
     sf_diags_add(d, at->file, at->line, at->col, "out of memory while merging");
 }
 
-/* Merge a mapping-form overlay {name: entry} into a named list. Consumes `over`. */
-static bool merge_named_map(sf_ynode *base, sf_ynode *over, sf_diags *d)
+/*
+ * The entries of a base mapping or named list, sorted by key or name, so
+ * that merging an overlay of m entries into a base of n costs
+ * O((n + m) log n) rather than O(n m).
+ */
+struct slot {
+    const char *name;
+    size_t i;
+};
+
+static int cmp_slot(const void *a, const void *b)
 {
-    bool ok = true;
+    const struct slot *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+/*
+ * Keys are never replaced while merging, so the index may point at them;
+ * a named entry's `name` value is replaced when an overlay entry states
+ * it again, so names are copied into one block after the table, freed
+ * with it.
+ */
+static struct slot *index_entries(const sf_ynode *base, bool by_key)
+{
+    size_t text = 0;
+    struct slot *t;
+    char *copy;
+
+    if (!by_key)
+        for (size_t i = 0; i < base->n; i++)
+            text += strlen(item_name(base->items[i])) + 1;
+    if (!(t = malloc((base->n + 1) * sizeof *t + text)))
+        return NULL;
+    copy = (char *)(t + base->n + 1);
+    for (size_t i = 0; i < base->n; i++) {
+        if (by_key) {
+            t[i].name = base->keys[i]->text;
+        } else {
+            size_t len = strlen(item_name(base->items[i])) + 1;
+            memcpy(copy, item_name(base->items[i]), len);
+            t[i].name = copy;
+            copy += len;
+        }
+        t[i].i = i;
+    }
+    qsort(t, base->n, sizeof *t, cmp_slot);
+    return t;
+}
+
+/* The first entry named `name` among the n indexed, or -1. */
+static long lookup(const struct slot *t, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(t[lo].name, name) == 0 ? (long)t[lo].i : -1;
+}
+
+/* Drop the entries marked in `gone`, keeping the order of the rest. */
+static void compact(sf_ynode *b, const bool *gone, size_t n_marked)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (i < n_marked && gone[i]) {
+            if (b->keys)
+                sf_ynode_free(b->keys[i]);
+            sf_ynode_free(b->items[i]);
+            continue;
+        }
+        if (b->keys)
+            b->keys[w] = b->keys[i];
+        b->items[w++] = b->items[i];
+    }
+    b->n = w;
+}
+
+/*
+ * Merge the entries of `over` (a mapping; or a named list, when `base`
+ * is a named list) into `base`, matched by key or by name. Consumes
+ * `over`. Deletions are marked and applied at the end so the index of
+ * the base stays valid while merging.
+ */
+static bool merge_entries(sf_ynode *b, sf_ynode *over, bool base_by_key, sf_diags *d)
+{
+    size_t n0 = b->n;
+    struct slot *t = index_entries(b, base_by_key);
+    bool *gone = calloc(n0 + 1, sizeof *gone), ok = true;
+
+    if (!t || !gone) {
+        free(t);
+        free(gone);
+        oom(d, over);
+        sf_ynode_free(over);
+        return false;
+    }
     for (size_t i = 0; i < over->n; i++) {
-        sf_ynode *k = over->keys[i], *v = over->items[i];
-        size_t at;
-        sf_ynode *cur = find_named(base, k->text, &at);
+        sf_ynode *k = over->keys ? over->keys[i] : NULL, *v = over->items[i];
+        const char *name = k ? k->text : item_name(v);
+        long at = lookup(t, n0, name);
         over->items[i] = NULL;
+        if (at >= 0 && gone[at])
+            at = -1;
         if (sf_ynode_is_null(v)) {
-            if (cur)
-                sf_ynode_remove(base, at);
+            if (at >= 0)
+                gone[at] = true;
             sf_ynode_free(v);
-        } else if (v->kind != SF_YMAP) {
-            sf_diags_add(d, v->file, v->line, v->col, "an entry of this list is a mapping, not %s",
-                         sf_ynode_what(v));
+        } else if (!base_by_key && v->kind != SF_YMAP) {
+            sf_diags_add(d, v->file, v->line, v->col, "an entry of this list is a mapping, not %s", sf_ynode_what(v));
             sf_ynode_free(v);
             ok = false;
-        } else if (cur) {
-            ok = sf_ymerge(&base->items[at], v, d) && ok;
-        } else if (!add_name(v, k) || !sf_ynode_append(base, NULL, v)) {
+        } else if (at >= 0) {
+            ok = sf_ymerge(&b->items[at], v, d) && ok;
+        } else if (base_by_key) {
+            over->keys[i] = NULL;
+            if (!sf_ynode_append(b, k, v)) {
+                oom(d, v);
+                sf_ynode_free(k);
+                sf_ynode_free(v);
+                ok = false;
+            }
+        } else if ((k && !add_name(v, k)) || !sf_ynode_append(b, NULL, v)) {
             oom(d, v);
             sf_ynode_free(v);
             ok = false;
         }
     }
+    compact(b, gone, n0);
+    free(t);
+    free(gone);
     sf_ynode_free(over);
     return ok;
 }
 
 /*
  * Merge `over` into *base by the rules in merge.h. Consumes `over`; the
- * result is in *base. Costs O(n m) for named lists of n and m entries,
- * which scenario files keep small.
+ * result is in *base.
  */
 bool sf_ymerge(sf_ynode **base, sf_ynode *over, sf_diags *d)
 {
     sf_ynode *b = *base;
-    bool ok = true;
 
-    if (b && b->kind == SF_YMAP && over->kind == SF_YMAP) {
-        for (size_t i = 0; i < over->n; i++) {
-            sf_ynode *k = over->keys[i], *v = over->items[i];
-            size_t at;
-            sf_ynode *cur = sf_ynode_get(b, k->text, &at);
-            over->items[i] = NULL;
-            if (sf_ynode_is_null(v)) {
-                if (cur)
-                    sf_ynode_remove(b, at);
-                sf_ynode_free(v);
-            } else if (cur) {
-                ok = sf_ymerge(&b->items[at], v, d) && ok;
-            } else {
-                over->keys[i] = NULL;
-                if (!sf_ynode_append(b, k, v)) {
-                    oom(d, v);
-                    sf_ynode_free(k);
-                    sf_ynode_free(v);
-                    ok = false;
-                }
-            }
-        }
-        sf_ynode_free(over);
-        return ok;
-    }
-    if (is_named_list(b) && over->kind == SF_YMAP)
-        return merge_named_map(b, over, d);
-    if (is_named_list(b) && is_named_list(over) && b->n > 0) {
-        for (size_t i = 0; i < over->n; i++) {
-            sf_ynode *v = over->items[i];
-            size_t at;
-            over->items[i] = NULL;
-            if (find_named(b, item_name(v), &at)) {
-                ok = sf_ymerge(&b->items[at], v, d) && ok;
-            } else if (!sf_ynode_append(b, NULL, v)) {
-                oom(d, v);
-                sf_ynode_free(v);
-                ok = false;
-            }
-        }
-        sf_ynode_free(over);
-        return ok;
-    }
+    if (b && b->kind == SF_YMAP && over->kind == SF_YMAP)
+        return merge_entries(b, over, true, d);
+    if (is_named_list(b) && (over->kind == SF_YMAP || (is_named_list(over) && b->n > 0)))
+        return merge_entries(b, over, false, d);
     sf_ynode_free(b);
     *base = over;
     return true;

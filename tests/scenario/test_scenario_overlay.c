@@ -102,7 +102,9 @@ static void test_overlay_maps_merge_and_named_lists_merge_by_name(void **state)
                      "layout:\n"
                      "  nodes: [{name: c, at: [20, 0]}, {name: b, at: [12, 0]}]\n"
                      "fleet:\n"
-                     "  - {name: truck, count: 3}\n");
+                     "  - {name: truck, count: 3}\n"
+                     "  - {name: op, count: 4}\n"
+                     "  - {name: truck, speed: 2.5 m/s}\n");
     c = load_good("over.yaml", NULL, 0);
     assert_string_equal(c->scenario.name, "t");
     assert_int_equal(c->scenario.seed, 7);
@@ -112,8 +114,9 @@ static void test_overlay_maps_merge_and_named_lists_merge_by_name(void **state)
     assert_true(c->layout.nodes[1].x == 12);
     assert_string_equal(c->layout.nodes[2].name, "c");
     assert_int_equal(c->fleet.n_types, 2);
+    assert_int_equal(c->fleet.types[0].count, 4);
     assert_int_equal(c->fleet.types[1].count, 3);
-    assert_true(c->fleet.types[1].speed == 2);
+    assert_true(c->fleet.types[1].speed == 2.5);
     assert_int_equal(c->fleet.types[1].n_skills, 1);
     assert_true(c->outputs.trace);
     sf_scenario_config_free(c);
