@@ -43,6 +43,24 @@ sf_scenario_doc *sf_scenario_doc_load(const char *path, sf_diags *d)
     return doc;
 }
 
+bool sf_scenario_doc_overlay(sf_scenario_doc *doc, const char *name, const char *buf, size_t len, sf_diags *d)
+{
+    sf_ydoc over;
+    bool ok;
+
+    if (!sf_ymerge_load(&over, name, buf, len, false, d)) {
+        sf_ydoc_close(&over);
+        return false;
+    }
+    ok = sf_ydoc_adopt_files(&doc->y, &over);
+    if (ok) {
+        ok = sf_ymerge(&doc->y.root, over.root, d);
+        over.root = NULL;
+    }
+    sf_ydoc_close(&over);
+    return ok;
+}
+
 bool sf_scenario_doc_set(sf_scenario_doc *doc, const char *assignment, sf_diags *d)
 {
     return sf_ymerge_set(&doc->y, assignment, d);

@@ -37,6 +37,14 @@ sf_scenario_doc *sf_scenario_doc_load(const char *path, sf_diags *d);
 sf_scenario_doc *sf_scenario_doc_parse(const char *name, const char *buf, size_t len, bool follow_extends,
                                        sf_diags *d);
 
+/*
+ * Merge an overlay given in memory onto `doc`, by the rules of
+ * `extends` (merge.h), as if it named `doc` as its base. The overlay may
+ * not itself extend a file. False, with problems in `d`, when it cannot
+ * be read.
+ */
+bool sf_scenario_doc_overlay(sf_scenario_doc *doc, const char *name, const char *buf, size_t len, sf_diags *d);
+
 /* Apply `key.path=value`; false (with problems in `d`) when it cannot be applied. */
 bool sf_scenario_doc_set(sf_scenario_doc *doc, const char *assignment, sf_diags *d);
 

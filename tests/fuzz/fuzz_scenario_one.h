@@ -9,7 +9,9 @@
 #include <stdint.h>
 
 /*
- * Read, validate and explain `data`. Aborts when an invariant breaks:
+ * Read, validate and explain `data`. When it holds a line
+ * `#--overlay--`, what follows is merged onto what precedes it as an
+ * overlay. Aborts when an invariant breaks:
  * a rejected input must come with at least one problem, and what
  * --explain prints must read back as YAML.
  */

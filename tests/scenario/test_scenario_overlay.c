@@ -222,6 +222,30 @@ static void test_overlay_extends_is_refused_for_text_from_memory(void **state)
     sf_diags_close(&d);
 }
 
+static void test_overlay_from_memory_merges_and_refuses_extends(void **state)
+{
+    sf_diags d;
+    sf_scenario_doc *doc;
+    sf_scenario_config *c;
+    const char *over = "fleet:\n  op: {count: 5}\n  op2: {kind: worker, count: 1, home: b, speed: 1}\n";
+    (void)state;
+    sf_diags_init(&d);
+    doc = sf_scenario_doc_parse("t.yaml", BASE, strlen(BASE), false, &d);
+    assert_non_null(doc);
+    assert_true(sf_scenario_doc_overlay(doc, "o.yaml", over, strlen(over), &d));
+    c = sf_scenario_doc_validate(doc, &d);
+    assert_non_null(c);
+    assert_int_equal(c->fleet.n_types, 2);
+    assert_int_equal(c->fleet.types[0].count, 5);
+    assert_string_equal(c->fleet.types[1].name, "op2");
+    assert_string_equal(c->fleet.types[1].at.file, "o.yaml");
+    sf_scenario_config_free(c);
+    assert_false(sf_scenario_doc_overlay(doc, "o2.yaml", "extends: t.yaml\n", 16, &d));
+    expect_only(&d, "o2.yaml:1:10: 'extends' is not allowed here");
+    sf_scenario_doc_free(doc);
+    sf_diags_close(&d);
+}
+
 static void test_set_is_typed_and_validated_as_the_file_is(void **state)
 {
     sf_scenario_config *c;
@@ -333,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_overlay_problems_name_the_file_that_wrote_them),
         cmocka_unit_test(test_overlay_cycles_and_missing_bases_are_reported),
         cmocka_unit_test(test_overlay_extends_is_refused_for_text_from_memory),
+        cmocka_unit_test(test_overlay_from_memory_merges_and_refuses_extends),
         cmocka_unit_test(test_set_is_typed_and_validated_as_the_file_is),
         cmocka_unit_test(test_set_deletes_with_tilde_and_walks_indices),
         cmocka_unit_test(test_explain_prints_the_merged_document),
