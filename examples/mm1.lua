@@ -1,5 +1,5 @@
--- M/M/1: customers arrive at rate 0.9 per minute and are served one at a
--- time at rate 1 per minute. Theory: mean time in system 1/(mu - lambda) = 10 min.
+-- M/M/1: customers arrive at rate 0.9 per second and are served one at a
+-- time at rate 1 per second. Theory: mean time in system 1/(mu - lambda) = 10 s.
 local lambda, mu = 0.9, 1.0
 local server = sim.resource{capacity = 1, name = "server"}
 local arrivals, services = sim.rng("arrivals"), sim.rng("services")
