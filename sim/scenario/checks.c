@@ -76,6 +76,11 @@ done:
     return seen;
 }
 
+/*
+ * For each forklift and AGV type with agents, every dock, rack, parking
+ * place and station (and charger, for battery vehicles) must be
+ * reachable from the type's home. One search per type.
+ */
 static void check_reach(sf_vctx *v)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
@@ -161,6 +166,10 @@ static void check_operations(sf_vctx *v)
         }
 }
 
+/*
+ * The top level of every rack (an AS/RS lifts its own loads) must be
+ * within the lift height of the highest-lifting forklift in the fleet.
+ */
 static void check_racks(sf_vctx *v)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
@@ -191,6 +200,7 @@ static void check_racks(sf_vctx *v)
     }
 }
 
+/* Battery agents need somewhere to charge. */
 static void check_batteries(sf_vctx *v)
 {
     const sf_cfg_fleet *f = &v->cfg->fleet;

@@ -13,6 +13,7 @@
 static const char *const agent_kinds[] = {"forklift", "agv", "arm", "humanoid", "worker", NULL};
 static const char *const power_states[] = {"off", "idle", "moving", "working", "lifting", "charging", NULL};
 
+/* The `battery` mapping of a fleet entry: capacity and charging thresholds, checked for order. */
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
 {
     if (!n)
@@ -34,6 +35,11 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
                    "%s: charge_until (%g) must be above charge_below (%g)", what, b->charge_until, b->charge_below);
 }
 
+/*
+ * One fleet entry. What is required depends on the kind: mobile agents
+ * need a home node and a speed, an arm a home station and no travel
+ * settings, a forklift its lift height.
+ */
 static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_agent_type *t)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
@@ -231,6 +237,10 @@ static void crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
     }
 }
 
+/*
+ * One operation of a routing: its station group (by name, among the
+ * groups the stations define), crew, skill, times and scrap.
+ */
 static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *product, sf_cfg_operation *op)
 {
     const sf_cfg_layout *L = &v->cfg->layout;

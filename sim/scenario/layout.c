@@ -110,6 +110,7 @@ static void segments(sf_vctx *v, const sf_ynode *list)
 
 static const char *const zone_kinds[] = {"collaborative", "people_only", "robots_only", NULL};
 
+/* Zones: a kind and a polygon of at least three corners. */
 static void zones(sf_vctx *v, const sf_ynode *list)
 {
     sf_cfg_layout *L = &v->cfg->layout;
@@ -331,6 +332,10 @@ static void assign_groups(sf_vctx *v)
     }
 }
 
+/*
+ * Stations, each in a group (its own name unless it says `group:`);
+ * operations name groups, numbered afterwards by assign_groups.
+ */
 static void stations(sf_vctx *v, const sf_ynode *list)
 {
     sf_cfg_layout *L = &v->cfg->layout;

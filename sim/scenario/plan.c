@@ -50,6 +50,10 @@ static void mix(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_arrival 
         sf_v_error(v, m, "%s: the mix weights add up to 0", what);
 }
 
+/*
+ * Arrival streams: time between arrivals, product or mix, batch size,
+ * active window and due date offset.
+ */
 static void demand_arrivals(sf_vctx *v, const sf_ynode *list)
 {
     sf_cfg_demand *D = &v->cfg->demand;
@@ -80,6 +84,7 @@ static void demand_arrivals(sf_vctx *v, const sf_ynode *list)
     }
 }
 
+/* Single orders at fixed times, with an optional due date after their arrival. */
 static void demand_orders(sf_vctx *v, const sf_ynode *list)
 {
     sf_cfg_demand *D = &v->cfg->demand;
@@ -150,6 +155,10 @@ static uint8_t days(sf_vctx *v, const sf_ynode *n)
     return bits;
 }
 
+/*
+ * Shifts: days, start and end (or length; an end before the start runs
+ * past midnight) and breaks, each of which must lie within its shift.
+ */
 static void calendar(sf_vctx *v, const sf_ynode *list)
 {
     sf_cfg_shifts *S = &v->cfg->shifts;
@@ -199,6 +208,10 @@ static void calendar(sf_vctx *v, const sf_ynode *list)
     }
 }
 
+/*
+ * `rosters` maps fleet entries to the shifts they work: a list of shift
+ * names or a single one.
+ */
 static void rosters(sf_vctx *v, const sf_ynode *n)
 {
     sf_cfg_shifts *S = &v->cfg->shifts;
