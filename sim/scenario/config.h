@@ -153,16 +153,23 @@ typedef enum sf_agent_kind {
     SF_AGENT_KINDS
 } sf_agent_kind;
 
-/* Power states every agent is in one of at a time (energy is power times time in each). */
-typedef enum sf_power_state {
-    SF_POWER_OFF,
-    SF_POWER_IDLE,
-    SF_POWER_MOVING,
-    SF_POWER_WORKING,
-    SF_POWER_LIFTING,
-    SF_POWER_CHARGING,
-    SF_POWER_STATES
-} sf_power_state;
+/*
+ * Power states every agent is in one of at a time (energy is power times
+ * time in each). The same states, in the same order, as the model's
+ * sf_power_state (model/energy.h), so a power table copies across.
+ */
+typedef enum sf_cfg_power {
+    SF_CFG_POWER_OFF,
+    SF_CFG_POWER_STANDBY,
+    SF_CFG_POWER_IDLE,
+    SF_CFG_POWER_MOVING,
+    SF_CFG_POWER_MOVING_LOADED,
+    SF_CFG_POWER_LIFTING,
+    SF_CFG_POWER_WORKING,
+    SF_CFG_POWER_CHARGING,
+    SF_CFG_POWER_FAILED,
+    SF_CFG_POWER_STATES
+} sf_cfg_power;
 
 typedef struct sf_cfg_battery {
     bool present;
@@ -185,7 +192,7 @@ typedef struct sf_cfg_agent_type {
     double payload;     /* kg */
     double lift_height; /* m, forklifts: highest fork position */
     double reach;       /* m, arms */
-    double power[SF_POWER_STATES]; /* W in each state */
+    double power[SF_CFG_POWER_STATES]; /* W in each state */
     sf_cfg_battery battery;
     const char **skills;
     size_t n_skills;

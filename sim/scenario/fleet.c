@@ -11,7 +11,9 @@
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static const char *const agent_kinds[] = {"forklift", "agv", "arm", "humanoid", "worker", NULL};
-static const char *const power_states[] = {"off", "idle", "moving", "working", "lifting", "charging", NULL};
+/* In the order of sf_cfg_power. */
+static const char *const power_states[] = {"off",     "standby", "idle",     "moving", "moving_loaded",
+                                           "lifting", "working", "charging", "failed", NULL};
 
 /* The `battery` mapping of a fleet entry: capacity and charging thresholds, checked for order. */
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
@@ -93,7 +95,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
         (sf_v_map(v, power, power_states, "power") || power->kind == SF_YMAP))
         for (size_t i = 0; i < power->n; i++) {
             int s;
-            for (s = 0; s < SF_POWER_STATES; s++)
+            for (s = 0; s < SF_CFG_POWER_STATES; s++)
                 if (strcmp(power->keys[i]->text, power_states[s]) == 0)
                     sf_v_qty(v, power->items[i], power_states[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
         }
