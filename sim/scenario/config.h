@@ -191,6 +191,8 @@ typedef struct sf_cfg_agent_type {
     double accel, decel;/* m/s^2 */
     double payload;     /* kg */
     double lift_height; /* m, forklifts: highest fork position */
+    double lift_speed;  /* m/s, forklifts: forks up or down (default 0.4) */
+    sf_time handling;   /* mobile agents: engaging or releasing a load (default 8 s) */
     double reach;       /* m, arms */
     double power[SF_CFG_POWER_STATES]; /* W in each state */
     sf_cfg_battery battery;

@@ -56,7 +56,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     t->home = t->home_station = -1;
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
-                  "lift_height", "reach", "power", "battery", "skills", "cost_per_hour", "behaviour"),
+                  "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
+                  "behaviour"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", agent_kinds, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -76,8 +77,11 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
         t->accel = t->decel = 0.5;
         sf_v_qty(v, sf_ynode_get(e, "accel", NULL), "accel", SF_DIM_ACCEL, 0, 20, true, &t->accel);
         sf_v_qty(v, sf_ynode_get(e, "decel", NULL), "decel", SF_DIM_ACCEL, 0, 20, true, &t->decel);
+        t->handling = 8 * SF_SECOND;
+        sf_v_duration(v, sf_ynode_get(e, "handling", NULL), "handling", &t->handling);
     } else {
-        static const char *const moving[] = {"speed", "speed_loaded", "accel", "decel", "lift_height"};
+        static const char *const moving[] = {"speed", "speed_loaded", "accel", "decel", "lift_height",
+                                             "lift_speed", "handling"};
         for (size_t i = 0; i < 5; i++) {
             const sf_ynode *k = sf_ynode_get(e, moving[i], NULL);
             if (k)
@@ -88,6 +92,11 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     if (t->kind == SF_AGENT_FORKLIFT)
         sf_v_qty(v, sf_v_need(v, e, "lift_height", what), "lift_height", SF_DIM_LENGTH, 0, 50, false,
                  &t->lift_height);
+    t->lift_speed = 0.4;
+    if (t->kind == SF_AGENT_FORKLIFT)
+        sf_v_qty(v, sf_ynode_get(e, "lift_speed", NULL), "lift_speed", SF_DIM_SPEED, 0, 5, true, &t->lift_speed);
+    else if (sf_ynode_get(e, "lift_speed", NULL) && mobile)
+        sf_v_error(v, sf_ynode_get(e, "lift_speed", NULL), "%s: only a forklift has a 'lift_speed'", what);
     else if (sf_ynode_get(e, "lift_height", NULL) && mobile)
         sf_v_error(v, sf_ynode_get(e, "lift_height", NULL), "%s: only a forklift has a 'lift_height'", what);
     sf_v_qty(v, sf_ynode_get(e, "reach", NULL), "reach", SF_DIM_LENGTH, 0, 50, false, &t->reach);

@@ -112,8 +112,8 @@ static void test_checks_do_not_run_on_a_scenario_with_section_problems(void **st
                                  WORKERS "  - {name: tug, kind: agv, count: 1, home: a, speed: 1 m/s, colour: red}\n",
                                  NO_RACKS, NO_PRODUCTS),
                            "t.yaml:9:61: unknown key 'colour' in fleet entry 'tug'; known keys: name, kind, count, "
-                           "home, speed, speed_loaded, accel, decel, payload, lift_height, reach, power, battery, "
-                           "skills, cost_per_hour, behaviour");
+                           "home, speed, speed_loaded, accel, decel, payload, lift_height, lift_speed, handling, "
+                           "reach, power, battery, skills, ...");
 }
 
 int main(void)
