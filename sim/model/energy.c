@@ -1,5 +1,6 @@
 #include "model/energy.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -31,7 +32,8 @@ void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge
  */
 static void close_interval(const sf_meter *m, sf_time now, double *energy, double *grid, double *charge)
 {
-    double dt = sf_time_to_seconds(now - m->since), p = m->power[m->state];
+    /* a reading before the last transition sees the meter as it is (no negative intervals) */
+    double dt = now > m->since ? sf_time_to_seconds(now - m->since) : 0, p = m->power[m->state];
 
     *charge = m->charge;
     *grid = 0;
@@ -63,6 +65,7 @@ void sf_meter_update(sf_meter *m, sf_time now)
 {
     double e, g, c;
 
+    assert(now >= m->since); /* meters only move forward in time */
     close_interval(m, now, &e, &g, &c);
     m->energy[m->state] += e;
     m->time[m->state] += sf_time_to_seconds(now - m->since);

@@ -1,0 +1,440 @@
+/*
+ * world.c: building the model from a config, and the activities agents
+ * perform in it.
+ */
+#include "model/world.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+_Static_assert((int)SF_CFG_POWER_STATES == (int)SF_POWER_STATES, "config and model power states differ");
+
+struct sf_world {
+    sf_kernel *k;
+    const sf_scenario_config *cfg;
+    sf_world_hooks hooks;
+    sf_network *net;
+    sf_movers *movers;
+    sf_storage *storage;
+    sf_agent *agents;
+    uint32_t nagents;
+    uint32_t *agent_of_mover;
+    uint32_t kind_activity, kind_battery;
+};
+
+static int fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ...)
+{
+    va_list ap;
+    int used = 0;
+
+    if (!err || n == 0)
+        return SF_EINVAL;
+    if (at && at->file)
+        used = snprintf(err, n, "%s:%d:%d: ", at->file, at->line, at->col);
+    if (used < 0 || (size_t)used >= n)
+        used = 0;
+    va_start(ap, fmt);
+    vsnprintf(err + used, n - (size_t)used, fmt, ap);
+    va_end(ap);
+    return SF_EINVAL;
+}
+
+/* ---- power and batteries ---------------------------------------------- */
+
+static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev);
+
+/* Enter a power state and re-predict when the battery runs flat or is full. */
+static void power(sf_world *w, uint32_t id, sf_power_state s)
+{
+    sf_agent *a = &w->agents[id];
+    sf_time now = sf_kernel_now(w->k), t;
+
+    sf_meter_set(&a->meter, now, s);
+    if (a->meter.capacity <= 0)
+        return;
+    if (a->battery_ev)
+        sf_kernel_cancel(w->k, a->battery_ev);
+    a->battery_ev = 0;
+    if ((t = sf_meter_battery_event(&a->meter)) != SF_TIME_MAX &&
+        sf_kernel_at(w->k, t, 0, w->kind_battery, id, &a->battery_ev) != SF_OK)
+        sf_kernel_fail(w->k, SF_ERANGE);
+}
+
+/* The battery ran flat (or filled): bring the meter up to now; a flat battery is an incident on record. */
+static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_world *w = ctx;
+    sf_agent *a = &w->agents[ev->target];
+
+    (void)k;
+    a->battery_ev = 0;
+    sf_meter_update(&a->meter, ev->time);
+    if (a->meter.flat)
+        a->flat_incidents++;
+}
+
+/* ---- mover hooks ------------------------------------------------------- */
+
+static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
+{
+    w->agents[id].activity = SF_ACT_NONE;
+    if (w->hooks.done)
+        w->hooks.done(w->hooks.ctx, id, what, status, sf_kernel_now(w->k));
+}
+
+static void mover_arrived(void *ctx, uint32_t mover, sf_time now)
+{
+    sf_world *w = ctx;
+    uint32_t id = w->agent_of_mover[mover];
+
+    (void)now;
+    w->agents[id].trips++;
+    power(w, id, SF_POWER_IDLE);
+    finish(w, id, SF_ACT_MOVE, SF_OK);
+}
+
+static void mover_state(void *ctx, uint32_t mover, sf_mover_state s, sf_time now)
+{
+    sf_world *w = ctx;
+    uint32_t id = w->agent_of_mover[mover];
+
+    (void)now;
+    if (s == SF_MOVER_MOVING)
+        power(w, id, w->agents[id].loaded ? SF_POWER_MOVING_LOADED : SF_POWER_MOVING);
+    else
+        power(w, id, SF_POWER_IDLE);
+}
+
+static void mover_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
+{
+    sf_world *w = ctx;
+    uint32_t agents[256];
+
+    for (int i = 0; i < n && i < 256; i++)
+        agents[i] = w->agent_of_mover[who[i]];
+    if (w->hooks.deadlock)
+        w->hooks.deadlock(w->hooks.ctx, agents, n < 256 ? n : 256, now);
+}
+
+static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_world *w = ctx;
+    sf_agent *a = &w->agents[ev->target];
+    sf_activity what = a->activity;
+
+    (void)k;
+    a->timer = 0;
+    if (what == SF_ACT_PICK) {
+        a->loaded = true;
+        a->picks++;
+    } else if (what == SF_ACT_DROP) {
+        a->loaded = false;
+        a->drops++;
+    }
+    power(w, ev->target, SF_POWER_IDLE);
+    finish(w, ev->target, what, SF_OK);
+}
+
+/* ---- building ---------------------------------------------------------- */
+
+static int build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
+{
+    const sf_cfg_layout *L = &w->cfg->layout;
+
+    if (!(w->net = sf_network_new()))
+        return SF_ENOMEM;
+    for (size_t i = 0; i < L->n_nodes; i++)
+        if (sf_network_add_node(w->net, L->nodes[i].name, L->nodes[i].x, L->nodes[i].y, NULL) != SF_OK)
+            return fail(err, n, &L->nodes[i].at, "node '%s' cannot be added", L->nodes[i].name);
+    for (size_t i = 0; i < L->n_segments; i++) {
+        const sf_cfg_segment *s = &L->segments[i];
+        int cap = s->capacity > 0 ? s->capacity : (int)(nmobile > 0 ? nmobile : 1);
+        double limit = s->speed_limit > 0 ? s->speed_limit : INFINITY;
+        if (sf_network_add_segment(w->net, (uint32_t)s->from, (uint32_t)s->to, s->length, limit, cap, s->two_way,
+                                   NULL) != SF_OK)
+            return fail(err, n, &s->at, "segment %s - %s cannot be added", L->nodes[s->from].name,
+                        L->nodes[s->to].name);
+    }
+    return SF_OK;
+}
+
+static int build_storage(sf_world *w, char *err, size_t n)
+{
+    const sf_cfg_layout *L = &w->cfg->layout;
+    uint32_t reference = 0;
+    int rc;
+
+    /* put-away measures from the first inbound dock, else the first dock, else node 0 */
+    for (size_t i = L->n_docks; i-- > 0;)
+        if (L->docks[i].kind != SF_DOCK_OUTBOUND || i == 0)
+            reference = (uint32_t)L->docks[i].node;
+    if (!(w->storage = sf_storage_new(w->net, SF_STORE_CLOSEST, reference, 0, 0)))
+        return SF_ENOMEM;
+    for (size_t i = 0; i < L->n_racks; i++) {
+        const sf_cfg_rack *r = &L->racks[i];
+        uint32_t *access = malloc((size_t)r->bays * sizeof *access);
+        sf_rack_spec spec = {r->name, (uint32_t)r->bays, (uint32_t)r->levels, (uint32_t)r->depth,
+                             r->level_height, access};
+        if (!access)
+            return SF_ENOMEM;
+        for (int b = 0; b < r->bays; b++)
+            access[b] = (uint32_t)r->node;
+        rc = sf_storage_add_rack(w->storage, &spec, NULL);
+        free(access);
+        if (rc != SF_OK)
+            return fail(err, n, &r->at, "rack '%s' cannot be built (%s)", r->name, sf_strerror(rc));
+    }
+    return SF_OK;
+}
+
+static int build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
+{
+    const sf_cfg_fleet *F = &w->cfg->fleet;
+    uint32_t id = 0, mover = 0;
+
+    for (size_t t = 0; t < F->n_types; t++) {
+        const sf_cfg_agent_type *T = &F->types[t];
+        double pw[SF_POWER_STATES];
+        memcpy(pw, T->power, sizeof pw);
+        if (pw[SF_POWER_MOVING_LOADED] == 0) /* not given: carrying costs what moving costs */
+            pw[SF_POWER_MOVING_LOADED] = pw[SF_POWER_MOVING];
+        for (int c = 0; c < T->count; c++, id++) {
+            sf_agent *a = &w->agents[id];
+            snprintf(a->name, sizeof a->name, "%s.%d", T->name, c + 1);
+            a->type = (int)t;
+            a->kind = T->kind;
+            a->mover = SF_NO_AGENT;
+            a->home = T->home >= 0 ? (uint32_t)T->home : UINT32_MAX;
+            a->lift_speed = T->lift_speed > 0 ? T->lift_speed : 0.4;
+            a->lift_height = T->kind == SF_AGENT_FORKLIFT ? T->lift_height : 0;
+            a->handling = T->handling;
+            sf_meter_init(&a->meter, pw, SF_POWER_IDLE, sf_kernel_now(w->k));
+            if (T->battery.present)
+                sf_meter_battery(&a->meter, T->battery.capacity, T->battery.initial * T->battery.capacity,
+                                 T->battery.charge_power, 1.0);
+            if (T->kind != SF_AGENT_ARM) {
+                sf_mover_spec spec = {T->speed, T->speed_loaded > 0 ? T->speed_loaded : T->speed,
+                                      T->accel > 0 ? T->accel : 0.5, T->decel > 0 ? T->decel : 0.5,
+                                      T->kind == SF_AGENT_WORKER};
+                if (mover >= nmobile || sf_movers_place(w->movers, mover, a->home, &spec) != SF_OK)
+                    return fail(err, n, &T->at, "fleet entry '%s': cannot place its agents at their home",
+                                T->name);
+                a->mover = mover;
+                w->agent_of_mover[mover++] = id;
+            }
+            power(w, id, SF_POWER_IDLE);
+        }
+    }
+    return SF_OK;
+}
+
+sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hooks hooks, char *err, size_t errlen)
+{
+    sf_world *w = calloc(1, sizeof *w);
+    const sf_cfg_fleet *F = &cfg->fleet;
+    uint32_t nmobile = 0;
+    sf_movers_hooks mh;
+    int kind, rc = SF_ENOMEM;
+
+    if (err && errlen)
+        err[0] = '\0';
+    if (!w)
+        goto fail;
+    w->k = k;
+    w->cfg = cfg;
+    w->hooks = hooks;
+    for (size_t t = 0; t < F->n_types; t++) {
+        w->nagents += (uint32_t)F->types[t].count;
+        if (F->types[t].kind != SF_AGENT_ARM)
+            nmobile += (uint32_t)F->types[t].count;
+    }
+    w->agents = calloc(w->nagents ? w->nagents : 1, sizeof *w->agents);
+    w->agent_of_mover = calloc(nmobile ? nmobile : 1, sizeof *w->agent_of_mover);
+    if (!w->agents || !w->agent_of_mover)
+        goto fail;
+    if ((kind = sf_kernel_add_kind(k, "agent.activity", on_activity, w)) < 0)
+        goto fail;
+    w->kind_activity = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "agent.battery", on_battery, w)) < 0)
+        goto fail;
+    w->kind_battery = (uint32_t)kind;
+    if ((rc = build_network(w, nmobile, err, errlen)) != SF_OK)
+        goto fail;
+    mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, w};
+    rc = SF_ENOMEM;
+    if (!(w->movers = sf_movers_new(k, w->net, nmobile, 2, mh)))
+        goto fail;
+    sf_movers_set_deadlock_policy(w->movers, SF_DEADLOCK_REROUTE);
+    for (size_t z = 0; z < cfg->layout.n_zones; z++) {
+        const sf_cfg_zone *Z = &cfg->layout.zones[z];
+        double cap = Z->speed_limit > 0 ? Z->speed_limit : INFINITY;
+        if (sf_movers_add_zone(w->movers, Z->xy, Z->n_points, cap) < 0) {
+            rc = fail(err, errlen, &Z->at, "zone '%s' cannot be built", Z->name);
+            goto fail;
+        }
+    }
+    if ((rc = build_storage(w, err, errlen)) != SF_OK || (rc = build_agents(w, nmobile, err, errlen)) != SF_OK)
+        goto fail;
+    return w;
+fail:
+    if (err && errlen && !err[0])
+        fail(err, errlen, NULL, "cannot build the model: %s", sf_strerror(rc));
+    sf_world_free(w);
+    return NULL;
+}
+
+void sf_world_free(sf_world *w)
+{
+    if (!w)
+        return;
+    sf_movers_free(w->movers);
+    sf_storage_free(w->storage);
+    sf_network_free(w->net);
+    free(w->agents);
+    free(w->agent_of_mover);
+    free(w);
+}
+
+uint32_t sf_world_agent_count(const sf_world *w) { return w->nagents; }
+sf_agent *sf_world_agent(sf_world *w, uint32_t id) { return id < w->nagents ? &w->agents[id] : NULL; }
+sf_network *sf_world_network(sf_world *w) { return w->net; }
+sf_movers *sf_world_movers(sf_world *w) { return w->movers; }
+sf_storage *sf_world_storage(sf_world *w) { return w->storage; }
+
+uint32_t sf_world_find_agent(const sf_world *w, const char *name)
+{
+    for (uint32_t i = 0; i < w->nagents; i++)
+        if (strcmp(w->agents[i].name, name) == 0)
+            return i;
+    return SF_NO_AGENT;
+}
+
+int sf_world_place(const sf_world *w, const char *name, uint32_t *node)
+{
+    const sf_cfg_layout *L = &w->cfg->layout;
+
+#define FIND(arr, count)                                   \
+    for (size_t i = 0; i < L->count; i++)                  \
+        if (strcmp(L->arr[i].name, name) == 0) {           \
+            *node = (uint32_t)L->arr[i].node;              \
+            return SF_OK;                                  \
+        }
+    if (sf_network_find_node(w->net, name, node) == SF_OK)
+        return SF_OK;
+    FIND(docks, n_docks)
+    FIND(racks, n_racks)
+    FIND(chargers, n_chargers)
+    FIND(parking, n_parking)
+    FIND(stations, n_stations)
+#undef FIND
+    return SF_ENOTFOUND;
+}
+
+/* ---- activities -------------------------------------------------------- */
+
+static sf_agent *idle_agent(sf_world *w, uint32_t id)
+{
+    if (id >= w->nagents || w->agents[id].activity != SF_ACT_NONE)
+        return NULL;
+    return &w->agents[id];
+}
+
+int sf_world_move_to(sf_world *w, uint32_t id, uint32_t node)
+{
+    sf_agent *a = idle_agent(w, id);
+    int rc;
+
+    if (!a || a->mover == SF_NO_AGENT)
+        return SF_EINVAL;
+    a->activity = SF_ACT_MOVE;
+    if ((rc = sf_movers_move_to(w->movers, a->mover, node, a->loaded)) != SF_OK)
+        a->activity = SF_ACT_NONE;
+    return rc;
+}
+
+static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s)
+{
+    sf_agent *a = &w->agents[id];
+    int rc = sf_kernel_after(w->k, dt, 0, w->kind_activity, id, &a->timer);
+
+    if (rc != SF_OK)
+        return rc;
+    a->activity = what;
+    power(w, id, s);
+    return SF_OK;
+}
+
+/* Forks up to `height` and down again at lift_speed, plus the handling time. */
+static int handle(sf_world *w, uint32_t id, double height, bool pick)
+{
+    sf_agent *a = idle_agent(w, id);
+    sf_time dt, lift;
+
+    if (!a || a->kind == SF_AGENT_ARM || a->loaded == pick || !(height >= 0))
+        return SF_EINVAL;
+    if (height > a->lift_height + 1e-9)
+        return SF_ERANGE;
+    if (sf_time_from_seconds(2 * height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &dt) != SF_OK)
+        return SF_ERANGE;
+    return timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, dt, height > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING);
+}
+
+int sf_world_pick(sf_world *w, uint32_t id, double height)
+{
+    return handle(w, id, height, true);
+}
+
+int sf_world_drop(sf_world *w, uint32_t id, double height)
+{
+    return handle(w, id, height, false);
+}
+
+int sf_world_pause(sf_world *w, uint32_t id, sf_time dt)
+{
+    if (!idle_agent(w, id) || dt < 0)
+        return SF_EINVAL;
+    return timed(w, id, SF_ACT_PAUSE, dt, SF_POWER_IDLE);
+}
+
+void sf_world_settle(sf_world *w, sf_time now)
+{
+    for (uint32_t i = 0; i < w->nagents; i++)
+        sf_meter_update(&w->agents[i].meter, now);
+}
+
+int sf_world_report(sf_world *w, FILE *out)
+{
+    const sf_cfg_fleet *F = &w->cfg->fleet;
+    sf_time now = sf_kernel_now(w->k);
+    uint32_t id = 0;
+
+    sf_world_settle(w, now);
+    fprintf(out, "%-16s %5s %8s %9s %7s %7s %10s %10s %10s %10s %8s\n", "agent type", "count", "trips",
+            "km", "picks", "drops", "kWh moving", "kWh lift", "kWh idle", "kWh total", "flat");
+    for (size_t t = 0; t < F->n_types; t++) {
+        double km = 0, e[SF_POWER_STATES] = {0}, total = 0;
+        uint64_t trips = 0, picks = 0, drops = 0, flat = 0;
+        for (int c = 0; c < F->types[t].count; c++, id++) {
+            const sf_agent *a = &w->agents[id];
+            if (a->mover != SF_NO_AGENT)
+                km += sf_movers_distance(w->movers, a->mover, now) / 1000;
+            for (int s = 0; s < SF_POWER_STATES; s++) {
+                e[s] += a->meter.energy[s] / 3.6e6;
+                total += a->meter.energy[s] / 3.6e6;
+            }
+            trips += a->trips;
+            picks += a->picks;
+            drops += a->drops;
+            flat += a->flat_incidents;
+        }
+        fprintf(out, "%-16s %5d %8llu %9.3f %7llu %7llu %10.3f %10.3f %10.3f %10.3f %8llu\n", F->types[t].name,
+                F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
+                (unsigned long long)drops, e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING],
+                e[SF_POWER_IDLE], total, (unsigned long long)flat);
+    }
+    return ferror(out) ? SF_EIO : SF_OK;
+}

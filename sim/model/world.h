@@ -1,0 +1,105 @@
+/*
+ * world.h: the factory model built from a validated scenario config.
+ *
+ * The world owns the path network, the movers (every mobile agent), the
+ * storage (all racks) and one power meter per agent, and drives them
+ * from kernel events. Agents are indices; so are nodes. Behaviours (Lua,
+ * in sim/script) decide what an agent does next; the world carries it
+ * out as activities that end with one `done` hook call each:
+ *
+ *   move_to(node)   travel, with traffic control and exact motion
+ *   pick(height)    forks up to `height`, engage the load, forks down
+ *   drop(height)    the same, releasing the load
+ *   wait_idle(dt)   stand for dt at idle power (a behaviour's pause)
+ *
+ * Power states follow the activity: moving or moving loaded while in
+ * motion, idle while standing or waiting for traffic, lifting during
+ * pick and drop. Energy is integrated exactly at every transition.
+ */
+#ifndef SF_MODEL_WORLD_H
+#define SF_MODEL_WORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/kernel.h"
+#include "model/energy.h"
+#include "model/movers.h"
+#include "model/network.h"
+#include "model/storage.h"
+#include "scenario/config.h"
+
+#define SF_NO_AGENT UINT32_MAX
+
+typedef enum sf_activity { SF_ACT_NONE, SF_ACT_MOVE, SF_ACT_PICK, SF_ACT_DROP, SF_ACT_PAUSE } sf_activity;
+
+typedef struct sf_agent {
+    char name[64];      /* "<type>.<n>", n from 1 */
+    int type;           /* index into the config's fleet */
+    sf_agent_kind kind;
+    uint32_t mover;     /* mover id, or SF_NO_AGENT for arms */
+    uint32_t home;      /* node, or UINT32_MAX */
+    sf_meter meter;
+    sf_activity activity;
+    sf_event_id timer;  /* end of a pick, drop or pause */
+    bool loaded;
+    double lift_speed, lift_height;
+    sf_time handling;
+    uint64_t trips, picks, drops;
+    uint64_t flat_incidents;
+    sf_event_id battery_ev;
+} sf_agent;
+
+typedef struct sf_world_hooks {
+    /* An activity of `agent` ended: SF_OK, or an error code (a lift too high for it). */
+    void (*done)(void *ctx, uint32_t agent, sf_activity what, int status, sf_time now);
+    /* Agents that can never move again. */
+    void (*deadlock)(void *ctx, const uint32_t *agents, int n, sf_time now);
+    void *ctx;
+} sf_world_hooks;
+
+typedef struct sf_world sf_world;
+
+/*
+ * Build the world for `cfg` on kernel `k`. The config must outlive the
+ * world. NULL on failure, with a message (file:line:col where the config
+ * says where) in `err`.
+ */
+sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hooks hooks, char *err,
+                       size_t errlen);
+void sf_world_free(sf_world *w);
+
+uint32_t sf_world_agent_count(const sf_world *w);
+sf_agent *sf_world_agent(sf_world *w, uint32_t id);
+/* The agent named `name` ("forklift.2"), or SF_NO_AGENT. */
+uint32_t sf_world_find_agent(const sf_world *w, const char *name);
+
+sf_network *sf_world_network(sf_world *w);
+sf_movers *sf_world_movers(sf_world *w);
+sf_storage *sf_world_storage(sf_world *w);
+
+/*
+ * The node of a named place: a node, or a dock, rack, charger, parking
+ * place or station by its name. SF_ENOTFOUND otherwise.
+ */
+int sf_world_place(const sf_world *w, const char *name, uint32_t *node);
+
+/*
+ * Activities. Each returns SF_OK and later calls `done` once, from a
+ * kernel event; or returns an error at once (SF_EINVAL when the agent is
+ * busy or cannot do it, SF_ENOTFOUND for an unreachable node, SF_ERANGE
+ * for a height above the agent's lift height) and calls nothing.
+ */
+int sf_world_move_to(sf_world *w, uint32_t agent, uint32_t node);
+int sf_world_pick(sf_world *w, uint32_t agent, double height);
+int sf_world_drop(sf_world *w, uint32_t agent, double height);
+int sf_world_pause(sf_world *w, uint32_t agent, sf_time dt);
+
+/* Bring every meter up to `now` (before reading energies). */
+void sf_world_settle(sf_world *w, sf_time now);
+
+/* A table per agent type: count, trips, distance, energy by state (kWh), battery incidents. */
+int sf_world_report(sf_world *w, FILE *out);
+
+#endif
