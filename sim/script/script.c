@@ -380,6 +380,9 @@ void sf__cancel_wait(sf_script *S, uint32_t pid)
         if (p->wobj < S->nprocs && S->procs[p->wobj].njoin)
             S->procs[p->wobj].njoin--;
         break;
+    case WT_ACTIVITY:
+        sf__world_forget(S, pid);
+        break;
     default:
         break;
     }
@@ -537,6 +540,8 @@ void sf_script_free(sf_script *S)
     free(S->order);
     free(S->procs);
     free(S->model_dir);
+    free(S->agent_wait);
+    free(S->agent_gen);
     free(S);
 }
 

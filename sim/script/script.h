@@ -27,6 +27,7 @@
 #include "core/kernel.h"
 #include "core/stats.h"
 #include "core/time.h"
+#include "model/world.h"
 
 typedef struct sf_script sf_script;
 
@@ -126,6 +127,18 @@ typedef struct sf_script_run_info {
 } sf_script_run_info;
 
 int sf_script_print_table(sf_script *S, FILE *out);
+
+/*
+ * The factory model. Build the world with these two functions as its
+ * hooks and the script state as their context, then attach it: scripts
+ * then see the global `shop` (agents, places, storage; docs/lua-api.md)
+ * and agents' activities block the calling process until the world says
+ * they are done. A traffic deadlock fails the run with SF_EDEADLOCK and a
+ * message naming the agents. SF_ENOMEM when the state cannot grow.
+ */
+int sf_script_attach_world(sf_script *S, sf_world *w);
+void sf_script_world_done(void *S, uint32_t agent, sf_activity what, int status, sf_time now);
+void sf_script_world_deadlock(void *S, const uint32_t *agents, int n, sf_time now);
 int sf_script_write_json(sf_script *S, const sf_script_run_info *info, FILE *out);
 int sf_script_write_csv(sf_script *S, FILE *out);
 

@@ -24,7 +24,7 @@ enum pstate { P_FREE, P_READY, P_RUNNING, P_SLEEP, P_BLOCKED };
 enum wake { W_VALUES, W_TIMEOUT, W_RAISE };
 
 /* What a blocked process waits for (for timeouts, interrupts and deadlock reports). */
-enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN };
+enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN, WT_ACTIVITY };
 
 struct proc {
     lua_State *co;      /* 64 bytes in all, allocated on cache-line boundaries */
@@ -110,6 +110,9 @@ struct statref {
 struct sf_script {
     lua_State *L;
     sf_kernel *k;
+    struct sf_world *world;  /* the factory model, when the run has one (l_world.c) */
+    uint32_t *agent_wait;    /* per agent: the process waiting for its activity, NO_PROC when none */
+    uint32_t *agent_gen;     /* that process's generation */
     uint32_t kind_resume; /* kernel event kinds */
     uint32_t kind_evtimer;
     sf_script_options opt;
@@ -178,7 +181,7 @@ int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout); /* ti
 uint32_t sf__self(lua_State *L, sf_script *S, const char *what);
 /* Optional timeout argument at idx (nil = none, -1). */
 sf_time sf__opt_timeout(lua_State *L, int idx);
-enum { TAG_PROC = 0x50524f43, TAG_EVENT, TAG_RES, TAG_STORE, TAG_CONT, TAG_RNG, TAG_TALLY, TAG_LEVEL };
+enum { TAG_PROC = 0x50524f43, TAG_EVENT, TAG_RES, TAG_STORE, TAG_CONT, TAG_RNG, TAG_TALLY, TAG_LEVEL, TAG_AGENT };
 /* Userdata of tag `tag` at idx, or a type error naming `what`. */
 void *sf__check(lua_State *L, int idx, uint32_t tag, const char *what);
 int sf__fail(sf_script *S, int code, const char *fmt, ...);
@@ -210,6 +213,10 @@ void sf__on_evtimer(sf_kernel *k, void *ctx, const sf_event *ev);
 /* l_event.c: remove pid from the waiters of event `ev`. */
 void sf__event_forget(void *ev, uint32_t pid);
 const char *sf__event_name(void *ev);
+/* l_world.c: forget a process waiting for an agent's activity; the agent's name for reports. */
+void sf__world_forget(sf_script *S, uint32_t pid);
+const char *sf__agent_name(sf_script *S, uint32_t agent);
+
 /* l_resource.c: remove pid from the queue of the object it waits on; names for reports. */
 void sf__resource_forget(sf_script *S, uint32_t pid);
 const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n);

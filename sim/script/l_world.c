@@ -1,0 +1,397 @@
+/*
+ * l_world.c: the factory model seen from Lua, the global `shop`.
+ *
+ * Agents are userdata proxies, one per agent, made when the world is
+ * attached. An activity (move_to, pick, drop) starts the world's C
+ * activity and blocks the calling process; the world's `done` hook wakes
+ * it with true, or with nil and a message. One resume per decision: the
+ * travel in between is C only. An interrupted process stops waiting, but
+ * the agent finishes what it was doing (a truck does not vanish from an
+ * aisle); asking it for more before then is an error that says so.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "script/script_internal.h"
+
+struct agent_ud {
+    uint32_t tag, id;
+};
+
+static const char *const kind_names[] = {"forklift", "agv", "arm", "humanoid", "worker"};
+
+static sf_world *world_of(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    if (!S->world)
+        luaL_error(L, "this run has no factory model ('shop' needs a scenario)");
+    return S->world;
+}
+
+static uint32_t check_agent(lua_State *L, int idx)
+{
+    return ((struct agent_ud *)sf__check(L, idx, TAG_AGENT, "agent"))->id;
+}
+
+static void push_agent(lua_State *L, uint32_t id)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "shopfloor.agents");
+    lua_rawgeti(L, -1, (lua_Integer)id + 1);
+    lua_remove(L, -2);
+}
+
+const char *sf__agent_name(sf_script *S, uint32_t agent)
+{
+    sf_agent *a = S->world ? sf_world_agent(S->world, agent) : NULL;
+    return a ? a->name : "?";
+}
+
+void sf__world_forget(sf_script *S, uint32_t pid)
+{
+    uint32_t agent = S->procs[pid].wobj;
+    if (S->agent_wait && S->world && agent < sf_world_agent_count(S->world) && S->agent_wait[agent] == pid)
+        S->agent_wait[agent] = NO_PROC;
+}
+
+void sf_script_world_done(void *ctx, uint32_t agent, sf_activity what, int status, sf_time now)
+{
+    sf_script *S = ctx;
+    uint32_t pid = S->agent_wait[agent];
+    struct proc *p;
+
+    (void)what;
+    (void)now;
+    if (pid == NO_PROC)
+        return;
+    S->agent_wait[agent] = NO_PROC;
+    p = &S->procs[pid];
+    if (p->gen != S->agent_gen[agent] || p->state != P_BLOCKED || p->wtype != WT_ACTIVITY || p->wobj != agent)
+        return;
+    if (status == SF_OK) {
+        lua_pushboolean(p->co, 1);
+        p->nargs = 1;
+    } else {
+        lua_pushnil(p->co);
+        lua_pushstring(p->co, sf_strerror(status));
+        p->nargs = 2;
+    }
+    sf__wake(S, pid, W_VALUES);
+}
+
+void sf_script_world_deadlock(void *ctx, const uint32_t *agents, int n, sf_time now)
+{
+    sf_script *S = ctx;
+    char t[48], list[1024];
+    size_t len = 0;
+
+    sf_time_format(now, t, sizeof t);
+    list[0] = '\0';
+    for (int i = 0; i < n && len < sizeof list; i++) {
+        sf_agent *a = sf_world_agent(S->world, agents[i]);
+        const sf_node *node = sf_network_node(sf_world_network(S->world), sf_movers_node(sf_world_movers(S->world), a->mover));
+        len += (size_t)snprintf(list + len, sizeof list - len, "\n  '%s' at node '%s'", a->name, node->name);
+    }
+    sf__fail(S, SF_EDEADLOCK, "traffic deadlock at t = %s: %d agent%s wait for each other:%s", t, n,
+             n == 1 ? "" : "s", list);
+}
+
+/* ---- agent methods ------------------------------------------------------ */
+
+static int l_agent_name(lua_State *L)
+{
+    lua_pushstring(L, sf_world_agent(world_of(L), check_agent(L, 1))->name);
+    return 1;
+}
+
+static int l_agent_kind(lua_State *L)
+{
+    lua_pushstring(L, kind_names[sf_world_agent(world_of(L), check_agent(L, 1))->kind]);
+    return 1;
+}
+
+static int l_agent_loaded(lua_State *L)
+{
+    lua_pushboolean(L, sf_world_agent(world_of(L), check_agent(L, 1))->loaded);
+    return 1;
+}
+
+static int l_agent_node(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    sf_agent *a = sf_world_agent(w, check_agent(L, 1));
+    uint32_t node = a->mover != SF_NO_AGENT ? sf_movers_node(sf_world_movers(w), a->mover) : a->home;
+
+    if (node == UINT32_MAX)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, sf_network_node(sf_world_network(w), node)->name);
+    return 1;
+}
+
+/* State of charge as a fraction of capacity, or nil without a battery. */
+static int l_agent_battery(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_agent *a = sf_world_agent(world_of(L), check_agent(L, 1));
+
+    if (a->meter.capacity <= 0)
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, sf_meter_charge_at(&a->meter, sf_kernel_now(S->k)) / a->meter.capacity);
+    return 1;
+}
+
+static int l_agent_tostring(lua_State *L)
+{
+    lua_pushfstring(L, "agent '%s'", sf_world_agent(world_of(L), check_agent(L, 1))->name);
+    return 1;
+}
+
+/* Start an activity's result `rc` for agent `id`, and block until it is done. */
+static int await(lua_State *L, sf_script *S, uint32_t id, int rc, const char *what)
+{
+    sf_agent *a = sf_world_agent(S->world, id);
+    uint32_t pid = S->cur;
+
+    if (rc == SF_EINVAL && a->activity != SF_ACT_NONE)
+        return luaL_error(L, "%s: agent '%s' is still busy with its last activity", what, a->name);
+    if (rc != SF_OK)
+        return luaL_error(L, "%s: agent '%s' cannot: %s", what, a->name, sf_strerror(rc));
+    S->agent_wait[id] = pid;
+    S->agent_gen[id] = S->procs[pid].gen;
+    S->procs[pid].wobj = id;
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_ACTIVITY, -1);
+}
+
+/* agent:move_to(place): a node, dock, rack, charger, parking place or station by name. */
+static int l_agent_move_to(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_world *w = world_of(L);
+    uint32_t id = check_agent(L, 1), node;
+    const char *place = luaL_checkstring(L, 2);
+    int rc;
+
+    sf__self(L, S, "agent:move_to");
+    if (sf_world_place(w, place, &node) != SF_OK)
+        return luaL_error(L, "move_to: no place '%s' (a node, dock, rack, charger, parking place or station)",
+                          place);
+    rc = sf_world_move_to(w, id, node);
+    if (rc == SF_ENOTFOUND)
+        return luaL_error(L, "move_to: '%s' cannot be reached from where agent '%s' is", place,
+                          sf_world_agent(w, id)->name);
+    return await(L, S, id, rc, "move_to");
+}
+
+static int handle(lua_State *L, bool pick)
+{
+    sf_script *S = sf__script(L);
+    sf_world *w = world_of(L);
+    uint32_t id = check_agent(L, 1);
+    double height = luaL_optnumber(L, 2, 0);
+    sf_agent *a = sf_world_agent(w, id);
+    int rc;
+
+    sf__self(L, S, pick ? "agent:pick" : "agent:drop");
+    rc = pick ? sf_world_pick(w, id, height) : sf_world_drop(w, id, height);
+    if (rc == SF_ERANGE) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%g m is above what agent '%s' can lift (%g m)", height, a->name, a->lift_height);
+        return luaL_error(L, "%s: %s", pick ? "pick" : "drop", msg);
+    }
+    if (rc == SF_EINVAL && a->activity == SF_ACT_NONE)
+        return luaL_error(L, pick ? "pick: agent '%s' already carries a load" : "drop: agent '%s' carries nothing",
+                          a->name);
+    return await(L, S, id, rc, pick ? "pick" : "drop");
+}
+
+static int l_agent_pick(lua_State *L)
+{
+    return handle(L, true);
+}
+
+static int l_agent_drop(lua_State *L)
+{
+    return handle(L, false);
+}
+
+/* ---- shop ---------------------------------------------------------------- */
+
+static int l_shop_agent(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    uint32_t id = sf_world_find_agent(w, luaL_checkstring(L, 1));
+
+    if (id == SF_NO_AGENT) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "no agent '%s'", lua_tostring(L, 1));
+        return 2;
+    }
+    push_agent(L, id);
+    return 1;
+}
+
+/* shop.agents([kind]): every agent, or those of one kind, in fleet order. */
+static int l_shop_agents(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    const char *kind = luaL_optstring(L, 1, NULL);
+    lua_Integer n = 0;
+
+    lua_newtable(L);
+    for (uint32_t i = 0; i < sf_world_agent_count(w); i++) {
+        if (kind && strcmp(kind_names[sf_world_agent(w, i)->kind], kind) != 0)
+            continue;
+        push_agent(L, i);
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
+static void push_cell(lua_State *L, sf_world *w, const sf_cell_ref *c)
+{
+    sf_storage *st = sf_world_storage(w);
+
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, c->rack + 1);
+    lua_setfield(L, -2, "rack");
+    lua_pushinteger(L, c->bay + 1);
+    lua_setfield(L, -2, "bay");
+    lua_pushinteger(L, c->level + 1);
+    lua_setfield(L, -2, "level");
+    lua_pushinteger(L, c->slot + 1);
+    lua_setfield(L, -2, "slot");
+    lua_pushnumber(L, sf_storage_height(st, c));
+    lua_setfield(L, -2, "height");
+    lua_pushstring(L, sf_network_node(sf_world_network(w), sf_storage_access_node(st, c))->name);
+    lua_setfield(L, -2, "place");
+}
+
+static sf_cell_ref check_cell(lua_State *L, int idx)
+{
+    sf_cell_ref c;
+    const char *f[] = {"rack", "bay", "level", "slot"};
+    lua_Integer v[4];
+
+    luaL_checktype(L, idx, LUA_TTABLE);
+    for (int i = 0; i < 4; i++) {
+        lua_getfield(L, idx, f[i]);
+        if (!lua_isinteger(L, -1) || (v[i] = lua_tointeger(L, -1)) < 1 || v[i] > UINT32_MAX)
+            luaL_argerror(L, idx, "a cell from shop.put_away or shop.retrieve");
+        lua_pop(L, 1);
+    }
+    c = (sf_cell_ref){(uint32_t)v[0] - 1, (uint32_t)v[1] - 1, (uint32_t)v[2] - 1, (uint32_t)v[3] - 1};
+    return c;
+}
+
+/* shop.put_away([class]): reserve a storage cell for an incoming load ('A', 'B' or 'C'); nil when full. */
+static int l_shop_put_away(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    const char *cls = luaL_optstring(L, 1, "C");
+    sf_cell_ref c;
+
+    if (sf_storage_reserve_put(sf_world_storage(w), cls[0], &c) != SF_OK) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "storage is full");
+        return 2;
+    }
+    push_cell(L, w, &c);
+    return 1;
+}
+
+/* shop.stored(cell, item): the load of item (an integer) is now in the cell reserved for it. */
+static int l_shop_stored(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    sf_cell_ref c = check_cell(L, 1);
+    lua_Integer item = luaL_checkinteger(L, 2);
+
+    if (item < 0 || item > UINT32_MAX ||
+        sf_storage_commit_put(sf_world_storage(w), &c, (uint32_t)item, sf_kernel_now(sf__script(L)->k)) != SF_OK)
+        return luaL_error(L, "stored: that cell was not reserved with shop.put_away");
+    return 0;
+}
+
+/* shop.retrieve(item): reserve the oldest reachable load of item; nil when there is none. */
+static int l_shop_retrieve(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    lua_Integer item = luaL_checkinteger(L, 1);
+    sf_cell_ref c;
+
+    if (item < 0 || item > UINT32_MAX || sf_storage_reserve_take(sf_world_storage(w), (uint32_t)item, &c) != SF_OK) {
+        lua_pushnil(L);
+        lua_pushliteral(L, "no such load can be reached");
+        return 2;
+    }
+    push_cell(L, w, &c);
+    return 1;
+}
+
+/* shop.taken(cell): the load reserved with shop.retrieve has left its cell. */
+static int l_shop_taken(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    sf_cell_ref c = check_cell(L, 1);
+
+    if (sf_storage_commit_take(sf_world_storage(w), &c) != SF_OK)
+        return luaL_error(L, "taken: that cell was not reserved with shop.retrieve");
+    return 0;
+}
+
+static int setup(lua_State *L)
+{
+    sf_script *S = lua_touserdata(L, 1);
+    static const luaL_Reg methods[] = {{"name", l_agent_name},       {"kind", l_agent_kind},
+                                       {"loaded", l_agent_loaded},   {"node", l_agent_node},
+                                       {"battery", l_agent_battery}, {"move_to", l_agent_move_to},
+                                       {"pick", l_agent_pick},       {"drop", l_agent_drop},
+                                       {"__tostring", l_agent_tostring}, {NULL, NULL}};
+    static const luaL_Reg shop[] = {{"agent", l_shop_agent},       {"agents", l_shop_agents},
+                                    {"put_away", l_shop_put_away}, {"stored", l_shop_stored},
+                                    {"retrieve", l_shop_retrieve}, {"taken", l_shop_taken},
+                                    {NULL, NULL}};
+    uint32_t n = sf_world_agent_count(S->world);
+
+    sf__new_class(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        struct agent_ud *u = lua_newuserdatauv(L, sizeof *u, 0);
+        u->tag = TAG_AGENT;
+        u->id = i;
+        lua_pushvalue(L, -3);
+        lua_setmetatable(L, -2);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, LUA_REGISTRYINDEX, "shopfloor.agents");
+    lua_newtable(L);
+    luaL_setfuncs(L, shop, 0);
+    lua_setglobal(L, "shop");
+    return 0;
+}
+
+int sf_script_attach_world(sf_script *S, sf_world *w)
+{
+    uint32_t n = sf_world_agent_count(w);
+
+    S->agent_wait = malloc((n ? n : 1) * sizeof *S->agent_wait);
+    S->agent_gen = calloc(n ? n : 1, sizeof *S->agent_gen);
+    if (!S->agent_wait || !S->agent_gen)
+        return SF_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        S->agent_wait[i] = NO_PROC;
+    S->world = w;
+    lua_pushcfunction(S->L, setup);
+    lua_pushlightuserdata(S->L, S);
+    if (lua_pcall(S->L, 1, 0, 0) != LUA_OK) {
+        lua_pop(S->L, 1);
+        return SF_ENOMEM;
+    }
+    return SF_OK;
+}

@@ -1,0 +1,156 @@
+/*
+ * The factory model from Lua: a behaviour drives a forklift through a
+ * put-away with blocking activities; the times are the same as the C
+ * test's hand calculation, errors carry messages, and a traffic deadlock
+ * fails the run naming the agents.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "model/world.h"
+#include "scenario/scenario.h"
+#include "script/script.h"
+
+struct run {
+    sf_scenario_config *cfg;
+    sf_kernel *k;
+    sf_script *S;
+    sf_world *w;
+};
+
+static void start(struct run *r, const char *file)
+{
+    char path[1024], err[512];
+    sf_diags d;
+    sf_script_options opt = {0};
+    sf_world_hooks hooks;
+
+    snprintf(path, sizeof path, "%s/%s", getenv("SHOPFLOOR_SOURCE_DIR"), file);
+    sf_diags_init(&d);
+    r->cfg = sf_scenario_load(path, NULL, 0, &d);
+    if (!r->cfg)
+        sf_diags_print(&d, stderr);
+    sf_diags_close(&d);
+    assert_non_null(r->cfg);
+    r->k = sf_kernel_new();
+    opt.seed = 1;
+    r->S = sf_script_new(r->k, &opt);
+    hooks = (sf_world_hooks){sf_script_world_done, sf_script_world_deadlock, r->S};
+    r->w = sf_world_new(r->k, r->cfg, hooks, err, sizeof err);
+    if (!r->w)
+        fail_msg("%s", err);
+    assert_int_equal(sf_script_attach_world(r->S, r->w), SF_OK);
+}
+
+static void stop(struct run *r)
+{
+    sf_script_free(r->S);
+    sf_world_free(r->w);
+    sf_kernel_free(r->k);
+    sf_scenario_config_free(r->cfg);
+}
+
+static const char *put_away =
+    "local truck = assert(shop.agent('truck.1'))\n"
+    "assert(truck:kind() == 'forklift' and truck:name() == 'truck.1' and not truck:loaded())\n"
+    "assert(truck:node() == 'park' and truck:battery() == 1)\n"
+    "assert(#shop.agents() == 2 and #shop.agents('worker') == 1)\n"
+    "assert(shop.agent('truck.9') == nil)\n"
+    "local cell = assert(shop.put_away('A'))\n"
+    "assert(cell.place == 'rack_face' and cell.height == 0)\n"
+    "truck:move_to('rack_a')\n"
+    "assert(sim.now() == 11 and truck:node() == 'rack_face')\n"
+    "assert(truck:pick(3))\n"
+    "assert(sim.now() == 31 and truck:loaded())\n"
+    "local ok, err = pcall(truck.pick, truck, 1)\n"
+    "assert(not ok and err:find(\"already carries a load\"), err)\n"
+    "truck:move_to('inbound')\n"
+    "assert(sim.now() == 50)\n"
+    "truck:drop()\n"
+    "assert(sim.now() == 58 and not truck:loaded())\n"
+    "shop.stored(cell, 7)\n"
+    "local out = assert(shop.retrieve(7))\n"
+    "assert(out.rack == cell.rack and out.bay == cell.bay)\n"
+    "shop.taken(out)\n"
+    "assert(shop.retrieve(7) == nil)\n"
+    "ok, err = pcall(truck.move_to, truck, 'nowhere')\n"
+    "assert(not ok and err:find(\"no place 'nowhere'\"), err)\n"
+    "ok, err = pcall(truck.pick, truck, 9)\n"
+    "assert(not ok and err:find('above what agent'), err)\n"
+    "sim.tally('done'):add(sim.now())\n";
+
+static void test_world_lua_put_away_times_match_the_hand_calculation(void **state)
+{
+    struct run r;
+    sf_script_stats st;
+    int rc;
+    (void)state;
+    start(&r, "tests/model/data/world_small.yaml");
+    assert_int_equal(sf_script_load_string(r.S, put_away, "@put_away.lua"), SF_OK);
+    rc = sf_script_run(r.S, 60 * SF_SECOND);
+    if (rc != SF_OK)
+        fail_msg("%s", sf_script_error(r.S));
+    assert_true(sf_script_stats_find(r.S, SF_SCRIPT_TALLY, "done", &st));
+    assert_int_equal(st.n, 1);
+    assert_true(st.mean == 58);
+    assert_int_equal(sf_world_agent(r.w, 0)->trips, 2);
+    stop(&r);
+}
+
+static void test_world_lua_errors_name_the_line_and_the_agent(void **state)
+{
+    struct run r;
+    (void)state;
+    start(&r, "tests/model/data/world_small.yaml");
+    assert_int_equal(sf_script_load_string(r.S,
+                                           "local t = shop.agent('truck.1')\n"
+                                           "t:move_to('rack_a')\n"
+                                           "t:drop(0)\n",
+                                           "@bad.lua"),
+                     SF_OK);
+    assert_int_equal(sf_script_run(r.S, SF_TIME_MAX), SF_ESCRIPT);
+    assert_non_null(strstr(sf_script_error(r.S), "bad.lua:3:"));
+    assert_non_null(strstr(sf_script_error(r.S), "drop: agent 'truck.1' carries nothing"));
+    stop(&r);
+}
+
+/* Two trucks meet head-on on a single lane with no way round: the run fails naming both. */
+static void test_world_lua_traffic_deadlock_fails_the_run_with_the_agents(void **state)
+{
+    struct run r;
+    int rc;
+    (void)state;
+    start(&r, "tests/script/data/head_on.yaml");
+    assert_int_equal(sf_script_load_string(r.S,
+                                           "sim.spawn('a', function() shop.agent('truck.1'):move_to('east') end)\n"
+                                           "sim.spawn('b', function() shop.agent('truck_east.1'):move_to('west') end)\n",
+                                           "meet.lua"),
+                     SF_OK);
+    rc = sf_script_run(r.S, SF_TIME_MAX);
+    assert_int_equal(rc, SF_EDEADLOCK);
+    /* truck.1 covers 20 m (2 s up, 18 s at 1 m/s, 2 s down) to m2, where truck_east.1 already waits */
+    if (!strstr(sf_script_error(r.S), "traffic deadlock at t = 00:00:22: 2 agents wait for each other:"))
+        fail_msg("%s", sf_script_error(r.S));
+    assert_non_null(strstr(sf_script_error(r.S), "'truck.1' at node 'm2'"));
+    assert_non_null(strstr(sf_script_error(r.S), "'truck_east.1' at node 'm2'"));
+    stop(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_world_lua_put_away_times_match_the_hand_calculation),
+        cmocka_unit_test(test_world_lua_errors_name_the_line_and_the_agent),
+        cmocka_unit_test(test_world_lua_traffic_deadlock_fails_the_run_with_the_agents),
+    };
+    return cmocka_run_group_tests_name("world_lua", tests, NULL, NULL);
+}
