@@ -19,11 +19,16 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/kernel.h"
+#include "model/world.h"
+#include "scenario/scenario.h"
 #include "script/script.h"
+
+enum { MAX_SETS = 256 };
 
 static void help(void)
 {
     printf("usage: shopfloor run MODEL.lua [--until T] [--seed N] [--out DIR] [--budget N] [--memory MB]\n"
+           "       shopfloor run SCENARIO.yaml [--set key.path=value]... [same options]\n"
            "\n"
            "Run a process model written in Lua (see docs/lua-api.md). The model's\n"
            "top-level code creates resources, stores and containers and spawns\n"
@@ -31,6 +36,13 @@ static void help(void)
            "levels and the statistics of every resource, store and container are\n"
            "printed at the end.\n"
            "\n"
+           "Or run a factory scenario (see docs/scenario-format.md): the model is\n"
+           "built from it, scripts/plant.lua turns its demand into transport tasks\n"
+           "for the vehicles, and the run ends at the scenario's horizon (or\n"
+           "--until). A table of every agent type (trips, distance, energy by\n"
+           "state) follows the statistics.\n"
+           "\n"
+           "  --set K=V     change a scenario value, typed and checked as in the file\n"
            "  --until T     stop at simulated time T (seconds, or '8 h', '30 min')\n"
            "  --seed N      base seed of every named random stream (default 1)\n"
            "  --out DIR     also write DIR/results.json and DIR/results.csv\n"
@@ -38,8 +50,7 @@ static void help(void)
            "                (default %u)\n"
            "  --memory MB   memory the Lua state may hold (default %zu)\n"
            "\n"
-           "Factory scenarios (.yaml) need the factory model; check them with\n"
-           "'shopfloor check'.\n",
+           "Exit status: 0 success, 1 a failure of the model or its input, 2 usage.\n",
            SF_SCRIPT_DEFAULT_BUDGET, SF_SCRIPT_DEFAULT_MEMORY >> 20);
 }
 
@@ -96,9 +107,58 @@ static int write_file(const char *dir, const char *name, sf_script *S, const sf_
     return SF_OK;
 }
 
+/* The folder of a path ("." when it has none), into buf. */
+static const char *folder_of(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 0;
+
+    if (!slash || len + 1 > n)
+        return ".";
+    memcpy(buf, path, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+/*
+ * Build a factory scenario's model on kernel k and script state S, and
+ * load the boot chunk that starts it. *cfg and *w are the caller's to
+ * free. SF_OK, or a failure already reported on stderr.
+ */
+static int load_scenario(const char *path, const char *const *sets, size_t nsets, sf_kernel *k, sf_script *S,
+                         sf_scenario_config **cfg, sf_world **w)
+{
+    sf_diags d;
+    char err[1024], dir[4096];
+    sf_world_hooks hooks = {sf_script_world_done, sf_script_world_deadlock, S};
+    int rc;
+
+    sf_diags_init(&d);
+    *cfg = sf_scenario_load(path, sets, nsets, &d);
+    if (!*cfg) {
+        sf_diags_print(&d, stderr);
+        sf_diags_close(&d);
+        return SF_EPARSE;
+    }
+    sf_diags_close(&d);
+    if (!(*w = sf_world_new(k, *cfg, hooks, err, sizeof err))) {
+        fprintf(stderr, "shopfloor run: %s\n", err);
+        return SF_EINVAL;
+    }
+    if ((rc = sf_script_attach_world(S, *w)) != SF_OK || (rc = sf_script_set_model_dir(S, folder_of(path, dir, sizeof dir))) != SF_OK) {
+        fprintf(stderr, "shopfloor run: %s\n", sf_strerror(rc));
+        return rc;
+    }
+    return sf_script_load_string(S, "require('plant').start()", "=plant");
+}
+
 int sf_cmd_run(int argc, char **argv)
 {
-    const char *model = NULL, *out = NULL, *v;
+    const char *model = NULL, *out = NULL, *v, *sets[MAX_SETS];
+    size_t nsets = 0;
+    bool seed_given = false, until_given = false, scenario;
+    sf_scenario_config *cfg = NULL;
+    sf_world *w = NULL;
     uint64_t seed = 1, budget = 0, memory_mb = 0;
     sf_time until = SF_TIME_MAX;
     sf_script_options opt = {0};
@@ -115,9 +175,19 @@ int sf_cmd_run(int argc, char **argv)
         } else if (strcmp(argv[i], "--until") == 0) {
             if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_duration("run", "--until", v, &until))
                 return SF_EXIT_USAGE;
+            until_given = true;
         } else if (strcmp(argv[i], "--seed") == 0) {
             if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--seed", v, &seed))
                 return SF_EXIT_USAGE;
+            seed_given = true;
+        } else if (strcmp(argv[i], "--set") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+            if (nsets == MAX_SETS) {
+                sf_cli_usage_error("run", "at most %d --set options", MAX_SETS);
+                return SF_EXIT_USAGE;
+            }
+            sets[nsets++] = v;
         } else if (strcmp(argv[i], "--budget") == 0) {
             if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--budget", v, &budget))
                 return SF_EXIT_USAGE;
@@ -141,14 +211,12 @@ int sf_cmd_run(int argc, char **argv)
         sf_cli_usage_error("run", "which model? (shopfloor run MODEL.lua)");
         return SF_EXIT_USAGE;
     }
-    if (ends_with(model, ".yaml") || ends_with(model, ".yml")) {
-        fprintf(stderr,
-                "shopfloor run: %s is a factory scenario; running scenarios needs the factory model, which is not\n"
-                "built yet. 'shopfloor check %s' validates it; 'shopfloor run MODEL.lua' runs a Lua process model.\n",
-                model, model);
-        return SF_EXIT_FAIL;
+    scenario = ends_with(model, ".yaml") || ends_with(model, ".yml");
+    if (!scenario && nsets > 0) {
+        sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
+        return SF_EXIT_USAGE;
     }
-    if (!ends_with(model, ".lua")) {
+    if (!scenario && !ends_with(model, ".lua")) {
         sf_cli_usage_error("run", "'%s' is neither a Lua model (.lua) nor a scenario (.yaml)", model);
         return SF_EXIT_USAGE;
     }
@@ -161,6 +229,15 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_FAIL;
     }
 
+    if (scenario && !seed_given) { /* the scenario's own seed, unless the command line says otherwise */
+        sf_diags d;
+        sf_scenario_config *peek;
+        sf_diags_init(&d);
+        if ((peek = sf_scenario_load(model, sets, nsets, &d)))
+            seed = peek->scenario.seed;
+        sf_scenario_config_free(peek);
+        sf_diags_close(&d);
+    }
     opt.seed = seed;
     opt.budget = budget;
     opt.memory_limit = (size_t)memory_mb << 20;
@@ -169,9 +246,19 @@ int sf_cmd_run(int argc, char **argv)
         fprintf(stderr, "shopfloor run: out of memory\n");
         goto done;
     }
-    rc = sf_script_load_file(S, model);
-    if (rc == SF_OK)
+    if (scenario) {
+        if (load_scenario(model, sets, nsets, k, S, &cfg, &w) != SF_OK && (!w || !cfg)) {
+            status = SF_EXIT_FAIL;
+            goto done;
+        }
+        if (!until_given)
+            until = cfg->scenario.horizon;
         rc = sf_script_run(S, until);
+    } else {
+        rc = sf_script_load_file(S, model);
+        if (rc == SF_OK)
+            rc = sf_script_run(S, until);
+    }
     info.model = model;
     info.seed = seed;
     info.complete = rc == SF_OK;
@@ -183,12 +270,18 @@ int sf_cmd_run(int argc, char **argv)
            rc == SF_OK ? "finished" : "INCOMPLETE", now, (unsigned long long)sf_kernel_events(k),
            (unsigned long long)seed, (unsigned long long)sf_kernel_fingerprint(k));
     sf_script_print_table(S, stdout);
+    if (w) {
+        printf("\n");
+        sf_world_report(w, stdout);
+    }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
                 write_file(out, "results.csv", S, &info, false) != SF_OK))
         status = SF_EXIT_FAIL;
 done:
     sf_script_free(S);
+    sf_world_free(w);
+    sf_scenario_config_free(cfg);
     sf_kernel_free(k);
     return status;
 }

@@ -128,6 +128,10 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     a->timer = 0;
+    if (what == SF_ACT_CHARGE) {
+        sf_meter_update(&a->meter, ev->time);
+        a->meter.charge_power = a->charge_power;
+    }
     if (what == SF_ACT_PICK) {
         a->loaded = true;
         a->picks++;
@@ -301,6 +305,7 @@ void sf_world_free(sf_world *w)
 
 uint32_t sf_world_agent_count(const sf_world *w) { return w->nagents; }
 sf_agent *sf_world_agent(sf_world *w, uint32_t id) { return id < w->nagents ? &w->agents[id] : NULL; }
+const sf_scenario_config *sf_world_config(const sf_world *w) { return w->cfg; }
 sf_network *sf_world_network(sf_world *w) { return w->net; }
 sf_movers *sf_world_movers(sf_world *w) { return w->movers; }
 sf_storage *sf_world_storage(sf_world *w) { return w->storage; }
@@ -400,6 +405,31 @@ int sf_world_pause(sf_world *w, uint32_t id, sf_time dt)
     return timed(w, id, SF_ACT_PAUSE, dt, SF_POWER_IDLE);
 }
 
+/*
+ * Charging takes exactly the time the meter needs to store the missing
+ * energy at the charging rate; the event at its end finds the battery at
+ * the target (to the nanosecond of rounding up).
+ */
+int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
+{
+    sf_agent *a = idle_agent(w, id);
+    double rate, missing;
+    sf_time dt;
+
+    if (!a || a->meter.capacity <= 0 || !(to > 0 && to <= 1) || !(charger_power > 0))
+        return SF_EINVAL;
+    sf_meter_update(&a->meter, sf_kernel_now(w->k));
+    if (a->meter.charge_power <= 0)
+        return SF_EINVAL;
+    rate = fmin(a->meter.charge_power, charger_power);
+    missing = to * a->meter.capacity - a->meter.charge;
+    if (sf_time_from_seconds(missing > 0 ? missing / (rate * a->meter.efficiency) : 0, &dt) != SF_OK)
+        return SF_ERANGE;
+    a->charge_power = a->meter.charge_power;
+    a->meter.charge_power = rate; /* the charger limits the draw while this lasts */
+    return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING);
+}
+
 void sf_world_settle(sf_world *w, sf_time now)
 {
     for (uint32_t i = 0; i < w->nagents; i++)
@@ -413,10 +443,10 @@ int sf_world_report(sf_world *w, FILE *out)
     uint32_t id = 0;
 
     sf_world_settle(w, now);
-    fprintf(out, "%-16s %5s %8s %9s %7s %7s %10s %10s %10s %10s %8s\n", "agent type", "count", "trips",
-            "km", "picks", "drops", "kWh moving", "kWh lift", "kWh idle", "kWh total", "flat");
+    fprintf(out, "%-14s %5s %7s %8s %6s %10s %8s %8s %8s %8s %5s\n", "agent type", "count", "trips", "km",
+            "picks", "kWh moving", "kWh lift", "kWh idle", "kWh used", "kWh grid", "flat");
     for (size_t t = 0; t < F->n_types; t++) {
-        double km = 0, e[SF_POWER_STATES] = {0}, total = 0;
+        double km = 0, e[SF_POWER_STATES] = {0}, used = 0, grid = 0;
         uint64_t trips = 0, picks = 0, drops = 0, flat = 0;
         for (int c = 0; c < F->types[t].count; c++, id++) {
             const sf_agent *a = &w->agents[id];
@@ -424,17 +454,20 @@ int sf_world_report(sf_world *w, FILE *out)
                 km += sf_movers_distance(w->movers, a->mover, now) / 1000;
             for (int s = 0; s < SF_POWER_STATES; s++) {
                 e[s] += a->meter.energy[s] / 3.6e6;
-                total += a->meter.energy[s] / 3.6e6;
+                if (s != SF_POWER_CHARGING) /* charging is grid energy into the battery, not use */
+                    used += a->meter.energy[s] / 3.6e6;
             }
+            grid += a->meter.grid / 3.6e6;
             trips += a->trips;
             picks += a->picks;
             drops += a->drops;
             flat += a->flat_incidents;
         }
-        fprintf(out, "%-16s %5d %8llu %9.3f %7llu %7llu %10.3f %10.3f %10.3f %10.3f %8llu\n", F->types[t].name,
+        (void)drops;
+        fprintf(out, "%-14.14s %5d %7llu %8.2f %6llu %10.3f %8.3f %8.3f %8.3f %8.3f %5llu\n", F->types[t].name,
                 F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
-                (unsigned long long)drops, e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING],
-                e[SF_POWER_IDLE], total, (unsigned long long)flat);
+                e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING], e[SF_POWER_IDLE], used, grid,
+                (unsigned long long)flat);
     }
     return ferror(out) ? SF_EIO : SF_OK;
 }

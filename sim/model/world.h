@@ -10,7 +10,10 @@
  *   move_to(node)   travel, with traffic control and exact motion
  *   pick(height)    forks up to `height`, engage the load, forks down
  *   drop(height)    the same, releasing the load
- *   wait_idle(dt)   stand for dt at idle power (a behaviour's pause)
+ *   pause(dt)       stand for dt at idle power (a behaviour's pause)
+ *   charge(to, kw)  charge the battery to a fraction of its capacity at a
+ *                   charger of `kw` (the lower of it and the agent's own
+ *                   charge power), drawing from the grid
  *
  * Power states follow the activity: moving or moving loaded while in
  * motion, idle while standing or waiting for traffic, lifting during
@@ -32,7 +35,7 @@
 
 #define SF_NO_AGENT UINT32_MAX
 
-typedef enum sf_activity { SF_ACT_NONE, SF_ACT_MOVE, SF_ACT_PICK, SF_ACT_DROP, SF_ACT_PAUSE } sf_activity;
+typedef enum sf_activity { SF_ACT_NONE, SF_ACT_MOVE, SF_ACT_PICK, SF_ACT_DROP, SF_ACT_PAUSE, SF_ACT_CHARGE } sf_activity;
 
 typedef struct sf_agent {
     char name[64];      /* "<type>.<n>", n from 1 */
@@ -48,6 +51,7 @@ typedef struct sf_agent {
     sf_time handling;
     uint64_t trips, picks, drops;
     uint64_t flat_incidents;
+    double charge_power; /* the agent's own charging power, while a charger limits it */
     sf_event_id battery_ev;
 } sf_agent;
 
@@ -75,6 +79,7 @@ sf_agent *sf_world_agent(sf_world *w, uint32_t id);
 /* The agent named `name` ("forklift.2"), or SF_NO_AGENT. */
 uint32_t sf_world_find_agent(const sf_world *w, const char *name);
 
+const sf_scenario_config *sf_world_config(const sf_world *w);
 sf_network *sf_world_network(sf_world *w);
 sf_movers *sf_world_movers(sf_world *w);
 sf_storage *sf_world_storage(sf_world *w);
@@ -95,11 +100,13 @@ int sf_world_move_to(sf_world *w, uint32_t agent, uint32_t node);
 int sf_world_pick(sf_world *w, uint32_t agent, double height);
 int sf_world_drop(sf_world *w, uint32_t agent, double height);
 int sf_world_pause(sf_world *w, uint32_t agent, sf_time dt);
+/* SF_EINVAL without a battery, for a fraction outside (0, 1] or a charger power <= 0. */
+int sf_world_charge(sf_world *w, uint32_t agent, double to_fraction, double charger_power);
 
 /* Bring every meter up to `now` (before reading energies). */
 void sf_world_settle(sf_world *w, sf_time now);
 
-/* A table per agent type: count, trips, distance, energy by state (kWh), battery incidents. */
+/* A table per agent type: trips, distance, energy used by state and drawn from the grid (kWh), flat batteries. */
 int sf_world_report(sf_world *w, FILE *out);
 
 #endif

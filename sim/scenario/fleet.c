@@ -313,7 +313,14 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
             p->source = SF_V_REF(v, src, "dock", L->docks, L->n_docks);
         if ((snk = sf_ynode_get(e[i], "sink", NULL)))
             p->sink = SF_V_REF(v, snk, "dock", L->docks, L->n_docks);
-        if (!(r = sf_v_need(v, e[i], "routing", what)) || !sf_v_list(v, r, "routing"))
+        /* without a routing it is a stored good: it comes in at one dock and leaves by another */
+        if (!(r = sf_ynode_get(e[i], "routing", NULL))) {
+            if (p->source < 0 || p->sink < 0)
+                sf_v_error(v, names[i], "%s has no routing, so it is a stored good and needs a 'source' and a 'sink' dock",
+                           what);
+            continue;
+        }
+        if (!sf_v_list(v, r, "routing"))
             continue;
         if (r->n == 0) {
             sf_v_error(v, r, "%s: the routing needs at least one operation", what);

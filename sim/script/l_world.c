@@ -144,6 +144,95 @@ static int l_agent_battery(lua_State *L)
     return 1;
 }
 
+static int await(lua_State *L, sf_script *S, uint32_t id, int rc, const char *what);
+
+static const sf_scenario_config *config_of(lua_State *L)
+{
+    return sf_world_config(world_of(L));
+}
+
+static int l_agent_type(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(world_of(L), check_agent(L, 1));
+    lua_pushstring(L, config_of(L)->fleet.types[a->type].name);
+    return 1;
+}
+
+/*
+ * The module that drives this agent: the fleet entry's `behaviour` path
+ * as a module name ("scripts/milk_run.lua" -> "scripts.milk_run"), found
+ * next to the scenario, or the default for its kind ("forklift"), found
+ * in the project's scripts/ folder.
+ */
+static int l_agent_behaviour(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(world_of(L), check_agent(L, 1));
+    const char *path = config_of(L)->fleet.types[a->type].behaviour;
+    char name[256];
+    size_t n;
+
+    if (!path) {
+        lua_pushstring(L, kind_names[a->kind]);
+        return 1;
+    }
+    snprintf(name, sizeof name, "%s", path[0] == '.' && path[1] == '/' ? path + 2 : path);
+    n = strlen(name);
+    if (n > 4 && strcmp(name + n - 4, ".lua") == 0)
+        name[n - 4] = '\0';
+    for (char *c = name; *c; c++)
+        if (*c == '/')
+            *c = '.';
+    lua_pushstring(L, name);
+    return 1;
+}
+
+/* agent:battery_policy(): charge_below, charge_until as fractions (nil without a battery). */
+static int l_agent_battery_policy(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(world_of(L), check_agent(L, 1));
+    const sf_cfg_battery *b = &config_of(L)->fleet.types[a->type].battery;
+
+    if (!b->present)
+        return 0;
+    lua_pushnumber(L, b->charge_below);
+    lua_pushnumber(L, b->charge_until);
+    return 2;
+}
+
+/* agent:charge(charger, to): at the named charger, charge to fraction `to` (default: the policy's charge_until). */
+static int l_agent_charge(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_world *w = world_of(L);
+    const sf_scenario_config *cfg = config_of(L);
+    uint32_t id = check_agent(L, 1), node;
+    const char *name = luaL_checkstring(L, 2);
+    const sf_agent *a = sf_world_agent(w, id);
+    const sf_cfg_battery *b = &cfg->fleet.types[a->type].battery;
+    double to = luaL_optnumber(L, 3, b->charge_until > 0 ? b->charge_until : 1.0);
+    const sf_cfg_charger *c = NULL;
+
+    sf__self(L, S, "agent:charge");
+    for (size_t i = 0; i < cfg->layout.n_chargers; i++)
+        if (strcmp(cfg->layout.chargers[i].name, name) == 0)
+            c = &cfg->layout.chargers[i];
+    if (!c)
+        return luaL_error(L, "charge: no charger '%s'", name);
+    node = a->mover != SF_NO_AGENT ? sf_movers_node(sf_world_movers(w), a->mover) : a->home;
+    if (node != (uint32_t)c->node || sf_movers_state(sf_world_movers(w), a->mover) != SF_MOVER_IDLE)
+        return luaL_error(L, "charge: agent '%s' is not at charger '%s'", a->name, name);
+    if (!b->present)
+        return luaL_error(L, "charge: agent '%s' has no battery", a->name);
+    return await(L, S, id, sf_world_charge(w, id, to, c->power), "charge");
+}
+
+/* agent:lift_height(): metres its forks reach (0 for all but forklifts). */
+static int l_agent_lift_height(lua_State *L)
+{
+    lua_pushnumber(L, sf_world_agent(world_of(L), check_agent(L, 1))->lift_height);
+    return 1;
+}
+
 static int l_agent_tostring(lua_State *L)
 {
     lua_pushfstring(L, "agent '%s'", sf_world_agent(world_of(L), check_agent(L, 1))->name);
@@ -344,17 +433,185 @@ static int l_shop_taken(lua_State *L)
     return 0;
 }
 
+/* ---- demand and places --------------------------------------------------- */
+
+static void set_string(lua_State *L, const char *key, const char *value)
+{
+    if (value) {
+        lua_pushstring(L, value);
+        lua_setfield(L, -2, key);
+    }
+}
+
+static void set_number(lua_State *L, const char *key, double value)
+{
+    lua_pushnumber(L, value);
+    lua_setfield(L, -2, key);
+}
+
+static const char *dock_name(const sf_scenario_config *cfg, int dock)
+{
+    return dock >= 0 ? cfg->layout.docks[dock].name : NULL;
+}
+
+/* shop.products(): {name, mass, source, sink, routed} for each product. */
+static int l_shop_products(lua_State *L)
+{
+    const sf_scenario_config *cfg = config_of(L);
+
+    lua_createtable(L, (int)cfg->n_products, 0);
+    for (size_t i = 0; i < cfg->n_products; i++) {
+        const sf_cfg_product *p = &cfg->products[i];
+        lua_createtable(L, 0, 5);
+        set_string(L, "name", p->name);
+        set_number(L, "mass", p->mass);
+        set_string(L, "source", dock_name(cfg, p->source));
+        set_string(L, "sink", dock_name(cfg, p->sink));
+        lua_pushboolean(L, p->n_ops > 0);
+        lua_setfield(L, -2, "routed");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* shop.arrivals(): {name, index, batch, start, stop, due_in, mix = {{product, weight}...}} in seconds. */
+static int l_shop_arrivals(lua_State *L)
+{
+    const sf_scenario_config *cfg = config_of(L);
+
+    lua_createtable(L, (int)cfg->demand.n_arrivals, 0);
+    for (size_t i = 0; i < cfg->demand.n_arrivals; i++) {
+        const sf_cfg_arrival *a = &cfg->demand.arrivals[i];
+        lua_createtable(L, 0, 7);
+        set_string(L, "name", a->name);
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_setfield(L, -2, "index");
+        lua_pushinteger(L, a->batch > 0 ? a->batch : 1);
+        lua_setfield(L, -2, "batch");
+        set_number(L, "start", sf_time_to_seconds(a->start));
+        if (a->stop != SF_TIME_MAX)
+            set_number(L, "stop", sf_time_to_seconds(a->stop));
+        if (a->due_in > 0)
+            set_number(L, "due_in", sf_time_to_seconds(a->due_in));
+        lua_createtable(L, (int)a->n_mix, 0);
+        for (size_t m = 0; m < a->n_mix; m++) {
+            lua_createtable(L, 0, 2);
+            set_string(L, "product", cfg->products[a->products[m]].name);
+            set_number(L, "weight", a->weights[m]);
+            lua_rawseti(L, -2, (lua_Integer)m + 1);
+        }
+        lua_setfield(L, -2, "mix");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* shop.next_arrival(index): seconds to the next arrival of that stream, drawn from its own random stream. */
+static int l_shop_next_arrival(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    const sf_scenario_config *cfg = config_of(L);
+    lua_Integer i = luaL_checkinteger(L, 1);
+    double dt;
+
+    luaL_argcheck(L, i >= 1 && (size_t)i <= cfg->demand.n_arrivals, 1, "an arrival index from shop.arrivals()");
+    dt = sf_dist_sample(&cfg->demand.arrivals[i - 1].every, &S->arrival_rng[i - 1]);
+    lua_pushnumber(L, dt > 0 ? dt : 0);
+    return 1;
+}
+
+/* shop.orders(): {name, at, product, quantity, due} in seconds. */
+static int l_shop_orders(lua_State *L)
+{
+    const sf_scenario_config *cfg = config_of(L);
+
+    lua_createtable(L, (int)cfg->demand.n_orders, 0);
+    for (size_t i = 0; i < cfg->demand.n_orders; i++) {
+        const sf_cfg_order *o = &cfg->demand.orders[i];
+        lua_createtable(L, 0, 5);
+        set_string(L, "name", o->name);
+        set_number(L, "at", sf_time_to_seconds(o->at_time));
+        set_string(L, "product", cfg->products[o->product].name);
+        lua_pushinteger(L, o->quantity);
+        lua_setfield(L, -2, "quantity");
+        if (o->due > 0)
+            set_number(L, "due", sf_time_to_seconds(o->due));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* shop.distance(a, b): metres along the shortest-time route between two places, or nil. */
+static int l_shop_distance(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    uint32_t a, b;
+    sf_route r;
+
+    if (sf_world_place(w, luaL_checkstring(L, 1), &a) != SF_OK)
+        return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 1));
+    if (sf_world_place(w, luaL_checkstring(L, 2), &b) != SF_OK)
+        return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 2));
+    if (sf_network_route(sf_world_network(w), a, b, 1.0, &r) != SF_OK) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushnumber(L, r.length);
+    sf_route_close(&r);
+    return 1;
+}
+
+/* shop.chargers(): {name, place, power (W), slots} for each charger. */
+static int l_shop_chargers(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    const sf_scenario_config *cfg = config_of(L);
+
+    lua_createtable(L, (int)cfg->layout.n_chargers, 0);
+    for (size_t i = 0; i < cfg->layout.n_chargers; i++) {
+        const sf_cfg_charger *c = &cfg->layout.chargers[i];
+        lua_createtable(L, 0, 4);
+        set_string(L, "name", c->name);
+        set_string(L, "place", sf_network_node(sf_world_network(w), (uint32_t)c->node)->name);
+        set_number(L, "power", c->power);
+        lua_pushinteger(L, c->slots > 0 ? c->slots : 1);
+        lua_setfield(L, -2, "slots");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* shop.horizon(), shop.warmup(): the scenario's run length and warm-up, seconds. */
+static int l_shop_horizon(lua_State *L)
+{
+    lua_pushnumber(L, sf_time_to_seconds(config_of(L)->scenario.horizon));
+    return 1;
+}
+
+static int l_shop_warmup(lua_State *L)
+{
+    lua_pushnumber(L, sf_time_to_seconds(config_of(L)->scenario.warmup));
+    return 1;
+}
+
 static int setup(lua_State *L)
 {
     sf_script *S = lua_touserdata(L, 1);
     static const luaL_Reg methods[] = {{"name", l_agent_name},       {"kind", l_agent_kind},
                                        {"loaded", l_agent_loaded},   {"node", l_agent_node},
                                        {"battery", l_agent_battery}, {"move_to", l_agent_move_to},
+                                       {"type", l_agent_type},       {"behaviour", l_agent_behaviour},
+                                       {"battery_policy", l_agent_battery_policy}, {"charge", l_agent_charge},
+                                       {"lift_height", l_agent_lift_height},
                                        {"pick", l_agent_pick},       {"drop", l_agent_drop},
                                        {"__tostring", l_agent_tostring}, {NULL, NULL}};
     static const luaL_Reg shop[] = {{"agent", l_shop_agent},       {"agents", l_shop_agents},
                                     {"put_away", l_shop_put_away}, {"stored", l_shop_stored},
                                     {"retrieve", l_shop_retrieve}, {"taken", l_shop_taken},
+                                    {"products", l_shop_products}, {"arrivals", l_shop_arrivals},
+                                    {"next_arrival", l_shop_next_arrival}, {"orders", l_shop_orders},
+                                    {"distance", l_shop_distance}, {"horizon", l_shop_horizon},
+                                    {"warmup", l_shop_warmup},     {"chargers", l_shop_chargers},
                                     {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->world);
 
@@ -379,11 +636,19 @@ static int setup(lua_State *L)
 int sf_script_attach_world(sf_script *S, sf_world *w)
 {
     uint32_t n = sf_world_agent_count(w);
+    const sf_scenario_config *cfg = sf_world_config(w);
+    size_t na = cfg->demand.n_arrivals;
 
     S->agent_wait = malloc((n ? n : 1) * sizeof *S->agent_wait);
     S->agent_gen = calloc(n ? n : 1, sizeof *S->agent_gen);
-    if (!S->agent_wait || !S->agent_gen)
+    S->arrival_rng = malloc((na ? na : 1) * sizeof *S->arrival_rng);
+    if (!S->agent_wait || !S->agent_gen || !S->arrival_rng)
         return SF_ENOMEM;
+    for (size_t i = 0; i < na; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "arrival.%s", cfg->demand.arrivals[i].name);
+        sf_rng_init(&S->arrival_rng[i], S->opt.seed, name);
+    }
     for (uint32_t i = 0; i < n; i++)
         S->agent_wait[i] = NO_PROC;
     S->world = w;

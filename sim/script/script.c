@@ -542,6 +542,7 @@ void sf_script_free(sf_script *S)
     free(S->model_dir);
     free(S->agent_wait);
     free(S->agent_gen);
+    free(S->arrival_rng);
     free(S);
 }
 
@@ -585,6 +586,17 @@ int sf_script_load_file(sf_script *S, const char *path)
     memcpy(S->model_dir, slash ? path : ".", n);
     S->model_dir[n] = '\0';
     return load_chunk(S, luaL_loadfilex(S->L, path, "t"));
+}
+
+int sf_script_set_model_dir(sf_script *S, const char *dir)
+{
+    char *copy = sf__strdup(dir);
+
+    if (!copy)
+        return SF_ENOMEM;
+    free(S->model_dir);
+    S->model_dir = copy;
+    return SF_OK;
 }
 
 int sf_script_load_string(sf_script *S, const char *source, const char *name)

@@ -55,6 +55,9 @@ void sf_script_free(sf_script *S);
  */
 int sf_script_load_file(sf_script *S, const char *path);
 
+/* The folder `require` searches first (as load_file sets it from the model's path). SF_ENOMEM. */
+int sf_script_set_model_dir(sf_script *S, const char *dir);
+
 /* The same for a chunk of source text named `name` (for tests and docs). */
 int sf_script_load_string(sf_script *S, const char *source, const char *name);
 

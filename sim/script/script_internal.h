@@ -113,6 +113,7 @@ struct sf_script {
     struct sf_world *world;  /* the factory model, when the run has one (l_world.c) */
     uint32_t *agent_wait;    /* per agent: the process waiting for its activity, NO_PROC when none */
     uint32_t *agent_gen;     /* that process's generation */
+    sf_rng *arrival_rng;     /* one stream per demand arrival ("arrival.<name>") */
     uint32_t kind_resume; /* kernel event kinds */
     uint32_t kind_evtimer;
     sf_script_options opt;

@@ -38,8 +38,8 @@ grep -q '"name": "done", "n": 3' "$dir/bad/results.json" || fail "measurements w
 
 printf 'plant: {}\n' > "$dir/plant.yaml"
 "$bin" run "$dir/plant.yaml" > /dev/null 2> "$dir/yaml.err"
-[ $? -eq 1 ] || fail "a scenario must exit 1 for now"
-grep -q "shopfloor check" "$dir/yaml.err" || fail "no pointer to shopfloor check"
+[ $? -eq 1 ] || fail "a broken scenario must exit 1"
+grep -q "plant.yaml:1:1: unknown key 'plant'" "$dir/yaml.err" || fail "a broken scenario's problems need their places"
 
 "$bin" run "$src/examples/mm1.lua" --until soon > /dev/null 2>&1
 [ $? -eq 2 ] || fail "a bad --until must be a usage error"

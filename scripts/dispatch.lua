@@ -1,0 +1,93 @@
+-- dispatch.lua: which vehicle does which transport task.
+--
+-- A dispatcher holds the tasks nobody has taken yet and the vehicles that
+-- wait for work. A new task goes to a waiting vehicle chosen by the rule;
+-- a vehicle that asks for work gets a pending task chosen by the rule, or
+-- waits. Only vehicles that can do a task get it (a pallet on the third
+-- level needs forks that reach that high).
+--
+-- Rules:
+--   "nearest" (default): the waiting vehicle nearest the pickup; for a
+--             vehicle asking, the pending task with the nearest pickup;
+--   "oldest": the vehicle that has waited longest; the oldest task.
+-- A scenario's own rule is a table {vehicle = f(task, waiting), task = f(agent, pending)}
+-- whose functions return an index into the list they are given (or nil for none).
+
+local M = {}
+
+local function can(agent, task)
+  local reach = agent:lift_height()
+  return (task.pick_height or 0) <= reach + 1e-9 and (task.drop_height or 0) <= reach + 1e-9
+end
+
+M.rules = {
+  nearest = {
+    vehicle = function(task, waiting)
+      local best, best_d
+      for i, w in ipairs(waiting) do
+        if can(w.agent, task) then
+          local d = shop.distance(w.agent:node(), task.from)
+          if d and (not best_d or d < best_d) then best, best_d = i, d end
+        end
+      end
+      return best
+    end,
+    task = function(agent, pending)
+      local best, best_d
+      for i, t in ipairs(pending) do
+        if can(agent, t) then
+          local d = shop.distance(agent:node(), t.from)
+          if d and (not best_d or d < best_d) then best, best_d = i, d end
+        end
+      end
+      return best
+    end,
+  },
+  oldest = {
+    vehicle = function(task, waiting)
+      for i, w in ipairs(waiting) do
+        if can(w.agent, task) then return i end
+      end
+    end,
+    task = function(agent, pending)
+      for i, t in ipairs(pending) do
+        if can(agent, t) then return i end
+      end
+    end,
+  },
+}
+
+function M.new(rule)
+  local r = type(rule) == "table" and rule or M.rules[rule or "nearest"]
+  assert(r and r.vehicle and r.task, "dispatch: unknown rule " .. tostring(rule))
+  local d = {pending = {}, waiting = {}, queue = sim.level("tasks waiting for a vehicle")}
+
+  -- Hand a task to a vehicle now, or keep it until one asks.
+  function d:submit(task)
+    task.created = task.created or sim.now()
+    local i = r.vehicle(task, self.waiting)
+    if i then
+      local w = table.remove(self.waiting, i)
+      w.event:succeed(task)
+    else
+      table.insert(self.pending, task)
+      self.queue:add(1)
+    end
+  end
+
+  -- The next task for `agent`; waits until there is one it can do.
+  function d:next_task(agent)
+    local i = r.task(agent, self.pending)
+    if i then
+      self.queue:add(-1)
+      return table.remove(self.pending, i)
+    end
+    local ev = sim.event()
+    table.insert(self.waiting, {agent = agent, event = ev})
+    return ev:wait()
+  end
+
+  return d
+end
+
+return M

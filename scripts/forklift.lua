@@ -1,0 +1,48 @@
+-- forklift.lua: the default behaviour of forklifts (and, through agv.lua,
+-- of AGVs). Take a transport task, drive to the pickup, lift the pallet
+-- off its level, drive loaded to the drop place, set it down; report the
+-- task done. Before taking work, a vehicle whose battery is below its
+-- charge_below goes to the nearest charger, waits for a free spot and
+-- charges to charge_until.
+
+local chargers -- {name, place, slots, spots = sim.resource}
+
+local function nearest_charger(agent)
+  local best, best_d
+  for _, c in ipairs(chargers) do
+    local d = shop.distance(agent:node(), c.place)
+    if d and (not best_d or d < best_d) then best, best_d = c, d end
+  end
+  return best
+end
+
+local function charge_if_low(agent)
+  local below = agent:battery_policy()
+  if not below or agent:battery() >= below then return end
+  local c = nearest_charger(agent)
+  if not c then return end
+  agent:move_to(c.place)
+  c.spots:acquire()
+  agent:charge(c.name)
+  c.spots:release()
+end
+
+return function(agent, plant)
+  if not chargers then
+    chargers = {}
+    for _, c in ipairs(shop.chargers()) do
+      c.spots = sim.resource{capacity = c.slots, name = "charger " .. c.name}
+      chargers[#chargers + 1] = c
+    end
+  end
+  while true do
+    charge_if_low(agent)
+    local task = plant.dispatch:next_task(agent)
+    agent:move_to(task.from)
+    agent:pick(task.pick_height or 0)
+    plant.picked(task)
+    agent:move_to(task.to)
+    agent:drop(task.drop_height or 0)
+    plant.dropped(task)
+  end
+end

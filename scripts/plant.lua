@@ -1,0 +1,147 @@
+-- plant.lua: how a scenario runs by default.
+--
+-- Pallets of a product arrive at its source dock (the scenario's
+-- arrivals: every `every`, in `batch`es, products drawn by the mix) and
+-- are put away in the racks; orders (the scenario's order list) take
+-- them out to the product's sink dock, oldest first, as soon as stock is
+-- there. Each move is a transport task for the dispatcher
+-- (dispatch.lua), and every forklift and AGV runs its behaviour
+-- (forklift.lua, agv.lua, or the fleet entry's own `behaviour`). Other
+-- agents stay at home: production comes with the production model.
+--
+-- The books are checked at every step: received = stored + shipped + in
+-- transit. A run that breaks them stops with an error.
+
+local dispatch = require("dispatch")
+
+local M = {}
+
+function M.start(options)
+  options = options or {}
+  local plant = {dispatch = dispatch.new(options.rule)}
+  local item, products = {}, {}
+  for i, p in ipairs(shop.products()) do
+    item[p.name] = i
+    products[p.name] = p
+  end
+
+  local received, shipped = sim.level("pallets received"), sim.level("pallets shipped")
+  local in_racks, in_transit = sim.level("pallets in racks"), sim.level("pallets in transit")
+  local put_away_time, order_time = sim.tally("put-away time"), sim.tally("order line time")
+  local backlog = {} -- per product: order lines waiting for stock, oldest first
+  local stored_wait = sim.level("order lines waiting for stock")
+  local no_room = {} -- pallets at their dock waiting for a free cell, oldest first
+  local room_wait = sim.level("pallets waiting for space")
+
+  local function books()
+    local r, s, k, t = received:value(), shipped:value(), in_racks:value(), in_transit:value()
+    if r ~= s + k + t then
+      error(string.format("pallets lost: received %d, in racks %d, shipped %d, in transit %d", r, k, s, t))
+    end
+  end
+
+  -- An order line for one pallet of `name`: reserve the oldest reachable one, or wait for stock.
+  local function retrieve(name, line)
+    local p = products[name]
+    local cell = shop.retrieve(item[name])
+    if not cell then
+      backlog[name] = backlog[name] or {}
+      table.insert(backlog[name], line)
+      stored_wait:add(1)
+      return
+    end
+    plant.dispatch:submit{kind = "retrieve", product = name, cell = cell, from = cell.place, to = p.sink,
+                          pick_height = cell.height, drop_height = 0, created = line.created}
+  end
+
+  local put_away -- forward: a pallet at its dock gets a cell and a task
+
+  function plant.picked(task)
+    if task.kind == "retrieve" then
+      shop.taken(task.cell)
+      in_racks:add(-1)
+      in_transit:add(1)
+      if #no_room > 0 then -- a cell is free again: the oldest pallet waiting for one gets it
+        room_wait:add(-1)
+        put_away(table.remove(no_room, 1))
+      end
+    end
+    books()
+  end
+
+  function plant.dropped(task)
+    if task.kind == "put_away" then
+      shop.stored(task.cell, item[task.product])
+      in_transit:add(-1)
+      in_racks:add(1)
+      put_away_time:add(sim.now() - task.created)
+      local waiting = backlog[task.product]
+      if waiting and #waiting > 0 then
+        stored_wait:add(-1)
+        retrieve(task.product, table.remove(waiting, 1))
+      end
+    else
+      in_transit:add(-1)
+      shipped:add(1)
+      order_time:add(sim.now() - task.created)
+    end
+    books()
+  end
+
+  put_away = function(pallet)
+    local cell = shop.put_away()
+    if not cell then -- the racks are full: it waits at the dock until a retrieval frees a cell
+      table.insert(no_room, pallet)
+      room_wait:add(1)
+      return
+    end
+    plant.dispatch:submit{kind = "put_away", product = pallet.product, cell = cell,
+                          from = products[pallet.product].source, to = cell.place,
+                          pick_height = 0, drop_height = cell.height, created = pallet.created}
+  end
+
+  -- A pallet arrives at its dock: it is in the books (in transit) from now on.
+  local function arrive(name)
+    assert(products[name].source, "product '" .. name .. "' has no source dock")
+    received:add(1)
+    in_transit:add(1)
+    put_away{product = name, created = sim.now()}
+    books()
+  end
+
+  for _, a in ipairs(shop.arrivals()) do
+    local mix = sim.rng("mix." .. a.name)
+    local total = 0
+    for _, m in ipairs(a.mix) do total = total + m.weight end
+    sim.spawn("arrivals " .. a.name, function()
+      sim.wait(a.start)
+      while true do
+        sim.wait(shop.next_arrival(a.index))
+        if a.stop and sim.now() > a.stop then return end
+        local u, pick = mix:random() * total, a.mix[#a.mix].product
+        for _, m in ipairs(a.mix) do
+          if u < m.weight then pick = m.product break end
+          u = u - m.weight
+        end
+        for _ = 1, a.batch do arrive(pick) end
+      end
+    end)
+  end
+
+  for _, o in ipairs(shop.orders()) do
+    sim.spawn("order " .. o.name, function()
+      sim.wait(o.at)
+      for _ = 1, o.quantity do retrieve(o.product, {created = sim.now()}) end
+    end)
+  end
+
+  for _, agent in ipairs(shop.agents()) do
+    local kind = agent:kind()
+    if kind == "forklift" or kind == "agv" or agent:behaviour() ~= kind then
+      sim.spawn(agent:name(), require(agent:behaviour()), agent, plant)
+    end
+  end
+  return plant
+end
+
+return M
