@@ -17,8 +17,11 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
+# The main job: the warehouse scenario, headless, to its horizon.
+SCENARIO ?= scenarios/warehouse_basic.yaml
+
 run: build
-	./$(BUILD)/shopfloor demo
+	./$(BUILD)/shopfloor run $(SCENARIO)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
