@@ -16,10 +16,10 @@
  * and cancels that timeout; the extra time per step over the plain hold
  * model is the cost of a push plus a cancel plus dropping the dead entry.
  *
- *   bench_queues [steps [reps [ids]]]   defaults: 10^7 steps, 1 run (median
- *                                        of reps), every candidate; ids is a
- *                                        comma-separated list such as kernel,ladder
- *                                        (the binary heap always runs, as reference)
+ *   bench_queues [steps [reps [ids [dist]]]]   defaults: 10^7 steps, 1 run
+ *       (median of reps), every candidate, both distributions; ids is a
+ *       comma-separated list such as kernel,ladder (the binary heap always
+ *       runs, as reference) or "all"; dist is exp or clustered
  *
  * Output: tables, then lines
  *   bench: queues dist=D n=N variant=V eps=.. bytes_per_event=..
@@ -83,7 +83,7 @@ static void die(const char *what)
 struct result {
     double eps, bytes_per_event;
     uint64_t hash;
-    long stopped; /* steps done when stopped early, else 0 */
+    long stopped; /* steps done when stopped early, -1 when not even filled, else 0 */
 };
 
 enum { BUDGET = 20 }; /* seconds per run at most */
@@ -100,16 +100,22 @@ static struct result hold(const struct qvariant *v, enum dist d, size_t n, long 
     if (!q)
         die("out of memory");
     sf_rng_init(&r, 1, "hold");
+    t0 = now_seconds();
     for (size_t i = 0; i < n; i++) {
         e = (struct qentry){increment(&r, d), (uint64_t)32768 << 48 | seq++, 0, (uint32_t)i};
         if (v->push(q, &e) != 0)
             die("push failed");
+        if ((i & 0xff) == 0 && now_seconds() - t0 > BUDGET) {
+            res.stopped = -1; /* could not even fill the queue */
+            v->destroy(q);
+            return res;
+        }
     }
     t0 = now_seconds();
     for (long s = 0; s < steps; s++) {
         /* A candidate that degrades is stopped after BUDGET seconds and
          * measured over the steps it did; its hash then says so. */
-        if ((s & 0xffff) == 0 && s > 0 && now_seconds() - t0 > BUDGET) {
+        if ((s & 0x3ff) == 0 && s > 0 && now_seconds() - t0 > BUDGET) {
             res.stopped = s;
             steps = s;
             break;
@@ -192,13 +198,19 @@ int main(int argc, char **argv)
     static double eps[NDIST][NSIZES][NVAR], bpe[NDIST][NSIZES][NVAR];
     static long stopped[NDIST][NSIZES][NVAR];
     static int skip[NVAR];
-    const char *only = argc > 3 ? argv[3] : NULL;
+    static int skipd[NDIST];
+    const char *only = argc > 3 && strcmp(argv[3], "all") != 0 ? argv[3] : NULL;
 
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (steps <= 0 || reps <= 0 || reps > MAXREPS) {
         fprintf(stderr, "usage: bench_queues [steps [reps (1..16)]]\n");
         return 2;
     }
     for (int d = 0; d < NDIST; d++) {
+        if (argc > 4 && strcmp(argv[4], dist_names[d]) != 0) {
+            skipd[d] = 1;
+            continue;
+        }
         printf("hold model, %s increments: %ld steps per N, median of %d runs; events/s (bytes per pending event)\n",
                dist_names[d], steps, reps);
         printf("%-28s", "N");
@@ -217,9 +229,14 @@ int main(int argc, char **argv)
                 for (int rep = 0; rep < reps; rep++) {
                     res = hold(variants[k], (enum dist)d, sizes[i], steps);
                     runs[rep] = res.eps;
+                    if (res.stopped)
+                        break; /* a degenerate case once is enough */
                 }
                 if (k == 0)
                     hash0 = res.hash;
+                else if (res.stopped < 0)
+                    fprintf(stderr, "bench_queues: %s, %s, n=%zu: filling the queue took over %d s\n", variants[k]->name,
+                            dist_names[d], sizes[i], (int)BUDGET);
                 else if (res.stopped)
                     fprintf(stderr, "bench_queues: %s, %s, n=%zu: stopped after %ld steps (%d s)\n", variants[k]->name,
                             dist_names[d], sizes[i], res.stopped, (int)BUDGET);
@@ -228,7 +245,7 @@ int main(int argc, char **argv)
                             dist_names[d], sizes[i], variants[0]->name);
                     return 1;
                 }
-                eps[d][i][k] = median(runs, reps);
+                eps[d][i][k] = res.stopped ? res.eps : median(runs, reps);
                 stopped[d][i][k] = res.stopped;
                 bpe[d][i][k] = res.bytes_per_event;
             }
@@ -238,10 +255,14 @@ int main(int argc, char **argv)
                 continue;
             printf("%-28s", variants[k]->name);
             for (int i = 0; i < NSIZES; i++)
-                printf(" %11.2fM%s(%4.1f)", eps[d][i][k] / 1e6, stopped[d][i][k] ? "* " : "  ", bpe[d][i][k]);
+                if (stopped[d][i][k] < 0)
+                    printf(" %20s", "not filled*");
+                else
+                    printf(" %11.2fM%s(%4.1f)", eps[d][i][k] / 1e6, stopped[d][i][k] ? "* " : "  ", bpe[d][i][k]);
             printf("\n");
         }
-        printf("* stopped after %d s: measured over the steps done\n\n", (int)BUDGET);
+        printf("* stopped after %d s: measured over the steps done (not filled: filling N events took longer)\n\n",
+               (int)BUDGET);
     }
     printf("kernel queue, hold model with one cancelled timeout per step (exp increments)\n");
     printf("%10s %14s %14s %14s\n", "N", "hold ev/s", "cancel ev/s", "ns per cancel");
@@ -258,7 +279,7 @@ int main(int argc, char **argv)
             printf("%10zu %14.0f %14.0f %14.1f\n", sizes[i], hc[i][0], hc[i][1], 1e9 / hc[i][1] - 1e9 / hc[i][0]);
         }
         for (int d = 0; d < NDIST; d++)
-            for (int i = 0; i < NSIZES; i++)
+            for (int i = 0; i < NSIZES && !skipd[d]; i++)
                 for (int k = 0; k < NVAR; k++)
                     if (!skip[k])
                         printf("bench: queues dist=%s n=%zu variant=%s eps=%.0f bytes_per_event=%.2f stopped_at=%ld\n",

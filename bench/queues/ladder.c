@@ -195,6 +195,41 @@ static int push(void *p, const struct qentry *e)
     return 0;
 }
 
+static const struct node *sort_nodes; /* for by_order; single-threaded */
+
+static int by_order(const void *a, const void *b)
+{
+    const struct qentry *x = &sort_nodes[*(const uint32_t *)a].e, *y = &sort_nodes[*(const uint32_t *)b].e;
+    return qentry_before(x, y) ? -1 : qentry_before(y, x);
+}
+
+/* Sort a bucket into the empty Bottom: insertion for a few events, and
+ * qsort for a bucket that could not be split (equal times, rungs used
+ * up), which insertion would make quadratic. */
+static void bucket_to_bottom(struct ladder *l, uint32_t list, uint32_t n)
+{
+    uint32_t *idx = n > THRES ? malloc((size_t)n * sizeof *idx) : NULL;
+
+    if (!idx) {
+        while (list != NIL) {
+            uint32_t next = l->v[list].next;
+            bottom_insert(l, list);
+            list = next;
+        }
+        return;
+    }
+    for (uint32_t k = 0; list != NIL; list = l->v[list].next)
+        idx[k++] = list;
+    sort_nodes = l->v;
+    qsort(idx, n, sizeof *idx, by_order);
+    for (uint32_t k = n; k-- > 0;) {
+        l->v[idx[k]].next = l->bottom;
+        l->bottom = idx[k];
+    }
+    l->nbottom += n;
+    free(idx);
+}
+
 /* Refill Bottom from the ladder (or Top); 0 when nothing is left. */
 static int refill(struct ladder *l)
 {
@@ -211,11 +246,7 @@ static int refill(struct ladder *l)
             l->ntop = 0;
             width = (l->top_max - l->top_min) / n0 + 1;
             if (l->top_max == l->top_min || rung_open(l, 0, l->top_min, width, (uint32_t)((l->top_max - l->top_min) / width + 1)) != 0) {
-                while (list0 != NIL) {
-                    uint32_t next = l->v[list0].next;
-                    bottom_insert(l, list0);
-                    list0 = next;
-                }
+                bucket_to_bottom(l, list0, n0);
                 l->top_start = l->top_max + 1; /* equal times only */
                 l->top_bounded = l->top_max != UINT64_MAX;
                 continue;
@@ -248,11 +279,7 @@ static int refill(struct ladder *l)
             if (spawn(l, list, n, lo, lo + r->width - 1) == 0)
                 continue;
         }
-        while (list != NIL) {
-            uint32_t next = l->v[list].next;
-            bottom_insert(l, list);
-            list = next;
-        }
+        bucket_to_bottom(l, list, n);
     }
     return 1;
 }

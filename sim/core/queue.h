@@ -5,14 +5,19 @@
  * earlier time first, then smaller priority value, then the one pushed
  * first. That order is total, so a run is exactly repeatable.
  *
- * Each event has a handle (sf_event_id) made of a slot index and that
- * slot's generation. Cancelling by handle is O(1) and lazy: the entry
- * stays in the queue, marked dead, and is dropped when it reaches the
- * front. A handle whose event has fired or been cancelled is stale; using
- * it is harmless (cancel returns false).
+ * Each event has a handle (sf_event_id) made of a slot index and a
+ * generation (the low 34 bits of the event's sequence number, new with
+ * every push). Cancelling by handle is O(1) and lazy: the entry stays in
+ * the queue, marked dead, and is dropped when the queue reaches it (or
+ * when dead entries outnumber live ones, all at once). A handle whose
+ * event has fired or been cancelled is stale; using it is harmless
+ * (cancel returns false).
  *
- * Memory: 24 bytes per queued entry plus 8 per slot; see
- * docs/architecture.md for the data structure and why it was chosen.
+ * Structure: a ladder queue with a small heap in front; push O(1), pop
+ * O(1) amortised plus O(log f) in a front heap of a few dozen events.
+ * Memory: 28 bytes per slot, the pool grown by a sixteenth, plus under
+ * one byte per event of buckets: under 32 bytes per pending event. See
+ * docs/architecture.md, "Event queue", for the measurements behind it.
  */
 #ifndef SF_CORE_QUEUE_H
 #define SF_CORE_QUEUE_H
