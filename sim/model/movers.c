@@ -218,9 +218,12 @@ static uint32_t extend(sf_movers *ms, uint32_t id)
                 break;
         }
         if (k < end) {
+            /* give back all of this corridor it holds, also segments granted beyond the one that
+             * blocked, so it never waits while holding part of a corridor */
             uint32_t blocked = seg_of(m, k);
-            while (k-- > j)
-                release(ms, seg_of(m, k), id);
+            for (uint32_t g = j; g < end; g++)
+                if (sf_traffic_holds(ms->traffic, seg_of(m, g), id))
+                    release(ms, seg_of(m, g), id);
             return blocked;
         }
         m->reserved_to = end;
@@ -330,7 +333,7 @@ static void advance(sf_movers *ms, uint32_t id)
 
     if (m->reserved_to == m->i) {
         if (sf_traffic_waiting_for(ms->traffic, id, NULL) == UINT32_MAX &&
-            sf_traffic_wait(ms->traffic, blocked, id, sf_kernel_now(ms->k)) != SF_OK) {
+            sf_traffic_wait(ms->traffic, blocked, id, sf_kernel_now(ms->k), ms->corridors) != SF_OK) {
             sf_kernel_fail(ms->k, SF_EINVAL);
             return;
         }

@@ -346,6 +346,24 @@ int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, s
     return route_from_tree(net, t, from, to, route);
 }
 
+int sf_network_route_length(sf_network *net, uint32_t from, uint32_t to, double vmax, double *length)
+{
+    struct tree *t;
+    double len = 0;
+    int rc;
+
+    if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
+        return SF_EINVAL;
+    if ((rc = tree_for(net, vmax, from, &t)) != SF_OK)
+        return rc;
+    if (isinf(t->time[to]))
+        return SF_ENOTFOUND;
+    for (uint32_t node = to; node != from; node = sf_network_arc_from(net, t->via[node]))
+        len += net->segs[t->via[node] >> 1].length;
+    *length = len;
+    return SF_OK;
+}
+
 int sf_network_route_avoiding(sf_network *net, uint32_t from, uint32_t to, double vmax, const uint32_t *avoid,
                               size_t n_avoid, sf_route *route)
 {

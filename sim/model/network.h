@@ -82,6 +82,12 @@ int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, s
 void sf_route_close(sf_route *route);
 
 /*
+ * The length (metres) of the route sf_network_route would give, without
+ * building it: O(route length), no allocation. SF_ENOTFOUND, SF_EINVAL.
+ */
+int sf_network_route_length(sf_network *net, uint32_t from, uint32_t to, double vmax, double *length);
+
+/*
  * The same, but never using the `n_avoid` segments listed (in either
  * direction). Not cached: O((V + E) log V) each call; for the rare
  * detours of deadlock resolution.

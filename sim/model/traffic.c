@@ -23,6 +23,7 @@ struct seg_state {
 
 struct mover_state {
     uint32_t waits_for; /* segment, or UINT32_MAX */
+    bool notify;        /* told, not granted, when the segment frees */
     uint32_t next;      /* next in the waiting line */
     sf_time since;
 };
@@ -64,7 +65,7 @@ sf_traffic *sf_traffic_new(const sf_network *net, uint32_t nmovers)
         g->head = g->tail = SF_NO_MOVER;
     }
     for (uint32_t m = 0; m < nmovers; m++)
-        t->movers[m] = (struct mover_state){UINT32_MAX, SF_NO_MOVER, 0};
+        t->movers[m] = (struct mover_state){UINT32_MAX, false, SF_NO_MOVER, 0};
     return t;
 }
 
@@ -108,7 +109,7 @@ bool sf_traffic_try_reserve(sf_traffic *t, uint32_t seg, uint32_t mover)
     return true;
 }
 
-int sf_traffic_wait(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now)
+int sf_traffic_wait(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now, bool notify)
 {
     struct mover_state *m = &t->movers[mover];
     struct seg_state *g = &t->segs[seg];
@@ -116,6 +117,7 @@ int sf_traffic_wait(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now)
     if (m->waits_for != UINT32_MAX || sf_traffic_holds(t, seg, mover))
         return SF_EINVAL;
     m->waits_for = seg;
+    m->notify = notify;
     m->since = now;
     m->next = SF_NO_MOVER;
     if (g->tail == SF_NO_MOVER)
@@ -161,17 +163,27 @@ int sf_traffic_release(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now,
             g->count--;
             break;
         }
-    while (g->count < g->capacity && g->head != SF_NO_MOVER && n < max) {
-        uint32_t w = g->head;
+    /* grant in line order while there is room; notify-only waiters leave the line to try themselves */
+    for (uint32_t w = g->head, prev = SF_NO_MOVER, next; w != SF_NO_MOVER && n < max; w = next) {
         struct mover_state *m = &t->movers[w];
-        g->head = m->next;
-        if (g->head == SF_NO_MOVER)
-            g->tail = SF_NO_MOVER;
+        bool room = g->count < g->capacity;
+        next = m->next;
+        if (!m->notify && !room) {
+            prev = w;
+            break; /* first come, first served: nobody passes a waiter that cannot be granted */
+        }
+        if (prev == SF_NO_MOVER)
+            g->head = next;
+        else
+            t->movers[prev].next = next;
+        if (g->tail == w)
+            g->tail = prev;
         g->waited += sf_time_to_seconds(now - m->since);
         g->nwaiting--;
         m->waits_for = UINT32_MAX;
         m->next = SF_NO_MOVER;
-        grant(g, w);
+        if (!m->notify)
+            grant(g, w);
         granted[n++] = w;
     }
     return n;

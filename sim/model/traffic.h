@@ -39,16 +39,23 @@ void sf_traffic_free(sf_traffic *t);
  */
 bool sf_traffic_try_reserve(sf_traffic *t, uint32_t seg, uint32_t mover);
 
-/* Join the waiting line of `seg` at `now`. A mover waits for one segment at a time. SF_EINVAL otherwise. */
-int sf_traffic_wait(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now);
+/*
+ * Join the waiting line of `seg` at `now`. A mover waits for one segment
+ * at a time; SF_EINVAL otherwise. With `notify` the mover is not granted
+ * the segment when it frees but only told (it leaves the line and tries
+ * again itself): for movers that must take several segments at once and
+ * so must never hold one while waiting for another.
+ */
+int sf_traffic_wait(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now, bool notify);
 
 /* Leave a waiting line without being granted (the mover changed its mind). */
 void sf_traffic_cancel_wait(sf_traffic *t, uint32_t mover, sf_time now);
 
 /*
  * Release `seg` held by `mover` at `now`; waiters are granted in order
- * while there is room. The movers granted are written to `granted`
- * (at most `max`); the count is returned. The caller wakes them.
+ * while there is room, and every notify-only waiter leaves the line. The
+ * movers granted or notified are written to `granted` (at most `max`);
+ * the count is returned. The caller wakes them.
  */
 int sf_traffic_release(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now, uint32_t *granted, int max);
 

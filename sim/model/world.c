@@ -270,9 +270,10 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         goto fail;
     mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, w};
     rc = SF_ENOMEM;
-    if (!(w->movers = sf_movers_new(k, w->net, nmobile, 2, mh)))
+    if (!(w->movers = sf_movers_new(k, w->net, nmobile, cfg->layout.traffic.lookahead, mh)))
         goto fail;
-    sf_movers_set_deadlock_policy(w->movers, SF_DEADLOCK_REROUTE);
+    sf_movers_set_corridors(w->movers, cfg->layout.traffic.corridors);
+    sf_movers_set_deadlock_policy(w->movers, cfg->layout.traffic.reroute ? SF_DEADLOCK_REROUTE : SF_DEADLOCK_REPORT);
     for (size_t z = 0; z < cfg->layout.n_zones; z++) {
         const sf_cfg_zone *Z = &cfg->layout.zones[z];
         double cap = Z->speed_limit > 0 ? Z->speed_limit : INFINITY;

@@ -121,6 +121,13 @@ typedef struct sf_cfg_station {
     sf_cfg_place at;
 } sf_cfg_station;
 
+/* How vehicles reserve the way ahead (see model/movers.h). */
+typedef struct sf_cfg_traffic {
+    bool corridors; /* reserve chains without junctions whole (default) or segment by segment */
+    int lookahead;  /* segments (or corridors) reserved ahead, default 2 */
+    bool reroute;   /* on a deadlock, back out and go round (default) or stop the run */
+} sf_cfg_traffic;
+
 typedef struct sf_cfg_layout {
     sf_cfg_node *nodes;
     size_t n_nodes;
@@ -140,6 +147,7 @@ typedef struct sf_cfg_layout {
     size_t n_stations;
     const char **groups; /* distinct station groups, in order of first use */
     size_t n_groups;
+    sf_cfg_traffic traffic;
 } sf_cfg_layout;
 
 /* ---- fleet ------------------------------------------------------------- */

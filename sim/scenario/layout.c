@@ -370,13 +370,39 @@ static void stations(sf_vctx *v, const sf_ynode *list)
     assign_groups(v);
 }
 
+/*
+ * `traffic`: how vehicles reserve the way ahead and what happens when
+ * they lock each other. Defaults: corridors, a lookahead of 2, reroute.
+ */
+static void traffic(sf_vctx *v, const sf_ynode *n)
+{
+    static const char *const reserve[] = {"segments", "corridors", NULL};
+    static const char *const on_deadlock[] = {"stop", "reroute", NULL};
+    sf_cfg_traffic *t = &v->cfg->layout.traffic;
+    int k;
+
+    t->corridors = true;
+    t->lookahead = 2;
+    t->reroute = true;
+    if (!n || (!sf_v_map(v, n, KEYS("reserve", "lookahead", "on_deadlock"), "traffic") && n->kind != SF_YMAP))
+        return;
+    if (sf_ynode_get(n, "reserve", NULL) && sf_v_enum(v, sf_ynode_get(n, "reserve", NULL), "reserve", reserve, &k))
+        t->corridors = k == 1;
+    if (sf_ynode_get(n, "lookahead", NULL))
+        sf_v_int(v, sf_ynode_get(n, "lookahead", NULL), "lookahead", 1, 64, &t->lookahead);
+    if (sf_ynode_get(n, "on_deadlock", NULL) &&
+        sf_v_enum(v, sf_ynode_get(n, "on_deadlock", NULL), "on_deadlock", on_deadlock, &k))
+        t->reroute = k == 1;
+}
+
 void sf_v_layout(sf_vctx *v, const sf_ynode *n)
 {
     if (!n || sf_ynode_is_null(n)) {
         sf_v_error(v, n, "the scenario needs a 'layout' section with at least its nodes");
         return;
     }
-    if (!sf_v_map(v, n, KEYS("nodes", "segments", "zones", "docks", "racks", "chargers", "parking", "stations"),
+    if (!sf_v_map(v, n,
+                  KEYS("nodes", "segments", "zones", "docks", "racks", "chargers", "parking", "stations", "traffic"),
                   "layout") &&
         n->kind != SF_YMAP)
         return;
@@ -390,4 +416,5 @@ void sf_v_layout(sf_vctx *v, const sf_ynode *n)
     chargers(v, sf_ynode_get(n, "chargers", NULL));
     parking(v, sf_ynode_get(n, "parking", NULL));
     stations(v, sf_ynode_get(n, "stations", NULL));
+    traffic(v, sf_ynode_get(n, "traffic", NULL));
 }

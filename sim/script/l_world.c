@@ -546,18 +546,17 @@ static int l_shop_distance(lua_State *L)
 {
     sf_world *w = world_of(L);
     uint32_t a, b;
-    sf_route r;
+    double len;
 
     if (sf_world_place(w, luaL_checkstring(L, 1), &a) != SF_OK)
         return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 1));
     if (sf_world_place(w, luaL_checkstring(L, 2), &b) != SF_OK)
         return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 2));
-    if (sf_network_route(sf_world_network(w), a, b, 1.0, &r) != SF_OK) {
+    if (sf_network_route_length(sf_world_network(w), a, b, 1.0, &len) != SF_OK) {
         lua_pushnil(L);
         return 1;
     }
-    lua_pushnumber(L, r.length);
-    sf_route_close(&r);
+    lua_pushnumber(L, len);
     return 1;
 }
 

@@ -158,6 +158,11 @@ static void test_network_grid_routes_match_bellman_ford(void **state)
             assert_int_equal(rc, SF_OK);
             if (fabs(r.time - dist[s][t]) > 1e-9)
                 fail_msg("%u -> %u: %g s, Bellman-Ford %g s", s, t, r.time, dist[s][t]);
+            {
+                double len;
+                assert_int_equal(sf_network_route_length(net, s, t, 1.5, &len), SF_OK);
+                assert_true(len == r.length);
+            }
             sf_route_close(&r);
         }
     /* one tree per source for this speed: 12 bytes a node each */
