@@ -119,6 +119,16 @@ static void test_world_forklift_trip_pick_and_drop_by_hand(void **state)
     /* all from the battery: 1 kWh less what was used */
     assert_true(fabs(a->meter.charge - (3.6e6 - 44000 - 200000 - 95000 - 2000)) < 1e-6);
     assert_true(fabs(sf_movers_distance(sf_world_movers(s.w), a->mover, S(60)) - 36) < 1e-6);
+    /* charge back to full at a 5 kW charger: the truck's own 3 kW limit it, 341 kJ take 113.67 s */
+    assert_int_equal(sf_world_charge(s.w, s.truck, 1.5, 5000), SF_EINVAL);
+    assert_int_equal(sf_world_charge(s.w, 1, 1.0, 5000), SF_EINVAL); /* the walker has no battery */
+    assert_int_equal(sf_world_charge(s.w, s.truck, 1.0, 5000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(200)), SF_OK);
+    assert_int_equal(s.step, 5);
+    assert_true(llabs(s.at[4] - S(60 + 341000.0 / 3000)) <= 2);
+    assert_true(fabs(a->meter.charge - 3.6e6) < 1e-3);
+    assert_true(fabs(a->meter.grid - 341000) < 1e-3);
+    assert_true(a->meter.charge_power == 3000); /* the agent's own rate is back */
     sf_world_free(s.w);
     sf_kernel_free(k);
     sf_scenario_config_free(cfg);
