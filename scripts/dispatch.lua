@@ -4,7 +4,7 @@
 -- wait for work. A new task goes to a waiting vehicle chosen by the rule;
 -- a vehicle that asks for work gets a pending task chosen by the rule, or
 -- waits. Only vehicles that can do a task get it (a pallet on the third
--- level needs forks that reach that high).
+-- level needs forks that reach that high; a heavy one, enough payload).
 --
 -- Rules:
 --   "nearest" (default): the waiting vehicle nearest the pickup; for a
@@ -18,6 +18,7 @@ local M = {}
 local function can(agent, task)
   local reach = agent:lift_height()
   return (task.pick_height or 0) <= reach + 1e-9 and (task.drop_height or 0) <= reach + 1e-9
+     and (task.mass or 0) <= agent:payload()
 end
 
 M.rules = {
@@ -72,6 +73,15 @@ function M.new(rule)
     else
       table.insert(self.pending, task)
       self.queue:add(1)
+    end
+  end
+
+  -- A pending task for `agent` if there is one now, else nil (never waits).
+  function d:try_task(agent)
+    local i = r.task(agent, self.pending)
+    if i then
+      self.queue:add(-1)
+      return table.remove(self.pending, i)
     end
   end
 

@@ -3,7 +3,9 @@
 -- off its level, drive loaded to the drop place, set it down; report the
 -- task done. Before taking work, a vehicle whose battery is below its
 -- charge_below goes to the nearest charger, waits for a free spot and
--- charges to charge_until.
+-- charges to charge_until. With nothing to do and a battery below
+-- charge_until it charges too, if a spot is free (opportunity charging),
+-- and takes work again when there is some.
 
 local chargers -- {name, place, slots, spots = sim.resource}
 
@@ -27,6 +29,19 @@ local function charge_if_low(agent)
   c.spots:release()
 end
 
+-- Idle and not full: top up at the nearest charger if a spot is free right now.
+local function opportunity_charge(agent)
+  local _, upto = agent:battery_policy()
+  if not upto or agent:battery() >= upto then return end
+  local c = nearest_charger(agent)
+  if not c or c.spots:count() >= c.slots then return end
+  agent:move_to(c.place)
+  if c.spots:acquire(1, 0, 0) then -- no waiting: another vehicle may have taken the spot meanwhile
+    agent:charge(c.name)
+    c.spots:release()
+  end
+end
+
 return function(agent, plant)
   if not chargers then
     chargers = {}
@@ -37,7 +52,11 @@ return function(agent, plant)
   end
   while true do
     charge_if_low(agent)
-    local task = plant.dispatch:next_task(agent)
+    local task = plant.dispatch:try_task(agent)
+    if not task then
+      opportunity_charge(agent)
+      task = plant.dispatch:next_task(agent)
+    end
     agent:move_to(task.from)
     agent:pick(task.pick_height or 0)
     plant.picked(task)

@@ -51,7 +51,7 @@ function M.start(options)
       return
     end
     plant.dispatch:submit{kind = "retrieve", product = name, cell = cell, from = cell.place, to = p.sink,
-                          pick_height = cell.height, drop_height = 0, created = line.created}
+                          pick_height = cell.height, drop_height = 0, mass = p.mass, created = line.created}
   end
 
   local put_away -- forward: a pallet at its dock gets a cell and a task
@@ -97,7 +97,8 @@ function M.start(options)
     end
     plant.dispatch:submit{kind = "put_away", product = pallet.product, cell = cell,
                           from = products[pallet.product].source, to = cell.place,
-                          pick_height = 0, drop_height = cell.height, created = pallet.created}
+                          pick_height = 0, drop_height = cell.height, mass = products[pallet.product].mass,
+                          created = pallet.created}
   end
 
   -- A pallet arrives at its dock: it is in the books (in transit) from now on.

@@ -226,6 +226,15 @@ static int l_agent_charge(lua_State *L)
     return await(L, S, id, sf_world_charge(w, id, to, c->power), "charge");
 }
 
+/* agent:payload(): the heaviest load it may carry, kg (math.huge when the fleet entry gives none). */
+static int l_agent_payload(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(world_of(L), check_agent(L, 1));
+    double p = config_of(L)->fleet.types[a->type].payload;
+    lua_pushnumber(L, p > 0 ? p : HUGE_VAL);
+    return 1;
+}
+
 /* agent:lift_height(): metres its forks reach (0 for all but forklifts). */
 static int l_agent_lift_height(lua_State *L)
 {
@@ -601,7 +610,7 @@ static int setup(lua_State *L)
                                        {"battery", l_agent_battery}, {"move_to", l_agent_move_to},
                                        {"type", l_agent_type},       {"behaviour", l_agent_behaviour},
                                        {"battery_policy", l_agent_battery_policy}, {"charge", l_agent_charge},
-                                       {"lift_height", l_agent_lift_height},
+                                       {"lift_height", l_agent_lift_height}, {"payload", l_agent_payload},
                                        {"pick", l_agent_pick},       {"drop", l_agent_drop},
                                        {"__tostring", l_agent_tostring}, {NULL, NULL}};
     static const luaL_Reg shop[] = {{"agent", l_shop_agent},       {"agents", l_shop_agents},
