@@ -18,7 +18,10 @@ local M = {}
 
 function M.start(options)
   options = options or {}
-  local plant = {dispatch = dispatch.new(options.rule)}
+  -- the scenario's demand.dispatch: a rule of dispatch.lua by name, or a module of its own
+  local rule = options.rule or shop.dispatch_rule()
+  if type(rule) == "string" and not dispatch.rules[rule] then rule = require(rule) end
+  local plant = {dispatch = dispatch.new(rule)}
   local item, products = {}, {}
   for i, p in ipairs(shop.products()) do
     item[p.name] = i
@@ -89,7 +92,7 @@ function M.start(options)
   end
 
   put_away = function(pallet)
-    local cell = shop.put_away()
+    local cell = shop.put_away(products[pallet.product].class)
     if not cell then -- the racks are full: it waits at the dock until a retrieval frees a cell
       table.insert(no_room, pallet)
       room_wait:add(1)

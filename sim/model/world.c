@@ -172,11 +172,17 @@ static int build_storage(sf_world *w, char *err, size_t n)
     uint32_t reference = 0;
     int rc;
 
-    /* put-away measures from the first inbound dock, else the first dock, else node 0 */
-    for (size_t i = L->n_docks; i-- > 0;)
-        if (L->docks[i].kind != SF_DOCK_OUTBOUND || i == 0)
-            reference = (uint32_t)L->docks[i].node;
-    if (!(w->storage = sf_storage_new(w->net, SF_STORE_CLOSEST, reference, 0, 0)))
+    const sf_cfg_storage *S = &L->storage;
+    static const sf_storage_policy policy[] = {SF_STORE_CLOSEST, SF_STORE_FIRST_FREE, SF_STORE_CLASS_ABC};
+
+    /* put-away measures from the dock the scenario names, else the first inbound dock, the first dock, node 0 */
+    if (S->from >= 0)
+        reference = (uint32_t)L->docks[S->from].node;
+    else
+        for (size_t i = L->n_docks; i-- > 0;)
+            if (L->docks[i].kind != SF_DOCK_OUTBOUND || i == 0)
+                reference = (uint32_t)L->docks[i].node;
+    if (!(w->storage = sf_storage_new(w->net, policy[S->policy], reference, S->share_a, S->share_b)))
         return SF_ENOMEM;
     for (size_t i = 0; i < L->n_racks; i++) {
         const sf_cfg_rack *r = &L->racks[i];
@@ -469,6 +475,38 @@ int sf_world_report(sf_world *w, FILE *out)
                 F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
                 e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING], e[SF_POWER_IDLE], used, grid,
                 (unsigned long long)flat);
+    }
+    /* where vehicles waited for each other: the five segments with the most waiting */
+    {
+        enum { TOP = 5 };
+        uint32_t top[TOP], ntop = 0, nsegs = sf_network_segment_count(w->net);
+        double wait[TOP];
+        sf_traffic *t = sf_movers_traffic(w->movers);
+        for (uint32_t sg = 0; sg < nsegs; sg++) {
+            double c = sf_traffic_congestion(t, sg, now);
+            uint32_t i;
+            if (!(c > 0))
+                continue;
+            for (i = ntop < TOP ? ntop++ : TOP; i > 0 && wait[i - 1] < c; i--)
+                if (i < TOP) {
+                    top[i] = top[i - 1];
+                    wait[i] = wait[i - 1];
+                }
+            if (i < TOP) {
+                top[i] = sg;
+                wait[i] = c;
+            }
+        }
+        if (ntop > 0) {
+            fprintf(out, "\n%-36s %14s\n", "segments vehicles waited for", "waiting (h)");
+            for (uint32_t i = 0; i < ntop; i++) {
+                const sf_segment *g = sf_network_segment(w->net, top[i]);
+                char name[80];
+                snprintf(name, sizeof name, "%s - %s", sf_network_node(w->net, g->from)->name,
+                         sf_network_node(w->net, g->to)->name);
+                fprintf(out, "%-36.36s %14.3f\n", name, wait[i] / 3600);
+            }
+        }
     }
     return ferror(out) ? SF_EIO : SF_OK;
 }

@@ -121,6 +121,15 @@ typedef struct sf_cfg_station {
     sf_cfg_place at;
 } sf_cfg_station;
 
+/* Where put-away stores loads (see model/storage.h). */
+typedef enum sf_store_policy { SF_CFG_STORE_CLOSEST, SF_CFG_STORE_FIRST_FREE, SF_CFG_STORE_ABC } sf_store_policy;
+
+typedef struct sf_cfg_storage {
+    sf_store_policy policy; /* default closest */
+    int from;               /* dock index distances are measured from; -1 = the first inbound dock */
+    double share_a, share_b;/* ABC: shares of the cells, closest first (defaults 20 %, 30 %) */
+} sf_cfg_storage;
+
 /* How vehicles reserve the way ahead (see model/movers.h). */
 typedef struct sf_cfg_traffic {
     bool corridors; /* reserve chains without junctions whole (default) or segment by segment */
@@ -148,6 +157,7 @@ typedef struct sf_cfg_layout {
     const char **groups; /* distinct station groups, in order of first use */
     size_t n_groups;
     sf_cfg_traffic traffic;
+    sf_cfg_storage storage;
 } sf_cfg_layout;
 
 /* ---- fleet ------------------------------------------------------------- */
@@ -246,6 +256,7 @@ typedef struct sf_cfg_operation {
 
 typedef struct sf_cfg_product {
     const char *name;
+    char abc;     /* storage class 'A', 'B' or 'C' (default 'C') */
     double mass;  /* kg per unit, for vehicle payloads */
     int source;   /* dock index where raw material arrives, -1 none */
     int sink;     /* dock index where finished goods leave, -1 none */
@@ -278,6 +289,7 @@ typedef struct sf_cfg_order {
 } sf_cfg_order;
 
 typedef struct sf_cfg_demand {
+    const char *dispatch; /* who does which transport task: "nearest", "oldest" or a Lua module; NULL = nearest */
     sf_cfg_arrival *arrivals;
     size_t n_arrivals;
     sf_cfg_order *orders;

@@ -307,7 +307,14 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         p->name = sf_v_strdup(v, names[i]->text);
         p->at = sf_v_place(v, names[i]);
         p->source = p->sink = -1;
-        sf_v_map(v, e[i], KEYS("name", "mass", "source", "sink", "routing"), what);
+        sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing"), what);
+        p->abc = 'C';
+        if (sf_ynode_get(e[i], "class", NULL)) {
+            static const char *const classes[] = {"A", "B", "C", NULL};
+            int k;
+            if (sf_v_enum(v, sf_ynode_get(e[i], "class", NULL), "storage class", classes, &k))
+                p->abc = (char)('A' + k);
+        }
         sf_v_qty(v, sf_ynode_get(e[i], "mass", NULL), "mass", SF_DIM_MASS, 0, 1e5, false, &p->mass);
         if ((src = sf_ynode_get(e[i], "source", NULL)))
             p->source = SF_V_REF(v, src, "dock", L->docks, L->n_docks);

@@ -395,6 +395,36 @@ static void traffic(sf_vctx *v, const sf_ynode *n)
         t->reroute = k == 1;
 }
 
+/*
+ * `storage`: the put-away policy, the dock distances count from, and the
+ * ABC shares. Runs after the docks are read, so `from` can name one.
+ */
+static void storage(sf_vctx *v, const sf_ynode *n)
+{
+    static const char *const policies[] = {"closest", "first_free", "abc", NULL};
+    sf_cfg_storage *st = &v->cfg->layout.storage;
+    const sf_cfg_layout *L = &v->cfg->layout;
+    int k;
+
+    st->policy = SF_CFG_STORE_CLOSEST;
+    st->from = -1;
+    st->share_a = 0.2;
+    st->share_b = 0.3;
+    if (!n || (!sf_v_map(v, n, KEYS("policy", "from", "a", "b"), "storage") && n->kind != SF_YMAP))
+        return;
+    if (sf_ynode_get(n, "policy", NULL) && sf_v_enum(v, sf_ynode_get(n, "policy", NULL), "policy", policies, &k))
+        st->policy = (sf_store_policy)k;
+    if (sf_ynode_get(n, "from", NULL))
+        st->from = SF_V_REF(v, sf_ynode_get(n, "from", NULL), "dock", L->docks, L->n_docks);
+    if (sf_ynode_get(n, "a", NULL))
+        sf_v_fraction(v, sf_ynode_get(n, "a", NULL), "a", &st->share_a);
+    if (sf_ynode_get(n, "b", NULL))
+        sf_v_fraction(v, sf_ynode_get(n, "b", NULL), "b", &st->share_b);
+    if (st->share_a + st->share_b > 1)
+        sf_v_error(v, n, "storage: the A and B shares add up to more than 100 %% (%g %% + %g %%)", st->share_a * 100,
+                   st->share_b * 100);
+}
+
 void sf_v_layout(sf_vctx *v, const sf_ynode *n)
 {
     if (!n || sf_ynode_is_null(n)) {
@@ -402,7 +432,8 @@ void sf_v_layout(sf_vctx *v, const sf_ynode *n)
         return;
     }
     if (!sf_v_map(v, n,
-                  KEYS("nodes", "segments", "zones", "docks", "racks", "chargers", "parking", "stations", "traffic"),
+                  KEYS("nodes", "segments", "zones", "docks", "racks", "chargers", "parking", "stations", "traffic",
+                       "storage"),
                   "layout") &&
         n->kind != SF_YMAP)
         return;
@@ -417,4 +448,5 @@ void sf_v_layout(sf_vctx *v, const sf_ynode *n)
     parking(v, sf_ynode_get(n, "parking", NULL));
     stations(v, sf_ynode_get(n, "stations", NULL));
     traffic(v, sf_ynode_get(n, "traffic", NULL));
+    storage(v, sf_ynode_get(n, "storage", NULL));
 }

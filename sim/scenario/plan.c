@@ -118,8 +118,10 @@ void sf_v_demand(sf_vctx *v, const sf_ynode *n)
 {
     if (!n || sf_ynode_is_null(n))
         return;
-    if (!sf_v_map(v, n, KEYS("arrivals", "orders"), "demand") && n->kind != SF_YMAP)
+    if (!sf_v_map(v, n, KEYS("arrivals", "orders", "dispatch"), "demand") && n->kind != SF_YMAP)
         return;
+    if (sf_ynode_get(n, "dispatch", NULL))
+        sf_v_string(v, sf_ynode_get(n, "dispatch", NULL), "dispatch", &v->cfg->demand.dispatch);
     demand_arrivals(v, sf_ynode_get(n, "arrivals", NULL));
     demand_orders(v, sf_ynode_get(n, "orders", NULL));
 }

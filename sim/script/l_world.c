@@ -476,6 +476,8 @@ static int l_shop_products(lua_State *L)
         set_number(L, "mass", p->mass);
         set_string(L, "source", dock_name(cfg, p->source));
         set_string(L, "sink", dock_name(cfg, p->sink));
+        lua_pushlstring(L, &p->abc, 1);
+        lua_setfield(L, -2, "class");
         lua_pushboolean(L, p->n_ops > 0);
         lua_setfield(L, -2, "routed");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -589,6 +591,14 @@ static int l_shop_chargers(lua_State *L)
     return 1;
 }
 
+/* shop.dispatch_rule(): the scenario's `demand.dispatch` ("nearest" when it gives none). */
+static int l_shop_dispatch_rule(lua_State *L)
+{
+    const char *rule = config_of(L)->demand.dispatch;
+    lua_pushstring(L, rule ? rule : "nearest");
+    return 1;
+}
+
 /* shop.horizon(), shop.warmup(): the scenario's run length and warm-up, seconds. */
 static int l_shop_horizon(lua_State *L)
 {
@@ -620,6 +630,7 @@ static int setup(lua_State *L)
                                     {"next_arrival", l_shop_next_arrival}, {"orders", l_shop_orders},
                                     {"distance", l_shop_distance}, {"horizon", l_shop_horizon},
                                     {"warmup", l_shop_warmup},     {"chargers", l_shop_chargers},
+                                    {"dispatch_rule", l_shop_dispatch_rule},
                                     {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->world);
 

@@ -28,6 +28,7 @@ check 0 "the warehouse runs to its horizon" -- "$sf" run "$wh"
 contains out "finished at t = 08:00:00" "it finishes at the horizon"
 contains out "^reach_truck " "the agent table lists the forklifts"
 contains out "put-away time" "put-aways are measured"
+contains out "segments vehicles waited for" "congestion is reported by segment"
 # the books: received = in racks + shipped + in transit, read off the final levels
 awk '/^pallets received/ {r = $NF} /^pallets shipped/ {s = $NF} /^pallets in racks/ {k = $NF}
      /^pallets in transit/ {t = $NF}
@@ -41,6 +42,10 @@ if cmp -s "$tmp/first" "$tmp/third"; then echo "FAIL: another seed gave the same
 
 check 0 "--set changes the fleet" -- "$sf" run "$wh" --until 2h --set fleet.reach_truck.count=1
 contains out "^reach_truck        1 " "one forklift after --set"
+check 0 "another put-away policy and dispatch rule run" -- "$sf" run "$wh" --until 3h --set layout.storage.policy=abc --set demand.dispatch=oldest
+contains out "finished at t = 03:00:00" "they run to the end"
+check 1 "an unknown dispatch rule is an error" -- "$sf" run "$wh" --until 1h --set demand.dispatch=fastest
+contains err "module 'fastest' not found" "the missing rule module is named"
 check 1 "a wrong --set is an error with its place" -- "$sf" run "$wh" --set fleet.reach_truck.speed="3 kW"
 contains err "expected a speed, got '3 kW'" "the message names what was expected"
 check 2 "--set on a Lua model is a usage error" -- "$sf" run "$src/examples/mm1.lua" --set a.b=1
