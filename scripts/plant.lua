@@ -9,6 +9,11 @@
 -- (forklift.lua, agv.lua, or the fleet entry's own `behaviour`). Other
 -- agents stay at home: production comes with the production model.
 --
+-- Cells in an AS/RS are served by its crane: vehicles drop loads at the
+-- AS/RS input point (floor level) and the crane stores them, one cycle
+-- (the rack's cycle_time) each; for an order line the crane brings the
+-- load out to that point first, then a vehicle takes it.
+--
 -- The books are checked at every step: received = stored + shipped + in
 -- transit. A run that breaks them stops with an error.
 
@@ -36,6 +41,16 @@ function M.start(options)
   local no_room = {} -- pallets at their dock waiting for a free cell, oldest first
   local room_wait = sim.level("pallets waiting for space")
 
+  local cranes = {} -- one per AS/RS rack, made when first needed
+  local function crane(cell)
+    local c = cranes[cell.rack]
+    if not c then
+      c = sim.resource{capacity = 1, name = "crane of rack " .. cell.rack}
+      cranes[cell.rack] = c
+    end
+    return c
+  end
+
   local function books()
     local r, s, k, t = received:value(), shipped:value(), in_racks:value(), in_transit:value()
     if r ~= s + k + t then
@@ -53,8 +68,20 @@ function M.start(options)
       stored_wait:add(1)
       return
     end
-    plant.dispatch:submit{kind = "retrieve", product = name, cell = cell, from = cell.place, to = p.sink,
-                          pick_height = cell.height, drop_height = 0, mass = p.mass, created = line.created}
+    local task = {kind = "retrieve", product = name, cell = cell, from = cell.place, to = p.sink,
+                  pick_height = cell.height, drop_height = 0, mass = p.mass, created = line.created}
+    if not cell.asrs then
+      plant.dispatch:submit(task)
+      return
+    end
+    task.pick_height = 0
+    sim.spawn("crane out", function() -- the crane brings the load to the input/output point
+      local c = crane(cell)
+      c:acquire()
+      sim.wait(shop.crane_cycle(cell))
+      c:release()
+      plant.dispatch:submit(task)
+    end)
   end
 
   local put_away -- forward: a pallet at its dock gets a cell and a task
@@ -72,17 +99,30 @@ function M.start(options)
     books()
   end
 
+  local function stored(task)
+    shop.stored(task.cell, item[task.product])
+    in_transit:add(-1)
+    in_racks:add(1)
+    put_away_time:add(sim.now() - task.created)
+    local waiting = backlog[task.product]
+    if waiting and #waiting > 0 then
+      stored_wait:add(-1)
+      retrieve(task.product, table.remove(waiting, 1))
+    end
+    books()
+  end
+
   function plant.dropped(task)
-    if task.kind == "put_away" then
-      shop.stored(task.cell, item[task.product])
-      in_transit:add(-1)
-      in_racks:add(1)
-      put_away_time:add(sim.now() - task.created)
-      local waiting = backlog[task.product]
-      if waiting and #waiting > 0 then
-        stored_wait:add(-1)
-        retrieve(task.product, table.remove(waiting, 1))
-      end
+    if task.kind == "put_away" and task.cell.asrs then
+      sim.spawn("crane in", function() -- the crane takes it from the input point into its cell
+        local c = crane(task.cell)
+        c:acquire()
+        sim.wait(shop.crane_cycle(task.cell))
+        c:release()
+        stored(task)
+      end)
+    elseif task.kind == "put_away" then
+      stored(task)
     else
       in_transit:add(-1)
       shipped:add(1)
@@ -100,8 +140,8 @@ function M.start(options)
     end
     plant.dispatch:submit{kind = "put_away", product = pallet.product, cell = cell,
                           from = products[pallet.product].source, to = cell.place,
-                          pick_height = 0, drop_height = cell.height, mass = products[pallet.product].mass,
-                          created = pallet.created}
+                          pick_height = 0, drop_height = cell.asrs and 0 or cell.height,
+                          mass = products[pallet.product].mass, created = pallet.created}
   end
 
   -- A pallet arrives at its dock: it is in the books (in transit) from now on.

@@ -367,6 +367,8 @@ static void push_cell(lua_State *L, sf_world *w, const sf_cell_ref *c)
     lua_setfield(L, -2, "height");
     lua_pushstring(L, sf_network_node(sf_world_network(w), sf_storage_access_node(st, c))->name);
     lua_setfield(L, -2, "place");
+    lua_pushboolean(L, sf_world_config(w)->layout.racks[c->rack].kind == SF_RACK_ASRS);
+    lua_setfield(L, -2, "asrs");
 }
 
 static sf_cell_ref check_cell(lua_State *L, int idx)
@@ -591,6 +593,25 @@ static int l_shop_chargers(lua_State *L)
     return 1;
 }
 
+/*
+ * shop.crane_cycle(cell): seconds one storage or retrieval takes the
+ * AS/RS crane of the cell's rack, drawn from the rack's cycle_time on the
+ * stream "crane.<rack>".
+ */
+static int l_shop_crane_cycle(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    const sf_scenario_config *cfg = config_of(L);
+    sf_cell_ref c = check_cell(L, 1);
+    double dt;
+
+    if (c.rack >= cfg->layout.n_racks || cfg->layout.racks[c.rack].kind != SF_RACK_ASRS)
+        return luaL_error(L, "crane_cycle: that cell is not in an AS/RS");
+    dt = sf_dist_sample(&cfg->layout.racks[c.rack].cycle_time, &S->crane_rng[c.rack]);
+    lua_pushnumber(L, dt > 0 ? dt : 0);
+    return 1;
+}
+
 /* shop.dispatch_rule(): the scenario's `demand.dispatch` ("nearest" when it gives none). */
 static int l_shop_dispatch_rule(lua_State *L)
 {
@@ -630,7 +651,7 @@ static int setup(lua_State *L)
                                     {"next_arrival", l_shop_next_arrival}, {"orders", l_shop_orders},
                                     {"distance", l_shop_distance}, {"horizon", l_shop_horizon},
                                     {"warmup", l_shop_warmup},     {"chargers", l_shop_chargers},
-                                    {"dispatch_rule", l_shop_dispatch_rule},
+                                    {"dispatch_rule", l_shop_dispatch_rule}, {"crane_cycle", l_shop_crane_cycle},
                                     {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->world);
 
@@ -661,8 +682,14 @@ int sf_script_attach_world(sf_script *S, sf_world *w)
     S->agent_wait = malloc((n ? n : 1) * sizeof *S->agent_wait);
     S->agent_gen = calloc(n ? n : 1, sizeof *S->agent_gen);
     S->arrival_rng = malloc((na ? na : 1) * sizeof *S->arrival_rng);
-    if (!S->agent_wait || !S->agent_gen || !S->arrival_rng)
+    S->crane_rng = malloc((cfg->layout.n_racks ? cfg->layout.n_racks : 1) * sizeof *S->crane_rng);
+    if (!S->agent_wait || !S->agent_gen || !S->arrival_rng || !S->crane_rng)
         return SF_ENOMEM;
+    for (size_t i = 0; i < cfg->layout.n_racks; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "crane.%s", cfg->layout.racks[i].name);
+        sf_rng_init(&S->crane_rng[i], S->opt.seed, name);
+    }
     for (size_t i = 0; i < na; i++) {
         char name[256];
         snprintf(name, sizeof name, "arrival.%s", cfg->demand.arrivals[i].name);

@@ -543,6 +543,7 @@ void sf_script_free(sf_script *S)
     free(S->agent_wait);
     free(S->agent_gen);
     free(S->arrival_rng);
+    free(S->crane_rng);
     free(S);
 }
 

@@ -114,6 +114,7 @@ struct sf_script {
     uint32_t *agent_wait;    /* per agent: the process waiting for its activity, NO_PROC when none */
     uint32_t *agent_gen;     /* that process's generation */
     sf_rng *arrival_rng;     /* one stream per demand arrival ("arrival.<name>") */
+    sf_rng *crane_rng;       /* one stream per rack, for AS/RS cranes ("crane.<name>") */
     uint32_t kind_resume; /* kernel event kinds */
     uint32_t kind_evtimer;
     sf_script_options opt;

@@ -42,6 +42,12 @@ if cmp -s "$tmp/first" "$tmp/third"; then echo "FAIL: another seed gave the same
 
 check 0 "--set changes the fleet" -- "$sf" run "$wh" --until 2h --set fleet.reach_truck.count=1
 contains out "^reach_truck        1 " "one forklift after --set"
+check 0 "an AS/RS tower is served by its crane" -- "$sf" run "$src/tests/model/data/warehouse_asrs.yaml"
+contains out "^crane of rack 2 " "the crane's statistics are reported"
+awk '/^pallets received/ {r = $NF} /^pallets shipped/ {s = $NF} /^pallets in racks/ {k = $NF}
+     /^pallets in transit/ {t = $NF}
+     END {if (r > 0 && r == s + k + t) exit 0; exit 1}' "$tmp/out" \
+    && echo "ok: no pallet is lost in the AS/RS either" || { echo "FAIL: AS/RS books do not balance"; fails=$((fails + 1)); }
 check 0 "another put-away policy and dispatch rule run" -- "$sf" run "$wh" --until 3h --set layout.storage.policy=abc --set demand.dispatch=oldest
 contains out "finished at t = 03:00:00" "they run to the end"
 check 1 "an unknown dispatch rule is an error" -- "$sf" run "$wh" --until 1h --set demand.dispatch=fastest
