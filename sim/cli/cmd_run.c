@@ -120,32 +120,37 @@ static const char *folder_of(const char *path, char *buf, size_t n)
     return buf;
 }
 
-/*
- * Build a factory scenario's model on kernel k and script state S, and
- * load the boot chunk that starts it. *cfg and *w are the caller's to
- * free. SF_OK, or a failure already reported on stderr.
- */
-static int load_scenario(const char *path, const char *const *sets, size_t nsets, sf_kernel *k, sf_script *S,
-                         sf_scenario_config **cfg, sf_world **w)
+/* Load a scenario with its settings; NULL after printing its problems. */
+static sf_scenario_config *load_config(const char *path, const char *const *sets, size_t nsets)
 {
     sf_diags d;
+    sf_scenario_config *cfg;
+
+    sf_diags_init(&d);
+    if (!(cfg = sf_scenario_load(path, sets, nsets, &d)))
+        sf_diags_print(&d, stderr);
+    sf_diags_close(&d);
+    return cfg;
+}
+
+/*
+ * Build the factory model of `cfg` on kernel k and script state S, and
+ * load the boot chunk that starts it. *w is the caller's to free. SF_OK,
+ * or a failure already reported on stderr.
+ */
+static int build_scenario(const char *path, const sf_scenario_config *cfg, sf_kernel *k, sf_script *S,
+                          sf_world **w)
+{
     char err[1024], dir[4096];
     sf_world_hooks hooks = {sf_script_world_done, sf_script_world_deadlock, S};
     int rc;
 
-    sf_diags_init(&d);
-    *cfg = sf_scenario_load(path, sets, nsets, &d);
-    if (!*cfg) {
-        sf_diags_print(&d, stderr);
-        sf_diags_close(&d);
-        return SF_EPARSE;
-    }
-    sf_diags_close(&d);
-    if (!(*w = sf_world_new(k, *cfg, hooks, err, sizeof err))) {
+    if (!(*w = sf_world_new(k, cfg, hooks, err, sizeof err))) {
         fprintf(stderr, "shopfloor run: %s\n", err);
         return SF_EINVAL;
     }
-    if ((rc = sf_script_attach_world(S, *w)) != SF_OK || (rc = sf_script_set_model_dir(S, folder_of(path, dir, sizeof dir))) != SF_OK) {
+    if ((rc = sf_script_attach_world(S, *w)) != SF_OK ||
+        (rc = sf_script_set_model_dir(S, folder_of(path, dir, sizeof dir))) != SF_OK) {
         fprintf(stderr, "shopfloor run: %s\n", sf_strerror(rc));
         return rc;
     }
@@ -229,14 +234,11 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_FAIL;
     }
 
-    if (scenario && !seed_given) { /* the scenario's own seed, unless the command line says otherwise */
-        sf_diags d;
-        sf_scenario_config *peek;
-        sf_diags_init(&d);
-        if ((peek = sf_scenario_load(model, sets, nsets, &d)))
-            seed = peek->scenario.seed;
-        sf_scenario_config_free(peek);
-        sf_diags_close(&d);
+    if (scenario) {
+        if (!(cfg = load_config(model, sets, nsets)))
+            return SF_EXIT_FAIL;
+        if (!seed_given) /* the scenario's own seed, unless the command line says otherwise */
+            seed = cfg->scenario.seed;
     }
     opt.seed = seed;
     opt.budget = budget;
@@ -247,7 +249,7 @@ int sf_cmd_run(int argc, char **argv)
         goto done;
     }
     if (scenario) {
-        if (load_scenario(model, sets, nsets, k, S, &cfg, &w) != SF_OK && (!w || !cfg)) {
+        if (build_scenario(model, cfg, k, S, &w) != SF_OK && !w) {
             status = SF_EXIT_FAIL;
             goto done;
         }

@@ -1,5 +1,7 @@
 #include "core/rng.h"
 
+#include "core/hash.h"
+
 static uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
@@ -8,23 +10,12 @@ static uint64_t splitmix64(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 void sf_rng_init(sf_rng *r, uint64_t seed, const char *name)
 {
     uint64_t x = seed, mixed;
 
     /* Two rounds so that nearby seeds and nearby names land far apart. */
-    mixed = splitmix64(&x) ^ fnv1a(name ? name : "");
+    mixed = splitmix64(&x) ^ sf_hash_string(name ? name : "");
     x = mixed;
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&x);

@@ -4,16 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
-
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
+#include "core/hash.h"
 
 void sf_names_init(sf_names *t)
 {
@@ -30,7 +21,7 @@ void sf_names_close(sf_names *t)
 
 static struct sf_name_slot *probe(const sf_names *t, const char *name)
 {
-    size_t mask = t->cap - 1, i = (size_t)hash(name) & mask;
+    size_t mask = t->cap - 1, i = (size_t)sf_hash_string(name) & mask;
 
     while (t->slots[i].name && strcmp(t->slots[i].name, name) != 0)
         i = (i + 1) & mask;

@@ -163,21 +163,15 @@ int sf_traffic_release(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now,
             g->count--;
             break;
         }
-    /* grant in line order while there is room; notify-only waiters leave the line to try themselves */
-    for (uint32_t w = g->head, prev = SF_NO_MOVER, next; w != SF_NO_MOVER && n < max; w = next) {
+    /* grant from the head of the line while there is room; notify-only waiters leave it to try themselves */
+    while (g->head != SF_NO_MOVER && n < max) {
+        uint32_t w = g->head;
         struct mover_state *m = &t->movers[w];
-        bool room = g->count < g->capacity;
-        next = m->next;
-        if (!m->notify && !room) {
-            prev = w;
+        if (!m->notify && g->count >= g->capacity)
             break; /* first come, first served: nobody passes a waiter that cannot be granted */
-        }
-        if (prev == SF_NO_MOVER)
-            g->head = next;
-        else
-            t->movers[prev].next = next;
+        g->head = m->next;
         if (g->tail == w)
-            g->tail = prev;
+            g->tail = SF_NO_MOVER;
         g->waited += sf_time_to_seconds(now - m->since);
         g->nwaiting--;
         m->waits_for = UINT32_MAX;

@@ -24,6 +24,7 @@ struct sf_world {
     uint32_t nagents;
     uint32_t *agent_of_mover;
     uint32_t kind_activity, kind_battery;
+    sf_names places; /* every place name -> node: nodes first, then docks, racks, chargers, parking, stations */
 };
 
 static int fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ...)
@@ -242,6 +243,37 @@ static int build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
     return SF_OK;
 }
 
+/*
+ * One table from every place name to its node, so lookups cost O(1). A
+ * name used twice (a dock named like a node) keeps its first meaning, in
+ * the order nodes, docks, racks, chargers, parking, stations.
+ */
+static int build_places(sf_world *w)
+{
+    const sf_cfg_layout *L = &w->cfg->layout;
+    uint32_t id;
+    int rc;
+
+#define ADD(name, node)                                                                           \
+    if (sf_names_find(&w->places, (name), &id) != SF_OK &&                                         \
+        (rc = sf_names_add(&w->places, (name), (uint32_t)(node))) != SF_OK)                        \
+        return rc;
+    for (size_t i = 0; i < L->n_nodes; i++)
+        ADD(L->nodes[i].name, i)
+    for (size_t i = 0; i < L->n_docks; i++)
+        ADD(L->docks[i].name, L->docks[i].node)
+    for (size_t i = 0; i < L->n_racks; i++)
+        ADD(L->racks[i].name, L->racks[i].node)
+    for (size_t i = 0; i < L->n_chargers; i++)
+        ADD(L->chargers[i].name, L->chargers[i].node)
+    for (size_t i = 0; i < L->n_parking; i++)
+        ADD(L->parking[i].name, L->parking[i].node)
+    for (size_t i = 0; i < L->n_stations; i++)
+        ADD(L->stations[i].name, L->stations[i].node)
+#undef ADD
+    return SF_OK;
+}
+
 sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hooks hooks, char *err, size_t errlen)
 {
     sf_world *w = calloc(1, sizeof *w);
@@ -257,6 +289,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     w->k = k;
     w->cfg = cfg;
     w->hooks = hooks;
+    sf_names_init(&w->places);
     for (size_t t = 0; t < F->n_types; t++) {
         w->nagents += (uint32_t)F->types[t].count;
         if (F->types[t].kind != SF_AGENT_ARM)
@@ -288,7 +321,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
             goto fail;
         }
     }
-    if ((rc = build_storage(w, err, errlen)) != SF_OK || (rc = build_agents(w, nmobile, err, errlen)) != SF_OK)
+    if ((rc = build_storage(w, err, errlen)) != SF_OK || (rc = build_agents(w, nmobile, err, errlen)) != SF_OK ||
+        (rc = build_places(w)) != SF_OK)
         goto fail;
     return w;
 fail:
@@ -307,6 +341,7 @@ void sf_world_free(sf_world *w)
     sf_network_free(w->net);
     free(w->agents);
     free(w->agent_of_mover);
+    sf_names_close(&w->places);
     free(w);
 }
 
@@ -327,23 +362,7 @@ uint32_t sf_world_find_agent(const sf_world *w, const char *name)
 
 int sf_world_place(const sf_world *w, const char *name, uint32_t *node)
 {
-    const sf_cfg_layout *L = &w->cfg->layout;
-
-#define FIND(arr, count)                                   \
-    for (size_t i = 0; i < L->count; i++)                  \
-        if (strcmp(L->arr[i].name, name) == 0) {           \
-            *node = (uint32_t)L->arr[i].node;              \
-            return SF_OK;                                  \
-        }
-    if (sf_network_find_node(w->net, name, node) == SF_OK)
-        return SF_OK;
-    FIND(docks, n_docks)
-    FIND(racks, n_racks)
-    FIND(chargers, n_chargers)
-    FIND(parking, n_parking)
-    FIND(stations, n_stations)
-#undef FIND
-    return SF_ENOTFOUND;
+    return sf_names_find(&w->places, name, node);
 }
 
 /* ---- activities -------------------------------------------------------- */
@@ -454,7 +473,7 @@ int sf_world_report(sf_world *w, FILE *out)
             "picks", "kWh moving", "kWh lift", "kWh idle", "kWh used", "kWh grid", "flat");
     for (size_t t = 0; t < F->n_types; t++) {
         double km = 0, e[SF_POWER_STATES] = {0}, used = 0, grid = 0;
-        uint64_t trips = 0, picks = 0, drops = 0, flat = 0;
+        uint64_t trips = 0, picks = 0, flat = 0;
         for (int c = 0; c < F->types[t].count; c++, id++) {
             const sf_agent *a = &w->agents[id];
             if (a->mover != SF_NO_AGENT)
@@ -467,10 +486,8 @@ int sf_world_report(sf_world *w, FILE *out)
             grid += a->meter.grid / 3.6e6;
             trips += a->trips;
             picks += a->picks;
-            drops += a->drops;
             flat += a->flat_incidents;
         }
-        (void)drops;
         fprintf(out, "%-14.14s %5d %7llu %8.2f %6llu %10.3f %8.3f %8.3f %8.3f %8.3f %5llu\n", F->types[t].name,
                 F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
                 e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING], e[SF_POWER_IDLE], used, grid,
