@@ -19,8 +19,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/kernel.h"
-#include "model/world.h"
-#include "scenario/scenario.h"
+#include "experiment/session.h"
 #include "script/script.h"
 
 enum { MAX_SETS = 256 };
@@ -54,35 +53,6 @@ static void help(void)
            SF_SCRIPT_DEFAULT_BUDGET, SF_SCRIPT_DEFAULT_MEMORY >> 20);
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* The project's scripts/ folder: $SHOPFLOOR_SCRIPTS, or scripts/ next to or above the executable. */
-static const char *find_scripts_dir(char *buf, size_t n)
-{
-    const char *env = getenv("SHOPFLOOR_SCRIPTS");
-    char exe[2048];
-    ssize_t len;
-    struct stat st;
-
-    if (env && *env)
-        return env;
-    if ((len = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
-        return NULL;
-    exe[len] = '\0';
-    *strrchr(exe, '/') = '\0';
-    snprintf(buf, n, "%s/scripts", exe);
-    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-        return buf;
-    snprintf(buf, n, "%s/../scripts", exe);
-    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-        return buf;
-    return NULL;
-}
-
 /* Write one output file through a temporary name. */
 static int write_file(const char *dir, const char *name, sf_script *S, const sf_script_run_info *info, bool json)
 {
@@ -107,71 +77,20 @@ static int write_file(const char *dir, const char *name, sf_script *S, const sf_
     return SF_OK;
 }
 
-/* The folder of a path ("." when it has none), into buf. */
-static const char *folder_of(const char *path, char *buf, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    size_t len = slash ? (size_t)(slash - path) : 0;
-
-    if (!slash || len + 1 > n)
-        return ".";
-    memcpy(buf, path, len);
-    buf[len] = '\0';
-    return buf;
-}
-
-/* Load a scenario with its settings; NULL after printing its problems. */
-static sf_scenario_config *load_config(const char *path, const char *const *sets, size_t nsets)
-{
-    sf_diags d;
-    sf_scenario_config *cfg;
-
-    sf_diags_init(&d);
-    if (!(cfg = sf_scenario_load(path, sets, nsets, &d)))
-        sf_diags_print(&d, stderr);
-    sf_diags_close(&d);
-    return cfg;
-}
-
-/*
- * Build the factory model of `cfg` on kernel k and script state S, and
- * load the boot chunk that starts it. *w is the caller's to free. SF_OK,
- * or a failure already reported on stderr.
- */
-static int build_scenario(const char *path, const sf_scenario_config *cfg, sf_kernel *k, sf_script *S,
-                          sf_world **w)
-{
-    char err[1024], dir[4096];
-    sf_world_hooks hooks = {sf_script_world_done, sf_script_world_deadlock, S};
-    int rc;
-
-    if (!(*w = sf_world_new(k, cfg, hooks, err, sizeof err))) {
-        fprintf(stderr, "shopfloor run: %s\n", err);
-        return SF_EINVAL;
-    }
-    if ((rc = sf_script_attach_world(S, *w)) != SF_OK ||
-        (rc = sf_script_set_model_dir(S, folder_of(path, dir, sizeof dir))) != SF_OK) {
-        fprintf(stderr, "shopfloor run: %s\n", sf_strerror(rc));
-        return rc;
-    }
-    return sf_script_load_string(S, "require('plant').start()", "=plant");
-}
-
 int sf_cmd_run(int argc, char **argv)
 {
     const char *model = NULL, *out = NULL, *v, *sets[MAX_SETS];
     size_t nsets = 0;
     bool seed_given = false, until_given = false, scenario;
-    sf_scenario_config *cfg = NULL;
-    sf_world *w = NULL;
     uint64_t seed = 1, budget = 0, memory_mb = 0;
     sf_time until = SF_TIME_MAX;
-    sf_script_options opt = {0};
+    sf_session_spec spec = {0};
+    sf_session *ses;
     sf_script_run_info info = {0};
-    sf_kernel *k = NULL;
-    sf_script *S = NULL;
-    char scripts[4096], now[48];
-    int rc, status = SF_EXIT_FAIL;
+    sf_kernel *k;
+    sf_script *S;
+    char now[48];
+    int rc, status;
 
     for (int i = 1; i < argc; i++) {
         if (sf_cli_is_help(argv[i])) {
@@ -216,12 +135,12 @@ int sf_cmd_run(int argc, char **argv)
         sf_cli_usage_error("run", "which model? (shopfloor run MODEL.lua)");
         return SF_EXIT_USAGE;
     }
-    scenario = ends_with(model, ".yaml") || ends_with(model, ".yml");
+    scenario = sf_session_is_scenario(model);
     if (!scenario && nsets > 0) {
         sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
-    if (!scenario && !ends_with(model, ".lua")) {
+    if (!scenario && !(strlen(model) > 4 && strcmp(model + strlen(model) - 4, ".lua") == 0)) {
         sf_cli_usage_error("run", "'%s' is neither a Lua model (.lua) nor a scenario (.yaml)", model);
         return SF_EXIT_USAGE;
     }
@@ -234,35 +153,22 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_FAIL;
     }
 
-    if (scenario) {
-        if (!(cfg = load_config(model, sets, nsets)))
-            return SF_EXIT_FAIL;
-        if (!seed_given) /* the scenario's own seed, unless the command line says otherwise */
-            seed = cfg->scenario.seed;
-    }
-    opt.seed = seed;
-    opt.budget = budget;
-    opt.memory_limit = (size_t)memory_mb << 20;
-    opt.scripts_dir = find_scripts_dir(scripts, sizeof scripts);
-    if (!(k = sf_kernel_new()) || !(S = sf_script_new(k, &opt))) {
-        fprintf(stderr, "shopfloor run: out of memory\n");
-        goto done;
-    }
-    if (scenario) {
-        if (build_scenario(model, cfg, k, S, &w) != SF_OK && !w) {
-            status = SF_EXIT_FAIL;
-            goto done;
-        }
-        if (!until_given)
-            until = cfg->scenario.horizon;
-        rc = sf_script_run(S, until);
-    } else {
-        rc = sf_script_load_file(S, model);
-        if (rc == SF_OK)
-            rc = sf_script_run(S, until);
-    }
+    spec.model = model;
+    spec.sets = sets;
+    spec.nsets = nsets;
+    spec.seed_given = seed_given;
+    spec.seed = seed;
+    spec.until_given = until_given;
+    spec.until = until;
+    spec.budget = budget;
+    spec.memory_limit = (size_t)memory_mb << 20;
+    if (!(ses = sf_session_new(&spec, &rc)))
+        return SF_EXIT_FAIL;
+    S = sf_session_script(ses);
+    k = sf_session_kernel(ses);
+    rc = sf_session_run(ses);
     info.model = model;
-    info.seed = seed;
+    info.seed = sf_session_seed(ses);
     info.complete = rc == SF_OK;
     info.error = rc == SF_OK ? NULL : sf_script_error(S);
     if (rc != SF_OK)
@@ -270,20 +176,16 @@ int sf_cmd_run(int argc, char **argv)
     sf_time_format(sf_kernel_now(k), now, sizeof now);
     printf("%s: %s at t = %s after %llu events (seed %llu, fingerprint %016llx)\n", model,
            rc == SF_OK ? "finished" : "INCOMPLETE", now, (unsigned long long)sf_kernel_events(k),
-           (unsigned long long)seed, (unsigned long long)sf_kernel_fingerprint(k));
+           (unsigned long long)info.seed, (unsigned long long)sf_kernel_fingerprint(k));
     sf_script_print_table(S, stdout);
-    if (w) {
+    if (sf_session_world(ses)) {
         printf("\n");
-        sf_world_report(w, stdout);
+        sf_world_report(sf_session_world(ses), stdout);
     }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
                 write_file(out, "results.csv", S, &info, false) != SF_OK))
         status = SF_EXIT_FAIL;
-done:
-    sf_script_free(S);
-    sf_world_free(w);
-    sf_scenario_config_free(cfg);
-    sf_kernel_free(k);
+    sf_session_free(ses);
     return status;
 }

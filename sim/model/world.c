@@ -25,6 +25,8 @@ struct sf_world {
     uint32_t *agent_of_mover;
     uint32_t kind_activity, kind_battery;
     sf_names places; /* every place name -> node: nodes first, then docks, racks, chargers, parking, stations */
+    sf_observer obs[SF_WORLD_OBSERVERS];
+    int nobs;
 };
 
 static int fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ...)
@@ -44,6 +46,59 @@ static int fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ..
     return SF_EINVAL;
 }
 
+/* ---- observers --------------------------------------------------------- */
+
+int sf_world_observe(sf_world *w, const sf_observer *o)
+{
+    if (w->nobs == SF_WORLD_OBSERVERS)
+        return SF_ELIMIT;
+    w->obs[w->nobs++] = *o;
+    return SF_OK;
+}
+
+void sf_world_emit_state(sf_world *w, sf_entity e, uint32_t id, sf_state s)
+{
+    sf_time now = sf_kernel_now(w->k);
+
+    if (e == SF_ENTITY_AGENT) {
+        if (w->agents[id].state == s)
+            return;
+        w->agents[id].state = s;
+    }
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].state)
+            w->obs[i].state(w->obs[i].ctx, e, id, s, now);
+}
+
+void sf_world_emit_job(sf_world *w, const sf_job_event *ev)
+{
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].job)
+            w->obs[i].job(w->obs[i].ctx, ev);
+}
+
+void sf_world_emit_safety(sf_world *w, const sf_safety_event *ev)
+{
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].safety)
+            w->obs[i].safety(w->obs[i].ctx, ev);
+}
+
+static void emit_motion(sf_world *w, uint32_t id)
+{
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].motion)
+            w->obs[i].motion(w->obs[i].ctx, id, sf_kernel_now(w->k));
+}
+
+/* What an agent draws from the grid in its meter's state: a battery takes grid power only while charging. */
+static double grid_watts(const sf_meter *m)
+{
+    if (m->capacity <= 0)
+        return m->power[m->state];
+    return m->state == SF_POWER_CHARGING ? m->charge_power : 0;
+}
+
 /* ---- power and batteries ---------------------------------------------- */
 
 static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev);
@@ -55,6 +110,9 @@ static void power(sf_world *w, uint32_t id, sf_power_state s)
     sf_time now = sf_kernel_now(w->k), t;
 
     sf_meter_set(&a->meter, now, s);
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].power)
+            w->obs[i].power(w->obs[i].ctx, SF_ENTITY_AGENT, id, s, grid_watts(&a->meter), now);
     if (a->meter.capacity <= 0)
         return;
     if (a->battery_ev)
@@ -95,6 +153,8 @@ static void mover_arrived(void *ctx, uint32_t mover, sf_time now)
     (void)now;
     w->agents[id].trips++;
     power(w, id, SF_POWER_IDLE);
+    sf_world_emit_state(w, SF_ENTITY_AGENT, id, SF_STATE_IDLE);
+    emit_motion(w, id);
     finish(w, id, SF_ACT_MOVE, SF_OK);
 }
 
@@ -108,6 +168,11 @@ static void mover_state(void *ctx, uint32_t mover, sf_mover_state s, sf_time now
         power(w, id, w->agents[id].loaded ? SF_POWER_MOVING_LOADED : SF_POWER_MOVING);
     else
         power(w, id, SF_POWER_IDLE);
+    sf_world_emit_state(w, SF_ENTITY_AGENT, id,
+                        s == SF_MOVER_MOVING ? (w->agents[id].loaded ? SF_STATE_TRAVEL_LOADED : SF_STATE_TRAVEL_EMPTY)
+                        : s == SF_MOVER_WAITING ? SF_STATE_WAIT_TRAFFIC
+                                                : SF_STATE_IDLE);
+    emit_motion(w, id);
 }
 
 static void mover_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
@@ -141,6 +206,7 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
         a->drops++;
     }
     power(w, ev->target, SF_POWER_IDLE);
+    sf_world_emit_state(w, SF_ENTITY_AGENT, ev->target, SF_STATE_IDLE);
     finish(w, ev->target, what, SF_OK);
 }
 
@@ -345,6 +411,15 @@ void sf_world_free(sf_world *w)
     free(w);
 }
 
+const char *sf_state_name(sf_state s)
+{
+    static const char *const names[SF_STATES] = {
+        "idle",      "working",  "setup",  "travel_empty", "travel_loaded", "handling",
+        "wait_traffic", "charging", "blocked", "starved",   "failed",        "off_shift",
+        "on_break",  "wait_person", "wait_robot", "reduced_speed", "safety_stop"};
+    return (unsigned)s < SF_STATES ? names[s] : "?";
+}
+
 uint32_t sf_world_agent_count(const sf_world *w) { return w->nagents; }
 sf_agent *sf_world_agent(sf_world *w, uint32_t id) { return id < w->nagents ? &w->agents[id] : NULL; }
 const sf_scenario_config *sf_world_config(const sf_world *w) { return w->cfg; }
@@ -387,7 +462,7 @@ int sf_world_move_to(sf_world *w, uint32_t id, uint32_t node)
     return rc;
 }
 
-static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s)
+static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st)
 {
     sf_agent *a = &w->agents[id];
     int rc = sf_kernel_after(w->k, dt, 0, w->kind_activity, id, &a->timer);
@@ -396,6 +471,7 @@ static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_powe
         return rc;
     a->activity = what;
     power(w, id, s);
+    sf_world_emit_state(w, SF_ENTITY_AGENT, id, st);
     return SF_OK;
 }
 
@@ -411,7 +487,8 @@ static int handle(sf_world *w, uint32_t id, double height, bool pick)
         return SF_ERANGE;
     if (sf_time_from_seconds(2 * height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &dt) != SF_OK)
         return SF_ERANGE;
-    return timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, dt, height > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING);
+    return timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, dt, height > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING,
+                 SF_STATE_HANDLING);
 }
 
 int sf_world_pick(sf_world *w, uint32_t id, double height)
@@ -428,7 +505,7 @@ int sf_world_pause(sf_world *w, uint32_t id, sf_time dt)
 {
     if (!idle_agent(w, id) || dt < 0)
         return SF_EINVAL;
-    return timed(w, id, SF_ACT_PAUSE, dt, SF_POWER_IDLE);
+    return timed(w, id, SF_ACT_PAUSE, dt, SF_POWER_IDLE, SF_STATE_IDLE);
 }
 
 /*
@@ -453,7 +530,7 @@ int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
         return SF_ERANGE;
     a->charge_power = a->meter.charge_power;
     a->meter.charge_power = rate; /* the charger limits the draw while this lasts */
-    return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING);
+    return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING, SF_STATE_CHARGING);
 }
 
 void sf_world_settle(sf_world *w, sf_time now)

@@ -30,6 +30,7 @@
 #include "model/energy.h"
 #include "model/movers.h"
 #include "model/network.h"
+#include "model/observe.h"
 #include "model/storage.h"
 #include "scenario/config.h"
 
@@ -45,6 +46,7 @@ typedef struct sf_agent {
     uint32_t home;      /* node, or UINT32_MAX */
     sf_meter meter;
     sf_activity activity;
+    sf_state state;     /* what observers were last told */
     sf_event_id timer;  /* end of a pick, drop or pause */
     bool loaded;
     double lift_speed, lift_height;
@@ -102,6 +104,18 @@ int sf_world_drop(sf_world *w, uint32_t agent, double height);
 int sf_world_pause(sf_world *w, uint32_t agent, sf_time dt);
 /* SF_EINVAL without a battery, for a fraction outside (0, 1] or a charger power <= 0. */
 int sf_world_charge(sf_world *w, uint32_t agent, double to_fraction, double charger_power);
+
+/*
+ * Attach an observer (observe.h); at most SF_WORLD_OBSERVERS. The struct
+ * is copied. SF_ELIMIT when full.
+ */
+#define SF_WORLD_OBSERVERS 4
+int sf_world_observe(sf_world *w, const sf_observer *o);
+
+/* Tell every observer that entity `id` entered state `s` now (for the model's own parts). */
+void sf_world_emit_state(sf_world *w, sf_entity e, uint32_t id, sf_state s);
+void sf_world_emit_job(sf_world *w, const sf_job_event *ev);
+void sf_world_emit_safety(sf_world *w, const sf_safety_event *ev);
 
 /* Bring every meter up to `now` (before reading energies). */
 void sf_world_settle(sf_world *w, sf_time now);

@@ -1,0 +1,255 @@
+/*
+ * session.c: load, build, run, and read the figures of one model.
+ */
+#include "experiment/session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "scenario/scenario.h"
+
+struct sf_session {
+    sf_session_spec spec;
+    sf_scenario_config *cfg;
+    sf_kernel *k;
+    sf_script *S;
+    sf_world *w;
+    uint64_t seed;
+    sf_time end;
+    int status; /* SF_OK while the run may go on */
+    bool done;
+    char scripts[4096]; /* the script state keeps a pointer to it */
+};
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+bool sf_session_is_scenario(const char *path)
+{
+    return ends_with(path, ".yaml") || ends_with(path, ".yml");
+}
+
+const char *sf_session_scripts_dir(char *buf, size_t n)
+{
+    const char *env = getenv("SHOPFLOOR_SCRIPTS");
+    char exe[2048];
+    ssize_t len;
+    struct stat st;
+
+    if (env && *env)
+        return env;
+    if ((len = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+        return NULL;
+    exe[len] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(buf, n, "%s/scripts", exe);
+    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+        return buf;
+    snprintf(buf, n, "%s/../scripts", exe);
+    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+        return buf;
+    return NULL;
+}
+
+/* The folder of a path ("." when it has none), into buf. */
+static const char *folder_of(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 0;
+
+    if (!slash || len + 1 > n)
+        return ".";
+    memcpy(buf, path, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+static FILE *errs(const sf_session *s)
+{
+    return s->spec.err ? s->spec.err : stderr;
+}
+
+/* Build the factory model on the session's kernel and script state, and load the boot chunk that starts it. */
+static int build_scenario(sf_session *s)
+{
+    char err[1024], dir[4096];
+    sf_world_hooks hooks = {sf_script_world_done, sf_script_world_deadlock, s->S};
+    int rc;
+
+    if (!(s->w = sf_world_new(s->k, s->cfg, hooks, err, sizeof err))) {
+        fprintf(errs(s), "%s\n", err);
+        return SF_EINVAL;
+    }
+    if ((rc = sf_script_attach_world(s->S, s->w)) != SF_OK ||
+        (rc = sf_script_set_model_dir(s->S, folder_of(s->spec.model, dir, sizeof dir))) != SF_OK) {
+        fprintf(errs(s), "%s\n", sf_strerror(rc));
+        return rc;
+    }
+    if ((rc = sf_script_load_string(s->S, "require('plant').start()", "=plant")) != SF_OK)
+        fprintf(errs(s), "%s\n", sf_script_error(s->S));
+    return rc;
+}
+
+sf_session *sf_session_new(const sf_session_spec *spec, int *status)
+{
+    sf_session *s = calloc(1, sizeof *s);
+    sf_script_options opt = {0};
+    int rc = SF_ENOMEM;
+
+    if (!s)
+        goto fail;
+    s->spec = *spec;
+    s->seed = spec->seed_given ? spec->seed : 1;
+    s->end = spec->until_given ? spec->until : SF_TIME_MAX;
+    if (sf_session_is_scenario(spec->model)) {
+        sf_diags d;
+        sf_diags_init(&d);
+        s->cfg = sf_scenario_load(spec->model, spec->sets, spec->nsets, &d);
+        if (!s->cfg)
+            sf_diags_print(&d, errs(s));
+        sf_diags_close(&d);
+        if (!s->cfg) {
+            rc = SF_EINVAL;
+            goto fail;
+        }
+        if (!spec->seed_given)
+            s->seed = s->cfg->scenario.seed;
+        if (!spec->until_given)
+            s->end = s->cfg->scenario.horizon;
+    }
+    opt.seed = s->seed;
+    opt.budget = spec->budget;
+    opt.memory_limit = spec->memory_limit;
+    opt.scripts_dir = sf_session_scripts_dir(s->scripts, sizeof s->scripts);
+    opt.log = spec->log;
+    if (!(s->k = sf_kernel_new()) || !(s->S = sf_script_new(s->k, &opt))) {
+        fprintf(errs(s), "out of memory\n");
+        goto fail;
+    }
+    if (s->cfg)
+        rc = build_scenario(s);
+    else if ((rc = sf_script_load_file(s->S, spec->model)) != SF_OK)
+        fprintf(errs(s), "%s\n", sf_script_error(s->S));
+    if (rc != SF_OK)
+        goto fail;
+    if (status)
+        *status = SF_OK;
+    return s;
+fail:
+    if (status)
+        *status = rc;
+    sf_session_free(s);
+    return NULL;
+}
+
+void sf_session_free(sf_session *s)
+{
+    if (!s)
+        return;
+    sf_script_free(s->S);
+    sf_world_free(s->w);
+    sf_scenario_config_free(s->cfg);
+    sf_kernel_free(s->k);
+    free(s);
+}
+
+int sf_session_advance(sf_session *s, sf_time t)
+{
+    if (s->status != SF_OK || s->done)
+        return s->status;
+    if (t >= s->end)
+        t = s->end;
+    s->status = sf_script_run(s->S, t);
+    if (s->status == SF_OK && t == s->end)
+        s->done = true;
+    return s->status;
+}
+
+int sf_session_run(sf_session *s)
+{
+    return sf_session_advance(s, s->end);
+}
+
+sf_time sf_session_end(const sf_session *s) { return s->end; }
+uint64_t sf_session_seed(const sf_session *s) { return s->seed; }
+bool sf_session_complete(const sf_session *s) { return s->done && s->status == SF_OK; }
+const char *sf_session_error(const sf_session *s) { return s->status == SF_OK ? "" : sf_script_error(s->S); }
+sf_kernel *sf_session_kernel(sf_session *s) { return s->k; }
+sf_script *sf_session_script(sf_session *s) { return s->S; }
+sf_world *sf_session_world(sf_session *s) { return s->w; }
+const sf_scenario_config *sf_session_config(const sf_session *s) { return s->cfg; }
+
+/* The statistics objects of the script state, one row per figure. */
+static int script_kpis(sf_script *S, sf_kpis *out)
+{
+    size_t n = sf_script_stats_count(S);
+    int rc = SF_OK;
+
+    for (size_t i = 0; i < n && rc == SF_OK; i++) {
+        sf_script_stats st;
+        if (!sf_script_stats_get(S, i, &st))
+            continue;
+        switch (st.kind) {
+        case SF_SCRIPT_TALLY:
+            if ((rc = sf_kpis_add(out, "count", st.name, (double)st.n, "", false)) == SF_OK)
+                rc = sf_kpis_add(out, "mean", st.name, st.mean, "", false);
+            break;
+        case SF_SCRIPT_LEVEL:
+            rc = sf_kpis_add(out, "time_average", st.name, st.level_mean, "", false);
+            break;
+        default:
+            if ((rc = sf_kpis_add(out, "utilisation", st.name, st.utilisation, "", false)) == SF_OK &&
+                (rc = sf_kpis_add(out, "queue_mean", st.name, st.queue_mean, "", false)) == SF_OK)
+                rc = sf_kpis_add(out, "wait_mean", st.name, st.n ? st.mean : 0, "s", false);
+            break;
+        }
+    }
+    return rc;
+}
+
+/* Per agent type: trips, distance and energy drawn from the grid. */
+static int world_kpis(sf_world *w, sf_time now, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = sf_world_config(w);
+    sf_movers *ms = sf_world_movers(w);
+    double grid_total = 0;
+    uint32_t id = 0;
+    int rc = SF_OK;
+
+    sf_world_settle(w, now);
+    for (size_t t = 0; t < cfg->fleet.n_types && rc == SF_OK; t++) {
+        const char *type = cfg->fleet.types[t].name;
+        double km = 0, grid = 0, trips = 0;
+        for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
+            const sf_agent *a = sf_world_agent(w, id);
+            if (a->mover != SF_NO_AGENT)
+                km += sf_movers_distance(ms, a->mover, now) / 1000;
+            grid += a->meter.grid / 3.6e6;
+            trips += (double)a->trips;
+        }
+        grid_total += grid;
+        if ((rc = sf_kpis_add(out, "trips", type, trips, "", false)) == SF_OK &&
+            (rc = sf_kpis_add(out, "distance", type, km, "km", false)) == SF_OK)
+            rc = sf_kpis_add(out, "energy_grid", type, grid, "kWh", false);
+    }
+    if (rc == SF_OK)
+        rc = sf_kpis_add(out, "energy_grid", "", grid_total, "kWh", true);
+    return rc;
+}
+
+int sf_session_kpis(sf_session *s, sf_kpis *out)
+{
+    int rc = sf_kpis_add(out, "events", "", (double)sf_kernel_events(s->k), "", false);
+
+    if (rc == SF_OK && s->w)
+        rc = world_kpis(s->w, sf_kernel_now(s->k), out);
+    if (rc == SF_OK)
+        rc = script_kpis(s->S, out);
+    return rc;
+}

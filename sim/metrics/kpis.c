@@ -1,0 +1,71 @@
+/*
+ * kpis.c: a growable list of named figures.
+ */
+#include "metrics/kpis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+void sf_kpis_init(sf_kpis *k)
+{
+    memset(k, 0, sizeof *k);
+}
+
+void sf_kpis_free(sf_kpis *k)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        free(k->v[i].metric);
+        free(k->v[i].entity);
+        free(k->v[i].unit);
+    }
+    free(k->v);
+    sf_kpis_init(k);
+}
+
+static char *dup(const char *s)
+{
+    size_t n = strlen(s ? s : "") + 1;
+    char *d = malloc(n);
+
+    if (d)
+        memcpy(d, s ? s : "", n);
+    return d;
+}
+
+int sf_kpis_add(sf_kpis *k, const char *metric, const char *entity, double value, const char *unit, bool headline)
+{
+    sf_kpi *r;
+
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 32;
+        sf_kpi *v = realloc(k->v, cap * sizeof *v);
+        if (!v)
+            return SF_ENOMEM;
+        k->v = v;
+        k->cap = cap;
+    }
+    r = &k->v[k->n];
+    r->metric = dup(metric);
+    r->entity = dup(entity);
+    r->unit = dup(unit);
+    r->value = value;
+    r->headline = headline;
+    if (!r->metric || !r->entity || !r->unit) {
+        free(r->metric);
+        free(r->entity);
+        free(r->unit);
+        return SF_ENOMEM;
+    }
+    k->n++;
+    return SF_OK;
+}
+
+const sf_kpi *sf_kpis_find(const sf_kpis *k, const char *metric, const char *entity)
+{
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->v[i].metric, metric) == 0 && strcmp(k->v[i].entity, entity ? entity : "") == 0)
+            return &k->v[i];
+    return NULL;
+}

@@ -1,0 +1,95 @@
+/*
+ * observe.h: what the model tells its observers as it happens.
+ *
+ * Metrics (sim/metrics), recordings for the viewer and traces are fed
+ * by these calls, never by polling. Every agent and station is in one
+ * state at a time; the model calls `state` on each change, `power` when
+ * its draw from the grid changes, `job` as jobs move through the plant,
+ * `safety` for what collaboration safety does, and `motion` when an
+ * agent's path or speed changes (its position is then read from the
+ * movers at any time).
+ *
+ * An observer attached after time 0 reads the current states from the
+ * model's arrays once (sf_world_agent(...)->state), then follows the
+ * calls. Any callback may be NULL.
+ */
+#ifndef SF_MODEL_OBSERVE_H
+#define SF_MODEL_OBSERVE_H
+
+#include <stdint.h>
+
+#include "core/time.h"
+#include "model/energy.h"
+
+typedef enum sf_state {
+    SF_STATE_IDLE,           /* present, nothing to do */
+    SF_STATE_WORKING,        /* processing, or doing an operation */
+    SF_STATE_SETUP,          /* a station changing product */
+    SF_STATE_TRAVEL_EMPTY,
+    SF_STATE_TRAVEL_LOADED,
+    SF_STATE_HANDLING,       /* picking up or setting down a load */
+    SF_STATE_WAIT_TRAFFIC,   /* stopped for a segment held by another vehicle */
+    SF_STATE_CHARGING,
+    SF_STATE_BLOCKED,        /* a station whose output buffer is full */
+    SF_STATE_STARVED,        /* a station with nothing to work on */
+    SF_STATE_FAILED,         /* broken down, or under repair */
+    SF_STATE_OFF_SHIFT,
+    SF_STATE_ON_BREAK,
+    SF_STATE_WAIT_PERSON,    /* waiting for a crew member who is a person */
+    SF_STATE_WAIT_ROBOT,     /* a person held outside a fenced robot's zone, or waiting for a robot */
+    SF_STATE_REDUCED_SPEED,  /* working or moving at collaborative speed */
+    SF_STATE_SAFETY_STOP,    /* protective stop */
+    SF_STATES
+} sf_state;
+
+typedef enum sf_entity { SF_ENTITY_AGENT, SF_ENTITY_STATION } sf_entity;
+
+typedef enum sf_job_what {
+    SF_JOB_RELEASED,  /* a unit entered the plant */
+    SF_JOB_OP_START,  /* an operation started at a station */
+    SF_JOB_OP_END,    /* and ended */
+    SF_JOB_REWORK,    /* an operation's result failed and is done again */
+    SF_JOB_COMPLETED, /* a good unit left the plant */
+    SF_JOB_SCRAPPED,  /* a unit was scrapped */
+} sf_job_what;
+
+typedef struct sf_job_event {
+    sf_job_what what;
+    uint64_t job;       /* job number, from 1 in order of release */
+    int product;        /* index into the config's products */
+    int op;             /* operation index in the product's routing, -1 when none */
+    int32_t station;    /* station index, -1 when none */
+    unsigned crew;      /* OP_END: bit k set when an agent of sf_agent_kind k took part */
+    sf_time released;   /* when the job was released */
+    sf_time due;        /* absolute due time, 0 when none */
+    sf_time now;
+} sf_job_event;
+
+typedef enum sf_safety_what {
+    SF_SAFETY_SLOW,      /* a robot slowed for a person (ssm) */
+    SF_SAFETY_STOP,      /* protective stop */
+    SF_SAFETY_RESUME,    /* back to full speed */
+    SF_SAFETY_NEAR_MISS, /* a person came within the stop distance */
+} sf_safety_what;
+
+typedef struct sf_safety_event {
+    sf_safety_what what;
+    uint32_t robot;      /* agent id */
+    uint32_t person;     /* agent id, or UINT32_MAX */
+    double separation;   /* m, the closest distance in the episode (or NAN) */
+    sf_time now;
+} sf_safety_event;
+
+typedef struct sf_observer {
+    void (*state)(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time now);
+    /* Grid draw of the entity in watts from now on, and its power state. */
+    void (*power)(void *ctx, sf_entity e, uint32_t id, sf_power_state s, double grid_watts, sf_time now);
+    void (*job)(void *ctx, const sf_job_event *ev);
+    void (*safety)(void *ctx, const sf_safety_event *ev);
+    void (*motion)(void *ctx, uint32_t agent, sf_time now);
+    void *ctx;
+} sf_observer;
+
+const char *sf_state_name(sf_state s);
+
+#endif
