@@ -218,6 +218,8 @@ typedef struct sf_cfg_agent_type {
     size_t n_skills;
     double cost_per_hour; /* currency per s of presence (name kept for the planner's word) */
     const char *behaviour; /* Lua script path, NULL for the default of the kind */
+    double success_rate;   /* arms, humanoids: share of operations right first time (default 1) */
+    sf_time retry_time;    /* added for each failed attempt */
     sf_cfg_place at;
 } sf_cfg_agent_type;
 
@@ -251,6 +253,7 @@ typedef struct sf_cfg_operation {
     sf_dist time;        /* processing time, s */
     sf_dist setup;       /* setup when the station changes product, s */
     double scrap;        /* fraction 0..1 */
+    double rework;       /* fraction 0..1 of the good units done again at once */
     sf_cfg_place at;
 } sf_cfg_operation;
 
@@ -339,6 +342,7 @@ typedef struct sf_cfg_failure {
     sf_dist mtbf;    /* time between failures, s */
     sf_dist mttr;    /* time to repair, s */
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
+    bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
     sf_cfg_place at;
 } sf_cfg_failure;
 
