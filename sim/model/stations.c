@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/work.h"
 
 /* ---- queues of job indices -------------------------------------------- */
 
@@ -91,8 +92,7 @@ struct slot {
     uint32_t station;
     bool sync;          /* inside sf_stations_take: no done hook for an immediate job */
     uint32_t job;
-    sf_time end;        /* end of the running phase */
-    sf_time left;       /* of the phase, while the station is failed */
+    sf_work work;       /* the running phase, at the crew's rate (0 while failed) */
     sf_time total;      /* the phase's full length, for a restart */
     sf_time work_ns;    /* processing still to come after the setup */
     sf_event_id ev;
@@ -146,6 +146,7 @@ struct sf_stations {
     uint32_t nmodes;
     const sf_agent_kind *agent_kind;
     const int *agent_type;
+    double *agent_rate; /* per agent, 1 unless safety slows it */
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
     sf_job_counts counts;
@@ -455,14 +456,49 @@ static void crew_tell(sf_stations *s, struct slot *sl, bool working)
             s->h.crew(s->h.ctx, sl->crew[c], working);
 }
 
-/* Start the slot's current phase clock (setup or processing) for `dt`. */
+/* The rate a slot works at: the slowest of its crew (safety slows robots), 1 without a crew. */
+static double slot_rate(const sf_stations *s, const struct slot *sl)
+{
+    double r = 1;
+
+    for (uint32_t c = 0; c < sl->ncrew && s->agent_rate; c++)
+        if (s->agent_rate[sl->crew[c]] < r)
+            r = s->agent_rate[sl->crew[c]];
+    return r;
+}
+
+/* (Re)schedule the end of the slot's phase from its work's completion time. */
+static void schedule_end(sf_stations *s, struct slot *sl, sf_time end)
+{
+    if (sl->ev)
+        sf_kernel_cancel(s->k, sl->ev);
+    sl->ev = 0;
+    if (end != SF_TIME_MAX &&
+        sf_kernel_at(s->k, end, 0, s->kind_phase, (uint32_t)(sl - s->slots), &sl->ev) != SF_OK)
+        sf_kernel_fail(s->k, SF_ERANGE);
+}
+
+/* Start the slot's current phase (setup or processing): `dt` of work at full rate. */
 static void run_phase(sf_stations *s, struct slot *sl, sf_time dt)
 {
-    sf_time now = now_of(s);
+    schedule_end(s, sl, sf_work_start(&sl->work, now_of(s), dt, slot_rate(s, sl)));
+}
 
-    sl->end = now + dt;
-    if (sf_kernel_at(s->k, sl->end, 0, s->kind_phase, (uint32_t)(sl - s->slots), &sl->ev) != SF_OK)
-        sf_kernel_fail(s->k, SF_ERANGE);
+void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate)
+{
+    if (!s->agent_rate || agent >= s->nagents)
+        return;
+    s->agent_rate[agent] = rate;
+    for (uint32_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        bool in_crew = false;
+        if ((sl->state != SL_SETUP && sl->state != SL_WORK) || s->st[sl->station].failed)
+            continue;
+        for (uint32_t c = 0; c < sl->ncrew; c++)
+            in_crew |= sl->crew[c] == agent;
+        if (in_crew)
+            schedule_end(s, sl, sf_work_set_rate(&sl->work, now_of(s), slot_rate(s, sl)));
+    }
 }
 
 /* Begin the work asked of a slot: setup when the product changes, else processing. */
@@ -666,9 +702,7 @@ static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
             struct slot *sl = &s->slots[S->first_slot + i];
             if (sl->state != SL_SETUP && sl->state != SL_WORK)
                 continue;
-            sf_kernel_cancel(k, sl->ev);
-            sl->ev = 0;
-            sl->left = S->restart ? sl->total : sl->end - now;
+            schedule_end(s, sl, sf_work_set_rate(&sl->work, now, 0));
             crew_tell(s, sl, false);
         }
     }
@@ -693,7 +727,10 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
             struct slot *sl = &s->slots[S->first_slot + i];
             if (sl->state == SL_SETUP || sl->state == SL_WORK) {
                 crew_tell(s, sl, true);
-                run_phase(s, sl, sl->left);
+                if (S->restart)
+                    run_phase(s, sl, sl->total);
+                else
+                    schedule_end(s, sl, sf_work_set_rate(&sl->work, sf_kernel_now(k), slot_rate(s, sl)));
             } else if (sl->state == SL_PENDING) {
                 start_work(s, m->station, sl);
             }
@@ -736,7 +773,10 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     s->group_st = calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_st);
     s->group_n = calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_n);
     s->retry = calloc(cfg->fleet.n_types ? cfg->fleet.n_types : 1, sizeof *s->retry);
-    if (!s->st || !s->want || !s->group_st || !s->group_n || !s->retry)
+    if (s->nagents && (s->agent_rate = malloc(s->nagents * sizeof *s->agent_rate)))
+        for (uint32_t a = 0; a < s->nagents; a++)
+            s->agent_rate[a] = 1;
+    if ((s->nagents && !s->agent_rate) || !s->st || !s->want || !s->group_st || !s->group_n || !s->retry)
         goto fail;
     for (uint32_t i = 0; i < s->nst; i++)
         s->nslots += (uint32_t)(L->stations[i].capacity > 0 ? L->stations[i].capacity : 1);
@@ -857,6 +897,7 @@ void sf_stations_free(sf_stations *s)
     free(s->group_st);
     free(s->group_n);
     free(s->retry);
+    free(s->agent_rate);
     free(s->st);
     free(s->slots);
     free(s->modes);

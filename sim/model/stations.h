@@ -35,9 +35,10 @@
  * working or in setup, power_idle otherwise (failed included).
  *
  * Exact times: processing, setup and retries are sampled in seconds and
- * converted to nanoseconds once; a failure keeps the remaining
- * nanoseconds, so a resumed operation ends exactly `repair` later than it
- * would have.
+ * converted to nanoseconds once, and each phase runs as an sf_work
+ * (model/work.h) at its crew's rate: a failure sets the rate to 0, so a
+ * resumed operation ends exactly `repair` later than it would have, and
+ * a robot slowed by safety stretches it exactly.
  *
  * Random streams: "process.<station>", "setup.<station>",
  * "quality.<station>" (scrap, rework), "failure.<name>.<station>" and
@@ -132,6 +133,13 @@ int sf_stations_unload(sf_stations *s, uint32_t station, uint32_t slot);
 bool sf_stations_slot_job(const sf_stations *s, uint32_t station, uint32_t slot, sf_job_info *out);
 /* How the last `work` of a slot ended. */
 sf_work_result sf_stations_result(const sf_stations *s, uint32_t station, uint32_t slot);
+
+/*
+ * Agent `agent` works at `rate` (0..1) from now on (collaboration safety
+ * slows or stops a robot): every running operation it is in goes at the
+ * slowest rate of its crew, its end rescheduled exactly (model/work.h).
+ */
+void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
 
 sf_state sf_stations_state(const sf_stations *s, uint32_t station);
 /* Seconds the station has spent in state `st` up to `now`. */

@@ -327,6 +327,51 @@ static void test_scrap_and_rework_keep_the_books(void **state)
     sf_scenario_config_free(cfg);
 }
 
+static sf_time work_done_at;
+
+static void done_once(void *ctx, uint32_t st, uint32_t slot, sf_step step, sf_time now)
+{
+    (void)ctx;
+    (void)st;
+    (void)slot;
+    assert_int_equal(step, SF_STEP_WORK);
+    work_done_at = now;
+}
+
+/*
+ * A robot of the crew slowed to half speed at 2 s (in the 5 s setup) and
+ * back to full speed at 18 s: the setup's last 3 s take 6 s (ends 8 s);
+ * processing does 5 s of its 10 s by 18 s, the rest at full speed: 23 s.
+ */
+static void test_crew_rate_changes_are_exact(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL};
+    sf_agent_kind kinds[1] = {SF_AGENT_ARM};
+    sf_kernel *k = sf_kernel_new();
+    sf_stations *s;
+    uint32_t paint, robot = 0;
+    (void)state;
+
+    cfg->n_failures = 0;
+    s = sf_stations_new(k, cfg, 1, h, kinds, NULL, 1);
+    assert_non_null(s);
+    paint = sf_stations_find(s, "paint");
+    assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &robot, 1), 0);
+    assert_int_equal(sf_kernel_run_until(k, S(2)), SF_OK);
+    sf_stations_agent_rate(s, robot, 0.5);
+    assert_int_equal(sf_kernel_run_until(k, S(18)), SF_OK);
+    assert_int_equal(sf_stations_state(s, paint), SF_STATE_WORKING);
+    sf_stations_agent_rate(s, robot, 1);
+    assert_int_equal(sf_kernel_run_until(k, S(100)), SF_OK);
+    assert_int_equal(work_done_at, S(23));
+    sf_stations_free(s);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_failure_resumes_exactly),
         cmocka_unit_test(test_failure_restarts_exactly),
         cmocka_unit_test(test_scrap_and_rework_keep_the_books),
+        cmocka_unit_test(test_crew_rate_changes_are_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
