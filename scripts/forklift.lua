@@ -43,13 +43,7 @@ local function opportunity_charge(agent)
 end
 
 return function(agent, plant)
-  if not chargers then
-    chargers = {}
-    for _, c in ipairs(shop.chargers()) do
-      c.spots = sim.resource{capacity = c.slots, name = "charger " .. c.name}
-      chargers[#chargers + 1] = c
-    end
-  end
+  chargers = plant.chargers -- shared with every vehicle and humanoid
   while true do
     charge_if_low(agent)
     local task = plant.dispatch:try_task(agent)

@@ -933,6 +933,11 @@ bool sf_stations_slot_job(const sf_stations *s, uint32_t st, uint32_t slot, sf_j
     return true;
 }
 
+bool sf_stations_taking(const sf_stations *s, uint32_t st, uint32_t slot)
+{
+    return st < s->nst && slot < s->st[st].nslots && s->slots[s->st[st].first_slot + slot].state == SL_TAKING;
+}
+
 sf_work_result sf_stations_result(const sf_stations *s, uint32_t st, uint32_t slot)
 {
     return s->slots[s->st[st].first_slot + slot].result;

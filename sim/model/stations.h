@@ -131,6 +131,8 @@ int sf_stations_unload(sf_stations *s, uint32_t station, uint32_t slot);
 
 /* The job a slot holds; false when none. */
 bool sf_stations_slot_job(const sf_stations *s, uint32_t station, uint32_t slot, sf_job_info *out);
+/* Is the slot waiting in `take` for a job? */
+bool sf_stations_taking(const sf_stations *s, uint32_t station, uint32_t slot);
 /* How the last `work` of a slot ended. */
 sf_work_result sf_stations_result(const sf_stations *s, uint32_t station, uint32_t slot);
 
