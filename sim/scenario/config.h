@@ -374,10 +374,18 @@ typedef enum sf_safety_mode {
 typedef struct sf_cfg_safety_rule {
     int agent_type;
     sf_safety_mode mode;
-    double slow_distance;  /* SSM: m, slow down when a person is nearer */
-    double stop_distance;  /* SSM: m, protective stop */
+    double slow_distance;  /* SSM: m, slow down when a person is nearer; 0: computed (below) */
+    double stop_distance;  /* SSM: m, protective stop; 0: computed (below) */
     double reduced_speed;  /* SSM: m/s between the two; PFL: the speed cap */
     sf_time resume_delay;  /* after the person leaves */
+    double robot_speed;    /* m/s the robot's cycle times hold for; 0: the agent's speed (arms 1 m/s) */
+    /* SSM distances from ISO/TS 15066 when not given (see docs/safety.md): */
+    double person_speed;   /* m/s, v_h (default 1.6, ISO 13855) */
+    sf_time reaction_time; /* T_r */
+    sf_time stopping_time; /* T_s */
+    double stopping_distance; /* m, S_s; < 0: v_r * T_s / 2 (constant deceleration) */
+    double intrusion;      /* m, C */
+    double person_uncertainty, robot_uncertainty; /* m, Z_d and Z_r */
     sf_cfg_place at;
 } sf_cfg_safety_rule;
 
