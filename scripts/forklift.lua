@@ -5,7 +5,8 @@
 -- charge_below goes to the nearest charger, waits for a free spot and
 -- charges to charge_until. With nothing to do and a battery below
 -- charge_until it charges too, if a spot is free (opportunity charging),
--- and takes work again when there is some.
+-- and takes work again when there is some. A vehicle whose fleet entry
+-- has a roster takes work only on shift (it finishes the task in hand).
 
 local chargers -- {name, place, slots, spots = sim.resource}
 
@@ -45,6 +46,7 @@ end
 return function(agent, plant)
   chargers = plant.chargers -- shared with every vehicle and humanoid
   while true do
+    while agent:shift() ~= "present" do agent:rest() end -- a fleet entry with a roster keeps its shifts
     charge_if_low(agent)
     local task = plant.dispatch:try_task(agent)
     if not task then
