@@ -4,6 +4,7 @@
  * mode does to a robot's work (ssm slow/stop/resume, fenced waits, pfl).
  */
 #include <math.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -464,6 +465,59 @@ static void test_safety_unwatched_zone_falls_back_to_fenced(void **state)
     teardown_plant(&p);
 }
 
+/*
+ * A walk over three 10 m segments, reserving two at a time (the one it
+ * is on and the next): the first plan stops at x = 20; at x = 10 the
+ * movers reserve the third segment and replan, and the monitor must
+ * follow the new plan. The person passes x = 10 at cruising speed (braking
+ * for x = 20 would only start at 19), so t = s + 1 throughout;
+ * an arm at (25, 1) is met at x = 25 -+ sqrt(3) (slow) and 25 -+ sqrt(0.44) (stop),
+ * all on the third segment, beyond the end of the first plan.
+ */
+static void test_safety_follows_replans_in_mid_trip(void **state)
+{
+    sf_kernel *k = sf_kernel_new();
+    sf_network *net = sf_network_new();
+    sf_movers *ms;
+    struct plant p;
+    sf_safety_agent agents[2];
+    sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, &p};
+    sf_mover_spec spec = {1.0, 1.0, 0.5, 0.5, true};
+    char err[200];
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "n%d", i);
+        assert_int_equal(sf_network_add_node(net, name, 10.0 * i, 0, NULL), SF_OK);
+    }
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_equal(sf_network_add_segment(net, i, i + 1, 0, INFINITY, 1, true, NULL), SF_OK);
+    ms = sf_movers_new(k, net, 1, 2, (sf_movers_hooks){0});
+    assert_non_null(ms);
+    assert_int_equal(sf_movers_place(ms, 0, 0, &spec), SF_OK);
+    /* the rule, zone and camera of the small plant, on this network */
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0);
+    sf_safety_free(p.s);
+    agents[0] = (sf_safety_agent){SF_AGENT_ARM, 0, SF_SAFETY_NONE, 25, 1};
+    agents[1] = (sf_safety_agent){SF_AGENT_WORKER, 1, 0, 0, 0};
+    p.s = sf_safety_new(k, ms, &p.cfg, agents, 2, hooks, err, sizeof err);
+    assert_non_null(p.s);
+    p.nrates = 0;
+    assert_int_equal(sf_movers_move_to(ms, 0, 3, false), SF_OK);
+    assert_int_equal(sf_kernel_run(k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[0].t, 26 - sqrt(3), "slow");
+    near_ns(p.rates[1].t, 26 - sqrt(0.44), "stop");
+    near_ns(p.rates[2].t, 26 + sqrt(0.44), "reduced");
+    near_ns(p.rates[3].t, 26 + sqrt(3), "full");
+    sf_safety_free(p.s);
+    p.s = NULL;
+    sf_movers_free(ms);
+    sf_network_free(net);
+    sf_kernel_free(k);
+    teardown_plant(&p);
+}
+
 /* ---- the safety section of a scenario ------------------------------------------ */
 
 #define ARM BASE "  - {name: arm1, kind: arm, count: 1, home: s1, reach: 1 m}\nsafety:\n  robots:\n"
@@ -536,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
         cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
         cmocka_unit_test(test_safety_unwatched_zone_falls_back_to_fenced),
+        cmocka_unit_test(test_safety_follows_replans_in_mid_trip),
         cmocka_unit_test(test_safety_scenario_gives_the_separation_parameters),
         cmocka_unit_test(test_safety_scenario_errors_name_the_rule),
     };
