@@ -562,6 +562,9 @@ int sf_metrics_attach(sf_metrics *m, sf_world *w)
 void sf_metrics_trace(sf_metrics *m, FILE *f)
 {
     m->trace = f;
+    for (size_t i = 0; f && i < m->na + m->ns; i++)
+        fprintf(f, "%.9g,%s,%s,%s\n", secs(m->last), i < m->na ? "agent" : "station", m->e[i].name,
+                sf_state_name(m->e[i].state));
 }
 
 void sf_metrics_close(sf_metrics *m, sf_time now)

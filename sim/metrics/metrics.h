@@ -55,7 +55,11 @@ sf_observer sf_metrics_observer(sf_metrics *m);
  */
 int sf_metrics_attach(sf_metrics *m, sf_world *w);
 
-/* Write one CSV row per state change from now on (time_s,entity,name,state); NULL stops. */
+/*
+ * Write one CSV row (time_s,entity,name,state; no header) for the current
+ * state of every agent and station, then one per state change from now
+ * on; NULL stops.
+ */
 void sf_metrics_trace(sf_metrics *m, FILE *f);
 
 /*
