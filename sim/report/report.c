@@ -188,7 +188,6 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
                      const sf_report_info *info, FILE *out)
 {
     char a[48], b[48], v[32], warn[256];
-    int row = 0;
 
     sf_time_format(sf_metrics_from(m), a, sizeof a);
     sf_time_format(sf_metrics_to(m), b, sizeof b);
@@ -201,20 +200,20 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
         if (!r->headline)
             continue;
         snprintf(label, sizeof label, "%s%s%s", r->metric, *r->entity ? " " : "", r->entity);
-        fprintf(out, "  %-22.22s %10s %-8.8s%s", label, sf__report_num(r->value, v, sizeof v), r->unit,
-                row++ % 2 ? "\n" : " ");
+        fprintf(out, "  %-32.32s %12s%s%.20s\n", label, sf__report_num(r->value, v, sizeof v), *r->unit ? " " : "",
+                r->unit);
     }
-    if (row % 2)
-        fputc('\n', out);
-    fprintf(out, "\n  %-20s %5s %7s %7s %7s %9s\n", "agent type", "count", "util %", "work h", "trvl h", "grid kWh");
+    fprintf(out, "\n  %-20s %5s %7s %7s %8s %8s %9s\n", "agent type", "count", "util %", "busy h", "travel h",
+            "charge h", "grid kWh");
     for (size_t t = 0; t < cfg->fleet.n_types; t++) {
         const char *n = cfg->fleet.types[t].name;
-        char u[32], w[32], tr[32], g[32];
+        char c[5][32];
+        double util = sf__report_value(k, "utilisation", n), presence = sf__report_value(k, "presence", n);
         double trav = sf__report_value(k, "time_travel_empty", n) + sf__report_value(k, "time_travel_loaded", n);
-        fprintf(out, "  %-20.20s %5d %7s %7s %7s %9s\n", n, cfg->fleet.types[t].count,
-                sf__report_num(sf__report_value(k, "utilisation", n), u, sizeof u),
-                sf__report_num(sf__report_value(k, "time_working", n), w, sizeof w), sf__report_num(trav, tr, sizeof tr),
-                sf__report_num(sf__report_value(k, "energy_grid", n), g, sizeof g));
+        fprintf(out, "  %-20.20s %5d %7s %7s %8s %8s %9s\n", n, cfg->fleet.types[t].count,
+                sf__report_num(util, c[0], 32), sf__report_num(isnan(util) ? 0 : util * presence / 100, c[1], 32),
+                sf__report_num(trav, c[2], 32), sf__report_num(sf__report_value(k, "time_charging", n), c[3], 32),
+                sf__report_num(sf__report_value(k, "energy_grid", n), c[4], 32));
     }
     if (sf_metrics_stations(m) > 0) {
         fprintf(out, "\n  %-20s %7s %7s %7s %7s %7s %9s\n", "station", "util %", "avail %", "perf %", "qual %", "OEE %",
