@@ -361,6 +361,7 @@ typedef struct sf_cfg_energy {
     double carbon_marginal[24];
     bool has_marginal;
     double base_load;           /* W, lights and building */
+    double demand_charge;       /* currency per W of the peak 15-minute demand over the run; 0 = none */
 } sf_cfg_energy;
 
 /* ---- safety ------------------------------------------------------------ */
