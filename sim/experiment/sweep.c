@@ -567,6 +567,35 @@ static int child_start(const sf_sweep *sw, size_t i, bool want_text, child *c)
     return SF_OK;
 }
 
+/*
+ * A failure's message on one line, for failures.csv: its lines joined by
+ * "; ", up to a Lua stack traceback (the place and the agent come before
+ * it; the reproducing command gives the rest).
+ */
+static void one_line(char *dst, size_t n, const char *msg)
+{
+    size_t len = 0;
+
+    dst[0] = '\0';
+    while (*msg && len + 1 < n) {
+        const char *end = strchr(msg, '\n');
+        size_t l = end ? (size_t)(end - msg) : strlen(msg);
+        const char *line = msg;
+        msg = end ? end + 1 : msg + l;
+        while (l > 0 && (*line == ' ' || *line == '\t')) {
+            line++;
+            l--;
+        }
+        if (l == 0)
+            continue;
+        if (strncmp(line, "stack traceback:", 16) == 0)
+            break;
+        len += (size_t)snprintf(dst + len, n - len, "%s%.*s", len ? "; " : "", (int)l, line);
+        if (len >= n)
+            len = n - 1;
+    }
+}
+
 /* How a child ended, from its exit status and what it wrote. */
 static void child_outcome(const sf_sweep *sw, child *c, int status, sf_sweep_outcome *o)
 {
@@ -583,7 +612,7 @@ static void child_outcome(const sf_sweep *sw, child *c, int status, sf_sweep_out
     else if (WIFSIGNALED(status))
         snprintf(o->reason, sizeof o->reason, "crashed: signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
     else if (WIFEXITED(status) && WEXITSTATUS(status) == 3 && len)
-        snprintf(o->reason, sizeof o->reason, "%s", c->out.s);
+        one_line(o->reason, sizeof o->reason, c->out.s);
     else if (WIFEXITED(status))
         snprintf(o->reason, sizeof o->reason, "the worker exited with status %d", WEXITSTATUS(status));
     else
