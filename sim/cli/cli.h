@@ -27,6 +27,11 @@ extern const sf_command sf_commands[];
 int sf_cmd_demo(int argc, char **argv);
 int sf_cmd_run(int argc, char **argv);
 int sf_cmd_check(int argc, char **argv);
+int sf_cmd_compare(int argc, char **argv);
+int sf_cmd_sweep(int argc, char **argv);
+/* `run --reps N` / `run --precision P`: replications (cmd_reps.c); sf_cmd_run hands over to it. */
+int sf_cmd_reps(int argc, char **argv);
+bool sf_cmd_reps_wanted(int argc, char **argv);
 
 /*
  * Helpers for option parsing, shared by the subcommands. Each reports a

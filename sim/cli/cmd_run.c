@@ -175,6 +175,8 @@ int sf_cmd_run(int argc, char **argv)
     char now[48];
     int rc, status;
 
+    if (sf_cmd_reps_wanted(argc, argv))
+        return sf_cmd_reps(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (sf_cli_is_help(argv[i])) {
             help();
