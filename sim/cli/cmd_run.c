@@ -21,6 +21,9 @@
 #include "core/kernel.h"
 #include "experiment/session.h"
 #include "script/script.h"
+#ifdef SF_HAVE_VIEWER
+#include "render/record.h"
+#endif
 
 enum { MAX_SETS = 256 };
 
@@ -48,6 +51,7 @@ static void help(void)
            "  --budget N    Lua instructions a behaviour may run without yielding\n"
            "                (default %u)\n"
            "  --memory MB   memory the Lua state may hold (default %zu)\n"
+           "  --record FILE also write a recording for 'shopfloor view --replay FILE'\n"
            "\n"
            "Exit status: 0 success, 1 a failure of the model or its input, 2 usage.\n",
            SF_SCRIPT_DEFAULT_BUDGET, SF_SCRIPT_DEFAULT_MEMORY >> 20);
@@ -79,7 +83,7 @@ static int write_file(const char *dir, const char *name, sf_script *S, const sf_
 
 int sf_cmd_run(int argc, char **argv)
 {
-    const char *model = NULL, *out = NULL, *v, *sets[MAX_SETS];
+    const char *model = NULL, *out = NULL, *record = NULL, *v, *sets[MAX_SETS];
     size_t nsets = 0;
     bool seed_given = false, until_given = false, scenario;
     uint64_t seed = 1, budget = 0, memory_mb = 0;
@@ -117,6 +121,9 @@ int sf_cmd_run(int argc, char **argv)
                 return SF_EXIT_USAGE;
         } else if (strcmp(argv[i], "--memory") == 0) {
             if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--memory", v, &memory_mb))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--record") == 0) {
+            if (!(record = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
         } else if (strcmp(argv[i], "--out") == 0) {
             if (!(out = sf_cli_value("run", argc, argv, &i)))
@@ -166,7 +173,12 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_FAIL;
     S = sf_session_script(ses);
     k = sf_session_kernel(ses);
-    rc = sf_session_run(ses);
+#ifdef SF_HAVE_VIEWER
+    rc = record ? sf_record_run(ses, &spec, record, SF_RECORD_EVERY, stderr) : sf_session_run(ses);
+#else
+    rc = record ? (fprintf(stderr, "shopfloor run: --record needs the viewer (built with SHOPFLOOR_VIEWER=OFF)\n"),
+                   SF_EINVAL) : sf_session_run(ses);
+#endif
     info.model = model;
     info.seed = sf_session_seed(ses);
     info.complete = rc == SF_OK;
