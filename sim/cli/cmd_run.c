@@ -246,10 +246,8 @@ int sf_cmd_run(int argc, char **argv)
         sf_cli_usage_error("run", "--memory %llu is too large", (unsigned long long)memory_mb);
         return SF_EXIT_USAGE;
     }
-    if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "shopfloor run: cannot create %s: %s\n", out, strerror(errno));
+    if (out && !sf_cli_make_dir("run", out))
         return SF_EXIT_FAIL;
-    }
 
     spec.model = model;
     spec.sets = sets;
