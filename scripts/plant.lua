@@ -69,7 +69,8 @@ function M.start(options)
       return
     end
     local task = {kind = "retrieve", product = name, cell = cell, from = cell.place, to = p.sink,
-                  pick_height = cell.height, drop_height = 0, mass = p.mass, created = line.created}
+                  pick_height = cell.height, drop_height = 0, mass = p.mass, created = line.created,
+                  job = line.job, due = line.due}
     if not cell.asrs then
       plant.dispatch:submit(task)
       return
@@ -127,6 +128,7 @@ function M.start(options)
       in_transit:add(-1)
       shipped:add(1)
       order_time:add(sim.now() - task.created)
+      shop.job("completed", task.job, task.product, task.created, task.due)
     end
     books()
   end
@@ -172,10 +174,17 @@ function M.start(options)
     end)
   end
 
+  -- Order lines are the warehouse's units of work: each is a job for the metrics, from its
+  -- release to the moment its pallet is set down at the outbound dock.
+  local jobs = 0
   for _, o in ipairs(shop.orders()) do
     sim.spawn("order " .. o.name, function()
       sim.wait(o.at)
-      for _ = 1, o.quantity do retrieve(o.product, {created = sim.now()}) end
+      for _ = 1, o.quantity do
+        jobs = jobs + 1
+        shop.job("released", jobs, o.product, sim.now(), o.due)
+        retrieve(o.product, {created = sim.now(), job = jobs, due = o.due})
+      end
     end)
   end
 

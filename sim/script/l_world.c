@@ -639,6 +639,41 @@ static int l_shop_warmup(lua_State *L)
     return 1;
 }
 
+/*
+ * shop.job(what, job, product, released, [due]): tell the metrics that a
+ * unit of work ("released", "completed" or "scrapped") moved; times in
+ * seconds. Flows written in Lua (the warehouse's order lines) are
+ * measured like the production model's jobs.
+ */
+static int l_shop_job(lua_State *L)
+{
+    static const char *const whats[] = {"released", "completed", "scrapped", NULL};
+    static const sf_job_what codes[] = {SF_JOB_RELEASED, SF_JOB_COMPLETED, SF_JOB_SCRAPPED};
+    sf_world *w = world_of(L);
+    const sf_scenario_config *cfg = config_of(L);
+    int what = luaL_checkoption(L, 1, NULL, whats);
+    lua_Integer job = luaL_checkinteger(L, 2);
+    const char *product = luaL_checkstring(L, 3);
+    sf_job_event ev = {0};
+    size_t p;
+
+    for (p = 0; p < cfg->n_products && strcmp(cfg->products[p].name, product) != 0; p++)
+        ;
+    luaL_argcheck(L, p < cfg->n_products, 3, "no such product");
+    luaL_argcheck(L, job >= 1, 2, "job numbers start at 1");
+    if (sf_time_from_seconds(luaL_checknumber(L, 4), &ev.released) != SF_OK ||
+        (!lua_isnoneornil(L, 5) && sf_time_from_seconds(luaL_checknumber(L, 5), &ev.due) != SF_OK))
+        return luaL_error(L, "shop.job: a time out of range");
+    ev.what = codes[what];
+    ev.job = (uint64_t)job;
+    ev.product = (int)p;
+    ev.op = -1;
+    ev.station = -1;
+    ev.now = sf_kernel_now(sf__script(L)->k);
+    sf_world_emit_job(w, &ev);
+    return 0;
+}
+
 static int setup(lua_State *L)
 {
     sf_script *S = lua_touserdata(L, 1);
@@ -658,7 +693,7 @@ static int setup(lua_State *L)
                                     {"distance", l_shop_distance}, {"horizon", l_shop_horizon},
                                     {"warmup", l_shop_warmup},     {"chargers", l_shop_chargers},
                                     {"dispatch_rule", l_shop_dispatch_rule}, {"crane_cycle", l_shop_crane_cycle},
-                                    {NULL, NULL}};
+                                    {"job", l_shop_job},           {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->world);
 
     sf__new_class(L);
