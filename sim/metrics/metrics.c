@@ -457,11 +457,10 @@ static void on_safety(void *ctx, const sf_safety_event *ev)
 
 /* ---- life -------------------------------------------------------------- */
 
-/* A round step near horizon / 100: 1 s ... 1 day. */
-static sf_time default_step(const sf_scenario_config *cfg)
+sf_time sf_metrics_default_step(sf_time horizon)
 {
     static const int64_t steps[] = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 86400};
-    sf_time h = cfg->scenario.horizon > 0 ? cfg->scenario.horizon : 8 * HOUR;
+    sf_time h = horizon > 0 && horizon != SF_TIME_MAX ? horizon : 8 * HOUR;
     size_t i = 0;
 
     while (i + 1 < sizeof steps / sizeof steps[0] && steps[i] * NS * 100 < h)
@@ -479,7 +478,7 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
     m->cfg = cfg;
     m->W = cfg->scenario.warmup;
     m->begin = m->last = m->step_start = now;
-    m->step = sample_every > 0 ? sample_every : cfg->outputs.sample_every > 0 ? cfg->outputs.sample_every : default_step(cfg);
+    m->step = sample_every > 0 ? sample_every : cfg->outputs.sample_every > 0 ? cfg->outputs.sample_every : sf_metrics_default_step(cfg->scenario.horizon);
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         m->na += (size_t)cfg->fleet.types[t].count;
     m->ns = cfg->layout.n_stations;

@@ -45,6 +45,9 @@ typedef struct sf_metrics sf_metrics;
 sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time sample_every);
 void sf_metrics_free(sf_metrics *m);
 
+/* A round time-series step near 1/100 of `horizon` (1 s ... 1 day). */
+sf_time sf_metrics_default_step(sf_time horizon);
+
 /* The observer to feed by hand (its ctx is m). */
 sf_observer sf_metrics_observer(sf_metrics *m);
 

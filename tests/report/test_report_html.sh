@@ -25,8 +25,8 @@ fi
 "$sf" run "$src/scenarios/warehouse_basic.yaml" --out "$tmp/r" --set energy.base_load=2kW >/dev/null 2>&1 || bad "the run failed"
 html=$tmp/r/report.html
 n=$(grep -o "<svg " "$html" | wc -l)
-[ "$n" -ge 4 ] && ok "$n inline SVG charts" || bad "only $n SVG charts"
-for chart in "throughput and work in progress" "grid power over time" "per agent type" "energy used by power state"; do
+[ "$n" -ge 5 ] && ok "$n inline SVG charts" || bad "only $n SVG charts"
+for chart in "throughput and work in progress" "grid power over time" "per agent type" "energy used by power state" "histogram of lead times"; do
     grep -q "aria-label=\"[^\"]*$chart" "$html" && ok "chart: $chart" || bad "no chart '$chart'"
 done
 grep -q "peak 15-min demand" "$html" && ok "the peak is marked" || bad "no peak mark"
