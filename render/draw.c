@@ -46,7 +46,7 @@ static const SDL_Color C_BG = {243, 244, 246, 255}, C_GRID = {228, 230, 234, 255
                        C_HAT = {250, 204, 21, 255};
 
 SDL_Color sf_draw_state_color(sf_state s) { return (unsigned)s < SF_STATES ? state_colors[s] : state_colors[0]; }
-SDL_Color sf_draw_station_fill(void) { return C_CELL_FULL; }
+SDL_Color sf_draw_cell_color(bool full) { return full ? C_CELL_FULL : C_CELL_EMPTY; }
 
 static SDL_Color alpha(SDL_Color c, Uint8 a)
 {
@@ -528,6 +528,16 @@ static void rack_box(const sf_view *v, const sf_cfg_layout *L, const sf_cfg_rack
     to_screen(v, n->x - R->bays * 0.5, n->y + 1.0 + R->levels * 0.6, x, y);
     *cw = (float)v->scale * 1.0f;
     *ch = (float)v->scale * 0.6f;
+}
+
+void sf_draw_rack_cell(const sf_view *v, const sf_scenario_config *cfg, size_t rack, int bay, int level, float *sx,
+                       float *sy)
+{
+    const sf_cfg_rack *R = &cfg->layout.racks[rack];
+    float x, y, cw, ch;
+    rack_box(v, &cfg->layout, R, &x, &y, &cw, &ch);
+    *sx = x + (bay + 0.5f) * cw;
+    *sy = y + (R->levels - 1 - level + 0.5f) * ch;
 }
 
 static void draw_racks(sf_draw *d, const sf_view *v, const sf_snapshot *s)
