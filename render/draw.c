@@ -80,6 +80,7 @@ struct sf_draw {
     char **agent_names;
     uint32_t nagents;
     float minpx; /* agents are drawn at least this many pixels long */
+    bool flat;   /* no feathered rims (small shapes, where they cost more than they show) */
 };
 
 enum { SMALL, NORMAL, LARGE };
@@ -291,6 +292,17 @@ static void poly(sf_draw *d, const float *p, int n, SDL_Color c)
 
     if (n < 3 || n > 64 || c.a == 0 || !reserve(d, 2 * n, 3 * (n - 2) + 6 * n))
         return;
+    if (d->flat) {
+        base = d->nv;
+        for (int i = 0; i < n; i++)
+            vert(d, p[2 * i], p[2 * i + 1], c);
+        for (int i = 1; i + 1 < n; i++) {
+            d->idx[d->ni++] = base;
+            d->idx[d->ni++] = base + i;
+            d->idx[d->ni++] = base + i + 1;
+        }
+        return;
+    }
     for (int i = 0; i < n; i++) {
         int j = (i + 1) % n;
         area += p[2 * i] * p[2 * j + 1] - p[2 * j] * p[2 * i + 1];
@@ -343,10 +355,25 @@ static void circle(sf_draw *d, float x, float y, float r, SDL_Color c)
     poly(d, p, n, c);
 }
 
+/*
+ * An axis-aligned rectangle: two triangles, no rim (straight edges on the
+ * pixel grid need no smoothing, and racks have thousands of cells).
+ */
 static void rect(sf_draw *d, float x, float y, float w, float h, SDL_Color c)
 {
-    float p[8] = {x, y, x + w, y, x + w, y + h, x, y + h};
-    poly(d, p, 4, c);
+    int b;
+    if (w <= 0 || h <= 0 || c.a == 0 || !reserve(d, 4, 6))
+        return;
+    b = vert(d, x, y, c);
+    vert(d, x + w, y, c);
+    vert(d, x + w, y + h, c);
+    vert(d, x, y + h, c);
+    d->idx[d->ni++] = b;
+    d->idx[d->ni++] = b + 1;
+    d->idx[d->ni++] = b + 2;
+    d->idx[d->ni++] = b;
+    d->idx[d->ni++] = b + 2;
+    d->idx[d->ni++] = b + 3;
 }
 
 /* A w x h box centred at (x, y) (pixels), turned by angle a (radians, screen y down), offset by (fx, fy) along it. */
@@ -362,12 +389,48 @@ static void obox(sf_draw *d, float x, float y, float a, float fx, float fy, floa
     poly(d, p, 4, c);
 }
 
+/*
+ * A thick line with feathered sides, as a strip cut every 24 pixels: the
+ * software renderer scans each triangle's bounding box, so a long
+ * diagonal in one piece would cost its whole square.
+ */
 static void line(sf_draw *d, float x0, float y0, float x1, float y1, float w, SDL_Color c)
 {
-    float dx = x1 - x0, dy = y1 - y0, l = sqrtf(dx * dx + dy * dy);
-    if (l <= 0)
+    float dx = x1 - x0, dy = y1 - y0, l = sqrtf(dx * dx + dy * dy), ux, uy, nx, ny, hw = w / 2;
+    int k, base;
+    if (l <= 0 || w <= 0 || c.a == 0)
         return;
-    obox(d, (x0 + x1) / 2, (y0 + y1) / 2, atan2f(dy, dx), 0, 0, l + w * 0.3f, w, c);
+    ux = dx / l;
+    uy = dy / l;
+    nx = -uy;
+    ny = ux;
+    /* reach a little past both ends so joints close */
+    x0 -= ux * w * 0.15f;
+    y0 -= uy * w * 0.15f;
+    l += w * 0.3f;
+    k = (int)ceilf(l / 24.0f);
+    if (k < 1)
+        k = 1;
+    if (k > 4096 || !reserve(d, 4 * (k + 1), 18 * k))
+        return;
+    base = d->nv;
+    for (int i = 0; i <= k; i++) {
+        float px = x0 + ux * l * (float)i / (float)k, py = y0 + uy * l * (float)i / (float)k;
+        vert(d, px + nx * (hw + 0.5f), py + ny * (hw + 0.5f), alpha(c, 0));
+        vert(d, px + nx * (hw - 0.5f), py + ny * (hw - 0.5f), c);
+        vert(d, px - nx * (hw - 0.5f), py - ny * (hw - 0.5f), c);
+        vert(d, px - nx * (hw + 0.5f), py - ny * (hw + 0.5f), alpha(c, 0));
+    }
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < 3; j++) {
+            int a = base + 4 * i + j, b = a + 4;
+            d->idx[d->ni++] = a;
+            d->idx[d->ni++] = a + 1;
+            d->idx[d->ni++] = b + 1;
+            d->idx[d->ni++] = a;
+            d->idx[d->ni++] = b + 1;
+            d->idx[d->ni++] = b;
+        }
 }
 
 static void frame_rect(sf_draw *d, float x, float y, float w, float h, float t, SDL_Color c)
@@ -739,6 +802,9 @@ static void draw_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     float k = agent_scale(d, v);
 
+    /* agents under 20 pixels long are drawn without rims: a third of the triangles */
+    d->flat = k * 1.3f < 20;
+
     for (uint32_t i = 0; i < s->nagents; i++) {
         const sf_snap_agent *a = &s->agents[i];
         float x, y;
@@ -762,6 +828,7 @@ static void draw_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s)
             rect(d, bx, by, bw * f, bh, bc);
         }
     }
+    d->flat = false;
 }
 
 static void draw_trails(sf_draw *d, const sf_view *v, const sf_trails *t)
