@@ -122,7 +122,7 @@ sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, 
     }
     d->r = r;
     d->cfg = cfg;
-    d->minpx = 9;
+    d->minpx = 12;
     if (!TTF_WasInit() && TTF_Init() != 0) {
         snprintf(err, n, "SDL2_ttf cannot start: %s", TTF_GetError());
         goto fail;
@@ -179,6 +179,8 @@ void sf_draw_free(sf_draw *d)
 
 /* ---- view -------------------------------------------------------------- */
 
+static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R);
+
 static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0, double *x1, double *y1)
 {
     const sf_cfg_layout *L = &cfg->layout;
@@ -198,8 +200,9 @@ static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0,
             GROW(L->zones[z].xy[2 * i], L->zones[z].xy[2 * i + 1]);
     for (size_t i = 0; i < L->n_racks; i++) {
         const sf_cfg_node *n = &L->nodes[L->racks[i].node];
-        GROW(n->x - L->racks[i].bays * 0.5, n->y + 1.0 + L->racks[i].levels * 0.6);
-        GROW(n->x + L->racks[i].bays * 0.5, n->y);
+        double bw = bay_width(L, &L->racks[i]);
+        GROW(n->x - L->racks[i].bays * bw / 2, n->y + 1.0 + L->racks[i].levels * 0.6);
+        GROW(n->x + L->racks[i].bays * bw / 2, n->y);
     }
 #undef GROW
     if (!isfinite(*x0)) {
@@ -583,13 +586,31 @@ static void draw_segments(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     }
 }
 
+/*
+ * A rack's bay width (metres): 1 m, narrower when another rack in the same
+ * row stands closer than its bays would need, so neighbours never overlap.
+ * The scenario gives a rack's access node, not its footprint. O(racks).
+ */
+static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R)
+{
+    const sf_cfg_node *n = &L->nodes[R->node];
+    double room = INFINITY;
+    for (size_t i = 0; i < L->n_racks; i++) {
+        const sf_cfg_node *m = &L->nodes[L->racks[i].node];
+        if (&L->racks[i] != R && fabs(m->y - n->y) < 3 && fabs(m->x - n->x) > 1e-9)
+            room = fmin(room, fabs(m->x - n->x));
+    }
+    return R->bays > 0 ? fmin(1.0, 0.9 * room / R->bays) : 1.0;
+}
+
 /* Where a rack is drawn: its bays side by side just above its node, levels stacked. */
 static void rack_box(const sf_view *v, const sf_cfg_layout *L, const sf_cfg_rack *R, float *x, float *y, float *cw,
                      float *ch)
 {
     const sf_cfg_node *n = &L->nodes[R->node];
-    to_screen(v, n->x - R->bays * 0.5, n->y + 1.0 + R->levels * 0.6, x, y);
-    *cw = (float)v->scale * 1.0f;
+    double bw = bay_width(L, R);
+    to_screen(v, n->x - R->bays * bw / 2, n->y + 1.0 + R->levels * 0.6, x, y);
+    *cw = (float)(v->scale * bw);
     *ch = (float)v->scale * 0.6f;
 }
 
@@ -623,7 +644,8 @@ static void draw_racks(sf_draw *d, const sf_view *v, const sf_snapshot *s)
                 if (full && depth > 1)
                     col = alpha(col, (Uint8)(120 + 135 * full / depth));
                 /* level 0 at the bottom */
-                rect(d, x + b * cw + 1, y + (R->levels - 1 - l) * ch + 1, cw - 2, ch - 2, col);
+                float gap = cw > 5 ? 1 : 0;
+                rect(d, x + b * cw + gap, y + (R->levels - 1 - l) * ch + gap, cw - 2 * gap, ch - 2 * gap, col);
             }
     }
 }
@@ -694,7 +716,8 @@ static void draw_labels(sf_draw *d, const sf_view *v)
     for (size_t i = 0; i < L->n_racks; i++) {
         float cw, ch;
         rack_box(v, L, &L->racks[i], &x, &y, &cw, &ch);
-        text(d, x, y - 18, SMALL, C_TEXT_DIM, LEFT, L->racks[i].name);
+        if (cw * (float)L->racks[i].bays >= 7.0f * (float)strlen(L->racks[i].name))
+            text(d, x, y - 18, SMALL, C_TEXT_DIM, LEFT, L->racks[i].name);
     }
     for (size_t i = 0; i < L->n_chargers; i++) {
         to_screen(v, L->nodes[L->chargers[i].node].x, L->nodes[L->chargers[i].node].y, &x, &y);
@@ -884,7 +907,7 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         nkinds += kinds[i];
 
     /* panels and swatches first (one batch), text after */
-    float hud_h = s->alarm[0] ? 196 : 170;
+    float hud_h = s->alarm[0] ? 204 : 170;
     float leg_y = y + hud_h + 10, leg_h = 30 + 18 * (float)nstates + 8 + 22 * (float)nkinds;
     panel(d, x, y, w, hud_h);
     panel(d, x, leg_y, w, leg_h);
@@ -951,9 +974,18 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     snprintf(buf, sizeof buf, "energy %.1f kWh", s->energy / 3.6e6);
     text(d, x + 12, y + 144, NORMAL, C_TEXT, LEFT, buf);
     if (s->alarm[0]) {
+        /* two lines of the alarm, without the folders of a file name it starts with */
         char a[64];
-        snprintf(a, sizeof a, "%.60s", s->alarm);
-        text(d, x + 12, y + 168, SMALL, C_ALARM, LEFT, a);
+        const char *p = s->alarm, *colon = strchr(p, ':');
+        for (const char *q = p; colon && q < colon; q++)
+            if (*q == '/')
+                p = q + 1;
+        snprintf(a, sizeof a, "%.34s", p);
+        text(d, x + 12, y + 166, SMALL, C_ALARM, LEFT, a);
+        if (strlen(p) > 34) {
+            snprintf(a, sizeof a, "%.34s%s", p + 34, strlen(p) > 68 ? "..." : "");
+            text(d, x + 12, y + 182, SMALL, C_ALARM, LEFT, a);
+        }
     }
     if (v->status && v->status[0])
         text(d, (float)v->w / 2, (float)v->h - 30, NORMAL, C_TEXT, CENTER, v->status);

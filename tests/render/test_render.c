@@ -111,7 +111,7 @@ static sf_session *open_session(const char *rel, sf_time until)
 /* Pixels at the body of each agent: no other agent within `clear` metres. */
 static void check_agents(const canvas *c, const sf_snapshot *s, double clear, int *checked)
 {
-    float k = (float)c->v.scale < 9 / 1.3f ? 9 / 1.3f : (float)c->v.scale;
+    float k = (float)c->v.scale < 12 / 1.3f ? 12 / 1.3f : (float)c->v.scale;
     for (uint32_t i = 0; i < s->nagents; i++) {
         const sf_snap_agent *a = &s->agents[i];
         bool alone = true;
