@@ -393,6 +393,56 @@ static void test_replay_between_grid_points_is_close_to_exact(void **state)
     remove(rec);
 }
 
+/* Clicking an agent or a station picks it; the heat map paints the most waited-for segment red. */
+static void test_pick_and_heat_map(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/warehouse_basic.yaml", 3 * SF_HOUR);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+    int64_t agent, station;
+    float sx, sy;
+    uint32_t worst = 0;
+
+    assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
+    assert_int_equal(sf_live_advance(live, 3 * SF_HOUR, &s, NULL, NULL), SF_OK);
+    canvas_open(&c, cfg);
+    /* the tugger (agent 3) stands alone at its place: a click there picks it */
+    sf_view_to_screen(&c.v, s.agents[3].x, s.agents[3].y, &sx, &sy);
+    assert_int_equal(sf_draw_pick(&c.v, &s, cfg, sx + 2, sy - 1, &agent, &station), SF_OK);
+    assert_int_equal(agent, 3);
+    assert_int_equal(station, -1);
+    assert_int_equal(sf_draw_pick(&c.v, &s, cfg, 2, (float)H - 2, &agent, &station), SF_ENOTFOUND);
+
+    for (uint32_t g = 0; g < s.nsegments; g++)
+        if (s.congestion[g] > s.congestion[worst])
+            worst = g;
+    assert_true(s.congestion[worst] > 0); /* vehicles did wait in three hours */
+    c.v.heat = true;
+    canvas_draw(&c, &s);
+    {
+        const sf_cfg_segment *g = &cfg->layout.segments[worst];
+        const sf_cfg_node *a = &cfg->layout.nodes[g->from], *b = &cfg->layout.nodes[g->to];
+        double mx = (a->x + b->x) / 2, my = (a->y + b->y) / 2;
+        bool clear = true;
+        for (uint32_t i = 0; i < s.nagents; i++)
+            clear &= hypot(s.agents[i].x - mx, s.agents[i].y - my) > 2;
+        if (clear)
+            assert_color(pixel_at(&c, mx, my, 0, 0), (SDL_Color){220, 30, 20, 255}, "the most waited-for segment");
+        c.v.heat = false;
+        canvas_draw(&c, &s);
+        if (clear)
+            assert_color(pixel_at(&c, mx, my, 0, 0), (SDL_Color){255, 255, 255, 255}, "its centre line without heat");
+        assert_true(clear);
+    }
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
 static void test_replay_refuses_what_is_not_a_recording(void **state)
 {
     (void)state;
@@ -410,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_warehouse_agents_and_cells_show_their_state),
         cmocka_unit_test(test_replay_matches_live_pixel_for_pixel),
         cmocka_unit_test(test_replay_between_grid_points_is_close_to_exact),
+        cmocka_unit_test(test_pick_and_heat_map),
         cmocka_unit_test(test_replay_refuses_what_is_not_a_recording),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
