@@ -125,6 +125,10 @@ int sf_cmd_run(int argc, char **argv)
         } else if (strcmp(argv[i], "--record") == 0) {
             if (!(record = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
+#ifndef SF_HAVE_VIEWER
+            fprintf(stderr, "shopfloor run: --record needs the viewer (this one was built with SHOPFLOOR_VIEWER=OFF)\n");
+            return SF_EXIT_FAIL;
+#endif
         } else if (strcmp(argv[i], "--out") == 0) {
             if (!(out = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
@@ -176,8 +180,7 @@ int sf_cmd_run(int argc, char **argv)
 #ifdef SF_HAVE_VIEWER
     rc = record ? sf_record_run(ses, &spec, record, SF_RECORD_EVERY, stderr) : sf_session_run(ses);
 #else
-    rc = record ? (fprintf(stderr, "shopfloor run: --record needs the viewer (built with SHOPFLOOR_VIEWER=OFF)\n"),
-                   SF_EINVAL) : sf_session_run(ses);
+    rc = sf_session_run(ses);
 #endif
     info.model = model;
     info.seed = sf_session_seed(ses);
