@@ -6,7 +6,7 @@
 set -e
 packages="cmake make gcc pkg-config liblua5.4-dev libyaml-dev libcmocka-dev \
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core \
-python3 chromium"
+python3 chromium libopenmpi-dev openmpi-bin"
 
 if [ "$1" = "--list" ]; then
     echo $packages

@@ -31,6 +31,9 @@
 #include "generated/version.h"
 #include "report/report.h"
 #include "script/script.h"
+#ifdef SF_HAVE_VIEWER
+#include "render/record.h"
+#endif
 
 enum { MAX_SETS = 256 };
 
@@ -63,6 +66,7 @@ static void help(void)
            "  --budget N    Lua instructions a behaviour may run without yielding\n"
            "                (default %u)\n"
            "  --memory MB   memory the Lua state may hold (default %zu)\n"
+           "  --record FILE also write a recording for 'shopfloor view --replay FILE'\n"
            "\n"
            "Exit status: 0 success, 1 a failure of the model or its input or an\n"
            "interrupted run (its files are still written, marked incomplete), 2 usage.\n",
@@ -159,7 +163,7 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
 
 int sf_cmd_run(int argc, char **argv)
 {
-    const char *model = NULL, *out = NULL, *v, *sets[MAX_SETS];
+    const char *model = NULL, *out = NULL, *record = NULL, *v, *sets[MAX_SETS];
     size_t nsets = 0;
     bool seed_given = false, until_given = false, scenario, want_trace = false;
     FILE *trace = NULL;
@@ -175,6 +179,8 @@ int sf_cmd_run(int argc, char **argv)
     char now[48];
     int rc, status;
 
+    if (sf_cmd_reps_wanted(argc, argv))
+        return sf_cmd_reps(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (sf_cli_is_help(argv[i])) {
             help();
@@ -203,6 +209,9 @@ int sf_cmd_run(int argc, char **argv)
                 return SF_EXIT_USAGE;
         } else if (strcmp(argv[i], "--trace") == 0) {
             want_trace = true;
+        } else if (strcmp(argv[i], "--record") == 0) {
+            if (!(record = sf_cli_value("run", argc, argv, &i)))
+                return SF_EXIT_USAGE;
         } else if (strcmp(argv[i], "--out") == 0) {
             if (!(out = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
@@ -267,7 +276,16 @@ int sf_cmd_run(int argc, char **argv)
     running = k;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    rc = interrupted ? SF_ESTOPPED : sf_session_run(ses);
+    if (interrupted)
+        rc = SF_ESTOPPED;
+    else if (record)
+#ifdef SF_HAVE_VIEWER
+        rc = sf_record_run(ses, &spec, record, SF_RECORD_EVERY, stderr);
+#else
+        rc = (fprintf(stderr, "shopfloor run: --record needs the viewer (built with SHOPFLOOR_VIEWER=OFF)\n"), SF_EINVAL);
+#endif
+    else
+        rc = sf_session_run(ses);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     running = NULL;

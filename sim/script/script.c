@@ -542,6 +542,7 @@ void sf_script_free(sf_script *S)
     free(S->model_dir);
     free(S->agent_wait);
     free(S->agent_gen);
+    free(S->slot_base);
     free(S->arrival_rng);
     free(S->crane_rng);
     free(S);
@@ -605,25 +606,36 @@ int sf_script_load_string(sf_script *S, const char *source, const char *name)
     return load_chunk(S, luaL_loadbufferx(S->L, source, strlen(source), name, "t"));
 }
 
-/* Processes blocked with nothing pending in the kernel can never wake: list them. */
+/* Waiting for work: on an event made with "idle", or a station slot waiting for a job. */
+static bool idle_wait(sf_script *S, uint32_t pid)
+{
+    const struct proc *p = &S->procs[pid];
+    return (p->wtype == WT_EVENT && sf__event_idle(p->wev)) || (p->wtype == WT_ACTIVITY && sf__world_idle_wait(S, pid));
+}
+
+/*
+ * Processes blocked with nothing pending in the kernel can never wake:
+ * list them. When every one of them only waits for work (idle), the
+ * model has simply run out of things to do: that is no deadlock.
+ */
 static int check_deadlock(sf_script *S)
 {
     size_t len;
-    uint32_t blocked = 0;
-    char now[48], since[48], name[128], what[192];
+    uint32_t busy = 0;
+    char now[48], since[48], name[128], what[320];
 
     if (sf_kernel_pending_count(S->k) > 0)
         return SF_OK;
     for (uint32_t i = 0; i < S->nprocs; i++)
-        blocked += S->procs[i].state == P_BLOCKED;
-    if (!blocked)
+        busy += S->procs[i].state == P_BLOCKED && !idle_wait(S, i);
+    if (!busy)
         return SF_OK;
     sf_time_format(S->last, now, sizeof now); /* when the last process ran, not the end of --until */
     len = (size_t)snprintf(S->err, sizeof S->err,
-                           "deadlock at t = %s: %u process%s wait%s and nothing can wake %s:", now, blocked,
-                           blocked == 1 ? "" : "es", blocked == 1 ? "s" : "", blocked == 1 ? "it" : "them");
+                           "deadlock at t = %s: %u process%s wait%s and nothing can wake %s:", now, busy,
+                           busy == 1 ? "" : "es", busy == 1 ? "s" : "", busy == 1 ? "it" : "them");
     for (uint32_t i = 0; i < S->nprocs && len < sizeof S->err; i++) {
-        if (S->procs[i].state != P_BLOCKED)
+        if (S->procs[i].state != P_BLOCKED || idle_wait(S, i))
             continue;
         sf_time_format(S->procs[i].since, since, sizeof since);
         len += (size_t)snprintf(S->err + len, sizeof S->err - len, "\n  '%s' waits for %s since %s",
