@@ -46,7 +46,7 @@ static const SDL_Color C_BG = {243, 244, 246, 255}, C_GRID = {228, 230, 234, 255
                        C_HAT = {250, 204, 21, 255};
 
 SDL_Color sf_draw_state_color(sf_state s) { return (unsigned)s < SF_STATES ? state_colors[s] : state_colors[0]; }
-SDL_Color sf_draw_station_fill(void) { return C_CELL_FULL; }
+SDL_Color sf_draw_cell_color(bool full) { return full ? C_CELL_FULL : C_CELL_EMPTY; }
 
 static SDL_Color alpha(SDL_Color c, Uint8 a)
 {
@@ -80,6 +80,7 @@ struct sf_draw {
     char **agent_names;
     uint32_t nagents;
     float minpx; /* agents are drawn at least this many pixels long */
+    bool flat;   /* no feathered rims (small shapes, where they cost more than they show) */
 };
 
 enum { SMALL, NORMAL, LARGE };
@@ -121,7 +122,7 @@ sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, 
     }
     d->r = r;
     d->cfg = cfg;
-    d->minpx = 9;
+    d->minpx = 12;
     if (!TTF_WasInit() && TTF_Init() != 0) {
         snprintf(err, n, "SDL2_ttf cannot start: %s", TTF_GetError());
         goto fail;
@@ -178,6 +179,8 @@ void sf_draw_free(sf_draw *d)
 
 /* ---- view -------------------------------------------------------------- */
 
+static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R);
+
 static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0, double *x1, double *y1)
 {
     const sf_cfg_layout *L = &cfg->layout;
@@ -197,8 +200,9 @@ static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0,
             GROW(L->zones[z].xy[2 * i], L->zones[z].xy[2 * i + 1]);
     for (size_t i = 0; i < L->n_racks; i++) {
         const sf_cfg_node *n = &L->nodes[L->racks[i].node];
-        GROW(n->x - L->racks[i].bays * 0.5, n->y + 1.0 + L->racks[i].levels * 0.6);
-        GROW(n->x + L->racks[i].bays * 0.5, n->y);
+        double bw = bay_width(L, &L->racks[i]);
+        GROW(n->x - L->racks[i].bays * bw / 2, n->y + 1.0 + L->racks[i].levels * 0.6);
+        GROW(n->x + L->racks[i].bays * bw / 2, n->y);
     }
 #undef GROW
     if (!isfinite(*x0)) {
@@ -291,6 +295,17 @@ static void poly(sf_draw *d, const float *p, int n, SDL_Color c)
 
     if (n < 3 || n > 64 || c.a == 0 || !reserve(d, 2 * n, 3 * (n - 2) + 6 * n))
         return;
+    if (d->flat) {
+        base = d->nv;
+        for (int i = 0; i < n; i++)
+            vert(d, p[2 * i], p[2 * i + 1], c);
+        for (int i = 1; i + 1 < n; i++) {
+            d->idx[d->ni++] = base;
+            d->idx[d->ni++] = base + i;
+            d->idx[d->ni++] = base + i + 1;
+        }
+        return;
+    }
     for (int i = 0; i < n; i++) {
         int j = (i + 1) % n;
         area += p[2 * i] * p[2 * j + 1] - p[2 * j] * p[2 * i + 1];
@@ -343,10 +358,25 @@ static void circle(sf_draw *d, float x, float y, float r, SDL_Color c)
     poly(d, p, n, c);
 }
 
+/*
+ * An axis-aligned rectangle: two triangles, no rim (straight edges on the
+ * pixel grid need no smoothing, and racks have thousands of cells).
+ */
 static void rect(sf_draw *d, float x, float y, float w, float h, SDL_Color c)
 {
-    float p[8] = {x, y, x + w, y, x + w, y + h, x, y + h};
-    poly(d, p, 4, c);
+    int b;
+    if (w <= 0 || h <= 0 || c.a == 0 || !reserve(d, 4, 6))
+        return;
+    b = vert(d, x, y, c);
+    vert(d, x + w, y, c);
+    vert(d, x + w, y + h, c);
+    vert(d, x, y + h, c);
+    d->idx[d->ni++] = b;
+    d->idx[d->ni++] = b + 1;
+    d->idx[d->ni++] = b + 2;
+    d->idx[d->ni++] = b;
+    d->idx[d->ni++] = b + 2;
+    d->idx[d->ni++] = b + 3;
 }
 
 /* A w x h box centred at (x, y) (pixels), turned by angle a (radians, screen y down), offset by (fx, fy) along it. */
@@ -362,12 +392,48 @@ static void obox(sf_draw *d, float x, float y, float a, float fx, float fy, floa
     poly(d, p, 4, c);
 }
 
+/*
+ * A thick line with feathered sides, as a strip cut every 24 pixels: the
+ * software renderer scans each triangle's bounding box, so a long
+ * diagonal in one piece would cost its whole square.
+ */
 static void line(sf_draw *d, float x0, float y0, float x1, float y1, float w, SDL_Color c)
 {
-    float dx = x1 - x0, dy = y1 - y0, l = sqrtf(dx * dx + dy * dy);
-    if (l <= 0)
+    float dx = x1 - x0, dy = y1 - y0, l = sqrtf(dx * dx + dy * dy), ux, uy, nx, ny, hw = w / 2;
+    int k, base;
+    if (l <= 0 || w <= 0 || c.a == 0)
         return;
-    obox(d, (x0 + x1) / 2, (y0 + y1) / 2, atan2f(dy, dx), 0, 0, l + w * 0.3f, w, c);
+    ux = dx / l;
+    uy = dy / l;
+    nx = -uy;
+    ny = ux;
+    /* reach a little past both ends so joints close */
+    x0 -= ux * w * 0.15f;
+    y0 -= uy * w * 0.15f;
+    l += w * 0.3f;
+    k = (int)ceilf(l / 24.0f);
+    if (k < 1)
+        k = 1;
+    if (k > 4096 || !reserve(d, 4 * (k + 1), 18 * k))
+        return;
+    base = d->nv;
+    for (int i = 0; i <= k; i++) {
+        float px = x0 + ux * l * (float)i / (float)k, py = y0 + uy * l * (float)i / (float)k;
+        vert(d, px + nx * (hw + 0.5f), py + ny * (hw + 0.5f), alpha(c, 0));
+        vert(d, px + nx * (hw - 0.5f), py + ny * (hw - 0.5f), c);
+        vert(d, px - nx * (hw - 0.5f), py - ny * (hw - 0.5f), c);
+        vert(d, px - nx * (hw + 0.5f), py - ny * (hw + 0.5f), alpha(c, 0));
+    }
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < 3; j++) {
+            int a = base + 4 * i + j, b = a + 4;
+            d->idx[d->ni++] = a;
+            d->idx[d->ni++] = a + 1;
+            d->idx[d->ni++] = b + 1;
+            d->idx[d->ni++] = a;
+            d->idx[d->ni++] = b + 1;
+            d->idx[d->ni++] = b;
+        }
 }
 
 static void frame_rect(sf_draw *d, float x, float y, float w, float h, float t, SDL_Color c)
@@ -520,14 +586,42 @@ static void draw_segments(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     }
 }
 
+/*
+ * A rack's bay width (metres): 1 m, narrower when another rack in the same
+ * row stands closer than its bays would need, so neighbours never overlap.
+ * The scenario gives a rack's access node, not its footprint. O(racks).
+ */
+static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R)
+{
+    const sf_cfg_node *n = &L->nodes[R->node];
+    double room = INFINITY;
+    for (size_t i = 0; i < L->n_racks; i++) {
+        const sf_cfg_node *m = &L->nodes[L->racks[i].node];
+        if (&L->racks[i] != R && fabs(m->y - n->y) < 3 && fabs(m->x - n->x) > 1e-9)
+            room = fmin(room, fabs(m->x - n->x));
+    }
+    return R->bays > 0 ? fmin(1.0, 0.9 * room / R->bays) : 1.0;
+}
+
 /* Where a rack is drawn: its bays side by side just above its node, levels stacked. */
 static void rack_box(const sf_view *v, const sf_cfg_layout *L, const sf_cfg_rack *R, float *x, float *y, float *cw,
                      float *ch)
 {
     const sf_cfg_node *n = &L->nodes[R->node];
-    to_screen(v, n->x - R->bays * 0.5, n->y + 1.0 + R->levels * 0.6, x, y);
-    *cw = (float)v->scale * 1.0f;
+    double bw = bay_width(L, R);
+    to_screen(v, n->x - R->bays * bw / 2, n->y + 1.0 + R->levels * 0.6, x, y);
+    *cw = (float)(v->scale * bw);
     *ch = (float)v->scale * 0.6f;
+}
+
+void sf_draw_rack_cell(const sf_view *v, const sf_scenario_config *cfg, size_t rack, int bay, int level, float *sx,
+                       float *sy)
+{
+    const sf_cfg_rack *R = &cfg->layout.racks[rack];
+    float x, y, cw, ch;
+    rack_box(v, &cfg->layout, R, &x, &y, &cw, &ch);
+    *sx = x + (bay + 0.5f) * cw;
+    *sy = y + (R->levels - 1 - level + 0.5f) * ch;
 }
 
 static void draw_racks(sf_draw *d, const sf_view *v, const sf_snapshot *s)
@@ -550,7 +644,8 @@ static void draw_racks(sf_draw *d, const sf_view *v, const sf_snapshot *s)
                 if (full && depth > 1)
                     col = alpha(col, (Uint8)(120 + 135 * full / depth));
                 /* level 0 at the bottom */
-                rect(d, x + b * cw + 1, y + (R->levels - 1 - l) * ch + 1, cw - 2, ch - 2, col);
+                float gap = cw > 5 ? 1 : 0;
+                rect(d, x + b * cw + gap, y + (R->levels - 1 - l) * ch + gap, cw - 2 * gap, ch - 2 * gap, col);
             }
     }
 }
@@ -621,7 +716,8 @@ static void draw_labels(sf_draw *d, const sf_view *v)
     for (size_t i = 0; i < L->n_racks; i++) {
         float cw, ch;
         rack_box(v, L, &L->racks[i], &x, &y, &cw, &ch);
-        text(d, x, y - 18, SMALL, C_TEXT_DIM, LEFT, L->racks[i].name);
+        if (cw * (float)L->racks[i].bays >= 7.0f * (float)strlen(L->racks[i].name))
+            text(d, x, y - 18, SMALL, C_TEXT_DIM, LEFT, L->racks[i].name);
     }
     for (size_t i = 0; i < L->n_chargers; i++) {
         to_screen(v, L->nodes[L->chargers[i].node].x, L->nodes[L->chargers[i].node].y, &x, &y);
@@ -729,6 +825,9 @@ static void draw_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     float k = agent_scale(d, v);
 
+    /* agents under 20 pixels long are drawn without rims: a third of the triangles */
+    d->flat = k * 1.3f < 20;
+
     for (uint32_t i = 0; i < s->nagents; i++) {
         const sf_snap_agent *a = &s->agents[i];
         float x, y;
@@ -752,6 +851,7 @@ static void draw_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s)
             rect(d, bx, by, bw * f, bh, bc);
         }
     }
+    d->flat = false;
 }
 
 static void draw_trails(sf_draw *d, const sf_view *v, const sf_trails *t)
@@ -807,7 +907,7 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         nkinds += kinds[i];
 
     /* panels and swatches first (one batch), text after */
-    float hud_h = s->alarm[0] ? 196 : 170;
+    float hud_h = s->alarm[0] ? 204 : 170;
     float leg_y = y + hud_h + 10, leg_h = 30 + 18 * (float)nstates + 8 + 22 * (float)nkinds;
     panel(d, x, y, w, hud_h);
     panel(d, x, leg_y, w, leg_h);
@@ -874,9 +974,18 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     snprintf(buf, sizeof buf, "energy %.1f kWh", s->energy / 3.6e6);
     text(d, x + 12, y + 144, NORMAL, C_TEXT, LEFT, buf);
     if (s->alarm[0]) {
+        /* two lines of the alarm, without the folders of a file name it starts with */
         char a[64];
-        snprintf(a, sizeof a, "%.60s", s->alarm);
-        text(d, x + 12, y + 168, SMALL, C_ALARM, LEFT, a);
+        const char *p = s->alarm, *colon = strchr(p, ':');
+        for (const char *q = p; colon && q < colon; q++)
+            if (*q == '/')
+                p = q + 1;
+        snprintf(a, sizeof a, "%.34s", p);
+        text(d, x + 12, y + 166, SMALL, C_ALARM, LEFT, a);
+        if (strlen(p) > 34) {
+            snprintf(a, sizeof a, "%.34s%s", p + 34, strlen(p) > 68 ? "..." : "");
+            text(d, x + 12, y + 182, SMALL, C_ALARM, LEFT, a);
+        }
     }
     if (v->status && v->status[0])
         text(d, (float)v->w / 2, (float)v->h - 30, NORMAL, C_TEXT, CENTER, v->status);

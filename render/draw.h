@@ -74,10 +74,14 @@ void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_
 int sf_draw_pick(const sf_view *v, const sf_snapshot *s, const sf_scenario_config *cfg, float sx, float sy,
                  int64_t *agent, int64_t *station);
 
+/* The centre (pixels) of a rack's cell (bay, level) as drawn; level 0 is the lowest. */
+void sf_draw_rack_cell(const sf_view *v, const sf_scenario_config *cfg, size_t rack, int bay, int level, float *sx,
+                       float *sy);
+/* The colours of an empty and a full rack cell. */
+SDL_Color sf_draw_cell_color(bool full);
+
 /* The colour agents and stations in state `s` are drawn with. */
 SDL_Color sf_draw_state_color(sf_state s);
-/* The colour stations are filled with, and racks' full cells. */
-SDL_Color sf_draw_station_fill(void);
 
 /* Write the renderer's current picture to a PNG file (through a temporary name). SF_OK or SF_EIO. */
 int sf_draw_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n);

@@ -85,9 +85,8 @@ function M.new()
     for _, m in ipairs(r.members) do m.task.released:succeed() end
   end
 
-  -- `agent` is free: a task at once if a station waits for such an agent, else wait for one;
-  -- nil when `timeout` seconds (nil: no limit) pass without a task.
-  function crews:offer(agent, timeout)
+  -- A task for `agent` if a station waits for such an agent now, else nil (never waits).
+  function crews:try(agent)
     for k, r in ipairs(self.requests) do
       if qualifies(agent, r.need, r.skill, r.station) then
         table.remove(self.requests, k)
@@ -96,6 +95,13 @@ function M.new()
         return task
       end
     end
+  end
+
+  -- `agent` is free: a task at once if a station waits for such an agent, else wait for one;
+  -- nil when `timeout` seconds (nil: no limit) pass without a task.
+  function crews:offer(agent, timeout)
+    local now = self:try(agent)
+    if now then return now end
     local w = {agent = agent, event = sim.event("work for " .. agent:name(), "idle")}
     table.insert(self.idle, w)
     local task = w.event:wait(timeout)
@@ -115,6 +121,16 @@ function M.serve(agent, task)
   if agent:kind() ~= "arm" and agent:node() ~= task.place then agent:move_to(task.place) end
   task.arrived:succeed()
   task.released:wait()
+end
+
+-- Between tasks a mobile agent does not linger at the station (a person there would keep a
+-- robot slowed or stopped): with no task waiting for it, it goes back to its home.
+function M.next(agent, crews, timeout)
+  local task = crews:try(agent)
+  if task then return task end
+  local home = agent:home()
+  if home and agent:node() ~= home then agent:move_to(home) end
+  return crews:offer(agent, timeout)
 end
 
 return M

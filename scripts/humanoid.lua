@@ -23,10 +23,12 @@ return function(agent, plant)
   while true do
     local presence, left = agent:shift()
     if presence ~= "present" then
-      agent:rest()
+      local home = agent:home()
+      if home and agent:node() ~= home then agent:move_to(home) end
+      if agent:shift() ~= "present" then agent:rest() end
     else
       charge_if_low(agent, plant)
-      local task = plant.crews:offer(agent, left)
+      local task = crew.next(agent, plant.crews, left)
       if task then crew.serve(agent, task) end
     end
   end

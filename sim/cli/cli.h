@@ -41,6 +41,8 @@ int sf_cmd_render(int argc, char **argv);
  * usage error on stderr as "shopfloor CMD: message" and returns false.
  */
 bool sf_cli_is_help(const char *arg);
+/* Create folder `path` and its parents as needed (mkdir -p); false after saying why on stderr. */
+bool sf_cli_make_dir(const char *cmd, const char *path);
 bool sf_cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
 bool sf_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
 bool sf_cli_parse_duration(const char *cmd, const char *opt, const char *text, sf_time *out);

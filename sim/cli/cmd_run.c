@@ -212,6 +212,10 @@ int sf_cmd_run(int argc, char **argv)
         } else if (strcmp(argv[i], "--record") == 0) {
             if (!(record = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
+#ifndef SF_HAVE_VIEWER
+            fprintf(stderr, "shopfloor run: --record needs the viewer (this one was built with SHOPFLOOR_VIEWER=OFF)\n");
+            return SF_EXIT_FAIL;
+#endif
         } else if (strcmp(argv[i], "--out") == 0) {
             if (!(out = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
@@ -246,10 +250,8 @@ int sf_cmd_run(int argc, char **argv)
         sf_cli_usage_error("run", "--memory %llu is too large", (unsigned long long)memory_mb);
         return SF_EXIT_USAGE;
     }
-    if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "shopfloor run: cannot create %s: %s\n", out, strerror(errno));
+    if (out && !sf_cli_make_dir("run", out))
         return SF_EXIT_FAIL;
-    }
 
     spec.model = model;
     spec.sets = sets;

@@ -12,8 +12,9 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
-#include "experiment/replicate.h"
+#include "experiment/session.h"
 #include "experiment/sweep.h"
+#include "scenario/scenario.h"
 
 enum { MAX_SETS = 256 };
 
@@ -55,6 +56,45 @@ static void help(void)
            "or the input is bad, 2 usage.\n");
 }
 
+/* The scenario with the common --set values, or NULL after printing its problems. */
+static sf_scenario_config *load(const char *model, const char *const *sets, size_t nsets)
+{
+    sf_scenario_config *cfg;
+    sf_diags d;
+
+    sf_diags_init(&d);
+    if (!(cfg = sf_scenario_load(model, sets, nsets, &d)))
+        sf_diags_print(&d, stderr);
+    sf_diags_close(&d);
+    return cfg;
+}
+
+/*
+ * The scenario's `experiment` section fills what the command line left
+ * open: the variables (only when no --vary is given: the command line
+ * replaces the whole list), replications, zip and timeout.
+ */
+static int from_scenario(sf_sweep *sw, const sf_scenario_config *cfg, bool vary_given, uint64_t *reps,
+                         bool timeout_given)
+{
+    const sf_cfg_experiment *e = &cfg->experiment;
+    char err[512];
+
+    if (reps && e->reps > 0)
+        *reps = (uint64_t)e->reps;
+    if (!timeout_given && e->timeout > 0)
+        sw->timeout = sf_time_to_seconds(e->timeout);
+    if (vary_given)
+        return SF_OK;
+    sw->zip = sw->zip || e->zip;
+    for (size_t i = 0; i < e->n_vary; i++)
+        if (sf_sweep_add_values(sw, e->vary[i].key, e->vary[i].values, e->vary[i].n_values, err, sizeof err) != SF_OK) {
+            fprintf(stderr, "%s:%d:%d: %s\n", e->vary[i].at.file, e->vary[i].at.line, e->vary[i].at.col, err);
+            return SF_EUSAGE;
+        }
+    return SF_OK;
+}
+
 int sf_cmd_sweep(int argc, char **argv)
 {
     const char *model = NULL, *v, *sets[MAX_SETS];
@@ -63,6 +103,8 @@ int sf_cmd_sweep(int argc, char **argv)
     sf_time t;
     sf_sweep sw = {0};
     sf_session_spec spec = {0};
+    sf_scenario_config *cfg;
+    bool vary_given = false, reps_given = false, timeout_given = false;
     char err[512], exe[4096];
     ssize_t len;
     int rc;
@@ -75,6 +117,7 @@ int sf_cmd_sweep(int argc, char **argv)
         } else if (strcmp(argv[i], "--vary") == 0) {
             if (!(v = sf_cli_value("sweep", argc, argv, &i)))
                 goto usage;
+            vary_given = true;
             if (sf_sweep_add_vary(&sw, v, err, sizeof err) != SF_OK) {
                 sf_cli_usage_error("sweep", "%s", err);
                 goto usage;
@@ -86,6 +129,7 @@ int sf_cmd_sweep(int argc, char **argv)
         } else if (strcmp(argv[i], "--reps") == 0) {
             if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_u64("sweep", "--reps", v, &reps))
                 goto usage;
+            reps_given = true;
             if (reps == 0 || reps > 1000000) {
                 sf_cli_usage_error("sweep", "--reps must be between 1 and 1000000");
                 goto usage;
@@ -101,6 +145,7 @@ int sf_cmd_sweep(int argc, char **argv)
             if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_duration("sweep", "--timeout", v, &t))
                 goto usage;
             sw.timeout = sf_time_to_seconds(t);
+            timeout_given = true;
         } else if (strcmp(argv[i], "--seed") == 0) {
             if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_u64("sweep", "--seed", v, &spec.seed))
                 goto usage;
@@ -138,14 +183,24 @@ int sf_cmd_sweep(int argc, char **argv)
         sf_cli_usage_error("sweep", "--out DIR is required: every run is stored there as it ends");
         goto usage;
     }
+    if (!(cfg = load(model, sets, nsets))) {
+        sf_sweep_close(&sw);
+        return SF_EXIT_FAIL;
+    }
+    sw.seed = spec.seed_given ? spec.seed : cfg->scenario.seed;
+    rc = from_scenario(&sw, cfg, vary_given, reps_given ? NULL : &reps, timeout_given);
+    sf_scenario_config_free(cfg);
+    if (rc != SF_OK)
+        goto usage;
+    if (sw.nvars == 0) {
+        sf_cli_usage_error("sweep", "nothing to vary: give --vary key.path=a,b,c or an experiment: vary: section");
+        goto usage;
+    }
     if (sf_sweep_points(&sw) == 0) {
         sf_cli_usage_error("sweep", "--zip needs lists of the same length");
         goto usage;
     }
-    spec.model = model;
-    spec.sets = sets;
-    spec.nsets = nsets;
-    if (sf_rep_base_seed(&spec, stderr, &sw.seed) != SF_OK) {
+    if (!sf_cli_make_dir("sweep", sw.out)) {
         sf_sweep_close(&sw);
         return SF_EXIT_FAIL;
     }

@@ -155,6 +155,38 @@ fail:
     return rc;
 }
 
+int sf_sweep_add_values(sf_sweep *sw, const char *key, const char *const *values, size_t n, char *err, size_t errn)
+{
+    sf_sweep_var v = {0}, *vars;
+
+    for (size_t i = 0; i < sw->nvars; i++)
+        if (strcmp(sw->vars[i].key, key) == 0) {
+            say(err, errn, "%s is varied twice", key);
+            return SF_EUSAGE;
+        }
+    if (n == 0) {
+        say(err, errn, "%s: no values to vary", key);
+        return SF_EUSAGE;
+    }
+    if (!(v.key = strdup(key)))
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        if (push_value(&v, values[i], strlen(values[i])) != SF_OK)
+            goto fail;
+    if (!(vars = realloc(sw->vars, (sw->nvars + 1) * sizeof *vars)))
+        goto fail;
+    sw->vars = vars;
+    sw->vars[sw->nvars++] = v;
+    return SF_OK;
+fail:
+    for (size_t i = 0; i < v.n; i++)
+        free(v.values[i]);
+    free(v.values);
+    free(v.key);
+    say(err, errn, "out of memory");
+    return SF_ENOMEM;
+}
+
 size_t sf_sweep_points(const sf_sweep *sw)
 {
     size_t n = 1;
@@ -951,6 +983,9 @@ static int run_local(sf_sweep *sw)
         if (active == 0)
             break;
         j = children_wait(sw, cs, active, &o, NULL);
+        /* A worker killed after it stored its run (between the rename and its exit) finished it. */
+        if (!o.ok && sf_sweep_done(sw, cs[j].run))
+            o.ok = true;
         if (!o.ok)
             sf_sweep_failed(sw, cs[j].run, o.reason);
         sf_sweep_progress(sw, o.ok);

@@ -75,6 +75,9 @@ void sf_sweep_close(sf_sweep *sw);
  */
 int sf_sweep_add_vary(sf_sweep *sw, const char *arg, char *err, size_t n);
 
+/* Add a variable with its values (copied), as an `experiment: vary:` entry gives them. SF_OK, SF_EUSAGE or SF_ENOMEM. */
+int sf_sweep_add_values(sf_sweep *sw, const char *key, const char *const *values, size_t n, char *err, size_t errn);
+
 /* Points of the grid (or of the zipped lists; 0 when zipped lists differ in length). */
 size_t sf_sweep_points(const sf_sweep *sw);
 /* The value of variable v at point p. */

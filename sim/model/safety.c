@@ -734,3 +734,29 @@ sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slo
         *stop_radius = r ? r->r_stop : 0;
     return r ? r->mode : SF_SAFETY_FENCED;
 }
+
+int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(void *ctx, uint32_t agent),
+                     void *ctx)
+{
+    static const char *const modes[] = {"fenced", "ssm", "pfl"};
+
+    if (s->nrobots == 0)
+        return SF_OK;
+    fprintf(out, "\n%-16s %-6s %9s %8s %8s %6s %6s %9s %7s %6s %8s\n", "robot", "mode", "working_h", "reduced%",
+            "stopped%", "stops", "near", "min_sep_m", "lost%", "waits", "waited_h");
+    for (uint32_t i = 0; i < s->nrobots; i++) {
+        sf_safety_stats st = sf_safety_robot_stats(s, s->robots[i].agent, now);
+        double work = sf_time_to_seconds(st.working), share = work > 0 ? 100 / work : 0;
+        char sep[32];
+        if (isinf(st.min_separation))
+            snprintf(sep, sizeof sep, "-");
+        else
+            snprintf(sep, sizeof sep, "%.2f", st.min_separation);
+        fprintf(out, "%-16.16s %-6s %9.2f %8.1f %8.1f %6llu %6llu %9s %7.1f %6llu %8.2f\n",
+                name ? name(ctx, s->robots[i].agent) : "?", modes[st.mode], work / 3600,
+                sf_time_to_seconds(st.reduced) * share, sf_time_to_seconds(st.stopped) * share,
+                (unsigned long long)st.stops, (unsigned long long)st.near_misses, sep, st.lost * share,
+                (unsigned long long)st.waits, sf_time_to_seconds(st.waited) / 3600);
+    }
+    return ferror(out) ? SF_EIO : SF_OK;
+}

@@ -63,6 +63,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/kernel.h"
 #include "model/movers.h"
@@ -137,6 +138,18 @@ void sf_safety_leave(sf_safety *s, uint32_t person, uint32_t robot);
  * before it may run afterwards.
  */
 sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now);
+
+/*
+ * A table of every robot's figures up to `now` (as sf_safety_robot_stats),
+ * one line each, named by name(ctx, agent): mode, working hours, share
+ * of it at reduced speed and stopped, protective stops, near misses,
+ * minimum separation (m, "-" when nobody came near), work lost to safety
+ * (share of the working time: the throughput the robot gave up while it
+ * was the one working), people held outside and their waiting hours.
+ * Nothing when there are no robots. SF_EIO on a write error.
+ */
+int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(void *ctx, uint32_t agent),
+                     void *ctx);
 
 /*
  * The mode in force for a robot, and its band radii measured from its

@@ -90,6 +90,7 @@ enum slot_state {
 struct slot {
     uint8_t state;
     uint32_t station;
+    bool running;       /* a phase's clock is on (from run_phase to its end event) */
     bool sync;          /* inside sf_stations_take: no done hook for an immediate job */
     uint32_t job;
     sf_work work;       /* the running phase, at the crew's rate (0 while failed) */
@@ -451,9 +452,8 @@ int sf_stations_take(sf_stations *s, uint32_t st, uint32_t slot)
 
 static void crew_tell(sf_stations *s, struct slot *sl, bool working)
 {
-    if (s->h.crew)
-        for (uint32_t c = 0; c < sl->ncrew; c++)
-            s->h.crew(s->h.ctx, sl->crew[c], working);
+    if (s->h.crew && sl->ncrew > 0)
+        s->h.crew(s->h.ctx, sl->crew, sl->ncrew, working);
 }
 
 /* The rate a slot works at: the slowest of its crew (safety slows robots), 1 without a crew. */
@@ -481,6 +481,7 @@ static void schedule_end(sf_stations *s, struct slot *sl, sf_time end)
 /* Start the slot's current phase (setup or processing): `dt` of work at full rate. */
 static void run_phase(sf_stations *s, struct slot *sl, sf_time dt)
 {
+    sl->running = true;
     schedule_end(s, sl, sf_work_start(&sl->work, now_of(s), dt, slot_rate(s, sl)));
 }
 
@@ -492,7 +493,7 @@ void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate)
     for (uint32_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
         bool in_crew = false;
-        if ((sl->state != SL_SETUP && sl->state != SL_WORK) || s->st[sl->station].failed)
+        if (!sl->running || s->st[sl->station].failed)
             continue;
         for (uint32_t c = 0; c < sl->ncrew; c++)
             in_crew |= sl->crew[c] == agent;
@@ -610,6 +611,7 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     sl->ev = 0;
+    sl->running = false;
     slot = ev->target - s->st[st].first_slot;
     J = &s->jobs[sl->job];
     op = op_of(s, J);

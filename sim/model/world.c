@@ -29,6 +29,7 @@ struct sf_world {
     sf_observer obs[SF_WORLD_OBSERVERS];
     int nobs;
     sf_stations *stations;
+    sf_safety *safety;
     sf_agent_kind *kinds; /* per agent, for crews */
     int *types;
     void (*station_done)(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now);
@@ -225,13 +226,102 @@ static void station_done(void *ctx, uint32_t station, uint32_t slot, sf_step ste
         w->station_done(w->station_ctx, station, slot, step, now);
 }
 
-/* A crew member works while the operation's clock runs, and stands idle at the station otherwise. */
-static void station_crew(void *ctx, uint32_t agent, bool working)
+static bool is_robot(const sf_world *w, uint32_t agent)
+{
+    return w->agents[agent].kind == SF_AGENT_ARM || w->agents[agent].kind == SF_AGENT_HUMANOID;
+}
+
+/*
+ * A crew works while the operation's clock runs and stands idle at the
+ * station otherwise. Safety then sets each robot's rate with the people
+ * of the crew as its partners (they slow it under ssm, never stop it),
+ * and the people ask to enter each robot's zone (under fenced they wait
+ * outside while it works). Working is told first, so wait_robot is the
+ * last state the people are told.
+ */
+static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool working)
 {
     sf_world *w = ctx;
+    uint32_t people[16], np = 0;
 
-    power(w, agent, working ? SF_POWER_WORKING : SF_POWER_IDLE);
-    sf_world_emit_state(w, SF_ENTITY_AGENT, agent, working ? SF_STATE_WORKING : SF_STATE_IDLE);
+    for (uint32_t c = 0; c < n; c++) {
+        power(w, crew[c], working ? SF_POWER_WORKING : SF_POWER_IDLE);
+        sf_world_emit_state(w, SF_ENTITY_AGENT, crew[c], working ? SF_STATE_WORKING : SF_STATE_IDLE);
+        if (w->agents[crew[c]].kind == SF_AGENT_WORKER && np < 16)
+            people[np++] = crew[c];
+    }
+    if (!w->safety)
+        return;
+    for (uint32_t c = 0; c < n; c++)
+        if (is_robot(w, crew[c]))
+            sf_stations_agent_rate(w->stations, crew[c], sf_safety_working(w->safety, crew[c], working, people, np));
+    for (uint32_t p = 0; p < np; p++)
+        for (uint32_t c = 0; c < n; c++)
+            if (w->agents[crew[c]].kind == SF_AGENT_ARM) {
+                if (working)
+                    sf_safety_enter(w->safety, people[p], crew[c]);
+                else
+                    sf_safety_leave(w->safety, people[p], crew[c]);
+            }
+}
+
+/* ---- safety hooks ------------------------------------------------------ */
+
+static void safety_rate(void *ctx, uint32_t robot, double rate, sf_time now)
+{
+    sf_world *w = ctx;
+    (void)now;
+    if (w->stations)
+        sf_stations_agent_rate(w->stations, robot, rate);
+}
+
+static void safety_state(void *ctx, uint32_t agent, sf_state s, sf_time now)
+{
+    (void)now;
+    sf_world_emit_state(ctx, SF_ENTITY_AGENT, agent, s);
+}
+
+static void safety_event(void *ctx, const sf_safety_event *ev)
+{
+    sf_world_emit_safety(ctx, ev);
+}
+
+/* A person held outside a fenced robot may go in: its crew work goes on as it was (the station's clock never stopped). */
+static void safety_admit(void *ctx, uint32_t person, uint32_t robot, sf_time now)
+{
+    (void)ctx;
+    (void)person;
+    (void)robot;
+    (void)now;
+}
+
+sf_safety *sf_world_safety(sf_world *w) { return w->safety; }
+
+static int build_safety(sf_world *w, char *err, size_t errlen)
+{
+    const sf_scenario_config *cfg = w->cfg;
+    sf_safety_agent *sa = calloc(w->nagents ? w->nagents : 1, sizeof *sa);
+    sf_safety_hooks hooks = {safety_rate, safety_state, safety_event, safety_admit, w};
+
+    if (!sa)
+        return SF_ENOMEM;
+    for (uint32_t i = 0; i < w->nagents; i++) {
+        const sf_agent *a = &w->agents[i];
+        sa[i].kind = a->kind;
+        sa[i].type = a->type;
+        sa[i].mover = a->mover == SF_NO_AGENT ? SF_SAFETY_NONE : a->mover;
+        if (a->kind == SF_AGENT_ARM) {
+            int st = cfg->fleet.types[a->type].home_station;
+            if (st >= 0) {
+                const sf_cfg_node *nd = &cfg->layout.nodes[cfg->layout.stations[st].node];
+                sa[i].x = nd->x;
+                sa[i].y = nd->y;
+            }
+        }
+    }
+    w->safety = sf_safety_new(w->k, w->movers, cfg, sa, w->nagents, hooks, err, errlen);
+    free(sa);
+    return w->safety ? SF_OK : SF_ENOMEM;
 }
 
 static void station_state(void *ctx, uint32_t station, sf_state s)
@@ -473,6 +563,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         if (!(w->stations = sf_stations_new(k, cfg, cfg->scenario.seed, sh, w->kinds, w->types, w->nagents)))
             goto fail;
     }
+    if ((rc = build_safety(w, err, errlen)) != SF_OK)
+        goto fail;
     return w;
 fail:
     if (err && errlen && !err[0])
@@ -485,6 +577,7 @@ void sf_world_free(sf_world *w)
 {
     if (!w)
         return;
+    sf_safety_free(w->safety); /* before the movers: it unregisters its watcher */
     sf_stations_free(w->stations);
     free(w->kinds);
     free(w->types);

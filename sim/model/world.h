@@ -31,6 +31,7 @@
 #include "model/movers.h"
 #include "model/network.h"
 #include "model/observe.h"
+#include "model/safety.h"
 #include "model/stations.h"
 #include "model/storage.h"
 #include "scenario/config.h"
@@ -129,6 +130,13 @@ void sf_world_emit_safety(sf_world *w, const sf_safety_event *ev);
  * Station states, power and job events reach the observers.
  */
 sf_stations *sf_world_stations(sf_world *w);
+/*
+ * Collaboration safety (model/safety.h), built with the world: robots in
+ * a crew run at the rate it gives, which changes as people come and go;
+ * people wait outside a fenced robot at work. Read its figures with
+ * sf_safety_robot_stats.
+ */
+sf_safety *sf_world_safety(sf_world *w);
 void sf_world_on_station(sf_world *w, void (*fn)(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now),
                          void *ctx);
 

@@ -749,6 +749,19 @@ static int l_agent_skills(lua_State *L)
     return 1;
 }
 
+/* agent:home(): the node a mobile agent starts from and goes back to (nil for arms). */
+static int l_agent_home(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    const sf_agent *a = sf_world_agent(w, check_agent(L, 1));
+
+    if (a->mover == SF_NO_AGENT || a->home == UINT32_MAX)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, sf_network_node(sf_world_network(w), a->home)->name);
+    return 1;
+}
+
 /* agent:station(): the station an arm stands at (nil for mobile agents). */
 static int l_agent_station(lua_State *L)
 {
@@ -1003,6 +1016,7 @@ static int setup(lua_State *L)
                                        {"pick", l_agent_pick},       {"drop", l_agent_drop},
                                        {"shift", l_agent_shift},     {"rest", l_agent_rest},
                                        {"skills", l_agent_skills},   {"station", l_agent_station},
+                                       {"home", l_agent_home},
                                        {"__tostring", l_agent_tostring}, {NULL, NULL}};
     static const luaL_Reg shop[] = {{"agent", l_shop_agent},       {"agents", l_shop_agents},
                                     {"put_away", l_shop_put_away}, {"stored", l_shop_stored},

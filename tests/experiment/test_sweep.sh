@@ -88,6 +88,22 @@ check 2 "--vary without values" -- "$sf" sweep "$plant" --vary fleet.reach_truck
 check 2 "--zip of lists of other lengths" -- "$sf" sweep "$plant" --vary a=1,2 --vary b=1 --zip --out "$tmp/x"
 check 2 "--out is required" -- "$sf" sweep "$plant" --vary fleet.reach_truck.count=2
 
+# ---- sweep: the experiment section of a scenario ------------------------------
+check 0 "a sweep from the scenario's experiment section" -- "$sf" sweep "$src/tests/experiment/data/plant_sweep.yaml" --jobs 2 --out "$tmp/yaml"
+equal "$(awk -F, 'NR > 1 { print $1 }' "$tmp/yaml/results.csv" | sort -u | wc -l)" 6 "2 x 3 points"
+equal "$(awk -F, 'NR > 1 { print $2 }' "$tmp/yaml/results.csv" | sort -u | tr '\n' ' ')" "0 1 " "2 replications each"
+check 0 "the same sweep written as options" -- "$sf" sweep "$src/tests/experiment/data/plant_sweep.yaml" --reps 2 \
+    --vary fleet.reach_truck.count=2,3 --vary fleet.reach_truck.speed=1.6:2.2:0.3 --jobs 1 --out "$tmp/opts"
+for f in results.csv summary.csv; do same "$tmp/yaml/$f" "$tmp/opts/$f" "experiment section and --vary give the same $f"; done
+check 0 "--vary replaces the section's variables" -- "$sf" sweep "$src/tests/experiment/data/plant_sweep.yaml" \
+    --vary fleet.reach_truck.count=4 --reps 1 --out "$tmp/repl"
+equal "$(awk -F, 'NR > 1 { print $1 }' "$tmp/repl/results.csv" | sort -u | tr '\n' ' ')" "0 " "one point"
+check 1 "problems in the experiment section" -- "$sf" sweep "$src/tests/experiment/data/bad_experiment.yaml" --out "$tmp/badx"
+contains "$tmp/err" "bad_experiment.yaml:4:9: reps: expected a whole number, got 'two'" "reps reported with its place"
+contains "$tmp/err" "bad_experiment.yaml:6:30: fleet.reach_truck.count: expected a list of values" "a lone value reported with its place"
+contains "$tmp/err" "bad_experiment.yaml:7:30: fleet.reach_truck.speed: a range needs from <= to" "an empty range reported with its place"
+check 2 "nothing to vary" -- "$sf" sweep "$plant" --out "$tmp/none"
+
 # ---- sweep: failures are recorded, the others finish --------------------------
 check 1 "a sweep with a script error and a runaway run" -- "$sf" sweep "$plant" \
     --vary fleet.tugger.behaviour=agv,seize,stall --reps 2 --jobs 2 --timeout 3s --out "$tmp/bad"
@@ -110,9 +126,16 @@ for _ in $(seq 1 600); do # kill it as soon as the first run is stored (at most 
     ls "$tmp/k/runs" 2>/dev/null | grep -q '\.tsv$' && break
     sleep 0.05
 done
+orphans=$(pgrep -P $driver)
 kill -9 $driver
 wait $driver 2>/dev/null
-sleep 0.5 # let the orphaned workers finish
+for p in $orphans; do # the orphaned workers finish and store their runs (at most 30 s; a zombie counts as done)
+    for _ in $(seq 1 600); do
+        [ "$(ps -o stat= -p "$p" 2>/dev/null | cut -c1)" = "" ] && break
+        [ "$(ps -o stat= -p "$p" 2>/dev/null | cut -c1)" = "Z" ] && break
+        sleep 0.05
+    done
+done
 stored=$(ls "$tmp/k/runs" | grep -c '\.tsv$')
 if [ "$stored" -gt 0 ] && [ ! -e "$tmp/k/results.csv" ]; then
     echo "ok: the killed sweep stored $stored of 12 runs and no results.csv"

@@ -281,6 +281,12 @@ static void teardown_plant(struct plant *p)
     sf_kernel_free(p->k);
 }
 
+static const char *arm_name(void *ctx, uint32_t agent)
+{
+    (void)ctx;
+    return agent == 0 ? "cobot.1" : "?";
+}
+
 /* Start `amount` of work on the arm now, at the rate safety gives. */
 static void start_op(struct plant *p, sf_time amount, const uint32_t *partners, size_t n)
 {
@@ -338,6 +344,32 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
     near_ns(st.working, t4 + 0.5 + left, "time working");
     assert_true(fabs(st.lost - (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2))) < 1e-8);
     near_m(st.min_separation, 0.5, "closest approach: 1 m from the base less the 0.5 m reach");
+    {
+        /* the report line says the same, in hours and shares of the working time */
+        FILE *f = tmpfile();
+        char head[256], line[256], name[32], mode[16], sep[16];
+        double work_h, red, stp, lost, waited;
+        unsigned long long stops, near, waits;
+        double work = t4 + 0.5 + left;
+        assert_non_null(f);
+        assert_int_equal(sf_safety_report(p.s, f, sf_kernel_now(p.k), arm_name, NULL), SF_OK);
+        rewind(f);
+        assert_non_null(fgets(head, sizeof head, f)); /* blank */
+        assert_non_null(fgets(head, sizeof head, f));
+        assert_non_null(fgets(line, sizeof line, f));
+        fclose(f);
+        assert_int_equal(sscanf(line, "%31s %15s %lf %lf %lf %llu %llu %15s %lf %llu %lf", name, mode, &work_h, &red,
+                                &stp, &stops, &near, sep, &lost, &waits, &waited),
+                         11);
+        assert_string_equal(name, "cobot.1");
+        assert_string_equal(mode, "ssm");
+        assert_true(fabs(work_h - work / 3600) < 0.006);
+        assert_true(fabs(red - 100 * ((t2 - t1) + (t4 - t3)) / work) < 0.06);
+        assert_true(fabs(stp - 100 * (t3 + 0.5 - t2) / work) < 0.06);
+        assert_true(stops == 1 && near == 1 && waits == 0);
+        assert_string_equal(sep, "0.50");
+        assert_true(fabs(lost - 100 * (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2)) / work) < 0.06);
+    }
     teardown_plant(&p);
 }
 
