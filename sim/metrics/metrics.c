@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/safety.h"
 
 #define NS 1000000000LL
 #define QUARTER (15 * 60 * NS)
@@ -707,6 +708,24 @@ static double ratio(double a, double b)
     return b > 0 ? a / b : NAN;
 }
 
+/*
+ * The rate a robot of fleet type t works at under reduced speed, as the
+ * safety monitor sets it (model/safety.c): reduced_speed over the speed
+ * its cycle times hold for, at most 1. 1 without a rule.
+ */
+static double reduced_rate(const sf_scenario_config *cfg, int t)
+{
+    for (size_t i = 0; t >= 0 && i < cfg->safety.n_rules; i++) {
+        const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
+        double speed;
+        if (r->agent_type != t)
+            continue;
+        speed = r->robot_speed > 0 ? r->robot_speed : cfg->fleet.types[t].speed > 0 ? cfg->fleet.types[t].speed : 1;
+        return fmin(1, r->reduced_speed / speed);
+    }
+    return 1;
+}
+
 #define ADD(metric, entity, value, unit, headline)                                                                   \
     do {                                                                                                             \
         if ((rc = sf_kpis_add(out, metric, entity, value, unit, headline)) != SF_OK)                                 \
@@ -841,10 +860,19 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("cost_total", "", labour + equipment + energy_cost + demand_cost, cur, false);
     ADD("cost_per_unit", "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
 
-    for (size_t i = 0; i < m->na + m->ns; i++) {
+    /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
+    for (size_t i = 0; i < m->na; i++) {
         const double *t = m->e[i].pub.time;
-        lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT];
-        working += t[SF_STATE_WORKING] + t[SF_STATE_REDUCED_SPEED];
+        lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT] +
+                t[SF_STATE_REDUCED_SPEED] * (1 - reduced_rate(cfg, m->e[i].type));
+        working += t[SF_STATE_WORKING] + t[SF_STATE_REDUCED_SPEED] + t[SF_STATE_SAFETY_STOP];
+    }
+    if (isnan(m->min_sep) && m->w && sf_world_safety(m->w)) {
+        for (size_t i = 0; i < m->na; i++) {
+            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
+            if (isfinite(st.min_separation) && (isnan(m->min_sep) || st.min_separation < m->min_sep))
+                m->min_sep = st.min_separation;
+        }
     }
     ADD("protective_stops", "", (double)m->stops, "", true);
     ADD("safety_slowdowns", "", (double)m->slows, "", false);
@@ -859,6 +887,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         ADD("reduced_speed_time", "", reduced / 3600, "h", false);
         ADD("safety_stop_time", "", stopped / 3600, "h", false);
     }
+    ADD("safety_work_lost", "", lost / 3600, "h", false);
     ADD("throughput_lost_safety", "", working > 0 ? ratio(good * lost / working, hours) : 0, "1/h", false);
 
     ADD("warmup", "", secs(m->W) / 3600, "h", false);
