@@ -9,8 +9,8 @@
  *     15-minute windows, clock hours, tariff bands and time-series steps,
  *     so each piece has one price, one carbon factor and one window.
  * A call costs O(1) plus one piece per boundary crossed since the last
- * call; battery agents that are charging add an O(agents) scan for the
- * instant their battery fills and the charger stops drawing.
+ * call; an agent that starts or stops charging adds an O(agents) scan for the
+ * instant its battery fills and the charger stops drawing.
  */
 #include "metrics/metrics.h"
 
@@ -51,6 +51,7 @@ struct sf_metrics {
     size_t na, ns;
     ent *e; /* agents, then stations */
     size_t charging; /* agents whose `full` is pending */
+    ent *first_full; /* the one whose battery fills first, or NULL */
     double watts;    /* sum of entity watts (without the base load) */
     FILE *trace;
 
@@ -280,25 +281,31 @@ static void set_watts(sf_metrics *m, ent *x, double watts)
     x->watts = watts;
 }
 
+/* The charging agent whose battery fills first: O(agents), only when a charging agent changes. */
+static void find_first_full(sf_metrics *m)
+{
+    m->first_full = NULL;
+    for (size_t i = 0; m->charging && i < m->na; i++)
+        if (m->e[i].full != SF_TIME_MAX && (!m->first_full || m->e[i].full < m->first_full->full))
+            m->first_full = &m->e[i];
+}
+
 /*
  * Bring the plant up to `now`, stopping at every instant before it where
  * a charging battery fills (the charger's draw ends there).
  */
 static void advance(sf_metrics *m, sf_time now)
 {
-    while (m->charging) {
-        ent *first = NULL;
-        for (size_t i = 0; i < m->na; i++)
-            if (m->e[i].full != SF_TIME_MAX && (!first || m->e[i].full < first->full))
-                first = &m->e[i];
-        if (!first || first->full > now)
-            break;
+    ent *first;
+
+    while ((first = m->first_full) && first->full <= now) {
         integrate(m, m->last, first->full);
         m->last = first->full;
         close_power(m, first, first->full);
         set_watts(m, first, 0);
         first->full = SF_TIME_MAX;
         m->charging--;
+        find_first_full(m);
     }
     if (now > m->last) {
         integrate(m, m->last, now);
@@ -359,6 +366,7 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
     if (x->full != SF_TIME_MAX) {
         x->full = SF_TIME_MAX;
         m->charging--;
+        find_first_full(m);
     }
     if (e == SF_ENTITY_AGENT && m->w) {
         if (now >= m->W)
@@ -367,8 +375,10 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
         if (x->copy.capacity > 0 && s == SF_POWER_CHARGING) {
             if (x->copy.charge >= x->copy.capacity)
                 watts = 0; /* already full: the charger draws nothing */
-            else if ((x->full = sf_meter_battery_event(&x->copy)) != SF_TIME_MAX)
+            else if ((x->full = sf_meter_battery_event(&x->copy)) != SF_TIME_MAX) {
                 m->charging++;
+                find_first_full(m);
+            }
         }
     }
     set_watts(m, x, watts);
