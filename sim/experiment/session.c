@@ -88,9 +88,9 @@ static int build_scenario(sf_session *s)
         fprintf(errs(s), "%s\n", err);
         return SF_EINVAL;
     }
-    if (!(s->m = sf_metrics_new(s->cfg, sf_kernel_now(s->k),
-                                s->cfg->outputs.sample_every ? 0 : sf_metrics_default_step(s->end))) || (rc = sf_metrics_attach(s->m, s->w)) != SF_OK) {
-        rc = s->m ? rc : SF_ENOMEM;
+    s->m = sf_metrics_new(s->cfg, sf_kernel_now(s->k), s->cfg->outputs.sample_every ? 0 : sf_metrics_default_step(s->end));
+    rc = s->m ? sf_metrics_attach(s->m, s->w) : SF_ENOMEM;
+    if (rc != SF_OK) {
         fprintf(errs(s), "%s\n", sf_strerror(rc));
         return rc;
     }

@@ -9,8 +9,8 @@
  *     15-minute windows, clock hours, tariff bands and time-series steps,
  *     so each piece has one price, one carbon factor and one window.
  * A call costs O(1) plus one piece per boundary crossed since the last
- * call; battery agents that are charging add an O(agents) scan for the
- * instant their battery fills and the charger stops drawing.
+ * call; an agent that starts or stops charging adds an O(agents) scan for the
+ * instant its battery fills and the charger stops drawing.
  */
 #include "metrics/metrics.h"
 
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/safety.h"
 
 #define NS 1000000000LL
 #define QUARTER (15 * 60 * NS)
@@ -50,6 +51,7 @@ struct sf_metrics {
     size_t na, ns;
     ent *e; /* agents, then stations */
     size_t charging; /* agents whose `full` is pending */
+    ent *first_full; /* the one whose battery fills first, or NULL */
     double watts;    /* sum of entity watts (without the base load) */
     FILE *trace;
 
@@ -279,25 +281,31 @@ static void set_watts(sf_metrics *m, ent *x, double watts)
     x->watts = watts;
 }
 
+/* The charging agent whose battery fills first: O(agents), only when a charging agent changes. */
+static void find_first_full(sf_metrics *m)
+{
+    m->first_full = NULL;
+    for (size_t i = 0; m->charging && i < m->na; i++)
+        if (m->e[i].full != SF_TIME_MAX && (!m->first_full || m->e[i].full < m->first_full->full))
+            m->first_full = &m->e[i];
+}
+
 /*
  * Bring the plant up to `now`, stopping at every instant before it where
  * a charging battery fills (the charger's draw ends there).
  */
 static void advance(sf_metrics *m, sf_time now)
 {
-    while (m->charging) {
-        ent *first = NULL;
-        for (size_t i = 0; i < m->na; i++)
-            if (m->e[i].full != SF_TIME_MAX && (!first || m->e[i].full < first->full))
-                first = &m->e[i];
-        if (!first || first->full > now)
-            break;
+    ent *first;
+
+    while ((first = m->first_full) && first->full <= now) {
         integrate(m, m->last, first->full);
         m->last = first->full;
         close_power(m, first, first->full);
         set_watts(m, first, 0);
         first->full = SF_TIME_MAX;
         m->charging--;
+        find_first_full(m);
     }
     if (now > m->last) {
         integrate(m, m->last, now);
@@ -358,6 +366,7 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
     if (x->full != SF_TIME_MAX) {
         x->full = SF_TIME_MAX;
         m->charging--;
+        find_first_full(m);
     }
     if (e == SF_ENTITY_AGENT && m->w) {
         if (now >= m->W)
@@ -366,8 +375,10 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
         if (x->copy.capacity > 0 && s == SF_POWER_CHARGING) {
             if (x->copy.charge >= x->copy.capacity)
                 watts = 0; /* already full: the charger draws nothing */
-            else if ((x->full = sf_meter_battery_event(&x->copy)) != SF_TIME_MAX)
+            else if ((x->full = sf_meter_battery_event(&x->copy)) != SF_TIME_MAX) {
                 m->charging++;
+                find_first_full(m);
+            }
         }
     }
     set_watts(m, x, watts);
@@ -707,6 +718,24 @@ static double ratio(double a, double b)
     return b > 0 ? a / b : NAN;
 }
 
+/*
+ * The rate a robot of fleet type t works at under reduced speed, as the
+ * safety monitor sets it (model/safety.c): reduced_speed over the speed
+ * its cycle times hold for, at most 1. 1 without a rule.
+ */
+static double reduced_rate(const sf_scenario_config *cfg, int t)
+{
+    for (size_t i = 0; t >= 0 && i < cfg->safety.n_rules; i++) {
+        const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
+        double speed;
+        if (r->agent_type != t)
+            continue;
+        speed = r->robot_speed > 0 ? r->robot_speed : cfg->fleet.types[t].speed > 0 ? cfg->fleet.types[t].speed : 1;
+        return fmin(1, r->reduced_speed / speed);
+    }
+    return 1;
+}
+
 #define ADD(metric, entity, value, unit, headline)                                                                   \
     do {                                                                                                             \
         if ((rc = sf_kpis_add(out, metric, entity, value, unit, headline)) != SF_OK)                                 \
@@ -841,10 +870,19 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("cost_total", "", labour + equipment + energy_cost + demand_cost, cur, false);
     ADD("cost_per_unit", "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
 
-    for (size_t i = 0; i < m->na + m->ns; i++) {
+    /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
+    for (size_t i = 0; i < m->na; i++) {
         const double *t = m->e[i].pub.time;
-        lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT];
-        working += t[SF_STATE_WORKING] + t[SF_STATE_REDUCED_SPEED];
+        lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT] +
+                t[SF_STATE_REDUCED_SPEED] * (1 - reduced_rate(cfg, m->e[i].type));
+        working += t[SF_STATE_WORKING] + t[SF_STATE_REDUCED_SPEED] + t[SF_STATE_SAFETY_STOP];
+    }
+    if (isnan(m->min_sep) && m->w && sf_world_safety(m->w)) {
+        for (size_t i = 0; i < m->na; i++) {
+            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
+            if (isfinite(st.min_separation) && (isnan(m->min_sep) || st.min_separation < m->min_sep))
+                m->min_sep = st.min_separation;
+        }
     }
     ADD("protective_stops", "", (double)m->stops, "", true);
     ADD("safety_slowdowns", "", (double)m->slows, "", false);
@@ -859,6 +897,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         ADD("reduced_speed_time", "", reduced / 3600, "h", false);
         ADD("safety_stop_time", "", stopped / 3600, "h", false);
     }
+    ADD("safety_work_lost", "", lost / 3600, "h", false);
     ADD("throughput_lost_safety", "", working > 0 ? ratio(good * lost / working, hours) : 0, "1/h", false);
 
     ADD("warmup", "", secs(m->W) / 3600, "h", false);

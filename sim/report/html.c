@@ -422,6 +422,31 @@ static void chart_lead(FILE *f, const sf_metrics *m, const sf_kpis *k)
     fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" class=\"base\"/>\n</svg>\n", ML, W - MR, H - MB, H - MB);
 }
 
+/* OEE and its three factors per station, each a number with a bar under it. */
+static void table_oee(FILE *f, const sf_metrics *m, const sf_kpis *k)
+{
+    static const char *const cols[] = {"availability", "performance", "quality", "oee", "utilisation"};
+    char b[32];
+
+    fputs("<table class=\"oee\"><tr><th>station</th><th>availability</th><th>performance</th><th>quality</th>"
+          "<th>OEE</th><th>utilisation</th><th>operations</th></tr>\n",
+          f);
+    for (size_t s = 0; s < sf_metrics_stations(m); s++) {
+        const char *name = sf_metrics_station(m, s)->name;
+        fputs("<tr><td>", f);
+        text(f, name);
+        fputs("</td>", f);
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            double v = sf__report_value(k, cols[c], name);
+            double w = isnan(v) ? 0 : v < 0 ? 0 : v > 100 ? 100 : v;
+            fprintf(f, "<td class=\"n%s\">%s %%<div class=\"meter\"><i style=\"width:%.1f%%\"></i></div></td>",
+                    c == 3 ? " strong" : "", sf__report_num(v, b, sizeof b), w);
+        }
+        fprintf(f, "<td class=\"n\">%s</td></tr>\n", sf__report_num(sf__report_value(k, "operations", name), b, sizeof b));
+    }
+    fputs("</table>\n", f);
+}
+
 static void card(FILE *f, const sf_kpis *k, const char *metric, const char *label, const char *cls)
 {
     const sf_kpi *r = sf_kpis_find(k, metric, "");
@@ -460,10 +485,13 @@ static const char style[] =
     ".track{fill:#f8fafc}.inbar{font-size:10px;fill:#fff;font-weight:600}.leg{font-size:11px;fill:#334155}"
     ".hist{fill:#60a5fa}.mark{stroke:#0f172a;stroke-width:1.5}.mark.p90{stroke-dasharray:4 3}"
     ".empty{color:#64748b;font-style:italic}table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}"
-    "td,th{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left}td.n{text-align:right;"
+    "td,th{padding:4px 10px;border-bottom:1px solid #e2e8f0;text-align:left}td.n{text-align:right;white-space:nowrap;"
     "font-variant-numeric:tabular-nums}details{margin-top:20px}summary{cursor:pointer;font-weight:650}"
     "footer{color:#64748b;font-size:12px;margin-top:22px}footer code{color:#334155}"
-    ".safety{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}";
+    ".safety{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}"
+    "table.oee td,table.oee th{border-bottom:1px solid #f1f5f9}table.oee th{font-size:12px;color:#475569;"
+    "font-weight:600}.meter{height:5px;background:#e2e8f0;border-radius:3px;margin-top:3px}.meter i{display:block;"
+    "height:5px;background:#16a34a;border-radius:3px}td.strong{font-weight:700}";
 
 int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
                    FILE *f)
@@ -529,6 +557,10 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     if (sf_metrics_stations(m) > 0) {
         fputs("<figure><figcaption>Where the time goes: stations</figcaption>\n", f);
         chart_states(f, m, cfg, true);
+        fputs("</figure>\n<figure><figcaption>OEE by station <span>availability x performance x quality "
+              "(docs/results.md)</span></figcaption>\n",
+              f);
+        table_oee(f, m, k);
         fputs("</figure>\n", f);
     }
     fputs("<figure><figcaption>Energy used by power state and type <span>kWh; battery vehicles: from the battery, with what their charging drew from the grid</span></figcaption>\n", f);

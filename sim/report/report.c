@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "report/report_internal.h"
 
-/* ---- helpers ----------------------------------------------------------- */
+/* ---- shared pieces ----------------------------------------------------- */
 
 int sf_report_file_hash(const char *path, uint64_t *hash)
 {

@@ -1,5 +1,5 @@
 /*
- * report_internal.h: helpers shared by the writers of sim/report.
+ * report_internal.h: what the writers of sim/report share.
  */
 #ifndef SF_REPORT_INTERNAL_H
 #define SF_REPORT_INTERNAL_H

@@ -44,6 +44,7 @@ typedef struct plant {
     sf_cfg_product product;
     sf_cfg_operation op;
     sf_cfg_tariff_band bands[2];
+    sf_cfg_safety_rule rule;
 } plant;
 
 static plant *plant_new(void)
@@ -393,6 +394,14 @@ static void test_safety_events_are_counted(void **st)
 
     (void)st;
     sf_kpis_init(&k);
+    /* forks under ssm: 0.5 m/s in the slow band, cycle times hold for 2 m/s, so rate 1/4 */
+    p->rule.agent_type = 0;
+    p->rule.mode = SF_SAFETY_SSM;
+    p->rule.reduced_speed = 0.5;
+    p->rule.robot_speed = 2;
+    p->cfg.safety.rules = &p->rule;
+    p->cfg.safety.n_rules = 1;
+    state(m, SF_ENTITY_AGENT, 0, SF_STATE_REDUCED_SPEED, 10);
     o.safety(o.ctx, &e1);
     o.safety(o.ctx, &e2);
     state(m, SF_ENTITY_AGENT, 0, SF_STATE_SAFETY_STOP, 20);
@@ -406,6 +415,9 @@ static void test_safety_events_are_counted(void **st)
     rel(kpi(&k, "safety_slowdowns", ""), 1, 0, "slow");
     rel(kpi(&k, "min_separation", ""), 0.3, 1e-12, "min separation");
     rel(kpi(&k, "safety_stop_time", ""), 10.0 / 3600, 1e-12, "stop time");
+    rel(kpi(&k, "reduced_speed_time", ""), 10.0 / 3600, 1e-12, "reduced time");
+    /* 10 s stopped + 10 s at a quarter of the rate */
+    rel(kpi(&k, "safety_work_lost", ""), (10 + 10 * 0.75) / 3600, 1e-12, "work lost");
     sf_kpis_free(&k);
     sf_metrics_free(m);
     free(p);

@@ -80,6 +80,19 @@ awk -F, -v a="$putn" -v ma="$putm" -v b="$olsn" -v mb="$olsm" '$1 == "lead_time_
     && ok "mean lead time = mean of put-away and order line times" || bad "lead time differs from the put-away and order line times"
 awk '/^measured from/ {on = 1} on && length > 80 {exit 1}' "$tmp/out" && ok "the KPI table fits 80 columns" || bad "a KPI table line is wider than 80 columns"
 
+# a production line: one row per station, OEE = availability x performance x quality on every row,
+# and the figures start at the scenario's warm-up
+"$sf" run "$src/scenarios/assembly_ssm.yaml" --out "$tmp/p" >/dev/null 2>&1 && ok "a production line runs" || bad "assembly_ssm failed"
+head -1 "$tmp/p/stations.csv" | grep -q "^station,group,idle_h,.*,utilisation_pct,availability_pct,performance_pct,quality_pct,oee_pct,operations,energy_off_kwh,.*,grid_kwh$" \
+    && ok "stations.csv header" || bad "stations.csv header"
+nst=$("$sf" check "$src/scenarios/assembly_ssm.yaml" | sed -n 's/.*, \([0-9]*\) stations,.*/\1/p')
+[ -n "$nst" ] && [ "$(tail -n +2 "$tmp/p/stations.csv" | wc -l)" = "$nst" ] && ok "stations.csv: one row per station ($nst)" || bad "stations.csv rows (check says '$nst')"
+awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i; next}
+         {a = $c["availability_pct"]; p = $c["performance_pct"]; q = $c["quality_pct"]; o = $c["oee_pct"]
+          d = a * p * q / 10000 - o; if (d < 0) d = -d; if (d > 1e-9 * o || $c["operations"] < 1) bad = 1}
+         END {exit bad}' "$tmp/p/stations.csv" && ok "OEE = A x P x Q on every station" || bad "OEE is not A x P x Q"
+grep -q '"measured_from_s": 1800' "$tmp/p/summary.json" && ok "measured from the 30 min warm-up" || bad "warm-up not applied"
+
 # same run, same files (but the wall time)
 "$sf" run "$wh" --out "$tmp/b" --set energy.base_load=2kW >/dev/null 2>&1
 for f in kpis.csv agents.csv timeseries.csv; do
