@@ -917,7 +917,8 @@ int sf_sweep_finish(sf_sweep *sw)
         }
         sf_rep_table_free(&tab);
     }
-    qsort(sw->failures, sw->nfailures, sizeof *sw->failures, by_run);
+    if (sw->nfailures)
+        qsort(sw->failures, sw->nfailures, sizeof *sw->failures, by_run);
     put(&fail, "point,replication,seed,reason,command\n");
     for (size_t f = 0; f < sw->nfailures; f++) {
         text cmd = {0};
