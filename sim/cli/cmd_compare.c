@@ -303,10 +303,8 @@ int sf_cmd_compare(int argc, char **argv)
             sf_cli_usage_error("compare", "--set changes scenario values; '%s' is a Lua model", models[m]);
             return SF_EXIT_USAGE;
         }
-    if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "shopfloor compare: cannot create %s: %s\n", out, strerror(errno));
+    if (out && !sf_cli_make_dir("compare", out))
         return SF_EXIT_FAIL;
-    }
     spec.model = models[0];
     spec.sets = sets;
     spec.nsets = nsets;

@@ -257,10 +257,8 @@ int sf_cmd_reps(int argc, char **argv)
                            (unsigned long long)reps);
         return SF_EXIT_USAGE;
     }
-    if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "shopfloor run: cannot create %s: %s\n", out, strerror(errno));
+    if (out && !sf_cli_make_dir("run", out))
         return SF_EXIT_FAIL;
-    }
     spec.model = model;
     spec.sets = sets;
     spec.nsets = nsets;

@@ -200,6 +200,10 @@ int sf_cmd_sweep(int argc, char **argv)
         sf_cli_usage_error("sweep", "--zip needs lists of the same length");
         goto usage;
     }
+    if (!sf_cli_make_dir("sweep", sw.out)) {
+        sf_sweep_close(&sw);
+        return SF_EXIT_FAIL;
+    }
     sw.model = model;
     sw.sets = sets;
     sw.nsets = nsets;

@@ -45,8 +45,8 @@ equal "$(grep -c '^[0-9]*,[0-9]*,energy_grid,,' "$tmp/reps1/replications.csv")" 
 mean=$(awk -F, '$3 == "energy_grid" && $4 == "" { s += $5; n++ } END { printf "%.9g", s / n }' "$tmp/reps1/replications.csv")
 smean=$(awk -F, '$1 == "energy_grid" && $2 == "" { printf "%.9g", $6 }' "$tmp/reps1/summary.csv")
 equal "$smean" "$mean" "summary mean = mean of the replications"
-check 0 "precision target" -- "$sf" run "$plant" --precision 5% --max-reps 60
-contains "$tmp/out" "precision 5% reached after [0-9]* replications" "says how many replications were needed"
+check 0 "precision target" -- "$sf" run "$plant" --precision 10% --max-reps 60
+contains "$tmp/out" "precision 10% reached after [0-9]* replications" "says how many replications were needed"
 check 1 "an unreachable precision fails" -- "$sf" run "$plant" --precision 0.0001% --reps 2 --max-reps 3
 contains "$tmp/out" "NOT reached after 3 replications" "says it was not reached"
 check 2 "--reps 0 is a usage error" -- "$sf" run "$plant" --reps 0
@@ -56,7 +56,8 @@ contains "$tmp/err" "replication 0 (seed [0-9]*) failed" "names the replication 
 # ---- comparison -------------------------------------------------------------
 check 0 "a plant compared with itself" -- "$sf" compare "$plant" "$plant" --reps 4 --out "$tmp/cmp"
 contains "$tmp/out" "common random numbers from base seed 7" "says the seeds are shared"
-nonzero=$(awk -F, 'NR > 1 && ($8 != "0" || $11 != "0" || $12 != "0") { n++ } END { print n + 0 }' "$tmp/cmp/compare.csv")
+# (a figure no run defines, such as a lead time without jobs, has n = 0 and empty fields)
+nonzero=$(awk -F, 'NR > 1 && $5 != "0" && ($8 != "0" || $11 != "0" || $12 != "0") { n++ } END { print n + 0 }' "$tmp/cmp/compare.csv")
 equal "$nonzero" 0 "every difference and its interval is exactly 0"
 equal "$(awk -F, 'NR > 1 && $12 == "1"' "$tmp/cmp/compare.csv" | wc -l)" 0 "nothing is significant"
 contains "$tmp/cmp/compare.json" '"significant": false' "JSON written"
