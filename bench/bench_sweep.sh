@@ -23,25 +23,29 @@ runs=48
 
 now() { date +%s.%N; }
 # CPU seconds (user + system) used so far by the finished children of this shell
-cpu() { times | awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } print t }'; }
+# (`times` runs in this shell, not in a $(...) subshell, which has no children of its own)
+cpu() {
+    times >"$tmp/times"
+    CPU=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } print t }' "$tmp/times")
+}
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 
-c0=$(cpu); t0=$(now); "$sf" sweep "$plant" $work $grid --jobs 1 --quiet --out "$tmp/j1" || exit 1; t1=$(now); c1=$(cpu)
-"$sf" sweep "$plant" $work $grid --jobs 2 --quiet --out "$tmp/j2" || exit 1; t2=$(now); c2=$(cpu)
+cpu; c0=$CPU; t0=$(now); "$sf" sweep "$plant" $work $grid --jobs 1 --quiet --out "$tmp/j1" || exit 1; t1=$(now); cpu; c1=$CPU
+"$sf" sweep "$plant" $work $grid --jobs 2 --quiet --out "$tmp/j2" || exit 1; t2=$(now); cpu; c2=$CPU
 cmp -s "$tmp/j1/results.csv" "$tmp/j2/results.csv" || { echo "bench_sweep: --jobs 1 and 2 differ" >&2; exit 1; }
 # the same 48 runs as separate commands, and as in-process replications
 "$sf" run "$plant" $work --reps 12 --out "$tmp/reps" >/dev/null || exit 1
 seeds=$(awk -F, 'NR > 1 && $3 == "events" { print $2 }' "$tmp/reps/replications.csv")
-c3=$(cpu); t3=$(now)
+cpu; c3=$CPU; t3=$(now)
 for count in 2 3; do for speed in 1.6 2.2; do for seed in $seeds; do
     "$sf" run "$plant" $work --seed "$seed" --set fleet.reach_truck.count=$count --set fleet.reach_truck.speed=$speed >/dev/null || exit 1
 done; done; done
-t4=$(now); c4=$(cpu)
+t4=$(now); cpu; c4=$CPU
 for count in 2 3; do for speed in 1.6 2.2; do
     "$sf" run "$plant" $work --reps 12 --set fleet.reach_truck.count=$count --set fleet.reach_truck.speed=$speed >/dev/null || exit 1
 done; done
-t5=$(now); c5=$(cpu)
+t5=$(now); cpu; c5=$CPU
 
 w1=$(elapsed "$t0" "$t1"); w2=$(elapsed "$t1" "$t2"); plain=$(elapsed "$t3" "$t4"); inproc=$(elapsed "$t4" "$t5")
 u1=$(elapsed "$c0" "$c1"); u2=$(elapsed "$c1" "$c2"); uplain=$(elapsed "$c3" "$c4"); uinproc=$(elapsed "$c4" "$c5")

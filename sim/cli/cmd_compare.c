@@ -219,7 +219,7 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
     for (size_t i = 0; i < n; i++)
         any_headline = any_headline || rows[i].key->headline;
     printf("A = %s\nB = %s\n", a, b);
-    printf("%-22s %-28s %-6s %13s %13s %13s  %-30s %s\n", "metric", "entity", "unit", "A", "B", "B - A",
+    printf("%-22s %-28s %-10s %13s %13s %13s  %-30s %s\n", "metric", "entity", "unit", "A", "B", "B - A",
            "95% CI of B - A", "significant");
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
@@ -232,7 +232,7 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
             snprintf(ci, sizeof ci, "(needs 2 replications)");
         else
             snprintf(ci, sizeof ci, "[%.6g, %.6g]", r->d.mean - r->d.half, r->d.mean + r->d.half);
-        printf("%-22s %-28s %-6s %13.6g %13.6g %13.6g  %-30s %s\n", r->key->metric,
+        printf("%-22s %-28s %-10s %13.6g %13.6g %13.6g  %-30s %s\n", r->key->metric,
                *r->key->entity ? r->key->entity : "-", r->key->unit, r->a.mean, r->b.mean, r->d.mean, ci,
                r->significant ? "yes" : "no");
     }

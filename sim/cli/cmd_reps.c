@@ -156,7 +156,7 @@ static void print_table(const sf_rep_table *t, bool all)
 
     for (size_t k = 0; k < t->nkeys; k++)
         any_headline = any_headline || t->keys[k].headline;
-    printf("%-22s %-28s %-6s %5s %13s %13s  %s\n", "metric", "entity", "unit", "n", "mean", "sd", "95% confidence interval");
+    printf("%-22s %-28s %-10s %5s %13s %13s  %s\n", "metric", "entity", "unit", "n", "mean", "sd", "95% confidence interval");
     for (size_t k = 0; k < t->nkeys; k++) {
         const sf_rep_key *key = &t->keys[k];
         sf_ci c;
@@ -165,7 +165,7 @@ static void print_table(const sf_rep_table *t, bool all)
             continue;
         }
         c = sf_rep_table_ci(t, k, 0.95);
-        printf("%-22s %-28s %-6s %5zu %13.6g %13.6g  ", key->metric, *key->entity ? key->entity : "-", key->unit, c.n,
+        printf("%-22s %-28s %-10s %5zu %13.6g %13.6g  ", key->metric, *key->entity ? key->entity : "-", key->unit, c.n,
                c.mean, c.sd);
         if (isnan(c.half))
             printf("(needs 2 replications)\n");

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "experiment/session.h"
 #include "experiment/sweep.h"
 #include "scenario/scenario.h"
@@ -67,6 +68,33 @@ static sf_scenario_config *load(const char *model, const char *const *sets, size
         sf_diags_print(&d, stderr);
     sf_diags_close(&d);
     return cfg;
+}
+
+/*
+ * A hash of the scenario as it reads after `extends` (what `check
+ * --explain` prints), so that a folder swept with another version of
+ * the file is not resumed into. Edits to behaviour scripts are not seen.
+ */
+static uint64_t digest(const char *model)
+{
+    sf_scenario_doc *doc;
+    sf_diags d;
+    char *text = NULL;
+    size_t len = 0;
+    uint64_t h = 0;
+    FILE *mem;
+
+    sf_diags_init(&d);
+    doc = sf_scenario_doc_load(model, &d);
+    sf_diags_close(&d);
+    if (doc && (mem = open_memstream(&text, &len))) {
+        sf_scenario_doc_explain(doc, mem);
+        fclose(mem);
+        h = text ? sf_hash_string(text) : 0;
+        free(text);
+    }
+    sf_scenario_doc_free(doc);
+    return h;
 }
 
 /*
@@ -188,6 +216,7 @@ int sf_cmd_sweep(int argc, char **argv)
         return SF_EXIT_FAIL;
     }
     sw.seed = spec.seed_given ? spec.seed : cfg->scenario.seed;
+    sw.digest = digest(model);
     rc = from_scenario(&sw, cfg, vary_given, reps_given ? NULL : &reps, timeout_given);
     sf_scenario_config_free(cfg);
     if (rc != SF_OK)

@@ -357,7 +357,7 @@ static void put_shell(text *t, const char *s)
 /* What sweep.txt says: everything that decides the results, nothing that does not (--jobs, --timeout). */
 static void describe(const sf_sweep *sw, text *t)
 {
-    put(t, "model\t%s\n", sw->model);
+    put(t, "model\t%s\nscenario\t%016llx\n", sw->model, (unsigned long long)sw->digest);
     for (size_t i = 0; i < sw->nsets; i++)
         put(t, "set\t%s\n", sw->sets[i]);
     put(t, "until\t%s\n", sw->until ? sw->until : "-");
@@ -917,7 +917,8 @@ int sf_sweep_finish(sf_sweep *sw)
         }
         sf_rep_table_free(&tab);
     }
-    qsort(sw->failures, sw->nfailures, sizeof *sw->failures, by_run);
+    if (sw->nfailures)
+        qsort(sw->failures, sw->nfailures, sizeof *sw->failures, by_run);
     put(&fail, "point,replication,seed,reason,command\n");
     for (size_t f = 0; f < sw->nfailures; f++) {
         text cmd = {0};

@@ -46,6 +46,7 @@ typedef struct sf_sweep {
     size_t nsets;
     const char *until;       /* --until text, or NULL for the scenario's horizon */
     uint64_t seed;           /* base seed (see sf_rep_base_seed) */
+    uint64_t digest;         /* hash of the effective scenario text, so an edited file is not resumed into */
     size_t reps;
     bool zip;
     /* How to run. */

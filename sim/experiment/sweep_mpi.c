@@ -22,6 +22,7 @@
  */
 #include "experiment/sweep.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -169,10 +170,25 @@ int sf_sweep_mpi_run(sf_sweep *sw, int rank, int size, int ready)
 
 #else
 
+/*
+ * Without MPI a sweep started by mpirun or srun with several ranks would
+ * run the whole sweep once per rank, into one folder: refuse instead.
+ */
 bool sf_sweep_mpi_active(int *rank, int *size)
 {
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"};
+
     (void)rank;
     (void)size;
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && atoi(v) > 1) {
+            fprintf(stderr, "shopfloor sweep: started as %s ranks, but this shopfloor was built without MPI, so\n"
+                            "  every rank would run the whole sweep. Run it once (--jobs uses every core), or\n"
+                            "  rebuild with MPI (libopenmpi-dev; docs/experiments.md).\n", v);
+            exit(2);
+        }
+    }
     return false;
 }
 
