@@ -443,7 +443,7 @@ int sf_view_run(const sf_view_opts *o)
                 if (e.button.button == SDL_BUTTON_LEFT) {
                     if (dragging && !moved) {
                         int64_t a, s;
-                        sf_draw_pick(&v, &snap, src.cfg, (float)e.button.x, (float)e.button.y, &a, &s);
+                        sf_draw_pick(d, &v, &snap, (float)e.button.x, (float)e.button.y, &a, &s);
                         v.selected_agent = a;
                         v.selected_station = s;
                         if (a < 0)

@@ -81,6 +81,8 @@ struct sf_draw {
     uint32_t nagents;
     float minpx; /* agents are drawn at least this many pixels long */
     bool flat;   /* no feathered rims (small shapes, where they cost more than they show) */
+    struct spot { float x, y; uint32_t i; } *spots; /* agents sorted by position, to fan out stacks */
+    float *drawn;                                   /* where each agent was drawn last (pixels x, y) */
 };
 
 enum { SMALL, NORMAL, LARGE };
@@ -139,7 +141,8 @@ sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, 
         }
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         d->nagents += (uint32_t)cfg->fleet.types[t].count;
-    if (!(d->agent_names = calloc(d->nagents + 1, sizeof *d->agent_names)))
+    if (!(d->agent_names = calloc(d->nagents + 1, sizeof *d->agent_names)) ||
+        !(d->spots = calloc(d->nagents + 1, sizeof *d->spots)) || !(d->drawn = calloc(2 * (size_t)d->nagents + 2, sizeof *d->drawn)))
         goto nomem;
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
@@ -172,6 +175,8 @@ void sf_draw_free(sf_draw *d)
     for (uint32_t i = 0; d->agent_names && i < d->nagents; i++)
         free(d->agent_names[i]);
     free(d->agent_names);
+    free(d->spots);
+    free(d->drawn);
     free(d->v);
     free(d->idx);
     free(d);
@@ -821,17 +826,49 @@ static float agent_scale(const sf_draw *d, const sf_view *v)
     return k * 1.3f < d->minpx ? d->minpx / 1.3f : k;
 }
 
+static int spot_cmp(const void *pa, const void *pb)
+{
+    const struct spot *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * Screen positions of the agents. Agents standing on the very same point
+ * (parked at one node) are fanned out in rows of four beside the first,
+ * so a trainer sees three forklifts at the charger, not one. O(n log n).
+ */
+static void place_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s, float k)
+{
+    uint32_t n = s->nagents < d->nagents ? s->nagents : d->nagents;
+    for (uint32_t i = 0; i < n; i++)
+        d->spots[i] = (struct spot){s->agents[i].x, s->agents[i].y, i};
+    qsort(d->spots, n, sizeof *d->spots, spot_cmp);
+    for (uint32_t j = 0, run = 0; j < n; j++) {
+        const struct spot *p = &d->spots[j];
+        float x, y;
+        run = j > 0 && p->x == d->spots[j - 1].x && p->y == d->spots[j - 1].y ? run + 1 : 0;
+        to_screen(v, p->x, p->y, &x, &y);
+        uint32_t slot = run < 16 ? run : 15;
+        d->drawn[2 * p->i] = x + (float)(slot % 4) * 1.5f * k;
+        d->drawn[2 * p->i + 1] = y + (float)(slot / 4) * 1.5f * k;
+    }
+}
+
 static void draw_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     float k = agent_scale(d, v);
 
     /* agents under 20 pixels long are drawn without rims: a third of the triangles */
     d->flat = k * 1.3f < 20;
+    place_agents(d, v, s, k);
 
-    for (uint32_t i = 0; i < s->nagents; i++) {
+    for (uint32_t i = 0; i < s->nagents && i < d->nagents; i++) {
         const sf_snap_agent *a = &s->agents[i];
-        float x, y;
-        to_screen(v, a->x, a->y, &x, &y);
+        float x = d->drawn[2 * i], y = d->drawn[2 * i + 1];
         if (x < -50 || y < -50 || x > v->w + 50 || y > v->h + 50)
             continue;
         SDL_Color c = sf_draw_state_color(a->state);
@@ -1101,14 +1138,14 @@ void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_
     flush(d);
 }
 
-int sf_draw_pick(const sf_view *v, const sf_snapshot *s, const sf_scenario_config *cfg, float sx, float sy,
-                 int64_t *agent, int64_t *station)
+int sf_draw_pick(const sf_draw *d, const sf_view *v, const sf_snapshot *s, float sx, float sy, int64_t *agent,
+                 int64_t *station)
 {
+    const sf_scenario_config *cfg = d->cfg;
     float best = 14 * 14;
     *agent = *station = -1;
-    for (uint32_t i = 0; i < s->nagents; i++) {
-        float x, y;
-        sf_view_to_screen(v, s->agents[i].x, s->agents[i].y, &x, &y);
+    for (uint32_t i = 0; i < s->nagents && i < d->nagents; i++) {
+        float x = d->drawn[2 * i], y = d->drawn[2 * i + 1];
         float dd = (x - sx) * (x - sx) + (y - sy) * (y - sy);
         if (dd < best) {
             best = dd;
@@ -1135,6 +1172,12 @@ void sf_view_timeline(const sf_view *v, float *x, float *y, float *w, float *h)
     *w = (float)v->w - 260 - 160;
     *h = 6;
     *y = (float)v->h - 22;
+}
+
+void sf_draw_agent_at(const sf_draw *d, uint32_t i, float *sx, float *sy)
+{
+    *sx = i < d->nagents ? d->drawn[2 * i] : NAN;
+    *sy = i < d->nagents ? d->drawn[2 * i + 1] : NAN;
 }
 
 /* ---- trails ------------------------------------------------------------ */
