@@ -5,7 +5,8 @@
 -- charge_below goes to the nearest charger, waits for a free spot and
 -- charges to charge_until. With nothing to do and a battery below
 -- charge_until it charges too, if a spot is free (opportunity charging),
--- and takes work again when there is some.
+-- and takes work again when there is some. A vehicle whose fleet entry
+-- has a roster takes work only on shift (it finishes the task in hand).
 
 local chargers -- {name, place, slots, spots = sim.resource}
 
@@ -43,14 +44,9 @@ local function opportunity_charge(agent)
 end
 
 return function(agent, plant)
-  if not chargers then
-    chargers = {}
-    for _, c in ipairs(shop.chargers()) do
-      c.spots = sim.resource{capacity = c.slots, name = "charger " .. c.name}
-      chargers[#chargers + 1] = c
-    end
-  end
+  chargers = plant.chargers -- shared with every vehicle and humanoid
   while true do
+    while agent:shift() ~= "present" do agent:rest() end -- a fleet entry with a roster keeps its shifts
     charge_if_low(agent)
     local task = plant.dispatch:try_task(agent)
     if not task then

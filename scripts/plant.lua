@@ -16,8 +16,22 @@
 --
 -- The books are checked at every step: received = stored + shipped + in
 -- transit. A run that breaks them stops with an error.
+--
+-- Every pallet received and every order line is a job of the model
+-- (shop.release): released when it appears, complete when the pallet is
+-- stored or the line shipped, so a warehouse run has throughput and lead
+-- times too.
+--
+-- Products with a routing are made: each arrival or order unit releases
+-- a job into the production model (stations.h), which moves it through
+-- the stations of its routing. One process per station slot takes the
+-- next job, gathers the operation's crew (crew.lua; arms, humanoids and
+-- workers run arm.lua, humanoid.lua, worker.lua or their fleet entry's
+-- own behaviour), has the station work it, releases the crew and hands
+-- the unit on.
 
 local dispatch = require("dispatch")
+local crew = require("crew")
 
 local M = {}
 
@@ -26,7 +40,11 @@ function M.start(options)
   -- the scenario's demand.dispatch: a rule of dispatch.lua by name, or a module of its own
   local rule = options.rule or shop.dispatch_rule()
   if type(rule) == "string" and not dispatch.rules[rule] then rule = require(rule) end
-  local plant = {dispatch = dispatch.new(rule)}
+  local plant = {dispatch = dispatch.new(rule), crews = crew.new(), chargers = {}}
+  for _, c in ipairs(shop.chargers()) do
+    c.spots = sim.resource{capacity = c.slots, name = "charger " .. c.name}
+    plant.chargers[#plant.chargers + 1] = c
+  end
   local item, products = {}, {}
   for i, p in ipairs(shop.products()) do
     item[p.name] = i
@@ -69,7 +87,8 @@ function M.start(options)
       return
     end
     local task = {kind = "retrieve", product = name, cell = cell, from = cell.place, to = p.sink,
-                  pick_height = cell.height, drop_height = 0, mass = p.mass, created = line.created}
+                  pick_height = cell.height, drop_height = 0, mass = p.mass, created = line.created,
+                  job = line.job}
     if not cell.asrs then
       plant.dispatch:submit(task)
       return
@@ -104,6 +123,7 @@ function M.start(options)
     in_transit:add(-1)
     in_racks:add(1)
     put_away_time:add(sim.now() - task.created)
+    if task.job then shop.complete(task.job) end
     local waiting = backlog[task.product]
     if waiting and #waiting > 0 then
       stored_wait:add(-1)
@@ -127,6 +147,7 @@ function M.start(options)
       in_transit:add(-1)
       shipped:add(1)
       order_time:add(sim.now() - task.created)
+      if task.job then shop.complete(task.job) end
     end
     books()
   end
@@ -141,15 +162,20 @@ function M.start(options)
     plant.dispatch:submit{kind = "put_away", product = pallet.product, cell = cell,
                           from = products[pallet.product].source, to = cell.place,
                           pick_height = 0, drop_height = cell.asrs and 0 or cell.height,
-                          mass = products[pallet.product].mass, created = pallet.created}
+                          mass = products[pallet.product].mass, created = pallet.created, job = pallet.job}
   end
 
   -- A pallet arrives at its dock: it is in the books (in transit) from now on.
-  local function arrive(name)
+  -- A unit of a product with a routing is a job for the stations instead.
+  local function arrive(name, due)
+    if products[name].routed then
+      shop.release(name, due)
+      return
+    end
     assert(products[name].source, "product '" .. name .. "' has no source dock")
     received:add(1)
     in_transit:add(1)
-    put_away{product = name, created = sim.now()}
+    put_away{product = name, created = sim.now(), job = shop.release(name, due)}
     books()
   end
 
@@ -167,21 +193,53 @@ function M.start(options)
           if u < m.weight then pick = m.product break end
           u = u - m.weight
         end
-        for _ = 1, a.batch do arrive(pick) end
+        for _ = 1, a.batch do arrive(pick, a.due_in and sim.now() + a.due_in) end
       end
     end)
   end
 
+  -- Order lines are the warehouse's units of work: each is a job for the metrics, from its
+  -- release to the moment its pallet is set down at the outbound dock.
+  local jobs = 0
   for _, o in ipairs(shop.orders()) do
     sim.spawn("order " .. o.name, function()
       sim.wait(o.at)
-      for _ = 1, o.quantity do retrieve(o.product, {created = sim.now()}) end
+      for _ = 1, o.quantity do
+        if products[o.product].routed then
+          shop.release(o.product, o.due)
+        else
+          retrieve(o.product, {created = sim.now(), job = shop.release(o.product, o.due)})
+        end
+      end
     end)
+  end
+
+  -- production: one process per station slot
+  local routing, crews_needed = {}, false
+  for _, p in ipairs(shop.products()) do
+    routing[p.name] = p.routing
+    for _, op in ipairs(p.routing) do crews_needed = crews_needed or #op.crew > 0 end
+  end
+  for i, st in ipairs(shop.stations()) do
+    for k = 1, st.slots do
+      sim.spawn(string.format("station %s/%d", st.name, k), function()
+        while true do
+          shop.take(i, k)
+          local job = shop.slot_job(i, k)
+          local op = routing[job.product][job.op]
+          local agents, held
+          if #op.crew > 0 then agents, held = plant.crews:gather(op, st, job) end
+          shop.work(i, k, agents)
+          if held then plant.crews:release(held) end
+          if shop.slot_result(i, k) == "good" then shop.unload(i, k) end
+        end
+      end)
+    end
   end
 
   for _, agent in ipairs(shop.agents()) do
     local kind = agent:kind()
-    if kind == "forklift" or kind == "agv" or agent:behaviour() ~= kind then
+    if kind == "forklift" or kind == "agv" or agent:behaviour() ~= kind or crews_needed then
       sim.spawn(agent:name(), require(agent:behaviour()), agent, plant)
     end
   end

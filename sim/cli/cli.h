@@ -28,6 +28,11 @@ extern const sf_command sf_commands[];
 int sf_cmd_demo(int argc, char **argv);
 int sf_cmd_run(int argc, char **argv);
 int sf_cmd_check(int argc, char **argv);
+int sf_cmd_compare(int argc, char **argv);
+int sf_cmd_sweep(int argc, char **argv);
+/* `run --reps N` / `run --precision P`: replications (cmd_reps.c); sf_cmd_run hands over to it. */
+int sf_cmd_reps(int argc, char **argv);
+bool sf_cmd_reps_wanted(int argc, char **argv);
 int sf_cmd_view(int argc, char **argv);
 int sf_cmd_render(int argc, char **argv);
 
@@ -36,6 +41,8 @@ int sf_cmd_render(int argc, char **argv);
  * usage error on stderr as "shopfloor CMD: message" and returns false.
  */
 bool sf_cli_is_help(const char *arg);
+/* Create folder `path` and its parents as needed (mkdir -p); false after saying why on stderr. */
+bool sf_cli_make_dir(const char *cmd, const char *path);
 bool sf_cli_parse_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
 bool sf_cli_parse_double(const char *cmd, const char *opt, const char *text, double *out);
 bool sf_cli_parse_duration(const char *cmd, const char *opt, const char *text, sf_time *out);

@@ -69,6 +69,11 @@ struct sf_movers {
     sf_deadlock_policy policy;
     uint64_t reroutes;
     bool corridors;
+    struct {
+        sf_movers_watch_fn fn;
+        void *ctx;
+    } watch[SF_MOVERS_WATCHERS];
+    int nwatch;
 };
 
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
@@ -158,6 +163,12 @@ int sf_movers_place(sf_movers *ms, uint32_t id, uint32_t node, const sf_mover_sp
     return SF_OK;
 }
 
+static void tell_watchers(sf_movers *ms, uint32_t id)
+{
+    for (int i = 0; i < ms->nwatch; i++)
+        ms->watch[i].fn(ms->watch[i].ctx, id, sf_kernel_now(ms->k));
+}
+
 static void set_state(sf_movers *ms, uint32_t id, sf_mover_state s)
 {
     if (ms->m[id].state == s)
@@ -165,6 +176,8 @@ static void set_state(sf_movers *ms, uint32_t id, sf_mover_state s)
     ms->m[id].state = s;
     if (ms->hooks.state)
         ms->hooks.state(ms->hooks.ctx, id, s, sf_kernel_now(ms->k));
+    if (s != SF_MOVER_MOVING) /* came to rest; a new motion is told from plan() */
+        tell_watchers(ms, id);
 }
 
 static uint32_t seg_of(const struct mover *m, uint32_t idx)
@@ -267,6 +280,7 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
     m->dirty = false;
     set_state(ms, id, SF_MOVER_MOVING);
     watch_zones(ms, id);
+    tell_watchers(ms, id);
 }
 
 static void advance(sf_movers *ms, uint32_t id);
@@ -548,6 +562,48 @@ double sf_movers_distance(const sf_movers *ms, uint32_t id, sf_time t)
 sf_traffic *sf_movers_traffic(sf_movers *ms)
 {
     return ms->traffic;
+}
+
+/* ---- watchers ---------------------------------------------------------- */
+
+int sf_movers_watch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx)
+{
+    if (ms->nwatch == SF_MOVERS_WATCHERS)
+        return SF_ELIMIT;
+    ms->watch[ms->nwatch].fn = fn;
+    ms->watch[ms->nwatch].ctx = ctx;
+    ms->nwatch++;
+    return SF_OK;
+}
+
+void sf_movers_unwatch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx)
+{
+    for (int i = 0; i < ms->nwatch; i++)
+        if (ms->watch[i].fn == fn && ms->watch[i].ctx == ctx) {
+            memmove(&ms->watch[i], &ms->watch[i + 1], (size_t)(ms->nwatch - i - 1) * sizeof ms->watch[0]);
+            ms->nwatch--;
+            return;
+        }
+}
+
+const sf_motion *sf_movers_motion(const sf_movers *ms, uint32_t id)
+{
+    return ms->m[id].state == SF_MOVER_MOVING ? &ms->m[id].motion : NULL;
+}
+
+void sf_movers_leg_line(const sf_movers *ms, uint32_t id, uint32_t leg, double line[4], double *s_from, double *len)
+{
+    const struct mover *m = &ms->m[id];
+    uint32_t arc = m->route.arcs[m->base + leg];
+    const sf_node *a = sf_network_node(ms->net, sf_network_arc_from(ms->net, arc));
+    const sf_node *b = sf_network_node(ms->net, sf_network_arc_to(ms->net, arc));
+
+    line[0] = a->x;
+    line[1] = a->y;
+    line[2] = b->x;
+    line[3] = b->y;
+    *len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
+    *s_from = m->motion.leg_start_s[leg] - (leg == 0 ? m->offset : 0);
 }
 
 /* ---- zones ------------------------------------------------------------- */

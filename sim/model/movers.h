@@ -113,6 +113,33 @@ int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle
 int sf_movers_zone_people(const sf_movers *ms, uint32_t zone);
 bool sf_movers_in_zone(const sf_movers *ms, uint32_t mover, uint32_t zone);
 
+/*
+ * Watchers: told each time a mover's motion is planned afresh (a trip
+ * starts, a reservation ahead is extended, a speed cap changes) and each
+ * time it comes to rest (waiting at a node, arrived). Between two calls
+ * the mover follows its current motion exactly, so a watcher can compute
+ * ahead of time when the mover will be where (collaboration safety uses
+ * this). At most SF_MOVERS_WATCHERS; SF_ELIMIT when full.
+ */
+#define SF_MOVERS_WATCHERS 4
+typedef void (*sf_movers_watch_fn)(void *ctx, uint32_t mover, sf_time now);
+int sf_movers_watch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx);
+/* Stop telling (fn, ctx); nothing when it is not watching. */
+void sf_movers_unwatch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx);
+
+/* The current motion while the mover is moving, NULL when it stands. Owned by the movers. */
+const sf_motion *sf_movers_motion(const sf_movers *ms, uint32_t mover);
+
+/*
+ * Leg `leg` of the current motion as a straight line: the mover is at
+ * (line[0], line[1]) + (line[2] - line[0], line[3] - line[1]) * (s - s_from) / len
+ * when it has travelled s metres along the motion (s between the leg's
+ * bounds in motion->leg_start_s). `s_from` may be negative on the first
+ * leg (the motion started part way along it).
+ */
+void sf_movers_leg_line(const sf_movers *ms, uint32_t mover, uint32_t leg, double line[4], double *s_from,
+                        double *len);
+
 sf_mover_state sf_movers_state(const sf_movers *ms, uint32_t mover);
 /* The node the mover stands at, or the last node it passed. */
 uint32_t sf_movers_node(const sf_movers *ms, uint32_t mover);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/calendar.h"
 
 _Static_assert((int)SF_CFG_POWER_STATES == (int)SF_POWER_STATES, "config and model power states differ");
 
@@ -27,6 +28,12 @@ struct sf_world {
     sf_names places; /* every place name -> node: nodes first, then docks, racks, chargers, parking, stations */
     sf_observer obs[SF_WORLD_OBSERVERS];
     int nobs;
+    sf_stations *stations;
+    sf_safety *safety;
+    sf_agent_kind *kinds; /* per agent, for crews */
+    int *types;
+    void (*station_done)(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now);
+    void *station_ctx;
 };
 
 static int fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ...)
@@ -210,6 +217,158 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
     finish(w, ev->target, what, SF_OK);
 }
 
+/* ---- stations ---------------------------------------------------------- */
+
+static void station_done(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now)
+{
+    sf_world *w = ctx;
+    if (w->station_done)
+        w->station_done(w->station_ctx, station, slot, step, now);
+}
+
+static bool is_robot(const sf_world *w, uint32_t agent)
+{
+    return w->agents[agent].kind == SF_AGENT_ARM || w->agents[agent].kind == SF_AGENT_HUMANOID;
+}
+
+/*
+ * A crew works while the operation's clock runs and stands idle at the
+ * station otherwise. Safety then sets each robot's rate with the people
+ * of the crew as its partners (they slow it under ssm, never stop it),
+ * and the people ask to enter each robot's zone (under fenced they wait
+ * outside while it works). Working is told first, so wait_robot is the
+ * last state the people are told.
+ */
+static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool working)
+{
+    sf_world *w = ctx;
+    uint32_t people[16], np = 0;
+
+    for (uint32_t c = 0; c < n; c++) {
+        power(w, crew[c], working ? SF_POWER_WORKING : SF_POWER_IDLE);
+        sf_world_emit_state(w, SF_ENTITY_AGENT, crew[c], working ? SF_STATE_WORKING : SF_STATE_IDLE);
+        if (w->agents[crew[c]].kind == SF_AGENT_WORKER && np < 16)
+            people[np++] = crew[c];
+    }
+    if (!w->safety)
+        return;
+    for (uint32_t c = 0; c < n; c++)
+        if (is_robot(w, crew[c]))
+            sf_stations_agent_rate(w->stations, crew[c], sf_safety_working(w->safety, crew[c], working, people, np));
+    for (uint32_t p = 0; p < np; p++)
+        for (uint32_t c = 0; c < n; c++)
+            if (w->agents[crew[c]].kind == SF_AGENT_ARM) {
+                if (working)
+                    sf_safety_enter(w->safety, people[p], crew[c]);
+                else
+                    sf_safety_leave(w->safety, people[p], crew[c]);
+            }
+}
+
+/* ---- safety hooks ------------------------------------------------------ */
+
+static void safety_rate(void *ctx, uint32_t robot, double rate, sf_time now)
+{
+    sf_world *w = ctx;
+    (void)now;
+    if (w->stations)
+        sf_stations_agent_rate(w->stations, robot, rate);
+}
+
+static void safety_state(void *ctx, uint32_t agent, sf_state s, sf_time now)
+{
+    (void)now;
+    sf_world_emit_state(ctx, SF_ENTITY_AGENT, agent, s);
+}
+
+static void safety_event(void *ctx, const sf_safety_event *ev)
+{
+    sf_world_emit_safety(ctx, ev);
+}
+
+/* A person held outside a fenced robot may go in: its crew work goes on as it was (the station's clock never stopped). */
+static void safety_admit(void *ctx, uint32_t person, uint32_t robot, sf_time now)
+{
+    (void)ctx;
+    (void)person;
+    (void)robot;
+    (void)now;
+}
+
+sf_safety *sf_world_safety(sf_world *w) { return w->safety; }
+
+static int build_safety(sf_world *w, char *err, size_t errlen)
+{
+    const sf_scenario_config *cfg = w->cfg;
+    sf_safety_agent *sa = calloc(w->nagents ? w->nagents : 1, sizeof *sa);
+    sf_safety_hooks hooks = {safety_rate, safety_state, safety_event, safety_admit, w};
+
+    if (!sa)
+        return SF_ENOMEM;
+    for (uint32_t i = 0; i < w->nagents; i++) {
+        const sf_agent *a = &w->agents[i];
+        sa[i].kind = a->kind;
+        sa[i].type = a->type;
+        sa[i].mover = a->mover == SF_NO_AGENT ? SF_SAFETY_NONE : a->mover;
+        if (a->kind == SF_AGENT_ARM) {
+            int st = cfg->fleet.types[a->type].home_station;
+            if (st >= 0) {
+                const sf_cfg_node *nd = &cfg->layout.nodes[cfg->layout.stations[st].node];
+                sa[i].x = nd->x;
+                sa[i].y = nd->y;
+            }
+        }
+    }
+    w->safety = sf_safety_new(w->k, w->movers, cfg, sa, w->nagents, hooks, err, errlen);
+    free(sa);
+    return w->safety ? SF_OK : SF_ENOMEM;
+}
+
+static void station_state(void *ctx, uint32_t station, sf_state s)
+{
+    sf_world_emit_state(ctx, SF_ENTITY_STATION, station, s);
+}
+
+static void station_power(void *ctx, uint32_t station, sf_power_state s, double watts)
+{
+    sf_world *w = ctx;
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].power)
+            w->obs[i].power(w->obs[i].ctx, SF_ENTITY_STATION, station, s, watts, sf_kernel_now(w->k));
+}
+
+static void station_job(void *ctx, const sf_job_event *ev)
+{
+    sf_world_emit_job(ctx, ev);
+}
+
+sf_stations *sf_world_stations(sf_world *w) { return w->stations; }
+
+void sf_world_on_station(sf_world *w, void (*fn)(void *, uint32_t, uint32_t, sf_step, sf_time), void *ctx)
+{
+    w->station_done = fn;
+    w->station_ctx = ctx;
+}
+
+/* ---- shifts ------------------------------------------------------------ */
+
+sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until)
+{
+    sf_time t = sf_kernel_now(w->k), u;
+    sf_state s = sf_calendar_at(w->cfg, w->agents[agent].type, t, &u);
+
+    /* presence may be the same on both sides of a boundary (shifts back to back): look past it */
+    for (int i = 0; i < 64 && u != SF_TIME_MAX; i++) {
+        sf_time next;
+        if (sf_calendar_at(w->cfg, w->agents[agent].type, u, &next) != s)
+            break;
+        u = next;
+    }
+    if (until)
+        *until = u;
+    return s;
+}
+
 /* ---- building ---------------------------------------------------------- */
 
 static int build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
@@ -390,6 +549,22 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     if ((rc = build_storage(w, err, errlen)) != SF_OK || (rc = build_agents(w, nmobile, err, errlen)) != SF_OK ||
         (rc = build_places(w)) != SF_OK)
         goto fail;
+    rc = SF_ENOMEM;
+    w->kinds = calloc(w->nagents ? w->nagents : 1, sizeof *w->kinds);
+    w->types = calloc(w->nagents ? w->nagents : 1, sizeof *w->types);
+    if (!w->kinds || !w->types)
+        goto fail;
+    for (uint32_t i = 0; i < w->nagents; i++) {
+        w->kinds[i] = w->agents[i].kind;
+        w->types[i] = w->agents[i].type;
+    }
+    {
+        sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job, w};
+        if (!(w->stations = sf_stations_new(k, cfg, cfg->scenario.seed, sh, w->kinds, w->types, w->nagents)))
+            goto fail;
+    }
+    if ((rc = build_safety(w, err, errlen)) != SF_OK)
+        goto fail;
     return w;
 fail:
     if (err && errlen && !err[0])
@@ -402,6 +577,10 @@ void sf_world_free(sf_world *w)
 {
     if (!w)
         return;
+    sf_safety_free(w->safety); /* before the movers: it unregisters its watcher */
+    sf_stations_free(w->stations);
+    free(w->kinds);
+    free(w->types);
     sf_movers_free(w->movers);
     sf_storage_free(w->storage);
     sf_network_free(w->net);
@@ -533,10 +712,23 @@ int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
     return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING, SF_STATE_CHARGING);
 }
 
+int sf_world_rest(sf_world *w, uint32_t id)
+{
+    sf_time until;
+    sf_state s;
+
+    if (!idle_agent(w, id) || (s = sf_world_shift(w, id, &until)) == SF_STATE_IDLE || until == SF_TIME_MAX)
+        return SF_EINVAL;
+    return timed(w, id, SF_ACT_REST, until - sf_kernel_now(w->k), s == SF_STATE_OFF_SHIFT ? SF_POWER_OFF : SF_POWER_IDLE,
+                 s);
+}
+
 void sf_world_settle(sf_world *w, sf_time now)
 {
     for (uint32_t i = 0; i < w->nagents; i++)
         sf_meter_update(&w->agents[i].meter, now);
+    if (w->stations)
+        sf_stations_settle(w->stations, now);
 }
 
 int sf_world_report(sf_world *w, FILE *out)
@@ -569,6 +761,28 @@ int sf_world_report(sf_world *w, FILE *out)
                 F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
                 e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING], e[SF_POWER_IDLE], used, grid,
                 (unsigned long long)flat);
+    }
+    /* production: jobs, then per station the share of time in each state */
+    if (w->stations && sf_stations_count(w->stations) > 0) {
+        sf_job_counts c = sf_stations_counts(w->stations);
+        static const sf_state shown[] = {SF_STATE_WORKING, SF_STATE_SETUP, SF_STATE_BLOCKED, SF_STATE_STARVED,
+                                         SF_STATE_WAIT_PERSON, SF_STATE_WAIT_ROBOT, SF_STATE_FAILED};
+        double total = sf_time_to_seconds(now);
+        fprintf(out, "\njobs: %llu released, %llu completed, %llu scrapped, %llu in progress, %llu reworked\n",
+                (unsigned long long)c.released, (unsigned long long)c.completed, (unsigned long long)c.scrapped,
+                (unsigned long long)c.in_progress, (unsigned long long)c.reworked);
+        fprintf(out, "\n%-14s %6s %5s", "station", "ops", "fails");
+        for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+            fprintf(out, " %7.7s%%", sf_state_name(shown[i]));
+        fprintf(out, " %8s\n", "kWh");
+        for (uint32_t i = 0; i < sf_stations_count(w->stations); i++) {
+            fprintf(out, "%-14.14s %6llu %5llu", w->cfg->layout.stations[i].name,
+                    (unsigned long long)sf_stations_ops(w->stations, i),
+                    (unsigned long long)sf_stations_failures(w->stations, i));
+            for (size_t k = 0; k < sizeof shown / sizeof *shown; k++)
+                fprintf(out, " %8.1f", total > 0 ? 100 * sf_stations_time_in(w->stations, i, shown[k], now) / total : 0);
+            fprintf(out, " %8.3f\n", sf_meter_total(sf_stations_meter(w->stations, i), now) / 3.6e6);
+        }
     }
     /* where vehicles waited for each other: the five segments with the most waiting */
     {

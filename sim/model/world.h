@@ -31,12 +31,17 @@
 #include "model/movers.h"
 #include "model/network.h"
 #include "model/observe.h"
+#include "model/safety.h"
+#include "model/stations.h"
 #include "model/storage.h"
 #include "scenario/config.h"
 
 #define SF_NO_AGENT UINT32_MAX
 
-typedef enum sf_activity { SF_ACT_NONE, SF_ACT_MOVE, SF_ACT_PICK, SF_ACT_DROP, SF_ACT_PAUSE, SF_ACT_CHARGE } sf_activity;
+typedef enum sf_activity {
+    SF_ACT_NONE, SF_ACT_MOVE, SF_ACT_PICK, SF_ACT_DROP, SF_ACT_PAUSE, SF_ACT_CHARGE,
+    SF_ACT_REST /* off shift or on a break, until the calendar says otherwise */
+} sf_activity;
 
 typedef struct sf_agent {
     char name[64];      /* "<type>.<n>", n from 1 */
@@ -116,6 +121,38 @@ int sf_world_observe(sf_world *w, const sf_observer *o);
 void sf_world_emit_state(sf_world *w, sf_entity e, uint32_t id, sf_state s);
 void sf_world_emit_job(sf_world *w, const sf_job_event *ev);
 void sf_world_emit_safety(sf_world *w, const sf_safety_event *ev);
+
+/*
+ * Production (model/stations.h): the stations, built with the world.
+ * Station steps that finish later are reported to `fn` (the script
+ * layer sets it); crew members are put into the working state (power
+ * `working`) while an operation's clock runs, and back to idle after.
+ * Station states, power and job events reach the observers.
+ */
+sf_stations *sf_world_stations(sf_world *w);
+/*
+ * Collaboration safety (model/safety.h), built with the world: robots in
+ * a crew run at the rate it gives, which changes as people come and go;
+ * people wait outside a fenced robot at work. Read its figures with
+ * sf_safety_robot_stats.
+ */
+sf_safety *sf_world_safety(sf_world *w);
+void sf_world_on_station(sf_world *w, void (*fn)(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now),
+                         void *ctx);
+
+/*
+ * Shifts: whether the agent is present now by its fleet entry's roster
+ * (SF_STATE_IDLE: present, SF_STATE_OFF_SHIFT, SF_STATE_ON_BREAK) and
+ * when that next changes (SF_TIME_MAX: never). Agents without a roster
+ * are always present.
+ */
+sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until);
+/*
+ * Activity: stay off (state off_shift, power off) or on a break (state
+ * on_break, power idle) until the calendar changes; `done` then. SF_EINVAL
+ * when the agent is busy or present now.
+ */
+int sf_world_rest(sf_world *w, uint32_t agent);
 
 /* Bring every meter up to `now` (before reading energies). */
 void sf_world_settle(sf_world *w, sf_time now);

@@ -218,6 +218,8 @@ typedef struct sf_cfg_agent_type {
     size_t n_skills;
     double cost_per_hour; /* currency per s of presence (name kept for the planner's word) */
     const char *behaviour; /* Lua script path, NULL for the default of the kind */
+    double success_rate;   /* arms, humanoids: share of operations right first time (default 1) */
+    sf_time retry_time;    /* added for each failed attempt */
     sf_cfg_place at;
 } sf_cfg_agent_type;
 
@@ -251,6 +253,7 @@ typedef struct sf_cfg_operation {
     sf_dist time;        /* processing time, s */
     sf_dist setup;       /* setup when the station changes product, s */
     double scrap;        /* fraction 0..1 */
+    double rework;       /* fraction 0..1 of the good units done again at once */
     sf_cfg_place at;
 } sf_cfg_operation;
 
@@ -339,6 +342,7 @@ typedef struct sf_cfg_failure {
     sf_dist mtbf;    /* time between failures, s */
     sf_dist mttr;    /* time to repair, s */
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
+    bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
     sf_cfg_place at;
 } sf_cfg_failure;
 
@@ -357,6 +361,7 @@ typedef struct sf_cfg_energy {
     double carbon_marginal[24];
     bool has_marginal;
     double base_load;           /* W, lights and building */
+    double demand_charge;       /* currency per W of the peak 15-minute demand over the run; 0 = none */
 } sf_cfg_energy;
 
 /* ---- safety ------------------------------------------------------------ */
@@ -370,10 +375,18 @@ typedef enum sf_safety_mode {
 typedef struct sf_cfg_safety_rule {
     int agent_type;
     sf_safety_mode mode;
-    double slow_distance;  /* SSM: m, slow down when a person is nearer */
-    double stop_distance;  /* SSM: m, protective stop */
+    double slow_distance;  /* SSM: m, slow down when a person is nearer; 0: computed (below) */
+    double stop_distance;  /* SSM: m, protective stop; 0: computed (below) */
     double reduced_speed;  /* SSM: m/s between the two; PFL: the speed cap */
     sf_time resume_delay;  /* after the person leaves */
+    double robot_speed;    /* m/s the robot's cycle times hold for; 0: the agent's speed (arms 1 m/s) */
+    /* SSM distances from ISO/TS 15066 when not given (see docs/safety.md): */
+    double person_speed;   /* m/s, v_h (default 1.6, ISO 13855) */
+    sf_time reaction_time; /* T_r */
+    sf_time stopping_time; /* T_s */
+    double stopping_distance; /* m, S_s; < 0: v_r * T_s / 2 (constant deceleration) */
+    double intrusion;      /* m, C */
+    double person_uncertainty, robot_uncertainty; /* m, Z_d and Z_r */
     sf_cfg_place at;
 } sf_cfg_safety_rule;
 
@@ -404,6 +417,23 @@ typedef struct sf_cfg_outputs {
     bool fingerprint;
 } sf_cfg_outputs;
 
+/* ---- experiment: what `shopfloor sweep` varies (a run ignores it) ------- */
+
+typedef struct sf_cfg_vary {
+    const char *key;     /* a --set path: "fleet.reach_truck.count" */
+    const char **values; /* as written; a range's numbers with %.12g */
+    size_t n_values;
+    sf_cfg_place at;
+} sf_cfg_vary;
+
+typedef struct sf_cfg_experiment {
+    int reps;          /* replications per point; 0 = not given */
+    bool zip;          /* pair the lists instead of crossing them */
+    sf_time timeout;   /* wall time per run; 0 = none */
+    sf_cfg_vary *vary;
+    size_t n_vary;
+} sf_cfg_experiment;
+
 typedef struct sf_scenario_config {
     sf_cfg_scenario scenario;
     sf_cfg_layout layout;
@@ -417,6 +447,7 @@ typedef struct sf_scenario_config {
     sf_cfg_energy energy;
     sf_cfg_safety safety;
     sf_cfg_outputs outputs;
+    sf_cfg_experiment experiment;
     struct sf_cfg_arena *arena; /* owns every string and array above */
 } sf_scenario_config;
 

@@ -57,7 +57,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
-                  "behaviour"),
+                  "behaviour", "success_rate", "retry_time"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", agent_kinds, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -128,6 +128,11 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
         }
     }
     sf_v_string(v, sf_ynode_get(e, "behaviour", NULL), "behaviour", &t->behaviour);
+    t->success_rate = 1;
+    sf_v_fraction(v, sf_ynode_get(e, "success_rate", NULL), "success_rate", &t->success_rate);
+    sf_v_duration(v, sf_ynode_get(e, "retry_time", NULL), "retry_time", &t->retry_time);
+    if (sf_ynode_get(e, "success_rate", NULL) && !(t->success_rate > 0))
+        sf_v_error(v, sf_ynode_get(e, "success_rate", NULL), "%s: a success_rate must be above 0 %%", what);
 }
 
 void sf_v_fleet(sf_vctx *v, const sf_ynode *n)
@@ -263,7 +268,7 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
     op->group = -1;
     sf_dist_constant(&op->time, 0, NULL);
     sf_dist_constant(&op->setup, 0, NULL);
-    if (!sf_v_map(v, e, KEYS("name", "station", "crew", "skill", "time", "setup", "scrap"), what) &&
+    if (!sf_v_map(v, e, KEYS("name", "station", "crew", "skill", "time", "setup", "scrap", "rework"), what) &&
         e->kind != SF_YMAP)
         return;
     op->name = "";
@@ -289,6 +294,9 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
     sf_v_dist(v, sf_v_need(v, e, "time", what), "time", SF_DIM_TIME, &op->time);
     sf_v_dist(v, sf_ynode_get(e, "setup", NULL), "setup", SF_DIM_TIME, &op->setup);
     sf_v_fraction(v, sf_ynode_get(e, "scrap", NULL), "scrap", &op->scrap);
+    sf_v_fraction(v, sf_ynode_get(e, "rework", NULL), "rework", &op->rework);
+    if (op->rework >= 1)
+        sf_v_error(v, sf_ynode_get(e, "rework", NULL), "%s: a rework share of 100 %% never ends", what);
 }
 
 void sf_v_products(sf_vctx *v, const sf_ynode *n)

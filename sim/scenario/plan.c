@@ -260,6 +260,7 @@ void sf_v_shifts(sf_vctx *v, const sf_ynode *n)
 /* ---- failures ---------------------------------------------------------- */
 
 static const char *const bases[] = {"calendar", "busy", NULL};
+static const char *const afters[] = {"resume", "restart", NULL};
 
 void sf_v_failures(sf_vctx *v, const sf_ynode *n)
 {
@@ -274,14 +275,14 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         const sf_ynode *st = sf_ynode_get(e[i], "station", NULL), *gr = sf_ynode_get(e[i], "group", NULL),
                        *ag = sf_ynode_get(e[i], "agents", NULL);
         char what[200];
-        int basis = 0;
+        int basis = 0, after = 0;
         snprintf(what, sizeof what, "failure '%s'", names[i]->text);
         f->name = sf_v_strdup(v, names[i]->text);
         f->at = sf_v_place(v, names[i]);
         f->target = -1;
         sf_dist_constant(&f->mttr, 0, NULL);
         sf_dist_constant(&f->mtbf, 0, NULL);
-        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis"), what);
+        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis", "after"), what);
         if ((st != NULL) + (gr != NULL) + (ag != NULL) != 1) {
             sf_v_error(v, e[i], "%s applies to exactly one of 'station', 'group' or 'agents'", what);
         } else if (st) {
@@ -302,6 +303,8 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         sf_v_dist(v, sf_v_need(v, e[i], "mttr", what), "mttr", SF_DIM_TIME, &f->mttr);
         if (sf_v_enum(v, sf_ynode_get(e[i], "basis", NULL), "basis", bases, &basis))
             f->busy_time = basis == 1;
+        if (sf_v_enum(v, sf_ynode_get(e[i], "after", NULL), "after", afters, &after))
+            f->restart = after == 1;
         if (sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)
             sf_v_error(v, sf_ynode_get(e[i], "mtbf", NULL), "%s: the mean time between failures must be above 0 s",
                        what);

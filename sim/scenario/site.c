@@ -174,7 +174,7 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
     E->currency = "";
     if (!n || sf_ynode_is_null(n))
         return;
-    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load"), "energy") && n->kind != SF_YMAP)
+    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load", "demand_charge"), "energy") && n->kind != SF_YMAP)
         return;
     tariff(v, sf_ynode_get(n, "tariff", NULL));
     if ((c = sf_ynode_get(n, "carbon", NULL))) {
@@ -187,6 +187,8 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
         }
     }
     sf_v_qty(v, sf_ynode_get(n, "base_load", NULL), "base_load", SF_DIM_POWER, 0, 1e9, false, &E->base_load);
+    sf_v_qty(v, sf_ynode_get(n, "demand_charge", NULL), "demand_charge", SF_DIM_DEMAND_CHARGE, 0, INFINITY, false,
+             &E->demand_charge);
 }
 
 /* ---- safety ------------------------------------------------------------ */
@@ -196,7 +198,10 @@ static const char *const modes[] = {"fenced", "ssm", "pfl", NULL};
 static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_safety_rule *r)
 {
     const sf_cfg_fleet *f = &v->cfg->fleet;
-    static const char *const ssm_keys[] = {"slow_distance", "stop_distance", "reduced_speed", "resume_delay"};
+    static const char *const ssm_keys[] = {"slow_distance", "stop_distance", "reduced_speed", "resume_delay",
+                                           "person_speed", "reaction_time", "stopping_time", "stopping_distance",
+                                           "intrusion", "person_uncertainty", "robot_uncertainty"};
+    const sf_ynode *slow, *stop, *tr, *ts;
     char what[200];
     int mode = 0;
 
@@ -206,26 +211,51 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
     if (r->agent_type >= 0 && f->types[r->agent_type].kind == SF_AGENT_WORKER)
         sf_v_error(v, name, "%s: '%s' is a worker; safety modes are for robots and vehicles", what, name->text);
     sf_v_map(v, e,
-             KEYS("name", "mode", "slow_distance", "stop_distance", "reduced_speed", "max_speed", "resume_delay"),
+             KEYS("name", "mode", "slow_distance", "stop_distance", "reduced_speed", "max_speed", "resume_delay",
+                  "robot_speed", "person_speed", "reaction_time", "stopping_time", "stopping_distance", "intrusion",
+                  "person_uncertainty", "robot_uncertainty"),
              what);
     sf_v_enum(v, sf_v_need(v, e, "mode", what), "mode", modes, &mode);
     r->mode = (sf_safety_mode)mode;
+    r->person_speed = 1.6;
+    r->stopping_distance = -1;
+    if (r->mode != SF_SAFETY_FENCED)
+        sf_v_qty(v, sf_ynode_get(e, "robot_speed", NULL), "robot_speed", SF_DIM_SPEED, 0, 20, true,
+                 &r->robot_speed);
+    else if (sf_ynode_get(e, "robot_speed", NULL))
+        sf_v_error(v, sf_ynode_get(e, "robot_speed", NULL), "%s: 'robot_speed' is for modes ssm and pfl", what);
     if (r->mode == SF_SAFETY_SSM) {
-        sf_v_qty(v, sf_v_need(v, e, "slow_distance", what), "slow_distance", SF_DIM_LENGTH, 0, 100, true,
-                 &r->slow_distance);
-        sf_v_qty(v, sf_v_need(v, e, "stop_distance", what), "stop_distance", SF_DIM_LENGTH, 0, 100, true,
-                 &r->stop_distance);
+        slow = sf_ynode_get(e, "slow_distance", NULL);
+        stop = sf_ynode_get(e, "stop_distance", NULL);
+        tr = sf_ynode_get(e, "reaction_time", NULL);
+        ts = sf_ynode_get(e, "stopping_time", NULL);
+        if ((!slow || !stop) && (!tr || !ts))
+            sf_v_error(v, e, "%s: mode ssm needs slow_distance and stop_distance, or reaction_time and "
+                             "stopping_time to compute them",
+                       what);
+        sf_v_qty(v, slow, "slow_distance", SF_DIM_LENGTH, 0, 100, true, &r->slow_distance);
+        sf_v_qty(v, stop, "stop_distance", SF_DIM_LENGTH, 0, 100, true, &r->stop_distance);
         sf_v_qty(v, sf_v_need(v, e, "reduced_speed", what), "reduced_speed", SF_DIM_SPEED, 0, 20, true,
                  &r->reduced_speed);
         sf_v_duration(v, sf_ynode_get(e, "resume_delay", NULL), "resume_delay", &r->resume_delay);
+        sf_v_qty(v, sf_ynode_get(e, "person_speed", NULL), "person_speed", SF_DIM_SPEED, 0, 20, true,
+                 &r->person_speed);
+        sf_v_duration(v, tr, "reaction_time", &r->reaction_time);
+        sf_v_duration(v, ts, "stopping_time", &r->stopping_time);
+        sf_v_qty(v, sf_ynode_get(e, "stopping_distance", NULL), "stopping_distance", SF_DIM_LENGTH, 0, 100, false,
+                 &r->stopping_distance);
+        sf_v_qty(v, sf_ynode_get(e, "intrusion", NULL), "intrusion", SF_DIM_LENGTH, 0, 10, false, &r->intrusion);
+        sf_v_qty(v, sf_ynode_get(e, "person_uncertainty", NULL), "person_uncertainty", SF_DIM_LENGTH, 0, 10, false,
+                 &r->person_uncertainty);
+        sf_v_qty(v, sf_ynode_get(e, "robot_uncertainty", NULL), "robot_uncertainty", SF_DIM_LENGTH, 0, 10, false,
+                 &r->robot_uncertainty);
         if (r->slow_distance > 0 && r->stop_distance > 0 && r->slow_distance <= r->stop_distance)
-            sf_v_error(v, sf_ynode_get(e, "slow_distance", NULL),
-                       "%s: slow_distance (%g m) must be greater than stop_distance (%g m)", what, r->slow_distance,
-                       r->stop_distance);
+            sf_v_error(v, slow, "%s: slow_distance (%g m) must be greater than stop_distance (%g m)", what,
+                       r->slow_distance, r->stop_distance);
         if (sf_ynode_get(e, "max_speed", NULL))
             sf_v_error(v, sf_ynode_get(e, "max_speed", NULL), "%s: 'max_speed' is for mode pfl", what);
     } else {
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < sizeof ssm_keys / sizeof ssm_keys[0]; i++)
             if (sf_ynode_get(e, ssm_keys[i], NULL))
                 sf_v_error(v, sf_ynode_get(e, ssm_keys[i], NULL), "%s: '%s' is for mode ssm", what, ssm_keys[i]);
         if (r->mode == SF_SAFETY_PFL)

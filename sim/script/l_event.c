@@ -23,7 +23,8 @@ struct event {
     uint8_t state, composite;
     uint32_t nwait, capwait, remaining;
     uint32_t *waiters;
-    char name[64];
+    bool idle;      /* waiting for it is waiting for work, not a hang */
+    char name[200];
 };
 
 static struct event *check_event(lua_State *L, int idx)
@@ -51,10 +52,16 @@ static struct event *new_event(lua_State *L, const char *name)
     return e;
 }
 
-/* sim.event([name]) */
+/* sim.event([name [, "idle"]]): "idle" marks waiting for it as waiting for work (see check_deadlock). */
 static int l_event(lua_State *L)
 {
-    new_event(L, luaL_optstring(L, 1, NULL));
+    const char *how = luaL_optstring(L, 2, NULL);
+    struct event *e;
+
+    if (how && strcmp(how, "idle") != 0)
+        return luaL_argerror(L, 2, "\"idle\" or nothing");
+    e = new_event(L, luaL_optstring(L, 1, NULL));
+    e->idle = how != NULL;
     return 1;
 }
 
@@ -203,6 +210,11 @@ void sf__event_forget(void *ev, uint32_t pid)
 const char *sf__event_name(void *ev)
 {
     return ((struct event *)ev)->name;
+}
+
+bool sf__event_idle(void *ev)
+{
+    return ((struct event *)ev)->idle;
 }
 
 static int l_triggered(lua_State *L)

@@ -849,7 +849,7 @@ const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n
     switch (p->wtype) {
     case WT_RESOURCE: snprintf(buf, n, "resource '%s'", S->res[p->wobj].name); break;
     case WT_STORE_GET: snprintf(buf, n, "an item from store '%s'", S->stores[p->wobj].name); break;
-    case WT_ACTIVITY: snprintf(buf, n, "agent '%s' to finish its activity", sf__agent_name(S, p->wobj)); break;
+    case WT_ACTIVITY: sf__activity_name(S, p->wobj, buf, n); break;
     case WT_STORE_PUT: snprintf(buf, n, "room in store '%s'", S->stores[p->wobj].name); break;
     case WT_CONT_GET: snprintf(buf, n, "an amount from container '%s'", S->conts[p->wobj].name); break;
     case WT_CONT_PUT: snprintf(buf, n, "room in container '%s'", S->conts[p->wobj].name); break;

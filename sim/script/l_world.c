@@ -49,11 +49,64 @@ const char *sf__agent_name(sf_script *S, uint32_t agent)
     return a ? a->name : "?";
 }
 
+/* Waits: agents' activities first, then every station slot's steps. */
+static uint32_t wait_count(sf_script *S)
+{
+    sf_stations *st = sf_world_stations(S->world);
+    uint32_t n = sf_stations_count(st);
+    return sf_world_agent_count(S->world) + (n ? S->slot_base[n - 1] + sf_stations_slots(st, n - 1) : 0);
+}
+
 void sf__world_forget(sf_script *S, uint32_t pid)
 {
-    uint32_t agent = S->procs[pid].wobj;
-    if (S->agent_wait && S->world && agent < sf_world_agent_count(S->world) && S->agent_wait[agent] == pid)
-        S->agent_wait[agent] = NO_PROC;
+    uint32_t id = S->procs[pid].wobj;
+    if (S->agent_wait && S->world && id < wait_count(S) && S->agent_wait[id] == pid)
+        S->agent_wait[id] = NO_PROC;
+}
+
+bool sf__world_idle_wait(sf_script *S, uint32_t pid)
+{
+    uint32_t id = S->procs[pid].wobj, na;
+
+    if (!S->world || id < (na = sf_world_agent_count(S->world)) || id >= wait_count(S))
+        return false;
+    id -= na;
+    for (uint32_t i = sf_stations_count(sf_world_stations(S->world)); i-- > 0;)
+        if (S->slot_base[i] <= id)
+            return sf_stations_taking(sf_world_stations(S->world), i, id - S->slot_base[i]);
+    return false;
+}
+
+const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n)
+{
+    uint32_t na = S->world ? sf_world_agent_count(S->world) : 0;
+    sf_stations *st;
+    const sf_scenario_config *cfg;
+
+    if (id < na || !S->world) {
+        snprintf(buf, n, "agent '%s' to finish its activity", sf__agent_name(S, id));
+        return buf;
+    }
+    st = sf_world_stations(S->world);
+    cfg = sf_world_config(S->world);
+    id -= na;
+    for (uint32_t i = sf_stations_count(st); i-- > 0;)
+        if (S->slot_base[i] <= id) {
+            snprintf(buf, n, "station '%s' (slot %u)", cfg->layout.stations[i].name, id - S->slot_base[i] + 1);
+            return buf;
+        }
+    snprintf(buf, n, "a station");
+    return buf;
+}
+
+/* A station slot's step that did not finish at once has finished. */
+static void station_done(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now)
+{
+    sf_script *S = ctx;
+    uint32_t id = sf_world_agent_count(S->world) + S->slot_base[station] + slot;
+
+    (void)step;
+    sf_script_world_done(ctx, id, SF_ACT_NONE, SF_OK, now);
 }
 
 void sf_script_world_done(void *ctx, uint32_t agent, sf_activity what, int status, sf_time now)
@@ -471,6 +524,8 @@ static const char *dock_name(const sf_scenario_config *cfg, int dock)
     return dock >= 0 ? cfg->layout.docks[dock].name : NULL;
 }
 
+static void push_routing(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_product *p);
+
 /* shop.products(): {name, mass, source, sink, routed} for each product. */
 static int l_shop_products(lua_State *L)
 {
@@ -488,6 +543,8 @@ static int l_shop_products(lua_State *L)
         lua_setfield(L, -2, "class");
         lua_pushboolean(L, p->n_ops > 0);
         lua_setfield(L, -2, "routed");
+        push_routing(L, cfg, p);
+        lua_setfield(L, -2, "routing");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
@@ -639,6 +696,314 @@ static int l_shop_warmup(lua_State *L)
     return 1;
 }
 
+
+/* ---- shifts, skills --------------------------------------------------------- */
+
+static const char *presence_name(sf_state s)
+{
+    return s == SF_STATE_IDLE ? "present" : sf_state_name(s);
+}
+
+/* agent:shift(): "present", "off_shift" or "on_break", and seconds until that changes (nil: never). */
+static int l_agent_shift(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_time until;
+    sf_state st = sf_world_shift(world_of(L), check_agent(L, 1), &until);
+
+    lua_pushstring(L, presence_name(st));
+    if (until == SF_TIME_MAX)
+        lua_pushnil(L);
+    else
+        lua_pushnumber(L, sf_time_to_seconds(until - sf_kernel_now(S->k)));
+    return 2;
+}
+
+/* agent:rest(): off shift or on a break until the calendar changes (an error when it is present). */
+static int l_agent_rest(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_world *w = world_of(L);
+    uint32_t id = check_agent(L, 1);
+    sf_time until;
+
+    sf__self(L, S, "agent:rest");
+    if (sf_world_shift(w, id, &until) == SF_STATE_IDLE)
+        return luaL_error(L, "rest: agent '%s' is on shift now", sf_world_agent(w, id)->name);
+    if (until == SF_TIME_MAX)
+        return luaL_error(L, "rest: agent '%s' has no shift to come back to", sf_world_agent(w, id)->name);
+    return await(L, S, id, sf_world_rest(w, id), "rest");
+}
+
+/* agent:skills(): the list of its fleet entry's skills. */
+static int l_agent_skills(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(world_of(L), check_agent(L, 1));
+    const sf_cfg_agent_type *T = &config_of(L)->fleet.types[a->type];
+
+    lua_createtable(L, (int)T->n_skills, 0);
+    for (size_t i = 0; i < T->n_skills; i++) {
+        lua_pushstring(L, T->skills[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* agent:home(): the node a mobile agent starts from and goes back to (nil for arms). */
+static int l_agent_home(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    const sf_agent *a = sf_world_agent(w, check_agent(L, 1));
+
+    if (a->mover == SF_NO_AGENT || a->home == UINT32_MAX)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, sf_network_node(sf_world_network(w), a->home)->name);
+    return 1;
+}
+
+/* agent:station(): the station an arm stands at (nil for mobile agents). */
+static int l_agent_station(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(world_of(L), check_agent(L, 1));
+    int st = config_of(L)->fleet.types[a->type].home_station;
+
+    if (st < 0)
+        lua_pushnil(L);
+    else
+        lua_pushstring(L, config_of(L)->layout.stations[st].name);
+    return 1;
+}
+
+/* ---- production ------------------------------------------------------------ */
+
+static uint32_t check_station(lua_State *L, int idx)
+{
+    sf_stations *st = sf_world_stations(world_of(L));
+    lua_Integer i = luaL_checkinteger(L, idx);
+
+    luaL_argcheck(L, i >= 1 && i <= (lua_Integer)sf_stations_count(st), idx, "a station index from shop.stations()");
+    return (uint32_t)i - 1;
+}
+
+static uint32_t check_slot(lua_State *L, int idx, uint32_t station)
+{
+    lua_Integer k = luaL_checkinteger(L, idx);
+
+    luaL_argcheck(L, k >= 1 && k <= (lua_Integer)sf_stations_slots(sf_world_stations(world_of(L)), station), idx,
+                  "a slot of the station (1 .. its capacity)");
+    return (uint32_t)k - 1;
+}
+
+/* shop.stations(): {name, group, place, slots, buffer_in, buffer_out} per station, by index. */
+static int l_shop_stations(lua_State *L)
+{
+    sf_world *w = world_of(L);
+    const sf_cfg_layout *Lo = &config_of(L)->layout;
+
+    lua_createtable(L, (int)Lo->n_stations, 0);
+    for (size_t i = 0; i < Lo->n_stations; i++) {
+        const sf_cfg_station *st = &Lo->stations[i];
+        lua_createtable(L, 0, 6);
+        set_string(L, "name", st->name);
+        set_string(L, "group", st->group);
+        set_string(L, "place", sf_network_node(sf_world_network(w), (uint32_t)st->node)->name);
+        lua_pushinteger(L, sf_stations_slots(sf_world_stations(w), (uint32_t)i));
+        lua_setfield(L, -2, "slots");
+        lua_pushinteger(L, st->buffer_in);
+        lua_setfield(L, -2, "buffer_in");
+        lua_pushinteger(L, st->buffer_out);
+        lua_setfield(L, -2, "buffer_out");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int product_index(lua_State *L, int idx)
+{
+    const sf_scenario_config *cfg = config_of(L);
+    const char *name = luaL_checkstring(L, idx);
+
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (strcmp(cfg->products[i].name, name) == 0)
+            return (int)i;
+    return luaL_error(L, "no product '%s'", name);
+}
+
+/* shop.release(product [, due]): a job enters the plant now (due: absolute seconds); its number. */
+static int l_shop_release(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    int product = product_index(L, 1);
+    sf_time due = 0;
+    uint64_t number;
+
+    if (!lua_isnoneornil(L, 2))
+        sf__check_time(L, 2, &due);
+    if (sf_stations_release(sf_world_stations(world_of(L)), product, due, &number) != SF_OK)
+        return luaL_error(L, "release: out of memory");
+    (void)S;
+    lua_pushinteger(L, (lua_Integer)number);
+    return 1;
+}
+
+/* shop.complete(number): a job of a stored good (no routing) has left the plant. */
+static int l_shop_complete(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+
+    if (n < 1 || sf_stations_complete(sf_world_stations(world_of(L)), (uint64_t)n) != SF_OK)
+        return luaL_error(L, "complete: job %d is not a job of a stored good in the plant", (int)n);
+    return 0;
+}
+
+/* shop.jobs(): {released, completed, scrapped, in_progress, reworked}. */
+static int l_shop_jobs(lua_State *L)
+{
+    sf_job_counts c = sf_stations_counts(sf_world_stations(world_of(L)));
+
+    lua_createtable(L, 0, 5);
+    set_number(L, "released", (double)c.released);
+    set_number(L, "completed", (double)c.completed);
+    set_number(L, "scrapped", (double)c.scrapped);
+    set_number(L, "in_progress", (double)c.in_progress);
+    set_number(L, "reworked", (double)c.reworked);
+    return 1;
+}
+
+/* A station step's result rc: done at once, or block until the station says so. */
+static int await_step(lua_State *L, sf_script *S, uint32_t station, uint32_t slot, int rc, const char *what)
+{
+    uint32_t id = sf_world_agent_count(S->world) + S->slot_base[station] + slot, pid = S->cur;
+
+    if (rc < 0)
+        return luaL_error(L, "%s: slot %d of station '%s' cannot now (%s)", what, (int)slot + 1,
+                          config_of(L)->layout.stations[station].name,
+                          rc == SF_EINVAL ? "it is not at that step" : sf_strerror(rc));
+    if (rc == 1) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    S->agent_wait[id] = pid;
+    S->agent_gen[id] = S->procs[pid].gen;
+    S->procs[pid].wobj = id;
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_ACTIVITY, -1);
+}
+
+/* shop.take(station, slot): wait for the next job of the station's input (starved meanwhile). */
+static int l_shop_take(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+
+    sf__self(L, S, "shop.take");
+    return await_step(L, S, st, slot, sf_stations_take(sf_world_stations(S->world), st, slot), "take");
+}
+
+/* shop.work(station, slot [, crew]): setup and processing of the slot's job with the crew (a list of agents). */
+static int l_shop_work(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st), crew[16], n = 0;
+
+    sf__self(L, S, "shop.work");
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        for (lua_Integer i = 1;; i++) {
+            if (lua_rawgeti(L, 3, i) == LUA_TNIL) {
+                lua_pop(L, 1);
+                break;
+            }
+            if (n == 16)
+                return luaL_error(L, "work: a crew of more than 16");
+            crew[n++] = check_agent(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    return await_step(L, S, st, slot, sf_stations_work(sf_world_stations(S->world), st, slot, crew, n), "work");
+}
+
+/* shop.unload(station, slot): hand the processed unit on (blocked while there is no room). */
+static int l_shop_unload(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+
+    sf__self(L, S, "shop.unload");
+    return await_step(L, S, st, slot, sf_stations_unload(sf_world_stations(S->world), st, slot), "unload");
+}
+
+/* shop.slot_job(station, slot): {number, product, op (1-based), released, due, result} or nil. */
+static int l_shop_slot_job(lua_State *L)
+{
+    sf_stations *sts = sf_world_stations(world_of(L));
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+    sf_job_info j;
+
+    if (!sf_stations_slot_job(sts, st, slot, &j)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 6);
+    set_number(L, "number", (double)j.number);
+    set_string(L, "product", config_of(L)->products[j.product].name);
+    lua_pushinteger(L, j.op + 1);
+    lua_setfield(L, -2, "op");
+    set_number(L, "released", sf_time_to_seconds(j.released));
+    if (j.due > 0)
+        set_number(L, "due", sf_time_to_seconds(j.due));
+    return 1;
+}
+
+/* shop.slot_result(station, slot): "good" or "scrapped", how the slot's last work ended. */
+static int l_shop_slot_result(lua_State *L)
+{
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+
+    lua_pushstring(L, sf_stations_result(sf_world_stations(world_of(L)), st, slot) == SF_WORK_SCRAPPED ? "scrapped"
+                                                                                                     : "good");
+    return 1;
+}
+
+/* The routing of product p: {name, station (group), skill, crew = {{count, label, kinds = {...}, types = {...}}}}. */
+static void push_routing(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_product *p)
+{
+    lua_createtable(L, (int)p->n_ops, 0);
+    for (size_t o = 0; o < p->n_ops; o++) {
+        const sf_cfg_operation *op = &p->ops[o];
+        lua_createtable(L, 0, 4);
+        set_string(L, "name", op->name && *op->name ? op->name : cfg->layout.groups[op->group]);
+        set_string(L, "station", cfg->layout.groups[op->group]);
+        set_string(L, "skill", op->skill);
+        lua_createtable(L, (int)op->n_crew, 0);
+        for (size_t c = 0; c < op->n_crew; c++) {
+            const sf_cfg_crew_need *need = &op->crew[c];
+            lua_Integer n = 0;
+            lua_createtable(L, 0, 4);
+            lua_pushinteger(L, need->count);
+            lua_setfield(L, -2, "count");
+            set_string(L, "label", need->label);
+            lua_newtable(L);
+            for (int k = 0; k < SF_AGENT_KINDS; k++)
+                if (need->kinds & (1u << k)) {
+                    lua_pushstring(L, kind_names[k]);
+                    lua_rawseti(L, -2, ++n);
+                }
+            lua_setfield(L, -2, "kinds");
+            lua_createtable(L, (int)need->n_types, 0);
+            for (size_t t = 0; t < need->n_types; t++) {
+                lua_pushstring(L, cfg->fleet.types[need->types[t]].name);
+                lua_rawseti(L, -2, (lua_Integer)t + 1);
+            }
+            lua_setfield(L, -2, "types");
+            lua_rawseti(L, -2, (lua_Integer)c + 1);
+        }
+        lua_setfield(L, -2, "crew");
+        lua_rawseti(L, -2, (lua_Integer)o + 1);
+    }
+}
+
 static int setup(lua_State *L)
 {
     sf_script *S = lua_touserdata(L, 1);
@@ -649,6 +1014,9 @@ static int setup(lua_State *L)
                                        {"battery_policy", l_agent_battery_policy}, {"charge", l_agent_charge},
                                        {"lift_height", l_agent_lift_height}, {"payload", l_agent_payload},
                                        {"pick", l_agent_pick},       {"drop", l_agent_drop},
+                                       {"shift", l_agent_shift},     {"rest", l_agent_rest},
+                                       {"skills", l_agent_skills},   {"station", l_agent_station},
+                                       {"home", l_agent_home},
                                        {"__tostring", l_agent_tostring}, {NULL, NULL}};
     static const luaL_Reg shop[] = {{"agent", l_shop_agent},       {"agents", l_shop_agents},
                                     {"put_away", l_shop_put_away}, {"stored", l_shop_stored},
@@ -658,6 +1026,11 @@ static int setup(lua_State *L)
                                     {"distance", l_shop_distance}, {"horizon", l_shop_horizon},
                                     {"warmup", l_shop_warmup},     {"chargers", l_shop_chargers},
                                     {"dispatch_rule", l_shop_dispatch_rule}, {"crane_cycle", l_shop_crane_cycle},
+                                    {"stations", l_shop_stations}, {"release", l_shop_release},
+                                    {"complete", l_shop_complete}, {"jobs", l_shop_jobs},
+                                    {"take", l_shop_take},         {"work", l_shop_work},
+                                    {"unload", l_shop_unload},     {"slot_job", l_shop_slot_job},
+                                    {"slot_result", l_shop_slot_result},
                                     {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->world);
 
@@ -681,12 +1054,23 @@ static int setup(lua_State *L)
 
 int sf_script_attach_world(sf_script *S, sf_world *w)
 {
-    uint32_t n = sf_world_agent_count(w);
+    uint32_t n = sf_world_agent_count(w), nwait = n;
     const sf_scenario_config *cfg = sf_world_config(w);
     size_t na = cfg->demand.n_arrivals;
+    sf_stations *st = sf_world_stations(w);
+    uint32_t nst = sf_stations_count(st);
 
-    S->agent_wait = malloc((n ? n : 1) * sizeof *S->agent_wait);
-    S->agent_gen = calloc(n ? n : 1, sizeof *S->agent_gen);
+    if (!(S->slot_base = malloc((nst ? nst : 1) * sizeof *S->slot_base)))
+        return SF_ENOMEM;
+    for (uint32_t i = 0, base = 0; i < nst; i++) {
+        S->slot_base[i] = base;
+        base += sf_stations_slots(st, i);
+        nwait = n + base;
+    }
+    sf_stations_reseed(st, S->opt.seed);
+    sf_world_on_station(w, station_done, S);
+    S->agent_wait = malloc((nwait ? nwait : 1) * sizeof *S->agent_wait);
+    S->agent_gen = calloc(nwait ? nwait : 1, sizeof *S->agent_gen);
     S->arrival_rng = malloc((na ? na : 1) * sizeof *S->arrival_rng);
     S->crane_rng = malloc((cfg->layout.n_racks ? cfg->layout.n_racks : 1) * sizeof *S->crane_rng);
     if (!S->agent_wait || !S->agent_gen || !S->arrival_rng || !S->crane_rng)
@@ -701,7 +1085,7 @@ int sf_script_attach_world(sf_script *S, sf_world *w)
         snprintf(name, sizeof name, "arrival.%s", cfg->demand.arrivals[i].name);
         sf_rng_init(&S->arrival_rng[i], S->opt.seed, name);
     }
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; i < nwait; i++)
         S->agent_wait[i] = NO_PROC;
     S->world = w;
     lua_pushcfunction(S->L, setup);

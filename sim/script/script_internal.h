@@ -111,8 +111,9 @@ struct sf_script {
     lua_State *L;
     sf_kernel *k;
     struct sf_world *world;  /* the factory model, when the run has one (l_world.c) */
-    uint32_t *agent_wait;    /* per agent: the process waiting for its activity, NO_PROC when none */
+    uint32_t *agent_wait;    /* per agent, then per station slot: the process waiting for its activity, NO_PROC */
     uint32_t *agent_gen;     /* that process's generation */
+    uint32_t *slot_base;     /* per station: index of its first slot after the agents in agent_wait */
     sf_rng *arrival_rng;     /* one stream per demand arrival ("arrival.<name>") */
     sf_rng *crane_rng;       /* one stream per rack, for AS/RS cranes ("crane.<name>") */
     uint32_t kind_resume; /* kernel event kinds */
@@ -148,6 +149,10 @@ struct sf_script {
 
     sf_rng math_rng;      /* behind math.random */
 
+    char *arena;          /* blocks of process threads, one per slot (script.c), NULL when none */
+    size_t arena_ready;   /* bytes of it made writable */
+    char *fill, *fill_end;/* while a thread is made: the rest of its block */
+    int filling;          /* 0 no, 1 waiting for the thread object, 2 placing its pieces */
     size_t mem, mem_peak;
     int failed;           /* SF_ESCRIPT / SF_ELIMIT / SF_EDEADLOCK once the run failed */
     bool runaway, mem_exceeded;
@@ -163,8 +168,15 @@ static inline sf_script *sf__script(lua_State *L)
 }
 
 #define NO_PROC UINT32_MAX
+/* A process thread's block: its state (208 bytes), stack (720) and ARENA_FRAMES call frames (64 each), in Lua 5.4 on 64-bit. */
+#define ARENA_BLOCK 1152
+#define ARENA_FRAMES 3
+#define ARENA_SLOTS (1u << 19)
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
+
+/* Push a new thread for process slot `slot` (in its block when there is one); raises when out of memory. */
+lua_State *sf__new_thread(lua_State *L, sf_script *S, uint32_t slot);
 
 /* The instruction-budget hook, set on each process thread when it is made. */
 void sf__budget_hook(lua_State *L, lua_Debug *ar);
@@ -215,9 +227,14 @@ void sf__on_evtimer(sf_kernel *k, void *ctx, const sf_event *ev);
 /* l_event.c: remove pid from the waiters of event `ev`. */
 void sf__event_forget(void *ev, uint32_t pid);
 const char *sf__event_name(void *ev);
+bool sf__event_idle(void *ev);
+/* l_world.c: is process pid waiting for work (a station slot for a job)? */
+bool sf__world_idle_wait(sf_script *S, uint32_t pid);
 /* l_world.c: forget a process waiting for an agent's activity; the agent's name for reports. */
 void sf__world_forget(sf_script *S, uint32_t pid);
 const char *sf__agent_name(sf_script *S, uint32_t agent);
+/* l_world.c: what a process waiting for activity `id` (an agent's, or a station slot's step) waits for. */
+const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n);
 
 /* l_resource.c: remove pid from the queue of the object it waits on; names for reports. */
 void sf__resource_forget(sf_script *S, uint32_t pid);

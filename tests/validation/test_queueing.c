@@ -6,7 +6,8 @@
  * value lies inside the 99.9% confidence interval of the replication
  * means and the interval's half-width is within 5% of that value.
  *
- *   test_queueing CASE     run one case (mm1_05, mm1_07, mm3, md1, repair1, repair2)
+ *   test_queueing [CASE]             run one case (mm1_05, mm1_07, mm3, md1, repair1, repair2) or all
+ *   test_queueing --markdown [CASE]  the same, each result as a row of docs/validation.md's table
  */
 #include <math.h>
 #include <stdio.h>
@@ -140,6 +141,8 @@ static char *read_model(const char *file, const char *params)
     return text;
 }
 
+static bool markdown;
+
 static int run_case(const struct vcase *c)
 {
     char *src = read_model(c->file, c->params), chunk[128];
@@ -178,8 +181,12 @@ static int run_case(const struct vcase *c)
         var += (est[r] - mean) * (est[r] - mean) / (REPS - 1);
     half = T_9995_9 * sqrt(var / REPS);
     pass = fabs(mean - theory) <= half && half <= 0.05 * theory;
-    printf("%-8s %-60s theory %.5f  simulated %.5f +- %.5f (99.9%%, %d reps, half-width %.2f%% of theory)  %s\n",
-           c->name, c->what, theory, mean, half, REPS, 100 * half / theory, pass ? "PASS" : "FAIL");
+    if (markdown)
+        printf("| %s | %s | %.5f | %.5f ± %.5f | %.2f %% | %s |\n", c->name, c->what, theory, mean, half,
+               100 * half / theory, pass ? "pass" : "FAIL");
+    else
+        printf("%-8s %-60s theory %.5f  simulated %.5f +- %.5f (99.9%%, %d reps, half-width %.2f%% of theory)  %s\n",
+               c->name, c->what, theory, mean, half, REPS, 100 * half / theory, pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
 }
 
@@ -187,6 +194,11 @@ int main(int argc, char **argv)
 {
     int failed = 0, ran = 0;
 
+    if (argc > 1 && strcmp(argv[1], "--markdown") == 0) {
+        markdown = true;
+        argc--;
+        argv++;
+    }
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
             continue;

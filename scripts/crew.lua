@@ -1,0 +1,136 @@
+-- crew.lua: who does an operation that needs a crew.
+--
+-- Agents that may work in crews (arms, humanoids, workers) offer
+-- themselves when they are free (crews:offer) and wait for a task. A
+-- station that needs a crew asks for it (crews:gather): its needs are
+-- filled in the order the operation lists them, one member at a time,
+-- each by the nearest free agent that qualifies (its kind or fleet entry
+-- is named by the need, it has the operation's skill, and an arm only at
+-- its own station). A member is held from the moment it is chosen; when
+-- no free agent qualifies, the station waits for the next one that
+-- offers itself, first come first served. Holding while waiting is how
+-- real crews behave, and so two operations can each hold what the other
+-- needs: the run then stops with a deadlock that names, for each
+-- station, the operation, the job, what it needs and what it holds.
+--
+-- A chosen member gets a task {place, station, arrived, released}: it
+-- goes to the place, says it has arrived, works (the station puts it in
+-- the working state while the clock runs) and waits to be released.
+
+local M = {}
+
+local function has(list, x)
+  for _, y in ipairs(list) do
+    if y == x then return true end
+  end
+  return false
+end
+
+local function qualifies(agent, need, skill, station)
+  if not (has(need.kinds, agent:kind()) or has(need.types, agent:type())) then return false end
+  if agent:kind() == "arm" and agent:station() ~= station.name then return false end
+  return not skill or has(agent:skills(), skill)
+end
+
+function M.new()
+  local crews = {idle = {}, requests = {}}
+
+  local function assign(r, agent)
+    local task = {place = r.station.place, station = r.station,
+                  arrived = sim.event(agent:name() .. " arrives at " .. r.station.name),
+                  released = sim.event(agent:name() .. " released by " .. r.station.name)}
+    r.members[#r.members + 1] = {agent = agent, task = task}
+    r.agents[#r.agents + 1] = agent
+    return task
+  end
+
+  -- The nearest free agent for `need`, taken off the free list and sent its task.
+  local function take_free(r, need, skill)
+    local best, best_d
+    for k, w in ipairs(crews.idle) do
+      if qualifies(w.agent, need, skill, r.station) then
+        local d = w.agent:kind() == "arm" and 0 or shop.distance(w.agent:node(), r.station.place)
+        if d and (not best_d or d < best_d) then best, best_d = k, d end
+      end
+    end
+    if not best then return nil end
+    local w = table.remove(crews.idle, best)
+    w.event:succeed(assign(r, w.agent))
+    return w.agent
+  end
+
+  -- Gather the crew of operation `op` for `job` at `station`; returns the list of agents once all have arrived.
+  function crews:gather(op, station, job)
+    local r = {station = station, members = {}, agents = {}}
+    for _, need in ipairs(op.crew) do
+      for _ = 1, need.count do
+        if not take_free(r, need, op.skill) then
+          local holds = {}
+          for _, a in ipairs(r.agents) do holds[#holds + 1] = a:name() end
+          r.need, r.skill = need, op.skill
+          r.ready = sim.event(string.format("crew for operation '%s' of job %d at '%s': needs %s%s, holds %s",
+            op.name, job.number, station.name, need.label, op.skill and (" with skill " .. op.skill) or "",
+            #holds > 0 and table.concat(holds, ", ") or "nobody"))
+          table.insert(self.requests, r)
+          r.ready:wait()
+        end
+      end
+    end
+    for _, m in ipairs(r.members) do m.task.arrived:wait() end
+    return r.agents, r
+  end
+
+  -- The operation is over: every member is free to go.
+  function crews:release(r)
+    for _, m in ipairs(r.members) do m.task.released:succeed() end
+  end
+
+  -- A task for `agent` if a station waits for such an agent now, else nil (never waits).
+  function crews:try(agent)
+    for k, r in ipairs(self.requests) do
+      if qualifies(agent, r.need, r.skill, r.station) then
+        table.remove(self.requests, k)
+        local task = assign(r, agent)
+        r.ready:succeed()
+        return task
+      end
+    end
+  end
+
+  -- `agent` is free: a task at once if a station waits for such an agent, else wait for one;
+  -- nil when `timeout` seconds (nil: no limit) pass without a task.
+  function crews:offer(agent, timeout)
+    local now = self:try(agent)
+    if now then return now end
+    local w = {agent = agent, event = sim.event("work for " .. agent:name(), "idle")}
+    table.insert(self.idle, w)
+    local task = w.event:wait(timeout)
+    if not task then
+      for k, x in ipairs(self.idle) do
+        if x == w then table.remove(self.idle, k) break end
+      end
+    end
+    return task
+  end
+
+  return crews
+end
+
+-- Do one task: go to the station (arms are there), say so, work, wait to be released.
+function M.serve(agent, task)
+  if agent:kind() ~= "arm" and agent:node() ~= task.place then agent:move_to(task.place) end
+  task.arrived:succeed()
+  task.released:wait()
+end
+
+-- Between tasks a mobile agent does not linger at the station (a person there would keep a
+-- robot slowed or stopped): with no task waiting for it, it goes back to its home.
+function M.next(agent, crews, timeout)
+  local task = crews:try(agent)
+  if task then return task end
+  local home = agent:home()
+  if home and agent:node() ~= home then agent:move_to(home) end
+  return crews:offer(agent, timeout)
+end
+
+return M

@@ -1,0 +1,762 @@
+#include "model/safety.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "model/geometry.h"
+
+/* Bands a person can be in around a robot: outside, slow disc, stop disc, the robot's reach. */
+enum { OUTSIDE, SLOW, STOP, CONTACT };
+/* Levels a robot runs at. */
+enum { FULL, REDUCED, STOPPED };
+
+struct robot {
+    uint32_t agent;
+    double x, y, reach;
+    sf_safety_mode mode;
+    double r_slow, r_stop; /* radii around the base; 0 when not ssm */
+    double rate_reduced;
+    sf_time resume_delay;
+    bool working;
+    uint32_t *partners;
+    size_t npartners, cap;
+    int applied;          /* the level in force */
+    int resume_target;
+    sf_event_id resume_ev;
+    sf_time since;        /* statistics are counted up to here */
+    sf_safety_stats st;
+};
+
+struct person {
+    uint32_t agent, mover;
+    bool moving;
+    sf_motion motion;   /* a copy of the mover's motion while moving */
+    double *line, *s_from, *len;
+    double x, y;        /* where the person stands when not moving */
+    sf_event_id ev;     /* next band crossing */
+    double ev_s;
+    double fold_s;      /* minimum separations are counted up to here along the motion */
+    uint32_t waiting_for;
+    sf_time wait_since;
+};
+
+struct sf_safety {
+    sf_kernel *k;
+    sf_movers *ms;
+    const sf_scenario_config *cfg;
+    sf_safety_hooks hooks;
+    struct robot *robots;
+    uint32_t nrobots;
+    struct person *people;
+    uint32_t npeople;
+    uint8_t *band;          /* [person * nrobots + robot] */
+    uint32_t *robot_of;     /* agent -> robot index or SF_SAFETY_NONE */
+    uint32_t *person_of;    /* agent -> person index */
+    uint32_t *person_of_mover;
+    uint32_t nagents, nmovers;
+    uint32_t kind_cross, kind_resume;
+};
+
+/* ---- the separation distance --------------------------------------------- */
+
+double sf_safety_separation(const sf_cfg_safety_rule *r, double v_r)
+{
+    double tr = sf_time_to_seconds(r->reaction_time), ts = sf_time_to_seconds(r->stopping_time);
+    double ss = r->stopping_distance >= 0 ? r->stopping_distance : v_r * ts / 2;
+
+    return r->person_speed * (tr + ts) + v_r * tr + ss + r->intrusion + r->person_uncertainty + r->robot_uncertainty;
+}
+
+void sf_safety_distances(const sf_cfg_safety_rule *r, double robot_speed, double *slow, double *stop)
+{
+    *slow = r->slow_distance > 0 ? r->slow_distance : sf_safety_separation(r, robot_speed);
+    *stop = r->stop_distance > 0 ? r->stop_distance : sf_safety_separation(r, fmin(r->reduced_speed, robot_speed));
+    if (*slow < *stop)
+        *slow = *stop;
+}
+
+/* ---- geometry of a motion ------------------------------------------------ */
+
+static double leg_end_s(const sf_motion *m, uint32_t j)
+{
+    return j + 1 < m->nlegs ? m->leg_start_s[j + 1] : m->length;
+}
+
+/*
+ * Per leg, the straight line a + u (b - a), u = (s - s_from) / len, meets
+ * the circle |p - c| = r where A u^2 + B u + C = 0. Roots outside the
+ * part of the leg this motion covers, or not beyond `after`, are not
+ * crossings. Cost: one quadratic per leg.
+ */
+double sf_safety_next_crossing(const sf_motion *m, const double *line, const double *s_from, const double *len,
+                               double cx, double cy, double r, double after)
+{
+    double best = INFINITY;
+
+    for (uint32_t j = 0; j < m->nlegs; j++) {
+        const double *l = &line[4 * j];
+        double dx = l[2] - l[0], dy = l[3] - l[1], ex = l[0] - cx, ey = l[1] - cy;
+        double A = dx * dx + dy * dy, B = 2 * (ex * dx + ey * dy), C = ex * ex + ey * ey - r * r, D, q;
+        double lo = m->leg_start_s[j], hi = leg_end_s(m, j), u[2];
+
+        if (lo > best)
+            break;
+        if (!(A > 0) || (D = B * B - 4 * A * C) <= 0) /* a tangent touches without crossing */
+            continue;
+        /* the numerically stable pair of roots */
+        q = -0.5 * (B + copysign(sqrt(D), B));
+        u[0] = q / A;
+        u[1] = q != 0 ? C / q : -u[0];
+        for (int i = 0; i < 2; i++) {
+            double s = s_from[j] + u[i] * len[j];
+            if (s >= lo && s <= hi && s > after + 1e-9 && s < best)
+                best = s;
+        }
+    }
+    return best;
+}
+
+static void point_at(const struct person *p, double s, double *x, double *y)
+{
+    uint32_t j = 0;
+    double u;
+
+    while (j + 1 < p->motion.nlegs && p->motion.leg_start_s[j + 1] <= s)
+        j++;
+    u = (s - p->s_from[j]) / p->len[j];
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    *x = p->line[4 * j] + (p->line[4 * j + 2] - p->line[4 * j]) * u;
+    *y = p->line[4 * j + 1] + (p->line[4 * j + 3] - p->line[4 * j + 1]) * u;
+}
+
+/* Distance from (cx, cy) to the segment between two points. */
+static double segment_distance(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    double dx = bx - ax, dy = by - ay, d2 = dx * dx + dy * dy, u = 0;
+
+    if (d2 > 0)
+        u = ((cx - ax) * dx + (cy - ay) * dy) / d2;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    return hypot(ax + u * dx - cx, ay + u * dy - cy);
+}
+
+/* The closest the person's path between distances s0 and s1 comes to (cx, cy). */
+static double path_distance(const struct person *p, double s0, double s1, double cx, double cy)
+{
+    double best = INFINITY;
+
+    for (uint32_t j = 0; j < p->motion.nlegs; j++) {
+        double lo = fmax(s0, p->motion.leg_start_s[j]), hi = fmin(s1, leg_end_s(&p->motion, j));
+        double ax, ay, bx, by;
+        if (lo > hi)
+            continue;
+        point_at(p, lo, &ax, &ay);
+        point_at(p, hi, &bx, &by);
+        best = fmin(best, segment_distance(ax, ay, bx, by, cx, cy));
+    }
+    return best;
+}
+
+/* ---- robots ---------------------------------------------------------------- */
+
+static double rate_of(const struct robot *r, int level)
+{
+    return level == FULL ? 1 : level == REDUCED ? r->rate_reduced : 0;
+}
+
+static bool is_partner(const struct robot *r, uint32_t agent)
+{
+    for (size_t i = 0; i < r->npartners; i++)
+        if (r->partners[i] == agent)
+            return true;
+    return false;
+}
+
+/* Close the statistics interval since the last change. */
+static void account(struct robot *r, sf_time now)
+{
+    if (r->working && now > r->since) {
+        sf_time dt = now - r->since;
+        r->st.working += dt;
+        if (r->applied == REDUCED)
+            r->st.reduced += dt;
+        else if (r->applied == STOPPED)
+            r->st.stopped += dt;
+        r->st.lost += sf_time_to_seconds(dt) * (1 - rate_of(r, r->applied));
+    }
+    r->since = now;
+}
+
+static void emit(sf_safety *s, sf_safety_what what, const struct robot *r, uint32_t person)
+{
+    sf_safety_event ev = {what, r->agent, person, NAN, sf_kernel_now(s->k)};
+
+    if (s->hooks.event)
+        s->hooks.event(s->hooks.ctx, &ev);
+}
+
+static void tell_state(sf_safety *s, uint32_t agent, sf_state st)
+{
+    if (s->hooks.state)
+        s->hooks.state(s->hooks.ctx, agent, st, sf_kernel_now(s->k));
+}
+
+static sf_state state_of(int level)
+{
+    return level == FULL ? SF_STATE_WORKING : level == REDUCED ? SF_STATE_REDUCED_SPEED : SF_STATE_SAFETY_STOP;
+}
+
+/* The level the people around a robot call for now. */
+static int target(const sf_safety *s, uint32_t ri)
+{
+    const struct robot *r = &s->robots[ri];
+    int level = FULL;
+
+    if (r->mode == SF_SAFETY_PFL)
+        return REDUCED;
+    if (r->mode != SF_SAFETY_SSM)
+        return FULL;
+    for (uint32_t p = 0; p < s->npeople; p++) {
+        int b = s->band[p * s->nrobots + ri];
+        if (b >= SLOW && is_partner(r, s->people[p].agent))
+            b = SLOW; /* a crew partner works beside it: reduced speed, never a stop */
+        if (b >= STOP)
+            return STOPPED;
+        if (b == SLOW)
+            level = REDUCED;
+    }
+    return level;
+}
+
+static void set_level(sf_safety *s, uint32_t ri, int level)
+{
+    struct robot *r = &s->robots[ri];
+    int old = r->applied;
+    sf_time now = sf_kernel_now(s->k);
+
+    if (level == old)
+        return;
+    account(r, now);
+    r->applied = level;
+    if (s->hooks.rate)
+        s->hooks.rate(s->hooks.ctx, r->agent, rate_of(r, level), now);
+    if (!r->working)
+        return;
+    tell_state(s, r->agent, state_of(level));
+    if (level == STOPPED) {
+        r->st.stops++;
+        emit(s, SF_SAFETY_STOP, r, SF_SAFETY_NONE);
+    } else if (level == REDUCED) {
+        if (r->mode == SF_SAFETY_SSM)
+            emit(s, SF_SAFETY_SLOW, r, SF_SAFETY_NONE);
+    } else {
+        emit(s, SF_SAFETY_RESUME, r, SF_SAFETY_NONE);
+    }
+}
+
+/*
+ * Follow the people: a higher level applies at once; a lower one, while
+ * the robot works, after resume_delay, counted from the last change of
+ * what the people call for (a person who comes back during the delay
+ * starts it again).
+ */
+static void update(sf_safety *s, uint32_t ri)
+{
+    struct robot *r = &s->robots[ri];
+    int t = target(s, ri);
+
+    if (t >= r->applied || r->resume_delay <= 0 || !r->working) { /* an idle robot has nothing to resume */
+        if (r->resume_ev) {
+            sf_kernel_cancel(s->k, r->resume_ev);
+            r->resume_ev = 0;
+        }
+        set_level(s, ri, t);
+        return;
+    }
+    if (r->resume_ev && r->resume_target == t)
+        return;
+    if (r->resume_ev)
+        sf_kernel_cancel(s->k, r->resume_ev);
+    r->resume_ev = 0;
+    r->resume_target = t;
+    if (sf_kernel_after(s->k, r->resume_delay, 0, s->kind_resume, ri, &r->resume_ev) != SF_OK)
+        sf_kernel_fail(s->k, SF_ERANGE);
+}
+
+static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_safety *s = ctx;
+    struct robot *r = &s->robots[ev->target];
+    int t = target(s, ev->target);
+
+    (void)k;
+    r->resume_ev = 0;
+    if (t < r->applied)
+        set_level(s, ev->target, t);
+}
+
+/* ---- people ----------------------------------------------------------------- */
+
+static int band_at(const struct robot *r, double x, double y)
+{
+    double d = hypot(x - r->x, y - r->y);
+
+    if (d <= r->reach)
+        return CONTACT;
+    if (d <= r->r_stop)
+        return STOP;
+    if (d <= r->r_slow)
+        return SLOW;
+    return OUTSIDE;
+}
+
+/* The person is at (x, y) from now until the next crossing: set every band. */
+static void settle(sf_safety *s, uint32_t pi, double x, double y)
+{
+    struct person *p = &s->people[pi];
+
+    for (uint32_t ri = 0; ri < s->nrobots; ri++) {
+        struct robot *r = &s->robots[ri];
+        uint8_t *b = &s->band[pi * s->nrobots + ri];
+        int nb = band_at(r, x, y), near = r->mode == SF_SAFETY_SSM ? STOP : CONTACT;
+        if (nb == *b)
+            continue;
+        if (nb >= near && *b < near && r->working && !is_partner(r, p->agent)) {
+            r->st.near_misses++;
+            emit(s, SF_SAFETY_NEAR_MISS, r, p->agent);
+        }
+        *b = (uint8_t)nb;
+        update(s, ri);
+    }
+}
+
+/* Fold the closest approach since the last fold into the working robots' minimum separations. */
+static void fold(sf_safety *s, uint32_t pi, sf_time now)
+{
+    struct person *p = &s->people[pi];
+    double s_now = p->moving ? sf_motion_position(&p->motion, now, NULL) : 0;
+
+    for (uint32_t ri = 0; ri < s->nrobots; ri++) {
+        struct robot *r = &s->robots[ri];
+        double d;
+        if (!r->working || is_partner(r, p->agent))
+            continue;
+        d = p->moving ? path_distance(p, p->fold_s, s_now, r->x, r->y) : hypot(p->x - r->x, p->y - r->y);
+        d = fmax(0, d - r->reach);
+        if (d < r->st.min_separation)
+            r->st.min_separation = d;
+    }
+    p->fold_s = s_now;
+}
+
+static double next_boundary(const sf_safety *s, const struct person *p, double after)
+{
+    double best = INFINITY;
+
+    for (uint32_t ri = 0; ri < s->nrobots; ri++) {
+        const struct robot *r = &s->robots[ri];
+        const double radii[3] = {r->r_slow, r->r_stop, r->reach};
+        for (int i = 0; i < 3; i++)
+            if (radii[i] > 0)
+                best = fmin(best, sf_safety_next_crossing(&p->motion, p->line, p->s_from, p->len, r->x, r->y,
+                                                          radii[i], after));
+    }
+    return best;
+}
+
+static void schedule_crossing(sf_safety *s, uint32_t pi, double after)
+{
+    struct person *p = &s->people[pi];
+    double at = next_boundary(s, p, after);
+    sf_time t, now = sf_kernel_now(s->k);
+
+    if (isinf(at))
+        return;
+    p->ev_s = at;
+    t = sf_motion_time_at(&p->motion, at);
+    if (sf_kernel_at(s->k, t > now ? t : now, 0, s->kind_cross, pi, &p->ev) != SF_OK)
+        sf_kernel_fail(s->k, SF_ERANGE);
+}
+
+/* Which side of a boundary the person goes to: the midpoint up to the next one. */
+static void settle_after(sf_safety *s, uint32_t pi, double at)
+{
+    struct person *p = &s->people[pi];
+    double next = fmin(next_boundary(s, p, at), p->motion.length), x, y;
+
+    point_at(p, next > at ? (at + next) / 2 : at, &x, &y);
+    settle(s, pi, x, y);
+}
+
+static void on_cross(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_safety *s = ctx;
+    struct person *p = &s->people[ev->target];
+
+    (void)k;
+    p->ev = 0;
+    settle_after(s, ev->target, p->ev_s);
+    schedule_crossing(s, ev->target, p->ev_s);
+}
+
+static int copy_motion(struct person *p, const sf_motion *m, const sf_movers *ms)
+{
+    sf_phase *ph = malloc((m->n ? m->n : 1) * sizeof *ph);
+    sf_time *le = malloc((m->nlegs ? m->nlegs : 1) * sizeof *le);
+    double *ls = malloc((m->nlegs ? m->nlegs : 1) * sizeof *ls);
+    double *line = malloc((m->nlegs ? m->nlegs : 1) * 4 * sizeof *line);
+    double *sf = malloc((m->nlegs ? m->nlegs : 1) * sizeof *sf), *len = malloc((m->nlegs ? m->nlegs : 1) * sizeof *len);
+
+    if (!ph || !le || !ls || !line || !sf || !len) {
+        free(ph), free(le), free(ls), free(line), free(sf), free(len);
+        return SF_ENOMEM;
+    }
+    sf_motion_close(&p->motion);
+    free(p->line), free(p->s_from), free(p->len);
+    p->motion = *m;
+    p->motion.phases = memcpy(ph, m->phases, m->n * sizeof *ph);
+    p->motion.cap = m->n;
+    p->motion.leg_end = memcpy(le, m->leg_end, m->nlegs * sizeof *le);
+    p->motion.leg_start_s = memcpy(ls, m->leg_start_s, m->nlegs * sizeof *ls);
+    p->line = line;
+    p->s_from = sf;
+    p->len = len;
+    for (uint32_t j = 0; j < m->nlegs; j++)
+        sf_movers_leg_line(ms, p->mover, j, &line[4 * j], &sf[j], &len[j]);
+    return SF_OK;
+}
+
+/* The movers planned a new motion for a mover, or it came to rest. */
+static void on_motion(void *ctx, uint32_t mover, sf_time now)
+{
+    sf_safety *s = ctx;
+    uint32_t pi = mover < s->nmovers ? s->person_of_mover[mover] : SF_SAFETY_NONE;
+    struct person *p;
+    const sf_motion *m;
+
+    if (pi == SF_SAFETY_NONE)
+        return;
+    p = &s->people[pi];
+    fold(s, pi, now);
+    if (p->ev) {
+        sf_kernel_cancel(s->k, p->ev);
+        p->ev = 0;
+    }
+    m = sf_movers_motion(s->ms, mover);
+    if (m && m->nlegs > 0) {
+        if (copy_motion(p, m, s->ms) != SF_OK) {
+            sf_kernel_fail(s->k, SF_ENOMEM);
+            return;
+        }
+        p->moving = true;
+        p->fold_s = sf_motion_position(&p->motion, now, NULL);
+        settle_after(s, pi, p->fold_s);
+        schedule_crossing(s, pi, p->fold_s);
+    } else {
+        p->moving = false;
+        p->fold_s = 0;
+        sf_movers_position(s->ms, mover, now, &p->x, &p->y, NULL);
+        settle(s, pi, p->x, p->y);
+    }
+}
+
+/* ---- building ---------------------------------------------------------------- */
+
+static bool watched(const sf_scenario_config *cfg, double x, double y)
+{
+    const sf_cfg_layout *L = &cfg->layout;
+
+    for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
+        const sf_cfg_camera *cam = &cfg->safety.cameras[c];
+        for (size_t i = 0; i < cam->n_zones; i++) {
+            int z = cam->zones[i];
+            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE &&
+                sf_polygon_contains(L->zones[z].xy, L->zones[z].n_points, x, y))
+                return true;
+        }
+    }
+    return false;
+}
+
+static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a, uint32_t agent, struct robot *r)
+{
+    const sf_cfg_agent_type *t = &cfg->fleet.types[a->type];
+    const sf_cfg_safety_rule *rule = NULL;
+    double speed, slow, stop;
+
+    for (size_t i = 0; i < cfg->safety.n_rules; i++)
+        if (cfg->safety.rules[i].agent_type == a->type)
+            rule = &cfg->safety.rules[i];
+    memset(r, 0, sizeof *r);
+    r->agent = agent;
+    r->x = a->x;
+    r->y = a->y;
+    r->reach = t->reach;
+    r->mode = rule ? rule->mode : SF_SAFETY_FENCED;
+    r->rate_reduced = 1;
+    if (r->mode != SF_SAFETY_FENCED && !watched(cfg, r->x, r->y))
+        r->mode = SF_SAFETY_FENCED;
+    if (r->mode != SF_SAFETY_FENCED) {
+        speed = rule->robot_speed > 0 ? rule->robot_speed : t->speed > 0 ? t->speed : 1;
+        r->rate_reduced = fmin(1, rule->reduced_speed / speed);
+    }
+    if (r->mode == SF_SAFETY_SSM) {
+        sf_safety_distances(rule, speed, &slow, &stop);
+        r->r_slow = r->reach + slow;
+        r->r_stop = r->reach + stop;
+        r->resume_delay = rule->resume_delay;
+    }
+    r->applied = r->mode == SF_SAFETY_PFL ? REDUCED : FULL;
+    r->st.mode = r->mode;
+    r->st.min_separation = INFINITY;
+}
+
+static void message(char *err, size_t n, const char *text)
+{
+    if (err && n)
+        snprintf(err, n, "%s", text);
+}
+
+sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *cfg, const sf_safety_agent *agents,
+                         uint32_t n, sf_safety_hooks hooks, char *err, size_t errlen)
+{
+    sf_safety *s = calloc(1, sizeof *s);
+    uint32_t nmovers = 0;
+    int kind;
+
+    if (!s)
+        goto fail;
+    s->k = k;
+    s->ms = ms;
+    s->cfg = cfg;
+    s->hooks = hooks;
+    s->nagents = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (agents[i].mover != SF_SAFETY_NONE && agents[i].mover + 1 > nmovers)
+            nmovers = agents[i].mover + 1;
+    s->nmovers = nmovers;
+    s->robot_of = malloc((n ? n : 1) * sizeof *s->robot_of);
+    s->person_of = malloc((n ? n : 1) * sizeof *s->person_of);
+    s->person_of_mover = malloc((nmovers ? nmovers : 1) * sizeof *s->person_of_mover);
+    s->robots = calloc(n ? n : 1, sizeof *s->robots);
+    s->people = calloc(n ? n : 1, sizeof *s->people);
+    if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people)
+        goto fail;
+    for (uint32_t m = 0; m < nmovers; m++)
+        s->person_of_mover[m] = SF_SAFETY_NONE;
+    for (uint32_t i = 0; i < n; i++) {
+        s->robot_of[i] = s->person_of[i] = SF_SAFETY_NONE;
+        if (agents[i].kind == SF_AGENT_ARM) {
+            s->robot_of[i] = s->nrobots;
+            build_robot(cfg, &agents[i], i, &s->robots[s->nrobots++]);
+        } else if (agents[i].kind == SF_AGENT_WORKER && agents[i].mover != SF_SAFETY_NONE) {
+            struct person *p = &s->people[s->npeople];
+            p->agent = i;
+            p->mover = agents[i].mover;
+            p->waiting_for = SF_SAFETY_NONE;
+            sf_motion_init(&p->motion);
+            s->person_of[i] = s->npeople;
+            s->person_of_mover[p->mover] = s->npeople++;
+        }
+    }
+    s->band = calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
+    if (!s->band)
+        goto fail;
+    if ((kind = sf_kernel_add_kind(k, "safety.cross", on_cross, s)) < 0)
+        goto fail;
+    s->kind_cross = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "safety.resume", on_resume, s)) < 0)
+        goto fail;
+    s->kind_resume = (uint32_t)kind;
+    if (s->npeople && s->nrobots && sf_movers_watch(ms, on_motion, s) != SF_OK)
+        goto fail;
+    /* where everybody stands now */
+    for (uint32_t p = 0; p < s->npeople && s->nrobots; p++) {
+        sf_movers_position(ms, s->people[p].mover, sf_kernel_now(k), &s->people[p].x, &s->people[p].y, NULL);
+        settle(s, p, s->people[p].x, s->people[p].y);
+    }
+    return s;
+fail:
+    message(err, errlen, "collaboration safety cannot be set up: out of memory or too many kinds of event");
+    sf_safety_free(s);
+    return NULL;
+}
+
+void sf_safety_free(sf_safety *s)
+{
+    if (!s)
+        return;
+    if (s->ms)
+        sf_movers_unwatch(s->ms, on_motion, s);
+    for (uint32_t p = 0; s->people && p < s->npeople; p++) {
+        sf_motion_close(&s->people[p].motion);
+        free(s->people[p].line);
+        free(s->people[p].s_from);
+        free(s->people[p].len);
+    }
+    for (uint32_t r = 0; s->robots && r < s->nrobots; r++)
+        free(s->robots[r].partners);
+    free(s->robots);
+    free(s->people);
+    free(s->band);
+    free(s->robot_of);
+    free(s->person_of);
+    free(s->person_of_mover);
+    free(s);
+}
+
+/* ---- the model's questions ------------------------------------------------------ */
+
+static struct robot *robot_of(const sf_safety *s, uint32_t agent, uint32_t *ri)
+{
+    uint32_t i = agent < s->nagents ? s->robot_of[agent] : SF_SAFETY_NONE;
+
+    if (ri)
+        *ri = i;
+    return i == SF_SAFETY_NONE ? NULL : &s->robots[i];
+}
+
+double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint32_t *partners, size_t npartners)
+{
+    uint32_t ri;
+    struct robot *r = robot_of(s, robot, &ri);
+    sf_time now = sf_kernel_now(s->k);
+
+    if (!r)
+        return 1;
+    account(r, now);
+    for (uint32_t p = 0; p < s->npeople; p++)
+        fold(s, p, now);
+    if (npartners > r->cap) {
+        uint32_t *np = realloc(r->partners, npartners * sizeof *np);
+        if (!np) {
+            sf_kernel_fail(s->k, SF_ENOMEM);
+            npartners = 0;
+        } else {
+            r->partners = np;
+            r->cap = npartners;
+        }
+    }
+    r->npartners = working ? npartners : 0;
+    if (r->npartners)
+        memcpy(r->partners, partners, npartners * sizeof *partners);
+    if (working && !r->working) {
+        update(s, ri); /* not yet working: only the rate is told */
+        r->working = true;
+        if (r->applied != FULL)
+            tell_state(s, r->agent, state_of(r->applied));
+        if (r->applied == STOPPED) {
+            r->st.stops++;
+            emit(s, SF_SAFETY_STOP, r, SF_SAFETY_NONE);
+        } else if (r->applied == REDUCED && r->mode == SF_SAFETY_SSM) {
+            emit(s, SF_SAFETY_SLOW, r, SF_SAFETY_NONE);
+        }
+    } else if (!working && r->working) {
+        r->working = false;
+        update(s, ri);
+        for (uint32_t p = 0; p < s->npeople; p++) {
+            struct person *q = &s->people[p];
+            if (q->waiting_for != robot)
+                continue;
+            q->waiting_for = SF_SAFETY_NONE;
+            r->st.waited += now - q->wait_since;
+            if (s->hooks.admit)
+                s->hooks.admit(s->hooks.ctx, q->agent, robot, now);
+        }
+    } else {
+        update(s, ri);
+    }
+    return rate_of(r, r->applied);
+}
+
+double sf_safety_rate(const sf_safety *s, uint32_t robot)
+{
+    const struct robot *r = robot_of(s, robot, NULL);
+
+    return r ? rate_of(r, r->applied) : 1;
+}
+
+bool sf_safety_enter(sf_safety *s, uint32_t person, uint32_t robot)
+{
+    struct robot *r = robot_of(s, robot, NULL);
+    uint32_t pi = person < s->nagents ? s->person_of[person] : SF_SAFETY_NONE;
+
+    if (!r || pi == SF_SAFETY_NONE || r->mode != SF_SAFETY_FENCED || !r->working)
+        return true;
+    s->people[pi].waiting_for = robot;
+    s->people[pi].wait_since = sf_kernel_now(s->k);
+    r->st.waits++;
+    tell_state(s, person, SF_STATE_WAIT_ROBOT);
+    return false;
+}
+
+void sf_safety_leave(sf_safety *s, uint32_t person, uint32_t robot)
+{
+    struct robot *r = robot_of(s, robot, NULL);
+    uint32_t pi = person < s->nagents ? s->person_of[person] : SF_SAFETY_NONE;
+
+    if (!r || pi == SF_SAFETY_NONE || s->people[pi].waiting_for != robot)
+        return;
+    s->people[pi].waiting_for = SF_SAFETY_NONE;
+    r->st.waited += sf_kernel_now(s->k) - s->people[pi].wait_since;
+}
+
+sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
+{
+    struct robot *r = robot_of(s, robot, NULL);
+    sf_safety_stats st;
+
+    memset(&st, 0, sizeof st);
+    if (!r)
+        return st;
+    account(r, now);
+    for (uint32_t p = 0; p < s->npeople; p++)
+        fold(s, p, now);
+    st = r->st;
+    for (uint32_t p = 0; p < s->npeople; p++)
+        if (s->people[p].waiting_for == robot)
+            st.waited += now - s->people[p].wait_since;
+    return st;
+}
+
+sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slow_radius, double *stop_radius)
+{
+    const struct robot *r = robot_of(s, robot, NULL);
+
+    if (slow_radius)
+        *slow_radius = r ? r->r_slow : 0;
+    if (stop_radius)
+        *stop_radius = r ? r->r_stop : 0;
+    return r ? r->mode : SF_SAFETY_FENCED;
+}
+
+int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(void *ctx, uint32_t agent),
+                     void *ctx)
+{
+    static const char *const modes[] = {"fenced", "ssm", "pfl"};
+
+    if (s->nrobots == 0)
+        return SF_OK;
+    fprintf(out, "\n%-16s %-6s %9s %8s %8s %6s %6s %9s %7s %6s %8s\n", "robot", "mode", "working_h", "reduced%",
+            "stopped%", "stops", "near", "min_sep_m", "lost%", "waits", "waited_h");
+    for (uint32_t i = 0; i < s->nrobots; i++) {
+        sf_safety_stats st = sf_safety_robot_stats(s, s->robots[i].agent, now);
+        double work = sf_time_to_seconds(st.working), share = work > 0 ? 100 / work : 0;
+        char sep[32];
+        if (isinf(st.min_separation))
+            snprintf(sep, sizeof sep, "-");
+        else
+            snprintf(sep, sizeof sep, "%.2f", st.min_separation);
+        fprintf(out, "%-16.16s %-6s %9.2f %8.1f %8.1f %6llu %6llu %9s %7.1f %6llu %8.2f\n",
+                name ? name(ctx, s->robots[i].agent) : "?", modes[st.mode], work / 3600,
+                sf_time_to_seconds(st.reduced) * share, sf_time_to_seconds(st.stopped) * share,
+                (unsigned long long)st.stops, (unsigned long long)st.near_misses, sep, st.lost * share,
+                (unsigned long long)st.waits, sf_time_to_seconds(st.waited) / 3600);
+    }
+    return ferror(out) ? SF_EIO : SF_OK;
+}

@@ -1,0 +1,188 @@
+/*
+ * safety.h: collaboration safety between people and robots.
+ *
+ * Each robot arm has a mode from the scenario's safety rule for its fleet
+ * entry (an arm without a rule is fenced):
+ *
+ *   fenced  behind a guard. A person who must enter the robot's zone
+ *           while it works waits outside (state wait_robot) until its
+ *           operation ends; the robot never slows.
+ *   ssm     speed and separation monitoring (ISO/TS 15066 5.5.4): while
+ *           a person is within the slow distance the robot runs at its
+ *           reduced speed (state reduced_speed); within the stop distance
+ *           it stops (protective stop, state safety_stop, rate 0); it
+ *           goes back up resume_delay after the person has left the band.
+ *   pfl     power and force limiting (5.5.5): always at its collaborative
+ *           speed while it works, never stopped for people.
+ *
+ * A robot whose station node lies in no collaborative zone watched by a
+ * camera runs fenced whatever its rule says: without sensing there is no
+ * sharing of space.
+ *
+ * Distances are separations: from a person to the edge of the robot's
+ * reach (a disc of radius `reach` around its station's node). People are
+ * workers (humanoids are robots). Their motion comes from the movers: at
+ * each new motion plan this module computes, from the geometry of the
+ * legs (segment against circle) and the motion profile (its inverse),
+ * when the person will next cross a band's edge, and schedules one
+ * kernel event for that instant; nothing is sampled. Standing people
+ * count where they stand.
+ *
+ * The rate of a robot's work is its speed over the speed its cycle times
+ * hold for (robot_speed, 1 m/s for arms unless the rule says): reduced
+ * rate = reduced_speed / robot_speed; 0 in a protective stop.
+ *
+ * Wiring (sim/model/world.c):
+ *   - build after the movers: sf_safety_new(k, movers, cfg, agents, n,
+ *     hooks, err, errlen), one sf_safety_agent per world agent (kind,
+ *     fleet type, mover id, arms' base position); it registers itself as
+ *     a movers watcher;
+ *   - hooks.rate(robot, rate): set the robot's running operation to
+ *     `rate` (sf_work_set_rate, reschedule its completion); called on
+ *     every change, working or not;
+ *   - hooks.state(agent, state): forward to sf_world_emit_state (robots:
+ *     reduced_speed / safety_stop / working while working; people:
+ *     wait_robot);
+ *   - hooks.event: forward to sf_world_emit_safety;
+ *   - hooks.admit(person, robot): a person held outside a fenced robot
+ *     may go in now (continue the person's activity);
+ *   - when a robot starts an operation: rate = sf_safety_working(s, robot,
+ *     true, partners, n) (partners: the people in its crew), start its
+ *     sf_work at that rate; when the operation ends (or fails):
+ *     sf_safety_working(s, robot, false, NULL, 0);
+ *   - before a person walks into a robot's zone (its station):
+ *     if (!sf_safety_enter(s, person, robot)) wait for hooks.admit;
+ *     when the person leaves the station: sf_safety_leave(s, person, robot).
+ *
+ * The safety object is the caller's: sf_safety_free. It keeps pointers to
+ * the kernel, movers and config, which must outlive it.
+ */
+#ifndef SF_MODEL_SAFETY_H
+#define SF_MODEL_SAFETY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/kernel.h"
+#include "model/movers.h"
+#include "model/observe.h"
+#include "scenario/config.h"
+
+#define SF_SAFETY_NONE UINT32_MAX
+
+/* What the module needs to know of each agent of the world, by agent id. */
+typedef struct sf_safety_agent {
+    sf_agent_kind kind;
+    int type;        /* index into the config's fleet */
+    uint32_t mover;  /* mover id of a mobile agent, SF_SAFETY_NONE for arms */
+    double x, y;     /* arms: the node of their station, metres */
+} sf_safety_agent;
+
+typedef struct sf_safety_hooks {
+    void (*rate)(void *ctx, uint32_t robot, double rate, sf_time now);
+    void (*state)(void *ctx, uint32_t agent, sf_state s, sf_time now);
+    void (*event)(void *ctx, const sf_safety_event *ev);
+    void (*admit)(void *ctx, uint32_t person, uint32_t robot, sf_time now);
+    void *ctx;
+} sf_safety_hooks;
+
+/* What happened at one robot so far (sf_safety_robot_stats). */
+typedef struct sf_safety_stats {
+    sf_safety_mode mode;     /* in force (after the camera rule) */
+    uint64_t stops;          /* protective stops while working */
+    uint64_t near_misses;    /* a person (not a crew partner) came within the stop distance while it worked */
+    sf_time working;         /* time working */
+    sf_time reduced;         /* time working at reduced speed */
+    sf_time stopped;         /* time in a protective stop while working */
+    double lost;             /* s: working time the safety rate cost, the integral of (1 - rate) */
+    double min_separation;   /* m: closest approach of a person (not a crew partner) while it worked; INFINITY */
+    uint64_t waits;          /* fenced: people held outside */
+    sf_time waited;          /* fenced: their total waiting */
+} sf_safety_stats;
+
+typedef struct sf_safety sf_safety;
+
+/*
+ * Build the safety monitor for `n` agents (agent ids 0..n-1, the world's).
+ * NULL on failure with a message in err (out of memory, no watcher slot).
+ */
+sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *cfg, const sf_safety_agent *agents,
+                         uint32_t n, sf_safety_hooks hooks, char *err, size_t errlen);
+void sf_safety_free(sf_safety *s);
+
+/*
+ * A robot starts (working = true) or ends its operation. `partners` are
+ * the people working with it (its crew): they count as near (reduced
+ * speed under ssm) but never stop it, and are not near misses. Returns the
+ * rate to run at from now (1 for agents that are not robots).
+ */
+double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint32_t *partners, size_t npartners);
+
+/* The robot's rate now. */
+double sf_safety_rate(const sf_safety *s, uint32_t robot);
+
+/*
+ * A person asks to enter a robot's zone. True: go now. False (a fenced
+ * robot at work): the person is in state wait_robot and hooks.admit is
+ * called when the robot's operation ends. sf_safety_leave ends the stay
+ * (or the wait).
+ */
+bool sf_safety_enter(sf_safety *s, uint32_t person, uint32_t robot);
+void sf_safety_leave(sf_safety *s, uint32_t person, uint32_t robot);
+
+/*
+ * Statistics of a robot up to `now` (an agent that is not a robot gives
+ * zeros). `now` is the kernel's time, or the end of a run: no event
+ * before it may run afterwards.
+ */
+sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now);
+
+/*
+ * A table of every robot's figures up to `now` (as sf_safety_robot_stats),
+ * one line each, named by name(ctx, agent): mode, working hours, share
+ * of it at reduced speed and stopped, protective stops, near misses,
+ * minimum separation (m, "-" when nobody came near), work lost to safety
+ * (share of the working time: the throughput the robot gave up while it
+ * was the one working), people held outside and their waiting hours.
+ * Nothing when there are no robots. SF_EIO on a write error.
+ */
+int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(void *ctx, uint32_t agent),
+                     void *ctx);
+
+/*
+ * The mode in force for a robot, and its band radii measured from its
+ * base: reach + slow distance, reach + stop distance (0 when not ssm).
+ */
+sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slow_radius, double *stop_radius);
+
+/*
+ * ISO/TS 15066 protective separation distance (formula 1, constant
+ * speeds):
+ *   S_p = v_h (T_r + T_s) + v_r T_r + S_s + C + Z_d + Z_r
+ * with v_h the person's speed, v_r the robot's, T_r its reaction time,
+ * T_s its stopping time, S_s its stopping distance (v_r T_s / 2 when
+ * rule->stopping_distance < 0: constant deceleration), C the intrusion
+ * distance and Z_d, Z_r the position uncertainties. Metres.
+ */
+double sf_safety_separation(const sf_cfg_safety_rule *rule, double robot_speed);
+
+/*
+ * The slow and stop distances a rule gives (m): as written, or computed
+ * when 0: slow = S_p at the robot's full speed, stop = S_p at its reduced
+ * speed. `robot_speed` is the full speed.
+ */
+void sf_safety_distances(const sf_cfg_safety_rule *rule, double robot_speed, double *slow, double *stop);
+
+/*
+ * The first distance s > after along `motion` (legs given as straight
+ * lines: line[4 j..4 j + 3] from (x0, y0) to (x1, y1), s_from[j] the
+ * distance along the motion at (x0, y0), len[j] the leg's length) where
+ * the path crosses the circle of radius r around (cx, cy); INFINITY when
+ * none. The time is sf_motion_time_at(motion, s).
+ */
+double sf_safety_next_crossing(const sf_motion *motion, const double *line, const double *s_from, const double *len,
+                               double cx, double cy, double r, double after);
+
+#endif

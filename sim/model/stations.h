@@ -1,0 +1,161 @@
+/*
+ * stations.h: production: stations with buffers, jobs following their
+ * product's routing, setup, processing, scrap, rework and failures.
+ *
+ * What is mechanical lives here; what is a decision (which crew, when a
+ * station asks for its next job) is the caller's (Lua, through the
+ * world). A station has `capacity` slots. Each slot goes through three
+ * blocking steps per operation, each a call that either finishes at once
+ * or later through the `done` hook:
+ *
+ *   take     the first job of the station's input buffer (starved while
+ *            there is none)
+ *   work     setup (when the product differs from the station's last
+ *            one), then processing with the crew given; a failure stops
+ *            the clock of every running slot, which resumes (or restarts,
+ *            as the failure says) after repair. Scrap and rework are drawn
+ *            at the end: a scrapped unit leaves the plant, a reworked one
+ *            is processed again at once.
+ *   unload   the unit goes on: to a station of the next operation's group
+ *            that has room (a slot waiting in `take`, or a free place in
+ *            its input buffer), else into this station's output buffer,
+ *            else the slot holds it and the station is blocked until
+ *            there is room downstream. After the last operation the unit
+ *            is complete.
+ *
+ * Jobs released by the demand enter the first operation's group the same
+ * way; those that find no room wait in front of it (unbounded), in order
+ * of release. Units waiting to enter a group are served first come,
+ * first served, wherever they wait.
+ *
+ * Station state, emitted on every change: failed, else working (a slot
+ * processes), setup, blocked (a slot holds a finished unit), wait_person
+ * or wait_robot (a slot holds a job and waits for its crew; person when
+ * the crew needs a worker), else starved. Power: power_busy while
+ * working or in setup, power_idle otherwise (failed included).
+ *
+ * Exact times: processing, setup and retries are sampled in seconds and
+ * converted to nanoseconds once, and each phase runs as an sf_work
+ * (model/work.h) at its crew's rate: a failure sets the rate to 0, so a
+ * resumed operation ends exactly `repair` later than it would have, and
+ * a robot slowed by safety stretches it exactly.
+ *
+ * Random streams: "process.<station>", "setup.<station>",
+ * "quality.<station>" (scrap, rework), "failure.<name>.<station>" and
+ * "repair.<name>.<station>", "retry.<agent type>".
+ *
+ * Ownership: sf_stations_new pairs with sf_stations_free; the config and
+ * the kernel must outlive the stations.
+ */
+#ifndef SF_MODEL_STATIONS_H
+#define SF_MODEL_STATIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/kernel.h"
+#include "core/rng.h"
+#include "model/energy.h"
+#include "model/observe.h"
+#include "scenario/config.h"
+
+typedef struct sf_stations sf_stations;
+
+/* What a finished step was, for the `done` hook. */
+typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD } sf_step;
+
+/* How a `work` step ended. */
+typedef enum sf_work_result { SF_WORK_GOOD, SF_WORK_SCRAPPED } sf_work_result;
+
+typedef struct sf_stations_hooks {
+    /* A step that did not finish at once has finished now. */
+    void (*done)(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now);
+    /* The crew of an operation starts (true) or stops (false) working: its clock runs or stops. */
+    void (*crew)(void *ctx, const uint32_t *agents, uint32_t n, bool working);
+    /* Observers: a station's state, its grid draw, a job event. */
+    void (*state)(void *ctx, uint32_t station, sf_state s);
+    void (*power)(void *ctx, uint32_t station, sf_power_state s, double watts);
+    void (*job)(void *ctx, const sf_job_event *ev);
+    void *ctx;
+} sf_stations_hooks;
+
+/* A job as the caller sees it. */
+typedef struct sf_job_info {
+    uint64_t number;   /* from 1, in order of release */
+    int product;
+    int op;            /* index in the routing of the operation it is at */
+    sf_time released, due;
+} sf_job_info;
+
+/* Counts since time 0: released = completed + scrapped + in_progress at all times. */
+typedef struct sf_job_counts {
+    uint64_t released, completed, scrapped, in_progress, reworked;
+} sf_job_counts;
+
+/*
+ * Stations of cfg->layout with the failures of cfg that apply to them,
+ * random streams seeded from `seed`. `agent_kind` and `agent_type` give
+ * each agent id's kind and fleet entry (for crews; may be NULL when no
+ * crew is ever given). NULL when out of memory.
+ */
+sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64_t seed, sf_stations_hooks hooks,
+                             const sf_agent_kind *agent_kind, const int *agent_type, uint32_t nagents);
+void sf_stations_free(sf_stations *s);
+/* Draw every random stream from `seed` instead; only before the first job is released. */
+void sf_stations_reseed(sf_stations *s, uint64_t seed);
+
+uint32_t sf_stations_count(const sf_stations *s);
+uint32_t sf_stations_slots(const sf_stations *s, uint32_t station);
+/* The station named `name`, or UINT32_MAX. */
+uint32_t sf_stations_find(const sf_stations *s, const char *name);
+
+/*
+ * A job of `product` enters the plant now, due at `due` (0 = none). A
+ * product without a routing is a stored good: the job stays in the
+ * plant until sf_stations_complete. SF_OK and its number, or SF_EINVAL.
+ */
+int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *number);
+/* A job of a product without a routing has left the plant. SF_EINVAL when it is not such a job. */
+int sf_stations_complete(sf_stations *s, uint64_t number);
+
+/*
+ * The steps (see above). Each returns 1 when done at once, 0 when the
+ * `done` hook will say so later, or SF_EINVAL when the slot is not in the
+ * state for it (take needs a free slot, work a slot holding a job, unload
+ * a slot with a good processed unit). `crew` lists the agents doing the
+ * operation (they are told to work while the clock runs).
+ */
+int sf_stations_take(sf_stations *s, uint32_t station, uint32_t slot);
+int sf_stations_work(sf_stations *s, uint32_t station, uint32_t slot, const uint32_t *crew, uint32_t ncrew);
+int sf_stations_unload(sf_stations *s, uint32_t station, uint32_t slot);
+
+/* The job a slot holds; false when none. */
+bool sf_stations_slot_job(const sf_stations *s, uint32_t station, uint32_t slot, sf_job_info *out);
+/* Is the slot waiting in `take` for a job? */
+bool sf_stations_taking(const sf_stations *s, uint32_t station, uint32_t slot);
+/* How the last `work` of a slot ended. */
+sf_work_result sf_stations_result(const sf_stations *s, uint32_t station, uint32_t slot);
+
+/*
+ * Agent `agent` works at `rate` (0..1) from now on (collaboration safety
+ * slows or stops a robot): every running operation it is in goes at the
+ * slowest rate of its crew, its end rescheduled exactly (model/work.h).
+ */
+void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
+
+sf_state sf_stations_state(const sf_stations *s, uint32_t station);
+/* Seconds the station has spent in state `st` up to `now`. */
+double sf_stations_time_in(const sf_stations *s, uint32_t station, sf_state st, sf_time now);
+/* Units in the input and output buffers now. */
+uint32_t sf_stations_buffered(const sf_stations *s, uint32_t station, bool output);
+/* Operations ended (good or scrapped) and failures so far. */
+uint64_t sf_stations_ops(const sf_stations *s, uint32_t station);
+uint64_t sf_stations_failures(const sf_stations *s, uint32_t station);
+sf_meter *sf_stations_meter(sf_stations *s, uint32_t station);
+
+sf_job_counts sf_stations_counts(const sf_stations *s);
+
+/* Bring every meter and state clock up to `now`. */
+void sf_stations_settle(sf_stations *s, sf_time now);
+
+#endif

@@ -1,0 +1,630 @@
+/*
+ * Collaboration safety: separation distances against a worked example, band
+ * crossing times of walking people against hand calculation, and what each
+ * mode does to a robot's work (ssm slow/stop/resume, fenced waits, pfl).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "core/kernel.h"
+#include "core/time.h"
+#include "model/motion.h"
+#include "model/movers.h"
+#include "model/network.h"
+#include "model/safety.h"
+#include "model/work.h"
+#include "scenario/config.h"
+#include "../scenario/helpers.h"
+
+#define S SF_SECOND
+
+static sf_time ns(double seconds)
+{
+    return (sf_time)llround(seconds * 1e9);
+}
+
+static void near_ns(sf_time got, double want_s, const char *what)
+{
+    sf_time want = ns(want_s);
+    if (got < want - 1 || got > want + 1)
+        fail_msg("%s: got %lld ns, expected %lld ns", what, (long long)got, (long long)want);
+}
+
+static void near_m(double got, double want, const char *what)
+{
+    if (fabs(got - want) > 1e-9)
+        fail_msg("%s: got %.12g m, expected %.12g m", what, got, want);
+}
+
+/* ---- the separation distance ------------------------------------------------ */
+
+/*
+ * v_h = 1.6 m/s, T_r = 0.1 s, T_s = 0.3 s, C = 0.2 m, Z_d = 0.1 m, Z_r = 0.02 m.
+ * At v_r = 1 m/s, S_s = 1 * 0.3 / 2 = 0.15 m:
+ *   S_p = 1.6 * 0.4 + 1 * 0.1 + 0.15 + 0.2 + 0.1 + 0.02 = 1.21 m.
+ * At 0.25 m/s, S_s = 0.0375 m: S_p = 0.64 + 0.025 + 0.0375 + 0.32 = 1.0225 m.
+ */
+static void test_safety_separation_matches_the_worked_example(void **state)
+{
+    sf_cfg_safety_rule r;
+    double slow, stop;
+    (void)state;
+    memset(&r, 0, sizeof r);
+    r.mode = SF_SAFETY_SSM;
+    r.person_speed = 1.6;
+    r.reaction_time = 100 * SF_MS;
+    r.stopping_time = 300 * SF_MS;
+    r.stopping_distance = -1;
+    r.intrusion = 0.2;
+    r.person_uncertainty = 0.1;
+    r.robot_uncertainty = 0.02;
+    r.reduced_speed = 0.25;
+    near_m(sf_safety_separation(&r, 1.0), 1.21, "S_p at full speed");
+    near_m(sf_safety_separation(&r, 0.25), 1.0225, "S_p at reduced speed");
+    sf_safety_distances(&r, 1.0, &slow, &stop);
+    near_m(slow, 1.21, "computed slow distance");
+    near_m(stop, 1.0225, "computed stop distance");
+    /* a given stopping distance replaces v_r T_s / 2 */
+    r.stopping_distance = 0.5;
+    near_m(sf_safety_separation(&r, 1.0), 1.56, "S_p with S_s given");
+    /* distances written in the scenario win */
+    r.slow_distance = 2;
+    r.stop_distance = 0.6;
+    sf_safety_distances(&r, 1.0, &slow, &stop);
+    near_m(slow, 2, "given slow distance");
+    near_m(stop, 0.6, "given stop distance");
+}
+
+/* ---- crossing times from geometry --------------------------------------------- */
+
+/*
+ * A 20 m leg along the x axis walked from full speed 1.2 m/s (v0 = vmax),
+ * braking at 0.5 m/s^2 only in the last 1.44 m. The circle of radius 2.5
+ * around (10, 2) meets the line at x = 10 -+ 1.5: s = 8.5 m and 11.5 m,
+ * reached at 8.5 / 1.2 and 11.5 / 1.2 s.
+ */
+static void test_safety_crossings_at_constant_speed(void **state)
+{
+    sf_motion m;
+    sf_leg leg = {20, 1.2};
+    double line[4] = {0, 0, 20, 0}, s_from = 0, len = 20, s;
+    (void)state;
+    sf_motion_init(&m);
+    assert_int_equal(sf_motion_plan(&m, &leg, 1, 1.2, 0.5, 0.5, 0), SF_OK);
+    s = sf_safety_next_crossing(&m, line, &s_from, &len, 10, 2, 2.5, 0);
+    near_m(s, 8.5, "entry");
+    near_ns(sf_motion_time_at(&m, s), 8.5 / 1.2, "entry time");
+    s = sf_safety_next_crossing(&m, line, &s_from, &len, 10, 2, 2.5, s);
+    near_m(s, 11.5, "exit");
+    near_ns(sf_motion_time_at(&m, s), 11.5 / 1.2, "exit time");
+    assert_true(isinf(sf_safety_next_crossing(&m, line, &s_from, &len, 10, 2, 2.5, s)));
+    /* a circle the path only touches is no crossing; one it misses neither */
+    assert_true(isinf(sf_safety_next_crossing(&m, line, &s_from, &len, 10, 2, 2, 0)));
+    assert_true(isinf(sf_safety_next_crossing(&m, line, &s_from, &len, 10, 5, 2, 0)));
+    sf_motion_close(&m);
+}
+
+/* ---- a small plant: one arm, one person -------------------------------------------- */
+
+#define MAXREC 64
+
+struct rec {
+    sf_time t;
+    uint32_t who;
+    double value;
+};
+
+struct plant {
+    sf_kernel *k;
+    sf_network *net;
+    sf_movers *ms;
+    sf_safety *s;
+    sf_scenario_config cfg;
+    sf_cfg_agent_type types[2];
+    sf_cfg_safety_rule rule;
+    sf_cfg_zone zone;
+    double zone_xy[8];
+    sf_cfg_camera cam;
+    int cam_zone;
+    struct rec rates[MAXREC], states[MAXREC], admits[MAXREC];
+    int nrates, nstates, nadmits, stops, slows, resumes, near;
+    /* an operation of the arm run through sf_work, as the model does */
+    sf_work op;
+    bool op_running;
+    sf_event_id op_ev;
+    uint32_t kind_op_end, kind_walk;
+    sf_time op_done;
+};
+
+static void rec(struct rec *r, int *n, sf_time t, uint32_t who, double value)
+{
+    assert_true(*n < MAXREC);
+    r[*n].t = t;
+    r[*n].who = who;
+    r[*n].value = value;
+    (*n)++;
+}
+
+static void on_rate(void *ctx, uint32_t robot, double rate, sf_time now)
+{
+    struct plant *p = ctx;
+    rec(p->rates, &p->nrates, now, robot, rate);
+    if (p->op_running) {
+        sf_time end;
+        sf_kernel_cancel(p->k, p->op_ev);
+        p->op_ev = 0;
+        end = sf_work_set_rate(&p->op, now, rate);
+        if (end != SF_TIME_MAX)
+            assert_int_equal(sf_kernel_at(p->k, end, 0, p->kind_op_end, 0, &p->op_ev), SF_OK);
+    }
+}
+
+static void on_state(void *ctx, uint32_t agent, sf_state st, sf_time now)
+{
+    struct plant *p = ctx;
+    rec(p->states, &p->nstates, now, agent, st);
+}
+
+static void on_event(void *ctx, const sf_safety_event *ev)
+{
+    struct plant *p = ctx;
+    p->stops += ev->what == SF_SAFETY_STOP;
+    p->slows += ev->what == SF_SAFETY_SLOW;
+    p->resumes += ev->what == SF_SAFETY_RESUME;
+    p->near += ev->what == SF_SAFETY_NEAR_MISS;
+}
+
+static void on_admit(void *ctx, uint32_t person, uint32_t robot, sf_time now)
+{
+    struct plant *p = ctx;
+    rec(p->admits, &p->nadmits, now, person, robot);
+}
+
+static void on_op_end(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    struct plant *p = ctx;
+    (void)k;
+    (void)ev;
+    p->op_ev = 0;
+    p->op_running = false;
+    p->op_done = sf_kernel_now(p->k);
+    sf_safety_working(p->s, 0, false, NULL, 0);
+}
+
+static void on_walk(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    struct plant *p = ctx;
+    (void)k;
+    assert_int_equal(sf_movers_move_to(p->ms, 0, ev->target, false), SF_OK);
+}
+
+/*
+ * Nodes a (0, 0) and b (20, 0), one segment, and a node (ax, ay) joined to
+ * a; the arm (agent 0) stands at (bx, by) with a reach of 0.5 m; the person (agent 1, mover 0) at a walks at
+ * 1 m/s, accelerating and braking at 0.5 m/s^2. The whole floor is a
+ * collaborative zone watched by a camera unless `camera` is false.
+ */
+static void build(struct plant *p, sf_safety_mode mode, bool camera, double ax, double ay, double bx, double by,
+                  sf_time resume_delay)
+{
+    sf_safety_agent agents[2];
+    sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, p};
+    sf_mover_spec spec = {1.0, 1.0, 0.5, 0.5, true};
+    const double xy[8] = {-50, -50, 50, -50, 50, 50, -50, 50};
+    uint32_t a, b;
+    char err[200];
+    int kind;
+
+    memset(p, 0, sizeof *p);
+    p->k = sf_kernel_new();
+    p->net = sf_network_new();
+    assert_int_equal(sf_network_add_node(p->net, "a", 0, 0, &a), SF_OK);
+    assert_int_equal(sf_network_add_node(p->net, "b", 20, 0, &b), SF_OK);
+    assert_int_equal(sf_network_add_node(p->net, "at_arm", ax, ay, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(p->net, a, b, 0, INFINITY, 1, true, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(p->net, a, 2, 0, INFINITY, 1, true, NULL), SF_OK);
+    p->ms = sf_movers_new(p->k, p->net, 1, 4, (sf_movers_hooks){0});
+    assert_non_null(p->ms);
+    assert_int_equal(sf_movers_place(p->ms, 0, a, &spec), SF_OK);
+
+    p->types[0].kind = SF_AGENT_ARM;
+    p->types[0].reach = 0.5;
+    p->types[1].kind = SF_AGENT_WORKER;
+    p->types[1].speed = 1;
+    p->cfg.fleet.types = p->types;
+    p->cfg.fleet.n_types = 2;
+    p->rule.agent_type = 0;
+    p->rule.mode = mode;
+    p->rule.slow_distance = 1.5;  /* radius 2.0 around the base */
+    p->rule.stop_distance = 0.7;  /* radius 1.2 */
+    p->rule.reduced_speed = 0.25; /* rate 0.25 at the default robot speed of 1 m/s */
+    p->rule.resume_delay = resume_delay;
+    p->rule.person_speed = 1.6;
+    p->rule.stopping_distance = -1;
+    p->cfg.safety.rules = &p->rule;
+    p->cfg.safety.n_rules = 1;
+    memcpy(p->zone_xy, xy, sizeof xy);
+    p->zone.kind = SF_ZONE_COLLABORATIVE;
+    p->zone.xy = p->zone_xy;
+    p->zone.n_points = 4;
+    p->cfg.layout.zones = &p->zone;
+    p->cfg.layout.n_zones = 1;
+    p->cam_zone = 0;
+    p->cam.zones = &p->cam_zone;
+    p->cam.n_zones = 1;
+    p->cfg.safety.cameras = &p->cam;
+    p->cfg.safety.n_cameras = camera ? 1 : 0;
+
+    agents[0] = (sf_safety_agent){SF_AGENT_ARM, 0, SF_SAFETY_NONE, bx, by};
+    agents[1] = (sf_safety_agent){SF_AGENT_WORKER, 1, 0, 0, 0};
+    p->s = sf_safety_new(p->k, p->ms, &p->cfg, agents, 2, hooks, err, sizeof err);
+    assert_non_null(p->s);
+    assert_true((kind = sf_kernel_add_kind(p->k, "test.op_end", on_op_end, p)) >= 0);
+    p->kind_op_end = (uint32_t)kind;
+    assert_true((kind = sf_kernel_add_kind(p->k, "test.walk", on_walk, p)) >= 0);
+    p->kind_walk = (uint32_t)kind;
+}
+
+static void teardown_plant(struct plant *p)
+{
+    sf_safety_free(p->s);
+    sf_movers_free(p->ms);
+    sf_network_free(p->net);
+    sf_kernel_free(p->k);
+}
+
+static const char *arm_name(void *ctx, uint32_t agent)
+{
+    (void)ctx;
+    return agent == 0 ? "cobot.1" : "?";
+}
+
+/* Start `amount` of work on the arm now, at the rate safety gives. */
+static void start_op(struct plant *p, sf_time amount, const uint32_t *partners, size_t n)
+{
+    double rate = sf_safety_working(p->s, 0, true, partners, n);
+    sf_time end = sf_work_start(&p->op, sf_kernel_now(p->k), amount, rate);
+    p->op_running = true;
+    if (end != SF_TIME_MAX)
+        assert_int_equal(sf_kernel_at(p->k, end, 0, p->kind_op_end, 0, &p->op_ev), SF_OK);
+}
+
+/*
+ * Walking a to b at 1 m/s: accelerating for 2 s over 1 m, then t = s + 1
+ * until braking in the last metre. Around the arm at (10, 1):
+ *   slow disc r = 2.0: x = 10 -+ sqrt(3)    -> t1 = 11 - sqrt(3), t4 = 11 + sqrt(3)
+ *   stop disc r = 1.2: x = 10 -+ sqrt(0.44) -> t2 = 11 - sqrt(0.44), t3 = 11 + sqrt(0.44)
+ * The arm (60 s of work from 0) slows at t1, stops at t2, goes back to
+ * reduced speed 0.5 s after t3 and to full speed 0.5 s after t4.
+ */
+static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state)
+{
+    struct plant p;
+    double t1 = 11 - sqrt(3), t2 = 11 - sqrt(0.44), t3 = 11 + sqrt(0.44), t4 = 11 + sqrt(3), left;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 500 * SF_MS);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[0].t, t1, "slow");
+    assert_true(p.rates[0].value == 0.25);
+    near_ns(p.rates[1].t, t2, "stop");
+    assert_true(p.rates[1].value == 0);
+    near_ns(p.rates[2].t, t3 + 0.5, "back to reduced");
+    assert_true(p.rates[2].value == 0.25);
+    near_ns(p.rates[3].t, t4 + 0.5, "back to full");
+    assert_true(p.rates[3].value == 1);
+    /* states told while working: reduced, stop, reduced, working */
+    assert_int_equal(p.nstates, 4);
+    assert_int_equal(p.states[0].value, SF_STATE_REDUCED_SPEED);
+    assert_int_equal(p.states[1].value, SF_STATE_SAFETY_STOP);
+    assert_int_equal(p.states[2].value, SF_STATE_REDUCED_SPEED);
+    assert_int_equal(p.states[3].value, SF_STATE_WORKING);
+    assert_int_equal(p.stops, 1);
+    assert_int_equal(p.near, 1);
+    assert_int_equal(p.resumes, 1);
+    /* the operation ends where the hand calculation says: work done before t4 + 0.5 at the rates above */
+    left = 60 - t1 - 0.25 * (t2 - t1) - 0.25 * (t4 - t3);
+    near_ns(p.op_done, t4 + 0.5 + left, "operation end");
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.stops, 1);
+    assert_int_equal(st.near_misses, 1);
+    near_ns(st.stopped, t3 + 0.5 - t2, "time stopped");
+    near_ns(st.reduced, (t2 - t1) + (t4 - t3), "time reduced");
+    near_ns(st.working, t4 + 0.5 + left, "time working");
+    assert_true(fabs(st.lost - (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2))) < 1e-8);
+    near_m(st.min_separation, 0.5, "closest approach: 1 m from the base less the 0.5 m reach");
+    {
+        /* the report line says the same, in hours and shares of the working time */
+        FILE *f = tmpfile();
+        char head[256], line[256], name[32], mode[16], sep[16];
+        double work_h, red, stp, lost, waited;
+        unsigned long long stops, near, waits;
+        double work = t4 + 0.5 + left;
+        assert_non_null(f);
+        assert_int_equal(sf_safety_report(p.s, f, sf_kernel_now(p.k), arm_name, NULL), SF_OK);
+        rewind(f);
+        assert_non_null(fgets(head, sizeof head, f)); /* blank */
+        assert_non_null(fgets(head, sizeof head, f));
+        assert_non_null(fgets(line, sizeof line, f));
+        fclose(f);
+        assert_int_equal(sscanf(line, "%31s %15s %lf %lf %lf %llu %llu %15s %lf %llu %lf", name, mode, &work_h, &red,
+                                &stp, &stops, &near, sep, &lost, &waits, &waited),
+                         11);
+        assert_string_equal(name, "cobot.1");
+        assert_string_equal(mode, "ssm");
+        assert_true(fabs(work_h - work / 3600) < 0.006);
+        assert_true(fabs(red - 100 * ((t2 - t1) + (t4 - t3)) / work) < 0.06);
+        assert_true(fabs(stp - 100 * (t3 + 0.5 - t2) / work) < 0.06);
+        assert_true(stops == 1 && near == 1 && waits == 0);
+        assert_string_equal(sep, "0.50");
+        assert_true(fabs(lost - 100 * (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2)) / work) < 0.06);
+    }
+    teardown_plant(&p);
+}
+
+/*
+ * The same walk starting from rest, crossing during the acceleration: a
+ * slow disc of 2.0 m around a base at (1.5, 1) meets the path at
+ * x = 1.5 -+ sqrt(3); the entry at s = 1.5 - sqrt(3) < 0 is behind the
+ * start (the person starts inside), the exit at s = 1.5 + sqrt(3) = 3.232 m
+ * is in the cruise: t = s + 1. A stop disc of 1.2 m: exit at
+ * s = 1.5 + sqrt(0.44) = 2.163 m, cruise too; entry at 1.5 - 0.663 = 0.837 m
+ * in the acceleration, s = 0.25 t^2: t = sqrt(4 s).
+ */
+static void test_safety_crossings_during_acceleration(void **state)
+{
+    struct plant p;
+    double s_in = 1.5 - sqrt(0.44), s_out = 1.5 + sqrt(0.44), s_free = 1.5 + sqrt(3);
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 1.5, 1, 0);
+    /* standing inside the slow band: reduced from the start */
+    assert_true(sf_safety_working(p.s, 0, true, NULL, 0) == 0.25);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    assert_int_equal(p.rates[0].t, 0); /* told when the monitor found the person there */
+    assert_true(p.rates[0].value == 0.25);
+    near_ns(p.rates[1].t, sqrt(4 * s_in), "stop, while accelerating");
+    assert_true(p.rates[1].value == 0);
+    near_ns(p.rates[2].t, s_out + 1, "reduced again");
+    assert_true(p.rates[2].value == 0.25);
+    near_ns(p.rates[3].t, s_free + 1, "full");
+    assert_true(p.rates[3].value == 1);
+    teardown_plant(&p);
+}
+
+/* A crew partner standing at the arm keeps it at reduced speed, never stops it, and is no near miss. */
+static void test_safety_ssm_partner_means_reduced_never_stop(void **state)
+{
+    struct plant p;
+    uint32_t partner = 1;
+    sf_safety_stats st;
+    sf_time t0;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 10, 1, 10, 1, 500 * SF_MS); /* node 2 is at the arm's base */
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    t0 = sf_kernel_now(p.k);
+    assert_true(t0 > 10 * S);
+    start_op(&p, 10 * S, &partner, 1);
+    assert_true(sf_work_rate(&p.op) == 0.25);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.op_done, t0 + 40 * S); /* 10 s of work at rate 0.25 */
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.stops, 0);
+    assert_int_equal(st.near_misses, 0);
+    assert_int_equal(st.reduced, 40 * S);
+    teardown_plant(&p);
+}
+
+/* Fenced: a person who asks to enter while the arm works waits exactly until its operation ends. */
+static void test_safety_fenced_person_waits_until_the_operation_ends(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 1, 0);
+    start_op(&p, 90 * S, NULL, 0);
+    assert_int_equal(sf_kernel_run_until(p.k, 30 * S), SF_OK);
+    assert_false(sf_safety_enter(p.s, 1, 0));
+    assert_int_equal(p.nstates, 1);
+    assert_int_equal(p.states[0].who, 1);
+    assert_int_equal(p.states[0].value, SF_STATE_WAIT_ROBOT);
+    /* the person walks past the arm meanwhile: a fenced robot never slows */
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(p.nadmits, 1);
+    assert_int_equal(p.admits[0].t, 90 * S);
+    assert_int_equal(p.admits[0].who, 1);
+    assert_int_equal(p.op_done, 90 * S);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.waits, 1);
+    assert_int_equal(st.waited, 60 * S);
+    assert_int_equal(st.reduced, 0);
+    assert_int_equal(st.stops, 0);
+    /* an idle fenced robot lets people in at once */
+    assert_true(sf_safety_enter(p.s, 1, 0));
+    teardown_plant(&p);
+}
+
+/* PFL: always at collaborative speed while working, whoever passes, and never stopped. */
+static void test_safety_pfl_always_reduced_never_stops(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_PFL, true, 0, 5, 10, 1, 0);
+    start_op(&p, 10 * S, NULL, 0);
+    assert_true(sf_work_rate(&p.op) == 0.25);
+    assert_int_equal(p.nstates, 1);
+    assert_int_equal(p.states[0].value, SF_STATE_REDUCED_SPEED);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(p.op_done, 40 * S);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.stops, 0);
+    assert_int_equal(st.reduced, st.working);
+    assert_int_equal(st.working, 40 * S);
+    assert_int_equal(p.stops, 0);
+    teardown_plant(&p);
+}
+
+/* Without a camera over its zone an ssm robot runs fenced: the same walk changes nothing. */
+static void test_safety_unwatched_zone_falls_back_to_fenced(void **state)
+{
+    struct plant p;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, false, 0, 5, 10, 1, 0);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(p.op_done, 60 * S);
+    teardown_plant(&p);
+}
+
+/*
+ * A walk over three 10 m segments, reserving two at a time (the one it
+ * is on and the next): the first plan stops at x = 20; at x = 10 the
+ * movers reserve the third segment and replan, and the monitor must
+ * follow the new plan. The person passes x = 10 at cruising speed (braking
+ * for x = 20 would only start at 19), so t = s + 1 throughout;
+ * an arm at (25, 1) is met at x = 25 -+ sqrt(3) (slow) and 25 -+ sqrt(0.44) (stop),
+ * all on the third segment, beyond the end of the first plan.
+ */
+static void test_safety_follows_replans_in_mid_trip(void **state)
+{
+    sf_kernel *k = sf_kernel_new();
+    sf_network *net = sf_network_new();
+    sf_movers *ms;
+    struct plant p;
+    sf_safety_agent agents[2];
+    sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, &p};
+    sf_mover_spec spec = {1.0, 1.0, 0.5, 0.5, true};
+    char err[200];
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "n%d", i);
+        assert_int_equal(sf_network_add_node(net, name, 10.0 * i, 0, NULL), SF_OK);
+    }
+    for (uint32_t i = 0; i < 3; i++)
+        assert_int_equal(sf_network_add_segment(net, i, i + 1, 0, INFINITY, 1, true, NULL), SF_OK);
+    ms = sf_movers_new(k, net, 1, 2, (sf_movers_hooks){0});
+    assert_non_null(ms);
+    assert_int_equal(sf_movers_place(ms, 0, 0, &spec), SF_OK);
+    /* the rule, zone and camera of the small plant, on this network */
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0);
+    sf_safety_free(p.s);
+    agents[0] = (sf_safety_agent){SF_AGENT_ARM, 0, SF_SAFETY_NONE, 25, 1};
+    agents[1] = (sf_safety_agent){SF_AGENT_WORKER, 1, 0, 0, 0};
+    p.s = sf_safety_new(k, ms, &p.cfg, agents, 2, hooks, err, sizeof err);
+    assert_non_null(p.s);
+    p.nrates = 0;
+    assert_int_equal(sf_movers_move_to(ms, 0, 3, false), SF_OK);
+    assert_int_equal(sf_kernel_run(k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[0].t, 26 - sqrt(3), "slow");
+    near_ns(p.rates[1].t, 26 - sqrt(0.44), "stop");
+    near_ns(p.rates[2].t, 26 + sqrt(0.44), "reduced");
+    near_ns(p.rates[3].t, 26 + sqrt(3), "full");
+    sf_safety_free(p.s);
+    p.s = NULL;
+    sf_movers_free(ms);
+    sf_network_free(net);
+    sf_kernel_free(k);
+    teardown_plant(&p);
+}
+
+/* ---- the safety section of a scenario ------------------------------------------ */
+
+#define ARM BASE "  - {name: arm1, kind: arm, count: 1, home: s1, reach: 1 m}\nsafety:\n  robots:\n"
+
+static bool reported(const sf_diags *d, const char *part)
+{
+    char buf[1400];
+    for (size_t i = 0; i < d->n; i++) {
+        sf_diags_format(d, i, buf, sizeof buf);
+        if (strstr(buf, part))
+            return true;
+    }
+    dump_diags(d);
+    return false;
+}
+
+static void test_safety_scenario_gives_the_separation_parameters(void **state)
+{
+    sf_scenario_config *c;
+    const sf_cfg_safety_rule *r;
+    double slow, stop;
+    (void)state;
+    c = load_ok(ARM "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, robot_speed: 1.5 m/s, reaction_time: 0.1 s,\n"
+                    "       stopping_time: 0.3 s, intrusion: 0.2 m, person_uncertainty: 0.1 m, robot_uncertainty: 0.02 m}\n");
+    r = &c->safety.rules[0];
+    assert_int_equal(r->mode, SF_SAFETY_SSM);
+    near_m(r->person_speed, 1.6, "person speed defaults to ISO 13855's 1.6 m/s");
+    assert_int_equal(r->reaction_time, 100 * SF_MS);
+    assert_int_equal(r->stopping_time, 300 * SF_MS);
+    assert_true(r->stopping_distance < 0);
+    near_m(r->robot_speed, 1.5, "robot speed");
+    /* 1.6 * 0.4 + 1.5 * 0.1 + 1.5 * 0.3 / 2 + 0.32 = 1.335; at 0.25 m/s 1.0225 */
+    sf_safety_distances(r, r->robot_speed, &slow, &stop);
+    near_m(slow, 1.335, "slow distance");
+    near_m(stop, 1.0225, "stop distance");
+    sf_scenario_config_free(c);
+    /* written distances still load as before */
+    c = load_ok(ARM "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 0.6 m, reduced_speed: 0.25 m/s}\n");
+    near_m(c->safety.rules[0].slow_distance, 2, "slow");
+    sf_scenario_config_free(c);
+}
+
+static void test_safety_scenario_errors_name_the_rule(void **state)
+{
+    sf_diags d;
+    (void)state;
+    sf_diags_init(&d);
+    assert_null(load_text(ARM "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, reaction_time: 0.1 s}\n", &d));
+    assert_true(reported(&d, "t.yaml:14:7: safety rule for 'arm1': mode ssm needs slow_distance and stop_distance, "
+                             "or reaction_time and stopping_time to compute them"));
+    sf_diags_close(&d);
+    sf_diags_init(&d);
+    assert_null(load_text(ARM "    - {name: arm1, mode: pfl, max_speed: 0.25 m/s, reaction_time: 0.1 s}\n", &d));
+    assert_true(reported(&d, "safety rule for 'arm1': 'reaction_time' is for mode ssm"));
+    sf_diags_close(&d);
+    sf_diags_init(&d);
+    assert_null(load_text(ARM "    - {name: arm1, mode: fenced, robot_speed: 1 m/s}\n", &d));
+    assert_true(reported(&d, "safety rule for 'arm1': 'robot_speed' is for modes ssm and pfl"));
+    sf_diags_close(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_safety_separation_matches_the_worked_example),
+        cmocka_unit_test(test_safety_crossings_at_constant_speed),
+        cmocka_unit_test(test_safety_ssm_slows_stops_and_resumes_for_a_passer_by),
+        cmocka_unit_test(test_safety_crossings_during_acceleration),
+        cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),
+        cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
+        cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
+        cmocka_unit_test(test_safety_unwatched_zone_falls_back_to_fenced),
+        cmocka_unit_test(test_safety_follows_replans_in_mid_trip),
+        cmocka_unit_test(test_safety_scenario_gives_the_separation_parameters),
+        cmocka_unit_test(test_safety_scenario_errors_name_the_rule),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

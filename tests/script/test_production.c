@@ -1,0 +1,205 @@
+/*
+ * Production run end to end through a session (scenario, world, Lua
+ * behaviours): the books of jobs, workers leaving at their shift's end
+ * and for their breaks, humanoids replacing workers through an overlay,
+ * and a crew deadlock reported with the operations and what each holds.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "experiment/session.h"
+
+#define H(x) ((sf_time)((x) * 3600.0 * 1e9 + 0.5))
+#define MAXA 16
+
+struct watch {
+    sf_world *w;
+    uint64_t jobs[SF_JOB_SCRAPPED + 1];
+    uint64_t ops_by[SF_AGENT_KINDS]; /* operations a kind took part in */
+    sf_state state[MAXA];
+    bool seen_off[MAXA], seen_break[MAXA];
+    sf_time first_off[MAXA], first_break[MAXA];
+    bool seen_work[MAXA];
+    sf_time first_work[MAXA];
+    uint64_t worked_after_leaving[MAXA]; /* working after its first time off shift */
+};
+
+static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time now)
+{
+    struct watch *w = ctx;
+
+    if (e != SF_ENTITY_AGENT || id >= MAXA)
+        return;
+    if (s == SF_STATE_OFF_SHIFT && !w->seen_off[id]) {
+        w->seen_off[id] = true;
+        w->first_off[id] = now;
+    }
+    if (s == SF_STATE_ON_BREAK && !w->seen_break[id]) {
+        w->seen_break[id] = true;
+        w->first_break[id] = now;
+    }
+    if (s == SF_STATE_WORKING && !w->seen_work[id]) {
+        w->seen_work[id] = true;
+        w->first_work[id] = now;
+    }
+    if (s == SF_STATE_WORKING && w->seen_off[id])
+        w->worked_after_leaving[id]++;
+    w->state[id] = s;
+}
+
+static void on_job(void *ctx, const sf_job_event *ev)
+{
+    struct watch *w = ctx;
+
+    w->jobs[ev->what]++;
+    if (ev->what == SF_JOB_OP_END)
+        for (int k = 0; k < SF_AGENT_KINDS; k++)
+            if (ev->crew & (1u << k))
+                w->ops_by[k]++;
+}
+
+static sf_session *open_run(const char *file, struct watch *w, int *status)
+{
+    char path[1024];
+    sf_session_spec spec = {0};
+    sf_session *s;
+    sf_observer o = {on_state, NULL, on_job, NULL, NULL, w};
+    static FILE *devnull;
+
+    if (!devnull)
+        devnull = fopen("/dev/null", "w");
+    snprintf(path, sizeof path, "%s/%s", getenv("SHOPFLOOR_SOURCE_DIR"), file);
+    setenv("SHOPFLOOR_SCRIPTS", "", 0);
+    if (!getenv("SHOPFLOOR_SCRIPTS") || !*getenv("SHOPFLOOR_SCRIPTS")) {
+        char scripts[1024];
+        snprintf(scripts, sizeof scripts, "%s/scripts", getenv("SHOPFLOOR_SOURCE_DIR"));
+        setenv("SHOPFLOOR_SCRIPTS", scripts, 1);
+    }
+    spec.model = path;
+    spec.log = devnull;
+    memset(w, 0, sizeof *w);
+    s = sf_session_new(&spec, status);
+    assert_non_null(s);
+    w->w = sf_session_world(s);
+    assert_int_equal(sf_world_observe(w->w, &o), SF_OK);
+    return s;
+}
+
+/*
+ * 16 h of the test line: every job event the observers saw balances the
+ * model's books, and they match the model's own counts.
+ */
+static void test_books_balance_after_a_run(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/model/data/production_line.yaml", &w, &st);
+    sf_job_counts c;
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    c = sf_stations_counts(sf_world_stations(w.w));
+    assert_true(c.released > 100);
+    assert_int_equal(c.released, c.completed + c.scrapped + c.in_progress);
+    assert_int_equal(w.jobs[SF_JOB_RELEASED], c.released);
+    assert_int_equal(w.jobs[SF_JOB_COMPLETED], c.completed);
+    assert_int_equal(w.jobs[SF_JOB_SCRAPPED], c.scrapped);
+    assert_int_equal(w.jobs[SF_JOB_REWORK], c.reworked);
+    /* every operation that started ended, but at most one running per station (three) at the end */
+    assert_true(w.jobs[SF_JOB_OP_START] >= w.jobs[SF_JOB_OP_END]);
+    assert_true(w.jobs[SF_JOB_OP_START] - w.jobs[SF_JOB_OP_END] <= 3);
+    assert_true(w.jobs[SF_JOB_OP_END] >= 2 * c.completed);
+    sf_session_free(s);
+}
+
+/*
+ * Early operators leave for their 09:00 break and at 14:00 (3 h and 8 h
+ * after the start), at most one operation late (the longest is 150 s plus
+ * a 300 s setup); late operators are off from time 0 until 14:00; an
+ * early operator never works again after leaving (the run ends at 22:00).
+ */
+static void test_workers_keep_their_shifts(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/model/data/production_line.yaml", &w, &st);
+    uint32_t early = sf_world_find_agent(w.w, "operator_early.1"), late = sf_world_find_agent(w.w, "operator_late.1");
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_true(early < MAXA && late < MAXA);
+    assert_true(w.seen_break[early] && w.seen_off[early] && w.seen_off[late]);
+    assert_true(w.first_break[early] >= H(3) && w.first_break[early] <= H(3) + 450 * (sf_time)1000000000);
+    assert_true(w.first_off[early] >= H(8) && w.first_off[early] <= H(8) + 450 * (sf_time)1000000000);
+    assert_int_equal(w.first_off[late], 0);
+    assert_true(!w.seen_break[late] || w.first_break[late] >= H(12));
+    assert_true(w.ops_by[SF_AGENT_WORKER] > 0);
+    assert_true(w.seen_work[early] && w.seen_work[late]);
+    assert_true(w.first_work[late] >= H(8));
+    assert_int_equal(w.worked_after_leaving[early], 0);
+    sf_session_free(s);
+}
+
+/*
+ * The overlay turns the operators into humanoids and changes nothing
+ * else: the same demand (the same random streams), the line completes as
+ * much within a few units, and no operation has a worker in its crew.
+ */
+static void test_humanoids_replace_workers_by_overlay(void **state)
+{
+    struct watch a, b;
+    int st;
+    sf_session *s1 = open_run("tests/model/data/production_line.yaml", &a, &st);
+    sf_session *s2 = open_run("tests/model/data/production_humanoids.yaml", &b, &st);
+    sf_job_counts c1, c2;
+    (void)state;
+
+    assert_int_equal(sf_session_run(s1), SF_OK);
+    assert_int_equal(sf_session_run(s2), SF_OK);
+    c1 = sf_stations_counts(sf_world_stations(a.w));
+    c2 = sf_stations_counts(sf_world_stations(b.w));
+    assert_int_equal(c1.released, c2.released);
+    assert_true(c2.completed + 10 >= c1.completed && c1.completed + 10 >= c2.completed);
+    assert_true(a.ops_by[SF_AGENT_WORKER] > 0);
+    assert_int_equal(b.ops_by[SF_AGENT_WORKER], 0);
+    assert_true(b.ops_by[SF_AGENT_HUMANOID] > a.ops_by[SF_AGENT_HUMANOID]);
+    assert_true(b.ops_by[SF_AGENT_ARM] > 0);
+    sf_session_free(s1);
+    sf_session_free(s2);
+}
+
+/* The run stops with a deadlock that names both operations, their jobs, and who holds what. */
+static void test_crew_deadlock_is_reported(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/crew_deadlock.yaml", &w, &st);
+    const char *msg;
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_EDEADLOCK);
+    msg = sf_session_error(s);
+    assert_non_null(strstr(msg, "deadlock at t = 00:00:16"));
+    assert_non_null(strstr(msg, "crew for operation 'join_a' of job 2 at 's1': needs humanoid, holds hand.1"));
+    assert_non_null(strstr(msg, "crew for operation 'join_b' of job 3 at 's2': needs worker, holds robo.1"));
+    sf_session_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_books_balance_after_a_run),
+        cmocka_unit_test(test_workers_keep_their_shifts),
+        cmocka_unit_test(test_humanoids_replace_workers_by_overlay),
+        cmocka_unit_test(test_crew_deadlock_is_reported),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
