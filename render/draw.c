@@ -185,6 +185,7 @@ void sf_draw_free(sf_draw *d)
 /* ---- view -------------------------------------------------------------- */
 
 static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R);
+static int rack_side(const sf_cfg_layout *L, const sf_cfg_rack *R);
 
 static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0, double *x1, double *y1)
 {
@@ -205,8 +206,9 @@ static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0,
             GROW(L->zones[z].xy[2 * i], L->zones[z].xy[2 * i + 1]);
     for (size_t i = 0; i < L->n_racks; i++) {
         const sf_cfg_node *n = &L->nodes[L->racks[i].node];
-        double bw = bay_width(L, &L->racks[i]);
-        GROW(n->x - L->racks[i].bays * bw / 2, n->y + 1.0 + L->racks[i].levels * 0.6);
+        double bw = bay_width(L, &L->racks[i]), h = 1.0 + L->racks[i].levels * 0.6;
+        double side = rack_side(L, &L->racks[i]);
+        GROW(n->x - L->racks[i].bays * bw / 2, n->y + side * h);
         GROW(n->x + L->racks[i].bays * bw / 2, n->y);
     }
 #undef GROW
@@ -608,13 +610,31 @@ static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R)
     return R->bays > 0 ? fmin(1.0, 0.9 * room / R->bays) : 1.0;
 }
 
-/* Where a rack is drawn: its bays side by side just above its node, levels stacked. */
+/*
+ * Which side of its node a rack stands on: +1 above, -1 below, away from
+ * the way vehicles come to it (the mean direction of the segments at the
+ * node; above when they run level).
+ */
+static int rack_side(const sf_cfg_layout *L, const sf_cfg_rack *R)
+{
+    double dy = 0;
+    for (size_t i = 0; i < L->n_segments; i++) {
+        const sf_cfg_segment *g = &L->segments[i];
+        if (g->from == R->node)
+            dy += L->nodes[g->to].y - L->nodes[R->node].y;
+        else if (g->to == R->node)
+            dy += L->nodes[g->from].y - L->nodes[R->node].y;
+    }
+    return dy > 1e-9 ? -1 : 1;
+}
+
+/* Where a rack is drawn: its bays side by side beside its node, levels stacked upwards. */
 static void rack_box(const sf_view *v, const sf_cfg_layout *L, const sf_cfg_rack *R, float *x, float *y, float *cw,
                      float *ch)
 {
     const sf_cfg_node *n = &L->nodes[R->node];
-    double bw = bay_width(L, R);
-    to_screen(v, n->x - R->bays * bw / 2, n->y + 1.0 + R->levels * 0.6, x, y);
+    double bw = bay_width(L, R), top = rack_side(L, R) > 0 ? n->y + 1.0 + R->levels * 0.6 : n->y - 1.0;
+    to_screen(v, n->x - R->bays * bw / 2, top, x, y);
     *cw = (float)(v->scale * bw);
     *ch = (float)v->scale * 0.6f;
 }
