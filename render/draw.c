@@ -675,6 +675,27 @@ static void draw_racks(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     }
 }
 
+/* Slot k (0 at the bottom) of a station's input (side 0, left) or output (side 1, right) buffer, in pixels. */
+static void slot_box(const sf_view *v, const sf_cfg_layout *L, size_t station, int side, int k, float *x, float *y,
+                     float *w, float *h)
+{
+    float cx, cy, m = (float)v->scale, size = fmaxf(12, 2.4f * m);
+    to_screen(v, L->nodes[L->stations[station].node].x, L->nodes[L->stations[station].node].y, &cx, &cy);
+    *w = fmaxf(4, 0.45f * m);
+    *h = size / 8 - 1;
+    *x = side == 0 ? cx - size / 2 - *w - 2 : cx + size / 2 + 2;
+    *y = cy + size / 2 - (float)(k + 1) * size / 8;
+}
+
+void sf_draw_buffer_slot(const sf_view *v, const sf_scenario_config *cfg, size_t station, bool output, int k,
+                         float *sx, float *sy)
+{
+    float x, y, w, h;
+    slot_box(v, &cfg->layout, station, output, k, &x, &y, &w, &h);
+    *sx = x + w / 2;
+    *sy = y + h / 2;
+}
+
 static void draw_places(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     const sf_cfg_layout *L = &d->cfg->layout;
@@ -714,12 +735,18 @@ static void draw_places(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         to_screen(v, L->nodes[S->node].x, L->nodes[S->node].y, &x, &y);
         rect(d, x - w / 2 - 2, y - w / 2 - 2, w + 4, w + 4, C_DARK);
         rect(d, x - w / 2, y - w / 2, w, w, sf_draw_state_color(st));
-        /* buffers: in on the left, out on the right, one pip per place (up to 8) */
+        /* buffers: in on the left, out on the right, one slot per place (up to 8), filled per unit */
         for (int side = 0; side < 2; side++) {
             int places = side == 0 ? S->buffer_in : S->buffer_out;
+            int units = i < s->nstations ? s->buffered[2 * i + (size_t)side] : 0;
             for (int k = 0; k < places && k < 8; k++) {
-                float px = side == 0 ? x - w / 2 - 0.5f * m : x + w / 2 + 0.2f * m;
-                frame_rect(d, px, y - w / 2 + k * w / 8, 0.3f * m, w / 8 - 1, 1, C_DARK);
+                /* more than 8 places: each slot stands for a share of them */
+                int need = places > 8 ? (k + 1) * places / 8 : k + 1;
+                float sx, sy, bw, bh;
+                slot_box(v, L, i, side, k, &sx, &sy, &bw, &bh);
+                if (units >= need)
+                    rect(d, sx, sy, bw, bh, C_CELL_FULL);
+                frame_rect(d, sx, sy, bw, bh, 1, C_DARK);
             }
         }
         if ((int64_t)i == v->selected_station)

@@ -83,7 +83,10 @@ void sf_draw_agent_at(const sf_draw *d, uint32_t i, float *sx, float *sy);
 /* The centre (pixels) of a rack's cell (bay, level) as drawn; level 0 is the lowest. */
 void sf_draw_rack_cell(const sf_view *v, const sf_scenario_config *cfg, size_t rack, int bay, int level, float *sx,
                        float *sy);
-/* The colours of an empty and a full rack cell. */
+/* The centre (pixels) of slot k (0 at the bottom) of a station's input or output buffer. */
+void sf_draw_buffer_slot(const sf_view *v, const sf_scenario_config *cfg, size_t station, bool output, int k,
+                         float *sx, float *sy);
+/* The colours of an empty and a full rack cell (a full buffer slot is drawn like a full cell). */
 SDL_Color sf_draw_cell_color(bool full);
 
 /* The colour agents and stations in state `s` are drawn with. */

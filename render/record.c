@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "render/record.h"
 
-#define MAGIC "SFREC1\n"
+#define MAGIC "SFREC2\n"
 #define KEY_EVERY 256
 #define AGENT_BYTES 20 /* x, y, heading, battery (f32), kind, state, loaded, flat (u8) */
 
@@ -94,6 +94,7 @@ static int write_frame(void *ctx, const sf_snapshot *s)
         put(w, s->alarm, alen);
     DIFF(w, s->nagents, s->agents, w->prev.agents, put_agent(w, &s->agents[i]));
     DIFF(w, s->nstations, s->station_state, w->prev.station_state, PUT(w, s->station_state[i]));
+    DIFF(w, 2 * s->nstations, s->buffered, w->prev.buffered, PUT(w, s->buffered[i]));
     DIFF(w, s->ncells, s->cells, w->prev.cells, PUT(w, s->cells[i]));
     DIFF(w, s->nzones, s->zone_people, w->prev.zone_people, PUT(w, s->zone_people[i]));
     DIFF(w, s->nsegments, s->congestion, w->prev.congestion, PUT(w, s->congestion[i]));
@@ -234,6 +235,7 @@ static bool apply(reader *r, sf_snapshot *s)
         GET(r, a->flat);
     })
     LIST(s->nstations, GET(r, s->station_state[i]))
+    LIST(2 * s->nstations, GET(r, s->buffered[i]))
     LIST(s->ncells, GET(r, s->cells[i]))
     LIST(s->nzones, GET(r, s->zone_people[i]))
     LIST(s->nsegments, GET(r, s->congestion[i]))

@@ -20,6 +20,8 @@
 #include "render/draw.h"
 #include "render/record.h"
 #include "render/snapshot.h"
+#include "model/stations.h"
+#include "model/world.h"
 
 enum { W = 1280, H = 800 };
 
@@ -492,6 +494,57 @@ static void test_pick_and_heat_map(void **state)
     sf_session_free(ses);
 }
 
+/* In the lights-out cell, buffers fill: the snapshot has the model's counts and the slots show them. */
+static void test_station_buffers_show_their_units(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/lights_out.yaml", 4 * SF_HOUR);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+    int filled = 0, empty = 0;
+
+    assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
+    canvas_open(&c, cfg);
+    for (sf_time t = 10 * SF_MINUTE; t <= 4 * SF_HOUR; t += 11 * SF_MINUTE) {
+        assert_int_equal(sf_live_advance(live, t, &s, NULL, NULL), SF_OK);
+        canvas_draw(&c, &s);
+        for (uint32_t i = 0; i < s.nstations; i++)
+            for (int side = 0; side < 2; side++) {
+                int places = side ? cfg->layout.stations[i].buffer_out : cfg->layout.stations[i].buffer_in;
+                uint32_t units = s.buffered[2 * i + (uint32_t)side];
+                assert_int_equal(units, sf_stations_buffered(sf_world_stations(sf_session_world(ses)), i, side));
+                for (int k = 0; k < places && k < 8; k++) {
+                    float sx, sy;
+                    bool near = false;
+                    if (places > 8)
+                        continue;
+                    sf_draw_buffer_slot(&c.v, cfg, i, side, k, &sx, &sy);
+                    for (uint32_t a = 0; a < s.nagents; a++) {
+                        float ax, ay;
+                        sf_draw_agent_at(c.d, a, &ax, &ay);
+                        near |= hypotf(ax - sx, ay - sy) < 2 * (float)c.v.scale;
+                    }
+                    if (near)
+                        continue;
+                    SDL_Color got = pixel_xy(&c, sx, sy), full = sf_draw_cell_color(true);
+                    if (units > (uint32_t)k)
+                        assert_color(got, full, "a filled buffer slot");
+                    else
+                        assert_false(got.r == full.r && got.g == full.g && got.b == full.b);
+                    filled += units > (uint32_t)k;
+                    empty += units <= (uint32_t)k;
+                }
+            }
+    }
+    assert_true(filled > 0 && empty > 0);
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
 static void test_replay_refuses_what_is_not_a_recording(void **state)
 {
     (void)state;
@@ -511,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_replay_matches_live_pixel_for_pixel),
         cmocka_unit_test(test_replay_between_grid_points_is_close_to_exact),
         cmocka_unit_test(test_pick_and_heat_map),
+        cmocka_unit_test(test_station_buffers_show_their_units),
         cmocka_unit_test(test_replay_refuses_what_is_not_a_recording),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
