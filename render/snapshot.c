@@ -269,9 +269,10 @@ sf_session *sf_live_session(sf_live *L) { return L->ses; }
 
 /*
  * Read the model at time t (the session has run to t) into `s`, keeping
- * the headings already in it. O(agents + cells + segments).
+ * the headings already in it. O(agents + cells + segments); with `light`
+ * only the agents, O(agents) (grid points nobody but the headings needs).
  */
-static void capture(sf_live *L, sf_time t, sf_snapshot *s)
+static void capture(sf_live *L, sf_time t, sf_snapshot *s, bool light)
 {
     sf_movers *ms = sf_world_movers(L->w);
     sf_storage *st = sf_world_storage(L->w);
@@ -304,6 +305,8 @@ static void capture(sf_live *L, sf_time t, sf_snapshot *s)
                 first_flat = i;
         }
     }
+    if (light)
+        return;
     memcpy(s->station_state, L->grid.station_state, s->nstations);
     if (sf_world_stations(L->w) && sf_stations_count(sf_world_stations(L->w)) == s->nstations)
         for (uint32_t i = 0; i < s->nstations; i++) {
@@ -371,7 +374,8 @@ int sf_live_advance(sf_live *L, sf_time t, sf_snapshot *out, int (*grid)(void *c
             if (!keep)
                 return SF_ENOMEM;
             memcpy(keep, s->agents, s->nagents * sizeof *keep);
-            capture(L, g, s);
+            /* without a recorder, only the headings need the grid points: the agents suffice */
+            capture(L, g, s, grid == NULL);
             /* turn from the grid point before (kept in `keep`) */
             sf_snapshot prev = *s;
             prev.agents = keep;
@@ -400,8 +404,6 @@ int sf_live_advance(sf_live *L, sf_time t, sf_snapshot *out, int (*grid)(void *c
     if (!out)
         return rc;
     sf_snapshot_copy(out, &L->grid);
-    if (t > L->grid.now && rc == SF_OK) {
-        capture(L, t, out); /* headings stay those of the last grid point */
-    }
+    capture(L, out->now > t ? out->now : t, out, false); /* headings stay those of the last grid point */
     return rc == SF_OK ? (sf_session_error(L->ses)[0] ? SF_ESCRIPT : SF_OK) : rc;
 }
