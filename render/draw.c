@@ -1134,10 +1134,23 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         snprintf(buf, sizeof buf, "group %s, %s", S->group ? S->group : "-",
                  sf_state_name(s->station_state[v->selected_station] < SF_STATES ? s->station_state[v->selected_station] : 0));
         text(d, ix, iy + 26, NORMAL, C_TEXT, LEFT, buf);
-        snprintf(buf, sizeof buf, "capacity %d, buffers %d in / %d out", S->capacity, S->buffer_in, S->buffer_out);
+        snprintf(buf, sizeof buf, "buffers %u of %d in, %u of %d out", s->buffered[2 * v->selected_station],
+                 S->buffer_in, s->buffered[2 * v->selected_station + 1], S->buffer_out);
         text(d, ix, iy + 46, SMALL, C_TEXT_DIM, LEFT, buf);
         snprintf(buf, sizeof buf, "power %.1f kW idle, %.1f kW busy", S->power_idle / 1000, S->power_busy / 1000);
         text(d, ix, iy + 64, SMALL, C_TEXT_DIM, LEFT, buf);
+        if (v->inspect) {
+            const char *p = v->inspect;
+            float ly = iy + 84;
+            while (*p && ly < 150) {
+                const char *nl = strchr(p, '\n');
+                size_t n = nl ? (size_t)(nl - p) : strlen(p);
+                snprintf(buf, sizeof buf, "%.*s", (int)(n < 60 ? n : 60), p);
+                text(d, ix, ly, SMALL, C_TEXT_DIM, LEFT, buf);
+                ly += 17;
+                p += n + (nl ? 1 : 0);
+            }
+        }
     }
 }
 

@@ -39,6 +39,8 @@ check 0 "render writes frames" -- "$sf" render "$wh" --frames "$tmp/frames" --at
 n=$(ls "$tmp/frames" | grep -c '^frame_[0-9]*\.png$')
 [ "$n" = 5 ] && echo "ok: 1 to 3 min every 30 s is 5 frames" || { echo "FAIL: $n frames, expected 5"; fails=$((fails + 1)); }
 is_png "$tmp/frames/frame_000004.png" 320 200 "the last frame is a PNG"
+check 0 "render inspects an agent with --select" -- "$sf" render "$wh" --at 20min --select reach_truck.2 --png "$tmp/select.png"
+check 1 "render --select of an unknown name fails" -- "$sf" render "$wh" --at 20min --select forklift.9 --png "$tmp/select9.png"
 check 2 "render needs --png or --frames" -- "$sf" render "$wh" --at 1h
 check 2 "render refuses a bad size" -- "$sf" render "$wh" --png x.png --size 12
 check 1 "render of a missing scenario fails" -- "$sf" render "$tmp/none.yaml" --png "$tmp/none.png"
