@@ -1156,24 +1156,35 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 
 static void draw_help(sf_draw *d, const sf_view *v)
 {
-    static const char *const lines[] = {
-        "space   pause / go on",       "+ / -   faster / slower (1x to 10,000x)",
-        "right   one step (paused)",   "left    one step back (replay)",
-        "wheel   zoom at the pointer", "drag    move the picture",
-        "click   inspect an agent or a station", "H       heat map of waiting (congestion)",
-        "T       trails",              "F       follow the selected agent",
-        "R       restart",             "S       save a PNG screenshot",
-        "0       fit the layout",      "?       this help;  Esc / Q  quit",
+    static const char *const lines[][2] = {
+        {"space", "pause / go on"},
+        {"+  -", "faster / slower (1x to 10,000x)"},
+        {"right", "one step forward (pauses)"},
+        {"left, PgUp, Home", "back a step, a minute, to the start (replay)"},
+        {"PgDn", "a minute forward"},
+        {"wheel", "zoom at the pointer"},
+        {"drag", "move the picture"},
+        {"click", "inspect an agent or a station"},
+        {"H", "heat map of waiting (congestion)"},
+        {"T", "trails"},
+        {"F", "follow the selected agent"},
+        {"R", "restart"},
+        {"S", "save a PNG screenshot"},
+        {"0", "fit the layout"},
+        {"?", "this help"},
+        {"Esc, Q", "close the help, or quit"},
     };
     int n = (int)(sizeof lines / sizeof lines[0]);
-    float w = 420, h = 50 + 21 * (float)n, x = (float)v->w / 2 - w / 2, y = (float)v->h / 2 - h / 2;
+    float w = 520, h = 56 + 21 * (float)n, x = (float)v->w / 2 - w / 2, y = (float)v->h / 2 - h / 2;
 
     rect(d, 0, 0, (float)v->w, (float)v->h, (SDL_Color){30, 35, 45, 90});
     panel(d, x, y, w, h);
     flush(d);
     text(d, x + 20, y + 12, LARGE, C_TEXT, LEFT, "controls");
-    for (int i = 0; i < n; i++)
-        text(d, x + 20, y + 42 + 21 * (float)i, NORMAL, C_TEXT, LEFT, lines[i]);
+    for (int i = 0; i < n; i++) {
+        text(d, x + 20, y + 44 + 21 * (float)i, NORMAL, C_TEXT, LEFT, lines[i][0]);
+        text(d, x + 170, y + 44 + 21 * (float)i, NORMAL, C_TEXT_DIM, LEFT, lines[i][1]);
+    }
 }
 
 void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_trails *trails)
