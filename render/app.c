@@ -313,7 +313,7 @@ int sf_view_run(const sf_view_opts *o)
     snprintf(title, sizeof title, "shopfloor - %s%s", src.cfg->scenario.name ? src.cfg->scenario.name : "",
              src.replay ? " (replay)" : "");
     if (!(win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                                 SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI))) {
+                                 SDL_WINDOW_RESIZABLE))) {
         fprintf(stderr, "shopfloor view: cannot open a window: %s\n", SDL_GetError());
         goto done;
     }
@@ -441,8 +441,6 @@ int sf_view_run(const sf_view_opts *o)
             case SDL_MOUSEWHEEL: {
                 int mx, my;
                 SDL_GetMouseState(&mx, &my);
-                float k = (float)v.w / (float)(w > 0 ? w : 1);
-                (void)k;
                 zoom_at(&v, (float)mx, (float)my, e.wheel.y > 0 ? 1.2 : 1 / 1.2);
                 break;
             }
