@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "core/error.h"
+#include "model/world.h"
 #include "render/record.h"
 
 #define MAGIC "SFREC2\n"
@@ -116,9 +117,14 @@ int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path
     if (!err)
         err = stderr;
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!(L = sf_live_new(ses, every))) {
-        fprintf(err, "%s: a recording needs a scenario (a factory model)\n", path);
+    if (!sf_session_world(ses)) {
+        fprintf(err, "%s: a recording needs a scenario (a factory model), not a bare Lua model\n", path);
         return SF_EINVAL;
+    }
+    if (!(L = sf_live_new(ses, every))) {
+        fprintf(err, "%s: cannot follow the model (out of memory, or all %d observer places taken)\n", path,
+                SF_WORLD_OBSERVERS);
+        return SF_ELIMIT;
     }
     if (sf_snapshot_init(&w.prev, sf_session_config(ses)) != SF_OK)
         goto fail;

@@ -54,6 +54,8 @@ ls "$tmp"/wh.rec.tmp.* >/dev/null 2>&1 && { echo "FAIL: a temporary file was lef
 check 0 "render --replay draws from the recording" -- "$sf" render --replay "$tmp/wh.rec" --at 40min --png "$tmp/replay.png"
 check 0 "render live at the same time" -- "$sf" render "$wh" --at 40min --png "$tmp/live.png"
 cmp -s "$tmp/replay.png" "$tmp/live.png" && echo "ok: replay and live pictures are the same bytes" || { echo "FAIL: replay and live pictures differ"; fails=$((fails + 1)); }
+printf 'local r = sim.resource(1)\n' >"$tmp/model.lua"
+check 2 "run --record refuses a bare Lua model" -- "$sf" run "$tmp/model.lua" --record "$tmp/model.rec"
 check 1 "view --replay of a scenario file is refused" -- "$sf" render --replay "$wh" --png "$tmp/x.png"
 
 # the real window, under a virtual X server
