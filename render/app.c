@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "model/stations.h"
 #include "model/world.h"
 #include "render/draw.h"
 #include "render/record.h"
@@ -97,6 +98,24 @@ static void source_snapshot(source *src, sf_time t, sf_snapshot *out)
     src->shown = out->now;
 }
 
+/* Live details of a station for the inspector: time working so far, operations, failures. */
+static void inspect_station(source *src, int64_t station, char *buf, size_t n)
+{
+    sf_world *w;
+    sf_stations *ss;
+    double elapsed = sf_time_to_seconds(src->shown);
+
+    buf[0] = '\0';
+    if (!src->ses || station < 0 || !(w = sf_session_world(src->ses)) || !(ss = sf_world_stations(w)) ||
+        (uint64_t)station >= sf_stations_count(ss))
+        return;
+    snprintf(buf, n, "working %.0f %% of the time so far\n%llu operations, %llu failures",
+             elapsed > 0 ? 100.0 * sf_stations_time_in(ss, (uint32_t)station, SF_STATE_WORKING, src->shown) / elapsed
+                         : 0.0,
+             (unsigned long long)sf_stations_ops(ss, (uint32_t)station),
+             (unsigned long long)sf_stations_failures(ss, (uint32_t)station));
+}
+
 /* Live details of an agent for the inspector. */
 static void inspect_text(source *src, int64_t agent, char *buf, size_t n)
 {
@@ -131,7 +150,7 @@ int sf_render_run(const sf_render_opts *o)
     sf_trails trails = {0};
     sf_view v = {0};
     source src;
-    char err[512];
+    char err[512], inspect[300] = "";
 
     if ((rc = source_open(&src, &o->spec, o->replay, 0)) != SF_OK)
         return rc;
@@ -154,6 +173,20 @@ int sf_render_run(const sf_render_opts *o)
     v.trails = o->trails;
     v.speed = 1;
     v.paused = true;
+    if (o->select) {
+        sf_world *world = sf_session_world(src.ses ? src.ses : sf_replay_session(src.replay));
+        uint32_t a = sf_world_find_agent(world, o->select);
+        for (size_t i = 0; i < src.cfg->layout.n_stations; i++)
+            if (strcmp(src.cfg->layout.stations[i].name, o->select) == 0)
+                v.selected_station = (int64_t)i;
+        if (a != SF_NO_AGENT)
+            v.selected_agent = a;
+        else if (v.selected_station < 0) {
+            fprintf(stderr, "shopfloor render: --select %s: no agent or station of that name\n", o->select);
+            rc = SF_ENOTFOUND;
+            goto done;
+        }
+    }
     if (o->png) {
         /* trails need the recent past: sample it on the grid first */
         if (o->trails)
@@ -164,6 +197,11 @@ int sf_render_run(const sf_render_opts *o)
                 }
         source_snapshot(&src, o->at, &snap);
         sf_trails_add(&trails, &snap, 0);
+        if (v.selected_station >= 0)
+            inspect_station(&src, v.selected_station, inspect, sizeof inspect);
+        else
+            inspect_text(&src, v.selected_agent, inspect, sizeof inspect);
+        v.inspect = inspect;
         sf_draw_frame(d, &v, &snap, &trails);
         if ((rc = sf_draw_save_png(r, w, h, o->png, err, sizeof err)) != SF_OK)
             fprintf(stderr, "shopfloor render: %s\n", err);
@@ -275,7 +313,7 @@ int sf_view_run(const sf_view_opts *o)
     snprintf(title, sizeof title, "shopfloor - %s%s", src.cfg->scenario.name ? src.cfg->scenario.name : "",
              src.replay ? " (replay)" : "");
     if (!(win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                                 SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI))) {
+                                 SDL_WINDOW_RESIZABLE))) {
         fprintf(stderr, "shopfloor view: cannot open a window: %s\n", SDL_GetError());
         goto done;
     }
@@ -403,8 +441,6 @@ int sf_view_run(const sf_view_opts *o)
             case SDL_MOUSEWHEEL: {
                 int mx, my;
                 SDL_GetMouseState(&mx, &my);
-                float k = (float)v.w / (float)(w > 0 ? w : 1);
-                (void)k;
                 zoom_at(&v, (float)mx, (float)my, e.wheel.y > 0 ? 1.2 : 1 / 1.2);
                 break;
             }
@@ -443,7 +479,7 @@ int sf_view_run(const sf_view_opts *o)
                 if (e.button.button == SDL_BUTTON_LEFT) {
                     if (dragging && !moved) {
                         int64_t a, s;
-                        sf_draw_pick(&v, &snap, src.cfg, (float)e.button.x, (float)e.button.y, &a, &s);
+                        sf_draw_pick(d, &v, &snap, (float)e.button.x, (float)e.button.y, &a, &s);
                         v.selected_agent = a;
                         v.selected_station = s;
                         if (a < 0)
@@ -477,7 +513,10 @@ int sf_view_run(const sf_view_opts *o)
             v.cx = snap.agents[v.selected_agent].x;
             v.cy = snap.agents[v.selected_agent].y;
         }
-        inspect_text(&src, v.selected_agent, inspect, sizeof inspect);
+        if (v.selected_station >= 0)
+            inspect_station(&src, v.selected_station, inspect, sizeof inspect);
+        else
+            inspect_text(&src, v.selected_agent, inspect, sizeof inspect);
         v.inspect = inspect;
         v.speed = speed;
         v.status = SDL_GetPerformanceCounter() < status_until ? status : "";

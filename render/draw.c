@@ -81,6 +81,8 @@ struct sf_draw {
     uint32_t nagents;
     float minpx; /* agents are drawn at least this many pixels long */
     bool flat;   /* no feathered rims (small shapes, where they cost more than they show) */
+    struct spot { float x, y; uint32_t i; } *spots; /* agents sorted by position, to fan out stacks */
+    float *drawn;                                   /* where each agent was drawn last (pixels x, y) */
 };
 
 enum { SMALL, NORMAL, LARGE };
@@ -139,7 +141,8 @@ sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, 
         }
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         d->nagents += (uint32_t)cfg->fleet.types[t].count;
-    if (!(d->agent_names = calloc(d->nagents + 1, sizeof *d->agent_names)))
+    if (!(d->agent_names = calloc(d->nagents + 1, sizeof *d->agent_names)) ||
+        !(d->spots = calloc(d->nagents + 1, sizeof *d->spots)) || !(d->drawn = calloc(2 * (size_t)d->nagents + 2, sizeof *d->drawn)))
         goto nomem;
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
@@ -172,6 +175,8 @@ void sf_draw_free(sf_draw *d)
     for (uint32_t i = 0; d->agent_names && i < d->nagents; i++)
         free(d->agent_names[i]);
     free(d->agent_names);
+    free(d->spots);
+    free(d->drawn);
     free(d->v);
     free(d->idx);
     free(d);
@@ -180,6 +185,7 @@ void sf_draw_free(sf_draw *d)
 /* ---- view -------------------------------------------------------------- */
 
 static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R);
+static int rack_side(const sf_cfg_layout *L, const sf_cfg_rack *R);
 
 static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0, double *x1, double *y1)
 {
@@ -200,8 +206,9 @@ static void layout_bounds(const sf_scenario_config *cfg, double *x0, double *y0,
             GROW(L->zones[z].xy[2 * i], L->zones[z].xy[2 * i + 1]);
     for (size_t i = 0; i < L->n_racks; i++) {
         const sf_cfg_node *n = &L->nodes[L->racks[i].node];
-        double bw = bay_width(L, &L->racks[i]);
-        GROW(n->x - L->racks[i].bays * bw / 2, n->y + 1.0 + L->racks[i].levels * 0.6);
+        double bw = bay_width(L, &L->racks[i]), h = 1.0 + L->racks[i].levels * 0.6;
+        double side = rack_side(L, &L->racks[i]);
+        GROW(n->x - L->racks[i].bays * bw / 2, n->y + side * h);
         GROW(n->x + L->racks[i].bays * bw / 2, n->y);
     }
 #undef GROW
@@ -603,13 +610,31 @@ static double bay_width(const sf_cfg_layout *L, const sf_cfg_rack *R)
     return R->bays > 0 ? fmin(1.0, 0.9 * room / R->bays) : 1.0;
 }
 
-/* Where a rack is drawn: its bays side by side just above its node, levels stacked. */
+/*
+ * Which side of its node a rack stands on: +1 above, -1 below, away from
+ * the way vehicles come to it (the mean direction of the segments at the
+ * node; above when they run level).
+ */
+static int rack_side(const sf_cfg_layout *L, const sf_cfg_rack *R)
+{
+    double dy = 0;
+    for (size_t i = 0; i < L->n_segments; i++) {
+        const sf_cfg_segment *g = &L->segments[i];
+        if (g->from == R->node)
+            dy += L->nodes[g->to].y - L->nodes[R->node].y;
+        else if (g->to == R->node)
+            dy += L->nodes[g->from].y - L->nodes[R->node].y;
+    }
+    return dy > 1e-9 ? -1 : 1;
+}
+
+/* Where a rack is drawn: its bays side by side beside its node, levels stacked upwards. */
 static void rack_box(const sf_view *v, const sf_cfg_layout *L, const sf_cfg_rack *R, float *x, float *y, float *cw,
                      float *ch)
 {
     const sf_cfg_node *n = &L->nodes[R->node];
-    double bw = bay_width(L, R);
-    to_screen(v, n->x - R->bays * bw / 2, n->y + 1.0 + R->levels * 0.6, x, y);
+    double bw = bay_width(L, R), top = rack_side(L, R) > 0 ? n->y + 1.0 + R->levels * 0.6 : n->y - 1.0;
+    to_screen(v, n->x - R->bays * bw / 2, top, x, y);
     *cw = (float)(v->scale * bw);
     *ch = (float)v->scale * 0.6f;
 }
@@ -648,6 +673,27 @@ static void draw_racks(sf_draw *d, const sf_view *v, const sf_snapshot *s)
                 rect(d, x + b * cw + gap, y + (R->levels - 1 - l) * ch + gap, cw - 2 * gap, ch - 2 * gap, col);
             }
     }
+}
+
+/* Slot k (0 at the bottom) of a station's input (side 0, left) or output (side 1, right) buffer, in pixels. */
+static void slot_box(const sf_view *v, const sf_cfg_layout *L, size_t station, int side, int k, float *x, float *y,
+                     float *w, float *h)
+{
+    float cx, cy, m = (float)v->scale, size = fmaxf(12, 2.4f * m);
+    to_screen(v, L->nodes[L->stations[station].node].x, L->nodes[L->stations[station].node].y, &cx, &cy);
+    *w = fmaxf(4, 0.45f * m);
+    *h = size / 8 - 1;
+    *x = side == 0 ? cx - size / 2 - *w - 2 : cx + size / 2 + 2;
+    *y = cy + size / 2 - (float)(k + 1) * size / 8;
+}
+
+void sf_draw_buffer_slot(const sf_view *v, const sf_scenario_config *cfg, size_t station, bool output, int k,
+                         float *sx, float *sy)
+{
+    float x, y, w, h;
+    slot_box(v, &cfg->layout, station, output, k, &x, &y, &w, &h);
+    *sx = x + w / 2;
+    *sy = y + h / 2;
 }
 
 static void draw_places(sf_draw *d, const sf_view *v, const sf_snapshot *s)
@@ -689,12 +735,18 @@ static void draw_places(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         to_screen(v, L->nodes[S->node].x, L->nodes[S->node].y, &x, &y);
         rect(d, x - w / 2 - 2, y - w / 2 - 2, w + 4, w + 4, C_DARK);
         rect(d, x - w / 2, y - w / 2, w, w, sf_draw_state_color(st));
-        /* buffers: in on the left, out on the right, one pip per place (up to 8) */
+        /* buffers: in on the left, out on the right, one slot per place (up to 8), filled per unit */
         for (int side = 0; side < 2; side++) {
             int places = side == 0 ? S->buffer_in : S->buffer_out;
+            int units = i < s->nstations ? s->buffered[2 * i + (size_t)side] : 0;
             for (int k = 0; k < places && k < 8; k++) {
-                float px = side == 0 ? x - w / 2 - 0.5f * m : x + w / 2 + 0.2f * m;
-                frame_rect(d, px, y - w / 2 + k * w / 8, 0.3f * m, w / 8 - 1, 1, C_DARK);
+                /* more than 8 places: each slot stands for a share of them */
+                int need = places > 8 ? (k + 1) * places / 8 : k + 1;
+                float sx, sy, bw, bh;
+                slot_box(v, L, i, side, k, &sx, &sy, &bw, &bh);
+                if (units >= need)
+                    rect(d, sx, sy, bw, bh, C_CELL_FULL);
+                frame_rect(d, sx, sy, bw, bh, 1, C_DARK);
             }
         }
         if ((int64_t)i == v->selected_station)
@@ -821,17 +873,49 @@ static float agent_scale(const sf_draw *d, const sf_view *v)
     return k * 1.3f < d->minpx ? d->minpx / 1.3f : k;
 }
 
+static int spot_cmp(const void *pa, const void *pb)
+{
+    const struct spot *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * Screen positions of the agents. Agents standing on the very same point
+ * (parked at one node) are fanned out in rows of four beside the first,
+ * so a trainer sees three forklifts at the charger, not one. O(n log n).
+ */
+static void place_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s, float k)
+{
+    uint32_t n = s->nagents < d->nagents ? s->nagents : d->nagents;
+    for (uint32_t i = 0; i < n; i++)
+        d->spots[i] = (struct spot){s->agents[i].x, s->agents[i].y, i};
+    qsort(d->spots, n, sizeof *d->spots, spot_cmp);
+    for (uint32_t j = 0, run = 0; j < n; j++) {
+        const struct spot *p = &d->spots[j];
+        float x, y;
+        run = j > 0 && p->x == d->spots[j - 1].x && p->y == d->spots[j - 1].y ? run + 1 : 0;
+        to_screen(v, p->x, p->y, &x, &y);
+        uint32_t slot = run < 16 ? run : 15;
+        d->drawn[2 * p->i] = x + (float)(slot % 4) * 1.5f * k;
+        d->drawn[2 * p->i + 1] = y + (float)(slot / 4) * 1.5f * k;
+    }
+}
+
 static void draw_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     float k = agent_scale(d, v);
 
     /* agents under 20 pixels long are drawn without rims: a third of the triangles */
     d->flat = k * 1.3f < 20;
+    place_agents(d, v, s, k);
 
-    for (uint32_t i = 0; i < s->nagents; i++) {
+    for (uint32_t i = 0; i < s->nagents && i < d->nagents; i++) {
         const sf_snap_agent *a = &s->agents[i];
-        float x, y;
-        to_screen(v, a->x, a->y, &x, &y);
+        float x = d->drawn[2 * i], y = d->drawn[2 * i + 1];
         if (x < -50 || y < -50 || x > v->w + 50 || y > v->h + 50)
             continue;
         SDL_Color c = sf_draw_state_color(a->state);
@@ -1050,33 +1134,57 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         snprintf(buf, sizeof buf, "group %s, %s", S->group ? S->group : "-",
                  sf_state_name(s->station_state[v->selected_station] < SF_STATES ? s->station_state[v->selected_station] : 0));
         text(d, ix, iy + 26, NORMAL, C_TEXT, LEFT, buf);
-        snprintf(buf, sizeof buf, "capacity %d, buffers %d in / %d out", S->capacity, S->buffer_in, S->buffer_out);
+        snprintf(buf, sizeof buf, "buffers %u of %d in, %u of %d out", s->buffered[2 * v->selected_station],
+                 S->buffer_in, s->buffered[2 * v->selected_station + 1], S->buffer_out);
         text(d, ix, iy + 46, SMALL, C_TEXT_DIM, LEFT, buf);
         snprintf(buf, sizeof buf, "power %.1f kW idle, %.1f kW busy", S->power_idle / 1000, S->power_busy / 1000);
         text(d, ix, iy + 64, SMALL, C_TEXT_DIM, LEFT, buf);
+        if (v->inspect) {
+            const char *p = v->inspect;
+            float ly = iy + 84;
+            while (*p && ly < 150) {
+                const char *nl = strchr(p, '\n');
+                size_t n = nl ? (size_t)(nl - p) : strlen(p);
+                snprintf(buf, sizeof buf, "%.*s", (int)(n < 60 ? n : 60), p);
+                text(d, ix, ly, SMALL, C_TEXT_DIM, LEFT, buf);
+                ly += 17;
+                p += n + (nl ? 1 : 0);
+            }
+        }
     }
 }
 
 static void draw_help(sf_draw *d, const sf_view *v)
 {
-    static const char *const lines[] = {
-        "space   pause / go on",       "+ / -   faster / slower (1x to 10,000x)",
-        "right   one step (paused)",   "left    one step back (replay)",
-        "wheel   zoom at the pointer", "drag    move the picture",
-        "click   inspect an agent or a station", "H       heat map of waiting (congestion)",
-        "T       trails",              "F       follow the selected agent",
-        "R       restart",             "S       save a PNG screenshot",
-        "0       fit the layout",      "?       this help;  Esc / Q  quit",
+    static const char *const lines[][2] = {
+        {"space", "pause / go on"},
+        {"+  -", "faster / slower (1x to 10,000x)"},
+        {"right", "one step forward (pauses)"},
+        {"left, PgUp, Home", "back a step, a minute, to the start (replay)"},
+        {"PgDn", "a minute forward"},
+        {"wheel", "zoom at the pointer"},
+        {"drag", "move the picture"},
+        {"click", "inspect an agent or a station"},
+        {"H", "heat map of waiting (congestion)"},
+        {"T", "trails"},
+        {"F", "follow the selected agent"},
+        {"R", "restart"},
+        {"S", "save a PNG screenshot"},
+        {"0", "fit the layout"},
+        {"?", "this help"},
+        {"Esc, Q", "close the help, or quit"},
     };
     int n = (int)(sizeof lines / sizeof lines[0]);
-    float w = 420, h = 50 + 21 * (float)n, x = (float)v->w / 2 - w / 2, y = (float)v->h / 2 - h / 2;
+    float w = 520, h = 56 + 21 * (float)n, x = (float)v->w / 2 - w / 2, y = (float)v->h / 2 - h / 2;
 
     rect(d, 0, 0, (float)v->w, (float)v->h, (SDL_Color){30, 35, 45, 90});
     panel(d, x, y, w, h);
     flush(d);
     text(d, x + 20, y + 12, LARGE, C_TEXT, LEFT, "controls");
-    for (int i = 0; i < n; i++)
-        text(d, x + 20, y + 42 + 21 * (float)i, NORMAL, C_TEXT, LEFT, lines[i]);
+    for (int i = 0; i < n; i++) {
+        text(d, x + 20, y + 44 + 21 * (float)i, NORMAL, C_TEXT, LEFT, lines[i][0]);
+        text(d, x + 170, y + 44 + 21 * (float)i, NORMAL, C_TEXT_DIM, LEFT, lines[i][1]);
+    }
 }
 
 void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_trails *trails)
@@ -1101,14 +1209,14 @@ void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_
     flush(d);
 }
 
-int sf_draw_pick(const sf_view *v, const sf_snapshot *s, const sf_scenario_config *cfg, float sx, float sy,
-                 int64_t *agent, int64_t *station)
+int sf_draw_pick(const sf_draw *d, const sf_view *v, const sf_snapshot *s, float sx, float sy, int64_t *agent,
+                 int64_t *station)
 {
+    const sf_scenario_config *cfg = d->cfg;
     float best = 14 * 14;
     *agent = *station = -1;
-    for (uint32_t i = 0; i < s->nagents; i++) {
-        float x, y;
-        sf_view_to_screen(v, s->agents[i].x, s->agents[i].y, &x, &y);
+    for (uint32_t i = 0; i < s->nagents && i < d->nagents; i++) {
+        float x = d->drawn[2 * i], y = d->drawn[2 * i + 1];
         float dd = (x - sx) * (x - sx) + (y - sy) * (y - sy);
         if (dd < best) {
             best = dd;
@@ -1135,6 +1243,12 @@ void sf_view_timeline(const sf_view *v, float *x, float *y, float *w, float *h)
     *w = (float)v->w - 260 - 160;
     *h = 6;
     *y = (float)v->h - 22;
+}
+
+void sf_draw_agent_at(const sf_draw *d, uint32_t i, float *sx, float *sy)
+{
+    *sx = i < d->nagents ? d->drawn[2 * i] : NAN;
+    *sy = i < d->nagents ? d->drawn[2 * i + 1] : NAN;
 }
 
 /* ---- trails ------------------------------------------------------------ */

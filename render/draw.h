@@ -70,14 +70,23 @@ void sf_view_to_world(const sf_view *v, float sx, float sy, double *x, double *y
 /* Draw one frame (layout, agents, HUD, legend, overlays). Does not present it. */
 void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_trails *trails);
 
-/* The agent or station under pixel (sx, sy): SF_OK with *agent or *station set (the other -1), else SF_ENOTFOUND. */
-int sf_draw_pick(const sf_view *v, const sf_snapshot *s, const sf_scenario_config *cfg, float sx, float sy,
-                 int64_t *agent, int64_t *station);
+/*
+ * The agent or station under pixel (sx, sy) in the frame drawn last with
+ * this view and snapshot: SF_OK with *agent or *station set (the other
+ * -1), else SF_ENOTFOUND.
+ */
+int sf_draw_pick(const sf_draw *d, const sf_view *v, const sf_snapshot *s, float sx, float sy, int64_t *agent,
+                 int64_t *station);
+/* Where agent i was drawn in the last frame (pixels); agents parked on one point are fanned out. */
+void sf_draw_agent_at(const sf_draw *d, uint32_t i, float *sx, float *sy);
 
 /* The centre (pixels) of a rack's cell (bay, level) as drawn; level 0 is the lowest. */
 void sf_draw_rack_cell(const sf_view *v, const sf_scenario_config *cfg, size_t rack, int bay, int level, float *sx,
                        float *sy);
-/* The colours of an empty and a full rack cell. */
+/* The centre (pixels) of slot k (0 at the bottom) of a station's input or output buffer. */
+void sf_draw_buffer_slot(const sf_view *v, const sf_scenario_config *cfg, size_t station, bool output, int k,
+                         float *sx, float *sy);
+/* The colours of an empty and a full rack cell (a full buffer slot is drawn like a full cell). */
 SDL_Color sf_draw_cell_color(bool full);
 
 /* The colour agents and stations in state `s` are drawn with. */

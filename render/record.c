@@ -10,9 +10,10 @@
 #include <zlib.h>
 
 #include "core/error.h"
+#include "model/world.h"
 #include "render/record.h"
 
-#define MAGIC "SFREC1\n"
+#define MAGIC "SFREC2\n"
 #define KEY_EVERY 256
 #define AGENT_BYTES 20 /* x, y, heading, battery (f32), kind, state, loaded, flat (u8) */
 
@@ -94,6 +95,7 @@ static int write_frame(void *ctx, const sf_snapshot *s)
         put(w, s->alarm, alen);
     DIFF(w, s->nagents, s->agents, w->prev.agents, put_agent(w, &s->agents[i]));
     DIFF(w, s->nstations, s->station_state, w->prev.station_state, PUT(w, s->station_state[i]));
+    DIFF(w, 2 * s->nstations, s->buffered, w->prev.buffered, PUT(w, s->buffered[i]));
     DIFF(w, s->ncells, s->cells, w->prev.cells, PUT(w, s->cells[i]));
     DIFF(w, s->nzones, s->zone_people, w->prev.zone_people, PUT(w, s->zone_people[i]));
     DIFF(w, s->nsegments, s->congestion, w->prev.congestion, PUT(w, s->congestion[i]));
@@ -115,9 +117,14 @@ int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path
     if (!err)
         err = stderr;
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!(L = sf_live_new(ses, every))) {
-        fprintf(err, "%s: a recording needs a scenario (a factory model)\n", path);
+    if (!sf_session_world(ses)) {
+        fprintf(err, "%s: a recording needs a scenario (a factory model), not a bare Lua model\n", path);
         return SF_EINVAL;
+    }
+    if (!(L = sf_live_new(ses, every))) {
+        fprintf(err, "%s: cannot follow the model (out of memory, or all %d observer places taken)\n", path,
+                SF_WORLD_OBSERVERS);
+        return SF_ELIMIT;
     }
     if (sf_snapshot_init(&w.prev, sf_session_config(ses)) != SF_OK)
         goto fail;
@@ -234,6 +241,7 @@ static bool apply(reader *r, sf_snapshot *s)
         GET(r, a->flat);
     })
     LIST(s->nstations, GET(r, s->station_state[i]))
+    LIST(2 * s->nstations, GET(r, s->buffered[i]))
     LIST(s->ncells, GET(r, s->cells[i]))
     LIST(s->nzones, GET(r, s->zone_people[i]))
     LIST(s->nsegments, GET(r, s->congestion[i]))

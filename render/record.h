@@ -11,12 +11,13 @@
  * (and unchanged: counts of agents, cells, zones and segments are checked).
  *
  * Format (little-endian, after gunzip):
- *   "SFREC1\n", then text lines "model PATH", "seed N", "every NS",
+ *   "SFREC2\n", then text lines "model PATH", "seed N", "every NS",
  *   "set K=V" (any number), "data"; then frames:
  *   i64 now, u64 completed, u64 released, u32 failures, u32 flat,
  *   f32 power, f64 energy, u8 alarm length + text (255 = unchanged),
  *   u32 n + n x (u32 agent, sf_snap_agent fields),
- *   u32 n + n x (u32 station, u8 state), u32 n + n x (u32 cell, u8 full),
+ *   u32 n + n x (u32 station, u8 state), u32 n + n x (u32 2*station (+1 output), u16 units),
+ *   u32 n + n x (u32 cell, u8 full),
  *   u32 n + n x (u32 zone, u16 people), u32 n + n x (u32 segment, f32 s).
  *
  * The replay reads the whole file into memory and keeps a full snapshot

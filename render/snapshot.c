@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/stations.h"
 #include "model/world.h"
 #include "render/snapshot.h"
 
@@ -40,10 +41,11 @@ int sf_snapshot_init(sf_snapshot *s, const sf_scenario_config *cfg)
     s->nsegments = (uint32_t)L->n_segments;
     s->agents = calloc(agents + 1, sizeof *s->agents);
     s->station_state = calloc(L->n_stations + 1, 1);
+    s->buffered = calloc(2 * L->n_stations + 1, sizeof *s->buffered);
     s->cells = calloc(cells + 1, 1);
     s->zone_people = calloc(L->n_zones + 1, sizeof *s->zone_people);
     s->congestion = calloc(L->n_segments + 1, sizeof *s->congestion);
-    if (!s->agents || !s->station_state || !s->cells || !s->zone_people || !s->congestion) {
+    if (!s->agents || !s->station_state || !s->buffered || !s->cells || !s->zone_people || !s->congestion) {
         sf_snapshot_close(s);
         return SF_ENOMEM;
     }
@@ -55,6 +57,7 @@ void sf_snapshot_close(sf_snapshot *s)
 {
     free(s->agents);
     free(s->station_state);
+    free(s->buffered);
     free(s->cells);
     free(s->zone_people);
     free(s->congestion);
@@ -65,17 +68,20 @@ void sf_snapshot_copy(sf_snapshot *to, const sf_snapshot *from)
 {
     sf_snap_agent *a = to->agents;
     uint8_t *st = to->station_state, *c = to->cells;
+    uint16_t *bu = to->buffered;
     uint16_t *z = to->zone_people;
     float *g = to->congestion;
 
     memcpy(a, from->agents, from->nagents * sizeof *a);
     memcpy(st, from->station_state, from->nstations);
+    memcpy(bu, from->buffered, 2 * (size_t)from->nstations * sizeof *bu);
     memcpy(c, from->cells, from->ncells);
     memcpy(z, from->zone_people, from->nzones * sizeof *z);
     memcpy(g, from->congestion, from->nsegments * sizeof *g);
     *to = *from;
     to->agents = a;
     to->station_state = st;
+    to->buffered = bu;
     to->cells = c;
     to->zone_people = z;
     to->congestion = g;
@@ -263,9 +269,10 @@ sf_session *sf_live_session(sf_live *L) { return L->ses; }
 
 /*
  * Read the model at time t (the session has run to t) into `s`, keeping
- * the headings already in it. O(agents + cells + segments).
+ * the headings already in it. O(agents + cells + segments); with `light`
+ * only the agents, O(agents) (grid points nobody but the headings needs).
  */
-static void capture(sf_live *L, sf_time t, sf_snapshot *s)
+static void capture(sf_live *L, sf_time t, sf_snapshot *s, bool light)
 {
     sf_movers *ms = sf_world_movers(L->w);
     sf_storage *st = sf_world_storage(L->w);
@@ -298,7 +305,16 @@ static void capture(sf_live *L, sf_time t, sf_snapshot *s)
                 first_flat = i;
         }
     }
+    if (light)
+        return;
     memcpy(s->station_state, L->grid.station_state, s->nstations);
+    if (sf_world_stations(L->w) && sf_stations_count(sf_world_stations(L->w)) == s->nstations)
+        for (uint32_t i = 0; i < s->nstations; i++) {
+            const sf_stations *ss = sf_world_stations(L->w);
+            uint32_t in = sf_stations_buffered(ss, i, false), out = sf_stations_buffered(ss, i, true);
+            s->buffered[2 * i] = (uint16_t)(in > 65535 ? 65535 : in);
+            s->buffered[2 * i + 1] = (uint16_t)(out > 65535 ? 65535 : out);
+        }
     for (uint32_t i = 0; i < s->nstations; i++)
         failures += s->station_state[i] == SF_STATE_FAILED;
     for (size_t r = 0; r < lay->n_racks; r++) {
@@ -358,7 +374,8 @@ int sf_live_advance(sf_live *L, sf_time t, sf_snapshot *out, int (*grid)(void *c
             if (!keep)
                 return SF_ENOMEM;
             memcpy(keep, s->agents, s->nagents * sizeof *keep);
-            capture(L, g, s);
+            /* without a recorder, only the headings need the grid points: the agents suffice */
+            capture(L, g, s, grid == NULL);
             /* turn from the grid point before (kept in `keep`) */
             sf_snapshot prev = *s;
             prev.agents = keep;
@@ -387,8 +404,6 @@ int sf_live_advance(sf_live *L, sf_time t, sf_snapshot *out, int (*grid)(void *c
     if (!out)
         return rc;
     sf_snapshot_copy(out, &L->grid);
-    if (t > L->grid.now && rc == SF_OK) {
-        capture(L, t, out); /* headings stay those of the last grid point */
-    }
+    capture(L, out->now > t ? out->now : t, out, false); /* headings stay those of the last grid point */
     return rc == SF_OK ? (sf_session_error(L->ses)[0] ? SF_ESCRIPT : SF_OK) : rc;
 }

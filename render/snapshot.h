@@ -45,7 +45,8 @@ typedef struct sf_snapshot {
     sf_time now;
     uint32_t nagents, nstations, ncells, nzones, nsegments;
     sf_snap_agent *agents;
-    uint8_t *station_state; /* sf_state per station (SF_STATES: never told, drawn idle) */
+    uint8_t *station_state; /* sf_state per station */
+    uint16_t *buffered;     /* per station: units in its input buffer, then in its output buffer (2 each) */
     uint8_t *cells;         /* per rack cell, racks in order, bay-major then level: 1 when holding a load */
     uint16_t *zone_people;  /* people inside each zone */
     float *congestion;      /* seconds movers have waited for each segment so far */

@@ -39,6 +39,7 @@ typedef struct sf_render_opts {
     sf_time until;         /* last frame (SF_TIME_MAX: the end) */
     int width, height;     /* default 1280 x 800 */
     bool heat, trails;
+    const char *select;    /* inspect this agent ("forklift.2") or station in the picture, or NULL */
 } sf_render_opts;
 
 int sf_render_run(const sf_render_opts *o);

@@ -25,13 +25,14 @@ static void help(void)
            "  --set K=V, --seed N   as for 'shopfloor run'\n"
            "  --size WxH            picture size (default 1280x800)\n"
            "  --heat                the congestion heat map\n"
-           "  --trails              recent paths of the agents\n");
+           "  --trails              recent paths of the agents\n"
+           "  --select NAME         inspect an agent (forklift.2) or a station in the picture\n");
 }
 
 int sf_cmd_render(int argc, char **argv)
 {
     sf_cli_scenario sc = {0};
-    const char *model = NULL, *replay = NULL, *png = NULL, *frames = NULL, *v;
+    const char *model = NULL, *replay = NULL, *png = NULL, *frames = NULL, *select = NULL, *v;
     sf_time at = 0, every = 10 * SF_SECOND, until = SF_TIME_MAX;
     int w = 0, h = 0, r;
     bool heat = false, trails = false;
@@ -67,6 +68,9 @@ int sf_cmd_render(int argc, char **argv)
                 return SF_EXIT_USAGE;
         } else if (strcmp(argv[i], "--size") == 0) {
             if (!(v = sf_cli_value("render", argc, argv, &i)) || !sf_cli_parse_size("render", v, &w, &h))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--select") == 0) {
+            if (!(select = sf_cli_value("render", argc, argv, &i)))
                 return SF_EXIT_USAGE;
         } else if (strcmp(argv[i], "--heat") == 0) {
             heat = true;
@@ -112,6 +116,7 @@ int sf_cmd_render(int argc, char **argv)
         o.height = h;
         o.heat = heat;
         o.trails = trails;
+        o.select = select;
         return sf_render_run(&o) == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     }
 #else
@@ -119,6 +124,7 @@ int sf_cmd_render(int argc, char **argv)
     (void)h;
     (void)heat;
     (void)trails;
+    (void)select;
     (void)every;
     (void)until;
     fprintf(stderr, "shopfloor render: this shopfloor was built without the viewer (SHOPFLOOR_VIEWER=OFF)\n");

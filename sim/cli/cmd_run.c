@@ -234,6 +234,10 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_USAGE;
     }
     scenario = sf_session_is_scenario(model);
+    if (!scenario && record) {
+        sf_cli_usage_error("run", "--record records a factory scenario; '%s' is a Lua model", model);
+        return SF_EXIT_USAGE;
+    }
     if (!scenario && nsets > 0) {
         sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;

@@ -20,6 +20,8 @@
 #include "render/draw.h"
 #include "render/record.h"
 #include "render/snapshot.h"
+#include "model/stations.h"
+#include "model/world.h"
 
 enum { W = 1280, H = 800 };
 
@@ -108,7 +110,16 @@ static sf_session *open_session(const char *rel, sf_time until)
     return s;
 }
 
-/* Pixels at the body of each agent: no other agent within `clear` metres. */
+/* The pixel at screen point (sx, sy). */
+static SDL_Color pixel_xy(const canvas *c, float sx, float sy)
+{
+    int ix = (int)lroundf(sx), iy = (int)lroundf(sy);
+    assert_true(ix >= 0 && iy >= 0 && ix < W && iy < H);
+    uint32_t p = c->px[(size_t)iy * W + (size_t)ix];
+    return (SDL_Color){(Uint8)(p >> 16), (Uint8)(p >> 8), (Uint8)p, (Uint8)(p >> 24)};
+}
+
+/* Pixels at the body of each agent, where it was drawn: no other agent drawn within `clear` metres. */
 static void check_agents(const canvas *c, const sf_snapshot *s, double clear, int *checked)
 {
     float k = (float)c->v.scale < 12 / 1.3f ? 12 / 1.3f : (float)c->v.scale;
@@ -116,9 +127,14 @@ static void check_agents(const canvas *c, const sf_snapshot *s, double clear, in
         const sf_snap_agent *a = &s->agents[i];
         bool alone = true;
         char what[80];
-        for (uint32_t j = 0; j < s->nagents && alone; j++)
-            if (j != i && hypot(a->x - s->agents[j].x, a->y - s->agents[j].y) < clear)
+        float ax, ay;
+        sf_draw_agent_at(c->d, i, &ax, &ay);
+        for (uint32_t j = 0; j < s->nagents && alone; j++) {
+            float bx, by;
+            sf_draw_agent_at(c->d, j, &bx, &by);
+            if (j != i && hypotf(ax - bx, ay - by) < clear * k)
                 alone = false;
+        }
         if (!alone || a->state == SF_STATE_REDUCED_SPEED || a->state == SF_STATE_SAFETY_STOP)
             continue;
         /* where each kind's body is, relative to its position (pixels, screen y down) */
@@ -144,9 +160,39 @@ static void check_agents(const canvas *c, const sf_snapshot *s, double clear, in
             break;
         }
         snprintf(what, sizeof what, "agent %u (kind %d, %s)", i, a->kind, sf_state_name(a->state));
-        assert_color(pixel_at(c, a->x, a->y, bx, by), sf_draw_state_color(a->state), what);
+        assert_color(pixel_xy(c, ax + bx, ay + by), sf_draw_state_color(a->state), what);
         (*checked)++;
     }
+}
+
+/* Agents parked on one point are drawn side by side, each in its own colour. */
+static void test_agents_on_one_spot_are_fanned_out(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/warehouse_basic.yaml", 0);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+    int checked = 0;
+    float x0, y0, x1, y1, x2, y2;
+
+    assert_int_equal(sf_snapshot_init(&s, sf_session_config(ses)), SF_OK);
+    assert_int_equal(sf_live_advance(live, 0, &s, NULL, NULL), SF_OK);
+    /* the three reach trucks start at the charger, (8, -6) */
+    for (int i = 0; i < 3; i++)
+        assert_true(s.agents[i].x == 8 && s.agents[i].y == -6);
+    canvas_open(&c, sf_session_config(ses));
+    canvas_draw(&c, &s);
+    sf_draw_agent_at(c.d, 0, &x0, &y0);
+    sf_draw_agent_at(c.d, 1, &x1, &y1);
+    sf_draw_agent_at(c.d, 2, &x2, &y2);
+    assert_true(x1 - x0 > 10 && x2 - x1 > 10 && y0 == y1 && y1 == y2);
+    check_agents(&c, &s, 1.4, &checked);
+    assert_true(checked >= 4); /* the three trucks and the tugger; the two pickers share a spot too */
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
 }
 
 /* At time 0 everything is where the scenario puts it, idle, and the rack is empty. */
@@ -185,7 +231,7 @@ static void test_cell_at_start_has_state_colours_at_known_places(void **state)
             SDL_Color want = sf_draw_cell_color(false);
             assert_int_equal(p & 0xffffff, (uint32_t)want.r << 16 | (uint32_t)want.g << 8 | want.b);
         }
-    check_agents(&c, &s, 2.5, &checked);
+    check_agents(&c, &s, 1.4, &checked);
     assert_int_equal(checked, 5);
 
     canvas_close(&c);
@@ -237,7 +283,7 @@ static void test_warehouse_agents_and_cells_show_their_state(void **state)
     for (sf_time t = 0; t <= 2 * SF_HOUR; t += 3 * SF_MINUTE + 7 * SF_SECOND) {
         assert_int_equal(sf_live_advance(live, t, &s, NULL, NULL), SF_OK);
         canvas_draw(&c, &s);
-        check_agents(&c, &s, 2.5, &checked);
+        check_agents(&c, &s, 1.4, &checked);
         for (uint32_t i = 0; i < s.nagents; i++)
             moving_seen |= s.agents[i].state == SF_STATE_TRAVEL_EMPTY || s.agents[i].state == SF_STATE_TRAVEL_LOADED;
         size_t k = 0;
@@ -409,12 +455,17 @@ static void test_pick_and_heat_map(void **state)
     assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
     assert_int_equal(sf_live_advance(live, 3 * SF_HOUR, &s, NULL, NULL), SF_OK);
     canvas_open(&c, cfg);
-    /* the tugger (agent 3) stands alone at its place: a click there picks it */
-    sf_view_to_screen(&c.v, s.agents[3].x, s.agents[3].y, &sx, &sy);
-    assert_int_equal(sf_draw_pick(&c.v, &s, cfg, sx + 2, sy - 1, &agent, &station), SF_OK);
-    assert_int_equal(agent, 3);
-    assert_int_equal(station, -1);
-    assert_int_equal(sf_draw_pick(&c.v, &s, cfg, 2, (float)H - 2, &agent, &station), SF_ENOTFOUND);
+    canvas_draw(&c, &s);
+    /* a click where an agent was drawn picks it */
+    for (uint32_t i = 0; i < s.nagents; i++) {
+        sf_draw_agent_at(c.d, i, &sx, &sy);
+        assert_int_equal(sf_draw_pick(c.d, &c.v, &s, sx + 2, sy - 1, &agent, &station), SF_OK);
+        assert_int_equal(station, -1);
+        float bx, by;
+        sf_draw_agent_at(c.d, (uint32_t)agent, &bx, &by);
+        assert_true(hypotf(bx - sx, by - sy) < 1e-3f); /* it, or one drawn on the same spot */
+    }
+    assert_int_equal(sf_draw_pick(c.d, &c.v, &s, 2, (float)H - 2, &agent, &station), SF_ENOTFOUND);
 
     for (uint32_t g = 0; g < s.nsegments; g++)
         if (s.congestion[g] > s.congestion[worst])
@@ -443,6 +494,57 @@ static void test_pick_and_heat_map(void **state)
     sf_session_free(ses);
 }
 
+/* In the lights-out cell, buffers fill: the snapshot has the model's counts and the slots show them. */
+static void test_station_buffers_show_their_units(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/lights_out.yaml", 4 * SF_HOUR);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+    int filled = 0, empty = 0;
+
+    assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
+    canvas_open(&c, cfg);
+    for (sf_time t = 10 * SF_MINUTE; t <= 4 * SF_HOUR; t += 11 * SF_MINUTE) {
+        assert_int_equal(sf_live_advance(live, t, &s, NULL, NULL), SF_OK);
+        canvas_draw(&c, &s);
+        for (uint32_t i = 0; i < s.nstations; i++)
+            for (int side = 0; side < 2; side++) {
+                int places = side ? cfg->layout.stations[i].buffer_out : cfg->layout.stations[i].buffer_in;
+                uint32_t units = s.buffered[2 * i + (uint32_t)side];
+                assert_int_equal(units, sf_stations_buffered(sf_world_stations(sf_session_world(ses)), i, side));
+                for (int k = 0; k < places && k < 8; k++) {
+                    float sx, sy;
+                    bool near = false;
+                    if (places > 8)
+                        continue;
+                    sf_draw_buffer_slot(&c.v, cfg, i, side, k, &sx, &sy);
+                    for (uint32_t a = 0; a < s.nagents; a++) {
+                        float ax, ay;
+                        sf_draw_agent_at(c.d, a, &ax, &ay);
+                        near |= hypotf(ax - sx, ay - sy) < 2 * (float)c.v.scale;
+                    }
+                    if (near)
+                        continue;
+                    SDL_Color got = pixel_xy(&c, sx, sy), full = sf_draw_cell_color(true);
+                    if (units > (uint32_t)k)
+                        assert_color(got, full, "a filled buffer slot");
+                    else
+                        assert_false(got.r == full.r && got.g == full.g && got.b == full.b);
+                    filled += units > (uint32_t)k;
+                    empty += units <= (uint32_t)k;
+                }
+            }
+    }
+    assert_true(filled > 0 && empty > 0);
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
 static void test_replay_refuses_what_is_not_a_recording(void **state)
 {
     (void)state;
@@ -457,10 +559,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cell_at_start_has_state_colours_at_known_places),
         cmocka_unit_test(test_station_colour_follows_its_state),
+        cmocka_unit_test(test_agents_on_one_spot_are_fanned_out),
         cmocka_unit_test(test_warehouse_agents_and_cells_show_their_state),
         cmocka_unit_test(test_replay_matches_live_pixel_for_pixel),
         cmocka_unit_test(test_replay_between_grid_points_is_close_to_exact),
         cmocka_unit_test(test_pick_and_heat_map),
+        cmocka_unit_test(test_station_buffers_show_their_units),
         cmocka_unit_test(test_replay_refuses_what_is_not_a_recording),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,8 @@ check 0 "render writes frames" -- "$sf" render "$wh" --frames "$tmp/frames" --at
 n=$(ls "$tmp/frames" | grep -c '^frame_[0-9]*\.png$')
 [ "$n" = 5 ] && echo "ok: 1 to 3 min every 30 s is 5 frames" || { echo "FAIL: $n frames, expected 5"; fails=$((fails + 1)); }
 is_png "$tmp/frames/frame_000004.png" 320 200 "the last frame is a PNG"
+check 0 "render inspects an agent with --select" -- "$sf" render "$wh" --at 20min --select reach_truck.2 --png "$tmp/select.png"
+check 1 "render --select of an unknown name fails" -- "$sf" render "$wh" --at 20min --select forklift.9 --png "$tmp/select9.png"
 check 2 "render needs --png or --frames" -- "$sf" render "$wh" --at 1h
 check 2 "render refuses a bad size" -- "$sf" render "$wh" --png x.png --size 12
 check 1 "render of a missing scenario fails" -- "$sf" render "$tmp/none.yaml" --png "$tmp/none.png"
@@ -52,6 +54,8 @@ ls "$tmp"/wh.rec.tmp.* >/dev/null 2>&1 && { echo "FAIL: a temporary file was lef
 check 0 "render --replay draws from the recording" -- "$sf" render --replay "$tmp/wh.rec" --at 40min --png "$tmp/replay.png"
 check 0 "render live at the same time" -- "$sf" render "$wh" --at 40min --png "$tmp/live.png"
 cmp -s "$tmp/replay.png" "$tmp/live.png" && echo "ok: replay and live pictures are the same bytes" || { echo "FAIL: replay and live pictures differ"; fails=$((fails + 1)); }
+printf 'local r = sim.resource(1)\n' >"$tmp/model.lua"
+check 2 "run --record refuses a bare Lua model" -- "$sf" run "$tmp/model.lua" --record "$tmp/model.rec"
 check 1 "view --replay of a scenario file is refused" -- "$sf" render --replay "$wh" --png "$tmp/x.png"
 
 # the real window, under a virtual X server
