@@ -459,8 +459,11 @@ static void prefetch_next(sf_script *S)
         return;
     __builtin_prefetch(&S->procs[next.target]);
     if (next.target < ARENA_SLOTS && S->arena) {
+        /* the state and the bottom of the stack, then the call frames: the lines a resume reads */
         const char *b = S->arena + (size_t)next.target * ARENA_BLOCK;
-        for (size_t i = 0; i < ARENA_BLOCK; i += 64)
+        for (size_t i = 0; i < ARENA_HOT_LOW; i += 64)
+            __builtin_prefetch(b + i);
+        for (size_t i = ARENA_HOT_HIGH; i < ARENA_BLOCK; i += 64)
             __builtin_prefetch(b + i);
     }
 #else

@@ -170,6 +170,9 @@ static inline sf_script *sf__script(lua_State *L)
 /* A process thread's block: its state (208 bytes), stack (720) and ARENA_FRAMES call frames (64 each), in Lua 5.4 on 64-bit. */
 #define ARENA_BLOCK 1152
 #define ARENA_FRAMES 3
+/* Prefetched on resume: [0, ARENA_HOT_LOW) (state, first stack slots) and [ARENA_HOT_HIGH, ARENA_BLOCK) (frames). */
+#define ARENA_HOT_LOW 448
+#define ARENA_HOT_HIGH 896
 #define ARENA_SLOTS (1u << 19)
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
