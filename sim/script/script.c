@@ -62,7 +62,7 @@ static bool in_arena(const sf_script *S, const void *p)
 /* Prepare slot's block for a thread about to be made; false when there is none. */
 static bool arena_begin(sf_script *S, uint32_t slot)
 {
-    size_t need, page = 1 << 16;
+    size_t need, page = ARENA_STEP;
 
     if (!S->arena || slot >= ARENA_SLOTS)
         return false;
@@ -650,10 +650,20 @@ sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
     if ((kind = sf_kernel_add_kind(k, "lua timeout event", sf__on_evtimer, S)) < 0)
         goto fail;
     S->kind_evtimer = (uint32_t)kind;
-    S->arena = mmap(NULL, (size_t)ARENA_SLOTS * ARENA_BLOCK, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                    -1, 0);
-    if (S->arena == MAP_FAILED)
-        S->arena = NULL; /* threads go to malloc like everything else */
+    /*
+     * Address space only; made writable in 2 MB steps from a 2 MB
+     * boundary, and marked for huge pages: 10^4 blocks span 11 MB, and
+     * with 4 kB pages the prefetches would wait for page walks instead.
+     */
+    S->arena_map = mmap(NULL, ARENA_MAP_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (S->arena_map == MAP_FAILED) {
+        S->arena_map = NULL; /* threads go to malloc like everything else */
+    } else {
+        S->arena = (char *)(((uintptr_t)S->arena_map + ARENA_STEP - 1) & ~(uintptr_t)(ARENA_STEP - 1));
+#ifdef MADV_HUGEPAGE
+        madvise(S->arena, (size_t)ARENA_SLOTS * ARENA_BLOCK, MADV_HUGEPAGE); /* a hint; fine if refused */
+#endif
+    }
     if (!(S->L = lua_newstate(lua_alloc, S)))
         goto fail;
     lua_atpanic(S->L, lua_panic);
@@ -673,8 +683,8 @@ void sf_script_free(sf_script *S)
         return;
     if (S->L)
         lua_close(S->L);
-    if (S->arena)
-        munmap(S->arena, (size_t)ARENA_SLOTS * ARENA_BLOCK);
+    if (S->arena_map)
+        munmap(S->arena_map, ARENA_MAP_SIZE);
     sf__resources_free(S);
     for (uint32_t i = 0; i < S->ntallies; i++) {
         free(S->tallies[i].name);

@@ -149,6 +149,7 @@ struct sf_script {
     sf_rng math_rng;      /* behind math.random */
 
     char *arena;          /* blocks of process threads, one per slot (script.c), NULL when none */
+    void *arena_map;      /* the reservation it lies in */
     size_t arena_ready;   /* bytes of it made writable */
     char *fill, *fill_end;/* while a thread is made: the rest of its block */
     int filling;          /* 0 no, 1 waiting for the thread object, 2 placing its pieces */
@@ -174,6 +175,8 @@ static inline sf_script *sf__script(lua_State *L)
 #define ARENA_HOT_LOW 448
 #define ARENA_HOT_HIGH 896
 #define ARENA_SLOTS (1u << 19)
+#define ARENA_STEP ((size_t)2 << 20) /* made writable in steps of one huge page */
+#define ARENA_MAP_SIZE ((size_t)ARENA_SLOTS * ARENA_BLOCK + ARENA_STEP)
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
 
