@@ -12,8 +12,9 @@
  * A third hold model, bare coroutines looping on coroutine.yield() with
  * the same kernel and draws (lua_bare.c), is the floor: what lua_resume
  * and a yield cost with nothing of shopfloor around them.
- * Figures are kernel events per second (setup excluded for C, the Lua
- * state and its model's setup included for Lua: they are part of what a
+ * Figures are kernel events per second (setup excluded for C; for Lua
+ * the loading of the model and the spawning of its processes included,
+ * the making of the Lua state not: loading and spawning are part of what a
  * user waits for), the median over `reps` rounds; each round runs every
  * model once, so a C and a Lua figure of one round saw the same load,
  * and ratios are the medians of the rounds' ratios. Wall-clock figures
