@@ -9,14 +9,23 @@
  *   - hold (10^4 entities, each waiting exp(1) in a loop): in Lua, 10^4
  *     processes looping sim.wait(exp); in C, 10^4 event targets each
  *     rescheduling itself.
- * Figures are kernel events per second of wall time (setup excluded for
- * C, the Lua state and its model's setup included for Lua: they are part
- * of what a user waits for). The last lines are machine-readable:
- *   bench: lua_mm1 customers=... events=... lua_eps=... c_eps=... ratio=...
- *   bench: lua_hold processes=... events=... lua_eps=... c_eps=... ratio=...
- * Usage: bench_lua [customers [processes [hold_until_seconds]]]
+ * A third hold model, bare coroutines looping on coroutine.yield() with
+ * the same kernel and draws (lua_bare.c), is the floor: what lua_resume
+ * and a yield cost with nothing of shopfloor around them.
+ * Figures are kernel events per second (setup excluded for C; for Lua
+ * the loading of the model and the spawning of its processes included,
+ * the making of the Lua state not: loading and spawning are part of what a
+ * user waits for), the median over `reps` rounds; each round runs every
+ * model once, so a C and a Lua figure of one round saw the same load,
+ * and ratios are the medians of the rounds' ratios. Wall-clock figures
+ * are the headline; process CPU time is printed too, which a shared
+ * machine disturbs less. The last lines are machine-readable:
+ *   bench: lua_mm1 customers=... events=... lua_eps=... c_eps=... ratio=... cpu_ratio=...
+ *   bench: lua_hold processes=... events=... lua_eps=... c_eps=... ratio=... cpu_ratio=...
+ * Usage: bench_lua [customers [processes [hold_until_seconds [reps]]]]
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +34,22 @@
 #include "core/error.h"
 #include "core/kernel.h"
 #include "core/rng.h"
+#include "lua_bare.h"
 #include "script/script.h"
 
-static double seconds(void)
+bench_span bench_now(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+    struct timespec w, c;
+
+    clock_gettime(CLOCK_MONOTONIC, &w);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+    return (bench_span){(double)w.tv_sec + (double)w.tv_nsec * 1e-9, (double)c.tv_sec + (double)c.tv_nsec * 1e-9};
+}
+
+bench_span bench_since(bench_span t0)
+{
+    bench_span t = bench_now();
+    return (bench_span){t.wall - t0.wall, t.cpu - t0.cpu};
 }
 
 static sf_time exp_time(sf_rng *r, double mean)
@@ -73,11 +91,11 @@ static void c_depart(sf_kernel *k, void *ctx, const sf_event *ev)
         sf_kernel_after(k, exp_time(&m->services, 1.0), 0, m->depart, 0, NULL);
 }
 
-static int c_mm1(uint64_t customers, uint64_t *events, double *eps, double *w)
+static int c_mm1(uint64_t customers, uint64_t *events, bench_span *took, double *w)
 {
     struct mm1 m = {0};
     sf_kernel *k = sf_kernel_new();
-    double t0;
+    bench_span t0;
 
     m.total = customers;
     m.cap = 1 << 16; /* the queue of an M/M/1 at 0.9 stays far below this */
@@ -89,9 +107,9 @@ static int c_mm1(uint64_t customers, uint64_t *events, double *eps, double *w)
     m.arrive = (uint32_t)sf_kernel_add_kind(k, "arrive", c_arrive, &m);
     m.depart = (uint32_t)sf_kernel_add_kind(k, "depart", c_depart, &m);
     sf_kernel_after(k, exp_time(&m.arrivals, 1 / 0.9), 0, m.arrive, 0, NULL);
-    t0 = seconds();
+    t0 = bench_now();
     sf_kernel_run(k);
-    *eps = (double)sf_kernel_events(k) / (seconds() - t0);
+    *took = bench_since(t0);
     *events = sf_kernel_events(k);
     *w = m.sum / (double)customers;
     sf_kernel_free(k);
@@ -112,11 +130,11 @@ static void c_hold_fire(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_kernel_after(k, exp_time(&h->r, 1.0), 0, h->kind, ev->target, NULL);
 }
 
-static int c_hold(uint32_t n, sf_time until, uint64_t *events, double *eps)
+static int c_hold(uint32_t n, sf_time until, uint64_t *events, bench_span *took)
 {
     struct hold h;
     sf_kernel *k = sf_kernel_new();
-    double t0;
+    bench_span t0;
 
     if (!k)
         return SF_ENOMEM;
@@ -124,9 +142,9 @@ static int c_hold(uint32_t n, sf_time until, uint64_t *events, double *eps)
     h.kind = (uint32_t)sf_kernel_add_kind(k, "hold", c_hold_fire, &h);
     for (uint32_t i = 0; i < n; i++)
         sf_kernel_after(k, exp_time(&h.r, 1.0), 0, h.kind, i, NULL);
-    t0 = seconds();
+    t0 = bench_now();
     sf_kernel_run_until(k, until);
-    *eps = (double)sf_kernel_events(k) / (seconds() - t0);
+    *took = bench_since(t0);
     *events = sf_kernel_events(k);
     sf_kernel_free(k);
     return SF_OK;
@@ -161,24 +179,24 @@ static const char lua_hold_src[] =
     "end\n"
     "for _ = 1, N do sim.spawn(holder) end\n";
 
-static int lua_model(const char *src, uint64_t n, sf_time until, uint64_t *events, double *eps)
+static int lua_model(const char *src, uint64_t n, sf_time until, uint64_t *events, bench_span *took)
 {
     sf_kernel *k = sf_kernel_new();
     sf_script_options opt = {.seed = 1};
     sf_script *S;
     char *text;
     size_t len = strlen(src) + 64;
-    double t0;
+    bench_span t0;
     int rc;
 
     if (!k || !(S = sf_script_new(k, &opt)) || !(text = malloc(len)))
         return SF_ENOMEM;
     snprintf(text, len, "local N = %llu\n%s", (unsigned long long)n, src);
-    t0 = seconds();
+    t0 = bench_now();
     rc = sf_script_load_string(S, text, "=bench");
     if (rc == SF_OK)
         rc = sf_script_run(S, until);
-    *eps = (double)sf_kernel_events(k) / (seconds() - t0);
+    *took = bench_since(t0);
     *events = sf_kernel_events(k);
     if (rc != SF_OK && rc != SF_EDEADLOCK)
         fprintf(stderr, "bench_lua: %s\n", sf_script_error(S));
@@ -188,46 +206,114 @@ static int lua_model(const char *src, uint64_t n, sf_time until, uint64_t *event
     return rc == SF_EDEADLOCK ? SF_OK : rc;
 }
 
+/* ---- rounds and medians ---- */
+
+enum { MM1, HOLD, HOLD_SMALL, NMODELS };
+
+struct round {
+    uint64_t c_ev[NMODELS], l_ev[NMODELS], bare_ev;
+    bench_span c[NMODELS], l[NMODELS], bare;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Events per second of Lua, C and the bare floor in one round, by wall clock or CPU time. */
+static double lua_eps(const struct round *R, int m, bool cpu)
+{
+    return (double)R->l_ev[m] / (cpu ? R->l[m].cpu : R->l[m].wall);
+}
+
+static double c_eps(const struct round *R, int m, bool cpu)
+{
+    return (double)R->c_ev[m] / (cpu ? R->c[m].cpu : R->c[m].wall);
+}
+
+static double bare_eps(const struct round *R, int m, bool cpu)
+{
+    (void)m;
+    return (double)R->bare_ev / (cpu ? R->bare.cpu : R->bare.wall);
+}
+
+typedef double (*eps_fn)(const struct round *R, int m, bool cpu);
+
+/* Median over the rounds of f, or of f / (C's figure) when ratio. */
+static double over_rounds(const struct round *rounds, int reps, eps_fn f, int m, bool cpu, bool ratio)
+{
+    double v[64];
+
+    for (int r = 0; r < reps; r++)
+        v[r] = f(&rounds[r], m, cpu) / (ratio ? c_eps(&rounds[r], m, cpu) : 1);
+    return median(v, reps);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t customers = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
     uint64_t procs = argc > 2 ? strtoull(argv[2], NULL, 10) : 10000;
     double hold_until = argc > 3 ? atof(argv[3]) : 200;
-    uint64_t c_ev, l_ev, ch_ev, lh_ev, cs_ev, ls_ev, small = procs / 10 ? procs / 10 : 1;
-    double c_eps, l_eps, ch_eps, lh_eps, cs_eps, ls_eps, w;
+    int reps = argc > 4 ? atoi(argv[4]) : 3;
+    uint64_t small = procs / 10 ? procs / 10 : 1;
+    struct round rounds[64];
+    double w = 0;
     sf_time until;
+    static const char *const names[NMODELS] = {"M/M/1, 0.9/1.0, process per customer",
+                                               "hold, processes looping wait(exp)", "hold with a tenth of the processes"};
+    static const char *const keys[NMODELS] = {"lua_mm1", "lua_hold", "lua_hold_small"};
 
-    if (sf_time_from_seconds(hold_until, &until) != SF_OK || customers == 0 || procs == 0) {
-        fprintf(stderr, "usage: bench_lua [customers [processes [hold_until_seconds]]]\n");
+    if (sf_time_from_seconds(hold_until, &until) != SF_OK || customers == 0 || procs == 0 || reps < 1 || reps > 64) {
+        fprintf(stderr, "usage: bench_lua [customers [processes [hold_until_seconds [reps (1-64)]]]]\n");
         return 2;
     }
-    if (c_mm1(customers, &c_ev, &c_eps, &w) != SF_OK || lua_model(lua_mm1_src, customers, SF_TIME_MAX, &l_ev, &l_eps) ||
-        c_hold((uint32_t)procs, until, &ch_ev, &ch_eps) != SF_OK ||
-        lua_model(lua_hold_src, procs, until, &lh_ev, &lh_eps) != SF_OK ||
-        c_hold((uint32_t)small, until * 10, &cs_ev, &cs_eps) != SF_OK ||
-        lua_model(lua_hold_src, small, until * 10, &ls_ev, &ls_eps) != SF_OK) {
-        fprintf(stderr, "bench_lua: a model failed\n");
-        return 1;
+    for (int r = 0; r < reps; r++) {
+        struct round *R = &rounds[r];
+        if (c_mm1(customers, &R->c_ev[MM1], &R->c[MM1], &w) != SF_OK ||
+            lua_model(lua_mm1_src, customers, SF_TIME_MAX, &R->l_ev[MM1], &R->l[MM1]) != SF_OK ||
+            c_hold((uint32_t)procs, until, &R->c_ev[HOLD], &R->c[HOLD]) != SF_OK ||
+            lua_model(lua_hold_src, procs, until, &R->l_ev[HOLD], &R->l[HOLD]) != SF_OK ||
+            bare_hold((uint32_t)procs, until, &R->bare_ev, &R->bare) != SF_OK ||
+            c_hold((uint32_t)small, until * 10, &R->c_ev[HOLD_SMALL], &R->c[HOLD_SMALL]) != SF_OK ||
+            lua_model(lua_hold_src, small, until * 10, &R->l_ev[HOLD_SMALL], &R->l[HOLD_SMALL]) != SF_OK) {
+            fprintf(stderr, "bench_lua: a model failed\n");
+            return 1;
+        }
     }
-    printf("Lua behaviours against the same models written in C (events per second)\n\n");
-    printf("  %-36s %12s %14s %14s %8s\n", "model", "events", "Lua", "C", "Lua/C");
-    printf("  %-36s %12llu %14.0f %14.0f %8.3f\n", "M/M/1, 0.9/1.0, process per customer",
-           (unsigned long long)l_ev, l_eps, c_eps, l_eps / c_eps);
-    printf("  %-36s %12llu %14.0f %14.0f %8.3f\n", "hold, processes looping wait(exp)", (unsigned long long)lh_ev,
-           lh_eps, ch_eps, lh_eps / ch_eps);
-    printf("  %-36s %12llu %14.0f %14.0f %8.3f\n", "hold with a tenth of the processes", (unsigned long long)ls_ev,
-           ls_eps, cs_eps, ls_eps / cs_eps);
+    printf("Lua behaviours against the same models written in C (events per second, median of %d rounds)\n\n", reps);
+    printf("  %-40s %10s %12s %12s %7s %7s\n", "model", "events", "Lua", "C", "Lua/C", "CPU");
+    for (int m = 0; m < NMODELS; m++) {
+        double c = over_rounds(rounds, reps, c_eps, m, false, false);
+        printf("  %-40s %10llu %12.0f %12.0f %7.3f %7.3f\n", names[m], (unsigned long long)rounds[0].l_ev[m],
+               over_rounds(rounds, reps, lua_eps, m, false, false), c, over_rounds(rounds, reps, lua_eps, m, false, true),
+               over_rounds(rounds, reps, lua_eps, m, true, true));
+        if (m == HOLD)
+            printf("  %-40s %10llu %12.0f %12.0f %7.3f %7.3f\n", "hold, bare coroutines (the floor)",
+                   (unsigned long long)rounds[0].bare_ev, over_rounds(rounds, reps, bare_eps, m, false, false), c,
+                   over_rounds(rounds, reps, bare_eps, m, false, true), over_rounds(rounds, reps, bare_eps, m, true, true));
+    }
     printf("\n  C M/M/1 mean time in system %.3f (theory 10)\n", w);
-    printf("  With many processes the Lua hold model is bound by cache misses on each\n"
-           "  coroutine's state (about 1.2 kB each); the smaller run shows the cost without them.\n\n");
-    printf("bench: lua_mm1 customers=%llu events=%llu c_events=%llu lua_eps=%.0f c_eps=%.0f ratio=%.3f\n",
-           (unsigned long long)customers, (unsigned long long)l_ev, (unsigned long long)c_ev, l_eps, c_eps,
-           l_eps / c_eps);
-    printf("bench: lua_hold processes=%llu events=%llu c_events=%llu lua_eps=%.0f c_eps=%.0f ratio=%.3f\n",
-           (unsigned long long)procs, (unsigned long long)lh_ev, (unsigned long long)ch_ev, lh_eps, ch_eps,
-           lh_eps / ch_eps);
-    printf("bench: lua_hold_small processes=%llu events=%llu c_events=%llu lua_eps=%.0f c_eps=%.0f ratio=%.3f\n",
-           (unsigned long long)small, (unsigned long long)ls_ev, (unsigned long long)cs_ev, ls_eps, cs_eps,
-           ls_eps / cs_eps);
+    printf("  CPU: the same ratio in process CPU time. The floor resumes bare coroutines (lua_bare.c):\n"
+           "  no bindings, no budget hook, threads where malloc put them.\n\n");
+    for (int m = 0; m < NMODELS; m++) {
+        printf("bench: %s %s=%llu events=%llu c_events=%llu lua_eps=%.0f c_eps=%.0f ratio=%.3f cpu_ratio=%.3f reps=%d\n",
+               keys[m], m == MM1 ? "customers" : "processes",
+               (unsigned long long)(m == MM1 ? customers : m == HOLD ? procs : small),
+               (unsigned long long)rounds[0].l_ev[m], (unsigned long long)rounds[0].c_ev[m],
+               over_rounds(rounds, reps, lua_eps, m, false, false), over_rounds(rounds, reps, c_eps, m, false, false),
+               over_rounds(rounds, reps, lua_eps, m, false, true), over_rounds(rounds, reps, lua_eps, m, true, true),
+               reps);
+    }
+    printf("bench: lua_hold_bare processes=%llu events=%llu lua_eps=%.0f ratio=%.3f cpu_ratio=%.3f reps=%d\n",
+           (unsigned long long)procs, (unsigned long long)rounds[0].bare_ev,
+           over_rounds(rounds, reps, bare_eps, HOLD, false, false), over_rounds(rounds, reps, bare_eps, HOLD, false, true),
+           over_rounds(rounds, reps, bare_eps, HOLD, true, true), reps);
     return 0;
 }

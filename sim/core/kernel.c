@@ -203,7 +203,7 @@ bool sf_kernel_next_time(sf_kernel *k, sf_time *t)
     return sf_queue_peek_time(k->queue, t);
 }
 
-bool sf_kernel_peek(sf_kernel *k, sf_event *ev)
+bool sf_kernel_peek(const sf_kernel *k, sf_event *ev)
 {
     return sf_queue_peek(k->queue, ev);
 }

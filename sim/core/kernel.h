@@ -80,11 +80,12 @@ void sf_kernel_fail(sf_kernel *k, int code);
 bool sf_kernel_next_time(sf_kernel *k, sf_time *t);
 
 /*
- * The next pending event, left in the queue; false when none. A handler
- * may call it to prefetch what the next event will touch; events the
- * handler schedules later may still come before it.
+ * The next pending event, left in the queue, when the queue can tell in
+ * O(1) (sf_queue_peek); false otherwise. A handler may call it to
+ * prefetch what the next event will touch; events the handler schedules
+ * later may still come before it.
  */
-bool sf_kernel_peek(sf_kernel *k, sf_event *ev);
+bool sf_kernel_peek(const sf_kernel *k, sf_event *ev);
 
 uint64_t sf_kernel_fingerprint(const sf_kernel *k);
 uint64_t sf_kernel_events(const sf_kernel *k);

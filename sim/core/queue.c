@@ -594,9 +594,14 @@ bool sf_queue_pop(sf_queue *q, sf_event *ev)
     return true;
 }
 
-bool sf_queue_peek(sf_queue *q, sf_event *ev)
+/*
+ * Only what the front heap already shows: settling here (a refill) would
+ * change where the events pushed next go, and cost more than the hint
+ * is worth. False once per refill and behind a cancelled first event.
+ */
+bool sf_queue_peek(const sf_queue *q, sf_event *ev)
 {
-    if (!settle(q))
+    if (q->nfront == 0 || node_state(&q->nodes[q->front[0].slot]) != SLOT_LIVE)
         return false;
     front_event(q, ev);
     return true;

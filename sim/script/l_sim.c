@@ -75,7 +75,7 @@ static int l_wait(lua_State *L)
     } else {
         sf__check_time(L, 1, &dt);
     }
-    lua_settop(L, 0);
+    /* no lua_settop: the continuation returns only what is pushed above the arguments */
     return sf__block(L, S, WT_SLEEP, dt);
 }
 

@@ -150,6 +150,7 @@ struct sf_script {
     sf_rng math_rng;      /* behind math.random */
 
     char *arena;          /* blocks of process threads, one per slot (script.c), NULL when none */
+    void *arena_map;      /* the reservation it lies in */
     size_t arena_ready;   /* bytes of it made writable */
     char *fill, *fill_end;/* while a thread is made: the rest of its block */
     int filling;          /* 0 no, 1 waiting for the thread object, 2 placing its pieces */
@@ -171,7 +172,12 @@ static inline sf_script *sf__script(lua_State *L)
 /* A process thread's block: its state (208 bytes), stack (720) and ARENA_FRAMES call frames (64 each), in Lua 5.4 on 64-bit. */
 #define ARENA_BLOCK 1152
 #define ARENA_FRAMES 3
+/* Prefetched on resume: [0, ARENA_HOT_LOW) (state, first stack slots) and [ARENA_HOT_HIGH, ARENA_BLOCK) (frames). */
+#define ARENA_HOT_LOW 448
+#define ARENA_HOT_HIGH 896
 #define ARENA_SLOTS (1u << 19)
+#define ARENA_STEP ((size_t)2 << 20) /* made writable in steps of one huge page */
+#define ARENA_MAP_SIZE ((size_t)ARENA_SLOTS * ARENA_BLOCK + ARENA_STEP)
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
 

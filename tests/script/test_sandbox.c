@@ -190,6 +190,24 @@ static void test_memory_cap_holds_inside_pcall(void **state)
  * every point of its life (loading, spawning, events, stores, reports):
  * each run either finishes or fails with a clear message; none crashes.
  */
+/* Spawning until the cap (each process's thread is about 1.2 kB) names the spawner and the limit. */
+static void test_memory_cap_stops_a_process_spawning_without_end(void **state)
+{
+    sf_script_options o = {.seed = 1, .memory_limit = 4u << 20};
+    harness h = harness_run("sim.spawn('breeder', function()\n"
+                            "  sim.wait(3)\n"
+                            "  while true do sim.spawn(function() sim.wait(1e9) end) end\n"
+                            "end)\n",
+                            SF_TIME_MAX, &o);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_ELIMIT);
+    assert_non_null(strstr(sf_script_error(h.S), "behaviour 'breeder' exceeded the memory limit of 4194304 bytes "
+                                                 "(t = 00:00:03)"));
+    assert_true(sf_script_processes(h.S) > 1000);
+    harness_close(&h);
+}
+
 static void test_memory_cap_swept_never_crashes(void **state)
 {
     const char *src = "local s = sim.store{name = 'parts'}\n"
@@ -240,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_budget_counts_per_resume),
         cmocka_unit_test(test_memory_cap_gives_a_clear_error),
         cmocka_unit_test(test_memory_cap_holds_inside_pcall),
+        cmocka_unit_test(test_memory_cap_stops_a_process_spawning_without_end),
         cmocka_unit_test(test_memory_cap_swept_never_crashes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -454,6 +454,44 @@ static void test_ended_processes_give_their_coroutines_to_new_ones(void **state)
     harness_close(&h);
 }
 
+/*
+ * A process thread starts in its slot's block; stacks that grow out of it
+ * (deep recursion around waits) move to the heap and keep every value,
+ * also in slots reused by later processes.
+ */
+static void test_processes_whose_stacks_outgrow_their_block_keep_their_values(void **state)
+{
+    harness h = harness_run("local function down(n, acc)\n"
+                            "  if n == 0 then sim.wait(1) return acc end\n"
+                            "  local r = down(n - 1, acc + n)\n"
+                            "  sim.wait(0.001)\n"
+                            "  return r\n"
+                            "end\n"
+                            "for round = 1, 2 do\n"
+                            "  local procs = {}\n"
+                            "  for i = 1, 300 do\n"
+                            "    local d = (i * 37 + round) % 400\n"
+                            "    procs[i] = sim.spawn(function() return down(d, 0), d end)\n"
+                            "  end\n"
+                            "  for i = 1, 300 do\n"
+                            "    local sum, d = procs[i]:join()\n"
+                            "    assert(sum == d * (d + 1) // 2, 'process ' .. i .. ' got ' .. tostring(sum))\n"
+                            "  end\n"
+                            "end\n"
+                            "sim.tally('done'):add(sim.now())\n",
+                            SF_TIME_MAX, NULL);
+    sf_script_stats st;
+
+    (void)state;
+    if (h.rc != SF_OK)
+        fail_msg("%s", sf_script_error(h.S));
+    assert_true(sf_script_stats_find(h.S, SF_SCRIPT_TALLY, "done", &st));
+    assert_int_equal(st.n, 1);
+    /* each round: the deepest (399 levels) waits 1 s and then 0.001 s per level */
+    assert_true(fabs(st.mean - 2 * (1 + 0.399)) < 1e-6);
+    harness_close(&h);
+}
+
 static void test_coroutine_yield_in_a_process_is_an_error(void **state)
 {
     harness h = harness_run("sim.spawn('bad', function() coroutine.yield() end)\n"
@@ -584,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_deadlock_within_until_reports_when_it_happened),
         cmocka_unit_test(test_run_until_stops_without_deadlock),
         cmocka_unit_test(test_ended_processes_give_their_coroutines_to_new_ones),
+        cmocka_unit_test(test_processes_whose_stacks_outgrow_their_block_keep_their_values),
         cmocka_unit_test(test_coroutine_yield_in_a_process_is_an_error),
         cmocka_unit_test(test_blocking_inside_own_coroutine_is_an_error),
         cmocka_unit_test(test_random_mix_keeps_every_object_consistent),
