@@ -76,6 +76,8 @@ typedef struct sf_stations_hooks {
     void (*state)(void *ctx, uint32_t station, sf_state s);
     void (*power)(void *ctx, uint32_t station, sf_power_state s, double watts);
     void (*job)(void *ctx, const sf_job_event *ev);
+    /* An agent (arm, humanoid, worker) failed (true) or is repaired (false). */
+    void (*agent_failed)(void *ctx, uint32_t agent, bool failed);
     void *ctx;
 } sf_stations_hooks;
 
@@ -142,6 +144,17 @@ sf_work_result sf_stations_result(const sf_stations *s, uint32_t station, uint32
  * slowest rate of its crew, its end rescheduled exactly (model/work.h).
  */
 void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
+
+/*
+ * Failures of agents: arms, humanoids and workers of a fleet entry with a
+ * failure mode fail on their own clock (calendar, or their time working
+ * in operations). While one is under repair every operation it works in
+ * stands still and goes on after the repair (or restarts, per `after`);
+ * one it joins meanwhile waits for the repair. Forklifts and AGVs are not
+ * stopped by failures in this version.
+ */
+uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
+bool sf_stations_agent_down(const sf_stations *s, uint32_t agent);
 
 sf_state sf_stations_state(const sf_stations *s, uint32_t station);
 /* Seconds the station has spent in state `st` up to `now`. */

@@ -40,6 +40,8 @@ for st in weld_1 assy_1 test_1; do
 done
 awk '$1 == "weld_1" && $3 > 0 {found = 1} END {exit !found}' "$tmp/out" \
     && echo "ok: the welding cell failed and was repaired" || { echo "FAIL: no failure at weld_1"; fails=$((fails + 1)); }
+awk '$1 == "helper" && $NF > 0 {found = 1} END {exit !found}' "$tmp/out" \
+    && echo "ok: the humanoid failed and was repaired" || { echo "FAIL: no failure of the humanoid"; fails=$((fails + 1)); }
 cp "$tmp/out" "$tmp/first"
 "$sf" run "$line" >"$tmp/second" 2>&1
 if cmp -s "$tmp/first" "$tmp/second"; then echo "ok: same scenario and seed, same bytes"; else echo "FAIL: a second run differs"; fails=$((fails + 1)); fi

@@ -137,7 +137,7 @@ static sf_scenario_config *load(void)
 
 static void start(struct drv *d, const sf_scenario_config *cfg)
 {
-    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, d};
+    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, NULL, d};
     int kind;
 
     memset(d, 0, sizeof *d);
@@ -346,7 +346,7 @@ static void done_once(void *ctx, uint32_t st, uint32_t slot, sf_step step, sf_ti
 static void test_crew_rate_changes_are_exact(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
     sf_agent_kind kinds[1] = {SF_AGENT_ARM};
     sf_kernel *k = sf_kernel_new();
     sf_stations *s;
@@ -372,6 +372,43 @@ static void test_crew_rate_changes_are_exact(void **state)
     sf_scenario_config_free(cfg);
 }
 
+/*
+ * The spray arm jams at 8 s (calendar) for 4 s. A red job at 0 with the
+ * arm as its crew: setup 0-5, processing from 5; 3 s done at 8, stands
+ * still to 12, the 7 s left end at 19 s. The next jam (20 s) comes after.
+ */
+static void test_agent_failure_stops_its_operation(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_agent_kind kinds[1] = {SF_AGENT_ARM};
+    int types[1] = {0};
+    sf_kernel *k = sf_kernel_new();
+    sf_stations *s;
+    uint32_t paint, arm = 0;
+    (void)state;
+
+    work_done_at = 0;
+    cfg->failures[0] = cfg->failures[1]; /* the jam only */
+    cfg->n_failures = 1;
+    s = sf_stations_new(k, cfg, 1, h, kinds, types, 1);
+    assert_non_null(s);
+    paint = sf_stations_find(s, "paint");
+    assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &arm, 1), 0);
+    assert_int_equal(sf_kernel_run_until(k, S(10)), SF_OK);
+    assert_true(sf_stations_agent_down(s, arm));
+    assert_int_equal(sf_kernel_run_until(k, S(19) - 1), SF_OK);
+    assert_int_equal(work_done_at, 0);
+    assert_int_equal(sf_kernel_run_until(k, S(19)), SF_OK);
+    assert_int_equal(work_done_at, S(19));
+    assert_int_equal(sf_stations_agent_failures(s, arm), 1);
+    sf_stations_free(s);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_failure_restarts_exactly),
         cmocka_unit_test(test_scrap_and_rework_keep_the_books),
         cmocka_unit_test(test_crew_rate_changes_are_exact),
+        cmocka_unit_test(test_agent_failure_stops_its_operation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
