@@ -160,6 +160,8 @@ struct sf_stations {
     double *agent_rate; /* per agent, 1 unless safety slows it */
     uint8_t *agent_down;  /* per agent: failure modes under repair */
     uint8_t *agent_busy;  /* per agent: in an operation whose clock runs */
+    double *fatigue;      /* per agent: fatigue level 0..1 at fatigue_since */
+    sf_time *fatigue_since;
     uint64_t *agent_failures;
     struct amode *amodes;
     uint32_t namodes;
@@ -558,12 +560,23 @@ static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
     refresh(s, st);
 }
 
+static double fatigue_at(const sf_stations *s, uint32_t agent, sf_time now);
+
 /* Processing time of one attempt at the operation, plus a retry for each failed attempt of a crew member. */
 static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
 {
     struct job *J = &s->jobs[sl->job];
-    sf_time t = seconds(sf_dist_sample(&op_of(s, J)->time, &s->st[st].rng_time));
+    double x = sf_dist_sample(&op_of(s, J)->time, &s->st[st].rng_time), slow = 1;
+    sf_time t;
 
+    /* the most tired person of the crew sets the pace */
+    for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
+        const sf_cfg_agent_type *T = &s->cfg->fleet.types[s->agent_type[sl->crew[c]]];
+        double f = 1 + T->fatigue_slowdown * fatigue_at(s, sl->crew[c], now_of(s));
+        if (T->fatigue_rate > 0 && f > slow)
+            slow = f;
+    }
+    t = seconds(x * slow);
     for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
         int type = s->agent_type[sl->crew[c]];
         const sf_cfg_agent_type *T = &s->cfg->fleet.types[type];
@@ -800,12 +813,35 @@ static void schedule_agent_failure(sf_stations *s, struct amode *m)
         sf_kernel_fail(s->k, SF_ERANGE);
 }
 
+/*
+ * Fatigue of a worker at `now` (Jaber, Givi and Neumann 2013): while it
+ * works F grows as 1 - (1 - F) e^(-rate dt), otherwise it recovers as
+ * F e^(-recovery dt). Exact between changes of working, which is when it
+ * is brought up to date.
+ */
+static double fatigue_at(const sf_stations *s, uint32_t agent, sf_time now)
+{
+    const sf_cfg_agent_type *T;
+    double dt, F;
+
+    if (!s->agent_type || !s->fatigue)
+        return 0;
+    T = &s->cfg->fleet.types[s->agent_type[agent]];
+    if (!(T->fatigue_rate > 0))
+        return 0;
+    dt = sf_time_to_seconds(now - s->fatigue_since[agent]);
+    F = s->fatigue[agent];
+    return s->agent_busy[agent] ? 1 - (1 - F) * exp(-T->fatigue_rate * dt) : F * exp(-T->fatigue_recovery * dt);
+}
+
 static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy)
 {
     sf_time now = now_of(s);
 
     if (!s->agent_busy || agent >= s->nagents || (bool)s->agent_busy[agent] == busy)
         return;
+    s->fatigue[agent] = fatigue_at(s, agent, now);
+    s->fatigue_since[agent] = now;
     s->agent_busy[agent] = busy;
     for (uint32_t i = 0; i < s->namodes; i++) {
         struct amode *m = &s->amodes[i];
@@ -875,6 +911,11 @@ static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
     }
 }
 
+double sf_stations_fatigue(const sf_stations *s, uint32_t agent, sf_time now)
+{
+    return agent < s->nagents ? fatigue_at(s, agent, now) : 0;
+}
+
 uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent)
 {
     return agent < s->nagents ? s->agent_failures[agent] : 0;
@@ -920,12 +961,14 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     s->agent_down = calloc(s->nagents ? s->nagents : 1, 1);
     s->agent_busy = calloc(s->nagents ? s->nagents : 1, 1);
     s->agent_failures = calloc(s->nagents ? s->nagents : 1, sizeof *s->agent_failures);
+    s->fatigue = calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue);
+    s->fatigue_since = calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue_since);
     for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
         for (uint32_t a = 0; a < s->nagents; a++)
             s->namodes += cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a] &&
                           !(agent_kind[a] == SF_AGENT_FORKLIFT || agent_kind[a] == SF_AGENT_AGV);
     s->amodes = calloc(s->namodes ? s->namodes : 1, sizeof *s->amodes);
-    if (!s->agent_down || !s->agent_busy || !s->agent_failures || !s->amodes)
+    if (!s->agent_down || !s->agent_busy || !s->agent_failures || !s->amodes || !s->fatigue || !s->fatigue_since)
         goto fail;
     s->namodes = 0;
     for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
@@ -1084,6 +1127,8 @@ void sf_stations_free(sf_stations *s)
     free(s->agent_down);
     free(s->agent_busy);
     free(s->agent_failures);
+    free(s->fatigue);
+    free(s->fatigue_since);
     free(s->amodes);
     free(s->st);
     free(s->slots);

@@ -154,6 +154,15 @@ void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
  * stopped by failures in this version.
  */
 uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
+/*
+ * Fatigue of a worker whose fleet entry gives `fatigue` (0..1; 0 for
+ * others), after Jaber, Givi and Neumann (2013): it grows while the
+ * worker is in a running operation and recovers otherwise (see
+ * docs/production.md). An operation's processing time is drawn, then
+ * multiplied by 1 + slowdown x fatigue of the most tired worker of its
+ * crew when the work starts (before any setup; a rework draws again).
+ */
+double sf_stations_fatigue(const sf_stations *s, uint32_t agent, sf_time now);
 bool sf_stations_agent_down(const sf_stations *s, uint32_t agent);
 
 sf_state sf_stations_state(const sf_stations *s, uint32_t station);
