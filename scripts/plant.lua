@@ -217,6 +217,7 @@ function M.start(options)
     routing[p.name] = p.routing
     for _, op in ipairs(p.routing) do crews_needed = crews_needed or #op.crew > 0 end
   end
+  crews_needed = crews_needed or shop.repairs_need_crews()
   for i, st in ipairs(shop.stations()) do
     for k = 1, st.slots do
       sim.spawn(string.format("station %s/%d", st.name, k), function()
@@ -232,6 +233,24 @@ function M.start(options)
         end
       end)
     end
+  end
+
+  -- repairs that need a crew (a failure's `crew`): one process takes them in order of failure
+  local stations = shop.stations()
+  if #stations > 0 then
+    sim.spawn("repairs", function()
+      while true do
+        local r = shop.next_repair()
+        if r == true then r = shop.next_repair() end
+        sim.spawn("repair of " .. stations[r.station].name, function()
+          local job = {number = 0}
+          local agents, held = plant.crews:gather({name = "repair " .. r.failure, crew = r.crew, skill = r.skill},
+                                                  stations[r.station], job)
+          shop.repair(r.mode, agents)
+          plant.crews:release(held)
+        end)
+      end
+    end)
   end
 
   for _, agent in ipairs(shop.agents()) do

@@ -111,6 +111,8 @@ struct fmode {
     sf_time busy_left; /* busy basis: working time to the next failure */
     sf_time busy_since;
     sf_event_id fail_ev, repair_ev;
+    bool awaiting_crew; /* failed, its repair crew not there yet */
+    uint32_t crew[CREW_MAX], ncrew;
 };
 
 /* A failure mode of one agent (a fleet entry's `failures`): it stops the operations it works in. */
@@ -166,6 +168,8 @@ struct sf_stations {
     struct amode *amodes;
     uint32_t namodes;
     uint32_t kind_afail, kind_arepair;
+    fifo repairs;         /* station failure modes waiting for a repair crew, oldest first */
+    bool repair_asked;    /* someone waits in sf_stations_next_repair */
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
     sf_job_counts counts;
@@ -753,9 +757,58 @@ static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         }
     }
     refresh(s, m->station);
+    if (m->f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_stations_repair) */
+        m->awaiting_crew = true;
+        if (fifo_push(&s->repairs, ev->target) != SF_OK)
+            sf_kernel_fail(k, SF_ENOMEM);
+        if (s->repair_asked && s->h.repair) {
+            s->repair_asked = false;
+            s->h.repair(s->h.ctx, UINT32_MAX);
+        }
+        return;
+    }
     if (sf_kernel_after(k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_repair, ev->target,
                         &m->repair_ev) != SF_OK)
         sf_kernel_fail(k, SF_ERANGE);
+}
+
+int sf_stations_next_repair(sf_stations *s, uint32_t *mode)
+{
+    if (s->repairs.n > 0) {
+        *mode = fifo_pop(&s->repairs);
+        return 1;
+    }
+    s->repair_asked = true;
+    return 0;
+}
+
+int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint32_t ncrew)
+{
+    struct fmode *m;
+
+    if (mode >= s->nmodes || !(m = &s->modes[mode])->awaiting_crew || ncrew > CREW_MAX)
+        return SF_EINVAL;
+    for (uint32_t c = 0; c < ncrew; c++)
+        if (crew[c] >= s->nagents)
+            return SF_EINVAL;
+    m->awaiting_crew = false;
+    m->ncrew = ncrew;
+    memcpy(m->crew, crew, ncrew * sizeof *crew);
+    if (s->h.crew && ncrew > 0)
+        s->h.crew(s->h.ctx, m->crew, m->ncrew, true);
+    if (sf_kernel_after(s->k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_repair, mode,
+                        &m->repair_ev) != SF_OK)
+        return SF_ERANGE;
+    return 0;
+}
+
+bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *station, const sf_cfg_failure **f)
+{
+    if (mode >= s->nmodes)
+        return false;
+    *station = s->modes[mode].station;
+    *f = s->modes[mode].f;
+    return true;
 }
 
 static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -766,6 +819,13 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     m->repair_ev = 0;
+    if (m->ncrew > 0) { /* the repair crew is done */
+        if (s->h.crew)
+            s->h.crew(s->h.ctx, m->crew, m->ncrew, false);
+        m->ncrew = 0;
+        if (s->h.repair)
+            s->h.repair(s->h.ctx, ev->target);
+    }
     if (m->f->busy_time)
         m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
     if (--S->failed == 0)
@@ -1119,6 +1179,7 @@ void sf_stations_free(sf_stations *s)
         if (s->group_st)
             free(s->group_st[g]);
     }
+    free(s->repairs.v);
     free(s->want);
     free(s->group_st);
     free(s->group_n);
@@ -1140,6 +1201,7 @@ void sf_stations_free(sf_stations *s)
 /* ---- reading -------------------------------------------------------------- */
 
 uint32_t sf_stations_count(const sf_stations *s) { return s->nst; }
+uint32_t sf_stations_failure_modes(const sf_stations *s) { return s->nmodes; }
 uint32_t sf_stations_slots(const sf_stations *s, uint32_t st) { return st < s->nst ? s->st[st].nslots : 0; }
 
 uint32_t sf_stations_find(const sf_stations *s, const char *name)

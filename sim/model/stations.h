@@ -62,7 +62,7 @@
 typedef struct sf_stations sf_stations;
 
 /* What a finished step was, for the `done` hook. */
-typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD } sf_step;
+typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD, SF_STEP_REPAIR } sf_step;
 
 /* How a `work` step ended. */
 typedef enum sf_work_result { SF_WORK_GOOD, SF_WORK_SCRAPPED } sf_work_result;
@@ -78,6 +78,9 @@ typedef struct sf_stations_hooks {
     void (*job)(void *ctx, const sf_job_event *ev);
     /* An agent (arm, humanoid, worker) failed (true) or is repaired (false). */
     void (*agent_failed)(void *ctx, uint32_t agent, bool failed);
+    /* Repairs with a crew: UINT32_MAX when a repair is now waiting for whoever asked
+       sf_stations_next_repair; else failure mode `mode`'s repair is over. */
+    void (*repair)(void *ctx, uint32_t mode);
     void *ctx;
 } sf_stations_hooks;
 
@@ -164,6 +167,19 @@ uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
  */
 double sf_stations_fatigue(const sf_stations *s, uint32_t agent, sf_time now);
 bool sf_stations_agent_down(const sf_stations *s, uint32_t agent);
+
+/*
+ * Repairs that need a crew (a failure's `crew`): the station stays
+ * failed until the crew is there and then for `mttr`. The caller takes
+ * the oldest waiting repair (1 and its failure mode, or 0: the `repair`
+ * hook says when one is waiting), gathers the crew, and starts the repair
+ * (0: the `repair` hook says when it is over; the crew works meanwhile).
+ */
+int sf_stations_next_repair(sf_stations *s, uint32_t *mode);
+int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint32_t ncrew);
+/* The station and failure of mode `mode`; false out of range. */
+bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *station, const sf_cfg_failure **f);
+uint32_t sf_stations_failure_modes(const sf_stations *s);
 
 sf_state sf_stations_state(const sf_stations *s, uint32_t station);
 /* Seconds the station has spent in state `st` up to `now`. */

@@ -374,6 +374,14 @@ static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
     sf_world_emit_state(w, SF_ENTITY_AGENT, agent, working ? a->resume_state : SF_STATE_IDLE);
 }
 
+/* Repairs with a crew: reported as a step of station UINT32_MAX, slot = the failure mode (UINT32_MAX: one waits). */
+static void station_repair(void *ctx, uint32_t mode)
+{
+    sf_world *w = ctx;
+    if (w->station_done)
+        w->station_done(w->station_ctx, UINT32_MAX, mode, SF_STEP_REPAIR, sf_kernel_now(w->k));
+}
+
 sf_stations *sf_world_stations(sf_world *w) { return w->stations; }
 
 void sf_world_on_station(sf_world *w, void (*fn)(void *, uint32_t, uint32_t, sf_step, sf_time), void *ctx)
@@ -592,7 +600,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     }
     {
         sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job,
-                                station_agent_failed, w};
+                                station_agent_failed, station_repair, w};
         if (!(w->stations = sf_stations_new(k, cfg, cfg->scenario.seed, sh, w->kinds, w->types, w->nagents)))
             goto fail;
     }

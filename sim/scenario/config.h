@@ -346,6 +346,7 @@ typedef struct sf_cfg_failure {
     sf_dist mttr;    /* time to repair, s */
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
     bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
+    sf_cfg_operation repair; /* stations: the crew (and skill) a repair needs; n_crew 0 = none */
     sf_cfg_place at;
 } sf_cfg_failure;
 

@@ -211,7 +211,7 @@ static bool crew_name(sf_vctx *v, const sf_ynode *n, sf_cfg_crew_need *need)
  * are deduplicated as they are added (lists are short: O(n^2) in the
  * length of one list, which the planner wrote out by hand).
  */
-static void crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
+void sf_v_crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
 {
     const sf_ynode *any = sf_ynode_get(n, "any", NULL), *cnt = sf_ynode_get(n, "count", NULL);
     size_t needs = 0;
@@ -301,7 +301,7 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
             sf_v_error(v, st, "station: expected a station group name, got %s", sf_ynode_what(st));
         }
     }
-    crew(v, sf_ynode_get(e, "crew", NULL), op);
+    sf_v_crew(v, sf_ynode_get(e, "crew", NULL), op);
     sf_v_string(v, sf_ynode_get(e, "skill", NULL), "skill", &op->skill);
     sf_v_dist(v, sf_v_need(v, e, "time", what), "time", SF_DIM_TIME, &op->time);
     sf_v_dist(v, sf_ynode_get(e, "setup", NULL), "setup", SF_DIM_TIME, &op->setup);
