@@ -17,11 +17,12 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-# The main job: the warehouse scenario, headless, to its horizon.
-SCENARIO ?= scenarios/warehouse_basic.yaml
+# The main job: the flagship scenario, headless, to its horizon, with its report in out/.
+SCENARIO ?= scenarios/smart_factory.yaml
+OUT ?= out/$(basename $(notdir $(SCENARIO)))
 
 run: build
-	./$(BUILD)/shopfloor run $(SCENARIO)
+	./$(BUILD)/shopfloor run $(SCENARIO) --out $(OUT)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

@@ -198,6 +198,9 @@ function M.start(options)
     end)
   end
 
+  -- Order lines are the warehouse's units of work: each is a job for the metrics, from its
+  -- release to the moment its pallet is set down at the outbound dock.
+  local jobs = 0
   for _, o in ipairs(shop.orders()) do
     sim.spawn("order " .. o.name, function()
       sim.wait(o.at)

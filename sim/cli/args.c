@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "cli/cli.h"
 #include "core/error.h"
 
@@ -75,4 +77,34 @@ bool sf_cli_parse_duration(const char *cmd, const char *opt, const char *text, s
     sf_cli_usage_error(cmd, "%s expects a duration such as '90 s', '2.5 min' or '8h', got '%s' (%s)", opt, text,
                        sf_strerror(rc));
     return false;
+}
+
+bool sf_cli_make_dir(const char *cmd, const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    struct stat st;
+
+    if (n == 0 || n >= sizeof buf) {
+        fprintf(stderr, "shopfloor %s: bad folder name '%s'\n", cmd, path);
+        return false;
+    }
+    memcpy(buf, path, n + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            break;
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "shopfloor %s: cannot create %s: %s\n", cmd, path, strerror(errno));
+        return false;
+    }
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "shopfloor %s: %s exists and is not a folder\n", cmd, path);
+        return false;
+    }
+    return true;
 }

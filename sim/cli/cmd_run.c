@@ -5,29 +5,42 @@
  * run goes until --until or until no event is left, then prints the
  * tallies, levels and the statistics of every resource, store and
  * container, and with --out writes them as JSON and CSV (each to a
- * temporary name, renamed when complete). A run that fails keeps what it
- * measured: the table and the files are still written, marked
- * incomplete, and the exit status is 1.
+ * temporary name, renamed when complete). A scenario run adds the plant's
+ * KPIs (sim/metrics) as a terminal table and, with --out, writes
+ * summary.json, kpis.csv, agents.csv, stations.csv, timeseries.csv,
+ * report.html and with --trace trace.csv (sim/report).
+ *
+ * A run that fails or is interrupted (SIGINT, SIGTERM: the handler only
+ * sets a flag and stops the kernel) keeps what it measured: the table
+ * and the files are still written, marked incomplete, and the exit
+ * status is 1.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/kernel.h"
 #include "experiment/session.h"
+#include "generated/version.h"
+#include "report/report.h"
 #include "script/script.h"
+#ifdef SF_HAVE_VIEWER
+#include "render/record.h"
+#endif
 
 enum { MAX_SETS = 256 };
 
 static void help(void)
 {
     printf("usage: shopfloor run MODEL.lua [--until T] [--seed N] [--out DIR] [--budget N] [--memory MB]\n"
-           "       shopfloor run SCENARIO.yaml [--set key.path=value]... [same options]\n"
+           "       shopfloor run SCENARIO.yaml [--set key.path=value]... [--trace] [same options]\n"
            "\n"
            "Run a process model written in Lua (see docs/lua-api.md). The model's\n"
            "top-level code creates resources, stores and containers and spawns\n"
@@ -39,17 +52,24 @@ static void help(void)
            "built from it, scripts/plant.lua turns its demand into transport tasks\n"
            "for the vehicles, and the run ends at the scenario's horizon (or\n"
            "--until). A table of every agent type (trips, distance, energy by\n"
-           "state) follows the statistics.\n"
+           "state) follows the statistics, then the plant's headline KPIs\n"
+           "(docs/results.md).\n"
            "\n"
            "  --set K=V     change a scenario value, typed and checked as in the file\n"
            "  --until T     stop at simulated time T (seconds, or '8 h', '30 min')\n"
            "  --seed N      base seed of every named random stream (default 1)\n"
-           "  --out DIR     also write DIR/results.json and DIR/results.csv\n"
+           "  --out DIR     also write DIR/results.json and DIR/results.csv; for a\n"
+           "                scenario DIR/summary.json, kpis.csv, agents.csv,\n"
+           "                stations.csv, timeseries.csv and report.html\n"
+           "  --trace       with --out, a scenario also writes DIR/trace.csv, one\n"
+           "                row per state change\n"
            "  --budget N    Lua instructions a behaviour may run without yielding\n"
            "                (default %u)\n"
            "  --memory MB   memory the Lua state may hold (default %zu)\n"
+           "  --record FILE also write a recording for 'shopfloor view --replay FILE'\n"
            "\n"
-           "Exit status: 0 success, 1 a failure of the model or its input, 2 usage.\n",
+           "Exit status: 0 success, 1 a failure of the model or its input or an\n"
+           "interrupted run (its files are still written, marked incomplete), 2 usage.\n",
            SF_SCRIPT_DEFAULT_BUDGET, SF_SCRIPT_DEFAULT_MEMORY >> 20);
 }
 
@@ -77,11 +97,78 @@ static int write_file(const char *dir, const char *name, sf_script *S, const sf_
     return SF_OK;
 }
 
+/* The run a signal stops: the handler sets the flag and halts the kernel between two events. */
+static volatile sig_atomic_t interrupted;
+static sf_kernel *volatile running;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+    if (running)
+        sf_kernel_stop(running);
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/*
+ * A scenario's KPIs: the table, and with --out the report files (and the
+ * trace, opened before the run, renamed now). SF_OK or the first failure.
+ */
+static int scenario_results(sf_session *ses, const char *model, const char *out, const char *const *sets, size_t nsets,
+                            bool complete, const char *error, double wall, FILE *trace, const char *trace_tmp)
+{
+    sf_kpis k;
+    sf_kernel *kn = sf_session_kernel(ses);
+    sf_report_info info = {0};
+    int rc;
+
+    sf_kpis_init(&k);
+    if ((rc = sf_session_kpis(ses, &k)) != SF_OK) {
+        fprintf(stderr, "shopfloor run: %s\n", sf_strerror(rc));
+        sf_kpis_free(&k);
+        return rc;
+    }
+    info.scenario = model;
+    info.version = SF_VERSION;
+    info.commit = SF_GIT_COMMIT;
+    info.sets = sets;
+    info.nsets = nsets;
+    info.seed = sf_session_seed(ses);
+    info.horizon = sf_session_end(ses);
+    info.reached = sf_kernel_now(kn);
+    info.wall_seconds = wall;
+    info.events = sf_kernel_events(kn);
+    info.fingerprint = sf_kernel_fingerprint(kn);
+    info.complete = complete;
+    info.error = error;
+    printf("\n");
+    sf_report_table(sf_session_metrics(ses), &k, sf_session_config(ses), &info, stdout);
+    if (out) {
+        if (sf_report_write(out, sf_session_metrics(ses), &k, sf_session_config(ses), &info) != SF_OK)
+            rc = SF_EIO;
+        if (trace) {
+            sf_metrics_trace(sf_session_metrics(ses), NULL);
+            if (sf_report_commit(trace, trace_tmp, out, "trace.csv", SF_OK) != SF_OK)
+                rc = SF_EIO;
+        }
+    }
+    sf_kpis_free(&k);
+    return rc;
+}
+
 int sf_cmd_run(int argc, char **argv)
 {
-    const char *model = NULL, *out = NULL, *v, *sets[MAX_SETS];
+    const char *model = NULL, *out = NULL, *record = NULL, *v, *sets[MAX_SETS];
     size_t nsets = 0;
-    bool seed_given = false, until_given = false, scenario;
+    bool seed_given = false, until_given = false, scenario, want_trace = false;
+    FILE *trace = NULL;
+    char trace_tmp[4200], why[160];
+    double wall;
     uint64_t seed = 1, budget = 0, memory_mb = 0;
     sf_time until = SF_TIME_MAX;
     sf_session_spec spec = {0};
@@ -92,6 +179,8 @@ int sf_cmd_run(int argc, char **argv)
     char now[48];
     int rc, status;
 
+    if (sf_cmd_reps_wanted(argc, argv))
+        return sf_cmd_reps(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (sf_cli_is_help(argv[i])) {
             help();
@@ -118,6 +207,15 @@ int sf_cmd_run(int argc, char **argv)
         } else if (strcmp(argv[i], "--memory") == 0) {
             if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--memory", v, &memory_mb))
                 return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--trace") == 0) {
+            want_trace = true;
+        } else if (strcmp(argv[i], "--record") == 0) {
+            if (!(record = sf_cli_value("run", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+#ifndef SF_HAVE_VIEWER
+            fprintf(stderr, "shopfloor run: --record needs the viewer (this one was built with SHOPFLOOR_VIEWER=OFF)\n");
+            return SF_EXIT_FAIL;
+#endif
         } else if (strcmp(argv[i], "--out") == 0) {
             if (!(out = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
@@ -144,14 +242,16 @@ int sf_cmd_run(int argc, char **argv)
         sf_cli_usage_error("run", "'%s' is neither a Lua model (.lua) nor a scenario (.yaml)", model);
         return SF_EXIT_USAGE;
     }
+    if (want_trace && (!scenario || !out)) {
+        sf_cli_usage_error("run", "--trace writes DIR/trace.csv of a scenario run: give a scenario and --out DIR");
+        return SF_EXIT_USAGE;
+    }
     if (memory_mb > ((size_t)-1 >> 21)) {
         sf_cli_usage_error("run", "--memory %llu is too large", (unsigned long long)memory_mb);
         return SF_EXIT_USAGE;
     }
-    if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "shopfloor run: cannot create %s: %s\n", out, strerror(errno));
+    if (out && !sf_cli_make_dir("run", out))
         return SF_EXIT_FAIL;
-    }
 
     spec.model = model;
     spec.sets = sets;
@@ -166,13 +266,45 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_FAIL;
     S = sf_session_script(ses);
     k = sf_session_kernel(ses);
-    rc = sf_session_run(ses);
+    if (scenario && out && (want_trace || sf_session_config(ses)->outputs.trace)) {
+        if (!(trace = sf_report_open(out, "trace.csv", trace_tmp, sizeof trace_tmp))) {
+            sf_session_free(ses);
+            return SF_EXIT_FAIL;
+        }
+        fputs("time_s,entity,name,state\n", trace);
+        sf_metrics_trace(sf_session_metrics(ses), trace);
+    }
+    wall = seconds_now();
+    running = k;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (interrupted)
+        rc = SF_ESTOPPED;
+    else if (record)
+#ifdef SF_HAVE_VIEWER
+        rc = sf_record_run(ses, &spec, record, SF_RECORD_EVERY, stderr);
+#else
+        rc = (fprintf(stderr, "shopfloor run: --record needs the viewer (built with SHOPFLOOR_VIEWER=OFF)\n"), SF_EINVAL);
+#endif
+    else
+        rc = sf_session_run(ses);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    running = NULL;
+    wall = seconds_now() - wall;
     info.model = model;
     info.seed = sf_session_seed(ses);
-    info.complete = rc == SF_OK;
-    info.error = rc == SF_OK ? NULL : sf_script_error(S);
+    info.complete = rc == SF_OK && !interrupted;
+    if (interrupted) {
+        snprintf(why, sizeof why, "interrupted by %s", interrupted == SIGINT ? "SIGINT" : "SIGTERM");
+        info.error = why;
+        if (rc == SF_OK)
+            rc = SF_ESTOPPED;
+    } else {
+        info.error = rc == SF_OK ? NULL : sf_script_error(S);
+    }
     if (rc != SF_OK)
-        fprintf(stderr, "shopfloor run: %s\n", sf_script_error(S));
+        fprintf(stderr, "shopfloor run: %s\n", info.error);
     sf_time_format(sf_kernel_now(k), now, sizeof now);
     printf("%s: %s at t = %s after %llu events (seed %llu, fingerprint %016llx)\n", model,
            rc == SF_OK ? "finished" : "INCOMPLETE", now, (unsigned long long)sf_kernel_events(k),
@@ -183,9 +315,13 @@ int sf_cmd_run(int argc, char **argv)
         sf_world_report(sf_session_world(ses), stdout);
     }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
-    if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
-                write_file(out, "results.csv", S, &info, false) != SF_OK))
+    if (scenario) {
+        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace, trace_tmp) != SF_OK)
+            status = SF_EXIT_FAIL;
+    } else if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
+                       write_file(out, "results.csv", S, &info, false) != SF_OK)) {
         status = SF_EXIT_FAIL;
+    }
     sf_session_free(ses);
     return status;
 }

@@ -9,8 +9,12 @@
 
 const sf_command sf_commands[] = {
     {"demo", "run the kernel demo: an M/M/1 queue checked against theory", sf_cmd_demo},
-    {"run", "run a model: a Lua process model (MODEL.lua)", sf_cmd_run},
+    {"run", "run a model (MODEL.lua or SCENARIO.yaml); --reps N replicates it", sf_cmd_run},
     {"check", "validate scenario files; --explain prints the effective scenario", sf_cmd_check},
+    {"compare", "compare two alternatives with common random numbers: paired differences", sf_cmd_compare},
+    {"sweep", "run a grid of scenario variants with replications on every core (or MPI)", sf_cmd_sweep},
+    {"view", "watch a scenario run in a window, or play a recording", sf_cmd_view},
+    {"render", "draw the plant at a time into a PNG, or frames for a video", sf_cmd_render},
     {NULL, NULL, NULL},
 };
 

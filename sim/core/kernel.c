@@ -203,6 +203,11 @@ bool sf_kernel_next_time(sf_kernel *k, sf_time *t)
     return sf_queue_peek_time(k->queue, t);
 }
 
+bool sf_kernel_peek(sf_kernel *k, sf_event *ev)
+{
+    return sf_queue_peek(k->queue, ev);
+}
+
 uint64_t sf_kernel_fingerprint(const sf_kernel *k)
 {
     return k->fingerprint;

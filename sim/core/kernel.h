@@ -79,6 +79,13 @@ void sf_kernel_fail(sf_kernel *k, int code);
 /* Time of the next pending event; false when none. */
 bool sf_kernel_next_time(sf_kernel *k, sf_time *t);
 
+/*
+ * The next pending event, left in the queue; false when none. A handler
+ * may call it to prefetch what the next event will touch; events the
+ * handler schedules later may still come before it.
+ */
+bool sf_kernel_peek(sf_kernel *k, sf_event *ev);
+
 uint64_t sf_kernel_fingerprint(const sf_kernel *k);
 uint64_t sf_kernel_events(const sf_kernel *k);
 size_t sf_kernel_pending_count(const sf_kernel *k);

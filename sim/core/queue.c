@@ -569,24 +569,36 @@ static bool settle(sf_queue *q)
     }
 }
 
-bool sf_queue_pop(sf_queue *q, sf_event *ev)
+/* The event at the top of the settled front. */
+static void front_event(const sf_queue *q, sf_event *ev)
 {
-    const struct fentry *top;
-    const struct node *n;
+    const struct fentry *top = &q->front[0];
+    const struct node *n = &q->nodes[top->slot];
 
-    if (!settle(q))
-        return false;
-    top = &q->front[0];
-    n = &q->nodes[top->slot];
     ev->time = top->time;
     ev->priority = (int)(top->key >> 48) + SF_PRIO_MIN;
     ev->kind = n->info & INFO_MASK;
     ev->target = n->target;
     ev->id = make_id(top->slot, top->key);
-    release(q, top->slot);
+}
+
+bool sf_queue_pop(sf_queue *q, sf_event *ev)
+{
+    if (!settle(q))
+        return false;
+    front_event(q, ev);
+    release(q, q->front[0].slot);
     q->live--;
     q->entries--;
     front_remove_top(q);
+    return true;
+}
+
+bool sf_queue_peek(sf_queue *q, sf_event *ev)
+{
+    if (!settle(q))
+        return false;
+    front_event(q, ev);
     return true;
 }
 

@@ -68,6 +68,9 @@ bool sf_queue_pop(sf_queue *q, sf_event *ev);
 /* Time of the first live event; false when none is pending. */
 bool sf_queue_peek_time(sf_queue *q, sf_time *time);
 
+/* The first live event into *ev without removing it; false when none is pending. */
+bool sf_queue_peek(sf_queue *q, sf_event *ev);
+
 /* Number of live (not cancelled) pending events. */
 size_t sf_queue_size(const sf_queue *q);
 

@@ -36,6 +36,7 @@ typedef int32_t sf_dim;
 #define SF_DIM_CARBON SF_DIM(0, 0, 1, -1, 0)    /* kg per J (written kg/kWh) */
 #define SF_DIM_TARIFF SF_DIM(0, 0, 0, -1, 1)    /* currency per J (written EUR/kWh) */
 #define SF_DIM_COST_RATE SF_DIM(-1, 0, 0, 0, 1) /* currency per s (written EUR/h) */
+#define SF_DIM_DEMAND_CHARGE SF_DIM(1, 0, 0, -1, 1) /* currency per W (written EUR/kW) */
 #define SF_DIM_ANY ((sf_dim)-1)                 /* accept any dimension */
 
 typedef struct sf_quantity {

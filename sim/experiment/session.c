@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "metrics/metrics.h"
 #include "scenario/scenario.h"
 
 struct sf_session {
@@ -17,6 +18,7 @@ struct sf_session {
     sf_kernel *k;
     sf_script *S;
     sf_world *w;
+    sf_metrics *m; /* follows the world from time 0 */
     uint64_t seed;
     sf_time end;
     int status; /* SF_OK while the run may go on */
@@ -86,6 +88,12 @@ static int build_scenario(sf_session *s)
         fprintf(errs(s), "%s\n", err);
         return SF_EINVAL;
     }
+    if (!(s->m = sf_metrics_new(s->cfg, sf_kernel_now(s->k),
+                                s->cfg->outputs.sample_every ? 0 : sf_metrics_default_step(s->end))) || (rc = sf_metrics_attach(s->m, s->w)) != SF_OK) {
+        rc = s->m ? rc : SF_ENOMEM;
+        fprintf(errs(s), "%s\n", sf_strerror(rc));
+        return rc;
+    }
     if ((rc = sf_script_attach_world(s->S, s->w)) != SF_OK ||
         (rc = sf_script_set_model_dir(s->S, folder_of(s->spec.model, dir, sizeof dir))) != SF_OK) {
         fprintf(errs(s), "%s\n", sf_strerror(rc));
@@ -153,6 +161,7 @@ void sf_session_free(sf_session *s)
     if (!s)
         return;
     sf_script_free(s->S);
+    sf_metrics_free(s->m);
     sf_world_free(s->w);
     sf_scenario_config_free(s->cfg);
     sf_kernel_free(s->k);
@@ -184,6 +193,7 @@ sf_kernel *sf_session_kernel(sf_session *s) { return s->k; }
 sf_script *sf_session_script(sf_session *s) { return s->S; }
 sf_world *sf_session_world(sf_session *s) { return s->w; }
 const sf_scenario_config *sf_session_config(const sf_session *s) { return s->cfg; }
+sf_metrics *sf_session_metrics(sf_session *s) { return s->m; }
 
 /* The statistics objects of the script state, one row per figure. */
 static int script_kpis(sf_script *S, sf_kpis *out)
@@ -213,33 +223,31 @@ static int script_kpis(sf_script *S, sf_kpis *out)
     return rc;
 }
 
-/* Per agent type: trips, distance and energy drawn from the grid. */
-static int world_kpis(sf_world *w, sf_time now, sf_kpis *out)
+/* Per agent type: trips and distance; then every KPI of the metrics (docs/results.md). */
+static int world_kpis(sf_session *s, sf_time now, sf_kpis *out)
 {
-    const sf_scenario_config *cfg = sf_world_config(w);
-    sf_movers *ms = sf_world_movers(w);
-    double grid_total = 0;
+    const sf_scenario_config *cfg = s->cfg;
+    sf_movers *ms = sf_world_movers(s->w);
     uint32_t id = 0;
     int rc = SF_OK;
 
-    sf_world_settle(w, now);
+    sf_world_settle(s->w, now);
     for (size_t t = 0; t < cfg->fleet.n_types && rc == SF_OK; t++) {
         const char *type = cfg->fleet.types[t].name;
-        double km = 0, grid = 0, trips = 0;
+        double km = 0, trips = 0;
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
-            const sf_agent *a = sf_world_agent(w, id);
+            const sf_agent *a = sf_world_agent(s->w, id);
             if (a->mover != SF_NO_AGENT)
                 km += sf_movers_distance(ms, a->mover, now) / 1000;
-            grid += a->meter.grid / 3.6e6;
             trips += (double)a->trips;
         }
-        grid_total += grid;
-        if ((rc = sf_kpis_add(out, "trips", type, trips, "", false)) == SF_OK &&
-            (rc = sf_kpis_add(out, "distance", type, km, "km", false)) == SF_OK)
-            rc = sf_kpis_add(out, "energy_grid", type, grid, "kWh", false);
+        if ((rc = sf_kpis_add(out, "trips", type, trips, "", false)) == SF_OK)
+            rc = sf_kpis_add(out, "distance", type, km, "km", false);
     }
-    if (rc == SF_OK)
-        rc = sf_kpis_add(out, "energy_grid", "", grid_total, "kWh", true);
+    if (rc == SF_OK) {
+        sf_metrics_close(s->m, now);
+        rc = sf_metrics_kpis(s->m, out);
+    }
     return rc;
 }
 
@@ -248,7 +256,7 @@ int sf_session_kpis(sf_session *s, sf_kpis *out)
     int rc = sf_kpis_add(out, "events", "", (double)sf_kernel_events(s->k), "", false);
 
     if (rc == SF_OK && s->w)
-        rc = world_kpis(s->w, sf_kernel_now(s->k), out);
+        rc = world_kpis(s, sf_kernel_now(s->k), out);
     if (rc == SF_OK)
         rc = script_kpis(s->S, out);
     return rc;

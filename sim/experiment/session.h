@@ -22,6 +22,7 @@
 #include "core/kernel.h"
 #include "core/time.h"
 #include "metrics/kpis.h"
+#include "metrics/metrics.h"
 #include "model/world.h"
 #include "scenario/config.h"
 #include "script/script.h"
@@ -69,11 +70,15 @@ sf_kernel *sf_session_kernel(sf_session *s);
 sf_script *sf_session_script(sf_session *s);
 sf_world *sf_session_world(sf_session *s);                       /* NULL for a Lua model */
 const sf_scenario_config *sf_session_config(const sf_session *s); /* NULL for a Lua model */
+/* The plant's metrics, attached to the world from time 0 (NULL for a Lua model); the session frees them. */
+sf_metrics *sf_session_metrics(sf_session *s);
 
 /*
  * The figures so far, appended to `out`: events, and for a Lua model the
  * statistics of every tally, level, resource, store and container; for
- * a scenario the plant's KPIs. SF_OK or SF_ENOMEM.
+ * a scenario trips and distance per agent type and every KPI of the
+ * metrics (closed at the current time; docs/results.md). SF_OK or
+ * SF_ENOMEM.
  */
 int sf_session_kpis(sf_session *s, sf_kpis *out);
 

@@ -365,6 +365,7 @@ typedef struct sf_cfg_energy {
     double carbon_marginal[24];
     bool has_marginal;
     double base_load;           /* W, lights and building */
+    double demand_charge;       /* currency per W of the peak 15-minute demand over the run; 0 = none */
 } sf_cfg_energy;
 
 /* ---- safety ------------------------------------------------------------ */
@@ -420,6 +421,23 @@ typedef struct sf_cfg_outputs {
     bool fingerprint;
 } sf_cfg_outputs;
 
+/* ---- experiment: what `shopfloor sweep` varies (a run ignores it) ------- */
+
+typedef struct sf_cfg_vary {
+    const char *key;     /* a --set path: "fleet.reach_truck.count" */
+    const char **values; /* as written; a range's numbers with %.12g */
+    size_t n_values;
+    sf_cfg_place at;
+} sf_cfg_vary;
+
+typedef struct sf_cfg_experiment {
+    int reps;          /* replications per point; 0 = not given */
+    bool zip;          /* pair the lists instead of crossing them */
+    sf_time timeout;   /* wall time per run; 0 = none */
+    sf_cfg_vary *vary;
+    size_t n_vary;
+} sf_cfg_experiment;
+
 typedef struct sf_scenario_config {
     sf_cfg_scenario scenario;
     sf_cfg_layout layout;
@@ -433,6 +451,7 @@ typedef struct sf_scenario_config {
     sf_cfg_energy energy;
     sf_cfg_safety safety;
     sf_cfg_outputs outputs;
+    sf_cfg_experiment experiment;
     struct sf_cfg_arena *arena; /* owns every string and array above */
 } sf_scenario_config;
 

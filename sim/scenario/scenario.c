@@ -75,7 +75,7 @@ void sf_scenario_doc_free(sf_scenario_doc *doc)
 }
 
 static const char *const sections[] = {"scenario", "layout", "fleet", "products", "demand", "shifts",
-                                       "failures", "energy", "safety", "outputs", NULL};
+                                       "failures", "energy", "safety", "outputs", "experiment", NULL};
 
 /*
  * Read the sections in dependency order (layout before the fleet that
@@ -114,6 +114,7 @@ sf_scenario_config *sf_scenario_doc_validate(const sf_scenario_doc *doc, sf_diag
     sf_v_energy(&v, sf_ynode_get(root, "energy", NULL));
     sf_v_safety(&v, sf_ynode_get(root, "safety", NULL));
     sf_v_outputs(&v, sf_ynode_get(root, "outputs", NULL));
+    sf_v_experiment(&v, sf_ynode_get(root, "experiment", NULL));
     if (v.errors == 0 && !v.oom)
         sf_v_model_checks(&v);
     if (v.oom)

@@ -139,6 +139,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n);
 void sf_v_energy(sf_vctx *v, const sf_ynode *n);
 void sf_v_safety(sf_vctx *v, const sf_ynode *n);
 void sf_v_outputs(sf_vctx *v, const sf_ynode *n);
+void sf_v_experiment(sf_vctx *v, const sf_ynode *n);
 /* Checks across sections, once everything else is read without problems. */
 void sf_v_model_checks(sf_vctx *v);
 

@@ -174,7 +174,7 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
     E->currency = "";
     if (!n || sf_ynode_is_null(n))
         return;
-    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load"), "energy") && n->kind != SF_YMAP)
+    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load", "demand_charge"), "energy") && n->kind != SF_YMAP)
         return;
     tariff(v, sf_ynode_get(n, "tariff", NULL));
     if ((c = sf_ynode_get(n, "carbon", NULL))) {
@@ -187,6 +187,8 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
         }
     }
     sf_v_qty(v, sf_ynode_get(n, "base_load", NULL), "base_load", SF_DIM_POWER, 0, 1e9, false, &E->base_load);
+    sf_v_qty(v, sf_ynode_get(n, "demand_charge", NULL), "demand_charge", SF_DIM_DEMAND_CHARGE, 0, INFINITY, false,
+             &E->demand_charge);
 }
 
 /* ---- safety ------------------------------------------------------------ */

@@ -103,7 +103,7 @@ static uint32_t alloc_slot(lua_State *L, sf_script *S)
     }
     slot = S->nprocs;
     lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_threads);
-    co = lua_newthread(L);
+    co = sf__new_thread(L, S, slot);
     lua_sethook(co, sf__budget_hook, LUA_MASKCOUNT, S->chunk);
     lua_rawseti(L, -2, (lua_Integer)slot + 1);
     lua_pop(L, 1);

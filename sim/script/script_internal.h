@@ -149,6 +149,10 @@ struct sf_script {
 
     sf_rng math_rng;      /* behind math.random */
 
+    char *arena;          /* blocks of process threads, one per slot (script.c), NULL when none */
+    size_t arena_ready;   /* bytes of it made writable */
+    char *fill, *fill_end;/* while a thread is made: the rest of its block */
+    int filling;          /* 0 no, 1 waiting for the thread object, 2 placing its pieces */
     size_t mem, mem_peak;
     int failed;           /* SF_ESCRIPT / SF_ELIMIT / SF_EDEADLOCK once the run failed */
     bool runaway, mem_exceeded;
@@ -164,8 +168,15 @@ static inline sf_script *sf__script(lua_State *L)
 }
 
 #define NO_PROC UINT32_MAX
+/* A process thread's block: its state (208 bytes), stack (720) and ARENA_FRAMES call frames (64 each), in Lua 5.4 on 64-bit. */
+#define ARENA_BLOCK 1152
+#define ARENA_FRAMES 3
+#define ARENA_SLOTS (1u << 19)
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
+
+/* Push a new thread for process slot `slot` (in its block when there is one); raises when out of memory. */
+lua_State *sf__new_thread(lua_State *L, sf_script *S, uint32_t slot);
 
 /* The instruction-budget hook, set on each process thread when it is made. */
 void sf__budget_hook(lua_State *L, lua_Debug *ar);

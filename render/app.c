@@ -1,0 +1,521 @@
+/*
+ * app.c: the window loop (shopfloor view) and headless pictures
+ * (shopfloor render).
+ *
+ * A source gives snapshots: a live session (advanced to the displayed
+ * time, never further) or a recording. The window loop keeps its own
+ * clock: each frame the displayed time moves on by the wall time since
+ * the last frame times the speed; drawing reads the snapshot for that
+ * time. The simulation can only go forward live; a replay goes both ways.
+ */
+#include <SDL.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/error.h"
+#include "model/world.h"
+#include "render/draw.h"
+#include "render/record.h"
+#include "render/snapshot.h"
+#include "render/view.h"
+
+/* ---- sources ----------------------------------------------------------- */
+
+typedef struct source {
+    sf_session_spec spec;
+    const char *replay_path;
+    sf_session *ses; /* live */
+    sf_live *live;
+    sf_replay *replay;
+    const sf_scenario_config *cfg;
+    sf_time every, end, shown;
+    int status;
+} source;
+
+static int source_open(source *src, const sf_session_spec *spec, const char *replay, sf_time every)
+{
+    int rc;
+
+    memset(src, 0, sizeof *src);
+    src->spec = *spec;
+    src->replay_path = replay;
+    src->every = every > 0 ? every : SF_RECORD_EVERY;
+    if (replay) {
+        if (!(src->replay = sf_replay_open(replay, stderr)))
+            return SF_EIO;
+        src->cfg = sf_replay_config(src->replay);
+        src->end = sf_replay_end(src->replay);
+        src->every = sf_replay_every(src->replay);
+        return SF_OK;
+    }
+    if (!(src->ses = sf_session_new(spec, &rc)))
+        return rc;
+    if (!sf_session_world(src->ses)) {
+        fprintf(stderr, "%s: the viewer shows factory scenarios (.yaml), not bare Lua models\n", spec->model);
+        sf_session_free(src->ses);
+        src->ses = NULL;
+        return SF_EINVAL;
+    }
+    if (!(src->live = sf_live_new(src->ses, src->every))) {
+        sf_session_free(src->ses);
+        src->ses = NULL;
+        return SF_ENOMEM;
+    }
+    src->cfg = sf_session_config(src->ses);
+    src->end = sf_session_end(src->ses);
+    return SF_OK;
+}
+
+static void source_close(source *src)
+{
+    sf_live_free(src->live);
+    sf_session_free(src->ses);
+    sf_replay_free(src->replay);
+    src->live = NULL;
+    src->ses = NULL;
+    src->replay = NULL;
+}
+
+/* The snapshot at t; live sources cannot go back and stay where they are asked to. */
+static void source_snapshot(source *src, sf_time t, sf_snapshot *out)
+{
+    if (t < 0)
+        t = 0;
+    if (t > src->end)
+        t = src->end;
+    if (src->replay) {
+        sf_replay_snapshot(src->replay, t, out);
+    } else {
+        if (t < src->shown)
+            t = src->shown;
+        src->status = sf_live_advance(src->live, t, out, NULL, NULL);
+    }
+    src->shown = out->now;
+}
+
+/* Live details of an agent for the inspector. */
+static void inspect_text(source *src, int64_t agent, char *buf, size_t n)
+{
+    sf_world *w;
+    sf_agent *a;
+    double total = 0, busy;
+
+    buf[0] = '\0';
+    if (!src->ses || agent < 0 || !(w = sf_session_world(src->ses)) || (uint64_t)agent >= sf_world_agent_count(w))
+        return;
+    a = sf_world_agent(w, (uint32_t)agent);
+    for (int s = 0; s < SF_POWER_STATES; s++)
+        total += a->meter.time[s];
+    total += sf_time_to_seconds(src->shown - a->meter.since);
+    busy = total - a->meter.time[SF_POWER_IDLE] - a->meter.time[SF_POWER_OFF] - a->meter.time[SF_POWER_STANDBY];
+    if (a->meter.state == SF_POWER_IDLE || a->meter.state == SF_POWER_OFF || a->meter.state == SF_POWER_STANDBY)
+        busy -= sf_time_to_seconds(src->shown - a->meter.since);
+    snprintf(buf, n, "trips %llu, picks %llu, drops %llu\nbusy %.0f %% of the time so far\nenergy %.2f kWh",
+             (unsigned long long)a->trips, (unsigned long long)a->picks, (unsigned long long)a->drops,
+             total > 0 ? 100.0 * busy / total : 0.0, sf_meter_total(&a->meter, src->shown) / 3.6e6);
+}
+
+/* ---- headless pictures ------------------------------------------------- */
+
+int sf_render_run(const sf_render_opts *o)
+{
+    int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height : 800, rc;
+    SDL_Surface *surf = NULL;
+    SDL_Renderer *r = NULL;
+    sf_draw *d = NULL;
+    sf_snapshot snap = {0};
+    sf_trails trails = {0};
+    sf_view v = {0};
+    source src;
+    char err[512];
+
+    if ((rc = source_open(&src, &o->spec, o->replay, 0)) != SF_OK)
+        return rc;
+    rc = SF_ENOMEM;
+    if (!(surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888)) ||
+        !(r = SDL_CreateSoftwareRenderer(surf))) {
+        fprintf(stderr, "shopfloor render: cannot make a %d x %d picture: %s\n", w, h, SDL_GetError());
+        goto done;
+    }
+    if (!(d = sf_draw_new(r, src.cfg, err, sizeof err))) {
+        fprintf(stderr, "shopfloor render: %s\n", err);
+        rc = SF_EINVAL;
+        goto done;
+    }
+    if (sf_snapshot_init(&snap, src.cfg) != SF_OK || sf_trails_init(&trails, snap.nagents) != SF_OK)
+        goto done;
+    sf_view_fit(&v, src.cfg, w, h);
+    v.selected_agent = v.selected_station = -1;
+    v.heat = o->heat;
+    v.trails = o->trails;
+    v.speed = 1;
+    v.paused = true;
+    if (o->png) {
+        /* trails need the recent past: sample it on the grid first */
+        if (o->trails)
+            for (sf_time t = o->at - SF_TRAIL_POINTS * 2 * SF_SECOND; t < o->at; t += 2 * SF_SECOND)
+                if (t >= 0) {
+                    source_snapshot(&src, t, &snap);
+                    sf_trails_add(&trails, &snap, 2 * SF_SECOND);
+                }
+        source_snapshot(&src, o->at, &snap);
+        sf_trails_add(&trails, &snap, 0);
+        sf_draw_frame(d, &v, &snap, &trails);
+        if ((rc = sf_draw_save_png(r, w, h, o->png, err, sizeof err)) != SF_OK)
+            fprintf(stderr, "shopfloor render: %s\n", err);
+        else if (src.status != SF_OK)
+            fprintf(stderr, "shopfloor render: the run stopped at %.0f s: %s\n", sf_time_to_seconds(snap.now),
+                    snap.alarm);
+    } else {
+        sf_time until = o->until < src.end ? o->until : src.end, every = o->every > 0 ? o->every : 10 * SF_SECOND;
+        long k = 0;
+        if (mkdir(o->frames, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "shopfloor render: cannot create %s: %s\n", o->frames, strerror(errno));
+            rc = SF_EIO;
+            goto done;
+        }
+        rc = SF_OK;
+        for (sf_time t = o->at; t <= until && rc == SF_OK; t += every, k++) {
+            char path[4200];
+            source_snapshot(&src, t, &snap);
+            sf_trails_add(&trails, &snap, 0);
+            sf_draw_frame(d, &v, &snap, &trails);
+            snprintf(path, sizeof path, "%s/frame_%06ld.png", o->frames, k);
+            if ((rc = sf_draw_save_png(r, w, h, path, err, sizeof err)) != SF_OK)
+                fprintf(stderr, "shopfloor render: %s\n", err);
+            if (src.status != SF_OK)
+                break;
+        }
+        if (rc == SF_OK)
+            printf("%ld frames in %s (frame_000000.png ...)\n", k, o->frames);
+    }
+    if (rc == SF_OK && src.status != SF_OK)
+        rc = src.status;
+done:
+    sf_trails_close(&trails);
+    sf_snapshot_close(&snap);
+    sf_draw_free(d);
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (surf)
+        SDL_FreeSurface(surf);
+    source_close(&src);
+    return rc;
+}
+
+/* ---- the window -------------------------------------------------------- */
+
+typedef struct frame_times {
+    double *ms;
+    long n, cap;
+} frame_times;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void report_times(frame_times *ft, uint32_t nagents)
+{
+    double sum = 0;
+    if (ft->n < 2)
+        return;
+    /* the first frames warm caches and textures: leave out the first 10 % */
+    long skip = ft->n / 10, n = ft->n - skip;
+    double *m = ft->ms + skip;
+    for (long i = 0; i < n; i++)
+        sum += m[i];
+    qsort(m, (size_t)n, sizeof *m, cmp_double);
+    printf("frames %ld, agents %u: frame time mean %.2f ms, median %.2f ms, p95 %.2f ms, max %.2f ms "
+           "(%.0f frames/s)\n",
+           n, nagents, sum / n, m[n / 2], m[(long)(n * 0.95)], m[n - 1], 1000.0 * n / sum);
+}
+
+static void zoom_at(sf_view *v, float sx, float sy, double factor)
+{
+    double x, y, x2, y2;
+    sf_view_to_world(v, sx, sy, &x, &y);
+    v->scale = fmin(400, fmax(0.2, v->scale * factor));
+    sf_view_to_world(v, sx, sy, &x2, &y2);
+    v->cx += x - x2;
+    v->cy += y - y2;
+}
+
+int sf_view_run(const sf_view_opts *o)
+{
+    int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height : 800, rc;
+    SDL_Window *win = NULL;
+    SDL_Renderer *r = NULL;
+    sf_draw *d = NULL;
+    sf_snapshot snap = {0};
+    sf_trails trails = {0};
+    sf_view v = {0};
+    frame_times ft = {0};
+    source src;
+    char err[512], status[200] = "", inspect[300] = "", title[300];
+    double t = 0, speed = o->speed > 0 ? o->speed : 60;
+    bool quit = false, follow = false, dragging = false, seeking = false, moved = false;
+    int drag_x = 0, drag_y = 0;
+    Uint64 last, status_until = 0;
+    long frames = 0;
+
+    if ((rc = source_open(&src, &o->spec, o->replay, o->every)) != SF_OK)
+        return rc;
+    rc = SF_EINVAL;
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "shopfloor view: no display (%s); 'shopfloor render' draws pictures without one\n",
+                SDL_GetError());
+        goto done;
+    }
+    snprintf(title, sizeof title, "shopfloor - %s%s", src.cfg->scenario.name ? src.cfg->scenario.name : "",
+             src.replay ? " (replay)" : "");
+    if (!(win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                                 SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI))) {
+        fprintf(stderr, "shopfloor view: cannot open a window: %s\n", SDL_GetError());
+        goto done;
+    }
+    if (!(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | (o->bench ? 0 : SDL_RENDERER_PRESENTVSYNC))) &&
+        !(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE))) {
+        fprintf(stderr, "shopfloor view: cannot draw in the window: %s\n", SDL_GetError());
+        goto done;
+    }
+    SDL_GetRendererOutputSize(r, &w, &h);
+    if (!(d = sf_draw_new(r, src.cfg, err, sizeof err))) {
+        fprintf(stderr, "shopfloor view: %s\n", err);
+        goto done;
+    }
+    rc = SF_ENOMEM;
+    if (sf_snapshot_init(&snap, src.cfg) != SF_OK || sf_trails_init(&trails, snap.nagents) != SF_OK)
+        goto done;
+    sf_view_fit(&v, src.cfg, w, h);
+    v.selected_agent = v.selected_station = -1;
+    v.end = src.replay ? src.end : 0;
+    rc = SF_OK;
+    last = SDL_GetPerformanceCounter();
+    while (!quit) {
+        SDL_Event e;
+        Uint64 start = SDL_GetPerformanceCounter();
+        double step = sf_time_to_seconds(src.every);
+        while (SDL_PollEvent(&e)) {
+            switch (e.type) {
+            case SDL_QUIT:
+                quit = true;
+                break;
+            case SDL_WINDOWEVENT:
+                if (e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                    SDL_GetRendererOutputSize(r, &v.w, &v.h);
+                }
+                break;
+            case SDL_KEYDOWN:
+                switch (e.key.keysym.sym) {
+                case SDLK_ESCAPE:
+                case SDLK_q:
+                    if (v.help)
+                        v.help = false;
+                    else
+                        quit = true;
+                    break;
+                case SDLK_SPACE:
+                    v.paused = !v.paused;
+                    break;
+                case SDLK_PLUS:
+                case SDLK_EQUALS:
+                case SDLK_KP_PLUS:
+                    speed = fmin(10000, speed < 1 ? 1 : speed * (speed >= 1000 ? 10.0 / 5 : 2));
+                    break;
+                case SDLK_MINUS:
+                case SDLK_KP_MINUS:
+                    speed = fmax(1, speed / 2);
+                    break;
+                case SDLK_RIGHT:
+                    v.paused = true;
+                    t = floor(t / step + 1e-9) * step + step;
+                    break;
+                case SDLK_LEFT:
+                    v.paused = true;
+                    if (src.replay)
+                        t = fmax(0, ceil(t / step - 1e-9) * step - step);
+                    break;
+                case SDLK_PAGEUP:
+                    if (src.replay)
+                        t = fmax(0, t - 60);
+                    break;
+                case SDLK_PAGEDOWN:
+                    t += 60;
+                    break;
+                case SDLK_HOME:
+                    if (src.replay)
+                        t = 0;
+                    break;
+                case SDLK_h:
+                    v.heat = !v.heat;
+                    break;
+                case SDLK_t:
+                    v.trails = !v.trails;
+                    break;
+                case SDLK_f:
+                    follow = !follow && v.selected_agent >= 0;
+                    break;
+                case SDLK_0:
+                    sf_view_fit(&v, src.cfg, v.w, v.h);
+                    break;
+                case SDLK_SLASH:
+                case SDLK_QUESTION:
+                    v.help = !v.help;
+                    break;
+                case SDLK_r:
+                    if (src.replay) {
+                        t = 0;
+                    } else {
+                        source fresh;
+                        if (source_open(&fresh, &src.spec, NULL, src.every) == SF_OK) {
+                            source_close(&src);
+                            src = fresh;
+                            t = 0;
+                        }
+                    }
+                    sf_trails_close(&trails);
+                    sf_trails_init(&trails, snap.nagents);
+                    snprintf(status, sizeof status, "restarted");
+                    status_until = SDL_GetPerformanceCounter() + 2 * SDL_GetPerformanceFrequency();
+                    break;
+                case SDLK_s: {
+                    char path[64];
+                    long long sec = (long long)(snap.now / SF_SECOND);
+                    snprintf(path, sizeof path, "shopfloor_%03lld_%02lld%02lld%02lld.png", sec / 86400 + 1,
+                             sec / 3600 % 24, sec / 60 % 60, sec % 60);
+                    if (sf_draw_save_png(r, v.w, v.h, path, err, sizeof err) == SF_OK)
+                        snprintf(status, sizeof status, "saved %s", path);
+                    else
+                        snprintf(status, sizeof status, "%.150s", err);
+                    status_until = SDL_GetPerformanceCounter() + 3 * SDL_GetPerformanceFrequency();
+                    break;
+                }
+                default:
+                    break;
+                }
+                break;
+            case SDL_MOUSEWHEEL: {
+                int mx, my;
+                SDL_GetMouseState(&mx, &my);
+                float k = (float)v.w / (float)(w > 0 ? w : 1);
+                (void)k;
+                zoom_at(&v, (float)mx, (float)my, e.wheel.y > 0 ? 1.2 : 1 / 1.2);
+                break;
+            }
+            case SDL_MOUSEBUTTONDOWN:
+                if (e.button.button == SDL_BUTTON_LEFT) {
+                    float tx, ty, tw, th;
+                    sf_view_timeline(&v, &tx, &ty, &tw, &th);
+                    if (v.end > 0 && e.button.y >= ty - 8 && e.button.y <= ty + th + 8 && e.button.x >= tx &&
+                        e.button.x <= tx + tw) {
+                        seeking = true;
+                        t = sf_time_to_seconds(v.end) * (e.button.x - tx) / tw;
+                    } else {
+                        dragging = true;
+                        moved = false;
+                        drag_x = e.button.x;
+                        drag_y = e.button.y;
+                    }
+                }
+                break;
+            case SDL_MOUSEMOTION:
+                if (seeking) {
+                    float tx, ty, tw, th;
+                    sf_view_timeline(&v, &tx, &ty, &tw, &th);
+                    t = fmax(0, sf_time_to_seconds(v.end) * (e.motion.x - tx) / tw);
+                } else if (dragging) {
+                    if (abs(e.motion.x - drag_x) + abs(e.motion.y - drag_y) > 3)
+                        moved = true;
+                    if (moved) {
+                        v.cx -= e.motion.xrel / v.scale;
+                        v.cy += e.motion.yrel / v.scale;
+                        follow = false;
+                    }
+                }
+                break;
+            case SDL_MOUSEBUTTONUP:
+                if (e.button.button == SDL_BUTTON_LEFT) {
+                    if (dragging && !moved) {
+                        int64_t a, s;
+                        sf_draw_pick(&v, &snap, src.cfg, (float)e.button.x, (float)e.button.y, &a, &s);
+                        v.selected_agent = a;
+                        v.selected_station = s;
+                        if (a < 0)
+                            follow = false;
+                    }
+                    dragging = seeking = false;
+                }
+                break;
+            default:
+                break;
+            }
+        }
+        Uint64 now = SDL_GetPerformanceCounter();
+        double wall = (double)(now - last) / (double)SDL_GetPerformanceFrequency();
+        last = now;
+        if (!v.paused && !seeking)
+            t += fmin(wall, 0.25) * speed;
+        if (t > sf_time_to_seconds(src.end))
+            t = sf_time_to_seconds(src.end);
+        {
+            sf_time at;
+            if (sf_time_from_seconds(t, &at) != SF_OK)
+                at = src.end;
+            source_snapshot(&src, at, &snap);
+            t = sf_time_to_seconds(snap.now) > t ? sf_time_to_seconds(snap.now) : t;
+            if (!src.replay && snap.now < at)
+                t = sf_time_to_seconds(snap.now); /* the run stopped */
+        }
+        sf_trails_add(&trails, &snap, 2 * SF_SECOND);
+        if (follow && v.selected_agent >= 0 && (uint64_t)v.selected_agent < snap.nagents) {
+            v.cx = snap.agents[v.selected_agent].x;
+            v.cy = snap.agents[v.selected_agent].y;
+        }
+        inspect_text(&src, v.selected_agent, inspect, sizeof inspect);
+        v.inspect = inspect;
+        v.speed = speed;
+        v.status = SDL_GetPerformanceCounter() < status_until ? status : "";
+        sf_draw_frame(d, &v, &snap, &trails);
+        frames++;
+        if (o->screenshot && o->frames_limit > 0 && frames == o->frames_limit &&
+            sf_draw_save_png(r, v.w, v.h, o->screenshot, err, sizeof err) != SF_OK) {
+            fprintf(stderr, "shopfloor view: %s\n", err);
+            rc = SF_EIO;
+        }
+        SDL_RenderPresent(r);
+        if (o->bench) {
+            if (ft.n == ft.cap) {
+                double *m = realloc(ft.ms, (size_t)(ft.cap = ft.cap ? 2 * ft.cap : 1024) * sizeof *m);
+                if (m)
+                    ft.ms = m;
+                else
+                    ft.cap = ft.n;
+            }
+            if (ft.n < ft.cap)
+                ft.ms[ft.n++] = 1000.0 * (double)(SDL_GetPerformanceCounter() - start) /
+                                (double)SDL_GetPerformanceFrequency();
+        }
+        if (o->frames_limit > 0 && frames >= o->frames_limit)
+            quit = true;
+    }
+    if (o->bench)
+        report_times(&ft, snap.nagents);
+done:
+    free(ft.ms);
+    sf_trails_close(&trails);
+    sf_snapshot_close(&snap);
+    sf_draw_free(d);
+    if (r)
+        SDL_DestroyRenderer(r);
+    if (win)
+        SDL_DestroyWindow(win);
+    source_close(&src);
+    SDL_Quit();
+    return rc;
+}

@@ -1,0 +1,89 @@
+/*
+ * draw.h: drawing a snapshot with SDL2.
+ *
+ * One drawing routine for the window, the headless pictures and the
+ * replay: it reads a snapshot (snapshot.h), the scenario's layout and a
+ * view (zoom, pan, overlays) and nothing else, so equal inputs give equal
+ * pixels. Shapes are filled triangles with a one-pixel feathered edge
+ * (alpha falling to zero), all sent in one SDL_RenderGeometry batch per
+ * layer; text is DejaVu Sans through SDL2_ttf, found with fontconfig.
+ */
+#ifndef SF_RENDER_DRAW_H
+#define SF_RENDER_DRAW_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "render/snapshot.h"
+#include "scenario/config.h"
+
+/* Where the camera is and what is shown; the caller owns it. */
+typedef struct sf_view {
+    double scale;  /* pixels per metre */
+    double cx, cy; /* the point (metres) at the centre of the picture */
+    int w, h;      /* picture size in pixels */
+    bool heat;     /* congestion heat map on the path network */
+    bool trails;   /* recent paths of the agents */
+    bool help;     /* the controls overlay */
+    bool paused;
+    double speed;  /* simulated seconds per second of wall time (for the HUD) */
+    int64_t selected_agent;   /* -1 when none */
+    int64_t selected_station; /* -1 when none */
+    const char *inspect;      /* extra lines for the selected agent ("" or NULL) */
+    const char *status;       /* a short message in the HUD ("" or NULL) */
+    sf_time end;              /* > 0: a timeline from 0 to `end` along the bottom (replays) */
+} sf_view;
+
+/* The timeline's bar (pixels), for seeking with the mouse. */
+void sf_view_timeline(const sf_view *v, float *x, float *y, float *w, float *h);
+
+/* The recent positions of every agent, for trails (owned by the caller). */
+#define SF_TRAIL_POINTS 64
+typedef struct sf_trails {
+    float *xy;        /* nagents x SF_TRAIL_POINTS x 2 */
+    uint32_t nagents;
+    uint32_t head, count;
+    sf_time last;
+} sf_trails;
+
+int sf_trails_init(sf_trails *t, uint32_t nagents);
+void sf_trails_close(sf_trails *t);
+/* Add the snapshot's positions when at least `every` has passed since the last point; clear when time went back. */
+void sf_trails_add(sf_trails *t, const sf_snapshot *s, sf_time every);
+
+typedef struct sf_draw sf_draw;
+
+/*
+ * A drawing context for `r` and the layout of `cfg` (both must outlive
+ * it). NULL with a message in err when the font cannot be found or opened.
+ */
+sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, size_t n);
+void sf_draw_free(sf_draw *d);
+
+/* A view of w x h pixels that shows the whole layout with a margin. */
+void sf_view_fit(sf_view *v, const sf_scenario_config *cfg, int w, int h);
+/* Metres to pixels and back. */
+void sf_view_to_screen(const sf_view *v, double x, double y, float *sx, float *sy);
+void sf_view_to_world(const sf_view *v, float sx, float sy, double *x, double *y);
+
+/* Draw one frame (layout, agents, HUD, legend, overlays). Does not present it. */
+void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_trails *trails);
+
+/* The agent or station under pixel (sx, sy): SF_OK with *agent or *station set (the other -1), else SF_ENOTFOUND. */
+int sf_draw_pick(const sf_view *v, const sf_snapshot *s, const sf_scenario_config *cfg, float sx, float sy,
+                 int64_t *agent, int64_t *station);
+
+/* The centre (pixels) of a rack's cell (bay, level) as drawn; level 0 is the lowest. */
+void sf_draw_rack_cell(const sf_view *v, const sf_scenario_config *cfg, size_t rack, int bay, int level, float *sx,
+                       float *sy);
+/* The colours of an empty and a full rack cell. */
+SDL_Color sf_draw_cell_color(bool full);
+
+/* The colour agents and stations in state `s` are drawn with. */
+SDL_Color sf_draw_state_color(sf_state s);
+
+/* Write the renderer's current picture to a PNG file (through a temporary name). SF_OK or SF_EIO. */
+int sf_draw_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n);
+
+#endif

@@ -1,0 +1,351 @@
+/*
+ * cmd_compare.c: `shopfloor compare A B [--reps N]`.
+ *
+ * Both alternatives run replication r with the same seed, and every
+ * random draw comes from a stream named by what draws it, so the two
+ * share their randomness wherever they share a part (common random
+ * numbers). The differences B - A are then paired: their spread is the
+ * spread of the effect, not of the noise, and a confidence interval of
+ * the mean difference that excludes 0 says the alternatives differ.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "experiment/replicate.h"
+
+enum { MAX_SETS = 256 };
+
+static void help(void)
+{
+    printf("usage: shopfloor compare A B [--reps N] [--seed S] [--set key.path=value]... [--until T] [--out DIR] [--all]\n"
+           "\n"
+           "Compare two alternatives, scenarios (.yaml) or Lua models (.lua), with\n"
+           "common random numbers: replication r of both runs with the same seed, so\n"
+           "the differences B - A are paired. For each KPI: the mean of A and of B,\n"
+           "the mean difference with its 95%% confidence interval (Student t), and\n"
+           "whether it is significant (the interval excludes 0). The terminal shows\n"
+           "the headline KPIs (all with --all); --out writes all of them.\n"
+           "\n"
+           "  --reps N    replications of each (default 10)\n"
+           "  --seed S    base seed (default: A's scenario seed)\n"
+           "  --set K=V   change a value in both scenarios\n"
+           "  --until T   stop every run at simulated time T\n"
+           "  --out DIR   write DIR/compare.csv and DIR/compare.json\n"
+           "  --all       show every KPI\n"
+           "\n"
+           "Exit status: 0 success (whatever the differences), 1 a failed run, 2 usage.\n");
+}
+
+/* One KPI of the comparison. */
+typedef struct row {
+    const sf_rep_key *key;
+    sf_ci a, b, d;
+    bool significant;
+} row;
+
+static bool significant(const sf_ci *d)
+{
+    return d->n >= 2 && !isnan(d->half) && fabs(d->mean) > d->half;
+}
+
+/* The rows: every key of A that B also reports, with the paired differences. */
+static row *compare(const sf_rep_table *a, const sf_rep_table *b, size_t *n)
+{
+    row *rows = calloc(a->nkeys ? a->nkeys : 1, sizeof *rows);
+    double *d = malloc((a->nreps ? a->nreps : 1) * sizeof *d);
+
+    *n = 0;
+    if (!rows || !d) {
+        free(rows);
+        free(d);
+        return NULL;
+    }
+    for (size_t k = 0; k < a->nkeys; k++) {
+        long j = sf_rep_table_find(b, a->keys[k].metric, a->keys[k].entity);
+        row *r = &rows[*n];
+        if (j < 0)
+            continue;
+        for (size_t rep = 0; rep < a->nreps; rep++)
+            d[rep] = b->keys[j].v[rep] - a->keys[k].v[rep]; /* NaN when either is missing */
+        r->key = &a->keys[k];
+        r->a = sf_rep_table_ci(a, k, 0.95);
+        r->b = sf_rep_table_ci(b, (size_t)j, 0.95);
+        r->d = sf_ci_of(d, a->nreps, 0.95);
+        r->significant = significant(&r->d);
+        (*n)++;
+    }
+    free(d);
+    return rows;
+}
+
+static void csv(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* %.17g, empty in CSV and null in JSON for NaN. */
+static void num(FILE *f, double x, bool json)
+{
+    if (isnan(x))
+        fputs(json ? "null" : "", f);
+    else
+        fprintf(f, "%.17g", x);
+}
+
+static void write_csv(FILE *f, const row *rows, size_t n)
+{
+    fprintf(f, "metric,entity,unit,headline,n,mean_a,mean_b,diff,sd_diff,ci95_low,ci95_high,significant\n");
+    for (size_t i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        csv(f, r->key->metric);
+        fputc(',', f);
+        csv(f, r->key->entity);
+        fputc(',', f);
+        csv(f, r->key->unit);
+        fprintf(f, ",%d,%zu,", r->key->headline ? 1 : 0, r->d.n);
+        num(f, r->a.mean, false);
+        fputc(',', f);
+        num(f, r->b.mean, false);
+        fputc(',', f);
+        num(f, r->d.mean, false);
+        fputc(',', f);
+        num(f, r->d.sd, false);
+        fputc(',', f);
+        num(f, r->d.mean - r->d.half, false);
+        fputc(',', f);
+        num(f, r->d.mean + r->d.half, false);
+        fprintf(f, ",%d\n", r->significant ? 1 : 0);
+    }
+}
+
+static void write_json(FILE *f, const char *a, const char *b, uint64_t base, size_t reps, const row *rows, size_t n)
+{
+    fprintf(f, "{\n  \"a\": ");
+    json_str(f, a);
+    fprintf(f, ",\n  \"b\": ");
+    json_str(f, b);
+    fprintf(f, ",\n  \"base_seed\": %llu,\n  \"replications\": %zu,\n  \"seeds\": [", (unsigned long long)base, reps);
+    for (size_t r = 0; r < reps; r++)
+        fprintf(f, "%s%llu", r ? ", " : "", (unsigned long long)sf_rep_seed(base, r));
+    fprintf(f, "],\n  \"confidence\": 0.95,\n  \"kpis\": [");
+    for (size_t i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        fprintf(f, "%s\n    {\"metric\": ", i ? "," : "");
+        json_str(f, r->key->metric);
+        fprintf(f, ", \"entity\": ");
+        json_str(f, r->key->entity);
+        fprintf(f, ", \"unit\": ");
+        json_str(f, r->key->unit);
+        fprintf(f, ", \"headline\": %s, \"n\": %zu, \"mean_a\": ", r->key->headline ? "true" : "false", r->d.n);
+        num(f, r->a.mean, true);
+        fprintf(f, ", \"mean_b\": ");
+        num(f, r->b.mean, true);
+        fprintf(f, ", \"diff\": ");
+        num(f, r->d.mean, true);
+        fprintf(f, ", \"sd_diff\": ");
+        num(f, r->d.sd, true);
+        fprintf(f, ", \"ci95_low\": ");
+        num(f, r->d.mean - r->d.half, true);
+        fprintf(f, ", \"ci95_high\": ");
+        num(f, r->d.mean + r->d.half, true);
+        fprintf(f, ", \"significant\": %s}", r->significant ? "true" : "false");
+    }
+    fprintf(f, "%s]\n}\n", n ? "\n  " : "");
+}
+
+static bool write_out(const char *dir, const char *name, const char *a, const char *b, uint64_t base, size_t reps,
+                      const row *rows, size_t n)
+{
+    char path[4096], tmp[4200];
+    FILE *f;
+    bool ok;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    if (!(f = fopen(tmp, "w"))) {
+        fprintf(stderr, "shopfloor compare: cannot write %s: %s\n", tmp, strerror(errno));
+        return false;
+    }
+    if (strstr(name, ".json"))
+        write_json(f, a, b, base, reps, rows, n);
+    else
+        write_csv(f, rows, n);
+    ok = fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "shopfloor compare: cannot write %s\n", path);
+        remove(tmp);
+        return false;
+    }
+    return true;
+}
+
+static void print_rows(const char *a, const char *b, const row *rows, size_t n, bool all)
+{
+    bool any_headline = false;
+    size_t hidden = 0;
+
+    for (size_t i = 0; i < n; i++)
+        any_headline = any_headline || rows[i].key->headline;
+    printf("A = %s\nB = %s\n", a, b);
+    printf("%-22s %-28s %-6s %13s %13s %13s  %-30s %s\n", "metric", "entity", "unit", "A", "B", "B - A",
+           "95% CI of B - A", "significant");
+    for (size_t i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        char ci[64];
+        if (!all && any_headline && !r->key->headline) {
+            hidden++;
+            continue;
+        }
+        if (isnan(r->d.half))
+            snprintf(ci, sizeof ci, "(needs 2 replications)");
+        else
+            snprintf(ci, sizeof ci, "[%.6g, %.6g]", r->d.mean - r->d.half, r->d.mean + r->d.half);
+        printf("%-22s %-28s %-6s %13.6g %13.6g %13.6g  %-30s %s\n", r->key->metric,
+               *r->key->entity ? r->key->entity : "-", r->key->unit, r->a.mean, r->b.mean, r->d.mean, ci,
+               r->significant ? "yes" : "no");
+    }
+    if (hidden)
+        printf("(%zu more KPIs: --all shows them, --out writes them)\n", hidden);
+}
+
+int sf_cmd_compare(int argc, char **argv)
+{
+    const char *models[2] = {NULL, NULL}, *out = NULL, *v, *sets[MAX_SETS];
+    size_t nsets = 0, nrows = 0;
+    uint64_t reps = 10, base;
+    bool all = false;
+    sf_session_spec spec = {0};
+    sf_rep_table tab[2];
+    row *rows = NULL;
+    int status = SF_EXIT_OK;
+
+    for (int i = 1; i < argc; i++) {
+        if (sf_cli_is_help(argv[i])) {
+            help();
+            return SF_EXIT_OK;
+        } else if (strcmp(argv[i], "--reps") == 0) {
+            if (!(v = sf_cli_value("compare", argc, argv, &i)) || !sf_cli_parse_u64("compare", "--reps", v, &reps))
+                return SF_EXIT_USAGE;
+            if (reps == 0) {
+                sf_cli_usage_error("compare", "--reps needs at least 1");
+                return SF_EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--seed") == 0) {
+            if (!(v = sf_cli_value("compare", argc, argv, &i)) || !sf_cli_parse_u64("compare", "--seed", v, &spec.seed))
+                return SF_EXIT_USAGE;
+            spec.seed_given = true;
+        } else if (strcmp(argv[i], "--until") == 0) {
+            if (!(v = sf_cli_value("compare", argc, argv, &i)) ||
+                !sf_cli_parse_duration("compare", "--until", v, &spec.until))
+                return SF_EXIT_USAGE;
+            spec.until_given = true;
+        } else if (strcmp(argv[i], "--set") == 0) {
+            if (!(v = sf_cli_value("compare", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+            if (nsets == MAX_SETS) {
+                sf_cli_usage_error("compare", "at most %d --set options", MAX_SETS);
+                return SF_EXIT_USAGE;
+            }
+            sets[nsets++] = v;
+        } else if (strcmp(argv[i], "--out") == 0) {
+            if (!(out = sf_cli_value("compare", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--all") == 0) {
+            all = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            sf_cli_usage_error("compare", "unknown option '%s'", argv[i]);
+            return SF_EXIT_USAGE;
+        } else if (models[1]) {
+            sf_cli_usage_error("compare", "two alternatives at a time ('%s' is a third)", argv[i]);
+            return SF_EXIT_USAGE;
+        } else {
+            models[models[0] ? 1 : 0] = argv[i];
+        }
+    }
+    if (!models[1]) {
+        sf_cli_usage_error("compare", "which two alternatives? (shopfloor compare A.yaml B.yaml)");
+        return SF_EXIT_USAGE;
+    }
+    for (int m = 0; m < 2; m++)
+        if (nsets > 0 && !sf_session_is_scenario(models[m])) {
+            sf_cli_usage_error("compare", "--set changes scenario values; '%s' is a Lua model", models[m]);
+            return SF_EXIT_USAGE;
+        }
+    if (out && !sf_cli_make_dir("compare", out))
+        return SF_EXIT_FAIL;
+    spec.model = models[0];
+    spec.sets = sets;
+    spec.nsets = nsets;
+    if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
+        return SF_EXIT_FAIL;
+
+    sf_rep_table_init(&tab[0]);
+    sf_rep_table_init(&tab[1]);
+    for (uint64_t r = 0; r < reps && status == SF_EXIT_OK; r++)
+        for (int m = 0; m < 2 && status == SF_EXIT_OK; m++) {
+            sf_session_spec one = spec;
+            char err[2048];
+            sf_kpis k;
+            one.model = models[m];
+            one.seed_given = true;
+            one.seed = sf_rep_seed(base, r);
+            sf_kpis_init(&k);
+            if (sf_rep_run(&one, &k, err, sizeof err) != SF_OK) {
+                fprintf(stderr, "shopfloor compare: %s, replication %llu (seed %llu) failed:\n%s\n", models[m],
+                        (unsigned long long)r, (unsigned long long)one.seed, err);
+                status = SF_EXIT_FAIL;
+            } else if (sf_rep_table_add(&tab[m], &k) != SF_OK) {
+                fprintf(stderr, "shopfloor compare: out of memory\n");
+                status = SF_EXIT_FAIL;
+            }
+            sf_kpis_free(&k);
+        }
+    if (status == SF_EXIT_OK && !(rows = compare(&tab[0], &tab[1], &nrows))) {
+        fprintf(stderr, "shopfloor compare: out of memory\n");
+        status = SF_EXIT_FAIL;
+    }
+    if (status == SF_EXIT_OK) {
+        printf("%llu replications each, common random numbers from base seed %llu\n", (unsigned long long)reps,
+               (unsigned long long)base);
+        print_rows(models[0], models[1], rows, nrows, all);
+        if (out && (!write_out(out, "compare.csv", models[0], models[1], base, (size_t)reps, rows, nrows) ||
+                    !write_out(out, "compare.json", models[0], models[1], base, (size_t)reps, rows, nrows)))
+            status = SF_EXIT_FAIL;
+    }
+    free(rows);
+    sf_rep_table_free(&tab[0]);
+    sf_rep_table_free(&tab[1]);
+    return status;
+}

@@ -1,0 +1,306 @@
+/*
+ * cmd_reps.c: `shopfloor run MODEL --reps N` and `--precision P`.
+ *
+ * Independent replications of one model, seeds derived from the base
+ * seed (experiment/replicate.h), every KPI with its mean, standard
+ * deviation and 95% confidence interval. With --precision, replications
+ * go on one at a time until every headline KPI's half-width is within P
+ * of its mean, or --max-reps is reached.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "experiment/replicate.h"
+
+enum { MAX_SETS = 256 };
+
+static void help(void)
+{
+    printf("usage: shopfloor run MODEL --reps N [--seed S] [--set key.path=value]... [--until T] [--out DIR] [--all]\n"
+           "       shopfloor run MODEL --precision P [--reps N] [--max-reps M] [same options]\n"
+           "\n"
+           "Run N independent replications of a scenario (.yaml) or Lua model (.lua).\n"
+           "Replication r runs with a seed derived from the base seed S (--seed, else\n"
+           "the scenario's seed) and r, printed with each failure so that it can be\n"
+           "rerun alone. Every KPI is given as mean, standard deviation and a 95%%\n"
+           "confidence interval (Student t). The terminal shows the headline KPIs\n"
+           "(all of them with --all); --out writes them all.\n"
+           "\n"
+           "  --reps N        replications (default 10; with --precision, the first batch, default 5)\n"
+           "  --precision P   go on until every headline KPI's 95%% half-width is at most\n"
+           "                  P of its mean ('2%%' or 0.02); says how many were needed\n"
+           "  --max-reps M    stop there when the precision is not reached (default 200)\n"
+           "  --seed S        base seed\n"
+           "  --set K=V       change a scenario value\n"
+           "  --until T       stop every replication at simulated time T\n"
+           "  --out DIR       write DIR/replications.csv (every value) and DIR/summary.csv\n"
+           "  --all           show every KPI, not only the headline ones\n"
+           "\n"
+           "Exit status: 0 success, 1 a failed replication or a precision not reached, 2 usage.\n");
+}
+
+bool sf_cmd_reps_wanted(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--reps") == 0 || strcmp(argv[i], "--precision") == 0)
+            return true;
+    return false;
+}
+
+/* "2%" or "0.02". */
+static bool parse_fraction(const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+
+    if (end == text)
+        return false;
+    if (*end == '%') {
+        v /= 100;
+        end++;
+    }
+    *out = v;
+    return *end == '\0' && v > 0 && v < 1e6;
+}
+
+/* A CSV field, quoted when needed (RFC 4180). */
+static void csv(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void num(FILE *f, double x)
+{
+    if (!isnan(x))
+        fprintf(f, "%.17g", x);
+}
+
+static bool write_csvs(const char *dir, const sf_rep_table *t, uint64_t base)
+{
+    char path[4096], tmp[4200];
+    bool ok = true;
+
+    for (int which = 0; which < 2 && ok; which++) {
+        FILE *f;
+        snprintf(path, sizeof path, "%s/%s", dir, which ? "summary.csv" : "replications.csv");
+        snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+        if (!(f = fopen(tmp, "w"))) {
+            fprintf(stderr, "shopfloor run: cannot write %s: %s\n", tmp, strerror(errno));
+            return false;
+        }
+        if (which == 0) {
+            fprintf(f, "replication,seed,metric,entity,value,unit\n");
+            for (size_t r = 0; r < t->nreps; r++)
+                for (size_t k = 0; k < t->nkeys; k++) {
+                    if (isnan(t->keys[k].v[r]))
+                        continue;
+                    fprintf(f, "%zu,%llu,", r, (unsigned long long)sf_rep_seed(base, r));
+                    csv(f, t->keys[k].metric);
+                    fputc(',', f);
+                    csv(f, t->keys[k].entity);
+                    fprintf(f, ",%.17g,", t->keys[k].v[r]);
+                    csv(f, t->keys[k].unit);
+                    fputc('\n', f);
+                }
+        } else {
+            fprintf(f, "metric,entity,unit,headline,n,mean,sd,ci95_low,ci95_high\n");
+            for (size_t k = 0; k < t->nkeys; k++) {
+                sf_ci c = sf_rep_table_ci(t, k, 0.95);
+                csv(f, t->keys[k].metric);
+                fputc(',', f);
+                csv(f, t->keys[k].entity);
+                fputc(',', f);
+                csv(f, t->keys[k].unit);
+                fprintf(f, ",%d,%zu,", t->keys[k].headline ? 1 : 0, c.n);
+                num(f, c.mean);
+                fputc(',', f);
+                num(f, c.sd);
+                fputc(',', f);
+                num(f, c.mean - c.half);
+                fputc(',', f);
+                num(f, c.mean + c.half);
+                fputc('\n', f);
+            }
+        }
+        ok = fclose(f) == 0;
+        if (!ok || rename(tmp, path) != 0) {
+            fprintf(stderr, "shopfloor run: cannot write %s\n", path);
+            remove(tmp);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static void print_table(const sf_rep_table *t, bool all)
+{
+    bool any_headline = false;
+    size_t hidden = 0;
+
+    for (size_t k = 0; k < t->nkeys; k++)
+        any_headline = any_headline || t->keys[k].headline;
+    printf("%-22s %-28s %-6s %5s %13s %13s  %s\n", "metric", "entity", "unit", "n", "mean", "sd", "95% confidence interval");
+    for (size_t k = 0; k < t->nkeys; k++) {
+        const sf_rep_key *key = &t->keys[k];
+        sf_ci c;
+        if (!all && any_headline && !key->headline) {
+            hidden++;
+            continue;
+        }
+        c = sf_rep_table_ci(t, k, 0.95);
+        printf("%-22s %-28s %-6s %5zu %13.6g %13.6g  ", key->metric, *key->entity ? key->entity : "-", key->unit, c.n,
+               c.mean, c.sd);
+        if (isnan(c.half))
+            printf("(needs 2 replications)\n");
+        else
+            printf("[%.6g, %.6g]  +-%.3g%%\n", c.mean - c.half, c.mean + c.half,
+                   c.mean != 0 ? 100 * c.half / fabs(c.mean) : 0.0);
+    }
+    if (hidden)
+        printf("(%zu more KPIs: --all shows them, --out writes them)\n", hidden);
+}
+
+int sf_cmd_reps(int argc, char **argv)
+{
+    const char *model = NULL, *out = NULL, *v, *sets[MAX_SETS];
+    size_t nsets = 0;
+    uint64_t reps = 0, max_reps = 200, base;
+    double precision = 0;
+    bool all = false, reached = false;
+    sf_session_spec spec = {0};
+    sf_rep_table tab;
+    int status = SF_EXIT_OK;
+
+    for (int i = 1; i < argc; i++)
+        if (sf_cli_is_help(argv[i])) {
+            help();
+            return SF_EXIT_OK;
+        }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--reps") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--reps", v, &reps))
+                return SF_EXIT_USAGE;
+            if (reps == 0) {
+                sf_cli_usage_error("run", "--reps needs at least 1");
+                return SF_EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--precision") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+            if (!parse_fraction(v, &precision)) {
+                sf_cli_usage_error("run", "--precision expects a share of the mean such as '2%%' or 0.02, got '%s'", v);
+                return SF_EXIT_USAGE;
+            }
+        } else if (strcmp(argv[i], "--max-reps") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--max-reps", v, &max_reps))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--seed") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--seed", v, &spec.seed))
+                return SF_EXIT_USAGE;
+            spec.seed_given = true;
+        } else if (strcmp(argv[i], "--until") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_duration("run", "--until", v, &spec.until))
+                return SF_EXIT_USAGE;
+            spec.until_given = true;
+        } else if (strcmp(argv[i], "--set") == 0) {
+            if (!(v = sf_cli_value("run", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+            if (nsets == MAX_SETS) {
+                sf_cli_usage_error("run", "at most %d --set options", MAX_SETS);
+                return SF_EXIT_USAGE;
+            }
+            sets[nsets++] = v;
+        } else if (strcmp(argv[i], "--out") == 0) {
+            if (!(out = sf_cli_value("run", argc, argv, &i)))
+                return SF_EXIT_USAGE;
+        } else if (strcmp(argv[i], "--all") == 0) {
+            all = true;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            sf_cli_usage_error("run", "unknown option '%s' with --reps", argv[i]);
+            return SF_EXIT_USAGE;
+        } else if (model) {
+            sf_cli_usage_error("run", "one model at a time ('%s' and '%s')", model, argv[i]);
+            return SF_EXIT_USAGE;
+        } else {
+            model = argv[i];
+        }
+    }
+    if (!model) {
+        sf_cli_usage_error("run", "which model? (shopfloor run MODEL --reps N)");
+        return SF_EXIT_USAGE;
+    }
+    if (!sf_session_is_scenario(model) && nsets > 0) {
+        sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
+        return SF_EXIT_USAGE;
+    }
+    if (reps == 0)
+        reps = precision > 0 ? 5 : 10;
+    if (precision > 0 && max_reps < reps) {
+        sf_cli_usage_error("run", "--max-reps %llu is below --reps %llu", (unsigned long long)max_reps,
+                           (unsigned long long)reps);
+        return SF_EXIT_USAGE;
+    }
+    if (out && !sf_cli_make_dir("run", out))
+        return SF_EXIT_FAIL;
+    spec.model = model;
+    spec.sets = sets;
+    spec.nsets = nsets;
+    if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
+        return SF_EXIT_FAIL;
+
+    sf_rep_table_init(&tab);
+    for (uint64_t r = 0; status == SF_EXIT_OK; r++) {
+        sf_session_spec one = spec;
+        char err[2048];
+        sf_kpis k;
+        int rc;
+        if (r >= reps && (precision <= 0 || (reached = sf_rep_table_precise(&tab, precision, 0.95)) || r >= max_reps))
+            break;
+        one.seed_given = true;
+        one.seed = sf_rep_seed(base, r);
+        sf_kpis_init(&k);
+        rc = sf_rep_run(&one, &k, err, sizeof err);
+        if (rc != SF_OK) {
+            fprintf(stderr, "shopfloor run: replication %llu (seed %llu) failed:\n%s\n", (unsigned long long)r,
+                    (unsigned long long)one.seed, err);
+            status = SF_EXIT_FAIL;
+        } else if (sf_rep_table_add(&tab, &k) != SF_OK) {
+            fprintf(stderr, "shopfloor run: out of memory\n");
+            status = SF_EXIT_FAIL;
+        }
+        sf_kpis_free(&k);
+    }
+    if (status == SF_EXIT_OK) {
+        printf("%s: %zu replications, seeds derived from base seed %llu\n", model, tab.nreps, (unsigned long long)base);
+        print_table(&tab, all);
+        if (precision > 0) {
+            if (reached)
+                printf("precision %g%% reached after %zu replications\n", precision * 100, tab.nreps);
+            else {
+                printf("precision %g%% NOT reached after %zu replications (--max-reps)\n", precision * 100, tab.nreps);
+                status = SF_EXIT_FAIL;
+            }
+        }
+        if (out && !write_csvs(out, &tab, base))
+            status = SF_EXIT_FAIL;
+    }
+    sf_rep_table_free(&tab);
+    return status;
+}

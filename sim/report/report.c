@@ -1,0 +1,439 @@
+/*
+ * report.c: the terminal table, summary.json and the CSV files.
+ */
+#include "report/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "report/report_internal.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+int sf_report_file_hash(const char *path, uint64_t *hash)
+{
+    FILE *f = fopen(path, "rb");
+    uint64_t h = 0xcbf29ce484222325ull;
+    int c;
+
+    if (!f)
+        return SF_EIO;
+    while ((c = getc(f)) != EOF) {
+        h ^= (unsigned char)c;
+        h *= 0x100000001b3ull;
+    }
+    fclose(f);
+    *hash = h;
+    return SF_OK;
+}
+
+const char *sf__report_num(double v, char *buf, size_t n)
+{
+    double a = fabs(v);
+
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else if (a < 1e7 && v == floor(v))
+        snprintf(buf, n, "%.0f", v);
+    else if (a >= 1e7)
+        snprintf(buf, n, "%.3g", v);
+    else if (a >= 100)
+        snprintf(buf, n, "%.1f", v);
+    else if (a >= 1 || a == 0)
+        snprintf(buf, n, "%.2f", v);
+    else
+        snprintf(buf, n, "%.3g", v);
+    return buf;
+}
+
+double sf__report_value(const sf_kpis *k, const char *metric, const char *entity)
+{
+    const sf_kpi *r = sf_kpis_find(k, metric, entity);
+    return r ? r->value : NAN;
+}
+
+const char *sf_report_warmup_warning(const sf_metrics *m, const sf_scenario_config *cfg, char *buf, size_t n)
+{
+    sf_time d = sf_metrics_mser5(m);
+    char a[48], b[48];
+
+    buf[0] = '\0';
+    if (d > cfg->scenario.warmup) {
+        sf_time_format(d, a, sizeof a);
+        sf_time_format(cfg->scenario.warmup, b, sizeof b);
+        snprintf(buf, n, "MSER-5 suggests a warm-up of %s; the configured %s looks too short (scenario.warmup)", a, b);
+    }
+    return buf;
+}
+
+FILE *sf_report_open(const char *dir, const char *name, char *tmp, size_t n)
+{
+    FILE *f;
+
+    snprintf(tmp, n, "%s/%s.tmp.%ld", dir, name, (long)getpid());
+    if (!(f = fopen(tmp, "w")))
+        fprintf(stderr, "shopfloor: cannot write %s: %s\n", tmp, strerror(errno));
+    return f;
+}
+
+int sf_report_commit(FILE *f, const char *tmp, const char *dir, const char *name, int rc)
+{
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (ferror(f))
+        rc = SF_EIO;
+    if (fclose(f) != 0)
+        rc = SF_EIO;
+    if (rc == SF_OK && rename(tmp, path) != 0)
+        rc = SF_EIO;
+    if (rc != SF_OK) {
+        fprintf(stderr, "shopfloor: cannot write %s\n", path);
+        remove(tmp);
+    }
+    return rc;
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
+
+/* A number for a data file: every digit that round-trips, empty for NaN. */
+static void csv_num(FILE *f, double v)
+{
+    if (!isnan(v) && !isinf(v))
+        fprintf(f, "%.17g", v);
+}
+
+void sf__report_json_string(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            putc(c, f);
+    }
+    putc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs("null", f);
+    else
+        fprintf(f, "%.17g", v);
+}
+
+/*
+ * The files a scenario was built from besides its own: its `extends:`
+ * overlays, as recorded in the places of its entities. Up to `max`.
+ */
+size_t sf__report_overlays(const sf_scenario_config *cfg, const char *main_file, const char **out, size_t max)
+{
+    size_t n = 0;
+#define SEEN(place)                                                                                                  \
+    do {                                                                                                             \
+        const char *f_ = (place).file;                                                                               \
+        bool dup_ = !f_ || strcmp(f_, main_file) == 0;                                                               \
+        for (size_t i_ = 0; i_ < n && !dup_; i_++)                                                                   \
+            dup_ = strcmp(out[i_], f_) == 0;                                                                         \
+        if (!dup_ && n < max)                                                                                        \
+            out[n++] = f_;                                                                                           \
+    } while (0)
+    for (size_t i = 0; i < cfg->layout.n_nodes; i++)
+        SEEN(cfg->layout.nodes[i].at);
+    for (size_t i = 0; i < cfg->layout.n_stations; i++)
+        SEEN(cfg->layout.stations[i].at);
+    for (size_t i = 0; i < cfg->fleet.n_types; i++)
+        SEEN(cfg->fleet.types[i].at);
+    for (size_t i = 0; i < cfg->n_products; i++)
+        SEEN(cfg->products[i].at);
+    for (size_t i = 0; i < cfg->demand.n_arrivals; i++)
+        SEEN(cfg->demand.arrivals[i].at);
+    for (size_t i = 0; i < cfg->demand.n_orders; i++)
+        SEEN(cfg->demand.orders[i].at);
+    for (size_t i = 0; i < cfg->n_failures; i++)
+        SEEN(cfg->failures[i].at);
+    for (size_t i = 0; i < cfg->shifts.n_shifts; i++)
+        SEEN(cfg->shifts.shifts[i].at);
+#undef SEEN
+    return n;
+}
+
+/* ---- terminal ---------------------------------------------------------- */
+
+void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
+                     const sf_report_info *info, FILE *out)
+{
+    char a[48], b[48], v[32], warn[256];
+
+    sf_time_format(sf_metrics_from(m), a, sizeof a);
+    sf_time_format(sf_metrics_to(m), b, sizeof b);
+    fprintf(out, "%.60s%s\n", cfg->scenario.name && *cfg->scenario.name ? cfg->scenario.name : info->scenario,
+            info->complete ? "" : "  [INCOMPLETE]");
+    fprintf(out, "measured from %s to %s, seed %llu\n\n", a, b, (unsigned long long)info->seed);
+    for (size_t i = 0; i < k->n; i++) {
+        const sf_kpi *r = &k->v[i];
+        char label[40];
+        if (!r->headline)
+            continue;
+        snprintf(label, sizeof label, "%s%s%s", r->metric, *r->entity ? " " : "", r->entity);
+        fprintf(out, "  %-32.32s %12s%s%.20s\n", label, sf__report_num(r->value, v, sizeof v), *r->unit ? " " : "",
+                r->unit);
+    }
+    fprintf(out, "\n  %-20s %5s %7s %7s %8s %8s %9s\n", "agent type", "count", "util %", "busy h", "travel h",
+            "charge h", "grid kWh");
+    for (size_t t = 0; t < cfg->fleet.n_types; t++) {
+        const char *n = cfg->fleet.types[t].name;
+        char c[5][32];
+        double util = sf__report_value(k, "utilisation", n), presence = sf__report_value(k, "presence", n);
+        double trav = sf__report_value(k, "time_travel_empty", n) + sf__report_value(k, "time_travel_loaded", n);
+        fprintf(out, "  %-20.20s %5d %7s %7s %8s %8s %9s\n", n, cfg->fleet.types[t].count,
+                sf__report_num(util, c[0], 32), sf__report_num(isnan(util) ? 0 : util * presence / 100, c[1], 32),
+                sf__report_num(trav, c[2], 32), sf__report_num(sf__report_value(k, "time_charging", n), c[3], 32),
+                sf__report_num(sf__report_value(k, "energy_grid", n), c[4], 32));
+    }
+    if (sf_metrics_stations(m) > 0) {
+        fprintf(out, "\n  %-20s %7s %7s %7s %7s %7s %9s\n", "station", "util %", "avail %", "perf %", "qual %", "OEE %",
+                "ops");
+        for (size_t s = 0; s < sf_metrics_stations(m); s++) {
+            const char *n = sf_metrics_station(m, s)->name;
+            char c[6][32];
+            fprintf(out, "  %-20.20s %7s %7s %7s %7s %7s %9s\n", n,
+                    sf__report_num(sf__report_value(k, "utilisation", n), c[0], 32),
+                    sf__report_num(sf__report_value(k, "availability", n), c[1], 32),
+                    sf__report_num(sf__report_value(k, "performance", n), c[2], 32),
+                    sf__report_num(sf__report_value(k, "quality", n), c[3], 32),
+                    sf__report_num(sf__report_value(k, "oee", n), c[4], 32),
+                    sf__report_num(sf__report_value(k, "operations", n), c[5], 32));
+        }
+    }
+    if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
+        fprintf(out, "\nwarning: %s\n", warn);
+}
+
+/* ---- summary.json ------------------------------------------------------ */
+
+int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
+                   FILE *f)
+{
+    const char *ov[64];
+    size_t nov = sf__report_overlays(cfg, info->scenario, ov, 64);
+    uint64_t hash = 0;
+    char warn[256];
+    bool hashed = sf_report_file_hash(info->scenario, &hash) == SF_OK;
+    sf_time peak_at = -1;
+    double peak = sf_metrics_peak(m, &peak_at);
+
+    fputs("{\n  \"shopfloor\": {\"version\": ", f);
+    sf__report_json_string(f, info->version);
+    fputs(", \"commit\": ", f);
+    sf__report_json_string(f, info->commit);
+    fprintf(f, "},\n  \"complete\": %s,\n  \"error\": ", info->complete ? "true" : "false");
+    if (info->error && *info->error)
+        sf__report_json_string(f, info->error);
+    else
+        fputs("null", f);
+    fputs(",\n  \"scenario\": {\"file\": ", f);
+    sf__report_json_string(f, info->scenario);
+    fputs(", \"name\": ", f);
+    sf__report_json_string(f, cfg->scenario.name ? cfg->scenario.name : "");
+    if (hashed)
+        fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"", (unsigned long long)hash);
+    fputs(", \"overlays\": [", f);
+    for (size_t i = 0; i < nov; i++) {
+        fputs(i ? ", " : "", f);
+        sf__report_json_string(f, ov[i]);
+    }
+    fputs("], \"sets\": [", f);
+    for (size_t i = 0; i < info->nsets; i++) {
+        fputs(i ? ", " : "", f);
+        sf__report_json_string(f, info->sets[i]);
+    }
+    fprintf(f, "]},\n  \"seed\": %llu,\n  \"horizon_s\": ", (unsigned long long)info->seed);
+    json_num(f, sf_time_to_seconds(info->horizon));
+    fputs(",\n  \"reached_s\": ", f);
+    json_num(f, sf_time_to_seconds(info->reached));
+    fputs(",\n  \"warmup_s\": ", f);
+    json_num(f, sf_time_to_seconds(cfg->scenario.warmup));
+    fputs(",\n  \"measured_from_s\": ", f);
+    json_num(f, sf_time_to_seconds(sf_metrics_from(m)));
+    fputs(",\n  \"sample_every_s\": ", f);
+    json_num(f, sf_time_to_seconds(sf_metrics_step(m)));
+    fputs(",\n  \"peak_window_start_s\": ", f);
+    if (peak_at >= 0 && peak > 0)
+        json_num(f, sf_time_to_seconds(peak_at));
+    else
+        fputs("null", f);
+    fputs(",\n  \"wall_time_s\": ", f);
+    json_num(f, info->wall_seconds);
+    fprintf(f, ",\n  \"events\": %llu,\n  \"fingerprint\": \"%016llx\",\n  \"warnings\": [",
+            (unsigned long long)info->events, (unsigned long long)info->fingerprint);
+    if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
+        sf__report_json_string(f, warn);
+    fputs("],\n  \"kpis\": [\n", f);
+    for (size_t i = 0; i < k->n; i++) {
+        fputs("    {\"metric\": ", f);
+        sf__report_json_string(f, k->v[i].metric);
+        fputs(", \"entity\": ", f);
+        sf__report_json_string(f, k->v[i].entity);
+        fputs(", \"value\": ", f);
+        json_num(f, k->v[i].value);
+        fputs(", \"unit\": ", f);
+        sf__report_json_string(f, k->v[i].unit);
+        fprintf(f, ", \"headline\": %s}%s\n", k->v[i].headline ? "true" : "false", i + 1 < k->n ? "," : "");
+    }
+    fputs("  ]\n}\n", f);
+    return ferror(f) ? SF_EIO : SF_OK;
+}
+
+/* ---- CSV --------------------------------------------------------------- */
+
+int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
+{
+    fputs("metric,entity,value,unit\n", f);
+    for (size_t i = 0; i < k->n; i++) {
+        csv_field(f, k->v[i].metric);
+        putc(',', f);
+        csv_field(f, k->v[i].entity);
+        putc(',', f);
+        csv_num(f, k->v[i].value);
+        putc(',', f);
+        csv_field(f, k->v[i].unit);
+        putc('\n', f);
+    }
+    return ferror(f) ? SF_EIO : SF_OK;
+}
+
+static void entity_row(FILE *f, const sf_metrics_entity *x, const sf_kpis *k, bool agent)
+{
+    csv_field(f, x->name);
+    putc(',', f);
+    csv_field(f, x->type);
+    for (int s = 0; s < SF_STATES; s++) {
+        putc(',', f);
+        csv_num(f, x->time[s] / 3600);
+    }
+    putc(',', f);
+    csv_num(f, sf__report_value(k, "utilisation", x->name));
+    if (!agent) {
+        static const char *const more[] = {"availability", "performance", "quality", "oee", "operations"};
+        for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+            putc(',', f);
+            csv_num(f, sf__report_value(k, more[i], x->name));
+        }
+    }
+    for (int s = 0; s < SF_POWER_STATES; s++) {
+        putc(',', f);
+        csv_num(f, x->energy[s] / 3.6e6);
+    }
+    putc(',', f);
+    csv_num(f, x->grid / 3.6e6);
+    putc('\n', f);
+}
+
+static void entity_header(FILE *f, const char *first, const char *second, bool agent)
+{
+    fprintf(f, "%s,%s", first, second);
+    for (int s = 0; s < SF_STATES; s++)
+        fprintf(f, ",%s_h", sf_state_name((sf_state)s));
+    fputs(",utilisation_pct", f);
+    if (!agent)
+        fputs(",availability_pct,performance_pct,quality_pct,oee_pct,operations", f);
+    for (int s = 0; s < SF_POWER_STATES; s++)
+        fprintf(f, ",energy_%s_kwh", sf_power_state_name((sf_power_state)s));
+    fputs(",grid_kwh\n", f);
+}
+
+int sf_report_agents_csv(const sf_metrics *m, const sf_kpis *k, FILE *f)
+{
+    entity_header(f, "agent", "type", true);
+    for (size_t i = 0; i < sf_metrics_agents(m); i++)
+        entity_row(f, sf_metrics_agent(m, i), k, true);
+    return ferror(f) ? SF_EIO : SF_OK;
+}
+
+int sf_report_stations_csv(const sf_metrics *m, const sf_kpis *k, FILE *f)
+{
+    entity_header(f, "station", "group", false);
+    for (size_t i = 0; i < sf_metrics_stations(m); i++)
+        entity_row(f, sf_metrics_station(m, i), k, false);
+    return ferror(f) ? SF_EIO : SF_OK;
+}
+
+int sf_report_timeseries_csv(const sf_metrics *m, FILE *f)
+{
+    const sf_metrics_sample *v;
+    size_t n = sf_metrics_samples(m, &v);
+    sf_time to = sf_metrics_to(m), step = sf_metrics_step(m);
+
+    fputs("t_s,t_h,length_s,completed,throughput_per_h,wip,power_kw,soc\n", f);
+    for (size_t i = 0; i < n; i++) {
+        sf_time end = i + 1 < n ? v[i + 1].t : (v[i].t + step < to ? v[i].t + step : to);
+        double len = sf_time_to_seconds(end - v[i].t);
+        fprintf(f, "%.17g,%.17g,%.17g,%.17g,", sf_time_to_seconds(v[i].t), sf_time_to_seconds(v[i].t) / 3600, len,
+                v[i].completed);
+        csv_num(f, len > 0 ? v[i].completed * 3600 / len : NAN);
+        putc(',', f);
+        csv_num(f, v[i].wip);
+        putc(',', f);
+        csv_num(f, v[i].power / 1000);
+        putc(',', f);
+        csv_num(f, v[i].soc);
+        putc('\n', f);
+    }
+    return ferror(f) ? SF_EIO : SF_OK;
+}
+
+/* ---- all files --------------------------------------------------------- */
+
+int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
+                    const sf_report_info *info)
+{
+    static const char *const names[] = {"summary.json", "kpis.csv", "agents.csv", "stations.csv", "timeseries.csv",
+                                        "report.html"};
+    int status = SF_OK;
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char tmp[4200];
+        FILE *f = sf_report_open(dir, names[i], tmp, sizeof tmp);
+        int rc;
+        if (!f) {
+            status = SF_EIO;
+            continue;
+        }
+        switch (i) {
+        case 0: rc = sf_report_json(m, k, cfg, info, f); break;
+        case 1: rc = sf_report_kpis_csv(k, f); break;
+        case 2: rc = sf_report_agents_csv(m, k, f); break;
+        case 3: rc = sf_report_stations_csv(m, k, f); break;
+        case 4: rc = sf_report_timeseries_csv(m, f); break;
+        default: rc = sf_report_html(m, k, cfg, info, f); break;
+        }
+        if (sf_report_commit(f, tmp, dir, names[i], rc) != SF_OK)
+            status = SF_EIO;
+    }
+    return status;
+}

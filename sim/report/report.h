@@ -1,0 +1,71 @@
+/*
+ * report.h: what a scenario run writes for people and for data tools.
+ *
+ *   sf_report_table    headline KPIs and a line per agent type and
+ *                      station, for an 80-column terminal
+ *   sf_report_write    DIR/summary.json, kpis.csv, agents.csv,
+ *                      stations.csv, timeseries.csv and report.html,
+ *                      each written to a temporary name and renamed
+ *                      when complete
+ *
+ * The writers read the closed metrics (sf_metrics_close), the KPI list
+ * and the provenance below; they allocate nothing the caller must free.
+ * An incomplete run writes everything it has, marked incomplete.
+ */
+#ifndef SF_REPORT_REPORT_H
+#define SF_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/time.h"
+#include "metrics/kpis.h"
+#include "metrics/metrics.h"
+#include "scenario/config.h"
+
+typedef struct sf_report_info {
+    const char *scenario;          /* path as given */
+    const char *version;           /* shopfloor version */
+    const char *commit;            /* git commit at build time, "" when unknown */
+    const char *const *sets;       /* --set overrides */
+    size_t nsets;
+    uint64_t seed;
+    sf_time horizon;               /* the end the run aimed for */
+    sf_time reached;               /* simulated time reached */
+    double wall_seconds;           /* provenance only: never part of a result */
+    uint64_t events, fingerprint;
+    bool complete;
+    const char *error;             /* why the run stopped early; NULL or "" when complete */
+} sf_report_info;
+
+/* FNV-1a 64 over the bytes of a file; SF_OK or SF_EIO. */
+int sf_report_file_hash(const char *path, uint64_t *hash);
+
+/* A warning when the MSER-5 warm-up is longer than the configured one ("" when none), into buf. */
+const char *sf_report_warmup_warning(const sf_metrics *m, const sf_scenario_config *cfg, char *buf, size_t n);
+
+/* The terminal summary. */
+void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
+                     const sf_report_info *info, FILE *out);
+
+/* Each file on its own stream; SF_OK or SF_EIO. */
+int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
+                   FILE *f);
+int sf_report_kpis_csv(const sf_kpis *k, FILE *f);
+int sf_report_agents_csv(const sf_metrics *m, const sf_kpis *k, FILE *f);
+int sf_report_stations_csv(const sf_metrics *m, const sf_kpis *k, FILE *f);
+int sf_report_timeseries_csv(const sf_metrics *m, FILE *f);
+int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
+                   FILE *f);
+
+/* Every file into `dir` (which must exist). SF_OK, or SF_EIO after a message on stderr. */
+int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
+                    const sf_report_info *info);
+
+/* Open DIR/NAME's temporary twin for writing; sf_report_commit renames it (or removes it on failure). */
+FILE *sf_report_open(const char *dir, const char *name, char *tmp, size_t n);
+int sf_report_commit(FILE *f, const char *tmp, const char *dir, const char *name, int rc);
+
+#endif

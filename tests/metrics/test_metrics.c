@@ -1,0 +1,428 @@
+/*
+ * KPIs from hand-built sequences of observer calls, against hand
+ * calculation: state times and utilisation, warm-up, lead times and
+ * on-time rate, OEE, energy with a tariff band boundary, peak 15-minute
+ * demand, CO2, and Little's law on a recorded sample path.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "core/time.h"
+#include "metrics/kpis.h"
+#include "metrics/metrics.h"
+
+#define S(x) ((sf_time)((x) * 1e9))
+#define KWH 3.6e6
+
+static void rel(double got, double want, double tol, const char *what)
+{
+    if (!(fabs(got - want) <= tol * fabs(want) + 1e-12))
+        fail_msg("%s: got %.15g, expected %.15g", what, got, want);
+}
+
+static double kpi(const sf_kpis *k, const char *metric, const char *entity)
+{
+    const sf_kpi *r = sf_kpis_find(k, metric, entity);
+    if (!r)
+        fail_msg("no KPI %s of '%s'", metric, entity);
+    return r->value;
+}
+
+/* A small plant: type "fork" x2 (battery-less vehicles), "crew" x1 worker, one station "press" running "part". */
+typedef struct plant {
+    sf_scenario_config cfg;
+    sf_cfg_agent_type types[2];
+    sf_cfg_station station;
+    sf_cfg_product product;
+    sf_cfg_operation op;
+    sf_cfg_tariff_band bands[2];
+} plant;
+
+static plant *plant_new(void)
+{
+    plant *p = calloc(1, sizeof *p);
+    char err[128];
+
+    p->types[0].name = "fork";
+    p->types[0].kind = SF_AGENT_FORKLIFT;
+    p->types[0].count = 2;
+    p->types[0].cost_per_hour = 18.0 / 3600;
+    p->types[1].name = "crew";
+    p->types[1].kind = SF_AGENT_WORKER;
+    p->types[1].count = 1;
+    p->types[1].cost_per_hour = 36.0 / 3600;
+    p->cfg.fleet.types = p->types;
+    p->cfg.fleet.n_types = 2;
+    p->cfg.fleet.currency = "EUR";
+    p->station.name = "press";
+    p->station.group = "presses";
+    p->station.capacity = 1;
+    p->cfg.layout.stations = &p->station;
+    p->cfg.layout.n_stations = 1;
+    sf_dist_constant(&p->op.time, 60, err);
+    p->product.name = "part";
+    p->product.ops = &p->op;
+    p->product.n_ops = 1;
+    p->cfg.products = &p->product;
+    p->cfg.n_products = 1;
+    p->cfg.scenario.horizon = S(3600);
+    return p;
+}
+
+static void state(sf_metrics *m, sf_entity e, uint32_t id, sf_state s, double t)
+{
+    sf_observer o = sf_metrics_observer(m);
+    o.state(o.ctx, e, id, s, S(t));
+}
+
+static void power(sf_metrics *m, sf_entity e, uint32_t id, sf_power_state s, double watts, double t)
+{
+    sf_observer o = sf_metrics_observer(m);
+    o.power(o.ctx, e, id, s, watts, S(t));
+}
+
+static void job(sf_metrics *m, sf_job_what what, uint64_t id, int op, double released, double due, double t)
+{
+    sf_observer o = sf_metrics_observer(m);
+    sf_job_event ev = {what, id, 0, op, 0, 0, S(released), due > 0 ? S(due) : 0, S(t)};
+    if (what == SF_JOB_OP_END)
+        ev.crew = 1u << SF_AGENT_WORKER;
+    o.job(o.ctx, &ev);
+}
+
+static void test_state_times_give_utilisation(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    state(m, SF_ENTITY_AGENT, 0, SF_STATE_TRAVEL_LOADED, 100);
+    state(m, SF_ENTITY_AGENT, 0, SF_STATE_IDLE, 400);
+    state(m, SF_ENTITY_AGENT, 1, SF_STATE_OFF_SHIFT, 0);
+    state(m, SF_ENTITY_AGENT, 1, SF_STATE_WORKING, 500);
+    sf_metrics_close(m, S(1000));
+    assert_int_equal(sf_kpis_add(&k, "x", "", 0, "", false), SF_OK);
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(sf_metrics_agent(m, 0)->time[SF_STATE_IDLE], 700, 1e-12, "idle");
+    rel(sf_metrics_agent(m, 0)->time[SF_STATE_TRAVEL_LOADED], 300, 1e-12, "travel");
+    rel(kpi(&k, "utilisation", "fork.1"), 30, 1e-12, "fork.1");
+    rel(kpi(&k, "utilisation", "fork.2"), 100, 1e-12, "fork.2 (present 500 s, all working)");
+    rel(kpi(&k, "utilisation", "fork"), 100.0 * 800 / 1500, 1e-12, "fork type");
+    rel(kpi(&k, "presence", "fork"), 1500.0 / 3600, 1e-12, "presence");
+    rel(kpi(&k, "time_off_shift", "fork"), 500.0 / 3600, 1e-12, "off shift");
+    /* costs: fork presence 1500 s at 18/h; the worker is present all 1000 s at 36/h */
+    rel(kpi(&k, "cost_equipment", ""), 1500 * 18.0 / 3600, 1e-12, "equipment");
+    rel(kpi(&k, "cost_labour", ""), 10, 1e-12, "labour");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+static void test_warmup_is_left_out(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m;
+
+    (void)st;
+    p->cfg.scenario.warmup = S(200);
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    state(m, SF_ENTITY_AGENT, 0, SF_STATE_TRAVEL_LOADED, 100);
+    job(m, SF_JOB_RELEASED, 1, -1, 50, 0, 50);
+    job(m, SF_JOB_COMPLETED, 1, -1, 50, 0, 150); /* before the warm-up: not counted */
+    job(m, SF_JOB_RELEASED, 2, -1, 150, 0, 150);
+    job(m, SF_JOB_COMPLETED, 2, -1, 150, 0, 450); /* lead 300 s, counted */
+    state(m, SF_ENTITY_AGENT, 0, SF_STATE_IDLE, 400);
+    sf_metrics_close(m, S(1000));
+    rel(sf_metrics_agent(m, 0)->time[SF_STATE_TRAVEL_LOADED], 200, 1e-12, "travel after 200 s");
+    rel(sf_metrics_agent(m, 0)->time[SF_STATE_IDLE], 600, 1e-12, "idle after 200 s");
+    assert_int_equal(sf_metrics_lead_times(m)->n, 1);
+    rel(sf_metrics_lead_times(m)->mean, 300, 1e-12, "lead");
+    assert_true(sf_metrics_from(m) == S(200));
+    sf_metrics_free(m);
+    free(p);
+}
+
+static void test_lead_times_and_on_time_rate(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    job(m, SF_JOB_RELEASED, 1, -1, 0, 120, 0);
+    job(m, SF_JOB_RELEASED, 2, -1, 10, 120, 10);
+    job(m, SF_JOB_RELEASED, 3, -1, 20, 0, 20);
+    job(m, SF_JOB_COMPLETED, 1, -1, 0, 120, 100);  /* 100 s, on time */
+    job(m, SF_JOB_COMPLETED, 2, -1, 10, 120, 150); /* 140 s, late */
+    job(m, SF_JOB_COMPLETED, 3, -1, 20, 0, 400);   /* 380 s, no due date */
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "completed", ""), 3, 0, "completed");
+    rel(kpi(&k, "completed", "part"), 3, 0, "completed part");
+    rel(kpi(&k, "throughput", ""), 3, 1e-12, "3 in 1 h");
+    rel(kpi(&k, "lead_time_mean", ""), (100 + 140 + 380) / 3.0 / 60, 1e-12, "mean");
+    rel(kpi(&k, "lead_time_p50", ""), 140.0 / 60, 1e-12, "p50");
+    rel(kpi(&k, "lead_time_p90", ""), (140 + 0.8 * 240) / 60, 1e-12, "p90 interpolated");
+    rel(kpi(&k, "lead_time_max", ""), 380.0 / 60, 1e-12, "max");
+    rel(kpi(&k, "on_time_rate", ""), 50, 1e-12, "on time");
+    /* WIP: 1 on [0,10), 2 on [10,20), 3 on [20,100), 2 on [100,150), 1 on [150,400) */
+    rel(kpi(&k, "wip_mean", ""), (10 + 20 + 240 + 100 + 250) / 3600.0, 1e-12, "wip");
+    /* labour productivity: 3 units over the worker's 1 h */
+    rel(kpi(&k, "labour_productivity", ""), 3, 1e-12, "units per worker-hour");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+static void test_oee_is_availability_times_performance_times_quality(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_kpis k;
+    sf_observer o = sf_metrics_observer(m);
+
+    (void)st;
+    sf_kpis_init(&k);
+    state(m, SF_ENTITY_STATION, 0, SF_STATE_OFF_SHIFT, 0);
+    state(m, SF_ENTITY_STATION, 0, SF_STATE_WORKING, 600);
+    for (int i = 0; i < 25; i++)
+        job(m, SF_JOB_OP_END, (uint64_t)i + 1, 0, 600, 0, 600 + 60 * (i + 1));
+    {
+        sf_job_event rw = {SF_JOB_REWORK, 3, 0, 0, 0, 0, S(600), 0, S(2000)};
+        sf_job_event sc = {SF_JOB_SCRAPPED, 4, 0, 0, 0, 0, S(600), 0, S(2100)};
+        o.job(o.ctx, &rw);
+        o.job(o.ctx, &sc);
+    }
+    state(m, SF_ENTITY_STATION, 0, SF_STATE_FAILED, 2400);
+    state(m, SF_ENTITY_STATION, 0, SF_STATE_STARVED, 3000);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "availability", "press"), 80, 1e-12, "2400 of 3000 planned");
+    rel(kpi(&k, "performance", "press"), 62.5, 1e-12, "25 x 60 s in 2400 s");
+    rel(kpi(&k, "quality", "press"), 92, 1e-12, "23 of 25 good");
+    rel(kpi(&k, "oee", "press"), 0.8 * 0.625 * 0.92 * 100, 1e-12, "oee");
+    rel(kpi(&k, "ops_share_people", ""), 100, 1e-12, "all by a worker");
+    rel(kpi(&k, "ops_share_arms", ""), 0, 1e-12, "none by arms");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
+ * Clock starts at 06:30; bands 0.10 EUR/kWh from 00:00 and 0.30 from
+ * 07:00; carbon 0.5 kg/kWh in hour 6 and 0.3 in hour 7; base load 2 kW.
+ * The press draws 10 kW for the hour, a forklift 40 kW from 06:50 to 06:55.
+ */
+static void test_energy_cost_carbon_and_peak_across_a_band_boundary(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m;
+    sf_kpis k;
+    sf_time at;
+
+    (void)st;
+    sf_kpis_init(&k);
+    p->cfg.scenario.start_time_of_day = S(6.5 * 3600);
+    p->bands[0].from = 0;
+    p->bands[0].price = 0.10 / KWH;
+    p->bands[1].from = S(7 * 3600);
+    p->bands[1].price = 0.30 / KWH;
+    p->cfg.energy.tariff = p->bands;
+    p->cfg.energy.n_tariff = 2;
+    for (int h = 0; h < 24; h++) {
+        p->cfg.energy.carbon_average[h] = (h == 7 ? 0.3 : 0.5) / KWH;
+        p->cfg.energy.carbon_marginal[h] = (h == 7 ? 0.6 : 0.2) / KWH;
+    }
+    p->cfg.energy.has_marginal = true;
+    p->cfg.energy.base_load = 2000;
+    p->cfg.energy.demand_charge = 12.0 / 1000;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 10000, 0);
+    power(m, SF_ENTITY_AGENT, 0, SF_POWER_LIFTING, 40000, 1200);
+    power(m, SF_ENTITY_AGENT, 0, SF_POWER_IDLE, 0, 1500);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 3600);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "energy_grid", ""), 10 + 40.0 / 12 + 2, 1e-12, "kWh");
+    rel(kpi(&k, "energy_grid", "press"), 10, 1e-12, "press kWh");
+    rel(sf_metrics_station(m, 0)->energy[SF_POWER_WORKING], 10 * KWH, 1e-12, "press working J");
+    rel(kpi(&k, "energy_lifting", "fork"), 40.0 / 12, 1e-12, "fork lifting kWh");
+    /* 06:30-07:00: 5 + 1 + 3.333 kWh at 0.10; 07:00-07:30: 5 + 1 kWh at 0.30 */
+    rel(kpi(&k, "energy_cost", ""), (6 + 40.0 / 12) * 0.10 + 6 * 0.30, 1e-12, "cost");
+    rel(kpi(&k, "co2", ""), (6 + 40.0 / 12) * 0.5 + 6 * 0.3, 1e-12, "co2");
+    rel(kpi(&k, "co2_marginal", ""), (6 + 40.0 / 12) * 0.2 + 6 * 0.6, 1e-12, "co2 marginal");
+    /* window 06:45-07:00 = [900 s, 1800 s): (12 kW x 900 s + 40 kW x 300 s) / 900 s */
+    rel(kpi(&k, "peak_demand_15min", ""), (12000.0 * 900 + 40000.0 * 300) / 900 / 1000, 1e-12, "peak");
+    rel(sf_metrics_peak(m, &at), (12000.0 * 900 + 40000.0 * 300) / 900, 1e-12, "peak W");
+    assert_true(at == S(900));
+    rel(kpi(&k, "demand_charge", ""), 12 * (12000.0 * 900 + 40000.0 * 300) / 900 / 1000, 1e-12, "demand charge");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/* A 15-minute window is aligned to the clock, not to the start of the run. */
+static void test_peak_window_follows_the_clock(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m;
+    sf_time at;
+
+    (void)st;
+    p->cfg.scenario.start_time_of_day = S(10 * 60); /* 00:10 */
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    /* 30 kW over [00:20, 00:35): windows 00:15-00:30 and 00:30-00:45 get 10 and 5 min of it */
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 30000, 600);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 1500);
+    sf_metrics_close(m, S(3600));
+    rel(sf_metrics_peak(m, &at), 30000.0 * 600 / 900, 1e-12, "peak");
+    assert_true(at == S(300)); /* 00:15 */
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
+ * Little's law on the sample path of a FIFO single server: with the
+ * system empty at both ends, the WIP integral equals the sum of the
+ * sojourn times, so L = lambda W holds exactly (to rounding).
+ */
+static void test_littles_law_holds_on_the_sample_path(void **st)
+{
+    enum { N = 3000 };
+    plant *p = plant_new();
+    sf_metrics *m = sf_metrics_new(&p->cfg, 0, 0);
+    static sf_time a[N], c[N];
+    uint64_t x = 88172645463325252ULL;
+    sf_time t = 0, free_at = 0, end;
+    size_t i = 0, j = 0;
+    sf_kpis k;
+    double L, lambda, W, hours;
+    sf_observer o = sf_metrics_observer(m);
+
+    (void)st;
+    sf_kpis_init(&k);
+    for (int n = 0; n < N; n++) {
+        double u, v;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        u = (double)(x >> 11) / 9007199254740992.0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        v = (double)(x >> 11) / 9007199254740992.0;
+        t += (sf_time)(-log(1 - u) * 60e9) + 1;
+        a[n] = t;
+        free_at = (free_at > t ? free_at : t) + (sf_time)(-log(1 - v) * 50e9) + 1;
+        c[n] = free_at;
+    }
+    while (i < N || j < N) {
+        sf_job_event ev = {0};
+        ev.station = -1;
+        if (i < N && a[i] <= c[j]) {
+            ev.what = SF_JOB_RELEASED, ev.job = i + 1, ev.released = a[i], ev.now = a[i];
+            i++;
+        } else {
+            ev.what = SF_JOB_COMPLETED, ev.job = j + 1, ev.released = a[j], ev.now = c[j];
+            j++;
+        }
+        o.job(o.ctx, &ev);
+    }
+    end = c[N - 1];
+    sf_metrics_close(m, end);
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    hours = sf_time_to_seconds(end) / 3600;
+    L = kpi(&k, "wip_mean", "");
+    lambda = kpi(&k, "throughput", "") / 3600;
+    W = kpi(&k, "lead_time_mean", "") * 60;
+    rel(kpi(&k, "completed", ""), N, 0, "all completed");
+    assert_true(L > 0.5);
+    rel(L, lambda * W, 1e-9, "L = lambda W");
+    (void)hours;
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+static void test_time_series_steps_and_mser(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m;
+    const sf_metrics_sample *v;
+    size_t n;
+    double y[12] = {5, 4, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1};
+
+    (void)st;
+    m = sf_metrics_new(&p->cfg, 0, S(600));
+    job(m, SF_JOB_RELEASED, 1, -1, 0, 0, 0);
+    job(m, SF_JOB_COMPLETED, 1, -1, 0, 0, 300);
+    job(m, SF_JOB_RELEASED, 2, -1, 600, 0, 600);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 1000, 900);
+    job(m, SF_JOB_COMPLETED, 2, -1, 600, 0, 1200); /* at a step boundary: belongs to [1200, 1800) */
+    sf_metrics_close(m, S(1500));
+    n = sf_metrics_samples(m, &v);
+    assert_int_equal(n, 3);
+    assert_true(v[0].t == 0 && v[1].t == S(600) && v[2].t == S(1200));
+    rel(v[0].completed, 1, 0, "step 0");
+    rel(v[1].completed, 0, 0, "step 1");
+    rel(v[2].completed, 1, 0, "step 2");
+    rel(v[0].wip, 0.5, 1e-12, "wip step 0");
+    rel(v[1].wip, 1, 1e-12, "wip step 1");
+    rel(v[1].power, 500, 1e-12, "power step 1");
+    rel(v[2].power, 1000, 1e-12, "power of the open step");
+    assert_int_equal(sf_mser(y, 12), 4);
+    sf_metrics_free(m);
+    free(p);
+}
+
+static void test_safety_events_are_counted(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_observer o = sf_metrics_observer(m);
+    sf_safety_event e1 = {SF_SAFETY_SLOW, 0, 2, 1.8, S(10)}, e2 = {SF_SAFETY_STOP, 0, 2, 0.4, S(20)},
+                    e3 = {SF_SAFETY_RESUME, 0, 2, NAN, S(30)}, e4 = {SF_SAFETY_NEAR_MISS, 1, 2, 0.3, S(40)};
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    o.safety(o.ctx, &e1);
+    o.safety(o.ctx, &e2);
+    state(m, SF_ENTITY_AGENT, 0, SF_STATE_SAFETY_STOP, 20);
+    o.safety(o.ctx, &e3);
+    state(m, SF_ENTITY_AGENT, 0, SF_STATE_WORKING, 30);
+    o.safety(o.ctx, &e4);
+    sf_metrics_close(m, S(100));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "protective_stops", ""), 1, 0, "stops");
+    rel(kpi(&k, "near_misses", ""), 1, 0, "near");
+    rel(kpi(&k, "safety_slowdowns", ""), 1, 0, "slow");
+    rel(kpi(&k, "min_separation", ""), 0.3, 1e-12, "min separation");
+    rel(kpi(&k, "safety_stop_time", ""), 10.0 / 3600, 1e-12, "stop time");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_state_times_give_utilisation),
+        cmocka_unit_test(test_warmup_is_left_out),
+        cmocka_unit_test(test_lead_times_and_on_time_rate),
+        cmocka_unit_test(test_oee_is_availability_times_performance_times_quality),
+        cmocka_unit_test(test_energy_cost_carbon_and_peak_across_a_band_boundary),
+        cmocka_unit_test(test_peak_window_follows_the_clock),
+        cmocka_unit_test(test_littles_law_holds_on_the_sample_path),
+        cmocka_unit_test(test_time_series_steps_and_mser),
+        cmocka_unit_test(test_safety_events_are_counted),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

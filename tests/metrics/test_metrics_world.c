@@ -1,0 +1,138 @@
+/*
+ * Metrics attached to a running warehouse (scenarios/warehouse_basic.yaml):
+ * the plant's power profile integrates to the agents' exact meters, energy
+ * by power state is the meters', every agent's state times fill the
+ * measured window, and a warm-up leaves out exactly what a shorter run
+ * measured.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "experiment/session.h"
+#include "metrics/metrics.h"
+
+static char scenario[4096];
+
+static void rel(double got, double want, double tol, const char *what)
+{
+    if (!(fabs(got - want) <= tol * fabs(want) + 1e-6))
+        fail_msg("%s: got %.15g, expected %.15g", what, got, want);
+}
+
+static sf_session *open_run(const char *const *sets, size_t nsets, sf_time until)
+{
+    sf_session_spec spec = {0};
+    sf_session *s;
+    int rc;
+    static FILE *quiet;
+
+    if (!quiet)
+        quiet = fopen("/dev/null", "w");
+    spec.model = scenario;
+    spec.sets = sets;
+    spec.nsets = nsets;
+    spec.log = quiet;
+    if (until > 0) {
+        spec.until_given = true;
+        spec.until = until;
+    }
+    s = sf_session_new(&spec, &rc);
+    assert_non_null(s);
+    assert_int_equal(sf_session_run(s), SF_OK);
+    return s;
+}
+
+static double kpi(sf_session *s, const char *metric, const char *entity)
+{
+    sf_kpis k;
+    const sf_kpi *r;
+    double v;
+
+    sf_kpis_init(&k);
+    assert_int_equal(sf_session_kpis(s, &k), SF_OK);
+    r = sf_kpis_find(&k, metric, entity);
+    if (!r)
+        fail_msg("no KPI %s of '%s'", metric, entity);
+    v = r->value;
+    sf_kpis_free(&k);
+    return v;
+}
+
+static void test_power_profile_integrates_to_the_meters(void **st)
+{
+    /* charging to 100 %: the battery fills at the instant the charging ends */
+    const char *sets[] = {"energy.base_load=3 kW", "fleet.reach_truck.battery.charge_until=100 %"};
+    sf_session *s = open_run(sets, 2, 0);
+    sf_world *w = sf_session_world(s);
+    sf_metrics *m = sf_session_metrics(s);
+    double grid = 0, hours = sf_time_to_seconds(sf_session_end(s)) / 3600, plant;
+
+    (void)st;
+    plant = kpi(s, "energy_grid", "");
+    for (uint32_t i = 0; i < sf_world_agent_count(w); i++) {
+        const sf_meter *mt = &sf_world_agent(w, i)->meter;
+        const sf_metrics_entity *x = sf_metrics_agent(m, i);
+        double window = 0;
+        grid += mt->grid;
+        rel(x->grid, mt->grid, 1e-12, "agent grid");
+        for (int p = 0; p < SF_POWER_STATES; p++)
+            rel(x->energy[p], mt->energy[p], 1e-12, "energy by power state");
+        for (int q = 0; q < SF_STATES; q++)
+            window += x->time[q];
+        rel(window, hours * 3600, 1e-12, "state times fill the run");
+    }
+    assert_true(grid > 3.6e6);
+    /* the profile (base load + every agent's grid draw, batteries filling included) against the meters */
+    rel(plant, (grid + 3000 * hours * 3600) / 3.6e6, 1e-9, "plant kWh");
+    sf_session_free(s);
+}
+
+static void test_warmup_leaves_out_the_first_hours(void **st)
+{
+    const char *sets[] = {"scenario.warmup=2 h"};
+    sf_session *early = open_run(NULL, 0, 2 * SF_HOUR), *full = open_run(NULL, 0, 0), *warm = open_run(sets, 1, 0);
+    sf_world *we = sf_session_world(early), *wf = sf_session_world(full);
+    double e_early = kpi(early, "energy_grid", ""), e_full = kpi(full, "energy_grid", "");
+
+    (void)st;
+    /* the warm-up does not change the run (same fingerprint), only what is measured */
+    assert_true(sf_kernel_fingerprint(sf_session_kernel(full)) == sf_kernel_fingerprint(sf_session_kernel(warm)));
+    rel(kpi(warm, "energy_grid", ""), e_full - e_early, 1e-9, "grid after the warm-up");
+    for (uint32_t i = 0; i < sf_world_agent_count(wf); i++) {
+        const sf_metrics_entity *x = sf_metrics_agent(sf_session_metrics(warm), i);
+        double idle = sf_metrics_agent(sf_session_metrics(full), i)->time[SF_STATE_IDLE] -
+                      sf_metrics_agent(sf_session_metrics(early), i)->time[SF_STATE_IDLE];
+        rel(x->energy[SF_POWER_IDLE], sf_world_agent(wf, i)->meter.energy[SF_POWER_IDLE] -
+                                          sf_world_agent(we, i)->meter.energy[SF_POWER_IDLE],
+            1e-9, "idle energy after the warm-up");
+        rel(x->time[SF_STATE_IDLE], idle, 1e-9, "idle time after the warm-up");
+    }
+    sf_session_free(early);
+    sf_session_free(full);
+    sf_session_free(warm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_power_profile_integrates_to_the_meters),
+        cmocka_unit_test(test_warmup_leaves_out_the_first_hours),
+    };
+    snprintf(scenario, sizeof scenario, "%s/scenarios/warehouse_basic.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    setenv("SHOPFLOOR_SCRIPTS", "", 0);
+    if (!getenv("SHOPFLOOR_SCRIPTS") || !*getenv("SHOPFLOOR_SCRIPTS")) {
+        static char dir[4096];
+        snprintf(dir, sizeof dir, "%s/scripts", getenv("SHOPFLOOR_SOURCE_DIR"));
+        setenv("SHOPFLOOR_SCRIPTS", dir, 1);
+    }
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

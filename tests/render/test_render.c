@@ -1,0 +1,467 @@
+/*
+ * test_render.c: headless pictures of scenarios have the right colours at
+ * the places the layout puts things, and a replay draws exactly what the
+ * live view draws.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "experiment/session.h"
+#include "render/draw.h"
+#include "render/record.h"
+#include "render/snapshot.h"
+
+enum { W = 1280, H = 800 };
+
+static char path_buf[4096];
+
+static const char *source_path(const char *rel)
+{
+    const char *src = getenv("SHOPFLOOR_SOURCE_DIR");
+    snprintf(path_buf, sizeof path_buf, "%s/%s", src ? src : ".", rel);
+    return path_buf;
+}
+
+/* A software renderer drawing into a surface. */
+typedef struct canvas {
+    SDL_Surface *surf;
+    SDL_Renderer *r;
+    sf_draw *d;
+    sf_view v;
+    uint32_t *px; /* W x H ARGB, read back after each frame */
+} canvas;
+
+static void canvas_open(canvas *c, const sf_scenario_config *cfg)
+{
+    char err[256];
+    c->surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(c->surf);
+    c->r = SDL_CreateSoftwareRenderer(c->surf);
+    assert_non_null(c->r);
+    c->d = sf_draw_new(c->r, cfg, err, sizeof err);
+    if (!c->d)
+        fail_msg("%s", err);
+    memset(&c->v, 0, sizeof c->v);
+    sf_view_fit(&c->v, cfg, W, H);
+    c->v.selected_agent = c->v.selected_station = -1;
+    c->v.speed = 60;
+    c->px = malloc((size_t)W * H * 4);
+    assert_non_null(c->px);
+}
+
+static void canvas_close(canvas *c)
+{
+    sf_draw_free(c->d);
+    SDL_DestroyRenderer(c->r);
+    SDL_FreeSurface(c->surf);
+    free(c->px);
+}
+
+static void canvas_draw(canvas *c, const sf_snapshot *s)
+{
+    sf_draw_frame(c->d, &c->v, s, NULL);
+    assert_int_equal(SDL_RenderReadPixels(c->r, NULL, SDL_PIXELFORMAT_ARGB8888, c->px, W * 4), 0);
+}
+
+/* The pixel at metres (x, y) plus a pixel offset. */
+static SDL_Color pixel_at(const canvas *c, double x, double y, float dx, float dy)
+{
+    float sx, sy;
+    sf_view_to_screen(&c->v, x, y, &sx, &sy);
+    int ix = (int)lroundf(sx + dx), iy = (int)lroundf(sy + dy);
+    assert_true(ix >= 0 && iy >= 0 && ix < W && iy < H);
+    uint32_t p = c->px[(size_t)iy * W + (size_t)ix];
+    return (SDL_Color){(Uint8)(p >> 16), (Uint8)(p >> 8), (Uint8)p, (Uint8)(p >> 24)};
+}
+
+static void assert_color(SDL_Color got, SDL_Color want, const char *what)
+{
+    if (got.r != want.r || got.g != want.g || got.b != want.b)
+        fail_msg("%s: pixel is (%d, %d, %d), expected (%d, %d, %d)", what, got.r, got.g, got.b, want.r, want.g,
+                 want.b);
+}
+
+static sf_session *open_session(const char *rel, sf_time until)
+{
+    sf_session_spec spec = {0};
+    int status;
+    FILE *devnull = fopen("/dev/null", "w");
+    spec.model = source_path(rel);
+    spec.log = devnull;
+    if (until > 0) {
+        spec.until_given = true;
+        spec.until = until;
+    }
+    sf_session *s = sf_session_new(&spec, &status);
+    if (!s)
+        fail_msg("cannot load %s (%s)", rel, sf_strerror(status));
+    return s;
+}
+
+/* Pixels at the body of each agent: no other agent within `clear` metres. */
+static void check_agents(const canvas *c, const sf_snapshot *s, double clear, int *checked)
+{
+    float k = (float)c->v.scale < 12 / 1.3f ? 12 / 1.3f : (float)c->v.scale;
+    for (uint32_t i = 0; i < s->nagents; i++) {
+        const sf_snap_agent *a = &s->agents[i];
+        bool alone = true;
+        char what[80];
+        for (uint32_t j = 0; j < s->nagents && alone; j++)
+            if (j != i && hypot(a->x - s->agents[j].x, a->y - s->agents[j].y) < clear)
+                alone = false;
+        if (!alone || a->state == SF_STATE_REDUCED_SPEED || a->state == SF_STATE_SAFETY_STOP)
+            continue;
+        /* where each kind's body is, relative to its position (pixels, screen y down) */
+        float bx = 0, by = 0, h = -a->heading;
+        switch (a->kind) {
+        case SF_AGENT_FORKLIFT:
+            bx = -0.7f * k * cosf(h);
+            by = -0.7f * k * sinf(h);
+            break;
+        case SF_AGENT_AGV:
+            bx = -0.3f * k * cosf(h);
+            by = -0.3f * k * sinf(h);
+            break;
+        case SF_AGENT_ARM: /* the base */
+            break;
+        case SF_AGENT_HUMANOID: /* a shoulder, beside the head */
+            bx = -0.3f * k * sinf(h);
+            by = 0.3f * k * cosf(h);
+            break;
+        default: /* a worker: the shoulders, behind the hat */
+            bx = -0.3f * k * cosf(h);
+            by = -0.3f * k * sinf(h);
+            break;
+        }
+        snprintf(what, sizeof what, "agent %u (kind %d, %s)", i, a->kind, sf_state_name(a->state));
+        assert_color(pixel_at(c, a->x, a->y, bx, by), sf_draw_state_color(a->state), what);
+        (*checked)++;
+    }
+}
+
+/* At time 0 everything is where the scenario puts it, idle, and the rack is empty. */
+static void test_cell_at_start_has_state_colours_at_known_places(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("tests/render/data/cell.yaml", 0);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+    int checked = 0;
+
+    assert_non_null(live);
+    assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
+    assert_int_equal(sf_live_advance(live, 0, &s, NULL, NULL), SF_OK);
+    canvas_open(&c, cfg);
+    canvas_draw(&c, &s);
+
+    /* by hand: the AGV stands at the dock (0, 0), the worker at park (30, -6), the humanoid at west (10, 0) */
+    assert_true(s.agents[1].kind == SF_AGENT_AGV && s.agents[1].x == 0 && s.agents[1].y == 0);
+    assert_color(pixel_at(&c, 0, 0, -4, 0), sf_draw_state_color(SF_STATE_IDLE), "the AGV at the dock");
+    assert_color(pixel_at(&c, 30 - 0.3, -6, 0, 0), sf_draw_state_color(SF_STATE_IDLE), "the worker at park");
+    assert_color(pixel_at(&c, 10, 0.3, 0, 0), sf_draw_state_color(SF_STATE_IDLE), "the humanoid at west");
+    /* the stations, idle until the model says otherwise: 0.6 m below their node */
+    assert_color(pixel_at(&c, 20, -0.6, 0, 0), sf_draw_state_color(SF_STATE_IDLE), "press_1");
+    assert_color(pixel_at(&c, 30, -0.6, 0, 0), sf_draw_state_color(SF_STATE_IDLE), "bench_1");
+    /* the road between them, and the charger's green box to the right of its node */
+    assert_color(pixel_at(&c, 25, 0, 0, -6), (SDL_Color){206, 210, 216, 255}, "the road");
+    /* every rack cell empty */
+    for (int b = 0; b < 6; b++)
+        for (int l = 0; l < 3; l++) {
+            float sx, sy;
+            sf_draw_rack_cell(&c.v, cfg, 0, b, l, &sx, &sy);
+            uint32_t p = c.px[(size_t)lroundf(sy) * W + (size_t)lroundf(sx)];
+            SDL_Color want = sf_draw_cell_color(false);
+            assert_int_equal(p & 0xffffff, (uint32_t)want.r << 16 | (uint32_t)want.g << 8 | want.b);
+        }
+    check_agents(&c, &s, 2.5, &checked);
+    assert_int_equal(checked, 5);
+
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
+/* A station told it is failed is drawn red; told working, green. */
+static void test_station_colour_follows_its_state(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("tests/render/data/cell.yaml", 0);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+
+    assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
+    sf_world_emit_state(sf_session_world(ses), SF_ENTITY_STATION, 0, SF_STATE_FAILED);
+    sf_world_emit_state(sf_session_world(ses), SF_ENTITY_STATION, 1, SF_STATE_WORKING);
+    assert_int_equal(sf_live_advance(live, 0, &s, NULL, NULL), SF_OK);
+    canvas_open(&c, cfg);
+    canvas_draw(&c, &s);
+    assert_color(pixel_at(&c, 20, -0.6, 0, 0), (SDL_Color){214, 40, 40, 255}, "press_1 failed");
+    assert_color(pixel_at(&c, 30, -0.6, 0, 0), (SDL_Color){46, 158, 68, 255}, "bench_1 working");
+    assert_int_equal(s.failures, 1);
+    assert_non_null(strstr(s.alarm, "press_1 failed"));
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
+/* In the warehouse under way, every agent standing alone shows its state's colour; full cells are brown. */
+static void test_warehouse_agents_and_cells_show_their_state(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/warehouse_basic.yaml", 2 * SF_HOUR);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+    int checked = 0, full = 0, cells = 0;
+    bool moving_seen = false;
+
+    assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
+    canvas_open(&c, cfg);
+    for (sf_time t = 0; t <= 2 * SF_HOUR; t += 3 * SF_MINUTE + 7 * SF_SECOND) {
+        assert_int_equal(sf_live_advance(live, t, &s, NULL, NULL), SF_OK);
+        canvas_draw(&c, &s);
+        check_agents(&c, &s, 2.5, &checked);
+        for (uint32_t i = 0; i < s.nagents; i++)
+            moving_seen |= s.agents[i].state == SF_STATE_TRAVEL_EMPTY || s.agents[i].state == SF_STATE_TRAVEL_LOADED;
+        size_t k = 0;
+        for (size_t r = 0; r < cfg->layout.n_racks; r++)
+            for (int b = 0; b < cfg->layout.racks[r].bays; b++)
+                for (int l = 0; l < cfg->layout.racks[r].levels; l++, k++) {
+                    float sx, sy;
+                    bool near = false;
+                    sf_draw_rack_cell(&c.v, cfg, r, b, l, &sx, &sy);
+                    for (uint32_t i = 0; i < s.nagents; i++) {
+                        float ax, ay;
+                        sf_view_to_screen(&c.v, s.agents[i].x, s.agents[i].y, &ax, &ay);
+                        near |= hypotf(ax - sx, ay - sy) < 3 * (float)c.v.scale;
+                    }
+                    if (near)
+                        continue;
+                    uint32_t p = c.px[(size_t)lroundf(sy) * W + (size_t)lroundf(sx)];
+                    SDL_Color want = sf_draw_cell_color(s.cells[k]);
+                    assert_int_equal(p & 0xffffff, (uint32_t)want.r << 16 | (uint32_t)want.g << 8 | want.b);
+                    full += s.cells[k];
+                    cells++;
+                }
+        /* the snapshot's cells are the store's */
+        uint64_t stored = 0;
+        for (uint32_t i = 0; i < s.ncells; i++)
+            stored += s.cells[i];
+        assert_int_equal(stored, sf_storage_full(sf_world_storage(sf_session_world(ses))));
+    }
+    assert_true(checked > 20);
+    assert_true(moving_seen);
+    assert_true(full > 0 && cells > full);
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
+/*
+ * Record 20 minutes of the warehouse, then draw the replay and the live
+ * view at grid times: the same pixels. Between grid points the replay
+ * interpolates linearly, so positions may differ by millimetres there.
+ */
+static void test_replay_matches_live_pixel_for_pixel(void **state)
+{
+    (void)state;
+    char rec[256];
+    sf_session_spec spec = {0};
+    FILE *devnull = fopen("/dev/null", "w");
+    int status, differ = 0;
+    static const sf_time at[] = {0, 90 * SF_SECOND, 5 * SF_MINUTE + SF_SECOND / 2, 11 * SF_MINUTE,
+                                 17 * SF_MINUTE + 30 * SF_SECOND, 20 * SF_MINUTE};
+    uint32_t *prev = malloc((size_t)W * H * 4);
+
+    snprintf(rec, sizeof rec, "/tmp/sf_test_render_%ld.rec", (long)getpid());
+    spec.model = source_path("scenarios/warehouse_basic.yaml");
+    spec.log = devnull;
+    spec.until_given = true;
+    spec.until = 20 * SF_MINUTE;
+    sf_session *ses = sf_session_new(&spec, &status);
+    assert_non_null(ses);
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    uint64_t fp = sf_kernel_fingerprint(sf_session_kernel(ses));
+    sf_session_free(ses);
+
+    /* recording does not change the run */
+    ses = sf_session_new(&spec, &status);
+    assert_int_equal(sf_session_run(ses), SF_OK);
+    assert_int_equal(sf_kernel_fingerprint(sf_session_kernel(ses)), fp);
+    sf_session_free(ses);
+
+    sf_replay *rp = sf_replay_open(rec, stderr);
+    assert_non_null(rp);
+    assert_int_equal(sf_replay_end(rp), 20 * SF_MINUTE);
+    ses = sf_session_new(&spec, &status);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_snapshot ls, rs;
+    canvas cl, cr;
+    assert_int_equal(sf_snapshot_init(&ls, cfg), SF_OK);
+    assert_int_equal(sf_snapshot_init(&rs, sf_replay_config(rp)), SF_OK);
+    canvas_open(&cl, cfg);
+    canvas_open(&cr, sf_replay_config(rp));
+    /* the replay is asked out of order on purpose: backwards works */
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        assert_int_equal(sf_live_advance(live, at[i], &ls, NULL, NULL), SF_OK);
+        assert_int_equal(sf_replay_snapshot(rp, 20 * SF_MINUTE, &rs), SF_OK);
+        assert_int_equal(sf_replay_snapshot(rp, at[i], &rs), SF_OK);
+        assert_int_equal(rs.now, at[i]);
+        assert_memory_equal(ls.agents, rs.agents, ls.nagents * sizeof *ls.agents);
+        assert_memory_equal(ls.cells, rs.cells, ls.ncells);
+        canvas_draw(&cl, &ls);
+        canvas_draw(&cr, &rs);
+        if (memcmp(cl.px, cr.px, (size_t)W * H * 4) != 0)
+            fail_msg("replay and live differ at t = %.1f s", sf_time_to_seconds(at[i]));
+        if (i > 0 && memcmp(prev, cl.px, (size_t)W * H * 4) != 0)
+            differ++;
+        memcpy(prev, cl.px, (size_t)W * H * 4);
+    }
+    /* the pictures do change with time (else the comparison proves nothing) */
+    assert_true(differ >= 4);
+    /* between grid points the replay is within a few millimetres of the exact motion */
+    assert_int_equal(sf_live_advance(live, 20 * SF_MINUTE, &ls, NULL, NULL), SF_OK);
+
+    canvas_close(&cl);
+    canvas_close(&cr);
+    sf_snapshot_close(&ls);
+    sf_snapshot_close(&rs);
+    sf_live_free(live);
+    sf_session_free(ses);
+    sf_replay_free(rp);
+    remove(rec);
+    free(prev);
+}
+
+/* Between grid points, linear interpolation stays close to the exact trapezoid motion. */
+static void test_replay_between_grid_points_is_close_to_exact(void **state)
+{
+    (void)state;
+    char rec[256];
+    sf_session_spec spec = {0};
+    FILE *devnull = fopen("/dev/null", "w");
+    int status;
+    double worst = 0;
+
+    snprintf(rec, sizeof rec, "/tmp/sf_test_render_mid_%ld.rec", (long)getpid());
+    spec.model = source_path("scenarios/warehouse_basic.yaml");
+    spec.log = devnull;
+    spec.until_given = true;
+    spec.until = 15 * SF_MINUTE;
+    sf_session *ses = sf_session_new(&spec, &status);
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    sf_session_free(ses);
+    sf_replay *rp = sf_replay_open(rec, stderr);
+    assert_non_null(rp);
+    ses = sf_session_new(&spec, &status);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot ls, rs;
+    assert_int_equal(sf_snapshot_init(&ls, sf_session_config(ses)), SF_OK);
+    assert_int_equal(sf_snapshot_init(&rs, sf_replay_config(rp)), SF_OK);
+    for (sf_time t = 0; t < 15 * SF_MINUTE; t += 3 * SF_SECOND + SF_SECOND / 4) {
+        assert_int_equal(sf_live_advance(live, t, &ls, NULL, NULL), SF_OK);
+        sf_replay_snapshot(rp, t, &rs);
+        for (uint32_t i = 0; i < ls.nagents; i++)
+            worst = fmax(worst, hypot(ls.agents[i].x - rs.agents[i].x, ls.agents[i].y - rs.agents[i].y));
+    }
+    /* at most a*dt^2/8 off a straight constant-acceleration leg (0.8 m/s^2, 0.5 s: 25 mm), a little more at corners */
+    assert_true(worst < 0.5);
+    sf_snapshot_close(&ls);
+    sf_snapshot_close(&rs);
+    sf_live_free(live);
+    sf_session_free(ses);
+    sf_replay_free(rp);
+    remove(rec);
+}
+
+/* Clicking an agent or a station picks it; the heat map paints the most waited-for segment red. */
+static void test_pick_and_heat_map(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/warehouse_basic.yaml", 3 * SF_HOUR);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot s;
+    canvas c;
+    int64_t agent, station;
+    float sx, sy;
+    uint32_t worst = 0;
+
+    assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
+    assert_int_equal(sf_live_advance(live, 3 * SF_HOUR, &s, NULL, NULL), SF_OK);
+    canvas_open(&c, cfg);
+    /* the tugger (agent 3) stands alone at its place: a click there picks it */
+    sf_view_to_screen(&c.v, s.agents[3].x, s.agents[3].y, &sx, &sy);
+    assert_int_equal(sf_draw_pick(&c.v, &s, cfg, sx + 2, sy - 1, &agent, &station), SF_OK);
+    assert_int_equal(agent, 3);
+    assert_int_equal(station, -1);
+    assert_int_equal(sf_draw_pick(&c.v, &s, cfg, 2, (float)H - 2, &agent, &station), SF_ENOTFOUND);
+
+    for (uint32_t g = 0; g < s.nsegments; g++)
+        if (s.congestion[g] > s.congestion[worst])
+            worst = g;
+    assert_true(s.congestion[worst] > 0); /* vehicles did wait in three hours */
+    c.v.heat = true;
+    canvas_draw(&c, &s);
+    {
+        const sf_cfg_segment *g = &cfg->layout.segments[worst];
+        const sf_cfg_node *a = &cfg->layout.nodes[g->from], *b = &cfg->layout.nodes[g->to];
+        double mx = (a->x + b->x) / 2, my = (a->y + b->y) / 2;
+        bool clear = true;
+        for (uint32_t i = 0; i < s.nagents; i++)
+            clear &= hypot(s.agents[i].x - mx, s.agents[i].y - my) > 2;
+        if (clear)
+            assert_color(pixel_at(&c, mx, my, 0, 0), (SDL_Color){220, 30, 20, 255}, "the most waited-for segment");
+        c.v.heat = false;
+        canvas_draw(&c, &s);
+        if (clear)
+            assert_color(pixel_at(&c, mx, my, 0, 0), (SDL_Color){255, 255, 255, 255}, "its centre line without heat");
+        assert_true(clear);
+    }
+    canvas_close(&c);
+    sf_snapshot_close(&s);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
+static void test_replay_refuses_what_is_not_a_recording(void **state)
+{
+    (void)state;
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_null(sf_replay_open(source_path("scenarios/warehouse_basic.yaml"), devnull));
+    assert_null(sf_replay_open("/nonexistent/file.rec", devnull));
+    fclose(devnull);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cell_at_start_has_state_colours_at_known_places),
+        cmocka_unit_test(test_station_colour_follows_its_state),
+        cmocka_unit_test(test_warehouse_agents_and_cells_show_their_state),
+        cmocka_unit_test(test_replay_matches_live_pixel_for_pixel),
+        cmocka_unit_test(test_replay_between_grid_points_is_close_to_exact),
+        cmocka_unit_test(test_pick_and_heat_map),
+        cmocka_unit_test(test_replay_refuses_what_is_not_a_recording),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,110 @@
+#!/bin/sh
+# `shopfloor run SCENARIO --out DIR --trace`: every file is there, parses
+# (JSON by Python's parser, CSV with the expected columns and one row per
+# agent), agrees with the others, and an interrupted or failing run still
+# writes its files, marked incomplete, with exit status 1.
+# Usage: test_report_files.sh path/to/shopfloor source_dir
+sf=$1
+src=$2
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+wh=$src/scenarios/warehouse_basic.yaml
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fails=$((fails + 1)); }
+py=$(command -v python3)
+
+"$sf" run "$wh" --out "$tmp/a" --trace --set energy.base_load=2kW >"$tmp/out" 2>"$tmp/err" && ok "the run succeeds" || bad "the run failed: $(cat "$tmp/err")"
+for f in summary.json kpis.csv agents.csv stations.csv timeseries.csv report.html trace.csv; do
+    [ -s "$tmp/a/$f" ] && ok "$f written" || bad "$f missing"
+done
+ls "$tmp/a" | grep -q tmp && bad "a temporary file was left behind" || ok "no temporary file left"
+
+# JSON: parsed by a real parser, with provenance and every KPI
+if [ -n "$py" ]; then
+    "$py" - "$tmp/a/summary.json" "$wh" <<'PY' && ok "summary.json parses and carries provenance" || bad "summary.json"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["complete"] is True and s["error"] is None
+assert s["scenario"]["file"] == sys.argv[2]
+assert s["scenario"]["hash"].startswith("fnv1a64:") and len(s["scenario"]["hash"]) == 24
+assert s["scenario"]["sets"] == ["energy.base_load=2kW"]
+assert s["seed"] == 7 and s["horizon_s"] == 28800 and s["reached_s"] == 28800
+assert s["events"] > 1000 and len(s["fingerprint"]) == 16 and s["wall_time_s"] >= 0
+k = {(r["metric"], r["entity"]): r for r in s["kpis"]}
+assert k[("energy_grid", "")]["unit"] == "kWh" and k[("energy_grid", "")]["headline"]
+assert all("unit" in r and "value" in r for r in s["kpis"])
+PY
+    # the file hash is FNV-1a 64 of the scenario's bytes
+    "$py" - "$tmp/a/summary.json" "$wh" <<'PY' && ok "the scenario hash is FNV-1a of its bytes" || bad "scenario hash"
+import json, sys
+h = 0xcbf29ce484222325
+for b in open(sys.argv[2], "rb").read():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+assert json.load(open(sys.argv[1]))["scenario"]["hash"] == "fnv1a64:%016x" % h
+PY
+else
+    echo "SKIP: no python3 to parse JSON"
+fi
+
+# CSV: headers, the same number of fields on every row, one row per agent
+head -1 "$tmp/a/kpis.csv" | grep -qx "metric,entity,value,unit" && ok "kpis.csv header" || bad "kpis.csv header"
+head -1 "$tmp/a/timeseries.csv" | grep -qx "t_s,t_h,length_s,completed,throughput_per_h,wip,power_kw,soc" && ok "timeseries.csv header" || bad "timeseries.csv header"
+head -1 "$tmp/a/trace.csv" | grep -qx "time_s,entity,name,state" && ok "trace.csv header" || bad "trace.csv header"
+head -1 "$tmp/a/agents.csv" | grep -q "^agent,type,idle_h,working_h,.*,utilisation_pct,energy_off_kwh,.*,grid_kwh$" && ok "agents.csv header" || bad "agents.csv header"
+for f in kpis agents stations timeseries trace; do
+    awk -F, 'NR == 1 {n = NF} NF != n {exit 1}' "$tmp/a/$f.csv" && ok "$f.csv rows have the header's fields" || bad "$f.csv ragged"
+done
+[ "$(tail -n +2 "$tmp/a/agents.csv" | wc -l)" = 6 ] && ok "agents.csv: one row per agent" || bad "agents.csv rows"
+[ "$(tail -n +2 "$tmp/a/timeseries.csv" | wc -l)" = 96 ] && ok "timeseries.csv: 8 h in 5-minute steps" || bad "timeseries rows"
+
+# the files agree: plant kWh = agents' grid kWh + base load; the power series integrates to it
+awk -F, 'FNR == 1 {next} FILENAME ~ /agents/ {g += $NF} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "" {p = $3}
+         END {d = p - (g + 2 * 8); if (d < 0) d = -d; exit !(d < 1e-9 * p)}' "$tmp/a/agents.csv" "$tmp/a/kpis.csv" \
+    && ok "plant energy = agents + base load" || bad "plant energy does not add up"
+awk -F, 'FNR == 1 {next} FILENAME ~ /timeseries/ {e += $7 * $3 / 3600} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "" {p = $3}
+         END {d = p - e; if (d < 0) d = -d; exit !(d < 1e-9 * p)}' "$tmp/a/timeseries.csv" "$tmp/a/kpis.csv" \
+    && ok "the power series integrates to the plant energy" || bad "power series"
+# the trace: one row per state change, each agent's rows in time order
+awk -F, 'NR > 1 {if ($1 < last[$3]) exit 1; last[$3] = $1; n++} END {exit !(n > 100)}' "$tmp/a/trace.csv" \
+    && ok "trace rows in time order per agent" || bad "trace order"
+grep -q "^  throughput " "$tmp/out" && ok "the terminal table has the headline KPIs" || bad "no KPI table"
+# the warehouse's jobs are its put-aways and its order lines: as many completed as both, and the
+# mean lead time is their two mean times weighted by their counts
+putn=$(awk '/^put-away time/ {print $3}' "$tmp/out"); putm=$(awk '/^put-away time/ {print $4}' "$tmp/out")
+olsn=$(awk '/^order line time/ {print $4}' "$tmp/out"); olsm=$(awk '/^order line time/ {print $5}' "$tmp/out")
+awk -F, -v a="$putn" -v b="$olsn" '$1 == "completed" && $2 == "" {exit !($3 == a + b && b > 0)}' "$tmp/a/kpis.csv" \
+    && ok "completed = put-aways + order lines ($putn + $olsn)" || bad "completed differs from put-aways + order lines ($putn + $olsn)"
+awk -F, -v a="$putn" -v ma="$putm" -v b="$olsn" -v mb="$olsm" '$1 == "lead_time_mean" && $2 == "" {
+        t = (a * ma + b * mb) / (a + b); d = $3 * 60 - t; if (d < 0) d = -d; exit !(d < 0.001 * t)}' "$tmp/a/kpis.csv" \
+    && ok "mean lead time = mean of put-away and order line times" || bad "lead time differs from the put-away and order line times"
+awk '/^measured from/ {on = 1} on && length > 80 {exit 1}' "$tmp/out" && ok "the KPI table fits 80 columns" || bad "a KPI table line is wider than 80 columns"
+
+# same run, same files (but the wall time)
+"$sf" run "$wh" --out "$tmp/b" --set energy.base_load=2kW >/dev/null 2>&1
+for f in kpis.csv agents.csv timeseries.csv; do
+    cmp -s "$tmp/a/$f" "$tmp/b/$f" && ok "$f is repeatable" || bad "$f differs between two runs"
+done
+
+# a failing script: files still written, marked incomplete, exit 1
+"$sf" run "$wh" --until 1h --set demand.dispatch=fastest --out "$tmp/c" >/dev/null 2>&1
+[ $? = 1 ] && ok "a failing run exits 1" || bad "a failing run's status"
+grep -q '"complete": false' "$tmp/c/summary.json" && ok "a failing run's summary says incomplete" || bad "failing summary"
+grep -q "INCOMPLETE RUN" "$tmp/c/report.html" && ok "and its report says so" || bad "failing report"
+
+# an interrupted run: SIGTERM stops it, files written, marked incomplete, exit 1
+"$sf" run "$wh" --until 200000h --out "$tmp/d" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+[ $? = 1 ] && ok "an interrupted run exits 1" || bad "an interrupted run's status"
+grep -q '"error": "interrupted by SIGTERM"' "$tmp/d/summary.json" && ok "its summary says it was interrupted" || bad "interrupted summary"
+[ -s "$tmp/d/report.html" ] && [ -s "$tmp/d/kpis.csv" ] && ok "its files are there" || bad "interrupted files"
+
+# --trace needs a scenario and --out
+"$sf" run "$wh" --trace >/dev/null 2>&1
+[ $? = 2 ] && ok "--trace without --out is a usage error" || bad "--trace without --out"
+
+echo "$fails failed"
+[ "$fails" = 0 ]
