@@ -451,11 +451,28 @@ static struct slot *slot_at(sf_stations *s, uint32_t st, uint32_t slot)
 
 int sf_stations_take(sf_stations *s, uint32_t st, uint32_t slot)
 {
+    return sf_stations_take_job(s, st, slot, 0);
+}
+
+int sf_stations_take_job(sf_stations *s, uint32_t st, uint32_t slot, uint64_t number)
+{
     struct slot *sl = slot_at(s, st, slot);
     struct station *S = &s->st[st];
 
     if (!sl || sl->state != SL_FREE)
         return SF_EINVAL;
+    if (number > 0) { /* a chosen job of the input buffer */
+        uint32_t j = (uint32_t)(number - 1);
+        if (number > s->njobs || s->jobs[j].where != J_IN || s->jobs[j].station != st)
+            return SF_EINVAL;
+        fifo_remove(&S->in, j);
+        sl->job = j;
+        sl->state = SL_HOLD;
+        s->jobs[j].where = J_SLOT;
+        refresh(s, st);
+        pull(s, S->cfg->group_index);
+        return 1;
+    }
     if (S->in.n > 0) {
         sl->job = fifo_pop(&S->in);
         sl->state = SL_HOLD;
@@ -1243,6 +1260,18 @@ double sf_stations_time_in(const sf_stations *s, uint32_t st, sf_state state, sf
 {
     const struct station *S = &s->st[st];
     return S->state_time[state] + (S->state == state ? sf_time_to_seconds(now - S->since) : 0);
+}
+
+uint32_t sf_stations_input(const sf_stations *s, uint32_t st, sf_job_info *out, uint32_t max)
+{
+    const fifo *q = &s->st[st].in;
+    uint32_t n = q->n < max ? q->n : max;
+
+    for (uint32_t i = 0; i < n; i++) {
+        const struct job *J = &s->jobs[q->v[q->head + i]];
+        out[i] = (sf_job_info){J->number, J->product, J->op, J->released, J->due};
+    }
+    return q->n;
 }
 
 uint32_t sf_stations_buffered(const sf_stations *s, uint32_t st, bool output)

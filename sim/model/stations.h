@@ -131,6 +131,10 @@ int sf_stations_complete(sf_stations *s, uint64_t number);
  * operation (they are told to work while the clock runs).
  */
 int sf_stations_take(sf_stations *s, uint32_t station, uint32_t slot);
+/* Take the job `number` from the station's input buffer (1 at once), SF_EINVAL when it is not there; 0 = the first. */
+int sf_stations_take_job(sf_stations *s, uint32_t station, uint32_t slot, uint64_t number);
+/* The jobs in the station's input buffer, in order of arrival: up to `max` into out; returns how many there are. */
+uint32_t sf_stations_input(const sf_stations *s, uint32_t station, sf_job_info *out, uint32_t max);
 int sf_stations_work(sf_stations *s, uint32_t station, uint32_t slot, const uint32_t *crew, uint32_t ncrew);
 int sf_stations_unload(sf_stations *s, uint32_t station, uint32_t slot);
 

@@ -911,14 +911,57 @@ static int await_step(lua_State *L, sf_script *S, uint32_t station, uint32_t slo
     return sf__block(L, S, WT_ACTIVITY, -1);
 }
 
-/* shop.take(station, slot): wait for the next job of the station's input (starved meanwhile). */
+/*
+ * shop.take(station, slot [, number]): wait for the next job of the
+ * station's input (starved meanwhile), or take job `number` from it now.
+ */
 static int l_shop_take(lua_State *L)
 {
     sf_script *S = sf__script(L);
     uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+    lua_Integer number = luaL_optinteger(L, 3, 0);
+
+    sf_stations *sts = sf_world_stations(S->world);
+    int rc;
 
     sf__self(L, S, "shop.take");
-    return await_step(L, S, st, slot, sf_stations_take(sf_world_stations(S->world), st, slot), "take");
+    luaL_argcheck(L, number >= 0, 3, "a job number from shop.queue");
+    if (number > 0 && sf_stations_slot_job(sts, st, slot, &(sf_job_info){0}))
+        return luaL_error(L, "take: slot %d of station '%s' already holds a job", (int)slot + 1,
+                          config_of(L)->layout.stations[st].name);
+    rc = number > 0 ? sf_stations_take_job(sts, st, slot, (uint64_t)number) : sf_stations_take(sts, st, slot);
+    if (number > 0 && rc < 0)
+        return luaL_error(L, "take: job %d is not in the input of station '%s'", (int)number,
+                          config_of(L)->layout.stations[st].name);
+    return await_step(L, S, st, slot, rc, "take");
+}
+
+static void push_job(lua_State *L, const sf_scenario_config *cfg, const sf_job_info *j)
+{
+    lua_createtable(L, 0, 5);
+    set_number(L, "number", (double)j->number);
+    set_string(L, "product", cfg->products[j->product].name);
+    lua_pushinteger(L, j->op + 1);
+    lua_setfield(L, -2, "op");
+    set_number(L, "released", sf_time_to_seconds(j->released));
+    if (j->due > 0)
+        set_number(L, "due", sf_time_to_seconds(j->due));
+}
+
+/* shop.queue(station): the jobs in its input buffer, in order of arrival: {number, product, op, released, due}. */
+static int l_shop_queue(lua_State *L)
+{
+    sf_stations *sts = sf_world_stations(world_of(L));
+    uint32_t st = check_station(L, 1), n = sf_stations_input(sts, st, NULL, 0);
+    sf_job_info *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
+
+    sf_stations_input(sts, st, v, n);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        push_job(L, config_of(L), &v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
 }
 
 /* shop.work(station, slot [, crew]): setup and processing of the slot's job with the crew (a list of agents). */
@@ -1135,6 +1178,7 @@ static int setup(lua_State *L)
                                     {"unload", l_shop_unload},     {"slot_job", l_shop_slot_job},
                                     {"slot_result", l_shop_slot_result},
                                     {"next_repair", l_shop_next_repair}, {"repair", l_shop_repair},
+                                    {"queue", l_shop_queue},
                                     {"repairs_need_crews", l_shop_repairs_need_crews},
                                     {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->world);
