@@ -772,6 +772,12 @@ void sf_world_settle(sf_world *w, sf_time now)
         sf_stations_settle(w->stations, now);
 }
 
+static const char *agent_name(void *ctx, uint32_t agent)
+{
+    sf_world *w = ctx;
+    return agent < w->nagents ? w->agents[agent].name : "?";
+}
+
 int sf_world_report(sf_world *w, FILE *out)
 {
     const sf_cfg_fleet *F = &w->cfg->fleet;
@@ -826,6 +832,9 @@ int sf_world_report(sf_world *w, FILE *out)
             fprintf(out, " %8.3f\n", sf_meter_total(sf_stations_meter(w->stations, i), now) / 3.6e6);
         }
     }
+    /* collaboration safety: a table per robot (nothing without robots) */
+    if (w->safety && sf_safety_report(w->safety, out, now, agent_name, w) != SF_OK)
+        return SF_EIO;
     /* where vehicles waited for each other: the five segments with the most waiting */
     {
         enum { TOP = 5 };
