@@ -34,6 +34,7 @@ books() { # the jobs line: released = completed + scrapped + in progress, and so
 check 0 "the production line runs to its horizon" -- "$sf" run "$line"
 contains out "finished at t = 16:00:00" "it finishes at the horizon"
 books "line"
+contains out "^welder.1 *fenced" "the arm without a safety rule is fenced, and the safety table says so"
 for st in weld_1 assy_1 test_1; do
     awk -v st=$st '$1 == st && $2 > 0 {found = 1} END {exit !found}' "$tmp/out" \
         && echo "ok: $st did operations" || { echo "FAIL: $st did nothing"; fails=$((fails + 1)); }
