@@ -68,8 +68,8 @@ function M.new()
           local holds = {}
           for _, a in ipairs(r.agents) do holds[#holds + 1] = a:name() end
           r.need, r.skill = need, op.skill
-          r.ready = sim.event(string.format("crew for operation '%s' of job %d at '%s': needs %s%s, holds %s",
-            op.name, job.number, station.name, need.label, op.skill and (" with skill " .. op.skill) or "",
+          r.ready = sim.event(string.format("crew for %s at '%s': needs %s%s, holds %s",
+            job.number > 0 and string.format("operation '%s' of job %d", op.name, job.number) or op.name, station.name, need.label, op.skill and (" with skill " .. op.skill) or "",
             #holds > 0 and table.concat(holds, ", ") or "nobody"))
           table.insert(self.requests, r)
           r.ready:wait()

@@ -28,7 +28,9 @@
 -- next job, gathers the operation's crew (crew.lua; arms, humanoids and
 -- workers run arm.lua, humanoid.lua, worker.lua or their fleet entry's
 -- own behaviour), has the station work it, releases the crew and hands
--- the unit on.
+-- the unit on. Which job a station takes next is first come, first
+-- served, unless the scenario's dispatch module (demand.dispatch) has a
+-- `sequence(station, queue)` that returns the number of the job to take.
 
 local dispatch = require("dispatch")
 local crew = require("crew")
@@ -40,6 +42,9 @@ function M.start(options)
   -- the scenario's demand.dispatch: a rule of dispatch.lua by name, or a module of its own
   local rule = options.rule or shop.dispatch_rule()
   if type(rule) == "string" and not dispatch.rules[rule] then rule = require(rule) end
+  -- which job a station takes next: the rule module's `sequence(station, queue)` (a job number),
+  -- else first come, first served
+  local sequence = options.sequence or (type(rule) == "table" and rule.sequence)
   local plant = {dispatch = dispatch.new(rule), crews = crew.new(), chargers = {}}
   for _, c in ipairs(shop.chargers()) do
     c.spots = sim.resource{capacity = c.slots, name = "charger " .. c.name}
@@ -217,11 +222,17 @@ function M.start(options)
     routing[p.name] = p.routing
     for _, op in ipairs(p.routing) do crews_needed = crews_needed or #op.crew > 0 end
   end
+  crews_needed = crews_needed or shop.repairs_need_crews()
   for i, st in ipairs(shop.stations()) do
     for k = 1, st.slots do
       sim.spawn(string.format("station %s/%d", st.name, k), function()
         while true do
-          shop.take(i, k)
+          local number
+          if sequence then
+            local queue = shop.queue(i)
+            if #queue > 1 then number = sequence(st, queue) end
+          end
+          shop.take(i, k, number)
           local job = shop.slot_job(i, k)
           local op = routing[job.product][job.op]
           local agents, held
@@ -232,6 +243,24 @@ function M.start(options)
         end
       end)
     end
+  end
+
+  -- repairs that need a crew (a failure's `crew`): one process takes them in order of failure
+  local stations = shop.stations()
+  if #stations > 0 then
+    sim.spawn("repairs", function()
+      while true do
+        local r = shop.next_repair()
+        if r == true then r = shop.next_repair() end
+        sim.spawn("repair of " .. stations[r.station].name, function()
+          local job = {number = 0}
+          local agents, held = plant.crews:gather({name = "repair " .. r.failure, crew = r.crew, skill = r.skill},
+                                                  stations[r.station], job)
+          shop.repair(r.mode, agents)
+          plant.crews:release(held)
+        end)
+      end
+    end)
   end
 
   for _, agent in ipairs(shop.agents()) do

@@ -1,8 +1,6 @@
 #include "model/safety.h"
 
-#include <assert.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +15,11 @@ enum { FULL, REDUCED, STOPPED };
 
 struct robot {
     uint32_t agent;
+    uint32_t mover;       /* a mobile robot's mover, SF_SAFETY_NONE for arms */
+    bool active;          /* its bands count: arms always, mobile robots while they work */
     double x, y, reach;
-    sf_safety_mode mode;
+    sf_safety_mode mode, rule_mode;
+    double slow, stop;    /* the rule's distances (ssm) */
     double r_slow, r_stop; /* radii around the base; 0 when not ssm */
     double rate_reduced;
     sf_time resume_delay;
@@ -306,6 +307,8 @@ static int band_at(const struct robot *r, double x, double y)
 {
     double d = hypot(x - r->x, y - r->y);
 
+    if (!r->active)
+        return OUTSIDE;
     if (d <= r->reach)
         return CONTACT;
     if (d <= r->r_stop)
@@ -361,6 +364,8 @@ static double next_boundary(const sf_safety *s, const struct person *p, double a
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         const struct robot *r = &s->robots[ri];
         const double radii[3] = {r->r_slow, r->r_stop, r->reach};
+        if (!r->active)
+            continue;
         for (int i = 0; i < 3; i++)
             if (radii[i] > 0)
                 best = fmin(best, sf_safety_next_crossing(&p->motion, p->line, p->s_from, p->len, r->x, r->y,
@@ -483,6 +488,17 @@ static bool watched(const sf_scenario_config *cfg, double x, double y)
     return false;
 }
 
+/* The robot works at (x, y): the mode in force there (no camera, no sharing) and its band radii. */
+static void place_robot(const sf_scenario_config *cfg, struct robot *r, double x, double y)
+{
+    r->x = x;
+    r->y = y;
+    r->mode = r->rule_mode != SF_SAFETY_FENCED && !watched(cfg, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
+    r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
+    r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
+    r->st.mode = r->mode;
+}
+
 static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a, uint32_t agent, struct robot *r)
 {
     const sf_cfg_agent_type *t = &cfg->fleet.types[a->type];
@@ -494,25 +510,25 @@ static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a,
             rule = &cfg->safety.rules[i];
     memset(r, 0, sizeof *r);
     r->agent = agent;
+    r->mover = a->mover;
+    r->active = a->mover == SF_SAFETY_NONE;
     r->x = a->x;
     r->y = a->y;
     r->reach = t->reach;
-    r->mode = rule ? rule->mode : SF_SAFETY_FENCED;
+    r->rule_mode = rule ? rule->mode : SF_SAFETY_FENCED;
     r->rate_reduced = 1;
-    if (r->mode != SF_SAFETY_FENCED && !watched(cfg, r->x, r->y))
-        r->mode = SF_SAFETY_FENCED;
-    if (r->mode != SF_SAFETY_FENCED) {
+    if (r->rule_mode != SF_SAFETY_FENCED) {
         speed = rule->robot_speed > 0 ? rule->robot_speed : t->speed > 0 ? t->speed : 1;
         r->rate_reduced = fmin(1, rule->reduced_speed / speed);
     }
-    if (r->mode == SF_SAFETY_SSM) {
+    if (r->rule_mode == SF_SAFETY_SSM) {
         sf_safety_distances(rule, speed, &slow, &stop);
-        r->r_slow = r->reach + slow;
-        r->r_stop = r->reach + stop;
+        r->slow = slow;
+        r->stop = stop;
         r->resume_delay = rule->resume_delay;
     }
+    place_robot(cfg, r, r->x, r->y);
     r->applied = r->mode == SF_SAFETY_PFL ? REDUCED : FULL;
-    r->st.mode = r->mode;
     r->st.min_separation = INFINITY;
 }
 
@@ -551,7 +567,7 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
         s->person_of_mover[m] = SF_SAFETY_NONE;
     for (uint32_t i = 0; i < n; i++) {
         s->robot_of[i] = s->person_of[i] = SF_SAFETY_NONE;
-        if (agents[i].kind == SF_AGENT_ARM) {
+        if (agents[i].kind == SF_AGENT_ARM || (agents[i].kind == SF_AGENT_HUMANOID && agents[i].mover != SF_SAFETY_NONE)) {
             s->robot_of[i] = s->nrobots;
             build_robot(cfg, &agents[i], i, &s->robots[s->nrobots++]);
         } else if (agents[i].kind == SF_AGENT_WORKER && agents[i].mover != SF_SAFETY_NONE) {
@@ -621,6 +637,46 @@ static struct robot *robot_of(const sf_safety *s, uint32_t agent, uint32_t *ri)
     return i == SF_SAFETY_NONE ? NULL : &s->robots[i];
 }
 
+/*
+ * A mobile robot (a humanoid) is monitored while it works, where it
+ * stands: its bands are placed there (with the mode the cameras allow
+ * there), every person's band is set from where they are now, and their
+ * next crossings are computed again with the new circles. When it stops
+ * working its bands are lifted.
+ */
+static void activate(sf_safety *s, uint32_t ri, bool on)
+{
+    struct robot *r = &s->robots[ri];
+    sf_time now = sf_kernel_now(s->k);
+
+    if (on) {
+        double x, y;
+        sf_movers_position(s->ms, r->mover, now, &x, &y, NULL);
+        place_robot(s->cfg, r, x, y);
+        r->applied = r->mode == SF_SAFETY_PFL ? REDUCED : FULL;
+    }
+    r->active = on;
+    for (uint32_t pi = 0; pi < s->npeople; pi++) {
+        struct person *p = &s->people[pi];
+        double x = p->x, y = p->y, at = 0;
+        if (!on) {
+            s->band[pi * s->nrobots + ri] = OUTSIDE;
+            continue;
+        }
+        if (p->moving) {
+            at = sf_motion_position(&p->motion, now, NULL);
+            if (p->ev) {
+                sf_kernel_cancel(s->k, p->ev);
+                p->ev = 0;
+            }
+            settle_after(s, pi, at);
+            schedule_crossing(s, pi, at);
+        } else {
+            settle(s, pi, x, y);
+        }
+    }
+}
+
 double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint32_t *partners, size_t npartners)
 {
     uint32_t ri;
@@ -645,6 +701,8 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
     r->npartners = working ? npartners : 0;
     if (r->npartners)
         memcpy(r->partners, partners, npartners * sizeof *partners);
+    if (working && !r->working && r->mover != SF_SAFETY_NONE)
+        activate(s, ri, true);
     if (working && !r->working) {
         update(s, ri); /* not yet working: only the rate is told */
         r->working = true;
@@ -658,6 +716,8 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
         }
     } else if (!working && r->working) {
         r->working = false;
+        if (r->mover != SF_SAFETY_NONE)
+            activate(s, ri, false);
         update(s, ri);
         for (uint32_t p = 0; p < s->npeople; p++) {
             struct person *q = &s->people[p];

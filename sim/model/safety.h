@@ -1,8 +1,9 @@
 /*
  * safety.h: collaboration safety between people and robots.
  *
- * Each robot arm has a mode from the scenario's safety rule for its fleet
- * entry (an arm without a rule is fenced):
+ * Each robot arm, and each humanoid while it works at a station, has a
+ * mode from the scenario's safety rule for its fleet entry (a robot
+ * without a rule is fenced):
  *
  *   fenced  behind a guard. A person who must enter the robot's zone
  *           while it works waits outside (state wait_robot) until its
@@ -17,7 +18,10 @@
  *
  * A robot whose station node lies in no collaborative zone watched by a
  * camera runs fenced whatever its rule says: without sensing there is no
- * sharing of space.
+ * sharing of space. A humanoid's bands are placed where it stands when it
+ * starts working (and the camera rule is applied there); they are lifted
+ * when it stops. Humanoids and vehicles on the move are not monitored here
+ * (zones with a speed limit slow vehicles while a person is inside).
  *
  * Distances are separations: from a person to the edge of the robot's
  * reach (a disc of radius `reach` around its station's node). People are
@@ -30,7 +34,8 @@
  *
  * The rate of a robot's work is its speed over the speed its cycle times
  * hold for (robot_speed, 1 m/s for arms unless the rule says): reduced
- * rate = reduced_speed / robot_speed; 0 in a protective stop.
+ * rate = reduced_speed / robot_speed; 0 in a protective stop. A humanoid's
+ * robot_speed defaults to its walking speed.
  *
  * Wiring (sim/model/world.c):
  *   - build after the movers: sf_safety_new(k, movers, cfg, agents, n,
@@ -77,7 +82,7 @@ typedef struct sf_safety_agent {
     sf_agent_kind kind;
     int type;        /* index into the config's fleet */
     uint32_t mover;  /* mover id of a mobile agent, SF_SAFETY_NONE for arms */
-    double x, y;     /* arms: the node of their station, metres */
+    double x, y;     /* arms: the node of their station, metres (humanoids: where they work, read then) */
 } sf_safety_agent;
 
 typedef struct sf_safety_hooks {

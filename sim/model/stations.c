@@ -94,6 +94,7 @@ struct slot {
     bool sync;          /* inside sf_stations_take: no done hook for an immediate job */
     uint32_t job;
     sf_work work;       /* the running phase, at the crew's rate (0 while failed) */
+    bool left_restart;  /* a crew member's failure that restarts the phase */
     sf_time total;      /* the phase's full length, for a restart */
     sf_time work_ns;    /* processing still to come after the setup */
     sf_event_id ev;
@@ -109,6 +110,17 @@ struct fmode {
     sf_rng up, down;
     sf_time busy_left; /* busy basis: working time to the next failure */
     sf_time busy_since;
+    sf_event_id fail_ev, repair_ev;
+    bool awaiting_crew; /* failed, its repair crew not there yet */
+    uint32_t crew[CREW_MAX], ncrew;
+};
+
+/* A failure mode of one agent (a fleet entry's `failures`): it stops the operations it works in. */
+struct amode {
+    const sf_cfg_failure *f;
+    uint32_t agent;
+    sf_rng up, down;
+    sf_time busy_left, busy_since;
     sf_event_id fail_ev, repair_ev;
 };
 
@@ -148,6 +160,16 @@ struct sf_stations {
     const sf_agent_kind *agent_kind;
     const int *agent_type;
     double *agent_rate; /* per agent, 1 unless safety slows it */
+    uint8_t *agent_down;  /* per agent: failure modes under repair */
+    uint8_t *agent_busy;  /* per agent: in an operation whose clock runs */
+    double *fatigue;      /* per agent: fatigue level 0..1 at fatigue_since */
+    sf_time *fatigue_since;
+    uint64_t *agent_failures;
+    struct amode *amodes;
+    uint32_t namodes;
+    uint32_t kind_afail, kind_arepair;
+    fifo repairs;         /* station failure modes waiting for a repair crew, oldest first */
+    bool repair_asked;    /* someone waits in sf_stations_next_repair */
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
     sf_job_counts counts;
@@ -429,11 +451,28 @@ static struct slot *slot_at(sf_stations *s, uint32_t st, uint32_t slot)
 
 int sf_stations_take(sf_stations *s, uint32_t st, uint32_t slot)
 {
+    return sf_stations_take_job(s, st, slot, 0);
+}
+
+int sf_stations_take_job(sf_stations *s, uint32_t st, uint32_t slot, uint64_t number)
+{
     struct slot *sl = slot_at(s, st, slot);
     struct station *S = &s->st[st];
 
     if (!sl || sl->state != SL_FREE)
         return SF_EINVAL;
+    if (number > 0) { /* a chosen job of the input buffer */
+        uint32_t j = (uint32_t)(number - 1);
+        if (number > s->njobs || s->jobs[j].where != J_IN || s->jobs[j].station != st)
+            return SF_EINVAL;
+        fifo_remove(&S->in, j);
+        sl->job = j;
+        sl->state = SL_HOLD;
+        s->jobs[j].where = J_SLOT;
+        refresh(s, st);
+        pull(s, S->cfg->group_index);
+        return 1;
+    }
     if (S->in.n > 0) {
         sl->job = fifo_pop(&S->in);
         sl->state = SL_HOLD;
@@ -450,8 +489,12 @@ int sf_stations_take(sf_stations *s, uint32_t st, uint32_t slot)
     return sl->state == SL_HOLD ? 1 : 0;
 }
 
+static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy);
+
 static void crew_tell(sf_stations *s, struct slot *sl, bool working)
 {
+    for (uint32_t c = 0; c < sl->ncrew; c++)
+        agent_busy_clock(s, sl->crew[c], working);
     if (s->h.crew && sl->ncrew > 0)
         s->h.crew(s->h.ctx, sl->crew, sl->ncrew, working);
 }
@@ -461,10 +504,30 @@ static double slot_rate(const sf_stations *s, const struct slot *sl)
 {
     double r = 1;
 
-    for (uint32_t c = 0; c < sl->ncrew && s->agent_rate; c++)
+    for (uint32_t c = 0; c < sl->ncrew && s->agent_rate; c++) {
+        if (s->agent_down[sl->crew[c]])
+            return 0;
         if (s->agent_rate[sl->crew[c]] < r)
             r = s->agent_rate[sl->crew[c]];
+    }
     return r;
+}
+
+static void schedule_end(sf_stations *s, struct slot *sl, sf_time end);
+
+/* Every running operation with `agent` in its crew goes on at its crew's rate from now. */
+static void rerate(sf_stations *s, uint32_t agent)
+{
+    for (uint32_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        bool in_crew = false;
+        if (!sl->running || s->st[sl->station].failed)
+            continue;
+        for (uint32_t c = 0; c < sl->ncrew; c++)
+            in_crew |= sl->crew[c] == agent;
+        if (in_crew)
+            schedule_end(s, sl, sf_work_set_rate(&sl->work, now_of(s), slot_rate(s, sl)));
+    }
 }
 
 /* (Re)schedule the end of the slot's phase from its work's completion time. */
@@ -490,16 +553,7 @@ void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate)
     if (!s->agent_rate || agent >= s->nagents)
         return;
     s->agent_rate[agent] = rate;
-    for (uint32_t i = 0; i < s->nslots; i++) {
-        struct slot *sl = &s->slots[i];
-        bool in_crew = false;
-        if (!sl->running || s->st[sl->station].failed)
-            continue;
-        for (uint32_t c = 0; c < sl->ncrew; c++)
-            in_crew |= sl->crew[c] == agent;
-        if (in_crew)
-            schedule_end(s, sl, sf_work_set_rate(&sl->work, now_of(s), slot_rate(s, sl)));
-    }
+    rerate(s, agent);
 }
 
 /* Begin the work asked of a slot: setup when the product changes, else processing. */
@@ -527,12 +581,23 @@ static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
     refresh(s, st);
 }
 
+static double fatigue_at(const sf_stations *s, uint32_t agent, sf_time now);
+
 /* Processing time of one attempt at the operation, plus a retry for each failed attempt of a crew member. */
 static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
 {
     struct job *J = &s->jobs[sl->job];
-    sf_time t = seconds(sf_dist_sample(&op_of(s, J)->time, &s->st[st].rng_time));
+    double x = sf_dist_sample(&op_of(s, J)->time, &s->st[st].rng_time), slow = 1;
+    sf_time t;
 
+    /* the most tired person of the crew sets the pace */
+    for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
+        const sf_cfg_agent_type *T = &s->cfg->fleet.types[s->agent_type[sl->crew[c]]];
+        double f = 1 + T->fatigue_slowdown * fatigue_at(s, sl->crew[c], now_of(s));
+        if (T->fatigue_rate > 0 && f > slow)
+            slow = f;
+    }
+    t = seconds(x * slow);
     for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
         int type = s->agent_type[sl->crew[c]];
         const sf_cfg_agent_type *T = &s->cfg->fleet.types[type];
@@ -709,9 +774,58 @@ static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         }
     }
     refresh(s, m->station);
+    if (m->f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_stations_repair) */
+        m->awaiting_crew = true;
+        if (fifo_push(&s->repairs, ev->target) != SF_OK)
+            sf_kernel_fail(k, SF_ENOMEM);
+        if (s->repair_asked && s->h.repair) {
+            s->repair_asked = false;
+            s->h.repair(s->h.ctx, UINT32_MAX);
+        }
+        return;
+    }
     if (sf_kernel_after(k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_repair, ev->target,
                         &m->repair_ev) != SF_OK)
         sf_kernel_fail(k, SF_ERANGE);
+}
+
+int sf_stations_next_repair(sf_stations *s, uint32_t *mode)
+{
+    if (s->repairs.n > 0) {
+        *mode = fifo_pop(&s->repairs);
+        return 1;
+    }
+    s->repair_asked = true;
+    return 0;
+}
+
+int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint32_t ncrew)
+{
+    struct fmode *m;
+
+    if (mode >= s->nmodes || !(m = &s->modes[mode])->awaiting_crew || ncrew > CREW_MAX)
+        return SF_EINVAL;
+    for (uint32_t c = 0; c < ncrew; c++)
+        if (crew[c] >= s->nagents)
+            return SF_EINVAL;
+    m->awaiting_crew = false;
+    m->ncrew = ncrew;
+    memcpy(m->crew, crew, ncrew * sizeof *crew);
+    if (s->h.crew && ncrew > 0)
+        s->h.crew(s->h.ctx, m->crew, m->ncrew, true);
+    if (sf_kernel_after(s->k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_repair, mode,
+                        &m->repair_ev) != SF_OK)
+        return SF_ERANGE;
+    return 0;
+}
+
+bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *station, const sf_cfg_failure **f)
+{
+    if (mode >= s->nmodes)
+        return false;
+    *station = s->modes[mode].station;
+    *f = s->modes[mode].f;
+    return true;
 }
 
 static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -722,6 +836,13 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     m->repair_ev = 0;
+    if (m->ncrew > 0) { /* the repair crew is done */
+        if (s->h.crew)
+            s->h.crew(s->h.ctx, m->crew, m->ncrew, false);
+        m->ncrew = 0;
+        if (s->h.repair)
+            s->h.repair(s->h.ctx, ev->target);
+    }
     if (m->f->busy_time)
         m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
     if (--S->failed == 0)
@@ -744,6 +865,142 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
         m->busy_since = sf_kernel_now(k);
         schedule_failure(s, m);
     }
+}
+
+/* ---- failures of agents --------------------------------------------------- */
+
+/*
+ * An agent fails on its own clock (calendar, or its time working in
+ * operations). While it is under repair every operation it works in
+ * stands still (rate 0) and goes on after the repair; an operation it
+ * joins meanwhile waits for the repair. Vehicles' trips are not stopped.
+ */
+static void schedule_agent_failure(sf_stations *s, struct amode *m)
+{
+    sf_time at;
+
+    if (m->f->busy_time) {
+        if (!s->agent_busy[m->agent])
+            return;
+        at = now_of(s) + m->busy_left;
+    } else {
+        at = now_of(s) + seconds(sf_dist_sample(&m->f->mtbf, &m->up));
+    }
+    if (sf_kernel_at(s->k, at, 1, s->kind_afail, (uint32_t)(m - s->amodes), &m->fail_ev) != SF_OK)
+        sf_kernel_fail(s->k, SF_ERANGE);
+}
+
+/*
+ * Fatigue of a worker at `now` (Jaber, Givi and Neumann 2013): while it
+ * works F grows as 1 - (1 - F) e^(-rate dt), otherwise it recovers as
+ * F e^(-recovery dt). Exact between changes of working, which is when it
+ * is brought up to date.
+ */
+static double fatigue_at(const sf_stations *s, uint32_t agent, sf_time now)
+{
+    const sf_cfg_agent_type *T;
+    double dt, F;
+
+    if (!s->agent_type || !s->fatigue)
+        return 0;
+    T = &s->cfg->fleet.types[s->agent_type[agent]];
+    if (!(T->fatigue_rate > 0))
+        return 0;
+    dt = sf_time_to_seconds(now - s->fatigue_since[agent]);
+    F = s->fatigue[agent];
+    return s->agent_busy[agent] ? 1 - (1 - F) * exp(-T->fatigue_rate * dt) : F * exp(-T->fatigue_recovery * dt);
+}
+
+static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy)
+{
+    sf_time now = now_of(s);
+
+    if (!s->agent_busy || agent >= s->nagents || (bool)s->agent_busy[agent] == busy)
+        return;
+    s->fatigue[agent] = fatigue_at(s, agent, now);
+    s->fatigue_since[agent] = now;
+    s->agent_busy[agent] = busy;
+    for (uint32_t i = 0; i < s->namodes; i++) {
+        struct amode *m = &s->amodes[i];
+        if (m->agent != agent || !m->f->busy_time || m->repair_ev)
+            continue;
+        if (busy) {
+            m->busy_since = now;
+            schedule_agent_failure(s, m);
+        } else if (m->fail_ev) {
+            sf_kernel_cancel(s->k, m->fail_ev);
+            m->fail_ev = 0;
+            m->busy_left -= now - m->busy_since;
+        }
+    }
+}
+
+static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_stations *s = ctx;
+    struct amode *m = &s->amodes[ev->target];
+
+    m->fail_ev = 0;
+    m->busy_left = 0;
+    s->agent_failures[m->agent]++;
+    if (s->agent_down[m->agent]++ == 0) {
+        if (m->f->restart)
+            for (uint32_t i = 0; i < s->nslots; i++) {
+                struct slot *sl = &s->slots[i];
+                for (uint32_t c = 0; c < sl->ncrew && sl->running; c++)
+                    if (sl->crew[c] == m->agent)
+                        sl->left_restart = true;
+            }
+        rerate(s, m->agent);
+        if (s->h.agent_failed)
+            s->h.agent_failed(s->h.ctx, m->agent, true);
+    }
+    if (sf_kernel_after(k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_arepair, ev->target,
+                        &m->repair_ev) != SF_OK)
+        sf_kernel_fail(k, SF_ERANGE);
+}
+
+static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_stations *s = ctx;
+    struct amode *m = &s->amodes[ev->target];
+
+    m->repair_ev = 0;
+    if (m->f->busy_time)
+        m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
+    if (--s->agent_down[m->agent] == 0) {
+        for (uint32_t i = 0; i < s->nslots; i++) {
+            struct slot *sl = &s->slots[i];
+            if (sl->running && sl->left_restart && !s->st[sl->station].failed && slot_rate(s, sl) > 0) {
+                sl->left_restart = false;
+                run_phase(s, sl, sl->total);
+            }
+        }
+        rerate(s, m->agent);
+        if (s->h.agent_failed)
+            s->h.agent_failed(s->h.ctx, m->agent, false);
+    }
+    if (!m->f->busy_time)
+        schedule_agent_failure(s, m);
+    else if (s->agent_busy[m->agent] && !m->fail_ev) {
+        m->busy_since = sf_kernel_now(k);
+        schedule_agent_failure(s, m);
+    }
+}
+
+double sf_stations_fatigue(const sf_stations *s, uint32_t agent, sf_time now)
+{
+    return agent < s->nagents ? fatigue_at(s, agent, now) : 0;
+}
+
+uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent)
+{
+    return agent < s->nagents ? s->agent_failures[agent] : 0;
+}
+
+bool sf_stations_agent_down(const sf_stations *s, uint32_t agent)
+{
+    return agent < s->nagents && s->agent_down[agent];
 }
 
 /* ---- building ------------------------------------------------------------- */
@@ -778,6 +1035,26 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     if (s->nagents && (s->agent_rate = malloc(s->nagents * sizeof *s->agent_rate)))
         for (uint32_t a = 0; a < s->nagents; a++)
             s->agent_rate[a] = 1;
+    s->agent_down = calloc(s->nagents ? s->nagents : 1, 1);
+    s->agent_busy = calloc(s->nagents ? s->nagents : 1, 1);
+    s->agent_failures = calloc(s->nagents ? s->nagents : 1, sizeof *s->agent_failures);
+    s->fatigue = calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue);
+    s->fatigue_since = calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue_since);
+    for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
+        for (uint32_t a = 0; a < s->nagents; a++)
+            s->namodes += cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a] &&
+                          !(agent_kind[a] == SF_AGENT_FORKLIFT || agent_kind[a] == SF_AGENT_AGV);
+    s->amodes = calloc(s->namodes ? s->namodes : 1, sizeof *s->amodes);
+    if (!s->agent_down || !s->agent_busy || !s->agent_failures || !s->amodes || !s->fatigue || !s->fatigue_since)
+        goto fail;
+    s->namodes = 0;
+    for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
+        for (uint32_t a = 0; a < s->nagents; a++)
+            if (cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a] &&
+                !(agent_kind[a] == SF_AGENT_FORKLIFT || agent_kind[a] == SF_AGENT_AGV)) {
+                s->amodes[s->namodes].f = &cfg->failures[f];
+                s->amodes[s->namodes++].agent = a;
+            }
     if ((s->nagents && !s->agent_rate) || !s->st || !s->want || !s->group_st || !s->group_n || !s->retry)
         goto fail;
     for (uint32_t i = 0; i < s->nst; i++)
@@ -798,6 +1075,12 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     if ((kind = sf_kernel_add_kind(k, "station.repair", on_repair, s)) < 0)
         goto fail;
     s->kind_repair = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "agent.failure", on_agent_fail, s)) < 0)
+        goto fail;
+    s->kind_afail = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "agent.repair", on_agent_repair, s)) < 0)
+        goto fail;
+    s->kind_arepair = (uint32_t)kind;
     for (uint32_t i = 0, slot = 0, mode = 0; i < s->nst; i++) {
         struct station *S = &s->st[i];
         double pw[SF_POWER_STATES] = {0};
@@ -879,6 +1162,24 @@ void sf_stations_reseed(sf_stations *s, uint64_t seed)
         else
             schedule_failure(s, m);
     }
+    for (uint32_t i = 0; i < s->namodes; i++) {
+        struct amode *m = &s->amodes[i];
+        const char *type = s->cfg->fleet.types[s->agent_type[m->agent]].name;
+        int nth = 1;
+        for (uint32_t a = 0; a < m->agent; a++)
+            nth += s->agent_type[a] == s->agent_type[m->agent];
+        snprintf(name, sizeof name, "failure.%s.%s.%d", m->f->name, type, nth);
+        sf_rng_init(&m->up, seed, name);
+        snprintf(name, sizeof name, "repair.%s.%s.%d", m->f->name, type, nth);
+        sf_rng_init(&m->down, seed, name);
+        if (m->fail_ev)
+            sf_kernel_cancel(s->k, m->fail_ev);
+        m->fail_ev = 0;
+        if (m->f->busy_time)
+            m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
+        else
+            schedule_agent_failure(s, m);
+    }
 }
 
 void sf_stations_free(sf_stations *s)
@@ -895,11 +1196,18 @@ void sf_stations_free(sf_stations *s)
         if (s->group_st)
             free(s->group_st[g]);
     }
+    free(s->repairs.v);
     free(s->want);
     free(s->group_st);
     free(s->group_n);
     free(s->retry);
     free(s->agent_rate);
+    free(s->agent_down);
+    free(s->agent_busy);
+    free(s->agent_failures);
+    free(s->fatigue);
+    free(s->fatigue_since);
+    free(s->amodes);
     free(s->st);
     free(s->slots);
     free(s->modes);
@@ -910,6 +1218,7 @@ void sf_stations_free(sf_stations *s)
 /* ---- reading -------------------------------------------------------------- */
 
 uint32_t sf_stations_count(const sf_stations *s) { return s->nst; }
+uint32_t sf_stations_failure_modes(const sf_stations *s) { return s->nmodes; }
 uint32_t sf_stations_slots(const sf_stations *s, uint32_t st) { return st < s->nst ? s->st[st].nslots : 0; }
 
 uint32_t sf_stations_find(const sf_stations *s, const char *name)
@@ -951,6 +1260,18 @@ double sf_stations_time_in(const sf_stations *s, uint32_t st, sf_state state, sf
 {
     const struct station *S = &s->st[st];
     return S->state_time[state] + (S->state == state ? sf_time_to_seconds(now - S->since) : 0);
+}
+
+uint32_t sf_stations_input(const sf_stations *s, uint32_t st, sf_job_info *out, uint32_t max)
+{
+    const fifo *q = &s->st[st].in;
+    uint32_t n = q->n < max ? q->n : max;
+
+    for (uint32_t i = 0; i < n; i++) {
+        const struct job *J = &s->jobs[q->v[q->head + i]];
+        out[i] = (sf_job_info){J->number, J->product, J->op, J->released, J->due};
+    }
+    return q->n;
 }
 
 uint32_t sf_stations_buffered(const sf_stations *s, uint32_t st, bool output)

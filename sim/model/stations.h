@@ -62,7 +62,7 @@
 typedef struct sf_stations sf_stations;
 
 /* What a finished step was, for the `done` hook. */
-typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD } sf_step;
+typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD, SF_STEP_REPAIR } sf_step;
 
 /* How a `work` step ended. */
 typedef enum sf_work_result { SF_WORK_GOOD, SF_WORK_SCRAPPED } sf_work_result;
@@ -76,6 +76,11 @@ typedef struct sf_stations_hooks {
     void (*state)(void *ctx, uint32_t station, sf_state s);
     void (*power)(void *ctx, uint32_t station, sf_power_state s, double watts);
     void (*job)(void *ctx, const sf_job_event *ev);
+    /* An agent (arm, humanoid, worker) failed (true) or is repaired (false). */
+    void (*agent_failed)(void *ctx, uint32_t agent, bool failed);
+    /* Repairs with a crew: UINT32_MAX when a repair is now waiting for whoever asked
+       sf_stations_next_repair; else failure mode `mode`'s repair is over. */
+    void (*repair)(void *ctx, uint32_t mode);
     void *ctx;
 } sf_stations_hooks;
 
@@ -126,6 +131,10 @@ int sf_stations_complete(sf_stations *s, uint64_t number);
  * operation (they are told to work while the clock runs).
  */
 int sf_stations_take(sf_stations *s, uint32_t station, uint32_t slot);
+/* Take the job `number` from the station's input buffer (1 at once), SF_EINVAL when it is not there; 0 = the first. */
+int sf_stations_take_job(sf_stations *s, uint32_t station, uint32_t slot, uint64_t number);
+/* The jobs in the station's input buffer, in order of arrival: up to `max` into out; returns how many there are. */
+uint32_t sf_stations_input(const sf_stations *s, uint32_t station, sf_job_info *out, uint32_t max);
 int sf_stations_work(sf_stations *s, uint32_t station, uint32_t slot, const uint32_t *crew, uint32_t ncrew);
 int sf_stations_unload(sf_stations *s, uint32_t station, uint32_t slot);
 
@@ -142,6 +151,39 @@ sf_work_result sf_stations_result(const sf_stations *s, uint32_t station, uint32
  * slowest rate of its crew, its end rescheduled exactly (model/work.h).
  */
 void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
+
+/*
+ * Failures of agents: arms, humanoids and workers of a fleet entry with a
+ * failure mode fail on their own clock (calendar, or their time working
+ * in operations). While one is under repair every operation it works in
+ * stands still and goes on after the repair (or restarts, per `after`);
+ * one it joins meanwhile waits for the repair. Forklifts and AGVs are not
+ * stopped by failures in this version.
+ */
+uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
+/*
+ * Fatigue of a worker whose fleet entry gives `fatigue` (0..1; 0 for
+ * others), after Jaber, Givi and Neumann (2013): it grows while the
+ * worker is in a running operation and recovers otherwise (see
+ * docs/production.md). An operation's processing time is drawn, then
+ * multiplied by 1 + slowdown x fatigue of the most tired worker of its
+ * crew when the work starts (before any setup; a rework draws again).
+ */
+double sf_stations_fatigue(const sf_stations *s, uint32_t agent, sf_time now);
+bool sf_stations_agent_down(const sf_stations *s, uint32_t agent);
+
+/*
+ * Repairs that need a crew (a failure's `crew`): the station stays
+ * failed until the crew is there and then for `mttr`. The caller takes
+ * the oldest waiting repair (1 and its failure mode, or 0: the `repair`
+ * hook says when one is waiting), gathers the crew, and starts the repair
+ * (0: the `repair` hook says when it is over; the crew works meanwhile).
+ */
+int sf_stations_next_repair(sf_stations *s, uint32_t *mode);
+int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint32_t ncrew);
+/* The station and failure of mode `mode`; false out of range. */
+bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *station, const sf_cfg_failure **f);
+uint32_t sf_stations_failure_modes(const sf_stations *s);
 
 sf_state sf_stations_state(const sf_stations *s, uint32_t station);
 /* Seconds the station has spent in state `st` up to `now`. */

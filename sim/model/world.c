@@ -245,8 +245,12 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
     uint32_t people[16], np = 0;
 
     for (uint32_t c = 0; c < n; c++) {
-        power(w, crew[c], working ? SF_POWER_WORKING : SF_POWER_IDLE);
-        sf_world_emit_state(w, SF_ENTITY_AGENT, crew[c], working ? SF_STATE_WORKING : SF_STATE_IDLE);
+        if (sf_stations_agent_down(w->stations, crew[c])) /* under repair: it stays failed */
+            w->agents[crew[c]].resume_state = working ? SF_STATE_WORKING : SF_STATE_IDLE;
+        else {
+            power(w, crew[c], working ? SF_POWER_WORKING : SF_POWER_IDLE);
+            sf_world_emit_state(w, SF_ENTITY_AGENT, crew[c], working ? SF_STATE_WORKING : SF_STATE_IDLE);
+        }
         if (w->agents[crew[c]].kind == SF_AGENT_WORKER && np < 16)
             people[np++] = crew[c];
     }
@@ -340,6 +344,42 @@ static void station_power(void *ctx, uint32_t station, sf_power_state s, double 
 static void station_job(void *ctx, const sf_job_event *ev)
 {
     sf_world_emit_job(ctx, ev);
+}
+
+/*
+ * An arm, humanoid or worker failed or is repaired. Standing (at a
+ * station, or waiting) it shows the failed state and power; after the
+ * repair it is back at work if its operation goes on, else idle. A
+ * failure while walking shows when it next stands.
+ */
+static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
+{
+    sf_world *w = ctx;
+    sf_agent *a = &w->agents[agent];
+    bool working;
+
+    if (a->activity != SF_ACT_NONE)
+        return;
+    if (failed) {
+        a->resume_state = a->state;
+        power(w, agent, SF_POWER_FAILED);
+        sf_world_emit_state(w, SF_ENTITY_AGENT, agent, SF_STATE_FAILED);
+        return;
+    }
+    if (a->state != SF_STATE_FAILED)
+        return;
+    working = a->resume_state == SF_STATE_WORKING || a->resume_state == SF_STATE_REDUCED_SPEED ||
+              a->resume_state == SF_STATE_SAFETY_STOP;
+    power(w, agent, working ? SF_POWER_WORKING : SF_POWER_IDLE);
+    sf_world_emit_state(w, SF_ENTITY_AGENT, agent, working ? a->resume_state : SF_STATE_IDLE);
+}
+
+/* Repairs with a crew: reported as a step of station UINT32_MAX, slot = the failure mode (UINT32_MAX: one waits). */
+static void station_repair(void *ctx, uint32_t mode)
+{
+    sf_world *w = ctx;
+    if (w->station_done)
+        w->station_done(w->station_ctx, UINT32_MAX, mode, SF_STEP_REPAIR, sf_kernel_now(w->k));
 }
 
 sf_stations *sf_world_stations(sf_world *w) { return w->stations; }
@@ -559,7 +599,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         w->types[i] = w->agents[i].type;
     }
     {
-        sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job, w};
+        sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job,
+                                station_agent_failed, station_repair, w};
         if (!(w->stations = sf_stations_new(k, cfg, cfg->scenario.seed, sh, w->kinds, w->types, w->nagents)))
             goto fail;
     }
@@ -731,6 +772,12 @@ void sf_world_settle(sf_world *w, sf_time now)
         sf_stations_settle(w->stations, now);
 }
 
+static const char *agent_name(void *ctx, uint32_t agent)
+{
+    sf_world *w = ctx;
+    return agent < w->nagents ? w->agents[agent].name : "?";
+}
+
 int sf_world_report(sf_world *w, FILE *out)
 {
     const sf_cfg_fleet *F = &w->cfg->fleet;
@@ -738,11 +785,11 @@ int sf_world_report(sf_world *w, FILE *out)
     uint32_t id = 0;
 
     sf_world_settle(w, now);
-    fprintf(out, "%-14s %5s %7s %8s %6s %10s %8s %8s %8s %8s %5s\n", "agent type", "count", "trips", "km",
-            "picks", "kWh moving", "kWh lift", "kWh idle", "kWh used", "kWh grid", "flat");
+    fprintf(out, "%-14s %5s %7s %8s %6s %10s %8s %8s %8s %8s %5s %5s\n", "agent type", "count", "trips", "km",
+            "picks", "kWh moving", "kWh lift", "kWh idle", "kWh used", "kWh grid", "flat", "fails");
     for (size_t t = 0; t < F->n_types; t++) {
         double km = 0, e[SF_POWER_STATES] = {0}, used = 0, grid = 0;
-        uint64_t trips = 0, picks = 0, flat = 0;
+        uint64_t trips = 0, picks = 0, flat = 0, fails = 0;
         for (int c = 0; c < F->types[t].count; c++, id++) {
             const sf_agent *a = &w->agents[id];
             if (a->mover != SF_NO_AGENT)
@@ -756,11 +803,12 @@ int sf_world_report(sf_world *w, FILE *out)
             trips += a->trips;
             picks += a->picks;
             flat += a->flat_incidents;
+            fails += w->stations ? sf_stations_agent_failures(w->stations, id) : 0;
         }
-        fprintf(out, "%-14.14s %5d %7llu %8.2f %6llu %10.3f %8.3f %8.3f %8.3f %8.3f %5llu\n", F->types[t].name,
+        fprintf(out, "%-14.14s %5d %7llu %8.2f %6llu %10.3f %8.3f %8.3f %8.3f %8.3f %5llu %5llu\n", F->types[t].name,
                 F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
                 e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING], e[SF_POWER_IDLE], used, grid,
-                (unsigned long long)flat);
+                (unsigned long long)flat, (unsigned long long)fails);
     }
     /* production: jobs, then per station the share of time in each state */
     if (w->stations && sf_stations_count(w->stations) > 0) {
@@ -784,6 +832,9 @@ int sf_world_report(sf_world *w, FILE *out)
             fprintf(out, " %8.3f\n", sf_meter_total(sf_stations_meter(w->stations, i), now) / 3.6e6);
         }
     }
+    /* collaboration safety: a table per robot (nothing without robots) */
+    if (w->safety && sf_safety_report(w->safety, out, now, agent_name, w) != SF_OK)
+        return SF_EIO;
     /* where vehicles waited for each other: the five segments with the most waiting */
     {
         enum { TOP = 5 };

@@ -52,6 +52,7 @@ typedef struct sf_agent {
     sf_meter meter;
     sf_activity activity;
     sf_state state;     /* what observers were last told */
+    sf_state resume_state; /* the state a failure interrupted */
     sf_event_id timer;  /* end of a pick, drop or pause */
     bool loaded;
     double lift_speed, lift_height;

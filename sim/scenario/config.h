@@ -220,6 +220,9 @@ typedef struct sf_cfg_agent_type {
     const char *behaviour; /* Lua script path, NULL for the default of the kind */
     double success_rate;   /* arms, humanoids: share of operations right first time (default 1) */
     sf_time retry_time;    /* added for each failed attempt */
+    /* workers: fatigue F grows as 1 - (1 - F) e^(-rate t) while working, decays as F e^(-recovery t)
+       otherwise; processing takes (1 + slowdown F) times as long. rate 0 = none. Per s. */
+    double fatigue_rate, fatigue_recovery, fatigue_slowdown;
     sf_cfg_place at;
 } sf_cfg_agent_type;
 
@@ -343,6 +346,7 @@ typedef struct sf_cfg_failure {
     sf_dist mttr;    /* time to repair, s */
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
     bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
+    sf_cfg_operation repair; /* stations: the crew (and skill) a repair needs; n_crew 0 = none */
     sf_cfg_place at;
 } sf_cfg_failure;
 

@@ -45,7 +45,7 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
 static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_agent_type *t)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
-    const sf_ynode *home, *power, *skills, *cost;
+    const sf_ynode *home, *power, *skills, *cost, *fatigue;
     char what[200];
     int kind = -1;
     bool mobile;
@@ -57,7 +57,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
-                  "behaviour", "success_rate", "retry_time"),
+                  "behaviour", "success_rate", "retry_time", "fatigue"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", agent_kinds, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -131,6 +131,18 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     t->success_rate = 1;
     sf_v_fraction(v, sf_ynode_get(e, "success_rate", NULL), "success_rate", &t->success_rate);
     sf_v_duration(v, sf_ynode_get(e, "retry_time", NULL), "retry_time", &t->retry_time);
+    if ((fatigue = sf_ynode_get(e, "fatigue", NULL))) {
+        static const char *const fkeys[] = {"rate", "recovery", "slowdown", NULL};
+        if (t->kind != SF_AGENT_WORKER)
+            sf_v_error(v, fatigue, "%s: only workers tire ('fatigue' is for kind worker)", what);
+        else if (sf_v_map(v, fatigue, fkeys, "fatigue")) {
+            sf_v_qty(v, sf_v_need(v, fatigue, "rate", "fatigue"), "rate", SF_DIM_RATE, 0, 1, true, &t->fatigue_rate);
+            sf_v_qty(v, sf_v_need(v, fatigue, "recovery", "fatigue"), "recovery", SF_DIM_RATE, 0, 1, false,
+                     &t->fatigue_recovery);
+            sf_v_qty(v, sf_v_need(v, fatigue, "slowdown", "fatigue"), "slowdown", SF_DIM_NONE, 0, 10, false,
+                     &t->fatigue_slowdown);
+        }
+    }
     if (sf_ynode_get(e, "success_rate", NULL) && !(t->success_rate > 0))
         sf_v_error(v, sf_ynode_get(e, "success_rate", NULL), "%s: a success_rate must be above 0 %%", what);
 }
@@ -199,7 +211,7 @@ static bool crew_name(sf_vctx *v, const sf_ynode *n, sf_cfg_crew_need *need)
  * are deduplicated as they are added (lists are short: O(n^2) in the
  * length of one list, which the planner wrote out by hand).
  */
-static void crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
+void sf_v_crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
 {
     const sf_ynode *any = sf_ynode_get(n, "any", NULL), *cnt = sf_ynode_get(n, "count", NULL);
     size_t needs = 0;
@@ -289,7 +301,7 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
             sf_v_error(v, st, "station: expected a station group name, got %s", sf_ynode_what(st));
         }
     }
-    crew(v, sf_ynode_get(e, "crew", NULL), op);
+    sf_v_crew(v, sf_ynode_get(e, "crew", NULL), op);
     sf_v_string(v, sf_ynode_get(e, "skill", NULL), "skill", &op->skill);
     sf_v_dist(v, sf_v_need(v, e, "time", what), "time", SF_DIM_TIME, &op->time);
     sf_v_dist(v, sf_ynode_get(e, "setup", NULL), "setup", SF_DIM_TIME, &op->setup);

@@ -282,7 +282,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         f->target = -1;
         sf_dist_constant(&f->mttr, 0, NULL);
         sf_dist_constant(&f->mtbf, 0, NULL);
-        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis", "after"), what);
+        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis", "after", "crew", "skill"), what);
         if ((st != NULL) + (gr != NULL) + (ag != NULL) != 1) {
             sf_v_error(v, e[i], "%s applies to exactly one of 'station', 'group' or 'agents'", what);
         } else if (st) {
@@ -305,6 +305,12 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
             f->busy_time = basis == 1;
         if (sf_v_enum(v, sf_ynode_get(e[i], "after", NULL), "after", afters, &after))
             f->restart = after == 1;
+        f->repair.name = f->name;
+        f->repair.group = -1;
+        sf_v_crew(v, sf_ynode_get(e[i], "crew", NULL), &f->repair);
+        sf_v_string(v, sf_ynode_get(e[i], "skill", NULL), "skill", &f->repair.skill);
+        if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
+            sf_v_error(v, sf_ynode_get(e[i], "crew", NULL), "%s: a repair crew is for stations; agents are repaired without one", what);
         if (sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)
             sf_v_error(v, sf_ynode_get(e[i], "mtbf", NULL), "%s: the mean time between failures must be above 0 s",
                        what);

@@ -96,6 +96,9 @@ bool sf_v_enum(sf_vctx *v, const sf_ynode *n, const char *what, const char *cons
  */
 bool sf_v_qty(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, double min, double max, bool min_open,
               double *out);
+/* An operation's `crew` mapping into op->crew, op->n_crew (fleet.c; also a failure's repair crew). */
+struct sf_cfg_operation;
+void sf_v_crew(sf_vctx *v, const sf_ynode *n, struct sf_cfg_operation *op);
 /* A fraction: "12 %" or 0.12, within [0, 1]. */
 bool sf_v_fraction(sf_vctx *v, const sf_ynode *n, const char *what, double *out);
 /* A non-negative duration ("90 s", "2 min"; a bare number is seconds). */

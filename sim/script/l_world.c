@@ -50,11 +50,17 @@ const char *sf__agent_name(sf_script *S, uint32_t agent)
 }
 
 /* Waits: agents' activities first, then every station slot's steps. */
-static uint32_t wait_count(sf_script *S)
+/* The first wait id after the agents' and the slots': a process waiting for a repair to do; then one per failure mode. */
+static uint32_t repair_base(sf_script *S)
 {
     sf_stations *st = sf_world_stations(S->world);
     uint32_t n = sf_stations_count(st);
     return sf_world_agent_count(S->world) + (n ? S->slot_base[n - 1] + sf_stations_slots(st, n - 1) : 0);
+}
+
+static uint32_t wait_count(sf_script *S)
+{
+    return repair_base(S) + 1 + sf_stations_failure_modes(sf_world_stations(S->world));
 }
 
 void sf__world_forget(sf_script *S, uint32_t pid)
@@ -70,6 +76,8 @@ bool sf__world_idle_wait(sf_script *S, uint32_t pid)
 
     if (!S->world || id < (na = sf_world_agent_count(S->world)) || id >= wait_count(S))
         return false;
+    if (id >= repair_base(S))
+        return id == repair_base(S); /* waiting for something to repair */
     id -= na;
     for (uint32_t i = sf_stations_count(sf_world_stations(S->world)); i-- > 0;)
         if (S->slot_base[i] <= id)
@@ -89,6 +97,15 @@ const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n)
     }
     st = sf_world_stations(S->world);
     cfg = sf_world_config(S->world);
+    if (id >= repair_base(S)) {
+        uint32_t station;
+        const sf_cfg_failure *f;
+        if (id == repair_base(S))
+            snprintf(buf, n, "a failure to repair");
+        else if (sf_stations_failure_of(st, id - repair_base(S) - 1, &station, &f))
+            snprintf(buf, n, "the repair of failure '%s' at station '%s'", f->name, cfg->layout.stations[station].name);
+        return buf;
+    }
     id -= na;
     for (uint32_t i = sf_stations_count(st); i-- > 0;)
         if (S->slot_base[i] <= id) {
@@ -103,9 +120,12 @@ const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n)
 static void station_done(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now)
 {
     sf_script *S = ctx;
-    uint32_t id = sf_world_agent_count(S->world) + S->slot_base[station] + slot;
+    uint32_t id;
 
-    (void)step;
+    if (step == SF_STEP_REPAIR)
+        id = repair_base(S) + (slot == UINT32_MAX ? 0 : 1 + slot);
+    else
+        id = sf_world_agent_count(S->world) + S->slot_base[station] + slot;
     sf_script_world_done(ctx, id, SF_ACT_NONE, SF_OK, now);
 }
 
@@ -891,14 +911,57 @@ static int await_step(lua_State *L, sf_script *S, uint32_t station, uint32_t slo
     return sf__block(L, S, WT_ACTIVITY, -1);
 }
 
-/* shop.take(station, slot): wait for the next job of the station's input (starved meanwhile). */
+/*
+ * shop.take(station, slot [, number]): wait for the next job of the
+ * station's input (starved meanwhile), or take job `number` from it now.
+ */
 static int l_shop_take(lua_State *L)
 {
     sf_script *S = sf__script(L);
     uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+    lua_Integer number = luaL_optinteger(L, 3, 0);
+
+    sf_stations *sts = sf_world_stations(S->world);
+    int rc;
 
     sf__self(L, S, "shop.take");
-    return await_step(L, S, st, slot, sf_stations_take(sf_world_stations(S->world), st, slot), "take");
+    luaL_argcheck(L, number >= 0, 3, "a job number from shop.queue");
+    if (number > 0 && sf_stations_slot_job(sts, st, slot, &(sf_job_info){0}))
+        return luaL_error(L, "take: slot %d of station '%s' already holds a job", (int)slot + 1,
+                          config_of(L)->layout.stations[st].name);
+    rc = number > 0 ? sf_stations_take_job(sts, st, slot, (uint64_t)number) : sf_stations_take(sts, st, slot);
+    if (number > 0 && rc < 0)
+        return luaL_error(L, "take: job %d is not in the input of station '%s'", (int)number,
+                          config_of(L)->layout.stations[st].name);
+    return await_step(L, S, st, slot, rc, "take");
+}
+
+static void push_job(lua_State *L, const sf_scenario_config *cfg, const sf_job_info *j)
+{
+    lua_createtable(L, 0, 5);
+    set_number(L, "number", (double)j->number);
+    set_string(L, "product", cfg->products[j->product].name);
+    lua_pushinteger(L, j->op + 1);
+    lua_setfield(L, -2, "op");
+    set_number(L, "released", sf_time_to_seconds(j->released));
+    if (j->due > 0)
+        set_number(L, "due", sf_time_to_seconds(j->due));
+}
+
+/* shop.queue(station): the jobs in its input buffer, in order of arrival: {number, product, op, released, due}. */
+static int l_shop_queue(lua_State *L)
+{
+    sf_stations *sts = sf_world_stations(world_of(L));
+    uint32_t st = check_station(L, 1), n = sf_stations_input(sts, st, NULL, 0);
+    sf_job_info *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
+
+    sf_stations_input(sts, st, v, n);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        push_job(L, config_of(L), &v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
 }
 
 /* shop.work(station, slot [, crew]): setup and processing of the slot's job with the crew (a list of agents). */
@@ -966,6 +1029,111 @@ static int l_shop_slot_result(lua_State *L)
     return 1;
 }
 
+/* A crew: {{count, label, kinds = {...}, types = {...}}...}. */
+static void push_crew(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_operation *op)
+{
+    lua_createtable(L, (int)op->n_crew, 0);
+    for (size_t c = 0; c < op->n_crew; c++) {
+        const sf_cfg_crew_need *need = &op->crew[c];
+        lua_Integer n = 0;
+        lua_createtable(L, 0, 4);
+        lua_pushinteger(L, need->count);
+        lua_setfield(L, -2, "count");
+        set_string(L, "label", need->label);
+        lua_newtable(L);
+        for (int k = 0; k < SF_AGENT_KINDS; k++)
+            if (need->kinds & (1u << k)) {
+                lua_pushstring(L, kind_names[k]);
+                lua_rawseti(L, -2, ++n);
+            }
+        lua_setfield(L, -2, "kinds");
+        lua_createtable(L, (int)need->n_types, 0);
+        for (size_t t = 0; t < need->n_types; t++) {
+            lua_pushstring(L, cfg->fleet.types[need->types[t]].name);
+            lua_rawseti(L, -2, (lua_Integer)t + 1);
+        }
+        lua_setfield(L, -2, "types");
+        lua_rawseti(L, -2, (lua_Integer)c + 1);
+    }
+}
+
+/*
+ * shop.next_repair(): the oldest failure waiting for its repair crew,
+ * {mode, station (index), failure, crew, skill}; when none waits, blocks
+ * and returns true once one does (call again to get it).
+ */
+static int l_shop_next_repair(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_stations *st = sf_world_stations(world_of(L));
+    const sf_scenario_config *cfg = config_of(L);
+    uint32_t mode, station, id, pid;
+    const sf_cfg_failure *f;
+
+    sf__self(L, S, "shop.next_repair");
+    if (sf_stations_next_repair(st, &mode) == 1 && sf_stations_failure_of(st, mode, &station, &f)) {
+        lua_createtable(L, 0, 5);
+        lua_pushinteger(L, (lua_Integer)mode + 1);
+        lua_setfield(L, -2, "mode");
+        lua_pushinteger(L, (lua_Integer)station + 1);
+        lua_setfield(L, -2, "station");
+        set_string(L, "failure", f->name);
+        set_string(L, "skill", f->repair.skill);
+        push_crew(L, cfg, &f->repair);
+        lua_setfield(L, -2, "crew");
+        return 1;
+    }
+    id = repair_base(S);
+    pid = S->cur;
+    S->agent_wait[id] = pid;
+    S->agent_gen[id] = S->procs[pid].gen;
+    S->procs[pid].wobj = id;
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_ACTIVITY, -1);
+}
+
+/* shop.repairs_need_crews(): does any failure of the scenario need a repair crew? */
+static int l_shop_repairs_need_crews(lua_State *L)
+{
+    const sf_scenario_config *cfg = config_of(L);
+    bool any = false;
+
+    for (size_t i = 0; i < cfg->n_failures; i++)
+        any |= cfg->failures[i].repair.n_crew > 0;
+    lua_pushboolean(L, any);
+    return 1;
+}
+
+/* shop.repair(mode, crew): the crew (a list of agents) is at the station: repair it (mttr); blocks until done. */
+static int l_shop_repair(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_stations *st = sf_world_stations(world_of(L));
+    lua_Integer mode = luaL_checkinteger(L, 1);
+    uint32_t crew[16], n = 0, id, pid;
+    int rc;
+
+    sf__self(L, S, "shop.repair");
+    luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_stations_failure_modes(st), 1, "a mode from shop.next_repair()");
+    luaL_checktype(L, 2, LUA_TTABLE);
+    for (lua_Integer i = 1; lua_rawgeti(L, 2, i) != LUA_TNIL; i++) {
+        if (n == 16)
+            return luaL_error(L, "repair: a crew of more than 16");
+        crew[n++] = check_agent(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if ((rc = sf_stations_repair(st, (uint32_t)mode - 1, crew, n)) < 0)
+        return luaL_error(L, "repair: failure mode %d is not waiting for its crew", (int)mode);
+    id = repair_base(S) + (uint32_t)mode;
+    pid = S->cur;
+    S->agent_wait[id] = pid;
+    S->agent_gen[id] = S->procs[pid].gen;
+    S->procs[pid].wobj = id;
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_ACTIVITY, -1);
+}
+
 /* The routing of product p: {name, station (group), skill, crew = {{count, label, kinds = {...}, types = {...}}}}. */
 static void push_routing(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_product *p)
 {
@@ -976,29 +1144,7 @@ static void push_routing(lua_State *L, const sf_scenario_config *cfg, const sf_c
         set_string(L, "name", op->name && *op->name ? op->name : cfg->layout.groups[op->group]);
         set_string(L, "station", cfg->layout.groups[op->group]);
         set_string(L, "skill", op->skill);
-        lua_createtable(L, (int)op->n_crew, 0);
-        for (size_t c = 0; c < op->n_crew; c++) {
-            const sf_cfg_crew_need *need = &op->crew[c];
-            lua_Integer n = 0;
-            lua_createtable(L, 0, 4);
-            lua_pushinteger(L, need->count);
-            lua_setfield(L, -2, "count");
-            set_string(L, "label", need->label);
-            lua_newtable(L);
-            for (int k = 0; k < SF_AGENT_KINDS; k++)
-                if (need->kinds & (1u << k)) {
-                    lua_pushstring(L, kind_names[k]);
-                    lua_rawseti(L, -2, ++n);
-                }
-            lua_setfield(L, -2, "kinds");
-            lua_createtable(L, (int)need->n_types, 0);
-            for (size_t t = 0; t < need->n_types; t++) {
-                lua_pushstring(L, cfg->fleet.types[need->types[t]].name);
-                lua_rawseti(L, -2, (lua_Integer)t + 1);
-            }
-            lua_setfield(L, -2, "types");
-            lua_rawseti(L, -2, (lua_Integer)c + 1);
-        }
+        push_crew(L, cfg, op);
         lua_setfield(L, -2, "crew");
         lua_rawseti(L, -2, (lua_Integer)o + 1);
     }
@@ -1031,6 +1177,9 @@ static int setup(lua_State *L)
                                     {"take", l_shop_take},         {"work", l_shop_work},
                                     {"unload", l_shop_unload},     {"slot_job", l_shop_slot_job},
                                     {"slot_result", l_shop_slot_result},
+                                    {"next_repair", l_shop_next_repair}, {"repair", l_shop_repair},
+                                    {"queue", l_shop_queue},
+                                    {"repairs_need_crews", l_shop_repairs_need_crews},
                                     {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->world);
 
@@ -1067,6 +1216,7 @@ int sf_script_attach_world(sf_script *S, sf_world *w)
         base += sf_stations_slots(st, i);
         nwait = n + base;
     }
+    nwait += 1 + sf_stations_failure_modes(st);
     sf_stations_reseed(st, S->opt.seed);
     sf_world_on_station(w, station_done, S);
     S->agent_wait = malloc((nwait ? nwait : 1) * sizeof *S->agent_wait);

@@ -34,15 +34,24 @@ books() { # the jobs line: released = completed + scrapped + in progress, and so
 check 0 "the production line runs to its horizon" -- "$sf" run "$line"
 contains out "finished at t = 16:00:00" "it finishes at the horizon"
 books "line"
+contains out "^welder.1 *fenced" "the arm without a safety rule is fenced, and the safety table says so"
 for st in weld_1 assy_1 test_1; do
     awk -v st=$st '$1 == st && $2 > 0 {found = 1} END {exit !found}' "$tmp/out" \
         && echo "ok: $st did operations" || { echo "FAIL: $st did nothing"; fails=$((fails + 1)); }
 done
 awk '$1 == "weld_1" && $3 > 0 {found = 1} END {exit !found}' "$tmp/out" \
     && echo "ok: the welding cell failed and was repaired" || { echo "FAIL: no failure at weld_1"; fails=$((fails + 1)); }
+awk '$1 == "helper" && $NF > 0 {found = 1} END {exit !found}' "$tmp/out" \
+    && echo "ok: the humanoid failed and was repaired" || { echo "FAIL: no failure of the humanoid"; fails=$((fails + 1)); }
 cp "$tmp/out" "$tmp/first"
 "$sf" run "$line" >"$tmp/second" 2>&1
 if cmp -s "$tmp/first" "$tmp/second"; then echo "ok: same scenario and seed, same bytes"; else echo "FAIL: a second run differs"; fails=$((fails + 1)); fi
+
+awk '$1 == "weld_1" && $10 < 20 {found = 1} END {exit !found}' "$tmp/first" \
+    && echo "ok: an operator repairs the welding cell" || { echo "FAIL: weld_1 failed too long"; fails=$((fails + 1)); }
+check 0 "a repair nobody is skilled for" -- "$sf" run "$line" --set failures.torch.skill=painting
+awk '$1 == "weld_1" && $10 > 50 {found = 1} END {exit !found}' "$tmp/out" \
+    && echo "ok: without its repair crew the cell stays failed" || { echo "FAIL: weld_1 was repaired without its crew"; fails=$((fails + 1)); }
 
 check 0 "the humanoid overlay runs" -- "$sf" run "$src/tests/model/data/production_humanoids.yaml"
 books "humanoids"

@@ -213,7 +213,7 @@ static void on_walk(sf_kernel *k, void *ctx, const sf_event *ev)
  * collaborative zone watched by a camera unless `camera` is false.
  */
 static void build(struct plant *p, sf_safety_mode mode, bool camera, double ax, double ay, double bx, double by,
-                  sf_time resume_delay)
+                  sf_time resume_delay, bool humanoid)
 {
     sf_safety_agent agents[2];
     sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, p};
@@ -231,12 +231,15 @@ static void build(struct plant *p, sf_safety_mode mode, bool camera, double ax, 
     assert_int_equal(sf_network_add_node(p->net, "at_arm", ax, ay, NULL), SF_OK);
     assert_int_equal(sf_network_add_segment(p->net, a, b, 0, INFINITY, 1, true, NULL), SF_OK);
     assert_int_equal(sf_network_add_segment(p->net, a, 2, 0, INFINITY, 1, true, NULL), SF_OK);
-    p->ms = sf_movers_new(p->k, p->net, 1, 4, (sf_movers_hooks){0});
+    p->ms = sf_movers_new(p->k, p->net, humanoid ? 2 : 1, 4, (sf_movers_hooks){0});
     assert_non_null(p->ms);
     assert_int_equal(sf_movers_place(p->ms, 0, a, &spec), SF_OK);
+    if (humanoid) /* the robot is a humanoid standing at node 2 */
+        assert_int_equal(sf_movers_place(p->ms, 1, 2, &spec), SF_OK);
 
-    p->types[0].kind = SF_AGENT_ARM;
+    p->types[0].kind = humanoid ? SF_AGENT_HUMANOID : SF_AGENT_ARM;
     p->types[0].reach = 0.5;
+    p->types[0].speed = humanoid ? 1 : 0;
     p->types[1].kind = SF_AGENT_WORKER;
     p->types[1].speed = 1;
     p->cfg.fleet.types = p->types;
@@ -263,7 +266,8 @@ static void build(struct plant *p, sf_safety_mode mode, bool camera, double ax, 
     p->cfg.safety.cameras = &p->cam;
     p->cfg.safety.n_cameras = camera ? 1 : 0;
 
-    agents[0] = (sf_safety_agent){SF_AGENT_ARM, 0, SF_SAFETY_NONE, bx, by};
+    agents[0] = humanoid ? (sf_safety_agent){SF_AGENT_HUMANOID, 0, 1, 0, 0}
+                         : (sf_safety_agent){SF_AGENT_ARM, 0, SF_SAFETY_NONE, bx, by};
     agents[1] = (sf_safety_agent){SF_AGENT_WORKER, 1, 0, 0, 0};
     p->s = sf_safety_new(p->k, p->ms, &p->cfg, agents, 2, hooks, err, sizeof err);
     assert_non_null(p->s);
@@ -311,7 +315,7 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
     double t1 = 11 - sqrt(3), t2 = 11 - sqrt(0.44), t3 = 11 + sqrt(0.44), t4 = 11 + sqrt(3), left;
     sf_safety_stats st;
     (void)state;
-    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 500 * SF_MS);
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 500 * SF_MS, false);
     start_op(&p, 60 * S, NULL, 0);
     assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
     assert_int_equal(sf_kernel_run(p.k), SF_OK);
@@ -387,7 +391,7 @@ static void test_safety_crossings_during_acceleration(void **state)
     struct plant p;
     double s_in = 1.5 - sqrt(0.44), s_out = 1.5 + sqrt(0.44), s_free = 1.5 + sqrt(3);
     (void)state;
-    build(&p, SF_SAFETY_SSM, true, 0, 5, 1.5, 1, 0);
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 1.5, 1, 0, false);
     /* standing inside the slow band: reduced from the start */
     assert_true(sf_safety_working(p.s, 0, true, NULL, 0) == 0.25);
     assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
@@ -412,7 +416,7 @@ static void test_safety_ssm_partner_means_reduced_never_stop(void **state)
     sf_safety_stats st;
     sf_time t0;
     (void)state;
-    build(&p, SF_SAFETY_SSM, true, 10, 1, 10, 1, 500 * SF_MS); /* node 2 is at the arm's base */
+    build(&p, SF_SAFETY_SSM, true, 10, 1, 10, 1, 500 * SF_MS, false); /* node 2 is at the arm's base */
     assert_int_equal(sf_movers_move_to(p.ms, 0, 2, false), SF_OK);
     assert_int_equal(sf_kernel_run(p.k), SF_OK);
     t0 = sf_kernel_now(p.k);
@@ -434,7 +438,7 @@ static void test_safety_fenced_person_waits_until_the_operation_ends(void **stat
     struct plant p;
     sf_safety_stats st;
     (void)state;
-    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 1, 0);
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 1, 0, false);
     start_op(&p, 90 * S, NULL, 0);
     assert_int_equal(sf_kernel_run_until(p.k, 30 * S), SF_OK);
     assert_false(sf_safety_enter(p.s, 1, 0));
@@ -465,7 +469,7 @@ static void test_safety_pfl_always_reduced_never_stops(void **state)
     struct plant p;
     sf_safety_stats st;
     (void)state;
-    build(&p, SF_SAFETY_PFL, true, 0, 5, 10, 1, 0);
+    build(&p, SF_SAFETY_PFL, true, 0, 5, 10, 1, 0, false);
     start_op(&p, 10 * S, NULL, 0);
     assert_true(sf_work_rate(&p.op) == 0.25);
     assert_int_equal(p.nstates, 1);
@@ -487,7 +491,7 @@ static void test_safety_unwatched_zone_falls_back_to_fenced(void **state)
 {
     struct plant p;
     (void)state;
-    build(&p, SF_SAFETY_SSM, false, 0, 5, 10, 1, 0);
+    build(&p, SF_SAFETY_SSM, false, 0, 5, 10, 1, 0, false);
     assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
     start_op(&p, 60 * S, NULL, 0);
     assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
@@ -528,7 +532,7 @@ static void test_safety_follows_replans_in_mid_trip(void **state)
     assert_non_null(ms);
     assert_int_equal(sf_movers_place(ms, 0, 0, &spec), SF_OK);
     /* the rule, zone and camera of the small plant, on this network */
-    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0);
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
     sf_safety_free(p.s);
     agents[0] = (sf_safety_agent){SF_AGENT_ARM, 0, SF_SAFETY_NONE, 25, 1};
     agents[1] = (sf_safety_agent){SF_AGENT_WORKER, 1, 0, 0, 0};
@@ -547,6 +551,39 @@ static void test_safety_follows_replans_in_mid_trip(void **state)
     sf_movers_free(ms);
     sf_network_free(net);
     sf_kernel_free(k);
+    teardown_plant(&p);
+}
+
+/*
+ * A humanoid is monitored where it works, while it works: the same walk as
+ * for the arm (base (10, 1), reach 0.5 m) changes nothing while it is idle,
+ * and while it works at (10, 1) the crossings are those of the arm, mirrored
+ * (the person walks back from b): t1..t4 after the start of the walk.
+ */
+static void test_safety_humanoid_is_monitored_where_it_works(void **state)
+{
+    struct plant p;
+    double t1 = 11 - sqrt(3), t2 = 11 - sqrt(0.44), t3 = 11 + sqrt(0.44), t4 = 11 + sqrt(3);
+    double slow, stop;
+    sf_time t0;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 10, 1, 0, 0, 500 * SF_MS, true);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    t0 = sf_kernel_now(p.k);
+    assert_int_equal(t0, 22 * S); /* 20 m: 2 s up to speed, 18 s cruising, 2 s braking */
+    start_op(&p, 600 * S, NULL, 0);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, &slow, &stop), SF_SAFETY_SSM);
+    near_m(slow, 2.0, "slow radius around the humanoid");
+    near_m(stop, 1.2, "stop radius");
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 0, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, t0 + 60 * S), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[0].t - t0, t1, "slow");
+    near_ns(p.rates[1].t - t0, t2, "stop");
+    near_ns(p.rates[2].t - t0, t3 + 0.5, "reduced");
+    near_ns(p.rates[3].t - t0, t4 + 0.5, "full");
     teardown_plant(&p);
 }
 
@@ -623,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
         cmocka_unit_test(test_safety_unwatched_zone_falls_back_to_fenced),
         cmocka_unit_test(test_safety_follows_replans_in_mid_trip),
+        cmocka_unit_test(test_safety_humanoid_is_monitored_where_it_works),
         cmocka_unit_test(test_safety_scenario_gives_the_separation_parameters),
         cmocka_unit_test(test_safety_scenario_errors_name_the_rule),
     };

@@ -137,7 +137,7 @@ static sf_scenario_config *load(void)
 
 static void start(struct drv *d, const sf_scenario_config *cfg)
 {
-    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, d};
+    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, NULL, NULL, d};
     int kind;
 
     memset(d, 0, sizeof *d);
@@ -346,7 +346,7 @@ static void done_once(void *ctx, uint32_t st, uint32_t slot, sf_step step, sf_ti
 static void test_crew_rate_changes_are_exact(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     sf_agent_kind kinds[1] = {SF_AGENT_ARM};
     sf_kernel *k = sf_kernel_new();
     sf_stations *s;
@@ -372,6 +372,104 @@ static void test_crew_rate_changes_are_exact(void **state)
     sf_scenario_config_free(cfg);
 }
 
+/*
+ * The spray arm jams at 8 s (calendar) for 4 s. A red job at 0 with the
+ * arm as its crew: setup 0-5, processing from 5; 3 s done at 8, stands
+ * still to 12, the 7 s left end at 19 s. The next jam (20 s) comes after.
+ */
+static void test_agent_failure_stops_its_operation(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_agent_kind kinds[1] = {SF_AGENT_ARM};
+    int types[1] = {0};
+    sf_kernel *k = sf_kernel_new();
+    sf_stations *s;
+    uint32_t paint, arm = 0;
+    (void)state;
+
+    work_done_at = 0;
+    cfg->failures[0] = cfg->failures[1]; /* the jam only */
+    cfg->n_failures = 1;
+    s = sf_stations_new(k, cfg, 1, h, kinds, types, 1);
+    assert_non_null(s);
+    paint = sf_stations_find(s, "paint");
+    assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &arm, 1), 0);
+    assert_int_equal(sf_kernel_run_until(k, S(10)), SF_OK);
+    assert_true(sf_stations_agent_down(s, arm));
+    assert_int_equal(sf_kernel_run_until(k, S(19) - 1), SF_OK);
+    assert_int_equal(work_done_at, 0);
+    assert_int_equal(sf_kernel_run_until(k, S(19)), SF_OK);
+    assert_int_equal(work_done_at, S(19));
+    assert_int_equal(sf_stations_agent_failures(s, arm), 1);
+    sf_stations_free(s);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
+/*
+ * A tiring painter (rate 0.01 /s, recovery 0.002 /s, slowdown 100 %):
+ * job 1 at 0 takes setup 5 s + 10 s fresh, ends 15 s, the worker having
+ * worked 15 s: F1 = 1 - e^-0.15. Job 2 (at once) takes 10 (1 + F1) s.
+ * Job 3 comes at 1000 s: F grew during job 2, F2 = 1 - (1 - F1)
+ * e^(-0.01 t2), then recovered until 1000 s: F3 = F2 e^(-0.002 (1000 -
+ * end2)); job 3 takes 10 (1 + F3) s.
+ */
+static void test_fatigue_slows_and_recovers(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_agent_kind kinds[1] = {SF_AGENT_WORKER};
+    int types[1] = {0};
+    sf_kernel *k = sf_kernel_new();
+    sf_stations *s;
+    uint32_t paint, worker = 0;
+    double F1, t2, end2, F2, F3;
+    (void)state;
+
+    cfg->n_failures = 0;
+    cfg->fleet.types[0].fatigue_rate = 0.01;
+    cfg->fleet.types[0].fatigue_recovery = 0.002;
+    cfg->fleet.types[0].fatigue_slowdown = 1.0;
+    s = sf_stations_new(k, cfg, 1, h, kinds, types, 1);
+    assert_non_null(s);
+    paint = sf_stations_find(s, "paint");
+    for (int j = 0; j < 2; j++)
+        assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    work_done_at = 0;
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &worker, 1), 0);
+    assert_int_equal(sf_kernel_run_until(k, S(100)), SF_OK);
+    assert_int_equal(work_done_at, S(15));
+    F1 = 1 - exp(-0.15);
+    near(sf_stations_fatigue(s, worker, S(15)), F1, 1e-12);
+    assert_int_equal(sf_stations_unload(s, paint, 0), 1);
+    /* job 2 was released at 0 and waits in the input: take it now, at 100 s */
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    F1 = F1 * exp(-0.002 * 85); /* recovered from 15 s to 100 s */
+    assert_int_equal(sf_stations_work(s, paint, 0, &worker, 1), 0);
+    t2 = 10 * (1 + F1);
+    end2 = 100 + t2;
+    assert_int_equal(sf_kernel_run_until(k, S(500)), SF_OK);
+    near((double)work_done_at, end2 * 1e9, 1.0);
+    F2 = 1 - (1 - F1) * exp(-0.01 * t2);
+    assert_int_equal(sf_stations_unload(s, paint, 0), 1);
+    assert_int_equal(sf_kernel_run_until(k, S(1000)), SF_OK);
+    assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &worker, 1), 0);
+    F3 = F2 * exp(-0.002 * (1000 - end2));
+    near(sf_stations_fatigue(s, worker, S(1000)), F3, 1e-9);
+    assert_int_equal(sf_kernel_run_until(k, S(2000)), SF_OK);
+    near((double)work_done_at, (1000 + 10 * (1 + F3)) * 1e9, 1.0);
+    assert_true(F3 > 0.01 && F3 < F2); /* still a little tired, less so after the rest */
+    sf_stations_free(s);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +479,8 @@ int main(void)
         cmocka_unit_test(test_failure_restarts_exactly),
         cmocka_unit_test(test_scrap_and_rework_keep_the_books),
         cmocka_unit_test(test_crew_rate_changes_are_exact),
+        cmocka_unit_test(test_agent_failure_stops_its_operation),
+        cmocka_unit_test(test_fatigue_slows_and_recovers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@ struct watch {
     sf_world *w;
     uint64_t jobs[SF_JOB_SCRAPPED + 1];
     uint64_t ops_by[SF_AGENT_KINDS]; /* operations a kind took part in */
+    sf_time completed_at[8];         /* the first jobs' completion times */
     sf_state state[MAXA];
     bool seen_off[MAXA], seen_break[MAXA];
     sf_time first_off[MAXA], first_break[MAXA];
@@ -60,6 +61,8 @@ static void on_job(void *ctx, const sf_job_event *ev)
     struct watch *w = ctx;
 
     w->jobs[ev->what]++;
+    if (ev->what == SF_JOB_COMPLETED && ev->job < 8)
+        w->completed_at[ev->job] = ev->now;
     if (ev->what == SF_JOB_OP_END)
         for (int k = 0; k < SF_AGENT_KINDS; k++)
             if (ev->crew & (1u << k))
@@ -193,6 +196,26 @@ static void test_crew_deadlock_is_reported(void **state)
     sf_session_free(s);
 }
 
+/*
+ * The scenario's dispatch module sequences the press by earliest due
+ * date: job 1 (at 1 s) is taken at once and ends at 11 s; then job 3 (due
+ * 50 s) before job 2 (due 300 s): 21 s and 31 s. First come, first
+ * served would finish job 2 first.
+ */
+static void test_a_sequencing_rule_chooses_the_next_job(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/sequence_edd.yaml", &w, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_int_equal(w.completed_at[1], 11 * (sf_time)1000000000);
+    assert_int_equal(w.completed_at[3], 21 * (sf_time)1000000000);
+    assert_int_equal(w.completed_at[2], 31 * (sf_time)1000000000);
+    sf_session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_workers_keep_their_shifts),
         cmocka_unit_test(test_humanoids_replace_workers_by_overlay),
         cmocka_unit_test(test_crew_deadlock_is_reported),
+        cmocka_unit_test(test_a_sequencing_rule_chooses_the_next_job),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
