@@ -772,6 +772,7 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
     sf_safety_stats st;
 
     memset(&st, 0, sizeof st);
+    st.min_separation = INFINITY; /* an agent that is not a monitored robot saw nobody */
     if (!r)
         return st;
     account(r, now);

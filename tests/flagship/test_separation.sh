@@ -1,0 +1,19 @@
+#!/bin/sh
+# The closest approach a run reports (min_separation in kpis.csv) is the
+# smallest of the robots' own closest approaches in the safety table,
+# and is defined when people pass the arms (assembly_ssm.yaml: the aisle
+# runs half a metre from the arms' reach).
+#   test_separation.sh SHOPFLOOR SOURCE_DIR
+sf=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$sf" run "$src/scenarios/assembly_ssm.yaml" --out "$tmp/o" > "$tmp/out" 2>&1 || { echo "FAIL: the run failed"; cat "$tmp/out"; exit 1; }
+table=$(awk '/^robot .*min_sep_m/ {on = 1; for (i = 1; i <= NF; i++) if ($i == "min_sep_m") c = i; next}
+             on && NF == 0 {exit} on {if (m == "" || $c + 0 < m) m = $c + 0} END {print m}' "$tmp/out")
+kpi=$(awk -F, '$1 == "min_separation" && $2 == "" {print $3}' "$tmp/o/kpis.csv")
+echo "safety table minimum: $table m; min_separation KPI: $kpi m"
+[ -n "$kpi" ] && [ -n "$table" ] || { echo "FAIL: min_separation is not defined"; exit 1; }
+awk -v a="$kpi" -v b="$table" 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(d < 0.005 && a > 0 && a < 1.2)}' ||
+    { echo "FAIL: the KPI differs from the table or lies outside the slow band"; exit 1; }
+echo "ok"
