@@ -27,6 +27,7 @@ struct zone {
     int people;
     uint32_t *segs; /* segments that cross the zone */
     uint32_t nsegs;
+    bool shared;    /* collaborative: robots' own collaboration speeds apply */
 };
 
 struct mover {
@@ -61,6 +62,8 @@ struct sf_movers {
     uint32_t n;
     int lookahead;
     double *cap; /* per segment speed cap, INFINITY when none */
+    uint16_t *shared;   /* per segment: shared zones that cross it */
+    uint16_t *occupied; /* per segment: shared zones crossing it with a person inside */
     uint32_t *degree; /* segments at each node */
     uint32_t kind_node, kind_resume, kind_zone;
     sf_movers_hooks hooks;
@@ -96,9 +99,11 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     ms->hooks = hooks;
     ms->m = calloc(n ? n : 1, sizeof *ms->m);
     ms->cap = malloc((nsegs ? nsegs : 1) * sizeof *ms->cap);
+    ms->shared = calloc(nsegs ? nsegs : 1, sizeof *ms->shared);
+    ms->occupied = calloc(nsegs ? nsegs : 1, sizeof *ms->occupied);
     ms->traffic = sf_traffic_new(net, n);
     ms->degree = calloc(sf_network_node_count(net) + 1, sizeof *ms->degree);
-    if (!ms->m || !ms->cap || !ms->traffic || !ms->degree)
+    if (!ms->m || !ms->cap || !ms->shared || !ms->occupied || !ms->traffic || !ms->degree)
         goto fail;
     for (uint32_t s = 0; s < nsegs; s++) {
         ms->cap[s] = INFINITY;
@@ -141,6 +146,8 @@ void sf_movers_free(sf_movers *ms)
     free(ms->zones);
     free(ms->m);
     free(ms->cap);
+    free(ms->shared);
+    free(ms->occupied);
     free(ms->degree);
     sf_traffic_free(ms->traffic);
     free(ms);
@@ -245,6 +252,25 @@ static uint32_t extend(sf_movers *ms, uint32_t id)
 }
 
 /* Plan from `offset` metres into arc i at speed v to a stop at the end of the reserved stretch. */
+/*
+ * The speed cap of segment s for mover m: the zones' caps while people are
+ * inside, and a mobile robot's own collaboration speeds on segments that
+ * cross shared zones (always, or while a person is inside). People are
+ * never capped.
+ */
+static double vehicle_cap(const sf_movers *ms, const struct mover *m, uint32_t s)
+{
+    double cap = ms->cap[s];
+
+    if (m->spec.person)
+        return INFINITY;
+    if (ms->shared[s] && m->spec.collab_speed > 0)
+        cap = fmin(cap, m->spec.collab_speed);
+    if (ms->occupied[s] && m->spec.shared_speed > 0)
+        cap = fmin(cap, m->spec.shared_speed);
+    return cap;
+}
+
 static void plan(sf_movers *ms, uint32_t id, double v, double offset)
 {
     struct mover *m = &ms->m[id];
@@ -265,7 +291,7 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
         uint32_t s = seg_of(m, m->i + j);
         const sf_segment *g = sf_network_segment(ms->net, s);
         m->legs[j].length = g->length - (j == 0 ? offset : 0);
-        m->legs[j].vmax = fmin(vmax, fmin(g->speed_limit, m->spec.person ? INFINITY : ms->cap[s]));
+        m->legs[j].vmax = fmin(vmax, fmin(g->speed_limit, vehicle_cap(ms, m, s)));
     }
     rc = sf_motion_plan(&m->motion, m->legs, nlegs, v, m->spec.accel, m->spec.decel, sf_kernel_now(ms->k));
     if (rc == SF_OK)
@@ -650,6 +676,21 @@ int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle
     return (int)ms->nzones++;
 }
 
+int sf_movers_share_zone(sf_movers *ms, uint32_t zone)
+{
+    struct zone *z;
+
+    if (zone >= ms->nzones)
+        return SF_EINVAL;
+    z = &ms->zones[zone];
+    if (!z->shared) {
+        z->shared = true;
+        for (uint32_t i = 0; i < z->nsegs; i++)
+            ms->shared[z->segs[i]]++;
+    }
+    return SF_OK;
+}
+
 int sf_movers_zone_people(const sf_movers *ms, uint32_t zone)
 {
     return zone < ms->nzones ? ms->zones[zone].people : 0;
@@ -724,6 +765,25 @@ static double next_boundary(const sf_movers *ms, const struct mover *m, double a
     return best;
 }
 
+/*
+ * A shared zone crossing segment `seg` gained its first person or lost its
+ * last: robots that slow for people (shared_speed) and hold the segment
+ * replan from where they are.
+ */
+static void reshare(sf_movers *ms, uint32_t seg)
+{
+    for (uint32_t id = 0; id < ms->n; id++) {
+        struct mover *m = &ms->m[id];
+        if (m->state != SF_MOVER_MOVING || m->spec.person || !(m->spec.shared_speed > 0))
+            continue;
+        for (uint32_t j = m->i; j < m->reserved_to; j++)
+            if (seg_of(m, j) == seg) {
+                replan_now(ms, id);
+                break;
+            }
+    }
+}
+
 /* Set the mover's presence in every zone from a point, telling hooks and capping vehicles. */
 static void settle_presence(sf_movers *ms, uint32_t id, double x, double y)
 {
@@ -736,9 +796,15 @@ static void settle_presence(sf_movers *ms, uint32_t id, double x, double y)
         m->inside[z] = in;
         if (m->spec.person) {
             ms->zones[z].people += in ? 1 : -1;
-            if (ms->zones[z].people == (in ? 1 : 0) && isfinite(ms->zones[z].vehicle_speed))
-                for (uint32_t i = 0; i < ms->zones[z].nsegs; i++)
-                    recap(ms, ms->zones[z].segs[i]);
+            if (ms->zones[z].people == (in ? 1 : 0)) {
+                struct zone *Z = &ms->zones[z];
+                for (uint32_t i = 0; i < Z->nsegs && Z->shared; i++)
+                    ms->occupied[Z->segs[i]] += in ? 1 : -1;
+                for (uint32_t i = 0; i < Z->nsegs && isfinite(Z->vehicle_speed); i++)
+                    recap(ms, Z->segs[i]);
+                for (uint32_t i = 0; i < Z->nsegs && Z->shared; i++)
+                    reshare(ms, Z->segs[i]);
+            }
         }
         if (ms->hooks.zone)
             ms->hooks.zone(ms->hooks.ctx, id, z, in, sf_kernel_now(ms->k));

@@ -39,6 +39,13 @@ typedef struct sf_mover_spec {
     double vmax_empty, vmax_loaded; /* m/s */
     double accel, decel;            /* m/s^2 */
     bool person;                    /* a person: vehicles slow in shared zones while one is inside */
+    /*
+     * A mobile robot's collaboration mode (0 = none): in a shared zone
+     * (sf_movers_share_zone) it runs at most `shared_speed` while a
+     * person is inside (speed and separation monitoring), and at most
+     * `collab_speed` at all times (power and force limiting).
+     */
+    double shared_speed, collab_speed;
 } sf_mover_spec;
 
 typedef struct sf_movers sf_movers;
@@ -109,6 +116,12 @@ int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);
  * crossing, none in between. Returns the zone id or a negative error.
  */
 int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle_speed);
+/*
+ * Mark a zone as shared by people and robots (collaborative): movers with
+ * a shared_speed or collab_speed obey it on the segments that cross it.
+ * Before the first trip. SF_EINVAL for an unknown zone.
+ */
+int sf_movers_share_zone(sf_movers *ms, uint32_t zone);
 /* People inside a zone now, and whether a mover is inside it. */
 int sf_movers_zone_people(const sf_movers *ms, uint32_t zone);
 bool sf_movers_in_zone(const sf_movers *ms, uint32_t mover, uint32_t zone);

@@ -467,6 +467,25 @@ static int build_storage(sf_world *w, char *err, size_t n)
     return SF_OK;
 }
 
+/*
+ * A mobile robot's collaboration mode from its safety rule: in shared
+ * (collaborative) zones, ssm caps it at its reduced speed while a person is
+ * inside, pfl at its maximum speed at all times; fenced changes nothing
+ * (a fenced vehicle keeps to robots-only aisles).
+ */
+static void mobile_robot_speeds(const sf_scenario_config *cfg, int type, sf_mover_spec *spec)
+{
+    for (size_t i = 0; i < cfg->safety.n_rules; i++) {
+        const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
+        if (r->agent_type != type)
+            continue;
+        if (r->mode == SF_SAFETY_SSM)
+            spec->shared_speed = r->reduced_speed;
+        else if (r->mode == SF_SAFETY_PFL)
+            spec->collab_speed = r->reduced_speed;
+    }
+}
+
 static int build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
 {
     const sf_cfg_fleet *F = &w->cfg->fleet;
@@ -495,7 +514,8 @@ static int build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
             if (T->kind != SF_AGENT_ARM) {
                 sf_mover_spec spec = {T->speed, T->speed_loaded > 0 ? T->speed_loaded : T->speed,
                                       T->accel > 0 ? T->accel : 0.5, T->decel > 0 ? T->decel : 0.5,
-                                      T->kind == SF_AGENT_WORKER};
+                                      T->kind == SF_AGENT_WORKER, 0, 0};
+                mobile_robot_speeds(w->cfg, (int)t, &spec);
                 if (mover >= nmobile || sf_movers_place(w->movers, mover, a->home, &spec) != SF_OK)
                     return fail(err, n, &T->at, "fleet entry '%s': cannot place its agents at their home",
                                 T->name);
@@ -581,7 +601,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     for (size_t z = 0; z < cfg->layout.n_zones; z++) {
         const sf_cfg_zone *Z = &cfg->layout.zones[z];
         double cap = Z->speed_limit > 0 ? Z->speed_limit : INFINITY;
-        if (sf_movers_add_zone(w->movers, Z->xy, Z->n_points, cap) < 0) {
+        int id = sf_movers_add_zone(w->movers, Z->xy, Z->n_points, cap);
+        if (id < 0 || (Z->kind == SF_ZONE_COLLABORATIVE && sf_movers_share_zone(w->movers, (uint32_t)id) != SF_OK)) {
             rc = fail(err, errlen, &Z->at, "zone '%s' cannot be built", Z->name);
             goto fail;
         }

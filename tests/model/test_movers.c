@@ -112,7 +112,7 @@ static void finish(struct world *w)
     sf_kernel_free(w->k);
 }
 
-static const sf_mover_spec spec = {2, 1, 1, 1, false};
+static const sf_mover_spec spec = {2, 1, 1, 1, false, 0, 0};
 
 static void test_movers_travel_time_includes_acceleration(void **state)
 {
@@ -419,7 +419,7 @@ static void test_movers_people_in_a_zone_slow_vehicles_exactly(void **state)
     struct crossing c = {0};
     sf_movers_hooks hooks = {zone_arrived, NULL, NULL, zone_seen, &c};
     const double zone[] = {0, 0, 10, 0, 10, 10, 0, 10};
-    const sf_mover_spec walker = {1, 1, 1, 1, true}, truck = {2, 2, 1, 1, false};
+    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0}, truck = {2, 2, 1, 1, false, 0, 0};
     sf_movers *ms;
     (void)state;
     assert_int_equal(sf_network_add_node(net, "w0", -20, 5, NULL), SF_OK);
@@ -454,6 +454,71 @@ static void test_movers_people_in_a_zone_slow_vehicles_exactly(void **state)
     sf_kernel_free(k);
 }
 
+/*
+ * One trip of a robot along v0 -> v1 (110 m, crossing the zone x 0..10)
+ * while a walker may cross the zone from 20.5 s to 30.5 s. The zone has
+ * no speed limit of its own; it may be marked shared (collaborative).
+ */
+static sf_time robot_trip(sf_mover_spec robot, bool shared, bool walker_goes)
+{
+    sf_kernel *k = sf_kernel_new();
+    sf_network *net = sf_network_new();
+    struct crossing c = {0};
+    sf_movers_hooks hooks = {zone_arrived, NULL, NULL, zone_seen, &c};
+    const double zone[] = {0, 0, 10, 0, 10, 10, 0, 10};
+    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0};
+    sf_movers *ms;
+    sf_time t;
+
+    assert_int_equal(sf_network_add_node(net, "w0", -20, 5, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(net, "w1", 20, 5, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(net, "v0", -50, 2, NULL), SF_OK);
+    assert_int_equal(sf_network_add_node(net, "v1", 60, 2, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(net, 0, 1, 0, INFINITY, 10, true, NULL), SF_OK);
+    assert_int_equal(sf_network_add_segment(net, 2, 3, 0, INFINITY, 1, true, NULL), SF_OK);
+    ms = sf_movers_new(k, net, 2, 2, hooks);
+    assert_int_equal(sf_movers_add_zone(ms, zone, 4, INFINITY), 0);
+    if (shared)
+        assert_int_equal(sf_movers_share_zone(ms, 0), SF_OK);
+    assert_int_equal(sf_movers_share_zone(ms, 1), SF_EINVAL);
+    assert_int_equal(sf_movers_place(ms, 0, 0, &walker), SF_OK);
+    assert_int_equal(sf_movers_place(ms, 1, 2, &robot), SF_OK);
+    if (walker_goes)
+        assert_int_equal(sf_movers_move_to(ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(ms, 1, 3, false), SF_OK);
+    assert_int_equal(sf_kernel_run(k), SF_OK);
+    t = c.arrived[1];
+    sf_movers_free(ms);
+    sf_network_free(net);
+    sf_kernel_free(k);
+    return t;
+}
+
+/*
+ * Mobile robots' collaboration modes: under ssm a robot slows to its
+ * reduced speed on segments crossing a shared zone while a person is
+ * inside (the walker: 20.5 s to 30.5 s), exactly as a zone speed limit
+ * would; under pfl it never exceeds its collaborative speed there; in a
+ * zone that is not shared, or for a robot without a mode, nothing slows.
+ */
+static void test_movers_mobile_robots_keep_their_collaboration_speeds(void **state)
+{
+    const sf_mover_spec plain = {2, 2, 1, 1, false, 0, 0};
+    const sf_mover_spec ssm = {2, 2, 1, 1, false, 0.5, 0};
+    const sf_mover_spec pfl = {2, 2, 1, 1, false, 0, 0.5};
+    (void)state;
+    /* free run: 2 s to 2 m/s (2 m), 106 m at 2 m/s (53 s), 2 s to stop (2 m): 57 s */
+    assert_int_equal(robot_trip(plain, true, true), S(57));
+    assert_int_equal(robot_trip(ssm, false, true), S(57));
+    assert_int_equal(robot_trip(ssm, true, false), S(57));
+    /* ssm with the walker inside from 20.5 s to 30.5 s: as the zone limit of 0.5 m/s (see above) */
+    assert_int_equal(robot_trip(ssm, true, true), S(64.5));
+    /* pfl: the whole segment crosses the shared zone, so 0.5 m/s throughout:
+     * 0.5 s to 0.5 m/s (0.125 m), 109.75 m at 0.5 m/s (219.5 s), 0.5 s to stop: 220.5 s */
+    assert_int_equal(robot_trip(pfl, true, false), S(220.5));
+    assert_int_equal(robot_trip(pfl, false, false), S(57));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_movers_speed_cap_mid_trip_replans_exactly),
         cmocka_unit_test(test_movers_never_share_a_capacity_one_segment),
         cmocka_unit_test(test_movers_people_in_a_zone_slow_vehicles_exactly),
+        cmocka_unit_test(test_movers_mobile_robots_keep_their_collaboration_speeds),
     };
     return cmocka_run_group_tests_name("movers", tests, NULL, NULL);
 }
