@@ -108,3 +108,32 @@ bool sf_cli_make_dir(const char *cmd, const char *path)
     }
     return true;
 }
+
+int sf_cli_scenario_option(const char *cmd, int argc, char **argv, int *i, sf_cli_scenario *sc)
+{
+    const char *v;
+
+    if (strcmp(argv[*i], "--set") == 0) {
+        if (!(v = sf_cli_value(cmd, argc, argv, i)))
+            return -1;
+        if (sc->nsets == SF_CLI_MAX_SETS) {
+            sf_cli_usage_error(cmd, "at most %d --set options", SF_CLI_MAX_SETS);
+            return -1;
+        }
+        sc->sets[sc->nsets++] = v;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--seed") == 0) {
+        if (!(v = sf_cli_value(cmd, argc, argv, i)) || !sf_cli_parse_u64(cmd, "--seed", v, &sc->seed))
+            return -1;
+        sc->seed_given = true;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--until") == 0) {
+        if (!(v = sf_cli_value(cmd, argc, argv, i)) || !sf_cli_parse_duration(cmd, "--until", v, &sc->until))
+            return -1;
+        sc->until_given = true;
+        return 1;
+    }
+    return 0;
+}

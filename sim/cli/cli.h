@@ -50,7 +50,7 @@ bool sf_cli_parse_duration(const char *cmd, const char *opt, const char *text, s
 const char *sf_cli_value(const char *cmd, int argc, char **argv, int *i);
 void sf_cli_usage_error(const char *cmd, const char *fmt, ...);
 
-/* The scenario options of view and render: --set K=V, --seed N, --until T. */
+/* The scenario options every command that runs a model takes: --set K=V, --seed N, --until T. */
 #define SF_CLI_MAX_SETS 256
 typedef struct sf_cli_scenario {
     const char *sets[SF_CLI_MAX_SETS];

@@ -20,8 +20,6 @@
 #include "core/error.h"
 #include "experiment/replicate.h"
 
-enum { MAX_SETS = 256 };
-
 static void help(void)
 {
     printf("usage: shopfloor compare A B [--reps N] [--seed S] [--set key.path=value]... [--until T] [--out DIR] [--all]\n"
@@ -242,8 +240,10 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
 
 int sf_cmd_compare(int argc, char **argv)
 {
-    const char *models[2] = {NULL, NULL}, *out = NULL, *v, *sets[MAX_SETS];
-    size_t nsets = 0, nrows = 0;
+    const char *models[2] = {NULL, NULL}, *out = NULL, *v;
+    size_t nrows = 0;
+    sf_cli_scenario sc = {0};
+    int opt;
     uint64_t reps = 10, base;
     bool all = false;
     sf_session_spec spec = {0};
@@ -262,23 +262,9 @@ int sf_cmd_compare(int argc, char **argv)
                 sf_cli_usage_error("compare", "--reps needs at least 1");
                 return SF_EXIT_USAGE;
             }
-        } else if (strcmp(argv[i], "--seed") == 0) {
-            if (!(v = sf_cli_value("compare", argc, argv, &i)) || !sf_cli_parse_u64("compare", "--seed", v, &spec.seed))
+        } else if ((opt = sf_cli_scenario_option("compare", argc, argv, &i, &sc)) != 0) {
+            if (opt < 0)
                 return SF_EXIT_USAGE;
-            spec.seed_given = true;
-        } else if (strcmp(argv[i], "--until") == 0) {
-            if (!(v = sf_cli_value("compare", argc, argv, &i)) ||
-                !sf_cli_parse_duration("compare", "--until", v, &spec.until))
-                return SF_EXIT_USAGE;
-            spec.until_given = true;
-        } else if (strcmp(argv[i], "--set") == 0) {
-            if (!(v = sf_cli_value("compare", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-            if (nsets == MAX_SETS) {
-                sf_cli_usage_error("compare", "at most %d --set options", MAX_SETS);
-                return SF_EXIT_USAGE;
-            }
-            sets[nsets++] = v;
         } else if (strcmp(argv[i], "--out") == 0) {
             if (!(out = sf_cli_value("compare", argc, argv, &i)))
                 return SF_EXIT_USAGE;
@@ -299,15 +285,19 @@ int sf_cmd_compare(int argc, char **argv)
         return SF_EXIT_USAGE;
     }
     for (int m = 0; m < 2; m++)
-        if (nsets > 0 && !sf_session_is_scenario(models[m])) {
+        if (sc.nsets > 0 && !sf_session_is_scenario(models[m])) {
             sf_cli_usage_error("compare", "--set changes scenario values; '%s' is a Lua model", models[m]);
             return SF_EXIT_USAGE;
         }
     if (out && !sf_cli_make_dir("compare", out))
         return SF_EXIT_FAIL;
     spec.model = models[0];
-    spec.sets = sets;
-    spec.nsets = nsets;
+    spec.sets = sc.sets;
+    spec.nsets = sc.nsets;
+    spec.seed_given = sc.seed_given;
+    spec.seed = sc.seed;
+    spec.until_given = sc.until_given;
+    spec.until = sc.until;
     if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
         return SF_EXIT_FAIL;
 

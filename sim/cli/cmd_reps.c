@@ -19,8 +19,6 @@
 #include "core/error.h"
 #include "experiment/replicate.h"
 
-enum { MAX_SETS = 256 };
-
 static void help(void)
 {
     printf("usage: shopfloor run MODEL --reps N [--seed S] [--set key.path=value]... [--until T] [--out DIR] [--all]\n"
@@ -179,8 +177,9 @@ static void print_table(const sf_rep_table *t, bool all)
 
 int sf_cmd_reps(int argc, char **argv)
 {
-    const char *model = NULL, *out = NULL, *v, *sets[MAX_SETS];
-    size_t nsets = 0;
+    const char *model = NULL, *out = NULL, *v;
+    sf_cli_scenario sc = {0};
+    int opt;
     uint64_t reps = 0, max_reps = 200, base;
     double precision = 0;
     bool all = false, reached = false;
@@ -211,22 +210,9 @@ int sf_cmd_reps(int argc, char **argv)
         } else if (strcmp(argv[i], "--max-reps") == 0) {
             if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--max-reps", v, &max_reps))
                 return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--seed") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--seed", v, &spec.seed))
+        } else if ((opt = sf_cli_scenario_option("run", argc, argv, &i, &sc)) != 0) {
+            if (opt < 0)
                 return SF_EXIT_USAGE;
-            spec.seed_given = true;
-        } else if (strcmp(argv[i], "--until") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_duration("run", "--until", v, &spec.until))
-                return SF_EXIT_USAGE;
-            spec.until_given = true;
-        } else if (strcmp(argv[i], "--set") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-            if (nsets == MAX_SETS) {
-                sf_cli_usage_error("run", "at most %d --set options", MAX_SETS);
-                return SF_EXIT_USAGE;
-            }
-            sets[nsets++] = v;
         } else if (strcmp(argv[i], "--out") == 0) {
             if (!(out = sf_cli_value("run", argc, argv, &i)))
                 return SF_EXIT_USAGE;
@@ -246,7 +232,7 @@ int sf_cmd_reps(int argc, char **argv)
         sf_cli_usage_error("run", "which model? (shopfloor run MODEL --reps N)");
         return SF_EXIT_USAGE;
     }
-    if (!sf_session_is_scenario(model) && nsets > 0) {
+    if (!sf_session_is_scenario(model) && sc.nsets > 0) {
         sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
@@ -260,8 +246,12 @@ int sf_cmd_reps(int argc, char **argv)
     if (out && !sf_cli_make_dir("run", out))
         return SF_EXIT_FAIL;
     spec.model = model;
-    spec.sets = sets;
-    spec.nsets = nsets;
+    spec.sets = sc.sets;
+    spec.nsets = sc.nsets;
+    spec.seed_given = sc.seed_given;
+    spec.seed = sc.seed;
+    spec.until_given = sc.until_given;
+    spec.until = sc.until;
     if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
         return SF_EXIT_FAIL;
 

@@ -35,8 +35,6 @@
 #include "render/record.h"
 #endif
 
-enum { MAX_SETS = 256 };
-
 static void help(void)
 {
     printf("usage: shopfloor run MODEL.lua [--until T] [--seed N] [--out DIR] [--budget N] [--memory MB]\n"
@@ -163,21 +161,20 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
 
 int sf_cmd_run(int argc, char **argv)
 {
-    const char *model = NULL, *out = NULL, *record = NULL, *v, *sets[MAX_SETS];
-    size_t nsets = 0;
-    bool seed_given = false, until_given = false, scenario, want_trace = false;
+    const char *model = NULL, *out = NULL, *record = NULL, *v;
+    sf_cli_scenario sc = {0};
+    bool scenario, want_trace = false;
     FILE *trace = NULL;
     char trace_tmp[4200], why[160];
     double wall;
-    uint64_t seed = 1, budget = 0, memory_mb = 0;
-    sf_time until = SF_TIME_MAX;
+    uint64_t budget = 0, memory_mb = 0;
     sf_session_spec spec = {0};
     sf_session *ses;
     sf_script_run_info info = {0};
     sf_kernel *k;
     sf_script *S;
     char now[48];
-    int rc, status;
+    int rc, status, opt;
 
     if (sf_cmd_reps_wanted(argc, argv))
         return sf_cmd_reps(argc, argv);
@@ -185,22 +182,9 @@ int sf_cmd_run(int argc, char **argv)
         if (sf_cli_is_help(argv[i])) {
             help();
             return SF_EXIT_OK;
-        } else if (strcmp(argv[i], "--until") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_duration("run", "--until", v, &until))
+        } else if ((opt = sf_cli_scenario_option("run", argc, argv, &i, &sc)) != 0) {
+            if (opt < 0)
                 return SF_EXIT_USAGE;
-            until_given = true;
-        } else if (strcmp(argv[i], "--seed") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--seed", v, &seed))
-                return SF_EXIT_USAGE;
-            seed_given = true;
-        } else if (strcmp(argv[i], "--set") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-            if (nsets == MAX_SETS) {
-                sf_cli_usage_error("run", "at most %d --set options", MAX_SETS);
-                return SF_EXIT_USAGE;
-            }
-            sets[nsets++] = v;
         } else if (strcmp(argv[i], "--budget") == 0) {
             if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--budget", v, &budget))
                 return SF_EXIT_USAGE;
@@ -238,7 +222,7 @@ int sf_cmd_run(int argc, char **argv)
         sf_cli_usage_error("run", "--record records a factory scenario; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
-    if (!scenario && nsets > 0) {
+    if (!scenario && sc.nsets > 0) {
         sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
@@ -258,12 +242,12 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_FAIL;
 
     spec.model = model;
-    spec.sets = sets;
-    spec.nsets = nsets;
-    spec.seed_given = seed_given;
-    spec.seed = seed;
-    spec.until_given = until_given;
-    spec.until = until;
+    spec.sets = sc.sets;
+    spec.nsets = sc.nsets;
+    spec.seed_given = sc.seed_given;
+    spec.seed = sc.seed;
+    spec.until_given = sc.until_given;
+    spec.until = sc.until;
     spec.budget = budget;
     spec.memory_limit = (size_t)memory_mb << 20;
     if (!(ses = sf_session_new(&spec, &rc)))
@@ -320,7 +304,7 @@ int sf_cmd_run(int argc, char **argv)
     }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (scenario) {
-        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace, trace_tmp) != SF_OK)
+        if (scenario_results(ses, model, out, sc.sets, sc.nsets, info.complete, info.error, wall, trace, trace_tmp) != SF_OK)
             status = SF_EXIT_FAIL;
     } else if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
                        write_file(out, "results.csv", S, &info, false) != SF_OK)) {
