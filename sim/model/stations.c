@@ -104,24 +104,26 @@ struct slot {
     sf_work_result result;
 };
 
-struct fmode {
+/* The clock of one failure mode, a station's or an agent's: its draws, busy time and events. */
+struct fclock {
     const sf_cfg_failure *f;
-    uint32_t station;
     sf_rng up, down;
     sf_time busy_left; /* busy basis: working time to the next failure */
     sf_time busy_since;
     sf_event_id fail_ev, repair_ev;
+};
+
+struct fmode {
+    struct fclock c;
+    uint32_t station;
     bool awaiting_crew; /* failed, its repair crew not there yet */
     uint32_t crew[CREW_MAX], ncrew;
 };
 
 /* A failure mode of one agent (a fleet entry's `failures`): it stops the operations it works in. */
 struct amode {
-    const sf_cfg_failure *f;
+    struct fclock c;
     uint32_t agent;
-    sf_rng up, down;
-    sf_time busy_left, busy_since;
-    sf_event_id fail_ev, repair_ev;
 };
 
 struct station {
@@ -717,40 +719,73 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
 
 /* ---- failures ------------------------------------------------------------- */
 
-static void schedule_failure(sf_stations *s, struct fmode *m)
+/*
+ * Schedule the next failure of clock c (event `kind` for `target`): on the
+ * busy basis after the working time left, while its owner is busy; on the
+ * calendar basis after a fresh draw of the time between failures.
+ */
+static void clock_schedule(sf_stations *s, struct fclock *c, bool owner_busy, uint32_t kind, uint32_t target)
 {
     sf_time at;
 
-    if (m->f->busy_time) {
-        if (!s->st[m->station].busy)
+    if (c->f->busy_time) {
+        if (!owner_busy)
             return;
-        at = now_of(s) + m->busy_left;
+        at = now_of(s) + c->busy_left;
     } else {
-        at = now_of(s) + seconds(sf_dist_sample(&m->f->mtbf, &m->up));
+        at = now_of(s) + seconds(sf_dist_sample(&c->f->mtbf, &c->up));
     }
-    if (sf_kernel_at(s->k, at, 1, s->kind_fail, (uint32_t)(m - s->modes), &m->fail_ev) != SF_OK)
+    if (sf_kernel_at(s->k, at, 1, kind, target, &c->fail_ev) != SF_OK)
         sf_kernel_fail(s->k, SF_ERANGE);
+}
+
+/* Its owner starts or stops being busy: a busy-basis clock (not under repair) runs or stops. */
+static void clock_busy(sf_stations *s, struct fclock *c, bool busy, uint32_t kind, uint32_t target)
+{
+    sf_time now = now_of(s);
+
+    if (!c->f->busy_time || c->repair_ev)
+        return;
+    if (busy) {
+        c->busy_since = now;
+        clock_schedule(s, c, true, kind, target);
+    } else if (c->fail_ev) {
+        sf_kernel_cancel(s->k, c->fail_ev);
+        c->fail_ev = 0;
+        c->busy_left -= now - c->busy_since;
+    }
+}
+
+/* Seed clock c's two streams by name and start it: a first failure drawn, or the busy time to it. */
+static void clock_start(sf_stations *s, struct fclock *c, uint64_t seed, const char *what, bool owner_busy,
+                        uint32_t kind, uint32_t target)
+{
+    char name[256];
+
+    snprintf(name, sizeof name, "failure.%s", what);
+    sf_rng_init(&c->up, seed, name);
+    snprintf(name, sizeof name, "repair.%s", what);
+    sf_rng_init(&c->down, seed, name);
+    if (c->fail_ev)
+        sf_kernel_cancel(s->k, c->fail_ev);
+    c->fail_ev = 0;
+    if (c->f->busy_time)
+        c->busy_left = seconds(sf_dist_sample(&c->f->mtbf, &c->up));
+    else
+        clock_schedule(s, c, owner_busy, kind, target);
+}
+
+static void schedule_failure(sf_stations *s, struct fmode *m)
+{
+    clock_schedule(s, &m->c, s->st[m->station].busy, s->kind_fail, (uint32_t)(m - s->modes));
 }
 
 /* A station starts or stops being busy: the clocks of its busy-basis failures run or stop. */
 static void busy_clock(sf_stations *s, struct station *S, bool busy)
 {
-    sf_time now = now_of(s);
-
     S->busy = busy;
-    for (uint32_t i = 0; i < S->nmodes; i++) {
-        struct fmode *m = &s->modes[S->modes[i]];
-        if (!m->f->busy_time || m->repair_ev)
-            continue;
-        if (busy) {
-            m->busy_since = now;
-            schedule_failure(s, m);
-        } else if (m->fail_ev) {
-            sf_kernel_cancel(s->k, m->fail_ev);
-            m->fail_ev = 0;
-            m->busy_left -= now - m->busy_since;
-        }
-    }
+    for (uint32_t i = 0; i < S->nmodes; i++)
+        clock_busy(s, &s->modes[S->modes[i]].c, busy, s->kind_fail, S->modes[i]);
 }
 
 static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -760,11 +795,11 @@ static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     struct station *S = &s->st[m->station];
     sf_time now = sf_kernel_now(k);
 
-    m->fail_ev = 0;
-    m->busy_left = 0;
+    m->c.fail_ev = 0;
+    m->c.busy_left = 0;
     S->failures++;
     if (S->failed++ == 0) {
-        S->restart = m->f->restart;
+        S->restart = m->c.f->restart;
         for (uint32_t i = 0; i < S->nslots; i++) {
             struct slot *sl = &s->slots[S->first_slot + i];
             if (sl->state != SL_SETUP && sl->state != SL_WORK)
@@ -774,7 +809,7 @@ static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         }
     }
     refresh(s, m->station);
-    if (m->f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_stations_repair) */
+    if (m->c.f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_stations_repair) */
         m->awaiting_crew = true;
         if (fifo_push(&s->repairs, ev->target) != SF_OK)
             sf_kernel_fail(k, SF_ENOMEM);
@@ -784,8 +819,8 @@ static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         }
         return;
     }
-    if (sf_kernel_after(k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_repair, ev->target,
-                        &m->repair_ev) != SF_OK)
+    if (sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_repair, ev->target,
+                        &m->c.repair_ev) != SF_OK)
         sf_kernel_fail(k, SF_ERANGE);
 }
 
@@ -813,8 +848,8 @@ int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint
     memcpy(m->crew, crew, ncrew * sizeof *crew);
     if (s->h.crew && ncrew > 0)
         s->h.crew(s->h.ctx, m->crew, m->ncrew, true);
-    if (sf_kernel_after(s->k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_repair, mode,
-                        &m->repair_ev) != SF_OK)
+    if (sf_kernel_after(s->k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_repair, mode,
+                        &m->c.repair_ev) != SF_OK)
         return SF_ERANGE;
     return 0;
 }
@@ -824,7 +859,7 @@ bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *stati
     if (mode >= s->nmodes)
         return false;
     *station = s->modes[mode].station;
-    *f = s->modes[mode].f;
+    *f = s->modes[mode].c.f;
     return true;
 }
 
@@ -835,7 +870,7 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
     struct station *S = &s->st[m->station];
 
     (void)k;
-    m->repair_ev = 0;
+    m->c.repair_ev = 0;
     if (m->ncrew > 0) { /* the repair crew is done */
         if (s->h.crew)
             s->h.crew(s->h.ctx, m->crew, m->ncrew, false);
@@ -843,8 +878,8 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
         if (s->h.repair)
             s->h.repair(s->h.ctx, ev->target);
     }
-    if (m->f->busy_time)
-        m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
+    if (m->c.f->busy_time)
+        m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
     if (--S->failed == 0)
         for (uint32_t i = 0; i < S->nslots; i++) {
             struct slot *sl = &s->slots[S->first_slot + i];
@@ -859,10 +894,10 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
             }
         }
     refresh(s, m->station); /* restarts the busy clocks when working */
-    if (!m->f->busy_time)
+    if (!m->c.f->busy_time)
         schedule_failure(s, m);
-    else if (S->busy && !m->fail_ev) {
-        m->busy_since = sf_kernel_now(k);
+    else if (S->busy && !m->c.fail_ev) {
+        m->c.busy_since = sf_kernel_now(k);
         schedule_failure(s, m);
     }
 }
@@ -877,17 +912,7 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
  */
 static void schedule_agent_failure(sf_stations *s, struct amode *m)
 {
-    sf_time at;
-
-    if (m->f->busy_time) {
-        if (!s->agent_busy[m->agent])
-            return;
-        at = now_of(s) + m->busy_left;
-    } else {
-        at = now_of(s) + seconds(sf_dist_sample(&m->f->mtbf, &m->up));
-    }
-    if (sf_kernel_at(s->k, at, 1, s->kind_afail, (uint32_t)(m - s->amodes), &m->fail_ev) != SF_OK)
-        sf_kernel_fail(s->k, SF_ERANGE);
+    clock_schedule(s, &m->c, s->agent_busy[m->agent], s->kind_afail, (uint32_t)(m - s->amodes));
 }
 
 /*
@@ -920,19 +945,9 @@ static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy)
     s->fatigue[agent] = fatigue_at(s, agent, now);
     s->fatigue_since[agent] = now;
     s->agent_busy[agent] = busy;
-    for (uint32_t i = 0; i < s->namodes; i++) {
-        struct amode *m = &s->amodes[i];
-        if (m->agent != agent || !m->f->busy_time || m->repair_ev)
-            continue;
-        if (busy) {
-            m->busy_since = now;
-            schedule_agent_failure(s, m);
-        } else if (m->fail_ev) {
-            sf_kernel_cancel(s->k, m->fail_ev);
-            m->fail_ev = 0;
-            m->busy_left -= now - m->busy_since;
-        }
-    }
+    for (uint32_t i = 0; i < s->namodes; i++)
+        if (s->amodes[i].agent == agent)
+            clock_busy(s, &s->amodes[i].c, busy, s->kind_afail, i);
 }
 
 static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -940,11 +955,11 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_stations *s = ctx;
     struct amode *m = &s->amodes[ev->target];
 
-    m->fail_ev = 0;
-    m->busy_left = 0;
+    m->c.fail_ev = 0;
+    m->c.busy_left = 0;
     s->agent_failures[m->agent]++;
     if (s->agent_down[m->agent]++ == 0) {
-        if (m->f->restart)
+        if (m->c.f->restart)
             for (uint32_t i = 0; i < s->nslots; i++) {
                 struct slot *sl = &s->slots[i];
                 for (uint32_t c = 0; c < sl->ncrew && sl->running; c++)
@@ -955,8 +970,8 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         if (s->h.agent_failed)
             s->h.agent_failed(s->h.ctx, m->agent, true);
     }
-    if (sf_kernel_after(k, seconds(sf_dist_sample(&m->f->mttr, &m->down)), 1, s->kind_arepair, ev->target,
-                        &m->repair_ev) != SF_OK)
+    if (sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_arepair, ev->target,
+                        &m->c.repair_ev) != SF_OK)
         sf_kernel_fail(k, SF_ERANGE);
 }
 
@@ -965,9 +980,9 @@ static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_stations *s = ctx;
     struct amode *m = &s->amodes[ev->target];
 
-    m->repair_ev = 0;
-    if (m->f->busy_time)
-        m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
+    m->c.repair_ev = 0;
+    if (m->c.f->busy_time)
+        m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
     if (--s->agent_down[m->agent] == 0) {
         for (uint32_t i = 0; i < s->nslots; i++) {
             struct slot *sl = &s->slots[i];
@@ -980,10 +995,10 @@ static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
         if (s->h.agent_failed)
             s->h.agent_failed(s->h.ctx, m->agent, false);
     }
-    if (!m->f->busy_time)
+    if (!m->c.f->busy_time)
         schedule_agent_failure(s, m);
-    else if (s->agent_busy[m->agent] && !m->fail_ev) {
-        m->busy_since = sf_kernel_now(k);
+    else if (s->agent_busy[m->agent] && !m->c.fail_ev) {
+        m->c.busy_since = sf_kernel_now(k);
         schedule_agent_failure(s, m);
     }
 }
@@ -1052,7 +1067,7 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
         for (uint32_t a = 0; a < s->nagents; a++)
             if (cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a] &&
                 !(agent_kind[a] == SF_AGENT_FORKLIFT || agent_kind[a] == SF_AGENT_AGV)) {
-                s->amodes[s->namodes].f = &cfg->failures[f];
+                s->amodes[s->namodes].c.f = &cfg->failures[f];
                 s->amodes[s->namodes++].agent = a;
             }
     if ((s->nagents && !s->agent_rate) || !s->st || !s->want || !s->group_st || !s->group_n || !s->retry)
@@ -1108,7 +1123,7 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
                 continue;
             m = &s->modes[mode];
             S->modes[S->nmodes++] = mode++;
-            m->f = &cfg->failures[f];
+            m->c.f = &cfg->failures[f];
             m->station = i;
         }
         if (S->cfg->group_index >= 0 && (size_t)S->cfg->group_index < L->n_groups) {
@@ -1150,17 +1165,8 @@ void sf_stations_reseed(sf_stations *s, uint64_t seed)
     }
     for (uint32_t i = 0; i < s->nmodes; i++) {
         struct fmode *m = &s->modes[i];
-        snprintf(name, sizeof name, "failure.%s.%s", m->f->name, s->st[m->station].cfg->name);
-        sf_rng_init(&m->up, seed, name);
-        snprintf(name, sizeof name, "repair.%s.%s", m->f->name, s->st[m->station].cfg->name);
-        sf_rng_init(&m->down, seed, name);
-        if (m->fail_ev)
-            sf_kernel_cancel(s->k, m->fail_ev);
-        m->fail_ev = 0;
-        if (m->f->busy_time)
-            m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
-        else
-            schedule_failure(s, m);
+        snprintf(name, sizeof name, "%s.%s", m->c.f->name, s->st[m->station].cfg->name);
+        clock_start(s, &m->c, seed, name, s->st[m->station].busy, s->kind_fail, i);
     }
     for (uint32_t i = 0; i < s->namodes; i++) {
         struct amode *m = &s->amodes[i];
@@ -1168,17 +1174,8 @@ void sf_stations_reseed(sf_stations *s, uint64_t seed)
         int nth = 1;
         for (uint32_t a = 0; a < m->agent; a++)
             nth += s->agent_type[a] == s->agent_type[m->agent];
-        snprintf(name, sizeof name, "failure.%s.%s.%d", m->f->name, type, nth);
-        sf_rng_init(&m->up, seed, name);
-        snprintf(name, sizeof name, "repair.%s.%s.%d", m->f->name, type, nth);
-        sf_rng_init(&m->down, seed, name);
-        if (m->fail_ev)
-            sf_kernel_cancel(s->k, m->fail_ev);
-        m->fail_ev = 0;
-        if (m->f->busy_time)
-            m->busy_left = seconds(sf_dist_sample(&m->f->mtbf, &m->up));
-        else
-            schedule_agent_failure(s, m);
+        snprintf(name, sizeof name, "%s.%s.%d", m->c.f->name, type, nth);
+        clock_start(s, &m->c, seed, name, s->agent_busy[m->agent], s->kind_afail, i);
     }
 }
 
