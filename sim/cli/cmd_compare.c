@@ -8,17 +8,15 @@
  * spread of the effect, not of the noise, and a confidence interval of
  * the mean difference that excludes 0 says the alternatives differ.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/error.h"
 #include "experiment/replicate.h"
+#include "report/report.h"
 
 static void help(void)
 {
@@ -83,41 +81,11 @@ static row *compare(const sf_rep_table *a, const sf_rep_table *b, size_t *n)
     return rows;
 }
 
-static void csv(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-/* %.17g, empty in CSV and null in JSON for NaN. */
-static void num(FILE *f, double x, bool json)
+/* %.17g, null for NaN. */
+static void json_num(FILE *f, double x)
 {
     if (isnan(x))
-        fputs(json ? "null" : "", f);
+        fputs("null", f);
     else
         fprintf(f, "%.17g", x);
 }
@@ -127,23 +95,23 @@ static void write_csv(FILE *f, const row *rows, size_t n)
     fprintf(f, "metric,entity,unit,headline,n,mean_a,mean_b,diff,sd_diff,ci95_low,ci95_high,significant\n");
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
-        csv(f, r->key->metric);
+        sf_report_csv_field(f, r->key->metric);
         fputc(',', f);
-        csv(f, r->key->entity);
+        sf_report_csv_field(f, r->key->entity);
         fputc(',', f);
-        csv(f, r->key->unit);
+        sf_report_csv_field(f, r->key->unit);
         fprintf(f, ",%d,%zu,", r->key->headline ? 1 : 0, r->d.n);
-        num(f, r->a.mean, false);
+        sf_report_csv_num(f, r->a.mean);
         fputc(',', f);
-        num(f, r->b.mean, false);
+        sf_report_csv_num(f, r->b.mean);
         fputc(',', f);
-        num(f, r->d.mean, false);
+        sf_report_csv_num(f, r->d.mean);
         fputc(',', f);
-        num(f, r->d.sd, false);
+        sf_report_csv_num(f, r->d.sd);
         fputc(',', f);
-        num(f, r->d.mean - r->d.half, false);
+        sf_report_csv_num(f, r->d.mean - r->d.half);
         fputc(',', f);
-        num(f, r->d.mean + r->d.half, false);
+        sf_report_csv_num(f, r->d.mean + r->d.half);
         fprintf(f, ",%d\n", r->significant ? 1 : 0);
     }
 }
@@ -151,9 +119,9 @@ static void write_csv(FILE *f, const row *rows, size_t n)
 static void write_json(FILE *f, const char *a, const char *b, uint64_t base, size_t reps, const row *rows, size_t n)
 {
     fprintf(f, "{\n  \"a\": ");
-    json_str(f, a);
+    sf_report_json_string(f, a);
     fprintf(f, ",\n  \"b\": ");
-    json_str(f, b);
+    sf_report_json_string(f, b);
     fprintf(f, ",\n  \"base_seed\": %llu,\n  \"replications\": %zu,\n  \"seeds\": [", (unsigned long long)base, reps);
     for (size_t r = 0; r < reps; r++)
         fprintf(f, "%s%llu", r ? ", " : "", (unsigned long long)sf_rep_seed(base, r));
@@ -161,23 +129,23 @@ static void write_json(FILE *f, const char *a, const char *b, uint64_t base, siz
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
         fprintf(f, "%s\n    {\"metric\": ", i ? "," : "");
-        json_str(f, r->key->metric);
+        sf_report_json_string(f, r->key->metric);
         fprintf(f, ", \"entity\": ");
-        json_str(f, r->key->entity);
+        sf_report_json_string(f, r->key->entity);
         fprintf(f, ", \"unit\": ");
-        json_str(f, r->key->unit);
+        sf_report_json_string(f, r->key->unit);
         fprintf(f, ", \"headline\": %s, \"n\": %zu, \"mean_a\": ", r->key->headline ? "true" : "false", r->d.n);
-        num(f, r->a.mean, true);
+        json_num(f, r->a.mean);
         fprintf(f, ", \"mean_b\": ");
-        num(f, r->b.mean, true);
+        json_num(f, r->b.mean);
         fprintf(f, ", \"diff\": ");
-        num(f, r->d.mean, true);
+        json_num(f, r->d.mean);
         fprintf(f, ", \"sd_diff\": ");
-        num(f, r->d.sd, true);
+        json_num(f, r->d.sd);
         fprintf(f, ", \"ci95_low\": ");
-        num(f, r->d.mean - r->d.half, true);
+        json_num(f, r->d.mean - r->d.half);
         fprintf(f, ", \"ci95_high\": ");
-        num(f, r->d.mean + r->d.half, true);
+        json_num(f, r->d.mean + r->d.half);
         fprintf(f, ", \"significant\": %s}", r->significant ? "true" : "false");
     }
     fprintf(f, "%s]\n}\n", n ? "\n  " : "");
@@ -186,27 +154,16 @@ static void write_json(FILE *f, const char *a, const char *b, uint64_t base, siz
 static bool write_out(const char *dir, const char *name, const char *a, const char *b, uint64_t base, size_t reps,
                       const row *rows, size_t n)
 {
-    char path[4096], tmp[4200];
-    FILE *f;
-    bool ok;
+    char tmp[4200];
+    FILE *f = sf_report_open(dir, name, tmp, sizeof tmp);
 
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!(f = fopen(tmp, "w"))) {
-        fprintf(stderr, "shopfloor compare: cannot write %s: %s\n", tmp, strerror(errno));
+    if (!f)
         return false;
-    }
     if (strstr(name, ".json"))
         write_json(f, a, b, base, reps, rows, n);
     else
         write_csv(f, rows, n);
-    ok = fclose(f) == 0;
-    if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "shopfloor compare: cannot write %s\n", path);
-        remove(tmp);
-        return false;
-    }
-    return true;
+    return sf_report_commit(f, tmp, dir, name, SF_OK) == SF_OK;
 }
 
 static void print_rows(const char *a, const char *b, const row *rows, size_t n, bool all)

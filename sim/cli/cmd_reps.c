@@ -7,17 +7,15 @@
  * go on one at a time until every headline KPI's half-width is within P
  * of its mean, or --max-reps is reached.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/error.h"
 #include "experiment/replicate.h"
+#include "report/report.h"
 
 static void help(void)
 {
@@ -68,41 +66,16 @@ static bool parse_fraction(const char *text, double *out)
     return *end == '\0' && v > 0 && v < 1e6;
 }
 
-/* A CSV field, quoted when needed (RFC 4180). */
-static void csv(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void num(FILE *f, double x)
-{
-    if (!isnan(x))
-        fprintf(f, "%.17g", x);
-}
-
 static bool write_csvs(const char *dir, const sf_rep_table *t, uint64_t base)
 {
-    char path[4096], tmp[4200];
+    char tmp[4200];
     bool ok = true;
 
     for (int which = 0; which < 2 && ok; which++) {
-        FILE *f;
-        snprintf(path, sizeof path, "%s/%s", dir, which ? "summary.csv" : "replications.csv");
-        snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-        if (!(f = fopen(tmp, "w"))) {
-            fprintf(stderr, "shopfloor run: cannot write %s: %s\n", tmp, strerror(errno));
+        const char *name = which ? "summary.csv" : "replications.csv";
+        FILE *f = sf_report_open(dir, name, tmp, sizeof tmp);
+        if (!f)
             return false;
-        }
         if (which == 0) {
             fprintf(f, "replication,seed,metric,entity,value,unit\n");
             for (size_t r = 0; r < t->nreps; r++)
@@ -110,39 +83,34 @@ static bool write_csvs(const char *dir, const sf_rep_table *t, uint64_t base)
                     if (isnan(t->keys[k].v[r]))
                         continue;
                     fprintf(f, "%zu,%llu,", r, (unsigned long long)sf_rep_seed(base, r));
-                    csv(f, t->keys[k].metric);
+                    sf_report_csv_field(f, t->keys[k].metric);
                     fputc(',', f);
-                    csv(f, t->keys[k].entity);
+                    sf_report_csv_field(f, t->keys[k].entity);
                     fprintf(f, ",%.17g,", t->keys[k].v[r]);
-                    csv(f, t->keys[k].unit);
+                    sf_report_csv_field(f, t->keys[k].unit);
                     fputc('\n', f);
                 }
         } else {
             fprintf(f, "metric,entity,unit,headline,n,mean,sd,ci95_low,ci95_high\n");
             for (size_t k = 0; k < t->nkeys; k++) {
                 sf_ci c = sf_rep_table_ci(t, k, 0.95);
-                csv(f, t->keys[k].metric);
+                sf_report_csv_field(f, t->keys[k].metric);
                 fputc(',', f);
-                csv(f, t->keys[k].entity);
+                sf_report_csv_field(f, t->keys[k].entity);
                 fputc(',', f);
-                csv(f, t->keys[k].unit);
+                sf_report_csv_field(f, t->keys[k].unit);
                 fprintf(f, ",%d,%zu,", t->keys[k].headline ? 1 : 0, c.n);
-                num(f, c.mean);
+                sf_report_csv_num(f, c.mean);
                 fputc(',', f);
-                num(f, c.sd);
+                sf_report_csv_num(f, c.sd);
                 fputc(',', f);
-                num(f, c.mean - c.half);
+                sf_report_csv_num(f, c.mean - c.half);
                 fputc(',', f);
-                num(f, c.mean + c.half);
+                sf_report_csv_num(f, c.mean + c.half);
                 fputc('\n', f);
             }
         }
-        ok = fclose(f) == 0;
-        if (!ok || rename(tmp, path) != 0) {
-            fprintf(stderr, "shopfloor run: cannot write %s\n", path);
-            remove(tmp);
-            ok = false;
-        }
+        ok = sf_report_commit(f, tmp, dir, name, SF_OK) == SF_OK;
     }
     return ok;
 }

@@ -74,25 +74,12 @@ static void help(void)
 /* Write one output file through a temporary name. */
 static int write_file(const char *dir, const char *name, sf_script *S, const sf_script_run_info *info, bool json)
 {
-    char path[4096], tmp[4200];
-    FILE *f;
-    int rc;
+    char tmp[4200];
+    FILE *f = sf_report_open(dir, name, tmp, sizeof tmp);
 
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!(f = fopen(tmp, "w"))) {
-        fprintf(stderr, "shopfloor run: cannot write %s: %s\n", tmp, strerror(errno));
+    if (!f)
         return SF_EIO;
-    }
-    rc = json ? sf_script_write_json(S, info, f) : sf_script_write_csv(S, f);
-    if (fclose(f) != 0)
-        rc = SF_EIO;
-    if (rc != SF_OK || rename(tmp, path) != 0) {
-        fprintf(stderr, "shopfloor run: cannot write %s\n", path);
-        remove(tmp);
-        return SF_EIO;
-    }
-    return SF_OK;
+    return sf_report_commit(f, tmp, dir, name, json ? sf_script_write_json(S, info, f) : sf_script_write_csv(S, f));
 }
 
 /* The run a signal stops: the handler sets the flag and halts the kernel between two events. */

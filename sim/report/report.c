@@ -98,8 +98,7 @@ int sf_report_commit(FILE *f, const char *tmp, const char *dir, const char *name
     return rc;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(FILE *f, const char *s)
+void sf_report_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\n\r")) {
         fputs(s, f);
@@ -114,14 +113,13 @@ static void csv_field(FILE *f, const char *s)
     putc('"', f);
 }
 
-/* A number for a data file: every digit that round-trips, empty for NaN. */
-static void csv_num(FILE *f, double v)
+void sf_report_csv_num(FILE *f, double v)
 {
     if (!isnan(v) && !isinf(v))
         fprintf(f, "%.17g", v);
 }
 
-void sf__report_json_string(FILE *f, const char *s)
+void sf_report_json_string(FILE *f, const char *s)
 {
     putc('"', f);
     for (; s && *s; s++) {
@@ -248,29 +246,29 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     double peak = sf_metrics_peak(m, &peak_at);
 
     fputs("{\n  \"shopfloor\": {\"version\": ", f);
-    sf__report_json_string(f, info->version);
+    sf_report_json_string(f, info->version);
     fputs(", \"commit\": ", f);
-    sf__report_json_string(f, info->commit);
+    sf_report_json_string(f, info->commit);
     fprintf(f, "},\n  \"complete\": %s,\n  \"error\": ", info->complete ? "true" : "false");
     if (info->error && *info->error)
-        sf__report_json_string(f, info->error);
+        sf_report_json_string(f, info->error);
     else
         fputs("null", f);
     fputs(",\n  \"scenario\": {\"file\": ", f);
-    sf__report_json_string(f, info->scenario);
+    sf_report_json_string(f, info->scenario);
     fputs(", \"name\": ", f);
-    sf__report_json_string(f, cfg->scenario.name ? cfg->scenario.name : "");
+    sf_report_json_string(f, cfg->scenario.name ? cfg->scenario.name : "");
     if (hashed)
         fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"", (unsigned long long)hash);
     fputs(", \"overlays\": [", f);
     for (size_t i = 0; i < nov; i++) {
         fputs(i ? ", " : "", f);
-        sf__report_json_string(f, ov[i]);
+        sf_report_json_string(f, ov[i]);
     }
     fputs("], \"sets\": [", f);
     for (size_t i = 0; i < info->nsets; i++) {
         fputs(i ? ", " : "", f);
-        sf__report_json_string(f, info->sets[i]);
+        sf_report_json_string(f, info->sets[i]);
     }
     fprintf(f, "]},\n  \"seed\": %llu,\n  \"horizon_s\": ", (unsigned long long)info->seed);
     json_num(f, sf_time_to_seconds(info->horizon));
@@ -292,17 +290,17 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     fprintf(f, ",\n  \"events\": %llu,\n  \"fingerprint\": \"%016llx\",\n  \"warnings\": [",
             (unsigned long long)info->events, (unsigned long long)info->fingerprint);
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
-        sf__report_json_string(f, warn);
+        sf_report_json_string(f, warn);
     fputs("],\n  \"kpis\": [\n", f);
     for (size_t i = 0; i < k->n; i++) {
         fputs("    {\"metric\": ", f);
-        sf__report_json_string(f, k->v[i].metric);
+        sf_report_json_string(f, k->v[i].metric);
         fputs(", \"entity\": ", f);
-        sf__report_json_string(f, k->v[i].entity);
+        sf_report_json_string(f, k->v[i].entity);
         fputs(", \"value\": ", f);
         json_num(f, k->v[i].value);
         fputs(", \"unit\": ", f);
-        sf__report_json_string(f, k->v[i].unit);
+        sf_report_json_string(f, k->v[i].unit);
         fprintf(f, ", \"headline\": %s}%s\n", k->v[i].headline ? "true" : "false", i + 1 < k->n ? "," : "");
     }
     fputs("  ]\n}\n", f);
@@ -315,13 +313,13 @@ int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
 {
     fputs("metric,entity,value,unit\n", f);
     for (size_t i = 0; i < k->n; i++) {
-        csv_field(f, k->v[i].metric);
+        sf_report_csv_field(f, k->v[i].metric);
         putc(',', f);
-        csv_field(f, k->v[i].entity);
+        sf_report_csv_field(f, k->v[i].entity);
         putc(',', f);
-        csv_num(f, k->v[i].value);
+        sf_report_csv_num(f, k->v[i].value);
         putc(',', f);
-        csv_field(f, k->v[i].unit);
+        sf_report_csv_field(f, k->v[i].unit);
         putc('\n', f);
     }
     return ferror(f) ? SF_EIO : SF_OK;
@@ -329,28 +327,28 @@ int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
 
 static void entity_row(FILE *f, const sf_metrics_entity *x, const sf_kpis *k, bool agent)
 {
-    csv_field(f, x->name);
+    sf_report_csv_field(f, x->name);
     putc(',', f);
-    csv_field(f, x->type);
+    sf_report_csv_field(f, x->type);
     for (int s = 0; s < SF_STATES; s++) {
         putc(',', f);
-        csv_num(f, x->time[s] / 3600);
+        sf_report_csv_num(f, x->time[s] / 3600);
     }
     putc(',', f);
-    csv_num(f, sf__report_value(k, "utilisation", x->name));
+    sf_report_csv_num(f, sf__report_value(k, "utilisation", x->name));
     if (!agent) {
         static const char *const more[] = {"availability", "performance", "quality", "oee", "operations"};
         for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
             putc(',', f);
-            csv_num(f, sf__report_value(k, more[i], x->name));
+            sf_report_csv_num(f, sf__report_value(k, more[i], x->name));
         }
     }
     for (int s = 0; s < SF_POWER_STATES; s++) {
         putc(',', f);
-        csv_num(f, x->energy[s] / 3.6e6);
+        sf_report_csv_num(f, x->energy[s] / 3.6e6);
     }
     putc(',', f);
-    csv_num(f, x->grid / 3.6e6);
+    sf_report_csv_num(f, x->grid / 3.6e6);
     putc('\n', f);
 }
 
@@ -395,13 +393,13 @@ int sf_report_timeseries_csv(const sf_metrics *m, FILE *f)
         double len = sf_time_to_seconds(end - v[i].t);
         fprintf(f, "%.17g,%.17g,%.17g,%.17g,", sf_time_to_seconds(v[i].t), sf_time_to_seconds(v[i].t) / 3600, len,
                 v[i].completed);
-        csv_num(f, len > 0 ? v[i].completed * 3600 / len : NAN);
+        sf_report_csv_num(f, len > 0 ? v[i].completed * 3600 / len : NAN);
         putc(',', f);
-        csv_num(f, v[i].wip);
+        sf_report_csv_num(f, v[i].wip);
         putc(',', f);
-        csv_num(f, v[i].power / 1000);
+        sf_report_csv_num(f, v[i].power / 1000);
         putc(',', f);
-        csv_num(f, v[i].soc);
+        sf_report_csv_num(f, v[i].soc);
         putc('\n', f);
     }
     return ferror(f) ? SF_EIO : SF_OK;

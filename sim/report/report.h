@@ -64,6 +64,13 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
                     const sf_report_info *info);
 
+/* A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+void sf_report_csv_field(FILE *f, const char *s);
+/* A number for a data file: every digit that round-trips (%.17g); nothing for NaN or infinity. */
+void sf_report_csv_num(FILE *f, double v);
+/* A JSON string literal, quoted and escaped. */
+void sf_report_json_string(FILE *f, const char *s);
+
 /* Open DIR/NAME's temporary twin for writing; sf_report_commit renames it (or removes it on failure). */
 FILE *sf_report_open(const char *dir, const char *name, char *tmp, size_t n);
 int sf_report_commit(FILE *f, const char *tmp, const char *dir, const char *name, int rc);

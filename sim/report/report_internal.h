@@ -14,7 +14,6 @@
 const char *sf__report_num(double v, char *buf, size_t n);
 /* The value of (metric, entity), NaN when absent. */
 double sf__report_value(const sf_kpis *k, const char *metric, const char *entity);
-void sf__report_json_string(FILE *f, const char *s);
 /* The files other than `main_file` that values of the config came from (its overlays); up to `max`. */
 size_t sf__report_overlays(const sf_scenario_config *cfg, const char *main_file, const char **out, size_t max);
 
