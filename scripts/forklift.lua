@@ -8,33 +8,14 @@
 -- and takes work again when there is some. A vehicle whose fleet entry
 -- has a roster takes work only on shift (it finishes the task in hand).
 
-local chargers -- {name, place, slots, spots = sim.resource}
-
-local function nearest_charger(agent)
-  local best, best_d
-  for _, c in ipairs(chargers) do
-    local d = shop.distance(agent:node(), c.place)
-    if d and (not best_d or d < best_d) then best, best_d = c, d end
-  end
-  return best
-end
-
-local function charge_if_low(agent)
-  local below = agent:battery_policy()
-  if not below or agent:battery() >= below then return end
-  local c = nearest_charger(agent)
-  if not c then return end
-  agent:move_to(c.place)
-  c.spots:acquire()
-  agent:charge(c.name)
-  c.spots:release()
-end
+local charging = require("charging")
+local chargers -- the plant's, shared with every vehicle and humanoid
 
 -- Idle and not full: top up at the nearest charger if a spot is free right now.
 local function opportunity_charge(agent)
   local _, upto = agent:battery_policy()
   if not upto or agent:battery() >= upto then return end
-  local c = nearest_charger(agent)
+  local c = charging.nearest(agent, chargers)
   if not c or c.spots:count() >= c.slots then return end
   agent:move_to(c.place)
   if c.spots:acquire(1, 0, 0) then -- no waiting: another vehicle may have taken the spot meanwhile
@@ -47,7 +28,7 @@ return function(agent, plant)
   chargers = plant.chargers -- shared with every vehicle and humanoid
   while true do
     while agent:shift() ~= "present" do agent:rest() end -- a fleet entry with a roster keeps its shifts
-    charge_if_low(agent)
+    charging.if_low(agent, chargers)
     local task = plant.dispatch:try_task(agent)
     if not task then
       opportunity_charge(agent)
