@@ -29,14 +29,30 @@ struct sf_sweep_failure {
 
 /* ---- the grid ------------------------------------------------------------ */
 
+static void free_var(sf_sweep_var *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->values[i]);
+    free(v->values);
+    free(v->key);
+}
+
+/* Append v to the sweep's variables (which then own it). SF_ENOMEM. */
+static int append_var(sf_sweep *sw, const sf_sweep_var *v)
+{
+    sf_sweep_var *vars = realloc(sw->vars, (sw->nvars + 1) * sizeof *vars);
+
+    if (!vars)
+        return SF_ENOMEM;
+    sw->vars = vars;
+    sw->vars[sw->nvars++] = *v;
+    return SF_OK;
+}
+
 void sf_sweep_close(sf_sweep *sw)
 {
-    for (size_t v = 0; v < sw->nvars; v++) {
-        for (size_t i = 0; i < sw->vars[v].n; i++)
-            free(sw->vars[v].values[i]);
-        free(sw->vars[v].values);
-        free(sw->vars[v].key);
-    }
+    for (size_t v = 0; v < sw->nvars; v++)
+        free_var(&sw->vars[v]);
     free(sw->vars);
     for (size_t i = 0; i < sw->nfailures; i++)
         free(sw->failures[i].reason);
@@ -92,7 +108,7 @@ static bool parse_range(const char *text, double *lo, double *hi, double *step)
 int sf_sweep_add_vary(sf_sweep *sw, const char *arg, char *err, size_t n)
 {
     const char *eq = strchr(arg, '='), *list;
-    sf_sweep_var v = {0}, *vars;
+    sf_sweep_var v = {0};
     double lo, hi, step;
     int rc = SF_ENOMEM;
 
@@ -140,16 +156,10 @@ int sf_sweep_add_vary(sf_sweep *sw, const char *arg, char *err, size_t n)
             p = comma + 1;
         }
     }
-    if (!(vars = realloc(sw->vars, (sw->nvars + 1) * sizeof *vars)))
-        goto fail;
-    sw->vars = vars;
-    sw->vars[sw->nvars++] = v;
-    return SF_OK;
+    if (append_var(sw, &v) == SF_OK)
+        return SF_OK;
 fail:
-    for (size_t i = 0; i < v.n; i++)
-        free(v.values[i]);
-    free(v.values);
-    free(v.key);
+    free_var(&v);
     if (rc == SF_ENOMEM)
         say(err, n, "out of memory");
     return rc;
@@ -157,7 +167,7 @@ fail:
 
 int sf_sweep_add_values(sf_sweep *sw, const char *key, const char *const *values, size_t n, char *err, size_t errn)
 {
-    sf_sweep_var v = {0}, *vars;
+    sf_sweep_var v = {0};
 
     for (size_t i = 0; i < sw->nvars; i++)
         if (strcmp(sw->vars[i].key, key) == 0) {
@@ -173,16 +183,10 @@ int sf_sweep_add_values(sf_sweep *sw, const char *key, const char *const *values
     for (size_t i = 0; i < n; i++)
         if (push_value(&v, values[i], strlen(values[i])) != SF_OK)
             goto fail;
-    if (!(vars = realloc(sw->vars, (sw->nvars + 1) * sizeof *vars)))
-        goto fail;
-    sw->vars = vars;
-    sw->vars[sw->nvars++] = v;
-    return SF_OK;
+    if (append_var(sw, &v) == SF_OK)
+        return SF_OK;
 fail:
-    for (size_t i = 0; i < v.n; i++)
-        free(v.values[i]);
-    free(v.values);
-    free(v.key);
+    free_var(&v);
     say(err, errn, "out of memory");
     return SF_ENOMEM;
 }
