@@ -966,6 +966,20 @@ static void panel(sf_draw *d, float x, float y, float w, float h)
 
 static const char *const kind_names[SF_AGENT_KINDS] = {"forklift", "AGV", "robot arm", "humanoid", "worker"};
 
+/* The inspector's extra lines (text with line breaks), from y down to the panel's end, 60 characters each. */
+static void inspect_lines(sf_draw *d, const char *p, float x, float y)
+{
+    char buf[64];
+
+    while (p && *p && y < 150) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        snprintf(buf, sizeof buf, "%.*s", (int)(n < 60 ? n : 60), p);
+        text(d, x, y, SMALL, C_TEXT_DIM, LEFT, buf);
+        y += 17;
+        p += n + (nl ? 1 : 0);
+    }
+}
 static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     char buf[200], when[64];
@@ -1115,18 +1129,7 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
             snprintf(buf, sizeof buf, "battery %.0f %%%s", 100.0 * a->battery, a->flat ? " (flat)" : "");
             text(d, ix, iy + 46, NORMAL, C_TEXT, LEFT, buf);
         }
-        if (v->inspect) {
-            const char *p = v->inspect;
-            float ly = iy + 66;
-            while (*p && ly < 150) {
-                const char *nl = strchr(p, '\n');
-                size_t n = nl ? (size_t)(nl - p) : strlen(p);
-                snprintf(buf, sizeof buf, "%.*s", (int)(n < 60 ? n : 60), p);
-                text(d, ix, ly, SMALL, C_TEXT_DIM, LEFT, buf);
-                ly += 17;
-                p += n + (nl ? 1 : 0);
-            }
-        }
+        inspect_lines(d, v->inspect, ix, iy + 66);
     } else if (v->selected_station >= 0 && (uint64_t)v->selected_station < d->cfg->layout.n_stations) {
         const sf_cfg_station *S = &d->cfg->layout.stations[v->selected_station];
         float ix = (float)v->w - 250, iy = 20;
@@ -1139,18 +1142,7 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         text(d, ix, iy + 46, SMALL, C_TEXT_DIM, LEFT, buf);
         snprintf(buf, sizeof buf, "power %.1f kW idle, %.1f kW busy", S->power_idle / 1000, S->power_busy / 1000);
         text(d, ix, iy + 64, SMALL, C_TEXT_DIM, LEFT, buf);
-        if (v->inspect) {
-            const char *p = v->inspect;
-            float ly = iy + 84;
-            while (*p && ly < 150) {
-                const char *nl = strchr(p, '\n');
-                size_t n = nl ? (size_t)(nl - p) : strlen(p);
-                snprintf(buf, sizeof buf, "%.*s", (int)(n < 60 ? n : 60), p);
-                text(d, ix, ly, SMALL, C_TEXT_DIM, LEFT, buf);
-                ly += 17;
-                p += n + (nl ? 1 : 0);
-            }
-        }
+        inspect_lines(d, v->inspect, ix, iy + 84);
     }
 }
 
