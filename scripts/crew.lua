@@ -16,6 +16,12 @@
 -- A chosen member gets a task {place, station, arrived, released}: it
 -- goes to the place, says it has arrived, works (the station puts it in
 -- the working state while the clock runs) and waits to be released.
+--
+-- A crew that carries a unit (a product's transport by people) is
+-- gathered the same way with a destination (`to`): each member takes the
+-- unit in hand on arrival, and when told to go (crews:carry) walks loaded
+-- to the destination and sets it down; the carry is over when the last
+-- one is there.
 
 local M = {}
 
@@ -36,9 +42,13 @@ function M.new()
   local crews = {idle = {}, requests = {}}
 
   local function assign(r, agent)
-    local task = {place = r.station.place, station = r.station,
+    local task = {place = r.station.place, station = r.station, to = r.to,
                   arrived = sim.event(agent:name() .. " arrives at " .. r.station.name),
                   released = sim.event(agent:name() .. " released by " .. r.station.name)}
+    if r.to then
+      task.go = sim.event(agent:name() .. " carries to " .. r.to)
+      task.there = sim.event(agent:name() .. " sets down at " .. r.to)
+    end
     r.members[#r.members + 1] = {agent = agent, task = task}
     r.agents[#r.agents + 1] = agent
     return task
@@ -60,8 +70,9 @@ function M.new()
   end
 
   -- Gather the crew of operation `op` for `job` at `station`; returns the list of agents once all have arrived.
-  function crews:gather(op, station, job)
-    local r = {station = station, members = {}, agents = {}}
+  -- With `to` (a place), a crew that will carry the unit there: each member has it in hand on arrival.
+  function crews:gather(op, station, job, to)
+    local r = {station = station, members = {}, agents = {}, to = to}
     for _, need in ipairs(op.crew) do
       for _ = 1, need.count do
         if not take_free(r, need, op.skill) then
@@ -78,6 +89,12 @@ function M.new()
     end
     for _, m in ipairs(r.members) do m.task.arrived:wait() end
     return r.agents, r
+  end
+
+  -- A carrying crew takes the unit to its destination; returns when the last member has set it down.
+  function crews:carry(r)
+    for _, m in ipairs(r.members) do m.task.go:succeed() end
+    for _, m in ipairs(r.members) do m.task.there:wait() end
   end
 
   -- The operation is over: every member is free to go.
@@ -117,9 +134,17 @@ function M.new()
 end
 
 -- Do one task: go to the station (arms are there), say so, work, wait to be released.
+-- A carrying task: take the unit in hand, say so, carry it when told, set it down.
 function M.serve(agent, task)
   if agent:kind() ~= "arm" and agent:node() ~= task.place then agent:move_to(task.place) end
+  if task.to then agent:pick(0) end
   task.arrived:succeed()
+  if task.to then
+    task.go:wait()
+    if agent:node() ~= task.to then agent:move_to(task.to) end
+    agent:drop(0)
+    task.there:succeed()
+  end
   task.released:wait()
 end
 

@@ -4,7 +4,8 @@
 -- wait for work. A new task goes to a waiting vehicle chosen by the rule;
 -- a vehicle that asks for work gets a pending task chosen by the rule, or
 -- waits. Only vehicles that can do a task get it (a pallet on the third
--- level needs forks that reach that high; a heavy one, enough payload).
+-- level needs forks that reach that high; a heavy one, enough payload;
+-- a task with a `carrier` need, one of the kinds or fleet entries named).
 --
 -- Rules:
 --   "nearest" (default): the waiting vehicle nearest the pickup; for a
@@ -15,10 +16,22 @@
 
 local M = {}
 
+-- Is the agent one the task's `carrier` need names (a kind or a fleet entry)? Any, without one.
+local function named(agent, need)
+  if not need then return true end
+  for _, k in ipairs(need.kinds) do
+    if k == agent:kind() then return true end
+  end
+  for _, t in ipairs(need.types) do
+    if t == agent:type() then return true end
+  end
+  return false
+end
+
 local function can(agent, task)
   local reach = agent:lift_height()
   return (task.pick_height or 0) <= reach + 1e-9 and (task.drop_height or 0) <= reach + 1e-9
-     and (task.mass or 0) <= agent:payload()
+     and (task.mass or 0) <= agent:payload() and named(agent, task.carrier)
 end
 
 M.rules = {

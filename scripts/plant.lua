@@ -31,6 +31,13 @@
 -- the unit on. Which job a station takes next is first come, first
 -- served, unless the scenario's dispatch module (demand.dispatch) has a
 -- `sequence(station, queue)` that returns the number of the job to take.
+--
+-- A product with a `transport` has its units carried: from its source
+-- dock to the first station, between stations and to its sink dock.
+-- When a unit has a place to go, the model books the move (the unit
+-- waits where it is, its station blocked if it has no output buffer);
+-- a vehicle move is a task for the dispatcher like a pallet's, a move by
+-- people is a crew (crew.lua) that walks to the unit and carries it.
 
 local dispatch = require("dispatch")
 local crew = require("crew")
@@ -111,6 +118,10 @@ function M.start(options)
   local put_away -- forward: a pallet at its dock gets a cell and a task
 
   function plant.picked(task)
+    if task.kind == "move" then -- a unit of a product's transport
+      shop.pickup(task.job)
+      return
+    end
     if task.kind == "retrieve" then
       shop.taken(task.cell)
       in_racks:add(-1)
@@ -138,6 +149,10 @@ function M.start(options)
   end
 
   function plant.dropped(task)
+    if task.kind == "move" then
+      shop.deliver(task.job)
+      return
+    end
     if task.kind == "put_away" and task.cell.asrs then
       sim.spawn("crane in", function() -- the crane takes it from the input point into its cell
         local c = crane(task.cell)
@@ -223,6 +238,34 @@ function M.start(options)
     for _, op in ipairs(p.routing) do crews_needed = crews_needed or #op.crew > 0 end
   end
   crews_needed = crews_needed or shop.repairs_need_crews()
+
+  -- moves of units by carrier (a product's `transport`): a vehicle's task for the dispatcher, or a
+  -- crew of people gathered where the unit waits, who carry it over
+  local carried = false
+  for _, p in ipairs(shop.products()) do carried = carried or p.transport ~= nil end
+  crews_needed = crews_needed or carried
+  local function carry(m)
+    local _, held = plant.crews:gather({name = "carry", crew = m.carrier}, {name = m.from, place = m.from},
+                                       {number = m.job}, m.to)
+    shop.pickup(m.job)
+    plant.crews:carry(held)
+    shop.deliver(m.job)
+    plant.crews:release(held)
+  end
+  if carried then
+    sim.spawn("moves", function()
+      while true do
+        local m = shop.next_move()
+        if m == true then m = shop.next_move() end
+        if m.by == "vehicle" then
+          plant.dispatch:submit{kind = "move", product = m.product, from = m.from, to = m.to, pick_height = 0,
+                                drop_height = 0, mass = m.mass, job = m.job, carrier = m.carrier[1]}
+        else
+          sim.spawn("carry job " .. m.job, carry, m)
+        end
+      end
+    end)
+  end
   for i, st in ipairs(shop.stations()) do
     for k = 1, st.slots do
       sim.spawn(string.format("station %s/%d", st.name, k), function()

@@ -61,6 +61,10 @@ struct sf_metrics {
     uint64_t *by_product;
     sf_tally lead;
     uint64_t ops, ops_kind[SF_AGENT_KINDS];
+    sf_time *picked;      /* per job number: when its unit was last picked up by a carrier */
+    size_t npicked;
+    uint64_t moves;       /* deliveries by carrier */
+    double move_time;     /* s, pickup to delivery */
 
     /* energy ledger (after the warm-up) */
     double energy, cost, co2, co2_marginal;
@@ -406,6 +410,25 @@ static void on_job(void *ctx, const sf_job_event *ev)
         break;
     case SF_JOB_OP_START:
         break;
+    case SF_JOB_PICKED_UP:
+        if (ev->job >= m->npicked) {
+            size_t n = m->npicked ? m->npicked : 64;
+            sf_time *v;
+            while (n <= ev->job)
+                n *= 2;
+            if (!(v = realloc(m->picked, n * sizeof *v)))
+                break; /* out of memory: this move goes uncounted */
+            m->picked = v;
+            m->npicked = n;
+        }
+        m->picked[ev->job] = ev->now;
+        break;
+    case SF_JOB_DELIVERED:
+        if (counted && ev->job < m->npicked) {
+            m->moves++;
+            m->move_time += secs(ev->now - m->picked[ev->job]);
+        }
+        break;
     case SF_JOB_OP_END:
         if (!counted)
             break;
@@ -535,6 +558,7 @@ void sf_metrics_free(sf_metrics *m)
     sf_tally_close(&m->lead);
     free(m->e);
     free(m->by_product);
+    free(m->picked);
     free(m->smp);
     free(m);
 }
@@ -833,6 +857,12 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("ops_share_people", "", 100 * ratio((double)m->ops_kind[SF_AGENT_WORKER], (double)m->ops), "%", false);
     ADD("ops_share_humanoids", "", 100 * ratio((double)m->ops_kind[SF_AGENT_HUMANOID], (double)m->ops), "%", false);
     ADD("ops_share_arms", "", 100 * ratio((double)m->ops_kind[SF_AGENT_ARM], (double)m->ops), "%", false);
+    for (size_t p = 0; p < cfg->n_products; p++)
+        if (cfg->products[p].transport.n_crew > 0) { /* only plants whose units are carried */
+            ADD("moves", "", (double)m->moves, "", false);
+            ADD("move_time_mean", "", ratio(m->move_time, (double)m->moves) / 60, "min", false);
+            break;
+        }
 
     for (size_t t = 0; t < cfg->fleet.n_types; t++) {
         double presence;

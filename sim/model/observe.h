@@ -51,6 +51,8 @@ typedef enum sf_job_what {
     SF_JOB_REWORK,    /* an operation's result failed and is done again */
     SF_JOB_COMPLETED, /* a good unit left the plant */
     SF_JOB_SCRAPPED,  /* a unit was scrapped */
+    SF_JOB_PICKED_UP, /* a carrier took the unit from where it waited (station = where from, -1: its source dock) */
+    SF_JOB_DELIVERED, /* and set it down (station = where to, -1: its sink dock) */
 } sf_job_what;
 
 typedef struct sf_job_event {

@@ -64,14 +64,19 @@ static void fifo_remove(fifo *q, uint32_t x)
 
 /* ---- types ------------------------------------------------------------- */
 
-enum where { J_STAGED, J_IN, J_SLOT, J_OUT, J_HELD, J_STORED, J_GONE };
+enum where { J_STAGED, J_IN, J_SLOT, J_OUT, J_HELD, J_TRANSIT, J_STORED, J_GONE };
+
+/* A booked move's destination when it is the product's sink dock. */
+#define SINK UINT32_MAX
 
 struct job {
     uint64_t number;
     int product, op;
     sf_time released, due;
     uint8_t where;
-    uint32_t station; /* J_IN, J_SLOT, J_OUT, J_HELD */
+    bool booked;      /* a carrier is to move it to `dest` (a place there is reserved) */
+    uint32_t station; /* J_IN, J_SLOT, J_OUT, J_HELD; J_TRANSIT: where it came from */
+    uint32_t dest;    /* booked: the station it goes to, or SINK */
 };
 
 enum slot_state {
@@ -131,6 +136,7 @@ struct station {
     uint32_t first_slot, nslots;
     fifo in, out;
     int last_product;
+    uint32_t incoming;    /* places reserved for booked moves on their way here */
     sf_meter meter;
     sf_state state;
     bool busy;            /* working or in setup: the clock of busy-basis failures runs */
@@ -172,6 +178,8 @@ struct sf_stations {
     uint32_t kind_afail, kind_arepair;
     fifo repairs;         /* station failure modes waiting for a repair crew, oldest first */
     bool repair_asked;    /* someone waits in sf_stations_next_repair */
+    fifo moves;           /* booked moves no carrier was asked for yet, oldest first */
+    bool move_asked;      /* someone waits in sf_stations_next_move */
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
     sf_job_counts counts;
@@ -273,29 +281,35 @@ static void refresh(sf_stations *s, uint32_t i)
 
 /* ---- flow ---------------------------------------------------------------- */
 
-static bool has_room(sf_stations *s, const struct station *S)
+/* Slots of a station asking for a job. */
+static uint32_t taking(const sf_stations *s, const struct station *S)
 {
-    if ((uint32_t)S->cfg->buffer_in > S->in.n)
-        return true;
+    uint32_t n = 0;
+
     for (uint32_t k = 0; k < S->nslots; k++)
-        if (s->slots[S->first_slot + k].state == SL_TAKING)
-            return true;
-    return false;
+        n += s->slots[S->first_slot + k].state == SL_TAKING;
+    return n;
 }
 
-/* The station of `group` a job goes to: one with a slot asking, else the emptiest input with room; UINT32_MAX. */
+/*
+ * The station of `group` a job goes to: one with a slot asking that no
+ * move on its way is meant for, else the emptiest input (counting the
+ * units on their way) with a place neither taken nor reserved; UINT32_MAX.
+ */
 static uint32_t choose(sf_stations *s, int group)
 {
-    uint32_t best = UINT32_MAX;
+    uint32_t best = UINT32_MAX, best_n = 0;
 
     for (uint32_t g = 0; g < s->group_n[group]; g++) {
         uint32_t i = s->group_st[group][g];
         const struct station *S = &s->st[i];
-        for (uint32_t k = 0; k < S->nslots; k++)
-            if (s->slots[S->first_slot + k].state == SL_TAKING)
-                return i;
-        if (has_room(s, S) && (best == UINT32_MAX || S->in.n < s->st[best].in.n))
+        uint32_t ask = taking(s, S), places = (uint32_t)S->cfg->buffer_in + ask, used = S->in.n + S->incoming;
+        if (ask > S->incoming)
+            return i;
+        if (places > used && (best == UINT32_MAX || used < best_n)) {
             best = i;
+            best_n = used;
+        }
     }
     return best;
 }
@@ -344,6 +358,56 @@ static void refill_out(sf_stations *s, uint32_t i)
     }
 }
 
+/*
+ * The unit of job j leaves the output buffer or the blocked slot of the
+ * station it was made at. A place in the output buffer is refilled by
+ * the caller (refill_out), after the unit has found its next place.
+ */
+static void leave_station(sf_stations *s, uint32_t j)
+{
+    struct job *J = &s->jobs[j];
+    uint32_t from = J->station;
+    struct station *F = &s->st[from];
+
+    if (J->where == J_OUT) {
+        fifo_remove(&F->out, j);
+        return;
+    }
+    for (uint32_t k = 0; k < F->nslots; k++) {
+        struct slot *sl = &s->slots[F->first_slot + k];
+        if (sl->state == SL_BLOCKED && sl->job == j) {
+            sl->state = SL_FREE;
+            refresh(s, from);
+            done(s, from, k, SF_STEP_UNLOAD);
+            return;
+        }
+    }
+}
+
+/* Is job j moved to its next place by a carrier? From a station always, from release only with a source dock. */
+static bool carried(const sf_stations *s, const struct job *J)
+{
+    const sf_cfg_product *p = &s->cfg->products[J->product];
+    return p->transport.n_crew > 0 && (J->where != J_STAGED || p->source >= 0);
+}
+
+/* A carrier is to move job j to `dest` (a station, with a place reserved there, or SINK); the unit stays put until picked up. */
+static void book(sf_stations *s, uint32_t j, uint32_t dest)
+{
+    struct job *J = &s->jobs[j];
+
+    J->booked = true;
+    J->dest = dest;
+    if (dest != SINK)
+        s->st[dest].incoming++;
+    if (fifo_push(&s->moves, j) != SF_OK)
+        sf_kernel_fail(s->k, SF_ENOMEM);
+    if (s->move_asked && s->h.move) {
+        s->move_asked = false;
+        s->h.move(s->h.ctx);
+    }
+}
+
 /* Move the jobs waiting to enter `group` while a station of it has room, oldest first. */
 static void pull(sf_stations *s, int group)
 {
@@ -353,41 +417,39 @@ static void pull(sf_stations *s, int group)
     while (w->n > 0 && (i = choose(s, group)) != UINT32_MAX) {
         uint32_t j = fifo_pop(w);
         struct job *J = &s->jobs[j];
-        uint32_t from = J->station;
         uint8_t was = J->where;
-        if (was == J_OUT) {
-            fifo_remove(&s->st[from].out, j);
-        } else if (was == J_HELD) {
-            struct station *F = &s->st[from];
-            for (uint32_t k = 0; k < F->nslots; k++) {
-                struct slot *sl = &s->slots[F->first_slot + k];
-                if (sl->state == SL_BLOCKED && sl->job == j) {
-                    sl->state = SL_FREE;
-                    refresh(s, from);
-                    done(s, from, k, SF_STEP_UNLOAD);
-                    break;
-                }
-            }
+        uint32_t from = J->station;
+        if (carried(s, J)) {
+            book(s, j, i);
+            continue;
         }
+        if (was == J_OUT || was == J_HELD)
+            leave_station(s, j);
         accept(s, i, j);
         if (was == J_OUT)
             refill_out(s, from);
     }
 }
 
-/* Job j heads for the group of its current operation: a station now, or the group's queue. */
-static bool enter_group(sf_stations *s, uint32_t j)
+enum entry { ENTRY_QUEUED, ENTRY_PLACED, ENTRY_BOOKED };
+
+/* Job j heads for the group of its current operation: a station now (or a carrier booked to it), or the group's queue. */
+static enum entry enter_group(sf_stations *s, uint32_t j)
 {
     int group = op_of(s, &s->jobs[j])->group;
     uint32_t i;
 
     if (s->want[group].n == 0 && (i = choose(s, group)) != UINT32_MAX) {
+        if (carried(s, &s->jobs[j])) {
+            book(s, j, i);
+            return ENTRY_BOOKED;
+        }
         accept(s, i, j);
-        return true;
+        return ENTRY_PLACED;
     }
     if (fifo_push(&s->want[group], j) != SF_OK)
         sf_kernel_fail(s->k, SF_ENOMEM);
-    return false;
+    return ENTRY_QUEUED;
 }
 
 int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *number)
@@ -405,7 +467,7 @@ int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *numb
         s->capjobs = cap;
     }
     J = &s->jobs[s->njobs];
-    *J = (struct job){s->njobs + 1u, product, 0, now_of(s), due, J_STAGED, UINT32_MAX};
+    *J = (struct job){s->njobs + 1u, product, 0, now_of(s), due, J_STAGED, false, UINT32_MAX, UINT32_MAX};
     s->njobs++;
     s->counts.released++;
     s->counts.in_progress++;
@@ -439,6 +501,72 @@ int sf_stations_complete(sf_stations *s, uint64_t number)
     if (number < 1 || number > s->njobs || (J = &s->jobs[number - 1])->where != J_STORED)
         return SF_EINVAL;
     finish_job(s, J, SF_JOB_COMPLETED);
+    return SF_OK;
+}
+
+/* ---- moves by carrier ------------------------------------------------------ */
+
+int sf_stations_next_move(sf_stations *s, sf_move *out)
+{
+    const struct job *J;
+    const sf_cfg_product *p;
+
+    if (s->moves.n == 0) {
+        s->move_asked = true;
+        return 0;
+    }
+    J = &s->jobs[fifo_pop(&s->moves)];
+    p = &s->cfg->products[J->product];
+    out->job = J->number;
+    out->product = J->product;
+    out->from = J->where == J_STAGED ? SINK : J->station;
+    out->to = J->dest;
+    out->from_node = J->where == J_STAGED ? s->cfg->layout.docks[p->source].node : s->st[J->station].cfg->node;
+    out->to_node = J->dest == SINK ? s->cfg->layout.docks[p->sink].node : s->st[J->dest].cfg->node;
+    return 1;
+}
+
+static struct job *job_at(sf_stations *s, uint64_t number)
+{
+    return number >= 1 && number <= s->njobs ? &s->jobs[number - 1] : NULL;
+}
+
+int sf_stations_pickup(sf_stations *s, uint64_t number)
+{
+    struct job *J = job_at(s, number);
+    uint32_t j, from;
+    uint8_t was;
+
+    if (!J || !J->booked || (J->where != J_STAGED && J->where != J_OUT && J->where != J_HELD))
+        return SF_EINVAL;
+    j = (uint32_t)(number - 1);
+    was = J->where;
+    from = J->station;
+    fifo_remove(&s->moves, j); /* when picked up without asking sf_stations_next_move */
+    if (was != J_STAGED)
+        leave_station(s, j);
+    J->where = J_TRANSIT;
+    emit_job(s, SF_JOB_PICKED_UP, J, was == J_STAGED ? -1 : (int32_t)from, 0);
+    if (was == J_OUT)
+        refill_out(s, from);
+    return SF_OK;
+}
+
+int sf_stations_deliver(sf_stations *s, uint64_t number)
+{
+    struct job *J = job_at(s, number);
+
+    if (!J || J->where != J_TRANSIT)
+        return SF_EINVAL;
+    J->booked = false;
+    if (J->dest == SINK) {
+        emit_job(s, SF_JOB_DELIVERED, J, -1, 0);
+        finish_job(s, J, SF_JOB_COMPLETED);
+        return SF_OK;
+    }
+    s->st[J->dest].incoming--;
+    emit_job(s, SF_JOB_DELIVERED, J, (int32_t)J->dest, 0);
+    accept(s, J->dest, (uint32_t)(number - 1));
     return SF_OK;
 }
 
@@ -645,18 +773,22 @@ int sf_stations_unload(sf_stations *s, uint32_t st, uint32_t slot)
     if (!sl || sl->state != SL_DONE)
         return SF_EINVAL;
     J = &s->jobs[sl->job];
-    if ((size_t)J->op + 1 == s->cfg->products[J->product].n_ops) {
-        sl->state = SL_FREE;
-        finish_job(s, J, SF_JOB_COMPLETED);
-        refresh(s, st);
-        return 1;
-    }
-    J->op++;
     J->where = J_HELD; /* until it finds its place */
     sl->state = SL_BLOCKED;
-    if (enter_group(s, sl->job)) {
-        sl->state = SL_FREE;
-    } else if (S->out.n < (uint32_t)S->cfg->buffer_out) {
+    if ((size_t)J->op + 1 == s->cfg->products[J->product].n_ops) {
+        if (!carried(s, J) || s->cfg->products[J->product].sink < 0) {
+            sl->state = SL_FREE;
+            finish_job(s, J, SF_JOB_COMPLETED);
+            refresh(s, st);
+            return 1;
+        }
+        book(s, sl->job, SINK); /* to the sink dock */
+    } else {
+        J->op++;
+        if (enter_group(s, sl->job) == ENTRY_PLACED)
+            sl->state = SL_FREE;
+    }
+    if (sl->state != SL_FREE && S->out.n < (uint32_t)S->cfg->buffer_out) {
         J->where = J_OUT;
         if (fifo_push(&S->out, sl->job) != SF_OK)
             return SF_ENOMEM;
@@ -1194,6 +1326,7 @@ void sf_stations_free(sf_stations *s)
             free(s->group_st[g]);
     }
     free(s->repairs.v);
+    free(s->moves.v);
     free(s->want);
     free(s->group_st);
     free(s->group_n);

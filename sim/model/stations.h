@@ -21,7 +21,8 @@
  *            its input buffer), else into this station's output buffer,
  *            else the slot holds it and the station is blocked until
  *            there is room downstream. After the last operation the unit
- *            is complete.
+ *            is complete. A product with a `transport` waits for its
+ *            carrier instead (moves, below).
  *
  * Jobs released by the demand enter the first operation's group the same
  * way; those that find no room wait in front of it (unbounded), in order
@@ -62,7 +63,7 @@
 typedef struct sf_stations sf_stations;
 
 /* What a finished step was, for the `done` hook. */
-typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD, SF_STEP_REPAIR } sf_step;
+typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD, SF_STEP_REPAIR, SF_STEP_MOVE } sf_step;
 
 /* How a `work` step ended. */
 typedef enum sf_work_result { SF_WORK_GOOD, SF_WORK_SCRAPPED } sf_work_result;
@@ -81,6 +82,8 @@ typedef struct sf_stations_hooks {
     /* Repairs with a crew: UINT32_MAX when a repair is now waiting for whoever asked
        sf_stations_next_repair; else failure mode `mode`'s repair is over. */
     void (*repair)(void *ctx, uint32_t mode);
+    /* A move is now waiting for whoever asked sf_stations_next_move. */
+    void (*move)(void *ctx);
     void *ctx;
 } sf_stations_hooks;
 
@@ -184,6 +187,30 @@ int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint
 /* The station and failure of mode `mode`; false out of range. */
 bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *station, const sf_cfg_failure **f);
 uint32_t sf_stations_failure_modes(const sf_stations *s);
+
+/*
+ * Moves by carrier, for products with a `transport`. When a unit of
+ * such a product has a place to go (see `unload`; a job released with a
+ * source dock goes from there to its first operation, and after its last
+ * one a unit with a sink dock goes there), the place is reserved and the
+ * move is booked: the unit stays where it is (in the output buffer, or
+ * in its slot, the station blocked) until a carrier picks it up, and the
+ * destination counts it as taken (a slot waiting for it stays starved).
+ * The caller takes the oldest booked move (1, or 0: the `move` hook says
+ * when one is waiting), has a carrier pick the unit up (it leaves its
+ * place, which may let the station go on) and deliver it (into the
+ * reserved place; at the sink dock the job is complete).
+ */
+typedef struct sf_move {
+    uint64_t job;
+    int product;
+    uint32_t from, to;     /* station index, or UINT32_MAX: the product's source (from) or sink (to) dock */
+    int from_node, to_node;/* network nodes of the two places */
+} sf_move;
+int sf_stations_next_move(sf_stations *s, sf_move *out);
+/* SF_OK, or SF_EINVAL when job `number` is not booked and waiting for its carrier (pickup) or on its way (deliver). */
+int sf_stations_pickup(sf_stations *s, uint64_t number);
+int sf_stations_deliver(sf_stations *s, uint64_t number);
 
 sf_state sf_stations_state(const sf_stations *s, uint32_t station);
 /* Seconds the station has spent in state `st` up to `now`. */

@@ -382,6 +382,14 @@ static void station_repair(void *ctx, uint32_t mode)
         w->station_done(w->station_ctx, UINT32_MAX, mode, SF_STEP_REPAIR, sf_kernel_now(w->k));
 }
 
+/* A booked move waits for its carrier: reported as a step of station UINT32_MAX. */
+static void station_move(void *ctx)
+{
+    sf_world *w = ctx;
+    if (w->station_done)
+        w->station_done(w->station_ctx, UINT32_MAX, UINT32_MAX, SF_STEP_MOVE, sf_kernel_now(w->k));
+}
+
 sf_stations *sf_world_stations(sf_world *w) { return w->stations; }
 
 void sf_world_on_station(sf_world *w, void (*fn)(void *, uint32_t, uint32_t, sf_step, sf_time), void *ctx)
@@ -621,7 +629,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     }
     {
         sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job,
-                                station_agent_failed, station_repair, w};
+                                station_agent_failed, station_repair, station_move, w};
         if (!(w->stations = sf_stations_new(k, cfg, cfg->scenario.seed, sh, w->kinds, w->types, w->nagents)))
             goto fail;
     }

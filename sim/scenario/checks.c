@@ -200,6 +200,57 @@ static void check_racks(sf_vctx *v)
     }
 }
 
+/*
+ * A product's transport names vehicles (forklift, agv) or people
+ * (worker, humanoid), not both and never arms; a unit rides one
+ * vehicle, and some vehicle listed must carry its mass. People may carry
+ * it together ({worker: 2}). The fleet must have as many as it asks.
+ */
+static void check_transport(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+
+    for (size_t p = 0; p < c->n_products; p++) {
+        const sf_cfg_product *P = &c->products[p];
+        const sf_cfg_operation *t = &P->transport;
+        unsigned kinds = 0;
+        for (size_t k = 0; k < t->n_crew; k++) {
+            const sf_cfg_crew_need *cn = &t->crew[k];
+            long avail = 0;
+            double payload = 0;
+            kinds |= cn->kinds;
+            for (size_t j = 0; j < cn->n_types; j++)
+                kinds |= 1u << c->fleet.types[cn->types[j]].kind;
+            for (size_t i = 0; i < c->fleet.n_types; i++) {
+                const sf_cfg_agent_type *a = &c->fleet.types[i];
+                bool listed = (cn->kinds >> a->kind) & 1u;
+                for (size_t j = 0; !listed && j < cn->n_types; j++)
+                    listed = cn->types[j] == (int)i;
+                if (listed && a->count > 0) {
+                    avail += a->count;
+                    payload = a->payload > payload ? a->payload : payload;
+                }
+            }
+            if (avail < cn->count)
+                error_at(v, t->at, "the transport of product '%s' needs %d %s but the fleet has %ld", P->name,
+                         cn->count, cn->label, avail);
+            else if ((kinds & ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))) && payload < P->mass)
+                error_at(v, t->at, "the transport of product '%s' (%g kg a unit) has no vehicle that carries it: "
+                         "the highest payload among %s is %g kg", P->name, P->mass, cn->label, payload);
+        }
+        if (kinds & (1u << SF_AGENT_ARM))
+            error_at(v, t->at, "the transport of product '%s' names an arm; arms stay at their station "
+                     "(carry with forklift, agv, worker or humanoid)", P->name);
+        else if ((kinds & ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))) &&
+                 (kinds & ((1u << SF_AGENT_WORKER) | (1u << SF_AGENT_HUMANOID))))
+            error_at(v, t->at, "the transport of product '%s' mixes vehicles and people; name one or the other "
+                     "({any: [agv, forklift]} or {any: [worker, humanoid]})", P->name);
+        else if ((kinds & ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))) && (t->n_crew > 1 || t->crew[0].count > 1))
+            error_at(v, t->at, "the transport of product '%s': a unit rides one vehicle ({agv: 1} or "
+                     "{any: [agv, forklift]})", P->name);
+    }
+}
+
 /* Battery agents need somewhere to charge. */
 static void check_batteries(sf_vctx *v)
 {
@@ -214,6 +265,7 @@ void sf_v_model_checks(sf_vctx *v)
 {
     check_reach(v);
     check_operations(v);
+    check_transport(v);
     check_racks(v);
     check_batteries(v);
 }

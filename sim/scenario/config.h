@@ -268,6 +268,10 @@ typedef struct sf_cfg_product {
     int sink;     /* dock index where finished goods leave, -1 none */
     sf_cfg_operation *ops;
     size_t n_ops;
+    /* who carries a unit from its source dock to the first station, between stations and to its sink
+       dock: one need of vehicles (forklift, agv) or of people (worker, humanoid); none (n_crew 0): moves
+       take no time */
+    sf_cfg_operation transport;
     sf_cfg_place at;
 } sf_cfg_product;
 

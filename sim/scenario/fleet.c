@@ -321,13 +321,13 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         return;
     for (size_t i = 0; i < count; i++) {
         sf_cfg_product *p = &v->cfg->products[v->cfg->n_products++];
-        const sf_ynode *r, *src, *snk;
+        const sf_ynode *r, *src, *snk, *tr;
         char what[200];
         snprintf(what, sizeof what, "product '%s'", names[i]->text);
         p->name = sf_v_strdup(v, names[i]->text);
         p->at = sf_v_place(v, names[i]);
         p->source = p->sink = -1;
-        sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing"), what);
+        sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport"), what);
         p->abc = 'C';
         if (sf_ynode_get(e[i], "class", NULL)) {
             static const char *const classes[] = {"A", "B", "C", NULL};
@@ -340,11 +340,21 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
             p->source = SF_V_REF(v, src, "dock", L->docks, L->n_docks);
         if ((snk = sf_ynode_get(e[i], "sink", NULL)))
             p->sink = SF_V_REF(v, snk, "dock", L->docks, L->n_docks);
+        /* who carries its units: a crew-like need, checked against the fleet in checks.c */
+        p->transport.name = "transport";
+        p->transport.group = -1;
+        if ((tr = sf_ynode_get(e[i], "transport", NULL)) && !sf_ynode_is_null(tr)) {
+            p->transport.at = sf_v_place(v, tr);
+            sf_v_crew(v, tr, &p->transport);
+        }
         /* without a routing it is a stored good: it comes in at one dock and leaves by another */
         if (!(r = sf_ynode_get(e[i], "routing", NULL))) {
             if (p->source < 0 || p->sink < 0)
                 sf_v_error(v, names[i], "%s has no routing, so it is a stored good and needs a 'source' and a 'sink' dock",
                            what);
+            if (tr && p->transport.n_crew > 0)
+                sf_v_error(v, tr, "%s is a stored good, moved by the forklifts' and AGVs' put-away and order tasks; "
+                           "'transport' is for products with a routing", what);
             continue;
         }
         if (!sf_v_list(v, r, "routing"))

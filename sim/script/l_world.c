@@ -58,9 +58,15 @@ static uint32_t repair_base(sf_script *S)
     return sf_world_agent_count(S->world) + (n ? S->slot_base[n - 1] + sf_stations_slots(st, n - 1) : 0);
 }
 
-static uint32_t wait_count(sf_script *S)
+/* The wait id of a process waiting for a move to make (shop.next_move), after the failure modes'. */
+static uint32_t move_wait(sf_script *S)
 {
     return repair_base(S) + 1 + sf_stations_failure_modes(sf_world_stations(S->world));
+}
+
+static uint32_t wait_count(sf_script *S)
+{
+    return move_wait(S) + 1;
 }
 
 void sf__world_forget(sf_script *S, uint32_t pid)
@@ -77,7 +83,7 @@ bool sf__world_idle_wait(sf_script *S, uint32_t pid)
     if (!S->world || id < (na = sf_world_agent_count(S->world)) || id >= wait_count(S))
         return false;
     if (id >= repair_base(S))
-        return id == repair_base(S); /* waiting for something to repair */
+        return id == repair_base(S) || id == move_wait(S); /* waiting for something to repair or to carry */
     id -= na;
     for (uint32_t i = sf_stations_count(sf_world_stations(S->world)); i-- > 0;)
         if (S->slot_base[i] <= id)
@@ -102,6 +108,8 @@ const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n)
         const sf_cfg_failure *f;
         if (id == repair_base(S))
             snprintf(buf, n, "a failure to repair");
+        else if (id == move_wait(S))
+            snprintf(buf, n, "a unit to carry");
         else if (sf_stations_failure_of(st, id - repair_base(S) - 1, &station, &f))
             snprintf(buf, n, "the repair of failure '%s' at station '%s'", f->name, cfg->layout.stations[station].name);
         return buf;
@@ -122,7 +130,9 @@ static void station_done(void *ctx, uint32_t station, uint32_t slot, sf_step ste
     sf_script *S = ctx;
     uint32_t id;
 
-    if (step == SF_STEP_REPAIR)
+    if (step == SF_STEP_MOVE)
+        id = move_wait(S);
+    else if (step == SF_STEP_REPAIR)
         id = repair_base(S) + (slot == UINT32_MAX ? 0 : 1 + slot);
     else
         id = sf_world_agent_count(S->world) + S->slot_base[station] + slot;
@@ -545,6 +555,7 @@ static const char *dock_name(const sf_scenario_config *cfg, int dock)
 }
 
 static void push_routing(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_product *p);
+static void push_crew(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_operation *op);
 
 /* shop.products(): {name, mass, source, sink, routed} for each product. */
 static int l_shop_products(lua_State *L)
@@ -565,6 +576,10 @@ static int l_shop_products(lua_State *L)
         lua_setfield(L, -2, "routed");
         push_routing(L, cfg, p);
         lua_setfield(L, -2, "routing");
+        if (p->transport.n_crew > 0) {
+            push_crew(L, cfg, &p->transport);
+            lua_setfield(L, -2, "transport");
+        }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
@@ -1092,6 +1107,78 @@ static int l_shop_next_repair(lua_State *L)
     return sf__block(L, S, WT_ACTIVITY, -1);
 }
 
+/* A move's end: a station's name, or the product's dock there. */
+static const char *move_end(const sf_scenario_config *cfg, int product, uint32_t station, bool from)
+{
+    const sf_cfg_product *p = &cfg->products[product];
+    return station != UINT32_MAX ? cfg->layout.stations[station].name : dock_name(cfg, from ? p->source : p->sink);
+}
+
+/* Does a transport name vehicles (else people; the scenario checks allow no mix)? */
+static bool by_vehicle(const sf_scenario_config *cfg, const sf_cfg_operation *t)
+{
+    const unsigned vehicles = (1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV);
+    unsigned kinds = 0;
+
+    for (size_t c = 0; c < t->n_crew; c++) {
+        kinds |= t->crew[c].kinds;
+        for (size_t j = 0; j < t->crew[c].n_types; j++)
+            kinds |= 1u << cfg->fleet.types[t->crew[c].types[j]].kind;
+    }
+    return (kinds & vehicles) != 0;
+}
+
+/*
+ * shop.next_move(): the oldest unit waiting for its carrier (a product's
+ * `transport`), {job, product, from, to, mass, carrier, by}: from and to
+ * are place names (a station, or the product's dock), carrier the
+ * transport's needs as in a routing's crew, by "vehicle" or "people".
+ * When none waits, blocks and returns true once one does (call again).
+ */
+static int l_shop_next_move(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_stations *st = sf_world_stations(world_of(L));
+    const sf_scenario_config *cfg = config_of(L);
+    uint32_t id, pid;
+    sf_move m;
+
+    sf__self(L, S, "shop.next_move");
+    if (sf_stations_next_move(st, &m) == 1) {
+        lua_createtable(L, 0, 6);
+        set_number(L, "job", (double)m.job);
+        set_string(L, "product", cfg->products[m.product].name);
+        set_string(L, "from", move_end(cfg, m.product, m.from, true));
+        set_string(L, "to", move_end(cfg, m.product, m.to, false));
+        set_number(L, "mass", cfg->products[m.product].mass);
+        push_crew(L, cfg, &cfg->products[m.product].transport);
+        lua_setfield(L, -2, "carrier");
+        set_string(L, "by", by_vehicle(cfg, &cfg->products[m.product].transport) ? "vehicle" : "people");
+        return 1;
+    }
+    id = move_wait(S);
+    pid = S->cur;
+    S->agent_wait[id] = pid;
+    S->agent_gen[id] = S->procs[pid].gen;
+    S->procs[pid].wobj = id;
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_ACTIVITY, -1);
+}
+
+/* shop.pickup(job), shop.deliver(job): a carrier takes the unit of a move from shop.next_move, and sets it down. */
+static int move_step(lua_State *L, int (*step)(sf_stations *, uint64_t), const char *what)
+{
+    lua_Integer job = luaL_checkinteger(L, 1);
+
+    if (step(sf_world_stations(world_of(L)), job > 0 ? (uint64_t)job : 0) != SF_OK)
+        return luaL_error(L, "%s: job %d is not %s", what, (int)job,
+                          step == sf_stations_pickup ? "waiting for its carrier" : "on its way");
+    return 0;
+}
+
+static int l_shop_pickup(lua_State *L) { return move_step(L, sf_stations_pickup, "pickup"); }
+static int l_shop_deliver(lua_State *L) { return move_step(L, sf_stations_deliver, "deliver"); }
+
 /* shop.repairs_need_crews(): does any failure of the scenario need a repair crew? */
 static int l_shop_repairs_need_crews(lua_State *L)
 {
@@ -1178,6 +1265,8 @@ static int setup(lua_State *L)
                                     {"unload", l_shop_unload},     {"slot_job", l_shop_slot_job},
                                     {"slot_result", l_shop_slot_result},
                                     {"next_repair", l_shop_next_repair}, {"repair", l_shop_repair},
+                                    {"next_move", l_shop_next_move}, {"pickup", l_shop_pickup},
+                                    {"deliver", l_shop_deliver},
                                     {"queue", l_shop_queue},
                                     {"repairs_need_crews", l_shop_repairs_need_crews},
                                     {NULL, NULL}};
@@ -1216,7 +1305,7 @@ int sf_script_attach_world(sf_script *S, sf_world *w)
         base += sf_stations_slots(st, i);
         nwait = n + base;
     }
-    nwait += 1 + sf_stations_failure_modes(st);
+    nwait += 2 + sf_stations_failure_modes(st); /* something to repair, each repair, a move to make */
     sf_stations_reseed(st, S->opt.seed);
     sf_world_on_station(w, station_done, S);
     S->agent_wait = malloc((nwait ? nwait : 1) * sizeof *S->agent_wait);

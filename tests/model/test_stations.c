@@ -137,7 +137,7 @@ static sf_scenario_config *load(void)
 
 static void start(struct drv *d, const sf_scenario_config *cfg)
 {
-    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, NULL, NULL, d};
+    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, NULL, NULL, NULL, d};
     int kind;
 
     memset(d, 0, sizeof *d);
@@ -346,7 +346,7 @@ static void done_once(void *ctx, uint32_t st, uint32_t slot, sf_step step, sf_ti
 static void test_crew_rate_changes_are_exact(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     sf_agent_kind kinds[1] = {SF_AGENT_ARM};
     sf_kernel *k = sf_kernel_new();
     sf_stations *s;
@@ -380,7 +380,7 @@ static void test_crew_rate_changes_are_exact(void **state)
 static void test_agent_failure_stops_its_operation(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     sf_agent_kind kinds[1] = {SF_AGENT_ARM};
     int types[1] = {0};
     sf_kernel *k = sf_kernel_new();
@@ -420,7 +420,7 @@ static void test_agent_failure_stops_its_operation(void **state)
 static void test_fatigue_slows_and_recovers(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     sf_agent_kind kinds[1] = {SF_AGENT_WORKER};
     int types[1] = {0};
     sf_kernel *k = sf_kernel_new();

@@ -22,7 +22,7 @@
 
 struct watch {
     sf_world *w;
-    uint64_t jobs[SF_JOB_SCRAPPED + 1];
+    uint64_t jobs[SF_JOB_DELIVERED + 1];
     uint64_t ops_by[SF_AGENT_KINDS]; /* operations a kind took part in */
     sf_time completed_at[8];         /* the first jobs' completion times */
     sf_state state[MAXA];
