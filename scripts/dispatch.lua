@@ -105,7 +105,7 @@ function M.new(rule)
       self.queue:add(-1)
       return table.remove(self.pending, i)
     end
-    local ev = sim.event()
+    local ev = sim.event("work for " .. agent:name(), "idle") -- waiting for work is no deadlock
     table.insert(self.waiting, {agent = agent, event = ev})
     return ev:wait()
   end

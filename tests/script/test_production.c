@@ -4,6 +4,7 @@
  * and for their breaks, humanoids replacing workers through an overlay,
  * and a crew deadlock reported with the operations and what each holds.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,10 @@ struct watch {
     bool seen_work[MAXA];
     sf_time first_work[MAXA];
     uint64_t worked_after_leaving[MAXA]; /* working after its first time off shift */
+    sf_time picked[8], delivered[8];     /* the first moves by carrier: pickup and delivery times */
+    int32_t picked_at[8], delivered_at[8]; /* and the stations (-1: a dock) */
+    unsigned npicked, ndelivered;
+    uint64_t carried_jobs_in_transit;    /* picked up and not yet delivered, now */
 };
 
 static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time now)
@@ -61,6 +66,21 @@ static void on_job(void *ctx, const sf_job_event *ev)
     struct watch *w = ctx;
 
     w->jobs[ev->what]++;
+    if (ev->what == SF_JOB_PICKED_UP) {
+        w->carried_jobs_in_transit++;
+        if (w->npicked < 8) {
+            w->picked_at[w->npicked] = ev->station;
+            w->picked[w->npicked++] = ev->now;
+        }
+    }
+    if (ev->what == SF_JOB_DELIVERED) {
+        assert_true(w->carried_jobs_in_transit > 0);
+        w->carried_jobs_in_transit--;
+        if (w->ndelivered < 8) {
+            w->delivered_at[w->ndelivered] = ev->station;
+            w->delivered[w->ndelivered++] = ev->now;
+        }
+    }
     if (ev->what == SF_JOB_COMPLETED && ev->job < 8)
         w->completed_at[ev->job] = ev->now;
     if (ev->what == SF_JOB_OP_END)
@@ -216,6 +236,113 @@ static void test_a_sequencing_rule_chooses_the_next_job(void **state)
     sf_session_free(s);
 }
 
+#define S(x) ((sf_time)(x) * 1000000000)
+
+/*
+ * A worker carries three units from cut to drill, 20 m apart (see the
+ * scenario): 8 s to take one in hand, 21 s to walk, 8 s to set it down.
+ * Unit 1 is cut by 10 s, picked up at 18, delivered at 47 and drilled by
+ * 63. Unit 2 is cut 18-28 and waits: the worker, back from drill at 47,
+ * walks to cut (68) and has it in hand at 76, delivers at 105, drilled by
+ * 121; unit 3 likewise 58 s later. Cut has no output buffer, so it is
+ * blocked while a finished unit waits: 8 + 48 + 48 s.
+ */
+static void test_a_worker_carries_units_between_stations(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/transport.yaml", &w, &st);
+    sf_stations *sts;
+    const sf_time picked[] = {S(18), S(76), S(134)}, delivered[] = {S(47), S(105), S(163)};
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    sts = sf_world_stations(w.w);
+    assert_int_equal(w.npicked, 3);
+    assert_int_equal(w.ndelivered, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(w.picked[i], picked[i]);
+        assert_int_equal(w.delivered[i], delivered[i]);
+        assert_int_equal(w.picked_at[i], (int32_t)sf_stations_find(sts, "cut"));
+        assert_int_equal(w.delivered_at[i], (int32_t)sf_stations_find(sts, "drill"));
+    }
+    assert_int_equal(w.completed_at[1], S(63));
+    assert_int_equal(w.completed_at[2], S(121));
+    assert_int_equal(w.completed_at[3], S(179));
+    assert_true(fabs(sf_stations_time_in(sts, sf_stations_find(sts, "cut"), SF_STATE_BLOCKED, S(3600)) - 104) < 1e-9);
+    sf_session_free(s);
+}
+
+/*
+ * An AGV carries one unit on all three legs: parts dock to cut (picked up
+ * at 8, 11 s for 10 m, delivered at 27), cut to drill (cut by 37, picked up
+ * at 45, delivered at 74), drill to the goods dock (drilled by 90, picked
+ * up at 98, 31 s for 30 m, delivered at 137). The job is complete only
+ * when it reaches the dock.
+ */
+static void test_an_agv_carries_a_unit_from_dock_to_dock(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/transport_agv.yaml", &w, &st);
+    sf_stations *sts;
+    const sf_time picked[] = {S(8), S(45), S(98)}, delivered[] = {S(27), S(74), S(137)};
+    int32_t cut, drill;
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    sts = sf_world_stations(w.w);
+    cut = (int32_t)sf_stations_find(sts, "cut");
+    drill = (int32_t)sf_stations_find(sts, "drill");
+    assert_int_equal(w.npicked, 3);
+    assert_int_equal(w.ndelivered, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(w.picked[i], picked[i]);
+        assert_int_equal(w.delivered[i], delivered[i]);
+    }
+    assert_int_equal(w.picked_at[0], -1);
+    assert_int_equal(w.delivered_at[0], cut);
+    assert_int_equal(w.picked_at[1], cut);
+    assert_int_equal(w.delivered_at[1], drill);
+    assert_int_equal(w.picked_at[2], drill);
+    assert_int_equal(w.delivered_at[2], -1);
+    assert_int_equal(w.completed_at[1], S(137));
+    sf_session_free(s);
+}
+
+/*
+ * The test line with frames on a tugger AGV and brackets carried by
+ * people, 16 h with shifts, failures, scrap and rework: the books
+ * balance, every unit picked up was delivered or is still on its way,
+ * each completed unit was carried once per leg at least (its operations
+ * plus one), and some units wait for a carrier at the end or not, but
+ * the line still makes most of what the uncarried line makes.
+ */
+static void test_carried_line_keeps_its_books(void **state)
+{
+    struct watch a, b;
+    int st;
+    sf_session *s1 = open_run("tests/model/data/production_line.yaml", &a, &st);
+    sf_session *s2 = open_run("tests/model/data/production_carried.yaml", &b, &st);
+    sf_job_counts c1, c2;
+    (void)state;
+
+    assert_int_equal(sf_session_run(s1), SF_OK);
+    assert_int_equal(sf_session_run(s2), SF_OK);
+    c1 = sf_stations_counts(sf_world_stations(a.w));
+    c2 = sf_stations_counts(sf_world_stations(b.w));
+    assert_int_equal(a.jobs[SF_JOB_PICKED_UP], 0);
+    assert_int_equal(c2.released, c1.released); /* the same demand */
+    assert_int_equal(c2.released, c2.completed + c2.scrapped + c2.in_progress);
+    assert_int_equal(b.jobs[SF_JOB_COMPLETED], c2.completed);
+    assert_int_equal(b.jobs[SF_JOB_PICKED_UP], b.jobs[SF_JOB_DELIVERED] + b.carried_jobs_in_transit);
+    assert_true(b.carried_jobs_in_transit <= c2.in_progress);
+    assert_true(b.jobs[SF_JOB_DELIVERED] >= 3 * c2.completed);
+    assert_true(c2.completed > 100 && c2.completed <= c1.completed + 5);
+    sf_session_free(s1);
+    sf_session_free(s2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +351,9 @@ int main(void)
         cmocka_unit_test(test_humanoids_replace_workers_by_overlay),
         cmocka_unit_test(test_crew_deadlock_is_reported),
         cmocka_unit_test(test_a_sequencing_rule_chooses_the_next_job),
+        cmocka_unit_test(test_a_worker_carries_units_between_stations),
+        cmocka_unit_test(test_an_agv_carries_a_unit_from_dock_to_dock),
+        cmocka_unit_test(test_carried_line_keeps_its_books),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
