@@ -213,14 +213,33 @@ static void check_transport(sf_vctx *v)
     for (size_t p = 0; p < c->n_products; p++) {
         const sf_cfg_product *P = &c->products[p];
         const sf_cfg_operation *t = &P->transport;
+        const unsigned vehicles = (1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV);
+        const unsigned people = (1u << SF_AGENT_WORKER) | (1u << SF_AGENT_HUMANOID);
         unsigned kinds = 0;
+        for (size_t k = 0; k < t->n_crew; k++) {
+            kinds |= t->crew[k].kinds;
+            for (size_t j = 0; j < t->crew[k].n_types; j++)
+                kinds |= 1u << c->fleet.types[t->crew[k].types[j]].kind;
+        }
+        if (kinds & (1u << SF_AGENT_ARM)) {
+            error_at(v, t->at, "the transport of product '%s' names an arm; arms stay at their station "
+                     "(carry with forklift, agv, worker or humanoid)", P->name);
+            continue;
+        }
+        if ((kinds & vehicles) && (kinds & people)) {
+            error_at(v, t->at, "the transport of product '%s' mixes vehicles and people; name one or the other "
+                     "({any: [agv, forklift]} or {any: [worker, humanoid]})", P->name);
+            continue;
+        }
+        if ((kinds & vehicles) && (t->n_crew > 1 || t->crew[0].count > 1)) {
+            error_at(v, t->at, "the transport of product '%s': a unit rides one vehicle ({agv: 1} or "
+                     "{any: [agv, forklift]})", P->name);
+            continue;
+        }
         for (size_t k = 0; k < t->n_crew; k++) {
             const sf_cfg_crew_need *cn = &t->crew[k];
             long avail = 0;
             double payload = 0;
-            kinds |= cn->kinds;
-            for (size_t j = 0; j < cn->n_types; j++)
-                kinds |= 1u << c->fleet.types[cn->types[j]].kind;
             for (size_t i = 0; i < c->fleet.n_types; i++) {
                 const sf_cfg_agent_type *a = &c->fleet.types[i];
                 bool listed = (cn->kinds >> a->kind) & 1u;
@@ -234,20 +253,10 @@ static void check_transport(sf_vctx *v)
             if (avail < cn->count)
                 error_at(v, t->at, "the transport of product '%s' needs %d %s but the fleet has %ld", P->name,
                          cn->count, cn->label, avail);
-            else if ((kinds & ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))) && payload < P->mass)
+            else if ((kinds & vehicles) && payload < P->mass)
                 error_at(v, t->at, "the transport of product '%s' (%g kg a unit) has no vehicle that carries it: "
                          "the highest payload among %s is %g kg", P->name, P->mass, cn->label, payload);
         }
-        if (kinds & (1u << SF_AGENT_ARM))
-            error_at(v, t->at, "the transport of product '%s' names an arm; arms stay at their station "
-                     "(carry with forklift, agv, worker or humanoid)", P->name);
-        else if ((kinds & ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))) &&
-                 (kinds & ((1u << SF_AGENT_WORKER) | (1u << SF_AGENT_HUMANOID))))
-            error_at(v, t->at, "the transport of product '%s' mixes vehicles and people; name one or the other "
-                     "({any: [agv, forklift]} or {any: [worker, humanoid]})", P->name);
-        else if ((kinds & ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))) && (t->n_crew > 1 || t->crew[0].count > 1))
-            error_at(v, t->at, "the transport of product '%s': a unit rides one vehicle ({agv: 1} or "
-                     "{any: [agv, forklift]})", P->name);
     }
 }
 

@@ -345,7 +345,19 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         p->transport.group = -1;
         if ((tr = sf_ynode_get(e[i], "transport", NULL)) && !sf_ynode_is_null(tr)) {
             p->transport.at = sf_v_place(v, tr);
-            sf_v_crew(v, tr, &p->transport);
+            if (tr->kind == SF_YSCALAR) { /* `transport: agv` is {agv: 1} */
+                sf_cfg_crew_need *need = sf_v_alloc(v, 1, sizeof *need);
+                if (!need || !(need->types = sf_v_alloc(v, 1, sizeof *need->types)))
+                    return;
+                need->count = 1;
+                need->label = sf_v_strdup(v, tr->text);
+                if (crew_name(v, tr, need)) {
+                    p->transport.crew = need;
+                    p->transport.n_crew = 1;
+                }
+            } else {
+                sf_v_crew(v, tr, &p->transport);
+            }
         }
         /* without a routing it is a stored good: it comes in at one dock and leaves by another */
         if (!(r = sf_ynode_get(e[i], "routing", NULL))) {

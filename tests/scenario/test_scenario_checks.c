@@ -1,7 +1,7 @@
 /*
  * Model checks across sections: places a vehicle cannot reach, work no
  * crew can do, rack levels no forklift can lift to, batteries with no
- * charger. They run only when every section reads cleanly.
+ * charger, transports no carrier can do. They run only when every section reads cleanly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -116,6 +116,34 @@ static void test_checks_do_not_run_on_a_scenario_with_section_problems(void **st
                            "reach, power, battery, skills, ...");
 }
 
+#define CARRIERS                                                                                                   \
+    WORKERS "  - {name: tug, kind: agv, count: 1, home: a, speed: 1 m/s, payload: 50 kg}\n"                         \
+            "  - {name: arm1, kind: arm, count: 1, home: weld1}\n"
+#define CARRIED(what) "  - {name: p, transport: " what ", routing: [{station: weld, time: 1 min}]}\n"
+
+/* A transport names vehicles or people the fleet has, one vehicle a unit, never arms, and a vehicle that can lift it. */
+static void test_checks_a_transport_no_carrier_can_do(void **state)
+{
+    (void)state;
+    sf_scenario_config_free(load_ok(PLANT(TWO_WAY, CARRIERS, NO_RACKS, CARRIED("{worker: 2}"))));
+    sf_scenario_config_free(load_ok(PLANT(TWO_WAY, CARRIERS, NO_RACKS, CARRIED("tug"))));
+    expect_load_fails_with(PLANT(TWO_WAY, CARRIERS, NO_RACKS,
+                                 "  - {name: p, mass: 80 kg, transport: agv, routing: [{station: weld, time: 1 min}]}\n"),
+                           "t.yaml:12:39: the transport of product 'p' (80 kg a unit) has no vehicle that carries it: "
+                           "the highest payload among agv is 50 kg");
+    expect_load_fails_with(PLANT(TWO_WAY, CARRIERS, NO_RACKS, CARRIED("{any: [agv, worker]}")),
+                           "t.yaml:12:26: the transport of product 'p' mixes vehicles and people; name one or the other "
+                           "({any: [agv, forklift]} or {any: [worker, humanoid]})");
+    expect_load_fails_with(PLANT(TWO_WAY, CARRIERS, NO_RACKS, CARRIED("{arm: 1}")),
+                           "t.yaml:12:26: the transport of product 'p' names an arm; arms stay at their station "
+                           "(carry with forklift, agv, worker or humanoid)");
+    expect_load_fails_with(PLANT(TWO_WAY, CARRIERS, NO_RACKS, CARRIED("{agv: 2}")),
+                           "t.yaml:12:26: the transport of product 'p': a unit rides one vehicle ({agv: 1} or "
+                           "{any: [agv, forklift]})");
+    expect_load_fails_with(PLANT(TWO_WAY, CARRIERS, NO_RACKS, CARRIED("{worker: 3}")),
+                           "t.yaml:12:26: the transport of product 'p' needs 3 worker but the fleet has 2");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -124,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_checks_a_rack_level_higher_than_any_forklift_can_lift),
         cmocka_unit_test(test_checks_an_operation_no_crew_can_perform),
         cmocka_unit_test(test_checks_a_battery_without_a_charger),
+        cmocka_unit_test(test_checks_a_transport_no_carrier_can_do),
         cmocka_unit_test(test_checks_do_not_run_on_a_scenario_with_section_problems),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
