@@ -215,12 +215,7 @@ static void check_transport(sf_vctx *v)
         const sf_cfg_operation *t = &P->transport;
         const unsigned vehicles = (1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV);
         const unsigned people = (1u << SF_AGENT_WORKER) | (1u << SF_AGENT_HUMANOID);
-        unsigned kinds = 0;
-        for (size_t k = 0; k < t->n_crew; k++) {
-            kinds |= t->crew[k].kinds;
-            for (size_t j = 0; j < t->crew[k].n_types; j++)
-                kinds |= 1u << c->fleet.types[t->crew[k].types[j]].kind;
-        }
+        unsigned kinds = P->transport_kinds;
         if (kinds & (1u << SF_AGENT_ARM)) {
             error_at(v, t->at, "the transport of product '%s' names an arm; arms stay at their station "
                      "(carry with forklift, agv, worker or humanoid)", P->name);

@@ -272,6 +272,7 @@ typedef struct sf_cfg_product {
        dock: one need of vehicles (forklift, agv) or of people (worker, humanoid); none (n_crew 0): moves
        take no time */
     sf_cfg_operation transport;
+    unsigned transport_kinds; /* bit k: the transport names kind k, directly or by a fleet entry */
     sf_cfg_place at;
 } sf_cfg_product;
 

@@ -358,6 +358,11 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
             } else {
                 sf_v_crew(v, tr, &p->transport);
             }
+            for (size_t k = 0; k < p->transport.n_crew; k++) {
+                p->transport_kinds |= p->transport.crew[k].kinds;
+                for (size_t j = 0; j < p->transport.crew[k].n_types; j++)
+                    p->transport_kinds |= 1u << v->cfg->fleet.types[p->transport.crew[k].types[j]].kind;
+            }
         }
         /* without a routing it is a stored good: it comes in at one dock and leaves by another */
         if (!(r = sf_ynode_get(e[i], "routing", NULL))) {

@@ -69,6 +69,16 @@ static uint32_t wait_count(sf_script *S)
     return move_wait(S) + 1;
 }
 
+/* Block process pid until wait `id` (an agent's activity, a slot's step, a repair, a move) is done. */
+static int wait_on(lua_State *L, sf_script *S, uint32_t id, uint32_t pid)
+{
+    S->agent_wait[id] = pid;
+    S->agent_gen[id] = S->procs[pid].gen;
+    S->procs[pid].wobj = id;
+    lua_settop(L, 0);
+    return sf__block(L, S, WT_ACTIVITY, -1);
+}
+
 void sf__world_forget(sf_script *S, uint32_t pid)
 {
     uint32_t id = S->procs[pid].wobj;
@@ -347,11 +357,7 @@ static int await(lua_State *L, sf_script *S, uint32_t id, int rc, const char *wh
         return luaL_error(L, "%s: agent '%s' is still busy with its last activity", what, a->name);
     if (rc != SF_OK)
         return luaL_error(L, "%s: agent '%s' cannot: %s", what, a->name, sf_strerror(rc));
-    S->agent_wait[id] = pid;
-    S->agent_gen[id] = S->procs[pid].gen;
-    S->procs[pid].wobj = id;
-    lua_settop(L, 0);
-    return sf__block(L, S, WT_ACTIVITY, -1);
+    return wait_on(L, S, id, pid);
 }
 
 /* agent:move_to(place): a node, dock, rack, charger, parking place or station by name. */
@@ -919,11 +925,7 @@ static int await_step(lua_State *L, sf_script *S, uint32_t station, uint32_t slo
         lua_pushboolean(L, 1);
         return 1;
     }
-    S->agent_wait[id] = pid;
-    S->agent_gen[id] = S->procs[pid].gen;
-    S->procs[pid].wobj = id;
-    lua_settop(L, 0);
-    return sf__block(L, S, WT_ACTIVITY, -1);
+    return wait_on(L, S, id, pid);
 }
 
 /*
@@ -1082,7 +1084,7 @@ static int l_shop_next_repair(lua_State *L)
     sf_script *S = sf__script(L);
     sf_stations *st = sf_world_stations(world_of(L));
     const sf_scenario_config *cfg = config_of(L);
-    uint32_t mode, station, id, pid;
+    uint32_t mode, station;
     const sf_cfg_failure *f;
 
     sf__self(L, S, "shop.next_repair");
@@ -1098,13 +1100,7 @@ static int l_shop_next_repair(lua_State *L)
         lua_setfield(L, -2, "crew");
         return 1;
     }
-    id = repair_base(S);
-    pid = S->cur;
-    S->agent_wait[id] = pid;
-    S->agent_gen[id] = S->procs[pid].gen;
-    S->procs[pid].wobj = id;
-    lua_settop(L, 0);
-    return sf__block(L, S, WT_ACTIVITY, -1);
+    return wait_on(L, S, repair_base(S), S->cur);
 }
 
 /* A move's end: a station's name, or the product's dock there. */
@@ -1112,20 +1108,6 @@ static const char *move_end(const sf_scenario_config *cfg, int product, uint32_t
 {
     const sf_cfg_product *p = &cfg->products[product];
     return station != UINT32_MAX ? cfg->layout.stations[station].name : dock_name(cfg, from ? p->source : p->sink);
-}
-
-/* Does a transport name vehicles (else people; the scenario checks allow no mix)? */
-static bool by_vehicle(const sf_scenario_config *cfg, const sf_cfg_operation *t)
-{
-    const unsigned vehicles = (1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV);
-    unsigned kinds = 0;
-
-    for (size_t c = 0; c < t->n_crew; c++) {
-        kinds |= t->crew[c].kinds;
-        for (size_t j = 0; j < t->crew[c].n_types; j++)
-            kinds |= 1u << cfg->fleet.types[t->crew[c].types[j]].kind;
-    }
-    return (kinds & vehicles) != 0;
 }
 
 /*
@@ -1140,7 +1122,6 @@ static int l_shop_next_move(lua_State *L)
     sf_script *S = sf__script(L);
     sf_stations *st = sf_world_stations(world_of(L));
     const sf_scenario_config *cfg = config_of(L);
-    uint32_t id, pid;
     sf_move m;
 
     sf__self(L, S, "shop.next_move");
@@ -1153,16 +1134,12 @@ static int l_shop_next_move(lua_State *L)
         set_number(L, "mass", cfg->products[m.product].mass);
         push_crew(L, cfg, &cfg->products[m.product].transport);
         lua_setfield(L, -2, "carrier");
-        set_string(L, "by", by_vehicle(cfg, &cfg->products[m.product].transport) ? "vehicle" : "people");
+        /* the scenario checks allow vehicles or people, not both */
+        set_string(L, "by", cfg->products[m.product].transport_kinds & ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))
+                                ? "vehicle" : "people");
         return 1;
     }
-    id = move_wait(S);
-    pid = S->cur;
-    S->agent_wait[id] = pid;
-    S->agent_gen[id] = S->procs[pid].gen;
-    S->procs[pid].wobj = id;
-    lua_settop(L, 0);
-    return sf__block(L, S, WT_ACTIVITY, -1);
+    return wait_on(L, S, move_wait(S), S->cur);
 }
 
 /* shop.pickup(job), shop.deliver(job): a carrier takes the unit of a move from shop.next_move, and sets it down. */
@@ -1197,7 +1174,7 @@ static int l_shop_repair(lua_State *L)
     sf_script *S = sf__script(L);
     sf_stations *st = sf_world_stations(world_of(L));
     lua_Integer mode = luaL_checkinteger(L, 1);
-    uint32_t crew[16], n = 0, id, pid;
+    uint32_t crew[16], n = 0;
     int rc;
 
     sf__self(L, S, "shop.repair");
@@ -1212,13 +1189,7 @@ static int l_shop_repair(lua_State *L)
     lua_pop(L, 1);
     if ((rc = sf_stations_repair(st, (uint32_t)mode - 1, crew, n)) < 0)
         return luaL_error(L, "repair: failure mode %d is not waiting for its crew", (int)mode);
-    id = repair_base(S) + (uint32_t)mode;
-    pid = S->cur;
-    S->agent_wait[id] = pid;
-    S->agent_gen[id] = S->procs[pid].gen;
-    S->procs[pid].wobj = id;
-    lua_settop(L, 0);
-    return sf__block(L, S, WT_ACTIVITY, -1);
+    return wait_on(L, S, repair_base(S) + (uint32_t)mode, S->cur);
 }
 
 /* The routing of product p: {name, station (group), skill, crew = {{count, label, kinds = {...}, types = {...}}}}. */
