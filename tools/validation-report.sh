@@ -21,8 +21,9 @@ This page is the output of `tools/validation-report.sh build` (after
 
 ## Queueing theory
 
-Each model is a Lua process model in `tests/validation/` run for 10
-independent replications (seeds 1 to 10). A row passes when the formula's
+Each model is a Lua process model in `tests/validation/` (the carrier: a
+scenario, `carrier.yaml`, run through the factory model and its default
+behaviours) run for 10 independent replications (seeds 1 to 10). A row passes when the formula's
 value lies inside the 99.9 % confidence interval of the replication means
 (Student t, 9 degrees of freedom) and the interval's half-width is within
 5 % of that value.
@@ -37,7 +38,10 @@ cat <<'MID'
 Formulas: M/M/1 W = 1/(μ − λ); M/M/c Wq = C(c, a)/(cμ − λ) with Erlang's C;
 M/D/1 by Pollaczek-Khinchine, W = ρ/(2μ(1 − ρ)) + 1/μ; the machine-repairman
 model by its birth-death stationary distribution (finite source, R
-repairers).
+repairers); the carrier as M/D/1, Wq = ρD/(2(1 − ρ)), its service D = 58 s
+being the fixed cycle of taking a unit in hand, carrying it 20 m, setting
+it down and walking back (measured: release to pickup, less the 8 s of
+taking it in hand, for units released after the first day).
 
 ## Conservation laws and exact integrals
 

@@ -1,12 +1,14 @@
 /*
- * test_queueing.c: Lua behaviours checked against queueing theory.
+ * test_queueing.c: Lua behaviours and the factory model checked against
+ * queueing theory.
  *
- * Each case runs a Lua model (mmc.lua, repairman.lua) for a number of
- * independent replications (seeds 1..R) and passes when the analytic
- * value lies inside the 99.9% confidence interval of the replication
- * means and the interval's half-width is within 5% of that value.
+ * Each case runs a Lua model (mmc.lua, repairman.lua) or a scenario
+ * (carrier.yaml) for a number of independent replications (seeds 1..R)
+ * and passes when the analytic value lies inside the 99.9% confidence
+ * interval of the replication means and the interval's half-width is
+ * within 5% of that value.
  *
- *   test_queueing [CASE]             run one case (mm1_05, mm1_07, mm3, md1, repair1, repair2) or all
+ *   test_queueing [CASE]             run one case (mm1_05, mm1_07, mm3, md1, repair1, repair2, carrier) or all
  *   test_queueing --markdown [CASE]  the same, each result as a row of docs/validation.md's table
  */
 #include <math.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "experiment/session.h"
 #include "script/script.h"
 
 #define REPS 10
@@ -67,6 +70,13 @@ static double md1(void)
     return rho / (2 * 1.0 * (1 - rho)) + 1.0;
 }
 
+/* The carrier of carrier.yaml as M/D/1: D = 58 s, one unit every 120 s; Wq = rho D / (2 (1 - rho)). */
+static double carrier(void)
+{
+    double D = 58, rho = D / 120;
+    return rho * D / (2 * (1 - rho));
+}
+
 /* Finite source: mean number of machines down with N machines, R repairers, ratio r = mean repair / mean up. */
 static double repairman(int n, int repairers, double r)
 {
@@ -108,7 +118,52 @@ static const struct vcase cases[] = {
      SF_SCRIPT_LEVEL, "down", 200000, repair1, "machine-repairman, 5 machines, 1 repairer, mean number down"},
     {"repair2", "repairman.lua", "P = {machines = 8, repairers = 2, up = 10, repair = 2.5, warmup = 1000}",
      SF_SCRIPT_LEVEL, "down", 200000, repair2, "machine-repairman, 8 machines, 2 repairers, mean number down"},
+    {"carrier", "carrier.yaml", "", SF_SCRIPT_TALLY, "wait", 0, carrier,
+     "a worker carrying units from a dock (scenario), M/D/1 at 0.48, mean wait for the carrier"},
 };
+
+/* carrier.yaml: the mean time from release to pickup, less the 8 s of taking the unit in hand, after day 1. */
+struct waits {
+    double sum;
+    uint64_t n;
+};
+
+static void on_carrier_job(void *ctx, const sf_job_event *ev)
+{
+    struct waits *w = ctx;
+    if (ev->what == SF_JOB_PICKED_UP && ev->released >= 86400 * SF_SECOND) {
+        w->sum += sf_time_to_seconds(ev->now - ev->released) - 8;
+        w->n++;
+    }
+}
+
+static int carrier_wait(const struct vcase *c, uint64_t seed, double *out)
+{
+    const char *dir = getenv("SHOPFLOOR_SOURCE_DIR");
+    char path[1024];
+    sf_session_spec spec = {.seed_given = true, .seed = seed};
+    struct waits w = {0};
+    sf_observer o = {NULL, NULL, on_carrier_job, NULL, NULL, &w};
+    sf_session *s;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/tests/validation/%s", dir ? dir : ".", c->file);
+    spec.model = path;
+    if (!getenv("SHOPFLOOR_SCRIPTS")) { /* the default behaviours (plant.lua, worker.lua) of the source tree */
+        char scripts[1024];
+        snprintf(scripts, sizeof scripts, "%s/scripts", dir ? dir : ".");
+        setenv("SHOPFLOOR_SCRIPTS", scripts, 1);
+    }
+    if (!(s = sf_session_new(&spec, &rc)))
+        return rc;
+    if ((rc = sf_world_observe(sf_session_world(s), &o)) == SF_OK)
+        rc = sf_session_run(s);
+    if (rc != SF_OK)
+        fprintf(stderr, "%s: %s\n", c->name, sf_session_error(s));
+    sf_session_free(s);
+    *out = w.n ? w.sum / (double)w.n : NAN;
+    return rc;
+}
 
 static char *read_model(const char *file, const char *params)
 {
@@ -145,19 +200,23 @@ static bool markdown;
 
 static int run_case(const struct vcase *c)
 {
-    char *src = read_model(c->file, c->params), chunk[128];
+    bool scenario = sf_session_is_scenario(c->file);
+    char *src = scenario ? NULL : read_model(c->file, c->params), chunk[128];
     double est[REPS], mean = 0, var = 0, half, theory = c->theory();
     sf_time until = SF_TIME_MAX;
     bool pass;
 
-    if (!src) {
+    for (int r = 0; scenario && r < REPS; r++)
+        if (carrier_wait(c, (uint64_t)r + 1, &est[r]) != SF_OK)
+            return 1;
+    if (!scenario && !src) {
         fprintf(stderr, "%s: cannot read %s (is SHOPFLOOR_SOURCE_DIR set?)\n", c->name, c->file);
         return 1;
     }
     if (c->horizon > 0 && sf_time_from_seconds(c->horizon, &until) != SF_OK)
         return 1;
     snprintf(chunk, sizeof chunk, "@%s", c->file);
-    for (int r = 0; r < REPS; r++) {
+    for (int r = 0; !scenario && r < REPS; r++) {
         sf_kernel *k = sf_kernel_new();
         sf_script_options o = {.seed = (uint64_t)r + 1};
         sf_script *S = k ? sf_script_new(k, &o) : NULL;
