@@ -13,6 +13,10 @@
 -- needs: the run then stops with a deadlock that names, for each
 -- station, the operation, the job, what it needs and what it holds.
 --
+-- An agent under repair is passed over: it stays on the free list, and
+-- when it is back (crews:repaired, called by plant.lua) it takes the
+-- oldest request it qualifies for, as if it had just offered itself.
+--
 -- A chosen member gets a task {place, station, arrived, released}: it
 -- goes to the place, says it has arrived, works (the station puts it in
 -- the working state while the clock runs) and waits to be released.
@@ -34,6 +38,7 @@ end
 
 local function qualifies(agent, need, skill, station)
   if not (has(need.kinds, agent:kind()) or has(need.types, agent:type())) then return false end
+  if agent:down() then return false end -- under repair: another one, or this one once repaired
   if agent:kind() == "arm" and agent:station() ~= station.name then return false end
   return not skill or has(agent:skills(), skill)
 end
@@ -95,6 +100,20 @@ function M.new()
   function crews:carry(r)
     for _, m in ipairs(r.members) do m.task.go:succeed() end
     for _, m in ipairs(r.members) do m.task.there:wait() end
+  end
+
+  -- `agent` is back from its repairs: if it waits on the free list, it takes a waiting request now.
+  function crews:repaired(agent)
+    for k, w in ipairs(self.idle) do
+      if w.agent == agent then
+        local task = self:try(agent)
+        if task then
+          table.remove(self.idle, k)
+          w.event:succeed(task)
+        end
+        return
+      end
+    end
   end
 
   -- The operation is over: every member is free to go.

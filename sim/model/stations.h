@@ -63,7 +63,12 @@
 typedef struct sf_stations sf_stations;
 
 /* What a finished step was, for the `done` hook. */
-typedef enum sf_step { SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD, SF_STEP_REPAIR, SF_STEP_MOVE } sf_step;
+typedef enum sf_step {
+    SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD, /* a slot's steps */
+    SF_STEP_REPAIR,                             /* a repair with a crew (see sf_stations_next_repair) */
+    SF_STEP_MOVE,                               /* a move waits for its carrier (see sf_stations_next_move) */
+    SF_STEP_AGENT_UP,                           /* the world's own: an agent is back from its repairs */
+} sf_step;
 
 /* How a `work` step ended. */
 typedef enum sf_work_result { SF_WORK_GOOD, SF_WORK_SCRAPPED } sf_work_result;

@@ -358,6 +358,9 @@ static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
     sf_agent *a = &w->agents[agent];
     bool working;
 
+    /* back from every repair: the behaviours may offer it work again (reported as a step, slot = the agent) */
+    if (!failed && !sf_stations_agent_down(w->stations, agent) && w->station_done)
+        w->station_done(w->station_ctx, UINT32_MAX, agent, SF_STEP_AGENT_UP, sf_kernel_now(w->k));
     if (a->activity != SF_ACT_NONE)
         return;
     if (failed) {

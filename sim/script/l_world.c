@@ -64,9 +64,15 @@ static uint32_t move_wait(sf_script *S)
     return repair_base(S) + 1 + sf_stations_failure_modes(sf_world_stations(S->world));
 }
 
-static uint32_t wait_count(sf_script *S)
+/* The first wait id of processes waiting for an agent's repair (agent:repaired()), one per agent. */
+static uint32_t up_base(sf_script *S)
 {
     return move_wait(S) + 1;
+}
+
+static uint32_t wait_count(sf_script *S)
+{
+    return up_base(S) + sf_world_agent_count(S->world);
 }
 
 /* Block process pid until wait `id` (an agent's activity, a slot's step, a repair, a move) is done. */
@@ -92,8 +98,8 @@ bool sf__world_idle_wait(sf_script *S, uint32_t pid)
 
     if (!S->world || id < (na = sf_world_agent_count(S->world)) || id >= wait_count(S))
         return false;
-    if (id >= repair_base(S))
-        return id == repair_base(S) || id == move_wait(S); /* waiting for something to repair or to carry */
+    if (id >= repair_base(S)) /* waiting for something to repair or to carry, or for an agent's repair */
+        return id == repair_base(S) || id >= move_wait(S);
     id -= na;
     for (uint32_t i = sf_stations_count(sf_world_stations(S->world)); i-- > 0;)
         if (S->slot_base[i] <= id)
@@ -120,6 +126,8 @@ const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n)
             snprintf(buf, n, "a failure to repair");
         else if (id == move_wait(S))
             snprintf(buf, n, "a unit to carry");
+        else if (id >= up_base(S))
+            snprintf(buf, n, "the repair of agent '%s'", sf__agent_name(S, id - up_base(S)));
         else if (sf_stations_failure_of(st, id - repair_base(S) - 1, &station, &f))
             snprintf(buf, n, "the repair of failure '%s' at station '%s'", f->name, cfg->layout.stations[station].name);
         return buf;
@@ -142,6 +150,8 @@ static void station_done(void *ctx, uint32_t station, uint32_t slot, sf_step ste
 
     if (step == SF_STEP_MOVE)
         id = move_wait(S);
+    else if (step == SF_STEP_AGENT_UP)
+        id = up_base(S) + slot;
     else if (step == SF_STEP_REPAIR)
         id = repair_base(S) + (slot == UINT32_MAX ? 0 : 1 + slot);
     else
@@ -816,6 +826,35 @@ static int l_agent_station(lua_State *L)
     return 1;
 }
 
+/* agent:can_fail(): has its fleet entry a failure mode? agent:down(): is it under repair now? */
+static int l_agent_can_fail(lua_State *L)
+{
+    const sf_scenario_config *cfg = config_of(L);
+    int type = sf_world_agent(world_of(L), check_agent(L, 1))->type;
+    bool any = false;
+
+    for (size_t i = 0; i < cfg->n_failures; i++)
+        any |= cfg->failures[i].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[i].target == type;
+    lua_pushboolean(L, any);
+    return 1;
+}
+
+static int l_agent_down(lua_State *L)
+{
+    lua_pushboolean(L, sf_stations_agent_down(sf_world_stations(world_of(L)), check_agent(L, 1)));
+    return 1;
+}
+
+/* agent:repaired(): wait until the agent is next back from a repair (all its failures repaired). */
+static int l_agent_repaired(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t id = check_agent(L, 1);
+
+    sf__self(L, S, "agent:repaired");
+    return wait_on(L, S, up_base(S) + id, S->cur);
+}
+
 /* ---- production ------------------------------------------------------------ */
 
 static uint32_t check_station(lua_State *L, int idx)
@@ -1220,7 +1259,8 @@ static int setup(lua_State *L)
                                        {"pick", l_agent_pick},       {"drop", l_agent_drop},
                                        {"shift", l_agent_shift},     {"rest", l_agent_rest},
                                        {"skills", l_agent_skills},   {"station", l_agent_station},
-                                       {"home", l_agent_home},
+                                       {"home", l_agent_home},       {"can_fail", l_agent_can_fail},
+                                       {"down", l_agent_down},       {"repaired", l_agent_repaired},
                                        {"__tostring", l_agent_tostring}, {NULL, NULL}};
     static const luaL_Reg shop[] = {{"agent", l_shop_agent},       {"agents", l_shop_agents},
                                     {"put_away", l_shop_put_away}, {"stored", l_shop_stored},
@@ -1276,7 +1316,7 @@ int sf_script_attach_world(sf_script *S, sf_world *w)
         base += sf_stations_slots(st, i);
         nwait = n + base;
     }
-    nwait += 2 + sf_stations_failure_modes(st); /* something to repair, each repair, a move to make */
+    nwait += 2 + sf_stations_failure_modes(st) + n; /* something to repair, each repair, a move to make, each agent's repair */
     sf_stations_reseed(st, S->opt.seed);
     sf_world_on_station(w, station_done, S);
     S->agent_wait = malloc((nwait ? nwait : 1) * sizeof *S->agent_wait);

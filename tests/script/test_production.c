@@ -343,6 +343,27 @@ static void test_carried_line_keeps_its_books(void **state)
     sf_session_free(s2);
 }
 
+/*
+ * A worker under repair is passed over (see the scenario): the other one
+ * walks 11 s and finishes at 81 s. Alone, the failed one takes the job
+ * the moment it is repaired (150 s) and finishes at 160 s.
+ */
+static void test_a_failed_worker_is_passed_over_until_repaired(void **state)
+{
+    struct watch a, b;
+    int st;
+    sf_session *s1 = open_run("tests/script/data/failed_worker.yaml", &a, &st);
+    sf_session *s2 = open_run("tests/script/data/failed_worker_alone.yaml", &b, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(s1), SF_OK);
+    assert_int_equal(sf_session_run(s2), SF_OK);
+    assert_int_equal(a.completed_at[1], S(81));
+    assert_int_equal(b.completed_at[1], S(160));
+    sf_session_free(s1);
+    sf_session_free(s2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_a_worker_carries_units_between_stations),
         cmocka_unit_test(test_an_agv_carries_a_unit_from_dock_to_dock),
         cmocka_unit_test(test_carried_line_keeps_its_books),
+        cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
