@@ -109,6 +109,8 @@ struct sf_live {
     sf_snapshot grid; /* the last grid point */
     bool have_grid;
     double *agent_w, *station_w; /* grid draw now, W */
+    double packs_w;              /* spare battery packs charging, all fleet entries */
+    double *packs_of;            /* per fleet entry */
     double energy;               /* J up to `energy_at` */
     sf_time energy_at;
     uint64_t completed, released;
@@ -125,6 +127,7 @@ static double total_power(const sf_live *L)
         p += L->agent_w[i];
     for (uint32_t i = 0; i < L->grid.nstations; i++)
         p += L->station_w[i];
+    p += L->packs_w;
     return p;
 }
 
@@ -167,6 +170,10 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
         L->agent_w[id] = watts;
     else if (e == SF_ENTITY_STATION && id < L->grid.nstations)
         L->station_w[id] = watts;
+    else if (e == SF_ENTITY_PACKS && id < L->cfg->fleet.n_types) {
+        L->packs_w += watts - L->packs_of[id];
+        L->packs_of[id] = watts;
+    }
 }
 
 static void on_job(void *ctx, const sf_job_event *ev)
@@ -229,9 +236,10 @@ sf_live *sf_live_new(sf_session *ses, sf_time every)
         goto fail;
     L->agent_w = calloc(L->grid.nagents + 1, sizeof *L->agent_w);
     L->station_w = calloc(L->grid.nstations + 1, sizeof *L->station_w);
+    L->packs_of = calloc(L->cfg->fleet.n_types + 1, sizeof *L->packs_of);
     L->arm_xy = calloc(2 * (size_t)L->grid.nagents + 1, sizeof *L->arm_xy);
     L->arm_heading = calloc(L->grid.nagents + 1, sizeof *L->arm_heading);
-    if (!L->agent_w || !L->station_w || !L->arm_xy || !L->arm_heading || place_arms(L) != SF_OK)
+    if (!L->agent_w || !L->station_w || !L->packs_of || !L->arm_xy || !L->arm_heading || place_arms(L) != SF_OK)
         goto fail;
     /* the draw of every agent now: what the world set before we were attached */
     for (uint32_t i = 0; i < L->grid.nagents && i < sf_world_agent_count(L->w); i++) {
@@ -259,6 +267,7 @@ void sf_live_free(sf_live *L)
     sf_snapshot_close(&L->grid);
     free(L->agent_w);
     free(L->station_w);
+    free(L->packs_of);
     free(L->arm_xy);
     free(L->arm_heading);
     free(L);

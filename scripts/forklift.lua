@@ -13,8 +13,8 @@ local chargers -- the plant's, shared with every vehicle and humanoid
 
 -- Idle and not full: top up at the nearest charger if a spot is free right now.
 local function opportunity_charge(agent)
-  local _, upto = agent:battery_policy()
-  if not upto or agent:battery() >= upto then return end
+  local _, upto, spares = agent:battery_policy()
+  if not upto or spares or agent:battery() >= upto then return end -- a battery that is swapped is not topped up
   local c = charging.nearest(agent, chargers)
   if not c or c.spots:count() >= c.slots then return end
   agent:move_to(c.place)

@@ -48,7 +48,7 @@ struct sf_metrics {
     const sf_scenario_config *cfg;
     sf_world *w;
     sf_time W, begin, last;
-    size_t na, ns;
+    size_t na, ns, nt; /* entities: agents, stations, then the spare packs of each fleet entry */
     ent *e; /* agents, then stations */
     size_t charging; /* agents whose `full` is pending */
     ent *first_full; /* the one whose battery fills first, or NULL */
@@ -323,6 +323,8 @@ static ent *entity(sf_metrics *m, sf_entity e, uint32_t id)
 {
     if (e == SF_ENTITY_AGENT)
         return id < m->na ? &m->e[id] : NULL;
+    if (e == SF_ENTITY_PACKS)
+        return id < m->nt ? &m->e[m->na + m->ns + id] : NULL;
     return id < m->ns ? &m->e[m->na + id] : NULL;
 }
 
@@ -516,13 +518,14 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         m->na += (size_t)cfg->fleet.types[t].count;
     m->ns = cfg->layout.n_stations;
+    m->nt = cfg->fleet.n_types;
     sf_tally_init(&m->lead, true);
     m->min_sep = NAN;
     m->peak_at = m->partial_at = -1;
     m->win_start = now - clock_of(m, now) % QUARTER;
     m->win_from = now > m->W ? now : m->W;
     m->s_soc = NAN;
-    if (!(m->e = calloc(m->na + m->ns + 1, sizeof *m->e)) ||
+    if (!(m->e = calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
         !(m->by_product = calloc(cfg->n_products + 1, sizeof *m->by_product)) || grow_samples(m) != SF_OK)
         goto fail;
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
@@ -538,7 +541,13 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
         x->pub.type = cfg->layout.stations[s].group ? cfg->layout.stations[s].group : "";
         x->type = -1;
     }
-    for (size_t i = 0; i < m->na + m->ns; i++) {
+    for (size_t t = 0; t < m->nt; t++) { /* drawing from the grid only when the fleet entry swaps batteries */
+        ent *x = &m->e[m->na + m->ns + t];
+        snprintf(x->name, sizeof x->name, "spare packs of %s", cfg->fleet.types[t].name);
+        x->pub.type = cfg->fleet.types[t].name;
+        x->type = (int)t;
+    }
+    for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
         m->e[i].pub.name = m->e[i].name;
         m->e[i].since = m->e[i].psince = now;
         m->e[i].state = SF_STATE_IDLE;
@@ -606,7 +615,7 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
     if (now < m->last)
         now = m->last;
     advance(m, now);
-    for (size_t i = 0; i < m->na + m->ns; i++) {
+    for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
         close_state(m, &m->e[i], now);
         close_power(m, &m->e[i], now);
     }
@@ -813,6 +822,12 @@ static int type_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *pre
         ADD("utilisation", x->name,
             100 * ratio(busy_time(&x->pub), total_time(&x->pub) - x->pub.time[SF_STATE_OFF_SHIFT]), "%", false);
         ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
+    }
+    { /* its spare packs charging count with the fleet entry's energy */
+        const ent *x = &m->e[m->na + m->ns + type];
+        for (int s = 0; s < SF_POWER_STATES; s++)
+            sum.energy[s] += x->pub.energy[s];
+        sum.grid += x->pub.grid;
     }
     *presence = total_time(&sum) - sum.time[SF_STATE_OFF_SHIFT];
     ADD("utilisation", name, 100 * ratio(busy_time(&sum), *presence), "%", false);

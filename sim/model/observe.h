@@ -42,7 +42,8 @@ typedef enum sf_state {
     SF_STATES
 } sf_state;
 
-typedef enum sf_entity { SF_ENTITY_AGENT, SF_ENTITY_STATION } sf_entity;
+/* What a state or power change is about; SF_ENTITY_PACKS: the spare battery packs of fleet entry `id` (model/packs.h). */
+typedef enum sf_entity { SF_ENTITY_AGENT, SF_ENTITY_STATION, SF_ENTITY_PACKS } sf_entity;
 
 typedef enum sf_job_what {
     SF_JOB_RELEASED,  /* a unit entered the plant */

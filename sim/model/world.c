@@ -24,7 +24,9 @@ struct sf_world {
     sf_agent *agents;
     uint32_t nagents;
     uint32_t *agent_of_mover;
-    uint32_t kind_activity, kind_battery;
+    uint32_t kind_activity, kind_battery, kind_packs;
+    sf_packs *packs;          /* per fleet entry; n = 0 when it does not swap batteries */
+    sf_event_id *packs_ev;    /* per fleet entry: the next pack full */
     sf_names places; /* every place name -> node: nodes first, then docks, racks, chargers, parking, stations */
     sf_observer obs[SF_WORLD_OBSERVERS];
     int nobs;
@@ -193,6 +195,51 @@ static void mover_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
         w->hooks.deadlock(w->hooks.ctx, agents, n < 256 ? n : 256, now);
 }
 
+/* ---- battery swaps ------------------------------------------------------ */
+
+/* The spare packs of fleet entry t draw `watts` from now: tell the observers, and wake up when the next is full. */
+static void packs_changed(sf_world *w, uint32_t t)
+{
+    sf_time now = sf_kernel_now(w->k), next;
+    double watts = sf_packs_update(&w->packs[t], now);
+
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].power)
+            w->obs[i].power(w->obs[i].ctx, SF_ENTITY_PACKS, t, watts > 0 ? SF_POWER_CHARGING : SF_POWER_IDLE, watts,
+                            now);
+    if (w->packs_ev[t])
+        sf_kernel_cancel(w->k, w->packs_ev[t]);
+    w->packs_ev[t] = 0;
+    if ((next = sf_packs_next_full(&w->packs[t])) != SF_TIME_MAX &&
+        sf_kernel_at(w->k, next, 0, w->kind_packs, t, &w->packs_ev[t]) != SF_OK)
+        sf_kernel_fail(w->k, SF_ERANGE);
+}
+
+static void on_pack_full(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_world *w = ctx;
+    (void)k;
+    w->packs_ev[ev->target] = 0;
+    packs_changed(w, ev->target);
+}
+
+/* The swap is over: the agent leaves with the full spare, its own pack charges in its place. */
+static void swapped(sf_world *w, uint32_t id)
+{
+    sf_agent *a = &w->agents[id];
+    sf_time now = sf_kernel_now(w->k);
+    double own;
+
+    sf_meter_update(&a->meter, now);
+    own = a->meter.charge;
+    a->meter.charge = a->meter.capacity;
+    a->meter.flat = false;
+    a->swaps++;
+    if (sf_packs_swap(&w->packs[a->type], a->pack, own, now) != SF_OK)
+        sf_kernel_fail(w->k, SF_EINVAL);
+    packs_changed(w, (uint32_t)a->type);
+}
+
 static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_world *w = ctx;
@@ -205,6 +252,8 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
         sf_meter_update(&a->meter, ev->time);
         a->meter.charge_power = a->charge_power;
     }
+    if (what == SF_ACT_SWAP)
+        swapped(w, ev->target);
     if (what == SF_ACT_PICK) {
         a->loaded = true;
         a->picks++;
@@ -638,6 +687,21 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     }
     if ((rc = build_safety(w, err, errlen)) != SF_OK)
         goto fail;
+    /* spare battery packs; their event kind comes last, so runs without swaps keep their fingerprints */
+    rc = SF_ENOMEM;
+    if ((kind = sf_kernel_add_kind(k, "packs.full", on_pack_full, w)) < 0)
+        goto fail;
+    w->kind_packs = (uint32_t)kind;
+    w->packs = calloc(F->n_types ? F->n_types : 1, sizeof *w->packs);
+    w->packs_ev = calloc(F->n_types ? F->n_types : 1, sizeof *w->packs_ev);
+    if (!w->packs || !w->packs_ev)
+        goto fail;
+    for (size_t t = 0; t < F->n_types; t++) {
+        const sf_cfg_battery *B = &F->types[t].battery;
+        if (B->present && B->swap > 0 && (rc = sf_packs_init(&w->packs[t], (uint32_t)B->spares, B->capacity,
+                                                                 B->charge_power, 1.0)) != SF_OK)
+            goto fail;
+    }
     return w;
 fail:
     if (err && errlen && !err[0])
@@ -652,6 +716,10 @@ void sf_world_free(sf_world *w)
         return;
     sf_safety_free(w->safety); /* before the movers: it unregisters its watcher */
     sf_stations_free(w->stations);
+    for (size_t t = 0; w->packs && t < w->cfg->fleet.n_types; t++)
+        sf_packs_close(&w->packs[t]);
+    free(w->packs);
+    free(w->packs_ev);
     free(w->kinds);
     free(w->types);
     sf_movers_free(w->movers);
@@ -783,6 +851,27 @@ int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
     a->charge_power = a->meter.charge_power;
     a->meter.charge_power = rate; /* the charger limits the draw while this lasts */
     return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING, SF_STATE_CHARGING);
+}
+
+int sf_world_swap(sf_world *w, uint32_t id)
+{
+    sf_agent *a = idle_agent(w, id);
+    sf_time now = sf_kernel_now(w->k), ready;
+    sf_packs *p;
+    uint32_t i;
+
+    if (!a || a->meter.capacity <= 0 || (p = &w->packs[a->type])->n == 0)
+        return SF_EINVAL;
+    if ((i = sf_packs_reserve(p, now, &ready)) == UINT32_MAX)
+        return SF_ELIMIT;
+    a->pack = i;
+    return timed(w, id, SF_ACT_SWAP, ready - now + w->cfg->fleet.types[a->type].battery.swap, SF_POWER_IDLE,
+                 SF_STATE_CHARGING);
+}
+
+const sf_packs *sf_world_packs(const sf_world *w, int type)
+{
+    return type >= 0 && (size_t)type < w->cfg->fleet.n_types && w->packs[type].n > 0 ? &w->packs[type] : NULL;
 }
 
 int sf_world_rest(sf_world *w, uint32_t id)

@@ -33,6 +33,7 @@
 #include "model/observe.h"
 #include "model/safety.h"
 #include "model/stations.h"
+#include "model/packs.h"
 #include "model/storage.h"
 #include "scenario/config.h"
 
@@ -40,7 +41,8 @@
 
 typedef enum sf_activity {
     SF_ACT_NONE, SF_ACT_MOVE, SF_ACT_PICK, SF_ACT_DROP, SF_ACT_PAUSE, SF_ACT_CHARGE,
-    SF_ACT_REST /* off shift or on a break, until the calendar says otherwise */
+    SF_ACT_REST, /* off shift or on a break, until the calendar says otherwise */
+    SF_ACT_SWAP  /* waiting for a full spare pack, then swapping the battery */
 } sf_activity;
 
 typedef struct sf_agent {
@@ -60,6 +62,8 @@ typedef struct sf_agent {
     uint64_t trips, picks, drops;
     uint64_t flat_incidents;
     double charge_power; /* the agent's own charging power, while a charger limits it */
+    uint32_t pack;       /* while swapping: the spare pack promised to it */
+    uint64_t swaps;
     sf_event_id battery_ev;
 } sf_agent;
 
@@ -110,6 +114,18 @@ int sf_world_drop(sf_world *w, uint32_t agent, double height);
 int sf_world_pause(sf_world *w, uint32_t agent, sf_time dt);
 /* SF_EINVAL without a battery, for a fraction outside (0, 1] or a charger power <= 0. */
 int sf_world_charge(sf_world *w, uint32_t agent, double to_fraction, double charger_power);
+/*
+ * Swap the battery for a full spare pack of its fleet entry (battery
+ * `swap`): wait until the pack promised to it is full, then `swap` time
+ * (state charging, drawing its idle power from the battery); it leaves
+ * full and its own pack charges among the spares (model/packs.h), whose
+ * grid draw observers get as SF_ENTITY_PACKS of the fleet entry.
+ * SF_EINVAL when the fleet entry does not swap; SF_ELIMIT when every
+ * spare is already promised (the caller limits swaps to the spares).
+ */
+int sf_world_swap(sf_world *w, uint32_t agent);
+/* The spare packs of fleet entry `type`, NULL when it does not swap. */
+const sf_packs *sf_world_packs(const sf_world *w, int type);
 
 /*
  * Attach an observer (observe.h); at most SF_WORLD_OBSERVERS. The struct

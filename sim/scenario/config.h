@@ -196,6 +196,8 @@ typedef struct sf_cfg_battery {
     double charge_below; /* fraction: go to a charger under this */
     double charge_until; /* fraction: leave the charger at this */
     double charge_power; /* W drawn while charging (the charger may limit it) */
+    sf_time swap;        /* > 0: at a charger the battery is swapped for a full spare in this time (model/packs.h) */
+    int spares;          /* spare packs of a fleet entry that swaps (default 1 per agent) */
 } sf_cfg_battery;
 
 typedef struct sf_cfg_agent_type {

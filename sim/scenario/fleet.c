@@ -20,7 +20,8 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
 {
     if (!n)
         return;
-    if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power"), what) &&
+    if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power", "swap", "spares"),
+                  what) &&
         n->kind != SF_YMAP)
         return;
     b->present = true;
@@ -32,6 +33,10 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
     sf_v_fraction(v, sf_ynode_get(n, "charge_below", NULL), "charge_below", &b->charge_below);
     sf_v_fraction(v, sf_ynode_get(n, "charge_until", NULL), "charge_until", &b->charge_until);
     sf_v_qty(v, sf_v_need(v, n, "charge_power", what), "charge_power", SF_DIM_POWER, 0, 1e7, true, &b->charge_power);
+    sf_v_duration(v, sf_ynode_get(n, "swap", NULL), "swap", &b->swap);
+    sf_v_int(v, sf_ynode_get(n, "spares", NULL), "spares", 1, 10000, &b->spares);
+    if (sf_ynode_get(n, "spares", NULL) && b->swap <= 0)
+        sf_v_error(v, sf_ynode_get(n, "spares", NULL), "%s: 'spares' goes with 'swap' (the time a battery swap takes)", what);
     if (b->charge_until <= b->charge_below)
         sf_v_error(v, sf_ynode_get(n, "charge_until", NULL) ? sf_ynode_get(n, "charge_until", NULL) : n,
                    "%s: charge_until (%g) must be above charge_below (%g)", what, b->charge_until, b->charge_below);
@@ -109,6 +114,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
                     sf_v_qty(v, power->items[i], power_states[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
         }
     battery(v, sf_ynode_get(e, "battery", NULL), "battery", &t->battery);
+    if (t->battery.swap > 0 && t->battery.spares == 0)
+        t->battery.spares = t->count > 0 ? t->count : 1; /* one spare per agent */
     if ((skills = sf_ynode_get(e, "skills", NULL)) && sf_v_list(v, skills, "skills")) {
         if ((t->skills = sf_v_alloc(v, skills->n, sizeof *t->skills)))
             for (size_t i = 0; i < skills->n; i++)

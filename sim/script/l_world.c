@@ -305,7 +305,51 @@ static int l_agent_battery_policy(lua_State *L)
         return 0;
     lua_pushnumber(L, b->charge_below);
     lua_pushnumber(L, b->charge_until);
-    return 2;
+    if (b->swap <= 0)
+        return 2;
+    lua_pushinteger(L, b->spares);
+    return 3;
+}
+
+/* The charger named by argument 2, which the agent must be standing at. */
+static const sf_cfg_charger *at_charger(lua_State *L, uint32_t id, const char *what)
+{
+    sf_world *w = world_of(L);
+    const sf_scenario_config *cfg = config_of(L);
+    const char *name = luaL_checkstring(L, 2);
+    const sf_agent *a = sf_world_agent(w, id);
+    const sf_cfg_charger *c = NULL;
+    uint32_t node;
+
+    for (size_t i = 0; i < cfg->layout.n_chargers; i++)
+        if (strcmp(cfg->layout.chargers[i].name, name) == 0)
+            c = &cfg->layout.chargers[i];
+    if (!c)
+        luaL_error(L, "%s: no charger '%s'", what, name);
+    node = a->mover != SF_NO_AGENT ? sf_movers_node(sf_world_movers(w), a->mover) : a->home;
+    if (node != (uint32_t)c->node || sf_movers_state(sf_world_movers(w), a->mover) != SF_MOVER_IDLE)
+        luaL_error(L, "%s: agent '%s' is not at charger '%s'", what, a->name, name);
+    if (!cfg->fleet.types[a->type].battery.present)
+        luaL_error(L, "%s: agent '%s' has no battery", what, a->name);
+    return c;
+}
+
+/* agent:swap(charger): at the named charger, swap the battery for a full spare pack (battery `swap`); blocks until done. */
+static int l_agent_swap(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t id = check_agent(L, 1);
+    const sf_agent *a = sf_world_agent(world_of(L), id);
+    int rc;
+
+    sf__self(L, S, "agent:swap");
+    at_charger(L, id, "swap");
+    if (config_of(L)->fleet.types[a->type].battery.swap <= 0)
+        return luaL_error(L, "swap: the battery of agent '%s' is not swapped (its fleet entry's battery has no 'swap')",
+                          a->name);
+    if ((rc = sf_world_swap(world_of(L), id)) == SF_ELIMIT)
+        return luaL_error(L, "swap: every spare pack of '%s' is promised to another agent swapping now", a->name);
+    return await(L, S, id, rc, "swap");
 }
 
 /* agent:charge(charger, to): at the named charger, charge to fraction `to` (default: the policy's charge_until). */
@@ -313,25 +357,13 @@ static int l_agent_charge(lua_State *L)
 {
     sf_script *S = sf__script(L);
     sf_world *w = world_of(L);
-    const sf_scenario_config *cfg = config_of(L);
-    uint32_t id = check_agent(L, 1), node;
-    const char *name = luaL_checkstring(L, 2);
-    const sf_agent *a = sf_world_agent(w, id);
-    const sf_cfg_battery *b = &cfg->fleet.types[a->type].battery;
+    uint32_t id = check_agent(L, 1);
+    const sf_cfg_battery *b = &config_of(L)->fleet.types[sf_world_agent(w, id)->type].battery;
     double to = luaL_optnumber(L, 3, b->charge_until > 0 ? b->charge_until : 1.0);
-    const sf_cfg_charger *c = NULL;
+    const sf_cfg_charger *c;
 
     sf__self(L, S, "agent:charge");
-    for (size_t i = 0; i < cfg->layout.n_chargers; i++)
-        if (strcmp(cfg->layout.chargers[i].name, name) == 0)
-            c = &cfg->layout.chargers[i];
-    if (!c)
-        return luaL_error(L, "charge: no charger '%s'", name);
-    node = a->mover != SF_NO_AGENT ? sf_movers_node(sf_world_movers(w), a->mover) : a->home;
-    if (node != (uint32_t)c->node || sf_movers_state(sf_world_movers(w), a->mover) != SF_MOVER_IDLE)
-        return luaL_error(L, "charge: agent '%s' is not at charger '%s'", a->name, name);
-    if (!b->present)
-        return luaL_error(L, "charge: agent '%s' has no battery", a->name);
+    c = at_charger(L, id, "charge");
     return await(L, S, id, sf_world_charge(w, id, to, c->power), "charge");
 }
 
@@ -1255,6 +1287,7 @@ static int setup(lua_State *L)
                                        {"battery", l_agent_battery}, {"move_to", l_agent_move_to},
                                        {"type", l_agent_type},       {"behaviour", l_agent_behaviour},
                                        {"battery_policy", l_agent_battery_policy}, {"charge", l_agent_charge},
+                                       {"swap", l_agent_swap},
                                        {"lift_height", l_agent_lift_height}, {"payload", l_agent_payload},
                                        {"pick", l_agent_pick},       {"drop", l_agent_drop},
                                        {"shift", l_agent_shift},     {"rest", l_agent_rest},
