@@ -522,7 +522,7 @@ static int build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
             if (T->kind != SF_AGENT_ARM) {
                 sf_mover_spec spec = {T->speed, T->speed_loaded > 0 ? T->speed_loaded : T->speed,
                                       T->accel > 0 ? T->accel : 0.5, T->decel > 0 ? T->decel : 0.5,
-                                      T->kind == SF_AGENT_WORKER, 0, 0};
+                                      T->kind == SF_AGENT_WORKER, 0, 0, false};
                 mobile_robot_speeds(w->cfg, (int)t, &spec);
                 if (mover >= nmobile || sf_movers_place(w->movers, mover, a->home, &spec) != SF_OK)
                     return fail(err, n, &T->at, "fleet entry '%s': cannot place its agents at their home",
@@ -600,7 +600,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     w->kind_battery = (uint32_t)kind;
     if ((rc = build_network(w, nmobile, err, errlen)) != SF_OK)
         goto fail;
-    mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, w};
+    mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, NULL, w};
     rc = SF_ENOMEM;
     if (!(w->movers = sf_movers_new(k, w->net, nmobile, cfg->layout.traffic.lookahead, mh)))
         goto fail;
