@@ -6,6 +6,11 @@
  * are reserved. The current motion covers arcs [base, reserved_to) from
  * `offset` metres into arc `base`, and `leg` is the motion leg whose end
  * the pending node event marks.
+ *
+ * A halted mover (sf_movers_halt) is either braking (its motion, planned
+ * to stop v^2 / 2 decel on, still runs and its node event is pending) or
+ * at rest: `rest` metres into arc i, or at the start node of arc i when
+ * `rest` is 0. Its motion is live while its node event is pending.
  */
 #include "model/movers.h"
 
@@ -50,6 +55,11 @@ struct mover {
     sf_event_id zone_ev; /* next zone crossing, 0 when none */
     double zone_s;       /* distance along the motion of that crossing */
     uint8_t *inside;     /* per zone */
+    unsigned halts;      /* SF_HALT_* reasons in force */
+    bool braking;        /* halted, its braking motion still running */
+    bool stop_mid;       /* the braking motion ends inside a segment, not at a node */
+    double rest;         /* halted at rest: metres into arc i (0: at its start node) */
+    uint32_t on_seg;     /* people: the segment they are on, NO_SEG at a node */
     sf_leg *legs;        /* scratch for planning */
     uint32_t legs_cap;
 };
@@ -64,6 +74,7 @@ struct sf_movers {
     double *cap; /* per segment speed cap, INFINITY when none */
     uint16_t *shared;   /* per segment: shared zones that cross it */
     uint16_t *occupied; /* per segment: shared zones crossing it with a person inside */
+    uint16_t *people_on; /* per segment: people on it (walking, or halted on it) */
     uint32_t *degree; /* segments at each node */
     uint32_t kind_node, kind_resume, kind_zone;
     sf_movers_hooks hooks;
@@ -83,6 +94,9 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
 static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev);
 static void on_zone(sf_kernel *k, void *ctx, const sf_event *ev);
 static void watch_zones(sf_movers *ms, uint32_t id);
+static void settle_presence(sf_movers *ms, uint32_t id, double x, double y);
+static void walk_on(sf_movers *ms, uint32_t id, uint32_t seg);
+static void protect(sf_movers *ms, uint32_t id, bool act, bool on_arc);
 
 sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahead, sf_movers_hooks hooks)
 {
@@ -101,9 +115,10 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     ms->cap = malloc((nsegs ? nsegs : 1) * sizeof *ms->cap);
     ms->shared = calloc(nsegs ? nsegs : 1, sizeof *ms->shared);
     ms->occupied = calloc(nsegs ? nsegs : 1, sizeof *ms->occupied);
+    ms->people_on = calloc(nsegs ? nsegs : 1, sizeof *ms->people_on);
     ms->traffic = sf_traffic_new(net, n);
     ms->degree = calloc(sf_network_node_count(net) + 1, sizeof *ms->degree);
-    if (!ms->m || !ms->cap || !ms->shared || !ms->occupied || !ms->traffic || !ms->degree)
+    if (!ms->m || !ms->cap || !ms->shared || !ms->occupied || !ms->people_on || !ms->traffic || !ms->degree)
         goto fail;
     for (uint32_t s = 0; s < nsegs; s++) {
         ms->cap[s] = INFINITY;
@@ -113,6 +128,7 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     for (uint32_t i = 0; i < n; i++) {
         sf_motion_init(&ms->m[i].motion);
         ms->m[i].behind = NO_SEG;
+        ms->m[i].on_seg = NO_SEG;
     }
     if ((kind = sf_kernel_add_kind(k, "mover.node", on_node, ms)) < 0)
         goto fail;
@@ -148,6 +164,7 @@ void sf_movers_free(sf_movers *ms)
     free(ms->cap);
     free(ms->shared);
     free(ms->occupied);
+    free(ms->people_on);
     free(ms->degree);
     sf_traffic_free(ms->traffic);
     free(ms);
@@ -168,6 +185,12 @@ int sf_movers_place(sf_movers *ms, uint32_t id, uint32_t node, const sf_mover_sp
     m->node = node;
     m->placed = true;
     return SF_OK;
+}
+
+/* The mover's motion runs: moving, or halted and still braking (its node event pending). */
+static bool live(const struct mover *m)
+{
+    return m->state == SF_MOVER_MOVING || (m->state == SF_MOVER_HALTED && m->ev != 0);
 }
 
 static void tell_watchers(sf_movers *ms, uint32_t id)
@@ -271,6 +294,127 @@ static double vehicle_cap(const sf_movers *ms, const struct mover *m, uint32_t s
     return cap;
 }
 
+/* Room for n legs in the mover's scratch (corridors can be longer than the lookahead). */
+static bool legs_room(sf_movers *ms, struct mover *m, uint32_t n)
+{
+    sf_leg *legs;
+
+    if (n <= m->legs_cap)
+        return true;
+    if (!(legs = realloc(m->legs, n * sizeof *legs))) {
+        sf_kernel_fail(ms->k, SF_ENOMEM);
+        return false;
+    }
+    m->legs = legs;
+    m->legs_cap = n;
+    return true;
+}
+
+/* The point `into` metres along route arc `idx` of the mover. */
+static void arc_point(const sf_movers *ms, const struct mover *m, uint32_t idx, double into, double *x, double *y)
+{
+    uint32_t arc = m->route.arcs[idx];
+    const sf_node *a = sf_network_node(ms->net, sf_network_arc_from(ms->net, arc));
+    const sf_node *b = sf_network_node(ms->net, sf_network_arc_to(ms->net, arc));
+    double len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
+    double f = len > 0 ? into / len : 0;
+
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    *x = a->x + (b->x - a->x) * f;
+    *y = a->y + (b->y - a->y) * f;
+}
+
+/* A motion is planned and its first node event set: tell the state, zones, watchers and segment of people. */
+static void started(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+
+    m->base = m->i;
+    m->leg = 0;
+    m->dirty = false;
+    set_state(ms, id, m->halts ? SF_MOVER_HALTED : SF_MOVER_MOVING);
+    watch_zones(ms, id);
+    tell_watchers(ms, id);
+    walk_on(ms, id, seg_of(m, m->i));
+}
+
+/*
+ * A halted mover stands still `into` metres along arc i (0: at its start
+ * node) with no motion running; a zone crossing the old motion had
+ * ahead is dropped and presence settled where it stands.
+ */
+static void rest_here(sf_movers *ms, uint32_t id, double into)
+{
+    struct mover *m = &ms->m[id];
+    double x, y;
+
+    m->braking = false;
+    m->rest = into;
+    if (m->zone_ev) {
+        sf_kernel_cancel(ms->k, m->zone_ev);
+        m->zone_ev = 0;
+        if (into > 0) {
+            arc_point(ms, m, m->i, into, &x, &y);
+        } else { /* at a node, maybe the last of the route (there is no arc i then) */
+            const sf_node *n = sf_network_node(ms->net, m->node);
+            x = n->x;
+            y = n->y;
+        }
+        settle_presence(ms, id, x, y);
+    }
+    walk_on(ms, id, into > 0 ? seg_of(m, m->i) : NO_SEG);
+    if (m->state == SF_MOVER_HALTED)
+        tell_watchers(ms, id);
+    else
+        set_state(ms, id, SF_MOVER_HALTED);
+}
+
+/*
+ * Halted at speed v, `offset` metres into arc i: brake at decel to a stop
+ * v^2 / (2 decel) further on. The legs run over the segments it holds,
+ * the last one cut where the stop falls (a stop within a nanometre of a
+ * node is at the node); each leg's top speed is v, so the time-optimal
+ * plan over them is exactly the braking at decel. Cost: one plan over at
+ * most the reserved legs.
+ */
+static void plan_brake(sf_movers *ms, uint32_t id, double v, double offset)
+{
+    struct mover *m = &ms->m[id];
+    double left = v * v / (2 * m->spec.decel);
+    uint32_t nlegs = 0;
+    int rc;
+
+    m->dirty = false;
+    m->stop_mid = false;
+    if (!(left > 1e-9)) { /* as good as at rest (within a nanometre): stand here */
+        rest_here(ms, id, offset);
+        return;
+    }
+    if (!legs_room(ms, m, m->reserved_to - m->i))
+        return;
+    for (uint32_t j = m->i; j < m->reserved_to && left > 1e-9; j++) {
+        double len = sf_network_segment(ms->net, seg_of(m, j))->length - (j == m->i ? offset : 0);
+        if (left < len - 1e-9) {
+            m->legs[nlegs++] = (sf_leg){left, v};
+            m->stop_mid = true;
+            break;
+        }
+        m->legs[nlegs++] = (sf_leg){len, v};
+        left -= len;
+    }
+    rc = sf_motion_plan(&m->motion, m->legs, nlegs, v, m->spec.accel, m->spec.decel, sf_kernel_now(ms->k));
+    if (rc == SF_OK)
+        rc = sf_kernel_at(ms->k, m->motion.leg_end[0], 0, ms->kind_node, id, &m->ev);
+    if (rc != SF_OK) {
+        sf_kernel_fail(ms->k, rc);
+        return;
+    }
+    m->braking = true;
+    m->rest = 0;
+    m->offset = offset;
+    started(ms, id);
+}
+
 static void plan(sf_movers *ms, uint32_t id, double v, double offset)
 {
     struct mover *m = &ms->m[id];
@@ -278,15 +422,14 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
     uint32_t nlegs = m->reserved_to - m->i;
     int rc;
 
-    if (nlegs > m->legs_cap) { /* corridors can be longer than the lookahead */
-        sf_leg *legs = realloc(m->legs, nlegs * sizeof *legs);
-        if (!legs) {
-            sf_kernel_fail(ms->k, SF_ENOMEM);
-            return;
-        }
-        m->legs = legs;
-        m->legs_cap = nlegs;
+    if (m->halts) {
+        plan_brake(ms, id, v, offset);
+        return;
     }
+    m->braking = m->stop_mid = false;
+    m->rest = 0;
+    if (!legs_room(ms, m, nlegs))
+        return;
     for (uint32_t j = 0; j < nlegs; j++) {
         uint32_t s = seg_of(m, m->i + j);
         const sf_segment *g = sf_network_segment(ms->net, s);
@@ -300,13 +443,8 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
         sf_kernel_fail(ms->k, rc);
         return;
     }
-    m->base = m->i;
-    m->leg = 0;
     m->offset = offset;
-    m->dirty = false;
-    set_state(ms, id, SF_MOVER_MOVING);
-    watch_zones(ms, id);
-    tell_watchers(ms, id);
+    started(ms, id);
 }
 
 static void advance(sf_movers *ms, uint32_t id);
@@ -365,13 +503,25 @@ static void check_deadlock(sf_movers *ms, uint32_t id)
         ms->hooks.deadlock(ms->hooks.ctx, who, n < 256 ? n : 256, sf_kernel_now(ms->k));
 }
 
-/* The mover stands at the start node of arc i: reserve ahead and go, or wait in line. */
+/*
+ * The mover stands at the start node of arc i: reserve ahead and go, or
+ * wait in line. Halted, it stays where it is, reserving nothing more (a
+ * segment granted while it waited in line stays its own).
+ */
 static void advance(sf_movers *ms, uint32_t id)
 {
     struct mover *m = &ms->m[id];
-    uint32_t blocked = extend(ms, id);
+    uint32_t blocked;
 
+    if (m->spec.stop_for_people)
+        protect(ms, id, false, false);
+    if (m->halts) {
+        rest_here(ms, id, 0);
+        return;
+    }
+    blocked = extend(ms, id);
     if (m->reserved_to == m->i) {
+        walk_on(ms, id, NO_SEG);
         if (sf_traffic_waiting_for(ms->traffic, id, NULL) == UINT32_MAX &&
             sf_traffic_wait(ms->traffic, blocked, id, sf_kernel_now(ms->k), ms->corridors) != SF_OK) {
             sf_kernel_fail(ms->k, SF_EINVAL);
@@ -416,8 +566,6 @@ int sf_movers_move_to(sf_movers *ms, uint32_t id, uint32_t node, bool loaded)
     return SF_OK;
 }
 
-static void settle_presence(sf_movers *ms, uint32_t id, double x, double y);
-
 static void arrive(sf_movers *ms, uint32_t id)
 {
     struct mover *m = &ms->m[id];
@@ -428,6 +576,7 @@ static void arrive(sf_movers *ms, uint32_t id)
         m->zone_ev = 0;
         settle_presence(ms, id, n->x, n->y);
     }
+    walk_on(ms, id, NO_SEG);
     sf_route_close(&m->route);
     set_state(ms, id, SF_MOVER_IDLE);
     if (ms->hooks.arrived)
@@ -449,6 +598,30 @@ static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
     advance(ms, ev->target);
 }
 
+/*
+ * The braking motion of a halted mover has ended: it stands inside arc i,
+ * or at the far node of arc i (which it passes: the segment stays held
+ * behind it, as for a mover that waits there). At rest the protective
+ * stop rule looks again, since at a node only the segment ahead counts.
+ */
+static void braked(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+    uint32_t last = m->motion.nlegs - 1;
+
+    m->done += m->motion.length;
+    if (m->stop_mid) {
+        rest_here(ms, id, m->motion.length - m->motion.leg_start_s[last] + (last == 0 ? m->offset : 0));
+    } else {
+        uint32_t arc = m->i++;
+        m->node = sf_network_arc_to(ms->net, m->route.arcs[arc]);
+        m->behind = seg_of(m, arc);
+        rest_here(ms, id, 0);
+    }
+    if (m->spec.stop_for_people)
+        protect(ms, id, true, m->rest > 0);
+}
+
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_movers *ms = ctx;
@@ -459,6 +632,10 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     m->ev = 0;
+    if (m->braking && m->leg + 1 == m->motion.nlegs) {
+        braked(ms, id);
+        return;
+    }
     arc = m->i++;
     m->node = sf_network_arc_to(ms->net, m->route.arcs[arc]);
     if (m->i == m->route.n) { /* arrived */
@@ -474,19 +651,24 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
         return;
     }
     before = m->reserved_to;
-    extend(ms, id);
+    if (m->spec.stop_for_people)
+        protect(ms, id, false, true);
+    if (!m->halts)
+        extend(ms, id);
     release(ms, seg_of(m, arc), id);
-    if (m->reserved_to > before || m->dirty) {
+    /* replan when the way ahead grew, a cap changed, or a halt began or ended here */
+    if (m->reserved_to > before || m->dirty || (m->halts != 0) != m->braking) {
         m->done += travelled;
         plan(ms, id, v, 0);
         return;
     }
     m->leg++;
+    walk_on(ms, id, seg_of(m, m->i));
     if (sf_kernel_at(ms->k, m->motion.leg_end[m->leg], 0, ms->kind_node, id, &m->ev) != SF_OK)
         sf_kernel_fail(ms->k, SF_ERANGE);
 }
 
-/* Replan a moving mover from where it is now (a speed cap changed on its way). */
+/* Replan a moving (or braking) mover from where it is now (a speed cap changed on its way, a halt). */
 static void replan_now(sf_movers *ms, uint32_t id)
 {
     struct mover *m = &ms->m[id];
@@ -505,6 +687,167 @@ static void replan_now(sf_movers *ms, uint32_t id)
     m->done += s;
     plan(ms, id, v, into > 0 ? into : 0);
 }
+
+/* ---- halts -------------------------------------------------------------- */
+
+/* The reasons changed while the mover stays halted: tell the state hook again (what it shows may differ). */
+static void retell(sf_movers *ms, uint32_t id)
+{
+    if (ms->m[id].state == SF_MOVER_HALTED && ms->hooks.state)
+        ms->hooks.state(ms->hooks.ctx, id, SF_MOVER_HALTED, sf_kernel_now(ms->k));
+}
+
+/* The first reason came: a mover on a trip halts (an idle one only keeps the reasons for its next trip). */
+static void stop(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+
+    if (m->state == SF_MOVER_WAITING) {
+        rest_here(ms, id, 0); /* keeps its place in line */
+    } else if (m->state == SF_MOVER_MOVING) {
+        m->braking = true;
+        set_state(ms, id, SF_MOVER_HALTED);
+        replan_now(ms, id); /* at a node, its node event plans the braking */
+    }
+}
+
+/* The last reason went: brake no more, or start from rest where it stands. */
+static void go(sf_movers *ms, uint32_t id)
+{
+    struct mover *m = &ms->m[id];
+
+    if (m->state != SF_MOVER_HALTED)
+        return;
+    if (m->ev) { /* still braking: on from its exact position and speed */
+        m->braking = false;
+        set_state(ms, id, SF_MOVER_MOVING);
+        replan_now(ms, id);
+    } else if (m->rest > 0) {
+        double at = m->rest;
+        m->rest = 0;
+        plan(ms, id, 0, at);
+    } else if (m->i >= m->route.n) { /* came to rest on its destination */
+        uint32_t seg = m->behind;
+        m->behind = NO_SEG;
+        if (seg != NO_SEG)
+            release(ms, seg, id);
+        arrive(ms, id);
+    } else if (sf_traffic_waiting_for(ms->traffic, id, NULL) != UINT32_MAX) {
+        set_state(ms, id, SF_MOVER_WAITING);
+    } else {
+        advance(ms, id);
+    }
+}
+
+int sf_movers_halt(sf_movers *ms, uint32_t id, unsigned reason, bool halt)
+{
+    struct mover *m;
+    unsigned before;
+
+    if (id >= ms->n || !ms->m[id].placed || reason == 0)
+        return SF_EINVAL;
+    m = &ms->m[id];
+    before = m->halts;
+    m->halts = halt ? before | reason : before & ~reason;
+    if (m->halts == before)
+        return SF_OK;
+    if (before && m->halts)
+        retell(ms, id);
+    else if (m->halts)
+        stop(ms, id);
+    else
+        go(ms, id);
+    return SF_OK;
+}
+
+unsigned sf_movers_halted(const sf_movers *ms, uint32_t id)
+{
+    return id < ms->n ? ms->m[id].halts : 0;
+}
+
+/* ---- protective stops ---------------------------------------------------- */
+
+/* A person is on segment `seg` and it crosses a shared zone. */
+static bool crowded(const sf_movers *ms, uint32_t seg)
+{
+    return ms->shared[seg] && ms->people_on[seg];
+}
+
+/* The mover is on arc i, not at a node: moving, braking, or halted inside it. */
+static bool on_arc(const struct mover *m)
+{
+    return m->state == SF_MOVER_MOVING || m->braking || m->ev != 0 || m->rest > 0;
+}
+
+/*
+ * Whether the protective stop rule holds mover m: on a trip, a person on
+ * a shared segment it is on or about to enter. On a segment that is the
+ * segment and the next of its route; at a node, the segment it enters
+ * next.
+ */
+static bool endangered(const sf_movers *ms, const struct mover *m, bool on)
+{
+    if (!m->spec.stop_for_people || m->spec.person || m->i >= m->route.n)
+        return false;
+    if (crowded(ms, seg_of(m, m->i)))
+        return true;
+    return on && m->i + 1 < m->route.n && crowded(ms, seg_of(m, m->i + 1));
+}
+
+/*
+ * Apply the rule to mover id. With `act` the halt takes effect at once
+ * (sf_movers_halt); without, only the reason changes and the caller, in
+ * the middle of the mover's own node or start, plans accordingly.
+ */
+static void protect(sf_movers *ms, uint32_t id, bool act, bool on)
+{
+    struct mover *m = &ms->m[id];
+    bool want = endangered(ms, m, on);
+    unsigned before = m->halts;
+
+    if (want == (bool)(before & SF_HALT_SAFETY))
+        return;
+    if (ms->hooks.protect)
+        ms->hooks.protect(ms->hooks.ctx, id, want, sf_kernel_now(ms->k));
+    if (act) {
+        sf_movers_halt(ms, id, SF_HALT_SAFETY, want);
+        return;
+    }
+    m->halts ^= SF_HALT_SAFETY;
+    if (before && m->halts)
+        retell(ms, id);
+}
+
+/*
+ * A person is now on `seg` (NO_SEG: at a node). When a shared segment
+ * gets its first person or loses its last, the movers that stop for
+ * people and are on it or about to enter it look again. Cost: O(movers)
+ * per such change, nothing for vehicles or unshared segments.
+ */
+static void walk_on(sf_movers *ms, uint32_t id, uint32_t seg)
+{
+    struct mover *m = &ms->m[id];
+    uint32_t old = m->on_seg, changed[2];
+    int n = 0;
+
+    if (!m->spec.person || old == seg)
+        return;
+    m->on_seg = seg;
+    if (old != NO_SEG && --ms->people_on[old] == 0 && ms->shared[old])
+        changed[n++] = old;
+    if (seg != NO_SEG && ms->people_on[seg]++ == 0 && ms->shared[seg])
+        changed[n++] = seg;
+    for (int c = 0; c < n; c++)
+        for (uint32_t r = 0; r < ms->n; r++) {
+            const struct mover *q = &ms->m[r];
+            if (!q->spec.stop_for_people || q->i >= q->route.n)
+                continue;
+            if (seg_of(q, q->i) == changed[c] || (q->i + 1 < q->route.n && seg_of(q, q->i + 1) == changed[c]))
+                protect(ms, r, true, on_arc(q));
+        }
+}
+
+/* ---- speed caps ---------------------------------------------------------- */
 
 int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap)
 {
@@ -559,7 +902,9 @@ void sf_movers_position(const sf_movers *ms, uint32_t id, sf_time t, double *x, 
 
     *x = n->x;
     *y = n->y;
-    if (m->state == SF_MOVER_MOVING) {
+    if (m->state == SF_MOVER_HALTED && !m->ev && m->rest > 0)
+        arc_point(ms, m, m->i, m->rest, x, y);
+    if (live(m)) {
         double s = sf_motion_position(&m->motion, t, &v);
         uint32_t leg = sf_motion_leg_at(&m->motion, t);
         uint32_t arc = m->route.arcs[m->base + leg];
@@ -580,7 +925,7 @@ double sf_movers_distance(const sf_movers *ms, uint32_t id, sf_time t)
 {
     const struct mover *m = &ms->m[id];
 
-    if (m->state == SF_MOVER_MOVING)
+    if (live(m))
         return m->done + sf_motion_position(&m->motion, t, NULL);
     return m->done;
 }
@@ -614,7 +959,7 @@ void sf_movers_unwatch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx)
 
 const sf_motion *sf_movers_motion(const sf_movers *ms, uint32_t id)
 {
-    return ms->m[id].state == SF_MOVER_MOVING ? &ms->m[id].motion : NULL;
+    return live(&ms->m[id]) ? &ms->m[id].motion : NULL;
 }
 
 void sf_movers_leg_line(const sf_movers *ms, uint32_t id, uint32_t leg, double line[4], double *s_from, double *len)

@@ -33,7 +33,14 @@ typedef enum sf_mover_state {
     SF_MOVER_IDLE,    /* standing at a node, no trip */
     SF_MOVER_MOVING,  /* on a trip, in motion */
     SF_MOVER_WAITING, /* on a trip, stopped at a node, waiting for a segment */
+    SF_MOVER_HALTED,  /* on a trip, halted (sf_movers_halt): braking to a stop, or standing, until let go */
 } sf_mover_state;
+
+/* Why a mover is halted: reasons nest, the mover goes on when none is left. */
+enum {
+    SF_HALT_FAILURE = 1u << 0, /* the agent broke down and waits for its repair */
+    SF_HALT_SAFETY = 1u << 1,  /* protective stop: a person on its way in a shared zone (stop_for_people) */
+};
 
 typedef struct sf_mover_spec {
     double vmax_empty, vmax_loaded; /* m/s */
@@ -46,6 +53,13 @@ typedef struct sf_mover_spec {
      * `collab_speed` at all times (power and force limiting).
      */
     double shared_speed, collab_speed;
+    /*
+     * Protective stop (ssm): the mover halts (SF_HALT_SAFETY) while a
+     * person is on the segment it is on or on the next one of its route,
+     * when that segment crosses a shared zone; at a node, on the segment
+     * it is about to enter. See sf_movers_halt for what halting does.
+     */
+    bool stop_for_people;
 } sf_mover_spec;
 
 typedef struct sf_movers sf_movers;
@@ -70,6 +84,12 @@ typedef struct sf_movers_hooks {
     void (*deadlock)(void *ctx, const uint32_t *who, int n, sf_time now);
     /* A mover entered (inside = true) or left a zone. */
     void (*zone)(void *ctx, uint32_t mover, uint32_t zone, bool inside, sf_time now);
+    /*
+     * A mover that stops for people (spec.stop_for_people) was halted
+     * (stopped = true) or let go by the protective stop rule. The state
+     * hook tells the halt itself; this one is for counting stops.
+     */
+    void (*protect)(void *ctx, uint32_t mover, bool stopped, sf_time now);
     void *ctx;
 } sf_movers_hooks;
 
@@ -103,6 +123,29 @@ void sf_movers_set_deadlock_policy(sf_movers *ms, sf_deadlock_policy policy);
 void sf_movers_set_corridors(sf_movers *ms, bool on);
 /* Detours taken to resolve deadlocks so far. */
 uint64_t sf_movers_reroutes(const sf_movers *ms);
+
+/*
+ * Halt a mover for `reason` (SF_HALT_*), or take that reason back (halt =
+ * false). Reasons nest: the mover is halted while any is left.
+ *
+ * Halting a moving mover replans it to brake at its `decel` from its
+ * exact speed now, to a stop v^2 / (2 decel) metres on (mid-segment if
+ * need be); it passes the nodes on that stretch as usual and keeps every
+ * segment it holds. Halted, it stays put: no node events, no arrival, no
+ * new reservations. A halted mover waiting at a node keeps its place in
+ * line and, when granted, holds the segment but does not start. A halted
+ * idle mover that is sent on a trip does not start either.
+ *
+ * When the last reason goes, a mover still braking replans from its exact
+ * position and speed; one at rest starts from rest at that exact point
+ * (or goes on waiting in line) and the trip goes on. The state hook is
+ * told SF_MOVER_HALTED at the halt (braking included) and told again
+ * whenever the reasons change while it stays halted. SF_EINVAL for an
+ * unplaced mover or no reason.
+ */
+int sf_movers_halt(sf_movers *ms, uint32_t mover, unsigned reason, bool halt);
+/* The reasons a mover is halted for now (SF_HALT_* bits, 0 when it is not). */
+unsigned sf_movers_halted(const sf_movers *ms, uint32_t mover);
 
 /* Cap the speed on a segment, INFINITY to lift it; movers affected replan from where they are. */
 int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);
@@ -140,7 +183,7 @@ int sf_movers_watch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx);
 /* Stop telling (fn, ctx); nothing when it is not watching. */
 void sf_movers_unwatch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx);
 
-/* The current motion while the mover is moving, NULL when it stands. Owned by the movers. */
+/* The current motion while the mover is moving (or braking to a halt), NULL when it stands. Owned by the movers. */
 const sf_motion *sf_movers_motion(const sf_movers *ms, uint32_t mover);
 
 /*

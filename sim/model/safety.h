@@ -21,7 +21,8 @@
  * sharing of space. A humanoid's bands are placed where it stands when it
  * starts working (and the camera rule is applied there); they are lifted
  * when it stops. Humanoids and vehicles on the move are not monitored here
- * (zones with a speed limit slow vehicles while a person is inside).
+ * (zones with a speed limit slow vehicles while a person is inside; mobile
+ * robots under ssm slow and stop for people in the movers, movers.h).
  *
  * Distances are separations: from a person to the edge of the robot's
  * reach (a disc of radius `reach` around its station's node). People are

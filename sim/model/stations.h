@@ -165,8 +165,11 @@ void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
  * failure mode fail on their own clock (calendar, or their time working
  * in operations). While one is under repair every operation it works in
  * stands still and goes on after the repair (or restarts, per `after`);
- * one it joins meanwhile waits for the repair. Forklifts and AGVs are not
- * stopped by failures in this version.
+ * one it joins meanwhile waits for the repair. The world halts a failed
+ * agent that travels where it is until the repair, and suspends its pick,
+ * drop or charge (agent_failed in model/world.c). Failure modes naming a
+ * forklift or AGV fleet entry are not scheduled yet: sf_stations_new
+ * skips those agents.
  */
 uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
 /*

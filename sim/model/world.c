@@ -154,6 +154,20 @@ static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
         w->hooks.done(w->hooks.ctx, id, what, status, sf_kernel_now(w->k));
 }
 
+/* Show an agent's power and state; one under repair keeps showing failed and goes back to these after it. */
+static void show(sf_world *w, uint32_t id, sf_power_state p, sf_state s)
+{
+    sf_agent *a = &w->agents[id];
+
+    if (a->down) {
+        a->resume_power = p;
+        a->resume_state = s;
+        return;
+    }
+    power(w, id, p);
+    sf_world_emit_state(w, SF_ENTITY_AGENT, id, s);
+}
+
 static void mover_arrived(void *ctx, uint32_t mover, sf_time now)
 {
     sf_world *w = ctx;
@@ -161,18 +175,29 @@ static void mover_arrived(void *ctx, uint32_t mover, sf_time now)
 
     (void)now;
     w->agents[id].trips++;
-    power(w, id, SF_POWER_IDLE);
-    sf_world_emit_state(w, SF_ENTITY_AGENT, id, SF_STATE_IDLE);
+    show(w, id, SF_POWER_IDLE, SF_STATE_IDLE);
     emit_motion(w, id);
     finish(w, id, SF_ACT_MOVE, SF_OK);
 }
 
+/*
+ * A mover's state shows as the agent's. Halted, it shows why: failed
+ * (power failed) while under repair, else safety_stop (power idle); both
+ * from the halt on, braking included.
+ */
 static void mover_state(void *ctx, uint32_t mover, sf_mover_state s, sf_time now)
 {
     sf_world *w = ctx;
     uint32_t id = w->agent_of_mover[mover];
 
     (void)now;
+    if (s == SF_MOVER_HALTED) {
+        bool failed = sf_movers_halted(w->movers, mover) & SF_HALT_FAILURE;
+        power(w, id, failed ? SF_POWER_FAILED : SF_POWER_IDLE);
+        sf_world_emit_state(w, SF_ENTITY_AGENT, id, failed ? SF_STATE_FAILED : SF_STATE_SAFETY_STOP);
+        emit_motion(w, id);
+        return;
+    }
     if (s == SF_MOVER_MOVING)
         power(w, id, w->agents[id].loaded ? SF_POWER_MOVING_LOADED : SF_POWER_MOVING);
     else
@@ -182,6 +207,15 @@ static void mover_state(void *ctx, uint32_t mover, sf_mover_state s, sf_time now
                         : s == SF_MOVER_WAITING ? SF_STATE_WAIT_TRAFFIC
                                                 : SF_STATE_IDLE);
     emit_motion(w, id);
+}
+
+/* A mobile robot's protective stop began or ended: counted with the arms' (metrics: protective_stops). */
+static void mover_protect(void *ctx, uint32_t mover, bool stopped, sf_time now)
+{
+    sf_world *w = ctx;
+    sf_safety_event ev = {stopped ? SF_SAFETY_STOP : SF_SAFETY_RESUME, w->agent_of_mover[mover], UINT32_MAX, NAN, now};
+
+    sf_world_emit_safety(w, &ev);
 }
 
 static void mover_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
@@ -261,8 +295,7 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
         a->loaded = false;
         a->drops++;
     }
-    power(w, ev->target, SF_POWER_IDLE);
-    sf_world_emit_state(w, SF_ENTITY_AGENT, ev->target, SF_STATE_IDLE);
+    show(w, ev->target, SF_POWER_IDLE, SF_STATE_IDLE);
     finish(w, ev->target, what, SF_OK);
 }
 
@@ -395,27 +428,58 @@ static void station_job(void *ctx, const sf_job_event *ev)
     sf_world_emit_job(ctx, ev);
 }
 
+/* A pick, drop or charge stands still while its agent is under repair: its end moves back by the repair. */
+static bool suspends(sf_activity what)
+{
+    return what == SF_ACT_PICK || what == SF_ACT_DROP || what == SF_ACT_CHARGE;
+}
+
 /*
- * An arm, humanoid or worker failed or is repaired. Standing (at a
- * station, or waiting) it shows the failed state and power; after the
- * repair it is back at work if its operation goes on, else idle. A
- * failure while walking shows when it next stands.
+ * An agent failed or is repaired. Its mover (forklift, AGV, humanoid,
+ * worker) halts for the repair wherever it is: on a trip it brakes to a
+ * stop and shows failed from the failure instant, braking included, and
+ * goes on with the trip after the repair (the mover hooks show it); an
+ * agent that stands does not start a trip until repaired. A pick, drop or
+ * charge is suspended: its end comes exactly the repair's length later
+ * (charging draws nothing meanwhile). A pause or a rest runs on. Other
+ * than on a trip, the agent shows the failed state and power while under
+ * repair; afterwards it is back at work if its operation goes on, else in
+ * the state the failure interrupted (idle if that ended meanwhile).
  */
 static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
 {
     sf_world *w = ctx;
     sf_agent *a = &w->agents[agent];
+    sf_time now = sf_kernel_now(w->k);
     bool working;
 
     /* back from every repair: the behaviours may offer it work again (reported as a step, slot = the agent) */
     if (!failed && !sf_stations_agent_down(w->stations, agent) && w->station_done)
-        w->station_done(w->station_ctx, UINT32_MAX, agent, SF_STEP_AGENT_UP, sf_kernel_now(w->k));
-    if (a->activity != SF_ACT_NONE)
+        w->station_done(w->station_ctx, UINT32_MAX, agent, SF_STEP_AGENT_UP, now);
+    a->down = failed;
+    if (a->mover != SF_NO_AGENT)
+        sf_movers_halt(w->movers, a->mover, SF_HALT_FAILURE, failed);
+    if (a->activity == SF_ACT_MOVE)
         return;
     if (failed) {
+        if (suspends(a->activity) && a->timer) {
+            sf_kernel_cancel(w->k, a->timer);
+            a->timer = 0;
+            a->left = a->until - now;
+        }
         a->resume_state = a->state;
+        a->resume_power = a->meter.state;
         power(w, agent, SF_POWER_FAILED);
         sf_world_emit_state(w, SF_ENTITY_AGENT, agent, SF_STATE_FAILED);
+        return;
+    }
+    if (a->activity != SF_ACT_NONE) {
+        if (suspends(a->activity) && !a->timer &&
+            (sf_time_add(now, a->left, &a->until) != SF_OK ||
+             sf_kernel_at(w->k, a->until, 0, w->kind_activity, agent, &a->timer) != SF_OK))
+            sf_kernel_fail(w->k, SF_ERANGE);
+        power(w, agent, a->resume_power);
+        sf_world_emit_state(w, SF_ENTITY_AGENT, agent, a->resume_state);
         return;
     }
     if (a->state != SF_STATE_FAILED)
@@ -530,7 +594,9 @@ static int build_storage(sf_world *w, char *err, size_t n)
 /*
  * A mobile robot's collaboration mode from its safety rule: in shared
  * (collaborative) zones, ssm caps it at its reduced speed while a person is
- * inside, pfl at its maximum speed at all times; fenced changes nothing
+ * inside and stops it (protective stop) while a person is on its segment
+ * or the next (see sf_mover_spec.stop_for_people), pfl at its maximum
+ * speed at all times; fenced changes nothing
  * (a fenced vehicle keeps to robots-only aisles).
  */
 static void mobile_robot_speeds(const sf_scenario_config *cfg, int type, sf_mover_spec *spec)
@@ -539,8 +605,10 @@ static void mobile_robot_speeds(const sf_scenario_config *cfg, int type, sf_move
         const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
         if (r->agent_type != type)
             continue;
-        if (r->mode == SF_SAFETY_SSM)
+        if (r->mode == SF_SAFETY_SSM) {
             spec->shared_speed = r->reduced_speed;
+            spec->stop_for_people = true;
+        }
         else if (r->mode == SF_SAFETY_PFL)
             spec->collab_speed = r->reduced_speed;
     }
@@ -574,7 +642,7 @@ static int build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
             if (T->kind != SF_AGENT_ARM) {
                 sf_mover_spec spec = {T->speed, T->speed_loaded > 0 ? T->speed_loaded : T->speed,
                                       T->accel > 0 ? T->accel : 0.5, T->decel > 0 ? T->decel : 0.5,
-                                      T->kind == SF_AGENT_WORKER, 0, 0};
+                                      T->kind == SF_AGENT_WORKER, 0, 0, false};
                 mobile_robot_speeds(w->cfg, (int)t, &spec);
                 if (mover >= nmobile || sf_movers_place(w->movers, mover, a->home, &spec) != SF_OK)
                     return fail(err, n, &T->at, "fleet entry '%s': cannot place its agents at their home",
@@ -652,7 +720,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     w->kind_battery = (uint32_t)kind;
     if ((rc = build_network(w, nmobile, err, errlen)) != SF_OK)
         goto fail;
-    mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, w};
+    mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, mover_protect, w};
     rc = SF_ENOMEM;
     if (!(w->movers = sf_movers_new(k, w->net, nmobile, cfg->layout.traffic.lookahead, mh)))
         goto fail;
@@ -782,16 +850,23 @@ int sf_world_move_to(sf_world *w, uint32_t id, uint32_t node)
     return rc;
 }
 
+/* A timed activity; one started under repair (a pick, drop or charge) waits for the repair, then takes all of dt. */
 static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st)
 {
     sf_agent *a = &w->agents[id];
-    int rc = sf_kernel_after(w->k, dt, 0, w->kind_activity, id, &a->timer);
+    int rc;
 
-    if (rc != SF_OK)
+    if (a->down && suspends(what)) {
+        a->left = dt;
+        a->activity = what;
+        show(w, id, s, st);
+        return SF_OK;
+    }
+    if ((rc = sf_time_add(sf_kernel_now(w->k), dt, &a->until)) != SF_OK ||
+        (rc = sf_kernel_at(w->k, a->until, 0, w->kind_activity, id, &a->timer)) != SF_OK)
         return rc;
     a->activity = what;
-    power(w, id, s);
-    sf_world_emit_state(w, SF_ENTITY_AGENT, id, st);
+    show(w, id, s, st);
     return SF_OK;
 }
 

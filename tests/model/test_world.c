@@ -1,6 +1,7 @@
 /*
  * The world built from a scenario: a forklift's trip, pick and drop,
- * timed by hand, with the energy of every power state exact.
+ * timed by hand, with the energy of every power state exact; and the same
+ * truck breaking down on its way and during its pick.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -25,6 +26,7 @@ struct script {
     int step;
     sf_time at[8];
     int status[8];
+    bool floor; /* pick at floor level (a carrier that does not lift) */
 };
 
 /* The truck's plan: to the rack, pick at 3 m, to the dock loaded, drop at floor level. */
@@ -39,7 +41,7 @@ static void done(void *ctx, uint32_t agent, sf_activity what, int status, sf_tim
     s->status[s->step] = status;
     switch (s->step++) {
     case 0:
-        assert_int_equal(sf_world_pick(s->w, agent, 3.0), SF_OK);
+        assert_int_equal(sf_world_pick(s->w, agent, s->floor ? 0 : 3.0), SF_OK);
         break;
     case 1:
         assert_int_equal(sf_world_place(s->w, "inbound", &node), SF_OK);
@@ -53,12 +55,12 @@ static void done(void *ctx, uint32_t agent, sf_activity what, int status, sf_tim
     }
 }
 
-static sf_scenario_config *load(void)
+static sf_scenario_config *load_file(const char *name)
 {
     char path[1024];
     sf_diags d;
     sf_scenario_config *cfg;
-    snprintf(path, sizeof path, "%s/tests/model/data/world_small.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    snprintf(path, sizeof path, "%s/tests/model/data/%s", getenv("SHOPFLOOR_SOURCE_DIR"), name);
     sf_diags_init(&d);
     cfg = sf_scenario_load(path, NULL, 0, &d);
     if (!cfg)
@@ -66,6 +68,11 @@ static sf_scenario_config *load(void)
     sf_diags_close(&d);
     assert_non_null(cfg);
     return cfg;
+}
+
+static sf_scenario_config *load(void)
+{
+    return load_file("world_small.yaml");
 }
 
 static void test_world_forklift_trip_pick_and_drop_by_hand(void **state)
@@ -157,11 +164,76 @@ static void test_world_report_sums_agents_by_type(void **state)
     sf_scenario_config_free(cfg);
 }
 
+/*
+ * A humanoid carrier in the truck's place fails every 4.5 s of calendar
+ * time for 20 s (world_halt.yaml) on the 18 m to the rack (free: 2 + 7 +
+ * 2 s, at 11 s). At 4.5 s it is at 7 m and 2 m/s: it brakes 2 m (2 s) and
+ * stands at 9 m. Repaired at 24.5 s, 9 m from rest: 2 s up (2 m), 2.5 s
+ * at 2 m/s, 2 s down, due at 31 s; the failure at 29 s comes just as it
+ * starts braking for the rack, which it reaches at 31 s, halted: it
+ * arrives when repaired, at 49 s. The pick (8 s at the floor) runs 4.5 s
+ * from 49 s and the last 3.5 s from 73.5 s: done at 77 s. Loaded (1 m/s)
+ * back towards the aisle, at 78 s it has just reached 1 m/s after 0.5 m:
+ * it stops 0.5 m on, 1 m from the rack, at 79 s. It shows failed from each
+ * failure instant, braking included.
+ */
+static void test_world_failed_carrier_halts_on_its_way_and_its_pick_waits(void **state)
+{
+    sf_scenario_config *cfg = load_file("world_halt.yaml");
+    sf_kernel *k = sf_kernel_new();
+    struct script s = {0};
+    sf_world_hooks hooks = {done, NULL, &s};
+    char err[256];
+    uint32_t node;
+    sf_agent *a;
+    sf_movers *ms;
+    double x, y, v;
+    (void)state;
+    s.w = sf_world_new(k, cfg, hooks, err, sizeof err);
+    if (!s.w)
+        fail_msg("%s", err);
+    s.truck = sf_world_find_agent(s.w, "carrier.1");
+    s.floor = true;
+    a = sf_world_agent(s.w, s.truck);
+    ms = sf_world_movers(s.w);
+    assert_int_equal(sf_world_place(s.w, "rack_a", &node), SF_OK);
+    assert_int_equal(sf_world_move_to(s.w, s.truck, node), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(4.5) - 1), SF_OK);
+    assert_int_equal(a->state, SF_STATE_TRAVEL_EMPTY);
+    assert_int_equal(sf_kernel_run_until(k, S(4.5)), SF_OK);
+    assert_int_equal(a->state, SF_STATE_FAILED);
+    assert_int_equal(sf_kernel_run_until(k, S(24)), SF_OK);
+    sf_movers_position(ms, a->mover, S(24), &x, &y, &v);
+    assert_true(fabs(x - 9) < 1e-9 && fabs(y) < 1e-9 && v == 0);
+    assert_int_equal(a->state, SF_STATE_FAILED);
+    assert_int_equal(sf_kernel_run_until(k, S(25)), SF_OK);
+    assert_int_equal(a->state, SF_STATE_TRAVEL_EMPTY);
+    assert_int_equal(sf_kernel_run_until(k, S(49)), SF_OK);
+    assert_int_equal(s.at[0], S(49));
+    assert_true(fabs(sf_movers_distance(ms, a->mover, S(49)) - 18) < 1e-9);
+    sf_world_settle(s.w, S(49));
+    /* failed 20 s twice on the way, moving 4.5 s twice */
+    assert_true(fabs(a->meter.time[SF_POWER_FAILED] - 40) < 1e-9);
+    assert_true(fabs(a->meter.time[SF_POWER_MOVING] - 9) < 1e-9);
+    assert_int_equal(sf_kernel_run_until(k, S(60)), SF_OK);
+    assert_int_equal(a->state, SF_STATE_FAILED); /* during the pick */
+    assert_int_equal(sf_kernel_run_until(k, S(90)), SF_OK);
+    assert_int_equal(s.at[1], S(77));
+    assert_true(a->loaded);
+    sf_movers_position(ms, a->mover, S(90), &x, &y, &v);
+    assert_true(fabs(x - 10) < 1e-9 && fabs(y - 7) < 1e-9 && v == 0);
+    assert_int_equal(a->state, SF_STATE_FAILED);
+    sf_world_free(s.w);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_world_forklift_trip_pick_and_drop_by_hand),
         cmocka_unit_test(test_world_report_sums_agents_by_type),
+        cmocka_unit_test(test_world_failed_carrier_halts_on_its_way_and_its_pick_waits),
     };
     return cmocka_run_group_tests_name("world", tests, NULL, NULL);
 }

@@ -1,0 +1,373 @@
+/*
+ * Halting movers where they are: the braking point and times against hand
+ * calculation (v^2 / 2 decel, v / decel), nested reasons, a halted mover
+ * that keeps its place in line, and the protective stop of a robot while
+ * a person is on its way in a shared zone.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "core/kernel.h"
+#include "model/movers.h"
+
+#define S(x) ((sf_time)llround((x) * 1e9))
+
+struct world {
+    sf_kernel *k;
+    sf_network *net;
+    sf_movers *ms;
+    sf_time arrived_at[4];
+    int arrivals[4];
+    sf_time halted_at[4];
+    int halted[4], told[4];
+    sf_mover_state last[4]; /* what the state hook said last */
+    sf_time stopped_at, released_at;
+    int stops, releases;
+};
+
+static void on_arrived(void *ctx, uint32_t mover, sf_time now)
+{
+    struct world *w = ctx;
+    w->arrived_at[mover] = now;
+    w->arrivals[mover]++;
+}
+
+static void on_state(void *ctx, uint32_t mover, sf_mover_state s, sf_time now)
+{
+    struct world *w = ctx;
+    sf_mover_state was = w->last[mover];
+    w->last[mover] = s;
+    if (s != SF_MOVER_HALTED)
+        return;
+    w->told[mover]++;
+    if (was != SF_MOVER_HALTED) { /* a halt, not a new reason told again */
+        w->halted[mover]++;
+        w->halted_at[mover] = now;
+    }
+}
+
+static void on_protect(void *ctx, uint32_t mover, bool stopped, sf_time now)
+{
+    struct world *w = ctx;
+    (void)mover;
+    if (stopped) {
+        w->stops++;
+        w->stopped_at = now;
+    } else {
+        w->releases++;
+        w->released_at = now;
+    }
+}
+
+/* Nodes n0 - n1 - ... along x with segments of the given lengths, two-way, capacity `cap`. */
+static void line(struct world *w, const double *len, int nseg, int cap, uint32_t nmovers, int lookahead)
+{
+    sf_movers_hooks hooks = {on_arrived, on_state, NULL, NULL, on_protect, w};
+    char name[16];
+    double x = 0;
+
+    memset(w, 0, sizeof *w);
+    w->k = sf_kernel_new();
+    w->net = sf_network_new();
+    for (int i = 0; i <= nseg; i++) {
+        snprintf(name, sizeof name, "n%d", i);
+        assert_int_equal(sf_network_add_node(w->net, name, x, 0, NULL), SF_OK);
+        if (i < nseg)
+            x += len[i];
+    }
+    for (int i = 0; i < nseg; i++)
+        assert_int_equal(
+            sf_network_add_segment(w->net, (uint32_t)i, (uint32_t)i + 1, 0, INFINITY, cap, true, NULL), SF_OK);
+    w->ms = sf_movers_new(w->k, w->net, nmovers, lookahead, hooks);
+    assert_non_null(w->ms);
+}
+
+static void finish(struct world *w)
+{
+    sf_movers_free(w->ms);
+    sf_network_free(w->net);
+    sf_kernel_free(w->k);
+}
+
+/* 2 m/s, 1 m/s^2 up, 0.8 m/s^2 down: from 2 m/s a stop takes 2.5 s and 2.5 m. */
+static const sf_mover_spec truck = {2, 2, 1, 0.8, false, 0, 0, false};
+
+static void at(const struct world *w, uint32_t mover, sf_time t, double x_want, double v_want)
+{
+    double x, y, v;
+    sf_movers_position(w->ms, mover, t, &x, &y, &v);
+    if (fabs(x - x_want) > 1e-9 || fabs(v - v_want) > 1e-9)
+        fail_msg("at %.9f s: x %.12f (want %.12f), v %.12f (want %.12f)", (double)t / 1e9, x, x_want, v, v_want);
+}
+
+/*
+ * 100 m free: 2 s up (2 m), 2.5 s down (2.5 m), 95.5 m at 2 m/s: 52.25 s.
+ * Halted at 20 s at 38 m and 2 m/s: stops 2.5 m on, at 40.5 m, at 22.5 s.
+ * Let go at 50 s: 59.5 m from rest: 2 + 27.5 + 2.5 s, arrival at 82 s.
+ */
+static void test_halt_brakes_to_the_exact_point_and_goes_on_from_rest(void **state)
+{
+    struct world w;
+    const double len[] = {100};
+    (void)state;
+    line(&w, len, 1, 1, 1, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &truck), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(20)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, true), SF_OK);
+    assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_HALTED);
+    assert_int_equal(w.halted_at[0], S(20));
+    assert_non_null(sf_movers_motion(w.ms, 0)); /* braking: still a motion */
+    at(&w, 0, S(21), 38 + 2 - 0.4, 1.2);
+    assert_int_equal(sf_movers_motion(w.ms, 0)->end, S(22.5));
+    assert_int_equal(sf_kernel_run_until(w.k, S(50)), SF_OK);
+    assert_null(sf_movers_motion(w.ms, 0)); /* at rest */
+    at(&w, 0, S(50), 40.5, 0);
+    assert_true(fabs(sf_movers_distance(w.ms, 0, S(50)) - 40.5) < 1e-9);
+    assert_int_equal(w.arrivals[0], 0);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_MOVING);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(82));
+    assert_true(fabs(sf_movers_distance(w.ms, 0, S(82)) - 100) < 1e-9);
+    assert_int_equal(w.halted[0], 1);
+    finish(&w);
+}
+
+/*
+ * Halted at 2 s (2 m, just at 2 m/s) on a 3 m segment: the stop 2.5 m on
+ * lies 1.5 m into the next segment. It passes the node on the way (the
+ * segment behind is released), stands at 4.5 m from 4.5 s, and from rest
+ * at 10 s covers the last 8.5 m in 2 + 2 + 2.5 s: arrival at 16.5 s.
+ */
+static void test_halt_passes_nodes_while_braking_and_keeps_what_it_holds(void **state)
+{
+    struct world w;
+    const double len[] = {3, 10};
+    sf_traffic *t;
+    (void)state;
+    line(&w, len, 2, 1, 1, 2);
+    t = sf_movers_traffic(w.ms);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &truck), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(2)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_SAFETY, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(10)), SF_OK);
+    at(&w, 0, S(10), 4.5, 0);
+    assert_int_equal(sf_movers_node(w.ms, 0), 1);
+    assert_false(sf_traffic_holds(t, 0, 0));
+    assert_true(sf_traffic_holds(t, 1, 0));
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_SAFETY, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(16.5));
+    assert_true(fabs(sf_movers_distance(w.ms, 0, S(16.5)) - 13) < 1e-9);
+    finish(&w);
+}
+
+/*
+ * Reasons nest: halted for a failure at 20 s, then for safety too; the
+ * failure repaired at 40 s leaves it halted (and the state is told
+ * again), the safety reason taken back at 50 s lets it go: as above,
+ * arrival at 82 s. Taking back a reason it does not have changes nothing.
+ */
+static void test_halt_reasons_nest(void **state)
+{
+    struct world w;
+    const double len[] = {100};
+    (void)state;
+    line(&w, len, 1, 1, 1, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &truck), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, 0, true), SF_EINVAL);
+    assert_int_equal(sf_movers_halt(w.ms, 3, SF_HALT_FAILURE, true), SF_EINVAL);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(20)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(30)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_SAFETY, true), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_SAFETY, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(40)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_movers_halted(w.ms, 0), SF_HALT_SAFETY);
+    assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_HALTED);
+    assert_int_equal(sf_kernel_run_until(w.k, S(50)), SF_OK);
+    at(&w, 0, S(50), 40.5, 0);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_HALTED);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_SAFETY, false), SF_OK);
+    assert_int_equal(sf_movers_halted(w.ms, 0), 0);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(82));
+    assert_int_equal(w.halted[0], 1);
+    assert_int_equal(w.told[0], 3); /* the halt, the safety reason added, the failure gone */
+    finish(&w);
+}
+
+/*
+ * Halted while braking, let go before it stops: it goes on from its exact
+ * speed. Halted at 20 s (38 m, 2 m/s), let go at 21 s at 39.6 m and
+ * 1.2 m/s: 0.8 s back up to 2 m/s (1.28 m), then 56.62 m at 2 m/s
+ * (28.31 s) and the last 2.5 m in 2.5 s: arrival at 52.61 s.
+ */
+static void test_halt_let_go_while_braking_goes_on_from_its_speed(void **state)
+{
+    struct world w;
+    const double len[] = {100};
+    (void)state;
+    line(&w, len, 1, 1, 1, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &truck), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(20)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(21)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_true(llabs(w.arrived_at[0] - S(52.61)) <= 1);
+    finish(&w);
+}
+
+/*
+ * Mover 1 waits at n1 for the segment mover 0 drives on (10 m: 2 + 2.75 +
+ * 2.5 s, 7.25 s). Halted while it waits, it is granted the segment at
+ * 7.25 s but does not start; let go at 20 s it leaves then: arrival at
+ * 27.25 s.
+ * A halted idle mover sent on a trip does not start either.
+ */
+static void test_halt_waiting_mover_keeps_its_place_but_does_not_start(void **state)
+{
+    struct world w;
+    const double len[] = {10};
+    (void)state;
+    line(&w, len, 1, 1, 2, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &truck), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 1, 1, &truck), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 1, 0, false), SF_OK);
+    assert_int_equal(sf_movers_state(w.ms, 1), SF_MOVER_WAITING);
+    assert_int_equal(sf_kernel_run_until(w.k, S(1)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 1, SF_HALT_FAILURE, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(20)), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(7.25));
+    assert_true(sf_traffic_holds(sf_movers_traffic(w.ms), 0, 1)); /* granted, held, not used */
+    assert_int_equal(sf_movers_state(w.ms, 1), SF_MOVER_HALTED);
+    assert_true(sf_movers_distance(w.ms, 1, S(20)) == 0);
+    /* the idle mover 0, halted, is sent back: it stays */
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, true), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 1, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 0, false), SF_OK);
+    assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_HALTED);
+    assert_int_equal(sf_kernel_run_until(w.k, S(40)), SF_OK);
+    assert_int_equal(w.arrived_at[1], S(27.25));
+    assert_int_equal(w.arrivals[0], 1);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[0], S(47.25));
+    finish(&w);
+}
+
+/*
+ * A robot (ssm: stops for people) from n0 to n2 over A (n0-n1, 20 m) and
+ * B (n1-n2, 20 m); a shared zone crosses B only. Free, it takes 2 s up,
+ * 35.5 m at 2 m/s, 2.5 s down: 22.25 s. A person starts from n2 to n1 at
+ * 5 s (20 m at 1 m/s, 1 m/s^2: 21 s), so B, the segment after the robot's,
+ * has a person from 5 s to 26 s. The robot, at 8 m and 2 m/s at 5 s,
+ * stops 2.5 m on (10.5 m, at 7.5 s) and goes on from rest at 26 s: 29.5 m
+ * in 2 + 12.5 + 2.5 s, arrival at 43 s. Without the zone, or without the
+ * rule, nothing stops it.
+ */
+static sf_time robot_among_people(bool shared, bool rule, struct world *w)
+{
+    const double len[] = {20, 20};
+    const double zone[] = {25, -5, 35, -5, 35, 5, 25, 5};
+    sf_mover_spec robot = truck;
+    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false};
+    sf_time t;
+    int z;
+
+    robot.stop_for_people = rule;
+    line(w, len, 2, 2, 2, 2);
+    z = sf_movers_add_zone(w->ms, zone, 4, INFINITY);
+    assert_true(z >= 0);
+    if (shared)
+        assert_int_equal(sf_movers_share_zone(w->ms, (uint32_t)z), SF_OK);
+    assert_int_equal(sf_movers_place(w->ms, 0, 0, &robot), SF_OK);
+    assert_int_equal(sf_movers_place(w->ms, 1, 2, &walker), SF_OK);
+    assert_int_equal(sf_movers_move_to(w->ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w->k, S(5)), SF_OK);
+    assert_int_equal(sf_movers_move_to(w->ms, 1, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w->k), SF_OK);
+    assert_int_equal(w->arrived_at[1], S(26));
+    t = w->arrived_at[0];
+    return t;
+}
+
+static void test_halt_protective_stop_while_a_person_is_on_the_way(void **state)
+{
+    struct world w;
+    (void)state;
+    assert_int_equal(robot_among_people(true, true, &w), S(43));
+    assert_int_equal(w.stops, 1);
+    assert_int_equal(w.releases, 1);
+    assert_int_equal(w.stopped_at, S(5));
+    assert_int_equal(w.released_at, S(26));
+    assert_int_equal(w.halted_at[0], S(5));
+    assert_true(fabs(sf_movers_distance(w.ms, 0, S(43)) - 40) < 1e-9);
+    finish(&w);
+    assert_int_equal(robot_among_people(false, true, &w), S(22.25));
+    assert_int_equal(w.stops, 0);
+    finish(&w);
+    assert_int_equal(robot_among_people(true, false, &w), S(22.25));
+    assert_int_equal(w.stops, 0);
+    finish(&w);
+}
+
+/*
+ * The person already on B when the robot, standing at n1, is sent along
+ * it: it does not start until the person has left B (arrived at n1 at
+ * 21 s); then 20 m in 2 + 7.75 + 2.5 s: arrival at 33.25 s.
+ */
+static void test_halt_protective_stop_holds_a_robot_at_a_node(void **state)
+{
+    struct world w;
+    const double len[] = {20, 20};
+    const double zone[] = {25, -5, 35, -5, 35, 5, 25, 5};
+    sf_mover_spec robot = truck;
+    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false};
+    (void)state;
+    robot.stop_for_people = true;
+    line(&w, len, 2, 2, 2, 2);
+    assert_int_equal(sf_movers_share_zone(w.ms, (uint32_t)sf_movers_add_zone(w.ms, zone, 4, INFINITY)), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 0, 1, &robot), SF_OK);
+    assert_int_equal(sf_movers_place(w.ms, 1, 2, &walker), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 1, 1, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_HALTED);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrived_at[1], S(21));
+    assert_int_equal(w.arrived_at[0], S(33.25));
+    assert_int_equal(w.stops, 1);
+    assert_int_equal(w.released_at, S(21));
+    finish(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_halt_brakes_to_the_exact_point_and_goes_on_from_rest),
+        cmocka_unit_test(test_halt_passes_nodes_while_braking_and_keeps_what_it_holds),
+        cmocka_unit_test(test_halt_reasons_nest),
+        cmocka_unit_test(test_halt_let_go_while_braking_goes_on_from_its_speed),
+        cmocka_unit_test(test_halt_waiting_mover_keeps_its_place_but_does_not_start),
+        cmocka_unit_test(test_halt_protective_stop_while_a_person_is_on_the_way),
+        cmocka_unit_test(test_halt_protective_stop_holds_a_robot_at_a_node),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
