@@ -5,7 +5,8 @@
 -- a vehicle that asks for work gets a pending task chosen by the rule, or
 -- waits. Only vehicles that can do a task get it (a pallet on the third
 -- level needs forks that reach that high; a heavy one, enough payload;
--- a task with a `carrier` need, one of the kinds or fleet entries named).
+-- a task with a `carrier` need, one of the kinds or fleet entries named;
+-- a vehicle under repair gets nothing until it is back).
 --
 -- Rules:
 --   "nearest" (default): the waiting vehicle nearest the pickup; for a
@@ -32,6 +33,7 @@ local function can(agent, task)
   local reach = agent:lift_height()
   return (task.pick_height or 0) <= reach + 1e-9 and (task.drop_height or 0) <= reach + 1e-9
      and (task.mass or 0) <= agent:payload() and named(agent, task.carrier)
+     and not agent:down() -- under repair: another vehicle, or this one once repaired
 end
 
 M.rules = {
@@ -95,6 +97,21 @@ function M.new(rule)
     if i then
       self.queue:add(-1)
       return table.remove(self.pending, i)
+    end
+  end
+
+  -- `agent` is back from its repairs: if it waits for work, it takes a pending task it can do now.
+  function d:repaired(agent)
+    for k, w in ipairs(self.waiting) do
+      if w.agent == agent then
+        local i = r.task(agent, self.pending)
+        if i then
+          table.remove(self.waiting, k)
+          self.queue:add(-1)
+          w.event:succeed(table.remove(self.pending, i))
+        end
+        return
+      end
     end
   end
 

@@ -311,12 +311,14 @@ function M.start(options)
     if kind == "forklift" or kind == "agv" or agent:behaviour() ~= kind or crews_needed then
       sim.spawn(agent:name(), require(agent:behaviour()), agent, plant)
     end
-    -- a crew member that fails is passed over until repaired, then offered the work that waited
-    if crews_needed and kind ~= "forklift" and kind ~= "agv" and agent:can_fail() then
+    -- an agent that fails is passed over until repaired, then offered the work that waited
+    local vehicle = kind == "forklift" or kind == "agv"
+    if (vehicle or crews_needed) and agent:can_fail() then
+      local offers = vehicle and plant.dispatch or plant.crews
       sim.spawn("repairs of " .. agent:name(), function()
         while true do
           agent:repaired()
-          plant.crews:repaired(agent)
+          offers:repaired(agent)
         end
       end)
     end

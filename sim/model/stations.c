@@ -1040,7 +1040,8 @@ static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
  * An agent fails on its own clock (calendar, or its time working in
  * operations). While it is under repair every operation it works in
  * stands still (rate 0) and goes on after the repair; an operation it
- * joins meanwhile waits for the repair. Vehicles' trips are not stopped.
+ * joins meanwhile waits for the repair. The world halts it on its trip
+ * (model/world.c).
  */
 static void schedule_agent_failure(sf_stations *s, struct amode *m)
 {
@@ -1189,16 +1190,14 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     s->fatigue_since = calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue_since);
     for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
         for (uint32_t a = 0; a < s->nagents; a++)
-            s->namodes += cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a] &&
-                          !(agent_kind[a] == SF_AGENT_FORKLIFT || agent_kind[a] == SF_AGENT_AGV);
+            s->namodes += cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a];
     s->amodes = calloc(s->namodes ? s->namodes : 1, sizeof *s->amodes);
     if (!s->agent_down || !s->agent_busy || !s->agent_failures || !s->amodes || !s->fatigue || !s->fatigue_since)
         goto fail;
     s->namodes = 0;
     for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
         for (uint32_t a = 0; a < s->nagents; a++)
-            if (cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a] &&
-                !(agent_kind[a] == SF_AGENT_FORKLIFT || agent_kind[a] == SF_AGENT_AGV)) {
+            if (cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a]) {
                 s->amodes[s->namodes].c.f = &cfg->failures[f];
                 s->amodes[s->namodes++].agent = a;
             }

@@ -161,15 +161,13 @@ sf_work_result sf_stations_result(const sf_stations *s, uint32_t station, uint32
 void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
 
 /*
- * Failures of agents: arms, humanoids and workers of a fleet entry with a
- * failure mode fail on their own clock (calendar, or their time working
- * in operations). While one is under repair every operation it works in
+ * Failures of agents: every agent of a fleet entry with a failure mode
+ * fails on its own clock (calendar, or its time working in operations;
+ * vehicles by calendar). While one is under repair every operation it works in
  * stands still and goes on after the repair (or restarts, per `after`);
  * one it joins meanwhile waits for the repair. The world halts a failed
  * agent that travels where it is until the repair, and suspends its pick,
- * drop or charge (agent_failed in model/world.c). Failure modes naming a
- * forklift or AGV fleet entry are not scheduled yet: sf_stations_new
- * skips those agents.
+ * drop or charge (agent_failed in model/world.c).
  */
 uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
 /*

@@ -311,6 +311,34 @@ static void test_an_agv_carries_a_unit_from_dock_to_dock(void **state)
 }
 
 /*
+ * The same unit with a tugger that fails 30 s after each repair, for
+ * 50 s (transport_agv_failing.yaml). Down at 30 s while it waits, it gets
+ * the cut unit only when repaired at 80 s: picked up at 88, at drill at
+ * 109, where its drop fails at 110 after 1 s and ends 7 s after the
+ * repair (167). The drilled unit (183) is in hand after 7 s, the failure
+ * at 190 and 1 s more: 241. On the 31 s trip to the dock it fails at
+ * 270, cruising at 1 m/s 28.5 m out: it brakes 0.5 m in 1 s, and from
+ * rest at 320 covers the last metre in 2 s; set down by 330.
+ */
+static void test_a_failing_agv_stops_where_it_is(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/transport_agv_failing.yaml", &w, &st);
+    const sf_time picked[] = {S(8), S(88), S(241)}, delivered[] = {S(27), S(167), S(330)};
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_int_equal(w.npicked, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(w.picked[i], picked[i]);
+        assert_int_equal(w.delivered[i], delivered[i]);
+    }
+    assert_int_equal(w.completed_at[1], S(330));
+    sf_session_free(s);
+}
+
+/*
  * The test line with frames on a tugger AGV and brackets carried by
  * people, 16 h with shifts, failures, scrap and rework: the books
  * balance, every unit picked up was delivered or is still on its way,
@@ -374,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_a_sequencing_rule_chooses_the_next_job),
         cmocka_unit_test(test_a_worker_carries_units_between_stations),
         cmocka_unit_test(test_an_agv_carries_a_unit_from_dock_to_dock),
+        cmocka_unit_test(test_a_failing_agv_stops_where_it_is),
         cmocka_unit_test(test_carried_line_keeps_its_books),
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
     };
