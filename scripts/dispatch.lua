@@ -29,11 +29,22 @@ local function named(agent, need)
   return false
 end
 
+-- What a vehicle can carry never changes: asked once per agent (the rules ask for every pairing).
+local props = setmetatable({}, {__mode = "k"})
+local function props_of(agent)
+  local p = props[agent]
+  if not p then
+    p = {reach = agent:lift_height() + 1e-9, payload = agent:payload(), fails = agent:can_fail()}
+    props[agent] = p
+  end
+  return p
+end
+
 local function can(agent, task)
-  local reach = agent:lift_height()
-  return (task.pick_height or 0) <= reach + 1e-9 and (task.drop_height or 0) <= reach + 1e-9
-     and (task.mass or 0) <= agent:payload() and named(agent, task.carrier)
-     and not agent:down() -- under repair: another vehicle, or this one once repaired
+  local p = props_of(agent)
+  return (task.pick_height or 0) <= p.reach and (task.drop_height or 0) <= p.reach
+     and (task.mass or 0) <= p.payload and (not task.carrier or named(agent, task.carrier))
+     and not (p.fails and agent:down()) -- under repair: another vehicle, or this one once repaired
 end
 
 M.rules = {
