@@ -369,6 +369,22 @@ static void rest_here(sf_movers *ms, uint32_t id, double into)
         set_state(ms, id, SF_MOVER_HALTED);
 }
 
+/* Plan the motion over the mover's first `nlegs` legs from speed v, `offset` metres into arc i, and set it going. */
+static void launch(sf_movers *ms, uint32_t id, uint32_t nlegs, double v, double offset)
+{
+    struct mover *m = &ms->m[id];
+    int rc = sf_motion_plan(&m->motion, m->legs, nlegs, v, m->spec.accel, m->spec.decel, sf_kernel_now(ms->k));
+
+    if (rc == SF_OK)
+        rc = sf_kernel_at(ms->k, m->motion.leg_end[0], 0, ms->kind_node, id, &m->ev);
+    if (rc != SF_OK) {
+        sf_kernel_fail(ms->k, rc);
+        return;
+    }
+    m->offset = offset;
+    started(ms, id);
+}
+
 /*
  * Halted at speed v, `offset` metres into arc i: brake at decel to a stop
  * v^2 / (2 decel) further on. The legs run over the segments it holds,
@@ -382,7 +398,6 @@ static void plan_brake(sf_movers *ms, uint32_t id, double v, double offset)
     struct mover *m = &ms->m[id];
     double left = v * v / (2 * m->spec.decel);
     uint32_t nlegs = 0;
-    int rc;
 
     m->dirty = false;
     m->stop_mid = false;
@@ -402,17 +417,9 @@ static void plan_brake(sf_movers *ms, uint32_t id, double v, double offset)
         m->legs[nlegs++] = (sf_leg){len, v};
         left -= len;
     }
-    rc = sf_motion_plan(&m->motion, m->legs, nlegs, v, m->spec.accel, m->spec.decel, sf_kernel_now(ms->k));
-    if (rc == SF_OK)
-        rc = sf_kernel_at(ms->k, m->motion.leg_end[0], 0, ms->kind_node, id, &m->ev);
-    if (rc != SF_OK) {
-        sf_kernel_fail(ms->k, rc);
-        return;
-    }
     m->braking = true;
     m->rest = 0;
-    m->offset = offset;
-    started(ms, id);
+    launch(ms, id, nlegs, v, offset);
 }
 
 static void plan(sf_movers *ms, uint32_t id, double v, double offset)
@@ -420,7 +427,6 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
     struct mover *m = &ms->m[id];
     double vmax = m->loaded ? m->spec.vmax_loaded : m->spec.vmax_empty;
     uint32_t nlegs = m->reserved_to - m->i;
-    int rc;
 
     if (m->halts) {
         plan_brake(ms, id, v, offset);
@@ -436,15 +442,7 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
         m->legs[j].length = g->length - (j == 0 ? offset : 0);
         m->legs[j].vmax = fmin(vmax, fmin(g->speed_limit, vehicle_cap(ms, m, s)));
     }
-    rc = sf_motion_plan(&m->motion, m->legs, nlegs, v, m->spec.accel, m->spec.decel, sf_kernel_now(ms->k));
-    if (rc == SF_OK)
-        rc = sf_kernel_at(ms->k, m->motion.leg_end[0], 0, ms->kind_node, id, &m->ev);
-    if (rc != SF_OK) {
-        sf_kernel_fail(ms->k, rc);
-        return;
-    }
-    m->offset = offset;
-    started(ms, id);
+    launch(ms, id, nlegs, v, offset);
 }
 
 static void advance(sf_movers *ms, uint32_t id);
