@@ -1069,6 +1069,11 @@ static double fatigue_at(const sf_stations *s, uint32_t agent, sf_time now)
     return s->agent_busy[agent] ? 1 - (1 - F) * exp(-T->fatigue_rate * dt) : F * exp(-T->fatigue_recovery * dt);
 }
 
+void sf_stations_agent_operating(sf_stations *s, uint32_t agent, bool on)
+{
+    agent_busy_clock(s, agent, on);
+}
+
 static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy)
 {
     sf_time now = now_of(s);

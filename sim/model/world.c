@@ -147,8 +147,18 @@ static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev)
 
 /* ---- mover hooks ------------------------------------------------------- */
 
+/* A vehicle's trips, picks and drops are its operating time, the clock of its failures by `busy` time. */
+static void operating(sf_world *w, uint32_t id, sf_activity what, bool on)
+{
+    sf_agent_kind k = w->agents[id].kind;
+    if ((k == SF_AGENT_FORKLIFT || k == SF_AGENT_AGV) && w->stations &&
+        (what == SF_ACT_MOVE || what == SF_ACT_PICK || what == SF_ACT_DROP))
+        sf_stations_agent_operating(w->stations, id, on);
+}
+
 static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
 {
+    operating(w, id, what, false);
     w->agents[id].activity = SF_ACT_NONE;
     if (w->hooks.done)
         w->hooks.done(w->hooks.ctx, id, what, status, sf_kernel_now(w->k));
@@ -847,6 +857,8 @@ int sf_world_move_to(sf_world *w, uint32_t id, uint32_t node)
     a->activity = SF_ACT_MOVE;
     if ((rc = sf_movers_move_to(w->movers, a->mover, node, a->loaded)) != SF_OK)
         a->activity = SF_ACT_NONE;
+    else
+        operating(w, id, SF_ACT_MOVE, true);
     return rc;
 }
 
@@ -875,6 +887,7 @@ static int handle(sf_world *w, uint32_t id, double height, bool pick)
 {
     sf_agent *a = idle_agent(w, id);
     sf_time dt, lift;
+    int rc;
 
     if (!a || a->kind == SF_AGENT_ARM || a->loaded == pick || !(height >= 0))
         return SF_EINVAL;
@@ -882,8 +895,10 @@ static int handle(sf_world *w, uint32_t id, double height, bool pick)
         return SF_ERANGE;
     if (sf_time_from_seconds(2 * height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &dt) != SF_OK)
         return SF_ERANGE;
-    return timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, dt, height > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING,
-                 SF_STATE_HANDLING);
+    if ((rc = timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, dt, height > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING,
+                    SF_STATE_HANDLING)) == SF_OK)
+        operating(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, true);
+    return rc;
 }
 
 int sf_world_pick(sf_world *w, uint32_t id, double height)

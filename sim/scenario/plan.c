@@ -309,11 +309,6 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         f->repair.group = -1;
         sf_v_crew(v, sf_ynode_get(e[i], "crew", NULL), &f->repair);
         sf_v_string(v, sf_ynode_get(e[i], "skill", NULL), "skill", &f->repair.skill);
-        if (f->busy_time && f->target_kind == SF_FAIL_AGENT_TYPE && f->target >= 0 &&
-            (c->fleet.types[f->target].kind == SF_AGENT_FORKLIFT || c->fleet.types[f->target].kind == SF_AGENT_AGV))
-            sf_v_error(v, sf_ynode_get(e[i], "basis", NULL),
-                       "%s: forklifts and AGVs fail by calendar time (basis: calendar); their busy time is not counted "
-                       "in this version", what);
         if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
             sf_v_error(v, sf_ynode_get(e[i], "crew", NULL), "%s: a repair crew is for stations; agents are repaired without one", what);
         if (sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)

@@ -303,10 +303,6 @@ static void test_sections_demand_shift_and_failure_errors(void **state)
                            "t.yaml:12:5: failure 'f' applies to exactly one of 'station', 'group' or 'agents'");
     expect_load_fails_with(BASE "failures:\n  - {name: f, group: g, mtbf: exp(8 h), mttr: 10 min, basis: worktime}\n",
                            "t.yaml:12:62: basis: 'worktime' is not one of calendar, busy");
-    expect_load_fails_with(BASE "  - {name: tug, kind: agv, count: 1, home: a, speed: 1 m/s}\n"
-                                "failures:\n  - {name: f, agents: tug, mtbf: exp(8 h), mttr: 10 min, basis: busy}\n",
-                           "t.yaml:13:65: failure 'f': forklifts and AGVs fail by calendar time (basis: calendar); "
-                           "their busy time is not counted in this version");
     expect_load_fails_with(BASE "  - {name: tug, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
                                 "     battery: {capacity: 2 kWh, charge_power: 1 kW, spares: 2}}\n",
                            "t.yaml:12:61: battery: 'spares' goes with 'swap' (the time a battery swap takes)");

@@ -35,6 +35,8 @@ struct watch {
     sf_time picked[8], delivered[8];     /* the first moves by carrier: pickup and delivery times */
     int32_t picked_at[8], delivered_at[8]; /* and the stations (-1: a dock) */
     unsigned npicked, ndelivered;
+    sf_time failed_at[8];                /* the first times an agent failed */
+    unsigned nfailed;
     uint64_t carried_jobs_in_transit;    /* picked up and not yet delivered, now */
 };
 
@@ -56,6 +58,8 @@ static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time no
         w->seen_work[id] = true;
         w->first_work[id] = now;
     }
+    if (s == SF_STATE_FAILED && w->state[id] != SF_STATE_FAILED && w->nfailed < 8)
+        w->failed_at[w->nfailed++] = now;
     if (s == SF_STATE_WORKING && w->seen_off[id])
         w->worked_after_leaving[id]++;
     w->state[id] = s;
@@ -339,6 +343,31 @@ static void test_a_failing_agv_stops_where_it_is(void **state)
 }
 
 /*
+ * The tugger fails after each 30 s of operating time instead
+ * (transport_agv_wearing.yaml): 27 s by the time it sets the first unit
+ * down at cut, then 3 s into the next pick: at 40 s. Repaired at 90: 5 s
+ * of pick, 21 s to drill, 4 s into the drop: 120 s. Repaired at 170: 4 s
+ * of drop, idle while drill works (to 190), 8 s of pick and 18 s of the
+ * trip to the dock: 216 s, cruising 17.5 m out; it brakes to 18 m and from
+ * rest at 266 covers the last 12 m in 13 s: set down by 287.
+ */
+static void test_a_vehicle_fails_by_its_operating_time(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/transport_agv_wearing.yaml", &w, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_true(w.nfailed >= 3);
+    assert_int_equal(w.failed_at[0], S(40));
+    assert_int_equal(w.failed_at[1], S(120));
+    assert_int_equal(w.failed_at[2], S(216));
+    assert_int_equal(w.completed_at[1], S(287));
+    sf_session_free(s);
+}
+
+/*
  * The test line with frames on a tugger AGV and brackets carried by
  * people, 16 h with shifts, failures, scrap and rework: the books
  * balance, every unit picked up was delivered or is still on its way,
@@ -403,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_a_worker_carries_units_between_stations),
         cmocka_unit_test(test_an_agv_carries_a_unit_from_dock_to_dock),
         cmocka_unit_test(test_a_failing_agv_stops_where_it_is),
+        cmocka_unit_test(test_a_vehicle_fails_by_its_operating_time),
         cmocka_unit_test(test_carried_line_keeps_its_books),
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
     };
