@@ -8,14 +8,15 @@
 
 int sf_packs_init(sf_packs *p, uint32_t n, double capacity, double power, double efficiency)
 {
-    *p = (sf_packs){n, capacity, power, efficiency, NULL, NULL, NULL, NULL};
+    *p = (sf_packs){n, capacity, power, efficiency, NULL, NULL, NULL, NULL, NULL, 0};
     if (n == 0 || !(capacity > 0) || !(power > 0) || !(efficiency > 0 && efficiency <= 1))
         return SF_EINVAL;
     p->charge = malloc(n * sizeof *p->charge);
     p->since = calloc(n, sizeof *p->since);
     p->full = malloc(n * sizeof *p->full);
     p->reserved = calloc(n, sizeof *p->reserved);
-    if (!p->charge || !p->since || !p->full || !p->reserved) {
+    p->billed = calloc(n, sizeof *p->billed);
+    if (!p->charge || !p->since || !p->full || !p->reserved || !p->billed) {
         sf_packs_close(p);
         return SF_ENOMEM;
     }
@@ -32,6 +33,7 @@ void sf_packs_close(sf_packs *p)
     free(p->since);
     free(p->full);
     free(p->reserved);
+    free(p->billed);
     *p = (sf_packs){0};
 }
 
@@ -55,6 +57,36 @@ uint32_t sf_packs_reserve(sf_packs *p, sf_time now, sf_time *ready)
     return best;
 }
 
+/* Pack i's draw not yet in `drawn`, up to `now`, and the time it is counted to. */
+static double unbilled(const sf_packs *p, uint32_t i, sf_time now, sf_time *to)
+{
+    sf_time end = p->full[i] < now ? p->full[i] : now, from = p->billed[i];
+
+    if (p->full[i] == SF_TIME_MAX || end <= from) {
+        *to = from;
+        return 0;
+    }
+    *to = end; /* may be billed[i] itself */
+    return p->power * sf_time_to_seconds(end - from);
+}
+
+/* Count every pack's draw up to `now` into `drawn`. */
+static void bill(sf_packs *p, sf_time now)
+{
+    for (uint32_t i = 0; i < p->n; i++)
+        p->drawn += unbilled(p, i, now, &p->billed[i]);
+}
+
+double sf_packs_drawn(const sf_packs *p, sf_time now)
+{
+    double e = p->drawn;
+    sf_time to;
+
+    for (uint32_t i = 0; i < p->n; i++)
+        e += unbilled(p, i, now, &to);
+    return e;
+}
+
 int sf_packs_swap(sf_packs *p, uint32_t i, double charge, sf_time now)
 {
     double missing = p->capacity - charge;
@@ -65,7 +97,7 @@ int sf_packs_swap(sf_packs *p, uint32_t i, double charge, sf_time now)
         return SF_EINVAL;
     p->reserved[i] = false;
     p->charge[i] = charge < p->capacity ? charge : p->capacity;
-    p->since[i] = now;
+    p->since[i] = p->billed[i] = now;
     if (missing <= 0)
         return SF_OK;
     if (sf_time_from_seconds(missing / (p->power * p->efficiency), &dt) != SF_OK)
@@ -78,6 +110,7 @@ double sf_packs_update(sf_packs *p, sf_time now)
 {
     double watts = 0;
 
+    bill(p, now);
     for (uint32_t i = 0; i < p->n; i++) {
         if (p->full[i] != SF_TIME_MAX && p->full[i] <= now) {
             p->charge[i] = p->capacity;

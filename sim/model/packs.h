@@ -27,6 +27,8 @@ typedef struct sf_packs {
     sf_time *since;
     sf_time *full;                      /* when a charging pack is full; SF_TIME_MAX when it is not charging */
     bool *reserved;                     /* promised to an agent that is swapping */
+    sf_time *billed;                    /* a charging pack's draw is counted in `drawn` up to here */
+    double drawn;                       /* J drawn from the grid up to the last update */
 } sf_packs;
 
 /* n full packs. SF_OK, SF_EINVAL for bad values, SF_ENOMEM. */
@@ -45,6 +47,8 @@ int sf_packs_swap(sf_packs *p, uint32_t i, double charge, sf_time now);
 double sf_packs_update(sf_packs *p, sf_time now);
 /* The next time a charging pack is full; SF_TIME_MAX when none charges. */
 sf_time sf_packs_next_full(const sf_packs *p);
+/* Energy drawn from the grid by the packs up to `now` (J), exactly: each pack's power over its charging time. */
+double sf_packs_drawn(const sf_packs *p, sf_time now);
 /* Energy held by pack i at `now` (J). */
 double sf_packs_charge(const sf_packs *p, uint32_t i, sf_time now);
 

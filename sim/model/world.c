@@ -438,10 +438,10 @@ static void station_job(void *ctx, const sf_job_event *ev)
     sf_world_emit_job(ctx, ev);
 }
 
-/* A pick, drop or charge stands still while its agent is under repair: its end moves back by the repair. */
+/* A pick, drop, charge or battery swap stands still while its agent is under repair: its end moves back by the repair. */
 static bool suspends(sf_activity what)
 {
-    return what == SF_ACT_PICK || what == SF_ACT_DROP || what == SF_ACT_CHARGE;
+    return what == SF_ACT_PICK || what == SF_ACT_DROP || what == SF_ACT_CHARGE || what == SF_ACT_SWAP;
 }
 
 /*
@@ -1016,6 +1016,8 @@ int sf_world_report(sf_world *w, FILE *out)
             flat += a->flat_incidents;
             fails += w->stations ? sf_stations_agent_failures(w->stations, id) : 0;
         }
+        if (w->packs[t].n > 0) /* a fleet entry that swaps: its spare packs draw from the grid, not its agents */
+            grid += sf_packs_drawn(&w->packs[t], now) / 3.6e6;
         fprintf(out, "%-14.14s %5d %7llu %8.2f %6llu %10.3f %8.3f %8.3f %8.3f %8.3f %5llu %5llu\n", F->types[t].name,
                 F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
                 e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING], e[SF_POWER_IDLE], used, grid,

@@ -75,9 +75,20 @@ static uint32_t wait_count(sf_script *S)
     return up_base(S) + sf_world_agent_count(S->world);
 }
 
-/* Block process pid until wait `id` (an agent's activity, a slot's step, a repair, a move) is done. */
+/*
+ * Block process pid until wait `id` (an agent's activity, a slot's step, a
+ * repair, a move, an agent's repair) is done. One process a wait: a second
+ * one would take the first one's place and leave it asleep for good.
+ */
 static int wait_on(lua_State *L, sf_script *S, uint32_t id, uint32_t pid)
 {
+    uint32_t other = S->agent_wait[id];
+    char what[200], who[100];
+
+    if (other != NO_PROC && other != pid && S->procs[other].gen == S->agent_gen[id] &&
+        S->procs[other].state == P_BLOCKED && S->procs[other].wobj == id)
+        return luaL_error(L, "process '%s' already waits for %s; one process may wait for it",
+                          sf__proc_name(S, other, who, sizeof who), sf__activity_name(S, id, what, sizeof what));
     S->agent_wait[id] = pid;
     S->agent_gen[id] = S->procs[pid].gen;
     S->procs[pid].wobj = id;
@@ -1198,7 +1209,8 @@ static int l_shop_next_move(lua_State *L)
     sf__self(L, S, "shop.next_move");
     if (sf_stations_next_move(st, &m) == 1) {
         lua_createtable(L, 0, 6);
-        set_number(L, "job", (double)m.job);
+        lua_pushinteger(L, (lua_Integer)m.job);
+        lua_setfield(L, -2, "job");
         set_string(L, "product", cfg->products[m.product].name);
         set_string(L, "from", move_end(cfg, m.product, m.from, true));
         set_string(L, "to", move_end(cfg, m.product, m.to, false));

@@ -53,7 +53,9 @@ static void test_packs_promise_charge_and_draw(void **state)
     assert_int_equal(ready, S(15) + 1);
     assert_int_equal(sf_packs_reserve(&p, S(6), &ready), UINT32_MAX); /* every pack promised */
     assert_int_equal(sf_packs_swap(&p, c, 0, S(7)), SF_EINVAL);       /* not full yet */
+    assert_true(fabs(sf_packs_drawn(&p, S(10)) - 5000) < 1e-6); /* 1 kW for 5 s so far */
     assert_true(sf_packs_update(&p, S(15) + 1) == 0);
+    assert_true(fabs(sf_packs_drawn(&p, S(30)) - 10000) < 1e-5); /* 10 s at 1 kW (and 1 ns), then nothing */
     assert_int_equal(sf_packs_next_full(&p), SF_TIME_MAX);
     assert_true(sf_packs_charge(&p, a, S(20)) == 10000);
     assert_int_equal(sf_packs_swap(&p, c, 10000, S(20)), SF_OK); /* a full pack back: nothing to charge */
@@ -162,6 +164,7 @@ static void test_a_humanoid_swaps_its_battery_by_hand(void **state)
     assert_true(fabs(kpi(m, "energy_grid", "robo") * 3.6e6 - 90400) < 1e-5);
     assert_true(fabs(kpi(m, "energy_grid", "") * 3.6e6 - 90400) < 1e-5);
     assert_true(fabs(kpi(m, "energy_grid", "robo.1")) < 1e-12);
+    assert_true(fabs(sf_packs_drawn(p, S(400)) - 90400) < 1e-5); /* the world's own count agrees */
     sf_metrics_free(m);
     sf_world_free(s.w);
     sf_kernel_free(k);

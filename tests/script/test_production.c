@@ -421,6 +421,20 @@ static void test_a_failed_worker_is_passed_over_until_repaired(void **state)
     sf_session_free(s2);
 }
 
+/* Two processes waiting for one agent's repair: the second would silently take the first's place; it is an error. */
+static void test_a_second_wait_for_a_repair_is_refused(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/repaired_twice.yaml", &w, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_ESCRIPT);
+    assert_non_null(strstr(sf_session_error(s), "repaired_twice.lua:6:"));
+    assert_non_null(strstr(sf_session_error(s), "already waits for the repair of agent 'near.1'"));
+    sf_session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_a_vehicle_fails_by_its_operating_time),
         cmocka_unit_test(test_carried_line_keeps_its_books),
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
+        cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
