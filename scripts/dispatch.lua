@@ -13,7 +13,9 @@
 --             vehicle asking, the pending task with the nearest pickup;
 --   "oldest": the vehicle that has waited longest; the oldest task.
 -- A scenario's own rule is a table {vehicle = f(task, waiting), task = f(agent, pending)}
--- whose functions return an index into the list they are given (or nil for none).
+-- whose functions return an index into the list they are given (or nil for none); they should
+-- offer only pairs for which `dispatch.can(agent, task)` holds (reach, payload, the carriers a
+-- product's transport names, not under repair).
 
 local M = {}
 
@@ -46,6 +48,8 @@ local function can(agent, task)
      and (task.mass or 0) <= p.payload and (not task.carrier or named(agent, task.carrier))
      and not (p.fails and agent:down()) -- under repair: another vehicle, or this one once repaired
 end
+
+M.can = can
 
 M.rules = {
   nearest = {

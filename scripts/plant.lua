@@ -244,9 +244,16 @@ function M.start(options)
   local carried = false
   for _, p in ipairs(shop.products()) do carried = carried or p.transport ~= nil end
   crews_needed = crews_needed or carried
+  -- Carries by several people are gathered one at a time: two of them each holding part of what
+  -- they need would wait for each other for good, so they gather in turn.
+  local team_gathering = sim.resource{capacity = 1, name = "carries gathering a team"}
   local function carry(m)
+    local size = 0
+    for _, need in ipairs(m.carrier) do size = size + need.count end
+    if size > 1 then team_gathering:acquire() end
     local _, held = plant.crews:gather({name = "carry", crew = m.carrier}, {name = m.from, place = m.from},
                                        {number = m.job}, m.to)
+    if size > 1 then team_gathering:release() end
     shop.pickup(m.job)
     plant.crews:carry(held)
     shop.deliver(m.job)

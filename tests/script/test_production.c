@@ -421,6 +421,22 @@ static void test_a_failed_worker_is_passed_over_until_repaired(void **state)
     sf_session_free(s2);
 }
 
+/* Carries by two people that start together gather in turn instead of deadlocking (see the scenario). */
+static void test_team_carries_do_not_deadlock(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/team_carry.yaml", &w, &st);
+    sf_job_counts c;
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    c = sf_stations_counts(sf_world_stations(w.w));
+    assert_int_equal(c.completed, 20);
+    assert_int_equal(w.jobs[SF_JOB_DELIVERED], 20);
+    sf_session_free(s);
+}
+
 /* Two processes waiting for one agent's repair: the second would silently take the first's place; it is an error. */
 static void test_a_second_wait_for_a_repair_is_refused(void **state)
 {
@@ -450,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_carried_line_keeps_its_books),
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
         cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
+        cmocka_unit_test(test_team_carries_do_not_deadlock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
