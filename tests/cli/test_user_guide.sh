@@ -35,5 +35,16 @@ done
 grep -q "^throughput " out.txt || fail "compare shows the throughput"
 [ -s out/bench_vs_cobot/compare.csv ] || fail "compare --out wrote no compare.csv"
 
+for f in bench_carried bench_tugger; do
+    [ -f "$f.yaml" ] || fail "the guide's $f.yaml is not found"
+    "$sf" check "$f.yaml" > out.txt 2>&1 || fail "check $f.yaml: $(cat out.txt)"
+done
+"$sf" compare bench.yaml bench_carried.yaml --reps 10 > out.txt 2>&1 || fail "compare bench_carried: $(tail -5 out.txt)"
+awk '$1 == "throughput" && $4 > 12 && $5 < 11.5 { ok = 1 } END { exit !ok }' out.txt ||
+    fail "carrying by the operator does not cost throughput as the guide says: $(grep '^throughput' out.txt)"
+"$sf" compare bench.yaml bench_tugger.yaml --reps 10 > out.txt 2>&1 || fail "compare bench_tugger: $(tail -5 out.txt)"
+awk '$1 == "throughput" && $NF == "no" { ok = 1 } END { exit !ok }' out.txt ||
+    fail "the tugger does not bring the throughput back as the guide says: $(grep '^throughput' out.txt)"
+
 [ "$fails" = 0 ] && echo "ok: the planner's walk-through of docs/user-guide.md works as written"
 exit "$fails"
