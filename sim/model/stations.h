@@ -163,15 +163,19 @@ void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
 /*
  * Failures of agents: every agent of a fleet entry with a failure mode
  * fails on its own clock (calendar, or its time working in operations;
- * a vehicle's operating time is its trips, picks and drops, as the world
- * tells through sf_stations_agent_operating). While one is under repair every operation it works in
+ * work outside operations, a vehicle's trips or a person carrying, is
+ * told by the world through sf_stations_agent_operating). While one is under repair every operation it works in
  * stands still and goes on after the repair (or restarts, per `after`);
  * one it joins meanwhile waits for the repair. The world halts a failed
  * agent that travels where it is until the repair, and suspends its pick,
  * drop or charge (agent_failed in model/world.c).
  */
 uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
-/* A vehicle starts (true) or ends its operating time (a trip, a pick or a drop): the clock of its `busy` failure modes. */
+/*
+ * An agent starts (true) or ends work outside operations (a vehicle's
+ * trip, pick or drop; a person carrying): the clock of its `busy` failure
+ * modes runs, and a worker tires, as in an operation.
+ */
 void sf_stations_agent_operating(sf_stations *s, uint32_t agent, bool on);
 /*
  * Fatigue of a worker whose fleet entry gives `fatigue` (0..1; 0 for

@@ -147,12 +147,19 @@ static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev)
 
 /* ---- mover hooks ------------------------------------------------------- */
 
-/* A vehicle's trips, picks and drops are its operating time, the clock of its failures by `busy` time. */
+/*
+ * Work outside operations, for the clock of failures by `busy` time (and
+ * a worker's fatigue): a vehicle's trips, picks and drops; a person's or
+ * humanoid's picks, drops and trips carrying a load.
+ */
 static void operating(sf_world *w, uint32_t id, sf_activity what, bool on)
 {
-    sf_agent_kind k = w->agents[id].kind;
-    if ((k == SF_AGENT_FORKLIFT || k == SF_AGENT_AGV) && w->stations &&
-        (what == SF_ACT_MOVE || what == SF_ACT_PICK || what == SF_ACT_DROP))
+    const sf_agent *a = &w->agents[id];
+    bool vehicle = a->kind == SF_AGENT_FORKLIFT || a->kind == SF_AGENT_AGV, arm = a->kind == SF_AGENT_ARM;
+
+    if (!w->stations || arm)
+        return;
+    if (what == SF_ACT_PICK || what == SF_ACT_DROP || (what == SF_ACT_MOVE && (vehicle || a->loaded)))
         sf_stations_agent_operating(w->stations, id, on);
 }
 

@@ -370,6 +370,20 @@ static void test_a_vehicle_fails_by_its_operating_time(void **state)
     sf_session_free(s);
 }
 
+/* Carrying is work for a person or humanoid: a carrier that never works in an operation still wears out (see the scenario). */
+static void test_carrying_counts_as_work(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/transport_wearing_carrier.yaml", &w, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_true(w.nfailed >= 1);
+    assert_int_equal(w.failed_at[0], S(40));
+    sf_session_free(s);
+}
+
 /*
  * The test line with frames on a tugger AGV and brackets carried by
  * people, 16 h with shifts, failures, scrap and rework: the books
@@ -466,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_an_agv_carries_a_unit_from_dock_to_dock),
         cmocka_unit_test(test_a_failing_agv_stops_where_it_is),
         cmocka_unit_test(test_a_vehicle_fails_by_its_operating_time),
+        cmocka_unit_test(test_carrying_counts_as_work),
         cmocka_unit_test(test_carried_line_keeps_its_books),
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
         cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
