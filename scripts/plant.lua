@@ -242,8 +242,10 @@ function M.start(options)
   -- moves of units by carrier (a product's `transport`): a vehicle's task for the dispatcher, or a
   -- crew of people gathered where the unit waits, who carry it over
   local carried = false
-  for _, p in ipairs(shop.products()) do carried = carried or p.transport ~= nil end
-  crews_needed = crews_needed or carried
+  for _, p in ipairs(shop.products()) do
+    carried = carried or p.transport ~= nil
+    crews_needed = crews_needed or p.carried_by == "people"
+  end
   -- Carries by several people are gathered one at a time: two of them each holding part of what
   -- they need would wait for each other for good, so they gather in turn.
   local team_gathering = sim.resource{capacity = 1, name = "carries gathering a team"}
