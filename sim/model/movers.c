@@ -681,6 +681,7 @@ static void replan_now(sf_movers *ms, uint32_t id)
         return;
     }
     sf_kernel_cancel(ms->k, m->ev);
+    m->ev = 0; /* a plan that brakes to rest at once sets no new one, and go() reads it */
     /* the zone watch keeps running: plan() schedules it afresh from the new motion */
     m->done += s;
     plan(ms, id, v, into > 0 ? into : 0);

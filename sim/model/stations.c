@@ -1083,6 +1083,8 @@ static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy)
     s->fatigue[agent] = fatigue_at(s, agent, now);
     s->fatigue_since[agent] = now;
     s->agent_busy[agent] = busy;
+    if (s->agent_down[agent]) /* under repair its clocks stand still; the last repair starts them again */
+        return;
     for (uint32_t i = 0; i < s->namodes; i++)
         if (s->amodes[i].agent == agent)
             clock_busy(s, &s->amodes[i].c, busy, s->kind_afail, i);
@@ -1097,6 +1099,9 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     m->c.busy_left = 0;
     s->agent_failures[m->agent]++;
     if (s->agent_down[m->agent]++ == 0) {
+        for (uint32_t i = 0; i < s->namodes; i++) /* its other clocks stand still during the repair */
+            if (s->amodes[i].agent == m->agent && i != ev->target)
+                clock_busy(s, &s->amodes[i].c, false, s->kind_afail, i);
         if (m->c.f->restart)
             for (uint32_t i = 0; i < s->nslots; i++) {
                 struct slot *sl = &s->slots[i];
@@ -1122,6 +1127,9 @@ static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
     if (m->c.f->busy_time)
         m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
     if (--s->agent_down[m->agent] == 0) {
+        for (uint32_t i = 0; i < s->namodes && s->agent_busy[m->agent]; i++) /* its clocks run again */
+            if (s->amodes[i].agent == m->agent && !s->amodes[i].c.fail_ev)
+                clock_busy(s, &s->amodes[i].c, true, s->kind_afail, i);
         for (uint32_t i = 0; i < s->nslots; i++) {
             struct slot *sl = &s->slots[i];
             if (sl->running && sl->left_restart && !s->st[sl->station].failed && slot_rate(s, sl) > 0) {

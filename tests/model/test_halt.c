@@ -144,6 +144,33 @@ static void test_halt_brakes_to_the_exact_point_and_goes_on_from_rest(void **sta
 }
 
 /*
+ * As above, but let go at 50 s and halted again at that very instant (a
+ * repair and the next failure at once): it stays at 40.5 m, and let go
+ * at 60 s it arrives 32 s later, at 92 s.
+ */
+static void test_halt_let_go_and_halted_at_once_stays_and_goes_on_later(void **state)
+{
+    struct world w;
+    const double len[] = {100};
+    (void)state;
+    line(&w, len, 1, 1, 1, 2);
+    assert_int_equal(sf_movers_place(w.ms, 0, 0, &truck), SF_OK);
+    assert_int_equal(sf_movers_move_to(w.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(20)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(50)), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w.k, S(60)), SF_OK);
+    at(&w, 0, S(60), 40.5, 0);
+    assert_int_equal(sf_movers_halt(w.ms, 0, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w.k), SF_OK);
+    assert_int_equal(w.arrivals[0], 1);
+    assert_int_equal(w.arrived_at[0], S(92));
+    finish(&w);
+}
+
+/*
  * Halted at 2 s (2 m, just at 2 m/s) on a 3 m segment: the stop 2.5 m on
  * lies 1.5 m into the next segment. It passes the node on the way (the
  * segment behind is released), stands at 4.5 m from 4.5 s, and from rest
@@ -362,6 +389,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_halt_brakes_to_the_exact_point_and_goes_on_from_rest),
+        cmocka_unit_test(test_halt_let_go_and_halted_at_once_stays_and_goes_on_later),
         cmocka_unit_test(test_halt_passes_nodes_while_braking_and_keeps_what_it_holds),
         cmocka_unit_test(test_halt_reasons_nest),
         cmocka_unit_test(test_halt_let_go_while_braking_goes_on_from_its_speed),

@@ -370,6 +370,30 @@ static void test_a_vehicle_fails_by_its_operating_time(void **state)
     sf_session_free(s);
 }
 
+/*
+ * Two failure modes counted in operating time (transport_agv_two_wears.yaml):
+ * while one is repaired the other's clock stands still. Wear at 40 s; the
+ * sensor fault 15 s of work after wear's repair at 90 s: 105 s; wear again
+ * 30 s of work after 90 s, less the sensor's repair: 130 s; at 226 s both
+ * are due, wear comes first and the fault waits, coming the moment wear is
+ * repaired (276 s); the unit is set down at the dock by 307 s.
+ */
+static void test_a_repair_stops_the_other_failure_clocks(void **state)
+{
+    struct watch w;
+    int st;
+    sf_session *s = open_run("tests/script/data/transport_agv_two_wears.yaml", &w, &st);
+    const sf_time failed[] = {S(40), S(105), S(130), S(226), S(276)};
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_true(w.nfailed >= 5);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(w.failed_at[i], failed[i]);
+    assert_int_equal(w.completed_at[1], S(307));
+    sf_session_free(s);
+}
+
 /* Carrying is work for a person or humanoid: a carrier that never works in an operation still wears out (see the scenario). */
 static void test_carrying_counts_as_work(void **state)
 {
@@ -481,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_a_failing_agv_stops_where_it_is),
         cmocka_unit_test(test_a_vehicle_fails_by_its_operating_time),
         cmocka_unit_test(test_carrying_counts_as_work),
+        cmocka_unit_test(test_a_repair_stops_the_other_failure_clocks),
         cmocka_unit_test(test_carried_line_keeps_its_books),
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
         cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
