@@ -592,7 +592,10 @@ static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
         arrive(ms, ev->target);
         return;
     }
-    /* granted a segment ahead: try for the corridor again */
+    /* granted a segment ahead: try for the corridor again, unless it is on its way already (a halt on
+       it was lifted between the grant and this event, and go() set it going) */
+    if (m->state == SF_MOVER_MOVING || m->ev)
+        return;
     advance(ms, ev->target);
 }
 

@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "core/kernel.h"
+#include "core/rng.h"
 #include "model/movers.h"
 
 #define S(x) ((sf_time)llround((x) * 1e9))
@@ -168,6 +169,61 @@ static void test_halt_let_go_and_halted_at_once_stays_and_goes_on_later(void **s
     assert_int_equal(w.arrivals[0], 1);
     assert_int_equal(w.arrived_at[0], S(92));
     finish(&w);
+}
+
+/*
+ * Four movers in line along six segments (46 m; capacity 1 or 2,
+ * lookahead 1 to 3), halted and let go at random moments for random
+ * reasons, several at one instant now and then, 200 seeds of 300 changes. Whatever happens, once
+ * every halt is lifted each mover arrives exactly once, having covered
+ * exactly the route, and while halted a mover never moves.
+ */
+static void test_halt_random_halts_never_lose_a_trip(void **state)
+{
+    const double len[] = {5, 12, 3, 9, 7, 10};
+    const unsigned reasons[] = {SF_HALT_FAILURE, SF_HALT_SAFETY};
+    (void)state;
+
+    for (uint64_t seed = 1; seed <= 200; seed++) {
+        struct world w;
+        sf_rng r;
+        sf_time t = 0;
+        unsigned halts[4] = {0};
+        sf_rng_init(&r, seed, "halts");
+        line(&w, len, 6, 1 + (int)(seed % 2), 4, 1 + (int)(seed / 2 % 3)); /* capacity 1-2, lookahead 1-3 */
+        for (uint32_t m = 0; m < 4; m++) {
+            assert_int_equal(sf_movers_place(w.ms, m, 0, &truck), SF_OK);
+            assert_int_equal(sf_movers_move_to(w.ms, m, 6, false), SF_OK);
+        }
+        for (int step = 0; step < 300; step++) {
+            uint32_t m = (uint32_t)sf_rng_below(&r, 4);
+            unsigned why = reasons[sf_rng_below(&r, 2)];
+            bool on = !(halts[m] & why);
+            if (sf_rng_uniform(&r) < 0.8) /* else at the same instant as the last change */
+                t += (sf_time)(sf_rng_uniform(&r) * (seed % 3 ? 0.4e9 : 3e9)) + 1;
+            assert_int_equal(sf_kernel_run_until(w.k, t), SF_OK);
+            if (halts[m] && sf_movers_motion(w.ms, m) == NULL && w.arrivals[m] == 0) {
+                /* standing halted: it must not have moved since it came to rest */
+                double before = sf_movers_distance(w.ms, m, t), after = sf_movers_distance(w.ms, m, t + S(5));
+                assert_true(fabs(after - before) < 1e-9);
+            }
+            assert_int_equal(sf_movers_halt(w.ms, m, why, on), SF_OK);
+            halts[m] = on ? halts[m] | why : halts[m] & ~why;
+            assert_int_equal(sf_movers_halted(w.ms, m), halts[m]);
+        }
+        for (uint32_t m = 0; m < 4; m++)
+            for (int k = 0; k < 2; k++)
+                assert_int_equal(sf_movers_halt(w.ms, m, reasons[k], false), SF_OK);
+        assert_int_equal(sf_kernel_run(w.k), SF_OK);
+        for (uint32_t m = 0; m < 4; m++) {
+            if (w.arrivals[m] != 1)
+                fail_msg("seed %llu: mover %u arrived %d times", (unsigned long long)seed, m, w.arrivals[m]);
+            if (fabs(sf_movers_distance(w.ms, m, w.arrived_at[m]) - 46) > 1e-6)
+                fail_msg("seed %llu: mover %u covered %.9f m of 46", (unsigned long long)seed, m,
+                         sf_movers_distance(w.ms, m, w.arrived_at[m]));
+        }
+        finish(&w);
+    }
 }
 
 /*
@@ -390,6 +446,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_halt_brakes_to_the_exact_point_and_goes_on_from_rest),
         cmocka_unit_test(test_halt_let_go_and_halted_at_once_stays_and_goes_on_later),
+        cmocka_unit_test(test_halt_random_halts_never_lose_a_trip),
         cmocka_unit_test(test_halt_passes_nodes_while_braking_and_keeps_what_it_holds),
         cmocka_unit_test(test_halt_reasons_nest),
         cmocka_unit_test(test_halt_let_go_while_braking_goes_on_from_its_speed),
