@@ -232,20 +232,18 @@ function M.start(options)
   end
 
   -- production: one process per station slot
-  local routing, crews_needed = {}, false
+  local routing, crews_needed, carried = {}, false, false
   for _, p in ipairs(shop.products()) do
     routing[p.name] = p.routing
     for _, op in ipairs(p.routing) do crews_needed = crews_needed or #op.crew > 0 end
+    -- a product's transport (below): people carrying are crews too
+    carried = carried or p.transport ~= nil
+    crews_needed = crews_needed or p.carried_by == "people"
   end
   crews_needed = crews_needed or shop.repairs_need_crews()
 
   -- moves of units by carrier (a product's `transport`): a vehicle's task for the dispatcher, or a
   -- crew of people gathered where the unit waits, who carry it over
-  local carried = false
-  for _, p in ipairs(shop.products()) do
-    carried = carried or p.transport ~= nil
-    crews_needed = crews_needed or p.carried_by == "people"
-  end
   -- Carries by several people are gathered one at a time: two of them each holding part of what
   -- they need would wait for each other for good, so they gather in turn.
   local team_gathering = sim.resource{capacity = 1, name = "carries gathering a team"}

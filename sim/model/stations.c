@@ -509,20 +509,16 @@ int sf_stations_complete(sf_stations *s, uint64_t number)
 int sf_stations_next_move(sf_stations *s, sf_move *out)
 {
     const struct job *J;
-    const sf_cfg_product *p;
 
     if (s->moves.n == 0) {
         s->move_asked = true;
         return 0;
     }
     J = &s->jobs[fifo_pop(&s->moves)];
-    p = &s->cfg->products[J->product];
     out->job = J->number;
     out->product = J->product;
     out->from = J->where == J_STAGED ? SINK : J->station;
     out->to = J->dest;
-    out->from_node = J->where == J_STAGED ? s->cfg->layout.docks[p->source].node : s->st[J->station].cfg->node;
-    out->to_node = J->dest == SINK ? s->cfg->layout.docks[p->sink].node : s->st[J->dest].cfg->node;
     return 1;
 }
 

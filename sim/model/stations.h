@@ -218,7 +218,6 @@ typedef struct sf_move {
     uint64_t job;
     int product;
     uint32_t from, to;     /* station index, or UINT32_MAX: the product's source (from) or sink (to) dock */
-    int from_node, to_node;/* network nodes of the two places */
 } sf_move;
 int sf_stations_next_move(sf_stations *s, sf_move *out);
 /* SF_OK, or SF_EINVAL when job `number` is not booked and waiting for its carrier (pickup) or on its way (deliver). */

@@ -79,6 +79,14 @@ void sf_world_emit_state(sf_world *w, sf_entity e, uint32_t id, sf_state s)
             w->obs[i].state(w->obs[i].ctx, e, id, s, now);
 }
 
+/* An entity's grid draw changed: every observer is told. */
+static void emit_power(sf_world *w, sf_entity e, uint32_t id, sf_power_state s, double watts)
+{
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].power)
+            w->obs[i].power(w->obs[i].ctx, e, id, s, watts, sf_kernel_now(w->k));
+}
+
 void sf_world_emit_job(sf_world *w, const sf_job_event *ev)
 {
     for (int i = 0; i < w->nobs; i++)
@@ -119,9 +127,7 @@ static void power(sf_world *w, uint32_t id, sf_power_state s)
     sf_time now = sf_kernel_now(w->k), t;
 
     sf_meter_set(&a->meter, now, s);
-    for (int i = 0; i < w->nobs; i++)
-        if (w->obs[i].power)
-            w->obs[i].power(w->obs[i].ctx, SF_ENTITY_AGENT, id, s, grid_watts(&a->meter), now);
+    emit_power(w, SF_ENTITY_AGENT, id, s, grid_watts(&a->meter));
     if (a->meter.capacity <= 0)
         return;
     if (a->battery_ev)
@@ -254,10 +260,7 @@ static void packs_changed(sf_world *w, uint32_t t)
     sf_time now = sf_kernel_now(w->k), next;
     double watts = sf_packs_update(&w->packs[t], now);
 
-    for (int i = 0; i < w->nobs; i++)
-        if (w->obs[i].power)
-            w->obs[i].power(w->obs[i].ctx, SF_ENTITY_PACKS, t, watts > 0 ? SF_POWER_CHARGING : SF_POWER_IDLE, watts,
-                            now);
+    emit_power(w, SF_ENTITY_PACKS, t, watts > 0 ? SF_POWER_CHARGING : SF_POWER_IDLE, watts);
     if (w->packs_ev[t])
         sf_kernel_cancel(w->k, w->packs_ev[t]);
     w->packs_ev[t] = 0;
@@ -434,10 +437,7 @@ static void station_state(void *ctx, uint32_t station, sf_state s)
 
 static void station_power(void *ctx, uint32_t station, sf_power_state s, double watts)
 {
-    sf_world *w = ctx;
-    for (int i = 0; i < w->nobs; i++)
-        if (w->obs[i].power)
-            w->obs[i].power(w->obs[i].ctx, SF_ENTITY_STATION, station, s, watts, sf_kernel_now(w->k));
+    emit_power(ctx, SF_ENTITY_STATION, station, s, watts);
 }
 
 static void station_job(void *ctx, const sf_job_event *ev)

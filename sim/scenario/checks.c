@@ -213,7 +213,6 @@ static void check_transport(sf_vctx *v)
     for (size_t p = 0; p < c->n_products; p++) {
         const sf_cfg_product *P = &c->products[p];
         const sf_cfg_operation *t = &P->transport;
-        const unsigned vehicles = (1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV);
         const unsigned people = (1u << SF_AGENT_WORKER) | (1u << SF_AGENT_HUMANOID);
         unsigned kinds = P->transport_kinds;
         if (kinds & (1u << SF_AGENT_ARM)) {
@@ -221,12 +220,12 @@ static void check_transport(sf_vctx *v)
                      "(carry with forklift, agv, worker or humanoid)", P->name);
             continue;
         }
-        if ((kinds & vehicles) && (kinds & people)) {
+        if ((kinds & SF_VEHICLE_KINDS) && (kinds & people)) {
             error_at(v, t->at, "the transport of product '%s' mixes vehicles and people; name one or the other "
                      "({any: [agv, forklift]} or {any: [worker, humanoid]})", P->name);
             continue;
         }
-        if ((kinds & vehicles) && (t->n_crew > 1 || t->crew[0].count > 1)) {
+        if ((kinds & SF_VEHICLE_KINDS) && (t->n_crew > 1 || t->crew[0].count > 1)) {
             error_at(v, t->at, "the transport of product '%s': a unit rides one vehicle ({agv: 1} or "
                      "{any: [agv, forklift]})", P->name);
             continue;
@@ -248,7 +247,7 @@ static void check_transport(sf_vctx *v)
             if (avail < cn->count)
                 error_at(v, t->at, "the transport of product '%s' needs %d %s but the fleet has %ld", P->name,
                          cn->count, cn->label, avail);
-            else if ((kinds & vehicles) && payload < P->mass)
+            else if ((kinds & SF_VEHICLE_KINDS) && payload < P->mass)
                 error_at(v, t->at, "the transport of product '%s' (%g kg a unit) has no vehicle that carries it: "
                          "the highest payload among %s is %g kg", P->name, P->mass, cn->label, payload);
         }

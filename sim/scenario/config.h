@@ -171,6 +171,9 @@ typedef enum sf_agent_kind {
     SF_AGENT_KINDS
 } sf_agent_kind;
 
+/* The kinds that drive (a product's transport names these or people, never both). */
+#define SF_VEHICLE_KINDS ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))
+
 /*
  * Power states every agent is in one of at a time (energy is power times
  * time in each). The same states, in the same order, as the model's

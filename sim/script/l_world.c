@@ -613,9 +613,6 @@ static const char *dock_name(const sf_scenario_config *cfg, int dock)
     return dock >= 0 ? cfg->layout.docks[dock].name : NULL;
 }
 
-/* The kinds that carry as vehicles (a product's transport names these or people, never both). */
-#define VEHICLES ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))
-
 static void push_routing(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_product *p);
 static void push_crew(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_operation *op);
 
@@ -641,7 +638,7 @@ static int l_shop_products(lua_State *L)
         if (p->transport.n_crew > 0) {
             push_crew(L, cfg, &p->transport);
             lua_setfield(L, -2, "transport");
-            set_string(L, "carried_by", p->transport_kinds & VEHICLES ? "vehicle" : "people");
+            set_string(L, "carried_by", p->transport_kinds & SF_VEHICLE_KINDS ? "vehicle" : "people");
         }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
@@ -1222,7 +1219,7 @@ static int l_shop_next_move(lua_State *L)
         push_crew(L, cfg, &cfg->products[m.product].transport);
         lua_setfield(L, -2, "carrier");
         /* the scenario checks allow vehicles or people, not both */
-        set_string(L, "by", cfg->products[m.product].transport_kinds & VEHICLES ? "vehicle" : "people");
+        set_string(L, "by", cfg->products[m.product].transport_kinds & SF_VEHICLE_KINDS ? "vehicle" : "people");
         return 1;
     }
     return wait_on(L, S, move_wait(S), S->cur);
