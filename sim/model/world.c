@@ -182,7 +182,7 @@ static void show(sf_world *w, uint32_t id, sf_power_state p, sf_state s)
 {
     sf_agent *a = &w->agents[id];
 
-    if (a->down) {
+    if (sf_stations_agent_down(w->stations, id)) {
         a->resume_power = p;
         a->resume_state = s;
         return;
@@ -473,7 +473,6 @@ static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
     /* back from every repair: the behaviours may offer it work again (reported as a step, slot = the agent) */
     if (!failed && !sf_stations_agent_down(w->stations, agent) && w->station_done)
         w->station_done(w->station_ctx, UINT32_MAX, agent, SF_STEP_AGENT_UP, now);
-    a->down = failed;
     if (a->mover != SF_NO_AGENT)
         sf_movers_halt(w->movers, a->mover, SF_HALT_FAILURE, failed);
     if (a->activity == SF_ACT_MOVE)
@@ -875,7 +874,7 @@ static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_powe
     sf_agent *a = &w->agents[id];
     int rc;
 
-    if (a->down && suspends(what)) {
+    if (suspends(what) && sf_stations_agent_down(w->stations, id)) {
         a->left = dt;
         a->activity = what;
         show(w, id, s, st);

@@ -56,7 +56,6 @@ typedef struct sf_agent {
     sf_state state;     /* what observers were last told */
     sf_state resume_state; /* the state a failure interrupted */
     sf_power_state resume_power; /* and its power state */
-    bool down;          /* under repair (a failure of its own) */
     sf_event_id timer;  /* end of a pick, drop or pause */
     sf_time until;      /* when that timer is due */
     sf_time left;       /* a pick, drop or charge suspended by a failure: the time it still needs */
