@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/stations.h"
 #include "model/world.h"
 #include "render/draw.h"
@@ -530,7 +531,7 @@ int sf_view_run(const sf_view_opts *o)
         SDL_RenderPresent(r);
         if (o->bench) {
             if (ft.n == ft.cap) {
-                double *m = realloc(ft.ms, (size_t)(ft.cap = ft.cap ? 2 * ft.cap : 1024) * sizeof *m);
+                double *m = sf_realloc(ft.ms, (size_t)(ft.cap = ft.cap ? 2 * ft.cap : 1024) * sizeof *m);
                 if (m)
                     ft.ms = m;
                 else

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "render/draw.h"
 
 #define PI_F 3.14159265f
@@ -97,14 +98,14 @@ static char *find_font(void)
     char *out = NULL;
 
     if (env && *env)
-        return strdup(env);
+        return sf_strdup(env);
     if (!FcInit() || !(pat = FcNameParse((const FcChar8 *)"DejaVu Sans:style=Book")))
         return NULL;
     FcConfigSubstitute(NULL, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     match = FcFontMatch(NULL, pat, &res);
     if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch && access((const char *)file, R_OK) == 0)
-        out = strdup((const char *)file);
+        out = sf_strdup((const char *)file);
     if (match)
         FcPatternDestroy(match);
     FcPatternDestroy(pat);
@@ -113,7 +114,7 @@ static char *find_font(void)
 
 sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, size_t n)
 {
-    sf_draw *d = calloc(1, sizeof *d);
+    sf_draw *d = sf_calloc(1, sizeof *d);
     static const int sizes[3] = {12, 14, 18};
     char *path = NULL;
     uint32_t id = 0;
@@ -141,14 +142,14 @@ sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, 
         }
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         d->nagents += (uint32_t)cfg->fleet.types[t].count;
-    if (!(d->agent_names = calloc(d->nagents + 1, sizeof *d->agent_names)) ||
-        !(d->spots = calloc(d->nagents + 1, sizeof *d->spots)) || !(d->drawn = calloc(2 * (size_t)d->nagents + 2, sizeof *d->drawn)))
+    if (!(d->agent_names = sf_calloc(d->nagents + 1, sizeof *d->agent_names)) ||
+        !(d->spots = sf_calloc(d->nagents + 1, sizeof *d->spots)) || !(d->drawn = sf_calloc(2 * (size_t)d->nagents + 2, sizeof *d->drawn)))
         goto nomem;
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
             char name[96];
             snprintf(name, sizeof name, "%s.%d", cfg->fleet.types[t].name, c + 1);
-            if (!(d->agent_names[id] = strdup(name)))
+            if (!(d->agent_names[id] = sf_strdup(name)))
                 goto nomem;
         }
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
@@ -258,7 +259,7 @@ static bool reserve(sf_draw *d, int nv, int ni)
         int cap = d->cap ? d->cap : 4096;
         while (cap < d->nv + nv)
             cap *= 2;
-        SDL_Vertex *v = realloc(d->v, (size_t)cap * sizeof *v);
+        SDL_Vertex *v = sf_realloc(d->v, (size_t)cap * sizeof *v);
         if (!v)
             return false;
         d->v = v;
@@ -268,7 +269,7 @@ static bool reserve(sf_draw *d, int nv, int ni)
         int cap = d->icap ? d->icap : 8192;
         while (cap < d->ni + ni)
             cap *= 2;
-        int *ix = realloc(d->idx, (size_t)cap * sizeof *ix);
+        int *ix = sf_realloc(d->idx, (size_t)cap * sizeof *ix);
         if (!ix)
             return false;
         d->idx = ix;
@@ -1249,7 +1250,7 @@ int sf_trails_init(sf_trails *t, uint32_t nagents)
 {
     memset(t, 0, sizeof *t);
     t->nagents = nagents;
-    t->xy = calloc((size_t)nagents * SF_TRAIL_POINTS * 2 + 1, sizeof *t->xy);
+    t->xy = sf_calloc((size_t)nagents * SF_TRAIL_POINTS * 2 + 1, sizeof *t->xy);
     t->last = SF_TIME_MIN;
     return t->xy ? SF_OK : SF_ENOMEM;
 }

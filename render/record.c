@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/world.h"
 #include "render/record.h"
 
@@ -33,7 +34,7 @@ static void put(writer *w, const void *p, size_t n)
         size_t cap = w->cap ? w->cap : 4096;
         while (cap < w->len + n)
             cap *= 2;
-        unsigned char *b = realloc(w->buf, cap);
+        unsigned char *b = sf_realloc(w->buf, cap);
         if (!b) {
             w->status = SF_ENOMEM;
             return;
@@ -260,7 +261,7 @@ static unsigned char *slurp(const char *path, size_t *len)
         return NULL;
     do {
         if (n + 65536 > cap) {
-            unsigned char *b = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
+            unsigned char *b = sf_realloc(buf, cap = cap ? cap * 2 : 1 << 20);
             if (!b) {
                 free(buf);
                 gzclose(gz);
@@ -295,7 +296,7 @@ static const char *line_after(const char *p, const char *end, const char *key, c
 
 sf_replay *sf_replay_open(const char *path, FILE *err)
 {
-    sf_replay *r = calloc(1, sizeof *r);
+    sf_replay *r = sf_calloc(1, sizeof *r);
     sf_session_spec spec = {0};
     char text[4200];
     const char *p, *end;
@@ -319,7 +320,7 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
         goto fail;
     }
     p += strlen(MAGIC);
-    if (!(p = line_after(p, end, "model ", text, sizeof text)) || !(r->model = strdup(text)))
+    if (!(p = line_after(p, end, "model ", text, sizeof text)) || !(r->model = sf_strdup(text)))
         goto bad;
     if (!(p = line_after(p, end, "seed ", text, sizeof text)))
         goto bad;
@@ -328,11 +329,11 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
         goto bad;
     r->every = strtoll(text, NULL, 10);
     while (line_after(p, end, "set ", text, sizeof text)) {
-        char **s = realloc(r->sets, (r->nsets + 1) * sizeof *s);
+        char **s = sf_realloc(r->sets, (r->nsets + 1) * sizeof *s);
         if (!s)
             goto fail;
         r->sets = s;
-        if (!(r->sets[r->nsets] = strdup(text)))
+        if (!(r->sets[r->nsets] = sf_strdup(text)))
             goto fail;
         r->nsets++;
         p = line_after(p, end, "set ", text, sizeof text);
@@ -362,8 +363,8 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     while (rd.p < rd.end) {
         if (r->nframes == cap) {
             cap = cap ? 2 * cap : 1024;
-            size_t *f = realloc(r->frame, cap * sizeof *f);
-            sf_time *t = f ? realloc(r->times, cap * sizeof *t) : NULL;
+            size_t *f = sf_realloc(r->frame, cap * sizeof *f);
+            sf_time *t = f ? sf_realloc(r->times, cap * sizeof *t) : NULL;
             if (f)
                 r->frame = f;
             if (!t)
@@ -379,7 +380,7 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
         r->times[r->nframes] = work.now;
         if (r->nframes % KEY_EVERY == 0) {
             size_t k = r->nframes / KEY_EVERY;
-            sf_snapshot *ks = realloc(r->keys, (k + 1) * sizeof *ks);
+            sf_snapshot *ks = sf_realloc(r->keys, (k + 1) * sizeof *ks);
             if (!ks)
                 goto fail;
             r->keys = ks;

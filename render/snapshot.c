@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/stations.h"
 #include "model/world.h"
 #include "render/snapshot.h"
@@ -39,12 +40,12 @@ int sf_snapshot_init(sf_snapshot *s, const sf_scenario_config *cfg)
     s->ncells = (uint32_t)cells;
     s->nzones = (uint32_t)L->n_zones;
     s->nsegments = (uint32_t)L->n_segments;
-    s->agents = calloc(agents + 1, sizeof *s->agents);
-    s->station_state = calloc(L->n_stations + 1, 1);
-    s->buffered = calloc(2 * L->n_stations + 1, sizeof *s->buffered);
-    s->cells = calloc(cells + 1, 1);
-    s->zone_people = calloc(L->n_zones + 1, sizeof *s->zone_people);
-    s->congestion = calloc(L->n_segments + 1, sizeof *s->congestion);
+    s->agents = sf_calloc(agents + 1, sizeof *s->agents);
+    s->station_state = sf_calloc(L->n_stations + 1, 1);
+    s->buffered = sf_calloc(2 * L->n_stations + 1, sizeof *s->buffered);
+    s->cells = sf_calloc(cells + 1, 1);
+    s->zone_people = sf_calloc(L->n_zones + 1, sizeof *s->zone_people);
+    s->congestion = sf_calloc(L->n_segments + 1, sizeof *s->congestion);
     if (!s->agents || !s->station_state || !s->buffered || !s->cells || !s->zone_people || !s->congestion) {
         sf_snapshot_close(s);
         return SF_ENOMEM;
@@ -191,7 +192,7 @@ static int place_arms(sf_live *L)
 {
     const sf_scenario_config *cfg = L->cfg;
     uint32_t id = 0;
-    int *at_station = calloc(cfg->layout.n_stations + 1, sizeof *at_station);
+    int *at_station = sf_calloc(cfg->layout.n_stations + 1, sizeof *at_station);
 
     if (!at_station)
         return SF_ENOMEM;
@@ -222,7 +223,7 @@ static int place_arms(sf_live *L)
 
 sf_live *sf_live_new(sf_session *ses, sf_time every)
 {
-    sf_live *L = calloc(1, sizeof *L);
+    sf_live *L = sf_calloc(1, sizeof *L);
     sf_observer o = {on_state, on_power, on_job, NULL, NULL, NULL};
 
     if (!L || !sf_session_world(ses) || every <= 0)
@@ -234,11 +235,11 @@ sf_live *sf_live_new(sf_session *ses, sf_time every)
     L->stopped = SF_TIME_MAX;
     if (sf_snapshot_init(&L->grid, L->cfg) != SF_OK)
         goto fail;
-    L->agent_w = calloc(L->grid.nagents + 1, sizeof *L->agent_w);
-    L->station_w = calloc(L->grid.nstations + 1, sizeof *L->station_w);
-    L->packs_of = calloc(L->cfg->fleet.n_types + 1, sizeof *L->packs_of);
-    L->arm_xy = calloc(2 * (size_t)L->grid.nagents + 1, sizeof *L->arm_xy);
-    L->arm_heading = calloc(L->grid.nagents + 1, sizeof *L->arm_heading);
+    L->agent_w = sf_calloc(L->grid.nagents + 1, sizeof *L->agent_w);
+    L->station_w = sf_calloc(L->grid.nstations + 1, sizeof *L->station_w);
+    L->packs_of = sf_calloc(L->cfg->fleet.n_types + 1, sizeof *L->packs_of);
+    L->arm_xy = sf_calloc(2 * (size_t)L->grid.nagents + 1, sizeof *L->arm_xy);
+    L->arm_heading = sf_calloc(L->grid.nagents + 1, sizeof *L->arm_heading);
     if (!L->agent_w || !L->station_w || !L->packs_of || !L->arm_xy || !L->arm_heading || place_arms(L) != SF_OK)
         goto fail;
     /* the draw of every agent now: what the world set before we were attached */
@@ -379,7 +380,7 @@ int sf_live_advance(sf_live *L, sf_time t, sf_snapshot *out, int (*grid)(void *c
         }
         {
             sf_snapshot *s = &L->grid;
-            sf_snap_agent *keep = malloc(s->nagents * sizeof *keep + 1);
+            sf_snap_agent *keep = sf_malloc(s->nagents * sizeof *keep + 1);
             if (!keep)
                 return SF_ENOMEM;
             memcpy(keep, s->agents, s->nagents * sizeof *keep);

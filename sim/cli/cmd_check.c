@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/mem.h"
 #include "scenario/scenario.h"
 
 static void help(void)
@@ -61,7 +62,7 @@ static bool check_one(const char *path, const char *const *sets, size_t n_sets, 
 
 int sf_cmd_check(int argc, char **argv)
 {
-    const char **files = calloc((size_t)argc, sizeof *files), **sets = calloc((size_t)argc, sizeof *sets);
+    const char **files = sf_calloc((size_t)argc, sizeof *files), **sets = sf_calloc((size_t)argc, sizeof *sets);
     size_t n_files = 0, n_sets = 0;
     bool explain = false, ok = true;
     int status = SF_EXIT_USAGE;

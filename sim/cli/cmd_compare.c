@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/mem.h"
 #include "experiment/replicate.h"
 #include "report/report.h"
 
@@ -54,8 +55,8 @@ static bool significant(const sf_ci *d)
 /* The rows: every key of A that B also reports, with the paired differences. */
 static row *compare(const sf_rep_table *a, const sf_rep_table *b, size_t *n)
 {
-    row *rows = calloc(a->nkeys ? a->nkeys : 1, sizeof *rows);
-    double *d = malloc((a->nreps ? a->nreps : 1) * sizeof *d);
+    row *rows = sf_calloc(a->nkeys ? a->nkeys : 1, sizeof *rows);
+    double *d = sf_malloc((a->nreps ? a->nreps : 1) * sizeof *d);
 
     *n = 0;
     if (!rows || !d) {

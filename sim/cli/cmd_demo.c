@@ -18,6 +18,7 @@
 #include "core/dist.h"
 #include "core/error.h"
 #include "core/kernel.h"
+#include "core/mem.h"
 #include "core/stats.h"
 
 enum { BATCHES = 20 };
@@ -53,7 +54,7 @@ static int push_customer(struct mm1 *m, sf_time t)
 {
     if (m->count == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 64;
-        sf_time *ring = malloc(cap * sizeof *ring);
+        sf_time *ring = sf_malloc(cap * sizeof *ring);
         if (!ring)
             return SF_ENOMEM;
         for (size_t i = 0; i < m->count; i++)

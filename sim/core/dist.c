@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 #ifndef M_SQRT2
 #define M_SQRT2 1.41421356237309504880
@@ -201,8 +202,8 @@ int sf_dist_bernoulli(sf_dist *d, double p, char *err)
 static int take_table(sf_dist *d, sf_dist_kind kind, const double *x, size_t n)
 {
     make(d, kind, 0, 0, 0, 0);
-    d->x = malloc(n * sizeof *d->x);
-    d->c = malloc(n * sizeof *d->c);
+    d->x = sf_malloc(n * sizeof *d->x);
+    d->c = sf_malloc(n * sizeof *d->c);
     if (!d->x || !d->c) {
         sf_dist_close(d);
         return SF_ENOMEM;
@@ -274,8 +275,8 @@ int sf_dist_copy(sf_dist *dst, const sf_dist *src)
     *dst = *src;
     if (!src->x)
         return SF_OK;
-    dst->x = malloc(src->n * sizeof *dst->x);
-    dst->c = malloc(src->n * sizeof *dst->c);
+    dst->x = sf_malloc(src->n * sizeof *dst->x);
+    dst->c = sf_malloc(src->n * sizeof *dst->c);
     if (!dst->x || !dst->c) {
         sf_dist_close(dst);
         return SF_ENOMEM;

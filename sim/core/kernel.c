@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 struct kind {
     sf_handler fn;
@@ -25,7 +26,7 @@ struct sf_kernel {
 
 sf_kernel *sf_kernel_new(void)
 {
-    sf_kernel *k = calloc(1, sizeof *k);
+    sf_kernel *k = sf_calloc(1, sizeof *k);
 
     if (!k)
         return NULL;
@@ -56,13 +57,13 @@ int sf_kernel_add_kind(sf_kernel *k, const char *name, sf_handler fn, void *ctx)
         return SF_ELIMIT;
     if (k->nkinds == k->kinds_cap) {
         uint32_t cap = k->kinds_cap ? k->kinds_cap * 2 : 16;
-        struct kind *v = realloc(k->kinds, cap * sizeof *v);
+        struct kind *v = sf_realloc(k->kinds, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         k->kinds = v;
         k->kinds_cap = cap;
     }
-    if (!(copy = malloc(strlen(name) + 1)))
+    if (!(copy = sf_malloc(strlen(name) + 1)))
         return SF_ENOMEM;
     strcpy(copy, name);
     k->kinds[k->nkinds] = (struct kind){fn, ctx, copy};

@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 /* ---- nodes and slots ------------------------------------------------------ */
 
@@ -206,7 +207,7 @@ static int front_reserve(sf_queue *q, size_t need)
     cap = q->front_cap ? q->front_cap : FRONT_MIN;
     while (cap < need)
         cap *= 2;
-    if (!(f = realloc(q->front, cap * sizeof *f)))
+    if (!(f = sf_realloc(q->front, cap * sizeof *f)))
         return SF_ENOMEM;
     q->front = f;
     q->front_cap = cap;
@@ -244,7 +245,7 @@ static void front_heapify(sf_queue *q)
 
 sf_queue *sf_queue_new(void)
 {
-    sf_queue *q = calloc(1, sizeof *q);
+    sf_queue *q = sf_calloc(1, sizeof *q);
 
     if (!q)
         return NULL;
@@ -296,7 +297,7 @@ static int reserve_slot(sf_queue *q)
     cap = q->slots_cap + (q->slots_cap / 16 > 256 ? q->slots_cap / 16 : 256);
     if (cap > MAX_SLOTS)
         cap = MAX_SLOTS;
-    if (!(v = realloc(q->nodes, (size_t)cap * sizeof *v)))
+    if (!(v = sf_realloc(q->nodes, (size_t)cap * sizeof *v)))
         return SF_ENOMEM;
     q->nodes = v;
     q->slots_cap = cap;
@@ -397,7 +398,7 @@ static bool rung_open(sf_queue *q, int i, uint64_t start, uint64_t last, int shi
     uint64_t nb = ((last - start) >> shift) + 1;
 
     if (nb > r->cap) {
-        struct bucket *v = realloc(r->b, (size_t)nb * sizeof *v);
+        struct bucket *v = sf_realloc(r->b, (size_t)nb * sizeof *v);
         if (!v)
             return false;
         r->b = v;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 void sf_tally_init(sf_tally *t, bool keep)
 {
@@ -47,7 +48,7 @@ int sf_tally_add(sf_tally *t, double x)
         return SF_OK;
     if (t->nobs == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
-        double *v = realloc(t->obs, cap * sizeof *v);
+        double *v = sf_realloc(t->obs, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         t->obs = v;
@@ -156,7 +157,7 @@ int sf_signal_connect(sf_signal *s, sf_listener_fn fn, void *ctx)
 {
     if (s->n == s->cap) {
         int cap = s->cap ? s->cap * 2 : 4;
-        struct sf_listener *v = realloc(s->v, (size_t)cap * sizeof *v);
+        struct sf_listener *v = sf_realloc(s->v, (size_t)cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         s->v = v;

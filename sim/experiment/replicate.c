@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "core/rng.h"
 #include "scenario/scenario.h"
 
@@ -119,7 +120,7 @@ static int grow_reps(sf_rep_table *t)
     if (t->nreps == t->repcap) {
         size_t cap = t->repcap ? 2 * t->repcap : 8;
         for (size_t i = 0; i < t->nkeys; i++) {
-            double *v = realloc(t->keys[i].v, cap * sizeof *v);
+            double *v = sf_realloc(t->keys[i].v, cap * sizeof *v);
             if (!v)
                 return SF_ENOMEM;
             t->keys[i].v = v;
@@ -138,7 +139,7 @@ static long add_key(sf_rep_table *t, const sf_kpi *k)
 
     if (t->nkeys == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 32;
-        sf_rep_key *keys = realloc(t->keys, cap * sizeof *keys);
+        sf_rep_key *keys = sf_realloc(t->keys, cap * sizeof *keys);
         if (!keys)
             return -1;
         t->keys = keys;
@@ -147,8 +148,8 @@ static long add_key(sf_rep_table *t, const sf_kpi *k)
     key = &t->keys[t->nkeys];
     memset(key, 0, sizeof *key);
     key->headline = k->headline;
-    if (!(key->metric = strdup(k->metric)) || !(key->entity = strdup(k->entity)) || !(key->unit = strdup(k->unit)) ||
-        !(key->v = malloc((t->repcap ? t->repcap : 1) * sizeof *key->v))) {
+    if (!(key->metric = sf_strdup(k->metric)) || !(key->entity = sf_strdup(k->entity)) || !(key->unit = sf_strdup(k->unit)) ||
+        !(key->v = sf_malloc((t->repcap ? t->repcap : 1) * sizeof *key->v))) {
         free(key->metric);
         free(key->entity);
         free(key->unit);

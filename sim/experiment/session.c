@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "metrics/metrics.h"
 #include "scenario/scenario.h"
 
@@ -106,7 +107,7 @@ static int build_scenario(sf_session *s)
 
 sf_session *sf_session_new(const sf_session_spec *spec, int *status)
 {
-    sf_session *s = calloc(1, sizeof *s);
+    sf_session *s = sf_calloc(1, sizeof *s);
     sf_script_options opt = {0};
     int rc = SF_ENOMEM;
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "core/time.h"
 #include "experiment/replicate.h"
 
@@ -40,7 +41,7 @@ static void free_var(sf_sweep_var *v)
 /* Append v to the sweep's variables (which then own it). SF_ENOMEM. */
 static int append_var(sf_sweep *sw, const sf_sweep_var *v)
 {
-    sf_sweep_var *vars = realloc(sw->vars, (sw->nvars + 1) * sizeof *vars);
+    sf_sweep_var *vars = sf_realloc(sw->vars, (sw->nvars + 1) * sizeof *vars);
 
     if (!vars)
         return SF_ENOMEM;
@@ -73,8 +74,8 @@ static void say(char *err, size_t n, const char *fmt, ...)
 
 static int push_value(sf_sweep_var *v, const char *text, size_t len)
 {
-    char **values = realloc(v->values, (v->n + 1) * sizeof *values);
-    char *s = malloc(len + 1);
+    char **values = sf_realloc(v->values, (v->n + 1) * sizeof *values);
+    char *s = sf_malloc(len + 1);
 
     if (values)
         v->values = values;
@@ -121,7 +122,7 @@ int sf_sweep_add_vary(sf_sweep *sw, const char *arg, char *err, size_t n)
             say(err, n, "--vary %.*s is given twice", (int)(eq - arg), arg);
             return SF_EUSAGE;
         }
-    if (!(v.key = malloc((size_t)(eq - arg) + 1)))
+    if (!(v.key = sf_malloc((size_t)(eq - arg) + 1)))
         return SF_ENOMEM;
     memcpy(v.key, arg, (size_t)(eq - arg));
     v.key[eq - arg] = '\0';
@@ -178,7 +179,7 @@ int sf_sweep_add_values(sf_sweep *sw, const char *key, const char *const *values
         say(err, errn, "%s: no values to vary", key);
         return SF_EUSAGE;
     }
-    if (!(v.key = strdup(key)))
+    if (!(v.key = sf_strdup(key)))
         goto fail;
     for (size_t i = 0; i < n; i++)
         if (push_value(&v, values[i], strlen(values[i])) != SF_OK)
@@ -267,7 +268,7 @@ static char *read_all(const char *path, size_t *len)
         return NULL;
     for (;;) {
         if (n + 4096 + 1 > cap) {
-            char *b = realloc(buf, cap = 2 * cap + 8192);
+            char *b = sf_realloc(buf, cap = 2 * cap + 8192);
             if (!b) {
                 free(buf);
                 fclose(f);
@@ -306,7 +307,7 @@ static void put(text *t, const char *fmt, ...)
     va_end(ap);
     if (t->n + (size_t)len + 1 > t->cap) {
         size_t cap = 2 * t->cap + (size_t)len + 4096;
-        char *s = realloc(t->s, cap);
+        char *s = sf_realloc(t->s, cap);
         if (!s) {
             t->oom = true;
             return;
@@ -489,8 +490,8 @@ static void put_tsv(text *t, const char *s)
 static int run_here(const sf_sweep *sw, size_t i, text *t, char *err, size_t n)
 {
     size_t nsets = sw->nsets + sw->nvars;
-    const char **sets = calloc(nsets ? nsets : 1, sizeof *sets);
-    char(*bufs)[4096] = calloc(sw->nvars ? sw->nvars : 1, sizeof *bufs);
+    const char **sets = sf_calloc(nsets ? nsets : 1, sizeof *sets);
+    char(*bufs)[4096] = sf_calloc(sw->nvars ? sw->nvars : 1, sizeof *bufs);
     sf_session_spec spec = {0};
     sf_kpis k;
     int rc = SF_ENOMEM;
@@ -784,14 +785,14 @@ void sf_sweep_failed(sf_sweep *sw, size_t i, const char *reason)
     free(cmd.s);
     if (sw->nfailures == sw->capfailures) {
         size_t cap = sw->capfailures ? 2 * sw->capfailures : 16;
-        struct sf_sweep_failure *f = realloc(sw->failures, cap * sizeof *f);
+        struct sf_sweep_failure *f = sf_realloc(sw->failures, cap * sizeof *f);
         if (!f)
             return;
         sw->failures = f;
         sw->capfailures = cap;
     }
     sw->failures[sw->nfailures].run = i;
-    if ((sw->failures[sw->nfailures].reason = strdup(reason)))
+    if ((sw->failures[sw->nfailures].reason = sf_strdup(reason)))
         sw->nfailures++;
 }
 

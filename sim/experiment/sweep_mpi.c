@@ -20,6 +20,7 @@
  * Built only when CMake found MPI (SF_HAVE_MPI); otherwise a sweep is
  * never under MPI and these functions say so.
  */
+#include "core/mem.h"
 #include "experiment/sweep.h"
 
 #include <stdio.h>
@@ -70,7 +71,7 @@ void sf_sweep_mpi_end(void)
 static void send_text(const char *head, const char *body)
 {
     size_t a = strlen(head), b = body ? strlen(body) : 0;
-    char *msg = malloc(a + b + 1);
+    char *msg = sf_malloc(a + b + 1);
 
     if (!msg)
         MPI_Abort(MPI_COMM_WORLD, 1);
@@ -124,7 +125,7 @@ static int driver(sf_sweep *sw, int size)
             continue;
         }
         MPI_Get_count(&st, MPI_CHAR, &len);
-        if (!(msg = malloc((size_t)len + 1)))
+        if (!(msg = sf_malloc((size_t)len + 1)))
             MPI_Abort(MPI_COMM_WORLD, 1);
         MPI_Recv(msg, len, MPI_CHAR, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         msg[len] = '\0';

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 void sf_kpis_init(sf_kpis *k)
 {
@@ -27,7 +28,7 @@ void sf_kpis_free(sf_kpis *k)
 static char *dup(const char *s)
 {
     size_t n = strlen(s ? s : "") + 1;
-    char *d = malloc(n);
+    char *d = sf_malloc(n);
 
     if (d)
         memcpy(d, s ? s : "", n);
@@ -40,7 +41,7 @@ int sf_kpis_add(sf_kpis *k, const char *metric, const char *entity, double value
 
     if (k->n == k->cap) {
         size_t cap = k->cap ? 2 * k->cap : 32;
-        sf_kpi *v = realloc(k->v, cap * sizeof *v);
+        sf_kpi *v = sf_realloc(k->v, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         k->v = v;

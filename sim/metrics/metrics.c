@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/safety.h"
 
 #define NS 1000000000LL
@@ -156,7 +157,7 @@ static int grow_samples(sf_metrics *m)
 {
     if (m->nsmp + 2 > m->capsmp) {
         size_t cap = m->capsmp ? 2 * m->capsmp : 128;
-        sf_metrics_sample *v = realloc(m->smp, cap * sizeof *v);
+        sf_metrics_sample *v = sf_realloc(m->smp, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         m->smp = v;
@@ -418,7 +419,7 @@ static void on_job(void *ctx, const sf_job_event *ev)
             sf_time *v;
             while (n <= ev->job)
                 n *= 2;
-            if (!(v = realloc(m->picked, n * sizeof *v)))
+            if (!(v = sf_realloc(m->picked, n * sizeof *v)))
                 break; /* out of memory: this move goes uncounted */
             m->picked = v;
             m->npicked = n;
@@ -506,7 +507,7 @@ sf_time sf_metrics_default_step(sf_time horizon)
 
 sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time sample_every)
 {
-    sf_metrics *m = calloc(1, sizeof *m);
+    sf_metrics *m = sf_calloc(1, sizeof *m);
     size_t id = 0;
 
     if (!m)
@@ -525,8 +526,8 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
     m->win_start = now - clock_of(m, now) % QUARTER;
     m->win_from = now > m->W ? now : m->W;
     m->s_soc = NAN;
-    if (!(m->e = calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
-        !(m->by_product = calloc(cfg->n_products + 1, sizeof *m->by_product)) || grow_samples(m) != SF_OK)
+    if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
+        !(m->by_product = sf_calloc(cfg->n_products + 1, sizeof *m->by_product)) || grow_samples(m) != SF_OK)
         goto fail;
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
@@ -709,7 +710,7 @@ sf_time sf_metrics_mser5(const sf_metrics *m)
     double *y;
     size_t d;
 
-    if (nb < 4 || !(y = calloc(nb, sizeof *y)))
+    if (nb < 4 || !(y = sf_calloc(nb, sizeof *y)))
         return -1;
     for (size_t b = 0; b < nb; b++) {
         for (size_t i = 0; i < 5; i++)

@@ -1,4 +1,5 @@
 #include "model/geometry.h"
+#include "core/mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static int cmp(const void *a, const void *b)
 size_t sf_polygon_clip(const double *xy, size_t n, double ax, double ay, double bx, double by, double *out,
                        size_t max_intervals)
 {
-    double *t = malloc((n + 2) * sizeof *t);
+    double *t = sf_malloc((n + 2) * sizeof *t);
     double dx = bx - ax, dy = by - ay;
     size_t k = 0, m = 0;
 

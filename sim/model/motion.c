@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 void sf_motion_init(sf_motion *m)
 {
@@ -28,16 +29,16 @@ static int reserve(sf_motion *m, uint32_t nlegs)
     uint32_t need = 3 * nlegs + 1;
 
     if (need > m->cap) {
-        sf_phase *p = realloc(m->phases, need * sizeof *p);
+        sf_phase *p = sf_realloc(m->phases, need * sizeof *p);
         sf_time *e;
         double *s;
         if (!p)
             return SF_ENOMEM;
         m->phases = p;
-        if (!(e = realloc(m->leg_end, (nlegs + 1) * sizeof *e)))
+        if (!(e = sf_realloc(m->leg_end, (nlegs + 1) * sizeof *e)))
             return SF_ENOMEM;
         m->leg_end = e;
-        if (!(s = realloc(m->leg_start_s, (nlegs + 1) * sizeof *s)))
+        if (!(s = sf_realloc(m->leg_start_s, (nlegs + 1) * sizeof *s)))
             return SF_ENOMEM;
         m->leg_start_s = s;
         m->cap = need;
@@ -87,7 +88,7 @@ int sf_motion_plan(sf_motion *m, const sf_leg *legs, uint32_t nlegs, double v0, 
     }
     if ((rc = reserve(m, nlegs)) != SF_OK)
         return rc;
-    if (!(b = malloc((nlegs + 1) * sizeof *b)))
+    if (!(b = sf_malloc((nlegs + 1) * sizeof *b)))
         return SF_ENOMEM;
 
     m->n = 0;

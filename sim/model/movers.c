@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/geometry.h"
 
 enum { MAX_GRANTS = 64, MAX_CROSSINGS = 16, MAX_REROUTES_AT_ONCE = 3, MAX_REROUTES_PER_TRIP = 4 };
@@ -100,7 +101,7 @@ static void protect(sf_movers *ms, uint32_t id, bool act, bool on_arc);
 
 sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahead, sf_movers_hooks hooks)
 {
-    sf_movers *ms = calloc(1, sizeof *ms);
+    sf_movers *ms = sf_calloc(1, sizeof *ms);
     uint32_t nsegs = sf_network_segment_count(net);
     int kind;
 
@@ -111,13 +112,13 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     ms->n = n;
     ms->lookahead = lookahead > 0 ? lookahead : 1;
     ms->hooks = hooks;
-    ms->m = calloc(n ? n : 1, sizeof *ms->m);
-    ms->cap = malloc((nsegs ? nsegs : 1) * sizeof *ms->cap);
-    ms->shared = calloc(nsegs ? nsegs : 1, sizeof *ms->shared);
-    ms->occupied = calloc(nsegs ? nsegs : 1, sizeof *ms->occupied);
-    ms->people_on = calloc(nsegs ? nsegs : 1, sizeof *ms->people_on);
+    ms->m = sf_calloc(n ? n : 1, sizeof *ms->m);
+    ms->cap = sf_malloc((nsegs ? nsegs : 1) * sizeof *ms->cap);
+    ms->shared = sf_calloc(nsegs ? nsegs : 1, sizeof *ms->shared);
+    ms->occupied = sf_calloc(nsegs ? nsegs : 1, sizeof *ms->occupied);
+    ms->people_on = sf_calloc(nsegs ? nsegs : 1, sizeof *ms->people_on);
     ms->traffic = sf_traffic_new(net, n);
-    ms->degree = calloc(sf_network_node_count(net) + 1, sizeof *ms->degree);
+    ms->degree = sf_calloc(sf_network_node_count(net) + 1, sizeof *ms->degree);
     if (!ms->m || !ms->cap || !ms->shared || !ms->occupied || !ms->people_on || !ms->traffic || !ms->degree)
         goto fail;
     for (uint32_t s = 0; s < nsegs; s++) {
@@ -301,7 +302,7 @@ static bool legs_room(sf_movers *ms, struct mover *m, uint32_t n)
 
     if (n <= m->legs_cap)
         return true;
-    if (!(legs = realloc(m->legs, n * sizeof *legs))) {
+    if (!(legs = sf_realloc(m->legs, n * sizeof *legs))) {
         sf_kernel_fail(ms->k, SF_ENOMEM);
         return false;
     }
@@ -991,15 +992,15 @@ int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle
     for (size_t i = 0; i < 2 * n; i++)
         if (!isfinite(xy[i]))
             return SF_EINVAL;
-    if (!(zones = realloc(ms->zones, (ms->nzones + 1) * sizeof *zones)))
+    if (!(zones = sf_realloc(ms->zones, (ms->nzones + 1) * sizeof *zones)))
         return SF_ENOMEM;
     ms->zones = zones;
     z = &zones[ms->nzones];
     memset(z, 0, sizeof *z);
     z->n = n;
     z->vehicle_speed = vehicle_speed;
-    z->xy = malloc(2 * n * sizeof *z->xy);
-    z->segs = malloc((nsegs ? nsegs : 1) * sizeof *z->segs);
+    z->xy = sf_malloc(2 * n * sizeof *z->xy);
+    z->segs = sf_malloc((nsegs ? nsegs : 1) * sizeof *z->segs);
     if (!z->xy || !z->segs) {
         free(z->xy);
         free(z->segs);
@@ -1014,7 +1015,7 @@ int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle
             z->segs[z->nsegs++] = s;
     }
     for (uint32_t id = 0; id < ms->n; id++) {
-        uint8_t *in = realloc(ms->m[id].inside, ms->nzones + 1);
+        uint8_t *in = sf_realloc(ms->m[id].inside, ms->nzones + 1);
         if (!in)
             return SF_ENOMEM;
         in[ms->nzones] = 0;

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/mem.h"
 
 void sf_names_init(sf_names *t)
 {
@@ -33,7 +34,7 @@ static int grow(sf_names *t)
     sf_names bigger = {0};
 
     bigger.cap = t->cap ? t->cap * 2 : 64;
-    if (!(bigger.slots = calloc(bigger.cap, sizeof *bigger.slots)))
+    if (!(bigger.slots = sf_calloc(bigger.cap, sizeof *bigger.slots)))
         return SF_ENOMEM;
     for (size_t i = 0; i < t->cap; i++)
         if (t->slots[i].name)
@@ -56,7 +57,7 @@ int sf_names_add(sf_names *t, const char *name, uint32_t id)
     s = probe(t, name);
     if (s->name)
         return SF_EINVAL;
-    if (!(copy = malloc(strlen(name) + 1)))
+    if (!(copy = sf_malloc(strlen(name) + 1)))
         return SF_ENOMEM;
     strcpy(copy, name);
     s->name = copy;

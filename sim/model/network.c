@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 enum { MAX_CLASSES = 16 };
 
@@ -43,7 +44,7 @@ struct sf_network {
 
 sf_network *sf_network_new(void)
 {
-    sf_network *net = calloc(1, sizeof *net);
+    sf_network *net = sf_calloc(1, sizeof *net);
     if (net)
         sf_names_init(&net->names);
     return net;
@@ -89,13 +90,13 @@ int sf_network_add_node(sf_network *net, const char *name, double x, double y, u
         return SF_EINVAL;
     if (net->nnodes == net->nodes_cap) {
         uint32_t cap = net->nodes_cap ? net->nodes_cap * 2 : 64;
-        sf_node *v = realloc(net->nodes, cap * sizeof *v);
+        sf_node *v = sf_realloc(net->nodes, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         net->nodes = v;
         net->nodes_cap = cap;
     }
-    if (!(copy = malloc(strlen(name) + 1)))
+    if (!(copy = sf_malloc(strlen(name) + 1)))
         return SF_ENOMEM;
     strcpy(copy, name);
     if ((rc = sf_names_add(&net->names, name, net->nnodes)) != SF_OK) {
@@ -122,7 +123,7 @@ int sf_network_add_segment(sf_network *net, uint32_t from, uint32_t to, double l
         return SF_EINVAL;
     if (net->nsegs == net->segs_cap) {
         uint32_t cap = net->segs_cap ? net->segs_cap * 2 : 64;
-        sf_segment *v = realloc(net->segs, cap * sizeof *v);
+        sf_segment *v = sf_realloc(net->segs, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         net->segs = v;
@@ -165,9 +166,9 @@ static int build(sf_network *net)
 
     if (net->built)
         return SF_OK;
-    net->first = calloc((size_t)net->nnodes + 1, sizeof *net->first);
-    net->out = malloc(((size_t)net->nsegs * 2 + 1) * sizeof *net->out);
-    fill = calloc((size_t)net->nnodes + 1, sizeof *fill);
+    net->first = sf_calloc((size_t)net->nnodes + 1, sizeof *net->first);
+    net->out = sf_malloc(((size_t)net->nsegs * 2 + 1) * sizeof *net->out);
+    fill = sf_calloc((size_t)net->nnodes + 1, sizeof *fill);
     if (!net->first || !net->out || !fill) {
         free(fill);
         drop_cache(net);
@@ -246,10 +247,10 @@ static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *
 {
     size_t n = 0;
     /* lazy deletion: at most one heap entry per relaxed arc, plus the source */
-    struct heap_item *h = malloc(((size_t)net->nsegs * 2 + 1) * sizeof *h);
+    struct heap_item *h = sf_malloc(((size_t)net->nsegs * 2 + 1) * sizeof *h);
 
-    t->time = malloc((size_t)net->nnodes * sizeof *t->time);
-    t->via = malloc((size_t)net->nnodes * sizeof *t->via);
+    t->time = sf_malloc((size_t)net->nnodes * sizeof *t->time);
+    t->via = sf_malloc((size_t)net->nnodes * sizeof *t->via);
     if (!h || !t->time || !t->via) {
         free(h);
         free(t->time);
@@ -302,7 +303,7 @@ static int tree_for(sf_network *net, double vmax, uint32_t source, struct tree *
         if (net->nclasses == MAX_CLASSES)
             return SF_ELIMIT;
         c = &net->classes[net->nclasses];
-        if (!(c->trees = calloc(net->nnodes ? net->nnodes : 1, sizeof *c->trees)))
+        if (!(c->trees = sf_calloc(net->nnodes ? net->nnodes : 1, sizeof *c->trees)))
             return SF_ENOMEM;
         c->vmax = vmax;
         net->nclasses++;
@@ -322,7 +323,7 @@ static int route_from_tree(const sf_network *net, const struct tree *t, uint32_t
         return SF_ENOTFOUND;
     for (node = to; node != from; node = sf_network_arc_from(net, t->via[node]))
         n++;
-    if (n > 0 && !(route->arcs = malloc(n * sizeof *route->arcs)))
+    if (n > 0 && !(route->arcs = sf_malloc(n * sizeof *route->arcs)))
         return SF_ENOMEM;
     route->n = n;
     route->time = t->time[to];

@@ -5,17 +5,18 @@
 #include <stdlib.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 int sf_packs_init(sf_packs *p, uint32_t n, double capacity, double power, double efficiency)
 {
     *p = (sf_packs){n, capacity, power, efficiency, NULL, NULL, NULL, NULL, NULL, 0};
     if (n == 0 || !(capacity > 0) || !(power > 0) || !(efficiency > 0 && efficiency <= 1))
         return SF_EINVAL;
-    p->charge = malloc(n * sizeof *p->charge);
-    p->since = calloc(n, sizeof *p->since);
-    p->full = malloc(n * sizeof *p->full);
-    p->reserved = calloc(n, sizeof *p->reserved);
-    p->billed = calloc(n, sizeof *p->billed);
+    p->charge = sf_malloc(n * sizeof *p->charge);
+    p->since = sf_calloc(n, sizeof *p->since);
+    p->full = sf_malloc(n * sizeof *p->full);
+    p->reserved = sf_calloc(n, sizeof *p->reserved);
+    p->billed = sf_calloc(n, sizeof *p->billed);
     if (!p->charge || !p->since || !p->full || !p->reserved || !p->billed) {
         sf_packs_close(p);
         return SF_ENOMEM;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/geometry.h"
 
 /* Bands a person can be in around a robot: outside, slow disc, stop disc, the robot's reach. */
@@ -411,11 +412,11 @@ static void on_cross(sf_kernel *k, void *ctx, const sf_event *ev)
 
 static int copy_motion(struct person *p, const sf_motion *m, const sf_movers *ms)
 {
-    sf_phase *ph = malloc((m->n ? m->n : 1) * sizeof *ph);
-    sf_time *le = malloc((m->nlegs ? m->nlegs : 1) * sizeof *le);
-    double *ls = malloc((m->nlegs ? m->nlegs : 1) * sizeof *ls);
-    double *line = malloc((m->nlegs ? m->nlegs : 1) * 4 * sizeof *line);
-    double *sf = malloc((m->nlegs ? m->nlegs : 1) * sizeof *sf), *len = malloc((m->nlegs ? m->nlegs : 1) * sizeof *len);
+    sf_phase *ph = sf_malloc((m->n ? m->n : 1) * sizeof *ph);
+    sf_time *le = sf_malloc((m->nlegs ? m->nlegs : 1) * sizeof *le);
+    double *ls = sf_malloc((m->nlegs ? m->nlegs : 1) * sizeof *ls);
+    double *line = sf_malloc((m->nlegs ? m->nlegs : 1) * 4 * sizeof *line);
+    double *sf = sf_malloc((m->nlegs ? m->nlegs : 1) * sizeof *sf), *len = sf_malloc((m->nlegs ? m->nlegs : 1) * sizeof *len);
 
     if (!ph || !le || !ls || !line || !sf || !len) {
         free(ph), free(le), free(ls), free(line), free(sf), free(len);
@@ -541,7 +542,7 @@ static void message(char *err, size_t n, const char *text)
 sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *cfg, const sf_safety_agent *agents,
                          uint32_t n, sf_safety_hooks hooks, char *err, size_t errlen)
 {
-    sf_safety *s = calloc(1, sizeof *s);
+    sf_safety *s = sf_calloc(1, sizeof *s);
     uint32_t nmovers = 0;
     int kind;
 
@@ -556,11 +557,11 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
         if (agents[i].mover != SF_SAFETY_NONE && agents[i].mover + 1 > nmovers)
             nmovers = agents[i].mover + 1;
     s->nmovers = nmovers;
-    s->robot_of = malloc((n ? n : 1) * sizeof *s->robot_of);
-    s->person_of = malloc((n ? n : 1) * sizeof *s->person_of);
-    s->person_of_mover = malloc((nmovers ? nmovers : 1) * sizeof *s->person_of_mover);
-    s->robots = calloc(n ? n : 1, sizeof *s->robots);
-    s->people = calloc(n ? n : 1, sizeof *s->people);
+    s->robot_of = sf_malloc((n ? n : 1) * sizeof *s->robot_of);
+    s->person_of = sf_malloc((n ? n : 1) * sizeof *s->person_of);
+    s->person_of_mover = sf_malloc((nmovers ? nmovers : 1) * sizeof *s->person_of_mover);
+    s->robots = sf_calloc(n ? n : 1, sizeof *s->robots);
+    s->people = sf_calloc(n ? n : 1, sizeof *s->people);
     if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people)
         goto fail;
     for (uint32_t m = 0; m < nmovers; m++)
@@ -580,7 +581,7 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
             s->person_of_mover[p->mover] = s->npeople++;
         }
     }
-    s->band = calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
+    s->band = sf_calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
     if (!s->band)
         goto fail;
     if ((kind = sf_kernel_add_kind(k, "safety.cross", on_cross, s)) < 0)
@@ -689,7 +690,7 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
     for (uint32_t p = 0; p < s->npeople; p++)
         fold(s, p, now);
     if (npartners > r->cap) {
-        uint32_t *np = realloc(r->partners, npartners * sizeof *np);
+        uint32_t *np = sf_realloc(r->partners, npartners * sizeof *np);
         if (!np) {
             sf_kernel_fail(s->k, SF_ENOMEM);
             npartners = 0;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/work.h"
 
 /* ---- queues of job indices -------------------------------------------- */
@@ -34,7 +35,7 @@ static int fifo_push(fifo *q, uint32_t x)
             q->head = 0;
         } else {
             uint32_t cap = q->cap ? 2 * q->cap : 8;
-            uint32_t *v = realloc(q->v, cap * sizeof *v);
+            uint32_t *v = sf_realloc(q->v, cap * sizeof *v);
             if (!v)
                 return SF_ENOMEM;
             q->v = v;
@@ -460,7 +461,7 @@ int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *numb
         return SF_EINVAL;
     if (s->njobs == s->capjobs) {
         uint32_t cap = s->capjobs ? 2 * s->capjobs : 64;
-        struct job *v = realloc(s->jobs, cap * sizeof *v);
+        struct job *v = sf_realloc(s->jobs, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         s->jobs = v;
@@ -1171,7 +1172,7 @@ static bool applies(const sf_cfg_failure *f, const sf_cfg_station *st, size_t in
 sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64_t seed, sf_stations_hooks hooks,
                              const sf_agent_kind *agent_kind, const int *agent_type, uint32_t nagents)
 {
-    sf_stations *s = calloc(1, sizeof *s);
+    sf_stations *s = sf_calloc(1, sizeof *s);
     const sf_cfg_layout *L = &cfg->layout;
     int kind;
 
@@ -1184,23 +1185,23 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     s->agent_type = agent_type;
     s->nagents = agent_kind ? nagents : 0;
     s->nst = (uint32_t)L->n_stations;
-    s->st = calloc(s->nst ? s->nst : 1, sizeof *s->st);
-    s->want = calloc(L->n_groups ? L->n_groups : 1, sizeof *s->want);
-    s->group_st = calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_st);
-    s->group_n = calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_n);
-    s->retry = calloc(cfg->fleet.n_types ? cfg->fleet.n_types : 1, sizeof *s->retry);
-    if (s->nagents && (s->agent_rate = malloc(s->nagents * sizeof *s->agent_rate)))
+    s->st = sf_calloc(s->nst ? s->nst : 1, sizeof *s->st);
+    s->want = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->want);
+    s->group_st = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_st);
+    s->group_n = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_n);
+    s->retry = sf_calloc(cfg->fleet.n_types ? cfg->fleet.n_types : 1, sizeof *s->retry);
+    if (s->nagents && (s->agent_rate = sf_malloc(s->nagents * sizeof *s->agent_rate)))
         for (uint32_t a = 0; a < s->nagents; a++)
             s->agent_rate[a] = 1;
-    s->agent_down = calloc(s->nagents ? s->nagents : 1, 1);
-    s->agent_busy = calloc(s->nagents ? s->nagents : 1, 1);
-    s->agent_failures = calloc(s->nagents ? s->nagents : 1, sizeof *s->agent_failures);
-    s->fatigue = calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue);
-    s->fatigue_since = calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue_since);
+    s->agent_down = sf_calloc(s->nagents ? s->nagents : 1, 1);
+    s->agent_busy = sf_calloc(s->nagents ? s->nagents : 1, 1);
+    s->agent_failures = sf_calloc(s->nagents ? s->nagents : 1, sizeof *s->agent_failures);
+    s->fatigue = sf_calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue);
+    s->fatigue_since = sf_calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue_since);
     for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
         for (uint32_t a = 0; a < s->nagents; a++)
             s->namodes += cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a];
-    s->amodes = calloc(s->namodes ? s->namodes : 1, sizeof *s->amodes);
+    s->amodes = sf_calloc(s->namodes ? s->namodes : 1, sizeof *s->amodes);
     if (!s->agent_down || !s->agent_busy || !s->agent_failures || !s->amodes || !s->fatigue || !s->fatigue_since)
         goto fail;
     s->namodes = 0;
@@ -1214,12 +1215,12 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
         goto fail;
     for (uint32_t i = 0; i < s->nst; i++)
         s->nslots += (uint32_t)(L->stations[i].capacity > 0 ? L->stations[i].capacity : 1);
-    if (!(s->slots = calloc(s->nslots ? s->nslots : 1, sizeof *s->slots)))
+    if (!(s->slots = sf_calloc(s->nslots ? s->nslots : 1, sizeof *s->slots)))
         goto fail;
     for (size_t f = 0; f < cfg->n_failures; f++)
         for (uint32_t i = 0; i < s->nst; i++)
             s->nmodes += applies(&cfg->failures[f], &L->stations[i], i);
-    if (!(s->modes = calloc(s->nmodes ? s->nmodes : 1, sizeof *s->modes)))
+    if (!(s->modes = sf_calloc(s->nmodes ? s->nmodes : 1, sizeof *s->modes)))
         goto fail;
     if ((kind = sf_kernel_add_kind(k, "station.phase", on_phase, s)) < 0)
         goto fail;
@@ -1254,7 +1255,7 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
             s->slots[S->first_slot + q].station = i;
         for (size_t f = 0; f < cfg->n_failures; f++)
             S->nmodes += applies(&cfg->failures[f], S->cfg, i);
-        if (S->nmodes && !(S->modes = calloc(S->nmodes, sizeof *S->modes)))
+        if (S->nmodes && !(S->modes = sf_calloc(S->nmodes, sizeof *S->modes)))
             goto fail;
         S->nmodes = 0;
         for (size_t f = 0; f < cfg->n_failures; f++) {
@@ -1267,7 +1268,7 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
             m->station = i;
         }
         if (S->cfg->group_index >= 0 && (size_t)S->cfg->group_index < L->n_groups) {
-            uint32_t g = (uint32_t)S->cfg->group_index, *v = realloc(s->group_st[g], (s->group_n[g] + 1) * sizeof *v);
+            uint32_t g = (uint32_t)S->cfg->group_index, *v = sf_realloc(s->group_st[g], (s->group_n[g] + 1) * sizeof *v);
             if (!v)
                 goto fail;
             v[s->group_n[g]++] = i;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 struct cell {
     uint8_t state;
@@ -69,7 +70,7 @@ sf_storage *sf_storage_new(sf_network *net, sf_storage_policy policy, uint32_t r
         return NULL;
     if (!(share_a >= 0 && share_b >= 0 && share_a + share_b <= 1))
         return NULL;
-    if (!(st = calloc(1, sizeof *st)))
+    if (!(st = sf_calloc(1, sizeof *st)))
         return NULL;
     st->net = net;
     st->policy = policy;
@@ -113,10 +114,10 @@ int sf_storage_add_rack(sf_storage *st, const sf_rack_spec *spec, uint32_t *id)
     ncells = nl * spec->depth;
     if (ncells > UINT32_MAX || st->nlanes + nl > UINT32_MAX)
         return SF_ERANGE;
-    if (!(racks = realloc(st->racks, (st->nracks + 1) * sizeof *racks)))
+    if (!(racks = sf_realloc(st->racks, (st->nracks + 1) * sizeof *racks)))
         return SF_ENOMEM;
     st->racks = racks;
-    if (!(lanes = realloc(st->lanes, (st->nlanes + nl) * sizeof *lanes)))
+    if (!(lanes = sf_realloc(st->lanes, (st->nlanes + nl) * sizeof *lanes)))
         return SF_ENOMEM;
     st->lanes = lanes;
     r = &st->racks[st->nracks];
@@ -124,10 +125,10 @@ int sf_storage_add_rack(sf_storage *st, const sf_rack_spec *spec, uint32_t *id)
     r->bays = spec->bays;
     r->levels = spec->levels;
     r->depth = spec->depth;
-    r->name = malloc(strlen(spec->name) + 1);
-    r->height = malloc(spec->levels * sizeof *r->height);
-    r->access = malloc(spec->bays * sizeof *r->access);
-    r->cells = calloc(ncells, sizeof *r->cells);
+    r->name = sf_malloc(strlen(spec->name) + 1);
+    r->height = sf_malloc(spec->levels * sizeof *r->height);
+    r->access = sf_malloc(spec->bays * sizeof *r->access);
+    r->cells = sf_calloc(ncells, sizeof *r->cells);
     if (!r->name || !r->height || !r->access || !r->cells) {
         free(r->name);
         free(r->height);
@@ -178,7 +179,7 @@ static int rank(sf_storage *st)
     if (st->ranked_ok)
         return SF_OK;
     free(st->ranked);
-    if (!(st->ranked = malloc((st->nlanes ? st->nlanes : 1) * sizeof *st->ranked)))
+    if (!(st->ranked = sf_malloc((st->nlanes ? st->nlanes : 1) * sizeof *st->ranked)))
         return SF_ENOMEM;
     for (uint32_t i = 0; i < st->nlanes; i++) {
         struct lane *ln = &st->lanes[i];

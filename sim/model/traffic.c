@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 
 struct seg_state {
     uint32_t *holders; /* `capacity` slots, SF_NO_MOVER when free */
@@ -38,18 +39,18 @@ struct sf_traffic {
 
 sf_traffic *sf_traffic_new(const sf_network *net, uint32_t nmovers)
 {
-    sf_traffic *t = calloc(1, sizeof *t);
+    sf_traffic *t = sf_calloc(1, sizeof *t);
     size_t total = 0;
 
     if (!t)
         return NULL;
     t->nsegs = sf_network_segment_count(net);
     t->nmovers = nmovers;
-    t->segs = calloc(t->nsegs ? t->nsegs : 1, sizeof *t->segs);
-    t->movers = calloc(nmovers ? nmovers : 1, sizeof *t->movers);
+    t->segs = sf_calloc(t->nsegs ? t->nsegs : 1, sizeof *t->segs);
+    t->movers = sf_calloc(nmovers ? nmovers : 1, sizeof *t->movers);
     for (uint32_t s = 0; s < t->nsegs; s++)
         total += (size_t)sf_network_segment(net, s)->capacity;
-    t->slots = malloc((total ? total : 1) * sizeof *t->slots);
+    t->slots = sf_malloc((total ? total : 1) * sizeof *t->slots);
     if (!t->segs || !t->movers || !t->slots) {
         sf_traffic_free(t);
         return NULL;
@@ -198,7 +199,7 @@ uint32_t sf_traffic_waiting_for(const sf_traffic *t, uint32_t mover, sf_time *si
 int sf_traffic_deadlocked(const sf_traffic *t, uint32_t *out, int max)
 {
     /* can[m]: mover m can still move eventually. Start from the movers that do not wait. */
-    unsigned char *can = malloc(t->nmovers ? t->nmovers : 1);
+    unsigned char *can = sf_malloc(t->nmovers ? t->nmovers : 1);
     bool changed = true;
     int n = 0;
 

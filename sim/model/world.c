@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "model/calendar.h"
 
 _Static_assert((int)SF_CFG_POWER_STATES == (int)SF_POWER_STATES, "config and model power states differ");
@@ -406,7 +407,7 @@ sf_safety *sf_world_safety(sf_world *w) { return w->safety; }
 static int build_safety(sf_world *w, char *err, size_t errlen)
 {
     const sf_scenario_config *cfg = w->cfg;
-    sf_safety_agent *sa = calloc(w->nagents ? w->nagents : 1, sizeof *sa);
+    sf_safety_agent *sa = sf_calloc(w->nagents ? w->nagents : 1, sizeof *sa);
     sf_safety_hooks hooks = {safety_rate, safety_state, safety_event, safety_admit, w};
 
     if (!sa)
@@ -592,7 +593,7 @@ static int build_storage(sf_world *w, char *err, size_t n)
         return SF_ENOMEM;
     for (size_t i = 0; i < L->n_racks; i++) {
         const sf_cfg_rack *r = &L->racks[i];
-        uint32_t *access = malloc((size_t)r->bays * sizeof *access);
+        uint32_t *access = sf_malloc((size_t)r->bays * sizeof *access);
         sf_rack_spec spec = {r->name, (uint32_t)r->bays, (uint32_t)r->levels, (uint32_t)r->depth,
                              r->level_height, access};
         if (!access)
@@ -705,7 +706,7 @@ static int build_places(sf_world *w)
 
 sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hooks hooks, char *err, size_t errlen)
 {
-    sf_world *w = calloc(1, sizeof *w);
+    sf_world *w = sf_calloc(1, sizeof *w);
     const sf_cfg_fleet *F = &cfg->fleet;
     uint32_t nmobile = 0;
     sf_movers_hooks mh;
@@ -724,8 +725,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         if (F->types[t].kind != SF_AGENT_ARM)
             nmobile += (uint32_t)F->types[t].count;
     }
-    w->agents = calloc(w->nagents ? w->nagents : 1, sizeof *w->agents);
-    w->agent_of_mover = calloc(nmobile ? nmobile : 1, sizeof *w->agent_of_mover);
+    w->agents = sf_calloc(w->nagents ? w->nagents : 1, sizeof *w->agents);
+    w->agent_of_mover = sf_calloc(nmobile ? nmobile : 1, sizeof *w->agent_of_mover);
     if (!w->agents || !w->agent_of_mover)
         goto fail;
     if ((kind = sf_kernel_add_kind(k, "agent.activity", on_activity, w)) < 0)
@@ -755,8 +756,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         (rc = build_places(w)) != SF_OK)
         goto fail;
     rc = SF_ENOMEM;
-    w->kinds = calloc(w->nagents ? w->nagents : 1, sizeof *w->kinds);
-    w->types = calloc(w->nagents ? w->nagents : 1, sizeof *w->types);
+    w->kinds = sf_calloc(w->nagents ? w->nagents : 1, sizeof *w->kinds);
+    w->types = sf_calloc(w->nagents ? w->nagents : 1, sizeof *w->types);
     if (!w->kinds || !w->types)
         goto fail;
     for (uint32_t i = 0; i < w->nagents; i++) {
@@ -776,8 +777,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     if ((kind = sf_kernel_add_kind(k, "packs.full", on_pack_full, w)) < 0)
         goto fail;
     w->kind_packs = (uint32_t)kind;
-    w->packs = calloc(F->n_types ? F->n_types : 1, sizeof *w->packs);
-    w->packs_ev = calloc(F->n_types ? F->n_types : 1, sizeof *w->packs_ev);
+    w->packs = sf_calloc(F->n_types ? F->n_types : 1, sizeof *w->packs);
+    w->packs_ev = sf_calloc(F->n_types ? F->n_types : 1, sizeof *w->packs_ev);
     if (!w->packs || !w->packs_ev)
         goto fail;
     for (size_t t = 0; t < F->n_types; t++) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "report/report.h"
 #include "report/report_internal.h"
 
@@ -306,7 +307,7 @@ static void chart_states(FILE *f, const sf_metrics *m, const sf_scenario_config 
 {
     const char *names[SF_STATES];
     size_t n = stations ? sf_metrics_stations(m) : cfg->fleet.n_types;
-    row *rows = calloc(n ? n : 1, sizeof *rows);
+    row *rows = sf_calloc(n ? n : 1, sizeof *rows);
 
     if (!rows)
         return;
@@ -337,7 +338,7 @@ static void chart_energy(FILE *f, const sf_metrics *m, const sf_scenario_config 
 {
     const char *names[SF_POWER_STATES];
     size_t nt = cfg->fleet.n_types, ns = sf_metrics_stations(m), n = 0;
-    row *rows = calloc(nt + ns + 1, sizeof *rows);
+    row *rows = sf_calloc(nt + ns + 1, sizeof *rows);
 
     if (!rows)
         return;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "scenario/schema.h"
 
 static const char *const kind_names[] = {"forklift", "agv", "arm", "humanoid", "worker"};
@@ -35,9 +36,9 @@ static bool *reachable(sf_vctx *v, int home)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
     size_t n = L->n_nodes, m = L->n_segments;
-    size_t *start = calloc(n + 1, sizeof *start), *adj = malloc((2 * m + 1) * sizeof *adj);
-    size_t *fill = calloc(n + 1, sizeof *fill), *queue = malloc((n + 1) * sizeof *queue), head = 0, tail = 0;
-    bool *seen = calloc(n + 1, sizeof *seen);
+    size_t *start = sf_calloc(n + 1, sizeof *start), *adj = sf_malloc((2 * m + 1) * sizeof *adj);
+    size_t *fill = sf_calloc(n + 1, sizeof *fill), *queue = sf_malloc((n + 1) * sizeof *queue), head = 0, tail = 0;
+    bool *seen = sf_calloc(n + 1, sizeof *seen);
 
     if (!start || !adj || !fill || !queue || !seen) {
         free(seen);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scenario/diag.h"
+#include "core/mem.h"
 
 void sf_diags_init(sf_diags *d)
 {
@@ -26,7 +27,7 @@ void sf_diags_close(sf_diags *d)
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *p = malloc(n);
+    char *p = sf_malloc(n);
     if (p)
         memcpy(p, s, n);
     return p;
@@ -44,7 +45,7 @@ void sf_diags_add(sf_diags *d, const char *file, int line, int col, const char *
     }
     if (d->n == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
-        sf_diag *v = realloc(d->v, cap * sizeof *v);
+        sf_diag *v = sf_realloc(d->v, cap * sizeof *v);
         if (!v) {
             d->dropped++;
             return;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scenario/merge.h"
+#include "core/mem.h"
 
 static const char *item_name(const sf_ynode *item)
 {
@@ -113,7 +114,7 @@ static struct slot *index_entries(const sf_ynode *base, bool by_key)
     if (!by_key)
         for (size_t i = 0; i < base->n; i++)
             text += strlen(item_name(base->items[i])) + 1;
-    if (!(t = malloc((base->n + 1) * sizeof *t + text)))
+    if (!(t = sf_malloc((base->n + 1) * sizeof *t + text)))
         return NULL;
     copy = (char *)(t + base->n + 1);
     for (size_t i = 0; i < base->n; i++) {
@@ -173,7 +174,7 @@ static bool merge_entries(sf_ynode *b, sf_ynode *over, bool base_by_key, sf_diag
 {
     size_t n0 = b->n;
     struct slot *t = index_entries(b, base_by_key);
-    bool *gone = calloc(n0 + 1, sizeof *gone), ok = true;
+    bool *gone = sf_calloc(n0 + 1, sizeof *gone), ok = true;
 
     if (!t || !gone) {
         free(t);
@@ -244,7 +245,7 @@ static char *resolve(const char *from, const char *base)
 {
     const char *slash = strrchr(from, '/');
     size_t dir = (base[0] == '/' || !slash) ? 0 : (size_t)(slash - from + 1);
-    char *p = malloc(dir + strlen(base) + 1);
+    char *p = sf_malloc(dir + strlen(base) + 1);
     if (!p)
         return NULL;
     memcpy(p, from, dir);
@@ -394,7 +395,7 @@ bool sf_ymerge_set(sf_ydoc *doc, const char *assignment, sf_diags *d)
     }
     klen = (size_t)(eq - assignment);
     value = eq + 1;
-    if (!(key = malloc(klen + 1)) || !(label = malloc(klen + 7)))
+    if (!(key = sf_malloc(klen + 1)) || !(label = sf_malloc(klen + 7)))
         goto nomem;
     memcpy(key, assignment, klen);
     key[klen] = '\0';

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mem.h"
 #include "scenario/merge.h"
 #include "scenario/scenario.h"
 #include "scenario/schema.h"
@@ -16,7 +17,7 @@ struct sf_scenario_doc {
 sf_scenario_doc *sf_scenario_doc_parse(const char *name, const char *buf, size_t len, bool follow_extends,
                                        sf_diags *d)
 {
-    sf_scenario_doc *doc = calloc(1, sizeof *doc);
+    sf_scenario_doc *doc = sf_calloc(1, sizeof *doc);
     if (!doc) {
         sf_diags_add(d, name, 0, 0, "out of memory");
         return NULL;
@@ -30,7 +31,7 @@ sf_scenario_doc *sf_scenario_doc_parse(const char *name, const char *buf, size_t
 
 sf_scenario_doc *sf_scenario_doc_load(const char *path, sf_diags *d)
 {
-    sf_scenario_doc *doc = calloc(1, sizeof *doc);
+    sf_scenario_doc *doc = sf_calloc(1, sizeof *doc);
     if (!doc) {
         sf_diags_add(d, path, 0, 0, "out of memory");
         return NULL;
@@ -85,7 +86,7 @@ static const char *const sections[] = {"scenario", "layout", "fleet", "products"
  */
 sf_scenario_config *sf_scenario_doc_validate(const sf_scenario_doc *doc, sf_diags *d)
 {
-    sf_scenario_config *cfg = calloc(1, sizeof *cfg);
+    sf_scenario_config *cfg = sf_calloc(1, sizeof *cfg);
     const sf_ynode *root = doc ? doc->y.root : NULL;
     sf_vctx v = {0};
 

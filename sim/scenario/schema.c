@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "core/time.h"
 #include "scenario/schema.h"
 
@@ -28,7 +29,7 @@ struct sf_cfg_arena {
 
 sf_cfg_arena *sf_arena_new(void)
 {
-    return calloc(1, sizeof(sf_cfg_arena));
+    return sf_calloc(1, sizeof(sf_cfg_arena));
 }
 
 void sf_arena_free(sf_cfg_arena *a)
@@ -52,7 +53,7 @@ static void *arena_alloc(sf_cfg_arena *a, size_t size)
     size = (size + align - 1) / align * align;
     if (!c || c->size - c->used < size) {
         size_t cap = size > 65536 ? size : 65536;
-        if (!(c = calloc(1, sizeof *c + cap)))
+        if (!(c = sf_calloc(1, sizeof *c + cap)))
             return NULL;
         c->size = cap;
         c->next = a->head;

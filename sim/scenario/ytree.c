@@ -17,12 +17,13 @@
 #include <yaml.h>
 
 #include "scenario/ytree.h"
+#include "core/mem.h"
 
 /* ---- nodes ------------------------------------------------------------ */
 
 sf_ynode *sf_ynode_new(sf_ynode_kind kind, const char *file, int line, int col)
 {
-    sf_ynode *n = calloc(1, sizeof *n);
+    sf_ynode *n = sf_calloc(1, sizeof *n);
     if (!n)
         return NULL;
     n->kind = kind;
@@ -38,7 +39,7 @@ sf_ynode *sf_ynode_scalar(const char *text, const char *file, int line, int col,
     size_t len = strlen(text);
     if (!n)
         return NULL;
-    if (!(n->text = malloc(len + 1))) {
+    if (!(n->text = sf_malloc(len + 1))) {
         free(n);
         return NULL;
     }
@@ -68,12 +69,12 @@ bool sf_ynode_append(sf_ynode *p, sf_ynode *key, sf_ynode *value)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 4;
-        sf_ynode **items = realloc(p->items, cap * sizeof *items);
+        sf_ynode **items = sf_realloc(p->items, cap * sizeof *items);
         if (!items)
             return false;
         p->items = items;
         if (p->kind == SF_YMAP) {
-            sf_ynode **keys = realloc(p->keys, cap * sizeof *keys);
+            sf_ynode **keys = sf_realloc(p->keys, cap * sizeof *keys);
             if (!keys)
                 return false;
             p->keys = keys;
@@ -140,10 +141,10 @@ const char *sf_ydoc_intern(sf_ydoc *doc, const char *file)
     for (size_t i = 0; i < doc->n_files; i++)
         if (strcmp(doc->files[i], file) == 0)
             return doc->files[i];
-    if (!(files = realloc(doc->files, (doc->n_files + 1) * sizeof *files)))
+    if (!(files = sf_realloc(doc->files, (doc->n_files + 1) * sizeof *files)))
         return NULL;
     doc->files = files;
-    if (!(copy = malloc(len + 1)))
+    if (!(copy = sf_malloc(len + 1)))
         return NULL;
     memcpy(copy, file, len + 1);
     doc->files[doc->n_files++] = copy;
@@ -153,7 +154,7 @@ const char *sf_ydoc_intern(sf_ydoc *doc, const char *file)
 /* Names are moved, not copied: nodes moved from `from` keep pointing at them. */
 bool sf_ydoc_adopt_files(sf_ydoc *to, sf_ydoc *from)
 {
-    char **files = realloc(to->files, (to->n_files + from->n_files) * sizeof *files);
+    char **files = sf_realloc(to->files, (to->n_files + from->n_files) * sizeof *files);
     if (!files && to->n_files + from->n_files)
         return false;
     to->files = files;
@@ -306,7 +307,7 @@ static const char *add_anchor(struct reader *r, const char *name, sf_ynode *node
 
     if (2 * (r->n_anchors + 1) > r->cap_anchors) {
         size_t cap = r->cap_anchors ? r->cap_anchors * 2 : 16;
-        struct anchor *t = calloc(cap, sizeof *t);
+        struct anchor *t = sf_calloc(cap, sizeof *t);
         if (!t) {
             oom(r, m);
             return NULL;
@@ -320,7 +321,7 @@ static const char *add_anchor(struct reader *r, const char *name, sf_ynode *node
     }
     a = anchor_slot(r->anchors, r->cap_anchors, name);
     if (!a->name) {
-        if (!(a->name = malloc(len + 1))) {
+        if (!(a->name = sf_malloc(len + 1))) {
             oom(r, m);
             return NULL;
         }
@@ -421,7 +422,7 @@ static bool bury(struct reader *r, sf_ynode *n, yaml_mark_t m)
 {
     if (r->n_grave == r->cap_grave) {
         size_t cap = r->cap_grave ? r->cap_grave * 2 : 8;
-        sf_ynode **g = realloc(r->grave, cap * sizeof *g);
+        sf_ynode **g = sf_realloc(r->grave, cap * sizeof *g);
         if (!g) {
             sf_ynode_free(n);
             oom(r, m);
@@ -479,7 +480,7 @@ static bool apply_merge_keys(struct reader *r, sf_ynode *map, sf_ynode **explici
             for (size_t k = 0; k < sm->n; k++) {
                 if (nc == cap) {
                     size_t ncap = cap ? cap * 2 : 16;
-                    struct merged *g = realloc(c, ncap * sizeof *g);
+                    struct merged *g = sf_realloc(c, ncap * sizeof *g);
                     if (!g) {
                         oom(r, m);
                         ok = false;
@@ -498,7 +499,7 @@ static bool apply_merge_keys(struct reader *r, sf_ynode *map, sf_ynode **explici
     }
     if (!any)
         return ok;
-    if (ok && nc && !(by_key = malloc(nc * sizeof *by_key))) {
+    if (ok && nc && !(by_key = sf_malloc(nc * sizeof *by_key))) {
         oom(r, m);
         ok = false;
     }
@@ -554,7 +555,7 @@ static bool finish_map(struct reader *r, sf_ynode *map, yaml_mark_t m)
 
     if (map->n == 0)
         return true;
-    if (!(sorted = malloc(map->n * sizeof *sorted))) {
+    if (!(sorted = sf_malloc(map->n * sizeof *sorted))) {
         oom(r, m);
         return false;
     }
@@ -792,7 +793,7 @@ bool sf_ydoc_read(sf_ydoc *doc, const char *path, sf_diags *d)
         return false;
     }
     /* Read one byte past the limit to tell "exactly 16 MiB" from "more". */
-    if (!(buf = malloc(SF_YAML_MAX_FILE + 1))) {
+    if (!(buf = sf_malloc(SF_YAML_MAX_FILE + 1))) {
         fclose(f);
         sf_diags_add(d, path, 0, 0, "out of memory");
         return false;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "script/script_internal.h"
 
 enum { EV_PENDING, EV_OK, EV_FAILED };
@@ -183,7 +184,7 @@ static int l_ev_wait(lua_State *L)
     self = sf__self(L, S, "ev:wait");
     if (e->nwait == e->capwait) {
         uint32_t cap = e->capwait ? e->capwait * 2 : 4;
-        uint32_t *v = realloc(e->waiters, cap * sizeof *v);
+        uint32_t *v = sf_realloc(e->waiters, cap * sizeof *v);
         if (!v)
             return luaL_error(L, "out of memory");
         e->waiters = v;

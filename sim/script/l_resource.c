@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "script/script_internal.h"
 
 struct obj_ud {
@@ -38,7 +39,7 @@ int sf__wq_insert(struct wqueue *q, const struct waiter *w)
             q->head = 0;
         } else {
             uint32_t cap = q->cap ? q->cap * 2 : 8;
-            struct waiter *v = realloc(q->v, cap * sizeof *v);
+            struct waiter *v = sf_realloc(q->v, cap * sizeof *v);
             if (!v)
                 return SF_ENOMEM;
             q->v = v;
@@ -145,7 +146,7 @@ static char *default_name(lua_State *L, const char *kind, uint32_t index)
         snprintf(buf, sizeof buf, "%s %u", kind, (unsigned)index + 1);
         n = buf;
     }
-    if (!(copy = sf__strdup(n)))
+    if (!(copy = sf_strdup(n)))
         luaL_error(L, "out of memory");
     return copy;
 }
@@ -163,7 +164,7 @@ static void push_obj(lua_State *L, uint32_t tag, uint32_t index)
     do {                                                                                                              \
         if ((S)->n == (S)->cap) {                                                                                     \
             uint32_t c_ = (S)->cap ? (S)->cap * 2 : 8;                                                                \
-            void *v_ = realloc((S)->arr, c_ * sizeof *(S)->arr);                                                      \
+            void *v_ = sf_realloc((S)->arr, c_ * sizeof *(S)->arr);                                                      \
             if (!v_)                                                                                                  \
                 return luaL_error(L, "out of memory");                                                                \
             (S)->arr = v_;                                                                                            \
@@ -219,7 +220,7 @@ static int add_holder(struct resource *r, uint32_t pid, uint32_t gen, int n, int
 {
     if (r->nh == r->caph) {
         int cap = r->caph ? r->caph * 2 : 4;
-        struct holder *v = realloc(r->h, (size_t)cap * sizeof *v);
+        struct holder *v = sf_realloc(r->h, (size_t)cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         r->h = v;

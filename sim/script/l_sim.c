@@ -13,6 +13,7 @@
 
 #include "core/dist.h"
 #include "core/error.h"
+#include "core/mem.h"
 #include "script/script_internal.h"
 
 struct rng_ud {
@@ -468,12 +469,12 @@ static int named(lua_State *L, uint32_t tag)
     if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
         return 1;
     lua_pop(L, 1);
-    if (!(copy = sf__strdup(name)))
+    if (!(copy = sf_strdup(name)))
         return luaL_error(L, "out of memory");
     if (tag == TAG_TALLY) {
         if (S->ntallies == S->captallies) {
             uint32_t cap = S->captallies ? S->captallies * 2 : 8;
-            struct named_tally *v = realloc(S->tallies, cap * sizeof *v);
+            struct named_tally *v = sf_realloc(S->tallies, cap * sizeof *v);
             if (!v)
                 return free(copy), luaL_error(L, "out of memory");
             S->tallies = v;
@@ -485,7 +486,7 @@ static int named(lua_State *L, uint32_t tag)
     } else {
         if (S->nlevels == S->caplevels) {
             uint32_t cap = S->caplevels ? S->caplevels * 2 : 8;
-            struct named_level *v = realloc(S->levels, cap * sizeof *v);
+            struct named_level *v = sf_realloc(S->levels, cap * sizeof *v);
             if (!v)
                 return free(copy), luaL_error(L, "out of memory");
             S->levels = v;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "script/script_internal.h"
 
 struct agent_ud {
@@ -1354,7 +1355,7 @@ int sf_script_attach_world(sf_script *S, sf_world *w)
     sf_stations *st = sf_world_stations(w);
     uint32_t nst = sf_stations_count(st);
 
-    if (!(S->slot_base = malloc((nst ? nst : 1) * sizeof *S->slot_base)))
+    if (!(S->slot_base = sf_malloc((nst ? nst : 1) * sizeof *S->slot_base)))
         return SF_ENOMEM;
     for (uint32_t i = 0, base = 0; i < nst; i++) {
         S->slot_base[i] = base;
@@ -1364,10 +1365,10 @@ int sf_script_attach_world(sf_script *S, sf_world *w)
     nwait += 2 + sf_stations_failure_modes(st) + n; /* something to repair, each repair, a move to make, each agent's repair */
     sf_stations_reseed(st, S->opt.seed);
     sf_world_on_station(w, station_done, S);
-    S->agent_wait = malloc((nwait ? nwait : 1) * sizeof *S->agent_wait);
-    S->agent_gen = calloc(nwait ? nwait : 1, sizeof *S->agent_gen);
-    S->arrival_rng = malloc((na ? na : 1) * sizeof *S->arrival_rng);
-    S->crane_rng = malloc((cfg->layout.n_racks ? cfg->layout.n_racks : 1) * sizeof *S->crane_rng);
+    S->agent_wait = sf_malloc((nwait ? nwait : 1) * sizeof *S->agent_wait);
+    S->agent_gen = sf_calloc(nwait ? nwait : 1, sizeof *S->agent_gen);
+    S->arrival_rng = sf_malloc((na ? na : 1) * sizeof *S->arrival_rng);
+    S->crane_rng = sf_malloc((cfg->layout.n_racks ? cfg->layout.n_racks : 1) * sizeof *S->crane_rng);
     if (!S->agent_wait || !S->agent_gen || !S->arrival_rng || !S->crane_rng)
         return SF_ENOMEM;
     for (size_t i = 0; i < cfg->layout.n_racks; i++) {

@@ -22,17 +22,8 @@
 #include <sys/mman.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "script/script_internal.h"
-
-char *sf__strdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-
-    if (c)
-        memcpy(c, s, n);
-    return c;
-}
 
 /* ---- memory: one allocation funnel with a cap ---- */
 
@@ -118,13 +109,13 @@ static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     if (ptr && in_arena(S, ptr)) {
         if (nsize > old) {
-            if (!(q = malloc(nsize)))
+            if (!(q = sf_malloc(nsize)))
                 goto refuse;
             memcpy(q, ptr, old);
             ptr = q;
         }
         q = ptr;
-    } else if (!(ptr == NULL && S->filling && (q = arena_take(S, osize, nsize))) && !(q = realloc(ptr, nsize))) {
+    } else if (!(ptr == NULL && S->filling && (q = arena_take(S, osize, nsize))) && !(q = sf_realloc(ptr, nsize))) {
         goto refuse;
     }
     S->mem = S->mem - old + nsize;
@@ -619,7 +610,7 @@ static int setup(lua_State *L)
 
 sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
 {
-    sf_script *S = calloc(1, sizeof *S);
+    sf_script *S = sf_calloc(1, sizeof *S);
     int kind;
 
     if (!S)
@@ -735,7 +726,7 @@ int sf_script_load_file(sf_script *S, const char *path)
     size_t n = slash ? (size_t)(slash - path) : 1;
 
     free(S->model_dir);
-    if (!(S->model_dir = malloc(n + 1)))
+    if (!(S->model_dir = sf_malloc(n + 1)))
         return SF_ENOMEM;
     memcpy(S->model_dir, slash ? path : ".", n);
     S->model_dir[n] = '\0';
@@ -744,7 +735,7 @@ int sf_script_load_file(sf_script *S, const char *path)
 
 int sf_script_set_model_dir(sf_script *S, const char *dir)
 {
-    char *copy = sf__strdup(dir);
+    char *copy = sf_strdup(dir);
 
     if (!copy)
         return SF_ENOMEM;
@@ -833,7 +824,7 @@ int sf__add_order(sf_script *S, int kind, uint32_t index)
 {
     if (S->norder == S->caporder) {
         uint32_t cap = S->caporder ? S->caporder * 2 : 16;
-        struct statref *v = realloc(S->order, cap * sizeof *v);
+        struct statref *v = sf_realloc(S->order, cap * sizeof *v);
         if (!v)
             return SF_ENOMEM;
         S->order = v;

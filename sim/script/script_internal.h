@@ -209,7 +209,6 @@ const char *sf__proc_name(sf_script *S, uint32_t pid, char *buf, size_t n);
 void sf__cancel_wait(sf_script *S, uint32_t pid);
 int sf__check_time(lua_State *L, int idx, sf_time *out); /* raises on bad input */
 int sf__add_order(sf_script *S, int kind, uint32_t index);
-char *sf__strdup(const char *s);
 
 /* l_sim.c: raise an interrupt with the value at `cause` in process pid; false when it cannot be. */
 bool sf__interrupt(lua_State *L, uint32_t pid, int cause);

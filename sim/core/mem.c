@@ -1,0 +1,85 @@
+#include "core/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+
+static uint64_t count;     /* allocations asked for so far */
+static uint64_t fail_when; /* the allocation that fails (0: none) */
+static bool injected;
+
+/* Count one allocation; true when it is the one to fail. */
+static bool refuse(void)
+{
+    if (++count != fail_when)
+        return false;
+    injected = true;
+    return true;
+}
+
+void *sf_malloc(size_t n)
+{
+    return refuse() ? NULL : malloc(n ? n : 1);
+}
+
+void *sf_calloc(size_t count_, size_t size)
+{
+    return refuse() ? NULL : calloc(count_ ? count_ : 1, size ? size : 1);
+}
+
+void *sf_realloc(void *p, size_t n)
+{
+    return refuse() ? NULL : realloc(p, n ? n : 1);
+}
+
+void *sf_memdup(const void *p, size_t n)
+{
+    void *c = sf_malloc(n);
+
+    if (c && n)
+        memcpy(c, p, n);
+    return c;
+}
+
+char *sf_strdup(const char *s)
+{
+    return sf_memdup(s, strlen(s) + 1);
+}
+
+int sf_grow_(void *pv, size_t *cap, size_t need, size_t elem)
+{
+    size_t n = *cap ? *cap : 8;
+    void *v;
+
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return SF_ENOMEM;
+        n *= 2;
+    }
+    if (n > SIZE_MAX / elem)
+        return SF_ENOMEM;
+    /* The array's pointer is read and written as bytes: pv points to a T*, not a void*. */
+    memcpy(&v, pv, sizeof v);
+    if (!(v = sf_realloc(v, n * elem)))
+        return SF_ENOMEM;
+    memcpy(pv, &v, sizeof v);
+    *cap = n;
+    return SF_OK;
+}
+
+void sf_mem_fail_at(uint64_t k)
+{
+    fail_when = k ? count + k : 0;
+    injected = false;
+}
+
+uint64_t sf_mem_count(void)
+{
+    return count;
+}
+
+bool sf_mem_injected(void)
+{
+    return injected;
+}
