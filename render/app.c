@@ -250,7 +250,7 @@ done:
 
 typedef struct frame_times {
     double *ms;
-    long n, cap;
+    size_t n, cap;
 } frame_times;
 
 static int cmp_double(const void *a, const void *b)
@@ -265,7 +265,7 @@ static void report_times(frame_times *ft, uint32_t nagents)
     if (ft->n < 2)
         return;
     /* the first frames warm caches and textures: leave out the first 10 % */
-    long skip = ft->n / 10, n = ft->n - skip;
+    long skip = (long)ft->n / 10, n = (long)ft->n - skip;
     double *m = ft->ms + skip;
     for (long i = 0; i < n; i++)
         sum += m[i];
@@ -530,14 +530,7 @@ int sf_view_run(const sf_view_opts *o)
         }
         SDL_RenderPresent(r);
         if (o->bench) {
-            if (ft.n == ft.cap) {
-                double *m = sf_realloc(ft.ms, (size_t)(ft.cap = ft.cap ? 2 * ft.cap : 1024) * sizeof *m);
-                if (m)
-                    ft.ms = m;
-                else
-                    ft.cap = ft.n;
-            }
-            if (ft.n < ft.cap)
+            if (sf_grow(ft.ms, ft.cap, ft.n + 1) == SF_OK)
                 ft.ms[ft.n++] = 1000.0 * (double)(SDL_GetPerformanceCounter() - start) /
                                 (double)SDL_GetPerformanceFrequency();
         }

@@ -73,9 +73,11 @@ struct sf_draw {
     const sf_scenario_config *cfg;
     TTF_Font *font[3]; /* small, normal, large */
     SDL_Vertex *v;
-    int nv, cap;
+    int nv;
+    size_t cap;
     int *idx;
-    int ni, icap;
+    int ni;
+    size_t icap;
     text_entry cache[TEXT_CACHE];
     uint64_t frame;
     char **agent_names;
@@ -255,27 +257,7 @@ void sf_view_to_world(const sf_view *v, float sx, float sy, double *x, double *y
 
 static bool reserve(sf_draw *d, int nv, int ni)
 {
-    if (d->nv + nv > d->cap) {
-        int cap = d->cap ? d->cap : 4096;
-        while (cap < d->nv + nv)
-            cap *= 2;
-        SDL_Vertex *v = sf_realloc(d->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return false;
-        d->v = v;
-        d->cap = cap;
-    }
-    if (d->ni + ni > d->icap) {
-        int cap = d->icap ? d->icap : 8192;
-        while (cap < d->ni + ni)
-            cap *= 2;
-        int *ix = sf_realloc(d->idx, (size_t)cap * sizeof *ix);
-        if (!ix)
-            return false;
-        d->idx = ix;
-        d->icap = cap;
-    }
-    return true;
+    return sf_grow(d->v, d->cap, (size_t)(d->nv + nv)) == SF_OK && sf_grow(d->idx, d->icap, (size_t)(d->ni + ni)) == SF_OK;
 }
 
 static void flush(sf_draw *d)

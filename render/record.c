@@ -30,17 +30,9 @@ typedef struct writer {
 
 static void put(writer *w, const void *p, size_t n)
 {
-    if (w->len + n > w->cap) {
-        size_t cap = w->cap ? w->cap : 4096;
-        while (cap < w->len + n)
-            cap *= 2;
-        unsigned char *b = sf_realloc(w->buf, cap);
-        if (!b) {
-            w->status = SF_ENOMEM;
-            return;
-        }
-        w->buf = b;
-        w->cap = cap;
+    if (sf_grow(w->buf, w->cap, w->len + n) != SF_OK) {
+        w->status = SF_ENOMEM;
+        return;
     }
     memcpy(w->buf + w->len, p, n);
     w->len += n;
@@ -260,14 +252,10 @@ static unsigned char *slurp(const char *path, size_t *len)
     if (!gz)
         return NULL;
     do {
-        if (n + 65536 > cap) {
-            unsigned char *b = sf_realloc(buf, cap = cap ? cap * 2 : 1 << 20);
-            if (!b) {
-                free(buf);
-                gzclose(gz);
-                return NULL;
-            }
-            buf = b;
+        if (sf_grow(buf, cap, n + 65536) != SF_OK) {
+            free(buf);
+            gzclose(gz);
+            return NULL;
         }
         got = gzread(gz, buf + n, 65536);
         if (got > 0)
@@ -302,7 +290,7 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     const char *p, *end;
     reader rd;
     int status;
-    size_t cap = 0;
+    size_t fcap = 0, tcap = 0;
     sf_snapshot work = {0};
 
     if (!err)
@@ -361,16 +349,8 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     rd.end = r->data + r->len;
     rd.bad = false;
     while (rd.p < rd.end) {
-        if (r->nframes == cap) {
-            cap = cap ? 2 * cap : 1024;
-            size_t *f = sf_realloc(r->frame, cap * sizeof *f);
-            sf_time *t = f ? sf_realloc(r->times, cap * sizeof *t) : NULL;
-            if (f)
-                r->frame = f;
-            if (!t)
-                goto fail;
-            r->times = t;
-        }
+        if (sf_grow(r->frame, fcap, r->nframes + 1) != SF_OK || sf_grow(r->times, tcap, r->nframes + 1) != SF_OK)
+            goto fail;
         r->frame[r->nframes] = (size_t)(rd.p - r->data);
         if (!apply(&rd, &work)) {
             fprintf(err, "%s: the recording is damaged or was made from a different scenario (frame %zu)\n", path,

@@ -16,7 +16,8 @@ struct sf_kernel {
     sf_queue *queue;
     sf_time now;
     struct kind *kinds;
-    uint32_t nkinds, kinds_cap;
+    uint32_t nkinds;
+    size_t kinds_cap;
     uint64_t fingerprint;
     uint64_t events;
     int halt; /* 0 running, SF_ESTOPPED, or a failure code */
@@ -55,14 +56,8 @@ int sf_kernel_add_kind(sf_kernel *k, const char *name, sf_handler fn, void *ctx)
 
     if (k->nkinds == SF_KIND_MAX)
         return SF_ELIMIT;
-    if (k->nkinds == k->kinds_cap) {
-        uint32_t cap = k->kinds_cap ? k->kinds_cap * 2 : 16;
-        struct kind *v = sf_realloc(k->kinds, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        k->kinds = v;
-        k->kinds_cap = cap;
-    }
+    if (sf_grow(k->kinds, k->kinds_cap, k->nkinds + 1) != SF_OK)
+        return SF_ENOMEM;
     if (!(copy = sf_malloc(strlen(name) + 1)))
         return SF_ENOMEM;
     strcpy(copy, name);

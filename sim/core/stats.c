@@ -46,14 +46,8 @@ int sf_tally_add(sf_tally *t, double x)
         t->max = x;
     if (!t->keep)
         return SF_OK;
-    if (t->nobs == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        double *v = sf_realloc(t->obs, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        t->obs = v;
-        t->cap = cap;
-    }
+    if (sf_grow(t->obs, t->cap, t->nobs + 1) != SF_OK)
+        return SF_ENOMEM;
     t->obs[t->nobs++] = x;
     t->sorted = false;
     return SF_OK;
@@ -155,14 +149,8 @@ void sf_signal_close(sf_signal *s)
 
 int sf_signal_connect(sf_signal *s, sf_listener_fn fn, void *ctx)
 {
-    if (s->n == s->cap) {
-        int cap = s->cap ? s->cap * 2 : 4;
-        struct sf_listener *v = sf_realloc(s->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (sf_grow(s->v, s->cap, s->n + 1) != SF_OK)
+        return SF_ENOMEM;
     s->v[s->n++] = (struct sf_listener){fn, ctx};
     return SF_OK;
 }

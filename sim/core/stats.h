@@ -73,7 +73,8 @@ typedef struct sf_signal {
         sf_listener_fn fn;
         void *ctx;
     } *v;
-    int n, cap;
+    int n;
+    size_t cap;
 } sf_signal;
 
 void sf_signal_init(sf_signal *s);

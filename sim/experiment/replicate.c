@@ -137,14 +137,8 @@ static long add_key(sf_rep_table *t, const sf_kpi *k)
 {
     sf_rep_key *key;
 
-    if (t->nkeys == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 32;
-        sf_rep_key *keys = sf_realloc(t->keys, cap * sizeof *keys);
-        if (!keys)
-            return -1;
-        t->keys = keys;
-        t->cap = cap;
-    }
+    if (sf_grow(t->keys, t->cap, t->nkeys + 1) != SF_OK)
+        return -1;
     key = &t->keys[t->nkeys];
     memset(key, 0, sizeof *key);
     key->headline = k->headline;

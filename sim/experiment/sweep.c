@@ -783,14 +783,8 @@ void sf_sweep_failed(sf_sweep *sw, size_t i, const char *reason)
     fprintf(stderr, "shopfloor sweep: run %zu (point %zu, replication %zu) failed: %s\n  reproduce: %s\n", i,
             i / sw->reps, i % sw->reps, reason, cmd.s ? cmd.s : "");
     free(cmd.s);
-    if (sw->nfailures == sw->capfailures) {
-        size_t cap = sw->capfailures ? 2 * sw->capfailures : 16;
-        struct sf_sweep_failure *f = sf_realloc(sw->failures, cap * sizeof *f);
-        if (!f)
-            return;
-        sw->failures = f;
-        sw->capfailures = cap;
-    }
+    if (sf_grow(sw->failures, sw->capfailures, sw->nfailures + 1) != SF_OK)
+        return;
     sw->failures[sw->nfailures].run = i;
     if ((sw->failures[sw->nfailures].reason = sf_strdup(reason)))
         sw->nfailures++;

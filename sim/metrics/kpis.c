@@ -39,14 +39,8 @@ int sf_kpis_add(sf_kpis *k, const char *metric, const char *entity, double value
 {
     sf_kpi *r;
 
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? 2 * k->cap : 32;
-        sf_kpi *v = sf_realloc(k->v, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        k->v = v;
-        k->cap = cap;
-    }
+    if (sf_grow(k->v, k->cap, k->n + 1) != SF_OK)
+        return SF_ENOMEM;
     r = &k->v[k->n];
     r->metric = dup(metric);
     r->entity = dup(entity);

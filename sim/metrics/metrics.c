@@ -155,15 +155,7 @@ static double soc_at(const sf_metrics *m, sf_time t)
 
 static int grow_samples(sf_metrics *m)
 {
-    if (m->nsmp + 2 > m->capsmp) {
-        size_t cap = m->capsmp ? 2 * m->capsmp : 128;
-        sf_metrics_sample *v = sf_realloc(m->smp, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        m->smp = v;
-        m->capsmp = cap;
-    }
-    return SF_OK;
+    return sf_grow(m->smp, m->capsmp, m->nsmp + 2);
 }
 
 static void fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time to)

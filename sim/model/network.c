@@ -29,9 +29,11 @@ struct speed_class {
 
 struct sf_network {
     sf_node *nodes;
-    uint32_t nnodes, nodes_cap;
+    uint32_t nnodes;
+    size_t nodes_cap;
     sf_segment *segs;
-    uint32_t nsegs, segs_cap;
+    uint32_t nsegs;
+    size_t segs_cap;
     sf_names names;
     /* adjacency, valid when `built` */
     bool built;
@@ -88,14 +90,8 @@ int sf_network_add_node(sf_network *net, const char *name, double x, double y, u
 
     if (!name || !isfinite(x) || !isfinite(y) || sf_names_find(&net->names, name, &dummy) == SF_OK)
         return SF_EINVAL;
-    if (net->nnodes == net->nodes_cap) {
-        uint32_t cap = net->nodes_cap ? net->nodes_cap * 2 : 64;
-        sf_node *v = sf_realloc(net->nodes, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        net->nodes = v;
-        net->nodes_cap = cap;
-    }
+    if (sf_grow(net->nodes, net->nodes_cap, net->nnodes + 1) != SF_OK)
+        return SF_ENOMEM;
     if (!(copy = sf_malloc(strlen(name) + 1)))
         return SF_ENOMEM;
     strcpy(copy, name);
@@ -121,14 +117,8 @@ int sf_network_add_segment(sf_network *net, uint32_t from, uint32_t to, double l
         length = hypot(net->nodes[to].x - net->nodes[from].x, net->nodes[to].y - net->nodes[from].y);
     if (!(length > 0))
         return SF_EINVAL;
-    if (net->nsegs == net->segs_cap) {
-        uint32_t cap = net->segs_cap ? net->segs_cap * 2 : 64;
-        sf_segment *v = sf_realloc(net->segs, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        net->segs = v;
-        net->segs_cap = cap;
-    }
+    if (sf_grow(net->segs, net->segs_cap, net->nsegs + 1) != SF_OK)
+        return SF_ENOMEM;
     drop_cache(net);
     net->segs[net->nsegs] = (sf_segment){from, to, length, speed_limit, capacity, two_way};
     if (id)

@@ -24,7 +24,8 @@
 
 typedef struct fifo {
     uint32_t *v;
-    uint32_t head, n, cap;
+    uint32_t head, n;
+    size_t cap;
 } fifo;
 
 static int fifo_push(fifo *q, uint32_t x)
@@ -33,13 +34,8 @@ static int fifo_push(fifo *q, uint32_t x)
         if (q->head > 0) {
             memmove(q->v, q->v + q->head, q->n * sizeof *q->v);
             q->head = 0;
-        } else {
-            uint32_t cap = q->cap ? 2 * q->cap : 8;
-            uint32_t *v = sf_realloc(q->v, cap * sizeof *v);
-            if (!v)
-                return SF_ENOMEM;
-            q->v = v;
-            q->cap = cap;
+        } else if (sf_grow(q->v, q->cap, q->head + q->n + 1) != SF_OK) {
+            return SF_ENOMEM;
         }
     }
     q->v[q->head + q->n++] = x;
@@ -163,7 +159,8 @@ struct sf_stations {
     uint32_t **group_st;
     uint32_t *group_n;
     struct job *jobs;
-    uint32_t njobs, capjobs;
+    uint32_t njobs;
+    size_t capjobs;
     struct fmode *modes;
     uint32_t nmodes;
     const sf_agent_kind *agent_kind;
@@ -459,14 +456,8 @@ int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *numb
 
     if (product < 0 || (size_t)product >= s->cfg->n_products)
         return SF_EINVAL;
-    if (s->njobs == s->capjobs) {
-        uint32_t cap = s->capjobs ? 2 * s->capjobs : 64;
-        struct job *v = sf_realloc(s->jobs, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        s->jobs = v;
-        s->capjobs = cap;
-    }
+    if (sf_grow(s->jobs, s->capjobs, s->njobs + 1) != SF_OK)
+        return SF_ENOMEM;
     J = &s->jobs[s->njobs];
     *J = (struct job){s->njobs + 1u, product, 0, now_of(s), due, J_STAGED, false, UINT32_MAX, UINT32_MAX};
     s->njobs++;

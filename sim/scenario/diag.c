@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scenario/diag.h"
+#include "core/error.h"
 #include "core/mem.h"
 
 void sf_diags_init(sf_diags *d)
@@ -43,15 +44,9 @@ void sf_diags_add(sf_diags *d, const char *file, int line, int col, const char *
         d->dropped++;
         return;
     }
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        sf_diag *v = sf_realloc(d->v, cap * sizeof *v);
-        if (!v) {
-            d->dropped++;
-            return;
-        }
-        d->v = v;
-        d->cap = cap;
+    if (sf_grow(d->v, d->cap, d->n + 1) != SF_OK) {
+        d->dropped++;
+        return;
     }
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);

@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "scenario/ytree.h"
+#include "core/error.h"
 #include "core/mem.h"
 
 /* ---- nodes ------------------------------------------------------------ */
@@ -420,16 +421,10 @@ static int cmp_merged(const void *a, const void *b)
 /* Keep a node alive until the end of reading: anchors may still point into it. */
 static bool bury(struct reader *r, sf_ynode *n, yaml_mark_t m)
 {
-    if (r->n_grave == r->cap_grave) {
-        size_t cap = r->cap_grave ? r->cap_grave * 2 : 8;
-        sf_ynode **g = sf_realloc(r->grave, cap * sizeof *g);
-        if (!g) {
-            sf_ynode_free(n);
-            oom(r, m);
-            return false;
-        }
-        r->grave = g;
-        r->cap_grave = cap;
+    if (sf_grow(r->grave, r->cap_grave, r->n_grave + 1) != SF_OK) {
+        sf_ynode_free(n);
+        oom(r, m);
+        return false;
     }
     r->grave[r->n_grave++] = n;
     return true;
@@ -478,16 +473,10 @@ static bool apply_merge_keys(struct reader *r, sf_ynode *map, sf_ynode **explici
                 break;
             }
             for (size_t k = 0; k < sm->n; k++) {
-                if (nc == cap) {
-                    size_t ncap = cap ? cap * 2 : 16;
-                    struct merged *g = sf_realloc(c, ncap * sizeof *g);
-                    if (!g) {
-                        oom(r, m);
-                        ok = false;
-                        break;
-                    }
-                    c = g;
-                    cap = ncap;
+                if (sf_grow(c, cap, nc + 1) != SF_OK) {
+                    oom(r, m);
+                    ok = false;
+                    break;
                 }
                 c[nc].key = sm->keys[k];
                 c[nc].value = sm->items[k];

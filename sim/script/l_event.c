@@ -22,7 +22,8 @@ enum { UV_VALUE = 1, UV_PARENTS, UV_CHILDREN, UV_NAME, UV_COUNT = UV_NAME };
 struct event {
     uint32_t tag;
     uint8_t state, composite;
-    uint32_t nwait, capwait, remaining;
+    uint32_t nwait, remaining;
+    size_t capwait;
     uint32_t *waiters;
     bool idle;      /* waiting for it is waiting for work, not a hang */
     char name[200];
@@ -182,14 +183,8 @@ static int l_ev_wait(lua_State *L)
         return lua_error(L);
     }
     self = sf__self(L, S, "ev:wait");
-    if (e->nwait == e->capwait) {
-        uint32_t cap = e->capwait ? e->capwait * 2 : 4;
-        uint32_t *v = sf_realloc(e->waiters, cap * sizeof *v);
-        if (!v)
-            return luaL_error(L, "out of memory");
-        e->waiters = v;
-        e->capwait = cap;
-    }
+    if (sf_grow(e->waiters, e->capwait, e->nwait + 1) != SF_OK)
+        return luaL_error(L, "out of memory");
     e->waiters[e->nwait++] = self;
     S->procs[self].wev = e;
     lua_settop(L, 1); /* keeps the event alive while waited on */

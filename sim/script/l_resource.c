@@ -37,13 +37,8 @@ int sf__wq_insert(struct wqueue *q, const struct waiter *w)
         if (q->head > q->cap / 2) {
             memmove(q->v, q->v + q->head, q->n * sizeof *q->v);
             q->head = 0;
-        } else {
-            uint32_t cap = q->cap ? q->cap * 2 : 8;
-            struct waiter *v = sf_realloc(q->v, cap * sizeof *v);
-            if (!v)
-                return SF_ENOMEM;
-            q->v = v;
-            q->cap = cap;
+        } else if (sf_grow(q->v, q->cap, q->head + q->n + 1) != SF_OK) {
+            return SF_ENOMEM;
         }
     }
     for (i = q->n; i > 0; i--) {
@@ -160,18 +155,6 @@ static void push_obj(lua_State *L, uint32_t tag, uint32_t index)
     lua_setmetatable(L, -2);
 }
 
-#define GROW(S, arr, n, cap)                                                                                          \
-    do {                                                                                                              \
-        if ((S)->n == (S)->cap) {                                                                                     \
-            uint32_t c_ = (S)->cap ? (S)->cap * 2 : 8;                                                                \
-            void *v_ = sf_realloc((S)->arr, c_ * sizeof *(S)->arr);                                                      \
-            if (!v_)                                                                                                  \
-                return luaL_error(L, "out of memory");                                                                \
-            (S)->arr = v_;                                                                                            \
-            (S)->cap = c_;                                                                                            \
-        }                                                                                                             \
-    } while (0)
-
 static int priority_arg(lua_State *L, int idx)
 {
     lua_Integer p = luaL_optinteger(L, idx, 0);
@@ -199,7 +182,8 @@ static int l_resource(lua_State *L)
     options(L, "preemptive");
     cap = lua_isnil(L, 2) ? 1 : luaL_checknumber(L, 2);
     luaL_argcheck(L, cap >= 1 && cap <= 1e9 && cap == floor(cap), 1, "a resource's capacity is a whole number >= 1");
-    GROW(S, res, nres, capres);
+    if (sf_grow(S->res, S->capres, S->nres + 1) != SF_OK)
+        return luaL_error(L, "out of memory");
     r = &S->res[S->nres];
     memset(r, 0, sizeof *r);
     r->capacity = (int)cap;
@@ -218,14 +202,8 @@ static int l_resource(lua_State *L)
 
 static int add_holder(struct resource *r, uint32_t pid, uint32_t gen, int n, int prio, uint64_t seq)
 {
-    if (r->nh == r->caph) {
-        int cap = r->caph ? r->caph * 2 : 4;
-        struct holder *v = sf_realloc(r->h, (size_t)cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        r->h = v;
-        r->caph = cap;
-    }
+    if (sf_grow(r->h, r->caph, r->nh + 1) != SF_OK)
+        return SF_ENOMEM;
     r->h[r->nh++] = (struct holder){pid, gen, n, prio, seq};
     return SF_OK;
 }
@@ -402,7 +380,8 @@ static int l_store(lua_State *L)
     options(L, "unused");
     cap = opt_capacity(L, 2);
     luaL_argcheck(L, isinf(cap) || cap == floor(cap), 1, "a store's capacity is a whole number of items");
-    GROW(S, stores, nstores, capstores);
+    if (sf_grow(S->stores, S->capstores, S->nstores + 1) != SF_OK)
+        return luaL_error(L, "out of memory");
     lua_createtable(L, 3, 0);
     for (int i = 1; i <= 3; i++) {
         lua_newtable(L);
@@ -637,7 +616,8 @@ static int l_container(lua_State *L)
     cap = opt_capacity(L, 2);
     init = luaL_optnumber(L, 4, 0);
     luaL_argcheck(L, init >= 0 && init <= cap, 1, "the initial level must lie in [0, capacity]");
-    GROW(S, conts, nconts, capconts);
+    if (sf_grow(S->conts, S->capconts, S->nconts + 1) != SF_OK)
+        return luaL_error(L, "out of memory");
     c = &S->conts[S->nconts];
     memset(c, 0, sizeof *c);
     c->capacity = cap;

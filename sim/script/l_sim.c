@@ -472,26 +472,14 @@ static int named(lua_State *L, uint32_t tag)
     if (!(copy = sf_strdup(name)))
         return luaL_error(L, "out of memory");
     if (tag == TAG_TALLY) {
-        if (S->ntallies == S->captallies) {
-            uint32_t cap = S->captallies ? S->captallies * 2 : 8;
-            struct named_tally *v = sf_realloc(S->tallies, cap * sizeof *v);
-            if (!v)
-                return free(copy), luaL_error(L, "out of memory");
-            S->tallies = v;
-            S->captallies = cap;
-        }
+        if (sf_grow(S->tallies, S->captallies, S->ntallies + 1) != SF_OK)
+            return free(copy), luaL_error(L, "out of memory");
         index = S->ntallies++;
         S->tallies[index].name = copy;
         sf_tally_init(&S->tallies[index].t, true);
     } else {
-        if (S->nlevels == S->caplevels) {
-            uint32_t cap = S->caplevels ? S->caplevels * 2 : 8;
-            struct named_level *v = sf_realloc(S->levels, cap * sizeof *v);
-            if (!v)
-                return free(copy), luaL_error(L, "out of memory");
-            S->levels = v;
-            S->caplevels = cap;
-        }
+        if (sf_grow(S->levels, S->caplevels, S->nlevels + 1) != SF_OK)
+            return free(copy), luaL_error(L, "out of memory");
         index = S->nlevels++;
         S->levels[index].name = copy;
         sf_level_init(&S->levels[index].l, sf_kernel_now(S->k), luaL_optnumber(L, 2, 0));

@@ -822,14 +822,8 @@ size_t sf_script_memory(const sf_script *S)
 
 int sf__add_order(sf_script *S, int kind, uint32_t index)
 {
-    if (S->norder == S->caporder) {
-        uint32_t cap = S->caporder ? S->caporder * 2 : 16;
-        struct statref *v = sf_realloc(S->order, cap * sizeof *v);
-        if (!v)
-            return SF_ENOMEM;
-        S->order = v;
-        S->caporder = cap;
-    }
+    if (sf_grow(S->order, S->caporder, S->norder + 1) != SF_OK)
+        return SF_ENOMEM;
     S->order[S->norder++] = (struct statref){(uint8_t)kind, index};
     return SF_OK;
 }

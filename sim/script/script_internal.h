@@ -54,7 +54,8 @@ struct waiter {
 
 struct wqueue {
     struct waiter *v;
-    uint32_t head, n, cap; /* live entries are v[head .. head+n) */
+    uint32_t head, n;
+    size_t cap; /* live entries are v[head .. head+n) */
 };
 
 struct holder {
@@ -69,7 +70,8 @@ struct resource {
     bool preemptive;
     struct wqueue q;
     struct holder *h;
-    int nh, caph;
+    int nh;
+    size_t caph;
     sf_level busy, queue;
     sf_tally wait;
 };
@@ -135,17 +137,23 @@ struct sf_script {
     uint32_t ntimers;
 
     struct resource *res;
-    uint32_t nres, capres;
+    uint32_t nres;
+    size_t capres;
     struct store *stores;
-    uint32_t nstores, capstores;
+    uint32_t nstores;
+    size_t capstores;
     struct container *conts;
-    uint32_t nconts, capconts;
+    uint32_t nconts;
+    size_t capconts;
     struct named_tally *tallies;
-    uint32_t ntallies, captallies;
+    uint32_t ntallies;
+    size_t captallies;
     struct named_level *levels;
-    uint32_t nlevels, caplevels;
+    uint32_t nlevels;
+    size_t caplevels;
     struct statref *order;
-    uint32_t norder, caporder;
+    uint32_t norder;
+    size_t caporder;
 
     sf_rng math_rng;      /* behind math.random */
 
