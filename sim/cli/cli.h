@@ -25,6 +25,9 @@ typedef struct sf_command {
 /* The subcommands, in the order `shopfloor --help` lists them. */
 extern const sf_command sf_commands[];
 
+/* The whole command: `shopfloor ARGS...` with argv[0] the program; returns the exit status. */
+int sf_cli_main(int argc, char **argv);
+
 int sf_cmd_demo(int argc, char **argv);
 int sf_cmd_run(int argc, char **argv);
 int sf_cmd_check(int argc, char **argv);

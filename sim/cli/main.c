@@ -1,5 +1,7 @@
 /*
- * main.c: `shopfloor`, one command with subcommands.
+ * main.c: `shopfloor`, one command with subcommands: the table of
+ * commands and sf_cli_main, which shopfloor.c's main() calls (and the
+ * allocation-failure sweep, in-process).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +36,7 @@ static void usage(FILE *out)
             "Exit status: 0 success, 1 failure of the model or its input, 2 usage error.\n");
 }
 
-int main(int argc, char **argv)
+int sf_cli_main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

@@ -142,6 +142,8 @@ int sf_kernel_run_until(sf_kernel *k, sf_time until)
         if (k->halt)
             goto halted;
     }
+    if (sf_queue_error(k->queue) != SF_OK)
+        return sf_queue_error(k->queue);
     if (until > k->now)
         k->now = until;
     return SF_OK;
@@ -165,7 +167,7 @@ int sf_kernel_run(sf_kernel *k)
             return halt;
         }
     }
-    return SF_OK;
+    return sf_queue_error(k->queue);
 }
 
 int sf_kernel_step(sf_kernel *k)
@@ -175,7 +177,7 @@ int sf_kernel_step(sf_kernel *k)
 
     k->halt = 0;
     if (!sf_queue_pop(k->queue, &ev))
-        return 0;
+        return sf_queue_error(k->queue);
     execute(k, &ev);
     halt = k->halt;
     k->halt = 0;

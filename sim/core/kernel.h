@@ -59,15 +59,16 @@ bool sf_kernel_pending(const sf_kernel *k, sf_event_id id);
 
 /*
  * Execute every event with time <= until, then set the clock to `until`.
- * Returns SF_OK, SF_ESTOPPED after sf_kernel_stop, or the code given to
- * sf_kernel_fail; in those two cases the clock stays at the last event.
+ * Returns SF_OK, SF_ESTOPPED after sf_kernel_stop, the code given to
+ * sf_kernel_fail, or SF_ENOMEM when the event queue could not grow; in
+ * those cases the clock stays at the last event.
  */
 int sf_kernel_run_until(sf_kernel *k, sf_time until);
 
-/* Execute events until none is left (or a stop or failure). The clock stays at the last event. */
+/* Execute events until none is left (or a stop or failure, SF_ENOMEM among them). The clock stays at the last event. */
 int sf_kernel_run(sf_kernel *k);
 
-/* Execute the next event: 1 when one ran, 0 when none is pending, or a failure code. */
+/* Execute the next event: 1 when one ran, 0 when none is pending, or a failure code (SF_ENOMEM among them). */
 int sf_kernel_step(sf_kernel *k);
 
 /* From a handler: end the current run after this event. */

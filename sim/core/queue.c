@@ -114,6 +114,7 @@ struct sf_queue {
     struct node *nodes;
     uint32_t nslots, slots_cap, free_head;
     size_t live;    /* pending, not cancelled */
+    int error;      /* SF_ENOMEM when the last settle could not refill the front */
     size_t entries; /* in the structure, dead ones included */
     uint64_t seq;
 
@@ -556,12 +557,17 @@ static int refill(sf_queue *q)
     return SF_OK;
 }
 
-/* Drop cancelled events from the front; false when nothing live is left. */
+/* Drop cancelled events from the front; false when nothing live is left
+ * or when the front cannot grow (q->error says which). */
 static bool settle(sf_queue *q)
 {
+    int rc;
+
     for (;;) {
-        if (q->nfront == 0 && refill(q) != SF_OK)
+        if (q->nfront == 0 && (rc = refill(q)) != SF_OK) {
+            q->error = rc == SF_ENOMEM ? rc : SF_OK;
             return false;
+        }
         if (node_state(&q->nodes[q->front[0].slot]) == SLOT_LIVE)
             return true;
         release(q, q->front[0].slot);
@@ -606,6 +612,11 @@ bool sf_queue_peek(const sf_queue *q, sf_event *ev)
         return false;
     front_event(q, ev);
     return true;
+}
+
+int sf_queue_error(const sf_queue *q)
+{
+    return q->error;
 }
 
 bool sf_queue_peek_time(sf_queue *q, sf_time *time)

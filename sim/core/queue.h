@@ -69,6 +69,13 @@ bool sf_queue_pop(sf_queue *q, sf_event *ev);
 bool sf_queue_peek_time(sf_queue *q, sf_time *time);
 
 /*
+ * Why the last pop or peek_time returned false: SF_OK when no event was
+ * pending, SF_ENOMEM when the queue could not grow to reorganise itself
+ * (nothing is lost: a later call may succeed).
+ */
+int sf_queue_error(const sf_queue *q);
+
+/*
  * The first live event into *ev without removing it or reorganising the
  * queue: true and exactly the event the next pop returns, or false when
  * none is pending or the queue would have to move events to tell (after

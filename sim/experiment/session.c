@@ -111,8 +111,10 @@ sf_session *sf_session_new(const sf_session_spec *spec, int *status)
     sf_script_options opt = {0};
     int rc = SF_ENOMEM;
 
-    if (!s)
+    if (!s) {
+        fprintf(spec->err ? spec->err : stderr, "out of memory\n");
         goto fail;
+    }
     s->spec = *spec;
     s->seed = spec->seed_given ? spec->seed : 1;
     s->end = spec->until_given ? spec->until : SF_TIME_MAX;

@@ -1,5 +1,6 @@
 #include "model/geometry.h"
-#include "core/mem.h"
+
+#include <assert.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -38,12 +39,11 @@ static int cmp(const void *a, const void *b)
 size_t sf_polygon_clip(const double *xy, size_t n, double ax, double ay, double bx, double by, double *out,
                        size_t max_intervals)
 {
-    double *t = sf_malloc((n + 2) * sizeof *t);
+    double t[SF_POLYGON_MAX + 2]; /* on the stack: this runs for every zone a move may cross */
     double dx = bx - ax, dy = by - ay;
     size_t k = 0, m = 0;
 
-    if (!t)
-        return 0;
+    assert(n >= 3 && n <= SF_POLYGON_MAX);
     t[k++] = 0;
     t[k++] = 1;
     /* every parameter where the move crosses or touches an edge */
@@ -77,7 +77,6 @@ size_t sf_polygon_clip(const double *xy, size_t n, double ax, double ay, double 
         }
     }
     /* a move that only touches the zone at one point (k intervals of zero length) is not inside */
-    free(t);
     return m;
 }
 

@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The most corners a polygon may have (a scenario's zones are checked against it in sim/scenario/layout.c). */
+#define SF_POLYGON_MAX 1000
+
 /* Whether (x, y) lies inside the polygon of n corners xy[0..2n) (boundary counts as inside). */
 bool sf_polygon_contains(const double *xy, size_t n, double x, double y);
 
@@ -22,6 +25,7 @@ bool sf_polygon_contains(const double *xy, size_t n, double x, double y);
  * the polygon, as sorted, disjoint parameter intervals [t0, t1] within
  * [0, 1] (t = 0 at a, 1 at b) written to `out` as pairs; returns their
  * number (at most max_intervals; the polygon has at most n / 2 + 1).
+ * n is 3 to SF_POLYGON_MAX. Allocates nothing.
  */
 size_t sf_polygon_clip(const double *xy, size_t n, double ax, double ay, double bx, double by, double *out,
                        size_t max_intervals);

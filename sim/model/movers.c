@@ -626,6 +626,7 @@ static void braked(sf_movers *ms, uint32_t id)
 
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
 {
+    int rc;
     sf_movers *ms = ctx;
     uint32_t id = ev->target, arc;
     struct mover *m = &ms->m[id];
@@ -666,8 +667,8 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
     }
     m->leg++;
     walk_on(ms, id, seg_of(m, m->i));
-    if (sf_kernel_at(ms->k, m->motion.leg_end[m->leg], 0, ms->kind_node, id, &m->ev) != SF_OK)
-        sf_kernel_fail(ms->k, SF_ERANGE);
+    if ((rc = sf_kernel_at(ms->k, m->motion.leg_end[m->leg], 0, ms->kind_node, id, &m->ev)) != SF_OK)
+        sf_kernel_fail(ms->k, rc);
 }
 
 /* Replan a moving (or braking) mover from where it is now (a speed cap changed on its way, a halt). */
@@ -1162,6 +1163,7 @@ static void settle_presence(sf_movers *ms, uint32_t id, double x, double y)
 /* Schedule the mover's next zone crossing on its current motion. */
 static void schedule_crossing(sf_movers *ms, uint32_t id, double after)
 {
+    int rc;
     struct mover *m = &ms->m[id];
     double s = next_boundary(ms, m, after);
 
@@ -1171,8 +1173,8 @@ static void schedule_crossing(sf_movers *ms, uint32_t id, double after)
     if (isinf(s))
         return;
     m->zone_s = s;
-    if (sf_kernel_at(ms->k, sf_motion_time_at(&m->motion, s), 0, ms->kind_zone, id, &m->zone_ev) != SF_OK)
-        sf_kernel_fail(ms->k, SF_ERANGE);
+    if ((rc = sf_kernel_at(ms->k, sf_motion_time_at(&m->motion, s), 0, ms->kind_zone, id, &m->zone_ev)) != SF_OK)
+        sf_kernel_fail(ms->k, rc);
 }
 
 /* A new motion was planned: presence now, then the first crossing ahead. */

@@ -269,6 +269,7 @@ static void set_level(sf_safety *s, uint32_t ri, int level)
  */
 static void update(sf_safety *s, uint32_t ri)
 {
+    int rc;
     struct robot *r = &s->robots[ri];
     int t = target(s, ri);
 
@@ -286,8 +287,8 @@ static void update(sf_safety *s, uint32_t ri)
         sf_kernel_cancel(s->k, r->resume_ev);
     r->resume_ev = 0;
     r->resume_target = t;
-    if (sf_kernel_after(s->k, r->resume_delay, 0, s->kind_resume, ri, &r->resume_ev) != SF_OK)
-        sf_kernel_fail(s->k, SF_ERANGE);
+    if ((rc = sf_kernel_after(s->k, r->resume_delay, 0, s->kind_resume, ri, &r->resume_ev)) != SF_OK)
+        sf_kernel_fail(s->k, rc);
 }
 
 static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -377,6 +378,7 @@ static double next_boundary(const sf_safety *s, const struct person *p, double a
 
 static void schedule_crossing(sf_safety *s, uint32_t pi, double after)
 {
+    int rc;
     struct person *p = &s->people[pi];
     double at = next_boundary(s, p, after);
     sf_time t, now = sf_kernel_now(s->k);
@@ -385,8 +387,8 @@ static void schedule_crossing(sf_safety *s, uint32_t pi, double after)
         return;
     p->ev_s = at;
     t = sf_motion_time_at(&p->motion, at);
-    if (sf_kernel_at(s->k, t > now ? t : now, 0, s->kind_cross, pi, &p->ev) != SF_OK)
-        sf_kernel_fail(s->k, SF_ERANGE);
+    if ((rc = sf_kernel_at(s->k, t > now ? t : now, 0, s->kind_cross, pi, &p->ev)) != SF_OK)
+        sf_kernel_fail(s->k, rc);
 }
 
 /* Which side of a boundary the person goes to: the midpoint up to the next one. */

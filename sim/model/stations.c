@@ -651,12 +651,13 @@ static void rerate(sf_stations *s, uint32_t agent)
 /* (Re)schedule the end of the slot's phase from its work's completion time. */
 static void schedule_end(sf_stations *s, struct slot *sl, sf_time end)
 {
+    int rc;
     if (sl->ev)
         sf_kernel_cancel(s->k, sl->ev);
     sl->ev = 0;
     if (end != SF_TIME_MAX &&
-        sf_kernel_at(s->k, end, 0, s->kind_phase, (uint32_t)(sl - s->slots), &sl->ev) != SF_OK)
-        sf_kernel_fail(s->k, SF_ERANGE);
+        (rc = sf_kernel_at(s->k, end, 0, s->kind_phase, (uint32_t)(sl - s->slots), &sl->ev)) != SF_OK)
+        sf_kernel_fail(s->k, rc);
 }
 
 /* Start the slot's current phase (setup or processing): `dt` of work at full rate. */
@@ -846,6 +847,7 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
  */
 static void clock_schedule(sf_stations *s, struct fclock *c, bool owner_busy, uint32_t kind, uint32_t target)
 {
+    int rc;
     sf_time at;
 
     if (c->f->busy_time) {
@@ -855,8 +857,8 @@ static void clock_schedule(sf_stations *s, struct fclock *c, bool owner_busy, ui
     } else {
         at = now_of(s) + seconds(sf_dist_sample(&c->f->mtbf, &c->up));
     }
-    if (sf_kernel_at(s->k, at, 1, kind, target, &c->fail_ev) != SF_OK)
-        sf_kernel_fail(s->k, SF_ERANGE);
+    if ((rc = sf_kernel_at(s->k, at, 1, kind, target, &c->fail_ev)) != SF_OK)
+        sf_kernel_fail(s->k, rc);
 }
 
 /* Its owner starts or stops being busy: a busy-basis clock (not under repair) runs or stops. */
@@ -910,6 +912,7 @@ static void busy_clock(sf_stations *s, struct station *S, bool busy)
 
 static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
 {
+    int rc;
     sf_stations *s = ctx;
     struct fmode *m = &s->modes[ev->target];
     struct station *S = &s->st[m->station];
@@ -939,9 +942,9 @@ static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         }
         return;
     }
-    if (sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_repair, ev->target,
-                        &m->c.repair_ev) != SF_OK)
-        sf_kernel_fail(k, SF_ERANGE);
+    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_repair, ev->target,
+                        &m->c.repair_ev)) != SF_OK)
+        sf_kernel_fail(k, rc);
 }
 
 int sf_stations_next_repair(sf_stations *s, uint32_t *mode)
@@ -1080,6 +1083,7 @@ static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy)
 
 static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
 {
+    int rc;
     sf_stations *s = ctx;
     struct amode *m = &s->amodes[ev->target];
 
@@ -1101,9 +1105,9 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         if (s->h.agent_failed)
             s->h.agent_failed(s->h.ctx, m->agent, true);
     }
-    if (sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_arepair, ev->target,
-                        &m->c.repair_ev) != SF_OK)
-        sf_kernel_fail(k, SF_ERANGE);
+    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_arepair, ev->target,
+                        &m->c.repair_ev)) != SF_OK)
+        sf_kernel_fail(k, rc);
 }
 
 static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -1315,7 +1319,7 @@ void sf_stations_free(sf_stations *s)
 {
     if (!s)
         return;
-    for (uint32_t i = 0; i < s->nst; i++) {
+    for (uint32_t i = 0; s->st && i < s->nst; i++) {
         free(s->st[i].in.v);
         free(s->st[i].out.v);
         free(s->st[i].modes);

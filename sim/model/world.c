@@ -124,6 +124,7 @@ static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev);
 /* Enter a power state and re-predict when the battery runs flat or is full. */
 static void power(sf_world *w, uint32_t id, sf_power_state s)
 {
+    int rc;
     sf_agent *a = &w->agents[id];
     sf_time now = sf_kernel_now(w->k), t;
 
@@ -135,8 +136,8 @@ static void power(sf_world *w, uint32_t id, sf_power_state s)
         sf_kernel_cancel(w->k, a->battery_ev);
     a->battery_ev = 0;
     if ((t = sf_meter_battery_event(&a->meter)) != SF_TIME_MAX &&
-        sf_kernel_at(w->k, t, 0, w->kind_battery, id, &a->battery_ev) != SF_OK)
-        sf_kernel_fail(w->k, SF_ERANGE);
+        (rc = sf_kernel_at(w->k, t, 0, w->kind_battery, id, &a->battery_ev)) != SF_OK)
+        sf_kernel_fail(w->k, rc);
 }
 
 /* The battery ran flat (or filled): bring the meter up to now; a flat battery is an incident on record. */
@@ -258,6 +259,7 @@ static void mover_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
 /* The spare packs of fleet entry t draw `watts` from now: tell the observers, and wake up when the next is full. */
 static void packs_changed(sf_world *w, uint32_t t)
 {
+    int rc;
     sf_time now = sf_kernel_now(w->k), next;
     double watts = sf_packs_update(&w->packs[t], now);
 
@@ -266,8 +268,8 @@ static void packs_changed(sf_world *w, uint32_t t)
         sf_kernel_cancel(w->k, w->packs_ev[t]);
     w->packs_ev[t] = 0;
     if ((next = sf_packs_next_full(&w->packs[t])) != SF_TIME_MAX &&
-        sf_kernel_at(w->k, next, 0, w->kind_packs, t, &w->packs_ev[t]) != SF_OK)
-        sf_kernel_fail(w->k, SF_ERANGE);
+        (rc = sf_kernel_at(w->k, next, 0, w->kind_packs, t, &w->packs_ev[t])) != SF_OK)
+        sf_kernel_fail(w->k, rc);
 }
 
 static void on_pack_full(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -466,6 +468,7 @@ static bool suspends(sf_activity what)
  */
 static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
 {
+    int rc;
     sf_world *w = ctx;
     sf_agent *a = &w->agents[agent];
     sf_time now = sf_kernel_now(w->k);
@@ -492,9 +495,9 @@ static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
     }
     if (a->activity != SF_ACT_NONE) {
         if (suspends(a->activity) && !a->timer &&
-            (sf_time_add(now, a->left, &a->until) != SF_OK ||
-             sf_kernel_at(w->k, a->until, 0, w->kind_activity, agent, &a->timer) != SF_OK))
-            sf_kernel_fail(w->k, SF_ERANGE);
+            ((rc = sf_time_add(now, a->left, &a->until)) != SF_OK ||
+             (rc = sf_kernel_at(w->k, a->until, 0, w->kind_activity, agent, &a->timer)) != SF_OK))
+            sf_kernel_fail(w->k, rc);
         power(w, agent, a->resume_power);
         sf_world_emit_state(w, SF_ENTITY_AGENT, agent, a->resume_state);
         return;
@@ -555,20 +558,21 @@ sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until)
 static int build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
 {
     const sf_cfg_layout *L = &w->cfg->layout;
+    int rc;
 
     if (!(w->net = sf_network_new()))
         return SF_ENOMEM;
     for (size_t i = 0; i < L->n_nodes; i++)
-        if (sf_network_add_node(w->net, L->nodes[i].name, L->nodes[i].x, L->nodes[i].y, NULL) != SF_OK)
-            return fail(err, n, &L->nodes[i].at, "node '%s' cannot be added", L->nodes[i].name);
+        if ((rc = sf_network_add_node(w->net, L->nodes[i].name, L->nodes[i].x, L->nodes[i].y, NULL)) != SF_OK)
+            return fail(err, n, &L->nodes[i].at, "node '%s' cannot be added (%s)", L->nodes[i].name, sf_strerror(rc));
     for (size_t i = 0; i < L->n_segments; i++) {
         const sf_cfg_segment *s = &L->segments[i];
         int cap = s->capacity > 0 ? s->capacity : (int)(nmobile > 0 ? nmobile : 1);
         double limit = s->speed_limit > 0 ? s->speed_limit : INFINITY;
-        if (sf_network_add_segment(w->net, (uint32_t)s->from, (uint32_t)s->to, s->length, limit, cap, s->two_way,
-                                   NULL) != SF_OK)
-            return fail(err, n, &s->at, "segment %s - %s cannot be added", L->nodes[s->from].name,
-                        L->nodes[s->to].name);
+        if ((rc = sf_network_add_segment(w->net, (uint32_t)s->from, (uint32_t)s->to, s->length, limit, cap,
+                                         s->two_way, NULL)) != SF_OK)
+            return fail(err, n, &s->at, "segment %s - %s cannot be added (%s)", L->nodes[s->from].name,
+                        L->nodes[s->to].name, sf_strerror(rc));
     }
     return SF_OK;
 }
@@ -747,8 +751,9 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         const sf_cfg_zone *Z = &cfg->layout.zones[z];
         double cap = Z->speed_limit > 0 ? Z->speed_limit : INFINITY;
         int id = sf_movers_add_zone(w->movers, Z->xy, Z->n_points, cap);
-        if (id < 0 || (Z->kind == SF_ZONE_COLLABORATIVE && sf_movers_share_zone(w->movers, (uint32_t)id) != SF_OK)) {
-            rc = fail(err, errlen, &Z->at, "zone '%s' cannot be built", Z->name);
+        rc = id < 0 ? id : Z->kind == SF_ZONE_COLLABORATIVE ? sf_movers_share_zone(w->movers, (uint32_t)id) : SF_OK;
+        if (rc != SF_OK) {
+            rc = fail(err, errlen, &Z->at, "zone '%s' cannot be built (%s)", Z->name, sf_strerror(rc));
             goto fail;
         }
     }

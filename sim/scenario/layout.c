@@ -134,7 +134,7 @@ static void zones(sf_vctx *v, const sf_ynode *list)
                  &z->speed_limit);
         if (!(poly = sf_v_need(v, e[i], "polygon", what)))
             continue;
-        if (poly->kind != SF_YSEQ || poly->n < 3 || poly->n > 1000) {
+        if (poly->kind != SF_YSEQ || poly->n < 3 || poly->n > 1000) { /* SF_POLYGON_MAX of model/geometry.h */
             sf_v_error(v, poly, "%s: 'polygon' lists 3 to 1000 corners [x, y], got %s", what,
                        poly->kind == SF_YSEQ ? "fewer" : sf_ynode_what(poly));
             continue;

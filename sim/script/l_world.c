@@ -719,12 +719,15 @@ static int l_shop_distance(lua_State *L)
     sf_world *w = world_of(L);
     uint32_t a, b;
     double len;
+    int rc;
 
     if (sf_world_place(w, luaL_checkstring(L, 1), &a) != SF_OK)
         return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 1));
     if (sf_world_place(w, luaL_checkstring(L, 2), &b) != SF_OK)
         return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 2));
-    if (sf_network_route_length(sf_world_network(w), a, b, 1.0, &len) != SF_OK) {
+    if ((rc = sf_network_route_length(sf_world_network(w), a, b, 1.0, &len)) != SF_OK) {
+        if (rc != SF_ENOTFOUND)
+            return luaL_error(L, "distance: %s", sf_strerror(rc));
         lua_pushnil(L);
         return 1;
     }
