@@ -7,12 +7,14 @@
 
 static uint64_t count;     /* allocations asked for so far */
 static uint64_t fail_when; /* the allocation that fails (0: none) */
+static bool fail_after;    /* and every one after it */
 static bool injected;
 
-/* Count one allocation; true when it is the one to fail. */
+/* Count one allocation; true when it is to fail. */
 static bool refuse(void)
 {
-    if (++count != fail_when)
+    ++count;
+    if (!fail_when || count < fail_when || (count > fail_when && !fail_after))
         return false;
     injected = true;
     return true;
@@ -71,7 +73,14 @@ int sf_grow_(void *pv, size_t *cap, size_t need, size_t elem)
 void sf_mem_fail_at(uint64_t k)
 {
     fail_when = k ? count + k : 0;
+    fail_after = false;
     injected = false;
+}
+
+void sf_mem_fail_from(uint64_t k)
+{
+    sf_mem_fail_at(k);
+    fail_after = k > 0;
 }
 
 uint64_t sf_mem_count(void)

@@ -43,10 +43,13 @@ int sf_grow_(void *pv, size_t *cap, size_t need, size_t elem);
 /*
  * Failure injection, for tests. sf_mem_fail_at(k) makes the k-th
  * allocation from now fail, once (k = 1: the next one); 0 turns it off.
+ * sf_mem_fail_from(k) makes the k-th and every later one fail, as when
+ * memory has truly run out (Lua's emergency collection cannot help then).
  * sf_mem_count tells how many allocations were asked for since the
  * program started, sf_mem_injected whether the injected failure happened.
  */
 void sf_mem_fail_at(uint64_t k);
+void sf_mem_fail_from(uint64_t k);
 uint64_t sf_mem_count(void);
 bool sf_mem_injected(void);
 

@@ -46,6 +46,7 @@ void sf_diags_add(sf_diags *d, const char *file, int line, int col, const char *
     }
     if (sf_grow(d->v, d->cap, d->n + 1) != SF_OK) {
         d->dropped++;
+        d->lost++;
         return;
     }
     va_start(ap, fmt);
@@ -60,6 +61,7 @@ void sf_diags_add(sf_diags *d, const char *file, int line, int col, const char *
         free(e->file);
         free(e->message);
         d->dropped++;
+        d->lost++;
         return;
     }
     d->n++;
@@ -103,6 +105,8 @@ void sf_diags_print(const sf_diags *d, FILE *out)
         sf_diags_format(d, i, buf, sizeof buf);
         fprintf(out, "%s\n", buf);
     }
-    if (d->dropped)
+    if (d->lost)
+        fprintf(out, "(%zu more problems not shown: out of memory)\n", d->dropped);
+    else if (d->dropped)
         fprintf(out, "(%zu more problems not shown)\n", d->dropped);
 }

@@ -26,6 +26,7 @@ typedef struct sf_diags {
     sf_diag *v;
     size_t n, cap;
     size_t dropped; /* problems past SF_DIAGS_MAX, or lost to a failed allocation */
+    size_t lost;    /* of those, lost to a failed allocation */
 } sf_diags;
 
 void sf_diags_init(sf_diags *d);

@@ -226,59 +226,101 @@ static const char *lua_where(lua_State *co, char *buf, size_t n)
     return buf;
 }
 
+/* What build_report reads and writes. */
+struct report {
+    sf_script *S;
+    lua_State *co;
+    int status;
+    const char *name, *now;
+    size_t limit;
+    int code; /* set by build_report */
+};
+
 /*
- * A resume ended in an error: build the report from the coroutine's
- * error value and stack. The cap is lifted while reporting so that the
- * report itself cannot run out of Lua memory.
+ * Runs under lua_pcall on the main thread: leaves the text of the report
+ * on the stack. The error value is read raw (no metamethod runs: an
+ * __index or __tostring of a hostile error object could raise, yield or
+ * loop); whatever else raises here, out of memory among them, reaches
+ * the pcall, and report_error falls back to a text made without Lua.
+ */
+static int build_report(lua_State *L)
+{
+    struct report *r = lua_touserdata(L, 1);
+    lua_State *co = r->co;
+    const char *msg;
+    char where[256];
+    bool text;
+
+    if (r->S->runaway) {
+        r->code = SF_ELIMIT;
+        luaL_traceback(L, co, NULL, 0);
+        lua_pushfstring(L, "%s\n%s", r->S->runaway_msg, lua_tostring(L, -1));
+        return 1;
+    }
+    if (r->status == LUA_ERRMEM && r->S->mem_exceeded) {
+        r->code = SF_ELIMIT;
+        luaL_traceback(L, co, NULL, 0);
+        lua_pushfstring(L, "behaviour '%s' exceeded the memory limit of %I bytes (t = %s)\n%s", r->name,
+                        (lua_Integer)r->limit, r->now, lua_tostring(L, -1));
+        return 1;
+    }
+    r->code = SF_ESCRIPT;
+    lua_xmove(co, L, 1); /* the error value, off the dead coroutine */
+    text = lua_type(L, -1) == LUA_TSTRING;
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        lua_pushliteral(L, "interrupted");
+        if (lua_rawget(L, -2) == LUA_TBOOLEAN) {
+            lua_pushliteral(L, "cause");
+            lua_rawget(L, -3);
+            msg = lua_pushfstring(L, "uncaught interrupt (cause: %s)",
+                                  lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER
+                                      ? lua_tostring(L, -1)
+                                      : luaL_typename(L, -1));
+        } else {
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, -2));
+        }
+    } else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
+        msg = lua_tostring(L, -1);
+    } else {
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, -1));
+    }
+    /* errors raised with a value (an interrupt, error(x, 0)) get the place from the stack */
+    lua_where(co, where, sizeof where);
+    if (*where && strncmp(msg, where, strlen(where)) != 0 && !(text && strstr(msg, ".lua:")))
+        msg = lua_pushfstring(L, "%s %s", where, msg);
+    luaL_traceback(L, co, NULL, 0);
+    lua_pushfstring(L, "%s\n  in behaviour '%s' at t = %s\n%s", msg, r->name, r->now, lua_tostring(L, -1));
+    return 1;
+}
+
+/*
+ * A resume ended in an error: record the report built from the
+ * coroutine's error value and stack. The cap is lifted while reporting
+ * so that the report itself cannot hit the memory limit; when even so
+ * there is no memory for it, a shorter report made without Lua says so.
  */
 static void report_error(sf_script *S, uint32_t pid, int status)
 {
-    lua_State *co = S->procs[pid].co;
-    char name[128], now[48], where[256];
-    const char *msg;
-    size_t limit = S->opt.memory_limit;
+    char name[128], now[48];
+    struct report r = {S, S->procs[pid].co, status, name, now, S->opt.memory_limit, SF_ESCRIPT};
+    lua_State *L = S->L;
+    int top = lua_gettop(L);
 
     S->opt.memory_limit = 0;
     sf__proc_name(S, pid, name, sizeof name);
     fmt_now(S, now, sizeof now);
-    if (S->runaway) {
-        luaL_traceback(S->L, co, NULL, 0);
-        sf__fail(S, SF_ELIMIT, "%s\n%s", S->runaway_msg, lua_tostring(S->L, -1));
-        lua_pop(S->L, 1);
-    } else if (status == LUA_ERRMEM && S->mem_exceeded) {
-        luaL_traceback(S->L, co, NULL, 0);
-        sf__fail(S, SF_ELIMIT, "behaviour '%s' exceeded the memory limit of %zu bytes (t = %s)\n%s", name, limit, now,
-                 lua_tostring(S->L, -1));
-        lua_pop(S->L, 1);
-    } else {
-        if (lua_type(co, -1) == LUA_TTABLE && lua_getfield(co, -1, "interrupted") == LUA_TBOOLEAN) {
-            lua_pop(co, 1);
-            lua_getfield(co, -1, "cause");
-            msg = lua_pushfstring(S->L, "uncaught interrupt (cause: %s)",
-                                  lua_isstring(co, -1) ? lua_tostring(co, -1) : luaL_typename(co, -1));
-            lua_pop(co, 1);
-        } else {
-            if (lua_type(co, -1) == LUA_TTABLE)
-                lua_pop(co, 1);
-            msg = lua_tostring(co, -1);
-            if (!msg)
-                msg = lua_pushfstring(S->L, "(error object is a %s value)", luaL_typename(co, -1));
-            else
-                lua_pushstring(S->L, msg);
-        }
-        /* errors raised with a value (an interrupt, error(x, 0)) get the place from the stack */
-        lua_where(co, where, sizeof where);
-        if (*where && strncmp(msg, where, strlen(where)) != 0 &&
-            !(lua_type(co, -1) == LUA_TSTRING && strstr(msg, ".lua:"))) {
-            lua_pushfstring(S->L, "%s %s", where, msg);
-            lua_replace(S->L, -2);
-        }
-        luaL_traceback(S->L, co, NULL, 0);
-        sf__fail(S, SF_ESCRIPT, "%s\n  in behaviour '%s' at t = %s\n%s", lua_tostring(S->L, -2), name, now,
-                 lua_tostring(S->L, -1));
-        lua_pop(S->L, 2);
-    }
-    S->opt.memory_limit = limit;
+    lua_pushcfunction(L, build_report);
+    lua_pushlightuserdata(L, &r);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK)
+        sf__fail(S, r.code, "%s", lua_tostring(L, -1));
+    else if (status == LUA_ERRMEM)
+        sf__fail(S, S->mem_exceeded ? SF_ELIMIT : SF_ENOMEM, "behaviour '%s' failed at t = %s: not enough memory%s",
+                 name, now, S->mem_exceeded ? " (the memory limit)" : "");
+    else
+        sf__fail(S, r.code, "behaviour '%s' failed at t = %s, and there was no memory left to report its error", name,
+                 now);
+    lua_settop(L, top);
+    S->opt.memory_limit = r.limit;
 }
 
 /* ---- the instruction budget ---- */

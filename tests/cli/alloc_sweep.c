@@ -1,12 +1,14 @@
 /*
  * alloc_sweep.c: the allocation-failure sweep.
  *
- *   alloc_sweep [--jobs N] [--from K] [--to K] [--stride S] [--show K] -- ARGS...
+ *   alloc_sweep [--persistent] [--jobs N] [--from K] [--to K] [--stride S] [--show K] -- ARGS...
  *
  * Runs `shopfloor ARGS...` in-process (sf_cli_main) once to count its
  * allocations (N), then once for each k in 1..N with the k-th allocation
  * failing (sf_mem_fail_at), each in a forked child so that one k cannot
- * disturb the next. Every k must end in one of two ways:
+ * disturb the next. With --persistent the k-th and every later allocation
+ * fail (sf_mem_fail_from): memory has run out for good, and the error
+ * paths themselves must do without. Every k must end in one of two ways:
  *
  *   - a clean error: exit status 1 and a message on stderr that says
  *     memory ran out ("out of memory" or Lua's "not enough memory");
@@ -42,6 +44,7 @@
 #define SHOWN_FAILURES 500
 
 static int nargs;
+static bool persistent;
 static char **args;
 static char dir[64];
 
@@ -89,7 +92,10 @@ static void child(uint64_t k, int slot, int out, bool quiet)
     argv[0] = "shopfloor";
     for (int i = 0; i < nargs; i++)
         argv[i + 1] = args[i];
-    sf_mem_fail_at(k);
+    if (persistent)
+        sf_mem_fail_from(k);
+    else
+        sf_mem_fail_at(k);
     rc = sf_cli_main(nargs + 1, argv);
     report[0] = sf_mem_count();
     report[1] = sf_mem_injected();
@@ -151,18 +157,20 @@ int main(int argc, char **argv)
                            : strcmp(argv[i], "--stride") == 0 ? &stride
                            : strcmp(argv[i], "--show") == 0   ? &show
                                                               : NULL;
-        if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--persistent") == 0) {
+            persistent = true;
+        } else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc) {
             jobs = atoi(argv[++i]);
             jobs = jobs < 1 ? 1 : jobs > MAX_JOBS ? MAX_JOBS : jobs;
         } else if (target && i + 1 < argc) {
             *target = strtoull(argv[++i], NULL, 10);
         } else {
-            fprintf(stderr, "usage: alloc_sweep [--jobs N] [--from K] [--to K] [--stride S] [--show K] -- ARGS...\n");
+            fprintf(stderr, "usage: alloc_sweep [--persistent] [--jobs N] [--from K] [--to K] [--stride S] [--show K] -- ARGS...\n");
             return 2;
         }
     }
     if (i >= argc - 1 || stride == 0) {
-        fprintf(stderr, "usage: alloc_sweep [--jobs N] [--from K] [--to K] [--stride S] [--show K] -- ARGS...\n");
+        fprintf(stderr, "usage: alloc_sweep [--persistent] [--jobs N] [--from K] [--to K] [--stride S] [--show K] -- ARGS...\n");
         return 2;
     }
     args = argv + i + 1;
@@ -260,9 +268,9 @@ int main(int argc, char **argv)
         remove(path);
     }
     rmdir(dir);
-    printf("alloc_sweep: %llu allocations; tried k = %llu..%llu by %llu: %llu runs, %llu clean errors, "
+    printf("alloc_sweep: %llu allocations; %s failure of k = %llu..%llu by %llu: %llu runs, %llu clean errors, "
            "%llu recoveries, %llu failures\n",
-           (unsigned long long)total, (unsigned long long)from, (unsigned long long)to, (unsigned long long)stride,
+           (unsigned long long)total, persistent ? "lasting" : "one-shot", (unsigned long long)from, (unsigned long long)to, (unsigned long long)stride,
            (unsigned long long)tried, (unsigned long long)clean, (unsigned long long)recovered,
            (unsigned long long)failed);
     return failed ? 1 : 0;
