@@ -15,8 +15,8 @@
  *   - a recovery: exit status 0 and the same standard output as the run
  *     without a failure (a cache or a speed-up given up, for instance).
  *
- * Anything else fails the sweep: a crash (a signal), another exit status
- * (a leak report under LeakSanitizer exits 23), a success with different
+ * Anything else fails the sweep: a crash (a signal), a sanitizer's report
+ * (a leak, under the ASan build), another exit status, a success with different
  * output (a silent wrong answer) or an error that does not say what went
  * wrong. The first few failures are shown with their stderr; `--show K`
  * replays one k with its output on the terminal.
@@ -240,6 +240,8 @@ int main(int argc, char **argv)
             slurp(path, err, sizeof err);
             if (WIFSIGNALED(status))
                 why = strsignal(WTERMSIG(status));
+            else if (strstr(err, "Sanitizer"))
+                why = "a sanitizer's report";
             else if (!report[1])
                 why = "the failure was not reached";
             else if (WEXITSTATUS(status) == 1 && says_out_of_memory(err))
