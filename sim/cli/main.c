@@ -35,6 +35,20 @@ static const sf_cli_command *find(const char *name)
     return NULL;
 }
 
+/* "unknown command 'rn' (did you mean 'run'?)" */
+static void unknown_command(const char *name)
+{
+    const char *names[16], *near;
+    size_t n = 0;
+
+    for (const sf_cli_command *const *c = sf_cli_commands; *c && n < 16; c++)
+        names[n++] = (*c)->name;
+    if ((near = sf_cli_nearest(name, strlen(name), names, n)))
+        fprintf(stderr, "shopfloor: unknown command '%s' (did you mean '%s'?)\n\n", name, near);
+    else
+        fprintf(stderr, "shopfloor: unknown command '%s'\n\n", name);
+}
+
 int main(int argc, char **argv)
 {
     const sf_cli_command *c;
@@ -57,7 +71,7 @@ int main(int argc, char **argv)
     }
     if ((c = find(argv[1])))
         return sf_cli_dispatch(c, argc - 1, argv + 1);
-    fprintf(stderr, "shopfloor: unknown command '%s'\n\n", argv[1]);
+    unknown_command(argv[1]);
     usage(stderr);
     return SF_EXIT_USAGE;
 }
