@@ -3,30 +3,44 @@
  * running them, and `--explain`, print the scenario a run would see.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/error.h"
-#include "core/mem.h"
 #include "scenario/scenario.h"
 
-static void help(void)
-{
-    printf("usage: shopfloor check FILE... [--set key.path=value]...\n"
-           "       shopfloor check --explain FILE [--set key.path=value]...\n"
-           "\n"
-           "Read each scenario file (and the files it extends), check every section and\n"
-           "the model as a whole, and print every problem as file:line:col: message.\n"
-           "\n"
-           "  --set key.path=value  change one value as if the file said so; the path walks\n"
-           "                        sections by key and named lists by name, e.g.\n"
-           "                        --set fleet.forklift.count=6 (applies to every FILE)\n"
-           "  --explain             print the effective scenario, after 'extends' and --set,\n"
-           "                        as YAML; then check it\n"
-           "\n"
-           "Exit status: 0 when every file is valid, 1 when any has a problem, 2 usage error.\n");
-}
+enum { O_HELP, O_SET, O_EXPLAIN, O_COUNT };
+
+static const sf_cli_option options[] = {
+    [O_HELP] = SF_CLI_HELP_OPTION,
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value",
+               .help = "change one value as if the file said so; the path walks sections by key and named lists by "
+                       "name, e.g. --set fleet.forklift.count=6 (applies to every FILE)"},
+    [O_EXPLAIN] = {"explain", .kind = SF_CLI_FLAG,
+                   .help = "print the effective scenario, after 'extends' and --set, as YAML; then check it"},
+    [O_COUNT] = {NULL},
+};
+
+static const sf_cli_operand operands[] = {
+    {"FILE", "a scenario file", .many = true, .hint = SF_CLI_FILE, .exts = "yaml"},
+    {NULL},
+};
+
+static const char *const usage[] = {"FILE... [--set]...", "--explain FILE [--set]...", NULL};
+
+static int run(const sf_cli_args *a);
+
+const sf_cli_command sf_cli_check = {
+    .name = "check",
+    .summary = "validate scenario files; --explain prints the effective scenario",
+    .usage = usage,
+    .description = "Read each scenario file (and the files it extends), check every section and\n"
+                   "the model as a whole, and print every problem as file:line:col: message.",
+    .operands = operands,
+    .options = options,
+    .epilogue = "Exit status: 0 when every file is valid, 1 when any has a problem, 2 usage error.",
+    .run = run,
+};
 
 /* Check one file; print its problems, or a one-line summary when it is valid. */
 static bool check_one(const char *path, const char *const *sets, size_t n_sets, bool explain)
@@ -60,56 +74,25 @@ static bool check_one(const char *path, const char *const *sets, size_t n_sets, 
     return ok;
 }
 
-int sf_cmd_check(int argc, char **argv)
+static int run(const sf_cli_args *a)
 {
-    const char **files = sf_calloc((size_t)argc, sizeof *files), **sets = sf_calloc((size_t)argc, sizeof *sets);
-    size_t n_files = 0, n_sets = 0;
-    bool explain = false, ok = true;
-    int status = SF_EXIT_USAGE;
+    const sf_cli_value *sets = &a->opt[O_SET];
+    bool explain = a->opt[O_EXPLAIN].given, ok = true;
 
-    if (!files || !sets) {
-        fprintf(stderr, "shopfloor check: out of memory\n");
-        status = SF_EXIT_FAIL;
-        goto done;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            status = SF_EXIT_OK;
-            goto done;
-        } else if (strcmp(argv[i], "--explain") == 0) {
-            explain = true;
-        } else if (strcmp(argv[i], "--set") == 0) {
-            if (!(v = sf_cli_value("check", argc, argv, &i)))
-                goto done;
-            if (!strchr(v, '=') || v[0] == '=') {
-                sf_cli_usage_error("check", "--set expects key.path=value, got '%s'", v);
-                goto done;
-            }
-            sets[n_sets++] = v;
-        } else if (strncmp(argv[i], "--set=", 6) == 0) {
-            sets[n_sets++] = argv[i] + 6;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            sf_cli_usage_error("check", "unknown option '%s'", argv[i]);
-            goto done;
-        } else {
-            files[n_files++] = argv[i];
+    for (size_t i = 0; i < sets->n; i++)
+        if (!strchr(sets->list[i], '=') || sets->list[i][0] == '=') {
+            sf_cli_usage_error("check", "--set expects key.path=value, got '%s'", sets->list[i]);
+            return SF_EXIT_USAGE;
         }
-    }
-    if (n_files == 0) {
+    if (a->n_operands == 0) {
         sf_cli_usage_error("check", "which scenario file?");
-        goto done;
+        return SF_EXIT_USAGE;
     }
-    if (explain && n_files != 1) {
-        sf_cli_usage_error("check", "--explain takes one scenario file, got %zu", n_files);
-        goto done;
+    if (explain && a->n_operands != 1) {
+        sf_cli_usage_error("check", "--explain takes one scenario file, got %zu", a->n_operands);
+        return SF_EXIT_USAGE;
     }
-    for (size_t i = 0; i < n_files; i++)
-        ok = check_one(files[i], sets, n_sets, explain) && ok;
-    status = ok ? SF_EXIT_OK : SF_EXIT_FAIL;
-done:
-    free(files);
-    free(sets);
-    return status;
+    for (size_t i = 0; i < a->n_operands; i++)
+        ok = check_one(a->operands[i], sets->list, sets->n, explain) && ok;
+    return ok ? SF_EXIT_OK : SF_EXIT_FAIL;
 }

@@ -19,26 +19,44 @@
 #include "experiment/replicate.h"
 #include "report/report.h"
 
-static void help(void)
-{
-    printf("usage: shopfloor compare A B [--reps N] [--seed S] [--set key.path=value]... [--until T] [--out DIR] [--all]\n"
-           "\n"
-           "Compare two alternatives, scenarios (.yaml) or Lua models (.lua), with\n"
-           "common random numbers: replication r of both runs with the same seed, so\n"
-           "the differences B - A are paired. For each KPI: the mean of A and of B,\n"
-           "the mean difference with its 95%% confidence interval (Student t), and\n"
-           "whether it is significant (the interval excludes 0). The terminal shows\n"
-           "the headline KPIs (all with --all); --out writes all of them.\n"
-           "\n"
-           "  --reps N    replications of each (default 10)\n"
-           "  --seed S    base seed (default: A's scenario seed)\n"
-           "  --set K=V   change a value in both scenarios\n"
-           "  --until T   stop every run at simulated time T\n"
-           "  --out DIR   write DIR/compare.csv and DIR/compare.json\n"
-           "  --all       show every KPI\n"
-           "\n"
-           "Exit status: 0 success (whatever the differences), 1 a failed run, 2 usage.\n");
-}
+enum { O_HELP, O_REPS, O_SEED, O_SET, O_UNTIL, O_OUT, O_ALL, O_COUNT };
+
+static const sf_cli_option options[] = {
+    [O_HELP] = SF_CLI_HELP_OPTION,
+    [O_REPS] = {"reps", .kind = SF_CLI_U64, .value = "N", .help = "replications of each", .by_default = "10"},
+    [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "S", .help = "base seed",
+                .by_default = "scenario.seed in A; 1 when A is a Lua model"},
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "change a value in both scenarios"},
+    [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",
+                 .by_default = "each scenario's horizon; a Lua model runs until no event is left"},
+    [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "write DIR/compare.csv and DIR/compare.json",
+               .hint = SF_CLI_DIR},
+    [O_ALL] = {"all", .kind = SF_CLI_FLAG, .help = "show every KPI", .by_default = "the headline KPIs"},
+    [O_COUNT] = {NULL},
+};
+
+static const sf_cli_operand operands[] = {
+    {"A", "the first alternative, a scenario or a Lua model", .hint = SF_CLI_FILE, .exts = "yaml lua"},
+    {"B", "the second alternative, a scenario or a Lua model", .hint = SF_CLI_FILE, .exts = "yaml lua"},
+    {NULL},
+};
+
+static int run(const sf_cli_args *a);
+
+const sf_cli_command sf_cli_compare = {
+    .name = "compare",
+    .summary = "compare two alternatives with common random numbers: paired differences",
+    .description = "Compare two alternatives, scenarios (.yaml) or Lua models (.lua), with\n"
+                   "common random numbers: replication r of both runs with the same seed, so\n"
+                   "the differences B - A are paired. For each KPI: the mean of A and of B,\n"
+                   "the mean difference with its 95% confidence interval (Student t), and\n"
+                   "whether it is significant (the interval excludes 0). The terminal shows\n"
+                   "the headline KPIs (all with --all); --out writes all of them.",
+    .operands = operands,
+    .options = options,
+    .epilogue = "Exit status: 0 success (whatever the differences), 1 a failed run, 2 usage.",
+    .run = run,
+};
 
 /* One KPI of the comparison. */
 typedef struct row {
@@ -196,66 +214,43 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
         printf("(%zu more KPIs: --all shows them, --out writes them)\n", hidden);
 }
 
-int sf_cmd_compare(int argc, char **argv)
+static int run(const sf_cli_args *a)
 {
-    const char *models[2] = {NULL, NULL}, *out = NULL, *v;
+    const char *const *models = a->operands, *out = a->opt[O_OUT].text;
     size_t nrows = 0;
-    sf_cli_scenario sc = {0};
-    int opt;
-    uint64_t reps = 10, base;
-    bool all = false;
+    uint64_t reps = a->opt[O_REPS].given ? a->opt[O_REPS].u64 : 10, base;
+    bool all = a->opt[O_ALL].given;
     sf_session_spec spec = {0};
     sf_rep_table tab[2];
     row *rows = NULL;
     int status = SF_EXIT_OK;
 
-    for (int i = 1; i < argc; i++) {
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            return SF_EXIT_OK;
-        } else if (strcmp(argv[i], "--reps") == 0) {
-            if (!(v = sf_cli_value("compare", argc, argv, &i)) || !sf_cli_parse_u64("compare", "--reps", v, &reps))
-                return SF_EXIT_USAGE;
-            if (reps == 0) {
-                sf_cli_usage_error("compare", "--reps needs at least 1");
-                return SF_EXIT_USAGE;
-            }
-        } else if ((opt = sf_cli_scenario_option("compare", argc, argv, &i, &sc)) != 0) {
-            if (opt < 0)
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--out") == 0) {
-            if (!(out = sf_cli_value("compare", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--all") == 0) {
-            all = true;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            sf_cli_usage_error("compare", "unknown option '%s'", argv[i]);
-            return SF_EXIT_USAGE;
-        } else if (models[1]) {
-            sf_cli_usage_error("compare", "two alternatives at a time ('%s' is a third)", argv[i]);
-            return SF_EXIT_USAGE;
-        } else {
-            models[models[0] ? 1 : 0] = argv[i];
-        }
+    if (reps == 0) {
+        sf_cli_usage_error("compare", "--reps needs at least 1");
+        return SF_EXIT_USAGE;
     }
-    if (!models[1]) {
+    if (a->n_operands > 2) {
+        sf_cli_usage_error("compare", "two alternatives at a time ('%s' is a third)", models[2]);
+        return SF_EXIT_USAGE;
+    }
+    if (a->n_operands < 2) {
         sf_cli_usage_error("compare", "which two alternatives? (shopfloor compare A.yaml B.yaml)");
         return SF_EXIT_USAGE;
     }
     for (int m = 0; m < 2; m++)
-        if (sc.nsets > 0 && !sf_session_is_scenario(models[m])) {
+        if (a->opt[O_SET].n > 0 && !sf_session_is_scenario(models[m])) {
             sf_cli_usage_error("compare", "--set changes scenario values; '%s' is a Lua model", models[m]);
             return SF_EXIT_USAGE;
         }
     if (out && !sf_cli_make_dir("compare", out))
         return SF_EXIT_FAIL;
     spec.model = models[0];
-    spec.sets = sc.sets;
-    spec.nsets = sc.nsets;
-    spec.seed_given = sc.seed_given;
-    spec.seed = sc.seed;
-    spec.until_given = sc.until_given;
-    spec.until = sc.until;
+    spec.sets = a->opt[O_SET].list;
+    spec.nsets = a->opt[O_SET].n;
+    spec.seed_given = a->opt[O_SEED].given;
+    spec.seed = a->opt[O_SEED].u64;
+    spec.until_given = a->opt[O_UNTIL].given;
+    spec.until = a->opt[O_UNTIL].time;
     if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
         return SF_EXIT_FAIL;
 

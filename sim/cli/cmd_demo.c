@@ -106,48 +106,43 @@ static void on_depart(sf_kernel *k, void *ctx, const sf_event *ev)
         fail_on(k, sf_kernel_after(k, draw(&m->service, &m->services), 0, m->depart, 0, NULL));
 }
 
-static void help(void)
-{
-    printf("usage: shopfloor demo [--seed N] [--customers N] [--rho R]\n"
-           "\n"
-           "Run an M/M/1 queue (service rate 1, arrival rate R) written directly against\n"
-           "the event kernel and compare the mean time in system and the mean number in\n"
-           "system with the values from queueing theory.\n"
-           "\n"
-           "  --seed N        base seed of the random streams (default 1)\n"
-           "  --customers N   customers measured after a 10%% warm-up (default 1000000)\n"
-           "  --rho R         utilisation, 0 < R < 1 (default 0.8)\n");
-}
+enum { O_HELP, O_SEED, O_CUSTOMERS, O_RHO, O_COUNT };
 
-int sf_cmd_demo(int argc, char **argv)
+static const sf_cli_option options[] = {
+    [O_HELP] = SF_CLI_HELP_OPTION,
+    [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .help = "base seed of the random streams", .by_default = "1"},
+    [O_CUSTOMERS] = {"customers", .kind = SF_CLI_U64, .value = "N", .help = "customers measured after a 10% warm-up",
+                     .by_default = "1000000"},
+    [O_RHO] = {"rho", .kind = SF_CLI_DOUBLE, .value = "R", .help = "utilisation, 0 < R < 1", .by_default = "0.8"},
+    [O_COUNT] = {NULL},
+};
+
+static int run(const sf_cli_args *a);
+
+const sf_cli_command sf_cli_demo = {
+    .name = "demo",
+    .summary = "run the kernel demo: an M/M/1 queue checked against theory",
+    .description = "Run an M/M/1 queue (service rate 1, arrival rate R) written directly against\n"
+                   "the event kernel and compare the mean time in system and the mean number in\n"
+                   "system with the values from queueing theory.",
+    .options = options,
+    .run = run,
+};
+
+static int run(const sf_cli_args *a)
 {
-    uint64_t seed = 1, customers = 1000000;
-    double rho = 0.8, elapsed, w_theory, l_theory, half, l_mean;
+    uint64_t seed = a->opt[O_SEED].given ? a->opt[O_SEED].u64 : 1;
+    uint64_t customers = a->opt[O_CUSTOMERS].given ? a->opt[O_CUSTOMERS].u64 : 1000000;
+    double rho = a->opt[O_RHO].given ? a->opt[O_RHO].num : 0.8, elapsed, w_theory, l_theory, half, l_mean;
     struct mm1 m;
     sf_kernel *k = NULL;
     struct timespec t0, t1;
     char err[SF_DIST_ERRLEN];
     int rc, kind, status = SF_EXIT_FAIL;
 
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            return SF_EXIT_OK;
-        } else if (strcmp(argv[i], "--seed") == 0) {
-            if (!(v = sf_cli_value("demo", argc, argv, &i)) || !sf_cli_parse_u64("demo", "--seed", v, &seed))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--customers") == 0) {
-            if (!(v = sf_cli_value("demo", argc, argv, &i)) ||
-                !sf_cli_parse_u64("demo", "--customers", v, &customers))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--rho") == 0) {
-            if (!(v = sf_cli_value("demo", argc, argv, &i)) || !sf_cli_parse_double("demo", "--rho", v, &rho))
-                return SF_EXIT_USAGE;
-        } else {
-            sf_cli_usage_error("demo", "unknown option '%s'", argv[i]);
-            return SF_EXIT_USAGE;
-        }
+    if (a->n_operands > 0) {
+        sf_cli_usage_error("demo", "unexpected argument '%s'", a->operands[0]);
+        return SF_EXIT_USAGE;
     }
     if (!(rho > 0 && rho < 1)) {
         sf_cli_usage_error("demo", "--rho must lie strictly between 0 and 1, got %g", rho);

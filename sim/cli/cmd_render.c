@@ -11,80 +11,80 @@
 #include "render/view.h"
 #endif
 
-static void help(void)
-{
-    printf("usage: shopfloor render SCENARIO --at T --png FILE [options]\n"
-           "       shopfloor render SCENARIO --frames DIR [--every T] [--at T] [--until T] [options]\n"
-           "       shopfloor render --replay REC (--png FILE | --frames DIR) [...]\n"
-           "\n"
-           "Draw the plant as the viewer shows it, without a display: one PNG at\n"
-           "simulated time --at, or numbered frames DIR/frame_000000.png... from --at\n"
-           "(default 0) every --every (default 10 s) to --until (default the end),\n"
-           "for a video (ffmpeg -i DIR/frame_%%06d.png plant.mp4).\n"
-           "\n"
-           "  --set K=V, --seed N   as for 'shopfloor run'\n"
-           "  --size WxH            picture size (default 1280x800)\n"
-           "  --heat                the congestion heat map\n"
-           "  --trails              recent paths of the agents\n"
-           "  --select NAME         inspect an agent (forklift.2) or a station in the picture\n");
-}
+enum { O_HELP, O_AT, O_PNG, O_FRAMES, O_EVERY, O_UNTIL, O_REPLAY, O_SET, O_SEED, O_SIZE, O_HEAT, O_TRAILS, O_SELECT,
+       O_COUNT };
 
-int sf_cmd_render(int argc, char **argv)
-{
-    sf_cli_scenario sc = {0};
-    const char *model = NULL, *replay = NULL, *png = NULL, *frames = NULL, *select = NULL, *v;
-    sf_time at = 0, every = 10 * SF_SECOND, until = SF_TIME_MAX;
-    int w = 0, h = 0, r;
-    bool heat = false, trails = false;
+static const sf_cli_option options[] = {
+    [O_HELP] = SF_CLI_HELP_OPTION,
+    [O_AT] = {"at", .kind = SF_CLI_DURATION, .value = "T",
+              .help = "simulated time of the picture, or of the first frame", .by_default = "0"},
+    [O_PNG] = {"png", .kind = SF_CLI_STRING, .value = "FILE", .help = "draw one picture into FILE",
+               .hint = SF_CLI_FILE, .exts = "png"},
+    [O_FRAMES] = {"frames", .kind = SF_CLI_STRING, .value = "DIR",
+                  .help = "draw numbered frames DIR/frame_000000.png...", .hint = SF_CLI_DIR},
+    [O_EVERY] = {"every", .kind = SF_CLI_DURATION, .value = "T", .help = "simulated time between two frames",
+                 .by_default = "10 s"},
+    [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "the time of the last frame",
+                 .by_default = "the end"},
+    [O_REPLAY] = {"replay", .kind = SF_CLI_STRING, .value = "REC",
+                  .help = "draw from a recording made by 'shopfloor run --record' instead of running a scenario",
+                  .hint = SF_CLI_FILE, .exts = "rec"},
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "as for 'shopfloor run'"},
+    [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .help = "as for 'shopfloor run'",
+                .by_default = "scenario.seed in the scenario"},
+    [O_SIZE] = {"size", .kind = SF_CLI_STRING, .value = "WxH", .help = "picture size", .by_default = "1280x800"},
+    [O_HEAT] = {"heat", .kind = SF_CLI_FLAG, .help = "the congestion heat map"},
+    [O_TRAILS] = {"trails", .kind = SF_CLI_FLAG, .help = "recent paths of the agents"},
+    [O_SELECT] = {"select", .kind = SF_CLI_STRING, .value = "NAME",
+                  .help = "inspect an agent (forklift.2) or a station in the picture"},
+    [O_COUNT] = {NULL},
+};
 
-    for (int i = 1; i < argc; i++) {
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            return SF_EXIT_OK;
-        } else if (strcmp(argv[i], "--until") == 0) {
-            if (!(v = sf_cli_value("render", argc, argv, &i)) || !sf_cli_parse_duration("render", "--until", v, &until))
-                return SF_EXIT_USAGE;
-        } else if ((r = sf_cli_scenario_option("render", argc, argv, &i, &sc)) != 0) {
-            if (r < 0)
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--replay") == 0) {
-            if (!(replay = sf_cli_value("render", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--at") == 0) {
-            if (!(v = sf_cli_value("render", argc, argv, &i)) || !sf_cli_parse_duration("render", "--at", v, &at))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--every") == 0) {
-            if (!(v = sf_cli_value("render", argc, argv, &i)) || !sf_cli_parse_duration("render", "--every", v, &every))
-                return SF_EXIT_USAGE;
-            if (every <= 0) {
-                sf_cli_usage_error("render", "--every must be longer than 0");
-                return SF_EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--png") == 0) {
-            if (!(png = sf_cli_value("render", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--frames") == 0) {
-            if (!(frames = sf_cli_value("render", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--size") == 0) {
-            if (!(v = sf_cli_value("render", argc, argv, &i)) || !sf_cli_parse_size("render", v, &w, &h))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--select") == 0) {
-            if (!(select = sf_cli_value("render", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--heat") == 0) {
-            heat = true;
-        } else if (strcmp(argv[i], "--trails") == 0) {
-            trails = true;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            sf_cli_usage_error("render", "unknown option '%s'", argv[i]);
-            return SF_EXIT_USAGE;
-        } else if (model) {
-            sf_cli_usage_error("render", "one scenario at a time ('%s' and '%s')", model, argv[i]);
-            return SF_EXIT_USAGE;
-        } else {
-            model = argv[i];
-        }
+static const sf_cli_operand operands[] = {
+    {"SCENARIO", "the scenario to draw (or --replay REC)", .optional = true, .hint = SF_CLI_FILE, .exts = "yaml"},
+    {NULL},
+};
+
+static const char *const usage[] = {
+    "SCENARIO --at --png [options]",
+    "SCENARIO --frames [--every] [--at] [--until] [options]",
+    "--replay (--png | --frames) [...]",
+    NULL,
+};
+
+static int run(const sf_cli_args *a);
+
+const sf_cli_command sf_cli_render = {
+    .name = "render",
+    .summary = "draw the plant at a time into a PNG, or frames for a video",
+    .usage = usage,
+    .description = "Draw the plant as the viewer shows it, without a display: one PNG at\n"
+                   "simulated time --at, or numbered frames DIR/frame_000000.png... from --at\n"
+                   "(default 0) every --every (default 10 s) to --until (default the end),\n"
+                   "for a video (ffmpeg -i DIR/frame_%06d.png plant.mp4).",
+    .operands = operands,
+    .options = options,
+    .run = run,
+};
+
+static int run(const sf_cli_args *a)
+{
+    const sf_cli_value *opt = a->opt;
+    const char *model = a->n_operands > 0 ? a->operands[0] : NULL, *replay = opt[O_REPLAY].text;
+    const char *png = opt[O_PNG].text, *frames = opt[O_FRAMES].text;
+    sf_time at = opt[O_AT].time, every = opt[O_EVERY].given ? opt[O_EVERY].time : 10 * SF_SECOND;
+    sf_time until = opt[O_UNTIL].given ? opt[O_UNTIL].time : SF_TIME_MAX;
+    int w = 0, h = 0;
+
+    if (opt[O_EVERY].given && every <= 0) {
+        sf_cli_usage_error("render", "--every must be longer than 0");
+        return SF_EXIT_USAGE;
+    }
+    if (opt[O_SIZE].given && !sf_cli_parse_size("render", opt[O_SIZE].text, &w, &h))
+        return SF_EXIT_USAGE;
+    if (a->n_operands > 1) {
+        sf_cli_usage_error("render", "one scenario at a time ('%s' and '%s')", model, a->operands[1]);
+        return SF_EXIT_USAGE;
     }
     if (!model == !replay) {
         sf_cli_usage_error("render", model ? "a scenario or --replay FILE, not both" : "which scenario? (shopfloor render SCENARIO --png FILE)");
@@ -102,10 +102,10 @@ int sf_cmd_render(int argc, char **argv)
     {
         sf_render_opts o = {0};
         o.spec.model = model;
-        o.spec.sets = sc.sets;
-        o.spec.nsets = sc.nsets;
-        o.spec.seed_given = sc.seed_given;
-        o.spec.seed = sc.seed;
+        o.spec.sets = opt[O_SET].list;
+        o.spec.nsets = opt[O_SET].n;
+        o.spec.seed_given = opt[O_SEED].given;
+        o.spec.seed = opt[O_SEED].u64;
         o.replay = replay;
         o.at = at;
         o.png = png;
@@ -114,17 +114,14 @@ int sf_cmd_render(int argc, char **argv)
         o.until = until;
         o.width = w;
         o.height = h;
-        o.heat = heat;
-        o.trails = trails;
-        o.select = select;
+        o.heat = opt[O_HEAT].given;
+        o.trails = opt[O_TRAILS].given;
+        o.select = opt[O_SELECT].text;
         return sf_render_run(&o) == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     }
 #else
     (void)w;
     (void)h;
-    (void)heat;
-    (void)trails;
-    (void)select;
     (void)every;
     (void)until;
     fprintf(stderr, "shopfloor render: this shopfloor was built without the viewer (SHOPFLOOR_VIEWER=OFF)\n");

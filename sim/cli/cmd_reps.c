@@ -17,39 +17,6 @@
 #include "experiment/replicate.h"
 #include "report/report.h"
 
-static void help(void)
-{
-    printf("usage: shopfloor run MODEL --reps N [--seed S] [--set key.path=value]... [--until T] [--out DIR] [--all]\n"
-           "       shopfloor run MODEL --precision P [--reps N] [--max-reps M] [same options]\n"
-           "\n"
-           "Run N independent replications of a scenario (.yaml) or Lua model (.lua).\n"
-           "Replication r runs with a seed derived from the base seed S (--seed, else\n"
-           "the scenario's seed) and r, printed with each failure so that it can be\n"
-           "rerun alone. Every KPI is given as mean, standard deviation and a 95%%\n"
-           "confidence interval (Student t). The terminal shows the headline KPIs\n"
-           "(all of them with --all); --out writes them all.\n"
-           "\n"
-           "  --reps N        replications (default 10; with --precision, the first batch, default 5)\n"
-           "  --precision P   go on until every headline KPI's 95%% half-width is at most\n"
-           "                  P of its mean ('2%%' or 0.02); says how many were needed\n"
-           "  --max-reps M    stop there when the precision is not reached (default 200)\n"
-           "  --seed S        base seed\n"
-           "  --set K=V       change a scenario value\n"
-           "  --until T       stop every replication at simulated time T\n"
-           "  --out DIR       write DIR/replications.csv (every value) and DIR/summary.csv\n"
-           "  --all           show every KPI, not only the headline ones\n"
-           "\n"
-           "Exit status: 0 success, 1 a failed replication or a precision not reached, 2 usage.\n");
-}
-
-bool sf_cmd_reps_wanted(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--reps") == 0 || strcmp(argv[i], "--precision") == 0)
-            return true;
-    return false;
-}
-
 /* "2%" or "0.02". */
 static bool parse_fraction(const char *text, double *out)
 {
@@ -143,64 +110,39 @@ static void print_table(const sf_rep_table *t, bool all)
         printf("(%zu more KPIs: --all shows them, --out writes them)\n", hidden);
 }
 
-int sf_cmd_reps(int argc, char **argv)
+/*
+ * `run` with --reps or --precision. The options were read against run's
+ * table (cmd_run.c), and run has refused those that apply to one run only.
+ */
+int sf_cli_reps(const sf_cli_args *a)
 {
-    const char *model = NULL, *out = NULL, *v;
-    sf_cli_scenario sc = {0};
-    int opt;
-    uint64_t reps = 0, max_reps = 200, base;
+    const sf_cli_value *opt = a->opt;
+    const char *model = a->n_operands > 0 ? a->operands[0] : NULL, *out = opt[SF_RUN_OUT].text;
+    uint64_t reps = opt[SF_RUN_REPS].u64, max_reps = opt[SF_RUN_MAX_REPS].given ? opt[SF_RUN_MAX_REPS].u64 : 200, base;
     double precision = 0;
-    bool all = false, reached = false;
+    bool all = opt[SF_RUN_ALL].given, reached = false;
     sf_session_spec spec = {0};
     sf_rep_table tab;
     int status = SF_EXIT_OK;
 
-    for (int i = 1; i < argc; i++)
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            return SF_EXIT_OK;
-        }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--reps") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--reps", v, &reps))
-                return SF_EXIT_USAGE;
-            if (reps == 0) {
-                sf_cli_usage_error("run", "--reps needs at least 1");
-                return SF_EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--precision") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-            if (!parse_fraction(v, &precision)) {
-                sf_cli_usage_error("run", "--precision expects a share of the mean such as '2%%' or 0.02, got '%s'", v);
-                return SF_EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--max-reps") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--max-reps", v, &max_reps))
-                return SF_EXIT_USAGE;
-        } else if ((opt = sf_cli_scenario_option("run", argc, argv, &i, &sc)) != 0) {
-            if (opt < 0)
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--out") == 0) {
-            if (!(out = sf_cli_value("run", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--all") == 0) {
-            all = true;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            sf_cli_usage_error("run", "unknown option '%s' with --reps", argv[i]);
-            return SF_EXIT_USAGE;
-        } else if (model) {
-            sf_cli_usage_error("run", "one model at a time ('%s' and '%s')", model, argv[i]);
-            return SF_EXIT_USAGE;
-        } else {
-            model = argv[i];
-        }
+    if (opt[SF_RUN_REPS].given && reps == 0) {
+        sf_cli_usage_error("run", "--reps needs at least 1");
+        return SF_EXIT_USAGE;
+    }
+    if (opt[SF_RUN_PRECISION].given && !parse_fraction(opt[SF_RUN_PRECISION].text, &precision)) {
+        sf_cli_usage_error("run", "--precision expects a share of the mean such as '2%%' or 0.02, got '%s'",
+                           opt[SF_RUN_PRECISION].text);
+        return SF_EXIT_USAGE;
+    }
+    if (a->n_operands > 1) {
+        sf_cli_usage_error("run", "one model at a time ('%s' and '%s')", model, a->operands[1]);
+        return SF_EXIT_USAGE;
     }
     if (!model) {
         sf_cli_usage_error("run", "which model? (shopfloor run MODEL --reps N)");
         return SF_EXIT_USAGE;
     }
-    if (!sf_session_is_scenario(model) && sc.nsets > 0) {
+    if (!sf_session_is_scenario(model) && opt[SF_RUN_SET].n > 0) {
         sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
@@ -214,12 +156,12 @@ int sf_cmd_reps(int argc, char **argv)
     if (out && !sf_cli_make_dir("run", out))
         return SF_EXIT_FAIL;
     spec.model = model;
-    spec.sets = sc.sets;
-    spec.nsets = sc.nsets;
-    spec.seed_given = sc.seed_given;
-    spec.seed = sc.seed;
-    spec.until_given = sc.until_given;
-    spec.until = sc.until;
+    spec.sets = opt[SF_RUN_SET].list;
+    spec.nsets = opt[SF_RUN_SET].n;
+    spec.seed_given = opt[SF_RUN_SEED].given;
+    spec.seed = opt[SF_RUN_SEED].u64;
+    spec.until_given = opt[SF_RUN_UNTIL].given;
+    spec.until = opt[SF_RUN_UNTIL].time;
     if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
         return SF_EXIT_FAIL;
 

@@ -35,41 +35,92 @@
 #include "render/record.h"
 #endif
 
-static void help(void)
-{
-    printf("usage: shopfloor run MODEL.lua [--until T] [--seed N] [--out DIR] [--budget N] [--memory MB]\n"
-           "       shopfloor run SCENARIO.yaml [--set key.path=value]... [--trace] [same options]\n"
-           "\n"
-           "Run a process model written in Lua (see docs/lua-api.md). The model's\n"
-           "top-level code creates resources, stores and containers and spawns\n"
-           "processes; the run ends at --until or when no event is left. Tallies,\n"
-           "levels and the statistics of every resource, store and container are\n"
-           "printed at the end.\n"
-           "\n"
-           "Or run a factory scenario (see docs/scenario-format.md): the model is\n"
-           "built from it, scripts/plant.lua turns its demand into transport tasks\n"
-           "for the vehicles, and the run ends at the scenario's horizon (or\n"
-           "--until). A table of every agent type (trips, distance, energy by\n"
-           "state) follows the statistics, then the plant's headline KPIs\n"
-           "(docs/results.md).\n"
-           "\n"
-           "  --set K=V     change a scenario value, typed and checked as in the file\n"
-           "  --until T     stop at simulated time T (seconds, or '8 h', '30 min')\n"
-           "  --seed N      base seed of every named random stream (default 1)\n"
-           "  --out DIR     also write DIR/results.json and DIR/results.csv; for a\n"
-           "                scenario DIR/summary.json, kpis.csv, agents.csv,\n"
-           "                stations.csv, timeseries.csv and report.html\n"
-           "  --trace       with --out, a scenario also writes DIR/trace.csv, one\n"
-           "                row per state change\n"
-           "  --budget N    Lua instructions a behaviour may run without yielding\n"
-           "                (default %u)\n"
-           "  --memory MB   memory the Lua state may hold (default %zu)\n"
-           "  --record FILE also write a recording for 'shopfloor view --replay FILE'\n"
-           "\n"
-           "Exit status: 0 success, 1 a failure of the model or its input or an\n"
-           "interrupted run (its files are still written, marked incomplete), 2 usage.\n",
-           SF_SCRIPT_DEFAULT_BUDGET, SF_SCRIPT_DEFAULT_MEMORY >> 20);
-}
+/* The defaults of --budget and --memory are the script layer's; the table below states them. */
+_Static_assert(SF_SCRIPT_DEFAULT_BUDGET == 100000000u, "run --help states the default --budget");
+_Static_assert(SF_SCRIPT_DEFAULT_MEMORY >> 20 == 1024, "run --help states the default --memory");
+
+/* One table for a single run and for replications (cmd_reps.c), so that --help shows both. */
+static const sf_cli_option options[] = {
+    [SF_RUN_HELP] = SF_CLI_HELP_OPTION,
+    [SF_RUN_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value",
+                    .help = "change a scenario value, typed and checked as in the file"},
+    [SF_RUN_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T",
+                      .help = "stop at simulated time T (seconds, or '8 h', '30 min')",
+                      .by_default = "the scenario's horizon; a Lua model runs until no event is left"},
+    [SF_RUN_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .help = "base seed of every named random stream",
+                     .by_default = "scenario.seed in the scenario; 1 for a Lua model"},
+    [SF_RUN_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR",
+                    .help = "also write DIR/results.json and DIR/results.csv; for a scenario DIR/summary.json, "
+                            "kpis.csv, agents.csv, stations.csv, timeseries.csv and report.html; with --reps "
+                            "DIR/replications.csv (every value) and DIR/summary.csv",
+                    .hint = SF_CLI_DIR},
+    [SF_RUN_TRACE] = {"trace", .kind = SF_CLI_FLAG,
+                      .help = "with --out, a scenario also writes DIR/trace.csv, one row per state change",
+                      .section = "Only for one run (not with --reps or --precision):"},
+    [SF_RUN_BUDGET] = {"budget", .kind = SF_CLI_U64, .value = "N",
+                       .help = "Lua instructions a behaviour may run without yielding", .by_default = "100000000"},
+    [SF_RUN_MEMORY] = {"memory", .kind = SF_CLI_U64, .value = "MB", .help = "memory the Lua state may hold",
+                       .by_default = "1024"},
+    [SF_RUN_RECORD] = {"record", .kind = SF_CLI_STRING, .value = "FILE",
+                       .help = "also write a recording for 'shopfloor view --replay FILE'", .hint = SF_CLI_FILE,
+                       .exts = "rec"},
+    [SF_RUN_REPS] = {"reps", .kind = SF_CLI_U64, .value = "N", .help = "replications",
+                     .by_default = "10; with --precision, the first batch, 5",
+                     .section = "Only for replications (--reps or --precision):"},
+    [SF_RUN_PRECISION] = {"precision", .kind = SF_CLI_STRING, .value = "P",
+                          .help = "go on until every headline KPI's 95% half-width is at most P of its mean "
+                                  "('2%' or 0.02); says how many were needed"},
+    [SF_RUN_MAX_REPS] = {"max-reps", .kind = SF_CLI_U64, .value = "M",
+                         .help = "stop there when the precision is not reached", .by_default = "200"},
+    [SF_RUN_ALL] = {"all", .kind = SF_CLI_FLAG, .help = "show every KPI, not only the headline ones"},
+    [SF_RUN_NOPTIONS] = {NULL},
+};
+
+static const sf_cli_operand operands[] = {
+    {"MODEL", "a Lua model (.lua) or a factory scenario (.yaml)", .hint = SF_CLI_FILE, .exts = "lua yaml"},
+    {NULL},
+};
+
+static const char *const usage[] = {
+    "MODEL.lua [--until] [--seed] [--out] [--budget] [--memory]",
+    "SCENARIO.yaml [--set]... [--trace] [--record] [same options]",
+    "MODEL --reps [--seed] [--set]... [--until] [--out] [--all]",
+    "MODEL --precision [--reps] [--max-reps] [same options]",
+    NULL,
+};
+
+static int run(const sf_cli_args *a);
+
+const sf_cli_command sf_cli_run = {
+    .name = "run",
+    .summary = "run a model (MODEL.lua or SCENARIO.yaml); --reps N replicates it",
+    .usage = usage,
+    .description = "Run a process model written in Lua (see docs/lua-api.md). The model's\n"
+                   "top-level code creates resources, stores and containers and spawns\n"
+                   "processes; the run ends at --until or when no event is left. Tallies,\n"
+                   "levels and the statistics of every resource, store and container are\n"
+                   "printed at the end.\n"
+                   "\n"
+                   "Or run a factory scenario (see docs/scenario-format.md): the model is\n"
+                   "built from it, scripts/plant.lua turns its demand into transport tasks\n"
+                   "for the vehicles, and the run ends at the scenario's horizon (or\n"
+                   "--until). A table of every agent type (trips, distance, energy by\n"
+                   "state) follows the statistics, then the plant's headline KPIs\n"
+                   "(docs/results.md).\n"
+                   "\n"
+                   "With --reps N, run N independent replications of either. Replication r\n"
+                   "runs with a seed derived from the base seed (--seed, else the scenario's\n"
+                   "seed) and r, printed with each failure so that it can be rerun alone.\n"
+                   "Every KPI is given as mean, standard deviation and a 95% confidence\n"
+                   "interval (Student t). The terminal shows the headline KPIs (all of them\n"
+                   "with --all); --out writes them all.",
+    .operands = operands,
+    .options = options,
+    .epilogue = "Exit status: 0 success, 1 a failure of the model or its input, an\n"
+                "interrupted run (its files are still written, marked incomplete), a failed\n"
+                "replication or a precision not reached, 2 usage.",
+    .run = run,
+};
 
 /* Write one output file through a temporary name. */
 static int write_file(const char *dir, const char *name, sf_script *S, const sf_script_run_info *info, bool json)
@@ -146,59 +197,45 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     return rc;
 }
 
-int sf_cmd_run(int argc, char **argv)
+static int run(const sf_cli_args *a)
 {
-    const char *model = NULL, *out = NULL, *record = NULL, *v;
-    sf_cli_scenario sc = {0};
-    bool scenario, want_trace = false;
+    const sf_cli_value *opt = a->opt;
+    const char *model = a->n_operands > 0 ? a->operands[0] : NULL, *out = opt[SF_RUN_OUT].text;
+    const char *record = opt[SF_RUN_RECORD].text, *const *sets = opt[SF_RUN_SET].list;
+    size_t nsets = opt[SF_RUN_SET].n;
+    bool scenario, want_trace = opt[SF_RUN_TRACE].given, reps = opt[SF_RUN_REPS].given || opt[SF_RUN_PRECISION].given;
     FILE *trace = NULL;
     char trace_tmp[4200], why[160];
     double wall;
-    uint64_t budget = 0, memory_mb = 0;
+    uint64_t memory_mb = opt[SF_RUN_MEMORY].u64;
     sf_session_spec spec = {0};
     sf_session *ses;
     sf_script_run_info info = {0};
     sf_kernel *k;
     sf_script *S;
     char now[48];
-    int rc, status, opt;
+    int rc, status;
 
-    if (sf_cmd_reps_wanted(argc, argv))
-        return sf_cmd_reps(argc, argv);
-    for (int i = 1; i < argc; i++) {
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            return SF_EXIT_OK;
-        } else if ((opt = sf_cli_scenario_option("run", argc, argv, &i, &sc)) != 0) {
-            if (opt < 0)
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--budget") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--budget", v, &budget))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--memory") == 0) {
-            if (!(v = sf_cli_value("run", argc, argv, &i)) || !sf_cli_parse_u64("run", "--memory", v, &memory_mb))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--trace") == 0) {
-            want_trace = true;
-        } else if (strcmp(argv[i], "--record") == 0) {
-            if (!(record = sf_cli_value("run", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-#ifndef SF_HAVE_VIEWER
-            fprintf(stderr, "shopfloor run: --record needs the viewer (this one was built with SHOPFLOOR_VIEWER=OFF)\n");
-            return SF_EXIT_FAIL;
-#endif
-        } else if (strcmp(argv[i], "--out") == 0) {
-            if (!(out = sf_cli_value("run", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            sf_cli_usage_error("run", "unknown option '%s'", argv[i]);
+    for (int o = SF_RUN_TRACE; o < SF_RUN_NOPTIONS; o++) {
+        bool for_reps = o >= SF_RUN_REPS;
+        if (opt[o].given && for_reps != reps) {
+            sf_cli_usage_error("run", for_reps ? "--%s applies to replications: give --reps N or --precision P"
+                                               : "--%s applies to one run, not to replications (--reps, --precision)",
+                               options[o].name);
             return SF_EXIT_USAGE;
-        } else if (model) {
-            sf_cli_usage_error("run", "one model at a time ('%s' and '%s')", model, argv[i]);
-            return SF_EXIT_USAGE;
-        } else {
-            model = argv[i];
         }
+    }
+    if (reps)
+        return sf_cli_reps(a);
+#ifndef SF_HAVE_VIEWER
+    if (record) {
+        fprintf(stderr, "shopfloor run: --record needs the viewer (this one was built with SHOPFLOOR_VIEWER=OFF)\n");
+        return SF_EXIT_FAIL;
+    }
+#endif
+    if (a->n_operands > 1) {
+        sf_cli_usage_error("run", "one model at a time ('%s' and '%s')", model, a->operands[1]);
+        return SF_EXIT_USAGE;
     }
     if (!model) {
         sf_cli_usage_error("run", "which model? (shopfloor run MODEL.lua)");
@@ -209,7 +246,7 @@ int sf_cmd_run(int argc, char **argv)
         sf_cli_usage_error("run", "--record records a factory scenario; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
-    if (!scenario && sc.nsets > 0) {
+    if (!scenario && nsets > 0) {
         sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
@@ -229,13 +266,13 @@ int sf_cmd_run(int argc, char **argv)
         return SF_EXIT_FAIL;
 
     spec.model = model;
-    spec.sets = sc.sets;
-    spec.nsets = sc.nsets;
-    spec.seed_given = sc.seed_given;
-    spec.seed = sc.seed;
-    spec.until_given = sc.until_given;
-    spec.until = sc.until;
-    spec.budget = budget;
+    spec.sets = sets;
+    spec.nsets = nsets;
+    spec.seed_given = opt[SF_RUN_SEED].given;
+    spec.seed = opt[SF_RUN_SEED].u64;
+    spec.until_given = opt[SF_RUN_UNTIL].given;
+    spec.until = opt[SF_RUN_UNTIL].time;
+    spec.budget = opt[SF_RUN_BUDGET].u64;
     spec.memory_limit = (size_t)memory_mb << 20;
     if (!(ses = sf_session_new(&spec, &rc)))
         return SF_EXIT_FAIL;
@@ -291,7 +328,7 @@ int sf_cmd_run(int argc, char **argv)
     }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (scenario) {
-        if (scenario_results(ses, model, out, sc.sets, sc.nsets, info.complete, info.error, wall, trace, trace_tmp) != SF_OK)
+        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace, trace_tmp) != SF_OK)
             status = SF_EXIT_FAIL;
     } else if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
                        write_file(out, "results.csv", S, &info, false) != SF_OK)) {

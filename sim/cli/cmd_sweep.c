@@ -17,45 +17,68 @@
 #include "experiment/sweep.h"
 #include "scenario/scenario.h"
 
-enum { MAX_SETS = 256 };
+enum { O_HELP, O_VARY, O_ZIP, O_REPS, O_JOBS, O_TIMEOUT, O_SEED, O_SET, O_UNTIL, O_OUT, O_QUIET, O_COUNT };
 
-static void help(void)
-{
-    printf("usage: shopfloor sweep SCENARIO --vary key.path=a,b,c [--vary key.path=lo:hi:step]... [--zip]\n"
-           "                      [--reps N] [--jobs N] [--timeout T] [--seed S] [--set K=V]... [--until T]\n"
-           "                      --out DIR\n"
-           "\n"
-           "Run every point of a grid of scenario variants, each replicated, in\n"
-           "worker processes (see docs/experiments.md). --vary takes a list of values\n"
-           "or a numeric range; the points are the full grid (the first --vary changes\n"
-           "slowest) or, with --zip, the i-th value of every list. Replication r of\n"
-           "every point runs with the same seed (common random numbers).\n"
-           "\n"
-           "Every run is isolated: a crash, a script error or a timeout is recorded\n"
-           "with its reason and the command that reproduces it, and the others go\n"
-           "on. Finished runs are stored in DIR/runs/ as they end; rerunning the\n"
-           "same command skips them (resume after an interruption). When all are\n"
-           "done, DIR/results.csv (one row per point, replication and KPI),\n"
-           "DIR/summary.csv (mean, sd and 95%% CI per point and KPI) and\n"
-           "DIR/failures.csv are written, the same bytes for any --jobs.\n"
-           "\n"
-           "  --vary K=LIST   values of a scenario key: a,b,c or lo:hi:step\n"
-           "  --zip           pair the lists instead of crossing them\n"
-           "  --reps N        replications per point (default 1)\n"
-           "  --jobs N        worker processes (default: one per core)\n"
-           "  --timeout T     wall time a run may take ('30 s', '5 min'); none by default\n"
-           "  --seed S        base seed (default: the scenario's)\n"
-           "  --set K=V       a value for every point\n"
-           "  --until T       stop every run at simulated time T\n"
-           "  --out DIR       output folder (required)\n"
-           "  --quiet         no progress output\n"
-           "\n"
-           "Under MPI (mpirun -n K shopfloor sweep ..., or srun), rank 0 hands out\n"
-           "the runs and writes the files; ranks 1..K-1 run them.\n"
-           "\n"
-           "Exit status: 0 every run succeeded, 1 some failed (see DIR/failures.csv)\n"
-           "or the input is bad, 2 usage.\n");
-}
+static const sf_cli_option options[] = {
+    [O_HELP] = SF_CLI_HELP_OPTION,
+    [O_VARY] = {"vary", .kind = SF_CLI_LIST, .value = "key.path=VALUES",
+                .help = "values of a scenario key: a list a,b,c or a range lo:hi:step",
+                .by_default = "the scenario's experiment.vary"},
+    [O_ZIP] = {"zip", .kind = SF_CLI_FLAG, .help = "pair the lists instead of crossing them",
+               .by_default = "the full grid, or experiment.zip"},
+    [O_REPS] = {"reps", .kind = SF_CLI_U64, .value = "N", .help = "replications per point",
+                .by_default = "experiment.reps, else 1"},
+    [O_JOBS] = {"jobs", .kind = SF_CLI_U64, .value = "N", .help = "worker processes", .by_default = "one per core"},
+    [O_TIMEOUT] = {"timeout", .kind = SF_CLI_DURATION, .value = "T",
+                   .help = "wall time a run may take ('30 s', '5 min')", .by_default = "experiment.timeout, else none"},
+    [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "S", .help = "base seed",
+                .by_default = "scenario.seed in the scenario"},
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "a value for every point"},
+    [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",
+                 .by_default = "the scenario's horizon"},
+    [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "output folder (required)", .hint = SF_CLI_DIR},
+    [O_QUIET] = {"quiet", .kind = SF_CLI_FLAG, .help = "no progress output"},
+    [O_COUNT] = {NULL},
+};
+
+static const sf_cli_operand operands[] = {
+    {"SCENARIO", "the scenario whose variants are run", .hint = SF_CLI_FILE, .exts = "yaml"},
+    {NULL},
+};
+
+static const char *const usage[] = {
+    "SCENARIO --vary [--vary]... [--zip] [--reps] [--jobs] [--timeout] [--seed] [--set]... [--until] --out",
+    NULL,
+};
+
+static int run(const sf_cli_args *a);
+
+const sf_cli_command sf_cli_sweep = {
+    .name = "sweep",
+    .summary = "run a grid of scenario variants with replications on every core (or MPI)",
+    .usage = usage,
+    .description = "Run every point of a grid of scenario variants, each replicated, in\n"
+                   "worker processes (see docs/experiments.md). --vary takes a list of values\n"
+                   "or a numeric range; the points are the full grid (the first --vary changes\n"
+                   "slowest) or, with --zip, the i-th value of every list. Replication r of\n"
+                   "every point runs with the same seed (common random numbers).\n"
+                   "\n"
+                   "Every run is isolated: a crash, a script error or a timeout is recorded\n"
+                   "with its reason and the command that reproduces it, and the others go\n"
+                   "on. Finished runs are stored in DIR/runs/ as they end; rerunning the\n"
+                   "same command skips them (resume after an interruption). When all are\n"
+                   "done, DIR/results.csv (one row per point, replication and KPI),\n"
+                   "DIR/summary.csv (mean, sd and 95% CI per point and KPI) and\n"
+                   "DIR/failures.csv are written, the same bytes for any --jobs.",
+    .operands = operands,
+    .options = options,
+    .epilogue = "Under MPI (mpirun -n K shopfloor sweep ..., or srun), rank 0 hands out\n"
+                "the runs and writes the files; ranks 1..K-1 run them.\n"
+                "\n"
+                "Exit status: 0 every run succeeded, 1 some failed (see DIR/failures.csv)\n"
+                "or the input is bad, 2 usage.",
+    .run = run,
+};
 
 /* The scenario with the common --set values, or NULL after printing its problems. */
 static sf_scenario_config *load(const char *model, const char *const *sets, size_t nsets)
@@ -123,85 +146,38 @@ static int from_scenario(sf_sweep *sw, const sf_scenario_config *cfg, bool vary_
     return SF_OK;
 }
 
-int sf_cmd_sweep(int argc, char **argv)
+static int run(const sf_cli_args *a)
 {
-    const char *model = NULL, *v, *sets[MAX_SETS];
-    size_t nsets = 0;
-    uint64_t reps = 1, jobs = 0;
-    sf_time t;
+    const char *model = a->n_operands > 0 ? a->operands[0] : NULL;
+    const sf_cli_value *vary = &a->opt[O_VARY], *sets = &a->opt[O_SET];
+    uint64_t reps = a->opt[O_REPS].given ? a->opt[O_REPS].u64 : 1, jobs = a->opt[O_JOBS].u64;
     sf_sweep sw = {0};
-    sf_session_spec spec = {0};
     sf_scenario_config *cfg;
-    bool vary_given = false, reps_given = false, timeout_given = false;
     char err[512], exe[4096];
     ssize_t len;
     int rc;
 
-    for (int i = 1; i < argc; i++) {
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            sf_sweep_close(&sw);
-            return SF_EXIT_OK;
-        } else if (strcmp(argv[i], "--vary") == 0) {
-            if (!(v = sf_cli_value("sweep", argc, argv, &i)))
-                goto usage;
-            vary_given = true;
-            if (sf_sweep_add_vary(&sw, v, err, sizeof err) != SF_OK) {
-                sf_cli_usage_error("sweep", "%s", err);
-                goto usage;
-            }
-        } else if (strcmp(argv[i], "--zip") == 0) {
-            sw.zip = true;
-        } else if (strcmp(argv[i], "--quiet") == 0) {
-            sw.quiet = true;
-        } else if (strcmp(argv[i], "--reps") == 0) {
-            if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_u64("sweep", "--reps", v, &reps))
-                goto usage;
-            reps_given = true;
-            if (reps == 0 || reps > 1000000) {
-                sf_cli_usage_error("sweep", "--reps must be between 1 and 1000000");
-                goto usage;
-            }
-        } else if (strcmp(argv[i], "--jobs") == 0) {
-            if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_u64("sweep", "--jobs", v, &jobs))
-                goto usage;
-            if (jobs == 0 || jobs > 256) {
-                sf_cli_usage_error("sweep", "--jobs must be between 1 and 256");
-                goto usage;
-            }
-        } else if (strcmp(argv[i], "--timeout") == 0) {
-            if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_duration("sweep", "--timeout", v, &t))
-                goto usage;
-            sw.timeout = sf_time_to_seconds(t);
-            timeout_given = true;
-        } else if (strcmp(argv[i], "--seed") == 0) {
-            if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_u64("sweep", "--seed", v, &spec.seed))
-                goto usage;
-            spec.seed_given = true;
-        } else if (strcmp(argv[i], "--until") == 0) {
-            if (!(v = sf_cli_value("sweep", argc, argv, &i)) || !sf_cli_parse_duration("sweep", "--until", v, &t))
-                goto usage;
-            sw.until = v;
-        } else if (strcmp(argv[i], "--set") == 0) {
-            if (!(v = sf_cli_value("sweep", argc, argv, &i)))
-                goto usage;
-            if (nsets == MAX_SETS) {
-                sf_cli_usage_error("sweep", "at most %d --set options", MAX_SETS);
-                goto usage;
-            }
-            sets[nsets++] = v;
-        } else if (strcmp(argv[i], "--out") == 0) {
-            if (!(sw.out = sf_cli_value("sweep", argc, argv, &i)))
-                goto usage;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            sf_cli_usage_error("sweep", "unknown option '%s'", argv[i]);
+    sw.zip = a->opt[O_ZIP].given;
+    sw.quiet = a->opt[O_QUIET].given;
+    sw.timeout = sf_time_to_seconds(a->opt[O_TIMEOUT].time);
+    sw.until = a->opt[O_UNTIL].text;
+    sw.out = a->opt[O_OUT].text;
+    for (size_t i = 0; i < vary->n; i++)
+        if (sf_sweep_add_vary(&sw, vary->list[i], err, sizeof err) != SF_OK) {
+            sf_cli_usage_error("sweep", "%s", err);
             goto usage;
-        } else if (model) {
-            sf_cli_usage_error("sweep", "one scenario at a time ('%s' and '%s')", model, argv[i]);
-            goto usage;
-        } else {
-            model = argv[i];
         }
+    if (a->opt[O_REPS].given && (reps == 0 || reps > 1000000)) {
+        sf_cli_usage_error("sweep", "--reps must be between 1 and 1000000");
+        goto usage;
+    }
+    if (a->opt[O_JOBS].given && (jobs == 0 || jobs > 256)) {
+        sf_cli_usage_error("sweep", "--jobs must be between 1 and 256");
+        goto usage;
+    }
+    if (a->n_operands > 1) {
+        sf_cli_usage_error("sweep", "one scenario at a time ('%s' and '%s')", model, a->operands[1]);
+        goto usage;
     }
     if (!model || !sf_session_is_scenario(model)) {
         sf_cli_usage_error("sweep", "which scenario? (shopfloor sweep SCENARIO.yaml --vary key=a,b --out DIR)");
@@ -211,13 +187,13 @@ int sf_cmd_sweep(int argc, char **argv)
         sf_cli_usage_error("sweep", "--out DIR is required: every run is stored there as it ends");
         goto usage;
     }
-    if (!(cfg = load(model, sets, nsets))) {
+    if (!(cfg = load(model, sets->list, sets->n))) {
         sf_sweep_close(&sw);
         return SF_EXIT_FAIL;
     }
-    sw.seed = spec.seed_given ? spec.seed : cfg->scenario.seed;
+    sw.seed = a->opt[O_SEED].given ? a->opt[O_SEED].u64 : cfg->scenario.seed;
     sw.digest = digest(model);
-    rc = from_scenario(&sw, cfg, vary_given, reps_given ? NULL : &reps, timeout_given);
+    rc = from_scenario(&sw, cfg, vary->given, a->opt[O_REPS].given ? NULL : &reps, a->opt[O_TIMEOUT].given);
     sf_scenario_config_free(cfg);
     if (rc != SF_OK)
         goto usage;
@@ -234,8 +210,8 @@ int sf_cmd_sweep(int argc, char **argv)
         return SF_EXIT_FAIL;
     }
     sw.model = model;
-    sw.sets = sets;
-    sw.nsets = nsets;
+    sw.sets = sets->list;
+    sw.nsets = sets->n;
     sw.reps = (size_t)reps;
     sw.jobs = (unsigned)jobs;
     if ((len = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {

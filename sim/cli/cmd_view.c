@@ -13,98 +13,81 @@
 #include "render/view.h"
 #endif
 
-static void help(void)
-{
-    printf("usage: shopfloor view SCENARIO [--speed X] [--set K=V]... [--seed N] [--until T]\n"
-           "       shopfloor view --replay FILE [--speed X]\n"
-           "\n"
-           "Watch a scenario run in a window, live (the model runs as far as the\n"
-           "picture shows), or play back a recording made by\n"
-           "'shopfloor run SCENARIO --record FILE' (forwards and backwards).\n"
-           "\n"
-           "  --speed X        simulated seconds per second (default 60; 1 to 10000)\n"
-           "  --size WxH       window size in pixels (default 1280x800)\n"
-           "  --every T        snapshot grid of the live view (default 0.5 s)\n"
-           "  --quit-after N   close after N frames (tests, benchmarks)\n"
-           "  --screenshot F   with --quit-after: save the last frame as PNG F\n"
-           "  --bench          no vsync; print frame times when closing\n"
-           "\n"
-           "Keys: space pause, + and - speed, right arrow one step (left: back, in a\n"
-           "replay), wheel zoom, drag pan, click inspect, H heat map, T trails, F follow,\n"
-           "R restart, S screenshot, 0 fit, ? help. See docs/viewer.md.\n");
-}
+enum { O_HELP, O_SET, O_SEED, O_UNTIL, O_REPLAY, O_SPEED, O_SIZE, O_EVERY, O_QUIT_AFTER, O_SCREENSHOT, O_BENCH, O_COUNT };
 
-bool sf_cli_parse_size(const char *cmd, const char *text, int *w, int *h)
-{
-    char *end;
-    long a = strtol(text, &end, 10), b;
-    if (*end != 'x' || a < 64 || a > 16384)
-        goto bad;
-    b = strtol(end + 1, &end, 10);
-    if (*end || b < 64 || b > 16384)
-        goto bad;
-    *w = (int)a;
-    *h = (int)b;
-    return true;
-bad:
-    sf_cli_usage_error(cmd, "--size expects WIDTHxHEIGHT such as 1280x800, got '%s'", text);
-    return false;
-}
+static const sf_cli_option options[] = {
+    [O_HELP] = SF_CLI_HELP_OPTION,
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "change a scenario value, as for 'run'"},
+    [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .help = "base seed of every named random stream",
+                .by_default = "scenario.seed in the scenario"},
+    [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop at simulated time T",
+                 .by_default = "the scenario's horizon"},
+    [O_REPLAY] = {"replay", .kind = SF_CLI_STRING, .value = "FILE",
+                  .help = "play the recording FILE instead of running a scenario", .hint = SF_CLI_FILE,
+                  .exts = "rec"},
+    [O_SPEED] = {"speed", .kind = SF_CLI_DOUBLE, .value = "X", .help = "simulated seconds per second (1 to 10000)",
+                 .by_default = "60"},
+    [O_SIZE] = {"size", .kind = SF_CLI_STRING, .value = "WxH", .help = "window size in pixels",
+                .by_default = "1280x800"},
+    [O_EVERY] = {"every", .kind = SF_CLI_DURATION, .value = "T", .help = "snapshot grid of the live view",
+                 .by_default = "0.5 s"},
+    [O_QUIT_AFTER] = {"quit-after", .kind = SF_CLI_U64, .value = "N",
+                      .help = "close after N frames (tests, benchmarks)"},
+    [O_SCREENSHOT] = {"screenshot", .kind = SF_CLI_STRING, .value = "F",
+                      .help = "with --quit-after: save the last frame as PNG F", .hint = SF_CLI_FILE, .exts = "png"},
+    [O_BENCH] = {"bench", .kind = SF_CLI_FLAG, .help = "no vsync; print frame times when closing"},
+    [O_COUNT] = {NULL},
+};
 
-int sf_cmd_view(int argc, char **argv)
-{
-    sf_cli_scenario sc = {0};
-    const char *model = NULL, *replay = NULL, *shot = NULL, *v;
-    double speed = 60;
-    uint64_t limit = 0;
-    sf_time every = 0;
-    int w = 0, h = 0, r;
-    bool bench = false;
+static const sf_cli_operand operands[] = {
+    {"SCENARIO", "the scenario to run and watch (or --replay FILE)", .optional = true, .hint = SF_CLI_FILE,
+     .exts = "yaml"},
+    {NULL},
+};
 
-    for (int i = 1; i < argc; i++) {
-        if (sf_cli_is_help(argv[i])) {
-            help();
-            return SF_EXIT_OK;
-        } else if ((r = sf_cli_scenario_option("view", argc, argv, &i, &sc)) != 0) {
-            if (r < 0)
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--replay") == 0) {
-            if (!(replay = sf_cli_value("view", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--speed") == 0) {
-            if (!(v = sf_cli_value("view", argc, argv, &i)) || !sf_cli_parse_double("view", "--speed", v, &speed))
-                return SF_EXIT_USAGE;
-            if (!(speed >= 1 && speed <= 10000)) {
-                sf_cli_usage_error("view", "--speed goes from 1 to 10000, got %g", speed);
-                return SF_EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--size") == 0) {
-            if (!(v = sf_cli_value("view", argc, argv, &i)) || !sf_cli_parse_size("view", v, &w, &h))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--every") == 0) {
-            if (!(v = sf_cli_value("view", argc, argv, &i)) || !sf_cli_parse_duration("view", "--every", v, &every))
-                return SF_EXIT_USAGE;
-            if (every <= 0) {
-                sf_cli_usage_error("view", "--every must be longer than 0");
-                return SF_EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--quit-after") == 0) {
-            if (!(v = sf_cli_value("view", argc, argv, &i)) || !sf_cli_parse_u64("view", "--quit-after", v, &limit))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--screenshot") == 0) {
-            if (!(shot = sf_cli_value("view", argc, argv, &i)))
-                return SF_EXIT_USAGE;
-        } else if (strcmp(argv[i], "--bench") == 0) {
-            bench = true;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            sf_cli_usage_error("view", "unknown option '%s'", argv[i]);
-            return SF_EXIT_USAGE;
-        } else if (model) {
-            sf_cli_usage_error("view", "one scenario at a time ('%s' and '%s')", model, argv[i]);
-            return SF_EXIT_USAGE;
-        } else {
-            model = argv[i];
-        }
+static const char *const usage[] = {"SCENARIO [--speed] [--set]... [--seed] [--until]", "--replay [--speed]", NULL};
+
+static int run(const sf_cli_args *a);
+
+const sf_cli_command sf_cli_view = {
+    .name = "view",
+    .summary = "watch a scenario run in a window, or play a recording",
+    .usage = usage,
+    .description = "Watch a scenario run in a window, live (the model runs as far as the\n"
+                   "picture shows), or play back a recording made by\n"
+                   "'shopfloor run SCENARIO --record FILE' (forwards and backwards).",
+    .operands = operands,
+    .options = options,
+    .epilogue = "Keys: space pause, + and - speed, right arrow one step (left: back, in a\n"
+                "replay), wheel zoom, drag pan, click inspect, H heat map, T trails, F follow,\n"
+                "R restart, S screenshot, 0 fit, ? help. See docs/viewer.md.",
+    .run = run,
+};
+
+static int run(const sf_cli_args *a)
+{
+    const sf_cli_value *opt = a->opt;
+    const char *model = a->n_operands > 0 ? a->operands[0] : NULL, *replay = opt[O_REPLAY].text;
+    const char *shot = opt[O_SCREENSHOT].text;
+    double speed = opt[O_SPEED].given ? opt[O_SPEED].num : 60;
+    uint64_t limit = opt[O_QUIT_AFTER].u64;
+    sf_time every = opt[O_EVERY].time;
+    int w = 0, h = 0;
+    bool bench = opt[O_BENCH].given;
+
+    if (opt[O_SPEED].given && !(speed >= 1 && speed <= 10000)) {
+        sf_cli_usage_error("view", "--speed goes from 1 to 10000, got %g", speed);
+        return SF_EXIT_USAGE;
+    }
+    if (opt[O_SIZE].given && !sf_cli_parse_size("view", opt[O_SIZE].text, &w, &h))
+        return SF_EXIT_USAGE;
+    if (opt[O_EVERY].given && every <= 0) {
+        sf_cli_usage_error("view", "--every must be longer than 0");
+        return SF_EXIT_USAGE;
+    }
+    if (a->n_operands > 1) {
+        sf_cli_usage_error("view", "one scenario at a time ('%s' and '%s')", model, a->operands[1]);
+        return SF_EXIT_USAGE;
     }
     if (!model == !replay) {
         sf_cli_usage_error("view", model ? "a scenario or --replay FILE, not both" : "which scenario? (shopfloor view SCENARIO)");
@@ -118,12 +101,12 @@ int sf_cmd_view(int argc, char **argv)
     {
         sf_view_opts o = {0};
         o.spec.model = model;
-        o.spec.sets = sc.sets;
-        o.spec.nsets = sc.nsets;
-        o.spec.seed_given = sc.seed_given;
-        o.spec.seed = sc.seed;
-        o.spec.until_given = sc.until_given;
-        o.spec.until = sc.until;
+        o.spec.sets = opt[O_SET].list;
+        o.spec.nsets = opt[O_SET].n;
+        o.spec.seed_given = opt[O_SEED].given;
+        o.spec.seed = opt[O_SEED].u64;
+        o.spec.until_given = opt[O_UNTIL].given;
+        o.spec.until = opt[O_UNTIL].time;
         o.replay = replay;
         o.speed = speed;
         o.width = w;

@@ -9,15 +9,8 @@
 #include "cli/cli.h"
 #include "generated/version.h"
 
-const sf_command sf_commands[] = {
-    {"demo", "run the kernel demo: an M/M/1 queue checked against theory", sf_cmd_demo},
-    {"run", "run a model (MODEL.lua or SCENARIO.yaml); --reps N replicates it", sf_cmd_run},
-    {"check", "validate scenario files; --explain prints the effective scenario", sf_cmd_check},
-    {"compare", "compare two alternatives with common random numbers: paired differences", sf_cmd_compare},
-    {"sweep", "run a grid of scenario variants with replications on every core (or MPI)", sf_cmd_sweep},
-    {"view", "watch a scenario run in a window, or play a recording", sf_cmd_view},
-    {"render", "draw the plant at a time into a PNG, or frames for a video", sf_cmd_render},
-    {NULL, NULL, NULL},
+const sf_cli_command *const sf_cli_commands[] = {
+    &sf_cli_demo, &sf_cli_run, &sf_cli_check, &sf_cli_compare, &sf_cli_sweep, &sf_cli_view, &sf_cli_render, NULL,
 };
 
 static void usage(FILE *out)
@@ -28,27 +21,48 @@ static void usage(FILE *out)
             "Discrete-event simulation of factories where people and machines work together.\n"
             "\n"
             "Commands:\n");
-    for (const sf_command *c = sf_commands; c->name; c++)
-        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    for (const sf_cli_command *const *c = sf_cli_commands; *c; c++)
+        fprintf(out, "  %-10s %s\n", (*c)->name, (*c)->summary);
     fprintf(out,
             "\n"
             "'shopfloor COMMAND --help' explains a command.\n"
             "Exit status: 0 success, 1 failure of the model or its input, 2 usage error.\n");
 }
 
+static const sf_cli_command *find(const char *name)
+{
+    for (const sf_cli_command *const *c = sf_cli_commands; *c; c++)
+        if (strcmp((*c)->name, name) == 0)
+            return *c;
+    return NULL;
+}
+
+/* "unknown command 'rn' (did you mean 'run'?)" */
+static void unknown_command(const char *name)
+{
+    const char *names[16], *near;
+    size_t n = 0;
+
+    for (const sf_cli_command *const *c = sf_cli_commands; *c && n < 16; c++)
+        names[n++] = (*c)->name;
+    if ((near = sf_cli_nearest(name, strlen(name), names, n)))
+        fprintf(stderr, "shopfloor: unknown command '%s' (did you mean '%s'?)\n\n", name, near);
+    else
+        fprintf(stderr, "shopfloor: unknown command '%s'\n\n", name);
+}
+
 int sf_cli_main(int argc, char **argv)
 {
+    const sf_cli_command *c;
+
     if (argc < 2) {
         usage(stderr);
         return SF_EXIT_USAGE;
     }
     if (sf_cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
-        if (argc > 2 && strcmp(argv[1], "help") == 0) {
-            char help[] = "--help";
-            char *sub[] = {argv[2], help, NULL};
-            for (const sf_command *c = sf_commands; c->name; c++)
-                if (strcmp(c->name, argv[2]) == 0)
-                    return c->run(2, sub);
+        if (argc > 2 && strcmp(argv[1], "help") == 0 && (c = find(argv[2]))) {
+            sf_cli_help(c, stdout);
+            return SF_EXIT_OK;
         }
         usage(stdout);
         return SF_EXIT_OK;
@@ -57,10 +71,9 @@ int sf_cli_main(int argc, char **argv)
         printf("shopfloor %s\n", SF_VERSION);
         return SF_EXIT_OK;
     }
-    for (const sf_command *c = sf_commands; c->name; c++)
-        if (strcmp(c->name, argv[1]) == 0)
-            return c->run(argc - 1, argv + 1);
-    fprintf(stderr, "shopfloor: unknown command '%s'\n\n", argv[1]);
+    if ((c = find(argv[1])))
+        return sf_cli_dispatch(c, argc - 1, argv + 1);
+    unknown_command(argv[1]);
     usage(stderr);
     return SF_EXIT_USAGE;
 }

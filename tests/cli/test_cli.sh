@@ -1,8 +1,11 @@
 #!/bin/sh
 # The command line contract: --help on every level, --version, exit codes
-# (0 success, 1 model or input failure, 2 usage), and repeatable output.
-# Usage: test_cli.sh path/to/shopfloor
+# (0 success, 1 model or input failure, 2 usage), repeatable output, and
+# the option syntax every command shares (--opt VALUE and --opt=VALUE,
+# "did you mean", help made from the option table).
+# Usage: test_cli.sh path/to/shopfloor SOURCE_DIR
 sf=$1
+src=$2
 fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -21,6 +24,12 @@ check() { # check EXPECTED_STATUS DESCRIPTION -- command...
 contains() { # contains FILE TEXT DESCRIPTION
     if grep -q -- "$2" "$tmp/$1"; then echo "ok: $3"; else echo "FAIL: $3: no '$2' in $1"; fails=$((fails + 1)); fi
 }
+lacks() { # lacks FILE TEXT DESCRIPTION
+    if grep -q -- "$2" "$tmp/$1"; then echo "FAIL: $3: '$2' in $1"; fails=$((fails + 1)); else echo "ok: $3"; fi
+}
+same() { # same FILE_A FILE_B DESCRIPTION
+    if cmp -s "$1" "$2"; then echo "ok: $3"; else echo "FAIL: $3: $1 and $2 differ"; fails=$((fails + 1)); fi
+}
 
 check 0 "--help" -- "$sf" --help
 contains out "usage: shopfloor" "--help prints usage"
@@ -31,6 +40,9 @@ check 0 "--version" -- "$sf" --version
 contains out "^shopfloor [0-9][0-9.]*$" "--version prints the version"
 check 2 "an unknown command is a usage error" -- "$sf" frobnicate
 contains err "unknown command 'frobnicate'" "unknown command is named"
+lacks err "did you mean" "nothing is suggested for a name far from every command"
+check 2 "a mistyped command is a usage error" -- "$sf" rn
+contains err "unknown command 'rn' (did you mean 'run'?)" "the nearest command is suggested"
 
 # every command listed by --help has its own --help, also as 'help CMD'
 for cmd in $("$sf" --help | awk '/^Commands:/ {on = 1; next} on && !NF {exit} on {print $1}'); do
@@ -51,6 +63,94 @@ grep -v -e "wall time" -e "events per second" "$tmp/out" >"$tmp/a"
 if cmp -s "$tmp/a" "$tmp/b"; then echo "ok: same seed, same output"; else echo "FAIL: same seed gave different output"; fails=$((fails + 1)); fi
 "$sf" demo --customers 20000 --seed 4 | grep fingerprint >"$tmp/c"
 if grep fingerprint "$tmp/a" | cmp -s - "$tmp/c"; then echo "FAIL: another seed gave the same fingerprint"; fails=$((fails + 1)); else echo "ok: another seed, another fingerprint"; fi
+
+# ---- option syntax ---------------------------------------------------------
+
+mm1=$src/examples/mm1.lua
+plant=$src/scenarios/examples/minimal_plant.yaml
+
+# --opt=VALUE is --opt VALUE
+check 0 "run --seed 7" -- "$sf" run "$mm1" --seed 7 --until "2 h" --out "$tmp/run_space"
+grep fingerprint "$tmp/out" >"$tmp/fp_space"
+check 0 "run --seed=7 --out=DIR" -- "$sf" run "$mm1" --seed=7 --until="2 h" --out="$tmp/run_eq"
+grep fingerprint "$tmp/out" >"$tmp/fp_eq"
+same "$tmp/fp_space" "$tmp/fp_eq" "--seed=7 gives the fingerprint line of --seed 7"
+contains fp_eq "seed 7, fingerprint" "the fingerprint line names seed 7"
+same "$tmp/run_space/results.csv" "$tmp/run_eq/results.csv" "run --out=DIR writes what --out DIR writes"
+"$sf" run "$mm1" --seed 8 --until "2 h" | grep fingerprint >"$tmp/fp_other"
+if cmp -s "$tmp/fp_space" "$tmp/fp_other"; then echo "FAIL: --seed 8 gave the fingerprint of --seed 7"; fails=$((fails + 1)); else echo "ok: --seed is read"; fi
+check 0 "sweep --out DIR" -- "$sf" sweep "$plant" --vary fleet.reach_truck.count=1,2 --until "30 min" --quiet --out "$tmp/sweep_space"
+check 0 "sweep --out=DIR --vary=..." -- "$sf" sweep "$plant" --vary=fleet.reach_truck.count=1,2 --until="30 min" --quiet --out="$tmp/sweep_eq"
+same "$tmp/sweep_space/summary.csv" "$tmp/sweep_eq/summary.csv" "sweep --out=DIR writes what --out DIR writes"
+same "$tmp/sweep_space/results.csv" "$tmp/sweep_eq/results.csv" "and the same results.csv"
+
+# usage errors: unknown options with a suggestion, values on flags, missing values
+check 2 "run --seeds is a usage error" -- "$sf" run "$mm1" --seeds 7
+contains err "shopfloor run: unknown option '--seeds' (did you mean '--seed'?)" "run --seeds suggests --seed"
+contains err "(see 'shopfloor run --help')" "and points to the help"
+check 2 "an option's beginning is not taken for it" -- "$sf" run "$mm1" --prec 2%
+contains err "did you mean '--precision'?" "run --prec suggests --precision"
+check 2 "sweep --zp" -- "$sf" sweep "$plant" --zp --out "$tmp/never"
+contains err "unknown option '--zp' (did you mean '--zip'?)" "sweep suggests from its own table"
+check 2 "demo --no-such-option" -- "$sf" demo --no-such-option
+lacks err "did you mean" "nothing is suggested for a name far from every option"
+check 2 "a value on a flag is refused" -- "$sf" run "$mm1" --trace=yes --out "$tmp/never"
+contains err "option --trace takes no value" "the flag is named"
+check 2 "check --explain=1" -- "$sf" check --explain=1 "$plant"
+check 2 "sweep --zip=no" -- "$sf" sweep "$plant" --zip=no --out "$tmp/never"
+check 2 "a missing value" -- "$sf" run "$mm1" --out
+contains err "option --out needs a value" "the missing value is named"
+check 2 "a bad value after =" -- "$sf" run "$mm1" --until=soon
+contains err "--until expects a duration" "the bad value is explained as with a space"
+check 1 "-- ends the options" -- "$sf" check -- --explain
+contains err "^--explain: cannot open" "after --, --explain is a file name"
+check 2 "replication options need --reps" -- "$sf" run "$mm1" --max-reps 5
+contains err "--max-reps applies to replications" "and say so"
+check 2 "one run's options do not go with --reps" -- "$sf" run "$mm1" --reps 2 --budget 100
+contains err "--budget applies to one run" "and say so"
+[ -e "$tmp/never" ] && { echo "FAIL: a refused command created its --out folder"; fails=$((fails + 1)); }
+
+# run --help shows what `run --reps` takes, and the seed's real default
+check 0 "run --help" -- "$sf" run --help
+for opt in reps precision max-reps all seed set until out trace budget memory record; do
+    contains out "^  --$opt\>" "run --help lists --$opt"
+done
+# the --seed entry with its continuation lines, on one line
+awk '/^  --seed / { on = 1; printf "%s", $0; next } on && /^      / { sub(/^ +/, " "); printf "%s", $0; next } { on = 0 }' \
+    "$tmp/out" >"$tmp/seed"
+contains seed "^  --seed N .*(default: scenario.seed in the scenario; 1 for a Lua model)" \
+    "run --help says a scenario brings its own seed"
+lacks seed "default:\{0,1\} 1)" "run --help does not say the seed is always 1"
+
+# every command's help lists its options, each of which the parser knows
+expect_demo="help seed customers rho"
+expect_run="help set until seed out trace budget memory record reps precision max-reps all"
+expect_check="help set explain"
+expect_compare="help reps seed set until out all"
+expect_sweep="help vary zip reps jobs timeout seed set until out quiet"
+expect_view="help set seed until replay speed size every quit-after screenshot bench"
+expect_render="help at png frames every until replay set seed size heat trails select"
+for cmd in demo run check compare sweep view render; do
+    "$sf" "$cmd" --help >"$tmp/help" 2>&1 || { echo "FAIL: $cmd --help exits $?"; fails=$((fails + 1)); }
+    listed=$(sed -n 's/^  \(-[a-z], \)\{0,1\}--\([a-z-]*\).*/\2/p' "$tmp/help" | tr '\n' ' ')
+    eval "expected=\$expect_$cmd"
+    if [ "$listed" = "$expected " ]; then
+        echo "ok: $cmd --help lists $expected"
+    else
+        echo "FAIL: $cmd --help lists '$listed', expected '$expected '"; fails=$((fails + 1))
+    fi
+    for opt in $listed; do
+        [ "$opt" = help ] && continue
+        "$sf" "$cmd" "--$opt" >/dev/null 2>"$tmp/err"
+        if [ $? = 2 ] && ! grep -q "unknown option" "$tmp/err"; then :; else
+            echo "FAIL: $cmd --$opt, listed by --help, is not a known option refused for want of its value or operand"
+            fails=$((fails + 1))
+        fi
+    done
+    for opt in $(sed -n '/^usage:/,/^$/p' "$tmp/help" | grep -o -- '--[a-z-]*' | sort -u); do
+        grep -q -- "^  $opt\>" "$tmp/help" || { echo "FAIL: $cmd --help's usage names $opt, which it does not list"; fails=$((fails + 1)); }
+    done
+done
 
 echo "$fails failed"
 [ "$fails" = 0 ]
