@@ -1017,8 +1017,11 @@ int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle
     }
     for (uint32_t id = 0; id < ms->n; id++) {
         uint8_t *in = sf_realloc(ms->m[id].inside, ms->nzones + 1);
-        if (!in)
+        if (!in) { /* the zone is not added; the flags already grown keep their room */
+            free(z->xy);
+            free(z->segs);
             return SF_ENOMEM;
+        }
         in[ms->nzones] = 0;
         ms->m[id].inside = in;
     }
