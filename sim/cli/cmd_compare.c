@@ -15,9 +15,10 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "core/mem.h"
 #include "experiment/replicate.h"
-#include "report/report.h"
+#include "report/outfile.h"
 
 enum { O_HELP, O_REPS, O_SEED, O_SET, O_UNTIL, O_OUT, O_ALL, O_COUNT };
 
@@ -100,37 +101,28 @@ static row *compare(const sf_rep_table *a, const sf_rep_table *b, size_t *n)
     return rows;
 }
 
-/* %.17g, null for NaN. */
-static void json_num(FILE *f, double x)
-{
-    if (isnan(x))
-        fputs("null", f);
-    else
-        fprintf(f, "%.17g", x);
-}
-
 static void write_csv(FILE *f, const row *rows, size_t n)
 {
     fprintf(f, "metric,entity,unit,headline,n,mean_a,mean_b,diff,sd_diff,ci95_low,ci95_high,significant\n");
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
-        sf_report_csv_field(f, r->key->metric);
+        sf_csv_field(f, r->key->metric);
         fputc(',', f);
-        sf_report_csv_field(f, r->key->entity);
+        sf_csv_field(f, r->key->entity);
         fputc(',', f);
-        sf_report_csv_field(f, r->key->unit);
+        sf_csv_field(f, r->key->unit);
         fprintf(f, ",%d,%zu,", r->key->headline ? 1 : 0, r->d.n);
-        sf_report_csv_num(f, r->a.mean);
+        sf_csv_num(f, r->a.mean);
         fputc(',', f);
-        sf_report_csv_num(f, r->b.mean);
+        sf_csv_num(f, r->b.mean);
         fputc(',', f);
-        sf_report_csv_num(f, r->d.mean);
+        sf_csv_num(f, r->d.mean);
         fputc(',', f);
-        sf_report_csv_num(f, r->d.sd);
+        sf_csv_num(f, r->d.sd);
         fputc(',', f);
-        sf_report_csv_num(f, r->d.mean - r->d.half);
+        sf_csv_num(f, r->d.mean - r->d.half);
         fputc(',', f);
-        sf_report_csv_num(f, r->d.mean + r->d.half);
+        sf_csv_num(f, r->d.mean + r->d.half);
         fprintf(f, ",%d\n", r->significant ? 1 : 0);
     }
 }
@@ -138,9 +130,9 @@ static void write_csv(FILE *f, const row *rows, size_t n)
 static void write_json(FILE *f, const char *a, const char *b, uint64_t base, size_t reps, const row *rows, size_t n)
 {
     fprintf(f, "{\n  \"a\": ");
-    sf_report_json_string(f, a);
+    sf_json_string(f, a);
     fprintf(f, ",\n  \"b\": ");
-    sf_report_json_string(f, b);
+    sf_json_string(f, b);
     fprintf(f, ",\n  \"base_seed\": %llu,\n  \"replications\": %zu,\n  \"seeds\": [", (unsigned long long)base, reps);
     for (size_t r = 0; r < reps; r++)
         fprintf(f, "%s%llu", r ? ", " : "", (unsigned long long)sf_rep_seed(base, r));
@@ -148,23 +140,23 @@ static void write_json(FILE *f, const char *a, const char *b, uint64_t base, siz
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
         fprintf(f, "%s\n    {\"metric\": ", i ? "," : "");
-        sf_report_json_string(f, r->key->metric);
+        sf_json_string(f, r->key->metric);
         fprintf(f, ", \"entity\": ");
-        sf_report_json_string(f, r->key->entity);
+        sf_json_string(f, r->key->entity);
         fprintf(f, ", \"unit\": ");
-        sf_report_json_string(f, r->key->unit);
+        sf_json_string(f, r->key->unit);
         fprintf(f, ", \"headline\": %s, \"n\": %zu, \"mean_a\": ", r->key->headline ? "true" : "false", r->d.n);
-        json_num(f, r->a.mean);
+        sf_json_num(f, r->a.mean);
         fprintf(f, ", \"mean_b\": ");
-        json_num(f, r->b.mean);
+        sf_json_num(f, r->b.mean);
         fprintf(f, ", \"diff\": ");
-        json_num(f, r->d.mean);
+        sf_json_num(f, r->d.mean);
         fprintf(f, ", \"sd_diff\": ");
-        json_num(f, r->d.sd);
+        sf_json_num(f, r->d.sd);
         fprintf(f, ", \"ci95_low\": ");
-        json_num(f, r->d.mean - r->d.half);
+        sf_json_num(f, r->d.mean - r->d.half);
         fprintf(f, ", \"ci95_high\": ");
-        json_num(f, r->d.mean + r->d.half);
+        sf_json_num(f, r->d.mean + r->d.half);
         fprintf(f, ", \"significant\": %s}", r->significant ? "true" : "false");
     }
     fprintf(f, "%s]\n}\n", n ? "\n  " : "");
@@ -173,16 +165,17 @@ static void write_json(FILE *f, const char *a, const char *b, uint64_t base, siz
 static bool write_out(const char *dir, const char *name, const char *a, const char *b, uint64_t base, size_t reps,
                       const row *rows, size_t n)
 {
-    char tmp[4200];
-    FILE *f = sf_report_open(dir, name, tmp, sizeof tmp);
+    char path[4200];
+    sf_outfile *o;
 
-    if (!f)
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (!(o = sf_outfile_open(path)))
         return false;
     if (strstr(name, ".json"))
-        write_json(f, a, b, base, reps, rows, n);
+        write_json(o->f, a, b, base, reps, rows, n);
     else
-        write_csv(f, rows, n);
-    return sf_report_commit(f, tmp, dir, name, SF_OK) == SF_OK;
+        write_csv(o->f, rows, n);
+    return sf_outfile_commit(o) == SF_OK;
 }
 
 static void print_rows(const char *a, const char *b, const row *rows, size_t n, bool all)

@@ -14,8 +14,9 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "experiment/replicate.h"
-#include "report/report.h"
+#include "report/outfile.h"
 
 /* "2%" or "0.02". */
 static bool parse_fraction(const char *text, double *out)
@@ -35,14 +36,17 @@ static bool parse_fraction(const char *text, double *out)
 
 static bool write_csvs(const char *dir, const sf_rep_table *t, uint64_t base)
 {
-    char tmp[4200];
+    char path[4200];
     bool ok = true;
 
     for (int which = 0; which < 2 && ok; which++) {
         const char *name = which ? "summary.csv" : "replications.csv";
-        FILE *f = sf_report_open(dir, name, tmp, sizeof tmp);
-        if (!f)
+        sf_outfile *o;
+        FILE *f;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        if (!(o = sf_outfile_open(path)))
             return false;
+        f = o->f;
         if (which == 0) {
             fprintf(f, "replication,seed,metric,entity,value,unit\n");
             for (size_t r = 0; r < t->nreps; r++)
@@ -50,34 +54,36 @@ static bool write_csvs(const char *dir, const sf_rep_table *t, uint64_t base)
                     if (isnan(t->keys[k].v[r]))
                         continue;
                     fprintf(f, "%zu,%llu,", r, (unsigned long long)sf_rep_seed(base, r));
-                    sf_report_csv_field(f, t->keys[k].metric);
+                    sf_csv_field(f, t->keys[k].metric);
                     fputc(',', f);
-                    sf_report_csv_field(f, t->keys[k].entity);
-                    fprintf(f, ",%.17g,", t->keys[k].v[r]);
-                    sf_report_csv_field(f, t->keys[k].unit);
+                    sf_csv_field(f, t->keys[k].entity);
+                    fputc(',', f);
+                    sf_csv_num(f, t->keys[k].v[r]);
+                    fputc(',', f);
+                    sf_csv_field(f, t->keys[k].unit);
                     fputc('\n', f);
                 }
         } else {
             fprintf(f, "metric,entity,unit,headline,n,mean,sd,ci95_low,ci95_high\n");
             for (size_t k = 0; k < t->nkeys; k++) {
                 sf_ci c = sf_rep_table_ci(t, k, 0.95);
-                sf_report_csv_field(f, t->keys[k].metric);
+                sf_csv_field(f, t->keys[k].metric);
                 fputc(',', f);
-                sf_report_csv_field(f, t->keys[k].entity);
+                sf_csv_field(f, t->keys[k].entity);
                 fputc(',', f);
-                sf_report_csv_field(f, t->keys[k].unit);
+                sf_csv_field(f, t->keys[k].unit);
                 fprintf(f, ",%d,%zu,", t->keys[k].headline ? 1 : 0, c.n);
-                sf_report_csv_num(f, c.mean);
+                sf_csv_num(f, c.mean);
                 fputc(',', f);
-                sf_report_csv_num(f, c.sd);
+                sf_csv_num(f, c.sd);
                 fputc(',', f);
-                sf_report_csv_num(f, c.mean - c.half);
+                sf_csv_num(f, c.mean - c.half);
                 fputc(',', f);
-                sf_report_csv_num(f, c.mean + c.half);
+                sf_csv_num(f, c.mean + c.half);
                 fputc('\n', f);
             }
         }
-        ok = sf_report_commit(f, tmp, dir, name, SF_OK) == SF_OK;
+        ok = sf_outfile_commit(o) == SF_OK;
     }
     return ok;
 }

@@ -29,6 +29,7 @@
 #include "core/kernel.h"
 #include "experiment/session.h"
 #include "generated/version.h"
+#include "report/outfile.h"
 #include "report/report.h"
 #include "script/script.h"
 #ifdef SF_HAVE_VIEWER
@@ -122,15 +123,16 @@ const sf_cli_command sf_cli_run = {
     .run = run,
 };
 
-/* Write one output file through a temporary name. */
+/* Write one output file of a Lua model, atomically. */
 static int write_file(const char *dir, const char *name, sf_script *S, const sf_script_run_info *info, bool json)
 {
-    char tmp[4200];
-    FILE *f = sf_report_open(dir, name, tmp, sizeof tmp);
+    char path[4200];
+    sf_outfile *o;
 
-    if (!f)
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (!(o = sf_outfile_open(path)))
         return SF_EIO;
-    return sf_report_commit(f, tmp, dir, name, json ? sf_script_write_json(S, info, f) : sf_script_write_csv(S, f));
+    return sf_outfile_close(o, json ? sf_script_write_json(S, info, o->f) : sf_script_write_csv(S, o->f));
 }
 
 /* The run a signal stops: the handler sets the flag and halts the kernel between two events. */
@@ -153,10 +155,10 @@ static double seconds_now(void)
 
 /*
  * A scenario's KPIs: the table, and with --out the report files (and the
- * trace, opened before the run, renamed now). SF_OK or the first failure.
+ * trace, opened before the run, committed now). SF_OK or the first failure.
  */
 static int scenario_results(sf_session *ses, const char *model, const char *out, const char *const *sets, size_t nsets,
-                            bool complete, const char *error, double wall, FILE *trace, const char *trace_tmp)
+                            bool complete, const char *error, double wall, sf_outfile *trace)
 {
     sf_kpis k;
     sf_kernel *kn = sf_session_kernel(ses);
@@ -167,6 +169,10 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     if ((rc = sf_session_kpis(ses, &k)) != SF_OK) {
         fprintf(stderr, "shopfloor run: %s\n", sf_strerror(rc));
         sf_kpis_free(&k);
+        if (trace) {
+            sf_metrics_trace(sf_session_metrics(ses), NULL);
+            sf_outfile_abort(trace);
+        }
         return rc;
     }
     info.scenario = model;
@@ -189,7 +195,7 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
             rc = SF_EIO;
         if (trace) {
             sf_metrics_trace(sf_session_metrics(ses), NULL);
-            if (sf_report_commit(trace, trace_tmp, out, "trace.csv", SF_OK) != SF_OK)
+            if (sf_outfile_commit(trace) != SF_OK)
                 rc = SF_EIO;
         }
     }
@@ -204,8 +210,8 @@ static int run(const sf_cli_args *a)
     const char *record = opt[SF_RUN_RECORD].text, *const *sets = opt[SF_RUN_SET].list;
     size_t nsets = opt[SF_RUN_SET].n;
     bool scenario, want_trace = opt[SF_RUN_TRACE].given, reps = opt[SF_RUN_REPS].given || opt[SF_RUN_PRECISION].given;
-    FILE *trace = NULL;
-    char trace_tmp[4200], why[160];
+    sf_outfile *trace = NULL;
+    char trace_path[4200], why[160];
     double wall;
     uint64_t memory_mb = opt[SF_RUN_MEMORY].u64;
     sf_session_spec spec = {0};
@@ -279,12 +285,13 @@ static int run(const sf_cli_args *a)
     S = sf_session_script(ses);
     k = sf_session_kernel(ses);
     if (scenario && out && (want_trace || sf_session_config(ses)->outputs.trace)) {
-        if (!(trace = sf_report_open(out, "trace.csv", trace_tmp, sizeof trace_tmp))) {
+        snprintf(trace_path, sizeof trace_path, "%s/trace.csv", out);
+        if (!(trace = sf_outfile_open(trace_path))) {
             sf_session_free(ses);
             return SF_EXIT_FAIL;
         }
-        fputs("time_s,entity,name,state\n", trace);
-        sf_metrics_trace(sf_session_metrics(ses), trace);
+        fputs("time_s,entity,name,state\n", trace->f);
+        sf_metrics_trace(sf_session_metrics(ses), trace->f);
     }
     wall = seconds_now();
     running = k;
@@ -328,7 +335,7 @@ static int run(const sf_cli_args *a)
     }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (scenario) {
-        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace, trace_tmp) != SF_OK)
+        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace) != SF_OK)
             status = SF_EXIT_FAIL;
     } else if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
                        write_file(out, "results.csv", S, &info, false) != SF_OK)) {

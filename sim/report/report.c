@@ -3,13 +3,13 @@
  */
 #include "report/report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/error.h"
+#include "core/format.h"
+#include "report/outfile.h"
 #include "report/report_internal.h"
 
 /* ---- shared pieces ----------------------------------------------------- */
@@ -68,80 +68,6 @@ const char *sf_report_warmup_warning(const sf_metrics *m, const sf_scenario_conf
         snprintf(buf, n, "MSER-5 suggests a warm-up of %s; the configured %s looks too short (scenario.warmup)", a, b);
     }
     return buf;
-}
-
-FILE *sf_report_open(const char *dir, const char *name, char *tmp, size_t n)
-{
-    FILE *f;
-
-    snprintf(tmp, n, "%s/%s.tmp.%ld", dir, name, (long)getpid());
-    if (!(f = fopen(tmp, "w")))
-        fprintf(stderr, "shopfloor: cannot write %s: %s\n", tmp, strerror(errno));
-    return f;
-}
-
-int sf_report_commit(FILE *f, const char *tmp, const char *dir, const char *name, int rc)
-{
-    char path[4096];
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (ferror(f))
-        rc = SF_EIO;
-    if (fclose(f) != 0)
-        rc = SF_EIO;
-    if (rc == SF_OK && rename(tmp, path) != 0)
-        rc = SF_EIO;
-    if (rc != SF_OK) {
-        fprintf(stderr, "shopfloor: cannot write %s\n", path);
-        remove(tmp);
-    }
-    return rc;
-}
-
-void sf_report_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    putc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            putc('"', f);
-        putc(*s, f);
-    }
-    putc('"', f);
-}
-
-void sf_report_csv_num(FILE *f, double v)
-{
-    if (!isnan(v) && !isinf(v))
-        fprintf(f, "%.17g", v);
-}
-
-void sf_report_json_string(FILE *f, const char *s)
-{
-    putc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", f);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            putc(c, f);
-    }
-    putc('"', f);
-}
-
-static void json_num(FILE *f, double v)
-{
-    if (isnan(v) || isinf(v))
-        fputs("null", f);
-    else
-        fprintf(f, "%.17g", v);
 }
 
 /*
@@ -246,61 +172,61 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     double peak = sf_metrics_peak(m, &peak_at);
 
     fputs("{\n  \"shopfloor\": {\"version\": ", f);
-    sf_report_json_string(f, info->version);
+    sf_json_string(f, info->version);
     fputs(", \"commit\": ", f);
-    sf_report_json_string(f, info->commit);
+    sf_json_string(f, info->commit);
     fprintf(f, "},\n  \"complete\": %s,\n  \"error\": ", info->complete ? "true" : "false");
     if (info->error && *info->error)
-        sf_report_json_string(f, info->error);
+        sf_json_string(f, info->error);
     else
         fputs("null", f);
     fputs(",\n  \"scenario\": {\"file\": ", f);
-    sf_report_json_string(f, info->scenario);
+    sf_json_string(f, info->scenario);
     fputs(", \"name\": ", f);
-    sf_report_json_string(f, cfg->scenario.name ? cfg->scenario.name : "");
+    sf_json_string(f, cfg->scenario.name ? cfg->scenario.name : "");
     if (hashed)
         fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"", (unsigned long long)hash);
     fputs(", \"overlays\": [", f);
     for (size_t i = 0; i < nov; i++) {
         fputs(i ? ", " : "", f);
-        sf_report_json_string(f, ov[i]);
+        sf_json_string(f, ov[i]);
     }
     fputs("], \"sets\": [", f);
     for (size_t i = 0; i < info->nsets; i++) {
         fputs(i ? ", " : "", f);
-        sf_report_json_string(f, info->sets[i]);
+        sf_json_string(f, info->sets[i]);
     }
     fprintf(f, "]},\n  \"seed\": %llu,\n  \"horizon_s\": ", (unsigned long long)info->seed);
-    json_num(f, sf_time_to_seconds(info->horizon));
+    sf_json_num(f, sf_time_to_seconds(info->horizon));
     fputs(",\n  \"reached_s\": ", f);
-    json_num(f, sf_time_to_seconds(info->reached));
+    sf_json_num(f, sf_time_to_seconds(info->reached));
     fputs(",\n  \"warmup_s\": ", f);
-    json_num(f, sf_time_to_seconds(cfg->scenario.warmup));
+    sf_json_num(f, sf_time_to_seconds(cfg->scenario.warmup));
     fputs(",\n  \"measured_from_s\": ", f);
-    json_num(f, sf_time_to_seconds(sf_metrics_from(m)));
+    sf_json_num(f, sf_time_to_seconds(sf_metrics_from(m)));
     fputs(",\n  \"sample_every_s\": ", f);
-    json_num(f, sf_time_to_seconds(sf_metrics_step(m)));
+    sf_json_num(f, sf_time_to_seconds(sf_metrics_step(m)));
     fputs(",\n  \"peak_window_start_s\": ", f);
     if (peak_at >= 0 && peak > 0)
-        json_num(f, sf_time_to_seconds(peak_at));
+        sf_json_num(f, sf_time_to_seconds(peak_at));
     else
         fputs("null", f);
     fputs(",\n  \"wall_time_s\": ", f);
-    json_num(f, info->wall_seconds);
+    sf_json_num(f, info->wall_seconds);
     fprintf(f, ",\n  \"events\": %llu,\n  \"fingerprint\": \"%016llx\",\n  \"warnings\": [",
             (unsigned long long)info->events, (unsigned long long)info->fingerprint);
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
-        sf_report_json_string(f, warn);
+        sf_json_string(f, warn);
     fputs("],\n  \"kpis\": [\n", f);
     for (size_t i = 0; i < k->n; i++) {
         fputs("    {\"metric\": ", f);
-        sf_report_json_string(f, k->v[i].metric);
+        sf_json_string(f, k->v[i].metric);
         fputs(", \"entity\": ", f);
-        sf_report_json_string(f, k->v[i].entity);
+        sf_json_string(f, k->v[i].entity);
         fputs(", \"value\": ", f);
-        json_num(f, k->v[i].value);
+        sf_json_num(f, k->v[i].value);
         fputs(", \"unit\": ", f);
-        sf_report_json_string(f, k->v[i].unit);
+        sf_json_string(f, k->v[i].unit);
         fprintf(f, ", \"headline\": %s}%s\n", k->v[i].headline ? "true" : "false", i + 1 < k->n ? "," : "");
     }
     fputs("  ]\n}\n", f);
@@ -313,13 +239,13 @@ int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
 {
     fputs("metric,entity,value,unit\n", f);
     for (size_t i = 0; i < k->n; i++) {
-        sf_report_csv_field(f, k->v[i].metric);
+        sf_csv_field(f, k->v[i].metric);
         putc(',', f);
-        sf_report_csv_field(f, k->v[i].entity);
+        sf_csv_field(f, k->v[i].entity);
         putc(',', f);
-        sf_report_csv_num(f, k->v[i].value);
+        sf_csv_num(f, k->v[i].value);
         putc(',', f);
-        sf_report_csv_field(f, k->v[i].unit);
+        sf_csv_field(f, k->v[i].unit);
         putc('\n', f);
     }
     return ferror(f) ? SF_EIO : SF_OK;
@@ -327,28 +253,28 @@ int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
 
 static void entity_row(FILE *f, const sf_metrics_entity *x, const sf_kpis *k, bool agent)
 {
-    sf_report_csv_field(f, x->name);
+    sf_csv_field(f, x->name);
     putc(',', f);
-    sf_report_csv_field(f, x->type);
+    sf_csv_field(f, x->type);
     for (int s = 0; s < SF_STATES; s++) {
         putc(',', f);
-        sf_report_csv_num(f, x->time[s] / 3600);
+        sf_csv_num(f, x->time[s] / 3600);
     }
     putc(',', f);
-    sf_report_csv_num(f, sf__report_value(k, "utilisation", x->name));
+    sf_csv_num(f, sf__report_value(k, "utilisation", x->name));
     if (!agent) {
         static const char *const more[] = {"availability", "performance", "quality", "oee", "operations"};
         for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
             putc(',', f);
-            sf_report_csv_num(f, sf__report_value(k, more[i], x->name));
+            sf_csv_num(f, sf__report_value(k, more[i], x->name));
         }
     }
     for (int s = 0; s < SF_POWER_STATES; s++) {
         putc(',', f);
-        sf_report_csv_num(f, x->energy[s] / 3.6e6);
+        sf_csv_num(f, x->energy[s] / 3.6e6);
     }
     putc(',', f);
-    sf_report_csv_num(f, x->grid / 3.6e6);
+    sf_csv_num(f, x->grid / 3.6e6);
     putc('\n', f);
 }
 
@@ -391,15 +317,21 @@ int sf_report_timeseries_csv(const sf_metrics *m, FILE *f)
     for (size_t i = 0; i < n; i++) {
         sf_time end = i + 1 < n ? v[i + 1].t : (v[i].t + step < to ? v[i].t + step : to);
         double len = sf_time_to_seconds(end - v[i].t);
-        fprintf(f, "%.17g,%.17g,%.17g,%.17g,", sf_time_to_seconds(v[i].t), sf_time_to_seconds(v[i].t) / 3600, len,
-                v[i].completed);
-        sf_report_csv_num(f, len > 0 ? v[i].completed * 3600 / len : NAN);
+        sf_csv_num(f, sf_time_to_seconds(v[i].t));
         putc(',', f);
-        sf_report_csv_num(f, v[i].wip);
+        sf_csv_num(f, sf_time_to_seconds(v[i].t) / 3600);
         putc(',', f);
-        sf_report_csv_num(f, v[i].power / 1000);
+        sf_csv_num(f, len);
         putc(',', f);
-        sf_report_csv_num(f, v[i].soc);
+        sf_csv_num(f, v[i].completed);
+        putc(',', f);
+        sf_csv_num(f, len > 0 ? v[i].completed * 3600 / len : NAN);
+        putc(',', f);
+        sf_csv_num(f, v[i].wip);
+        putc(',', f);
+        sf_csv_num(f, v[i].power / 1000);
+        putc(',', f);
+        sf_csv_num(f, v[i].soc);
         putc('\n', f);
     }
     return ferror(f) ? SF_EIO : SF_OK;
@@ -415,13 +347,16 @@ int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, cons
     int status = SF_OK;
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char tmp[4200];
-        FILE *f = sf_report_open(dir, names[i], tmp, sizeof tmp);
+        char path[4200];
+        sf_outfile *o;
+        FILE *f;
         int rc;
-        if (!f) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (!(o = sf_outfile_open(path))) {
             status = SF_EIO;
             continue;
         }
+        f = o->f;
         switch (i) {
         case 0: rc = sf_report_json(m, k, cfg, info, f); break;
         case 1: rc = sf_report_kpis_csv(k, f); break;
@@ -430,7 +365,7 @@ int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, cons
         case 4: rc = sf_report_timeseries_csv(m, f); break;
         default: rc = sf_report_html(m, k, cfg, info, f); break;
         }
-        if (sf_report_commit(f, tmp, dir, names[i], rc) != SF_OK)
+        if (sf_outfile_close(o, rc) != SF_OK)
             status = SF_EIO;
     }
     return status;

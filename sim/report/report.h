@@ -5,8 +5,8 @@
  *                      station, for an 80-column terminal
  *   sf_report_write    DIR/summary.json, kpis.csv, agents.csv,
  *                      stations.csv, timeseries.csv and report.html,
- *                      each written to a temporary name and renamed
- *                      when complete
+ *                      each written atomically (report/outfile.h), its
+ *                      CSV and JSON fields by core/format.h
  *
  * The writers read the closed metrics (sf_metrics_close), the KPI list
  * and the provenance below; they allocate nothing the caller must free.
@@ -63,16 +63,5 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 /* Every file into `dir` (which must exist). SF_OK, or SF_EIO after a message on stderr. */
 int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
                     const sf_report_info *info);
-
-/* A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-void sf_report_csv_field(FILE *f, const char *s);
-/* A number for a data file: every digit that round-trips (%.17g); nothing for NaN or infinity. */
-void sf_report_csv_num(FILE *f, double v);
-/* A JSON string literal, quoted and escaped. */
-void sf_report_json_string(FILE *f, const char *s);
-
-/* Open DIR/NAME's temporary twin for writing; sf_report_commit renames it (or removes it on failure). */
-FILE *sf_report_open(const char *dir, const char *name, char *tmp, size_t n);
-int sf_report_commit(FILE *f, const char *tmp, const char *dir, const char *name, int rc);
 
 #endif
