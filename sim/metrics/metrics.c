@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/format.h"
 #include "core/mem.h"
 #include "model/safety.h"
 
@@ -327,6 +328,15 @@ static void close_state(sf_metrics *m, ent *x, sf_time now)
     x->since = now;
 }
 
+/* One row of trace.csv: time_s,entity,name,state. */
+static void trace_row(FILE *f, sf_time t, bool agent, const char *name, sf_state s)
+{
+    sf_csv_num(f, secs(t));
+    fputs(agent ? ",agent," : ",station,", f);
+    sf_csv_field(f, name);
+    fprintf(f, ",%s\n", sf_state_name(s));
+}
+
 static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time now)
 {
     sf_metrics *m = ctx;
@@ -338,8 +348,7 @@ static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time no
     close_state(m, x, now);
     x->state = s;
     if (m->trace)
-        fprintf(m->trace, "%.9g,%s,%s,%s\n", secs(now), e == SF_ENTITY_AGENT ? "agent" : "station", x->name,
-                sf_state_name(s));
+        trace_row(m->trace, now, e == SF_ENTITY_AGENT, x->name, s);
 }
 
 /* The meter of an agent as it was at the warm-up, from the copy taken at its last power call. */
@@ -599,8 +608,7 @@ void sf_metrics_trace(sf_metrics *m, FILE *f)
 {
     m->trace = f;
     for (size_t i = 0; f && i < m->na + m->ns; i++)
-        fprintf(f, "%.9g,%s,%s,%s\n", secs(m->last), i < m->na ? "agent" : "station", m->e[i].name,
-                sf_state_name(m->e[i].state));
+        trace_row(f, m->last, i < m->na, m->e[i].name, m->e[i].state);
 }
 
 void sf_metrics_close(sf_metrics *m, sf_time now)

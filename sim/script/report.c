@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/format.h"
 #include "script/script_internal.h"
 
 const char *sf_script_kind_name(sf_script_kind kind)
@@ -122,31 +123,6 @@ bool sf_script_stats_find(sf_script *S, sf_script_kind kind, const char *name, s
     return false;
 }
 
-static void num(FILE *out, double v)
-{
-    if (isnan(v) || isinf(v))
-        fputs("null", out);
-    else
-        fprintf(out, "%.10g", v);
-}
-
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
 int sf_script_write_json(sf_script *S, const sf_script_run_info *info, FILE *out)
 {
     sf_script_stats st;
@@ -154,15 +130,15 @@ int sf_script_write_json(sf_script *S, const sf_script_run_info *info, FILE *out
                                        "level_now", "mean", "sd", "min", "max", "p50", "p90", "p99"};
 
     fputs("{\n  \"run\": {\"model\": ", out);
-    json_string(out, info->model ? info->model : "");
+    sf_json_string(out, info->model ? info->model : "");
     fprintf(out, ", \"seed\": %llu, \"time\": ", (unsigned long long)info->seed);
-    num(out, sf_time_to_seconds(sf_kernel_now(S->k)));
+    sf_json_num(out, sf_time_to_seconds(sf_kernel_now(S->k)));
     fprintf(out, ", \"events\": %llu, \"fingerprint\": \"%016llx\", \"complete\": %s",
             (unsigned long long)sf_kernel_events(S->k), (unsigned long long)sf_kernel_fingerprint(S->k),
             info->complete ? "true" : "false");
     if (info->error) {
         fputs(", \"error\": ", out);
-        json_string(out, info->error);
+        sf_json_string(out, info->error);
     }
     fputs("},\n  \"stats\": [", out);
     for (size_t i = 0; sf_script_stats_get(S, i, &st); i++) {
@@ -170,22 +146,16 @@ int sf_script_write_json(sf_script *S, const sf_script_run_info *info, FILE *out
                       st.sd,       st.min,         st.max,        st.p50,       st.p90,        st.p99};
         fputs(i ? ",\n    {" : "\n    {", out);
         fprintf(out, "\"kind\": \"%s\", \"name\": ", sf_script_kind_name(st.kind));
-        json_string(out, st.name);
+        sf_json_string(out, st.name);
         fprintf(out, ", \"n\": %llu", (unsigned long long)st.n);
         for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
             fprintf(out, ", \"%s\": ", keys[j]);
-            num(out, v[j]);
+            sf_json_num(out, v[j]);
         }
         fputc('}', out);
     }
     fputs("\n  ]\n}\n", out);
     return ferror(out) ? SF_EIO : SF_OK;
-}
-
-static void csv_num(FILE *out, double v)
-{
-    if (!isnan(v))
-        fprintf(out, "%.10g", v);
 }
 
 int sf_script_write_csv(sf_script *S, FILE *out)
@@ -197,16 +167,12 @@ int sf_script_write_csv(sf_script *S, FILE *out)
     for (size_t i = 0; sf_script_stats_get(S, i, &st); i++) {
         double v[] = {st.capacity, st.utilisation, st.queue_mean, st.queue_max, st.level_mean, st.level_now, st.mean,
                       st.sd,       st.min,         st.max,        st.p50,       st.p90,        st.p99};
-        fprintf(out, "%s,\"", sf_script_kind_name(st.kind));
-        for (const char *c = st.name; *c; c++) {
-            if (*c == '"')
-                fputc('"', out);
-            fputc(*c, out);
-        }
-        fprintf(out, "\",%llu", (unsigned long long)st.n);
+        fprintf(out, "%s,", sf_script_kind_name(st.kind));
+        sf_csv_field(out, st.name);
+        fprintf(out, ",%llu", (unsigned long long)st.n);
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
             fputc(',', out);
-            csv_num(out, v[j]);
+            sf_csv_num(out, v[j]);
         }
         fputc('\n', out);
     }

@@ -17,8 +17,18 @@ grep -q '"seed": 3' "$dir/ok/results.json" || fail "results.json lacks the seed"
 [ "$(head -1 "$dir/ok.txt")" = "$(head -1 "$dir/again.txt")" ] || fail "the same seed gave another fingerprint"
 "$bin" run "$src/examples/mm1.lua" --until 2h --seed 4 > "$dir/other.txt" || fail "third run exited $?"
 [ "$(head -1 "$dir/ok.txt")" != "$(head -1 "$dir/other.txt")" ] || fail "another seed gave the same fingerprint"
-grep -q '^resource,"server",' "$dir/ok/results.csv" || fail "results.csv lacks the server"
+grep -q '^resource,server,' "$dir/ok/results.csv" || fail "results.csv lacks the server"
 ls "$dir/ok" | grep -q tmp && fail "a temporary file was left"
+
+# names are quoted only when CSV needs it, numbers read back as the doubles they were
+cat > "$dir/names.lua" <<'LUA'
+local t = sim.tally('wait "long", short')
+sim.spawn("p", function() t:add(0.1); t:add(528.5) end)
+LUA
+"$bin" run "$dir/names.lua" --out "$dir/names" > /dev/null || fail "names.lua exited $?"
+grep -q '^tally,"wait ""long"", short",2,' "$dir/names/results.csv" || fail "a name with a comma and quotes: $(cat "$dir/names/results.csv")"
+grep -q ',0.1,528.5,' "$dir/names/results.csv" || fail "min and max not as added: $(cat "$dir/names/results.csv")"
+grep -q '"min": 0.1, "max": 528.5' "$dir/names/results.json" || fail "JSON min and max: $(cat "$dir/names/results.json")"
 
 cat > "$dir/broken.lua" <<'LUA'
 local done = sim.tally("done")
