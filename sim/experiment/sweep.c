@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/format.h"
 #include "core/mem.h"
 #include "core/time.h"
 #include "experiment/replicate.h"
+#include "report/outfile.h"
 
 struct sf_sweep_failure {
     size_t run;
@@ -234,29 +236,6 @@ static void run_path(const sf_sweep *sw, size_t i, char *buf, size_t n)
     snprintf(buf, n, "%s/runs/p%06zu-r%06zu.tsv", sw->out, i / sw->reps, i % sw->reps);
 }
 
-/*
- * Write `text` to `path` through a temporary name in the same folder,
- * flushed to disk before the rename, so that a reader (or a resumed
- * sweep after kill -9 or a power cut) sees the whole file or none.
- */
-static int write_atomic(const char *path, const char *text, size_t len)
-{
-    char tmp[4200];
-    FILE *f;
-    bool ok;
-
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!(f = fopen(tmp, "w")))
-        return SF_EIO;
-    ok = fwrite(text, 1, len, f) == len && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        return SF_EIO;
-    }
-    return SF_OK;
-}
-
 /* Read a whole file (malloc'd, NUL-terminated), or NULL. */
 static char *read_all(const char *path, size_t *len)
 {
@@ -319,29 +298,6 @@ static void put(text *t, const char *fmt, ...)
     vsnprintf(t->s + t->n, (size_t)len + 1, fmt, ap);
     va_end(ap);
     t->n += (size_t)len;
-}
-
-/* A CSV field, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180). */
-static void put_csv(text *t, const char *s)
-{
-    size_t len = strlen(s);
-
-    if (!strpbrk(s, ",\"\r\n") && !(len && (s[0] == ' ' || s[len - 1] == ' '))) {
-        put(t, "%s", s);
-        return;
-    }
-    put(t, "\"");
-    for (; *s; s++)
-        put(t, *s == '"' ? "\"\"" : "%c", *s);
-    put(t, "\"");
-}
-
-/* A number as %.17g (exact round trip), empty for NaN. */
-static void put_num(text *t, double x)
-{
-    if (isnan(x))
-        return;
-    put(t, "%.17g", x);
 }
 
 /* A shell word, single-quoted unless it is plainly safe. */
@@ -417,8 +373,7 @@ int sf_sweep_prepare(const sf_sweep *sw)
             rc = SF_EUSAGE;
         }
         free(old);
-    } else if (write_atomic(path, t.s, t.n) != SF_OK) {
-        fprintf(stderr, "shopfloor sweep: cannot write %s\n", path);
+    } else if (sf_outfile_write(path, t.s, t.n) != SF_OK) {
         rc = SF_EIO;
     }
     free(t.s);
@@ -441,7 +396,7 @@ int sf_sweep_store(const sf_sweep *sw, size_t i, const char *content)
     char path[4200];
 
     run_path(sw, i, path, sizeof path);
-    return write_atomic(path, content, strlen(content));
+    return sf_outfile_write(path, content, strlen(content));
 }
 
 /* ---- one run ------------------------------------------------------------- */
@@ -485,7 +440,8 @@ static void put_tsv(text *t, const char *s)
 
 /*
  * Run i in this process, the figures as the stored text: "seed\tS" then
- * one line per KPI, metric, entity, unit, headline (0/1), value (%.17g).
+ * one line per KPI, metric, entity, unit, headline (0/1), value (in its
+ * shortest round-trip form, core/format.h).
  */
 static int run_here(const sf_sweep *sw, size_t i, text *t, char *err, size_t n)
 {
@@ -494,6 +450,7 @@ static int run_here(const sf_sweep *sw, size_t i, text *t, char *err, size_t n)
     char(*bufs)[4096] = sf_calloc(sw->nvars ? sw->nvars : 1, sizeof *bufs);
     sf_session_spec spec = {0};
     sf_kpis k;
+    char num[SF_FORMAT_DOUBLE_SIZE];
     int rc = SF_ENOMEM;
 
     sf_kpis_init(&k);
@@ -526,7 +483,7 @@ static int run_here(const sf_sweep *sw, size_t i, text *t, char *err, size_t n)
         put_tsv(t, k.v[r].entity);
         put(t, "\t");
         put_tsv(t, k.v[r].unit);
-        put(t, "\t%d\t%.17g\n", k.v[r].headline ? 1 : 0, k.v[r].value);
+        put(t, "\t%d\t%s\n", k.v[r].headline ? 1 : 0, sf_format_double(k.v[r].value, num));
     }
     if (t->oom) {
         say(err, n, "out of memory");
@@ -825,46 +782,57 @@ static bool parse_run(char *s, sf_kpis *k)
     return true;
 }
 
-static void header_vars(const sf_sweep *sw, text *t)
+static void header_vars(const sf_sweep *sw, FILE *f)
 {
     for (size_t v = 0; v < sw->nvars; v++) {
-        put_csv(t, sw->vars[v].key);
-        put(t, ",");
+        sf_csv_field(f, sw->vars[v].key);
+        putc(',', f);
     }
 }
 
-static void point_vars(const sf_sweep *sw, size_t p, text *t)
+static void point_vars(const sf_sweep *sw, size_t p, FILE *f)
 {
     for (size_t v = 0; v < sw->nvars; v++) {
-        put_csv(t, sf_sweep_value(sw, p, v));
-        put(t, ",");
+        sf_csv_field(f, sf_sweep_value(sw, p, v));
+        putc(',', f);
     }
 }
 
-static int write_out(const sf_sweep *sw, const char *name, const text *t)
+/* Open OUT/name, atomically (report/outfile.h); NULL after a message. */
+static sf_outfile *open_out(const sf_sweep *sw, const char *name)
 {
     char path[4200];
 
     snprintf(path, sizeof path, "%s/%s", sw->out, name);
-    if (t->oom || write_atomic(path, t->s ? t->s : "", t->n) != SF_OK) {
-        fprintf(stderr, "shopfloor sweep: cannot write %s\n", path);
-        return SF_EIO;
-    }
-    return SF_OK;
+    return sf_outfile_open(path);
 }
 
+/*
+ * The three files are written side by side as the stored runs are read,
+ * point by point, and committed together at the end; a malformed run
+ * aborts all three, so the previous ones (if any) stay as they were.
+ */
 int sf_sweep_finish(sf_sweep *sw)
 {
-    text res = {0}, sum = {0}, fail = {0};
+    sf_outfile *out[3] = {open_out(sw, "results.csv"), open_out(sw, "summary.csv"), open_out(sw, "failures.csv")};
     size_t npoints = sf_sweep_points(sw), stored = 0;
+    FILE *res, *sum, *fail;
     int rc = SF_OK;
 
-    put(&res, "point,replication,");
-    header_vars(sw, &res);
-    put(&res, "metric,entity,value,unit\n");
-    put(&sum, "point,");
-    header_vars(sw, &sum);
-    put(&sum, "metric,entity,unit,n,mean,sd,ci95_low,ci95_high\n");
+    if (!out[0] || !out[1] || !out[2]) {
+        for (int i = 0; i < 3; i++)
+            sf_outfile_abort(out[i]);
+        return -1;
+    }
+    res = out[0]->f;
+    sum = out[1]->f;
+    fail = out[2]->f;
+    fputs("point,replication,", res);
+    header_vars(sw, res);
+    fputs("metric,entity,value,unit\n", res);
+    fputs("point,", sum);
+    header_vars(sw, sum);
+    fputs("metric,entity,unit,n,mean,sd,ci95_low,ci95_high\n", sum);
     for (size_t p = 0; p < npoints && rc == SF_OK; p++) {
         sf_rep_table tab;
         sf_rep_table_init(&tab);
@@ -882,14 +850,16 @@ int sf_sweep_finish(sf_sweep *sw)
                 rc = SF_ENOMEM;
             }
             for (size_t j = 0; j < k.n && rc == SF_OK; j++) {
-                put(&res, "%zu,%zu,", p, r);
-                point_vars(sw, p, &res);
-                put_csv(&res, k.v[j].metric);
-                put(&res, ",");
-                put_csv(&res, k.v[j].entity);
-                put(&res, ",%.17g,", k.v[j].value);
-                put_csv(&res, k.v[j].unit);
-                put(&res, "\n");
+                fprintf(res, "%zu,%zu,", p, r);
+                point_vars(sw, p, res);
+                sf_csv_field(res, k.v[j].metric);
+                putc(',', res);
+                sf_csv_field(res, k.v[j].entity);
+                putc(',', res);
+                sf_csv_num(res, k.v[j].value);
+                putc(',', res);
+                sf_csv_field(res, k.v[j].unit);
+                putc('\n', res);
             }
             stored++;
             sf_kpis_free(&k);
@@ -897,45 +867,49 @@ int sf_sweep_finish(sf_sweep *sw)
         }
         for (size_t j = 0; j < tab.nkeys && rc == SF_OK; j++) {
             sf_ci c = sf_rep_table_ci(&tab, j, 0.95);
-            put(&sum, "%zu,", p);
-            point_vars(sw, p, &sum);
-            put_csv(&sum, tab.keys[j].metric);
-            put(&sum, ",");
-            put_csv(&sum, tab.keys[j].entity);
-            put(&sum, ",");
-            put_csv(&sum, tab.keys[j].unit);
-            put(&sum, ",%zu,", c.n);
-            put_num(&sum, c.mean);
-            put(&sum, ",");
-            put_num(&sum, c.sd);
-            put(&sum, ",");
-            put_num(&sum, c.mean - c.half);
-            put(&sum, ",");
-            put_num(&sum, c.mean + c.half);
-            put(&sum, "\n");
+            fprintf(sum, "%zu,", p);
+            point_vars(sw, p, sum);
+            sf_csv_field(sum, tab.keys[j].metric);
+            putc(',', sum);
+            sf_csv_field(sum, tab.keys[j].entity);
+            putc(',', sum);
+            sf_csv_field(sum, tab.keys[j].unit);
+            fprintf(sum, ",%zu,", c.n);
+            sf_csv_num(sum, c.mean);
+            putc(',', sum);
+            sf_csv_num(sum, c.sd);
+            putc(',', sum);
+            sf_csv_num(sum, c.mean - c.half);
+            putc(',', sum);
+            sf_csv_num(sum, c.mean + c.half);
+            putc('\n', sum);
         }
         sf_rep_table_free(&tab);
     }
     if (sw->nfailures)
         qsort(sw->failures, sw->nfailures, sizeof *sw->failures, by_run);
-    put(&fail, "point,replication,seed,reason,command\n");
-    for (size_t f = 0; f < sw->nfailures; f++) {
+    fputs("point,replication,seed,reason,command\n", fail);
+    for (size_t f = 0; f < sw->nfailures && rc == SF_OK; f++) {
         text cmd = {0};
         size_t i = sw->failures[f].run;
         reproduce(sw, i, &cmd);
-        put(&fail, "%zu,%zu,%llu,", i / sw->reps, i % sw->reps, (unsigned long long)sf_rep_seed(sw->seed, i % sw->reps));
-        put_csv(&fail, sw->failures[f].reason);
-        put(&fail, ",");
-        put_csv(&fail, cmd.s ? cmd.s : "");
-        put(&fail, "\n");
+        if (cmd.oom)
+            rc = SF_ENOMEM;
+        fprintf(fail, "%zu,%zu,%llu,", i / sw->reps, i % sw->reps, (unsigned long long)sf_rep_seed(sw->seed, i % sw->reps));
+        sf_csv_field(fail, sw->failures[f].reason);
+        putc(',', fail);
+        sf_csv_field(fail, cmd.s ? cmd.s : "");
+        putc('\n', fail);
         free(cmd.s);
     }
-    if (rc == SF_OK && (write_out(sw, "results.csv", &res) != SF_OK || write_out(sw, "summary.csv", &sum) != SF_OK ||
-                        write_out(sw, "failures.csv", &fail) != SF_OK))
-        rc = SF_EIO;
-    free(res.s);
-    free(sum.s);
-    free(fail.s);
+    for (int i = 0; i < 3; i++) {
+        if (rc != SF_OK)
+            sf_outfile_abort(out[i]);
+        else if (sf_outfile_commit(out[i]) != SF_OK)
+            rc = SF_EIO;
+    }
+    if (rc == SF_ENOMEM)
+        fprintf(stderr, "shopfloor sweep: out of memory\n");
     if (rc != SF_OK)
         return -1;
     if (!sw->quiet)

@@ -23,7 +23,9 @@
  * The three CSV files are assembled from runs/ in (point, replication)
  * order, never in order of completion, so they are the same bytes for
  * any number of workers or ranks and after any number of resumptions.
- * Numbers are written with %.17g.
+ * Every file is written atomically (report/outfile.h: a temporary name,
+ * synced, renamed, the folder synced); numbers in their shortest
+ * round-trip form and fields quoted as RFC 4180 asks (core/format.h).
  */
 #ifndef SF_EXPERIMENT_SWEEP_H
 #define SF_EXPERIMENT_SWEEP_H
