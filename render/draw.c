@@ -9,6 +9,7 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "render/draw.h"
+#include "report/outfile.h"
 
 #define PI_F 3.14159265f
 
@@ -1263,27 +1265,33 @@ void sf_trails_add(sf_trails *t, const sf_snapshot *s, sf_time every)
 
 /* ---- pictures ---------------------------------------------------------- */
 
+/*
+ * The PNG is encoded straight into the atomic writer's temporary file
+ * (an SDL stream over its FILE), so a picture is synced and renamed like
+ * every other output file and a failed one leaves no partial PNG.
+ */
 int sf_draw_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n)
 {
-    char tmp[4200];
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_RWops *rw;
+    sf_outfile *o;
     int rc = SF_EIO;
 
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.png", path, (long)getpid());
     if (!s) {
         snprintf(err, n, "out of memory");
         return SF_ENOMEM;
     }
     if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0)
         snprintf(err, n, "cannot read the picture: %s", SDL_GetError());
-    else if (IMG_SavePNG(s, tmp) != 0)
-        snprintf(err, n, "cannot write %s: %s", tmp, IMG_GetError());
-    else if (rename(tmp, path) != 0)
-        snprintf(err, n, "cannot write %s", path);
+    else if (!(o = sf_outfile_open(path)))
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
+    else if (!(rw = SDL_RWFromFP(o->f, SDL_FALSE)) || IMG_SavePNG_RW(s, rw, 1) != 0) {
+        snprintf(err, n, "cannot write %s: %s", path, IMG_GetError());
+        sf_outfile_abort(o);
+    } else if (sf_outfile_commit(o) != SF_OK)
+        snprintf(err, n, "cannot write %s: %s", path, strerror(errno));
     else
         rc = SF_OK;
-    if (rc != SF_OK)
-        remove(tmp);
     SDL_FreeSurface(s);
     return rc;
 }

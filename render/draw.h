@@ -92,7 +92,7 @@ SDL_Color sf_draw_cell_color(bool full);
 /* The colour agents and stations in state `s` are drawn with. */
 SDL_Color sf_draw_state_color(sf_state s);
 
-/* Write the renderer's current picture to a PNG file (through a temporary name). SF_OK or SF_EIO. */
+/* Write the renderer's current picture to a PNG file, atomically (report/outfile.h); SF_OK, or SF_EIO, why in err. */
 int sf_draw_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/mem.h"
 #include "model/world.h"
 #include "render/record.h"
+#include "report/outfile.h"
 
 #define MAGIC "SFREC2\n"
 #define KEY_EVERY 256
@@ -100,16 +101,20 @@ static int write_frame(void *ctx, const sf_snapshot *s)
     return SF_OK;
 }
 
+/*
+ * zlib writes into a duplicate of the atomic writer's descriptor
+ * (gzclose closes only that one); the commit then syncs, closes and
+ * renames the file like every other output.
+ */
 int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path, sf_time every, FILE *err)
 {
-    char tmp[4200];
     writer w = {0};
     sf_live *L = NULL;
-    int rc = SF_ENOMEM, closed;
+    sf_outfile *o = NULL;
+    int rc = SF_ENOMEM, closed, fd;
 
     if (!err)
         err = stderr;
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     if (!sf_session_world(ses)) {
         fprintf(err, "%s: a recording needs a scenario (a factory model), not a bare Lua model\n", path);
         return SF_EINVAL;
@@ -121,8 +126,14 @@ int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path
     }
     if (sf_snapshot_init(&w.prev, sf_session_config(ses)) != SF_OK)
         goto fail;
-    if (!(w.gz = gzopen(tmp, "wb6"))) {
-        fprintf(err, "%s: cannot write: %s\n", tmp, strerror(errno));
+    if (!(o = sf_outfile_open(path))) {
+        rc = SF_EIO;
+        goto fail;
+    }
+    if ((fd = dup(fileno(o->f))) < 0 || !(w.gz = gzdopen(fd, "wb6"))) {
+        fprintf(err, "%s: cannot write: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
         rc = SF_EIO;
         goto fail;
     }
@@ -136,20 +147,16 @@ int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path
     w.gz = NULL;
     if (w.status != SF_OK || closed != Z_OK) {
         fprintf(err, "%s: cannot write the recording (%s)\n", path, sf_strerror(w.status ? w.status : SF_EIO));
-        remove(tmp);
         rc = w.status ? w.status : SF_EIO;
         goto fail;
     }
-    if (rename(tmp, path) != 0) {
-        fprintf(err, "%s: cannot write: %s\n", path, strerror(errno));
-        remove(tmp);
+    if (sf_outfile_commit(o) != SF_OK)
         rc = SF_EIO;
-    }
+    o = NULL;
 fail:
-    if (w.gz) {
+    if (w.gz)
         gzclose(w.gz);
-        remove(tmp);
-    }
+    sf_outfile_abort(o);
     free(w.buf);
     sf_snapshot_close(&w.prev);
     sf_live_free(L);

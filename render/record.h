@@ -36,11 +36,13 @@
 #define SF_RECORD_EVERY (SF_SECOND / 2)
 
 /*
- * Run the session to its end, writing the recording to `path` (through a
- * temporary name, renamed when complete, also when the run failed: the
- * recording then ends where the model stopped). `spec` is what the session
- * was made from (for the header). Returns the run's status, or SF_EIO /
- * SF_ENOMEM with a message on `err` when the recording cannot be written.
+ * Run the session to its end, writing the recording to `path` (atomically,
+ * report/outfile.h: through a temporary name, synced and renamed when
+ * complete, also when the run failed: the recording then ends where the
+ * model stopped). `spec` is what the session was made from (for the
+ * header). Returns the run's status, or SF_EIO / SF_ENOMEM with a message
+ * (on stderr when the file cannot be created or committed, else on `err`)
+ * when the recording cannot be written.
  */
 int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path, sf_time every, FILE *err);
 
