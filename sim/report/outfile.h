@@ -21,7 +21,7 @@
  * replications, the sweep's stored runs and summaries, the pictures and
  * recordings of render/ all go through here; their CSV and JSON fields
  * through core/format.h. It lives in sim/report, the lowest layer that
- * writes files and may use POSIX, which every writer (report,
+ * opens files to write and may use POSIX, which every writer (report,
  * experiment, render, cli) may include.
  */
 #ifndef SF_REPORT_OUTFILE_H
