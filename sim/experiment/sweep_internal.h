@@ -1,0 +1,17 @@
+/*
+ * sweep_internal.h: what sweep.c and sweep_grid.c share.
+ */
+#ifndef SF_EXPERIMENT_SWEEP_INTERNAL_H
+#define SF_EXPERIMENT_SWEEP_INTERNAL_H
+
+#include <stddef.h>
+
+struct sf_sweep_failure {
+    size_t run;
+    char *reason;
+};
+
+/* Write a message into err (n bytes), printf-style. */
+void sf__sweep_say(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif
