@@ -203,23 +203,81 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     return rc;
 }
 
+/* The checks of one run's options once the model is known: SF_EXIT_OK to go on, else the exit status. */
+static int check_one_run(const sf_cli_args *a, const char *model, bool scenario)
+{
+    const sf_cli_value *opt = a->opt;
+
+#ifndef SF_HAVE_VIEWER
+    if (opt[SF_RUN_RECORD].given) {
+        fprintf(stderr, "shopfloor run: --record needs the viewer (this one was built with SHOPFLOOR_VIEWER=OFF)\n");
+        return SF_EXIT_FAIL;
+    }
+#endif
+    if (!scenario && opt[SF_RUN_RECORD].given) {
+        sf_cli_usage_error("run", "--record records a factory scenario; '%s' is a Lua model", model);
+        return SF_EXIT_USAGE;
+    }
+    if (!scenario && opt[SF_RUN_SET].n > 0) {
+        sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
+        return SF_EXIT_USAGE;
+    }
+    if (!scenario && !(strlen(model) > 4 && strcmp(model + strlen(model) - 4, ".lua") == 0)) {
+        sf_cli_usage_error("run", "'%s' is neither a Lua model (.lua) nor a scenario (.yaml)", model);
+        return SF_EXIT_USAGE;
+    }
+    if (opt[SF_RUN_TRACE].given && (!scenario || !opt[SF_RUN_OUT].text)) {
+        sf_cli_usage_error("run", "--trace writes DIR/trace.csv of a scenario run: give a scenario and --out DIR");
+        return SF_EXIT_USAGE;
+    }
+    if (opt[SF_RUN_MEMORY].u64 > ((size_t)-1 >> 21)) {
+        sf_cli_usage_error("run", "--memory %llu is too large", (unsigned long long)opt[SF_RUN_MEMORY].u64);
+        return SF_EXIT_USAGE;
+    }
+    if (opt[SF_RUN_OUT].text && !sf_cli_make_dir("run", opt[SF_RUN_OUT].text))
+        return SF_EXIT_FAIL;
+    return SF_EXIT_OK;
+}
+
+/* Run the session to its end (or record it), stoppable by SIGINT and SIGTERM between two events. */
+static int run_stoppable(sf_session *ses, const sf_session_spec *spec, const char *record)
+{
+    int rc;
+
+    running = sf_session_kernel(ses);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (interrupted)
+        rc = SF_ESTOPPED;
+    else if (record)
+#ifdef SF_HAVE_VIEWER
+        rc = sf_record_run(ses, spec, record, SF_RECORD_EVERY, stderr);
+#else
+        rc = ((void)spec, SF_EINVAL); /* refused by check_one_run */
+#endif
+    else
+        rc = sf_session_run(ses);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    running = NULL;
+    return rc;
+}
+
 static int run(const sf_cli_args *a)
 {
     const sf_cli_value *opt = a->opt;
     const char *model = a->n_operands > 0 ? a->operands[0] : NULL, *out = opt[SF_RUN_OUT].text;
-    const char *record = opt[SF_RUN_RECORD].text, *const *sets = opt[SF_RUN_SET].list;
+    const char *const *sets = opt[SF_RUN_SET].list;
     size_t nsets = opt[SF_RUN_SET].n;
-    bool scenario, want_trace = opt[SF_RUN_TRACE].given, reps = opt[SF_RUN_REPS].given || opt[SF_RUN_PRECISION].given;
+    bool scenario, reps = opt[SF_RUN_REPS].given || opt[SF_RUN_PRECISION].given;
     sf_outfile *trace = NULL;
-    char trace_path[4200], why[160];
+    char trace_path[4200], why[160], now[48];
     double wall;
-    uint64_t memory_mb = opt[SF_RUN_MEMORY].u64;
     sf_session_spec spec = {0};
     sf_session *ses;
     sf_script_run_info info = {0};
     sf_kernel *k;
     sf_script *S;
-    char now[48];
     int rc, status;
 
     for (int o = SF_RUN_TRACE; o < SF_RUN_NOPTIONS; o++) {
@@ -233,12 +291,6 @@ static int run(const sf_cli_args *a)
     }
     if (reps)
         return sf_cli_reps(a);
-#ifndef SF_HAVE_VIEWER
-    if (record) {
-        fprintf(stderr, "shopfloor run: --record needs the viewer (this one was built with SHOPFLOOR_VIEWER=OFF)\n");
-        return SF_EXIT_FAIL;
-    }
-#endif
     if (a->n_operands > 1) {
         sf_cli_usage_error("run", "one model at a time ('%s' and '%s')", model, a->operands[1]);
         return SF_EXIT_USAGE;
@@ -248,28 +300,8 @@ static int run(const sf_cli_args *a)
         return SF_EXIT_USAGE;
     }
     scenario = sf_session_is_scenario(model);
-    if (!scenario && record) {
-        sf_cli_usage_error("run", "--record records a factory scenario; '%s' is a Lua model", model);
-        return SF_EXIT_USAGE;
-    }
-    if (!scenario && nsets > 0) {
-        sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
-        return SF_EXIT_USAGE;
-    }
-    if (!scenario && !(strlen(model) > 4 && strcmp(model + strlen(model) - 4, ".lua") == 0)) {
-        sf_cli_usage_error("run", "'%s' is neither a Lua model (.lua) nor a scenario (.yaml)", model);
-        return SF_EXIT_USAGE;
-    }
-    if (want_trace && (!scenario || !out)) {
-        sf_cli_usage_error("run", "--trace writes DIR/trace.csv of a scenario run: give a scenario and --out DIR");
-        return SF_EXIT_USAGE;
-    }
-    if (memory_mb > ((size_t)-1 >> 21)) {
-        sf_cli_usage_error("run", "--memory %llu is too large", (unsigned long long)memory_mb);
-        return SF_EXIT_USAGE;
-    }
-    if (out && !sf_cli_make_dir("run", out))
-        return SF_EXIT_FAIL;
+    if ((status = check_one_run(a, model, scenario)) != SF_EXIT_OK)
+        return status;
 
     spec.model = model;
     spec.sets = sets;
@@ -279,12 +311,12 @@ static int run(const sf_cli_args *a)
     spec.until_given = opt[SF_RUN_UNTIL].given;
     spec.until = opt[SF_RUN_UNTIL].time;
     spec.budget = opt[SF_RUN_BUDGET].u64;
-    spec.memory_limit = (size_t)memory_mb << 20;
+    spec.memory_limit = (size_t)opt[SF_RUN_MEMORY].u64 << 20;
     if (!(ses = sf_session_new(&spec, &rc)))
         return SF_EXIT_FAIL;
     S = sf_session_script(ses);
     k = sf_session_kernel(ses);
-    if (scenario && out && (want_trace || sf_session_config(ses)->outputs.trace)) {
+    if (scenario && out && (opt[SF_RUN_TRACE].given || sf_session_config(ses)->outputs.trace)) {
         snprintf(trace_path, sizeof trace_path, "%s/trace.csv", out);
         if (!(trace = sf_outfile_open(trace_path))) {
             sf_session_free(ses);
@@ -294,22 +326,7 @@ static int run(const sf_cli_args *a)
         sf_metrics_trace(sf_session_metrics(ses), trace->f);
     }
     wall = seconds_now();
-    running = k;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    if (interrupted)
-        rc = SF_ESTOPPED;
-    else if (record)
-#ifdef SF_HAVE_VIEWER
-        rc = sf_record_run(ses, &spec, record, SF_RECORD_EVERY, stderr);
-#else
-        rc = (fprintf(stderr, "shopfloor run: --record needs the viewer (built with SHOPFLOOR_VIEWER=OFF)\n"), SF_EINVAL);
-#endif
-    else
-        rc = sf_session_run(ses);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    running = NULL;
+    rc = run_stoppable(ses, &spec, opt[SF_RUN_RECORD].text);
     wall = seconds_now() - wall;
     info.model = model;
     info.seed = sf_session_seed(ses);
