@@ -965,6 +965,73 @@ static void inspect_lines(sf_draw *d, const char *p, float x, float y)
         p += n + (nl ? 1 : 0);
     }
 }
+/* Two lines of an alarm at (x, y), without the folders of a file name it starts with. */
+static void draw_alarm(sf_draw *d, float x, float y, const char *alarm)
+{
+    char a[64];
+    const char *p = alarm, *colon = strchr(p, ':');
+
+    for (const char *q = p; colon && q < colon; q++)
+        if (*q == '/')
+            p = q + 1;
+    snprintf(a, sizeof a, "%.34s", p);
+    text(d, x, y, SMALL, C_ALARM, LEFT, a);
+    if (strlen(p) > 34) {
+        snprintf(a, sizeof a, "%.34s%s", p + 34, strlen(p) > 68 ? "..." : "");
+        text(d, x, y + 16, SMALL, C_ALARM, LEFT, a);
+    }
+}
+
+/* A bar of 1, 5, 10, 20... m, at least 60 pixels long, in the bottom right corner. */
+static void draw_scale_bar(sf_draw *d, const sf_view *v)
+{
+    char buf[32];
+    double m = 1;
+
+    while (m * v->scale < 60)
+        m *= m == 1 ? 5 : 2;
+    float bx = (float)v->w - 20 - (float)(m * v->scale), by = (float)v->h - 24;
+    rect(d, bx, by, (float)(m * v->scale), 4, C_TEXT);
+    rect(d, bx, by - 6, 2, 10, C_TEXT);
+    rect(d, bx + (float)(m * v->scale) - 2, by - 6, 2, 10, C_TEXT);
+    flush(d);
+    snprintf(buf, sizeof buf, "%g m", m);
+    text(d, bx + (float)(m * v->scale) / 2, by - 22, SMALL, C_TEXT, CENTER, buf);
+}
+
+/* The inspector's text: the selected agent or station, and what the view was told about it. */
+static void draw_inspector(sf_draw *d, const sf_view *v, const sf_snapshot *s)
+{
+    char buf[200];
+
+    if (v->selected_agent >= 0 && (uint64_t)v->selected_agent < s->nagents) {
+        const sf_snap_agent *a = &s->agents[v->selected_agent];
+        float ix = (float)v->w - 250, iy = 20;
+        text(d, ix, iy, LARGE, C_TEXT, LEFT, d->agent_names[v->selected_agent]);
+        snprintf(buf, sizeof buf, "%s, %s%s", kind_names[a->kind % SF_AGENT_KINDS], sf_state_name(a->state),
+                 a->loaded ? ", loaded" : "");
+        text(d, ix, iy + 26, NORMAL, C_TEXT, LEFT, buf);
+        if (a->battery >= 0) {
+            snprintf(buf, sizeof buf, "battery %.0f %%%s", 100.0 * a->battery, a->flat ? " (flat)" : "");
+            text(d, ix, iy + 46, NORMAL, C_TEXT, LEFT, buf);
+        }
+        inspect_lines(d, v->inspect, ix, iy + 66);
+    } else if (v->selected_station >= 0 && (uint64_t)v->selected_station < d->cfg->layout.n_stations) {
+        const sf_cfg_station *S = &d->cfg->layout.stations[v->selected_station];
+        float ix = (float)v->w - 250, iy = 20;
+        text(d, ix, iy, LARGE, C_TEXT, LEFT, S->name);
+        snprintf(buf, sizeof buf, "group %s, %s", S->group ? S->group : "-",
+                 sf_state_name(s->station_state[v->selected_station] < SF_STATES ? s->station_state[v->selected_station] : 0));
+        text(d, ix, iy + 26, NORMAL, C_TEXT, LEFT, buf);
+        snprintf(buf, sizeof buf, "buffers %u of %d in, %u of %d out", s->buffered[2 * v->selected_station],
+                 S->buffer_in, s->buffered[2 * v->selected_station + 1], S->buffer_out);
+        text(d, ix, iy + 46, SMALL, C_TEXT_DIM, LEFT, buf);
+        snprintf(buf, sizeof buf, "power %.1f kW idle, %.1f kW busy", S->power_idle / 1000, S->power_busy / 1000);
+        text(d, ix, iy + 64, SMALL, C_TEXT_DIM, LEFT, buf);
+        inspect_lines(d, v->inspect, ix, iy + 84);
+    }
+}
+
 static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     char buf[200], when[64];
@@ -1020,19 +1087,7 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         rect(d, tx, ty, tw * (f < 0 ? 0 : f > 1 ? 1 : f), th, state_colors[SF_STATE_TRAVEL_EMPTY]);
         circle(d, tx + tw * (f < 0 ? 0 : f > 1 ? 1 : f), ty + th / 2, th, C_DARK);
     }
-    /* scale bar */
-    {
-        double m = 1;
-        while (m * v->scale < 60)
-            m *= m == 1 ? 5 : 2;
-        float bx = (float)v->w - 20 - (float)(m * v->scale), by = (float)v->h - 24;
-        rect(d, bx, by, (float)(m * v->scale), 4, C_TEXT);
-        rect(d, bx, by - 6, 2, 10, C_TEXT);
-        rect(d, bx + (float)(m * v->scale) - 2, by - 6, 2, 10, C_TEXT);
-        flush(d);
-        snprintf(buf, sizeof buf, "%g m", m);
-        text(d, bx + (float)(m * v->scale) / 2, by - 22, SMALL, C_TEXT, CENTER, buf);
-    }
+    draw_scale_bar(d, v);
     flush(d);
 
     text(d, x + 12, y + 8, LARGE, C_TEXT, LEFT, d->cfg->scenario.name ? d->cfg->scenario.name : "shopfloor");
@@ -1056,20 +1111,8 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     text(d, x + 12, y + 124, NORMAL, C_TEXT, LEFT, buf);
     snprintf(buf, sizeof buf, "energy %.1f kWh", s->energy / 3.6e6);
     text(d, x + 12, y + 144, NORMAL, C_TEXT, LEFT, buf);
-    if (s->alarm[0]) {
-        /* two lines of the alarm, without the folders of a file name it starts with */
-        char a[64];
-        const char *p = s->alarm, *colon = strchr(p, ':');
-        for (const char *q = p; colon && q < colon; q++)
-            if (*q == '/')
-                p = q + 1;
-        snprintf(a, sizeof a, "%.34s", p);
-        text(d, x + 12, y + 166, SMALL, C_ALARM, LEFT, a);
-        if (strlen(p) > 34) {
-            snprintf(a, sizeof a, "%.34s%s", p + 34, strlen(p) > 68 ? "..." : "");
-            text(d, x + 12, y + 182, SMALL, C_ALARM, LEFT, a);
-        }
-    }
+    if (s->alarm[0])
+        draw_alarm(d, x + 12, y + 166, s->alarm);
     if (v->status && v->status[0])
         text(d, (float)v->w / 2, (float)v->h - 30, NORMAL, C_TEXT, CENTER, v->status);
 
@@ -1101,34 +1144,7 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         snprintf(buf, sizeof buf, "%s%s", v->heat ? "heat map: waiting per segment  " : "", v->trails ? "trails" : "");
         text(d, (float)v->w / 2, 8, SMALL, C_TEXT_DIM, CENTER, buf);
     }
-
-    /* the inspector */
-    if (v->selected_agent >= 0 && (uint64_t)v->selected_agent < s->nagents) {
-        const sf_snap_agent *a = &s->agents[v->selected_agent];
-        float ix = (float)v->w - 250, iy = 20;
-        text(d, ix, iy, LARGE, C_TEXT, LEFT, d->agent_names[v->selected_agent]);
-        snprintf(buf, sizeof buf, "%s, %s%s", kind_names[a->kind % SF_AGENT_KINDS], sf_state_name(a->state),
-                 a->loaded ? ", loaded" : "");
-        text(d, ix, iy + 26, NORMAL, C_TEXT, LEFT, buf);
-        if (a->battery >= 0) {
-            snprintf(buf, sizeof buf, "battery %.0f %%%s", 100.0 * a->battery, a->flat ? " (flat)" : "");
-            text(d, ix, iy + 46, NORMAL, C_TEXT, LEFT, buf);
-        }
-        inspect_lines(d, v->inspect, ix, iy + 66);
-    } else if (v->selected_station >= 0 && (uint64_t)v->selected_station < d->cfg->layout.n_stations) {
-        const sf_cfg_station *S = &d->cfg->layout.stations[v->selected_station];
-        float ix = (float)v->w - 250, iy = 20;
-        text(d, ix, iy, LARGE, C_TEXT, LEFT, S->name);
-        snprintf(buf, sizeof buf, "group %s, %s", S->group ? S->group : "-",
-                 sf_state_name(s->station_state[v->selected_station] < SF_STATES ? s->station_state[v->selected_station] : 0));
-        text(d, ix, iy + 26, NORMAL, C_TEXT, LEFT, buf);
-        snprintf(buf, sizeof buf, "buffers %u of %d in, %u of %d out", s->buffered[2 * v->selected_station],
-                 S->buffer_in, s->buffered[2 * v->selected_station + 1], S->buffer_out);
-        text(d, ix, iy + 46, SMALL, C_TEXT_DIM, LEFT, buf);
-        snprintf(buf, sizeof buf, "power %.1f kW idle, %.1f kW busy", S->power_idle / 1000, S->power_busy / 1000);
-        text(d, ix, iy + 64, SMALL, C_TEXT_DIM, LEFT, buf);
-        inspect_lines(d, v->inspect, ix, iy + 84);
-    }
+    draw_inspector(d, v, s);
 }
 
 static void draw_help(sf_draw *d, const sf_view *v)
