@@ -478,3 +478,23 @@ void sf_cli_help(const sf_cli_command *c, FILE *out)
     if (c->epilogue)
         fprintf(out, "\n%s\n", c->epilogue);
 }
+
+sf_session_spec sf_cli_spec(const sf_cli_args *a, const char *model, int set, int seed, int until)
+{
+    sf_session_spec spec = {0};
+
+    spec.model = model;
+    if (set >= 0) {
+        spec.sets = a->opt[set].list;
+        spec.nsets = a->opt[set].n;
+    }
+    if (seed >= 0) {
+        spec.seed_given = a->opt[seed].given;
+        spec.seed = a->opt[seed].u64;
+    }
+    if (until >= 0) {
+        spec.until_given = a->opt[until].given;
+        spec.until = a->opt[until].time;
+    }
+    return spec;
+}

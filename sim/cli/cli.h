@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "core/time.h"
+#include "experiment/session.h"
 
 enum { SF_EXIT_OK = 0, SF_EXIT_FAIL = 1, SF_EXIT_USAGE = 2 };
 
@@ -115,6 +116,13 @@ struct sf_cli_command {
 
 /* The subcommands, in the order `shopfloor --help` lists them, NULL-ended. */
 extern const sf_cli_command *const sf_cli_commands[];
+
+/*
+ * The session of `model` with the scenario options of a command: the
+ * indices in a->opt of its --set, --seed and --until (-1 for one the
+ * command has not). The rest of the spec is zero.
+ */
+sf_session_spec sf_cli_spec(const sf_cli_args *a, const char *model, int set, int seed, int until);
 
 /* The whole command: `shopfloor ARGS...` with argv[0] the program; returns the exit status. */
 int sf_cli_main(int argc, char **argv);

@@ -237,13 +237,7 @@ static int run(const sf_cli_args *a)
         }
     if (out && !sf_cli_make_dir("compare", out))
         return SF_EXIT_FAIL;
-    spec.model = models[0];
-    spec.sets = a->opt[O_SET].list;
-    spec.nsets = a->opt[O_SET].n;
-    spec.seed_given = a->opt[O_SEED].given;
-    spec.seed = a->opt[O_SEED].u64;
-    spec.until_given = a->opt[O_UNTIL].given;
-    spec.until = a->opt[O_UNTIL].time;
+    spec = sf_cli_spec(a, models[0], O_SET, O_SEED, O_UNTIL);
     if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
         return SF_EXIT_FAIL;
 

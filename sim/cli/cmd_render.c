@@ -101,11 +101,7 @@ static int run(const sf_cli_args *a)
 #ifdef SF_HAVE_VIEWER
     {
         sf_render_opts o = {0};
-        o.spec.model = model;
-        o.spec.sets = opt[O_SET].list;
-        o.spec.nsets = opt[O_SET].n;
-        o.spec.seed_given = opt[O_SEED].given;
-        o.spec.seed = opt[O_SEED].u64;
+        o.spec = sf_cli_spec(a, model, O_SET, O_SEED, -1); /* render's --until ends the frames, not the run */
         o.replay = replay;
         o.at = at;
         o.png = png;

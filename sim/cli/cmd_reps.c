@@ -161,13 +161,7 @@ int sf_cli_reps(const sf_cli_args *a)
     }
     if (out && !sf_cli_make_dir("run", out))
         return SF_EXIT_FAIL;
-    spec.model = model;
-    spec.sets = opt[SF_RUN_SET].list;
-    spec.nsets = opt[SF_RUN_SET].n;
-    spec.seed_given = opt[SF_RUN_SEED].given;
-    spec.seed = opt[SF_RUN_SEED].u64;
-    spec.until_given = opt[SF_RUN_UNTIL].given;
-    spec.until = opt[SF_RUN_UNTIL].time;
+    spec = sf_cli_spec(a, model, SF_RUN_SET, SF_RUN_SEED, SF_RUN_UNTIL);
     if (sf_rep_base_seed(&spec, stderr, &base) != SF_OK)
         return SF_EXIT_FAIL;
 

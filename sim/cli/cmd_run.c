@@ -303,13 +303,7 @@ static int run(const sf_cli_args *a)
     if ((status = check_one_run(a, model, scenario)) != SF_EXIT_OK)
         return status;
 
-    spec.model = model;
-    spec.sets = sets;
-    spec.nsets = nsets;
-    spec.seed_given = opt[SF_RUN_SEED].given;
-    spec.seed = opt[SF_RUN_SEED].u64;
-    spec.until_given = opt[SF_RUN_UNTIL].given;
-    spec.until = opt[SF_RUN_UNTIL].time;
+    spec = sf_cli_spec(a, model, SF_RUN_SET, SF_RUN_SEED, SF_RUN_UNTIL);
     spec.budget = opt[SF_RUN_BUDGET].u64;
     spec.memory_limit = (size_t)opt[SF_RUN_MEMORY].u64 << 20;
     if (!(ses = sf_session_new(&spec, &rc)))

@@ -100,13 +100,7 @@ static int run(const sf_cli_args *a)
 #ifdef SF_HAVE_VIEWER
     {
         sf_view_opts o = {0};
-        o.spec.model = model;
-        o.spec.sets = opt[O_SET].list;
-        o.spec.nsets = opt[O_SET].n;
-        o.spec.seed_given = opt[O_SEED].given;
-        o.spec.seed = opt[O_SEED].u64;
-        o.spec.until_given = opt[O_UNTIL].given;
-        o.spec.until = opt[O_UNTIL].time;
+        o.spec = sf_cli_spec(a, model, O_SET, O_SEED, O_UNTIL);
         o.replay = replay;
         o.speed = speed;
         o.width = w;
