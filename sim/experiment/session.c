@@ -38,26 +38,57 @@ bool sf_session_is_scenario(const char *path)
     return ends_with(path, ".yaml") || ends_with(path, ".yml");
 }
 
-const char *sf_session_scripts_dir(char *buf, size_t n)
+/* Whether dir holds the behaviour library (its plant.lua); appends dir to the list of places tried. */
+static bool library_in(const char *dir, char *tried, size_t tn)
 {
-    const char *env = getenv("SHOPFLOOR_SCRIPTS");
-    char exe[2048];
-    ssize_t len;
+    char path[4200];
     struct stat st;
+    size_t used = strlen(tried);
 
-    if (env && *env)
-        return env;
-    if ((len = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
-        return NULL;
-    exe[len] = '\0';
-    *strrchr(exe, '/') = '\0';
-    snprintf(buf, n, "%s/scripts", exe);
-    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+    if (used + 4 < tn)
+        snprintf(tried + used, tn - used, "%s%s", used ? ", " : "", dir);
+    snprintf(path, sizeof path, "%s/plant.lua", dir);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * The folder of the behaviour library, in this order: SHOPFLOOR_SCRIPTS
+ * when set (explicit beats implicit: a wrong value is an error, not a
+ * reason to look elsewhere); beside the executable, an installed tree
+ * (../share/shopfloor/scripts) or the source tree (scripts, ../scripts);
+ * the source tree the program was built from (a build folder anywhere);
+ * the install path it was built for.
+ */
+const char *sf_session_scripts_dir(char *buf, size_t n, char *tried, size_t tn)
+{
+    static const char *const beside[] = {"/../share/shopfloor/scripts", "/scripts", "/../scripts"};
+    const char *env = getenv("SHOPFLOOR_SCRIPTS");
+    char exe[2048], none[1];
+    ssize_t len;
+
+    if (!tried || tn == 0) {
+        tried = none;
+        tn = 1;
+    }
+    tried[0] = '\0';
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        return library_in(buf, tried, tn) ? buf : NULL;
+    }
+    if ((len = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+        exe[len] = '\0';
+        *strrchr(exe, '/') = '\0';
+        for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+            snprintf(buf, n, "%s%s", exe, beside[i]);
+            if (library_in(buf, tried, tn))
+                return buf;
+        }
+    }
+    snprintf(buf, n, "%s", SF_SOURCE_SCRIPTS);
+    if (library_in(buf, tried, tn))
         return buf;
-    snprintf(buf, n, "%s/../scripts", exe);
-    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-        return buf;
-    return NULL;
+    snprintf(buf, n, "%s", SF_INSTALL_SCRIPTS);
+    return library_in(buf, tried, tn) ? buf : NULL;
 }
 
 /* The folder of a path ("." when it has none), into buf. */
@@ -109,6 +140,7 @@ sf_session *sf_session_new(const sf_session_spec *spec, int *status)
 {
     sf_session *s = sf_calloc(1, sizeof *s);
     sf_script_options opt = {0};
+    char tried[4096];
     int rc = SF_ENOMEM;
 
     if (!s) {
@@ -137,7 +169,16 @@ sf_session *sf_session_new(const sf_session_spec *spec, int *status)
     opt.seed = s->seed;
     opt.budget = spec->budget;
     opt.memory_limit = spec->memory_limit;
-    opt.scripts_dir = sf_session_scripts_dir(s->scripts, sizeof s->scripts);
+    opt.scripts_dir = sf_session_scripts_dir(s->scripts, sizeof s->scripts, tried, sizeof tried);
+    if (s->cfg && !opt.scripts_dir) {
+        fprintf(errs(s),
+                "%s: cannot find the behaviour library (a folder with plant.lua)%s: looked in %s; "
+                "set SHOPFLOOR_SCRIPTS to the scripts folder of shopfloor\n",
+                spec->model, getenv("SHOPFLOOR_SCRIPTS") && *getenv("SHOPFLOOR_SCRIPTS") ? " where SHOPFLOOR_SCRIPTS says" : "",
+                tried);
+        rc = SF_ENOTFOUND;
+        goto fail;
+    }
     opt.log = spec->log;
     if (!(s->k = sf_kernel_new()) || !(s->S = sf_script_new(s->k, &opt))) {
         fprintf(errs(s), "out of memory\n");

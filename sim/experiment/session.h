@@ -82,7 +82,13 @@ sf_metrics *sf_session_metrics(sf_session *s);
  */
 int sf_session_kpis(sf_session *s, sf_kpis *out);
 
-/* The project's scripts/ folder: $SHOPFLOOR_SCRIPTS, or scripts/ next to or above the executable; NULL. */
-const char *sf_session_scripts_dir(char *buf, size_t n);
+/*
+ * The behaviour library's folder (the one with plant.lua): $SHOPFLOOR_SCRIPTS
+ * when set, else beside the executable (../share/shopfloor/scripts,
+ * scripts, ../scripts), else the source tree the program was built from,
+ * else the install path it was built for; into buf, or NULL. `tried`
+ * (tn bytes, may be NULL) gets the places looked at, for an error message.
+ */
+const char *sf_session_scripts_dir(char *buf, size_t n, char *tried, size_t tn);
 
 #endif
