@@ -6,7 +6,7 @@
 set -e
 packages="cmake make gcc pkg-config liblua5.4-dev libyaml-dev libcmocka-dev \
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev zlib1g-dev fonts-dejavu-core \
-xvfb xauth python3 chromium libopenmpi-dev openmpi-bin"
+xvfb xauth python3 chromium libopenmpi-dev openmpi-bin dpkg-dev"
 
 if [ "$1" = "--list" ]; then
     echo $packages
