@@ -285,6 +285,21 @@ static void zoom_at(sf_view *v, float sx, float sy, double factor)
     v->cy += y - y2;
 }
 
+/*
+ * Whether a window can be seen: an X or Wayland display, or a video driver
+ * chosen on purpose (SDL_VIDEODRIVER). Without one SDL falls back to a
+ * driver that draws nowhere, and the window would run unseen until killed.
+ */
+static bool has_display(void)
+{
+    static const char *const vars[] = {"DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"};
+
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (getenv(vars[i]) && *getenv(vars[i]))
+            return true;
+    return false;
+}
+
 int sf_view_run(const sf_view_opts *o)
 {
     int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height : 800, rc;
@@ -303,6 +318,12 @@ int sf_view_run(const sf_view_opts *o)
     Uint64 last, status_until = 0;
     long frames = 0;
 
+    if (!has_display()) {
+        fprintf(stderr, "shopfloor view: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): "
+                        "'shopfloor render SCENARIO --at T --png FILE' draws pictures without one, "
+                        "or run the window on a virtual display with 'xvfb-run shopfloor view ...'\n");
+        return SF_EINVAL;
+    }
     if ((rc = source_open(&src, &o->spec, o->replay, o->every)) != SF_OK)
         return rc;
     rc = SF_EINVAL;

@@ -71,6 +71,9 @@ else
     [ $fails = 0 ] && exit 77
 fi
 check 2 "view needs a scenario" -- "$sf" view
+check 1 "view without a display fails at once" -- env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$sf" view "$wh"
+grep -q "shopfloor render" "$tmp/err" && grep -q "xvfb-run" "$tmp/err" && echo "ok: the error names render and xvfb-run" ||
+    { echo "FAIL: the no-display error does not name render and xvfb-run"; sed 's/^/  | /' "$tmp/err"; fails=$((fails + 1)); }
 check 2 "view refuses a speed above 10000" -- "$sf" view "$wh" --speed 20000
 
 [ $fails = 0 ] && echo "all ok" || echo "$fails failed"
