@@ -155,6 +155,15 @@ int sf_render_run(const sf_render_opts *o)
 
     if ((rc = source_open(&src, &o->spec, o->replay, 0)) != SF_OK)
         return rc;
+    if (o->at > src.end) {
+        char at[48], end[48];
+        sf_time_format(o->at, at, sizeof at);
+        sf_time_format(src.end, end, sizeof end);
+        fprintf(stderr, "shopfloor render: --at %s lies past the end of the %s (%s)\n", at,
+                src.replay ? "recording" : "run", end);
+        rc = SF_ERANGE;
+        goto done;
+    }
     rc = SF_ENOMEM;
     if (!(surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888)) ||
         !(r = SDL_CreateSoftwareRenderer(surf))) {
@@ -204,11 +213,11 @@ int sf_render_run(const sf_render_opts *o)
             inspect_text(&src, v.selected_agent, inspect, sizeof inspect);
         v.inspect = inspect;
         sf_draw_frame(d, &v, &snap, &trails);
-        if ((rc = sf_draw_save_png(r, w, h, o->png, err, sizeof err)) != SF_OK)
+        if (src.status != SF_OK)
+            fprintf(stderr, "shopfloor render: the run stopped at %.0f s: %s; no picture written\n",
+                    sf_time_to_seconds(snap.now), snap.alarm);
+        else if ((rc = sf_draw_save_png(r, w, h, o->png, err, sizeof err)) != SF_OK)
             fprintf(stderr, "shopfloor render: %s\n", err);
-        else if (src.status != SF_OK)
-            fprintf(stderr, "shopfloor render: the run stopped at %.0f s: %s\n", sf_time_to_seconds(snap.now),
-                    snap.alarm);
     } else {
         sf_time until = o->until < src.end ? o->until : src.end, every = o->every > 0 ? o->every : 10 * SF_SECOND;
         long k = 0;
@@ -221,13 +230,16 @@ int sf_render_run(const sf_render_opts *o)
         for (sf_time t = o->at; t <= until && rc == SF_OK; t += every, k++) {
             char path[4200];
             source_snapshot(&src, t, &snap);
+            if (src.status != SF_OK) {
+                fprintf(stderr, "shopfloor render: the run stopped at %.0f s: %s; frames up to it are written\n",
+                        sf_time_to_seconds(snap.now), snap.alarm);
+                break;
+            }
             sf_trails_add(&trails, &snap, 0);
             sf_draw_frame(d, &v, &snap, &trails);
             snprintf(path, sizeof path, "%s/frame_%06ld.png", o->frames, k);
             if ((rc = sf_draw_save_png(r, w, h, path, err, sizeof err)) != SF_OK)
                 fprintf(stderr, "shopfloor render: %s\n", err);
-            if (src.status != SF_OK)
-                break;
         }
         if (rc == SF_OK)
             printf("%ld frames in %s (frame_000000.png ...)\n", k, o->frames);

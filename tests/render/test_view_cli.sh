@@ -45,6 +45,9 @@ check 2 "render needs --png or --frames" -- "$sf" render "$wh" --at 1h
 check 2 "render refuses a bad size" -- "$sf" render "$wh" --png x.png --size 12
 check 1 "render of a missing scenario fails" -- "$sf" render "$tmp/none.yaml" --png "$tmp/none.png"
 [ ! -e "$tmp/none.png" ] && echo "ok: no picture from a failed render" || { echo "FAIL: a picture was left"; fails=$((fails + 1)); }
+check 1 "render --at past the horizon is an error" -- "$sf" render "$wh" --at 400d --png "$tmp/late.png"
+grep -q "past the end of the run" "$tmp/err" && [ ! -e "$tmp/late.png" ] && echo "ok: it says so and writes no picture" ||
+    { echo "FAIL: render --at past the horizon"; sed 's/^/  | /' "$tmp/err"; fails=$((fails + 1)); }
 
 "$sf" run "$wh" --until 1h >"$tmp/plain" 2>&1
 check 0 "run --record writes a recording" -- "$sf" run "$wh" --until 1h --record "$tmp/wh.rec"
