@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/mem.h"
 #include "core/error.h"
 #include "core/hash.h"
 #include "experiment/session.h"
@@ -91,6 +92,47 @@ static sf_scenario_config *load(const char *model, const char *const *sets, size
         sf_diags_print(&d, stderr);
     sf_diags_close(&d);
     return cfg;
+}
+
+/*
+ * Every point of the grid, loaded and checked before the first run, so
+ * that an unknown key or a bad value stops the sweep at once with its
+ * place and a hint (the loader's), not every run one after the other.
+ * Loading is milliseconds a point. SF_OK, or SF_EINVAL after saying which
+ * point is wrong.
+ */
+static int check_points(const sf_sweep *sw, const char *model, const char *const *sets, size_t nsets)
+{
+    size_t npoints = sf_sweep_points(sw);
+    const char **all = sf_calloc(nsets + sw->nvars + 1, sizeof *all);
+    char (*bufs)[512] = sf_calloc(sw->nvars + 1, sizeof *bufs);
+    int rc = SF_OK;
+
+    if (!all || !bufs) {
+        fprintf(stderr, "shopfloor sweep: out of memory\n");
+        rc = SF_ENOMEM;
+    }
+    for (size_t p = 0; p < npoints && rc == SF_OK; p++) {
+        sf_scenario_config *cfg;
+        for (size_t i = 0; i < nsets; i++)
+            all[i] = sets[i];
+        for (size_t v = 0; v < sw->nvars; v++) {
+            snprintf(bufs[v], sizeof bufs[v], "%s=%s", sw->vars[v].key, sf_sweep_value(sw, p, v));
+            all[nsets + v] = bufs[v];
+        }
+        if ((cfg = load(model, all, nsets + sw->nvars))) {
+            sf_scenario_config_free(cfg);
+            continue;
+        }
+        fprintf(stderr, "shopfloor sweep: point %zu of %zu cannot be run (", p, npoints);
+        for (size_t v = 0; v < sw->nvars; v++)
+            fprintf(stderr, "%s%s", v ? ", " : "", bufs[v]);
+        fprintf(stderr, "); no run was started\n");
+        rc = SF_EINVAL;
+    }
+    free(all);
+    free(bufs);
+    return rc;
 }
 
 /*
@@ -205,7 +247,7 @@ static int run(const sf_cli_args *a)
         sf_cli_usage_error("sweep", "--zip needs lists of the same length");
         goto usage;
     }
-    if (!sf_cli_make_dir("sweep", sw.out)) {
+    if (check_points(&sw, model, sets->list, sets->n) != SF_OK || !sf_cli_make_dir("sweep", sw.out)) {
         sf_sweep_close(&sw);
         return SF_EXIT_FAIL;
     }

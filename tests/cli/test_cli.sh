@@ -152,5 +152,12 @@ for cmd in demo run check compare sweep view render; do
     done
 done
 
+# a sweep checks every point before the first run: an unknown key stops it at once
+check 1 "sweep with an unknown --vary key fails before any run" -- "$sf" sweep "$src/scenarios/warehouse_basic.yaml" \
+    --vary fleet.reach_truk.count=1,2 --out "$tmp/sweep_bad"
+contains err "there are: reach_truck" "the unknown key gets the names it could be"
+contains err "no run was started" "the sweep says no run was started"
+[ ! -e "$tmp/sweep_bad/runs" ] && echo "ok: no run was stored" || { echo "FAIL: runs were stored"; fails=$((fails + 1)); }
+
 echo "$fails failed"
 [ "$fails" = 0 ]
