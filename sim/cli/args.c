@@ -212,6 +212,18 @@ static int store(const char *cmd, const sf_cli_option *o, const char *text, sf_c
     char opt[64];
 
     snprintf(opt, sizeof opt, "--%s", o->name);
+    if (o->choices) {
+        const char *const *c = o->choices;
+        while (*c && strcmp(*c, text) != 0)
+            c++;
+        if (!*c) {
+            char all[256] = "";
+            for (c = o->choices; *c; c++)
+                snprintf(all + strlen(all), sizeof all - strlen(all), "%s%s", c == o->choices ? "" : ", ", *c);
+            sf_cli_usage_error(cmd, "%s is one of %s, not '%s'", opt, all, text);
+            return SF_EUSAGE;
+        }
+    }
     switch (o->kind) {
     case SF_CLI_U64:
         if (!sf_cli_parse_u64(cmd, opt, text, &v->u64))

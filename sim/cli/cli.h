@@ -127,7 +127,7 @@ sf_session_spec sf_cli_spec(const sf_cli_args *a, const char *model, int set, in
 /* The whole command: `shopfloor ARGS...` with argv[0] the program; returns the exit status. */
 int sf_cli_main(int argc, char **argv);
 
-extern const sf_cli_command sf_cli_demo, sf_cli_run, sf_cli_check, sf_cli_compare, sf_cli_sweep, sf_cli_view,
+extern const sf_cli_command sf_cli_init, sf_cli_demo, sf_cli_run, sf_cli_check, sf_cli_compare, sf_cli_sweep, sf_cli_view,
     sf_cli_render;
 
 /*

@@ -178,7 +178,14 @@ static void bash(FILE *f)
             if (!o->value)
                 continue;
             fprintf(f, "            --%s) ", o->name);
-            bash_values(f, o->hint, o->exts);
+            if (o->choices) {
+                fputs("COMPREPLY=($(compgen -W \"", f);
+                for (const char *const *ch = o->choices; *ch; ch++)
+                    fprintf(f, "%s%s", ch == o->choices ? "" : " ", *ch);
+                fputs("\" -- \"$cur\"))", f);
+            } else {
+                bash_values(f, o->hint, o->exts);
+            }
             fputs("; return 0 ;;\n", f);
         }
         fputs("        esac\n        if [[ $cur == -* ]]; then\n            COMPREPLY=($(compgen -W \"", f);
@@ -243,7 +250,14 @@ static void zsh(FILE *f)
                 putc(':', f);
                 zsh_text(f, o->value);
                 putc(':', f);
-                zsh_action(f, o->hint, o->exts);
+                if (o->choices) {
+                    putc('(', f);
+                    for (const char *const *ch = o->choices; *ch; ch++)
+                        fprintf(f, "%s%s", ch == o->choices ? "" : " ", *ch);
+                    putc(')', f);
+                } else {
+                    zsh_action(f, o->hint, o->exts);
+                }
             }
             fputs("' \\\n", f);
         }

@@ -152,6 +152,19 @@ for cmd in demo run check compare sweep view render; do
     done
 done
 
+# init writes a plant and a what-if that check, run and compare accept, for every template
+for t in warehouse line cell; do
+    check 0 "init --template $t" -- "$sf" init "$tmp/init_$t" --template $t
+    check 0 "the $t plant and its what-if pass check" -- "$sf" check "$tmp/init_$t/plant.yaml" "$tmp/init_$t/what_if.yaml"
+    check 0 "the $t plant runs" -- "$sf" run "$tmp/init_$t/plant.yaml" --until 2h
+    contains out "finished at t = 02:00:00" "the $t plant runs to the end"
+    check 0 "the $t what-if compares" -- "$sf" compare "$tmp/init_$t/plant.yaml" "$tmp/init_$t/what_if.yaml" --reps 2 --until 2h
+done
+check 1 "init does not overwrite a plant" -- "$sf" init "$tmp/init_cell"
+check 0 "init --force does" -- "$sf" init "$tmp/init_cell" --force
+check 2 "init refuses an unknown template" -- "$sf" init "$tmp/init_x" --template foo
+contains err "one of warehouse, line, cell" "the refusal lists the templates"
+
 # a sweep checks every point before the first run: an unknown key stops it at once
 check 1 "sweep with an unknown --vary key fails before any run" -- "$sf" sweep "$src/scenarios/warehouse_basic.yaml" \
     --vary fleet.reach_truk.count=1,2 --out "$tmp/sweep_bad"
