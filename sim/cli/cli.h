@@ -43,6 +43,7 @@ typedef enum sf_cli_hint {
     SF_CLI_TEXT, /* anything */
     SF_CLI_FILE, /* a file; exts says which ones a completion offers */
     SF_CLI_DIR,  /* a folder */
+    SF_CLI_KEY,  /* key.path=value of the scenario on the command line (check --keys lists them) */
 } sf_cli_hint;
 
 /*

@@ -27,7 +27,7 @@ static const sf_cli_option options[] = {
     [O_REPS] = {"reps", .kind = SF_CLI_U64, .value = "N", .help = "replications of each", .by_default = "10"},
     [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "S", .help = "base seed",
                 .by_default = "scenario.seed in A; 1 when A is a Lua model"},
-    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "change a value in both scenarios"},
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY, .help = "change a value in both scenarios"},
     [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",
                  .by_default = "each scenario's horizon; a Lua model runs until no event is left"},
     [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "write DIR/compare.csv and DIR/compare.json",

@@ -29,7 +29,7 @@ static const sf_cli_option options[] = {
     [O_REPLAY] = {"replay", .kind = SF_CLI_STRING, .value = "REC",
                   .help = "draw from a recording made by 'shopfloor run --record' instead of running a scenario",
                   .hint = SF_CLI_FILE, .exts = "rec"},
-    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "as for 'shopfloor run'"},
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY, .help = "as for 'shopfloor run'"},
     [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .help = "as for 'shopfloor run'",
                 .by_default = "scenario.seed in the scenario"},
     [O_SIZE] = {"size", .kind = SF_CLI_STRING, .value = "WxH", .help = "picture size", .by_default = "1280x800"},

@@ -43,7 +43,7 @@ _Static_assert(SF_SCRIPT_DEFAULT_MEMORY >> 20 == 1024, "run --help states the de
 /* One table for a single run and for replications (cmd_reps.c), so that --help shows both. */
 static const sf_cli_option options[] = {
     [SF_RUN_HELP] = SF_CLI_HELP_OPTION,
-    [SF_RUN_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value",
+    [SF_RUN_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY,
                     .help = "change a scenario value, typed and checked as in the file"},
     [SF_RUN_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T",
                       .help = "stop at simulated time T (seconds, or '8 h', '30 min')",

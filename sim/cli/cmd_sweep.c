@@ -22,7 +22,7 @@ enum { O_HELP, O_VARY, O_ZIP, O_REPS, O_JOBS, O_TIMEOUT, O_SEED, O_SET, O_UNTIL,
 
 static const sf_cli_option options[] = {
     [O_HELP] = SF_CLI_HELP_OPTION,
-    [O_VARY] = {"vary", .kind = SF_CLI_LIST, .value = "key.path=VALUES",
+    [O_VARY] = {"vary", .kind = SF_CLI_LIST, .value = "key.path=VALUES", .hint = SF_CLI_KEY,
                 .help = "values of a scenario key: a list a,b,c or a range lo:hi:step",
                 .by_default = "the scenario's experiment.vary"},
     [O_ZIP] = {"zip", .kind = SF_CLI_FLAG, .help = "pair the lists instead of crossing them",
@@ -34,7 +34,7 @@ static const sf_cli_option options[] = {
                    .help = "wall time a run may take ('30 s', '5 min')", .by_default = "experiment.timeout, else none"},
     [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "S", .help = "base seed",
                 .by_default = "scenario.seed in the scenario"},
-    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "a value for every point"},
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY, .help = "a value for every point"},
     [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",
                  .by_default = "the scenario's horizon"},
     [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "output folder (required)", .hint = SF_CLI_DIR},

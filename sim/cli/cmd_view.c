@@ -17,7 +17,7 @@ enum { O_HELP, O_SET, O_SEED, O_UNTIL, O_REPLAY, O_SPEED, O_SIZE, O_EVERY, O_QUI
 
 static const sf_cli_option options[] = {
     [O_HELP] = SF_CLI_HELP_OPTION,
-    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .help = "change a scenario value, as for 'run'"},
+    [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY, .help = "change a scenario value, as for 'run'"},
     [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .help = "base seed of every named random stream",
                 .by_default = "scenario.seed in the scenario"},
     [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop at simulated time T",

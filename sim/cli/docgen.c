@@ -142,6 +142,8 @@ static void bash_values(FILE *f, sf_cli_hint hint, const char *exts)
 {
     if (hint == SF_CLI_DIR)
         fputs("_shopfloor_dirs", f);
+    else if (hint == SF_CLI_KEY)
+        fputs("_shopfloor_keys", f);
     else if (hint == SF_CLI_FILE && exts) {
         fputs("_shopfloor_files '", f);
         bash_glob(f, exts);
@@ -158,6 +160,13 @@ static void bash(FILE *f)
           "_shopfloor_files() {\n"
           "    local IFS=$'\\n'; compopt -o filenames 2>/dev/null\n"
           "    COMPREPLY=($(shopt -s extglob; compgen -f -X \"!$1\" -- \"$cur\") $(compgen -d -- \"$cur\"))\n"
+          "}\n"
+          "_shopfloor_keys() {\n"
+          "    local w f\n"
+          "    for w in \"${COMP_WORDS[@]:2}\"; do case $w in *.yaml|*.yml) f=$w; break ;; esac; done\n"
+          "    [ -n \"$f\" ] && [[ $cur != *=* ]] || return 0\n"
+          "    compopt -o nospace 2>/dev/null\n"
+          "    COMPREPLY=($(compgen -W \"$(\"${COMP_WORDS[0]}\" check --keys \"$f\" 2>/dev/null | sed 's/$/=/')\" -- \"$cur\"))\n"
           "}\n"
           "_shopfloor_dirs() {\n"
           "    local IFS=$'\\n'; compopt -o filenames 2>/dev/null\n"

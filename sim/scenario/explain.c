@@ -91,3 +91,44 @@ int sf_scenario_doc_explain(const sf_scenario_doc *doc, FILE *out)
     yaml_emitter_delete(&em);
     return ok && !ferror(out) ? SF_OK : SF_EIO;
 }
+
+/* The name of an element of a named list (a map with a scalar `name`), or NULL. */
+static const char *element_name(const sf_ynode *n)
+{
+    if (n->kind != SF_YMAP)
+        return NULL;
+    for (size_t i = 0; i < n->n; i++)
+        if (strcmp(n->keys[i]->text, "name") == 0 && n->items[i]->kind == SF_YSCALAR)
+            return n->items[i]->text;
+    return NULL;
+}
+
+/* Print the path of every value under n, which sits at path[0..len). */
+static void keys(const sf_ynode *n, char *path, size_t len, size_t cap, FILE *out)
+{
+    bool named = n->kind == SF_YSEQ && n->n > 0;
+
+    for (size_t i = 0; named && i < n->n; i++)
+        named = element_name(n->items[i]) != NULL;
+    if (n->kind == SF_YSCALAR || (n->kind == SF_YSEQ && !named) || n->n == 0) {
+        if (len > 0)
+            fprintf(out, "%.*s\n", (int)len, path);
+        return;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        const char *key = n->kind == SF_YMAP ? n->keys[i]->text : element_name(n->items[i]);
+        int w = snprintf(path + len, cap - len, "%s%s", len ? "." : "", key);
+        if (w > 0 && len + (size_t)w < cap)
+            keys(n->items[i], path, len + (size_t)w, cap, out);
+    }
+}
+
+int sf_scenario_doc_keys(const sf_scenario_doc *doc, FILE *out)
+{
+    const sf_ydoc *y = sf_scenario_doc_tree(doc);
+    char path[1024];
+
+    if (y->root)
+        keys(y->root, path, 0, sizeof path, out);
+    return ferror(out) ? SF_EIO : SF_OK;
+}

@@ -60,6 +60,13 @@ sf_scenario_config *sf_scenario_doc_validate(const sf_scenario_doc *doc, sf_diag
  */
 int sf_scenario_doc_explain(const sf_scenario_doc *doc, FILE *out);
 
+/*
+ * Print the path of every value of the document, one a line, as --set
+ * and --vary name them (sections by key, named lists by name:
+ * fleet.forklift.count). For `check --keys` and the shell completions.
+ */
+int sf_scenario_doc_keys(const sf_scenario_doc *doc, FILE *out);
+
 void sf_scenario_doc_free(sf_scenario_doc *doc);
 
 /* Load, apply `n_sets` settings, validate: the whole pipeline. NULL on problems. */

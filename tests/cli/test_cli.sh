@@ -125,12 +125,13 @@ lacks seed "default:\{0,1\} 1)" "run --help does not say the seed is always 1"
 # every command's help lists its options, each of which the parser knows
 expect_demo="help seed customers rho"
 expect_run="help set until seed out trace budget memory record reps precision max-reps all"
-expect_check="help set explain"
+expect_check="help set explain keys"
+expect_init="help template force"
 expect_compare="help reps seed set until out all"
 expect_sweep="help vary zip reps jobs timeout seed set until out quiet"
 expect_view="help set seed until replay speed size every quit-after screenshot bench"
 expect_render="help at png frames every until replay set seed size heat trails select"
-for cmd in demo run check compare sweep view render; do
+for cmd in init demo run check compare sweep view render; do
     "$sf" "$cmd" --help >"$tmp/help" 2>&1 || { echo "FAIL: $cmd --help exits $?"; fails=$((fails + 1)); }
     listed=$(sed -n 's/^  \(-[a-z], \)\{0,1\}--\([a-z-]*\).*/\2/p' "$tmp/help" | tr '\n' ' ')
     eval "expected=\$expect_$cmd"
@@ -164,6 +165,27 @@ check 1 "init does not overwrite a plant" -- "$sf" init "$tmp/init_cell"
 check 0 "init --force does" -- "$sf" init "$tmp/init_cell" --force
 check 2 "init refuses an unknown template" -- "$sf" init "$tmp/init_x" --template foo
 contains err "one of warehouse, line, cell" "the refusal lists the templates"
+
+# check --keys lists what --set takes, and the bash completion made from the option tables offers it
+check 0 "check --keys" -- "$sf" check --keys "$src/scenarios/warehouse_basic.yaml"
+contains out "^fleet.reach_truck.count$" "check --keys lists a fleet entry's count"
+contains out "^demand.arrivals.pallets_in.every$" "check --keys lists a named list's entry by name"
+bash_completion=$(dirname "$sf")/share/shopfloor.bash
+complete_words() { # complete_words WORD... : what bash completion offers for the last word
+    bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _shopfloor; printf "%s\n" "${COMPREPLY[@]}"' \
+        sh "$bash_completion" "$@"
+}
+if command -v bash >/dev/null 2>&1 && [ -f "$bash_completion" ]; then
+    complete_words shopfloor run --se >"$tmp/out" 2>&1
+    contains out "^--seed$" "bash completes 'run --se' to --seed"
+    contains out "^--set$" "bash completes 'run --se' to --set"
+    complete_words "$sf" run "$src/scenarios/warehouse_basic.yaml" --set fleet.reach_truck.co >"$tmp/out" 2>&1
+    contains out "^fleet.reach_truck.count=$" "bash completes a --set key from the scenario on the line"
+    complete_words shopfloor ru >"$tmp/out" 2>&1
+    contains out "^run$" "bash completes a command"
+else
+    echo "FAIL: no bash or no $bash_completion"; fails=$((fails + 1))
+fi
 
 # a sweep checks every point before the first run: an unknown key stops it at once
 check 1 "sweep with an unknown --vary key fails before any run" -- "$sf" sweep "$src/scenarios/warehouse_basic.yaml" \
