@@ -263,7 +263,6 @@ function M.start(options)
     sim.spawn("moves", function()
       while true do
         local m = shop.next_move()
-        if m == true then m = shop.next_move() end
         if m.by == "vehicle" then
           plant.dispatch:submit{kind = "move", product = m.product, from = m.from, to = m.to, pick_height = 0,
                                 drop_height = 0, mass = m.mass, job = m.job, carrier = m.carrier[1]}
@@ -282,8 +281,7 @@ function M.start(options)
             local queue = shop.queue(i)
             if #queue > 1 then number = sequence(st, queue) end
           end
-          shop.take(i, k, number)
-          local job = shop.slot_job(i, k)
+          local job = shop.take(i, k, number)
           local op = routing[job.product][job.op]
           local agents, held
           if #op.crew > 0 then agents, held = plant.crews:gather(op, st, job) end
@@ -301,7 +299,6 @@ function M.start(options)
     sim.spawn("repairs", function()
       while true do
         local r = shop.next_repair()
-        if r == true then r = shop.next_repair() end
         sim.spawn("repair of " .. stations[r.station].name, function()
           local job = {number = 0}
           local agents, held = plant.crews:gather({name = "repair " .. r.failure, crew = r.crew, skill = r.skill},

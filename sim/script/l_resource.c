@@ -309,7 +309,7 @@ static int l_acquire(lua_State *L)
     sf_level_set(&r->queue, now, r->q.n);
     S->procs[self].wobj = rindex;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_RESOURCE, timeout);
+    return sf__block(L, S, WT_RESOURCE, timeout, NULL);
 }
 
 /*
@@ -515,7 +515,7 @@ static int l_put(lua_State *L)
         return luaL_error(L, "out of memory");
     S->procs[self].wobj = index;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_STORE_PUT, timeout);
+    return sf__block(L, S, WT_STORE_PUT, timeout, NULL);
 }
 
 /* store:get([filter], [timeout]): the first item (that filter(item) accepts), or nil, "timeout". */
@@ -561,7 +561,7 @@ static int l_get(lua_State *L)
     sf_level_set(&s->queue, sf_kernel_now(S->k), s->getq.n);
     S->procs[self].wobj = index;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_STORE_GET, timeout);
+    return sf__block(L, S, WT_STORE_GET, timeout, NULL);
 }
 
 static int l_store_info(lua_State *L)
@@ -689,7 +689,7 @@ static int cont_op(lua_State *L, bool is_get)
     sf_level_set(&c->queue, now, c->getq.n);
     S->procs[self].wobj = index;
     lua_settop(L, 0);
-    return sf__block(L, S, is_get ? WT_CONT_GET : WT_CONT_PUT, timeout);
+    return sf__block(L, S, is_get ? WT_CONT_GET : WT_CONT_PUT, timeout, NULL);
 }
 
 /* c:get(amount, [priority], [timeout]) */
@@ -830,7 +830,7 @@ const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n
     switch (p->wtype) {
     case WT_RESOURCE: snprintf(buf, n, "resource '%s'", S->res[p->wobj].name); break;
     case WT_STORE_GET: snprintf(buf, n, "an item from store '%s'", S->stores[p->wobj].name); break;
-    case WT_ACTIVITY: sf__activity_name(S, p->wobj, buf, n); break;
+    case WT_FACTORY: sf__waits_name(S, pid, buf, n); break;
     case WT_STORE_PUT: snprintf(buf, n, "room in store '%s'", S->stores[p->wobj].name); break;
     case WT_CONT_GET: snprintf(buf, n, "an amount from container '%s'", S->conts[p->wobj].name); break;
     case WT_CONT_PUT: snprintf(buf, n, "room in container '%s'", S->conts[p->wobj].name); break;

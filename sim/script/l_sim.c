@@ -77,7 +77,7 @@ static int l_wait(lua_State *L)
         sf__check_time(L, 1, &dt);
     }
     /* no lua_settop: the continuation returns only what is pushed above the arguments */
-    return sf__block(L, S, WT_SLEEP, dt);
+    return sf__block(L, S, WT_SLEEP, dt, NULL);
 }
 
 static uint32_t alloc_slot(lua_State *L, sf_script *S)
@@ -266,7 +266,7 @@ static int l_proc_join(lua_State *L)
     S->procs[self].wobj = h->slot;
     S->procs[self].wgen = h->gen;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_JOIN, timeout);
+    return sf__block(L, S, WT_JOIN, timeout, NULL);
 }
 
 static int l_proc_alive(lua_State *L)

@@ -549,8 +549,8 @@ void sf__cancel_wait(sf_script *S, uint32_t pid)
         if (p->wobj < S->nprocs && S->procs[p->wobj].njoin)
             S->procs[p->wobj].njoin--;
         break;
-    case WT_ACTIVITY:
-        sf__world_forget(S, pid);
+    case WT_FACTORY:
+        sf__waits_forget(S, pid);
         break;
     default:
         break;
@@ -562,23 +562,30 @@ void sf__cancel_wait(sf_script *S, uint32_t pid)
     }
 }
 
-/* The continuation of every blocking call: return the values given, time out, or raise. */
-static int finish_wait(lua_State *L, int status, lua_KContext base)
+/*
+ * The start of every continuation: an interrupt (its value on top of the
+ * stack) is raised here; otherwise the wait ended with values or timed out.
+ */
+enum wake sf__woken(lua_State *L)
 {
     sf_script *S = sf__script(L);
-    struct proc *p = &S->procs[S->cur];
+    enum wake how = (enum wake)S->procs[S->cur].wake;
 
+    if (how == W_RAISE)
+        lua_error(L);
+    return how;
+}
+
+/* The continuation of a blocking call that returns what its waker gave: those values, or nil and "timeout". */
+static int finish_wait(lua_State *L, int status, lua_KContext base)
+{
     (void)status;
-    switch (p->wake) {
-    case W_TIMEOUT:
+    if (sf__woken(L) == W_TIMEOUT) {
         lua_pushnil(L);
         lua_pushliteral(L, "timeout");
         return 2;
-    case W_RAISE:
-        return lua_error(L);
-    default:
-        return lua_gettop(L) - (int)base;
     }
+    return lua_gettop(L) - (int)base;
 }
 
 /*
@@ -586,7 +593,7 @@ static int finish_wait(lua_State *L, int status, lua_KContext base)
  * timeout >= 0 the kernel resumes it after that long. For a
  * sleep the timer is the wake-up itself. Must be the binding's return.
  */
-int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout)
+int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout, lua_KFunction k)
 {
     struct proc *p = &S->procs[S->cur];
     int rc;
@@ -607,7 +614,7 @@ int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout)
     p->since = sf_kernel_now(S->k);
     if (timeout >= 0 && (rc = sf_kernel_after(S->k, timeout, 0, S->kind_resume, S->cur, &p->timer)) != SF_OK)
         return luaL_error(L, "cannot schedule a wait: %s", sf_strerror(rc));
-    return lua_yieldk(L, 0, lua_gettop(L), finish_wait);
+    return lua_yieldk(L, 0, lua_gettop(L), k ? k : finish_wait);
 }
 
 /* ---- the state ---- */
@@ -725,11 +732,7 @@ void sf_script_free(sf_script *S)
     free(S->order);
     free(S->procs);
     free(S->model_dir);
-    free(S->agent_wait);
-    free(S->agent_gen);
-    free(S->slot_base);
-    free(S->arrival_rng);
-    free(S->crane_rng);
+    sf__shop_free(S);
     free(S);
 }
 
@@ -795,7 +798,7 @@ int sf_script_load_string(sf_script *S, const char *source, const char *name)
 static bool idle_wait(sf_script *S, uint32_t pid)
 {
     const struct proc *p = &S->procs[pid];
-    return (p->wtype == WT_EVENT && sf__event_idle(p->wev)) || (p->wtype == WT_ACTIVITY && sf__world_idle_wait(S, pid));
+    return (p->wtype == WT_EVENT && sf__event_idle(p->wev)) || (p->wtype == WT_FACTORY && sf__waits_idle(S, pid));
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "core/rng.h"
 #include "core/stats.h"
 #include "script/script.h"
+#include "script/waits.h"
 
 enum pstate { P_FREE, P_READY, P_RUNNING, P_SLEEP, P_BLOCKED };
 
@@ -24,7 +25,7 @@ enum pstate { P_FREE, P_READY, P_RUNNING, P_SLEEP, P_BLOCKED };
 enum wake { W_VALUES, W_TIMEOUT, W_RAISE };
 
 /* What a blocked process waits for (for timeouts, interrupts and deadlock reports). */
-enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN, WT_ACTIVITY };
+enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN, WT_FACTORY };
 
 struct proc {
     lua_State *co;      /* 64 bytes in all, allocated on cache-line boundaries */
@@ -32,7 +33,7 @@ struct proc {
     void *wev;          /* event waited on */
     sf_time since;      /* when the current wait began */
     uint32_t gen;       /* bumped when the slot is reused; handles carry it */
-    uint32_t wobj;      /* object waited on: resource/store/container id, joined slot */
+    uint32_t wobj;      /* object waited on: resource/store/container id, joined slot, index of a factory wait */
     uint32_t wgen;      /* joined process's generation */
     uint32_t njoin;     /* processes joining this one */
     uint32_t nheld;     /* resource holdings, released when the process ends */
@@ -40,6 +41,7 @@ struct proc {
     uint16_t nargs;     /* values pushed on co for the next resume */
     uint8_t state, wake, wtype, fresh;
     uint8_t pint;       /* an interrupt waits for the process's next blocking call */
+    uint8_t wkind;      /* WT_FACTORY: the kind of factory wait (enum factory_wait, waits.h) */
 };
 _Static_assert(sizeof(struct proc) == 64, "a process entry fills one cache line");
 
@@ -112,12 +114,7 @@ struct statref {
 struct sf_script {
     lua_State *L;
     sf_kernel *k;
-    struct sf_world *world;  /* the factory model, when the run has one (l_world.c) */
-    uint32_t *agent_wait;    /* per agent, then per station slot: the process waiting for its activity, NO_PROC */
-    uint32_t *agent_gen;     /* that process's generation */
-    uint32_t *slot_base;     /* per station: index of its first slot after the agents in agent_wait */
-    sf_rng *arrival_rng;     /* one stream per demand arrival ("arrival.<name>") */
-    sf_rng *crane_rng;       /* one stream per rack, for AS/RS cranes ("crane.<name>") */
+    struct shop_state shop;  /* the factory model, its waits and streams, when the run has one (waits.h) */
     uint32_t kind_resume; /* kernel event kinds */
     uint32_t kind_evtimer;
     sf_script_options opt;
@@ -204,7 +201,15 @@ void sf__new_class(lua_State *L);
 
 /* script.c: the process machinery. */
 void sf__wake(sf_script *S, uint32_t pid, enum wake how);
-int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout); /* timeout < 0: none */
+/*
+ * Block the running process; timeout < 0: none. When it is resumed, the
+ * continuation k runs (NULL: return the values its waker pushed, or nil
+ * and "timeout"). A continuation starts with sf__woken. Must be the
+ * binding's return.
+ */
+int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout, lua_KFunction k);
+/* In a continuation: raise the interrupt that ended the wait, or say how it ended (W_VALUES or W_TIMEOUT). */
+enum wake sf__woken(lua_State *L);
 /* The running process's slot; raises unless L is a process's own thread. */
 uint32_t sf__self(lua_State *L, sf_script *S, const char *what);
 /* Optional timeout argument at idx (nil = none, -1). */
@@ -241,13 +246,13 @@ void sf__on_evtimer(sf_kernel *k, void *ctx, const sf_event *ev);
 void sf__event_forget(void *ev, uint32_t pid);
 const char *sf__event_name(void *ev);
 bool sf__event_idle(void *ev);
-/* l_world.c: is process pid waiting for work (a station slot for a job)? */
-bool sf__world_idle_wait(sf_script *S, uint32_t pid);
-/* l_world.c: forget a process waiting for an agent's activity; the agent's name for reports. */
-void sf__world_forget(sf_script *S, uint32_t pid);
-const char *sf__agent_name(sf_script *S, uint32_t agent);
-/* l_world.c: what a process waiting for activity `id` (an agent's, or a station slot's step) waits for. */
-const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n);
+/* l_shop.c: free what the factory bindings hold. */
+void sf__shop_free(sf_script *S);
+/* waits.c: is process pid, waiting in the factory, waiting for work (a job, a repair or a move to make)? */
+bool sf__waits_idle(sf_script *S, uint32_t pid);
+/* waits.c: forget the factory wait of process pid; what it waits for, for reports. */
+void sf__waits_forget(sf_script *S, uint32_t pid);
+const char *sf__waits_name(sf_script *S, uint32_t pid, char *buf, size_t n);
 
 /* l_resource.c: remove pid from the queue of the object it waits on; names for reports. */
 void sf__resource_forget(sf_script *S, uint32_t pid);
