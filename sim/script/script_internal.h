@@ -17,6 +17,7 @@
 #include "core/rng.h"
 #include "core/stats.h"
 #include "script/script.h"
+#include "script/script_arena.h"
 #include "script/waits.h"
 
 enum pstate { P_FREE, P_READY, P_RUNNING, P_SLEEP, P_BLOCKED };
@@ -111,28 +112,9 @@ struct statref {
     uint32_t index;
 };
 
-struct sf_script {
-    lua_State *L;
-    sf_kernel *k;
-    struct shop_state shop;  /* the factory model, its waits and streams, when the run has one (waits.h) */
-    uint32_t kind_resume; /* kernel event kinds */
-    uint32_t kind_evtimer;
-    sf_script_options opt;
-    char *model_dir;
-
-    struct proc *procs;
-    uint32_t nprocs, capprocs, free_head, alive;
-    uint32_t cur;         /* slot of the running process, UINT32_MAX when none */
+/* The SimPy-style objects of a run and the order they are reported in (l_resource.c, l_sim.c, report.c). */
+struct sim_objects {
     uint64_t seq;         /* request order for queues */
-    uint32_t serial;      /* processes spawned so far, for default names */
-    sf_time last;         /* time of the last event of this layer */
-
-    int ref_threads;      /* registry table: slot -> thread */
-    int ref_handles;      /* registry table: slot -> process handle */
-    int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
-    int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
-    uint32_t ntimers;
-
     struct resource *res;
     uint32_t nres;
     size_t capres;
@@ -152,16 +134,47 @@ struct sf_script {
     uint32_t norder;
     size_t caporder;
 
-    sf_rng math_rng;      /* behind math.random */
+};
 
-    char *arena;          /* blocks of process threads, one per slot (script.c), NULL when none */
-    void *arena_map;      /* the reservation it lies in */
-    size_t arena_ready;   /* bytes of it made writable */
-    char *fill, *fill_end;/* while a thread is made: the rest of its block */
-    int filling;          /* 0 no, 1 waiting for the thread object, 2 placing its pieces */
+/*
+ * The script state, by responsibility: the Lua state and the kernel; the
+ * process machinery (script.c: the process table, the registry tables of
+ * threads, handles, timers and deferred interrupts); the SimPy-style
+ * objects (objs); the factory (shop); the memory (arena, the counters and
+ * the cap, script_arena.c); the failure of the run and the budget.
+ */
+struct sf_script {
+    lua_State *L;
+    sf_kernel *k;
+    uint32_t kind_resume; /* kernel event kinds */
+    uint32_t kind_evtimer;
+    sf_script_options opt;
+    char *model_dir;
+
+    /* the process machinery (script.c, l_sim.c) */
+    struct proc *procs;
+    uint32_t nprocs, capprocs, free_head, alive;
+    uint32_t cur;         /* slot of the running process, UINT32_MAX when none */
+    uint32_t serial;      /* processes spawned so far, for default names */
+    sf_time last;         /* time of the last event of this layer */
+    int ref_threads;      /* registry table: slot -> thread */
+    int ref_handles;      /* registry table: slot -> process handle */
+    int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
+    int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
+    uint32_t ntimers;
+
+    struct sim_objects objs; /* resources, stores, containers, tallies, levels (l_resource.c, l_sim.c) */
+    struct shop_state shop;  /* the factory model, its waits and streams, when the run has one (waits.h) */
+    sf_rng math_rng;         /* behind math.random */
+
+    /* memory (script_arena.c) */
+    struct arena arena;   /* blocks of process threads, one per slot */
     size_t mem, mem_peak;
+    bool mem_exceeded;
+
+    /* failure and the instruction budget */
     int failed;           /* SF_ESCRIPT / SF_ELIMIT / SF_EDEADLOCK once the run failed */
-    bool runaway, mem_exceeded;
+    bool runaway;
     uint32_t ticks;       /* budget hook firings in the current resume */
     int chunk;            /* instructions between firings */
     char err[8192];
@@ -174,20 +187,13 @@ static inline sf_script *sf__script(lua_State *L)
 }
 
 #define NO_PROC UINT32_MAX
-/* A process thread's block: its state (208 bytes), stack (720) and ARENA_FRAMES call frames (64 each), in Lua 5.4 on 64-bit. */
-#define ARENA_BLOCK 1152
-#define ARENA_FRAMES 3
-/* Prefetched on resume: [0, ARENA_HOT_LOW) (state, first stack slots) and [ARENA_HOT_HIGH, ARENA_BLOCK) (frames). */
-#define ARENA_HOT_LOW 448
-#define ARENA_HOT_HIGH 896
-#define ARENA_SLOTS (1u << 19)
-#define ARENA_STEP ((size_t)2 << 20) /* made writable in steps of one huge page */
-#define ARENA_MAP_SIZE ((size_t)ARENA_SLOTS * ARENA_BLOCK + ARENA_STEP)
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
 
-/* Push a new thread for process slot `slot` (in its block when there is one); raises when out of memory. */
+/* script_arena.c: push a new thread for process slot `slot` (in its block when there is one); raises when out of memory. */
 lua_State *sf__new_thread(lua_State *L, sf_script *S, uint32_t slot);
+/* script_arena.c: the Lua allocator (ud is the script state), with the memory cap. */
+void *sf__lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /* The instruction-budget hook, set on each process thread when it is made. */
 void sf__budget_hook(lua_State *L, lua_Debug *ar);
@@ -226,7 +232,7 @@ int sf__add_order(sf_script *S, int kind, uint32_t index);
 /* l_sim.c: raise an interrupt with the value at `cause` in process pid; false when it cannot be. */
 bool sf__interrupt(lua_State *L, uint32_t pid, int cause);
 
-/* l_resource.c: wait queues */
+/* wqueue.c: wait queues */
 int sf__wq_insert(struct wqueue *q, const struct waiter *w);
 void sf__wq_remove_at(struct wqueue *q, uint32_t i);
 bool sf__wq_remove_pid(struct wqueue *q, uint32_t pid);
