@@ -188,7 +188,7 @@ static int l_ev_wait(lua_State *L)
     e->waiters[e->nwait++] = self;
     S->procs[self].wev = e;
     lua_settop(L, 1); /* keeps the event alive while waited on */
-    return sf__block(L, S, WT_EVENT, timeout);
+    return sf__block(L, S, WT_EVENT, timeout, NULL);
 }
 
 void sf__event_forget(void *ev, uint32_t pid)

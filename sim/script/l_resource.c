@@ -5,7 +5,7 @@
  *
  * The objects live in C arrays of the state and are named by index; the
  * Lua userdata holds the index. Requests that cannot be served at once
- * queue in a struct wqueue ordered by (priority, arrival). Serving a
+ * queue in a struct wqueue (wqueue.c) ordered by (priority, arrival). Serving a
  * resource or a container never calls Lua, so it can run from a kernel
  * handler after a timeout; a store calls the getters' filters and is only
  * served from a binding.
@@ -25,59 +25,6 @@
 struct obj_ud {
     uint32_t tag, index;
 };
-
-/* ---- wait queues ---- */
-
-/* Insert by (prio, seq): O(distance from the back), which is O(1) for equal priorities. */
-int sf__wq_insert(struct wqueue *q, const struct waiter *w)
-{
-    uint32_t i;
-
-    if (q->head + q->n == q->cap) {
-        if (q->head > q->cap / 2) {
-            memmove(q->v, q->v + q->head, q->n * sizeof *q->v);
-            q->head = 0;
-        } else if (sf_grow(q->v, q->cap, q->head + q->n + 1) != SF_OK) {
-            return SF_ENOMEM;
-        }
-    }
-    for (i = q->n; i > 0; i--) {
-        const struct waiter *o = sf__wq_at(q, i - 1);
-        if (o->prio < w->prio || (o->prio == w->prio && o->seq < w->seq))
-            break;
-        *sf__wq_at(q, i) = *o;
-    }
-    *sf__wq_at(q, i) = *w;
-    q->n++;
-    return SF_OK;
-}
-
-void sf__wq_remove_at(struct wqueue *q, uint32_t i)
-{
-    if (i == 0) {
-        q->head++;
-    } else {
-        memmove(sf__wq_at(q, i), sf__wq_at(q, i + 1), (q->n - i - 1) * sizeof *q->v);
-    }
-    if (--q->n == 0)
-        q->head = 0;
-}
-
-bool sf__wq_remove_pid(struct wqueue *q, uint32_t pid)
-{
-    for (uint32_t i = 0; i < q->n; i++)
-        if (sf__wq_at(q, i)->pid == pid) {
-            sf__wq_remove_at(q, i);
-            return true;
-        }
-    return false;
-}
-
-void sf__wq_free(struct wqueue *q)
-{
-    free(q->v);
-    memset(q, 0, sizeof *q);
-}
 
 /* ---- common ---- */
 
@@ -169,7 +116,7 @@ static struct resource *check_res(lua_State *L, uint32_t *index)
     struct obj_ud *u = sf__check(L, 1, TAG_RES, "resource");
     if (index)
         *index = u->index;
-    return &sf__script(L)->res[u->index];
+    return &sf__script(L)->objs.res[u->index];
 }
 
 /* sim.resource{capacity = 1, name = "...", preemptive = false} or sim.resource(capacity, name) */
@@ -182,21 +129,21 @@ static int l_resource(lua_State *L)
     options(L, "preemptive");
     cap = lua_isnil(L, 2) ? 1 : luaL_checknumber(L, 2);
     luaL_argcheck(L, cap >= 1 && cap <= 1e9 && cap == floor(cap), 1, "a resource's capacity is a whole number >= 1");
-    if (sf_grow(S->res, S->capres, S->nres + 1) != SF_OK)
+    if (sf_grow(S->objs.res, S->objs.capres, S->objs.nres + 1) != SF_OK)
         return luaL_error(L, "out of memory");
-    r = &S->res[S->nres];
+    r = &S->objs.res[S->objs.nres];
     memset(r, 0, sizeof *r);
     r->capacity = (int)cap;
     r->preemptive = lua_toboolean(L, 4);
-    r->name = default_name(L, "resource", S->nres);
+    r->name = default_name(L, "resource", S->objs.nres);
     sf_level_init(&r->busy, sf_kernel_now(S->k), 0);
     sf_level_init(&r->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&r->wait, false);
-    if (sf__add_order(S, SF_SCRIPT_RESOURCE, S->nres) != SF_OK) {
+    if (sf__add_order(S, SF_SCRIPT_RESOURCE, S->objs.nres) != SF_OK) {
         free(r->name);
         return luaL_error(L, "out of memory");
     }
-    push_obj(L, TAG_RES, S->nres++);
+    push_obj(L, TAG_RES, S->objs.nres++);
     return 1;
 }
 
@@ -293,8 +240,8 @@ static int l_acquire(lua_State *L)
     luaL_argcheck(L, n >= 1 && n <= r->capacity, 2, "must ask for 1 to capacity units");
     if ((r->q.n == 0 || prio < sf__wq_at(&r->q, 0)->prio) &&
         (r->capacity - r->used >= n || (r->preemptive && preempt(L, S, r, (int)n, prio)))) {
-        r = &S->res[rindex];
-        if (add_holder(r, self, S->procs[self].gen, (int)n, prio, ++S->seq) != SF_OK)
+        r = &S->objs.res[rindex];
+        if (add_holder(r, self, S->procs[self].gen, (int)n, prio, ++S->objs.seq) != SF_OK)
             return luaL_error(L, "out of memory");
         S->procs[self].nheld++;
         r->used += (int)n;
@@ -303,13 +250,13 @@ static int l_acquire(lua_State *L)
         lua_pushboolean(L, 1);
         return 1;
     }
-    w = (struct waiter){self, prio, ++S->seq, (double)n, now};
+    w = (struct waiter){self, prio, ++S->objs.seq, (double)n, now};
     if (sf__wq_insert(&r->q, &w) != SF_OK)
         return luaL_error(L, "out of memory");
     sf_level_set(&r->queue, now, r->q.n);
     S->procs[self].wobj = rindex;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_RESOURCE, timeout);
+    return sf__block(L, S, WT_RESOURCE, timeout, NULL);
 }
 
 /*
@@ -368,7 +315,7 @@ static struct store *check_store(lua_State *L, uint32_t *index)
     struct obj_ud *u = sf__check(L, 1, TAG_STORE, "store");
     if (index)
         *index = u->index;
-    return &sf__script(L)->stores[u->index];
+    return &sf__script(L)->objs.stores[u->index];
 }
 
 static int l_store(lua_State *L)
@@ -380,24 +327,24 @@ static int l_store(lua_State *L)
     options(L, "unused");
     cap = opt_capacity(L, 2);
     luaL_argcheck(L, isinf(cap) || cap == floor(cap), 1, "a store's capacity is a whole number of items");
-    if (sf_grow(S->stores, S->capstores, S->nstores + 1) != SF_OK)
+    if (sf_grow(S->objs.stores, S->objs.capstores, S->objs.nstores + 1) != SF_OK)
         return luaL_error(L, "out of memory");
     lua_createtable(L, 3, 0);
     for (int i = 1; i <= 3; i++) {
         lua_newtable(L);
         lua_rawseti(L, -2, i);
     }
-    s = &S->stores[S->nstores];
+    s = &S->objs.stores[S->objs.nstores];
     memset(s, 0, sizeof *s);
     s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
     s->capacity = isinf(cap) || cap > 2e9 ? INT32_MAX : (int)cap;
-    s->name = default_name(L, "store", S->nstores);
+    s->name = default_name(L, "store", S->objs.nstores);
     sf_level_init(&s->content, sf_kernel_now(S->k), 0);
     sf_level_init(&s->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&s->wait, false);
-    if (sf__add_order(S, SF_SCRIPT_STORE, S->nstores) != SF_OK)
+    if (sf__add_order(S, SF_SCRIPT_STORE, S->objs.nstores) != SF_OK)
         return luaL_error(L, "out of memory");
-    push_obj(L, TAG_STORE, S->nstores++);
+    push_obj(L, TAG_STORE, S->objs.nstores++);
     return 1;
 }
 
@@ -425,14 +372,14 @@ static void serve_store(lua_State *L, sf_script *S, uint32_t index)
     bool changed = true;
     int top = lua_gettop(L);
 
-    lua_rawgeti(L, LUA_REGISTRYINDEX, S->stores[index].ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->objs.stores[index].ref);
     int t = lua_gettop(L);
     lua_rawgeti(L, t, ST_ITEMS);
     lua_rawgeti(L, t, ST_FILTERS);
     lua_rawgeti(L, t, ST_PUTS);
     int items = t + 1, filters = t + 2, puts = t + 3;
     while (changed) {
-        struct store *s = &S->stores[index];
+        struct store *s = &S->objs.stores[index];
         changed = false;
         for (uint32_t i = 0; i < s->getq.n;) {
             struct waiter w = *sf__wq_at(&s->getq, i);
@@ -440,7 +387,7 @@ static void serve_store(lua_State *L, sf_script *S, uint32_t index)
             lua_rawgeti(L, filters, w.pid);
             at = find_item(L, items, lua_gettop(L), n);
             lua_pop(L, 1);
-            s = &S->stores[index];
+            s = &S->objs.stores[index];
             if (!at) {
                 i++;
                 continue;
@@ -506,7 +453,7 @@ static int l_put(lua_State *L)
         return 1;
     }
     self = sf__self(L, S, "store:put");
-    w = (struct waiter){self, 0, ++S->seq, 1, sf_kernel_now(S->k)};
+    w = (struct waiter){self, 0, ++S->objs.seq, 1, sf_kernel_now(S->k)};
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
     lua_rawgeti(L, -1, ST_PUTS);
     lua_pushvalue(L, 2);
@@ -515,7 +462,7 @@ static int l_put(lua_State *L)
         return luaL_error(L, "out of memory");
     S->procs[self].wobj = index;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_STORE_PUT, timeout);
+    return sf__block(L, S, WT_STORE_PUT, timeout, NULL);
 }
 
 /* store:get([filter], [timeout]): the first item (that filter(item) accepts), or nil, "timeout". */
@@ -536,7 +483,7 @@ static int l_get(lua_State *L)
     lua_rawgeti(L, -1, ST_ITEMS);
     int items = lua_gettop(L);
     lua_Integer n = (lua_Integer)lua_rawlen(L, items);
-    if (S->stores[index].getq.n == 0 && (at = find_item(L, items, 2, n))) {
+    if (S->objs.stores[index].getq.n == 0 && (at = find_item(L, items, 2, n))) {
         lua_rawgeti(L, items, at);
         for (lua_Integer j = at; j < n; j++) {
             lua_rawgeti(L, items, j + 1);
@@ -544,15 +491,15 @@ static int l_get(lua_State *L)
         }
         lua_pushnil(L);
         lua_rawseti(L, items, n);
-        s = &S->stores[index];
+        s = &S->objs.stores[index];
         s->count--;
         sf_tally_add(&s->wait, 0);
         serve_store(L, S, index);
         return 1;
     }
     self = sf__self(L, S, "store:get");
-    s = &S->stores[index];
-    w = (struct waiter){self, 0, ++S->seq, 1, sf_kernel_now(S->k)};
+    s = &S->objs.stores[index];
+    w = (struct waiter){self, 0, ++S->objs.seq, 1, sf_kernel_now(S->k)};
     lua_rawgeti(L, -2, ST_FILTERS);
     lua_pushvalue(L, 2);
     lua_rawseti(L, -2, self);
@@ -561,7 +508,7 @@ static int l_get(lua_State *L)
     sf_level_set(&s->queue, sf_kernel_now(S->k), s->getq.n);
     S->procs[self].wobj = index;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_STORE_GET, timeout);
+    return sf__block(L, S, WT_STORE_GET, timeout, NULL);
 }
 
 static int l_store_info(lua_State *L)
@@ -603,7 +550,7 @@ static struct container *check_cont(lua_State *L, uint32_t *index)
     struct obj_ud *u = sf__check(L, 1, TAG_CONT, "container");
     if (index)
         *index = u->index;
-    return &sf__script(L)->conts[u->index];
+    return &sf__script(L)->objs.conts[u->index];
 }
 
 static int l_container(lua_State *L)
@@ -616,19 +563,19 @@ static int l_container(lua_State *L)
     cap = opt_capacity(L, 2);
     init = luaL_optnumber(L, 4, 0);
     luaL_argcheck(L, init >= 0 && init <= cap, 1, "the initial level must lie in [0, capacity]");
-    if (sf_grow(S->conts, S->capconts, S->nconts + 1) != SF_OK)
+    if (sf_grow(S->objs.conts, S->objs.capconts, S->objs.nconts + 1) != SF_OK)
         return luaL_error(L, "out of memory");
-    c = &S->conts[S->nconts];
+    c = &S->objs.conts[S->objs.nconts];
     memset(c, 0, sizeof *c);
     c->capacity = cap;
     c->level = init;
-    c->name = default_name(L, "container", S->nconts);
+    c->name = default_name(L, "container", S->objs.nconts);
     sf_level_init(&c->content, sf_kernel_now(S->k), init);
     sf_level_init(&c->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&c->wait, false);
-    if (sf__add_order(S, SF_SCRIPT_CONTAINER, S->nconts) != SF_OK)
+    if (sf__add_order(S, SF_SCRIPT_CONTAINER, S->objs.nconts) != SF_OK)
         return luaL_error(L, "out of memory");
-    push_obj(L, TAG_CONT, S->nconts++);
+    push_obj(L, TAG_CONT, S->objs.nconts++);
     return 1;
 }
 
@@ -683,13 +630,13 @@ static int cont_op(lua_State *L, bool is_get)
         return 1;
     }
     self = sf__self(L, S, is_get ? "c:get" : "c:put");
-    w = (struct waiter){self, prio, ++S->seq, amount, now};
+    w = (struct waiter){self, prio, ++S->objs.seq, amount, now};
     if (sf__wq_insert(q, &w) != SF_OK)
         return luaL_error(L, "out of memory");
     sf_level_set(&c->queue, now, c->getq.n);
     S->procs[self].wobj = index;
     lua_settop(L, 0);
-    return sf__block(L, S, is_get ? WT_CONT_GET : WT_CONT_PUT, timeout);
+    return sf__block(L, S, is_get ? WT_CONT_GET : WT_CONT_PUT, timeout, NULL);
 }
 
 /* c:get(amount, [priority], [timeout]) */
@@ -734,8 +681,8 @@ static int l_stats(lua_State *L)
     if (!u || lua_type(L, 1) != LUA_TUSERDATA)
         return luaL_typeerror(L, 1, "resource, store or container");
     kind = u->tag == TAG_RES ? SF_SCRIPT_RESOURCE : u->tag == TAG_STORE ? SF_SCRIPT_STORE : SF_SCRIPT_CONTAINER;
-    for (size_t i = 0; i < S->norder; i++)
-        if (S->order[i].kind == kind && S->order[i].index == u->index) {
+    for (size_t i = 0; i < S->objs.norder; i++)
+        if (S->objs.order[i].kind == kind && S->objs.order[i].index == u->index) {
             sf_script_stats_get(S, i, &st);
             lua_createtable(L, 0, 10);
             lua_pushstring(L, st.name);
@@ -770,14 +717,14 @@ void sf__resource_forget(sf_script *S, uint32_t pid)
 
     switch (p->wtype) {
     case WT_RESOURCE: {
-        struct resource *r = &S->res[p->wobj];
+        struct resource *r = &S->objs.res[p->wobj];
         sf__wq_remove_pid(&r->q, pid);
         serve_resource(S, r);
         break;
     }
     case WT_STORE_GET:
     case WT_STORE_PUT: {
-        struct store *s = &S->stores[p->wobj];
+        struct store *s = &S->objs.stores[p->wobj];
         sf__wq_remove_pid(p->wtype == WT_STORE_GET ? &s->getq : &s->putq, pid);
         lua_rawgeti(S->L, LUA_REGISTRYINDEX, s->ref);
         lua_rawgeti(S->L, -1, p->wtype == WT_STORE_GET ? ST_FILTERS : ST_PUTS);
@@ -789,7 +736,7 @@ void sf__resource_forget(sf_script *S, uint32_t pid)
     }
     case WT_CONT_GET:
     case WT_CONT_PUT: {
-        struct container *c = &S->conts[p->wobj];
+        struct container *c = &S->objs.conts[p->wobj];
         sf__wq_remove_pid(p->wtype == WT_CONT_GET ? &c->getq : &c->putq, pid);
         serve_container(S, c);
         break;
@@ -808,8 +755,8 @@ void sf__release_all(sf_script *S, uint32_t pid)
 {
     uint32_t gen = S->procs[pid].gen;
 
-    for (uint32_t k = 0; k < S->nres && S->procs[pid].nheld; k++) {
-        struct resource *r = &S->res[k];
+    for (uint32_t k = 0; k < S->objs.nres && S->procs[pid].nheld; k++) {
+        struct resource *r = &S->objs.res[k];
         bool freed = false;
         for (int i = r->nh - 1; i >= 0; i--)
             if (r->h[i].pid == pid && r->h[i].gen == gen) {
@@ -828,12 +775,12 @@ const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n
     char joined[128];
 
     switch (p->wtype) {
-    case WT_RESOURCE: snprintf(buf, n, "resource '%s'", S->res[p->wobj].name); break;
-    case WT_STORE_GET: snprintf(buf, n, "an item from store '%s'", S->stores[p->wobj].name); break;
-    case WT_ACTIVITY: sf__activity_name(S, p->wobj, buf, n); break;
-    case WT_STORE_PUT: snprintf(buf, n, "room in store '%s'", S->stores[p->wobj].name); break;
-    case WT_CONT_GET: snprintf(buf, n, "an amount from container '%s'", S->conts[p->wobj].name); break;
-    case WT_CONT_PUT: snprintf(buf, n, "room in container '%s'", S->conts[p->wobj].name); break;
+    case WT_RESOURCE: snprintf(buf, n, "resource '%s'", S->objs.res[p->wobj].name); break;
+    case WT_STORE_GET: snprintf(buf, n, "an item from store '%s'", S->objs.stores[p->wobj].name); break;
+    case WT_FACTORY: sf__waits_name(S, pid, buf, n); break;
+    case WT_STORE_PUT: snprintf(buf, n, "room in store '%s'", S->objs.stores[p->wobj].name); break;
+    case WT_CONT_GET: snprintf(buf, n, "an amount from container '%s'", S->objs.conts[p->wobj].name); break;
+    case WT_CONT_PUT: snprintf(buf, n, "room in container '%s'", S->objs.conts[p->wobj].name); break;
     case WT_EVENT: {
         const char *name = sf__event_name(p->wev);
         if (*name)
@@ -850,27 +797,27 @@ const char *sf__wait_object_name(sf_script *S, uint32_t pid, char *buf, size_t n
 
 void sf__resources_free(sf_script *S)
 {
-    for (uint32_t i = 0; i < S->nres; i++) {
-        free(S->res[i].name);
-        free(S->res[i].h);
-        sf__wq_free(&S->res[i].q);
-        sf_tally_close(&S->res[i].wait);
+    for (uint32_t i = 0; i < S->objs.nres; i++) {
+        free(S->objs.res[i].name);
+        free(S->objs.res[i].h);
+        sf__wq_free(&S->objs.res[i].q);
+        sf_tally_close(&S->objs.res[i].wait);
     }
-    for (uint32_t i = 0; i < S->nstores; i++) {
-        free(S->stores[i].name);
-        sf__wq_free(&S->stores[i].getq);
-        sf__wq_free(&S->stores[i].putq);
-        sf_tally_close(&S->stores[i].wait);
+    for (uint32_t i = 0; i < S->objs.nstores; i++) {
+        free(S->objs.stores[i].name);
+        sf__wq_free(&S->objs.stores[i].getq);
+        sf__wq_free(&S->objs.stores[i].putq);
+        sf_tally_close(&S->objs.stores[i].wait);
     }
-    for (uint32_t i = 0; i < S->nconts; i++) {
-        free(S->conts[i].name);
-        sf__wq_free(&S->conts[i].getq);
-        sf__wq_free(&S->conts[i].putq);
-        sf_tally_close(&S->conts[i].wait);
+    for (uint32_t i = 0; i < S->objs.nconts; i++) {
+        free(S->objs.conts[i].name);
+        sf__wq_free(&S->objs.conts[i].getq);
+        sf__wq_free(&S->objs.conts[i].putq);
+        sf_tally_close(&S->objs.conts[i].wait);
     }
-    free(S->res);
-    free(S->stores);
-    free(S->conts);
+    free(S->objs.res);
+    free(S->objs.stores);
+    free(S->objs.conts);
 }
 
 static void open_class(lua_State *L, const char *ctor_name, lua_CFunction ctor, const luaL_Reg *methods,

@@ -77,7 +77,7 @@ static int l_wait(lua_State *L)
         sf__check_time(L, 1, &dt);
     }
     /* no lua_settop: the continuation returns only what is pushed above the arguments */
-    return sf__block(L, S, WT_SLEEP, dt);
+    return sf__block(L, S, WT_SLEEP, dt, NULL);
 }
 
 static uint32_t alloc_slot(lua_State *L, sf_script *S)
@@ -266,7 +266,7 @@ static int l_proc_join(lua_State *L)
     S->procs[self].wobj = h->slot;
     S->procs[self].wgen = h->gen;
     lua_settop(L, 0);
-    return sf__block(L, S, WT_JOIN, timeout);
+    return sf__block(L, S, WT_JOIN, timeout, NULL);
 }
 
 static int l_proc_alive(lua_State *L)
@@ -472,17 +472,17 @@ static int named(lua_State *L, uint32_t tag)
     if (!(copy = sf_strdup(name)))
         return luaL_error(L, "out of memory");
     if (tag == TAG_TALLY) {
-        if (sf_grow(S->tallies, S->captallies, S->ntallies + 1) != SF_OK)
+        if (sf_grow(S->objs.tallies, S->objs.captallies, S->objs.ntallies + 1) != SF_OK)
             return free(copy), luaL_error(L, "out of memory");
-        index = S->ntallies++;
-        S->tallies[index].name = copy;
-        sf_tally_init(&S->tallies[index].t, true);
+        index = S->objs.ntallies++;
+        S->objs.tallies[index].name = copy;
+        sf_tally_init(&S->objs.tallies[index].t, true);
     } else {
-        if (sf_grow(S->levels, S->caplevels, S->nlevels + 1) != SF_OK)
+        if (sf_grow(S->objs.levels, S->objs.caplevels, S->objs.nlevels + 1) != SF_OK)
             return free(copy), luaL_error(L, "out of memory");
-        index = S->nlevels++;
-        S->levels[index].name = copy;
-        sf_level_init(&S->levels[index].l, sf_kernel_now(S->k), luaL_optnumber(L, 2, 0));
+        index = S->objs.nlevels++;
+        S->objs.levels[index].name = copy;
+        sf_level_init(&S->objs.levels[index].l, sf_kernel_now(S->k), luaL_optnumber(L, 2, 0));
     }
     if (sf__add_order(S, tag == TAG_TALLY ? SF_SCRIPT_TALLY : SF_SCRIPT_LEVEL, index) != SF_OK)
         return luaL_error(L, "out of memory");
@@ -510,13 +510,13 @@ static int l_level(lua_State *L)
 static sf_tally *check_tally(lua_State *L)
 {
     struct stat_ud *u = sf__check(L, 1, TAG_TALLY, "tally");
-    return &sf__script(L)->tallies[u->index].t;
+    return &sf__script(L)->objs.tallies[u->index].t;
 }
 
 static sf_level *check_level(lua_State *L)
 {
     struct stat_ud *u = sf__check(L, 1, TAG_LEVEL, "level");
-    return &sf__script(L)->levels[u->index].l;
+    return &sf__script(L)->objs.levels[u->index].l;
 }
 
 static int l_tally_add(lua_State *L)

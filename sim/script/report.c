@@ -25,7 +25,7 @@ const char *sf_script_kind_name(sf_script_kind kind)
 
 size_t sf_script_stats_count(const sf_script *S)
 {
-    return S->norder;
+    return S->objs.norder;
 }
 
 static void wait_stats(sf_script_stats *o, const sf_tally *t)
@@ -42,17 +42,17 @@ bool sf_script_stats_get(sf_script *S, size_t i, sf_script_stats *o)
     sf_time now = sf_kernel_now(S->k);
     const struct statref *ref;
 
-    if (i >= S->norder)
+    if (i >= S->objs.norder)
         return false;
-    ref = &S->order[i];
+    ref = &S->objs.order[i];
     memset(o, 0, sizeof *o);
     o->kind = (sf_script_kind)ref->kind;
     o->p50 = o->p90 = o->p99 = NAN;
     o->utilisation = o->queue_mean = o->queue_max = o->level_mean = o->level_now = o->capacity = NAN;
     switch (o->kind) {
     case SF_SCRIPT_TALLY: {
-        sf_tally *t = &S->tallies[ref->index].t;
-        o->name = S->tallies[ref->index].name;
+        sf_tally *t = &S->objs.tallies[ref->index].t;
+        o->name = S->objs.tallies[ref->index].name;
         wait_stats(o, t);
         o->p50 = sf_tally_percentile(t, 0.5);
         o->p90 = sf_tally_percentile(t, 0.9);
@@ -60,8 +60,8 @@ bool sf_script_stats_get(sf_script *S, size_t i, sf_script_stats *o)
         break;
     }
     case SF_SCRIPT_LEVEL: {
-        sf_level *l = &S->levels[ref->index].l;
-        o->name = S->levels[ref->index].name;
+        sf_level *l = &S->objs.levels[ref->index].l;
+        o->name = S->objs.levels[ref->index].name;
         o->level_mean = sf_level_mean(l, now);
         o->level_now = l->value;
         o->mean = o->level_mean;
@@ -72,7 +72,7 @@ bool sf_script_stats_get(sf_script *S, size_t i, sf_script_stats *o)
         break;
     }
     case SF_SCRIPT_RESOURCE: {
-        struct resource *r = &S->res[ref->index];
+        struct resource *r = &S->objs.res[ref->index];
         o->name = r->name;
         o->capacity = r->capacity;
         o->level_mean = sf_level_mean(&r->busy, now);
@@ -84,7 +84,7 @@ bool sf_script_stats_get(sf_script *S, size_t i, sf_script_stats *o)
         break;
     }
     case SF_SCRIPT_STORE: {
-        struct store *s = &S->stores[ref->index];
+        struct store *s = &S->objs.stores[ref->index];
         o->name = s->name;
         o->capacity = s->capacity == INT32_MAX ? INFINITY : s->capacity;
         o->level_mean = sf_level_mean(&s->content, now);
@@ -96,7 +96,7 @@ bool sf_script_stats_get(sf_script *S, size_t i, sf_script_stats *o)
         break;
     }
     case SF_SCRIPT_CONTAINER: {
-        struct container *c = &S->conts[ref->index];
+        struct container *c = &S->objs.conts[ref->index];
         o->name = c->name;
         o->capacity = c->capacity;
         o->level_mean = sf_level_mean(&c->content, now);
@@ -113,8 +113,8 @@ bool sf_script_stats_get(sf_script *S, size_t i, sf_script_stats *o)
 
 bool sf_script_stats_find(sf_script *S, sf_script_kind kind, const char *name, sf_script_stats *out)
 {
-    for (size_t i = 0; i < S->norder; i++) {
-        if (S->order[i].kind != kind)
+    for (size_t i = 0; i < S->objs.norder; i++) {
+        if (S->objs.order[i].kind != kind)
             continue;
         sf_script_stats_get(S, i, out);
         if (strcmp(out->name, name) == 0)

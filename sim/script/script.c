@@ -14,153 +14,14 @@
  * message naming file:line, the process, the simulated time and the
  * traceback; what was measured stays readable.
  */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include <lualib.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/error.h"
 #include "core/mem.h"
 #include "script/script_internal.h"
-
-/* ---- memory: one allocation funnel with a cap ---- */
-
-/*
- * Process threads live in blocks of one region, one block per slot, at
- * a fixed stride (ARENA_BLOCK bytes): the thread's state, its stack and
- * its first call frames, which is everything a resume of a waiting
- * process touches besides the slot and the kernel's event. Allocated
- * with malloc, these pieces land wherever the heap has room, some of
- * them only at the first resume; with 10^4 processes they are cache
- * misses on every resume, one after the other (each pointer leads to
- * the next). In a block they are found from the slot number alone, so
- * the kernel's next event tells which block to prefetch while the
- * current process runs (on_resume).
- *
- * The region is reserved once (address space only) and made writable as
- * slots are added. A piece of a block that Lua frees or shrinks stays
- * where it is; one that grows (a deeper stack) moves to malloc. Without
- * the region (mmap refused) or past its last slot, threads use malloc
- * as everything else does; only the speed differs.
- */
-static bool in_arena(const sf_script *S, const void *p)
-{
-    return S->arena && (uintptr_t)p - (uintptr_t)S->arena < (uintptr_t)ARENA_SLOTS * ARENA_BLOCK;
-}
-
-/* Prepare slot's block for a thread about to be made; false when there is none. */
-static bool arena_begin(sf_script *S, uint32_t slot)
-{
-    size_t need, page = ARENA_STEP;
-
-    if (!S->arena || slot >= ARENA_SLOTS)
-        return false;
-    need = ((size_t)slot + 1) * ARENA_BLOCK;
-    if (need > S->arena_ready) {
-        size_t grow = (need + page - 1) / page * page;
-        if (mprotect(S->arena + S->arena_ready, grow - S->arena_ready, PROT_READ | PROT_WRITE) != 0)
-            return false;
-        S->arena_ready = grow;
-    }
-    S->fill = S->arena + (size_t)slot * ARENA_BLOCK;
-    S->fill_end = S->fill + ARENA_BLOCK;
-    S->filling = 1; /* armed: the thread object comes first */
-    return true;
-}
-
-static void *arena_take(sf_script *S, size_t osize, size_t nsize)
-{
-    size_t n = (nsize + 15) & ~(size_t)15;
-    void *q;
-
-    if (S->filling == 1 && osize != LUA_TTHREAD)
-        return NULL; /* something else allocated before the thread (none is expected) */
-    if (n > (size_t)(S->fill_end - S->fill))
-        return NULL;
-    S->filling = 2;
-    q = S->fill;
-    S->fill += n;
-    return q;
-}
-
-/*
- * The Lua allocator. Above the cap it refuses to grow, and Lua turns the
- * refusal into a "not enough memory" error in the running coroutine,
- * which the resume reports as the memory limit; nothing crashes. Frees
- * and shrinks always succeed.
- */
-static void *lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    sf_script *S = ud;
-    size_t old = ptr ? osize : 0;
-    void *q;
-
-    if (nsize == 0) {
-        if (!in_arena(S, ptr))
-            free(ptr);
-        S->mem -= old;
-        return NULL;
-    }
-    if (nsize > old && S->opt.memory_limit && S->mem - old + nsize > S->opt.memory_limit) {
-        S->mem_exceeded = true;
-        goto refuse;
-    }
-    if (ptr && in_arena(S, ptr)) {
-        if (nsize > old) {
-            if (!(q = sf_malloc(nsize)))
-                goto refuse;
-            memcpy(q, ptr, old);
-            ptr = q;
-        }
-        q = ptr;
-    } else if (!(ptr == NULL && S->filling && (q = arena_take(S, osize, nsize))) && !(q = sf_realloc(ptr, nsize))) {
-        goto refuse;
-    }
-    S->mem = S->mem - old + nsize;
-    if (S->mem > S->mem_peak)
-        S->mem_peak = S->mem;
-    return q;
-refuse:
-    /* Lua raises "not enough memory": a thread being made is given up, what comes next is not its */
-    S->filling = 0;
-    return NULL;
-}
-
-/* Lua frames made at a thread's birth, so that its first CallInfos are in its block. */
-static int prime_frames(lua_State *L)
-{
-    lua_Integer depth = lua_tointeger(L, 1);
-
-    if (depth > 1) {
-        lua_pushcfunction(L, prime_frames);
-        lua_pushinteger(L, depth - 1);
-        lua_call(L, 1, 0);
-    }
-    return 0;
-}
-
-/*
- * Push a new thread for process slot `slot`, in the slot's block when
- * there is one, with its first call frames made. Raises only when out of
- * memory (a LUA_ERRMEM that the resume reports as the memory limit); the
- * refused allocation has ended the filling then.
- */
-lua_State *sf__new_thread(lua_State *L, sf_script *S, uint32_t slot)
-{
-    lua_State *co;
-
-    arena_begin(S, slot);
-    co = lua_newthread(L);
-    lua_pushcfunction(co, prime_frames);
-    lua_pushinteger(co, ARENA_FRAMES);
-    if (lua_pcall(co, 1, 0, 0) != LUA_OK)
-        lua_settop(co, 0); /* out of memory: the frames will be made when needed */
-    S->filling = 0;
-    S->fill = S->fill_end = NULL;
-    return co;
-}
 
 /* ---- errors ---- */
 
@@ -486,14 +347,7 @@ static void prefetch_next(sf_script *S)
     if (!sf_kernel_peek(S->k, &next) || next.kind != S->kind_resume || next.target >= S->nprocs)
         return;
     __builtin_prefetch(&S->procs[next.target]);
-    if (next.target < ARENA_SLOTS && S->arena) {
-        /* the state and the bottom of the stack, then the call frames: the lines a resume reads */
-        const char *b = S->arena + (size_t)next.target * ARENA_BLOCK;
-        for (size_t i = 0; i < ARENA_HOT_LOW; i += 64)
-            __builtin_prefetch(b + i);
-        for (size_t i = ARENA_HOT_HIGH; i < ARENA_BLOCK; i += 64)
-            __builtin_prefetch(b + i);
-    }
+    sf__arena_prefetch(&S->arena, next.target);
 #else
     (void)S;
 #endif
@@ -549,8 +403,8 @@ void sf__cancel_wait(sf_script *S, uint32_t pid)
         if (p->wobj < S->nprocs && S->procs[p->wobj].njoin)
             S->procs[p->wobj].njoin--;
         break;
-    case WT_ACTIVITY:
-        sf__world_forget(S, pid);
+    case WT_FACTORY:
+        sf__waits_forget(S, pid);
         break;
     default:
         break;
@@ -562,23 +416,30 @@ void sf__cancel_wait(sf_script *S, uint32_t pid)
     }
 }
 
-/* The continuation of every blocking call: return the values given, time out, or raise. */
-static int finish_wait(lua_State *L, int status, lua_KContext base)
+/*
+ * The start of every continuation: an interrupt (its value on top of the
+ * stack) is raised here; otherwise the wait ended with values or timed out.
+ */
+enum wake sf__woken(lua_State *L)
 {
     sf_script *S = sf__script(L);
-    struct proc *p = &S->procs[S->cur];
+    enum wake how = (enum wake)S->procs[S->cur].wake;
 
+    if (how == W_RAISE)
+        lua_error(L);
+    return how;
+}
+
+/* The continuation of a blocking call that returns what its waker gave: those values, or nil and "timeout". */
+static int finish_wait(lua_State *L, int status, lua_KContext base)
+{
     (void)status;
-    switch (p->wake) {
-    case W_TIMEOUT:
+    if (sf__woken(L) == W_TIMEOUT) {
         lua_pushnil(L);
         lua_pushliteral(L, "timeout");
         return 2;
-    case W_RAISE:
-        return lua_error(L);
-    default:
-        return lua_gettop(L) - (int)base;
     }
+    return lua_gettop(L) - (int)base;
 }
 
 /*
@@ -586,7 +447,7 @@ static int finish_wait(lua_State *L, int status, lua_KContext base)
  * timeout >= 0 the kernel resumes it after that long. For a
  * sleep the timer is the wake-up itself. Must be the binding's return.
  */
-int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout)
+int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout, lua_KFunction k)
 {
     struct proc *p = &S->procs[S->cur];
     int rc;
@@ -607,7 +468,7 @@ int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout)
     p->since = sf_kernel_now(S->k);
     if (timeout >= 0 && (rc = sf_kernel_after(S->k, timeout, 0, S->kind_resume, S->cur, &p->timer)) != SF_OK)
         return luaL_error(L, "cannot schedule a wait: %s", sf_strerror(rc));
-    return lua_yieldk(L, 0, lua_gettop(L), finish_wait);
+    return lua_yieldk(L, 0, lua_gettop(L), k ? k : finish_wait);
 }
 
 /* ---- the state ---- */
@@ -678,21 +539,8 @@ sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
     if ((kind = sf_kernel_add_kind(k, "lua timeout event", sf__on_evtimer, S)) < 0)
         goto fail;
     S->kind_evtimer = (uint32_t)kind;
-    /*
-     * Address space only; made writable in 2 MB steps from a 2 MB
-     * boundary, and marked for huge pages: 10^4 blocks span 11 MB, and
-     * with 4 kB pages the prefetches would wait for page walks instead.
-     */
-    S->arena_map = mmap(NULL, ARENA_MAP_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (S->arena_map == MAP_FAILED) {
-        S->arena_map = NULL; /* threads go to malloc like everything else */
-    } else {
-        S->arena = (char *)(((uintptr_t)S->arena_map + ARENA_STEP - 1) & ~(uintptr_t)(ARENA_STEP - 1));
-#ifdef MADV_HUGEPAGE
-        madvise(S->arena, (size_t)ARENA_SLOTS * ARENA_BLOCK, MADV_HUGEPAGE); /* a hint; fine if refused */
-#endif
-    }
-    if (!(S->L = lua_newstate(lua_alloc, S)))
+    sf__arena_open(&S->arena);
+    if (!(S->L = lua_newstate(sf__lua_alloc, S)))
         goto fail;
     lua_atpanic(S->L, lua_panic);
     *(sf_script **)lua_getextraspace(S->L) = S;
@@ -711,25 +559,20 @@ void sf_script_free(sf_script *S)
         return;
     if (S->L)
         lua_close(S->L);
-    if (S->arena_map)
-        munmap(S->arena_map, ARENA_MAP_SIZE);
+    sf__arena_close(&S->arena);
     sf__resources_free(S);
-    for (uint32_t i = 0; i < S->ntallies; i++) {
-        free(S->tallies[i].name);
-        sf_tally_close(&S->tallies[i].t);
+    for (uint32_t i = 0; i < S->objs.ntallies; i++) {
+        free(S->objs.tallies[i].name);
+        sf_tally_close(&S->objs.tallies[i].t);
     }
-    for (uint32_t i = 0; i < S->nlevels; i++)
-        free(S->levels[i].name);
-    free(S->tallies);
-    free(S->levels);
-    free(S->order);
+    for (uint32_t i = 0; i < S->objs.nlevels; i++)
+        free(S->objs.levels[i].name);
+    free(S->objs.tallies);
+    free(S->objs.levels);
+    free(S->objs.order);
     free(S->procs);
     free(S->model_dir);
-    free(S->agent_wait);
-    free(S->agent_gen);
-    free(S->slot_base);
-    free(S->arrival_rng);
-    free(S->crane_rng);
+    sf__shop_free(S);
     free(S);
 }
 
@@ -795,7 +638,7 @@ int sf_script_load_string(sf_script *S, const char *source, const char *name)
 static bool idle_wait(sf_script *S, uint32_t pid)
 {
     const struct proc *p = &S->procs[pid];
-    return (p->wtype == WT_EVENT && sf__event_idle(p->wev)) || (p->wtype == WT_ACTIVITY && sf__world_idle_wait(S, pid));
+    return (p->wtype == WT_EVENT && sf__event_idle(p->wev)) || (p->wtype == WT_FACTORY && sf__waits_idle(S, pid));
 }
 
 /*
@@ -864,9 +707,9 @@ size_t sf_script_memory(const sf_script *S)
 
 int sf__add_order(sf_script *S, int kind, uint32_t index)
 {
-    if (sf_grow(S->order, S->caporder, S->norder + 1) != SF_OK)
+    if (sf_grow(S->objs.order, S->objs.caporder, S->objs.norder + 1) != SF_OK)
         return SF_ENOMEM;
-    S->order[S->norder++] = (struct statref){(uint8_t)kind, index};
+    S->objs.order[S->objs.norder++] = (struct statref){(uint8_t)kind, index};
     return SF_OK;
 }
 

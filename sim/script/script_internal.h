@@ -17,6 +17,8 @@
 #include "core/rng.h"
 #include "core/stats.h"
 #include "script/script.h"
+#include "script/script_arena.h"
+#include "script/waits.h"
 
 enum pstate { P_FREE, P_READY, P_RUNNING, P_SLEEP, P_BLOCKED };
 
@@ -24,7 +26,7 @@ enum pstate { P_FREE, P_READY, P_RUNNING, P_SLEEP, P_BLOCKED };
 enum wake { W_VALUES, W_TIMEOUT, W_RAISE };
 
 /* What a blocked process waits for (for timeouts, interrupts and deadlock reports). */
-enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN, WT_ACTIVITY };
+enum wtype { WT_NONE, WT_SLEEP, WT_RESOURCE, WT_STORE_GET, WT_STORE_PUT, WT_CONT_GET, WT_CONT_PUT, WT_EVENT, WT_JOIN, WT_FACTORY };
 
 struct proc {
     lua_State *co;      /* 64 bytes in all, allocated on cache-line boundaries */
@@ -32,7 +34,7 @@ struct proc {
     void *wev;          /* event waited on */
     sf_time since;      /* when the current wait began */
     uint32_t gen;       /* bumped when the slot is reused; handles carry it */
-    uint32_t wobj;      /* object waited on: resource/store/container id, joined slot */
+    uint32_t wobj;      /* object waited on: resource/store/container id, joined slot, index of a factory wait */
     uint32_t wgen;      /* joined process's generation */
     uint32_t njoin;     /* processes joining this one */
     uint32_t nheld;     /* resource holdings, released when the process ends */
@@ -40,6 +42,7 @@ struct proc {
     uint16_t nargs;     /* values pushed on co for the next resume */
     uint8_t state, wake, wtype, fresh;
     uint8_t pint;       /* an interrupt waits for the process's next blocking call */
+    uint8_t wkind;      /* WT_FACTORY: the kind of factory wait (enum factory_wait, waits.h) */
 };
 _Static_assert(sizeof(struct proc) == 64, "a process entry fills one cache line");
 
@@ -109,33 +112,9 @@ struct statref {
     uint32_t index;
 };
 
-struct sf_script {
-    lua_State *L;
-    sf_kernel *k;
-    struct sf_world *world;  /* the factory model, when the run has one (l_world.c) */
-    uint32_t *agent_wait;    /* per agent, then per station slot: the process waiting for its activity, NO_PROC */
-    uint32_t *agent_gen;     /* that process's generation */
-    uint32_t *slot_base;     /* per station: index of its first slot after the agents in agent_wait */
-    sf_rng *arrival_rng;     /* one stream per demand arrival ("arrival.<name>") */
-    sf_rng *crane_rng;       /* one stream per rack, for AS/RS cranes ("crane.<name>") */
-    uint32_t kind_resume; /* kernel event kinds */
-    uint32_t kind_evtimer;
-    sf_script_options opt;
-    char *model_dir;
-
-    struct proc *procs;
-    uint32_t nprocs, capprocs, free_head, alive;
-    uint32_t cur;         /* slot of the running process, UINT32_MAX when none */
+/* The SimPy-style objects of a run and the order they are reported in (l_resource.c, l_sim.c, report.c). */
+struct sim_objects {
     uint64_t seq;         /* request order for queues */
-    uint32_t serial;      /* processes spawned so far, for default names */
-    sf_time last;         /* time of the last event of this layer */
-
-    int ref_threads;      /* registry table: slot -> thread */
-    int ref_handles;      /* registry table: slot -> process handle */
-    int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
-    int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
-    uint32_t ntimers;
-
     struct resource *res;
     uint32_t nres;
     size_t capres;
@@ -155,16 +134,47 @@ struct sf_script {
     uint32_t norder;
     size_t caporder;
 
-    sf_rng math_rng;      /* behind math.random */
+};
 
-    char *arena;          /* blocks of process threads, one per slot (script.c), NULL when none */
-    void *arena_map;      /* the reservation it lies in */
-    size_t arena_ready;   /* bytes of it made writable */
-    char *fill, *fill_end;/* while a thread is made: the rest of its block */
-    int filling;          /* 0 no, 1 waiting for the thread object, 2 placing its pieces */
+/*
+ * The script state, by responsibility: the Lua state and the kernel; the
+ * process machinery (script.c: the process table, the registry tables of
+ * threads, handles, timers and deferred interrupts); the SimPy-style
+ * objects (objs); the factory (shop); the memory (arena, the counters and
+ * the cap, script_arena.c); the failure of the run and the budget.
+ */
+struct sf_script {
+    lua_State *L;
+    sf_kernel *k;
+    uint32_t kind_resume; /* kernel event kinds */
+    uint32_t kind_evtimer;
+    sf_script_options opt;
+    char *model_dir;
+
+    /* the process machinery (script.c, l_sim.c) */
+    struct proc *procs;
+    uint32_t nprocs, capprocs, free_head, alive;
+    uint32_t cur;         /* slot of the running process, UINT32_MAX when none */
+    uint32_t serial;      /* processes spawned so far, for default names */
+    sf_time last;         /* time of the last event of this layer */
+    int ref_threads;      /* registry table: slot -> thread */
+    int ref_handles;      /* registry table: slot -> process handle */
+    int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
+    int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
+    uint32_t ntimers;
+
+    struct sim_objects objs; /* resources, stores, containers, tallies, levels (l_resource.c, l_sim.c) */
+    struct shop_state shop;  /* the factory model, its waits and streams, when the run has one (waits.h) */
+    sf_rng math_rng;         /* behind math.random */
+
+    /* memory (script_arena.c) */
+    struct arena arena;   /* blocks of process threads, one per slot */
     size_t mem, mem_peak;
+    bool mem_exceeded;
+
+    /* failure and the instruction budget */
     int failed;           /* SF_ESCRIPT / SF_ELIMIT / SF_EDEADLOCK once the run failed */
-    bool runaway, mem_exceeded;
+    bool runaway;
     uint32_t ticks;       /* budget hook firings in the current resume */
     int chunk;            /* instructions between firings */
     char err[8192];
@@ -177,20 +187,13 @@ static inline sf_script *sf__script(lua_State *L)
 }
 
 #define NO_PROC UINT32_MAX
-/* A process thread's block: its state (208 bytes), stack (720) and ARENA_FRAMES call frames (64 each), in Lua 5.4 on 64-bit. */
-#define ARENA_BLOCK 1152
-#define ARENA_FRAMES 3
-/* Prefetched on resume: [0, ARENA_HOT_LOW) (state, first stack slots) and [ARENA_HOT_HIGH, ARENA_BLOCK) (frames). */
-#define ARENA_HOT_LOW 448
-#define ARENA_HOT_HIGH 896
-#define ARENA_SLOTS (1u << 19)
-#define ARENA_STEP ((size_t)2 << 20) /* made writable in steps of one huge page */
-#define ARENA_MAP_SIZE ((size_t)ARENA_SLOTS * ARENA_BLOCK + ARENA_STEP)
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
 
-/* Push a new thread for process slot `slot` (in its block when there is one); raises when out of memory. */
+/* script_arena.c: push a new thread for process slot `slot` (in its block when there is one); raises when out of memory. */
 lua_State *sf__new_thread(lua_State *L, sf_script *S, uint32_t slot);
+/* script_arena.c: the Lua allocator (ud is the script state), with the memory cap. */
+void *sf__lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 
 /* The instruction-budget hook, set on each process thread when it is made. */
 void sf__budget_hook(lua_State *L, lua_Debug *ar);
@@ -204,7 +207,15 @@ void sf__new_class(lua_State *L);
 
 /* script.c: the process machinery. */
 void sf__wake(sf_script *S, uint32_t pid, enum wake how);
-int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout); /* timeout < 0: none */
+/*
+ * Block the running process; timeout < 0: none. When it is resumed, the
+ * continuation k runs (NULL: return the values its waker pushed, or nil
+ * and "timeout"). A continuation starts with sf__woken. Must be the
+ * binding's return.
+ */
+int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout, lua_KFunction k);
+/* In a continuation: raise the interrupt that ended the wait, or say how it ended (W_VALUES or W_TIMEOUT). */
+enum wake sf__woken(lua_State *L);
 /* The running process's slot; raises unless L is a process's own thread. */
 uint32_t sf__self(lua_State *L, sf_script *S, const char *what);
 /* Optional timeout argument at idx (nil = none, -1). */
@@ -221,7 +232,7 @@ int sf__add_order(sf_script *S, int kind, uint32_t index);
 /* l_sim.c: raise an interrupt with the value at `cause` in process pid; false when it cannot be. */
 bool sf__interrupt(lua_State *L, uint32_t pid, int cause);
 
-/* l_resource.c: wait queues */
+/* wqueue.c: wait queues */
 int sf__wq_insert(struct wqueue *q, const struct waiter *w);
 void sf__wq_remove_at(struct wqueue *q, uint32_t i);
 bool sf__wq_remove_pid(struct wqueue *q, uint32_t pid);
@@ -241,13 +252,13 @@ void sf__on_evtimer(sf_kernel *k, void *ctx, const sf_event *ev);
 void sf__event_forget(void *ev, uint32_t pid);
 const char *sf__event_name(void *ev);
 bool sf__event_idle(void *ev);
-/* l_world.c: is process pid waiting for work (a station slot for a job)? */
-bool sf__world_idle_wait(sf_script *S, uint32_t pid);
-/* l_world.c: forget a process waiting for an agent's activity; the agent's name for reports. */
-void sf__world_forget(sf_script *S, uint32_t pid);
-const char *sf__agent_name(sf_script *S, uint32_t agent);
-/* l_world.c: what a process waiting for activity `id` (an agent's, or a station slot's step) waits for. */
-const char *sf__activity_name(sf_script *S, uint32_t id, char *buf, size_t n);
+/* l_shop.c: free what the factory bindings hold. */
+void sf__shop_free(sf_script *S);
+/* waits.c: is process pid, waiting in the factory, waiting for work (a job, a repair or a move to make)? */
+bool sf__waits_idle(sf_script *S, uint32_t pid);
+/* waits.c: forget the factory wait of process pid; what it waits for, for reports. */
+void sf__waits_forget(sf_script *S, uint32_t pid);
+const char *sf__waits_name(sf_script *S, uint32_t pid, char *buf, size_t n);
 
 /* l_resource.c: remove pid from the queue of the object it waits on; names for reports. */
 void sf__resource_forget(sf_script *S, uint32_t pid);

@@ -1,0 +1,124 @@
+-- production.lua: the stations' processes, the carries and the repairs.
+--
+-- Products with a routing are made: each unit released (demand.lua) is a
+-- job of the production model (stations.h), which moves it through the
+-- stations of its routing. One process per station slot takes the next
+-- job, gathers the operation's crew (crew.lua; arms, humanoids and
+-- workers run arm.lua, humanoid.lua, worker.lua or their fleet entry's
+-- own behaviour), has the station work it, releases the crew and hands
+-- the unit on. Which job a station takes next is first come, first
+-- served, unless `sequence(station, queue)` (the scenario's dispatch
+-- module's) returns the number of the job to take.
+--
+-- A product with a `transport` has its units carried: from its source
+-- dock to the first station, between stations and to its sink dock.
+-- When a unit has a place to go, the model books the move (the unit
+-- waits where it is, its station blocked if it has no output buffer);
+-- a vehicle move is a task for the dispatcher like a pallet's, a move by
+-- people is a crew (crew.lua) that walks to the unit and carries it.
+--
+-- Failures that need a repair crew are taken in order of failure by one
+-- process, which gathers the crew for each.
+
+local M = {}
+
+-- What the products ask of the plant: routing by product name; whether any crew is needed (an
+-- operation's, people carrying, a repair's); whether any unit is carried.
+function M.needs()
+  local routing, crews_needed, carried = {}, false, false
+  for _, p in ipairs(shop.products()) do
+    routing[p.name] = p.routing
+    for _, op in ipairs(p.routing) do crews_needed = crews_needed or #op.crew > 0 end
+    -- a product's transport (below): people carrying are crews too
+    carried = carried or p.transport ~= nil
+    crews_needed = crews_needed or p.carried_by == "people"
+  end
+  crews_needed = crews_needed or shop.repairs_need_crews()
+  return routing, crews_needed, carried
+end
+
+-- A move by people: gather the carrier's crew where the unit waits, carry it over, release them.
+-- Carries by several people are gathered one at a time (`gathering`, a resource of one): two of them
+-- each holding part of what they need would wait for each other for good, so they gather in turn.
+local function carry(plant, gathering, m)
+  local size = 0
+  for _, need in ipairs(m.carrier) do size = size + need.count end
+  if size > 1 then gathering:acquire() end
+  local _, held = plant.crews:gather({name = "carry", crew = m.carrier}, {name = m.from, place = m.from},
+                                     {number = m.job}, m.to)
+  if size > 1 then gathering:release() end
+  shop.pickup(m.job)
+  plant.crews:carry(held)
+  shop.deliver(m.job)
+  plant.crews:release(held)
+end
+
+-- The process that takes each booked move, oldest first: a task for the dispatcher, or a carry.
+local function moves(plant, gathering)
+  sim.spawn("moves", function()
+    while true do
+      local m = shop.next_move()
+      if m.by == "vehicle" then
+        plant.dispatch:submit{kind = "move", product = m.product, from = m.from, to = m.to, pick_height = 0,
+                              drop_height = 0, mass = m.mass, job = m.job, carrier = m.carrier[1]}
+      else
+        sim.spawn("carry job " .. m.job, carry, plant, gathering, m)
+      end
+    end
+  end)
+end
+
+-- One process per slot of each station: take, gather, work, release, hand on.
+local function stations(plant, routing, sequence)
+  for i, st in ipairs(shop.stations()) do
+    for k = 1, st.slots do
+      sim.spawn(string.format("station %s/%d", st.name, k), function()
+        while true do
+          local number
+          if sequence then
+            local queue = shop.queue(i)
+            if #queue > 1 then number = sequence(st, queue) end
+          end
+          local job = shop.take(i, k, number)
+          local op = routing[job.product][job.op]
+          local agents, held
+          if #op.crew > 0 then agents, held = plant.crews:gather(op, st, job) end
+          shop.work(i, k, agents)
+          if held then plant.crews:release(held) end
+          if shop.slot_result(i, k) == "good" then shop.unload(i, k) end
+        end
+      end)
+    end
+  end
+end
+
+-- Repairs that need a crew (a failure's `crew`): one process takes them in order of failure.
+local function repairs(plant)
+  local all = shop.stations()
+  if #all == 0 then return end
+  sim.spawn("repairs", function()
+    while true do
+      local r = shop.next_repair()
+      sim.spawn("repair of " .. all[r.station].name, function()
+        local job = {number = 0}
+        local agents, held = plant.crews:gather({name = "repair " .. r.failure, crew = r.crew, skill = r.skill},
+                                                all[r.station], job)
+        shop.repair(r.mode, agents)
+        plant.crews:release(held)
+      end)
+    end
+  end)
+end
+
+-- Start production for `plant` (its dispatch and crews): the carries, the stations, the repairs.
+-- Returns whether any crew is needed (the agents that make crews must then run their behaviours).
+function M.start(plant, sequence)
+  local routing, crews_needed, carried = M.needs()
+  local gathering = sim.resource{capacity = 1, name = "carries gathering a team"}
+  if carried then moves(plant, gathering) end
+  stations(plant, routing, sequence)
+  repairs(plant)
+  return crews_needed
+end
+
+return M

@@ -1,0 +1,465 @@
+/*
+ * l_production.c: production seen from Lua, in the global `shop`:
+ * stations and their slots' steps (take, work, unload), jobs (release,
+ * complete, queues), moves of units by carrier (next_move, pickup,
+ * deliver) and repairs by crews (next_repair, repair).
+ *
+ * A step that cannot end at once blocks the process on a typed factory
+ * wait (waits.c). Calls that wait for something to appear (shop.take,
+ * shop.next_move, shop.next_repair) return it when the process is
+ * resumed: their continuation reads it from the model then, in the same
+ * resume, so the process never asks twice and no kernel event is added.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "script/shop_internal.h"
+
+static uint32_t check_station(lua_State *L, int idx)
+{
+    sf_stations *st = sf_world_stations(sf__world_of(L));
+    lua_Integer i = luaL_checkinteger(L, idx);
+
+    luaL_argcheck(L, i >= 1 && i <= (lua_Integer)sf_stations_count(st), idx, "a station index from shop.stations()");
+    return (uint32_t)i - 1;
+}
+
+static uint32_t check_slot(lua_State *L, int idx, uint32_t station)
+{
+    lua_Integer k = luaL_checkinteger(L, idx);
+
+    luaL_argcheck(L, k >= 1 && k <= (lua_Integer)sf_stations_slots(sf_world_stations(sf__world_of(L)), station), idx,
+                  "a slot of the station (1 .. its capacity)");
+    return (uint32_t)k - 1;
+}
+
+/* shop.stations(): {name, group, place, slots, buffer_in, buffer_out} per station, by index. */
+static int l_shop_stations(lua_State *L)
+{
+    sf_world *w = sf__world_of(L);
+    const sf_cfg_layout *Lo = &sf__config_of(L)->layout;
+
+    lua_createtable(L, (int)Lo->n_stations, 0);
+    for (size_t i = 0; i < Lo->n_stations; i++) {
+        const sf_cfg_station *st = &Lo->stations[i];
+        lua_createtable(L, 0, 6);
+        sf__set_string(L, "name", st->name);
+        sf__set_string(L, "group", st->group);
+        sf__set_string(L, "place", sf_network_node(sf_world_network(w), (uint32_t)st->node)->name);
+        lua_pushinteger(L, sf_stations_slots(sf_world_stations(w), (uint32_t)i));
+        lua_setfield(L, -2, "slots");
+        lua_pushinteger(L, st->buffer_in);
+        lua_setfield(L, -2, "buffer_in");
+        lua_pushinteger(L, st->buffer_out);
+        lua_setfield(L, -2, "buffer_out");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int product_index(lua_State *L, int idx)
+{
+    const sf_scenario_config *cfg = sf__config_of(L);
+    const char *name = luaL_checkstring(L, idx);
+
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (strcmp(cfg->products[i].name, name) == 0)
+            return (int)i;
+    return luaL_error(L, "no product '%s'", name);
+}
+
+/* shop.release(product [, due]): a job enters the plant now (due: absolute seconds); its number. */
+static int l_shop_release(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    int product = product_index(L, 1);
+    sf_time due = 0;
+    uint64_t number;
+
+    if (!lua_isnoneornil(L, 2))
+        sf__check_time(L, 2, &due);
+    if (sf_stations_release(sf_world_stations(sf__world_of(L)), product, due, &number) != SF_OK)
+        return luaL_error(L, "release: out of memory");
+    (void)S;
+    lua_pushinteger(L, (lua_Integer)number);
+    return 1;
+}
+
+/* shop.complete(number): a job of a stored good (no routing) has left the plant. */
+static int l_shop_complete(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+
+    if (n < 1 || sf_stations_complete(sf_world_stations(sf__world_of(L)), (uint64_t)n) != SF_OK)
+        return luaL_error(L, "complete: job %d is not a job of a stored good in the plant", (int)n);
+    return 0;
+}
+
+/* shop.jobs(): {released, completed, scrapped, in_progress, reworked}. */
+static int l_shop_jobs(lua_State *L)
+{
+    sf_job_counts c = sf_stations_counts(sf_world_stations(sf__world_of(L)));
+
+    lua_createtable(L, 0, 5);
+    sf__set_number(L, "released", (double)c.released);
+    sf__set_number(L, "completed", (double)c.completed);
+    sf__set_number(L, "scrapped", (double)c.scrapped);
+    sf__set_number(L, "in_progress", (double)c.in_progress);
+    sf__set_number(L, "reworked", (double)c.reworked);
+    return 1;
+}
+
+/*
+ * A station step's result rc: done at once, or block until the station
+ * says so; then the continuation k gives the result (NULL: true).
+ */
+static int await_step(lua_State *L, sf_script *S, uint32_t station, uint32_t slot, int rc, const char *what,
+                      lua_KFunction k)
+{
+    if (rc < 0)
+        return luaL_error(L, "%s: slot %d of station '%s' cannot now (%s)", what, (int)slot + 1,
+                          sf__config_of(L)->layout.stations[station].name,
+                          rc == SF_EINVAL ? "it is not at that step" : sf_strerror(rc));
+    if (rc == 1)
+        return k ? k(L, LUA_OK, lua_gettop(L)) : (lua_pushboolean(L, 1), 1);
+    return sf__wait_for(L, S, FW_STEP, sf__slot_wait(S, station, slot), k);
+}
+
+static void push_job(lua_State *L, const sf_scenario_config *cfg, const sf_job_info *j)
+{
+    lua_createtable(L, 0, 5);
+    sf__set_number(L, "number", (double)j->number);
+    sf__set_string(L, "product", cfg->products[j->product].name);
+    lua_pushinteger(L, j->op + 1);
+    lua_setfield(L, -2, "op");
+    sf__set_number(L, "released", sf_time_to_seconds(j->released));
+    if (j->due > 0)
+        sf__set_number(L, "due", sf_time_to_seconds(j->due));
+}
+
+/* The job in a station's slot as shop.slot_job gives it, or nil. */
+static int push_slot_job(lua_State *L, uint32_t st, uint32_t slot)
+{
+    sf_job_info j;
+
+    if (!sf_stations_slot_job(sf_world_stations(sf__world_of(L)), st, slot, &j))
+        lua_pushnil(L);
+    else
+        push_job(L, sf__config_of(L), &j);
+    return 1;
+}
+
+/* After shop.take: the job taken (arguments 1 and 2 are the station and the slot, checked). */
+static int take_k(lua_State *L, int status, lua_KContext base)
+{
+    (void)status;
+    sf__woken(L);
+    lua_settop(L, (int)base);
+    return push_slot_job(L, (uint32_t)lua_tointeger(L, 1) - 1, (uint32_t)lua_tointeger(L, 2) - 1);
+}
+
+/*
+ * shop.take(station, slot [, number]): wait for the next job of the
+ * station's input (starved meanwhile), or take job `number` from it now;
+ * returns the job taken, as shop.slot_job gives it.
+ */
+static int l_shop_take(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+    lua_Integer number = luaL_optinteger(L, 3, 0);
+
+    sf_stations *sts = sf_world_stations(S->shop.world);
+    int rc;
+
+    sf__self(L, S, "shop.take");
+    luaL_argcheck(L, number >= 0, 3, "a job number from shop.queue");
+    if (number > 0 && sf_stations_slot_job(sts, st, slot, &(sf_job_info){0}))
+        return luaL_error(L, "take: slot %d of station '%s' already holds a job", (int)slot + 1,
+                          sf__config_of(L)->layout.stations[st].name);
+    rc = number > 0 ? sf_stations_take_job(sts, st, slot, (uint64_t)number) : sf_stations_take(sts, st, slot);
+    if (number > 0 && rc < 0)
+        return luaL_error(L, "take: job %d is not in the input of station '%s'", (int)number,
+                          sf__config_of(L)->layout.stations[st].name);
+    return await_step(L, S, st, slot, rc, "take", take_k);
+}
+
+
+/* shop.queue(station): the jobs in its input buffer, in order of arrival: {number, product, op, released, due}. */
+static int l_shop_queue(lua_State *L)
+{
+    sf_stations *sts = sf_world_stations(sf__world_of(L));
+    uint32_t st = check_station(L, 1), n = sf_stations_input(sts, st, NULL, 0);
+    sf_job_info *v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);
+
+    sf_stations_input(sts, st, v, n);
+    lua_createtable(L, (int)n, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        push_job(L, sf__config_of(L), &v[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* shop.work(station, slot [, crew]): setup and processing of the slot's job with the crew (a list of agents). */
+static int l_shop_work(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st), crew[16], n = 0;
+
+    sf__self(L, S, "shop.work");
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        for (lua_Integer i = 1;; i++) {
+            if (lua_rawgeti(L, 3, i) == LUA_TNIL) {
+                lua_pop(L, 1);
+                break;
+            }
+            if (n == 16)
+                return luaL_error(L, "work: a crew of more than 16");
+            crew[n++] = sf__check_agent(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    return await_step(L, S, st, slot, sf_stations_work(sf_world_stations(S->shop.world), st, slot, crew, n), "work",
+                      NULL);
+}
+
+/* shop.unload(station, slot): hand the processed unit on (blocked while there is no room). */
+static int l_shop_unload(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+
+    sf__self(L, S, "shop.unload");
+    return await_step(L, S, st, slot, sf_stations_unload(sf_world_stations(S->shop.world), st, slot), "unload",
+                      NULL);
+}
+
+/* shop.slot_job(station, slot): {number, product, op (1-based), released, due, result} or nil. */
+static int l_shop_slot_job(lua_State *L)
+{
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+    return push_slot_job(L, st, slot);
+}
+
+/* shop.slot_result(station, slot): "good" or "scrapped", how the slot's last work ended. */
+static int l_shop_slot_result(lua_State *L)
+{
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+
+    lua_pushstring(L, sf_stations_result(sf_world_stations(sf__world_of(L)), st, slot) == SF_WORK_SCRAPPED ? "scrapped"
+                                                                                                     : "good");
+    return 1;
+}
+
+/* A crew: {{count, label, kinds = {...}, types = {...}}...}. */
+void sf__push_crew(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_operation *op)
+{
+    lua_createtable(L, (int)op->n_crew, 0);
+    for (size_t c = 0; c < op->n_crew; c++) {
+        const sf_cfg_crew_need *need = &op->crew[c];
+        lua_Integer n = 0;
+        lua_createtable(L, 0, 4);
+        lua_pushinteger(L, need->count);
+        lua_setfield(L, -2, "count");
+        sf__set_string(L, "label", need->label);
+        lua_newtable(L);
+        for (int k = 0; k < SF_AGENT_KINDS; k++)
+            if (need->kinds & (1u << k)) {
+                lua_pushstring(L, sf__kind_names[k]);
+                lua_rawseti(L, -2, ++n);
+            }
+        lua_setfield(L, -2, "kinds");
+        lua_createtable(L, (int)need->n_types, 0);
+        for (size_t t = 0; t < need->n_types; t++) {
+            lua_pushstring(L, cfg->fleet.types[need->types[t]].name);
+            lua_rawseti(L, -2, (lua_Integer)t + 1);
+        }
+        lua_setfield(L, -2, "types");
+        lua_rawseti(L, -2, (lua_Integer)c + 1);
+    }
+}
+
+static int next_repair(lua_State *L, sf_script *S);
+
+/* After a wait for a failure to repair: return it (or wait again, should another have taken it). */
+static int next_repair_k(lua_State *L, int status, lua_KContext base)
+{
+    (void)status;
+    sf__woken(L);
+    lua_settop(L, (int)base);
+    return next_repair(L, sf__script(L));
+}
+
+static int next_repair(lua_State *L, sf_script *S)
+{
+    sf_stations *st = sf_world_stations(S->shop.world);
+    const sf_scenario_config *cfg = sf_world_config(S->shop.world);
+    uint32_t mode, station;
+    const sf_cfg_failure *f;
+
+    if (sf_stations_next_repair(st, &mode) != 1 || !sf_stations_failure_of(st, mode, &station, &f))
+        return sf__wait_for(L, S, FW_NEXT_REPAIR, 0, next_repair_k);
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, (lua_Integer)mode + 1);
+    lua_setfield(L, -2, "mode");
+    lua_pushinteger(L, (lua_Integer)station + 1);
+    lua_setfield(L, -2, "station");
+    sf__set_string(L, "failure", f->name);
+    sf__set_string(L, "skill", f->repair.skill);
+    sf__push_crew(L, cfg, &f->repair);
+    lua_setfield(L, -2, "crew");
+    return 1;
+}
+
+/*
+ * shop.next_repair(): the oldest failure waiting for its repair crew,
+ * {mode, station (index), failure, crew, skill}; when none waits, blocks
+ * until one does and returns it.
+ */
+static int l_shop_next_repair(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+
+    sf__world_of(L);
+    sf__self(L, S, "shop.next_repair");
+    return next_repair(L, S);
+}
+
+/* A move's end: a station's name, or the product's dock there. */
+static const char *move_end(const sf_scenario_config *cfg, int product, uint32_t station, bool from)
+{
+    const sf_cfg_product *p = &cfg->products[product];
+    return station != UINT32_MAX ? cfg->layout.stations[station].name : sf__dock_name(cfg, from ? p->source : p->sink);
+}
+
+static int next_move(lua_State *L, sf_script *S);
+
+/* After a wait for a unit to carry: return its move (or wait again, should there be none after all). */
+static int next_move_k(lua_State *L, int status, lua_KContext base)
+{
+    (void)status;
+    sf__woken(L);
+    lua_settop(L, (int)base);
+    return next_move(L, sf__script(L));
+}
+
+static int next_move(lua_State *L, sf_script *S)
+{
+    const sf_scenario_config *cfg = sf_world_config(S->shop.world);
+    sf_move m;
+
+    if (sf_stations_next_move(sf_world_stations(S->shop.world), &m) != 1)
+        return sf__wait_for(L, S, FW_NEXT_MOVE, 0, next_move_k);
+    lua_createtable(L, 0, 6);
+    lua_pushinteger(L, (lua_Integer)m.job);
+    lua_setfield(L, -2, "job");
+    sf__set_string(L, "product", cfg->products[m.product].name);
+    sf__set_string(L, "from", move_end(cfg, m.product, m.from, true));
+    sf__set_string(L, "to", move_end(cfg, m.product, m.to, false));
+    sf__set_number(L, "mass", cfg->products[m.product].mass);
+    sf__push_crew(L, cfg, &cfg->products[m.product].transport);
+    lua_setfield(L, -2, "carrier");
+    /* the scenario checks allow vehicles or people, not both */
+    sf__set_string(L, "by", cfg->products[m.product].transport_kinds & SF_VEHICLE_KINDS ? "vehicle" : "people");
+    return 1;
+}
+
+/*
+ * shop.next_move(): the oldest unit waiting for its carrier (a product's
+ * `transport`), {job, product, from, to, mass, carrier, by}: from and to
+ * are place names (a station, or the product's dock), carrier the
+ * transport's needs as in a routing's crew, by "vehicle" or "people".
+ * When none waits, blocks until one does and returns it.
+ */
+static int l_shop_next_move(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+
+    sf__world_of(L);
+    sf__self(L, S, "shop.next_move");
+    return next_move(L, S);
+}
+
+/* shop.pickup(job), shop.deliver(job): a carrier takes the unit of a move from shop.next_move, and sets it down. */
+static int move_step(lua_State *L, int (*step)(sf_stations *, uint64_t), const char *what)
+{
+    lua_Integer job = luaL_checkinteger(L, 1);
+
+    if (step(sf_world_stations(sf__world_of(L)), job > 0 ? (uint64_t)job : 0) != SF_OK)
+        return luaL_error(L, "%s: job %d is not %s", what, (int)job,
+                          step == sf_stations_pickup ? "waiting for its carrier" : "on its way");
+    return 0;
+}
+
+static int l_shop_pickup(lua_State *L) { return move_step(L, sf_stations_pickup, "pickup"); }
+static int l_shop_deliver(lua_State *L) { return move_step(L, sf_stations_deliver, "deliver"); }
+
+/* shop.repairs_need_crews(): does any failure of the scenario need a repair crew? */
+static int l_shop_repairs_need_crews(lua_State *L)
+{
+    const sf_scenario_config *cfg = sf__config_of(L);
+    bool any = false;
+
+    for (size_t i = 0; i < cfg->n_failures; i++)
+        any |= cfg->failures[i].repair.n_crew > 0;
+    lua_pushboolean(L, any);
+    return 1;
+}
+
+/* shop.repair(mode, crew): the crew (a list of agents) is at the station: repair it (mttr); blocks until done. */
+static int l_shop_repair(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    sf_stations *st = sf_world_stations(sf__world_of(L));
+    lua_Integer mode = luaL_checkinteger(L, 1);
+    uint32_t crew[16], n = 0;
+    int rc;
+
+    sf__self(L, S, "shop.repair");
+    luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_stations_failure_modes(st), 1, "a mode from shop.next_repair()");
+    luaL_checktype(L, 2, LUA_TTABLE);
+    for (lua_Integer i = 1; lua_rawgeti(L, 2, i) != LUA_TNIL; i++) {
+        if (n == 16)
+            return luaL_error(L, "repair: a crew of more than 16");
+        crew[n++] = sf__check_agent(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if ((rc = sf_stations_repair(st, (uint32_t)mode - 1, crew, n)) < 0)
+        return luaL_error(L, "repair: failure mode %d is not waiting for its crew", (int)mode);
+    return sf__wait_for(L, S, FW_REPAIR, (uint32_t)mode - 1, NULL);
+}
+
+/* The routing of product p: {name, station (group), skill, crew = {{count, label, kinds = {...}, types = {...}}}}. */
+void sf__push_routing(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_product *p)
+{
+    lua_createtable(L, (int)p->n_ops, 0);
+    for (size_t o = 0; o < p->n_ops; o++) {
+        const sf_cfg_operation *op = &p->ops[o];
+        lua_createtable(L, 0, 4);
+        sf__set_string(L, "name", op->name && *op->name ? op->name : cfg->layout.groups[op->group]);
+        sf__set_string(L, "station", cfg->layout.groups[op->group]);
+        sf__set_string(L, "skill", op->skill);
+        sf__push_crew(L, cfg, op);
+        lua_setfield(L, -2, "crew");
+        lua_rawseti(L, -2, (lua_Integer)o + 1);
+    }
+}
+
+void sf__open_production(lua_State *L)
+{
+    static const luaL_Reg shop[] = {{"stations", l_shop_stations}, {"release", l_shop_release},
+                                    {"complete", l_shop_complete}, {"jobs", l_shop_jobs},
+                                    {"take", l_shop_take},         {"work", l_shop_work},
+                                    {"unload", l_shop_unload},     {"slot_job", l_shop_slot_job},
+                                    {"slot_result", l_shop_slot_result},
+                                    {"next_repair", l_shop_next_repair}, {"repair", l_shop_repair},
+                                    {"next_move", l_shop_next_move}, {"pickup", l_shop_pickup},
+                                    {"deliver", l_shop_deliver},   {"queue", l_shop_queue},
+                                    {"repairs_need_crews", l_shop_repairs_need_crews},
+                                    {NULL, NULL}};
+    luaL_setfuncs(L, shop, 0);
+}
