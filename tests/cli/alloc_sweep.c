@@ -15,6 +15,11 @@
  *   - a recovery: exit status 0 and the same standard output as the run
  *     without a failure (a cache or a speed-up given up, for instance).
  *
+ * A k the run does not reach must give the undisturbed output too: Lua
+ * seeds its string hashes per process (the time and addresses), which
+ * moves a table's growth by an allocation or two from run to run, so
+ * the last k or two may lie past the end of the run (counted apart).
+ *
  * Anything else fails the sweep: a crash (a signal), a sanitizer's report
  * (a leak, under the ASan build), another exit status, a success with different
  * output (a silent wrong answer) or an error that does not say what went
@@ -145,7 +150,7 @@ static bool says_out_of_memory(const char *err)
 int main(int argc, char **argv)
 {
     uint64_t from = 1, to = 0, stride = 1, show = 0, total, report[2];
-    uint64_t tried = 0, clean = 0, recovered = 0, failed = 0, next;
+    uint64_t tried = 0, clean = 0, recovered = 0, unreached = 0, failed = 0, next;
     int jobs = 2, status, i;
     struct child kids[MAX_JOBS] = {{0}};
     static char ref[1 << 16], out[1 << 16], err[1 << 16];
@@ -242,8 +247,10 @@ int main(int argc, char **argv)
                 why = strsignal(WTERMSIG(status));
             else if (strstr(err, "Sanitizer"))
                 why = "a sanitizer's report";
+            else if (!report[1] && WEXITSTATUS(status) == 0 && strcmp(out, ref) == 0)
+                unreached++; /* Lua seeds its string hashes per process: a run's count varies by one or two */
             else if (!report[1])
-                why = "the failure was not reached";
+                why = "the failure was not reached, and the output differs";
             else if (WEXITSTATUS(status) == 1 && says_out_of_memory(err))
                 clean++;
             else if (WEXITSTATUS(status) == 1)
@@ -271,9 +278,9 @@ int main(int argc, char **argv)
     }
     rmdir(dir);
     printf("alloc_sweep: %llu allocations; %s failure of k = %llu..%llu by %llu: %llu runs, %llu clean errors, "
-           "%llu recoveries, %llu failures\n",
+           "%llu recoveries, %llu past the end, %llu failures\n",
            (unsigned long long)total, persistent ? "lasting" : "one-shot", (unsigned long long)from, (unsigned long long)to, (unsigned long long)stride,
            (unsigned long long)tried, (unsigned long long)clean, (unsigned long long)recovered,
-           (unsigned long long)failed);
+           (unsigned long long)unreached, (unsigned long long)failed);
     return failed ? 1 : 0;
 }
