@@ -1,5 +1,6 @@
 /*
- * stations.c: stations, buffers, jobs on their routings, failures.
+ * stations.c: stations, buffers, jobs on their routings, and what failures
+ * (model/failures.c) do to the work in hand.
  *
  * Jobs live in one array indexed by number - 1 (they are never reused: a
  * job costs 48 bytes for the whole run). Queues hold job indices. The
@@ -18,6 +19,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "model/failures.h"
 #include "model/work.h"
 
 /* ---- queues of job indices -------------------------------------------- */
@@ -106,28 +108,6 @@ struct slot {
     sf_work_result result;
 };
 
-/* The clock of one failure mode, a station's or an agent's: its draws, busy time and events. */
-struct fclock {
-    const sf_cfg_failure *f;
-    sf_rng up, down;
-    sf_time busy_left; /* busy basis: working time to the next failure */
-    sf_time busy_since;
-    sf_event_id fail_ev, repair_ev;
-};
-
-struct fmode {
-    struct fclock c;
-    uint32_t station;
-    bool awaiting_crew; /* failed, its repair crew not there yet */
-    uint32_t crew[CREW_MAX], ncrew;
-};
-
-/* A failure mode of one agent (a fleet entry's `failures`): it stops the operations it works in. */
-struct amode {
-    struct fclock c;
-    uint32_t agent;
-};
-
 struct station {
     const sf_cfg_station *cfg;
     uint32_t first_slot, nslots;
@@ -136,15 +116,11 @@ struct station {
     uint32_t incoming;    /* places reserved for booked moves on their way here */
     sf_meter meter;
     sf_state state;
-    bool busy;            /* working or in setup: the clock of busy-basis failures runs */
-    int failed;           /* failure modes active now */
     bool restart;         /* the failure that stopped it restarts operations */
     sf_time since;        /* of the current state */
     double state_time[SF_STATES];
-    uint64_t ops, failures;
+    uint64_t ops;
     sf_rng rng_time, rng_setup, rng_quality;
-    uint32_t *modes;      /* failure modes of this station */
-    uint32_t nmodes;
 };
 
 struct sf_stations {
@@ -161,30 +137,24 @@ struct sf_stations {
     struct job *jobs;
     uint32_t njobs;
     size_t capjobs;
-    struct fmode *modes;
-    uint32_t nmodes;
     const sf_agent_kind *agent_kind;
     const int *agent_type;
-    double *agent_rate; /* per agent, 1 unless safety slows it */
-    uint8_t *agent_down;  /* per agent: failure modes under repair */
-    uint8_t *agent_busy;  /* per agent: in an operation whose clock runs */
-    double *fatigue;      /* per agent: fatigue level 0..1 at fatigue_since */
-    sf_time *fatigue_since;
-    uint64_t *agent_failures;
-    struct amode *amodes;
-    uint32_t namodes;
-    uint32_t kind_afail, kind_arepair;
-    fifo repairs;         /* station failure modes waiting for a repair crew, oldest first */
-    bool repair_asked;    /* someone waits in sf_stations_next_repair */
+    sf_agents *agents;      /* rates, busy, fatigue (model/agents.h); NULL without agents */
+    sf_failures *failures;  /* down or not (model/failures.h); NULL: nothing fails */
     fifo moves;           /* booked moves no carrier was asked for yet, oldest first */
     bool move_asked;      /* someone waits in sf_stations_next_move */
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
     sf_job_counts counts;
-    uint32_t kind_phase, kind_fail, kind_repair;
+    uint32_t kind_phase;
 };
 
 static sf_time now_of(sf_stations *s) { return sf_kernel_now(s->k); }
+
+static bool station_down(const sf_stations *s, uint32_t st)
+{
+    return sf_failures_down(s->failures, SF_ENTITY_STATION, st);
+}
 
 static sf_time seconds(double x)
 {
@@ -227,8 +197,6 @@ static bool needs_person(sf_stations *s, const sf_cfg_operation *op)
     return false;
 }
 
-static void busy_clock(sf_stations *s, struct station *S, bool busy);
-
 /*
  * Work out the station's state from its slots, and on a change close the
  * time in the old one, switch the meter and tell the observers.
@@ -243,7 +211,7 @@ static void refresh(sf_stations *s, uint32_t i)
 
     for (uint32_t k = 0; k < S->nslots; k++)
         any[s->slots[S->first_slot + k].state]++;
-    if (S->failed)
+    if (station_down(s, i))
         ns = SF_STATE_FAILED;
     else if (any[SL_WORK])
         ns = SF_STATE_WORKING;
@@ -261,8 +229,7 @@ static void refresh(sf_stations *s, uint32_t i)
     } else
         ns = SF_STATE_STARVED;
     busy = ns == SF_STATE_WORKING || ns == SF_STATE_SETUP;
-    if (busy != S->busy)
-        busy_clock(s, S, busy);
+    sf_failures_busy(s->failures, SF_ENTITY_STATION, i, busy); /* the clocks of busy-time failures run or stop */
     if (ns == S->state)
         return;
     S->state_time[S->state] += sf_time_to_seconds(now - S->since);
@@ -607,12 +574,11 @@ int sf_stations_take_job(sf_stations *s, uint32_t st, uint32_t slot, uint64_t nu
     return sl->state == SL_HOLD ? 1 : 0;
 }
 
-static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy);
-
+/* The crew starts or stops working: each member is busy (model/agents.h), and the world is told. */
 static void crew_tell(sf_stations *s, struct slot *sl, bool working)
 {
-    for (uint32_t c = 0; c < sl->ncrew; c++)
-        agent_busy_clock(s, sl->crew[c], working);
+    for (uint32_t c = 0; c < sl->ncrew && s->agents; c++)
+        sf_agents_set_busy(s->agents, sl->crew[c], working, now_of(s));
     if (s->h.crew && sl->ncrew > 0)
         s->h.crew(s->h.ctx, sl->crew, sl->ncrew, working);
 }
@@ -622,11 +588,12 @@ static double slot_rate(const sf_stations *s, const struct slot *sl)
 {
     double r = 1;
 
-    for (uint32_t c = 0; c < sl->ncrew && s->agent_rate; c++) {
-        if (s->agent_down[sl->crew[c]])
+    for (uint32_t c = 0; c < sl->ncrew && s->agents; c++) {
+        double a = sf_agents_rate(s->agents, sl->crew[c]);
+        if (sf_failures_down(s->failures, SF_ENTITY_AGENT, sl->crew[c]))
             return 0;
-        if (s->agent_rate[sl->crew[c]] < r)
-            r = s->agent_rate[sl->crew[c]];
+        if (a < r)
+            r = a;
     }
     return r;
 }
@@ -639,7 +606,7 @@ static void rerate(sf_stations *s, uint32_t agent)
     for (uint32_t i = 0; i < s->nslots; i++) {
         struct slot *sl = &s->slots[i];
         bool in_crew = false;
-        if (!sl->running || s->st[sl->station].failed)
+        if (!sl->running || station_down(s, sl->station))
             continue;
         for (uint32_t c = 0; c < sl->ncrew; c++)
             in_crew |= sl->crew[c] == agent;
@@ -669,9 +636,9 @@ static void run_phase(sf_stations *s, struct slot *sl, sf_time dt)
 
 void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate)
 {
-    if (!s->agent_rate || agent >= s->nagents)
+    if (!s->agents || agent >= s->nagents)
         return;
-    s->agent_rate[agent] = rate;
+    sf_agents_set_rate(s->agents, agent, rate);
     rerate(s, agent);
 }
 
@@ -700,8 +667,6 @@ static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
     refresh(s, st);
 }
 
-static double fatigue_at(const sf_stations *s, uint32_t agent, sf_time now);
-
 /* Processing time of one attempt at the operation, plus a retry for each failed attempt of a crew member. */
 static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
 {
@@ -712,7 +677,7 @@ static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
     /* the most tired person of the crew sets the pace */
     for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
         const sf_cfg_agent_type *T = &s->cfg->fleet.types[s->agent_type[sl->crew[c]]];
-        double f = 1 + T->fatigue_slowdown * fatigue_at(s, sl->crew[c], now_of(s));
+        double f = 1 + T->fatigue_slowdown * (s->agents ? sf_agents_fatigue(s->agents, sl->crew[c], now_of(s)) : 0);
         if (T->fatigue_rate > 0 && f > slow)
             slow = f;
     }
@@ -744,7 +709,7 @@ int sf_stations_work(sf_stations *s, uint32_t st, uint32_t slot, const uint32_t 
         sl->crew_mask |= 1u << s->agent_kind[crew[c]];
     }
     sl->work_ns = process_time(s, st, sl);
-    if (s->st[st].failed) {
+    if (station_down(s, st)) {
         sl->state = SL_PENDING;
         refresh(s, st);
         return 0;
@@ -841,331 +806,127 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
 /* ---- failures ------------------------------------------------------------- */
 
 /*
- * Schedule the next failure of clock c (event `kind` for `target`): on the
- * busy basis after the working time left, while its owner is busy; on the
- * calendar basis after a fresh draw of the time between failures.
+ * What a failure does to the work in hand (model/failures.c keeps the
+ * clocks). A station down stops every running slot; up again, they go on
+ * where they stopped or start their phase again (`after: restart`), and
+ * a slot whose work was asked meanwhile starts. An agent down stops
+ * every operation it works in (rate 0); up again, they go on, or restart
+ * their phase if its failure said so.
  */
-static void clock_schedule(sf_stations *s, struct fclock *c, bool owner_busy, uint32_t kind, uint32_t target)
+static void station_failed(sf_stations *s, uint32_t st, bool restart)
 {
-    int rc;
-    sf_time at;
-
-    if (c->f->busy_time) {
-        if (!owner_busy)
-            return;
-        at = now_of(s) + c->busy_left;
-    } else {
-        at = now_of(s) + seconds(sf_dist_sample(&c->f->mtbf, &c->up));
-    }
-    if ((rc = sf_kernel_at(s->k, at, 1, kind, target, &c->fail_ev)) != SF_OK)
-        sf_kernel_fail(s->k, rc);
-}
-
-/* Its owner starts or stops being busy: a busy-basis clock (not under repair) runs or stops. */
-static void clock_busy(sf_stations *s, struct fclock *c, bool busy, uint32_t kind, uint32_t target)
-{
+    struct station *S = &s->st[st];
     sf_time now = now_of(s);
 
-    if (!c->f->busy_time || c->repair_ev)
-        return;
-    if (busy) {
-        c->busy_since = now;
-        clock_schedule(s, c, true, kind, target);
-    } else if (c->fail_ev) {
-        sf_kernel_cancel(s->k, c->fail_ev);
-        c->fail_ev = 0;
-        c->busy_left -= now - c->busy_since;
+    S->restart = restart;
+    for (uint32_t i = 0; i < S->nslots; i++) {
+        struct slot *sl = &s->slots[S->first_slot + i];
+        if (sl->state != SL_SETUP && sl->state != SL_WORK)
+            continue;
+        schedule_end(s, sl, sf_work_set_rate(&sl->work, now, 0));
+        crew_tell(s, sl, false);
     }
+    refresh(s, st);
 }
 
-/* Seed clock c's two streams by name and start it: a first failure drawn, or the busy time to it. */
-static void clock_start(sf_stations *s, struct fclock *c, uint64_t seed, const char *what, bool owner_busy,
-                        uint32_t kind, uint32_t target)
+static void station_repaired(sf_stations *s, uint32_t st)
 {
-    char name[256];
+    struct station *S = &s->st[st];
 
-    snprintf(name, sizeof name, "failure.%s", what);
-    sf_rng_init(&c->up, seed, name);
-    snprintf(name, sizeof name, "repair.%s", what);
-    sf_rng_init(&c->down, seed, name);
-    if (c->fail_ev)
-        sf_kernel_cancel(s->k, c->fail_ev);
-    c->fail_ev = 0;
-    if (c->f->busy_time)
-        c->busy_left = seconds(sf_dist_sample(&c->f->mtbf, &c->up));
-    else
-        clock_schedule(s, c, owner_busy, kind, target);
+    for (uint32_t i = 0; i < S->nslots; i++) {
+        struct slot *sl = &s->slots[S->first_slot + i];
+        if (sl->state == SL_SETUP || sl->state == SL_WORK) {
+            crew_tell(s, sl, true);
+            if (S->restart)
+                run_phase(s, sl, sl->total);
+            else
+                schedule_end(s, sl, sf_work_set_rate(&sl->work, now_of(s), slot_rate(s, sl)));
+        } else if (sl->state == SL_PENDING) {
+            start_work(s, st, sl);
+        }
+    }
+    refresh(s, st); /* restarts the busy clocks when working */
 }
 
-static void schedule_failure(sf_stations *s, struct fmode *m)
+static void agent_failed(sf_stations *s, uint32_t agent, bool restart)
 {
-    clock_schedule(s, &m->c, s->st[m->station].busy, s->kind_fail, (uint32_t)(m - s->modes));
+    for (uint32_t i = 0; i < s->nslots && restart; i++) {
+        struct slot *sl = &s->slots[i];
+        for (uint32_t c = 0; c < sl->ncrew && sl->running; c++)
+            if (sl->crew[c] == agent)
+                sl->left_restart = true;
+    }
+    rerate(s, agent);
 }
 
-/* A station starts or stops being busy: the clocks of its busy-basis failures run or stop. */
-static void busy_clock(sf_stations *s, struct station *S, bool busy)
+static void agent_repaired(sf_stations *s, uint32_t agent)
 {
-    S->busy = busy;
-    for (uint32_t i = 0; i < S->nmodes; i++)
-        clock_busy(s, &s->modes[S->modes[i]].c, busy, s->kind_fail, S->modes[i]);
+    for (uint32_t i = 0; i < s->nslots; i++) {
+        struct slot *sl = &s->slots[i];
+        if (sl->running && sl->left_restart && !station_down(s, sl->station) && slot_rate(s, sl) > 0) {
+            sl->left_restart = false;
+            run_phase(s, sl, sl->total);
+        }
+    }
+    rerate(s, agent);
 }
 
-static void on_fail(sf_kernel *k, void *ctx, const sf_event *ev)
+static void on_failure(void *ctx, const sf_failure_change *c)
 {
-    int rc;
     sf_stations *s = ctx;
-    struct fmode *m = &s->modes[ev->target];
-    struct station *S = &s->st[m->station];
-    sf_time now = sf_kernel_now(k);
 
-    m->c.fail_ev = 0;
-    m->c.busy_left = 0;
-    S->failures++;
-    if (S->failed++ == 0) {
-        S->restart = m->c.f->restart;
-        for (uint32_t i = 0; i < S->nslots; i++) {
-            struct slot *sl = &s->slots[S->first_slot + i];
-            if (sl->state != SL_SETUP && sl->state != SL_WORK)
-                continue;
-            schedule_end(s, sl, sf_work_set_rate(&sl->work, now, 0));
-            crew_tell(s, sl, false);
-        }
+    if (c->entity == SF_ENTITY_STATION && c->id < s->nst) {
+        if (c->down)
+            station_failed(s, c->id, c->restart);
+        else
+            station_repaired(s, c->id);
+    } else if (c->entity == SF_ENTITY_AGENT && c->id < s->nagents) {
+        if (c->down)
+            agent_failed(s, c->id, c->restart);
+        else
+            agent_repaired(s, c->id);
     }
-    refresh(s, m->station);
-    if (m->c.f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_stations_repair) */
-        m->awaiting_crew = true;
-        if (fifo_push(&s->repairs, ev->target) != SF_OK)
-            sf_kernel_fail(k, SF_ENOMEM);
-        if (s->repair_asked && s->h.repair) {
-            s->repair_asked = false;
-            s->h.repair(s->h.ctx, UINT32_MAX);
-        }
-        return;
-    }
-    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_repair, ev->target,
-                        &m->c.repair_ev)) != SF_OK)
-        sf_kernel_fail(k, rc);
+}
+
+int sf_stations_attach_failures(sf_stations *s, sf_failures *f)
+{
+    s->failures = f;
+    return sf_failures_subscribe(f, on_failure, s);
+}
+
+/* Kept for sim/script while it moves to model/failures.h. */
+bool sf_stations_agent_down(const sf_stations *s, uint32_t agent)
+{
+    return sf_failures_down(s->failures, SF_ENTITY_AGENT, agent);
 }
 
 int sf_stations_next_repair(sf_stations *s, uint32_t *mode)
 {
-    if (s->repairs.n > 0) {
-        *mode = fifo_pop(&s->repairs);
-        return 1;
-    }
-    s->repair_asked = true;
-    return 0;
+    return s->failures ? sf_failures_next_repair(s->failures, mode) : 0;
 }
 
 int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint32_t ncrew)
 {
-    struct fmode *m;
-
-    if (mode >= s->nmodes || !(m = &s->modes[mode])->awaiting_crew || ncrew > CREW_MAX)
-        return SF_EINVAL;
-    for (uint32_t c = 0; c < ncrew; c++)
-        if (crew[c] >= s->nagents)
-            return SF_EINVAL;
-    m->awaiting_crew = false;
-    m->ncrew = ncrew;
-    memcpy(m->crew, crew, ncrew * sizeof *crew);
-    if (s->h.crew && ncrew > 0)
-        s->h.crew(s->h.ctx, m->crew, m->ncrew, true);
-    if (sf_kernel_after(s->k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_repair, mode,
-                        &m->c.repair_ev) != SF_OK)
-        return SF_ERANGE;
-    return 0;
+    return s->failures ? sf_failures_repair(s->failures, mode, crew, ncrew) : SF_EINVAL;
 }
 
 bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *station, const sf_cfg_failure **f)
 {
-    if (mode >= s->nmodes)
-        return false;
-    *station = s->modes[mode].station;
-    *f = s->modes[mode].c.f;
-    return true;
+    return sf_failures_mode(s->failures, mode, station, f);
 }
 
-static void on_repair(sf_kernel *k, void *ctx, const sf_event *ev)
+uint32_t sf_stations_failure_modes(const sf_stations *s) { return sf_failures_station_modes(s->failures); }
+
+uint64_t sf_stations_failures(const sf_stations *s, uint32_t st)
 {
-    sf_stations *s = ctx;
-    struct fmode *m = &s->modes[ev->target];
-    struct station *S = &s->st[m->station];
-
-    (void)k;
-    m->c.repair_ev = 0;
-    if (m->ncrew > 0) { /* the repair crew is done */
-        if (s->h.crew)
-            s->h.crew(s->h.ctx, m->crew, m->ncrew, false);
-        m->ncrew = 0;
-        if (s->h.repair)
-            s->h.repair(s->h.ctx, ev->target);
-    }
-    if (m->c.f->busy_time)
-        m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
-    if (--S->failed == 0)
-        for (uint32_t i = 0; i < S->nslots; i++) {
-            struct slot *sl = &s->slots[S->first_slot + i];
-            if (sl->state == SL_SETUP || sl->state == SL_WORK) {
-                crew_tell(s, sl, true);
-                if (S->restart)
-                    run_phase(s, sl, sl->total);
-                else
-                    schedule_end(s, sl, sf_work_set_rate(&sl->work, sf_kernel_now(k), slot_rate(s, sl)));
-            } else if (sl->state == SL_PENDING) {
-                start_work(s, m->station, sl);
-            }
-        }
-    refresh(s, m->station); /* restarts the busy clocks when working */
-    if (!m->c.f->busy_time)
-        schedule_failure(s, m);
-    else if (S->busy && !m->c.fail_ev) {
-        m->c.busy_since = sf_kernel_now(k);
-        schedule_failure(s, m);
-    }
-}
-
-/* ---- failures of agents --------------------------------------------------- */
-
-/*
- * An agent fails on its own clock (calendar, or its time working in
- * operations). While it is under repair every operation it works in
- * stands still (rate 0) and goes on after the repair; an operation it
- * joins meanwhile waits for the repair. The world halts it on its trip
- * (model/world.c).
- */
-static void schedule_agent_failure(sf_stations *s, struct amode *m)
-{
-    clock_schedule(s, &m->c, s->agent_busy[m->agent], s->kind_afail, (uint32_t)(m - s->amodes));
-}
-
-/*
- * Fatigue of a worker at `now` (Jaber, Givi and Neumann 2013): while it
- * works F grows as 1 - (1 - F) e^(-rate dt), otherwise it recovers as
- * F e^(-recovery dt). Exact between changes of working, which is when it
- * is brought up to date.
- */
-static double fatigue_at(const sf_stations *s, uint32_t agent, sf_time now)
-{
-    const sf_cfg_agent_type *T;
-    double dt, F;
-
-    if (!s->agent_type || !s->fatigue)
-        return 0;
-    T = &s->cfg->fleet.types[s->agent_type[agent]];
-    if (!(T->fatigue_rate > 0))
-        return 0;
-    dt = sf_time_to_seconds(now - s->fatigue_since[agent]);
-    F = s->fatigue[agent];
-    return s->agent_busy[agent] ? 1 - (1 - F) * exp(-T->fatigue_rate * dt) : F * exp(-T->fatigue_recovery * dt);
-}
-
-void sf_stations_agent_operating(sf_stations *s, uint32_t agent, bool on)
-{
-    agent_busy_clock(s, agent, on);
-}
-
-static void agent_busy_clock(sf_stations *s, uint32_t agent, bool busy)
-{
-    sf_time now = now_of(s);
-
-    if (!s->agent_busy || agent >= s->nagents || (bool)s->agent_busy[agent] == busy)
-        return;
-    s->fatigue[agent] = fatigue_at(s, agent, now);
-    s->fatigue_since[agent] = now;
-    s->agent_busy[agent] = busy;
-    if (s->agent_down[agent]) /* under repair its clocks stand still; the last repair starts them again */
-        return;
-    for (uint32_t i = 0; i < s->namodes; i++)
-        if (s->amodes[i].agent == agent)
-            clock_busy(s, &s->amodes[i].c, busy, s->kind_afail, i);
-}
-
-static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
-{
-    int rc;
-    sf_stations *s = ctx;
-    struct amode *m = &s->amodes[ev->target];
-
-    m->c.fail_ev = 0;
-    m->c.busy_left = 0;
-    s->agent_failures[m->agent]++;
-    if (s->agent_down[m->agent]++ == 0) {
-        for (uint32_t i = 0; i < s->namodes; i++) /* its other clocks stand still during the repair */
-            if (s->amodes[i].agent == m->agent && i != ev->target)
-                clock_busy(s, &s->amodes[i].c, false, s->kind_afail, i);
-        if (m->c.f->restart)
-            for (uint32_t i = 0; i < s->nslots; i++) {
-                struct slot *sl = &s->slots[i];
-                for (uint32_t c = 0; c < sl->ncrew && sl->running; c++)
-                    if (sl->crew[c] == m->agent)
-                        sl->left_restart = true;
-            }
-        rerate(s, m->agent);
-        if (s->h.agent_failed)
-            s->h.agent_failed(s->h.ctx, m->agent, true);
-    }
-    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, s->kind_arepair, ev->target,
-                        &m->c.repair_ev)) != SF_OK)
-        sf_kernel_fail(k, rc);
-}
-
-static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
-{
-    sf_stations *s = ctx;
-    struct amode *m = &s->amodes[ev->target];
-
-    m->c.repair_ev = 0;
-    if (m->c.f->busy_time)
-        m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
-    if (--s->agent_down[m->agent] == 0) {
-        for (uint32_t i = 0; i < s->namodes && s->agent_busy[m->agent]; i++) /* its clocks run again */
-            if (s->amodes[i].agent == m->agent && !s->amodes[i].c.fail_ev)
-                clock_busy(s, &s->amodes[i].c, true, s->kind_afail, i);
-        for (uint32_t i = 0; i < s->nslots; i++) {
-            struct slot *sl = &s->slots[i];
-            if (sl->running && sl->left_restart && !s->st[sl->station].failed && slot_rate(s, sl) > 0) {
-                sl->left_restart = false;
-                run_phase(s, sl, sl->total);
-            }
-        }
-        rerate(s, m->agent);
-        if (s->h.agent_failed)
-            s->h.agent_failed(s->h.ctx, m->agent, false);
-    }
-    if (!m->c.f->busy_time)
-        schedule_agent_failure(s, m);
-    else if (s->agent_busy[m->agent] && !m->c.fail_ev) {
-        m->c.busy_since = sf_kernel_now(k);
-        schedule_agent_failure(s, m);
-    }
-}
-
-double sf_stations_fatigue(const sf_stations *s, uint32_t agent, sf_time now)
-{
-    return agent < s->nagents ? fatigue_at(s, agent, now) : 0;
-}
-
-uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent)
-{
-    return agent < s->nagents ? s->agent_failures[agent] : 0;
-}
-
-bool sf_stations_agent_down(const sf_stations *s, uint32_t agent)
-{
-    return agent < s->nagents && s->agent_down[agent];
+    return sf_failures_count(s->failures, SF_ENTITY_STATION, st);
 }
 
 /* ---- building ------------------------------------------------------------- */
 
-static bool applies(const sf_cfg_failure *f, const sf_cfg_station *st, size_t index)
-{
-    return (f->target_kind == SF_FAIL_STATION && (size_t)f->target == index) ||
-           (f->target_kind == SF_FAIL_GROUP && f->target == st->group_index);
-}
-
 sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64_t seed, sf_stations_hooks hooks,
-                             const sf_agent_kind *agent_kind, const int *agent_type, uint32_t nagents)
+                             const sf_agent_kind *agent_kind, const int *agent_type, uint32_t nagents,
+                             sf_agents *agents)
 {
     sf_stations *s = sf_calloc(1, sizeof *s);
     const sf_cfg_layout *L = &cfg->layout;
@@ -1179,60 +940,23 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     s->agent_kind = agent_kind;
     s->agent_type = agent_type;
     s->nagents = agent_kind ? nagents : 0;
+    s->agents = s->nagents ? agents : NULL;
     s->nst = (uint32_t)L->n_stations;
     s->st = sf_calloc(s->nst ? s->nst : 1, sizeof *s->st);
     s->want = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->want);
     s->group_st = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_st);
     s->group_n = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_n);
     s->retry = sf_calloc(cfg->fleet.n_types ? cfg->fleet.n_types : 1, sizeof *s->retry);
-    if (s->nagents && (s->agent_rate = sf_malloc(s->nagents * sizeof *s->agent_rate)))
-        for (uint32_t a = 0; a < s->nagents; a++)
-            s->agent_rate[a] = 1;
-    s->agent_down = sf_calloc(s->nagents ? s->nagents : 1, 1);
-    s->agent_busy = sf_calloc(s->nagents ? s->nagents : 1, 1);
-    s->agent_failures = sf_calloc(s->nagents ? s->nagents : 1, sizeof *s->agent_failures);
-    s->fatigue = sf_calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue);
-    s->fatigue_since = sf_calloc(s->nagents ? s->nagents : 1, sizeof *s->fatigue_since);
-    for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
-        for (uint32_t a = 0; a < s->nagents; a++)
-            s->namodes += cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a];
-    s->amodes = sf_calloc(s->namodes ? s->namodes : 1, sizeof *s->amodes);
-    if (!s->agent_down || !s->agent_busy || !s->agent_failures || !s->amodes || !s->fatigue || !s->fatigue_since)
-        goto fail;
-    s->namodes = 0;
-    for (size_t f = 0; f < cfg->n_failures && agent_type; f++)
-        for (uint32_t a = 0; a < s->nagents; a++)
-            if (cfg->failures[f].target_kind == SF_FAIL_AGENT_TYPE && cfg->failures[f].target == agent_type[a]) {
-                s->amodes[s->namodes].c.f = &cfg->failures[f];
-                s->amodes[s->namodes++].agent = a;
-            }
-    if ((s->nagents && !s->agent_rate) || !s->st || !s->want || !s->group_st || !s->group_n || !s->retry)
+    if (!s->st || !s->want || !s->group_st || !s->group_n || !s->retry)
         goto fail;
     for (uint32_t i = 0; i < s->nst; i++)
         s->nslots += (uint32_t)(L->stations[i].capacity > 0 ? L->stations[i].capacity : 1);
     if (!(s->slots = sf_calloc(s->nslots ? s->nslots : 1, sizeof *s->slots)))
         goto fail;
-    for (size_t f = 0; f < cfg->n_failures; f++)
-        for (uint32_t i = 0; i < s->nst; i++)
-            s->nmodes += applies(&cfg->failures[f], &L->stations[i], i);
-    if (!(s->modes = sf_calloc(s->nmodes ? s->nmodes : 1, sizeof *s->modes)))
-        goto fail;
     if ((kind = sf_kernel_add_kind(k, "station.phase", on_phase, s)) < 0)
         goto fail;
     s->kind_phase = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "station.failure", on_fail, s)) < 0)
-        goto fail;
-    s->kind_fail = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "station.repair", on_repair, s)) < 0)
-        goto fail;
-    s->kind_repair = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "agent.failure", on_agent_fail, s)) < 0)
-        goto fail;
-    s->kind_afail = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "agent.repair", on_agent_repair, s)) < 0)
-        goto fail;
-    s->kind_arepair = (uint32_t)kind;
-    for (uint32_t i = 0, slot = 0, mode = 0; i < s->nst; i++) {
+    for (uint32_t i = 0, slot = 0; i < s->nst; i++) {
         struct station *S = &s->st[i];
         double pw[SF_POWER_STATES] = {0};
         S->cfg = &L->stations[i];
@@ -1248,20 +972,6 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
         sf_meter_init(&S->meter, pw, SF_POWER_IDLE, S->since);
         for (uint32_t q = 0; q < S->nslots; q++)
             s->slots[S->first_slot + q].station = i;
-        for (size_t f = 0; f < cfg->n_failures; f++)
-            S->nmodes += applies(&cfg->failures[f], S->cfg, i);
-        if (S->nmodes && !(S->modes = sf_calloc(S->nmodes, sizeof *S->modes)))
-            goto fail;
-        S->nmodes = 0;
-        for (size_t f = 0; f < cfg->n_failures; f++) {
-            struct fmode *m;
-            if (!applies(&cfg->failures[f], S->cfg, i))
-                continue;
-            m = &s->modes[mode];
-            S->modes[S->nmodes++] = mode++;
-            m->c.f = &cfg->failures[f];
-            m->station = i;
-        }
         if (S->cfg->group_index >= 0 && (size_t)S->cfg->group_index < L->n_groups) {
             uint32_t g = (uint32_t)S->cfg->group_index, *v = sf_realloc(s->group_st[g], (s->group_n[g] + 1) * sizeof *v);
             if (!v)
@@ -1278,9 +988,9 @@ fail:
 }
 
 /*
- * Every random stream from `seed`, and the first failures drawn again.
- * Only before anything happened: the first failures are the only events
- * there are then.
+ * Every random stream from `seed`, and (model/failures.h) the first
+ * failures drawn again. Only before anything happened: the first failures
+ * are the only events there are then.
  */
 void sf_stations_reseed(sf_stations *s, uint64_t seed)
 {
@@ -1299,20 +1009,8 @@ void sf_stations_reseed(sf_stations *s, uint64_t seed)
         snprintf(name, sizeof name, "quality.%s", S->cfg->name);
         sf_rng_init(&S->rng_quality, seed, name);
     }
-    for (uint32_t i = 0; i < s->nmodes; i++) {
-        struct fmode *m = &s->modes[i];
-        snprintf(name, sizeof name, "%s.%s", m->c.f->name, s->st[m->station].cfg->name);
-        clock_start(s, &m->c, seed, name, s->st[m->station].busy, s->kind_fail, i);
-    }
-    for (uint32_t i = 0; i < s->namodes; i++) {
-        struct amode *m = &s->amodes[i];
-        const char *type = s->cfg->fleet.types[s->agent_type[m->agent]].name;
-        int nth = 1;
-        for (uint32_t a = 0; a < m->agent; a++)
-            nth += s->agent_type[a] == s->agent_type[m->agent];
-        snprintf(name, sizeof name, "%s.%s.%d", m->c.f->name, type, nth);
-        clock_start(s, &m->c, seed, name, s->agent_busy[m->agent], s->kind_afail, i);
-    }
+    if (s->failures)
+        sf_failures_reseed(s->failures, seed);
 }
 
 void sf_stations_free(sf_stations *s)
@@ -1322,29 +1020,19 @@ void sf_stations_free(sf_stations *s)
     for (uint32_t i = 0; s->st && i < s->nst; i++) {
         free(s->st[i].in.v);
         free(s->st[i].out.v);
-        free(s->st[i].modes);
     }
     for (size_t g = 0; g < s->cfg->layout.n_groups && s->want; g++) {
         free(s->want[g].v);
         if (s->group_st)
             free(s->group_st[g]);
     }
-    free(s->repairs.v);
     free(s->moves.v);
     free(s->want);
     free(s->group_st);
     free(s->group_n);
     free(s->retry);
-    free(s->agent_rate);
-    free(s->agent_down);
-    free(s->agent_busy);
-    free(s->agent_failures);
-    free(s->fatigue);
-    free(s->fatigue_since);
-    free(s->amodes);
     free(s->st);
     free(s->slots);
-    free(s->modes);
     free(s->jobs);
     free(s);
 }
@@ -1352,7 +1040,6 @@ void sf_stations_free(sf_stations *s)
 /* ---- reading -------------------------------------------------------------- */
 
 uint32_t sf_stations_count(const sf_stations *s) { return s->nst; }
-uint32_t sf_stations_failure_modes(const sf_stations *s) { return s->nmodes; }
 uint32_t sf_stations_slots(const sf_stations *s, uint32_t st) { return st < s->nst ? s->st[st].nslots : 0; }
 
 uint32_t sf_stations_find(const sf_stations *s, const char *name)
@@ -1414,7 +1101,6 @@ uint32_t sf_stations_buffered(const sf_stations *s, uint32_t st, bool output)
 }
 
 uint64_t sf_stations_ops(const sf_stations *s, uint32_t st) { return s->st[st].ops; }
-uint64_t sf_stations_failures(const sf_stations *s, uint32_t st) { return s->st[st].failures; }
 sf_meter *sf_stations_meter(sf_stations *s, uint32_t st) { return &s->st[st].meter; }
 sf_job_counts sf_stations_counts(const sf_stations *s) { return s->counts; }
 

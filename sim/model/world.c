@@ -32,6 +32,8 @@ struct sf_world {
     sf_observer obs[SF_WORLD_OBSERVERS];
     int nobs;
     sf_stations *stations;
+    sf_agents *agent_work;   /* per agent: rate, busy, fatigue (model/agents.h) */
+    sf_failures *failures;   /* every failure mode and repair (model/failures.h) */
     sf_safety *safety;
     sf_agent_kind *kinds; /* per agent, for crews */
     int *types;
@@ -165,10 +167,10 @@ static void operating(sf_world *w, uint32_t id, sf_activity what, bool on)
     const sf_agent *a = &w->agents[id];
     bool vehicle = a->kind == SF_AGENT_FORKLIFT || a->kind == SF_AGENT_AGV, arm = a->kind == SF_AGENT_ARM;
 
-    if (!w->stations || arm)
+    if (!w->agent_work || arm)
         return;
     if (what == SF_ACT_PICK || what == SF_ACT_DROP || (what == SF_ACT_MOVE && (vehicle || a->loaded)))
-        sf_stations_agent_operating(w->stations, id, on);
+        sf_agents_set_busy(w->agent_work, id, on, sf_kernel_now(w->k));
 }
 
 static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
@@ -179,12 +181,17 @@ static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
         w->hooks.done(w->hooks.ctx, id, what, status, sf_kernel_now(w->k));
 }
 
+static bool agent_down(const sf_world *w, uint32_t id)
+{
+    return sf_failures_down(w->failures, SF_ENTITY_AGENT, id);
+}
+
 /* Show an agent's power and state; one under repair keeps showing failed and goes back to these after it. */
 static void show(sf_world *w, uint32_t id, sf_power_state p, sf_state s)
 {
     sf_agent *a = &w->agents[id];
 
-    if (sf_stations_agent_down(w->stations, id)) {
+    if (agent_down(w, id)) {
         a->resume_power = p;
         a->resume_state = s;
         return;
@@ -350,7 +357,7 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
     uint32_t people[16], np = 0;
 
     for (uint32_t c = 0; c < n; c++) {
-        if (sf_stations_agent_down(w->stations, crew[c])) /* under repair: it stays failed */
+        if (agent_down(w, crew[c])) /* under repair: it stays failed */
             w->agents[crew[c]].resume_state = working ? SF_STATE_WORKING : SF_STATE_IDLE;
         else {
             power(w, crew[c], working ? SF_POWER_WORKING : SF_POWER_IDLE);
@@ -466,16 +473,15 @@ static bool suspends(sf_activity what)
  * repair; afterwards it is back at work if its operation goes on, else in
  * the state the failure interrupted (idle if that ended meanwhile).
  */
-static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
+static void agent_failed(sf_world *w, uint32_t agent, bool failed)
 {
     int rc;
-    sf_world *w = ctx;
     sf_agent *a = &w->agents[agent];
     sf_time now = sf_kernel_now(w->k);
     bool working;
 
     /* back from every repair: the behaviours may offer it work again (reported as a step, slot = the agent) */
-    if (!failed && !sf_stations_agent_down(w->stations, agent) && w->station_done)
+    if (!failed && !agent_down(w, agent) && w->station_done)
         w->station_done(w->station_ctx, UINT32_MAX, agent, SF_STEP_AGENT_UP, now);
     if (a->mover != SF_NO_AGENT)
         sf_movers_halt(w->movers, a->mover, SF_HALT_FAILURE, failed);
@@ -510,6 +516,13 @@ static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
     sf_world_emit_state(w, SF_ENTITY_AGENT, agent, working ? a->resume_state : SF_STATE_IDLE);
 }
 
+/* model/failures.h tells of every station or agent going down or up; the world acts on agents. */
+static void on_failure(void *ctx, const sf_failure_change *c)
+{
+    if (c->entity == SF_ENTITY_AGENT)
+        agent_failed(ctx, c->id, c->down);
+}
+
 /* Repairs with a crew: reported as a step of station UINT32_MAX, slot = the failure mode (UINT32_MAX: one waits). */
 static void station_repair(void *ctx, uint32_t mode)
 {
@@ -527,6 +540,8 @@ static void station_move(void *ctx)
 }
 
 sf_stations *sf_world_stations(sf_world *w) { return w->stations; }
+sf_failures *sf_world_failures(sf_world *w) { return w->failures; }
+sf_agents *sf_world_agent_work(sf_world *w) { return w->agent_work; }
 
 void sf_world_on_station(sf_world *w, void (*fn)(void *, uint32_t, uint32_t, sf_step, sf_time), void *ctx)
 {
@@ -708,6 +723,31 @@ static int build_places(sf_world *w)
     return SF_OK;
 }
 
+/*
+ * Production and its failures. Order matters for fingerprints: the
+ * stations register "station.phase" before the failures register their
+ * four kinds and schedule the first failures. The stations subscribe to
+ * the failures before the world, so an operation has stopped when the
+ * world halts its crew.
+ */
+static int build_production(sf_world *w)
+{
+    sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job, station_move, w};
+    sf_failures_hooks fh = {station_crew, station_repair, w};
+    int rc;
+
+    if (!(w->agent_work = sf_agents_new(w->cfg, w->types, w->nagents)) ||
+        !(w->stations = sf_stations_new(w->k, w->cfg, w->cfg->scenario.seed, sh, w->kinds, w->types, w->nagents,
+                                        w->agent_work)) ||
+        !(w->failures = sf_failures_new(w->k, w->cfg, w->cfg->scenario.seed, w->agent_work, w->types, w->nagents, fh)))
+        return SF_ENOMEM;
+    if ((rc = sf_stations_attach_failures(w->stations, w->failures)) != SF_OK ||
+        (rc = sf_failures_subscribe(w->failures, on_failure, w)) != SF_OK)
+        return rc;
+    sf_agents_on_busy(w->agent_work, sf_failures_agent_busy, w->failures);
+    return SF_OK;
+}
+
 sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hooks hooks, char *err, size_t errlen)
 {
     sf_world *w = sf_calloc(1, sizeof *w);
@@ -769,12 +809,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         w->kinds[i] = w->agents[i].kind;
         w->types[i] = w->agents[i].type;
     }
-    {
-        sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job,
-                                station_agent_failed, station_repair, station_move, w};
-        if (!(w->stations = sf_stations_new(k, cfg, cfg->scenario.seed, sh, w->kinds, w->types, w->nagents)))
-            goto fail;
-    }
+    if ((rc = build_production(w)) != SF_OK)
+        goto fail;
     if ((rc = build_safety(w, err, errlen)) != SF_OK)
         goto fail;
     /* spare battery packs; their event kind comes last, so runs without swaps keep their fingerprints */
@@ -806,6 +842,8 @@ void sf_world_free(sf_world *w)
         return;
     sf_safety_free(w->safety); /* before the movers: it unregisters its watcher */
     sf_stations_free(w->stations);
+    sf_failures_free(w->failures);
+    sf_agents_free(w->agent_work);
     for (size_t t = 0; w->packs && t < w->cfg->fleet.n_types; t++)
         sf_packs_close(&w->packs[t]);
     free(w->packs);
@@ -880,7 +918,7 @@ static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_powe
     sf_agent *a = &w->agents[id];
     int rc;
 
-    if (suspends(what) && sf_stations_agent_down(w->stations, id)) {
+    if (suspends(what) && agent_down(w, id)) {
         a->left = dt;
         a->activity = what;
         show(w, id, s, st);
@@ -1026,7 +1064,7 @@ int sf_world_report(sf_world *w, FILE *out)
             trips += a->trips;
             picks += a->picks;
             flat += a->flat_incidents;
-            fails += w->stations ? sf_stations_agent_failures(w->stations, id) : 0;
+            fails += sf_failures_count(w->failures, SF_ENTITY_AGENT, id);
         }
         if (w->packs[t].n > 0) /* a fleet entry that swaps: its spare packs draw from the grid, not its agents */
             grid += sf_packs_drawn(&w->packs[t], now) / 3.6e6;

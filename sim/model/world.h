@@ -150,6 +150,10 @@ void sf_world_emit_safety(sf_world *w, const sf_safety_event *ev);
  * Station states, power and job events reach the observers.
  */
 sf_stations *sf_world_stations(sf_world *w);
+/* Failures of stations and agents (model/failures.h), built with the stations. */
+sf_failures *sf_world_failures(sf_world *w);
+/* Each agent's working rate, busy flag and fatigue (model/agents.h). */
+sf_agents *sf_world_agent_work(sf_world *w);
 /*
  * Collaboration safety (model/safety.h), built with the world: robots in
  * a crew run at the rate it gives, which changes as people come and go;
