@@ -178,6 +178,15 @@ sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until);
  */
 int sf_world_rest(sf_world *w, uint32_t agent);
 
+/*
+ * One agent waiting in traffic, as a line of a deadlock report:
+ *   'forklift.1' at node 'm2' since 00:00:22: holds m1-m2; wants m2-east (held by 'forklift.2')
+ * the segments named by their nodes ("from-to" as the layout gives
+ * them), held ones in segment order. The length snprintf would have
+ * written, or SF_EINVAL for an arm or an agent out of range.
+ */
+int sf_world_describe_wait(sf_world *w, uint32_t agent, char *buf, size_t n);
+
 /* Bring every meter up to `now` (before reading energies). */
 void sf_world_settle(sf_world *w, sf_time now);
 

@@ -199,21 +199,15 @@ void sf_script_world_done(void *ctx, uint32_t agent, sf_activity what, int statu
 void sf_script_world_deadlock(void *ctx, const uint32_t *agents, int n, sf_time now)
 {
     sf_script *S = ctx;
-    char t[48], list[1024];
+    char t[48], list[4096], line[512];
     size_t len = 0;
 
     sf_time_format(now, t, sizeof t);
     list[0] = '\0';
     for (int i = 0; i < n && len < sizeof list; i++) {
-        sf_agent *a = sf_world_agent(S->world, agents[i]);
-        sf_movers *ms = sf_world_movers(S->world);
-        const sf_node *node = sf_network_node(sf_world_network(S->world), sf_movers_node(ms, a->mover));
-        sf_time since;
-        char when[48];
-        sf_traffic_waiting_for(sf_movers_traffic(ms), a->mover, &since);
-        sf_time_format(since, when, sizeof when);
-        len += (size_t)snprintf(list + len, sizeof list - len, "\n  '%s' at node '%s' since %s", a->name, node->name,
-                                when);
+        if (sf_world_describe_wait(S->world, agents[i], line, sizeof line) < 0)
+            continue;
+        len += (size_t)snprintf(list + len, sizeof list - len, "\n  %s", line);
     }
     sf__fail(S, SF_EDEADLOCK, "traffic deadlock at t = %s: %d agent%s wait for each other:%s", t, n,
              n == 1 ? "" : "s", list);
