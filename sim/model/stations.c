@@ -1,14 +1,11 @@
 /*
- * stations.c: stations, buffers, jobs on their routings, and what failures
- * (model/failures.c) do to the work in hand.
+ * stations.c: station slots and their steps (take, work, unload), the
+ * phases' clocks, each station's state and meter, and what failures
+ * (model/failures.c) do to the work in hand. Jobs entering stations,
+ * buffers and moves by carrier are flow.c's.
  *
  * Jobs live in one array indexed by number - 1 (they are never reused: a
- * job costs 48 bytes for the whole run). Queues hold job indices. The
- * invariant that keeps the flow simple: a job waits in a group's `want`
- * queue only while no station of that group has room, so room appearing
- * at a station (a slot asking for work, a place freed in its input
- * buffer) is the only moment anything waiting can move, and `pull` is
- * called exactly then.
+ * job costs 48 bytes for the whole run). Queues hold job indices.
  */
 #include "model/stations.h"
 
@@ -20,167 +17,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "model/failures.h"
-#include "model/work.h"
-
-/* ---- queues of job indices -------------------------------------------- */
-
-typedef struct fifo {
-    uint32_t *v;
-    uint32_t head, n;
-    size_t cap;
-} fifo;
-
-static int fifo_push(fifo *q, uint32_t x)
-{
-    if (q->head + q->n == q->cap) {
-        if (q->head > 0) {
-            memmove(q->v, q->v + q->head, q->n * sizeof *q->v);
-            q->head = 0;
-        } else if (sf_grow(q->v, q->cap, q->head + q->n + 1) != SF_OK) {
-            return SF_ENOMEM;
-        }
-    }
-    q->v[q->head + q->n++] = x;
-    return SF_OK;
-}
-
-static uint32_t fifo_pop(fifo *q)
-{
-    q->n--;
-    return q->v[q->head++];
-}
-
-/* Remove x wherever it is; O(n), queues here are short. */
-static void fifo_remove(fifo *q, uint32_t x)
-{
-    for (uint32_t i = 0; i < q->n; i++)
-        if (q->v[q->head + i] == x) {
-            memmove(q->v + q->head + i, q->v + q->head + i + 1, (q->n - i - 1) * sizeof *q->v);
-            q->n--;
-            return;
-        }
-}
-
-/* ---- types ------------------------------------------------------------- */
-
-enum where { J_STAGED, J_IN, J_SLOT, J_OUT, J_HELD, J_TRANSIT, J_STORED, J_GONE };
-
-/* A booked move's destination when it is the product's sink dock. */
-#define SINK UINT32_MAX
-
-struct job {
-    uint64_t number;
-    int product, op;
-    sf_time released, due;
-    uint8_t where;
-    bool booked;      /* a carrier is to move it to `dest` (a place there is reserved) */
-    uint32_t station; /* J_IN, J_SLOT, J_OUT, J_HELD; J_TRANSIT: where it came from */
-    uint32_t dest;    /* booked: the station it goes to, or SINK */
-};
-
-enum slot_state {
-    SL_FREE,    /* no job, not asking */
-    SL_TAKING,  /* asking for a job (station starved) */
-    SL_HOLD,    /* a job, waiting for its crew (work not asked yet) */
-    SL_PENDING, /* work asked while the station is failed */
-    SL_SETUP,
-    SL_WORK,
-    SL_DONE,    /* a processed unit, not unloaded yet */
-    SL_BLOCKED, /* unload asked, no room downstream */
-};
-
-#define CREW_MAX 16
-
-struct slot {
-    uint8_t state;
-    uint32_t station;
-    bool running;       /* a phase's clock is on (from run_phase to its end event) */
-    bool sync;          /* inside sf_stations_take: no done hook for an immediate job */
-    uint32_t job;
-    sf_work work;       /* the running phase, at the crew's rate (0 while failed) */
-    bool left_restart;  /* a crew member's failure that restarts the phase */
-    sf_time total;      /* the phase's full length, for a restart */
-    sf_time work_ns;    /* processing still to come after the setup */
-    sf_event_id ev;
-    uint32_t crew[CREW_MAX];
-    uint32_t ncrew;
-    unsigned crew_mask;
-    sf_work_result result;
-};
-
-struct station {
-    const sf_cfg_station *cfg;
-    uint32_t first_slot, nslots;
-    fifo in, out;
-    int last_product;
-    uint32_t incoming;    /* places reserved for booked moves on their way here */
-    sf_meter meter;
-    sf_state state;
-    bool restart;         /* the failure that stopped it restarts operations */
-    sf_time since;        /* of the current state */
-    double state_time[SF_STATES];
-    uint64_t ops;
-    sf_rng rng_time, rng_setup, rng_quality;
-};
-
-struct sf_stations {
-    sf_kernel *k;
-    const sf_scenario_config *cfg;
-    sf_stations_hooks h;
-    struct station *st;
-    uint32_t nst;
-    struct slot *slots;
-    uint32_t nslots;
-    fifo *want; /* per group */
-    uint32_t **group_st;
-    uint32_t *group_n;
-    struct job *jobs;
-    uint32_t njobs;
-    size_t capjobs;
-    const sf_agent_kind *agent_kind;
-    const int *agent_type;
-    sf_agents *agents;      /* rates, busy, fatigue (model/agents.h); NULL without agents */
-    sf_failures *failures;  /* down or not (model/failures.h); NULL: nothing fails */
-    fifo moves;           /* booked moves no carrier was asked for yet, oldest first */
-    bool move_asked;      /* someone waits in sf_stations_next_move */
-    uint32_t nagents;
-    sf_rng *retry; /* per agent type */
-    sf_job_counts counts;
-    uint32_t kind_phase;
-};
-
-static sf_time now_of(sf_stations *s) { return sf_kernel_now(s->k); }
-
-static bool station_down(const sf_stations *s, uint32_t st)
-{
-    return sf_failures_down(s->failures, SF_ENTITY_STATION, st);
-}
-
-static sf_time seconds(double x)
-{
-    sf_time t;
-    if (!(x > 0) || sf_time_from_seconds(x, &t) != SF_OK)
-        return 0;
-    return t;
-}
-
-static const sf_cfg_operation *op_of(sf_stations *s, const struct job *j)
-{
-    return &s->cfg->products[j->product].ops[j->op];
-}
-
-static void emit_job(sf_stations *s, sf_job_what what, const struct job *j, int32_t station, unsigned crew)
-{
-    sf_job_event ev = {what, j->number, j->product, j->op, station, crew, j->released, j->due, now_of(s)};
-    if (s->h.job)
-        s->h.job(s->h.ctx, &ev);
-}
-
-static void done(sf_stations *s, uint32_t st, uint32_t slot, sf_step step)
-{
-    if (s->h.done)
-        s->h.done(s->h.ctx, st, slot, step, now_of(s));
-}
+#include "model/stations_int.h"
 
 /* ---- state ------------------------------------------------------------- */
 
@@ -201,7 +38,7 @@ static bool needs_person(sf_stations *s, const sf_cfg_operation *op)
  * Work out the station's state from its slots, and on a change close the
  * time in the old one, switch the meter and tell the observers.
  */
-static void refresh(sf_stations *s, uint32_t i)
+void sf__stations_refresh(sf_stations *s, uint32_t i)
 {
     struct station *S = &s->st[i];
     sf_time now = now_of(s);
@@ -244,287 +81,6 @@ static void refresh(sf_stations *s, uint32_t i)
         s->h.state(s->h.ctx, i, ns);
 }
 
-/* ---- flow ---------------------------------------------------------------- */
-
-/* Slots of a station asking for a job. */
-static uint32_t taking(const sf_stations *s, const struct station *S)
-{
-    uint32_t n = 0;
-
-    for (uint32_t k = 0; k < S->nslots; k++)
-        n += s->slots[S->first_slot + k].state == SL_TAKING;
-    return n;
-}
-
-/*
- * The station of `group` a job goes to: one with a slot asking that no
- * move on its way is meant for, else the emptiest input (counting the
- * units on their way) with a place neither taken nor reserved; UINT32_MAX.
- */
-static uint32_t choose(sf_stations *s, int group)
-{
-    uint32_t best = UINT32_MAX, best_n = 0;
-
-    for (uint32_t g = 0; g < s->group_n[group]; g++) {
-        uint32_t i = s->group_st[group][g];
-        const struct station *S = &s->st[i];
-        uint32_t ask = taking(s, S), places = (uint32_t)S->cfg->buffer_in + ask, used = S->in.n + S->incoming;
-        if (ask > S->incoming)
-            return i;
-        if (places > used && (best == UINT32_MAX || used < best_n)) {
-            best = i;
-            best_n = used;
-        }
-    }
-    return best;
-}
-
-/* Put job j into station i, which has room: to a slot asking for one, else the input buffer. */
-static void accept(sf_stations *s, uint32_t i, uint32_t j)
-{
-    struct station *S = &s->st[i];
-    struct job *J = &s->jobs[j];
-
-    J->station = i;
-    for (uint32_t k = 0; k < S->nslots; k++) {
-        struct slot *sl = &s->slots[S->first_slot + k];
-        if (sl->state != SL_TAKING)
-            continue;
-        sl->state = SL_HOLD;
-        sl->job = j;
-        J->where = J_SLOT;
-        refresh(s, i);
-        if (!sl->sync)
-            done(s, i, k, SF_STEP_TAKE);
-        return;
-    }
-    J->where = J_IN;
-    if (fifo_push(&S->in, j) != SF_OK)
-        sf_kernel_fail(s->k, SF_ENOMEM);
-}
-
-static void pull(sf_stations *s, int group);
-
-/* Room in station i's output buffer: blocked slots hand their units to it, in slot order. */
-static void refill_out(sf_stations *s, uint32_t i)
-{
-    struct station *S = &s->st[i];
-
-    for (uint32_t k = 0; k < S->nslots && S->out.n < (uint32_t)S->cfg->buffer_out; k++) {
-        struct slot *sl = &s->slots[S->first_slot + k];
-        if (sl->state != SL_BLOCKED)
-            continue;
-        s->jobs[sl->job].where = J_OUT;
-        if (fifo_push(&S->out, sl->job) != SF_OK)
-            sf_kernel_fail(s->k, SF_ENOMEM);
-        sl->state = SL_FREE;
-        refresh(s, i);
-        done(s, i, k, SF_STEP_UNLOAD);
-    }
-}
-
-/*
- * The unit of job j leaves the output buffer or the blocked slot of the
- * station it was made at. A place in the output buffer is refilled by
- * the caller (refill_out), after the unit has found its next place.
- */
-static void leave_station(sf_stations *s, uint32_t j)
-{
-    struct job *J = &s->jobs[j];
-    uint32_t from = J->station;
-    struct station *F = &s->st[from];
-
-    if (J->where == J_OUT) {
-        fifo_remove(&F->out, j);
-        return;
-    }
-    for (uint32_t k = 0; k < F->nslots; k++) {
-        struct slot *sl = &s->slots[F->first_slot + k];
-        if (sl->state == SL_BLOCKED && sl->job == j) {
-            sl->state = SL_FREE;
-            refresh(s, from);
-            done(s, from, k, SF_STEP_UNLOAD);
-            return;
-        }
-    }
-}
-
-/* Is job j moved to its next place by a carrier? From a station always, from release only with a source dock. */
-static bool carried(const sf_stations *s, const struct job *J)
-{
-    const sf_cfg_product *p = &s->cfg->products[J->product];
-    return p->transport.n_crew > 0 && (J->where != J_STAGED || p->source >= 0);
-}
-
-/* A carrier is to move job j to `dest` (a station, with a place reserved there, or SINK); the unit stays put until picked up. */
-static void book(sf_stations *s, uint32_t j, uint32_t dest)
-{
-    struct job *J = &s->jobs[j];
-
-    J->booked = true;
-    J->dest = dest;
-    if (dest != SINK)
-        s->st[dest].incoming++;
-    if (fifo_push(&s->moves, j) != SF_OK)
-        sf_kernel_fail(s->k, SF_ENOMEM);
-    if (s->move_asked && s->h.move) {
-        s->move_asked = false;
-        s->h.move(s->h.ctx);
-    }
-}
-
-/* Move the jobs waiting to enter `group` while a station of it has room, oldest first. */
-static void pull(sf_stations *s, int group)
-{
-    fifo *w = &s->want[group];
-    uint32_t i;
-
-    while (w->n > 0 && (i = choose(s, group)) != UINT32_MAX) {
-        uint32_t j = fifo_pop(w);
-        struct job *J = &s->jobs[j];
-        uint8_t was = J->where;
-        uint32_t from = J->station;
-        if (carried(s, J)) {
-            book(s, j, i);
-            continue;
-        }
-        if (was == J_OUT || was == J_HELD)
-            leave_station(s, j);
-        accept(s, i, j);
-        if (was == J_OUT)
-            refill_out(s, from);
-    }
-}
-
-enum entry { ENTRY_QUEUED, ENTRY_PLACED, ENTRY_BOOKED };
-
-/* Job j heads for the group of its current operation: a station now (or a carrier booked to it), or the group's queue. */
-static enum entry enter_group(sf_stations *s, uint32_t j)
-{
-    int group = op_of(s, &s->jobs[j])->group;
-    uint32_t i;
-
-    if (s->want[group].n == 0 && (i = choose(s, group)) != UINT32_MAX) {
-        if (carried(s, &s->jobs[j])) {
-            book(s, j, i);
-            return ENTRY_BOOKED;
-        }
-        accept(s, i, j);
-        return ENTRY_PLACED;
-    }
-    if (fifo_push(&s->want[group], j) != SF_OK)
-        sf_kernel_fail(s->k, SF_ENOMEM);
-    return ENTRY_QUEUED;
-}
-
-int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *number)
-{
-    struct job *J;
-
-    if (product < 0 || (size_t)product >= s->cfg->n_products)
-        return SF_EINVAL;
-    if (sf_grow(s->jobs, s->capjobs, s->njobs + 1) != SF_OK)
-        return SF_ENOMEM;
-    J = &s->jobs[s->njobs];
-    *J = (struct job){s->njobs + 1u, product, 0, now_of(s), due, J_STAGED, false, UINT32_MAX, UINT32_MAX};
-    s->njobs++;
-    s->counts.released++;
-    s->counts.in_progress++;
-    if (number)
-        *number = J->number;
-    emit_job(s, SF_JOB_RELEASED, J, -1, 0);
-    if (s->cfg->products[product].n_ops == 0) {
-        J->where = J_STORED;
-        J->op = -1;
-        return SF_OK;
-    }
-    enter_group(s, s->njobs - 1);
-    return SF_OK;
-}
-
-static void finish_job(sf_stations *s, struct job *J, sf_job_what what)
-{
-    J->where = J_GONE;
-    s->counts.in_progress--;
-    if (what == SF_JOB_COMPLETED)
-        s->counts.completed++;
-    else
-        s->counts.scrapped++;
-    emit_job(s, what, J, J->station == UINT32_MAX ? -1 : (int32_t)J->station, 0);
-}
-
-int sf_stations_complete(sf_stations *s, uint64_t number)
-{
-    struct job *J;
-
-    if (number < 1 || number > s->njobs || (J = &s->jobs[number - 1])->where != J_STORED)
-        return SF_EINVAL;
-    finish_job(s, J, SF_JOB_COMPLETED);
-    return SF_OK;
-}
-
-/* ---- moves by carrier ------------------------------------------------------ */
-
-int sf_stations_next_move(sf_stations *s, sf_move *out)
-{
-    const struct job *J;
-
-    if (s->moves.n == 0) {
-        s->move_asked = true;
-        return 0;
-    }
-    J = &s->jobs[fifo_pop(&s->moves)];
-    out->job = J->number;
-    out->product = J->product;
-    out->from = J->where == J_STAGED ? SINK : J->station;
-    out->to = J->dest;
-    return 1;
-}
-
-static struct job *job_at(sf_stations *s, uint64_t number)
-{
-    return number >= 1 && number <= s->njobs ? &s->jobs[number - 1] : NULL;
-}
-
-int sf_stations_pickup(sf_stations *s, uint64_t number)
-{
-    struct job *J = job_at(s, number);
-    uint32_t j, from;
-    uint8_t was;
-
-    if (!J || !J->booked || (J->where != J_STAGED && J->where != J_OUT && J->where != J_HELD))
-        return SF_EINVAL;
-    j = (uint32_t)(number - 1);
-    was = J->where;
-    from = J->station;
-    fifo_remove(&s->moves, j); /* when picked up without asking sf_stations_next_move */
-    if (was != J_STAGED)
-        leave_station(s, j);
-    J->where = J_TRANSIT;
-    emit_job(s, SF_JOB_PICKED_UP, J, was == J_STAGED ? -1 : (int32_t)from, 0);
-    if (was == J_OUT)
-        refill_out(s, from);
-    return SF_OK;
-}
-
-int sf_stations_deliver(sf_stations *s, uint64_t number)
-{
-    struct job *J = job_at(s, number);
-
-    if (!J || J->where != J_TRANSIT)
-        return SF_EINVAL;
-    J->booked = false;
-    if (J->dest == SINK) {
-        emit_job(s, SF_JOB_DELIVERED, J, -1, 0);
-        finish_job(s, J, SF_JOB_COMPLETED);
-        return SF_OK;
-    }
-    s->st[J->dest].incoming--;
-    emit_job(s, SF_JOB_DELIVERED, J, (int32_t)J->dest, 0);
-    accept(s, J->dest, (uint32_t)(number - 1));
-    return SF_OK;
-}
-
 /* ---- the steps ------------------------------------------------------------ */
 
 static struct slot *slot_at(sf_stations *s, uint32_t st, uint32_t slot)
@@ -554,23 +110,23 @@ int sf_stations_take_job(sf_stations *s, uint32_t st, uint32_t slot, uint64_t nu
         sl->job = j;
         sl->state = SL_HOLD;
         s->jobs[j].where = J_SLOT;
-        refresh(s, st);
-        pull(s, S->cfg->group_index);
+        sf__stations_refresh(s, st);
+        sf__stations_pull(s, S->cfg->group_index);
         return 1;
     }
     if (S->in.n > 0) {
         sl->job = fifo_pop(&S->in);
         sl->state = SL_HOLD;
         s->jobs[sl->job].where = J_SLOT;
-        refresh(s, st);
-        pull(s, S->cfg->group_index); /* a place in the input buffer is free */
+        sf__stations_refresh(s, st);
+        sf__stations_pull(s, S->cfg->group_index); /* a place in the input buffer is free */
         return 1;
     }
     sl->state = SL_TAKING;
     sl->sync = true;
-    pull(s, S->cfg->group_index);
+    sf__stations_pull(s, S->cfg->group_index);
     sl->sync = false;
-    refresh(s, st);
+    sf__stations_refresh(s, st);
     return sl->state == SL_HOLD ? 1 : 0;
 }
 
@@ -664,7 +220,7 @@ static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
         sl->total = sl->work_ns;
         run_phase(s, sl, sl->work_ns);
     }
-    refresh(s, st);
+    sf__stations_refresh(s, st);
 }
 
 /* Processing time of one attempt at the operation, plus a retry for each failed attempt of a crew member. */
@@ -711,7 +267,7 @@ int sf_stations_work(sf_stations *s, uint32_t st, uint32_t slot, const uint32_t 
     sl->work_ns = process_time(s, st, sl);
     if (station_down(s, st)) {
         sl->state = SL_PENDING;
-        refresh(s, st);
+        sf__stations_refresh(s, st);
         return 0;
     }
     start_work(s, st, sl);
@@ -730,16 +286,16 @@ int sf_stations_unload(sf_stations *s, uint32_t st, uint32_t slot)
     J->where = J_HELD; /* until it finds its place */
     sl->state = SL_BLOCKED;
     if ((size_t)J->op + 1 == s->cfg->products[J->product].n_ops) {
-        if (!carried(s, J) || s->cfg->products[J->product].sink < 0) {
+        if (!sf__stations_carried(s, J) || s->cfg->products[J->product].sink < 0) {
             sl->state = SL_FREE;
-            finish_job(s, J, SF_JOB_COMPLETED);
-            refresh(s, st);
+            sf__stations_finish_job(s, J, SF_JOB_COMPLETED);
+            sf__stations_refresh(s, st);
             return 1;
         }
-        book(s, sl->job, SINK); /* to the sink dock */
+        sf__stations_book(s, sl->job, SINK); /* to the sink dock */
     } else {
         J->op++;
-        if (enter_group(s, sl->job) == ENTRY_PLACED)
+        if (sf__stations_enter_group(s, sl->job) == ENTRY_PLACED)
             sl->state = SL_FREE;
     }
     if (sl->state != SL_FREE && S->out.n < (uint32_t)S->cfg->buffer_out) {
@@ -748,7 +304,7 @@ int sf_stations_unload(sf_stations *s, uint32_t st, uint32_t slot)
             return SF_ENOMEM;
         sl->state = SL_FREE;
     }
-    refresh(s, st);
+    sf__stations_refresh(s, st);
     return sl->state == SL_FREE ? 1 : 0;
 }
 
@@ -772,7 +328,7 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
         sl->state = SL_WORK;
         sl->total = sl->work_ns;
         run_phase(s, sl, sl->work_ns);
-        refresh(s, st);
+        sf__stations_refresh(s, st);
         return;
     }
     s->st[st].ops++;
@@ -782,8 +338,8 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
         crew_tell(s, sl, false);
         sl->state = SL_FREE;
         sl->result = SF_WORK_SCRAPPED;
-        finish_job(s, J, SF_JOB_SCRAPPED);
-        refresh(s, st);
+        sf__stations_finish_job(s, J, SF_JOB_SCRAPPED);
+        sf__stations_refresh(s, st);
         done(s, st, slot, SF_STEP_WORK);
         return;
     }
@@ -799,7 +355,7 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
     crew_tell(s, sl, false);
     sl->state = SL_DONE;
     sl->result = SF_WORK_GOOD;
-    refresh(s, st);
+    sf__stations_refresh(s, st);
     done(s, st, slot, SF_STEP_WORK);
 }
 
@@ -826,7 +382,7 @@ static void station_failed(sf_stations *s, uint32_t st, bool restart)
         schedule_end(s, sl, sf_work_set_rate(&sl->work, now, 0));
         crew_tell(s, sl, false);
     }
-    refresh(s, st);
+    sf__stations_refresh(s, st);
 }
 
 static void station_repaired(sf_stations *s, uint32_t st)
@@ -845,7 +401,7 @@ static void station_repaired(sf_stations *s, uint32_t st)
             start_work(s, st, sl);
         }
     }
-    refresh(s, st); /* restarts the busy clocks when working */
+    sf__stations_refresh(s, st); /* restarts the busy clocks when working */
 }
 
 static void agent_failed(sf_stations *s, uint32_t agent, bool restart)
