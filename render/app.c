@@ -114,7 +114,7 @@ static void inspect_station(source *src, int64_t station, char *buf, size_t n)
              elapsed > 0 ? 100.0 * sf_stations_time_in(ss, (uint32_t)station, SF_STATE_WORKING, src->shown) / elapsed
                          : 0.0,
              (unsigned long long)sf_stations_ops(ss, (uint32_t)station),
-             (unsigned long long)sf_stations_failures(ss, (uint32_t)station));
+             (unsigned long long)sf_failures_count(sf_world_failures(w), SF_ENTITY_STATION, (uint32_t)station));
 }
 
 /* Live details of an agent for the inspector. */

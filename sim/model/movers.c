@@ -21,81 +21,10 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "model/geometry.h"
-
-enum { MAX_GRANTS = 64, MAX_CROSSINGS = 16, MAX_REROUTES_AT_ONCE = 3, MAX_REROUTES_PER_TRIP = 4 };
-
-#define NO_SEG UINT32_MAX
-
-struct zone {
-    double *xy;
-    size_t n;
-    double vehicle_speed;
-    int people;
-    uint32_t *segs; /* segments that cross the zone */
-    uint32_t nsegs;
-    bool shared;    /* collaborative: robots' own collaboration speeds apply */
-};
-
-struct mover {
-    sf_mover_spec spec;
-    bool placed, loaded, dirty, arrive_now;
-    uint32_t behind;     /* segment held while standing at its end, NO_SEG when none */
-    uint32_t dest;
-    int reroutes;        /* detours at time `rerouted_at` */
-    int trip_reroutes;   /* detours on this trip */
-    sf_time rerouted_at;
-    sf_mover_state state;
-    uint32_t node;
-    sf_route route;
-    uint32_t i, reserved_to;
-    sf_motion motion;
-    uint32_t base, leg;
-    double offset;
-    double done;         /* metres travelled before the current motion */
-    sf_event_id ev;
-    sf_event_id zone_ev; /* next zone crossing, 0 when none */
-    double zone_s;       /* distance along the motion of that crossing */
-    uint8_t *inside;     /* per zone */
-    unsigned halts;      /* SF_HALT_* reasons in force */
-    bool braking;        /* halted, its braking motion still running */
-    bool stop_mid;       /* the braking motion ends inside a segment, not at a node */
-    double rest;         /* halted at rest: metres into arc i (0: at its start node) */
-    uint32_t on_seg;     /* people: the segment they are on, NO_SEG at a node */
-    sf_leg *legs;        /* scratch for planning */
-    uint32_t legs_cap;
-};
-
-struct sf_movers {
-    sf_kernel *k;
-    sf_network *net;
-    sf_traffic *traffic;
-    struct mover *m;
-    uint32_t n;
-    int lookahead;
-    double *cap; /* per segment speed cap, INFINITY when none */
-    uint16_t *shared;   /* per segment: shared zones that cross it */
-    uint16_t *occupied; /* per segment: shared zones crossing it with a person inside */
-    uint16_t *people_on; /* per segment: people on it (walking, or halted on it) */
-    uint32_t *degree; /* segments at each node */
-    uint32_t kind_node, kind_resume, kind_zone;
-    sf_movers_hooks hooks;
-    struct zone *zones;
-    uint32_t nzones;
-    sf_deadlock_policy policy;
-    uint64_t reroutes;
-    bool corridors;
-    struct {
-        sf_movers_watch_fn fn;
-        void *ctx;
-    } watch[SF_MOVERS_WATCHERS];
-    int nwatch;
-};
+#include "model/movers_int.h"
 
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
 static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev);
-static void on_zone(sf_kernel *k, void *ctx, const sf_event *ev);
-static void watch_zones(sf_movers *ms, uint32_t id);
-static void settle_presence(sf_movers *ms, uint32_t id, double x, double y);
 static void walk_on(sf_movers *ms, uint32_t id, uint32_t seg);
 static void protect(sf_movers *ms, uint32_t id, bool act, bool on_arc);
 
@@ -137,7 +66,7 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     if ((kind = sf_kernel_add_kind(k, "mover.resume", on_resume, ms)) < 0)
         goto fail;
     ms->kind_resume = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "mover.zone", on_zone, ms)) < 0)
+    if ((kind = sf_kernel_add_kind(k, "mover.zone", sf__movers_on_zone, ms)) < 0)
         goto fail;
     ms->kind_zone = (uint32_t)kind;
     return ms;
@@ -211,7 +140,7 @@ static void set_state(sf_movers *ms, uint32_t id, sf_mover_state s)
         tell_watchers(ms, id);
 }
 
-static uint32_t seg_of(const struct mover *m, uint32_t idx)
+uint32_t sf__movers_seg_of(const struct mover *m, uint32_t idx)
 {
     return sf_arc_segment(m->route.arcs[idx]);
 }
@@ -257,17 +186,17 @@ static uint32_t extend(sf_movers *ms, uint32_t id)
     while (m->reserved_to < m->route.n && m->reserved_to - m->i < (uint32_t)ms->lookahead) {
         uint32_t j = m->reserved_to, end = ms->corridors ? corridor_end(ms, m, j) : j + 1, k;
         for (k = j; k < end; k++) {
-            uint32_t seg = seg_of(m, k);
+            uint32_t seg = sf__movers_seg_of(m, k);
             if (!sf_traffic_holds(ms->traffic, seg, id) && !sf_traffic_try_reserve(ms->traffic, seg, id))
                 break;
         }
         if (k < end) {
             /* give back all of this corridor it holds, also segments granted beyond the one that
              * blocked, so it never waits while holding part of a corridor */
-            uint32_t blocked = seg_of(m, k);
+            uint32_t blocked = sf__movers_seg_of(m, k);
             for (uint32_t g = j; g < end; g++)
-                if (sf_traffic_holds(ms->traffic, seg_of(m, g), id))
-                    release(ms, seg_of(m, g), id);
+                if (sf_traffic_holds(ms->traffic, sf__movers_seg_of(m, g), id))
+                    release(ms, sf__movers_seg_of(m, g), id);
             return blocked;
         }
         m->reserved_to = end;
@@ -334,9 +263,9 @@ static void started(sf_movers *ms, uint32_t id)
     m->leg = 0;
     m->dirty = false;
     set_state(ms, id, m->halts ? SF_MOVER_HALTED : SF_MOVER_MOVING);
-    watch_zones(ms, id);
+    sf__movers_watch_zones(ms, id);
     tell_watchers(ms, id);
-    walk_on(ms, id, seg_of(m, m->i));
+    walk_on(ms, id, sf__movers_seg_of(m, m->i));
 }
 
 /*
@@ -361,9 +290,9 @@ static void rest_here(sf_movers *ms, uint32_t id, double into)
             x = n->x;
             y = n->y;
         }
-        settle_presence(ms, id, x, y);
+        sf__movers_settle_presence(ms, id, x, y);
     }
-    walk_on(ms, id, into > 0 ? seg_of(m, m->i) : NO_SEG);
+    walk_on(ms, id, into > 0 ? sf__movers_seg_of(m, m->i) : NO_SEG);
     if (m->state == SF_MOVER_HALTED)
         tell_watchers(ms, id);
     else
@@ -409,7 +338,7 @@ static void plan_brake(sf_movers *ms, uint32_t id, double v, double offset)
     if (!legs_room(ms, m, m->reserved_to - m->i))
         return;
     for (uint32_t j = m->i; j < m->reserved_to && left > 1e-9; j++) {
-        double len = sf_network_segment(ms->net, seg_of(m, j))->length - (j == m->i ? offset : 0);
+        double len = sf_network_segment(ms->net, sf__movers_seg_of(m, j))->length - (j == m->i ? offset : 0);
         if (left < len - 1e-9) {
             m->legs[nlegs++] = (sf_leg){left, v};
             m->stop_mid = true;
@@ -438,7 +367,7 @@ static void plan(sf_movers *ms, uint32_t id, double v, double offset)
     if (!legs_room(ms, m, nlegs))
         return;
     for (uint32_t j = 0; j < nlegs; j++) {
-        uint32_t s = seg_of(m, m->i + j);
+        uint32_t s = sf__movers_seg_of(m, m->i + j);
         const sf_segment *g = sf_network_segment(ms->net, s);
         m->legs[j].length = g->length - (j == 0 ? offset : 0);
         m->legs[j].vmax = fmin(vmax, fmin(g->speed_limit, vehicle_cap(ms, m, s)));
@@ -476,7 +405,7 @@ static bool reroute(sf_movers *ms, uint32_t id, uint32_t seg)
     sf_route_close(&m->route);
     m->route = detour;
     m->i = m->reserved_to = 0;
-    if (m->route.n > 0 && m->behind == seg_of(m, 0)) {
+    if (m->route.n > 0 && m->behind == sf__movers_seg_of(m, 0)) {
         m->reserved_to = 1; /* backing out over the segment it already holds */
         m->behind = NO_SEG;
     }
@@ -573,7 +502,7 @@ static void arrive(sf_movers *ms, uint32_t id)
         const sf_node *n = sf_network_node(ms->net, m->node);
         sf_kernel_cancel(ms->k, m->zone_ev);
         m->zone_ev = 0;
-        settle_presence(ms, id, n->x, n->y);
+        sf__movers_settle_presence(ms, id, n->x, n->y);
     }
     walk_on(ms, id, NO_SEG);
     sf_route_close(&m->route);
@@ -617,7 +546,7 @@ static void braked(sf_movers *ms, uint32_t id)
     } else {
         uint32_t arc = m->i++;
         m->node = sf_network_arc_to(ms->net, m->route.arcs[arc]);
-        m->behind = seg_of(m, arc);
+        m->behind = sf__movers_seg_of(m, arc);
         rest_here(ms, id, 0);
     }
     if (m->spec.stop_for_people)
@@ -643,13 +572,13 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
     m->node = sf_network_arc_to(ms->net, m->route.arcs[arc]);
     if (m->i == m->route.n) { /* arrived */
         m->done += m->motion.length;
-        release(ms, seg_of(m, arc), id);
+        release(ms, sf__movers_seg_of(m, arc), id);
         arrive(ms, id);
         return;
     }
     if (m->i == m->reserved_to) { /* end of the reserved stretch: at rest, standing at the end of arc */
         m->done += m->motion.length;
-        m->behind = seg_of(m, arc);
+        m->behind = sf__movers_seg_of(m, arc);
         advance(ms, id);
         return;
     }
@@ -658,7 +587,7 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
         protect(ms, id, false, true);
     if (!m->halts)
         extend(ms, id);
-    release(ms, seg_of(m, arc), id);
+    release(ms, sf__movers_seg_of(m, arc), id);
     /* replan when the way ahead grew, a cap changed, or a halt began or ended here */
     if (m->reserved_to > before || m->dirty || (m->halts != 0) != m->braking) {
         m->done += travelled;
@@ -666,19 +595,19 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
         return;
     }
     m->leg++;
-    walk_on(ms, id, seg_of(m, m->i));
+    walk_on(ms, id, sf__movers_seg_of(m, m->i));
     if ((rc = sf_kernel_at(ms->k, m->motion.leg_end[m->leg], 0, ms->kind_node, id, &m->ev)) != SF_OK)
         sf_kernel_fail(ms->k, rc);
 }
 
 /* Replan a moving (or braking) mover from where it is now (a speed cap changed on its way, a halt). */
-static void replan_now(sf_movers *ms, uint32_t id)
+void sf__movers_replan_now(sf_movers *ms, uint32_t id)
 {
     struct mover *m = &ms->m[id];
     sf_time now = sf_kernel_now(ms->k);
     double v, s = sf_motion_position(&m->motion, now, &v);
     double into = s - m->motion.leg_start_s[m->leg] + (m->leg == 0 ? m->offset : 0);
-    double len = sf_network_segment(ms->net, seg_of(m, m->i))->length;
+    double len = sf_network_segment(ms->net, sf__movers_seg_of(m, m->i))->length;
 
     /* At (or within a nanometre of) the node ending this leg, its pending event replans. */
     if (into >= len - 1e-9) {
@@ -711,7 +640,7 @@ static void stop(sf_movers *ms, uint32_t id)
     } else if (m->state == SF_MOVER_MOVING) {
         m->braking = true;
         set_state(ms, id, SF_MOVER_HALTED);
-        replan_now(ms, id); /* at a node, its node event plans the braking */
+        sf__movers_replan_now(ms, id); /* at a node, its node event plans the braking */
     }
 }
 
@@ -725,7 +654,7 @@ static void go(sf_movers *ms, uint32_t id)
     if (m->ev) { /* still braking: on from its exact position and speed */
         m->braking = false;
         set_state(ms, id, SF_MOVER_MOVING);
-        replan_now(ms, id);
+        sf__movers_replan_now(ms, id);
     } else if (m->rest > 0) {
         double at = m->rest;
         m->rest = 0;
@@ -793,9 +722,9 @@ static bool endangered(const sf_movers *ms, const struct mover *m, bool on)
 {
     if (!m->spec.stop_for_people || m->spec.person || m->i >= m->route.n)
         return false;
-    if (crowded(ms, seg_of(m, m->i)))
+    if (crowded(ms, sf__movers_seg_of(m, m->i)))
         return true;
-    return on && m->i + 1 < m->route.n && crowded(ms, seg_of(m, m->i + 1));
+    return on && m->i + 1 < m->route.n && crowded(ms, sf__movers_seg_of(m, m->i + 1));
 }
 
 /*
@@ -846,7 +775,7 @@ static void walk_on(sf_movers *ms, uint32_t id, uint32_t seg)
             const struct mover *q = &ms->m[r];
             if (!q->spec.stop_for_people || q->i >= q->route.n)
                 continue;
-            if (seg_of(q, q->i) == changed[c] || (q->i + 1 < q->route.n && seg_of(q, q->i + 1) == changed[c]))
+            if (sf__movers_seg_of(q, q->i) == changed[c] || (q->i + 1 < q->route.n && sf__movers_seg_of(q, q->i + 1) == changed[c]))
                 protect(ms, r, true, on_arc(q));
         }
 }
@@ -865,8 +794,8 @@ int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap)
         if (m->state != SF_MOVER_MOVING || m->spec.person)
             continue;
         for (uint32_t j = m->i; j < m->reserved_to; j++)
-            if (seg_of(m, j) == seg) {
-                replan_now(ms, id);
+            if (sf__movers_seg_of(m, j) == seg) {
+                sf__movers_replan_now(ms, id);
                 break;
             }
     }
@@ -979,234 +908,4 @@ void sf_movers_leg_line(const sf_movers *ms, uint32_t id, uint32_t leg, double l
     line[3] = b->y;
     *len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
     *s_from = m->motion.leg_start_s[leg] - (leg == 0 ? m->offset : 0);
-}
-
-/* ---- zones ------------------------------------------------------------- */
-
-int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle_speed)
-{
-    struct zone *zones, *z;
-    uint32_t nsegs = sf_network_segment_count(ms->net);
-
-    if (n < 3 || !(vehicle_speed > 0))
-        return SF_EINVAL;
-    for (size_t i = 0; i < 2 * n; i++)
-        if (!isfinite(xy[i]))
-            return SF_EINVAL;
-    if (!(zones = sf_realloc(ms->zones, (ms->nzones + 1) * sizeof *zones)))
-        return SF_ENOMEM;
-    ms->zones = zones;
-    z = &zones[ms->nzones];
-    memset(z, 0, sizeof *z);
-    z->n = n;
-    z->vehicle_speed = vehicle_speed;
-    z->xy = sf_malloc(2 * n * sizeof *z->xy);
-    z->segs = sf_malloc((nsegs ? nsegs : 1) * sizeof *z->segs);
-    if (!z->xy || !z->segs) {
-        free(z->xy);
-        free(z->segs);
-        return SF_ENOMEM;
-    }
-    memcpy(z->xy, xy, 2 * n * sizeof *xy);
-    for (uint32_t s = 0; s < nsegs; s++) {
-        const sf_segment *g = sf_network_segment(ms->net, s);
-        const sf_node *a = sf_network_node(ms->net, g->from), *b = sf_network_node(ms->net, g->to);
-        double iv[2 * MAX_CROSSINGS];
-        if (sf_polygon_clip(z->xy, n, a->x, a->y, b->x, b->y, iv, MAX_CROSSINGS) > 0)
-            z->segs[z->nsegs++] = s;
-    }
-    for (uint32_t id = 0; id < ms->n; id++) {
-        uint8_t *in = sf_realloc(ms->m[id].inside, ms->nzones + 1);
-        if (!in) { /* the zone is not added; the flags already grown keep their room */
-            free(z->xy);
-            free(z->segs);
-            return SF_ENOMEM;
-        }
-        in[ms->nzones] = 0;
-        ms->m[id].inside = in;
-    }
-    return (int)ms->nzones++;
-}
-
-int sf_movers_share_zone(sf_movers *ms, uint32_t zone)
-{
-    struct zone *z;
-
-    if (zone >= ms->nzones)
-        return SF_EINVAL;
-    z = &ms->zones[zone];
-    if (!z->shared) {
-        z->shared = true;
-        for (uint32_t i = 0; i < z->nsegs; i++)
-            ms->shared[z->segs[i]]++;
-    }
-    return SF_OK;
-}
-
-int sf_movers_zone_people(const sf_movers *ms, uint32_t zone)
-{
-    return zone < ms->nzones ? ms->zones[zone].people : 0;
-}
-
-bool sf_movers_in_zone(const sf_movers *ms, uint32_t mover, uint32_t zone)
-{
-    return zone < ms->nzones && ms->m[mover].inside && ms->m[mover].inside[zone];
-}
-
-/* The cap of a segment from the occupied zones it crosses. */
-static void recap(sf_movers *ms, uint32_t seg)
-{
-    double cap = INFINITY;
-
-    for (uint32_t z = 0; z < ms->nzones; z++) {
-        if (ms->zones[z].people == 0)
-            continue;
-        for (uint32_t i = 0; i < ms->zones[z].nsegs; i++)
-            if (ms->zones[z].segs[i] == seg)
-                cap = fmin(cap, ms->zones[z].vehicle_speed);
-    }
-    sf_movers_set_cap(ms, seg, cap);
-}
-
-/* Point at distance s along the current motion. */
-static void point_at(const sf_movers *ms, const struct mover *m, double s, double *x, double *y)
-{
-    uint32_t j = 0;
-
-    while (j + 1 < m->motion.nlegs && m->motion.leg_start_s[j + 1] <= s)
-        j++;
-    {
-        uint32_t arc = m->route.arcs[m->base + j];
-        const sf_node *a = sf_network_node(ms->net, sf_network_arc_from(ms->net, arc));
-        const sf_node *b = sf_network_node(ms->net, sf_network_arc_to(ms->net, arc));
-        double len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
-        double f = (s - m->motion.leg_start_s[j] + (j == 0 ? m->offset : 0)) / len;
-        f = f < 0 ? 0 : f > 1 ? 1 : f;
-        *x = a->x + (b->x - a->x) * f;
-        *y = a->y + (b->y - a->y) * f;
-    }
-}
-
-/*
- * The first zone boundary along the current motion strictly after
- * distance `after`, or INFINITY. Each leg is clipped against each zone;
- * the interval ends are the boundaries.
- */
-static double next_boundary(const sf_movers *ms, const struct mover *m, double after)
-{
-    double best = INFINITY;
-
-    for (uint32_t j = 0; j < m->motion.nlegs; j++) {
-        uint32_t arc = m->route.arcs[m->base + j];
-        const sf_node *a = sf_network_node(ms->net, sf_network_arc_from(ms->net, arc));
-        const sf_node *b = sf_network_node(ms->net, sf_network_arc_to(ms->net, arc));
-        double len = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
-        double s0 = m->motion.leg_start_s[j] - (j == 0 ? m->offset : 0); /* distance where the arc starts */
-        if (m->motion.leg_start_s[j] > best)
-            break;
-        for (uint32_t z = 0; z < ms->nzones; z++) {
-            double iv[2 * MAX_CROSSINGS];
-            size_t k = sf_polygon_clip(ms->zones[z].xy, ms->zones[z].n, a->x, a->y, b->x, b->y, iv, MAX_CROSSINGS);
-            for (size_t i = 0; i < 2 * k; i++) {
-                double s = s0 + iv[i] * len;
-                if (s > after + 1e-9 && s < best && s <= m->motion.length)
-                    best = s;
-            }
-        }
-    }
-    return best;
-}
-
-/*
- * A shared zone crossing segment `seg` gained its first person or lost its
- * last: robots that slow for people (shared_speed) and hold the segment
- * replan from where they are.
- */
-static void reshare(sf_movers *ms, uint32_t seg)
-{
-    for (uint32_t id = 0; id < ms->n; id++) {
-        struct mover *m = &ms->m[id];
-        if (m->state != SF_MOVER_MOVING || m->spec.person || !(m->spec.shared_speed > 0))
-            continue;
-        for (uint32_t j = m->i; j < m->reserved_to; j++)
-            if (seg_of(m, j) == seg) {
-                replan_now(ms, id);
-                break;
-            }
-    }
-}
-
-/* Set the mover's presence in every zone from a point, telling hooks and capping vehicles. */
-static void settle_presence(sf_movers *ms, uint32_t id, double x, double y)
-{
-    struct mover *m = &ms->m[id];
-
-    for (uint32_t z = 0; z < ms->nzones; z++) {
-        bool in = sf_polygon_contains(ms->zones[z].xy, ms->zones[z].n, x, y);
-        if (in == (bool)m->inside[z])
-            continue;
-        m->inside[z] = in;
-        if (m->spec.person) {
-            ms->zones[z].people += in ? 1 : -1;
-            if (ms->zones[z].people == (in ? 1 : 0)) {
-                struct zone *Z = &ms->zones[z];
-                for (uint32_t i = 0; i < Z->nsegs && Z->shared; i++)
-                    ms->occupied[Z->segs[i]] += in ? 1 : -1;
-                for (uint32_t i = 0; i < Z->nsegs && isfinite(Z->vehicle_speed); i++)
-                    recap(ms, Z->segs[i]);
-                for (uint32_t i = 0; i < Z->nsegs && Z->shared; i++)
-                    reshare(ms, Z->segs[i]);
-            }
-        }
-        if (ms->hooks.zone)
-            ms->hooks.zone(ms->hooks.ctx, id, z, in, sf_kernel_now(ms->k));
-    }
-}
-
-/* Schedule the mover's next zone crossing on its current motion. */
-static void schedule_crossing(sf_movers *ms, uint32_t id, double after)
-{
-    int rc;
-    struct mover *m = &ms->m[id];
-    double s = next_boundary(ms, m, after);
-
-    if (m->zone_ev)
-        sf_kernel_cancel(ms->k, m->zone_ev);
-    m->zone_ev = 0;
-    if (isinf(s))
-        return;
-    m->zone_s = s;
-    if ((rc = sf_kernel_at(ms->k, sf_motion_time_at(&m->motion, s), 0, ms->kind_zone, id, &m->zone_ev)) != SF_OK)
-        sf_kernel_fail(ms->k, rc);
-}
-
-/* A new motion was planned: presence now, then the first crossing ahead. */
-static void watch_zones(sf_movers *ms, uint32_t id)
-{
-    struct mover *m = &ms->m[id];
-    double x, y, ahead;
-
-    if (ms->nzones == 0)
-        return;
-    /* presence just after the start (boundary points belong to the side the mover goes) */
-    ahead = fmin(next_boundary(ms, m, 0), m->motion.length);
-    point_at(ms, m, ahead > 0 && isfinite(ahead) ? ahead / 2 : 0, &x, &y);
-    settle_presence(ms, id, x, y);
-    schedule_crossing(ms, id, 0);
-}
-
-static void on_zone(sf_kernel *k, void *ctx, const sf_event *ev)
-{
-    sf_movers *ms = ctx;
-    struct mover *m = &ms->m[ev->target];
-    double s = m->zone_s, next, x, y;
-
-    (void)k;
-    m->zone_ev = 0;
-    /* which side of the boundary the mover goes to: the midpoint up to the next boundary */
-    next = fmin(next_boundary(ms, m, s), m->motion.length);
-    point_at(ms, m, next > s ? (s + next) / 2 : s, &x, &y);
-    settle_presence(ms, ev->target, x, y);
-    if (m->zone_ev == 0) /* a recap may have replanned this mover and scheduled afresh */
-        schedule_crossing(ms, ev->target, s);
 }

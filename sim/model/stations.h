@@ -1,6 +1,7 @@
 /*
  * stations.h: production: stations with buffers, jobs following their
- * product's routing, setup, processing, scrap, rework and failures.
+ * product's routing, setup, processing, scrap, rework, and moves by
+ * carrier; what a failure (model/failures.h) does to the work in hand.
  *
  * What is mechanical lives here; what is a decision (which crew, when a
  * station asks for its next job) is the caller's (Lua, through the
@@ -42,11 +43,15 @@
  * a robot slowed by safety stretches it exactly.
  *
  * Random streams: "process.<station>", "setup.<station>",
- * "quality.<station>" (scrap, rework), "failure.<name>.<station>" and
- * "repair.<name>.<station>", "retry.<agent type>".
+ * "quality.<station>" (scrap, rework), "retry.<agent type>".
  *
- * Ownership: sf_stations_new pairs with sf_stations_free; the config and
- * the kernel must outlive the stations.
+ * Owners: stations own the flow (jobs, buffers, slots, moves) and each
+ * station's state and meter. Whether a station or an agent is down, and
+ * every failure clock, is model/failures.h's; an agent's rate, busy flag
+ * and fatigue are model/agents.h's (stations set them for crews).
+ *
+ * Ownership: sf_stations_new pairs with sf_stations_free; the config,
+ * the kernel, the agents and the failures must outlive the stations.
  */
 #ifndef SF_MODEL_STATIONS_H
 #define SF_MODEL_STATIONS_H
@@ -56,7 +61,9 @@
 
 #include "core/kernel.h"
 #include "core/rng.h"
+#include "model/agents.h"
 #include "model/energy.h"
+#include "model/failures.h"
 #include "model/observe.h"
 #include "scenario/config.h"
 
@@ -65,7 +72,7 @@ typedef struct sf_stations sf_stations;
 /* What a finished step was, for the `done` hook. */
 typedef enum sf_step {
     SF_STEP_TAKE, SF_STEP_WORK, SF_STEP_UNLOAD, /* a slot's steps */
-    SF_STEP_REPAIR,                             /* a repair with a crew (see sf_stations_next_repair) */
+    SF_STEP_REPAIR,                             /* a repair with a crew (see sf_failures_next_repair) */
     SF_STEP_MOVE,                               /* a move waits for its carrier (see sf_stations_next_move) */
     SF_STEP_AGENT_UP,                           /* the world's own: an agent is back from its repairs */
 } sf_step;
@@ -82,11 +89,6 @@ typedef struct sf_stations_hooks {
     void (*state)(void *ctx, uint32_t station, sf_state s);
     void (*power)(void *ctx, uint32_t station, sf_power_state s, double watts);
     void (*job)(void *ctx, const sf_job_event *ev);
-    /* An agent (arm, humanoid, worker) failed (true) or is repaired (false). */
-    void (*agent_failed)(void *ctx, uint32_t agent, bool failed);
-    /* Repairs with a crew: UINT32_MAX when a repair is now waiting for whoever asked
-       sf_stations_next_repair; else failure mode `mode`'s repair is over. */
-    void (*repair)(void *ctx, uint32_t mode);
     /* A move is now waiting for whoever asked sf_stations_next_move. */
     void (*move)(void *ctx);
     void *ctx;
@@ -106,15 +108,24 @@ typedef struct sf_job_counts {
 } sf_job_counts;
 
 /*
- * Stations of cfg->layout with the failures of cfg that apply to them,
- * random streams seeded from `seed`. `agent_kind` and `agent_type` give
- * each agent id's kind and fleet entry (for crews; may be NULL when no
- * crew is ever given). NULL when out of memory.
+ * Stations of cfg->layout, random streams seeded from `seed`.
+ * `agent_kind` and `agent_type` give each agent id's kind and fleet entry,
+ * `agents` their rates, busy flags and fatigue (for crews; all may be
+ * NULL when no crew is ever given). Registers the event kind
+ * "station.phase". NULL when out of memory.
  */
 sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64_t seed, sf_stations_hooks hooks,
-                             const sf_agent_kind *agent_kind, const int *agent_type, uint32_t nagents);
+                             const sf_agent_kind *agent_kind, const int *agent_type, uint32_t nagents,
+                             sf_agents *agents);
+/*
+ * Stations and crews stop while down and go on after (model/failures.h):
+ * subscribes to `f` (before anyone else, so the work in hand has stopped
+ * when the world hears of a failure). Without it nothing fails.
+ * SF_ELIMIT when `f` has no room for a subscriber.
+ */
+int sf_stations_attach_failures(sf_stations *s, sf_failures *f);
 void sf_stations_free(sf_stations *s);
-/* Draw every random stream from `seed` instead; only before the first job is released. */
+/* Draw every random stream from `seed` instead, the failures' too; only before the first job is released. */
 void sf_stations_reseed(sf_stations *s, uint64_t seed);
 
 uint32_t sf_stations_count(const sf_stations *s);
@@ -155,51 +166,14 @@ sf_work_result sf_stations_result(const sf_stations *s, uint32_t station, uint32
 
 /*
  * Agent `agent` works at `rate` (0..1) from now on (collaboration safety
- * slows or stops a robot): every running operation it is in goes at the
- * slowest rate of its crew, its end rescheduled exactly (model/work.h).
+ * slows or stops a robot; the rate is model/agents.h's): every running
+ * operation it is in goes at the slowest rate of its crew, its end
+ * rescheduled exactly (model/work.h). While a crew member is down the
+ * operation stands still (rate 0) and goes on after the repair (or
+ * restarts its phase, per the failure's `after`); one it joins meanwhile
+ * waits for the repair.
  */
 void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate);
-
-/*
- * Failures of agents: every agent of a fleet entry with a failure mode
- * fails on its own clock (calendar, or its time working in operations;
- * work outside operations, a vehicle's trips or a person carrying, is
- * told by the world through sf_stations_agent_operating). While one is under repair every operation it works in
- * stands still and goes on after the repair (or restarts, per `after`);
- * one it joins meanwhile waits for the repair. The world halts a failed
- * agent that travels where it is until the repair, and suspends its pick,
- * drop or charge (agent_failed in model/world.c).
- */
-uint64_t sf_stations_agent_failures(const sf_stations *s, uint32_t agent);
-/*
- * An agent starts (true) or ends work outside operations (a vehicle's
- * trip, pick or drop; a person carrying): the clock of its `busy` failure
- * modes runs, and a worker tires, as in an operation.
- */
-void sf_stations_agent_operating(sf_stations *s, uint32_t agent, bool on);
-/*
- * Fatigue of a worker whose fleet entry gives `fatigue` (0..1; 0 for
- * others), after Jaber, Givi and Neumann (2013): it grows while the
- * worker is in a running operation and recovers otherwise (see
- * docs/production.md). An operation's processing time is drawn, then
- * multiplied by 1 + slowdown x fatigue of the most tired worker of its
- * crew when the work starts (before any setup; a rework draws again).
- */
-double sf_stations_fatigue(const sf_stations *s, uint32_t agent, sf_time now);
-bool sf_stations_agent_down(const sf_stations *s, uint32_t agent);
-
-/*
- * Repairs that need a crew (a failure's `crew`): the station stays
- * failed until the crew is there and then for `mttr`. The caller takes
- * the oldest waiting repair (1 and its failure mode, or 0: the `repair`
- * hook says when one is waiting), gathers the crew, and starts the repair
- * (0: the `repair` hook says when it is over; the crew works meanwhile).
- */
-int sf_stations_next_repair(sf_stations *s, uint32_t *mode);
-int sf_stations_repair(sf_stations *s, uint32_t mode, const uint32_t *crew, uint32_t ncrew);
-/* The station and failure of mode `mode`; false out of range. */
-bool sf_stations_failure_of(const sf_stations *s, uint32_t mode, uint32_t *station, const sf_cfg_failure **f);
-uint32_t sf_stations_failure_modes(const sf_stations *s);
 
 /*
  * Moves by carrier, for products with a `transport`. When a unit of
@@ -229,9 +203,8 @@ sf_state sf_stations_state(const sf_stations *s, uint32_t station);
 double sf_stations_time_in(const sf_stations *s, uint32_t station, sf_state st, sf_time now);
 /* Units in the input and output buffers now. */
 uint32_t sf_stations_buffered(const sf_stations *s, uint32_t station, bool output);
-/* Operations ended (good or scrapped) and failures so far. */
+/* Operations ended (good or scrapped) so far. */
 uint64_t sf_stations_ops(const sf_stations *s, uint32_t station);
-uint64_t sf_stations_failures(const sf_stations *s, uint32_t station);
 sf_meter *sf_stations_meter(sf_stations *s, uint32_t station);
 
 sf_job_counts sf_stations_counts(const sf_stations *s);

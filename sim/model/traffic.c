@@ -90,6 +90,27 @@ bool sf_traffic_holds(const sf_traffic *t, uint32_t seg, uint32_t mover)
     return false;
 }
 
+int sf_traffic_held(const sf_traffic *t, uint32_t mover, uint32_t *out, int max)
+{
+    int n = 0;
+
+    for (uint32_t seg = 0; seg < t->nsegs; seg++)
+        if (sf_traffic_holds(t, seg, mover) && n++ < max)
+            out[n - 1] = seg;
+    return n;
+}
+
+int sf_traffic_holders(const sf_traffic *t, uint32_t seg, uint32_t *out, int max)
+{
+    const struct seg_state *g = &t->segs[seg];
+    int n = 0;
+
+    for (int i = 0; i < g->capacity; i++)
+        if (g->holders[i] != SF_NO_MOVER && n++ < max)
+            out[n - 1] = g->holders[i];
+    return n;
+}
+
 static void grant(struct seg_state *g, uint32_t mover)
 {
     for (int i = 0; i < g->capacity; i++)

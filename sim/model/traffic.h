@@ -63,6 +63,13 @@ bool sf_traffic_holds(const sf_traffic *t, uint32_t seg, uint32_t mover);
 int sf_traffic_occupancy(const sf_traffic *t, uint32_t seg);
 /* The segment `mover` waits for, or UINT32_MAX; and since when. */
 uint32_t sf_traffic_waiting_for(const sf_traffic *t, uint32_t mover, sf_time *since);
+/*
+ * For reports: the segments `mover` holds, in ascending order, and the
+ * movers holding `seg`, written to `out` (at most `max`); each returns
+ * how many there are. The first costs O(segments x capacity).
+ */
+int sf_traffic_held(const sf_traffic *t, uint32_t mover, uint32_t *out, int max);
+int sf_traffic_holders(const sf_traffic *t, uint32_t seg, uint32_t *out, int max);
 
 /*
  * The deadlocked movers, written to `out` (at most `max`), in ascending

@@ -3,6 +3,7 @@
  * perform in it.
  */
 #include "model/world.h"
+#include "model/world_int.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -15,46 +16,8 @@
 
 _Static_assert((int)SF_CFG_POWER_STATES == (int)SF_POWER_STATES, "config and model power states differ");
 
-struct sf_world {
-    sf_kernel *k;
-    const sf_scenario_config *cfg;
-    sf_world_hooks hooks;
-    sf_network *net;
-    sf_movers *movers;
-    sf_storage *storage;
-    sf_agent *agents;
-    uint32_t nagents;
-    uint32_t *agent_of_mover;
-    uint32_t kind_activity, kind_battery, kind_packs;
-    sf_packs *packs;          /* per fleet entry; n = 0 when it does not swap batteries */
-    sf_event_id *packs_ev;    /* per fleet entry: the next pack full */
-    sf_names places; /* every place name -> node: nodes first, then docks, racks, chargers, parking, stations */
-    sf_observer obs[SF_WORLD_OBSERVERS];
-    int nobs;
-    sf_stations *stations;
-    sf_safety *safety;
-    sf_agent_kind *kinds; /* per agent, for crews */
-    int *types;
-    void (*station_done)(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now);
-    void *station_ctx;
-};
 
-static int fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ...)
-{
-    va_list ap;
-    int used = 0;
 
-    if (!err || n == 0)
-        return SF_EINVAL;
-    if (at && at->file)
-        used = snprintf(err, n, "%s:%d:%d: ", at->file, at->line, at->col);
-    if (used < 0 || (size_t)used >= n)
-        used = 0;
-    va_start(ap, fmt);
-    vsnprintf(err + used, n - (size_t)used, fmt, ap);
-    va_end(ap);
-    return SF_EINVAL;
-}
 
 /* ---- observers --------------------------------------------------------- */
 
@@ -140,6 +103,8 @@ static void power(sf_world *w, uint32_t id, sf_power_state s)
         sf_kernel_fail(w->k, rc);
 }
 
+void sf__world_power(sf_world *w, uint32_t id, sf_power_state s) { power(w, id, s); }
+
 /* The battery ran flat (or filled): bring the meter up to now; a flat battery is an incident on record. */
 static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev)
 {
@@ -165,10 +130,10 @@ static void operating(sf_world *w, uint32_t id, sf_activity what, bool on)
     const sf_agent *a = &w->agents[id];
     bool vehicle = a->kind == SF_AGENT_FORKLIFT || a->kind == SF_AGENT_AGV, arm = a->kind == SF_AGENT_ARM;
 
-    if (!w->stations || arm)
+    if (!w->agent_work || arm)
         return;
     if (what == SF_ACT_PICK || what == SF_ACT_DROP || (what == SF_ACT_MOVE && (vehicle || a->loaded)))
-        sf_stations_agent_operating(w->stations, id, on);
+        sf_agents_set_busy(w->agent_work, id, on, sf_kernel_now(w->k));
 }
 
 static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
@@ -179,12 +144,17 @@ static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
         w->hooks.done(w->hooks.ctx, id, what, status, sf_kernel_now(w->k));
 }
 
+static bool agent_down(const sf_world *w, uint32_t id)
+{
+    return sf_failures_down(w->failures, SF_ENTITY_AGENT, id);
+}
+
 /* Show an agent's power and state; one under repair keeps showing failed and goes back to these after it. */
 static void show(sf_world *w, uint32_t id, sf_power_state p, sf_state s)
 {
     sf_agent *a = &w->agents[id];
 
-    if (sf_stations_agent_down(w->stations, id)) {
+    if (agent_down(w, id)) {
         a->resume_power = p;
         a->resume_state = s;
         return;
@@ -350,7 +320,7 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
     uint32_t people[16], np = 0;
 
     for (uint32_t c = 0; c < n; c++) {
-        if (sf_stations_agent_down(w->stations, crew[c])) /* under repair: it stays failed */
+        if (agent_down(w, crew[c])) /* under repair: it stays failed */
             w->agents[crew[c]].resume_state = working ? SF_STATE_WORKING : SF_STATE_IDLE;
         else {
             power(w, crew[c], working ? SF_POWER_WORKING : SF_POWER_IDLE);
@@ -466,16 +436,15 @@ static bool suspends(sf_activity what)
  * repair; afterwards it is back at work if its operation goes on, else in
  * the state the failure interrupted (idle if that ended meanwhile).
  */
-static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
+static void agent_failed(sf_world *w, uint32_t agent, bool failed)
 {
     int rc;
-    sf_world *w = ctx;
     sf_agent *a = &w->agents[agent];
     sf_time now = sf_kernel_now(w->k);
     bool working;
 
     /* back from every repair: the behaviours may offer it work again (reported as a step, slot = the agent) */
-    if (!failed && !sf_stations_agent_down(w->stations, agent) && w->station_done)
+    if (!failed && !agent_down(w, agent) && w->station_done)
         w->station_done(w->station_ctx, UINT32_MAX, agent, SF_STEP_AGENT_UP, now);
     if (a->mover != SF_NO_AGENT)
         sf_movers_halt(w->movers, a->mover, SF_HALT_FAILURE, failed);
@@ -510,6 +479,13 @@ static void station_agent_failed(void *ctx, uint32_t agent, bool failed)
     sf_world_emit_state(w, SF_ENTITY_AGENT, agent, working ? a->resume_state : SF_STATE_IDLE);
 }
 
+/* model/failures.h tells of every station or agent going down or up; the world acts on agents. */
+static void on_failure(void *ctx, const sf_failure_change *c)
+{
+    if (c->entity == SF_ENTITY_AGENT)
+        agent_failed(ctx, c->id, c->down);
+}
+
 /* Repairs with a crew: reported as a step of station UINT32_MAX, slot = the failure mode (UINT32_MAX: one waits). */
 static void station_repair(void *ctx, uint32_t mode)
 {
@@ -527,6 +503,8 @@ static void station_move(void *ctx)
 }
 
 sf_stations *sf_world_stations(sf_world *w) { return w->stations; }
+sf_failures *sf_world_failures(sf_world *w) { return w->failures; }
+sf_agents *sf_world_agent_work(sf_world *w) { return w->agent_work; }
 
 void sf_world_on_station(sf_world *w, void (*fn)(void *, uint32_t, uint32_t, sf_step, sf_time), void *ctx)
 {
@@ -555,156 +533,28 @@ sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until)
 
 /* ---- building ---------------------------------------------------------- */
 
-static int build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
-{
-    const sf_cfg_layout *L = &w->cfg->layout;
-    int rc;
-
-    if (!(w->net = sf_network_new()))
-        return SF_ENOMEM;
-    for (size_t i = 0; i < L->n_nodes; i++)
-        if ((rc = sf_network_add_node(w->net, L->nodes[i].name, L->nodes[i].x, L->nodes[i].y, NULL)) != SF_OK)
-            return fail(err, n, &L->nodes[i].at, "node '%s' cannot be added (%s)", L->nodes[i].name, sf_strerror(rc));
-    for (size_t i = 0; i < L->n_segments; i++) {
-        const sf_cfg_segment *s = &L->segments[i];
-        int cap = s->capacity > 0 ? s->capacity : (int)(nmobile > 0 ? nmobile : 1);
-        double limit = s->speed_limit > 0 ? s->speed_limit : INFINITY;
-        if ((rc = sf_network_add_segment(w->net, (uint32_t)s->from, (uint32_t)s->to, s->length, limit, cap,
-                                         s->two_way, NULL)) != SF_OK)
-            return fail(err, n, &s->at, "segment %s - %s cannot be added (%s)", L->nodes[s->from].name,
-                        L->nodes[s->to].name, sf_strerror(rc));
-    }
-    return SF_OK;
-}
-
-static int build_storage(sf_world *w, char *err, size_t n)
-{
-    const sf_cfg_layout *L = &w->cfg->layout;
-    uint32_t reference = 0;
-    int rc;
-
-    const sf_cfg_storage *S = &L->storage;
-    static const sf_storage_policy policy[] = {SF_STORE_CLOSEST, SF_STORE_FIRST_FREE, SF_STORE_CLASS_ABC};
-
-    /* put-away measures from the dock the scenario names, else the first inbound dock, the first dock, node 0 */
-    if (S->from >= 0)
-        reference = (uint32_t)L->docks[S->from].node;
-    else
-        for (size_t i = L->n_docks; i-- > 0;)
-            if (L->docks[i].kind != SF_DOCK_OUTBOUND || i == 0)
-                reference = (uint32_t)L->docks[i].node;
-    if (!(w->storage = sf_storage_new(w->net, policy[S->policy], reference, S->share_a, S->share_b)))
-        return SF_ENOMEM;
-    for (size_t i = 0; i < L->n_racks; i++) {
-        const sf_cfg_rack *r = &L->racks[i];
-        uint32_t *access = sf_malloc((size_t)r->bays * sizeof *access);
-        sf_rack_spec spec = {r->name, (uint32_t)r->bays, (uint32_t)r->levels, (uint32_t)r->depth,
-                             r->level_height, access};
-        if (!access)
-            return SF_ENOMEM;
-        for (int b = 0; b < r->bays; b++)
-            access[b] = (uint32_t)r->node;
-        rc = sf_storage_add_rack(w->storage, &spec, NULL);
-        free(access);
-        if (rc != SF_OK)
-            return fail(err, n, &r->at, "rack '%s' cannot be built (%s)", r->name, sf_strerror(rc));
-    }
-    return SF_OK;
-}
-
 /*
- * A mobile robot's collaboration mode from its safety rule: in shared
- * (collaborative) zones, ssm caps it at its reduced speed while a person is
- * inside and stops it (protective stop) while a person is on its segment
- * or the next (see sf_mover_spec.stop_for_people), pfl at its maximum
- * speed at all times; fenced changes nothing
- * (a fenced vehicle keeps to robots-only aisles).
+ * Production and its failures. Order matters for fingerprints: the
+ * stations register "station.phase" before the failures register their
+ * four kinds and schedule the first failures. The stations subscribe to
+ * the failures before the world, so an operation has stopped when the
+ * world halts its crew.
  */
-static void mobile_robot_speeds(const sf_scenario_config *cfg, int type, sf_mover_spec *spec)
+static int build_production(sf_world *w)
 {
-    for (size_t i = 0; i < cfg->safety.n_rules; i++) {
-        const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
-        if (r->agent_type != type)
-            continue;
-        if (r->mode == SF_SAFETY_SSM) {
-            spec->shared_speed = r->reduced_speed;
-            spec->stop_for_people = true;
-        }
-        else if (r->mode == SF_SAFETY_PFL)
-            spec->collab_speed = r->reduced_speed;
-    }
-}
-
-static int build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
-{
-    const sf_cfg_fleet *F = &w->cfg->fleet;
-    uint32_t id = 0, mover = 0;
-
-    for (size_t t = 0; t < F->n_types; t++) {
-        const sf_cfg_agent_type *T = &F->types[t];
-        double pw[SF_POWER_STATES];
-        memcpy(pw, T->power, sizeof pw);
-        if (pw[SF_POWER_MOVING_LOADED] == 0) /* not given: carrying costs what moving costs */
-            pw[SF_POWER_MOVING_LOADED] = pw[SF_POWER_MOVING];
-        for (int c = 0; c < T->count; c++, id++) {
-            sf_agent *a = &w->agents[id];
-            snprintf(a->name, sizeof a->name, "%s.%d", T->name, c + 1);
-            a->type = (int)t;
-            a->kind = T->kind;
-            a->mover = SF_NO_AGENT;
-            a->home = T->home >= 0 ? (uint32_t)T->home : UINT32_MAX;
-            a->lift_speed = T->lift_speed > 0 ? T->lift_speed : 0.4;
-            a->lift_height = T->kind == SF_AGENT_FORKLIFT ? T->lift_height : 0;
-            a->handling = T->handling;
-            sf_meter_init(&a->meter, pw, SF_POWER_IDLE, sf_kernel_now(w->k));
-            if (T->battery.present)
-                sf_meter_battery(&a->meter, T->battery.capacity, T->battery.initial * T->battery.capacity,
-                                 T->battery.charge_power, 1.0);
-            if (T->kind != SF_AGENT_ARM) {
-                sf_mover_spec spec = {T->speed, T->speed_loaded > 0 ? T->speed_loaded : T->speed,
-                                      T->accel > 0 ? T->accel : 0.5, T->decel > 0 ? T->decel : 0.5,
-                                      T->kind == SF_AGENT_WORKER, 0, 0, false};
-                mobile_robot_speeds(w->cfg, (int)t, &spec);
-                if (mover >= nmobile || sf_movers_place(w->movers, mover, a->home, &spec) != SF_OK)
-                    return fail(err, n, &T->at, "fleet entry '%s': cannot place its agents at their home",
-                                T->name);
-                a->mover = mover;
-                w->agent_of_mover[mover++] = id;
-            }
-            power(w, id, SF_POWER_IDLE);
-        }
-    }
-    return SF_OK;
-}
-
-/*
- * One table from every place name to its node, so lookups cost O(1). A
- * name used twice (a dock named like a node) keeps its first meaning, in
- * the order nodes, docks, racks, chargers, parking, stations.
- */
-static int build_places(sf_world *w)
-{
-    const sf_cfg_layout *L = &w->cfg->layout;
-    uint32_t id;
+    sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job, station_move, w};
+    sf_failures_hooks fh = {station_crew, station_repair, w};
     int rc;
 
-#define ADD(name, node)                                                                           \
-    if (sf_names_find(&w->places, (name), &id) != SF_OK &&                                         \
-        (rc = sf_names_add(&w->places, (name), (uint32_t)(node))) != SF_OK)                        \
+    if (!(w->agent_work = sf_agents_new(w->cfg, w->types, w->nagents)) ||
+        !(w->stations = sf_stations_new(w->k, w->cfg, w->cfg->scenario.seed, sh, w->kinds, w->types, w->nagents,
+                                        w->agent_work)) ||
+        !(w->failures = sf_failures_new(w->k, w->cfg, w->cfg->scenario.seed, w->agent_work, w->types, w->nagents, fh)))
+        return SF_ENOMEM;
+    if ((rc = sf_stations_attach_failures(w->stations, w->failures)) != SF_OK ||
+        (rc = sf_failures_subscribe(w->failures, on_failure, w)) != SF_OK)
         return rc;
-    for (size_t i = 0; i < L->n_nodes; i++)
-        ADD(L->nodes[i].name, i)
-    for (size_t i = 0; i < L->n_docks; i++)
-        ADD(L->docks[i].name, L->docks[i].node)
-    for (size_t i = 0; i < L->n_racks; i++)
-        ADD(L->racks[i].name, L->racks[i].node)
-    for (size_t i = 0; i < L->n_chargers; i++)
-        ADD(L->chargers[i].name, L->chargers[i].node)
-    for (size_t i = 0; i < L->n_parking; i++)
-        ADD(L->parking[i].name, L->parking[i].node)
-    for (size_t i = 0; i < L->n_stations; i++)
-        ADD(L->stations[i].name, L->stations[i].node)
-#undef ADD
+    sf_agents_on_busy(w->agent_work, sf_failures_agent_busy, w->failures);
     return SF_OK;
 }
 
@@ -739,7 +589,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     if ((kind = sf_kernel_add_kind(k, "agent.battery", on_battery, w)) < 0)
         goto fail;
     w->kind_battery = (uint32_t)kind;
-    if ((rc = build_network(w, nmobile, err, errlen)) != SF_OK)
+    if ((rc = sf__world_build_network(w, nmobile, err, errlen)) != SF_OK)
         goto fail;
     mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, mover_protect, w};
     rc = SF_ENOMEM;
@@ -753,12 +603,12 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         int id = sf_movers_add_zone(w->movers, Z->xy, Z->n_points, cap);
         rc = id < 0 ? id : Z->kind == SF_ZONE_COLLABORATIVE ? sf_movers_share_zone(w->movers, (uint32_t)id) : SF_OK;
         if (rc != SF_OK) {
-            rc = fail(err, errlen, &Z->at, "zone '%s' cannot be built (%s)", Z->name, sf_strerror(rc));
+            rc = sf__world_fail(err, errlen, &Z->at, "zone '%s' cannot be built (%s)", Z->name, sf_strerror(rc));
             goto fail;
         }
     }
-    if ((rc = build_storage(w, err, errlen)) != SF_OK || (rc = build_agents(w, nmobile, err, errlen)) != SF_OK ||
-        (rc = build_places(w)) != SF_OK)
+    if ((rc = sf__world_build_storage(w, err, errlen)) != SF_OK || (rc = sf__world_build_agents(w, nmobile, err, errlen)) != SF_OK ||
+        (rc = sf__world_build_places(w)) != SF_OK)
         goto fail;
     rc = SF_ENOMEM;
     w->kinds = sf_calloc(w->nagents ? w->nagents : 1, sizeof *w->kinds);
@@ -769,12 +619,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         w->kinds[i] = w->agents[i].kind;
         w->types[i] = w->agents[i].type;
     }
-    {
-        sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job,
-                                station_agent_failed, station_repair, station_move, w};
-        if (!(w->stations = sf_stations_new(k, cfg, cfg->scenario.seed, sh, w->kinds, w->types, w->nagents)))
-            goto fail;
-    }
+    if ((rc = build_production(w)) != SF_OK)
+        goto fail;
     if ((rc = build_safety(w, err, errlen)) != SF_OK)
         goto fail;
     /* spare battery packs; their event kind comes last, so runs without swaps keep their fingerprints */
@@ -795,7 +641,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     return w;
 fail:
     if (err && errlen && !err[0])
-        fail(err, errlen, NULL, "cannot build the model: %s", sf_strerror(rc));
+        sf__world_fail(err, errlen, NULL, "cannot build the model: %s", sf_strerror(rc));
     sf_world_free(w);
     return NULL;
 }
@@ -806,6 +652,8 @@ void sf_world_free(sf_world *w)
         return;
     sf_safety_free(w->safety); /* before the movers: it unregisters its watcher */
     sf_stations_free(w->stations);
+    sf_failures_free(w->failures);
+    sf_agents_free(w->agent_work);
     for (size_t t = 0; w->packs && t < w->cfg->fleet.n_types; t++)
         sf_packs_close(&w->packs[t]);
     free(w->packs);
@@ -880,7 +728,7 @@ static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_powe
     sf_agent *a = &w->agents[id];
     int rc;
 
-    if (suspends(what) && sf_stations_agent_down(w->stations, id)) {
+    if (suspends(what) && agent_down(w, id)) {
         a->left = dt;
         a->activity = what;
         show(w, id, s, st);
@@ -993,104 +841,4 @@ void sf_world_settle(sf_world *w, sf_time now)
         sf_meter_update(&w->agents[i].meter, now);
     if (w->stations)
         sf_stations_settle(w->stations, now);
-}
-
-static const char *agent_name(void *ctx, uint32_t agent)
-{
-    sf_world *w = ctx;
-    return agent < w->nagents ? w->agents[agent].name : "?";
-}
-
-int sf_world_report(sf_world *w, FILE *out)
-{
-    const sf_cfg_fleet *F = &w->cfg->fleet;
-    sf_time now = sf_kernel_now(w->k);
-    uint32_t id = 0;
-
-    sf_world_settle(w, now);
-    fprintf(out, "%-14s %5s %7s %8s %6s %10s %8s %8s %8s %8s %5s %5s\n", "agent type", "count", "trips", "km",
-            "picks", "kWh moving", "kWh lift", "kWh idle", "kWh used", "kWh grid", "flat", "fails");
-    for (size_t t = 0; t < F->n_types; t++) {
-        double km = 0, e[SF_POWER_STATES] = {0}, used = 0, grid = 0;
-        uint64_t trips = 0, picks = 0, flat = 0, fails = 0;
-        for (int c = 0; c < F->types[t].count; c++, id++) {
-            const sf_agent *a = &w->agents[id];
-            if (a->mover != SF_NO_AGENT)
-                km += sf_movers_distance(w->movers, a->mover, now) / 1000;
-            for (int s = 0; s < SF_POWER_STATES; s++) {
-                e[s] += a->meter.energy[s] / 3.6e6;
-                if (s != SF_POWER_CHARGING) /* charging is grid energy into the battery, not use */
-                    used += a->meter.energy[s] / 3.6e6;
-            }
-            grid += a->meter.grid / 3.6e6;
-            trips += a->trips;
-            picks += a->picks;
-            flat += a->flat_incidents;
-            fails += w->stations ? sf_stations_agent_failures(w->stations, id) : 0;
-        }
-        if (w->packs[t].n > 0) /* a fleet entry that swaps: its spare packs draw from the grid, not its agents */
-            grid += sf_packs_drawn(&w->packs[t], now) / 3.6e6;
-        fprintf(out, "%-14.14s %5d %7llu %8.2f %6llu %10.3f %8.3f %8.3f %8.3f %8.3f %5llu %5llu\n", F->types[t].name,
-                F->types[t].count, (unsigned long long)trips, km, (unsigned long long)picks,
-                e[SF_POWER_MOVING] + e[SF_POWER_MOVING_LOADED], e[SF_POWER_LIFTING], e[SF_POWER_IDLE], used, grid,
-                (unsigned long long)flat, (unsigned long long)fails);
-    }
-    /* production: jobs, then per station the share of time in each state */
-    if (w->stations && sf_stations_count(w->stations) > 0) {
-        sf_job_counts c = sf_stations_counts(w->stations);
-        static const sf_state shown[] = {SF_STATE_WORKING, SF_STATE_SETUP, SF_STATE_BLOCKED, SF_STATE_STARVED,
-                                         SF_STATE_WAIT_PERSON, SF_STATE_WAIT_ROBOT, SF_STATE_FAILED};
-        double total = sf_time_to_seconds(now);
-        fprintf(out, "\njobs: %llu released, %llu completed, %llu scrapped, %llu in progress, %llu reworked\n",
-                (unsigned long long)c.released, (unsigned long long)c.completed, (unsigned long long)c.scrapped,
-                (unsigned long long)c.in_progress, (unsigned long long)c.reworked);
-        fprintf(out, "\n%-14s %6s %5s", "station", "ops", "fails");
-        for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
-            fprintf(out, " %7.7s%%", sf_state_name(shown[i]));
-        fprintf(out, " %8s\n", "kWh");
-        for (uint32_t i = 0; i < sf_stations_count(w->stations); i++) {
-            fprintf(out, "%-14.14s %6llu %5llu", w->cfg->layout.stations[i].name,
-                    (unsigned long long)sf_stations_ops(w->stations, i),
-                    (unsigned long long)sf_stations_failures(w->stations, i));
-            for (size_t k = 0; k < sizeof shown / sizeof *shown; k++)
-                fprintf(out, " %8.1f", total > 0 ? 100 * sf_stations_time_in(w->stations, i, shown[k], now) / total : 0);
-            fprintf(out, " %8.3f\n", sf_meter_total(sf_stations_meter(w->stations, i), now) / 3.6e6);
-        }
-    }
-    /* collaboration safety: a table per robot (nothing without robots) */
-    if (w->safety && sf_safety_report(w->safety, out, now, agent_name, w) != SF_OK)
-        return SF_EIO;
-    /* where vehicles waited for each other: the five segments with the most waiting */
-    {
-        enum { TOP = 5 };
-        uint32_t top[TOP], ntop = 0, nsegs = sf_network_segment_count(w->net);
-        double wait[TOP];
-        sf_traffic *t = sf_movers_traffic(w->movers);
-        for (uint32_t sg = 0; sg < nsegs; sg++) {
-            double c = sf_traffic_congestion(t, sg, now);
-            uint32_t i;
-            if (!(c > 0))
-                continue;
-            for (i = ntop < TOP ? ntop++ : TOP; i > 0 && wait[i - 1] < c; i--)
-                if (i < TOP) {
-                    top[i] = top[i - 1];
-                    wait[i] = wait[i - 1];
-                }
-            if (i < TOP) {
-                top[i] = sg;
-                wait[i] = c;
-            }
-        }
-        if (ntop > 0) {
-            fprintf(out, "\n%-36s %14s\n", "segments vehicles waited for", "waiting (h)");
-            for (uint32_t i = 0; i < ntop; i++) {
-                const sf_segment *g = sf_network_segment(w->net, top[i]);
-                char name[80];
-                snprintf(name, sizeof name, "%s - %s", sf_network_node(w->net, g->from)->name,
-                         sf_network_node(w->net, g->to)->name);
-                fprintf(out, "%-36.36s %14.3f\n", name, wait[i] / 3600);
-            }
-        }
-    }
-    return ferror(out) ? SF_EIO : SF_OK;
 }

@@ -150,6 +150,10 @@ void sf_world_emit_safety(sf_world *w, const sf_safety_event *ev);
  * Station states, power and job events reach the observers.
  */
 sf_stations *sf_world_stations(sf_world *w);
+/* Failures of stations and agents (model/failures.h), built with the stations. */
+sf_failures *sf_world_failures(sf_world *w);
+/* Each agent's working rate, busy flag and fatigue (model/agents.h). */
+sf_agents *sf_world_agent_work(sf_world *w);
 /*
  * Collaboration safety (model/safety.h), built with the world: robots in
  * a crew run at the rate it gives, which changes as people come and go;
@@ -173,6 +177,15 @@ sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until);
  * when the agent is busy or present now.
  */
 int sf_world_rest(sf_world *w, uint32_t agent);
+
+/*
+ * One agent waiting in traffic, as a line of a deadlock report:
+ *   'forklift.1' at node 'm2' since 00:00:22: holds m1-m2; wants m2-east (held by 'forklift.2')
+ * the segments named by their nodes ("from-to" as the layout gives
+ * them), held ones in segment order. The length snprintf would have
+ * written, or SF_EINVAL for an arm or an agent out of range.
+ */
+int sf_world_describe_wait(sf_world *w, uint32_t agent, char *buf, size_t n);
 
 /* Bring every meter up to `now` (before reading energies). */
 void sf_world_settle(sf_world *w, sf_time now);

@@ -44,21 +44,15 @@ void sf__push_agent(lua_State *L, uint32_t id)
 void sf_script_world_deadlock(void *ctx, const uint32_t *agents, int n, sf_time now)
 {
     sf_script *S = ctx;
-    char t[48], list[1024];
+    char t[48], list[4096], line[512];
     size_t len = 0;
 
     sf_time_format(now, t, sizeof t);
     list[0] = '\0';
     for (int i = 0; i < n && len < sizeof list; i++) {
-        sf_agent *a = sf_world_agent(S->shop.world, agents[i]);
-        sf_movers *ms = sf_world_movers(S->shop.world);
-        const sf_node *node = sf_network_node(sf_world_network(S->shop.world), sf_movers_node(ms, a->mover));
-        sf_time since;
-        char when[48];
-        sf_traffic_waiting_for(sf_movers_traffic(ms), a->mover, &since);
-        sf_time_format(since, when, sizeof when);
-        len += (size_t)snprintf(list + len, sizeof list - len, "\n  '%s' at node '%s' since %s", a->name, node->name,
-                                when);
+        if (sf_world_describe_wait(S->shop.world, agents[i], line, sizeof line) < 0)
+            continue;
+        len += (size_t)snprintf(list + len, sizeof list - len, "\n  %s", line);
     }
     sf__fail(S, SF_EDEADLOCK, "traffic deadlock at t = %s: %d agent%s wait for each other:%s", t, n,
              n == 1 ? "" : "s", list);
@@ -454,7 +448,7 @@ static int l_agent_can_fail(lua_State *L)
 
 static int l_agent_down(lua_State *L)
 {
-    lua_pushboolean(L, sf_stations_agent_down(sf_world_stations(sf__world_of(L)), sf__check_agent(L, 1)));
+    lua_pushboolean(L, sf_failures_down(sf_world_failures(sf__world_of(L)), SF_ENTITY_AGENT, sf__check_agent(L, 1)));
     return 1;
 }
 

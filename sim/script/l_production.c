@@ -295,12 +295,12 @@ static int next_repair_k(lua_State *L, int status, lua_KContext base)
 
 static int next_repair(lua_State *L, sf_script *S)
 {
-    sf_stations *st = sf_world_stations(S->shop.world);
+    sf_failures *fs = sf_world_failures(S->shop.world);
     const sf_scenario_config *cfg = sf_world_config(S->shop.world);
     uint32_t mode, station;
     const sf_cfg_failure *f;
 
-    if (sf_stations_next_repair(st, &mode) != 1 || !sf_stations_failure_of(st, mode, &station, &f))
+    if (sf_failures_next_repair(fs, &mode) != 1 || !sf_failures_mode(fs, mode, &station, &f))
         return sf__wait_for(L, S, FW_NEXT_REPAIR, 0, next_repair_k);
     lua_createtable(L, 0, 5);
     lua_pushinteger(L, (lua_Integer)mode + 1);
@@ -413,13 +413,13 @@ static int l_shop_repairs_need_crews(lua_State *L)
 static int l_shop_repair(lua_State *L)
 {
     sf_script *S = sf__script(L);
-    sf_stations *st = sf_world_stations(sf__world_of(L));
+    sf_failures *fs = sf_world_failures(sf__world_of(L));
     lua_Integer mode = luaL_checkinteger(L, 1);
     uint32_t crew[16], n = 0;
     int rc;
 
     sf__self(L, S, "shop.repair");
-    luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_stations_failure_modes(st), 1, "a mode from shop.next_repair()");
+    luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_failures_station_modes(fs), 1, "a mode from shop.next_repair()");
     luaL_checktype(L, 2, LUA_TTABLE);
     for (lua_Integer i = 1; lua_rawgeti(L, 2, i) != LUA_TNIL; i++) {
         if (n == 16)
@@ -428,7 +428,7 @@ static int l_shop_repair(lua_State *L)
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if ((rc = sf_stations_repair(st, (uint32_t)mode - 1, crew, n)) < 0)
+    if ((rc = sf_failures_repair(fs, (uint32_t)mode - 1, crew, n)) < 0)
         return luaL_error(L, "repair: failure mode %d is not waiting for its crew", (int)mode);
     return sf__wait_for(L, S, FW_REPAIR, (uint32_t)mode - 1, NULL);
 }

@@ -34,8 +34,36 @@ static void near_at(double a, double b, double eps, int line)
         fail_msg("line %d: %.9g differs from %.9g by more than %g", line, a, b, eps);
 }
 
+/* Stations with their agents and failures, wired as the world wires them (model/world.c). */
+struct plant {
+    sf_agents *a;
+    sf_stations *s;
+    sf_failures *f;
+};
+
+static sf_stations *plant_new(struct plant *p, sf_kernel *k, const sf_scenario_config *cfg, sf_stations_hooks h,
+                              const sf_agent_kind *kinds, const int *types, uint32_t n)
+{
+    p->a = n ? sf_agents_new(cfg, types, n) : NULL;
+    p->s = sf_stations_new(k, cfg, 1, h, kinds, types, n, p->a);
+    p->f = sf_failures_new(k, cfg, 1, p->a, types, n, (sf_failures_hooks){0});
+    if (!p->s || !p->f || (n && !p->a) || sf_stations_attach_failures(p->s, p->f) != SF_OK)
+        return NULL;
+    if (p->a)
+        sf_agents_on_busy(p->a, sf_failures_agent_busy, p->f);
+    return p->s;
+}
+
+static void plant_free(struct plant *p)
+{
+    sf_stations_free(p->s);
+    sf_failures_free(p->f);
+    sf_agents_free(p->a);
+}
+
 struct drv {
     sf_kernel *k;
+    struct plant p;
     sf_stations *s;
     uint32_t kind;
     int step[8][4]; /* per station and slot: the next call, 0 take, 1 work, 2 unload */
@@ -137,7 +165,7 @@ static sf_scenario_config *load(void)
 
 static void start(struct drv *d, const sf_scenario_config *cfg)
 {
-    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, NULL, NULL, NULL, d};
+    sf_stations_hooks h = {done, NULL, on_state, on_power, on_job, NULL, d};
     int kind;
 
     memset(d, 0, sizeof *d);
@@ -146,7 +174,7 @@ static void start(struct drv *d, const sf_scenario_config *cfg)
     kind = sf_kernel_add_kind(d->k, "driver", on_drive, d);
     assert_true(kind >= 0);
     d->kind = (uint32_t)kind;
-    d->s = sf_stations_new(d->k, cfg, 1, h, NULL, NULL, 0);
+    d->s = plant_new(&d->p, d->k, cfg, h, NULL, NULL, 0);
     assert_non_null(d->s);
     for (uint32_t st = 0; st < sf_stations_count(d->s); st++)
         advance(d, st, 0);
@@ -154,7 +182,7 @@ static void start(struct drv *d, const sf_scenario_config *cfg)
 
 static void stop(struct drv *d)
 {
-    sf_stations_free(d->s);
+    plant_free(&d->p);
     sf_kernel_free(d->k);
 }
 
@@ -268,9 +296,9 @@ static void failure_case(bool restart, sf_time want_end, sf_time want_next_end)
     assert_int_equal(sf_kernel_run_until(d.k, S(200)), SF_OK);
     assert_int_equal(d.completed[1], want_end);
     assert_int_equal(d.completed[2], want_next_end);
-    assert_true(sf_stations_failures(d.s, paint) >= 2);
+    assert_true(sf_failures_count(d.p.f, SF_ENTITY_STATION, paint) >= 2);
     near(sf_stations_time_in(d.s, paint, SF_STATE_FAILED, S(200)),
-                        7.0 * (double)sf_stations_failures(d.s, paint), 1e-9);
+                        7.0 * (double)sf_failures_count(d.p.f, SF_ENTITY_STATION, paint), 1e-9);
     stop(&d);
     sf_scenario_config_free(cfg);
 }
@@ -346,7 +374,8 @@ static void done_once(void *ctx, uint32_t st, uint32_t slot, sf_step step, sf_ti
 static void test_crew_rate_changes_are_exact(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct plant p;
     sf_agent_kind kinds[1] = {SF_AGENT_ARM};
     sf_kernel *k = sf_kernel_new();
     sf_stations *s;
@@ -354,7 +383,7 @@ static void test_crew_rate_changes_are_exact(void **state)
     (void)state;
 
     cfg->n_failures = 0;
-    s = sf_stations_new(k, cfg, 1, h, kinds, NULL, 1);
+    s = plant_new(&p, k, cfg, h, kinds, NULL, 1);
     assert_non_null(s);
     paint = sf_stations_find(s, "paint");
     assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
@@ -367,7 +396,7 @@ static void test_crew_rate_changes_are_exact(void **state)
     sf_stations_agent_rate(s, robot, 1);
     assert_int_equal(sf_kernel_run_until(k, S(100)), SF_OK);
     assert_int_equal(work_done_at, S(23));
-    sf_stations_free(s);
+    plant_free(&p);
     sf_kernel_free(k);
     sf_scenario_config_free(cfg);
 }
@@ -380,7 +409,8 @@ static void test_crew_rate_changes_are_exact(void **state)
 static void test_agent_failure_stops_its_operation(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct plant p;
     sf_agent_kind kinds[1] = {SF_AGENT_ARM};
     int types[1] = {0};
     sf_kernel *k = sf_kernel_new();
@@ -391,20 +421,20 @@ static void test_agent_failure_stops_its_operation(void **state)
     work_done_at = 0;
     cfg->failures[0] = cfg->failures[1]; /* the jam only */
     cfg->n_failures = 1;
-    s = sf_stations_new(k, cfg, 1, h, kinds, types, 1);
+    s = plant_new(&p, k, cfg, h, kinds, types, 1);
     assert_non_null(s);
     paint = sf_stations_find(s, "paint");
     assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
     assert_int_equal(sf_stations_take(s, paint, 0), 1);
     assert_int_equal(sf_stations_work(s, paint, 0, &arm, 1), 0);
     assert_int_equal(sf_kernel_run_until(k, S(10)), SF_OK);
-    assert_true(sf_stations_agent_down(s, arm));
+    assert_true(sf_failures_down(p.f, SF_ENTITY_AGENT, arm));
     assert_int_equal(sf_kernel_run_until(k, S(19) - 1), SF_OK);
     assert_int_equal(work_done_at, 0);
     assert_int_equal(sf_kernel_run_until(k, S(19)), SF_OK);
     assert_int_equal(work_done_at, S(19));
-    assert_int_equal(sf_stations_agent_failures(s, arm), 1);
-    sf_stations_free(s);
+    assert_int_equal(sf_failures_count(p.f, SF_ENTITY_AGENT, arm), 1);
+    plant_free(&p);
     sf_kernel_free(k);
     sf_scenario_config_free(cfg);
 }
@@ -420,7 +450,8 @@ static void test_agent_failure_stops_its_operation(void **state)
 static void test_fatigue_slows_and_recovers(void **state)
 {
     sf_scenario_config *cfg = load();
-    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct plant p;
     sf_agent_kind kinds[1] = {SF_AGENT_WORKER};
     int types[1] = {0};
     sf_kernel *k = sf_kernel_new();
@@ -433,7 +464,7 @@ static void test_fatigue_slows_and_recovers(void **state)
     cfg->fleet.types[0].fatigue_rate = 0.01;
     cfg->fleet.types[0].fatigue_recovery = 0.002;
     cfg->fleet.types[0].fatigue_slowdown = 1.0;
-    s = sf_stations_new(k, cfg, 1, h, kinds, types, 1);
+    s = plant_new(&p, k, cfg, h, kinds, types, 1);
     assert_non_null(s);
     paint = sf_stations_find(s, "paint");
     for (int j = 0; j < 2; j++)
@@ -444,7 +475,7 @@ static void test_fatigue_slows_and_recovers(void **state)
     assert_int_equal(sf_kernel_run_until(k, S(100)), SF_OK);
     assert_int_equal(work_done_at, S(15));
     F1 = 1 - exp(-0.15);
-    near(sf_stations_fatigue(s, worker, S(15)), F1, 1e-12);
+    near(sf_agents_fatigue(p.a, worker, S(15)), F1, 1e-12);
     assert_int_equal(sf_stations_unload(s, paint, 0), 1);
     /* job 2 was released at 0 and waits in the input: take it now, at 100 s */
     assert_int_equal(sf_stations_take(s, paint, 0), 1);
@@ -461,11 +492,11 @@ static void test_fatigue_slows_and_recovers(void **state)
     assert_int_equal(sf_stations_take(s, paint, 0), 1);
     assert_int_equal(sf_stations_work(s, paint, 0, &worker, 1), 0);
     F3 = F2 * exp(-0.002 * (1000 - end2));
-    near(sf_stations_fatigue(s, worker, S(1000)), F3, 1e-9);
+    near(sf_agents_fatigue(p.a, worker, S(1000)), F3, 1e-9);
     assert_int_equal(sf_kernel_run_until(k, S(2000)), SF_OK);
     near((double)work_done_at, (1000 + 10 * (1 + F3)) * 1e9, 1.0);
     assert_true(F3 > 0.01 && F3 < F2); /* still a little tired, less so after the rest */
-    sf_stations_free(s);
+    plant_free(&p);
     sf_kernel_free(k);
     sf_scenario_config_free(cfg);
 }

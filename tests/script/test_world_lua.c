@@ -123,7 +123,7 @@ static void test_world_lua_errors_name_the_line_and_the_agent(void **state)
     stop(&r);
 }
 
-/* Two trucks meet head-on on a single lane with no way round: the run fails naming both. */
+/* Two trucks meet head-on on a single lane with no way round: the run fails naming both, what each holds and wants. */
 static void test_world_lua_traffic_deadlock_fails_the_run_with_the_agents(void **state)
 {
     struct run r;
@@ -140,9 +140,12 @@ static void test_world_lua_traffic_deadlock_fails_the_run_with_the_agents(void *
     /* truck.1 covers 20 m (2 s up, 18 s at 1 m/s, 2 s down) to m2, where truck_east.1 already waits */
     if (!strstr(sf_script_error(r.S), "traffic deadlock at t = 00:00:22: 2 agents wait for each other:"))
         fail_msg("%s", sf_script_error(r.S));
-    assert_non_null(strstr(sf_script_error(r.S), "'truck.1' at node 'm2' since 00:00:22"));
+    /* each names the segments it holds and the one it wants, with who holds that: the circle is plain */
+    assert_non_null(strstr(sf_script_error(r.S), "\n  'truck.1' at node 'm2' since 00:00:22: holds m1-m2; wants m2-east "
+                                                 "(held by 'truck_east.1')\n"));
     /* truck_east.1 reached m2 after 10 m: 2 s up, 8 s at 1 m/s, 2 s down */
-    assert_non_null(strstr(sf_script_error(r.S), "'truck_east.1' at node 'm2' since 00:00:12"));
+    assert_non_null(strstr(sf_script_error(r.S), "\n  'truck_east.1' at node 'm2' since 00:00:12: holds m2-east; "
+                                                 "wants m1-m2 (held by 'truck.1')"));
     stop(&r);
 }
 

@@ -1,0 +1,470 @@
+/*
+ * failures.c: failure modes of stations and agents, their clocks and
+ * repairs.
+ *
+ * Mode numbers are the event targets and what sim/script calls a mode:
+ * station modes station by station, in the config's order of failures;
+ * agent modes failure by failure, agent by agent.
+ */
+#include "model/failures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/mem.h"
+#include "core/rng.h"
+
+#define CREW_MAX 16
+
+/* The clock of one failure mode, a station's or an agent's: its draws, busy time and events. */
+struct fclock {
+    const sf_cfg_failure *f;
+    sf_rng up, down;
+    sf_time busy_left; /* busy basis: busy time to the next failure */
+    sf_time busy_since;
+    sf_event_id fail_ev, repair_ev;
+};
+
+struct smode {
+    struct fclock c;
+    uint32_t station;
+    bool awaiting_crew; /* failed, its repair crew not there yet */
+    uint32_t crew[CREW_MAX], ncrew;
+};
+
+struct amode {
+    struct fclock c;
+    uint32_t agent;
+};
+
+struct owner {
+    uint32_t down;      /* modes failed and not repaired yet */
+    uint64_t failures;
+};
+
+struct sub {
+    sf_failures_fn fn;
+    void *ctx;
+};
+
+struct sf_failures {
+    sf_kernel *k;
+    const sf_scenario_config *cfg;
+    const sf_agents *agents;
+    const int *agent_type;
+    sf_failures_hooks h;
+    struct smode *smodes;
+    uint32_t nsmodes;
+    struct amode *amodes;
+    uint32_t namodes;
+    struct owner *st, *ag;
+    uint8_t *st_busy;     /* per station: working or in setup, as told */
+    uint32_t nst, nagents;
+    uint32_t *repairs;    /* station modes waiting for a repair crew, oldest first */
+    uint32_t nrepairs;
+    size_t caprepairs;
+    bool repair_asked;    /* someone waits in sf_failures_next_repair */
+    struct sub subs[SF_FAILURES_SUBSCRIBERS];
+    int nsubs;
+    uint32_t kind_sfail, kind_srepair, kind_afail, kind_arepair;
+};
+
+static sf_time seconds(double x)
+{
+    sf_time t;
+    if (!(x > 0) || sf_time_from_seconds(x, &t) != SF_OK)
+        return 0;
+    return t;
+}
+
+static void tell(sf_failures *f, sf_entity e, uint32_t id, bool down, bool restart)
+{
+    sf_failure_change c = {e, id, down, restart};
+    for (int i = 0; i < f->nsubs; i++)
+        f->subs[i].fn(f->subs[i].ctx, &c);
+}
+
+static bool agent_busy(const sf_failures *f, uint32_t agent)
+{
+    return f->agents && sf_agents_busy(f->agents, agent);
+}
+
+/* ---- clocks ---------------------------------------------------------------- */
+
+/*
+ * Schedule the next failure of clock c (event `kind` for `target`): on the
+ * busy basis after the busy time left, while its owner is busy; on the
+ * calendar basis after a fresh draw of the time between failures.
+ */
+static void clock_schedule(sf_failures *f, struct fclock *c, bool owner_busy, uint32_t kind, uint32_t target)
+{
+    int rc;
+    sf_time at;
+
+    if (c->f->busy_time) {
+        if (!owner_busy)
+            return;
+        at = sf_kernel_now(f->k) + c->busy_left;
+    } else {
+        at = sf_kernel_now(f->k) + seconds(sf_dist_sample(&c->f->mtbf, &c->up));
+    }
+    if ((rc = sf_kernel_at(f->k, at, 1, kind, target, &c->fail_ev)) != SF_OK)
+        sf_kernel_fail(f->k, rc);
+}
+
+/* Its owner starts or stops being busy: a busy-basis clock (not under repair) runs or stops. */
+static void clock_busy(sf_failures *f, struct fclock *c, bool busy, uint32_t kind, uint32_t target)
+{
+    sf_time now = sf_kernel_now(f->k);
+
+    if (!c->f->busy_time || c->repair_ev)
+        return;
+    if (busy) {
+        c->busy_since = now;
+        clock_schedule(f, c, true, kind, target);
+    } else if (c->fail_ev) {
+        sf_kernel_cancel(f->k, c->fail_ev);
+        c->fail_ev = 0;
+        c->busy_left -= now - c->busy_since;
+    }
+}
+
+/* Seed clock c's two streams by name and start it: a first failure drawn, or the busy time to it. */
+static void clock_start(sf_failures *f, struct fclock *c, uint64_t seed, const char *what, bool owner_busy,
+                        uint32_t kind, uint32_t target)
+{
+    char name[256];
+
+    snprintf(name, sizeof name, "failure.%s", what);
+    sf_rng_init(&c->up, seed, name);
+    snprintf(name, sizeof name, "repair.%s", what);
+    sf_rng_init(&c->down, seed, name);
+    if (c->fail_ev)
+        sf_kernel_cancel(f->k, c->fail_ev);
+    c->fail_ev = 0;
+    if (c->f->busy_time)
+        c->busy_left = seconds(sf_dist_sample(&c->f->mtbf, &c->up));
+    else
+        clock_schedule(f, c, owner_busy, kind, target);
+}
+
+/* A repair is over: the next failure, on the calendar at once, on busy time while its owner is busy. */
+static void clock_repaired(sf_failures *f, struct fclock *c, bool owner_busy, uint32_t kind, uint32_t target)
+{
+    if (!c->f->busy_time) {
+        clock_schedule(f, c, owner_busy, kind, target);
+    } else if (owner_busy && !c->fail_ev) {
+        c->busy_since = sf_kernel_now(f->k);
+        clock_schedule(f, c, true, kind, target);
+    }
+}
+
+void sf_failures_busy(sf_failures *f, sf_entity e, uint32_t id, bool busy)
+{
+    if (!f)
+        return;
+    if (e == SF_ENTITY_STATION) {
+        if (id >= f->nst || (bool)f->st_busy[id] == busy)
+            return;
+        f->st_busy[id] = busy;
+        for (uint32_t i = 0; i < f->nsmodes; i++)
+            if (f->smodes[i].station == id)
+                clock_busy(f, &f->smodes[i].c, busy, f->kind_sfail, i);
+        return;
+    }
+    if (id >= f->nagents || f->ag[id].down) /* under repair its clocks stand still; the last repair starts them again */
+        return;
+    for (uint32_t i = 0; i < f->namodes; i++)
+        if (f->amodes[i].agent == id)
+            clock_busy(f, &f->amodes[i].c, busy, f->kind_afail, i);
+}
+
+void sf_failures_agent_busy(void *failures, uint32_t agent, bool busy)
+{
+    sf_failures_busy(failures, SF_ENTITY_AGENT, agent, busy);
+}
+
+/* ---- stations ---------------------------------------------------------------- */
+
+static void on_station_fail(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    int rc;
+    sf_failures *f = ctx;
+    struct smode *m = &f->smodes[ev->target];
+    struct owner *o = &f->st[m->station];
+
+    m->c.fail_ev = 0;
+    m->c.busy_left = 0;
+    o->failures++;
+    if (o->down++ == 0)
+        tell(f, SF_ENTITY_STATION, m->station, true, m->c.f->restart);
+    if (m->c.f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_failures_repair) */
+        m->awaiting_crew = true;
+        if (sf_grow(f->repairs, f->caprepairs, f->nrepairs + 1) != SF_OK) {
+            sf_kernel_fail(k, SF_ENOMEM);
+            return;
+        }
+        f->repairs[f->nrepairs++] = ev->target;
+        if (f->repair_asked && f->h.repair) {
+            f->repair_asked = false;
+            f->h.repair(f->h.ctx, UINT32_MAX);
+        }
+        return;
+    }
+    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, f->kind_srepair, ev->target,
+                              &m->c.repair_ev)) != SF_OK)
+        sf_kernel_fail(k, rc);
+}
+
+static void on_station_repair(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_failures *f = ctx;
+    struct smode *m = &f->smodes[ev->target];
+
+    (void)k;
+    m->c.repair_ev = 0;
+    if (m->ncrew > 0) { /* the repair crew is done */
+        if (f->h.crew)
+            f->h.crew(f->h.ctx, m->crew, m->ncrew, false);
+        m->ncrew = 0;
+        if (f->h.repair)
+            f->h.repair(f->h.ctx, ev->target);
+    }
+    if (m->c.f->busy_time)
+        m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
+    if (--f->st[m->station].down == 0)
+        tell(f, SF_ENTITY_STATION, m->station, false, false); /* the station tells us when it is busy again */
+    clock_repaired(f, &m->c, f->st_busy[m->station], f->kind_sfail, ev->target);
+}
+
+int sf_failures_next_repair(sf_failures *f, uint32_t *mode)
+{
+    if (f->nrepairs > 0) {
+        *mode = f->repairs[0];
+        memmove(f->repairs, f->repairs + 1, --f->nrepairs * sizeof *f->repairs);
+        return 1;
+    }
+    f->repair_asked = true;
+    return 0;
+}
+
+int sf_failures_repair(sf_failures *f, uint32_t mode, const uint32_t *crew, uint32_t ncrew)
+{
+    struct smode *m;
+
+    if (mode >= f->nsmodes || !(m = &f->smodes[mode])->awaiting_crew || ncrew > CREW_MAX)
+        return SF_EINVAL;
+    for (uint32_t c = 0; c < ncrew; c++)
+        if (crew[c] >= f->nagents)
+            return SF_EINVAL;
+    m->awaiting_crew = false;
+    m->ncrew = ncrew;
+    memcpy(m->crew, crew, ncrew * sizeof *crew);
+    if (f->h.crew && ncrew > 0)
+        f->h.crew(f->h.ctx, m->crew, m->ncrew, true);
+    if (sf_kernel_after(f->k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, f->kind_srepair, mode,
+                        &m->c.repair_ev) != SF_OK)
+        return SF_ERANGE;
+    return 0;
+}
+
+/* ---- agents ------------------------------------------------------------------ */
+
+/*
+ * An agent fails on its own clock. Its other busy-time clocks stand
+ * still until its last repair; the subscribers stop what it works in
+ * (stations) and halt or suspend what it does (the world).
+ */
+static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    int rc;
+    sf_failures *f = ctx;
+    struct amode *m = &f->amodes[ev->target];
+
+    m->c.fail_ev = 0;
+    m->c.busy_left = 0;
+    f->ag[m->agent].failures++;
+    if (f->ag[m->agent].down++ == 0) {
+        for (uint32_t i = 0; i < f->namodes; i++) /* its other clocks stand still during the repair */
+            if (f->amodes[i].agent == m->agent && i != ev->target)
+                clock_busy(f, &f->amodes[i].c, false, f->kind_afail, i);
+        tell(f, SF_ENTITY_AGENT, m->agent, true, m->c.f->restart);
+    }
+    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, f->kind_arepair, ev->target,
+                              &m->c.repair_ev)) != SF_OK)
+        sf_kernel_fail(k, rc);
+}
+
+static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_failures *f = ctx;
+    struct amode *m = &f->amodes[ev->target];
+
+    (void)k;
+    m->c.repair_ev = 0;
+    if (m->c.f->busy_time)
+        m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
+    if (--f->ag[m->agent].down == 0) {
+        for (uint32_t i = 0; i < f->namodes && agent_busy(f, m->agent); i++) /* its clocks run again */
+            if (f->amodes[i].agent == m->agent && !f->amodes[i].c.fail_ev)
+                clock_busy(f, &f->amodes[i].c, true, f->kind_afail, i);
+        tell(f, SF_ENTITY_AGENT, m->agent, false, false);
+    }
+    clock_repaired(f, &m->c, agent_busy(f, m->agent), f->kind_afail, ev->target);
+}
+
+/* ---- building ---------------------------------------------------------------- */
+
+static bool applies(const sf_cfg_failure *c, const sf_cfg_station *st, size_t index)
+{
+    return (c->target_kind == SF_FAIL_STATION && (size_t)c->target == index) ||
+           (c->target_kind == SF_FAIL_GROUP && c->target == st->group_index);
+}
+
+static bool applies_to_agent(const sf_cfg_failure *c, int type)
+{
+    return c->target_kind == SF_FAIL_AGENT_TYPE && c->target == type;
+}
+
+/* Count, allocate and fill the modes: station by station, then failure by failure and agent by agent. */
+static int build_modes(sf_failures *f)
+{
+    const sf_scenario_config *cfg = f->cfg;
+
+    for (uint32_t i = 0; i < f->nst; i++)
+        for (size_t c = 0; c < cfg->n_failures; c++)
+            f->nsmodes += applies(&cfg->failures[c], &cfg->layout.stations[i], i);
+    for (size_t c = 0; c < cfg->n_failures && f->agent_type; c++)
+        for (uint32_t a = 0; a < f->nagents; a++)
+            f->namodes += applies_to_agent(&cfg->failures[c], f->agent_type[a]);
+    f->smodes = sf_calloc(f->nsmodes ? f->nsmodes : 1, sizeof *f->smodes);
+    f->amodes = sf_calloc(f->namodes ? f->namodes : 1, sizeof *f->amodes);
+    if (!f->smodes || !f->amodes)
+        return SF_ENOMEM;
+    for (uint32_t i = 0, n = 0; i < f->nst; i++)
+        for (size_t c = 0; c < cfg->n_failures; c++)
+            if (applies(&cfg->failures[c], &cfg->layout.stations[i], i)) {
+                f->smodes[n].c.f = &cfg->failures[c];
+                f->smodes[n++].station = i;
+            }
+    for (size_t c = 0, n = 0; c < cfg->n_failures && f->agent_type; c++)
+        for (uint32_t a = 0; a < f->nagents; a++)
+            if (applies_to_agent(&cfg->failures[c], f->agent_type[a])) {
+                f->amodes[n].c.f = &cfg->failures[c];
+                f->amodes[n++].agent = a;
+            }
+    return SF_OK;
+}
+
+sf_failures *sf_failures_new(sf_kernel *k, const sf_scenario_config *cfg, uint64_t seed, const sf_agents *agents,
+                             const int *agent_type, uint32_t nagents, sf_failures_hooks hooks)
+{
+    sf_failures *f = sf_calloc(1, sizeof *f);
+    int kind;
+
+    if (!f)
+        return NULL;
+    f->k = k;
+    f->cfg = cfg;
+    f->agents = agents;
+    f->agent_type = agent_type;
+    f->h = hooks;
+    f->nst = (uint32_t)cfg->layout.n_stations;
+    f->nagents = nagents;
+    f->st = sf_calloc(f->nst ? f->nst : 1, sizeof *f->st);
+    f->st_busy = sf_calloc(f->nst ? f->nst : 1, 1);
+    f->ag = sf_calloc(nagents ? nagents : 1, sizeof *f->ag);
+    if (!f->st || !f->st_busy || !f->ag || build_modes(f) != SF_OK)
+        goto fail;
+    if ((kind = sf_kernel_add_kind(k, "station.failure", on_station_fail, f)) < 0)
+        goto fail;
+    f->kind_sfail = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "station.repair", on_station_repair, f)) < 0)
+        goto fail;
+    f->kind_srepair = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "agent.failure", on_agent_fail, f)) < 0)
+        goto fail;
+    f->kind_afail = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "agent.repair", on_agent_repair, f)) < 0)
+        goto fail;
+    f->kind_arepair = (uint32_t)kind;
+    sf_failures_reseed(f, seed);
+    return f;
+fail:
+    sf_failures_free(f);
+    return NULL;
+}
+
+void sf_failures_reseed(sf_failures *f, uint64_t seed)
+{
+    char name[256];
+
+    for (uint32_t i = 0; i < f->nsmodes; i++) {
+        struct smode *m = &f->smodes[i];
+        snprintf(name, sizeof name, "%s.%s", m->c.f->name, f->cfg->layout.stations[m->station].name);
+        clock_start(f, &m->c, seed, name, f->st_busy[m->station], f->kind_sfail, i);
+    }
+    for (uint32_t i = 0; i < f->namodes; i++) {
+        struct amode *m = &f->amodes[i];
+        const char *type = f->cfg->fleet.types[f->agent_type[m->agent]].name;
+        int nth = 1;
+        for (uint32_t a = 0; a < m->agent; a++)
+            nth += f->agent_type[a] == f->agent_type[m->agent];
+        snprintf(name, sizeof name, "%s.%s.%d", m->c.f->name, type, nth);
+        clock_start(f, &m->c, seed, name, agent_busy(f, m->agent), f->kind_afail, i);
+    }
+}
+
+void sf_failures_free(sf_failures *f)
+{
+    if (!f)
+        return;
+    free(f->smodes);
+    free(f->amodes);
+    free(f->st);
+    free(f->st_busy);
+    free(f->ag);
+    free(f->repairs);
+    free(f);
+}
+
+int sf_failures_subscribe(sf_failures *f, sf_failures_fn fn, void *ctx)
+{
+    if (f->nsubs == SF_FAILURES_SUBSCRIBERS)
+        return SF_ELIMIT;
+    f->subs[f->nsubs++] = (struct sub){fn, ctx};
+    return SF_OK;
+}
+
+/* ---- reading ----------------------------------------------------------------- */
+
+bool sf_failures_down(const sf_failures *f, sf_entity e, uint32_t id)
+{
+    if (!f)
+        return false;
+    if (e == SF_ENTITY_STATION)
+        return id < f->nst && f->st[id].down > 0;
+    return e == SF_ENTITY_AGENT && id < f->nagents && f->ag[id].down > 0;
+}
+
+uint64_t sf_failures_count(const sf_failures *f, sf_entity e, uint32_t id)
+{
+    if (!f)
+        return 0;
+    if (e == SF_ENTITY_STATION)
+        return id < f->nst ? f->st[id].failures : 0;
+    return e == SF_ENTITY_AGENT && id < f->nagents ? f->ag[id].failures : 0;
+}
+
+uint32_t sf_failures_station_modes(const sf_failures *f) { return f ? f->nsmodes : 0; }
+
+bool sf_failures_mode(const sf_failures *f, uint32_t mode, uint32_t *station, const sf_cfg_failure **cfg)
+{
+    if (!f || mode >= f->nsmodes)
+        return false;
+    *station = f->smodes[mode].station;
+    *cfg = f->smodes[mode].c.f;
+    return true;
+}
