@@ -58,7 +58,7 @@
 #include "core/rng.h"
 #include "model/energy.h"
 #include "model/observe.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 typedef struct sf_stations sf_stations;
 

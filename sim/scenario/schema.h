@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "core/units.h"
-#include "scenario/config.h"
+#include "model/config.h"
 #include "scenario/diag.h"
 #include "scenario/ytree.h"
 

@@ -1,7 +1,9 @@
 /*
  * config.h: a validated scenario as plain C values.
  *
- * This is what the loader hands to the model builder: no YAML types, no
+ * The model owns these types and the scenario layer (sim/scenario) fills
+ * them, so the model never sees YAML or the loader. This is what the
+ * loader hands to the model builder: no YAML types, no
  * text to parse again. Quantities are in SI units (s, m, m/s, W, J, kg,
  * currency per J or per s) and durations in sf_time nanoseconds;
  * references between sections are resolved to indices into the arrays
@@ -10,10 +12,11 @@
  * with `file:line:col`.
  *
  * All memory belongs to the sf_scenario_config and is released by
- * sf_scenario_config_free (scenario.h).
+ * whoever filled it: sf_scenario_config_free for a loaded scenario
+ * (scenario/scenario.h).
  */
-#ifndef SF_SCENARIO_CONFIG_H
-#define SF_SCENARIO_CONFIG_H
+#ifndef SF_MODEL_CONFIG_H
+#define SF_MODEL_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
