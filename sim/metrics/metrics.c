@@ -23,10 +23,7 @@
 #include "core/mem.h"
 #include "model/safety.h"
 
-#define NS 1000000000LL
-#define QUARTER (15 * 60 * NS)
-#define HOUR (3600 * NS)
-#define DAY (24 * HOUR)
+#define QUARTER (15 * SF_MINUTE) /* the window of the peak demand */
 
 typedef struct ent {
     sf_metrics_entity pub;
@@ -104,7 +101,7 @@ static sf_time next_boundary(const sf_metrics *m, sf_time t, sf_time unit)
 static int band_at(const sf_metrics *m, sf_time t)
 {
     const sf_cfg_energy *E = &m->cfg->energy;
-    sf_time tod = clock_of(m, t) % DAY;
+    sf_time tod = clock_of(m, t) % SF_DAY;
     int b = 0;
 
     for (size_t i = 1; i < E->n_tariff; i++)
@@ -117,7 +114,7 @@ static int band_at(const sf_metrics *m, sf_time t)
 static sf_time next_band(const sf_metrics *m, sf_time t)
 {
     const sf_cfg_energy *E = &m->cfg->energy;
-    sf_time c = clock_of(m, t), tod = c % DAY;
+    sf_time c = clock_of(m, t), tod = c % SF_DAY;
 
     for (size_t i = 0; i < E->n_tariff; i++)
         if (E->tariff[i].from > tod)
@@ -127,7 +124,7 @@ static sf_time next_band(const sf_metrics *m, sf_time t)
 
 static int hour_at(const sf_metrics *m, sf_time t)
 {
-    return (int)((clock_of(m, t) % DAY) / HOUR);
+    return (int)((clock_of(m, t) % SF_DAY) / SF_HOUR);
 }
 
 static double secs(sf_time dt)
@@ -498,12 +495,12 @@ static void on_safety(void *ctx, const sf_safety_event *ev)
 sf_time sf_metrics_default_step(sf_time horizon)
 {
     static const int64_t steps[] = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 86400};
-    sf_time h = horizon > 0 && horizon != SF_TIME_MAX ? horizon : 8 * HOUR;
+    sf_time h = horizon > 0 && horizon != SF_TIME_MAX ? horizon : 8 * SF_HOUR;
     size_t i = 0;
 
-    while (i + 1 < sizeof steps / sizeof steps[0] && steps[i] * NS * 100 < h)
+    while (i + 1 < sizeof steps / sizeof steps[0] && steps[i] * SF_SECOND * 100 < h)
         i++;
-    return steps[i] * NS;
+    return steps[i] * SF_SECOND;
 }
 
 sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time sample_every)
@@ -798,7 +795,7 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
     ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
     for (int k = 0; k < SF_STATES; k++) {
         snprintf(metric, sizeof metric, "time_%s", sf_state_name((sf_state)k));
-        ADD(metric, x->name, t[k] / 3600, "h", false);
+        ADD(metric, x->name, t[k] / SF_SECONDS_PER_HOUR, "h", false);
     }
     return SF_OK;
 }
@@ -832,11 +829,11 @@ static int type_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *pre
     }
     *presence = total_time(&sum) - sum.time[SF_STATE_OFF_SHIFT];
     ADD("utilisation", name, 100 * ratio(busy_time(&sum), *presence), "%", false);
-    ADD("presence", name, *presence / 3600, "h", false);
+    ADD("presence", name, *presence / SF_SECONDS_PER_HOUR, "h", false);
     ADD("energy_grid", name, sum.grid / 3.6e6, "kWh", false);
     for (int s = 0; s < SF_STATES; s++) {
         snprintf(metric, sizeof metric, "time_%s", sf_state_name((sf_state)s));
-        ADD(metric, name, sum.time[s] / 3600, "h", false);
+        ADD(metric, name, sum.time[s] / SF_SECONDS_PER_HOUR, "h", false);
     }
     for (int s = 0; s < SF_POWER_STATES; s++) {
         snprintf(metric, sizeof metric, "energy_%s", sf_power_state_name((sf_power_state)s));
@@ -851,7 +848,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     const char *cur = cfg->fleet.currency && *cfg->fleet.currency ? cfg->fleet.currency
                       : cfg->energy.currency ? cfg->energy.currency : "";
     sf_time from = sf_metrics_from(m), mser;
-    double hours = m->last > from ? secs(m->last - from) / 3600 : 0;
+    double hours = m->last > from ? secs(m->last - from) / SF_SECONDS_PER_HOUR : 0;
     double worker_s = 0, labour = 0, equipment = 0, lost = 0, working = 0, peak, energy_cost, demand_cost;
     double good = (double)m->completed;
     int rc;
@@ -868,7 +865,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("lead_time_p90", "", sf_tally_percentile(&m->lead, 0.90) / 60, "min", false);
     ADD("lead_time_p95", "", sf_tally_percentile(&m->lead, 0.95) / 60, "min", false);
     ADD("lead_time_max", "", m->lead.n ? m->lead.max / 60 : NAN, "min", false);
-    ADD("wip_mean", "", ratio(m->wip_area, hours * 3600), "", true);
+    ADD("wip_mean", "", ratio(m->wip_area, hours * SF_SECONDS_PER_HOUR), "", true);
     ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
     ADD("ops_share_people", "", 100 * ratio((double)m->ops_kind[SF_AGENT_WORKER], (double)m->ops), "%", false);
     ADD("ops_share_humanoids", "", 100 * ratio((double)m->ops_kind[SF_AGENT_HUMANOID], (double)m->ops), "%", false);
@@ -894,14 +891,14 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     for (size_t s = 0; s < m->ns; s++)
         if ((rc = station_kpis(m, s, out)) != SF_OK)
             return rc;
-    ADD("worker_hours", "", worker_s / 3600, "h", false);
-    ADD("labour_productivity", "", ratio(good, worker_s / 3600), "1/worker-h", worker_s > 0);
+    ADD("worker_hours", "", worker_s / SF_SECONDS_PER_HOUR, "h", false);
+    ADD("labour_productivity", "", ratio(good, worker_s / SF_SECONDS_PER_HOUR), "1/worker-h", worker_s > 0);
 
     peak = sf_metrics_peak(m, NULL);
     energy_cost = m->cost;
     demand_cost = peak * cfg->energy.demand_charge;
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
-    ADD("energy_base_load", "", cfg->energy.base_load * hours * 3600 / 3.6e6, "kWh", false);
+    ADD("energy_base_load", "", cfg->energy.base_load * hours * SF_SECONDS_PER_HOUR / 3.6e6, "kWh", false);
     ADD("kwh_per_unit", "", ratio(m->energy / 3.6e6, good), "kWh", false);
     ADD("peak_demand_15min", "", peak / 1000, "kW", true);
     ADD("energy_cost", "", energy_cost, cur, false);
@@ -940,14 +937,14 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
             reduced += m->e[i].pub.time[SF_STATE_REDUCED_SPEED];
             stopped += m->e[i].pub.time[SF_STATE_SAFETY_STOP];
         }
-        ADD("reduced_speed_time", "", reduced / 3600, "h", false);
-        ADD("safety_stop_time", "", stopped / 3600, "h", false);
+        ADD("reduced_speed_time", "", reduced / SF_SECONDS_PER_HOUR, "h", false);
+        ADD("safety_stop_time", "", stopped / SF_SECONDS_PER_HOUR, "h", false);
     }
-    ADD("safety_work_lost", "", lost / 3600, "h", false);
+    ADD("safety_work_lost", "", lost / SF_SECONDS_PER_HOUR, "h", false);
     ADD("throughput_lost_safety", "", working > 0 ? ratio(good * lost / working, hours) : 0, "1/h", false);
 
-    ADD("warmup", "", secs(m->W) / 3600, "h", false);
+    ADD("warmup", "", secs(m->W) / SF_SECONDS_PER_HOUR, "h", false);
     mser = sf_metrics_mser5(m);
-    ADD("warmup_mser5", "", mser >= 0 ? secs(mser) / 3600 : NAN, "h", false);
+    ADD("warmup_mser5", "", mser >= 0 ? secs(mser) / SF_SECONDS_PER_HOUR : NAN, "h", false);
     return SF_OK;
 }
