@@ -401,19 +401,18 @@ static void traffic(sf_vctx *v, const sf_ynode *n)
  */
 static void storage(sf_vctx *v, const sf_ynode *n)
 {
-    static const char *const policies[] = {"closest", "first_free", "abc", NULL};
     sf_cfg_storage *st = &v->cfg->layout.storage;
     const sf_cfg_layout *L = &v->cfg->layout;
     int k;
 
-    st->policy = SF_CFG_STORE_CLOSEST;
+    st->policy = SF_STORE_CLOSEST;
     st->from = -1;
     st->share_a = 0.2;
     st->share_b = 0.3;
     if (!n || (!sf_v_map(v, n, KEYS("policy", "from", "a", "b"), "storage") && n->kind != SF_YMAP))
         return;
-    if (sf_ynode_get(n, "policy", NULL) && sf_v_enum(v, sf_ynode_get(n, "policy", NULL), "policy", policies, &k))
-        st->policy = (sf_store_policy)k;
+    if (sf_ynode_get(n, "policy", NULL) && sf_v_enum(v, sf_ynode_get(n, "policy", NULL), "policy", sf_storage_policy_names, &k))
+        st->policy = (sf_storage_policy)k;
     if (sf_ynode_get(n, "from", NULL))
         st->from = SF_V_REF(v, sf_ynode_get(n, "from", NULL), "dock", L->docks, L->n_docks);
     if (sf_ynode_get(n, "a", NULL))

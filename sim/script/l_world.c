@@ -22,8 +22,6 @@ struct agent_ud {
     uint32_t tag, id;
 };
 
-static const char *const kind_names[] = {"forklift", "agv", "arm", "humanoid", "worker"};
-
 static sf_world *world_of(lua_State *L)
 {
     sf_script *S = sf__script(L);
@@ -229,7 +227,7 @@ static int l_agent_name(lua_State *L)
 
 static int l_agent_kind(lua_State *L)
 {
-    lua_pushstring(L, kind_names[sf_world_agent(world_of(L), check_agent(L, 1))->kind]);
+    lua_pushstring(L, sf_agent_kind_name(sf_world_agent(world_of(L), check_agent(L, 1))->kind));
     return 1;
 }
 
@@ -293,7 +291,7 @@ static int l_agent_behaviour(lua_State *L)
     size_t n;
 
     if (!path) {
-        lua_pushstring(L, kind_names[a->kind]);
+        lua_pushstring(L, sf_agent_kind_name(a->kind));
         return 1;
     }
     snprintf(name, sizeof name, "%s", path[0] == '.' && path[1] == '/' ? path + 2 : path);
@@ -491,7 +489,7 @@ static int l_shop_agents(lua_State *L)
 
     lua_newtable(L);
     for (uint32_t i = 0; i < sf_world_agent_count(w); i++) {
-        if (kind && strcmp(kind_names[sf_world_agent(w, i)->kind], kind) != 0)
+        if (kind && strcmp(sf_agent_kind_name(sf_world_agent(w, i)->kind), kind) != 0)
             continue;
         push_agent(L, i);
         lua_rawseti(L, -2, ++n);
@@ -1147,7 +1145,7 @@ static void push_crew(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_
         lua_newtable(L);
         for (int k = 0; k < SF_AGENT_KINDS; k++)
             if (need->kinds & (1u << k)) {
-                lua_pushstring(L, kind_names[k]);
+                lua_pushstring(L, sf_agent_kind_name((sf_agent_kind)k));
                 lua_rawseti(L, -2, ++n);
             }
         lua_setfield(L, -2, "kinds");
