@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/geometry.h"
 #include "scenario/schema.h"
 
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -134,9 +135,9 @@ static void zones(sf_vctx *v, const sf_ynode *list)
                  &z->speed_limit);
         if (!(poly = sf_v_need(v, e[i], "polygon", what)))
             continue;
-        if (poly->kind != SF_YSEQ || poly->n < 3 || poly->n > 1000) { /* SF_POLYGON_MAX of model/geometry.h */
-            sf_v_error(v, poly, "%s: 'polygon' lists 3 to 1000 corners [x, y], got %s", what,
-                       poly->kind == SF_YSEQ ? "fewer" : sf_ynode_what(poly));
+        if (poly->kind != SF_YSEQ || poly->n < 3 || poly->n > SF_POLYGON_MAX) {
+            sf_v_error(v, poly, "%s: 'polygon' lists 3 to %d corners [x, y], got %s", what, SF_POLYGON_MAX,
+                       poly->kind != SF_YSEQ ? sf_ynode_what(poly) : poly->n < 3 ? "fewer" : "more");
             continue;
         }
         if (!(z->xy = sf_v_alloc(v, poly->n * 2, sizeof *z->xy)))
