@@ -50,9 +50,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     int kind = -1;
     bool mobile;
 
-    snprintf(what, sizeof what, "fleet entry '%s'", name->text);
-    t->name = sf_v_strdup(v, name->text);
-    t->at = sf_v_place(v, name);
+    sf_v_entry(v, name, "fleet entry", what, sizeof what, &t->name, &t->at);
     t->home = t->home_station = -1;
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
@@ -326,9 +324,7 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         sf_cfg_product *p = &v->cfg->products[v->cfg->n_products++];
         const sf_ynode *r, *src, *snk, *tr;
         char what[200];
-        snprintf(what, sizeof what, "product '%s'", names[i]->text);
-        p->name = sf_v_strdup(v, names[i]->text);
-        p->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "product", what, sizeof what, &p->name, &p->at);
         p->source = p->sink = -1;
         sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport"), what);
         p->abc = 'C';

@@ -24,9 +24,7 @@ static void nodes(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_node *nd = &L->nodes[L->n_nodes++];
         char what[200];
-        snprintf(what, sizeof what, "node '%s'", names[i]->text);
-        nd->name = sf_v_strdup(v, names[i]->text);
-        nd->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "node", what, sizeof what, &nd->name, &nd->at);
         sf_v_map(v, e[i], KEYS("name", "at"), what);
         sf_v_point(v, sf_v_need(v, e[i], "at", what), what, &nd->x, &nd->y);
     }
@@ -125,9 +123,7 @@ static void zones(sf_vctx *v, const sf_ynode *list)
         const sf_ynode *poly;
         char what[200];
         int kind = 0;
-        snprintf(what, sizeof what, "zone '%s'", names[i]->text);
-        z->name = sf_v_strdup(v, names[i]->text);
-        z->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "zone", what, sizeof what, &z->name, &z->at);
         sf_v_map(v, e[i], KEYS("name", "kind", "polygon", "speed_limit"), what);
         sf_v_enum(v, sf_v_need(v, e[i], "kind", what), "zone kind", zone_kinds, &kind);
         z->kind = (sf_zone_kind)kind;
@@ -162,9 +158,7 @@ static void docks(sf_vctx *v, const sf_ynode *list)
         sf_cfg_dock *k = &L->docks[L->n_docks++];
         char what[200];
         int kind = SF_DOCK_BOTH;
-        snprintf(what, sizeof what, "dock '%s'", names[i]->text);
-        k->name = sf_v_strdup(v, names[i]->text);
-        k->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "dock", what, sizeof what, &k->name, &k->at);
         k->doors = 1;
         sf_v_map(v, e[i], KEYS("name", "node", "kind", "doors"), what);
         k->node = node_ref(v, e[i], what);
@@ -195,9 +189,7 @@ static void racks(sf_vctx *v, const sf_ynode *list)
         char what[200];
         int kind = SF_RACK_RACK;
         double spacing = 0;
-        snprintf(what, sizeof what, "rack '%s'", names[i]->text);
-        r->name = sf_v_strdup(v, names[i]->text);
-        r->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "rack", what, sizeof what, &r->name, &r->at);
         r->bays = r->levels = r->depth = 1;
         sf_v_map(v, e[i],
                  KEYS("name", "node", "kind", "bays", "levels", "depth", "level_heights", "level_height",
@@ -254,9 +246,7 @@ static void chargers(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_charger *c = &L->chargers[L->n_chargers++];
         char what[200];
-        snprintf(what, sizeof what, "charger '%s'", names[i]->text);
-        c->name = sf_v_strdup(v, names[i]->text);
-        c->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "charger", what, sizeof what, &c->name, &c->at);
         c->slots = 1;
         sf_v_map(v, e[i], KEYS("name", "node", "power", "slots"), what);
         c->node = node_ref(v, e[i], what);
@@ -276,9 +266,7 @@ static void parking(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_parking *p = &L->parking[L->n_parking++];
         char what[200];
-        snprintf(what, sizeof what, "parking '%s'", names[i]->text);
-        p->name = sf_v_strdup(v, names[i]->text);
-        p->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "parking", what, sizeof what, &p->name, &p->at);
         p->slots = 1;
         sf_v_map(v, e[i], KEYS("name", "node", "slots"), what);
         p->node = node_ref(v, e[i], what);
@@ -350,9 +338,7 @@ static void stations(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_station *s = &L->stations[L->n_stations++];
         char what[200];
-        snprintf(what, sizeof what, "station '%s'", names[i]->text);
-        s->name = sf_v_strdup(v, names[i]->text);
-        s->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "station", what, sizeof what, &s->name, &s->at);
         s->capacity = 1;
         s->group = s->name;
         sf_v_map(v, e[i],

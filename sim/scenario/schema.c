@@ -123,6 +123,14 @@ sf_cfg_place sf_v_place(sf_vctx *v, const sf_ynode *n)
     return p;
 }
 
+void sf_v_entry(sf_vctx *v, const sf_ynode *name_node, const char *kind, char *what, size_t n, const char **name,
+                sf_cfg_place *at)
+{
+    snprintf(what, n, "%s '%s'", kind, name_node->text);
+    *name = sf_v_strdup(v, name_node->text);
+    *at = sf_v_place(v, name_node);
+}
+
 /* ---- keys -------------------------------------------------------------- */
 
 /* Levenshtein distance with a cap, on short words (keys and names). */

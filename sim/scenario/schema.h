@@ -57,6 +57,12 @@ void sf_v_error(sf_vctx *v, const sf_ynode *at, const char *fmt, ...) __attribut
 void sf_v_error_col(sf_vctx *v, const sf_ynode *at, int dcol, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 sf_cfg_place sf_v_place(sf_vctx *v, const sf_ynode *n);
+/*
+ * The start of reading a named entry from its name node: `what` gets its
+ * label for messages ("KIND 'NAME'"), *name a copy of the name, *at its place.
+ */
+void sf_v_entry(sf_vctx *v, const sf_ynode *name_node, const char *kind, char *what, size_t n, const char **name,
+                sf_cfg_place *at);
 
 /*
  * Check that `n` is a mapping whose keys are all in the NULL-terminated
