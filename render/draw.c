@@ -949,7 +949,7 @@ static void panel(sf_draw *d, float x, float y, float w, float h)
     rect(d, x, y, w, h, C_PANEL);
 }
 
-static const char *const kind_names[SF_AGENT_KINDS] = {"forklift", "AGV", "robot arm", "humanoid", "worker"};
+static const char *const kind_labels[SF_AGENT_KINDS] = {"forklift", "AGV", "robot arm", "humanoid", "worker"};
 
 /* The inspector's extra lines (text with line breaks), from y down to the panel's end, 60 characters each. */
 static void inspect_lines(sf_draw *d, const char *p, float x, float y)
@@ -1008,7 +1008,7 @@ static void draw_inspector(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         const sf_snap_agent *a = &s->agents[v->selected_agent];
         float ix = (float)v->w - 250, iy = 20;
         text(d, ix, iy, LARGE, C_TEXT, LEFT, d->agent_names[v->selected_agent]);
-        snprintf(buf, sizeof buf, "%s, %s%s", kind_names[a->kind % SF_AGENT_KINDS], sf_state_name(a->state),
+        snprintf(buf, sizeof buf, "%s, %s%s", kind_labels[a->kind % SF_AGENT_KINDS], sf_state_name(a->state),
                  a->loaded ? ", loaded" : "");
         text(d, ix, iy + 26, NORMAL, C_TEXT, LEFT, buf);
         if (a->battery >= 0) {
@@ -1127,7 +1127,7 @@ static void draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         ly += 8;
         for (int i = 0; i < SF_AGENT_KINDS; i++)
             if (kinds[i]) {
-                text(d, x + 42, ly + 2, SMALL, C_TEXT, LEFT, kind_names[i]);
+                text(d, x + 42, ly + 2, SMALL, C_TEXT, LEFT, kind_labels[i]);
                 ly += 22;
             }
     }

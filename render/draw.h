@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "render/snapshot.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 /* Where the camera is and what is shown; the caller owns it. */
 typedef struct sf_view {

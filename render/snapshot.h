@@ -28,7 +28,7 @@
 #include "core/time.h"
 #include "experiment/session.h"
 #include "model/observe.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 /* One agent: where it is, which way it faces, what it does. */
 typedef struct sf_snap_agent {

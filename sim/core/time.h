@@ -25,6 +25,7 @@ typedef int64_t sf_time;
 #define SF_MINUTE (60 * SF_SECOND)
 #define SF_HOUR (60 * SF_MINUTE)
 #define SF_DAY (24 * SF_HOUR)
+#define SF_SECONDS_PER_HOUR 3600.0 /* for hours and rates computed in double seconds */
 
 /*
  * Seconds to time, rounded to the nearest nanosecond. SF_ERANGE when

@@ -24,7 +24,7 @@
 #include "metrics/kpis.h"
 #include "metrics/metrics.h"
 #include "model/world.h"
-#include "scenario/config.h"
+#include "model/config.h"
 #include "script/script.h"
 
 typedef struct sf_session_spec {

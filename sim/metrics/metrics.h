@@ -31,7 +31,7 @@
 #include "metrics/kpis.h"
 #include "model/observe.h"
 #include "model/world.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 typedef struct sf_metrics sf_metrics;
 

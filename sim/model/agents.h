@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "core/time.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 typedef struct sf_agents sf_agents;
 

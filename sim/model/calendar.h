@@ -15,7 +15,7 @@
 
 #include "core/time.h"
 #include "model/observe.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 /*
  * Presence of fleet entry `type` at time t: SF_STATE_IDLE (present),

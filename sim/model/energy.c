@@ -138,11 +138,3 @@ double sf_meter_grid(const sf_meter *m, sf_time now)
     close_interval(m, now, &e, &g, &c);
     return m->grid + g;
 }
-
-const char *sf_power_state_name(sf_power_state s)
-{
-    static const char *names[SF_POWER_STATES] = {"off",          "standby", "idle",    "moving",
-                                                  "moving_loaded", "lifting", "working", "charging",
-                                                  "failed"};
-    return (unsigned)s < SF_POWER_STATES ? names[s] : "?";
-}

@@ -23,19 +23,7 @@
 #include <stdint.h>
 
 #include "core/time.h"
-
-typedef enum sf_power_state {
-    SF_POWER_OFF,
-    SF_POWER_STANDBY,
-    SF_POWER_IDLE,
-    SF_POWER_MOVING,
-    SF_POWER_MOVING_LOADED,
-    SF_POWER_LIFTING,
-    SF_POWER_WORKING,
-    SF_POWER_CHARGING,
-    SF_POWER_FAILED,
-    SF_POWER_STATES
-} sf_power_state;
+#include "model/kinds.h"
 
 typedef struct sf_meter {
     double power[SF_POWER_STATES];  /* watts drawn in each state (charging: see charge_power) */
@@ -80,7 +68,5 @@ sf_time sf_meter_battery_event(const sf_meter *m);
 /* Total energy (joules) over all states, and grid energy, up to `now`. */
 double sf_meter_total(const sf_meter *m, sf_time now);
 double sf_meter_grid(const sf_meter *m, sf_time now);
-
-const char *sf_power_state_name(sf_power_state s);
 
 #endif

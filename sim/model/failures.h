@@ -46,7 +46,7 @@
 #include "core/kernel.h"
 #include "model/agents.h"
 #include "model/observe.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 typedef struct sf_failures sf_failures;
 

@@ -74,7 +74,7 @@
 #include "core/kernel.h"
 #include "model/movers.h"
 #include "model/observe.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 #define SF_SAFETY_NONE UINT32_MAX
 

@@ -65,7 +65,7 @@
 #include "model/energy.h"
 #include "model/failures.h"
 #include "model/observe.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 typedef struct sf_stations sf_stations;
 

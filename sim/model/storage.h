@@ -28,11 +28,10 @@
 #include <stdint.h>
 
 #include "core/time.h"
+#include "model/kinds.h"
 #include "model/network.h"
 
 typedef enum sf_cell_state { SF_CELL_EMPTY, SF_CELL_RESERVED_IN, SF_CELL_FULL, SF_CELL_RESERVED_OUT } sf_cell_state;
-
-typedef enum sf_storage_policy { SF_STORE_FIRST_FREE, SF_STORE_CLOSEST, SF_STORE_CLASS_ABC } sf_storage_policy;
 
 typedef struct sf_rack_spec {
     const char *name;

@@ -14,8 +14,6 @@
 #include "core/mem.h"
 #include "model/calendar.h"
 
-_Static_assert((int)SF_CFG_POWER_STATES == (int)SF_POWER_STATES, "config and model power states differ");
-
 
 
 

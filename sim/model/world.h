@@ -35,7 +35,7 @@
 #include "model/stations.h"
 #include "model/packs.h"
 #include "model/storage.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 #define SF_NO_AGENT UINT32_MAX
 

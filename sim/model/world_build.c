@@ -59,7 +59,6 @@ int sf__world_build_storage(sf_world *w, char *err, size_t n)
     int rc;
 
     const sf_cfg_storage *S = &L->storage;
-    static const sf_storage_policy policy[] = {SF_STORE_CLOSEST, SF_STORE_FIRST_FREE, SF_STORE_CLASS_ABC};
 
     /* put-away measures from the dock the scenario names, else the first inbound dock, the first dock, node 0 */
     if (S->from >= 0)
@@ -68,7 +67,7 @@ int sf__world_build_storage(sf_world *w, char *err, size_t n)
         for (size_t i = L->n_docks; i-- > 0;)
             if (L->docks[i].kind != SF_DOCK_OUTBOUND || i == 0)
                 reference = (uint32_t)L->docks[i].node;
-    if (!(w->storage = sf_storage_new(w->net, policy[S->policy], reference, S->share_a, S->share_b)))
+    if (!(w->storage = sf_storage_new(w->net, S->policy, reference, S->share_a, S->share_b)))
         return SF_ENOMEM;
     for (size_t i = 0; i < L->n_racks; i++) {
         const sf_cfg_rack *r = &L->racks[i];

@@ -23,7 +23,7 @@
 #include "core/time.h"
 #include "metrics/kpis.h"
 #include "metrics/metrics.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 typedef struct sf_report_info {
     const char *scenario;          /* path as given */

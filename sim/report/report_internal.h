@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "metrics/kpis.h"
-#include "scenario/config.h"
+#include "model/config.h"
 
 /* A number for people: 3 to 4 significant digits, "-" for NaN. */
 const char *sf__report_num(double v, char *buf, size_t n);

@@ -12,8 +12,6 @@
 #include "core/mem.h"
 #include "scenario/schema.h"
 
-static const char *const kind_names[] = {"forklift", "agv", "arm", "humanoid", "worker"};
-
 static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
@@ -262,7 +260,7 @@ static void check_batteries(sf_vctx *v)
     for (size_t t = 0; t < f->n_types; t++)
         if (f->types[t].battery.present && f->types[t].count > 0 && v->cfg->layout.n_chargers == 0)
             error_at(v, f->types[t].at, "%s '%s' runs on a battery but the layout has no charger",
-                     kind_names[f->types[t].kind], f->types[t].name);
+                     sf_agent_kind_name(f->types[t].kind), f->types[t].name);
 }
 
 void sf_v_model_checks(sf_vctx *v)

@@ -10,11 +10,6 @@
 
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-static const char *const agent_kinds[] = {"forklift", "agv", "arm", "humanoid", "worker", NULL};
-/* In the order of sf_cfg_power. */
-static const char *const power_states[] = {"off",     "standby", "idle",     "moving", "moving_loaded",
-                                           "lifting", "working", "charging", "failed", NULL};
-
 /* The `battery` mapping of a fleet entry: capacity and charging thresholds, checked for order. */
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
 {
@@ -55,16 +50,14 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     int kind = -1;
     bool mobile;
 
-    snprintf(what, sizeof what, "fleet entry '%s'", name->text);
-    t->name = sf_v_strdup(v, name->text);
-    t->at = sf_v_place(v, name);
+    sf_v_entry(v, name, "fleet entry", what, sizeof what, &t->name, &t->at);
     t->home = t->home_station = -1;
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
                   "behaviour", "success_rate", "retry_time", "fatigue"),
              what);
-    if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", agent_kinds, &kind) || kind < 0)
+    if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", sf_agent_kind_names, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
     t->kind = (sf_agent_kind)kind;
     mobile = t->kind != SF_AGENT_ARM;
@@ -106,12 +99,12 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
         sf_v_error(v, sf_ynode_get(e, "lift_height", NULL), "%s: only a forklift has a 'lift_height'", what);
     sf_v_qty(v, sf_ynode_get(e, "reach", NULL), "reach", SF_DIM_LENGTH, 0, 50, false, &t->reach);
     if ((power = sf_ynode_get(e, "power", NULL)) &&
-        (sf_v_map(v, power, power_states, "power") || power->kind == SF_YMAP))
+        (sf_v_map(v, power, sf_power_state_names, "power") || power->kind == SF_YMAP))
         for (size_t i = 0; i < power->n; i++) {
             int s;
-            for (s = 0; s < SF_CFG_POWER_STATES; s++)
-                if (strcmp(power->keys[i]->text, power_states[s]) == 0)
-                    sf_v_qty(v, power->items[i], power_states[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
+            for (s = 0; s < SF_POWER_STATES; s++)
+                if (strcmp(power->keys[i]->text, sf_power_state_names[s]) == 0)
+                    sf_v_qty(v, power->items[i], sf_power_state_names[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
         }
     battery(v, sf_ynode_get(e, "battery", NULL), "battery", &t->battery);
     if (t->battery.swap > 0 && t->battery.spares == 0)
@@ -189,15 +182,16 @@ static bool crew_name(sf_vctx *v, const sf_ynode *n, sf_cfg_crew_need *need)
         return true;
     }
     if (n->kind == SF_YSCALAR)
-        for (int k = 0; agent_kinds[k]; k++)
-            if (strcmp(n->text, agent_kinds[k]) == 0) {
+        for (int k = 0; sf_agent_kind_names[k]; k++)
+            if (strcmp(n->text, sf_agent_kind_names[k]) == 0) {
                 need->kinds |= 1u << k;
                 return true;
             }
     if (n->kind == SF_YSCALAR) {
         char list[600];
         size_t used = 0;
-        used += (size_t)snprintf(list, sizeof list, "forklift, agv, arm, humanoid, worker");
+        for (int k = 0; sf_agent_kind_names[k]; k++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", sf_agent_kind_names[k]);
         for (size_t i = 0; i < f->n_types && used < sizeof list; i++) {
             if (i == 16) {
                 snprintf(list + used, sizeof list - used, ", ...");
@@ -330,9 +324,7 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         sf_cfg_product *p = &v->cfg->products[v->cfg->n_products++];
         const sf_ynode *r, *src, *snk, *tr;
         char what[200];
-        snprintf(what, sizeof what, "product '%s'", names[i]->text);
-        p->name = sf_v_strdup(v, names[i]->text);
-        p->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "product", what, sizeof what, &p->name, &p->at);
         p->source = p->sink = -1;
         sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport"), what);
         p->abc = 'C';

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/geometry.h"
 #include "scenario/schema.h"
 
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -23,9 +24,7 @@ static void nodes(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_node *nd = &L->nodes[L->n_nodes++];
         char what[200];
-        snprintf(what, sizeof what, "node '%s'", names[i]->text);
-        nd->name = sf_v_strdup(v, names[i]->text);
-        nd->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "node", what, sizeof what, &nd->name, &nd->at);
         sf_v_map(v, e[i], KEYS("name", "at"), what);
         sf_v_point(v, sf_v_need(v, e[i], "at", what), what, &nd->x, &nd->y);
     }
@@ -124,9 +123,7 @@ static void zones(sf_vctx *v, const sf_ynode *list)
         const sf_ynode *poly;
         char what[200];
         int kind = 0;
-        snprintf(what, sizeof what, "zone '%s'", names[i]->text);
-        z->name = sf_v_strdup(v, names[i]->text);
-        z->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "zone", what, sizeof what, &z->name, &z->at);
         sf_v_map(v, e[i], KEYS("name", "kind", "polygon", "speed_limit"), what);
         sf_v_enum(v, sf_v_need(v, e[i], "kind", what), "zone kind", zone_kinds, &kind);
         z->kind = (sf_zone_kind)kind;
@@ -134,9 +131,9 @@ static void zones(sf_vctx *v, const sf_ynode *list)
                  &z->speed_limit);
         if (!(poly = sf_v_need(v, e[i], "polygon", what)))
             continue;
-        if (poly->kind != SF_YSEQ || poly->n < 3 || poly->n > 1000) { /* SF_POLYGON_MAX of model/geometry.h */
-            sf_v_error(v, poly, "%s: 'polygon' lists 3 to 1000 corners [x, y], got %s", what,
-                       poly->kind == SF_YSEQ ? "fewer" : sf_ynode_what(poly));
+        if (poly->kind != SF_YSEQ || poly->n < 3 || poly->n > SF_POLYGON_MAX) {
+            sf_v_error(v, poly, "%s: 'polygon' lists 3 to %d corners [x, y], got %s", what, SF_POLYGON_MAX,
+                       poly->kind != SF_YSEQ ? sf_ynode_what(poly) : poly->n < 3 ? "fewer" : "more");
             continue;
         }
         if (!(z->xy = sf_v_alloc(v, poly->n * 2, sizeof *z->xy)))
@@ -161,9 +158,7 @@ static void docks(sf_vctx *v, const sf_ynode *list)
         sf_cfg_dock *k = &L->docks[L->n_docks++];
         char what[200];
         int kind = SF_DOCK_BOTH;
-        snprintf(what, sizeof what, "dock '%s'", names[i]->text);
-        k->name = sf_v_strdup(v, names[i]->text);
-        k->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "dock", what, sizeof what, &k->name, &k->at);
         k->doors = 1;
         sf_v_map(v, e[i], KEYS("name", "node", "kind", "doors"), what);
         k->node = node_ref(v, e[i], what);
@@ -194,9 +189,7 @@ static void racks(sf_vctx *v, const sf_ynode *list)
         char what[200];
         int kind = SF_RACK_RACK;
         double spacing = 0;
-        snprintf(what, sizeof what, "rack '%s'", names[i]->text);
-        r->name = sf_v_strdup(v, names[i]->text);
-        r->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "rack", what, sizeof what, &r->name, &r->at);
         r->bays = r->levels = r->depth = 1;
         sf_v_map(v, e[i],
                  KEYS("name", "node", "kind", "bays", "levels", "depth", "level_heights", "level_height",
@@ -253,9 +246,7 @@ static void chargers(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_charger *c = &L->chargers[L->n_chargers++];
         char what[200];
-        snprintf(what, sizeof what, "charger '%s'", names[i]->text);
-        c->name = sf_v_strdup(v, names[i]->text);
-        c->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "charger", what, sizeof what, &c->name, &c->at);
         c->slots = 1;
         sf_v_map(v, e[i], KEYS("name", "node", "power", "slots"), what);
         c->node = node_ref(v, e[i], what);
@@ -275,9 +266,7 @@ static void parking(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_parking *p = &L->parking[L->n_parking++];
         char what[200];
-        snprintf(what, sizeof what, "parking '%s'", names[i]->text);
-        p->name = sf_v_strdup(v, names[i]->text);
-        p->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "parking", what, sizeof what, &p->name, &p->at);
         p->slots = 1;
         sf_v_map(v, e[i], KEYS("name", "node", "slots"), what);
         p->node = node_ref(v, e[i], what);
@@ -349,9 +338,7 @@ static void stations(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_station *s = &L->stations[L->n_stations++];
         char what[200];
-        snprintf(what, sizeof what, "station '%s'", names[i]->text);
-        s->name = sf_v_strdup(v, names[i]->text);
-        s->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "station", what, sizeof what, &s->name, &s->at);
         s->capacity = 1;
         s->group = s->name;
         sf_v_map(v, e[i],
@@ -401,19 +388,18 @@ static void traffic(sf_vctx *v, const sf_ynode *n)
  */
 static void storage(sf_vctx *v, const sf_ynode *n)
 {
-    static const char *const policies[] = {"closest", "first_free", "abc", NULL};
     sf_cfg_storage *st = &v->cfg->layout.storage;
     const sf_cfg_layout *L = &v->cfg->layout;
     int k;
 
-    st->policy = SF_CFG_STORE_CLOSEST;
+    st->policy = SF_STORE_CLOSEST;
     st->from = -1;
     st->share_a = 0.2;
     st->share_b = 0.3;
     if (!n || (!sf_v_map(v, n, KEYS("policy", "from", "a", "b"), "storage") && n->kind != SF_YMAP))
         return;
-    if (sf_ynode_get(n, "policy", NULL) && sf_v_enum(v, sf_ynode_get(n, "policy", NULL), "policy", policies, &k))
-        st->policy = (sf_store_policy)k;
+    if (sf_ynode_get(n, "policy", NULL) && sf_v_enum(v, sf_ynode_get(n, "policy", NULL), "policy", sf_storage_policy_names, &k))
+        st->policy = (sf_storage_policy)k;
     if (sf_ynode_get(n, "from", NULL))
         st->from = SF_V_REF(v, sf_ynode_get(n, "from", NULL), "dock", L->docks, L->n_docks);
     if (sf_ynode_get(n, "a", NULL))

@@ -374,6 +374,28 @@ static void shift_cols(sf_ynode *n, int by)
 }
 
 /*
+ * The entry of list `list` that a --set path component names: by its
+ * name in a list of named entries, else by a 0-based index (`comp` is
+ * one). False after saying why there is none.
+ */
+static bool list_entry(const sf_ynode *list, const char *comp, const char *file, int col, size_t *at, sf_diags *d)
+{
+    if (is_named_list(list) && !is_index(comp)) {
+        char names[400];
+        if (find_named(list, comp, at))
+            return true;
+        list_names(list, names, sizeof names);
+        sf_diags_add(d, file, 1, col, "no entry named '%s' here; there are: %s", comp, names);
+        return false;
+    }
+    *at = (size_t)strtoul(comp, NULL, 10);
+    if (*at < list->n)
+        return true;
+    sf_diags_add(d, file, 1, col, "index %s is past the end of a list of %zu entries", comp, list->n);
+    return false;
+}
+
+/*
  * Walk `key.path` from the root, creating missing mapping keys (the
  * validator then says whether they are known), and merge the value at
  * the end. Problems are reported at the setting itself, named
@@ -461,25 +483,9 @@ bool sf_ymerge_set(sf_ydoc *doc, const char *assignment, sf_diags *d)
                 at = cur->n - 1;
             }
             slot = &cur->items[at];
-        } else if (cur->kind == SF_YSEQ && is_named_list(cur) && !is_index(comp)) {
-            if (!find_named(cur, comp, &at)) {
-                char names[400];
-                list_names(cur, names, sizeof names);
-                sf_diags_add(d, file, 1, col, "no entry named '%s' here; there are: %s", comp, names);
+        } else if (cur->kind == SF_YSEQ && (is_index(comp) || is_named_list(cur))) {
+            if (!list_entry(cur, comp, file, col, &at, d))
                 goto done;
-            }
-            if (!next && !v) {
-                sf_ynode_remove(cur, at);
-                ok = true;
-                goto done;
-            }
-            slot = &cur->items[at];
-        } else if (cur->kind == SF_YSEQ && is_index(comp)) {
-            at = (size_t)strtoul(comp, NULL, 10);
-            if (at >= cur->n) {
-                sf_diags_add(d, file, 1, col, "index %s is past the end of a list of %zu entries", comp, cur->n);
-                goto done;
-            }
             if (!next && !v) {
                 sf_ynode_remove(cur, at);
                 ok = true;

@@ -65,9 +65,7 @@ static void demand_arrivals(sf_vctx *v, const sf_ynode *list)
     for (size_t i = 0; i < n; i++) {
         sf_cfg_arrival *a = &D->arrivals[D->n_arrivals++];
         char what[200];
-        snprintf(what, sizeof what, "arrivals '%s'", names[i]->text);
-        a->name = sf_v_strdup(v, names[i]->text);
-        a->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "arrivals", what, sizeof what, &a->name, &a->at);
         a->batch = 1;
         a->stop = SF_TIME_MAX;
         sf_v_map(v, e[i], KEYS("name", "every", "product", "mix", "batch", "start", "stop", "due_in"), what);
@@ -98,9 +96,7 @@ static void demand_orders(sf_vctx *v, const sf_ynode *list)
         sf_cfg_order *o = &D->orders[D->n_orders++];
         const sf_ynode *p;
         char what[200];
-        snprintf(what, sizeof what, "order '%s'", names[i]->text);
-        o->name = sf_v_strdup(v, names[i]->text);
-        o->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "order", what, sizeof what, &o->name, &o->at);
         o->product = -1;
         o->quantity = 1;
         sf_v_map(v, e[i], KEYS("name", "at", "product", "quantity", "due"), what);
@@ -174,9 +170,7 @@ static void calendar(sf_vctx *v, const sf_ynode *list)
         const sf_ynode *endn, *lenn, *br;
         sf_time end = 0;
         char what[200];
-        snprintf(what, sizeof what, "shift '%s'", names[i]->text);
-        s->name = sf_v_strdup(v, names[i]->text);
-        s->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "shift", what, sizeof what, &s->name, &s->at);
         sf_v_map(v, e[i], KEYS("name", "days", "start", "end", "length", "breaks"), what);
         s->days = days(v, sf_ynode_get(e[i], "days", NULL));
         sf_v_clock(v, sf_v_need(v, e[i], "start", what), "start", &s->start);
@@ -276,9 +270,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
                        *ag = sf_ynode_get(e[i], "agents", NULL);
         char what[200];
         int basis = 0, after = 0;
-        snprintf(what, sizeof what, "failure '%s'", names[i]->text);
-        f->name = sf_v_strdup(v, names[i]->text);
-        f->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "failure", what, sizeof what, &f->name, &f->at);
         f->target = -1;
         sf_dist_constant(&f->mttr, 0, NULL);
         sf_dist_constant(&f->mtbf, 0, NULL);

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "scenario/config.h"
+#include "model/config.h"
 #include "scenario/diag.h"
 
 /* A scenario document after overlays and settings, before validation. */

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "core/units.h"
-#include "scenario/config.h"
+#include "model/config.h"
 #include "scenario/diag.h"
 #include "scenario/ytree.h"
 
@@ -57,6 +57,12 @@ void sf_v_error(sf_vctx *v, const sf_ynode *at, const char *fmt, ...) __attribut
 void sf_v_error_col(sf_vctx *v, const sf_ynode *at, int dcol, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 sf_cfg_place sf_v_place(sf_vctx *v, const sf_ynode *n);
+/*
+ * The start of reading a named entry from its name node: `what` gets its
+ * label for messages ("KIND 'NAME'"), *name a copy of the name, *at its place.
+ */
+void sf_v_entry(sf_vctx *v, const sf_ynode *name_node, const char *kind, char *what, size_t n, const char **name,
+                sf_cfg_place *at);
 
 /*
  * Check that `n` is a mapping whose keys are all in the NULL-terminated
@@ -80,6 +86,11 @@ size_t sf_v_named(sf_vctx *v, const sf_ynode *n, const char *what, const sf_ynod
 /* A list (a single value is not a list here); NULL for a wrong kind, which it reports. */
 bool sf_v_list(sf_vctx *v, const sf_ynode *n, const char *what);
 
+/* A scalar that is not null; else an error "WHAT: expected EXPECTED, got ..." and false. */
+bool sf_v_scalar(sf_vctx *v, const sf_ynode *n, const char *what, const char *expected);
+/* `count` words joined by ", " into buf (the first 16, then ", ..."), for messages. */
+void sf_v_join(char *buf, size_t n, const char *const *words, size_t count);
+
 /* Field readers: each takes the value node (NULL = absent: *out keeps its default). */
 bool sf_v_string(sf_vctx *v, const sf_ynode *n, const char *what, const char **out);
 bool sf_v_int(sf_vctx *v, const sf_ynode *n, const char *what, int64_t min, int64_t max, int *out);
@@ -90,7 +101,7 @@ bool sf_v_enum(sf_vctx *v, const sf_ynode *n, const char *what, const char *cons
 
 /*
  * A quantity of dimension `dim` in SI units. A bare number is in the
- * field's default unit (see unit_default in schema.c); the value must lie
+ * field's default unit (see unit_default in quantity.c); the value must lie
  * in [min, max] (use -INFINITY/INFINITY for open ends, `min_open` to
  * exclude min itself).
  */
@@ -107,7 +118,7 @@ bool sf_v_duration(sf_vctx *v, const sf_ynode *n, const char *what, sf_time *out
 bool sf_v_clock(sf_vctx *v, const sf_ynode *n, const char *what, sf_time *out);
 /* A point [x, y] in metres. */
 bool sf_v_point(sf_vctx *v, const sf_ynode *n, const char *what, double *x, double *y);
-/* A distribution of a quantity of dimension `dim` (see dist grammar in schema.c). */
+/* A distribution of a quantity of dimension `dim` (see the grammar in quantity.c). */
 bool sf_v_dist(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, sf_dist *out);
 
 /*

@@ -289,9 +289,7 @@ void sf_v_safety(sf_vctx *v, const sf_ynode *n)
         sf_cfg_camera *c = &S->cameras[S->n_cameras++];
         const sf_ynode *z;
         char what[200];
-        snprintf(what, sizeof what, "camera '%s'", names[i]->text);
-        c->name = sf_v_strdup(v, names[i]->text);
-        c->at = sf_v_place(v, names[i]);
+        sf_v_entry(v, names[i], "camera", what, sizeof what, &c->name, &c->at);
         c->detect_range = 10;
         sf_v_map(v, e[i], KEYS("name", "zones", "range"), what);
         sf_v_qty(v, sf_ynode_get(e[i], "range", NULL), "range", SF_DIM_LENGTH, 0, 200, true, &c->detect_range);

@@ -27,7 +27,6 @@ struct agent_ud {
     uint32_t tag, id;
 };
 
-const char *const sf__kind_names[] = {"forklift", "agv", "arm", "humanoid", "worker"};
 
 uint32_t sf__check_agent(lua_State *L, int idx)
 {
@@ -69,7 +68,7 @@ static int l_agent_name(lua_State *L)
 
 static int l_agent_kind(lua_State *L)
 {
-    lua_pushstring(L, sf__kind_names[sf_world_agent(sf__world_of(L), sf__check_agent(L, 1))->kind]);
+    lua_pushstring(L, sf_agent_kind_name(sf_world_agent(sf__world_of(L), sf__check_agent(L, 1))->kind));
     return 1;
 }
 
@@ -126,7 +125,7 @@ static int l_agent_behaviour(lua_State *L)
     size_t n;
 
     if (!path) {
-        lua_pushstring(L, sf__kind_names[a->kind]);
+        lua_pushstring(L, sf_agent_kind_name(a->kind));
         return 1;
     }
     snprintf(name, sizeof name, "%s", path[0] == '.' && path[1] == '/' ? path + 2 : path);
@@ -347,7 +346,7 @@ static int l_shop_agents(lua_State *L)
 
     lua_newtable(L);
     for (uint32_t i = 0; i < sf_world_agent_count(w); i++) {
-        if (kind && strcmp(sf__kind_names[sf_world_agent(w, i)->kind], kind) != 0)
+        if (kind && strcmp(sf_agent_kind_name(sf_world_agent(w, i)->kind), kind) != 0)
             continue;
         sf__push_agent(L, i);
         lua_rawseti(L, -2, ++n);

@@ -268,7 +268,7 @@ void sf__push_crew(lua_State *L, const sf_scenario_config *cfg, const sf_cfg_ope
         lua_newtable(L);
         for (int k = 0; k < SF_AGENT_KINDS; k++)
             if (need->kinds & (1u << k)) {
-                lua_pushstring(L, sf__kind_names[k]);
+                lua_pushstring(L, sf_agent_kind_name((sf_agent_kind)k));
                 lua_rawseti(L, -2, ++n);
             }
         lua_setfield(L, -2, "kinds");

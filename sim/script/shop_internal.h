@@ -12,7 +12,6 @@
 
 #include "script/script_internal.h"
 
-extern const char *const sf__kind_names[];
 
 static inline sf_world *sf__world_of(lua_State *L)
 {

@@ -21,7 +21,7 @@
 #include "model/network.h"
 #include "model/safety.h"
 #include "model/work.h"
-#include "scenario/config.h"
+#include "model/config.h"
 #include "../scenario/helpers.h"
 
 #define S SF_SECOND

@@ -93,7 +93,7 @@ static void test_sections_example_plant_reads_into_config(void **state)
     assert_int_equal(truck->kind, SF_AGENT_FORKLIFT);
     assert_true(near(truck->lift_height, 6));
     assert_true(near(truck->speed_loaded, 1.6));
-    assert_true(near(truck->power[SF_CFG_POWER_LIFTING], 9000));
+    assert_true(near(truck->power[SF_POWER_LIFTING], 9000));
     assert_true(truck->battery.present);
     assert_true(near(truck->battery.capacity, 24 * 3.6e6));
     assert_true(near(truck->battery.charge_below, 0.25));

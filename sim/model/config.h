@@ -1,7 +1,9 @@
 /*
  * config.h: a validated scenario as plain C values.
  *
- * This is what the loader hands to the model builder: no YAML types, no
+ * The model owns these types and the scenario layer (sim/scenario) fills
+ * them, so the model never sees YAML or the loader. This is what the
+ * loader hands to the model builder: no YAML types, no
  * text to parse again. Quantities are in SI units (s, m, m/s, W, J, kg,
  * currency per J or per s) and durations in sf_time nanoseconds;
  * references between sections are resolved to indices into the arrays
@@ -10,10 +12,11 @@
  * with `file:line:col`.
  *
  * All memory belongs to the sf_scenario_config and is released by
- * sf_scenario_config_free (scenario.h).
+ * whoever filled it: sf_scenario_config_free for a loaded scenario
+ * (scenario/scenario.h).
  */
-#ifndef SF_SCENARIO_CONFIG_H
-#define SF_SCENARIO_CONFIG_H
+#ifndef SF_MODEL_CONFIG_H
+#define SF_MODEL_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +24,7 @@
 
 #include "core/dist.h"
 #include "core/time.h"
+#include "model/kinds.h"
 
 /* Where a value was written (file name owned by the config). */
 typedef struct sf_cfg_place {
@@ -121,11 +125,8 @@ typedef struct sf_cfg_station {
     sf_cfg_place at;
 } sf_cfg_station;
 
-/* Where put-away stores loads (see model/storage.h). */
-typedef enum sf_store_policy { SF_CFG_STORE_CLOSEST, SF_CFG_STORE_FIRST_FREE, SF_CFG_STORE_ABC } sf_store_policy;
-
 typedef struct sf_cfg_storage {
-    sf_store_policy policy; /* default closest */
+    sf_storage_policy policy; /* default closest */
     int from;               /* dock index distances are measured from; -1 = the first inbound dock */
     double share_a, share_b;/* ABC: shares of the cells, closest first (defaults 20 %, 30 %) */
 } sf_cfg_storage;
@@ -162,36 +163,6 @@ typedef struct sf_cfg_layout {
 
 /* ---- fleet ------------------------------------------------------------- */
 
-typedef enum sf_agent_kind {
-    SF_AGENT_FORKLIFT,
-    SF_AGENT_AGV,
-    SF_AGENT_ARM,
-    SF_AGENT_HUMANOID,
-    SF_AGENT_WORKER,
-    SF_AGENT_KINDS
-} sf_agent_kind;
-
-/* The kinds that drive (a product's transport names these or people, never both). */
-#define SF_VEHICLE_KINDS ((1u << SF_AGENT_FORKLIFT) | (1u << SF_AGENT_AGV))
-
-/*
- * Power states every agent is in one of at a time (energy is power times
- * time in each). The same states, in the same order, as the model's
- * sf_power_state (model/energy.h), so a power table copies across.
- */
-typedef enum sf_cfg_power {
-    SF_CFG_POWER_OFF,
-    SF_CFG_POWER_STANDBY,
-    SF_CFG_POWER_IDLE,
-    SF_CFG_POWER_MOVING,
-    SF_CFG_POWER_MOVING_LOADED,
-    SF_CFG_POWER_LIFTING,
-    SF_CFG_POWER_WORKING,
-    SF_CFG_POWER_CHARGING,
-    SF_CFG_POWER_FAILED,
-    SF_CFG_POWER_STATES
-} sf_cfg_power;
-
 typedef struct sf_cfg_battery {
     bool present;
     double capacity;     /* J */
@@ -217,7 +188,7 @@ typedef struct sf_cfg_agent_type {
     double lift_speed;  /* m/s, forklifts: forks up or down (default 0.4) */
     sf_time handling;   /* mobile agents: engaging or releasing a load (default 8 s) */
     double reach;       /* m, arms */
-    double power[SF_CFG_POWER_STATES]; /* W in each state */
+    double power[SF_POWER_STATES]; /* W in each state */
     sf_cfg_battery battery;
     const char **skills;
     size_t n_skills;

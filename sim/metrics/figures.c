@@ -1,0 +1,238 @@
+/*
+ * figures.c: the KPIs of a run from what the observer measured
+ * (definitions in docs/results.md).
+ */
+#include <math.h>
+
+#include "core/error.h"
+#include "metrics/metrics_internal.h"
+
+/* ---- KPIs -------------------------------------------------------------- */
+
+static bool busy_state(int s)
+{
+    return s != SF_STATE_IDLE && s != SF_STATE_CHARGING && s != SF_STATE_FAILED && s != SF_STATE_OFF_SHIFT &&
+           s != SF_STATE_ON_BREAK && s != SF_STATE_STARVED && s != SF_STATE_BLOCKED;
+}
+
+static double total_time(const sf_metrics_entity *x)
+{
+    double t = 0;
+    for (int s = 0; s < SF_STATES; s++)
+        t += x->time[s];
+    return t;
+}
+
+static double busy_time(const sf_metrics_entity *x)
+{
+    double t = 0;
+    for (int s = 0; s < SF_STATES; s++)
+        if (busy_state(s))
+            t += x->time[s];
+    return t;
+}
+
+static double ratio(double a, double b)
+{
+    return b > 0 ? a / b : NAN;
+}
+
+/*
+ * The rate a robot of fleet type t works at under reduced speed, as the
+ * safety monitor sets it (model/safety.c): reduced_speed over the speed
+ * its cycle times hold for, at most 1. 1 without a rule.
+ */
+static double reduced_rate(const sf_scenario_config *cfg, int t)
+{
+    for (size_t i = 0; t >= 0 && i < cfg->safety.n_rules; i++) {
+        const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
+        double speed;
+        if (r->agent_type != t)
+            continue;
+        speed = r->robot_speed > 0 ? r->robot_speed : cfg->fleet.types[t].speed > 0 ? cfg->fleet.types[t].speed : 1;
+        return fmin(1, r->reduced_speed / speed);
+    }
+    return 1;
+}
+
+#define ADD(metric, entity, value, unit, headline)                                                                   \
+    do {                                                                                                             \
+        if ((rc = sf_kpis_add(out, metric, entity, value, unit, headline)) != SF_OK)                                 \
+            return rc;                                                                                               \
+    } while (0)
+
+/* OEE of one station: availability x performance x quality (docs/results.md). */
+static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
+{
+    const ent *x = &m->e[m->na + s];
+    const double *t = x->pub.time;
+    double planned = total_time(&x->pub) - t[SF_STATE_OFF_SHIFT] - t[SF_STATE_ON_BREAK];
+    double operating = planned - t[SF_STATE_FAILED] - t[SF_STATE_SETUP];
+    int cap = m->cfg->layout.stations[s].capacity > 0 ? m->cfg->layout.stations[s].capacity : 1;
+    double a = ratio(operating, planned), p = ratio(x->ideal, operating * cap);
+    double q = ratio((double)(x->ops - x->bad), (double)x->ops);
+    char metric[64];
+    int rc;
+
+    ADD("utilisation", x->name, 100 * ratio(busy_time(&x->pub), total_time(&x->pub) - t[SF_STATE_OFF_SHIFT]), "%", false);
+    ADD("availability", x->name, 100 * a, "%", false);
+    ADD("performance", x->name, 100 * p, "%", false);
+    ADD("quality", x->name, 100 * q, "%", false);
+    ADD("oee", x->name, 100 * a * p * q, "%", false);
+    ADD("operations", x->name, (double)x->ops, "", false);
+    ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
+    for (int k = 0; k < SF_STATES; k++) {
+        snprintf(metric, sizeof metric, "time_%s", sf_state_name((sf_state)k));
+        ADD(metric, x->name, t[k] / SF_SECONDS_PER_HOUR, "h", false);
+    }
+    return SF_OK;
+}
+
+/* Per agent type: utilisation, time in every state, energy by power state and from the grid, presence. */
+static int type_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *presence)
+{
+    const char *name = m->cfg->fleet.types[type].name;
+    sf_metrics_entity sum = {0};
+    char metric[64];
+    int rc;
+
+    for (size_t i = 0; i < m->na; i++) {
+        const ent *x = &m->e[i];
+        if (x->type != (int)type)
+            continue;
+        for (int s = 0; s < SF_STATES; s++)
+            sum.time[s] += x->pub.time[s];
+        for (int s = 0; s < SF_POWER_STATES; s++)
+            sum.energy[s] += x->pub.energy[s];
+        sum.grid += x->pub.grid;
+        ADD("utilisation", x->name,
+            100 * ratio(busy_time(&x->pub), total_time(&x->pub) - x->pub.time[SF_STATE_OFF_SHIFT]), "%", false);
+        ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
+    }
+    { /* its spare packs charging count with the fleet entry's energy */
+        const ent *x = &m->e[m->na + m->ns + type];
+        for (int s = 0; s < SF_POWER_STATES; s++)
+            sum.energy[s] += x->pub.energy[s];
+        sum.grid += x->pub.grid;
+    }
+    *presence = total_time(&sum) - sum.time[SF_STATE_OFF_SHIFT];
+    ADD("utilisation", name, 100 * ratio(busy_time(&sum), *presence), "%", false);
+    ADD("presence", name, *presence / SF_SECONDS_PER_HOUR, "h", false);
+    ADD("energy_grid", name, sum.grid / 3.6e6, "kWh", false);
+    for (int s = 0; s < SF_STATES; s++) {
+        snprintf(metric, sizeof metric, "time_%s", sf_state_name((sf_state)s));
+        ADD(metric, name, sum.time[s] / SF_SECONDS_PER_HOUR, "h", false);
+    }
+    for (int s = 0; s < SF_POWER_STATES; s++) {
+        snprintf(metric, sizeof metric, "energy_%s", sf_power_state_name((sf_power_state)s));
+        ADD(metric, name, sum.energy[s] / 3.6e6, "kWh", false);
+    }
+    return SF_OK;
+}
+
+int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    const char *cur = cfg->fleet.currency && *cfg->fleet.currency ? cfg->fleet.currency
+                      : cfg->energy.currency ? cfg->energy.currency : "";
+    sf_time from = sf_metrics_from(m), mser;
+    double hours = m->last > from ? secs(m->last - from) / SF_SECONDS_PER_HOUR : 0;
+    double worker_s = 0, labour = 0, equipment = 0, lost = 0, working = 0, peak, energy_cost, demand_cost;
+    double good = (double)m->completed;
+    int rc;
+
+    ADD("throughput", "", ratio(good, hours), "1/h", true);
+    ADD("completed", "", good, "", true);
+    for (size_t p = 0; p < cfg->n_products; p++)
+        ADD("completed", cfg->products[p].name, (double)m->by_product[p], "", false);
+    ADD("released", "", (double)m->released, "", false);
+    ADD("scrapped", "", (double)m->scrapped, "", false);
+    ADD("reworked", "", (double)m->reworked, "", false);
+    ADD("lead_time_mean", "", sf_tally_mean(&m->lead) / 60, "min", true);
+    ADD("lead_time_p50", "", sf_tally_percentile(&m->lead, 0.50) / 60, "min", false);
+    ADD("lead_time_p90", "", sf_tally_percentile(&m->lead, 0.90) / 60, "min", false);
+    ADD("lead_time_p95", "", sf_tally_percentile(&m->lead, 0.95) / 60, "min", false);
+    ADD("lead_time_max", "", m->lead.n ? m->lead.max / 60 : NAN, "min", false);
+    ADD("wip_mean", "", ratio(m->wip_area, hours * SF_SECONDS_PER_HOUR), "", true);
+    ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
+    ADD("ops_share_people", "", 100 * ratio((double)m->ops_kind[SF_AGENT_WORKER], (double)m->ops), "%", false);
+    ADD("ops_share_humanoids", "", 100 * ratio((double)m->ops_kind[SF_AGENT_HUMANOID], (double)m->ops), "%", false);
+    ADD("ops_share_arms", "", 100 * ratio((double)m->ops_kind[SF_AGENT_ARM], (double)m->ops), "%", false);
+    for (size_t p = 0; p < cfg->n_products; p++)
+        if (cfg->products[p].transport.n_crew > 0) { /* only plants whose units are carried */
+            ADD("moves", "", (double)m->moves, "", false);
+            ADD("move_time_mean", "", ratio(m->move_time, (double)m->moves) / 60, "min", false);
+            break;
+        }
+
+    for (size_t t = 0; t < cfg->fleet.n_types; t++) {
+        double presence;
+        if ((rc = type_kpis(m, t, out, &presence)) != SF_OK)
+            return rc;
+        if (cfg->fleet.types[t].kind == SF_AGENT_WORKER) {
+            worker_s += presence;
+            labour += presence * cfg->fleet.types[t].cost_per_hour;
+        } else {
+            equipment += presence * cfg->fleet.types[t].cost_per_hour;
+        }
+    }
+    for (size_t s = 0; s < m->ns; s++)
+        if ((rc = station_kpis(m, s, out)) != SF_OK)
+            return rc;
+    ADD("worker_hours", "", worker_s / SF_SECONDS_PER_HOUR, "h", false);
+    ADD("labour_productivity", "", ratio(good, worker_s / SF_SECONDS_PER_HOUR), "1/worker-h", worker_s > 0);
+
+    peak = sf_metrics_peak(m, NULL);
+    energy_cost = m->cost;
+    demand_cost = peak * cfg->energy.demand_charge;
+    ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
+    ADD("energy_base_load", "", cfg->energy.base_load * hours * SF_SECONDS_PER_HOUR / 3.6e6, "kWh", false);
+    ADD("kwh_per_unit", "", ratio(m->energy / 3.6e6, good), "kWh", false);
+    ADD("peak_demand_15min", "", peak / 1000, "kW", true);
+    ADD("energy_cost", "", energy_cost, cur, false);
+    ADD("demand_charge", "", demand_cost, cur, false);
+    ADD("co2", "", m->co2, "kg", true);
+    if (cfg->energy.has_marginal)
+        ADD("co2_marginal", "", m->co2_marginal, "kg", false);
+    ADD("co2_per_unit", "", ratio(m->co2, good), "kg", false);
+    ADD("cost_labour", "", labour, cur, false);
+    ADD("cost_equipment", "", equipment, cur, false);
+    ADD("cost_energy", "", energy_cost + demand_cost, cur, false);
+    ADD("cost_total", "", labour + equipment + energy_cost + demand_cost, cur, false);
+    ADD("cost_per_unit", "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
+
+    /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
+    for (size_t i = 0; i < m->na; i++) {
+        const double *t = m->e[i].pub.time;
+        lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT] +
+                t[SF_STATE_REDUCED_SPEED] * (1 - reduced_rate(cfg, m->e[i].type));
+        working += t[SF_STATE_WORKING] + t[SF_STATE_REDUCED_SPEED] + t[SF_STATE_SAFETY_STOP];
+    }
+    if (isnan(m->min_sep) && m->w && sf_world_safety(m->w)) {
+        for (size_t i = 0; i < m->na; i++) {
+            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
+            if (isfinite(st.min_separation) && (isnan(m->min_sep) || st.min_separation < m->min_sep))
+                m->min_sep = st.min_separation;
+        }
+    }
+    ADD("protective_stops", "", (double)m->stops, "", true);
+    ADD("safety_slowdowns", "", (double)m->slows, "", false);
+    ADD("near_misses", "", (double)m->near, "", false);
+    ADD("min_separation", "", m->min_sep, "m", false);
+    {
+        double reduced = 0, stopped = 0;
+        for (size_t i = 0; i < m->na + m->ns; i++) {
+            reduced += m->e[i].pub.time[SF_STATE_REDUCED_SPEED];
+            stopped += m->e[i].pub.time[SF_STATE_SAFETY_STOP];
+        }
+        ADD("reduced_speed_time", "", reduced / SF_SECONDS_PER_HOUR, "h", false);
+        ADD("safety_stop_time", "", stopped / SF_SECONDS_PER_HOUR, "h", false);
+    }
+    ADD("safety_work_lost", "", lost / SF_SECONDS_PER_HOUR, "h", false);
+    ADD("throughput_lost_safety", "", working > 0 ? ratio(good * lost / working, hours) : 0, "1/h", false);
+
+    ADD("warmup", "", secs(m->W) / SF_SECONDS_PER_HOUR, "h", false);
+    mser = sf_metrics_mser5(m);
+    ADD("warmup_mser5", "", mser >= 0 ? secs(mser) / SF_SECONDS_PER_HOUR : NAN, "h", false);
+    return SF_OK;
+}

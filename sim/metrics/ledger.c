@@ -1,0 +1,302 @@
+/*
+ * ledger.c: the plant's energy ledger and time series.
+ *
+ * The total grid power (base load included) and the work in progress
+ * are constant between calls; each interval is cut at the boundaries of
+ * 15-minute windows, clock hours, tariff bands and time-series steps, so
+ * each piece has one price, one carbon factor and one window, and the
+ * cost across a band boundary and the 15-minute peak are exact.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/error.h"
+#include "core/mem.h"
+#include "metrics/metrics_internal.h"
+
+/* ---- clock ------------------------------------------------------------- */
+
+/* The first multiple of `unit` on the clock strictly after sim time t, as a sim time. */
+static sf_time next_boundary(const sf_metrics *m, sf_time t, sf_time unit)
+{
+    sf_time c = clock_of(m, t);
+    return (c / unit + 1) * unit - m->cfg->scenario.start_time_of_day;
+}
+
+static int band_at(const sf_metrics *m, sf_time t)
+{
+    const sf_cfg_energy *E = &m->cfg->energy;
+    sf_time tod = clock_of(m, t) % SF_DAY;
+    int b = 0;
+
+    for (size_t i = 1; i < E->n_tariff; i++)
+        if (E->tariff[i].from <= tod)
+            b = (int)i;
+    return b;
+}
+
+/* The next tariff band start strictly after t (a day boundary is an hour boundary anyway). */
+static sf_time next_band(const sf_metrics *m, sf_time t)
+{
+    const sf_cfg_energy *E = &m->cfg->energy;
+    sf_time c = clock_of(m, t), tod = c % SF_DAY;
+
+    for (size_t i = 0; i < E->n_tariff; i++)
+        if (E->tariff[i].from > tod)
+            return c - tod + E->tariff[i].from - m->cfg->scenario.start_time_of_day;
+    return SF_TIME_MAX;
+}
+
+static int hour_at(const sf_metrics *m, sf_time t)
+{
+    return (int)((clock_of(m, t) % SF_DAY) / SF_HOUR);
+}
+
+/* ---- time series ------------------------------------------------------- */
+
+double sf__metrics_soc_at(const sf_metrics *m, sf_time t)
+{
+    double sum = 0;
+    int n = 0;
+
+    if (!m->w)
+        return NAN;
+    for (size_t i = 0; i < m->na; i++) {
+        const sf_meter *c = &m->e[i].copy;
+        if (c->capacity <= 0)
+            continue;
+        sum += sf_meter_charge_at(c, t > c->since ? t : c->since) / c->capacity;
+        n++;
+    }
+    return n ? sum / n : NAN;
+}
+
+int sf__metrics_grow_samples(sf_metrics *m)
+{
+    return sf_grow(m->smp, m->capsmp, m->nsmp + 2);
+}
+
+void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time to)
+{
+    double len = secs(to - m->step_start);
+
+    s->t = m->step_start;
+    s->completed = m->s_completed;
+    s->wip = len > 0 ? m->s_wip / len : m->wip;
+    s->power = len > 0 ? m->s_energy / len : m->cfg->energy.base_load + m->watts;
+    s->soc = m->s_soc;
+}
+
+/* The step ending at `t` is complete. */
+static void close_step(sf_metrics *m, sf_time t)
+{
+    if (sf__metrics_grow_samples(m) == SF_OK)
+        sf__metrics_fill_sample(m, &m->smp[m->nsmp++], t);
+    m->step_start = t;
+    m->s_completed = m->s_wip = m->s_energy = 0;
+    m->s_soc = sf__metrics_soc_at(m, t);
+}
+
+/* ---- plant integration ------------------------------------------------- */
+
+static void close_window(sf_metrics *m, sf_time end)
+{
+    double covered = secs(end - m->win_from), demand;
+
+    if (covered <= 0)
+        return;
+    if (m->win_from == m->win_start && end - m->win_start == QUARTER) {
+        demand = m->win_energy / secs(QUARTER);
+        if (demand > m->peak || m->peak_at < 0) {
+            m->peak = demand;
+            m->peak_at = m->win_start;
+        }
+    } else {
+        demand = m->win_energy / covered;
+        if (demand > m->partial_peak || m->partial_at < 0) {
+            m->partial_peak = demand;
+            m->partial_at = m->win_start;
+        }
+    }
+}
+
+/*
+ * Add the plant's constant power and WIP over [t0, t1) piece by piece:
+ * each piece lies in one time-series step and, after the warm-up, in one
+ * 15-minute window, one clock hour and one tariff band.
+ */
+static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
+{
+    const sf_cfg_energy *E = &m->cfg->energy;
+    double P = E->base_load + m->watts;
+
+    while (t0 < t1) {
+        sf_time cut = t1, b;
+        double dt, e;
+
+        if ((b = m->step_start + m->step) < cut)
+            cut = b;
+        if (t0 < m->W) {
+            if (m->W < cut)
+                cut = m->W;
+        } else {
+            if ((b = next_boundary(m, t0, QUARTER)) < cut)
+                cut = b;
+            if ((b = next_band(m, t0)) < cut)
+                cut = b;
+        }
+        dt = secs(cut - t0);
+        e = P * dt;
+        m->s_energy += e;
+        m->s_wip += m->wip * dt;
+        if (t0 >= m->W) {
+            int h = hour_at(m, t0);
+            m->energy += e;
+            m->wip_area += m->wip * dt;
+            if (E->n_tariff)
+                m->cost += e * E->tariff[band_at(m, t0)].price;
+            m->co2 += e * E->carbon_average[h];
+            if (E->has_marginal)
+                m->co2_marginal += e * E->carbon_marginal[h];
+            m->win_energy += e;
+        }
+        t0 = cut;
+        if (t0 == m->step_start + m->step)
+            close_step(m, t0);
+        if (t0 == m->W || (t0 > m->W && clock_of(m, t0) % QUARTER == 0)) {
+            if (t0 > m->W)
+                close_window(m, t0);
+            m->win_start = t0 == m->W ? t0 - clock_of(m, t0) % QUARTER : t0;
+            m->win_from = t0;
+            m->win_energy = 0;
+        }
+    }
+}
+
+/* Windowed length of [t0, t1): its part after the warm-up, in seconds. */
+double sf__metrics_after_warmup(const sf_metrics *m, sf_time t0, sf_time t1)
+{
+    if (t0 < m->W)
+        t0 = m->W;
+    return t1 > t0 ? secs(t1 - t0) : 0;
+}
+
+void sf__metrics_close_power(sf_metrics *m, ent *x, sf_time now)
+{
+    double dt = sf__metrics_after_warmup(m, x->psince, now);
+
+    x->pub.energy[x->pstate] += x->watts * dt;
+    x->pub.grid += x->watts * dt;
+    x->psince = now;
+}
+
+void sf__metrics_set_watts(sf_metrics *m, ent *x, double watts)
+{
+    m->watts += watts - x->watts;
+    x->watts = watts;
+}
+
+/* The charging agent whose battery fills first: O(agents), only when a charging agent changes. */
+void sf__metrics_find_first_full(sf_metrics *m)
+{
+    m->first_full = NULL;
+    for (size_t i = 0; m->charging && i < m->na; i++)
+        if (m->e[i].full != SF_TIME_MAX && (!m->first_full || m->e[i].full < m->first_full->full))
+            m->first_full = &m->e[i];
+}
+
+/*
+ * Bring the plant up to `now`, stopping at every instant before it where
+ * a charging battery fills (the charger's draw ends there).
+ */
+void sf__metrics_advance(sf_metrics *m, sf_time now)
+{
+    ent *first;
+
+    while ((first = m->first_full) && first->full <= now) {
+        integrate(m, m->last, first->full);
+        m->last = first->full;
+        sf__metrics_close_power(m, first, first->full);
+        sf__metrics_set_watts(m, first, 0);
+        first->full = SF_TIME_MAX;
+        m->charging--;
+        sf__metrics_find_first_full(m);
+    }
+    if (now > m->last) {
+        integrate(m, m->last, now);
+        m->last = now;
+    }
+}
+
+size_t sf_metrics_samples(const sf_metrics *m, const sf_metrics_sample **v)
+{
+    *v = m->smp;
+    return m->nsmp + m->has_partial;
+}
+
+/*
+ * The highest mean power over a complete 15-minute window of the clock;
+ * when the measured period holds none, the highest over the clipped
+ * windows it does hold (each averaged over its covered part).
+ */
+double sf_metrics_peak(const sf_metrics *m, sf_time *window_start)
+{
+    double open = 0;
+    sf_time open_at = -1;
+
+    if (m->peak_at >= 0) {
+        if (window_start)
+            *window_start = m->peak_at;
+        return m->peak;
+    }
+    if (m->last > m->win_from && m->last > m->W) {
+        open = m->win_energy / secs(m->last - m->win_from);
+        open_at = m->win_start;
+    }
+    if (m->partial_at >= 0 && (open_at < 0 || m->partial_peak >= open)) {
+        open = m->partial_peak;
+        open_at = m->partial_at;
+    }
+    if (window_start)
+        *window_start = open_at;
+    return open_at >= 0 ? open : 0;
+}
+
+size_t sf_mser(const double *y, size_t n)
+{
+    size_t best = 0;
+    double best_v = INFINITY;
+
+    for (size_t d = 0; d <= n / 2 && d < n; d++) {
+        double sum = 0, ss = 0, mean, v;
+        for (size_t i = d; i < n; i++)
+            sum += y[i];
+        mean = sum / (double)(n - d);
+        for (size_t i = d; i < n; i++)
+            ss += (y[i] - mean) * (y[i] - mean);
+        v = ss / ((double)(n - d) * (double)(n - d));
+        if (v < best_v) {
+            best_v = v;
+            best = d;
+        }
+    }
+    return best;
+}
+
+sf_time sf_metrics_mser5(const sf_metrics *m)
+{
+    size_t nb = m->nsmp / 5;
+    double *y;
+    size_t d;
+
+    if (nb < 4 || !(y = sf_calloc(nb, sizeof *y)))
+        return -1;
+    for (size_t b = 0; b < nb; b++) {
+        for (size_t i = 0; i < 5; i++)
+            y[b] += m->smp[5 * b + i].completed;
+        y[b] /= 5;
+    }
+    d = sf_mser(y, nb);
+    free(y);
+    return (sf_time)d * 5 * m->step + (m->smp[0].t);
+}

@@ -1,0 +1,107 @@
+/*
+ * metrics_internal.h: the observer's state, shared by the files of
+ * sim/metrics: metrics.c (the callbacks and the observer's life),
+ * ledger.c (the plant's energy ledger, the peak and the time series) and
+ * figures.c (the KPIs computed from them). Not for use outside sim/metrics.
+ */
+#ifndef SF_METRICS_INTERNAL_H
+#define SF_METRICS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/time.h"
+#include "metrics/metrics.h"
+
+#define QUARTER (15 * SF_MINUTE) /* the window of the peak demand */
+
+typedef struct ent {
+    sf_metrics_entity pub;
+    char name[64];
+    sf_state state;
+    sf_time since;
+    sf_power_state pstate;
+    sf_time psince;
+    double watts;
+    /* agents followed in a world: the meter as of the last power call, and as of the warm-up */
+    sf_meter copy, snap;
+    bool snapped;
+    sf_time full; /* when a charging battery fills and the charger stops drawing; SF_TIME_MAX */
+    int type;     /* fleet type (agents), -1 for stations */
+    /* stations */
+    uint64_t ops, bad;
+    double ideal; /* s of ideal operation time of the operations ended here */
+} ent;
+
+struct sf_metrics {
+    const sf_scenario_config *cfg;
+    sf_world *w;
+    sf_time W, begin, last;
+    size_t na, ns, nt; /* entities: agents, stations, then the spare packs of each fleet entry */
+    ent *e; /* agents, then stations */
+    size_t charging; /* agents whose `full` is pending */
+    ent *first_full; /* the one whose battery fills first, or NULL */
+    double watts;    /* sum of entity watts (without the base load) */
+    FILE *trace;
+
+    /* jobs (after the warm-up, except wip) */
+    double wip, wip_area, sojourn;
+    uint64_t released, completed, scrapped, reworked, departed, with_due, on_time;
+    uint64_t *by_product;
+    sf_tally lead;
+    uint64_t ops, ops_kind[SF_AGENT_KINDS];
+    sf_time *picked;      /* per job number: when its unit was last picked up by a carrier */
+    size_t npicked;
+    uint64_t moves;       /* deliveries by carrier */
+    double move_time;     /* s, pickup to delivery */
+
+    /* energy ledger (after the warm-up) */
+    double energy, cost, co2, co2_marginal;
+    sf_time win_start, win_from; /* the open 15-minute window and where its coverage starts */
+    double win_energy;
+    double peak, partial_peak;
+    sf_time peak_at, partial_at;
+
+    /* safety (after the warm-up) */
+    uint64_t stops, slows, near;
+    double min_sep;
+
+    /* time series (whole run) */
+    sf_time step, step_start;
+    double s_completed, s_wip, s_energy, s_soc;
+    sf_metrics_sample *smp; /* full steps, then room for the open one */
+    size_t nsmp, capsmp;
+    bool has_partial;
+};
+
+static inline sf_time clock_of(const sf_metrics *m, sf_time t)
+{
+    return m->cfg->scenario.start_time_of_day + t;
+}
+
+static inline double secs(sf_time dt)
+{
+    return sf_time_to_seconds(dt);
+}
+
+/* ledger.c: the plant's power, energy, cost and carbon, integrated piece by piece */
+
+/* Bring the plant up to `now`, stopping where a charging battery fills (its charger's draw ends there). */
+void sf__metrics_advance(sf_metrics *m, sf_time now);
+/* Close entity x's energy of its power state up to now (the part after the warm-up). */
+void sf__metrics_close_power(sf_metrics *m, ent *x, sf_time now);
+/* Entity x now draws `watts` from the grid; the plant's sum follows. */
+void sf__metrics_set_watts(sf_metrics *m, ent *x, double watts);
+/* The charging agent whose battery fills first: O(agents), only when a charging agent changes. */
+void sf__metrics_find_first_full(sf_metrics *m);
+/* Windowed length of [t0, t1): its part after the warm-up, in seconds. */
+double sf__metrics_after_warmup(const sf_metrics *m, sf_time t0, sf_time t1);
+/* Mean state of charge of the agents with a battery at t (NAN without a world or batteries). */
+double sf__metrics_soc_at(const sf_metrics *m, sf_time t);
+/* Room for one more time-series sample beyond the open one; SF_ENOMEM. */
+int sf__metrics_grow_samples(sf_metrics *m);
+/* The sample of the open step, as measured up to `to`. */
+void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time to);
+
+#endif

@@ -1,0 +1,20 @@
+#include "model/kinds.h"
+
+#include <stddef.h>
+
+const char *const sf_agent_kind_names[SF_AGENT_KINDS + 1] = {"forklift", "agv", "arm", "humanoid", "worker", NULL};
+
+const char *const sf_power_state_names[SF_POWER_STATES + 1] = {
+    "off", "standby", "idle", "moving", "moving_loaded", "lifting", "working", "charging", "failed", NULL};
+
+const char *const sf_storage_policy_names[SF_STORE_POLICIES + 1] = {"closest", "first_free", "abc", NULL};
+
+const char *sf_agent_kind_name(sf_agent_kind kind)
+{
+    return (unsigned)kind < SF_AGENT_KINDS ? sf_agent_kind_names[kind] : "?";
+}
+
+const char *sf_power_state_name(sf_power_state s)
+{
+    return (unsigned)s < SF_POWER_STATES ? sf_power_state_names[s] : "?";
+}
