@@ -106,24 +106,9 @@ static void write_csv(FILE *f, const row *rows, size_t n)
     fprintf(f, "metric,entity,unit,headline,n,mean_a,mean_b,diff,sd_diff,ci95_low,ci95_high,significant\n");
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
-        sf_csv_field(f, r->key->metric);
-        fputc(',', f);
-        sf_csv_field(f, r->key->entity);
-        fputc(',', f);
-        sf_csv_field(f, r->key->unit);
-        fprintf(f, ",%d,%zu,", r->key->headline ? 1 : 0, r->d.n);
-        sf_csv_num(f, r->a.mean);
-        fputc(',', f);
-        sf_csv_num(f, r->b.mean);
-        fputc(',', f);
-        sf_csv_num(f, r->d.mean);
-        fputc(',', f);
-        sf_csv_num(f, r->d.sd);
-        fputc(',', f);
-        sf_csv_num(f, r->d.mean - r->d.half);
-        fputc(',', f);
-        sf_csv_num(f, r->d.mean + r->d.half);
-        fprintf(f, ",%d\n", r->significant ? 1 : 0);
+        sf_csv_row(f, "sssuunnnnnnu", r->key->metric, r->key->entity, r->key->unit, (size_t)(r->key->headline ? 1 : 0),
+                   r->d.n, r->a.mean, r->b.mean, r->d.mean, r->d.sd, r->d.mean - r->d.half, r->d.mean + r->d.half,
+                   (size_t)(r->significant ? 1 : 0));
     }
 }
 

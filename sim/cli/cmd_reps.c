@@ -54,33 +54,14 @@ static bool write_csvs(const char *dir, const sf_rep_table *t, uint64_t base)
                     if (isnan(t->keys[k].v[r]))
                         continue;
                     fprintf(f, "%zu,%llu,", r, (unsigned long long)sf_rep_seed(base, r));
-                    sf_csv_field(f, t->keys[k].metric);
-                    fputc(',', f);
-                    sf_csv_field(f, t->keys[k].entity);
-                    fputc(',', f);
-                    sf_csv_num(f, t->keys[k].v[r]);
-                    fputc(',', f);
-                    sf_csv_field(f, t->keys[k].unit);
-                    fputc('\n', f);
+                    sf_csv_row(f, "ssns", t->keys[k].metric, t->keys[k].entity, t->keys[k].v[r], t->keys[k].unit);
                 }
         } else {
             fprintf(f, "metric,entity,unit,headline,n,mean,sd,ci95_low,ci95_high\n");
             for (size_t k = 0; k < t->nkeys; k++) {
                 sf_ci c = sf_rep_table_ci(t, k, 0.95);
-                sf_csv_field(f, t->keys[k].metric);
-                fputc(',', f);
-                sf_csv_field(f, t->keys[k].entity);
-                fputc(',', f);
-                sf_csv_field(f, t->keys[k].unit);
-                fprintf(f, ",%d,%zu,", t->keys[k].headline ? 1 : 0, c.n);
-                sf_csv_num(f, c.mean);
-                fputc(',', f);
-                sf_csv_num(f, c.sd);
-                fputc(',', f);
-                sf_csv_num(f, c.mean - c.half);
-                fputc(',', f);
-                sf_csv_num(f, c.mean + c.half);
-                fputc('\n', f);
+                sf_csv_row(f, "sssuunnnn", t->keys[k].metric, t->keys[k].entity, t->keys[k].unit,
+                           (size_t)(t->keys[k].headline ? 1 : 0), c.n, c.mean, c.sd, c.mean - c.half, c.mean + c.half);
             }
         }
         ok = sf_outfile_commit(o) == SF_OK;

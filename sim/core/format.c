@@ -3,6 +3,8 @@
  */
 #include "core/format.h"
 
+#include <stdarg.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +88,23 @@ void sf_json_num(FILE *f, double v)
     char buf[SF_FORMAT_DOUBLE_SIZE];
 
     fputs(isfinite(v) ? sf_format_double(v, buf) : "null", f);
+}
+
+void sf_csv_row(FILE *f, const char *types, ...)
+{
+    va_list ap;
+
+    va_start(ap, types);
+    for (const char *t = types; *t; t++) {
+        if (t != types)
+            putc(',', f);
+        if (*t == 's')
+            sf_csv_field(f, va_arg(ap, const char *));
+        else if (*t == 'n')
+            sf_csv_num(f, va_arg(ap, double));
+        else
+            fprintf(f, "%zu", va_arg(ap, size_t));
+    }
+    va_end(ap);
+    putc('\n', f);
 }

@@ -4,6 +4,7 @@
  *   sf_format_double   a double in its shortest round-trip form
  *   sf_csv_field       a CSV field, quoted as RFC 4180 asks
  *   sf_csv_num         a number in a CSV file, empty when not finite
+ *   sf_csv_row         the rest of a CSV row, its fields typed by a string
  *   sf_json_string     a JSON string literal
  *   sf_json_num        a JSON number, null when not finite
  *
@@ -33,6 +34,15 @@ char *sf_format_double(double v, char buf[SF_FORMAT_DOUBLE_SIZE]);
 void sf_csv_field(FILE *f, const char *s);
 /* v as one CSV field: sf_format_double, unquoted; an empty field for NaN or an infinity. */
 void sf_csv_num(FILE *f, double v);
+/*
+ * The rest of a CSV row, then its end: one field for each character of
+ * `types`, in order, separated by commas: 's' a string (sf_csv_field),
+ * 'n' a double (sf_csv_num), 'u' a size_t. Fields written before, by the
+ * caller, end with their comma.
+ *
+ *     sf_csv_row(f, "ssns", metric, entity, value, unit);
+ */
+void sf_csv_row(FILE *f, const char *types, ...);
 /* s as a JSON string literal ("" for NULL), quotes, backslashes and control characters escaped. */
 void sf_json_string(FILE *f, const char *s);
 /* v as a JSON number: sf_format_double; null for NaN or an infinity, which JSON cannot hold. */

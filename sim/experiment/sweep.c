@@ -667,14 +667,7 @@ int sf_sweep_finish(sf_sweep *sw)
             for (size_t j = 0; j < k.n && rc == SF_OK; j++) {
                 fprintf(res, "%zu,%zu,", p, r);
                 point_vars(sw, p, res);
-                sf_csv_field(res, k.v[j].metric);
-                putc(',', res);
-                sf_csv_field(res, k.v[j].entity);
-                putc(',', res);
-                sf_csv_num(res, k.v[j].value);
-                putc(',', res);
-                sf_csv_field(res, k.v[j].unit);
-                putc('\n', res);
+                sf_csv_row(res, "ssns", k.v[j].metric, k.v[j].entity, k.v[j].value, k.v[j].unit);
             }
             stored++;
             sf_kpis_free(&k);
@@ -684,20 +677,8 @@ int sf_sweep_finish(sf_sweep *sw)
             sf_ci c = sf_rep_table_ci(&tab, j, 0.95);
             fprintf(sum, "%zu,", p);
             point_vars(sw, p, sum);
-            sf_csv_field(sum, tab.keys[j].metric);
-            putc(',', sum);
-            sf_csv_field(sum, tab.keys[j].entity);
-            putc(',', sum);
-            sf_csv_field(sum, tab.keys[j].unit);
-            fprintf(sum, ",%zu,", c.n);
-            sf_csv_num(sum, c.mean);
-            putc(',', sum);
-            sf_csv_num(sum, c.sd);
-            putc(',', sum);
-            sf_csv_num(sum, c.mean - c.half);
-            putc(',', sum);
-            sf_csv_num(sum, c.mean + c.half);
-            putc('\n', sum);
+            sf_csv_row(sum, "sssunnnn", tab.keys[j].metric, tab.keys[j].entity, tab.keys[j].unit, c.n, c.mean, c.sd,
+                       c.mean - c.half, c.mean + c.half);
         }
         sf_rep_table_free(&tab);
     }

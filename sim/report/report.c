@@ -238,16 +238,8 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
 {
     fputs("metric,entity,value,unit\n", f);
-    for (size_t i = 0; i < k->n; i++) {
-        sf_csv_field(f, k->v[i].metric);
-        putc(',', f);
-        sf_csv_field(f, k->v[i].entity);
-        putc(',', f);
-        sf_csv_num(f, k->v[i].value);
-        putc(',', f);
-        sf_csv_field(f, k->v[i].unit);
-        putc('\n', f);
-    }
+    for (size_t i = 0; i < k->n; i++)
+        sf_csv_row(f, "ssns", k->v[i].metric, k->v[i].entity, k->v[i].value, k->v[i].unit);
     return ferror(f) ? SF_EIO : SF_OK;
 }
 
@@ -317,22 +309,9 @@ int sf_report_timeseries_csv(const sf_metrics *m, FILE *f)
     for (size_t i = 0; i < n; i++) {
         sf_time end = i + 1 < n ? v[i + 1].t : (v[i].t + step < to ? v[i].t + step : to);
         double len = sf_time_to_seconds(end - v[i].t);
-        sf_csv_num(f, sf_time_to_seconds(v[i].t));
-        putc(',', f);
-        sf_csv_num(f, sf_time_to_seconds(v[i].t) / 3600);
-        putc(',', f);
-        sf_csv_num(f, len);
-        putc(',', f);
-        sf_csv_num(f, v[i].completed);
-        putc(',', f);
-        sf_csv_num(f, len > 0 ? v[i].completed * 3600 / len : NAN);
-        putc(',', f);
-        sf_csv_num(f, v[i].wip);
-        putc(',', f);
-        sf_csv_num(f, v[i].power / 1000);
-        putc(',', f);
-        sf_csv_num(f, v[i].soc);
-        putc('\n', f);
+        sf_csv_row(f, "nnnnnnnn", sf_time_to_seconds(v[i].t), sf_time_to_seconds(v[i].t) / 3600, len,
+                   (double)v[i].completed, len > 0 ? v[i].completed * 3600 / len : NAN, v[i].wip, v[i].power / 1000,
+                   v[i].soc);
     }
     return ferror(f) ? SF_EIO : SF_OK;
 }
