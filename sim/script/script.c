@@ -260,8 +260,11 @@ static void resume(sf_script *S, uint32_t pid)
     if (st == LUA_YIELD) {
         p = &S->procs[pid]; /* the array may have grown */
         if (S->runaway) {
+            /* the budget hook yielded: nres counts no values of the thread's stack, so nothing is popped */
             report_error(S, pid, st);
-        } else if (p->state == P_RUNNING) {
+            return;
+        }
+        if (p->state == P_RUNNING) {
             char name[128];
             sf__proc_name(S, pid, name, sizeof name);
             sf__fail(S, SF_ESCRIPT,
@@ -269,7 +272,7 @@ static void resume(sf_script *S, uint32_t pid)
                      "(a process waits with sim.wait or a blocking call)",
                      name);
         }
-        lua_pop(co, nres);
+        lua_pop(co, nres < lua_gettop(co) ? nres : lua_gettop(co));
         return;
     }
     if (st == LUA_OK)
