@@ -202,7 +202,7 @@ static int l_agent_swap(lua_State *L)
     const sf_agent *a = sf_world_agent(sf__world_of(L), id);
     int rc;
 
-    sf__self(L, S, "agent:swap");
+    sf__blocking(L, S, "agent:swap");
     at_charger(L, id, "swap");
     if (sf__config_of(L)->fleet.types[a->type].battery.swap <= 0)
         return luaL_error(L, "swap: the battery of agent '%s' is not swapped (its fleet entry's battery has no 'swap')",
@@ -222,7 +222,7 @@ static int l_agent_charge(lua_State *L)
     double to = luaL_optnumber(L, 3, b->charge_until > 0 ? b->charge_until : 1.0);
     const sf_cfg_charger *c;
 
-    sf__self(L, S, "agent:charge");
+    sf__blocking(L, S, "agent:charge");
     c = at_charger(L, id, "charge");
     return await(L, S, id, sf_world_charge(w, id, to, c->power), "charge");
 }
@@ -261,7 +261,7 @@ static int l_agent_wait_idle(lua_State *L)
     sf_script *S = sf__script(L);
     uint32_t id = sf__check_agent(L, 1);
 
-    sf__self(L, S, "agent:wait_idle");
+    sf__blocking(L, S, "agent:wait_idle");
     if (sf_world_agent(sf__world_of(L), id)->activity == SF_ACT_NONE) {
         lua_pushboolean(L, 1);
         return 1;
@@ -278,7 +278,7 @@ static int l_agent_move_to(lua_State *L)
     const char *place = luaL_checkstring(L, 2);
     int rc;
 
-    sf__self(L, S, "agent:move_to");
+    sf__blocking(L, S, "agent:move_to");
     if (sf_world_place(w, place, &node) != SF_OK)
         return luaL_error(L, "move_to: no place '%s' (a node, dock, rack, charger, parking place or station)",
                           place);
@@ -298,7 +298,7 @@ static int handle(lua_State *L, bool pick)
     sf_agent *a = sf_world_agent(w, id);
     int rc;
 
-    sf__self(L, S, pick ? "agent:pick" : "agent:drop");
+    sf__blocking(L, S, pick ? "agent:pick" : "agent:drop");
     rc = pick ? sf_world_pick(w, id, height) : sf_world_drop(w, id, height);
     if (rc == SF_ERANGE) {
         char msg[160];
@@ -384,7 +384,7 @@ static int l_agent_rest(lua_State *L)
     uint32_t id = sf__check_agent(L, 1);
     sf_time until;
 
-    sf__self(L, S, "agent:rest");
+    sf__blocking(L, S, "agent:rest");
     if (sf_world_shift(w, id, &until) == SF_STATE_IDLE)
         return luaL_error(L, "rest: agent '%s' is on shift now", sf_world_agent(w, id)->name);
     if (until == SF_TIME_MAX)
@@ -457,7 +457,7 @@ static int l_agent_repaired(lua_State *L)
     sf_script *S = sf__script(L);
     uint32_t id = sf__check_agent(L, 1);
 
-    sf__self(L, S, "agent:repaired");
+    sf__blocking(L, S, "agent:repaired");
     return sf__wait_for(L, S, FW_AGENT_UP, id, NULL);
 }
 

@@ -182,7 +182,7 @@ static int l_ev_wait(lua_State *L)
         lua_getiuservalue(L, 1, UV_VALUE);
         return lua_error(L);
     }
-    self = sf__self(L, S, "ev:wait");
+    self = sf__blocking(L, S, "ev:wait");
     if (sf_grow(e->waiters, e->capwait, e->nwait + 1) != SF_OK)
         return luaL_error(L, "out of memory");
     e->waiters[e->nwait++] = self;

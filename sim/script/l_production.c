@@ -173,7 +173,7 @@ static int l_shop_take(lua_State *L)
     sf_stations *sts = sf_world_stations(S->shop.world);
     int rc;
 
-    sf__self(L, S, "shop.take");
+    sf__blocking(L, S, "shop.take");
     luaL_argcheck(L, number >= 0, 3, "a job number from shop.queue");
     if (number > 0 && sf_stations_slot_job(sts, st, slot, &(sf_job_info){0}))
         return luaL_error(L, "take: slot %d of station '%s' already holds a job", (int)slot + 1,
@@ -208,7 +208,7 @@ static int l_shop_work(lua_State *L)
     sf_script *S = sf__script(L);
     uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st), crew[16], n = 0;
 
-    sf__self(L, S, "shop.work");
+    sf__blocking(L, S, "shop.work");
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
         for (lua_Integer i = 1;; i++) {
@@ -232,7 +232,7 @@ static int l_shop_unload(lua_State *L)
     sf_script *S = sf__script(L);
     uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
 
-    sf__self(L, S, "shop.unload");
+    sf__blocking(L, S, "shop.unload");
     return await_step(L, S, st, slot, sf_stations_unload(sf_world_stations(S->shop.world), st, slot), "unload",
                       NULL);
 }
@@ -324,7 +324,7 @@ static int l_shop_next_repair(lua_State *L)
     sf_script *S = sf__script(L);
 
     sf__world_of(L);
-    sf__self(L, S, "shop.next_repair");
+    sf__blocking(L, S, "shop.next_repair");
     return next_repair(L, S);
 }
 
@@ -379,7 +379,7 @@ static int l_shop_next_move(lua_State *L)
     sf_script *S = sf__script(L);
 
     sf__world_of(L);
-    sf__self(L, S, "shop.next_move");
+    sf__blocking(L, S, "shop.next_move");
     return next_move(L, S);
 }
 
@@ -418,7 +418,7 @@ static int l_shop_repair(lua_State *L)
     uint32_t crew[16], n = 0;
     int rc;
 
-    sf__self(L, S, "shop.repair");
+    sf__blocking(L, S, "shop.repair");
     luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_failures_station_modes(fs), 1, "a mode from shop.next_repair()");
     luaL_checktype(L, 2, LUA_TTABLE);
     for (lua_Integer i = 1; lua_rawgeti(L, 2, i) != LUA_TNIL; i++) {

@@ -250,6 +250,7 @@ static int l_acquire(lua_State *L)
         lua_pushboolean(L, 1);
         return 1;
     }
+    sf__can_block(L, "res:acquire");
     w = (struct waiter){self, prio, ++S->objs.seq, (double)n, now};
     if (sf__wq_insert(&r->q, &w) != SF_OK)
         return luaL_error(L, "out of memory");
@@ -452,7 +453,7 @@ static int l_put(lua_State *L)
         lua_pushboolean(L, 1);
         return 1;
     }
-    self = sf__self(L, S, "store:put");
+    self = sf__blocking(L, S, "store:put");
     w = (struct waiter){self, 0, ++S->objs.seq, 1, sf_kernel_now(S->k)};
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
     lua_rawgeti(L, -1, ST_PUTS);
@@ -497,7 +498,7 @@ static int l_get(lua_State *L)
         serve_store(L, S, index);
         return 1;
     }
-    self = sf__self(L, S, "store:get");
+    self = sf__blocking(L, S, "store:get");
     s = &S->objs.stores[index];
     w = (struct waiter){self, 0, ++S->objs.seq, 1, sf_kernel_now(S->k)};
     lua_rawgeti(L, -2, ST_FILTERS);
@@ -629,7 +630,7 @@ static int cont_op(lua_State *L, bool is_get)
         lua_pushboolean(L, 1);
         return 1;
     }
-    self = sf__self(L, S, is_get ? "c:get" : "c:put");
+    self = sf__blocking(L, S, is_get ? "c:get" : "c:put");
     w = (struct waiter){self, prio, ++S->objs.seq, amount, now};
     if (sf__wq_insert(q, &w) != SF_OK)
         return luaL_error(L, "out of memory");

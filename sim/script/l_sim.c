@@ -35,6 +35,30 @@ void *sf__check(lua_State *L, int idx, uint32_t tag, const char *what)
     return u;
 }
 
+/*
+ * The running process, for a call that may block: raises before anything
+ * is armed (a timer, a queue entry, a subscription) when the process
+ * cannot yield here, inside a C function that calls Lua (a table.sort
+ * comparator, a string.gsub callback, __tostring, a store:get filter).
+ * Armed and then refused, the wait would stay behind and wake or serve
+ * the process later, at another wait or after it ended.
+ */
+uint32_t sf__blocking(lua_State *L, sf_script *S, const char *what)
+{
+    uint32_t self = sf__self(L, S, what);
+
+    sf__can_block(L, what);
+    return self;
+}
+
+void sf__can_block(lua_State *L, const char *what)
+{
+    if (!lua_isyieldable(L))
+        luaL_error(L, "%s cannot block here: inside a C function such as a table.sort comparator, a string.gsub "
+                      "callback, a __tostring metamethod or a store:get filter",
+                   what);
+}
+
 uint32_t sf__self(lua_State *L, sf_script *S, const char *what)
 {
     if (S->cur == NO_PROC || S->procs[S->cur].co != L)
@@ -68,7 +92,7 @@ static int l_wait(lua_State *L)
     sf_script *S = sf__script(L);
     sf_time dt;
 
-    sf__self(L, S, "sim.wait");
+    sf__blocking(L, S, "sim.wait");
     if (lua_type(L, 1) == LUA_TNUMBER) {
         double s = lua_tonumber(L, 1);
         if (!(s >= 0) || sf_time_from_seconds(s, &dt) != SF_OK)
@@ -259,7 +283,7 @@ static int l_proc_join(lua_State *L)
 
     if (!p)
         return push_results(L, 1);
-    self = sf__self(L, S, "proc:join");
+    self = sf__blocking(L, S, "proc:join");
     if (self == h->slot)
         return luaL_error(L, "a process cannot join itself");
     p->njoin++;

@@ -455,6 +455,11 @@ int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout, lua_KF
     struct proc *p = &S->procs[S->cur];
     int rc;
 
+    if (!lua_isyieldable(L)) { /* the binding checks before arming; this undoes what it armed all the same */
+        p->wtype = (uint8_t)wt;
+        sf__cancel_wait(S, S->cur);
+        sf__can_block(L, "a blocking call");
+    }
     if (p->pint) { /* an interrupt came while it was ready: raise it instead of waiting */
         p->pint = 0;
         p->wtype = (uint8_t)wt;

@@ -218,6 +218,9 @@ int sf__block(lua_State *L, sf_script *S, enum wtype wt, sf_time timeout, lua_KF
 enum wake sf__woken(lua_State *L);
 /* The running process's slot; raises unless L is a process's own thread. */
 uint32_t sf__self(lua_State *L, sf_script *S, const char *what);
+/* sf__self for a call that may block; sf__can_block raises when the running code cannot yield. */
+uint32_t sf__blocking(lua_State *L, sf_script *S, const char *what);
+void sf__can_block(lua_State *L, const char *what);
 /* Optional timeout argument at idx (nil = none, -1). */
 sf_time sf__opt_timeout(lua_State *L, int idx);
 enum { TAG_PROC = 0x50524f43, TAG_EVENT, TAG_RES, TAG_STORE, TAG_CONT, TAG_RNG, TAG_TALLY, TAG_LEVEL, TAG_AGENT };

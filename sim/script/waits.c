@@ -54,6 +54,8 @@ int sf__wait_for(lua_State *L, sf_script *S, enum factory_wait kind, uint32_t id
     uint32_t pid = S->cur;
     char what[200], who[100];
 
+    sf__can_block(L, "a factory wait");
+
     if (w->pid != NO_PROC && w->pid != pid) {
         const struct proc *o = &S->procs[w->pid];
         if (o->gen == w->gen && o->state == P_BLOCKED && o->wtype == WT_FACTORY && o->wkind == kind && o->wobj == id)
