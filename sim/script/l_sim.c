@@ -130,6 +130,11 @@ static uint32_t alloc_slot(lua_State *L, sf_script *S)
     lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_threads);
     co = sf__new_thread(L, S, slot);
     lua_sethook(co, sf__budget_hook, LUA_MASKCOUNT, S->chunk);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_owned);
+    lua_pushvalue(L, -2);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
     lua_rawseti(L, -2, (lua_Integer)slot + 1);
     lua_pop(L, 1);
     memset(&S->procs[slot], 0, sizeof S->procs[slot]);
@@ -695,6 +700,33 @@ static int l_setmetatable(lua_State *L)
     return 1;
 }
 
+/*
+ * coroutine.resume and coroutine.close, refusing a process's thread: only
+ * the kernel resumes a process, with what its wait gave. Handed to another
+ * process (coroutine.running() is a value like any other), the thread
+ * could otherwise be resumed out of a wait, which then returns what the
+ * caller passed, or closed while the kernel still waits on it. Upvalue 1
+ * is the original function, upvalue 2 its name.
+ */
+static int l_coroutine_guard(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+
+    if (lua_type(L, 1) == LUA_TTHREAD) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_owned);
+        lua_pushvalue(L, 1);
+        if (lua_rawget(L, -2) != LUA_TNIL)
+            return luaL_error(L, "%s: a process's thread is not a coroutine: only the simulation resumes or ends it "
+                                 "(proc:interrupt reaches another process)",
+                              lua_tostring(L, lua_upvalueindex(2)));
+        lua_pop(L, 2);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
 /* load(chunk [, name [, mode [, env]]]): text chunks only. */
 static int l_load(lua_State *L)
 {
@@ -822,6 +854,16 @@ void sf__open_sim(lua_State *L)
     lua_getglobal(L, "setmetatable");
     lua_pushcclosure(L, l_setmetatable, 1);
     lua_setglobal(L, "setmetatable");
+    lua_getglobal(L, "coroutine");
+    lua_getfield(L, -1, "resume");
+    lua_pushliteral(L, "coroutine.resume");
+    lua_pushcclosure(L, l_coroutine_guard, 2);
+    lua_setfield(L, -2, "resume");
+    lua_getfield(L, -1, "close");
+    lua_pushliteral(L, "coroutine.close");
+    lua_pushcclosure(L, l_coroutine_guard, 2);
+    lua_setfield(L, -2, "close");
+    lua_pop(L, 1);
     lua_newtable(L);
     lua_pushcclosure(L, l_require, 1);
     lua_setglobal(L, "require");

@@ -508,6 +508,7 @@ static int setup(lua_State *L)
         lua_pop(L, 1);
     }
     S->ref_threads = new_ref_table(L);
+    S->ref_owned = new_ref_table(L);
     S->ref_handles = new_ref_table(L);
     S->ref_timers = new_ref_table(L);
     S->ref_pending = new_ref_table(L);

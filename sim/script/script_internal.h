@@ -158,6 +158,7 @@ struct sf_script {
     uint32_t serial;      /* processes spawned so far, for default names */
     sf_time last;         /* time of the last event of this layer */
     int ref_threads;      /* registry table: slot -> thread */
+    int ref_owned;        /* registry table: process thread -> true (coroutine.resume and close refuse them) */
     int ref_handles;      /* registry table: slot -> process handle */
     int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
     int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
