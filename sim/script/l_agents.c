@@ -299,6 +299,9 @@ static int handle(lua_State *L, bool pick)
     int rc;
 
     sf__blocking(L, S, pick ? "agent:pick" : "agent:drop");
+    if (!(height >= 0)) /* negative or NaN; above the lift height is SF_ERANGE below */
+        return luaL_error(L, "%s: height %f m is out of range for agent '%s' (0 to %f m)", pick ? "pick" : "drop",
+                          height, a->name, a->lift_height);
     rc = pick ? sf_world_pick(w, id, height) : sf_world_drop(w, id, height);
     if (rc == SF_ERANGE) {
         char msg[160];

@@ -95,8 +95,11 @@ static int l_wait(lua_State *L)
     sf__blocking(L, S, "sim.wait");
     if (lua_type(L, 1) == LUA_TNUMBER) {
         double s = lua_tonumber(L, 1);
-        if (!(s >= 0) || sf_time_from_seconds(s, &dt) != SF_OK)
+        if (!(s >= 0))
             return luaL_argerror(L, 1, lua_pushfstring(L, "a duration must be a number >= 0, got %f", s));
+        if (sf_time_from_seconds(s, &dt) != SF_OK)
+            return luaL_argerror(L, 1, lua_pushfstring(L, "a wait of %f s is too long: the longest is %f s", s,
+                                                       sf_time_to_seconds(SF_TIME_MAX)));
     } else {
         sf__check_time(L, 1, &dt);
     }
@@ -551,7 +554,11 @@ static sf_level *check_level(lua_State *L)
 static int l_tally_add(lua_State *L)
 {
     sf_tally *t = check_tally(L);
-    if (sf_tally_add(t, luaL_checknumber(L, 2)) != SF_OK)
+    double x = luaL_checknumber(L, 2);
+
+    if (x != x) /* one NaN would make every statistic of the tally NaN */
+        return luaL_argerror(L, 2, "an observation must be a number, got not a number (NaN)");
+    if (sf_tally_add(t, x) != SF_OK)
         return luaL_error(L, "out of memory keeping an observation");
     return 0;
 }
