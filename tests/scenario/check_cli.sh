@@ -42,6 +42,11 @@ grep -q extends "$out" && fail "--explain printed the extends key"
 expect_rc 1 "$ex/minimal_plant.yaml" --set fleet.reach_truck.count=six
 expect_line "$err" "--set fleet.reach_truck.count:1:25: count: expected a whole number, got 'six'"
 
+# One currency: another would be summed into cost_total as if it were EUR.
+expect_rc 1 "$ex/minimal_plant.yaml" --set "energy.tariff=0.2 USD/kWh"
+expect_line "$err" "--set energy.tariff:1:15: tariff: unknown currency USD in '0.2 USD/kWh': the currency of this model is EUR"
+expect_rc 0 "$ex/minimal_plant.yaml" --set "energy.tariff=0.2 EUR/kWh"
+
 expect_rc 1 "$data/no_such_file.yaml"
 expect_line "$err" "$data/no_such_file.yaml: cannot open: No such file or directory"
 
