@@ -5,8 +5,8 @@ sf=$1
 src=$2
 ex=$src/scenarios/examples
 data=$src/tests/scenario/data
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+out=$(mktemp) err=$(mktemp) tmp=$(mktemp -d)
+trap 'rm -rf "$out" "$err" "$tmp"' EXIT
 fail() { echo "FAIL: $*"; echo "-- stdout:"; cat "$out"; echo "-- stderr:"; cat "$err"; exit 1; }
 
 expect_rc() { # expected-code args...
@@ -46,6 +46,44 @@ expect_line "$err" "--set fleet.reach_truck.count:1:25: count: expected a whole 
 expect_rc 1 "$ex/minimal_plant.yaml" --set "energy.tariff=0.2 USD/kWh"
 expect_line "$err" "--set energy.tariff:1:15: tariff: unknown currency USD in '0.2 USD/kWh': the currency of this model is EUR"
 expect_rc 0 "$ex/minimal_plant.yaml" --set "energy.tariff=0.2 EUR/kWh"
+
+# `extends` reads regular files in allowed folders only, and never prints a refused one.
+mkdir "$tmp/secret" "$tmp/plant"
+printf 'password: hunter2\n' >"$tmp/secret/secrets.yaml"
+cp "$ex/minimal_plant.yaml" "$tmp/plant/base.yaml"
+printf 'extends: ../secret/secrets.yaml\n' >"$tmp/plant/up.yaml"
+expect_rc 1 "$tmp/plant/up.yaml"
+expect_line "$err" "$tmp/plant/up.yaml:1:10: 'extends: ../secret/secrets.yaml' lies outside the folder of the scenario ($tmp/plant), the scenarios folder and the folders in SHOPFLOOR_PATH; add its folder to SHOPFLOOR_PATH to allow it"
+grep -q hunter2 "$out" "$err" && fail "a refused file was printed"
+expect_rc 1 --explain "$tmp/plant/up.yaml"
+grep -q hunter2 "$out" "$err" && fail "--explain printed a refused file"
+printf 'extends: %s\n' "$tmp/secret/secrets.yaml" >"$tmp/plant/abs.yaml"
+expect_rc 1 "$tmp/plant/abs.yaml"
+grep -q "lies outside the folder of the scenario" "$err" || fail "an absolute path outside is not refused"
+ln -s ../secret/secrets.yaml "$tmp/plant/link.yaml"
+printf 'extends: link.yaml\n' >"$tmp/plant/via_link.yaml"
+expect_rc 1 "$tmp/plant/via_link.yaml"
+grep -q "'extends: link.yaml' lies outside" "$err" || fail "a symlink leads out of the folder"
+grep -q hunter2 "$out" "$err" && fail "a file behind a symlink was printed"
+env SHOPFLOOR_PATH="/nonexistent:$tmp/secret" "$sf" check "$tmp/plant/up.yaml" >"$out" 2>"$err"
+grep -q "unknown key 'password'" "$err" || fail "a folder in SHOPFLOOR_PATH is not allowed"
+mkdir "$tmp/plant/sub"
+printf 'extends: ../base.yaml\nscenario: {seed: 3}\n' >"$tmp/plant/sub/over.yaml"
+printf 'extends: sub/over.yaml\n' >"$tmp/plant/top.yaml"
+expect_rc 0 "$tmp/plant/top.yaml"
+mkfifo "$tmp/plant/pipe.yaml"
+printf 'extends: pipe.yaml\n' >"$tmp/plant/piped.yaml"
+timeout 20 "$sf" check "$tmp/plant/piped.yaml" >"$out" 2>"$err"
+rc=$?
+[ $rc -eq 1 ] || fail "extends of a named pipe exited $rc, expected 1"
+expect_line "$err" "$tmp/plant/piped.yaml:1:10: 'extends: pipe.yaml' names a named pipe; a scenario is a regular file"
+timeout 20 "$sf" check "$tmp/plant/pipe.yaml" >"$out" 2>"$err"
+rc=$?
+[ $rc -eq 1 ] || fail "check of a named pipe exited $rc, expected 1"
+expect_line "$err" "$tmp/plant/pipe.yaml: cannot read a named pipe: a scenario is a regular file"
+printf 'extends: sub\n' >"$tmp/plant/folder.yaml"
+expect_rc 1 "$tmp/plant/folder.yaml"
+expect_line "$err" "$tmp/plant/folder.yaml:1:10: 'extends: sub' names a folder; a scenario is a regular file"
 
 expect_rc 1 "$data/no_such_file.yaml"
 expect_line "$err" "$data/no_such_file.yaml: cannot open: No such file or directory"
