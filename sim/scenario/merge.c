@@ -373,7 +373,8 @@ static bool load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bo
         ok = false;
         goto done;
     }
-    if (level >= SF_SCENARIO_MAX_EXTENDS) {
+    /* The file at `level` is the (level + 1)-th of the chain; its base would be one more. */
+    if (level + 1 >= SF_SCENARIO_MAX_EXTENDS) {
         sf_diags_add(d, ext->file, ext->line, ext->col, "'extends' chains more than %d files",
                      SF_SCENARIO_MAX_EXTENDS);
         ok = false;

@@ -85,6 +85,38 @@ printf 'extends: sub\n' >"$tmp/plant/folder.yaml"
 expect_rc 1 "$tmp/plant/folder.yaml"
 expect_line "$err" "$tmp/plant/folder.yaml:1:10: 'extends: sub' names a folder; a scenario is a regular file"
 
+# An extends chain holds at most 8 files, as the format's limits say.
+mkdir "$tmp/chain"
+cp "$ex/minimal_plant.yaml" "$tmp/chain/c8.yaml"
+for i in 1 2 3 4 5 6 7; do printf 'extends: c%d.yaml\n' $((i + 1)) >"$tmp/chain/c$i.yaml"; done
+printf 'extends: c1.yaml\n' >"$tmp/chain/c0.yaml"
+expect_rc 0 "$tmp/chain/c1.yaml"
+expect_rc 1 "$tmp/chain/c0.yaml"
+expect_line "$err" "$tmp/chain/c7.yaml:1:10: 'extends' chains more than 8 files"
+
+# `check` catches what `run` would reject: a travel that ends past what sf_time counts.
+expect_rc 1 "$ex/minimal_plant.yaml" --set "fleet.tugger.speed=1e-300 m/s"
+expect_line "$err" "$ex/minimal_plant.yaml:68:11: agv 'tugger': at 1e-300 m/s, crossing the path network (66.4853 m) takes longer than a run can count (292 years); the slowest speed, limits included, must be above 7.20837e-09 m/s"
+expect_rc 0 "$ex/minimal_plant.yaml" --set "fleet.tugger.speed=1e-8 m/s"
+
+# Empty names cannot be referred to: refused for every named entity.
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'layout.stations.0.name=""'
+expect_line "$err" "--set layout.stations.0.name:1:24: a name in layout.stations must not be empty"
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'fleet.0.name=" "'
+expect_line "$err" "--set fleet.0.name:1:14: a name in fleet must not be empty"
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'products.0.routing.0.name=""'
+grep -q "must not be empty" "$err" || fail "an empty operation name is accepted"
+
+# A value that does not read says why, and nothing about its size.
+expect_rc 1 "$ex/minimal_plant.yaml" --set "demand.arrivals.0.every=exp(1 kg)"
+expect_line "$err" "--set demand.arrivals.0.every:1:29: every: exp argument 1: expected a duration, got '1 kg'"
+grep -q "above 0 s" "$err" && fail "a wrong unit is reported as a size"
+expect_rc 1 "$ex/minimal_plant.yaml" --set "demand.arrivals.0.every=exp(1 min"
+grep -q "missing ')'" "$err" || fail "a missing parenthesis is not named"
+grep -q "above 0 s" "$err" && fail "a missing parenthesis is reported as a size"
+expect_rc 1 "$ex/minimal_plant.yaml" --set "failures.weld_faults.mtbf=exp(1 kg)"
+grep -q "above 0 s" "$err" && fail "a wrong unit in mtbf is reported as a size"
+
 expect_rc 1 "$data/no_such_file.yaml"
 expect_line "$err" "$data/no_such_file.yaml: cannot open: No such file or directory"
 
