@@ -230,6 +230,15 @@ static int check_one_run(const sf_cli_args *a, const char *model, bool scenario)
         sf_cli_usage_error("run", "--trace writes DIR/trace.csv of a scenario run: give a scenario and --out DIR");
         return SF_EXIT_USAGE;
     }
+    /* The script layer reads 0 as "the default": a limit of 0 given here would silently be 100 million or 1 GiB. */
+    if (opt[SF_RUN_BUDGET].given && opt[SF_RUN_BUDGET].u64 == 0) {
+        sf_cli_usage_error("run", "--budget must be at least 1 instruction (leave it out for the default)");
+        return SF_EXIT_USAGE;
+    }
+    if (opt[SF_RUN_MEMORY].given && opt[SF_RUN_MEMORY].u64 == 0) {
+        sf_cli_usage_error("run", "--memory must be at least 1 MB (leave it out for the default)");
+        return SF_EXIT_USAGE;
+    }
     if (opt[SF_RUN_MEMORY].u64 > ((size_t)-1 >> 21)) {
         sf_cli_usage_error("run", "--memory %llu is too large", (unsigned long long)opt[SF_RUN_MEMORY].u64);
         return SF_EXIT_USAGE;

@@ -109,7 +109,9 @@ static void man(FILE *f)
           f);
     fputs(".SH ENVIRONMENT\n.TP\n.B SHOPFLOOR_SCRIPTS\nThe folder of the behaviour library (the one with "
           "plant.lua). When it is not set, shopfloor looks beside its executable (../share/shopfloor/scripts), "
-          "then in the source tree it was built from, then in the folder it was installed to.\n",
+          "then in the source tree it was built from, then in the folder it was installed to.\n"
+          ".TP\n.B SHOPFLOOR_PATH\nFolders (separated by :) where a scenario's extends may lead, besides "
+          "the folder of the scenario given and the scenarios folder.\n",
           f);
     fputs(".SH FILES\n.TP\n.I /usr/share/shopfloor/scenarios\nexample plants, each answering a question.\n"
           ".TP\n.I /usr/share/shopfloor/scripts\nthe behaviour library.\n"

@@ -52,12 +52,8 @@ static const struct unit units[] = {
     {"kW", 1e3, SF_DIM_POWER},
     {"MW", 1e6, SF_DIM_POWER},
     {"Hz", 1, SF_DIM_RATE},
-    {"EUR", 1, SF_DIM_CURRENCY},
-    {"USD", 1, SF_DIM_CURRENCY},
-    {"GBP", 1, SF_DIM_CURRENCY},
-    {"CHF", 1, SF_DIM_CURRENCY},
-    {"CNY", 1, SF_DIM_CURRENCY},
-    {"JPY", 1, SF_DIM_CURRENCY},
+    /* The one currency: costs are summed into cost_total, so a second one would be added as if it were this. */
+    {SF_CURRENCY, 1, SF_DIM_CURRENCY},
 };
 
 static int exponent(sf_dim d, int shift)
@@ -225,4 +221,27 @@ const char *sf_dim_si_unit(sf_dim dim)
     case SF_DIM_COST_RATE: return "money/s";
     default: return "";
     }
+}
+
+/*
+ * A currency code (three capital letters, the ISO 4217 form) in `text`
+ * that the unit table does not know, so that a message can say "the
+ * currency of this model is EUR" instead of "malformed". Copies it to
+ * code and returns true; false when there is none.
+ */
+bool sf_units_foreign_currency(const char *text, char code[4])
+{
+    for (const char *s = text; s && *s; s++) {
+        size_t n = 0;
+        if (s != text && isalpha((unsigned char)s[-1]))
+            continue;
+        while (isupper((unsigned char)s[n]))
+            n++;
+        if (n == 3 && !isalpha((unsigned char)s[n]) && !lookup(s, n)) {
+            memcpy(code, s, 3);
+            code[3] = '\0';
+            return true;
+        }
+    }
+    return false;
 }

@@ -9,13 +9,18 @@
  * built from the table by '/' and '^' is understood and checked.
  *
  * SI values: time in s, length in m, mass in kg, energy in J, power in W,
- * rates in 1/s, prices in currency/J or currency/s. Currencies are not
- * converted into each other; the code of the first one seen is kept.
+ * rates in 1/s, prices in currency/J or currency/s. A model has one
+ * currency, SF_CURRENCY: costs of every kind are summed into one total,
+ * so any other currency is an unknown unit, not a number to add.
  */
 #ifndef SF_CORE_UNITS_H
 #define SF_CORE_UNITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/* The currency of every cost in a model (the only one the unit table knows). */
+#define SF_CURRENCY "EUR"
 
 typedef int32_t sf_dim;
 
@@ -42,7 +47,7 @@ typedef int32_t sf_dim;
 typedef struct sf_quantity {
     double value;     /* in SI units of `dim` */
     sf_dim dim;       /* SF_DIM_NONE for a bare number or a percentage */
-    char currency[4]; /* "EUR", "USD", ... when the unit has a currency, else "" */
+    char currency[4]; /* SF_CURRENCY when the unit has a currency, else "" */
 } sf_quantity;
 
 /*
@@ -53,6 +58,9 @@ typedef struct sf_quantity {
  * unit of another dimension; q->dim then tells which).
  */
 int sf_units_parse(const char *text, sf_dim expected, sf_quantity *q);
+
+/* A currency code in `text` that is not SF_CURRENCY (copied to code): for the message of a failed parse. */
+bool sf_units_foreign_currency(const char *text, char code[4]);
 
 /* What a dimension is called in messages: "duration", "speed", ...; "quantity in s^-1 m" otherwise. */
 const char *sf_dim_name(sf_dim dim, char *buf, int n);

@@ -6,12 +6,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -779,29 +781,86 @@ static void begin(sf_sweep *sw)
                 sw->out);
 }
 
+/*
+ * Hold the output folder for the whole sweep: an exclusive, non-blocking
+ * flock on OUT/.lock, so that two sweeps started on one folder cannot mix
+ * their runs (a second one with another grid would otherwise pass the
+ * sweep.txt check before the first had written it). The lock belongs to
+ * the open file, so it is gone when the process holding it dies and an
+ * interrupted sweep resumes; local workers inherit it, so a driver killed
+ * with -9 keeps the folder locked until its orphaned workers have stored
+ * their runs. Returns the descriptor, or -1 with a message on stderr and
+ * *rc set to what sf_sweep_run returns: 1 when another sweep holds the
+ * folder, -1 when it cannot be made or locked.
+ */
+static int lock_out(const sf_sweep *sw, int *rc)
+{
+    char path[4200];
+    int fd;
+
+    snprintf(path, sizeof path, "%s/.lock", sw->out);
+    if ((mkdir(sw->out, 0777) != 0 && errno != EEXIST) ||
+        (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0) {
+        fprintf(stderr, "shopfloor sweep: cannot lock %s: %s\n", path, strerror(errno));
+        *rc = -1;
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int busy = errno == EWOULDBLOCK;
+        if (busy)
+            fprintf(stderr,
+                    "shopfloor sweep: %s is in use by another sweep (it holds %s);\n"
+                    "  wait for it to end, or give another --out\n",
+                    sw->out, path);
+        else
+            fprintf(stderr, "shopfloor sweep: cannot lock %s: %s\n", path, strerror(errno));
+        close(fd);
+        *rc = busy ? 1 : -1;
+        return -1;
+    }
+    return fd;
+}
+
+/* Lock the folder, then prepare it: 0, or the exit status of sf_sweep_run. */
+static int take_out(const sf_sweep *sw, int *lock)
+{
+    int rc = 0;
+
+    if ((*lock = lock_out(sw, &rc)) < 0)
+        return rc;
+    if ((rc = sf_sweep_prepare(sw)) != SF_OK) {
+        close(*lock);
+        *lock = -1;
+        return rc == SF_EUSAGE ? 2 : -1;
+    }
+    return 0;
+}
+
 int sf_sweep_run(sf_sweep *sw)
 {
-    int rank = 0, size = 1, rc;
+    int rank = 0, size = 1, rc, lock = -1;
 
     if (sf_sweep_mpi_active(&rank, &size) && size > 1) {
+        /* Only rank 0 touches --out, so only it takes the lock. */
         if (rank == 0) {
-            if ((rc = sf_sweep_prepare(sw)) != SF_OK)
-                rc = rc == SF_EUSAGE ? 2 : -1;
-            else
+            if ((rc = take_out(sw, &lock)) == 0)
                 begin(sw);
         } else {
             rc = 0;
         }
         rc = sf_sweep_mpi_run(sw, rank, size, rc);
         sf_sweep_mpi_end();
+        if (lock >= 0)
+            close(lock);
         return rc;
     }
-    if ((rc = sf_sweep_prepare(sw)) != SF_OK) {
+    if ((rc = take_out(sw, &lock)) != 0) {
         sf_sweep_mpi_end();
-        return rc == SF_EUSAGE ? 2 : -1;
+        return rc;
     }
     begin(sw);
     rc = run_local(sw);
     sf_sweep_mpi_end();
+    close(lock);
     return rc;
 }

@@ -11,6 +11,7 @@
  * i / reps, replication i % reps.
  *
  * Storage, in the output folder:
+ *   .lock            locked (flock) while a sweep runs in the folder
  *   sweep.txt        what was swept; a rerun with another plan is refused
  *   runs/p<point>-r<rep>.tsv   one finished run's KPI rows, written by the
  *                    worker to a temporary name and renamed, so a run is
@@ -90,9 +91,11 @@ const char *sf_sweep_value(const sf_sweep *sw, size_t p, size_t v);
  * Run every run that has no stored result yet, then assemble the CSV
  * files. Local worker processes, or MPI ranks when the program was
  * started by mpirun/srun with more than one rank (sf_sweep_mpi_*).
+ * The output folder is locked (flock on OUT/.lock) for the whole run.
  * Returns 0 when every run succeeded, 1 when some failed (they are in
- * failures.csv and on stderr), 2 for a usage problem (another sweep in
- * the folder), or -1 on an output error.
+ * failures.csv and on stderr) or when another sweep holds the folder's
+ * lock, 2 for a usage problem (the folder holds another sweep's
+ * results), or -1 on an output error.
  */
 int sf_sweep_run(sf_sweep *sw);
 

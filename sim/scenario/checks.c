@@ -4,6 +4,7 @@
  * levels no forklift can lift to, batteries with nowhere to charge.
  * Problems point at the definition the planner would change.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,8 +264,49 @@ static void check_batteries(sf_vctx *v)
                      sf_agent_kind_name(f->types[t].kind), f->types[t].name);
 }
 
+/*
+ * Every travel must end at a time the kernel can count: a move is planned
+ * from now (at most the horizon) to its end in sf_time nanoseconds, and
+ * past SF_TIME_MAX (292 years) the run fails with "value out of range".
+ * A route repeats no segment, so it is at most the whole network long,
+ * and nowhere faster than the slowest of the vehicle's speeds and the
+ * limits of segments and zones. Ranges per value cannot say this (1e-9
+ * m/s is fine on a 1 mm path), so the check is on the whole model here,
+ * where `check` sees it, instead of in the middle of a run.
+ */
+static void check_travel_times(sf_vctx *v)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+    double length = 0, limit = INFINITY;
+    double room = (double)SF_TIME_MAX / 1e9 - (double)v->cfg->scenario.horizon / 1e9;
+
+    for (size_t i = 0; i < L->n_segments; i++) {
+        length += L->segments[i].length;
+        if (L->segments[i].speed_limit > 0 && L->segments[i].speed_limit < limit)
+            limit = L->segments[i].speed_limit;
+    }
+    for (size_t i = 0; i < L->n_zones; i++)
+        if (L->zones[i].speed_limit > 0 && L->zones[i].speed_limit < limit)
+            limit = L->zones[i].speed_limit;
+    for (size_t t = 0; t < f->n_types; t++) {
+        const sf_cfg_agent_type *a = &f->types[t];
+        double slowest = a->speed < a->speed_loaded ? a->speed : a->speed_loaded;
+        if (a->kind == SF_AGENT_ARM || slowest <= 0 || length == 0)
+            continue;
+        if (limit < slowest)
+            slowest = limit;
+        if (!(length / slowest < room))
+            error_at(v, a->at,
+                     "%s '%s': at %g m/s, crossing the path network (%g m) takes longer than a run can count "
+                     "(292 years); the slowest speed, limits included, must be above %g m/s",
+                     sf_agent_kind_name(a->kind), a->name, slowest, length, length / room);
+    }
+}
+
 void sf_v_model_checks(sf_vctx *v)
 {
+    check_travel_times(v);
     check_reach(v);
     check_operations(v);
     check_transport(v);

@@ -273,7 +273,7 @@ void sf_v_crew(sf_vctx *v, const sf_ynode *n, sf_cfg_operation *op)
 static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *product, sf_cfg_operation *op)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
-    const sf_ynode *st;
+    const sf_ynode *st, *nm;
     char what[300];
 
     snprintf(what, sizeof what, "operation %zu of product '%s'", index + 1, product);
@@ -285,7 +285,10 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
         e->kind != SF_YMAP)
         return;
     op->name = "";
-    sf_v_string(v, sf_ynode_get(e, "name", NULL), "name", &op->name);
+    /* An operation's name is optional; one that is given must say something. */
+    if ((nm = sf_ynode_get(e, "name", NULL)) && sf_v_string(v, nm, "name", &op->name) &&
+        !op->name[strspn(op->name, " \t")])
+        sf_v_error(v, nm, "name of %s must not be empty", what);
     if ((st = sf_v_need(v, e, "station", what))) {
         if (st->kind == SF_YSCALAR) {
             op->group = sf_v_find(v, st->text, L->groups, L->n_groups, sizeof *L->groups);

@@ -1,10 +1,14 @@
 /*
  * merge.c: overlays (`extends`) and `--set` on the YAML tree.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scenario/merge.h"
 #include "core/mem.h"
@@ -258,8 +262,84 @@ struct chain {
     const struct chain *up;
 };
 
+/* Whether the real path `file` lies in the real folder `dir` or below it. */
+static bool inside(const char *file, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (n == 1 && dir[0] == '/')
+        return true;
+    return strncmp(file, dir, n) == 0 && file[n] == '/';
+}
+
+/* Whether `file` (a real path) lies inside the folder `dir`, named as a user or the build gave it. */
+static bool inside_named(const char *file, const char *dir, size_t n)
+{
+    char name[PATH_MAX], real[PATH_MAX];
+
+    if (n == 0 || n >= sizeof name)
+        return false;
+    memcpy(name, dir, n);
+    name[n] = '\0';
+    return realpath(name, real) && inside(file, real);
+}
+
+/*
+ * Where an `extends` may lead: the folder of the scenario named on the
+ * command line (`root`, a real path) or below it, the project's or the
+ * installed scenarios/ folder, or a folder listed in SHOPFLOOR_PATH
+ * (colon-separated). `file` is a real path, so `..` and symlinks have
+ * been followed before the comparison and cannot lead out.
+ */
+static bool allowed(const char *file, const char *root)
+{
+    const char *env = getenv("SHOPFLOOR_PATH");
+
+    if ((root && inside(file, root)) || inside_named(file, SF_SOURCE_SCENARIOS, strlen(SF_SOURCE_SCENARIOS)) ||
+        inside_named(file, SF_INSTALL_SCENARIOS, strlen(SF_INSTALL_SCENARIOS)))
+        return true;
+    while (env && *env) {
+        size_t n = strcspn(env, ":");
+        if (inside_named(file, env, n))
+            return true;
+        env += n + (env[n] == ':');
+    }
+    return false;
+}
+
+/*
+ * Check the target of `extends` before anything of it is read: it must
+ * be a regular file in an allowed folder. A refused file is never opened,
+ * so its content cannot appear in a message. A target that does not
+ * exist passes, and the read reports it as before.
+ */
+static bool extends_target_ok(const sf_ynode *ext, const char *bpath, const char *root, sf_diags *d)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    const char *kind;
+
+    if (!realpath(bpath, real))
+        return errno == ENOENT;
+    if (stat(real, &st) == 0 && (kind = sf_yfile_kind(st.st_mode))) {
+        sf_diags_add(d, ext->file, ext->line, ext->col, "'extends: %s' names %s; a scenario is a regular file",
+                     ext->text, kind);
+        return false;
+    }
+    if (!allowed(real, root)) {
+        sf_diags_add(d, ext->file, ext->line, ext->col,
+                     "'extends: %s' lies outside the folder of the scenario (%s), the scenarios folder and the "
+                     "folders in SHOPFLOOR_PATH; add its folder to SHOPFLOOR_PATH to allow it",
+                     ext->text, root ? root : "unknown");
+        return false;
+    }
+    return true;
+}
+
 static bool load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bool follow, int level,
-                 const struct chain *up, sf_diags *d)
+                 const struct chain *up, const char *root, sf_diags *d)
 {
     sf_ydoc top = {0}, base = {0};
     sf_ynode *ext;
@@ -293,7 +373,8 @@ static bool load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bo
         ok = false;
         goto done;
     }
-    if (level >= SF_SCENARIO_MAX_EXTENDS) {
+    /* The file at `level` is the (level + 1)-th of the chain; its base would be one more. */
+    if (level + 1 >= SF_SCENARIO_MAX_EXTENDS) {
         sf_diags_add(d, ext->file, ext->line, ext->col, "'extends' chains more than %d files",
                      SF_SCENARIO_MAX_EXTENDS);
         ok = false;
@@ -304,6 +385,10 @@ static bool load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bo
         ok = false;
         goto done;
     }
+    if (!extends_target_ok(ext, bpath, root, d)) {
+        ok = false;
+        goto done;
+    }
     for (const struct chain *c = &me; c; c = c->up)
         if (strcmp(c->path, bpath) == 0) {
             sf_diags_add(d, ext->file, ext->line, ext->col, "'extends: %s' makes a cycle: %s extends itself",
@@ -311,7 +396,7 @@ static bool load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bo
             ok = false;
             goto done;
         }
-    if (!load(&base, bpath, NULL, 0, follow, level + 1, &me, d)) {
+    if (!load(&base, bpath, NULL, 0, follow, level + 1, &me, root, d)) {
         sf_diags_add(d, ext->file, ext->line, ext->col, "the scenario this file extends, '%s', has problems",
                      ext->text);
         ok = false;
@@ -336,8 +421,25 @@ done:
 
 bool sf_ymerge_load(sf_ydoc *doc, const char *path, const char *buf, size_t len, bool follow, sf_diags *d)
 {
+    char dir[PATH_MAX], root[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    bool known;
+
     memset(doc, 0, sizeof *doc);
-    return load(doc, path, buf, len, follow, 0, NULL, d);
+    /* The folder of the scenario named on the command line bounds where its `extends` may lead. */
+    if (!slash) {
+        strcpy(dir, ".");
+    } else if (n == 0) {
+        strcpy(dir, "/");
+    } else if (n < sizeof dir) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    } else {
+        dir[0] = '\0';
+    }
+    known = dir[0] && realpath(dir, root) != NULL;
+    return load(doc, path, buf, len, follow, 0, NULL, known ? root : NULL, d);
 }
 
 /* ---- --set ------------------------------------------------------------- */

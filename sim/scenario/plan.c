@@ -69,8 +69,9 @@ static void demand_arrivals(sf_vctx *v, const sf_ynode *list)
         a->batch = 1;
         a->stop = SF_TIME_MAX;
         sf_v_map(v, e[i], KEYS("name", "every", "product", "mix", "batch", "start", "stop", "due_in"), what);
-        sf_v_dist(v, sf_v_need(v, e[i], "every", what), "every", SF_DIM_TIME, &a->every);
-        if (a->every.kind == SF_DIST_CONSTANT && a->every.p[0] <= 0 && sf_ynode_get(e[i], "every", NULL))
+        /* Only a value that reads is checked for its size: an unreadable one has its own message. */
+        if (sf_v_dist(v, sf_v_need(v, e[i], "every", what), "every", SF_DIM_TIME, &a->every) &&
+            a->every.kind == SF_DIST_CONSTANT && a->every.p[0] <= 0 && sf_ynode_get(e[i], "every", NULL))
             sf_v_error(v, sf_ynode_get(e[i], "every", NULL), "every: the time between arrivals must be above 0 s");
         mix(v, e[i], what, a);
         sf_v_int(v, sf_ynode_get(e[i], "batch", NULL), "batch", 1, 100000, &a->batch);
@@ -291,7 +292,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
             f->target_kind = SF_FAIL_AGENT_TYPE;
             f->target = SF_V_REF(v, ag, "fleet entry", c->fleet.types, c->fleet.n_types);
         }
-        sf_v_dist(v, sf_v_need(v, e[i], "mtbf", what), "mtbf", SF_DIM_TIME, &f->mtbf);
+        bool mtbf_read = sf_v_dist(v, sf_v_need(v, e[i], "mtbf", what), "mtbf", SF_DIM_TIME, &f->mtbf);
         sf_v_dist(v, sf_v_need(v, e[i], "mttr", what), "mttr", SF_DIM_TIME, &f->mttr);
         if (sf_v_enum(v, sf_ynode_get(e[i], "basis", NULL), "basis", bases, &basis))
             f->busy_time = basis == 1;
@@ -303,7 +304,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         sf_v_string(v, sf_ynode_get(e[i], "skill", NULL), "skill", &f->repair.skill);
         if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
             sf_v_error(v, sf_ynode_get(e[i], "crew", NULL), "%s: a repair crew is for stations; agents are repaired without one", what);
-        if (sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)
+        if (mtbf_read && sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)
             sf_v_error(v, sf_ynode_get(e[i], "mtbf", NULL), "%s: the mean time between failures must be above 0 s",
                        what);
     }

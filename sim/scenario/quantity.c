@@ -48,7 +48,7 @@ static const struct unit_default *unit_default(sf_dim dim)
 static bool parse_qty(const char *text, sf_dim dim, double *out, char *currency, char *err, size_t errn)
 {
     sf_quantity q;
-    char name[96];
+    char name[96], code[4];
     const struct unit_default *u = unit_default(dim);
     int rc = sf_units_parse(text, SF_DIM_ANY, &q);
 
@@ -70,6 +70,10 @@ static bool parse_qty(const char *text, sf_dim dim, double *out, char *currency,
     if (rc == SF_EUNIT) {
         const char *dn = sf_dim_name(dim, name, sizeof name);
         snprintf(err, errn, "expected a%s %s, got '%s'", strchr("aeiou", dn[0]) ? "n" : "", dn, text);
+        return false;
+    }
+    if (rc != SF_OK && sf_units_foreign_currency(text, code)) {
+        snprintf(err, errn, "unknown currency %s in '%s': the currency of this model is " SF_CURRENCY, code, text);
         return false;
     }
     if (rc != SF_OK) {

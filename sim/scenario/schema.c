@@ -275,6 +275,14 @@ static size_t drop_duplicates(sf_vctx *v, const char *what, const sf_ynode **ent
     return w;
 }
 
+/* Whether a name is empty or only spaces. */
+static bool blank(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
 size_t sf_v_named(sf_vctx *v, const sf_ynode *n, const char *what, const sf_ynode ***entries,
                   const sf_ynode ***names)
 {
@@ -311,6 +319,11 @@ size_t sf_v_named(sf_vctx *v, const sf_ynode *n, const char *what, const sf_ynod
                 sf_v_error(v, name ? name : e, "each entry of %s needs a 'name'", what);
                 continue;
             }
+        }
+        /* An empty name cannot be referred to, nor told apart in a report. */
+        if (blank(name->text)) {
+            sf_v_error(v, name, "a name in %s must not be empty", what);
+            continue;
         }
         (*entries)[count] = e;
         (*names)[count] = name;

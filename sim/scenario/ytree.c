@@ -9,10 +9,13 @@
  * duplicate keys and apply `<<` merge keys, all in one pass.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -770,17 +773,63 @@ bool sf_ydoc_parse(sf_ydoc *doc, const char *file, const char *buf, size_t len, 
     return true;
 }
 
+const char *sf_yfile_kind(mode_t mode)
+{
+    return S_ISREG(mode)    ? NULL
+           : S_ISDIR(mode)  ? "a folder"
+           : S_ISFIFO(mode) ? "a named pipe"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "not a regular file";
+}
+
+/*
+ * Open a regular file only: a named pipe would block the reader until a
+ * writer comes (for ever, for `check`), a device may never end. The
+ * file is opened without blocking and checked again through its
+ * descriptor, so a pipe put in its place after the stat cannot hang us.
+ */
+static FILE *open_regular(const char *path, sf_diags *d)
+{
+    struct stat st;
+    const char *kind;
+    int fd;
+    FILE *f;
+
+    if (stat(path, &st) != 0) {
+        sf_diags_add(d, path, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if ((kind = sf_yfile_kind(st.st_mode))) {
+        sf_diags_add(d, path, 0, 0, "cannot read %s: a scenario is a regular file", kind);
+        return NULL;
+    }
+    if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+        sf_diags_add(d, path, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || (kind = sf_yfile_kind(st.st_mode))) {
+        sf_diags_add(d, path, 0, 0, "cannot read %s: a scenario is a regular file", kind ? kind : "it");
+        close(fd);
+        return NULL;
+    }
+    if (!(f = fdopen(fd, "rb"))) {
+        sf_diags_add(d, path, 0, 0, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 bool sf_ydoc_read(sf_ydoc *doc, const char *path, sf_diags *d)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = open_regular(path, d);
     char *buf = NULL;
     size_t len = 0, got;
     bool ok;
 
-    if (!f) {
-        sf_diags_add(d, path, 0, 0, "cannot open: %s", strerror(errno));
+    if (!f)
         return false;
-    }
     /* Read one byte past the limit to tell "exactly 16 MiB" from "more". */
     if (!(buf = sf_malloc(SF_YAML_MAX_FILE + 1))) {
         fclose(f);

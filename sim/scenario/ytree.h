@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "scenario/diag.h"
 
@@ -58,7 +59,14 @@ typedef struct sf_ydoc {
  */
 bool sf_ydoc_parse(sf_ydoc *doc, const char *file, const char *buf, size_t len, sf_diags *d);
 
-/* Read a file (at most SF_YAML_MAX_FILE bytes) and parse it as sf_ydoc_parse does. */
+/* What a file of this mode is, for a message ("a named pipe", "a folder"), or NULL for a regular file. */
+const char *sf_yfile_kind(mode_t mode);
+
+/*
+ * Read a regular file (at most SF_YAML_MAX_FILE bytes; a folder, named
+ * pipe or device is refused before anything is read) and parse it as
+ * sf_ydoc_parse does.
+ */
 bool sf_ydoc_read(sf_ydoc *doc, const char *path, sf_diags *d);
 
 void sf_ydoc_close(sf_ydoc *doc);

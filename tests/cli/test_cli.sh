@@ -108,6 +108,10 @@ check 2 "replication options need --reps" -- "$sf" run "$mm1" --max-reps 5
 contains err "--max-reps applies to replications" "and say so"
 check 2 "one run's options do not go with --reps" -- "$sf" run "$mm1" --reps 2 --budget 100
 contains err "--budget applies to one run" "and say so"
+check 2 "--budget 0 is refused, not read as the default" -- "$sf" run "$mm1" --budget 0
+contains err "--budget must be at least 1" "and says why"
+check 2 "--memory 0 is refused, not read as the default" -- "$sf" run "$mm1" --memory 0
+contains err "--memory must be at least 1 MB" "and says why"
 [ -e "$tmp/never" ] && { echo "FAIL: a refused command created its --out folder"; fails=$((fails + 1)); }
 
 # run --help shows what `run --reps` takes, and the seed's real default

@@ -84,10 +84,25 @@ static void test_units_keep_the_currency(void **state)
 {
     sf_quantity q;
     (void)state;
-    assert_int_equal(sf_units_parse("0.21 USD/kWh", SF_DIM_TARIFF, &q), SF_OK);
-    assert_string_equal(q.currency, "USD");
+    assert_int_equal(sf_units_parse("0.21 EUR/kWh", SF_DIM_TARIFF, &q), SF_OK);
+    assert_string_equal(q.currency, "EUR");
     assert_int_equal(sf_units_parse("5 m", SF_DIM_LENGTH, &q), SF_OK);
     assert_string_equal(q.currency, "");
+}
+
+/* Costs are summed into one total: a second currency would be added as if it were EUR. */
+static void test_units_know_only_the_model_currency(void **state)
+{
+    sf_quantity q;
+    char code[4];
+    (void)state;
+    assert_int_equal(sf_units_parse("0.2 USD/kWh", SF_DIM_TARIFF, &q), SF_EPARSE);
+    assert_int_equal(sf_units_parse("35 GBP/h", SF_DIM_COST_RATE, &q), SF_EPARSE);
+    assert_true(sf_units_foreign_currency("0.2 USD/kWh", code));
+    assert_string_equal(code, "USD");
+    assert_false(sf_units_foreign_currency("0.2 EUR/kWh", code));
+    assert_false(sf_units_foreign_currency("0.2 kWh", code));
+    assert_false(sf_units_foreign_currency("3 MWh", code));
 }
 
 int main(void)
@@ -98,6 +113,7 @@ int main(void)
         cmocka_unit_test(test_units_wrong_kind_is_reported_with_what_was_found),
         cmocka_unit_test(test_units_reject_malformed_text),
         cmocka_unit_test(test_units_keep_the_currency),
+        cmocka_unit_test(test_units_know_only_the_model_currency),
     };
     return cmocka_run_group_tests_name("units", tests, NULL, NULL);
 }

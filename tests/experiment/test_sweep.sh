@@ -12,6 +12,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 plant=$src/tests/experiment/data/plant.yaml
 export SHOPFLOOR_SCRIPTS=$src/scripts
+export SHOPFLOOR_PATH=$src/tests/experiment/data # edited copies of the plant in $tmp extend it
 
 check() { # check EXPECTED_STATUS DESCRIPTION -- command...
     want=$1; what=$2; shift 3

@@ -5,8 +5,8 @@ sf=$1
 src=$2
 ex=$src/scenarios/examples
 data=$src/tests/scenario/data
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+out=$(mktemp) err=$(mktemp) tmp=$(mktemp -d)
+trap 'rm -rf "$out" "$err" "$tmp"' EXIT
 fail() { echo "FAIL: $*"; echo "-- stdout:"; cat "$out"; echo "-- stderr:"; cat "$err"; exit 1; }
 
 expect_rc() { # expected-code args...
@@ -41,6 +41,81 @@ grep -q extends "$out" && fail "--explain printed the extends key"
 
 expect_rc 1 "$ex/minimal_plant.yaml" --set fleet.reach_truck.count=six
 expect_line "$err" "--set fleet.reach_truck.count:1:25: count: expected a whole number, got 'six'"
+
+# One currency: another would be summed into cost_total as if it were EUR.
+expect_rc 1 "$ex/minimal_plant.yaml" --set "energy.tariff=0.2 USD/kWh"
+expect_line "$err" "--set energy.tariff:1:15: tariff: unknown currency USD in '0.2 USD/kWh': the currency of this model is EUR"
+expect_rc 0 "$ex/minimal_plant.yaml" --set "energy.tariff=0.2 EUR/kWh"
+
+# `extends` reads regular files in allowed folders only, and never prints a refused one.
+mkdir "$tmp/secret" "$tmp/plant"
+printf 'password: hunter2\n' >"$tmp/secret/secrets.yaml"
+cp "$ex/minimal_plant.yaml" "$tmp/plant/base.yaml"
+printf 'extends: ../secret/secrets.yaml\n' >"$tmp/plant/up.yaml"
+expect_rc 1 "$tmp/plant/up.yaml"
+expect_line "$err" "$tmp/plant/up.yaml:1:10: 'extends: ../secret/secrets.yaml' lies outside the folder of the scenario ($tmp/plant), the scenarios folder and the folders in SHOPFLOOR_PATH; add its folder to SHOPFLOOR_PATH to allow it"
+grep -q hunter2 "$out" "$err" && fail "a refused file was printed"
+expect_rc 1 --explain "$tmp/plant/up.yaml"
+grep -q hunter2 "$out" "$err" && fail "--explain printed a refused file"
+printf 'extends: %s\n' "$tmp/secret/secrets.yaml" >"$tmp/plant/abs.yaml"
+expect_rc 1 "$tmp/plant/abs.yaml"
+grep -q "lies outside the folder of the scenario" "$err" || fail "an absolute path outside is not refused"
+ln -s ../secret/secrets.yaml "$tmp/plant/link.yaml"
+printf 'extends: link.yaml\n' >"$tmp/plant/via_link.yaml"
+expect_rc 1 "$tmp/plant/via_link.yaml"
+grep -q "'extends: link.yaml' lies outside" "$err" || fail "a symlink leads out of the folder"
+grep -q hunter2 "$out" "$err" && fail "a file behind a symlink was printed"
+env SHOPFLOOR_PATH="/nonexistent:$tmp/secret" "$sf" check "$tmp/plant/up.yaml" >"$out" 2>"$err"
+grep -q "unknown key 'password'" "$err" || fail "a folder in SHOPFLOOR_PATH is not allowed"
+mkdir "$tmp/plant/sub"
+printf 'extends: ../base.yaml\nscenario: {seed: 3}\n' >"$tmp/plant/sub/over.yaml"
+printf 'extends: sub/over.yaml\n' >"$tmp/plant/top.yaml"
+expect_rc 0 "$tmp/plant/top.yaml"
+mkfifo "$tmp/plant/pipe.yaml"
+printf 'extends: pipe.yaml\n' >"$tmp/plant/piped.yaml"
+timeout 20 "$sf" check "$tmp/plant/piped.yaml" >"$out" 2>"$err"
+rc=$?
+[ $rc -eq 1 ] || fail "extends of a named pipe exited $rc, expected 1"
+expect_line "$err" "$tmp/plant/piped.yaml:1:10: 'extends: pipe.yaml' names a named pipe; a scenario is a regular file"
+timeout 20 "$sf" check "$tmp/plant/pipe.yaml" >"$out" 2>"$err"
+rc=$?
+[ $rc -eq 1 ] || fail "check of a named pipe exited $rc, expected 1"
+expect_line "$err" "$tmp/plant/pipe.yaml: cannot read a named pipe: a scenario is a regular file"
+printf 'extends: sub\n' >"$tmp/plant/folder.yaml"
+expect_rc 1 "$tmp/plant/folder.yaml"
+expect_line "$err" "$tmp/plant/folder.yaml:1:10: 'extends: sub' names a folder; a scenario is a regular file"
+
+# An extends chain holds at most 8 files, as the format's limits say.
+mkdir "$tmp/chain"
+cp "$ex/minimal_plant.yaml" "$tmp/chain/c8.yaml"
+for i in 1 2 3 4 5 6 7; do printf 'extends: c%d.yaml\n' $((i + 1)) >"$tmp/chain/c$i.yaml"; done
+printf 'extends: c1.yaml\n' >"$tmp/chain/c0.yaml"
+expect_rc 0 "$tmp/chain/c1.yaml"
+expect_rc 1 "$tmp/chain/c0.yaml"
+expect_line "$err" "$tmp/chain/c7.yaml:1:10: 'extends' chains more than 8 files"
+
+# `check` catches what `run` would reject: a travel that ends past what sf_time counts.
+expect_rc 1 "$ex/minimal_plant.yaml" --set "fleet.tugger.speed=1e-300 m/s"
+expect_line "$err" "$ex/minimal_plant.yaml:68:11: agv 'tugger': at 1e-300 m/s, crossing the path network (66.4853 m) takes longer than a run can count (292 years); the slowest speed, limits included, must be above 7.20837e-09 m/s"
+expect_rc 0 "$ex/minimal_plant.yaml" --set "fleet.tugger.speed=1e-8 m/s"
+
+# Empty names cannot be referred to: refused for every named entity.
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'layout.stations.0.name=""'
+expect_line "$err" "--set layout.stations.0.name:1:24: a name in layout.stations must not be empty"
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'fleet.0.name=" "'
+expect_line "$err" "--set fleet.0.name:1:14: a name in fleet must not be empty"
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'products.0.routing.0.name=""'
+grep -q "must not be empty" "$err" || fail "an empty operation name is accepted"
+
+# A value that does not read says why, and nothing about its size.
+expect_rc 1 "$ex/minimal_plant.yaml" --set "demand.arrivals.0.every=exp(1 kg)"
+expect_line "$err" "--set demand.arrivals.0.every:1:29: every: exp argument 1: expected a duration, got '1 kg'"
+grep -q "above 0 s" "$err" && fail "a wrong unit is reported as a size"
+expect_rc 1 "$ex/minimal_plant.yaml" --set "demand.arrivals.0.every=exp(1 min"
+grep -q "missing ')'" "$err" || fail "a missing parenthesis is not named"
+grep -q "above 0 s" "$err" && fail "a missing parenthesis is reported as a size"
+expect_rc 1 "$ex/minimal_plant.yaml" --set "failures.weld_faults.mtbf=exp(1 kg)"
+grep -q "above 0 s" "$err" && fail "a wrong unit in mtbf is reported as a size"
 
 expect_rc 1 "$data/no_such_file.yaml"
 expect_line "$err" "$data/no_such_file.yaml: cannot open: No such file or directory"
