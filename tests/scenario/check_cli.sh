@@ -107,6 +107,12 @@ expect_line "$err" "--set fleet.0.name:1:14: a name in fleet must not be empty"
 expect_rc 1 "$ex/minimal_plant.yaml" --set 'products.0.routing.0.name=""'
 grep -q "must not be empty" "$err" || fail "an empty operation name is accepted"
 
+# Names reach terminals and files: a terminal escape or a new line in one is refused.
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'layout.stations.0.name="weld\e[31m_1"'
+expect_line "$err" "--set layout.stations.0.name:1:24: a name in layout.stations must not hold control characters (a tab, a new line, a terminal escape)"
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'fleet.0.name="a\nb"'
+grep -q "must not hold control characters" "$err" || fail "a new line in a fleet name is accepted"
+
 # A value that does not read says why, and nothing about its size.
 expect_rc 1 "$ex/minimal_plant.yaml" --set "demand.arrivals.0.every=exp(1 kg)"
 expect_line "$err" "--set demand.arrivals.0.every:1:29: every: exp argument 1: expected a duration, got '1 kg'"
