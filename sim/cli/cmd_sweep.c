@@ -116,10 +116,8 @@ static int check_points(const sf_sweep *sw, const char *model, const char *const
         sf_scenario_config *cfg;
         for (size_t i = 0; i < nsets; i++)
             all[i] = sets[i];
-        for (size_t v = 0; v < sw->nvars; v++) {
-            snprintf(bufs[v], sizeof bufs[v], "%s=%s", sw->vars[v].key, sf_sweep_value(sw, p, v));
-            all[nsets + v] = bufs[v];
-        }
+        for (size_t v = 0; v < sw->nvars; v++)
+            all[nsets + v] = sf_sweep_point_set(sw, p, v, bufs[v], sizeof bufs[v]);
         if ((cfg = load(model, all, nsets + sw->nvars))) {
             sf_scenario_config_free(cfg);
             continue;

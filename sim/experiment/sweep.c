@@ -218,8 +218,7 @@ int sf_sweep_store(const sf_sweep *sw, size_t i, const char *content)
 
 /* ---- one run ------------------------------------------------------------- */
 
-/* The --set of variable v at point p, "key=value", into buf. */
-static const char *point_set(const sf_sweep *sw, size_t p, size_t v, char *buf, size_t n)
+const char *sf_sweep_point_set(const sf_sweep *sw, size_t p, size_t v, char *buf, size_t n)
 {
     snprintf(buf, n, "%s=%s", sw->vars[v].key, sf_sweep_value(sw, p, v));
     return buf;
@@ -244,7 +243,7 @@ static void reproduce(const sf_sweep *sw, size_t i, text *t)
     }
     for (size_t v = 0; v < sw->nvars; v++) {
         put(t, " --set ");
-        put_shell(t, point_set(sw, i / sw->reps, v, set, sizeof set));
+        put_shell(t, sf_sweep_point_set(sw, i / sw->reps, v, set, sizeof set));
     }
 }
 
@@ -278,7 +277,7 @@ static int run_here(const sf_sweep *sw, size_t i, text *t, char *err, size_t n)
     for (size_t s = 0; s < sw->nsets; s++)
         sets[s] = sw->sets[s];
     for (size_t v = 0; v < sw->nvars; v++)
-        sets[sw->nsets + v] = point_set(sw, i / sw->reps, v, bufs[v], sizeof bufs[v]);
+        sets[sw->nsets + v] = sf_sweep_point_set(sw, i / sw->reps, v, bufs[v], sizeof bufs[v]);
     spec.model = sw->model;
     spec.sets = sets;
     spec.nsets = nsets;

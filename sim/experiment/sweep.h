@@ -86,6 +86,8 @@ int sf_sweep_add_values(sf_sweep *sw, const char *key, const char *const *values
 size_t sf_sweep_points(const sf_sweep *sw);
 /* The value of variable v at point p. */
 const char *sf_sweep_value(const sf_sweep *sw, size_t p, size_t v);
+/* The --set of variable v at point p, "key=value", into buf (n bytes), which is returned. */
+const char *sf_sweep_point_set(const sf_sweep *sw, size_t p, size_t v, char *buf, size_t n);
 
 /*
  * Run every run that has no stored result yet, then assemble the CSV

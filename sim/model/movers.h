@@ -156,7 +156,8 @@ int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);
  * `vehicle_speed` m/s (INFINITY: the zone only counts who is inside).
  * Zones must be added before the first trip. Entry and exit times come
  * from the geometry of each planned motion: one kernel event per
- * crossing, none in between. Returns the zone id or a negative error.
+ * crossing, none in between. Returns the zone id or a negative error
+ * (SF_EINVAL for fewer than 3 or more than SF_POLYGON_MAX corners).
  */
 int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle_speed);
 /*

@@ -19,7 +19,7 @@ int sf_movers_add_zone(sf_movers *ms, const double *xy, size_t n, double vehicle
     struct zone *zones, *z;
     uint32_t nsegs = sf_network_segment_count(ms->net);
 
-    if (n < 3 || !(vehicle_speed > 0))
+    if (n < 3 || n > SF_POLYGON_MAX || !(vehicle_speed > 0))
         return SF_EINVAL;
     for (size_t i = 0; i < 2 * n; i++)
         if (!isfinite(xy[i]))
