@@ -26,6 +26,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "core/kernel.h"
 #include "experiment/session.h"
 #include "generated/version.h"
@@ -135,15 +136,66 @@ static int write_file(const char *dir, const char *name, sf_script *S, const sf_
     return sf_outfile_close(o, json ? sf_script_write_json(S, info, o->f) : sf_script_write_csv(S, o->f));
 }
 
-/* The run a signal stops: the handler sets the flag and halts the kernel between two events. */
+/*
+ * A Lua model's summary.json: the provenance a scenario's has (program,
+ * model file and its hash, seed, horizon, how far it got and whether it
+ * completed), its figures being in results.json and results.csv.
+ */
+static int lua_summary(const char *dir, sf_session *ses, const sf_script_run_info *info, double wall)
+{
+    char path[4200];
+    sf_outfile *o;
+    sf_kernel *k = sf_session_kernel(ses);
+    uint64_t hash;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    if (!(o = sf_outfile_open(path)))
+        return SF_EIO;
+    f = o->f;
+    fputs("{\n  \"shopfloor\": {\"version\": ", f);
+    sf_json_string(f, SF_VERSION);
+    fputs(", \"commit\": ", f);
+    sf_json_string(f, SF_GIT_COMMIT);
+    fprintf(f, "},\n  \"complete\": %s,\n  \"error\": ", info->complete ? "true" : "false");
+    if (info->error && *info->error)
+        sf_json_string(f, info->error);
+    else
+        fputs("null", f);
+    fputs(",\n  \"model\": {\"file\": ", f);
+    sf_json_string(f, info->model);
+    if (sf_report_file_hash(info->model, &hash) == SF_OK)
+        fprintf(f, ", \"hash\": \"fnv1a64:%016llx\"", (unsigned long long)hash);
+    fprintf(f, "},\n  \"seed\": %llu,\n  \"horizon_s\": ", (unsigned long long)info->seed);
+    if (sf_session_end(ses) < SF_TIME_MAX)
+        sf_json_num(f, sf_time_to_seconds(sf_session_end(ses)));
+    else
+        fputs("null", f);
+    fputs(",\n  \"reached_s\": ", f);
+    sf_json_num(f, sf_time_to_seconds(sf_kernel_now(k)));
+    fputs(",\n  \"wall_time_s\": ", f);
+    sf_json_num(f, wall);
+    fprintf(f, ",\n  \"events\": %llu,\n  \"fingerprint\": \"%016llx\",\n  \"results\": [\"results.json\", \"results.csv\"]\n}\n",
+            (unsigned long long)sf_kernel_events(k), (unsigned long long)sf_kernel_fingerprint(k));
+    return sf_outfile_close(o, ferror(f) ? SF_EIO : SF_OK);
+}
+
+/*
+ * The run a signal stops: the handler sets the flag, halts the kernel
+ * between two events and stops a resume that is running (a runaway loop
+ * included) at its next Lua instruction.
+ */
 static volatile sig_atomic_t interrupted;
 static sf_kernel *volatile running;
+static sf_script *volatile running_script;
 
 static void on_signal(int sig)
 {
     interrupted = sig;
     if (running)
         sf_kernel_stop(running);
+    if (running_script)
+        sf_script_interrupt(running_script);
 }
 
 static double seconds_now(void)
@@ -254,6 +306,7 @@ static int run_stoppable(sf_session *ses, const sf_session_spec *spec, const cha
     int rc;
 
     running = sf_session_kernel(ses);
+    running_script = sf_session_script(ses);
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     if (interrupted)
@@ -269,6 +322,7 @@ static int run_stoppable(sf_session *ses, const sf_session_spec *spec, const cha
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     running = NULL;
+    running_script = NULL;
     return rc;
 }
 
@@ -335,6 +389,8 @@ static int run(const sf_cli_args *a)
     info.seed = sf_session_seed(ses);
     info.complete = rc == SF_OK && !interrupted;
     if (interrupted) {
+        if (rc != SF_OK && *sf_script_error(S)) /* where a running resume stopped */
+            fprintf(stderr, "shopfloor run: %s\n", sf_script_error(S));
         snprintf(why, sizeof why, "interrupted by %s", interrupted == SIGINT ? "SIGINT" : "SIGTERM");
         info.error = why;
         if (rc == SF_OK)
@@ -358,7 +414,8 @@ static int run(const sf_cli_args *a)
         if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace) != SF_OK)
             status = SF_EXIT_FAIL;
     } else if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
-                       write_file(out, "results.csv", S, &info, false) != SF_OK)) {
+                       write_file(out, "results.csv", S, &info, false) != SF_OK ||
+                       lua_summary(out, ses, &info, wall) != SF_OK)) {
         status = SF_EXIT_FAIL;
     }
     sf_session_free(ses);

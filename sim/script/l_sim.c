@@ -734,6 +734,31 @@ static int l_coroutine_guard(lua_State *L)
     return lua_gettop(L);
 }
 
+/*
+ * coroutine.create and coroutine.wrap: the original (upvalue 1), then the
+ * new thread gets a budget hook of its own, called every COROUTINE_COUNT
+ * instructions, and its birth is charged that much (see sf__budget_hook).
+ */
+static int l_coroutine_counted(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    lua_State *co;
+
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    co = lua_tothread(L, -1);
+    if (!co && lua_getupvalue(L, -1, 1)) { /* wrap: the thread is its closure's upvalue */
+        co = lua_tothread(L, -1);
+        lua_pop(L, 1);
+    }
+    if (co) {
+        lua_sethook(co, sf__budget_hook, LUA_MASKCOUNT, COROUTINE_COUNT);
+        S->spent += COROUTINE_COUNT;
+    }
+    return 1;
+}
+
 /* load(chunk [, name [, mode [, env]]]): text chunks only. */
 static int l_load(lua_State *L)
 {
@@ -870,6 +895,12 @@ void sf__open_sim(lua_State *L)
     lua_pushliteral(L, "coroutine.close");
     lua_pushcclosure(L, l_coroutine_guard, 2);
     lua_setfield(L, -2, "close");
+    lua_getfield(L, -1, "create");
+    lua_pushcclosure(L, l_coroutine_counted, 1);
+    lua_setfield(L, -2, "create");
+    lua_getfield(L, -1, "wrap");
+    lua_pushcclosure(L, l_coroutine_counted, 1);
+    lua_setfield(L, -2, "wrap");
     lua_pop(L, 1);
     lua_newtable(L);
     lua_pushcclosure(L, l_require, 1);

@@ -113,7 +113,7 @@ static int build_report(lua_State *L)
     bool text;
 
     if (r->S->runaway) {
-        r->code = SF_ELIMIT;
+        r->code = r->S->runaway_code;
         luaL_traceback(L, co, NULL, 0);
         lua_pushfstring(L, "%s\n%s", r->S->runaway_msg, lua_tostring(L, -1));
         return 1;
@@ -187,35 +187,66 @@ static void report_error(sf_script *S, uint32_t pid, int status)
 /* ---- the instruction budget ---- */
 
 /*
- * Every process thread carries a count hook firing each budget/16
- * instructions (set once, when the thread is made: setting it per resume
- * would touch every coroutine's state on the hot path). S->ticks counts
- * the firings since the last resume; past 16 the resume has run at least
- * its budget without yielding. It records the message and yields out of the coroutine,
- * which no pcall inside the behaviour can catch; where yielding is not
- * possible (inside a C call such as a table.sort comparator) it raises,
- * and sets the budget to one instruction so that every enclosing pcall
- * fails again until the error reaches the resume.
+ * The budget is counted per resume of a process, over every thread that
+ * runs in it. Each process thread carries a count hook called every
+ * S->chunk (budget/16) instructions, set once when the thread is made;
+ * each coroutine a script makes carries one called every COROUTINE_COUNT
+ * instructions, and its birth is charged COROUTINE_COUNT (l_sim.c), so a
+ * coroutine that dies before its first call is still paid for: short-lived
+ * coroutines cannot run uncounted. Each call adds its thread's count to
+ * S->spent; past the budget (or once sf_script_interrupt was called) the
+ * resume is a runaway and must end.
+ *
+ * On the process thread where yielding is possible, the hook yields out of
+ * the resume, which no pcall inside the behaviour can catch. Anywhere
+ * else (a coroutine of the script's own, a C call such as a table.sort
+ * comparator) it raises a memory error and makes every allocation fail
+ * until the resume returns: Lua calls no message handler for a memory
+ * error, so a looping xpcall handler never runs, and the hook, now called
+ * at every instruction of the thread and of the process thread, raises
+ * again after any pcall that caught it, until the error reaches the resume.
  */
 void sf__budget_hook(lua_State *L, lua_Debug *ar)
 {
     sf_script *S = sf__script(L);
     char name[128], now[48];
 
-    if (++S->ticks <= BUDGET_CHUNKS && !S->runaway)
-        return;
     if (!S->runaway) {
+        S->spent += (uint64_t)lua_gethookcount(L);
+        if (S->spent <= S->opt.budget && !S->signalled)
+            return;
         lua_getinfo(L, "Sl", ar);
         sf__proc_name(S, S->cur, name, sizeof name);
         fmt_now(S, now, sizeof now);
-        snprintf(S->runaway_msg, sizeof S->runaway_msg, "%s:%d: behaviour '%s' ran %llu instructions without yielding (t = %s)",
-                 ar->short_src, ar->currentline, name, (unsigned long long)S->opt.budget, now);
+        if (S->signalled)
+            snprintf(S->runaway_msg, sizeof S->runaway_msg, "%s:%d: behaviour '%s' stopped by a signal while running (t = %s)",
+                     ar->short_src, ar->currentline, name, now);
+        else
+            snprintf(S->runaway_msg, sizeof S->runaway_msg,
+                     "%s:%d: behaviour '%s' ran %llu instructions without yielding (t = %s)", ar->short_src,
+                     ar->currentline, name, (unsigned long long)S->opt.budget, now);
         S->runaway = true;
+        S->runaway_code = S->signalled ? SF_ESTOPPED : SF_ELIMIT;
     }
-    if (lua_isyieldable(L))
-        lua_yield(L, 0);
+    if (L == S->running && lua_isyieldable(L)) {
+        lua_yield(L, 0); /* in a hook, lua_yield returns: the thread yields when the hook returns */
+        return;
+    }
     lua_sethook(L, sf__budget_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "%s", S->runaway_msg);
+    if (S->running && S->running != L)
+        lua_sethook(S->running, sf__budget_hook, LUA_MASKCOUNT, 1);
+    S->deny_alloc = true;
+    lua_newuserdatauv(L, 64, 0); /* fails: a memory error, which no message handler sees */
+}
+
+/* Async-signal-safe: end the running resume at its next instruction, and the run after it. */
+void sf_script_interrupt(sf_script *S)
+{
+    lua_State *co = S->running;
+
+    S->signalled = 1;
+    if (co)
+        lua_sethook(co, sf__budget_hook, LUA_MASKCOUNT, 1);
 }
 
 /* ---- processes ---- */
@@ -254,8 +285,11 @@ static void resume(sf_script *S, uint32_t pid)
     p->nargs = 0;
     p->fresh = 0;
     S->cur = pid;
-    S->ticks = 0;
+    S->spent = 0;
+    S->running = co;
     st = lua_resume(co, S->L, nargs, &nres);
+    S->running = NULL;
+    S->deny_alloc = false;
     S->cur = NO_PROC;
     if (st == LUA_YIELD) {
         p = &S->procs[pid]; /* the array may have grown */
@@ -531,9 +565,10 @@ sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
         S->opt = *opt;
     if (!S->opt.budget)
         S->opt.budget = SF_SCRIPT_DEFAULT_BUDGET;
-    if (S->opt.budget > 0x7fffffff)
-        S->opt.budget = 0x7fffffff;
-    S->chunk = (int)((S->opt.budget + BUDGET_CHUNKS - 1) / BUDGET_CHUNKS);
+    if (S->opt.budget > SF_SCRIPT_MAX_BUDGET)
+        S->opt.budget = SF_SCRIPT_MAX_BUDGET;
+    S->chunk = (int)(S->opt.budget / BUDGET_CHUNKS > 0x7fffffff ? 0x7fffffff
+                                                                : (S->opt.budget + BUDGET_CHUNKS - 1) / BUDGET_CHUNKS);
     if (!S->opt.memory_limit)
         S->opt.memory_limit = SF_SCRIPT_DEFAULT_MEMORY;
     if (!S->opt.log)

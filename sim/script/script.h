@@ -40,12 +40,21 @@ typedef struct sf_script_options {
 } sf_script_options;
 
 #define SF_SCRIPT_DEFAULT_BUDGET 100000000u
+/* Larger budgets are taken as this one (about 2.9 years of Lua at 10^8 instructions per second). */
+#define SF_SCRIPT_MAX_BUDGET ((uint64_t)1 << 53)
 #define SF_SCRIPT_DEFAULT_MEMORY ((size_t)1 << 30)
 
 /* A state over kernel `k` (which must have no events of its own that
  * depend on running first). NULL when out of memory. */
 sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt);
 void sf_script_free(sf_script *S);
+
+/*
+ * Safe to call from a signal handler: the resume running now stops at its
+ * next Lua instruction (a runaway loop included), and so does the run, as
+ * SF_ESTOPPED with the place it stopped; what was measured stays readable.
+ */
+void sf_script_interrupt(sf_script *S);
 
 /*
  * Load the model file `path` and schedule its top-level code as process

@@ -91,6 +91,8 @@ void *sf__lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         S->mem -= old;
         return NULL;
     }
+    if (nsize > old && S->deny_alloc)
+        goto refuse;
     if (nsize > old && S->opt.memory_limit && S->mem - old + nsize > S->opt.memory_limit) {
         S->mem_exceeded = true;
         goto refuse;

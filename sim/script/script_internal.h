@@ -12,6 +12,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <signal.h>
 
 #include "core/kernel.h"
 #include "core/rng.h"
@@ -176,8 +177,12 @@ struct sf_script {
     /* failure and the instruction budget */
     int failed;           /* SF_ESCRIPT / SF_ELIMIT / SF_EDEADLOCK once the run failed */
     bool runaway;
-    uint32_t ticks;       /* budget hook firings in the current resume */
-    int chunk;            /* instructions between firings */
+    int runaway_code;     /* SF_ELIMIT (the budget) or SF_ESTOPPED (a signal) */
+    bool deny_alloc;      /* while a runaway unwinds: every allocation fails (see sf__budget_hook) */
+    uint64_t spent;       /* instructions counted in the current resume, over all its coroutines */
+    int chunk;            /* instructions between hook calls on a process thread */
+    lua_State *volatile running; /* the process thread being resumed (read by sf_script_interrupt) */
+    volatile sig_atomic_t signalled; /* sf_script_interrupt was called */
     char err[8192];
     char runaway_msg[512];
 };
@@ -190,6 +195,8 @@ static inline sf_script *sf__script(lua_State *L)
 #define NO_PROC UINT32_MAX
 #define MAX_SPAWN_ARGS 60000
 #define BUDGET_CHUNKS 16
+/* Instructions between hook calls on a coroutine a script makes, and what its birth costs (see sf__budget_hook). */
+#define COROUTINE_COUNT 256
 
 /* script_arena.c: push a new thread for process slot `slot` (in its block when there is one); raises when out of memory. */
 lua_State *sf__new_thread(lua_State *L, sf_script *S, uint32_t slot);

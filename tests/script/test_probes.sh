@@ -16,7 +16,8 @@ for f in "$probes"/*.lua; do
   name=$(basename "$f")
   expect=$(sed -n 's/^-- expect: //p' "$f")
   line=$(grep -n -- '-- <- here' "$f" | cut -d: -f1)
-  "$bin" run "$f" --budget 100000 > "$dir/out" 2> "$dir/err"
+  # a probe that outlives its budget by far is a hang: timeout ends it with status 124
+  timeout -s KILL 30 "$bin" run "$f" --budget 100000 > "$dir/out" 2> "$dir/err"
   rc=$?
   why=
   if [ "$rc" -ge 128 ]; then why="crashed (status $rc)"
