@@ -560,6 +560,11 @@ static int l_tally_add(lua_State *L)
         return luaL_argerror(L, 2, "an observation must be a number, got not a number (NaN)");
     if (sf_tally_add(t, x) != SF_OK)
         return luaL_error(L, "out of memory keeping an observation");
+    if (t->n >= 4096 && (t->n & (t->n - 1)) == 0) { /* its observations doubled */
+        char why[512];
+        if (sf__mem_over(sf__script(L), why, sizeof why))
+            return luaL_error(L, "%s", why);
+    }
     return 0;
 }
 

@@ -291,6 +291,15 @@ static void resume(sf_script *S, uint32_t pid)
     S->running = NULL;
     S->deny_alloc = false;
     S->cur = NO_PROC;
+    if (++S->resumes >= 2048) {
+        char why[512];
+        S->resumes = 0;
+        if (sf__mem_over(S, why, sizeof why)) {
+            char name[128], now[48];
+            sf__fail(S, SF_ELIMIT, "behaviour '%s' at t = %s: %s", sf__proc_name(S, pid, name, sizeof name),
+                     fmt_now(S, now, sizeof now), why);
+        }
+    }
     if (st == LUA_YIELD) {
         p = &S->procs[pid]; /* the array may have grown */
         if (S->runaway) {

@@ -8,11 +8,15 @@
  * speed changes: a piece that does not fit its block goes to malloc.
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
+#include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "core/mem.h"
+#include "model/stations.h"
+#include "model/world.h"
 #include "script/script_internal.h"
 
 /*
@@ -194,4 +198,63 @@ void sf__arena_prefetch(const struct arena *A, uint32_t slot)
     (void)A;
     (void)slot;
 #endif
+}
+
+/* ---- the memory a run holds ---- */
+
+/*
+ * The cap (--memory) covers what a script makes the program hold, not
+ * only the Lua heap: a tally's observations, processes, pending events,
+ * the jobs of a scenario's arrivals are C memory. Counting each of them
+ * where it grows would spread the cap over every module, so the check
+ * reads the heap the process holds (glibc's count of bytes in use, small
+ * blocks and mmap'd ones, where the Lua heap is too) plus the region of
+ * process threads. It runs where scripts make things grow: every 2048
+ * resumes, and each time a tally's observations double past 4096.
+ */
+static size_t held(const sf_script *S)
+{
+    size_t known = S->mem; /* at least what is counted here (the Lua heap, in the region or not), whatever the allocator reports */
+
+    for (uint32_t i = 0; i < S->objs.ntallies; i++)
+        known += S->objs.tallies[i].t.cap * sizeof(double);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    {
+        /* (under a sanitizer's allocator this reads 0) */
+        struct mallinfo2 mi = mallinfo2();
+        if (mi.uordblks + mi.hblkhd + S->arena.ready > known)
+            return mi.uordblks + mi.hblkhd + S->arena.ready;
+    }
+#endif
+    return known;
+}
+
+const char *sf__mem_over(sf_script *S, char *buf, size_t n)
+{
+    size_t total = held(S), obs = 0, most = 0;
+    const char *largest = NULL;
+    char jobs[96] = "";
+
+    if (!S->opt.memory_limit || total <= S->opt.memory_limit)
+        return NULL;
+    for (uint32_t i = 0; i < S->objs.ntallies; i++) {
+        obs += S->objs.tallies[i].t.n;
+        if (S->objs.tallies[i].t.n > most) {
+            most = S->objs.tallies[i].t.n;
+            largest = S->objs.tallies[i].name;
+        }
+    }
+    S->mem_exceeded = true;
+    if (S->shop.world) {
+        sf_job_counts c = sf_stations_counts(sf_world_stations(S->shop.world));
+        snprintf(jobs, sizeof jobs, ", %llu jobs in the plant (%llu released)", (unsigned long long)c.in_progress,
+                 (unsigned long long)c.released);
+    }
+    snprintf(buf, n,
+             "the run holds %zu MB, over the memory limit of %zu MB (--memory): %zu MB in the Lua state, %zu "
+             "observations in %u tallies%s%s%s, %zu processes alive, %zu events pending%s",
+             total >> 20, S->opt.memory_limit >> 20, S->mem >> 20, obs, (unsigned)S->objs.ntallies,
+             largest ? " (the largest, '" : "", largest ? largest : "", largest ? "')" : "", (size_t)S->alive,
+             sf_kernel_pending_count(S->k), jobs);
+    return buf;
 }

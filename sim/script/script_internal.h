@@ -172,6 +172,7 @@ struct sf_script {
     /* memory (script_arena.c) */
     struct arena arena;   /* blocks of process threads, one per slot */
     size_t mem, mem_peak;
+    uint32_t resumes;     /* since the last check of the memory held (sf__mem_over) */
     bool mem_exceeded;
 
     /* failure and the instruction budget */
@@ -202,6 +203,9 @@ static inline sf_script *sf__script(lua_State *L)
 lua_State *sf__new_thread(lua_State *L, sf_script *S, uint32_t slot);
 /* script_arena.c: the Lua allocator (ud is the script state), with the memory cap. */
 void *sf__lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* script_arena.c: NULL while the run holds no more than its memory cap, else why it is over, in buf. */
+const char *sf__mem_over(sf_script *S, char *buf, size_t n);
 
 /* The instruction-budget hook, set on each process thread when it is made. */
 void sf__budget_hook(lua_State *L, lua_Debug *ar);

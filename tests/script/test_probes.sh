@@ -1,7 +1,8 @@
 #!/bin/sh
 # Hostile behaviour scripts (tests/script/probes/*.lua) must fail cleanly:
 # exit status 1 (no crash: a signal gives 128 and more), the message of the
-# probe's "-- expect:" line, and the file:line of the line marked "-- <- here".
+# probe's "-- expect:" line, and the file:line of the line marked "-- <- here"
+# (a "-- options:" line adds options to the run).
 # Under ASan the same runs also catch memory errors.
 # Usage: test_probes.sh SHOPFLOOR PROBE_DIR
 set -u
@@ -16,8 +17,9 @@ for f in "$probes"/*.lua; do
   name=$(basename "$f")
   expect=$(sed -n 's/^-- expect: //p' "$f")
   line=$(grep -n -- '-- <- here' "$f" | cut -d: -f1)
+  opts=$(sed -n 's/^-- options: //p' "$f")
   # a probe that outlives its budget by far is a hang: timeout ends it with status 124
-  timeout -s KILL 30 "$bin" run "$f" --budget 100000 > "$dir/out" 2> "$dir/err"
+  timeout -s KILL 30 "$bin" run "$f" --budget 100000 $opts > "$dir/out" 2> "$dir/err"
   rc=$?
   why=
   if [ "$rc" -ge 128 ]; then why="crashed (status $rc)"
