@@ -556,6 +556,7 @@ static int setup(lua_State *L)
     S->ref_timers = new_ref_table(L);
     S->ref_pending = new_ref_table(L);
     sf__open_next(L);
+    sf__open_patterns(L);
     lua_newtable(L); /* sim */
     sf__open_sim(L);
     sf__open_events(L);

@@ -259,6 +259,8 @@ static inline struct waiter *sf__wq_at(struct wqueue *q, uint32_t i)
 
 /* l_sim.c, l_event.c, l_resource.c: open the bindings into table `sim` at the top of the stack. */
 void sf__open_sim(lua_State *L);
+/* l_pattern.c: string.find, match, gmatch and gsub whose work counts against the budget. */
+void sf__open_patterns(lua_State *L);
 /* l_next.c: next and pairs in a reproducible order (replacing the base library's). */
 void sf__open_next(lua_State *L);
 void sf__open_events(lua_State *L);
