@@ -108,3 +108,13 @@ void sf_csv_row(FILE *f, const char *types, ...)
     va_end(ap);
     putc('\n', f);
 }
+
+const char *sf_name_problem(const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if ((unsigned char)*c < 32 || *c == 127)
+            return "must not hold control characters (a tab, a new line, a terminal escape)";
+    if (*name == '=' || *name == '+' || *name == '-' || *name == '@')
+        return "must not begin with '=', '+', '-' or '@' (a spreadsheet would run it as a formula)";
+    return NULL;
+}

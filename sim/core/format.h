@@ -30,6 +30,14 @@
  */
 char *sf_format_double(double v, char buf[SF_FORMAT_DOUBLE_SIZE]);
 
+/*
+ * Why `name` cannot name a thing of the model, NULL when it can. Names
+ * reach terminal tables, reports and CSV files: no control characters (an
+ * escape sequence repaints a terminal), and no '=', '+', '-' or '@' first
+ * (a spreadsheet opening the CSV file would run the name as a formula).
+ */
+const char *sf_name_problem(const char *name);
+
 /* s as one CSV field: quoted when it holds a comma, a quote, CR or LF, its quotes doubled. */
 void sf_csv_field(FILE *f, const char *s);
 /* v as one CSV field: sf_format_double, unquoted; an empty field for NaN or an infinity. */

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "core/error.h"
+#include "core/format.h"
 #include "core/mem.h"
 #include "core/time.h"
 #include "scenario/schema.h"
@@ -275,15 +276,6 @@ static size_t drop_duplicates(sf_vctx *v, const char *what, const sf_ynode **ent
     return w;
 }
 
-/* Whether text holds a control character (a byte below 32, or 127): names reach terminals and files. */
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 32 || *s == 127)
-            return true;
-    return false;
-}
-
 /* Whether a name is empty or only spaces. */
 static bool blank(const char *s)
 {
@@ -334,10 +326,9 @@ size_t sf_v_named(sf_vctx *v, const sf_ynode *n, const char *what, const sf_ynod
             sf_v_error(v, name, "a name in %s must not be empty", what);
             continue;
         }
-        /* A name is printed in tables, reports and CSV files: an escape sequence would repaint a terminal. */
-        if (has_control(name->text)) {
-            sf_v_error(v, name, "a name in %s must not hold control characters (a tab, a new line, a terminal escape)",
-                       what);
+        /* A name is printed in tables, reports and CSV files. */
+        if (sf_name_problem(name->text)) {
+            sf_v_error(v, name, "a name in %s %s", what, sf_name_problem(name->text));
             continue;
         }
         (*entries)[count] = e;

@@ -87,6 +87,8 @@ static char *default_name(lua_State *L, const char *kind, uint32_t index)
     if (!n) {
         snprintf(buf, sizeof buf, "%s %u", kind, (unsigned)index + 1);
         n = buf;
+    } else {
+        sf__check_name(L, 3, kind);
     }
     if (!(copy = sf_strdup(n)))
         luaL_error(L, "out of memory");

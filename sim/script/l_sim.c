@@ -13,6 +13,7 @@
 
 #include "core/dist.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "core/mem.h"
 #include "script/script_internal.h"
 
@@ -157,6 +158,8 @@ static int l_spawn(lua_State *L)
     struct handle *h;
 
     luaL_checktype(L, first, LUA_TFUNCTION);
+    if (first == 2)
+        sf__check_name(L, 1, "process");
     nargs = lua_gettop(L) - first;
     if (nargs > MAX_SPAWN_ARGS)
         return luaL_error(L, "too many arguments for a process (%d)", nargs);
@@ -491,7 +494,7 @@ static int l_log(lua_State *L)
 static int named(lua_State *L, uint32_t tag)
 {
     sf_script *S = sf__script(L);
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = (luaL_checkstring(L, 1), sf__check_name(L, 1, tag == TAG_TALLY ? "tally" : "level"));
     struct stat_ud *u;
     char *copy;
     uint32_t index;
@@ -784,6 +787,15 @@ static int l_load(lua_State *L)
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
     return lua_gettop(L);
+}
+
+const char *sf__check_name(lua_State *L, int idx, const char *what)
+{
+    const char *name = lua_tostring(L, idx), *why = name ? sf_name_problem(name) : NULL;
+
+    if (why)
+        luaL_error(L, "the name of a %s %s", what, why);
+    return name;
 }
 
 /* Make a metatable whose __index is itself, leave it on the stack. */

@@ -215,6 +215,8 @@ struct handle {
 };
 
 /* A metatable whose __index is itself and whose __metatable is locked, left on the stack. */
+/* The name at idx (a string) may name a thing of the model (sf_name_problem), else raise; returns it. */
+const char *sf__check_name(lua_State *L, int idx, const char *what);
 void sf__new_class(lua_State *L);
 
 /* script.c: the process machinery. */

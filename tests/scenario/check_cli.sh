@@ -112,6 +112,9 @@ expect_rc 1 "$ex/minimal_plant.yaml" --set 'layout.stations.0.name="weld\e[31m_1
 expect_line "$err" "--set layout.stations.0.name:1:24: a name in layout.stations must not hold control characters (a tab, a new line, a terminal escape)"
 expect_rc 1 "$ex/minimal_plant.yaml" --set 'fleet.0.name="a\nb"'
 grep -q "must not hold control characters" "$err" || fail "a new line in a fleet name is accepted"
+# ... and one a spreadsheet opening a CSV file would run as a formula.
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'layout.stations.0.name="=1+2"'
+grep -q "a name in layout.stations must not begin with '=', '+', '-' or '@'" "$err" || fail "a formula as a station name is accepted"
 
 # A value that does not read says why, and nothing about its size.
 expect_rc 1 "$ex/minimal_plant.yaml" --set "demand.arrivals.0.every=exp(1 kg)"
