@@ -11,6 +11,28 @@
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* The `battery` mapping of a fleet entry: capacity and charging thresholds, checked for order. */
+/*
+ * A behaviour is loaded as a module (require) from the scenario's folder
+ * or the scripts folder, which accepts letters, digits and '_' in folder
+ * and file names: say so here, where check sees it, not at run time.
+ */
+static bool behaviour_path_ok(const char *p)
+{
+    size_t n = strlen(p);
+
+    if (p[0] == '.' && p[1] == '/')
+        p += 2, n -= 2;
+    if (n < 5 || strcmp(p + n - 4, ".lua") != 0)
+        return false;
+    for (size_t i = 0; i < n - 4; i++) {
+        char c = p[i];
+        bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!word && !(c == '/' && i > 0 && p[i - 1] != '/' && i + 1 < n - 4))
+            return false;
+    }
+    return true;
+}
+
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
 {
     if (!n)
@@ -127,7 +149,14 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
                            q.currency, f->currency);
         }
     }
-    sf_v_string(v, sf_ynode_get(e, "behaviour", NULL), "behaviour", &t->behaviour);
+    if (sf_v_string(v, sf_ynode_get(e, "behaviour", NULL), "behaviour", &t->behaviour) && t->behaviour &&
+        !behaviour_path_ok(t->behaviour)) {
+        sf_v_error(v, sf_ynode_get(e, "behaviour", NULL),
+                   "behaviour '%s' must be a Lua file inside the scenario's folder or the scripts folder: a relative "
+                   "path of letters, digits and '_' separated by '/', ending in .lua (no '..', no absolute path)",
+                   t->behaviour);
+        t->behaviour = NULL;
+    }
     t->success_rate = 1;
     sf_v_fraction(v, sf_ynode_get(e, "success_rate", NULL), "success_rate", &t->success_rate);
     sf_v_duration(v, sf_ynode_get(e, "retry_time", NULL), "retry_time", &t->retry_time);

@@ -112,6 +112,11 @@ expect_rc 1 "$ex/minimal_plant.yaml" --set 'layout.stations.0.name="weld\e[31m_1
 expect_line "$err" "--set layout.stations.0.name:1:24: a name in layout.stations must not hold control characters (a tab, a new line, a terminal escape)"
 expect_rc 1 "$ex/minimal_plant.yaml" --set 'fleet.0.name="a\nb"'
 grep -q "must not hold control characters" "$err" || fail "a new line in a fleet name is accepted"
+# A behaviour outside the scenario's and the scripts' folders is refused by check, not at run time.
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'fleet.0.behaviour=../../etc/shadow.lua'
+grep -q "behaviour '../../etc/shadow.lua' must be a Lua file inside the scenario's folder" "$err" || fail "a behaviour outside the project passes check"
+expect_rc 1 "$ex/minimal_plant.yaml" --set 'fleet.0.behaviour=/tmp/x.lua'
+grep -q "no absolute path" "$err" || fail "an absolute behaviour path passes check"
 # ... and one a spreadsheet opening a CSV file would run as a formula.
 expect_rc 1 "$ex/minimal_plant.yaml" --set 'layout.stations.0.name="=1+2"'
 grep -q "a name in layout.stations must not begin with '=', '+', '-' or '@'" "$err" || fail "a formula as a station name is accepted"
