@@ -1,5 +1,5 @@
 /*
- * fuzz_replay.c: run the fuzz target's code on every file in the given
+ * fuzz_replay.c: run a fuzz target's code on every file in the given
  * folders (the example scenarios, the seed corpus and the inputs that
  * once crashed), without libFuzzer, so any compiler can build it and
  * every build checks that old crashes stay fixed.
@@ -11,7 +11,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fuzz_lua_one.h"
 #include "fuzz_scenario_one.h"
+
+/* The target: the scenario loader, or the Lua sandbox when built with -DFUZZ_LUA. */
+#ifdef FUZZ_LUA
+#define FUZZ_ONE sf_fuzz_lua_one
+#else
+#define FUZZ_ONE sf_fuzz_scenario_one
+#endif
 
 static int replay_file(const char *path)
 {
@@ -36,7 +44,7 @@ static int replay_file(const char *path)
         return 1;
     }
     fclose(f);
-    sf_fuzz_scenario_one(buf, (size_t)n);
+    FUZZ_ONE(buf, (size_t)n);
     free(buf);
     return 0;
 }
