@@ -22,12 +22,15 @@ static bool behaviour_path_ok(const char *p)
 
     if (p[0] == '.' && p[1] == '/')
         p += 2, n -= 2;
-    if (n < 5 || strcmp(p + n - 4, ".lua") != 0)
+    if (n > 4 && strcmp(p + n - 4, ".lua") == 0)
+        n -= 4;
+    if (n == 0)
         return false;
-    for (size_t i = 0; i < n - 4; i++) {
+    for (size_t i = 0; i < n; i++) {
         char c = p[i];
         bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-        if (!word && !(c == '/' && i > 0 && p[i - 1] != '/' && i + 1 < n - 4))
+        bool sep = (c == '/' || c == '.') && i > 0 && i + 1 < n && p[i - 1] != '/' && p[i - 1] != '.';
+        if (!word && !sep)
             return false;
     }
     return true;
@@ -153,7 +156,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
         !behaviour_path_ok(t->behaviour)) {
         sf_v_error(v, sf_ynode_get(e, "behaviour", NULL),
                    "behaviour '%s' must be a Lua file inside the scenario's folder or the scripts folder: a relative "
-                   "path of letters, digits and '_' separated by '/', ending in .lua (no '..', no absolute path)",
+                   "path of letters, digits and '_' separated by '/' (or a module name, with '.'), .lua or not "
+                   "(no '..', no absolute path)",
                    t->behaviour);
         t->behaviour = NULL;
     }
