@@ -105,6 +105,11 @@ int main(int argc, char **argv)
     double wall, sim_hours;
     int rc;
 
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || atoi(argv[1]) <= 0)) {
+        printf("usage: bench_movers [forklifts (>= 1, default 100) [hours (default 168) [reps]]]\n"
+               "Forklifts on a 1,200-node grid for a week of trips; prints trips, waits, events per second.\n");
+        return strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ? 0 : 2;
+    }
     memset(&b, 0, sizeof b);
     b.nmovers = argc > 1 ? (uint32_t)atoi(argv[1]) : 100;
     if (argc > 2)

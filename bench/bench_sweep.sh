@@ -11,6 +11,12 @@
 #      wall time.
 # Usage: bench_sweep.sh path/to/shopfloor source_dir
 # Prints a table and "bench: sweep key=value ..." lines.
+case "${3:-}" in
+-h|--help)
+    echo "usage: bench_sweep [--help]"
+    echo "48 runs of the test plant as a sweep on 1 and 2 workers, against plain runs and run --reps; prints 'bench: sweep' lines."
+    exit 0 ;;
+esac
 sf=$1
 src=$2
 tmp=$(mktemp -d)

@@ -25,7 +25,14 @@ int main(int argc, char **argv)
     const char *path = argc > 1 ? argv[1] : SF_SOURCE_DIR "/bench/data/warehouse_200.yaml";
     sf_diags d;
     sf_scenario_config *cfg;
-    sf_kernel *k = sf_kernel_new();
+    sf_kernel *k;
+
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: bench_warehouse [SCENARIO.yaml (default bench/data/warehouse_200.yaml) [hours]]\n"
+               "Runs the warehouse scenario with its Lua behaviours; prints events per second.\n");
+        return 0;
+    }
+    k = sf_kernel_new();
     sf_script_options opt = {0};
     sf_script *S;
     sf_world *w;
