@@ -51,13 +51,24 @@ end
 
 M.can = can
 
+-- Route lengths between places, asked of the model once per pair (the network does not change
+-- during a run); false where there is no route.
+local lengths = {}
+local function length(a, b)
+  local row = lengths[a]
+  if not row then row = {}; lengths[a] = row end
+  local d = row[b]
+  if d == nil then d = shop.distance(a, b) or false; row[b] = d end
+  return d
+end
+
 M.rules = {
   nearest = {
     vehicle = function(task, waiting)
       local best, best_d
       for i, w in ipairs(waiting) do
         if can(w.agent, task) then
-          local d = shop.distance(w.agent:node(), task.from)
+          local d = length(w.agent:node(), task.from)
           if d and (not best_d or d < best_d) then best, best_d = i, d end
         end
       end
@@ -67,7 +78,7 @@ M.rules = {
       local best, best_d
       for i, t in ipairs(pending) do
         if can(agent, t) then
-          local d = shop.distance(agent:node(), t.from)
+          local d = length(agent:node(), t.from)
           if d and (not best_d or d < best_d) then best, best_d = i, d end
         end
       end
@@ -88,10 +99,84 @@ M.rules = {
   },
 }
 
+-- The pending tasks, as a list a rule chooses from by index: the rule's `task` function is
+-- asked with the whole list, so a decision costs a pass over the backlog.
+local function list_pending(r)
+  local p = {list = {}}
+  function p:add(task) self.list[#self.list + 1] = task end
+  function p:take(agent)
+    local i = r.task(agent, self.list)
+    if i then return table.remove(self.list, i) end
+  end
+  return p
+end
+
+-- The pending tasks of the "nearest" rule, by pickup place: a decision looks at the first task
+-- the vehicle can do at each place that has tasks, so its cost follows the places, not the
+-- backlog. It chooses as the rule does over the list: the nearest pickup, and among pickups as
+-- near, the task that came first.
+local function place_pending()
+  local p = {by_place = {}, places = {}, at = {}, seq = 0}
+  function p:add(task)
+    self.seq = self.seq + 1
+    task.seq = self.seq
+    local q = self.by_place[task.from]
+    if not q then
+      q = {head = 1, tail = 0}
+      self.by_place[task.from] = q
+    end
+    if q.tail < q.head then -- the place had no task: list it
+      self.places[#self.places + 1] = task.from
+      self.at[task.from] = #self.places
+    end
+    q.tail = q.tail + 1
+    q[q.tail] = task
+  end
+  function p:take(agent)
+    local here, best_q, best_k, best_d, best_seq = agent:node()
+    for _, place in ipairs(self.places) do
+      local d = length(here, place)
+      if d and (not best_d or d <= best_d) then
+        local q = self.by_place[place]
+        for k = q.head, q.tail do
+          local t = q[k]
+          if t and can(agent, t) then
+            if not best_d or d < best_d or t.seq < best_seq then
+              best_q, best_k, best_d, best_seq = q, k, d, t.seq
+            end
+            break
+          end
+        end
+      end
+    end
+    if not best_q then return nil end
+    local t = best_q[best_k]
+    if best_k == best_q.head then
+      best_q[best_k] = nil
+      best_q.head = best_k + 1
+      while best_q.head <= best_q.tail and best_q[best_q.head] == false do
+        best_q[best_q.head] = nil
+        best_q.head = best_q.head + 1
+      end
+    else
+      best_q[best_k] = false -- a hole, skipped and cleared when the head reaches it
+    end
+    if best_q.tail < best_q.head then -- the place has no task left: unlist it
+      local i, last = self.at[t.from], self.places[#self.places]
+      self.places[i], self.at[last] = last, i
+      self.places[#self.places], self.at[t.from] = nil, nil
+      best_q.head, best_q.tail = 1, 0
+    end
+    return t
+  end
+  return p
+end
+
 function M.new(rule)
   local r = type(rule) == "table" and rule or M.rules[rule or "nearest"]
   assert(r and r.vehicle and r.task, "dispatch: unknown rule " .. tostring(rule))
-  local d = {pending = {}, waiting = {}, queue = sim.level("tasks waiting for a vehicle")}
+  local pending = r.task == M.rules.nearest.task and place_pending() or list_pending(r)
+  local d = {waiting = {}, queue = sim.level("tasks waiting for a vehicle")}
 
   -- Hand a task to a vehicle now, or keep it until one asks.
   function d:submit(task)
@@ -101,17 +186,17 @@ function M.new(rule)
       local w = table.remove(self.waiting, i)
       w.event:succeed(task)
     else
-      table.insert(self.pending, task)
+      pending:add(task)
       self.queue:add(1)
     end
   end
 
   -- A pending task for `agent` if there is one now, else nil (never waits).
   function d:try_task(agent)
-    local i = r.task(agent, self.pending)
-    if i then
+    local t = pending:take(agent)
+    if t then
       self.queue:add(-1)
-      return table.remove(self.pending, i)
+      return t
     end
   end
 
@@ -119,11 +204,11 @@ function M.new(rule)
   function d:repaired(agent)
     for k, w in ipairs(self.waiting) do
       if w.agent == agent then
-        local i = r.task(agent, self.pending)
-        if i then
+        local t = pending:take(agent)
+        if t then
           table.remove(self.waiting, k)
           self.queue:add(-1)
-          w.event:succeed(table.remove(self.pending, i))
+          w.event:succeed(t)
         end
         return
       end
@@ -132,10 +217,10 @@ function M.new(rule)
 
   -- The next task for `agent`; waits until there is one it can do.
   function d:next_task(agent)
-    local i = r.task(agent, self.pending)
-    if i then
+    local t = pending:take(agent)
+    if t then
       self.queue:add(-1)
-      return table.remove(self.pending, i)
+      return t
     end
     local ev = sim.event("work for " .. agent:name(), "idle") -- waiting for work is no deadlock
     table.insert(self.waiting, {agent = agent, event = ev})
