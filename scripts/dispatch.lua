@@ -111,41 +111,68 @@ local function list_pending(r)
   return p
 end
 
--- The pending tasks of the "nearest" rule, by pickup place: a decision looks at the first task
--- the vehicle can do at each place that has tasks, so its cost follows the places, not the
--- backlog. It chooses as the rule does over the list: the nearest pickup, and among pickups as
--- near, the task that came first.
+-- The pending tasks of the "nearest" rule, by pickup place. For each place a vehicle asks
+-- from, the pickup places it can reach are kept sorted by route length; a decision walks them
+-- from the nearest and stops at the first with a task the vehicle can do (and the others as
+-- near), so its cost follows neither the backlog nor the number of places. It chooses as the
+-- rule does over the list: the nearest pickup, and among pickups as near, the task that came
+-- first.
 local function place_pending()
-  local p = {by_place = {}, places = {}, at = {}, seq = 0}
+  local p = {by_place = {}, seq = 0}
+  local known, sorted = {}, {} -- pickup places seen; origin -> {{place, length}...} ascending
+
+  local function insert(list, place, d)
+    local lo, hi = 1, #list + 1 -- after the entries as near or nearer: the order is reproducible
+    while lo < hi do
+      local mid = (lo + hi) // 2
+      if list[mid][2] <= d then lo = mid + 1 else hi = mid end
+    end
+    table.insert(list, lo, {place, d})
+  end
+
+  local function places_from(origin)
+    local list = sorted[origin]
+    if not list then
+      list = {}
+      for _, place in ipairs(known) do
+        local d = length(origin, place)
+        if d then insert(list, place, d) end
+      end
+      sorted[origin] = list
+    end
+    return list
+  end
+
   function p:add(task)
     self.seq = self.seq + 1
     task.seq = self.seq
     local q = self.by_place[task.from]
-    if not q then
+    if not q then -- a new pickup place: every origin's list learns it
       q = {head = 1, tail = 0}
       self.by_place[task.from] = q
-    end
-    if q.tail < q.head then -- the place had no task: list it
-      self.places[#self.places + 1] = task.from
-      self.at[task.from] = #self.places
+      known[#known + 1] = task.from
+      for origin, list in pairs(sorted) do
+        local d = length(origin, task.from)
+        if d then insert(list, task.from, d) end
+      end
     end
     q.tail = q.tail + 1
     q[q.tail] = task
   end
+
   function p:take(agent)
-    local here, best_q, best_k, best_d, best_seq = agent:node()
-    for _, place in ipairs(self.places) do
-      local d = length(here, place)
-      if d and (not best_d or d <= best_d) then
-        local q = self.by_place[place]
-        for k = q.head, q.tail do
-          local t = q[k]
-          if t and can(agent, t) then
-            if not best_d or d < best_d or t.seq < best_seq then
-              best_q, best_k, best_d, best_seq = q, k, d, t.seq
-            end
-            break
+    local best_q, best_k, best_d, best_seq
+    for _, e in ipairs(places_from(agent:node())) do
+      local d = e[2]
+      if best_d and d > best_d then break end
+      local q = self.by_place[e[1]]
+      for k = q.head, q.tail do
+        local t = q[k]
+        if t and can(agent, t) then
+          if not best_d or t.seq < best_seq then
+            best_q, best_k, best_d, best_seq = q, k, d, t.seq
           end
+          break
         end
       end
     end
@@ -158,14 +185,9 @@ local function place_pending()
         best_q[best_q.head] = nil
         best_q.head = best_q.head + 1
       end
+      if best_q.tail < best_q.head then best_q.head, best_q.tail = 1, 0 end
     else
       best_q[best_k] = false -- a hole, skipped and cleared when the head reaches it
-    end
-    if best_q.tail < best_q.head then -- the place has no task left: unlist it
-      local i, last = self.at[t.from], self.places[#self.places]
-      self.places[i], self.at[last] = last, i
-      self.places[#self.places], self.at[t.from] = nil, nil
-      best_q.head, best_q.tail = 1, 0
     end
     return t
   end
