@@ -99,27 +99,15 @@ M.rules = {
   },
 }
 
--- The pending tasks, as a list a rule chooses from by index: the rule's `task` function is
--- asked with the whole list, so a decision costs a pass over the backlog.
-local function list_pending(r)
-  local p = {list = {}}
-  function p:add(task) self.list[#self.list + 1] = task end
-  function p:take(agent)
-    local i = r.task(agent, self.list)
-    if i then return table.remove(self.list, i) end
-  end
-  return p
-end
-
--- The pending tasks of the "nearest" rule, by pickup place. For each place a vehicle asks
--- from, the pickup places it can reach are kept sorted by route length; a decision walks them
--- from the nearest and stops at the first with a task the vehicle can do (and the others as
--- near), so its cost follows neither the backlog nor the number of places. It chooses as the
--- rule does over the list: the nearest pickup, and among pickups as near, the task that came
--- first.
-local function place_pending()
-  local p = {by_place = {}, seq = 0}
-  local known, sorted = {}, {} -- pickup places seen; origin -> {{place, length}...} ascending
+-- Items (tasks waiting for a vehicle, vehicles waiting for a task) queued by place, each place
+-- in the order its items came. For a place `origin`, the places with queues are kept sorted by
+-- route length `dist(origin, place)`; `take` walks them from the nearest, takes at each the first
+-- item `accept` allows, and stops past the nearest such item, preferring among items as near the
+-- one that came first. That is the "nearest" rule over the whole list (nearest first, the
+-- earliest among ties), at a cost that follows neither the number of items nor of places.
+local function nearest_queues(dist)
+  local p = {queues = {}, seq = 0}
+  local places, sorted = {}, {} -- places with a queue; origin -> {{place, length}...} ascending
 
   local function insert(list, place, d)
     local lo, hi = 1, #list + 1 -- after the entries as near or nearer: the order is reproducible
@@ -130,12 +118,12 @@ local function place_pending()
     table.insert(list, lo, {place, d})
   end
 
-  local function places_from(origin)
+  local function by_length(origin)
     local list = sorted[origin]
     if not list then
       list = {}
-      for _, place in ipairs(known) do
-        local d = length(origin, place)
+      for _, place in ipairs(places) do
+        local d = dist(origin, place)
         if d then insert(list, place, d) end
       end
       sorted[origin] = list
@@ -143,69 +131,139 @@ local function place_pending()
     return list
   end
 
-  function p:add(task)
+  -- Remove item k of queue q (a hole in the middle, cleared when the head passes it).
+  local function remove(q, k)
+    if k == q.head then
+      q[k] = nil
+      q.head = k + 1
+      while q.head <= q.tail and q[q.head] == false do
+        q[q.head] = nil
+        q.head = q.head + 1
+      end
+      if q.tail < q.head then q.head, q.tail = 1, 0 end
+    else
+      q[k] = false
+    end
+  end
+
+  function p:add(place, item)
     self.seq = self.seq + 1
-    task.seq = self.seq
-    local q = self.by_place[task.from]
-    if not q then -- a new pickup place: every origin's list learns it
+    item.seq = self.seq
+    local q = self.queues[place]
+    if not q then -- a new place: every origin's list learns it
       q = {head = 1, tail = 0}
-      self.by_place[task.from] = q
-      known[#known + 1] = task.from
+      self.queues[place] = q
+      places[#places + 1] = place
       for origin, list in pairs(sorted) do
-        local d = length(origin, task.from)
-        if d then insert(list, task.from, d) end
+        local d = dist(origin, place)
+        if d then insert(list, place, d) end
       end
     end
     q.tail = q.tail + 1
-    q[q.tail] = task
+    q[q.tail] = item
   end
 
-  function p:take(agent)
+  function p:take(origin, accept)
     local best_q, best_k, best_d, best_seq
-    for _, e in ipairs(places_from(agent:node())) do
+    for _, e in ipairs(by_length(origin)) do
       local d = e[2]
       if best_d and d > best_d then break end
-      local q = self.by_place[e[1]]
+      local q = self.queues[e[1]]
       for k = q.head, q.tail do
-        local t = q[k]
-        if t and can(agent, t) then
-          if not best_d or t.seq < best_seq then
-            best_q, best_k, best_d, best_seq = q, k, d, t.seq
+        local item = q[k]
+        if item and accept(item) then
+          if not best_d or item.seq < best_seq then
+            best_q, best_k, best_d, best_seq = q, k, d, item.seq
           end
           break
         end
       end
     end
-    if not best_q then return nil end
-    local t = best_q[best_k]
-    if best_k == best_q.head then
-      best_q[best_k] = nil
-      best_q.head = best_k + 1
-      while best_q.head <= best_q.tail and best_q[best_q.head] == false do
-        best_q[best_q.head] = nil
-        best_q.head = best_q.head + 1
-      end
-      if best_q.tail < best_q.head then best_q.head, best_q.tail = 1, 0 end
-    else
-      best_q[best_k] = false -- a hole, skipped and cleared when the head reaches it
+    if best_q then
+      local item = best_q[best_k]
+      remove(best_q, best_k)
+      return item
     end
-    return t
+  end
+
+  -- Remove `item`, queued at `place`.
+  function p:drop(place, item)
+    local q = self.queues[place]
+    for k = q.head, q.tail do
+      if q[k] == item then return remove(q, k) end
+    end
   end
   return p
+end
+
+-- The tasks that wait for a vehicle. With the "nearest" rule's `task`, queued by pickup place;
+-- with any other rule, a list the rule chooses from by index (a pass over the backlog).
+local function pending_tasks(r)
+  if r.task == M.rules.nearest.task then
+    local q = nearest_queues(length) -- from the vehicle's place to each pickup
+    return {
+      add = function(_, task) q:add(task.from, task) end,
+      take = function(_, agent) return q:take(agent:node(), function(t) return can(agent, t) end) end,
+    }
+  end
+  local list = {}
+  return {
+    add = function(_, task) list[#list + 1] = task end,
+    take = function(_, agent)
+      local i = r.task(agent, list)
+      if i then return table.remove(list, i) end
+    end,
+  }
+end
+
+-- The vehicles that wait for a task, each as {agent, event}. With the "nearest" rule's `vehicle`,
+-- queued by the place where they wait (a waiting vehicle does not move); otherwise a list.
+local function waiting_vehicles(r)
+  if r.vehicle == M.rules.nearest.vehicle then
+    local q = nearest_queues(function(pickup, place) return length(place, pickup) end)
+    local of = {} -- agent name -> its entry, while it waits
+    return {
+      add = function(_, w) w.place = w.agent:node(); of[w.agent:name()] = w; q:add(w.place, w) end,
+      take = function(_, task)
+        local w = q:take(task.from, function(x) return can(x.agent, task) end)
+        if w then of[w.agent:name()] = nil end
+        return w
+      end,
+      drop = function(_, w) q:drop(w.place, w); of[w.agent:name()] = nil end,
+      find = function(_, agent) return of[agent:name()] end,
+    }
+  end
+  local list = {}
+  return {
+    add = function(_, w) list[#list + 1] = w end,
+    take = function(_, task)
+      local i = r.vehicle(task, list)
+      if i then return table.remove(list, i) end
+    end,
+    drop = function(_, w)
+      for k, x in ipairs(list) do
+        if x == w then return table.remove(list, k) end
+      end
+    end,
+    find = function(_, agent)
+      for _, w in ipairs(list) do
+        if w.agent == agent then return w end
+      end
+    end,
+  }
 end
 
 function M.new(rule)
   local r = type(rule) == "table" and rule or M.rules[rule or "nearest"]
   assert(r and r.vehicle and r.task, "dispatch: unknown rule " .. tostring(rule))
-  local pending = r.task == M.rules.nearest.task and place_pending() or list_pending(r)
-  local d = {waiting = {}, queue = sim.level("tasks waiting for a vehicle")}
+  local pending, waiting = pending_tasks(r), waiting_vehicles(r)
+  local d = {queue = sim.level("tasks waiting for a vehicle")}
 
   -- Hand a task to a vehicle now, or keep it until one asks.
   function d:submit(task)
     task.created = task.created or sim.now()
-    local i = r.vehicle(task, self.waiting)
-    if i then
-      local w = table.remove(self.waiting, i)
+    local w = waiting:take(task)
+    if w then
       w.event:succeed(task)
     else
       pending:add(task)
@@ -224,15 +282,13 @@ function M.new(rule)
 
   -- `agent` is back from its repairs: if it waits for work, it takes a pending task it can do now.
   function d:repaired(agent)
-    for k, w in ipairs(self.waiting) do
-      if w.agent == agent then
-        local t = pending:take(agent)
-        if t then
-          table.remove(self.waiting, k)
-          self.queue:add(-1)
-          w.event:succeed(t)
-        end
-        return
+    local w = waiting:find(agent)
+    if w then
+      local t = pending:take(agent)
+      if t then
+        waiting:drop(w)
+        self.queue:add(-1)
+        w.event:succeed(t)
       end
     end
   end
@@ -245,7 +301,7 @@ function M.new(rule)
       return t
     end
     local ev = sim.event("work for " .. agent:name(), "idle") -- waiting for work is no deadlock
-    table.insert(self.waiting, {agent = agent, event = ev})
+    waiting:add({agent = agent, event = ev})
     return ev:wait()
   end
 
