@@ -668,7 +668,7 @@ int sf_sweep_finish(sf_sweep *sw)
             for (size_t j = 0; j < k.n && rc == SF_OK; j++) {
                 fprintf(res, "%zu,%zu,", p, r);
                 point_vars(sw, p, res);
-                sf_csv_row(res, "ssns", k.v[j].metric, k.v[j].entity, k.v[j].value, k.v[j].unit);
+                sf_csv_row(res, "ssns", k.v[j].metric, sf_kpi_entity(k.v[j].entity), k.v[j].value, k.v[j].unit);
             }
             stored++;
             sf_kpis_free(&k);
@@ -678,7 +678,7 @@ int sf_sweep_finish(sf_sweep *sw)
             sf_ci c = sf_rep_table_ci(&tab, j, 0.95);
             fprintf(sum, "%zu,", p);
             point_vars(sw, p, sum);
-            sf_csv_row(sum, "sssunnnn", tab.keys[j].metric, tab.keys[j].entity, tab.keys[j].unit, c.n, c.mean, c.sd,
+            sf_csv_row(sum, "sssunnnn", tab.keys[j].metric, sf_kpi_entity(tab.keys[j].entity), tab.keys[j].unit, c.n, c.mean, c.sd,
                        c.mean - c.half, c.mean + c.half);
         }
         sf_rep_table_free(&tab);

@@ -532,17 +532,26 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         fputs("</div>\n", f);
     }
     fputs("<section class=\"cards\">\n", f);
-    card(f, k, "throughput", "throughput", "");
-    card(f, k, "completed", "good units completed", "");
+    card(f, k, "throughput", "throughput (made products)", "");
+    card(f, k, "completed", "good units made", "");
     card(f, k, "lead_time_mean", "mean lead time", "");
     card(f, k, "wip_mean", "work in progress (time-average)", "");
     if (sf_kpis_find(k, "on_time_rate", "") && !isnan(sf__report_value(k, "on_time_rate", "")))
         card(f, k, "on_time_rate", "on time", "");
+    card(f, k, "pallet_throughput", "pallets stored and shipped", "");
+    card(f, k, "pallets_stored", "pallets stored", "");
+    card(f, k, "pallets_shipped", "pallets shipped", "");
+    card(f, k, "output_per_human_hour", "output per human hour", "");
+    card(f, k, "output_per_human_robot_hour", "output per human-plus-robot hour", "");
+    card(f, k, "pallets_per_human_hour", "pallets per human hour", "");
+    card(f, k, "pallets_per_human_robot_hour", "pallets per human-plus-robot hour", "");
     card(f, k, "energy_grid", "energy from the grid", "e");
     card(f, k, "kwh_per_unit", "energy per good unit", "e");
+    card(f, k, "kwh_per_pallet", "energy per pallet handled", "e");
     card(f, k, "peak_demand_15min", "peak 15-minute demand", "e");
     card(f, k, "co2", "CO2 (average factor)", "e");
     card(f, k, "cost_per_unit", "cost per good unit", "c");
+    card(f, k, "cost_per_pallet", "cost per pallet handled", "c");
     card(f, k, "cost_total", "total cost", "c");
     card(f, k, "protective_stops", "protective stops", "s");
     fputs("</section>\n<section class=\"charts\">\n", f);

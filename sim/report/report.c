@@ -121,11 +121,39 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
     for (size_t i = 0; i < k->n; i++) {
         const sf_kpi *r = &k->v[i];
         char label[40];
-        if (!r->headline)
+        if (!r->headline || *r->entity) /* a product's headline rows are in its own table below */
             continue;
         snprintf(label, sizeof label, "%s%s%s", r->metric, *r->entity ? " " : "", r->entity);
         fprintf(out, "  %-32.32s %12s%s%.20s\n", label, sf__report_num(r->value, v, sizeof v), *r->unit ? " " : "",
                 r->unit);
+    }
+    if (sf_kpis_find(k, "throughput", "")) { /* made products, each apart */
+        bool head = false;
+        for (size_t p = 0; p < cfg->n_products; p++) {
+            const char *n = cfg->products[p].name;
+            char c[6][32];
+            if (!sf_kpis_find(k, "throughput", n))
+                continue;
+            if (!head)
+                fprintf(out, "\n  %-20s %7s %7s %9s %9s %7s %8s\n", "product", "made", "per h", "lead min",
+                        "p90 min", "WIP", "on time%");
+            head = true;
+            fprintf(out, "  %-20.20s %7s %7s %9s %9s %7s %8s\n", n,
+                    sf__report_num(sf__report_value(k, "completed", n), c[0], 32),
+                    sf__report_num(sf__report_value(k, "throughput", n), c[1], 32),
+                    sf__report_num(sf__report_value(k, "lead_time_mean", n), c[2], 32),
+                    sf__report_num(sf__report_value(k, "lead_time_p90", n), c[3], 32),
+                    sf__report_num(sf__report_value(k, "wip_mean", n), c[4], 32),
+                    sf__report_num(sf__report_value(k, "on_time_rate", n), c[5], 32));
+        }
+    }
+    if (sf_kpis_find(k, "pallets_stored", "")) {
+        char c[4][32];
+        fprintf(out, "\n  pallets: %s stored, %s shipped, dwell %s h, order line %s min\n",
+                sf__report_num(sf__report_value(k, "pallets_stored", ""), c[0], 32),
+                sf__report_num(sf__report_value(k, "pallets_shipped", ""), c[1], 32),
+                sf__report_num(sf__report_value(k, "pallet_dwell_mean", ""), c[2], 32),
+                sf__report_num(sf__report_value(k, "order_line_time_mean", ""), c[3], 32));
     }
     fprintf(out, "\n  %-20s %5s %7s %7s %8s %8s %9s\n", "agent type", "count", "util %", "busy h", "travel h",
             "charge h", "grid kWh");
@@ -152,6 +180,20 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
                     sf__report_num(sf__report_value(k, "quality", n), c[3], 32),
                     sf__report_num(sf__report_value(k, "oee", n), c[4], 32),
                     sf__report_num(sf__report_value(k, "operations", n), c[5], 32));
+        }
+        /* ISO 22400 time model: where each station's planned busy time went */
+        fprintf(out, "\n  %-16s %7s %6s %6s %6s %7s %7s %6s %6s\n", "station (h)", "planned", "produc", "setup",
+                "failed", "starved", "blocked", "crew", "stop");
+        for (size_t s = 0; s < sf_metrics_stations(m); s++) {
+            static const char *const cols[] = {"time_planned", "time_producing", "loss_setup", "loss_failed",
+                                               "loss_starved", "loss_blocked", "loss_wait_crew", "loss_safety_stop"};
+            static const int width[] = {7, 6, 6, 6, 7, 7, 6, 6};
+            const char *n = sf_metrics_station(m, s)->name;
+            char c[32];
+            fprintf(out, "  %-16.16s", n);
+            for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+                fprintf(out, " %*s", width[i], sf__report_num(sf__report_value(k, cols[i], n), c, sizeof c));
+            fputc('\n', out);
         }
     }
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
@@ -239,7 +281,7 @@ int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
 {
     fputs("metric,entity,value,unit\n", f);
     for (size_t i = 0; i < k->n; i++)
-        sf_csv_row(f, "ssns", k->v[i].metric, k->v[i].entity, k->v[i].value, k->v[i].unit);
+        sf_csv_row(f, "ssns", k->v[i].metric, sf_kpi_entity(k->v[i].entity), k->v[i].value, k->v[i].unit);
     return ferror(f) ? SF_EIO : SF_OK;
 }
 

@@ -59,16 +59,19 @@ done
 [ "$(tail -n +2 "$tmp/a/timeseries.csv" | wc -l)" = 96 ] && ok "timeseries.csv: 8 h in 5-minute steps" || bad "timeseries rows"
 
 # the files agree: plant kWh = agents' grid kWh + base load; the power series integrates to it
-awk -F, 'FNR == 1 {next} FILENAME ~ /agents/ {g += $NF} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "" {p = $3}
+awk -F, 'FNR == 1 {next} FILENAME ~ /agents/ {g += $NF} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "-" {p = $3}
          END {d = p - (g + 2 * 8); if (d < 0) d = -d; exit !(d < 1e-9 * p)}' "$tmp/a/agents.csv" "$tmp/a/kpis.csv" \
     && ok "plant energy = agents + base load" || bad "plant energy does not add up"
-awk -F, 'FNR == 1 {next} FILENAME ~ /timeseries/ {e += $7 * $3 / 3600} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "" {p = $3}
+awk -F, 'FNR == 1 {next} FILENAME ~ /timeseries/ {e += $7 * $3 / 3600} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "-" {p = $3}
          END {d = p - e; if (d < 0) d = -d; exit !(d < 1e-9 * p)}' "$tmp/a/timeseries.csv" "$tmp/a/kpis.csv" \
     && ok "the power series integrates to the plant energy" || bad "power series"
 # the trace: one row per state change, each agent's rows in time order
 awk -F, 'NR > 1 {if ($1 < last[$3]) exit 1; last[$3] = $1; n++} END {exit !(n > 100)}' "$tmp/a/trace.csv" \
     && ok "trace rows in time order per agent" || bad "trace order"
-grep -q "^  throughput " "$tmp/out" && ok "the terminal table has the headline KPIs" || bad "no KPI table"
+grep -q "^  pallet_throughput " "$tmp/out" && ok "the terminal table has the headline KPIs" || bad "no KPI table"
+# a plant that makes nothing reports per pallet, and says so by the names
+grep -q "^cost_per_pallet,-," "$tmp/a/kpis.csv" && ! grep -q "^cost_per_unit,\|^throughput," "$tmp/a/kpis.csv" \
+    && ok "a warehouse reports cost per pallet, no per-unit figures" || bad "per-pallet figures of a warehouse"
 # the warehouse's jobs are its put-aways and its order lines: as many completed as both, and the
 # mean lead time is their two mean times weighted by their counts
 putn=$(awk '/^put-away time/ {print $3}' "$tmp/out"); putm=$(awk '/^put-away time/ {print $4}' "$tmp/out")
