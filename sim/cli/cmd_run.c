@@ -190,6 +190,13 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     info.error = error;
     printf("\n");
     sf_report_table(sf_session_metrics(ses), &k, sf_session_config(ses), &info, stdout);
+    { /* stability findings: one line each on stderr (docs/results.md) */
+        char found[8][SF_FINDING_LEN];
+        size_t n = sf_metrics_stability(sf_session_metrics(ses), found, 8);
+        fflush(stdout);
+        for (size_t i = 0; i < n && i < 8; i++)
+            fprintf(stderr, "warning: unstable: %s\n", found[i]);
+    }
     if (out) {
         if (sf_report_write(out, sf_session_metrics(ses), &k, sf_session_config(ses), &info) != SF_OK)
             rc = SF_EIO;

@@ -345,6 +345,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("safety_work_lost", "", lost / SF_SECONDS_PER_HOUR, "h", false);
     ADD("throughput_lost_safety", "", working > 0 ? ratio(good * lost / working, hours) : 0, "1/h", false);
 
+    ADD("stable", "", sf_metrics_stability(m, NULL, 0) == 0, "", false);
     ADD("warmup", "", secs(m->W) / SF_SECONDS_PER_HOUR, "h", false);
     mser = sf_metrics_mser5(m);
     ADD("warmup_mser5", "", mser >= 0 ? secs(mser) / SF_SECONDS_PER_HOUR : NAN, "h", false);

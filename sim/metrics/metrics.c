@@ -124,13 +124,6 @@ static void close_product(sf_metrics *m, product_figs *p, sf_time now)
     p->since = now;
 }
 
-/* Close the stock of pallets stored and not shipped up to now. */
-static void close_stock(sf_metrics *m, sf_time now)
-{
-    m->stock_area += m->stock * sf__metrics_after_warmup(m, m->stock_since, now);
-    m->stock_since = now;
-}
-
 /* A job that ended (completed or scrapped): the plant's books, its product's and the pallets'. */
 static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bool unit, bool counted)
 {
@@ -142,7 +135,6 @@ static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bo
         p->wip -= 1;
     }
     if (good && ev->flow != SF_FLOW_MADE) {
-        close_stock(m, ev->now);
         m->stock += ev->flow == SF_FLOW_STORED ? 1 : -1;
         if (counted && ev->flow == SF_FLOW_STORED) {
             m->stored++;
@@ -159,6 +151,7 @@ static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bo
     if (!unit)
         return;
     m->wip -= 1;
+    m->s_departed += 1;
     if (good)
         m->s_completed += 1;
     if (!counted)
@@ -205,6 +198,7 @@ static void on_job(void *ctx, const sf_job_event *ev)
         if (!unit)
             break;
         m->wip += 1;
+        m->s_released += 1;
         m->released += counted;
         break;
     case SF_JOB_OP_START:
@@ -312,7 +306,6 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
         m->prod[p].since = now;
         m->makes |= cfg->products[p].n_ops > 0;
     }
-    m->stock_since = now;
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
             ent *x = &m->e[id];
@@ -403,7 +396,6 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
     sf__metrics_advance(m, now);
     for (size_t p = 0; p < m->cfg->n_products; p++)
         close_product(m, &m->prod[p], now);
-    close_stock(m, now);
     for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
         close_state(m, &m->e[i], now);
         sf__metrics_close_power(m, &m->e[i], now);

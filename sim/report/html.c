@@ -531,6 +531,21 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         text(f, warn);
         fputs("</div>\n", f);
     }
+    {
+        char found[8][SF_FINDING_LEN];
+        size_t n = sf_metrics_stability(m, found, 8);
+        if (n > 0) {
+            fputs("<div class=\"banner\">UNSTABLE: the plant does not keep up over the measured window, so its averages "
+                  "depend on the run's length (docs/results.md, Stability)<ul>",
+                  f);
+            for (size_t i = 0; i < n && i < 8; i++) {
+                fputs("<li>", f);
+                text(f, found[i]);
+                fputs("</li>", f);
+            }
+            fputs("</ul></div>\n", f);
+        }
+    }
     fputs("<section class=\"cards\">\n", f);
     card(f, k, "throughput", "throughput (made products)", "");
     card(f, k, "completed", "good units made", "");

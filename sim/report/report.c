@@ -259,7 +259,17 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
             (unsigned long long)info->events, (unsigned long long)info->fingerprint);
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
         sf_json_string(f, warn);
-    fputs("],\n  \"kpis\": [\n", f);
+    fputs("],\n  \"stability\": {", f);
+    {
+        char found[8][SF_FINDING_LEN];
+        size_t n = sf_metrics_stability(m, found, 8);
+        fprintf(f, "\"stable\": %s, \"findings\": [", n == 0 ? "true" : "false");
+        for (size_t i = 0; i < n && i < 8; i++) {
+            fputs(i ? ", " : "", f);
+            sf_json_string(f, found[i]);
+        }
+    }
+    fputs("]},\n  \"kpis\": [\n", f);
     for (size_t i = 0; i < k->n; i++) {
         fputs("    {\"metric\": ", f);
         sf_json_string(f, k->v[i].metric);

@@ -72,8 +72,8 @@ check 0 "sweep with one worker" -- "$sf" sweep "$plant" $grid --jobs 1 --out "$t
 check 0 "sweep with two workers" -- "$sf" sweep "$plant" $grid --jobs 2 --out "$tmp/j2"
 contains "$tmp/err" "sweep: 12/12 runs done, 0 failed" "plain progress lines when not on a terminal"
 for f in results.csv summary.csv failures.csv; do same "$tmp/j1/$f" "$tmp/j2/$f" "--jobs 1 and 2 give the same $f"; done
-contains "$tmp/j1/results.csv" "^point,replication,fleet.reach_truck.count,fleet.reach_truck.speed,metric,entity,value,unit$" "tidy header"
-contains "$tmp/j1/results.csv" "^3,2,3,2.2,energy_grid,-,[0-9.]*,kWh$" "point 3 is count 3, speed 2.2"
+contains "$tmp/j1/results.csv" "^point,replication,fleet.reach_truck.count,fleet.reach_truck.speed,metric,entity,value,unit,stable$" "tidy header"
+contains "$tmp/j1/results.csv" "^3,2,3,2.2,energy_grid,-,[0-9.]*,kWh,\(true\|false\)$" "point 3 is count 3, speed 2.2"
 equal "$(wc -l <"$tmp/j1/failures.csv")" 1 "no failures"
 # replication r of every point has the seed of replication r of a plain --reps run
 seed=$(awk -F, 'NR == 2 { print $2 }' "$tmp/reps1/replications.csv")

@@ -320,6 +320,53 @@ static void test_pallets_and_products_are_reported_apart(void **st)
     free(p);
 }
 
+/*
+ * Stability, apart from the warm-up. 10-minute steps over 10 hours: a
+ * plant that takes in 12 units an hour and lets 6 leave accumulates them,
+ * and says so (release vs departure, WIP trend); one that lets them all
+ * leave is stable. Hand numbers: 6 /h more arrive than leave, exactly
+ * (every batch the same, so the CI is the point).
+ */
+static void test_an_overloaded_plant_is_unstable_and_a_balanced_one_is_not(void **st)
+{
+    for (int over = 0; over < 2; over++) {
+        plant *p = plant_new();
+        sf_metrics *m;
+        char found[4][SF_FINDING_LEN];
+        sf_kpis k;
+        uint64_t id = 0, out = 0;
+        size_t n;
+
+        (void)st;
+        p->cfg.scenario.horizon = S(36000);
+        m = sf_metrics_new(&p->cfg, 0, S(600));
+        sf_kpis_init(&k);
+        for (int t = 0; t < 36000; t += 300) { /* 12 /h in, every 5 min; out: all, or every other one */
+            job(m, SF_JOB_RELEASED, ++id, -1, t, 0, t);
+            if (!over || id % 2 == 0) {
+                out++;
+                job(m, SF_JOB_COMPLETED, out, -1, t, 0, t + 1);
+            }
+        }
+        sf_metrics_close(m, S(36000));
+        n = sf_metrics_stability(m, found, 4);
+        assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+        if (over) {
+            assert_int_equal(n, 2);
+            assert_string_equal(found[0], "made products are released at 12 /h and leave at 6 /h: 6 /h more arrive than "
+                                          "leave (99% CI 6 to 6 /h)");
+            assert_non_null(strstr(found[1], "work in progress grows by"));
+            rel(kpi(&k, "stable", ""), 0, 0, "unstable");
+        } else {
+            assert_int_equal(n, 0);
+            rel(kpi(&k, "stable", ""), 1, 0, "stable");
+        }
+        sf_kpis_free(&k);
+        sf_metrics_free(m);
+        free(p);
+    }
+}
+
 static void test_oee_is_availability_times_performance_times_quality(void **st)
 {
     plant *p = plant_new();
@@ -569,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_oee_is_availability_times_performance_times_quality),
         cmocka_unit_test(test_a_station_starved_half_the_time_has_availability_50_and_performance_100),
         cmocka_unit_test(test_pallets_and_products_are_reported_apart),
+        cmocka_unit_test(test_an_overloaded_plant_is_unstable_and_a_balanced_one_is_not),
         cmocka_unit_test(test_energy_cost_carbon_and_peak_across_a_band_boundary),
         cmocka_unit_test(test_peak_window_follows_the_clock),
         cmocka_unit_test(test_littles_law_holds_on_the_sample_path),

@@ -35,7 +35,7 @@ awk '/^pallets received/ {r = $NF} /^pallets shipped/ {s = $NF} /^pallets in rac
      END {if (r > 0 && r == s + k + t) exit 0; print "received " r ", shipped " s ", racks " k ", transit " t; exit 1}' "$tmp/out" \
     && echo "ok: no pallet is lost" || { echo "FAIL: the books do not balance"; fails=$((fails + 1)); }
 cp "$tmp/out" "$tmp/first"
-"$sf" run "$wh" >"$tmp/second" 2>&1
+"$sf" run "$wh" >"$tmp/second" 2>"$tmp/second.err"
 if cmp -s "$tmp/first" "$tmp/second"; then echo "ok: same scenario and seed, same bytes"; else echo "FAIL: a second run differs"; fails=$((fails + 1)); fi
 "$sf" run "$wh" --seed 99 >"$tmp/third" 2>&1
 if cmp -s "$tmp/first" "$tmp/third"; then echo "FAIL: another seed gave the same run"; fails=$((fails + 1)); else echo "ok: another seed, another run"; fi

@@ -122,5 +122,18 @@ grep -q '"error": "interrupted by SIGTERM"' "$tmp/d/summary.json" && ok "its sum
 "$sf" run "$wh" --trace >/dev/null 2>&1
 [ $? = 2 ] && ok "--trace without --out is a usage error" || bad "--trace without --out"
 
+# stability: a line overloaded on purpose (a unit a minute, four times what it can make) gets the
+# warning on stderr and stable false in summary.json; at its own demand it is stable
+line=$src/tests/model/data/production_line.yaml
+"$sf" run "$line" --set "demand.arrivals.0.every=exp(1 min)" --out "$tmp/over" >/dev/null 2>"$tmp/over.err"
+grep -q "^warning: unstable: made products are released at " "$tmp/over.err" \
+    && ok "an overloaded plant says so on stderr" || bad "no stability warning: $(cat "$tmp/over.err")"
+grep -q '"stability": {"stable": false, "findings": \["made products are released' "$tmp/over/summary.json" \
+    && ok "summary.json: stable false with the findings" || bad "summary.json stability"
+grep -q "UNSTABLE" "$tmp/over/report.html" && ok "the report shows the banner" || bad "no banner"
+"$sf" run "$line" --out "$tmp/steady" >/dev/null 2>"$tmp/steady.err"
+! grep -q "unstable" "$tmp/steady.err" && grep -q '"stability": {"stable": true, "findings": \[\]}' "$tmp/steady/summary.json" \
+    && ok "the same line at its own demand is stable" || bad "a stable line is called unstable: $(cat "$tmp/steady.err")"
+
 echo "$fails failed"
 [ "$fails" = 0 ]
