@@ -88,6 +88,7 @@ void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time 
     s->released = m->s_released;
     s->departed = m->s_departed;
     s->stock = len > 0 ? m->s_stock / len : m->stock;
+    s->pending = len > 0 ? m->s_pending / len : m->pending;
 }
 
 /* The step ending at `t` is complete. */
@@ -96,7 +97,7 @@ static void close_step(sf_metrics *m, sf_time t)
     if (sf__metrics_grow_samples(m) == SF_OK)
         sf__metrics_fill_sample(m, &m->smp[m->nsmp++], t);
     m->step_start = t;
-    m->s_completed = m->s_wip = m->s_energy = m->s_released = m->s_departed = m->s_stock = 0;
+    m->s_completed = m->s_wip = m->s_energy = m->s_released = m->s_departed = m->s_stock = m->s_pending = 0;
     m->s_soc = sf__metrics_soc_at(m, t);
 }
 
@@ -153,6 +154,7 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
         m->s_energy += e;
         m->s_wip += m->wip * dt;
         m->s_stock += m->stock * dt;
+        m->s_pending += m->pending * dt;
         if (t0 >= m->W) {
             int h = hour_at(m, t0);
             m->energy += e;

@@ -134,6 +134,8 @@ static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bo
         close_product(m, p, ev->now);
         p->wip -= 1;
     }
+    if (ev->flow != SF_FLOW_MADE)
+        m->pending -= 1;
     if (good && ev->flow != SF_FLOW_MADE) {
         m->stock += ev->flow == SF_FLOW_STORED ? 1 : -1;
         if (counted && ev->flow == SF_FLOW_STORED) {
@@ -195,6 +197,8 @@ static void on_job(void *ctx, const sf_job_event *ev)
             close_product(m, p, ev->now);
             p->wip += 1;
         }
+        if (ev->flow != SF_FLOW_MADE)
+            m->pending += 1;
         if (!unit)
             break;
         m->wip += 1;

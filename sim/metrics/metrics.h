@@ -99,6 +99,7 @@ typedef struct sf_metrics_sample {
     double released;    /* units released in the step */
     double departed;    /* units that left in the step: completed or scrapped */
     double stock;       /* time-average pallets stored and not yet shipped over the step */
+    double pending;     /* time-average pallets received and not stored, or ordered and not shipped */
 } sf_metrics_sample;
 
 size_t sf_metrics_samples(const sf_metrics *m, const sf_metrics_sample **v);

@@ -71,6 +71,7 @@ struct sf_metrics {
     uint64_t stored, shipped;
     double store_time, ship_time; /* s, release to stored and to shipped */
     double stock, stock_area;     /* pallets stored and not shipped since time 0 */
+    double pending;               /* pallet jobs released and not complete (waiting for room, stock or a vehicle) */
     uint64_t ops, ops_kind[SF_AGENT_KINDS];
     sf_time *picked;      /* per job number: when its unit was last picked up by a carrier */
     size_t npicked;
@@ -90,7 +91,7 @@ struct sf_metrics {
 
     /* time series (whole run) */
     sf_time step, step_start;
-    double s_completed, s_wip, s_energy, s_soc, s_released, s_departed, s_stock;
+    double s_completed, s_wip, s_energy, s_soc, s_released, s_departed, s_stock, s_pending;
     sf_metrics_sample *smp; /* full steps, then room for the open one */
     size_t nsmp, capsmp;
     bool has_partial;

@@ -11,7 +11,8 @@
  *     left (completed or scrapped), per hour; unstable when the lower end
  *     of its 99 % confidence interval (Student t, BATCHES - 1 degrees of
  *     freedom) is above zero: units arrive faster than they leave;
- *   - WIP trend, and the pallet stock's: least-squares slope of the batch
+ *   - WIP trend, the pallet stock's and that of the pallets waiting to be
+ *     stored or shipped (a full rack, order lines without stock): least-squares slope of the batch
  *     means over the batch index, with its t statistic (BATCHES - 2
  *     degrees of freedom); unstable when t > the one-sided 99.5 % quantile
  *     and the fitted growth over the window is at least 2 units and half
@@ -32,7 +33,7 @@
 #define T995_8 3.3554 /* Student t, 0.995 quantile, 8 degrees of freedom */
 
 typedef struct batch {
-    double released, departed, wip, stock; /* per hour (flows) and time-averages (levels) */
+    double released, departed, wip, stock, pending; /* per hour (flows) and time-averages (levels) */
 } batch;
 
 /* Batch means over the full steps after the warm-up; false when there are too few steps. */
@@ -58,9 +59,10 @@ static bool batches(const sf_metrics *m, batch *b, double *hours_per_batch)
             s.departed += x->departed;
             s.wip += x->wip;
             s.stock += x->stock;
+            s.pending += x->pending;
         }
         b[i] = (batch){s.released / *hours_per_batch, s.departed / *hours_per_batch, s.wip / (double)per,
-                       s.stock / (double)per};
+                       s.stock / (double)per, s.pending / (double)per};
     }
     return true;
 }
@@ -137,6 +139,10 @@ size_t sf_metrics_stability(const sf_metrics *m, char (*out)[SF_FINDING_LEN], si
             y[i] = b[i].stock;
         if (grows(y, &growth))
             say_growth(out, max, &n, "pallets in stock grow", growth, y);
+        for (int i = 0; i < BATCHES; i++)
+            y[i] = b[i].pending;
+        if (m->makes && grows(y, &growth)) /* in a plant that makes nothing these are its WIP, tested above */
+            say_growth(out, max, &n, "pallets waiting to be stored or shipped (for room, stock or a vehicle) grow", growth, y);
     }
     for (size_t p = 0; p < cfg->n_products; p++) {
         sf_time last = -1;
@@ -144,8 +150,9 @@ size_t sf_metrics_stability(const sf_metrics *m, char (*out)[SF_FINDING_LEN], si
         if (cfg->products[p].n_ops > 0)
             continue;
         for (size_t i = 0; i < cfg->demand.n_orders; i++)
-            if (cfg->demand.orders[i].product == (int)p && cfg->demand.orders[i].at_time > last)
-                last = cfg->demand.orders[i].at_time;
+            if (cfg->demand.orders[i].product == (int)p)
+                last = cfg->demand.orders[i].every > 0 ? SF_TIME_MAX
+                       : cfg->demand.orders[i].at_time > last ? cfg->demand.orders[i].at_time : last;
         for (size_t i = 0; i < cfg->demand.n_arrivals; i++)
             for (size_t j = 0; j < cfg->demand.arrivals[i].n_mix; j++)
                 open |= cfg->demand.arrivals[i].products[j] == (int)p && cfg->demand.arrivals[i].stop >= m->last;
