@@ -334,6 +334,42 @@ static void chart_states(FILE *f, const sf_metrics *m, const sf_scenario_config 
     free(rows);
 }
 
+/*
+ * The ISO 22400 losses per station as one bar each, its planned busy time
+ * from left to right: the ideal time of the good operations (OEE), then
+ * what quality, speed (producing slower than planned) and each
+ * availability loss took. The bar's segments add up to the planned busy
+ * time, as a waterfall's steps do (docs/results.md).
+ */
+static void chart_losses(FILE *f, const sf_metrics *m, const sf_kpis *k)
+{
+    static const char *const names[] = {"good (OEE)", "quality loss", "speed loss", "setup", "failed",
+                                        "starved", "blocked", "waiting for crew", "protective stop"};
+    static const char *const colours[] = {"#16a34a", "#a855f7", "#f59e0b", "#0ea5e9", "#dc2626",
+                                          "#94a3b8", "#f97316", "#eab308", "#7f1d1d"};
+    static const char *const losses[] = {"loss_setup", "loss_failed", "loss_starved", "loss_blocked",
+                                         "loss_wait_crew", "loss_safety_stop"};
+    size_t n = sf_metrics_stations(m);
+    row *rows = sf_calloc(n ? n : 1, sizeof *rows);
+
+    if (!rows)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = sf_metrics_station(m, i)->name;
+        double producing = sf__report_value(k, "time_producing", name);
+        double perf = sf__report_value(k, "performance", name) / 100, q = sf__report_value(k, "quality", name) / 100;
+        double ideal = producing * (isnan(perf) ? 0 : perf > 1 ? 1 : perf), good = ideal * (isnan(q) ? 1 : q);
+        rows[i].name = name;
+        rows[i].v[0] = good;
+        rows[i].v[1] = ideal - good;
+        rows[i].v[2] = producing - ideal;
+        for (int j = 0; j < 6; j++)
+            rows[i].v[3 + j] = sf__report_value(k, losses[j], name);
+    }
+    chart_stacked(f, rows, n, 9, names, colours, true, "%", "planned busy time per station, ISO 22400");
+    free(rows);
+}
+
 static void chart_energy(FILE *f, const sf_metrics *m, const sf_scenario_config *cfg)
 {
     const char *names[SF_POWER_STATES];
@@ -586,6 +622,11 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
               "(docs/results.md)</span></figcaption>\n",
               f);
         table_oee(f, m, k);
+        fputs("</figure>\n<figure><figcaption>Where the planned time goes: ISO 22400 losses per station "
+              "<span>good time, then what quality, speed and each availability loss took (docs/results.md)</span>"
+              "</figcaption>\n",
+              f);
+        chart_losses(f, m, k);
         fputs("</figure>\n", f);
     }
     fputs("<figure><figcaption>Energy used by power state and type <span>kWh; battery vehicles: from the battery, with what their charging drew from the grid</span></figcaption>\n", f);

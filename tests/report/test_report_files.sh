@@ -131,6 +131,8 @@ grep -q "^warning: unstable: made products are released at " "$tmp/over.err" \
 grep -q '"stability": {"stable": false, "findings": \["made products are released' "$tmp/over/summary.json" \
     && ok "summary.json: stable false with the findings" || bad "summary.json stability"
 grep -q "UNSTABLE" "$tmp/over/report.html" && ok "the report shows the banner" || bad "no banner"
+grep -q "ISO 22400 losses per station" "$tmp/over/report.html" && grep -q "^loss_starved,weld_1," "$tmp/over/kpis.csv" \
+    && ok "a line's report has the ISO 22400 loss chart and kpis.csv its buckets" || bad "no ISO 22400 losses"
 "$sf" run "$line" --out "$tmp/steady" >/dev/null 2>"$tmp/steady.err"
 ! grep -q "unstable" "$tmp/steady.err" && grep -q '"stability": {"stable": true, "findings": \[\]}' "$tmp/steady/summary.json" \
     && ok "the same line at its own demand is stable" || bad "a stable line is called unstable: $(cat "$tmp/steady.err")"
