@@ -98,7 +98,7 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
     ADD("performance", x->name, 100 * p, "%", false);
     ADD("quality", x->name, 100 * q, "%", false);
     ADD("oee", x->name, 100 * a * p * q, "%", false);
-    ADD("operations", x->name, (double)x->ops, "", false);
+    ADD("operations", x->name, (double)x->ops, "operations", false);
     ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
     ADD("time_planned", x->name, planned / SF_SECONDS_PER_HOUR, "h", false);
     ADD("time_producing", x->name, producing / SF_SECONDS_PER_HOUR, "h", false);
@@ -177,13 +177,13 @@ static int product_kpis(sf_metrics *m, double hours, sf_kpis *out)
     int rc;
 
     ADD("throughput", "", ratio(good, hours), "1/h", true);
-    ADD("completed", "", good, "", true);
-    ADD("released", "", (double)m->released, "", false);
-    ADD("scrapped", "", (double)m->scrapped, "", false);
-    ADD("reworked", "", (double)m->reworked, "", false);
+    ADD("completed", "", good, "units", true);
+    ADD("released", "", (double)m->released, "units", false);
+    ADD("scrapped", "", (double)m->scrapped, "units", false);
+    ADD("reworked", "", (double)m->reworked, "units", false);
     if ((rc = lead_kpis(&m->lead, "", out)) != SF_OK)
         return rc;
-    ADD("wip_mean", "", ratio(m->wip_area, hours * SF_SECONDS_PER_HOUR), "", true);
+    ADD("wip_mean", "", ratio(m->wip_area, hours * SF_SECONDS_PER_HOUR), "units", true);
     ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
     for (size_t i = 0; i < cfg->n_products; i++) {
         product_figs *p = &m->prod[i];
@@ -191,10 +191,10 @@ static int product_kpis(sf_metrics *m, double hours, sf_kpis *out)
         if (cfg->products[i].n_ops == 0)
             continue;
         ADD("throughput", name, ratio((double)p->completed, hours), "1/h", true);
-        ADD("completed", name, (double)p->completed, "", false);
+        ADD("completed", name, (double)p->completed, "units", false);
         if ((rc = lead_kpis(&p->lead, name, out)) != SF_OK)
             return rc;
-        ADD("wip_mean", name, ratio(p->wip_area, hours * SF_SECONDS_PER_HOUR), "", false);
+        ADD("wip_mean", name, ratio(p->wip_area, hours * SF_SECONDS_PER_HOUR), "units", false);
         ADD("on_time_rate", name, 100 * ratio((double)p->on_time, (double)p->with_due), "%", false);
     }
     return SF_OK;
@@ -213,20 +213,20 @@ static int pallet_kpis(const sf_metrics *m, double hours, sf_kpis *out)
     bool head = !m->makes;
     int rc;
 
-    ADD("pallets_stored", "", (double)m->stored, "", head);
-    ADD("pallets_shipped", "", (double)m->shipped, "", head);
-    ADD("pallets_handled", "", (double)(m->stored + m->shipped), "", false);
+    ADD("pallets_stored", "", (double)m->stored, "pallets", head);
+    ADD("pallets_shipped", "", (double)m->shipped, "pallets", head);
+    ADD("pallets_handled", "", (double)(m->stored + m->shipped), "pallets", false);
     ADD("pallet_throughput", "", ratio((double)(m->stored + m->shipped), hours), "1/h", head);
     ADD("put_away_time_mean", "", ratio(m->store_time, (double)m->stored) / 60, "min", false);
     ADD("order_line_time_mean", "", ratio(m->ship_time, (double)m->shipped) / 60, "min", head);
-    ADD("pallets_in_stock_mean", "", stock, "", false);
+    ADD("pallets_in_stock_mean", "", stock, "pallets", false);
     ADD("pallet_dwell_mean", "", ratio(stock, ratio((double)m->shipped, hours)), "h", false);
     if (head)
         ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
     for (size_t i = 0; i < cfg->n_products; i++)
         if (cfg->products[i].n_ops == 0) {
-            ADD("pallets_stored", cfg->products[i].name, (double)m->prod[i].stored, "", false);
-            ADD("pallets_shipped", cfg->products[i].name, (double)m->prod[i].shipped, "", false);
+            ADD("pallets_stored", cfg->products[i].name, (double)m->prod[i].stored, "pallets", false);
+            ADD("pallets_shipped", cfg->products[i].name, (double)m->prod[i].shipped, "pallets", false);
         }
     return SF_OK;
 }
@@ -259,7 +259,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("ops_share_arms", "", 100 * ratio((double)m->ops_kind[SF_AGENT_ARM], (double)m->ops), "%", false);
     for (size_t p = 0; p < cfg->n_products; p++)
         if (cfg->products[p].transport.n_crew > 0) { /* only plants whose units are carried */
-            ADD("moves", "", (double)m->moves, "", false);
+            ADD("moves", "", (double)m->moves, "moves", false);
             ADD("move_time_mean", "", ratio(m->move_time, (double)m->moves) / 60, "min", false);
             break;
         }
@@ -329,9 +329,9 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                 m->min_sep = st.min_separation;
         }
     }
-    ADD("protective_stops", "", (double)m->stops, "", true);
-    ADD("safety_slowdowns", "", (double)m->slows, "", false);
-    ADD("near_misses", "", (double)m->near, "", false);
+    ADD("protective_stops", "", (double)m->stops, "stops", true);
+    ADD("safety_slowdowns", "", (double)m->slows, "slowdowns", false);
+    ADD("near_misses", "", (double)m->near, "near misses", false);
     ADD("min_separation", "", m->min_sep, "m", false);
     {
         double reduced = 0, stopped = 0;

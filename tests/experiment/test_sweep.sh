@@ -64,7 +64,7 @@ equal "$(awk -F, 'NR > 1 && $12 == "1"' "$tmp/cmp/compare.csv" | wc -l)" 0 "noth
 contains "$tmp/cmp/compare.json" '"significant": false' "JSON written"
 check 0 "two forklifts instead of three" -- "$sf" compare "$plant" "$plant" --reps 4 --set fleet.reach_truck.count=3 --out "$tmp/cmp2"
 check 0 "one tugger more" -- "$sf" compare "$src/scenarios/warehouse_basic.yaml" "$plant" --reps 3 --out "$tmp/cmp3"
-contains "$tmp/cmp3/compare.csv" "^events,-,,0,3," "a real difference is reported with its n"
+contains "$tmp/cmp3/compare.csv" "^events,-,events,0,3," "a real difference is reported with its n"
 
 # ---- sweep: same bytes for any --jobs ----------------------------------------
 grid="--vary fleet.reach_truck.count=2,3 --vary fleet.reach_truck.speed=1.6:2.2:0.6 --reps 3"
