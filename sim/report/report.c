@@ -287,11 +287,36 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 
 /* ---- CSV --------------------------------------------------------------- */
 
-int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
+/*
+ * What a KPI row's entity is: the plant, a made or stored product, a fleet
+ * type (the sum of its agents), an agent, a station, or an object of the
+ * behaviour scripts (a Lua resource, level or tally). O(entities) a row.
+ */
+static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scenario_config *cfg)
 {
-    fputs("metric,entity,value,unit\n", f);
+    if (!*e)
+        return "plant";
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (strcmp(e, cfg->products[i].name) == 0)
+            return "product";
+    for (size_t i = 0; i < cfg->fleet.n_types; i++)
+        if (strcmp(e, cfg->fleet.types[i].name) == 0)
+            return "type";
+    for (size_t i = 0; i < sf_metrics_agents(m); i++)
+        if (strcmp(e, sf_metrics_agent(m, i)->name) == 0)
+            return "agent";
+    for (size_t i = 0; i < sf_metrics_stations(m); i++)
+        if (strcmp(e, sf_metrics_station(m, i)->name) == 0)
+            return "station";
+    return "script";
+}
+
+int sf_report_kpis_csv(const sf_kpis *k, const sf_metrics *m, const sf_scenario_config *cfg, FILE *f)
+{
+    fputs("metric,entity,value,unit,kind\n", f);
     for (size_t i = 0; i < k->n; i++)
-        sf_csv_row(f, "ssns", k->v[i].metric, sf_kpi_entity(k->v[i].entity), k->v[i].value, k->v[i].unit);
+        sf_csv_row(f, "ssnss", k->v[i].metric, sf_kpi_entity(k->v[i].entity), k->v[i].value, k->v[i].unit,
+                   entity_kind(k->v[i].entity, m, cfg));
     return ferror(f) ? SF_EIO : SF_OK;
 }
 
@@ -390,7 +415,7 @@ int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, cons
         f = o->f;
         switch (i) {
         case 0: rc = sf_report_json(m, k, cfg, info, f); break;
-        case 1: rc = sf_report_kpis_csv(k, f); break;
+        case 1: rc = sf_report_kpis_csv(k, m, cfg, f); break;
         case 2: rc = sf_report_agents_csv(m, k, f); break;
         case 3: rc = sf_report_stations_csv(m, k, f); break;
         case 4: rc = sf_report_timeseries_csv(m, f); break;

@@ -48,7 +48,11 @@ else
 fi
 
 # CSV: headers, the same number of fields on every row, one row per agent
-head -1 "$tmp/a/kpis.csv" | grep -qx "metric,entity,value,unit" && ok "kpis.csv header" || bad "kpis.csv header"
+head -1 "$tmp/a/kpis.csv" | grep -qx "metric,entity,value,unit,kind" && ok "kpis.csv header" || bad "kpis.csv header"
+# the kind column tells the plant, a fleet entry (an aggregate), an agent and a product apart
+grep -q "^energy_grid,-,.*,plant$" "$tmp/a/kpis.csv" && grep -q "^utilisation,reach_truck,.*,type$" "$tmp/a/kpis.csv" \
+    && grep -q "^utilisation,reach_truck.1,.*,agent$" "$tmp/a/kpis.csv" && grep -q "^pallets_stored,pallet_a,.*,product$" "$tmp/a/kpis.csv" \
+    && ok "kpis.csv: each row says what its entity is" || bad "kpis.csv kind column"
 head -1 "$tmp/a/timeseries.csv" | grep -qx "t_s,t_h,length_s,completed,throughput_per_h,wip,power_kw,soc" && ok "timeseries.csv header" || bad "timeseries.csv header"
 head -1 "$tmp/a/trace.csv" | grep -qx "time_s,entity,name,state" && ok "trace.csv header" || bad "trace.csv header"
 head -1 "$tmp/a/agents.csv" | grep -q "^agent,type,idle_h,working_h,.*,utilisation_pct,energy_off_kwh,.*,grid_kwh$" && ok "agents.csv header" || bad "agents.csv header"
