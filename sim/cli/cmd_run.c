@@ -355,6 +355,8 @@ static int run(const sf_cli_args *a)
     printf("%s: %s at t = %s after %llu events (seed %llu, fingerprint %016llx)\n", model,
            rc == SF_OK ? "finished" : "INCOMPLETE", now, (unsigned long long)sf_kernel_events(k),
            (unsigned long long)info.seed, (unsigned long long)sf_kernel_fingerprint(k));
+    if (scenario) /* the tables up to "measured from" cover the whole run; the ones after it leave the warm-up out */
+        printf("\nthe whole run, warm-up included:\n");
     sf_script_print_table(S, stdout);
     if (sf_session_world(ses)) {
         printf("\n");

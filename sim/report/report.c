@@ -117,7 +117,7 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
     sf_time_format(sf_metrics_to(m), b, sizeof b);
     fprintf(out, "%.60s%s\n", cfg->scenario.name && *cfg->scenario.name ? cfg->scenario.name : info->scenario,
             info->complete ? "" : "  [INCOMPLETE]");
-    fprintf(out, "measured from %s to %s, seed %llu\n\n", a, b, (unsigned long long)info->seed);
+    fprintf(out, "measured from %s to %s (after the warm-up), seed %llu\n\n", a, b, (unsigned long long)info->seed);
     for (size_t i = 0; i < k->n; i++) {
         const sf_kpi *r = &k->v[i];
         char label[40];
