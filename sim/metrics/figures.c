@@ -112,7 +112,7 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
 }
 
 /* Per agent type: utilisation, time in every state, energy by power state and from the grid, presence. */
-static int type_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *presence)
+static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis *out, double *presence)
 {
     const char *name = m->cfg->fleet.types[type].name;
     sf_metrics_entity sum = {0};
@@ -149,6 +149,14 @@ static int type_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *pre
     for (int s = 0; s < SF_POWER_STATES; s++) {
         snprintf(metric, sizeof metric, "energy_%s", sf_power_state_name((sf_power_state)s));
         ADD(metric, name, sum.energy[s] / 3.6e6, "kWh", false);
+    }
+    /* cost by activity: the type's hourly cost over its present hours, split by state (off shift costs nothing) */
+    ADD("cost", name, *presence * m->cfg->fleet.types[type].cost_per_hour, cur, false);
+    for (int s = 0; s < SF_STATES; s++) {
+        if (s == SF_STATE_OFF_SHIFT)
+            continue;
+        snprintf(metric, sizeof metric, "cost_%s", sf_state_name((sf_state)s));
+        ADD(metric, name, sum.time[s] * m->cfg->fleet.types[type].cost_per_hour, cur, false);
     }
     return SF_OK;
 }
@@ -266,7 +274,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
 
     for (size_t t = 0; t < cfg->fleet.n_types; t++) {
         double presence;
-        if ((rc = type_kpis(m, t, out, &presence)) != SF_OK)
+        if ((rc = type_kpis(m, t, cur, out, &presence)) != SF_OK)
             return rc;
         kind_s[cfg->fleet.types[t].kind] += presence;
         agent_s += presence;

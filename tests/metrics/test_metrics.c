@@ -124,6 +124,12 @@ static void test_state_times_give_utilisation(void **st)
     /* costs: fork presence 1500 s at 18/h; the worker is present all 1000 s at 36/h */
     rel(kpi(&k, "cost_equipment", ""), 1500 * 18.0 / 3600, 1e-12, "equipment");
     rel(kpi(&k, "cost_labour", ""), 10, 1e-12, "labour");
+    /* cost by activity: fork.1 travelled loaded 300 s, the forks idled 700 s and fork.2 worked 500 s, at 18/h */
+    rel(kpi(&k, "cost", "fork"), 1500 * 18.0 / 3600, 1e-12, "fork cost");
+    rel(kpi(&k, "cost_travel_loaded", "fork"), 300 * 18.0 / 3600, 1e-12, "travelling loaded");
+    rel(kpi(&k, "cost_idle", "fork"), 700 * 18.0 / 3600, 1e-12, "idle");
+    rel(kpi(&k, "cost_working", "fork"), 500 * 18.0 / 3600, 1e-12, "working");
+    assert_null(sf_kpis_find(&k, "cost_off_shift", "fork"));
     sf_kpis_free(&k);
     sf_metrics_free(m);
     free(p);
