@@ -40,17 +40,23 @@ local function arrivals(warehouse, products)
   end
 end
 
--- One process per order, at its time.
+-- One process per order, at its time, and again every `every` when it repeats (its due date moves with it).
 local function orders(warehouse, products)
   for _, o in ipairs(shop.orders()) do
     sim.spawn("order " .. o.name, function()
       sim.wait(o.at)
-      for _ = 1, o.quantity do
-        if products[o.product].routed then
-          shop.release(o.product, o.due)
-        else
-          warehouse:order(o.product, o.due)
+      local due = o.due
+      while true do
+        for _ = 1, o.quantity do
+          if products[o.product].routed then
+            shop.release(o.product, due)
+          else
+            warehouse:order(o.product, due)
+          end
         end
+        if not o.every then return end
+        sim.wait(o.every)
+        due = due and due + o.every
       end
     end)
   end

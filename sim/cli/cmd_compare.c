@@ -106,7 +106,7 @@ static void write_csv(FILE *f, const row *rows, size_t n)
     fprintf(f, "metric,entity,unit,headline,n,mean_a,mean_b,diff,sd_diff,ci95_low,ci95_high,significant\n");
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
-        sf_csv_row(f, "sssuunnnnnnu", r->key->metric, r->key->entity, r->key->unit, (size_t)(r->key->headline ? 1 : 0),
+        sf_csv_row(f, "sssuunnnnnnu", r->key->metric, sf_kpi_entity(r->key->entity), r->key->unit, (size_t)(r->key->headline ? 1 : 0),
                    r->d.n, r->a.mean, r->b.mean, r->d.mean, r->d.sd, r->d.mean - r->d.half, r->d.mean + r->d.half,
                    (size_t)(r->significant ? 1 : 0));
     }
@@ -171,7 +171,7 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
     for (size_t i = 0; i < n; i++)
         any_headline = any_headline || rows[i].key->headline;
     printf("A = %s\nB = %s\n", a, b);
-    printf("%-22s %-28s %-10s %13s %13s %13s  %-30s %s\n", "metric", "entity", "unit", "A", "B", "B - A",
+    printf("%-28s %-20s %-10s %13s %13s %13s  %-30s %s\n", "metric", "entity", "unit", "A", "B", "B - A",
            "95% CI of B - A", "significant");
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
@@ -184,7 +184,7 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
             snprintf(ci, sizeof ci, "(needs 2 replications)");
         else
             snprintf(ci, sizeof ci, "[%.6g, %.6g]", r->d.mean - r->d.half, r->d.mean + r->d.half);
-        printf("%-22s %-28s %-10s %13.6g %13.6g %13.6g  %-30s %s\n", r->key->metric,
+        printf("%-28s %-20s %-10s %13.6g %13.6g %13.6g  %-30s %s\n", r->key->metric,
                *r->key->entity ? r->key->entity : "-", r->key->unit, r->a.mean, r->b.mean, r->d.mean, ci,
                r->significant ? "yes" : "no");
     }

@@ -54,13 +54,13 @@ static bool write_csvs(const char *dir, const sf_rep_table *t, uint64_t base)
                     if (isnan(t->keys[k].v[r]))
                         continue;
                     fprintf(f, "%zu,%llu,", r, (unsigned long long)sf_rep_seed(base, r));
-                    sf_csv_row(f, "ssns", t->keys[k].metric, t->keys[k].entity, t->keys[k].v[r], t->keys[k].unit);
+                    sf_csv_row(f, "ssns", t->keys[k].metric, sf_kpi_entity(t->keys[k].entity), t->keys[k].v[r], t->keys[k].unit);
                 }
         } else {
             fprintf(f, "metric,entity,unit,headline,n,mean,sd,ci95_low,ci95_high\n");
             for (size_t k = 0; k < t->nkeys; k++) {
                 sf_ci c = sf_rep_table_ci(t, k, 0.95);
-                sf_csv_row(f, "sssuunnnn", t->keys[k].metric, t->keys[k].entity, t->keys[k].unit,
+                sf_csv_row(f, "sssuunnnn", t->keys[k].metric, sf_kpi_entity(t->keys[k].entity), t->keys[k].unit,
                            (size_t)(t->keys[k].headline ? 1 : 0), c.n, c.mean, c.sd, c.mean - c.half, c.mean + c.half);
             }
         }
@@ -76,7 +76,7 @@ static void print_table(const sf_rep_table *t, bool all)
 
     for (size_t k = 0; k < t->nkeys; k++)
         any_headline = any_headline || t->keys[k].headline;
-    printf("%-22s %-28s %-10s %5s %13s %13s  %s\n", "metric", "entity", "unit", "n", "mean", "sd", "95% confidence interval");
+    printf("%-28s %-20s %-10s %5s %13s %13s  %s\n", "metric", "entity", "unit", "n", "mean", "sd", "95% confidence interval");
     for (size_t k = 0; k < t->nkeys; k++) {
         const sf_rep_key *key = &t->keys[k];
         sf_ci c;
@@ -85,7 +85,7 @@ static void print_table(const sf_rep_table *t, bool all)
             continue;
         }
         c = sf_rep_table_ci(t, k, 0.95);
-        printf("%-22s %-28s %-10s %5zu %13.6g %13.6g  ", key->metric, *key->entity ? key->entity : "-", key->unit, c.n,
+        printf("%-28s %-20s %-10s %5zu %13.6g %13.6g  ", key->metric, *key->entity ? key->entity : "-", key->unit, c.n,
                c.mean, c.sd);
         if (isnan(c.half))
             printf("(needs 2 replications)\n");

@@ -242,6 +242,13 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     info.error = error;
     printf("\n");
     sf_report_table(sf_session_metrics(ses), &k, sf_session_config(ses), &info, stdout);
+    { /* stability findings: one line each on stderr (docs/results.md) */
+        char found[8][SF_FINDING_LEN];
+        size_t n = sf_metrics_stability(sf_session_metrics(ses), found, 8);
+        fflush(stdout);
+        for (size_t i = 0; i < n && i < 8; i++)
+            fprintf(stderr, "warning: unstable: %s\n", found[i]);
+    }
     if (out) {
         if (sf_report_write(out, sf_session_metrics(ses), &k, sf_session_config(ses), &info) != SF_OK)
             rc = SF_EIO;
@@ -404,6 +411,8 @@ static int run(const sf_cli_args *a)
     printf("%s: %s at t = %s after %llu events (seed %llu, fingerprint %016llx)\n", model,
            rc == SF_OK ? "finished" : "INCOMPLETE", now, (unsigned long long)sf_kernel_events(k),
            (unsigned long long)info.seed, (unsigned long long)sf_kernel_fingerprint(k));
+    if (scenario) /* the tables up to "measured from" cover the whole run; the ones after it leave the warm-up out */
+        printf("\nthe whole run, warm-up included:\n");
     sf_script_print_table(S, stdout);
     if (sf_session_world(ses)) {
         printf("\n");

@@ -258,7 +258,7 @@ static int script_kpis(sf_script *S, sf_kpis *out)
             rc = sf_kpis_add(out, "time_average", st.name, st.level_mean, "", false);
             break;
         default:
-            if ((rc = sf_kpis_add(out, "utilisation", st.name, st.utilisation, "", false)) == SF_OK &&
+            if ((rc = sf_kpis_add(out, "utilisation", st.name, 100 * st.utilisation, "%", false)) == SF_OK &&
                 (rc = sf_kpis_add(out, "queue_mean", st.name, st.queue_mean, "", false)) == SF_OK)
                 rc = sf_kpis_add(out, "wait_mean", st.name, st.n ? st.mean : 0, "s", false);
             break;
@@ -285,7 +285,7 @@ static int world_kpis(sf_session *s, sf_time now, sf_kpis *out)
                 km += sf_movers_distance(ms, a->mover, now) / 1000;
             trips += (double)a->trips;
         }
-        if ((rc = sf_kpis_add(out, "trips", type, trips, "", false)) == SF_OK)
+        if ((rc = sf_kpis_add(out, "trips", type, trips, "trips", false)) == SF_OK)
             rc = sf_kpis_add(out, "distance", type, km, "km", false);
     }
     if (rc == SF_OK) {
@@ -297,7 +297,7 @@ static int world_kpis(sf_session *s, sf_time now, sf_kpis *out)
 
 int sf_session_kpis(sf_session *s, sf_kpis *out)
 {
-    int rc = sf_kpis_add(out, "events", "", (double)sf_kernel_events(s->k), "", false);
+    int rc = sf_kpis_add(out, "events", "", (double)sf_kernel_events(s->k), "events", false);
 
     if (rc == SF_OK && s->w)
         rc = world_kpis(s, sf_kernel_now(s->k), out);

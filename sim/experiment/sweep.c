@@ -645,7 +645,7 @@ int sf_sweep_finish(sf_sweep *sw)
     fail = out[2]->f;
     fputs("point,replication,", res);
     header_vars(sw, res);
-    fputs("metric,entity,value,unit\n", res);
+    fputs("metric,entity,value,unit,stable\n", res);
     fputs("point,", sum);
     header_vars(sw, sum);
     fputs("metric,entity,unit,n,mean,sd,ci95_low,ci95_high\n", sum);
@@ -654,6 +654,7 @@ int sf_sweep_finish(sf_sweep *sw)
         sf_rep_table_init(&tab);
         for (size_t r = 0; r < sw->reps && rc == SF_OK; r++) {
             char path[4200], *s;
+            const sf_kpi *stable;
             sf_kpis k;
             run_path(sw, p * sw->reps + r, path, sizeof path);
             if (!(s = read_all(path, NULL)))
@@ -665,10 +666,12 @@ int sf_sweep_finish(sf_sweep *sw)
             } else if (sf_rep_table_add(&tab, &k) != SF_OK) {
                 rc = SF_ENOMEM;
             }
+            stable = sf_kpis_find(&k, "stable", ""); /* the run's stability (docs/results.md), on each of its rows */
             for (size_t j = 0; j < k.n && rc == SF_OK; j++) {
                 fprintf(res, "%zu,%zu,", p, r);
                 point_vars(sw, p, res);
-                sf_csv_row(res, "ssns", k.v[j].metric, k.v[j].entity, k.v[j].value, k.v[j].unit);
+                sf_csv_row(res, "ssnss", k.v[j].metric, sf_kpi_entity(k.v[j].entity), k.v[j].value, k.v[j].unit,
+                           !stable || isnan(stable->value) ? "" : stable->value != 0 ? "true" : "false");
             }
             stored++;
             sf_kpis_free(&k);
@@ -678,7 +681,7 @@ int sf_sweep_finish(sf_sweep *sw)
             sf_ci c = sf_rep_table_ci(&tab, j, 0.95);
             fprintf(sum, "%zu,", p);
             point_vars(sw, p, sum);
-            sf_csv_row(sum, "sssunnnn", tab.keys[j].metric, tab.keys[j].entity, tab.keys[j].unit, c.n, c.mean, c.sd,
+            sf_csv_row(sum, "sssunnnn", tab.keys[j].metric, sf_kpi_entity(tab.keys[j].entity), tab.keys[j].unit, c.n, c.mean, c.sd,
                        c.mean - c.half, c.mean + c.half);
         }
         sf_rep_table_free(&tab);

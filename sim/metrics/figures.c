@@ -6,6 +6,8 @@
 
 #include "core/error.h"
 #include "metrics/metrics_internal.h"
+#include "model/kinds.h"
+#include <stdio.h>
 
 /* ---- KPIs -------------------------------------------------------------- */
 
@@ -61,26 +63,47 @@ static double reduced_rate(const sf_scenario_config *cfg, int t)
             return rc;                                                                                               \
     } while (0)
 
-/* OEE of one station: availability x performance x quality (docs/results.md). */
+/*
+ * One station's ISO 22400-2 time model (docs/results.md): its planned busy
+ * time split into producing and the loss buckets, availability = producing
+ * / planned, performance (the standard's effectiveness) = ideal time of the
+ * operations ended / (producing x capacity), quality, OEE, and utilisation =
+ * (producing + setup) / planned.
+ */
 static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
 {
     const ent *x = &m->e[m->na + s];
     const double *t = x->pub.time;
     double planned = total_time(&x->pub) - t[SF_STATE_OFF_SHIFT] - t[SF_STATE_ON_BREAK];
-    double operating = planned - t[SF_STATE_FAILED] - t[SF_STATE_SETUP];
+    double producing = t[SF_STATE_WORKING] + t[SF_STATE_REDUCED_SPEED];
     int cap = m->cfg->layout.stations[s].capacity > 0 ? m->cfg->layout.stations[s].capacity : 1;
-    double a = ratio(operating, planned), p = ratio(x->ideal, operating * cap);
+    double a = ratio(producing, planned), p = ratio(x->ideal, producing * cap);
     double q = ratio((double)(x->ops - x->bad), (double)x->ops);
+    const struct {
+        const char *metric;
+        double h;
+    } loss[] = {
+        {"loss_setup", t[SF_STATE_SETUP]},
+        {"loss_failed", t[SF_STATE_FAILED]},
+        {"loss_starved", t[SF_STATE_STARVED] + t[SF_STATE_IDLE]},
+        {"loss_blocked", t[SF_STATE_BLOCKED]},
+        {"loss_wait_crew", t[SF_STATE_WAIT_PERSON] + t[SF_STATE_WAIT_ROBOT]},
+        {"loss_safety_stop", t[SF_STATE_SAFETY_STOP]},
+    };
     char metric[64];
     int rc;
 
-    ADD("utilisation", x->name, 100 * ratio(busy_time(&x->pub), total_time(&x->pub) - t[SF_STATE_OFF_SHIFT]), "%", false);
+    ADD("utilisation", x->name, 100 * ratio(producing + t[SF_STATE_SETUP], planned), "%", false);
     ADD("availability", x->name, 100 * a, "%", false);
     ADD("performance", x->name, 100 * p, "%", false);
     ADD("quality", x->name, 100 * q, "%", false);
     ADD("oee", x->name, 100 * a * p * q, "%", false);
-    ADD("operations", x->name, (double)x->ops, "", false);
+    ADD("operations", x->name, (double)x->ops, "operations", false);
     ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
+    ADD("time_planned", x->name, planned / SF_SECONDS_PER_HOUR, "h", false);
+    ADD("time_producing", x->name, producing / SF_SECONDS_PER_HOUR, "h", false);
+    for (size_t i = 0; i < sizeof loss / sizeof loss[0]; i++)
+        ADD(loss[i].metric, x->name, loss[i].h / SF_SECONDS_PER_HOUR, "h", false);
     for (int k = 0; k < SF_STATES; k++) {
         snprintf(metric, sizeof metric, "time_%s", sf_state_name((sf_state)k));
         ADD(metric, x->name, t[k] / SF_SECONDS_PER_HOUR, "h", false);
@@ -89,7 +112,7 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
 }
 
 /* Per agent type: utilisation, time in every state, energy by power state and from the grid, presence. */
-static int type_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *presence)
+static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis *out, double *presence)
 {
     const char *name = m->cfg->fleet.types[type].name;
     sf_metrics_entity sum = {0};
@@ -127,6 +150,92 @@ static int type_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *pre
         snprintf(metric, sizeof metric, "energy_%s", sf_power_state_name((sf_power_state)s));
         ADD(metric, name, sum.energy[s] / 3.6e6, "kWh", false);
     }
+    /* cost by activity: the type's hourly cost over its present hours, split by state (off shift costs nothing) */
+    ADD("cost", name, *presence * m->cfg->fleet.types[type].cost_per_hour, cur, false);
+    for (int s = 0; s < SF_STATES; s++) {
+        if (s == SF_STATE_OFF_SHIFT)
+            continue;
+        snprintf(metric, sizeof metric, "cost_%s", sf_state_name((sf_state)s));
+        ADD(metric, name, sum.time[s] * m->cfg->fleet.types[type].cost_per_hour, cur, false);
+    }
+    return SF_OK;
+}
+
+/* Lead-time rows of a tally (s) under `entity`. */
+static int lead_kpis(sf_tally *lead, const char *entity, sf_kpis *out)
+{
+    int rc;
+
+    ADD("lead_time_mean", entity, sf_tally_mean(lead) / 60, "min", true);
+    ADD("lead_time_p50", entity, sf_tally_percentile(lead, 0.50) / 60, "min", false);
+    ADD("lead_time_p90", entity, sf_tally_percentile(lead, 0.90) / 60, "min", false);
+    ADD("lead_time_p95", entity, sf_tally_percentile(lead, 0.95) / 60, "min", false);
+    ADD("lead_time_max", entity, lead->n ? lead->max / 60 : NAN, "min", false);
+    return SF_OK;
+}
+
+/*
+ * The made products, plant-wide (entity "") and per product (entity: its
+ * name), with the same metric names; pallets are not among them.
+ */
+static int product_kpis(sf_metrics *m, double hours, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    double good = (double)m->completed;
+    int rc;
+
+    ADD("throughput", "", ratio(good, hours), "1/h", true);
+    ADD("completed", "", good, "units", true);
+    ADD("released", "", (double)m->released, "units", false);
+    ADD("scrapped", "", (double)m->scrapped, "units", false);
+    ADD("reworked", "", (double)m->reworked, "units", false);
+    if ((rc = lead_kpis(&m->lead, "", out)) != SF_OK)
+        return rc;
+    ADD("wip_mean", "", ratio(m->wip_area, hours * SF_SECONDS_PER_HOUR), "units", true);
+    ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
+    for (size_t i = 0; i < cfg->n_products; i++) {
+        product_figs *p = &m->prod[i];
+        const char *name = cfg->products[i].name;
+        if (cfg->products[i].n_ops == 0)
+            continue;
+        ADD("throughput", name, ratio((double)p->completed, hours), "1/h", true);
+        ADD("completed", name, (double)p->completed, "units", false);
+        if ((rc = lead_kpis(&p->lead, name, out)) != SF_OK)
+            return rc;
+        ADD("wip_mean", name, ratio(p->wip_area, hours * SF_SECONDS_PER_HOUR), "units", false);
+        ADD("on_time_rate", name, 100 * ratio((double)p->on_time, (double)p->with_due), "%", false);
+    }
+    return SF_OK;
+}
+
+/*
+ * Pallets of stored goods, counted apart from made products: stored,
+ * shipped, the time to store and to ship one, and their dwell between
+ * the two by Little's law. A plant that makes nothing takes these as its
+ * headline.
+ */
+static int pallet_kpis(const sf_metrics *m, double hours, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    double stock = ratio(m->stock_area, hours * SF_SECONDS_PER_HOUR);
+    bool head = !m->makes;
+    int rc;
+
+    ADD("pallets_stored", "", (double)m->stored, "pallets", head);
+    ADD("pallets_shipped", "", (double)m->shipped, "pallets", head);
+    ADD("pallets_handled", "", (double)(m->stored + m->shipped), "pallets", false);
+    ADD("pallet_throughput", "", ratio((double)(m->stored + m->shipped), hours), "1/h", head);
+    ADD("put_away_time_mean", "", ratio(m->store_time, (double)m->stored) / 60, "min", false);
+    ADD("order_line_time_mean", "", ratio(m->ship_time, (double)m->shipped) / 60, "min", head);
+    ADD("pallets_in_stock_mean", "", stock, "pallets", false);
+    ADD("pallet_dwell_mean", "", ratio(stock, ratio((double)m->shipped, hours)), "h", false);
+    if (head)
+        ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (cfg->products[i].n_ops == 0) {
+            ADD("pallets_stored", cfg->products[i].name, (double)m->prod[i].stored, "pallets", false);
+            ADD("pallets_shipped", cfg->products[i].name, (double)m->prod[i].shipped, "pallets", false);
+        }
     return SF_OK;
 }
 
@@ -138,37 +247,37 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     sf_time from = sf_metrics_from(m), mser;
     double hours = m->last > from ? secs(m->last - from) / SF_SECONDS_PER_HOUR : 0;
     double worker_s = 0, labour = 0, equipment = 0, lost = 0, working = 0, peak, energy_cost, demand_cost;
-    double good = (double)m->completed;
+    double kind_s[SF_AGENT_KINDS] = {0}, agent_s = 0;
+    double good = (double)m->completed; /* made products, or pallets handled when the plant makes none */
+    const char *per = m->makes ? "unit" : "pallet";
+    bool pallets = false;
+    char metric[64];
     int rc;
 
-    ADD("throughput", "", ratio(good, hours), "1/h", true);
-    ADD("completed", "", good, "", true);
+    if (m->oom)
+        return SF_ENOMEM;
     for (size_t p = 0; p < cfg->n_products; p++)
-        ADD("completed", cfg->products[p].name, (double)m->by_product[p], "", false);
-    ADD("released", "", (double)m->released, "", false);
-    ADD("scrapped", "", (double)m->scrapped, "", false);
-    ADD("reworked", "", (double)m->reworked, "", false);
-    ADD("lead_time_mean", "", sf_tally_mean(&m->lead) / 60, "min", true);
-    ADD("lead_time_p50", "", sf_tally_percentile(&m->lead, 0.50) / 60, "min", false);
-    ADD("lead_time_p90", "", sf_tally_percentile(&m->lead, 0.90) / 60, "min", false);
-    ADD("lead_time_p95", "", sf_tally_percentile(&m->lead, 0.95) / 60, "min", false);
-    ADD("lead_time_max", "", m->lead.n ? m->lead.max / 60 : NAN, "min", false);
-    ADD("wip_mean", "", ratio(m->wip_area, hours * SF_SECONDS_PER_HOUR), "", true);
-    ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
+        pallets |= cfg->products[p].n_ops == 0;
+    if (m->makes && (rc = product_kpis(m, hours, out)) != SF_OK)
+        return rc;
+    if (pallets && (rc = pallet_kpis(m, hours, out)) != SF_OK)
+        return rc;
     ADD("ops_share_people", "", 100 * ratio((double)m->ops_kind[SF_AGENT_WORKER], (double)m->ops), "%", false);
     ADD("ops_share_humanoids", "", 100 * ratio((double)m->ops_kind[SF_AGENT_HUMANOID], (double)m->ops), "%", false);
     ADD("ops_share_arms", "", 100 * ratio((double)m->ops_kind[SF_AGENT_ARM], (double)m->ops), "%", false);
     for (size_t p = 0; p < cfg->n_products; p++)
         if (cfg->products[p].transport.n_crew > 0) { /* only plants whose units are carried */
-            ADD("moves", "", (double)m->moves, "", false);
+            ADD("moves", "", (double)m->moves, "moves", false);
             ADD("move_time_mean", "", ratio(m->move_time, (double)m->moves) / 60, "min", false);
             break;
         }
 
     for (size_t t = 0; t < cfg->fleet.n_types; t++) {
         double presence;
-        if ((rc = type_kpis(m, t, out, &presence)) != SF_OK)
+        if ((rc = type_kpis(m, t, cur, out, &presence)) != SF_OK)
             return rc;
+        kind_s[cfg->fleet.types[t].kind] += presence;
+        agent_s += presence;
         if (cfg->fleet.types[t].kind == SF_AGENT_WORKER) {
             worker_s += presence;
             labour += presence * cfg->fleet.types[t].cost_per_hour;
@@ -179,27 +288,40 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     for (size_t s = 0; s < m->ns; s++)
         if ((rc = station_kpis(m, s, out)) != SF_OK)
             return rc;
+    /* people and robots: every kind's present hours; output per human hour and per human-plus-robot hour */
     ADD("worker_hours", "", worker_s / SF_SECONDS_PER_HOUR, "h", false);
-    ADD("labour_productivity", "", ratio(good, worker_s / SF_SECONDS_PER_HOUR), "1/worker-h", worker_s > 0);
+    ADD("robot_hours", "", (agent_s - worker_s) / SF_SECONDS_PER_HOUR, "h", false);
+    for (int k = 0; k < SF_AGENT_KINDS; k++)
+        if (k != SF_AGENT_WORKER) {
+            snprintf(metric, sizeof metric, "%s_hours", sf_agent_kind_names[k]);
+            ADD(metric, "", kind_s[k] / SF_SECONDS_PER_HOUR, "h", false);
+        }
+    snprintf(metric, sizeof metric, "%s_per_human_hour", m->makes ? "output" : "pallets");
+    ADD(metric, "", ratio(good, worker_s / SF_SECONDS_PER_HOUR), "1/human-h", worker_s > 0);
+    snprintf(metric, sizeof metric, "%s_per_human_robot_hour", m->makes ? "output" : "pallets");
+    ADD(metric, "", ratio(good, agent_s / SF_SECONDS_PER_HOUR), "1/agent-h", agent_s > 0);
 
     peak = sf_metrics_peak(m, NULL);
     energy_cost = m->cost;
     demand_cost = peak * cfg->energy.demand_charge;
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
     ADD("energy_base_load", "", cfg->energy.base_load * hours * SF_SECONDS_PER_HOUR / 3.6e6, "kWh", false);
-    ADD("kwh_per_unit", "", ratio(m->energy / 3.6e6, good), "kWh", false);
+    snprintf(metric, sizeof metric, "kwh_per_%s", per);
+    ADD(metric, "", ratio(m->energy / 3.6e6, good), "kWh", false);
     ADD("peak_demand_15min", "", peak / 1000, "kW", true);
     ADD("energy_cost", "", energy_cost, cur, false);
     ADD("demand_charge", "", demand_cost, cur, false);
     ADD("co2", "", m->co2, "kg", true);
     if (cfg->energy.has_marginal)
         ADD("co2_marginal", "", m->co2_marginal, "kg", false);
-    ADD("co2_per_unit", "", ratio(m->co2, good), "kg", false);
+    snprintf(metric, sizeof metric, "co2_per_%s", per);
+    ADD(metric, "", ratio(m->co2, good), "kg", false);
     ADD("cost_labour", "", labour, cur, false);
     ADD("cost_equipment", "", equipment, cur, false);
     ADD("cost_energy", "", energy_cost + demand_cost, cur, false);
     ADD("cost_total", "", labour + equipment + energy_cost + demand_cost, cur, false);
-    ADD("cost_per_unit", "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
+    snprintf(metric, sizeof metric, "cost_per_%s", per);
+    ADD(metric, "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
 
     /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
     for (size_t i = 0; i < m->na; i++) {
@@ -215,9 +337,9 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                 m->min_sep = st.min_separation;
         }
     }
-    ADD("protective_stops", "", (double)m->stops, "", true);
-    ADD("safety_slowdowns", "", (double)m->slows, "", false);
-    ADD("near_misses", "", (double)m->near, "", false);
+    ADD("protective_stops", "", (double)m->stops, "stops", true);
+    ADD("safety_slowdowns", "", (double)m->slows, "slowdowns", false);
+    ADD("near_misses", "", (double)m->near, "near misses", false);
     ADD("min_separation", "", m->min_sep, "m", false);
     {
         double reduced = 0, stopped = 0;
@@ -231,6 +353,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("safety_work_lost", "", lost / SF_SECONDS_PER_HOUR, "h", false);
     ADD("throughput_lost_safety", "", working > 0 ? ratio(good * lost / working, hours) : 0, "1/h", false);
 
+    ADD("stable", "", sf_metrics_stability(m, NULL, 0) == 0, "", false);
     ADD("warmup", "", secs(m->W) / SF_SECONDS_PER_HOUR, "h", false);
     mser = sf_metrics_mser5(m);
     ADD("warmup_mser5", "", mser >= 0 ? secs(mser) / SF_SECONDS_PER_HOUR : NAN, "h", false);

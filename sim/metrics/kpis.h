@@ -30,6 +30,11 @@ void sf_kpis_init(sf_kpis *k);
 void sf_kpis_free(sf_kpis *k);
 /* Append a row (strings copied). SF_OK or SF_ENOMEM. */
 int sf_kpis_add(sf_kpis *k, const char *metric, const char *entity, double value, const char *unit, bool headline);
+/* The entity as files write it: "-" for the whole plant (""), else the name. */
+static inline const char *sf_kpi_entity(const char *entity)
+{
+    return entity && *entity ? entity : "-";
+}
 /* The row for (metric, entity), or NULL. */
 const sf_kpi *sf_kpis_find(const sf_kpis *k, const char *metric, const char *entity);
 

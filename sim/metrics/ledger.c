@@ -85,6 +85,10 @@ void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time 
     s->wip = len > 0 ? m->s_wip / len : m->wip;
     s->power = len > 0 ? m->s_energy / len : m->cfg->energy.base_load + m->watts;
     s->soc = m->s_soc;
+    s->released = m->s_released;
+    s->departed = m->s_departed;
+    s->stock = len > 0 ? m->s_stock / len : m->stock;
+    s->pending = len > 0 ? m->s_pending / len : m->pending;
 }
 
 /* The step ending at `t` is complete. */
@@ -93,7 +97,7 @@ static void close_step(sf_metrics *m, sf_time t)
     if (sf__metrics_grow_samples(m) == SF_OK)
         sf__metrics_fill_sample(m, &m->smp[m->nsmp++], t);
     m->step_start = t;
-    m->s_completed = m->s_wip = m->s_energy = 0;
+    m->s_completed = m->s_wip = m->s_energy = m->s_released = m->s_departed = m->s_stock = m->s_pending = 0;
     m->s_soc = sf__metrics_soc_at(m, t);
 }
 
@@ -149,10 +153,13 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
         e = P * dt;
         m->s_energy += e;
         m->s_wip += m->wip * dt;
+        m->s_stock += m->stock * dt;
+        m->s_pending += m->pending * dt;
         if (t0 >= m->W) {
             int h = hour_at(m, t0);
             m->energy += e;
             m->wip_area += m->wip * dt;
+            m->stock_area += m->stock * dt;
             if (E->n_tariff)
                 m->cost += e * E->tariff[band_at(m, t0)].price;
             m->co2 += e * E->carbon_average[h];

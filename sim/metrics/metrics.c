@@ -117,16 +117,92 @@ static double ideal_time(const sf_metrics *m, int product, int op)
     return sf_dist_mean(&m->cfg->products[product].ops[op].time);
 }
 
+/* Close product p's WIP area up to now (its part after the warm-up). */
+static void close_product(sf_metrics *m, product_figs *p, sf_time now)
+{
+    p->wip_area += p->wip * sf__metrics_after_warmup(m, p->since, now);
+    p->since = now;
+}
+
+/* A job that ended (completed or scrapped): the plant's books, its product's and the pallets'. */
+static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bool unit, bool counted)
+{
+    double lead = secs(ev->now - ev->released);
+    bool good = ev->what == SF_JOB_COMPLETED;
+
+    if (p && ev->flow == SF_FLOW_MADE) {
+        close_product(m, p, ev->now);
+        p->wip -= 1;
+    }
+    if (ev->flow != SF_FLOW_MADE)
+        m->pending -= 1;
+    if (good && ev->flow != SF_FLOW_MADE) {
+        m->stock += ev->flow == SF_FLOW_STORED ? 1 : -1;
+        if (counted && ev->flow == SF_FLOW_STORED) {
+            m->stored++;
+            m->store_time += lead;
+            if (p)
+                p->stored++;
+        } else if (counted) {
+            m->shipped++;
+            m->ship_time += lead;
+            if (p)
+                p->shipped++;
+        }
+    }
+    if (!unit)
+        return;
+    m->wip -= 1;
+    m->s_departed += 1;
+    if (good)
+        m->s_completed += 1;
+    if (!counted)
+        return;
+    m->departed++;
+    m->sojourn += lead;
+    if (!good) {
+        m->scrapped++;
+        return;
+    }
+    m->completed++;
+    if (sf_tally_add(&m->lead, lead) != SF_OK)
+        m->oom = true;
+    if (ev->due > 0) {
+        m->with_due++;
+        m->on_time += ev->now <= ev->due;
+    }
+    if (p && ev->flow == SF_FLOW_MADE) {
+        p->completed++;
+        if (sf_tally_add(&p->lead, lead) != SF_OK)
+            m->oom = true;
+        if (ev->due > 0) {
+            p->with_due++;
+            p->on_time += ev->now <= ev->due;
+        }
+    }
+}
+
 static void on_job(void *ctx, const sf_job_event *ev)
 {
     sf_metrics *m = ctx;
     bool counted = ev->now >= m->W;
+    bool unit = m->makes ? ev->flow == SF_FLOW_MADE : true; /* one of the plant's units (metrics_internal.h) */
     ent *st = ev->station >= 0 ? entity(m, SF_ENTITY_STATION, (uint32_t)ev->station) : NULL;
+    product_figs *p = ev->product >= 0 && (size_t)ev->product < m->cfg->n_products ? &m->prod[ev->product] : NULL;
 
     sf__metrics_advance(m, ev->now);
     switch (ev->what) {
     case SF_JOB_RELEASED:
+        if (p && ev->flow == SF_FLOW_MADE) {
+            close_product(m, p, ev->now);
+            p->wip += 1;
+        }
+        if (ev->flow != SF_FLOW_MADE)
+            m->pending += 1;
+        if (!unit)
+            break;
         m->wip += 1;
+        m->s_released += 1;
         m->released += counted;
         break;
     case SF_JOB_OP_START:
@@ -171,27 +247,9 @@ static void on_job(void *ctx, const sf_job_event *ev)
         break;
     case SF_JOB_COMPLETED:
     case SF_JOB_SCRAPPED:
-        m->wip -= 1;
-        if (ev->what == SF_JOB_COMPLETED)
-            m->s_completed += 1;
-        if (!counted)
-            break;
-        m->departed++;
-        m->sojourn += secs(ev->now - ev->released);
-        if (ev->what == SF_JOB_SCRAPPED) {
-            m->scrapped++;
-            if (st)
-                st->bad++;
-            break;
-        }
-        m->completed++;
-        if (ev->product >= 0 && (size_t)ev->product < m->cfg->n_products)
-            m->by_product[ev->product]++;
-        sf_tally_add(&m->lead, secs(ev->now - ev->released));
-        if (ev->due > 0) {
-            m->with_due++;
-            m->on_time += ev->now <= ev->due;
-        }
+        if (ev->what == SF_JOB_SCRAPPED && counted && st)
+            st->bad++;
+        job_ended(m, ev, p, unit, counted);
         break;
     }
 }
@@ -245,8 +303,13 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
     m->win_from = now > m->W ? now : m->W;
     m->s_soc = NAN;
     if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
-        !(m->by_product = sf_calloc(cfg->n_products + 1, sizeof *m->by_product)) || sf__metrics_grow_samples(m) != SF_OK)
+        !(m->prod = sf_calloc(cfg->n_products + 1, sizeof *m->prod)) || sf__metrics_grow_samples(m) != SF_OK)
         goto fail;
+    for (size_t p = 0; p < cfg->n_products; p++) {
+        sf_tally_init(&m->prod[p].lead, true);
+        m->prod[p].since = now;
+        m->makes |= cfg->products[p].n_ops > 0;
+    }
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
             ent *x = &m->e[id];
@@ -284,8 +347,10 @@ void sf_metrics_free(sf_metrics *m)
     if (!m)
         return;
     sf_tally_close(&m->lead);
+    for (size_t p = 0; m->prod && p < m->cfg->n_products; p++)
+        sf_tally_close(&m->prod[p].lead);
     free(m->e);
-    free(m->by_product);
+    free(m->prod);
     free(m->picked);
     free(m->smp);
     free(m);
@@ -333,6 +398,8 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
     if (now < m->last)
         now = m->last;
     sf__metrics_advance(m, now);
+    for (size_t p = 0; p < m->cfg->n_products; p++)
+        close_product(m, &m->prod[p], now);
     for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
         close_state(m, &m->e[i], now);
         sf__metrics_close_power(m, &m->e[i], now);

@@ -96,6 +96,10 @@ typedef struct sf_metrics_sample {
     double wip;         /* time-average work in progress over the step */
     double power;       /* W, mean grid power over the step (base load included) */
     double soc;         /* mean state of charge of battery agents at t, 0..1; NAN without batteries */
+    double released;    /* units released in the step */
+    double departed;    /* units that left in the step: completed or scrapped */
+    double stock;       /* time-average pallets stored and not yet shipped over the step */
+    double pending;     /* time-average pallets received and not stored, or ordered and not shipped */
 } sf_metrics_sample;
 
 size_t sf_metrics_samples(const sf_metrics *m, const sf_metrics_sample **v);
@@ -112,6 +116,16 @@ const sf_tally *sf_metrics_lead_times(const sf_metrics *m);
  * 5 steps), or -1 when the series is too short (fewer than 4 batches).
  */
 sf_time sf_metrics_mser5(const sf_metrics *m);
+
+/*
+ * Stability diagnostics, apart from the warm-up (docs/results.md): the
+ * units released faster than they leave, a growing WIP or pallet stock,
+ * orders that end before the run while pallets keep arriving. Writes up
+ * to `max` findings (one sentence each, no newline) into `out` and
+ * returns how many there are (0: stable). Call sf_metrics_close first.
+ */
+#define SF_FINDING_LEN 200
+size_t sf_metrics_stability(const sf_metrics *m, char (*out)[SF_FINDING_LEN], size_t max);
 
 /* The measured window [warm-up, last close). */
 sf_time sf_metrics_from(const sf_metrics *m);

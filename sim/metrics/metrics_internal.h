@@ -34,6 +34,20 @@ typedef struct ent {
     double ideal; /* s of ideal operation time of the operations ended here */
 } ent;
 
+/*
+ * One product's figures. A made product (with a routing): its units;
+ * a stored good: its pallets stored and shipped. `wip` is followed over
+ * the whole run, its area only after the warm-up, closed at the product's
+ * own job events (`since`).
+ */
+typedef struct product_figs {
+    uint64_t completed, with_due, on_time; /* made units, after the warm-up */
+    uint64_t stored, shipped;              /* pallets, after the warm-up */
+    double wip, wip_area;
+    sf_time since;
+    sf_tally lead; /* s, release to completion of the good units */
+} product_figs;
+
 struct sf_metrics {
     const sf_scenario_config *cfg;
     sf_world *w;
@@ -45,11 +59,19 @@ struct sf_metrics {
     double watts;    /* sum of entity watts (without the base load) */
     FILE *trace;
 
-    /* jobs (after the warm-up, except wip) */
+    /* jobs (after the warm-up, except wip). The plant's units are its made
+       products, or its pallets when it makes none (`makes` false). */
+    bool makes;
+    bool oom; /* a lead time could not be kept: the KPIs would be wrong, so sf_metrics_kpis fails */
     double wip, wip_area, sojourn;
     uint64_t released, completed, scrapped, reworked, departed, with_due, on_time;
-    uint64_t *by_product;
+    product_figs *prod; /* per product */
     sf_tally lead;
+    /* pallets of stored goods (after the warm-up, except stock) */
+    uint64_t stored, shipped;
+    double store_time, ship_time; /* s, release to stored and to shipped */
+    double stock, stock_area;     /* pallets stored and not shipped since time 0 */
+    double pending;               /* pallet jobs released and not complete (waiting for room, stock or a vehicle) */
     uint64_t ops, ops_kind[SF_AGENT_KINDS];
     sf_time *picked;      /* per job number: when its unit was last picked up by a carrier */
     size_t npicked;
@@ -69,7 +91,7 @@ struct sf_metrics {
 
     /* time series (whole run) */
     sf_time step, step_start;
-    double s_completed, s_wip, s_energy, s_soc;
+    double s_completed, s_wip, s_energy, s_soc, s_released, s_departed, s_stock, s_pending;
     sf_metrics_sample *smp; /* full steps, then room for the open one */
     size_t nsmp, capsmp;
     bool has_partial;

@@ -272,6 +272,7 @@ typedef struct sf_cfg_order {
     int product;
     int quantity;
     sf_time due;      /* absolute; 0 = none */
+    sf_time every;    /* repeated every this long from at_time on (due moves with it); 0 = once */
     sf_cfg_place at;
 } sf_cfg_order;
 

@@ -182,29 +182,44 @@ enum entry sf__stations_enter_group(sf_stations *s, uint32_t j)
     return ENTRY_QUEUED;
 }
 
-int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *number)
+static int release(sf_stations *s, int product, sf_time due, bool order, uint64_t *number)
 {
     struct job *J;
+    bool made;
 
     if (product < 0 || (size_t)product >= s->cfg->n_products)
+        return SF_EINVAL;
+    made = s->cfg->products[product].n_ops > 0;
+    if (order && made)
         return SF_EINVAL;
     if (sf_grow(s->jobs, s->capjobs, s->njobs + 1) != SF_OK)
         return SF_ENOMEM;
     J = &s->jobs[s->njobs];
-    *J = (struct job){s->njobs + 1u, product, 0, now_of(s), due, J_STAGED, false, UINT32_MAX, UINT32_MAX};
+    *J = (struct job){s->njobs + 1u, product, 0, now_of(s), due, J_STAGED,
+                      (uint8_t)(made ? SF_FLOW_MADE : order ? SF_FLOW_SHIPPED : SF_FLOW_STORED), false, UINT32_MAX, UINT32_MAX};
     s->njobs++;
     s->counts.released++;
     s->counts.in_progress++;
     if (number)
         *number = J->number;
     emit_job(s, SF_JOB_RELEASED, J, -1, 0);
-    if (s->cfg->products[product].n_ops == 0) {
+    if (!made) {
         J->where = J_STORED;
         J->op = -1;
         return SF_OK;
     }
     sf__stations_enter_group(s, s->njobs - 1);
     return SF_OK;
+}
+
+int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *number)
+{
+    return release(s, product, due, false, number);
+}
+
+int sf_stations_release_order(sf_stations *s, int product, sf_time due, uint64_t *number)
+{
+    return release(s, product, due, true, number);
 }
 
 void sf__stations_finish_job(sf_stations *s, struct job *J, sf_job_what what)

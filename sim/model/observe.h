@@ -56,6 +56,15 @@ typedef enum sf_job_what {
     SF_JOB_DELIVERED, /* and set it down (station = where to, -1: its sink dock) */
 } sf_job_what;
 
+/*
+ * What a job is: a unit of a product made through its routing, or a
+ * pallet of a stored good (no routing) that the warehouse puts away (the
+ * job completes when it is stored) or ships for an order line (completes
+ * when it leaves at the sink dock). Metrics count made products and
+ * pallets apart (docs/results.md).
+ */
+typedef enum sf_job_flow { SF_FLOW_MADE, SF_FLOW_STORED, SF_FLOW_SHIPPED } sf_job_flow;
+
 typedef struct sf_job_event {
     sf_job_what what;
     uint64_t job;       /* job number, from 1 in order of release */
@@ -66,6 +75,7 @@ typedef struct sf_job_event {
     sf_time released;   /* when the job was released */
     sf_time due;        /* absolute due time, 0 when none */
     sf_time now;
+    sf_job_flow flow;   /* made product, pallet stored, or pallet shipped */
 } sf_job_event;
 
 typedef enum sf_safety_what {

@@ -139,6 +139,12 @@ uint32_t sf_stations_find(const sf_stations *s, const char *name);
  * plant until sf_stations_complete. SF_OK and its number, or SF_EINVAL.
  */
 int sf_stations_release(sf_stations *s, int product, sf_time due, uint64_t *number);
+/*
+ * The same for an order line of a stored good: the job is a pallet to
+ * ship (SF_FLOW_SHIPPED), where sf_stations_release makes it a pallet to
+ * store (SF_FLOW_STORED). SF_EINVAL for a product with a routing.
+ */
+int sf_stations_release_order(sf_stations *s, int product, sf_time due, uint64_t *number);
 /* A job of a product without a routing has left the plant. SF_EINVAL when it is not such a job. */
 int sf_stations_complete(sf_stations *s, uint64_t number);
 

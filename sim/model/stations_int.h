@@ -65,6 +65,7 @@ struct job {
     int product, op;
     sf_time released, due;
     uint8_t where;
+    uint8_t flow;     /* sf_job_flow */
     bool booked;      /* a carrier is to move it to `dest` (a place there is reserved) */
     uint32_t station; /* J_IN, J_SLOT, J_OUT, J_HELD; J_TRANSIT: where it came from */
     uint32_t dest;    /* booked: the station it goes to, or SINK */
@@ -163,7 +164,7 @@ static inline const sf_cfg_operation *op_of(sf_stations *s, const struct job *j)
 
 static inline void emit_job(sf_stations *s, sf_job_what what, const struct job *j, int32_t station, unsigned crew)
 {
-    sf_job_event ev = {what, j->number, j->product, j->op, station, crew, j->released, j->due, now_of(s)};
+    sf_job_event ev = {what, j->number, j->product, j->op, station, crew, j->released, j->due, now_of(s), (sf_job_flow)j->flow};
     if (s->h.job)
         s->h.job(s->h.ctx, &ev);
 }

@@ -334,6 +334,42 @@ static void chart_states(FILE *f, const sf_metrics *m, const sf_scenario_config 
     free(rows);
 }
 
+/*
+ * The ISO 22400 losses per station as one bar each, its planned busy time
+ * from left to right: the ideal time of the good operations (OEE), then
+ * what quality, speed (producing slower than planned) and each
+ * availability loss took. The bar's segments add up to the planned busy
+ * time, as a waterfall's steps do (docs/results.md).
+ */
+static void chart_losses(FILE *f, const sf_metrics *m, const sf_kpis *k)
+{
+    static const char *const names[] = {"good (OEE)", "quality loss", "speed loss", "setup", "failed",
+                                        "starved", "blocked", "waiting for crew", "protective stop"};
+    static const char *const colours[] = {"#16a34a", "#a855f7", "#f59e0b", "#0ea5e9", "#dc2626",
+                                          "#94a3b8", "#f97316", "#eab308", "#7f1d1d"};
+    static const char *const losses[] = {"loss_setup", "loss_failed", "loss_starved", "loss_blocked",
+                                         "loss_wait_crew", "loss_safety_stop"};
+    size_t n = sf_metrics_stations(m);
+    row *rows = sf_calloc(n ? n : 1, sizeof *rows);
+
+    if (!rows)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = sf_metrics_station(m, i)->name;
+        double producing = sf__report_value(k, "time_producing", name);
+        double perf = sf__report_value(k, "performance", name) / 100, q = sf__report_value(k, "quality", name) / 100;
+        double ideal = producing * (isnan(perf) ? 0 : perf > 1 ? 1 : perf), good = ideal * (isnan(q) ? 1 : q);
+        rows[i].name = name;
+        rows[i].v[0] = good;
+        rows[i].v[1] = ideal - good;
+        rows[i].v[2] = producing - ideal;
+        for (int j = 0; j < 6; j++)
+            rows[i].v[3 + j] = sf__report_value(k, losses[j], name);
+    }
+    chart_stacked(f, rows, n, 9, names, colours, true, "%", "planned busy time per station, ISO 22400");
+    free(rows);
+}
+
 static void chart_energy(FILE *f, const sf_metrics *m, const sf_scenario_config *cfg)
 {
     const char *names[SF_POWER_STATES];
@@ -531,18 +567,42 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         text(f, warn);
         fputs("</div>\n", f);
     }
+    {
+        char found[8][SF_FINDING_LEN];
+        size_t n = sf_metrics_stability(m, found, 8);
+        if (n > 0) {
+            fputs("<div class=\"banner\">UNSTABLE: the plant does not keep up over the measured window, so its averages "
+                  "depend on the run's length (docs/results.md, Stability)<ul>",
+                  f);
+            for (size_t i = 0; i < n && i < 8; i++) {
+                fputs("<li>", f);
+                text(f, found[i]);
+                fputs("</li>", f);
+            }
+            fputs("</ul></div>\n", f);
+        }
+    }
     fputs("<section class=\"cards\">\n", f);
-    card(f, k, "throughput", "throughput", "");
-    card(f, k, "completed", "good units completed", "");
+    card(f, k, "throughput", "throughput (made products)", "");
+    card(f, k, "completed", "good units made", "");
     card(f, k, "lead_time_mean", "mean lead time", "");
     card(f, k, "wip_mean", "work in progress (time-average)", "");
     if (sf_kpis_find(k, "on_time_rate", "") && !isnan(sf__report_value(k, "on_time_rate", "")))
         card(f, k, "on_time_rate", "on time", "");
+    card(f, k, "pallet_throughput", "pallets stored and shipped", "");
+    card(f, k, "pallets_stored", "pallets stored", "");
+    card(f, k, "pallets_shipped", "pallets shipped", "");
+    card(f, k, "output_per_human_hour", "output per human hour", "");
+    card(f, k, "output_per_human_robot_hour", "output per human-plus-robot hour", "");
+    card(f, k, "pallets_per_human_hour", "pallets per human hour", "");
+    card(f, k, "pallets_per_human_robot_hour", "pallets per human-plus-robot hour", "");
     card(f, k, "energy_grid", "energy from the grid", "e");
     card(f, k, "kwh_per_unit", "energy per good unit", "e");
+    card(f, k, "kwh_per_pallet", "energy per pallet handled", "e");
     card(f, k, "peak_demand_15min", "peak 15-minute demand", "e");
     card(f, k, "co2", "CO2 (average factor)", "e");
     card(f, k, "cost_per_unit", "cost per good unit", "c");
+    card(f, k, "cost_per_pallet", "cost per pallet handled", "c");
     card(f, k, "cost_total", "total cost", "c");
     card(f, k, "protective_stops", "protective stops", "s");
     fputs("</section>\n<section class=\"charts\">\n", f);
@@ -562,6 +622,11 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
               "(docs/results.md)</span></figcaption>\n",
               f);
         table_oee(f, m, k);
+        fputs("</figure>\n<figure><figcaption>Where the planned time goes: ISO 22400 losses per station "
+              "<span>good time, then what quality, speed and each availability loss took (docs/results.md)</span>"
+              "</figcaption>\n",
+              f);
+        chart_losses(f, m, k);
         fputs("</figure>\n", f);
     }
     fputs("<figure><figcaption>Energy used by power state and type <span>kWh; battery vehicles: from the battery, with what their charging drew from the grid</span></figcaption>\n", f);

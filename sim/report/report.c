@@ -117,15 +117,43 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
     sf_time_format(sf_metrics_to(m), b, sizeof b);
     fprintf(out, "%.60s%s\n", cfg->scenario.name && *cfg->scenario.name ? cfg->scenario.name : info->scenario,
             info->complete ? "" : "  [INCOMPLETE]");
-    fprintf(out, "measured from %s to %s, seed %llu\n\n", a, b, (unsigned long long)info->seed);
+    fprintf(out, "measured from %s to %s (after the warm-up), seed %llu\n\n", a, b, (unsigned long long)info->seed);
     for (size_t i = 0; i < k->n; i++) {
         const sf_kpi *r = &k->v[i];
         char label[40];
-        if (!r->headline)
+        if (!r->headline || *r->entity) /* a product's headline rows are in its own table below */
             continue;
         snprintf(label, sizeof label, "%s%s%s", r->metric, *r->entity ? " " : "", r->entity);
         fprintf(out, "  %-32.32s %12s%s%.20s\n", label, sf__report_num(r->value, v, sizeof v), *r->unit ? " " : "",
                 r->unit);
+    }
+    if (sf_kpis_find(k, "throughput", "")) { /* made products, each apart */
+        bool head = false;
+        for (size_t p = 0; p < cfg->n_products; p++) {
+            const char *n = cfg->products[p].name;
+            char c[6][32];
+            if (!sf_kpis_find(k, "throughput", n))
+                continue;
+            if (!head)
+                fprintf(out, "\n  %-20s %7s %7s %9s %9s %7s %8s\n", "product", "made", "per h", "lead min",
+                        "p90 min", "WIP", "on time%");
+            head = true;
+            fprintf(out, "  %-20.20s %7s %7s %9s %9s %7s %8s\n", n,
+                    sf__report_num(sf__report_value(k, "completed", n), c[0], 32),
+                    sf__report_num(sf__report_value(k, "throughput", n), c[1], 32),
+                    sf__report_num(sf__report_value(k, "lead_time_mean", n), c[2], 32),
+                    sf__report_num(sf__report_value(k, "lead_time_p90", n), c[3], 32),
+                    sf__report_num(sf__report_value(k, "wip_mean", n), c[4], 32),
+                    sf__report_num(sf__report_value(k, "on_time_rate", n), c[5], 32));
+        }
+    }
+    if (sf_kpis_find(k, "pallets_stored", "")) {
+        char c[4][32];
+        fprintf(out, "\n  pallets: %s stored, %s shipped, dwell %s h, order line %s min\n",
+                sf__report_num(sf__report_value(k, "pallets_stored", ""), c[0], 32),
+                sf__report_num(sf__report_value(k, "pallets_shipped", ""), c[1], 32),
+                sf__report_num(sf__report_value(k, "pallet_dwell_mean", ""), c[2], 32),
+                sf__report_num(sf__report_value(k, "order_line_time_mean", ""), c[3], 32));
     }
     fprintf(out, "\n  %-20s %5s %7s %7s %8s %8s %9s\n", "agent type", "count", "util %", "busy h", "travel h",
             "charge h", "grid kWh");
@@ -152,6 +180,20 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
                     sf__report_num(sf__report_value(k, "quality", n), c[3], 32),
                     sf__report_num(sf__report_value(k, "oee", n), c[4], 32),
                     sf__report_num(sf__report_value(k, "operations", n), c[5], 32));
+        }
+        /* ISO 22400 time model: where each station's planned busy time went */
+        fprintf(out, "\n  %-16s %7s %6s %6s %6s %7s %7s %6s %6s\n", "station (h)", "planned", "produc", "setup",
+                "failed", "starved", "blocked", "crew", "stop");
+        for (size_t s = 0; s < sf_metrics_stations(m); s++) {
+            static const char *const cols[] = {"time_planned", "time_producing", "loss_setup", "loss_failed",
+                                               "loss_starved", "loss_blocked", "loss_wait_crew", "loss_safety_stop"};
+            static const int width[] = {7, 6, 6, 6, 7, 7, 6, 6};
+            const char *n = sf_metrics_station(m, s)->name;
+            char c[32];
+            fprintf(out, "  %-16.16s", n);
+            for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+                fprintf(out, " %*s", width[i], sf__report_num(sf__report_value(k, cols[i], n), c, sizeof c));
+            fputc('\n', out);
         }
     }
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
@@ -217,7 +259,17 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
             (unsigned long long)info->events, (unsigned long long)info->fingerprint);
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
         sf_json_string(f, warn);
-    fputs("],\n  \"kpis\": [\n", f);
+    fputs("],\n  \"stability\": {", f);
+    {
+        char found[8][SF_FINDING_LEN];
+        size_t n = sf_metrics_stability(m, found, 8);
+        fprintf(f, "\"stable\": %s, \"findings\": [", n == 0 ? "true" : "false");
+        for (size_t i = 0; i < n && i < 8; i++) {
+            fputs(i ? ", " : "", f);
+            sf_json_string(f, found[i]);
+        }
+    }
+    fputs("]},\n  \"kpis\": [\n", f);
     for (size_t i = 0; i < k->n; i++) {
         fputs("    {\"metric\": ", f);
         sf_json_string(f, k->v[i].metric);
@@ -235,11 +287,36 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 
 /* ---- CSV --------------------------------------------------------------- */
 
-int sf_report_kpis_csv(const sf_kpis *k, FILE *f)
+/*
+ * What a KPI row's entity is: the plant, a made or stored product, a fleet
+ * type (the sum of its agents), an agent, a station, or an object of the
+ * behaviour scripts (a Lua resource, level or tally). O(entities) a row.
+ */
+static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scenario_config *cfg)
 {
-    fputs("metric,entity,value,unit\n", f);
+    if (!*e)
+        return "plant";
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (strcmp(e, cfg->products[i].name) == 0)
+            return "product";
+    for (size_t i = 0; i < cfg->fleet.n_types; i++)
+        if (strcmp(e, cfg->fleet.types[i].name) == 0)
+            return "type";
+    for (size_t i = 0; i < sf_metrics_agents(m); i++)
+        if (strcmp(e, sf_metrics_agent(m, i)->name) == 0)
+            return "agent";
+    for (size_t i = 0; i < sf_metrics_stations(m); i++)
+        if (strcmp(e, sf_metrics_station(m, i)->name) == 0)
+            return "station";
+    return "script";
+}
+
+int sf_report_kpis_csv(const sf_kpis *k, const sf_metrics *m, const sf_scenario_config *cfg, FILE *f)
+{
+    fputs("metric,entity,value,unit,kind\n", f);
     for (size_t i = 0; i < k->n; i++)
-        sf_csv_row(f, "ssns", k->v[i].metric, k->v[i].entity, k->v[i].value, k->v[i].unit);
+        sf_csv_row(f, "ssnss", k->v[i].metric, sf_kpi_entity(k->v[i].entity), k->v[i].value, k->v[i].unit,
+                   entity_kind(k->v[i].entity, m, cfg));
     return ferror(f) ? SF_EIO : SF_OK;
 }
 
@@ -338,7 +415,7 @@ int sf_report_write(const char *dir, const sf_metrics *m, const sf_kpis *k, cons
         f = o->f;
         switch (i) {
         case 0: rc = sf_report_json(m, k, cfg, info, f); break;
-        case 1: rc = sf_report_kpis_csv(k, f); break;
+        case 1: rc = sf_report_kpis_csv(k, m, cfg, f); break;
         case 2: rc = sf_report_agents_csv(m, k, f); break;
         case 3: rc = sf_report_stations_csv(m, k, f); break;
         case 4: rc = sf_report_timeseries_csv(m, f); break;

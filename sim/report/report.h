@@ -53,7 +53,8 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
 /* Each file on its own stream; SF_OK or SF_EIO. */
 int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
                    FILE *f);
-int sf_report_kpis_csv(const sf_kpis *k, FILE *f);
+/* kpis.csv: metric,entity,value,unit,kind (kind: plant, product, type, agent, station or script). */
+int sf_report_kpis_csv(const sf_kpis *k, const sf_metrics *m, const sf_scenario_config *cfg, FILE *f);
 int sf_report_agents_csv(const sf_metrics *m, const sf_kpis *k, FILE *f);
 int sf_report_stations_csv(const sf_metrics *m, const sf_kpis *k, FILE *f);
 int sf_report_timeseries_csv(const sf_metrics *m, FILE *f);

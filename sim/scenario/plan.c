@@ -100,7 +100,7 @@ static void demand_orders(sf_vctx *v, const sf_ynode *list)
         sf_v_entry(v, names[i], "order", what, sizeof what, &o->name, &o->at);
         o->product = -1;
         o->quantity = 1;
-        sf_v_map(v, e[i], KEYS("name", "at", "product", "quantity", "due"), what);
+        sf_v_map(v, e[i], KEYS("name", "at", "product", "quantity", "due", "every"), what);
         sf_v_duration(v, sf_v_need(v, e[i], "at", what), "at", &o->at_time);
         if ((p = sf_v_need(v, e[i], "product", what)))
             o->product = SF_V_REF(v, p, "product", c->products, c->n_products);
@@ -108,6 +108,9 @@ static void demand_orders(sf_vctx *v, const sf_ynode *list)
         sf_v_duration(v, sf_ynode_get(e[i], "due", NULL), "due", &o->due);
         if (o->due && o->due <= o->at_time)
             sf_v_error(v, sf_ynode_get(e[i], "due", NULL), "%s: 'due' must come after 'at'", what);
+        sf_v_duration(v, sf_ynode_get(e[i], "every", NULL), "every", &o->every);
+        if (sf_ynode_get(e[i], "every", NULL) && o->every <= 0)
+            sf_v_error(v, sf_ynode_get(e[i], "every", NULL), "%s: 'every' must be longer than 0 s", what);
     }
 }
 

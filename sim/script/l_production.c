@@ -69,19 +69,33 @@ static int product_index(lua_State *L, int idx)
     return luaL_error(L, "no product '%s'", name);
 }
 
-/* shop.release(product [, due]): a job enters the plant now (due: absolute seconds); its number. */
+/*
+ * shop.release(product [, due [, flow]]): a job enters the plant now (due:
+ * absolute seconds); its number. For a stored good (no routing) `flow` says
+ * what the job is: "stored" (a pallet received, the default) or "shipped"
+ * (an order line); a product with a routing takes none.
+ */
 static int l_shop_release(lua_State *L)
 {
-    sf_script *S = sf__script(L);
+    static const char *const flows[] = {"stored", "shipped", NULL};
+    sf_stations *st = sf_world_stations(sf__world_of(L));
     int product = product_index(L, 1);
     sf_time due = 0;
     uint64_t number;
+    int rc;
 
     if (!lua_isnoneornil(L, 2))
         sf__check_time(L, 2, &due);
-    if (sf_stations_release(sf_world_stations(sf__world_of(L)), product, due, &number) != SF_OK)
+    if (lua_isnoneornil(L, 3))
+        rc = sf_stations_release(st, product, due, &number);
+    else if (sf__config_of(L)->products[product].n_ops > 0)
+        return luaL_error(L, "release: '%s' has a routing, its jobs take no flow", sf__config_of(L)->products[product].name);
+    else if (luaL_checkoption(L, 3, NULL, flows) == 1)
+        rc = sf_stations_release_order(st, product, due, &number);
+    else
+        rc = sf_stations_release(st, product, due, &number);
+    if (rc != SF_OK)
         return luaL_error(L, "release: out of memory");
-    (void)S;
     lua_pushinteger(L, (lua_Integer)number);
     return 1;
 }

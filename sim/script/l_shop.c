@@ -194,7 +194,7 @@ static int l_shop_orders(lua_State *L)
     lua_createtable(L, (int)cfg->demand.n_orders, 0);
     for (size_t i = 0; i < cfg->demand.n_orders; i++) {
         const sf_cfg_order *o = &cfg->demand.orders[i];
-        lua_createtable(L, 0, 5);
+        lua_createtable(L, 0, 6);
         sf__set_string(L, "name", o->name);
         sf__set_number(L, "at", sf_time_to_seconds(o->at_time));
         sf__set_string(L, "product", cfg->products[o->product].name);
@@ -202,6 +202,8 @@ static int l_shop_orders(lua_State *L)
         lua_setfield(L, -2, "quantity");
         if (o->due > 0)
             sf__set_number(L, "due", sf_time_to_seconds(o->due));
+        if (o->every > 0)
+            sf__set_number(L, "every", sf_time_to_seconds(o->every));
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;

@@ -41,10 +41,10 @@ contains "$tmp/out" "5 replications, seeds derived from base seed 7" "the base s
 contains "$tmp/out" "^energy_grid  *-  *kWh  *5 " "the headline KPI has 5 values"
 check 0 "and again" -- "$sf" run "$plant" --reps 5 --out "$tmp/reps2"
 same "$tmp/reps1/summary.csv" "$tmp/reps2/summary.csv" "replications are repeatable to the byte"
-equal "$(grep -c '^[0-9]*,[0-9]*,energy_grid,,' "$tmp/reps1/replications.csv")" 5 "one plant energy value per replication"
+equal "$(grep -c '^[0-9]*,[0-9]*,energy_grid,-,' "$tmp/reps1/replications.csv")" 5 "one plant energy value per replication"
 # the summary's mean is the mean of the five values
-mean=$(awk -F, '$3 == "energy_grid" && $4 == "" { s += $5; n++ } END { printf "%.9g", s / n }' "$tmp/reps1/replications.csv")
-smean=$(awk -F, '$1 == "energy_grid" && $2 == "" { printf "%.9g", $6 }' "$tmp/reps1/summary.csv")
+mean=$(awk -F, '$3 == "energy_grid" && $4 == "-" { s += $5; n++ } END { printf "%.9g", s / n }' "$tmp/reps1/replications.csv")
+smean=$(awk -F, '$1 == "energy_grid" && $2 == "-" { printf "%.9g", $6 }' "$tmp/reps1/summary.csv")
 equal "$smean" "$mean" "summary mean = mean of the replications"
 check 0 "precision target" -- "$sf" run "$plant" --precision 10% --max-reps 60
 contains "$tmp/out" "precision 10% reached after [0-9]* replications" "says how many replications were needed"
@@ -64,7 +64,7 @@ equal "$(awk -F, 'NR > 1 && $12 == "1"' "$tmp/cmp/compare.csv" | wc -l)" 0 "noth
 contains "$tmp/cmp/compare.json" '"significant": false' "JSON written"
 check 0 "two forklifts instead of three" -- "$sf" compare "$plant" "$plant" --reps 4 --set fleet.reach_truck.count=3 --out "$tmp/cmp2"
 check 0 "one tugger more" -- "$sf" compare "$src/scenarios/warehouse_basic.yaml" "$plant" --reps 3 --out "$tmp/cmp3"
-contains "$tmp/cmp3/compare.csv" "^events,,,0,3," "a real difference is reported with its n"
+contains "$tmp/cmp3/compare.csv" "^events,-,events,0,3," "a real difference is reported with its n"
 
 # ---- sweep: same bytes for any --jobs ----------------------------------------
 grid="--vary fleet.reach_truck.count=2,3 --vary fleet.reach_truck.speed=1.6:2.2:0.6 --reps 3"
@@ -72,8 +72,8 @@ check 0 "sweep with one worker" -- "$sf" sweep "$plant" $grid --jobs 1 --out "$t
 check 0 "sweep with two workers" -- "$sf" sweep "$plant" $grid --jobs 2 --out "$tmp/j2"
 contains "$tmp/err" "sweep: 12/12 runs done, 0 failed" "plain progress lines when not on a terminal"
 for f in results.csv summary.csv failures.csv; do same "$tmp/j1/$f" "$tmp/j2/$f" "--jobs 1 and 2 give the same $f"; done
-contains "$tmp/j1/results.csv" "^point,replication,fleet.reach_truck.count,fleet.reach_truck.speed,metric,entity,value,unit$" "tidy header"
-contains "$tmp/j1/results.csv" "^3,2,3,2.2,energy_grid,,[0-9.]*,kWh$" "point 3 is count 3, speed 2.2"
+contains "$tmp/j1/results.csv" "^point,replication,fleet.reach_truck.count,fleet.reach_truck.speed,metric,entity,value,unit,stable$" "tidy header"
+contains "$tmp/j1/results.csv" "^3,2,3,2.2,energy_grid,-,[0-9.]*,kWh,\(true\|false\)$" "point 3 is count 3, speed 2.2"
 equal "$(wc -l <"$tmp/j1/failures.csv")" 1 "no failures"
 # replication r of every point has the seed of replication r of a plain --reps run
 seed=$(awk -F, 'NR == 2 { print $2 }' "$tmp/reps1/replications.csv")
@@ -113,7 +113,7 @@ check 2 "nothing to vary" -- "$sf" sweep "$plant" --out "$tmp/none"
 check 1 "a sweep with a script error and a runaway run" -- "$sf" sweep "$plant" \
     --vary fleet.tugger.behaviour=agv,seize,stall --reps 2 --jobs 2 --timeout 3s --out "$tmp/bad"
 equal "$(awk -F, 'NR > 1 { print $1 }' "$tmp/bad/results.csv" | sort -u | tr '\n' ' ')" "0 " "only point 0 has results"
-equal "$(awk -F, 'NR > 1 && $1 == 0 && $4 == "energy_grid" && $5 == ""' "$tmp/bad/results.csv" | wc -l)" 2 "both its replications"
+equal "$(awk -F, 'NR > 1 && $1 == 0 && $4 == "energy_grid" && $5 == "-"' "$tmp/bad/results.csv" | wc -l)" 2 "both its replications"
 equal "$(grep -c 'seize.lua:5: drive of tugger.1 seized' "$tmp/bad/failures.csv")" 2 "the script error is recorded with its place"
 equal "$(grep -c '^2,[01],[0-9]*,timed out after 3 s' "$tmp/bad/failures.csv")" 2 "the timeouts are recorded"
 contains "$tmp/err" "reproduce: .* run .*plant.yaml --seed [0-9]* --set fleet.tugger.behaviour=seize" "stderr gives the command"

@@ -33,7 +33,7 @@ grep -q "$tmp/s is in use by another sweep" "$tmp/err2" && ok "it names the fold
 wait $first
 status=$?
 [ "$status" = 0 ] && ok "the first sweep completes" || { fail "the first sweep exited $status"; sed 's/^/  | /' "$tmp/err1"; }
-rows=$(grep -c ',energy_grid,,' "$tmp/s/results.csv")
+rows=$(grep -c ',energy_grid,-,' "$tmp/s/results.csv")
 [ "$rows" = 6 ] && ok "its results hold its own 6 runs" || fail "results.csv has $rows plant energy rows, expected 6"
 grep -q 'fleet.reach_truck.count.*4' "$tmp/s/sweep.txt" && fail "sweep.txt names the second sweep's values" || ok "sweep.txt is the first sweep's"
 

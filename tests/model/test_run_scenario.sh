@@ -35,7 +35,7 @@ awk '/^pallets received/ {r = $NF} /^pallets shipped/ {s = $NF} /^pallets in rac
      END {if (r > 0 && r == s + k + t) exit 0; print "received " r ", shipped " s ", racks " k ", transit " t; exit 1}' "$tmp/out" \
     && echo "ok: no pallet is lost" || { echo "FAIL: the books do not balance"; fails=$((fails + 1)); }
 cp "$tmp/out" "$tmp/first"
-"$sf" run "$wh" >"$tmp/second" 2>&1
+"$sf" run "$wh" >"$tmp/second" 2>"$tmp/second.err"
 if cmp -s "$tmp/first" "$tmp/second"; then echo "ok: same scenario and seed, same bytes"; else echo "FAIL: a second run differs"; fails=$((fails + 1)); fi
 "$sf" run "$wh" --seed 99 >"$tmp/third" 2>&1
 if cmp -s "$tmp/first" "$tmp/third"; then echo "FAIL: another seed gave the same run"; fails=$((fails + 1)); else echo "ok: another seed, another run"; fi
@@ -58,6 +58,16 @@ check 2 "--set on a Lua model is a usage error" -- "$sf" run "$src/examples/mm1.
 printf 'scenario: {name: x}\nlayout: {nodes: [{name: a, at: [0, 0]}]}\nfleet: []\nbogus: 1\n' >"$tmp/bad.yaml"
 check 1 "a broken scenario does not run" -- "$sf" run "$tmp/bad.yaml"
 contains err "bad.yaml:4:1: " "its problems carry file:line:col"
+
+# an order that repeats: wave_1 (12 pallets at 1 h) every hour gives 12 more at 2 h and 3 h, so
+# 3.5 h ship 12 x 3 + 8 + 15 = 59 order lines instead of 35 (the racks hold the stock for them)
+asrs=$src/tests/model/data/warehouse_asrs.yaml
+check 0 "orders once" -- "$sf" run "$asrs" --until 3.5h
+contains out "^order line time  *35 " "35 order lines shipped"
+check 0 "an order every hour" -- "$sf" run "$asrs" --until 3.5h --set demand.orders.0.every=1h
+contains out "^order line time  *59 " "59 order lines shipped: the first order came three times"
+check 1 "an order every 0 s is refused" -- "$sf" run "$asrs" --set demand.orders.0.every=0s
+contains err "demand.orders.0.every:1:23: order 'wave_1': 'every' must be longer than 0 s" "with its place"
 
 echo "$fails failed"
 [ "$fails" = 0 ]
