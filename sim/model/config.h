@@ -372,6 +372,9 @@ typedef struct sf_cfg_safety_rule {
     double stopping_distance; /* m, S_s; < 0: v_r * T_s / 2 (constant deceleration) */
     double intrusion;      /* m, C */
     double person_uncertainty, robot_uncertainty; /* m, Z_d and Z_r */
+    /* ssm, pfl on an arm or humanoid: where no camera watches its station, run fenced (with a warning)
+       instead of refusing the scenario */
+    bool fallback_fenced;
     sf_cfg_place at;
 } sf_cfg_safety_rule;
 
@@ -388,6 +391,10 @@ typedef struct sf_cfg_safety {
     size_t n_rules;
     sf_cfg_camera *cameras;
     size_t n_cameras;
+    /* what a planner must hear about but may run: "file:line:col: warning: ..." (check and run print
+       them on stderr, a run's report repeats them) */
+    const char **warnings;
+    size_t n_warnings;
 } sf_cfg_safety;
 
 /* ---- outputs ----------------------------------------------------------- */

@@ -475,7 +475,7 @@ static void on_motion(void *ctx, uint32_t mover, sf_time now)
 
 /* ---- building ---------------------------------------------------------------- */
 
-static bool watched(const sf_scenario_config *cfg, double x, double y)
+bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
 {
     const sf_cfg_layout *L = &cfg->layout;
 
@@ -491,15 +491,21 @@ static bool watched(const sf_scenario_config *cfg, double x, double y)
     return false;
 }
 
-/* The robot works at (x, y): the mode in force there (no camera, no sharing) and its band radii. */
+/*
+ * The robot works at (x, y): the mode in force there and its band radii.
+ * Where no camera watches, a collaborative rule runs fenced: the scenario
+ * loader refuses that unless the rule says `fallback: fenced`, and warns
+ * when it does, so this is never silent.
+ */
 static void place_robot(const sf_scenario_config *cfg, struct robot *r, double x, double y)
 {
     r->x = x;
     r->y = y;
-    r->mode = r->rule_mode != SF_SAFETY_FENCED && !watched(cfg, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
+    r->mode = r->rule_mode != SF_SAFETY_FENCED && !sf_safety_watched(cfg, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
     r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
     r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
     r->st.mode = r->mode;
+    r->st.rule = r->rule_mode;
 }
 
 static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a, uint32_t agent, struct robot *r)
@@ -806,7 +812,7 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
 
     if (s->nrobots == 0)
         return SF_OK;
-    fprintf(out, "\n%-16s %-6s %9s %8s %8s %6s %6s %9s %7s %6s %8s\n", "robot", "mode", "working_h", "reduced%",
+    fprintf(out, "\n%-16s %-6s %-6s %9s %8s %8s %6s %6s %9s %7s %6s %8s\n", "robot", "mode", "rule", "working_h", "reduced%",
             "stopped%", "stops", "near", "min_sep_m", "lost%", "waits", "waited_h");
     for (uint32_t i = 0; i < s->nrobots; i++) {
         sf_safety_stats st = sf_safety_robot_stats(s, s->robots[i].agent, now);
@@ -816,8 +822,8 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
             snprintf(sep, sizeof sep, "-");
         else
             snprintf(sep, sizeof sep, "%.2f", st.min_separation);
-        fprintf(out, "%-16.16s %-6s %9.2f %8.1f %8.1f %6llu %6llu %9s %7.1f %6llu %8.2f\n",
-                name ? name(ctx, s->robots[i].agent) : "?", modes[st.mode], work / 3600,
+        fprintf(out, "%-16.16s %-6s %-6s %9.2f %8.1f %8.1f %6llu %6llu %9s %7.1f %6llu %8.2f\n",
+                name ? name(ctx, s->robots[i].agent) : "?", modes[st.mode], modes[st.rule], work / 3600,
                 sf_time_to_seconds(st.reduced) * share, sf_time_to_seconds(st.stopped) * share,
                 (unsigned long long)st.stops, (unsigned long long)st.near_misses, sep, st.lost * share,
                 (unsigned long long)st.waits, sf_time_to_seconds(st.waited) / 3600);

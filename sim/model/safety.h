@@ -18,7 +18,9 @@
  *
  * A robot whose station node lies in no collaborative zone watched by a
  * camera runs fenced whatever its rule says: without sensing there is no
- * sharing of space. A humanoid's bands are placed where it stands when it
+ * sharing of space. The scenario loader refuses such a robot unless its
+ * rule says `fallback: fenced` (then it warns), so the fallback is never
+ * silent; sf_safety_report prints the rule beside the mode in force. A humanoid's bands are placed where it stands when it
  * starts working (and the camera rule is applied there); they are lifted
  * when it stops. Humanoids and vehicles on the move are not monitored here
  * (zones with a speed limit slow vehicles while a person is inside; mobile
@@ -97,6 +99,7 @@ typedef struct sf_safety_hooks {
 /* What happened at one robot so far (sf_safety_robot_stats). */
 typedef struct sf_safety_stats {
     sf_safety_mode mode;     /* in force (after the camera rule) */
+    sf_safety_mode rule;     /* as the scenario's rule says (fenced without a rule) */
     uint64_t stops;          /* protective stops while working */
     uint64_t near_misses;    /* a person (not a crew partner) came within the stop distance while it worked */
     sf_time working;         /* time working */
@@ -147,7 +150,9 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
 
 /*
  * A table of every robot's figures up to `now` (as sf_safety_robot_stats),
- * one line each, named by name(ctx, agent): mode, working hours, share
+ * one line each, named by name(ctx, agent): the mode in force and the
+ * rule's mode (they differ where a rule with `fallback: fenced` met no
+ * camera), working hours, share
  * of it at reduced speed and stopped, protective stops, near misses,
  * minimum separation (m, "-" when nobody came near), work lost to safety
  * (share of the working time: the throughput the robot gave up while it
@@ -162,6 +167,12 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
  * base: reach + slow distance, reach + stop distance (0 when not ssm).
  */
 sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slow_radius, double *stop_radius);
+
+/*
+ * True when (x, y) lies in a collaborative zone that one of the
+ * scenario's cameras watches: where a robot may share space with people.
+ */
+bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y);
 
 /*
  * ISO/TS 15066 protective separation distance (formula 1, constant

@@ -351,7 +351,7 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
     {
         /* the report line says the same, in hours and shares of the working time */
         FILE *f = tmpfile();
-        char head[256], line[256], name[32], mode[16], sep[16];
+        char head[256], line[256], name[32], mode[16], rule[16], sep[16];
         double work_h, red, stp, lost, waited;
         unsigned long long stops, near, waits;
         double work = t4 + 0.5 + left;
@@ -362,11 +362,12 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
         assert_non_null(fgets(head, sizeof head, f));
         assert_non_null(fgets(line, sizeof line, f));
         fclose(f);
-        assert_int_equal(sscanf(line, "%31s %15s %lf %lf %lf %llu %llu %15s %lf %llu %lf", name, mode, &work_h, &red,
-                                &stp, &stops, &near, sep, &lost, &waits, &waited),
-                         11);
+        assert_int_equal(sscanf(line, "%31s %15s %15s %lf %lf %lf %llu %llu %15s %lf %llu %lf", name, mode, rule,
+                                &work_h, &red, &stp, &stops, &near, sep, &lost, &waits, &waited),
+                         12);
         assert_string_equal(name, "cobot.1");
         assert_string_equal(mode, "ssm");
+        assert_string_equal(rule, "ssm");
         assert_true(fabs(work_h - work / 3600) < 0.006);
         assert_true(fabs(red - 100 * ((t2 - t1) + (t4 - t3)) / work) < 0.06);
         assert_true(fabs(stp - 100 * (t3 + 0.5 - t2) / work) < 0.06);
@@ -486,13 +487,30 @@ static void test_safety_pfl_always_reduced_never_stops(void **state)
     teardown_plant(&p);
 }
 
-/* Without a camera over its zone an ssm robot runs fenced: the same walk changes nothing. */
+/*
+ * Without a camera over its zone an ssm robot runs fenced (a scenario
+ * allows it only with `fallback: fenced`): the same walk changes nothing,
+ * and the report shows the mode in force beside the rule's.
+ */
 static void test_safety_unwatched_zone_falls_back_to_fenced(void **state)
 {
     struct plant p;
+    FILE *f = tmpfile();
+    char line[256], name[32], mode[16], rule[16];
     (void)state;
     build(&p, SF_SAFETY_SSM, false, 0, 5, 10, 1, 0, false);
     assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 0).rule, SF_SAFETY_SSM);
+    assert_non_null(f);
+    assert_int_equal(sf_safety_report(p.s, f, 0, arm_name, NULL), SF_OK);
+    rewind(f);
+    assert_non_null(fgets(line, sizeof line, f)); /* blank */
+    assert_non_null(fgets(line, sizeof line, f)); /* heading */
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_int_equal(sscanf(line, "%31s %15s %15s", name, mode, rule), 3);
+    assert_string_equal(mode, "fenced");
+    assert_string_equal(rule, "ssm");
     start_op(&p, 60 * S, NULL, 0);
     assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
     assert_int_equal(sf_kernel_run(p.k), SF_OK);
@@ -591,6 +609,29 @@ static void test_safety_humanoid_is_monitored_where_it_works(void **state)
 
 #define ARM BASE "  - {name: arm1, kind: arm, count: 1, home: s1, reach: 1 m}\nsafety:\n  robots:\n"
 
+/* BASE with a collaborative zone around node b (10, 0), where both stations stand, and an arm at s1. */
+#define CELL                                                                                                       \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes:\n"                                                                                                   \
+    "    - {name: a, at: [0, 0]}\n"                                                                                \
+    "    - {name: b, at: [10, 0]}\n"                                                                               \
+    "  segments: [{path: [a, b]}]\n"                                                                               \
+    "  stations: [{name: s1, group: g, node: b}, {name: s2, group: g, node: b}]\n"                                 \
+    "  docks: [{name: in, node: a}]\n"                                                                             \
+    "  zones: [{name: cell, kind: collaborative, polygon: [[8, -2], [12, -2], [12, 2], [8, 2]]}]\n"              \
+    "fleet:\n"                                                                                                     \
+    "  - {name: op, kind: worker, count: 2, home: a, speed: 1 m/s}\n"                                              \
+    "  - {name: arm1, kind: arm, count: 1, home: s1, reach: 1 m}\n"
+#define CAMERA "  cameras: [{name: cam, zones: [cell]}]\n"
+/* a humanoid that assembles at the stations of group g */
+#define HUMANOID                                                                                                   \
+    "  - {name: bot, kind: humanoid, count: 1, home: a, speed: 1 m/s, skills: [assembly]}\n"                       \
+    "products:\n"                                                                                                  \
+    "  - name: unit\n"                                                                                             \
+    "    source: in\n"                                                                                             \
+    "    routing: [{name: fit, station: g, crew: {any: [worker, humanoid]}, skill: assembly, time: 1 min}]\n"
+
 static bool reported(const sf_diags *d, const char *part)
 {
     char buf[1400];
@@ -609,8 +650,10 @@ static void test_safety_scenario_gives_the_separation_parameters(void **state)
     const sf_cfg_safety_rule *r;
     double slow, stop;
     (void)state;
-    c = load_ok(ARM "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, robot_speed: 1.5 m/s, reaction_time: 0.1 s,\n"
-                    "       stopping_time: 0.3 s, intrusion: 0.2 m, person_uncertainty: 0.1 m, robot_uncertainty: 0.02 m}\n");
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, robot_speed: 1.5 m/s, reaction_time: 0.1 s,\n"
+                     "       stopping_time: 0.3 s, intrusion: 0.2 m, person_uncertainty: 0.1 m, robot_uncertainty: 0.02 m}\n"
+                     CAMERA);
     r = &c->safety.rules[0];
     assert_int_equal(r->mode, SF_SAFETY_SSM);
     near_m(r->person_speed, 1.6, "person speed defaults to ISO 13855's 1.6 m/s");
@@ -624,8 +667,71 @@ static void test_safety_scenario_gives_the_separation_parameters(void **state)
     near_m(stop, 1.0225, "stop distance");
     sf_scenario_config_free(c);
     /* written distances still load as before */
-    c = load_ok(ARM "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 0.6 m, reduced_speed: 0.25 m/s}\n");
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 0.6 m, reduced_speed: 0.25 m/s}\n"
+                     CAMERA);
     near_m(c->safety.rules[0].slow_distance, 2, "slow");
+    sf_scenario_config_free(c);
+}
+
+/*
+ * No silent fallback: an ssm or pfl arm whose station no camera watches
+ * is refused at its rule, naming the station; with `fallback: fenced` it
+ * loads with one warning naming the robot; with a camera over the zone
+ * holding its station it loads without a word. The zone alone, unwatched,
+ * is not enough.
+ */
+static void test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    expect_load_fails_with(ARM "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 0.6 m, reduced_speed: 0.25 m/s}\n",
+                           "t.yaml:14:14: safety rule for 'arm1': arm 'arm1' cannot run ssm at station 's1': no camera "
+                           "watches a collaborative zone there, and without sensing nobody knows where people are; add "
+                           "a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to "
+                           "run it fenced there");
+    expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n",
+                           "t.yaml:14:19: safety rule for 'arm1': arm 'arm1' cannot run pfl at station 's1': no camera "
+                           "watches a collaborative zone there, and without sensing nobody knows where people are; add "
+                           "a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to "
+                           "run it fenced there");
+    c = load_ok(ARM "    - {name: arm1, mode: pfl, max_speed: 0.25 m/s, fallback: fenced}\n");
+    assert_int_equal(c->safety.n_warnings, 1);
+    assert_string_equal(c->safety.warnings[0], "t.yaml:14:14: warning: safety rule for 'arm1': arm 'arm1' runs "
+                                               "fenced, not pfl, at station 's1': no camera watches a collaborative "
+                                               "zone there (fallback: fenced)");
+    assert_true(c->safety.rules[0].fallback_fenced);
+    sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n" CAMERA);
+    assert_int_equal(c->safety.n_warnings, 0);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(ARM "    - {name: arm1, mode: fenced, fallback: fenced}\n",
+                           "t.yaml:14:44: safety rule for 'arm1': 'fallback' is for modes ssm and pfl");
+}
+
+/*
+ * Humanoids: pfl is refused with the reason; under ssm a humanoid must be
+ * watched at every station where an operation may take it (here s1 and
+ * s2 of group g, both in the zone): without the camera both are named.
+ */
+static void test_safety_scenario_humanoids_are_fenced_or_watched_ssm(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    expect_load_fails_with(CELL HUMANOID "safety:\n  robots: [{name: bot, mode: pfl, max_speed: 0.8 m/s}]\n",
+                           "t.yaml:19:30: safety rule for 'bot': mode pfl is not for a humanoid: the contact limits of "
+                           "power and force limiting (ISO/TS 15066:2016, 5.5.5 and Annex A) are for a robot arm's "
+                           "contact with a body region, not for a walking machine of some 70 kg that can fall; use "
+                           "fenced, or ssm with its own speeds");
+    expect_load_fails_with(CELL HUMANOID "safety:\n  robots: [{name: bot, mode: ssm, slow_distance: 2 m, stop_distance: "
+                                         "1 m, reduced_speed: 0.3 m/s}]\n",
+                           "t.yaml:19:19: safety rule for 'bot': humanoid 'bot' cannot run ssm at stations 's1', 's2': "
+                           "no camera watches a collaborative zone there, and without sensing nobody knows where people "
+                           "are; add a camera over a collaborative zone that holds the station, or write 'fallback: "
+                           "fenced' to run it fenced there");
+    c = load_ok(CELL HUMANOID "safety:\n  robots: [{name: bot, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                              "reduced_speed: 0.3 m/s}]\n" CAMERA);
+    assert_int_equal(c->safety.n_warnings, 0);
     sf_scenario_config_free(c);
 }
 
@@ -663,6 +769,8 @@ int main(void)
         cmocka_unit_test(test_safety_humanoid_is_monitored_where_it_works),
         cmocka_unit_test(test_safety_scenario_gives_the_separation_parameters),
         cmocka_unit_test(test_safety_scenario_errors_name_the_rule),
+        cmocka_unit_test(test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches),
+        cmocka_unit_test(test_safety_scenario_humanoids_are_fenced_or_watched_ssm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
