@@ -357,6 +357,16 @@ typedef enum sf_safety_mode {
     SF_SAFETY_PFL,    /* power and force limiting */
 } sf_safety_mode;
 
+/*
+ * How the sensors that watch a robot detect a person, for the intrusion
+ * distance C of ISO 13855:2010 (docs/safety.md).
+ */
+typedef enum sf_detection {
+    SF_DETECT_AREA, /* a field parallel to the approach (a camera or scanner watching the floor), 6.3 */
+    SF_DETECT_BODY, /* a field across the approach that detects a body or an arm (d > 40 mm), 6.2 */
+    SF_DETECT_HAND, /* a field across the approach that detects a hand or finger (d <= 40 mm), 6.2 */
+} sf_detection;
+
 typedef struct sf_cfg_safety_rule {
     int agent_type;
     sf_safety_mode mode;
@@ -370,7 +380,10 @@ typedef struct sf_cfg_safety_rule {
     sf_time reaction_time; /* T_r */
     sf_time stopping_time; /* T_s */
     double stopping_distance; /* m, S_s; < 0: v_r * T_s / 2 (constant deceleration) */
-    double intrusion;      /* m, C */
+    double intrusion;      /* m, C; not given: ISO 13855's for the detection below */
+    sf_detection detection;
+    double detection_capability; /* m, d: the smallest object detected (hand detection) */
+    double detection_height;     /* m, H: height of a parallel detection field above the floor (area) */
     double person_uncertainty, robot_uncertainty; /* m, Z_d and Z_r */
     /* ssm, pfl on an arm or humanoid: where no camera watches its station, run fenced (with a warning)
        instead of refusing the scenario */

@@ -74,6 +74,19 @@ double sf_safety_separation(const sf_cfg_safety_rule *r, double v_r)
     return r->person_speed * (tr + ts) + v_r * tr + ss + r->intrusion + r->person_uncertainty + r->robot_uncertainty;
 }
 
+double sf_safety_iso13855_intrusion(sf_detection type, double capability, double height)
+{
+    switch (type) {
+    case SF_DETECT_AREA:
+        return fmax(0.85, 1.2 - 0.4 * height);
+    case SF_DETECT_BODY:
+        return 0.85;
+    case SF_DETECT_HAND:
+        return fmax(0, 8 * (capability - 0.014));
+    }
+    return 0.85;
+}
+
 void sf_safety_distances(const sf_cfg_safety_rule *r, double robot_speed, double *slow, double *stop)
 {
     *slow = r->slow_distance > 0 ? r->slow_distance : sf_safety_separation(r, robot_speed);

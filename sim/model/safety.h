@@ -186,6 +186,16 @@ bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y);
 double sf_safety_separation(const sf_cfg_safety_rule *rule, double robot_speed);
 
 /*
+ * The intrusion distance C of ISO 13855:2010 (metres) for a detection
+ * type: area (a field parallel to the approach at height `height`, 6.3):
+ * C = 1.2 m - 0.4 H, not below 0.85 m; body (a field across the approach
+ * that detects an arm or a body, detection capability above 40 mm, 6.2):
+ * C = 0.85 m; hand (capability d up to 40 mm, 6.2): C = 8 (d - 14 mm),
+ * not below 0.
+ */
+double sf_safety_iso13855_intrusion(sf_detection type, double capability, double height);
+
+/*
  * The slow and stop distances a rule gives (m): as written, or computed
  * when 0: slow = S_p at the robot's full speed, stop = S_p at its reduced
  * speed. `robot_speed` is the full speed.

@@ -198,12 +198,80 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
 
 static const char *const modes[] = {"fenced", "ssm", "pfl", NULL};
 static const char *const fallbacks[] = {"fenced", NULL};
+static const char *const detections[] = {"area", "body", "hand", NULL};
+
+static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The intrusion distance C of an ssm rule: as written, or ISO 13855's for
+ * the rule's detection type (area at floor height unless it says), with a
+ * warning when a written C is below ISO 13855's.
+ */
+static void intrusion(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_safety_rule *r)
+{
+    static const char *const clause[] = {"6.3", "6.2", "6.2"};
+    const sf_ynode *det = sf_ynode_get(e, "detection", NULL), *cap = sf_ynode_get(e, "detection_capability", NULL);
+    const sf_ynode *h = sf_ynode_get(e, "detection_height", NULL), *c = sf_ynode_get(e, "intrusion", NULL);
+    int type = SF_DETECT_AREA;
+    double iso;
+
+    if (det)
+        sf_v_enum(v, det, "detection", detections, &type);
+    r->detection = (sf_detection)type;
+    if (r->detection == SF_DETECT_HAND)
+        sf_v_qty(v, sf_v_need(v, e, "detection_capability", what), "detection_capability", SF_DIM_LENGTH, 0.014,
+                 0.04, false, &r->detection_capability);
+    else if (cap)
+        sf_v_error(v, cap, "%s: 'detection_capability' is for detection: hand (a field that detects a hand, "
+                           "d up to 40 mm); a coarser field is body",
+                   what);
+    if (r->detection == SF_DETECT_AREA)
+        sf_v_qty(v, h, "detection_height", SF_DIM_LENGTH, 0, 1, false, &r->detection_height);
+    else if (h)
+        sf_v_error(v, h, "%s: 'detection_height' is for detection: area", what);
+    iso = sf_safety_iso13855_intrusion(r->detection, r->detection_capability, r->detection_height);
+    r->intrusion = iso;
+    if (c && sf_v_qty(v, c, "intrusion", SF_DIM_LENGTH, 0, 10, false, &r->intrusion) && r->intrusion < iso - 1e-9)
+        warn_at(v, sf_v_place(v, c),
+                "%s: intrusion %g m is below the %g m ISO 13855:2010 (%s) gives for detection %s%s; if the sensors "
+                "detect a hand, say detection: hand with its detection_capability",
+                what, r->intrusion, iso, clause[r->detection], detections[r->detection],
+                r->detection == SF_DETECT_AREA ? " at the height given (0 m unless detection_height says)" : "");
+}
+
+/*
+ * Written slow and stop distances against the protective separation
+ * distance they stand for, when the rule gives the times to compute it
+ * (ISO/TS 15066:2016, 5.5.4.2.3): a warning for each one below.
+ */
+static void check_distances(sf_vctx *v, const char *what, const sf_ynode *slow, const sf_ynode *stop,
+                            const sf_cfg_safety_rule *r, double speed)
+{
+    const sf_ynode *given[2] = {slow, stop};
+    const double dist[2] = {r->slow_distance, r->stop_distance};
+    const double at[2] = {speed, fmin(r->reduced_speed, speed)};
+    static const char *const key[2] = {"slow_distance", "stop_distance"};
+
+    if (r->reaction_time <= 0 && r->stopping_time <= 0)
+        return;
+    for (int i = 0; i < 2; i++) {
+        double sp = sf_safety_separation(r, at[i]);
+        if (given[i] && dist[i] > 0 && dist[i] < sp - 1e-9)
+            warn_at(v, sf_v_place(v, given[i]),
+                    "%s: %s %g m is below the protective separation distance %.3g m at %g m/s (ISO/TS 15066:2016, "
+                    "5.5.4.2.3: reaction %g s, stopping %g s, intrusion C %g m)",
+                    what, key[i], dist[i], sp, at[i], sf_time_to_seconds(r->reaction_time),
+                    sf_time_to_seconds(r->stopping_time), r->intrusion);
+    }
+}
+
 static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_safety_rule *r)
 {
     const sf_cfg_fleet *f = &v->cfg->fleet;
     static const char *const ssm_keys[] = {"slow_distance", "stop_distance", "reduced_speed", "resume_delay",
                                            "person_speed", "reaction_time", "stopping_time", "stopping_distance",
-                                           "intrusion", "person_uncertainty", "robot_uncertainty"};
+                                           "intrusion", "person_uncertainty", "robot_uncertainty", "detection",
+                                           "detection_capability", "detection_height"};
     const sf_ynode *slow, *stop, *tr, *ts, *mnode, *fb;
     char what[200];
     int mode = 0;
@@ -216,7 +284,8 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
     sf_v_map(v, e,
              KEYS("name", "mode", "slow_distance", "stop_distance", "reduced_speed", "max_speed", "resume_delay",
                   "robot_speed", "person_speed", "reaction_time", "stopping_time", "stopping_distance", "intrusion",
-                  "person_uncertainty", "robot_uncertainty", "fallback"),
+                  "person_uncertainty", "robot_uncertainty", "fallback", "detection", "detection_capability",
+                  "detection_height"),
              what);
     sf_v_enum(v, (mnode = sf_v_need(v, e, "mode", what)), "mode", modes, &mode);
     r->mode = (sf_safety_mode)mode;
@@ -260,7 +329,7 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
         sf_v_duration(v, ts, "stopping_time", &r->stopping_time);
         sf_v_qty(v, sf_ynode_get(e, "stopping_distance", NULL), "stopping_distance", SF_DIM_LENGTH, 0, 100, false,
                  &r->stopping_distance);
-        sf_v_qty(v, sf_ynode_get(e, "intrusion", NULL), "intrusion", SF_DIM_LENGTH, 0, 10, false, &r->intrusion);
+        intrusion(v, e, what, r);
         sf_v_qty(v, sf_ynode_get(e, "person_uncertainty", NULL), "person_uncertainty", SF_DIM_LENGTH, 0, 10, false,
                  &r->person_uncertainty);
         sf_v_qty(v, sf_ynode_get(e, "robot_uncertainty", NULL), "robot_uncertainty", SF_DIM_LENGTH, 0, 10, false,
@@ -268,6 +337,11 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
         if (r->slow_distance > 0 && r->stop_distance > 0 && r->slow_distance <= r->stop_distance)
             sf_v_error(v, slow, "%s: slow_distance (%g m) must be greater than stop_distance (%g m)", what,
                        r->slow_distance, r->stop_distance);
+        else if (r->agent_type >= 0)
+            check_distances(v, what, slow, stop, r,
+                            r->robot_speed > 0                       ? r->robot_speed
+                            : f->types[r->agent_type].speed > 0      ? f->types[r->agent_type].speed
+                                                                     : 1);
         if (sf_ynode_get(e, "max_speed", NULL))
             sf_v_error(v, sf_ynode_get(e, "max_speed", NULL), "%s: 'max_speed' is for mode pfl", what);
     } else {
@@ -364,8 +438,6 @@ static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
 }
 
 /* A warning with the place of `at`, kept in the config for check and run to print. */
-static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
 {
     sf_cfg_safety *S = &v->cfg->safety;

@@ -665,6 +665,12 @@ static void test_safety_scenario_gives_the_separation_parameters(void **state)
     sf_safety_distances(r, r->robot_speed, &slow, &stop);
     near_m(slow, 1.335, "slow distance");
     near_m(stop, 1.0225, "stop distance");
+    /* C = 0.2 m is below ISO 13855's 1.2 m for a floor field: it loads, with a warning at the intrusion */
+    assert_int_equal(c->safety.n_warnings, 1);
+    assert_string_equal(c->safety.warnings[0],
+                        "t.yaml:16:41: warning: safety rule for 'arm1': intrusion 0.2 m is below the 1.2 m ISO "
+                        "13855:2010 (6.3) gives for detection area at the height given (0 m unless detection_height "
+                        "says); if the sensors detect a hand, say detection: hand with its detection_capability");
     sf_scenario_config_free(c);
     /* written distances still load as before */
     c = load_ok(CELL "safety:\n  robots:\n"
@@ -735,6 +741,70 @@ static void test_safety_scenario_humanoids_are_fenced_or_watched_ssm(void **stat
     sf_scenario_config_free(c);
 }
 
+/*
+ * ISO 13855:2010's intrusion distance C by detection type: a field
+ * parallel to the approach at height H (6.3), C = 1200 - 0.4 H mm, at
+ * least 850 mm: 1.2 m at the floor, 1.0 m at 0.5 m, 0.85 m (not 0.8) at
+ * 1 m; a field that detects a body or arm (6.2), 850 mm; one that detects
+ * a hand of d = 30 mm, 8 (30 - 14) = 128 mm, and d = 14 mm, 0.
+ */
+static void test_safety_iso13855_intrusion_by_detection_type(void **state)
+{
+    (void)state;
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_AREA, 0, 0), 1.2, "area at the floor");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_AREA, 0, 0.5), 1.0, "area at 0.5 m");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_AREA, 0, 1.0), 0.85, "area at 1 m, held at 850 mm");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_BODY, 0, 0), 0.85, "body");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_HAND, 0.030, 0), 0.128, "hand, d = 30 mm");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_HAND, 0.014, 0), 0, "hand, d = 14 mm");
+}
+
+/*
+ * A rule that computes its distances takes C from its detection type
+ * (area at the floor unless it says): T_r = 0.1 s, T_s = 0.3 s at 1 m/s
+ * and 0.25 m/s give S_p = 0.64 + 0.1 + 0.15 + C and 0.64 + 0.025 +
+ * 0.0375 + C: 2.09 m and 1.9025 m with C = 1.2 m; 1.018 m and 0.8305 m with
+ * a hand field of 30 mm. Written distances with the times given are
+ * checked: a stop distance of 0.5 m below 1.9025 m warns at its place,
+ * a slow distance of 2.5 m above 2.09 m does not.
+ */
+static void test_safety_scenario_defaults_intrusion_by_detection_and_warns_below(void **state)
+{
+    sf_scenario_config *c;
+    double slow, stop;
+    (void)state;
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, reaction_time: 0.1 s, stopping_time: 0.3 s}\n"
+                     CAMERA);
+    near_m(c->safety.rules[0].intrusion, 1.2, "C of a floor field");
+    sf_safety_distances(&c->safety.rules[0], 1, &slow, &stop);
+    near_m(slow, 2.09, "slow distance");
+    near_m(stop, 1.9025, "stop distance");
+    assert_int_equal(c->safety.n_warnings, 0);
+    sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, reaction_time: 0.1 s, stopping_time: 0.3 s,\n"
+                     "       detection: hand, detection_capability: 30 mm}\n" CAMERA);
+    sf_safety_distances(&c->safety.rules[0], 1, &slow, &stop);
+    near_m(slow, 1.018, "slow distance with a hand field");
+    near_m(stop, 0.8305, "stop distance with a hand field");
+    sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, reaction_time: 0.1 s, stopping_time: 0.3 s,\n"
+                     "       slow_distance: 2.5 m, stop_distance: 0.5 m}\n" CAMERA);
+    assert_int_equal(c->safety.n_warnings, 1);
+    assert_string_equal(c->safety.warnings[0],
+                        "t.yaml:16:45: warning: safety rule for 'arm1': stop_distance 0.5 m is below the protective "
+                        "separation distance 1.9 m at 0.25 m/s (ISO/TS 15066:2016, 5.5.4.2.3: reaction 0.1 s, "
+                        "stopping 0.3 s, intrusion C 1.2 m)");
+    sf_scenario_config_free(c);
+    expect_load_fails_with(CELL "safety:\n  robots:\n"
+                                "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, reduced_speed: 0.25 m/s,\n"
+                                "       detection: body, detection_capability: 30 mm}\n" CAMERA,
+                           "t.yaml:16:47: safety rule for 'arm1': 'detection_capability' is for detection: hand (a "
+                           "field that detects a hand, d up to 40 mm); a coarser field is body");
+}
+
 static void test_safety_scenario_errors_name_the_rule(void **state)
 {
     sf_diags d;
@@ -770,6 +840,8 @@ int main(void)
         cmocka_unit_test(test_safety_scenario_gives_the_separation_parameters),
         cmocka_unit_test(test_safety_scenario_errors_name_the_rule),
         cmocka_unit_test(test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches),
+        cmocka_unit_test(test_safety_iso13855_intrusion_by_detection_type),
+        cmocka_unit_test(test_safety_scenario_defaults_intrusion_by_detection_and_warns_below),
         cmocka_unit_test(test_safety_scenario_humanoids_are_fenced_or_watched_ssm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
