@@ -23,6 +23,10 @@ struct robot {
     double slow, stop;    /* the rule's distances (ssm) */
     double r_slow, r_stop; /* radii around the base; 0 when not ssm */
     double rate_reduced;
+    double sep_full, sep_red; /* ssm: the protective separation distance at full and reduced speed */
+    double v_full, v_red;  /* violation radii around the base (reach + S_p at full and reduced speed); 0: none */
+    bool violating;
+    sf_time violating_since;
     sf_time resume_delay;
     bool working;
     uint32_t *partners;
@@ -57,6 +61,8 @@ struct sf_safety {
     struct person *people;
     uint32_t npeople;
     uint8_t *band;          /* [person * nrobots + robot] */
+    uint8_t *inside;        /* [person * nrobots + robot]: bit 0 within v_full, bit 1 within v_red */
+    sf_time measure_from;   /* the warm-up: violations are counted from here */
     uint32_t *robot_of;     /* agent -> robot index or SF_SAFETY_NONE */
     uint32_t *person_of;    /* agent -> person index */
     uint32_t *person_of_mover;
@@ -248,6 +254,52 @@ static int target(const sf_safety *s, uint32_t ri)
     return level;
 }
 
+static void fold(sf_safety *s, uint32_t pi, sf_time now);
+
+/*
+ * A separation violation: a person (not a crew partner) nearer than the
+ * robot may have them at the speed it runs at, while it works and moves.
+ * Under ssm that is the protective separation distance at its present
+ * speed (v_full, v_red); under fenced, inside its reach (a guard
+ * breached); pfl has none. A robot in a protective stop has none.
+ */
+static bool violated(const sf_safety *s, uint32_t ri)
+{
+    const struct robot *r = &s->robots[ri];
+
+    if (!r->working || !r->active || r->applied == STOPPED || r->mode == SF_SAFETY_PFL)
+        return false;
+    for (uint32_t p = 0; p < s->npeople; p++) {
+        size_t k = (size_t)p * s->nrobots + ri;
+        if (is_partner(r, s->people[p].agent))
+            continue;
+        if (r->mode == SF_SAFETY_FENCED ? s->band[k] == CONTACT : (s->inside[k] & (r->applied == FULL ? 1 : 2)) != 0)
+            return true;
+    }
+    return false;
+}
+
+/* Open or close a violation episode; episodes begun and time spent count from the warm-up. */
+static void check_violation(sf_safety *s, uint32_t ri)
+{
+    struct robot *r = &s->robots[ri];
+    bool v = violated(s, ri);
+    sf_time now = sf_kernel_now(s->k), from;
+
+    if (v == r->violating)
+        return;
+    if (v) {
+        r->violating_since = now;
+        if (now >= s->measure_from)
+            r->st.violations++;
+    } else {
+        from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
+        if (now > from)
+            r->st.violation_time += now - from;
+    }
+    r->violating = v;
+}
+
 static void set_level(sf_safety *s, uint32_t ri, int level)
 {
     struct robot *r = &s->robots[ri];
@@ -257,9 +309,12 @@ static void set_level(sf_safety *s, uint32_t ri, int level)
     if (level == old)
         return;
     account(r, now);
+    for (uint32_t p = 0; p < s->npeople; p++) /* closest approaches so far count at the old level */
+        fold(s, p, now);
     r->applied = level;
     if (s->hooks.rate)
         s->hooks.rate(s->hooks.ctx, r->agent, rate_of(r, level), now);
+    check_violation(s, ri);
     if (!r->working)
         return;
     tell_state(s, r->agent, state_of(level));
@@ -340,16 +395,21 @@ static void settle(sf_safety *s, uint32_t pi, double x, double y)
 
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
-        uint8_t *b = &s->band[pi * s->nrobots + ri];
+        uint8_t *b = &s->band[pi * s->nrobots + ri], *ib = &s->inside[pi * s->nrobots + ri], in = 0;
         int nb = band_at(r, x, y), near = r->mode == SF_SAFETY_SSM ? STOP : CONTACT;
-        if (nb == *b)
+        double d = hypot(x - r->x, y - r->y);
+        if (r->active)
+            in = (uint8_t)((r->v_full > 0 && d <= r->v_full ? 1 : 0) | (r->v_red > 0 && d <= r->v_red ? 2 : 0));
+        if (nb == *b && in == *ib)
             continue;
         if (nb >= near && *b < near && r->working && !is_partner(r, p->agent)) {
             r->st.near_misses++;
             emit(s, SF_SAFETY_NEAR_MISS, r, p->agent);
         }
         *b = (uint8_t)nb;
+        *ib = in;
         update(s, ri);
+        check_violation(s, ri);
     }
 }
 
@@ -362,8 +422,8 @@ static void fold(sf_safety *s, uint32_t pi, sf_time now)
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
         double d;
-        if (!r->working || is_partner(r, p->agent))
-            continue;
+        if (!r->working || r->applied == STOPPED || is_partner(r, p->agent))
+            continue; /* a robot in a protective stop is no hazard: nearness then is not separation */
         d = p->moving ? path_distance(p, p->fold_s, s_now, r->x, r->y) : hypot(p->x - r->x, p->y - r->y);
         d = fmax(0, d - r->reach);
         if (d < r->st.min_separation)
@@ -378,10 +438,10 @@ static double next_boundary(const sf_safety *s, const struct person *p, double a
 
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         const struct robot *r = &s->robots[ri];
-        const double radii[3] = {r->r_slow, r->r_stop, r->reach};
+        const double radii[5] = {r->r_slow, r->r_stop, r->reach, r->v_full, r->v_red};
         if (!r->active)
             continue;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 5; i++)
             if (radii[i] > 0)
                 best = fmin(best, sf_safety_next_crossing(&p->motion, p->line, p->s_from, p->len, r->x, r->y,
                                                           radii[i], after));
@@ -517,8 +577,11 @@ static void place_robot(const sf_scenario_config *cfg, struct robot *r, double x
     r->mode = r->rule_mode != SF_SAFETY_FENCED && !sf_safety_watched(cfg, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
     r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
     r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
+    r->v_full = r->mode == SF_SAFETY_SSM ? r->reach + r->sep_full : 0;
+    r->v_red = r->mode == SF_SAFETY_SSM ? r->reach + r->sep_red : 0;
     r->st.mode = r->mode;
     r->st.rule = r->rule_mode;
+    r->st.monitored = true;
 }
 
 static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a, uint32_t agent, struct robot *r)
@@ -526,6 +589,7 @@ static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a,
     const sf_cfg_agent_type *t = &cfg->fleet.types[a->type];
     const sf_cfg_safety_rule *rule = NULL;
     double speed, slow, stop;
+    bool timed;
 
     for (size_t i = 0; i < cfg->safety.n_rules; i++)
         if (cfg->safety.rules[i].agent_type == a->type)
@@ -547,6 +611,10 @@ static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a,
         sf_safety_distances(rule, speed, &slow, &stop);
         r->slow = slow;
         r->stop = stop;
+        /* S_p at each speed: from the times when the rule gives them, else the rule's distances stand for it */
+        timed = rule->reaction_time > 0 || rule->stopping_time > 0;
+        r->sep_full = timed ? sf_safety_separation(rule, speed) : slow;
+        r->sep_red = timed ? sf_safety_separation(rule, fmin(rule->reduced_speed, speed)) : stop;
         r->resume_delay = rule->resume_delay;
     }
     place_robot(cfg, r, r->x, r->y);
@@ -603,8 +671,10 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
         }
     }
     s->band = sf_calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
-    if (!s->band)
+    s->inside = sf_calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
+    if (!s->band || !s->inside)
         goto fail;
+    s->measure_from = cfg->scenario.warmup;
     if ((kind = sf_kernel_add_kind(k, "safety.cross", on_cross, s)) < 0)
         goto fail;
     s->kind_cross = (uint32_t)kind;
@@ -642,6 +712,7 @@ void sf_safety_free(sf_safety *s)
     free(s->robots);
     free(s->people);
     free(s->band);
+    free(s->inside);
     free(s->robot_of);
     free(s->person_of);
     free(s->person_of_mover);
@@ -683,6 +754,7 @@ static void activate(sf_safety *s, uint32_t ri, bool on)
         double x = p->x, y = p->y, at = 0;
         if (!on) {
             s->band[pi * s->nrobots + ri] = OUTSIDE;
+            s->inside[pi * s->nrobots + ri] = 0;
             continue;
         }
         if (p->moving) {
@@ -753,6 +825,7 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
     } else {
         update(s, ri);
     }
+    check_violation(s, ri);
     return rate_of(r, r->applied);
 }
 
@@ -804,6 +877,11 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
     for (uint32_t p = 0; p < s->npeople; p++)
         if (s->people[p].waiting_for == robot)
             st.waited += now - s->people[p].wait_since;
+    if (r->violating) {
+        sf_time from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
+        if (now > from)
+            st.violation_time += now - from;
+    }
     return st;
 }
 

@@ -100,13 +100,20 @@ typedef struct sf_safety_hooks {
 typedef struct sf_safety_stats {
     sf_safety_mode mode;     /* in force (after the camera rule) */
     sf_safety_mode rule;     /* as the scenario's rule says (fenced without a rule) */
+    bool monitored;          /* an arm or humanoid this module watches (false: zeros) */
     uint64_t stops;          /* protective stops while working */
     uint64_t near_misses;    /* a person (not a crew partner) came within the stop distance while it worked */
     sf_time working;         /* time working */
     sf_time reduced;         /* time working at reduced speed */
     sf_time stopped;         /* time in a protective stop while working */
     double lost;             /* s: working time the safety rate cost, the integral of (1 - rate) */
-    double min_separation;   /* m: closest approach of a person (not a crew partner) while it worked; INFINITY */
+    double min_separation;   /* m: closest approach of a person (not a crew partner) while it worked and moved
+                                (not in a protective stop); INFINITY */
+    /* separation violations since the warm-up: a person (not a crew partner) nearer than the protective
+       separation distance at the speed the robot runs at, while it works and moves (ssm), or inside its
+       reach while it works (fenced); pfl has none (contact within its limits is its design) */
+    uint64_t violations;     /* episodes begun */
+    sf_time violation_time;  /* their total time */
     uint64_t waits;          /* fenced: people held outside */
     sf_time waited;          /* fenced: their total waiting */
 } sf_safety_stats;

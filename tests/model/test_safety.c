@@ -347,7 +347,10 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
     near_ns(st.reduced, (t2 - t1) + (t4 - t3), "time reduced");
     near_ns(st.working, t4 + 0.5 + left, "time working");
     assert_true(fabs(st.lost - (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2))) < 1e-8);
-    near_m(st.min_separation, 0.5, "closest approach: 1 m from the base less the 0.5 m reach");
+    /* the closest pass, 1 m from the base (0.5 m from the reach), falls in the protective stop; while
+       the arm moved, the closest was at the edge of the stop disc: 1.2 m less the 0.5 m reach */
+    near_m(st.min_separation, 0.7, "closest approach while the arm moved");
+    assert_int_equal(st.violations, 0); /* the written distances stand for S_p, and the arm obeyed them */
     {
         /* the report line says the same, in hours and shares of the working time */
         FILE *f = tmpfile();
@@ -372,9 +375,86 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
         assert_true(fabs(red - 100 * ((t2 - t1) + (t4 - t3)) / work) < 0.06);
         assert_true(fabs(stp - 100 * (t3 + 0.5 - t2) / work) < 0.06);
         assert_true(stops == 1 && near == 1 && waits == 0);
-        assert_string_equal(sep, "0.50");
+        assert_string_equal(sep, "0.70");
         assert_true(fabs(lost - 100 * (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2)) / work) < 0.06);
     }
+    teardown_plant(&p);
+}
+
+/* Build the monitor of plant p again (an arm at (bx, by)), after its rule was changed. */
+static void rebuild(struct plant *p, double bx, double by)
+{
+    sf_safety_agent agents[2] = {{SF_AGENT_ARM, 0, SF_SAFETY_NONE, bx, by}, {SF_AGENT_WORKER, 1, 0, 0, 0}};
+    sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, p};
+    char err[200];
+
+    sf_safety_free(p->s);
+    p->s = sf_safety_new(p->k, p->ms, &p->cfg, agents, 2, hooks, err, sizeof err);
+    assert_non_null(p->s);
+}
+
+/*
+ * Separation violations, by hand. The walk of the test above past the arm
+ * at (10, 1) under the same rule (slow 1.5 m, stop 0.7 m, resume 0.5 s),
+ * but the rule's times say S_p is larger than its slow distance:
+ * v_h = 0, T_r = 2.5 s, T_s = 0, C = 0 give S_p = 2.5 m at 1 m/s and
+ * 0.625 m at 0.25 m/s. At full speed a person within 0.5 + 2.5 = 3 m of
+ * the base is a violation: from x = 10 - sqrt(8) (t = 11 - sqrt(8)) until
+ * the arm slows at t1 = 11 - sqrt(3); at reduced speed the limit,
+ * 1.125 m, lies inside the stop disc (1.2 m), where the arm stands still,
+ * so none; back at full speed at t4 + 0.5 the person is 2.45 m away, a
+ * violation until x = 10 + sqrt(8), t = 11 + sqrt(8). Two episodes,
+ * 2 (sqrt(8) - sqrt(3)) - 0.5 s in all; the rates are those of the test
+ * above.
+ */
+static void test_safety_separation_violations_at_the_speed_the_robot_runs(void **state)
+{
+    struct plant p;
+    double t1 = 11 - sqrt(3), t4 = 11 + sqrt(3);
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 500 * SF_MS, false);
+    p.rule.person_speed = 0;
+    p.rule.reaction_time = 2500 * SF_MS;
+    rebuild(&p, 10, 1);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[0].t, t1, "slow");
+    near_ns(p.rates[3].t, t4 + 0.5, "back to full");
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 2);
+    near_ns(st.violation_time, 2 * (sqrt(8) - sqrt(3)) - 0.5, "time in violation");
+    teardown_plant(&p);
+}
+
+/*
+ * A fenced arm at (10, 0.3) with a reach of 0.5 m: the passer-by on y = 0
+ * is inside its reach for |x - 10| <= 0.4, 0.8 s at 1 m/s, while it works:
+ * one violation (a guard the layout lets people through) of 0.8 s, and
+ * one near miss. Idle, the same walk is none.
+ */
+static void test_safety_fenced_reach_breached_is_a_violation(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 0.3, 0, false);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 1);
+    near_ns(st.violation_time, 0.8, "inside the reach");
+    assert_int_equal(st.near_misses, 1);
+    teardown_plant(&p);
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 0.3, 0, false);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 0);
+    assert_int_equal(st.violation_time, 0);
     teardown_plant(&p);
 }
 
@@ -831,6 +911,8 @@ int main(void)
         cmocka_unit_test(test_safety_crossings_at_constant_speed),
         cmocka_unit_test(test_safety_ssm_slows_stops_and_resumes_for_a_passer_by),
         cmocka_unit_test(test_safety_crossings_during_acceleration),
+        cmocka_unit_test(test_safety_separation_violations_at_the_speed_the_robot_runs),
+        cmocka_unit_test(test_safety_fenced_reach_breached_is_a_violation),
         cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),
         cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
         cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
