@@ -233,6 +233,9 @@ typedef struct sf_cfg_operation {
     sf_dist setup;       /* setup when the station changes product, s */
     double scrap;        /* fraction 0..1 */
     double rework;       /* fraction 0..1 of the good units done again at once */
+    /* 1 - motion_share: the part of the operation's time that is not robot motion, which a robot's speed
+       limit does not slow (0, the default: all of it is motion; model/safety.h, sf_safety_work_rate) */
+    double fixed_share;
     sf_cfg_place at;
 } sf_cfg_operation;
 

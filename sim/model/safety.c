@@ -242,6 +242,8 @@ static int target(const sf_safety *s, uint32_t ri)
         return REDUCED;
     if (r->mode != SF_SAFETY_SSM)
         return FULL;
+    if (r->npartners > 0) /* partner work, a person's or a humanoid's: at the collaborative speed */
+        level = REDUCED;
     for (uint32_t p = 0; p < s->npeople; p++) {
         int b = s->band[p * s->nrobots + ri];
         if (b >= SLOW && is_partner(r, s->people[p].agent))
@@ -547,6 +549,15 @@ static void on_motion(void *ctx, uint32_t mover, sf_time now)
 }
 
 /* ---- building ---------------------------------------------------------------- */
+
+double sf_safety_work_rate(double q, double fixed)
+{
+    if (!(q > 0))
+        return 0;
+    if (q >= 1 || !(fixed > 0))
+        return q;
+    return 1 / (fixed + (1 - fixed) / q);
+}
 
 bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
 {

@@ -176,6 +176,17 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
 sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slow_radius, double *stop_radius);
 
 /*
+ * The rate of an operation whose robot runs at `speed_ratio` of the speed
+ * its cycle times hold for, when `fixed_share` of the cycle is not robot
+ * motion (1 - motion_share): only the motion slows, so the operation
+ * takes (fixed + (1 - fixed) / q) times as long and the rate is
+ * 1 / (fixed + (1 - fixed) / q); 0 when q is 0 (a protective stop halts
+ * the cycle), q itself when all of the cycle is motion (fixed = 0).
+ * Example: motion_share 0.4 at 0.25 of full speed: 1 / (0.6 + 0.4 x 4).
+ */
+double sf_safety_work_rate(double speed_ratio, double fixed_share);
+
+/*
  * True when (x, y) lies in a collaborative zone that one of the
  * scenario's cameras watches: where a robot may share space with people.
  */

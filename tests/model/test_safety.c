@@ -822,6 +822,22 @@ static void test_safety_scenario_humanoids_are_fenced_or_watched_ssm(void **stat
 }
 
 /*
+ * Only the motion share of a cycle slows with the robot: motion_share 0.4
+ * (fixed share 0.6) at 0.25 of full speed takes 0.6 + 0.4 x 4 = 2.2 times
+ * as long; all motion is the speed ratio itself; none is never slowed;
+ * a protective stop halts the cycle whatever its share.
+ */
+static void test_safety_work_rate_slows_only_the_motion_share(void **state)
+{
+    (void)state;
+    assert_true(fabs(sf_safety_work_rate(0.25, 0.6) - 1 / (0.6 + 0.4 * 4)) < 1e-15);
+    assert_true(sf_safety_work_rate(0.25, 0) == 0.25);
+    assert_true(sf_safety_work_rate(0.25, 1) == 1);
+    assert_true(sf_safety_work_rate(0, 0.6) == 0);
+    assert_true(sf_safety_work_rate(1, 0.6) == 1);
+}
+
+/*
  * ISO 13855:2010's intrusion distance C by detection type: a field
  * parallel to the approach at height H (6.3), C = 1200 - 0.4 H mm, at
  * least 850 mm: 1.2 m at the floor, 1.0 m at 0.5 m, 0.85 m (not 0.8) at
@@ -923,6 +939,7 @@ int main(void)
         cmocka_unit_test(test_safety_scenario_errors_name_the_rule),
         cmocka_unit_test(test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches),
         cmocka_unit_test(test_safety_iso13855_intrusion_by_detection_type),
+        cmocka_unit_test(test_safety_work_rate_slows_only_the_motion_share),
         cmocka_unit_test(test_safety_scenario_defaults_intrusion_by_detection_and_warns_below),
         cmocka_unit_test(test_safety_scenario_humanoids_are_fenced_or_watched_ssm),
     };
