@@ -399,6 +399,8 @@ typedef struct sf_cfg_camera {
     int *zones;
     size_t n_zones;
     double detect_range; /* m */
+    bool fails;          /* mtbf and mttr given: the camera fails and is repaired (model/safety.h) */
+    sf_dist mtbf, mttr;  /* time to a failure, time to repair, s */
     sf_cfg_place at;
 } sf_cfg_camera;
 

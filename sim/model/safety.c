@@ -27,6 +27,9 @@ struct robot {
     double v_full, v_red;  /* violation radii around the base (reach + S_p at full and reduced speed); 0: none */
     bool violating;
     sf_time violating_since;
+    bool covered;         /* its station is watched when every camera is up */
+    bool outage;          /* fenced now because the cameras over it are down */
+    sf_time outage_since;
     sf_time resume_delay;
     bool working;
     uint32_t *partners;
@@ -51,6 +54,12 @@ struct person {
     sf_time wait_since;
 };
 
+struct camera {
+    bool up;
+    sf_rng failure, repair;
+    sf_event_id ev;
+};
+
 struct sf_safety {
     sf_kernel *k;
     sf_movers *ms;
@@ -67,8 +76,12 @@ struct sf_safety {
     uint32_t *person_of;    /* agent -> person index */
     uint32_t *person_of_mover;
     uint32_t nagents, nmovers;
-    uint32_t kind_cross, kind_resume;
+    uint32_t kind_cross, kind_resume, kind_camera;
+    struct camera *cams; /* one per configured camera */
 };
+
+static void on_camera(sf_kernel *k, void *ctx, const sf_event *ev);
+static int camera_next(sf_safety *s, uint32_t c, const sf_dist *d, sf_rng *rng);
 
 /* ---- the separation distance --------------------------------------------- */
 
@@ -575,17 +588,56 @@ bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
     return false;
 }
 
+/* As sf_safety_watched, by the cameras that are up now. */
+static bool watched_now(const sf_safety *s, double x, double y)
+{
+    const sf_cfg_layout *L = &s->cfg->layout;
+
+    for (size_t c = 0; c < s->cfg->safety.n_cameras; c++) {
+        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
+        if (!s->cams[c].up)
+            continue;
+        for (size_t i = 0; i < cam->n_zones; i++) {
+            int z = cam->zones[i];
+            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE &&
+                sf_polygon_contains(L->zones[z].xy, L->zones[z].n_points, x, y))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Open or close the robot's time fenced by a camera outage (counted from the warm-up). */
+static void outage_update(sf_safety *s, struct robot *r, sf_time now)
+{
+    bool o = r->rule_mode != SF_SAFETY_FENCED && r->covered && r->mode == SF_SAFETY_FENCED && r->active;
+    sf_time from;
+
+    if (o == r->outage)
+        return;
+    if (o) {
+        r->outage_since = now;
+    } else {
+        from = r->outage_since > s->measure_from ? r->outage_since : s->measure_from;
+        if (now > from)
+            r->st.outage_fenced += now - from;
+    }
+    r->outage = o;
+}
+
 /*
  * The robot works at (x, y): the mode in force there and its band radii.
  * Where no camera watches, a collaborative rule runs fenced: the scenario
  * loader refuses that unless the rule says `fallback: fenced`, and warns
- * when it does, so this is never silent.
+ * when it does, so this is never silent. Where the cameras that watch are
+ * all down (a failure), it runs fenced until one is repaired.
  */
-static void place_robot(const sf_scenario_config *cfg, struct robot *r, double x, double y)
+static void place_robot(sf_safety *s, struct robot *r, double x, double y)
 {
     r->x = x;
     r->y = y;
-    r->mode = r->rule_mode != SF_SAFETY_FENCED && !sf_safety_watched(cfg, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
+    r->covered = sf_safety_watched(s->cfg, x, y);
+    r->mode = r->rule_mode != SF_SAFETY_FENCED && !watched_now(s, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
     r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
     r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
     r->v_full = r->mode == SF_SAFETY_SSM ? r->reach + r->sep_full : 0;
@@ -595,8 +647,9 @@ static void place_robot(const sf_scenario_config *cfg, struct robot *r, double x
     r->st.monitored = true;
 }
 
-static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a, uint32_t agent, struct robot *r)
+static void build_robot(sf_safety *s, const sf_safety_agent *a, uint32_t agent, struct robot *r)
 {
+    const sf_scenario_config *cfg = s->cfg;
     const sf_cfg_agent_type *t = &cfg->fleet.types[a->type];
     const sf_cfg_safety_rule *rule = NULL;
     double speed, slow, stop;
@@ -628,7 +681,8 @@ static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a,
         r->sep_red = timed ? sf_safety_separation(rule, fmin(rule->reduced_speed, speed)) : stop;
         r->resume_delay = rule->resume_delay;
     }
-    place_robot(cfg, r, r->x, r->y);
+    place_robot(s, r, r->x, r->y);
+    outage_update(s, r, sf_kernel_now(s->k));
     r->applied = r->mode == SF_SAFETY_PFL ? REDUCED : FULL;
     r->st.min_separation = INFINITY;
 }
@@ -662,15 +716,19 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
     s->person_of_mover = sf_malloc((nmovers ? nmovers : 1) * sizeof *s->person_of_mover);
     s->robots = sf_calloc(n ? n : 1, sizeof *s->robots);
     s->people = sf_calloc(n ? n : 1, sizeof *s->people);
-    if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people)
+    s->cams = sf_calloc(cfg->safety.n_cameras ? cfg->safety.n_cameras : 1, sizeof *s->cams);
+    if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people || !s->cams)
         goto fail;
+    s->measure_from = cfg->scenario.warmup;
+    for (size_t c = 0; c < cfg->safety.n_cameras; c++)
+        s->cams[c].up = true;
     for (uint32_t m = 0; m < nmovers; m++)
         s->person_of_mover[m] = SF_SAFETY_NONE;
     for (uint32_t i = 0; i < n; i++) {
         s->robot_of[i] = s->person_of[i] = SF_SAFETY_NONE;
         if (agents[i].kind == SF_AGENT_ARM || (agents[i].kind == SF_AGENT_HUMANOID && agents[i].mover != SF_SAFETY_NONE)) {
             s->robot_of[i] = s->nrobots;
-            build_robot(cfg, &agents[i], i, &s->robots[s->nrobots++]);
+            build_robot(s, &agents[i], i, &s->robots[s->nrobots++]);
         } else if (agents[i].kind == SF_AGENT_WORKER && agents[i].mover != SF_SAFETY_NONE) {
             struct person *p = &s->people[s->npeople];
             p->agent = i;
@@ -692,6 +750,20 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
     if ((kind = sf_kernel_add_kind(k, "safety.resume", on_resume, s)) < 0)
         goto fail;
     s->kind_resume = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "safety.camera", on_camera, s)) < 0)
+        goto fail;
+    s->kind_camera = (uint32_t)kind;
+    for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
+        char name[256];
+        if (!cfg->safety.cameras[c].fails)
+            continue;
+        snprintf(name, sizeof name, "camera.failure.%s", cfg->safety.cameras[c].name);
+        sf_rng_init(&s->cams[c].failure, cfg->scenario.seed, name);
+        snprintf(name, sizeof name, "camera.repair.%s", cfg->safety.cameras[c].name);
+        sf_rng_init(&s->cams[c].repair, cfg->scenario.seed, name);
+        if (camera_next(s, (uint32_t)c, &cfg->safety.cameras[c].mtbf, &s->cams[c].failure) != SF_OK)
+            goto fail;
+    }
     if (s->npeople && s->nrobots && sf_movers_watch(ms, on_motion, s) != SF_OK)
         goto fail;
     /* where everybody stands now */
@@ -724,6 +796,7 @@ void sf_safety_free(sf_safety *s)
     free(s->people);
     free(s->band);
     free(s->inside);
+    free(s->cams);
     free(s->robot_of);
     free(s->person_of);
     free(s->person_of_mover);
@@ -741,6 +814,56 @@ static struct robot *robot_of(const sf_safety *s, uint32_t agent, uint32_t *ri)
     return i == SF_SAFETY_NONE ? NULL : &s->robots[i];
 }
 
+static void resettle(sf_safety *s, uint32_t ri, bool on);
+
+/* Schedule camera c's next change after a draw from `d` on stream `rng`. */
+static int camera_next(sf_safety *s, uint32_t c, const sf_dist *d, sf_rng *rng)
+{
+    double dt = sf_dist_sample(d, rng);
+    sf_time t;
+
+    if (!(dt >= 0) || sf_time_from_seconds(dt, &t) != SF_OK)
+        return SF_ERANGE;
+    return sf_kernel_after(s->k, t, 0, s->kind_camera, c, &s->cams[c].ev);
+}
+
+/*
+ * A camera fails or is repaired: every arm (and every working humanoid)
+ * takes the mode the cameras up now allow where it works; one whose mode
+ * changes gets its bands placed again and everyone's band settled again.
+ */
+static void on_camera(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_safety *s = ctx;
+    struct camera *cam = &s->cams[ev->target];
+    const sf_cfg_camera *cfg = &s->cfg->safety.cameras[ev->target];
+    sf_time now = sf_kernel_now(k);
+    int rc;
+
+    cam->ev = 0;
+    cam->up = !cam->up;
+    for (uint32_t ri = 0; ri < s->nrobots; ri++) {
+        struct robot *r = &s->robots[ri];
+        sf_safety_mode old = r->mode;
+        if (!r->active)
+            continue;
+        account(r, now);
+        for (uint32_t p = 0; p < s->npeople; p++)
+            fold(s, p, now);
+        place_robot(s, r, r->x, r->y);
+        outage_update(s, r, now);
+        if (r->mode == old)
+            continue;
+        resettle(s, ri, true);
+        update(s, ri);
+        check_violation(s, ri);
+    }
+    rc = cam->up ? camera_next(s, ev->target, &cfg->mtbf, &cam->failure)
+                 : camera_next(s, ev->target, &cfg->mttr, &cam->repair);
+    if (rc != SF_OK)
+        sf_kernel_fail(k, rc);
+}
+
 /*
  * A mobile robot (a humanoid) is monitored while it works, where it
  * stands: its bands are placed there (with the mode the cameras allow
@@ -756,10 +879,19 @@ static void activate(sf_safety *s, uint32_t ri, bool on)
     if (on) {
         double x, y;
         sf_movers_position(s->ms, r->mover, now, &x, &y, NULL);
-        place_robot(s->cfg, r, x, y);
+        place_robot(s, r, x, y);
         r->applied = r->mode == SF_SAFETY_PFL ? REDUCED : FULL;
     }
     r->active = on;
+    outage_update(s, r, now);
+    resettle(s, ri, on);
+}
+
+/* Every person's band around robot ri from where they are now, and their next crossings (bands moved). */
+static void resettle(sf_safety *s, uint32_t ri, bool on)
+{
+    sf_time now = sf_kernel_now(s->k);
+
     for (uint32_t pi = 0; pi < s->npeople; pi++) {
         struct person *p = &s->people[pi];
         double x = p->x, y = p->y, at = 0;
@@ -892,6 +1024,11 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
         sf_time from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
         if (now > from)
             st.violation_time += now - from;
+    }
+    if (r->outage) {
+        sf_time from = r->outage_since > s->measure_from ? r->outage_since : s->measure_from;
+        if (now > from)
+            st.outage_fenced += now - from;
     }
     return st;
 }

@@ -16,6 +16,12 @@
  *   pfl     power and force limiting (5.5.5): always at its collaborative
  *           speed while it works, never stopped for people.
  *
+ * A camera with `mtbf` and `mttr` fails and is repaired (streams
+ * "camera.failure.NAME" and "camera.repair.NAME"); while every camera
+ * that watches a robot's station is down, the robot runs fenced, and back
+ * under its rule at the repair (its bands re-placed, everyone's band
+ * settled again).
+ *
  * A robot whose station node lies in no collaborative zone watched by a
  * camera runs fenced whatever its rule says: without sensing there is no
  * sharing of space. The scenario loader refuses such a robot unless its
@@ -114,6 +120,8 @@ typedef struct sf_safety_stats {
        reach while it works (fenced); pfl has none (contact within its limits is its design) */
     uint64_t violations;     /* episodes begun */
     sf_time violation_time;  /* their total time */
+    sf_time outage_fenced;   /* since the warm-up: time it ran fenced, under an ssm or pfl rule, because the
+                                cameras that watch its station were all down */
     uint64_t waits;          /* fenced: people held outside */
     sf_time waited;          /* fenced: their total waiting */
 } sf_safety_stats;

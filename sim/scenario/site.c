@@ -381,7 +381,15 @@ void sf_v_safety(sf_vctx *v, const sf_ynode *n)
         char what[200];
         sf_v_entry(v, names[i], "camera", what, sizeof what, &c->name, &c->at);
         c->detect_range = 10;
-        sf_v_map(v, e[i], KEYS("name", "zones", "range"), what);
+        sf_v_map(v, e[i], KEYS("name", "zones", "range", "mtbf", "mttr"), what);
+        {
+            const sf_ynode *up = sf_ynode_get(e[i], "mtbf", NULL), *down = sf_ynode_get(e[i], "mttr", NULL);
+            if ((up != NULL) != (down != NULL))
+                sf_v_error(v, up ? up : down, "%s: a camera that fails needs both 'mtbf' and 'mttr'", what);
+            else if (up)
+                c->fails = sf_v_dist(v, up, "mtbf", SF_DIM_TIME, &c->mtbf) &&
+                           sf_v_dist(v, down, "mttr", SF_DIM_TIME, &c->mttr);
+        }
         sf_v_qty(v, sf_ynode_get(e[i], "range", NULL), "range", SF_DIM_LENGTH, 0, 200, true, &c->detect_range);
         if (!(z = sf_v_need(v, e[i], "zones", what)) || !sf_v_list(v, z, "zones"))
             continue;

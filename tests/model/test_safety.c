@@ -459,6 +459,42 @@ static void test_safety_fenced_reach_breached_is_a_violation(void **state)
 }
 
 /*
+ * A camera outage turns the zone fenced for exactly the repair time: the
+ * camera fails 100 s after the start (mtbf 100 s) and is repaired 30 s
+ * later (mttr 30 s), then fails again at 230 s. The ssm arm runs fenced
+ * from 100 s to 130 s: the passer-by who walks past it from 101 s (by the
+ * arm from about 110 s to 114 s) slows and stops nothing, and its 300 s
+ * of work end at 300 s; the time fenced by the outage is 30 s at 140 s
+ * and 30 + 20 s at 250 s.
+ */
+static void test_safety_camera_outage_fences_the_robot_for_the_repair_time(void **state)
+{
+    struct plant p;
+    sf_event_id walk;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    p.cam.name = "cell_cam";
+    p.cam.fails = true;
+    assert_int_equal(sf_dist_constant(&p.cam.mtbf, 100, NULL), SF_OK);
+    assert_int_equal(sf_dist_constant(&p.cam.mttr, 30, NULL), SF_OK);
+    rebuild(&p, 10, 1);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    start_op(&p, 300 * S, NULL, 0);
+    assert_int_equal(sf_kernel_at(p.k, 101 * S, 0, p.kind_walk, 1, &walk), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 100 * S + 1), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_kernel_run_until(p.k, 140 * S), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 140 * S).outage_fenced, 30 * S);
+    assert_int_equal(sf_kernel_run_until(p.k, 250 * S), SF_OK);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 250 * S).outage_fenced, 50 * S);
+    assert_int_equal(sf_kernel_run_until(p.k, 400 * S), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(p.op_done, 300 * S);
+    teardown_plant(&p);
+}
+
+/*
  * The same walk starting from rest, crossing during the acceleration: a
  * slow disc of 2.0 m around a base at (1.5, 1) meets the path at
  * x = 1.5 -+ sqrt(3); the entry at s = 1.5 - sqrt(3) < 0 is behind the
@@ -791,6 +827,14 @@ static void test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches(v
     c = load_ok(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n" CAMERA);
     assert_int_equal(c->safety.n_warnings, 0);
     sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
+                     "  cameras: [{name: cam, zones: [cell], mtbf: exp(8 h), mttr: 30 min}]\n");
+    assert_true(c->safety.cameras[0].fails);
+    assert_true(fabs(sf_dist_mean(&c->safety.cameras[0].mttr) - 1800) < 1e-9);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
+                                "  cameras: [{name: cam, zones: [cell], mtbf: exp(8 h)}]\n",
+                           "t.yaml:15:46: camera 'cam': a camera that fails needs both 'mtbf' and 'mttr'");
     expect_load_fails_with(ARM "    - {name: arm1, mode: fenced, fallback: fenced}\n",
                            "t.yaml:14:44: safety rule for 'arm1': 'fallback' is for modes ssm and pfl");
 }
@@ -929,6 +973,7 @@ int main(void)
         cmocka_unit_test(test_safety_crossings_during_acceleration),
         cmocka_unit_test(test_safety_separation_violations_at_the_speed_the_robot_runs),
         cmocka_unit_test(test_safety_fenced_reach_breached_is_a_violation),
+        cmocka_unit_test(test_safety_camera_outage_fences_the_robot_for_the_repair_time),
         cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),
         cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
         cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
