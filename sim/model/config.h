@@ -391,6 +391,11 @@ typedef struct sf_cfg_safety_rule {
     /* ssm, pfl on an arm or humanoid: where no camera watches its station, run fenced (with a warning)
        instead of refusing the scenario */
     bool fallback_fenced;
+    /* ssm: how a crew partner (a person or a humanoid) works with it: false, at the collaborative speed
+       (reduced_speed) for the whole operation; true, hand-over: paused for handover_time at the start of
+       each operation (the partner's hands in the shared space), at full speed after */
+    bool handover;
+    sf_time handover_time;
     sf_cfg_place at;
 } sf_cfg_safety_rule;
 

@@ -27,6 +27,10 @@ struct robot {
     double v_full, v_red;  /* violation radii around the base (reach + S_p at full and reduced speed); 0: none */
     bool violating;
     sf_time violating_since;
+    bool handover;        /* ssm partner work by hand-over (else at the collaborative speed) */
+    sf_time handover_time;
+    bool paused;          /* in a hand-over: rate 0 until handover_ev */
+    sf_event_id handover_ev;
     bool covered;         /* its station is watched when every camera is up */
     bool outage;          /* fenced now because the cameras over it are down */
     sf_time outage_since;
@@ -76,11 +80,12 @@ struct sf_safety {
     uint32_t *person_of;    /* agent -> person index */
     uint32_t *person_of_mover;
     uint32_t nagents, nmovers;
-    uint32_t kind_cross, kind_resume, kind_camera;
+    uint32_t kind_cross, kind_resume, kind_camera, kind_handover;
     struct camera *cams; /* one per configured camera */
 };
 
 static void on_camera(sf_kernel *k, void *ctx, const sf_event *ev);
+static void on_handover(sf_kernel *k, void *ctx, const sf_event *ev);
 static int camera_next(sf_safety *s, uint32_t c, const sf_dist *d, sf_rng *rng);
 
 /* ---- the separation distance --------------------------------------------- */
@@ -200,7 +205,7 @@ static double path_distance(const struct person *p, double s0, double s1, double
 
 static double rate_of(const struct robot *r, int level)
 {
-    return level == FULL ? 1 : level == REDUCED ? r->rate_reduced : 0;
+    return r->paused ? 0 : level == FULL ? 1 : level == REDUCED ? r->rate_reduced : 0;
 }
 
 static bool is_partner(const struct robot *r, uint32_t agent)
@@ -255,12 +260,12 @@ static int target(const sf_safety *s, uint32_t ri)
         return REDUCED;
     if (r->mode != SF_SAFETY_SSM)
         return FULL;
-    if (r->npartners > 0) /* partner work, a person's or a humanoid's: at the collaborative speed */
+    if (r->npartners > 0 && !r->handover) /* partner work, a person's or a humanoid's: at the collaborative speed */
         level = REDUCED;
     for (uint32_t p = 0; p < s->npeople; p++) {
         int b = s->band[p * s->nrobots + ri];
         if (b >= SLOW && is_partner(r, s->people[p].agent))
-            b = SLOW; /* a crew partner works beside it: reduced speed, never a stop */
+            b = r->handover ? OUTSIDE : SLOW; /* a crew partner: hand-over pauses, else reduced speed; never a stop */
         if (b >= STOP)
             return STOPPED;
         if (b == SLOW)
@@ -332,7 +337,8 @@ static void set_level(sf_safety *s, uint32_t ri, int level)
     check_violation(s, ri);
     if (!r->working)
         return;
-    tell_state(s, r->agent, state_of(level));
+    if (!r->paused) /* in a hand-over it shows waiting for its partner until the hand-over ends */
+        tell_state(s, r->agent, state_of(level));
     if (level == STOPPED) {
         r->st.stops++;
         emit(s, SF_SAFETY_STOP, r, SF_SAFETY_NONE);
@@ -680,6 +686,8 @@ static void build_robot(sf_safety *s, const sf_safety_agent *a, uint32_t agent, 
         r->sep_full = timed ? sf_safety_separation(rule, speed) : slow;
         r->sep_red = timed ? sf_safety_separation(rule, fmin(rule->reduced_speed, speed)) : stop;
         r->resume_delay = rule->resume_delay;
+        r->handover = rule->handover;
+        r->handover_time = rule->handover_time;
     }
     place_robot(s, r, r->x, r->y);
     outage_update(s, r, sf_kernel_now(s->k));
@@ -753,6 +761,9 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
     if ((kind = sf_kernel_add_kind(k, "safety.camera", on_camera, s)) < 0)
         goto fail;
     s->kind_camera = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "safety.handover", on_handover, s)) < 0)
+        goto fail;
+    s->kind_handover = (uint32_t)kind;
     for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
         char name[256];
         if (!cfg->safety.cameras[c].fails)
@@ -914,6 +925,21 @@ static void resettle(sf_safety *s, uint32_t ri, bool on)
     }
 }
 
+/* The partner's hands have left the shared space: the robot works at the rate its level gives. */
+static void on_handover(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_safety *s = ctx;
+    struct robot *r = &s->robots[ev->target];
+    sf_time now = sf_kernel_now(k);
+
+    r->handover_ev = 0;
+    account(r, now);
+    r->paused = false;
+    if (s->hooks.rate)
+        s->hooks.rate(s->hooks.ctx, r->agent, rate_of(r, r->applied), now);
+    tell_state(s, r->agent, state_of(r->applied));
+}
+
 double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint32_t *partners, size_t npartners)
 {
     uint32_t ri;
@@ -938,12 +964,23 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
     r->npartners = working ? npartners : 0;
     if (r->npartners)
         memcpy(r->partners, partners, npartners * sizeof *partners);
+    if (!working && r->handover_ev) { /* the operation ended during its hand-over */
+        sf_kernel_cancel(s->k, r->handover_ev);
+        r->handover_ev = 0;
+        r->paused = false;
+    }
     if (working && !r->working && r->mover != SF_SAFETY_NONE)
         activate(s, ri, true);
     if (working && !r->working) {
         update(s, ri); /* not yet working: only the rate is told */
         r->working = true;
-        if (r->applied != FULL)
+        if (r->handover && r->npartners > 0 && r->handover_time > 0 && r->mode == SF_SAFETY_SSM) {
+            int rc = sf_kernel_after(s->k, r->handover_time, 0, s->kind_handover, ri, &r->handover_ev);
+            if (rc != SF_OK)
+                sf_kernel_fail(s->k, rc);
+            r->paused = true; /* the partner's hands are in the shared space first */
+            tell_state(s, r->agent, SF_STATE_WAIT_PERSON);
+        } else if (r->applied != FULL)
             tell_state(s, r->agent, state_of(r->applied));
         if (r->applied == STOPPED) {
             r->st.stops++;

@@ -199,6 +199,7 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
 static const char *const modes[] = {"fenced", "ssm", "pfl", NULL};
 static const char *const fallbacks[] = {"fenced", NULL};
 static const char *const detections[] = {"area", "body", "hand", NULL};
+static const char *const partners[] = {"collaborative", "handover", NULL};
 
 static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -271,7 +272,7 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
     static const char *const ssm_keys[] = {"slow_distance", "stop_distance", "reduced_speed", "resume_delay",
                                            "person_speed", "reaction_time", "stopping_time", "stopping_distance",
                                            "intrusion", "person_uncertainty", "robot_uncertainty", "detection",
-                                           "detection_capability", "detection_height"};
+                                           "detection_capability", "detection_height", "partner", "handover_time"};
     const sf_ynode *slow, *stop, *tr, *ts, *mnode, *fb;
     char what[200];
     int mode = 0;
@@ -285,7 +286,7 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
              KEYS("name", "mode", "slow_distance", "stop_distance", "reduced_speed", "max_speed", "resume_delay",
                   "robot_speed", "person_speed", "reaction_time", "stopping_time", "stopping_distance", "intrusion",
                   "person_uncertainty", "robot_uncertainty", "fallback", "detection", "detection_capability",
-                  "detection_height"),
+                  "detection_height", "partner", "handover_time"),
              what);
     sf_v_enum(v, (mnode = sf_v_need(v, e, "mode", what)), "mode", modes, &mode);
     r->mode = (sf_safety_mode)mode;
@@ -330,6 +331,16 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
         sf_v_qty(v, sf_ynode_get(e, "stopping_distance", NULL), "stopping_distance", SF_DIM_LENGTH, 0, 100, false,
                  &r->stopping_distance);
         intrusion(v, e, what, r);
+        {
+            const sf_ynode *pm = sf_ynode_get(e, "partner", NULL), *ht = sf_ynode_get(e, "handover_time", NULL);
+            int which = 0;
+            if (pm && sf_v_enum(v, pm, "partner", partners, &which))
+                r->handover = which == 1;
+            if (r->handover)
+                sf_v_duration(v, sf_v_need(v, e, "handover_time", what), "handover_time", &r->handover_time);
+            else if (ht)
+                sf_v_error(v, ht, "%s: 'handover_time' is for partner: handover", what);
+        }
         sf_v_qty(v, sf_ynode_get(e, "person_uncertainty", NULL), "person_uncertainty", SF_DIM_LENGTH, 0, 10, false,
                  &r->person_uncertainty);
         sf_v_qty(v, sf_ynode_get(e, "robot_uncertainty", NULL), "robot_uncertainty", SF_DIM_LENGTH, 0, 10, false,

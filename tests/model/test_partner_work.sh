@@ -4,7 +4,10 @@
 # speed while a partner works with it):
 #   all of the cycle robot motion (the default): 220 / 0.25 = 880 s;
 #   motion_share 0.4: 220 (0.6 + 0.4 x 4) = 484 s, a rate of 1 / (0.6 + 0.4 x 4);
-#   a humanoid partner instead of a person: the same, by the same rule.
+#   a humanoid partner instead of a person: the same, by the same rule;
+#   hand-over partner work (partner: handover, handover_time: 20 s): the
+#   cobot pauses 20 s while the partner's hands are in the shared space,
+#   then works at full speed: 20 + 220 = 240 s, with either partner.
 # The unit's lead time is the operation's duration (no travel, no wait).
 #   test_partner_work.sh SHOPFLOOR SOURCE_DIR
 sf=$1
@@ -32,4 +35,9 @@ lead 484 "a person as partner, motion_share 0.4" --set products.unit.routing.fit
 lead 880 "a humanoid as partner, all motion" $humanoid
 # shellcheck disable=SC2086
 lead 484 "a humanoid as partner, motion_share 0.4" $humanoid --set products.unit.routing.fit.motion_share=0.4
+handover="--set safety.robots.cobot.partner=handover --set safety.robots.cobot.handover_time=20s"
+# shellcheck disable=SC2086
+lead 240 "a person as partner, hand-over" $handover
+# shellcheck disable=SC2086
+lead 240 "a humanoid as partner, hand-over" $humanoid $handover
 exit "$fails"

@@ -835,6 +835,17 @@ static void test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches(v
     expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
                                 "  cameras: [{name: cam, zones: [cell], mtbf: exp(8 h)}]\n",
                            "t.yaml:15:46: camera 'cam': a camera that fails needs both 'mtbf' and 'mttr'");
+    c = load_ok(CELL "safety:\n  robots:\n    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                     "reduced_speed: 0.25 m/s,\n       partner: handover, handover_time: 12 s}\n" CAMERA);
+    assert_true(c->safety.rules[0].handover);
+    assert_int_equal(c->safety.rules[0].handover_time, 12 * S);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(CELL "safety:\n  robots:\n    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                                "reduced_speed: 0.25 m/s,\n       partner: handover}\n" CAMERA,
+                           "t.yaml:15:7: safety rule for 'arm1' needs 'handover_time'");
+    expect_load_fails_with(CELL "safety:\n  robots:\n    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                                "reduced_speed: 0.25 m/s,\n       handover_time: 12 s}\n" CAMERA,
+                           "t.yaml:16:23: safety rule for 'arm1': 'handover_time' is for partner: handover");
     expect_load_fails_with(ARM "    - {name: arm1, mode: fenced, fallback: fenced}\n",
                            "t.yaml:14:44: safety rule for 'arm1': 'fallback' is for modes ssm and pfl");
 }
