@@ -235,6 +235,19 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         ADD("separation_violations", "", n, "", false);
         ADD("separation_violation_time", "", t / SF_SECONDS_PER_HOUR, "h", false);
         ADD("camera_outage_fenced_time", "", o / SF_SECONDS_PER_HOUR, "h", false);
+        n = t = 0;
+        for (size_t c = 0; m->w && sf_world_safety(m->w) && c < cfg->safety.n_cameras; c++) {
+            uint64_t passes, missed;
+            if (!(cfg->safety.cameras[c].miss > 0))
+                continue;
+            sf_safety_camera_stats(sf_world_safety(m->w), c, &passes, &missed);
+            ADD("camera_passes", cfg->safety.cameras[c].name, (double)passes, "", false);
+            ADD("detections_missed", cfg->safety.cameras[c].name, (double)missed, "", false);
+            n += (double)passes;
+            t += (double)missed;
+        }
+        ADD("camera_passes", "", n, "", false);
+        ADD("detections_missed", "", t, "", false);
     }
     {
         double reduced = 0, stopped = 0;

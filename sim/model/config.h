@@ -404,6 +404,7 @@ typedef struct sf_cfg_camera {
     int *zones;
     size_t n_zones;
     double detect_range; /* m */
+    double miss;         /* probability that it misses a person at a pass (an entry into its zones): 1 - detection */
     bool fails;          /* mtbf and mttr given: the camera fails and is repaired (model/safety.h) */
     sf_dist mtbf, mttr;  /* time to a failure, time to repair, s */
     sf_cfg_place at;

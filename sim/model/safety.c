@@ -32,6 +32,7 @@ struct robot {
     bool paused;          /* in a hand-over: rate 0 until handover_ev */
     sf_event_id handover_ev;
     bool covered;         /* its station is watched when every camera is up */
+    uint64_t cover;       /* bit c: camera c (c < 64) watches its station */
     bool outage;          /* fenced now because the cameras over it are down */
     sf_time outage_since;
     sf_time resume_delay;
@@ -60,8 +61,9 @@ struct person {
 
 struct camera {
     bool up;
-    sf_rng failure, repair;
+    sf_rng failure, repair, detect;
     sf_event_id ev;
+    uint64_t passes, missed;
 };
 
 struct sf_safety {
@@ -82,9 +84,12 @@ struct sf_safety {
     uint32_t nagents, nmovers;
     uint32_t kind_cross, kind_resume, kind_camera, kind_handover;
     struct camera *cams; /* one per configured camera */
+    bool detecting;      /* some camera may miss a person (detection below 1) */
+    uint8_t *cam_state;  /* [person * n_cameras + camera]: bit 0 inside its zones, bit 1 missed this pass */
 };
 
 static void on_camera(sf_kernel *k, void *ctx, const sf_event *ev);
+static bool camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y);
 static void on_handover(sf_kernel *k, void *ctx, const sf_event *ev);
 static int camera_next(sf_safety *s, uint32_t c, const sf_dist *d, sf_rng *rng);
 
@@ -410,14 +415,69 @@ static int band_at(const struct robot *r, double x, double y)
 }
 
 /* The person is at (x, y) from now until the next crossing: set every band. */
+/*
+ * The person at (x, y) enters or leaves the zones of cameras that may miss
+ * them: each entry is a pass, detected with the camera's probability (one
+ * draw from "camera.detection.NAME"); a missed pass lasts until they leave.
+ */
+static void passes(sf_safety *s, uint32_t pi, double x, double y)
+{
+    size_t nc = s->cfg->safety.n_cameras;
+    sf_time now = sf_kernel_now(s->k);
+
+    for (size_t c = 0; s->detecting && c < nc; c++) {
+        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
+        uint8_t *st = &s->cam_state[(size_t)pi * nc + c];
+        bool in;
+        if (!(cam->miss > 0))
+            continue;
+        in = camera_contains(s->cfg, c, x, y);
+        if (in && !(*st & 1)) {
+            bool miss = sf_rng_uniform(&s->cams[c].detect) < cam->miss;
+            *st = (uint8_t)(1 | (miss ? 2 : 0));
+            if (now >= s->measure_from) {
+                s->cams[c].passes++;
+                s->cams[c].missed += miss;
+            }
+        } else if (!in) {
+            *st = 0;
+        }
+    }
+}
+
+/*
+ * The monitor does not see the person: every camera up over the robot's
+ * station holds the person in its zones and missed them on this pass (a
+ * person outside those zones counts as seen, as without detection).
+ */
+static bool hidden(const sf_safety *s, uint32_t pi, const struct robot *r)
+{
+    size_t nc = s->cfg->safety.n_cameras;
+    bool any = false;
+
+    if (!s->detecting || r->mode == SF_SAFETY_FENCED)
+        return false;
+    for (size_t c = 0; c < nc && c < 64; c++) {
+        uint8_t st;
+        if (!(r->cover >> c & 1) || !s->cams[c].up)
+            continue;
+        st = s->cam_state[(size_t)pi * nc + c];
+        if (!(st & 1) || !(st & 2))
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 static void settle(sf_safety *s, uint32_t pi, double x, double y)
 {
     struct person *p = &s->people[pi];
 
+    passes(s, pi, x, y);
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
         uint8_t *b = &s->band[pi * s->nrobots + ri], *ib = &s->inside[pi * s->nrobots + ri], in = 0;
-        int nb = band_at(r, x, y), near = r->mode == SF_SAFETY_SSM ? STOP : CONTACT;
+        int nb = hidden(s, pi, r) ? OUTSIDE : band_at(r, x, y), near = r->mode == SF_SAFETY_SSM ? STOP : CONTACT;
         double d = hypot(x - r->x, y - r->y);
         if (r->active)
             in = (uint8_t)((r->v_full > 0 && d <= r->v_full ? 1 : 0) | (r->v_red > 0 && d <= r->v_red ? 2 : 0));
@@ -453,9 +513,50 @@ static void fold(sf_safety *s, uint32_t pi, sf_time now)
     p->fold_s = s_now;
 }
 
+/*
+ * The first distance s > after along the person's motion where a leg
+ * crosses an edge of the polygon xy (n corners): segment against segment,
+ * per leg and edge. Cost: legs x corners.
+ */
+static double polygon_crossing(const struct person *p, const double *xy, size_t n, double after, double best)
+{
+    for (uint32_t j = 0; j < p->motion.nlegs; j++) {
+        const double *l = &p->line[4 * j];
+        double dx = l[2] - l[0], dy = l[3] - l[1], lo = p->motion.leg_start_s[j], hi = leg_end_s(&p->motion, j);
+        if (lo > best)
+            break;
+        for (size_t k = 0; k < n; k++) {
+            double cx = xy[2 * k], cy = xy[2 * k + 1], ex = xy[2 * ((k + 1) % n)] - cx, ey = xy[2 * ((k + 1) % n) + 1] - cy;
+            double den = dx * ey - dy * ex, wx = cx - l[0], wy = cy - l[1], u, t, s;
+            if (fabs(den) < 1e-12)
+                continue; /* parallel: running along an edge crosses nothing */
+            u = (wx * ey - wy * ex) / den;
+            t = (wx * dy - wy * dx) / den;
+            if (u < 0 || u > 1 || t < 0 || t > 1)
+                continue;
+            s = p->s_from[j] + u * p->len[j];
+            if (s >= lo && s <= hi && s > after + 1e-9 && s < best)
+                best = s;
+        }
+    }
+    return best;
+}
+
 static double next_boundary(const sf_safety *s, const struct person *p, double after)
 {
     double best = INFINITY;
+    const sf_cfg_layout *L = &s->cfg->layout;
+
+    for (size_t c = 0; s->detecting && c < s->cfg->safety.n_cameras; c++) {
+        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
+        if (!(cam->miss > 0))
+            continue;
+        for (size_t i = 0; i < cam->n_zones; i++) {
+            int z = cam->zones[i];
+            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE)
+                best = polygon_crossing(p, L->zones[z].xy, L->zones[z].n_points, after, best);
+        }
+    }
 
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         const struct robot *r = &s->robots[ri];
@@ -594,6 +695,21 @@ bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
     return false;
 }
 
+/* Camera c watches a collaborative zone that holds (x, y). */
+static bool camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y)
+{
+    const sf_cfg_layout *L = &cfg->layout;
+    const sf_cfg_camera *cam = &cfg->safety.cameras[c];
+
+    for (size_t i = 0; i < cam->n_zones; i++) {
+        int z = cam->zones[i];
+        if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE &&
+            sf_polygon_contains(L->zones[z].xy, L->zones[z].n_points, x, y))
+            return true;
+    }
+    return false;
+}
+
 /* As sf_safety_watched, by the cameras that are up now. */
 static bool watched_now(const sf_safety *s, double x, double y)
 {
@@ -643,6 +759,10 @@ static void place_robot(sf_safety *s, struct robot *r, double x, double y)
     r->x = x;
     r->y = y;
     r->covered = sf_safety_watched(s->cfg, x, y);
+    r->cover = 0;
+    for (size_t c = 0; c < s->cfg->safety.n_cameras && c < 64; c++)
+        if (camera_contains(s->cfg, c, x, y))
+            r->cover |= (uint64_t)1 << c;
     r->mode = r->rule_mode != SF_SAFETY_FENCED && !watched_now(s, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
     r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
     r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
@@ -728,8 +848,18 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
     if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people || !s->cams)
         goto fail;
     s->measure_from = cfg->scenario.warmup;
-    for (size_t c = 0; c < cfg->safety.n_cameras; c++)
+    for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
+        char name[256];
         s->cams[c].up = true;
+        if (!(cfg->safety.cameras[c].miss > 0))
+            continue;
+        s->detecting = true;
+        snprintf(name, sizeof name, "camera.detection.%s", cfg->safety.cameras[c].name);
+        sf_rng_init(&s->cams[c].detect, cfg->scenario.seed, name);
+    }
+    if (s->detecting &&
+        !(s->cam_state = sf_calloc((size_t)(n ? n : 1) * cfg->safety.n_cameras, 1)))
+        goto fail;
     for (uint32_t m = 0; m < nmovers; m++)
         s->person_of_mover[m] = SF_SAFETY_NONE;
     for (uint32_t i = 0; i < n; i++) {
@@ -808,6 +938,7 @@ void sf_safety_free(sf_safety *s)
     free(s->band);
     free(s->inside);
     free(s->cams);
+    free(s->cam_state);
     free(s->robot_of);
     free(s->person_of);
     free(s->person_of_mover);
@@ -1068,6 +1199,14 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
             st.outage_fenced += now - from;
     }
     return st;
+}
+
+void sf_safety_camera_stats(const sf_safety *s, size_t camera, uint64_t *passes, uint64_t *missed)
+{
+    bool ok = camera < s->cfg->safety.n_cameras;
+
+    *passes = ok ? s->cams[camera].passes : 0;
+    *missed = ok ? s->cams[camera].missed : 0;
 }
 
 sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slow_radius, double *stop_radius)

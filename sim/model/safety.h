@@ -178,6 +178,13 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
                      void *ctx);
 
 /*
+ * A camera's passes (entries of a person into its zones) and the passes
+ * it missed, since the warm-up; zeros for a camera that always detects
+ * (detection 1: its passes are not followed).
+ */
+void sf_safety_camera_stats(const sf_safety *s, size_t camera, uint64_t *passes, uint64_t *missed);
+
+/*
  * The mode in force for a robot, and its band radii measured from its
  * base: reach + slow distance, reach + stop distance (0 when not ssm).
  */

@@ -392,7 +392,12 @@ void sf_v_safety(sf_vctx *v, const sf_ynode *n)
         char what[200];
         sf_v_entry(v, names[i], "camera", what, sizeof what, &c->name, &c->at);
         c->detect_range = 10;
-        sf_v_map(v, e[i], KEYS("name", "zones", "range", "mtbf", "mttr"), what);
+        sf_v_map(v, e[i], KEYS("name", "zones", "range", "mtbf", "mttr", "detection"), what);
+        {
+            double detect = 1;
+            sf_v_fraction(v, sf_ynode_get(e[i], "detection", NULL), "detection", &detect);
+            c->miss = 1 - detect;
+        }
         {
             const sf_ynode *up = sf_ynode_get(e[i], "mtbf", NULL), *down = sf_ynode_get(e[i], "mttr", NULL);
             if ((up != NULL) != (down != NULL))

@@ -494,6 +494,70 @@ static void test_safety_camera_outage_fences_the_robot_for_the_repair_time(void 
     teardown_plant(&p);
 }
 
+/* The plant with its zone cut down to x in [5, 15], y in [-3, 3], watched by a camera detecting with probability pd. */
+static void cell_camera(struct plant *p, double pd)
+{
+    const double xy[8] = {5, -3, 15, -3, 15, 3, 5, 3};
+    memcpy(p->zone_xy, xy, sizeof xy);
+    p->cam.name = "cell_cam";
+    p->cam.miss = 1 - pd;
+}
+
+/*
+ * Detection per pass: a camera with p = 0.9 over 10,000 passes. The
+ * person walks a -> b and back, 10,000 trips 30 s apart, each entering the
+ * zone once; the misses are binomial (n = 10,000, p = 0.1: mean 1,000, sd
+ * 30) and must lie within 1,000 -+ 3.29 sd (99.9 %): 901..1,099. The arm
+ * is fenced, so nothing else changes.
+ */
+static void test_safety_camera_detection_is_binomial_per_pass(void **state)
+{
+    struct plant p;
+    uint64_t passes, missed;
+    sf_event_id ev;
+    (void)state;
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 1, 0, false);
+    cell_camera(&p, 0.9);
+    rebuild(&p, 10, 1);
+    for (int i = 0; i < 10000; i++)
+        assert_int_equal(sf_kernel_at(p.k, (sf_time)(30 * i + 1) * S, 0, p.kind_walk, i % 2 ? 0 : 1, &ev), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    sf_safety_camera_stats(p.s, 0, &passes, &missed);
+    assert_int_equal(passes, 10000);
+    if (missed < 901 || missed > 1099)
+        fail_msg("%llu passes missed of 10,000 at p = 0.9: outside 901..1,099", (unsigned long long)missed);
+    teardown_plant(&p);
+}
+
+/*
+ * What a camera misses, the arm does not see: with detection 0 the
+ * passer-by of the ssm test walks by the arm at (10, 1) unseen: no slowing,
+ * no stop, the 60 s of work end at 60 s; but the walk is a separation
+ * violation while the person is within the slow distance (which stands
+ * for S_p at full speed), x = 10 -+ sqrt(3): 2 sqrt(3) s at 1 m/s.
+ */
+static void test_safety_missed_person_is_unseen_but_violates(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    uint64_t passes, missed;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    cell_camera(&p, 0);
+    rebuild(&p, 10, 1);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(p.op_done, 60 * S);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 1);
+    near_ns(st.violation_time, 2 * sqrt(3), "unseen within the slow distance");
+    sf_safety_camera_stats(p.s, 0, &passes, &missed);
+    assert_true(passes == 1 && missed == 1);
+    teardown_plant(&p);
+}
+
 /*
  * The same walk starting from rest, crossing during the acceleration: a
  * slow disc of 2.0 m around a base at (1.5, 1) meets the path at
@@ -828,8 +892,9 @@ static void test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches(v
     assert_int_equal(c->safety.n_warnings, 0);
     sf_scenario_config_free(c);
     c = load_ok(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
-                     "  cameras: [{name: cam, zones: [cell], mtbf: exp(8 h), mttr: 30 min}]\n");
+                     "  cameras: [{name: cam, zones: [cell], mtbf: exp(8 h), mttr: 30 min, detection: 90 %}]\n");
     assert_true(c->safety.cameras[0].fails);
+    assert_true(fabs(c->safety.cameras[0].miss - 0.1) < 1e-12);
     assert_true(fabs(sf_dist_mean(&c->safety.cameras[0].mttr) - 1800) < 1e-9);
     sf_scenario_config_free(c);
     expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
@@ -985,6 +1050,8 @@ int main(void)
         cmocka_unit_test(test_safety_separation_violations_at_the_speed_the_robot_runs),
         cmocka_unit_test(test_safety_fenced_reach_breached_is_a_violation),
         cmocka_unit_test(test_safety_camera_outage_fences_the_robot_for_the_repair_time),
+        cmocka_unit_test(test_safety_camera_detection_is_binomial_per_pass),
+        cmocka_unit_test(test_safety_missed_person_is_unseen_but_violates),
         cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),
         cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
         cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
