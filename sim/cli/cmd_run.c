@@ -378,6 +378,9 @@ static int run(const sf_cli_args *a)
     spec.memory_limit = (size_t)opt[SF_RUN_MEMORY].u64 << 20;
     if (!(ses = sf_session_new(&spec, &rc)))
         return SF_EXIT_FAIL;
+    if (scenario) /* what the scenario runs with but the planner must hear (a robot run fenced...) */
+        for (size_t i = 0; i < sf_session_config(ses)->safety.n_warnings; i++)
+            fprintf(stderr, "%s\n", sf_session_config(ses)->safety.warnings[i]);
     S = sf_session_script(ses);
     k = sf_session_kernel(ses);
     if (scenario && out && (opt[SF_RUN_TRACE].given || sf_session_config(ses)->outputs.trace)) {

@@ -341,6 +341,36 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("safety_slowdowns", "", (double)m->slows, "slowdowns", false);
     ADD("near_misses", "", (double)m->near, "near misses", false);
     ADD("min_separation", "", m->min_sep, "m", false);
+    { /* separation violations (model/safety.h), after the warm-up: per monitored robot, then the plant's sum */
+        double n = 0, t = 0, o = 0;
+        for (size_t i = 0; m->w && sf_world_safety(m->w) && i < m->na; i++) {
+            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
+            if (!st.monitored)
+                continue;
+            ADD("separation_violations", m->e[i].name, (double)st.violations, "", false);
+            ADD("separation_violation_time", m->e[i].name, secs(st.violation_time) / SF_SECONDS_PER_HOUR, "h", false);
+            ADD("camera_outage_fenced_time", m->e[i].name, secs(st.outage_fenced) / SF_SECONDS_PER_HOUR, "h", false);
+            n += (double)st.violations;
+            t += secs(st.violation_time);
+            o += secs(st.outage_fenced);
+        }
+        ADD("separation_violations", "", n, "", false);
+        ADD("separation_violation_time", "", t / SF_SECONDS_PER_HOUR, "h", false);
+        ADD("camera_outage_fenced_time", "", o / SF_SECONDS_PER_HOUR, "h", false);
+        n = t = 0;
+        for (size_t c = 0; m->w && sf_world_safety(m->w) && c < cfg->safety.n_cameras; c++) {
+            uint64_t passes, missed;
+            if (!(cfg->safety.cameras[c].miss > 0))
+                continue;
+            sf_safety_camera_stats(sf_world_safety(m->w), c, &passes, &missed);
+            ADD("camera_passes", cfg->safety.cameras[c].name, (double)passes, "", false);
+            ADD("detections_missed", cfg->safety.cameras[c].name, (double)missed, "", false);
+            n += (double)passes;
+            t += (double)missed;
+        }
+        ADD("camera_passes", "", n, "", false);
+        ADD("detections_missed", "", t, "", false);
+    }
     {
         double reduced = 0, stopped = 0;
         for (size_t i = 0; i < m->na + m->ns; i++) {

@@ -233,6 +233,9 @@ typedef struct sf_cfg_operation {
     sf_dist setup;       /* setup when the station changes product, s */
     double scrap;        /* fraction 0..1 */
     double rework;       /* fraction 0..1 of the good units done again at once */
+    /* 1 - motion_share: the part of the operation's time that is not robot motion, which a robot's speed
+       limit does not slow (0, the default: all of it is motion; model/safety.h, sf_safety_work_rate) */
+    double fixed_share;
     sf_cfg_place at;
 } sf_cfg_operation;
 
@@ -358,6 +361,16 @@ typedef enum sf_safety_mode {
     SF_SAFETY_PFL,    /* power and force limiting */
 } sf_safety_mode;
 
+/*
+ * How the sensors that watch a robot detect a person, for the intrusion
+ * distance C of ISO 13855:2010 (docs/safety.md).
+ */
+typedef enum sf_detection {
+    SF_DETECT_AREA, /* a field parallel to the approach (a camera or scanner watching the floor), 6.3 */
+    SF_DETECT_BODY, /* a field across the approach that detects a body or an arm (d > 40 mm), 6.2 */
+    SF_DETECT_HAND, /* a field across the approach that detects a hand or finger (d <= 40 mm), 6.2 */
+} sf_detection;
+
 typedef struct sf_cfg_safety_rule {
     int agent_type;
     sf_safety_mode mode;
@@ -371,8 +384,19 @@ typedef struct sf_cfg_safety_rule {
     sf_time reaction_time; /* T_r */
     sf_time stopping_time; /* T_s */
     double stopping_distance; /* m, S_s; < 0: v_r * T_s / 2 (constant deceleration) */
-    double intrusion;      /* m, C */
+    double intrusion;      /* m, C; not given: ISO 13855's for the detection below */
+    sf_detection detection;
+    double detection_capability; /* m, d: the smallest object detected (hand detection) */
+    double detection_height;     /* m, H: height of a parallel detection field above the floor (area) */
     double person_uncertainty, robot_uncertainty; /* m, Z_d and Z_r */
+    /* ssm, pfl on an arm or humanoid: where no camera watches its station, run fenced (with a warning)
+       instead of refusing the scenario */
+    bool fallback_fenced;
+    /* ssm: how a crew partner (a person or a humanoid) works with it: false, at the collaborative speed
+       (reduced_speed) for the whole operation; true, hand-over: paused for handover_time at the start of
+       each operation (the partner's hands in the shared space), at full speed after */
+    bool handover;
+    sf_time handover_time;
     sf_cfg_place at;
 } sf_cfg_safety_rule;
 
@@ -381,6 +405,9 @@ typedef struct sf_cfg_camera {
     int *zones;
     size_t n_zones;
     double detect_range; /* m */
+    double miss;         /* probability that it misses a person at a pass (an entry into its zones): 1 - detection */
+    bool fails;          /* mtbf and mttr given: the camera fails and is repaired (model/safety.h) */
+    sf_dist mtbf, mttr;  /* time to a failure, time to repair, s */
     sf_cfg_place at;
 } sf_cfg_camera;
 
@@ -389,6 +416,10 @@ typedef struct sf_cfg_safety {
     size_t n_rules;
     sf_cfg_camera *cameras;
     size_t n_cameras;
+    /* what a planner must hear about but may run: "file:line:col: warning: ..." (check and run print
+       them on stderr, a run's report repeats them) */
+    const char **warnings;
+    size_t n_warnings;
 } sf_cfg_safety;
 
 /* ---- outputs ----------------------------------------------------------- */

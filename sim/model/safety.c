@@ -23,6 +23,18 @@ struct robot {
     double slow, stop;    /* the rule's distances (ssm) */
     double r_slow, r_stop; /* radii around the base; 0 when not ssm */
     double rate_reduced;
+    double sep_full, sep_red; /* ssm: the protective separation distance at full and reduced speed */
+    double v_full, v_red;  /* violation radii around the base (reach + S_p at full and reduced speed); 0: none */
+    bool violating;
+    sf_time violating_since;
+    bool handover;        /* ssm partner work by hand-over (else at the collaborative speed) */
+    sf_time handover_time;
+    bool paused;          /* in a hand-over: rate 0 until handover_ev */
+    sf_event_id handover_ev;
+    bool covered;         /* its station is watched when every camera is up */
+    uint64_t cover;       /* bit c: camera c (c < 64) watches its station */
+    bool outage;          /* fenced now because the cameras over it are down */
+    sf_time outage_since;
     sf_time resume_delay;
     bool working;
     uint32_t *partners;
@@ -47,6 +59,13 @@ struct person {
     sf_time wait_since;
 };
 
+struct camera {
+    bool up;
+    sf_rng failure, repair, detect;
+    sf_event_id ev;
+    uint64_t passes, missed;
+};
+
 struct sf_safety {
     sf_kernel *k;
     sf_movers *ms;
@@ -57,12 +76,22 @@ struct sf_safety {
     struct person *people;
     uint32_t npeople;
     uint8_t *band;          /* [person * nrobots + robot] */
+    uint8_t *inside;        /* [person * nrobots + robot]: bit 0 within v_full, bit 1 within v_red */
+    sf_time measure_from;   /* the warm-up: violations are counted from here */
     uint32_t *robot_of;     /* agent -> robot index or SF_SAFETY_NONE */
     uint32_t *person_of;    /* agent -> person index */
     uint32_t *person_of_mover;
     uint32_t nagents, nmovers;
-    uint32_t kind_cross, kind_resume;
+    uint32_t kind_cross, kind_resume, kind_camera, kind_handover;
+    struct camera *cams; /* one per configured camera */
+    bool detecting;      /* some camera may miss a person (detection below 1) */
+    uint8_t *cam_state;  /* [person * n_cameras + camera]: bit 0 inside its zones, bit 1 missed this pass */
 };
+
+static void on_camera(sf_kernel *k, void *ctx, const sf_event *ev);
+static bool camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y);
+static void on_handover(sf_kernel *k, void *ctx, const sf_event *ev);
+static int camera_next(sf_safety *s, uint32_t c, const sf_dist *d, sf_rng *rng);
 
 /* ---- the separation distance --------------------------------------------- */
 
@@ -72,6 +101,19 @@ double sf_safety_separation(const sf_cfg_safety_rule *r, double v_r)
     double ss = r->stopping_distance >= 0 ? r->stopping_distance : v_r * ts / 2;
 
     return r->person_speed * (tr + ts) + v_r * tr + ss + r->intrusion + r->person_uncertainty + r->robot_uncertainty;
+}
+
+double sf_safety_iso13855_intrusion(sf_detection type, double capability, double height)
+{
+    switch (type) {
+    case SF_DETECT_AREA:
+        return fmax(0.85, 1.2 - 0.4 * height);
+    case SF_DETECT_BODY:
+        return 0.85;
+    case SF_DETECT_HAND:
+        return fmax(0, 8 * (capability - 0.014));
+    }
+    return 0.85;
 }
 
 void sf_safety_distances(const sf_cfg_safety_rule *r, double robot_speed, double *slow, double *stop)
@@ -168,7 +210,7 @@ static double path_distance(const struct person *p, double s0, double s1, double
 
 static double rate_of(const struct robot *r, int level)
 {
-    return level == FULL ? 1 : level == REDUCED ? r->rate_reduced : 0;
+    return r->paused ? 0 : level == FULL ? 1 : level == REDUCED ? r->rate_reduced : 0;
 }
 
 static bool is_partner(const struct robot *r, uint32_t agent)
@@ -223,16 +265,64 @@ static int target(const sf_safety *s, uint32_t ri)
         return REDUCED;
     if (r->mode != SF_SAFETY_SSM)
         return FULL;
+    if (r->npartners > 0 && !r->handover) /* partner work, a person's or a humanoid's: at the collaborative speed */
+        level = REDUCED;
     for (uint32_t p = 0; p < s->npeople; p++) {
         int b = s->band[p * s->nrobots + ri];
         if (b >= SLOW && is_partner(r, s->people[p].agent))
-            b = SLOW; /* a crew partner works beside it: reduced speed, never a stop */
+            b = r->handover ? OUTSIDE : SLOW; /* a crew partner: hand-over pauses, else reduced speed; never a stop */
         if (b >= STOP)
             return STOPPED;
         if (b == SLOW)
             level = REDUCED;
     }
     return level;
+}
+
+static void fold(sf_safety *s, uint32_t pi, sf_time now);
+
+/*
+ * A separation violation: a person (not a crew partner) nearer than the
+ * robot may have them at the speed it runs at, while it works and moves.
+ * Under ssm that is the protective separation distance at its present
+ * speed (v_full, v_red); under fenced, inside its reach (a guard
+ * breached); pfl has none. A robot in a protective stop has none.
+ */
+static bool violated(const sf_safety *s, uint32_t ri)
+{
+    const struct robot *r = &s->robots[ri];
+
+    if (!r->working || !r->active || r->applied == STOPPED || r->mode == SF_SAFETY_PFL)
+        return false;
+    for (uint32_t p = 0; p < s->npeople; p++) {
+        size_t k = (size_t)p * s->nrobots + ri;
+        if (is_partner(r, s->people[p].agent))
+            continue;
+        if (r->mode == SF_SAFETY_FENCED ? s->band[k] == CONTACT : (s->inside[k] & (r->applied == FULL ? 1 : 2)) != 0)
+            return true;
+    }
+    return false;
+}
+
+/* Open or close a violation episode; episodes begun and time spent count from the warm-up. */
+static void check_violation(sf_safety *s, uint32_t ri)
+{
+    struct robot *r = &s->robots[ri];
+    bool v = violated(s, ri);
+    sf_time now = sf_kernel_now(s->k), from;
+
+    if (v == r->violating)
+        return;
+    if (v) {
+        r->violating_since = now;
+        if (now >= s->measure_from)
+            r->st.violations++;
+    } else {
+        from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
+        if (now > from)
+            r->st.violation_time += now - from;
+    }
+    r->violating = v;
 }
 
 static void set_level(sf_safety *s, uint32_t ri, int level)
@@ -244,12 +334,16 @@ static void set_level(sf_safety *s, uint32_t ri, int level)
     if (level == old)
         return;
     account(r, now);
+    for (uint32_t p = 0; p < s->npeople; p++) /* closest approaches so far count at the old level */
+        fold(s, p, now);
     r->applied = level;
     if (s->hooks.rate)
         s->hooks.rate(s->hooks.ctx, r->agent, rate_of(r, level), now);
+    check_violation(s, ri);
     if (!r->working)
         return;
-    tell_state(s, r->agent, state_of(level));
+    if (!r->paused) /* in a hand-over it shows waiting for its partner until the hand-over ends */
+        tell_state(s, r->agent, state_of(level));
     if (level == STOPPED) {
         r->st.stops++;
         emit(s, SF_SAFETY_STOP, r, SF_SAFETY_NONE);
@@ -321,22 +415,82 @@ static int band_at(const struct robot *r, double x, double y)
 }
 
 /* The person is at (x, y) from now until the next crossing: set every band. */
+/*
+ * The person at (x, y) enters or leaves the zones of cameras that may miss
+ * them: each entry is a pass, detected with the camera's probability (one
+ * draw from "camera.detection.NAME"); a missed pass lasts until they leave.
+ */
+static void passes(sf_safety *s, uint32_t pi, double x, double y)
+{
+    size_t nc = s->cfg->safety.n_cameras;
+    sf_time now = sf_kernel_now(s->k);
+
+    for (size_t c = 0; s->detecting && c < nc; c++) {
+        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
+        uint8_t *st = &s->cam_state[(size_t)pi * nc + c];
+        bool in;
+        if (!(cam->miss > 0))
+            continue;
+        in = camera_contains(s->cfg, c, x, y);
+        if (in && !(*st & 1)) {
+            bool miss = sf_rng_uniform(&s->cams[c].detect) < cam->miss;
+            *st = (uint8_t)(1 | (miss ? 2 : 0));
+            if (now >= s->measure_from) {
+                s->cams[c].passes++;
+                s->cams[c].missed += miss;
+            }
+        } else if (!in) {
+            *st = 0;
+        }
+    }
+}
+
+/*
+ * The monitor does not see the person: every camera up over the robot's
+ * station holds the person in its zones and missed them on this pass (a
+ * person outside those zones counts as seen, as without detection).
+ */
+static bool hidden(const sf_safety *s, uint32_t pi, const struct robot *r)
+{
+    size_t nc = s->cfg->safety.n_cameras;
+    bool any = false;
+
+    if (!s->detecting || r->mode == SF_SAFETY_FENCED)
+        return false;
+    for (size_t c = 0; c < nc && c < 64; c++) {
+        uint8_t st;
+        if (!(r->cover >> c & 1) || !s->cams[c].up)
+            continue;
+        st = s->cam_state[(size_t)pi * nc + c];
+        if (!(st & 1) || !(st & 2))
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 static void settle(sf_safety *s, uint32_t pi, double x, double y)
 {
     struct person *p = &s->people[pi];
 
+    passes(s, pi, x, y);
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
-        uint8_t *b = &s->band[pi * s->nrobots + ri];
-        int nb = band_at(r, x, y), near = r->mode == SF_SAFETY_SSM ? STOP : CONTACT;
-        if (nb == *b)
+        uint8_t *b = &s->band[pi * s->nrobots + ri], *ib = &s->inside[pi * s->nrobots + ri], in = 0;
+        int nb = hidden(s, pi, r) ? OUTSIDE : band_at(r, x, y), near = r->mode == SF_SAFETY_SSM ? STOP : CONTACT;
+        double d = hypot(x - r->x, y - r->y);
+        if (r->active)
+            in = (uint8_t)((r->v_full > 0 && d <= r->v_full ? 1 : 0) | (r->v_red > 0 && d <= r->v_red ? 2 : 0));
+        if (nb == *b && in == *ib)
             continue;
         if (nb >= near && *b < near && r->working && !is_partner(r, p->agent)) {
             r->st.near_misses++;
             emit(s, SF_SAFETY_NEAR_MISS, r, p->agent);
         }
         *b = (uint8_t)nb;
+        *ib = in;
         update(s, ri);
+        check_violation(s, ri);
     }
 }
 
@@ -349,8 +503,8 @@ static void fold(sf_safety *s, uint32_t pi, sf_time now)
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
         double d;
-        if (!r->working || is_partner(r, p->agent))
-            continue;
+        if (!r->working || r->applied == STOPPED || is_partner(r, p->agent))
+            continue; /* a robot in a protective stop is no hazard: nearness then is not separation */
         d = p->moving ? path_distance(p, p->fold_s, s_now, r->x, r->y) : hypot(p->x - r->x, p->y - r->y);
         d = fmax(0, d - r->reach);
         if (d < r->st.min_separation)
@@ -359,16 +513,57 @@ static void fold(sf_safety *s, uint32_t pi, sf_time now)
     p->fold_s = s_now;
 }
 
+/*
+ * The first distance s > after along the person's motion where a leg
+ * crosses an edge of the polygon xy (n corners): segment against segment,
+ * per leg and edge. Cost: legs x corners.
+ */
+static double polygon_crossing(const struct person *p, const double *xy, size_t n, double after, double best)
+{
+    for (uint32_t j = 0; j < p->motion.nlegs; j++) {
+        const double *l = &p->line[4 * j];
+        double dx = l[2] - l[0], dy = l[3] - l[1], lo = p->motion.leg_start_s[j], hi = leg_end_s(&p->motion, j);
+        if (lo > best)
+            break;
+        for (size_t k = 0; k < n; k++) {
+            double cx = xy[2 * k], cy = xy[2 * k + 1], ex = xy[2 * ((k + 1) % n)] - cx, ey = xy[2 * ((k + 1) % n) + 1] - cy;
+            double den = dx * ey - dy * ex, wx = cx - l[0], wy = cy - l[1], u, t, s;
+            if (fabs(den) < 1e-12)
+                continue; /* parallel: running along an edge crosses nothing */
+            u = (wx * ey - wy * ex) / den;
+            t = (wx * dy - wy * dx) / den;
+            if (u < 0 || u > 1 || t < 0 || t > 1)
+                continue;
+            s = p->s_from[j] + u * p->len[j];
+            if (s >= lo && s <= hi && s > after + 1e-9 && s < best)
+                best = s;
+        }
+    }
+    return best;
+}
+
 static double next_boundary(const sf_safety *s, const struct person *p, double after)
 {
     double best = INFINITY;
+    const sf_cfg_layout *L = &s->cfg->layout;
+
+    for (size_t c = 0; s->detecting && c < s->cfg->safety.n_cameras; c++) {
+        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
+        if (!(cam->miss > 0))
+            continue;
+        for (size_t i = 0; i < cam->n_zones; i++) {
+            int z = cam->zones[i];
+            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE)
+                best = polygon_crossing(p, L->zones[z].xy, L->zones[z].n_points, after, best);
+        }
+    }
 
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         const struct robot *r = &s->robots[ri];
-        const double radii[3] = {r->r_slow, r->r_stop, r->reach};
+        const double radii[5] = {r->r_slow, r->r_stop, r->reach, r->v_full, r->v_red};
         if (!r->active)
             continue;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 5; i++)
             if (radii[i] > 0)
                 best = fmin(best, sf_safety_next_crossing(&p->motion, p->line, p->s_from, p->len, r->x, r->y,
                                                           radii[i], after));
@@ -475,7 +670,16 @@ static void on_motion(void *ctx, uint32_t mover, sf_time now)
 
 /* ---- building ---------------------------------------------------------------- */
 
-static bool watched(const sf_scenario_config *cfg, double x, double y)
+double sf_safety_work_rate(double q, double fixed)
+{
+    if (!(q > 0))
+        return 0;
+    if (q >= 1 || !(fixed > 0))
+        return q;
+    return 1 / (fixed + (1 - fixed) / q);
+}
+
+bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
 {
     const sf_cfg_layout *L = &cfg->layout;
 
@@ -491,22 +695,91 @@ static bool watched(const sf_scenario_config *cfg, double x, double y)
     return false;
 }
 
-/* The robot works at (x, y): the mode in force there (no camera, no sharing) and its band radii. */
-static void place_robot(const sf_scenario_config *cfg, struct robot *r, double x, double y)
+/* Camera c watches a collaborative zone that holds (x, y). */
+static bool camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y)
+{
+    const sf_cfg_layout *L = &cfg->layout;
+    const sf_cfg_camera *cam = &cfg->safety.cameras[c];
+
+    for (size_t i = 0; i < cam->n_zones; i++) {
+        int z = cam->zones[i];
+        if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE &&
+            sf_polygon_contains(L->zones[z].xy, L->zones[z].n_points, x, y))
+            return true;
+    }
+    return false;
+}
+
+/* As sf_safety_watched, by the cameras that are up now. */
+static bool watched_now(const sf_safety *s, double x, double y)
+{
+    const sf_cfg_layout *L = &s->cfg->layout;
+
+    for (size_t c = 0; c < s->cfg->safety.n_cameras; c++) {
+        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
+        if (!s->cams[c].up)
+            continue;
+        for (size_t i = 0; i < cam->n_zones; i++) {
+            int z = cam->zones[i];
+            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE &&
+                sf_polygon_contains(L->zones[z].xy, L->zones[z].n_points, x, y))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Open or close the robot's time fenced by a camera outage (counted from the warm-up). */
+static void outage_update(sf_safety *s, struct robot *r, sf_time now)
+{
+    bool o = r->rule_mode != SF_SAFETY_FENCED && r->covered && r->mode == SF_SAFETY_FENCED && r->active;
+    sf_time from;
+
+    if (o == r->outage)
+        return;
+    if (o) {
+        r->outage_since = now;
+    } else {
+        from = r->outage_since > s->measure_from ? r->outage_since : s->measure_from;
+        if (now > from)
+            r->st.outage_fenced += now - from;
+    }
+    r->outage = o;
+}
+
+/*
+ * The robot works at (x, y): the mode in force there and its band radii.
+ * Where no camera watches, a collaborative rule runs fenced: the scenario
+ * loader refuses that unless the rule says `fallback: fenced`, and warns
+ * when it does, so this is never silent. Where the cameras that watch are
+ * all down (a failure), it runs fenced until one is repaired.
+ */
+static void place_robot(sf_safety *s, struct robot *r, double x, double y)
 {
     r->x = x;
     r->y = y;
-    r->mode = r->rule_mode != SF_SAFETY_FENCED && !watched(cfg, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
+    r->covered = sf_safety_watched(s->cfg, x, y);
+    r->cover = 0;
+    for (size_t c = 0; c < s->cfg->safety.n_cameras && c < 64; c++)
+        if (camera_contains(s->cfg, c, x, y))
+            r->cover |= (uint64_t)1 << c;
+    r->mode = r->rule_mode != SF_SAFETY_FENCED && !watched_now(s, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
     r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
     r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
+    r->v_full = r->mode == SF_SAFETY_SSM ? r->reach + r->sep_full : 0;
+    r->v_red = r->mode == SF_SAFETY_SSM ? r->reach + r->sep_red : 0;
     r->st.mode = r->mode;
+    r->st.rule = r->rule_mode;
+    r->st.monitored = true;
 }
 
-static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a, uint32_t agent, struct robot *r)
+static void build_robot(sf_safety *s, const sf_safety_agent *a, uint32_t agent, struct robot *r)
 {
+    const sf_scenario_config *cfg = s->cfg;
     const sf_cfg_agent_type *t = &cfg->fleet.types[a->type];
     const sf_cfg_safety_rule *rule = NULL;
     double speed, slow, stop;
+    bool timed;
 
     for (size_t i = 0; i < cfg->safety.n_rules; i++)
         if (cfg->safety.rules[i].agent_type == a->type)
@@ -528,9 +801,16 @@ static void build_robot(const sf_scenario_config *cfg, const sf_safety_agent *a,
         sf_safety_distances(rule, speed, &slow, &stop);
         r->slow = slow;
         r->stop = stop;
+        /* S_p at each speed: from the times when the rule gives them, else the rule's distances stand for it */
+        timed = rule->reaction_time > 0 || rule->stopping_time > 0;
+        r->sep_full = timed ? sf_safety_separation(rule, speed) : slow;
+        r->sep_red = timed ? sf_safety_separation(rule, fmin(rule->reduced_speed, speed)) : stop;
         r->resume_delay = rule->resume_delay;
+        r->handover = rule->handover;
+        r->handover_time = rule->handover_time;
     }
-    place_robot(cfg, r, r->x, r->y);
+    place_robot(s, r, r->x, r->y);
+    outage_update(s, r, sf_kernel_now(s->k));
     r->applied = r->mode == SF_SAFETY_PFL ? REDUCED : FULL;
     r->st.min_separation = INFINITY;
 }
@@ -564,7 +844,21 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
     s->person_of_mover = sf_malloc((nmovers ? nmovers : 1) * sizeof *s->person_of_mover);
     s->robots = sf_calloc(n ? n : 1, sizeof *s->robots);
     s->people = sf_calloc(n ? n : 1, sizeof *s->people);
-    if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people)
+    s->cams = sf_calloc(cfg->safety.n_cameras ? cfg->safety.n_cameras : 1, sizeof *s->cams);
+    if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people || !s->cams)
+        goto fail;
+    s->measure_from = cfg->scenario.warmup;
+    for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
+        char name[256];
+        s->cams[c].up = true;
+        if (!(cfg->safety.cameras[c].miss > 0))
+            continue;
+        s->detecting = true;
+        snprintf(name, sizeof name, "camera.detection.%s", cfg->safety.cameras[c].name);
+        sf_rng_init(&s->cams[c].detect, cfg->scenario.seed, name);
+    }
+    if (s->detecting &&
+        !(s->cam_state = sf_calloc((size_t)(n ? n : 1) * cfg->safety.n_cameras, 1)))
         goto fail;
     for (uint32_t m = 0; m < nmovers; m++)
         s->person_of_mover[m] = SF_SAFETY_NONE;
@@ -572,7 +866,7 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
         s->robot_of[i] = s->person_of[i] = SF_SAFETY_NONE;
         if (agents[i].kind == SF_AGENT_ARM || (agents[i].kind == SF_AGENT_HUMANOID && agents[i].mover != SF_SAFETY_NONE)) {
             s->robot_of[i] = s->nrobots;
-            build_robot(cfg, &agents[i], i, &s->robots[s->nrobots++]);
+            build_robot(s, &agents[i], i, &s->robots[s->nrobots++]);
         } else if (agents[i].kind == SF_AGENT_WORKER && agents[i].mover != SF_SAFETY_NONE) {
             struct person *p = &s->people[s->npeople];
             p->agent = i;
@@ -584,14 +878,33 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
         }
     }
     s->band = sf_calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
-    if (!s->band)
+    s->inside = sf_calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
+    if (!s->band || !s->inside)
         goto fail;
+    s->measure_from = cfg->scenario.warmup;
     if ((kind = sf_kernel_add_kind(k, "safety.cross", on_cross, s)) < 0)
         goto fail;
     s->kind_cross = (uint32_t)kind;
     if ((kind = sf_kernel_add_kind(k, "safety.resume", on_resume, s)) < 0)
         goto fail;
     s->kind_resume = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "safety.camera", on_camera, s)) < 0)
+        goto fail;
+    s->kind_camera = (uint32_t)kind;
+    if ((kind = sf_kernel_add_kind(k, "safety.handover", on_handover, s)) < 0)
+        goto fail;
+    s->kind_handover = (uint32_t)kind;
+    for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
+        char name[256];
+        if (!cfg->safety.cameras[c].fails)
+            continue;
+        snprintf(name, sizeof name, "camera.failure.%s", cfg->safety.cameras[c].name);
+        sf_rng_init(&s->cams[c].failure, cfg->scenario.seed, name);
+        snprintf(name, sizeof name, "camera.repair.%s", cfg->safety.cameras[c].name);
+        sf_rng_init(&s->cams[c].repair, cfg->scenario.seed, name);
+        if (camera_next(s, (uint32_t)c, &cfg->safety.cameras[c].mtbf, &s->cams[c].failure) != SF_OK)
+            goto fail;
+    }
     if (s->npeople && s->nrobots && sf_movers_watch(ms, on_motion, s) != SF_OK)
         goto fail;
     /* where everybody stands now */
@@ -623,6 +936,9 @@ void sf_safety_free(sf_safety *s)
     free(s->robots);
     free(s->people);
     free(s->band);
+    free(s->inside);
+    free(s->cams);
+    free(s->cam_state);
     free(s->robot_of);
     free(s->person_of);
     free(s->person_of_mover);
@@ -640,6 +956,56 @@ static struct robot *robot_of(const sf_safety *s, uint32_t agent, uint32_t *ri)
     return i == SF_SAFETY_NONE ? NULL : &s->robots[i];
 }
 
+static void resettle(sf_safety *s, uint32_t ri, bool on);
+
+/* Schedule camera c's next change after a draw from `d` on stream `rng`. */
+static int camera_next(sf_safety *s, uint32_t c, const sf_dist *d, sf_rng *rng)
+{
+    double dt = sf_dist_sample(d, rng);
+    sf_time t;
+
+    if (!(dt >= 0) || sf_time_from_seconds(dt, &t) != SF_OK)
+        return SF_ERANGE;
+    return sf_kernel_after(s->k, t, 0, s->kind_camera, c, &s->cams[c].ev);
+}
+
+/*
+ * A camera fails or is repaired: every arm (and every working humanoid)
+ * takes the mode the cameras up now allow where it works; one whose mode
+ * changes gets its bands placed again and everyone's band settled again.
+ */
+static void on_camera(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_safety *s = ctx;
+    struct camera *cam = &s->cams[ev->target];
+    const sf_cfg_camera *cfg = &s->cfg->safety.cameras[ev->target];
+    sf_time now = sf_kernel_now(k);
+    int rc;
+
+    cam->ev = 0;
+    cam->up = !cam->up;
+    for (uint32_t ri = 0; ri < s->nrobots; ri++) {
+        struct robot *r = &s->robots[ri];
+        sf_safety_mode old = r->mode;
+        if (!r->active)
+            continue;
+        account(r, now);
+        for (uint32_t p = 0; p < s->npeople; p++)
+            fold(s, p, now);
+        place_robot(s, r, r->x, r->y);
+        outage_update(s, r, now);
+        if (r->mode == old)
+            continue;
+        resettle(s, ri, true);
+        update(s, ri);
+        check_violation(s, ri);
+    }
+    rc = cam->up ? camera_next(s, ev->target, &cfg->mtbf, &cam->failure)
+                 : camera_next(s, ev->target, &cfg->mttr, &cam->repair);
+    if (rc != SF_OK)
+        sf_kernel_fail(k, rc);
+}
+
 /*
  * A mobile robot (a humanoid) is monitored while it works, where it
  * stands: its bands are placed there (with the mode the cameras allow
@@ -655,15 +1021,25 @@ static void activate(sf_safety *s, uint32_t ri, bool on)
     if (on) {
         double x, y;
         sf_movers_position(s->ms, r->mover, now, &x, &y, NULL);
-        place_robot(s->cfg, r, x, y);
+        place_robot(s, r, x, y);
         r->applied = r->mode == SF_SAFETY_PFL ? REDUCED : FULL;
     }
     r->active = on;
+    outage_update(s, r, now);
+    resettle(s, ri, on);
+}
+
+/* Every person's band around robot ri from where they are now, and their next crossings (bands moved). */
+static void resettle(sf_safety *s, uint32_t ri, bool on)
+{
+    sf_time now = sf_kernel_now(s->k);
+
     for (uint32_t pi = 0; pi < s->npeople; pi++) {
         struct person *p = &s->people[pi];
         double x = p->x, y = p->y, at = 0;
         if (!on) {
             s->band[pi * s->nrobots + ri] = OUTSIDE;
+            s->inside[pi * s->nrobots + ri] = 0;
             continue;
         }
         if (p->moving) {
@@ -678,6 +1054,21 @@ static void activate(sf_safety *s, uint32_t ri, bool on)
             settle(s, pi, x, y);
         }
     }
+}
+
+/* The partner's hands have left the shared space: the robot works at the rate its level gives. */
+static void on_handover(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_safety *s = ctx;
+    struct robot *r = &s->robots[ev->target];
+    sf_time now = sf_kernel_now(k);
+
+    r->handover_ev = 0;
+    account(r, now);
+    r->paused = false;
+    if (s->hooks.rate)
+        s->hooks.rate(s->hooks.ctx, r->agent, rate_of(r, r->applied), now);
+    tell_state(s, r->agent, state_of(r->applied));
 }
 
 double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint32_t *partners, size_t npartners)
@@ -704,12 +1095,23 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
     r->npartners = working ? npartners : 0;
     if (r->npartners)
         memcpy(r->partners, partners, npartners * sizeof *partners);
+    if (!working && r->handover_ev) { /* the operation ended during its hand-over */
+        sf_kernel_cancel(s->k, r->handover_ev);
+        r->handover_ev = 0;
+        r->paused = false;
+    }
     if (working && !r->working && r->mover != SF_SAFETY_NONE)
         activate(s, ri, true);
     if (working && !r->working) {
         update(s, ri); /* not yet working: only the rate is told */
         r->working = true;
-        if (r->applied != FULL)
+        if (r->handover && r->npartners > 0 && r->handover_time > 0 && r->mode == SF_SAFETY_SSM) {
+            int rc = sf_kernel_after(s->k, r->handover_time, 0, s->kind_handover, ri, &r->handover_ev);
+            if (rc != SF_OK)
+                sf_kernel_fail(s->k, rc);
+            r->paused = true; /* the partner's hands are in the shared space first */
+            tell_state(s, r->agent, SF_STATE_WAIT_PERSON);
+        } else if (r->applied != FULL)
             tell_state(s, r->agent, state_of(r->applied));
         if (r->applied == STOPPED) {
             r->st.stops++;
@@ -734,6 +1136,7 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
     } else {
         update(s, ri);
     }
+    check_violation(s, ri);
     return rate_of(r, r->applied);
 }
 
@@ -785,7 +1188,25 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
     for (uint32_t p = 0; p < s->npeople; p++)
         if (s->people[p].waiting_for == robot)
             st.waited += now - s->people[p].wait_since;
+    if (r->violating) {
+        sf_time from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
+        if (now > from)
+            st.violation_time += now - from;
+    }
+    if (r->outage) {
+        sf_time from = r->outage_since > s->measure_from ? r->outage_since : s->measure_from;
+        if (now > from)
+            st.outage_fenced += now - from;
+    }
     return st;
+}
+
+void sf_safety_camera_stats(const sf_safety *s, size_t camera, uint64_t *passes, uint64_t *missed)
+{
+    bool ok = camera < s->cfg->safety.n_cameras;
+
+    *passes = ok ? s->cams[camera].passes : 0;
+    *missed = ok ? s->cams[camera].missed : 0;
 }
 
 sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slow_radius, double *stop_radius)
@@ -806,7 +1227,7 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
 
     if (s->nrobots == 0)
         return SF_OK;
-    fprintf(out, "\n%-16s %-6s %9s %8s %8s %6s %6s %9s %7s %6s %8s\n", "robot", "mode", "working_h", "reduced%",
+    fprintf(out, "\n%-16s %-6s %-6s %9s %8s %8s %6s %6s %9s %7s %6s %8s\n", "robot", "mode", "rule", "working_h", "reduced%",
             "stopped%", "stops", "near", "min_sep_m", "lost%", "waits", "waited_h");
     for (uint32_t i = 0; i < s->nrobots; i++) {
         sf_safety_stats st = sf_safety_robot_stats(s, s->robots[i].agent, now);
@@ -816,8 +1237,8 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
             snprintf(sep, sizeof sep, "-");
         else
             snprintf(sep, sizeof sep, "%.2f", st.min_separation);
-        fprintf(out, "%-16.16s %-6s %9.2f %8.1f %8.1f %6llu %6llu %9s %7.1f %6llu %8.2f\n",
-                name ? name(ctx, s->robots[i].agent) : "?", modes[st.mode], work / 3600,
+        fprintf(out, "%-16.16s %-6s %-6s %9.2f %8.1f %8.1f %6llu %6llu %9s %7.1f %6llu %8.2f\n",
+                name ? name(ctx, s->robots[i].agent) : "?", modes[st.mode], modes[st.rule], work / 3600,
                 sf_time_to_seconds(st.reduced) * share, sf_time_to_seconds(st.stopped) * share,
                 (unsigned long long)st.stops, (unsigned long long)st.near_misses, sep, st.lost * share,
                 (unsigned long long)st.waits, sf_time_to_seconds(st.waited) / 3600);

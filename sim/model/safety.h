@@ -16,9 +16,17 @@
  *   pfl     power and force limiting (5.5.5): always at its collaborative
  *           speed while it works, never stopped for people.
  *
+ * A camera with `mtbf` and `mttr` fails and is repaired (streams
+ * "camera.failure.NAME" and "camera.repair.NAME"); while every camera
+ * that watches a robot's station is down, the robot runs fenced, and back
+ * under its rule at the repair (its bands re-placed, everyone's band
+ * settled again).
+ *
  * A robot whose station node lies in no collaborative zone watched by a
  * camera runs fenced whatever its rule says: without sensing there is no
- * sharing of space. A humanoid's bands are placed where it stands when it
+ * sharing of space. The scenario loader refuses such a robot unless its
+ * rule says `fallback: fenced` (then it warns), so the fallback is never
+ * silent; sf_safety_report prints the rule beside the mode in force. A humanoid's bands are placed where it stands when it
  * starts working (and the camera rule is applied there); they are lifted
  * when it stops. Humanoids and vehicles on the move are not monitored here
  * (zones with a speed limit slow vehicles while a person is inside; mobile
@@ -97,13 +105,23 @@ typedef struct sf_safety_hooks {
 /* What happened at one robot so far (sf_safety_robot_stats). */
 typedef struct sf_safety_stats {
     sf_safety_mode mode;     /* in force (after the camera rule) */
+    sf_safety_mode rule;     /* as the scenario's rule says (fenced without a rule) */
+    bool monitored;          /* an arm or humanoid this module watches (false: zeros) */
     uint64_t stops;          /* protective stops while working */
     uint64_t near_misses;    /* a person (not a crew partner) came within the stop distance while it worked */
     sf_time working;         /* time working */
     sf_time reduced;         /* time working at reduced speed */
     sf_time stopped;         /* time in a protective stop while working */
     double lost;             /* s: working time the safety rate cost, the integral of (1 - rate) */
-    double min_separation;   /* m: closest approach of a person (not a crew partner) while it worked; INFINITY */
+    double min_separation;   /* m: closest approach of a person (not a crew partner) while it worked and moved
+                                (not in a protective stop); INFINITY */
+    /* separation violations since the warm-up: a person (not a crew partner) nearer than the protective
+       separation distance at the speed the robot runs at, while it works and moves (ssm), or inside its
+       reach while it works (fenced); pfl has none (contact within its limits is its design) */
+    uint64_t violations;     /* episodes begun */
+    sf_time violation_time;  /* their total time */
+    sf_time outage_fenced;   /* since the warm-up: time it ran fenced, under an ssm or pfl rule, because the
+                                cameras that watch its station were all down */
     uint64_t waits;          /* fenced: people held outside */
     sf_time waited;          /* fenced: their total waiting */
 } sf_safety_stats;
@@ -147,7 +165,9 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
 
 /*
  * A table of every robot's figures up to `now` (as sf_safety_robot_stats),
- * one line each, named by name(ctx, agent): mode, working hours, share
+ * one line each, named by name(ctx, agent): the mode in force and the
+ * rule's mode (they differ where a rule with `fallback: fenced` met no
+ * camera), working hours, share
  * of it at reduced speed and stopped, protective stops, near misses,
  * minimum separation (m, "-" when nobody came near), work lost to safety
  * (share of the working time: the throughput the robot gave up while it
@@ -158,10 +178,34 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
                      void *ctx);
 
 /*
+ * A camera's passes (entries of a person into its zones) and the passes
+ * it missed, since the warm-up; zeros for a camera that always detects
+ * (detection 1: its passes are not followed).
+ */
+void sf_safety_camera_stats(const sf_safety *s, size_t camera, uint64_t *passes, uint64_t *missed);
+
+/*
  * The mode in force for a robot, and its band radii measured from its
  * base: reach + slow distance, reach + stop distance (0 when not ssm).
  */
 sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slow_radius, double *stop_radius);
+
+/*
+ * The rate of an operation whose robot runs at `speed_ratio` of the speed
+ * its cycle times hold for, when `fixed_share` of the cycle is not robot
+ * motion (1 - motion_share): only the motion slows, so the operation
+ * takes (fixed + (1 - fixed) / q) times as long and the rate is
+ * 1 / (fixed + (1 - fixed) / q); 0 when q is 0 (a protective stop halts
+ * the cycle), q itself when all of the cycle is motion (fixed = 0).
+ * Example: motion_share 0.4 at 0.25 of full speed: 1 / (0.6 + 0.4 x 4).
+ */
+double sf_safety_work_rate(double speed_ratio, double fixed_share);
+
+/*
+ * True when (x, y) lies in a collaborative zone that one of the
+ * scenario's cameras watches: where a robot may share space with people.
+ */
+bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y);
 
 /*
  * ISO/TS 15066 protective separation distance (formula 1, constant
@@ -173,6 +217,16 @@ sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slo
  * distance and Z_d, Z_r the position uncertainties. Metres.
  */
 double sf_safety_separation(const sf_cfg_safety_rule *rule, double robot_speed);
+
+/*
+ * The intrusion distance C of ISO 13855:2010 (metres) for a detection
+ * type: area (a field parallel to the approach at height `height`, 6.3):
+ * C = 1.2 m - 0.4 H, not below 0.85 m; body (a field across the approach
+ * that detects an arm or a body, detection capability above 40 mm, 6.2):
+ * C = 0.85 m; hand (capability d up to 40 mm, 6.2): C = 8 (d - 14 mm),
+ * not below 0.
+ */
+double sf_safety_iso13855_intrusion(sf_detection type, double capability, double height);
 
 /*
  * The slow and stop distances a rule gives (m): as written, or computed

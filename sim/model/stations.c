@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "model/failures.h"
+#include "model/safety.h"
 #include "model/stations_int.h"
 
 /* ---- state ------------------------------------------------------------- */
@@ -139,13 +140,18 @@ static void crew_tell(sf_stations *s, struct slot *sl, bool working)
         s->h.crew(s->h.ctx, sl->crew, sl->ncrew, working);
 }
 
-/* The rate a slot works at: the slowest of its crew (safety slows robots), 1 without a crew. */
+/*
+ * The rate a slot works at: the slowest of its crew, 1 without a crew.
+ * Safety sets a robot's rate to its speed over full speed; only the
+ * operation's motion share slows with it (sf_safety_work_rate).
+ */
 static double slot_rate(const sf_stations *s, const struct slot *sl)
 {
-    double r = 1;
+    const struct job *J = &s->jobs[sl->job];
+    double r = 1, fixed = s->cfg->products[J->product].ops[J->op].fixed_share;
 
     for (uint32_t c = 0; c < sl->ncrew && s->agents; c++) {
-        double a = sf_agents_rate(s->agents, sl->crew[c]);
+        double a = sf_safety_work_rate(sf_agents_rate(s->agents, sl->crew[c]), fixed);
         if (sf_failures_down(s->failures, SF_ENTITY_AGENT, sl->crew[c]))
             return 0;
         if (a < r)

@@ -306,16 +306,18 @@ static bool is_robot(const sf_world *w, uint32_t agent)
 
 /*
  * A crew works while the operation's clock runs and stands idle at the
- * station otherwise. Safety then sets each robot's rate with the people
- * of the crew as its partners (they slow it under ssm, never stop it),
- * and the people ask to enter each robot's zone (under fenced they wait
- * outside while it works). Working is told first, so wait_robot is the
- * last state the people are told.
+ * station otherwise. Safety then sets each robot's rate with its partners:
+ * the people and the humanoids of the crew other than itself (under ssm a
+ * partner keeps it at its collaborative speed and never stops it, the same
+ * rule whether the partner is a person or a humanoid), and the people ask
+ * to enter each arm's zone (under fenced they wait outside while it
+ * works). Working is told first, so wait_robot is the last state the
+ * people are told.
  */
 static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool working)
 {
     sf_world *w = ctx;
-    uint32_t people[16], np = 0;
+    uint32_t people[16], np = 0, partners[16], nq;
 
     for (uint32_t c = 0; c < n; c++) {
         if (agent_down(w, crew[c])) /* under repair: it stays failed */
@@ -329,9 +331,15 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
     }
     if (!w->safety)
         return;
-    for (uint32_t c = 0; c < n; c++)
-        if (is_robot(w, crew[c]))
-            sf_stations_agent_rate(w->stations, crew[c], sf_safety_working(w->safety, crew[c], working, people, np));
+    for (uint32_t c = 0; c < n; c++) {
+        if (!is_robot(w, crew[c]))
+            continue;
+        nq = 0;
+        for (uint32_t o = 0; o < n && nq < 16; o++)
+            if (o != c && (w->agents[crew[o]].kind == SF_AGENT_WORKER || w->agents[crew[o]].kind == SF_AGENT_HUMANOID))
+                partners[nq++] = crew[o];
+        sf_stations_agent_rate(w->stations, crew[c], sf_safety_working(w->safety, crew[c], working, partners, nq));
+    }
     for (uint32_t p = 0; p < np; p++)
         for (uint32_t c = 0; c < n; c++)
             if (w->agents[crew[c]].kind == SF_AGENT_ARM) {

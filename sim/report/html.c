@@ -582,6 +582,11 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
             fputs("</ul></div>\n", f);
         }
     }
+    for (size_t i = 0; i < cfg->safety.n_warnings; i++) {
+        fputs("<div class=\"banner warn\">", f);
+        text(f, cfg->safety.warnings[i]);
+        fputs("</div>\n", f);
+    }
     fputs("<section class=\"cards\">\n", f);
     card(f, k, "throughput", "throughput (made products)", "");
     card(f, k, "completed", "good units made", "");

@@ -198,6 +198,8 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
     }
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
         fprintf(out, "\nwarning: %s\n", warn);
+    for (size_t i = 0; i < cfg->safety.n_warnings; i++)
+        fprintf(out, "%s%s\n", i ? "" : "\n", cfg->safety.warnings[i]);
 }
 
 /* ---- summary.json ------------------------------------------------------ */
@@ -259,6 +261,10 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
             (unsigned long long)info->events, (unsigned long long)info->fingerprint);
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
         sf_json_string(f, warn);
+    for (size_t i = 0; i < cfg->safety.n_warnings; i++) {
+        fputs(i || *warn ? ", " : "", f);
+        sf_json_string(f, cfg->safety.warnings[i]);
+    }
     fputs("],\n  \"stability\": {", f);
     {
         char found[8][SF_FINDING_LEN];

@@ -312,4 +312,5 @@ void sf_v_model_checks(sf_vctx *v)
     check_transport(v);
     check_racks(v);
     check_batteries(v);
+    sf_v_safety_checks(v);
 }

@@ -314,7 +314,8 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
     op->group = -1;
     sf_dist_constant(&op->time, 0, NULL);
     sf_dist_constant(&op->setup, 0, NULL);
-    if (!sf_v_map(v, e, KEYS("name", "station", "crew", "skill", "time", "setup", "scrap", "rework"), what) &&
+    if (!sf_v_map(v, e, KEYS("name", "station", "crew", "skill", "time", "setup", "scrap", "rework", "motion_share"),
+                  what) &&
         e->kind != SF_YMAP)
         return;
     op->name = "";
@@ -346,6 +347,11 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
     sf_v_fraction(v, sf_ynode_get(e, "rework", NULL), "rework", &op->rework);
     if (op->rework >= 1)
         sf_v_error(v, sf_ynode_get(e, "rework", NULL), "%s: a rework share of 100 %% never ends", what);
+    {
+        double motion = 1;
+        sf_v_fraction(v, sf_ynode_get(e, "motion_share", NULL), "motion_share", &motion);
+        op->fixed_share = 1 - motion;
+    }
 }
 
 void sf_v_products(sf_vctx *v, const sf_ynode *n)

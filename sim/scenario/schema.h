@@ -153,5 +153,7 @@ void sf_v_outputs(sf_vctx *v, const sf_ynode *n);
 void sf_v_experiment(sf_vctx *v, const sf_ynode *n);
 /* Checks across sections, once everything else is read without problems. */
 void sf_v_model_checks(sf_vctx *v);
+/* Collaborative robots where no camera watches: refused, or run fenced with a warning (site.c). */
+void sf_v_safety_checks(sf_vctx *v);
 
 #endif

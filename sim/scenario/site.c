@@ -2,9 +2,12 @@
  * site.c: the `scenario`, `energy`, `safety` and `outputs` sections.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "model/kinds.h"
+#include "model/safety.h"
 #include "scenario/schema.h"
 
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -194,14 +197,83 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
 /* ---- safety ------------------------------------------------------------ */
 
 static const char *const modes[] = {"fenced", "ssm", "pfl", NULL};
+static const char *const fallbacks[] = {"fenced", NULL};
+static const char *const detections[] = {"area", "body", "hand", NULL};
+static const char *const partners[] = {"collaborative", "handover", NULL};
+
+static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The intrusion distance C of an ssm rule: as written, or ISO 13855's for
+ * the rule's detection type (area at floor height unless it says), with a
+ * warning when a written C is below ISO 13855's.
+ */
+static void intrusion(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_safety_rule *r)
+{
+    static const char *const clause[] = {"6.3", "6.2", "6.2"};
+    const sf_ynode *det = sf_ynode_get(e, "detection", NULL), *cap = sf_ynode_get(e, "detection_capability", NULL);
+    const sf_ynode *h = sf_ynode_get(e, "detection_height", NULL), *c = sf_ynode_get(e, "intrusion", NULL);
+    int type = SF_DETECT_AREA;
+    double iso;
+
+    if (det)
+        sf_v_enum(v, det, "detection", detections, &type);
+    r->detection = (sf_detection)type;
+    if (r->detection == SF_DETECT_HAND)
+        sf_v_qty(v, sf_v_need(v, e, "detection_capability", what), "detection_capability", SF_DIM_LENGTH, 0.014,
+                 0.04, false, &r->detection_capability);
+    else if (cap)
+        sf_v_error(v, cap, "%s: 'detection_capability' is for detection: hand (a field that detects a hand, "
+                           "d up to 40 mm); a coarser field is body",
+                   what);
+    if (r->detection == SF_DETECT_AREA)
+        sf_v_qty(v, h, "detection_height", SF_DIM_LENGTH, 0, 1, false, &r->detection_height);
+    else if (h)
+        sf_v_error(v, h, "%s: 'detection_height' is for detection: area", what);
+    iso = sf_safety_iso13855_intrusion(r->detection, r->detection_capability, r->detection_height);
+    r->intrusion = iso;
+    if (c && sf_v_qty(v, c, "intrusion", SF_DIM_LENGTH, 0, 10, false, &r->intrusion) && r->intrusion < iso - 1e-9)
+        warn_at(v, sf_v_place(v, c),
+                "%s: intrusion %g m is below the %g m ISO 13855:2010 (%s) gives for detection %s%s; if the sensors "
+                "detect a hand, say detection: hand with its detection_capability",
+                what, r->intrusion, iso, clause[r->detection], detections[r->detection],
+                r->detection == SF_DETECT_AREA ? " at the height given (0 m unless detection_height says)" : "");
+}
+
+/*
+ * Written slow and stop distances against the protective separation
+ * distance they stand for, when the rule gives the times to compute it
+ * (ISO/TS 15066:2016, 5.5.4.2.3): a warning for each one below.
+ */
+static void check_distances(sf_vctx *v, const char *what, const sf_ynode *slow, const sf_ynode *stop,
+                            const sf_cfg_safety_rule *r, double speed)
+{
+    const sf_ynode *given[2] = {slow, stop};
+    const double dist[2] = {r->slow_distance, r->stop_distance};
+    const double at[2] = {speed, fmin(r->reduced_speed, speed)};
+    static const char *const key[2] = {"slow_distance", "stop_distance"};
+
+    if (r->reaction_time <= 0 && r->stopping_time <= 0)
+        return;
+    for (int i = 0; i < 2; i++) {
+        double sp = sf_safety_separation(r, at[i]);
+        if (given[i] && dist[i] > 0 && dist[i] < sp - 1e-9)
+            warn_at(v, sf_v_place(v, given[i]),
+                    "%s: %s %g m is below the protective separation distance %.3g m at %g m/s (ISO/TS 15066:2016, "
+                    "5.5.4.2.3: reaction %g s, stopping %g s, intrusion C %g m)",
+                    what, key[i], dist[i], sp, at[i], sf_time_to_seconds(r->reaction_time),
+                    sf_time_to_seconds(r->stopping_time), r->intrusion);
+    }
+}
 
 static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_safety_rule *r)
 {
     const sf_cfg_fleet *f = &v->cfg->fleet;
     static const char *const ssm_keys[] = {"slow_distance", "stop_distance", "reduced_speed", "resume_delay",
                                            "person_speed", "reaction_time", "stopping_time", "stopping_distance",
-                                           "intrusion", "person_uncertainty", "robot_uncertainty"};
-    const sf_ynode *slow, *stop, *tr, *ts;
+                                           "intrusion", "person_uncertainty", "robot_uncertainty", "detection",
+                                           "detection_capability", "detection_height", "partner", "handover_time"};
+    const sf_ynode *slow, *stop, *tr, *ts, *mnode, *fb;
     char what[200];
     int mode = 0;
 
@@ -213,10 +285,24 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
     sf_v_map(v, e,
              KEYS("name", "mode", "slow_distance", "stop_distance", "reduced_speed", "max_speed", "resume_delay",
                   "robot_speed", "person_speed", "reaction_time", "stopping_time", "stopping_distance", "intrusion",
-                  "person_uncertainty", "robot_uncertainty"),
+                  "person_uncertainty", "robot_uncertainty", "fallback", "detection", "detection_capability",
+                  "detection_height", "partner", "handover_time"),
              what);
-    sf_v_enum(v, sf_v_need(v, e, "mode", what), "mode", modes, &mode);
+    sf_v_enum(v, (mnode = sf_v_need(v, e, "mode", what)), "mode", modes, &mode);
     r->mode = (sf_safety_mode)mode;
+    if (r->mode == SF_SAFETY_PFL && r->agent_type >= 0 && f->types[r->agent_type].kind == SF_AGENT_HUMANOID)
+        sf_v_error(v, mnode,
+                   "%s: mode pfl is not for a humanoid: the contact limits of power and force limiting (ISO/TS "
+                   "15066:2016, 5.5.5 and Annex A) are for a robot arm's contact with a body region, not for a "
+                   "walking machine of some 70 kg that can fall; use fenced, or ssm with its own speeds",
+                   what);
+    if ((fb = sf_ynode_get(e, "fallback", NULL))) {
+        int which = -1;
+        if (r->mode == SF_SAFETY_FENCED)
+            sf_v_error(v, fb, "%s: 'fallback' is for modes ssm and pfl", what);
+        else if (sf_v_enum(v, fb, "fallback", fallbacks, &which) && which == 0)
+            r->fallback_fenced = true;
+    }
     r->person_speed = 1.6;
     r->stopping_distance = -1;
     if (r->mode != SF_SAFETY_FENCED)
@@ -244,7 +330,17 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
         sf_v_duration(v, ts, "stopping_time", &r->stopping_time);
         sf_v_qty(v, sf_ynode_get(e, "stopping_distance", NULL), "stopping_distance", SF_DIM_LENGTH, 0, 100, false,
                  &r->stopping_distance);
-        sf_v_qty(v, sf_ynode_get(e, "intrusion", NULL), "intrusion", SF_DIM_LENGTH, 0, 10, false, &r->intrusion);
+        intrusion(v, e, what, r);
+        {
+            const sf_ynode *pm = sf_ynode_get(e, "partner", NULL), *ht = sf_ynode_get(e, "handover_time", NULL);
+            int which = 0;
+            if (pm && sf_v_enum(v, pm, "partner", partners, &which))
+                r->handover = which == 1;
+            if (r->handover)
+                sf_v_duration(v, sf_v_need(v, e, "handover_time", what), "handover_time", &r->handover_time);
+            else if (ht)
+                sf_v_error(v, ht, "%s: 'handover_time' is for partner: handover", what);
+        }
         sf_v_qty(v, sf_ynode_get(e, "person_uncertainty", NULL), "person_uncertainty", SF_DIM_LENGTH, 0, 10, false,
                  &r->person_uncertainty);
         sf_v_qty(v, sf_ynode_get(e, "robot_uncertainty", NULL), "robot_uncertainty", SF_DIM_LENGTH, 0, 10, false,
@@ -252,6 +348,11 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
         if (r->slow_distance > 0 && r->stop_distance > 0 && r->slow_distance <= r->stop_distance)
             sf_v_error(v, slow, "%s: slow_distance (%g m) must be greater than stop_distance (%g m)", what,
                        r->slow_distance, r->stop_distance);
+        else if (r->agent_type >= 0)
+            check_distances(v, what, slow, stop, r,
+                            r->robot_speed > 0                       ? r->robot_speed
+                            : f->types[r->agent_type].speed > 0      ? f->types[r->agent_type].speed
+                                                                     : 1);
         if (sf_ynode_get(e, "max_speed", NULL))
             sf_v_error(v, sf_ynode_get(e, "max_speed", NULL), "%s: 'max_speed' is for mode pfl", what);
     } else {
@@ -291,7 +392,20 @@ void sf_v_safety(sf_vctx *v, const sf_ynode *n)
         char what[200];
         sf_v_entry(v, names[i], "camera", what, sizeof what, &c->name, &c->at);
         c->detect_range = 10;
-        sf_v_map(v, e[i], KEYS("name", "zones", "range"), what);
+        sf_v_map(v, e[i], KEYS("name", "zones", "range", "mtbf", "mttr", "detection"), what);
+        {
+            double detect = 1;
+            sf_v_fraction(v, sf_ynode_get(e[i], "detection", NULL), "detection", &detect);
+            c->miss = 1 - detect;
+        }
+        {
+            const sf_ynode *up = sf_ynode_get(e[i], "mtbf", NULL), *down = sf_ynode_get(e[i], "mttr", NULL);
+            if ((up != NULL) != (down != NULL))
+                sf_v_error(v, up ? up : down, "%s: a camera that fails needs both 'mtbf' and 'mttr'", what);
+            else if (up)
+                c->fails = sf_v_dist(v, up, "mtbf", SF_DIM_TIME, &c->mtbf) &&
+                           sf_v_dist(v, down, "mttr", SF_DIM_TIME, &c->mttr);
+        }
         sf_v_qty(v, sf_ynode_get(e[i], "range", NULL), "range", SF_DIM_LENGTH, 0, 200, true, &c->detect_range);
         if (!(z = sf_v_need(v, e[i], "zones", what)) || !sf_v_list(v, z, "zones"))
             continue;
@@ -330,4 +444,137 @@ void sf_v_outputs(sf_vctx *v, const sf_ynode *n)
     sf_v_duration(v, sf_ynode_get(n, "sample_every", NULL), "sample_every", &o->sample_every);
     sf_v_bool(v, sf_ynode_get(n, "trace", NULL), "trace", &o->trace);
     sf_v_bool(v, sf_ynode_get(n, "fingerprint", NULL), "fingerprint", &o->fingerprint);
+}
+
+/* ---- safety across sections ------------------------------------------------- */
+
+static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
+{
+    char buf[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    sf_diags_add(v->d, at.file, at.line, at.col, "%s", buf);
+    v->errors++;
+}
+
+/* A warning with the place of `at`, kept in the config for check and run to print. */
+static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
+{
+    sf_cfg_safety *S = &v->cfg->safety;
+    char msg[700], line[900];
+    const char **grown;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "%s:%d:%d: warning: %s", at.file ? at.file : "<input>", at.line, at.col, msg);
+    /* the arena cannot grow a block: a new one each time (a handful of warnings per scenario) */
+    if (!(grown = sf_v_alloc(v, S->n_warnings + 1, sizeof *grown)))
+        return;
+    if (S->n_warnings)
+        memcpy(grown, S->warnings, S->n_warnings * sizeof *grown);
+    grown[S->n_warnings++] = sf_v_strdup(v, line);
+    S->warnings = grown;
+}
+
+/* Agent type t may be one of the crew of operation `op`. */
+static bool in_crew(const sf_cfg_fleet *f, const sf_cfg_operation *op, int t)
+{
+    for (size_t c = 0; c < op->n_crew; c++) {
+        const sf_cfg_crew_need *need = &op->crew[c];
+        if (need->kinds & (1u << f->types[t].kind))
+            return true;
+        for (size_t i = 0; i < need->n_types; i++)
+            if (need->types[i] == t)
+                return true;
+    }
+    return false;
+}
+
+/*
+ * Marks in `where` (one flag per station) the stations at which agent
+ * type t works as a robot: an arm at its home station, a humanoid at
+ * every station of a group where an operation may take it as crew.
+ */
+static void robot_stations(const sf_scenario_config *cfg, int t, bool *where)
+{
+    const sf_cfg_agent_type *T = &cfg->fleet.types[t];
+
+    if (T->kind == SF_AGENT_ARM) {
+        if (T->home_station >= 0)
+            where[T->home_station] = true;
+        return;
+    }
+    for (size_t p = 0; p < cfg->n_products; p++)
+        for (size_t o = 0; o < cfg->products[p].n_ops; o++) {
+            const sf_cfg_operation *op = &cfg->products[p].ops[o];
+            if (!in_crew(&cfg->fleet, op, t))
+                continue;
+            for (size_t st = 0; st < cfg->layout.n_stations; st++)
+                if (cfg->layout.stations[st].group_index == op->group)
+                    where[st] = true;
+        }
+}
+
+/*
+ * No silent fallback: an arm or humanoid whose rule is ssm or pfl must
+ * work where a camera watches a collaborative zone (without sensing
+ * nobody knows where people are, ISO/TS 15066:2016, 5.5.4, and the run
+ * would treat it as fenced). Where it does not, the rule is refused at
+ * its place, unless it says `fallback: fenced`: then a warning names the
+ * robot and the stations where it will run fenced. Mobile robots
+ * (forklifts, AGVs) carry their own scanners and need no camera.
+ * Cost: rules x (operations x stations + stations x cameras x zones).
+ */
+void sf_v_safety_checks(sf_vctx *v)
+{
+    const sf_scenario_config *cfg = v->cfg;
+    const sf_cfg_layout *L = &cfg->layout;
+    bool *where;
+
+    if (!(where = sf_v_alloc(v, L->n_stations ? L->n_stations : 1, sizeof *where)))
+        return;
+    for (size_t i = 0; i < cfg->safety.n_rules; i++) {
+        const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
+        const sf_cfg_agent_type *T;
+        char names[300] = "";
+        size_t len = 0, uncovered = 0;
+        if (r->mode == SF_SAFETY_FENCED || r->agent_type < 0)
+            continue;
+        T = &cfg->fleet.types[r->agent_type];
+        if (T->kind != SF_AGENT_ARM && T->kind != SF_AGENT_HUMANOID)
+            continue;
+        memset(where, 0, (L->n_stations ? L->n_stations : 1) * sizeof *where);
+        robot_stations(cfg, r->agent_type, where);
+        for (size_t st = 0; st < L->n_stations; st++) {
+            const sf_cfg_node *nd = &L->nodes[L->stations[st].node];
+            if (!where[st] || sf_safety_watched(cfg, nd->x, nd->y))
+                continue;
+            if (uncovered++ < 4 && len < sizeof names)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'", uncovered > 1 ? ", " : "",
+                                        L->stations[st].name);
+        }
+        if (!uncovered)
+            continue;
+        if (uncovered > 4 && len < sizeof names)
+            snprintf(names + len, sizeof names - len, " and %zu more", uncovered - 4);
+        if (r->fallback_fenced)
+            warn_at(v, r->at,
+                    "safety rule for '%s': %s '%s' runs fenced, not %s, at station%s %s: no camera watches a "
+                    "collaborative zone there (fallback: fenced)",
+                    T->name, sf_agent_kind_name(T->kind), T->name, modes[r->mode], uncovered > 1 ? "s" : "",
+                    names);
+        else
+            error_at(v, r->at,
+                     "safety rule for '%s': %s '%s' cannot run %s at station%s %s: no camera watches a "
+                     "collaborative zone there, and without sensing nobody knows where people are; add a camera "
+                     "over a collaborative zone that holds the station, or write 'fallback: fenced' to run it "
+                     "fenced there",
+                     T->name, sf_agent_kind_name(T->kind), T->name, modes[r->mode], uncovered > 1 ? "s" : "", names);
+    }
 }

@@ -35,6 +35,15 @@ done
 grep -q "^throughput " out.txt || fail "compare shows the throughput"
 [ -s out/bench_vs_cobot/compare.csv ] || fail "compare --out wrote no compare.csv"
 
+# the cobot working beside the operator at its collaborative speed costs throughput; handing over does not
+"$sf" compare bench.yaml bench_cobot.yaml --reps 10 > out.txt 2>&1 || fail "compare bench_cobot: $(tail -5 out.txt)"
+awk '$1 == "throughput" && $4 > 12 && $5 < 6 { ok = 1 } END { exit !ok }' out.txt ||
+    fail "the collaborative cobot does not cost throughput as the guide says: $(grep '^throughput' out.txt)"
+[ -f bench_handover.yaml ] || fail "the guide's bench_handover.yaml is not found"
+"$sf" compare bench.yaml bench_handover.yaml --reps 10 > out.txt 2>&1 || fail "compare bench_handover: $(tail -5 out.txt)"
+awk '$1 == "lead_time_mean" && $4 > 12 && $5 < 8 && $NF == "yes" { ok = 1 } END { exit !ok }' out.txt ||
+    fail "handing over does not shorten the lead time as the guide says: $(grep '^lead_time_mean' out.txt)"
+
 for f in bench_carried bench_tugger; do
     [ -f "$f.yaml" ] || fail "the guide's $f.yaml is not found"
     "$sf" check "$f.yaml" > out.txt 2>&1 || fail "check $f.yaml: $(cat out.txt)"

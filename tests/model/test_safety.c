@@ -347,11 +347,14 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
     near_ns(st.reduced, (t2 - t1) + (t4 - t3), "time reduced");
     near_ns(st.working, t4 + 0.5 + left, "time working");
     assert_true(fabs(st.lost - (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2))) < 1e-8);
-    near_m(st.min_separation, 0.5, "closest approach: 1 m from the base less the 0.5 m reach");
+    /* the closest pass, 1 m from the base (0.5 m from the reach), falls in the protective stop; while
+       the arm moved, the closest was at the edge of the stop disc: 1.2 m less the 0.5 m reach */
+    near_m(st.min_separation, 0.7, "closest approach while the arm moved");
+    assert_int_equal(st.violations, 0); /* the written distances stand for S_p, and the arm obeyed them */
     {
         /* the report line says the same, in hours and shares of the working time */
         FILE *f = tmpfile();
-        char head[256], line[256], name[32], mode[16], sep[16];
+        char head[256], line[256], name[32], mode[16], rule[16], sep[16];
         double work_h, red, stp, lost, waited;
         unsigned long long stops, near, waits;
         double work = t4 + 0.5 + left;
@@ -362,18 +365,196 @@ static void test_safety_ssm_slows_stops_and_resumes_for_a_passer_by(void **state
         assert_non_null(fgets(head, sizeof head, f));
         assert_non_null(fgets(line, sizeof line, f));
         fclose(f);
-        assert_int_equal(sscanf(line, "%31s %15s %lf %lf %lf %llu %llu %15s %lf %llu %lf", name, mode, &work_h, &red,
-                                &stp, &stops, &near, sep, &lost, &waits, &waited),
-                         11);
+        assert_int_equal(sscanf(line, "%31s %15s %15s %lf %lf %lf %llu %llu %15s %lf %llu %lf", name, mode, rule,
+                                &work_h, &red, &stp, &stops, &near, sep, &lost, &waits, &waited),
+                         12);
         assert_string_equal(name, "cobot.1");
         assert_string_equal(mode, "ssm");
+        assert_string_equal(rule, "ssm");
         assert_true(fabs(work_h - work / 3600) < 0.006);
         assert_true(fabs(red - 100 * ((t2 - t1) + (t4 - t3)) / work) < 0.06);
         assert_true(fabs(stp - 100 * (t3 + 0.5 - t2) / work) < 0.06);
         assert_true(stops == 1 && near == 1 && waits == 0);
-        assert_string_equal(sep, "0.50");
+        assert_string_equal(sep, "0.70");
         assert_true(fabs(lost - 100 * (0.75 * ((t2 - t1) + (t4 - t3)) + (t3 + 0.5 - t2)) / work) < 0.06);
     }
+    teardown_plant(&p);
+}
+
+/* Build the monitor of plant p again (an arm at (bx, by)), after its rule was changed. */
+static void rebuild(struct plant *p, double bx, double by)
+{
+    sf_safety_agent agents[2] = {{SF_AGENT_ARM, 0, SF_SAFETY_NONE, bx, by}, {SF_AGENT_WORKER, 1, 0, 0, 0}};
+    sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, p};
+    char err[200];
+
+    sf_safety_free(p->s);
+    p->s = sf_safety_new(p->k, p->ms, &p->cfg, agents, 2, hooks, err, sizeof err);
+    assert_non_null(p->s);
+}
+
+/*
+ * Separation violations, by hand. The walk of the test above past the arm
+ * at (10, 1) under the same rule (slow 1.5 m, stop 0.7 m, resume 0.5 s),
+ * but the rule's times say S_p is larger than its slow distance:
+ * v_h = 0, T_r = 2.5 s, T_s = 0, C = 0 give S_p = 2.5 m at 1 m/s and
+ * 0.625 m at 0.25 m/s. At full speed a person within 0.5 + 2.5 = 3 m of
+ * the base is a violation: from x = 10 - sqrt(8) (t = 11 - sqrt(8)) until
+ * the arm slows at t1 = 11 - sqrt(3); at reduced speed the limit,
+ * 1.125 m, lies inside the stop disc (1.2 m), where the arm stands still,
+ * so none; back at full speed at t4 + 0.5 the person is 2.45 m away, a
+ * violation until x = 10 + sqrt(8), t = 11 + sqrt(8). Two episodes,
+ * 2 (sqrt(8) - sqrt(3)) - 0.5 s in all; the rates are those of the test
+ * above.
+ */
+static void test_safety_separation_violations_at_the_speed_the_robot_runs(void **state)
+{
+    struct plant p;
+    double t1 = 11 - sqrt(3), t4 = 11 + sqrt(3);
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 500 * SF_MS, false);
+    p.rule.person_speed = 0;
+    p.rule.reaction_time = 2500 * SF_MS;
+    rebuild(&p, 10, 1);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[0].t, t1, "slow");
+    near_ns(p.rates[3].t, t4 + 0.5, "back to full");
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 2);
+    near_ns(st.violation_time, 2 * (sqrt(8) - sqrt(3)) - 0.5, "time in violation");
+    teardown_plant(&p);
+}
+
+/*
+ * A fenced arm at (10, 0.3) with a reach of 0.5 m: the passer-by on y = 0
+ * is inside its reach for |x - 10| <= 0.4, 0.8 s at 1 m/s, while it works:
+ * one violation (a guard the layout lets people through) of 0.8 s, and
+ * one near miss. Idle, the same walk is none.
+ */
+static void test_safety_fenced_reach_breached_is_a_violation(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 0.3, 0, false);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 1);
+    near_ns(st.violation_time, 0.8, "inside the reach");
+    assert_int_equal(st.near_misses, 1);
+    teardown_plant(&p);
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 0.3, 0, false);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 0);
+    assert_int_equal(st.violation_time, 0);
+    teardown_plant(&p);
+}
+
+/*
+ * A camera outage turns the zone fenced for exactly the repair time: the
+ * camera fails 100 s after the start (mtbf 100 s) and is repaired 30 s
+ * later (mttr 30 s), then fails again at 230 s. The ssm arm runs fenced
+ * from 100 s to 130 s: the passer-by who walks past it from 101 s (by the
+ * arm from about 110 s to 114 s) slows and stops nothing, and its 300 s
+ * of work end at 300 s; the time fenced by the outage is 30 s at 140 s
+ * and 30 + 20 s at 250 s.
+ */
+static void test_safety_camera_outage_fences_the_robot_for_the_repair_time(void **state)
+{
+    struct plant p;
+    sf_event_id walk;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    p.cam.name = "cell_cam";
+    p.cam.fails = true;
+    assert_int_equal(sf_dist_constant(&p.cam.mtbf, 100, NULL), SF_OK);
+    assert_int_equal(sf_dist_constant(&p.cam.mttr, 30, NULL), SF_OK);
+    rebuild(&p, 10, 1);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    start_op(&p, 300 * S, NULL, 0);
+    assert_int_equal(sf_kernel_at(p.k, 101 * S, 0, p.kind_walk, 1, &walk), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 100 * S + 1), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_kernel_run_until(p.k, 140 * S), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 140 * S).outage_fenced, 30 * S);
+    assert_int_equal(sf_kernel_run_until(p.k, 250 * S), SF_OK);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 250 * S).outage_fenced, 50 * S);
+    assert_int_equal(sf_kernel_run_until(p.k, 400 * S), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(p.op_done, 300 * S);
+    teardown_plant(&p);
+}
+
+/* The plant with its zone cut down to x in [5, 15], y in [-3, 3], watched by a camera detecting with probability pd. */
+static void cell_camera(struct plant *p, double pd)
+{
+    const double xy[8] = {5, -3, 15, -3, 15, 3, 5, 3};
+    memcpy(p->zone_xy, xy, sizeof xy);
+    p->cam.name = "cell_cam";
+    p->cam.miss = 1 - pd;
+}
+
+/*
+ * Detection per pass: a camera with p = 0.9 over 10,000 passes. The
+ * person walks a -> b and back, 10,000 trips 30 s apart, each entering the
+ * zone once; the misses are binomial (n = 10,000, p = 0.1: mean 1,000, sd
+ * 30) and must lie within 1,000 -+ 3.29 sd (99.9 %): 901..1,099. The arm
+ * is fenced, so nothing else changes.
+ */
+static void test_safety_camera_detection_is_binomial_per_pass(void **state)
+{
+    struct plant p;
+    uint64_t passes, missed;
+    sf_event_id ev;
+    (void)state;
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 1, 0, false);
+    cell_camera(&p, 0.9);
+    rebuild(&p, 10, 1);
+    for (int i = 0; i < 10000; i++)
+        assert_int_equal(sf_kernel_at(p.k, (sf_time)(30 * i + 1) * S, 0, p.kind_walk, i % 2 ? 0 : 1, &ev), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    sf_safety_camera_stats(p.s, 0, &passes, &missed);
+    assert_int_equal(passes, 10000);
+    if (missed < 901 || missed > 1099)
+        fail_msg("%llu passes missed of 10,000 at p = 0.9: outside 901..1,099", (unsigned long long)missed);
+    teardown_plant(&p);
+}
+
+/*
+ * What a camera misses, the arm does not see: with detection 0 the
+ * passer-by of the ssm test walks by the arm at (10, 1) unseen: no slowing,
+ * no stop, the 60 s of work end at 60 s; but the walk is a separation
+ * violation while the person is within the slow distance (which stands
+ * for S_p at full speed), x = 10 -+ sqrt(3): 2 sqrt(3) s at 1 m/s.
+ */
+static void test_safety_missed_person_is_unseen_but_violates(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    uint64_t passes, missed;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    cell_camera(&p, 0);
+    rebuild(&p, 10, 1);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(p.op_done, 60 * S);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 1);
+    near_ns(st.violation_time, 2 * sqrt(3), "unseen within the slow distance");
+    sf_safety_camera_stats(p.s, 0, &passes, &missed);
+    assert_true(passes == 1 && missed == 1);
     teardown_plant(&p);
 }
 
@@ -486,13 +667,30 @@ static void test_safety_pfl_always_reduced_never_stops(void **state)
     teardown_plant(&p);
 }
 
-/* Without a camera over its zone an ssm robot runs fenced: the same walk changes nothing. */
+/*
+ * Without a camera over its zone an ssm robot runs fenced (a scenario
+ * allows it only with `fallback: fenced`): the same walk changes nothing,
+ * and the report shows the mode in force beside the rule's.
+ */
 static void test_safety_unwatched_zone_falls_back_to_fenced(void **state)
 {
     struct plant p;
+    FILE *f = tmpfile();
+    char line[256], name[32], mode[16], rule[16];
     (void)state;
     build(&p, SF_SAFETY_SSM, false, 0, 5, 10, 1, 0, false);
     assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 0).rule, SF_SAFETY_SSM);
+    assert_non_null(f);
+    assert_int_equal(sf_safety_report(p.s, f, 0, arm_name, NULL), SF_OK);
+    rewind(f);
+    assert_non_null(fgets(line, sizeof line, f)); /* blank */
+    assert_non_null(fgets(line, sizeof line, f)); /* heading */
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_int_equal(sscanf(line, "%31s %15s %15s", name, mode, rule), 3);
+    assert_string_equal(mode, "fenced");
+    assert_string_equal(rule, "ssm");
     start_op(&p, 60 * S, NULL, 0);
     assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
     assert_int_equal(sf_kernel_run(p.k), SF_OK);
@@ -591,6 +789,29 @@ static void test_safety_humanoid_is_monitored_where_it_works(void **state)
 
 #define ARM BASE "  - {name: arm1, kind: arm, count: 1, home: s1, reach: 1 m}\nsafety:\n  robots:\n"
 
+/* BASE with a collaborative zone around node b (10, 0), where both stations stand, and an arm at s1. */
+#define CELL                                                                                                       \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes:\n"                                                                                                   \
+    "    - {name: a, at: [0, 0]}\n"                                                                                \
+    "    - {name: b, at: [10, 0]}\n"                                                                               \
+    "  segments: [{path: [a, b]}]\n"                                                                               \
+    "  stations: [{name: s1, group: g, node: b}, {name: s2, group: g, node: b}]\n"                                 \
+    "  docks: [{name: in, node: a}]\n"                                                                             \
+    "  zones: [{name: cell, kind: collaborative, polygon: [[8, -2], [12, -2], [12, 2], [8, 2]]}]\n"              \
+    "fleet:\n"                                                                                                     \
+    "  - {name: op, kind: worker, count: 2, home: a, speed: 1 m/s}\n"                                              \
+    "  - {name: arm1, kind: arm, count: 1, home: s1, reach: 1 m}\n"
+#define CAMERA "  cameras: [{name: cam, zones: [cell]}]\n"
+/* a humanoid that assembles at the stations of group g */
+#define HUMANOID                                                                                                   \
+    "  - {name: bot, kind: humanoid, count: 1, home: a, speed: 1 m/s, skills: [assembly]}\n"                       \
+    "products:\n"                                                                                                  \
+    "  - name: unit\n"                                                                                             \
+    "    source: in\n"                                                                                             \
+    "    routing: [{name: fit, station: g, crew: {any: [worker, humanoid]}, skill: assembly, time: 1 min}]\n"
+
 static bool reported(const sf_diags *d, const char *part)
 {
     char buf[1400];
@@ -609,8 +830,10 @@ static void test_safety_scenario_gives_the_separation_parameters(void **state)
     const sf_cfg_safety_rule *r;
     double slow, stop;
     (void)state;
-    c = load_ok(ARM "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, robot_speed: 1.5 m/s, reaction_time: 0.1 s,\n"
-                    "       stopping_time: 0.3 s, intrusion: 0.2 m, person_uncertainty: 0.1 m, robot_uncertainty: 0.02 m}\n");
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, robot_speed: 1.5 m/s, reaction_time: 0.1 s,\n"
+                     "       stopping_time: 0.3 s, intrusion: 0.2 m, person_uncertainty: 0.1 m, robot_uncertainty: 0.02 m}\n"
+                     CAMERA);
     r = &c->safety.rules[0];
     assert_int_equal(r->mode, SF_SAFETY_SSM);
     near_m(r->person_speed, 1.6, "person speed defaults to ISO 13855's 1.6 m/s");
@@ -622,11 +845,180 @@ static void test_safety_scenario_gives_the_separation_parameters(void **state)
     sf_safety_distances(r, r->robot_speed, &slow, &stop);
     near_m(slow, 1.335, "slow distance");
     near_m(stop, 1.0225, "stop distance");
+    /* C = 0.2 m is below ISO 13855's 1.2 m for a floor field: it loads, with a warning at the intrusion */
+    assert_int_equal(c->safety.n_warnings, 1);
+    assert_string_equal(c->safety.warnings[0],
+                        "t.yaml:16:41: warning: safety rule for 'arm1': intrusion 0.2 m is below the 1.2 m ISO "
+                        "13855:2010 (6.3) gives for detection area at the height given (0 m unless detection_height "
+                        "says); if the sensors detect a hand, say detection: hand with its detection_capability");
     sf_scenario_config_free(c);
     /* written distances still load as before */
-    c = load_ok(ARM "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 0.6 m, reduced_speed: 0.25 m/s}\n");
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 0.6 m, reduced_speed: 0.25 m/s}\n"
+                     CAMERA);
     near_m(c->safety.rules[0].slow_distance, 2, "slow");
     sf_scenario_config_free(c);
+}
+
+/*
+ * No silent fallback: an ssm or pfl arm whose station no camera watches
+ * is refused at its rule, naming the station; with `fallback: fenced` it
+ * loads with one warning naming the robot; with a camera over the zone
+ * holding its station it loads without a word. The zone alone, unwatched,
+ * is not enough.
+ */
+static void test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    expect_load_fails_with(ARM "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 0.6 m, reduced_speed: 0.25 m/s}\n",
+                           "t.yaml:14:14: safety rule for 'arm1': arm 'arm1' cannot run ssm at station 's1': no camera "
+                           "watches a collaborative zone there, and without sensing nobody knows where people are; add "
+                           "a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to "
+                           "run it fenced there");
+    expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n",
+                           "t.yaml:14:19: safety rule for 'arm1': arm 'arm1' cannot run pfl at station 's1': no camera "
+                           "watches a collaborative zone there, and without sensing nobody knows where people are; add "
+                           "a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to "
+                           "run it fenced there");
+    c = load_ok(ARM "    - {name: arm1, mode: pfl, max_speed: 0.25 m/s, fallback: fenced}\n");
+    assert_int_equal(c->safety.n_warnings, 1);
+    assert_string_equal(c->safety.warnings[0], "t.yaml:14:14: warning: safety rule for 'arm1': arm 'arm1' runs "
+                                               "fenced, not pfl, at station 's1': no camera watches a collaborative "
+                                               "zone there (fallback: fenced)");
+    assert_true(c->safety.rules[0].fallback_fenced);
+    sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n" CAMERA);
+    assert_int_equal(c->safety.n_warnings, 0);
+    sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
+                     "  cameras: [{name: cam, zones: [cell], mtbf: exp(8 h), mttr: 30 min, detection: 90 %}]\n");
+    assert_true(c->safety.cameras[0].fails);
+    assert_true(fabs(c->safety.cameras[0].miss - 0.1) < 1e-12);
+    assert_true(fabs(sf_dist_mean(&c->safety.cameras[0].mttr) - 1800) < 1e-9);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
+                                "  cameras: [{name: cam, zones: [cell], mtbf: exp(8 h)}]\n",
+                           "t.yaml:15:46: camera 'cam': a camera that fails needs both 'mtbf' and 'mttr'");
+    c = load_ok(CELL "safety:\n  robots:\n    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                     "reduced_speed: 0.25 m/s,\n       partner: handover, handover_time: 12 s}\n" CAMERA);
+    assert_true(c->safety.rules[0].handover);
+    assert_int_equal(c->safety.rules[0].handover_time, 12 * S);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(CELL "safety:\n  robots:\n    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                                "reduced_speed: 0.25 m/s,\n       partner: handover}\n" CAMERA,
+                           "t.yaml:15:7: safety rule for 'arm1' needs 'handover_time'");
+    expect_load_fails_with(CELL "safety:\n  robots:\n    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                                "reduced_speed: 0.25 m/s,\n       handover_time: 12 s}\n" CAMERA,
+                           "t.yaml:16:23: safety rule for 'arm1': 'handover_time' is for partner: handover");
+    expect_load_fails_with(ARM "    - {name: arm1, mode: fenced, fallback: fenced}\n",
+                           "t.yaml:14:44: safety rule for 'arm1': 'fallback' is for modes ssm and pfl");
+}
+
+/*
+ * Humanoids: pfl is refused with the reason; under ssm a humanoid must be
+ * watched at every station where an operation may take it (here s1 and
+ * s2 of group g, both in the zone): without the camera both are named.
+ */
+static void test_safety_scenario_humanoids_are_fenced_or_watched_ssm(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    expect_load_fails_with(CELL HUMANOID "safety:\n  robots: [{name: bot, mode: pfl, max_speed: 0.8 m/s}]\n",
+                           "t.yaml:19:30: safety rule for 'bot': mode pfl is not for a humanoid: the contact limits of "
+                           "power and force limiting (ISO/TS 15066:2016, 5.5.5 and Annex A) are for a robot arm's "
+                           "contact with a body region, not for a walking machine of some 70 kg that can fall; use "
+                           "fenced, or ssm with its own speeds");
+    expect_load_fails_with(CELL HUMANOID "safety:\n  robots: [{name: bot, mode: ssm, slow_distance: 2 m, stop_distance: "
+                                         "1 m, reduced_speed: 0.3 m/s}]\n",
+                           "t.yaml:19:19: safety rule for 'bot': humanoid 'bot' cannot run ssm at stations 's1', 's2': "
+                           "no camera watches a collaborative zone there, and without sensing nobody knows where people "
+                           "are; add a camera over a collaborative zone that holds the station, or write 'fallback: "
+                           "fenced' to run it fenced there");
+    c = load_ok(CELL HUMANOID "safety:\n  robots: [{name: bot, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, "
+                              "reduced_speed: 0.3 m/s}]\n" CAMERA);
+    assert_int_equal(c->safety.n_warnings, 0);
+    sf_scenario_config_free(c);
+}
+
+/*
+ * Only the motion share of a cycle slows with the robot: motion_share 0.4
+ * (fixed share 0.6) at 0.25 of full speed takes 0.6 + 0.4 x 4 = 2.2 times
+ * as long; all motion is the speed ratio itself; none is never slowed;
+ * a protective stop halts the cycle whatever its share.
+ */
+static void test_safety_work_rate_slows_only_the_motion_share(void **state)
+{
+    (void)state;
+    assert_true(fabs(sf_safety_work_rate(0.25, 0.6) - 1 / (0.6 + 0.4 * 4)) < 1e-15);
+    assert_true(sf_safety_work_rate(0.25, 0) == 0.25);
+    assert_true(sf_safety_work_rate(0.25, 1) == 1);
+    assert_true(sf_safety_work_rate(0, 0.6) == 0);
+    assert_true(sf_safety_work_rate(1, 0.6) == 1);
+}
+
+/*
+ * ISO 13855:2010's intrusion distance C by detection type: a field
+ * parallel to the approach at height H (6.3), C = 1200 - 0.4 H mm, at
+ * least 850 mm: 1.2 m at the floor, 1.0 m at 0.5 m, 0.85 m (not 0.8) at
+ * 1 m; a field that detects a body or arm (6.2), 850 mm; one that detects
+ * a hand of d = 30 mm, 8 (30 - 14) = 128 mm, and d = 14 mm, 0.
+ */
+static void test_safety_iso13855_intrusion_by_detection_type(void **state)
+{
+    (void)state;
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_AREA, 0, 0), 1.2, "area at the floor");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_AREA, 0, 0.5), 1.0, "area at 0.5 m");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_AREA, 0, 1.0), 0.85, "area at 1 m, held at 850 mm");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_BODY, 0, 0), 0.85, "body");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_HAND, 0.030, 0), 0.128, "hand, d = 30 mm");
+    near_m(sf_safety_iso13855_intrusion(SF_DETECT_HAND, 0.014, 0), 0, "hand, d = 14 mm");
+}
+
+/*
+ * A rule that computes its distances takes C from its detection type
+ * (area at the floor unless it says): T_r = 0.1 s, T_s = 0.3 s at 1 m/s
+ * and 0.25 m/s give S_p = 0.64 + 0.1 + 0.15 + C and 0.64 + 0.025 +
+ * 0.0375 + C: 2.09 m and 1.9025 m with C = 1.2 m; 1.018 m and 0.8305 m with
+ * a hand field of 30 mm. Written distances with the times given are
+ * checked: a stop distance of 0.5 m below 1.9025 m warns at its place,
+ * a slow distance of 2.5 m above 2.09 m does not.
+ */
+static void test_safety_scenario_defaults_intrusion_by_detection_and_warns_below(void **state)
+{
+    sf_scenario_config *c;
+    double slow, stop;
+    (void)state;
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, reaction_time: 0.1 s, stopping_time: 0.3 s}\n"
+                     CAMERA);
+    near_m(c->safety.rules[0].intrusion, 1.2, "C of a floor field");
+    sf_safety_distances(&c->safety.rules[0], 1, &slow, &stop);
+    near_m(slow, 2.09, "slow distance");
+    near_m(stop, 1.9025, "stop distance");
+    assert_int_equal(c->safety.n_warnings, 0);
+    sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, reaction_time: 0.1 s, stopping_time: 0.3 s,\n"
+                     "       detection: hand, detection_capability: 30 mm}\n" CAMERA);
+    sf_safety_distances(&c->safety.rules[0], 1, &slow, &stop);
+    near_m(slow, 1.018, "slow distance with a hand field");
+    near_m(stop, 0.8305, "stop distance with a hand field");
+    sf_scenario_config_free(c);
+    c = load_ok(CELL "safety:\n  robots:\n"
+                     "    - {name: arm1, mode: ssm, reduced_speed: 0.25 m/s, reaction_time: 0.1 s, stopping_time: 0.3 s,\n"
+                     "       slow_distance: 2.5 m, stop_distance: 0.5 m}\n" CAMERA);
+    assert_int_equal(c->safety.n_warnings, 1);
+    assert_string_equal(c->safety.warnings[0],
+                        "t.yaml:16:45: warning: safety rule for 'arm1': stop_distance 0.5 m is below the protective "
+                        "separation distance 1.9 m at 0.25 m/s (ISO/TS 15066:2016, 5.5.4.2.3: reaction 0.1 s, "
+                        "stopping 0.3 s, intrusion C 1.2 m)");
+    sf_scenario_config_free(c);
+    expect_load_fails_with(CELL "safety:\n  robots:\n"
+                                "    - {name: arm1, mode: ssm, slow_distance: 2 m, stop_distance: 1 m, reduced_speed: 0.25 m/s,\n"
+                                "       detection: body, detection_capability: 30 mm}\n" CAMERA,
+                           "t.yaml:16:47: safety rule for 'arm1': 'detection_capability' is for detection: hand (a "
+                           "field that detects a hand, d up to 40 mm); a coarser field is body");
 }
 
 static void test_safety_scenario_errors_name_the_rule(void **state)
@@ -655,6 +1047,11 @@ int main(void)
         cmocka_unit_test(test_safety_crossings_at_constant_speed),
         cmocka_unit_test(test_safety_ssm_slows_stops_and_resumes_for_a_passer_by),
         cmocka_unit_test(test_safety_crossings_during_acceleration),
+        cmocka_unit_test(test_safety_separation_violations_at_the_speed_the_robot_runs),
+        cmocka_unit_test(test_safety_fenced_reach_breached_is_a_violation),
+        cmocka_unit_test(test_safety_camera_outage_fences_the_robot_for_the_repair_time),
+        cmocka_unit_test(test_safety_camera_detection_is_binomial_per_pass),
+        cmocka_unit_test(test_safety_missed_person_is_unseen_but_violates),
         cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),
         cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
         cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
@@ -663,6 +1060,11 @@ int main(void)
         cmocka_unit_test(test_safety_humanoid_is_monitored_where_it_works),
         cmocka_unit_test(test_safety_scenario_gives_the_separation_parameters),
         cmocka_unit_test(test_safety_scenario_errors_name_the_rule),
+        cmocka_unit_test(test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches),
+        cmocka_unit_test(test_safety_iso13855_intrusion_by_detection_type),
+        cmocka_unit_test(test_safety_work_rate_slows_only_the_motion_share),
+        cmocka_unit_test(test_safety_scenario_defaults_intrusion_by_detection_and_warns_below),
+        cmocka_unit_test(test_safety_scenario_humanoids_are_fenced_or_watched_ssm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,6 +42,24 @@ grep -q extends "$out" && fail "--explain printed the extends key"
 expect_rc 1 "$ex/minimal_plant.yaml" --set fleet.reach_truck.count=six
 expect_line "$err" "--set fleet.reach_truck.count:1:25: count: expected a whole number, got 'six'"
 
+# No silent fallback: an ssm arm no camera watches is refused by check and run, at its rule; with
+# `fallback: fenced` both warn, naming the robot, the run's report repeats it and its safety table
+# shows the mode in force beside the rule's.
+refused="$ex/minimal_plant.yaml:182:13: safety rule for 'welder': arm 'welder' cannot run ssm at station 'weld_1': no camera watches a collaborative zone there, and without sensing nobody knows where people are; add a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to run it fenced there"
+warned="$ex/minimal_plant.yaml:182:13: warning: safety rule for 'welder': arm 'welder' runs fenced, not ssm, at station 'weld_1': no camera watches a collaborative zone there (fallback: fenced)"
+expect_rc 1 "$ex/minimal_plant.yaml" --set safety.cameras=~
+expect_line "$err" "$refused"
+"$sf" run "$ex/minimal_plant.yaml" --set safety.cameras=~ --until 1h >"$out" 2>"$err" && fail "run accepted an unwatched ssm arm"
+expect_line "$err" "$refused"
+expect_rc 0 "$ex/minimal_plant.yaml" --set safety.cameras=~ --set safety.robots.welder.fallback=fenced
+expect_line "$err" "$warned"
+"$sf" run "$ex/minimal_plant.yaml" --set safety.cameras=~ --set safety.robots.welder.fallback=fenced --until 1h \
+    --out "$tmp/fallback" >"$out" 2>"$err" || fail "run with fallback: fenced failed"
+expect_line "$err" "$warned"
+expect_line "$out" "$warned"
+grep -q "^welder.1  *fenced  *ssm " "$out" || fail "the safety table does not show welder.1 fenced under its ssm rule"
+grep -qF "\"warnings\": [\"$warned\"]" "$tmp/fallback/summary.json" || fail "summary.json does not carry the warning"
+
 # One currency: another would be summed into cost_total as if it were EUR.
 expect_rc 1 "$ex/minimal_plant.yaml" --set "energy.tariff=0.2 USD/kWh"
 expect_line "$err" "--set energy.tariff:1:15: tariff: unknown currency USD in '0.2 USD/kWh': the currency of this model is EUR"

@@ -155,8 +155,7 @@ static void test_sections_example_plant_reads_into_config(void **state)
     assert_int_equal(c->safety.n_rules, 3);
     assert_int_equal(c->safety.rules[0].mode, SF_SAFETY_SSM);
     assert_true(near(c->safety.rules[0].stop_distance, 0.6));
-    assert_int_equal(c->safety.rules[1].mode, SF_SAFETY_PFL);
-    assert_true(near(c->safety.rules[1].reduced_speed, 0.5));
+    assert_int_equal(c->safety.rules[1].mode, SF_SAFETY_FENCED); /* a humanoid: pfl is for arms */
     assert_int_equal(c->safety.cameras[0].n_zones, 1);
 
     assert_string_equal(c->outputs.dir, "out/minimal_plant");
