@@ -163,6 +163,9 @@ sf_session *sf_session_new(const sf_session_spec *spec, int *status)
         }
         if (!spec->seed_given)
             s->seed = s->cfg->scenario.seed;
+        /* the model's own streams (processing times, failures, cameras) are seeded from the
+           scenario's seed: make it the run's, so --seed and each replication draw them anew too */
+        s->cfg->scenario.seed = s->seed;
         if (!spec->until_given)
             s->end = s->cfg->scenario.horizon;
     }
