@@ -227,6 +227,11 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
         }
         return rc;
     }
+    /* a row that says whether these figures cover the whole horizon (an interrupted run's do not) */
+    if ((rc = sf_kpis_add(&k, "complete", "", complete ? 1 : 0, "", false)) != SF_OK) {
+        sf_kpis_free(&k);
+        return rc;
+    }
     info.scenario = model;
     info.version = SF_VERSION;
     info.commit = SF_GIT_COMMIT;

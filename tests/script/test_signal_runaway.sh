@@ -2,9 +2,12 @@
 # SIGTERM during a runaway resume (a loop whose budget only the signal can end)
 # stops the run within 2 s, exit status 1, with its partial results written
 # and marked incomplete.
-# Usage: test_signal_runaway.sh SHOPFLOOR
+# A scenario run stopped by SIGINT marks its figures incomplete: summary.json
+# "complete": false and the row complete,-,0 in kpis.csv.
+# Usage: test_signal_runaway.sh SHOPFLOOR SOURCE_DIR
 set -u
 bin=$1
+src=$2
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 cat > "$dir/spin.lua" <<'LUA'
@@ -37,4 +40,16 @@ done
 grep -q '"complete": false' "$dir/out/summary.json" 2>/dev/null || { echo "FAIL: summary.json not marked incomplete"; fail=1; }
 grep -q 'before the loop' "$dir/out/results.csv" 2>/dev/null || { echo "FAIL: the tally is not in results.csv"; fail=1; }
 [ $fail -eq 0 ] && echo "ok: stopped in $((i * 100)) ms after SIGTERM with partial results"
+
+# a scenario, interrupted long before its (400-day) end
+"$bin" run "$src/scenarios/smart_factory.yaml" --until 400d --out "$dir/plant" > /dev/null 2> "$dir/plant.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 1 ] || { echo "FAIL: the interrupted scenario exited $rc, not 1"; fail=1; }
+grep -q '^complete,-,0,' "$dir/plant/kpis.csv" 2>/dev/null || { echo "FAIL: kpis.csv of an interrupted run has no complete,-,0 row"; fail=1; }
+grep -q '"complete": false' "$dir/plant/summary.json" 2>/dev/null || { echo "FAIL: summary.json of an interrupted run not marked incomplete"; fail=1; }
+[ $fail -eq 0 ] && echo "ok: an interrupted scenario's kpis.csv says complete = 0"
 exit $fail
