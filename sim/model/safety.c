@@ -679,22 +679,6 @@ double sf_safety_work_rate(double q, double fixed)
     return 1 / (fixed + (1 - fixed) / q);
 }
 
-bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
-{
-    const sf_cfg_layout *L = &cfg->layout;
-
-    for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
-        const sf_cfg_camera *cam = &cfg->safety.cameras[c];
-        for (size_t i = 0; i < cam->n_zones; i++) {
-            int z = cam->zones[i];
-            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE &&
-                sf_polygon_contains(L->zones[z].xy, L->zones[z].n_points, x, y))
-                return true;
-        }
-    }
-    return false;
-}
-
 /* Camera c watches a collaborative zone that holds (x, y). */
 static bool camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y)
 {
@@ -709,6 +693,15 @@ static bool camera_contains(const sf_scenario_config *cfg, size_t c, double x, d
     }
     return false;
 }
+
+bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
+{
+    for (size_t c = 0; c < cfg->safety.n_cameras; c++)
+        if (camera_contains(cfg, c, x, y))
+            return true;
+    return false;
+}
+
 
 /* As sf_safety_watched, by the cameras that are up now. */
 static bool watched_now(const sf_safety *s, double x, double y)

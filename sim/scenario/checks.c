@@ -13,18 +13,6 @@
 #include "core/mem.h"
 #include "scenario/schema.h"
 
-static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
-{
-    char buf[800];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    sf_diags_add(v->d, at.file, at.line, at.col, "%s", buf);
-    v->errors++;
-}
 
 /*
  * Nodes reachable from `home` over the path network, one-way segments
@@ -96,7 +84,7 @@ static void check_reach(sf_vctx *v)
 #define CHECK(arr, n, what)                                                                                        \
     for (size_t i = 0; i < (n); i++)                                                                               \
         if ((arr)[i].node >= 0 && !seen[(arr)[i].node])                                                            \
-            error_at(v, (arr)[i].at, what " '%s' (node '%s') cannot be reached from '%s', the home of %s",          \
+            sf_v_error_place(v, (arr)[i].at, what " '%s' (node '%s') cannot be reached from '%s', the home of %s",          \
                      (arr)[i].name, L->nodes[(arr)[i].node].name, L->nodes[a->home].name, a->name);
         CHECK(L->docks, L->n_docks, "dock")
         CHECK(L->racks, L->n_racks, "rack")
@@ -156,10 +144,10 @@ static void check_operations(sf_vctx *v)
                 if (avail >= cn->count)
                     continue;
                 if (op->skill)
-                    error_at(v, op->at, "%s needs %d %s with skill '%s' but the fleet has %ld%s", opname,
+                    sf_v_error_place(v, op->at, "%s needs %d %s with skill '%s' but the fleet has %ld%s", opname,
                              cn->count, cn->label, op->skill, avail, misplaced ? " (an arm counts only at a station of the operation's group)" : "");
                 else
-                    error_at(v, op->at, "%s needs %d %s but the fleet has %ld%s", opname, cn->count, cn->label,
+                    sf_v_error_place(v, op->at, "%s needs %d %s but the fleet has %ld%s", opname, cn->count, cn->label,
                              avail,
                              misplaced ? " (an arm counts only at a station of the operation's group)" : "");
             }
@@ -191,11 +179,11 @@ static void check_racks(sf_vctx *v)
         if (top <= best)
             continue;
         if (who)
-            error_at(v, k->heights_at,
+            sf_v_error_place(v, k->heights_at,
                      "rack '%s' level %d is at %g m, higher than any forklift can lift (highest: %g m, %s)", k->name,
                      k->levels, top, best, who);
         else if (top > 0)
-            error_at(v, k->heights_at, "rack '%s' level %d is at %g m but the fleet has no forklift to lift to it",
+            sf_v_error_place(v, k->heights_at, "rack '%s' level %d is at %g m but the fleet has no forklift to lift to it",
                      k->name, k->levels, top);
     }
 }
@@ -216,17 +204,17 @@ static void check_transport(sf_vctx *v)
         const unsigned people = (1u << SF_AGENT_WORKER) | (1u << SF_AGENT_HUMANOID);
         unsigned kinds = P->transport_kinds;
         if (kinds & (1u << SF_AGENT_ARM)) {
-            error_at(v, t->at, "the transport of product '%s' names an arm; arms stay at their station "
+            sf_v_error_place(v, t->at, "the transport of product '%s' names an arm; arms stay at their station "
                      "(carry with forklift, agv, worker or humanoid)", P->name);
             continue;
         }
         if ((kinds & SF_VEHICLE_KINDS) && (kinds & people)) {
-            error_at(v, t->at, "the transport of product '%s' mixes vehicles and people; name one or the other "
+            sf_v_error_place(v, t->at, "the transport of product '%s' mixes vehicles and people; name one or the other "
                      "({any: [agv, forklift]} or {any: [worker, humanoid]})", P->name);
             continue;
         }
         if ((kinds & SF_VEHICLE_KINDS) && (t->n_crew > 1 || t->crew[0].count > 1)) {
-            error_at(v, t->at, "the transport of product '%s': a unit rides one vehicle ({agv: 1} or "
+            sf_v_error_place(v, t->at, "the transport of product '%s': a unit rides one vehicle ({agv: 1} or "
                      "{any: [agv, forklift]})", P->name);
             continue;
         }
@@ -245,10 +233,10 @@ static void check_transport(sf_vctx *v)
                 }
             }
             if (avail < cn->count)
-                error_at(v, t->at, "the transport of product '%s' needs %d %s but the fleet has %ld", P->name,
+                sf_v_error_place(v, t->at, "the transport of product '%s' needs %d %s but the fleet has %ld", P->name,
                          cn->count, cn->label, avail);
             else if ((kinds & SF_VEHICLE_KINDS) && payload < P->mass)
-                error_at(v, t->at, "the transport of product '%s' (%g kg a unit) has no vehicle that carries it: "
+                sf_v_error_place(v, t->at, "the transport of product '%s' (%g kg a unit) has no vehicle that carries it: "
                          "the highest payload among %s is %g kg", P->name, P->mass, cn->label, payload);
         }
     }
@@ -260,7 +248,7 @@ static void check_batteries(sf_vctx *v)
     const sf_cfg_fleet *f = &v->cfg->fleet;
     for (size_t t = 0; t < f->n_types; t++)
         if (f->types[t].battery.present && f->types[t].count > 0 && v->cfg->layout.n_chargers == 0)
-            error_at(v, f->types[t].at, "%s '%s' runs on a battery but the layout has no charger",
+            sf_v_error_place(v, f->types[t].at, "%s '%s' runs on a battery but the layout has no charger",
                      sf_agent_kind_name(f->types[t].kind), f->types[t].name);
 }
 
@@ -297,7 +285,7 @@ static void check_travel_times(sf_vctx *v)
         if (limit < slowest)
             slowest = limit;
         if (!(length / slowest < room))
-            error_at(v, a->at,
+            sf_v_error_place(v, a->at,
                      "%s '%s': at %g m/s, crossing the path network (%g m) takes longer than a run can count "
                      "(292 years); the slowest speed, limits included, must be above %g m/s",
                      sf_agent_kind_name(a->kind), a->name, slowest, length, length / room);

@@ -103,6 +103,17 @@ void sf_v_error_col(sf_vctx *v, const sf_ynode *at, int dcol, const char *fmt, .
     v->errors++;
 }
 
+void sf_v_error_place(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
+{
+    char buf[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    sf_diags_add(v->d, at.file, at.line, at.col, "%s", buf);
+    v->errors++;
+}
+
 void sf_v_error(sf_vctx *v, const sf_ynode *at, const char *fmt, ...)
 {
     char buf[900];

@@ -448,18 +448,6 @@ void sf_v_outputs(sf_vctx *v, const sf_ynode *n)
 
 /* ---- safety across sections ------------------------------------------------- */
 
-static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void error_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
-{
-    char buf[800];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    sf_diags_add(v->d, at.file, at.line, at.col, "%s", buf);
-    v->errors++;
-}
 
 /* A warning with the place of `at`, kept in the config for check and run to print. */
 static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
@@ -570,7 +558,7 @@ void sf_v_safety_checks(sf_vctx *v)
                     T->name, sf_agent_kind_name(T->kind), T->name, modes[r->mode], uncovered > 1 ? "s" : "",
                     names);
         else
-            error_at(v, r->at,
+            sf_v_error_place(v, r->at,
                      "safety rule for '%s': %s '%s' cannot run %s at station%s %s: no camera watches a "
                      "collaborative zone there, and without sensing nobody knows where people are; add a camera "
                      "over a collaborative zone that holds the station, or write 'fallback: fenced' to run it "

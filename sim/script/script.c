@@ -291,7 +291,7 @@ static void resume(sf_script *S, uint32_t pid)
     S->running = NULL;
     S->deny_alloc = false;
     S->cur = NO_PROC;
-    if (++S->resumes >= 2048) {
+    if (++S->resumes >= 4096) {
         char why[512];
         S->resumes = 0;
         if (sf__mem_over(S, why, sizeof why)) {
