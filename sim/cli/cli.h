@@ -167,6 +167,7 @@ enum sf_run_option {
     SF_RUN_PRECISION,
     SF_RUN_MAX_REPS,
     SF_RUN_ALL,
+    SF_RUN_COUNTERFACTUAL,
     SF_RUN_NOPTIONS
 };
 int sf_cli_reps(const sf_cli_args *a);

@@ -20,7 +20,7 @@
 #include "experiment/replicate.h"
 #include "report/outfile.h"
 
-enum { O_HELP, O_REPS, O_SEED, O_SET, O_UNTIL, O_OUT, O_ALL, O_COUNT };
+enum { O_HELP, O_REPS, O_SEED, O_SET, O_UNTIL, O_OUT, O_ALL, O_CF, O_COUNT };
 
 static const sf_cli_option options[] = {
     [O_HELP] = SF_CLI_HELP_OPTION,
@@ -33,6 +33,9 @@ static const sf_cli_option options[] = {
     [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "write DIR/compare.csv and DIR/compare.json",
                .hint = SF_CLI_DIR},
     [O_ALL] = {"all", .kind = SF_CLI_FLAG, .help = "show every KPI", .by_default = "the headline KPIs"},
+    [O_CF] = {"counterfactual", .kind = SF_CLI_STRING, .value = "safety",
+              .help = "run each replication of each alternative again, same seed, with every robot's safety rule "
+                      "relaxed: throughput_lost_safety and lead_time_added_safety of A and B, and their difference"},
     [O_COUNT] = {NULL},
 };
 
@@ -192,6 +195,29 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
         printf("(%zu more KPIs: --all shows them, --out writes them)\n", hidden);
 }
 
+/* The paired counterfactual rows of each alternative with their own 95% confidence intervals. */
+static void print_counterfactual(const row *rows, size_t n)
+{
+    printf("lost to safety, each alternative against itself with the rules relaxed (same seeds), 95%% CI:\n");
+    printf("%-28s %-20s %-10s %13s  %-30s %13s  %s\n", "metric", "entity", "unit", "A", "95% CI of A", "B", "95% CI of B");
+    for (size_t i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        char ca[64], cb[64];
+        if (strcmp(r->key->metric, "throughput_lost_safety") != 0 && strcmp(r->key->metric, "lead_time_added_safety") != 0)
+            continue;
+        if (isnan(r->a.half))
+            snprintf(ca, sizeof ca, "(needs 2 replications)");
+        else
+            snprintf(ca, sizeof ca, "[%.6g, %.6g]", r->a.mean - r->a.half, r->a.mean + r->a.half);
+        if (isnan(r->b.half))
+            snprintf(cb, sizeof cb, "(needs 2 replications)");
+        else
+            snprintf(cb, sizeof cb, "[%.6g, %.6g]", r->b.mean - r->b.half, r->b.mean + r->b.half);
+        printf("%-28s %-20s %-10s %13.6g  %-30s %13.6g  %s\n", r->key->metric, *r->key->entity ? r->key->entity : "-",
+               r->key->unit, r->a.mean, ca, r->b.mean, cb);
+    }
+}
+
 static int run(const sf_cli_args *a)
 {
     const char *const *models = a->operands, *out = a->opt[O_OUT].text;
@@ -220,6 +246,16 @@ static int run(const sf_cli_args *a)
             sf_cli_usage_error("compare", "--set changes scenario values; '%s' is a Lua model", models[m]);
             return SF_EXIT_USAGE;
         }
+    if (a->opt[O_CF].given && !sf_rep_counterfactual_known(a->opt[O_CF].text)) {
+        sf_cli_usage_error("compare", "--counterfactual knows 'safety' (the rules relaxed), not '%s'", a->opt[O_CF].text);
+        return SF_EXIT_USAGE;
+    }
+    for (int m = 0; m < 2; m++)
+        if (a->opt[O_CF].given && !sf_session_is_scenario(models[m])) {
+            sf_cli_usage_error("compare", "--counterfactual safety relaxes a scenario's safety rules; '%s' is a Lua model",
+                               models[m]);
+            return SF_EXIT_USAGE;
+        }
     if (out && !sf_cli_make_dir("compare", out))
         return SF_EXIT_FAIL;
     spec = sf_cli_spec(a, models[0], O_SET, O_SEED, O_UNTIL);
@@ -237,7 +273,8 @@ static int run(const sf_cli_args *a)
             one.seed_given = true;
             one.seed = sf_rep_seed(base, r);
             sf_kpis_init(&k);
-            if (sf_rep_run(&one, &k, err, sizeof err) != SF_OK) {
+            if ((a->opt[O_CF].given ? sf_rep_run_counterfactual(&one, &k, err, sizeof err)
+                                    : sf_rep_run(&one, &k, err, sizeof err)) != SF_OK) {
                 fprintf(stderr, "shopfloor compare: %s, replication %llu (seed %llu) failed:\n%s\n", models[m],
                         (unsigned long long)r, (unsigned long long)one.seed, err);
                 status = SF_EXIT_FAIL;
@@ -254,7 +291,12 @@ static int run(const sf_cli_args *a)
     if (status == SF_EXIT_OK) {
         printf("%llu replications each, common random numbers from base seed %llu\n", (unsigned long long)reps,
                (unsigned long long)base);
+        if (a->opt[O_CF].given)
+            printf("each replication also ran with the safety rules relaxed (same seed): "
+                   "throughput_lost_safety = relaxed - actual, lead_time_added_safety = actual - relaxed\n");
         print_rows(models[0], models[1], rows, nrows, all);
+        if (a->opt[O_CF].given)
+            print_counterfactual(rows, nrows);
         if (out && (!write_out(out, "compare.csv", models[0], models[1], base, (size_t)reps, rows, nrows) ||
                     !write_out(out, "compare.json", models[0], models[1], base, (size_t)reps, rows, nrows)))
             status = SF_EXIT_FAIL;

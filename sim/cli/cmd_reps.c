@@ -133,6 +133,15 @@ int sf_cli_reps(const sf_cli_args *a)
         sf_cli_usage_error("run", "--set changes scenario values; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
+    if (opt[SF_RUN_COUNTERFACTUAL].given && !sf_rep_counterfactual_known(opt[SF_RUN_COUNTERFACTUAL].text)) {
+        sf_cli_usage_error("run", "--counterfactual knows 'safety' (the rules relaxed), not '%s'",
+                           opt[SF_RUN_COUNTERFACTUAL].text);
+        return SF_EXIT_USAGE;
+    }
+    if (opt[SF_RUN_COUNTERFACTUAL].given && !sf_session_is_scenario(model)) {
+        sf_cli_usage_error("run", "--counterfactual safety relaxes a scenario's safety rules; '%s' is a Lua model", model);
+        return SF_EXIT_USAGE;
+    }
     if (reps == 0)
         reps = precision > 0 ? 5 : 10;
     if (precision > 0 && max_reps < reps) {
@@ -157,7 +166,8 @@ int sf_cli_reps(const sf_cli_args *a)
         one.seed_given = true;
         one.seed = sf_rep_seed(base, r);
         sf_kpis_init(&k);
-        rc = sf_rep_run(&one, &k, err, sizeof err);
+        rc = opt[SF_RUN_COUNTERFACTUAL].given ? sf_rep_run_counterfactual(&one, &k, err, sizeof err)
+                                              : sf_rep_run(&one, &k, err, sizeof err);
         if (rc != SF_OK) {
             fprintf(stderr, "shopfloor run: replication %llu (seed %llu) failed:\n%s\n", (unsigned long long)r,
                     (unsigned long long)one.seed, err);
@@ -170,6 +180,9 @@ int sf_cli_reps(const sf_cli_args *a)
     }
     if (status == SF_EXIT_OK) {
         printf("%s: %zu replications, seeds derived from base seed %llu\n", model, tab.nreps, (unsigned long long)base);
+        if (opt[SF_RUN_COUNTERFACTUAL].given)
+            printf("each replication also ran with the safety rules relaxed (same seed): "
+                   "throughput_lost_safety = relaxed - actual, lead_time_added_safety = actual - relaxed\n");
         print_table(&tab, all);
         if (precision > 0) {
             if (reached)

@@ -75,6 +75,9 @@ static const sf_cli_option options[] = {
     [SF_RUN_MAX_REPS] = {"max-reps", .kind = SF_CLI_U64, .value = "M",
                          .help = "stop there when the precision is not reached", .by_default = "200"},
     [SF_RUN_ALL] = {"all", .kind = SF_CLI_FLAG, .help = "show every KPI, not only the headline ones"},
+    [SF_RUN_COUNTERFACTUAL] = {"counterfactual", .kind = SF_CLI_STRING, .value = "safety",
+                               .help = "run each replication again, same seed, with every robot's safety rule relaxed, "
+                                       "and report throughput_lost_safety and lead_time_added_safety (paired)"},
     [SF_RUN_NOPTIONS] = {NULL},
 };
 

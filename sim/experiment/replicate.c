@@ -89,6 +89,55 @@ done:
     return rc;
 }
 
+bool sf_rep_counterfactual_known(const char *name)
+{
+    return name && strcmp(name, "safety") == 0;
+}
+
+/* The paired rows: `lost` = relaxed - actual of every `metric` row (sign -1: actual - relaxed). */
+static int paired(const sf_kpis *actual, const sf_kpis *relaxed, const char *metric, const char *named, double sign,
+                  sf_kpis *out)
+{
+    int rc = SF_OK;
+
+    for (size_t i = 0; i < actual->n && rc == SF_OK; i++) {
+        const sf_kpi *a = &actual->v[i], *r;
+        if (strcmp(a->metric, metric) != 0 || !(r = sf_kpis_find(relaxed, metric, a->entity)))
+            continue;
+        rc = sf_kpis_add(out, named, a->entity, sign * (r->value - a->value), a->unit, a->headline);
+    }
+    return rc;
+}
+
+int sf_rep_run_counterfactual(const sf_session_spec *spec, sf_kpis *out, char *err, size_t n)
+{
+    sf_session_spec relaxed = *spec;
+    sf_kpis a, r;
+    int rc;
+
+    sf_kpis_init(&a);
+    sf_kpis_init(&r);
+    relaxed.relax_safety = true;
+    if ((rc = sf_rep_run(spec, &a, err, n)) != SF_OK)
+        goto done;
+    if ((rc = sf_rep_run(&relaxed, &r, err, n)) != SF_OK) {
+        size_t len = n ? strlen(err) : 0;
+        if (len + 1 < n)
+            snprintf(err + len, n - len, " (the run with the safety rules relaxed)");
+        goto done;
+    }
+    for (size_t i = 0; i < a.n && rc == SF_OK; i++)
+        rc = sf_kpis_add(out, a.v[i].metric, a.v[i].entity, a.v[i].value, a.v[i].unit, a.v[i].headline);
+    if (rc == SF_OK)
+        rc = paired(&a, &r, "throughput", "throughput_lost_safety", 1, out);
+    if (rc == SF_OK)
+        rc = paired(&a, &r, "lead_time_mean", "lead_time_added_safety", -1, out);
+done:
+    sf_kpis_free(&a);
+    sf_kpis_free(&r);
+    return rc;
+}
+
 void sf_rep_table_init(sf_rep_table *t)
 {
     memset(t, 0, sizeof *t);

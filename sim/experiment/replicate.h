@@ -45,6 +45,23 @@ int sf_rep_base_seed(const sf_session_spec *spec, FILE *err, uint64_t *seed);
  */
 int sf_rep_run(const sf_session_spec *spec, sf_kpis *out, char *err, size_t n);
 
+/*
+ * The counterfactual `--counterfactual safety`: run replication spec (its
+ * seed already set) as it is and again with the same seed and every
+ * robot's safety rule relaxed (sf_session_spec.relax_safety: no safety
+ * monitor, so no robot slows, stops or holds a person outside for people,
+ * and mobile robots keep their speed in collaborative zones). Both runs
+ * draw the same named streams, so the difference is paired. Appends the
+ * figures of the run as it is, then for every `throughput` row (the
+ * plant's and each product's) `throughput_lost_safety` = relaxed - actual
+ * (1/h) and for every `lead_time_mean` row `lead_time_added_safety` =
+ * actual - relaxed (min), under the same entity. As sf_rep_run otherwise.
+ */
+int sf_rep_run_counterfactual(const sf_session_spec *spec, sf_kpis *out, char *err, size_t n);
+
+/* The counterfactuals an option may name: "safety" (true), anything else false. */
+bool sf_rep_counterfactual_known(const char *name);
+
 typedef struct sf_rep_key {
     char *metric, *entity, *unit;
     bool headline;

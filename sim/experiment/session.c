@@ -166,6 +166,7 @@ sf_session *sf_session_new(const sf_session_spec *spec, int *status)
         /* the model's own streams (processing times, failures, cameras) are seeded from the
            scenario's seed: make it the run's, so --seed and each replication draw them anew too */
         s->cfg->scenario.seed = s->seed;
+        s->cfg->safety.relaxed = spec->relax_safety;
         if (!spec->until_given)
             s->end = s->cfg->scenario.horizon;
     }

@@ -39,6 +39,8 @@ typedef struct sf_session_spec {
     size_t memory_limit;          /* bytes for the Lua state; 0 = default */
     FILE *log;                    /* sim.log output; NULL = stdout */
     FILE *err;                    /* problems; NULL = stderr */
+    bool relax_safety;            /* a scenario's counterfactual without safety rules (model/config.h,
+                                     sf_cfg_safety.relaxed): robots never slow, stop or hold people for people */
 } sf_session_spec;
 
 typedef struct sf_session sf_session;

@@ -246,7 +246,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                       : cfg->energy.currency ? cfg->energy.currency : "";
     sf_time from = sf_metrics_from(m), mser;
     double hours = m->last > from ? secs(m->last - from) / SF_SECONDS_PER_HOUR : 0;
-    double worker_s = 0, labour = 0, equipment = 0, lost = 0, working = 0, peak, energy_cost, demand_cost;
+    double worker_s = 0, labour = 0, equipment = 0, lost = 0, peak, energy_cost, demand_cost;
     double kind_s[SF_AGENT_KINDS] = {0}, agent_s = 0;
     double good = (double)m->completed; /* made products, or pallets handled when the plant makes none */
     const char *per = m->makes ? "unit" : "pallet";
@@ -328,7 +328,6 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         const double *t = m->e[i].pub.time;
         lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT] +
                 t[SF_STATE_REDUCED_SPEED] * (1 - reduced_rate(cfg, m->e[i].type));
-        working += t[SF_STATE_WORKING] + t[SF_STATE_REDUCED_SPEED] + t[SF_STATE_SAFETY_STOP];
     }
     if (isnan(m->min_sep) && m->w && sf_world_safety(m->w)) {
         for (size_t i = 0; i < m->na; i++) {
@@ -381,7 +380,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         ADD("safety_stop_time", "", stopped / SF_SECONDS_PER_HOUR, "h", false);
     }
     ADD("safety_work_lost", "", lost / SF_SECONDS_PER_HOUR, "h", false);
-    ADD("throughput_lost_safety", "", working > 0 ? ratio(good * lost / working, hours) : 0, "1/h", false);
+    /* what safety costs in output is not estimated from one run: replications with --counterfactual safety
+       measure it against the same run with the rules relaxed (experiment/replicate.h) */
 
     ADD("stable", "", sf_metrics_stability(m, NULL, 0) == 0, "", false);
     ADD("warmup", "", secs(m->W) / SF_SECONDS_PER_HOUR, "h", false);

@@ -420,6 +420,10 @@ typedef struct sf_cfg_safety {
        them on stderr, a run's report repeats them) */
     const char **warnings;
     size_t n_warnings;
+    /* the counterfactual of `--counterfactual safety` (never set by a scenario file): no robot slows,
+       stops or holds a person outside for people; no safety monitor is built and mobile robots keep
+       their speed in collaborative zones whatever their rule (zones' own speed limits still apply) */
+    bool relaxed;
 } sf_cfg_safety;
 
 /* ---- outputs ----------------------------------------------------------- */

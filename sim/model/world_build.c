@@ -96,6 +96,8 @@ int sf__world_build_storage(sf_world *w, char *err, size_t n)
  */
 static void mobile_robot_speeds(const sf_scenario_config *cfg, int type, sf_mover_spec *spec)
 {
+    if (cfg->safety.relaxed) /* the counterfactual without safety rules */
+        return;
     for (size_t i = 0; i < cfg->safety.n_rules; i++) {
         const sf_cfg_safety_rule *r = &cfg->safety.rules[i];
         if (r->agent_type != type)
