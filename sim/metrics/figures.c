@@ -209,6 +209,42 @@ static int product_kpis(sf_metrics *m, double hours, sf_kpis *out)
 }
 
 /*
+ * Cost, kWh and CO2 per unit of each made product. The plant's whole cost
+ * (labour, equipment, energy, demand charge), grid energy and CO2 after
+ * the warm-up are shared among the made products by their share of the
+ * work done after the warm-up: the time their units spent in operations
+ * at stations (start to end, so setup, slowing and failures during an
+ * operation count) plus the time they were carried (pickup to delivery).
+ * Each product's part is divided by its completed units. Pallet handling
+ * and idle time are not a product's own and are shared the same way, so
+ * the products' parts add up to the plant's totals, and the plant-wide
+ * cost_per_unit is the units' weighted mean of the products'. `work_share`
+ * (%) shows the key.
+ */
+static int product_cost_kpis(const sf_metrics *m, double cost, const char *cur, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    double work = 0;
+    int rc;
+
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (cfg->products[i].n_ops > 0)
+            work += m->prod[i].work;
+    for (size_t i = 0; i < cfg->n_products; i++) {
+        const product_figs *p = &m->prod[i];
+        const char *name = cfg->products[i].name;
+        double share = ratio(p->work, work), units = (double)p->completed;
+        if (cfg->products[i].n_ops == 0)
+            continue;
+        ADD("work_share", name, 100 * share, "%", false);
+        ADD("cost_per_unit", name, ratio(cost * share, units), cur, false);
+        ADD("kwh_per_unit", name, ratio(m->energy / 3.6e6 * share, units), "kWh", false);
+        ADD("co2_per_unit", name, ratio(m->co2 * share, units), "kg", false);
+    }
+    return SF_OK;
+}
+
+/*
  * Pallets of stored goods, counted apart from made products: stored,
  * shipped, the time to store and to ship one, and their dwell between
  * the two by Little's law. A plant that makes nothing takes these as its
@@ -322,6 +358,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD("cost_total", "", labour + equipment + energy_cost + demand_cost, cur, false);
     snprintf(metric, sizeof metric, "cost_per_%s", per);
     ADD(metric, "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
+    if (m->makes && (rc = product_cost_kpis(m, labour + equipment + energy_cost + demand_cost, cur, out)) != SF_OK)
+        return rc;
 
     /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
     for (size_t i = 0; i < m->na; i++) {

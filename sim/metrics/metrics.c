@@ -117,6 +117,23 @@ static double ideal_time(const sf_metrics *m, int product, int op)
     return sf_dist_mean(&m->cfg->products[product].ops[op].time);
 }
 
+/* Set (*v)[job] = t, growing the per-job array; false when out of memory. */
+static bool job_time(sf_time **v, size_t *n, uint64_t job, sf_time t)
+{
+    if (job >= *n) {
+        size_t cap = *n ? *n : 64;
+        sf_time *w;
+        while (cap <= job)
+            cap *= 2;
+        if (!(w = sf_realloc(*v, cap * sizeof *w)))
+            return false;
+        *v = w;
+        *n = cap;
+    }
+    (*v)[job] = t;
+    return true;
+}
+
 /* Close product p's WIP area up to now (its part after the warm-up). */
 static void close_product(sf_metrics *m, product_figs *p, sf_time now)
 {
@@ -206,27 +223,23 @@ static void on_job(void *ctx, const sf_job_event *ev)
         m->released += counted;
         break;
     case SF_JOB_OP_START:
+        if (p && ev->flow == SF_FLOW_MADE && !job_time(&m->started, &m->nstarted, ev->job, ev->now))
+            m->oom = true; /* a product's share of the work could not be kept */
         break;
     case SF_JOB_PICKED_UP:
-        if (ev->job >= m->npicked) {
-            size_t n = m->npicked ? m->npicked : 64;
-            sf_time *v;
-            while (n <= ev->job)
-                n *= 2;
-            if (!(v = sf_realloc(m->picked, n * sizeof *v)))
-                break; /* out of memory: this move goes uncounted */
-            m->picked = v;
-            m->npicked = n;
-        }
-        m->picked[ev->job] = ev->now;
+        job_time(&m->picked, &m->npicked, ev->job, ev->now); /* out of memory: this move goes uncounted */
         break;
     case SF_JOB_DELIVERED:
         if (counted && ev->job < m->npicked) {
             m->moves++;
             m->move_time += secs(ev->now - m->picked[ev->job]);
         }
+        if (p && ev->flow == SF_FLOW_MADE && ev->job < m->npicked)
+            p->work += sf__metrics_after_warmup(m, m->picked[ev->job], ev->now);
         break;
     case SF_JOB_OP_END:
+        if (p && ev->flow == SF_FLOW_MADE && ev->job < m->nstarted)
+            p->work += sf__metrics_after_warmup(m, m->started[ev->job], ev->now);
         if (!counted)
             break;
         m->ops++;
@@ -352,6 +365,7 @@ void sf_metrics_free(sf_metrics *m)
     free(m->e);
     free(m->prod);
     free(m->picked);
+    free(m->started);
     free(m->smp);
     free(m);
 }

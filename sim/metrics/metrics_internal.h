@@ -46,6 +46,8 @@ typedef struct product_figs {
     double wip, wip_area;
     sf_time since;
     sf_tally lead; /* s, release to completion of the good units */
+    double work;   /* s after the warm-up: its units' operations (start to end) and moves (pickup to delivery);
+                      the key by which cost, energy and CO2 are shared among made products (figures.c) */
 } product_figs;
 
 struct sf_metrics {
@@ -75,6 +77,8 @@ struct sf_metrics {
     uint64_t ops, ops_kind[SF_AGENT_KINDS];
     sf_time *picked;      /* per job number: when its unit was last picked up by a carrier */
     size_t npicked;
+    sf_time *started;     /* per job number: when its current operation started */
+    size_t nstarted;
     uint64_t moves;       /* deliveries by carrier */
     double move_time;     /* s, pickup to delivery */
 

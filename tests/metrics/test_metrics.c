@@ -327,6 +327,69 @@ static void test_pallets_and_products_are_reported_apart(void **st)
 }
 
 /*
+ * Cost, kWh and CO2 per unit of each product, shared by the work done:
+ * gear's two units spend 300 s each in an operation (600 s); cap's one
+ * unit 100 s in an operation and 100 s carried (200 s). Shares 75% and
+ * 25% of 800 s. The press draws 10 kW for the hour: 10 kWh, 5 kg CO2 at
+ * 0.5 kg/kWh, 1 EUR at 0.10 EUR/kWh. gear: 7.5 kWh over 2 units = 3.75
+ * kWh, 1.875 kg, 0.375 EUR a unit; cap: 2.5 kWh, 1.25 kg, 0.25 EUR; the
+ * products' parts add up to the plant's totals.
+ */
+static void test_cost_energy_and_co2_per_unit_of_each_product_by_its_work(void **st)
+{
+    plant *p = plant_new();
+    sf_cfg_product prods[2] = {p->product, p->product};
+    sf_metrics *m;
+    sf_kpis k;
+
+    (void)st;
+    prods[0].name = "gear";
+    prods[1].name = "cap";
+    p->cfg.products = prods;
+    p->cfg.n_products = 2;
+    p->cfg.fleet.n_types = 0; /* no labour or equipment: the cost is the energy's */
+    p->bands[0].price = 0.10 / KWH;
+    p->cfg.energy.tariff = p->bands;
+    p->cfg.energy.n_tariff = 1;
+    for (int h = 0; h < 24; h++)
+        p->cfg.energy.carbon_average[h] = 0.5 / KWH;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_kpis_init(&k);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 10000, 0);
+    pjob(m, SF_JOB_RELEASED, 1, 0, SF_FLOW_MADE, 0, 0, 0);
+    pjob(m, SF_JOB_OP_START, 1, 0, SF_FLOW_MADE, 0, 0, 0);
+    pjob(m, SF_JOB_OP_END, 1, 0, SF_FLOW_MADE, 0, 0, 300);
+    pjob(m, SF_JOB_COMPLETED, 1, 0, SF_FLOW_MADE, 0, 0, 300);
+    pjob(m, SF_JOB_RELEASED, 2, 1, SF_FLOW_MADE, 300, 0, 300);
+    pjob(m, SF_JOB_OP_START, 2, 1, SF_FLOW_MADE, 300, 0, 300);
+    pjob(m, SF_JOB_OP_END, 2, 1, SF_FLOW_MADE, 300, 0, 400);
+    pjob(m, SF_JOB_PICKED_UP, 2, 1, SF_FLOW_MADE, 300, 0, 400);
+    pjob(m, SF_JOB_DELIVERED, 2, 1, SF_FLOW_MADE, 300, 0, 500);
+    pjob(m, SF_JOB_COMPLETED, 2, 1, SF_FLOW_MADE, 300, 0, 500);
+    pjob(m, SF_JOB_RELEASED, 3, 0, SF_FLOW_MADE, 500, 0, 500);
+    pjob(m, SF_JOB_OP_START, 3, 0, SF_FLOW_MADE, 500, 0, 500);
+    pjob(m, SF_JOB_OP_END, 3, 0, SF_FLOW_MADE, 500, 0, 800);
+    pjob(m, SF_JOB_COMPLETED, 3, 0, SF_FLOW_MADE, 500, 0, 800);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 3600);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "energy_grid", ""), 10, 1e-12, "plant kWh");
+    rel(kpi(&k, "cost_total", ""), 1, 1e-12, "plant cost");
+    rel(kpi(&k, "work_share", "gear"), 75, 1e-12, "gear: 600 of 800 s");
+    rel(kpi(&k, "work_share", "cap"), 25, 1e-12, "cap: 100 s operation + 100 s carried");
+    rel(kpi(&k, "kwh_per_unit", "gear"), 3.75, 1e-12, "gear kWh a unit");
+    rel(kpi(&k, "kwh_per_unit", "cap"), 2.5, 1e-12, "cap kWh a unit");
+    rel(kpi(&k, "co2_per_unit", "gear"), 1.875, 1e-12, "gear kg a unit");
+    rel(kpi(&k, "co2_per_unit", "cap"), 1.25, 1e-12, "cap kg a unit");
+    rel(kpi(&k, "cost_per_unit", "gear"), 0.375, 1e-12, "gear EUR a unit");
+    rel(kpi(&k, "cost_per_unit", "cap"), 0.25, 1e-12, "cap EUR a unit");
+    rel(kpi(&k, "cost_per_unit", ""), 1.0 / 3, 1e-12, "the plant's: (2 x 0.375 + 0.25) / 3");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
  * Stability, apart from the warm-up. 10-minute steps over 10 hours: a
  * plant that takes in 12 units an hour and lets 6 leave accumulates them,
  * and says so (release vs departure, WIP trend); one that lets them all
@@ -622,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_oee_is_availability_times_performance_times_quality),
         cmocka_unit_test(test_a_station_starved_half_the_time_has_availability_50_and_performance_100),
         cmocka_unit_test(test_pallets_and_products_are_reported_apart),
+        cmocka_unit_test(test_cost_energy_and_co2_per_unit_of_each_product_by_its_work),
         cmocka_unit_test(test_an_overloaded_plant_is_unstable_and_a_balanced_one_is_not),
         cmocka_unit_test(test_energy_cost_carbon_and_peak_across_a_band_boundary),
         cmocka_unit_test(test_peak_window_follows_the_clock),
