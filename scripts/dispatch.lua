@@ -253,14 +253,17 @@ local function waiting_vehicles(r)
   }
 end
 
-function M.new(rule)
+function M.new(rule, tasks)
   local r = type(rule) == "table" and rule or M.rules[rule or "nearest"]
   assert(r and r.vehicle and r.task, "dispatch: unknown rule " .. tostring(rule))
   local pending, waiting = pending_tasks(r), waiting_vehicles(r)
-  local d = {queue = sim.level("tasks waiting for a vehicle")}
+  -- the level only where vehicles may get tasks (`tasks` false: no stored goods and no product
+  -- carried by vehicles), so that a plant without them shows no empty table
+  local d = {queue = tasks ~= false and sim.level("tasks waiting for a vehicle") or nil}
 
   -- Hand a task to a vehicle now, or keep it until one asks.
   function d:submit(task)
+    assert(self.queue, "dispatch: a transport task in a plant said to have none (dispatch.new's `tasks`)")
     task.created = task.created or sim.now()
     local w = waiting:take(task)
     if w then

@@ -76,9 +76,11 @@ end
 function M.start(options)
   options = options or {}
   local rule, sequence = rules(options)
-  local plant = {dispatch = dispatch.new(rule), crews = crew.new()}
-  plant.chargers = chargers()
   local products, item = catalogue()
+  local tasks = false -- vehicles get tasks: stored goods to move, or units carried by vehicles
+  for _, p in pairs(products) do tasks = tasks or not p.routed or p.carried_by == "vehicle" end
+  local plant = {dispatch = dispatch.new(rule, tasks), crews = crew.new()}
+  plant.chargers = chargers()
   local stock = warehouse.new(plant.dispatch, products, item)
   function plant.picked(task) stock:picked(task) end
   function plant.dropped(task) stock:dropped(task) end

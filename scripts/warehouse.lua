@@ -23,9 +23,15 @@ local M = {}
 M.__index = M
 
 -- A warehouse over `products` (by name, from shop.products()) and `item` (product name -> item id),
--- submitting its tasks to `dispatch`. Its levels and tallies are made now, in this order.
+-- submitting its tasks to `dispatch`. Its levels and tallies are made now, in this order, when the
+-- plant has stored goods (a product without a routing); a plant that has none keeps no pallet books
+-- and shows no empty warehouse tables (nothing here is called for it: demand.lua sends routed
+-- products to the stations, and vehicles' moves of units return before the books).
 function M.new(dispatch, products, item)
   local w = setmetatable({dispatch = dispatch, products = products, item = item}, M)
+  local goods = false
+  for _, p in pairs(products) do goods = goods or not p.routed end
+  if not goods then return w end
   w.received, w.shipped = sim.level("pallets received"), sim.level("pallets shipped")
   w.in_racks, w.in_transit = sim.level("pallets in racks"), sim.level("pallets in transit")
   w.put_away_time, w.order_time = sim.tally("put-away time"), sim.tally("order line time")

@@ -69,5 +69,17 @@ contains out "^order line time  *59 " "59 order lines shipped: the first order c
 check 1 "an order every 0 s is refused" -- "$sf" run "$asrs" --set demand.orders.0.every=0s
 contains err "demand.orders.0.every:1:23: order 'wave_1': 'every' must be longer than 0 s" "with its place"
 
+# sections only when the plant has them: an assembly cell (no stored goods, no vehicles) shows no
+# empty warehouse tables; the warehouse above shows them (put-away time, the books)
+lacks() { # lacks FILE TEXT DESCRIPTION
+    if grep -q -- "$2" "$tmp/$1"; then echo "FAIL: $3: '$2' in $1"; fails=$((fails + 1)); else echo "ok: $3"; fi
+}
+check 0 "an assembly cell runs" -- "$sf" run "$src/scenarios/assembly_ssm.yaml" --until 1h
+for t in "put-away time" "order line time" "pallets received" "pallets waiting for spac" "tasks waiting for a vehi"; do  # names cut at 24
+    lacks out "^$t" "a plant without a warehouse has no '$t' table"
+done
+check 0 "the warehouse runs" -- "$sf" run "$wh" --until 1h
+contains out "^tasks waiting for a vehi" "a plant with vehicles' tasks keeps their queue"
+
 echo "$fails failed"
 [ "$fails" = 0 ]
