@@ -11,15 +11,19 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "model/safety.h"
 #include "scenario/schema.h"
 
 
 /*
  * Nodes reachable from `home` over the path network, one-way segments
  * followed only forwards. Breadth-first over an adjacency list built
- * once per call: O(nodes + segments).
+ * once per call: O(nodes + segments). For people (`seg_fenced` and
+ * `node_fenced` not NULL, from sf_safety_fences): never over a fenced
+ * segment, and on from a fenced node only at `home`, as people's routes
+ * go (model/network.h).
  */
-static bool *reachable(sf_vctx *v, int home)
+static bool *reachable_by(sf_vctx *v, int home, const bool *seg_fenced, const bool *node_fenced)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
     size_t n = L->n_nodes, m = L->n_segments;
@@ -42,6 +46,12 @@ static bool *reachable(sf_vctx *v, int home)
         start[i + 1] += start[i];
     for (size_t i = 0; i < m; i++) {
         const sf_cfg_segment *s = &L->segments[i];
+        if (seg_fenced && seg_fenced[i]) { /* an entry that leads nowhere new: the node itself */
+            adj[start[s->from] + fill[s->from]++] = (size_t)s->from;
+            if (s->two_way)
+                adj[start[s->to] + fill[s->to]++] = (size_t)s->to;
+            continue;
+        }
         adj[start[s->from] + fill[s->from]++] = (size_t)s->to;
         if (s->two_way)
             adj[start[s->to] + fill[s->to]++] = (size_t)s->from;
@@ -50,6 +60,8 @@ static bool *reachable(sf_vctx *v, int home)
     queue[tail++] = (size_t)home;
     while (head < tail) {
         size_t u = queue[head++];
+        if (node_fenced && node_fenced[u] && u != (size_t)home)
+            continue;
         for (size_t k = start[u]; k < start[u + 1]; k++)
             if (!seen[adj[k]]) {
                 seen[adj[k]] = true;
@@ -62,6 +74,71 @@ done:
     free(fill);
     free(queue);
     return seen;
+}
+
+static bool *reachable(sf_vctx *v, int home) { return reachable_by(v, home, NULL, NULL); }
+
+/* Whether agents of type t can be in crew need cn. */
+static bool crew_lists(const sf_cfg_crew_need *cn, const sf_cfg_agent_type *a, size_t t)
+{
+    bool listed = (cn->kinds >> a->kind) & 1u;
+    for (size_t j = 0; !listed && j < cn->n_types; j++)
+        listed = cn->types[j] == (int)t;
+    return listed;
+}
+
+static bool has_skill(const sf_cfg_agent_type *a, const char *skill);
+
+/*
+ * People go round the fences of guarded robots and robots_only zones
+ * (model/safety.h, sf_safety_fences): each worker type must still reach,
+ * from its home, every station of the operations it can be in the crew
+ * of. One search per worker type.
+ */
+static void check_people_reach(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+    const sf_cfg_layout *L = &c->layout;
+    bool *seg = sf_calloc(L->n_segments + 1, sizeof *seg), *node = sf_calloc(L->n_nodes + 1, sizeof *node);
+
+    if (!seg || !node) {
+        v->oom = true;
+        goto done;
+    }
+    if (sf_safety_fences(c, seg, node) == 0)
+        goto done;
+    for (size_t t = 0; t < c->fleet.n_types; t++) {
+        const sf_cfg_agent_type *a = &c->fleet.types[t];
+        bool *seen;
+        if (a->kind != SF_AGENT_WORKER || a->home < 0 || a->count == 0)
+            continue;
+        if (!(seen = reachable_by(v, a->home, seg, node)))
+            goto done;
+        for (size_t st = 0; st < L->n_stations; st++) {
+            const sf_cfg_station *S = &L->stations[st];
+            bool serves = false;
+            if (S->node < 0 || seen[S->node])
+                continue;
+            for (size_t p = 0; !serves && p < c->n_products; p++)
+                for (size_t o = 0; !serves && o < c->products[p].n_ops; o++) {
+                    const sf_cfg_operation *op = &c->products[p].ops[o];
+                    if (op->group != S->group_index || !has_skill(a, op->skill))
+                        continue;
+                    for (size_t k = 0; !serves && k < op->n_crew; k++)
+                        serves = crew_lists(&op->crew[k], a, t);
+                }
+            if (serves)
+                sf_v_error_place(v, a->at,
+                                 "station '%s' (node '%s') cannot be reached on foot from '%s', the home of %s: every "
+                                 "way crosses a fenced robot's reach or a robots_only zone; hint: route an aisle round "
+                                 "the fence, at least the robot's reach from its station (docs/safety.md)",
+                                 S->name, L->nodes[S->node].name, L->nodes[a->home].name, a->name);
+        }
+        free(seen);
+    }
+done:
+    free(seg);
+    free(node);
 }
 
 /*
@@ -296,6 +373,7 @@ void sf_v_model_checks(sf_vctx *v)
 {
     check_travel_times(v);
     check_reach(v);
+    check_people_reach(v);
     check_operations(v);
     check_transport(v);
     check_racks(v);
