@@ -32,7 +32,7 @@ int sf__world_fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt,
 }
 
 /* People go round guarded robots' cells and robots_only zones (safety.h, sf_safety_fences). */
-static int build_fences(sf_world *w)
+static int build_fences(sf_world *w, char *err, size_t n)
 {
     const sf_cfg_layout *L = &w->cfg->layout;
     bool *seg = sf_calloc(L->n_segments + 1, sizeof *seg), *node = sf_calloc(L->n_nodes + 1, sizeof *node);
@@ -48,7 +48,10 @@ static int build_fences(sf_world *w)
     }
     free(seg);
     free(node);
-    return rc;
+    if (rc != SF_OK)
+        return sf__world_fail(err, n, NULL, "the fences of guarded robots cannot be laid in the path network (%s)",
+                              sf_strerror(rc));
+    return SF_OK;
 }
 
 int sf__world_build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
@@ -70,7 +73,7 @@ int sf__world_build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
             return sf__world_fail(err, n, &s->at, "segment %s - %s cannot be added (%s)", L->nodes[s->from].name,
                         L->nodes[s->to].name, sf_strerror(rc));
     }
-    return build_fences(w);
+    return build_fences(w, err, n);
 }
 
 int sf__world_build_storage(sf_world *w, char *err, size_t n)
