@@ -395,8 +395,8 @@ static bool reroute(sf_movers *ms, uint32_t id, uint32_t seg)
     }
     /* a mover that keeps backing out without getting anywhere is shuttling, not resolving: report */
     if (m->reroutes >= MAX_REROUTES_AT_ONCE || m->trip_reroutes >= MAX_REROUTES_PER_TRIP ||
-        sf_network_route_avoiding(ms->net, m->node, m->dest,
-                                  m->loaded ? m->spec.vmax_loaded : m->spec.vmax_empty, &seg, 1, &detour) != SF_OK)
+        sf_network_route_avoiding_as(ms->net, m->node, m->dest, m->loaded ? m->spec.vmax_loaded : m->spec.vmax_empty,
+                                     m->spec.person, &seg, 1, &detour) != SF_OK)
         return false;
     m->reroutes++;
     m->trip_reroutes++;
@@ -478,7 +478,9 @@ int sf_movers_move_to(sf_movers *ms, uint32_t id, uint32_t node, bool loaded)
     if (m->state != SF_MOVER_IDLE || m->arrive_now)
         return SF_EINVAL;
     sf_route_close(&m->route);
-    rc = sf_network_route(ms->net, m->node, node, loaded ? m->spec.vmax_loaded : m->spec.vmax_empty, &m->route);
+    /* people keep to the fences of guarded robots (network.h) */
+    rc = sf_network_route_as(ms->net, m->node, node, loaded ? m->spec.vmax_loaded : m->spec.vmax_empty, m->spec.person,
+                             &m->route);
     if (rc != SF_OK)
         return rc;
     m->loaded = loaded;

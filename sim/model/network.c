@@ -24,6 +24,7 @@ struct tree {
 
 struct speed_class {
     double vmax;
+    bool people; /* routes for people: fenced segments barred, fenced nodes only at either end */
     struct tree *trees; /* one per source node, computed on demand (time == NULL until then) */
 };
 
@@ -35,6 +36,8 @@ struct sf_network {
     uint32_t nsegs;
     size_t segs_cap;
     sf_names names;
+    bool *seg_fenced;  /* per segment, NULL when none is: people may not use it */
+    bool *node_fenced; /* per node, NULL when none is: people may end or start there, not pass through */
     /* adjacency, valid when `built` */
     bool built;
     uint32_t *first; /* nnodes + 1 offsets into out[] */
@@ -78,6 +81,8 @@ void sf_network_free(sf_network *net)
         free(net->nodes[i].name);
     free(net->nodes);
     free(net->segs);
+    free(net->seg_fenced);
+    free(net->node_fenced);
     sf_names_close(&net->names);
     free(net);
 }
@@ -99,6 +104,16 @@ int sf_network_add_node(sf_network *net, const char *name, double x, double y, u
         free(copy);
         return rc;
     }
+    if (net->node_fenced) { /* nodes added after a fence: a larger array, the new node open */
+        bool *f = sf_calloc((size_t)net->nnodes + 1, sizeof *f);
+        if (!f) {
+            free(copy);
+            return SF_ENOMEM;
+        }
+        memcpy(f, net->node_fenced, net->nnodes * sizeof *f);
+        free(net->node_fenced);
+        net->node_fenced = f;
+    }
     drop_cache(net);
     net->nodes[net->nnodes] = (sf_node){copy, x, y};
     if (id)
@@ -119,12 +134,52 @@ int sf_network_add_segment(sf_network *net, uint32_t from, uint32_t to, double l
         return SF_EINVAL;
     if (sf_grow(net->segs, net->segs_cap, net->nsegs + 1) != SF_OK)
         return SF_ENOMEM;
+    if (net->seg_fenced) {
+        bool *f = sf_calloc((size_t)net->nsegs + 1, sizeof *f);
+        if (!f)
+            return SF_ENOMEM;
+        memcpy(f, net->seg_fenced, net->nsegs * sizeof *f);
+        free(net->seg_fenced);
+        net->seg_fenced = f;
+    }
     drop_cache(net);
     net->segs[net->nsegs] = (sf_segment){from, to, length, speed_limit, capacity, two_way};
     if (id)
         *id = net->nsegs;
     net->nsegs++;
     return SF_OK;
+}
+
+int sf_network_fence_segment(sf_network *net, uint32_t seg)
+{
+    if (seg >= net->nsegs)
+        return SF_EINVAL;
+    if (!net->seg_fenced && !(net->seg_fenced = sf_calloc(net->nsegs, sizeof *net->seg_fenced)))
+        return SF_ENOMEM;
+    drop_cache(net);
+    net->seg_fenced[seg] = true;
+    return SF_OK;
+}
+
+int sf_network_fence_node(sf_network *net, uint32_t node)
+{
+    if (node >= net->nnodes)
+        return SF_EINVAL;
+    if (!net->node_fenced && !(net->node_fenced = sf_calloc(net->nnodes, sizeof *net->node_fenced)))
+        return SF_ENOMEM;
+    drop_cache(net);
+    net->node_fenced[node] = true;
+    return SF_OK;
+}
+
+bool sf_network_segment_fenced(const sf_network *net, uint32_t seg)
+{
+    return net->seg_fenced && seg < net->nsegs && net->seg_fenced[seg];
+}
+
+bool sf_network_node_fenced(const sf_network *net, uint32_t node)
+{
+    return net->node_fenced && node < net->nnodes && net->node_fenced[node];
 }
 
 uint32_t sf_network_node_count(const sf_network *net) { return net->nnodes; }
@@ -232,9 +287,10 @@ static bool avoided(const uint32_t *avoid, size_t n, uint32_t seg)
     return false;
 }
 
-static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *t, const uint32_t *avoid,
-                    size_t n_avoid)
+static int dijkstra(sf_network *net, double vmax, bool people, uint32_t source, struct tree *t,
+                    const uint32_t *avoid, size_t n_avoid)
 {
+    const bool *seg_fenced = people ? net->seg_fenced : NULL, *node_fenced = people ? net->node_fenced : NULL;
     size_t n = 0;
     /* lazy deletion: at most one heap entry per relaxed arc, plus the source */
     struct heap_item *h = sf_malloc(((size_t)net->nsegs * 2 + 1) * sizeof *h);
@@ -259,11 +315,14 @@ static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *
         struct heap_item it = heap_pop(h, &n);
         if (it.time > t->time[it.node])
             continue;
+        /* a person reaches a fenced node (a fenced robot's station) but walks on from it only where it began */
+        if (node_fenced && node_fenced[it.node] && it.node != source)
+            continue;
         for (uint32_t k = net->first[it.node]; k < net->first[it.node + 1]; k++) {
             uint32_t arc = net->out[k], to = sf_network_arc_to(net, arc);
             const sf_segment *s = &net->segs[arc >> 1];
             double v = s->speed_limit < vmax ? s->speed_limit : vmax;
-            if (n_avoid && avoided(avoid, n_avoid, arc >> 1))
+            if ((n_avoid && avoided(avoid, n_avoid, arc >> 1)) || (seg_fenced && seg_fenced[arc >> 1]))
                 continue;
             double time = it.time + s->length / v;
             if (time < t->time[to]) {
@@ -279,7 +338,7 @@ static int dijkstra(sf_network *net, double vmax, uint32_t source, struct tree *
     return SF_OK;
 }
 
-static int tree_for(sf_network *net, double vmax, uint32_t source, struct tree **out)
+static int tree_for(sf_network *net, double vmax, bool people, uint32_t source, struct tree **out)
 {
     struct speed_class *c = NULL;
     int rc;
@@ -287,7 +346,7 @@ static int tree_for(sf_network *net, double vmax, uint32_t source, struct tree *
     if ((rc = build(net)) != SF_OK)
         return rc;
     for (int i = 0; i < net->nclasses; i++)
-        if (net->classes[i].vmax == vmax)
+        if (net->classes[i].vmax == vmax && net->classes[i].people == people)
             c = &net->classes[i];
     if (!c) {
         if (net->nclasses == MAX_CLASSES)
@@ -296,9 +355,10 @@ static int tree_for(sf_network *net, double vmax, uint32_t source, struct tree *
         if (!(c->trees = sf_calloc(net->nnodes ? net->nnodes : 1, sizeof *c->trees)))
             return SF_ENOMEM;
         c->vmax = vmax;
+        c->people = people;
         net->nclasses++;
     }
-    if (!c->trees[source].time && (rc = dijkstra(net, vmax, source, &c->trees[source], NULL, 0)) != SF_OK)
+    if (!c->trees[source].time && (rc = dijkstra(net, vmax, people, source, &c->trees[source], NULL, 0)) != SF_OK)
         return rc;
     *out = &c->trees[source];
     return SF_OK;
@@ -326,13 +386,18 @@ static int route_from_tree(const sf_network *net, const struct tree *t, uint32_t
 
 int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, sf_route *route)
 {
+    return sf_network_route_as(net, from, to, vmax, false, route);
+}
+
+int sf_network_route_as(sf_network *net, uint32_t from, uint32_t to, double vmax, bool person, sf_route *route)
+{
     struct tree *t;
     int rc;
 
     memset(route, 0, sizeof *route);
     if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
         return SF_EINVAL;
-    if ((rc = tree_for(net, vmax, from, &t)) != SF_OK)
+    if ((rc = tree_for(net, vmax, person, from, &t)) != SF_OK)
         return rc;
     return route_from_tree(net, t, from, to, route);
 }
@@ -345,7 +410,7 @@ int sf_network_route_length(sf_network *net, uint32_t from, uint32_t to, double 
 
     if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
         return SF_EINVAL;
-    if ((rc = tree_for(net, vmax, from, &t)) != SF_OK)
+    if ((rc = tree_for(net, vmax, false, from, &t)) != SF_OK)
         return rc;
     if (isinf(t->time[to]))
         return SF_ENOTFOUND;
@@ -358,13 +423,19 @@ int sf_network_route_length(sf_network *net, uint32_t from, uint32_t to, double 
 int sf_network_route_avoiding(sf_network *net, uint32_t from, uint32_t to, double vmax, const uint32_t *avoid,
                               size_t n_avoid, sf_route *route)
 {
+    return sf_network_route_avoiding_as(net, from, to, vmax, false, avoid, n_avoid, route);
+}
+
+int sf_network_route_avoiding_as(sf_network *net, uint32_t from, uint32_t to, double vmax, bool person,
+                                 const uint32_t *avoid, size_t n_avoid, sf_route *route)
+{
     struct tree t;
     int rc;
 
     memset(route, 0, sizeof *route);
     if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
         return SF_EINVAL;
-    if ((rc = build(net)) != SF_OK || (rc = dijkstra(net, vmax, from, &t, avoid, n_avoid)) != SF_OK)
+    if ((rc = build(net)) != SF_OK || (rc = dijkstra(net, vmax, person, from, &t, avoid, n_avoid)) != SF_OK)
         return rc;
     rc = route_from_tree(net, &t, from, to, route);
     free(t.time);
@@ -385,7 +456,7 @@ bool sf_network_reachable(sf_network *net, uint32_t from, uint32_t to)
     if (from >= net->nnodes || to >= net->nnodes)
         return false;
     /* any positive speed gives the same reachability; use the speed of the first class or 1 m/s */
-    if (tree_for(net, net->nclasses ? net->classes[0].vmax : 1.0, from, &t) != SF_OK)
+    if (tree_for(net, net->nclasses ? net->classes[0].vmax : 1.0, false, from, &t) != SF_OK)
         return false;
     return !isinf(t->time[to]);
 }

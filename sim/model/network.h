@@ -14,6 +14,14 @@
  * from a source at a given top speed; the whole shortest-path tree is
  * then cached (12 bytes per node), so later routes from that source cost
  * O(route length). Adding nodes or segments drops the cache.
+ *
+ * Fences (sim/model/safety.h, sf_safety_fences): a fenced segment runs
+ * through a guarded robot's working area and people may not walk it; a
+ * fenced node is a guarded robot's station, which a person may walk to
+ * (its crew, who wait at the guard as safety.h says) or from, but never
+ * through. Routes for people (sf_network_route_as with person = true)
+ * keep to both rules, so they go round a fenced cell; vehicles' routes
+ * ignore them. People's trees are cached apart from vehicles'.
  */
 #ifndef SF_MODEL_NETWORK_H
 #define SF_MODEL_NETWORK_H
@@ -66,6 +74,12 @@ const sf_node *sf_network_node(const sf_network *net, uint32_t id);
 const sf_segment *sf_network_segment(const sf_network *net, uint32_t id);
 int sf_network_find_node(const sf_network *net, const char *name, uint32_t *id);
 
+/* Fence a segment or a node for people (see above); SF_EINVAL for a bad id. Drops the cache. */
+int sf_network_fence_segment(sf_network *net, uint32_t seg);
+int sf_network_fence_node(sf_network *net, uint32_t node);
+bool sf_network_segment_fenced(const sf_network *net, uint32_t seg);
+bool sf_network_node_fenced(const sf_network *net, uint32_t node);
+
 /* Arc helpers: the segment, and the nodes an arc leaves and enters. */
 static inline uint32_t sf_arc_segment(uint32_t arc) { return arc >> 1; }
 uint32_t sf_network_arc_from(const sf_network *net, uint32_t arc);
@@ -79,6 +93,9 @@ uint32_t sf_network_arc_to(const sf_network *net, uint32_t arc);
  * way on every run.
  */
 int sf_network_route(sf_network *net, uint32_t from, uint32_t to, double vmax, sf_route *route);
+
+/* The same for a person (person = true: keeping to the fences) or a vehicle (false, as sf_network_route). */
+int sf_network_route_as(sf_network *net, uint32_t from, uint32_t to, double vmax, bool person, sf_route *route);
 void sf_route_close(sf_route *route);
 
 /*
@@ -94,6 +111,8 @@ int sf_network_route_length(sf_network *net, uint32_t from, uint32_t to, double 
  */
 int sf_network_route_avoiding(sf_network *net, uint32_t from, uint32_t to, double vmax, const uint32_t *avoid,
                               size_t n_avoid, sf_route *route);
+int sf_network_route_avoiding_as(sf_network *net, uint32_t from, uint32_t to, double vmax, bool person,
+                                 const uint32_t *avoid, size_t n_avoid, sf_route *route);
 
 /* Whether `to` can be reached from `from` (any speed). */
 bool sf_network_reachable(sf_network *net, uint32_t from, uint32_t to);

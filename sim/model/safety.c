@@ -703,6 +703,61 @@ bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)
 }
 
 
+size_t sf_safety_fences(const sf_scenario_config *cfg, bool *seg_fenced, bool *node_fenced)
+{
+    const sf_cfg_layout *L = &cfg->layout;
+    size_t n = 0;
+
+    for (size_t t = 0; t < cfg->fleet.n_types; t++) {
+        const sf_cfg_agent_type *a = &cfg->fleet.types[t];
+        const sf_cfg_safety_rule *rule = NULL;
+        const sf_cfg_node *c;
+        int node;
+        if (a->kind != SF_AGENT_ARM || a->count <= 0 || a->home_station < 0 || !(a->reach > 0))
+            continue;
+        node = L->stations[a->home_station].node;
+        c = &L->nodes[node];
+        for (size_t i = 0; i < cfg->safety.n_rules; i++)
+            if (cfg->safety.rules[i].agent_type == (int)t)
+                rule = &cfg->safety.rules[i];
+        /* guarded: a fenced rule (or none), or a collaborative one that falls back where no camera watches */
+        if (rule && rule->mode != SF_SAFETY_FENCED && sf_safety_watched(cfg, c->x, c->y))
+            continue;
+        if (!node_fenced[node])
+            n++;
+        node_fenced[node] = true;
+        for (size_t i = 0; i < L->n_segments; i++) {
+            const sf_cfg_segment *g = &L->segments[i];
+            const sf_cfg_node *p = &L->nodes[g->from], *q = &L->nodes[g->to];
+            if (seg_fenced[i] || g->from == node || g->to == node) /* the station's own access */
+                continue;
+            if (segment_distance(p->x, p->y, q->x, q->y, c->x, c->y) < a->reach) {
+                seg_fenced[i] = true;
+                n++;
+            }
+        }
+    }
+    for (size_t z = 0; z < L->n_zones; z++) {
+        const sf_cfg_zone *zone = &L->zones[z];
+        if (zone->kind != SF_ZONE_ROBOTS_ONLY)
+            continue;
+        for (size_t i = 0; i < L->n_segments; i++) {
+            const sf_cfg_segment *g = &L->segments[i];
+            const sf_cfg_node *p = &L->nodes[g->from], *q = &L->nodes[g->to];
+            double iv[2 * (SF_POLYGON_MAX / 2 + 1)];
+            size_t k = sf_polygon_clip(zone->xy, zone->n_points, p->x, p->y, q->x, q->y, iv, SF_POLYGON_MAX / 2 + 1);
+            bool inside = false;
+            for (size_t j = 0; j < k; j++)
+                inside |= iv[2 * j + 1] > iv[2 * j];
+            if (inside && !seg_fenced[i]) {
+                seg_fenced[i] = true;
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
 /* As sf_safety_watched, by the cameras that are up now. */
 static bool watched_now(const sf_safety *s, double x, double y)
 {

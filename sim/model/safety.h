@@ -208,6 +208,22 @@ double sf_safety_work_rate(double speed_ratio, double fixed_share);
 bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y);
 
 /*
+ * The guards of the plant, as obstacles for people in the path network
+ * (network.h): a guarded arm (fenced by its rule, or by no rule, or a
+ * collaborative rule with `fallback: fenced` where no camera watches its
+ * station) fences its working area, the disc of radius `reach` around its
+ * station's node: every segment that passes nearer than `reach` to that
+ * node is fenced, except the segments that end at the node (the station's
+ * own access, which its crew walk to wait at the guard), and the node is
+ * fenced (reached or left, never passed through). A robots_only zone
+ * fences every segment with a stretch inside its polygon. Humanoids'
+ * stations are not fenced (a walking machine has no fixed cell). Marks
+ * seg_fenced[cfg segments] and node_fenced[cfg nodes] (the caller zeroes
+ * them) and returns how many it marked.
+ */
+size_t sf_safety_fences(const sf_scenario_config *cfg, bool *seg_fenced, bool *node_fenced);
+
+/*
  * ISO/TS 15066 protective separation distance (formula 1, constant
  * speeds):
  *   S_p = v_h (T_r + T_s) + v_r T_r + S_s + C + Z_d + Z_r

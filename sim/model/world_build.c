@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "model/safety.h"
 #include "model/world_int.h"
 
 int sf__world_fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ...)
@@ -28,6 +29,29 @@ int sf__world_fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt,
     vsnprintf(err + used, n - (size_t)used, fmt, ap);
     va_end(ap);
     return SF_EINVAL;
+}
+
+/* People go round guarded robots' cells and robots_only zones (safety.h, sf_safety_fences). */
+static int build_fences(sf_world *w, char *err, size_t n)
+{
+    const sf_cfg_layout *L = &w->cfg->layout;
+    bool *seg = sf_calloc(L->n_segments + 1, sizeof *seg), *node = sf_calloc(L->n_nodes + 1, sizeof *node);
+    int rc = seg && node ? SF_OK : SF_ENOMEM;
+
+    if (rc == SF_OK && sf_safety_fences(w->cfg, seg, node) > 0) {
+        for (size_t i = 0; rc == SF_OK && i < L->n_segments; i++)
+            if (seg[i])
+                rc = sf_network_fence_segment(w->net, (uint32_t)i);
+        for (size_t i = 0; rc == SF_OK && i < L->n_nodes; i++)
+            if (node[i])
+                rc = sf_network_fence_node(w->net, (uint32_t)i);
+    }
+    free(seg);
+    free(node);
+    if (rc != SF_OK)
+        return sf__world_fail(err, n, NULL, "the fences of guarded robots cannot be laid in the path network (%s)",
+                              sf_strerror(rc));
+    return SF_OK;
 }
 
 int sf__world_build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
@@ -49,7 +73,7 @@ int sf__world_build_network(sf_world *w, uint32_t nmobile, char *err, size_t n)
             return sf__world_fail(err, n, &s->at, "segment %s - %s cannot be added (%s)", L->nodes[s->from].name,
                         L->nodes[s->to].name, sf_strerror(rc));
     }
-    return SF_OK;
+    return build_fences(w, err, n);
 }
 
 int sf__world_build_storage(sf_world *w, char *err, size_t n)

@@ -11,15 +11,19 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "model/safety.h"
 #include "scenario/schema.h"
 
 
 /*
  * Nodes reachable from `home` over the path network, one-way segments
  * followed only forwards. Breadth-first over an adjacency list built
- * once per call: O(nodes + segments).
+ * once per call: O(nodes + segments). For people (`seg_fenced` and
+ * `node_fenced` not NULL, from sf_safety_fences): never over a fenced
+ * segment, and on from a fenced node only at `home`, as people's routes
+ * go (model/network.h).
  */
-static bool *reachable(sf_vctx *v, int home)
+static bool *reachable_by(sf_vctx *v, int home, const bool *seg_fenced, const bool *node_fenced)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
     size_t n = L->n_nodes, m = L->n_segments;
@@ -42,6 +46,12 @@ static bool *reachable(sf_vctx *v, int home)
         start[i + 1] += start[i];
     for (size_t i = 0; i < m; i++) {
         const sf_cfg_segment *s = &L->segments[i];
+        if (seg_fenced && seg_fenced[i]) { /* an entry that leads nowhere new: the node itself */
+            adj[start[s->from] + fill[s->from]++] = (size_t)s->from;
+            if (s->two_way)
+                adj[start[s->to] + fill[s->to]++] = (size_t)s->to;
+            continue;
+        }
         adj[start[s->from] + fill[s->from]++] = (size_t)s->to;
         if (s->two_way)
             adj[start[s->to] + fill[s->to]++] = (size_t)s->from;
@@ -50,6 +60,8 @@ static bool *reachable(sf_vctx *v, int home)
     queue[tail++] = (size_t)home;
     while (head < tail) {
         size_t u = queue[head++];
+        if (node_fenced && node_fenced[u] && u != (size_t)home)
+            continue;
         for (size_t k = start[u]; k < start[u + 1]; k++)
             if (!seen[adj[k]]) {
                 seen[adj[k]] = true;
@@ -62,6 +74,132 @@ done:
     free(fill);
     free(queue);
     return seen;
+}
+
+static bool *reachable(sf_vctx *v, int home) { return reachable_by(v, home, NULL, NULL); }
+
+/* Whether agents of type t can be in crew need cn. */
+static bool crew_lists(const sf_cfg_crew_need *cn, const sf_cfg_agent_type *a, size_t t)
+{
+    bool listed = (cn->kinds >> a->kind) & 1u;
+    for (size_t j = 0; !listed && j < cn->n_types; j++)
+        listed = cn->types[j] == (int)t;
+    return listed;
+}
+
+static bool has_skill(const sf_cfg_agent_type *a, const char *skill);
+
+/* The place a node stands for in messages: the first station or dock at it, else the node. */
+static void place_name(const sf_cfg_layout *L, int node, char *buf, size_t n)
+{
+    for (size_t i = 0; i < L->n_stations; i++)
+        if (L->stations[i].node == node) {
+            snprintf(buf, n, "station '%s' (node '%s')", L->stations[i].name, L->nodes[node].name);
+            return;
+        }
+    for (size_t i = 0; i < L->n_docks; i++)
+        if (L->docks[i].node == node) {
+            snprintf(buf, n, "dock '%s' (node '%s')", L->docks[i].name, L->nodes[node].name);
+            return;
+        }
+    snprintf(buf, n, "node '%s'", L->nodes[node].name);
+}
+
+/* Mark the nodes of the stations of group g. */
+static void mark_group(const sf_cfg_layout *L, int g, bool *served)
+{
+    for (size_t i = 0; i < L->n_stations; i++)
+        if (L->stations[i].group_index == g && L->stations[i].node >= 0)
+            served[L->stations[i].node] = true;
+}
+
+/*
+ * People go round the fences of guarded robots and robots_only zones
+ * (model/safety.h, sf_safety_fences). A worker type walks from its home
+ * to the stations of the operations it can be in the crew of, and, when
+ * it carries a product, to its docks and stations; it walks between them
+ * too, and a fenced station is reached but never passed through, so each
+ * of those places must be reachable on foot from its home and from each
+ * of the others. One search per place and worker type:
+ * O(places x (nodes + segments)), only when the plant has fences.
+ */
+static void check_people_reach(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+    const sf_cfg_layout *L = &c->layout;
+    bool *seg = sf_calloc(L->n_segments + 1, sizeof *seg), *node = sf_calloc(L->n_nodes + 1, sizeof *node);
+    bool *served = sf_calloc(L->n_nodes + 1, sizeof *served), *told = sf_calloc(L->n_nodes + 1, sizeof *told);
+
+    if (!seg || !node || !served || !told) {
+        v->oom = true;
+        goto done;
+    }
+    if (sf_safety_fences(c, seg, node) == 0)
+        goto done;
+    for (size_t t = 0; t < c->fleet.n_types; t++) {
+        const sf_cfg_agent_type *a = &c->fleet.types[t];
+        if (a->kind != SF_AGENT_WORKER || a->home < 0 || a->count == 0)
+            continue;
+        memset(served, 0, (L->n_nodes + 1) * sizeof *served);
+        memset(told, 0, (L->n_nodes + 1) * sizeof *told);
+        for (size_t p = 0; p < c->n_products; p++) {
+            const sf_cfg_product *pr = &c->products[p];
+            bool carries = false;
+            for (size_t o = 0; o < pr->n_ops; o++) {
+                const sf_cfg_operation *op = &pr->ops[o];
+                bool in = false;
+                for (size_t k = 0; !in && op->group >= 0 && has_skill(a, op->skill) && k < op->n_crew; k++)
+                    in = crew_lists(&op->crew[k], a, t);
+                if (in)
+                    mark_group(L, op->group, served);
+            }
+            for (size_t k = 0; k < pr->transport.n_crew && has_skill(a, pr->transport.skill); k++)
+                carries |= crew_lists(&pr->transport.crew[k], a, t);
+            if (!carries)
+                continue;
+            if (pr->source >= 0 && L->docks[pr->source].node >= 0)
+                served[L->docks[pr->source].node] = true;
+            if (pr->sink >= 0 && L->docks[pr->sink].node >= 0)
+                served[L->docks[pr->sink].node] = true;
+            for (size_t o = 0; o < pr->n_ops; o++)
+                if (pr->ops[o].group >= 0)
+                    mark_group(L, pr->ops[o].group, served);
+        }
+        for (size_t from = 0; from < L->n_nodes; from++) {
+            bool *seen;
+            char a_place[300], b_place[300];
+            if (!served[from] && from != (size_t)a->home)
+                continue;
+            if (!(seen = reachable_by(v, (int)from, seg, node)))
+                goto done;
+            for (size_t to = 0; to < L->n_nodes; to++) {
+                if (!served[to] || seen[to] || told[to])
+                    continue;
+                told[to] = true; /* once per place it cannot reach */
+                place_name(L, (int)to, a_place, sizeof a_place);
+                if (from == (size_t)a->home)
+                    sf_v_error_place(v, a->at,
+                                     "%s cannot be reached on foot from '%s', the home of %s: every way crosses a "
+                                     "fenced robot's reach or a robots_only zone; hint: route an aisle round the "
+                                     "fence, at least the robot's reach from its station (docs/safety.md)",
+                                     a_place, L->nodes[a->home].name, a->name);
+                else {
+                    place_name(L, (int)from, b_place, sizeof b_place);
+                    sf_v_error_place(v, a->at,
+                                     "%s cannot be reached on foot from %s, where %s also works: every way crosses a "
+                                     "fenced robot's reach (a guarded station is walked to, not through) or a "
+                                     "robots_only zone; hint: route an aisle round the fence (docs/safety.md)",
+                                     a_place, b_place, a->name);
+                }
+            }
+            free(seen);
+        }
+    }
+done:
+    free(seg);
+    free(node);
+    free(served);
+    free(told);
 }
 
 /*
@@ -296,6 +434,7 @@ void sf_v_model_checks(sf_vctx *v)
 {
     check_travel_times(v);
     check_reach(v);
+    check_people_reach(v);
     check_operations(v);
     check_transport(v);
     check_racks(v);

@@ -17,13 +17,14 @@ echo "safety table minimum: $table m; min_separation KPI: $kpi m"
 awk -v a="$kpi" -v b="$table" 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(d < 0.005 && a > 0 && a < 1.2)}' ||
     { echo "FAIL: the KPI differs from the table or lies outside the slow band"; exit 1; }
 # separation violations: a row per robot of the safety table, and the plant's row is their sum
-# (smart_factory: people pass through the fenced weld cells, so there are some)
+# (smart_factory: people go round the fenced weld cells, so the weld arms have none; walking through
+# them, as people did before fences were obstacles on foot, gave 4 and 1 in these 4 hours)
 "$sf" run "$src/scenarios/smart_factory.yaml" --until 4h --out "$tmp/f" > "$tmp/out" 2>&1 || { echo "FAIL: the run failed"; cat "$tmp/out"; exit 1; }
 for m in separation_violations separation_violation_time; do
     awk -F, -v m="$m" '$1 == m && $2 != "-" {n++; s += $3} $1 == m && $2 == "-" {p = $3; seen = 1}
         END {d = s - p; if (d < 0) d = -d; exit !(seen && n == 6 && d < 1e-9 * (1 + p))}' "$tmp/f/kpis.csv" ||
         { echo "FAIL: $m is not one row per robot plus their sum"; grep "^$m," "$tmp/f/kpis.csv"; exit 1; }
 done
-awk -F, '$1 == "separation_violations" && $2 == "-" && $3 > 0 {ok = 1} END {exit !ok}' "$tmp/f/kpis.csv" ||
-    { echo "FAIL: no separation violation where people walk through fenced cells"; exit 1; }
+awk -F, '$1 == "separation_violations" && $2 ~ /^weld_arm_/ {n++; s += $3} END {exit !(n == 2 && s == 0)}' "$tmp/f/kpis.csv" ||
+    { echo "FAIL: people walk through the fenced weld cells"; grep "^separation_violations," "$tmp/f/kpis.csv"; exit 1; }
 echo "ok"

@@ -170,6 +170,62 @@ static void test_network_grid_routes_match_bellman_ford(void **state)
     sf_network_free(net);
 }
 
+/*
+ * Fences are for people: a fenced node (a guarded robot's station) is
+ * walked to and from but never through, a fenced segment never walked;
+ * vehicles ignore both. On the square (vmax 1 so the d-e limit of 0.5
+ * m/s is the only one that counts: people take it at 0.5 m/s too):
+ *   b fenced: a -> c on foot is a-d-e-c, 5 + 20 + 5 = 30 m (5 + 40 + 5 = 50 s);
+ *             a -> b and b -> c are 10 m each (to and from the station);
+ *   a-b fenced too: a -> b on foot is a-d-e-c-b, 5 + 20 + 5 + 10 = 40 m;
+ *   a vehicle still goes a-b-c, 20 m, and a-b, 10 m.
+ */
+static void test_network_people_go_round_fences(void **state)
+{
+    uint32_t id[5];
+    sf_network *net = square(id);
+    sf_route r;
+    (void)state;
+    assert_int_equal(sf_network_route_as(net, id[0], id[2], 1, true, &r), SF_OK); /* no fence yet */
+    assert_true(r.length == 20);
+    sf_route_close(&r);
+    assert_int_equal(sf_network_fence_node(net, id[1]), SF_OK);
+    assert_true(sf_network_node_fenced(net, id[1]) && !sf_network_node_fenced(net, id[0]));
+    assert_int_equal(sf_network_route_as(net, id[0], id[2], 1, true, &r), SF_OK);
+    assert_true(r.length == 30);
+    assert_true(fabs(r.time - 50) < 1e-9);
+    assert_int_equal(r.n, 3);
+    sf_route_close(&r);
+    assert_int_equal(sf_network_route_as(net, id[0], id[1], 1, true, &r), SF_OK);
+    assert_true(r.length == 10);
+    sf_route_close(&r);
+    assert_int_equal(sf_network_route_as(net, id[1], id[2], 1, true, &r), SF_OK);
+    assert_true(r.length == 10);
+    sf_route_close(&r);
+    assert_int_equal(sf_network_route_as(net, id[0], id[2], 1, false, &r), SF_OK);
+    assert_true(r.length == 20);
+    sf_route_close(&r);
+    assert_int_equal(sf_network_fence_segment(net, 0), SF_OK);
+    assert_true(sf_network_segment_fenced(net, 0) && !sf_network_segment_fenced(net, 1));
+    assert_int_equal(sf_network_route_as(net, id[0], id[1], 1, true, &r), SF_OK);
+    assert_true(r.length == 40);
+    sf_route_close(&r);
+    assert_int_equal(sf_network_route(net, id[0], id[1], 1, &r), SF_OK);
+    assert_true(r.length == 10);
+    sf_route_close(&r);
+    /* the detour of deadlock resolution keeps to the fences too: without d-e, b is out of reach on foot */
+    {
+        uint32_t avoid = 4;
+        assert_int_equal(sf_network_route_avoiding_as(net, id[0], id[1], 1, true, &avoid, 1, &r), SF_ENOTFOUND);
+        assert_int_equal(sf_network_route_avoiding_as(net, id[0], id[1], 1, false, &avoid, 1, &r), SF_OK);
+        assert_true(r.length == 10);
+        sf_route_close(&r);
+    }
+    assert_int_equal(sf_network_fence_node(net, 99), SF_EINVAL);
+    assert_int_equal(sf_network_fence_segment(net, 99), SF_EINVAL);
+    sf_network_free(net);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_network_one_way_segments_are_respected),
         cmocka_unit_test(test_network_names_are_found_and_unique),
         cmocka_unit_test(test_network_grid_routes_match_bellman_ford),
+        cmocka_unit_test(test_network_people_go_round_fences),
     };
     return cmocka_run_group_tests_name("network", tests, NULL, NULL);
 }

@@ -144,6 +144,78 @@ static void test_checks_a_transport_no_carrier_can_do(void **state)
                            "t.yaml:12:26: the transport of product 'p' needs 3 worker but the fleet has 2");
 }
 
+/*
+ * People may not walk through a guarded robot's reach (model/safety.h,
+ * sf_safety_fences): the arm at `cell` (1 m off the aisle a-m-z, reach
+ * 1.5 m) fences both aisle segments, so the operator at `a` can no longer
+ * walk to the packing station at `z`; a walkway round the cell mends it.
+ */
+#define FENCED_PLANT(walkway)                                                                                     \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes: [{name: a, at: [0, 0]}, {name: m, at: [10, 0]}, {name: z, at: [20, 0]}, {name: cell, at: [10, 1]},"  \
+    " {name: s1, at: [0, -3]}, {name: s2, at: [20, -3]}]\n"                                                        \
+    "  segments: [{path: [a, m, z]}, {path: [m, cell]}" walkway "]\n"                                             \
+    "  stations: [{name: weld1, group: weld, node: cell}, {name: pack1, group: pack, node: z}]\n"                 \
+    "fleet:\n"                                                                                                     \
+    "  - {name: op, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [packing]}\n"                          \
+    "  - {name: welder, kind: arm, count: 1, home: weld1, reach: 1.5 m, skills: [welding]}\n"                     \
+    "products:\n"                                                                                                  \
+    "  - {name: p, routing: [{station: weld, crew: {arm: 1}, skill: welding, time: 1 min},"                        \
+    " {station: pack, crew: {worker: 1}, skill: packing, time: 1 min}]}\n"
+
+static void test_checks_a_station_people_cannot_reach_round_a_fence(void **state)
+{
+    sf_diags d;
+    (void)state;
+    sf_diags_init(&d);
+    assert_null(load_text(FENCED_PLANT(""), &d));
+    expect_diag(&d, "t.yaml:7:12: station 'pack1' (node 'z') cannot be reached on foot from 'a', the home of op: "
+                    "every way crosses a fenced robot's reach or a robots_only zone; hint: route an aisle round the "
+                    "fence, at least the robot's reach from its station (docs/safety.md)");
+    assert_int_equal(sf_diags_count(&d), 1);
+    sf_diags_close(&d);
+    sf_scenario_config_free(load_ok(FENCED_PLANT(", {path: [a, s1, s2, z]}")));
+}
+
+/*
+ * A guarded station is walked to, not through: the operator's home is the
+ * welding arm's own station node `m`, in the middle of the line a-m-z, so
+ * it reaches both its stations (a walk may start at a guarded station) but
+ * cannot walk between them, a -> z or z -> a: the run would find no route
+ * on the first trip from one to the other.
+ */
+#define GUARDED_LINE                                                                                              \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes: [{name: a, at: [0, 0]}, {name: m, at: [10, 0]}, {name: z, at: [20, 0]}]\n"                          \
+    "  segments: [{path: [a, m, z]}]\n"                                                                            \
+    "  stations: [{name: prep1, group: prep, node: a}, {name: weld1, group: weld, node: m},"                       \
+    " {name: pack1, group: pack, node: z}]\n"                                                                      \
+    "fleet:\n"                                                                                                     \
+    "  - {name: op, kind: worker, count: 1, home: m, speed: 1 m/s, skills: [prep, packing]}\n"                    \
+    "  - {name: welder, kind: arm, count: 1, home: weld1, reach: 1.5 m, skills: [welding]}\n"                     \
+    "products:\n"                                                                                                  \
+    "  - {name: p, routing: [{station: prep, crew: {worker: 1}, skill: prep, time: 1 min},"                        \
+    " {station: weld, crew: {arm: 1}, skill: welding, time: 1 min},"                                               \
+    " {station: pack, crew: {worker: 1}, skill: packing, time: 1 min}]}\n"
+
+static void test_checks_people_cannot_walk_through_a_guarded_station(void **state)
+{
+    sf_diags d;
+    (void)state;
+    sf_diags_init(&d);
+    assert_null(load_text(GUARDED_LINE, &d));
+    expect_diag(&d, "t.yaml:7:12: station 'pack1' (node 'z') cannot be reached on foot from station 'prep1' (node "
+                    "'a'), where op also works: every way crosses a fenced robot's reach (a guarded station is walked "
+                    "to, not through) or a robots_only zone; hint: route an aisle round the fence (docs/safety.md)");
+    expect_diag(&d, "t.yaml:7:12: station 'prep1' (node 'a') cannot be reached on foot from station 'pack1' (node "
+                    "'z'), where op also works: every way crosses a fenced robot's reach (a guarded station is walked "
+                    "to, not through) or a robots_only zone; hint: route an aisle round the fence (docs/safety.md)");
+    assert_int_equal(sf_diags_count(&d), 2);
+    sf_diags_close(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +226,8 @@ int main(void)
         cmocka_unit_test(test_checks_a_battery_without_a_charger),
         cmocka_unit_test(test_checks_a_transport_no_carrier_can_do),
         cmocka_unit_test(test_checks_do_not_run_on_a_scenario_with_section_problems),
+        cmocka_unit_test(test_checks_a_station_people_cannot_reach_round_a_fence),
+        cmocka_unit_test(test_checks_people_cannot_walk_through_a_guarded_station),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
