@@ -1,10 +1,25 @@
 /*
- * traffic.c: per-segment holder lists and FIFO waiting lines.
+ * traffic.c: per-segment holder slots and FIFO waiting lines.
  *
- * Holders of a segment are kept in a small array (capacity is usually 1
- * or 2). Waiting lines are intrusive singly linked lists through the
- * movers, so joining and granting cost O(1) and nothing is allocated
- * while the model runs.
+ * Holders of a segment sit in `capacity` slots, taken lowest first; a
+ * bitmap of the free slots finds the lowest in O(capacity / 64). Each
+ * mover threads the slots it holds into a list (through `slot_next`), so
+ * asking whether a mover holds a segment, or releasing it, walks only the
+ * few segments that mover holds, never a segment's slots: capacities grow
+ * with the fleet (a ring road of a large warehouse admits hundreds).
+ * Waiting lines are intrusive singly linked lists through the movers, so
+ * joining and granting cost O(1) and nothing is allocated while the
+ * model runs.
+ *
+ * Deadlock checks are incremental. Once a check has found no deadlock,
+ * a later deadlock needs a wait-for chain that was broken since: by a
+ * mover that started to wait (it is in the `waited` list) or by a release
+ * of a segment whose line was not empty afterwards (in the `released`
+ * list). Granting, reserving and leaving a line only add ways to move on.
+ * So the next check asks only those movers, and the waiters of those
+ * segments, whether they can move on, by a search along their wait-for
+ * chains that stops at the first mover not waiting. Only when one of them
+ * cannot does the check run the full fixed point, which gives the list.
  */
 #include "model/traffic.h"
 
@@ -16,16 +31,22 @@
 
 struct seg_state {
     uint32_t *holders; /* `capacity` slots, SF_NO_MOVER when free */
+    uint64_t *free;    /* bit i set: slot i is free */
+    uint32_t first;    /* global index of slot 0 */
     int capacity, count;
     uint32_t head, tail; /* waiting line */
     double waited;       /* seconds of waiting completed */
     int nwaiting;
+    bool released; /* in the released list */
 };
 
 struct mover_state {
     uint32_t waits_for; /* segment, or UINT32_MAX */
     bool notify;        /* told, not granted, when the segment frees */
+    bool waited;        /* in the waited list */
     uint32_t next;      /* next in the waiting line */
+    uint32_t held;      /* first of the slots it holds (global index), or SF_NO_MOVER */
+    uint32_t mark;      /* visited in the search with this stamp */
     sf_time since;
 };
 
@@ -35,12 +56,22 @@ struct sf_traffic {
     struct mover_state *movers;
     uint32_t nmovers;
     uint32_t *slots;
+    uint32_t *slot_seg;  /* global slot -> segment */
+    uint32_t *slot_next; /* global slot -> next slot held by the same mover */
+    uint64_t *words;
+    /* incremental deadlock checks */
+    bool clean; /* the last check found no deadlock */
+    uint32_t *waited, nwaited;
+    uint32_t *released, nreleased;
+    uint32_t *stack;
+    unsigned char *can;
+    uint32_t stamp;
 };
 
 sf_traffic *sf_traffic_new(const sf_network *net, uint32_t nmovers)
 {
     sf_traffic *t = sf_calloc(1, sizeof *t);
-    size_t total = 0;
+    size_t total = 0, nwords = 0;
 
     if (!t)
         return NULL;
@@ -48,25 +79,44 @@ sf_traffic *sf_traffic_new(const sf_network *net, uint32_t nmovers)
     t->nmovers = nmovers;
     t->segs = sf_calloc(t->nsegs ? t->nsegs : 1, sizeof *t->segs);
     t->movers = sf_calloc(nmovers ? nmovers : 1, sizeof *t->movers);
-    for (uint32_t s = 0; s < t->nsegs; s++)
-        total += (size_t)sf_network_segment(net, s)->capacity;
+    for (uint32_t s = 0; s < t->nsegs; s++) {
+        int cap = sf_network_segment(net, s)->capacity;
+        total += (size_t)cap;
+        nwords += ((size_t)cap + 63) / 64;
+    }
     t->slots = sf_malloc((total ? total : 1) * sizeof *t->slots);
-    if (!t->segs || !t->movers || !t->slots) {
+    t->slot_seg = sf_malloc((total ? total : 1) * sizeof *t->slot_seg);
+    t->slot_next = sf_malloc((total ? total : 1) * sizeof *t->slot_next);
+    t->words = sf_calloc(nwords ? nwords : 1, sizeof *t->words);
+    t->waited = sf_malloc((nmovers ? nmovers : 1) * sizeof *t->waited);
+    t->stack = sf_malloc((nmovers ? nmovers : 1) * sizeof *t->stack);
+    t->can = sf_malloc(nmovers ? nmovers : 1);
+    t->released = sf_malloc((t->nsegs ? t->nsegs : 1) * sizeof *t->released);
+    if (!t->segs || !t->movers || !t->slots || !t->slot_seg || !t->slot_next || !t->words || !t->waited ||
+        !t->stack || !t->can || !t->released) {
         sf_traffic_free(t);
         return NULL;
     }
-    total = 0;
+    total = nwords = 0;
     for (uint32_t s = 0; s < t->nsegs; s++) {
         struct seg_state *g = &t->segs[s];
         g->capacity = sf_network_segment(net, s)->capacity;
         g->holders = t->slots + total;
-        for (int i = 0; i < g->capacity; i++)
+        g->first = (uint32_t)total;
+        g->free = t->words + nwords;
+        for (int i = 0; i < g->capacity; i++) {
             g->holders[i] = SF_NO_MOVER;
+            g->free[i / 64] |= (uint64_t)1 << (i % 64);
+            t->slot_seg[total + (size_t)i] = s;
+            t->slot_next[total + (size_t)i] = SF_NO_MOVER;
+        }
         total += (size_t)g->capacity;
+        nwords += ((size_t)g->capacity + 63) / 64;
         g->head = g->tail = SF_NO_MOVER;
     }
     for (uint32_t m = 0; m < nmovers; m++)
-        t->movers[m] = (struct mover_state){UINT32_MAX, false, SF_NO_MOVER, 0};
+        t->movers[m] = (struct mover_state){UINT32_MAX, false, false, SF_NO_MOVER, SF_NO_MOVER, 0, 0};
+    t->clean = true; /* nobody waits */
     return t;
 }
 
@@ -77,26 +127,40 @@ void sf_traffic_free(sf_traffic *t)
     free(t->segs);
     free(t->movers);
     free(t->slots);
+    free(t->slot_seg);
+    free(t->slot_next);
+    free(t->words);
+    free(t->waited);
+    free(t->stack);
+    free(t->can);
+    free(t->released);
     free(t);
 }
 
 bool sf_traffic_holds(const sf_traffic *t, uint32_t seg, uint32_t mover)
 {
-    const struct seg_state *g = &t->segs[seg];
-
-    for (int i = 0; i < g->capacity; i++)
-        if (g->holders[i] == mover)
+    for (uint32_t s = t->movers[mover].held; s != SF_NO_MOVER; s = t->slot_next[s])
+        if (t->slot_seg[s] == seg)
             return true;
     return false;
 }
 
 int sf_traffic_held(const sf_traffic *t, uint32_t mover, uint32_t *out, int max)
 {
-    int n = 0;
+    int n = 0, kept = 0;
 
-    for (uint32_t seg = 0; seg < t->nsegs; seg++)
-        if (sf_traffic_holds(t, seg, mover) && n++ < max)
-            out[n - 1] = seg;
+    /* the `max` lowest segments, ascending, by insertion (a mover holds few) */
+    for (uint32_t s = t->movers[mover].held; s != SF_NO_MOVER; s = t->slot_next[s]) {
+        uint32_t seg = t->slot_seg[s];
+        int i;
+        n++;
+        if (max <= 0 || (kept == max && seg >= out[kept - 1]))
+            continue;
+        i = kept < max ? kept++ : kept - 1;
+        for (; i > 0 && out[i - 1] > seg; i--)
+            out[i] = out[i - 1];
+        out[i] = seg;
+    }
     return n;
 }
 
@@ -111,14 +175,21 @@ int sf_traffic_holders(const sf_traffic *t, uint32_t seg, uint32_t *out, int max
     return n;
 }
 
-static void grant(struct seg_state *g, uint32_t mover)
+/* Give `mover` the lowest free slot of `seg` (there is one). */
+static void grant(sf_traffic *t, uint32_t seg, uint32_t mover)
 {
-    for (int i = 0; i < g->capacity; i++)
-        if (g->holders[i] == SF_NO_MOVER) {
-            g->holders[i] = mover;
-            g->count++;
-            return;
-        }
+    struct seg_state *g = &t->segs[seg];
+    uint32_t slot;
+    int w = 0;
+
+    while (g->free[w] == 0)
+        w++;
+    slot = (uint32_t)w * 64 + (uint32_t)__builtin_ctzll(g->free[w]);
+    g->free[w] &= g->free[w] - 1;
+    g->holders[slot] = mover;
+    g->count++;
+    t->slot_next[g->first + slot] = t->movers[mover].held;
+    t->movers[mover].held = g->first + slot;
 }
 
 bool sf_traffic_try_reserve(sf_traffic *t, uint32_t seg, uint32_t mover)
@@ -127,7 +198,7 @@ bool sf_traffic_try_reserve(sf_traffic *t, uint32_t seg, uint32_t mover)
 
     if (g->count >= g->capacity || g->head != SF_NO_MOVER || sf_traffic_holds(t, seg, mover))
         return false;
-    grant(g, mover);
+    grant(t, seg, mover);
     return true;
 }
 
@@ -148,6 +219,10 @@ int sf_traffic_wait(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now, bo
         t->movers[g->tail].next = mover;
     g->tail = mover;
     g->nwaiting++;
+    if (!m->waited) {
+        m->waited = true;
+        t->waited[t->nwaited++] = mover;
+    }
     return SF_OK;
 }
 
@@ -177,14 +252,19 @@ void sf_traffic_cancel_wait(sf_traffic *t, uint32_t mover, sf_time now)
 int sf_traffic_release(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now, uint32_t *granted, int max)
 {
     struct seg_state *g = &t->segs[seg];
+    uint32_t *link = &t->movers[mover].held;
     int n = 0;
 
-    for (int i = 0; i < g->capacity; i++)
-        if (g->holders[i] == mover) {
-            g->holders[i] = SF_NO_MOVER;
-            g->count--;
-            break;
-        }
+    while (*link != SF_NO_MOVER && t->slot_seg[*link] != seg)
+        link = &t->slot_next[*link];
+    if (*link != SF_NO_MOVER) {
+        uint32_t slot = *link - g->first;
+        *link = t->slot_next[*link];
+        t->slot_next[g->first + slot] = SF_NO_MOVER;
+        g->holders[slot] = SF_NO_MOVER;
+        g->free[slot / 64] |= (uint64_t)1 << (slot % 64);
+        g->count--;
+    }
     /* grant from the head of the line while there is room; notify-only waiters leave it to try themselves */
     while (g->head != SF_NO_MOVER && n < max) {
         uint32_t w = g->head;
@@ -199,8 +279,12 @@ int sf_traffic_release(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now,
         m->waits_for = UINT32_MAX;
         m->next = SF_NO_MOVER;
         if (!m->notify)
-            grant(g, w);
+            grant(t, seg, w);
         granted[n++] = w;
+    }
+    if (g->head != SF_NO_MOVER && !g->released) { /* its waiters lost a holder to move on behind */
+        g->released = true;
+        t->released[t->nreleased++] = seg;
     }
     return n;
 }
@@ -217,15 +301,72 @@ uint32_t sf_traffic_waiting_for(const sf_traffic *t, uint32_t mover, sf_time *si
     return t->movers[mover].waits_for;
 }
 
-int sf_traffic_deadlocked(const sf_traffic *t, uint32_t *out, int max)
+/* Whether `from` can move on: a chain of waits-for-a-segment-held-by reaches a mover that does not wait. */
+static bool can_move_on(sf_traffic *t, uint32_t from)
+{
+    uint32_t top = 0;
+
+    if (t->movers[from].waits_for == UINT32_MAX)
+        return true;
+    if (++t->stamp == 0) { /* the stamps wrapped: forget every mark */
+        for (uint32_t m = 0; m < t->nmovers; m++)
+            t->movers[m].mark = 0;
+        t->stamp = 1;
+    }
+    t->movers[from].mark = t->stamp;
+    t->stack[top++] = from;
+    while (top > 0) {
+        const struct seg_state *g = &t->segs[t->movers[t->stack[--top]].waits_for];
+        for (int i = 0; i < g->capacity; i++) {
+            uint32_t h = g->holders[i];
+            if (h == SF_NO_MOVER || t->movers[h].mark == t->stamp)
+                continue;
+            if (t->movers[h].waits_for == UINT32_MAX)
+                return true;
+            t->movers[h].mark = t->stamp;
+            t->stack[top++] = h;
+        }
+    }
+    return false;
+}
+
+/* Forget what changed since the last check. */
+static void checked(sf_traffic *t, bool clean)
+{
+    for (uint32_t i = 0; i < t->nwaited; i++)
+        t->movers[t->waited[i]].waited = false;
+    for (uint32_t i = 0; i < t->nreleased; i++)
+        t->segs[t->released[i]].released = false;
+    t->nwaited = t->nreleased = 0;
+    t->clean = clean;
+}
+
+/* No deadlock, when the last check found none: nobody whose chains broke since is stuck. */
+static bool still_clean(sf_traffic *t)
+{
+    if (!t->clean)
+        return false;
+    for (uint32_t i = 0; i < t->nwaited; i++)
+        if (!can_move_on(t, t->waited[i]))
+            return false;
+    for (uint32_t i = 0; i < t->nreleased; i++)
+        for (uint32_t m = t->segs[t->released[i]].head; m != SF_NO_MOVER; m = t->movers[m].next)
+            if (!can_move_on(t, m))
+                return false;
+    return true;
+}
+
+int sf_traffic_deadlocked(sf_traffic *t, uint32_t *out, int max)
 {
     /* can[m]: mover m can still move eventually. Start from the movers that do not wait. */
-    unsigned char *can = sf_malloc(t->nmovers ? t->nmovers : 1);
+    unsigned char *can = t->can;
     bool changed = true;
     int n = 0;
 
-    if (!can)
-        return SF_ENOMEM;
+    if (still_clean(t)) {
+        checked(t, true);
+        return 0;
+    }
     for (uint32_t m = 0; m < t->nmovers; m++)
         can[m] = t->movers[m].waits_for == UINT32_MAX;
     while (changed) {
@@ -249,7 +390,7 @@ int sf_traffic_deadlocked(const sf_traffic *t, uint32_t *out, int max)
                 out[n] = m;
             n++;
         }
-    free(can);
+    checked(t, n == 0);
     return n;
 }
 

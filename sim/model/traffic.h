@@ -11,8 +11,16 @@
  * Deadlock: a waiting mover can still move on if its segment has a holder
  * that can move on (that holder will leave the segment eventually). The
  * movers for which no such chain reaches a mover that is not waiting are
- * deadlocked: they can never move again. Cost: O(waiting movers x holders)
- * per check, by a fixed-point sweep.
+ * deadlocked: they can never move again. Cost: while the last check found
+ * none, a check searches only from the movers that began to wait, and the
+ * waiters of segments released, since then, along their wait-for chains
+ * (each search stops at the first mover that does not wait); when that
+ * finds one stuck, or a deadlock is standing, it is a fixed-point sweep,
+ * O(waiting movers x holders).
+ *
+ * A segment's holders take its lowest free slot; whether a mover holds a
+ * segment, and releasing it, cost O(segments the mover holds), whatever
+ * the segment's capacity.
  */
 #ifndef SF_MODEL_TRAFFIC_H
 #define SF_MODEL_TRAFFIC_H
@@ -66,16 +74,19 @@ uint32_t sf_traffic_waiting_for(const sf_traffic *t, uint32_t mover, sf_time *si
 /*
  * For reports: the segments `mover` holds, in ascending order, and the
  * movers holding `seg`, written to `out` (at most `max`); each returns
- * how many there are. The first costs O(segments x capacity).
+ * how many there are. The first costs O(segments the mover holds ^ 2), the
+ * second O(capacity).
  */
 int sf_traffic_held(const sf_traffic *t, uint32_t mover, uint32_t *out, int max);
 int sf_traffic_holders(const sf_traffic *t, uint32_t seg, uint32_t *out, int max);
 
 /*
  * The deadlocked movers, written to `out` (at most `max`), in ascending
- * id; returns how many there are (which may exceed max).
+ * id; returns how many there are (which may exceed max). Not const: it
+ * remembers that it found none, so the next check can look only at what
+ * changed since.
  */
-int sf_traffic_deadlocked(const sf_traffic *t, uint32_t *out, int max);
+int sf_traffic_deadlocked(sf_traffic *t, uint32_t *out, int max);
 
 /* Total seconds movers have waited for `seg` up to `now` (including those still waiting). */
 double sf_traffic_congestion(const sf_traffic *t, uint32_t seg, sf_time now);
