@@ -22,6 +22,18 @@
 local M = {}
 M.__index = M
 
+-- First in, first out, taken from the front without shifting the rest (an overloaded plant
+-- keeps tens of thousands waiting, and table.remove(list, 1) moves every one of them).
+local function fifo() return {head = 1, tail = 0} end
+local function push(q, x) q.tail = q.tail + 1; q[q.tail] = x end
+local function pop(q)
+  local x = q[q.head]
+  q[q.head] = nil
+  q.head = q.head + 1
+  return x
+end
+local function size(q) return q.tail - q.head + 1 end
+
 -- A warehouse over `products` (by name, from shop.products()) and `item` (product name -> item id),
 -- submitting its tasks to `dispatch`. Its levels and tallies are made now, in this order, when the
 -- plant has stored goods (a product without a routing); a plant that has none keeps no pallet books
@@ -37,7 +49,7 @@ function M.new(dispatch, products, item)
   w.put_away_time, w.order_time = sim.tally("put-away time"), sim.tally("order line time")
   w.backlog = {} -- per product: order lines waiting for stock, oldest first
   w.stored_wait = sim.level("order lines waiting for stock")
-  w.no_room = {} -- pallets at their dock waiting for a free cell, oldest first
+  w.no_room = fifo() -- pallets at their dock waiting for a free cell, oldest first
   w.room_wait = sim.level("pallets waiting for space")
   w.cranes = {} -- one per AS/RS rack, made when first needed
   return w
@@ -64,8 +76,8 @@ function M:retrieve(name, line)
   local p = self.products[name]
   local cell = shop.retrieve(self.item[name])
   if not cell then
-    self.backlog[name] = self.backlog[name] or {}
-    table.insert(self.backlog[name], line)
+    self.backlog[name] = self.backlog[name] or fifo()
+    push(self.backlog[name], line)
     self.stored_wait:add(1)
     return
   end
@@ -92,7 +104,7 @@ function M:put_away(pallet)
   local p = self.products[pallet.product]
   local cell = shop.put_away(p.class)
   if not cell then
-    table.insert(self.no_room, pallet)
+    push(self.no_room, pallet)
     self.room_wait:add(1)
     return
   end
@@ -122,9 +134,9 @@ function M:stored(task)
   self.put_away_time:add(sim.now() - task.created)
   if task.job then shop.complete(task.job) end
   local waiting = self.backlog[task.product]
-  if waiting and #waiting > 0 then
+  if waiting and size(waiting) > 0 then
     self.stored_wait:add(-1)
-    self:retrieve(task.product, table.remove(waiting, 1))
+    self:retrieve(task.product, pop(waiting))
   end
   self:books()
 end
@@ -139,9 +151,9 @@ function M:picked(task)
     shop.taken(task.cell)
     self.in_racks:add(-1)
     self.in_transit:add(1)
-    if #self.no_room > 0 then -- a cell is free again: the oldest pallet waiting for one gets it
+    if size(self.no_room) > 0 then -- a cell is free again: the oldest pallet waiting for one gets it
       self.room_wait:add(-1)
-      self:put_away(table.remove(self.no_room, 1))
+      self:put_away(pop(self.no_room))
     end
   end
   self:books()
