@@ -221,17 +221,9 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     int rc;
 
     sf_kpis_init(&k);
-    if ((rc = sf_session_kpis(ses, &k)) != SF_OK) {
-        fprintf(stderr, "shopfloor run: %s\n", sf_strerror(rc));
-        sf_kpis_free(&k);
-        if (trace) {
-            sf_metrics_trace(sf_session_metrics(ses), NULL);
-            sf_outfile_abort(trace);
-        }
-        return rc;
-    }
-    /* a row that says whether these figures cover the whole horizon (an interrupted run's do not) */
-    if ((rc = sf_kpis_add(&k, "complete", "", complete ? 1 : 0, "", false)) != SF_OK) {
+    /* with a row that says whether these figures cover the whole horizon (an interrupted run's do not) */
+    if ((rc = sf_session_kpis(ses, &k)) != SF_OK ||
+        (rc = sf_kpis_add(&k, "complete", "", complete ? 1 : 0, "", false)) != SF_OK) {
         fprintf(stderr, "shopfloor run: %s\n", sf_strerror(rc));
         sf_kpis_free(&k);
         if (trace) {

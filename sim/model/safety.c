@@ -761,19 +761,9 @@ size_t sf_safety_fences(const sf_scenario_config *cfg, bool *seg_fenced, bool *n
 /* As sf_safety_watched, by the cameras that are up now. */
 static bool watched_now(const sf_safety *s, double x, double y)
 {
-    const sf_cfg_layout *L = &s->cfg->layout;
-
-    for (size_t c = 0; c < s->cfg->safety.n_cameras; c++) {
-        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
-        if (!s->cams[c].up)
-            continue;
-        for (size_t i = 0; i < cam->n_zones; i++) {
-            int z = cam->zones[i];
-            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE &&
-                sf_polygon_contains(L->zones[z].xy, L->zones[z].n_points, x, y))
-                return true;
-        }
-    }
+    for (size_t c = 0; c < s->cfg->safety.n_cameras; c++)
+        if (s->cams[c].up && camera_contains(s->cfg, c, x, y))
+            return true;
     return false;
 }
 
