@@ -156,15 +156,7 @@ static int lua_summary(const char *dir, sf_session *ses, const sf_script_run_inf
     if (!(o = sf_outfile_open(path)))
         return SF_EIO;
     f = o->f;
-    fputs("{\n  \"shopfloor\": {\"version\": ", f);
-    sf_json_string(f, SF_VERSION);
-    fputs(", \"commit\": ", f);
-    sf_json_string(f, SF_GIT_COMMIT);
-    fprintf(f, "},\n  \"complete\": %s,\n  \"error\": ", info->complete ? "true" : "false");
-    if (info->error && *info->error)
-        sf_json_string(f, info->error);
-    else
-        fputs("null", f);
+    sf_report_json_opening(f, SF_VERSION, SF_GIT_COMMIT, info->complete, info->error);
     fputs(",\n  \"model\": {\"file\": ", f);
     sf_json_string(f, info->model);
     if (sf_report_file_hash(info->model, &hash) == SF_OK)

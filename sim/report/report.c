@@ -204,6 +204,19 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
 
 /* ---- summary.json ------------------------------------------------------ */
 
+void sf_report_json_opening(FILE *f, const char *version, const char *commit, bool complete, const char *error)
+{
+    fputs("{\n  \"shopfloor\": {\"version\": ", f);
+    sf_json_string(f, version);
+    fputs(", \"commit\": ", f);
+    sf_json_string(f, commit);
+    fprintf(f, "},\n  \"complete\": %s,\n  \"error\": ", complete ? "true" : "false");
+    if (error && *error)
+        sf_json_string(f, error);
+    else
+        fputs("null", f);
+}
+
 int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
                    FILE *f)
 {
@@ -215,15 +228,7 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     sf_time peak_at = -1;
     double peak = sf_metrics_peak(m, &peak_at);
 
-    fputs("{\n  \"shopfloor\": {\"version\": ", f);
-    sf_json_string(f, info->version);
-    fputs(", \"commit\": ", f);
-    sf_json_string(f, info->commit);
-    fprintf(f, "},\n  \"complete\": %s,\n  \"error\": ", info->complete ? "true" : "false");
-    if (info->error && *info->error)
-        sf_json_string(f, info->error);
-    else
-        fputs("null", f);
+    sf_report_json_opening(f, info->version, info->commit, info->complete, info->error);
     fputs(",\n  \"scenario\": {\"file\": ", f);
     sf_json_string(f, info->scenario);
     fputs(", \"name\": ", f);

@@ -40,6 +40,9 @@ typedef struct sf_report_info {
     const char *error;             /* why the run stopped early; NULL or "" when complete */
 } sf_report_info;
 
+/* The opening of a summary.json, a scenario's or a Lua model's: the program, complete, error (no comma after). */
+void sf_report_json_opening(FILE *f, const char *version, const char *commit, bool complete, const char *error);
+
 /* FNV-1a 64 over the bytes of a file; SF_OK or SF_EIO. */
 int sf_report_file_hash(const char *path, uint64_t *hash);
 
