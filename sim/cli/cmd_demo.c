@@ -138,7 +138,7 @@ static int run(const sf_cli_args *a)
     sf_kernel *k = NULL;
     struct timespec t0, t1;
     char err[SF_DIST_ERRLEN];
-    int rc, kind, status = SF_EXIT_FAIL;
+    int rc, status = SF_EXIT_FAIL;
 
     if (a->n_operands > 0) {
         sf_cli_usage_error("demo", "unexpected argument '%s'", a->operands[0]);
@@ -170,12 +170,8 @@ static int run(const sf_cli_args *a)
 
     if (!(k = sf_kernel_new()))
         goto oom;
-    if ((kind = sf_kernel_add_kind(k, "arrive", on_arrive, &m)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, &m, {"arrive", on_arrive, &m.arrive}, {"depart", on_depart, &m.depart}) != SF_OK)
         goto oom;
-    m.arrive = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "depart", on_depart, &m)) < 0)
-        goto oom;
-    m.depart = (uint32_t)kind;
     if ((rc = sf_kernel_after(k, draw(&m.interarrival, &m.arrivals), 0, m.arrive, 0, NULL)) != SF_OK)
         goto fail;
 

@@ -58,11 +58,21 @@ int sf_kernel_add_kind(sf_kernel *k, const char *name, sf_handler fn, void *ctx)
         return SF_ELIMIT;
     if (sf_grow(k->kinds, k->kinds_cap, k->nkinds + 1) != SF_OK)
         return SF_ENOMEM;
-    if (!(copy = sf_malloc(strlen(name) + 1)))
+    if (!(copy = sf_strdup(name)))
         return SF_ENOMEM;
-    strcpy(copy, name);
     k->kinds[k->nkinds] = (struct kind){fn, ctx, copy};
     return (int)k->nkinds++;
+}
+
+int sf_kernel_add_kinds(sf_kernel *k, const sf_kind_def *defs, size_t n, void *ctx)
+{
+    for (size_t i = 0; i < n; i++) {
+        int kind = sf_kernel_add_kind(k, defs[i].name, defs[i].fn, ctx);
+        if (kind < 0)
+            return kind;
+        *defs[i].kind = (uint32_t)kind;
+    }
+    return SF_OK;
 }
 
 const char *sf_kernel_kind_name(const sf_kernel *k, uint32_t kind)

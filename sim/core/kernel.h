@@ -40,6 +40,24 @@ void sf_kernel_free(sf_kernel *k);
  * SF_ELIMIT. `name` is copied; it appears in traces and reports.
  */
 int sf_kernel_add_kind(sf_kernel *k, const char *name, sf_handler fn, void *ctx);
+/*
+ * Register several kinds with the same ctx, storing each one's number at
+ * its `kind`; SF_OK or the first error. A module registers its events in
+ * one statement:
+ *
+ *     if (SF_KERNEL_ADD_KINDS(k, f, {"station.failure", on_fail, &f->kind_fail},
+ *                             {"station.repair", on_repair, &f->kind_repair}) != SF_OK)
+ *         goto fail;
+ */
+typedef struct {
+    const char *name;
+    sf_handler fn;
+    uint32_t *kind;
+} sf_kind_def;
+int sf_kernel_add_kinds(sf_kernel *k, const sf_kind_def *defs, size_t n, void *ctx);
+#define SF_KERNEL_ADD_KINDS(k, ctx, ...)                                                                               \
+    sf_kernel_add_kinds((k), (sf_kind_def[]){__VA_ARGS__}, sizeof((sf_kind_def[]){__VA_ARGS__}) / sizeof(sf_kind_def), \
+                        (ctx))
 const char *sf_kernel_kind_name(const sf_kernel *k, uint32_t kind);
 
 sf_time sf_kernel_now(const sf_kernel *k);

@@ -70,6 +70,30 @@ int sf_grow_(void *pv, size_t *cap, size_t need, size_t elem)
     return SF_OK;
 }
 
+void *sf_parts_alloc(const sf_part *parts, size_t n)
+{
+    const size_t align = _Alignof(max_align_t);
+    size_t total = 0;
+    char *block;
+
+    for (size_t i = 0; i < n; i++) {
+        if (total > SIZE_MAX / 4 || (parts[i].size && parts[i].count > (SIZE_MAX / 4 - total) / parts[i].size))
+            return NULL;
+        total = (total + parts[i].count * parts[i].size + align - 1) / align * align;
+    }
+    if (!(block = sf_calloc(1, total ? total : 1)))
+        return NULL;
+    total = 0;
+    for (size_t i = 0; i < n; i++) {
+        void *v = block + total;
+
+        /* Written as bytes, as in sf_grow_: parts[i].at points to a T*, not a void*. */
+        memcpy(parts[i].at, &v, sizeof v);
+        total = (total + parts[i].count * parts[i].size + align - 1) / align * align;
+    }
+    return block;
+}
+
 void sf_mem_fail_at(uint64_t k)
 {
     fail_when = k ? count + k : 0;

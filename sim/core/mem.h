@@ -41,6 +41,28 @@ void *sf_memdup(const void *p, size_t n);
 int sf_grow_(void *pv, size_t *cap, size_t need, size_t elem);
 
 /*
+ * One block for a structure's fixed-size arrays. Each part names an array
+ * pointer (a T* lvalue), its element count and size; sf_parts_alloc makes
+ * one zeroed allocation that holds every part, each aligned for any type,
+ * points each array at its part and returns the block, which one free()
+ * releases. NULL, with no pointer touched, when memory runs out or the
+ * sizes overflow. One allocation instead of one per array: one failure
+ * to handle when a structure is built, one free when it goes, and arrays
+ * used together lie together.
+ *
+ *     t->block = SF_PARTS(SF_PART(t->segs, nsegs), SF_PART(t->slots, nslots));
+ *     if (!t->block)
+ *         goto fail;
+ */
+typedef struct {
+    void *at; /* the address of the array's pointer, a T** */
+    size_t count, size;
+} sf_part;
+#define SF_PART(v, n) {(void *)&(v), (n), sizeof *(v)}
+#define SF_PARTS(...) sf_parts_alloc((sf_part[]){__VA_ARGS__}, sizeof((sf_part[]){__VA_ARGS__}) / sizeof(sf_part))
+void *sf_parts_alloc(const sf_part *parts, size_t n);
+
+/*
  * Failure injection, for tests. sf_mem_fail_at(k) makes the k-th
  * allocation from now fail, once (k = 1: the next one); 0 turns it off.
  * sf_mem_fail_from(k) makes the k-th and every later one fail, as when

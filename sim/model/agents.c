@@ -12,6 +12,7 @@ struct sf_agents {
     const sf_scenario_config *cfg;
     const int *type;    /* per agent: fleet entry, or NULL */
     uint32_t n;
+    void *block;        /* the arrays below */
     double *rate;       /* 1 unless safety slows it */
     uint8_t *busy;      /* in an operation whose clock runs, or working outside operations */
     double *fatigue;    /* fatigue level 0..1 at fatigue_since */
@@ -23,35 +24,26 @@ struct sf_agents {
 sf_agents *sf_agents_new(const sf_scenario_config *cfg, const int *agent_type, uint32_t n)
 {
     sf_agents *a = sf_calloc(1, sizeof *a);
-    size_t m = n ? n : 1;
 
     if (!a)
         return NULL;
     a->cfg = cfg;
     a->type = agent_type;
     a->n = n;
-    a->rate = sf_malloc(m * sizeof *a->rate);
-    a->busy = sf_calloc(m, 1);
-    a->fatigue = sf_calloc(m, sizeof *a->fatigue);
-    a->fatigue_since = sf_calloc(m, sizeof *a->fatigue_since);
-    if (!a->rate || !a->busy || !a->fatigue || !a->fatigue_since)
-        goto fail;
+    a->block = SF_PARTS(SF_PART(a->rate, n), SF_PART(a->busy, n), SF_PART(a->fatigue, n),
+                        SF_PART(a->fatigue_since, n));
+    if (!a->block) {
+        free(a);
+        return NULL;
+    }
     for (uint32_t i = 0; i < n; i++)
         a->rate[i] = 1;
     return a;
-fail:
-    sf_agents_free(a);
-    return NULL;
 }
 
 void sf_agents_free(sf_agents *a)
 {
-    if (!a)
-        return;
-    free(a->rate);
-    free(a->busy);
-    free(a->fatigue);
-    free(a->fatigue_since);
+    free(a ? a->block : NULL);
     free(a);
 }
 

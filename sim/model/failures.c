@@ -362,7 +362,6 @@ sf_failures *sf_failures_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
                              const int *agent_type, uint32_t nagents, sf_failures_hooks hooks)
 {
     sf_failures *f = sf_calloc(1, sizeof *f);
-    int kind;
 
     if (!f)
         return NULL;
@@ -378,18 +377,11 @@ sf_failures *sf_failures_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     f->ag = sf_calloc(nagents ? nagents : 1, sizeof *f->ag);
     if (!f->st || !f->st_busy || !f->ag || build_modes(f) != SF_OK)
         goto fail;
-    if ((kind = sf_kernel_add_kind(k, "station.failure", on_station_fail, f)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, f, {"station.failure", on_station_fail, &f->kind_sfail},
+                            {"station.repair", on_station_repair, &f->kind_srepair},
+                            {"agent.failure", on_agent_fail, &f->kind_afail},
+                            {"agent.repair", on_agent_repair, &f->kind_arepair}) != SF_OK)
         goto fail;
-    f->kind_sfail = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "station.repair", on_station_repair, f)) < 0)
-        goto fail;
-    f->kind_srepair = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "agent.failure", on_agent_fail, f)) < 0)
-        goto fail;
-    f->kind_afail = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "agent.repair", on_agent_repair, f)) < 0)
-        goto fail;
-    f->kind_arepair = (uint32_t)kind;
     sf_failures_reseed(f, seed);
     return f;
 fail:

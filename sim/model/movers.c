@@ -32,7 +32,6 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
 {
     sf_movers *ms = sf_calloc(1, sizeof *ms);
     uint32_t nsegs = sf_network_segment_count(net);
-    int kind;
 
     if (!ms)
         return NULL;
@@ -60,15 +59,10 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
         ms->m[i].behind = NO_SEG;
         ms->m[i].on_seg = NO_SEG;
     }
-    if ((kind = sf_kernel_add_kind(k, "mover.node", on_node, ms)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, ms, {"mover.node", on_node, &ms->kind_node},
+                            {"mover.resume", on_resume, &ms->kind_resume},
+                            {"mover.zone", sf__movers_on_zone, &ms->kind_zone}) != SF_OK)
         goto fail;
-    ms->kind_node = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "mover.resume", on_resume, ms)) < 0)
-        goto fail;
-    ms->kind_resume = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "mover.zone", sf__movers_on_zone, ms)) < 0)
-        goto fail;
-    ms->kind_zone = (uint32_t)kind;
     return ms;
 fail:
     sf_movers_free(ms);

@@ -864,7 +864,6 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
 {
     sf_safety *s = sf_calloc(1, sizeof *s);
     uint32_t nmovers = 0;
-    int kind;
 
     if (!s)
         goto fail;
@@ -920,18 +919,11 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
     if (!s->band || !s->inside)
         goto fail;
     s->measure_from = cfg->scenario.warmup;
-    if ((kind = sf_kernel_add_kind(k, "safety.cross", on_cross, s)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, s, {"safety.cross", on_cross, &s->kind_cross},
+                            {"safety.resume", on_resume, &s->kind_resume},
+                            {"safety.camera", on_camera, &s->kind_camera},
+                            {"safety.handover", on_handover, &s->kind_handover}) != SF_OK)
         goto fail;
-    s->kind_cross = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "safety.resume", on_resume, s)) < 0)
-        goto fail;
-    s->kind_resume = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "safety.camera", on_camera, s)) < 0)
-        goto fail;
-    s->kind_camera = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "safety.handover", on_handover, s)) < 0)
-        goto fail;
-    s->kind_handover = (uint32_t)kind;
     for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
         char name[256];
         if (!cfg->safety.cameras[c].fails)

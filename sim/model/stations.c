@@ -464,7 +464,6 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
 {
     sf_stations *s = sf_calloc(1, sizeof *s);
     const sf_cfg_layout *L = &cfg->layout;
-    int kind;
 
     if (!s)
         return NULL;
@@ -487,9 +486,8 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
         s->nslots += (uint32_t)(L->stations[i].capacity > 0 ? L->stations[i].capacity : 1);
     if (!(s->slots = sf_calloc(s->nslots ? s->nslots : 1, sizeof *s->slots)))
         goto fail;
-    if ((kind = sf_kernel_add_kind(k, "station.phase", on_phase, s)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, s, {"station.phase", on_phase, &s->kind_phase}) != SF_OK)
         goto fail;
-    s->kind_phase = (uint32_t)kind;
     for (uint32_t i = 0, slot = 0; i < s->nst; i++) {
         struct station *S = &s->st[i];
         double pw[SF_POWER_STATES] = {0};

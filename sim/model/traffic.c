@@ -51,6 +51,7 @@ struct mover_state {
 };
 
 struct sf_traffic {
+    void *block; /* every array below */
     struct seg_state *segs;
     uint32_t nsegs;
     struct mover_state *movers;
@@ -77,24 +78,17 @@ sf_traffic *sf_traffic_new(const sf_network *net, uint32_t nmovers)
         return NULL;
     t->nsegs = sf_network_segment_count(net);
     t->nmovers = nmovers;
-    t->segs = sf_calloc(t->nsegs ? t->nsegs : 1, sizeof *t->segs);
-    t->movers = sf_calloc(nmovers ? nmovers : 1, sizeof *t->movers);
     for (uint32_t s = 0; s < t->nsegs; s++) {
         int cap = sf_network_segment(net, s)->capacity;
         total += (size_t)cap;
         nwords += ((size_t)cap + 63) / 64;
     }
-    t->slots = sf_malloc((total ? total : 1) * sizeof *t->slots);
-    t->slot_seg = sf_malloc((total ? total : 1) * sizeof *t->slot_seg);
-    t->slot_next = sf_malloc((total ? total : 1) * sizeof *t->slot_next);
-    t->words = sf_calloc(nwords ? nwords : 1, sizeof *t->words);
-    t->waited = sf_malloc((nmovers ? nmovers : 1) * sizeof *t->waited);
-    t->stack = sf_malloc((nmovers ? nmovers : 1) * sizeof *t->stack);
-    t->can = sf_malloc(nmovers ? nmovers : 1);
-    t->released = sf_malloc((t->nsegs ? t->nsegs : 1) * sizeof *t->released);
-    if (!t->segs || !t->movers || !t->slots || !t->slot_seg || !t->slot_next || !t->words || !t->waited ||
-        !t->stack || !t->can || !t->released) {
-        sf_traffic_free(t);
+    t->block = SF_PARTS(SF_PART(t->segs, t->nsegs), SF_PART(t->movers, nmovers), SF_PART(t->slots, total),
+                        SF_PART(t->slot_seg, total), SF_PART(t->slot_next, total), SF_PART(t->words, nwords),
+                        SF_PART(t->waited, nmovers), SF_PART(t->stack, nmovers), SF_PART(t->can, nmovers),
+                        SF_PART(t->released, t->nsegs));
+    if (!t->block) {
+        free(t);
         return NULL;
     }
     total = nwords = 0;
@@ -122,18 +116,7 @@ sf_traffic *sf_traffic_new(const sf_network *net, uint32_t nmovers)
 
 void sf_traffic_free(sf_traffic *t)
 {
-    if (!t)
-        return;
-    free(t->segs);
-    free(t->movers);
-    free(t->slots);
-    free(t->slot_seg);
-    free(t->slot_next);
-    free(t->words);
-    free(t->waited);
-    free(t->stack);
-    free(t->can);
-    free(t->released);
+    free(t ? t->block : NULL);
     free(t);
 }
 

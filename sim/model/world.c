@@ -574,7 +574,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     const sf_cfg_fleet *F = &cfg->fleet;
     uint32_t nmobile = 0;
     sf_movers_hooks mh;
-    int kind, rc = SF_ENOMEM;
+    int rc = SF_ENOMEM;
 
     if (err && errlen)
         err[0] = '\0';
@@ -593,12 +593,9 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     w->agent_of_mover = sf_calloc(nmobile ? nmobile : 1, sizeof *w->agent_of_mover);
     if (!w->agents || !w->agent_of_mover)
         goto fail;
-    if ((kind = sf_kernel_add_kind(k, "agent.activity", on_activity, w)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, w, {"agent.activity", on_activity, &w->kind_activity},
+                            {"agent.battery", on_battery, &w->kind_battery}) != SF_OK)
         goto fail;
-    w->kind_activity = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "agent.battery", on_battery, w)) < 0)
-        goto fail;
-    w->kind_battery = (uint32_t)kind;
     if ((rc = sf__world_build_network(w, nmobile, err, errlen)) != SF_OK)
         goto fail;
     mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, mover_protect, w};
@@ -635,9 +632,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         goto fail;
     /* spare battery packs; their event kind comes last, so runs without swaps keep their fingerprints */
     rc = SF_ENOMEM;
-    if ((kind = sf_kernel_add_kind(k, "packs.full", on_pack_full, w)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, w, {"packs.full", on_pack_full, &w->kind_packs}) != SF_OK)
         goto fail;
-    w->kind_packs = (uint32_t)kind;
     w->packs = sf_calloc(F->n_types ? F->n_types : 1, sizeof *w->packs);
     w->packs_ev = sf_calloc(F->n_types ? F->n_types : 1, sizeof *w->packs_ev);
     if (!w->packs || !w->packs_ev)

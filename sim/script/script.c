@@ -568,7 +568,6 @@ static int setup(lua_State *L)
 sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
 {
     sf_script *S = sf_calloc(1, sizeof *S);
-    int kind;
 
     if (!S)
         return NULL;
@@ -588,12 +587,9 @@ sf_script *sf_script_new(sf_kernel *k, const sf_script_options *opt)
     S->cur = NO_PROC;
     S->free_head = NO_PROC;
     sf_rng_init(&S->math_rng, S->opt.seed, "math.random");
-    if ((kind = sf_kernel_add_kind(k, "lua resume", on_resume, S)) < 0)
+    if (SF_KERNEL_ADD_KINDS(k, S, {"lua resume", on_resume, &S->kind_resume},
+                            {"lua timeout event", sf__on_evtimer, &S->kind_evtimer}) != SF_OK)
         goto fail;
-    S->kind_resume = (uint32_t)kind;
-    if ((kind = sf_kernel_add_kind(k, "lua timeout event", sf__on_evtimer, S)) < 0)
-        goto fail;
-    S->kind_evtimer = (uint32_t)kind;
     sf__arena_open(&S->arena);
     if (!(S->L = lua_newstate(sf__lua_alloc, S)))
         goto fail;
