@@ -55,6 +55,7 @@ struct sf_failures {
     const sf_agents *agents;
     const int *agent_type;
     sf_failures_hooks h;
+    void *block; /* the arrays below */
     struct smode *smodes;
     uint32_t nsmodes;
     struct amode *amodes;
@@ -62,9 +63,8 @@ struct sf_failures {
     struct owner *st, *ag;
     uint8_t *st_busy;     /* per station: working or in setup, as told */
     uint32_t nst, nagents;
-    uint32_t *repairs;    /* station modes waiting for a repair crew, oldest first */
+    uint32_t *repairs;    /* station modes waiting for a repair crew, oldest first (each at most once) */
     uint32_t nrepairs;
-    size_t caprepairs;
     bool repair_asked;    /* someone waits in sf_failures_next_repair */
     struct sub subs[SF_FAILURES_SUBSCRIBERS];
     int nsubs;
@@ -202,8 +202,8 @@ static void on_station_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         tell(f, SF_ENTITY_STATION, m->station, true, m->c.f->restart);
     if (m->c.f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_failures_repair) */
         m->awaiting_crew = true;
-        if (sf_grow(f->repairs, f->caprepairs, f->nrepairs + 1) != SF_OK) {
-            sf_kernel_fail(k, SF_ENOMEM);
+        if (f->nrepairs == f->nsmodes) { /* cannot happen: a mode fails again only once repaired */
+            sf_kernel_fail(k, SF_EINVAL);
             return;
         }
         f->repairs[f->nrepairs++] = ev->target;
@@ -328,7 +328,7 @@ static bool applies_to_agent(const sf_cfg_failure *c, int type)
     return c->target_kind == SF_FAIL_AGENT_TYPE && c->target == type;
 }
 
-/* Count, allocate and fill the modes: station by station, then failure by failure and agent by agent. */
+/* Count the modes, allocate every array and fill the modes: station by station, then failure by failure and agent by agent. */
 static int build_modes(sf_failures *f)
 {
     const sf_scenario_config *cfg = f->cfg;
@@ -339,9 +339,9 @@ static int build_modes(sf_failures *f)
     for (size_t c = 0; c < cfg->n_failures && f->agent_type; c++)
         for (uint32_t a = 0; a < f->nagents; a++)
             f->namodes += applies_to_agent(&cfg->failures[c], f->agent_type[a]);
-    f->smodes = sf_calloc(f->nsmodes ? f->nsmodes : 1, sizeof *f->smodes);
-    f->amodes = sf_calloc(f->namodes ? f->namodes : 1, sizeof *f->amodes);
-    if (!f->smodes || !f->amodes)
+    f->block = SF_PARTS(SF_PART(f->smodes, f->nsmodes), SF_PART(f->amodes, f->namodes), SF_PART(f->st, f->nst),
+                        SF_PART(f->st_busy, f->nst), SF_PART(f->ag, f->nagents), SF_PART(f->repairs, f->nsmodes));
+    if (!f->block)
         return SF_ENOMEM;
     for (uint32_t i = 0, n = 0; i < f->nst; i++)
         for (size_t c = 0; c < cfg->n_failures; c++)
@@ -372,10 +372,7 @@ sf_failures *sf_failures_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     f->h = hooks;
     f->nst = (uint32_t)cfg->layout.n_stations;
     f->nagents = nagents;
-    f->st = sf_calloc(f->nst ? f->nst : 1, sizeof *f->st);
-    f->st_busy = sf_calloc(f->nst ? f->nst : 1, 1);
-    f->ag = sf_calloc(nagents ? nagents : 1, sizeof *f->ag);
-    if (!f->st || !f->st_busy || !f->ag || build_modes(f) != SF_OK)
+    if (build_modes(f) != SF_OK)
         goto fail;
     if (SF_KERNEL_ADD_KINDS(k, f, {"station.failure", on_station_fail, &f->kind_sfail},
                             {"station.repair", on_station_repair, &f->kind_srepair},
@@ -411,14 +408,7 @@ void sf_failures_reseed(sf_failures *f, uint64_t seed)
 
 void sf_failures_free(sf_failures *f)
 {
-    if (!f)
-        return;
-    free(f->smodes);
-    free(f->amodes);
-    free(f->st);
-    free(f->st_busy);
-    free(f->ag);
-    free(f->repairs);
+    free(f ? f->block : NULL);
     free(f);
 }
 

@@ -40,14 +40,10 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     ms->n = n;
     ms->lookahead = lookahead > 0 ? lookahead : 1;
     ms->hooks = hooks;
-    ms->m = sf_calloc(n ? n : 1, sizeof *ms->m);
-    ms->cap = sf_malloc((nsegs ? nsegs : 1) * sizeof *ms->cap);
-    ms->shared = sf_calloc(nsegs ? nsegs : 1, sizeof *ms->shared);
-    ms->occupied = sf_calloc(nsegs ? nsegs : 1, sizeof *ms->occupied);
-    ms->people_on = sf_calloc(nsegs ? nsegs : 1, sizeof *ms->people_on);
-    ms->traffic = sf_traffic_new(net, n);
-    ms->degree = sf_calloc(sf_network_node_count(net) + 1, sizeof *ms->degree);
-    if (!ms->m || !ms->cap || !ms->shared || !ms->occupied || !ms->people_on || !ms->traffic || !ms->degree)
+    ms->block = SF_PARTS(SF_PART(ms->m, n), SF_PART(ms->cap, nsegs), SF_PART(ms->shared, nsegs),
+                         SF_PART(ms->occupied, nsegs), SF_PART(ms->people_on, nsegs),
+                         SF_PART(ms->degree, sf_network_node_count(net)));
+    if (!ms->block || !(ms->traffic = sf_traffic_new(net, n)))
         goto fail;
     for (uint32_t s = 0; s < nsegs; s++) {
         ms->cap[s] = INFINITY;
@@ -84,12 +80,7 @@ void sf_movers_free(sf_movers *ms)
         free(ms->zones[z].segs);
     }
     free(ms->zones);
-    free(ms->m);
-    free(ms->cap);
-    free(ms->shared);
-    free(ms->occupied);
-    free(ms->people_on);
-    free(ms->degree);
+    free(ms->block);
     sf_traffic_free(ms->traffic);
     free(ms);
 }

@@ -55,6 +55,7 @@ struct sf_movers {
     sf_kernel *k;
     sf_network *net;
     sf_traffic *traffic;
+    void *block; /* m, cap, shared, occupied, people_on, degree */
     struct mover *m;
     uint32_t n;
     int lookahead;

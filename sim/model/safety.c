@@ -71,6 +71,7 @@ struct sf_safety {
     sf_movers *ms;
     const sf_scenario_config *cfg;
     sf_safety_hooks hooks;
+    void *block; /* the arrays below, but for each robot's partners and each person's route */
     struct robot *robots;
     uint32_t nrobots;
     struct person *people;
@@ -859,11 +860,23 @@ static void message(char *err, size_t n, const char *text)
         snprintf(err, n, "%s", text);
 }
 
+/* Robots: arms, and humanoids that move (a humanoid at a station is a pair of hands). People: workers who walk. */
+static bool is_robot(const sf_safety_agent *a)
+{
+    return a->kind == SF_AGENT_ARM || (a->kind == SF_AGENT_HUMANOID && a->mover != SF_SAFETY_NONE);
+}
+
+static bool is_person(const sf_safety_agent *a)
+{
+    return !is_robot(a) && a->kind == SF_AGENT_WORKER && a->mover != SF_SAFETY_NONE;
+}
+
 sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *cfg, const sf_safety_agent *agents,
                          uint32_t n, sf_safety_hooks hooks, char *err, size_t errlen)
 {
     sf_safety *s = sf_calloc(1, sizeof *s);
-    uint32_t nmovers = 0;
+    uint32_t nmovers = 0, nrobots = 0, npeople = 0;
+    size_t ncams = cfg->safety.n_cameras;
 
     if (!s)
         goto fail;
@@ -872,17 +885,18 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
     s->cfg = cfg;
     s->hooks = hooks;
     s->nagents = n;
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; i < n; i++) {
         if (agents[i].mover != SF_SAFETY_NONE && agents[i].mover + 1 > nmovers)
             nmovers = agents[i].mover + 1;
+        nrobots += is_robot(&agents[i]);
+        npeople += is_person(&agents[i]);
+    }
     s->nmovers = nmovers;
-    s->robot_of = sf_malloc((n ? n : 1) * sizeof *s->robot_of);
-    s->person_of = sf_malloc((n ? n : 1) * sizeof *s->person_of);
-    s->person_of_mover = sf_malloc((nmovers ? nmovers : 1) * sizeof *s->person_of_mover);
-    s->robots = sf_calloc(n ? n : 1, sizeof *s->robots);
-    s->people = sf_calloc(n ? n : 1, sizeof *s->people);
-    s->cams = sf_calloc(cfg->safety.n_cameras ? cfg->safety.n_cameras : 1, sizeof *s->cams);
-    if (!s->robot_of || !s->person_of || !s->person_of_mover || !s->robots || !s->people || !s->cams)
+    s->block = SF_PARTS(SF_PART(s->robot_of, n), SF_PART(s->person_of, n), SF_PART(s->person_of_mover, nmovers),
+                        SF_PART(s->robots, nrobots), SF_PART(s->people, npeople), SF_PART(s->cams, ncams),
+                        SF_PART(s->cam_state, (size_t)n * ncams), SF_PART(s->band, (size_t)npeople * nrobots),
+                        SF_PART(s->inside, (size_t)npeople * nrobots));
+    if (!s->block)
         goto fail;
     s->measure_from = cfg->scenario.warmup;
     for (size_t c = 0; c < cfg->safety.n_cameras; c++) {
@@ -894,17 +908,14 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
         snprintf(name, sizeof name, "camera.detection.%s", cfg->safety.cameras[c].name);
         sf_rng_init(&s->cams[c].detect, cfg->scenario.seed, name);
     }
-    if (s->detecting &&
-        !(s->cam_state = sf_calloc((size_t)(n ? n : 1) * cfg->safety.n_cameras, 1)))
-        goto fail;
     for (uint32_t m = 0; m < nmovers; m++)
         s->person_of_mover[m] = SF_SAFETY_NONE;
     for (uint32_t i = 0; i < n; i++) {
         s->robot_of[i] = s->person_of[i] = SF_SAFETY_NONE;
-        if (agents[i].kind == SF_AGENT_ARM || (agents[i].kind == SF_AGENT_HUMANOID && agents[i].mover != SF_SAFETY_NONE)) {
+        if (is_robot(&agents[i])) {
             s->robot_of[i] = s->nrobots;
             build_robot(s, &agents[i], i, &s->robots[s->nrobots++]);
-        } else if (agents[i].kind == SF_AGENT_WORKER && agents[i].mover != SF_SAFETY_NONE) {
+        } else if (is_person(&agents[i])) {
             struct person *p = &s->people[s->npeople];
             p->agent = i;
             p->mover = agents[i].mover;
@@ -914,10 +925,6 @@ sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *
             s->person_of_mover[p->mover] = s->npeople++;
         }
     }
-    s->band = sf_calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
-    s->inside = sf_calloc((size_t)(s->npeople ? s->npeople : 1) * (s->nrobots ? s->nrobots : 1), 1);
-    if (!s->band || !s->inside)
-        goto fail;
     s->measure_from = cfg->scenario.warmup;
     if (SF_KERNEL_ADD_KINDS(k, s, {"safety.cross", on_cross, &s->kind_cross},
                             {"safety.resume", on_resume, &s->kind_resume},
@@ -963,15 +970,7 @@ void sf_safety_free(sf_safety *s)
     }
     for (uint32_t r = 0; s->robots && r < s->nrobots; r++)
         free(s->robots[r].partners);
-    free(s->robots);
-    free(s->people);
-    free(s->band);
-    free(s->inside);
-    free(s->cams);
-    free(s->cam_state);
-    free(s->robot_of);
-    free(s->person_of);
-    free(s->person_of_mover);
+    free(s->block);
     free(s);
 }
 

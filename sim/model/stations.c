@@ -475,17 +475,20 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     s->nagents = agent_kind ? nagents : 0;
     s->agents = s->nagents ? agents : NULL;
     s->nst = (uint32_t)L->n_stations;
-    s->st = sf_calloc(s->nst ? s->nst : 1, sizeof *s->st);
-    s->want = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->want);
-    s->group_st = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_st);
-    s->group_n = sf_calloc(L->n_groups ? L->n_groups : 1, sizeof *s->group_n);
-    s->retry = sf_calloc(cfg->fleet.n_types ? cfg->fleet.n_types : 1, sizeof *s->retry);
-    if (!s->st || !s->want || !s->group_st || !s->group_n || !s->retry)
-        goto fail;
     for (uint32_t i = 0; i < s->nst; i++)
         s->nslots += (uint32_t)(L->stations[i].capacity > 0 ? L->stations[i].capacity : 1);
-    if (!(s->slots = sf_calloc(s->nslots ? s->nslots : 1, sizeof *s->slots)))
+    s->block = SF_PARTS(SF_PART(s->st, s->nst), SF_PART(s->slots, s->nslots), SF_PART(s->want, L->n_groups),
+                        SF_PART(s->group_st, L->n_groups), SF_PART(s->group_n, L->n_groups),
+                        SF_PART(s->members, s->nst), SF_PART(s->retry, cfg->fleet.n_types));
+    if (!s->block)
         goto fail;
+    for (size_t g = 0, used = 0; g < L->n_groups; g++) { /* each group's stations in order */
+        s->group_st[g] = s->members + used;
+        for (uint32_t i = 0; i < s->nst; i++)
+            if (L->stations[i].group_index == (int)g)
+                s->group_st[g][s->group_n[g]++] = i;
+        used += s->group_n[g];
+    }
     if (SF_KERNEL_ADD_KINDS(k, s, {"station.phase", on_phase, &s->kind_phase}) != SF_OK)
         goto fail;
     for (uint32_t i = 0, slot = 0; i < s->nst; i++) {
@@ -504,13 +507,6 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
         sf_meter_init(&S->meter, pw, SF_POWER_IDLE, S->since);
         for (uint32_t q = 0; q < S->nslots; q++)
             s->slots[S->first_slot + q].station = i;
-        if (S->cfg->group_index >= 0 && (size_t)S->cfg->group_index < L->n_groups) {
-            uint32_t g = (uint32_t)S->cfg->group_index, *v = sf_realloc(s->group_st[g], (s->group_n[g] + 1) * sizeof *v);
-            if (!v)
-                goto fail;
-            v[s->group_n[g]++] = i;
-            s->group_st[g] = v;
-        }
     }
     sf_stations_reseed(s, seed);
     return s;
@@ -553,19 +549,11 @@ void sf_stations_free(sf_stations *s)
         free(s->st[i].in.v);
         free(s->st[i].out.v);
     }
-    for (size_t g = 0; g < s->cfg->layout.n_groups && s->want; g++) {
+    for (size_t g = 0; g < s->cfg->layout.n_groups && s->want; g++)
         free(s->want[g].v);
-        if (s->group_st)
-            free(s->group_st[g]);
-    }
     free(s->moves.v);
-    free(s->want);
-    free(s->group_st);
-    free(s->group_n);
-    free(s->retry);
-    free(s->st);
-    free(s->slots);
     free(s->jobs);
+    free(s->block);
     free(s);
 }
 

@@ -120,13 +120,15 @@ struct sf_stations {
     sf_kernel *k;
     const sf_scenario_config *cfg;
     sf_stations_hooks h;
+    void *block; /* st, slots, want, group_st, group_n, members, retry */
     struct station *st;
     uint32_t nst;
     struct slot *slots;
     uint32_t nslots;
     fifo *want; /* per group */
-    uint32_t **group_st;
+    uint32_t **group_st; /* per group: its stations, a run of members */
     uint32_t *group_n;
+    uint32_t *members;
     struct job *jobs;
     uint32_t njobs;
     size_t capjobs;
