@@ -54,6 +54,14 @@ int sf_grow_(void *pv, size_t *cap, size_t need, size_t elem);
  *     if (!t->block)
  *         goto fail;
  */
+/*
+ * A new T on the heap, zeroed but for the fields given, as in a designated
+ * initializer; NULL when memory runs out:
+ *
+ *     sf_traffic *t = SF_NEW(sf_traffic, .net = net, .nmovers = n);
+ */
+#define SF_NEW(T, ...) ((T *)sf_memdup(&(T){__VA_ARGS__}, sizeof(T)))
+
 typedef struct {
     void *at; /* the address of the array's pointer, a T** */
     size_t count, size;

@@ -23,13 +23,10 @@ struct sf_agents {
 
 sf_agents *sf_agents_new(const sf_scenario_config *cfg, const int *agent_type, uint32_t n)
 {
-    sf_agents *a = sf_calloc(1, sizeof *a);
+    sf_agents *a = SF_NEW(sf_agents, .cfg = cfg, .type = agent_type, .n = n);
 
     if (!a)
         return NULL;
-    a->cfg = cfg;
-    a->type = agent_type;
-    a->n = n;
     a->block = SF_PARTS(SF_PART(a->rate, n), SF_PART(a->busy, n), SF_PART(a->fatigue, n),
                         SF_PART(a->fatigue_since, n));
     if (!a->block) {

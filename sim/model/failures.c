@@ -361,17 +361,11 @@ static int build_modes(sf_failures *f)
 sf_failures *sf_failures_new(sf_kernel *k, const sf_scenario_config *cfg, uint64_t seed, const sf_agents *agents,
                              const int *agent_type, uint32_t nagents, sf_failures_hooks hooks)
 {
-    sf_failures *f = sf_calloc(1, sizeof *f);
+    sf_failures *f = SF_NEW(sf_failures, .k = k, .cfg = cfg, .agents = agents, .agent_type = agent_type,
+                            .h = hooks, .nst = (uint32_t)cfg->layout.n_stations, .nagents = nagents);
 
     if (!f)
         return NULL;
-    f->k = k;
-    f->cfg = cfg;
-    f->agents = agents;
-    f->agent_type = agent_type;
-    f->h = hooks;
-    f->nst = (uint32_t)cfg->layout.n_stations;
-    f->nagents = nagents;
     if (build_modes(f) != SF_OK)
         goto fail;
     if (SF_KERNEL_ADD_KINDS(k, f, {"station.failure", on_station_fail, &f->kind_sfail},

@@ -30,16 +30,12 @@ static void protect(sf_movers *ms, uint32_t id, bool act, bool on_arc);
 
 sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahead, sf_movers_hooks hooks)
 {
-    sf_movers *ms = sf_calloc(1, sizeof *ms);
+    sf_movers *ms = SF_NEW(sf_movers, .k = k, .net = net, .n = n, .lookahead = lookahead > 0 ? lookahead : 1,
+                           .hooks = hooks);
     uint32_t nsegs = sf_network_segment_count(net);
 
     if (!ms)
         return NULL;
-    ms->k = k;
-    ms->net = net;
-    ms->n = n;
-    ms->lookahead = lookahead > 0 ? lookahead : 1;
-    ms->hooks = hooks;
     ms->block = SF_PARTS(SF_PART(ms->m, n), SF_PART(ms->cap, nsegs), SF_PART(ms->shared, nsegs),
                          SF_PART(ms->occupied, nsegs), SF_PART(ms->people_on, nsegs),
                          SF_PART(ms->degree, sf_network_node_count(net)));

@@ -874,17 +874,12 @@ static bool is_person(const sf_safety_agent *a)
 sf_safety *sf_safety_new(sf_kernel *k, sf_movers *ms, const sf_scenario_config *cfg, const sf_safety_agent *agents,
                          uint32_t n, sf_safety_hooks hooks, char *err, size_t errlen)
 {
-    sf_safety *s = sf_calloc(1, sizeof *s);
+    sf_safety *s = SF_NEW(sf_safety, .k = k, .ms = ms, .cfg = cfg, .hooks = hooks, .nagents = n);
     uint32_t nmovers = 0, nrobots = 0, npeople = 0;
     size_t ncams = cfg->safety.n_cameras;
 
     if (!s)
         goto fail;
-    s->k = k;
-    s->ms = ms;
-    s->cfg = cfg;
-    s->hooks = hooks;
-    s->nagents = n;
     for (uint32_t i = 0; i < n; i++) {
         if (agents[i].mover != SF_SAFETY_NONE && agents[i].mover + 1 > nmovers)
             nmovers = agents[i].mover + 1;

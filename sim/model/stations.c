@@ -462,19 +462,13 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
                              const sf_agent_kind *agent_kind, const int *agent_type, uint32_t nagents,
                              sf_agents *agents)
 {
-    sf_stations *s = sf_calloc(1, sizeof *s);
     const sf_cfg_layout *L = &cfg->layout;
+    sf_stations *s = SF_NEW(sf_stations, .k = k, .cfg = cfg, .h = hooks, .agent_kind = agent_kind,
+                            .agent_type = agent_type, .nagents = agent_kind ? nagents : 0,
+                            .agents = agent_kind && nagents ? agents : NULL, .nst = (uint32_t)L->n_stations);
 
     if (!s)
         return NULL;
-    s->k = k;
-    s->cfg = cfg;
-    s->h = hooks;
-    s->agent_kind = agent_kind;
-    s->agent_type = agent_type;
-    s->nagents = agent_kind ? nagents : 0;
-    s->agents = s->nagents ? agents : NULL;
-    s->nst = (uint32_t)L->n_stations;
     for (uint32_t i = 0; i < s->nst; i++)
         s->nslots += (uint32_t)(L->stations[i].capacity > 0 ? L->stations[i].capacity : 1);
     s->block = SF_PARTS(SF_PART(s->st, s->nst), SF_PART(s->slots, s->nslots), SF_PART(s->want, L->n_groups),

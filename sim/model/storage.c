@@ -64,20 +64,12 @@ struct sf_storage {
 sf_storage *sf_storage_new(sf_network *net, sf_storage_policy policy, uint32_t reference, double share_a,
                            double share_b)
 {
-    sf_storage *st;
-
     if (policy != SF_STORE_FIRST_FREE && reference >= sf_network_node_count(net))
         return NULL;
     if (!(share_a >= 0 && share_b >= 0 && share_a + share_b <= 1))
         return NULL;
-    if (!(st = sf_calloc(1, sizeof *st)))
-        return NULL;
-    st->net = net;
-    st->policy = policy;
-    st->reference = reference;
-    st->share_a = share_a;
-    st->share_b = share_b;
-    return st;
+    return SF_NEW(sf_storage, .net = net, .policy = policy, .reference = reference, .share_a = share_a,
+                  .share_b = share_b);
 }
 
 void sf_storage_free(sf_storage *st)

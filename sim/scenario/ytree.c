@@ -27,14 +27,7 @@
 
 sf_ynode *sf_ynode_new(sf_ynode_kind kind, const char *file, int line, int col)
 {
-    sf_ynode *n = sf_calloc(1, sizeof *n);
-    if (!n)
-        return NULL;
-    n->kind = kind;
-    n->file = file;
-    n->line = line;
-    n->col = col;
-    return n;
+    return SF_NEW(sf_ynode, .kind = kind, .file = file, .line = line, .col = col);
 }
 
 sf_ynode *sf_ynode_scalar(const char *text, const char *file, int line, int col, bool plain)
