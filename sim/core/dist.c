@@ -147,14 +147,20 @@ int sf_dist_triangular(sf_dist *d, double min, double mode, double max, char *er
     return make(d, SF_DIST_TRIANGULAR, min, mode, max, 0);
 }
 
-int sf_dist_gamma(sf_dist *d, double shape, double scale, char *err)
+/* A family with a positive shape and a positive scale. */
+static int shape_scale(sf_dist *d, sf_dist_kind kind, const char *family, double shape, double scale, char *err)
 {
     CHECK_FINITE(err, shape, scale);
     if (shape <= 0)
-        return fail(err, "gamma: the shape must be positive, got %g", shape);
+        return fail(err, "%s: the shape must be positive, got %g", family, shape);
     if (scale <= 0)
-        return fail(err, "gamma: the scale must be positive, got %g", scale);
-    return make(d, SF_DIST_GAMMA, shape, scale, 0, 0);
+        return fail(err, "%s: the scale must be positive, got %g", family, scale);
+    return make(d, kind, shape, scale, 0, 0);
+}
+
+int sf_dist_gamma(sf_dist *d, double shape, double scale, char *err)
+{
+    return shape_scale(d, SF_DIST_GAMMA, "gamma", shape, scale, err);
 }
 
 int sf_dist_erlang(sf_dist *d, int phases, double mean, char *err)
@@ -169,12 +175,7 @@ int sf_dist_erlang(sf_dist *d, int phases, double mean, char *err)
 
 int sf_dist_weibull(sf_dist *d, double shape, double scale, char *err)
 {
-    CHECK_FINITE(err, shape, scale);
-    if (shape <= 0)
-        return fail(err, "weibull: the shape must be positive, got %g", shape);
-    if (scale <= 0)
-        return fail(err, "weibull: the scale must be positive, got %g", scale);
-    return make(d, SF_DIST_WEIBULL, shape, scale, 0, 0);
+    return shape_scale(d, SF_DIST_WEIBULL, "weibull", shape, scale, err);
 }
 
 int sf_dist_pert(sf_dist *d, double min, double mode, double max, char *err)

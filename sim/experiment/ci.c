@@ -5,38 +5,38 @@
 
 #include <math.h>
 
+#define TINY 1e-300
+
+/* One step of the modified Lentz method: fold the coefficient aa into c and d; the factor it adds to the fraction. */
+static double lentz(double aa, double *c, double *d)
+{
+    *d = 1 + aa * *d;
+    if (fabs(*d) < TINY)
+        *d = TINY;
+    *c = 1 + aa / *c;
+    if (fabs(*c) < TINY)
+        *c = TINY;
+    *d = 1 / *d;
+    return *d * *c;
+}
+
 /*
  * Continued fraction of the incomplete beta function (modified Lentz,
  * as in Numerical Recipes 6.4). Converges fast for x < (a+1)/(a+b+2).
  */
 static double beta_cf(double a, double b, double x)
 {
-    const double tiny = 1e-300, eps = 1e-15;
+    const double eps = 1e-15;
     double c = 1, d = 1 - (a + b) * x / (a + 1), h;
 
-    if (fabs(d) < tiny)
-        d = tiny;
+    if (fabs(d) < TINY)
+        d = TINY;
     d = 1 / d;
     h = d;
     for (int m = 1; m <= 1000; m++) {
-        double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2)), del;
-        d = 1 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        h *= d * c;
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-        d = 1 + aa * d;
-        if (fabs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (fabs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        del = d * c;
+        double m2 = 2.0 * m, del;
+        h *= lentz(m * (b - m) * x / ((a + m2 - 1) * (a + m2)), &c, &d);
+        del = lentz(-(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1)), &c, &d);
         h *= del;
         if (fabs(del - 1) < eps)
             break;

@@ -25,16 +25,6 @@ void sf_kpis_free(sf_kpis *k)
     sf_kpis_init(k);
 }
 
-static char *dup(const char *s)
-{
-    size_t n = strlen(s ? s : "") + 1;
-    char *d = sf_malloc(n);
-
-    if (d)
-        memcpy(d, s ? s : "", n);
-    return d;
-}
-
 int sf_kpis_add(sf_kpis *k, const char *metric, const char *entity, double value, const char *unit, bool headline)
 {
     sf_kpi *r;
@@ -42,9 +32,9 @@ int sf_kpis_add(sf_kpis *k, const char *metric, const char *entity, double value
     if (sf_grow(k->v, k->cap, k->n + 1) != SF_OK)
         return SF_ENOMEM;
     r = &k->v[k->n];
-    r->metric = dup(metric);
-    r->entity = dup(entity);
-    r->unit = dup(unit);
+    r->metric = sf_strdup(metric ? metric : "");
+    r->entity = sf_strdup(entity ? entity : "");
+    r->unit = sf_strdup(unit ? unit : "");
     r->value = value;
     r->headline = headline;
     if (!r->metric || !r->entity || !r->unit) {

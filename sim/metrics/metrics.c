@@ -54,14 +54,23 @@ static void trace_row(FILE *f, sf_time t, bool agent, const char *name, sf_state
     fprintf(f, ",%s\n", sf_state_name(s));
 }
 
+/* The entity a change is about, with the books brought up to now; NULL for one not followed. */
+static ent *changed(sf_metrics *m, sf_entity e, uint32_t id, sf_time now)
+{
+    ent *x = entity(m, e, id);
+
+    if (x)
+        sf__metrics_advance(m, now);
+    return x;
+}
+
 static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time now)
 {
     sf_metrics *m = ctx;
-    ent *x = entity(m, e, id);
+    ent *x = changed(m, e, id, now);
 
     if (!x)
         return;
-    sf__metrics_advance(m, now);
     close_state(m, x, now);
     x->state = s;
     if (m->trace)
@@ -81,11 +90,10 @@ static void snap(sf_metrics *m, ent *x)
 static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, double watts, sf_time now)
 {
     sf_metrics *m = ctx;
-    ent *x = entity(m, e, id);
+    ent *x = changed(m, e, id, now);
 
     if (!x)
         return;
-    sf__metrics_advance(m, now);
     sf__metrics_close_power(m, x, now);
     x->pstate = s;
     if (x->full != SF_TIME_MAX) {

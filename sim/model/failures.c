@@ -150,6 +150,12 @@ static void clock_start(sf_failures *f, struct fclock *c, uint64_t seed, const c
         clock_schedule(f, c, owner_busy, kind, target);
 }
 
+/* The repair starts: it ends after a time drawn from the mode's MTTR. */
+static int repair_starts(sf_failures *f, struct fclock *c, uint32_t kind, uint32_t target)
+{
+    return sf_kernel_after(f->k, seconds(sf_dist_sample(&c->f->mttr, &c->down)), 1, kind, target, &c->repair_ev);
+}
+
 /* A repair is over: the next failure, on the calendar at once, on busy time while its owner is busy. */
 static void clock_repaired(sf_failures *f, struct fclock *c, bool owner_busy, uint32_t kind, uint32_t target)
 {
@@ -213,8 +219,7 @@ static void on_station_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         }
         return;
     }
-    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, f->kind_srepair, ev->target,
-                              &m->c.repair_ev)) != SF_OK)
+    if ((rc = repair_starts(f, &m->c, f->kind_srepair, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
 }
 
@@ -264,8 +269,7 @@ int sf_failures_repair(sf_failures *f, uint32_t mode, const uint32_t *crew, uint
     memcpy(m->crew, crew, ncrew * sizeof *crew);
     if (f->h.crew && ncrew > 0)
         f->h.crew(f->h.ctx, m->crew, m->ncrew, true);
-    if (sf_kernel_after(f->k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, f->kind_srepair, mode,
-                        &m->c.repair_ev) != SF_OK)
+    if (repair_starts(f, &m->c, f->kind_srepair, mode) != SF_OK)
         return SF_ERANGE;
     return 0;
 }
@@ -292,8 +296,7 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
                 clock_busy(f, &f->amodes[i].c, false, f->kind_afail, i);
         tell(f, SF_ENTITY_AGENT, m->agent, true, m->c.f->restart);
     }
-    if ((rc = sf_kernel_after(k, seconds(sf_dist_sample(&m->c.f->mttr, &m->c.down)), 1, f->kind_arepair, ev->target,
-                              &m->c.repair_ev)) != SF_OK)
+    if ((rc = repair_starts(f, &m->c, f->kind_arepair, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
 }
 

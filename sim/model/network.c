@@ -150,27 +150,20 @@ int sf_network_add_segment(sf_network *net, uint32_t from, uint32_t to, double l
     return SF_OK;
 }
 
-int sf_network_fence_segment(sf_network *net, uint32_t seg)
+/* Raise flag i of n, in an array made when the first one is raised. */
+static int fence(sf_network *net, bool **flags, uint32_t i, uint32_t n)
 {
-    if (seg >= net->nsegs)
+    if (i >= n)
         return SF_EINVAL;
-    if (!net->seg_fenced && !(net->seg_fenced = sf_calloc(net->nsegs, sizeof *net->seg_fenced)))
+    if (!*flags && !(*flags = sf_calloc(n, sizeof **flags)))
         return SF_ENOMEM;
     drop_cache(net);
-    net->seg_fenced[seg] = true;
+    (*flags)[i] = true;
     return SF_OK;
 }
 
-int sf_network_fence_node(sf_network *net, uint32_t node)
-{
-    if (node >= net->nnodes)
-        return SF_EINVAL;
-    if (!net->node_fenced && !(net->node_fenced = sf_calloc(net->nnodes, sizeof *net->node_fenced)))
-        return SF_ENOMEM;
-    drop_cache(net);
-    net->node_fenced[node] = true;
-    return SF_OK;
-}
+int sf_network_fence_segment(sf_network *net, uint32_t seg) { return fence(net, &net->seg_fenced, seg, net->nsegs); }
+int sf_network_fence_node(sf_network *net, uint32_t node) { return fence(net, &net->node_fenced, node, net->nnodes); }
 
 bool sf_network_segment_fenced(const sf_network *net, uint32_t seg)
 {

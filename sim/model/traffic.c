@@ -209,6 +209,15 @@ int sf_traffic_wait(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now, bo
     return SF_OK;
 }
 
+/* A mover has left a segment's waiting line (unlinking it is the caller's): book its wait. */
+static void left_line(struct seg_state *g, struct mover_state *m, sf_time now)
+{
+    g->waited += sf_time_to_seconds(now - m->since);
+    g->nwaiting--;
+    m->waits_for = UINT32_MAX;
+    m->next = SF_NO_MOVER;
+}
+
 void sf_traffic_cancel_wait(sf_traffic *t, uint32_t mover, sf_time now)
 {
     struct mover_state *m = &t->movers[mover];
@@ -226,10 +235,7 @@ void sf_traffic_cancel_wait(sf_traffic *t, uint32_t mover, sf_time now)
         t->movers[prev].next = m->next;
     if (g->tail == mover)
         g->tail = prev;
-    g->waited += sf_time_to_seconds(now - m->since);
-    g->nwaiting--;
-    m->waits_for = UINT32_MAX;
-    m->next = SF_NO_MOVER;
+    left_line(g, m, now);
 }
 
 int sf_traffic_release(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now, uint32_t *granted, int max)
@@ -257,10 +263,7 @@ int sf_traffic_release(sf_traffic *t, uint32_t seg, uint32_t mover, sf_time now,
         g->head = m->next;
         if (g->tail == w)
             g->tail = SF_NO_MOVER;
-        g->waited += sf_time_to_seconds(now - m->since);
-        g->nwaiting--;
-        m->waits_for = UINT32_MAX;
-        m->next = SF_NO_MOVER;
+        left_line(g, m, now);
         if (!m->notify)
             grant(t, seg, w);
         granted[n++] = w;

@@ -25,15 +25,6 @@ void sf_diags_close(sf_diags *d)
     memset(d, 0, sizeof *d);
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = sf_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 void sf_diags_add(sf_diags *d, const char *file, int line, int col, const char *fmt, ...)
 {
     va_list ap;
@@ -53,8 +44,8 @@ void sf_diags_add(sf_diags *d, const char *file, int line, int col, const char *
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     e = &d->v[d->n];
-    e->file = dup_str(file ? file : "<input>");
-    e->message = dup_str(buf);
+    e->file = sf_strdup(file ? file : "<input>");
+    e->message = sf_strdup(buf);
     e->line = line;
     e->col = col;
     if (!e->file || !e->message) {

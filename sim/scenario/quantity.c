@@ -118,14 +118,13 @@ static bool in_range(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim
     return false;
 }
 
-bool sf_v_qty(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, double min, double max, bool min_open,
-              double *out)
+/* A scalar that reads as `expected`: a number with a unit of dim, within its range. */
+static bool read_qty(sf_vctx *v, const sf_ynode *n, const char *what, const char *expected, sf_dim dim, double min,
+                     double max, bool min_open, double *out)
 {
     char err[300];
     double x;
-    if (!n)
-        return true;
-    if (!sf_v_scalar(v, n, what, "a quantity"))
+    if (!sf_v_scalar(v, n, what, expected))
         return false;
     if (!parse_qty(n->text, dim, &x, NULL, err, sizeof err)) {
         sf_v_error(v, n, "%s: %s", what, err);
@@ -135,6 +134,12 @@ bool sf_v_qty(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, doubl
         return false;
     *out = x;
     return true;
+}
+
+bool sf_v_qty(sf_vctx *v, const sf_ynode *n, const char *what, sf_dim dim, double min, double max, bool min_open,
+              double *out)
+{
+    return !n || read_qty(v, n, what, "a quantity", dim, min, max, min_open, out);
 }
 
 bool sf_v_fraction(sf_vctx *v, const sf_ynode *n, const char *what, double *out)
@@ -158,17 +163,10 @@ bool sf_v_fraction(sf_vctx *v, const sf_ynode *n, const char *what, double *out)
 
 bool sf_v_duration(sf_vctx *v, const sf_ynode *n, const char *what, sf_time *out)
 {
-    char err[300];
     double x;
     if (!n)
         return true;
-    if (!sf_v_scalar(v, n, what, "a duration"))
-        return false;
-    if (!parse_qty(n->text, SF_DIM_TIME, &x, NULL, err, sizeof err)) {
-        sf_v_error(v, n, "%s: %s", what, err);
-        return false;
-    }
-    if (!in_range(v, n, what, SF_DIM_TIME, x, 0, INFINITY, false))
+    if (!read_qty(v, n, what, "a duration", SF_DIM_TIME, 0, INFINITY, false, &x))
         return false;
     if (sf_time_from_seconds(x, out) != SF_OK) {
         sf_v_error(v, n, "%s: '%s' is longer than a simulation can run (about 292 years)", what, n->text);

@@ -53,20 +53,26 @@ static sf_cell_ref check_cell(lua_State *L, int idx)
     return c;
 }
 
+/* The cell a reservation got, or nil and why there is none. */
+static int push_reserved(lua_State *L, bool ok, const sf_cell_ref *c, const char *why_not)
+{
+    if (!ok) {
+        lua_pushnil(L);
+        lua_pushstring(L, why_not);
+        return 2;
+    }
+    push_cell(L, sf__world_of(L), c);
+    return 1;
+}
+
 /* shop.put_away([class]): reserve a storage cell for an incoming load ('A', 'B' or 'C'); nil when full. */
 static int l_shop_put_away(lua_State *L)
 {
-    sf_world *w = sf__world_of(L);
     const char *cls = luaL_optstring(L, 1, "C");
     sf_cell_ref c;
+    bool ok = sf_storage_reserve_put(sf_world_storage(sf__world_of(L)), cls[0], &c) == SF_OK;
 
-    if (sf_storage_reserve_put(sf_world_storage(w), cls[0], &c) != SF_OK) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "storage is full");
-        return 2;
-    }
-    push_cell(L, w, &c);
-    return 1;
+    return push_reserved(L, ok, &c, "storage is full");
 }
 
 /* shop.stored(cell, item): the load of item (an integer) is now in the cell reserved for it. */
@@ -85,17 +91,12 @@ static int l_shop_stored(lua_State *L)
 /* shop.retrieve(item): reserve the oldest reachable load of item; nil when there is none. */
 static int l_shop_retrieve(lua_State *L)
 {
-    sf_world *w = sf__world_of(L);
     lua_Integer item = luaL_checkinteger(L, 1);
     sf_cell_ref c;
+    bool ok = item >= 0 && item <= UINT32_MAX &&
+              sf_storage_reserve_take(sf_world_storage(sf__world_of(L)), (uint32_t)item, &c) == SF_OK;
 
-    if (item < 0 || item > UINT32_MAX || sf_storage_reserve_take(sf_world_storage(w), (uint32_t)item, &c) != SF_OK) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "no such load can be reached");
-        return 2;
-    }
-    push_cell(L, w, &c);
-    return 1;
+    return push_reserved(L, ok, &c, "no such load can be reached");
 }
 
 /* shop.taken(cell): the load reserved with shop.retrieve has left its cell. */
