@@ -82,6 +82,7 @@ struct sf_draw {
     size_t icap;
     text_entry cache[TEXT_CACHE];
     uint64_t frame;
+    void *block; /* agent_names, spots, drawn */
     char **agent_names;
     uint32_t nagents;
     float minpx; /* agents are drawn at least this many pixels long */
@@ -146,8 +147,9 @@ sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, 
         }
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         d->nagents += (uint32_t)cfg->fleet.types[t].count;
-    if (!(d->agent_names = sf_calloc(d->nagents + 1, sizeof *d->agent_names)) ||
-        !(d->spots = sf_calloc(d->nagents + 1, sizeof *d->spots)) || !(d->drawn = sf_calloc(2 * (size_t)d->nagents + 2, sizeof *d->drawn)))
+    d->block = SF_PARTS(SF_PART(d->agent_names, d->nagents + 1), SF_PART(d->spots, d->nagents + 1),
+                        SF_PART(d->drawn, 2 * (size_t)d->nagents + 2));
+    if (!d->block)
         goto nomem;
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         for (int c = 0; c < cfg->fleet.types[t].count; c++, id++) {
@@ -179,9 +181,7 @@ void sf_draw_free(sf_draw *d)
             TTF_CloseFont(d->font[i]);
     for (uint32_t i = 0; d->agent_names && i < d->nagents; i++)
         free(d->agent_names[i]);
-    free(d->agent_names);
-    free(d->spots);
-    free(d->drawn);
+    free(d->block);
     free(d->v);
     free(d->idx);
     free(d);

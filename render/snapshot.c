@@ -109,6 +109,7 @@ struct sf_live {
     sf_time every, next_grid, stopped;
     sf_snapshot grid; /* the last grid point */
     bool have_grid;
+    void *block;                 /* agent_w, station_w, packs_of, arm_xy, arm_heading */
     double *agent_w, *station_w; /* grid draw now, W */
     double packs_w;              /* spare battery packs charging, all fleet entries */
     double *packs_of;            /* per fleet entry */
@@ -235,12 +236,10 @@ sf_live *sf_live_new(sf_session *ses, sf_time every)
     L->stopped = SF_TIME_MAX;
     if (sf_snapshot_init(&L->grid, L->cfg) != SF_OK)
         goto fail;
-    L->agent_w = sf_calloc(L->grid.nagents + 1, sizeof *L->agent_w);
-    L->station_w = sf_calloc(L->grid.nstations + 1, sizeof *L->station_w);
-    L->packs_of = sf_calloc(L->cfg->fleet.n_types + 1, sizeof *L->packs_of);
-    L->arm_xy = sf_calloc(2 * (size_t)L->grid.nagents + 1, sizeof *L->arm_xy);
-    L->arm_heading = sf_calloc(L->grid.nagents + 1, sizeof *L->arm_heading);
-    if (!L->agent_w || !L->station_w || !L->packs_of || !L->arm_xy || !L->arm_heading || place_arms(L) != SF_OK)
+    L->block = SF_PARTS(SF_PART(L->agent_w, L->grid.nagents), SF_PART(L->station_w, L->grid.nstations),
+                        SF_PART(L->packs_of, L->cfg->fleet.n_types), SF_PART(L->arm_xy, 2 * (size_t)L->grid.nagents),
+                        SF_PART(L->arm_heading, L->grid.nagents));
+    if (!L->block || place_arms(L) != SF_OK)
         goto fail;
     /* the draw of every agent now: what the world set before we were attached */
     for (uint32_t i = 0; i < L->grid.nagents && i < sf_world_agent_count(L->w); i++) {
@@ -266,11 +265,7 @@ void sf_live_free(sf_live *L)
     if (!L)
         return;
     sf_snapshot_close(&L->grid);
-    free(L->agent_w);
-    free(L->station_w);
-    free(L->packs_of);
-    free(L->arm_xy);
-    free(L->arm_heading);
+    free(L->block);
     free(L);
 }
 

@@ -196,6 +196,20 @@ local function nearest_queues(dist)
   return p
 end
 
+-- A list a rule chooses from: add appends, take(key) removes and returns the entry choose(key, list)
+-- gives the index of, if any.
+local function rule_list(choose)
+  local list = {}
+  return {
+    list = list,
+    add = function(_, x) list[#list + 1] = x end,
+    take = function(_, key)
+      local i = choose(key, list)
+      if i then return table.remove(list, i) end
+    end,
+  }
+end
+
 -- The tasks that wait for a vehicle. With the "nearest" rule's `task`, queued by pickup place;
 -- with any other rule, a list the rule chooses from by index (a pass over the backlog).
 local function pending_tasks(r)
@@ -206,14 +220,7 @@ local function pending_tasks(r)
       take = function(_, agent) return q:take(agent:node(), function(t) return can(agent, t) end) end,
     }
   end
-  local list = {}
-  return {
-    add = function(_, task) list[#list + 1] = task end,
-    take = function(_, agent)
-      local i = r.task(agent, list)
-      if i then return table.remove(list, i) end
-    end,
-  }
+  return rule_list(r.task)
 end
 
 -- The vehicles that wait for a task, each as {agent, event}. With the "nearest" rule's `vehicle`,
@@ -233,24 +240,19 @@ local function waiting_vehicles(r)
       find = function(_, agent) return of[agent:name()] end,
     }
   end
-  local list = {}
-  return {
-    add = function(_, w) list[#list + 1] = w end,
-    take = function(_, task)
-      local i = r.vehicle(task, list)
-      if i then return table.remove(list, i) end
-    end,
-    drop = function(_, w)
-      for k, x in ipairs(list) do
-        if x == w then return table.remove(list, k) end
-      end
-    end,
-    find = function(_, agent)
-      for _, w in ipairs(list) do
-        if w.agent == agent then return w end
-      end
-    end,
-  }
+  local w = rule_list(r.vehicle)
+  local list = w.list
+  w.drop = function(_, x)
+    for k, y in ipairs(list) do
+      if y == x then return table.remove(list, k) end
+    end
+  end
+  w.find = function(_, agent)
+    for _, x in ipairs(list) do
+      if x.agent == agent then return x end
+    end
+  end
+  return w
 end
 
 function M.new(rule, tasks)
@@ -298,9 +300,8 @@ function M.new(rule, tasks)
 
   -- The next task for `agent`; waits until there is one it can do.
   function d:next_task(agent)
-    local t = pending:take(agent)
+    local t = self:try_task(agent)
     if t then
-      self.queue:add(-1)
       return t
     end
     local ev = sim.event("work for " .. agent:name(), "idle") -- waiting for work is no deadlock

@@ -111,14 +111,32 @@ static int priority_arg(lua_State *L, int idx)
     return (int)p;
 }
 
+/* The index of the object of kind `tag` that argument 1 is (raises otherwise), also stored at *index. */
+static uint32_t self_index(lua_State *L, uint32_t tag, const char *what, uint32_t *index)
+{
+    uint32_t i = ((struct obj_ud *)sf__check(L, 1, tag, what))->index;
+    if (index)
+        *index = i;
+    return i;
+}
+
+/* A new object, number *count of its kind: recorded in creation order (for reports) and returned to Lua. */
+static int created(lua_State *L, sf_script *S, int kind, uint32_t tag, uint32_t *count, char **name)
+{
+    if (sf__add_order(S, kind, *count) != SF_OK) {
+        free(*name);
+        *name = NULL;
+        return luaL_error(L, "out of memory");
+    }
+    push_obj(L, tag, (*count)++);
+    return 1;
+}
+
 /* ---- resources ---- */
 
 static struct resource *check_res(lua_State *L, uint32_t *index)
 {
-    struct obj_ud *u = sf__check(L, 1, TAG_RES, "resource");
-    if (index)
-        *index = u->index;
-    return &sf__script(L)->objs.res[u->index];
+    return &sf__script(L)->objs.res[self_index(L, TAG_RES, "resource", index)];
 }
 
 /* sim.resource{capacity = 1, name = "...", preemptive = false} or sim.resource(capacity, name) */
@@ -141,12 +159,7 @@ static int l_resource(lua_State *L)
     sf_level_init(&r->busy, sf_kernel_now(S->k), 0);
     sf_level_init(&r->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&r->wait, false);
-    if (sf__add_order(S, SF_SCRIPT_RESOURCE, S->objs.nres) != SF_OK) {
-        free(r->name);
-        return luaL_error(L, "out of memory");
-    }
-    push_obj(L, TAG_RES, S->objs.nres++);
-    return 1;
+    return created(L, S, SF_SCRIPT_RESOURCE, TAG_RES, &S->objs.nres, &r->name);
 }
 
 static int add_holder(struct resource *r, uint32_t pid, uint32_t gen, int n, int prio, uint64_t seq)
@@ -315,10 +328,7 @@ enum { ST_ITEMS = 1, ST_FILTERS, ST_PUTS };
 
 static struct store *check_store(lua_State *L, uint32_t *index)
 {
-    struct obj_ud *u = sf__check(L, 1, TAG_STORE, "store");
-    if (index)
-        *index = u->index;
-    return &sf__script(L)->objs.stores[u->index];
+    return &sf__script(L)->objs.stores[self_index(L, TAG_STORE, "store", index)];
 }
 
 static int l_store(lua_State *L)
@@ -345,10 +355,7 @@ static int l_store(lua_State *L)
     sf_level_init(&s->content, sf_kernel_now(S->k), 0);
     sf_level_init(&s->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&s->wait, false);
-    if (sf__add_order(S, SF_SCRIPT_STORE, S->objs.nstores) != SF_OK)
-        return luaL_error(L, "out of memory");
-    push_obj(L, TAG_STORE, S->objs.nstores++);
-    return 1;
+    return created(L, S, SF_SCRIPT_STORE, TAG_STORE, &S->objs.nstores, &s->name);
 }
 
 /* Index of the first item the filter at `filter` (or none) accepts, 0 when none. */
@@ -550,10 +557,7 @@ static int l_store_items(lua_State *L)
 
 static struct container *check_cont(lua_State *L, uint32_t *index)
 {
-    struct obj_ud *u = sf__check(L, 1, TAG_CONT, "container");
-    if (index)
-        *index = u->index;
-    return &sf__script(L)->objs.conts[u->index];
+    return &sf__script(L)->objs.conts[self_index(L, TAG_CONT, "container", index)];
 }
 
 static int l_container(lua_State *L)
@@ -576,10 +580,7 @@ static int l_container(lua_State *L)
     sf_level_init(&c->content, sf_kernel_now(S->k), init);
     sf_level_init(&c->queue, sf_kernel_now(S->k), 0);
     sf_tally_init(&c->wait, false);
-    if (sf__add_order(S, SF_SCRIPT_CONTAINER, S->objs.nconts) != SF_OK)
-        return luaL_error(L, "out of memory");
-    push_obj(L, TAG_CONT, S->objs.nconts++);
-    return 1;
+    return created(L, S, SF_SCRIPT_CONTAINER, TAG_CONT, &S->objs.nconts, &c->name);
 }
 
 /* Serve gets in priority order while the head fits, then puts in order while they fit; repeat. */
