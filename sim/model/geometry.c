@@ -94,3 +94,13 @@ double sf_polygon_distance(const double *xy, size_t n, double x, double y)
     }
     return best;
 }
+
+double sf_segment_distance(double ax, double ay, double bx, double by, double cx, double cy)
+{
+    double dx = bx - ax, dy = by - ay, d2 = dx * dx + dy * dy, u = 0;
+
+    if (d2 > 0)
+        u = ((cx - ax) * dx + (cy - ay) * dy) / d2;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    return hypot(ax + u * dx - cx, ay + u * dy - cy);
+}

@@ -33,4 +33,7 @@ size_t sf_polygon_clip(const double *xy, size_t n, double ax, double ay, double 
 /* Distance from (x, y) to the polygon: 0 inside, else to the nearest edge. */
 double sf_polygon_distance(const double *xy, size_t n, double x, double y);
 
+/* Distance from (cx, cy) to the segment from (ax, ay) to (bx, by). */
+double sf_segment_distance(double ax, double ay, double bx, double by, double cx, double cy);
+
 #endif

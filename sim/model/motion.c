@@ -251,3 +251,8 @@ uint32_t sf_motion_leg_at(const sf_motion *m, sf_time t)
         return m->nlegs - 1;
     return m->phases[phase_at(m, t)].leg;
 }
+
+double sf_motion_leg_end(const sf_motion *m, uint32_t j)
+{
+    return j + 1 < m->nlegs ? m->leg_start_s[j + 1] : m->length;
+}

@@ -71,4 +71,7 @@ sf_time sf_motion_time_at(const sf_motion *m, double s);
 /* The leg the mover is on at time t (the last leg once arrived). */
 uint32_t sf_motion_leg_at(const sf_motion *m, sf_time t);
 
+/* The distance along the motion at which leg j ends. */
+double sf_motion_leg_end(const sf_motion *m, uint32_t j);
+
 #endif

@@ -207,6 +207,9 @@ double sf_safety_work_rate(double speed_ratio, double fixed_share);
  */
 bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y);
 
+/* Camera c (an index into cfg->safety.cameras) watches a collaborative zone that holds (x, y). */
+bool sf_safety_camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y);
+
 /*
  * The guards of the plant, as obstacles for people in the path network
  * (network.h): a guarded arm (fenced by its rule, or by no rule, or a

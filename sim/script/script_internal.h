@@ -261,6 +261,8 @@ static inline struct waiter *sf__wq_at(struct wqueue *q, uint32_t i)
 
 /* l_sim.c, l_event.c, l_resource.c: open the bindings into table `sim` at the top of the stack. */
 void sf__open_sim(lua_State *L);
+/* sim.rng, sim.tally, sim.level into the table at `sim`; math.random on the run's stream. */
+void sf__open_stats(lua_State *L, int sim);
 /* l_pattern.c: string.find, match, gmatch and gsub whose work counts against the budget. */
 void sf__open_patterns(lua_State *L);
 /* l_next.c: next and pairs in a reproducible order (replacing the base library's). */

@@ -73,6 +73,22 @@ static void test_failure_touches_nothing(void **state)
     assert_null(t.u);
 }
 
+/* SF_NEW sets the fields given and zeroes the rest; NULL when memory runs out. */
+static void test_new(void **state)
+{
+    struct three *t;
+
+    (void)state;
+    t = SF_NEW(struct three, .c = "x");
+    assert_non_null(t);
+    assert_null(t->d);
+    assert_string_equal(t->c, "x");
+    assert_null(t->u);
+    free(t);
+    sf_mem_fail_at(1);
+    assert_null(SF_NEW(struct three, .c = "x"));
+}
+
 /* sf_grow doubles from 8 and leaves the array alone when it cannot. */
 static void test_grow(void **state)
 {
@@ -99,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_parts_are_aligned_and_disjoint),
         cmocka_unit_test(test_empty_parts),
         cmocka_unit_test(test_failure_touches_nothing),
+        cmocka_unit_test(test_new),
         cmocka_unit_test(test_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
