@@ -100,6 +100,8 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
     ADD("oee", x->name, 100 * a * p * q, "%", false);
     ADD("operations", x->name, (double)x->ops, "operations", false);
     ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
+    if (m->cfg->layout.stations[s].fuel.name)
+        ADD("fuel_energy", x->name, x->fuel / 3.6e6, "kWh", false);
     ADD("time_planned", x->name, planned / SF_SECONDS_PER_HOUR, "h", false);
     ADD("time_producing", x->name, producing / SF_SECONDS_PER_HOUR, "h", false);
     for (size_t i = 0; i < sizeof loss / sizeof loss[0]; i++)
@@ -244,6 +246,61 @@ static int product_cost_kpis(const sf_metrics *m, double cost, const char *cur, 
     return SF_OK;
 }
 
+/* kg CO2e of one unit's bill of materials (mass x factor of each). */
+static double materials_per_unit(const sf_cfg_product *p)
+{
+    double kg = 0;
+
+    for (size_t i = 0; i < p->n_materials; i++)
+        kg += p->materials[i].mass * p->materials[i].factor;
+    return kg;
+}
+
+/*
+ * Each made product's carbon footprint per good unit, cradle to gate
+ * (ISO 14067, GHG Protocol Product Standard; docs/results.md), split by
+ * where it comes from: its materials (the bill of materials of every unit
+ * made after the warm-up, scrapped ones included, over the good ones),
+ * scope 1 (the fuel its own operations burned at stations), scope 2 (its
+ * share of the plant's grid CO2 by the work key of product_cost_kpis), at
+ * the average factor and, when the scenario gives one, the marginal one.
+ * Also the plant's sums of the first two. `fuel` is the plant's J of fuel.
+ */
+static int product_carbon_kpis(const sf_metrics *m, double fuel, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    bool marginal = cfg->energy.has_marginal;
+    double work = 0, materials = 0, scope1 = 0;
+    int rc;
+
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (cfg->products[i].n_ops > 0)
+            work += m->prod[i].work;
+    for (size_t i = 0; i < cfg->n_products; i++) {
+        const product_figs *p = &m->prod[i];
+        const char *name = cfg->products[i].name;
+        double share = ratio(p->work, work), units = (double)p->completed;
+        double mat = materials_per_unit(&cfg->products[i]) * (double)(p->completed + p->scrapped);
+        double s1 = ratio(p->fuel_co2, units), s2 = ratio(m->co2 * share, units), m2 = ratio(m->co2_marginal * share, units);
+        if (cfg->products[i].n_ops == 0)
+            continue;
+        materials += mat;
+        scope1 += p->fuel_co2;
+        ADD("co2e_materials_per_unit", name, ratio(mat, units), "kg", false);
+        ADD("co2e_scope1_per_unit", name, s1, "kg", false);
+        ADD("co2e_scope2_per_unit", name, s2, "kg", false);
+        if (marginal)
+            ADD("co2e_scope2_marginal_per_unit", name, m2, "kg", false);
+        ADD("co2e_per_unit", name, ratio(mat, units) + s1 + s2, "kg", false);
+        if (marginal)
+            ADD("co2e_marginal_per_unit", name, ratio(mat, units) + s1 + m2, "kg", false);
+    }
+    ADD("fuel_energy", "", fuel / 3.6e6, "kWh", false);
+    ADD("co2e_scope1", "", scope1, "kg", false);
+    ADD("co2e_materials", "", materials, "kg", false);
+    return SF_OK;
+}
+
 /*
  * Pallets of stored goods, counted apart from made products: stored,
  * shipped, the time to store and to ship one, and their dwell between
@@ -339,7 +396,9 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
 
     peak = sf_metrics_peak(m, NULL);
     energy_cost = m->cost;
-    demand_cost = peak * cfg->energy.demand_charge;
+    /* the charge is per billing period: a run pays the share of it that its measured hours cover */
+    demand_cost = peak * cfg->energy.demand_charge * hours * SF_SECONDS_PER_HOUR /
+                  sf_time_to_seconds(cfg->energy.demand_period > 0 ? cfg->energy.demand_period : 730 * SF_HOUR);
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
     ADD("energy_base_load", "", cfg->energy.base_load * hours * SF_SECONDS_PER_HOUR / 3.6e6, "kWh", false);
     snprintf(metric, sizeof metric, "kwh_per_%s", per);
@@ -352,6 +411,10 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         ADD("co2_marginal", "", m->co2_marginal, "kg", false);
     snprintf(metric, sizeof metric, "co2_per_%s", per);
     ADD(metric, "", ratio(m->co2, good), "kg", false);
+    if (cfg->energy.has_marginal) {
+        snprintf(metric, sizeof metric, "co2_marginal_per_%s", per);
+        ADD(metric, "", ratio(m->co2_marginal, good), "kg", false);
+    }
     ADD("cost_labour", "", labour, cur, false);
     ADD("cost_equipment", "", equipment, cur, false);
     ADD("cost_energy", "", energy_cost + demand_cost, cur, false);
@@ -360,6 +423,13 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD(metric, "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
     if (m->makes && (rc = product_cost_kpis(m, labour + equipment + energy_cost + demand_cost, cur, out)) != SF_OK)
         return rc;
+    if (m->makes) {
+        double fuel = 0;
+        for (size_t s = 0; s < m->ns; s++)
+            fuel += m->e[m->na + s].fuel;
+        if ((rc = product_carbon_kpis(m, fuel, out)) != SF_OK)
+            return rc;
+    }
 
     /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
     for (size_t i = 0; i < m->na; i++) {

@@ -179,6 +179,8 @@ static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bo
     m->sojourn += lead;
     if (!good) {
         m->scrapped++;
+        if (p && ev->flow == SF_FLOW_MADE)
+            p->scrapped++;
         return;
     }
     m->completed++;
@@ -238,8 +240,15 @@ static void on_job(void *ctx, const sf_job_event *ev)
             p->work += sf__metrics_after_warmup(m, m->picked[ev->job], ev->now);
         break;
     case SF_JOB_OP_END:
-        if (p && ev->flow == SF_FLOW_MADE && ev->job < m->nstarted)
-            p->work += sf__metrics_after_warmup(m, m->started[ev->job], ev->now);
+        if (p && ev->flow == SF_FLOW_MADE && ev->job < m->nstarted) {
+            double dt = sf__metrics_after_warmup(m, m->started[ev->job], ev->now);
+            p->work += dt;
+            if (st && ev->station < (int32_t)m->cfg->layout.n_stations) { /* scope 1: fuel burned start to end */
+                const sf_cfg_fuel *f = &m->cfg->layout.stations[ev->station].fuel;
+                st->fuel += f->power * dt;
+                p->fuel_co2 += f->power * dt * f->factor;
+            }
+        }
         if (!counted)
             break;
         m->ops++;

@@ -32,6 +32,7 @@ typedef struct ent {
     /* stations */
     uint64_t ops, bad;
     double ideal; /* s of ideal operation time of the operations ended here */
+    double fuel;  /* J of fuel burned by the operations ended here (their part after the warm-up) */
 } ent;
 
 /*
@@ -43,6 +44,8 @@ typedef struct ent {
 typedef struct product_figs {
     uint64_t completed, with_due, on_time; /* made units, after the warm-up */
     uint64_t stored, shipped;              /* pallets, after the warm-up */
+    uint64_t scrapped;                     /* made units scrapped after the warm-up (their materials count) */
+    double fuel_co2;                       /* kg, scope 1 of its operations ended after the warm-up */
     double wip, wip_area;
     sf_time since;
     sf_tally lead; /* s, release to completion of the good units */

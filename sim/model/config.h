@@ -44,6 +44,24 @@ typedef struct sf_cfg_scenario {
     int start_weekday;                      /* 0 = Monday ... 6 = Sunday, from the date */
 } sf_cfg_scenario;
 
+/* ---- carbon: materials and fuels (docs/results.md, product carbon footprint) ---- */
+
+/* One material in a unit of a product: cradle-to-gate emissions, not grid energy. */
+typedef struct sf_cfg_material {
+    const char *name;
+    double mass;   /* kg per unit made */
+    double factor; /* kg CO2e per kg of the material */
+    sf_cfg_place at;
+} sf_cfg_material;
+
+/* A fuel a station burns while an operation runs (gas burners, furnaces): scope 1. */
+typedef struct sf_cfg_fuel {
+    const char *name; /* NULL: the station burns none */
+    double power;     /* W of fuel (its energy content) burned from an operation's start to its end */
+    double factor;    /* kg CO2e per J of fuel */
+    sf_cfg_place at;
+} sf_cfg_fuel;
+
 /* ---- layout ------------------------------------------------------------ */
 
 typedef struct sf_cfg_node {
@@ -122,6 +140,7 @@ typedef struct sf_cfg_station {
     int capacity;              /* parts processed at once */
     int buffer_in, buffer_out; /* places; 0 = none */
     double power_idle, power_busy; /* W, the station's own equipment */
+    sf_cfg_fuel fuel;              /* scope 1 fuel burned during operations; name NULL: none */
     sf_cfg_place at;
 } sf_cfg_station;
 
@@ -252,6 +271,8 @@ typedef struct sf_cfg_product {
        take no time */
     sf_cfg_operation transport;
     unsigned transport_kinds; /* bit k: the transport names kind k, directly or by a fleet entry */
+    sf_cfg_material *materials; /* bill of materials per unit, for its carbon footprint */
+    size_t n_materials;
     sf_cfg_place at;
 } sf_cfg_product;
 
@@ -350,7 +371,9 @@ typedef struct sf_cfg_energy {
     double carbon_marginal[24];
     bool has_marginal;
     double base_load;           /* W, lights and building */
-    double demand_charge;       /* currency per W of the peak 15-minute demand over the run; 0 = none */
+    double demand_charge;       /* currency per W of the peak 15-minute demand per billing period; 0 = none */
+    /* carbon and base load */
+    sf_time demand_period;      /* the demand charge's billing period; a run pays its share (default 730 h) */
 } sf_cfg_energy;
 
 /* ---- safety ------------------------------------------------------------ */

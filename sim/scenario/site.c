@@ -175,9 +175,10 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
     const sf_ynode *c;
 
     E->currency = "";
+    E->demand_period = 730 * SF_HOUR; /* a month: 8760 h / 12 */
     if (!n || sf_ynode_is_null(n))
         return;
-    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load", "demand_charge"), "energy") && n->kind != SF_YMAP)
+    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load", "demand_charge", "demand_period"), "energy") && n->kind != SF_YMAP)
         return;
     tariff(v, sf_ynode_get(n, "tariff", NULL));
     if ((c = sf_ynode_get(n, "carbon", NULL))) {
@@ -192,6 +193,12 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
     sf_v_qty(v, sf_ynode_get(n, "base_load", NULL), "base_load", SF_DIM_POWER, 0, 1e9, false, &E->base_load);
     sf_v_qty(v, sf_ynode_get(n, "demand_charge", NULL), "demand_charge", SF_DIM_DEMAND_CHARGE, 0, INFINITY, false,
              &E->demand_charge);
+    sf_v_duration(v, sf_ynode_get(n, "demand_period", NULL), "demand_period", &E->demand_period);
+    if (E->demand_period <= 0) {
+        sf_v_error(v, sf_ynode_get(n, "demand_period", NULL),
+                   "demand_period: expected a positive duration (730 h, a month, when not given)");
+        E->demand_period = 730 * SF_HOUR;
+    }
 }
 
 /* ---- safety ------------------------------------------------------------ */

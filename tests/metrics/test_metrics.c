@@ -520,7 +520,91 @@ static void test_energy_cost_carbon_and_peak_across_a_band_boundary(void **st)
     rel(kpi(&k, "peak_demand_15min", ""), (12000.0 * 900 + 40000.0 * 300) / 900 / 1000, 1e-12, "peak");
     rel(sf_metrics_peak(m, &at), (12000.0 * 900 + 40000.0 * 300) / 900, 1e-12, "peak W");
     assert_true(at == S(900));
-    rel(kpi(&k, "demand_charge", ""), 12 * (12000.0 * 900 + 40000.0 * 300) / 900 / 1000, 1e-12, "demand charge");
+    /* 12 EUR/kW a billing period; no period given: a month of 730 h, of which the run measured 1 h */
+    rel(kpi(&k, "demand_charge", ""), 12 * (12000.0 * 900 + 40000.0 * 300) / 900 / 1000 / 730, 1e-12,
+        "demand charge");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
+ * The demand charge is per billing period: a run of 1 h measured pays
+ * 1 h / 4 h of it when the period is 4 h. 10 kW flat, 9 EUR/kW:
+ * 9 x 10 / 4 = 22.5 EUR.
+ */
+static void test_demand_charge_is_prorated_over_its_billing_period(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m;
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    p->cfg.energy.demand_charge = 9.0 / 1000;
+    p->cfg.energy.demand_period = S(4 * 3600);
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 10000, 0);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 3600);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "peak_demand_15min", ""), 10, 1e-12, "peak kW");
+    rel(kpi(&k, "demand_charge", ""), 22.5, 1e-12, "a quarter of the period's charge");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
+ * A product's carbon footprint per good unit, summed by hand. Bill of
+ * materials: 2 kg of steel at 1.5 kg/kg and 0.5 kg of coating at 4 kg/kg
+ * = 5 kg a unit. Three units are made, one scrapped: 15 kg over 2 good
+ * units = 7.5 kg. The press burns gas at 100 kW (0.2 kg/kWh) during each
+ * 360 s operation: 10 kWh = 2 kg each, 6 kg over 2 = 3 kg (scope 1). The
+ * grid: 10 kW for 1 h = 10 kWh at 0.5 kg/kWh average (5 kg, 2.5 a unit)
+ * and 0.8 marginal (8 kg, 4 a unit). Footprint 7.5 + 3 + 2.5 = 13 kg
+ * average, 7.5 + 3 + 4 = 14.5 kg marginal.
+ */
+static void test_product_footprint_is_materials_plus_scope1_plus_scope2(void **st)
+{
+    plant *p = plant_new();
+    sf_cfg_material bom[2] = {{"steel", 2, 1.5, {0}}, {"coating", 0.5, 4, {0}}};
+    sf_metrics *m;
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    p->product.materials = bom;
+    p->product.n_materials = 2;
+    p->station.fuel = (sf_cfg_fuel){"natural gas", 100000, 0.2 / KWH, {0}};
+    for (int h = 0; h < 24; h++) {
+        p->cfg.energy.carbon_average[h] = 0.5 / KWH;
+        p->cfg.energy.carbon_marginal[h] = 0.8 / KWH;
+    }
+    p->cfg.energy.has_marginal = true;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 10000, 0);
+    for (uint64_t j = 1; j <= 3; j++) {
+        double t0 = 360.0 * (double)(j - 1);
+        job(m, SF_JOB_RELEASED, j, -1, t0, 0, t0);
+        job(m, SF_JOB_OP_START, j, 0, t0, 0, t0);
+        job(m, SF_JOB_OP_END, j, 0, t0, 0, t0 + 360);
+        job(m, j == 3 ? SF_JOB_SCRAPPED : SF_JOB_COMPLETED, j, -1, t0, 0, t0 + 360);
+    }
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 3600);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "co2e_materials_per_unit", "part"), 7.5, 1e-12, "materials");
+    rel(kpi(&k, "co2e_scope1_per_unit", "part"), 3, 1e-12, "scope 1");
+    rel(kpi(&k, "co2e_scope2_per_unit", "part"), 2.5, 1e-12, "scope 2 average");
+    rel(kpi(&k, "co2e_scope2_marginal_per_unit", "part"), 4, 1e-12, "scope 2 marginal");
+    rel(kpi(&k, "co2e_per_unit", "part"), 13, 1e-12, "footprint, average");
+    rel(kpi(&k, "co2e_marginal_per_unit", "part"), 14.5, 1e-12, "footprint, marginal");
+    rel(kpi(&k, "fuel_energy", "press"), 30, 1e-12, "press fuel kWh");
+    rel(kpi(&k, "fuel_energy", ""), 30, 1e-12, "plant fuel kWh");
+    rel(kpi(&k, "co2e_scope1", ""), 6, 1e-12, "plant scope 1");
+    rel(kpi(&k, "co2e_materials", ""), 15, 1e-12, "plant materials");
+    rel(kpi(&k, "co2_marginal_per_unit", ""), 4, 1e-12, "plant marginal grid CO2 a unit");
     sf_kpis_free(&k);
     sf_metrics_free(m);
     free(p);
@@ -689,6 +773,8 @@ int main(void)
         cmocka_unit_test(test_an_overloaded_plant_is_unstable_and_a_balanced_one_is_not),
         cmocka_unit_test(test_energy_cost_carbon_and_peak_across_a_band_boundary),
         cmocka_unit_test(test_peak_window_follows_the_clock),
+        cmocka_unit_test(test_demand_charge_is_prorated_over_its_billing_period),
+        cmocka_unit_test(test_product_footprint_is_materials_plus_scope1_plus_scope2),
         cmocka_unit_test(test_littles_law_holds_on_the_sample_path),
         cmocka_unit_test(test_time_series_steps_and_mser),
         cmocka_unit_test(test_safety_events_are_counted),
