@@ -224,7 +224,7 @@ static int place_arms(sf_live *L)
 sf_live *sf_live_new(sf_session *ses, sf_time every)
 {
     sf_live *L = sf_calloc(1, sizeof *L);
-    sf_observer o = {on_state, on_power, on_job, NULL, NULL, NULL};
+    sf_observer o = {on_state, on_power, on_job, NULL, NULL, NULL, NULL};
 
     if (!L || !sf_session_world(ses) || every <= 0)
         goto fail;

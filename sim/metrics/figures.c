@@ -400,7 +400,17 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     demand_cost = peak * cfg->energy.demand_charge * hours * SF_SECONDS_PER_HOUR /
                   sf_time_to_seconds(cfg->energy.demand_period > 0 ? cfg->energy.demand_period : 730 * SF_HOUR);
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
-    ADD("energy_base_load", "", cfg->energy.base_load * hours * SF_SECONDS_PER_HOUR / 3.6e6, "kWh", false);
+    ADD("energy_base_load", "", m->base_energy / 3.6e6, "kWh", false);
+    if (cfg->energy.n_occupancy) { /* loads switched by people present, per zone (occupancy.c) */
+        double occ = 0;
+        for (size_t o = 0; o < cfg->energy.n_occupancy; o++) {
+            const char *zone = cfg->layout.zones[cfg->energy.occupancy[o].zone].name;
+            ADD("energy_lighting", zone, m->occ[o].light_energy / 3.6e6, "kWh", false);
+            ADD("energy_hvac", zone, m->occ[o].hvac_energy / 3.6e6, "kWh", false);
+            occ += m->occ[o].light_energy + m->occ[o].hvac_energy;
+        }
+        ADD("energy_occupancy", "", occ / 3.6e6, "kWh", false);
+    }
     snprintf(metric, sizeof metric, "kwh_per_%s", per);
     ADD(metric, "", ratio(m->energy / 3.6e6, good), "kWh", false);
     ADD("peak_demand_15min", "", peak / 1000, "kW", true);

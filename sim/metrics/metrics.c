@@ -64,6 +64,8 @@ static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time no
     sf__metrics_advance(m, now);
     close_state(m, x, now);
     x->state = s;
+    if (e == SF_ENTITY_AGENT)
+        sf__metrics_occ_state(m, now);
     if (m->trace)
         trace_row(m->trace, now, e == SF_ENTITY_AGENT, x->name, s);
 }
@@ -107,6 +109,11 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
         }
     }
     sf__metrics_set_watts(m, x, watts);
+}
+
+static void on_zone(void *ctx, uint32_t agent, uint32_t zone, bool inside, sf_time now)
+{
+    sf__metrics_occ_zone(ctx, agent, zone, inside, now);
 }
 
 static double ideal_time(const sf_metrics *m, int product, int op)
@@ -325,7 +332,8 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
     m->win_from = now > m->W ? now : m->W;
     m->s_soc = NAN;
     if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
-        !(m->prod = sf_calloc(cfg->n_products + 1, sizeof *m->prod)) || sf__metrics_grow_samples(m) != SF_OK)
+        !(m->prod = sf_calloc(cfg->n_products + 1, sizeof *m->prod)) || sf__metrics_grow_samples(m) != SF_OK ||
+        sf__metrics_occ_new(m) != SF_OK)
         goto fail;
     for (size_t p = 0; p < cfg->n_products; p++) {
         sf_tally_init(&m->prod[p].lead, true);
@@ -376,12 +384,14 @@ void sf_metrics_free(sf_metrics *m)
     free(m->picked);
     free(m->started);
     free(m->smp);
+    free(m->occ);
+    free(m->inside);
     free(m);
 }
 
 sf_observer sf_metrics_observer(sf_metrics *m)
 {
-    sf_observer o = {on_state, on_power, on_job, on_safety, NULL, m};
+    sf_observer o = {on_state, on_power, on_job, on_safety, NULL, m, on_zone};
     return o;
 }
 
@@ -403,6 +413,10 @@ int sf_metrics_attach(sf_metrics *m, sf_world *w)
             sf__metrics_set_watts(m, x, a->meter.power[a->meter.state]);
         else if (a->meter.state == SF_POWER_CHARGING && a->meter.charge < a->meter.capacity)
             sf__metrics_set_watts(m, x, a->meter.charge_power);
+        if (m->cfg->energy.n_occupancy && x->type >= 0 && m->cfg->fleet.types[x->type].home >= 0) {
+            const sf_cfg_node *h = &m->cfg->layout.nodes[m->cfg->fleet.types[x->type].home];
+            sf__metrics_occ_place(m, id, h->x, h->y); /* people start at home; the model tells crossings after */
+        }
     }
     m->w = w;
     m->s_soc = sf__metrics_soc_at(m, m->last);

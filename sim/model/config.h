@@ -84,6 +84,7 @@ typedef enum sf_zone_kind {
     SF_ZONE_COLLABORATIVE, /* people and robots share it, robots follow the safety mode */
     SF_ZONE_PEOPLE_ONLY,
     SF_ZONE_ROBOTS_ONLY,
+    SF_ZONE_AREA,          /* a named area with no rule of its own (occupancy loads, energy.occupancy) */
 } sf_zone_kind;
 
 typedef struct sf_cfg_zone {
@@ -363,6 +364,26 @@ typedef struct sf_cfg_tariff_band {
     double price;  /* currency per J */
 } sf_cfg_tariff_band;
 
+/* One band of the base load schedule: from `from` on the days in `days` (bit 0 = Monday) until the next. */
+typedef struct sf_cfg_base_band {
+    uint8_t days;
+    sf_time from;  /* time of day */
+    double power;  /* W */
+    sf_cfg_place at;
+} sf_cfg_base_band;
+
+/*
+ * Loads switched by the people present in a zone of the layout (workers
+ * on shift inside it): on when the first comes in, off `delay` after the
+ * last leaves (lighting and HVAC each with its own power and delay).
+ */
+typedef struct sf_cfg_occupancy {
+    int zone;                          /* index into layout.zones */
+    double lighting, hvac;             /* W */
+    sf_time lighting_delay, hvac_delay;
+    sf_cfg_place at;
+} sf_cfg_occupancy;
+
 typedef struct sf_cfg_energy {
     sf_cfg_tariff_band *tariff; /* sorted by `from`, first from 00:00 */
     size_t n_tariff;
@@ -374,6 +395,10 @@ typedef struct sf_cfg_energy {
     double demand_charge;       /* currency per W of the peak 15-minute demand per billing period; 0 = none */
     /* carbon and base load */
     sf_time demand_period;      /* the demand charge's billing period; a run pays its share (default 730 h) */
+    sf_cfg_base_band *base_schedule; /* n > 0: the base load by time of day and day type (base_load is 0) */
+    size_t n_base_schedule;          /* every day has a band from 00:00 (the loader checks) */
+    sf_cfg_occupancy *occupancy;
+    size_t n_occupancy;
 } sf_cfg_energy;
 
 /* ---- safety ------------------------------------------------------------ */

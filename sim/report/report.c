@@ -345,8 +345,9 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 
 /*
  * What a KPI row's entity is: the plant, a made or stored product, a fleet
- * type (the sum of its agents), an agent, a station, or an object of the
- * behaviour scripts (a Lua resource, level or tally). O(entities) a row.
+ * type (the sum of its agents), an agent, a station, a zone of the layout
+ * (its occupancy loads), or an object of the behaviour scripts (a Lua
+ * resource, level or tally). O(entities) a row.
  */
 static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scenario_config *cfg)
 {
@@ -364,6 +365,9 @@ static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scen
     for (size_t i = 0; i < sf_metrics_stations(m); i++)
         if (strcmp(e, sf_metrics_station(m, i)->name) == 0)
             return "station";
+    for (size_t i = 0; i < cfg->layout.n_zones; i++)
+        if (strcmp(e, cfg->layout.zones[i].name) == 0)
+            return "zone";
     return "script";
 }
 

@@ -107,7 +107,7 @@ static void segments(sf_vctx *v, const sf_ynode *list)
     }
 }
 
-static const char *const zone_kinds[] = {"collaborative", "people_only", "robots_only", NULL};
+static const char *const zone_kinds[] = {"collaborative", "people_only", "robots_only", "area", NULL};
 
 /* Zones: a kind and a polygon of at least three corners. */
 static void zones(sf_vctx *v, const sf_ynode *list)

@@ -610,6 +610,92 @@ static void test_product_footprint_is_materials_plus_scope1_plus_scope2(void **s
     free(p);
 }
 
+/* Energy of a base load schedule from 06:00 to 07:15 on weekday `wd` (0 = Monday), kWh. */
+static double base_kwh(int wd)
+{
+    plant *p = plant_new();
+    sf_cfg_base_band bands[3] = {{0x7f, 0, 1000, {0}}, {0x1f, S(6.5 * 3600), 4000, {0}}, {0x7f, S(7 * 3600), 2000, {0}}};
+    sf_metrics *m;
+    sf_kpis k;
+    double v;
+
+    sf_kpis_init(&k);
+    p->cfg.scenario.start_time_of_day = S(6 * 3600);
+    p->cfg.scenario.start_weekday = wd;
+    p->cfg.energy.base_schedule = bands;
+    p->cfg.energy.n_base_schedule = 3;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_metrics_close(m, S(4500));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    v = kpi(&k, "energy_base_load", "");
+    rel(kpi(&k, "energy_grid", ""), v, 1e-12, "the base load is all the plant draws");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+    return v;
+}
+
+/*
+ * Base load by schedule: 1 kW from 00:00 every day, 4 kW from 06:30 on
+ * weekdays, 2 kW from 07:00 every day. 06:00-07:15 on a Monday: 0.5 h x 1
+ * + 0.5 h x 4 + 0.25 h x 2 = 3 kWh; on a Saturday the weekday band does
+ * not apply: 1 h x 1 + 0.25 h x 2 = 1.5 kWh.
+ */
+static void test_base_load_follows_its_schedule_by_time_of_day_and_day_type(void **st)
+{
+    (void)st;
+    rel(base_kwh(0), 3, 1e-12, "Monday");
+    rel(base_kwh(5), 1.5, 1e-12, "Saturday");
+}
+
+/*
+ * Occupancy loads of a zone: lighting 2 kW off 15 min after the last
+ * person leaves, HVAC 5 kW off after 5 min. The worker (agent 2) enters
+ * at 600 s, leaves at 1800, comes back at 2000 (the lights are still on:
+ * their switch-off is cancelled; the HVAC too, due at 2100), leaves at
+ * 2400: lighting on 600-3300 s, HVAC 600-2700 s. It enters again at 3400
+ * and goes off shift there at 3500: lighting 3400-4400, HVAC 3400-3800.
+ * A forklift (agent 0) crossing the zone switches nothing: not a person.
+ * Lighting 3700 s x 2 kW, HVAC 2500 s x 5 kW.
+ */
+static void test_occupancy_lighting_switches_off_exactly_its_delay_after_the_last_person_leaves(void **st)
+{
+    plant *p = plant_new();
+    double xy[8] = {0, 0, 10, 0, 10, 10, 0, 10};
+    sf_cfg_zone zone = {"hall", SF_ZONE_PEOPLE_ONLY, xy, 4, 0, {0}};
+    sf_cfg_occupancy occ = {0, 2000, 5000, S(900), S(300), {0}};
+    sf_metrics *m;
+    sf_observer o;
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    p->cfg.layout.zones = &zone;
+    p->cfg.layout.n_zones = 1;
+    p->cfg.energy.occupancy = &occ;
+    p->cfg.energy.n_occupancy = 1;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    o = sf_metrics_observer(m);
+    assert_non_null(o.zone);
+    o.zone(o.ctx, 0, 0, true, S(100));
+    o.zone(o.ctx, 0, 0, false, S(200));
+    o.zone(o.ctx, 2, 0, true, S(600));
+    o.zone(o.ctx, 2, 0, false, S(1800));
+    o.zone(o.ctx, 2, 0, true, S(2000));
+    o.zone(o.ctx, 2, 0, false, S(2400));
+    o.zone(o.ctx, 2, 0, true, S(3400));
+    state(m, SF_ENTITY_AGENT, 2, SF_STATE_OFF_SHIFT, 3500);
+    sf_metrics_close(m, S(4500));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "energy_lighting", "hall"), 3700 * 2000 / KWH, 1e-12, "lighting kWh");
+    rel(kpi(&k, "energy_hvac", "hall"), 2500 * 5000 / KWH, 1e-12, "HVAC kWh");
+    rel(kpi(&k, "energy_occupancy", ""), (3700 * 2000 + 2500 * 5000) / KWH, 1e-12, "occupancy kWh");
+    rel(kpi(&k, "energy_grid", ""), (3700 * 2000 + 2500 * 5000) / KWH, 1e-12, "the plant's grid energy holds them");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
 /* A 15-minute window is aligned to the clock, not to the start of the run. */
 static void test_peak_window_follows_the_clock(void **st)
 {
@@ -774,6 +860,8 @@ int main(void)
         cmocka_unit_test(test_energy_cost_carbon_and_peak_across_a_band_boundary),
         cmocka_unit_test(test_peak_window_follows_the_clock),
         cmocka_unit_test(test_demand_charge_is_prorated_over_its_billing_period),
+        cmocka_unit_test(test_base_load_follows_its_schedule_by_time_of_day_and_day_type),
+        cmocka_unit_test(test_occupancy_lighting_switches_off_exactly_its_delay_after_the_last_person_leaves),
         cmocka_unit_test(test_product_footprint_is_materials_plus_scope1_plus_scope2),
         cmocka_unit_test(test_littles_law_holds_on_the_sample_path),
         cmocka_unit_test(test_time_series_steps_and_mser),
