@@ -210,6 +210,65 @@ static int product_kpis(sf_metrics *m, double hours, sf_kpis *out)
     return SF_OK;
 }
 
+/* kg CO2e of the bill of materials of the units of product i that ended after the warm-up, good or scrapped. */
+static double materials_kg(const sf_metrics *m, size_t i)
+{
+    const sf_cfg_product *p = &m->cfg->products[i];
+    double kg = 0;
+
+    for (size_t j = 0; j < p->n_materials; j++)
+        kg += p->materials[j].mass * p->materials[j].factor;
+    return kg * (double)(m->prod[i].completed + m->prod[i].scrapped);
+}
+
+/*
+ * Made product i's carbon footprint per good unit, cradle to gate (ISO
+ * 14067, GHG Protocol Product Standard; docs/results.md), split by where
+ * it comes from: its materials (of every unit that ended after the
+ * warm-up, scrapped ones included, over the good ones), scope 1 (the fuel
+ * its own operations burned at stations) and scope 2 (its `share` of the
+ * plant's grid CO2, the work key of product_cost_kpis), at the average
+ * factor and, when the scenario gives one, the marginal one.
+ */
+static int footprint_kpis(const sf_metrics *m, size_t i, double share, sf_kpis *out)
+{
+    const char *name = m->cfg->products[i].name;
+    bool marginal = m->cfg->energy.has_marginal;
+    double units = (double)m->prod[i].completed, mat = ratio(materials_kg(m, i), units);
+    double s1 = ratio(m->prod[i].fuel_co2, units), s2 = ratio(m->co2 * share, units);
+    double m2 = ratio(m->co2_marginal * share, units);
+    int rc;
+
+    ADD("co2e_materials_per_unit", name, mat, "kg", false);
+    ADD("co2e_scope1_per_unit", name, s1, "kg", false);
+    ADD("co2e_scope2_per_unit", name, s2, "kg", false);
+    if (marginal)
+        ADD("co2e_scope2_marginal_per_unit", name, m2, "kg", false);
+    ADD("co2e_per_unit", name, mat + s1 + s2, "kg", false);
+    if (marginal)
+        ADD("co2e_marginal_per_unit", name, mat + s1 + m2, "kg", false);
+    return SF_OK;
+}
+
+/* The plant's fuel burned (kWh), scope 1 and materials (kg): the stations' and made products' sums. */
+static int carbon_totals(const sf_metrics *m, sf_kpis *out)
+{
+    double fuel = 0, scope1 = 0, materials = 0;
+    int rc;
+
+    for (size_t s = 0; s < m->ns; s++)
+        fuel += m->e[m->na + s].fuel;
+    for (size_t i = 0; i < m->cfg->n_products; i++)
+        if (m->cfg->products[i].n_ops > 0) {
+            scope1 += m->prod[i].fuel_co2;
+            materials += materials_kg(m, i);
+        }
+    ADD("fuel_energy", "", fuel / 3.6e6, "kWh", false);
+    ADD("co2e_scope1", "", scope1, "kg", false);
+    ADD("co2e_materials", "", materials, "kg", false);
+    return SF_OK;
+}
+
 /*
  * Cost, kWh and CO2 per unit of each made product. The plant's whole cost
  * (labour, equipment, energy, demand charge), grid energy and CO2 after
@@ -242,62 +301,9 @@ static int product_cost_kpis(const sf_metrics *m, double cost, const char *cur, 
         ADD("cost_per_unit", name, ratio(cost * share, units), cur, false);
         ADD("kwh_per_unit", name, ratio(m->energy / 3.6e6 * share, units), "kWh", false);
         ADD("co2_per_unit", name, ratio(m->co2 * share, units), "kg", false);
+        if ((rc = footprint_kpis(m, i, share, out)) != SF_OK)
+            return rc;
     }
-    return SF_OK;
-}
-
-/* kg CO2e of one unit's bill of materials (mass x factor of each). */
-static double materials_per_unit(const sf_cfg_product *p)
-{
-    double kg = 0;
-
-    for (size_t i = 0; i < p->n_materials; i++)
-        kg += p->materials[i].mass * p->materials[i].factor;
-    return kg;
-}
-
-/*
- * Each made product's carbon footprint per good unit, cradle to gate
- * (ISO 14067, GHG Protocol Product Standard; docs/results.md), split by
- * where it comes from: its materials (the bill of materials of every unit
- * made after the warm-up, scrapped ones included, over the good ones),
- * scope 1 (the fuel its own operations burned at stations), scope 2 (its
- * share of the plant's grid CO2 by the work key of product_cost_kpis), at
- * the average factor and, when the scenario gives one, the marginal one.
- * Also the plant's sums of the first two. `fuel` is the plant's J of fuel.
- */
-static int product_carbon_kpis(const sf_metrics *m, double fuel, sf_kpis *out)
-{
-    const sf_scenario_config *cfg = m->cfg;
-    bool marginal = cfg->energy.has_marginal;
-    double work = 0, materials = 0, scope1 = 0;
-    int rc;
-
-    for (size_t i = 0; i < cfg->n_products; i++)
-        if (cfg->products[i].n_ops > 0)
-            work += m->prod[i].work;
-    for (size_t i = 0; i < cfg->n_products; i++) {
-        const product_figs *p = &m->prod[i];
-        const char *name = cfg->products[i].name;
-        double share = ratio(p->work, work), units = (double)p->completed;
-        double mat = materials_per_unit(&cfg->products[i]) * (double)(p->completed + p->scrapped);
-        double s1 = ratio(p->fuel_co2, units), s2 = ratio(m->co2 * share, units), m2 = ratio(m->co2_marginal * share, units);
-        if (cfg->products[i].n_ops == 0)
-            continue;
-        materials += mat;
-        scope1 += p->fuel_co2;
-        ADD("co2e_materials_per_unit", name, ratio(mat, units), "kg", false);
-        ADD("co2e_scope1_per_unit", name, s1, "kg", false);
-        ADD("co2e_scope2_per_unit", name, s2, "kg", false);
-        if (marginal)
-            ADD("co2e_scope2_marginal_per_unit", name, m2, "kg", false);
-        ADD("co2e_per_unit", name, ratio(mat, units) + s1 + s2, "kg", false);
-        if (marginal)
-            ADD("co2e_marginal_per_unit", name, ratio(mat, units) + s1 + m2, "kg", false);
-    }
-    ADD("fuel_energy", "", fuel / 3.6e6, "kWh", false);
-    ADD("co2e_scope1", "", scope1, "kg", false);
-    ADD("co2e_materials", "", materials, "kg", false);
     return SF_OK;
 }
 
@@ -433,13 +439,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     ADD(metric, "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
     if (m->makes && (rc = product_cost_kpis(m, labour + equipment + energy_cost + demand_cost, cur, out)) != SF_OK)
         return rc;
-    if (m->makes) {
-        double fuel = 0;
-        for (size_t s = 0; s < m->ns; s++)
-            fuel += m->e[m->na + s].fuel;
-        if ((rc = product_carbon_kpis(m, fuel, out)) != SF_OK)
-            return rc;
-    }
+    if (m->makes && (rc = carbon_totals(m, out)) != SF_OK)
+        return rc;
 
     /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
     for (size_t i = 0; i < m->na; i++) {
