@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "model/calendar.h"
 #include "model/stations.h"
 #include "model/world.h"
 #include "render/snapshot.h"
@@ -121,9 +122,10 @@ struct sf_live {
     char alarm[160];
 };
 
-static double total_power(const sf_live *L)
+/* The plant's grid power now; the base load by its schedule (occupancy loads are the metrics' only). */
+static double total_power(const sf_live *L, sf_time now)
 {
-    double p = L->cfg->energy.base_load;
+    double p = sf_calendar_base_load(L->cfg, now, NULL);
     for (uint32_t i = 0; i < L->grid.nagents; i++)
         p += L->agent_w[i];
     for (uint32_t i = 0; i < L->grid.nstations; i++)
@@ -135,7 +137,7 @@ static double total_power(const sf_live *L)
 static void integrate(sf_live *L, sf_time now)
 {
     if (now > L->energy_at) {
-        L->energy += total_power(L) * sf_time_to_seconds(now - L->energy_at);
+        L->energy += total_power(L, L->energy_at) * sf_time_to_seconds(now - L->energy_at);
         L->energy_at = now;
     }
 }
@@ -349,7 +351,7 @@ static void capture(sf_live *L, sf_time t, sf_snapshot *s, bool light)
     s->released = L->released;
     s->failures = failures;
     s->flat = flat;
-    s->power = (float)total_power(L);
+    s->power = (float)total_power(L, t);
     s->energy = L->energy;
     if (flat > L->flat_seen && first_flat != UINT32_MAX) {
         char when[40];

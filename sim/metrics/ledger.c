@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "metrics/metrics_internal.h"
+#include "model/calendar.h"
 
 /* ---- clock ------------------------------------------------------------- */
 
@@ -83,7 +84,7 @@ void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time 
     s->t = m->step_start;
     s->completed = m->s_completed;
     s->wip = len > 0 ? m->s_wip / len : m->wip;
-    s->power = len > 0 ? m->s_energy / len : sf__metrics_base_at(m, to) + m->watts + m->occ_watts;
+    s->power = len > 0 ? m->s_energy / len : sf_calendar_base_load(m->cfg, to, NULL) + m->watts + m->occ_watts;
     s->soc = m->s_soc;
     s->released = m->s_released;
     s->departed = m->s_departed;
@@ -135,11 +136,11 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
 
     while (t0 < t1) {
         sf_time cut = t1, b;
-        double base = sf__metrics_base_at(m, t0), P = base + m->watts + m->occ_watts, dt, e;
+        double base = sf_calendar_base_load(m->cfg, t0, &b), P = base + m->watts + m->occ_watts, dt, e;
 
-        if ((b = m->step_start + m->step) < cut)
+        if (b < cut) /* the next base load band */
             cut = b;
-        if ((b = sf__metrics_next_base(m, t0)) < cut)
+        if ((b = m->step_start + m->step) < cut)
             cut = b;
         if (t0 < m->W) {
             if (m->W < cut)

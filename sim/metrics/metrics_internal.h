@@ -147,12 +147,8 @@ int sf__metrics_grow_samples(sf_metrics *m);
 /* The sample of the open step, as measured up to `to`. */
 void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time to);
 
-/* occupancy.c: the base load schedule and the loads switched by people present in zones */
+/* occupancy.c: the loads switched by people present in zones */
 
-/* The base load in W at sim time t (the constant, or the schedule's band in force). */
-double sf__metrics_base_at(const sf_metrics *m, sf_time t);
-/* The next start of a base load band strictly after t; SF_TIME_MAX without a schedule. */
-sf_time sf__metrics_next_base(const sf_metrics *m, sf_time t);
 /* Room for the occupancy loads (none: nothing); SF_OK or SF_ENOMEM. */
 int sf__metrics_occ_new(sf_metrics *m);
 /* Agent `agent` stands at (x, y) now (its home when the observer attaches): its presence in each zone. */

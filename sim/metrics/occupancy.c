@@ -1,10 +1,8 @@
 /*
- * occupancy.c: the plant's base load by schedule and the loads switched
- * by people present in zones (docs/results.md, "Base load").
+ * occupancy.c: the loads switched by people present in zones
+ * (docs/results.md, "Base load and occupancy").
  *
- * The base load is a schedule of bands by time of day and day type; the
- * ledger (ledger.c) cuts its pieces at band starts, so each piece has one
- * base power. An occupancy load (lighting, HVAC) of a zone is on while at
+ * An occupancy load (lighting, HVAC) of a zone is on while at
  * least one worker on shift is inside the zone and switches off exactly
  * its delay after the last one leaves (or goes off shift): the switch-off
  * is a pending instant the ledger stops at, like a battery filling.
@@ -18,47 +16,6 @@
 #include "core/mem.h"
 #include "metrics/metrics_internal.h"
 #include "model/geometry.h"
-
-/* ---- base load schedule ------------------------------------------------ */
-
-/* Day of the week (0 = Monday) of the clock time c. */
-static int weekday(const sf_metrics *m, sf_time c)
-{
-    return (int)((m->cfg->scenario.start_weekday + c / SF_DAY) % 7);
-}
-
-double sf__metrics_base_at(const sf_metrics *m, sf_time t)
-{
-    const sf_cfg_energy *E = &m->cfg->energy;
-    sf_time c = clock_of(m, t), tod = c % SF_DAY, best = -1;
-    int d = weekday(m, c);
-    double p = E->base_load;
-
-    for (size_t i = 0; i < E->n_base_schedule; i++) {
-        const sf_cfg_base_band *b = &E->base_schedule[i];
-        if ((b->days >> d & 1) && b->from <= tod && b->from >= best) {
-            best = b->from;
-            p = b->power;
-        }
-    }
-    return p;
-}
-
-sf_time sf__metrics_next_base(const sf_metrics *m, sf_time t)
-{
-    const sf_cfg_energy *E = &m->cfg->energy;
-    sf_time c = clock_of(m, t), tod = c % SF_DAY, next = SF_DAY;
-    int d = weekday(m, c);
-
-    if (E->n_base_schedule == 0)
-        return SF_TIME_MAX;
-    for (size_t i = 0; i < E->n_base_schedule; i++) {
-        const sf_cfg_base_band *b = &E->base_schedule[i];
-        if ((b->days >> d & 1) && b->from > tod && b->from < next)
-            next = b->from;
-    }
-    return c - tod + next - m->cfg->scenario.start_time_of_day;
-}
 
 /* ---- occupancy loads --------------------------------------------------- */
 
