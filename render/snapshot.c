@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "model/calendar.h"
 #include "model/stations.h"
 #include "model/world.h"
 #include "render/snapshot.h"
@@ -122,9 +123,10 @@ struct sf_live {
     char alarm[160];
 };
 
-static double total_power(const sf_live *L)
+/* The plant's grid power now; the base load by its schedule (occupancy loads are the metrics' only). */
+static double total_power(const sf_live *L, sf_time now)
 {
-    double p = L->cfg->energy.base_load;
+    double p = sf_calendar_base_load(L->cfg, now, NULL);
     for (uint32_t i = 0; i < L->grid.nagents; i++)
         p += L->agent_w[i];
     for (uint32_t i = 0; i < L->grid.nstations; i++)
@@ -136,7 +138,7 @@ static double total_power(const sf_live *L)
 static void integrate(sf_live *L, sf_time now)
 {
     if (now > L->energy_at) {
-        L->energy += total_power(L) * sf_time_to_seconds(now - L->energy_at);
+        L->energy += total_power(L, L->energy_at) * sf_time_to_seconds(now - L->energy_at);
         L->energy_at = now;
     }
 }
@@ -225,7 +227,7 @@ static int place_arms(sf_live *L)
 sf_live *sf_live_new(sf_session *ses, sf_time every)
 {
     sf_live *L = sf_calloc(1, sizeof *L);
-    sf_observer o = {on_state, on_power, on_job, NULL, NULL, NULL};
+    sf_observer o = {on_state, on_power, on_job, NULL, NULL, NULL, NULL};
 
     if (!L || !sf_session_world(ses) || every <= 0)
         goto fail;
@@ -344,7 +346,7 @@ static void capture(sf_live *L, sf_time t, sf_snapshot *s, bool light)
     s->released = L->released;
     s->failures = failures;
     s->flat = flat;
-    s->power = (float)total_power(L);
+    s->power = (float)total_power(L, t);
     s->energy = L->energy;
     if (flat > L->flat_seen && first_flat != UINT32_MAX) {
         char when[40];

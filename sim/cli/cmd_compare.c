@@ -179,7 +179,7 @@ static void print_rows(const char *a, const char *b, const row *rows, size_t n, 
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
         char ci[64];
-        if (!all && any_headline && !r->key->headline) {
+        if (!all && any_headline && !r->key->headline && !sf_kpi_beside_headline(r->key->metric)) {
             hidden++;
             continue;
         }

@@ -100,6 +100,8 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
     ADD("oee", x->name, 100 * a * p * q, "%", false);
     ADD("operations", x->name, (double)x->ops, "operations", false);
     ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
+    if (m->cfg->layout.stations[s].fuel.name)
+        ADD("fuel_energy", x->name, x->fuel / 3.6e6, "kWh", false);
     ADD("time_planned", x->name, planned / SF_SECONDS_PER_HOUR, "h", false);
     ADD("time_producing", x->name, producing / SF_SECONDS_PER_HOUR, "h", false);
     for (size_t i = 0; i < sizeof loss / sizeof loss[0]; i++)
@@ -208,6 +210,65 @@ static int product_kpis(sf_metrics *m, double hours, sf_kpis *out)
     return SF_OK;
 }
 
+/* kg CO2e of the bill of materials of the units of product i that ended after the warm-up, good or scrapped. */
+static double materials_kg(const sf_metrics *m, size_t i)
+{
+    const sf_cfg_product *p = &m->cfg->products[i];
+    double kg = 0;
+
+    for (size_t j = 0; j < p->n_materials; j++)
+        kg += p->materials[j].mass * p->materials[j].factor;
+    return kg * (double)(m->prod[i].completed + m->prod[i].scrapped);
+}
+
+/*
+ * Made product i's carbon footprint per good unit, cradle to gate (ISO
+ * 14067, GHG Protocol Product Standard; docs/results.md), split by where
+ * it comes from: its materials (of every unit that ended after the
+ * warm-up, scrapped ones included, over the good ones), scope 1 (the fuel
+ * its own operations burned at stations) and scope 2 (its `share` of the
+ * plant's grid CO2, the work key of product_cost_kpis), at the average
+ * factor and, when the scenario gives one, the marginal one.
+ */
+static int footprint_kpis(const sf_metrics *m, size_t i, double share, sf_kpis *out)
+{
+    const char *name = m->cfg->products[i].name;
+    bool marginal = m->cfg->energy.has_marginal;
+    double units = (double)m->prod[i].completed, mat = ratio(materials_kg(m, i), units);
+    double s1 = ratio(m->prod[i].fuel_co2, units), s2 = ratio(m->co2 * share, units);
+    double m2 = ratio(m->co2_marginal * share, units);
+    int rc;
+
+    ADD("co2e_materials_per_unit", name, mat, "kg", false);
+    ADD("co2e_scope1_per_unit", name, s1, "kg", false);
+    ADD("co2e_scope2_per_unit", name, s2, "kg", false);
+    if (marginal)
+        ADD("co2e_scope2_marginal_per_unit", name, m2, "kg", false);
+    ADD("co2e_per_unit", name, mat + s1 + s2, "kg", false);
+    if (marginal)
+        ADD("co2e_marginal_per_unit", name, mat + s1 + m2, "kg", false);
+    return SF_OK;
+}
+
+/* The plant's fuel burned (kWh), scope 1 and materials (kg): the stations' and made products' sums. */
+static int carbon_totals(const sf_metrics *m, sf_kpis *out)
+{
+    double fuel = 0, scope1 = 0, materials = 0;
+    int rc;
+
+    for (size_t s = 0; s < m->ns; s++)
+        fuel += m->e[m->na + s].fuel;
+    for (size_t i = 0; i < m->cfg->n_products; i++)
+        if (m->cfg->products[i].n_ops > 0) {
+            scope1 += m->prod[i].fuel_co2;
+            materials += materials_kg(m, i);
+        }
+    ADD("fuel_energy", "", fuel / 3.6e6, "kWh", false);
+    ADD("co2e_scope1", "", scope1, "kg", false);
+    ADD("co2e_materials", "", materials, "kg", false);
+    return SF_OK;
+}
+
 /*
  * Cost, kWh and CO2 per unit of each made product. The plant's whole cost
  * (labour, equipment, energy, demand charge), grid energy and CO2 after
@@ -240,6 +301,8 @@ static int product_cost_kpis(const sf_metrics *m, double cost, const char *cur, 
         ADD("cost_per_unit", name, ratio(cost * share, units), cur, false);
         ADD("kwh_per_unit", name, ratio(m->energy / 3.6e6 * share, units), "kWh", false);
         ADD("co2_per_unit", name, ratio(m->co2 * share, units), "kg", false);
+        if ((rc = footprint_kpis(m, i, share, out)) != SF_OK)
+            return rc;
     }
     return SF_OK;
 }
@@ -339,9 +402,21 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
 
     peak = sf_metrics_peak(m, NULL);
     energy_cost = m->cost;
-    demand_cost = peak * cfg->energy.demand_charge;
+    /* the charge is per billing period: a run pays the share of it that its measured hours cover */
+    demand_cost = peak * cfg->energy.demand_charge * hours * SF_SECONDS_PER_HOUR /
+                  sf_time_to_seconds(cfg->energy.demand_period > 0 ? cfg->energy.demand_period : 730 * SF_HOUR);
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
-    ADD("energy_base_load", "", cfg->energy.base_load * hours * SF_SECONDS_PER_HOUR / 3.6e6, "kWh", false);
+    ADD("energy_base_load", "", m->base_energy / 3.6e6, "kWh", false);
+    if (cfg->energy.n_occupancy) { /* loads switched by people present, per zone (occupancy.c) */
+        double occ = 0;
+        for (size_t o = 0; o < cfg->energy.n_occupancy; o++) {
+            const char *zone = cfg->layout.zones[cfg->energy.occupancy[o].zone].name;
+            ADD("energy_lighting", zone, m->occ[o].light_energy / 3.6e6, "kWh", false);
+            ADD("energy_hvac", zone, m->occ[o].hvac_energy / 3.6e6, "kWh", false);
+            occ += m->occ[o].light_energy + m->occ[o].hvac_energy;
+        }
+        ADD("energy_occupancy", "", occ / 3.6e6, "kWh", false);
+    }
     snprintf(metric, sizeof metric, "kwh_per_%s", per);
     ADD(metric, "", ratio(m->energy / 3.6e6, good), "kWh", false);
     ADD("peak_demand_15min", "", peak / 1000, "kW", true);
@@ -352,6 +427,10 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         ADD("co2_marginal", "", m->co2_marginal, "kg", false);
     snprintf(metric, sizeof metric, "co2_per_%s", per);
     ADD(metric, "", ratio(m->co2, good), "kg", false);
+    if (cfg->energy.has_marginal) {
+        snprintf(metric, sizeof metric, "co2_marginal_per_%s", per);
+        ADD(metric, "", ratio(m->co2_marginal, good), "kg", false);
+    }
     ADD("cost_labour", "", labour, cur, false);
     ADD("cost_equipment", "", equipment, cur, false);
     ADD("cost_energy", "", energy_cost + demand_cost, cur, false);
@@ -359,6 +438,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     snprintf(metric, sizeof metric, "cost_per_%s", per);
     ADD(metric, "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
     if (m->makes && (rc = product_cost_kpis(m, labour + equipment + energy_cost + demand_cost, cur, out)) != SF_OK)
+        return rc;
+    if (m->makes && (rc = carbon_totals(m, out)) != SF_OK)
         return rc;
 
     /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */

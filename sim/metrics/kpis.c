@@ -54,3 +54,14 @@ const sf_kpi *sf_kpis_find(const sf_kpis *k, const char *metric, const char *ent
             return &k->v[i];
     return NULL;
 }
+
+bool sf_kpi_beside_headline(const char *metric)
+{
+    static const char *const beside[] = {"co2_marginal",      "co2_marginal_per_unit",  "co2_per_unit",
+                                         "co2e_per_unit", "co2e_marginal_per_unit", NULL};
+
+    for (size_t i = 0; beside[i]; i++)
+        if (strcmp(metric, beside[i]) == 0)
+            return true;
+    return false;
+}

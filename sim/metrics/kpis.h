@@ -35,6 +35,12 @@ static inline const char *sf_kpi_entity(const char *entity)
 {
     return entity && *entity ? entity : "-";
 }
+/*
+ * True for the figures a comparison shows beside the headline ones though
+ * they are not headline themselves: CO2 at the marginal factor next to the
+ * average one, and CO2 and the carbon footprint per unit (docs/results.md).
+ */
+bool sf_kpi_beside_headline(const char *metric);
 /* The row for (metric, entity), or NULL. */
 const sf_kpi *sf_kpis_find(const sf_kpis *k, const char *metric, const char *entity);
 

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "metrics/metrics_internal.h"
+#include "model/calendar.h"
 
 /* ---- clock ------------------------------------------------------------- */
 
@@ -83,7 +84,7 @@ void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time 
     s->t = m->step_start;
     s->completed = m->s_completed;
     s->wip = len > 0 ? m->s_wip / len : m->wip;
-    s->power = len > 0 ? m->s_energy / len : m->cfg->energy.base_load + m->watts;
+    s->power = len > 0 ? m->s_energy / len : sf_calendar_base_load(m->cfg, to, NULL) + m->watts + m->occ_watts;
     s->soc = m->s_soc;
     s->released = m->s_released;
     s->departed = m->s_departed;
@@ -132,12 +133,13 @@ static void close_window(sf_metrics *m, sf_time end)
 static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
 {
     const sf_cfg_energy *E = &m->cfg->energy;
-    double P = E->base_load + m->watts;
 
     while (t0 < t1) {
         sf_time cut = t1, b;
-        double dt, e;
+        double base = sf_calendar_base_load(m->cfg, t0, &b), P = base + m->watts + m->occ_watts, dt, e;
 
+        if (b < cut) /* the next base load band */
+            cut = b;
         if ((b = m->step_start + m->step) < cut)
             cut = b;
         if (t0 < m->W) {
@@ -158,6 +160,8 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
         if (t0 >= m->W) {
             int h = hour_at(m, t0);
             m->energy += e;
+            m->base_energy += base * dt;
+            sf__metrics_occ_energy(m, dt);
             m->wip_area += m->wip * dt;
             m->stock_area += m->stock * dt;
             if (E->n_tariff)
@@ -219,8 +223,19 @@ void sf__metrics_find_first_full(sf_metrics *m)
 void sf__metrics_advance(sf_metrics *m, sf_time now)
 {
     ent *first;
+    sf_time off;
 
-    while ((first = m->first_full) && first->full <= now) {
+    for (;;) {
+        first = m->first_full;
+        off = sf__metrics_occ_next(m);
+        if (off <= now && (!first || off < first->full)) { /* an occupancy load switches off first */
+            integrate(m, m->last, off);
+            m->last = off;
+            sf__metrics_occ_fire(m, off);
+            continue;
+        }
+        if (!first || first->full > now)
+            break;
         integrate(m, m->last, first->full);
         m->last = first->full;
         sf__metrics_close_power(m, first, first->full);

@@ -73,6 +73,8 @@ static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time no
         return;
     close_state(m, x, now);
     x->state = s;
+    if (e == SF_ENTITY_AGENT)
+        sf__metrics_occ_state(m, now);
     if (m->trace)
         trace_row(m->trace, now, e == SF_ENTITY_AGENT, x->name, s);
 }
@@ -115,6 +117,11 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
         }
     }
     sf__metrics_set_watts(m, x, watts);
+}
+
+static void on_zone(void *ctx, uint32_t agent, uint32_t zone, bool inside, sf_time now)
+{
+    sf__metrics_occ_zone(ctx, agent, zone, inside, now);
 }
 
 static double ideal_time(const sf_metrics *m, int product, int op)
@@ -187,6 +194,8 @@ static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bo
     m->sojourn += lead;
     if (!good) {
         m->scrapped++;
+        if (p && ev->flow == SF_FLOW_MADE)
+            p->scrapped++;
         return;
     }
     m->completed++;
@@ -246,8 +255,15 @@ static void on_job(void *ctx, const sf_job_event *ev)
             p->work += sf__metrics_after_warmup(m, m->picked[ev->job], ev->now);
         break;
     case SF_JOB_OP_END:
-        if (p && ev->flow == SF_FLOW_MADE && ev->job < m->nstarted)
-            p->work += sf__metrics_after_warmup(m, m->started[ev->job], ev->now);
+        if (p && ev->flow == SF_FLOW_MADE && ev->job < m->nstarted) {
+            double dt = sf__metrics_after_warmup(m, m->started[ev->job], ev->now);
+            p->work += dt;
+            if (st && ev->station < (int32_t)m->cfg->layout.n_stations) { /* scope 1: fuel burned start to end */
+                const sf_cfg_fuel *f = &m->cfg->layout.stations[ev->station].fuel;
+                st->fuel += f->power * dt;
+                p->fuel_co2 += f->power * dt * f->factor;
+            }
+        }
         if (!counted)
             break;
         m->ops++;
@@ -324,7 +340,8 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
     m->win_from = now > m->W ? now : m->W;
     m->s_soc = NAN;
     if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
-        !(m->prod = sf_calloc(cfg->n_products + 1, sizeof *m->prod)) || sf__metrics_grow_samples(m) != SF_OK)
+        !(m->prod = sf_calloc(cfg->n_products + 1, sizeof *m->prod)) || sf__metrics_grow_samples(m) != SF_OK ||
+        sf__metrics_occ_new(m) != SF_OK)
         goto fail;
     for (size_t p = 0; p < cfg->n_products; p++) {
         sf_tally_init(&m->prod[p].lead, true);
@@ -375,12 +392,14 @@ void sf_metrics_free(sf_metrics *m)
     free(m->picked);
     free(m->started);
     free(m->smp);
+    free(m->occ);
+    free(m->inside);
     free(m);
 }
 
 sf_observer sf_metrics_observer(sf_metrics *m)
 {
-    sf_observer o = {on_state, on_power, on_job, on_safety, NULL, m};
+    sf_observer o = {on_state, on_power, on_job, on_safety, NULL, m, on_zone};
     return o;
 }
 
@@ -402,6 +421,10 @@ int sf_metrics_attach(sf_metrics *m, sf_world *w)
             sf__metrics_set_watts(m, x, a->meter.power[a->meter.state]);
         else if (a->meter.state == SF_POWER_CHARGING && a->meter.charge < a->meter.capacity)
             sf__metrics_set_watts(m, x, a->meter.charge_power);
+        if (m->cfg->energy.n_occupancy && x->type >= 0 && m->cfg->fleet.types[x->type].home >= 0) {
+            const sf_cfg_node *h = &m->cfg->layout.nodes[m->cfg->fleet.types[x->type].home];
+            sf__metrics_occ_place(m, id, h->x, h->y); /* people start at home; the model tells crossings after */
+        }
     }
     m->w = w;
     m->s_soc = sf__metrics_soc_at(m, m->last);

@@ -32,6 +32,7 @@ typedef struct ent {
     /* stations */
     uint64_t ops, bad;
     double ideal; /* s of ideal operation time of the operations ended here */
+    double fuel;  /* J of fuel burned by the operations ended here (their part after the warm-up) */
 } ent;
 
 /*
@@ -43,12 +44,22 @@ typedef struct ent {
 typedef struct product_figs {
     uint64_t completed, with_due, on_time; /* made units, after the warm-up */
     uint64_t stored, shipped;              /* pallets, after the warm-up */
+    uint64_t scrapped;                     /* made units scrapped after the warm-up (their materials count) */
+    double fuel_co2;                       /* kg, scope 1 of its operations ended after the warm-up */
     double wip, wip_area;
     sf_time since;
     sf_tally lead; /* s, release to completion of the good units */
     double work;   /* s after the warm-up: its units' operations (start to end) and moves (pickup to delivery);
                       the key by which cost, energy and CO2 are shared among made products (figures.c) */
 } product_figs;
+
+/* An occupancy load of a zone (occupancy.c): its people, its parts on or off, their pending switch-off. */
+typedef struct occ_load {
+    int people;                    /* workers on shift inside the zone */
+    bool light, hvac;              /* on */
+    sf_time light_off, hvac_off;   /* when the part switches off; SF_TIME_MAX: none pending */
+    double light_energy, hvac_energy; /* J after the warm-up */
+} occ_load;
 
 struct sf_metrics {
     const sf_scenario_config *cfg;
@@ -88,6 +99,12 @@ struct sf_metrics {
     double win_energy;
     double peak, partial_peak;
     sf_time peak_at, partial_at;
+
+    /* base load and occupancy loads (occupancy.c) */
+    double base_energy;   /* J of base load after the warm-up */
+    double occ_watts;     /* the occupancy loads switched on now */
+    occ_load *occ;        /* per energy.occupancy entry */
+    uint8_t *inside;      /* agent x occupancy load: the agent is inside the load's zone */
 
     /* safety (after the warm-up) */
     uint64_t stops, slows, near;
@@ -129,5 +146,22 @@ double sf__metrics_soc_at(const sf_metrics *m, sf_time t);
 int sf__metrics_grow_samples(sf_metrics *m);
 /* The sample of the open step, as measured up to `to`. */
 void sf__metrics_fill_sample(const sf_metrics *m, sf_metrics_sample *s, sf_time to);
+
+/* occupancy.c: the loads switched by people present in zones */
+
+/* Room for the occupancy loads (none: nothing); SF_OK or SF_ENOMEM. */
+int sf__metrics_occ_new(sf_metrics *m);
+/* Agent `agent` stands at (x, y) now (its home when the observer attaches): its presence in each zone. */
+void sf__metrics_occ_place(sf_metrics *m, uint32_t agent, double x, double y);
+/* Agent `agent` entered or left layout zone `zone`. */
+void sf__metrics_occ_zone(sf_metrics *m, uint32_t agent, uint32_t zone, bool inside, sf_time now);
+/* An agent's state changed (going off shift takes a worker out of the count); the ledger is at now. */
+void sf__metrics_occ_state(sf_metrics *m, sf_time now);
+/* The earliest pending switch-off of an occupancy load; SF_TIME_MAX for none. */
+sf_time sf__metrics_occ_next(const sf_metrics *m);
+/* Switch off the parts whose switch-off is due at or before t. */
+void sf__metrics_occ_fire(sf_metrics *m, sf_time t);
+/* Add dt seconds of the loads switched on to their energy (after the warm-up). */
+void sf__metrics_occ_energy(sf_metrics *m, double dt);
 
 #endif

@@ -55,3 +55,26 @@ sf_state sf_calendar_at(const sf_scenario_config *cfg, int type, sf_time t, sf_t
         *until -= sc->start_time_of_day;
     return on ? SF_STATE_IDLE : pause ? SF_STATE_ON_BREAK : SF_STATE_OFF_SHIFT;
 }
+
+double sf_calendar_base_load(const sf_scenario_config *cfg, sf_time t, sf_time *until)
+{
+    const sf_cfg_energy *E = &cfg->energy;
+    sf_time c = cfg->scenario.start_time_of_day + t, tod = c % SF_DAY, best = -1, next = SF_DAY;
+    int d = (int)((cfg->scenario.start_weekday + c / SF_DAY) % 7); /* 0 = Monday */
+    double p = E->base_load;
+
+    for (size_t i = 0; i < E->n_base_schedule; i++) {
+        const sf_cfg_base_band *b = &E->base_schedule[i];
+        if (!(b->days >> d & 1))
+            continue;
+        if (b->from <= tod && b->from >= best) {
+            best = b->from;
+            p = b->power;
+        } else if (b->from > tod && b->from < next) {
+            next = b->from;
+        }
+    }
+    if (until)
+        *until = E->n_base_schedule ? c - tod + next - cfg->scenario.start_time_of_day : SF_TIME_MAX;
+    return p;
+}

@@ -25,4 +25,12 @@
  */
 sf_state sf_calendar_at(const sf_scenario_config *cfg, int type, sf_time t, sf_time *until);
 
+/*
+ * The plant's base load in W at time t (energy.base_load, or the band of
+ * energy.base_schedule in force on that day of the week at that clock
+ * time), and in *until the next start of a band after t (SF_TIME_MAX
+ * without a schedule). O(bands).
+ */
+double sf_calendar_base_load(const sf_scenario_config *cfg, sf_time t, sf_time *until);
+
 #endif

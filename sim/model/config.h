@@ -44,6 +44,24 @@ typedef struct sf_cfg_scenario {
     int start_weekday;                      /* 0 = Monday ... 6 = Sunday, from the date */
 } sf_cfg_scenario;
 
+/* ---- carbon: materials and fuels (docs/results.md, product carbon footprint) ---- */
+
+/* One material in a unit of a product: cradle-to-gate emissions, not grid energy. */
+typedef struct sf_cfg_material {
+    const char *name;
+    double mass;   /* kg per unit made */
+    double factor; /* kg CO2e per kg of the material */
+    sf_cfg_place at;
+} sf_cfg_material;
+
+/* A fuel a station burns while an operation runs (gas burners, furnaces): scope 1. */
+typedef struct sf_cfg_fuel {
+    const char *name; /* NULL: the station burns none */
+    double power;     /* W of fuel (its energy content) burned from an operation's start to its end */
+    double factor;    /* kg CO2e per J of fuel */
+    sf_cfg_place at;
+} sf_cfg_fuel;
+
 /* ---- layout ------------------------------------------------------------ */
 
 typedef struct sf_cfg_node {
@@ -66,6 +84,7 @@ typedef enum sf_zone_kind {
     SF_ZONE_COLLABORATIVE, /* people and robots share it, robots follow the safety mode */
     SF_ZONE_PEOPLE_ONLY,
     SF_ZONE_ROBOTS_ONLY,
+    SF_ZONE_AREA,          /* a named area with no rule of its own (occupancy loads, energy.occupancy) */
 } sf_zone_kind;
 
 typedef struct sf_cfg_zone {
@@ -122,6 +141,7 @@ typedef struct sf_cfg_station {
     int capacity;              /* parts processed at once */
     int buffer_in, buffer_out; /* places; 0 = none */
     double power_idle, power_busy; /* W, the station's own equipment */
+    sf_cfg_fuel fuel;              /* scope 1 fuel burned during operations; name NULL: none */
     sf_cfg_place at;
 } sf_cfg_station;
 
@@ -252,6 +272,8 @@ typedef struct sf_cfg_product {
        take no time */
     sf_cfg_operation transport;
     unsigned transport_kinds; /* bit k: the transport names kind k, directly or by a fleet entry */
+    sf_cfg_material *materials; /* bill of materials per unit, for its carbon footprint */
+    size_t n_materials;
     sf_cfg_place at;
 } sf_cfg_product;
 
@@ -342,6 +364,26 @@ typedef struct sf_cfg_tariff_band {
     double price;  /* currency per J */
 } sf_cfg_tariff_band;
 
+/* One band of the base load schedule: from `from` on the days in `days` (bit 0 = Monday) until the next. */
+typedef struct sf_cfg_base_band {
+    uint8_t days;
+    sf_time from;  /* time of day */
+    double power;  /* W */
+    sf_cfg_place at;
+} sf_cfg_base_band;
+
+/*
+ * Loads switched by the people present in a zone of the layout (workers
+ * on shift inside it): on when the first comes in, off `delay` after the
+ * last leaves (lighting and HVAC each with its own power and delay).
+ */
+typedef struct sf_cfg_occupancy {
+    int zone;                          /* index into layout.zones */
+    double lighting, hvac;             /* W */
+    sf_time lighting_delay, hvac_delay;
+    sf_cfg_place at;
+} sf_cfg_occupancy;
+
 typedef struct sf_cfg_energy {
     sf_cfg_tariff_band *tariff; /* sorted by `from`, first from 00:00 */
     size_t n_tariff;
@@ -350,7 +392,13 @@ typedef struct sf_cfg_energy {
     double carbon_marginal[24];
     bool has_marginal;
     double base_load;           /* W, lights and building */
-    double demand_charge;       /* currency per W of the peak 15-minute demand over the run; 0 = none */
+    double demand_charge;       /* currency per W of the peak 15-minute demand per billing period; 0 = none */
+    /* carbon and base load */
+    sf_time demand_period;      /* the demand charge's billing period; a run pays its share (default 730 h) */
+    sf_cfg_base_band *base_schedule; /* n > 0: the base load by time of day and day type (base_load is 0) */
+    size_t n_base_schedule;          /* every day has a band from 00:00 (the loader checks) */
+    sf_cfg_occupancy *occupancy;
+    size_t n_occupancy;
 } sf_cfg_energy;
 
 /* ---- safety ------------------------------------------------------------ */

@@ -101,6 +101,9 @@ typedef struct sf_observer {
     void (*safety)(void *ctx, const sf_safety_event *ev);
     void (*motion)(void *ctx, uint32_t agent, sf_time now);
     void *ctx;
+    /* A mobile agent entered (inside = true) or left zone `zone` of the layout (after ctx, so that
+       observers written without it leave it NULL). */
+    void (*zone)(void *ctx, uint32_t agent, uint32_t zone, bool inside, sf_time now);
 } sf_observer;
 
 const char *sf_state_name(sf_state s);

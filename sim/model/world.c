@@ -178,6 +178,16 @@ static void mover_arrived(void *ctx, uint32_t mover, sf_time now)
  * (power failed) while under repair, else safety_stop (power idle); both
  * from the halt on, braking included.
  */
+/* A mover crossed a zone boundary: observers that follow zones (occupancy loads, metrics) are told. */
+static void mover_zone(void *ctx, uint32_t mover, uint32_t zone, bool inside, sf_time now)
+{
+    sf_world *w = ctx;
+
+    for (int i = 0; i < w->nobs; i++)
+        if (w->obs[i].zone)
+            w->obs[i].zone(w->obs[i].ctx, w->agent_of_mover[mover], zone, inside, now);
+}
+
 static void mover_state(void *ctx, uint32_t mover, sf_mover_state s, sf_time now)
 {
     sf_world *w = ctx;
@@ -598,7 +608,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
         goto fail;
     if ((rc = sf__world_build_network(w, nmobile, err, errlen)) != SF_OK)
         goto fail;
-    mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, NULL, mover_protect, w};
+    mh = (sf_movers_hooks){mover_arrived, mover_state, mover_deadlock, mover_zone, mover_protect, w};
     rc = SF_ENOMEM;
     if (!(w->movers = sf_movers_new(k, w->net, nmobile, cfg->layout.traffic.lookahead, mh)))
         goto fail;

@@ -484,6 +484,32 @@ static void table_oee(FILE *f, const sf_metrics *m, const sf_kpis *k)
     fputs("</table>\n", f);
 }
 
+/* Each made product's carbon footprint per good unit by source, average and marginal side by side. */
+static void table_footprint(FILE *f, const sf_scenario_config *cfg, const sf_kpis *k)
+{
+    char b[32];
+
+    fputs("<table class=\"oee\"><tr><th>kg CO2e a unit</th>", f);
+    for (int c = 0; c < SF_REPORT_FOOTPRINT_COLS; c++)
+        if (cfg->energy.has_marginal || !strstr(sf__report_footprint_metric[c], "marginal"))
+            fprintf(f, "<th>%s</th>", sf__report_footprint_head[c]);
+    fputs("</tr>\n", f);
+    for (size_t p = 0; p < cfg->n_products; p++) {
+        const char *name = cfg->products[p].name;
+        if (!sf_kpis_find(k, "co2e_per_unit", name))
+            continue;
+        fputs("<tr><td>", f);
+        text(f, name);
+        fputs("</td>", f);
+        for (int c = 0; c < SF_REPORT_FOOTPRINT_COLS; c++)
+            if (cfg->energy.has_marginal || !strstr(sf__report_footprint_metric[c], "marginal"))
+                fprintf(f, "<td class=\"n%s\">%s</td>", c >= 4 ? " strong" : "",
+                        sf__report_num(sf__report_value(k, sf__report_footprint_metric[c], name), b, sizeof b));
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
 static void card(FILE *f, const sf_kpis *k, const char *metric, const char *label, const char *cls)
 {
     const sf_kpi *r = sf_kpis_find(k, metric, "");
@@ -606,6 +632,7 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     card(f, k, "kwh_per_pallet", "energy per pallet handled", "e");
     card(f, k, "peak_demand_15min", "peak 15-minute demand", "e");
     card(f, k, "co2", "CO2 (average factor)", "e");
+    card(f, k, "co2_marginal", "CO2 (marginal factor)", "e");
     card(f, k, "cost_per_unit", "cost per good unit", "c");
     card(f, k, "cost_per_pallet", "cost per pallet handled", "c");
     card(f, k, "cost_total", "total cost", "c");
@@ -632,6 +659,13 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
               "</figcaption>\n",
               f);
         chart_losses(f, m, k);
+        fputs("</figure>\n", f);
+    }
+    if (sf_kpis_find(k, "co2e_per_unit", cfg->n_products ? cfg->products[0].name : "")) {
+        fputs("<figure><figcaption>Product carbon footprint <span>cradle to gate, per good unit: materials, scope 1 "
+              "fuels, scope 2 grid at the average and the marginal factor (docs/results.md)</span></figcaption>\n",
+              f);
+        table_footprint(f, cfg, k);
         fputs("</figure>\n", f);
     }
     fputs("<figure><figcaption>Energy used by power state and type <span>kWh; battery vehicles: from the battery, with what their charging drew from the grid</span></figcaption>\n", f);

@@ -56,6 +56,50 @@ double sf__report_value(const sf_kpis *k, const char *metric, const char *entity
     return r ? r->value : NAN;
 }
 
+const char *const sf__report_footprint_metric[SF_REPORT_FOOTPRINT_COLS] = {
+    "co2e_materials_per_unit", "co2e_scope1_per_unit", "co2e_scope2_per_unit",
+    "co2e_scope2_marginal_per_unit", "co2e_per_unit", "co2e_marginal_per_unit"};
+const char *const sf__report_footprint_head[SF_REPORT_FOOTPRINT_COLS] = {
+    "materials", "scope 1", "scope 2 avg", "scope 2 marg", "total avg", "total marg"};
+
+/*
+ * Grid CO2 at the average and the marginal factor side by side, then each
+ * made product's footprint per good unit by source (docs/results.md).
+ */
+static void carbon_table(const sf_kpis *k, const sf_scenario_config *cfg, FILE *out)
+{
+    const sf_kpi *avg = sf_kpis_find(k, "co2", ""), *marg = sf_kpis_find(k, "co2_marginal", "");
+    bool head = false, declared = false;
+    char a[32], b[32];
+
+    for (size_t p = 0; p < cfg->n_products; p++)
+        declared |= cfg->products[p].n_materials > 0;
+    for (size_t s = 0; s < cfg->layout.n_stations; s++)
+        declared |= cfg->layout.stations[s].fuel.name != NULL;
+    if (avg && marg)
+        fprintf(out, "\n  grid CO2 (scope 2): %s kg at the average factor, %s kg at the marginal (%+.0f %%)\n",
+                sf__report_num(avg->value, a, sizeof a), sf__report_num(marg->value, b, sizeof b),
+                avg->value > 0 ? 100 * (marg->value / avg->value - 1) : 0.0);
+    for (size_t p = 0; declared && p < cfg->n_products; p++) { /* footprints, where materials or fuels are given */
+        const char *n = cfg->products[p].name;
+        if (!sf_kpis_find(k, "co2e_per_unit", n))
+            continue;
+        if (!head) {
+            fprintf(out, "\n  %-20s", "kg CO2e a unit");
+            for (int c = 0; c < SF_REPORT_FOOTPRINT_COLS; c++)
+                if (sf_kpis_find(k, sf__report_footprint_metric[c], n))
+                    fprintf(out, " %12s", sf__report_footprint_head[c]);
+            fputc('\n', out);
+        }
+        head = true;
+        fprintf(out, "  %-20.20s", n);
+        for (int c = 0; c < SF_REPORT_FOOTPRINT_COLS; c++)
+            if (sf_kpis_find(k, sf__report_footprint_metric[c], n))
+                fprintf(out, " %12s", sf__report_num(sf__report_value(k, sf__report_footprint_metric[c], n), a, sizeof a));
+        fputc('\n', out);
+    }
+}
+
 const char *sf_report_warmup_warning(const sf_metrics *m, const sf_scenario_config *cfg, char *buf, size_t n)
 {
     sf_time d = sf_metrics_mser5(m);
@@ -147,6 +191,7 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
                     sf__report_num(sf__report_value(k, "on_time_rate", n), c[5], 32));
         }
     }
+    carbon_table(k, cfg, out);
     if (sf_kpis_find(k, "pallets_stored", "")) {
         char c[4][32];
         fprintf(out, "\n  pallets: %s stored, %s shipped, dwell %s h, order line %s min\n",
@@ -300,8 +345,9 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 
 /*
  * What a KPI row's entity is: the plant, a made or stored product, a fleet
- * type (the sum of its agents), an agent, a station, or an object of the
- * behaviour scripts (a Lua resource, level or tally). O(entities) a row.
+ * type (the sum of its agents), an agent, a station, a zone of the layout
+ * (its occupancy loads), or an object of the behaviour scripts (a Lua
+ * resource, level or tally). O(entities) a row.
  */
 static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scenario_config *cfg)
 {
@@ -319,6 +365,9 @@ static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scen
     for (size_t i = 0; i < sf_metrics_stations(m); i++)
         if (strcmp(e, sf_metrics_station(m, i)->name) == 0)
             return "station";
+    for (size_t i = 0; i < cfg->layout.n_zones; i++)
+        if (strcmp(e, cfg->layout.zones[i].name) == 0)
+            return "zone";
     return "script";
 }
 

@@ -354,6 +354,31 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
     }
 }
 
+/*
+ * `materials`: a product's bill of materials per unit, each a list entry
+ * {name, mass per unit, factor in kg CO2e per kg}, for its carbon
+ * footprint (docs/results.md). The factor is a plain number of kg per kg.
+ */
+static void materials(sf_vctx *v, const sf_ynode *n, sf_cfg_product *p)
+{
+    const sf_ynode **e, **names;
+    size_t count;
+
+    if (!n || sf_ynode_is_null(n))
+        return;
+    count = sf_v_named(v, n, "materials", &e, &names);
+    if (count == 0 || !(p->materials = sf_v_alloc(v, count, sizeof *p->materials)))
+        return;
+    for (size_t i = 0; i < count; i++) {
+        sf_cfg_material *m = &p->materials[p->n_materials++];
+        char what[200];
+        sf_v_entry(v, names[i], "material", what, sizeof what, &m->name, &m->at);
+        sf_v_map(v, e[i], KEYS("name", "mass", "factor"), what);
+        sf_v_qty(v, sf_v_need(v, e[i], "mass", what), "mass", SF_DIM_MASS, 0, 1e5, false, &m->mass);
+        sf_v_qty(v, sf_v_need(v, e[i], "factor", what), "factor", SF_DIM_NONE, 0, 1e3, false, &m->factor);
+    }
+}
+
 void sf_v_products(sf_vctx *v, const sf_ynode *n)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
@@ -368,7 +393,7 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         char what[200];
         sf_v_entry(v, names[i], "product", what, sizeof what, &p->name, &p->at);
         p->source = p->sink = -1;
-        sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport"), what);
+        sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport", "materials"), what);
         p->abc = 'C';
         if (sf_ynode_get(e[i], "class", NULL)) {
             static const char *const classes[] = {"A", "B", "C", NULL};
@@ -377,6 +402,7 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
                 p->abc = (char)('A' + k);
         }
         sf_v_qty(v, sf_ynode_get(e[i], "mass", NULL), "mass", SF_DIM_MASS, 0, 1e5, false, &p->mass);
+        materials(v, sf_ynode_get(e[i], "materials", NULL), p);
         if ((src = sf_ynode_get(e[i], "source", NULL)))
             p->source = SF_V_REF(v, src, "dock", L->docks, L->n_docks);
         if ((snk = sf_ynode_get(e[i], "sink", NULL)))

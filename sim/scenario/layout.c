@@ -107,7 +107,7 @@ static void segments(sf_vctx *v, const sf_ynode *list)
     }
 }
 
-static const char *const zone_kinds[] = {"collaborative", "people_only", "robots_only", NULL};
+static const char *const zone_kinds[] = {"collaborative", "people_only", "robots_only", "area", NULL};
 
 /* Zones: a kind and a polygon of at least three corners. */
 static void zones(sf_vctx *v, const sf_ynode *list)
@@ -322,6 +322,27 @@ static void assign_groups(sf_vctx *v)
 }
 
 /*
+ * A station's `fuel`: {name, power, factor}, the fuel it burns from an
+ * operation's start to its end (power as the fuel's energy content per
+ * second) and its emission factor, as scope 1 (docs/results.md).
+ */
+static void fuel(sf_vctx *v, const sf_ynode *n, sf_cfg_station *s, const char *what)
+{
+    sf_cfg_fuel *f = &s->fuel;
+
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (!sf_v_map(v, n, KEYS("name", "power", "factor"), "fuel") && n->kind != SF_YMAP)
+        return;
+    f->at = sf_v_place(v, n);
+    f->name = "fuel";
+    sf_v_string(v, sf_ynode_get(n, "name", NULL), "fuel name", &f->name);
+    sf_v_qty(v, sf_v_need(v, n, "power", what), "fuel power", SF_DIM_POWER, 0, 1e10, false, &f->power);
+    sf_v_qty(v, sf_v_need(v, n, "factor", what), "fuel factor", SF_DIM_CARBON, 0, INFINITY, false, &f->factor);
+}
+
+
+/*
  * Stations, each in a group (its own name unless it says `group:`);
  * operations name groups, numbered afterwards by assign_groups.
  */
@@ -342,7 +363,8 @@ static void stations(sf_vctx *v, const sf_ynode *list)
         s->capacity = 1;
         s->group = s->name;
         sf_v_map(v, e[i],
-                 KEYS("name", "group", "node", "capacity", "buffer_in", "buffer_out", "power_idle", "power_busy"),
+                 KEYS("name", "group", "node", "capacity", "buffer_in", "buffer_out", "power_idle", "power_busy",
+                      "fuel"),
                  what);
         sf_v_string(v, sf_ynode_get(e[i], "group", NULL), "group", &s->group);
         s->node = node_ref(v, e[i], what);
@@ -353,6 +375,7 @@ static void stations(sf_vctx *v, const sf_ynode *list)
                  &s->power_idle);
         sf_v_qty(v, sf_ynode_get(e[i], "power_busy", NULL), "power_busy", SF_DIM_POWER, 0, 1e8, false,
                  &s->power_busy);
+        fuel(v, sf_ynode_get(e[i], "fuel", NULL), s, what);
     }
     assign_groups(v);
 }

@@ -131,7 +131,7 @@ void sf_v_demand(sf_vctx *v, const sf_ynode *n)
 static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
 
 /* `days: [mon, tue]`, or one of `daily`, `weekdays`, `weekends`. */
-static uint8_t days(sf_vctx *v, const sf_ynode *n)
+uint8_t sf_v_days(sf_vctx *v, const sf_ynode *n)
 {
     uint8_t bits = 0;
     if (!n)
@@ -176,7 +176,7 @@ static void calendar(sf_vctx *v, const sf_ynode *list)
         char what[200];
         sf_v_entry(v, names[i], "shift", what, sizeof what, &s->name, &s->at);
         sf_v_map(v, e[i], KEYS("name", "days", "start", "end", "length", "breaks"), what);
-        s->days = days(v, sf_ynode_get(e[i], "days", NULL));
+        s->days = sf_v_days(v, sf_ynode_get(e[i], "days", NULL));
         sf_v_clock(v, sf_v_need(v, e[i], "start", what), "start", &s->start);
         endn = sf_ynode_get(e[i], "end", NULL);
         lenn = sf_ynode_get(e[i], "length", NULL);

@@ -118,6 +118,8 @@ bool sf_v_fraction(sf_vctx *v, const sf_ynode *n, const char *what, double *out)
 bool sf_v_duration(sf_vctx *v, const sf_ynode *n, const char *what, sf_time *out);
 /* A clock time "06:00", "6:30", "14:00:30" (up to 24:00). */
 bool sf_v_clock(sf_vctx *v, const sf_ynode *n, const char *what, sf_time *out);
+/* `days: [mon, tue]`, or daily, weekdays, weekends: bit 0 = Monday; absent = every day (plan.c). */
+uint8_t sf_v_days(sf_vctx *v, const sf_ynode *n);
 /* A point [x, y] in metres. */
 bool sf_v_point(sf_vctx *v, const sf_ynode *n, const char *what, double *x, double *y);
 /* A distribution of a quantity of dimension `dim` (see the grammar in quantity.c). */

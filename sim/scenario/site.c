@@ -169,15 +169,94 @@ static bool profile(sf_vctx *v, const sf_ynode *n, const char *what, double out[
     return true;
 }
 
+/*
+ * `base_load`: a power, or a schedule of bands {from: clock time, power,
+ * days} (days as a shift's, default every day). On each day the band in
+ * force is the latest one of that day that has started; every day needs
+ * one from 00:00.
+ */
+static void base_load(sf_vctx *v, const sf_ynode *n)
+{
+    static const char *const day[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    sf_cfg_energy *E = &v->cfg->energy;
+
+    if (!n || sf_ynode_is_null(n))
+        return;
+    if (n->kind != SF_YSEQ) {
+        sf_v_qty(v, n, "base_load", SF_DIM_POWER, 0, 1e9, false, &E->base_load);
+        return;
+    }
+    if (!(E->base_schedule = sf_v_alloc(v, n->n ? n->n : 1, sizeof *E->base_schedule)))
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        const sf_ynode *b = n->items[i];
+        sf_cfg_base_band *t = &E->base_schedule[E->n_base_schedule];
+        if (!sf_v_map(v, b, KEYS("from", "power", "days"), "base load band") && b->kind != SF_YMAP)
+            continue;
+        t->at = sf_v_place(v, b);
+        sf_v_clock(v, sf_v_need(v, b, "from", "base load band"), "from", &t->from);
+        sf_v_qty(v, sf_v_need(v, b, "power", "base load band"), "power", SF_DIM_POWER, 0, 1e9, false, &t->power);
+        t->days = sf_v_days(v, sf_ynode_get(b, "days", NULL));
+        if (t->from >= SF_DAY)
+            sf_v_error(v, sf_ynode_get(b, "from", NULL), "from: a base load band starts before 24:00");
+        E->n_base_schedule++;
+    }
+    for (int d = 0; d < 7; d++) {
+        bool midnight = false;
+        for (size_t i = 0; i < E->n_base_schedule; i++)
+            midnight |= E->base_schedule[i].from == 0 && (E->base_schedule[i].days >> d & 1);
+        if (!midnight) {
+            sf_v_error(v, n, "base_load: no band from 00:00 on %s; every day needs one (add {from: 00:00, power: ...})",
+                       day[d]);
+            break;
+        }
+    }
+}
+
+/*
+ * `occupancy`: loads switched by the people present in a zone, each
+ * {zone, lighting, hvac, lighting_delay, hvac_delay} (delays default 15
+ * min, the time an occupancy sensor typically waits).
+ */
+static void occupancy(sf_vctx *v, const sf_ynode *n)
+{
+    sf_cfg_energy *E = &v->cfg->energy;
+    const sf_cfg_layout *L = &v->cfg->layout;
+
+    if (!n || sf_ynode_is_null(n) || !sf_v_list(v, n, "occupancy"))
+        return;
+    if (!(E->occupancy = sf_v_alloc(v, n->n ? n->n : 1, sizeof *E->occupancy)))
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        const sf_ynode *o = n->items[i], *z;
+        sf_cfg_occupancy *c = &E->occupancy[E->n_occupancy];
+        if (!sf_v_map(v, o, KEYS("zone", "lighting", "hvac", "lighting_delay", "hvac_delay"), "occupancy load") &&
+            o->kind != SF_YMAP)
+            continue;
+        c->at = sf_v_place(v, o);
+        c->zone = -1;
+        c->lighting_delay = c->hvac_delay = 15 * SF_MINUTE;
+        if ((z = sf_v_need(v, o, "zone", "occupancy load")))
+            c->zone = SF_V_REF(v, z, "zone", L->zones, L->n_zones);
+        sf_v_qty(v, sf_ynode_get(o, "lighting", NULL), "lighting", SF_DIM_POWER, 0, 1e9, false, &c->lighting);
+        sf_v_qty(v, sf_ynode_get(o, "hvac", NULL), "hvac", SF_DIM_POWER, 0, 1e9, false, &c->hvac);
+        sf_v_duration(v, sf_ynode_get(o, "lighting_delay", NULL), "lighting_delay", &c->lighting_delay);
+        sf_v_duration(v, sf_ynode_get(o, "hvac_delay", NULL), "hvac_delay", &c->hvac_delay);
+        if (c->zone >= 0)
+            E->n_occupancy++;
+    }
+}
+
 void sf_v_energy(sf_vctx *v, const sf_ynode *n)
 {
     sf_cfg_energy *E = &v->cfg->energy;
     const sf_ynode *c;
 
     E->currency = "";
+    E->demand_period = 730 * SF_HOUR; /* a month: 8760 h / 12 */
     if (!n || sf_ynode_is_null(n))
         return;
-    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load", "demand_charge"), "energy") && n->kind != SF_YMAP)
+    if (!sf_v_map(v, n, KEYS("tariff", "carbon", "base_load", "demand_charge", "demand_period", "occupancy"), "energy") && n->kind != SF_YMAP)
         return;
     tariff(v, sf_ynode_get(n, "tariff", NULL));
     if ((c = sf_ynode_get(n, "carbon", NULL))) {
@@ -189,9 +268,16 @@ void sf_v_energy(sf_vctx *v, const sf_ynode *n)
             profile(v, c, "carbon", E->carbon_average);
         }
     }
-    sf_v_qty(v, sf_ynode_get(n, "base_load", NULL), "base_load", SF_DIM_POWER, 0, 1e9, false, &E->base_load);
+    base_load(v, sf_ynode_get(n, "base_load", NULL));
+    occupancy(v, sf_ynode_get(n, "occupancy", NULL));
     sf_v_qty(v, sf_ynode_get(n, "demand_charge", NULL), "demand_charge", SF_DIM_DEMAND_CHARGE, 0, INFINITY, false,
              &E->demand_charge);
+    sf_v_duration(v, sf_ynode_get(n, "demand_period", NULL), "demand_period", &E->demand_period);
+    if (E->demand_period <= 0) {
+        sf_v_error(v, sf_ynode_get(n, "demand_period", NULL),
+                   "demand_period: expected a positive duration (730 h, a month, when not given)");
+        E->demand_period = 730 * SF_HOUR;
+    }
 }
 
 /* ---- safety ------------------------------------------------------------ */

@@ -520,7 +520,177 @@ static void test_energy_cost_carbon_and_peak_across_a_band_boundary(void **st)
     rel(kpi(&k, "peak_demand_15min", ""), (12000.0 * 900 + 40000.0 * 300) / 900 / 1000, 1e-12, "peak");
     rel(sf_metrics_peak(m, &at), (12000.0 * 900 + 40000.0 * 300) / 900, 1e-12, "peak W");
     assert_true(at == S(900));
-    rel(kpi(&k, "demand_charge", ""), 12 * (12000.0 * 900 + 40000.0 * 300) / 900 / 1000, 1e-12, "demand charge");
+    /* 12 EUR/kW a billing period; no period given: a month of 730 h, of which the run measured 1 h */
+    rel(kpi(&k, "demand_charge", ""), 12 * (12000.0 * 900 + 40000.0 * 300) / 900 / 1000 / 730, 1e-12,
+        "demand charge");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
+ * The demand charge is per billing period: a run of 1 h measured pays
+ * 1 h / 4 h of it when the period is 4 h. 10 kW flat, 9 EUR/kW:
+ * 9 x 10 / 4 = 22.5 EUR.
+ */
+static void test_demand_charge_is_prorated_over_its_billing_period(void **st)
+{
+    plant *p = plant_new();
+    sf_metrics *m;
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    p->cfg.energy.demand_charge = 9.0 / 1000;
+    p->cfg.energy.demand_period = S(4 * 3600);
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 10000, 0);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 3600);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "peak_demand_15min", ""), 10, 1e-12, "peak kW");
+    rel(kpi(&k, "demand_charge", ""), 22.5, 1e-12, "a quarter of the period's charge");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
+ * A product's carbon footprint per good unit, summed by hand. Bill of
+ * materials: 2 kg of steel at 1.5 kg/kg and 0.5 kg of coating at 4 kg/kg
+ * = 5 kg a unit. Three units are made, one scrapped: 15 kg over 2 good
+ * units = 7.5 kg. The press burns gas at 100 kW (0.2 kg/kWh) during each
+ * 360 s operation: 10 kWh = 2 kg each, 6 kg over 2 = 3 kg (scope 1). The
+ * grid: 10 kW for 1 h = 10 kWh at 0.5 kg/kWh average (5 kg, 2.5 a unit)
+ * and 0.8 marginal (8 kg, 4 a unit). Footprint 7.5 + 3 + 2.5 = 13 kg
+ * average, 7.5 + 3 + 4 = 14.5 kg marginal.
+ */
+static void test_product_footprint_is_materials_plus_scope1_plus_scope2(void **st)
+{
+    plant *p = plant_new();
+    sf_cfg_material bom[2] = {{"steel", 2, 1.5, {0}}, {"coating", 0.5, 4, {0}}};
+    sf_metrics *m;
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    p->product.materials = bom;
+    p->product.n_materials = 2;
+    p->station.fuel = (sf_cfg_fuel){"natural gas", 100000, 0.2 / KWH, {0}};
+    for (int h = 0; h < 24; h++) {
+        p->cfg.energy.carbon_average[h] = 0.5 / KWH;
+        p->cfg.energy.carbon_marginal[h] = 0.8 / KWH;
+    }
+    p->cfg.energy.has_marginal = true;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 10000, 0);
+    for (uint64_t j = 1; j <= 3; j++) {
+        double t0 = 360.0 * (double)(j - 1);
+        job(m, SF_JOB_RELEASED, j, -1, t0, 0, t0);
+        job(m, SF_JOB_OP_START, j, 0, t0, 0, t0);
+        job(m, SF_JOB_OP_END, j, 0, t0, 0, t0 + 360);
+        job(m, j == 3 ? SF_JOB_SCRAPPED : SF_JOB_COMPLETED, j, -1, t0, 0, t0 + 360);
+    }
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 3600);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "co2e_materials_per_unit", "part"), 7.5, 1e-12, "materials");
+    rel(kpi(&k, "co2e_scope1_per_unit", "part"), 3, 1e-12, "scope 1");
+    rel(kpi(&k, "co2e_scope2_per_unit", "part"), 2.5, 1e-12, "scope 2 average");
+    rel(kpi(&k, "co2e_scope2_marginal_per_unit", "part"), 4, 1e-12, "scope 2 marginal");
+    rel(kpi(&k, "co2e_per_unit", "part"), 13, 1e-12, "footprint, average");
+    rel(kpi(&k, "co2e_marginal_per_unit", "part"), 14.5, 1e-12, "footprint, marginal");
+    rel(kpi(&k, "fuel_energy", "press"), 30, 1e-12, "press fuel kWh");
+    rel(kpi(&k, "fuel_energy", ""), 30, 1e-12, "plant fuel kWh");
+    rel(kpi(&k, "co2e_scope1", ""), 6, 1e-12, "plant scope 1");
+    rel(kpi(&k, "co2e_materials", ""), 15, 1e-12, "plant materials");
+    rel(kpi(&k, "co2_marginal_per_unit", ""), 4, 1e-12, "plant marginal grid CO2 a unit");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/* Energy of a base load schedule from 06:00 to 07:15 on weekday `wd` (0 = Monday), kWh. */
+static double base_kwh(int wd)
+{
+    plant *p = plant_new();
+    sf_cfg_base_band bands[3] = {{0x7f, 0, 1000, {0}}, {0x1f, S(6.5 * 3600), 4000, {0}}, {0x7f, S(7 * 3600), 2000, {0}}};
+    sf_metrics *m;
+    sf_kpis k;
+    double v;
+
+    sf_kpis_init(&k);
+    p->cfg.scenario.start_time_of_day = S(6 * 3600);
+    p->cfg.scenario.start_weekday = wd;
+    p->cfg.energy.base_schedule = bands;
+    p->cfg.energy.n_base_schedule = 3;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_metrics_close(m, S(4500));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    v = kpi(&k, "energy_base_load", "");
+    rel(kpi(&k, "energy_grid", ""), v, 1e-12, "the base load is all the plant draws");
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+    return v;
+}
+
+/*
+ * Base load by schedule: 1 kW from 00:00 every day, 4 kW from 06:30 on
+ * weekdays, 2 kW from 07:00 every day. 06:00-07:15 on a Monday: 0.5 h x 1
+ * + 0.5 h x 4 + 0.25 h x 2 = 3 kWh; on a Saturday the weekday band does
+ * not apply: 1 h x 1 + 0.25 h x 2 = 1.5 kWh.
+ */
+static void test_base_load_follows_its_schedule_by_time_of_day_and_day_type(void **st)
+{
+    (void)st;
+    rel(base_kwh(0), 3, 1e-12, "Monday");
+    rel(base_kwh(5), 1.5, 1e-12, "Saturday");
+}
+
+/*
+ * Occupancy loads of a zone: lighting 2 kW off 15 min after the last
+ * person leaves, HVAC 5 kW off after 5 min. The worker (agent 2) enters
+ * at 600 s, leaves at 1800, comes back at 2000 (the lights are still on:
+ * their switch-off is cancelled; the HVAC too, due at 2100), leaves at
+ * 2400: lighting on 600-3300 s, HVAC 600-2700 s. It enters again at 3400
+ * and goes off shift there at 3500: lighting 3400-4400, HVAC 3400-3800.
+ * A forklift (agent 0) crossing the zone switches nothing: not a person.
+ * Lighting 3700 s x 2 kW, HVAC 2500 s x 5 kW.
+ */
+static void test_occupancy_lighting_switches_off_exactly_its_delay_after_the_last_person_leaves(void **st)
+{
+    plant *p = plant_new();
+    double xy[8] = {0, 0, 10, 0, 10, 10, 0, 10};
+    sf_cfg_zone zone = {"hall", SF_ZONE_PEOPLE_ONLY, xy, 4, 0, {0}};
+    sf_cfg_occupancy occ = {0, 2000, 5000, S(900), S(300), {0}};
+    sf_metrics *m;
+    sf_observer o;
+    sf_kpis k;
+
+    (void)st;
+    sf_kpis_init(&k);
+    p->cfg.layout.zones = &zone;
+    p->cfg.layout.n_zones = 1;
+    p->cfg.energy.occupancy = &occ;
+    p->cfg.energy.n_occupancy = 1;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    o = sf_metrics_observer(m);
+    assert_non_null(o.zone);
+    o.zone(o.ctx, 0, 0, true, S(100));
+    o.zone(o.ctx, 0, 0, false, S(200));
+    o.zone(o.ctx, 2, 0, true, S(600));
+    o.zone(o.ctx, 2, 0, false, S(1800));
+    o.zone(o.ctx, 2, 0, true, S(2000));
+    o.zone(o.ctx, 2, 0, false, S(2400));
+    o.zone(o.ctx, 2, 0, true, S(3400));
+    state(m, SF_ENTITY_AGENT, 2, SF_STATE_OFF_SHIFT, 3500);
+    sf_metrics_close(m, S(4500));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "energy_lighting", "hall"), 3700 * 2000 / KWH, 1e-12, "lighting kWh");
+    rel(kpi(&k, "energy_hvac", "hall"), 2500 * 5000 / KWH, 1e-12, "HVAC kWh");
+    rel(kpi(&k, "energy_occupancy", ""), (3700 * 2000 + 2500 * 5000) / KWH, 1e-12, "occupancy kWh");
+    rel(kpi(&k, "energy_grid", ""), (3700 * 2000 + 2500 * 5000) / KWH, 1e-12, "the plant's grid energy holds them");
     sf_kpis_free(&k);
     sf_metrics_free(m);
     free(p);
@@ -689,6 +859,10 @@ int main(void)
         cmocka_unit_test(test_an_overloaded_plant_is_unstable_and_a_balanced_one_is_not),
         cmocka_unit_test(test_energy_cost_carbon_and_peak_across_a_band_boundary),
         cmocka_unit_test(test_peak_window_follows_the_clock),
+        cmocka_unit_test(test_demand_charge_is_prorated_over_its_billing_period),
+        cmocka_unit_test(test_base_load_follows_its_schedule_by_time_of_day_and_day_type),
+        cmocka_unit_test(test_occupancy_lighting_switches_off_exactly_its_delay_after_the_last_person_leaves),
+        cmocka_unit_test(test_product_footprint_is_materials_plus_scope1_plus_scope2),
         cmocka_unit_test(test_littles_law_holds_on_the_sample_path),
         cmocka_unit_test(test_time_series_steps_and_mser),
         cmocka_unit_test(test_safety_events_are_counted),

@@ -3,7 +3,8 @@
  * the plant's power profile integrates to the agents' exact meters, energy
  * by power state is the meters', every agent's state times fill the
  * measured window, and a warm-up leaves out exactly what a shorter run
- * measured.
+ * measured; in every flagship scenario the plant's grid energy is the sum
+ * of its parts.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -121,11 +122,53 @@ static void test_warmup_leaves_out_the_first_hours(void **st)
     sf_session_free(warm);
 }
 
+/*
+ * Conservation in every flagship scenario over a day (shifts begin and
+ * end, the lights-out hall goes dark): the plant's grid energy is its
+ * fleet types' (agents and spare packs) + its stations' + the base load
+ * (by schedule) + the occupancy loads, to 1e-9.
+ */
+static void test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario(void **st)
+{
+    static const char *const flagship[] = {"smart_factory", "humanoid_swap",   "warehouse_asrs", "assembly_fenced",
+                                           "assembly_ssm",  "assembly_pfl",    "lights_out",     "upgrade_manual",
+                                           "upgrade_automated", "green_steel"};
+    char saved[sizeof scenario];
+
+    (void)st;
+    memcpy(saved, scenario, sizeof saved);
+    for (size_t f = 0; f < sizeof flagship / sizeof flagship[0]; f++) {
+        sf_session *s;
+        sf_kpis k;
+        double parts = 0, plant;
+        snprintf(scenario, sizeof scenario, "%s/scenarios/%s.yaml", getenv("SHOPFLOOR_SOURCE_DIR"), flagship[f]);
+        s = open_run(NULL, 0, 24 * SF_HOUR);
+        sf_kpis_init(&k);
+        assert_int_equal(sf_session_kpis(s, &k), SF_OK);
+        for (size_t i = 0; i < k.n; i++) {
+            const sf_kpi *r = &k.v[i];
+            if (!*r->entity && (!strcmp(r->metric, "energy_base_load") || !strcmp(r->metric, "energy_occupancy")))
+                parts += r->value;
+            if (*r->entity && !strcmp(r->metric, "energy_grid") && !strchr(r->entity, '.')) /* types and stations */
+                parts += r->value;
+        }
+        plant = sf_kpis_find(&k, "energy_grid", "")->value;
+        if (!(fabs(plant - parts) <= 1e-9 * plant))
+            fail_msg("%s: plant %.15g kWh, parts %.15g kWh", flagship[f], plant, parts);
+        if (!strcmp(flagship[f], "lights_out"))
+            assert_true(sf_kpis_find(&k, "energy_lighting", "inspection_hall")->value > 0);
+        sf_kpis_free(&k);
+        sf_session_free(s);
+    }
+    memcpy(scenario, saved, sizeof saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_power_profile_integrates_to_the_meters),
         cmocka_unit_test(test_warmup_leaves_out_the_first_hours),
+        cmocka_unit_test(test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario),
     };
     snprintf(scenario, sizeof scenario, "%s/scenarios/warehouse_basic.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
     setenv("SHOPFLOOR_SCRIPTS", "", 0);

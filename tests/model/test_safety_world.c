@@ -100,7 +100,7 @@ static sf_session *open_file(struct watch *w, const char *file, const char *cons
     char path[1024];
     sf_session_spec spec = {0};
     sf_session *s;
-    sf_observer o = {on_state, NULL, NULL, on_safety, NULL, w};
+    sf_observer o = {on_state, NULL, NULL, on_safety, NULL, w, NULL};
     int status;
     static FILE *devnull;
 

@@ -229,7 +229,7 @@ static void test_sections_layout_errors(void **state)
                            "  nodes: [{name: a, at: [0, 0]}]\n"
                            "  zones: [{name: z, kind: colaborative, polygon: [[0, 0], [1, 0], [1, 1]]}]\n",
                            "t.yaml:4:27: zone kind: 'colaborative' is not one of collaborative, people_only, "
-                           "robots_only; did you mean 'collaborative'?");
+                           "robots_only, area; did you mean 'collaborative'?");
     expect_load_fails_with("scenario: {name: t, horizon: 1 h}\n"
                            "layout:\n"
                            "  nodes: [{name: a, at: [0, 0]}]\n"
@@ -317,6 +317,16 @@ static void test_sections_energy_safety_and_output_errors(void **state)
                            "values, got a list of another length");
     expect_load_fails_with(BASE "energy:\n  base_load: 40 kWh\n",
                            "t.yaml:12:14: base_load: expected a power, got '40 kWh'");
+    expect_load_fails_with(BASE "energy:\n  base_load: [{from: 00:00, power: 3 kW, days: weekdays}]\n",
+                           "t.yaml:12:14: base_load: no band from 00:00 on Saturday; every day needs one "
+                           "(add {from: 00:00, power: ...})");
+    expect_load_fails_with(BASE "energy:\n  occupancy: [{zone: hall, lighting: 2 kW}]\n",
+                           "t.yaml:12:22: zone 'hall' is not defined; none are defined");
+    expect_load_fails_with(BASE "energy:\n  demand_charge: 9 EUR/kW\n  demand_period: 0 h\n",
+                           "t.yaml:13:18: demand_period: expected a positive duration (730 h, a month, when not given)");
+    expect_load_fails_with(BASE "products:\n  - name: p\n    materials: [{name: steel, mass: 2 kg}]\n"
+                                "    routing: [{station: g, time: 1 min}]\n",
+                           "t.yaml:13:17: material 'steel' needs 'factor'");
     expect_load_fails_with(BASE "safety:\n  robots: [{name: op, mode: fenced}]\n",
                            "t.yaml:12:19: safety rule for 'op': 'op' is a worker; safety modes are for robots and vehicles");
     expect_load_fails_with(BASE "  - {name: arm1, kind: arm, count: 1, home: s1}\n"

@@ -98,7 +98,7 @@ static sf_session *open_run(const char *file, struct watch *w, int *status)
     char path[1024];
     sf_session_spec spec = {0};
     sf_session *s;
-    sf_observer o = {on_state, NULL, on_job, NULL, NULL, w};
+    sf_observer o = {on_state, NULL, on_job, NULL, NULL, w, NULL};
     static FILE *devnull;
 
     if (!devnull)

@@ -143,7 +143,7 @@ static int carrier_wait(const struct vcase *c, uint64_t seed, double *out)
     char path[1024];
     sf_session_spec spec = {.seed_given = true, .seed = seed};
     struct waits w = {0};
-    sf_observer o = {NULL, NULL, on_carrier_job, NULL, NULL, &w};
+    sf_observer o = {NULL, NULL, on_carrier_job, NULL, NULL, &w, NULL};
     sf_session *s;
     int rc;
 
