@@ -30,12 +30,12 @@
  * also gives percentile 95% intervals for the parameters.
  *
  * Ranking: by AD (it weighs the tails, where KS looks at the middle);
- * then a family ranks above one with more parameters unless the wider
- * one's likelihood is significantly higher (likelihood-ratio statistic
- * above the 1% point of chi-squared, 6.635 for one parameter more, 9.210
- * for two). Otherwise the exponential, the limit of gamma and Weibull
- * (shape 1) and of a normal truncated at 0 far from its mean, would lose
- * to them by noise alone. The empirical
+ * then the exponential ranks above each family that holds it (gamma and
+ * Weibull at shape 1, a normal truncated at 0 with its mean far below 0)
+ * unless that family's likelihood is significantly higher (likelihood-
+ * ratio statistic above 6.635, the 1% point of chi-squared with one
+ * degree of freedom): a wider family fits a little closer by chance
+ * alone, and would take exponential data from it. The empirical
  * table is not ranked (it is made from the same data); it is the winner
  * only when the best family's AD p-value is below 0.05.
  */

@@ -59,7 +59,8 @@ static int bootstrap(sf_fit_model *m, size_t n, const sf_fit_options *o)
     unsigned b_count = o->bootstrap;
     const char *names[3];
     size_t np = sf_fit_param_names(m->family, names), over_ad = 0, over_ks = 0;
-    double *y = sf_malloc(n * sizeof *y), *est = sf_malloc((size_t)b_count * 3 * sizeof *est);
+    /* y holds a sample, then one parameter's B estimates */
+    double *y = sf_malloc((n > b_count ? n : b_count) * sizeof *y), *est = sf_malloc((size_t)b_count * 3 * sizeof *est);
     char stream[64], err[SF_DIST_ERRLEN];
     sf_dist d;
     sf_rng r;
@@ -141,28 +142,25 @@ static double find_grid(const double *x, size_t n)
 }
 
 /*
- * Whether the wider family `g` describes the data significantly better
- * than `f`, which has fewer parameters: the likelihood-ratio statistic
- * 2 (logL g - logL f) above the 1% point of chi-squared with the
- * difference in parameters as degrees of freedom (6.635, 9.210).
+ * Whether `g`, a family that holds the exponential as a special case or
+ * a limit (gamma and Weibull at shape 1, the normal truncated at 0 with
+ * its mean far below 0), describes the data significantly better than
+ * the exponential: the likelihood-ratio statistic 2 (logL g - logL exp)
+ * above 6.635, the 1% point of chi-squared with one degree of freedom.
  */
-static bool significantly_better(const sf_fit_model *g, const sf_fit_model *f)
+static bool beats_exponential(const sf_fit_result *r, int g)
 {
-    const char *names[3];
-    size_t extra = sf_fit_param_names(g->family, names) - sf_fit_param_names(f->family, names);
-    return 2 * (g->loglik - f->loglik) > (extra == 1 ? 6.635 : 9.210);
+    return 2 * (r->m[g].loglik - r->m[SF_FIT_EXPONENTIAL].loglik) > 6.635;
 }
 
 /*
- * Order the fitted families by AD, then let each family move up past
- * every family with more parameters above it that does not describe the
- * data significantly better: the exponential is the limit of gamma,
- * Weibull (shape 1) and of a normal truncated at 0 far from its mean,
- * and a wider family fits a little closer by chance alone.
+ * Order the fitted families by AD; then the exponential moves up past
+ * every family above it that holds it (gamma, Weibull, the truncated
+ * normal) and does not beat it significantly: a wider family fits a
+ * little closer by chance alone.
  */
 static void rank(sf_fit_result *r)
 {
-    const char *names[3];
     size_t k = 0;
     for (int f = 0; f < SF_FIT_EMPIRICAL; f++)
         if (r->m[f].ok)
@@ -178,17 +176,18 @@ static void rank(sf_fit_result *r)
             r->order[j - 1] = t;
         }
     for (size_t i = 1; i < k; i++) {
-        const sf_fit_model *f = &r->m[r->order[i]];
-        size_t np = sf_fit_param_names(f->family, names);
+        if (r->order[i] != SF_FIT_EXPONENTIAL)
+            continue;
         for (size_t j = 0; j < i; j++) {
-            const sf_fit_model *g = &r->m[r->order[j]];
-            if (sf_fit_param_names(g->family, names) > np && !significantly_better(g, f)) {
-                int moved = r->order[i];
+            int g = r->order[j];
+            bool holds = g == SF_FIT_GAMMA || g == SF_FIT_WEIBULL || (g == SF_FIT_NORMAL && !isinf(r->m[g].lo));
+            if (holds && !beats_exponential(r, g)) {
                 memmove(&r->order[j + 1], &r->order[j], (i - j) * sizeof r->order[0]);
-                r->order[j] = moved;
+                r->order[j] = SF_FIT_EXPONENTIAL;
                 break;
             }
         }
+        break;
     }
     r->winner = k ? r->order[0] : SF_FIT_EMPIRICAL;
     if (k && !isnan(r->m[r->winner].ad_p) && r->m[r->winner].ad_p < 0.05)
