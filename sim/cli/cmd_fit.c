@@ -33,38 +33,15 @@ static const sf_cli_option options[] = {
                 .by_default = "durations"},
     [O_PLOT] = {"plot", .kind = SF_CLI_STRING, .value = "FILE.html", .hint = SF_CLI_FILE, .exts = "html",
                 .help = "write histograms with the fitted densities and Q-Q plots, as one self-contained page"},
-    [O_BOOTSTRAP] = {"bootstrap", .kind = SF_CLI_U64, .value = "B",
-                     .help = "samples of the parametric bootstrap behind the p-values and intervals (0: none)",
-                     .by_default = "199"},
-    [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .help = "seed of the bootstrap's random streams",
-                .by_default = "1"},
+    [O_BOOTSTRAP] = {"bootstrap", .kind = SF_CLI_U64, .value = "B", .by_default = "199",
+                     .help = "samples of the parametric bootstrap behind the p-values and intervals (0: none)"},
+    [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "N", .by_default = "1", .help = "seed of the bootstrap's streams"},
     [O_COUNT] = {NULL},
 };
 
 static const sf_cli_operand operands[] = {
     {"DATA", "a CSV file with a header row", .hint = SF_CLI_FILE, .exts = "csv"},
     {NULL},
-};
-
-static int run(const sf_cli_args *a);
-
-const sf_cli_command sf_cli_fit = {
-    .name = "fit",
-    .summary = "fit a distribution to measured times and print it as scenario YAML",
-    .description =
-        "Fit the exponential, gamma, lognormal, Weibull, normal (truncated at 0),\n"
-        "triangular, uniform and empirical distributions to a column of measured\n"
-        "times; rank them by the Anderson-Darling statistic with bootstrap p-values\n"
-        "and print the best as YAML to paste into a scenario, e.g.\n"
-        "'time: gamma(3.02, 19.8 s)'. The estimators: maximum likelihood for every\n"
-        "family but the uniform (unbiased order statistics) and the empirical table\n"
-        "(sample quantiles). docs/input-modelling.md explains the method.",
-    .operands = operands,
-    .options = options,
-    .epilogue = "Bad data (an empty file, text where a number belongs, a duration at or below 0,\n"
-                "stamps out of order) is reported as file:row:column. Exit status: 0 done,\n"
-                "1 bad data or a file that cannot be read or written, 2 usage error.",
-    .run = run,
 };
 
 typedef struct out_unit {
@@ -329,3 +306,22 @@ static int run(const sf_cli_args *a)
     sf_data_free(&d);
     return status;
 }
+
+const sf_cli_command sf_cli_fit = {
+    .name = "fit",
+    .summary = "fit a distribution to measured times and print it as scenario YAML",
+    .description =
+        "Fit the exponential, gamma, lognormal, Weibull, normal (truncated at 0),\n"
+        "triangular, uniform and empirical distributions to a column of measured\n"
+        "times; rank them by the Anderson-Darling statistic with bootstrap p-values\n"
+        "and print the best as YAML to paste into a scenario, e.g.\n"
+        "'time: gamma(3.02, 19.8 s)'. The estimators: maximum likelihood for every\n"
+        "family but the uniform (unbiased order statistics) and the empirical table\n"
+        "(sample quantiles). docs/input-modelling.md explains the method.",
+    .operands = operands,
+    .options = options,
+    .epilogue = "Bad data (an empty file, text where a number belongs, a duration at or below 0,\n"
+                "stamps out of order) is reported as file:row:column. Exit status: 0 done,\n"
+                "1 bad data or a file that cannot be read or written, 2 usage error.",
+    .run = run,
+};

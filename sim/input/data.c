@@ -359,11 +359,11 @@ out:
 
 void sf_data_free(sf_data *d)
 {
-    for (size_t i = 0; i < d->n; i++) {
-        free(d->s[i].name);
-        free(d->s[i].x);
-        free(d->s[i].ttr);
-        free(d->s[i].at);
+    for (sf_data_series *s = d->s; s < d->s + d->n; s++) {
+        double *owned[] = {s->x, s->ttr, s->at};
+        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+            free(owned[k]);
+        free(s->name);
     }
     free(d->s);
     memset(d, 0, sizeof *d);
