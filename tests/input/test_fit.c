@@ -203,6 +203,42 @@ static void test_laplace_trend_statistic_by_hand(void **state)
     assert_float_equal(p, erfc(0.8660254037844386 / sqrt(2.0)), 1e-12);
 }
 
+/* ---- CDFs, quantiles and the printed values ---- */
+
+static void test_cdf_quantile_and_density_by_hand(void **state)
+{
+    sf_fit_model e = {.family = SF_FIT_EXPONENTIAL, .ok = true, .p = {50}};
+    sf_fit_model t = {.family = SF_FIT_TRIANGULAR, .ok = true, .p = {10, 20, 50}};
+    sf_fit_model n = {.family = SF_FIT_NORMAL, .ok = true, .p = {0, 1}, .lo = 0};
+    sf_fit_model g = {.family = SF_FIT_GAMMA, .ok = true, .p = {2, 10}};
+    (void)state;
+    assert_float_equal(sf_fit_cdf(&e, 50), 1 - exp(-1), 1e-15);
+    assert_float_equal(sf_fit_quantile(&e, 0.5), 50 * log(2), 1e-9);
+    assert_float_equal(sf_fit_cdf(&t, 20), 0.25, 1e-15); /* (c - a) / (b - a) */
+    assert_float_equal(sf_fit_pdf(&t, 20), 2.0 / 40, 1e-15);
+    assert_float_equal(sf_fit_quantile(&t, 0.25), 20, 1e-9);
+    /* the half-normal: F(x) = 2 Phi(x) - 1, f(0) = 2 phi(0) */
+    assert_float_equal(sf_fit_cdf(&n, 1), erf(1 / sqrt(2.0)), 1e-15);
+    assert_float_equal(sf_fit_pdf(&n, 0), 2 / sqrt(2 * M_PI), 1e-15);
+    /* gamma(2, 10): F(x) = 1 - exp(-x/10)(1 + x/10), f(x) = x exp(-x/10) / 100 */
+    assert_float_equal(sf_fit_cdf(&g, 15), 1 - exp(-1.5) * 2.5, 1e-14);
+    assert_float_equal(sf_fit_pdf(&g, 15), 15 * exp(-1.5) / 100, 1e-15);
+}
+
+static void test_printed_values_carry_the_unit_and_four_digits(void **state)
+{
+    sf_fit_model g = {.family = SF_FIT_GAMMA, .ok = true, .p = {3.0213, 1188.4}};
+    sf_fit_model l = {.family = SF_FIT_LOGNORMAL, .ok = true, .p = {log(40) - log1p(0.25) / 2, sqrt(log1p(0.25))}};
+    sf_fit_model n = {.family = SF_FIT_NORMAL, .ok = true, .p = {60, 15}, .lo = 0};
+    sf_fit_model u = {.family = SF_FIT_UNIFORM, .ok = true, .p = {1800, 5400}};
+    char buf[200];
+    (void)state;
+    assert_string_equal(sf_fit_yaml(&g, 60, "min", buf, sizeof buf), "gamma(3.021, 19.81 min)");
+    assert_string_equal(sf_fit_yaml(&l, 1, "s", buf, sizeof buf), "lognorm(40 s, 20 s)");
+    assert_string_equal(sf_fit_yaml(&n, 1, "s", buf, sizeof buf), "truncnorm(60 s, 15 s, 0 s, 360 s)");
+    assert_string_equal(sf_fit_yaml(&u, 3600, "h", buf, sizeof buf), "uniform(0.5 h, 1.5 h)");
+}
+
 /* ---- the whole fit ---- */
 
 static void test_data_warnings_ties_grid_and_few(void **state)
@@ -412,6 +448,8 @@ int main(void)
         cmocka_unit_test(test_empirical_table_is_the_sample_quantiles),
         cmocka_unit_test(test_ad_and_ks_match_the_textbook_formulas),
         cmocka_unit_test(test_laplace_trend_statistic_by_hand),
+        cmocka_unit_test(test_cdf_quantile_and_density_by_hand),
+        cmocka_unit_test(test_printed_values_carry_the_unit_and_four_digits),
         cmocka_unit_test(test_data_warnings_ties_grid_and_few),
         cmocka_unit_test(test_bad_data_is_refused_with_a_reason),
         cmocka_unit_test(test_exponential_ranks_above_gamma_and_weibull_unless_rejected),

@@ -101,6 +101,11 @@ tail -1 out.txt | grep -q '^every: exp(1.523 min)$' || fail "exponential arrival
     fail "timestamps in seconds: $(cat err.txt)"
 grep -q "arrival rate changes over the data" err.txt || fail "a rate that doubles is not reported: $(head -2 out.txt)"
 
+# stamps across midnight and the month's end, with 'T', in seconds: gaps of 10, 20, 30, 40, 50 s
+printf 'at\n2026-02-28T23:59:00\n2026-02-28T23:59:10\n2026-02-28T23:59:30\n2026-03-01T00:00:00\n2026-03-01 00:00:40\n2026-03-01 00:01:30\n' > iso.csv
+"$sf" fit iso.csv --kind timestamps --bootstrap 0 > out.txt 2> err.txt || fail "ISO stamps: $(cat err.txt)"
+grep -q "n = 5, mean 30 s, sd 15.81 s, min 10 s, max 50 s" out.txt || fail "ISO stamps: $(grep 'n = ' out.txt)"
+
 # ---- failures: MTBF and MTTR per machine, pasted into a scenario ----
 "$sf" fit "$data/failures.csv" --kind failures --unit h --plot fail.html > out.txt 2> err.txt || fail "failures: $(cat err.txt)"
 grep -q "^press_1: 40 stoppages, MTBF 6.422 h (over 39 times between failures), MTTR 0.3275 h$" out.txt ||
