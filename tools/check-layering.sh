@@ -4,8 +4,8 @@
 #   - Lua headers only in sim/script, yaml.h only in sim/scenario, SDL only
 #     in render/; sim/core includes nothing but the C standard library.
 #   - Project headers point one way, down this ranking:
-#       core 0 < model 1 < scenario, metrics 2 < script 3 < report 4
-#       < experiment, render 5 < cli 6
+#       core 0 < model, input 1 < scenario, metrics 2 < script 3
+#       < report 4 < experiment, render 5 < cli 6
 #     A file may include headers of its own rank or below. The model owns
 #     the config types the scenario layer fills, so it never sees scenario.
 root=${1:-.}
@@ -14,7 +14,7 @@ cd "$root" || exit 2
 find sim render -name '*.[ch]' 2>/dev/null | sort | awk '
 function rank(layer) {
     if (layer == "core") return 0
-    if (layer == "model") return 1
+    if (layer == "model" || layer == "input") return 1
     if (layer == "scenario" || layer == "metrics") return 2
     if (layer == "script") return 3
     if (layer == "report") return 4

@@ -129,7 +129,7 @@ sf_session_spec sf_cli_spec(const sf_cli_args *a, const char *model, int set, in
 int sf_cli_main(int argc, char **argv);
 
 extern const sf_cli_command sf_cli_init, sf_cli_demo, sf_cli_run, sf_cli_check, sf_cli_compare, sf_cli_sweep, sf_cli_view,
-    sf_cli_render;
+    sf_cli_render, sf_cli_fit;
 
 /*
  * Parse argv (argv[0] is the command's name) against c's table into a,
