@@ -128,8 +128,8 @@ sf_session_spec sf_cli_spec(const sf_cli_args *a, const char *model, int set, in
 /* The whole command: `shopfloor ARGS...` with argv[0] the program; returns the exit status. */
 int sf_cli_main(int argc, char **argv);
 
-extern const sf_cli_command sf_cli_init, sf_cli_demo, sf_cli_run, sf_cli_check, sf_cli_compare, sf_cli_sweep, sf_cli_view,
-    sf_cli_render;
+extern const sf_cli_command sf_cli_init, sf_cli_demo, sf_cli_run, sf_cli_check, sf_cli_compare, sf_cli_sweep, sf_cli_optimize,
+    sf_cli_view, sf_cli_render;
 
 /*
  * Parse argv (argv[0] is the command's name) against c's table into a,
@@ -171,6 +171,17 @@ enum sf_run_option {
     SF_RUN_NOPTIONS
 };
 int sf_cli_reps(const sf_cli_args *a);
+
+/* ---- sweep, shared with optimize ------------------------------------------- */
+
+struct sf_sweep;
+/* The scenario with the common --set values, or NULL after printing its problems. */
+sf_scenario_config *sf_cli_sweep_load(const char *model, const char *const *sets, size_t nsets);
+/* Load every point of the grid before the first run; SF_OK, or SF_EINVAL after saying which point (as `shopfloor CMD`). */
+int sf_cli_sweep_check_points(const char *cmd, const struct sf_sweep *sw, const char *model, const char *const *sets,
+                              size_t nsets);
+/* A hash of the scenario as it reads after `extends`, so that a folder is not resumed into with another version. */
+uint64_t sf_cli_sweep_digest(const char *model);
 
 /* ---- helpers ---------------------------------------------------------------- */
 

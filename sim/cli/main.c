@@ -10,7 +10,7 @@
 #include "generated/version.h"
 
 const sf_cli_command *const sf_cli_commands[] = {
-    &sf_cli_init, &sf_cli_demo, &sf_cli_run, &sf_cli_check, &sf_cli_compare, &sf_cli_sweep, &sf_cli_view, &sf_cli_render, NULL,
+    &sf_cli_init, &sf_cli_demo, &sf_cli_run, &sf_cli_check, &sf_cli_compare, &sf_cli_sweep, &sf_cli_optimize, &sf_cli_view, &sf_cli_render, NULL,
 };
 
 static void usage(FILE *out)

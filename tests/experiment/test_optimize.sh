@@ -1,0 +1,92 @@
+#!/bin/sh
+# `shopfloor optimize` as a user meets it: the usage it refuses, the
+# alternative it selects on a model whose true means are known
+# (examples/known_means.lua), constraints, the honest 'not decided' at the
+# cap, the same bytes for any --jobs and after a resumption, and a scenario.
+# Usage: test_optimize.sh path/to/shopfloor source_dir
+sf=$1
+src=$2
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+model=$src/examples/known_means.lua
+plant=$src/tests/experiment/data/plant.yaml
+export SHOPFLOOR_SCRIPTS=$src/scripts
+
+check() { # check EXPECTED_STATUS DESCRIPTION -- command...
+    want=$1; what=$2; shift 3
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" != "$want" ]; then
+        echo "FAIL: $what: exit $got, expected $want"; sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -40
+        fails=$((fails + 1))
+    else
+        echo "ok: $what"
+    fi
+}
+contains() { # contains FILE TEXT DESCRIPTION
+    if grep -q -- "$2" "$1"; then echo "ok: $3"; else echo "FAIL: $3: no '$2' in $1"; sed 's/^/  | /' "$1" | head -30; fails=$((fails + 1)); fi
+}
+same() { # same FILE1 FILE2 DESCRIPTION
+    if cmp -s "$1" "$2"; then echo "ok: $3"; else echo "FAIL: $3: $1 and $2 differ"; diff "$1" "$2" | head -10; fails=$((fails + 1)); fi
+}
+
+opt() { # opt OUT [more options]: the known-means model's five alternatives
+    out=$1; shift
+    "$sf" optimize "$model" --vary x=1:5:1 --objective 'min mean[cost]' --delta 1 --seed 3 --out "$out" "$@"
+}
+
+# ---- usage ------------------------------------------------------------------
+check 2 "--delta is required" -- "$sf" optimize "$model" --vary x=1,2 --objective 'min mean[cost]' --out "$tmp/u"
+contains "$tmp/err" "delta D is required" "says why"
+check 2 "an objective it cannot read" -- "$sf" optimize "$model" --vary x=1,2 --objective 'cheapest' --delta 1 --out "$tmp/u"
+contains "$tmp/err" "min METRIC" "with the form it wants"
+check 2 "nothing to vary" -- "$sf" optimize "$model" --objective 'min mean[cost]' --delta 1 --out "$tmp/u"
+check 2 "a constraint without a comparison" -- opt "$tmp/u" --constraint 'mean[rate] = 20'
+check 2 "--n0 below 2" -- opt "$tmp/u" --n0 1
+check 1 "a KPI the runs do not report" -- "$sf" optimize "$model" --vary x=1,2 --objective 'min mean[price]' --delta 1 --out "$tmp/k"
+contains "$tmp/err" "no KPI 'mean\[price\]'" "names the missing KPI"
+
+# ---- the known best -----------------------------------------------------------
+check 0 "selects among five alternatives" -- opt "$tmp/j1" --jobs 1
+contains "$tmp/out" "selected x=3" "the true best, x = 3"
+contains "$tmp/j1/alternatives.csv" "^x,reps,mean,ci_low,ci_high,status,eliminated_at$" "the header of the contract"
+contains "$tmp/j1/alternatives.csv" "^3,[0-9]*,.*,selected,$" "x = 3 selected"
+contains "$tmp/j1/alternatives.csv" "^1,[0-9]*,.*,eliminated,[0-9]*$" "x = 1 eliminated, with its stage"
+contains "$tmp/j1/report.html" "<svg" "report.html has its charts"
+if grep -v "www.w3.org/2000/svg" "$tmp/j1/report.html" | grep -q "http"; then echo "FAIL: report.html loads something"; fails=$((fails + 1)); fi
+check 0 "the same on two workers" -- opt "$tmp/j2" --jobs 2
+for f in alternatives.csv report.html; do same "$tmp/j1/$f" "$tmp/j2/$f" "$f is the same bytes for --jobs 1 and 2"; done
+
+# resume: only some of the stored runs, then the same command
+mkdir -p "$tmp/part/runs"
+cp "$tmp/j1/sweep.txt" "$tmp/part/"
+cp "$tmp/j1/runs/p000002-"* "$tmp/j1/runs/p000000-r000003.tsv" "$tmp/part/runs/"
+check 0 "resumes from the stored runs" -- opt "$tmp/part" --jobs 2
+for f in alternatives.csv report.html; do same "$tmp/j1/$f" "$tmp/part/$f" "resumed $f is the same bytes"; done
+check 2 "another cap in the same folder is refused" -- opt "$tmp/j1" --max-reps 50
+
+# ---- constraints ---------------------------------------------------------------
+check 0 "the best feasible alternative" -- opt "$tmp/c" --constraint 'mean[rate] >= 20 +- 1'
+contains "$tmp/out" "selected x=4" "x = 4: x = 2 and 3 are infeasible (rate 19 and 18)"
+contains "$tmp/c/alternatives.csv" "^2,[0-9]*,.*,infeasible,[0-9]*$" "x = 2 infeasible"
+contains "$tmp/c/alternatives.csv" "^3,[0-9]*,.*,infeasible,[0-9]*$" "x = 3 infeasible"
+check 0 "no alternative feasible" -- opt "$tmp/none" --constraint 'mean[rate] >= 40 +- 1'
+contains "$tmp/out" "no alternative meets the constraints" "says so"
+check 0 "a constraint without a tolerance gets 1% of its bound, said aloud" -- opt "$tmp/c1" --constraint 'mean[rate] >= 20'
+contains "$tmp/err" "no tolerance: deciding it within +- 0.2" "on stderr"
+contains "$tmp/c1/report.html" "1% of the bound" "and in the report"
+
+# ---- the cap: an honest 'not decided' ---------------------------------------------
+check 1 "a delta too small for the cap" -- opt "$tmp/cap" --delta 0.01 --max-reps 12
+contains "$tmp/out" "not decided: 5 alternatives are still in contention after 12 replications" "says so"
+contains "$tmp/cap/alternatives.csv" "^3,12,.*,undecided,$" "rows marked undecided"
+
+# ---- a scenario ---------------------------------------------------------------------
+check 0 "a scenario's fleet size" -- "$sf" optimize "$plant" --vary fleet.reach_truck.count=1,3 \
+    --objective 'max pallets_handled' --delta 1 --n0 3 --max-reps 20 --jobs 2 --out "$tmp/plant"
+contains "$tmp/plant/alternatives.csv" "^fleet.reach_truck.count,reps," "the key is the column"
+contains "$tmp/out" "selected fleet.reach_truck.count=3" "three reach trucks handle more pallets than one"
+
+echo "$fails failure(s)"
+[ "$fails" = 0 ]
