@@ -290,7 +290,9 @@ bool sf_optimize_check(sf_optimize *o, size_t r)
             if (l == i || o->alts[l].status != SF_OPT_CONTENDING || !all_feasible(o, &o->alts[l]))
                 continue;
             w = fmax(0, o->delta / (2 * (double)r) * (o->h2 * o->s2[i * k + l] / (o->delta * o->delta) - (double)r));
-            out[i] = sign * (mean[i] - mean[l]) > w;
+            /* Once the triangle has closed (w = 0) the better mean wins, and a tie goes to the earlier
+               alternative of the grid: two alternatives that give the same figures every run are decided. */
+            out[i] = sign * (mean[i] - mean[l]) > w || (w == 0 && mean[i] == mean[l] && i > l);
         }
     }
     for (size_t i = 0; i < k; i++) {

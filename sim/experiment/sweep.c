@@ -726,6 +726,8 @@ int sf_sweep_finish(sf_sweep *sw)
         else if (sf_outfile_commit(out[i]) != SF_OK)
             rc = SF_EIO;
     }
+    if (rc == SF_OK)
+        rc = sf__sweep_report(sw);
     if (rc == SF_ENOMEM)
         fprintf(stderr, "shopfloor sweep: out of memory\n");
     if (rc != SF_OK)

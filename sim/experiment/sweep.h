@@ -21,6 +21,8 @@
  *   summary.csv      per point and KPI: n, mean, sd, 95% CI
  *   failures.csv     runs that failed: reason and the command that
  *                    reproduces it
+ *   report.html      every headline KPI against the grid: its mean and
+ *                    95% CI at each point (sweep_report.c)
  * The three CSV files are assembled from runs/ in (point, replication)
  * order, never in order of completion, so they are the same bytes for
  * any number of workers or ranks and after any number of resumptions.

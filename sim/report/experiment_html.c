@@ -18,7 +18,7 @@
 #define PAGE_W 900   /* the SVG's width in its own units */
 #define LABEL_W 330  /* room for the labels */
 #define ROW_H 22
-#define TOP 28       /* room for the axis above the rows */
+#define TOP 40       /* room for the axis and its name above the rows */
 
 static const char page_style[] =
     "body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1f2937;background:#f8fafc}"
@@ -34,7 +34,8 @@ static const char page_style[] =
 static const char *colour_of(const char *status)
 {
     static const char *const pairs[][2] = {
-        {"selected", "#16a34a"}, {"eliminated", "#94a3b8"}, {"infeasible", "#dc2626"}, {"undecided", "#f59e0b"}};
+        {"selected", "#16a34a"}, {"eliminated", "#94a3b8"}, {"infeasible", "#dc2626"}, {"undecided", "#f59e0b"},
+        {"not significant", "#94a3b8"}};
 
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++)
         if (status && strcmp(status, pairs[i][0]) == 0)
@@ -114,7 +115,7 @@ static void svg_begin(FILE *f, double height, const char *what)
 }
 
 /* Each row's mean as a dot and its interval as a whisker, on one axis. */
-static void chart_intervals(FILE *f, const sf_xhtml_row *rows, size_t n, const char *name)
+static void chart_intervals(FILE *f, const sf_xhtml_row *rows, size_t n, const char *name, int zero)
 {
     double lo = INFINITY, hi = -INFINITY, height = TOP + (double)n * ROW_H + 6;
     scale s;
@@ -129,9 +130,16 @@ static void chart_intervals(FILE *f, const sf_xhtml_row *rows, size_t n, const c
     }
     if (!isfinite(lo))
         lo = hi = 0;
+    if (zero) {
+        lo = fmin(lo, 0);
+        hi = fmax(hi, 0);
+    }
     s = scale_for(lo, hi, LABEL_W + 10, PAGE_W - 20);
     svg_begin(f, height, name);
     draw_scale(f, &s, height, name);
+    if (zero)
+        fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" stroke=\"#0f172a\"/>\n", at(&s, 0), at(&s, 0),
+                TOP - 4, height);
     for (size_t i = 0; i < n; i++) {
         double y = TOP + (double)i * ROW_H + 11;
         const char *c = colour_of(rows[i].status);
@@ -154,7 +162,7 @@ static void chart_reps(FILE *f, const sf_xhtml_row *rows, size_t n)
 
     for (size_t i = 0; i < n; i++)
         most = fmax(most, (double)rows[i].reps);
-    s = scale_for(0, most, LABEL_W + 10, PAGE_W - 60);
+    s = scale_for(0, most, LABEL_W + 10, PAGE_W - 140); /* room for "eliminated at 1234" */
     svg_begin(f, height, "replications per alternative");
     draw_scale(f, &s, height, "replications per alternative");
     for (size_t i = 0; i < n; i++) {
@@ -184,11 +192,13 @@ static void chart_contention(FILE *f, const sf_xhtml_row *rows, size_t n)
     svg_begin(f, height, "alternatives in contention");
     draw_scale(f, &s, bottom, "replications per alternative");
     fputs("<polyline fill=\"none\" stroke=\"#2563eb\" stroke-width=\"2\" points=\"", f);
-    for (size_t r = 0; r <= most; r++) {
+    for (size_t r = 0, before = n; r <= most; r++) { /* a step: down at the check where alternatives left */
         size_t in = 0;
         for (size_t i = 0; i < n; i++)
             in += rows[i].left_at == 0 || rows[i].left_at > r;
-        fprintf(f, "%.1f,%.1f ", at(&s, (double)r), bottom - (bottom - TOP) * (double)in / (double)(n ? n : 1));
+        fprintf(f, "%.1f,%.1f %.1f,%.1f ", at(&s, (double)r), bottom - (bottom - TOP) * (double)before / (double)(n ? n : 1),
+                at(&s, (double)r), bottom - (bottom - TOP) * (double)in / (double)(n ? n : 1));
+        before = in;
     }
     fprintf(f, "\"/><text class=\"tick\" x=\"4\" y=\"%d\">%zu</text><text class=\"tick\" x=\"4\" y=\"%.0f\">0</text>"
                "<text class=\"tick\" x=\"4\" y=\"%.0f\">in contention</text>\n</svg>\n",
@@ -211,35 +221,46 @@ static void table_rows(FILE *f, const sf_xhtml_row *rows, size_t n)
     fputs("</table>\n", f);
 }
 
+/* The page's head, its heading and subtitle, and a section with the lead sentence (may be NULL) and the facts. */
+static void page_open(FILE *f, const char *heading, const char *subtitle, const char *lead, const char *const *facts)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", f);
+    esc(f, heading);
+    fprintf(f, "</title><style>%s</style></head><body>\n<header><h1>", page_style);
+    esc(f, heading);
+    fputs("</h1><div class=\"sub\">", f);
+    esc(f, subtitle);
+    fputs("</div></header>\n<main>\n<section>", f);
+    if (lead) {
+        fputs("<div class=\"answer\">", f);
+        esc(f, lead);
+        fputs("</div>", f);
+    }
+    fputs("<ul>", f);
+    for (const char *const *l = facts; l && *l; l++) {
+        fputs("<li>", f);
+        esc(f, *l);
+        fputs("</li>", f);
+    }
+    fputs("</ul></section>\n", f);
+}
+
 int sf_experiment_html_optimize(const char *path, const sf_xhtml_optimize *x)
 {
     sf_outfile *o = sf_outfile_open(path);
+    char heading[512];
     FILE *f;
 
     if (!o)
         return SF_EIO;
     f = o->f;
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>optimize: ");
-    esc(f, x->title);
-    fprintf(f, "</title><style>%s</style></head><body>\n<header><h1>optimize: ", page_style);
-    esc(f, x->objective);
-    fputs("</h1><div class=\"sub\">", f);
-    esc(f, x->title);
-    fputs("</div></header>\n<main>\n<section><div class=\"answer\">", f);
-    esc(f, x->answer);
-    fputs("</div><ul>", f);
-    for (const char *const *l = x->facts; l && *l; l++) {
-        fputs("<li>", f);
-        esc(f, *l);
-        fputs("</li>", f);
-    }
-    fputs("</ul></section>\n<section><h2>The objective of every alternative, with its confidence interval</h2>"
-          "<div class=\"key\">",
-          f);
+    snprintf(heading, sizeof heading, "optimize: %s", x->objective);
+    page_open(f, heading, x->title, x->answer, x->facts);
+    fputs("<section><h2>The objective of every alternative, with its confidence interval</h2><div class=\"key\">", f);
     for (const char *const *s = (const char *const[]){"selected", "eliminated", "infeasible", "undecided", NULL}; *s; s++)
         fprintf(f, "<span style=\"background:%s\"></span>%s", colour_of(*s), *s);
     fputs("</div>\n", f);
-    chart_intervals(f, x->rows, x->n, x->objective);
+    chart_intervals(f, x->rows, x->n, x->objective, 0);
     fputs("</section>\n<section><h2>Replications each alternative received, and when it left</h2>\n", f);
     chart_reps(f, x->rows, x->n);
     fputs("</section>\n<section><h2>Alternatives in contention</h2>\n", f);
@@ -247,5 +268,24 @@ int sf_experiment_html_optimize(const char *path, const sf_xhtml_optimize *x)
     fputs("</section>\n<section><h2>Alternatives</h2>\n", f);
     table_rows(f, x->rows, x->n);
     fputs("</section>\n</main></body></html>\n", f);
+    return sf_outfile_commit(o);
+}
+
+int sf_experiment_html_charts(const char *path, const char *heading, const char *subtitle, const char *const *facts,
+                              const sf_xhtml_chart *charts, size_t n)
+{
+    sf_outfile *o = sf_outfile_open(path);
+
+    if (!o)
+        return SF_EIO;
+    page_open(o->f, heading, subtitle, NULL, facts);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<section><h2>", o->f);
+        esc(o->f, charts[i].title);
+        fputs("</h2>\n", o->f);
+        chart_intervals(o->f, charts[i].rows, charts[i].n, charts[i].axis, charts[i].zero);
+        fputs("</section>\n", o->f);
+    }
+    fputs("</main></body></html>\n", o->f);
     return sf_outfile_commit(o);
 }

@@ -1,6 +1,6 @@
 /*
- * experiment_html.h: report.html of an experiment (optimize), one
- * self-contained page with inline SVG charts and no network.
+ * experiment_html.h: report.html of an experiment (optimize, sweep,
+ * compare), one self-contained page with inline SVG charts and no network.
  *
  * The experiment layer hands over plain rows (labels, means, intervals,
  * statuses); nothing here knows how they were computed. The charts:
@@ -35,5 +35,21 @@ typedef struct sf_xhtml_optimize {
 
 /* Write the page to path (atomically, report/outfile.h). SF_OK or SF_EIO. */
 int sf_experiment_html_optimize(const char *path, const sf_xhtml_optimize *x);
+
+/* One chart of intervals: a row per alternative (sweep: per point) or per KPI (compare: per difference). */
+typedef struct sf_xhtml_chart {
+    const char *title;        /* the section's heading */
+    const char *axis;         /* the value axis's name, with its unit */
+    const sf_xhtml_row *rows; /* status: a colour's name ("selected"...) or "not significant" (grey); NULL: blue */
+    size_t n;
+    int zero;                 /* nonzero: keep 0 on the axis and draw it (differences) */
+} sf_xhtml_chart;
+
+/*
+ * A page of interval charts under a heading, a subtitle and some "label:
+ * value" facts (NULL-ended, may be NULL). SF_OK or SF_EIO.
+ */
+int sf_experiment_html_charts(const char *path, const char *heading, const char *subtitle, const char *const *facts,
+                              const sf_xhtml_chart *charts, size_t n);
 
 #endif

@@ -73,6 +73,25 @@ static void test_elimination_follows_the_triangle_by_hand(void **state)
     sf_optimize_close(&o);
 }
 
+/* Two alternatives with the same figures every run (S2 = 0): the triangle is closed at once, the first wins. */
+static void test_identical_alternatives_are_decided_for_the_first(void **state)
+{
+    sf_optimize o = {0};
+
+    (void)state;
+    o.delta = 1;
+    o.alpha = 0.05;
+    o.n0 = 3;
+    assert_int_equal(sf_optimize_start(&o, 3, 3), SF_OK);
+    for (int j = 0; j < 3; j++)
+        o.alts[0].x[j] = o.alts[1].x[j] = o.alts[2].x[j] = 4 + j;
+    assert_true(sf_optimize_check(&o, 3));
+    assert_int_equal(o.alts[0].status, SF_OPT_SELECTED);
+    assert_int_equal(o.alts[1].status, SF_OPT_ELIMINATED);
+    assert_int_equal(o.alts[2].status, SF_OPT_ELIMINATED);
+    sf_optimize_close(&o);
+}
+
 /*
  * One alternative, y >= 5 +- 1, y = q + 10 + (0, 1, -1): S2 = 1. beta =
  * (0.05 / 2) / (1 x 1) = 0.025, eta(0.025, 2, 3) = 1/2 (20 - 1) = 9.5,
@@ -166,6 +185,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eta_matches_kim_nelson_by_hand),
         cmocka_unit_test(test_elimination_follows_the_triangle_by_hand),
+        cmocka_unit_test(test_identical_alternatives_are_decided_for_the_first),
         cmocka_unit_test(test_feasibility_check_by_hand),
         cmocka_unit_test(test_only_feasible_alternatives_eliminate),
         cmocka_unit_test(test_objective_and_constraint_syntax),

@@ -88,5 +88,22 @@ check 0 "a scenario's fleet size" -- "$sf" optimize "$plant" --vary fleet.reach_
 contains "$tmp/plant/alternatives.csv" "^fleet.reach_truck.count,reps," "the key is the column"
 contains "$tmp/out" "selected fleet.reach_truck.count=3" "three reach trucks handle more pallets than one"
 
+# ---- the reports of sweep and compare ---------------------------------------------------
+check 0 "compare a plant with itself" -- "$sf" compare "$plant" "$plant" --reps 3 --until "30 min" --out "$tmp/cmp"
+contains "$tmp/cmp/report.html" "Paired differences B - A" "compare writes report.html"
+contains "$tmp/cmp/report.html" "throughput: +0 1/h" "a difference of exactly 0"
+if grep -q 'fill="#2563eb"' "$tmp/cmp/report.html"; then
+    echo "FAIL: a plant against itself shows a significant difference"; fails=$((fails + 1))
+else
+    echo "ok: every difference of a plant with itself is grey (its interval holds 0)"
+fi
+for j in 1 2; do
+    check 0 "sweep --jobs $j" -- "$sf" sweep "$plant" --vary fleet.reach_truck.count=1,2 --reps 2 --until "30 min" --quiet \
+        --jobs $j --out "$tmp/sw$j"
+done
+contains "$tmp/sw1/report.html" "fleet.reach_truck.count=2" "the sweep's report has a row per point"
+contains "$tmp/sw1/report.html" "<h2>pallets_stored, pallets</h2>" "and a chart per headline KPI"
+same "$tmp/sw1/report.html" "$tmp/sw2/report.html" "the sweep's report.html is the same bytes for --jobs 1 and 2"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
