@@ -75,6 +75,13 @@ typedef struct sf_cli_operand {
 
 /* Every command takes -h and --help; each table lists this entry first. */
 #define SF_CLI_HELP_OPTION {"help", 'h', SF_CLI_HELP, .help = "print this help and exit"}
+/* The options of the sweep machinery, the same in sweep and optimize. */
+#define SF_CLI_JOBS_OPTION {"jobs", .kind = SF_CLI_U64, .value = "N", .help = "worker processes", .by_default = "one per core"}
+#define SF_CLI_UNTIL_OPTION                                                                                            \
+    {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",                   \
+     .by_default = "the scenario's horizon"}
+#define SF_CLI_OUT_DIR_OPTION                                                                                          \
+    {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "output folder (required)", .hint = SF_CLI_DIR}
 
 /* What the command line said about one option. */
 typedef struct sf_cli_value {

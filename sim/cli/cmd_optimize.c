@@ -38,6 +38,8 @@ enum {
     O_COUNT
 };
 
+static int run(const sf_cli_args *a);
+
 static const sf_cli_option options[] = {
     [O_HELP] = SF_CLI_HELP_OPTION,
     [O_VARY] = {"vary", .kind = SF_CLI_LIST, .value = "key.path=VALUES", .hint = SF_CLI_KEY,
@@ -49,26 +51,22 @@ static const sf_cli_option options[] = {
                       .help = "a KPI's mean must meet a bound, decided within the tolerance EPS ('throughput >= 20/h "
                               "+- 0.5')",
                       .by_default = "none; EPS defaults to 1% of the bound"},
-    [O_DELTA] = {"delta", .kind = SF_CLI_DOUBLE, .value = "D",
-                 .help = "indifference zone: a difference in the objective, in its unit, not worth telling apart "
-                         "(required)"},
-    [O_ALPHA] = {"alpha", .kind = SF_CLI_DOUBLE, .value = "A",
-                 .help = "the chance of a wrong answer the guarantee allows", .by_default = "0.05"},
-    [O_N0] = {"n0", .kind = SF_CLI_U64, .value = "N", .help = "first-stage replications of every alternative",
-              .by_default = "10"},
+    [O_DELTA] = {"delta", .kind = SF_CLI_DOUBLE, .value = "D", .help = "indifference zone (required): a difference "
+                 "in the objective, in its unit, not worth telling apart"},
+    [O_ALPHA] = {"alpha", .kind = SF_CLI_DOUBLE, .value = "A", .help = "the chance of a wrong answer", .by_default = "0.05"},
+    [O_N0] = {"n0", .kind = SF_CLI_U64, .value = "N", .help = "first-stage replications of each", .by_default = "10"},
     [O_MAX_REPS] = {"max-reps", .kind = SF_CLI_U64, .value = "N",
                     .help = "the cap: replications an alternative may get before the answer is 'not decided'",
                     .by_default = "100"},
-    [O_JOBS] = {"jobs", .kind = SF_CLI_U64, .value = "N", .help = "worker processes", .by_default = "one per core"},
+    [O_JOBS] = SF_CLI_JOBS_OPTION,
     [O_TIMEOUT] = {"timeout", .kind = SF_CLI_DURATION, .value = "T", .help = "wall time a run may take ('5 min')",
                    .by_default = "none"},
     [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "S", .help = "base seed",
                 .by_default = "scenario.seed in the scenario; 1 for a Lua model"},
     [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY,
                .help = "a value for every alternative"},
-    [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",
-                 .by_default = "the scenario's horizon"},
-    [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "output folder (required)", .hint = SF_CLI_DIR},
+    [O_UNTIL] = SF_CLI_UNTIL_OPTION,
+    [O_OUT] = SF_CLI_OUT_DIR_OPTION,
     [O_QUIET] = {"quiet", .kind = SF_CLI_FLAG, .help = "no progress and no table on the terminal, only the answer"},
     [O_COUNT] = {NULL},
 };
@@ -84,8 +82,6 @@ static const char *const usage[] = {
     "[--timeout] [--seed] [--set]... [--until] --out",
     NULL,
 };
-
-static int run(const sf_cli_args *a);
 
 const sf_cli_command sf_cli_optimize = {
     .name = "optimize",

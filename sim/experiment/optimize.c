@@ -478,15 +478,19 @@ int sf_optimize_run(sf_optimize *o)
     return rc;
 }
 
+static void free_alt(sf_opt_alt *a, size_t ncons)
+{
+    for (size_t c = 0; a->y && c < ncons; c++)
+        free(a->y[c]);
+    free(a->y);
+    free(a->x);
+    free(a->feasible);
+}
+
 void sf_optimize_close(sf_optimize *o)
 {
-    for (size_t i = 0; o->alts && i < o->k; i++) {
-        for (size_t c = 0; c < o->ncons; c++)
-            free(o->alts[i].y[c]);
-        free(o->alts[i].y);
-        free(o->alts[i].x);
-        free(o->alts[i].feasible);
-    }
+    for (size_t i = 0; o->alts && i < o->k; i++)
+        free_alt(&o->alts[i], o->ncons);
     free(o->alts);
     free(o->s2);
     free(o->s2_feas);
