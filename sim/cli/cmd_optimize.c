@@ -28,6 +28,7 @@ enum {
     O_ALPHA,
     O_N0,
     O_MAX_REPS,
+    O_SEARCH,
     O_JOBS,
     O_TIMEOUT,
     O_SEED,
@@ -39,6 +40,8 @@ enum {
 };
 
 static int run(const sf_cli_args *a);
+
+static const char *const searches[] = {"grid", "neighbourhood", NULL};
 
 static const sf_cli_option options[] = {
     [O_HELP] = SF_CLI_HELP_OPTION,
@@ -58,6 +61,10 @@ static const sf_cli_option options[] = {
     [O_MAX_REPS] = {"max-reps", .kind = SF_CLI_U64, .value = "N",
                     .help = "the cap: replications an alternative may get before the answer is 'not decided'",
                     .by_default = "100"},
+    [O_SEARCH] = {"search", .kind = SF_CLI_STRING, .value = "grid|neighbourhood", .choices = searches,
+                  .help = "the whole grid at once, or a walk from its first point to the best of each point's "
+                          "neighbours (one value away in one --vary list), for grids too large to run whole",
+                  .by_default = "grid"},
     [O_JOBS] = SF_CLI_JOBS_OPTION,
     [O_TIMEOUT] = {"timeout", .kind = SF_CLI_DURATION, .value = "T", .help = "wall time a run may take ('5 min')",
                    .by_default = "none"},
@@ -78,8 +85,8 @@ static const sf_cli_operand operands[] = {
 };
 
 static const char *const usage[] = {
-    "MODEL --vary [--vary]... --objective [--constraint]... --delta [--alpha] [--n0] [--max-reps] [--jobs] "
-    "[--timeout] [--seed] [--set]... [--until] --out",
+    "MODEL --vary [--vary]... --objective [--constraint]... --delta [--alpha] [--n0] [--max-reps] [--search] "
+    "[--jobs] [--timeout] [--seed] [--set]... [--until] --out",
     NULL,
 };
 
@@ -203,6 +210,7 @@ static int run(const sf_cli_args *a)
     sw.jobs = (unsigned)a->opt[O_JOBS].u64;
     sw.timeout = sf_time_to_seconds(a->opt[O_TIMEOUT].time);
     o.quiet = a->opt[O_QUIET].given;
+    o.search = a->opt[O_SEARCH].given && strcmp(a->opt[O_SEARCH].text, "neighbourhood") == 0;
     rc = SF_EXIT_FAIL;
     if (sf_session_is_scenario(model)) {
         sf_scenario_config *cfg = sf_cli_sweep_load(model, sets->list, sets->n);

@@ -20,7 +20,7 @@
 
 const char *sf_opt_status_name(sf_opt_status s)
 {
-    static const char *const names[] = {"contending", "selected", "eliminated", "infeasible", "undecided"};
+    static const char *const names[] = {"contending", "selected", "eliminated", "infeasible", "undecided", "unvisited"};
 
     return names[s];
 }
@@ -157,15 +157,31 @@ double sf_optimize_eta(double alpha, size_t k, size_t n0)
     return 0.5 * (pow(2 * alpha / (double)(k - 1), -2.0 / (double)(n0 - 1)) - 1);
 }
 
-int sf_optimize_start(sf_optimize *o, size_t k, size_t cap)
+/* The pairs' variances for k alternatives and the procedure's constants (h^2 for k, h1^2). SF_OK or SF_ENOMEM. */
+static int prepare(sf_optimize *o, size_t k)
 {
     double a_sel = o->ncons ? o->alpha / 2 : o->alpha, a_feas = o->alpha / 2;
 
     o->k = k;
     o->r = 0;
-    if (!(o->alts = sf_calloc(k, sizeof *o->alts)) || !(o->s2 = sf_calloc(k * k, sizeof *o->s2)) ||
+    o->decided = false;
+    free(o->s2);
+    free(o->s2_feas);
+    if (!(o->s2 = sf_calloc(k ? k * k : 1, sizeof *o->s2)) ||
         !(o->s2_feas = sf_calloc(k * (o->ncons + 1), sizeof *o->s2_feas)))
         return SF_ENOMEM;
+    /* One alternative has nothing to be compared with: only its constraints are checked. */
+    o->h2 = k > 1 ? 2 * sf_optimize_eta(a_sel, k, o->n0) * (double)(o->n0 - 1) : 0;
+    /* A single check with error beta is KN's pair bound with k = 2: eta(beta, 2, n0). */
+    o->h2_feas = o->ncons ? 2 * sf_optimize_eta(a_feas / (double)(k * o->ncons), 2, o->n0) * (double)(o->n0 - 1) : 0;
+    return SF_OK;
+}
+
+int sf_optimize_start(sf_optimize *o, size_t k, size_t cap)
+{
+    if (!(o->alts = sf_calloc(k ? k : 1, sizeof *o->alts)))
+        return SF_ENOMEM;
+    o->k = k;
     for (size_t i = 0; i < k; i++) {
         sf_opt_alt *a = &o->alts[i];
         if (!(a->x = sf_calloc(cap, sizeof *a->x)) || !(a->y = sf_calloc(o->ncons + 1, sizeof *a->y)) ||
@@ -175,11 +191,7 @@ int sf_optimize_start(sf_optimize *o, size_t k, size_t cap)
             if (!(a->y[c] = sf_calloc(cap, sizeof *a->y[c])))
                 return SF_ENOMEM;
     }
-    /* One alternative has nothing to be compared with: only its constraints are checked. */
-    o->h2 = k > 1 ? 2 * sf_optimize_eta(a_sel, k, o->n0) * (double)(o->n0 - 1) : 0;
-    /* A single check with error beta is KN's pair bound with k = 2: eta(beta, 2, n0). */
-    o->h2_feas = o->ncons ? 2 * sf_optimize_eta(a_feas / (double)(k * o->ncons), 2, o->n0) * (double)(o->n0 - 1) : 0;
-    return SF_OK;
+    return o->search ? SF_OK : prepare(o, k); /* a search prepares each step's problem */
 }
 
 /* Sample variance of a[j] - b[j] (b NULL: of a[j] alone), j < n. */
@@ -209,8 +221,8 @@ static void first_stage(sf_optimize *o)
     size_t k = o->k, n = o->n0;
 
     for (size_t i = 0; i < k; i++)
-        for (size_t l = 0; l < k; l++)
-            o->s2[i * k + l] = i == l ? 0 : var_of(o->alts[i].x, o->alts[l].x, n);
+        for (size_t l = i + 1; l < k; l++)
+            o->s2[i * k + l] = o->s2[l * k + i] = var_of(o->alts[i].x, o->alts[l].x, n);
     for (size_t i = 0; i < k; i++)
         for (size_t c = 0; c < o->ncons; c++)
             o->s2_feas[i * o->ncons + c] = var_of(o->alts[i].y[c], NULL, n); /* a shift by q leaves it */
@@ -339,9 +351,15 @@ static bool unit_matches(const char *written, const char *kpi)
  * SF_OK, or SF_EINVAL after saying which figure a run does not report (or
  * reports as not a number, or in another unit), SF_EIO.
  */
-static int load_figures(sf_optimize *o, size_t p, size_t from, size_t to)
+static size_t point_of(const sf_optimize *o, size_t i)
+{
+    return o->point ? o->point[i] : i;
+}
+
+static int load_figures(sf_optimize *o, size_t i, size_t from, size_t to)
 {
     sf_sweep *sw = o->sw;
+    size_t p = point_of(o, i);
 
     for (size_t r = from; r < to; r++) {
         sf_kpis k;
@@ -368,9 +386,9 @@ static int load_figures(sf_optimize *o, size_t p, size_t from, size_t to)
                         f->metric, v->unit, o->cons[c].unit);
                 rc = SF_EINVAL;
             } else if (c < o->ncons) {
-                o->alts[p].y[c][r] = v->value;
+                o->alts[i].y[c][r] = v->value;
             } else {
-                o->alts[p].x[r] = v->value;
+                o->alts[i].x[r] = v->value;
             }
         }
         sf_kpis_free(&k);
@@ -408,10 +426,10 @@ static int stage(sf_optimize *o, unsigned char *want, size_t from, size_t to)
     int rc;
 
     memset(want, 0, sf_sweep_points(sw) * sw->reps);
-    for (size_t p = 0; p < o->k; p++)
-        if (o->alts[p].status == SF_OPT_CONTENDING)
+    for (size_t i = 0; i < o->k; i++)
+        if (o->alts[i].status == SF_OPT_CONTENDING)
             for (size_t r = from; r < to; r++)
-                want[p * sw->reps + r] = 1;
+                want[point_of(o, i) * sw->reps + r] = 1;
     if ((rc = sf_sweep_run(sw)) != 0) {
         if (rc == 1 && sw->failed)
             fprintf(stderr, "shopfloor optimize: %zu run(s) failed (above); a ranking needs every run: fix the model "
@@ -423,6 +441,126 @@ static int stage(sf_optimize *o, unsigned char *want, size_t from, size_t to)
         if (o->alts[p].status == SF_OPT_CONTENDING && (rc = load_figures(o, p, from, to)) != SF_OK)
             return rc == SF_EINVAL ? 1 : -1;
     return 0;
+}
+
+/*
+ * The procedure on o's alternatives, stage after stage, until decided or
+ * at the cap (then the contenders are undecided and the result is 1).
+ * 0, or the failure of a stage.
+ */
+static int procedure(sf_optimize *o, unsigned char *want)
+{
+    size_t cap = o->sw->reps;
+    int rc = 0;
+
+    for (size_t r = 0; !o->decided;) {
+        size_t to = r < o->n0 ? o->n0 : r + 1;
+        if (to > cap) {
+            for (size_t i = 0; i < o->k; i++)
+                if (o->alts[i].status == SF_OPT_CONTENDING)
+                    o->alts[i].status = SF_OPT_UNDECIDED;
+            return 1;
+        }
+        if ((rc = stage(o, want, r, to)) != 0)
+            return rc;
+        r = to;
+        sf_optimize_check(o, r);
+        if (!o->decided && !o->quiet)
+            fprintf(stderr, isatty(STDERR_FILENO) ? "\roptimize: %zu replications, %zu alternative(s) in contention "
+                                                  : "optimize: %zu replications, %zu alternative(s) in contention\n",
+                    r, contenders(o));
+    }
+    return rc;
+}
+
+/* The points one value away from p in one variable of the grid (not zipped): into nb, which gets p first. */
+static size_t neighbours(const sf_sweep *sw, size_t p, size_t *nb)
+{
+    size_t n = 0, stride = 1;
+
+    nb[n++] = p;
+    for (size_t v = sw->nvars; v-- > 0;) { /* the last variable changes fastest */
+        size_t at = p / stride % sw->vars[v].n;
+        if (at > 0)
+            nb[n++] = p - stride;
+        if (at + 1 < sw->vars[v].n)
+            nb[n++] = p + stride;
+        stride *= sw->vars[v].n;
+    }
+    return n;
+}
+
+/*
+ * One step of the search: the procedure on the points cand[0..nc) as a
+ * problem of its own whose alternatives share the grid's arrays of
+ * figures; their outcome is copied back to the grid's alternatives. The
+ * index (in cand) of the one selected, or nc when none; *rc the
+ * procedure's result.
+ */
+static size_t step(sf_optimize *o, unsigned char *want, const size_t *cand, size_t nc, size_t *most, int *rc)
+{
+    sf_optimize sub = *o;
+    size_t best = nc;
+
+    sub.point = cand;
+    sub.s2 = sub.s2_feas = NULL;
+    sub.stages = 0;
+    if (!(sub.alts = sf_calloc(nc, sizeof *sub.alts)) || prepare(&sub, nc) != SF_OK) {
+        *rc = -1;
+        goto done;
+    }
+    for (size_t j = 0; j < nc; j++) {
+        sub.alts[j] = o->alts[cand[j]];
+        sub.alts[j].status = SF_OPT_CONTENDING;
+        sub.alts[j].reps = sub.alts[j].left_at = 0;
+        memset(sub.alts[j].feasible, 0, o->ncons + 1);
+    }
+    *rc = procedure(&sub, want);
+    for (size_t j = 0; j < nc; j++) {
+        o->alts[cand[j]] = sub.alts[j];
+        if (sub.alts[j].reps > most[cand[j]])
+            most[cand[j]] = sub.alts[j].reps;
+        if (sub.alts[j].status == SF_OPT_SELECTED)
+            best = j;
+    }
+    o->stages += sub.stages;
+    o->r = sub.r;
+done:
+    free(sub.alts);
+    free(sub.s2);
+    free(sub.s2_feas);
+    return best;
+}
+
+/* The neighbourhood search (optimize.h). 0 when a step selected its centre (or none was feasible), else as procedure. */
+static int search(sf_optimize *o, unsigned char *want)
+{
+    size_t k = o->k, cur = 0, *cand = sf_calloc(1 + 2 * o->sw->nvars, sizeof *cand), *most = sf_calloc(k, sizeof *most);
+    unsigned char *centred = sf_calloc(k, 1);
+    int rc = -1;
+
+    for (size_t i = 0; i < k; i++)
+        o->alts[i].status = SF_OPT_UNVISITED;
+    while (cand && most && centred) {
+        size_t nc = neighbours(o->sw, cur, cand), best;
+        o->steps++;
+        best = step(o, want, cand, nc, most, &rc);
+        if (rc != 0 || best == nc || cand[best] == cur || centred[cand[best]]) {
+            o->decided = rc == 0;
+            break;
+        }
+        if (!o->quiet)
+            fprintf(stderr, "optimize: step %zu: from point %zu to point %zu\n", o->steps, cur, cand[best]);
+        centred[cur] = 1;
+        cur = cand[best];
+    }
+    o->runs = 0;
+    for (size_t i = 0; most && i < k; i++)
+        o->runs += most[i];
+    free(cand);
+    free(most);
+    free(centred);
+    return rc;
 }
 
 int sf_optimize_run(sf_optimize *o)
@@ -447,33 +585,19 @@ int sf_optimize_run(sf_optimize *o)
     if (sf_optimize_start(o, k, cap) != SF_OK) {
         fprintf(stderr, "shopfloor optimize: out of memory\n");
         rc = -1;
-    }
-    for (size_t r = 0; rc == 0 && !o->decided;) {
-        size_t to = r < o->n0 ? o->n0 : r + 1;
-        if (to > cap) {
-            for (size_t i = 0; i < k; i++)
-                if (o->alts[i].status == SF_OPT_CONTENDING)
-                    o->alts[i].status = SF_OPT_UNDECIDED;
-            rc = 1;
-            break;
-        }
-        if ((rc = stage(o, want, r, to)) != 0)
-            break;
-        r = to;
-        sf_optimize_check(o, r);
-        if (!o->decided && !o->quiet)
-            fprintf(stderr, isatty(STDERR_FILENO) ? "\roptimize: %zu replications, %zu alternative(s) in contention "
-                                                  : "optimize: %zu replications, %zu alternative(s) in contention\n",
-                    r, contenders(o));
+    } else if (o->search) {
+        rc = search(o, want);
+    } else {
+        rc = procedure(o, want);
+        o->runs = 0;
+        for (size_t i = 0; i < k; i++)
+            o->runs += o->alts[i].reps;
     }
     if (!o->quiet && isatty(STDERR_FILENO))
         fputc('\n', stderr);
     sf_sweep_release();
     sw->want = NULL;
     free(want);
-    o->runs = 0;
-    for (size_t i = 0; o->alts && i < k; i++)
-        o->runs += o->alts[i].reps;
     o->seconds = wall_seconds() - t0;
     return rc;
 }
@@ -520,6 +644,8 @@ static size_t fixed_reps(const sf_optimize *o)
 {
     double most = (double)o->n0;
 
+    if (o->search || !o->s2)
+        return 0;
     for (size_t i = 0; i < o->k * o->k; i++)
         most = fmax(most, floor(o->h2 * o->s2[i] / (o->delta * o->delta)) + 1);
     return (size_t)most;
@@ -535,6 +661,23 @@ static const char *label_of(const sf_optimize *o, size_t p, char *buf, size_t n)
         len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", v ? ", " : "", o->sw->vars[v].key,
                                 sf_sweep_value(o->sw, p, v));
     return buf;
+}
+
+/*
+ * What the runs used are measured against: the equal-replication design
+ * over the grid, or for a search how much of the grid it visited.
+ */
+static void design_note(const sf_optimize *o, char *buf, size_t n)
+{
+    size_t seen = 0, fixed = fixed_reps(o);
+
+    for (size_t i = 0; i < o->k; i++)
+        seen += o->alts[i].status != SF_OPT_UNVISITED;
+    if (o->search)
+        snprintf(buf, n, "a neighbourhood search: %zu steps, %zu of %zu alternatives visited", o->steps, seen, o->k);
+    else
+        snprintf(buf, n, "the same guarantee with equal replications, KN's bound from the same first stage: %zu x %zu = "
+                         "%zu runs", o->k, fixed, o->k * fixed);
 }
 
 static void goal_name(const sf_optimize *o, char *buf, size_t n)
@@ -556,27 +699,27 @@ static void answer(const sf_optimize *o, char *buf, size_t n)
     }
     if (best != SIZE_MAX) {
         sf_ci c = sf_optimize_ci(o, best);
-        snprintf(buf, n, "selected %s: %s %.6g [%.6g, %.6g], the best within %g with probability >= %g",
-                 label_of(o, best, lab, sizeof lab), o->goal.metric, c.mean, c.mean - c.half, c.mean + c.half, o->delta,
-                 1 - o->alpha);
+        snprintf(buf, n, "selected %s: %s %.6g [%.6g, %.6g], the best%s within %g with probability >= %g",
+                 label_of(o, best, lab, sizeof lab), o->goal.metric, c.mean, c.mean - c.half, c.mean + c.half,
+                 o->search ? " of its neighbourhood" : "", o->delta, 1 - o->alpha);
     } else if (undecided) {
         snprintf(buf, n,
                  "not decided: %zu alternatives are still in contention after %zu replications each (the cap); "
                  "their means may differ by less than %g, or more replications are needed (--max-reps)",
                  undecided, o->r, o->delta);
     } else {
-        snprintf(buf, n, "no alternative meets the constraints");
+        snprintf(buf, n, "no alternative %smeets the constraints", o->search ? "of the last neighbourhood searched " : "");
     }
 }
 
 int sf_optimize_write(const sf_optimize *o)
 {
-    char path[4200], goal[256], facts[8][512], ans[2048];
+    char path[4200], goal[256], facts[8][512], ans[2048], note[256];
     const char *fact[9] = {0};
     sf_xhtml_row *rows = sf_calloc(o->k ? o->k : 1, sizeof *rows);
     char (*labels)[1024] = sf_calloc(o->k ? o->k : 1, sizeof *labels);
     sf_outfile *f;
-    size_t nf = 0;
+    size_t nf = 0, m = 0;
     int rc = SF_EIO;
 
     snprintf(path, sizeof path, "%s/alternatives.csv", o->sw->out);
@@ -590,6 +733,8 @@ int sf_optimize_write(const sf_optimize *o)
     for (size_t i = 0; i < o->k; i++) {
         const sf_opt_alt *a = &o->alts[i];
         sf_ci c = sf_optimize_ci(o, i);
+        if (a->status == SF_OPT_UNVISITED)
+            continue;
         for (size_t v = 0; v < o->sw->nvars; v++) {
             sf_csv_field(f->f, sf_sweep_value(o->sw, i, v));
             putc(',', f->f);
@@ -604,8 +749,9 @@ int sf_optimize_write(const sf_optimize *o)
         if (a->left_at)
             fprintf(f->f, "%zu", a->left_at);
         putc('\n', f->f);
-        rows[i] = (sf_xhtml_row){label_of(o, i, labels[i], sizeof labels[i]), c.mean, c.mean - c.half, c.mean + c.half,
+        rows[m] = (sf_xhtml_row){label_of(o, i, labels[m], sizeof labels[m]), c.mean, c.mean - c.half, c.mean + c.half,
                                  sf_opt_status_name(a->status), a->reps, a->left_at};
+        m++;
     }
     if ((rc = sf_outfile_commit(f)) != SF_OK)
         goto done;
@@ -615,13 +761,15 @@ int sf_optimize_write(const sf_optimize *o)
              "procedure: KN (Kim and Nelson 2001), fully sequential, common random numbers; delta %g, alpha %g, "
              "first stage n0 = %zu, cap %zu replications per alternative",
              o->delta, o->alpha, o->n0, o->sw->reps);
-    snprintf(facts[nf++], sizeof facts[0], "%zu alternatives; eta %.6g, h^2 %.6g; interval: Student-t at %g%%", o->k,
-             o->k > 1 ? sf_optimize_eta(o->ncons ? o->alpha / 2 : o->alpha, o->k, o->n0) : 0.0, o->h2,
-             100 * (1 - o->alpha));
-    snprintf(facts[nf++], sizeof facts[0],
-             "runs used: %zu in %zu stages; the same guarantee with equal replications (KN's bound from the same first "
-             "stage): %zu x %zu = %zu runs",
-             o->runs, o->stages, o->k, fixed_reps(o), o->k * fixed_reps(o));
+    if (o->search)
+        snprintf(facts[nf++], sizeof facts[0], "%zu alternatives; each step runs KN on the current point and its "
+                 "neighbours; interval: Student-t at %g%%", o->k, 100 * (1 - o->alpha));
+    else
+        snprintf(facts[nf++], sizeof facts[0], "%zu alternatives; eta %.6g, h^2 %.6g; interval: Student-t at %g%%", o->k,
+                 o->k > 1 ? sf_optimize_eta(o->ncons ? o->alpha / 2 : o->alpha, o->k, o->n0) : 0.0, o->h2,
+                 100 * (1 - o->alpha));
+    design_note(o, note, sizeof note);
+    snprintf(facts[nf++], sizeof facts[0], "runs used: %zu in %zu stages; %s", o->runs, o->stages, note);
     for (size_t c = 0; c < o->ncons && nf < 8; c++)
         snprintf(facts[nf++], sizeof facts[0], "constraint %s: tolerance %g%s, checked with error alpha/2 over %zu checks",
                  o->cons[c].text, o->cons[c].eps, o->cons[c].eps_given ? "" : " (1% of the bound: none was given)",
@@ -629,7 +777,7 @@ int sf_optimize_write(const sf_optimize *o)
     for (size_t i = 0; i < nf; i++)
         fact[i] = facts[i];
     snprintf(path, sizeof path, "%s/report.html", o->sw->out);
-    rc = sf_experiment_html_optimize(path, &(sf_xhtml_optimize){o->sw->model, goal, ans, fact, rows, o->k});
+    rc = sf_experiment_html_optimize(path, &(sf_xhtml_optimize){o->sw->model, goal, ans, fact, rows, m});
 done:
     free(rows);
     free(labels);
@@ -639,7 +787,6 @@ done:
 void sf_optimize_print(const sf_optimize *o, FILE *out, bool table)
 {
     char lab[1024], ans[2048], goal[256];
-    size_t fixed = fixed_reps(o);
 
     goal_name(o, goal, sizeof goal);
     if (table)
@@ -648,6 +795,8 @@ void sf_optimize_print(const sf_optimize *o, FILE *out, bool table)
     for (size_t i = 0; table && i < o->k; i++) {
         sf_ci c = sf_optimize_ci(o, i);
         char iv[80];
+        if (o->alts[i].status == SF_OPT_UNVISITED)
+            continue;
         snprintf(iv, sizeof iv, "[%.6g, %.6g]", c.mean - c.half, c.mean + c.half);
         fprintf(out, "%-44s %6zu %14.6g  %-32s %-10s", label_of(o, i, lab, sizeof lab), o->alts[i].reps, c.mean, iv,
                 sf_opt_status_name(o->alts[i].status));
@@ -657,6 +806,6 @@ void sf_optimize_print(const sf_optimize *o, FILE *out, bool table)
     }
     answer(o, ans, sizeof ans);
     fprintf(out, "optimize (%s): %s\n", goal, ans);
-    fprintf(out, "runs: %zu (equal replications with the same guarantee: %zu x %zu = %zu); %.1f s\n", o->runs, o->k,
-            fixed, o->k * fixed, o->seconds);
+    design_note(o, ans, sizeof ans);
+    fprintf(out, "runs: %zu (%s); %.1f s\n", o->runs, ans, o->seconds);
 }

@@ -52,6 +52,7 @@ typedef enum sf_opt_status {
     SF_OPT_ELIMINATED,
     SF_OPT_INFEASIBLE,
     SF_OPT_UNDECIDED,  /* still in contention when the run cap was reached */
+    SF_OPT_UNVISITED,  /* a neighbourhood search never came near it: not run, not reported */
 } sf_opt_status;
 
 /* "selected", "eliminated", "infeasible", "undecided" ("contending" while the procedure runs). */
@@ -90,13 +91,16 @@ typedef struct sf_optimize {
     double delta, alpha;
     size_t n0;
     bool quiet;              /* no progress on stderr */
+    bool search;             /* a neighbourhood search instead of the whole grid (below) */
     /* Filled by sf_optimize_run (or by a test, through sf_optimize_start and sf_optimize_check). */
     sf_opt_alt *alts;
     size_t k, r;             /* alternatives; replications each contender has */
     double h2, h2_feas;      /* KN's h^2 and the feasibility check's */
     double *s2;              /* s2[i * k + l]: variance of X_i - X_l over the first stage */
     double *s2_feas;         /* s2_feas[i * ncons + c] */
+    const size_t *point;     /* the grid point of alternative i (a search step's); NULL: i itself */
     size_t runs, stages;     /* runs the decisions used; stages run */
+    size_t steps;            /* a search's steps (procedures run) */
     double seconds;          /* wall time */
     bool decided, worker;    /* one alternative selected (or none feasible); this MPI rank only ran runs */
 } sf_optimize;
@@ -131,6 +135,16 @@ int sf_optimize_start(sf_optimize *o, size_t k, size_t cap);
 bool sf_optimize_check(sf_optimize *o, size_t r);
 
 /*
+ * The neighbourhood search, for grids too large to run whole (o->search):
+ * start at the grid's first point; a step runs the procedure above on
+ * the current point and its neighbours (the points one value away in one
+ * --vary list, up to 2 per variable) and moves to the one selected; the
+ * search ends where the current point is selected against its
+ * neighbours (a local optimum with the procedure's guarantee at each
+ * step, none for the whole grid), or when a step is not decided. Runs are
+ * the grid's, so a point met again reuses its stored runs. Every step is
+ * a function of the stored runs: the same bytes for any --jobs too.
+ *
  * Run the procedure on o->sw. 0 decided (or no alternative feasible),
  * 1 undecided at the cap or some runs failed (said on stderr), 2 usage
  * (the folder holds another experiment), -1 an output error. On an MPI

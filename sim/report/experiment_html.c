@@ -10,9 +10,11 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "report/outfile.h"
 
 #define PAGE_W 900   /* the SVG's width in its own units */
@@ -288,4 +290,155 @@ int sf_experiment_html_charts(const char *path, const char *heading, const char 
     }
     fputs("</main></body></html>\n", o->f);
     return sf_outfile_commit(o);
+}
+
+/* ---- the Gantt chart of a trace ------------------------------------------- */
+
+enum { GANTT_COLS = 560 }; /* the time axis's width in page units: one state per column at most */
+
+typedef struct gantt_row {
+    char name[96];           /* "agent cobot_a.1" */
+    unsigned char col[GANTT_COLS]; /* the state that holds most of each column, as an index into the states + 1 */
+    double held[GANTT_COLS];       /* how long it held it there */
+    double since;            /* the current state's start */
+    int state;               /* the current state's index, -1 before the first row */
+} gantt_row;
+
+/*
+ * A colour for a state: the common ones by name, as the run's report
+ * colours them (working green, idle grey, failures red), the others by
+ * the order they were met in from a palette, then dark grey.
+ */
+static const char *state_colour(const char *name, size_t i)
+{
+    static const char *const named[][2] = {
+        {"working", "#16a34a"}, {"idle", "#cbd5e1"},     {"off_shift", "#f1f5f9"}, {"failed", "#dc2626"},
+        {"blocked", "#f97316"}, {"starved", "#facc15"},  {"charging", "#a855f7"},  {"travel_empty", "#7dd3fc"},
+        {"travel_loaded", "#2563eb"}, {"setup", "#0891b2"}, {"safety_stop", "#7f1d1d"}, {"reduced_speed", "#fb7185"}};
+    static const char *const palette[] = {"#84cc16", "#db2777", "#14b8a6", "#f59e0b", "#6366f1", "#a8a29e", "#0ea5e9"};
+
+    for (size_t k = 0; k < sizeof named / sizeof *named; k++)
+        if (strcmp(name, named[k][0]) == 0)
+            return named[k][1];
+    return i < sizeof palette / sizeof *palette ? palette[i] : "#475569";
+}
+
+/* Give columns [t0, t1) of the time axis (0..end) to state s of row g, where it holds longer than what is there. */
+static void gantt_fill(gantt_row *g, double t0, double t1, double end, int s)
+{
+    double w = end / GANTT_COLS;
+
+    for (long c = (long)(t0 / w); c < GANTT_COLS && (double)c * w < t1; c++) {
+        double lo = fmax(t0, (double)c * w), hi = fmin(t1, (double)(c + 1) * w);
+        if (c >= 0 && hi - lo > g->held[c]) {
+            g->held[c] = hi - lo;
+            g->col[c] = (unsigned char)(s + 1);
+        }
+    }
+}
+
+/*
+ * Read the trace (time_s,entity,name,state, in time order) into rows and
+ * states. The rows are kept in the order entities first appear. SF_OK,
+ * SF_EIO, SF_EINVAL (not a trace), SF_ENOMEM.
+ */
+static int gantt_read(FILE *in, double end, gantt_row **rows, size_t *nrows, char (*states)[40], size_t *nstates)
+{
+    char line[512];
+    size_t cap = 0;
+
+    if (!fgets(line, sizeof line, in) || strncmp(line, "time_s,entity,name,state", 24) != 0)
+        return SF_EINVAL;
+    while (fgets(line, sizeof line, in)) {
+        char *f[4], *p = line;
+        size_t r, s;
+        double t;
+        for (int i = 0; i < 4; i++) {
+            f[i] = p;
+            p += strcspn(p, i < 3 ? "," : "\r\n");
+            if (i < 3 && *p != ',')
+                return SF_EINVAL;
+            *p++ = '\0';
+        }
+        t = atof(f[0]);
+        for (s = 0; s < *nstates && strcmp(states[s], f[3]) != 0; s++)
+            ;
+        if (s == *nstates && s < 250)
+            snprintf(states[(*nstates)++], sizeof states[0], "%s", f[3]);
+        for (r = 0; r < *nrows; r++) {
+            const char *n = (*rows)[r].name;
+            size_t el = strlen(f[1]);
+            if (strncmp(n, f[1], el) == 0 && n[el] == ' ' && strcmp(n + el + 1, f[2]) == 0)
+                break;
+        }
+        if (r == *nrows) {
+            if (sf_grow(*rows, cap, *nrows + 1) != SF_OK)
+                return SF_ENOMEM;
+            memset(&(*rows)[r], 0, sizeof **rows);
+            snprintf((*rows)[r].name, sizeof (*rows)[r].name, "%s %s", f[1], f[2]);
+            (*rows)[r].state = -1;
+            (*nrows)++;
+        }
+        if ((*rows)[r].state >= 0)
+            gantt_fill(&(*rows)[r], (*rows)[r].since, t, end, (*rows)[r].state);
+        (*rows)[r].since = t;
+        (*rows)[r].state = s < *nstates ? (int)s : (int)*nstates - 1;
+    }
+    for (size_t r = 0; r < *nrows; r++)
+        if ((*rows)[r].state >= 0)
+            gantt_fill(&(*rows)[r], (*rows)[r].since, end, end, (*rows)[r].state);
+    return ferror(in) ? SF_EIO : SF_OK;
+}
+
+int sf_experiment_html_gantt(const char *trace, const char *path, double end, const char *title)
+{
+    FILE *in = fopen(trace, "r");
+    gantt_row *rows = NULL;
+    char states[250][40];
+    size_t nrows = 0, nstates = 0;
+    sf_outfile *o = NULL;
+    scale s;
+    int rc;
+
+    if (!in)
+        return SF_EIO;
+    rc = gantt_read(in, end > 0 ? end : 1, &rows, &nrows, states, &nstates);
+    fclose(in);
+    if (rc == SF_OK && !(o = sf_outfile_open(path)))
+        rc = SF_EIO;
+    if (rc == SF_OK) {
+        double height = TOP + (double)nrows * ROW_H + 6, w = (double)GANTT_COLS;
+        s = scale_for(0, (end > 0 ? end : 1) / 3600, LABEL_W + 10, LABEL_W + 10 + w);
+        s.hi = (end > 0 ? end : 1) / 3600; /* the axis ends where the run did */
+        page_open(o->f, "states over time", title, NULL,
+                  (const char *const[]){"one row per agent and station, coloured by its state (the state that held "
+                                        "longest where a pixel covers several); from the run's trace.csv",
+                                        NULL});
+        fputs("<section><div class=\"key\">", o->f);
+        for (size_t i = 0; i < nstates; i++) {
+            fprintf(o->f, "<span style=\"background:%s\"></span>", state_colour(states[i], i));
+            esc(o->f, states[i]);
+        }
+        fputs("</div>\n", o->f);
+        svg_begin(o->f, height, "states over time");
+        draw_scale(o->f, &s, height, "time (h)");
+        for (size_t r = 0; r < nrows; r++) {
+            row_label(o->f, r, rows[r].name);
+            for (int c = 0; c < GANTT_COLS;) {
+                int e = c;
+                while (e < GANTT_COLS && rows[r].col[e] == rows[r].col[c])
+                    e++;
+                if (rows[r].col[c])
+                    fprintf(o->f, "<rect x=\"%.1f\" y=\"%zu\" width=\"%d\" height=\"16\" fill=\"%s\"/>",
+                            (double)(LABEL_W + 10 + c), TOP + r * ROW_H + 3, e - c,
+                            state_colour(states[rows[r].col[c] - 1u], rows[r].col[c] - 1u));
+                c = e;
+            }
+            fputc('\n', o->f);
+        }
+        fputs("</svg></section>\n</main></body></html>\n", o->f);
+        rc = sf_outfile_commit(o);
+    }
+    free(rows);
+    return rc;
 }

@@ -52,4 +52,13 @@ typedef struct sf_xhtml_chart {
 int sf_experiment_html_charts(const char *path, const char *heading, const char *subtitle, const char *const *facts,
                               const sf_xhtml_chart *charts, size_t n);
 
+/*
+ * The Gantt chart of a run's trace (`run --trace`: time_s,entity,name,state)
+ * as a page: a row per agent and station, its states as coloured bars over
+ * [0, end] seconds; where a pixel column covers several states, the one
+ * that held longest. Reads the whole trace once, O(rows + states) memory per
+ * entity. SF_OK, SF_EIO, SF_EINVAL (not a trace) or SF_ENOMEM.
+ */
+int sf_experiment_html_gantt(const char *trace, const char *path, double end, const char *title);
+
 #endif

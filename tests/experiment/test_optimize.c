@@ -8,12 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/error.h"
 #include "experiment/optimize.h"
+#include "report/experiment_html.h"
 
 /* eta = 1/2 [(2 alpha / (k - 1))^(-2 / (n0 - 1)) - 1]: with n0 = 3 the power is -1. */
 static void test_eta_matches_kim_nelson_by_hand(void **state)
@@ -180,6 +183,51 @@ static void test_objective_and_constraint_syntax(void **state)
     sf_optimize_close(&o);
 }
 
+/* Read a whole small file into buf. */
+static void slurp(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    size_t got;
+
+    assert_non_null(f);
+    got = fread(buf, 1, n - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+}
+
+/*
+ * A trace by hand: agent a idle from 0 and working from 1800 s, station s
+ * working from 0 to 900 s, then blocked; the run ends at 3600 s. The time
+ * axis is 560 columns from x = 340, so a's idle bar is 280 wide at 340 and
+ * its working bar 280 wide at 620; s's bars are 140 and 420 wide.
+ */
+static void test_gantt_bars_by_hand(void **state)
+{
+    char trace[] = "/tmp/sf_gantt_XXXXXX", html[64], page[65536];
+    FILE *f;
+    int fd;
+
+    (void)state;
+    assert_true((fd = mkstemp(trace)) >= 0);
+    assert_non_null(f = fdopen(fd, "w"));
+    fputs("time_s,entity,name,state\n0,agent,a,idle\n0,station,s,working\n900,station,s,blocked\n"
+          "1800,agent,a,working\n", f);
+    fclose(f);
+    snprintf(html, sizeof html, "%s.html", trace);
+    assert_int_equal(sf_experiment_html_gantt(trace, html, 3600, "hand"), SF_OK);
+    slurp(html, page, sizeof page);
+    /* idle #cbd5e1, working #16a34a, blocked #f97316 */
+    assert_non_null(strstr(page, "<rect x=\"340.0\" y=\"43\" width=\"280\" height=\"16\" fill=\"#cbd5e1\"/>"));
+    assert_non_null(strstr(page, "<rect x=\"620.0\" y=\"43\" width=\"280\" height=\"16\" fill=\"#16a34a\"/>"));
+    assert_non_null(strstr(page, "<rect x=\"340.0\" y=\"65\" width=\"140\" height=\"16\" fill=\"#16a34a\"/>"));
+    assert_non_null(strstr(page, "<rect x=\"480.0\" y=\"65\" width=\"420\" height=\"16\" fill=\"#f97316\"/>"));
+    assert_non_null(strstr(page, ">agent a</text>"));
+    assert_non_null(strstr(page, ">station s</text>"));
+    assert_int_equal(sf_experiment_html_gantt(html, trace, 3600, "not a trace"), SF_EINVAL);
+    remove(trace);
+    remove(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_feasibility_check_by_hand),
         cmocka_unit_test(test_only_feasible_alternatives_eliminate),
         cmocka_unit_test(test_objective_and_constraint_syntax),
+        cmocka_unit_test(test_gantt_bars_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,6 +88,17 @@ check 0 "a scenario's fleet size" -- "$sf" optimize "$plant" --vary fleet.reach_
 contains "$tmp/plant/alternatives.csv" "^fleet.reach_truck.count,reps," "the key is the column"
 contains "$tmp/out" "selected fleet.reach_truck.count=3" "three reach trucks handle more pallets than one"
 
+# ---- the neighbourhood search ----------------------------------------------------------
+# From x = 1: {1, 2} selects 2, {2, 1, 3} selects 3, {3, 2, 4} keeps 3; x = 5 is never run.
+check 0 "a neighbourhood search" -- opt "$tmp/nb1" --search neighbourhood --jobs 1
+contains "$tmp/out" "selected x=3: .* the best of its neighbourhood" "walks to the true best"
+contains "$tmp/out" "3 steps, 4 of 5 alternatives visited" "in three steps"
+if grep -q "^5," "$tmp/nb1/alternatives.csv"; then echo "FAIL: x = 5 was never visited but has a row"; fails=$((fails + 1)); else echo "ok: no row for the alternative never visited"; fi
+if ls "$tmp/nb1/runs" | grep -q "^p000004-"; then echo "FAIL: x = 5 was run"; fails=$((fails + 1)); else echo "ok: and no run of it"; fi
+check 0 "the same search on two workers" -- opt "$tmp/nb2" --search neighbourhood --jobs 2
+same "$tmp/nb1/alternatives.csv" "$tmp/nb2/alternatives.csv" "the search's alternatives.csv is the same bytes for --jobs 1 and 2"
+check 2 "an unknown search" -- opt "$tmp/u" --search genetic
+
 # ---- the reports of sweep and compare ---------------------------------------------------
 check 0 "compare a plant with itself" -- "$sf" compare "$plant" "$plant" --reps 3 --until "30 min" --out "$tmp/cmp"
 contains "$tmp/cmp/report.html" "Paired differences B - A" "compare writes report.html"

@@ -46,7 +46,7 @@ awk -v took="$took" '
     { n++ }
     /selected x=3:/ { right++ }
     match($0, /runs: [0-9]+/) { runs += substr($0, RSTART + 6, RLENGTH - 6) }
-    match($0, /= [0-9]+\)/) { fixed += substr($0, RSTART + 2, RLENGTH - 3) }
+    match($0, /= [0-9]+ runs/) { fixed += substr($0, RSTART + 2, RLENGTH - 7) }
     END {
         printf "%d macro-replications in %d s: the best selected in %d (%.1f%%; at least 190 = 95%% wanted)\n", n, took, right, 100 * right / n
         printf "runs per macro-replication: %.1f on average (KN, fully sequential)\n", runs / n
