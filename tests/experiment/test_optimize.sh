@@ -88,6 +88,19 @@ check 0 "a scenario's fleet size" -- "$sf" optimize "$plant" --vary fleet.reach_
 contains "$tmp/plant/alternatives.csv" "^fleet.reach_truck.count,reps," "the key is the column"
 contains "$tmp/out" "selected fleet.reach_truck.count=3" "three reach trucks handle more pallets than one"
 
+# ---- a Lua model's param table, and a failing run -------------------------------------
+# x = 2 or 5 as numbers; name = a"b\ (4 characters, quoted for Lua) as text; no noise: means 2 and 5.
+check 0 "param reaches a Lua model" -- "$sf" optimize "$src/tests/experiment/data/param_echo.lua" --vary x=2,5 \
+    --set 'name=a"b\' --objective 'max mean[x]' --delta 0.5 --n0 2 --out "$tmp/param"
+contains "$tmp/param/alternatives.csv" "^5,2,5,5,5,selected,$" "x = 5 selected with mean exactly 5"
+contains "$tmp/param/alternatives.csv" "^2,2,2,2,2,eliminated,2$" "x = 2 eliminated with mean exactly 2"
+check 0 "the text parameter arrives whole" -- "$sf" optimize "$src/tests/experiment/data/param_echo.lua" --vary x=2,5 \
+    --set 'name=a"b\' --objective 'min mean[name is text]' --delta 0.5 --n0 2 --out "$tmp/param2"
+contains "$tmp/param2/alternatives.csv" "^2,2,4,4,4,selected,$" "name has its 4 characters"
+check 1 "a failing run stops the procedure" -- "$sf" optimize "$plant" --vary fleet.tugger.behaviour=agv,seize \
+    --objective 'max pallets_handled' --delta 1 --n0 2 --max-reps 4 --jobs 2 --out "$tmp/fail"
+contains "$tmp/err" "a ranking needs every run" "says why"
+
 # ---- the neighbourhood search ----------------------------------------------------------
 # From x = 1: {1, 2} selects 2, {2, 1, 3} selects 3, {3, 2, 4} keeps 3; x = 5 is never run.
 check 0 "a neighbourhood search" -- opt "$tmp/nb1" --search neighbourhood --jobs 1
