@@ -795,8 +795,8 @@ static void begin(sf_sweep *sw)
 {
     sw->total = sf_sweep_points(sw) * sw->reps;
     sw->finished = sw->failed = sw->stored_before = 0;
-    for (size_t i = 0; i < sw->total; i++)
-        if (sf_sweep_done(sw, i))
+    for (size_t i = 0; i < sw->total; i++) /* a stage looks only at its own runs: a large grid's are many */
+        if ((!sw->want || sw->want[i]) && sf_sweep_done(sw, i))
             sw->stored_before++;
     sw->finished = sw->stored_before;
     sw->started = now_seconds();
