@@ -399,7 +399,7 @@ static void form(const sf_cli_command *c, const char *text, char *buf, size_t n)
 
     buf[0] = '\0';
     while (*text) {
-        size_t len = strspn(text, "-") == 2 ? 2 + strspn(text + 2, "abcdefghijklmnopqrstuvwxyz-") : 0;
+        size_t len = strspn(text, "-") == 2 ? 2 + strspn(text + 2, "abcdefghijklmnopqrstuvwxyz0123456789-") : 0;
         const sf_cli_option *o = len > 2 ? find(c, text, len) : NULL;
         if (len > 0) {
             used = put(buf, n, used, "%.*s", (int)len, text);

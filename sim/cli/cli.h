@@ -75,6 +75,13 @@ typedef struct sf_cli_operand {
 
 /* Every command takes -h and --help; each table lists this entry first. */
 #define SF_CLI_HELP_OPTION {"help", 'h', SF_CLI_HELP, .help = "print this help and exit"}
+/* The options of the sweep machinery, the same in sweep and optimize. */
+#define SF_CLI_JOBS_OPTION {"jobs", .kind = SF_CLI_U64, .value = "N", .help = "worker processes", .by_default = "one per core"}
+#define SF_CLI_UNTIL_OPTION                                                                                            \
+    {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",                   \
+     .by_default = "the scenario's horizon"}
+#define SF_CLI_OUT_DIR_OPTION                                                                                          \
+    {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "output folder (required)", .hint = SF_CLI_DIR}
 
 /* What the command line said about one option. */
 typedef struct sf_cli_value {
@@ -128,8 +135,8 @@ sf_session_spec sf_cli_spec(const sf_cli_args *a, const char *model, int set, in
 /* The whole command: `shopfloor ARGS...` with argv[0] the program; returns the exit status. */
 int sf_cli_main(int argc, char **argv);
 
-extern const sf_cli_command sf_cli_init, sf_cli_demo, sf_cli_run, sf_cli_check, sf_cli_compare, sf_cli_sweep, sf_cli_view,
-    sf_cli_render, sf_cli_fit;
+extern const sf_cli_command sf_cli_init, sf_cli_demo, sf_cli_run, sf_cli_check, sf_cli_compare, sf_cli_sweep, sf_cli_optimize,
+    sf_cli_view, sf_cli_render, sf_cli_fit;
 
 /*
  * Parse argv (argv[0] is the command's name) against c's table into a,
@@ -171,6 +178,17 @@ enum sf_run_option {
     SF_RUN_NOPTIONS
 };
 int sf_cli_reps(const sf_cli_args *a);
+
+/* ---- sweep, shared with optimize ------------------------------------------- */
+
+struct sf_sweep;
+/* The scenario with the common --set values, or NULL after printing its problems. */
+sf_scenario_config *sf_cli_sweep_load(const char *model, const char *const *sets, size_t nsets);
+/* Load every point of the grid before the first run; SF_OK, or SF_EINVAL after saying which point (as `shopfloor CMD`). */
+int sf_cli_sweep_check_points(const char *cmd, const struct sf_sweep *sw, const char *model, const char *const *sets,
+                              size_t nsets);
+/* A hash of the scenario as it reads after `extends`, so that a folder is not resumed into with another version. */
+uint64_t sf_cli_sweep_digest(const char *model);
 
 /* ---- helpers ---------------------------------------------------------------- */
 

@@ -18,6 +18,7 @@
 #include "core/format.h"
 #include "core/mem.h"
 #include "experiment/replicate.h"
+#include "report/experiment_html.h"
 #include "report/outfile.h"
 
 enum { O_HELP, O_REPS, O_SEED, O_SET, O_UNTIL, O_OUT, O_ALL, O_CF, O_COUNT };
@@ -30,7 +31,7 @@ static const sf_cli_option options[] = {
     [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY, .help = "change a value in both scenarios"},
     [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",
                  .by_default = "each scenario's horizon; a Lua model runs until no event is left"},
-    [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "write DIR/compare.csv and DIR/compare.json",
+    [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "write DIR/compare.csv, DIR/compare.json and DIR/report.html",
                .hint = SF_CLI_DIR},
     [O_ALL] = {"all", .kind = SF_CLI_FLAG, .help = "show every KPI", .by_default = "the headline KPIs"},
     [O_CF] = {"counterfactual", .kind = SF_CLI_STRING, .value = "safety",
@@ -166,6 +167,48 @@ static bool write_out(const char *dir, const char *name, const char *a, const ch
     return sf_outfile_commit(o) == SF_OK;
 }
 
+/*
+ * DIR/report.html: the paired difference B - A of every headline KPI (every
+ * KPI when none is a headline: a Lua model) as a percentage of A's mean,
+ * with its 95% interval, so KPIs of any unit share one axis; grey where
+ * the interval holds 0.
+ */
+static bool write_report(const char *dir, const char *a, const char *b, size_t reps, const row *rows, size_t n)
+{
+    sf_xhtml_row *x = sf_calloc(n ? n : 1, sizeof *x);
+    char (*labels)[256] = sf_calloc(n ? n : 1, sizeof *labels), path[4200], sub[8400], fact[256];
+    const char *facts[] = {fact, NULL};
+    bool any_headline = false;
+    size_t m = 0;
+    int rc = SF_ENOMEM;
+
+    for (size_t i = 0; i < n; i++)
+        any_headline = any_headline || rows[i].key->headline;
+    for (size_t i = 0; x && labels && i < n; i++) {
+        const row *r = &rows[i];
+        double scale = 100 / fabs(r->a.mean);
+        if ((any_headline && !r->key->headline) || !(fabs(r->a.mean) > 0))
+            continue;
+        snprintf(labels[m], sizeof labels[m], "%s%s%s: %+.4g %s", r->key->metric, *r->key->entity ? " " : "",
+                 r->key->entity, r->d.mean, r->key->unit);
+        x[m] = (sf_xhtml_row){labels[m], r->d.mean * scale, (r->d.mean - r->d.half) * scale,
+                              (r->d.mean + r->d.half) * scale, r->significant ? NULL : "not significant", r->d.n, 0};
+        m++;
+    }
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    snprintf(sub, sizeof sub, "A = %s, B = %s", a, b);
+    snprintf(fact, sizeof fact, "%zu replications each, common random numbers; intervals at 95%%; grey: the interval "
+                                "holds 0 (no significant difference)", reps);
+    if (x && labels)
+        rc = sf_experiment_html_charts(path, "compare: B - A", sub, facts,
+                                       &(sf_xhtml_chart){"Paired differences B - A, as a percentage of A's mean",
+                                                         "B - A (% of A)", x, m, 1},
+                                       1);
+    free(x);
+    free(labels);
+    return rc == SF_OK;
+}
+
 static void print_rows(const char *a, const char *b, const row *rows, size_t n, bool all)
 {
     bool any_headline = false;
@@ -298,7 +341,8 @@ static int run(const sf_cli_args *a)
         if (a->opt[O_CF].given)
             print_counterfactual(rows, nrows);
         if (out && (!write_out(out, "compare.csv", models[0], models[1], base, (size_t)reps, rows, nrows) ||
-                    !write_out(out, "compare.json", models[0], models[1], base, (size_t)reps, rows, nrows)))
+                    !write_out(out, "compare.json", models[0], models[1], base, (size_t)reps, rows, nrows) ||
+                    !write_report(out, models[0], models[1], (size_t)reps, rows, nrows)))
             status = SF_EXIT_FAIL;
     }
     free(rows);

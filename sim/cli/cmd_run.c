@@ -8,7 +8,7 @@
  * temporary name, renamed when complete). A scenario run adds the plant's
  * KPIs (sim/metrics) as a terminal table and, with --out, writes
  * summary.json, kpis.csv, agents.csv, stations.csv, timeseries.csv,
- * report.html and with --trace trace.csv (sim/report).
+ * report.html and with --trace trace.csv and gantt.html (sim/report).
  *
  * A run that fails or is interrupted (SIGINT, SIGTERM: the handler only
  * sets a flag and stops the kernel) keeps what it measured: the table
@@ -30,6 +30,7 @@
 #include "core/kernel.h"
 #include "experiment/session.h"
 #include "generated/version.h"
+#include "report/experiment_html.h"
 #include "report/outfile.h"
 #include "report/report.h"
 #include "script/script.h"
@@ -57,7 +58,8 @@ static const sf_cli_option options[] = {
                             "DIR/replications.csv (every value) and DIR/summary.csv",
                     .hint = SF_CLI_DIR},
     [SF_RUN_TRACE] = {"trace", .kind = SF_CLI_FLAG,
-                      .help = "with --out, a scenario also writes DIR/trace.csv, one row per state change",
+                      .help = "with --out, a scenario also writes DIR/trace.csv, one row per state change, and "
+                              "DIR/gantt.html, its Gantt chart",
                       .section = "Only for one run (not with --reps or --precision):"},
     [SF_RUN_BUDGET] = {"budget", .kind = SF_CLI_U64, .value = "N",
                        .help = "Lua instructions a behaviour may run without yielding", .by_default = "100000000"},
@@ -250,8 +252,12 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
         if (sf_report_write(out, sf_session_metrics(ses), &k, sf_session_config(ses), &info) != SF_OK)
             rc = SF_EIO;
         if (trace) {
+            char csv[4200], html[4200];
+            snprintf(csv, sizeof csv, "%s/trace.csv", out);
+            snprintf(html, sizeof html, "%s/gantt.html", out);
             sf_metrics_trace(sf_session_metrics(ses), NULL);
-            if (sf_outfile_commit(trace) != SF_OK)
+            if (sf_outfile_commit(trace) != SF_OK ||
+                sf_experiment_html_gantt(csv, html, sf_time_to_seconds(info.reached), model) != SF_OK)
                 rc = SF_EIO;
         }
     }

@@ -29,15 +29,14 @@ static const sf_cli_option options[] = {
                .by_default = "the full grid, or experiment.zip"},
     [O_REPS] = {"reps", .kind = SF_CLI_U64, .value = "N", .help = "replications per point",
                 .by_default = "experiment.reps, else 1"},
-    [O_JOBS] = {"jobs", .kind = SF_CLI_U64, .value = "N", .help = "worker processes", .by_default = "one per core"},
+    [O_JOBS] = SF_CLI_JOBS_OPTION,
     [O_TIMEOUT] = {"timeout", .kind = SF_CLI_DURATION, .value = "T",
                    .help = "wall time a run may take ('30 s', '5 min')", .by_default = "experiment.timeout, else none"},
     [O_SEED] = {"seed", .kind = SF_CLI_U64, .value = "S", .help = "base seed",
                 .by_default = "scenario.seed in the scenario"},
     [O_SET] = {"set", .kind = SF_CLI_LIST, .value = "key.path=value", .hint = SF_CLI_KEY, .help = "a value for every point"},
-    [O_UNTIL] = {"until", .kind = SF_CLI_DURATION, .value = "T", .help = "stop every run at simulated time T",
-                 .by_default = "the scenario's horizon"},
-    [O_OUT] = {"out", .kind = SF_CLI_STRING, .value = "DIR", .help = "output folder (required)", .hint = SF_CLI_DIR},
+    [O_UNTIL] = SF_CLI_UNTIL_OPTION,
+    [O_OUT] = SF_CLI_OUT_DIR_OPTION,
     [O_QUIET] = {"quiet", .kind = SF_CLI_FLAG, .help = "no progress output"},
     [O_COUNT] = {NULL},
 };
@@ -82,7 +81,7 @@ const sf_cli_command sf_cli_sweep = {
 };
 
 /* The scenario with the common --set values, or NULL after printing its problems. */
-static sf_scenario_config *load(const char *model, const char *const *sets, size_t nsets)
+sf_scenario_config *sf_cli_sweep_load(const char *model, const char *const *sets, size_t nsets)
 {
     sf_scenario_config *cfg;
     sf_diags d;
@@ -101,7 +100,8 @@ static sf_scenario_config *load(const char *model, const char *const *sets, size
  * Loading is milliseconds a point. SF_OK, or SF_EINVAL after saying which
  * point is wrong.
  */
-static int check_points(const sf_sweep *sw, const char *model, const char *const *sets, size_t nsets)
+int sf_cli_sweep_check_points(const char *cmd, const sf_sweep *sw, const char *model, const char *const *sets,
+                              size_t nsets)
 {
     size_t npoints = sf_sweep_points(sw);
     const char **all = sf_calloc(nsets + sw->nvars + 1, sizeof *all);
@@ -109,7 +109,7 @@ static int check_points(const sf_sweep *sw, const char *model, const char *const
     int rc = SF_OK;
 
     if (!all || !bufs) {
-        fprintf(stderr, "shopfloor sweep: out of memory\n");
+        fprintf(stderr, "shopfloor %s: out of memory\n", cmd);
         rc = SF_ENOMEM;
     }
     for (size_t p = 0; p < npoints && rc == SF_OK; p++) {
@@ -118,11 +118,11 @@ static int check_points(const sf_sweep *sw, const char *model, const char *const
             all[i] = sets[i];
         for (size_t v = 0; v < sw->nvars; v++)
             all[nsets + v] = sf_sweep_point_set(sw, p, v, bufs[v], sizeof bufs[v]);
-        if ((cfg = load(model, all, nsets + sw->nvars))) {
+        if ((cfg = sf_cli_sweep_load(model, all, nsets + sw->nvars))) {
             sf_scenario_config_free(cfg);
             continue;
         }
-        fprintf(stderr, "shopfloor sweep: point %zu of %zu cannot be run (", p, npoints);
+        fprintf(stderr, "shopfloor %s: point %zu of %zu cannot be run (", cmd, p, npoints);
         for (size_t v = 0; v < sw->nvars; v++)
             fprintf(stderr, "%s%s", v ? ", " : "", bufs[v]);
         fprintf(stderr, "); no run was started\n");
@@ -137,8 +137,9 @@ static int check_points(const sf_sweep *sw, const char *model, const char *const
  * A hash of the scenario as it reads after `extends` (what `check
  * --explain` prints), so that a folder swept with another version of
  * the file is not resumed into. Edits to behaviour scripts are not seen.
+ * A Lua model's hash is that of its file's bytes.
  */
-static uint64_t digest(const char *model)
+uint64_t sf_cli_sweep_digest(const char *model)
 {
     sf_scenario_doc *doc;
     sf_diags d;
@@ -147,6 +148,20 @@ static uint64_t digest(const char *model)
     uint64_t h = 0;
     FILE *mem;
 
+    if (!sf_session_is_scenario(model)) { /* a Lua model (optimize): its bytes */
+        FILE *f = fopen(model, "r");
+        if (f && (mem = open_memstream(&text, &len))) {
+            int c;
+            while ((c = getc(f)) != EOF)
+                putc(c, mem);
+            fclose(mem);
+            h = sf_hash_string(text);
+            free(text);
+        }
+        if (f)
+            fclose(f);
+        return h;
+    }
     sf_diags_init(&d);
     doc = sf_scenario_doc_load(model, &d);
     sf_diags_close(&d);
@@ -227,12 +242,12 @@ static int run(const sf_cli_args *a)
         sf_cli_usage_error("sweep", "--out DIR is required: every run is stored there as it ends");
         goto usage;
     }
-    if (!(cfg = load(model, sets->list, sets->n))) {
+    if (!(cfg = sf_cli_sweep_load(model, sets->list, sets->n))) {
         sf_sweep_close(&sw);
         return SF_EXIT_FAIL;
     }
     sw.seed = a->opt[O_SEED].given ? a->opt[O_SEED].u64 : cfg->scenario.seed;
-    sw.digest = digest(model);
+    sw.digest = sf_cli_sweep_digest(model);
     rc = from_scenario(&sw, cfg, vary->given, a->opt[O_REPS].given ? NULL : &reps, a->opt[O_TIMEOUT].given);
     sf_scenario_config_free(cfg);
     if (rc != SF_OK)
@@ -245,7 +260,7 @@ static int run(const sf_cli_args *a)
         sf_cli_usage_error("sweep", "--zip needs lists of the same length");
         goto usage;
     }
-    if (check_points(&sw, model, sets->list, sets->n) != SF_OK || !sf_cli_make_dir("sweep", sw.out)) {
+    if (sf_cli_sweep_check_points("sweep", &sw, model, sets->list, sets->n) != SF_OK || !sf_cli_make_dir("sweep", sw.out)) {
         sf_sweep_close(&sw);
         return SF_EXIT_FAIL;
     }

@@ -10,7 +10,8 @@
 #include "generated/version.h"
 
 const sf_cli_command *const sf_cli_commands[] = {
-    &sf_cli_init, &sf_cli_demo, &sf_cli_run, &sf_cli_check, &sf_cli_compare, &sf_cli_sweep, &sf_cli_view, &sf_cli_render, &sf_cli_fit, NULL,
+    &sf_cli_init, &sf_cli_demo, &sf_cli_run, &sf_cli_check, &sf_cli_compare, &sf_cli_sweep, &sf_cli_optimize, &sf_cli_view,
+    &sf_cli_render, &sf_cli_fit, NULL,
 };
 
 static void usage(FILE *out)

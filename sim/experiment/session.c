@@ -136,6 +136,73 @@ static int build_scenario(sf_session *s)
     return rc;
 }
 
+/* One Lua string literal of s, every byte outside plain ASCII letters, digits and spaces escaped as \ddd. */
+static void lua_quoted(FILE *f, const char *s)
+{
+    putc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '.' ||
+            c == '_' || c == '-')
+            putc(c, f);
+        else
+            fprintf(f, "\\%03u", c);
+    }
+    putc('"', f);
+}
+
+/*
+ * A Lua model's parameters: the spec's "key=value" settings (the
+ * alternatives `shopfloor optimize` runs) become the global table
+ * `param`, each value a number when it reads as one, else its text. A
+ * chunk scheduled before the model's, so the model's top-level code sees
+ * it. Nothing is loaded when there are no settings, so a model run
+ * without them is the same events as before. SF_OK, SF_EINVAL for a
+ * setting without '=', SF_ENOMEM, or the script's load failure.
+ */
+static int lua_params(sf_session *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+    int rc = SF_OK;
+
+    if (s->spec.nsets == 0)
+        return SF_OK;
+    if (!(f = open_memstream(&text, &len)))
+        return SF_ENOMEM;
+    fputs("param = {}\n", f);
+    for (size_t i = 0; i < s->spec.nsets && rc == SF_OK; i++) {
+        const char *set = s->spec.sets[i], *eq = strchr(set, '=');
+        char *key;
+        if (!eq || eq == set) {
+            fprintf(errs(s), "%s: parameter '%s' is not key=value\n", s->spec.model, set);
+            rc = SF_EINVAL;
+            break;
+        }
+        if (!(key = sf_malloc((size_t)(eq - set) + 1))) {
+            rc = SF_ENOMEM;
+            break;
+        }
+        memcpy(key, set, (size_t)(eq - set));
+        key[eq - set] = '\0';
+        fputs("param[", f);
+        lua_quoted(f, key);
+        fputs("] = tonumber(", f);
+        lua_quoted(f, eq + 1);
+        fputs(") or ", f);
+        lua_quoted(f, eq + 1);
+        fputs("\n", f);
+        free(key);
+    }
+    if (fclose(f) != 0 && rc == SF_OK)
+        rc = SF_ENOMEM;
+    if (rc == SF_OK)
+        rc = sf_script_load_string(s->S, text, "=param");
+    free(text);
+    return rc;
+}
+
 sf_session *sf_session_new(const sf_session_spec *spec, int *status)
 {
     sf_session *s = sf_calloc(1, sizeof *s);
@@ -190,6 +257,8 @@ sf_session *sf_session_new(const sf_session_spec *spec, int *status)
     }
     if (s->cfg)
         rc = build_scenario(s);
+    else if ((rc = lua_params(s)) != SF_OK && rc != SF_EINVAL)
+        fprintf(errs(s), "%s\n", rc == SF_ENOMEM ? "out of memory" : sf_script_error(s->S));
     else if ((rc = sf_script_load_file(s->S, spec->model)) != SF_OK)
         fprintf(errs(s), "%s\n", sf_script_error(s->S));
     if (rc != SF_OK)

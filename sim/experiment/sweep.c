@@ -208,6 +208,25 @@ bool sf_sweep_done(const sf_sweep *sw, size_t i)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Parse a stored run into a KPI list; false when malformed. */
+static bool parse_run(char *s, sf_kpis *k);
+
+int sf_sweep_load(const sf_sweep *sw, size_t i, sf_kpis *k)
+{
+    char path[4200], *s;
+    int rc = SF_OK;
+
+    run_path(sw, i, path, sizeof path);
+    if (!(s = read_all(path, NULL)))
+        return errno == ENOENT ? SF_ENOTFOUND : SF_EIO;
+    if (!parse_run(s, k)) {
+        fprintf(stderr, "shopfloor: %s is malformed; remove it to run it again\n", path);
+        rc = SF_EIO;
+    }
+    free(s);
+    return rc;
+}
+
 int sf_sweep_store(const sf_sweep *sw, size_t i, const char *content)
 {
     char path[4200];
@@ -572,7 +591,6 @@ static int by_run(const void *a, const void *b)
 
 /* ---- the files assembled from the stored runs ---------------------------- */
 
-/* Parse a stored run into a KPI list; false when malformed. */
 static bool parse_run(char *s, sf_kpis *k)
 {
     char *line, *save = NULL;
@@ -708,6 +726,8 @@ int sf_sweep_finish(sf_sweep *sw)
         else if (sf_outfile_commit(out[i]) != SF_OK)
             rc = SF_EIO;
     }
+    if (rc == SF_OK)
+        rc = sf__sweep_report(sw);
     if (rc == SF_ENOMEM)
         fprintf(stderr, "shopfloor sweep: out of memory\n");
     if (rc != SF_OK)
@@ -744,7 +764,7 @@ static int run_local(sf_sweep *sw)
         size_t j;
         while (active < jobs && next < sw->total) {
             size_t i = next++;
-            if (sf_sweep_done(sw, i))
+            if ((sw->want && !sw->want[i]) || sf_sweep_done(sw, i))
                 continue;
             if (child_start(sw, i, false, &cs[active]) != SF_OK) {
                 snprintf(o.reason, sizeof o.reason, "cannot start a worker process: %s", strerror(errno));
@@ -765,6 +785,8 @@ static int run_local(sf_sweep *sw)
         sf_sweep_progress(sw, o.ok);
         cs[j] = cs[--active];
     }
+    if (sw->want)
+        return sw->failed ? 1 : 0;
     return sf_sweep_finish(sw);
 }
 
@@ -773,8 +795,8 @@ static void begin(sf_sweep *sw)
 {
     sw->total = sf_sweep_points(sw) * sw->reps;
     sw->finished = sw->failed = sw->stored_before = 0;
-    for (size_t i = 0; i < sw->total; i++)
-        if (sf_sweep_done(sw, i))
+    for (size_t i = 0; i < sw->total; i++) /* a stage looks only at its own runs: a large grid's are many */
+        if ((!sw->want || sw->want[i]) && sf_sweep_done(sw, i))
             sw->stored_before++;
     sw->finished = sw->stored_before;
     sw->started = now_seconds();
@@ -851,18 +873,21 @@ int sf_sweep_run(sf_sweep *sw)
             rc = 0;
         }
         rc = sf_sweep_mpi_run(sw, rank, size, rc);
-        sf_sweep_mpi_end();
+        if (!sw->want)
+            sf_sweep_mpi_end();
         if (lock >= 0)
             close(lock);
         return rc;
     }
     if ((rc = take_out(sw, &lock)) != 0) {
-        sf_sweep_mpi_end();
+        if (!sw->want)
+            sf_sweep_mpi_end();
         return rc;
     }
     begin(sw);
     rc = run_local(sw);
-    sf_sweep_mpi_end();
+    if (!sw->want)
+        sf_sweep_mpi_end();
     close(lock);
     return rc;
 }

@@ -21,6 +21,8 @@
  *   summary.csv      per point and KPI: n, mean, sd, 95% CI
  *   failures.csv     runs that failed: reason and the command that
  *                    reproduces it
+ *   report.html      every headline KPI against the grid: its mean and
+ *                    95% CI at each point (sweep_report.c)
  * The three CSV files are assembled from runs/ in (point, replication)
  * order, never in order of completion, so they are the same bytes for
  * any number of workers or ranks and after any number of resumptions.
@@ -35,6 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "metrics/kpis.h"
 
 typedef struct sf_sweep_var {
     char *key;     /* "fleet.reach_truck.count" */
@@ -58,6 +62,13 @@ typedef struct sf_sweep {
     const char *out;         /* output folder */
     const char *exe;         /* the shopfloor executable, for reproducing commands */
     bool quiet;              /* no progress output */
+    /*
+     * Set by a procedure that runs the grid in stages (optimize.h): only
+     * the runs i with want[i] != 0 are run, no CSV file is assembled, and
+     * under MPI the worker ranks wait between stages until
+     * sf_sweep_release. NULL: the whole grid, as above.
+     */
+    const unsigned char *want;
     /* Filled by sf_sweep_add_vary. */
     sf_sweep_var *vars;
     size_t nvars;
@@ -100,6 +111,20 @@ const char *sf_sweep_point_set(const sf_sweep *sw, size_t p, size_t v, char *buf
  * results), or -1 on an output error.
  */
 int sf_sweep_run(sf_sweep *sw);
+
+/*
+ * The end of a sweep run in stages (want set): under MPI rank 0 stops the
+ * waiting ranks, and MPI is finalised on every rank. Call it once, on
+ * every rank, after the last sf_sweep_run.
+ */
+void sf_sweep_release(void);
+
+/*
+ * The figures of stored run i, appended to k. SF_OK, SF_ENOTFOUND when
+ * the run is not stored, SF_EIO when its file is malformed (a message on
+ * stderr), SF_ENOMEM.
+ */
+int sf_sweep_load(const sf_sweep *sw, size_t i, sf_kpis *k);
 
 /* ---- parts shared with the MPI driver (sweep_mpi.c) ---------------------- */
 

@@ -34,6 +34,15 @@
 enum { TAG_RESULT = 1, TAG_WORK = 2, TAG_STOP = 3 };
 
 static bool started;
+/*
+ * A sweep run in stages (sw->want): a rank that asks for work when the
+ * stage has none left is parked here without an answer, and the next
+ * stage hands it work first; sf_sweep_release stops the parked ranks.
+ * `staged` says the ranks already met at the MPI_Bcast of the first stage.
+ */
+static int *parked;
+static int nparked;
+static bool staged;
 
 /*
  * MPI is started only when a launcher says there are ranks (Open MPI's
@@ -108,11 +117,35 @@ static void nap(void)
     nanosleep(&ts, NULL);
 }
 
+/* The next run of the stage not stored yet, from *next on; sw->total when none. */
+static size_t next_run(const sf_sweep *sw, size_t *next)
+{
+    while (*next < sw->total && ((sw->want && !sw->want[*next]) || sf_sweep_done(sw, *next)))
+        (*next)++;
+    return *next < sw->total ? (*next)++ : sw->total;
+}
+
+static void send_work(int rank, size_t run)
+{
+    unsigned long long r = run;
+
+    MPI_Send(&r, 1, MPI_UNSIGNED_LONG_LONG, rank, TAG_WORK, MPI_COMM_WORLD);
+}
+
 static int driver(sf_sweep *sw, int size)
 {
     size_t next = 0;
-    int active = size - 1;
+    int active = size - 1 - nparked;
 
+    /* The ranks parked at the end of the previous stage start this one. */
+    for (int j = 0; j < nparked;) {
+        size_t run = next_run(sw, &next);
+        if (run == sw->total)
+            break;
+        send_work(parked[j], run);
+        parked[j] = parked[--nparked];
+        active++;
+    }
     while (active > 0) {
         MPI_Status st;
         int flag = 0, len;
@@ -141,25 +174,52 @@ static int driver(sf_sweep *sw, int size)
             sf_sweep_progress(sw, ok);
         }
         free(msg);
-        while (next < sw->total && sf_sweep_done(sw, next))
-            next++;
-        if (next < sw->total) {
-            unsigned long long r = next++;
-            MPI_Send(&r, 1, MPI_UNSIGNED_LONG_LONG, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+        size_t todo = next_run(sw, &next);
+        if (todo < sw->total) {
+            send_work(st.MPI_SOURCE, todo);
+        } else if (sw->want) {
+            if (!parked && !(parked = sf_calloc((size_t)size, sizeof *parked)))
+                MPI_Abort(MPI_COMM_WORLD, 1);
+            parked[nparked++] = st.MPI_SOURCE;
+            active--;
         } else {
             unsigned long long none = 0;
             MPI_Send(&none, 1, MPI_UNSIGNED_LONG_LONG, st.MPI_SOURCE, TAG_STOP, MPI_COMM_WORLD);
             active--;
         }
     }
+    if (sw->want)
+        return sw->failed ? 1 : 0;
     return sf_sweep_finish(sw);
+}
+
+void sf_sweep_release(void)
+{
+    int rank = 0;
+
+    if (started) {
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        for (int j = 0; rank == 0 && j < nparked; j++) {
+            unsigned long long none = 0;
+            MPI_Send(&none, 1, MPI_UNSIGNED_LONG_LONG, parked[j], TAG_STOP, MPI_COMM_WORLD);
+        }
+    }
+    free(parked);
+    parked = NULL;
+    nparked = 0;
+    staged = false;
+    sf_sweep_mpi_end();
 }
 
 int sf_sweep_mpi_run(sf_sweep *sw, int rank, int size, int ready)
 {
     int go = ready;
 
+    /* Staged: the worker ranks met rank 0 here at the first stage and have stayed in worker() since. */
+    if (sw->want && staged)
+        return ready != 0 ? ready : driver(sw, size);
     MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    staged = sw->want != NULL && go == 0;
     if (go != 0)
         return rank == 0 ? go : 0;
     sw->total = sf_sweep_points(sw) * sw->reps;
@@ -194,6 +254,8 @@ bool sf_sweep_mpi_active(int *rank, int *size)
 }
 
 void sf_sweep_mpi_end(void) {}
+
+void sf_sweep_release(void) {}
 
 int sf_sweep_mpi_run(sf_sweep *sw, int rank, int size, int ready)
 {
