@@ -163,196 +163,205 @@ typedef struct machine_state {
     bool seen;
 } machine_state;
 
+/* A file being read: where, what kind, the columns found, and what has been read so far. */
+struct reader {
+    const char *path;
+    sf_data_kind kind;
+    double factor;
+    sf_data *d;
+    char *err;
+    size_t errlen;
+    size_t lineno, cap_s, cap_x, cap_at, rows;
+    long col, c_machine, c_down, c_up;
+    row header, r;
+    machine_state *ms;
+    size_t cap_ms;
+    sf_data_series *one;
+    double prev;
+};
+
+#define FAIL(rd, col, ...) fail((rd)->err, (rd)->errlen, (rd)->path, (rd)->lineno, (col), SF_EPARSE, __VA_ARGS__)
+
+/* The header row: the columns a failure log needs, or the column named with --column. */
+static int header_row(struct reader *rd, const char *column)
+{
+    const row *h = &rd->header;
+
+    if (rd->kind == SF_DATA_FAILURES) {
+        rd->c_machine = find_column(h, "machine");
+        rd->c_down = find_column(h, "down");
+        rd->c_up = find_column(h, "up");
+        if (rd->c_machine < 0 || rd->c_down < 0 || rd->c_up < 0)
+            return FAIL(rd, 1, "a failure log needs the columns machine, down, up (one stoppage a row)");
+    } else if (column) {
+        if ((rd->col = find_column(h, column)) < 0)
+            return FAIL(rd, 1, "no column '%s' (the header has %zu column%s: '%s'%s)", column, h->n,
+                        h->n == 1 ? "" : "s", h->f[0], h->n > 1 ? ", ..." : "");
+    } else if (h->n == 1) {
+        rd->col = 0;
+    }
+    return SF_OK;
+}
+
+/* One stoppage of a failure log: the time between failures since the machine's last repair, and the time to repair. */
+static int failure_row(struct reader *rd)
+{
+    const row *r = &rd->r;
+    sf_data *d = rd->d;
+    double down, up;
+    sf_data_series *s;
+    machine_state *m;
+    size_t need = (size_t)(rd->c_machine > rd->c_down ? rd->c_machine : rd->c_down), before = d->n;
+
+    need = (size_t)rd->c_up > need ? (size_t)rd->c_up : need;
+    if (r->n <= need)
+        return FAIL(rd, r->n + 1, "missing field: the row has %zu of %zu columns", r->n, need + 1);
+    if (!r->f[rd->c_machine][0])
+        return FAIL(rd, (size_t)rd->c_machine + 1, "empty machine name");
+    if (!parse_stamp(r->f[rd->c_down], rd->factor, &down) || !parse_stamp(r->f[rd->c_up], rd->factor, &up)) {
+        long c = parse_stamp(r->f[rd->c_down], rd->factor, &down) ? rd->c_up : rd->c_down;
+        return FAIL(rd, (size_t)c + 1, "expected a time stamp (a number, HH:MM:SS or YYYY-MM-DD HH:MM:SS), got '%s'",
+                    r->f[c]);
+    }
+    if (!(up > down))
+        return FAIL(rd, (size_t)rd->c_up + 1, "the machine comes up (%s) no later than it went down (%s)",
+                    r->f[rd->c_up], r->f[rd->c_down]);
+    if (!(s = series(d, &rd->cap_s, r->f[rd->c_machine])) || sf_grow(rd->ms, rd->cap_ms, d->n) != SF_OK)
+        return SF_ENOMEM;
+    if (d->n > before)
+        memset(&rd->ms[d->n - 1], 0, sizeof rd->ms[0]);
+    m = &rd->ms[s - d->s];
+    if (m->seen && !(down >= m->last_up))
+        return FAIL(rd, (size_t)rd->c_down + 1,
+                    "%s goes down (%s) before it came up from its last stoppage: sort the log by time per machine",
+                    s->name, r->f[rd->c_down]);
+    if ((m->seen && push(&s->x, &s->n, &m->cap_x, down - m->last_up) != SF_OK) ||
+        push(&s->ttr, &s->n_ttr, &m->cap_t, up - down) != SF_OK)
+        return SF_ENOMEM;
+    m->seen = true;
+    m->last_up = up;
+    rd->rows++;
+    return SF_OK;
+}
+
+/* One time stamp: stamps must rise; the gap since the one before is an inter-arrival time. */
+static int stamp_row(struct reader *rd, const char *field)
+{
+    double t;
+
+    if (!parse_stamp(field, rd->factor, &t))
+        return FAIL(rd, (size_t)rd->col + 1,
+                    "expected a time stamp (a number, HH:MM:SS or YYYY-MM-DD HH:MM:SS), got '%s'", field);
+    if (rd->rows > 0 && !(t > rd->prev))
+        return FAIL(rd, (size_t)rd->col + 1,
+                    "time stamp '%s' is %s the one before: stamps must rise (sort the file; two arrivals at "
+                    "one instant are a batch, which an inter-arrival time cannot describe)",
+                    field, t == rd->prev ? "equal to" : "earlier than");
+    if (push(&rd->one->at, &rd->rows, &rd->cap_at, t) != SF_OK ||
+        (rd->rows > 1 && push(&rd->one->x, &rd->one->n, &rd->cap_x, t - rd->prev) != SF_OK))
+        return SF_ENOMEM;
+    rd->prev = t;
+    return SF_OK;
+}
+
+/* One row of a single column: a time stamp, or a duration above 0. */
+static int value_row(struct reader *rd)
+{
+    const row *r = &rd->r;
+    double v;
+
+    if (rd->col < 0) { /* the first column whose first value reads as a number */
+        for (size_t i = 0; i < r->n && rd->col < 0; i++)
+            if (rd->kind == SF_DATA_TIMESTAMPS ? parse_stamp(r->f[i], rd->factor, &v) : parse_number(r->f[i], &v))
+                rd->col = (long)i;
+        if (rd->col < 0)
+            return FAIL(rd, 1, "no column of %s here: name one with --column",
+                        rd->kind == SF_DATA_TIMESTAMPS ? "time stamps" : "numbers");
+    }
+    if (!rd->one && !(rd->one = series(rd->d, &rd->cap_s, rd->header.f[rd->col])))
+        return SF_ENOMEM;
+    if ((size_t)rd->col >= r->n || !r->f[rd->col][0])
+        return FAIL(rd, (size_t)rd->col + 1, "empty field where a %s belongs",
+                    rd->kind == SF_DATA_TIMESTAMPS ? "time stamp" : "number");
+    if (rd->kind == SF_DATA_TIMESTAMPS)
+        return stamp_row(rd, r->f[rd->col]);
+    if (!parse_number(r->f[rd->col], &v))
+        return FAIL(rd, (size_t)rd->col + 1, "expected a number, got '%s'", r->f[rd->col]);
+    if (!(v > 0))
+        return FAIL(rd, (size_t)rd->col + 1, "a duration must be above 0, got %s (a %s time is a missing or a wrong measurement)",
+                    r->f[rd->col], v == 0 ? "zero" : "negative");
+    if (push(&rd->one->x, &rd->one->n, &rd->cap_x, v * rd->factor) != SF_OK)
+        return SF_ENOMEM;
+    rd->rows++;
+    return SF_OK;
+}
+
+/* Read the next line into `line` without its end; SF_OK, 1 at the end of the file, or an error. */
+static int next_line(struct reader *rd, FILE *f, char *line, size_t size)
+{
+    size_t len;
+
+    if (!fgets(line, (int)size, f))
+        return 1;
+    len = strlen(line);
+    rd->lineno++;
+    if (len == size - 1 && line[len - 1] != '\n')
+        return fail(rd->err, rd->errlen, rd->path, rd->lineno, 1, SF_EPARSE, "line longer than %d characters", MAX_LINE);
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    if (rd->lineno == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB &&
+        (unsigned char)line[2] == 0xBF)
+        memmove(line, line + 3, len - 2); /* a byte-order mark, as spreadsheets write */
+    return SF_OK;
+}
+
 int sf_data_read(const char *path, sf_data_kind kind, const char *column, double factor, sf_data *d, char *err,
                  size_t errlen)
 {
-    static row header, r;
     char line[MAX_LINE + 2];
     FILE *f = fopen(path, "r");
-    size_t lineno = 0, cap_s = 0, cap_x = 0, cap_at = 0, rows = 0;
-    long col = -1, c_machine = -1, c_down = -1, c_up = -1;
+    struct reader *rd = SF_NEW(struct reader, .path = path, .kind = kind, .factor = factor, .d = d, .err = err,
+                               .errlen = errlen, .col = -1, .c_machine = -1, .c_down = -1, .c_up = -1);
     bool have_header = false;
-    machine_state *ms = NULL;
-    size_t cap_ms = 0;
-    sf_data_series *one = NULL;
     int rc = SF_OK;
-    double prev = 0;
 
     memset(d, 0, sizeof *d);
-    if (!f)
-    {
+    if (!f || !rd) {
+        if (f)
+            fclose(f);
+        free(rd);
+        if (f)
+            return SF_ENOMEM;
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return SF_EIO;
     }
-    while (fgets(line, sizeof line, f)) {
-        size_t len = strlen(line);
-        lineno++;
-        if (len == sizeof line - 1 && line[len - 1] != '\n') {
-            rc = fail(err, errlen, path, lineno, 1, SF_EPARSE, "line longer than %d characters", MAX_LINE);
-            goto out;
-        }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (lineno == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF)
-            memmove(line, line + 3, len - 2); /* a byte-order mark, as spreadsheets write */
+    while ((rc = next_line(rd, f, line, sizeof line)) == SF_OK) {
         if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
             continue;
-        if (!split(line, have_header ? &r : &header)) {
-            rc = fail(err, errlen, path, lineno, 1, SF_EPARSE, "a quote is not closed on this line");
-            goto out;
-        }
-        if (!have_header) {
-            have_header = true;
-            if (kind == SF_DATA_FAILURES) {
-                c_machine = find_column(&header, "machine");
-                c_down = find_column(&header, "down");
-                c_up = find_column(&header, "up");
-                if (c_machine < 0 || c_down < 0 || c_up < 0) {
-                    rc = fail(err, errlen, path, lineno, 1, SF_EPARSE,
-                              "a failure log needs the columns machine, down, up (one stoppage a row)");
-                    goto out;
-                }
-            } else if (column) {
-                if ((col = find_column(&header, column)) < 0) {
-                    rc = fail(err, errlen, path, lineno, 1, SF_EPARSE, "no column '%s' (the header has %zu column%s: '%s'%s)",
-                              column, header.n, header.n == 1 ? "" : "s", header.f[0], header.n > 1 ? ", ..." : "");
-                    goto out;
-                }
-            } else if (header.n == 1) {
-                col = 0;
-            }
-            continue;
-        }
-        if (kind == SF_DATA_FAILURES) {
-            double down, up;
-            sf_data_series *s;
-            machine_state *m;
-            size_t need = (size_t)(c_machine > c_down ? c_machine : c_down);
-            need = (size_t)c_up > need ? (size_t)c_up : need;
-            if (r.n <= need) {
-                rc = fail(err, errlen, path, lineno, r.n + 1, SF_EPARSE, "missing field: the row has %zu of %zu columns",
-                          r.n, need + 1);
-                goto out;
-            }
-            if (!r.f[c_machine][0]) {
-                rc = fail(err, errlen, path, lineno, (size_t)c_machine + 1, SF_EPARSE, "empty machine name");
-                goto out;
-            }
-            if (!parse_stamp(r.f[c_down], factor, &down) || !parse_stamp(r.f[c_up], factor, &up)) {
-                long c = parse_stamp(r.f[c_down], factor, &down) ? c_up : c_down;
-                rc = fail(err, errlen, path, lineno, (size_t)c + 1, SF_EPARSE,
-                          "expected a time stamp (a number, HH:MM:SS or YYYY-MM-DD HH:MM:SS), got '%s'", r.f[c]);
-                goto out;
-            }
-            if (!(up > down)) {
-                rc = fail(err, errlen, path, lineno, (size_t)c_up + 1, SF_EPARSE,
-                          "the machine comes up (%s) no later than it went down (%s)", r.f[c_up], r.f[c_down]);
-                goto out;
-            }
-            size_t before = d->n;
-            if (!(s = series(d, &cap_s, r.f[c_machine])) || sf_grow(ms, cap_ms, d->n) != SF_OK) {
-                rc = SF_ENOMEM;
-                goto out;
-            }
-            if (d->n > before)
-                memset(&ms[d->n - 1], 0, sizeof ms[0]);
-            m = &ms[s - d->s];
-            if (m->seen && !(down >= m->last_up)) {
-                rc = fail(err, errlen, path, lineno, (size_t)c_down + 1, SF_EPARSE,
-                          "%s goes down (%s) before it came up from its last stoppage: sort the log by time per machine",
-                          s->name, r.f[c_down]);
-                goto out;
-            }
-            if ((m->seen && push(&s->x, &s->n, &m->cap_x, down - m->last_up) != SF_OK) ||
-                push(&s->ttr, &s->n_ttr, &m->cap_t, up - down) != SF_OK) {
-                rc = SF_ENOMEM;
-                goto out;
-            }
-            m->seen = true;
-            m->last_up = up;
-            rows++;
-            continue;
-        }
-        if (col < 0) { /* the first column whose first value reads as a number */
-            for (size_t i = 0; i < r.n && col < 0; i++) {
-                double v;
-                if (kind == SF_DATA_TIMESTAMPS ? parse_stamp(r.f[i], factor, &v) : parse_number(r.f[i], &v))
-                    col = (long)i;
-            }
-            if (col < 0) {
-                rc = fail(err, errlen, path, lineno, 1, SF_EPARSE, "no column of %s here: name one with --column",
-                          kind == SF_DATA_TIMESTAMPS ? "time stamps" : "numbers");
-                goto out;
-            }
-        }
-        if (!one) {
-            if (!(one = series(d, &cap_s, header.f[col]))) {
-                rc = SF_ENOMEM;
-                goto out;
-            }
-        }
-        if ((size_t)col >= r.n || !r.f[col][0]) {
-            rc = fail(err, errlen, path, lineno, (size_t)col + 1, SF_EPARSE, "empty field where a %s belongs",
-                      kind == SF_DATA_TIMESTAMPS ? "time stamp" : "number");
-            goto out;
-        }
-        if (kind == SF_DATA_TIMESTAMPS) {
-            double t;
-            if (!parse_stamp(r.f[col], factor, &t)) {
-                rc = fail(err, errlen, path, lineno, (size_t)col + 1, SF_EPARSE,
-                          "expected a time stamp (a number, HH:MM:SS or YYYY-MM-DD HH:MM:SS), got '%s'", r.f[col]);
-                goto out;
-            }
-            if (rows > 0 && !(t > prev)) {
-                rc = fail(err, errlen, path, lineno, (size_t)col + 1, SF_EPARSE,
-                          "time stamp '%s' is %s the one before: stamps must rise (sort the file; two arrivals at "
-                          "one instant are a batch, which an inter-arrival time cannot describe)",
-                          r.f[col], t == prev ? "equal to" : "earlier than");
-                goto out;
-            }
-            if (push(&one->at, &rows, &cap_at, t) != SF_OK) {
-                rc = SF_ENOMEM;
-                goto out;
-            }
-            if (rows > 1 && push(&one->x, &one->n, &cap_x, t - prev) != SF_OK) {
-                rc = SF_ENOMEM;
-                goto out;
-            }
-            prev = t;
-            continue;
-        }
-        double v;
-        if (!parse_number(r.f[col], &v)) {
-            rc = fail(err, errlen, path, lineno, (size_t)col + 1, SF_EPARSE, "expected a number, got '%s'", r.f[col]);
-            goto out;
-        }
-        if (!(v > 0)) {
-            rc = fail(err, errlen, path, lineno, (size_t)col + 1, SF_EPARSE,
-                      "a duration must be above 0, got %s (a %s time is a missing or a wrong measurement)", r.f[col],
-                      v == 0 ? "zero" : "negative");
-            goto out;
-        }
-        if (push(&one->x, &one->n, &cap_x, v * factor) != SF_OK) {
-            rc = SF_ENOMEM;
-            goto out;
-        }
-        rows++;
+        if (!split(line, have_header ? &rd->r : &rd->header))
+            rc = FAIL(rd, 1, "a quote is not closed on this line");
+        else if (!have_header)
+            rc = header_row(rd, column);
+        else
+            rc = kind == SF_DATA_FAILURES ? failure_row(rd) : value_row(rd);
+        have_header = true;
+        if (rc != SF_OK)
+            break;
     }
-    if (ferror(f)) {
-        rc = fail(err, errlen, path, lineno, 1, SF_EIO, "read error");
-        goto out;
+    if (rc == 1) { /* the end of the file */
+        rc = SF_OK;
+        if (ferror(f))
+            rc = fail(err, errlen, path, rd->lineno, 1, SF_EIO, "read error");
+        else if (!have_header || rd->rows == 0)
+            rc = fail(err, errlen, path, rd->lineno ? rd->lineno : 1, 1, SF_EPARSE,
+                      "%s: the file needs a header row naming the columns and then one value a row",
+                      have_header ? "no data rows" : "empty file");
+        else if (kind == SF_DATA_TIMESTAMPS)
+            for (size_t i = rd->rows; i-- > 0;)
+                rd->one->at[i] -= rd->one->at[0];
     }
-    if (!have_header || rows == 0) {
-        rc = fail(err, errlen, path, lineno ? lineno : 1, 1, SF_EPARSE,
-                  "%s: the file needs a header row naming the columns and then one value a row",
-                  have_header ? "no data rows" : "empty file");
-        goto out;
-    }
-    if (kind == SF_DATA_TIMESTAMPS)
-        for (size_t i = rows; i-- > 0;)
-            one->at[i] -= one->at[0];
-out:
-    free(ms);
+    free(rd->ms);
+    free(rd);
     fclose(f);
     return rc;
 }

@@ -338,6 +338,75 @@ static int pallet_kpis(const sf_metrics *m, double hours, sf_kpis *out)
     return SF_OK;
 }
 
+/* Collaboration safety: stops, slowdowns, near misses, separation, violations, cameras, and the work they cost. */
+static int safety_kpis(sf_metrics *m, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    double lost = 0;
+    int rc;
+
+    /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
+    for (size_t i = 0; i < m->na; i++) {
+        const double *t = m->e[i].pub.time;
+        lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT] +
+                t[SF_STATE_REDUCED_SPEED] * (1 - reduced_rate(cfg, m->e[i].type));
+    }
+    if (isnan(m->min_sep) && m->w && sf_world_safety(m->w)) {
+        for (size_t i = 0; i < m->na; i++) {
+            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
+            if (isfinite(st.min_separation) && (isnan(m->min_sep) || st.min_separation < m->min_sep))
+                m->min_sep = st.min_separation;
+        }
+    }
+    ADD("protective_stops", "", (double)m->stops, "stops", true);
+    ADD("safety_slowdowns", "", (double)m->slows, "slowdowns", false);
+    ADD("near_misses", "", (double)m->near, "near misses", false);
+    ADD("min_separation", "", m->min_sep, "m", false);
+    { /* separation violations (model/safety.h), after the warm-up: per monitored robot, then the plant's sum */
+        double n = 0, t = 0, o = 0;
+        for (size_t i = 0; m->w && sf_world_safety(m->w) && i < m->na; i++) {
+            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
+            if (!st.monitored)
+                continue;
+            ADD("separation_violations", m->e[i].name, (double)st.violations, "", false);
+            ADD("separation_violation_time", m->e[i].name, secs(st.violation_time) / SF_SECONDS_PER_HOUR, "h", false);
+            ADD("camera_outage_fenced_time", m->e[i].name, secs(st.outage_fenced) / SF_SECONDS_PER_HOUR, "h", false);
+            n += (double)st.violations;
+            t += secs(st.violation_time);
+            o += secs(st.outage_fenced);
+        }
+        ADD("separation_violations", "", n, "", false);
+        ADD("separation_violation_time", "", t / SF_SECONDS_PER_HOUR, "h", false);
+        ADD("camera_outage_fenced_time", "", o / SF_SECONDS_PER_HOUR, "h", false);
+        n = t = 0;
+        for (size_t c = 0; m->w && sf_world_safety(m->w) && c < cfg->safety.n_cameras; c++) {
+            uint64_t passes, missed;
+            if (!(cfg->safety.cameras[c].miss > 0))
+                continue;
+            sf_safety_camera_stats(sf_world_safety(m->w), c, &passes, &missed);
+            ADD("camera_passes", cfg->safety.cameras[c].name, (double)passes, "", false);
+            ADD("detections_missed", cfg->safety.cameras[c].name, (double)missed, "", false);
+            n += (double)passes;
+            t += (double)missed;
+        }
+        ADD("camera_passes", "", n, "", false);
+        ADD("detections_missed", "", t, "", false);
+    }
+    {
+        double reduced = 0, stopped = 0;
+        for (size_t i = 0; i < m->na + m->ns; i++) {
+            reduced += m->e[i].pub.time[SF_STATE_REDUCED_SPEED];
+            stopped += m->e[i].pub.time[SF_STATE_SAFETY_STOP];
+        }
+        ADD("reduced_speed_time", "", reduced / SF_SECONDS_PER_HOUR, "h", false);
+        ADD("safety_stop_time", "", stopped / SF_SECONDS_PER_HOUR, "h", false);
+    }
+    ADD("safety_work_lost", "", lost / SF_SECONDS_PER_HOUR, "h", false);
+    /* what safety costs in output is not estimated from one run: replications with --counterfactual safety
+       measure it against the same run with the rules relaxed (experiment/replicate.h) */
+    return SF_OK;
+}
+
 int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
 {
     const sf_scenario_config *cfg = m->cfg;
@@ -345,7 +414,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                       : cfg->energy.currency ? cfg->energy.currency : "";
     sf_time from = sf_metrics_from(m), mser;
     double hours = m->last > from ? secs(m->last - from) / SF_SECONDS_PER_HOUR : 0;
-    double worker_s = 0, labour = 0, equipment = 0, lost = 0, peak, energy_cost, demand_cost;
+    double worker_s = 0, labour = 0, equipment = 0, peak, energy_cost, demand_cost;
     double kind_s[SF_AGENT_KINDS] = {0}, agent_s = 0;
     double good = (double)m->completed; /* made products, or pallets handled when the plant makes none */
     const char *per = m->makes ? "unit" : "pallet";
@@ -442,66 +511,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     if (m->makes && (rc = carbon_totals(m, out)) != SF_OK)
         return rc;
 
-    /* work lost to safety: agents' protective stops count whole, reduced speed at 1 - its rate, people held outside whole */
-    for (size_t i = 0; i < m->na; i++) {
-        const double *t = m->e[i].pub.time;
-        lost += t[SF_STATE_SAFETY_STOP] + t[SF_STATE_WAIT_ROBOT] +
-                t[SF_STATE_REDUCED_SPEED] * (1 - reduced_rate(cfg, m->e[i].type));
-    }
-    if (isnan(m->min_sep) && m->w && sf_world_safety(m->w)) {
-        for (size_t i = 0; i < m->na; i++) {
-            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
-            if (isfinite(st.min_separation) && (isnan(m->min_sep) || st.min_separation < m->min_sep))
-                m->min_sep = st.min_separation;
-        }
-    }
-    ADD("protective_stops", "", (double)m->stops, "stops", true);
-    ADD("safety_slowdowns", "", (double)m->slows, "slowdowns", false);
-    ADD("near_misses", "", (double)m->near, "near misses", false);
-    ADD("min_separation", "", m->min_sep, "m", false);
-    { /* separation violations (model/safety.h), after the warm-up: per monitored robot, then the plant's sum */
-        double n = 0, t = 0, o = 0;
-        for (size_t i = 0; m->w && sf_world_safety(m->w) && i < m->na; i++) {
-            sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
-            if (!st.monitored)
-                continue;
-            ADD("separation_violations", m->e[i].name, (double)st.violations, "", false);
-            ADD("separation_violation_time", m->e[i].name, secs(st.violation_time) / SF_SECONDS_PER_HOUR, "h", false);
-            ADD("camera_outage_fenced_time", m->e[i].name, secs(st.outage_fenced) / SF_SECONDS_PER_HOUR, "h", false);
-            n += (double)st.violations;
-            t += secs(st.violation_time);
-            o += secs(st.outage_fenced);
-        }
-        ADD("separation_violations", "", n, "", false);
-        ADD("separation_violation_time", "", t / SF_SECONDS_PER_HOUR, "h", false);
-        ADD("camera_outage_fenced_time", "", o / SF_SECONDS_PER_HOUR, "h", false);
-        n = t = 0;
-        for (size_t c = 0; m->w && sf_world_safety(m->w) && c < cfg->safety.n_cameras; c++) {
-            uint64_t passes, missed;
-            if (!(cfg->safety.cameras[c].miss > 0))
-                continue;
-            sf_safety_camera_stats(sf_world_safety(m->w), c, &passes, &missed);
-            ADD("camera_passes", cfg->safety.cameras[c].name, (double)passes, "", false);
-            ADD("detections_missed", cfg->safety.cameras[c].name, (double)missed, "", false);
-            n += (double)passes;
-            t += (double)missed;
-        }
-        ADD("camera_passes", "", n, "", false);
-        ADD("detections_missed", "", t, "", false);
-    }
-    {
-        double reduced = 0, stopped = 0;
-        for (size_t i = 0; i < m->na + m->ns; i++) {
-            reduced += m->e[i].pub.time[SF_STATE_REDUCED_SPEED];
-            stopped += m->e[i].pub.time[SF_STATE_SAFETY_STOP];
-        }
-        ADD("reduced_speed_time", "", reduced / SF_SECONDS_PER_HOUR, "h", false);
-        ADD("safety_stop_time", "", stopped / SF_SECONDS_PER_HOUR, "h", false);
-    }
-    ADD("safety_work_lost", "", lost / SF_SECONDS_PER_HOUR, "h", false);
-    /* what safety costs in output is not estimated from one run: replications with --counterfactual safety
-       measure it against the same run with the rules relaxed (experiment/replicate.h) */
-
+    if ((rc = safety_kpis(m, out)) != SF_OK)
+        return rc;
     ADD("stable", "", sf_metrics_stability(m, NULL, 0) == 0, "", false);
     ADD("warmup", "", secs(m->W) / SF_SECONDS_PER_HOUR, "h", false);
     mser = sf_metrics_mser5(m);

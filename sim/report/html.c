@@ -556,30 +556,11 @@ static const char style[] =
     "font-weight:600}.meter{height:5px;background:#e2e8f0;border-radius:3px;margin-top:3px}.meter i{display:block;"
     "height:5px;background:#16a34a;border-radius:3px}td.strong{font-weight:700}";
 
-int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
-                   FILE *f)
+/* What the reader must know before the figures: an incomplete run, a short warm-up, an unstable plant, safety fallbacks. */
+static void banners(FILE *f, const sf_metrics *m, const sf_scenario_config *cfg, const sf_report_info *info)
 {
-    const char *name = cfg->scenario.name && *cfg->scenario.name ? cfg->scenario.name : info->scenario;
-    char a[48], b[48], warn[256], num[32];
-    bool safety = false;
-    static const char *const safety_kpis[][2] = {
-        {"protective_stops", "protective stops"}, {"near_misses", "near misses"},
-        {"min_separation", "closest person-robot distance"}, {"reduced_speed_time", "time at reduced speed"},
-        {"safety_stop_time", "time in protective stop"}, {"throughput_lost_safety", "throughput lost to safety"}};
+    char warn[256];
 
-    sf_time_format(sf_metrics_from(m), a, sizeof a);
-    sf_time_format(sf_metrics_to(m), b, sizeof b);
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
-          f);
-    text(f, name);
-    fprintf(f, " - shopfloor report</title><style>%s</style></head><body>\n<header><h1>", style);
-    text(f, name);
-    fputs("</h1><div class=\"sub\">", f);
-    text(f, info->scenario);
-    fprintf(f, " &middot; seed %llu &middot; measured from %s to %s &middot; every chart and figure after the warm-up "
-               "unless it says otherwise</div></header>\n<main>\n",
-            (unsigned long long)info->seed, a, b);
     if (!info->complete) {
         fputs("<div class=\"banner\">INCOMPLETE RUN: the figures cover the time simulated so far", f);
         if (info->error && *info->error) {
@@ -613,6 +594,74 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         text(f, cfg->safety.warnings[i]);
         fputs("</div>\n", f);
     }
+}
+
+/* Every KPI row, as in kpis.csv, folded away. */
+static void every_figure(FILE *f, const sf_kpis *k)
+{
+    char num[32];
+
+    fputs("<details><summary>Every figure (", f);
+    fprintf(f, "%zu rows; also in kpis.csv)</summary>\n<table><tr><th>metric</th><th>entity</th><th>value</th>"
+               "<th>unit</th></tr>\n",
+            k->n);
+    for (size_t i = 0; i < k->n; i++) {
+        fputs("<tr><td>", f);
+        text(f, k->v[i].metric);
+        fputs("</td><td>", f);
+        text(f, k->v[i].entity);
+        fprintf(f, "</td><td class=\"n\">%s</td><td>", sf__report_num(k->v[i].value, num, sizeof num));
+        text(f, k->v[i].unit);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table></details>\n", f);
+}
+
+/* The program, the run's fingerprint and the values changed on the command line. */
+static void footer(FILE *f, const sf_report_info *info)
+{
+    fputs("<footer>shopfloor ", f);
+    text(f, info->version);
+    if (info->commit && *info->commit) {
+        fputs(" (", f);
+        text(f, info->commit);
+        fputs(")", f);
+    }
+    fprintf(f, " &middot; %llu events &middot; fingerprint <code>%016llx</code>", (unsigned long long)info->events,
+            (unsigned long long)info->fingerprint);
+    for (size_t i = 0; i < info->nsets; i++) {
+        fputs(" &middot; --set <code>", f);
+        text(f, info->sets[i]);
+        fputs("</code>", f);
+    }
+    fputs("</footer>\n</main></body></html>\n", f);
+}
+
+int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
+                   FILE *f)
+{
+    const char *name = cfg->scenario.name && *cfg->scenario.name ? cfg->scenario.name : info->scenario;
+    char a[48], b[48];
+    bool safety = false;
+    static const char *const safety_kpis[][2] = {
+        {"protective_stops", "protective stops"}, {"near_misses", "near misses"},
+        {"min_separation", "closest person-robot distance"}, {"reduced_speed_time", "time at reduced speed"},
+        {"safety_stop_time", "time in protective stop"}, {"throughput_lost_safety", "throughput lost to safety"}};
+
+    sf_time_format(sf_metrics_from(m), a, sizeof a);
+    sf_time_format(sf_metrics_to(m), b, sizeof b);
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>",
+          f);
+    text(f, name);
+    fprintf(f, " - shopfloor report</title><style>%s</style></head><body>\n<header><h1>", style);
+    text(f, name);
+    fputs("</h1><div class=\"sub\">", f);
+    text(f, info->scenario);
+    fprintf(f, " &middot; seed %llu &middot; measured from %s to %s &middot; every chart and figure after the warm-up "
+               "unless it says otherwise</div></header>\n<main>\n",
+            (unsigned long long)info->seed, a, b);
+    banners(f, m, cfg, info);
     fputs("<section class=\"cards\">\n", f);
     card(f, k, "throughput", "throughput (made products)", "");
     card(f, k, "completed", "good units made", "");
@@ -681,33 +730,8 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     fputs("</div>\n", f);
     if (!safety)
         fputs("<p class=\"empty\">No safety event was recorded in this run.</p>\n", f);
-    fputs("</figure>\n</section>\n<details><summary>Every figure (", f);
-    fprintf(f, "%zu rows; also in kpis.csv)</summary>\n<table><tr><th>metric</th><th>entity</th><th>value</th>"
-               "<th>unit</th></tr>\n",
-            k->n);
-    for (size_t i = 0; i < k->n; i++) {
-        fputs("<tr><td>", f);
-        text(f, k->v[i].metric);
-        fputs("</td><td>", f);
-        text(f, k->v[i].entity);
-        fprintf(f, "</td><td class=\"n\">%s</td><td>", sf__report_num(k->v[i].value, num, sizeof num));
-        text(f, k->v[i].unit);
-        fputs("</td></tr>\n", f);
-    }
-    fputs("</table></details>\n<footer>shopfloor ", f);
-    text(f, info->version);
-    if (info->commit && *info->commit) {
-        fputs(" (", f);
-        text(f, info->commit);
-        fputs(")", f);
-    }
-    fprintf(f, " &middot; %llu events &middot; fingerprint <code>%016llx</code>", (unsigned long long)info->events,
-            (unsigned long long)info->fingerprint);
-    for (size_t i = 0; i < info->nsets; i++) {
-        fputs(" &middot; --set <code>", f);
-        text(f, info->sets[i]);
-        fputs("</code>", f);
-    }
-    fputs("</footer>\n</main></body></html>\n", f);
+    fputs("</figure>\n</section>\n", f);
+    every_figure(f, k);
+    footer(f, info);
     return ferror(f) ? SF_EIO : SF_OK;
 }
