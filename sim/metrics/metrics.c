@@ -430,7 +430,12 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
             for (int s = 0; s < SF_POWER_STATES; s++)
                 x->pub.energy[s] = mt->energy[s] - x->snap.energy[s];
             x->pub.grid = mt->grid - x->snap.grid;
+            x->pub.charged = mt->stored - x->snap.stored;
         }
+    }
+    for (size_t t = 0; t < m->nt; t++) { /* spare packs draw only to charge, at a constant power */
+        const sf_cfg_battery *B = &m->cfg->fleet.types[t].battery;
+        m->e[m->na + m->ns + t].pub.charged = m->e[m->na + m->ns + t].pub.grid * (B->efficiency > 0 ? B->efficiency : 1);
     }
     sf__metrics_fill_sample(m, &m->smp[m->nsmp], now);
     m->has_partial = now > m->step_start;
@@ -442,6 +447,7 @@ size_t sf_metrics_agents(const sf_metrics *m) { return m->na; }
 size_t sf_metrics_stations(const sf_metrics *m) { return m->ns; }
 const sf_metrics_entity *sf_metrics_agent(const sf_metrics *m, size_t i) { return i < m->na ? &m->e[i].pub : NULL; }
 const sf_metrics_entity *sf_metrics_station(const sf_metrics *m, size_t i) { return i < m->ns ? &m->e[m->na + i].pub : NULL; }
+const sf_metrics_entity *sf_metrics_packs(const sf_metrics *m, size_t t) { return t < m->nt ? &m->e[m->na + m->ns + t].pub : NULL; }
 sf_time sf_metrics_step(const sf_metrics *m) { return m->step; }
 const sf_tally *sf_metrics_lead_times(const sf_metrics *m) { return &m->lead; }
 sf_time sf_metrics_from(const sf_metrics *m) { return m->W > m->begin ? m->W : m->begin; }

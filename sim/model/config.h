@@ -122,6 +122,7 @@ typedef struct sf_cfg_station {
     int capacity;              /* parts processed at once */
     int buffer_in, buffer_out; /* places; 0 = none */
     double power_idle, power_busy; /* W, the station's own equipment */
+    double power_setup;            /* W while changing over (the scenario's default: power_idle) */
     sf_cfg_place at;
 } sf_cfg_station;
 
@@ -172,6 +173,8 @@ typedef struct sf_cfg_battery {
     double charge_power; /* W drawn while charging (the charger may limit it) */
     sf_time swap;        /* > 0: at a charger the battery is swapped for a full spare in this time (model/packs.h) */
     int spares;          /* spare packs of a fleet entry that swaps (default 1 per agent) */
+    /* charging (docs/scenario-format.md, `battery`) */
+    double efficiency;   /* charge_efficiency: share of the grid's energy stored, (0, 1]; 0 (unset) = 1 */
 } sf_cfg_battery;
 
 typedef struct sf_cfg_agent_type {

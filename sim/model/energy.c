@@ -30,13 +30,15 @@ void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge
  * stops the draw at that instant (the model has an event there and marks
  * the meter flat); one that fills stops the charging draw.
  */
-static void close_interval(const sf_meter *m, sf_time now, double *energy, double *grid, double *charge)
+static void close_interval(const sf_meter *m, sf_time now, double *energy, double *grid, double *charge,
+                           double *stored)
 {
     /* a reading before the last transition sees the meter as it is (no negative intervals) */
     double dt = now > m->since ? sf_time_to_seconds(now - m->since) : 0, p = m->power[m->state];
 
     *charge = m->charge;
     *grid = 0;
+    *stored = 0;
     if (m->capacity <= 0) {
         *energy = p * dt;
         *grid = *energy;
@@ -48,6 +50,7 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
         *grid = m->charge_power * t;
         *energy = *grid;
         *charge = t < t_full ? m->charge + rate * t : m->capacity;
+        *stored = *charge - m->charge;
         return;
     }
     if (m->flat || p <= 0) {
@@ -63,13 +66,14 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
 
 void sf_meter_update(sf_meter *m, sf_time now)
 {
-    double e, g, c;
+    double e, g, c, st;
 
     assert(now >= m->since); /* meters only move forward in time */
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     m->energy[m->state] += e;
     m->time[m->state] += sf_time_to_seconds(now - m->since);
     m->grid += g;
+    m->stored += st;
     if (m->capacity > 0) {
         m->charge = c;
         if (m->state != SF_POWER_CHARGING && c <= 0 && m->power[m->state] > 0)
@@ -90,9 +94,9 @@ void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state)
 
 double sf_meter_charge_at(const sf_meter *m, sf_time now)
 {
-    double e, g, c;
+    double e, g, c, st;
 
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     return c;
 }
 
@@ -123,18 +127,18 @@ sf_time sf_meter_battery_event(const sf_meter *m)
 
 double sf_meter_total(const sf_meter *m, sf_time now)
 {
-    double sum = 0, e, g, c;
+    double sum = 0, e, g, c, st;
 
     for (int i = 0; i < SF_POWER_STATES; i++)
         sum += m->energy[i];
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     return sum + e;
 }
 
 double sf_meter_grid(const sf_meter *m, sf_time now)
 {
-    double e, g, c;
+    double e, g, c, st;
 
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     return m->grid + g;
 }

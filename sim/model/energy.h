@@ -37,6 +37,7 @@ typedef struct sf_meter {
     double charge_power; /* watts drawn from the grid while charging */
     double efficiency;   /* share of charge_power stored, (0, 1] */
     double grid;         /* joules drawn from the grid so far (all states) */
+    double stored;       /* joules put into the battery by charging so far: the grid's charging energy x efficiency */
     bool flat;           /* the battery ran out; draw stopped until it is charged */
 } sf_meter;
 

@@ -45,10 +45,11 @@ typedef enum sf_power_state {
     SF_POWER_WORKING,
     SF_POWER_CHARGING,
     SF_POWER_FAILED,
+    SF_POWER_SETUP, /* stations only: changing over between products (power_setup) */
     SF_POWER_STATES
 } sf_power_state;
 
-/* "off", "standby", ..., "failed", then NULL. */
+/* "off", "standby", ..., "failed", "setup", then NULL. */
 extern const char *const sf_power_state_names[SF_POWER_STATES + 1];
 
 /* The name of a power state, "?" for a number out of range. */

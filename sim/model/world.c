@@ -265,6 +265,8 @@ static void swapped(sf_world *w, uint32_t id)
     packs_changed(w, (uint32_t)a->type);
 }
 
+static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st);
+
 static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_world *w = ctx;
@@ -273,6 +275,15 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     a->timer = 0;
+    if ((what == SF_ACT_PICK || what == SF_ACT_DROP) && a->lowering > 0) {
+        /* the forks are up: lowering them and handling the load draw the working power, not the lifting power */
+        sf_time rest = a->lowering;
+        int rc;
+        a->lowering = 0;
+        if ((rc = timed(w, ev->target, what, rest, SF_POWER_WORKING, SF_STATE_HANDLING)) != SF_OK)
+            sf_kernel_fail(w->k, rc);
+        return;
+    }
     if (what == SF_ACT_CHARGE) {
         sf_meter_update(&a->meter, ev->time);
         a->meter.charge_power = a->charge_power;
@@ -645,7 +656,8 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     for (size_t t = 0; t < F->n_types; t++) {
         const sf_cfg_battery *B = &F->types[t].battery;
         if (B->present && B->swap > 0 && (rc = sf_packs_init(&w->packs[t], (uint32_t)B->spares, B->capacity,
-                                                                 B->charge_power, 1.0)) != SF_OK)
+                                                                 B->charge_power,
+                                                                 B->efficiency > 0 ? B->efficiency : 1)) != SF_OK)
             goto fail;
     }
     return w;
@@ -752,21 +764,27 @@ static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_powe
     return SF_OK;
 }
 
-/* Forks up to `height` and down again at lift_speed, plus the handling time. */
+/*
+ * Forks up to `height` at lift_speed in the lifting power state, then down
+ * again at lift_speed and the handling time in the working state: lowering
+ * is not charged as lifting (docs/scenario-format.md, fleet `power`). Two
+ * timed phases, so a failure suspends either exactly.
+ */
 static int handle(sf_world *w, uint32_t id, double height, bool pick)
 {
     sf_agent *a = idle_agent(w, id);
-    sf_time dt, lift;
+    sf_time rest, lift;
     int rc;
 
     if (!a || a->kind == SF_AGENT_ARM || a->loaded == pick || !(height >= 0))
         return SF_EINVAL;
     if (height > a->lift_height + 1e-9)
         return SF_ERANGE;
-    if (sf_time_from_seconds(2 * height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &dt) != SF_OK)
+    if (sf_time_from_seconds(height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &rest) != SF_OK)
         return SF_ERANGE;
-    if ((rc = timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, dt, height > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING,
-                    SF_STATE_HANDLING)) == SF_OK)
+    a->lowering = lift > 0 ? rest : 0;
+    if ((rc = timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, lift > 0 ? lift : rest,
+                    lift > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING, SF_STATE_HANDLING)) == SF_OK)
         operating(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, true);
     return rc;
 }

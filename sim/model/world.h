@@ -59,6 +59,7 @@ typedef struct sf_agent {
     sf_event_id timer;  /* end of a pick, drop or pause */
     sf_time until;      /* when that timer is due */
     sf_time left;       /* a pick, drop or charge suspended by a failure: the time it still needs */
+    sf_time lowering;   /* a pick or drop with the forks up: lowering and handling still to come after the lift */
     bool loaded;
     double lift_speed, lift_height;
     sf_time handling;

@@ -38,9 +38,12 @@ static bool behaviour_path_ok(const char *p)
 
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
 {
+    const sf_ynode *e;
+
     if (!n)
         return;
-    if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power", "swap", "spares"),
+    if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power", "swap", "spares",
+                       "charge_efficiency"),
                   what) &&
         n->kind != SF_YMAP)
         return;
@@ -54,6 +57,11 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
     sf_v_fraction(v, sf_ynode_get(n, "charge_until", NULL), "charge_until", &b->charge_until);
     sf_v_qty(v, sf_v_need(v, n, "charge_power", what), "charge_power", SF_DIM_POWER, 0, 1e7, true, &b->charge_power);
     sf_v_duration(v, sf_ynode_get(n, "swap", NULL), "swap", &b->swap);
+    b->efficiency = 1;
+    if ((e = sf_ynode_get(n, "charge_efficiency", NULL)) &&
+        sf_v_fraction(v, e, "charge_efficiency", &b->efficiency) && !(b->efficiency > 0))
+        sf_v_error(v, e, "%s: charge_efficiency must be above 0 (the share of the grid's energy the battery keeps, "
+                   "e.g. 90 %% for Li-ion, 75 %% for lead-acid)", what);
     sf_v_int(v, sf_ynode_get(n, "spares", NULL), "spares", 1, 10000, &b->spares);
     if (sf_ynode_get(n, "spares", NULL) && b->swap <= 0)
         sf_v_error(v, sf_ynode_get(n, "spares", NULL), "%s: 'spares' goes with 'swap' (the time a battery swap takes)", what);
@@ -128,7 +136,10 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
         for (size_t i = 0; i < power->n; i++) {
             int s;
             for (s = 0; s < SF_POWER_STATES; s++)
-                if (strcmp(power->keys[i]->text, sf_power_state_names[s]) == 0)
+                if (s == SF_POWER_SETUP && strcmp(power->keys[i]->text, sf_power_state_names[s]) == 0)
+                    sf_v_error(v, power->keys[i], "%s: 'setup' is a station's power (power_setup in layout.stations); "
+                               "agents have none", what);
+                else if (strcmp(power->keys[i]->text, sf_power_state_names[s]) == 0)
                     sf_v_qty(v, power->items[i], sf_power_state_names[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
         }
     battery(v, sf_ynode_get(e, "battery", NULL), "battery", &t->battery);

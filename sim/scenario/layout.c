@@ -342,7 +342,8 @@ static void stations(sf_vctx *v, const sf_ynode *list)
         s->capacity = 1;
         s->group = s->name;
         sf_v_map(v, e[i],
-                 KEYS("name", "group", "node", "capacity", "buffer_in", "buffer_out", "power_idle", "power_busy"),
+                 KEYS("name", "group", "node", "capacity", "buffer_in", "buffer_out", "power_idle", "power_busy",
+                      "power_setup"),
                  what);
         sf_v_string(v, sf_ynode_get(e[i], "group", NULL), "group", &s->group);
         s->node = node_ref(v, e[i], what);
@@ -353,6 +354,10 @@ static void stations(sf_vctx *v, const sf_ynode *list)
                  &s->power_idle);
         sf_v_qty(v, sf_ynode_get(e[i], "power_busy", NULL), "power_busy", SF_DIM_POWER, 0, 1e8, false,
                  &s->power_busy);
+        /* a changeover is tooling and fixture work with the process stopped: the idle draw unless stated */
+        s->power_setup = s->power_idle;
+        sf_v_qty(v, sf_ynode_get(e[i], "power_setup", NULL), "power_setup", SF_DIM_POWER, 0, 1e8, false,
+                 &s->power_setup);
     }
     assign_groups(v);
 }

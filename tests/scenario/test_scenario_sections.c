@@ -267,6 +267,37 @@ static void test_sections_fleet_errors(void **state)
                            "t.yaml:11:74: cost_per_hour: expected a cost per time with its unit, such as '35 EUR/h', got '12'");
 }
 
+/* charge_efficiency and power_setup: read, their defaults (100 %; the station's power_idle), their mistakes. */
+static void test_sections_charging_and_station_power_keys(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok("scenario: {name: t, horizon: 8 h}\n"
+                "layout:\n"
+                "  nodes: [{name: a, at: [0, 0]}, {name: b, at: [10, 0]}]\n"
+                "  segments: [{path: [a, b]}]\n"
+                "  chargers: [{name: c, node: a, power: 2 kW}]\n"
+                "  stations: [{name: s1, node: b, power_idle: 2 kW, power_busy: 9 kW},\n"
+                "             {name: s2, node: b, power_idle: 2 kW, power_busy: 9 kW, power_setup: 3.5 kW}]\n"
+                "fleet:\n"
+                "  - {name: v, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_efficiency: 90 %}}\n"
+                "  - {name: w, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW}}\n");
+    assert_true(near(c->fleet.types[0].battery.efficiency, 0.9));
+    assert_true(near(c->fleet.types[1].battery.efficiency, 1));
+    assert_true(near(c->layout.stations[0].power_setup, 2000)); /* the idle draw unless stated */
+    assert_true(near(c->layout.stations[1].power_setup, 3500));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_efficiency: 0}}\n",
+                           "t.yaml:12:72: battery: charge_efficiency must be above 0 (the share of the grid's energy "
+                           "the battery keeps, e.g. 90 % for Li-ion, 75 % for lead-acid)");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s, power: {setup: 1 kW}}\n",
+                           "t.yaml:11:67: fleet entry 'y': 'setup' is a station's power (power_setup in "
+                           "layout.stations); agents have none");
+}
+
 static void test_sections_product_errors(void **state)
 {
     (void)state;
@@ -381,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_sections_scenario_errors),
         cmocka_unit_test(test_sections_layout_errors),
         cmocka_unit_test(test_sections_fleet_errors),
+        cmocka_unit_test(test_sections_charging_and_station_power_keys),
         cmocka_unit_test(test_sections_product_errors),
         cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
