@@ -393,7 +393,7 @@ int sf_metrics_attach(sf_metrics *m, sf_world *w)
         if (a->meter.capacity <= 0)
             sf__metrics_set_watts(m, x, a->meter.power[a->meter.state]);
         else if (a->meter.state == SF_POWER_CHARGING && a->meter.charge < a->meter.capacity)
-            sf__metrics_set_watts(m, x, a->meter.charge_power);
+            sf__metrics_set_watts(m, x, sf_meter_draw(&a->meter));
     }
     m->w = w;
     m->s_soc = sf__metrics_soc_at(m, m->last);

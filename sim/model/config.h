@@ -175,6 +175,9 @@ typedef struct sf_cfg_battery {
     int spares;          /* spare packs of a fleet entry that swaps (default 1 per agent) */
     /* charging (docs/scenario-format.md, `battery`) */
     double efficiency;   /* charge_efficiency: share of the grid's energy stored, (0, 1]; 0 (unset) = 1 */
+    sf_battery_chemistry chemistry; /* default constant power */
+    double cv_from;      /* Li-ion: fraction where the taper starts (default 80 %) */
+    sf_time cool_down;   /* lead-acid: standing at the charger after each charge (default 8 h) */
 } sf_cfg_battery;
 
 typedef struct sf_cfg_agent_type {

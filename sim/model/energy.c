@@ -21,7 +21,64 @@ void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge
     m->charge = charge < capacity ? charge : capacity;
     m->charge_power = charge_power;
     m->efficiency = efficiency > 0 && efficiency <= 1 ? efficiency : 1;
+    m->knee = m->capacity;
     m->flat = m->capacity > 0 && m->charge <= 0 && m->power[m->state] > 0 && m->state != SF_POWER_CHARGING;
+}
+
+void sf_meter_taper(sf_meter *m, double cv_from)
+{
+    m->knee = cv_from > 0 && cv_from < 1 ? cv_from * m->capacity : m->capacity;
+}
+
+/*
+ * The grid power while charging with `charge` joules in the battery, and
+ * the charge at which it changes (the next step of the taper, or full).
+ * Boundaries are computed by one formula, so a charge that reached one
+ * exactly is past it.
+ */
+static double charging_draw(const sf_meter *m, double charge, double *next)
+{
+    double room = m->capacity - m->knee, p = m->charge_power;
+
+    if (charge >= m->capacity) {
+        *next = m->capacity;
+        return 0;
+    }
+    if (charge < m->knee || room <= 0) {
+        *next = room > 0 ? m->knee : m->capacity;
+        return p;
+    }
+    for (int k = 1; k < SF_TAPER_STEPS; k++) {
+        p /= 2;
+        room /= 2;
+        if (charge < m->capacity - room) {
+            *next = m->capacity - room;
+            return p;
+        }
+    }
+    *next = m->capacity;
+    return p / 2;
+}
+
+double sf_meter_draw(const sf_meter *m)
+{
+    double next;
+
+    if (m->capacity <= 0)
+        return m->power[m->state];
+    return m->state == SF_POWER_CHARGING ? charging_draw(m, m->charge, &next) : 0;
+}
+
+double sf_meter_charge_seconds(const sf_meter *m, double from, double to)
+{
+    double t = 0, next, p;
+
+    while (from < to && (p = charging_draw(m, from, &next)) > 0) {
+        double end = next < to ? next : to;
+        t += (end - from) / (p * m->efficiency);
+        from = end;
+    }
+    return t;
 }
 
 /*
@@ -44,12 +101,15 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
         *grid = *energy;
         return;
     }
-    if (m->state == SF_POWER_CHARGING) {
-        double room = m->capacity - m->charge, rate = m->charge_power * m->efficiency;
-        double t_full = rate > 0 ? room / rate : INFINITY, t = dt < t_full ? dt : t_full;
-        *grid = m->charge_power * t;
+    if (m->state == SF_POWER_CHARGING) { /* step by step of the taper (one step at constant power) */
+        double next, draw;
+        while (dt > 0 && (draw = charging_draw(m, *charge, &next)) > 0) {
+            double rate = draw * m->efficiency, t_step = (next - *charge) / rate, t = dt < t_step ? dt : t_step;
+            *grid += draw * t;
+            *charge = t < t_step ? *charge + rate * t : next;
+            dt -= t;
+        }
         *energy = *grid;
-        *charge = t < t_full ? m->charge + rate * t : m->capacity;
         *stored = *charge - m->charge;
         return;
     }
@@ -107,11 +167,11 @@ sf_time sf_meter_battery_event(const sf_meter *m)
 
     if (m->capacity <= 0)
         return SF_TIME_MAX;
-    if (m->state == SF_POWER_CHARGING) {
-        double rate = m->charge_power * m->efficiency;
-        if (rate <= 0 || m->charge >= m->capacity)
+    if (m->state == SF_POWER_CHARGING) { /* full, or the next step of the taper */
+        double next, rate = charging_draw(m, m->charge, &next) * m->efficiency;
+        if (rate <= 0)
             return SF_TIME_MAX;
-        seconds = (m->capacity - m->charge) / rate;
+        seconds = (next - m->charge) / rate;
     } else {
         if (m->flat || m->power[m->state] <= 0)
             return SF_TIME_MAX;

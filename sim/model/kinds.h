@@ -56,6 +56,22 @@ extern const char *const sf_power_state_names[SF_POWER_STATES + 1];
 const char *sf_power_state_name(sf_power_state s);
 
 /*
+ * How a battery charges (model/energy.h): at constant power to the
+ * target (the default, so it is 0); Li-ion, constant power to its knee
+ * then a stepped constant-voltage taper; lead-acid, constant power, then
+ * a cool-down standing at the charger.
+ */
+typedef enum sf_battery_chemistry {
+    SF_CHEMISTRY_CONSTANT,
+    SF_CHEMISTRY_LI_ION,
+    SF_CHEMISTRY_LEAD_ACID,
+    SF_CHEMISTRIES
+} sf_battery_chemistry;
+
+/* "constant", "li_ion", "lead_acid", then NULL. */
+extern const char *const sf_battery_chemistry_names[SF_CHEMISTRIES + 1];
+
+/*
  * Where put-away stores loads (model/storage.h): the free cell closest
  * to the reference node, the first free cell in rack order, or by ABC
  * class (A closest). Closest is the default, so it is 0.

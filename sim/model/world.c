@@ -73,9 +73,7 @@ static void emit_motion(sf_world *w, uint32_t id)
 /* What an agent draws from the grid in its meter's state: a battery takes grid power only while charging. */
 static double grid_watts(const sf_meter *m)
 {
-    if (m->capacity <= 0)
-        return m->power[m->state];
-    return m->state == SF_POWER_CHARGING ? m->charge_power : 0;
+    return sf_meter_draw(m);
 }
 
 /* ---- power and batteries ---------------------------------------------- */
@@ -114,6 +112,8 @@ static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_meter_update(&a->meter, ev->time);
     if (a->meter.flat)
         a->flat_incidents++;
+    if (a->meter.state == SF_POWER_CHARGING && a->meter.charge < a->meter.capacity)
+        power(w, ev->target, SF_POWER_CHARGING); /* the next step of a taper: a new draw, a new event */
 }
 
 /* ---- mover hooks ------------------------------------------------------- */
@@ -275,18 +275,19 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     a->timer = 0;
-    if ((what == SF_ACT_PICK || what == SF_ACT_DROP) && a->lowering > 0) {
-        /* the forks are up: lowering them and handling the load draw the working power, not the lifting power */
-        sf_time rest = a->lowering;
-        int rc;
-        a->lowering = 0;
-        if ((rc = timed(w, ev->target, what, rest, SF_POWER_WORKING, SF_STATE_HANDLING)) != SF_OK)
-            sf_kernel_fail(w->k, rc);
-        return;
-    }
-    if (what == SF_ACT_CHARGE) {
+    if (what == SF_ACT_CHARGE && a->meter.state == SF_POWER_CHARGING) {
         sf_meter_update(&a->meter, ev->time);
         a->meter.charge_power = a->charge_power;
+    }
+    if (a->then > 0) {
+        /* a second phase in the same state: the forks come down and the load is handled (working power, not
+           lifting), or a lead-acid battery cools down at the charger (standby) */
+        sf_time rest = a->then;
+        int rc;
+        a->then = 0;
+        if ((rc = timed(w, ev->target, what, rest, a->then_power, a->state)) != SF_OK)
+            sf_kernel_fail(w->k, rc);
+        return;
     }
     if (what == SF_ACT_SWAP)
         swapped(w, ev->target);
@@ -782,7 +783,8 @@ static int handle(sf_world *w, uint32_t id, double height, bool pick)
         return SF_ERANGE;
     if (sf_time_from_seconds(height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &rest) != SF_OK)
         return SF_ERANGE;
-    a->lowering = lift > 0 ? rest : 0;
+    a->then = lift > 0 ? rest : 0;
+    a->then_power = SF_POWER_WORKING;
     if ((rc = timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, lift > 0 ? lift : rest,
                     lift > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING, SF_STATE_HANDLING)) == SF_OK)
         operating(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, true);
@@ -814,7 +816,8 @@ int sf_world_pause(sf_world *w, uint32_t id, sf_time dt)
 int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
 {
     sf_agent *a = idle_agent(w, id);
-    double rate, missing;
+    const sf_cfg_battery *B;
+    double rate, seconds;
     sf_time dt;
 
     if (!a || a->meter.capacity <= 0 || !(to > 0 && to <= 1) || !(charger_power > 0))
@@ -823,11 +826,16 @@ int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
     if (a->meter.charge_power <= 0)
         return SF_EINVAL;
     rate = fmin(a->meter.charge_power, charger_power);
-    missing = to * a->meter.capacity - a->meter.charge;
-    if (sf_time_from_seconds(missing > 0 ? missing / (rate * a->meter.efficiency) : 0, &dt) != SF_OK)
-        return SF_ERANGE;
     a->charge_power = a->meter.charge_power;
     a->meter.charge_power = rate; /* the charger limits the draw while this lasts */
+    seconds = sf_meter_charge_seconds(&a->meter, a->meter.charge, fmax(a->meter.charge, to * a->meter.capacity));
+    if (sf_time_from_seconds(seconds, &dt) != SF_OK) {
+        a->meter.charge_power = a->charge_power;
+        return SF_ERANGE;
+    }
+    B = &w->cfg->fleet.types[a->type].battery;
+    a->then = B->chemistry == SF_CHEMISTRY_LEAD_ACID ? B->cool_down : 0;
+    a->then_power = SF_POWER_STANDBY;
     return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING, SF_STATE_CHARGING);
 }
 

@@ -59,7 +59,8 @@ typedef struct sf_agent {
     sf_event_id timer;  /* end of a pick, drop or pause */
     sf_time until;      /* when that timer is due */
     sf_time left;       /* a pick, drop or charge suspended by a failure: the time it still needs */
-    sf_time lowering;   /* a pick or drop with the forks up: lowering and handling still to come after the lift */
+    sf_time then;       /* a second phase after the timer: lowering and handling after a lift, a lead-acid cool-down */
+    sf_power_state then_power; /* and its power state */
     bool loaded;
     double lift_speed, lift_height;
     sf_time handling;

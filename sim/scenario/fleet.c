@@ -36,6 +36,31 @@ static bool behaviour_path_ok(const char *p)
     return true;
 }
 
+/*
+ * A battery's chemistry and its keys: `cv_from` (Li-ion, default 80 %)
+ * and `cool_down` (lead-acid, default 8 h) belong to one chemistry each.
+ */
+static void chemistry(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
+{
+    const sf_ynode *c = sf_ynode_get(n, "chemistry", NULL), *cv = sf_ynode_get(n, "cv_from", NULL),
+                   *cool = sf_ynode_get(n, "cool_down", NULL);
+    int k = SF_CHEMISTRY_CONSTANT;
+
+    if (c && sf_v_enum(v, c, "chemistry", sf_battery_chemistry_names, &k) && k >= 0)
+        b->chemistry = (sf_battery_chemistry)k;
+    b->cv_from = 0.8;
+    b->cool_down = b->chemistry == SF_CHEMISTRY_LEAD_ACID ? 8 * SF_HOUR : 0;
+    if (cv && b->chemistry != SF_CHEMISTRY_LI_ION)
+        sf_v_error(v, cv, "%s: 'cv_from' (where the constant-voltage taper starts) goes with chemistry: li_ion", what);
+    else if (cv && sf_v_fraction(v, cv, "cv_from", &b->cv_from) && !(b->cv_from > 0 && b->cv_from < 1))
+        sf_v_error(v, cv, "%s: cv_from must be above 0 %% and below 100 %%", what);
+    if (cool && b->chemistry != SF_CHEMISTRY_LEAD_ACID)
+        sf_v_error(v, cool, "%s: 'cool_down' (standing at the charger after each charge) goes with chemistry: lead_acid",
+                   what);
+    else if (cool)
+        sf_v_duration(v, cool, "cool_down", &b->cool_down);
+}
+
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
 {
     const sf_ynode *e;
@@ -43,7 +68,7 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
     if (!n)
         return;
     if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power", "swap", "spares",
-                       "charge_efficiency"),
+                       "charge_efficiency", "chemistry", "cv_from", "cool_down"),
                   what) &&
         n->kind != SF_YMAP)
         return;
@@ -62,6 +87,7 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
         sf_v_fraction(v, e, "charge_efficiency", &b->efficiency) && !(b->efficiency > 0))
         sf_v_error(v, e, "%s: charge_efficiency must be above 0 (the share of the grid's energy the battery keeps, "
                    "e.g. 90 %% for Li-ion, 75 %% for lead-acid)", what);
+    chemistry(v, n, what, b);
     sf_v_int(v, sf_ynode_get(n, "spares", NULL), "spares", 1, 10000, &b->spares);
     if (sf_ynode_get(n, "spares", NULL) && b->swap <= 0)
         sf_v_error(v, sf_ynode_get(n, "spares", NULL), "%s: 'spares' goes with 'swap' (the time a battery swap takes)", what);

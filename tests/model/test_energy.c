@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -104,6 +105,48 @@ static void test_energy_flat_battery_recovers_on_charging(void **state)
     assert_string_equal(sf_power_state_name(SF_POWER_MOVING_LOADED), "moving_loaded");
 }
 
+/*
+ * Li-ion CC-CV, by hand: 10 kWh from 50 %, 4 kW at 90 %, taper from 80 %.
+ * Constant power to 8 kWh: 3 kWh / 3.6 kW = 3000 s. R = 2 kWh,
+ * tau = R / 3.6 kW = 2000 s; steps of 2 kW, 1 kW, 500 W for 2000 s each
+ * (storing 1, 0.5, 0.25 kWh), then 250 W for 4000 s (the last 0.25 kWh):
+ * full at 13000 s, having drawn 5 kWh / 0.9 = 2e7 J.
+ */
+static void test_energy_li_ion_charge_follows_the_closed_form(void **state)
+{
+    static const double at[] = {3000, 5000, 7000, 9000, 13000}, draw[] = {4000, 2000, 1000, 500, 250};
+    sf_meter m;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_IDLE, 0);
+    sf_meter_battery(&m, 3.6e7, 1.8e7, 4000, 0.9);
+    sf_meter_taper(&m, 0.8);
+    rel(sf_meter_charge_seconds(&m, 1.8e7, 3.6e7), 13000, "to full");
+    rel(sf_meter_charge_seconds(&m, 1.8e7, 0.95 * 3.6e7), 7000, "to 95 %: the first two steps");
+    rel(sf_meter_charge_seconds(&m, 1.8e7, 0.85 * 3.6e7), 4000, "to 85 %: half the first step");
+    sf_meter_set(&m, 0, SF_POWER_CHARGING);
+    for (int i = 0; i < 5; i++) { /* each step ends in a battery event, where the draw changes */
+        sf_time t = sf_meter_battery_event(&m);
+        rel(sf_meter_draw(&m), draw[i], "the step's draw");
+        assert_true(llabs(t - (sf_time)llround(at[i] * 1e9)) <= 2);
+        sf_meter_update(&m, t);
+    }
+    rel(m.charge, 3.6e7, "full");
+    rel(sf_meter_draw(&m), 0, "a full battery draws nothing");
+    assert_int_equal(sf_meter_battery_event(&m), SF_TIME_MAX);
+    sf_meter_update(&m, 20000 * SF_SECOND);
+    rel(m.grid, 2e7, "grid energy: 5 kWh / 0.9");
+    rel(m.stored, 1.8e7, "into the battery");
+    /* one late reading across every step gives the same */
+    sf_meter_init(&m, power, SF_POWER_IDLE, 0);
+    sf_meter_battery(&m, 3.6e7, 1.8e7, 4000, 0.9);
+    sf_meter_taper(&m, 0.8);
+    sf_meter_set(&m, 0, SF_POWER_CHARGING);
+    rel(sf_meter_charge_at(&m, 5000 * SF_SECOND), 3.24e7, "after the first step: 9 kWh");
+    sf_meter_update(&m, 20000 * SF_SECOND);
+    rel(m.grid, 2e7, "grid energy read once");
+    rel(m.charge, 3.6e7, "full, read once");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_energy_battery_runs_flat_when_predicted),
         cmocka_unit_test(test_energy_charging_draws_from_the_grid_until_full),
         cmocka_unit_test(test_energy_flat_battery_recovers_on_charging),
+        cmocka_unit_test(test_energy_li_ion_charge_follows_the_closed_form),
     };
     return cmocka_run_group_tests_name("energy", tests, NULL, NULL);
 }

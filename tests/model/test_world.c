@@ -187,6 +187,44 @@ static void test_world_charge_at_90_percent_draws_the_energy_over_0_9(void **sta
     sf_scenario_config_free(cfg);
 }
 
+/*
+ * Lead-acid: the same charge (1.8 MJ at 2.7 kW stored, 666.67 s), then a
+ * 1 h cool-down standing at the charger: the activity ends at 4266.67 s,
+ * the cool-down draws nothing from the grid and its standby power (100 W)
+ * from the battery.
+ */
+static void test_world_lead_acid_cools_down_after_charging(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_kernel *k = sf_kernel_new();
+    sf_time end = -1;
+    sf_world_hooks hooks = {ended_at, NULL, &end};
+    char err[256];
+    sf_world *w;
+    sf_agent *a;
+    (void)state;
+    cfg->fleet.types[0].battery.efficiency = 0.9;
+    cfg->fleet.types[0].battery.initial = 0.5;
+    cfg->fleet.types[0].battery.chemistry = SF_CHEMISTRY_LEAD_ACID;
+    cfg->fleet.types[0].battery.cool_down = SF_HOUR;
+    cfg->fleet.types[0].power[SF_POWER_STANDBY] = 100;
+    if (!(w = sf_world_new(k, cfg, hooks, err, sizeof err)))
+        fail_msg("%s", err);
+    a = sf_world_agent(w, 0);
+    assert_int_equal(sf_world_charge(w, 0, 1.0, 5000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(1000)), SF_OK);
+    assert_int_equal(end, -1);
+    assert_int_equal(a->state, SF_STATE_CHARGING);
+    assert_int_equal(a->meter.state, SF_POWER_STANDBY);
+    assert_int_equal(sf_kernel_run_until(k, S(5000)), SF_OK);
+    assert_true(llabs(end - S(1.8e6 / 2700 + 3600)) <= 2);
+    assert_true(fabs(a->meter.grid - 2e6) < 1e-6);
+    assert_true(fabs(a->meter.energy[SF_POWER_STANDBY] - 100 * 3600.0) < 1e-3);
+    sf_world_free(w);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
 static void test_world_report_sums_agents_by_type(void **state)
 {
     sf_scenario_config *cfg = load();
@@ -279,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_world_forklift_trip_pick_and_drop_by_hand),
         cmocka_unit_test(test_world_charge_at_90_percent_draws_the_energy_over_0_9),
+        cmocka_unit_test(test_world_lead_acid_cools_down_after_charging),
         cmocka_unit_test(test_world_report_sums_agents_by_type),
         cmocka_unit_test(test_world_failed_carrier_halts_on_its_way_and_its_pick_waits),
     };

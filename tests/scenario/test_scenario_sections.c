@@ -283,9 +283,18 @@ static void test_sections_charging_and_station_power_keys(void **state)
                 "  - {name: v, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
                 "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_efficiency: 90 %}}\n"
                 "  - {name: w, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
-                "     battery: {capacity: 2 kWh, charge_power: 1 kW}}\n");
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW}}\n"
+                "  - {name: li, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: li_ion, cv_from: 70 %}}\n"
+                "  - {name: pb, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: lead_acid}}\n");
     assert_true(near(c->fleet.types[0].battery.efficiency, 0.9));
     assert_true(near(c->fleet.types[1].battery.efficiency, 1));
+    assert_int_equal(c->fleet.types[1].battery.chemistry, SF_CHEMISTRY_CONSTANT);
+    assert_int_equal(c->fleet.types[2].battery.chemistry, SF_CHEMISTRY_LI_ION);
+    assert_true(near(c->fleet.types[2].battery.cv_from, 0.7));
+    assert_int_equal(c->fleet.types[3].battery.chemistry, SF_CHEMISTRY_LEAD_ACID);
+    assert_int_equal(c->fleet.types[3].battery.cool_down, 8 * SF_HOUR); /* the classic 8 h rest */
     assert_true(near(c->layout.stations[0].power_setup, 2000)); /* the idle draw unless stated */
     assert_true(near(c->layout.stations[1].power_setup, 3500));
     sf_scenario_config_free(c);
@@ -293,6 +302,13 @@ static void test_sections_charging_and_station_power_keys(void **state)
                                 "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_efficiency: 0}}\n",
                            "t.yaml:12:72: battery: charge_efficiency must be above 0 (the share of the grid's energy "
                            "the battery keeps, e.g. 90 % for Li-ion, 75 % for lead-acid)");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: lead_acid, cv_from: 80 %}}\n",
+                           "t.yaml:12:84: battery: 'cv_from' (where the constant-voltage taper starts) goes with "
+                           "chemistry: li_ion");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: nimh}}\n",
+                           "t.yaml:12:64: chemistry: 'nimh' is not one of constant, li_ion, lead_acid");
     expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s, power: {setup: 1 kW}}\n",
                            "t.yaml:11:67: fleet entry 'y': 'setup' is a station's power (power_setup in "
                            "layout.stations); agents have none");
