@@ -178,6 +178,7 @@ typedef struct sf_cfg_battery {
     sf_battery_chemistry chemistry; /* default constant power */
     double cv_from;      /* Li-ion: fraction where the taper starts (default 80 %) */
     sf_time cool_down;   /* lead-acid: standing at the charger after each charge (default 8 h) */
+    sf_charging_rule rule; /* `charging`; default opportunity for forklifts and AGVs, threshold otherwise */
 } sf_cfg_battery;
 
 typedef struct sf_cfg_agent_type {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/config.h"
 
 void sf_meter_init(sf_meter *m, const double power[SF_POWER_STATES], sf_power_state state, sf_time now)
 {
@@ -201,4 +202,41 @@ double sf_meter_grid(const sf_meter *m, sf_time now)
 
     close_interval(m, now, &e, &g, &c, &st);
     return m->grid + g;
+}
+
+/* The band in force at time of day `tod` (bands sorted by `from`, the first from 00:00). */
+static size_t band_of(const sf_cfg_energy *E, sf_time tod)
+{
+    size_t b = 0;
+
+    for (size_t i = 1; i < E->n_tariff; i++)
+        if (E->tariff[i].from <= tod)
+            b = i;
+    return b;
+}
+
+bool sf_tariff_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end)
+{
+    double top = -INFINITY, low = INFINITY;
+    sf_time clock = start_of_day + t, day = clock - clock % SF_DAY;
+    size_t b;
+
+    for (size_t i = 0; i < E->n_tariff; i++) {
+        top = fmax(top, E->tariff[i].price);
+        low = fmin(low, E->tariff[i].price);
+    }
+    if (E->n_tariff < 2 || !(top > low) || E->tariff[b = band_of(E, clock % SF_DAY)].price < top)
+        return false;
+    /* walk on band by band (over midnight too) to the first that is not at the peak price */
+    for (size_t n = 0; n <= 2 * E->n_tariff; n++) {
+        if (++b == E->n_tariff) {
+            b = 0;
+            day += SF_DAY;
+        }
+        if (E->tariff[b].price < top) {
+            *end = day + E->tariff[b].from - start_of_day;
+            return true;
+        }
+    }
+    return false; /* not reached: some band is below the top */
 }

@@ -72,6 +72,15 @@ double sf_meter_draw(const sf_meter *m);
 /* Seconds of charging from `from` to `to` joules (from <= to <= capacity) at the meter's charge power and taper. */
 double sf_meter_charge_seconds(const sf_meter *m, double from, double to);
 
+/*
+ * Whether `t` (run time; the run starts at `start_of_day` past midnight)
+ * lies in a peak band of the tariff, a band at its highest price when the
+ * tariff has more than one price; if so, *end is when the peak (one band
+ * or several peak bands in a row) ends. O(bands).
+ */
+struct sf_cfg_energy;
+bool sf_tariff_peak(const struct sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end);
+
 /* Close the interval up to `now` (>= since) without changing state. */
 void sf_meter_update(sf_meter *m, sf_time now);
 

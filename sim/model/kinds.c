@@ -9,6 +9,8 @@ const char *const sf_power_state_names[SF_POWER_STATES + 1] = {
 
 const char *const sf_battery_chemistry_names[SF_CHEMISTRIES + 1] = {"constant", "li_ion", "lead_acid", NULL};
 
+const char *const sf_charging_rule_names[SF_CHARGING_RULES + 1] = {"threshold", "opportunity", "off_peak", NULL};
+
 const char *const sf_storage_policy_names[SF_STORE_POLICIES + 1] = {"closest", "first_free", "abc", NULL};
 
 const char *sf_agent_kind_name(sf_agent_kind kind)

@@ -72,6 +72,21 @@ typedef enum sf_battery_chemistry {
 extern const char *const sf_battery_chemistry_names[SF_CHEMISTRIES + 1];
 
 /*
+ * When a battery vehicle goes to a charger (scripts/charging.lua): below
+ * charge_below only; also to top up when idle; or both, avoiding the
+ * tariff's peak bands (docs/scenario-format.md, battery `charging`).
+ */
+typedef enum sf_charging_rule {
+    SF_CHARGING_THRESHOLD,
+    SF_CHARGING_OPPORTUNITY,
+    SF_CHARGING_OFF_PEAK,
+    SF_CHARGING_RULES
+} sf_charging_rule;
+
+/* "threshold", "opportunity", "off_peak", then NULL. */
+extern const char *const sf_charging_rule_names[SF_CHARGING_RULES + 1];
+
+/*
  * Where put-away stores loads (model/storage.h): the free cell closest
  * to the reference node, the first free cell in rack order, or by ABC
  * class (A closest). Closest is the default, so it is 0.

@@ -61,6 +61,25 @@ static void chemistry(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_ba
         sf_v_duration(v, cool, "cool_down", &b->cool_down);
 }
 
+/*
+ * A battery's `charging` rule. The default is what the kind's behaviour
+ * did before the key existed: forklifts and AGVs top up when idle
+ * (opportunity), others charge below charge_below only (threshold).
+ * Topping up when idle is in the vehicles' behaviour only.
+ */
+static void charging_rule(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_agent_type *t)
+{
+    const sf_ynode *r = n && n->kind == SF_YMAP ? sf_ynode_get(n, "charging", NULL) : NULL;
+    bool vehicle = (SF_VEHICLE_KINDS >> t->kind) & 1u;
+    int k = vehicle ? SF_CHARGING_OPPORTUNITY : SF_CHARGING_THRESHOLD;
+
+    if (r && sf_v_enum(v, r, "charging", sf_charging_rule_names, &k) && k >= 0 && k != SF_CHARGING_THRESHOLD &&
+        !vehicle)
+        sf_v_error(v, r, "%s: charging '%s' tops up when idle, which only forklifts and AGVs do; a %s charges below "
+                   "charge_below (threshold)", what, sf_charging_rule_names[k], sf_agent_kind_name(t->kind));
+    t->battery.rule = k >= 0 ? (sf_charging_rule)k : SF_CHARGING_THRESHOLD;
+}
+
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
 {
     const sf_ynode *e;
@@ -68,7 +87,7 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
     if (!n)
         return;
     if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power", "swap", "spares",
-                       "charge_efficiency", "chemistry", "cv_from", "cool_down"),
+                       "charge_efficiency", "chemistry", "cv_from", "cool_down", "charging"),
                   what) &&
         n->kind != SF_YMAP)
         return;
@@ -169,6 +188,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
                     sf_v_qty(v, power->items[i], sf_power_state_names[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
         }
     battery(v, sf_ynode_get(e, "battery", NULL), "battery", &t->battery);
+    charging_rule(v, sf_ynode_get(e, "battery", NULL), what, t);
     if (t->battery.swap > 0 && t->battery.spares == 0)
         t->battery.spares = t->count > 0 ? t->count : 1; /* one spare per agent */
     if ((skills = sf_ynode_get(e, "skills", NULL)) && sf_v_list(v, skills, "skills")) {

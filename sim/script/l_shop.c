@@ -270,6 +270,26 @@ static int l_shop_crane_cycle(lua_State *L)
     return 1;
 }
 
+/*
+ * shop.peak(): whether now is in a peak band of energy.tariff (a band at
+ * its highest price, when it has two prices or more), and if so the
+ * seconds until the peak ends.
+ */
+static int l_shop_peak(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    const sf_scenario_config *cfg = sf__config_of(L);
+    sf_time now = sf_kernel_now(S->k), end;
+
+    if (!sf_tariff_peak(&cfg->energy, cfg->scenario.start_time_of_day, now, &end)) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    lua_pushboolean(L, 1);
+    lua_pushnumber(L, sf_time_to_seconds(end - now));
+    return 2;
+}
+
 /* shop.dispatch_rule(): the scenario's `demand.dispatch` ("nearest" when it gives none). */
 static int l_shop_dispatch_rule(lua_State *L)
 {
@@ -303,6 +323,7 @@ static int setup(lua_State *L)
                                     {"distance", l_shop_distance}, {"horizon", l_shop_horizon},
                                     {"warmup", l_shop_warmup},     {"chargers", l_shop_chargers},
                                     {"dispatch_rule", l_shop_dispatch_rule}, {"crane_cycle", l_shop_crane_cycle},
+                                    {"peak", l_shop_peak},
                                     {NULL, NULL}};
 
     lua_newtable(L);

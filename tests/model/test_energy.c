@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "core/time.h"
+#include "model/config.h"
 #include "model/energy.h"
 
 static void rel(double got, double want, const char *what)
@@ -147,6 +148,33 @@ static void test_energy_li_ion_charge_follows_the_closed_form(void **state)
     rel(m.charge, 3.6e7, "full, read once");
 }
 
+/* Peak bands by hand: consecutive bands at the top price are one peak; a peak over midnight ends the next day. */
+static void test_energy_tariff_peak_and_its_end(void **state)
+{
+    sf_cfg_tariff_band day[] = {{0, 0.1}, {7 * SF_HOUR, 0.3}, {20 * SF_HOUR, 0.3}, {22 * SF_HOUR, 0.1}};
+    sf_cfg_tariff_band night[] = {{0, 0.3}, {6 * SF_HOUR, 0.1}, {22 * SF_HOUR, 0.3}};
+    sf_cfg_tariff_band flat[] = {{0, 0.2}, {12 * SF_HOUR, 0.2}};
+    sf_cfg_energy E = {0};
+    sf_time end = -1;
+    (void)state;
+    E.tariff = day;
+    E.n_tariff = 4;
+    /* the run starts at 06:00: 2 h in is 08:00, in the peak that lasts to 22:00 (16 h in) */
+    assert_true(sf_tariff_peak(&E, 6 * SF_HOUR, 2 * SF_HOUR, &end));
+    assert_int_equal(end, 16 * SF_HOUR);
+    assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 0, &end)); /* 06:00 */
+    assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 16 * SF_HOUR, &end)); /* 22:00 exactly: off peak */
+    E.tariff = night;
+    E.n_tariff = 3;
+    assert_true(sf_tariff_peak(&E, 0, 23 * SF_HOUR, &end)); /* 23:00 to 06:00 the next day */
+    assert_int_equal(end, 30 * SF_HOUR);
+    assert_true(sf_tariff_peak(&E, 0, 2 * SF_DAY + SF_HOUR, &end)); /* day 3, 01:00 */
+    assert_int_equal(end, 2 * SF_DAY + 6 * SF_HOUR);
+    E.tariff = flat;
+    E.n_tariff = 2;
+    assert_false(sf_tariff_peak(&E, 0, 13 * SF_HOUR, &end)); /* one price: no peak */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_energy_charging_draws_from_the_grid_until_full),
         cmocka_unit_test(test_energy_flat_battery_recovers_on_charging),
         cmocka_unit_test(test_energy_li_ion_charge_follows_the_closed_form),
+        cmocka_unit_test(test_energy_tariff_peak_and_its_end),
     };
     return cmocka_run_group_tests_name("energy", tests, NULL, NULL);
 }

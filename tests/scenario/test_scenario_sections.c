@@ -295,6 +295,7 @@ static void test_sections_charging_and_station_power_keys(void **state)
     assert_true(near(c->fleet.types[2].battery.cv_from, 0.7));
     assert_int_equal(c->fleet.types[3].battery.chemistry, SF_CHEMISTRY_LEAD_ACID);
     assert_int_equal(c->fleet.types[3].battery.cool_down, 8 * SF_HOUR); /* the classic 8 h rest */
+    assert_int_equal(c->fleet.types[3].battery.rule, SF_CHARGING_OPPORTUNITY); /* a vehicle's default */
     assert_true(near(c->layout.stations[0].power_setup, 2000)); /* the idle draw unless stated */
     assert_true(near(c->layout.stations[1].power_setup, 3500));
     sf_scenario_config_free(c);
@@ -309,6 +310,18 @@ static void test_sections_charging_and_station_power_keys(void **state)
     expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
                                 "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: nimh}}\n",
                            "t.yaml:12:64: chemistry: 'nimh' is not one of constant, li_ion, lead_acid");
+    expect_load_fails_with("scenario: {name: t, horizon: 8 h}\n"
+                           "layout: {nodes: [{name: a, at: [0, 0]}], chargers: [{name: c, node: a, power: 1 kW}]}\n"
+                           "energy: {tariff: [{from: 00:00, price: 0.2 EUR/kWh}]}\n"
+                           "fleet:\n"
+                           "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                           "     battery: {capacity: 2 kWh, charge_power: 1 kW, charging: off_peak}}\n",
+                           "t.yaml:5:12: agv 'y' charges off peak, but energy.tariff has no peak band (it needs bands at "
+                           "two prices or more)");
+    expect_load_fails_with(BASE "  - {name: y, kind: humanoid, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, charging: opportunity}}\n",
+                           "t.yaml:12:63: fleet entry 'y': charging 'opportunity' tops up when idle, which only "
+                           "forklifts and AGVs do; a humanoid charges below charge_below (threshold)");
     expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s, power: {setup: 1 kW}}\n",
                            "t.yaml:11:67: fleet entry 'y': 'setup' is a station's power (power_setup in "
                            "layout.stations); agents have none");
