@@ -317,6 +317,28 @@ static bool is_robot(const sf_world *w, uint32_t agent)
 }
 
 /*
+ * A robot's working power follows its speed: idle + (working - idle) x
+ * the speed ratio safety allows (1 full, the reduced speed's share, 0 in
+ * a protective stop or a hand-over pause), so a robot slowed for people
+ * draws less for longer instead of its full power for longer. The power
+ * of the working state changes at once, and the ledger hears of it when
+ * the robot is in that state.
+ */
+static void working_power(sf_world *w, uint32_t id, double ratio, sf_time now)
+{
+    sf_agent *a = &w->agents[id];
+    const double *P = w->cfg->fleet.types[a->type].power;
+    double p = P[SF_POWER_IDLE] + (P[SF_POWER_WORKING] - P[SF_POWER_IDLE]) * fmin(1, fmax(0, ratio));
+
+    if (p == a->meter.power[SF_POWER_WORKING])
+        return;
+    sf_meter_update(&a->meter, now);
+    a->meter.power[SF_POWER_WORKING] = p;
+    if (a->meter.state == SF_POWER_WORKING)
+        power(w, id, SF_POWER_WORKING);
+}
+
+/*
  * A crew works while the operation's clock runs and stands idle at the
  * station otherwise. Safety then sets each robot's rate with its partners:
  * the people and the humanoids of the crew other than itself (under ssm a
@@ -330,6 +352,7 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
 {
     sf_world *w = ctx;
     uint32_t people[16], np = 0, partners[16], nq;
+    double q;
 
     for (uint32_t c = 0; c < n; c++) {
         if (agent_down(w, crew[c])) /* under repair: it stays failed */
@@ -350,7 +373,9 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
         for (uint32_t o = 0; o < n && nq < 16; o++)
             if (o != c && (w->agents[crew[o]].kind == SF_AGENT_WORKER || w->agents[crew[o]].kind == SF_AGENT_HUMANOID))
                 partners[nq++] = crew[o];
-        sf_stations_agent_rate(w->stations, crew[c], sf_safety_working(w->safety, crew[c], working, partners, nq));
+        q = sf_safety_working(w->safety, crew[c], working, partners, nq);
+        sf_stations_agent_rate(w->stations, crew[c], q);
+        working_power(w, crew[c], q, sf_kernel_now(w->k));
     }
     for (uint32_t p = 0; p < np; p++)
         for (uint32_t c = 0; c < n; c++)
@@ -367,9 +392,9 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
 static void safety_rate(void *ctx, uint32_t robot, double rate, sf_time now)
 {
     sf_world *w = ctx;
-    (void)now;
     if (w->stations)
         sf_stations_agent_rate(w->stations, robot, rate);
+    working_power(w, robot, rate, now);
 }
 
 static void safety_state(void *ctx, uint32_t agent, sf_state s, sf_time now)
