@@ -342,6 +342,19 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     demand_cost = peak * cfg->energy.demand_charge;
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
     ADD("energy_base_load", "", cfg->energy.base_load * hours * SF_SECONDS_PER_HOUR / 3.6e6, "kWh", false);
+    {   /* AS/RS cranes: what they drew, and what their lowering fed back (a negative draw in the ledger) */
+        double drawn = 0, fed_back = 0;
+        bool asrs = false;
+        for (size_t r = 0; r < m->nr; r++) {
+            asrs = asrs || cfg->layout.racks[r].kind == SF_RACK_ASRS;
+            drawn += m->e[m->na + m->ns + m->nt + r].pub.grid;
+            fed_back -= m->e[m->na + m->ns + m->nt + m->nr + r].pub.grid;
+        }
+        if (asrs) {
+            ADD("energy_cranes", "", drawn / 3.6e6, "kWh", false);
+            ADD("energy_fed_back", "", fed_back / 3.6e6, "kWh", false);
+        }
+    }
     snprintf(metric, sizeof metric, "kwh_per_%s", per);
     ADD(metric, "", ratio(m->energy / 3.6e6, good), "kWh", false);
     ADD("peak_demand_15min", "", peak / 1000, "kW", true);

@@ -36,6 +36,8 @@ static ent *entity(sf_metrics *m, sf_entity e, uint32_t id)
         return id < m->na ? &m->e[id] : NULL;
     if (e == SF_ENTITY_PACKS)
         return id < m->nt ? &m->e[m->na + m->ns + id] : NULL;
+    if (e == SF_ENTITY_CRANE || e == SF_ENTITY_FEED_BACK)
+        return id < m->nr ? &m->e[m->na + m->ns + m->nt + (e == SF_ENTITY_FEED_BACK ? m->nr : 0) + id] : NULL;
     return id < m->ns ? &m->e[m->na + id] : NULL;
 }
 
@@ -309,13 +311,14 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
         m->na += (size_t)cfg->fleet.types[t].count;
     m->ns = cfg->layout.n_stations;
     m->nt = cfg->fleet.n_types;
+    m->nr = cfg->layout.n_racks;
     sf_tally_init(&m->lead, true);
     m->min_sep = NAN;
     m->peak_at = m->partial_at = -1;
     m->win_start = now - clock_of(m, now) % QUARTER;
     m->win_from = now > m->W ? now : m->W;
     m->s_soc = NAN;
-    if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
+    if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 2 * m->nr + 1, sizeof *m->e)) ||
         !(m->prod = sf_calloc(cfg->n_products + 1, sizeof *m->prod)) || sf__metrics_grow_samples(m) != SF_OK)
         goto fail;
     for (size_t p = 0; p < cfg->n_products; p++) {
@@ -342,7 +345,13 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
         x->pub.type = cfg->fleet.types[t].name;
         x->type = (int)t;
     }
-    for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
+    for (size_t r = 0; r < 2 * m->nr; r++) { /* the cranes, drawing, then feeding back */
+        ent *x = &m->e[m->na + m->ns + m->nt + r];
+        snprintf(x->name, sizeof x->name, "%s of %s", r < m->nr ? "crane" : "feed-back", cfg->layout.racks[r % m->nr].name);
+        x->pub.type = cfg->layout.racks[r % m->nr].name;
+        x->type = -1;
+    }
+    for (size_t i = 0; i < m->na + m->ns + m->nt + 2 * m->nr; i++) {
         m->e[i].pub.name = m->e[i].name;
         m->e[i].since = m->e[i].psince = now;
         m->e[i].state = SF_STATE_IDLE;
@@ -395,6 +404,8 @@ int sf_metrics_attach(sf_metrics *m, sf_world *w)
         else if (a->meter.state == SF_POWER_CHARGING && a->meter.charge < a->meter.capacity)
             sf__metrics_set_watts(m, x, sf_meter_draw(&a->meter));
     }
+    for (size_t r = 0; r < m->nr; r++) /* cranes stand idle until their first cycle */
+        sf__metrics_set_watts(m, &m->e[m->na + m->ns + m->nt + r], m->cfg->layout.racks[r].crane_idle);
     m->w = w;
     m->s_soc = sf__metrics_soc_at(m, m->last);
     return sf_world_observe(w, &o);
@@ -414,7 +425,7 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
     sf__metrics_advance(m, now);
     for (size_t p = 0; p < m->cfg->n_products; p++)
         close_product(m, &m->prod[p], now);
-    for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
+    for (size_t i = 0; i < m->na + m->ns + m->nt + 2 * m->nr; i++) {
         close_state(m, &m->e[i], now);
         sf__metrics_close_power(m, &m->e[i], now);
     }

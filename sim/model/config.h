@@ -97,6 +97,11 @@ typedef struct sf_cfg_rack {
     double *level_height;    /* m, `levels` entries, ascending, level 0 first */
     sf_dist cycle_time;      /* AS/RS: one storage or retrieval; constant 0 for racks */
     sf_cfg_place at, heights_at;
+    /* AS/RS crane power (model/cranes.h; docs/scenario-format.md, racks `crane`); all 0: it draws nothing */
+    double crane_idle, crane_travel; /* W: standing; travel drives and controls through a cycle */
+    double crane_mass;               /* kg raised and lowered in each cycle: carriage and load */
+    double crane_efficiency;         /* share of the lift's electric energy that becomes height (default 85 %) */
+    double crane_regeneration;       /* share of the lowering's energy fed back to the grid (default 0) */
 } sf_cfg_rack;
 
 typedef struct sf_cfg_charger {

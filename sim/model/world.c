@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "model/calendar.h"
+#include "model/cranes.h"
 
 
 
@@ -238,6 +239,17 @@ static void packs_changed(sf_world *w, uint32_t t)
     if ((next = sf_packs_next_full(&w->packs[t])) != SF_TIME_MAX &&
         (rc = sf_kernel_at(w->k, next, 0, w->kind_packs, t, &w->packs_ev[t])) != SF_OK)
         sf_kernel_fail(w->k, rc);
+}
+
+/* An AS/RS crane's draw and what it feeds back changed: two entities for the ledger, the second negative. */
+static void crane_power(void *ctx, uint32_t rack, double draw, double fed_back, sf_time now)
+{
+    sf_world *w = ctx;
+    (void)now;
+    emit_power(w, SF_ENTITY_CRANE, rack, fed_back > 0 || draw > w->cfg->layout.racks[rack].crane_idle ? SF_POWER_WORKING
+                                                                                                      : SF_POWER_IDLE,
+               draw);
+    emit_power(w, SF_ENTITY_FEED_BACK, rack, fed_back > 0 ? SF_POWER_WORKING : SF_POWER_IDLE, -fed_back);
 }
 
 static void on_pack_full(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -686,6 +698,10 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
                                                                  B->efficiency > 0 ? B->efficiency : 1)) != SF_OK)
             goto fail;
     }
+    /* the AS/RS cranes; their event kind after the packs', so runs without cranes keep their fingerprints */
+    rc = SF_ENOMEM;
+    if (!(w->cranes = sf_cranes_new(k, &cfg->layout, crane_power, w)))
+        goto fail;
     return w;
 fail:
     if (err && errlen && !err[0])
@@ -706,6 +722,7 @@ void sf_world_free(sf_world *w)
         sf_packs_close(&w->packs[t]);
     free(w->packs);
     free(w->packs_ev);
+    sf_cranes_free(w->cranes);
     free(w->kinds);
     free(w->types);
     sf_movers_free(w->movers);
@@ -878,6 +895,11 @@ int sf_world_swap(sf_world *w, uint32_t id)
     a->pack = i;
     return timed(w, id, SF_ACT_SWAP, ready - now + w->cfg->fleet.types[a->type].battery.swap, SF_POWER_IDLE,
                  SF_STATE_CHARGING);
+}
+
+int sf_world_crane_cycle(sf_world *w, uint32_t rack, int level, double seconds)
+{
+    return sf_cranes_cycle(w->cranes, rack, level, seconds);
 }
 
 const sf_packs *sf_world_packs(const sf_world *w, int type)

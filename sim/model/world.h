@@ -133,6 +133,13 @@ int sf_world_swap(sf_world *w, uint32_t agent);
 const sf_packs *sf_world_packs(const sf_world *w, int type);
 
 /*
+ * A storage or retrieval of rack's AS/RS crane to `level` starts now and
+ * lasts `seconds`: the crane draws that cycle's energy over it
+ * (model/cranes.h). SF_EINVAL for a rack that is not an AS/RS.
+ */
+int sf_world_crane_cycle(sf_world *w, uint32_t rack, int level, double seconds);
+
+/*
  * Attach an observer (observe.h); at most SF_WORLD_OBSERVERS. The struct
  * is copied. SF_ELIMIT when full.
  */

@@ -254,7 +254,9 @@ static int l_shop_chargers(lua_State *L)
 /*
  * shop.crane_cycle(cell): seconds one storage or retrieval takes the
  * AS/RS crane of the cell's rack, drawn from the rack's cycle_time on the
- * stream "crane.<rack>".
+ * stream "crane.<rack>". The cycle starts now: the crane draws its
+ * energy over those seconds (model/cranes.h), so call it as the crane
+ * starts.
  */
 static int l_shop_crane_cycle(lua_State *L)
 {
@@ -266,6 +268,8 @@ static int l_shop_crane_cycle(lua_State *L)
     if (c.rack >= cfg->layout.n_racks || cfg->layout.racks[c.rack].kind != SF_RACK_ASRS)
         return luaL_error(L, "crane_cycle: that cell is not in an AS/RS");
     dt = sf_dist_sample(&cfg->layout.racks[c.rack].cycle_time, &S->shop.streams.crane[c.rack]);
+    if (sf_world_crane_cycle(sf__world_of(L), c.rack, (int)c.level, dt > 0 ? dt : 0) != SF_OK)
+        return luaL_error(L, "crane_cycle: the crane of rack '%s' cannot start a cycle", cfg->layout.racks[c.rack].name);
     lua_pushnumber(L, dt > 0 ? dt : 0);
     return 1;
 }

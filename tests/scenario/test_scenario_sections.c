@@ -299,6 +299,17 @@ static void test_sections_charging_and_station_power_keys(void **state)
     assert_true(near(c->layout.stations[0].power_setup, 2000)); /* the idle draw unless stated */
     assert_true(near(c->layout.stations[1].power_setup, 3500));
     sf_scenario_config_free(c);
+    c = load_ok("scenario: {name: t, horizon: 8 h}\n"
+                "layout:\n"
+                "  nodes: [{name: a, at: [0, 0]}]\n"
+                "  racks: [{name: r, kind: asrs, node: a, bays: 2, levels: 2, level_height: 1 m, cycle_time: 40 s,\n"
+                "           crane: {power_idle: 1 kW, power_travel: 9 kW, lift_mass: 1.5 t, regeneration: 20 %}}]\n");
+    assert_true(near(c->layout.racks[0].crane_idle, 1000));
+    assert_true(near(c->layout.racks[0].crane_travel, 9000));
+    assert_true(near(c->layout.racks[0].crane_mass, 1500));
+    assert_true(near(c->layout.racks[0].crane_efficiency, 0.85)); /* the default */
+    assert_true(near(c->layout.racks[0].crane_regeneration, 0.2));
+    sf_scenario_config_free(c);
     expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
                                 "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_efficiency: 0}}\n",
                            "t.yaml:12:72: battery: charge_efficiency must be above 0 (the share of the grid's energy "
@@ -322,6 +333,11 @@ static void test_sections_charging_and_station_power_keys(void **state)
                                 "     battery: {capacity: 2 kWh, charge_power: 1 kW, charging: opportunity}}\n",
                            "t.yaml:12:63: fleet entry 'y': charging 'opportunity' tops up when idle, which only "
                            "forklifts and AGVs do; a humanoid charges below charge_below (threshold)");
+    expect_load_fails_with("scenario: {name: t, horizon: 8 h}\n"
+                           "layout:\n"
+                           "  nodes: [{name: a, at: [0, 0]}]\n"
+                           "  racks: [{name: r, node: a, bays: 2, levels: 1, crane: {power_idle: 1 kW}}]\n",
+                           "t.yaml:4:57: rack 'r': 'crane' is for an AS/RS (kind: asrs); forklifts serve a rack");
     expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s, power: {setup: 1 kW}}\n",
                            "t.yaml:11:67: fleet entry 'y': 'setup' is a station's power (power_setup in "
                            "layout.stations); agents have none");
