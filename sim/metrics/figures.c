@@ -128,6 +128,7 @@ static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis 
         for (int s = 0; s < SF_POWER_STATES; s++)
             sum.energy[s] += x->pub.energy[s];
         sum.grid += x->pub.grid;
+        sum.charged += x->pub.charged;
         ADD("utilisation", x->name,
             100 * ratio(busy_time(&x->pub), total_time(&x->pub) - x->pub.time[SF_STATE_OFF_SHIFT]), "%", false);
         ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
@@ -137,11 +138,14 @@ static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis 
         for (int s = 0; s < SF_POWER_STATES; s++)
             sum.energy[s] += x->pub.energy[s];
         sum.grid += x->pub.grid;
+        sum.charged += x->pub.charged;
     }
     *presence = total_time(&sum) - sum.time[SF_STATE_OFF_SHIFT];
     ADD("utilisation", name, 100 * ratio(busy_time(&sum), *presence), "%", false);
     ADD("presence", name, *presence / SF_SECONDS_PER_HOUR, "h", false);
     ADD("energy_grid", name, sum.grid / 3.6e6, "kWh", false);
+    if (m->cfg->fleet.types[type].battery.present) /* into its batteries and spare packs; the rest of energy_charging is lost */
+        ADD("energy_charged", name, sum.charged / 3.6e6, "kWh", false);
     for (int s = 0; s < SF_STATES; s++) {
         snprintf(metric, sizeof metric, "time_%s", sf_state_name((sf_state)s));
         ADD(metric, name, sum.time[s] / SF_SECONDS_PER_HOUR, "h", false);

@@ -22,4 +22,13 @@ awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) col[$i] = i; next}
           n++}
          END {if (bad != "" || n != 2) {print "FAIL: agents.csv:" bad; exit 1}}' "$tmp/r/agents.csv" \
     && echo "ok: agents.csv: grid_kwh = charged_kwh / 0.9 for each agent" || fails=$((fails + 1))
+# the fleet entries' KPIs: energy_charged 0.75 kWh and 0.15 kWh, energy_charging (the grid's) those / 0.9
+awk -F, '$1 == "energy_charged" {c[$2] = $3} $1 == "energy_charging" && $5 == "type" {g[$2] = $3}
+         END {ok = 1
+              if (!(c["high"] - 0.75 < 1e-9 && 0.75 - c["high"] < 1e-9)) ok = 0
+              if (!(c["low"] - 0.15 < 1e-9 && 0.15 - c["low"] < 1e-9)) ok = 0
+              for (t in c) {d = g[t] * 0.9 - c[t]; if (d < 0) d = -d; if (!(d < 1e-12)) ok = 0}
+              exit !ok}' "$tmp/r/kpis.csv" \
+    && echo "ok: kpis.csv: energy_charged per fleet entry, its energy_charging x 0.9" \
+    || { echo "FAIL: kpis.csv energy_charged:"; grep "^energy_charg" "$tmp/r/kpis.csv"; fails=$((fails + 1)); }
 [ "$fails" = 0 ]
