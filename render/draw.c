@@ -1026,7 +1026,8 @@ static void draw_inspector(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         snprintf(buf, sizeof buf, "buffers %u of %d in, %u of %d out", s->buffered[2 * v->selected_station],
                  S->buffer_in, s->buffered[2 * v->selected_station + 1], S->buffer_out);
         text(d, ix, iy + 46, SMALL, C_TEXT_DIM, LEFT, buf);
-        snprintf(buf, sizeof buf, "power %.1f kW idle, %.1f kW busy", S->power_idle / 1000, S->power_busy / 1000);
+        snprintf(buf, sizeof buf, "power %.1f kW idle, %.1f kW busy, %.1f kW setup", S->power_idle / 1000,
+                 S->power_busy / 1000, S->power_setup / 1000);
         text(d, ix, iy + 64, SMALL, C_TEXT_DIM, LEFT, buf);
         inspect_lines(d, v->inspect, ix, iy + 84);
     }

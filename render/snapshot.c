@@ -247,7 +247,7 @@ sf_live *sf_live_new(sf_session *ses, sf_time every)
     for (uint32_t i = 0; i < L->grid.nagents && i < sf_world_agent_count(L->w); i++) {
         const sf_meter *m = &sf_world_agent(L->w, i)->meter;
         if (m->capacity > 0)
-            L->agent_w[i] = m->state == SF_POWER_CHARGING ? m->charge_power : 0;
+            L->agent_w[i] = sf_meter_draw(m);
         else
             L->agent_w[i] = m->power[m->state];
         L->grid.agents[i].heading = L->arm_heading[i];

@@ -5,24 +5,12 @@
 -- charge_below goes to the nearest charger, waits for a free spot and
 -- charges to charge_until. With nothing to do and a battery below
 -- charge_until it charges too, if a spot is free (opportunity charging),
--- and takes work again when there is some. A vehicle whose fleet entry
+-- and takes work again when there is some; the battery's `charging` rule
+-- says which of these it does (charging.lua). A vehicle whose fleet entry
 -- has a roster takes work only on shift (it finishes the task in hand).
 
 local charging = require("charging")
 local chargers -- the plant's, shared with every vehicle and humanoid
-
--- Idle and not full: top up at the nearest charger if a spot is free right now.
-local function opportunity_charge(agent)
-  local _, upto, spares = agent:battery_policy()
-  if not upto or spares or agent:battery() >= upto then return end -- a battery that is swapped is not topped up
-  local c = charging.nearest(agent, chargers)
-  if not c or c.spots:count() >= c.slots then return end
-  agent:move_to(c.place)
-  if c.spots:acquire(1, 0, 0) then -- no waiting: another vehicle may have taken the spot meanwhile
-    agent:charge(c.name)
-    c.spots:release()
-  end
-end
 
 return function(agent, plant)
   chargers = plant.chargers -- shared with every vehicle and humanoid
@@ -31,7 +19,7 @@ return function(agent, plant)
     charging.if_low(agent, chargers)
     local task = plant.dispatch:try_task(agent)
     if not task then
-      opportunity_charge(agent)
+      charging.top_up(agent, chargers)
       task = plant.dispatch:next_task(agent)
     end
     agent:move_to(task.from)

@@ -130,6 +130,7 @@ static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis 
         for (int s = 0; s < SF_POWER_STATES; s++)
             sum.energy[s] += x->pub.energy[s];
         sum.grid += x->pub.grid;
+        sum.charged += x->pub.charged;
         ADD("utilisation", x->name,
             100 * ratio(busy_time(&x->pub), total_time(&x->pub) - x->pub.time[SF_STATE_OFF_SHIFT]), "%", false);
         ADD("energy_grid", x->name, x->pub.grid / 3.6e6, "kWh", false);
@@ -139,11 +140,14 @@ static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis 
         for (int s = 0; s < SF_POWER_STATES; s++)
             sum.energy[s] += x->pub.energy[s];
         sum.grid += x->pub.grid;
+        sum.charged += x->pub.charged;
     }
     *presence = total_time(&sum) - sum.time[SF_STATE_OFF_SHIFT];
     ADD("utilisation", name, 100 * ratio(busy_time(&sum), *presence), "%", false);
     ADD("presence", name, *presence / SF_SECONDS_PER_HOUR, "h", false);
     ADD("energy_grid", name, sum.grid / 3.6e6, "kWh", false);
+    if (m->cfg->fleet.types[type].battery.present) /* into its batteries and spare packs; the rest of energy_charging is lost */
+        ADD("energy_charged", name, sum.charged / 3.6e6, "kWh", false);
     for (int s = 0; s < SF_STATES; s++) {
         snprintf(metric, sizeof metric, "time_%s", sf_state_name((sf_state)s));
         ADD(metric, name, sum.time[s] / SF_SECONDS_PER_HOUR, "h", false);
@@ -407,6 +411,25 @@ static int safety_kpis(sf_metrics *m, sf_kpis *out)
     return SF_OK;
 }
 
+/* AS/RS cranes: what they drew, and what their lowering fed back (a negative draw in the ledger). */
+static int crane_kpis(const sf_metrics *m, sf_kpis *out)
+{
+    double drawn = 0, fed_back = 0;
+    bool asrs = false;
+    int rc;
+
+    for (size_t r = 0; r < m->nr; r++) {
+        asrs = asrs || m->cfg->layout.racks[r].kind == SF_RACK_ASRS;
+        drawn += m->e[m->na + m->ns + m->nt + r].pub.grid;
+        fed_back -= m->e[m->na + m->ns + m->nt + m->nr + r].pub.grid;
+    }
+    if (asrs) {
+        ADD("energy_cranes", "", drawn / 3.6e6, "kWh", false);
+        ADD("energy_fed_back", "", fed_back / 3.6e6, "kWh", false);
+    }
+    return SF_OK;
+}
+
 int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
 {
     const sf_scenario_config *cfg = m->cfg;
@@ -476,6 +499,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                   sf_time_to_seconds(cfg->energy.demand_period > 0 ? cfg->energy.demand_period : 730 * SF_HOUR);
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
     ADD("energy_base_load", "", m->base_energy / 3.6e6, "kWh", false);
+    if ((rc = crane_kpis(m, out)) != SF_OK)
+        return rc;
     if (cfg->energy.n_occupancy) { /* loads switched by people present, per zone (occupancy.c) */
         double occ = 0;
         for (size_t o = 0; o < cfg->energy.n_occupancy; o++) {

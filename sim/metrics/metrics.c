@@ -36,6 +36,8 @@ static ent *entity(sf_metrics *m, sf_entity e, uint32_t id)
         return id < m->na ? &m->e[id] : NULL;
     if (e == SF_ENTITY_PACKS)
         return id < m->nt ? &m->e[m->na + m->ns + id] : NULL;
+    if (e == SF_ENTITY_CRANE || e == SF_ENTITY_FEED_BACK)
+        return id < m->nr ? &m->e[m->na + m->ns + m->nt + (e == SF_ENTITY_FEED_BACK ? m->nr : 0) + id] : NULL;
     return id < m->ns ? &m->e[m->na + id] : NULL;
 }
 
@@ -333,13 +335,14 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
         m->na += (size_t)cfg->fleet.types[t].count;
     m->ns = cfg->layout.n_stations;
     m->nt = cfg->fleet.n_types;
+    m->nr = cfg->layout.n_racks;
     sf_tally_init(&m->lead, true);
     m->min_sep = NAN;
     m->peak_at = m->partial_at = -1;
     m->win_start = now - clock_of(m, now) % QUARTER;
     m->win_from = now > m->W ? now : m->W;
     m->s_soc = NAN;
-    if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 1, sizeof *m->e)) ||
+    if (!(m->e = sf_calloc(m->na + m->ns + m->nt + 2 * m->nr + 1, sizeof *m->e)) ||
         !(m->prod = sf_calloc(cfg->n_products + 1, sizeof *m->prod)) || sf__metrics_grow_samples(m) != SF_OK ||
         sf__metrics_occ_new(m) != SF_OK)
         goto fail;
@@ -367,7 +370,13 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
         x->pub.type = cfg->fleet.types[t].name;
         x->type = (int)t;
     }
-    for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
+    for (size_t r = 0; r < 2 * m->nr; r++) { /* the cranes, drawing, then feeding back */
+        ent *x = &m->e[m->na + m->ns + m->nt + r];
+        snprintf(x->name, sizeof x->name, "%s of %s", r < m->nr ? "crane" : "feed-back", cfg->layout.racks[r % m->nr].name);
+        x->pub.type = cfg->layout.racks[r % m->nr].name;
+        x->type = -1;
+    }
+    for (size_t i = 0; i < m->na + m->ns + m->nt + 2 * m->nr; i++) {
         m->e[i].pub.name = m->e[i].name;
         m->e[i].since = m->e[i].psince = now;
         m->e[i].state = SF_STATE_IDLE;
@@ -420,12 +429,14 @@ int sf_metrics_attach(sf_metrics *m, sf_world *w)
         if (a->meter.capacity <= 0)
             sf__metrics_set_watts(m, x, a->meter.power[a->meter.state]);
         else if (a->meter.state == SF_POWER_CHARGING && a->meter.charge < a->meter.capacity)
-            sf__metrics_set_watts(m, x, a->meter.charge_power);
+            sf__metrics_set_watts(m, x, sf_meter_draw(&a->meter));
         if (m->cfg->energy.n_occupancy && x->type >= 0 && m->cfg->fleet.types[x->type].home >= 0) {
             const sf_cfg_node *h = &m->cfg->layout.nodes[m->cfg->fleet.types[x->type].home];
             sf__metrics_occ_place(m, id, h->x, h->y); /* people start at home; the model tells crossings after */
         }
     }
+    for (size_t r = 0; r < m->nr; r++) /* cranes stand idle until their first cycle */
+        sf__metrics_set_watts(m, &m->e[m->na + m->ns + m->nt + r], m->cfg->layout.racks[r].crane_idle);
     m->w = w;
     m->s_soc = sf__metrics_soc_at(m, m->last);
     return sf_world_observe(w, &o);
@@ -445,7 +456,7 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
     sf__metrics_advance(m, now);
     for (size_t p = 0; p < m->cfg->n_products; p++)
         close_product(m, &m->prod[p], now);
-    for (size_t i = 0; i < m->na + m->ns + m->nt; i++) {
+    for (size_t i = 0; i < m->na + m->ns + m->nt + 2 * m->nr; i++) {
         close_state(m, &m->e[i], now);
         sf__metrics_close_power(m, &m->e[i], now);
     }
@@ -461,7 +472,12 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
             for (int s = 0; s < SF_POWER_STATES; s++)
                 x->pub.energy[s] = mt->energy[s] - x->snap.energy[s];
             x->pub.grid = mt->grid - x->snap.grid;
+            x->pub.charged = mt->stored - x->snap.stored;
         }
+    }
+    for (size_t t = 0; t < m->nt; t++) { /* spare packs draw only to charge, at a constant power */
+        const sf_cfg_battery *B = &m->cfg->fleet.types[t].battery;
+        m->e[m->na + m->ns + t].pub.charged = m->e[m->na + m->ns + t].pub.grid * (B->efficiency > 0 ? B->efficiency : 1);
     }
     sf__metrics_fill_sample(m, &m->smp[m->nsmp], now);
     m->has_partial = now > m->step_start;
@@ -473,6 +489,7 @@ size_t sf_metrics_agents(const sf_metrics *m) { return m->na; }
 size_t sf_metrics_stations(const sf_metrics *m) { return m->ns; }
 const sf_metrics_entity *sf_metrics_agent(const sf_metrics *m, size_t i) { return i < m->na ? &m->e[i].pub : NULL; }
 const sf_metrics_entity *sf_metrics_station(const sf_metrics *m, size_t i) { return i < m->ns ? &m->e[m->na + i].pub : NULL; }
+const sf_metrics_entity *sf_metrics_packs(const sf_metrics *m, size_t t) { return t < m->nt ? &m->e[m->na + m->ns + t].pub : NULL; }
 sf_time sf_metrics_step(const sf_metrics *m) { return m->step; }
 const sf_tally *sf_metrics_lead_times(const sf_metrics *m) { return &m->lead; }
 sf_time sf_metrics_from(const sf_metrics *m) { return m->W > m->begin ? m->W : m->begin; }

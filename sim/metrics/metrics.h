@@ -82,12 +82,15 @@ typedef struct sf_metrics_entity {
     double time[SF_STATES];          /* s in each state, after the warm-up */
     double energy[SF_POWER_STATES];  /* J in each power state, after the warm-up */
     double grid;                     /* J drawn from the grid, after the warm-up */
+    double charged;                  /* J put into batteries by charging (grid x charge_efficiency), after the warm-up */
 } sf_metrics_entity;
 
 size_t sf_metrics_agents(const sf_metrics *m);
 size_t sf_metrics_stations(const sf_metrics *m);
 const sf_metrics_entity *sf_metrics_agent(const sf_metrics *m, size_t i);
 const sf_metrics_entity *sf_metrics_station(const sf_metrics *m, size_t i);
+/* The spare packs of fleet entry `t` (they draw only while charging; all zero for an entry that does not swap). */
+const sf_metrics_entity *sf_metrics_packs(const sf_metrics *m, size_t t);
 
 /* One time-series step [t, t + step): the whole run, warm-up included. */
 typedef struct sf_metrics_sample {

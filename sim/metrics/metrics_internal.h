@@ -65,7 +65,8 @@ struct sf_metrics {
     const sf_scenario_config *cfg;
     sf_world *w;
     sf_time W, begin, last;
-    size_t na, ns, nt; /* entities: agents, stations, then the spare packs of each fleet entry */
+    size_t na, ns, nt; /* entities: agents, stations, then the spare packs of each fleet entry, */
+    size_t nr;         /* then each rack's AS/RS crane drawing, then each one feeding back (negative) */
     ent *e; /* agents, then stations */
     size_t charging; /* agents whose `full` is pending */
     ent *first_full; /* the one whose battery fills first, or NULL */

@@ -116,6 +116,11 @@ typedef struct sf_cfg_rack {
     double *level_height;    /* m, `levels` entries, ascending, level 0 first */
     sf_dist cycle_time;      /* AS/RS: one storage or retrieval; constant 0 for racks */
     sf_cfg_place at, heights_at;
+    /* AS/RS crane power (model/cranes.h; docs/scenario-format.md, racks `crane`); all 0: it draws nothing */
+    double crane_idle, crane_travel; /* W: standing; travel drives and controls through a cycle */
+    double crane_mass;               /* kg raised and lowered in each cycle: carriage and load */
+    double crane_efficiency;         /* share of the lift's electric energy that becomes height (default 85 %) */
+    double crane_regeneration;       /* share of the lowering's energy fed back to the grid (default 0) */
 } sf_cfg_rack;
 
 typedef struct sf_cfg_charger {
@@ -142,6 +147,7 @@ typedef struct sf_cfg_station {
     int buffer_in, buffer_out; /* places; 0 = none */
     double power_idle, power_busy; /* W, the station's own equipment */
     sf_cfg_fuel fuel;              /* scope 1 fuel burned during operations; name NULL: none */
+    double power_setup;            /* W while changing over (the scenario's default: power_idle) */
     sf_cfg_place at;
 } sf_cfg_station;
 
@@ -192,6 +198,12 @@ typedef struct sf_cfg_battery {
     double charge_power; /* W drawn while charging (the charger may limit it) */
     sf_time swap;        /* > 0: at a charger the battery is swapped for a full spare in this time (model/packs.h) */
     int spares;          /* spare packs of a fleet entry that swaps (default 1 per agent) */
+    /* charging (docs/scenario-format.md, `battery`) */
+    double efficiency;   /* charge_efficiency: share of the grid's energy stored, (0, 1]; 0 (unset) = 1 */
+    sf_battery_chemistry chemistry; /* default constant power */
+    double cv_from;      /* Li-ion: fraction where the taper starts (default 80 %) */
+    sf_time cool_down;   /* lead-acid: standing at the charger after each charge (default 8 h) */
+    sf_charging_rule rule; /* `charging`; default opportunity for forklifts and AGVs, threshold otherwise */
 } sf_cfg_battery;
 
 typedef struct sf_cfg_agent_type {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/config.h"
 
 void sf_meter_init(sf_meter *m, const double power[SF_POWER_STATES], sf_power_state state, sf_time now)
 {
@@ -21,7 +22,64 @@ void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge
     m->charge = charge < capacity ? charge : capacity;
     m->charge_power = charge_power;
     m->efficiency = efficiency > 0 && efficiency <= 1 ? efficiency : 1;
+    m->knee = m->capacity;
     m->flat = m->capacity > 0 && m->charge <= 0 && m->power[m->state] > 0 && m->state != SF_POWER_CHARGING;
+}
+
+void sf_meter_taper(sf_meter *m, double cv_from)
+{
+    m->knee = cv_from > 0 && cv_from < 1 ? cv_from * m->capacity : m->capacity;
+}
+
+/*
+ * The grid power while charging with `charge` joules in the battery, and
+ * the charge at which it changes (the next step of the taper, or full).
+ * Boundaries are computed by one formula, so a charge that reached one
+ * exactly is past it.
+ */
+static double charging_draw(const sf_meter *m, double charge, double *next)
+{
+    double room = m->capacity - m->knee, p = m->charge_power;
+
+    if (charge >= m->capacity) {
+        *next = m->capacity;
+        return 0;
+    }
+    if (charge < m->knee || room <= 0) {
+        *next = room > 0 ? m->knee : m->capacity;
+        return p;
+    }
+    for (int k = 1; k < SF_TAPER_STEPS; k++) {
+        p /= 2;
+        room /= 2;
+        if (charge < m->capacity - room) {
+            *next = m->capacity - room;
+            return p;
+        }
+    }
+    *next = m->capacity;
+    return p / 2;
+}
+
+double sf_meter_draw(const sf_meter *m)
+{
+    double next;
+
+    if (m->capacity <= 0)
+        return m->power[m->state];
+    return m->state == SF_POWER_CHARGING ? charging_draw(m, m->charge, &next) : 0;
+}
+
+double sf_meter_charge_seconds(const sf_meter *m, double from, double to)
+{
+    double t = 0, next, p;
+
+    while (from < to && (p = charging_draw(m, from, &next)) > 0) {
+        double end = next < to ? next : to;
+        t += (end - from) / (p * m->efficiency);
+        from = end;
+    }
+    return t;
 }
 
 /*
@@ -30,24 +88,30 @@ void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge
  * stops the draw at that instant (the model has an event there and marks
  * the meter flat); one that fills stops the charging draw.
  */
-static void close_interval(const sf_meter *m, sf_time now, double *energy, double *grid, double *charge)
+static void close_interval(const sf_meter *m, sf_time now, double *energy, double *grid, double *charge,
+                           double *stored)
 {
     /* a reading before the last transition sees the meter as it is (no negative intervals) */
     double dt = now > m->since ? sf_time_to_seconds(now - m->since) : 0, p = m->power[m->state];
 
     *charge = m->charge;
     *grid = 0;
+    *stored = 0;
     if (m->capacity <= 0) {
         *energy = p * dt;
         *grid = *energy;
         return;
     }
-    if (m->state == SF_POWER_CHARGING) {
-        double room = m->capacity - m->charge, rate = m->charge_power * m->efficiency;
-        double t_full = rate > 0 ? room / rate : INFINITY, t = dt < t_full ? dt : t_full;
-        *grid = m->charge_power * t;
+    if (m->state == SF_POWER_CHARGING) { /* step by step of the taper (one step at constant power) */
+        double next, draw;
+        while (dt > 0 && (draw = charging_draw(m, *charge, &next)) > 0) {
+            double rate = draw * m->efficiency, t_step = (next - *charge) / rate, t = dt < t_step ? dt : t_step;
+            *grid += draw * t;
+            *charge = t < t_step ? *charge + rate * t : next;
+            dt -= t;
+        }
         *energy = *grid;
-        *charge = t < t_full ? m->charge + rate * t : m->capacity;
+        *stored = *charge - m->charge;
         return;
     }
     if (m->flat || p <= 0) {
@@ -63,13 +127,14 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
 
 void sf_meter_update(sf_meter *m, sf_time now)
 {
-    double e, g, c;
+    double e, g, c, st;
 
     assert(now >= m->since); /* meters only move forward in time */
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     m->energy[m->state] += e;
     m->time[m->state] += sf_time_to_seconds(now - m->since);
     m->grid += g;
+    m->stored += st;
     if (m->capacity > 0) {
         m->charge = c;
         if (m->state != SF_POWER_CHARGING && c <= 0 && m->power[m->state] > 0)
@@ -90,9 +155,9 @@ void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state)
 
 double sf_meter_charge_at(const sf_meter *m, sf_time now)
 {
-    double e, g, c;
+    double e, g, c, st;
 
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     return c;
 }
 
@@ -103,11 +168,11 @@ sf_time sf_meter_battery_event(const sf_meter *m)
 
     if (m->capacity <= 0)
         return SF_TIME_MAX;
-    if (m->state == SF_POWER_CHARGING) {
-        double rate = m->charge_power * m->efficiency;
-        if (rate <= 0 || m->charge >= m->capacity)
+    if (m->state == SF_POWER_CHARGING) { /* full, or the next step of the taper */
+        double next, rate = charging_draw(m, m->charge, &next) * m->efficiency;
+        if (rate <= 0)
             return SF_TIME_MAX;
-        seconds = (m->capacity - m->charge) / rate;
+        seconds = (next - m->charge) / rate;
     } else {
         if (m->flat || m->power[m->state] <= 0)
             return SF_TIME_MAX;
@@ -123,18 +188,55 @@ sf_time sf_meter_battery_event(const sf_meter *m)
 
 double sf_meter_total(const sf_meter *m, sf_time now)
 {
-    double sum = 0, e, g, c;
+    double sum = 0, e, g, c, st;
 
     for (int i = 0; i < SF_POWER_STATES; i++)
         sum += m->energy[i];
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     return sum + e;
 }
 
 double sf_meter_grid(const sf_meter *m, sf_time now)
 {
-    double e, g, c;
+    double e, g, c, st;
 
-    close_interval(m, now, &e, &g, &c);
+    close_interval(m, now, &e, &g, &c, &st);
     return m->grid + g;
+}
+
+/* The band in force at time of day `tod` (bands sorted by `from`, the first from 00:00). */
+static size_t band_of(const sf_cfg_energy *E, sf_time tod)
+{
+    size_t b = 0;
+
+    for (size_t i = 1; i < E->n_tariff; i++)
+        if (E->tariff[i].from <= tod)
+            b = i;
+    return b;
+}
+
+bool sf_tariff_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end)
+{
+    double top = -INFINITY, low = INFINITY;
+    sf_time clock = start_of_day + t, day = clock - clock % SF_DAY;
+    size_t b;
+
+    for (size_t i = 0; i < E->n_tariff; i++) {
+        top = fmax(top, E->tariff[i].price);
+        low = fmin(low, E->tariff[i].price);
+    }
+    if (E->n_tariff < 2 || !(top > low) || E->tariff[b = band_of(E, clock % SF_DAY)].price < top)
+        return false;
+    /* walk on band by band (over midnight too) to the first that is not at the peak price */
+    for (size_t n = 0; n <= 2 * E->n_tariff; n++) {
+        if (++b == E->n_tariff) {
+            b = 0;
+            day += SF_DAY;
+        }
+        if (E->tariff[b].price < top) {
+            *end = day + E->tariff[b].from - start_of_day;
+            return true;
+        }
+    }
+    return false; /* not reached: some band is below the top */
 }

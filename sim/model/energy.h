@@ -15,6 +15,15 @@
  * between transitions, the time at which the battery runs flat (or is
  * full) is known in advance; the model schedules one event for it and
  * reschedules it on each transition.
+ *
+ * A Li-ion battery charges at constant power up to its knee (cv_from x
+ * capacity), then tapers as the constant-voltage phase does, in
+ * SF_TAPER_STEPS steps of constant power so the ledger stays exact: with
+ * R = capacity - knee and tau = R / (efficiency x charge_power), step k
+ * (1 <= k < SF_TAPER_STEPS) draws charge_power / 2^k for tau and stores
+ * R / 2^k; the last step draws charge_power / 2^SF_TAPER_STEPS for 2 tau
+ * and stores the rest, R / 2^(SF_TAPER_STEPS - 1). Each step's end is a
+ * battery event (sf_meter_battery_event), where the grid draw changes.
  */
 #ifndef SF_MODEL_ENERGY_H
 #define SF_MODEL_ENERGY_H
@@ -37,6 +46,8 @@ typedef struct sf_meter {
     double charge_power; /* watts drawn from the grid while charging */
     double efficiency;   /* share of charge_power stored, (0, 1] */
     double grid;         /* joules drawn from the grid so far (all states) */
+    double stored;       /* joules put into the battery by charging so far: the grid's charging energy x efficiency */
+    double knee;         /* joules: where a Li-ion taper starts; >= capacity for constant power to full */
     bool flat;           /* the battery ran out; draw stopped until it is charged */
 } sf_meter;
 
@@ -48,6 +59,27 @@ void sf_meter_init(sf_meter *m, const double power[SF_POWER_STATES], sf_power_st
  * charged at `charge_power` watts from the grid with `efficiency`.
  */
 void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge_power, double efficiency);
+
+/* Steps of constant power in a Li-ion taper (see above). */
+#define SF_TAPER_STEPS 4
+
+/* Taper the charge from `cv_from` x capacity (a fraction in (0, 1); 1 or more: constant power to full). */
+void sf_meter_taper(sf_meter *m, double cv_from);
+
+/* Watts drawn from the grid now: the state's power, or in the charging state the charger's draw (0 when full). */
+double sf_meter_draw(const sf_meter *m);
+
+/* Seconds of charging from `from` to `to` joules (from <= to <= capacity) at the meter's charge power and taper. */
+double sf_meter_charge_seconds(const sf_meter *m, double from, double to);
+
+/*
+ * Whether `t` (run time; the run starts at `start_of_day` past midnight)
+ * lies in a peak band of the tariff, a band at its highest price when the
+ * tariff has more than one price; if so, *end is when the peak (one band
+ * or several peak bands in a row) ends. O(bands).
+ */
+struct sf_cfg_energy;
+bool sf_tariff_peak(const struct sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end);
 
 /* Close the interval up to `now` (>= since) without changing state. */
 void sf_meter_update(sf_meter *m, sf_time now);

@@ -45,14 +45,46 @@ typedef enum sf_power_state {
     SF_POWER_WORKING,
     SF_POWER_CHARGING,
     SF_POWER_FAILED,
+    SF_POWER_SETUP, /* stations only: changing over between products (power_setup) */
     SF_POWER_STATES
 } sf_power_state;
 
-/* "off", "standby", ..., "failed", then NULL. */
+/* "off", "standby", ..., "failed", "setup", then NULL. */
 extern const char *const sf_power_state_names[SF_POWER_STATES + 1];
 
 /* The name of a power state, "?" for a number out of range. */
 const char *sf_power_state_name(sf_power_state s);
+
+/*
+ * How a battery charges (model/energy.h): at constant power to the
+ * target (the default, so it is 0); Li-ion, constant power to its knee
+ * then a stepped constant-voltage taper; lead-acid, constant power, then
+ * a cool-down standing at the charger.
+ */
+typedef enum sf_battery_chemistry {
+    SF_CHEMISTRY_CONSTANT,
+    SF_CHEMISTRY_LI_ION,
+    SF_CHEMISTRY_LEAD_ACID,
+    SF_CHEMISTRIES
+} sf_battery_chemistry;
+
+/* "constant", "li_ion", "lead_acid", then NULL. */
+extern const char *const sf_battery_chemistry_names[SF_CHEMISTRIES + 1];
+
+/*
+ * When a battery vehicle goes to a charger (scripts/charging.lua): below
+ * charge_below only; also to top up when idle; or both, avoiding the
+ * tariff's peak bands (docs/scenario-format.md, battery `charging`).
+ */
+typedef enum sf_charging_rule {
+    SF_CHARGING_THRESHOLD,
+    SF_CHARGING_OPPORTUNITY,
+    SF_CHARGING_OFF_PEAK,
+    SF_CHARGING_RULES
+} sf_charging_rule;
+
+/* "threshold", "opportunity", "off_peak", then NULL. */
+extern const char *const sf_charging_rule_names[SF_CHARGING_RULES + 1];
 
 /*
  * Where put-away stores loads (model/storage.h): the free cell closest

@@ -42,8 +42,12 @@ typedef enum sf_state {
     SF_STATES
 } sf_state;
 
-/* What a state or power change is about; SF_ENTITY_PACKS: the spare battery packs of fleet entry `id` (model/packs.h). */
-typedef enum sf_entity { SF_ENTITY_AGENT, SF_ENTITY_STATION, SF_ENTITY_PACKS } sf_entity;
+/*
+ * What a state or power change is about; SF_ENTITY_PACKS: the spare battery packs of fleet entry `id`
+ * (model/packs.h); SF_ENTITY_CRANE: the AS/RS crane of rack `id`, drawing; SF_ENTITY_FEED_BACK: the
+ * same crane feeding energy back to the grid, as a negative power (model/cranes.h).
+ */
+typedef enum sf_entity { SF_ENTITY_AGENT, SF_ENTITY_STATION, SF_ENTITY_PACKS, SF_ENTITY_CRANE, SF_ENTITY_FEED_BACK } sf_entity;
 
 typedef enum sf_job_what {
     SF_JOB_RELEASED,  /* a unit entered the plant */

@@ -45,6 +45,7 @@ void sf__stations_refresh(sf_stations *s, uint32_t i)
     sf_time now = now_of(s);
     int any[SL_BLOCKED + 1] = {0};
     sf_state ns;
+    sf_power_state ps;
     bool busy;
 
     for (uint32_t k = 0; k < S->nslots; k++)
@@ -73,8 +74,9 @@ void sf__stations_refresh(sf_stations *s, uint32_t i)
     S->state_time[S->state] += sf_time_to_seconds(now - S->since);
     S->since = now;
     S->state = ns;
-    if (busy != (S->meter.state == SF_POWER_WORKING)) {
-        sf_meter_set(&S->meter, now, busy ? SF_POWER_WORKING : SF_POWER_IDLE);
+    ps = ns == SF_STATE_WORKING ? SF_POWER_WORKING : ns == SF_STATE_SETUP ? SF_POWER_SETUP : SF_POWER_IDLE;
+    if (ps != S->meter.state) {
+        sf_meter_set(&S->meter, now, ps);
         if (s->h.power)
             s->h.power(s->h.ctx, i, S->meter.state, S->meter.power[S->meter.state]);
     }
@@ -498,6 +500,7 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
         for (int p = 0; p < SF_POWER_STATES; p++)
             pw[p] = S->cfg->power_idle;
         pw[SF_POWER_WORKING] = S->cfg->power_busy;
+        pw[SF_POWER_SETUP] = S->cfg->power_setup;
         sf_meter_init(&S->meter, pw, SF_POWER_IDLE, S->since);
         for (uint32_t q = 0; q < S->nslots; q++)
             s->slots[S->first_slot + q].station = i;

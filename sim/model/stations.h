@@ -34,7 +34,7 @@
  * processes), setup, blocked (a slot holds a finished unit), wait_person
  * or wait_robot (a slot holds a job and waits for its crew; person when
  * the crew needs a worker), else starved. Power: power_busy while
- * working or in setup, power_idle otherwise (failed included).
+ * working, power_setup in setup, power_idle otherwise (failed included).
  *
  * Exact times: processing, setup and retries are sampled in seconds and
  * converted to nanoseconds once, and each phase runs as an sf_work

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "model/calendar.h"
+#include "model/cranes.h"
 
 
 
@@ -73,9 +74,7 @@ static void emit_motion(sf_world *w, uint32_t id)
 /* What an agent draws from the grid in its meter's state: a battery takes grid power only while charging. */
 static double grid_watts(const sf_meter *m)
 {
-    if (m->capacity <= 0)
-        return m->power[m->state];
-    return m->state == SF_POWER_CHARGING ? m->charge_power : 0;
+    return sf_meter_draw(m);
 }
 
 /* ---- power and batteries ---------------------------------------------- */
@@ -114,6 +113,8 @@ static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_meter_update(&a->meter, ev->time);
     if (a->meter.flat)
         a->flat_incidents++;
+    if (a->meter.state == SF_POWER_CHARGING && a->meter.charge < a->meter.capacity)
+        power(w, ev->target, SF_POWER_CHARGING); /* the next step of a taper: a new draw, a new event */
 }
 
 /* ---- mover hooks ------------------------------------------------------- */
@@ -250,6 +251,17 @@ static void packs_changed(sf_world *w, uint32_t t)
         sf_kernel_fail(w->k, rc);
 }
 
+/* An AS/RS crane's draw and what it feeds back changed: two entities for the ledger, the second negative. */
+static void crane_power(void *ctx, uint32_t rack, double draw, double fed_back, sf_time now)
+{
+    sf_world *w = ctx;
+    (void)now;
+    emit_power(w, SF_ENTITY_CRANE, rack, fed_back > 0 || draw > w->cfg->layout.racks[rack].crane_idle ? SF_POWER_WORKING
+                                                                                                      : SF_POWER_IDLE,
+               draw);
+    emit_power(w, SF_ENTITY_FEED_BACK, rack, fed_back > 0 ? SF_POWER_WORKING : SF_POWER_IDLE, -fed_back);
+}
+
 static void on_pack_full(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_world *w = ctx;
@@ -275,6 +287,8 @@ static void swapped(sf_world *w, uint32_t id)
     packs_changed(w, (uint32_t)a->type);
 }
 
+static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st);
+
 static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_world *w = ctx;
@@ -283,9 +297,19 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     a->timer = 0;
-    if (what == SF_ACT_CHARGE) {
+    if (what == SF_ACT_CHARGE && a->meter.state == SF_POWER_CHARGING) {
         sf_meter_update(&a->meter, ev->time);
         a->meter.charge_power = a->charge_power;
+    }
+    if (a->then > 0) {
+        /* a second phase in the same state: the forks come down and the load is handled (working power, not
+           lifting), or a lead-acid battery cools down at the charger (standby) */
+        sf_time rest = a->then;
+        int rc;
+        a->then = 0;
+        if ((rc = timed(w, ev->target, what, rest, a->then_power, a->state)) != SF_OK)
+            sf_kernel_fail(w->k, rc);
+        return;
     }
     if (what == SF_ACT_SWAP)
         swapped(w, ev->target);
@@ -315,6 +339,28 @@ static bool is_robot(const sf_world *w, uint32_t agent)
 }
 
 /*
+ * A robot's working power follows its speed: idle + (working - idle) x
+ * the speed ratio safety allows (1 full, the reduced speed's share, 0 in
+ * a protective stop or a hand-over pause), so a robot slowed for people
+ * draws less for longer instead of its full power for longer. The power
+ * of the working state changes at once, and the ledger hears of it when
+ * the robot is in that state.
+ */
+static void working_power(sf_world *w, uint32_t id, double ratio, sf_time now)
+{
+    sf_agent *a = &w->agents[id];
+    const double *P = w->cfg->fleet.types[a->type].power;
+    double p = P[SF_POWER_IDLE] + (P[SF_POWER_WORKING] - P[SF_POWER_IDLE]) * fmin(1, fmax(0, ratio));
+
+    if (p == a->meter.power[SF_POWER_WORKING])
+        return;
+    sf_meter_update(&a->meter, now);
+    a->meter.power[SF_POWER_WORKING] = p;
+    if (a->meter.state == SF_POWER_WORKING)
+        power(w, id, SF_POWER_WORKING);
+}
+
+/*
  * A crew works while the operation's clock runs and stands idle at the
  * station otherwise. Safety then sets each robot's rate with its partners:
  * the people and the humanoids of the crew other than itself (under ssm a
@@ -328,6 +374,7 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
 {
     sf_world *w = ctx;
     uint32_t people[16], np = 0, partners[16], nq;
+    double q;
 
     for (uint32_t c = 0; c < n; c++) {
         if (agent_down(w, crew[c])) /* under repair: it stays failed */
@@ -348,7 +395,9 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
         for (uint32_t o = 0; o < n && nq < 16; o++)
             if (o != c && (w->agents[crew[o]].kind == SF_AGENT_WORKER || w->agents[crew[o]].kind == SF_AGENT_HUMANOID))
                 partners[nq++] = crew[o];
-        sf_stations_agent_rate(w->stations, crew[c], sf_safety_working(w->safety, crew[c], working, partners, nq));
+        q = sf_safety_working(w->safety, crew[c], working, partners, nq);
+        sf_stations_agent_rate(w->stations, crew[c], q);
+        working_power(w, crew[c], q, sf_kernel_now(w->k));
     }
     for (uint32_t p = 0; p < np; p++)
         for (uint32_t c = 0; c < n; c++)
@@ -365,9 +414,9 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
 static void safety_rate(void *ctx, uint32_t robot, double rate, sf_time now)
 {
     sf_world *w = ctx;
-    (void)now;
     if (w->stations)
         sf_stations_agent_rate(w->stations, robot, rate);
+    working_power(w, robot, rate, now);
 }
 
 static void safety_state(void *ctx, uint32_t agent, sf_state s, sf_time now)
@@ -651,9 +700,14 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     for (size_t t = 0; t < F->n_types; t++) {
         const sf_cfg_battery *B = &F->types[t].battery;
         if (B->present && B->swap > 0 && (rc = sf_packs_init(&w->packs[t], (uint32_t)B->spares, B->capacity,
-                                                                 B->charge_power, 1.0)) != SF_OK)
+                                                                 B->charge_power,
+                                                                 B->efficiency > 0 ? B->efficiency : 1)) != SF_OK)
             goto fail;
     }
+    /* the AS/RS cranes; their event kind after the packs', so runs without cranes keep their fingerprints */
+    rc = SF_ENOMEM;
+    if (!(w->cranes = sf_cranes_new(k, &cfg->layout, crane_power, w)))
+        goto fail;
     return w;
 fail:
     if (err && errlen && !err[0])
@@ -674,6 +728,7 @@ void sf_world_free(sf_world *w)
         sf_packs_close(&w->packs[t]);
     free(w->packs);
     free(w->packs_ev);
+    sf_cranes_free(w->cranes);
     free(w->kinds);
     free(w->types);
     sf_movers_free(w->movers);
@@ -758,21 +813,28 @@ static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_powe
     return SF_OK;
 }
 
-/* Forks up to `height` and down again at lift_speed, plus the handling time. */
+/*
+ * Forks up to `height` at lift_speed in the lifting power state, then down
+ * again at lift_speed and the handling time in the working state: lowering
+ * is not charged as lifting (docs/scenario-format.md, fleet `power`). Two
+ * timed phases, so a failure suspends either exactly.
+ */
 static int handle(sf_world *w, uint32_t id, double height, bool pick)
 {
     sf_agent *a = idle_agent(w, id);
-    sf_time dt, lift;
+    sf_time rest, lift;
     int rc;
 
     if (!a || a->kind == SF_AGENT_ARM || a->loaded == pick || !(height >= 0))
         return SF_EINVAL;
     if (height > a->lift_height + 1e-9)
         return SF_ERANGE;
-    if (sf_time_from_seconds(2 * height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &dt) != SF_OK)
+    if (sf_time_from_seconds(height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &rest) != SF_OK)
         return SF_ERANGE;
-    if ((rc = timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, dt, height > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING,
-                    SF_STATE_HANDLING)) == SF_OK)
+    a->then = lift > 0 ? rest : 0;
+    a->then_power = SF_POWER_WORKING;
+    if ((rc = timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, lift > 0 ? lift : rest,
+                    lift > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING, SF_STATE_HANDLING)) == SF_OK)
         operating(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, true);
     return rc;
 }
@@ -802,7 +864,8 @@ int sf_world_pause(sf_world *w, uint32_t id, sf_time dt)
 int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
 {
     sf_agent *a = idle_agent(w, id);
-    double rate, missing;
+    const sf_cfg_battery *B;
+    double rate, seconds;
     sf_time dt;
 
     if (!a || a->meter.capacity <= 0 || !(to > 0 && to <= 1) || !(charger_power > 0))
@@ -811,11 +874,16 @@ int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
     if (a->meter.charge_power <= 0)
         return SF_EINVAL;
     rate = fmin(a->meter.charge_power, charger_power);
-    missing = to * a->meter.capacity - a->meter.charge;
-    if (sf_time_from_seconds(missing > 0 ? missing / (rate * a->meter.efficiency) : 0, &dt) != SF_OK)
-        return SF_ERANGE;
     a->charge_power = a->meter.charge_power;
     a->meter.charge_power = rate; /* the charger limits the draw while this lasts */
+    seconds = sf_meter_charge_seconds(&a->meter, a->meter.charge, fmax(a->meter.charge, to * a->meter.capacity));
+    if (sf_time_from_seconds(seconds, &dt) != SF_OK) {
+        a->meter.charge_power = a->charge_power;
+        return SF_ERANGE;
+    }
+    B = &w->cfg->fleet.types[a->type].battery;
+    a->then = B->chemistry == SF_CHEMISTRY_LEAD_ACID ? B->cool_down : 0;
+    a->then_power = SF_POWER_STANDBY;
     return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING, SF_STATE_CHARGING);
 }
 
@@ -833,6 +901,11 @@ int sf_world_swap(sf_world *w, uint32_t id)
     a->pack = i;
     return timed(w, id, SF_ACT_SWAP, ready - now + w->cfg->fleet.types[a->type].battery.swap, SF_POWER_IDLE,
                  SF_STATE_CHARGING);
+}
+
+int sf_world_crane_cycle(sf_world *w, uint32_t rack, int level, double seconds)
+{
+    return sf_cranes_cycle(w->cranes, rack, level, seconds);
 }
 
 const sf_packs *sf_world_packs(const sf_world *w, int type)

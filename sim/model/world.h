@@ -59,6 +59,8 @@ typedef struct sf_agent {
     sf_event_id timer;  /* end of a pick, drop or pause */
     sf_time until;      /* when that timer is due */
     sf_time left;       /* a pick, drop or charge suspended by a failure: the time it still needs */
+    sf_time then;       /* a second phase after the timer: lowering and handling after a lift, a lead-acid cool-down */
+    sf_power_state then_power; /* and its power state */
     bool loaded;
     double lift_speed, lift_height;
     sf_time handling;
@@ -129,6 +131,13 @@ int sf_world_charge(sf_world *w, uint32_t agent, double to_fraction, double char
 int sf_world_swap(sf_world *w, uint32_t agent);
 /* The spare packs of fleet entry `type`, NULL when it does not swap. */
 const sf_packs *sf_world_packs(const sf_world *w, int type);
+
+/*
+ * A storage or retrieval of rack's AS/RS crane to `level` starts now and
+ * lasts `seconds`: the crane draws that cycle's energy over it
+ * (model/cranes.h). SF_EINVAL for a rack that is not an AS/RS.
+ */
+int sf_world_crane_cycle(sf_world *w, uint32_t rack, int level, double seconds);
 
 /*
  * Attach an observer (observe.h); at most SF_WORLD_OBSERVERS. The struct

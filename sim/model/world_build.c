@@ -159,7 +159,9 @@ int sf__world_build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
             sf_meter_init(&a->meter, pw, SF_POWER_IDLE, sf_kernel_now(w->k));
             if (T->battery.present)
                 sf_meter_battery(&a->meter, T->battery.capacity, T->battery.initial * T->battery.capacity,
-                                 T->battery.charge_power, 1.0);
+                                 T->battery.charge_power, T->battery.efficiency);
+            if (T->battery.present && T->battery.chemistry == SF_CHEMISTRY_LI_ION)
+                sf_meter_taper(&a->meter, T->battery.cv_from);
             if (T->kind != SF_AGENT_ARM) {
                 sf_mover_spec spec = {T->speed, T->speed_loaded > 0 ? T->speed_loaded : T->speed,
                                       T->accel > 0 ? T->accel : 0.5, T->decel > 0 ? T->decel : 0.5,

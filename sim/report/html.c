@@ -27,7 +27,7 @@ static const char *const state_colour[SF_STATES] = {
     "#cbd5e1", "#16a34a", "#84cc16", "#7dd3fc", "#2563eb", "#0891b2", "#f59e0b", "#a855f7", "#f97316",
     "#facc15", "#dc2626", "#e7e5e4", "#a8a29e", "#fb7185", "#db2777", "#14b8a6", "#7f1d1d"};
 static const char *const power_colour[SF_POWER_STATES] = {"#e7e5e4", "#cbd5e1", "#94a3b8", "#7dd3fc", "#2563eb",
-                                                          "#0891b2", "#16a34a", "#a855f7", "#dc2626"};
+                                                          "#0891b2", "#16a34a", "#a855f7", "#dc2626", "#84cc16"};
 
 static void text(FILE *f, const char *s)
 {

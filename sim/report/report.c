@@ -404,6 +404,10 @@ static void entity_row(FILE *f, const sf_metrics_entity *x, const sf_kpis *k, bo
     }
     putc(',', f);
     sf_csv_num(f, x->grid / 3.6e6);
+    if (agent) {
+        putc(',', f);
+        sf_csv_num(f, x->charged / 3.6e6);
+    }
     putc('\n', f);
 }
 
@@ -417,7 +421,7 @@ static void entity_header(FILE *f, const char *first, const char *second, bool a
         fputs(",availability_pct,performance_pct,quality_pct,oee_pct,operations", f);
     for (int s = 0; s < SF_POWER_STATES; s++)
         fprintf(f, ",energy_%s_kwh", sf_power_state_name((sf_power_state)s));
-    fputs(",grid_kwh\n", f);
+    fputs(agent ? ",grid_kwh,charged_kwh\n" : ",grid_kwh\n", f);
 }
 
 int sf_report_agents_csv(const sf_metrics *m, const sf_kpis *k, FILE *f)

@@ -380,10 +380,19 @@ static void check_transport(sf_vctx *v)
     }
 }
 
-/* Battery agents need somewhere to charge. */
+/* Battery agents need somewhere to charge, and off-peak charging a tariff with a peak. */
 static void check_batteries(sf_vctx *v)
 {
     const sf_cfg_fleet *f = &v->cfg->fleet;
+    const sf_cfg_energy *E = &v->cfg->energy;
+    bool peak = false;
+
+    for (size_t i = 1; i < E->n_tariff; i++)
+        peak = peak || E->tariff[i].price != E->tariff[0].price;
+    for (size_t t = 0; t < f->n_types; t++)
+        if (f->types[t].battery.present && f->types[t].battery.rule == SF_CHARGING_OFF_PEAK && !peak)
+            sf_v_error_place(v, f->types[t].at, "%s '%s' charges off peak, but energy.tariff has no peak band (it needs "
+                             "bands at two prices or more)", sf_agent_kind_name(f->types[t].kind), f->types[t].name);
     for (size_t t = 0; t < f->n_types; t++)
         if (f->types[t].battery.present && f->types[t].count > 0 && v->cfg->layout.n_chargers == 0)
             sf_v_error_place(v, f->types[t].at, "%s '%s' runs on a battery but the layout has no charger",

@@ -36,11 +36,58 @@ static bool behaviour_path_ok(const char *p)
     return true;
 }
 
+/*
+ * A battery's chemistry and its keys: `cv_from` (Li-ion, default 80 %)
+ * and `cool_down` (lead-acid, default 8 h) belong to one chemistry each.
+ */
+static void chemistry(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
+{
+    const sf_ynode *c = sf_ynode_get(n, "chemistry", NULL), *cv = sf_ynode_get(n, "cv_from", NULL),
+                   *cool = sf_ynode_get(n, "cool_down", NULL);
+    int k = SF_CHEMISTRY_CONSTANT;
+
+    if (c && sf_v_enum(v, c, "chemistry", sf_battery_chemistry_names, &k) && k >= 0)
+        b->chemistry = (sf_battery_chemistry)k;
+    b->cv_from = 0.8;
+    b->cool_down = b->chemistry == SF_CHEMISTRY_LEAD_ACID ? 8 * SF_HOUR : 0;
+    if (cv && b->chemistry != SF_CHEMISTRY_LI_ION)
+        sf_v_error(v, cv, "%s: 'cv_from' (where the constant-voltage taper starts) goes with chemistry: li_ion", what);
+    else if (cv && sf_v_fraction(v, cv, "cv_from", &b->cv_from) && !(b->cv_from > 0 && b->cv_from < 1))
+        sf_v_error(v, cv, "%s: cv_from must be above 0 %% and below 100 %%", what);
+    if (cool && b->chemistry != SF_CHEMISTRY_LEAD_ACID)
+        sf_v_error(v, cool, "%s: 'cool_down' (standing at the charger after each charge) goes with chemistry: lead_acid",
+                   what);
+    else if (cool)
+        sf_v_duration(v, cool, "cool_down", &b->cool_down);
+}
+
+/*
+ * A battery's `charging` rule. The default is what the kind's behaviour
+ * did before the key existed: forklifts and AGVs top up when idle
+ * (opportunity), others charge below charge_below only (threshold).
+ * Topping up when idle is in the vehicles' behaviour only.
+ */
+static void charging_rule(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_agent_type *t)
+{
+    const sf_ynode *r = n && n->kind == SF_YMAP ? sf_ynode_get(n, "charging", NULL) : NULL;
+    bool vehicle = (SF_VEHICLE_KINDS >> t->kind) & 1u;
+    int k = vehicle ? SF_CHARGING_OPPORTUNITY : SF_CHARGING_THRESHOLD;
+
+    if (r && sf_v_enum(v, r, "charging", sf_charging_rule_names, &k) && k >= 0 && k != SF_CHARGING_THRESHOLD &&
+        !vehicle)
+        sf_v_error(v, r, "%s: charging '%s' tops up when idle, which only forklifts and AGVs do; a %s charges below "
+                   "charge_below (threshold)", what, sf_charging_rule_names[k], sf_agent_kind_name(t->kind));
+    t->battery.rule = k >= 0 ? (sf_charging_rule)k : SF_CHARGING_THRESHOLD;
+}
+
 static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_battery *b)
 {
+    const sf_ynode *e;
+
     if (!n)
         return;
-    if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power", "swap", "spares"),
+    if (!sf_v_map(v, n, KEYS("capacity", "initial", "charge_below", "charge_until", "charge_power", "swap", "spares",
+                       "charge_efficiency", "chemistry", "cv_from", "cool_down", "charging"),
                   what) &&
         n->kind != SF_YMAP)
         return;
@@ -54,6 +101,12 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
     sf_v_fraction(v, sf_ynode_get(n, "charge_until", NULL), "charge_until", &b->charge_until);
     sf_v_qty(v, sf_v_need(v, n, "charge_power", what), "charge_power", SF_DIM_POWER, 0, 1e7, true, &b->charge_power);
     sf_v_duration(v, sf_ynode_get(n, "swap", NULL), "swap", &b->swap);
+    b->efficiency = 1;
+    if ((e = sf_ynode_get(n, "charge_efficiency", NULL)) &&
+        sf_v_fraction(v, e, "charge_efficiency", &b->efficiency) && !(b->efficiency > 0))
+        sf_v_error(v, e, "%s: charge_efficiency must be above 0 (the share of the grid's energy the battery keeps, "
+                   "e.g. 90 %% for Li-ion, 75 %% for lead-acid)", what);
+    chemistry(v, n, what, b);
     sf_v_int(v, sf_ynode_get(n, "spares", NULL), "spares", 1, 10000, &b->spares);
     if (sf_ynode_get(n, "spares", NULL) && b->swap <= 0)
         sf_v_error(v, sf_ynode_get(n, "spares", NULL), "%s: 'spares' goes with 'swap' (the time a battery swap takes)", what);
@@ -128,10 +181,14 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
         for (size_t i = 0; i < power->n; i++) {
             int s;
             for (s = 0; s < SF_POWER_STATES; s++)
-                if (strcmp(power->keys[i]->text, sf_power_state_names[s]) == 0)
+                if (s == SF_POWER_SETUP && strcmp(power->keys[i]->text, sf_power_state_names[s]) == 0)
+                    sf_v_error(v, power->keys[i], "%s: 'setup' is a station's power (power_setup in layout.stations); "
+                               "agents have none", what);
+                else if (strcmp(power->keys[i]->text, sf_power_state_names[s]) == 0)
                     sf_v_qty(v, power->items[i], sf_power_state_names[s], SF_DIM_POWER, 0, 1e7, false, &t->power[s]);
         }
     battery(v, sf_ynode_get(e, "battery", NULL), "battery", &t->battery);
+    charging_rule(v, sf_ynode_get(e, "battery", NULL), what, t);
     if (t->battery.swap > 0 && t->battery.spares == 0)
         t->battery.spares = t->count > 0 ? t->count : 1; /* one spare per agent */
     if ((skills = sf_ynode_get(e, "skills", NULL)) && sf_v_list(v, skills, "skills")) {

@@ -171,6 +171,31 @@ static void docks(sf_vctx *v, const sf_ynode *list)
 static const char *const rack_kinds[] = {"rack", "asrs", NULL};
 
 /*
+ * An AS/RS crane's power (model/cranes.h): `power_idle`, `power_travel`,
+ * `lift_mass`, `efficiency` (default 85 %), `regeneration` (default 0).
+ */
+static void crane(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_rack *r)
+{
+    r->crane_efficiency = 0.85;
+    if (!n)
+        return;
+    if (r->kind != SF_RACK_ASRS) {
+        sf_v_error(v, n, "%s: 'crane' is for an AS/RS (kind: asrs); forklifts serve a rack", what);
+        return;
+    }
+    if (!sf_v_map(v, n, KEYS("power_idle", "power_travel", "lift_mass", "efficiency", "regeneration"), "crane") &&
+        n->kind != SF_YMAP)
+        return;
+    sf_v_qty(v, sf_ynode_get(n, "power_idle", NULL), "power_idle", SF_DIM_POWER, 0, 1e8, false, &r->crane_idle);
+    sf_v_qty(v, sf_ynode_get(n, "power_travel", NULL), "power_travel", SF_DIM_POWER, 0, 1e8, false, &r->crane_travel);
+    sf_v_qty(v, sf_ynode_get(n, "lift_mass", NULL), "lift_mass", SF_DIM_MASS, 0, 1e6, false, &r->crane_mass);
+    if (sf_v_fraction(v, sf_ynode_get(n, "efficiency", NULL), "crane efficiency", &r->crane_efficiency) &&
+        !(r->crane_efficiency > 0))
+        sf_v_error(v, sf_ynode_get(n, "efficiency", NULL), "%s: crane efficiency must be above 0", what);
+    sf_v_fraction(v, sf_ynode_get(n, "regeneration", NULL), "regeneration", &r->crane_regeneration);
+}
+
+/*
  * Level heights come as a list (one per level, ascending, from the
  * floor) or as `level_height: 1.5 m`, the spacing of evenly spaced levels
  * with the first on the floor.
@@ -193,7 +218,7 @@ static void racks(sf_vctx *v, const sf_ynode *list)
         r->bays = r->levels = r->depth = 1;
         sf_v_map(v, e[i],
                  KEYS("name", "node", "kind", "bays", "levels", "depth", "level_heights", "level_height",
-                      "cycle_time"),
+                      "cycle_time", "crane"),
                  what);
         r->node = node_ref(v, e[i], what);
         sf_v_enum(v, sf_ynode_get(e[i], "kind", NULL), "rack kind", rack_kinds, &kind);
@@ -232,6 +257,7 @@ static void racks(sf_vctx *v, const sf_ynode *list)
             sf_v_dist(v, sf_v_need(v, e[i], "cycle_time", what), "cycle_time", SF_DIM_TIME, &r->cycle_time);
         else if (ct)
             sf_v_error(v, ct, "%s: 'cycle_time' is for an AS/RS (kind: asrs); forklifts serve a rack", what);
+        crane(v, sf_ynode_get(e[i], "crane", NULL), what, r);
     }
 }
 
@@ -364,7 +390,7 @@ static void stations(sf_vctx *v, const sf_ynode *list)
         s->group = s->name;
         sf_v_map(v, e[i],
                  KEYS("name", "group", "node", "capacity", "buffer_in", "buffer_out", "power_idle", "power_busy",
-                      "fuel"),
+                      "fuel", "power_setup"),
                  what);
         sf_v_string(v, sf_ynode_get(e[i], "group", NULL), "group", &s->group);
         s->node = node_ref(v, e[i], what);
@@ -376,6 +402,10 @@ static void stations(sf_vctx *v, const sf_ynode *list)
         sf_v_qty(v, sf_ynode_get(e[i], "power_busy", NULL), "power_busy", SF_DIM_POWER, 0, 1e8, false,
                  &s->power_busy);
         fuel(v, sf_ynode_get(e[i], "fuel", NULL), s, what);
+        /* a changeover is tooling and fixture work with the process stopped: the idle draw unless stated */
+        s->power_setup = s->power_idle;
+        sf_v_qty(v, sf_ynode_get(e[i], "power_setup", NULL), "power_setup", SF_DIM_POWER, 0, 1e8, false,
+                 &s->power_setup);
     }
     assign_groups(v);
 }

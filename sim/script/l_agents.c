@@ -155,6 +155,18 @@ static int l_agent_battery_policy(lua_State *L)
     return 3;
 }
 
+/* agent:charging_rule(): "threshold", "opportunity" or "off_peak" (nil without a battery). */
+static int l_agent_charging_rule(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(sf__world_of(L), sf__check_agent(L, 1));
+    const sf_cfg_battery *b = &sf__config_of(L)->fleet.types[a->type].battery;
+
+    if (!b->present)
+        return 0;
+    lua_pushstring(L, sf_charging_rule_names[b->rule]);
+    return 1;
+}
+
 /* The charger named by argument 2, which the agent must be standing at. */
 static const sf_cfg_charger *at_charger(lua_State *L, uint32_t id, const char *what)
 {
@@ -472,6 +484,7 @@ void sf__open_agents(lua_State *L, sf_script *S)
                                        {"battery", l_agent_battery}, {"move_to", l_agent_move_to},
                                        {"type", l_agent_type},       {"behaviour", l_agent_behaviour},
                                        {"battery_policy", l_agent_battery_policy}, {"charge", l_agent_charge},
+                                       {"charging_rule", l_agent_charging_rule},
                                        {"swap", l_agent_swap},
                                        {"lift_height", l_agent_lift_height}, {"payload", l_agent_payload},
                                        {"pick", l_agent_pick},       {"drop", l_agent_drop},

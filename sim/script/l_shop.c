@@ -255,7 +255,9 @@ static int l_shop_chargers(lua_State *L)
 /*
  * shop.crane_cycle(cell): seconds one storage or retrieval takes the
  * AS/RS crane of the cell's rack, drawn from the rack's cycle_time on the
- * stream "crane.<rack>".
+ * stream "crane.<rack>". The cycle starts now: the crane draws its
+ * energy over those seconds (model/cranes.h), so call it as the crane
+ * starts.
  */
 static int l_shop_crane_cycle(lua_State *L)
 {
@@ -267,8 +269,30 @@ static int l_shop_crane_cycle(lua_State *L)
     if (c.rack >= cfg->layout.n_racks || cfg->layout.racks[c.rack].kind != SF_RACK_ASRS)
         return luaL_error(L, "crane_cycle: that cell is not in an AS/RS");
     dt = sf_dist_sample(&cfg->layout.racks[c.rack].cycle_time, &S->shop.streams.crane[c.rack]);
+    if (sf_world_crane_cycle(sf__world_of(L), c.rack, (int)c.level, dt > 0 ? dt : 0) != SF_OK)
+        return luaL_error(L, "crane_cycle: the crane of rack '%s' cannot start a cycle", cfg->layout.racks[c.rack].name);
     lua_pushnumber(L, dt > 0 ? dt : 0);
     return 1;
+}
+
+/*
+ * shop.peak(): whether now is in a peak band of energy.tariff (a band at
+ * its highest price, when it has two prices or more), and if so the
+ * seconds until the peak ends.
+ */
+static int l_shop_peak(lua_State *L)
+{
+    sf_script *S = sf__script(L);
+    const sf_scenario_config *cfg = sf__config_of(L);
+    sf_time now = sf_kernel_now(S->k), end;
+
+    if (!sf_tariff_peak(&cfg->energy, cfg->scenario.start_time_of_day, now, &end)) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    lua_pushboolean(L, 1);
+    lua_pushnumber(L, sf_time_to_seconds(end - now));
+    return 2;
 }
 
 /* shop.dispatch_rule(): the scenario's `demand.dispatch` ("nearest" when it gives none). */
@@ -304,6 +328,7 @@ static int setup(lua_State *L)
                                     {"distance", l_shop_distance}, {"horizon", l_shop_horizon},
                                     {"warmup", l_shop_warmup},     {"chargers", l_shop_chargers},
                                     {"dispatch_rule", l_shop_dispatch_rule}, {"crane_cycle", l_shop_crane_cycle},
+                                    {"peak", l_shop_peak},
                                     {NULL, NULL}};
 
     lua_newtable(L);

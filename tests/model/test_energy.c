@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "core/time.h"
+#include "model/config.h"
 #include "model/energy.h"
 
 static void rel(double got, double want, const char *what)
@@ -104,6 +106,75 @@ static void test_energy_flat_battery_recovers_on_charging(void **state)
     assert_string_equal(sf_power_state_name(SF_POWER_MOVING_LOADED), "moving_loaded");
 }
 
+/*
+ * Li-ion CC-CV, by hand: 10 kWh from 50 %, 4 kW at 90 %, taper from 80 %.
+ * Constant power to 8 kWh: 3 kWh / 3.6 kW = 3000 s. R = 2 kWh,
+ * tau = R / 3.6 kW = 2000 s; steps of 2 kW, 1 kW, 500 W for 2000 s each
+ * (storing 1, 0.5, 0.25 kWh), then 250 W for 4000 s (the last 0.25 kWh):
+ * full at 13000 s, having drawn 5 kWh / 0.9 = 2e7 J.
+ */
+static void test_energy_li_ion_charge_follows_the_closed_form(void **state)
+{
+    static const double at[] = {3000, 5000, 7000, 9000, 13000}, draw[] = {4000, 2000, 1000, 500, 250};
+    sf_meter m;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_IDLE, 0);
+    sf_meter_battery(&m, 3.6e7, 1.8e7, 4000, 0.9);
+    sf_meter_taper(&m, 0.8);
+    rel(sf_meter_charge_seconds(&m, 1.8e7, 3.6e7), 13000, "to full");
+    rel(sf_meter_charge_seconds(&m, 1.8e7, 0.95 * 3.6e7), 7000, "to 95 %: the first two steps");
+    rel(sf_meter_charge_seconds(&m, 1.8e7, 0.85 * 3.6e7), 4000, "to 85 %: half the first step");
+    sf_meter_set(&m, 0, SF_POWER_CHARGING);
+    for (int i = 0; i < 5; i++) { /* each step ends in a battery event, where the draw changes */
+        sf_time t = sf_meter_battery_event(&m);
+        rel(sf_meter_draw(&m), draw[i], "the step's draw");
+        assert_true(llabs(t - (sf_time)llround(at[i] * 1e9)) <= 2);
+        sf_meter_update(&m, t);
+    }
+    rel(m.charge, 3.6e7, "full");
+    rel(sf_meter_draw(&m), 0, "a full battery draws nothing");
+    assert_int_equal(sf_meter_battery_event(&m), SF_TIME_MAX);
+    sf_meter_update(&m, 20000 * SF_SECOND);
+    rel(m.grid, 2e7, "grid energy: 5 kWh / 0.9");
+    rel(m.stored, 1.8e7, "into the battery");
+    /* one late reading across every step gives the same */
+    sf_meter_init(&m, power, SF_POWER_IDLE, 0);
+    sf_meter_battery(&m, 3.6e7, 1.8e7, 4000, 0.9);
+    sf_meter_taper(&m, 0.8);
+    sf_meter_set(&m, 0, SF_POWER_CHARGING);
+    rel(sf_meter_charge_at(&m, 5000 * SF_SECOND), 3.24e7, "after the first step: 9 kWh");
+    sf_meter_update(&m, 20000 * SF_SECOND);
+    rel(m.grid, 2e7, "grid energy read once");
+    rel(m.charge, 3.6e7, "full, read once");
+}
+
+/* Peak bands by hand: consecutive bands at the top price are one peak; a peak over midnight ends the next day. */
+static void test_energy_tariff_peak_and_its_end(void **state)
+{
+    sf_cfg_tariff_band day[] = {{0, 0.1}, {7 * SF_HOUR, 0.3}, {20 * SF_HOUR, 0.3}, {22 * SF_HOUR, 0.1}};
+    sf_cfg_tariff_band night[] = {{0, 0.3}, {6 * SF_HOUR, 0.1}, {22 * SF_HOUR, 0.3}};
+    sf_cfg_tariff_band flat[] = {{0, 0.2}, {12 * SF_HOUR, 0.2}};
+    sf_cfg_energy E = {0};
+    sf_time end = -1;
+    (void)state;
+    E.tariff = day;
+    E.n_tariff = 4;
+    /* the run starts at 06:00: 2 h in is 08:00, in the peak that lasts to 22:00 (16 h in) */
+    assert_true(sf_tariff_peak(&E, 6 * SF_HOUR, 2 * SF_HOUR, &end));
+    assert_int_equal(end, 16 * SF_HOUR);
+    assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 0, &end)); /* 06:00 */
+    assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 16 * SF_HOUR, &end)); /* 22:00 exactly: off peak */
+    E.tariff = night;
+    E.n_tariff = 3;
+    assert_true(sf_tariff_peak(&E, 0, 23 * SF_HOUR, &end)); /* 23:00 to 06:00 the next day */
+    assert_int_equal(end, 30 * SF_HOUR);
+    assert_true(sf_tariff_peak(&E, 0, 2 * SF_DAY + SF_HOUR, &end)); /* day 3, 01:00 */
+    assert_int_equal(end, 2 * SF_DAY + 6 * SF_HOUR);
+    E.tariff = flat;
+    E.n_tariff = 2;
+    assert_false(sf_tariff_peak(&E, 0, 13 * SF_HOUR, &end)); /* one price: no peak */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +182,8 @@ int main(void)
         cmocka_unit_test(test_energy_battery_runs_flat_when_predicted),
         cmocka_unit_test(test_energy_charging_draws_from_the_grid_until_full),
         cmocka_unit_test(test_energy_flat_battery_recovers_on_charging),
+        cmocka_unit_test(test_energy_li_ion_charge_follows_the_closed_form),
+        cmocka_unit_test(test_energy_tariff_peak_and_its_end),
     };
     return cmocka_run_group_tests_name("energy", tests, NULL, NULL);
 }

@@ -208,10 +208,12 @@ static void test_safety_world_pfl_is_reduced_all_its_working_time(void **state)
         "safety.robots.welder.mode=pfl",            "safety.robots.welder.max_speed=0.25 m/s",
         "safety.robots.welder.slow_distance=~",     "safety.robots.welder.stop_distance=~",
         "safety.robots.welder.reduced_speed=~",     "safety.robots.welder.resume_delay=~",
+        "fleet.welder.power={idle: 0.2 kW, working: 1 kW}",
     };
     struct watch w;
     sf_safety_stats st;
-    sf_session *s = open_run(&w, sets, 6);
+    sf_session *s = open_run(&w, sets, 7);
+    const sf_meter *m;
     (void)state;
     run(&w, s, &st);
     assert_int_equal(st.mode, SF_SAFETY_PFL);
@@ -223,6 +225,10 @@ static void test_safety_world_pfl_is_reduced_all_its_working_time(void **state)
     /* the crew hook says working, safety says reduced at the same instant: no time at full speed */
     assert_int_equal(w.in[w.arm][SF_STATE_WORKING], 0);
     assert_int_equal(w.in[w.arm][SF_STATE_REDUCED_SPEED], st.working);
+    /* at a quarter of its 1 m/s it draws idle + (working - idle) x 0.25 = 200 + 800 x 0.25 = 400 W while working */
+    m = &sf_world_agent(w.w, w.arm)->meter;
+    assert_true(m->time[SF_POWER_WORKING] > 0);
+    assert_true(fabs(m->energy[SF_POWER_WORKING] - 400 * m->time[SF_POWER_WORKING]) <= 1e-9 * m->energy[SF_POWER_WORKING]);
     sf_session_free(s);
 }
 

@@ -251,11 +251,22 @@ static void test_setup_only_on_product_change(void **state)
     (void)state;
 
     cfg->n_failures = 0;
+    for (size_t i = 0; i < cfg->layout.n_stations; i++) /* 1 kW idle, 8 kW working, 2 kW in setup */
+        if (strcmp(cfg->layout.stations[i].name, "paint") == 0) {
+            cfg->layout.stations[i].power_idle = 1000;
+            cfg->layout.stations[i].power_busy = 8000;
+            cfg->layout.stations[i].power_setup = 2000;
+        }
     start(&d, cfg);
     paint = sf_stations_find(d.s, "paint");
     for (int i = 0; i < 4; i++)
         assert_int_equal(sf_stations_release(d.s, product(cfg, order[i]), 0, NULL), SF_OK);
     assert_int_equal(sf_kernel_run_until(d.k, S(100)), SF_OK);
+    /* setup draws power_setup, not power_busy: 15 s x 2 kW, 40 s x 8 kW, the other 45 s x 1 kW */
+    sf_stations_settle(d.s, S(100));
+    near(sf_stations_meter(d.s, paint)->energy[SF_POWER_SETUP], 15 * 2000.0, 1e-6);
+    near(sf_stations_meter(d.s, paint)->energy[SF_POWER_WORKING], 40 * 8000.0, 1e-6);
+    near(sf_stations_meter(d.s, paint)->energy[SF_POWER_IDLE], 45 * 1000.0, 1e-6);
     assert_int_equal(d.completed[1], S(15));
     assert_int_equal(d.completed[2], S(25));
     assert_int_equal(d.completed[3], S(40));

@@ -119,24 +119,108 @@ static void test_world_forklift_trip_pick_and_drop_by_hand(void **state)
     sf_world_settle(s.w, S(60));
     /* exact energy per state, in joules */
     assert_true(fabs(a->meter.energy[SF_POWER_MOVING] - 4000 * 11.0) < 1e-6);
-    assert_true(fabs(a->meter.energy[SF_POWER_LIFTING] - 10000 * 20.0) < 1e-6);
+    /* forks up 6 s at 10 kW; lowering them (6 s) and handling (8 s) draw the working power (0 W), not lifting */
+    assert_true(fabs(a->meter.energy[SF_POWER_LIFTING] - 10000 * 6.0) < 1e-6);
+    assert_true(fabs(a->meter.time[SF_POWER_LIFTING] - 6.0) < 1e-9);
     assert_true(fabs(a->meter.energy[SF_POWER_MOVING_LOADED] - 5000 * 19.0) < 1e-6);
     assert_true(fabs(a->meter.energy[SF_POWER_IDLE] - 1000 * 2.0) < 1e-6); /* from 58 s to 60 s */
-    assert_true(fabs(a->meter.time[SF_POWER_WORKING] - 8.0) < 1e-9);    /* the drop, at 0 W */
+    assert_true(fabs(a->meter.time[SF_POWER_WORKING] - 22.0) < 1e-9);   /* lowering, handling and the drop, at 0 W */
     /* all from the battery: 1 kWh less what was used */
-    assert_true(fabs(a->meter.charge - (3.6e6 - 44000 - 200000 - 95000 - 2000)) < 1e-6);
+    assert_true(fabs(a->meter.charge - (3.6e6 - 44000 - 60000 - 95000 - 2000)) < 1e-6);
     assert_true(fabs(sf_movers_distance(sf_world_movers(s.w), a->mover, S(60)) - 36) < 1e-6);
-    /* charge back to full at a 5 kW charger: the truck's own 3 kW limit it, 341 kJ take 113.67 s */
+    /* charge back to full at a 5 kW charger: the truck's own 3 kW limit it, 201 kJ take 67 s */
     assert_int_equal(sf_world_charge(s.w, s.truck, 1.5, 5000), SF_EINVAL);
     assert_int_equal(sf_world_charge(s.w, 1, 1.0, 5000), SF_EINVAL); /* the walker has no battery */
     assert_int_equal(sf_world_charge(s.w, s.truck, 1.0, 5000), SF_OK);
     assert_int_equal(sf_kernel_run_until(k, S(200)), SF_OK);
     assert_int_equal(s.step, 5);
-    assert_true(llabs(s.at[4] - S(60 + 341000.0 / 3000)) <= 2);
+    assert_true(llabs(s.at[4] - S(60 + 201000.0 / 3000)) <= 2);
     assert_true(fabs(a->meter.charge - 3.6e6) < 1e-3);
-    assert_true(fabs(a->meter.grid - 341000) < 1e-3);
+    assert_true(fabs(a->meter.grid - 201000) < 1e-3);
+    assert_true(fabs(a->meter.stored - 201000) < 1e-3);
     assert_true(a->meter.charge_power == 3000); /* the agent's own rate is back */
     sf_world_free(s.w);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
+static void ended_at(void *ctx, uint32_t agent, sf_activity what, int status, sf_time now)
+{
+    sf_time *end = ctx;
+    (void)agent, (void)what, (void)status;
+    *end = now;
+}
+
+/*
+ * charge_efficiency 90 %: the truck's 1 kWh battery at half charge takes
+ * 1.8 MJ; its 3 kW charger stores 2.7 kW, so the charge lasts
+ * 1.8e6 / 2700 = 666.67 s and draws exactly 1.8e6 / 0.9 = 2 MJ.
+ */
+static void test_world_charge_at_90_percent_draws_the_energy_over_0_9(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_kernel *k = sf_kernel_new();
+    sf_time end = -1;
+    sf_world_hooks hooks = {ended_at, NULL, &end};
+    char err[256];
+    sf_world *w;
+    sf_agent *a;
+    (void)state;
+    cfg->fleet.types[0].battery.efficiency = 0.9;
+    cfg->fleet.types[0].battery.initial = 0.5;
+    if (!(w = sf_world_new(k, cfg, hooks, err, sizeof err)))
+        fail_msg("%s", err);
+    a = sf_world_agent(w, 0);
+    assert_int_equal(sf_world_charge(w, 0, 1.0, 5000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(600)), SF_OK);
+    assert_int_equal(end, -1);
+    assert_int_equal(sf_kernel_run_until(k, S(700)), SF_OK);
+    assert_true(llabs(end - S(1.8e6 / 2700)) <= 2);
+    sf_world_settle(w, S(700));
+    /* full at the end, then idle at 1 kW from the battery */
+    assert_true(fabs(a->meter.charge - (3.6e6 - 1000 * sf_time_to_seconds(S(700) - end))) < 1e-3);
+    assert_true(fabs(a->meter.stored - 1.8e6) < 1e-6);
+    assert_true(fabs(a->meter.grid - 2e6) < 1e-6);
+    assert_true(fabs(a->meter.time[SF_POWER_CHARGING] - 1.8e6 / 2700) < 1e-6);
+    sf_world_free(w);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
+/*
+ * Lead-acid: the same charge (1.8 MJ at 2.7 kW stored, 666.67 s), then a
+ * 1 h cool-down standing at the charger: the activity ends at 4266.67 s,
+ * the cool-down draws nothing from the grid and its standby power (100 W)
+ * from the battery.
+ */
+static void test_world_lead_acid_cools_down_after_charging(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_kernel *k = sf_kernel_new();
+    sf_time end = -1;
+    sf_world_hooks hooks = {ended_at, NULL, &end};
+    char err[256];
+    sf_world *w;
+    sf_agent *a;
+    (void)state;
+    cfg->fleet.types[0].battery.efficiency = 0.9;
+    cfg->fleet.types[0].battery.initial = 0.5;
+    cfg->fleet.types[0].battery.chemistry = SF_CHEMISTRY_LEAD_ACID;
+    cfg->fleet.types[0].battery.cool_down = SF_HOUR;
+    cfg->fleet.types[0].power[SF_POWER_STANDBY] = 100;
+    if (!(w = sf_world_new(k, cfg, hooks, err, sizeof err)))
+        fail_msg("%s", err);
+    a = sf_world_agent(w, 0);
+    assert_int_equal(sf_world_charge(w, 0, 1.0, 5000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(1000)), SF_OK);
+    assert_int_equal(end, -1);
+    assert_int_equal(a->state, SF_STATE_CHARGING);
+    assert_int_equal(a->meter.state, SF_POWER_STANDBY);
+    assert_int_equal(sf_kernel_run_until(k, S(5000)), SF_OK);
+    assert_true(llabs(end - S(1.8e6 / 2700 + 3600)) <= 2);
+    assert_true(fabs(a->meter.grid - 2e6) < 1e-6);
+    assert_true(fabs(a->meter.energy[SF_POWER_STANDBY] - 100 * 3600.0) < 1e-3);
+    sf_world_free(w);
     sf_kernel_free(k);
     sf_scenario_config_free(cfg);
 }
@@ -232,6 +316,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_world_forklift_trip_pick_and_drop_by_hand),
+        cmocka_unit_test(test_world_charge_at_90_percent_draws_the_energy_over_0_9),
+        cmocka_unit_test(test_world_lead_acid_cools_down_after_charging),
         cmocka_unit_test(test_world_report_sums_agents_by_type),
         cmocka_unit_test(test_world_failed_carrier_halts_on_its_way_and_its_pick_waits),
     };

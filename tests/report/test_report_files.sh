@@ -55,7 +55,7 @@ grep -q "^energy_grid,-,.*,plant$" "$tmp/a/kpis.csv" && grep -q "^utilisation,re
     && ok "kpis.csv: each row says what its entity is" || bad "kpis.csv kind column"
 head -1 "$tmp/a/timeseries.csv" | grep -qx "t_s,t_h,length_s,completed,throughput_per_h,wip,power_kw,soc" && ok "timeseries.csv header" || bad "timeseries.csv header"
 head -1 "$tmp/a/trace.csv" | grep -qx "time_s,entity,name,state" && ok "trace.csv header" || bad "trace.csv header"
-head -1 "$tmp/a/agents.csv" | grep -q "^agent,type,idle_h,working_h,.*,utilisation_pct,energy_off_kwh,.*,grid_kwh$" && ok "agents.csv header" || bad "agents.csv header"
+head -1 "$tmp/a/agents.csv" | grep -q "^agent,type,idle_h,working_h,.*,utilisation_pct,energy_off_kwh,.*,grid_kwh,charged_kwh$" && ok "agents.csv header" || bad "agents.csv header"
 for f in kpis agents stations timeseries trace; do
     awk -F, 'NR == 1 {n = NF} NF != n {exit 1}' "$tmp/a/$f.csv" && ok "$f.csv rows have the header's fields" || bad "$f.csv ragged"
 done
@@ -63,7 +63,7 @@ done
 [ "$(tail -n +2 "$tmp/a/timeseries.csv" | wc -l)" = 96 ] && ok "timeseries.csv: 8 h in 5-minute steps" || bad "timeseries rows"
 
 # the files agree: plant kWh = agents' grid kWh + base load; the power series integrates to it
-awk -F, 'FNR == 1 {next} FILENAME ~ /agents/ {g += $NF} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "-" {p = $3}
+awk -F, 'FNR == 1 {for (i = 1; i <= NF; i++) if ($i == "grid_kwh") c = i; next} FILENAME ~ /agents/ {g += $c} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "-" {p = $3}
          END {d = p - (g + 2 * 8); if (d < 0) d = -d; exit !(d < 1e-9 * p)}' "$tmp/a/agents.csv" "$tmp/a/kpis.csv" \
     && ok "plant energy = agents + base load" || bad "plant energy does not add up"
 awk -F, 'FNR == 1 {next} FILENAME ~ /timeseries/ {e += $7 * $3 / 3600} FILENAME ~ /kpis/ && $1 == "energy_grid" && $2 == "-" {p = $3}

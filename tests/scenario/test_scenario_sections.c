@@ -267,6 +267,82 @@ static void test_sections_fleet_errors(void **state)
                            "t.yaml:11:74: cost_per_hour: expected a cost per time with its unit, such as '35 EUR/h', got '12'");
 }
 
+/* charge_efficiency and power_setup: read, their defaults (100 %; the station's power_idle), their mistakes. */
+static void test_sections_charging_and_station_power_keys(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok("scenario: {name: t, horizon: 8 h}\n"
+                "layout:\n"
+                "  nodes: [{name: a, at: [0, 0]}, {name: b, at: [10, 0]}]\n"
+                "  segments: [{path: [a, b]}]\n"
+                "  chargers: [{name: c, node: a, power: 2 kW}]\n"
+                "  stations: [{name: s1, node: b, power_idle: 2 kW, power_busy: 9 kW},\n"
+                "             {name: s2, node: b, power_idle: 2 kW, power_busy: 9 kW, power_setup: 3.5 kW}]\n"
+                "fleet:\n"
+                "  - {name: v, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_efficiency: 90 %}}\n"
+                "  - {name: w, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW}}\n"
+                "  - {name: li, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: li_ion, cv_from: 70 %}}\n"
+                "  - {name: pb, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: lead_acid}}\n");
+    assert_true(near(c->fleet.types[0].battery.efficiency, 0.9));
+    assert_true(near(c->fleet.types[1].battery.efficiency, 1));
+    assert_int_equal(c->fleet.types[1].battery.chemistry, SF_CHEMISTRY_CONSTANT);
+    assert_int_equal(c->fleet.types[2].battery.chemistry, SF_CHEMISTRY_LI_ION);
+    assert_true(near(c->fleet.types[2].battery.cv_from, 0.7));
+    assert_int_equal(c->fleet.types[3].battery.chemistry, SF_CHEMISTRY_LEAD_ACID);
+    assert_int_equal(c->fleet.types[3].battery.cool_down, 8 * SF_HOUR); /* the classic 8 h rest */
+    assert_int_equal(c->fleet.types[3].battery.rule, SF_CHARGING_OPPORTUNITY); /* a vehicle's default */
+    assert_true(near(c->layout.stations[0].power_setup, 2000)); /* the idle draw unless stated */
+    assert_true(near(c->layout.stations[1].power_setup, 3500));
+    sf_scenario_config_free(c);
+    c = load_ok("scenario: {name: t, horizon: 8 h}\n"
+                "layout:\n"
+                "  nodes: [{name: a, at: [0, 0]}]\n"
+                "  racks: [{name: r, kind: asrs, node: a, bays: 2, levels: 2, level_height: 1 m, cycle_time: 40 s,\n"
+                "           crane: {power_idle: 1 kW, power_travel: 9 kW, lift_mass: 1.5 t, regeneration: 20 %}}]\n");
+    assert_true(near(c->layout.racks[0].crane_idle, 1000));
+    assert_true(near(c->layout.racks[0].crane_travel, 9000));
+    assert_true(near(c->layout.racks[0].crane_mass, 1500));
+    assert_true(near(c->layout.racks[0].crane_efficiency, 0.85)); /* the default */
+    assert_true(near(c->layout.racks[0].crane_regeneration, 0.2));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, charge_efficiency: 0}}\n",
+                           "t.yaml:12:72: battery: charge_efficiency must be above 0 (the share of the grid's energy "
+                           "the battery keeps, e.g. 90 % for Li-ion, 75 % for lead-acid)");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: lead_acid, cv_from: 80 %}}\n",
+                           "t.yaml:12:84: battery: 'cv_from' (where the constant-voltage taper starts) goes with "
+                           "chemistry: li_ion");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, chemistry: nimh}}\n",
+                           "t.yaml:12:64: chemistry: 'nimh' is not one of constant, li_ion, lead_acid");
+    expect_load_fails_with("scenario: {name: t, horizon: 8 h}\n"
+                           "layout: {nodes: [{name: a, at: [0, 0]}], chargers: [{name: c, node: a, power: 1 kW}]}\n"
+                           "energy: {tariff: [{from: 00:00, price: 0.2 EUR/kWh}]}\n"
+                           "fleet:\n"
+                           "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s,\n"
+                           "     battery: {capacity: 2 kWh, charge_power: 1 kW, charging: off_peak}}\n",
+                           "t.yaml:5:12: agv 'y' charges off peak, but energy.tariff has no peak band (it needs bands at "
+                           "two prices or more)");
+    expect_load_fails_with(BASE "  - {name: y, kind: humanoid, count: 1, home: a, speed: 1 m/s,\n"
+                                "     battery: {capacity: 2 kWh, charge_power: 1 kW, charging: opportunity}}\n",
+                           "t.yaml:12:63: fleet entry 'y': charging 'opportunity' tops up when idle, which only "
+                           "forklifts and AGVs do; a humanoid charges below charge_below (threshold)");
+    expect_load_fails_with("scenario: {name: t, horizon: 8 h}\n"
+                           "layout:\n"
+                           "  nodes: [{name: a, at: [0, 0]}]\n"
+                           "  racks: [{name: r, node: a, bays: 2, levels: 1, crane: {power_idle: 1 kW}}]\n",
+                           "t.yaml:4:57: rack 'r': 'crane' is for an AS/RS (kind: asrs); forklifts serve a rack");
+    expect_load_fails_with(BASE "  - {name: y, kind: agv, count: 1, home: a, speed: 1 m/s, power: {setup: 1 kW}}\n",
+                           "t.yaml:11:67: fleet entry 'y': 'setup' is a station's power (power_setup in "
+                           "layout.stations); agents have none");
+}
+
 static void test_sections_product_errors(void **state)
 {
     (void)state;
@@ -391,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_sections_scenario_errors),
         cmocka_unit_test(test_sections_layout_errors),
         cmocka_unit_test(test_sections_fleet_errors),
+        cmocka_unit_test(test_sections_charging_and_station_power_keys),
         cmocka_unit_test(test_sections_product_errors),
         cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
