@@ -124,7 +124,7 @@ static void on_battery(sf_kernel *k, void *ctx, const sf_event *ev)
  * a worker's fatigue): a vehicle's trips, picks and drops; a person's or
  * humanoid's picks, drops and trips carrying a load.
  */
-static void operating(sf_world *w, uint32_t id, sf_activity what, bool on)
+void sf__world_operating(sf_world *w, uint32_t id, sf_activity what, bool on)
 {
     const sf_agent *a = &w->agents[id];
     bool vehicle = a->kind == SF_AGENT_FORKLIFT || a->kind == SF_AGENT_AGV, arm = a->kind == SF_AGENT_ARM;
@@ -137,23 +137,23 @@ static void operating(sf_world *w, uint32_t id, sf_activity what, bool on)
 
 static void finish(sf_world *w, uint32_t id, sf_activity what, int status)
 {
-    operating(w, id, what, false);
+    sf__world_operating(w, id, what, false);
     w->agents[id].activity = SF_ACT_NONE;
     if (w->hooks.done)
         w->hooks.done(w->hooks.ctx, id, what, status, sf_kernel_now(w->k));
 }
 
-static bool agent_down(const sf_world *w, uint32_t id)
+bool sf__world_agent_down(const sf_world *w, uint32_t id)
 {
     return sf_failures_down(w->failures, SF_ENTITY_AGENT, id);
 }
 
 /* Show an agent's power and state; one under repair keeps showing failed and goes back to these after it. */
-static void show(sf_world *w, uint32_t id, sf_power_state p, sf_state s)
+void sf__world_show(sf_world *w, uint32_t id, sf_power_state p, sf_state s)
 {
     sf_agent *a = &w->agents[id];
 
-    if (agent_down(w, id)) {
+    if (sf__world_agent_down(w, id)) {
         a->resume_power = p;
         a->resume_state = s;
         return;
@@ -169,7 +169,7 @@ static void mover_arrived(void *ctx, uint32_t mover, sf_time now)
 
     (void)now;
     w->agents[id].trips++;
-    show(w, id, SF_POWER_IDLE, SF_STATE_IDLE);
+    sf__world_show(w, id, SF_POWER_IDLE, SF_STATE_IDLE);
     emit_motion(w, id);
     finish(w, id, SF_ACT_MOVE, SF_OK);
 }
@@ -287,8 +287,6 @@ static void swapped(sf_world *w, uint32_t id)
     packs_changed(w, (uint32_t)a->type);
 }
 
-static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st);
-
 static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_world *w = ctx;
@@ -307,7 +305,7 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
         sf_time rest = a->then;
         int rc;
         a->then = 0;
-        if ((rc = timed(w, ev->target, what, rest, a->then_power, a->state)) != SF_OK)
+        if ((rc = sf__world_timed(w, ev->target, what, rest, a->then_power, a->state)) != SF_OK)
             sf_kernel_fail(w->k, rc);
         return;
     }
@@ -320,7 +318,7 @@ static void on_activity(sf_kernel *k, void *ctx, const sf_event *ev)
         a->loaded = false;
         a->drops++;
     }
-    show(w, ev->target, SF_POWER_IDLE, SF_STATE_IDLE);
+    sf__world_show(w, ev->target, SF_POWER_IDLE, SF_STATE_IDLE);
     finish(w, ev->target, what, SF_OK);
 }
 
@@ -377,7 +375,7 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
     double q;
 
     for (uint32_t c = 0; c < n; c++) {
-        if (agent_down(w, crew[c])) /* under repair: it stays failed */
+        if (sf__world_agent_down(w, crew[c])) /* under repair: it stays failed */
             w->agents[crew[c]].resume_state = working ? SF_STATE_WORKING : SF_STATE_IDLE;
         else {
             power(w, crew[c], working ? SF_POWER_WORKING : SF_POWER_IDLE);
@@ -488,7 +486,7 @@ static void station_job(void *ctx, const sf_job_event *ev)
 }
 
 /* A pick, drop, charge or battery swap stands still while its agent is under repair: its end moves back by the repair. */
-static bool suspends(sf_activity what)
+bool sf__world_suspends(sf_activity what)
 {
     return what == SF_ACT_PICK || what == SF_ACT_DROP || what == SF_ACT_CHARGE || what == SF_ACT_SWAP;
 }
@@ -513,14 +511,14 @@ static void agent_failed(sf_world *w, uint32_t agent, bool failed)
     bool working;
 
     /* back from every repair: the behaviours may offer it work again (reported as a step, slot = the agent) */
-    if (!failed && !agent_down(w, agent) && w->station_done)
+    if (!failed && !sf__world_agent_down(w, agent) && w->station_done)
         w->station_done(w->station_ctx, UINT32_MAX, agent, SF_STEP_AGENT_UP, now);
     if (a->mover != SF_NO_AGENT)
         sf_movers_halt(w->movers, a->mover, SF_HALT_FAILURE, failed);
     if (a->activity == SF_ACT_MOVE)
         return;
     if (failed) {
-        if (suspends(a->activity) && a->timer) {
+        if (sf__world_suspends(a->activity) && a->timer) {
             sf_kernel_cancel(w->k, a->timer);
             a->timer = 0;
             a->left = a->until - now;
@@ -532,7 +530,7 @@ static void agent_failed(sf_world *w, uint32_t agent, bool failed)
         return;
     }
     if (a->activity != SF_ACT_NONE) {
-        if (suspends(a->activity) && !a->timer &&
+        if (sf__world_suspends(a->activity) && !a->timer &&
             ((rc = sf_time_add(now, a->left, &a->until)) != SF_OK ||
              (rc = sf_kernel_at(w->k, a->until, 0, w->kind_activity, agent, &a->timer)) != SF_OK))
             sf_kernel_fail(w->k, rc);
@@ -767,167 +765,4 @@ uint32_t sf_world_find_agent(const sf_world *w, const char *name)
 int sf_world_place(const sf_world *w, const char *name, uint32_t *node)
 {
     return sf_names_find(&w->places, name, node);
-}
-
-/* ---- activities -------------------------------------------------------- */
-
-static sf_agent *idle_agent(sf_world *w, uint32_t id)
-{
-    if (id >= w->nagents || w->agents[id].activity != SF_ACT_NONE)
-        return NULL;
-    return &w->agents[id];
-}
-
-int sf_world_move_to(sf_world *w, uint32_t id, uint32_t node)
-{
-    sf_agent *a = idle_agent(w, id);
-    int rc;
-
-    if (!a || a->mover == SF_NO_AGENT)
-        return SF_EINVAL;
-    a->activity = SF_ACT_MOVE;
-    if ((rc = sf_movers_move_to(w->movers, a->mover, node, a->loaded)) != SF_OK)
-        a->activity = SF_ACT_NONE;
-    else
-        operating(w, id, SF_ACT_MOVE, true);
-    return rc;
-}
-
-/* A timed activity; one started under repair (a pick, drop or charge) waits for the repair, then takes all of dt. */
-static int timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st)
-{
-    sf_agent *a = &w->agents[id];
-    int rc;
-
-    if (suspends(what) && agent_down(w, id)) {
-        a->left = dt;
-        a->activity = what;
-        show(w, id, s, st);
-        return SF_OK;
-    }
-    if ((rc = sf_time_add(sf_kernel_now(w->k), dt, &a->until)) != SF_OK ||
-        (rc = sf_kernel_at(w->k, a->until, 0, w->kind_activity, id, &a->timer)) != SF_OK)
-        return rc;
-    a->activity = what;
-    show(w, id, s, st);
-    return SF_OK;
-}
-
-/*
- * Forks up to `height` at lift_speed in the lifting power state, then down
- * again at lift_speed and the handling time in the working state: lowering
- * is not charged as lifting (docs/scenario-format.md, fleet `power`). Two
- * timed phases, so a failure suspends either exactly.
- */
-static int handle(sf_world *w, uint32_t id, double height, bool pick)
-{
-    sf_agent *a = idle_agent(w, id);
-    sf_time rest, lift;
-    int rc;
-
-    if (!a || a->kind == SF_AGENT_ARM || a->loaded == pick || !(height >= 0))
-        return SF_EINVAL;
-    if (height > a->lift_height + 1e-9)
-        return SF_ERANGE;
-    if (sf_time_from_seconds(height / a->lift_speed, &lift) != SF_OK || sf_time_add(lift, a->handling, &rest) != SF_OK)
-        return SF_ERANGE;
-    a->then = lift > 0 ? rest : 0;
-    a->then_power = SF_POWER_WORKING;
-    if ((rc = timed(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, lift > 0 ? lift : rest,
-                    lift > 0 ? SF_POWER_LIFTING : SF_POWER_WORKING, SF_STATE_HANDLING)) == SF_OK)
-        operating(w, id, pick ? SF_ACT_PICK : SF_ACT_DROP, true);
-    return rc;
-}
-
-int sf_world_pick(sf_world *w, uint32_t id, double height)
-{
-    return handle(w, id, height, true);
-}
-
-int sf_world_drop(sf_world *w, uint32_t id, double height)
-{
-    return handle(w, id, height, false);
-}
-
-int sf_world_pause(sf_world *w, uint32_t id, sf_time dt)
-{
-    if (!idle_agent(w, id) || dt < 0)
-        return SF_EINVAL;
-    return timed(w, id, SF_ACT_PAUSE, dt, SF_POWER_IDLE, SF_STATE_IDLE);
-}
-
-/*
- * Charging takes exactly the time the meter needs to store the missing
- * energy at the charging rate; the event at its end finds the battery at
- * the target (to the nanosecond of rounding up).
- */
-int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
-{
-    sf_agent *a = idle_agent(w, id);
-    const sf_cfg_battery *B;
-    double rate, seconds;
-    sf_time dt;
-
-    if (!a || a->meter.capacity <= 0 || !(to > 0 && to <= 1) || !(charger_power > 0))
-        return SF_EINVAL;
-    sf_meter_update(&a->meter, sf_kernel_now(w->k));
-    if (a->meter.charge_power <= 0)
-        return SF_EINVAL;
-    rate = fmin(a->meter.charge_power, charger_power);
-    a->charge_power = a->meter.charge_power;
-    a->meter.charge_power = rate; /* the charger limits the draw while this lasts */
-    seconds = sf_meter_charge_seconds(&a->meter, a->meter.charge, fmax(a->meter.charge, to * a->meter.capacity));
-    if (sf_time_from_seconds(seconds, &dt) != SF_OK) {
-        a->meter.charge_power = a->charge_power;
-        return SF_ERANGE;
-    }
-    B = &w->cfg->fleet.types[a->type].battery;
-    a->then = B->chemistry == SF_CHEMISTRY_LEAD_ACID ? B->cool_down : 0;
-    a->then_power = SF_POWER_STANDBY;
-    return timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING, SF_STATE_CHARGING);
-}
-
-int sf_world_swap(sf_world *w, uint32_t id)
-{
-    sf_agent *a = idle_agent(w, id);
-    sf_time now = sf_kernel_now(w->k), ready;
-    sf_packs *p;
-    uint32_t i;
-
-    if (!a || a->meter.capacity <= 0 || (p = &w->packs[a->type])->n == 0)
-        return SF_EINVAL;
-    if ((i = sf_packs_reserve(p, now, &ready)) == UINT32_MAX)
-        return SF_ELIMIT;
-    a->pack = i;
-    return timed(w, id, SF_ACT_SWAP, ready - now + w->cfg->fleet.types[a->type].battery.swap, SF_POWER_IDLE,
-                 SF_STATE_CHARGING);
-}
-
-int sf_world_crane_cycle(sf_world *w, uint32_t rack, int level, double seconds)
-{
-    return sf_cranes_cycle(w->cranes, rack, level, seconds);
-}
-
-const sf_packs *sf_world_packs(const sf_world *w, int type)
-{
-    return type >= 0 && (size_t)type < w->cfg->fleet.n_types && w->packs[type].n > 0 ? &w->packs[type] : NULL;
-}
-
-int sf_world_rest(sf_world *w, uint32_t id)
-{
-    sf_time until;
-    sf_state s;
-
-    if (!idle_agent(w, id) || (s = sf_world_shift(w, id, &until)) == SF_STATE_IDLE || until == SF_TIME_MAX)
-        return SF_EINVAL;
-    return timed(w, id, SF_ACT_REST, until - sf_kernel_now(w->k), s == SF_STATE_OFF_SHIFT ? SF_POWER_OFF : SF_POWER_IDLE,
-                 s);
-}
-
-void sf_world_settle(sf_world *w, sf_time now)
-{
-    for (uint32_t i = 0; i < w->nagents; i++)
-        sf_meter_update(&w->agents[i].meter, now);
-    if (w->stations)
-        sf_stations_settle(w->stations, now);
 }

@@ -42,6 +42,12 @@ struct sf_world {
 int sf__world_fail(char *err, size_t n, const sf_cfg_place *at, const char *fmt, ...);
 /* Enter a power state (world.c): the meter, the observers, the battery's next event. */
 void sf__world_power(sf_world *w, uint32_t id, sf_power_state s);
+/* Shared by world.c and world_activities.c. */
+void sf__world_operating(sf_world *w, uint32_t id, sf_activity what, bool on);
+bool sf__world_agent_down(const sf_world *w, uint32_t id);
+void sf__world_show(sf_world *w, uint32_t id, sf_power_state p, sf_state s);
+bool sf__world_suspends(sf_activity what);
+int sf__world_timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st);
 int sf__world_build_network(sf_world *w, uint32_t nmobile, char *err, size_t n);
 int sf__world_build_storage(sf_world *w, char *err, size_t n);
 int sf__world_build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n);
