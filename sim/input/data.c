@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/format.h"
 #include "core/mem.h"
 
 enum { MAX_FIELDS = 64, MAX_LINE = 4096 };
@@ -123,6 +124,9 @@ static int fail(char *err, size_t errlen, const char *path, size_t line, size_t 
     if (used > 0 && (size_t)used < errlen)
         vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
     va_end(ap);
+    for (char *c = err; errlen && *c; c++) /* a field quoted from the file prints no control character */
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return rc;
 }
 
@@ -145,6 +149,9 @@ static sf_data_series *series(sf_data *d, size_t *cap, const char *name)
     memset(&d->s[d->n], 0, sizeof d->s[0]);
     if (!(d->s[d->n].name = sf_strdup(name)))
         return NULL;
+    for (char *c = d->s[d->n].name; *c; c++) /* a column's name is printed: no control character reaches a terminal */
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return &d->s[d->n++];
 }
 
@@ -218,6 +225,9 @@ static int failure_row(struct reader *rd)
         return FAIL(rd, r->n + 1, "missing field: the row has %zu of %zu columns", r->n, need + 1);
     if (!r->f[rd->c_machine][0])
         return FAIL(rd, (size_t)rd->c_machine + 1, "empty machine name");
+    if (sf_name_problem(r->f[rd->c_machine])) /* it is printed as a scenario name */
+        return FAIL(rd, (size_t)rd->c_machine + 1, "machine name '%s': %s", r->f[rd->c_machine],
+                    sf_name_problem(r->f[rd->c_machine]));
     if (!parse_stamp(r->f[rd->c_down], rd->factor, &down) || !parse_stamp(r->f[rd->c_up], rd->factor, &up)) {
         long c = parse_stamp(r->f[rd->c_down], rd->factor, &down) ? rd->c_up : rd->c_down;
         return FAIL(rd, (size_t)c + 1, "expected a time stamp (a number, HH:MM:SS or YYYY-MM-DD HH:MM:SS), got '%s'",

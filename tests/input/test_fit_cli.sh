@@ -70,6 +70,13 @@ expect_error() { # file, expected message start, options...
 expect_error empty.csv "empty.csv:1:1: empty file"
 printf 'cycle\n' > header.csv
 expect_error header.csv "header.csv:1:1: no data rows"
+printf 'cycle\n40\n4\0331m\n' > escape.csv
+expect_error escape.csv "escape.csv:3:1: expected a number, got '4?1m'"
+printf 'machine,down,up\n\033[2Jm1,1,5\n' > escname.csv
+expect_error escname.csv "escname.csv:2:1: machine name '?[2Jm1': must not hold control characters" --kind failures
+printf '\033[31mcycle\n41\n42\n43\n44\n45\n46\n' > eschead.csv
+"$sf" fit eschead.csv --bootstrap 0 > out.txt 2>&1 || fail "eschead.csv: a column name with an escape is still data"
+if grep -q "$(printf '\033')" out.txt; then fail "eschead.csv: an escape sequence reached the terminal"; fi
 printf 'id,cycle\n1,40\n2,4O\n' > text.csv
 expect_error text.csv "text.csv:3:2: expected a number, got '4O'" --column cycle
 printf 'cycle\n40\n-3\n' > negative.csv
