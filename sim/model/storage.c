@@ -9,8 +9,13 @@
  *
  * Costs: lanes are ranked once (O(L log L)); a put-away scans the ranked
  * lanes of its zone from a hint that skips the leading full lanes, so it
- * is O(1) while the store fills in order and O(L) at worst; a retrieval
- * scans the lane fronts, O(L).
+ * is O(1) while the store fills in order and O(L) at worst. A retrieval
+ * takes the oldest accessible load of its item: each item keeps a heap of
+ * the lanes whose front load it is, by that load's arrival order, pushed
+ * whenever a lane's front changes and checked when it comes to the top
+ * (an entry whose lane has since changed is dropped), so a retrieval is
+ * O(log L) amortised; the choice is the one a scan of every lane front
+ * makes.
  */
 #include "model/storage.h"
 
@@ -36,6 +41,20 @@ struct lane {
     uint32_t order;/* natural order, for ties */
 };
 
+/* A lane whose front load is of an item, with that load's arrival number. */
+struct front {
+    uint64_t seq;
+    uint32_t lane;
+};
+
+/* An item's fronts, a binary min-heap by seq; a slot of the item table. */
+struct fronts {
+    uint32_t item;
+    bool used;
+    struct front *v;
+    size_t n, cap;
+};
+
 struct rack {
     char *name;
     uint32_t bays, levels, depth;
@@ -59,6 +78,8 @@ struct sf_storage {
     uint32_t hint[3];
     bool ranked_ok;
     uint64_t seq, cells, full, incoming;
+    struct fronts *items; /* open addressing by item, `nitems_cap` slots (a power of two) */
+    size_t nitems, nitems_cap;
 };
 
 sf_storage *sf_storage_new(sf_network *net, sf_storage_policy policy, uint32_t reference, double share_a,
@@ -82,6 +103,9 @@ void sf_storage_free(sf_storage *st)
         free(st->racks[r].access);
         free(st->racks[r].cells);
     }
+    for (size_t i = 0; i < st->nitems_cap; i++)
+        free(st->items[i].v);
+    free(st->items);
     free(st->racks);
     free(st->lanes);
     free(st->ranked);
@@ -249,6 +273,109 @@ static struct lane *free_lane(sf_storage *st, int z)
     return NULL;
 }
 
+/* ---- the fronts of each item ---------------------------------------------- */
+
+static size_t item_slot(size_t cap, uint32_t item)
+{
+    return (size_t)(item * 0x9E3779B1u) & (cap - 1);
+}
+
+/* The fronts of `item`, made when `add`; NULL when it has none (or memory ran out adding it). */
+static struct fronts *fronts_of(sf_storage *st, uint32_t item, bool add)
+{
+    size_t i;
+
+    if (add && 2 * (st->nitems + 1) > st->nitems_cap) { /* keep the table at most half full */
+        size_t cap = st->nitems_cap ? 2 * st->nitems_cap : 16;
+        struct fronts *t = sf_calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t j = 0; j < st->nitems_cap; j++)
+            if (st->items[j].used) {
+                for (i = item_slot(cap, st->items[j].item); t[i].used; i = (i + 1) & (cap - 1))
+                    ;
+                t[i] = st->items[j];
+            }
+        free(st->items);
+        st->items = t;
+        st->nitems_cap = cap;
+    }
+    for (i = st->nitems_cap ? item_slot(st->nitems_cap, item) : 0; st->nitems_cap && st->items[i].used;
+         i = (i + 1) & (st->nitems_cap - 1))
+        if (st->items[i].item == item)
+            return &st->items[i];
+    if (!add)
+        return NULL;
+    st->items[i] = (struct fronts){.item = item, .used = true};
+    st->nitems++;
+    return &st->items[i];
+}
+
+static void sift_down(struct fronts *f, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < f->n && f->v[l].seq < f->v[m].seq)
+            m = l;
+        if (l + 1 < f->n && f->v[l + 1].seq < f->v[m].seq)
+            m = l + 1;
+        if (m == i)
+            return;
+        struct front t = f->v[i];
+        f->v[i] = f->v[m];
+        f->v[m] = t;
+        i = m;
+    }
+}
+
+/* Lane `lane` now has `c` in front: a retrieval of its item may take it. */
+static int push_front(sf_storage *st, uint32_t lane, const struct cell *c)
+{
+    struct fronts *f = fronts_of(st, c->item, true);
+    size_t i;
+
+    if (!f || sf_grow(f->v, f->cap, f->n + 1) != SF_OK)
+        return SF_ENOMEM;
+    for (i = f->n++; i > 0 && f->v[(i - 1) / 2].seq > c->seq; i = (i - 1) / 2)
+        f->v[i] = f->v[(i - 1) / 2];
+    f->v[i] = (struct front){c->seq, lane};
+    return SF_OK;
+}
+
+/* The cell in front of a lane (its next retrieval), NULL for an empty lane. */
+static struct cell *front_cell(const sf_storage *st, const struct lane *ln, sf_cell_ref *ref)
+{
+    if (ln->n == 0)
+        return NULL;
+    *ref = (sf_cell_ref){ln->rack, ln->bay, ln->level, st->racks[ln->rack].depth - ln->n};
+    return cell_at(st, ref);
+}
+
+/* An entry still stands for an accessible load of its item: its lane is free and shows that load in front. */
+static bool current(const sf_storage *st, uint32_t item, const struct front *e, sf_cell_ref *ref)
+{
+    const struct lane *ln = &st->lanes[e->lane];
+    const struct cell *c = ln->busy ? NULL : front_cell(st, ln, ref);
+
+    return c && c->state == SF_CELL_FULL && c->item == item && c->seq == e->seq;
+}
+
+/* Drop the entries that no longer stand for anything, when they have come to outnumber the lanes twice. */
+static void compact(sf_storage *st, struct fronts *f)
+{
+    sf_cell_ref ref;
+    size_t n = 0;
+
+    if (f->n <= 2 * (size_t)st->nlanes + 64)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        if (current(st, f->item, &f->v[i], &ref))
+            f->v[n++] = f->v[i];
+    f->n = n;
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(f, i);
+}
+
 int sf_storage_reserve_put(sf_storage *st, char abc, sf_cell_ref *cell)
 {
     static const int order[3][3] = {{0, 1, 2}, {1, 2, 0}, {2, 1, 0}};
@@ -276,6 +403,9 @@ int sf_storage_commit_put(sf_storage *st, const sf_cell_ref *cell, uint32_t item
     (void)now;
     if (!valid(st, cell) || (c = cell_at(st, cell))->state != SF_CELL_RESERVED_IN)
         return SF_EINVAL;
+    if (push_front(st, (uint32_t)(lane_of(st, cell) - st->lanes), &(struct cell){SF_CELL_FULL, item, st->seq}) !=
+        SF_OK)
+        return SF_ENOMEM;
     c->state = SF_CELL_FULL;
     c->item = item;
     c->seq = st->seq++;
@@ -287,41 +417,41 @@ int sf_storage_commit_put(sf_storage *st, const sf_cell_ref *cell, uint32_t item
 
 int sf_storage_reserve_take(sf_storage *st, uint32_t item, sf_cell_ref *cell)
 {
-    const struct lane *best = NULL;
-    uint64_t best_seq = UINT64_MAX;
-    sf_cell_ref ref;
+    struct fronts *f = fronts_of(st, item, false);
 
-    for (uint32_t i = 0; i < st->nlanes; i++) {
-        const struct lane *ln = &st->lanes[i];
-        const struct cell *front;
-        if (ln->busy || ln->n == 0)
-            continue;
-        ref = (sf_cell_ref){ln->rack, ln->bay, ln->level, st->racks[ln->rack].depth - ln->n};
-        front = cell_at(st, &ref);
-        if (front->state == SF_CELL_FULL && front->item == item && front->seq < best_seq) {
-            best = ln;
-            best_seq = front->seq;
-            *cell = ref;
+    while (f && f->n > 0) {
+        struct front top = f->v[0];
+        bool found = current(st, item, &top, cell);
+        f->v[0] = f->v[--f->n]; /* taken, or stale */
+        sift_down(f, 0);
+        if (found) {
+            cell_at(st, cell)->state = SF_CELL_RESERVED_OUT;
+            st->lanes[top.lane].busy = true;
+            compact(st, f);
+            return SF_OK;
         }
     }
-    if (!best)
-        return SF_ENOTFOUND;
-    cell_at(st, cell)->state = SF_CELL_RESERVED_OUT;
-    lane_of(st, cell)->busy = true;
-    return SF_OK;
+    return SF_ENOTFOUND;
 }
 
 int sf_storage_commit_take(sf_storage *st, const sf_cell_ref *cell)
 {
     struct cell *c;
+    const struct cell *next;
     struct lane *ln;
+    sf_cell_ref ref;
     int z;
 
     if (!valid(st, cell) || (c = cell_at(st, cell))->state != SF_CELL_RESERVED_OUT)
         return SF_EINVAL;
-    c->state = SF_CELL_EMPTY;
     ln = lane_of(st, cell);
-    ln->n--;
+    ln->n--; /* the load behind comes to the front */
+    if ((next = front_cell(st, ln, &ref)) && next->state == SF_CELL_FULL &&
+        push_front(st, (uint32_t)(ln - st->lanes), next) != SF_OK) {
+        ln->n++;
+        return SF_ENOMEM;
+    }
+    c->state = SF_CELL_EMPTY;
     ln->busy = false;
     st->full--;
     /* the lane has room again: let its zone's scan start no later than it */
