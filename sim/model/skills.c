@@ -16,9 +16,13 @@
 #include "core/error.h"
 #include "core/mem.h"
 
+struct period {
+    uint64_t attempts, successes;
+};
+
 struct series {
-    uint64_t *attempts, *successes; /* per period, grown together */
-    size_t n, cap_a, cap_s;
+    struct period *v; /* per period from time 0 */
+    size_t n, cap;
 };
 
 struct sf_skills {
@@ -26,7 +30,7 @@ struct sf_skills {
     const int *agent_type;
     uint32_t nagents;
     size_t ntypes, nops;
-    void *block;         /* op_first, experience, program, counts, series */
+    void *block;         /* op_first, experience, program, counts, series (sf_skills_new zeroes it) */
     size_t *op_first;    /* per product: the number of its first operation */
     uint64_t *experience;/* (ntypes + nagents) x nops */
     int64_t *program;    /* nagents x nops: the variant + 1 each robot is programmed for, 0 none */
@@ -65,42 +69,39 @@ const char *const sf_instruction_names[SF_INSTRUCTIONS + 1] = {"teach_pendant", 
 sf_skills *sf_skills_new(const sf_scenario_config *cfg, const int *agent_type, uint32_t nagents, bool *failed)
 {
     const sf_cfg_fleet *F = &cfg->fleet;
+    size_t nops = 0;
     sf_skills *k;
     bool any = false;
 
-    *failed = false;
     for (size_t t = 0; t < F->n_types; t++)
         any |= F->types[t].learning.on || F->types[t].programming.on;
+    for (size_t p = 0; p < cfg->n_products; p++)
+        nops += cfg->products[p].n_ops;
+    *failed = false;
     if (!any || !agent_type)
         return NULL;
-    if (!(k = SF_NEW(sf_skills, .cfg = cfg, .agent_type = agent_type, .nagents = nagents, .ntypes = F->n_types)))
-        goto fail;
-    for (size_t p = 0; p < cfg->n_products; p++)
-        k->nops += cfg->products[p].n_ops;
-    k->block = SF_PARTS(SF_PART(k->op_first, cfg->n_products + 1),
-                        SF_PART(k->experience, (k->ntypes + nagents) * (k->nops ? k->nops : 1)),
-                        SF_PART(k->program, (size_t)nagents * (k->nops ? k->nops : 1)),
-                        SF_PART(k->counts, k->ntypes), SF_PART(k->series, k->ntypes));
-    if (!k->block)
-        goto fail;
+    k = SF_NEW(sf_skills, .cfg = cfg, .agent_type = agent_type, .nagents = nagents, .ntypes = F->n_types,
+               .nops = nops);
+    if (!k || !(k->block = SF_PARTS(SF_PART(k->op_first, cfg->n_products + 1),
+                                    SF_PART(k->experience, (k->ntypes + nagents) * (nops ? nops : 1)),
+                                    SF_PART(k->program, (size_t)nagents * (nops ? nops : 1)),
+                                    SF_PART(k->counts, k->ntypes), SF_PART(k->series, k->ntypes)))) {
+        free(k);
+        *failed = true;
+        return NULL;
+    }
     for (size_t p = 0; p < cfg->n_products; p++)
         k->op_first[p + 1] = k->op_first[p] + cfg->products[p].n_ops;
     return k;
-fail:
-    sf_skills_free(k);
-    *failed = true;
-    return NULL;
 }
 
+/* The period series, the block, the record: one free each (the series grow one array per fleet entry). */
 void sf_skills_free(sf_skills *k)
 {
-    if (!k)
-        return;
-    for (size_t t = 0; k->series && t < k->ntypes; t++) {
-        free(k->series[t].attempts);
-        free(k->series[t].successes);
-    }
-    free(k->block);
+    for (size_t t = 0; k && t < k->ntypes; t++)
+        free(k->series[t].v);
+    if (k)
+        free(k->block);
     free(k);
 }
 
@@ -119,10 +120,9 @@ static int series_reach(struct series *S, size_t i)
 {
     if (i < S->n)
         return SF_OK;
-    if (sf_grow(S->attempts, S->cap_a, i + 1) != SF_OK || sf_grow(S->successes, S->cap_s, i + 1) != SF_OK)
+    if (sf_grow(S->v, S->cap, i + 1) != SF_OK)
         return SF_ENOMEM;
-    memset(S->attempts + S->n, 0, (i + 1 - S->n) * sizeof *S->attempts);
-    memset(S->successes + S->n, 0, (i + 1 - S->n) * sizeof *S->successes);
+    memset(S->v + S->n, 0, (i + 1 - S->n) * sizeof *S->v);
     S->n = i + 1;
     return SF_OK;
 }
@@ -152,10 +152,10 @@ int sf_skills_operate(sf_skills *k, uint32_t agent, int product, int op, sf_rng 
         bool ok = sf_rng_uniform(rng) < sf_learning_success(L, (double)*n);
         ++*n;
         c->attempts++;
-        S->attempts[period]++;
+        S->v[period].attempts++;
         if (ok) {
             c->successes++;
-            S->successes[period]++;
+            S->v[period].successes++;
             return SF_OK;
         }
         if (failures >= L->retries) {
@@ -228,7 +228,7 @@ void sf_skills_period(const sf_skills *k, int type, size_t i, uint64_t *attempts
 {
     *attempts = *successes = 0;
     if (i < sf_skills_periods(k, type)) {
-        *attempts = k->series[type].attempts[i];
-        *successes = k->series[type].successes[i];
+        *attempts = k->series[type].v[i].attempts;
+        *successes = k->series[type].v[i].successes;
     }
 }

@@ -64,6 +64,25 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
 }
 
 /*
+ * A fleet entry's block `key` that only robots (arms, humanoids) may
+ * have, checked against `keys`: the block when it is there and a valid
+ * mapping of a robot's entry, else NULL (with an error if it is there).
+ */
+static const sf_ynode *robot_block(sf_vctx *v, const sf_ynode *e, const char *key, const char *const *keys,
+                                   const char *what, const sf_cfg_agent_type *t)
+{
+    const sf_ynode *n = sf_ynode_get(e, key, NULL);
+
+    if (!n)
+        return NULL;
+    if (t->kind != SF_AGENT_ARM && t->kind != SF_AGENT_HUMANOID) {
+        sf_v_error(v, n, "%s: only robots have '%s' (it is for kind arm or humanoid)", what, key);
+        return NULL;
+    }
+    return sf_v_map(v, n, keys, key) && n->kind == SF_YMAP ? n : NULL;
+}
+
+/*
  * A robot's `learning` block (model/skills.h): the success curve's first
  * rate, limit and scale and a rescue's time are required; the rest has
  * defaults (docs/production.md, "Learning robots"). It replaces a
@@ -74,20 +93,14 @@ static void learning(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_age
     static const char *const keys[] = {"experience", "success_first", "success_limit", "scale", "time_first",
                                        "progress", "retries", "rescue_time", "period", NULL};
     static const char *const experience[] = {"pooled", "individual", NULL};
-    const sf_ynode *n = sf_ynode_get(e, "learning", NULL);
+    const sf_ynode *n = robot_block(v, e, "learning", keys, what, t);
     sf_cfg_learning *L = &t->learning;
     int pooled = 0;
 
-    if (!n)
-        return;
-    if (t->kind != SF_AGENT_ARM && t->kind != SF_AGENT_HUMANOID) {
-        sf_v_error(v, n, "%s: only robots learn ('learning' is for kind arm or humanoid)", what);
-        return;
-    }
-    if (sf_ynode_get(e, "success_rate", NULL))
+    if (n && sf_ynode_get(e, "success_rate", NULL))
         sf_v_error(v, sf_ynode_get(e, "success_rate", NULL),
                    "%s: 'learning' sets the success rate from experience; drop 'success_rate' or 'learning'", what);
-    if (!sf_v_map(v, n, keys, "learning") || n->kind != SF_YMAP)
+    if (!n)
         return;
     *L = (sf_cfg_learning){.on = true, .pooled = true, .time_first = 1, .progress = 1, .retries = 3,
                            .period = SF_HOUR};
@@ -118,17 +131,11 @@ static void learning(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_age
 static void programming(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_agent_type *t)
 {
     static const char *const keys[] = {"method", "time", "first_run_failure", "by", NULL};
-    const sf_ynode *n = sf_ynode_get(e, "programming", NULL);
+    const sf_ynode *n = robot_block(v, e, "programming", keys, what, t);
     sf_cfg_programming *P = &t->programming;
     int method = 0;
 
     if (!n)
-        return;
-    if (t->kind != SF_AGENT_ARM && t->kind != SF_AGENT_HUMANOID) {
-        sf_v_error(v, n, "%s: only robots are programmed ('programming' is for kind arm or humanoid)", what);
-        return;
-    }
-    if (!sf_v_map(v, n, keys, "programming") || n->kind != SF_YMAP)
         return;
     if (!sf_v_enum(v, sf_v_need(v, n, "method", "programming"), "method", sf_instruction_names, &method) || method < 0)
         method = 0;

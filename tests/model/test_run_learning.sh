@@ -1,7 +1,8 @@
 #!/bin/sh
 # `shopfloor run` on the learning cell (tests/model/data/learning_cell.yaml):
-# the stations take the learning robots' time factor, the KPIs and the
-# report's learning curve are written, and the success rate climbs.
+# the stations take the learning robots' time factor and a programmed
+# robot's programming as setup, the KPIs and the report's learning curve
+# are written, and the success rate climbs.
 # Usage: test_run_learning.sh path/to/shopfloor source_dir
 sf=$1
 src=$2
@@ -24,6 +25,18 @@ awk -F, '$1 == "operations" && $2 == "pick_1" {ops = $3} $1 == "time_producing" 
     "$tmp/slow/kpis.csv" || fail "a first-attempt robot does not take time_first x the operation's time"
 grep -q '^learning_rescues,picker,0,' "$tmp/slow/kpis.csv" || fail "a robot that never fails was rescued"
 grep -q '^learning_success_rate,picker,100,' "$tmp/slow/kpis.csv" || fail "a robot that never fails has a success rate below 100 %"
+
+# Programmed for 10 min for each hourly variant, with no first-run failure: in 2 h picker is programmed
+# twice, and pick_1 (its station; the setup is the programming) spends exactly 20 min in setup.
+"$sf" run "$cell" --until 2h --out "$tmp/prog" --set fleet.picker.programming.method=natural_language \
+    --set fleet.picker.programming.time=10min --set fleet.picker.programming.first_run_failure=0 \
+    --set products.part.variant_every=1h >"$tmp/out" 2>&1 || fail "the programmed cell does not run: $(tail -5 "$tmp/out")"
+grep -q '^programmings,picker,2,' "$tmp/prog/kpis.csv" || fail "picker is not programmed twice in two hourly variants"
+grep -q '^first_run_failures,picker,0,' "$tmp/prog/kpis.csv" || fail "a first run failed at a failure rate of 0"
+awk -F, '$1 == "time_setup" && $2 == "pick_1" {h = $3} END {d = h * 60 - 20; if (d < 1e-9 && d > -1e-9) exit 0
+         print "pick_1 in setup " h * 60 " min, expected 20"; exit 1}' "$tmp/prog/kpis.csv" ||
+    fail "the programming is not the station's setup"
+grep -q '^programmings,picker_b,' "$tmp/prog/kpis.csv" && fail "picker_b has programming rows without a programming block"
 
 # The cell as written: rows for both fleet entries, a rising curve, the chart
 "$sf" run "$cell" --out "$tmp/learn" >"$tmp/out" 2>&1 || fail "the cell does not run: $(tail -5 "$tmp/out")"

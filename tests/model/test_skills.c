@@ -264,7 +264,7 @@ static void test_learning_refused_where_it_means_nothing(void **state)
 {
     static const char *const cases[][4] = {
         {"fleet.picker.success_rate=90%", NULL, NULL, "'learning' sets the success rate from experience"},
-        {"fleet.picker.kind=worker", "fleet.picker.home=a", "fleet.picker.speed=1", "only robots learn"},
+        {"fleet.picker.kind=worker", "fleet.picker.home=a", "fleet.picker.speed=1", "only robots have 'learning'"},
         {"fleet.picker.learning.experience=both", NULL, NULL, "is not one of pooled, individual"},
         {"fleet.picker.learning.success_limit=0", NULL, NULL, "a success_limit must be above 0 %"},
         {"fleet.picker.learning.progress=0", NULL, NULL, "a progress ratio must be above 0 %"},
