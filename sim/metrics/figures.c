@@ -479,6 +479,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     for (size_t s = 0; s < m->ns; s++)
         if ((rc = station_kpis(m, s, out)) != SF_OK)
             return rc;
+    if ((rc = sf__metrics_learning_kpis(m, out)) != SF_OK)
+        return rc;
     /* people and robots: every kind's present hours; output per human hour and per human-plus-robot hour */
     ADD("worker_hours", "", worker_s / SF_SECONDS_PER_HOUR, "h", false);
     ADD("robot_hours", "", (agent_s - worker_s) / SF_SECONDS_PER_HOUR, "h", false);

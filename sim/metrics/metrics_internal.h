@@ -129,6 +129,9 @@ static inline double secs(sf_time dt)
     return sf_time_to_seconds(dt);
 }
 
+/* learning.c: the KPIs of robots that learn (model/skills.h). */
+int sf__metrics_learning_kpis(const sf_metrics *m, sf_kpis *out);
+
 /* ledger.c: the plant's power, energy, cost and carbon, integrated piece by piece */
 
 /* Bring the plant up to `now`, stopping where a charging battery fills (its charger's draw ends there). */

@@ -206,6 +206,43 @@ typedef struct sf_cfg_battery {
     sf_charging_rule rule; /* `charging`; default opportunity for forklifts and AGVs, threshold otherwise */
 } sf_cfg_battery;
 
+/*
+ * A robot's skill learning (model/skills.h, docs/production.md "Learning
+ * robots"). A skill is a fleet entry's operation: (fleet entry, product,
+ * operation). After n attempts at it, an attempt succeeds with
+ * p(n) = limit - (limit - first) e^(-n / scale) and the operation takes
+ * max(1, time_first (n + 1)^(-b)) times its time, b = -log2(progress).
+ */
+typedef struct sf_cfg_learning {
+    bool on;              /* the fleet entry has a `learning` block */
+    bool pooled;          /* experience shared by the fleet entry (default) or each robot's own */
+    double success_first; /* p(0) */
+    double success_limit; /* p(infinity) */
+    double scale;         /* n0, attempts (> 0) */
+    double time_first;    /* first attempt's time over the operation's time (>= 1, default 1) */
+    double progress;      /* Wright's progress ratio in (0, 1] (default 1: no time learning) */
+    int retries;          /* failed attempts of one operation retried before a person rescues it (default 3) */
+    sf_time rescue_time;  /* a rescue's time, added to the operation's */
+    sf_time period;       /* length of the periods of the success-rate series (default 1 h) */
+} sf_cfg_learning;
+
+/*
+ * Programming a robot for a product (model/skills.h, docs/production.md
+ * "Introducing a product"): before its first operation on a product's
+ * variant a robot is programmed, `time` on the robot (a setup), and the
+ * first run after it fails with `first_run_failure` (the operation is done
+ * again). Defaults per instruction method: sf_programming_defaults.
+ */
+typedef enum sf_instruction { SF_TEACH_PENDANT, SF_OFFLINE_PROGRAMMING, SF_NATURAL_LANGUAGE, SF_INSTRUCTIONS } sf_instruction;
+
+typedef struct sf_cfg_programming {
+    bool on;                  /* the fleet entry has a `programming` block */
+    sf_instruction method;
+    sf_time time;             /* on the robot, per (product, operation) and variant */
+    double first_run_failure; /* fraction 0..1 */
+    const char *by;           /* the skill of the person who programs (engineer, operator) */
+} sf_cfg_programming;
+
 typedef struct sf_cfg_agent_type {
     const char *name;
     sf_agent_kind kind;
@@ -228,6 +265,8 @@ typedef struct sf_cfg_agent_type {
     const char *behaviour; /* Lua script path, NULL for the default of the kind */
     double success_rate;   /* arms, humanoids: share of operations right first time (default 1) */
     sf_time retry_time;    /* added for each failed attempt */
+    sf_cfg_learning learning; /* arms, humanoids: skill learning (on: replaces success_rate) */
+    sf_cfg_programming programming; /* arms, humanoids: programmed per product variant */
     /* workers: fatigue F grows as 1 - (1 - F) e^(-rate t) while working, decays as F e^(-recovery t)
        otherwise; processing takes (1 + slowdown F) times as long. rate 0 = none. Per s. */
     double fatigue_rate, fatigue_recovery, fatigue_slowdown;
@@ -284,6 +323,7 @@ typedef struct sf_cfg_product {
        take no time */
     sf_cfg_operation transport;
     unsigned transport_kinds; /* bit k: the transport names kind k, directly or by a fleet entry */
+    sf_time variant_every;      /* a new variant every this long from time 0 (0: never); robots are programmed again */
     sf_cfg_material *materials; /* bill of materials per unit, for its carbon footprint */
     size_t n_materials;
     sf_cfg_place at;

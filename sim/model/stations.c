@@ -217,6 +217,8 @@ static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
     if (S->last_product != J->product)
         setup = seconds(sf_dist_sample(&op->setup, &S->rng_setup));
     S->last_product = J->product;
+    setup += sl->program_ns;
+    sl->program_ns = 0;
     emit_job(s, SF_JOB_OP_START, J, (int32_t)st, sl->crew_mask);
     crew_tell(s, sl, true);
     if (setup > 0) {
@@ -231,12 +233,38 @@ static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
     sf__stations_refresh(s, st);
 }
 
+/*
+ * The learning robots of the crew (model/skills.h): each makes its
+ * attempts; the least experienced sets the time factor (returned), and
+ * *extra gets the time their failed attempts add. 1 and 0 without one.
+ */
+static double learning_time(sf_stations *s, struct slot *sl, sf_time *extra)
+{
+    const struct job *J = &s->jobs[sl->job];
+    double slow = 1;
+
+    *extra = 0;
+    for (uint32_t c = 0; c < sl->ncrew && s->skills; c++) {
+        int type = s->agent_type[sl->crew[c]], rc;
+        double f;
+        sf_time more;
+        if (!sf_skills_learns(s->skills, type))
+            continue;
+        if ((rc = sf_skills_operate(s->skills, sl->crew[c], J->product, J->op, &s->retry[type], now_of(s), &f,
+                                    &more)) != SF_OK)
+            sf_kernel_fail(s->k, rc);
+        slow = f > slow ? f : slow;
+        *extra += more;
+    }
+    return slow;
+}
+
 /* Processing time of one attempt at the operation, plus a retry for each failed attempt of a crew member. */
 static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
 {
     struct job *J = &s->jobs[sl->job];
     double x = sf_dist_sample(&op_of(s, J)->time, &s->st[st].rng_time), slow = 1;
-    sf_time t;
+    sf_time t, t_learning;
 
     /* the most tired person of the crew sets the pace */
     for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
@@ -245,17 +273,42 @@ static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
         if (T->fatigue_rate > 0 && f > slow)
             slow = f;
     }
-    t = seconds(x * slow);
+    t = seconds(x * slow * learning_time(s, sl, &t_learning));
+    t += t_learning;
     for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
         int type = s->agent_type[sl->crew[c]];
         const sf_cfg_agent_type *T = &s->cfg->fleet.types[type];
-        for (int tries = 0; T->success_rate < 1 && tries < 1000; tries++) {
+        for (int tries = 0; !T->learning.on && T->success_rate < 1 && tries < 1000; tries++) {
             if (sf_rng_uniform(&s->retry[type]) < T->success_rate)
                 break;
             t += T->retry_time;
         }
     }
     return t;
+}
+
+/*
+ * The robots of the crew not programmed for the job's variant are
+ * programmed now (model/skills.h): their times add up in the slot's
+ * program_ns, done with the setup; a failed first run does the
+ * processing again.
+ */
+static void program(sf_stations *s, struct slot *sl)
+{
+    const struct job *J = &s->jobs[sl->job];
+    bool again = false;
+
+    sl->program_ns = 0;
+    for (uint32_t c = 0; c < sl->ncrew && s->skills; c++) {
+        int type = s->agent_type[sl->crew[c]];
+        sf_time t;
+        bool failed;
+        sf_skills_program(s->skills, sl->crew[c], J->product, J->op, &s->retry[type], now_of(s), &t, &failed);
+        sl->program_ns += t;
+        again |= failed;
+    }
+    if (again)
+        sl->work_ns *= 2;
 }
 
 int sf_stations_work(sf_stations *s, uint32_t st, uint32_t slot, const uint32_t *crew, uint32_t ncrew)
@@ -273,6 +326,7 @@ int sf_stations_work(sf_stations *s, uint32_t st, uint32_t slot, const uint32_t 
         sl->crew_mask |= 1u << s->agent_kind[crew[c]];
     }
     sl->work_ns = process_time(s, st, sl);
+    program(s, sl);
     if (station_down(s, st)) {
         sl->state = SL_PENDING;
         sf__stations_refresh(s, st);
@@ -468,6 +522,7 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     sf_stations *s = SF_NEW(sf_stations, .k = k, .cfg = cfg, .h = hooks, .agent_kind = agent_kind,
                             .agent_type = agent_type, .nagents = agent_kind ? nagents : 0,
                             .agents = agent_kind && nagents ? agents : NULL, .nst = (uint32_t)L->n_stations);
+    bool failed = false;
 
     if (!s)
         return NULL;
@@ -505,6 +560,9 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
         for (uint32_t q = 0; q < S->nslots; q++)
             s->slots[S->first_slot + q].station = i;
     }
+    s->skills = sf_skills_new(cfg, agent_type, s->nagents, &failed);
+    if (failed)
+        goto fail;
     sf_stations_reseed(s, seed);
     return s;
 fail:
@@ -548,6 +606,7 @@ void sf_stations_free(sf_stations *s)
     }
     for (size_t g = 0; g < s->cfg->layout.n_groups && s->want; g++)
         free(s->want[g].v);
+    sf_skills_free(s->skills);
     free(s->moves.v);
     free(s->jobs);
     free(s->block);
@@ -620,6 +679,7 @@ uint32_t sf_stations_buffered(const sf_stations *s, uint32_t st, bool output)
 uint64_t sf_stations_ops(const sf_stations *s, uint32_t st) { return s->st[st].ops; }
 sf_meter *sf_stations_meter(sf_stations *s, uint32_t st) { return &s->st[st].meter; }
 sf_job_counts sf_stations_counts(const sf_stations *s) { return s->counts; }
+const sf_skills *sf_stations_skills(const sf_stations *s) { return s->skills; }
 
 void sf_stations_settle(sf_stations *s, sf_time now)
 {

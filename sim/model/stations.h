@@ -66,6 +66,7 @@
 #include "model/failures.h"
 #include "model/observe.h"
 #include "model/config.h"
+#include "model/skills.h"
 
 typedef struct sf_stations sf_stations;
 
@@ -214,6 +215,8 @@ uint64_t sf_stations_ops(const sf_stations *s, uint32_t station);
 sf_meter *sf_stations_meter(sf_stations *s, uint32_t station);
 
 sf_job_counts sf_stations_counts(const sf_stations *s);
+/* Robots that learn (model/skills.h), NULL when no fleet entry does; owned by the stations. */
+const sf_skills *sf_stations_skills(const sf_stations *s);
 
 /* Bring every meter and state clock up to `now`. */
 void sf_stations_settle(sf_stations *s, sf_time now);

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "model/skills.h"
 #include "model/stations.h"
 #include "model/work.h"
 
@@ -94,6 +95,7 @@ struct slot {
     bool left_restart;  /* a crew member's failure that restarts the phase */
     sf_time total;      /* the phase's full length, for a restart */
     sf_time work_ns;    /* processing still to come after the setup */
+    sf_time program_ns; /* robots' programming for the job's variant, done with the setup (model/skills.h) */
     sf_event_id ev;
     uint32_t crew[CREW_MAX];
     uint32_t ncrew;
@@ -140,6 +142,7 @@ struct sf_stations {
     bool move_asked;      /* someone waits in sf_stations_next_move */
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
+    sf_skills *skills;     /* robots that learn (model/skills.h); NULL: none does */
     sf_job_counts counts;
     uint32_t kind_phase;
 };

@@ -218,6 +218,54 @@ static void chart_power(FILE *f, const sf_metrics *m, const sf_scenario_config *
     fputs("</svg>\n", f);
 }
 
+/*
+ * The learning curves over time: each learning fleet entry's success rate
+ * per period (its KPI rows learning_success_rate_period_<i>, metrics/
+ * learning.c) as a line at the periods' midpoints, 0 to 100 %. Nothing
+ * when no fleet entry learns.
+ */
+static bool learning_rows(const sf_scenario_config *cfg, const sf_kpis *k)
+{
+    for (size_t t = 0; t < cfg->fleet.n_types; t++)
+        if (cfg->fleet.types[t].learning.on && sf_kpis_find(k, "learning_success_rate_period_0", cfg->fleet.types[t].name))
+            return true;
+    return false;
+}
+
+static void chart_learning(FILE *f, const sf_metrics *m, const sf_scenario_config *cfg, const sf_kpis *k)
+{
+    static const char *const colour[] = {"#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2"};
+    double x1 = sf_time_to_seconds(sf_metrics_to(m)) / 3600;
+    char metric[64];
+    int shown = 0;
+
+    for (size_t t = 0; t < cfg->fleet.n_types; t++) {
+        const sf_cfg_agent_type *T = &cfg->fleet.types[t];
+        double h = sf_time_to_seconds(T->learning.period) / 3600;
+        const sf_kpi *r;
+        if (!T->learning.on || !sf_kpis_find(k, "learning_success_rate_period_0", T->name))
+            continue;
+        if (shown == 0) {
+            svg_open(f, W, H, "success rate per period of the robots that learn");
+            axes(f, 0, x1 > 0 ? x1 : 1, 100, "success %", 0, "");
+        }
+        fprintf(f, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"", colour[shown % 6]);
+        for (size_t i = 0; snprintf(metric, sizeof metric, "learning_success_rate_period_%zu", i) > 0 &&
+                           (r = sf_kpis_find(k, metric, T->name)); i++) {
+            double x = fmin(((double)i + 0.5) * h, x1 > 0 ? x1 : 1);
+            if (!isnan(r->value))
+                fprintf(f, "%.1f,%.1f ", px_of(x, 0, x1 > 0 ? x1 : 1), py_of(r->value, 100));
+        }
+        fprintf(f, "\"/><text x=\"%d\" y=\"12\" class=\"leg\" fill=\"%s\">", ML + 10 + 120 * shown,
+                colour[shown % 6]);
+        text(f, T->name);
+        fputs("</text>\n", f);
+        shown++;
+    }
+    if (shown)
+        fputs("</svg>\n", f);
+}
+
 typedef struct row {
     const char *name;
     double v[SF_STATES]; /* large enough for power states too */
@@ -715,6 +763,12 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
               "fuels, scope 2 grid at the average and the marginal factor (docs/results.md)</span></figcaption>\n",
               f);
         table_footprint(f, cfg, k);
+        fputs("</figure>\n", f);
+    }
+    if (learning_rows(cfg, k)) {
+        fputs("<figure><figcaption>Learning curves <span>success rate of the robots' attempts per period, from time 0 "
+              "(docs/production.md)</span></figcaption>\n", f);
+        chart_learning(f, m, cfg, k);
         fputs("</figure>\n", f);
     }
     fputs("<figure><figcaption>Energy used by power state and type <span>kWh; battery vehicles: from the battery, with what their charging drew from the grid</span></figcaption>\n", f);

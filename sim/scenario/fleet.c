@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/skills.h"
 #include "scenario/schema.h"
 
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -116,6 +117,91 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
 }
 
 /*
+ * A fleet entry's block `key` that only robots (arms, humanoids) may
+ * have, checked against `keys`: the block when it is there and a valid
+ * mapping of a robot's entry, else NULL (with an error if it is there).
+ */
+static const sf_ynode *robot_block(sf_vctx *v, const sf_ynode *e, const char *key, const char *const *keys,
+                                   const char *what, const sf_cfg_agent_type *t)
+{
+    const sf_ynode *n = sf_ynode_get(e, key, NULL);
+
+    if (!n)
+        return NULL;
+    if (t->kind != SF_AGENT_ARM && t->kind != SF_AGENT_HUMANOID) {
+        sf_v_error(v, n, "%s: only robots have '%s' (it is for kind arm or humanoid)", what, key);
+        return NULL;
+    }
+    return sf_v_map(v, n, keys, key) && n->kind == SF_YMAP ? n : NULL;
+}
+
+/*
+ * A robot's `learning` block (model/skills.h): the success curve's first
+ * rate, limit and scale and a rescue's time are required; the rest has
+ * defaults (docs/production.md, "Learning robots"). It replaces a
+ * constant success_rate, so giving both is an error.
+ */
+static void learning(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_agent_type *t)
+{
+    static const char *const keys[] = {"experience", "success_first", "success_limit", "scale", "time_first",
+                                       "progress", "retries", "rescue_time", "period", NULL};
+    static const char *const experience[] = {"pooled", "individual", NULL};
+    const sf_ynode *n = robot_block(v, e, "learning", keys, what, t);
+    sf_cfg_learning *L = &t->learning;
+    int pooled = 0;
+
+    if (n && sf_ynode_get(e, "success_rate", NULL))
+        sf_v_error(v, sf_ynode_get(e, "success_rate", NULL),
+                   "%s: 'learning' sets the success rate from experience; drop 'success_rate' or 'learning'", what);
+    if (!n)
+        return;
+    *L = (sf_cfg_learning){.on = true, .pooled = true, .time_first = 1, .progress = 1, .retries = 3,
+                           .period = SF_HOUR};
+    if (sf_v_enum(v, sf_ynode_get(n, "experience", NULL), "experience", experience, &pooled))
+        L->pooled = pooled == 0;
+    sf_v_fraction(v, sf_v_need(v, n, "success_first", "learning"), "success_first", &L->success_first);
+    sf_v_fraction(v, sf_v_need(v, n, "success_limit", "learning"), "success_limit", &L->success_limit);
+    sf_v_qty(v, sf_v_need(v, n, "scale", "learning"), "scale", SF_DIM_NONE, 0, 1e12, true, &L->scale);
+    sf_v_qty(v, sf_ynode_get(n, "time_first", NULL), "time_first", SF_DIM_NONE, 1, 100, false, &L->time_first);
+    if (sf_v_fraction(v, sf_ynode_get(n, "progress", NULL), "progress", &L->progress) &&
+        sf_ynode_get(n, "progress", NULL) && !(L->progress > 0))
+        sf_v_error(v, sf_ynode_get(n, "progress", NULL), "%s: a progress ratio must be above 0 %% (100 %%: no "
+                   "time learning)", what);
+    sf_v_int(v, sf_ynode_get(n, "retries", NULL), "retries", 0, 1000, &L->retries);
+    sf_v_duration(v, sf_v_need(v, n, "rescue_time", "learning"), "rescue_time", &L->rescue_time);
+    sf_v_duration(v, sf_ynode_get(n, "period", NULL), "period", &L->period);
+    if (sf_ynode_get(n, "success_limit", NULL) && !(L->success_limit > 0))
+        sf_v_error(v, sf_ynode_get(n, "success_limit", NULL), "%s: a success_limit must be above 0 %%", what);
+    if (sf_ynode_get(n, "period", NULL) && L->period <= 0)
+        sf_v_error(v, sf_ynode_get(n, "period", NULL), "%s: a learning period must be longer than 0 s", what);
+}
+
+/*
+ * A robot's `programming` block (model/skills.h): the instruction method
+ * sets the defaults of the time, the first-run failure rate and the skill
+ * of who programs (sf_programming_defaults); each may be given instead.
+ */
+static void programming(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_agent_type *t)
+{
+    static const char *const keys[] = {"method", "time", "first_run_failure", "by", NULL};
+    const sf_ynode *n = robot_block(v, e, "programming", keys, what, t);
+    sf_cfg_programming *P = &t->programming;
+    int method = 0;
+
+    if (!n)
+        return;
+    if (!sf_v_enum(v, sf_v_need(v, n, "method", "programming"), "method", sf_instruction_names, &method) || method < 0)
+        method = 0;
+    *P = (sf_cfg_programming){.on = true, .method = (sf_instruction)method,
+                              .time = (sf_time)llround(sf_programming_defaults[method].hours * 3600) * SF_SECOND,
+                              .first_run_failure = sf_programming_defaults[method].first_run_failure,
+                              .by = sf_programming_defaults[method].by};
+    sf_v_duration(v, sf_ynode_get(n, "time", NULL), "time", &P->time);
+    sf_v_fraction(v, sf_ynode_get(n, "first_run_failure", NULL), "first_run_failure", &P->first_run_failure);
+    sf_v_string(v, sf_ynode_get(n, "by", NULL), "by", &P->by);
+}
+
+/*
  * One fleet entry. What is required depends on the kind: mobile agents
  * need a home node and a speed, an arm a home station and no travel
  * settings, a forklift its lift height.
@@ -133,7 +219,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
-                  "behaviour", "success_rate", "retry_time", "fatigue"),
+                  "behaviour", "success_rate", "retry_time", "fatigue", "learning", "programming"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", sf_agent_kind_names, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -221,6 +307,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     t->success_rate = 1;
     sf_v_fraction(v, sf_ynode_get(e, "success_rate", NULL), "success_rate", &t->success_rate);
     sf_v_duration(v, sf_ynode_get(e, "retry_time", NULL), "retry_time", &t->retry_time);
+    learning(v, e, what, t);
+    programming(v, e, what, t);
     if ((fatigue = sf_ynode_get(e, "fatigue", NULL))) {
         static const char *const fkeys[] = {"rate", "recovery", "slowdown", NULL};
         if (t->kind != SF_AGENT_WORKER)
@@ -450,7 +538,12 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         char what[200];
         sf_v_entry(v, names[i], "product", what, sizeof what, &p->name, &p->at);
         p->source = p->sink = -1;
-        sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport", "materials"), what);
+        sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport", "materials",
+                               "variant_every"), what);
+        if (sf_v_duration(v, sf_ynode_get(e[i], "variant_every", NULL), "variant_every", &p->variant_every) &&
+            sf_ynode_get(e[i], "variant_every", NULL) && p->variant_every <= 0)
+            sf_v_error(v, sf_ynode_get(e[i], "variant_every", NULL), "%s: 'variant_every' must be longer than 0 s "
+                       "(leave it out for a product that never changes)", what);
         p->abc = 'C';
         if (sf_ynode_get(e[i], "class", NULL)) {
             static const char *const classes[] = {"A", "B", "C", NULL};
