@@ -256,8 +256,8 @@ static void test_station_colour_follows_its_state(void **state)
     assert_int_equal(sf_live_advance(live, 0, &s, NULL, NULL), SF_OK);
     canvas_open(&c, cfg);
     canvas_draw(&c, &s);
-    assert_color(pixel_at(&c, 20, -0.6, 0, 0), (SDL_Color){214, 40, 40, 255}, "press_1 failed");
-    assert_color(pixel_at(&c, 30, -0.6, 0, 0), (SDL_Color){46, 158, 68, 255}, "bench_1 working");
+    assert_color(pixel_at(&c, 20, -0.6, 0, 0), (SDL_Color){213, 94, 0, 255}, "press_1 failed (Okabe-Ito vermillion)");
+    assert_color(pixel_at(&c, 30, -0.6, 0, 0), (SDL_Color){0, 158, 115, 255}, "bench_1 working (Okabe-Ito bluish green)");
     assert_int_equal(s.failures, 1);
     assert_non_null(strstr(s.alarm, "press_1 failed"));
     canvas_close(&c);
@@ -484,8 +484,16 @@ static void test_pick_and_heat_map(void **state)
             assert_color(pixel_at(&c, mx, my, 0, 0), (SDL_Color){220, 30, 20, 255}, "the most waited-for segment");
         c.v.heat = false;
         canvas_draw(&c, &s);
-        if (clear)
-            assert_color(pixel_at(&c, mx, my, 0, 0), (SDL_Color){255, 255, 255, 255}, "its centre line without heat");
+        if (clear) {
+            /* the one-pixel centre line, wherever the pixel grid puts it */
+            bool white = false;
+            for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++) {
+                    SDL_Color p = pixel_at(&c, mx, my, (float)dx, (float)dy);
+                    white |= p.r == 255 && p.g == 255 && p.b == 255;
+                }
+            assert_true(white);
+        }
         assert_true(clear);
     }
     canvas_close(&c);
@@ -507,6 +515,9 @@ static void test_station_buffers_show_their_units(void **state)
 
     assert_int_equal(sf_snapshot_init(&s, cfg), SF_OK);
     canvas_open(&c, cfg);
+    /* without the KPI panel the layout is drawn larger: slots several pixels high */
+    c.v.no_kpi = true;
+    sf_view_fit(&c.v, cfg, W, H);
     for (sf_time t = 10 * SF_MINUTE; t <= 4 * SF_HOUR; t += 11 * SF_MINUTE) {
         assert_int_equal(sf_live_advance(live, t, &s, NULL, NULL), SF_OK);
         canvas_draw(&c, &s);
