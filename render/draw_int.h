@@ -33,7 +33,7 @@
 #define C_ALARM ((SDL_Color){200, 30, 30, 255})
 /* a white hard hat: yellow is the colour of "starved" */
 #define C_HAT ((SDL_Color){255, 255, 255, 255})
-#define C_TAG ((SDL_Color){255, 255, 255, 235})
+#define C_TAG ((SDL_Color){255, 255, 255, 255})
 
 #define TEXT_CACHE 512
 /* The KPI charts' history: one point a simulated minute, the last four hours. */

@@ -367,6 +367,8 @@ void sfd_draw_help(sf_draw *d, const sf_view *v)
         {"click", "inspect an agent or a station"},
         {"H", "heat map of waiting (congestion)"},
         {"T", "trails"},
+        {"K", "the KPI side panel"},
+        {"pointer", "the name and state of what is under it"},
         {"F", "follow the selected agent"},
         {"R", "restart"},
         {"S", "save a PNG screenshot"},
