@@ -267,7 +267,7 @@ void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 
     /* panels and swatches first (one batch), text after */
     float hud_h = s->alarm[0] ? 204 : 170;
-    float leg_y = y + hud_h + 10, leg_h = 30 + 18 * (float)nstates + 8 + 22 * (float)nkinds;
+    float leg_y = y + hud_h + 10, leg_h = 30 + 18 * (float)nstates + 8 + 22 * (float)nkinds + (s->nstations ? 22 : 0);
     panel(d, x, y, w, hud_h);
     panel(d, x, leg_y, w, leg_h);
     {
@@ -335,6 +335,8 @@ void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
                 sfd_text(d, x + 42, ly + 2, SMALL, C_TEXT, LEFT, kind_labels[i]);
                 ly += 22;
             }
+        if (s->nstations)
+            sfd_text(d, x + 12, ly + 2, SMALL, C_TEXT_DIM, LEFT, "2|1 under a station: units in|out");
     }
     if (v->end > 0) {
         float tx, ty, tw, th;
