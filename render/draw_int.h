@@ -110,6 +110,11 @@ SDL_Color sfd_heat_color(float f);
 /* Open the fonts for text scale ui (1: 12, 14, 18 pixels); SF_OK or SF_EIO. */
 int sfd_set_ui(sf_draw *d, float ui);
 
+/* agents.c: the agents (placed, then drawn), their names, their trails. */
+void sfd_draw_agents(sf_draw *d, const sf_view *v, const sf_snapshot *s);
+void sfd_draw_names(sf_draw *d, const sf_view *v, const sf_snapshot *s);
+void sfd_draw_trails(sf_draw *d, const sf_view *v, const sf_trails *t);
+
 /* hud.c: the HUD, legends, KPI panel and inspector; the help overlay. */
 void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s);
 void sfd_draw_help(sf_draw *d, const sf_view *v);
