@@ -3,8 +3,9 @@
  *
  * One drawing routine for the window, the headless pictures and the
  * replay: it reads a snapshot (snapshot.h), the scenario's layout and a
- * view (zoom, pan, overlays) and nothing else, so equal inputs give equal
- * pixels. Shapes are filled triangles with a one-pixel feathered edge
+ * view (zoom, pan, overlays, the pointer) and nothing else but the KPI
+ * charts' history, a point a simulated minute from the snapshots drawn
+ * before; so equal inputs in the same order give equal pixels. Shapes are filled triangles with a one-pixel feathered edge
  * (alpha falling to zero), all sent in one SDL_RenderGeometry batch per
  * layer; text is DejaVu Sans through SDL2_ttf, found with fontconfig.
  */
@@ -94,7 +95,7 @@ void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_
  */
 int sf_draw_pick(const sf_draw *d, const sf_view *v, const sf_snapshot *s, float sx, float sy, int64_t *agent,
                  int64_t *station);
-/* Where agent i was drawn in the last frame (pixels); agents parked on one point are fanned out. */
+/* Where agent i was drawn in the last frame (pixels): agents waiting at a charger or station are queued beside it, others parked on one point fanned out. */
 void sf_draw_agent_at(const sf_draw *d, uint32_t i, float *sx, float *sy);
 
 /* The centre (pixels) of a rack's cell (bay, level) as drawn; level 0 is the lowest. */
