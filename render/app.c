@@ -99,6 +99,22 @@ static void source_snapshot(source *src, sf_time t, sf_snapshot *out)
     src->shown = out->now;
 }
 
+/*
+ * A still's KPI charts need the past: sample the source a minute apart
+ * over the four hours before `at`, stopping short of the trails' two
+ * minutes (a live source only goes forwards).
+ */
+static void sample_history(sf_draw *d, source *src, sf_snapshot *snap, sf_time at)
+{
+    sf_time from = at > 4 * SF_HOUR ? at - 4 * SF_HOUR : 0;
+    for (sf_time t = from / SF_MINUTE * SF_MINUTE; t + 3 * SF_MINUTE < at; t += SF_MINUTE) {
+        source_snapshot(src, t, snap);
+        if (src->status != SF_OK)
+            return;
+        sf_draw_sample(d, snap);
+    }
+}
+
 /* Live details of a station for the inspector: time working so far, operations, failures. */
 static void inspect_station(source *src, int64_t station, char *buf, size_t n)
 {
@@ -182,7 +198,7 @@ int sf_render_run(const sf_render_opts *o)
     v.heat = o->heat;
     v.trails = o->trails;
     v.speed = 1;
-    v.paused = true;
+    v.still = true;
     if (o->select) {
         sf_world *world = sf_session_world(src.ses ? src.ses : sf_replay_session(src.replay));
         uint32_t a = sf_world_find_agent(world, o->select);
@@ -205,6 +221,7 @@ int sf_render_run(const sf_render_opts *o)
                     source_snapshot(&src, t, &snap);
                     sf_trails_add(&trails, &snap, 2 * SF_SECOND);
                 }
+        sample_history(d, &src, &snap, o->at);
         source_snapshot(&src, o->at, &snap);
         sf_trails_add(&trails, &snap, 0);
         if (v.selected_station >= 0)
@@ -382,6 +399,8 @@ int sf_view_run(const sf_view_opts *o)
                 if (e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
                     SDL_GetRendererOutputSize(r, &v.w, &v.h);
                 }
+                if (e.window.event == SDL_WINDOWEVENT_LEAVE)
+                    v.pointer = false;
                 break;
             case SDL_KEYDOWN:
                 switch (e.key.keysym.sym) {
@@ -429,6 +448,10 @@ int sf_view_run(const sf_view_opts *o)
                     break;
                 case SDLK_t:
                     v.trails = !v.trails;
+                    break;
+                case SDLK_k:
+                    v.no_kpi = !v.no_kpi;
+                    sf_view_fit(&v, src.cfg, v.w, v.h);
                     break;
                 case SDLK_f:
                     follow = !follow && v.selected_agent >= 0;
@@ -495,6 +518,10 @@ int sf_view_run(const sf_view_opts *o)
                 }
                 break;
             case SDL_MOUSEMOTION:
+                /* the name of what is under the pointer */
+                v.pointer = true;
+                v.px = (float)e.motion.x;
+                v.py = (float)e.motion.y;
                 if (seeking) {
                     float tx, ty, tw, th;
                     sf_view_timeline(&v, &tx, &ty, &tw, &th);

@@ -3,8 +3,9 @@
  *
  * One drawing routine for the window, the headless pictures and the
  * replay: it reads a snapshot (snapshot.h), the scenario's layout and a
- * view (zoom, pan, overlays) and nothing else, so equal inputs give equal
- * pixels. Shapes are filled triangles with a one-pixel feathered edge
+ * view (zoom, pan, overlays, the pointer) and nothing else but the KPI
+ * charts' history, a point a simulated minute from the snapshots drawn
+ * before; so equal inputs in the same order give equal pixels. Shapes are filled triangles with a one-pixel feathered edge
  * (alpha falling to zero), all sent in one SDL_RenderGeometry batch per
  * layer; text is DejaVu Sans through SDL2_ttf, found with fontconfig.
  */
@@ -33,7 +34,24 @@ typedef struct sf_view {
     const char *inspect;      /* extra lines for the selected agent ("" or NULL) */
     const char *status;       /* a short message in the HUD ("" or NULL) */
     sf_time end;              /* > 0: a timeline from 0 to `end` along the bottom (replays) */
+    bool still;               /* a picture, not a window: no speed, no "paused" */
+    bool no_kpi;              /* hide the KPI side panel */
+    bool pointer;             /* the mouse is over the picture at (px, py): name what is under it */
+    float px, py;
 } sf_view;
+
+/* The KPI side panel along the right edge: its width, and the narrowest picture that has one. */
+#define SF_KPI_WIDTH 250
+#define SF_KPI_MIN_WIDTH 1100
+/* Names are written beside every agent when it is drawn at least this many pixels long (zoomed in). */
+#define SF_NAMES_AT_PX 36
+
+/*
+ * The text scale of a view: 1 up to 1280 x 800, more for larger pictures
+ * (up to 2.5), so text, the HUD and the panels keep their share of the
+ * window. The HUD is laid out in a picture of w/ui x h/ui and scaled.
+ */
+float sf_view_ui(const sf_view *v);
 
 /* The timeline's bar (pixels), for seeking with the mouse. */
 void sf_view_timeline(const sf_view *v, float *x, float *y, float *w, float *h);
@@ -61,7 +79,7 @@ typedef struct sf_draw sf_draw;
 sf_draw *sf_draw_new(SDL_Renderer *r, const sf_scenario_config *cfg, char *err, size_t n);
 void sf_draw_free(sf_draw *d);
 
-/* A view of w x h pixels that shows the whole layout with a margin. */
+/* A view of w x h pixels that shows the whole layout with a margin, beside the HUD and (unless v->no_kpi) the KPI panel. */
 void sf_view_fit(sf_view *v, const sf_scenario_config *cfg, int w, int h);
 /* Metres to pixels and back. */
 void sf_view_to_screen(const sf_view *v, double x, double y, float *sx, float *sy);
@@ -77,7 +95,7 @@ void sf_draw_frame(sf_draw *d, const sf_view *v, const sf_snapshot *s, const sf_
  */
 int sf_draw_pick(const sf_draw *d, const sf_view *v, const sf_snapshot *s, float sx, float sy, int64_t *agent,
                  int64_t *station);
-/* Where agent i was drawn in the last frame (pixels); agents parked on one point are fanned out. */
+/* Where agent i was drawn in the last frame (pixels): agents waiting at a charger or station are queued beside it, others parked on one point fanned out. */
 void sf_draw_agent_at(const sf_draw *d, uint32_t i, float *sx, float *sy);
 
 /* The centre (pixels) of a rack's cell (bay, level) as drawn; level 0 is the lowest. */
@@ -91,6 +109,16 @@ SDL_Color sf_draw_cell_color(bool full);
 
 /* The colour agents and stations in state `s` are drawn with. */
 SDL_Color sf_draw_state_color(sf_state s);
+
+/*
+ * The KPI panel's charts: add the snapshot's figures to the history when
+ * a minute of simulated time has passed since the last point (cleared
+ * when time goes back). sf_draw_frame calls it; a still picture calls it
+ * for earlier times first so its charts have a past.
+ */
+void sf_draw_sample(sf_draw *d, const sf_snapshot *s);
+/* The history's points so far (for tests). */
+int sf_draw_samples(const sf_draw *d);
 
 /* Write the renderer's current picture to a PNG file, atomically (report/outfile.h); SF_OK, or SF_EIO, why in err. */
 int sf_draw_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t n);
