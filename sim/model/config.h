@@ -219,6 +219,10 @@ typedef struct sf_cfg_agent_type {
     /* workers: fatigue F grows as 1 - (1 - F) e^(-rate t) while working, decays as F e^(-recovery t)
        otherwise; processing takes (1 + slowdown F) times as long. rate 0 = none. Per s. */
     double fatigue_rate, fatigue_recovery, fatigue_slowdown;
+    /* its own pace (model/pace.h): an operation it works in takes time_factor times the routing's (human)
+       time, drawn once per operation when it is a distribution; paced false = factor 1, nothing drawn */
+    bool paced;
+    sf_dist time_factor;
     sf_cfg_place at;
 } sf_cfg_agent_type;
 
@@ -226,6 +230,10 @@ typedef struct sf_cfg_fleet {
     sf_cfg_agent_type *types;
     size_t n_types;
     const char *currency; /* of cost_per_hour, "" when no costs are given */
+    /* advice `check` prints ("file:line:col: warning: ..."), a run keeps quiet: a humanoid that keeps the
+       optimistic defaults (success 100 %, time factor 1) */
+    const char **warnings;
+    size_t n_warnings;
 } sf_cfg_fleet;
 
 /* ---- products ---------------------------------------------------------- */

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "model/pace.h"
 #include "model/stations.h"
 #include "model/work.h"
 
@@ -140,6 +141,7 @@ struct sf_stations {
     bool move_asked;      /* someone waits in sf_stations_next_move */
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
+    sf_pace *pace; /* fleet entries' own pace (model/pace.h) */
     sf_job_counts counts;
     uint32_t kind_phase;
 };

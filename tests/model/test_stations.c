@@ -501,6 +501,60 @@ static void test_fatigue_slows_and_recovers(void **state)
     sf_scenario_config_free(cfg);
 }
 
+/* One red job at the paint station worked by the sprayer alone; the time its work ends. */
+static sf_time paint_once(sf_scenario_config *cfg)
+{
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct plant p;
+    sf_agent_kind kinds[1] = {SF_AGENT_ARM};
+    int types[1] = {0};
+    sf_kernel *k = sf_kernel_new();
+    sf_stations *s;
+    uint32_t paint, sprayer = 0;
+
+    cfg->n_failures = 0;
+    s = plant_new(&p, k, cfg, h, kinds, types, 1);
+    assert_non_null(s);
+    paint = sf_stations_find(s, "paint");
+    assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    work_done_at = -1;
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &sprayer, 1), 0);
+    assert_int_equal(sf_kernel_run_until(k, S(100)), SF_OK);
+    plant_free(&p);
+    sf_kernel_free(k);
+    return work_done_at;
+}
+
+/*
+ * Its own pace: painting is 10 s of a person's time after a 5 s setup.
+ * At time_factor 1.5 the sprayer ends at 5 + 15 = 20 s; at 0.8 (faster than
+ * a person, alone in its crew) at 5 + 8 = 13 s; without one at 15 s. A
+ * distribution, uniform(1, 2), is drawn from "pace.sprayer" (seed 1): the
+ * work ends at 5 + 10 u.
+ */
+static void test_time_factor_sets_the_pace(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_cfg_agent_type *T = &cfg->fleet.types[0];
+    sf_rng r;
+    double u;
+    (void)state;
+
+    assert_int_equal(paint_once(cfg), S(15));
+    T->paced = true;
+    assert_int_equal(sf_dist_constant(&T->time_factor, 1.5, NULL), SF_OK);
+    assert_int_equal(paint_once(cfg), S(20));
+    assert_int_equal(sf_dist_constant(&T->time_factor, 0.8, NULL), SF_OK);
+    assert_int_equal(paint_once(cfg), S(13));
+    assert_int_equal(sf_dist_uniform(&T->time_factor, 1, 2, NULL), SF_OK);
+    sf_rng_init(&r, 1, "pace.sprayer");
+    u = sf_dist_sample(&T->time_factor, &r);
+    assert_true(u > 1 && u < 2);
+    near((double)paint_once(cfg), (5 + 10 * u) * 1e9, 1.0);
+    sf_scenario_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -512,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_crew_rate_changes_are_exact),
         cmocka_unit_test(test_agent_failure_stops_its_operation),
         cmocka_unit_test(test_fatigue_slows_and_recovers),
+        cmocka_unit_test(test_time_factor_sets_the_pace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -267,6 +267,52 @@ static void test_sections_fleet_errors(void **state)
                            "t.yaml:11:74: cost_per_hour: expected a cost per time with its unit, such as '35 EUR/h', got '12'");
 }
 
+/*
+ * A fleet entry's own pace: a number or a distribution above 0 whatever it
+ * draws; a humanoid that keeps success 100 % or factor 1 gets a warning
+ * at its entry naming what it keeps (none once it gives both, none for a
+ * worker).
+ */
+static void test_sections_time_factor_and_optimistic_defaults(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: \"tri(1, 1.2, 1.6)\"}\n");
+    assert_true(c->fleet.types[1].paced);
+    assert_int_equal(c->fleet.types[1].time_factor.kind, SF_DIST_TRIANGULAR);
+    assert_false(c->fleet.types[0].paced);
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'h' keeps the optimistic default success_rate 100 %: every "
+                        "operation right first time; give a success_rate (docs/production.md, \"Humanoids at their "
+                        "own pace\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s}\n");
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'h' keeps the optimistic defaults success_rate 100 % and "
+                        "time_factor 1: every operation at a person's time, right first time; give a time_factor and "
+                        "a success_rate (docs/production.md, \"Humanoids at their own pace\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, success_rate: 97 %}\n");
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'h' keeps the optimistic default time_factor 1: every "
+                        "operation at a person's time; give a time_factor (docs/production.md, \"Humanoids at their "
+                        "own pace\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, success_rate: 97 %, time_factor: 1.3}\n");
+    assert_int_equal(c->fleet.n_warnings, 0);
+    assert_true(near(c->fleet.types[1].time_factor.p[0], 1.3));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: \"norm(1.2, 0.2)\"}\n",
+                           "t.yaml:11:77: fleet entry 'h': a time_factor must be above 0 whatever it draws (for a "
+                           "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: 0}\n",
+                           "t.yaml:11:77: fleet entry 'h': a time_factor must be above 0 whatever it draws (for a "
+                           "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
+}
+
 static void test_sections_product_errors(void **state)
 {
     (void)state;
@@ -391,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_sections_scenario_errors),
         cmocka_unit_test(test_sections_layout_errors),
         cmocka_unit_test(test_sections_fleet_errors),
+        cmocka_unit_test(test_sections_time_factor_and_optimistic_defaults),
         cmocka_unit_test(test_sections_product_errors),
         cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
