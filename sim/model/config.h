@@ -362,6 +362,13 @@ typedef struct sf_cfg_failure {
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
     bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
     sf_cfg_operation repair; /* stations: the crew (and skill) a repair needs; n_crew 0 = none */
+    /* on call (model/failures.h), for repairs without a crew: while fleet entry `on_site` is off shift by its
+       roster, a repair starts `call_out` later (or when it comes on shift, if sooner), but for a share
+       `remote` of repairs, done remotely at once; on_call false: someone is always there */
+    bool on_call;
+    int on_site;
+    sf_time call_out;
+    double remote;
     sf_cfg_place at;
 } sf_cfg_failure;
 

@@ -555,6 +555,78 @@ static void test_time_factor_sets_the_pace(void **state)
     sf_scenario_config_free(cfg);
 }
 
+/* The times the press went down and came up again, as its failures tell them. */
+struct updown {
+    sf_time at[8];
+    int n;
+    sf_kernel *k;
+};
+
+static void on_updown(void *ctx, const sf_failure_change *c)
+{
+    struct updown *u = ctx;
+    if (c->entity == SF_ENTITY_STATION && u->n < 8)
+        u->at[u->n++] = sf_kernel_now(u->k);
+}
+
+/* Run night_repair.yaml (with what `edit` changes) for 40 h; the press's downs and ups. */
+static struct updown night_repairs(void (*edit)(sf_scenario_config *))
+{
+    char path[1024];
+    sf_diags d;
+    sf_scenario_config *cfg;
+    struct updown u = {0};
+    sf_failures *f;
+
+    snprintf(path, sizeof path, "%s/tests/model/data/night_repair.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    sf_diags_init(&d);
+    cfg = sf_scenario_load(path, NULL, 0, &d);
+    if (!cfg)
+        sf_diags_print(&d, stderr);
+    sf_diags_close(&d);
+    assert_non_null(cfg);
+    if (edit)
+        edit(cfg);
+    u.k = sf_kernel_new();
+    assert_non_null(u.k);
+    f = sf_failures_new(u.k, cfg, 1, NULL, NULL, 0, (sf_failures_hooks){0});
+    assert_non_null(f);
+    assert_int_equal(sf_failures_subscribe(f, on_updown, &u), SF_OK);
+    assert_int_equal(sf_kernel_run_until(u.k, S(40 * 3600)), SF_OK);
+    sf_failures_free(f);
+    sf_kernel_free(u.k);
+    sf_scenario_config_free(cfg);
+    return u;
+}
+
+static void long_call_out(sf_scenario_config *cfg) { cfg->failures[0].call_out = 8 * SF_HOUR; }
+static void all_remote(sf_scenario_config *cfg) { cfg->failures[0].remote = 1; }
+
+/*
+ * Who repairs at night: the press fails at midnight (18 h after the 06:00
+ * start), when the fitter is off shift: the repair waits exactly the
+ * 45 min call-out, then takes 40 min: up at 19:25 h. The next failure, at
+ * 37:25 h (19:25, on shift), is repaired at once: up at 38:05 h. An 8 h
+ * call-out is cut short when the fitter's shift starts at 06:00 (24 h):
+ * up at 24:40 h. All repairs remote: no wait, up at 18:40 h.
+ */
+static void test_night_failure_waits_the_call_out(void **state)
+{
+    struct updown u;
+    (void)state;
+
+    u = night_repairs(NULL);
+    assert_int_equal(u.n, 4);
+    assert_int_equal(u.at[0], S(18 * 3600));
+    assert_int_equal(u.at[1], S(18 * 3600 + 45 * 60 + 40 * 60));
+    assert_int_equal(u.at[2], S(37 * 3600 + 25 * 60));
+    assert_int_equal(u.at[3], S(38 * 3600 + 5 * 60));
+    u = night_repairs(long_call_out);
+    assert_int_equal(u.at[1], S(24 * 3600 + 40 * 60));
+    u = night_repairs(all_remote);
+    assert_int_equal(u.at[1], S(18 * 3600 + 40 * 60));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_agent_failure_stops_its_operation),
         cmocka_unit_test(test_fatigue_slows_and_recovers),
         cmocka_unit_test(test_time_factor_sets_the_pace),
+        cmocka_unit_test(test_night_failure_waits_the_call_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

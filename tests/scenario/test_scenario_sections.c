@@ -313,6 +313,34 @@ static void test_sections_time_factor_and_optimistic_defaults(void **state)
                            "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
 }
 
+#define DAY_SHIFT "shifts: {calendar: [{name: day, days: daily, start: 06:00, end: 22:00}], rosters: {op: day}}\n"
+
+/* on_call: read into the failure; refused with a crew, and for an on-site entry that is always there. */
+static void test_sections_on_call_repairs(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE DAY_SHIFT "failures:\n"
+                "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, on_call: {on_site: op, call_out: 45 min, remote: 20 %}}\n");
+    assert_true(c->failures[0].on_call);
+    assert_int_equal(c->failures[0].on_site, 0);
+    assert_int_equal(c->failures[0].call_out, 45 * SF_MINUTE);
+    assert_true(near(c->failures[0].remote, 0.2));
+    sf_scenario_config_free(c);
+    c = load_ok(BASE DAY_SHIFT "failures: [{name: f, station: s1, mtbf: 10 h, mttr: 1 h}]\n");
+    assert_false(c->failures[0].on_call);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "failures:\n"
+                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, on_call: {on_site: op, call_out: 45 min}}\n",
+                           "t.yaml:12:70: failure 'f': on_site 'op' has no roster, so it is always there and no "
+                           "repair would wait for a call-out; give it shifts in shifts.rosters");
+    expect_load_fails_with(BASE DAY_SHIFT "failures:\n"
+                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, crew: {worker: 1},\n"
+                           "     on_call: {on_site: op, call_out: 45 min}}\n",
+                           "t.yaml:14:15: failure 'f': on_call is for repairs without a crew; a repair crew comes "
+                           "when its own shifts bring it (drop 'crew' or 'on_call')");
+}
+
 static void test_sections_product_errors(void **state)
 {
     (void)state;
@@ -438,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_sections_layout_errors),
         cmocka_unit_test(test_sections_fleet_errors),
         cmocka_unit_test(test_sections_time_factor_and_optimistic_defaults),
+        cmocka_unit_test(test_sections_on_call_repairs),
         cmocka_unit_test(test_sections_product_errors),
         cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
