@@ -223,6 +223,10 @@ typedef struct sf_cfg_agent_type {
        time, drawn once per operation when it is a distribution; paced false = factor 1, nothing drawn */
     bool paced;
     sf_dist time_factor;
+    /* supervision or teleoperation: one person (not in the fleet) for every `supervise_per` of them while they
+       are busy, paid supervision_cost per s; counted in the human hours and labour cost. 0 = none */
+    double supervise_per;
+    double supervision_cost;
     sf_cfg_place at;
 } sf_cfg_agent_type;
 

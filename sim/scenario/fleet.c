@@ -62,6 +62,44 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
                    "%s: charge_until (%g) must be above charge_below (%g)", what, b->charge_until, b->charge_below);
 }
 
+/* A cost per hour (`38 EUR/h`) into *out, per s; every cost of the fleet in one currency. */
+static void cost_rate(sf_vctx *v, const sf_ynode *cost, double *out)
+{
+    sf_quantity q;
+    sf_cfg_fleet *f = &v->cfg->fleet;
+
+    if (!sf_v_qty(v, cost, "cost_per_hour", SF_DIM_COST_RATE, 0, INFINITY, false, out) ||
+        sf_units_parse(cost->text, SF_DIM_COST_RATE, &q) != 0)
+        return;
+    if (!f->currency || !*f->currency)
+        f->currency = sf_v_strdup(v, q.currency);
+    else if (strcmp(f->currency, q.currency) != 0)
+        sf_v_error(v, cost, "cost_per_hour: all costs must be in one currency; this is %s, earlier ones %s", q.currency,
+                   f->currency);
+}
+
+/*
+ * `supervision: {per: N, cost_per_hour: C}`: one person, not in the fleet
+ * (a supervisor or teleoperator), for every N of the entry's agents while
+ * they are busy, paid C; humanoids and arms only.
+ */
+static void supervision(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_agent_type *t)
+{
+    static const char *const keys[] = {"per", "cost_per_hour", NULL};
+    const sf_ynode *cost;
+
+    if (!n || !sf_v_map(v, n, keys, "supervision"))
+        return;
+    if (t->kind != SF_AGENT_HUMANOID && t->kind != SF_AGENT_ARM) {
+        sf_v_error(v, n, "%s: only humanoids and arms are supervised ('supervision' is for kind humanoid or arm)",
+                   what);
+        return;
+    }
+    sf_v_qty(v, sf_v_need(v, n, "per", "supervision"), "per", SF_DIM_NONE, 0, 10000, true, &t->supervise_per);
+    if ((cost = sf_ynode_get(n, "cost_per_hour", NULL)))
+        cost_rate(v, cost, &t->supervision_cost);
+}
+
 /* Every value d can give is above 0 (a bounded or positive distribution with a positive low end). */
 static bool dist_positive(const sf_dist *d)
 {
@@ -138,7 +176,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
-                  "behaviour", "success_rate", "retry_time", "fatigue", "time_factor"),
+                  "behaviour", "success_rate", "retry_time", "fatigue", "time_factor", "supervision"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", sf_agent_kind_names, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -198,18 +236,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
                 if (sf_v_string(v, skills->items[i], "skill", &t->skills[t->n_skills]))
                     t->n_skills++;
     }
-    if ((cost = sf_ynode_get(e, "cost_per_hour", NULL))) {
-        sf_quantity q;
-        if (sf_v_qty(v, cost, "cost_per_hour", SF_DIM_COST_RATE, 0, INFINITY, false, &t->cost_per_hour) &&
-            sf_units_parse(cost->text, SF_DIM_COST_RATE, &q) == 0) {
-            sf_cfg_fleet *f = &v->cfg->fleet;
-            if (!f->currency || !*f->currency)
-                f->currency = sf_v_strdup(v, q.currency);
-            else if (strcmp(f->currency, q.currency) != 0)
-                sf_v_error(v, cost, "cost_per_hour: all costs must be in one currency; this is %s, earlier ones %s",
-                           q.currency, f->currency);
-        }
-    }
+    if ((cost = sf_ynode_get(e, "cost_per_hour", NULL)))
+        cost_rate(v, cost, &t->cost_per_hour);
     if (sf_v_string(v, sf_ynode_get(e, "behaviour", NULL), "behaviour", &t->behaviour) && t->behaviour &&
         !behaviour_path_ok(t->behaviour)) {
         sf_v_error(v, sf_ynode_get(e, "behaviour", NULL),
@@ -237,6 +265,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     if (sf_ynode_get(e, "success_rate", NULL) && !(t->success_rate > 0))
         sf_v_error(v, sf_ynode_get(e, "success_rate", NULL), "%s: a success_rate must be above 0 %%", what);
     pace(v, e, what, t);
+    supervision(v, sf_ynode_get(e, "supervision", NULL), what, t);
 }
 
 void sf_v_fleet(sf_vctx *v, const sf_ynode *n)

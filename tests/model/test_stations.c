@@ -147,13 +147,14 @@ static void on_job(void *ctx, const sf_job_event *ev)
     d->last = c;
 }
 
-static sf_scenario_config *load(void)
+/* tests/model/data/<name>, loaded (the test fails if it does not load). */
+static sf_scenario_config *load_data(const char *name)
 {
     char path[1024];
     sf_diags d;
     sf_scenario_config *cfg;
 
-    snprintf(path, sizeof path, "%s/tests/model/data/line_small.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    snprintf(path, sizeof path, "%s/tests/model/data/%s", getenv("SHOPFLOOR_SOURCE_DIR"), name);
     sf_diags_init(&d);
     cfg = sf_scenario_load(path, NULL, 0, &d);
     if (!cfg)
@@ -162,6 +163,8 @@ static sf_scenario_config *load(void)
     assert_non_null(cfg);
     return cfg;
 }
+
+static sf_scenario_config *load(void) { return load_data("line_small.yaml"); }
 
 static void start(struct drv *d, const sf_scenario_config *cfg)
 {
@@ -572,19 +575,10 @@ static void on_updown(void *ctx, const sf_failure_change *c)
 /* Run night_repair.yaml (with what `edit` changes) for 40 h; the press's downs and ups. */
 static struct updown night_repairs(void (*edit)(sf_scenario_config *))
 {
-    char path[1024];
-    sf_diags d;
-    sf_scenario_config *cfg;
+    sf_scenario_config *cfg = load_data("night_repair.yaml");
     struct updown u = {0};
     sf_failures *f;
 
-    snprintf(path, sizeof path, "%s/tests/model/data/night_repair.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
-    sf_diags_init(&d);
-    cfg = sf_scenario_load(path, NULL, 0, &d);
-    if (!cfg)
-        sf_diags_print(&d, stderr);
-    sf_diags_close(&d);
-    assert_non_null(cfg);
     if (edit)
         edit(cfg);
     u.k = sf_kernel_new();

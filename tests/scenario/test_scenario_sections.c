@@ -308,6 +308,14 @@ static void test_sections_time_factor_and_optimistic_defaults(void **state)
     expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: \"norm(1.2, 0.2)\"}\n",
                            "t.yaml:11:77: fleet entry 'h': a time_factor must be above 0 whatever it draws (for a "
                            "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 4, home: a, speed: 1 m/s,\n"
+                "     supervision: {per: 4, cost_per_hour: 36 EUR/h}}\n");
+    assert_true(near(c->fleet.types[1].supervise_per, 4));
+    assert_true(near(c->fleet.types[1].supervision_cost, 36.0 / 3600));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: w, kind: worker, count: 1, home: a, speed: 1 m/s, supervision: {per: 4}}\n",
+                           "t.yaml:11:75: fleet entry 'w': only humanoids and arms are supervised ('supervision' is "
+                           "for kind humanoid or arm)");
     expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: 0}\n",
                            "t.yaml:11:77: fleet entry 'h': a time_factor must be above 0 whatever it draws (for a "
                            "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
