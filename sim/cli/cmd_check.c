@@ -73,6 +73,8 @@ static bool check_one(const char *path, const char *const *sets, size_t n_sets, 
     sf_diags_print(&d, stderr);
     for (size_t i = 0; ok && i < cfg->safety.n_warnings; i++)
         fprintf(stderr, "%s\n", cfg->safety.warnings[i]);
+    for (size_t i = 0; ok && i < cfg->fleet.n_warnings; i++) /* advice for the planner, check only */
+        fprintf(stderr, "%s\n", cfg->fleet.warnings[i]);
     if (ok && !print)
         printf("%s: ok (%zu nodes, %zu stations, %zu agent types, %zu products)\n", path, cfg->layout.n_nodes,
                cfg->layout.n_stations, cfg->fleet.n_types, cfg->n_products);

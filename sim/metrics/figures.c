@@ -114,7 +114,8 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
 }
 
 /* Per agent type: utilisation, time in every state, energy by power state and from the grid, presence. */
-static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis *out, double *presence)
+static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis *out, double *presence,
+                     double *supervision)
 {
     const char *name = m->cfg->fleet.types[type].name;
     sf_metrics_entity sum = {0};
@@ -145,6 +146,11 @@ static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis 
     *presence = total_time(&sum) - sum.time[SF_STATE_OFF_SHIFT];
     ADD("utilisation", name, 100 * ratio(busy_time(&sum), *presence), "%", false);
     ADD("presence", name, *presence / SF_SECONDS_PER_HOUR, "h", false);
+    /* its supervisors' hours: one person for every `per` of them while they are busy */
+    *supervision = m->cfg->fleet.types[type].supervise_per > 0
+                       ? busy_time(&sum) / m->cfg->fleet.types[type].supervise_per : 0;
+    if (m->cfg->fleet.types[type].supervise_per > 0)
+        ADD("supervision_hours", name, *supervision / SF_SECONDS_PER_HOUR, "h", false);
     ADD("energy_grid", name, sum.grid / 3.6e6, "kWh", false);
     if (m->cfg->fleet.types[type].battery.present) /* into its batteries and spare packs; the rest of energy_charging is lost */
         ADD("energy_charged", name, sum.charged / 3.6e6, "kWh", false);
@@ -437,7 +443,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                       : cfg->energy.currency ? cfg->energy.currency : "";
     sf_time from = sf_metrics_from(m), mser;
     double hours = m->last > from ? secs(m->last - from) / SF_SECONDS_PER_HOUR : 0;
-    double worker_s = 0, labour = 0, equipment = 0, peak, energy_cost, demand_cost;
+    double worker_s = 0, labour = 0, equipment = 0, peak, energy_cost, demand_cost, supervision_s = 0;
     double kind_s[SF_AGENT_KINDS] = {0}, agent_s = 0;
     double good = (double)m->completed; /* made products, or pallets handled when the plant makes none */
     const char *per = m->makes ? "unit" : "pallet";
@@ -464,9 +470,12 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         }
 
     for (size_t t = 0; t < cfg->fleet.n_types; t++) {
-        double presence;
-        if ((rc = type_kpis(m, t, cur, out, &presence)) != SF_OK)
+        double presence, supervision;
+        if ((rc = type_kpis(m, t, cur, out, &presence, &supervision)) != SF_OK)
             return rc;
+        worker_s += supervision; /* supervisors are people, paid as labour */
+        labour += supervision * cfg->fleet.types[t].supervision_cost;
+        supervision_s += supervision;
         kind_s[cfg->fleet.types[t].kind] += presence;
         agent_s += presence;
         if (cfg->fleet.types[t].kind == SF_AGENT_WORKER) {
@@ -483,7 +492,9 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         return rc;
     /* people and robots: every kind's present hours; output per human hour and per human-plus-robot hour */
     ADD("worker_hours", "", worker_s / SF_SECONDS_PER_HOUR, "h", false);
-    ADD("robot_hours", "", (agent_s - worker_s) / SF_SECONDS_PER_HOUR, "h", false);
+    ADD("robot_hours", "", (agent_s - (worker_s - supervision_s)) / SF_SECONDS_PER_HOUR, "h", false);
+    if (supervision_s > 0)
+        ADD("supervision_hours", "", supervision_s / SF_SECONDS_PER_HOUR, "h", false);
     for (int k = 0; k < SF_AGENT_KINDS; k++)
         if (k != SF_AGENT_WORKER) {
             snprintf(metric, sizeof metric, "%s_hours", sf_agent_kind_names[k]);
@@ -492,7 +503,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     snprintf(metric, sizeof metric, "%s_per_human_hour", m->makes ? "output" : "pallets");
     ADD(metric, "", ratio(good, worker_s / SF_SECONDS_PER_HOUR), "1/human-h", worker_s > 0);
     snprintf(metric, sizeof metric, "%s_per_human_robot_hour", m->makes ? "output" : "pallets");
-    ADD(metric, "", ratio(good, agent_s / SF_SECONDS_PER_HOUR), "1/agent-h", agent_s > 0);
+    ADD(metric, "", ratio(good, (agent_s + supervision_s) / SF_SECONDS_PER_HOUR), "1/agent-h", agent_s > 0);
 
     peak = sf_metrics_peak(m, NULL);
     energy_cost = m->cost;

@@ -270,6 +270,14 @@ typedef struct sf_cfg_agent_type {
     /* workers: fatigue F grows as 1 - (1 - F) e^(-rate t) while working, decays as F e^(-recovery t)
        otherwise; processing takes (1 + slowdown F) times as long. rate 0 = none. Per s. */
     double fatigue_rate, fatigue_recovery, fatigue_slowdown;
+    /* its own pace (model/pace.h): an operation it works in takes time_factor times the routing's (human)
+       time, drawn once per operation when it is a distribution; paced false = factor 1, nothing drawn */
+    bool paced;
+    sf_dist time_factor;
+    /* supervision or teleoperation: one person (not in the fleet) for every `supervise_per` of them while they
+       are busy, paid supervision_cost per s; counted in the human hours and labour cost. 0 = none */
+    double supervise_per;
+    double supervision_cost;
     sf_cfg_place at;
 } sf_cfg_agent_type;
 
@@ -277,6 +285,10 @@ typedef struct sf_cfg_fleet {
     sf_cfg_agent_type *types;
     size_t n_types;
     const char *currency; /* of cost_per_hour, "" when no costs are given */
+    /* advice `check` prints ("file:line:col: warning: ..."), a run keeps quiet: a humanoid that keeps the
+       optimistic defaults (success 100 %, time factor 1) */
+    const char **warnings;
+    size_t n_warnings;
 } sf_cfg_fleet;
 
 /* ---- products ---------------------------------------------------------- */
@@ -406,6 +418,13 @@ typedef struct sf_cfg_failure {
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
     bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
     sf_cfg_operation repair; /* stations: the crew (and skill) a repair needs; n_crew 0 = none */
+    /* on call (model/failures.h), for repairs without a crew: while fleet entry `on_site` is off shift by its
+       roster, a repair starts `call_out` later (or when it comes on shift, if sooner), but for a share
+       `remote` of repairs, done remotely at once; on_call false: someone is always there */
+    bool on_call;
+    int on_site;
+    sf_time call_out;
+    double remote;
     sf_cfg_place at;
 } sf_cfg_failure;
 

@@ -15,13 +15,14 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "core/rng.h"
+#include "model/calendar.h"
 
 #define CREW_MAX 16
 
 /* The clock of one failure mode, a station's or an agent's: its draws, busy time and events. */
 struct fclock {
     const sf_cfg_failure *f;
-    sf_rng up, down;
+    sf_rng up, down, remote;
     sf_time busy_left; /* busy basis: busy time to the next failure */
     sf_time busy_since;
     sf_event_id fail_ev, repair_ev;
@@ -141,6 +142,8 @@ static void clock_start(sf_failures *f, struct fclock *c, uint64_t seed, const c
     sf_rng_init(&c->up, seed, name);
     snprintf(name, sizeof name, "repair.%s", what);
     sf_rng_init(&c->down, seed, name);
+    snprintf(name, sizeof name, "remote.%s", what);
+    sf_rng_init(&c->remote, seed, name);
     if (c->fail_ev)
         sf_kernel_cancel(f->k, c->fail_ev);
     c->fail_ev = 0;
@@ -150,10 +153,37 @@ static void clock_start(sf_failures *f, struct fclock *c, uint64_t seed, const c
         clock_schedule(f, c, owner_busy, kind, target);
 }
 
-/* The repair starts: it ends after a time drawn from the mode's MTTR. */
+/*
+ * How long a repair waits for someone to come: 0 while the mode's on-site
+ * fleet entry is on shift (a break counts as on site) or for a repair done
+ * remotely (a draw on "remote.<...>" below the remote share); otherwise the
+ * call-out, cut short if the entry's shift starts first.
+ */
+static sf_time call_out(sf_failures *f, struct fclock *c)
+{
+    const sf_cfg_failure *m = c->f;
+    sf_time now = sf_kernel_now(f->k), until;
+
+    if (!m->on_call || (m->remote > 0 && sf_rng_uniform(&c->remote) < m->remote))
+        return 0;
+    if (sf_calendar_at(f->cfg, m->on_site, now, &until) != SF_STATE_OFF_SHIFT)
+        return 0;
+    for (sf_time t = until; t < now + m->call_out; ) { /* the first change that brings them, if sooner */
+        if (sf_calendar_at(f->cfg, m->on_site, t, &until) != SF_STATE_OFF_SHIFT)
+            return t - now;
+        if (until <= t)
+            break;
+        t = until;
+    }
+    return m->call_out;
+}
+
+/* The repair starts (after a call-out, if any): it ends after a time drawn from the mode's MTTR. */
 static int repair_starts(sf_failures *f, struct fclock *c, uint32_t kind, uint32_t target)
 {
-    return sf_kernel_after(f->k, seconds(sf_dist_sample(&c->f->mttr, &c->down)), 1, kind, target, &c->repair_ev);
+    sf_time wait = call_out(f, c);
+    return sf_kernel_after(f->k, wait + seconds(sf_dist_sample(&c->f->mttr, &c->down)), 1, kind, target,
+                           &c->repair_ev);
 }
 
 /* A repair is over: the next failure, on the calendar at once, on busy time while its owner is busy. */

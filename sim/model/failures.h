@@ -18,7 +18,11 @@
  * again when its last repair ends. An entity with several modes down is
  * down until the last is repaired.
  *
- * Repairs take `mttr` (sampled). A station failure with a repair `crew`
+ * Repairs take `mttr` (sampled). A mode `on_call` (repairs without a
+ * crew) waits first while its on-site fleet entry is off shift: the
+ * call-out, or until that entry's shift starts if sooner; a share
+ * `remote` of its repairs (drawn on "remote.<...>") starts at once.
+ * A station failure with a repair `crew`
  * waits for it: the caller takes the oldest waiting repair
  * (sf_failures_next_repair), gathers the crew and starts the repair
  * (sf_failures_repair); the crew works meanwhile (`crew` hook).

@@ -273,7 +273,7 @@ static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
         if (T->fatigue_rate > 0 && f > slow)
             slow = f;
     }
-    t = seconds(x * slow * learning_time(s, sl, &t_learning));
+    t = seconds(x * slow * learning_time(s, sl, &t_learning) * sf_pace_factor(s->pace, s->agent_type, sl->crew, sl->ncrew));
     t += t_learning;
     for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {
         int type = s->agent_type[sl->crew[c]];
@@ -531,7 +531,7 @@ sf_stations *sf_stations_new(sf_kernel *k, const sf_scenario_config *cfg, uint64
     s->block = SF_PARTS(SF_PART(s->st, s->nst), SF_PART(s->slots, s->nslots), SF_PART(s->want, L->n_groups),
                         SF_PART(s->group_st, L->n_groups), SF_PART(s->group_n, L->n_groups),
                         SF_PART(s->members, s->nst), SF_PART(s->retry, cfg->fleet.n_types));
-    if (!s->block)
+    if (!s->block || !(s->pace = sf_pace_new(cfg, seed)))
         goto fail;
     for (size_t g = 0, used = 0; g < L->n_groups; g++) { /* each group's stations in order */
         s->group_st[g] = s->members + used;
@@ -592,6 +592,8 @@ void sf_stations_reseed(sf_stations *s, uint64_t seed)
         snprintf(name, sizeof name, "quality.%s", S->cfg->name);
         sf_rng_init(&S->rng_quality, seed, name);
     }
+    if (s->pace)
+        sf_pace_reseed(s->pace, seed);
     if (s->failures)
         sf_failures_reseed(s->failures, seed);
 }
@@ -609,6 +611,7 @@ void sf_stations_free(sf_stations *s)
     sf_skills_free(s->skills);
     free(s->moves.v);
     free(s->jobs);
+    sf_pace_free(s->pace);
     free(s->block);
     free(s);
 }

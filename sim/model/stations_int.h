@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "model/skills.h"
+#include "model/pace.h"
 #include "model/stations.h"
 #include "model/work.h"
 
@@ -143,6 +144,7 @@ struct sf_stations {
     uint32_t nagents;
     sf_rng *retry; /* per agent type */
     sf_skills *skills;     /* robots that learn (model/skills.h); NULL: none does */
+    sf_pace *pace; /* fleet entries' own pace (model/pace.h) */
     sf_job_counts counts;
     uint32_t kind_phase;
 };

@@ -116,6 +116,102 @@ static void battery(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_batt
                    "%s: charge_until (%g) must be above charge_below (%g)", what, b->charge_until, b->charge_below);
 }
 
+/* A cost per hour (`38 EUR/h`) into *out, per s; every cost of the fleet in one currency. */
+static void cost_rate(sf_vctx *v, const sf_ynode *cost, double *out)
+{
+    sf_quantity q;
+    sf_cfg_fleet *f = &v->cfg->fleet;
+
+    if (!sf_v_qty(v, cost, "cost_per_hour", SF_DIM_COST_RATE, 0, INFINITY, false, out) ||
+        sf_units_parse(cost->text, SF_DIM_COST_RATE, &q) != 0)
+        return;
+    if (!f->currency || !*f->currency)
+        f->currency = sf_v_strdup(v, q.currency);
+    else if (strcmp(f->currency, q.currency) != 0)
+        sf_v_error(v, cost, "cost_per_hour: all costs must be in one currency; this is %s, earlier ones %s", q.currency,
+                   f->currency);
+}
+
+/*
+ * `supervision: {per: N, cost_per_hour: C}`: one person, not in the fleet
+ * (a supervisor or teleoperator), for every N of the entry's agents while
+ * they are busy, paid C; humanoids and arms only.
+ */
+static void supervision(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_agent_type *t)
+{
+    static const char *const keys[] = {"per", "cost_per_hour", NULL};
+    const sf_ynode *cost;
+
+    if (!n || !sf_v_map(v, n, keys, "supervision"))
+        return;
+    if (t->kind != SF_AGENT_HUMANOID && t->kind != SF_AGENT_ARM) {
+        sf_v_error(v, n, "%s: only humanoids and arms are supervised ('supervision' is for kind humanoid or arm)",
+                   what);
+        return;
+    }
+    sf_v_qty(v, sf_v_need(v, n, "per", "supervision"), "per", SF_DIM_NONE, 0, 10000, true, &t->supervise_per);
+    if ((cost = sf_ynode_get(n, "cost_per_hour", NULL)))
+        cost_rate(v, cost, &t->supervision_cost);
+}
+
+/* Every value d can give is above 0 (a bounded or positive distribution with a positive low end). */
+static bool dist_positive(const sf_dist *d)
+{
+    switch (d->kind) {
+    case SF_DIST_CONSTANT:
+    case SF_DIST_UNIFORM:
+    case SF_DIST_TRIANGULAR:
+    case SF_DIST_PERT:
+        return d->p[0] > 0; /* the value, or the low end */
+    case SF_DIST_TRUNCNORMAL:
+        return d->p[2] > 0;
+    case SF_DIST_EXPONENTIAL:
+    case SF_DIST_LOGNORMAL:
+    case SF_DIST_GAMMA:
+    case SF_DIST_WEIBULL:
+        return true;
+    case SF_DIST_DISCRETE:
+    case SF_DIST_EMPIRICAL:
+        for (size_t i = 0; i < d->n; i++)
+            if (!(d->x[i] > 0))
+                return false;
+        return d->n > 0;
+    default: /* normal (unbounded below), bernoulli (0 or 1) */
+        return false;
+    }
+}
+
+/*
+ * Its own pace: `time_factor`, a number or a distribution of them, times
+ * the routing's time of each operation it works in (model/pace.h). A
+ * humanoid that keeps both optimistic defaults (factor 1, success 100 %)
+ * gets a warning `check` prints: it would copy a person's times exactly.
+ */
+static void pace(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_agent_type *t)
+{
+    const sf_ynode *f = sf_ynode_get(e, "time_factor", NULL);
+    bool rate_kept = !sf_ynode_get(e, "success_rate", NULL);
+
+    if (f && sf_v_dist(v, f, "time_factor", SF_DIM_NONE, &t->time_factor)) {
+        if (!dist_positive(&t->time_factor))
+            sf_v_error(v, f, "%s: a time_factor must be above 0 whatever it draws (for a spread around a value, "
+                       "'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')", what);
+        else
+            t->paced = true;
+    }
+    if (t->kind != SF_AGENT_HUMANOID || (f && !rate_kept))
+        return;
+    sf_v_warn_place(v, &v->cfg->fleet.warnings, &v->cfg->fleet.n_warnings, t->at,
+                    "%s keeps the optimistic default%s %s%s%s: %s; give %s (docs/production.md, \"Humanoids at "
+                    "their own pace\")",
+                    what, !f && rate_kept ? "s" : "", rate_kept ? "success_rate 100 %" : "",
+                    !f && rate_kept ? " and " : "", f ? "" : "time_factor 1",
+                    f ? "every operation right first time"
+                      : rate_kept ? "every operation at a person's time, right first time"
+                                  : "every operation at a person's time",
+                    !f && rate_kept ? "a time_factor and a success_rate" : f ? "a success_rate" : "a time_factor");
+}
+
 /*
  * A fleet entry's block `key` that only robots (arms, humanoids) may
  * have, checked against `keys`: the block when it is there and a valid
@@ -219,7 +315,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     sf_v_map(v, e,
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
-                  "behaviour", "success_rate", "retry_time", "fatigue", "learning", "programming"),
+                  "behaviour", "success_rate", "retry_time", "fatigue", "learning", "programming",
+                  "time_factor", "supervision"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", sf_agent_kind_names, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -283,18 +380,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
                 if (sf_v_string(v, skills->items[i], "skill", &t->skills[t->n_skills]))
                     t->n_skills++;
     }
-    if ((cost = sf_ynode_get(e, "cost_per_hour", NULL))) {
-        sf_quantity q;
-        if (sf_v_qty(v, cost, "cost_per_hour", SF_DIM_COST_RATE, 0, INFINITY, false, &t->cost_per_hour) &&
-            sf_units_parse(cost->text, SF_DIM_COST_RATE, &q) == 0) {
-            sf_cfg_fleet *f = &v->cfg->fleet;
-            if (!f->currency || !*f->currency)
-                f->currency = sf_v_strdup(v, q.currency);
-            else if (strcmp(f->currency, q.currency) != 0)
-                sf_v_error(v, cost, "cost_per_hour: all costs must be in one currency; this is %s, earlier ones %s",
-                           q.currency, f->currency);
-        }
-    }
+    if ((cost = sf_ynode_get(e, "cost_per_hour", NULL)))
+        cost_rate(v, cost, &t->cost_per_hour);
     if (sf_v_string(v, sf_ynode_get(e, "behaviour", NULL), "behaviour", &t->behaviour) && t->behaviour &&
         !behaviour_path_ok(t->behaviour)) {
         sf_v_error(v, sf_ynode_get(e, "behaviour", NULL),
@@ -323,6 +410,8 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     }
     if (sf_ynode_get(e, "success_rate", NULL) && !(t->success_rate > 0))
         sf_v_error(v, sf_ynode_get(e, "success_rate", NULL), "%s: a success_rate must be above 0 %%", what);
+    pace(v, e, what, t);
+    supervision(v, sf_ynode_get(e, "supervision", NULL), what, t);
 }
 
 void sf_v_fleet(sf_vctx *v, const sf_ynode *n)

@@ -260,6 +260,39 @@ void sf_v_shifts(sf_vctx *v, const sf_ynode *n)
 static const char *const bases[] = {"calendar", "busy", NULL};
 static const char *const afters[] = {"resume", "restart", NULL};
 
+/*
+ * `on_call: {on_site: ENTRY, call_out: 45 min, remote: 20 %}`: who must be
+ * on shift for a repair to start at once, how long a call-out takes
+ * outside their shifts, and the share of repairs done remotely. Only for
+ * repairs without a crew (a crew's own shifts decide when it comes), and
+ * the entry must have a roster (one always there would make it moot).
+ */
+static void on_call(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_failure *f)
+{
+    static const char *const keys[] = {"on_site", "call_out", "remote", NULL};
+    const sf_ynode *site;
+    bool rostered = false;
+
+    f->on_site = -1;
+    if (!n || !sf_v_map(v, n, keys, "on_call"))
+        return;
+    if (f->repair.n_crew > 0) {
+        sf_v_error(v, n, "%s: on_call is for repairs without a crew; a repair crew comes when its own shifts "
+                   "bring it (drop 'crew' or 'on_call')", what);
+        return;
+    }
+    if ((site = sf_v_need(v, n, "on_site", "on_call")))
+        f->on_site = SF_V_REF(v, site, "fleet entry", v->cfg->fleet.types, v->cfg->fleet.n_types);
+    sf_v_duration(v, sf_v_need(v, n, "call_out", "on_call"), "call_out", &f->call_out);
+    sf_v_fraction(v, sf_ynode_get(n, "remote", NULL), "remote", &f->remote);
+    for (size_t r = 0; f->on_site >= 0 && r < v->cfg->shifts.n_rosters; r++)
+        rostered |= v->cfg->shifts.rosters[r].agent_type == f->on_site;
+    if (f->on_site >= 0 && !rostered)
+        sf_v_error(v, site, "%s: on_site '%s' has no roster, so it is always there and no repair would wait for "
+                   "a call-out; give it shifts in shifts.rosters", what, v->cfg->fleet.types[f->on_site].name);
+    f->on_call = f->on_site >= 0 && rostered;
+}
+
 void sf_v_failures(sf_vctx *v, const sf_ynode *n)
 {
     sf_scenario_config *c = v->cfg;
@@ -278,7 +311,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         f->target = -1;
         sf_dist_constant(&f->mttr, 0, NULL);
         sf_dist_constant(&f->mtbf, 0, NULL);
-        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis", "after", "crew", "skill"), what);
+        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis", "after", "crew", "skill", "on_call"), what);
         if ((st != NULL) + (gr != NULL) + (ag != NULL) != 1) {
             sf_v_error(v, e[i], "%s applies to exactly one of 'station', 'group' or 'agents'", what);
         } else if (st) {
@@ -305,6 +338,7 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         f->repair.group = -1;
         sf_v_crew(v, sf_ynode_get(e[i], "crew", NULL), &f->repair);
         sf_v_string(v, sf_ynode_get(e[i], "skill", NULL), "skill", &f->repair.skill);
+        on_call(v, sf_ynode_get(e[i], "on_call", NULL), what, f);
         if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
             sf_v_error(v, sf_ynode_get(e[i], "crew", NULL), "%s: a repair crew is for stations; agents are repaired without one", what);
         if (mtbf_read && sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)

@@ -158,6 +158,8 @@ void sf_scenario_config_free(sf_scenario_config *cfg)
         }
     for (size_t i = 0; i < cfg->demand.n_arrivals; i++)
         sf_dist_close(&cfg->demand.arrivals[i].every);
+    for (size_t i = 0; i < cfg->fleet.n_types; i++)
+        sf_dist_close(&cfg->fleet.types[i].time_factor);
     for (size_t i = 0; i < cfg->n_failures; i++) {
         sf_dist_close(&cfg->failures[i].mtbf);
         sf_dist_close(&cfg->failures[i].mttr);

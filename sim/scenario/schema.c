@@ -114,6 +114,25 @@ void sf_v_error_place(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
     v->errors++;
 }
 
+void sf_v_warn_place(sf_vctx *v, const char ***list, size_t *n, sf_cfg_place at, const char *fmt, ...)
+{
+    char msg[700], line[900];
+    const char **grown;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "%s:%d:%d: warning: %s", at.file ? at.file : "<input>", at.line, at.col, msg);
+    /* the arena cannot grow a block: a new one each time (a handful of warnings per scenario) */
+    if (!(grown = sf_v_alloc(v, *n + 1, sizeof *grown)))
+        return;
+    if (*n)
+        memcpy(grown, *list, *n * sizeof *grown);
+    grown[(*n)++] = sf_v_strdup(v, line);
+    *list = grown;
+}
+
 void sf_v_error(sf_vctx *v, const sf_ynode *at, const char *fmt, ...)
 {
     char buf[900];

@@ -58,6 +58,9 @@ void sf_v_error_col(sf_vctx *v, const sf_ynode *at, int dcol, const char *fmt, .
     __attribute__((format(printf, 4, 5)));
 /* An error at a place kept from the YAML (a check across sections, after the nodes are read). */
 void sf_v_error_place(sf_vctx *v, sf_cfg_place at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A warning "file:line:col: warning: ..." at `at`, appended to the list *list of *n (a list of the config). */
+void sf_v_warn_place(sf_vctx *v, const char ***list, size_t *n, sf_cfg_place at, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 sf_cfg_place sf_v_place(sf_vctx *v, const sf_ynode *n);
 /*
  * The start of reading a named entry from its name node: `what` gets its

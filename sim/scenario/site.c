@@ -538,22 +538,13 @@ void sf_v_outputs(sf_vctx *v, const sf_ynode *n)
 /* A warning with the place of `at`, kept in the config for check and run to print. */
 static void warn_at(sf_vctx *v, sf_cfg_place at, const char *fmt, ...)
 {
-    sf_cfg_safety *S = &v->cfg->safety;
-    char msg[700], line[900];
-    const char **grown;
+    char msg[700];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(line, sizeof line, "%s:%d:%d: warning: %s", at.file ? at.file : "<input>", at.line, at.col, msg);
-    /* the arena cannot grow a block: a new one each time (a handful of warnings per scenario) */
-    if (!(grown = sf_v_alloc(v, S->n_warnings + 1, sizeof *grown)))
-        return;
-    if (S->n_warnings)
-        memcpy(grown, S->warnings, S->n_warnings * sizeof *grown);
-    grown[S->n_warnings++] = sf_v_strdup(v, line);
-    S->warnings = grown;
+    sf_v_warn_place(v, &v->cfg->safety.warnings, &v->cfg->safety.n_warnings, at, "%s", msg);
 }
 
 /* Agent type t may be one of the crew of operation `op`. */

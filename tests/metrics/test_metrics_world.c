@@ -167,11 +167,44 @@ static void test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario(
     memcpy(scenario, saved, sizeof saved);
 }
 
+/*
+ * Supervision of humanoids (one person for every 4 while busy, 40 EUR/h)
+ * changes nothing in the run, and adds to the people's figures exactly:
+ * supervision_hours = busy hours / 4 = utilisation x presence / 4, the
+ * same added to worker_hours, 40 EUR for each of them added to the
+ * labour cost.
+ */
+static void test_supervision_is_a_quarter_of_the_humanoids_busy_hours(void **st)
+{
+    static const char *const sup[] = {"fleet.humanoid.supervision={per: 4, cost_per_hour: 40 EUR/h}"};
+    char saved[sizeof scenario];
+    sf_session *a, *b;
+    double busy_h, h;
+
+    (void)st;
+    memcpy(saved, scenario, sizeof saved);
+    snprintf(scenario, sizeof scenario, "%s/scenarios/humanoid_swap.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    a = open_run(NULL, 0, 24 * SF_HOUR);
+    b = open_run(sup, 1, 24 * SF_HOUR);
+    busy_h = kpi(b, "utilisation", "humanoid") / 100 * kpi(b, "presence", "humanoid");
+    h = kpi(b, "supervision_hours", "humanoid");
+    assert_true(h > 1);
+    rel(h, busy_h / 4, 1e-12, "supervision_hours of the humanoids");
+    rel(kpi(b, "supervision_hours", ""), h, 1e-12, "supervision_hours of the plant");
+    rel(kpi(b, "utilisation", "humanoid"), kpi(a, "utilisation", "humanoid"), 1e-15, "the run is the same");
+    rel(kpi(b, "worker_hours", "") - kpi(a, "worker_hours", ""), h, 1e-9, "worker_hours grow by it");
+    rel(kpi(b, "cost_labour", "") - kpi(a, "cost_labour", ""), 40 * h, 1e-9, "cost_labour grows by 40 EUR/h");
+    sf_session_free(a);
+    sf_session_free(b);
+    memcpy(scenario, saved, sizeof saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_power_profile_integrates_to_the_meters),
         cmocka_unit_test(test_warmup_leaves_out_the_first_hours),
+        cmocka_unit_test(test_supervision_is_a_quarter_of_the_humanoids_busy_hours),
         cmocka_unit_test(test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario),
     };
     snprintf(scenario, sizeof scenario, "%s/scenarios/warehouse_basic.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));

@@ -147,13 +147,14 @@ static void on_job(void *ctx, const sf_job_event *ev)
     d->last = c;
 }
 
-static sf_scenario_config *load(void)
+/* tests/model/data/<name>, loaded (the test fails if it does not load). */
+static sf_scenario_config *load_data(const char *name)
 {
     char path[1024];
     sf_diags d;
     sf_scenario_config *cfg;
 
-    snprintf(path, sizeof path, "%s/tests/model/data/line_small.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    snprintf(path, sizeof path, "%s/tests/model/data/%s", getenv("SHOPFLOOR_SOURCE_DIR"), name);
     sf_diags_init(&d);
     cfg = sf_scenario_load(path, NULL, 0, &d);
     if (!cfg)
@@ -162,6 +163,8 @@ static sf_scenario_config *load(void)
     assert_non_null(cfg);
     return cfg;
 }
+
+static sf_scenario_config *load(void) { return load_data("line_small.yaml"); }
 
 static void start(struct drv *d, const sf_scenario_config *cfg)
 {
@@ -512,6 +515,123 @@ static void test_fatigue_slows_and_recovers(void **state)
     sf_scenario_config_free(cfg);
 }
 
+/* One red job at the paint station worked by the sprayer alone; the time its work ends. */
+static sf_time paint_once(sf_scenario_config *cfg)
+{
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct plant p;
+    sf_agent_kind kinds[1] = {SF_AGENT_ARM};
+    int types[1] = {0};
+    sf_kernel *k = sf_kernel_new();
+    sf_stations *s;
+    uint32_t paint, sprayer = 0;
+
+    cfg->n_failures = 0;
+    s = plant_new(&p, k, cfg, h, kinds, types, 1);
+    assert_non_null(s);
+    paint = sf_stations_find(s, "paint");
+    assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    work_done_at = -1;
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &sprayer, 1), 0);
+    assert_int_equal(sf_kernel_run_until(k, S(100)), SF_OK);
+    plant_free(&p);
+    sf_kernel_free(k);
+    return work_done_at;
+}
+
+/*
+ * Its own pace: painting is 10 s of a person's time after a 5 s setup.
+ * At time_factor 1.5 the sprayer ends at 5 + 15 = 20 s; at 0.8 (faster than
+ * a person, alone in its crew) at 5 + 8 = 13 s; without one at 15 s. A
+ * distribution, uniform(1, 2), is drawn from "pace.sprayer" (seed 1): the
+ * work ends at 5 + 10 u.
+ */
+static void test_time_factor_sets_the_pace(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_cfg_agent_type *T = &cfg->fleet.types[0];
+    sf_rng r;
+    double u;
+    (void)state;
+
+    assert_int_equal(paint_once(cfg), S(15));
+    T->paced = true;
+    assert_int_equal(sf_dist_constant(&T->time_factor, 1.5, NULL), SF_OK);
+    assert_int_equal(paint_once(cfg), S(20));
+    assert_int_equal(sf_dist_constant(&T->time_factor, 0.8, NULL), SF_OK);
+    assert_int_equal(paint_once(cfg), S(13));
+    assert_int_equal(sf_dist_uniform(&T->time_factor, 1, 2, NULL), SF_OK);
+    sf_rng_init(&r, 1, "pace.sprayer");
+    u = sf_dist_sample(&T->time_factor, &r);
+    assert_true(u > 1 && u < 2);
+    near((double)paint_once(cfg), (5 + 10 * u) * 1e9, 1.0);
+    sf_scenario_config_free(cfg);
+}
+
+/* The times the press went down and came up again, as its failures tell them. */
+struct updown {
+    sf_time at[8];
+    int n;
+    sf_kernel *k;
+};
+
+static void on_updown(void *ctx, const sf_failure_change *c)
+{
+    struct updown *u = ctx;
+    if (c->entity == SF_ENTITY_STATION && u->n < 8)
+        u->at[u->n++] = sf_kernel_now(u->k);
+}
+
+/* Run night_repair.yaml (with what `edit` changes) for 40 h; the press's downs and ups. */
+static struct updown night_repairs(void (*edit)(sf_scenario_config *))
+{
+    sf_scenario_config *cfg = load_data("night_repair.yaml");
+    struct updown u = {0};
+    sf_failures *f;
+
+    if (edit)
+        edit(cfg);
+    u.k = sf_kernel_new();
+    assert_non_null(u.k);
+    f = sf_failures_new(u.k, cfg, 1, NULL, NULL, 0, (sf_failures_hooks){0});
+    assert_non_null(f);
+    assert_int_equal(sf_failures_subscribe(f, on_updown, &u), SF_OK);
+    assert_int_equal(sf_kernel_run_until(u.k, S(40 * 3600)), SF_OK);
+    sf_failures_free(f);
+    sf_kernel_free(u.k);
+    sf_scenario_config_free(cfg);
+    return u;
+}
+
+static void long_call_out(sf_scenario_config *cfg) { cfg->failures[0].call_out = 8 * SF_HOUR; }
+static void all_remote(sf_scenario_config *cfg) { cfg->failures[0].remote = 1; }
+
+/*
+ * Who repairs at night: the press fails at midnight (18 h after the 06:00
+ * start), when the fitter is off shift: the repair waits exactly the
+ * 45 min call-out, then takes 40 min: up at 19:25 h. The next failure, at
+ * 37:25 h (19:25, on shift), is repaired at once: up at 38:05 h. An 8 h
+ * call-out is cut short when the fitter's shift starts at 06:00 (24 h):
+ * up at 24:40 h. All repairs remote: no wait, up at 18:40 h.
+ */
+static void test_night_failure_waits_the_call_out(void **state)
+{
+    struct updown u;
+    (void)state;
+
+    u = night_repairs(NULL);
+    assert_int_equal(u.n, 4);
+    assert_int_equal(u.at[0], S(18 * 3600));
+    assert_int_equal(u.at[1], S(18 * 3600 + 45 * 60 + 40 * 60));
+    assert_int_equal(u.at[2], S(37 * 3600 + 25 * 60));
+    assert_int_equal(u.at[3], S(38 * 3600 + 5 * 60));
+    u = night_repairs(long_call_out);
+    assert_int_equal(u.at[1], S(24 * 3600 + 40 * 60));
+    u = night_repairs(all_remote);
+    assert_int_equal(u.at[1], S(18 * 3600 + 40 * 60));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +643,8 @@ int main(void)
         cmocka_unit_test(test_crew_rate_changes_are_exact),
         cmocka_unit_test(test_agent_failure_stops_its_operation),
         cmocka_unit_test(test_fatigue_slows_and_recovers),
+        cmocka_unit_test(test_time_factor_sets_the_pace),
+        cmocka_unit_test(test_night_failure_waits_the_call_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,12 @@ expect_rc 0 "$ex/minimal_plant.yaml" "$ex/minimal_overlay.yaml"
 expect_line "$out" "$ex/minimal_plant.yaml: ok (8 nodes, 2 stations, 5 agent types, 2 products)"
 expect_line "$out" "$ex/minimal_overlay.yaml: ok (8 nodes, 3 stations, 5 agent types, 2 products)"
 
+# A humanoid that keeps the optimistic defaults: check warns at its entry and still passes.
+expect_rc 0 "$ex/minimal_plant.yaml"
+expect_line "$err" "$ex/minimal_plant.yaml:94:11: warning: fleet entry 'helper' keeps the optimistic defaults success_rate 100 % and time_factor 1: every operation at a person's time, right first time; give a time_factor and a success_rate (docs/production.md, \"Humanoids at their own pace\")"
+expect_rc 0 "$ex/minimal_plant.yaml" --set fleet.helper.time_factor=1.3 --set fleet.helper.success_rate=0.97
+grep -q "warning: fleet entry 'helper'" "$err" && fail "a humanoid with a time_factor and a success_rate was warned about"
+
 expect_rc 1 "$data/broken.yaml"
 expect_line "$err" "$data/broken.yaml:4:12: horizon: expected a duration, got '3 kW'"
 expect_line "$err" "$data/broken.yaml:9:27: node 'b' is not defined; defined: a"

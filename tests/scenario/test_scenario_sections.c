@@ -458,6 +458,88 @@ static void test_sections_large_scenarios_load_in_bounded_time(void **state)
     free(text);
 }
 
+/*
+ * A fleet entry's own pace: a number or a distribution above 0 whatever it
+ * draws; a humanoid that keeps success 100 % or factor 1 gets a warning
+ * at its entry naming what it keeps (none once it gives both, none for a
+ * worker).
+ */
+static void test_sections_time_factor_and_optimistic_defaults(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: \"tri(1, 1.2, 1.6)\"}\n");
+    assert_true(c->fleet.types[1].paced);
+    assert_int_equal(c->fleet.types[1].time_factor.kind, SF_DIST_TRIANGULAR);
+    assert_false(c->fleet.types[0].paced);
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'h' keeps the optimistic default success_rate 100 %: every "
+                        "operation right first time; give a success_rate (docs/production.md, \"Humanoids at their "
+                        "own pace\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s}\n");
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'h' keeps the optimistic defaults success_rate 100 % and "
+                        "time_factor 1: every operation at a person's time, right first time; give a time_factor and "
+                        "a success_rate (docs/production.md, \"Humanoids at their own pace\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, success_rate: 97 %}\n");
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'h' keeps the optimistic default time_factor 1: every "
+                        "operation at a person's time; give a time_factor (docs/production.md, \"Humanoids at their "
+                        "own pace\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, success_rate: 97 %, time_factor: 1.3}\n");
+    assert_int_equal(c->fleet.n_warnings, 0);
+    assert_true(near(c->fleet.types[1].time_factor.p[0], 1.3));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: \"norm(1.2, 0.2)\"}\n",
+                           "t.yaml:11:77: fleet entry 'h': a time_factor must be above 0 whatever it draws (for a "
+                           "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 4, home: a, speed: 1 m/s,\n"
+                "     supervision: {per: 4, cost_per_hour: 36 EUR/h}}\n");
+    assert_true(near(c->fleet.types[1].supervise_per, 4));
+    assert_true(near(c->fleet.types[1].supervision_cost, 36.0 / 3600));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: w, kind: worker, count: 1, home: a, speed: 1 m/s, supervision: {per: 4}}\n",
+                           "t.yaml:11:75: fleet entry 'w': only humanoids and arms are supervised ('supervision' is "
+                           "for kind humanoid or arm)");
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 1, home: a, speed: 1 m/s, time_factor: 0}\n",
+                           "t.yaml:11:77: fleet entry 'h': a time_factor must be above 0 whatever it draws (for a "
+                           "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
+}
+
+#define DAY_SHIFT "shifts: {calendar: [{name: day, days: daily, start: 06:00, end: 22:00}], rosters: {op: day}}\n"
+
+/* on_call: read into the failure; refused with a crew, and for an on-site entry that is always there. */
+static void test_sections_on_call_repairs(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE DAY_SHIFT "failures:\n"
+                "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, on_call: {on_site: op, call_out: 45 min, remote: 20 %}}\n");
+    assert_true(c->failures[0].on_call);
+    assert_int_equal(c->failures[0].on_site, 0);
+    assert_int_equal(c->failures[0].call_out, 45 * SF_MINUTE);
+    assert_true(near(c->failures[0].remote, 0.2));
+    sf_scenario_config_free(c);
+    c = load_ok(BASE DAY_SHIFT "failures: [{name: f, station: s1, mtbf: 10 h, mttr: 1 h}]\n");
+    assert_false(c->failures[0].on_call);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "failures:\n"
+                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, on_call: {on_site: op, call_out: 45 min}}\n",
+                           "t.yaml:12:70: failure 'f': on_site 'op' has no roster, so it is always there and no "
+                           "repair would wait for a call-out; give it shifts in shifts.rosters");
+    expect_load_fails_with(BASE DAY_SHIFT "failures:\n"
+                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, crew: {worker: 1},\n"
+                           "     on_call: {on_site: op, call_out: 45 min}}\n",
+                           "t.yaml:14:15: failure 'f': on_call is for repairs without a crew; a repair crew comes "
+                           "when its own shifts bring it (drop 'crew' or 'on_call')");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +554,8 @@ int main(void)
         cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
         cmocka_unit_test(test_sections_large_scenarios_load_in_bounded_time),
+        cmocka_unit_test(test_sections_time_factor_and_optimistic_defaults),
+        cmocka_unit_test(test_sections_on_call_repairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
