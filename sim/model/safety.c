@@ -513,17 +513,12 @@ static struct robot *robot_of(const sf_safety *s, uint32_t agent, uint32_t *ri)
 static void resettle(sf_safety *s, uint32_t ri, bool on);
 
 /*
- * A camera fails or is repaired: every arm (and every working humanoid)
+ * A camera fails, is repaired or held: every arm (and every working humanoid)
  * takes the mode the cameras up now allow where it works; one whose mode
  * changes gets its bands placed again and everyone's band settled again.
  */
-void sf__safety_on_camera(sf_kernel *k, void *ctx, const sf_event *ev)
+static void cameras_changed(sf_safety *s, sf_time now)
 {
-    sf_safety *s = ctx;
-    sf_time now = sf_kernel_now(k);
-    int rc;
-
-    sf_cameras_flip(s->cams, ev->target);
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
         sf_safety_mode old = r->mode;
@@ -540,8 +535,29 @@ void sf__safety_on_camera(sf_kernel *k, void *ctx, const sf_event *ev)
         update(s, ri);
         check_violation(s, ri);
     }
+}
+
+void sf__safety_on_camera(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_safety *s = ctx;
+    int rc;
+
+    sf_cameras_flip(s->cams, ev->target);
+    cameras_changed(s, sf_kernel_now(k));
     if ((rc = sf_cameras_next(s->cams, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
+}
+
+/* An intervention holds camera `camera` down or releases it (sf_cameras_hold); the robots react as to a failure. */
+int sf_safety_camera_hold(sf_safety *s, uint32_t camera, bool down)
+{
+    int rc;
+
+    if (!s)
+        return SF_OK; /* relaxed: no monitor, nothing watches */
+    if ((rc = sf_cameras_hold(s->cams, camera, down)) == SF_OK)
+        cameras_changed(s, sf_kernel_now(s->k));
+    return rc;
 }
 
 /*

@@ -178,6 +178,13 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
                      void *ctx);
 
 /*
+ * Hold camera `camera` (an index into cfg->safety.cameras) down, or release
+ * one hold, by an intervention: the robots take the modes the cameras up
+ * now allow, as after a failure. SF_OK (nothing to do when s is NULL, the
+ * run without safety rules), SF_EINVAL as sf_cameras_hold.
+ */
+int sf_safety_camera_hold(sf_safety *s, uint32_t camera, bool down);
+/*
  * A camera's passes (entries of a person into its zones) and the passes
  * it missed, since the warm-up; zeros for a camera that always detects
  * (detection 1: its passes are not followed).
