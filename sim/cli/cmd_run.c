@@ -68,6 +68,12 @@ static const sf_cli_option options[] = {
     [SF_RUN_RECORD] = {"record", .kind = SF_CLI_STRING, .value = "FILE",
                        .help = "also write a recording for 'shopfloor view --replay FILE'", .hint = SF_CLI_FILE,
                        .exts = "rec"},
+    [SF_RUN_INSTRUCT] = {"instruct", .kind = SF_CLI_STRING, .value = "FILE",
+                         .help = "a scenario follows the instructions in FILE, one sentence a line, each optionally "
+                                 "after a clock time (10:30) or an offset (+2h): 'stop weld_1 for 20 minutes', "
+                                 "'rush order: 5 gearbox' (docs/viewer.md); prints how it understood each, and "
+                                 "stops before running at one it cannot follow",
+                         .hint = SF_CLI_FILE},
     [SF_RUN_REPS] = {"reps", .kind = SF_CLI_U64, .value = "N", .help = "replications",
                      .by_default = "10; with --precision, the first batch, 5",
                      .section = "Only for replications (--reps or --precision):"},
@@ -90,7 +96,7 @@ static const sf_cli_operand operands[] = {
 
 static const char *const usage[] = {
     "MODEL.lua [--until] [--seed] [--out] [--budget] [--memory]",
-    "SCENARIO.yaml [--set]... [--trace] [--record] [same options]",
+    "SCENARIO.yaml [--set]... [--trace] [--record] [--instruct] [same options]",
     "MODEL --reps [--seed] [--set]... [--until] [--out] [--all]",
     "MODEL --precision [--reps] [--max-reps] [same options]",
     NULL,
@@ -379,6 +385,7 @@ static int run(const sf_cli_args *a)
     spec = sf_cli_spec(a, model, SF_RUN_SET, SF_RUN_SEED, SF_RUN_UNTIL);
     spec.budget = opt[SF_RUN_BUDGET].u64;
     spec.memory_limit = (size_t)opt[SF_RUN_MEMORY].u64 << 20;
+    spec.instruct = opt[SF_RUN_INSTRUCT].text;
     if (!(ses = sf_session_new(&spec, &rc)))
         return SF_EXIT_FAIL;
     if (scenario) /* what the scenario runs with but the planner must hear (a robot run fenced...) */
