@@ -546,7 +546,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     if ((rc = when(&p, &at)) != SF_OK)
         return rc;
     start = p.i;
-    *iv = (sf_intervention){.at = at, .line = line};
+    *iv = (sf_intervention){.at = at, .line = line, .timed = start > 0};
     p.t.n -= start; /* the words after the time */
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;

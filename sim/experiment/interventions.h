@@ -22,6 +22,7 @@
 #ifndef SF_EXPERIMENT_INTERVENTIONS_H
 #define SF_EXPERIMENT_INTERVENTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ typedef struct sf_intervention {
     uint32_t target;
     int quantity;     /* rush orders: units, >= 1 */
     int line;         /* the instruction's line (0: none), for messages */
+    bool timed;       /* the instruction gave its time (else `at` is the start; a viewer takes it as now) */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;

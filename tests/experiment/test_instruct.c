@@ -155,6 +155,9 @@ static void test_sentences_understood_or_refused_with_their_reason(void **state)
             sf_intervention_describe(&iv, cfg, got, sizeof got);
             if (strcmp(got, table[i].understood) != 0)
                 fail_msg("\"%s\" understood as \"%s\", not \"%s\"", table[i].said, got, table[i].understood);
+            if (iv.timed != (table[i].said[0] == '+' || strncmp(table[i].said, "at ", 3) == 0 ||
+                             (table[i].said[0] >= '0' && table[i].said[0] <= '9')))
+                fail_msg("\"%s\": timed is %d", table[i].said, iv.timed);
             if (iv.line != (int)i + 1)
                 fail_msg("\"%s\": line %d, not %d", table[i].said, iv.line, (int)i + 1);
         } else {
