@@ -16,7 +16,8 @@
 struct sf_interventions {
     sf_intervention *iv;
     size_t n, cap;
-    sf_cfg_order *orders; /* the config's orders with the rush orders after them (owned) */
+    void *block;          /* orders and names */
+    sf_cfg_order *orders; /* the config's orders with the rush orders after them */
     char (*names)[24];    /* the rush orders' names */
     sf_kernel *k;         /* set by sf_interventions_start */
     sf_world *w;
@@ -27,11 +28,10 @@ sf_interventions *sf_interventions_new(void) { return sf_calloc(1, sizeof(sf_int
 
 void sf_interventions_free(sf_interventions *l)
 {
-    if (!l)
-        return;
-    free(l->iv);
-    free(l->orders);
-    free(l->names);
+    if (l) {
+        free(l->iv);
+        free(l->block);
+    }
     free(l);
 }
 
@@ -141,11 +141,8 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
         rush += l->iv[i].kind == SF_IV_RUSH_ORDER;
     if (rush == 0)
         return SF_OK;
-    free(l->orders);
-    free(l->names);
-    l->orders = sf_calloc(n + rush, sizeof *l->orders);
-    l->names = sf_calloc(rush, sizeof *l->names);
-    if (!l->orders || !l->names)
+    free(l->block);
+    if (!(l->block = SF_PARTS(SF_PART(l->orders, n + rush), SF_PART(l->names, rush))))
         return SF_ENOMEM;
     if (n > 0)
         memcpy(l->orders, cfg->demand.orders, n * sizeof *l->orders);
