@@ -249,6 +249,12 @@ static int duration(parse *p, sf_time *out)
     return SF_OK;
 }
 
+/* A time of day "HH:MM[:SS]" (hours up to 23), as seconds since midnight; false otherwise. */
+static bool time_of_day(const char *w, sf_time *t)
+{
+    return clock_word(w, t) && *t < SF_DAY;
+}
+
 /* Simulated time of the first moment at or after `from` when the clock shows `clock` (seconds of the day). */
 static sf_time clock_at(const sf_scenario_config *cfg, sf_time from, sf_time clock)
 {
@@ -439,7 +445,7 @@ static int how_long(parse *p, sf_intervention *iv)
             iv->length = SF_TIME_MAX;
             return SF_OK;
         }
-        if (!clock_word(word(p, p->i), &t))
+        if (!time_of_day(word(p, p->i), &t))
             return refuse(p, "'until' needs a clock time, as in 'until 14:00', or 'the end'");
         p->i++;
         iv->length = clock_at(p->cfg, iv->at, t) - iv->at;
@@ -521,6 +527,8 @@ static int when(parse *p, sf_time *at)
     }
     p->i = is(p, 0, "at");
     if (clock_word(word(p, p->i), &t)) {
+        if (t >= SF_DAY)
+            return refuse(p, "'%s' is no time of day: hours go from 00 to 23", word(p, p->i));
         p->i++;
         *at = clock_at(p->cfg, 0, t);
     } else {

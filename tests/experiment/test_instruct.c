@@ -128,6 +128,9 @@ static const struct row {
     {"please, kindly stop weld_1 for 5 min", "+00:00:00 stop weld_1 for 5 min", NULL},
     {"+ stop weld_1 for 5 min", NULL, "after '+' comes how long after the start"},
     {"10:30", NULL, "a time but no instruction"},
+    {"25:00 stop weld_1 for 5 min", NULL, "'25:00' is no time of day: hours go from 00 to 23"},
+    {"stop weld_1 until 24:30", NULL, "'until' needs a clock time"},
+    {"stop weld_1 for 30:00", "+00:00:00 stop weld_1 for 30 h", NULL},
     {"rush order: 2.5 gearbox", NULL, "a quantity is a whole number from 1 to 10000000, not 2.5"},
     /* refused: what the model cannot do yet */
     {"forklift 2, bring 10 pallets of component_a from receiving to high_bay_1", NULL, "transport tasks cannot be given"},
