@@ -6,7 +6,8 @@
 #     plant; the weld cell's arms are fenced by rule, so 0 for them);
 #   - its fingerprint differs from the plain run's and is the same run
 #     after run, and the same again from the interventions as printed
-#     ("understood as: ...") written back as an instruction file;
+#     ("understood as: ...") written back as an instruction file, or as
+#     --out writes them (DIR/interventions.txt);
 #   - a sentence it cannot follow stops the run before it starts: exit 1,
 #     its file, line, the sentence and why, and no run.
 #   test_instruct_run.sh SHOPFLOOR SOURCE_DIR
@@ -48,6 +49,12 @@ sed -n 's/.*understood as: //p' "$tmp/a.txt" > "$tmp/printed.txt"
 "$sf" run "$plant" --until 4h --instruct "$tmp/printed.txt" > "$tmp/c.txt" 2>&1 || fail "the printed list does not run"
 [ "$(fp "$tmp/c.txt")" = "$a" ] || fail "the printed list gives $(fp "$tmp/c.txt"), not $a"
 
+# and so does the list written with --out
+grep -q "^# the interventions of a run of .*smart_factory.yaml, seed 2026" "$tmp/a/interventions.txt" || fail "no interventions.txt"
+"$sf" run "$plant" --until 4h --instruct "$tmp/a/interventions.txt" > "$tmp/d.txt" 2>&1 || fail "interventions.txt does not run"
+[ "$(fp "$tmp/d.txt")" = "$a" ] || fail "interventions.txt gives $(fp "$tmp/d.txt"), not $a"
+[ ! -e "$tmp/plain/interventions.txt" ] || fail "a run without instructions writes interventions.txt"
+
 # a sentence it cannot follow: nothing runs
 printf 'stop weld_1 for 20 minutes\nhumanoid 1: tend mill_2 until 14:00\n' > "$tmp/bad.txt"
 "$sf" run "$plant" --until 4h --instruct "$tmp/bad.txt" > "$tmp/bad.out" 2> "$tmp/bad.err"
@@ -62,5 +69,5 @@ grep -q "name.txt:1: cannot follow \"stop weld_3 for 5 min\": there is no statio
 "$sf" run "$plant" --instruct "$tmp/missing.txt" > /dev/null 2> "$tmp/missing.err" && fail "a missing file runs"
 grep -q "missing.txt: cannot read the instructions" "$tmp/missing.err" || fail "no message for a missing file"
 "$sf" run "$src/examples/mm1.lua" --instruct "$tmp/class.txt" > /dev/null 2> "$tmp/lua.err" && fail "a Lua model takes instructions"
-grep -q "instructions need a scenario" "$tmp/lua.err" || { cat "$tmp/lua.err"; fail "no message for a Lua model"; }
+grep -q "instructs a factory scenario" "$tmp/lua.err" || { cat "$tmp/lua.err"; fail "no message for a Lua model"; }
 echo "ok: fingerprint $p plain, $a with instructions, the same again and from the printed list; refusals stop the run"
