@@ -30,6 +30,7 @@ typedef struct parse {
     const sf_scenario_config *cfg;
     words t;
     int i;        /* next word */
+    int type;     /* the fleet entry of the last agent named */
     char *why;
     size_t nwhy;
 } parse;
@@ -344,6 +345,7 @@ static int agent_of(parse *p, int type, const char *nth_text, sf_intervention *i
         return refuse(p, "there is no %s %d: the fleet has %d of them", T->name, nth, T->count);
     iv->kind = SF_IV_STOP_AGENT;
     iv->target = sf_interventions_agent(p->cfg, (size_t)type, nth);
+    p->type = type;
     return SF_OK;
 }
 
@@ -351,7 +353,7 @@ static int agent_of(parse *p, int type, const char *nth_text, sf_intervention *i
 static int target(parse *p, sf_intervention *iv)
 {
     const sf_scenario_config *c = p->cfg;
-    static const char *const skip[] = {"the", "station", "machine", "robot", "agent", NULL};
+    static const char *const skip[] = {"the", "station", "machine", "robot", "agent", "arm", "run", NULL};
     bool camera = false;
     char head[WORD_LEN];
     int i;
@@ -389,13 +391,14 @@ static int target(parse *p, sf_intervention *iv)
 
 /* ---- sentences -------------------------------------------------------------------- */
 
-typedef enum verb { V_NONE, V_STOP, V_RUSH, V_BRING, V_TEND, V_ADD, V_SPEED } verb;
+typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_SPEED } verb;
 
 static const struct verbs {
     verb v;
     const char *words[12];
 } verbs[] = {
     {V_STOP, {"stop", "halt", "break", "fail", "pause", "disable", "shut", "switch", "turn", "freeze", "down", NULL}},
+    {V_FENCE, {"fence", "fenced", NULL}},
     {V_RUSH, {"rush", "expedite", "urgent", "order", NULL}},
     {V_BRING, {"bring", "fetch", "carry", "move", "deliver", "transport", "take", NULL}},
     {V_TEND, {"tend", "operate", "staff", "serve", "help", "work", NULL}},
@@ -474,6 +477,29 @@ static int stop(parse *p, int verb_at, sf_intervention *iv)
     return how_long(p, iv);
 }
 
+/*
+ * "fence cobot_1 for 1 h", "cobot_1 fenced for 30 min": a stop's words,
+ * for an arm whose rule lets it work beside people (ssm or pfl).
+ */
+static int fence(parse *p, int verb_at, sf_intervention *iv)
+{
+    const sf_scenario_config *c = p->cfg;
+    const sf_cfg_safety_rule *rule = NULL;
+    int rc = stop(p, verb_at, iv);
+
+    if (rc != SF_OK)
+        return rc;
+    if (iv->kind != SF_IV_STOP_AGENT || c->fleet.types[p->type].kind != SF_AGENT_ARM)
+        return refuse(p, "only an arm can be fenced: name one, as in 'fence cobot_1 for 1 h'");
+    for (size_t r = 0; r < c->safety.n_rules; r++)
+        if (c->safety.rules[r].agent_type == p->type)
+            rule = &c->safety.rules[r];
+    if (!rule || rule->mode == SF_SAFETY_FENCED)
+        return refuse(p, "%s runs fenced already (its safety rule)", c->fleet.types[p->type].name);
+    iv->kind = SF_IV_FENCE;
+    return SF_OK;
+}
+
 /* "rush order: 5 gearbox", "rush five gearboxes", "order 5 gearbox now". */
 static int rush(parse *p, sf_intervention *iv)
 {
@@ -511,7 +537,8 @@ static int not_yet(parse *p, verb v)
     case V_SPEED:
         return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
     default:
-        return refuse(p, "no instruction here: start with a verb such as 'stop', 'rush order' or name a camera and 'down'");
+        return refuse(p, "no instruction here: start with a verb such as 'stop', 'fence' or 'rush order', or name a camera "
+                         "and 'down'");
     }
 }
 
@@ -558,7 +585,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     p.t.n -= start; /* the words after the time */
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;
-    if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_RUSH)
+    if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH)
         return p.t.n == 0 ? refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
@@ -566,7 +593,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
         rc = stop(&p, 0, iv);
     } else {
         p.i = verb_at + 1;
-        rc = v == V_STOP ? stop(&p, verb_at, iv) : rush(&p, iv);
+        rc = v == V_STOP ? stop(&p, verb_at, iv) : v == V_FENCE ? fence(&p, verb_at, iv) : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)
         return refuse(&p, "did not understand '%s' at the end", word(&p, p.i));

@@ -115,6 +115,9 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
         return snprintf(buf, n, "%s camera %s down %s", at, cfg->safety.cameras[iv->target].name, len);
     case SF_IV_RUSH_ORDER:
         return snprintf(buf, n, "%s rush order: %d %s", at, iv->quantity, cfg->products[iv->target].name);
+    case SF_IV_FENCE:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s fence %s %d %s", at, type, nth, len);
     }
     return snprintf(buf, n, "%s ?", at);
 }
@@ -172,6 +175,8 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
         if (iv->target >= sf_world_config(w)->safety.n_cameras)
             return SF_EINVAL;
         return sf_safety_camera_hold(sf_world_safety(w), iv->target, down);
+    case SF_IV_FENCE:
+        return sf_safety_fence(sf_world_safety(w), iv->target, down);
     case SF_IV_RUSH_ORDER:
         break;
     }

@@ -5,8 +5,9 @@
  * An intervention happens at a simulated time: a station or an agent is
  * stopped for a while (held down as by a failure, not counted as one:
  * model/failures.h, sf_failures_hold), a safety camera is taken down for
- * a while (sf_safety_camera_hold), or a rush order asks for n units of a
- * product. Stops and camera outages are events of kind "intervention"
+ * a while (sf_safety_camera_hold), a collaborative arm is fenced for a
+ * while (sf_safety_fence), or a rush order asks for n units of a
+ * product. Stops, camera outages and fences are events of kind "intervention"
  * (priority 1, as failures), target 2 i for the start of intervention i
  * and 2 i + 1 for its end; a rush order is an order of the scenario
  * (`demand.orders`, named "rush_<i>") added before the plant is built,
@@ -37,12 +38,13 @@ typedef enum sf_iv_kind {
     SF_IV_STOP_AGENT,   /* target: agent index (fleet order, as the world numbers them) */
     SF_IV_CAMERA_DOWN,  /* target: camera index */
     SF_IV_RUSH_ORDER,   /* target: product index; quantity units */
+    SF_IV_FENCE,        /* target: agent index of an arm with a collaborative rule (ssm, pfl) */
 } sf_iv_kind;
 
 typedef struct sf_intervention {
     sf_iv_kind kind;
     sf_time at;       /* simulated time it happens */
-    sf_time length;   /* stops and camera outages: how long; SF_TIME_MAX = to the end of the run */
+    sf_time length;   /* stops, camera outages, fences: how long; SF_TIME_MAX = to the end of the run */
     uint32_t target;
     int quantity;     /* rush orders: units, >= 1 */
     int line;         /* the instruction's line (0: none), for messages */

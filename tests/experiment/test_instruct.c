@@ -96,6 +96,15 @@ static const struct row {
     {"stop camera weld_cam for 10 min", "+00:00:00 camera weld_cam down for 10 min", NULL},
     {"+3h fail weld_cam for 45 minutes", "+03:00:00 camera weld_cam down for 45 min", NULL},
     {"switch off the camera weld_cam", "+00:00:00 camera weld_cam down until the end", NULL},
+    /* fences */
+    {"fence cobot_1 for 1 h", "+00:00:00 fence cobot_1 1 for 1 h", NULL},
+    {"+30 min cobot_2 fenced for 20 minutes", "+00:30:00 fence cobot_2 1 for 20 min", NULL},
+    {"run cobot_1 fenced until 08:00", "+00:00:00 fence cobot_1 1 for 2 h", NULL},
+    {"fence the arm cobot_2", "+00:00:00 fence cobot_2 1 until the end", NULL},
+    {"fence weld_arm_1 for 1 h", NULL, "weld_arm_1 runs fenced already (its safety rule)"},
+    {"fence forklift 1 for 1 h", NULL, "only an arm can be fenced"},
+    {"fence weld_1 for 1 h", NULL, "only an arm can be fenced"},
+    {"fence cobot_3 for 1 h", NULL, "did you mean 'cobot_1'?"},
     /* rush orders */
     {"rush order: 5 gearbox", "+00:00:00 rush order: 5 gearbox", NULL},
     {"rush order: five gearboxes", "+00:00:00 rush order: 5 gearbox", NULL},

@@ -3,7 +3,8 @@
 #   - the run follows the instructions: weld_1 stopped 20 min (failed_h
 #     1/3 in stations.csv, none without), assembly_cam down for 1 h from
 #     07:00 (both ssm cobots it watches run fenced 1 h each, 2 h for the
-#     plant; the weld cell's arms are fenced by rule, so 0 for them);
+#     plant; the weld cell's arms are fenced by rule, so 0 for them); a
+#     cobot fenced by an instruction over the outage counts none;
 #   - its fingerprint differs from the plain run's and is the same run
 #     after run, and the same again from the interventions as printed
 #     ("understood as: ...") written back as an instruction file, or as
@@ -43,6 +44,13 @@ outage() { awk -F, -v w="$2" '$1 == "camera_outage_fenced_time" && $2 == w {prin
 [ "$(outage "$tmp/a" cobot_1.1)" = 1 ] && [ "$(outage "$tmp/a" cobot_2.1)" = 1 ] && [ "$(outage "$tmp/a" -)" = 2 ] ||
     fail "assembly_cam down 1 h: cobots fenced $(outage "$tmp/a" cobot_1.1) and $(outage "$tmp/a" cobot_2.1) h"
 [ "$(outage "$tmp/a" weld_arm_1.1)" = 0 ] || fail "a fenced arm counts a camera outage"
+
+# a fence held over a camera outage: cobot_1, fenced from 07:00 to 09:00, counts no outage; cobot_2 the hour
+printf '+1h fence cobot_1 for 2 h\n+1h camera assembly_cam down for 1 h\n' > "$tmp/fence.txt"
+"$sf" run "$plant" --until 4h --instruct "$tmp/fence.txt" --out "$tmp/f" > "$tmp/f.txt" 2>&1 || fail "the fenced run failed"
+[ "$(outage "$tmp/f" cobot_1.1)" = 0 ] && [ "$(outage "$tmp/f" cobot_2.1)" = 1 ] ||
+    fail "fenced cobot_1 counts $(outage "$tmp/f" cobot_1.1) h of outage, cobot_2 $(outage "$tmp/f" cobot_2.1) h"
+[ "$(fp "$tmp/f.txt")" != "$p" ] || fail "the fence changed nothing"
 
 # the interventions as printed reproduce the run
 sed -n 's/.*understood as: //p' "$tmp/a.txt" > "$tmp/printed.txt"
