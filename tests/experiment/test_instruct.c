@@ -240,6 +240,10 @@ static void test_rush_orders_join_the_scenario_orders(void **state)
         assert_int_equal(sf_instruct_parse(cfg, lines[i], (int)i + 1, &iv, why, sizeof why), SF_OK);
         assert_int_equal(sf_interventions_add(l, &iv), SF_OK);
     }
+    assert_int_equal(sf_interventions_count(l), 3);
+    assert_int_equal(sf_interventions_get(l, 1)->kind, SF_IV_STOP_STATION);
+    assert_int_equal(sf_interventions_get(l, 1)->line, 2);
+    assert_null(sf_interventions_get(l, 3));
     assert_int_equal(sf_interventions_prepare(l, cfg), SF_OK);
     assert_int_equal(cfg->demand.n_orders, before + 2);
     const sf_cfg_order *o = &cfg->demand.orders[before];
