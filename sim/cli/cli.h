@@ -170,6 +170,7 @@ enum sf_run_option {
     SF_RUN_BUDGET,
     SF_RUN_MEMORY,
     SF_RUN_RECORD,
+    SF_RUN_INSTRUCT,
     SF_RUN_REPS,
     SF_RUN_PRECISION,
     SF_RUN_MAX_REPS,

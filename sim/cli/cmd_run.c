@@ -68,6 +68,13 @@ static const sf_cli_option options[] = {
     [SF_RUN_RECORD] = {"record", .kind = SF_CLI_STRING, .value = "FILE",
                        .help = "also write a recording for 'shopfloor view --replay FILE'", .hint = SF_CLI_FILE,
                        .exts = "rec"},
+    [SF_RUN_INSTRUCT] = {"instruct", .kind = SF_CLI_STRING, .value = "FILE",
+                         .help = "a scenario follows the instructions in FILE, one sentence a line, each optionally "
+                                 "after a clock time (10:30) or an offset (+2h): 'stop weld_1 for 20 minutes', "
+                                 "'rush order: 5 gearbox' (docs/viewer.md); prints how it understood each, and "
+                                 "stops before running at one it cannot follow; with --out, DIR/interventions.txt "
+                                 "lists them as the instructions that reproduce the run",
+                         .hint = SF_CLI_FILE},
     [SF_RUN_REPS] = {"reps", .kind = SF_CLI_U64, .value = "N", .help = "replications",
                      .by_default = "10; with --precision, the first batch, 5",
                      .section = "Only for replications (--reps or --precision):"},
@@ -90,7 +97,7 @@ static const sf_cli_operand operands[] = {
 
 static const char *const usage[] = {
     "MODEL.lua [--until] [--seed] [--out] [--budget] [--memory]",
-    "SCENARIO.yaml [--set]... [--trace] [--record] [same options]",
+    "SCENARIO.yaml [--set]... [--trace] [--record] [--instruct] [same options]",
     "MODEL --reps [--seed] [--set]... [--until] [--out] [--all]",
     "MODEL --precision [--reps] [--max-reps] [same options]",
     NULL,
@@ -265,6 +272,25 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     return rc;
 }
 
+/* With --out and --instruct, DIR/interventions.txt: the interventions as the instructions that reproduce the run. */
+static int write_interventions(const char *out, const char *model, sf_session *ses)
+{
+    char path[4200];
+    sf_outfile *o;
+
+    snprintf(path, sizeof path, "%s/interventions.txt", out);
+    if (!(o = sf_outfile_open(path)))
+        return SF_EIO;
+    fprintf(o->f, "# the interventions of a run of %s, seed %llu: this file given to --instruct, with the same --set and "
+                  "--until, runs it again\n",
+            model, (unsigned long long)sf_session_seed(ses));
+    if (sf_interventions_print(sf_session_interventions(ses), sf_session_config(ses), o->f) != SF_OK) {
+        sf_outfile_abort(o);
+        return SF_EIO;
+    }
+    return sf_outfile_commit(o);
+}
+
 /* The checks of one run's options once the model is known: SF_EXIT_OK to go on, else the exit status. */
 static int check_one_run(const sf_cli_args *a, const char *model, bool scenario)
 {
@@ -278,6 +304,10 @@ static int check_one_run(const sf_cli_args *a, const char *model, bool scenario)
 #endif
     if (!scenario && opt[SF_RUN_RECORD].given) {
         sf_cli_usage_error("run", "--record records a factory scenario; '%s' is a Lua model", model);
+        return SF_EXIT_USAGE;
+    }
+    if (!scenario && opt[SF_RUN_INSTRUCT].given) {
+        sf_cli_usage_error("run", "--instruct instructs a factory scenario; '%s' is a Lua model", model);
         return SF_EXIT_USAGE;
     }
     if (!scenario && opt[SF_RUN_SET].n > 0) {
@@ -379,6 +409,7 @@ static int run(const sf_cli_args *a)
     spec = sf_cli_spec(a, model, SF_RUN_SET, SF_RUN_SEED, SF_RUN_UNTIL);
     spec.budget = opt[SF_RUN_BUDGET].u64;
     spec.memory_limit = (size_t)opt[SF_RUN_MEMORY].u64 << 20;
+    spec.instruct = opt[SF_RUN_INSTRUCT].text;
     if (!(ses = sf_session_new(&spec, &rc)))
         return SF_EXIT_FAIL;
     if (scenario) /* what the scenario runs with but the planner must hear (a robot run fenced...) */
@@ -426,7 +457,8 @@ static int run(const sf_cli_args *a)
     }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (scenario) {
-        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace) != SF_OK)
+        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace) != SF_OK ||
+            (out && spec.instruct && write_interventions(out, model, ses) != SF_OK))
             status = SF_EXIT_FAIL;
     } else if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
                        write_file(out, "results.csv", S, &info, false) != SF_OK ||

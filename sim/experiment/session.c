@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "experiment/instruct.h"
 #include "metrics/metrics.h"
 #include "scenario/scenario.h"
 
@@ -20,6 +21,7 @@ struct sf_session {
     sf_script *S;
     sf_world *w;
     sf_metrics *m; /* follows the world from time 0 */
+    sf_interventions *iv; /* from spec.instruct; owns the config's orders once rush orders are added */
     uint64_t seed;
     sf_time end;
     int status; /* SF_OK while the run may go on */
@@ -133,6 +135,27 @@ static int build_scenario(sf_session *s)
     }
     if ((rc = sf_script_load_string(s->S, "require('plant').start()", "=plant")) != SF_OK)
         fprintf(errs(s), "%s\n", sf_script_error(s->S));
+    else if (s->iv && (rc = sf_interventions_start(s->iv, s->k, s->w)) != SF_OK)
+        fprintf(errs(s), "%s: %s\n", s->spec.instruct, sf_strerror(rc));
+    return rc;
+}
+
+/* The instructions of spec.instruct, understood against the scenario, their rush orders added to it. */
+static int instructions(sf_session *s)
+{
+    int rc;
+
+    if (!s->spec.instruct)
+        return SF_OK;
+    if (!s->cfg) {
+        fprintf(errs(s), "%s: instructions need a scenario, not a Lua model\n", s->spec.instruct);
+        return SF_EUSAGE;
+    }
+    if (!(s->iv = sf_interventions_new()))
+        return SF_ENOMEM;
+    rc = sf_instruct_file(s->spec.instruct, s->cfg, s->iv, s->spec.said ? s->spec.said : stdout, errs(s));
+    if (rc == SF_OK && (rc = sf_interventions_prepare(s->iv, s->cfg)) != SF_OK)
+        fprintf(errs(s), "out of memory\n");
     return rc;
 }
 
@@ -237,6 +260,8 @@ sf_session *sf_session_new(const sf_session_spec *spec, int *status)
         if (!spec->until_given)
             s->end = s->cfg->scenario.horizon;
     }
+    if ((rc = instructions(s)) != SF_OK)
+        goto fail;
     opt.seed = s->seed;
     opt.budget = spec->budget;
     opt.memory_limit = spec->memory_limit;
@@ -281,6 +306,7 @@ void sf_session_free(sf_session *s)
     sf_metrics_free(s->m);
     sf_world_free(s->w);
     sf_scenario_config_free(s->cfg);
+    sf_interventions_free(s->iv);
     sf_kernel_free(s->k);
     free(s);
 }
@@ -311,6 +337,16 @@ sf_script *sf_session_script(sf_session *s) { return s->S; }
 sf_world *sf_session_world(sf_session *s) { return s->w; }
 const sf_scenario_config *sf_session_config(const sf_session *s) { return s->cfg; }
 sf_metrics *sf_session_metrics(sf_session *s) { return s->m; }
+sf_interventions *sf_session_interventions(sf_session *s)
+{
+    if (s->iv || !s->w)
+        return s->iv;
+    if ((s->iv = sf_interventions_new()) && sf_interventions_start(s->iv, s->k, s->w) != SF_OK) {
+        sf_interventions_free(s->iv);
+        s->iv = NULL;
+    }
+    return s->iv;
+}
 
 /* The statistics objects of the script state, one row per figure. */
 static int script_kpis(sf_script *S, sf_kpis *out)

@@ -21,6 +21,7 @@
 
 #include "core/kernel.h"
 #include "core/time.h"
+#include "experiment/interventions.h"
 #include "metrics/kpis.h"
 #include "metrics/metrics.h"
 #include "model/world.h"
@@ -39,6 +40,8 @@ typedef struct sf_session_spec {
     size_t memory_limit;          /* bytes for the Lua state; 0 = default */
     FILE *log;                    /* sim.log output; NULL = stdout */
     FILE *err;                    /* problems; NULL = stderr */
+    const char *instruct;         /* instructions in plain words (experiment/instruct.h), one a line; NULL = none */
+    FILE *said;                   /* how each instruction was understood; NULL = stdout */
     bool relax_safety;            /* a scenario's counterfactual without safety rules (model/config.h,
                                      sf_cfg_safety.relaxed): robots never slow, stop or hold people for people */
 } sf_session_spec;
@@ -74,6 +77,13 @@ sf_world *sf_session_world(sf_session *s);                       /* NULL for a L
 const sf_scenario_config *sf_session_config(const sf_session *s); /* NULL for a Lua model */
 /* The plant's metrics, attached to the world from time 0 (NULL for a Lua model); the session frees them. */
 sf_metrics *sf_session_metrics(sf_session *s);
+/*
+ * The interventions of the run: spec.instruct's, or an empty list made
+ * (and started) at the first call, to which a live viewer adds its own
+ * with sf_interventions_schedule. NULL for a Lua model or when out of
+ * memory.
+ */
+sf_interventions *sf_session_interventions(sf_session *s);
 
 /*
  * The figures so far, appended to `out`: events, and for a Lua model the

@@ -14,7 +14,8 @@
 #include "model/safety.h"
 
 struct camera {
-    bool up;
+    bool up;       /* not failed (its own failures and repairs) */
+    uint32_t held; /* holds down by an intervention (sf_cameras_hold) */
     sf_rng failure, repair, detect;
     sf_event_id ev;
     uint64_t passes, missed;
@@ -94,10 +95,20 @@ void sf_cameras_flip(sf_cameras *c, uint32_t cam)
     c->cams[cam].up = !c->cams[cam].up;
 }
 
+int sf_cameras_hold(sf_cameras *c, uint32_t cam, bool down)
+{
+    if (cam >= c->n || (!down && c->cams[cam].held == 0))
+        return SF_EINVAL;
+    c->cams[cam].held += down ? 1 : (uint32_t)-1;
+    return SF_OK;
+}
+
+bool sf_cameras_up(const sf_cameras *c, uint32_t cam) { return cam < c->n && c->cams[cam].up && !c->cams[cam].held; }
+
 bool sf_cameras_watching(const sf_cameras *c, double x, double y)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (c->cams[i].up && sf_safety_camera_contains(c->cfg, i, x, y))
+        if (c->cams[i].up && !c->cams[i].held && sf_safety_camera_contains(c->cfg, i, x, y))
             return true;
     return false;
 }
@@ -135,7 +146,7 @@ bool sf_cameras_missed(const sf_cameras *c, uint32_t person, uint64_t cover)
 
     for (size_t i = 0; c->detecting && i < c->n && i < 64; i++) {
         uint8_t st;
-        if (!(cover >> i & 1) || !c->cams[i].up)
+        if (!(cover >> i & 1) || !c->cams[i].up || c->cams[i].held)
             continue;
         st = c->state[(size_t)person * c->n + i];
         if (!(st & 1) || !(st & 2))

@@ -39,6 +39,17 @@ void sf_cameras_flip(sf_cameras *c, uint32_t cam);
 /* Schedule camera `cam`'s next change: its failure when up, its repair when down. SF_OK or the kernel's error. */
 int sf_cameras_next(sf_cameras *c, uint32_t cam);
 
+/*
+ * Hold camera `cam` down (`down`) or release one hold, by an order from
+ * outside its own failures (an intervention): it sees nothing while held,
+ * whatever its failures do meanwhile. Holds nest. SF_EINVAL for a camera
+ * out of range or a release without a hold. The caller (the safety
+ * monitor, sf_safety_camera_hold) lets the robots react.
+ */
+int sf_cameras_hold(sf_cameras *c, uint32_t cam, bool down);
+/* Camera `cam` is up: not failed and not held (false out of range). */
+bool sf_cameras_up(const sf_cameras *c, uint32_t cam);
+
 /* Some camera that is up now watches a collaborative zone that holds (x, y). */
 bool sf_cameras_watching(const sf_cameras *c, double x, double y);
 

@@ -41,7 +41,8 @@ struct amode {
 };
 
 struct owner {
-    uint32_t down;      /* modes failed and not repaired yet */
+    uint32_t down;      /* modes failed and not repaired yet, and holds (sf_failures_hold) */
+    uint32_t held;      /* holds not released yet */
     uint64_t failures;
 };
 
@@ -307,6 +308,32 @@ int sf_failures_repair(sf_failures *f, uint32_t mode, const uint32_t *crew, uint
 /* ---- agents ------------------------------------------------------------------ */
 
 /*
+ * Agent `agent` goes down once more (a failure or a hold): at its first,
+ * its busy-time clocks stand still (a failing clock has no event, so it
+ * is left as it is) and the subscribers are told.
+ */
+static void agent_down(sf_failures *f, uint32_t agent, bool restart)
+{
+    if (f->ag[agent].down++ > 0)
+        return;
+    for (uint32_t i = 0; i < f->namodes; i++)
+        if (f->amodes[i].agent == agent)
+            clock_busy(f, &f->amodes[i].c, false, f->kind_afail, i);
+    tell(f, SF_ENTITY_AGENT, agent, true, restart);
+}
+
+/* Agent `agent` comes up once more: at its last, its clocks run again while it is busy, and the subscribers are told. */
+static void agent_up(sf_failures *f, uint32_t agent)
+{
+    if (--f->ag[agent].down > 0)
+        return;
+    for (uint32_t i = 0; i < f->namodes && agent_busy(f, agent); i++)
+        if (f->amodes[i].agent == agent && !f->amodes[i].c.fail_ev)
+            clock_busy(f, &f->amodes[i].c, true, f->kind_afail, i);
+    tell(f, SF_ENTITY_AGENT, agent, false, false);
+}
+
+/*
  * An agent fails on its own clock. Its other busy-time clocks stand
  * still until its last repair; the subscribers stop what it works in
  * (stations) and halt or suspend what it does (the world).
@@ -320,12 +347,7 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     m->c.fail_ev = 0;
     m->c.busy_left = 0;
     f->ag[m->agent].failures++;
-    if (f->ag[m->agent].down++ == 0) {
-        for (uint32_t i = 0; i < f->namodes; i++) /* its other clocks stand still during the repair */
-            if (f->amodes[i].agent == m->agent && i != ev->target)
-                clock_busy(f, &f->amodes[i].c, false, f->kind_afail, i);
-        tell(f, SF_ENTITY_AGENT, m->agent, true, m->c.f->restart);
-    }
+    agent_down(f, m->agent, m->c.f->restart);
     if ((rc = repair_starts(f, &m->c, f->kind_arepair, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
 }
@@ -339,13 +361,36 @@ static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
     m->c.repair_ev = 0;
     if (m->c.f->busy_time)
         m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
-    if (--f->ag[m->agent].down == 0) {
-        for (uint32_t i = 0; i < f->namodes && agent_busy(f, m->agent); i++) /* its clocks run again */
-            if (f->amodes[i].agent == m->agent && !f->amodes[i].c.fail_ev)
-                clock_busy(f, &f->amodes[i].c, true, f->kind_afail, i);
-        tell(f, SF_ENTITY_AGENT, m->agent, false, false);
-    }
+    agent_up(f, m->agent);
     clock_repaired(f, &m->c, agent_busy(f, m->agent), f->kind_afail, ev->target);
+}
+
+/*
+ * A hold: the station or agent goes down (`down`) or comes up by an order
+ * from outside its failure modes (an intervention). It counts with its
+ * failures for "is it down?" and is told to the subscribers the same way
+ * (interrupted work resumes), but it is no failure: no count, no repair,
+ * no draw. Holds nest; releasing one that is not held is SF_EINVAL, as is
+ * an id out of range.
+ */
+int sf_failures_hold(sf_failures *f, sf_entity e, uint32_t id, bool down)
+{
+    struct owner *o = e == SF_ENTITY_STATION ? (id < f->nst ? &f->st[id] : NULL)
+                      : e == SF_ENTITY_AGENT  ? (id < f->nagents ? &f->ag[id] : NULL)
+                                              : NULL;
+
+    if (!o || (!down && o->held == 0))
+        return SF_EINVAL;
+    o->held += down ? 1 : (uint32_t)-1;
+    if (e == SF_ENTITY_AGENT) {
+        if (down)
+            agent_down(f, id, false);
+        else
+            agent_up(f, id);
+    } else if (down ? o->down++ == 0 : --o->down == 0) {
+        tell(f, e, id, down, false);
+    }
+    return SF_OK;
 }
 
 /* ---- building ---------------------------------------------------------------- */

@@ -90,6 +90,14 @@ int sf_failures_subscribe(sf_failures *f, sf_failures_fn fn, void *ctx);
 
 /* Is the station or agent under repair (or waiting for its repair crew)? False for a NULL f. */
 bool sf_failures_down(const sf_failures *f, sf_entity e, uint32_t id);
+/*
+ * Hold the station or agent down (`down`) or release one hold, by an order
+ * from outside its failure modes: down as by a failure (told the same way,
+ * interrupted work resumes) but not counted as one, no repair drawn. Holds
+ * nest with each other and with failures. SF_EINVAL for an id out of range
+ * or a release without a hold.
+ */
+int sf_failures_hold(sf_failures *f, sf_entity e, uint32_t id, bool down);
 /* Failures of the station or agent so far. */
 uint64_t sf_failures_count(const sf_failures *f, sf_entity e, uint32_t id);
 

@@ -458,7 +458,7 @@ void sf__safety_on_motion(void *ctx, uint32_t mover, sf_time now)
 /* Open or close the robot's time fenced by a camera outage (counted from the warm-up). */
 void sf__safety_outage_update(sf_safety *s, struct robot *r, sf_time now)
 {
-    bool o = r->rule_mode != SF_SAFETY_FENCED && r->covered && r->mode == SF_SAFETY_FENCED && r->active;
+    bool o = r->rule_mode != SF_SAFETY_FENCED && r->covered && r->mode == SF_SAFETY_FENCED && r->active && !r->fenced_held;
     sf_time from;
 
     if (o == r->outage)
@@ -489,7 +489,9 @@ void sf__safety_place_robot(sf_safety *s, struct robot *r, double x, double y)
     for (size_t c = 0; c < s->cfg->safety.n_cameras && c < 64; c++)
         if (sf_safety_camera_contains(s->cfg, c, x, y))
             r->cover |= (uint64_t)1 << c;
-    r->mode = r->rule_mode != SF_SAFETY_FENCED && !sf_cameras_watching(s->cams, x, y) ? SF_SAFETY_FENCED : r->rule_mode;
+    r->mode = r->fenced_held || (r->rule_mode != SF_SAFETY_FENCED && !sf_cameras_watching(s->cams, x, y))
+                  ? SF_SAFETY_FENCED
+                  : r->rule_mode;
     r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
     r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
     r->v_full = r->mode == SF_SAFETY_SSM ? r->reach + r->sep_full : 0;
@@ -513,35 +515,71 @@ static struct robot *robot_of(const sf_safety *s, uint32_t agent, uint32_t *ri)
 static void resettle(sf_safety *s, uint32_t ri, bool on);
 
 /*
- * A camera fails or is repaired: every arm (and every working humanoid)
- * takes the mode the cameras up now allow where it works; one whose mode
- * changes gets its bands placed again and everyone's band settled again.
+ * Robot ri (active) takes the mode allowed now where it works (the
+ * cameras up, a fence held); when its mode changes its bands are placed
+ * again and everyone's band settled again.
  */
+static void mode_changed(sf_safety *s, uint32_t ri, sf_time now)
+{
+    struct robot *r = &s->robots[ri];
+    sf_safety_mode old = r->mode;
+
+    account(r, now);
+    for (uint32_t p = 0; p < s->npeople; p++)
+        fold(s, p, now);
+    sf__safety_place_robot(s, r, r->x, r->y);
+    sf__safety_outage_update(s, r, now);
+    if (r->mode == old)
+        return;
+    resettle(s, ri, true);
+    update(s, ri);
+    check_violation(s, ri);
+}
+
+/* A camera fails, is repaired or held: every arm (and every working humanoid) takes the mode allowed now. */
+static void cameras_changed(sf_safety *s, sf_time now)
+{
+    for (uint32_t ri = 0; ri < s->nrobots; ri++)
+        if (s->robots[ri].active)
+            mode_changed(s, ri, now);
+}
+
+/* An intervention fences an arm, or lifts one fence (sf_safety_fence in safety.h). */
+int sf_safety_fence(sf_safety *s, uint32_t agent, bool on)
+{
+    uint32_t ri;
+    struct robot *r;
+
+    if (!s)
+        return SF_OK; /* relaxed: no monitor, every robot runs as if alone */
+    if (!(r = robot_of(s, agent, &ri)) || r->mover != SF_SAFETY_NONE || (!on && r->fenced_held == 0))
+        return SF_EINVAL;
+    r->fenced_held += on ? 1 : (uint32_t)-1;
+    mode_changed(s, ri, sf_kernel_now(s->k));
+    return SF_OK;
+}
+
 void sf__safety_on_camera(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_safety *s = ctx;
-    sf_time now = sf_kernel_now(k);
     int rc;
 
     sf_cameras_flip(s->cams, ev->target);
-    for (uint32_t ri = 0; ri < s->nrobots; ri++) {
-        struct robot *r = &s->robots[ri];
-        sf_safety_mode old = r->mode;
-        if (!r->active)
-            continue;
-        account(r, now);
-        for (uint32_t p = 0; p < s->npeople; p++)
-            fold(s, p, now);
-        sf__safety_place_robot(s, r, r->x, r->y);
-        sf__safety_outage_update(s, r, now);
-        if (r->mode == old)
-            continue;
-        resettle(s, ri, true);
-        update(s, ri);
-        check_violation(s, ri);
-    }
+    cameras_changed(s, sf_kernel_now(k));
     if ((rc = sf_cameras_next(s->cams, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
+}
+
+/* An intervention holds camera `camera` down or releases it (sf_cameras_hold); the robots react as to a failure. */
+int sf_safety_camera_hold(sf_safety *s, uint32_t camera, bool down)
+{
+    int rc;
+
+    if (!s)
+        return SF_OK; /* relaxed: no monitor, nothing watches */
+    if ((rc = sf_cameras_hold(s->cams, camera, down)) == SF_OK)
+        cameras_changed(s, sf_kernel_now(s->k));
+    return rc;
 }
 
 /*

@@ -178,6 +178,21 @@ int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(v
                      void *ctx);
 
 /*
+ * Hold camera `camera` (an index into cfg->safety.cameras) down, or release
+ * one hold, by an intervention: the robots take the modes the cameras up
+ * now allow, as after a failure. SF_OK (nothing to do when s is NULL, the
+ * run without safety rules), SF_EINVAL as sf_cameras_hold.
+ */
+int sf_safety_camera_hold(sf_safety *s, uint32_t camera, bool down);
+/*
+ * Fence arm `agent` (on) or lift one fence, by an intervention: while any
+ * is held it runs fenced whatever its rule and the cameras (people wait
+ * outside while it works); the time does not count as a camera outage.
+ * Fences nest. SF_OK (nothing when s is NULL), SF_EINVAL for an agent that
+ * is not a monitored arm or a lift without a fence.
+ */
+int sf_safety_fence(sf_safety *s, uint32_t agent, bool on);
+/*
  * A camera's passes (entries of a person into its zones) and the passes
  * it missed, since the warm-up; zeros for a camera that always detects
  * (detection 1: its passes are not followed).

@@ -33,7 +33,8 @@ struct robot {
     sf_event_id handover_ev;
     bool covered;         /* its station is watched when every camera is up */
     uint64_t cover;       /* bit c: camera c (c < 64) watches its station */
-    bool outage;          /* fenced now because the cameras over it are down */
+    uint32_t fenced_held; /* fences held by interventions (sf_safety_fence): fenced while any is */
+    bool outage;          /* fenced now because the cameras over it are down (not while a fence is held) */
     sf_time outage_since;
     sf_time resume_delay;
     bool working;

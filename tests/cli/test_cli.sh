@@ -128,7 +128,7 @@ lacks seed "default:\{0,1\} 1)" "run --help does not say the seed is always 1"
 
 # every command's help lists its options, each of which the parser knows
 expect_demo="help seed customers rho"
-expect_run="help set until seed out trace budget memory record reps precision max-reps all counterfactual"
+expect_run="help set until seed out trace budget memory record instruct reps precision max-reps all counterfactual"
 expect_check="help set explain keys"
 expect_init="help template force"
 expect_compare="help reps seed set until out all counterfactual"

@@ -494,6 +494,74 @@ static void test_safety_camera_outage_fences_the_robot_for_the_repair_time(void 
     teardown_plant(&p);
 }
 
+/*
+ * A camera held down by an intervention fences the arm as its failures
+ * do, and the two overlap: the camera above fails from 100 s to 130 s
+ * and again from 230 s; held from 110 s to 150 s, the arm runs fenced
+ * from 100 s to 150 s (50 s at 160 s) and again from 230 s (70 s at
+ * 250 s). A release without a hold, or of a camera that is not there, is
+ * refused.
+ */
+static void test_safety_camera_hold_overlaps_its_failure(void **state)
+{
+    struct plant p;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    p.cam.name = "cell_cam";
+    p.cam.fails = true;
+    assert_int_equal(sf_dist_constant(&p.cam.mtbf, 100, NULL), SF_OK);
+    assert_int_equal(sf_dist_constant(&p.cam.mttr, 30, NULL), SF_OK);
+    rebuild(&p, 10, 1);
+    start_op(&p, 300 * S, NULL, 0);
+    assert_int_equal(sf_kernel_run_until(p.k, 110 * S), SF_OK);
+    assert_int_equal(sf_safety_camera_hold(p.s, 0, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 140 * S), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_kernel_run_until(p.k, 150 * S), SF_OK);
+    assert_int_equal(sf_safety_camera_hold(p.s, 0, false), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    assert_int_equal(sf_kernel_run_until(p.k, 160 * S), SF_OK);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 160 * S).outage_fenced, 50 * S);
+    assert_int_equal(sf_kernel_run_until(p.k, 250 * S), SF_OK);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 250 * S).outage_fenced, 70 * S);
+    assert_int_equal(sf_safety_camera_hold(p.s, 0, false), SF_EINVAL);
+    assert_int_equal(sf_safety_camera_hold(p.s, 1, true), SF_EINVAL);
+    teardown_plant(&p);
+}
+
+/*
+ * An arm fenced by an intervention runs fenced while any fence is held,
+ * whatever the cameras, and the time is no camera outage: the ssm arm
+ * under a camera that never fails is fenced twice at 50 s, once lifted
+ * at 60 s (still fenced), lifted again at 80 s (ssm), with no outage
+ * counted; a person (agent 1) cannot be fenced, nor a fence lifted that
+ * is not held.
+ */
+static void test_safety_fence_held_is_no_camera_outage(void **state)
+{
+    struct plant p;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    start_op(&p, 300 * S, NULL, 0);
+    assert_int_equal(sf_kernel_run_until(p.k, 50 * S), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    assert_int_equal(sf_safety_fence(p.s, 0, true), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, true), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_kernel_run_until(p.k, 60 * S), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, false), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_kernel_run_until(p.k, 80 * S), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, false), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    assert_int_equal(sf_kernel_run_until(p.k, 100 * S), SF_OK);
+    assert_int_equal(sf_safety_robot_stats(p.s, 0, 100 * S).outage_fenced, 0);
+    assert_int_equal(sf_safety_fence(p.s, 0, false), SF_EINVAL);
+    assert_int_equal(sf_safety_fence(p.s, 1, true), SF_EINVAL);
+    assert_int_equal(sf_safety_fence(NULL, 0, true), SF_OK);
+    teardown_plant(&p);
+}
+
 /* The plant with its zone cut down to x in [5, 15], y in [-3, 3], watched by a camera detecting with probability pd. */
 static void cell_camera(struct plant *p, double pd)
 {
@@ -1050,6 +1118,8 @@ int main(void)
         cmocka_unit_test(test_safety_separation_violations_at_the_speed_the_robot_runs),
         cmocka_unit_test(test_safety_fenced_reach_breached_is_a_violation),
         cmocka_unit_test(test_safety_camera_outage_fences_the_robot_for_the_repair_time),
+        cmocka_unit_test(test_safety_camera_hold_overlaps_its_failure),
+        cmocka_unit_test(test_safety_fence_held_is_no_camera_outage),
         cmocka_unit_test(test_safety_camera_detection_is_binomial_per_pass),
         cmocka_unit_test(test_safety_missed_person_is_unseen_but_violates),
         cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),

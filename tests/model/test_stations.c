@@ -632,6 +632,94 @@ static void test_night_failure_waits_the_call_out(void **state)
     assert_int_equal(u.at[1], S(18 * 3600 + 40 * 60));
 }
 
+
+/*
+ * A hold (an intervention) stops paint as a failure would, without being
+ * one. No failure modes; two red jobs at 12 s: setup 12-17, job 1 from
+ * 17 is held at 20 s with 7 s left; a second hold nests; released once
+ * at 30 s it stays down, released again at 33 s it resumes: job 1 ends
+ * 40, job 2 50. No failure is counted, and releasing a third time is
+ * refused.
+ */
+static void test_hold_stops_and_resumes_exactly(void **state)
+{
+    sf_scenario_config *cfg = load();
+    struct drv d;
+    uint32_t paint;
+    (void)state;
+
+    cfg->n_failures = 0;
+    start(&d, cfg);
+    paint = sf_stations_find(d.s, "paint");
+    assert_int_equal(sf_kernel_run_until(d.k, S(12)), SF_OK);
+    assert_int_equal(sf_stations_release(d.s, product(cfg, "red"), 0, NULL), SF_OK);
+    assert_int_equal(sf_stations_release(d.s, product(cfg, "red"), 0, NULL), SF_OK);
+    assert_int_equal(sf_kernel_run_until(d.k, S(20)), SF_OK);
+    assert_int_equal(sf_failures_hold(d.p.f, SF_ENTITY_STATION, paint, true), SF_OK);
+    assert_int_equal(sf_failures_hold(d.p.f, SF_ENTITY_STATION, paint, true), SF_OK);
+    assert_int_equal(d.state[paint], SF_STATE_FAILED);
+    assert_int_equal(sf_kernel_run_until(d.k, S(30)), SF_OK);
+    assert_int_equal(sf_failures_hold(d.p.f, SF_ENTITY_STATION, paint, false), SF_OK);
+    assert_true(sf_failures_down(d.p.f, SF_ENTITY_STATION, paint));
+    assert_int_equal(sf_kernel_run_until(d.k, S(33)), SF_OK);
+    assert_int_equal(sf_failures_hold(d.p.f, SF_ENTITY_STATION, paint, false), SF_OK);
+    assert_false(sf_failures_down(d.p.f, SF_ENTITY_STATION, paint));
+    assert_int_equal(sf_kernel_run_until(d.k, S(200)), SF_OK);
+    assert_int_equal(d.completed[1], S(40));
+    assert_int_equal(d.completed[2], S(50));
+    assert_int_equal(sf_failures_count(d.p.f, SF_ENTITY_STATION, paint), 0);
+    near(sf_stations_time_in(d.s, paint, SF_STATE_FAILED, S(200)), 13, 1e-9);
+    assert_int_equal(sf_failures_hold(d.p.f, SF_ENTITY_STATION, paint, false), SF_EINVAL);
+    assert_int_equal(sf_failures_hold(d.p.f, SF_ENTITY_STATION, 99, true), SF_EINVAL);
+    stop(&d);
+    sf_scenario_config_free(cfg);
+}
+
+/*
+ * A hold on the spray arm nests with its jam. As above, the jam stops
+ * the job at 8 s with 7 s left; held at 10 s until 14 s, the arm stays
+ * down past the repair at 12 s. Working again from 14 s, the next jam
+ * (calendar: 8 s after the repair, at 20 s) cuts it with 1 s left; after
+ * its repair at 24 s the job ends at 25 s. Two failures, the hold none.
+ */
+static void test_agent_hold_nests_with_its_failures(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_stations_hooks h = {done_once, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct plant p;
+    sf_agent_kind kinds[1] = {SF_AGENT_ARM};
+    int types[1] = {0};
+    sf_kernel *k = sf_kernel_new();
+    sf_stations *s;
+    uint32_t paint, arm = 0;
+    (void)state;
+
+    work_done_at = 0;
+    cfg->failures[0] = cfg->failures[1]; /* the jam only */
+    cfg->n_failures = 1;
+    s = plant_new(&p, k, cfg, h, kinds, types, 1);
+    assert_non_null(s);
+    paint = sf_stations_find(s, "paint");
+    assert_int_equal(sf_stations_release(s, product(cfg, "red"), 0, NULL), SF_OK);
+    assert_int_equal(sf_stations_take(s, paint, 0), 1);
+    assert_int_equal(sf_stations_work(s, paint, 0, &arm, 1), 0);
+    assert_int_equal(sf_kernel_run_until(k, S(10)), SF_OK);
+    assert_int_equal(sf_failures_hold(p.f, SF_ENTITY_AGENT, arm, true), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(14)), SF_OK);
+    assert_true(sf_failures_down(p.f, SF_ENTITY_AGENT, arm));
+    assert_int_equal(sf_failures_hold(p.f, SF_ENTITY_AGENT, arm, false), SF_OK);
+    assert_false(sf_failures_down(p.f, SF_ENTITY_AGENT, arm));
+    assert_int_equal(sf_kernel_run_until(k, S(25) - 1), SF_OK);
+    assert_int_equal(work_done_at, 0);
+    assert_int_equal(sf_kernel_run_until(k, S(25)), SF_OK);
+    assert_int_equal(work_done_at, S(25));
+    assert_int_equal(sf_failures_count(p.f, SF_ENTITY_AGENT, arm), 2);
+    assert_int_equal(sf_failures_hold(p.f, SF_ENTITY_AGENT, 1, true), SF_EINVAL);
+    plant_free(&p);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -645,6 +733,8 @@ int main(void)
         cmocka_unit_test(test_fatigue_slows_and_recovers),
         cmocka_unit_test(test_time_factor_sets_the_pace),
         cmocka_unit_test(test_night_failure_waits_the_call_out),
+        cmocka_unit_test(test_hold_stops_and_resumes_exactly),
+        cmocka_unit_test(test_agent_hold_nests_with_its_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,239 @@
+/*
+ * interventions.c: a list of interventions, printed as instructions,
+ * turned into orders of the scenario and events of the run.
+ */
+#include "experiment/interventions.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "core/mem.h"
+#include "model/failures.h"
+#include "model/safety.h"
+
+struct sf_interventions {
+    sf_intervention *iv;
+    size_t n, cap;
+    void *block;          /* orders and names */
+    sf_cfg_order *orders; /* the config's orders with the rush orders after them */
+    char (*names)[24];    /* the rush orders' names */
+    sf_kernel *k;         /* set by sf_interventions_start */
+    sf_world *w;
+    uint32_t kind;
+};
+
+sf_interventions *sf_interventions_new(void) { return sf_calloc(1, sizeof(sf_interventions)); }
+
+void sf_interventions_free(sf_interventions *l)
+{
+    if (l) {
+        free(l->iv);
+        free(l->block);
+    }
+    free(l);
+}
+
+int sf_interventions_add(sf_interventions *l, const sf_intervention *iv)
+{
+    if (sf_grow(l->iv, l->cap, l->n + 1) != SF_OK)
+        return SF_ENOMEM;
+    l->iv[l->n++] = *iv;
+    return SF_OK;
+}
+
+size_t sf_interventions_count(const sf_interventions *l) { return l->n; }
+const sf_intervention *sf_interventions_get(const sf_interventions *l, size_t i) { return i < l->n ? &l->iv[i] : NULL; }
+
+/* ---- words ------------------------------------------------------------------ */
+
+/* A duration as the grammar reads it: whole hours, whole minutes, else seconds. */
+static void duration_words(sf_time t, char *buf, size_t n)
+{
+    int64_t s = t / SF_SECOND;
+
+    if (t % SF_SECOND != 0)
+        snprintf(buf, n, "%.3f s", (double)t / SF_SECOND);
+    else if (s % 3600 == 0)
+        snprintf(buf, n, "%" PRId64 " h", s / 3600);
+    else if (s % 60 == 0)
+        snprintf(buf, n, "%" PRId64 " min", s / 60);
+    else
+        snprintf(buf, n, "%" PRId64 " s", s);
+}
+
+/* Fleet entry and number (from 1) of agent `agent`; false when out of range. */
+static bool agent_name(const sf_scenario_config *cfg, uint32_t agent, const char **type, int *nth)
+{
+    uint32_t first = 0;
+
+    for (size_t t = 0; t < cfg->fleet.n_types; t++) {
+        uint32_t count = (uint32_t)cfg->fleet.types[t].count;
+        if (agent < first + count) {
+            *type = cfg->fleet.types[t].name;
+            *nth = (int)(agent - first) + 1;
+            return true;
+        }
+        first += count;
+    }
+    return false;
+}
+
+uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n)
+{
+    uint32_t first = 0;
+
+    if (type >= cfg->fleet.n_types || n < 1 || n > cfg->fleet.types[type].count)
+        return UINT32_MAX;
+    for (size_t t = 0; t < type; t++)
+        first += (uint32_t)cfg->fleet.types[t].count;
+    return first + (uint32_t)n - 1;
+}
+
+int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config *cfg, char *buf, size_t n)
+{
+    char at[48], len[48];
+    const char *type = "?";
+    int nth = 0;
+
+    snprintf(at, sizeof at, "+%02" PRId64 ":%02" PRId64 ":%02" PRId64, iv->at / SF_HOUR, iv->at / SF_MINUTE % 60,
+             iv->at / SF_SECOND % 60);
+    if (iv->length == SF_TIME_MAX)
+        snprintf(len, sizeof len, "until the end");
+    else {
+        memcpy(len, "for ", 4);
+        duration_words(iv->length, len + 4, sizeof len - 4);
+    }
+    switch (iv->kind) {
+    case SF_IV_STOP_STATION:
+        return snprintf(buf, n, "%s stop %s %s", at, cfg->layout.stations[iv->target].name, len);
+    case SF_IV_STOP_AGENT:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s stop %s %d %s", at, type, nth, len);
+    case SF_IV_CAMERA_DOWN:
+        return snprintf(buf, n, "%s camera %s down %s", at, cfg->safety.cameras[iv->target].name, len);
+    case SF_IV_RUSH_ORDER:
+        return snprintf(buf, n, "%s rush order: %d %s", at, iv->quantity, cfg->products[iv->target].name);
+    case SF_IV_FENCE:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s fence %s %d %s", at, type, nth, len);
+    }
+    return snprintf(buf, n, "%s ?", at);
+}
+
+int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *cfg, FILE *out)
+{
+    char line[256];
+
+    for (size_t i = 0; i < l->n; i++) {
+        sf_intervention_describe(&l->iv[i], cfg, line, sizeof line);
+        if (fprintf(out, "%s\n", line) < 0)
+            return SF_EIO;
+    }
+    return SF_OK;
+}
+
+/* ---- rush orders --------------------------------------------------------------- */
+
+int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
+{
+    size_t rush = 0, n = cfg->demand.n_orders;
+
+    for (size_t i = 0; i < l->n; i++)
+        rush += l->iv[i].kind == SF_IV_RUSH_ORDER;
+    if (rush == 0)
+        return SF_OK;
+    free(l->block);
+    if (!(l->block = SF_PARTS(SF_PART(l->orders, n + rush), SF_PART(l->names, rush))))
+        return SF_ENOMEM;
+    if (n > 0)
+        memcpy(l->orders, cfg->demand.orders, n * sizeof *l->orders);
+    for (size_t i = 0, r = 0; i < l->n; i++) {
+        if (l->iv[i].kind != SF_IV_RUSH_ORDER)
+            continue;
+        snprintf(l->names[r], sizeof l->names[r], "rush_%zu", r + 1);
+        l->orders[n + r] = (sf_cfg_order){.name = l->names[r], .at_time = l->iv[i].at, .product = (int)l->iv[i].target,
+                                          .quantity = l->iv[i].quantity, .at = {.line = l->iv[i].line}};
+        r++;
+    }
+    cfg->demand.orders = l->orders;
+    cfg->demand.n_orders = n + rush;
+    return SF_OK;
+}
+
+/* ---- events -------------------------------------------------------------------- */
+
+int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
+{
+    switch (iv->kind) {
+    case SF_IV_STOP_STATION:
+        return sf_failures_hold(sf_world_failures(w), SF_ENTITY_STATION, iv->target, down);
+    case SF_IV_STOP_AGENT:
+        return sf_failures_hold(sf_world_failures(w), SF_ENTITY_AGENT, iv->target, down);
+    case SF_IV_CAMERA_DOWN:
+        if (iv->target >= sf_world_config(w)->safety.n_cameras)
+            return SF_EINVAL;
+        return sf_safety_camera_hold(sf_world_safety(w), iv->target, down);
+    case SF_IV_FENCE:
+        return sf_safety_fence(sf_world_safety(w), iv->target, down);
+    case SF_IV_RUSH_ORDER:
+        break;
+    }
+    return SF_EINVAL;
+}
+
+/* Intervention target / 2 starts (even target) or ends (odd). */
+static void on_intervention(sf_kernel *k, void *ctx, const sf_event *ev)
+{
+    sf_interventions *l = ctx;
+    int rc = sf_intervention_hold(l->w, &l->iv[ev->target / 2], ev->target % 2 == 0);
+
+    if (rc != SF_OK)
+        sf_kernel_fail(k, rc);
+}
+
+/* Schedule intervention i: its start, and its end unless it lasts to the end of the run. */
+static int schedule(sf_interventions *l, size_t i)
+{
+    const sf_intervention *iv = &l->iv[i];
+    sf_time end;
+    int rc;
+
+    if (iv->kind == SF_IV_RUSH_ORDER)
+        return SF_OK; /* an order of the scenario (sf_interventions_prepare) */
+    if (i > UINT32_MAX / 2 - 1)
+        return SF_ELIMIT;
+    if ((rc = sf_kernel_at(l->k, iv->at, 1, l->kind, (uint32_t)(2 * i), NULL)) != SF_OK)
+        return rc;
+    if (iv->length == SF_TIME_MAX || sf_time_add(iv->at, iv->length, &end) != SF_OK)
+        return SF_OK;
+    return sf_kernel_at(l->k, end, 1, l->kind, (uint32_t)(2 * i + 1), NULL);
+}
+
+int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w)
+{
+    int rc;
+
+    l->k = k;
+    l->w = w;
+    if ((rc = SF_KERNEL_ADD_KINDS(k, l, {"intervention", on_intervention, &l->kind})) != SF_OK)
+        return rc;
+    for (size_t i = 0; i < l->n; i++)
+        if ((rc = schedule(l, i)) != SF_OK)
+            return rc;
+    return SF_OK;
+}
+
+int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv)
+{
+    int rc;
+
+    if (!l->k || iv->kind == SF_IV_RUSH_ORDER)
+        return SF_EINVAL;
+    if ((rc = sf_interventions_add(l, iv)) != SF_OK)
+        return rc;
+    if ((rc = schedule(l, l->n - 1)) != SF_OK)
+        l->n--;
+    return rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * interventions.h: what a trainer does to a running plant, as ordinary
+ * events of the run (docs/viewer.md, "Interventions").
+ *
+ * An intervention happens at a simulated time: a station or an agent is
+ * stopped for a while (held down as by a failure, not counted as one:
+ * model/failures.h, sf_failures_hold), a safety camera is taken down for
+ * a while (sf_safety_camera_hold), a collaborative arm is fenced for a
+ * while (sf_safety_fence), or a rush order asks for n units of a
+ * product. Stops, camera outages and fences are events of kind "intervention"
+ * (priority 1, as failures), target 2 i for the start of intervention i
+ * and 2 i + 1 for its end; a rush order is an order of the scenario
+ * (`demand.orders`, named "rush_<i>") added before the plant is built,
+ * so the behaviours treat it as any order. Everything is deterministic:
+ * the same list on the same scenario and seed gives the same run, and
+ * the list printed (sf_interventions_print) is the instruction file that
+ * reproduces it (`shopfloor run --instruct FILE`).
+ *
+ * Ownership: sf_interventions_new pairs with sf_interventions_free; once
+ * sf_interventions_prepare has added rush orders to a config, the list
+ * owns the config's order array and must outlive the config's use.
+ */
+#ifndef SF_EXPERIMENT_INTERVENTIONS_H
+#define SF_EXPERIMENT_INTERVENTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/kernel.h"
+#include "core/time.h"
+#include "model/config.h"
+#include "model/world.h"
+
+typedef enum sf_iv_kind {
+    SF_IV_STOP_STATION, /* target: station index */
+    SF_IV_STOP_AGENT,   /* target: agent index (fleet order, as the world numbers them) */
+    SF_IV_CAMERA_DOWN,  /* target: camera index */
+    SF_IV_RUSH_ORDER,   /* target: product index; quantity units */
+    SF_IV_FENCE,        /* target: agent index of an arm with a collaborative rule (ssm, pfl) */
+} sf_iv_kind;
+
+typedef struct sf_intervention {
+    sf_iv_kind kind;
+    sf_time at;       /* simulated time it happens */
+    sf_time length;   /* stops, camera outages, fences: how long; SF_TIME_MAX = to the end of the run */
+    uint32_t target;
+    int quantity;     /* rush orders: units, >= 1 */
+    int line;         /* the instruction's line (0: none), for messages */
+    bool timed;       /* the instruction gave its time (else `at` is the start; a viewer takes it as now) */
+} sf_intervention;
+
+typedef struct sf_interventions sf_interventions;
+
+/* An empty list; NULL when out of memory. */
+sf_interventions *sf_interventions_new(void);
+void sf_interventions_free(sf_interventions *l);
+
+/* Append a copy of iv. SF_OK or SF_ENOMEM. */
+int sf_interventions_add(sf_interventions *l, const sf_intervention *iv);
+size_t sf_interventions_count(const sf_interventions *l);
+const sf_intervention *sf_interventions_get(const sf_interventions *l, size_t i);
+
+/*
+ * One intervention in the words the instruction grammar reads back, with
+ * its time as an offset from the start: "+04:30:00 stop weld_1 for 20 min",
+ * "+00:00:00 rush order: 5 gearbox". Returns what snprintf returns.
+ */
+int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config *cfg, char *buf, size_t n);
+
+/* Every intervention, one a line, in the order of the list: the instruction file that reproduces the run. */
+int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *cfg, FILE *out);
+
+/* The agent index of the n-th (from 1) agent of fleet entry `type`, or UINT32_MAX when there is none. */
+uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n);
+
+/*
+ * Before the plant is built: add the rush orders to cfg's orders (the
+ * list owns the new array). SF_OK or SF_ENOMEM.
+ */
+int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg);
+
+/*
+ * After the plant is built: register the kind "intervention" and
+ * schedule every stop and camera outage of the list on the world's
+ * kernel. SF_OK, SF_EPAST for a time before now, or the kernel's error.
+ */
+int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w);
+
+/*
+ * Hold the target of a stop or camera outage down (`down`) or release it,
+ * now. What the events do, and what a live viewer calls for an
+ * intervention it makes at the current time (a stop for a while is a
+ * hold now and a release later: add it to a started list with
+ * sf_interventions_schedule). SF_EINVAL for a rush order or a bad target.
+ */
+int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down);
+
+/*
+ * Add iv to a started list and schedule it (a stop or camera outage from
+ * its time, at or after now). A rush order cannot be added once the plant
+ * is built: SF_EINVAL.
+ */
+int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv);
+
+#endif

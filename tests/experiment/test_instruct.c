@@ -1,0 +1,320 @@
+/*
+ * Instructions in plain words against the flagship plant
+ * (scenarios/smart_factory.yaml: its clock starts at 06:00; stations
+ * weld_1, mill_2...; three forklifts, one weld_arm_1, two humanoids;
+ * cameras weld_cam and assembly_cam; products component_a, gearbox,
+ * housing). Each sentence is either understood, and then its canonical
+ * form (sf_intervention_describe: time from the start, target, duration
+ * or quantity) is what the table says, or refused with the reason the
+ * table names. Then: the canonical forms read back give the same
+ * interventions, and a rush order becomes an order of the scenario.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "experiment/instruct.h"
+#include "experiment/session.h"
+#include "model/stations.h"
+#include "scenario/scenario.h"
+
+static sf_scenario_config *load(void)
+{
+    char path[1024];
+    sf_diags d;
+    sf_scenario_config *cfg;
+
+    snprintf(path, sizeof path, "%s/scenarios/smart_factory.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    sf_diags_init(&d);
+    cfg = sf_scenario_load(path, NULL, 0, &d);
+    if (!cfg)
+        sf_diags_print(&d, stderr);
+    sf_diags_close(&d);
+    assert_non_null(cfg);
+    return cfg;
+}
+
+/* A sentence and what it must give: its canonical form (understood) or a part of the reason (refused). */
+static const struct row {
+    const char *said;
+    const char *understood; /* NULL: refused */
+    const char *why;
+} table[] = {
+    /* stops of stations, with every way of saying how long */
+    {"stop weld_1 for 20 minutes", "+00:00:00 stop weld_1 for 20 min", NULL},
+    {"Stop weld_1 for 20 min.", "+00:00:00 stop weld_1 for 20 min", NULL},
+    {"halt mill_2 for 1 hour", "+00:00:00 stop mill_2 for 1 h", NULL},
+    {"break station weld_2 for 90 s", "+00:00:00 stop weld_2 for 90 s", NULL},
+    {"fail the machine mill_1 for 2 h", "+00:00:00 stop mill_1 for 2 h", NULL},
+    {"please stop weld_1 for twenty minutes", "+00:00:00 stop weld_1 for 20 min", NULL},
+    {"stop weld_1 for twenty five minutes", "+00:00:00 stop weld_1 for 25 min", NULL},
+    {"stop weld_1 for twenty-five minutes", "+00:00:00 stop weld_1 for 25 min", NULL},
+    {"stop weld_1 for half an hour", "+00:00:00 stop weld_1 for 30 min", NULL},
+    {"stop weld_1 for an hour", "+00:00:00 stop weld_1 for 1 h", NULL},
+    {"stop weld_1 for 1 h 30 min", "+00:00:00 stop weld_1 for 90 min", NULL},
+    {"stop weld_1 for 1 hour and 15 minutes", "+00:00:00 stop weld_1 for 75 min", NULL},
+    {"stop weld_1 for 1h30m", "+00:00:00 stop weld_1 for 90 min", NULL},
+    {"stop weld_1 for 1.5 hours", "+00:00:00 stop weld_1 for 90 min", NULL},
+    {"stop weld_1 for 20min", "+00:00:00 stop weld_1 for 20 min", NULL},
+    {"stop weld_1 for 00:45", "+00:00:00 stop weld_1 for 45 min", NULL},
+    {"stop weld_1 for 2 days", "+00:00:00 stop weld_1 for 48 h", NULL},
+    {"shut down pack_1 for 10 minutes", "+00:00:00 stop pack_1 for 10 min", NULL},
+    {"switch off kit_1 for 5 min", "+00:00:00 stop kit_1 for 5 min", NULL},
+    {"take assy_2 down for 15 minutes", "+00:00:00 stop assy_2 for 15 min", NULL},
+    {"stop weld_1", "+00:00:00 stop weld_1 until the end", NULL},
+    {"stop weld_1 until 07:00", "+00:00:00 stop weld_1 for 1 h", NULL},
+    {"stop weld_1 until the end of the run", "+00:00:00 stop weld_1 until the end", NULL},
+    /* times in front */
+    {"10:30 stop weld_1 for 20 minutes", "+04:30:00 stop weld_1 for 20 min", NULL},
+    {"at 10:30 stop weld_1 for 20 minutes", "+04:30:00 stop weld_1 for 20 min", NULL},
+    {"05:00 stop weld_1 for 20 minutes", "+23:00:00 stop weld_1 for 20 min", NULL},
+    {"+2h stop weld_1 for 20 minutes", "+02:00:00 stop weld_1 for 20 min", NULL},
+    {"+ 90 min stop weld_1 for 20 minutes", "+01:30:00 stop weld_1 for 20 min", NULL},
+    {"+01:30:00 stop weld_1 for 20 min", "+01:30:00 stop weld_1 for 20 min", NULL},
+    {"+1d stop weld_1 for 20 minutes", "+24:00:00 stop weld_1 for 20 min", NULL},
+    {"10:30 stop mill_2 until 14:00", "+04:30:00 stop mill_2 for 210 min", NULL},
+    {"13:00 stop mill_2 until 09:00", "+07:00:00 stop mill_2 for 20 h", NULL},
+    /* agents */
+    {"stop forklift 2 for 10 minutes", "+00:00:00 stop forklift 2 for 10 min", NULL},
+    {"stop forklift.3 for 10 minutes", "+00:00:00 stop forklift 3 for 10 min", NULL},
+    {"stop forklift number two for 10 minutes", "+00:00:00 stop forklift 2 for 10 min", NULL},
+    {"forklift 2, stop for 10 minutes", "+00:00:00 stop forklift 2 for 10 min", NULL},
+    {"humanoid 1: halt for 5 min", "+00:00:00 stop humanoid 1 for 5 min", NULL},
+    {"stop weld_arm_1 for 30 min", "+00:00:00 stop weld_arm_1 1 for 30 min", NULL},
+    {"stop robot tugger 2 for 1 h", "+00:00:00 stop tugger 2 for 1 h", NULL},
+    /* cameras */
+    {"camera weld_cam down for 45 min", "+00:00:00 camera weld_cam down for 45 min", NULL},
+    {"take camera assembly_cam down for 1 hour", "+00:00:00 camera assembly_cam down for 1 h", NULL},
+    {"stop camera weld_cam for 10 min", "+00:00:00 camera weld_cam down for 10 min", NULL},
+    {"+3h fail weld_cam for 45 minutes", "+03:00:00 camera weld_cam down for 45 min", NULL},
+    {"switch off the camera weld_cam", "+00:00:00 camera weld_cam down until the end", NULL},
+    /* fences */
+    {"fence cobot_1 for 1 h", "+00:00:00 fence cobot_1 1 for 1 h", NULL},
+    {"+30 min cobot_2 fenced for 20 minutes", "+00:30:00 fence cobot_2 1 for 20 min", NULL},
+    {"run cobot_1 fenced until 08:00", "+00:00:00 fence cobot_1 1 for 2 h", NULL},
+    {"fence the arm cobot_2", "+00:00:00 fence cobot_2 1 until the end", NULL},
+    {"fence weld_arm_1 for 1 h", NULL, "weld_arm_1 runs fenced already (its safety rule)"},
+    {"fence forklift 1 for 1 h", NULL, "only an arm can be fenced"},
+    {"fence weld_1 for 1 h", NULL, "only an arm can be fenced"},
+    {"fence cobot_3 for 1 h", NULL, "did you mean 'cobot_1'?"},
+    /* rush orders */
+    {"rush order: 5 gearbox", "+00:00:00 rush order: 5 gearbox", NULL},
+    {"rush order: five gearboxes", "+00:00:00 rush order: 5 gearbox", NULL},
+    {"rush 3 housings", "+00:00:00 rush order: 3 housing", NULL},
+    {"+1h rush order for 12 units of gearbox", "+01:00:00 rush order: 12 gearbox", NULL},
+    {"rush order: a dozen gearbox", "+00:00:00 rush order: 12 gearbox", NULL},
+    {"order 2 component_a now", "+00:00:00 rush order: 2 component_a", NULL},
+    {"rush order: gearbox", "+00:00:00 rush order: 1 gearbox", NULL},
+    {"urgent: 4 gearbox", "+00:00:00 rush order: 4 gearbox", NULL},
+    /* blank lines and comments: nothing to do (checked apart) */
+    /* refused: names */
+    {"stop weld_3 for 20 minutes", NULL, "there is no station, agent or camera 'weld_3'; did you mean 'weld_1'?"},
+    {"stop wled_1 for 20 minutes", NULL, "did you mean 'weld_1'?"},
+    {"stop frklift 2 for 10 min", NULL, "did you mean 'forklift'?"},
+    {"stop camera weld_cma for 10 min", NULL, "there is no camera 'weld_cma'; did you mean 'weld_cam'?"},
+    {"stop dishwasher for 10 min", NULL, "there is no station, agent or camera 'dishwasher' in this plant"},
+    {"rush order: 5 gearbx", NULL, "there is no product 'gearbx'; did you mean 'gearbox'?"},
+    {"rush order: 5", NULL, "which product?"},
+    {"stop forklift 7 for 10 minutes", NULL, "there is no forklift 7: the fleet has 3 of them"},
+    {"stop forklift for 10 minutes", NULL, "which forklift? there are 3: say 'forklift 1' to 'forklift 3'"},
+    {"stop forklifts for 10 minutes", NULL, "one agent at a time: say 'forklift 1'"},
+    {"stop for 10 minutes", NULL, "stop what?"},
+    /* refused: times and durations */
+    {"stop weld_1 for 20", NULL, "'20' needs a unit of time"},
+    {"stop weld_1 for ever", NULL, "expected a duration (as in 'for 20 minutes'), found 'ever'"},
+    {"stop weld_1 for 0 min", NULL, "a duration must be longer than zero"},
+    {"stop weld_1 until noon", NULL, "'until' needs a clock time"},
+    {"stop weld_1 quickly", NULL, "expected 'for' a duration or 'until' a clock time after the target, found 'quickly'"},
+    {"stop weld_1 for 5 min thanks", NULL, "did not understand 'thanks' at the end"},
+    {"please, kindly stop weld_1 for 5 min", "+00:00:00 stop weld_1 for 5 min", NULL},
+    {"+ stop weld_1 for 5 min", NULL, "after '+' comes how long after the start"},
+    {"10:30", NULL, "a time but no instruction"},
+    {"25:00 stop weld_1 for 5 min", NULL, "'25:00' is no time of day: hours go from 00 to 23"},
+    {"stop weld_1 until 24:30", NULL, "'until' needs a clock time"},
+    {"stop weld_1 for 30:00", "+00:00:00 stop weld_1 for 30 h", NULL},
+    {"rush order: 2.5 gearbox", NULL, "a quantity is a whole number from 1 to 10000000, not 2.5"},
+    /* refused: what the model cannot do yet */
+    {"forklift 2, bring 10 pallets of component_a from receiving to high_bay_1", NULL, "transport tasks cannot be given"},
+    {"humanoid 1: tend mill_2 until 14:00", NULL, "cannot be sent to tend a station yet"},
+    {"add 2 operators to the late shift", NULL, "agents cannot be added or removed during a run yet"},
+    {"remove forklift 3", NULL, "agents cannot be added or removed during a run yet"},
+    {"speed up forklift 1 to 2 m/s", NULL, "speeds cannot be changed during a run yet"},
+    {"make everything better", NULL, "no instruction here"},
+};
+
+static void test_sentences_understood_or_refused_with_their_reason(void **state)
+{
+    sf_scenario_config *cfg = load();
+    size_t n = sizeof table / sizeof *table;
+    (void)state;
+
+    assert_true(n >= 50);
+    for (size_t i = 0; i < n; i++) {
+        sf_intervention iv;
+        char why[256] = "", got[256] = "";
+        int rc = sf_instruct_parse(cfg, table[i].said, (int)i + 1, &iv, why, sizeof why);
+        if (table[i].understood) {
+            if (rc != SF_OK)
+                fail_msg("\"%s\" refused: %s", table[i].said, why);
+            sf_intervention_describe(&iv, cfg, got, sizeof got);
+            if (strcmp(got, table[i].understood) != 0)
+                fail_msg("\"%s\" understood as \"%s\", not \"%s\"", table[i].said, got, table[i].understood);
+            if (iv.timed != (table[i].said[0] == '+' || strncmp(table[i].said, "at ", 3) == 0 ||
+                             (table[i].said[0] >= '0' && table[i].said[0] <= '9')))
+                fail_msg("\"%s\": timed is %d", table[i].said, iv.timed);
+            if (iv.line != (int)i + 1)
+                fail_msg("\"%s\": line %d, not %d", table[i].said, iv.line, (int)i + 1);
+        } else {
+            if (rc != SF_EPARSE)
+                fail_msg("\"%s\" not refused (%d)", table[i].said, rc);
+            if (!strstr(why, table[i].why))
+                fail_msg("\"%s\" refused with \"%s\", not \"%s\"", table[i].said, why, table[i].why);
+        }
+    }
+    sf_scenario_config_free(cfg);
+}
+
+/* What sf_intervention_describe writes reads back as the same intervention: the printed list reproduces the run. */
+static void test_canonical_forms_read_back_the_same(void **state)
+{
+    sf_scenario_config *cfg = load();
+    (void)state;
+
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        sf_intervention a, b;
+        char why[256], text[256];
+        if (!table[i].understood)
+            continue;
+        if (sf_instruct_parse(cfg, table[i].said, 1, &a, why, sizeof why) != SF_OK)
+            fail_msg("\"%s\" refused: %s", table[i].said, why);
+        sf_intervention_describe(&a, cfg, text, sizeof text);
+        if (sf_instruct_parse(cfg, text, 1, &b, why, sizeof why) != SF_OK)
+            fail_msg("\"%s\" does not read back: %s", text, why);
+        assert_int_equal(a.kind, b.kind);
+        assert_int_equal(a.at, b.at);
+        assert_int_equal(a.length, b.length);
+        assert_int_equal(a.target, b.target);
+        assert_int_equal(a.quantity, b.quantity);
+    }
+    sf_scenario_config_free(cfg);
+}
+
+/* Blank lines and comments are no instruction; they are not refused either. */
+static void test_blank_lines_and_comments_are_skipped(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_intervention iv;
+    char why[256];
+    (void)state;
+
+    assert_int_equal(sf_instruct_parse(cfg, "", 1, &iv, why, sizeof why), SF_ENOTFOUND);
+    assert_int_equal(sf_instruct_parse(cfg, "   \t", 1, &iv, why, sizeof why), SF_ENOTFOUND);
+    assert_int_equal(sf_instruct_parse(cfg, "# stop weld_1", 1, &iv, why, sizeof why), SF_ENOTFOUND);
+    sf_scenario_config_free(cfg);
+}
+
+/*
+ * Rush orders become orders of the scenario after its own (the flagship
+ * has none): two, named rush_1 and rush_2, at their times, for their
+ * products and quantities; a stop adds none.
+ */
+static void test_rush_orders_join_the_scenario_orders(void **state)
+{
+    sf_scenario_config *cfg = load();
+    sf_interventions *l = sf_interventions_new();
+    const char *lines[] = {"rush order: 5 gearbox", "+1h stop weld_1 for 5 min", "+2h rush 3 housings"};
+    size_t before = cfg->demand.n_orders;
+    (void)state;
+
+    for (size_t i = 0; i < 3; i++) {
+        sf_intervention iv;
+        char why[256];
+        assert_int_equal(sf_instruct_parse(cfg, lines[i], (int)i + 1, &iv, why, sizeof why), SF_OK);
+        assert_int_equal(sf_interventions_add(l, &iv), SF_OK);
+    }
+    assert_int_equal(sf_interventions_count(l), 3);
+    assert_int_equal(sf_interventions_get(l, 1)->kind, SF_IV_STOP_STATION);
+    assert_int_equal(sf_interventions_get(l, 1)->line, 2);
+    assert_null(sf_interventions_get(l, 3));
+    assert_int_equal(sf_interventions_prepare(l, cfg), SF_OK);
+    assert_int_equal(cfg->demand.n_orders, before + 2);
+    const sf_cfg_order *o = &cfg->demand.orders[before];
+    assert_string_equal(o[0].name, "rush_1");
+    assert_int_equal(o[0].at_time, 0);
+    assert_string_equal(cfg->products[o[0].product].name, "gearbox");
+    assert_int_equal(o[0].quantity, 5);
+    assert_string_equal(o[1].name, "rush_2");
+    assert_int_equal(o[1].at_time, 2 * SF_HOUR);
+    assert_string_equal(cfg->products[o[1].product].name, "housing");
+    assert_int_equal(o[1].quantity, 3);
+    assert_int_equal(o[1].every, 0);
+    sf_scenario_config_free(cfg);
+    sf_interventions_free(l);
+}
+
+/*
+ * What a live viewer does: run the flagship to 07:00 (1 h), stop weld_1
+ * now for 20 min, then at 2 h for ever (to the end, 4 h). weld_1 is
+ * failed 20 min + 2 h, and not at all in the same run without. A rush
+ * order cannot be added once the plant runs, nor a stop in the past.
+ */
+static void test_a_live_stop_holds_the_station_for_its_time(void **state)
+{
+    char path[1024];
+    sf_session_spec spec = {0};
+    (void)state;
+
+    snprintf(path, sizeof path, "%s/scenarios/smart_factory.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    spec.model = path;
+    spec.until_given = true;
+    spec.until = 4 * SF_HOUR;
+    spec.log = stderr;
+    for (int live = 0; live < 2; live++) {
+        sf_session *ses = sf_session_new(&spec, NULL);
+        assert_non_null(ses);
+        sf_stations *st = sf_world_stations(sf_session_world(ses));
+        uint32_t weld = sf_stations_find(st, "weld_1");
+        assert_int_equal(sf_session_advance(ses, SF_HOUR), SF_OK);
+        if (live) {
+            sf_interventions *l = sf_session_interventions(ses);
+            sf_intervention iv = {.kind = SF_IV_STOP_STATION, .at = SF_HOUR, .length = 20 * SF_MINUTE, .target = weld};
+            assert_non_null(l);
+            assert_int_equal(sf_interventions_schedule(l, &iv), SF_OK);
+            iv.at = 2 * SF_HOUR;
+            iv.length = SF_TIME_MAX;
+            assert_int_equal(sf_interventions_schedule(l, &iv), SF_OK);
+            iv.at = 0;
+            assert_int_equal(sf_interventions_schedule(l, &iv), SF_EPAST);
+            assert_int_equal(sf_interventions_count(l), 2);
+            iv = (sf_intervention){.kind = SF_IV_RUSH_ORDER, .at = SF_HOUR, .quantity = 1};
+            assert_int_equal(sf_interventions_schedule(l, &iv), SF_EINVAL);
+        }
+        assert_int_equal(sf_session_run(ses), SF_OK);
+        double failed = sf_stations_time_in(st, weld, SF_STATE_FAILED, 4 * SF_HOUR);
+        if (live)
+            assert_true(fabs(failed - (20 * 60 + 2 * 3600)) < 1e-6);
+        else
+            assert_true(failed == 0);
+        sf_session_free(ses);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sentences_understood_or_refused_with_their_reason),
+        cmocka_unit_test(test_canonical_forms_read_back_the_same),
+        cmocka_unit_test(test_blank_lines_and_comments_are_skipped),
+        cmocka_unit_test(test_rush_orders_join_the_scenario_orders),
+        cmocka_unit_test(test_a_live_stop_holds_the_station_for_its_time),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
