@@ -523,7 +523,13 @@ typedef struct sf_cfg_camera {
     const char *name;
     int *zones;
     size_t n_zones;
-    double detect_range; /* m */
+    double detect_range; /* m: with a position, how far it sees (default 10 m); without, unused */
+    /* a position (has_position): it sees the sector of radius detect_range around (x, y), centred on
+       `heading` (degrees, anticlockwise from +x) and `fov` wide (degrees, 360: all round); without one
+       it sees the whole of its zones */
+    bool has_position;
+    double x, y, heading, fov;
+    sf_time latency;     /* a person entering what it sees is seen this long after (0: at once) */
     double miss;         /* probability that it misses a person at a pass (an entry into its zones): 1 - detection */
     bool fails;          /* mtbf and mttr given: the camera fails and is repaired (model/safety.h) */
     sf_dist mtbf, mttr;  /* time to a failure, time to repair, s */

@@ -257,11 +257,14 @@ void sf__safety_settle(sf_safety *s, uint32_t pi, double x, double y)
 {
     struct person *p = &s->people[pi];
 
+    p->sx = x;
+    p->sy = y;
     sf_cameras_pass(s->cams, pi, x, y, sf_kernel_now(s->k) >= s->measure_from);
+    sf__safety_cover(s, pi);
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
         uint8_t *b = &s->band[pi * s->nrobots + ri], *ib = &s->inside[pi * s->nrobots + ri], in = 0;
-        bool unseen = r->mode != SF_SAFETY_FENCED && sf_cameras_missed(s->cams, pi, r->cover);
+        bool unseen = r->mode != SF_SAFETY_FENCED && sf_cameras_unseen(s->cams, pi, r->cover);
         int nb = unseen ? OUTSIDE : band_at(r, x, y), near = r->mode == SF_SAFETY_SSM ? STOP : CONTACT;
         double d = hypot(x - r->x, y - r->y);
         if (r->active)
@@ -298,50 +301,9 @@ static void fold(sf_safety *s, uint32_t pi, sf_time now)
     p->fold_s = s_now;
 }
 
-/*
- * The first distance s > after along the person's motion where a leg
- * crosses an edge of the polygon xy (n corners): segment against segment,
- * per leg and edge. Cost: legs x corners.
- */
-static double polygon_crossing(const struct person *p, const double *xy, size_t n, double after, double best)
-{
-    for (uint32_t j = 0; j < p->motion.nlegs; j++) {
-        const double *l = &p->line[4 * j];
-        double dx = l[2] - l[0], dy = l[3] - l[1], lo = p->motion.leg_start_s[j], hi = sf_motion_leg_end(&p->motion, j);
-        if (lo > best)
-            break;
-        for (size_t k = 0; k < n; k++) {
-            double cx = xy[2 * k], cy = xy[2 * k + 1], ex = xy[2 * ((k + 1) % n)] - cx, ey = xy[2 * ((k + 1) % n) + 1] - cy;
-            double den = dx * ey - dy * ex, wx = cx - l[0], wy = cy - l[1], u, t, s;
-            if (fabs(den) < 1e-12)
-                continue; /* parallel: running along an edge crosses nothing */
-            u = (wx * ey - wy * ex) / den;
-            t = (wx * dy - wy * dx) / den;
-            if (u < 0 || u > 1 || t < 0 || t > 1)
-                continue;
-            s = p->s_from[j] + u * p->len[j];
-            if (s >= lo && s <= hi && s > after + 1e-9 && s < best)
-                best = s;
-        }
-    }
-    return best;
-}
-
 static double next_boundary(const sf_safety *s, const struct person *p, double after)
 {
-    double best = INFINITY;
-    const sf_cfg_layout *L = &s->cfg->layout;
-
-    for (size_t c = 0; sf_cameras_detecting(s->cams) && c < s->cfg->safety.n_cameras; c++) {
-        const sf_cfg_camera *cam = &s->cfg->safety.cameras[c];
-        if (!(cam->miss > 0))
-            continue;
-        for (size_t i = 0; i < cam->n_zones; i++) {
-            int z = cam->zones[i];
-            if (z >= 0 && (size_t)z < L->n_zones && L->zones[z].kind == SF_ZONE_COLLABORATIVE)
-                best = polygon_crossing(p, L->zones[z].xy, L->zones[z].n_points, after, best);
-        }
-    }
+    double best = sf__safety_camera_crossing(s, p, after);
 
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         const struct robot *r = &s->robots[ri];
@@ -417,6 +379,18 @@ static int copy_motion(struct person *p, const sf_motion *m, const sf_movers *ms
     for (uint32_t j = 0; j < m->nlegs; j++)
         sf_movers_leg_line(ms, p->mover, j, &line[4 * j], &sf[j], &len[j]);
     return SF_OK;
+}
+
+/* A camera's latency is over: it sees the person now, settled where they are. */
+static void on_seen(sf_kernel *k, sf_safety *s, const sf_event *ev)
+{
+    uint32_t pi = sf_cameras_seen(s->cams, ev->target);
+    struct person *p = &s->people[pi];
+    double x = p->x, y = p->y;
+
+    if (p->moving)
+        point_at(p, sf_motion_position(&p->motion, sf_kernel_now(k), NULL), &x, &y);
+    sf__safety_settle(s, pi, x, y);
 }
 
 /* The movers planned a new motion for a mover, or it came to rest. */
@@ -542,6 +516,7 @@ static void cameras_changed(sf_safety *s, sf_time now)
     for (uint32_t ri = 0; ri < s->nrobots; ri++)
         if (s->robots[ri].active)
             mode_changed(s, ri, now);
+    sf__safety_cover_all(s);
 }
 
 /* An intervention fences an arm, or lifts one fence (sf_safety_fence in safety.h). */
@@ -564,6 +539,10 @@ void sf__safety_on_camera(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_safety *s = ctx;
     int rc;
 
+    if (ev->target >= s->cfg->safety.n_cameras) { /* the end of a detected pass's latency */
+        on_seen(k, s, ev);
+        return;
+    }
     sf_cameras_flip(s->cams, ev->target);
     cameras_changed(s, sf_kernel_now(k));
     if ((rc = sf_cameras_next(s->cams, ev->target)) != SF_OK)
@@ -713,6 +692,7 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
         update(s, ri);
     }
     check_violation(s, ri);
+    sf__safety_cover_all(s);
     return rate_of(r, r->applied);
 }
 

@@ -198,6 +198,17 @@ int sf_safety_fence(sf_safety *s, uint32_t agent, bool on);
  * (detection 1: its passes are not followed).
  */
 void sf_safety_camera_stats(const sf_safety *s, size_t camera, uint64_t *passes, uint64_t *missed);
+/*
+ * Time uncovered up to `now`, since the warm-up (docs/safety.md): the
+ * person-time during which a person was in a collaborative zone with a
+ * working robot whose ssm or pfl rule relies on cameras, and unseen by
+ * every camera up over that robot (a missed pass, a latency, outside the
+ * sectors, the cameras down); for camera `camera` (an index into
+ * cfg->safety.cameras), unseen by that camera in its zones near such a
+ * robot it watches; for the plant with camera SIZE_MAX. 0 when s is NULL,
+ * and whenever no camera misses, waits, has a sector or fails.
+ */
+sf_time sf_safety_time_uncovered(const sf_safety *s, size_t camera, sf_time now);
 
 /*
  * The mode in force for a robot, and its band radii measured from its
@@ -222,8 +233,26 @@ double sf_safety_work_rate(double speed_ratio, double fixed_share);
  */
 bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y);
 
-/* Camera c (an index into cfg->safety.cameras) watches a collaborative zone that holds (x, y). */
+/*
+ * Camera c (an index into cfg->safety.cameras) watches a collaborative
+ * zone that holds (x, y), and (x, y) lies in what it sees: its sector
+ * (sf_safety_camera_sector).
+ */
 bool sf_safety_camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y);
+/* (x, y) lies in a collaborative zone of camera c, whether it sees there or not. */
+bool sf_safety_camera_in_zones(const sf_scenario_config *cfg, size_t c, double x, double y);
+/*
+ * (x, y) lies in the camera's sector: within `range` of its position and
+ * at most fov / 2 off its heading (the boundary included). A camera
+ * without a position sees everywhere (its zones bound what it watches).
+ */
+bool sf_safety_camera_sector(const sf_cfg_camera *cam, double x, double y);
+/*
+ * The share of zone z that the camera's sector covers, sampled: the
+ * centres of a 200 x 200 grid over the zone's bounding box that lie in the
+ * polygon, and of those the share in the sector (1 without a position).
+ */
+double sf_safety_camera_share(const sf_cfg_camera *cam, const sf_cfg_zone *z);
 
 /*
  * The guards of the plant, as obstacles for people in the path network

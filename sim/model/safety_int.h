@@ -53,6 +53,7 @@ struct person {
     sf_motion motion;   /* a copy of the mover's motion while moving */
     double *line, *s_from, *len;
     double x, y;        /* where the person stands when not moving */
+    double sx, sy;      /* where they were last settled (a point of the stretch they are on now) */
     sf_event_id ev;     /* next band crossing */
     double ev_s;
     double fold_s;      /* minimum separations are counted up to here along the motion */
@@ -86,6 +87,17 @@ void sf__safety_on_cross(sf_kernel *k, void *ctx, const sf_event *ev);
 void sf__safety_on_resume(sf_kernel *k, void *ctx, const sf_event *ev);
 void sf__safety_on_camera(sf_kernel *k, void *ctx, const sf_event *ev);
 void sf__safety_on_handover(sf_kernel *k, void *ctx, const sf_event *ev);
+/*
+ * The first distance after `after` along the person's motion where they
+ * cross a camera's zone or the edge of its sector: where a pass may begin
+ * or end (INFINITY when no camera is tracking, or none). safety_cover.c.
+ */
+double sf__safety_camera_crossing(const sf_safety *s, const struct person *p, double after);
+/* The first crossing after `after` of an edge of the polygon xy (n corners; n = 2: one segment), or `best`. */
+double sf__safety_polygon_crossing(const struct person *p, const double *xy, size_t n, double after, double best);
+/* Person pi's time uncovered from now, from the robots at work and the cameras that see them (safety_cover.c). */
+void sf__safety_cover(sf_safety *s, uint32_t pi);
+void sf__safety_cover_all(sf_safety *s);
 /* Movers watcher: a new motion plan of a mover. */
 void sf__safety_on_motion(void *ctx, uint32_t mover, sf_time now);
 /* Person pi stands at (x, y): their band around every robot, near misses and violations. */

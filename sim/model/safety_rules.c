@@ -50,7 +50,23 @@ double sf_safety_work_rate(double q, double fixed)
     return 1 / (fixed + (1 - fixed) / q);
 }
 
-bool sf_safety_camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y)
+bool sf_safety_camera_sector(const sf_cfg_camera *cam, double x, double y)
+{
+    double dx, dy, off;
+
+    if (!cam->has_position)
+        return true;
+    dx = x - cam->x;
+    dy = y - cam->y;
+    if (hypot(dx, dy) > cam->detect_range)
+        return false;
+    if (cam->fov >= 360 || (dx == 0 && dy == 0))
+        return true;
+    off = fmod(fabs(atan2(dy, dx) * 180 / 3.14159265358979323846 - cam->heading), 360); /* the angle off its heading, degrees */
+    return fmin(off, 360 - off) <= cam->fov / 2;
+}
+
+bool sf_safety_camera_in_zones(const sf_scenario_config *cfg, size_t c, double x, double y)
 {
     const sf_cfg_layout *L = &cfg->layout;
     const sf_cfg_camera *cam = &cfg->safety.cameras[c];
@@ -62,6 +78,32 @@ bool sf_safety_camera_contains(const sf_scenario_config *cfg, size_t c, double x
             return true;
     }
     return false;
+}
+
+bool sf_safety_camera_contains(const sf_scenario_config *cfg, size_t c, double x, double y)
+{
+    return sf_safety_camera_in_zones(cfg, c, x, y) && sf_safety_camera_sector(&cfg->safety.cameras[c], x, y);
+}
+
+double sf_safety_camera_share(const sf_cfg_camera *cam, const sf_cfg_zone *z)
+{
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    size_t in = 0, seen = 0;
+    const int n = 200;
+
+    for (size_t k = 0; k < z->n_points; k++) {
+        x0 = fmin(x0, z->xy[2 * k]), x1 = fmax(x1, z->xy[2 * k]);
+        y0 = fmin(y0, z->xy[2 * k + 1]), y1 = fmax(y1, z->xy[2 * k + 1]);
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            double x = x0 + (x1 - x0) * (i + 0.5) / n, y = y0 + (y1 - y0) * (j + 0.5) / n;
+            if (!sf_polygon_contains(z->xy, z->n_points, x, y))
+                continue;
+            in++;
+            seen += sf_safety_camera_sector(cam, x, y);
+        }
+    return in ? (double)seen / (double)in : 0;
 }
 
 bool sf_safety_watched(const sf_scenario_config *cfg, double x, double y)

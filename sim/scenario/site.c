@@ -453,10 +453,79 @@ static void safety_rule(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_
     }
 }
 
+/* The camera's position, heading and field of view (`at`, `heading`, `fov`), and its latency. */
+static void camera_geometry(sf_vctx *v, const sf_ynode *e, sf_cfg_camera *c, const char *what)
+{
+    const sf_ynode *at = sf_ynode_get(e, "at", NULL);
+
+    c->fov = 360;
+    sf_v_duration(v, sf_ynode_get(e, "latency", NULL), "latency", &c->latency);
+    if (!at) {
+        static const char *const keys[] = {"heading", "fov"};
+        for (size_t i = 0; i < 2; i++)
+            if (sf_ynode_get(e, keys[i], NULL))
+                sf_v_error(v, sf_ynode_get(e, keys[i], NULL),
+                           "%s: '%s' needs the camera's position: write 'at: [x, y]' too", what, keys[i]);
+        return;
+    }
+    c->has_position = sf_v_point(v, at, "at", &c->x, &c->y);
+    sf_v_qty(v, sf_ynode_get(e, "heading", NULL), "heading (degrees)", SF_DIM_NONE, -360, 360, false, &c->heading);
+    sf_v_qty(v, sf_ynode_get(e, "fov", NULL), "fov (degrees)", SF_DIM_NONE, 0, 360, true, &c->fov);
+}
+
+/* A camera with a position that sees none or only part of one of its zones: a warning at its `at`. */
+static void camera_coverage(sf_vctx *v, const sf_ynode *e, const sf_cfg_camera *c, const char *what)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+
+    for (size_t k = 0; c->has_position && k < c->n_zones; k++) {
+        const sf_cfg_zone *z = c->zones[k] >= 0 && (size_t)c->zones[k] < L->n_zones ? &L->zones[c->zones[k]] : NULL;
+        double share = z ? sf_safety_camera_share(c, z) : 1;
+        if (share >= 0.995)
+            continue;
+        if (share <= 0)
+            warn_at(v, sf_v_place(v, sf_ynode_get(e, "at", NULL)),
+                    "%s: its sector (range %g m, fov %g deg, heading %g deg) covers none of zone '%s': a person "
+                    "there is never seen; move or turn the camera, or widen 'fov' or 'range'",
+                    what, c->detect_range, c->fov, c->heading, z->name);
+        else
+            warn_at(v, sf_v_place(v, sf_ynode_get(e, "at", NULL)),
+                    "%s: its sector (range %g m, fov %g deg, heading %g deg) covers %.0f %% of zone '%s' "
+                    "(sampled on a 200 x 200 grid): a person in the rest is not seen",
+                    what, c->detect_range, c->fov, c->heading, 100 * share, z->name);
+    }
+}
+
+static void camera_entry(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_cfg_camera *c)
+{
+    const sf_cfg_layout *L = &v->cfg->layout;
+    const sf_ynode *z, *up = sf_ynode_get(e, "mtbf", NULL), *down = sf_ynode_get(e, "mttr", NULL);
+    double detect = 1;
+    char what[200];
+
+    sf_v_entry(v, name, "camera", what, sizeof what, &c->name, &c->at);
+    c->detect_range = 10;
+    sf_v_map(v, e, KEYS("name", "zones", "range", "mtbf", "mttr", "detection", "at", "heading", "fov", "latency"), what);
+    sf_v_fraction(v, sf_ynode_get(e, "detection", NULL), "detection", &detect);
+    c->miss = 1 - detect;
+    if ((up != NULL) != (down != NULL))
+        sf_v_error(v, up ? up : down, "%s: a camera that fails needs both 'mtbf' and 'mttr'", what);
+    else if (up)
+        c->fails = sf_v_dist(v, up, "mtbf", SF_DIM_TIME, &c->mtbf) && sf_v_dist(v, down, "mttr", SF_DIM_TIME, &c->mttr);
+    sf_v_qty(v, sf_ynode_get(e, "range", NULL), "range", SF_DIM_LENGTH, 0, 200, true, &c->detect_range);
+    camera_geometry(v, e, c, what);
+    if (!(z = sf_v_need(v, e, "zones", what)) || !sf_v_list(v, z, "zones"))
+        return;
+    if (!(c->zones = sf_v_alloc(v, z->n, sizeof *c->zones)))
+        return;
+    for (size_t k = 0; k < z->n; k++)
+        c->zones[c->n_zones++] = SF_V_REF(v, z->items[k], "zone", L->zones, L->n_zones);
+    camera_coverage(v, e, c, what);
+}
+
 void sf_v_safety(sf_vctx *v, const sf_ynode *n)
 {
     sf_cfg_safety *S = &v->cfg->safety;
-    const sf_cfg_layout *L = &v->cfg->layout;
     const sf_ynode **e, **names, *cams;
     size_t count;
 
@@ -472,34 +541,8 @@ void sf_v_safety(sf_vctx *v, const sf_ynode *n)
     count = sf_v_named(v, (cams = sf_ynode_get(n, "cameras", NULL)), "safety.cameras", &e, &names);
     if (!(S->cameras = sf_v_alloc(v, count, sizeof *S->cameras)))
         return;
-    for (size_t i = 0; i < count; i++) {
-        sf_cfg_camera *c = &S->cameras[S->n_cameras++];
-        const sf_ynode *z;
-        char what[200];
-        sf_v_entry(v, names[i], "camera", what, sizeof what, &c->name, &c->at);
-        c->detect_range = 10;
-        sf_v_map(v, e[i], KEYS("name", "zones", "range", "mtbf", "mttr", "detection"), what);
-        {
-            double detect = 1;
-            sf_v_fraction(v, sf_ynode_get(e[i], "detection", NULL), "detection", &detect);
-            c->miss = 1 - detect;
-        }
-        {
-            const sf_ynode *up = sf_ynode_get(e[i], "mtbf", NULL), *down = sf_ynode_get(e[i], "mttr", NULL);
-            if ((up != NULL) != (down != NULL))
-                sf_v_error(v, up ? up : down, "%s: a camera that fails needs both 'mtbf' and 'mttr'", what);
-            else if (up)
-                c->fails = sf_v_dist(v, up, "mtbf", SF_DIM_TIME, &c->mtbf) &&
-                           sf_v_dist(v, down, "mttr", SF_DIM_TIME, &c->mttr);
-        }
-        sf_v_qty(v, sf_ynode_get(e[i], "range", NULL), "range", SF_DIM_LENGTH, 0, 200, true, &c->detect_range);
-        if (!(z = sf_v_need(v, e[i], "zones", what)) || !sf_v_list(v, z, "zones"))
-            continue;
-        if (!(c->zones = sf_v_alloc(v, z->n, sizeof *c->zones)))
-            return;
-        for (size_t k = 0; k < z->n; k++)
-            c->zones[c->n_zones++] = SF_V_REF(v, z->items[k], "zone", L->zones, L->n_zones);
-    }
+    for (size_t i = 0; i < count; i++)
+        camera_entry(v, e[i], names[i], &S->cameras[S->n_cameras++]);
 }
 
 /* ---- outputs ----------------------------------------------------------- */
