@@ -627,6 +627,107 @@ static void test_safety_missed_person_is_unseen_but_violates(void **state)
 }
 
 /*
+ * A sector, by hand: a camera at (0, 0) heading 0 degrees with a field of
+ * view of 90 degrees and a range of 5 m sees a person at 4 m ahead but not
+ * at 6 m; at 45 degrees off its heading (3, 3), 4.24 m away, it sees
+ * (the edge counts), at (3, 3.1) not; behind it, never. Without a
+ * position it sees everywhere.
+ */
+static void test_safety_camera_sector_range_and_field(void **state)
+{
+    sf_cfg_camera cam = {.has_position = true, .x = 0, .y = 0, .heading = 0, .fov = 90, .detect_range = 5};
+    (void)state;
+    assert_true(sf_safety_camera_sector(&cam, 4, 0));
+    assert_false(sf_safety_camera_sector(&cam, 6, 0));
+    assert_true(sf_safety_camera_sector(&cam, 3, 3));
+    assert_false(sf_safety_camera_sector(&cam, 3, 3.1));
+    assert_false(sf_safety_camera_sector(&cam, -4, 0));
+    cam.heading = 180; /* turned round: now it sees behind, and 350 degrees is 10 off 0 */
+    assert_true(sf_safety_camera_sector(&cam, -4, 0.5));
+    assert_false(sf_safety_camera_sector(&cam, 4, 0));
+    cam.heading = 350;
+    assert_true(sf_safety_camera_sector(&cam, 4, 0.5));
+    cam.has_position = false;
+    assert_true(sf_safety_camera_sector(&cam, 100, -100));
+}
+
+/*
+ * Detection latency, by hand. The passer-by walks a -> b (from rest at
+ * 0.5 m/s^2 to 1 m/s: x = t - 1 after 2 s) past the ssm arm at (10, 1)
+ * and enters the camera's zone (x from 5) at 6 s; with a latency of 4 s
+ * the camera sees them at 10 s, at (9, 0), already 1.41 m from the base,
+ * inside the slow disc (2 m): the arm slows at exactly 10 s, not at
+ * 11 - sqrt(3) s when the person crosses into the disc. Walking back at
+ * 30 s, they enter the zone at x = 15 at 36 s and are seen at 40 s: each
+ * pass is unseen for exactly the latency, 4 + 4 = 8 s of time uncovered,
+ * for the plant and for the camera.
+ */
+static void test_safety_camera_latency_is_unseen_for_exactly_the_latency(void **state)
+{
+    struct plant p;
+    sf_event_id ev;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    cell_camera(&p, 1);
+    p.cam.latency = 4 * S;
+    rebuild(&p, 10, 1);
+    start_op(&p, 1000 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_at(p.k, 30 * S, 0, p.kind_walk, 0, &ev), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 100 * S), SF_OK);
+    assert_true(p.nrates > 0);
+    assert_int_equal(p.rates[0].t, 10 * S);
+    assert_true(fabs(p.rates[0].value - 0.25) < 1e-12);
+    near_ns(sf_safety_time_uncovered(p.s, SIZE_MAX, 100 * S), 8, "plant: two passes of 4 s");
+    near_ns(sf_safety_time_uncovered(p.s, 0, 100 * S), 8, "the camera: two passes of 4 s");
+    teardown_plant(&p);
+    /* without the latency the arm slows where the person enters the disc, and nothing is uncovered */
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    cell_camera(&p, 1);
+    p.cam.has_position = true; /* a sector all round, 20 m: follows passes, sees the whole zone */
+    p.cam.x = 10, p.cam.y = 0, p.cam.fov = 360, p.cam.detect_range = 20;
+    rebuild(&p, 10, 1);
+    start_op(&p, 1000 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 100 * S), SF_OK);
+    near_ns(p.rates[0].t, 11 - sqrt(3), "slowed on entering the disc");
+    assert_int_equal(sf_safety_time_uncovered(p.s, SIZE_MAX, 100 * S), 0);
+    teardown_plant(&p);
+}
+
+/*
+ * Time uncovered of a known schedule: a camera at (10, 0) with a range
+ * of 3 m over the zone x in [5, 15] sees the walk a -> b only for x in
+ * [7, 13]; the person crosses the zone from 6 s to 16 s and is seen from
+ * 8 s to 14 s: 4 s uncovered while the arm at (10, 1) works. With the
+ * camera held down by an intervention from 20 s and the person walking
+ * back at 30 s (in the zone from 36 s to 46 s), 10 s more: the arm runs
+ * fenced, but the person is unseen near it. Before the arm works, or
+ * after, nothing counts.
+ */
+static void test_safety_time_uncovered_of_a_known_walk(void **state)
+{
+    struct plant p;
+    sf_event_id ev;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    cell_camera(&p, 1);
+    p.cam.has_position = true;
+    p.cam.x = 10, p.cam.y = 0, p.cam.fov = 360, p.cam.detect_range = 3;
+    rebuild(&p, 10, 1);
+    start_op(&p, 1000 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 20 * S), SF_OK);
+    near_ns(sf_safety_time_uncovered(p.s, SIZE_MAX, 20 * S), 4, "outside the sector, x in [5, 7] and [13, 15]");
+    assert_int_equal(sf_safety_camera_hold(p.s, 0, true), SF_OK);
+    assert_int_equal(sf_kernel_at(p.k, 30 * S, 0, p.kind_walk, 0, &ev), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 100 * S), SF_OK);
+    near_ns(sf_safety_time_uncovered(p.s, SIZE_MAX, 100 * S), 14, "and the whole way back, the camera down");
+    near_ns(sf_safety_time_uncovered(p.s, 0, 100 * S), 14, "the camera's own");
+    teardown_plant(&p);
+}
+
+/*
  * The same walk starting from rest, crossing during the acceleration: a
  * slow disc of 2.0 m around a base at (1.5, 1) meets the path at
  * x = 1.5 -+ sqrt(3); the entry at s = 1.5 - sqrt(3) < 0 is behind the
@@ -984,6 +1085,49 @@ static void test_safety_scenario_refuses_a_collaborative_arm_no_camera_watches(v
 }
 
 /*
+ * A camera's geometry in a scenario: `at`, `heading`, `fov`, `range` and
+ * `latency` load; a camera whose sector covers none of its zone, or part,
+ * warns at its `at`. The cell is the square [8, 12] x [-2, 2]: a camera at
+ * its centre with a range of 1 m covers pi / 16 = 19.6 % of it (sampled:
+ * "20 %"); one at (30, 0) with a range of 5 m none of it. `heading` or
+ * `fov` without `at` is refused.
+ */
+static void test_safety_scenario_camera_geometry_and_coverage(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
+                     "  cameras:\n"
+                     "    - {name: wide, zones: [cell], at: [10, 0], range: 5 m, heading: 90, fov: 360, latency: 150 ms}\n"
+                     "    - {name: small, zones: [cell], at: [10, 0], range: 1 m}\n"
+                     "    - {name: away, zones: [cell], at: [30, 0], range: 5 m, heading: 180, fov: 60}\n");
+    assert_true(c->safety.cameras[0].has_position);
+    assert_int_equal(c->safety.cameras[0].latency, 150 * SF_MS);
+    near_m(c->safety.cameras[0].heading, 90, "heading");
+    near_m(c->safety.cameras[2].fov, 60, "fov");
+    near_m(c->safety.cameras[1].fov, 360, "fov defaults to all round");
+    assert_int_equal(c->safety.n_warnings, 2);
+    assert_string_equal(c->safety.warnings[0],
+                        "t.yaml:17:40: warning: camera 'small': its sector (range 1 m, fov 360 deg, heading 0 deg) "
+                        "covers 20 % of zone 'cell' (sampled on a 200 x 200 grid): a person in the rest is not seen");
+    assert_string_equal(c->safety.warnings[1],
+                        "t.yaml:18:39: warning: camera 'away': its sector (range 5 m, fov 60 deg, heading 180 deg) "
+                        "covers none of zone 'cell': a person there is never seen; move or turn the camera, or widen "
+                        "'fov' or 'range'");
+    sf_scenario_config_free(c);
+    expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
+                                "  cameras: [{name: cam, zones: [cell], fov: 90}]\n",
+                           "t.yaml:15:45: camera 'cam': 'fov' needs the camera's position: write 'at: [x, y]' too");
+    /* a camera whose sector misses the station does not watch it: the pfl arm is refused */
+    expect_load_fails_with(CELL "safety:\n  robots: [{name: arm1, mode: pfl, max_speed: 0.25 m/s}]\n"
+                                "  cameras: [{name: cam, zones: [cell], at: [8, 0], range: 1.5 m}]\n",
+                           "t.yaml:14:19: safety rule for 'arm1': arm 'arm1' cannot run pfl at station 's1': no camera "
+                           "watches a collaborative zone there, and without sensing nobody knows where people are; add "
+                           "a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to "
+                           "run it fenced there");
+}
+
+/*
  * Humanoids: pfl is refused with the reason; under ssm a humanoid must be
  * watched at every station where an operation may take it (here s1 and
  * s2 of group g, both in the zone): without the camera both are named.
@@ -1122,6 +1266,10 @@ int main(void)
         cmocka_unit_test(test_safety_fence_held_is_no_camera_outage),
         cmocka_unit_test(test_safety_camera_detection_is_binomial_per_pass),
         cmocka_unit_test(test_safety_missed_person_is_unseen_but_violates),
+        cmocka_unit_test(test_safety_camera_sector_range_and_field),
+        cmocka_unit_test(test_safety_camera_latency_is_unseen_for_exactly_the_latency),
+        cmocka_unit_test(test_safety_time_uncovered_of_a_known_walk),
+        cmocka_unit_test(test_safety_scenario_camera_geometry_and_coverage),
         cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),
         cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
         cmocka_unit_test(test_safety_pfl_always_reduced_never_stops),
