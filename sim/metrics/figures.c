@@ -401,6 +401,15 @@ static int safety_kpis(sf_metrics *m, sf_kpis *out)
         }
         ADD("camera_passes", "", n, "", false);
         ADD("detections_missed", "", t, "", false);
+        /* time uncovered (model/safety.h): per camera, and the plant's (not their sum: one camera seeing is enough) */
+        for (size_t c = 0; m->w && sf_world_safety(m->w) && c < cfg->safety.n_cameras; c++)
+            ADD("time_uncovered", cfg->safety.cameras[c].name,
+                secs(sf_safety_time_uncovered(sf_world_safety(m->w), c, m->last)) / SF_SECONDS_PER_HOUR, "h", false);
+        if (cfg->safety.n_cameras)
+            ADD("time_uncovered", "",
+                secs(sf_safety_time_uncovered(m->w ? sf_world_safety(m->w) : NULL, SIZE_MAX, m->last)) /
+                    SF_SECONDS_PER_HOUR,
+                "h", false);
     }
     {
         double reduced = 0, stopped = 0;
