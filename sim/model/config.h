@@ -319,6 +319,10 @@ typedef struct sf_cfg_operation {
     /* 1 - motion_share: the part of the operation's time that is not robot motion, which a robot's speed
        limit does not slow (0, the default: all of it is motion; model/safety.h, sf_safety_work_rate) */
     double fixed_share;
+    /* `time_at: collaborative`: `time` was measured with the crew's robots at their collaborative speed
+       (their rule's reduced_speed or max_speed), not at full speed: at full speed it takes less
+       (sf_safety_collaborative_ratio) */
+    bool time_collaborative;
     sf_cfg_place at;
 } sf_cfg_operation;
 

@@ -69,7 +69,7 @@ static void account(struct robot *r, sf_time now)
             r->st.reduced += dt;
         else if (r->applied == STOPPED)
             r->st.stopped += dt;
-        r->st.lost += sf_time_to_seconds(dt) * (1 - rate_of(r, r->applied));
+        r->st.lost += sf_time_to_seconds(dt) * (1 - sf_safety_work_rate(rate_of(r, r->applied), r->fixed));
     }
     r->since = now;
 }
@@ -694,6 +694,16 @@ double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint3
     check_violation(s, ri);
     sf__safety_cover_all(s);
     return rate_of(r, r->applied);
+}
+
+void sf_safety_motion_share(sf_safety *s, uint32_t robot, double fixed_share)
+{
+    struct robot *r = s ? robot_of(s, robot, NULL) : NULL;
+
+    if (r) {
+        account(r, sf_kernel_now(s->k));
+        r->fixed = fixed_share;
+    }
 }
 
 double sf_safety_rate(const sf_safety *s, uint32_t robot)

@@ -112,7 +112,8 @@ typedef struct sf_safety_stats {
     sf_time working;         /* time working */
     sf_time reduced;         /* time working at reduced speed */
     sf_time stopped;         /* time in a protective stop while working */
-    double lost;             /* s: working time the safety rate cost, the integral of (1 - rate) */
+    double lost;             /* s: working time the safety rate cost, the integral of (1 - work rate): the rate
+                                at its speed of its operation, whose motion share alone slows (sf_safety_work_rate) */
     double min_separation;   /* m: closest approach of a person (not a crew partner) while it worked and moved
                                 (not in a protective stop); INFINITY */
     /* separation violations since the warm-up: a person (not a crew partner) nearer than the protective
@@ -143,6 +144,15 @@ void sf_safety_free(sf_safety *s);
  * rate to run at from now (1 for agents that are not robots).
  */
 double sf_safety_working(sf_safety *s, uint32_t robot, bool working, const uint32_t *partners, size_t npartners);
+
+/*
+ * The operation robot `robot` starts next has `fixed_share` of its cycle
+ * that is not robot motion (1 - motion_share): its `lost` counts the
+ * operation's work rate (sf_safety_work_rate), not its speed. Call before
+ * sf_safety_working; 0 (all motion) until called. Nothing for an agent
+ * that is not a robot.
+ */
+void sf_safety_motion_share(sf_safety *s, uint32_t robot, double fixed_share);
 
 /* The robot's rate now. */
 double sf_safety_rate(const sf_safety *s, uint32_t robot);
@@ -226,6 +236,14 @@ sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slo
  * Example: motion_share 0.4 at 0.25 of full speed: 1 / (0.6 + 0.4 x 4).
  */
 double sf_safety_work_rate(double speed_ratio, double fixed_share);
+
+/*
+ * The collaborative speed of agent type `type` as a share of the speed its
+ * cycle times hold for: reduced_speed (ssm) or max_speed (pfl) over
+ * robot_speed (the type's speed, 1 m/s unless given), at most 1; 1 for a
+ * type without a rule, or fenced.
+ */
+double sf_safety_collaborative_ratio(const sf_scenario_config *cfg, int type);
 
 /*
  * True when (x, y) lies in a collaborative zone that one of the

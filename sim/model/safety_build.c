@@ -31,12 +31,9 @@ static void build_robot(sf_safety *s, const sf_safety_agent *a, uint32_t agent, 
     r->y = a->y;
     r->reach = t->reach;
     r->rule_mode = rule ? rule->mode : SF_SAFETY_FENCED;
-    r->rate_reduced = 1;
-    if (r->rule_mode != SF_SAFETY_FENCED) {
-        speed = rule->robot_speed > 0 ? rule->robot_speed : t->speed > 0 ? t->speed : 1;
-        r->rate_reduced = fmin(1, rule->reduced_speed / speed);
-    }
+    r->rate_reduced = sf_safety_collaborative_ratio(cfg, a->type);
     if (r->rule_mode == SF_SAFETY_SSM) {
+        speed = rule->robot_speed > 0 ? rule->robot_speed : t->speed > 0 ? t->speed : 1;
         sf_safety_distances(rule, speed, &slow, &stop);
         r->slow = slow;
         r->stop = stop;

@@ -23,6 +23,7 @@ struct robot {
     double slow, stop;    /* the rule's distances (ssm) */
     double r_slow, r_stop; /* radii around the base; 0 when not ssm */
     double rate_reduced;
+    double fixed;         /* its operation's part that is not motion (sf_safety_motion_share) */
     double sep_full, sep_red; /* ssm: the protective separation distance at full and reduced speed */
     double v_full, v_red;  /* violation radii around the base (reach + S_p at full and reduced speed); 0: none */
     bool violating;

@@ -50,6 +50,24 @@ double sf_safety_work_rate(double q, double fixed)
     return 1 / (fixed + (1 - fixed) / q);
 }
 
+double sf_safety_collaborative_ratio(const sf_scenario_config *cfg, int type)
+{
+    const sf_cfg_safety_rule *rule = NULL;
+    const sf_cfg_agent_type *t;
+    double speed;
+
+    if (type < 0 || (size_t)type >= cfg->fleet.n_types)
+        return 1;
+    for (size_t i = 0; i < cfg->safety.n_rules; i++)
+        if (cfg->safety.rules[i].agent_type == type)
+            rule = &cfg->safety.rules[i];
+    if (!rule || rule->mode == SF_SAFETY_FENCED)
+        return 1;
+    t = &cfg->fleet.types[type];
+    speed = rule->robot_speed > 0 ? rule->robot_speed : t->speed > 0 ? t->speed : 1;
+    return fmin(1, rule->reduced_speed / speed);
+}
+
 bool sf_safety_camera_sector(const sf_cfg_camera *cam, double x, double y)
 {
     double dx, dy, off;

@@ -139,7 +139,8 @@ static void crew_tell(sf_stations *s, struct slot *sl, bool working)
     for (uint32_t c = 0; c < sl->ncrew && s->agents; c++)
         sf_agents_set_busy(s->agents, sl->crew[c], working, now_of(s));
     if (s->h.crew && sl->ncrew > 0)
-        s->h.crew(s->h.ctx, sl->crew, sl->ncrew, working);
+        s->h.crew(s->h.ctx, sl->crew, sl->ncrew, working,
+                  s->cfg->products[s->jobs[sl->job].product].ops[s->jobs[sl->job].op].fixed_share);
 }
 
 /*
@@ -260,6 +261,23 @@ static double learning_time(sf_stations *s, struct slot *sl, sf_time *extra)
 }
 
 /* Processing time of one attempt at the operation, plus a retry for each failed attempt of a crew member. */
+/*
+ * An operation timed at collaborative speed (`time_at: collaborative`):
+ * the share of its time that is left at full speed, the slowest crew
+ * robot's work rate at its collaborative speed (sf_safety_work_rate), so
+ * that at that speed it takes `time` again; 1 for a time at full speed.
+ */
+static double collaborative_time(const sf_stations *s, const struct slot *sl)
+{
+    const sf_cfg_operation *op = &s->cfg->products[s->jobs[sl->job].product].ops[s->jobs[sl->job].op];
+    double f = 1;
+
+    for (uint32_t c = 0; op->time_collaborative && c < sl->ncrew && s->agent_type; c++)
+        f = fmin(f, sf_safety_work_rate(sf_safety_collaborative_ratio(s->cfg, s->agent_type[sl->crew[c]]),
+                                        op->fixed_share));
+    return f;
+}
+
 static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
 {
     struct job *J = &s->jobs[sl->job];
@@ -273,6 +291,7 @@ static sf_time process_time(sf_stations *s, uint32_t st, struct slot *sl)
         if (T->fatigue_rate > 0 && f > slow)
             slow = f;
     }
+    x *= collaborative_time(s, sl);
     t = seconds(x * slow * learning_time(s, sl, &t_learning) * sf_pace_factor(s->pace, s->agent_type, sl->crew, sl->ncrew));
     t += t_learning;
     for (uint32_t c = 0; c < sl->ncrew && s->agent_type; c++) {

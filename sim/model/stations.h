@@ -84,8 +84,9 @@ typedef enum sf_work_result { SF_WORK_GOOD, SF_WORK_SCRAPPED } sf_work_result;
 typedef struct sf_stations_hooks {
     /* A step that did not finish at once has finished now. */
     void (*done)(void *ctx, uint32_t station, uint32_t slot, sf_step step, sf_time now);
-    /* The crew of an operation starts (true) or stops (false) working: its clock runs or stops. */
-    void (*crew)(void *ctx, const uint32_t *agents, uint32_t n, bool working);
+    /* The crew of an operation starts (true) or stops (false) working: its clock runs or stops.
+       `fixed_share`: the operation's part that is not robot motion (1 - motion_share). */
+    void (*crew)(void *ctx, const uint32_t *agents, uint32_t n, bool working, double fixed_share);
     /* Observers: a station's state, its grid draw, a job event. */
     void (*state)(void *ctx, uint32_t station, sf_state s);
     void (*power)(void *ctx, uint32_t station, sf_power_state s, double watts);

@@ -368,7 +368,7 @@ static void working_power(sf_world *w, uint32_t id, double ratio, sf_time now)
  * works). Working is told first, so wait_robot is the last state the
  * people are told.
  */
-static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool working)
+static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool working, double fixed_share)
 {
     sf_world *w = ctx;
     uint32_t people[16], np = 0, partners[16], nq;
@@ -393,6 +393,7 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
         for (uint32_t o = 0; o < n && nq < 16; o++)
             if (o != c && (w->agents[crew[o]].kind == SF_AGENT_WORKER || w->agents[crew[o]].kind == SF_AGENT_HUMANOID))
                 partners[nq++] = crew[o];
+        sf_safety_motion_share(w->safety, crew[c], fixed_share);
         q = sf_safety_working(w->safety, crew[c], working, partners, nq);
         sf_stations_agent_rate(w->stations, crew[c], q);
         working_power(w, crew[c], q, sf_kernel_now(w->k));
@@ -405,6 +406,12 @@ static void station_crew(void *ctx, const uint32_t *crew, uint32_t n, bool worki
                 else
                     sf_safety_leave(w->safety, people[p], crew[c]);
             }
+}
+
+/* A repair crew starts or stops: as an operation's crew, all of whose work is motion. */
+static void repair_crew(void *ctx, const uint32_t *crew, uint32_t n, bool working)
+{
+    station_crew(ctx, crew, n, working, 0);
 }
 
 /* ---- safety hooks ------------------------------------------------------ */
@@ -610,7 +617,7 @@ sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until)
 static int build_production(sf_world *w)
 {
     sf_stations_hooks sh = {station_done, station_crew, station_state, station_power, station_job, station_move, w};
-    sf_failures_hooks fh = {station_crew, station_repair, w};
+    sf_failures_hooks fh = {repair_crew, station_repair, w};
     int rc;
 
     if (!(w->agent_work = sf_agents_new(w->cfg, w->types, w->nagents)) ||

@@ -548,7 +548,8 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
     op->group = -1;
     sf_dist_constant(&op->time, 0, NULL);
     sf_dist_constant(&op->setup, 0, NULL);
-    if (!sf_v_map(v, e, KEYS("name", "station", "crew", "skill", "time", "setup", "scrap", "rework", "motion_share"),
+    if (!sf_v_map(v, e, KEYS("name", "station", "crew", "skill", "time", "setup", "scrap", "rework", "motion_share",
+                                "time_at"),
                   what) &&
         e->kind != SF_YMAP)
         return;
@@ -585,6 +586,12 @@ static void operation(sf_vctx *v, const sf_ynode *e, size_t index, const char *p
         double motion = 1;
         sf_v_fraction(v, sf_ynode_get(e, "motion_share", NULL), "motion_share", &motion);
         op->fixed_share = 1 - motion;
+    }
+    {
+        static const char *const at[] = {"full", "collaborative", NULL};
+        int k = 0;
+        if (sf_v_enum(v, sf_ynode_get(e, "time_at", NULL), "time_at", at, &k))
+            op->time_collaborative = k == 1;
     }
 }
 

@@ -8,6 +8,11 @@
 #   hand-over partner work (partner: handover, handover_time: 20 s): the
 #   cobot pauses 20 s while the partner's hands are in the shared space,
 #   then works at full speed: 20 + 220 = 240 s, with either partner.
+# An operation timed at collaborative speed (time_at: collaborative) is not
+# slowed again: worked with a partner at 0.25 it takes its 220 s; at full
+# speed after a hand-over it takes 220 x 0.25 = 55 s of motion (all motion),
+# 20 + 55 = 75 s, or with motion_share 0.4 220 / (0.6 + 0.4 x 4) = 100 s,
+# 20 + 100 = 120 s.
 # The unit's lead time is the operation's duration (no travel, no wait).
 #   test_partner_work.sh SHOPFLOOR SOURCE_DIR
 sf=$1
@@ -40,4 +45,16 @@ handover="--set safety.robots.cobot.partner=handover --set safety.robots.cobot.h
 lead 240 "a person as partner, hand-over" $handover
 # shellcheck disable=SC2086
 lead 240 "a humanoid as partner, hand-over" $humanoid $handover
+collab="--set products.unit.routing.fit.time_at=collaborative"
+# shellcheck disable=SC2086
+lead 220 "timed at collaborative speed, a person as partner" $collab
+# shellcheck disable=SC2086
+lead 220 "timed at collaborative speed, motion_share 0.4" $collab --set products.unit.routing.fit.motion_share=0.4
+# shellcheck disable=SC2086
+lead 75 "timed at collaborative speed, hand-over" $collab $handover
+# shellcheck disable=SC2086
+lead 120 "timed at collaborative speed, hand-over, motion_share 0.4" $collab $handover \
+    --set products.unit.routing.fit.motion_share=0.4
+# shellcheck disable=SC2086
+lead 75 "timed at collaborative speed, a humanoid partner, hand-over" $collab $humanoid $handover
 exit "$fails"

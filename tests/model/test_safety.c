@@ -837,6 +837,30 @@ static void test_safety_pfl_always_reduced_never_stops(void **state)
 }
 
 /*
+ * The work lost to safety counts the operation's motion share: the pfl
+ * arm at 0.25 of full speed for 40 s loses 40 x 0.75 = 30 s when all of
+ * the cycle is motion, and 40 (1 - 1 / (0.6 + 0.4 x 4)) = 40 x 1.2 / 2.2
+ * = 21.818 s with motion_share 0.4 (the work rate is 1 / 2.2, not 0.25).
+ */
+static void test_safety_lost_counts_the_motion_share(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    for (int share = 0; share < 2; share++) {
+        build(&p, SF_SAFETY_PFL, true, 0, 5, 10, 1, 0, false);
+        sf_safety_motion_share(p.s, 0, share ? 0.6 : 0);
+        start_op(&p, 10 * S, NULL, 0);
+        assert_int_equal(sf_kernel_run(p.k), SF_OK);
+        assert_int_equal(p.op_done, 40 * S); /* the harness runs the work at the speed ratio */
+        st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+        assert_int_equal(st.working, 40 * S);
+        assert_true(fabs(st.lost - (share ? 40 * 1.2 / 2.2 : 30)) < 1e-9);
+        teardown_plant(&p);
+    }
+}
+
+/*
  * Without a camera over its zone an ssm robot runs fenced (a scenario
  * allows it only with `fallback: fenced`): the same walk changes nothing,
  * and the report shows the mode in force beside the rule's.
@@ -1269,6 +1293,7 @@ int main(void)
         cmocka_unit_test(test_safety_camera_sector_range_and_field),
         cmocka_unit_test(test_safety_camera_latency_is_unseen_for_exactly_the_latency),
         cmocka_unit_test(test_safety_time_uncovered_of_a_known_walk),
+        cmocka_unit_test(test_safety_lost_counts_the_motion_share),
         cmocka_unit_test(test_safety_scenario_camera_geometry_and_coverage),
         cmocka_unit_test(test_safety_ssm_partner_means_reduced_never_stop),
         cmocka_unit_test(test_safety_fenced_person_waits_until_the_operation_ends),
