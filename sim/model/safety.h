@@ -16,6 +16,11 @@
  *   pfl     power and force limiting (5.5.5): always at its collaborative
  *           speed while it works, never stopped for people.
  *
+ * A camera with a position sees only its sector (range, heading, field
+ * of view) of its zones, and a person it detects is seen `latency` after
+ * entering it (cameras.h); a person it does not see does not slow or stop
+ * the robots it watches, and counts in the time uncovered.
+ *
  * A camera with `mtbf` and `mttr` fails and is repaired (streams
  * "camera.failure.NAME" and "camera.repair.NAME"); while every camera
  * that watches a robot's station is down, the robot runs fenced, and back

@@ -83,7 +83,10 @@ struct sf_safety {
     sf_cameras *cams;
 };
 
-/* Kernel handlers: a person crosses a band's edge, a robot resumes, a camera fails or is repaired, a hand-over ends. */
+/*
+ * Kernel handlers: a person crosses a band's edge, a robot resumes, a camera fails or is repaired (or the
+ * latency of one of its passes ends: a target of at least the number of cameras), a hand-over ends.
+ */
 void sf__safety_on_cross(sf_kernel *k, void *ctx, const sf_event *ev);
 void sf__safety_on_resume(sf_kernel *k, void *ctx, const sf_event *ev);
 void sf__safety_on_camera(sf_kernel *k, void *ctx, const sf_event *ev);
