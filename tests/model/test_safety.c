@@ -652,6 +652,29 @@ static void test_safety_camera_sector_range_and_field(void **state)
 }
 
 /*
+ * The same in a run: the person stands at (0, 0) in the zone while the
+ * ssm arm at (5, 1) works 100 s; a camera all round with a range of 5 m
+ * at (4, 0) sees them (4 m): no time uncovered; at (6, 0) it does not
+ * (6 m): the whole 100 s. Both watch the arm's station (1.41 m away).
+ */
+static void test_safety_camera_range_in_a_run(void **state)
+{
+    struct plant p;
+    (void)state;
+    for (int far = 0; far < 2; far++) {
+        build(&p, SF_SAFETY_SSM, true, 0, 5, 5, 1, 0, false);
+        p.cam.has_position = true;
+        p.cam.x = far ? 6 : 4, p.cam.y = 0, p.cam.fov = 360, p.cam.detect_range = 5;
+        rebuild(&p, 5, 1);
+        start_op(&p, 100 * S, NULL, 0);
+        assert_int_equal(sf_kernel_run(p.k), SF_OK);
+        assert_int_equal(p.op_done, 100 * S);
+        near_ns(sf_safety_time_uncovered(p.s, SIZE_MAX, p.op_done), far ? 100 : 0, "standing 4 m or 6 m away");
+        teardown_plant(&p);
+    }
+}
+
+/*
  * Detection latency, by hand. The passer-by walks a -> b (from rest at
  * 0.5 m/s^2 to 1 m/s: x = t - 1 after 2 s) past the ssm arm at (10, 1)
  * and enters the camera's zone (x from 5) at 6 s; with a latency of 4 s
@@ -1291,6 +1314,7 @@ int main(void)
         cmocka_unit_test(test_safety_camera_detection_is_binomial_per_pass),
         cmocka_unit_test(test_safety_missed_person_is_unseen_but_violates),
         cmocka_unit_test(test_safety_camera_sector_range_and_field),
+        cmocka_unit_test(test_safety_camera_range_in_a_run),
         cmocka_unit_test(test_safety_camera_latency_is_unseen_for_exactly_the_latency),
         cmocka_unit_test(test_safety_time_uncovered_of_a_known_walk),
         cmocka_unit_test(test_safety_lost_counts_the_motion_share),
