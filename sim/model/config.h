@@ -264,6 +264,7 @@ typedef struct sf_cfg_agent_type {
     double cost_per_hour; /* currency per s of presence (name kept for the planner's word) */
     const char *behaviour; /* Lua script path, NULL for the default of the kind */
     double success_rate;   /* arms, humanoids: share of operations right first time (default 1) */
+    bool vision;           /* `vision: true`: a vision-guided arm or humanoid (check warns at success 100 %) */
     sf_time retry_time;    /* added for each failed attempt */
     sf_cfg_learning learning; /* arms, humanoids: skill learning (on: replaces success_rate) */
     sf_cfg_programming programming; /* arms, humanoids: programmed per product variant */

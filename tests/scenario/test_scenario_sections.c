@@ -546,6 +546,39 @@ static void test_sections_on_call_repairs(void **state)
 }
 
 /*
+ * A vision-guided arm (`vision: true`) that keeps success 100 % gets a
+ * warning at its fleet entry; one with a success_rate or a learning block
+ * none, nor an arm without the mark; a worker cannot be vision-guided.
+ */
+static void test_sections_vision_arm_warns_at_optimistic_defaults(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1, vision: true}\n");
+    assert_true(c->fleet.types[1].vision);
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'picker' is vision-guided and keeps the optimistic default "
+                        "success_rate 100 %: every pick right first time; give a success_rate or a learning block from "
+                        "trials (docs/production.md, \"Vision-guided arms\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1, vision: true, success_rate: 92 %}\n");
+    assert_int_equal(c->fleet.n_warnings, 0);
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1, vision: true,\n"
+                "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n");
+    assert_int_equal(c->fleet.n_warnings, 0);
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: welder, kind: arm, count: 1, home: s1}\n");
+    assert_false(c->fleet.types[1].vision);
+    assert_int_equal(c->fleet.n_warnings, 0);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: w, kind: worker, count: 1, home: a, speed: 1 m/s, vision: true}\n",
+                           "t.yaml:11:70: fleet entry 'w': only arms and humanoids are vision-guided ('vision' is "
+                           "for kind arm or humanoid)");
+}
+
+/*
  * Who repairs: a station's failure mode without a crew gets one person
  * (worker or humanoid) with skill maintenance; `repair: none` keeps
  * nobody in particular; an agent's mode has no crew. Without anyone with
@@ -596,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_sections_time_factor_and_optimistic_defaults),
         cmocka_unit_test(test_sections_on_call_repairs),
         cmocka_unit_test(test_sections_repairs_need_a_crew_by_default),
+        cmocka_unit_test(test_sections_vision_arm_warns_at_optimistic_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
