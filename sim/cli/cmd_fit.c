@@ -294,8 +294,9 @@ static int run(const sf_cli_args *a)
                    "failures:\n");
             for (size_t i = 0; i < d.n; i++)
                 if (yaml[2 * i][0])
-                    printf("  - name: %s_faults\n    station: %s\n    mtbf: %s\n    mttr: %s\n", d.s[i].name,
-                           d.s[i].name, yaml[2 * i], yaml[2 * i + 1]);
+                    printf("  - name: %s_faults\n    station: %s\n    mtbf: %s\n    mttr: %s\n"
+                           "    repair: none   # the log's time to repair includes the wait for whoever repaired\n",
+                           d.s[i].name, d.s[i].name, yaml[2 * i], yaml[2 * i + 1]);
         }
     }
     if (status == SF_EXIT_OK && a->opt[O_PLOT].given &&

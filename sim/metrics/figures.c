@@ -452,7 +452,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                       : cfg->energy.currency ? cfg->energy.currency : "";
     sf_time from = sf_metrics_from(m), mser;
     double hours = m->last > from ? secs(m->last - from) / SF_SECONDS_PER_HOUR : 0;
-    double worker_s = 0, labour = 0, equipment = 0, peak, energy_cost, demand_cost, supervision_s = 0;
+    double worker_s = 0, labour = 0, equipment = 0, peak, energy_cost, demand_cost, supervision_s = 0, callout_s = 0;
     double kind_s[SF_AGENT_KINDS] = {0}, agent_s = 0;
     double good = (double)m->completed; /* made products, or pallets handled when the plant makes none */
     const char *per = m->makes ? "unit" : "pallet";
@@ -485,6 +485,13 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         worker_s += supervision; /* supervisors are people, paid as labour */
         labour += supervision * cfg->fleet.types[t].supervision_cost;
         supervision_s += supervision;
+        /* people called out for repairs: not present by their roster, paid for the call-out and the repair */
+        double called;
+        if ((rc = sf__metrics_callout_kpis(m, t, out, &called)) != SF_OK)
+            return rc;
+        worker_s += called;
+        labour += called * cfg->fleet.types[t].cost_per_hour;
+        callout_s += called;
         kind_s[cfg->fleet.types[t].kind] += presence;
         agent_s += presence;
         if (cfg->fleet.types[t].kind == SF_AGENT_WORKER) {
@@ -501,7 +508,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
         return rc;
     /* people and robots: every kind's present hours; output per human hour and per human-plus-robot hour */
     ADD("worker_hours", "", worker_s / SF_SECONDS_PER_HOUR, "h", false);
-    ADD("robot_hours", "", (agent_s - (worker_s - supervision_s)) / SF_SECONDS_PER_HOUR, "h", false);
+    ADD("robot_hours", "", (agent_s - (worker_s - supervision_s - callout_s)) / SF_SECONDS_PER_HOUR, "h", false);
     if (supervision_s > 0)
         ADD("supervision_hours", "", supervision_s / SF_SECONDS_PER_HOUR, "h", false);
     for (int k = 0; k < SF_AGENT_KINDS; k++)
@@ -512,7 +519,7 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     snprintf(metric, sizeof metric, "%s_per_human_hour", m->makes ? "output" : "pallets");
     ADD(metric, "", ratio(good, worker_s / SF_SECONDS_PER_HOUR), "1/human-h", worker_s > 0);
     snprintf(metric, sizeof metric, "%s_per_human_robot_hour", m->makes ? "output" : "pallets");
-    ADD(metric, "", ratio(good, (agent_s + supervision_s) / SF_SECONDS_PER_HOUR), "1/agent-h", agent_s > 0);
+    ADD(metric, "", ratio(good, (agent_s + supervision_s + callout_s) / SF_SECONDS_PER_HOUR), "1/agent-h", agent_s > 0);
 
     peak = sf_metrics_peak(m, NULL);
     energy_cost = m->cost;

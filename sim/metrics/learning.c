@@ -5,13 +5,17 @@
  * robot learned then it keeps), and its success rate period by period,
  * the learning curve over time; per fleet entry that is programmed per
  * product variant, its programs, their time on the robot and the first
- * runs that failed (docs/results.md).
+ * runs that failed (docs/results.md); per fleet entry whose people are
+ * called out for crew repairs (model/failures.h), the call-outs and their
+ * hours, counted from time 0 like the learning.
  */
 #include <math.h>
 #include <stdio.h>
 
 #include "core/error.h"
 #include "metrics/metrics_internal.h"
+#include "model/failures.h"
+#include "model/world.h"
 
 /* Period i's row: the success rate of the attempts made in [i period, (i + 1) period), empty without one. */
 static int period_row(sf_kpis *out, const char *name, size_t i, uint64_t attempts, uint64_t successes)
@@ -20,6 +24,20 @@ static int period_row(sf_kpis *out, const char *name, size_t i, uint64_t attempt
 
     snprintf(metric, sizeof metric, "learning_success_rate_period_%zu", i);
     return sf_kpis_add(out, metric, name, attempts ? 100.0 * (double)successes / (double)attempts : NAN, "%", false);
+}
+
+int sf__metrics_callout_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *seconds)
+{
+    sf_failures_callouts c = sf_failures_called_out(m->w ? sf_world_failures(m->w) : NULL, (int)type);
+    const char *name = m->cfg->fleet.types[type].name;
+    int rc;
+
+    *seconds = sf_time_to_seconds(c.time);
+    if (c.repairs == 0)
+        return SF_OK;
+    if ((rc = sf_kpis_add(out, "callouts", name, (double)c.repairs, "call-outs", false)) != SF_OK)
+        return rc;
+    return sf_kpis_add(out, "callout_hours", name, *seconds / SF_SECONDS_PER_HOUR, "h", false);
 }
 
 int sf__metrics_learning_kpis(const sf_metrics *m, sf_kpis *out)

@@ -131,6 +131,8 @@ static inline double secs(sf_time dt)
 
 /* learning.c: the KPIs of robots that learn (model/skills.h). */
 int sf__metrics_learning_kpis(const sf_metrics *m, sf_kpis *out);
+/* Fleet entry `type`'s call-outs for crew repairs as KPIs (none without one); *seconds their time, paid as labour. */
+int sf__metrics_callout_kpis(const sf_metrics *m, size_t type, sf_kpis *out, double *seconds);
 
 /* ledger.c: the plant's power, energy, cost and carbon, integrated piece by piece */
 

@@ -264,6 +264,7 @@ typedef struct sf_cfg_agent_type {
     double cost_per_hour; /* currency per s of presence (name kept for the planner's word) */
     const char *behaviour; /* Lua script path, NULL for the default of the kind */
     double success_rate;   /* arms, humanoids: share of operations right first time (default 1) */
+    bool vision;           /* `vision: true`: a vision-guided arm or humanoid (check warns at success 100 %) */
     sf_time retry_time;    /* added for each failed attempt */
     sf_cfg_learning learning; /* arms, humanoids: skill learning (on: replaces success_rate) */
     sf_cfg_programming programming; /* arms, humanoids: programmed per product variant */
@@ -411,6 +412,9 @@ typedef struct sf_cfg_shifts {
 
 /* ---- failures ---------------------------------------------------------- */
 
+/* The skill of the default repair crew of a station's failure mode. */
+#define SF_MAINTENANCE_SKILL "maintenance"
+
 typedef enum sf_failure_target { SF_FAIL_STATION, SF_FAIL_GROUP, SF_FAIL_AGENT_TYPE } sf_failure_target;
 
 typedef struct sf_cfg_failure {
@@ -421,12 +425,15 @@ typedef struct sf_cfg_failure {
     sf_dist mttr;    /* time to repair, s */
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
     bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
-    sf_cfg_operation repair; /* stations: the crew (and skill) a repair needs; n_crew 0 = none */
-    /* on call (model/failures.h), for repairs without a crew: while fleet entry `on_site` is off shift by its
-       roster, a repair starts `call_out` later (or when it comes on shift, if sooner), but for a share
-       `remote` of repairs, done remotely at once; on_call false: someone is always there */
+    sf_cfg_operation repair; /* stations: the crew (and skill) a repair needs; n_crew 0 = none (`repair: none`) */
+    bool default_crew;       /* the crew was not written: one person with skill SF_MAINTENANCE_SKILL */
+    /* on call (model/failures.h): while the fleet entries `on_site` are off shift by their rosters, a repair starts
+       `call_out` later (or when it comes on shift, if sooner), but for a share `remote` of repairs, done
+       remotely at once; with a crew, a called-out person (not taken from the floor) repairs it then, and
+       the call-out and repair are booked as that entry's labour; on_call false: someone is always there */
     bool on_call;
-    int on_site;
+    int *on_site;      /* fleet entries: off shift when all of them are; call-outs are booked to the first */
+    size_t n_on_site;
     sf_time call_out;
     double remote;
     sf_cfg_place at;

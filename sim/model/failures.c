@@ -66,6 +66,7 @@ struct sf_failures {
     uint8_t *st_busy;     /* per station: working or in setup, as told */
     uint32_t nst, nagents;
     uint32_t *repairs;    /* station modes waiting for a repair crew, oldest first (each at most once) */
+    sf_failures_callouts *called; /* per fleet entry: crew repairs done by a person called out */
     uint32_t nrepairs;
     bool repair_asked;    /* someone waits in sf_failures_next_repair */
     struct sub subs[SF_FAILURES_SUBSCRIBERS];
@@ -154,23 +155,39 @@ static void clock_start(sf_failures *f, struct fclock *c, uint64_t seed, const c
         clock_schedule(f, c, owner_busy, kind, target);
 }
 
+/* Are all of mode m's on-site fleet entries off shift at t? *until: the first change of any of their rosters. */
+static bool off_site(const sf_scenario_config *cfg, const sf_cfg_failure *m, sf_time t, sf_time *until)
+{
+    *until = SF_TIME_MAX;
+    for (size_t i = 0; i < m->n_on_site; i++) {
+        sf_time u;
+        if (sf_calendar_at(cfg, m->on_site[i], t, &u) != SF_STATE_OFF_SHIFT)
+            return false;
+        *until = u < *until ? u : *until;
+    }
+    return true;
+}
+
 /*
  * How long a repair waits for someone to come: 0 while the mode's on-site
  * fleet entry is on shift (a break counts as on site) or for a repair done
- * remotely (a draw on "remote.<...>" below the remote share); otherwise the
- * call-out, cut short if the entry's shift starts first.
+ * remotely (a draw on "remote.<...>" below the remote share; *remote set);
+ * otherwise the call-out, cut short if the entry's shift starts first
+ * (*called set).
  */
-static sf_time call_out(sf_failures *f, struct fclock *c)
+static sf_time call_out(sf_failures *f, struct fclock *c, bool *remote, bool *called)
 {
     const sf_cfg_failure *m = c->f;
     sf_time now = sf_kernel_now(f->k), until;
 
-    if (!m->on_call || (m->remote > 0 && sf_rng_uniform(&c->remote) < m->remote))
+    *remote = *called = false;
+    if (!m->on_call || (*remote = m->remote > 0 && sf_rng_uniform(&c->remote) < m->remote))
         return 0;
-    if (sf_calendar_at(f->cfg, m->on_site, now, &until) != SF_STATE_OFF_SHIFT)
+    if (!off_site(f->cfg, m, now, &until))
         return 0;
+    *called = true;
     for (sf_time t = until; t < now + m->call_out; ) { /* the first change that brings them, if sooner */
-        if (sf_calendar_at(f->cfg, m->on_site, t, &until) != SF_STATE_OFF_SHIFT)
+        if (!off_site(f->cfg, m, t, &until))
             return t - now;
         if (until <= t)
             break;
@@ -179,12 +196,19 @@ static sf_time call_out(sf_failures *f, struct fclock *c)
     return m->call_out;
 }
 
-/* The repair starts (after a call-out, if any): it ends after a time drawn from the mode's MTTR. */
-static int repair_starts(sf_failures *f, struct fclock *c, uint32_t kind, uint32_t target)
+/* The repair starts after `wait`: it ends after a time drawn from the mode's MTTR, returned in *len. */
+static int repair_starts(sf_failures *f, struct fclock *c, sf_time wait, uint32_t kind, uint32_t target, sf_time *len)
 {
-    sf_time wait = call_out(f, c);
-    return sf_kernel_after(f->k, wait + seconds(sf_dist_sample(&c->f->mttr, &c->down)), 1, kind, target,
-                           &c->repair_ev);
+    *len = seconds(sf_dist_sample(&c->f->mttr, &c->down));
+    return sf_kernel_after(f->k, wait + *len, 1, kind, target, &c->repair_ev);
+}
+
+/* A repair without a crew: after the call-out, if any. */
+static int repair_alone(sf_failures *f, struct fclock *c, uint32_t kind, uint32_t target)
+{
+    bool remote, called;
+    sf_time len, wait = call_out(f, c, &remote, &called);
+    return repair_starts(f, c, wait, kind, target, &len);
 }
 
 /* A repair is over: the next failure, on the calendar at once, on busy time while its owner is busy. */
@@ -238,6 +262,17 @@ static void on_station_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     if (o->down++ == 0)
         tell(f, SF_ENTITY_STATION, m->station, true, m->c.f->restart);
     if (m->c.f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_failures_repair) */
+        bool remote, called;
+        sf_time len, wait = call_out(f, &m->c, &remote, &called);
+        if (remote || called) { /* done from afar, or by someone called out: nobody is taken from the floor */
+            if ((rc = repair_starts(f, &m->c, wait, f->kind_srepair, ev->target, &len)) != SF_OK)
+                sf_kernel_fail(k, rc);
+            if (called) {
+                f->called[m->c.f->on_site[0]].repairs++;
+                f->called[m->c.f->on_site[0]].time += wait + len;
+            }
+            return;
+        }
         m->awaiting_crew = true;
         if (f->nrepairs == f->nsmodes) { /* cannot happen: a mode fails again only once repaired */
             sf_kernel_fail(k, SF_EINVAL);
@@ -250,7 +285,7 @@ static void on_station_fail(sf_kernel *k, void *ctx, const sf_event *ev)
         }
         return;
     }
-    if ((rc = repair_starts(f, &m->c, f->kind_srepair, ev->target)) != SF_OK)
+    if ((rc = repair_alone(f, &m->c, f->kind_srepair, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
 }
 
@@ -300,7 +335,8 @@ int sf_failures_repair(sf_failures *f, uint32_t mode, const uint32_t *crew, uint
     memcpy(m->crew, crew, ncrew * sizeof *crew);
     if (f->h.crew && ncrew > 0)
         f->h.crew(f->h.ctx, m->crew, m->ncrew, true);
-    if (repair_starts(f, &m->c, f->kind_srepair, mode) != SF_OK)
+    sf_time len;
+    if (repair_starts(f, &m->c, 0, f->kind_srepair, mode, &len) != SF_OK)
         return SF_ERANGE;
     return 0;
 }
@@ -348,7 +384,7 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     m->c.busy_left = 0;
     f->ag[m->agent].failures++;
     agent_down(f, m->agent, m->c.f->restart);
-    if ((rc = repair_starts(f, &m->c, f->kind_arepair, ev->target)) != SF_OK)
+    if ((rc = repair_alone(f, &m->c, f->kind_arepair, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
 }
 
@@ -418,7 +454,8 @@ static int build_modes(sf_failures *f)
         for (uint32_t a = 0; a < f->nagents; a++)
             f->namodes += applies_to_agent(&cfg->failures[c], f->agent_type[a]);
     f->block = SF_PARTS(SF_PART(f->smodes, f->nsmodes), SF_PART(f->amodes, f->namodes), SF_PART(f->st, f->nst),
-                        SF_PART(f->st_busy, f->nst), SF_PART(f->ag, f->nagents), SF_PART(f->repairs, f->nsmodes));
+                        SF_PART(f->st_busy, f->nst), SF_PART(f->ag, f->nagents), SF_PART(f->repairs, f->nsmodes),
+                        SF_PART(f->called, cfg->fleet.n_types));
     if (!f->block)
         return SF_ENOMEM;
     for (uint32_t i = 0, n = 0; i < f->nst; i++)
@@ -510,6 +547,11 @@ uint64_t sf_failures_count(const sf_failures *f, sf_entity e, uint32_t id)
     if (e == SF_ENTITY_STATION)
         return id < f->nst ? f->st[id].failures : 0;
     return e == SF_ENTITY_AGENT && id < f->nagents ? f->ag[id].failures : 0;
+}
+
+sf_failures_callouts sf_failures_called_out(const sf_failures *f, int type)
+{
+    return f && type >= 0 && (size_t)type < f->cfg->fleet.n_types ? f->called[type] : (sf_failures_callouts){0, 0};
 }
 
 uint32_t sf_failures_station_modes(const sf_failures *f) { return f ? f->nsmodes : 0; }

@@ -18,11 +18,14 @@
  * again when its last repair ends. An entity with several modes down is
  * down until the last is repaired.
  *
- * Repairs take `mttr` (sampled). A mode `on_call` (repairs without a
- * crew) waits first while its on-site fleet entry is off shift: the
- * call-out, or until that entry's shift starts if sooner; a share
- * `remote` of its repairs (drawn on "remote.<...>") starts at once.
- * A station failure with a repair `crew`
+ * Repairs take `mttr` (sampled). A mode `on_call` waits first while its
+ * on-site fleet entry is off shift: the call-out, or until that entry's
+ * shift starts if sooner; a share `remote` of its repairs (drawn on
+ * "remote.<...>") starts at once. With a repair `crew` too, such a repair
+ * (remote, or by a person called out) takes nobody from the floor; a
+ * called-out one is booked to the on-site entry (sf_failures_called_out:
+ * the wait and the repair, counted when the station fails).
+ * A station failure with a repair `crew` otherwise
  * waits for it: the caller takes the oldest waiting repair
  * (sf_failures_next_repair), gathers the crew and starts the repair
  * (sf_failures_repair); the crew works meanwhile (`crew` hook).
@@ -113,6 +116,12 @@ void sf_failures_agent_busy(void *failures, uint32_t agent, bool busy);
  */
 int sf_failures_next_repair(sf_failures *f, uint32_t *mode);
 int sf_failures_repair(sf_failures *f, uint32_t mode, const uint32_t *crew, uint32_t ncrew);
+/* Crew repairs done by a person of fleet entry `type` called out: how many, and their hours (call-out and repair). */
+typedef struct sf_failures_callouts {
+    uint64_t repairs;
+    sf_time time;
+} sf_failures_callouts;
+sf_failures_callouts sf_failures_called_out(const sf_failures *f, int type);
 /* Station failure modes: how many, and the station and failure of one (false out of range). */
 uint32_t sf_failures_station_modes(const sf_failures *f);
 bool sf_failures_mode(const sf_failures *f, uint32_t mode, uint32_t *station, const sf_cfg_failure **cfg);

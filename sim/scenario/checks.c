@@ -114,11 +114,54 @@ static void mark_group(const sf_cfg_layout *L, int g, bool *served)
 }
 
 /*
+ * The nodes worker type t (a) walks to: the stations of the operations
+ * and repairs it can be in the crew of, and, when it carries a product,
+ * that product's docks and stations.
+ */
+static void mark_served(const sf_scenario_config *c, const sf_cfg_agent_type *a, size_t t, bool *served)
+{
+    const sf_cfg_layout *L = &c->layout;
+
+    for (size_t p = 0; p < c->n_products; p++) {
+        const sf_cfg_product *pr = &c->products[p];
+        bool carries = false;
+        for (size_t o = 0; o < pr->n_ops; o++) {
+            const sf_cfg_operation *op = &pr->ops[o];
+            bool in = false;
+            for (size_t k = 0; !in && op->group >= 0 && has_skill(a, op->skill) && k < op->n_crew; k++)
+                in = crew_lists(&op->crew[k], a, t);
+            if (in)
+                mark_group(L, op->group, served);
+        }
+        for (size_t k = 0; k < pr->transport.n_crew && has_skill(a, pr->transport.skill); k++)
+            carries |= crew_lists(&pr->transport.crew[k], a, t);
+        if (!carries)
+            continue;
+        if (pr->source >= 0 && L->docks[pr->source].node >= 0)
+            served[L->docks[pr->source].node] = true;
+        if (pr->sink >= 0 && L->docks[pr->sink].node >= 0)
+            served[L->docks[pr->sink].node] = true;
+        for (size_t o = 0; o < pr->n_ops; o++)
+            if (pr->ops[o].group >= 0)
+                mark_group(L, pr->ops[o].group, served);
+    }
+    for (size_t i = 0; i < c->n_failures; i++) {
+        const sf_cfg_failure *f = &c->failures[i];
+        bool in = false;
+        for (size_t k = 0; !in && f->target >= 0 && has_skill(a, f->repair.skill) && k < f->repair.n_crew; k++)
+            in = crew_lists(&f->repair.crew[k], a, t);
+        if (in && f->target_kind == SF_FAIL_GROUP)
+            mark_group(L, f->target, served);
+        else if (in && f->target_kind == SF_FAIL_STATION && L->stations[f->target].node >= 0)
+            served[L->stations[f->target].node] = true;
+    }
+}
+
+/*
  * People go round the fences of guarded robots and robots_only zones
  * (model/safety.h, sf_safety_fences). A worker type walks from its home
- * to the stations of the operations it can be in the crew of, and, when
- * it carries a product, to its docks and stations; it walks between them
- * too, and a fenced station is reached but never passed through, so each
+ * to the places of mark_served (its operations' and repairs' stations,
+ * what it carries to and from); it walks between them too, and a fenced station is reached but never passed through, so each
  * of those places must be reachable on foot from its home and from each
  * of the others. One search per place and worker type:
  * O(places x (nodes + segments)), only when the plant has fences.
@@ -142,29 +185,7 @@ static void check_people_reach(sf_vctx *v)
             continue;
         memset(served, 0, (L->n_nodes + 1) * sizeof *served);
         memset(told, 0, (L->n_nodes + 1) * sizeof *told);
-        for (size_t p = 0; p < c->n_products; p++) {
-            const sf_cfg_product *pr = &c->products[p];
-            bool carries = false;
-            for (size_t o = 0; o < pr->n_ops; o++) {
-                const sf_cfg_operation *op = &pr->ops[o];
-                bool in = false;
-                for (size_t k = 0; !in && op->group >= 0 && has_skill(a, op->skill) && k < op->n_crew; k++)
-                    in = crew_lists(&op->crew[k], a, t);
-                if (in)
-                    mark_group(L, op->group, served);
-            }
-            for (size_t k = 0; k < pr->transport.n_crew && has_skill(a, pr->transport.skill); k++)
-                carries |= crew_lists(&pr->transport.crew[k], a, t);
-            if (!carries)
-                continue;
-            if (pr->source >= 0 && L->docks[pr->source].node >= 0)
-                served[L->docks[pr->source].node] = true;
-            if (pr->sink >= 0 && L->docks[pr->sink].node >= 0)
-                served[L->docks[pr->sink].node] = true;
-            for (size_t o = 0; o < pr->n_ops; o++)
-                if (pr->ops[o].group >= 0)
-                    mark_group(L, pr->ops[o].group, served);
-        }
+        mark_served(c, a, t, served);
         for (size_t from = 0; from < L->n_nodes; from++) {
             bool *seen;
             char a_place[300], b_place[300];
@@ -245,10 +266,38 @@ static bool has_skill(const sf_cfg_agent_type *a, const char *skill)
 }
 
 /*
- * An operation can run when its group has a station and each crew need
- * can be met by agents of the listed types that have the skill; an arm
- * only counts when it stands at a station of the operation's group.
+ * Each crew need of `op` can be met by agents of the listed types that
+ * have its skill; an arm only counts when it stands at a station of the
+ * operation's group. Else an error at `at` about `name`, ending in `hint`.
  */
+static void check_crew(sf_vctx *v, const sf_cfg_operation *op, sf_cfg_place at, const char *name, const char *hint)
+{
+    const sf_scenario_config *c = v->cfg;
+
+    for (size_t k = 0; k < op->n_crew; k++) {
+        const sf_cfg_crew_need *cn = &op->crew[k];
+        long avail = 0;
+        bool misplaced = false;
+        for (size_t i = 0; i < c->fleet.n_types; i++) {
+            const sf_cfg_agent_type *a = &c->fleet.types[i];
+            if (!crew_lists(cn, a, i) || !has_skill(a, op->skill))
+                continue;
+            if (a->kind == SF_AGENT_ARM &&
+                (a->home_station < 0 || c->layout.stations[a->home_station].group_index != op->group)) {
+                misplaced = true;
+                continue;
+            }
+            avail += a->count;
+        }
+        if (avail >= cn->count)
+            continue;
+        sf_v_error_place(v, at, "%s needs %d %s%s%s%s but the fleet has %ld%s%s", name, cn->count, cn->label,
+                         op->skill ? " with skill '" : "", op->skill ? op->skill : "", op->skill ? "'" : "", avail,
+                         misplaced ? " (an arm counts only at a station of the operation's group)" : "", hint);
+    }
+}
+
+/* An operation can run when its group has a station and its crew can be met (check_crew). */
 static void check_operations(sf_vctx *v)
 {
     const sf_scenario_config *c = v->cfg;
@@ -259,37 +308,28 @@ static void check_operations(sf_vctx *v)
             char opname[200];
             snprintf(opname, sizeof opname, "operation %zu%s%s%s of product '%s'", o + 1, *op->name ? " ('" : "",
                      op->name, *op->name ? "')" : "", c->products[p].name);
-            if (op->group < 0)
-                continue;
-            for (size_t k = 0; k < op->n_crew; k++) {
-                const sf_cfg_crew_need *cn = &op->crew[k];
-                long avail = 0;
-                bool misplaced = false;
-                for (size_t i = 0; i < c->fleet.n_types; i++) {
-                    const sf_cfg_agent_type *a = &c->fleet.types[i];
-                    bool listed = (cn->kinds >> a->kind) & 1u;
-                    for (size_t j = 0; !listed && j < cn->n_types; j++)
-                        listed = cn->types[j] == (int)i;
-                    if (!listed || !has_skill(a, op->skill))
-                        continue;
-                    if (a->kind == SF_AGENT_ARM &&
-                        (a->home_station < 0 || c->layout.stations[a->home_station].group_index != op->group)) {
-                        misplaced = true;
-                        continue;
-                    }
-                    avail += a->count;
-                }
-                if (avail >= cn->count)
-                    continue;
-                if (op->skill)
-                    sf_v_error_place(v, op->at, "%s needs %d %s with skill '%s' but the fleet has %ld%s", opname,
-                             cn->count, cn->label, op->skill, avail, misplaced ? " (an arm counts only at a station of the operation's group)" : "");
-                else
-                    sf_v_error_place(v, op->at, "%s needs %d %s but the fleet has %ld%s", opname, cn->count, cn->label,
-                             avail,
-                             misplaced ? " (an arm counts only at a station of the operation's group)" : "");
-            }
+            if (op->group >= 0)
+                check_crew(v, op, op->at, opname, "");
         }
+}
+
+/*
+ * A failure mode's repair crew, written or the default one (one person
+ * with skill `maintenance`), can be met by the fleet.
+ */
+static void check_repairs(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+
+    for (size_t i = 0; i < c->n_failures; i++) {
+        const sf_cfg_failure *f = &c->failures[i];
+        char name[200];
+        snprintf(name, sizeof name, "the repair of failure '%s'%s", f->name,
+                 f->default_crew ? " (by default one person with skill '" SF_MAINTENANCE_SKILL "')" : "");
+        check_crew(v, &f->repair, f->at, name,
+                   "; add maintenance people (a worker with skills: [" SF_MAINTENANCE_SKILL
+                   "] and shifts or on_call covering the plant's hours) or write 'repair: none'");
+    }
 }
 
 /*
@@ -445,6 +485,7 @@ void sf_v_model_checks(sf_vctx *v)
     check_reach(v);
     check_people_reach(v);
     check_operations(v);
+    check_repairs(v);
     check_transport(v);
     check_racks(v);
     check_batteries(v);

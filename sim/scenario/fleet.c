@@ -232,6 +232,28 @@ static const sf_ynode *robot_block(sf_vctx *v, const sf_ynode *e, const char *ke
 }
 
 /*
+ * `vision: true` marks a vision-guided robot: an arm (or humanoid) that
+ * finds its parts with a camera and so can miss. An arm so marked that
+ * keeps the optimistic default success rate (100 %: no `success_rate`, no
+ * `learning`) gets a warning `check` prints (a humanoid gets one anyway).
+ */
+static void vision(sf_vctx *v, const sf_ynode *n, const sf_ynode *e, const char *what, sf_cfg_agent_type *t)
+{
+    if (!n || !sf_v_bool(v, n, "vision", &t->vision) || !t->vision)
+        return;
+    if (t->kind != SF_AGENT_ARM && t->kind != SF_AGENT_HUMANOID) {
+        sf_v_error(v, n, "%s: only arms and humanoids are vision-guided ('vision' is for kind arm or humanoid)", what);
+        return;
+    }
+    if (t->kind == SF_AGENT_ARM && !sf_ynode_get(e, "success_rate", NULL) && !t->learning.on)
+        sf_v_warn_place(v, &v->cfg->fleet.warnings, &v->cfg->fleet.n_warnings, t->at,
+                        "%s is vision-guided and keeps the optimistic default success_rate 100 %%: every pick right "
+                        "first time; give a success_rate or a learning block from trials (docs/production.md, "
+                        "\"Vision-guided arms\")",
+                        what);
+}
+
+/*
  * A robot's `learning` block (model/skills.h): the success curve's first
  * rate, limit and scale and a rescue's time are required; the rest has
  * defaults (docs/production.md, "Learning robots"). It replaces a
@@ -316,7 +338,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
                   "behaviour", "success_rate", "retry_time", "fatigue", "learning", "programming",
-                  "time_factor", "supervision"),
+                  "time_factor", "supervision", "vision"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", sf_agent_kind_names, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -411,6 +433,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
     if (sf_ynode_get(e, "success_rate", NULL) && !(t->success_rate > 0))
         sf_v_error(v, sf_ynode_get(e, "success_rate", NULL), "%s: a success_rate must be above 0 %%", what);
     pace(v, e, what, t);
+    vision(v, sf_ynode_get(e, "vision", NULL), e, what, t);
     supervision(v, sf_ynode_get(e, "supervision", NULL), what, t);
 }
 

@@ -263,34 +263,76 @@ static const char *const afters[] = {"resume", "restart", NULL};
 /*
  * `on_call: {on_site: ENTRY, call_out: 45 min, remote: 20 %}`: who must be
  * on shift for a repair to start at once, how long a call-out takes
- * outside their shifts, and the share of repairs done remotely. Only for
- * repairs without a crew (a crew's own shifts decide when it comes), and
- * the entry must have a roster (one always there would make it moot).
+ * outside their shifts, and the share of repairs done remotely. With a
+ * repair crew, ENTRY is the crew's people: off their shifts one of them is
+ * called out (model/failures.h). The entry must have a roster (one always
+ * there would make it moot).
  */
 static void on_call(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_failure *f)
 {
     static const char *const keys[] = {"on_site", "call_out", "remote", NULL};
     const sf_ynode *site;
-    bool rostered = false;
+    bool ok = true;
 
-    f->on_site = -1;
     if (!n || !sf_v_map(v, n, keys, "on_call"))
         return;
-    if (f->repair.n_crew > 0) {
-        sf_v_error(v, n, "%s: on_call is for repairs without a crew; a repair crew comes when its own shifts "
-                   "bring it (drop 'crew' or 'on_call')", what);
-        return;
-    }
-    if ((site = sf_v_need(v, n, "on_site", "on_call")))
-        f->on_site = SF_V_REF(v, site, "fleet entry", v->cfg->fleet.types, v->cfg->fleet.n_types);
     sf_v_duration(v, sf_v_need(v, n, "call_out", "on_call"), "call_out", &f->call_out);
     sf_v_fraction(v, sf_ynode_get(n, "remote", NULL), "remote", &f->remote);
-    for (size_t r = 0; f->on_site >= 0 && r < v->cfg->shifts.n_rosters; r++)
-        rostered |= v->cfg->shifts.rosters[r].agent_type == f->on_site;
-    if (f->on_site >= 0 && !rostered)
-        sf_v_error(v, site, "%s: on_site '%s' has no roster, so it is always there and no repair would wait for "
-                   "a call-out; give it shifts in shifts.rosters", what, v->cfg->fleet.types[f->on_site].name);
-    f->on_call = f->on_site >= 0 && rostered;
+    if (!(site = sf_v_need(v, n, "on_site", "on_call")))
+        return;
+    if (site->kind == SF_YSEQ && (site->n == 0 || site->n > 100)) {
+        sf_v_error(v, site, "%s: on_site lists 1 to 100 fleet entries", what);
+        return;
+    }
+    size_t count = site->kind == SF_YSEQ ? site->n : 1;
+    if (!(f->on_site = sf_v_alloc(v, count, sizeof *f->on_site)))
+        return;
+    for (size_t i = 0; i < count; i++) {
+        const sf_ynode *e = site->kind == SF_YSEQ ? site->items[i] : site;
+        bool rostered = false;
+        int t = SF_V_REF(v, e, "fleet entry", v->cfg->fleet.types, v->cfg->fleet.n_types);
+        for (size_t r = 0; t >= 0 && r < v->cfg->shifts.n_rosters; r++)
+            rostered |= v->cfg->shifts.rosters[r].agent_type == t;
+        if (t >= 0 && !rostered)
+            sf_v_error(v, e, "%s: on_site '%s' has no roster, so it is always there and no repair would wait for "
+                       "a call-out; give it shifts in shifts.rosters", what, v->cfg->fleet.types[t].name);
+        ok = ok && t >= 0 && rostered;
+        f->on_site[i] = t;
+    }
+    f->n_on_site = count;
+    f->on_call = ok;
+}
+
+/*
+ * Who repairs a failure mode: its `crew` (and `skill`) as written; a
+ * station's mode without one gets the default crew, one person (a worker
+ * or a humanoid) with skill `maintenance`; `repair: none` says on purpose
+ * that nobody in particular repairs it (the repair starts at once). An
+ * agent's mode is repaired without a crew (crews are for stations).
+ */
+static void repair_crew(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_failure *f)
+{
+    static const char *const nones[] = {"none", NULL};
+    const sf_ynode *none = sf_ynode_get(e, "repair", NULL), *crew = sf_ynode_get(e, "crew", NULL);
+    int ignored;
+
+    f->repair.name = f->name;
+    f->repair.group = -1;
+    sf_v_crew(v, crew, &f->repair);
+    sf_v_string(v, sf_ynode_get(e, "skill", NULL), "skill", &f->repair.skill);
+    if (none && sf_v_enum(v, none, "repair", nones, &ignored) && (crew || sf_ynode_get(e, "skill", NULL)))
+        sf_v_error(v, none, "%s: 'repair: none' says nobody in particular repairs it; drop it or 'crew' and 'skill'",
+                   what);
+    if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
+        sf_v_error(v, crew, "%s: a repair crew is for stations; agents are repaired without one", what);
+    if (none || crew || f->target_kind == SF_FAIL_AGENT_TYPE || !(f->repair.crew = sf_v_alloc(v, 1, sizeof *f->repair.crew)))
+        return;
+    f->repair.crew[0] = (sf_cfg_crew_need){.label = "person (worker or humanoid)", .count = 1,
+                                           .kinds = 1u << SF_AGENT_WORKER | 1u << SF_AGENT_HUMANOID};
+    f->repair.n_crew = 1;
+    f->default_crew = true;
+    if (!f->repair.skill)
+        f->repair.skill = SF_MAINTENANCE_SKILL;
 }
 
 void sf_v_failures(sf_vctx *v, const sf_ynode *n)
@@ -311,7 +353,8 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
         f->target = -1;
         sf_dist_constant(&f->mttr, 0, NULL);
         sf_dist_constant(&f->mtbf, 0, NULL);
-        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis", "after", "crew", "skill", "on_call"), what);
+        sf_v_map(v, e[i], KEYS("name", "station", "group", "agents", "mtbf", "mttr", "basis", "after", "crew", "skill", "repair",
+                                "on_call"), what);
         if ((st != NULL) + (gr != NULL) + (ag != NULL) != 1) {
             sf_v_error(v, e[i], "%s applies to exactly one of 'station', 'group' or 'agents'", what);
         } else if (st) {
@@ -334,13 +377,8 @@ void sf_v_failures(sf_vctx *v, const sf_ynode *n)
             f->busy_time = basis == 1;
         if (sf_v_enum(v, sf_ynode_get(e[i], "after", NULL), "after", afters, &after))
             f->restart = after == 1;
-        f->repair.name = f->name;
-        f->repair.group = -1;
-        sf_v_crew(v, sf_ynode_get(e[i], "crew", NULL), &f->repair);
-        sf_v_string(v, sf_ynode_get(e[i], "skill", NULL), "skill", &f->repair.skill);
+        repair_crew(v, e[i], what, f);
         on_call(v, sf_ynode_get(e[i], "on_call", NULL), what, f);
-        if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
-            sf_v_error(v, sf_ynode_get(e[i], "crew", NULL), "%s: a repair crew is for stations; agents are repaired without one", what);
         if (mtbf_read && sf_ynode_get(e[i], "mtbf", NULL) && sf_dist_mean(&f->mtbf) <= 0)
             sf_v_error(v, sf_ynode_get(e[i], "mtbf", NULL), "%s: the mean time between failures must be above 0 s",
                        what);

@@ -164,6 +164,41 @@ static void test_checks_a_transport_no_carrier_can_do(void **state)
     "  - {name: p, routing: [{station: weld, crew: {arm: 1}, skill: welding, time: 1 min},"                        \
     " {station: pack, crew: {worker: 1}, skill: packing, time: 1 min}]}\n"
 
+/*
+ * A repair crew walks too: the same plant where only the welding arm
+ * works, and the packing station at `z` is reached by nobody but the
+ * operator who repairs it (its failure's crew), is refused for that
+ * reason; with the walkway it checks.
+ */
+#define REPAIRED_PLANT(walkway)                                                                                   \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes: [{name: a, at: [0, 0]}, {name: m, at: [10, 0]}, {name: z, at: [20, 0]}, {name: cell, at: [10, 1]},"  \
+    " {name: s1, at: [0, -3]}, {name: s2, at: [20, -3]}]\n"                                                        \
+    "  segments: [{path: [a, m, z]}, {path: [m, cell]}" walkway "]\n"                                             \
+    "  stations: [{name: weld1, group: weld, node: cell}, {name: pack1, group: pack, node: z}]\n"                 \
+    "fleet:\n"                                                                                                     \
+    "  - {name: op, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [maintenance]}\n"                      \
+    "  - {name: welder, kind: arm, count: 1, home: weld1, reach: 1.5 m, skills: [welding]}\n"                     \
+    "products:\n"                                                                                                  \
+    "  - {name: p, routing: [{station: weld, crew: {arm: 1}, skill: welding, time: 1 min}]}\n"                     \
+    "failures:\n"                                                                                                  \
+    "  - {name: jam, station: pack1, mtbf: 8 h, mttr: 10 min}\n"
+
+static void test_checks_a_repair_crew_must_reach_its_station(void **state)
+{
+    sf_diags d;
+    (void)state;
+    sf_diags_init(&d);
+    assert_null(load_text(REPAIRED_PLANT(""), &d));
+    expect_diag(&d, "t.yaml:7:12: station 'pack1' (node 'z') cannot be reached on foot from 'a', the home of op: "
+                    "every way crosses a fenced robot's reach or a robots_only zone; hint: route an aisle round the "
+                    "fence, at least the robot's reach from its station (docs/safety.md)");
+    assert_int_equal(sf_diags_count(&d), 1);
+    sf_diags_close(&d);
+    sf_scenario_config_free(load_ok(REPAIRED_PLANT(", {path: [a, s1, s2, z]}")));
+}
+
 static void test_checks_a_station_people_cannot_reach_round_a_fence(void **state)
 {
     sf_diags d;
@@ -227,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_checks_a_transport_no_carrier_can_do),
         cmocka_unit_test(test_checks_do_not_run_on_a_scenario_with_section_problems),
         cmocka_unit_test(test_checks_a_station_people_cannot_reach_round_a_fence),
+        cmocka_unit_test(test_checks_a_repair_crew_must_reach_its_station),
         cmocka_unit_test(test_checks_people_cannot_walk_through_a_guarded_station),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -514,30 +514,102 @@ static void test_sections_time_factor_and_optimistic_defaults(void **state)
 
 #define DAY_SHIFT "shifts: {calendar: [{name: day, days: daily, start: 06:00, end: 22:00}], rosters: {op: day}}\n"
 
-/* on_call: read into the failure; refused with a crew, and for an on-site entry that is always there. */
+/* on_call: read into the failure; with a crew too; refused for an on-site entry that is always there. */
 static void test_sections_on_call_repairs(void **state)
 {
     sf_scenario_config *c;
     (void)state;
     c = load_ok(BASE DAY_SHIFT "failures:\n"
-                "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, on_call: {on_site: op, call_out: 45 min, remote: 20 %}}\n");
+                "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, repair: none,\n"
+                "     on_call: {on_site: op, call_out: 45 min, remote: 20 %}}\n");
     assert_true(c->failures[0].on_call);
-    assert_int_equal(c->failures[0].on_site, 0);
+    assert_int_equal(c->failures[0].n_on_site, 1);
+    assert_int_equal(c->failures[0].on_site[0], 0);
     assert_int_equal(c->failures[0].call_out, 45 * SF_MINUTE);
     assert_true(near(c->failures[0].remote, 0.2));
+    assert_int_equal(c->failures[0].repair.n_crew, 0);
     sf_scenario_config_free(c);
-    c = load_ok(BASE DAY_SHIFT "failures: [{name: f, station: s1, mtbf: 10 h, mttr: 1 h}]\n");
+    c = load_ok(BASE DAY_SHIFT "failures: [{name: f, station: s1, mtbf: 10 h, mttr: 1 h, repair: none}]\n");
     assert_false(c->failures[0].on_call);
     sf_scenario_config_free(c);
+    c = load_ok(BASE DAY_SHIFT "failures:\n"
+                "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, crew: {worker: 1},\n"
+                "     on_call: {on_site: [op, op], call_out: 45 min}}\n");
+    assert_true(c->failures[0].on_call);
+    assert_int_equal(c->failures[0].n_on_site, 2);
+    assert_int_equal(c->failures[0].repair.n_crew, 1);
+    sf_scenario_config_free(c);
     expect_load_fails_with(BASE "failures:\n"
-                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, on_call: {on_site: op, call_out: 45 min}}\n",
-                           "t.yaml:12:70: failure 'f': on_site 'op' has no roster, so it is always there and no "
+                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, repair: none, on_call: {on_site: op, call_out: 45 min}}\n",
+                           "t.yaml:12:84: failure 'f': on_site 'op' has no roster, so it is always there and no "
                            "repair would wait for a call-out; give it shifts in shifts.rosters");
-    expect_load_fails_with(BASE DAY_SHIFT "failures:\n"
-                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, crew: {worker: 1},\n"
-                           "     on_call: {on_site: op, call_out: 45 min}}\n",
-                           "t.yaml:14:15: failure 'f': on_call is for repairs without a crew; a repair crew comes "
-                           "when its own shifts bring it (drop 'crew' or 'on_call')");
+}
+
+/*
+ * A vision-guided arm (`vision: true`) that keeps success 100 % gets a
+ * warning at its fleet entry; one with a success_rate or a learning block
+ * none, nor an arm without the mark; a worker cannot be vision-guided.
+ */
+static void test_sections_vision_arm_warns_at_optimistic_defaults(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1, vision: true}\n");
+    assert_true(c->fleet.types[1].vision);
+    assert_int_equal(c->fleet.n_warnings, 1);
+    assert_string_equal(c->fleet.warnings[0],
+                        "t.yaml:11:12: warning: fleet entry 'picker' is vision-guided and keeps the optimistic default "
+                        "success_rate 100 %: every pick right first time; give a success_rate or a learning block from "
+                        "trials (docs/production.md, \"Vision-guided arms\")");
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1, vision: true, success_rate: 92 %}\n");
+    assert_int_equal(c->fleet.n_warnings, 0);
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1, vision: true,\n"
+                "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n");
+    assert_int_equal(c->fleet.n_warnings, 0);
+    sf_scenario_config_free(c);
+    c = load_ok(BASE "  - {name: welder, kind: arm, count: 1, home: s1}\n");
+    assert_false(c->fleet.types[1].vision);
+    assert_int_equal(c->fleet.n_warnings, 0);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: w, kind: worker, count: 1, home: a, speed: 1 m/s, vision: true}\n",
+                           "t.yaml:11:70: fleet entry 'w': only arms and humanoids are vision-guided ('vision' is "
+                           "for kind arm or humanoid)");
+}
+
+/*
+ * Who repairs: a station's failure mode without a crew gets one person
+ * (worker or humanoid) with skill maintenance; `repair: none` keeps
+ * nobody in particular; an agent's mode has no crew. Without anyone with
+ * the skill, check says so at the failure with a hint; `repair: none`
+ * with a crew is refused.
+ */
+static void test_sections_repairs_need_a_crew_by_default(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE "  - {name: fitter, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [maintenance]}\n"
+                "failures:\n"
+                "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h}\n"
+                "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h}\n");
+    assert_true(c->failures[0].default_crew);
+    assert_int_equal(c->failures[0].repair.n_crew, 1);
+    assert_int_equal(c->failures[0].repair.crew[0].count, 1);
+    assert_int_equal(c->failures[0].repair.crew[0].kinds, 1u << SF_AGENT_WORKER | 1u << SF_AGENT_HUMANOID);
+    assert_string_equal(c->failures[0].repair.skill, "maintenance");
+    assert_int_equal(c->failures[1].repair.n_crew, 0);
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "failures:\n"
+                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h}\n",
+                           "t.yaml:12:12: the repair of failure 'f' (by default one person with skill 'maintenance') "
+                           "needs 1 person (worker or humanoid) with skill 'maintenance' but the fleet has 0; add "
+                           "maintenance people (a worker with skills: [maintenance] and shifts or on_call covering the "
+                           "plant's hours) or write 'repair: none'");
+    expect_load_fails_with(BASE "failures:\n"
+                           "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, crew: {worker: 1}, repair: none}\n",
+                           "t.yaml:12:78: failure 'f': 'repair: none' says nobody in particular repairs it; drop it "
+                           "or 'crew' and 'skill'");
 }
 
 int main(void)
@@ -556,6 +628,8 @@ int main(void)
         cmocka_unit_test(test_sections_large_scenarios_load_in_bounded_time),
         cmocka_unit_test(test_sections_time_factor_and_optimistic_defaults),
         cmocka_unit_test(test_sections_on_call_repairs),
+        cmocka_unit_test(test_sections_repairs_need_a_crew_by_default),
+        cmocka_unit_test(test_sections_vision_arm_warns_at_optimistic_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

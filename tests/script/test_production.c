@@ -17,6 +17,8 @@
 
 #include "core/error.h"
 #include "experiment/session.h"
+#include "metrics/kpis.h"
+#include "model/failures.h"
 
 #define H(x) ((sf_time)((x) * 3600.0 * 1e9 + 0.5))
 #define MAXA 16
@@ -462,6 +464,61 @@ static void test_a_failed_worker_is_passed_over_until_repaired(void **state)
     sf_session_free(s2);
 }
 
+/* The value of KPI `metric` of `entity` ("" for the plant) of a finished session. */
+static double kpi(sf_session *s, const char *metric, const char *entity)
+{
+    sf_kpis k;
+    const sf_kpi *x;
+    double v;
+
+    sf_kpis_init(&k);
+    assert_int_equal(sf_session_kpis(s, &k), SF_OK);
+    x = sf_kpis_find(&k, metric, entity);
+    assert_non_null(x);
+    v = x->value;
+    sf_kpis_free(&k);
+    return v;
+}
+
+/*
+ * Repairs by a crew (the default: one person with skill maintenance). A
+ * press fails 18 h after each 40 min repair; the fitter works 06:00-22:00
+ * at the press (no walk); the run starts Monday 06:00 and lasts 72 h.
+ * Without a call-out (night_repair_wait.yaml) every failure comes at night
+ * and waits for the fitter's shift: down 18 -> 24:40 h, 42:40 -> 48:40 h,
+ * 66:40 -> 72 h: 18 h failed. With a 45 min call-out
+ * (night_repair_crew.yaml) the midnight failure waits exactly the
+ * call-out, then the repair: up at 19:25 h; the next two, at 37:25 h and
+ * 56:05 h (on shift), are repaired by the fitter at once: 85 + 40 + 40 =
+ * 165 min failed. The called-out person is booked as the fitter's labour:
+ * one call-out of 85 min, worker_hours 48 h of shifts + 85 min, at
+ * 60 EUR/h.
+ */
+static void test_a_crew_repair_waits_for_its_shift_or_the_call_out(void **state)
+{
+    struct watch a, b;
+    int st;
+    sf_session *wait = open_run("tests/script/data/night_repair_wait.yaml", &a, &st);
+    sf_session *call = open_run("tests/script/data/night_repair_crew.yaml", &b, &st);
+    sf_failures_callouts c;
+    (void)state;
+
+    assert_int_equal(sf_session_run(wait), SF_OK);
+    assert_int_equal(sf_session_run(call), SF_OK);
+    assert_true(fabs(sf_stations_time_in(sf_world_stations(a.w), 0, SF_STATE_FAILED, S(72 * 3600)) - 18 * 3600.0) < 1e-6);
+    assert_true(fabs(sf_stations_time_in(sf_world_stations(b.w), 0, SF_STATE_FAILED, S(72 * 3600)) - 165 * 60.0) < 1e-6);
+    assert_int_equal(sf_failures_count(sf_world_failures(b.w), SF_ENTITY_STATION, 0), 3);
+    c = sf_failures_called_out(sf_world_failures(b.w), 0);
+    assert_int_equal(c.repairs, 1);
+    assert_int_equal(c.time, S(85 * 60));
+    assert_int_equal(sf_failures_called_out(sf_world_failures(a.w), 0).repairs, 0);
+    assert_true(fabs(kpi(call, "callout_hours", "fitter") - 85 / 60.0) < 1e-9);
+    assert_true(fabs(kpi(call, "worker_hours", "") - (48 + 85 / 60.0)) < 1e-9);
+    assert_true(fabs(kpi(call, "cost_labour", "") - 60 * (48 + 85 / 60.0)) < 1e-6);
+    sf_session_free(wait);
+    sf_session_free(call);
+}
+
 /* Carries by two people that start together gather in turn instead of deadlocking (see the scenario). */
 static void test_team_carries_do_not_deadlock(void **state)
 {
@@ -510,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
         cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
         cmocka_unit_test(test_team_carries_do_not_deadlock),
+        cmocka_unit_test(test_a_crew_repair_waits_for_its_shift_or_the_call_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
