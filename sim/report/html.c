@@ -558,6 +558,39 @@ static void table_footprint(FILE *f, const sf_scenario_config *cfg, const sf_kpi
     fputs("</table>\n", f);
 }
 
+/*
+ * The made products and then their families (products[].family), one row
+ * each: units, throughput, lead time mean and p90, WIP, on time, cost per
+ * unit. Shown only in a plant with families; a family's row sums its
+ * products (docs/results.md).
+ */
+static void table_families(FILE *f, const sf_scenario_config *cfg, const sf_kpis *k)
+{
+    static const char *const metric[] = {"completed", "throughput", "lead_time_mean", "lead_time_p90", "wip_mean",
+                                         "on_time_rate", "cost_per_unit"};
+    char b[32];
+
+    fputs("<table class=\"oee\"><tr><th>product or family</th><th>made</th><th>per h</th><th>lead min</th>"
+          "<th>p90 min</th><th>WIP</th><th>on time %</th><th>cost a unit</th></tr>\n", f);
+    for (size_t p = 0; p < 2 * cfg->n_products; p++) {
+        bool fam = p >= cfg->n_products;
+        const sf_cfg_product *q = &cfg->products[fam ? p - cfg->n_products : p];
+        const char *name = fam ? q->family : q->name;
+        bool seen = false;
+        for (const sf_cfg_product *r = cfg->products; fam && name && r < q; r++)
+            seen = seen || (r->family && strcmp(r->family, name) == 0);
+        if (!name || seen || !sf_kpis_find(k, "throughput", name))
+            continue;
+        fprintf(f, "<tr><td>%s", fam ? "family " : "");
+        text(f, name);
+        fputs("</td>", f);
+        for (size_t c = 0; c < sizeof metric / sizeof metric[0]; c++)
+            fprintf(f, "<td class=\"n\">%s</td>", sf__report_num(sf__report_value(k, metric[c], name), b, sizeof b));
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
 static void card(FILE *f, const sf_kpis *k, const char *metric, const char *label, const char *cls)
 {
     const sf_kpi *r = sf_kpis_find(k, metric, "");
@@ -758,6 +791,14 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         chart_losses(f, m, k);
         fputs("</figure>\n", f);
     }
+    for (size_t p = 0; p < cfg->n_products; p++)
+        if (cfg->products[p].family && sf_kpis_find(k, "throughput", cfg->products[p].family)) {
+            fputs("<figure><figcaption>Made products and their families <span>a family sums its products: units "
+                  "and WIP add up, lead times are pooled (docs/results.md)</span></figcaption>\n", f);
+            table_families(f, cfg, k);
+            fputs("</figure>\n", f);
+            break;
+        }
     if (sf_kpis_find(k, "co2e_per_unit", cfg->n_products ? cfg->products[0].name : "")) {
         fputs("<figure><figcaption>Product carbon footprint <span>cradle to gate, per good unit: materials, scope 1 "
               "fuels, scope 2 grid at the average and the marginal factor (docs/results.md)</span></figcaption>\n",
