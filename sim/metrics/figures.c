@@ -15,7 +15,7 @@
 static bool busy_state(int s)
 {
     return s != SF_STATE_IDLE && s != SF_STATE_CHARGING && s != SF_STATE_FAILED && s != SF_STATE_OFF_SHIFT &&
-           s != SF_STATE_ON_BREAK && s != SF_STATE_STARVED && s != SF_STATE_BLOCKED;
+           s != SF_STATE_ON_BREAK && s != SF_STATE_STARVED && s != SF_STATE_BLOCKED && s != SF_STATE_WAIT_TRANSPORT;
 }
 
 static double total_time(const sf_metrics_entity *x)
@@ -88,6 +88,7 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
         {"loss_failed", t[SF_STATE_FAILED]},
         {"loss_starved", t[SF_STATE_STARVED] + t[SF_STATE_IDLE]},
         {"loss_blocked", t[SF_STATE_BLOCKED]},
+        {"loss_wait_transport", t[SF_STATE_WAIT_TRANSPORT]},
         {"loss_wait_crew", t[SF_STATE_WAIT_PERSON] + t[SF_STATE_WAIT_ROBOT]},
         {"loss_safety_stop", t[SF_STATE_SAFETY_STOP]},
     };

@@ -25,7 +25,7 @@
 
 static const char *const state_colour[SF_STATES] = {
     "#cbd5e1", "#16a34a", "#84cc16", "#7dd3fc", "#2563eb", "#0891b2", "#f59e0b", "#a855f7", "#f97316",
-    "#facc15", "#dc2626", "#e7e5e4", "#a8a29e", "#fb7185", "#db2777", "#14b8a6", "#7f1d1d"};
+    "#facc15", "#dc2626", "#e7e5e4", "#a8a29e", "#fb7185", "#db2777", "#14b8a6", "#7f1d1d", "#6366f1"};
 static const char *const power_colour[SF_POWER_STATES] = {"#e7e5e4", "#cbd5e1", "#94a3b8", "#7dd3fc", "#2563eb",
                                                           "#0891b2", "#16a34a", "#a855f7", "#dc2626", "#84cc16"};
 
@@ -391,12 +391,12 @@ static void chart_states(FILE *f, const sf_metrics *m, const sf_scenario_config 
  */
 static void chart_losses(FILE *f, const sf_metrics *m, const sf_kpis *k)
 {
-    static const char *const names[] = {"good (OEE)", "quality loss", "speed loss", "setup", "failed",
-                                        "starved", "blocked", "waiting for crew", "protective stop"};
+    static const char *const names[] = {"good (OEE)", "quality loss", "speed loss", "setup", "failed", "starved",
+                                        "blocked", "waiting for transport", "waiting for crew", "protective stop"};
     static const char *const colours[] = {"#16a34a", "#a855f7", "#f59e0b", "#0ea5e9", "#dc2626",
-                                          "#94a3b8", "#f97316", "#eab308", "#7f1d1d"};
-    static const char *const losses[] = {"loss_setup", "loss_failed", "loss_starved", "loss_blocked",
-                                         "loss_wait_crew", "loss_safety_stop"};
+                                          "#94a3b8", "#f97316", "#6366f1", "#eab308", "#7f1d1d"};
+    static const char *const losses[] = {"loss_setup",          "loss_failed",    "loss_starved",    "loss_blocked",
+                                         "loss_wait_transport", "loss_wait_crew", "loss_safety_stop"};
     size_t n = sf_metrics_stations(m);
     row *rows = sf_calloc(n ? n : 1, sizeof *rows);
 
@@ -411,10 +411,10 @@ static void chart_losses(FILE *f, const sf_metrics *m, const sf_kpis *k)
         rows[i].v[0] = good;
         rows[i].v[1] = ideal - good;
         rows[i].v[2] = producing - ideal;
-        for (int j = 0; j < 6; j++)
+        for (int j = 0; j < 7; j++)
             rows[i].v[3 + j] = sf__report_value(k, losses[j], name);
     }
-    chart_stacked(f, rows, n, 9, names, colours, true, "%", "planned busy time per station, ISO 22400");
+    chart_stacked(f, rows, n, 10, names, colours, true, "%", "planned busy time per station, ISO 22400");
     free(rows);
 }
 
