@@ -45,7 +45,7 @@ static const SDL_Color state_colors[SF_STATES] = {
     [SF_STATE_FAILED] = {213, 94, 0, 255},           [SF_STATE_OFF_SHIFT] = {90, 90, 90, 255},
     [SF_STATE_ON_BREAK] = {200, 185, 150, 255},      [SF_STATE_WAIT_PERSON] = {235, 175, 210, 255},
     [SF_STATE_WAIT_ROBOT] = {140, 70, 120, 255},     [SF_STATE_REDUCED_SPEED] = {255, 210, 150, 255},
-    [SF_STATE_SAFETY_STOP] = {110, 20, 0, 255},
+    [SF_STATE_SAFETY_STOP] = {110, 20, 0, 255},      [SF_STATE_WAIT_TRANSPORT] = {120, 120, 200, 255},
 };
 
 

@@ -107,13 +107,24 @@ static row *compare(const sf_rep_table *a, const sf_rep_table *b, size_t *n)
 
 static void write_csv(FILE *f, const row *rows, size_t n)
 {
-    fprintf(f, "metric,entity,unit,headline,n,mean_a,mean_b,diff,sd_diff,ci95_low,ci95_high,significant\n");
+    fprintf(f, "metric,entity,unit,headline,n,mean_a,mean_b,diff,sd_diff,ci95_low,ci95_high,significant,"
+               "ci95_low_a,ci95_high_a,ci95_low_b,ci95_high_b\n");
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
-        sf_csv_row(f, "sssuunnnnnnu", r->key->metric, sf_kpi_entity(r->key->entity), r->key->unit, (size_t)(r->key->headline ? 1 : 0),
-                   r->d.n, r->a.mean, r->b.mean, r->d.mean, r->d.sd, r->d.mean - r->d.half, r->d.mean + r->d.half,
-                   (size_t)(r->significant ? 1 : 0));
+        sf_csv_row(f, "sssuunnnnnnunnnn", r->key->metric, sf_kpi_entity(r->key->entity), r->key->unit,
+                   (size_t)(r->key->headline ? 1 : 0), r->d.n, r->a.mean, r->b.mean, r->d.mean, r->d.sd,
+                   r->d.mean - r->d.half, r->d.mean + r->d.half, (size_t)(r->significant ? 1 : 0), r->a.mean - r->a.half,
+                   r->a.mean + r->a.half, r->b.mean - r->b.half, r->b.mean + r->b.half);
     }
+}
+
+/* An alternative's own 95% interval of its mean (`ci95_low_a`, `ci95_high_a`), null with one replication. */
+static void json_ci(FILE *f, const char *alt, const sf_ci *c)
+{
+    fprintf(f, ", \"ci95_low_%s\": ", alt);
+    sf_json_num(f, c->mean - c->half);
+    fprintf(f, ", \"ci95_high_%s\": ", alt);
+    sf_json_num(f, c->mean + c->half);
 }
 
 static void write_json(FILE *f, const char *a, const char *b, uint64_t base, size_t reps, const row *rows, size_t n)
@@ -146,7 +157,10 @@ static void write_json(FILE *f, const char *a, const char *b, uint64_t base, siz
         sf_json_num(f, r->d.mean - r->d.half);
         fprintf(f, ", \"ci95_high\": ");
         sf_json_num(f, r->d.mean + r->d.half);
-        fprintf(f, ", \"significant\": %s}", r->significant ? "true" : "false");
+        fprintf(f, ", \"significant\": %s", r->significant ? "true" : "false");
+        json_ci(f, "a", &r->a);
+        json_ci(f, "b", &r->b);
+        fputc('}', f);
     }
     fprintf(f, "%s]\n}\n", n ? "\n  " : "");
 }

@@ -3,6 +3,7 @@
  * (definitions in docs/results.md).
  */
 #include <math.h>
+#include <string.h>
 
 #include "core/error.h"
 #include "metrics/metrics_internal.h"
@@ -14,7 +15,7 @@
 static bool busy_state(int s)
 {
     return s != SF_STATE_IDLE && s != SF_STATE_CHARGING && s != SF_STATE_FAILED && s != SF_STATE_OFF_SHIFT &&
-           s != SF_STATE_ON_BREAK && s != SF_STATE_STARVED && s != SF_STATE_BLOCKED;
+           s != SF_STATE_ON_BREAK && s != SF_STATE_STARVED && s != SF_STATE_BLOCKED && s != SF_STATE_WAIT_TRANSPORT;
 }
 
 static double total_time(const sf_metrics_entity *x)
@@ -87,6 +88,7 @@ static int station_kpis(const sf_metrics *m, size_t s, sf_kpis *out)
         {"loss_failed", t[SF_STATE_FAILED]},
         {"loss_starved", t[SF_STATE_STARVED] + t[SF_STATE_IDLE]},
         {"loss_blocked", t[SF_STATE_BLOCKED]},
+        {"loss_wait_transport", t[SF_STATE_WAIT_TRANSPORT]},
         {"loss_wait_crew", t[SF_STATE_WAIT_PERSON] + t[SF_STATE_WAIT_ROBOT]},
         {"loss_safety_stop", t[SF_STATE_SAFETY_STOP]},
     };
@@ -186,6 +188,20 @@ static int lead_kpis(sf_tally *lead, const char *entity, sf_kpis *out)
     return SF_OK;
 }
 
+/* A made product's or a family's rows under `name`: its units, lead times, WIP and on-time rate. */
+static int unit_kpis(product_figs *p, const char *name, double hours, sf_kpis *out)
+{
+    int rc;
+
+    ADD("throughput", name, ratio((double)p->completed, hours), "1/h", true);
+    ADD("completed", name, (double)p->completed, "units", false);
+    if ((rc = lead_kpis(&p->lead, name, out)) != SF_OK)
+        return rc;
+    ADD("wip_mean", name, ratio(p->wip_area, hours * SF_SECONDS_PER_HOUR), "units", false);
+    ADD("on_time_rate", name, 100 * ratio((double)p->on_time, (double)p->with_due), "%", false);
+    return SF_OK;
+}
+
 /*
  * The made products, plant-wide (entity "") and per product (entity: its
  * name), with the same metric names; pallets are not among them.
@@ -205,19 +221,67 @@ static int product_kpis(sf_metrics *m, double hours, sf_kpis *out)
         return rc;
     ADD("wip_mean", "", ratio(m->wip_area, hours * SF_SECONDS_PER_HOUR), "units", true);
     ADD("on_time_rate", "", 100 * ratio((double)m->on_time, (double)m->with_due), "%", m->with_due > 0);
-    for (size_t i = 0; i < cfg->n_products; i++) {
-        product_figs *p = &m->prod[i];
-        const char *name = cfg->products[i].name;
-        if (cfg->products[i].n_ops == 0)
-            continue;
-        ADD("throughput", name, ratio((double)p->completed, hours), "1/h", true);
-        ADD("completed", name, (double)p->completed, "units", false);
-        if ((rc = lead_kpis(&p->lead, name, out)) != SF_OK)
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (cfg->products[i].n_ops > 0 && (rc = unit_kpis(&m->prod[i], cfg->products[i].name, hours, out)) != SF_OK)
             return rc;
-        ADD("wip_mean", name, ratio(p->wip_area, hours * SF_SECONDS_PER_HOUR), "units", false);
-        ADD("on_time_rate", name, 100 * ratio((double)p->on_time, (double)p->with_due), "%", false);
-    }
     return SF_OK;
+}
+
+/* Cost, kWh and CO2 per unit of `units` units that did `share` of the plant's work (product_cost_kpis). */
+static int unit_cost_kpis(const sf_metrics *m, const char *name, double share, double units, double cost,
+                          const char *cur, sf_kpis *out)
+{
+    int rc;
+
+    ADD("work_share", name, 100 * share, "%", false);
+    ADD("cost_per_unit", name, ratio(cost * share, units), cur, false);
+    ADD("kwh_per_unit", name, ratio(m->energy / 3.6e6 * share, units), "kWh", false);
+    ADD("co2_per_unit", name, ratio(m->co2 * share, units), "kg", false);
+    return SF_OK;
+}
+
+/*
+ * The product families (products[].family): each family's made products
+ * summed as if they were one product. Throughput, completed units, WIP
+ * and on-time counts add up; the lead times are pooled, so the mean is
+ * the products' means weighted by their units and the percentiles are
+ * those of the pooled sample; cost, kWh and CO2 per unit take the sum of
+ * the products' work shares over the sum of their units. Rows under the
+ * family's name, with the products' metric names. O(products^2 + units).
+ */
+static int family_kpis(const sf_metrics *m, double hours, double work, double cost, const char *cur, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    int rc = SF_OK;
+
+    for (size_t f = 0; f < cfg->n_products && rc == SF_OK; f++) {
+        const char *fam = cfg->products[f].family;
+        product_figs sum = {0};
+        bool first = fam && cfg->products[f].n_ops > 0;
+        for (size_t i = 0; first && i < f; i++) /* each family once, at its first made product */
+            first = !(cfg->products[i].family && cfg->products[i].n_ops > 0 && strcmp(cfg->products[i].family, fam) == 0);
+        if (!first)
+            continue;
+        sf_tally_init(&sum.lead, true);
+        for (size_t i = f; i < cfg->n_products && rc == SF_OK; i++) {
+            const product_figs *p = &m->prod[i];
+            if (cfg->products[i].n_ops == 0 || !cfg->products[i].family || strcmp(cfg->products[i].family, fam) != 0)
+                continue;
+            sum.completed += p->completed;
+            sum.with_due += p->with_due;
+            sum.on_time += p->on_time;
+            sum.wip_area += p->wip_area;
+            sum.work += p->work;
+            for (size_t k = 0; k < p->lead.nobs && rc == SF_OK; k++)
+                rc = sf_tally_add(&sum.lead, p->lead.obs[k]);
+        }
+        if (rc == SF_OK)
+            rc = unit_kpis(&sum, fam, hours, out);
+        if (rc == SF_OK)
+            rc = unit_cost_kpis(m, fam, ratio(sum.work, work), (double)sum.completed, cost, cur, out);
+        sf_tally_close(&sum.lead);
+    }
+    return rc;
 }
 
 /* kg CO2e of the bill of materials of the units of product i that ended after the warm-up, good or scrapped. */
@@ -279,6 +343,17 @@ static int carbon_totals(const sf_metrics *m, sf_kpis *out)
     return SF_OK;
 }
 
+/* The work (s) of all made products after the warm-up: the key's denominator. */
+static double total_work(const sf_metrics *m)
+{
+    double work = 0;
+
+    for (size_t i = 0; i < m->cfg->n_products; i++)
+        if (m->cfg->products[i].n_ops > 0)
+            work += m->prod[i].work;
+    return work;
+}
+
 /*
  * Cost, kWh and CO2 per unit of each made product. The plant's whole cost
  * (labour, equipment, energy, demand charge), grid energy and CO2 after
@@ -295,22 +370,17 @@ static int carbon_totals(const sf_metrics *m, sf_kpis *out)
 static int product_cost_kpis(const sf_metrics *m, double cost, const char *cur, sf_kpis *out)
 {
     const sf_scenario_config *cfg = m->cfg;
-    double work = 0;
+    double work = total_work(m);
     int rc;
 
-    for (size_t i = 0; i < cfg->n_products; i++)
-        if (cfg->products[i].n_ops > 0)
-            work += m->prod[i].work;
     for (size_t i = 0; i < cfg->n_products; i++) {
         const product_figs *p = &m->prod[i];
         const char *name = cfg->products[i].name;
         double share = ratio(p->work, work), units = (double)p->completed;
         if (cfg->products[i].n_ops == 0)
             continue;
-        ADD("work_share", name, 100 * share, "%", false);
-        ADD("cost_per_unit", name, ratio(cost * share, units), cur, false);
-        ADD("kwh_per_unit", name, ratio(m->energy / 3.6e6 * share, units), "kWh", false);
-        ADD("co2_per_unit", name, ratio(m->co2 * share, units), "kg", false);
+        if ((rc = unit_cost_kpis(m, name, share, units, cost, cur, out)) != SF_OK)
+            return rc;
         if ((rc = footprint_kpis(m, i, share, out)) != SF_OK)
             return rc;
     }
@@ -561,6 +631,9 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
     snprintf(metric, sizeof metric, "cost_per_%s", per);
     ADD(metric, "", ratio(labour + equipment + energy_cost + demand_cost, good), cur, true);
     if (m->makes && (rc = product_cost_kpis(m, labour + equipment + energy_cost + demand_cost, cur, out)) != SF_OK)
+        return rc;
+    if (m->makes && (rc = family_kpis(m, hours, total_work(m), labour + equipment + energy_cost + demand_cost, cur,
+                                      out)) != SF_OK)
         return rc;
     if (m->makes && (rc = carbon_totals(m, out)) != SF_OK)
         return rc;

@@ -79,6 +79,7 @@ static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time no
         sf__metrics_occ_state(m, now);
     if (m->trace)
         trace_row(m->trace, now, e == SF_ENTITY_AGENT, x->name, s);
+    sf__metrics_rack_follow(m, now);
 }
 
 /* The meter of an agent as it was at the warm-up, from the copy taken at its last power call. */
@@ -170,6 +171,7 @@ static void job_ended(sf_metrics *m, const sf_job_event *ev, product_figs *p, bo
     }
     if (ev->flow != SF_FLOW_MADE)
         m->pending -= 1;
+    m->to_store -= ev->flow == SF_FLOW_STORED;
     if (good && ev->flow != SF_FLOW_MADE) {
         m->stock += ev->flow == SF_FLOW_STORED ? 1 : -1;
         if (counted && ev->flow == SF_FLOW_STORED) {
@@ -235,6 +237,7 @@ static void on_job(void *ctx, const sf_job_event *ev)
         }
         if (ev->flow != SF_FLOW_MADE)
             m->pending += 1;
+        m->to_store += ev->flow == SF_FLOW_STORED;
         if (!unit)
             break;
         m->wip += 1;
@@ -291,6 +294,7 @@ static void on_job(void *ctx, const sf_job_event *ev)
         job_ended(m, ev, p, unit, counted);
         break;
     }
+    sf__metrics_rack_follow(m, ev->now);
 }
 
 static void on_safety(void *ctx, const sf_safety_event *ev)
@@ -329,7 +333,7 @@ sf_metrics *sf_metrics_new(const sf_scenario_config *cfg, sf_time now, sf_time s
         return NULL;
     m->cfg = cfg;
     m->W = cfg->scenario.warmup;
-    m->begin = m->last = m->step_start = now;
+    m->begin = m->last = m->step_start = m->rack_since = m->rack_spell = now;
     m->step = sample_every > 0 ? sample_every : cfg->outputs.sample_every > 0 ? cfg->outputs.sample_every : sf_metrics_default_step(cfg->scenario.horizon);
     for (size_t t = 0; t < cfg->fleet.n_types; t++)
         m->na += (size_t)cfg->fleet.types[t].count;
@@ -454,6 +458,7 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
     if (now < m->last)
         now = m->last;
     sf__metrics_advance(m, now);
+    sf__metrics_rack_follow(m, now);
     for (size_t p = 0; p < m->cfg->n_products; p++)
         close_product(m, &m->prod[p], now);
     for (size_t i = 0; i < m->na + m->ns + m->nt + 2 * m->nr; i++) {

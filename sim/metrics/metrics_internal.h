@@ -86,6 +86,12 @@ struct sf_metrics {
     double store_time, ship_time; /* s, release to stored and to shipped */
     double stock, stock_area;     /* pallets stored and not shipped since time 0 */
     double pending;               /* pallet jobs released and not complete (waiting for room, stock or a vehicle) */
+    uint64_t to_store;            /* pallets received and not yet stored */
+    /* the racks full with pallets waiting for space (stability.c), as of the last observer call */
+    bool rack_full;
+    sf_time rack_since, rack_spell; /* the last call; when the current full spell began */
+    double rack_full_time;          /* s after the warm-up */
+    uint64_t rack_waiting, rack_cells;
     uint64_t ops, ops_kind[SF_AGENT_KINDS];
     sf_time *picked;      /* per job number: when its unit was last picked up by a carrier */
     size_t npicked;
@@ -128,6 +134,14 @@ static inline double secs(sf_time dt)
 {
     return sf_time_to_seconds(dt);
 }
+
+/*
+ * stability.c: close the interval since the last observer call (the racks
+ * full or not) and look again: no free cell in the storage (every cell
+ * holds a load or is reserved for one) while a pallet received has no
+ * cell reserved. Called after every job event and state change.
+ */
+void sf__metrics_rack_follow(sf_metrics *m, sf_time now);
 
 /* learning.c: the KPIs of robots that learn (model/skills.h). */
 int sf__metrics_learning_kpis(const sf_metrics *m, sf_kpis *out);

@@ -18,7 +18,12 @@
  *     and the fitted growth over the window is at least 2 units and half
  *     the first batch's mean;
  *   - orders that end before the run: a stored good whose pallets keep
- *     arriving to the end while its last order comes before it.
+ *     arriving to the end while its last order comes before it;
+ *   - racks full: no free cell in the storage while a pallet received
+ *     has no cell reserved (it waits for space), for RACK_SHARE of the
+ *     measured window or more, or without a break over its last
+ *     RACK_END; followed at every observer call (a job event or a state
+ *     change), so a cell freed by a retrieval counts from the next one.
  *
  * Batch means make the tests robust to the autocorrelation of a queue;
  * 99 % keeps false alarms of a stable plant near one run in a hundred.
@@ -27,10 +32,13 @@
 #include <stdio.h>
 
 #include "metrics/metrics_internal.h"
+#include "model/storage.h"
 
 #define BATCHES 10
 #define T99_9 3.2498  /* Student t, 0.995 quantile, 9 degrees of freedom (two-sided 99 %) */
 #define T995_8 3.3554 /* Student t, 0.995 quantile, 8 degrees of freedom */
+#define RACK_SHARE 0.25 /* of the measured window full with pallets waiting for space */
+#define RACK_END 0.10   /* the last tenth of the window full without a break */
 
 typedef struct batch {
     double released, departed, wip, stock, pending; /* per hour (flows) and time-averages (levels) */
@@ -104,6 +112,39 @@ static void say_growth(char (*out)[SF_FINDING_LEN], size_t max, size_t *n, const
     (*n)++;
 }
 
+void sf__metrics_rack_follow(sf_metrics *m, sf_time now)
+{
+    sf_storage *st = m->w ? sf_world_storage(m->w) : NULL;
+    uint64_t cells = st ? sf_storage_cells(st) : 0, incoming = st ? sf_storage_incoming(st) : 0;
+    bool full;
+
+    if (m->rack_full)
+        m->rack_full_time += sf__metrics_after_warmup(m, m->rack_since, now);
+    m->rack_since = now;
+    full = cells > 0 && sf_storage_full(st) + incoming >= cells && m->to_store > incoming;
+    if (full && !m->rack_full)
+        m->rack_spell = now;
+    m->rack_full = full;
+    m->rack_cells = cells;
+    m->rack_waiting = full ? m->to_store - incoming : 0;
+}
+
+/* The racks full with pallets waiting for space for a long share of the window, or over its end. */
+static void rack_finding(const sf_metrics *m, char (*out)[SF_FINDING_LEN], size_t max, size_t *n)
+{
+    sf_time from = sf_metrics_from(m);
+    double window = m->last > from ? secs(m->last - from) : 0, share = window > 0 ? m->rack_full_time / window : 0;
+    bool at_end = m->rack_full && window > 0 && secs(m->last - (m->rack_spell > from ? m->rack_spell : from)) >= RACK_END * window;
+
+    if (!(share >= RACK_SHARE) && !at_end)
+        return;
+    if (*n < max)
+        snprintf(out[*n], SF_FINDING_LEN, "the racks are full (all %llu cells taken or reserved) with pallets waiting for "
+                 "space %.3g%% of the measured window; %llu wait at the end", (unsigned long long)m->rack_cells,
+                 100 * share, (unsigned long long)m->rack_waiting);
+    (*n)++;
+}
+
 size_t sf_metrics_stability(const sf_metrics *m, char (*out)[SF_FINDING_LEN], size_t max)
 {
     const sf_scenario_config *cfg = m->cfg;
@@ -144,6 +185,7 @@ size_t sf_metrics_stability(const sf_metrics *m, char (*out)[SF_FINDING_LEN], si
         if (m->makes && grows(y, &growth)) /* in a plant that makes nothing these are its WIP, tested above */
             say_growth(out, max, &n, "pallets waiting to be stored or shipped (for room, stock or a vehicle) grow", growth, y);
     }
+    rack_finding(m, out, max, &n);
     for (size_t p = 0; p < cfg->n_products; p++) {
         sf_time last = -1;
         bool open = false;

@@ -329,6 +329,7 @@ typedef struct sf_cfg_operation {
 
 typedef struct sf_cfg_product {
     const char *name;
+    const char *family; /* the product family a made product's figures are also summed in; NULL: none */
     char abc;     /* storage class 'A', 'B' or 'C' (default 'C') */
     double mass;  /* kg per unit, for vehicle payloads */
     int source;   /* dock index where raw material arrives, -1 none */

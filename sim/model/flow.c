@@ -130,8 +130,12 @@ void sf__stations_book(sf_stations *s, uint32_t j, uint32_t dest)
 
     J->booked = true;
     J->dest = dest;
-    if (dest != SINK)
+    if (dest != SINK) {
         s->st[dest].incoming++;
+        sf__stations_refresh(s, dest); /* starved becomes waiting for transport */
+    }
+    if (J->where == J_HELD)
+        sf__stations_refresh(s, J->station); /* blocked becomes waiting for transport */
     if (fifo_push(&s->moves, j) != SF_OK)
         sf_kernel_fail(s->k, SF_ENOMEM);
     if (s->move_asked && s->h.move) {
@@ -302,5 +306,6 @@ int sf_stations_deliver(sf_stations *s, uint64_t number)
     s->st[J->dest].incoming--;
     emit_job(s, SF_JOB_DELIVERED, J, (int32_t)J->dest, 0);
     accept(s, J->dest, (uint32_t)(number - 1));
+    sf__stations_refresh(s, J->dest);
     return SF_OK;
 }

@@ -39,6 +39,7 @@ typedef enum sf_state {
     SF_STATE_WAIT_ROBOT,     /* a person held outside a fenced robot's zone, or waiting for a robot */
     SF_STATE_REDUCED_SPEED,  /* working or moving at collaborative speed */
     SF_STATE_SAFETY_STOP,    /* protective stop */
+    SF_STATE_WAIT_TRANSPORT, /* a station whose next unit is on its way by carrier, or whose finished unit waits for its carrier */
     SF_STATES
 } sf_state;
 

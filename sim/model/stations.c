@@ -36,6 +36,21 @@ static bool needs_person(sf_stations *s, const sf_cfg_operation *op)
 }
 
 /*
+ * Every finished unit still in a slot of station S has its carrier booked
+ * (a place reserved where it goes, or its sink dock): the station waits
+ * for transport, not for room downstream (docs/results.md).
+ */
+static bool waits_for_carrier(const sf_stations *s, const struct station *S)
+{
+    for (uint32_t k = 0; k < S->nslots; k++) {
+        const struct slot *sl = &s->slots[S->first_slot + k];
+        if (sl->state == SL_BLOCKED && !s->jobs[sl->job].booked)
+            return false;
+    }
+    return true;
+}
+
+/*
  * Work out the station's state from its slots, and on a change close the
  * time in the old one, switch the meter and tell the observers.
  */
@@ -57,7 +72,7 @@ void sf__stations_refresh(sf_stations *s, uint32_t i)
     else if (any[SL_SETUP])
         ns = SF_STATE_SETUP;
     else if (any[SL_BLOCKED] || any[SL_DONE])
-        ns = SF_STATE_BLOCKED;
+        ns = any[SL_DONE] || !waits_for_carrier(s, S) ? SF_STATE_BLOCKED : SF_STATE_WAIT_TRANSPORT;
     else if (any[SL_HOLD] || any[SL_PENDING]) {
         ns = SF_STATE_WAIT_ROBOT;
         for (uint32_t k = 0; k < S->nslots; k++) {
@@ -66,7 +81,7 @@ void sf__stations_refresh(sf_stations *s, uint32_t i)
                 ns = SF_STATE_WAIT_PERSON;
         }
     } else
-        ns = SF_STATE_STARVED;
+        ns = S->incoming > 0 ? SF_STATE_WAIT_TRANSPORT : SF_STATE_STARVED; /* its next unit is on its way */
     busy = ns == SF_STATE_WORKING || ns == SF_STATE_SETUP;
     sf_failures_busy(s->failures, SF_ENTITY_STATION, i, busy); /* the clocks of busy-time failures run or stop */
     if (ns == S->state)

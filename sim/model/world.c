@@ -750,7 +750,7 @@ const char *sf_state_name(sf_state s)
     static const char *const names[SF_STATES] = {
         "idle",      "working",  "setup",  "travel_empty", "travel_loaded", "handling",
         "wait_traffic", "charging", "blocked", "starved",   "failed",        "off_shift",
-        "on_break",  "wait_person", "wait_robot", "reduced_speed", "safety_stop"};
+        "on_break",  "wait_person", "wait_robot", "reduced_speed", "safety_stop", "wait_transport"};
     return (unsigned)s < SF_STATES ? names[s] : "?";
 }
 

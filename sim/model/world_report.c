@@ -52,7 +52,8 @@ int sf_world_report(sf_world *w, FILE *out)
     if (w->stations && sf_stations_count(w->stations) > 0) {
         sf_job_counts c = sf_stations_counts(w->stations);
         static const sf_state shown[] = {SF_STATE_WORKING, SF_STATE_SETUP, SF_STATE_BLOCKED, SF_STATE_STARVED,
-                                         SF_STATE_WAIT_PERSON, SF_STATE_WAIT_ROBOT, SF_STATE_FAILED};
+                                         SF_STATE_WAIT_PERSON, SF_STATE_WAIT_ROBOT, SF_STATE_FAILED,
+                                         SF_STATE_WAIT_TRANSPORT}; /* last: the columns before keep their places */
         double total = sf_time_to_seconds(now);
         fprintf(out, "\njobs: %llu released, %llu completed, %llu scrapped, %llu in progress, %llu reworked\n",
                 (unsigned long long)c.released, (unsigned long long)c.completed, (unsigned long long)c.scrapped,

@@ -25,7 +25,7 @@
 
 static const char *const state_colour[SF_STATES] = {
     "#cbd5e1", "#16a34a", "#84cc16", "#7dd3fc", "#2563eb", "#0891b2", "#f59e0b", "#a855f7", "#f97316",
-    "#facc15", "#dc2626", "#e7e5e4", "#a8a29e", "#fb7185", "#db2777", "#14b8a6", "#7f1d1d"};
+    "#facc15", "#dc2626", "#e7e5e4", "#a8a29e", "#fb7185", "#db2777", "#14b8a6", "#7f1d1d", "#6366f1"};
 static const char *const power_colour[SF_POWER_STATES] = {"#e7e5e4", "#cbd5e1", "#94a3b8", "#7dd3fc", "#2563eb",
                                                           "#0891b2", "#16a34a", "#a855f7", "#dc2626", "#84cc16"};
 
@@ -391,12 +391,12 @@ static void chart_states(FILE *f, const sf_metrics *m, const sf_scenario_config 
  */
 static void chart_losses(FILE *f, const sf_metrics *m, const sf_kpis *k)
 {
-    static const char *const names[] = {"good (OEE)", "quality loss", "speed loss", "setup", "failed",
-                                        "starved", "blocked", "waiting for crew", "protective stop"};
+    static const char *const names[] = {"good (OEE)", "quality loss", "speed loss", "setup", "failed", "starved",
+                                        "blocked", "waiting for transport", "waiting for crew", "protective stop"};
     static const char *const colours[] = {"#16a34a", "#a855f7", "#f59e0b", "#0ea5e9", "#dc2626",
-                                          "#94a3b8", "#f97316", "#eab308", "#7f1d1d"};
-    static const char *const losses[] = {"loss_setup", "loss_failed", "loss_starved", "loss_blocked",
-                                         "loss_wait_crew", "loss_safety_stop"};
+                                          "#94a3b8", "#f97316", "#6366f1", "#eab308", "#7f1d1d"};
+    static const char *const losses[] = {"loss_setup",          "loss_failed",    "loss_starved",    "loss_blocked",
+                                         "loss_wait_transport", "loss_wait_crew", "loss_safety_stop"};
     size_t n = sf_metrics_stations(m);
     row *rows = sf_calloc(n ? n : 1, sizeof *rows);
 
@@ -411,10 +411,10 @@ static void chart_losses(FILE *f, const sf_metrics *m, const sf_kpis *k)
         rows[i].v[0] = good;
         rows[i].v[1] = ideal - good;
         rows[i].v[2] = producing - ideal;
-        for (int j = 0; j < 6; j++)
+        for (int j = 0; j < 7; j++)
             rows[i].v[3 + j] = sf__report_value(k, losses[j], name);
     }
-    chart_stacked(f, rows, n, 9, names, colours, true, "%", "planned busy time per station, ISO 22400");
+    chart_stacked(f, rows, n, 10, names, colours, true, "%", "planned busy time per station, ISO 22400");
     free(rows);
 }
 
@@ -553,6 +553,39 @@ static void table_footprint(FILE *f, const sf_scenario_config *cfg, const sf_kpi
             if (cfg->energy.has_marginal || !strstr(sf__report_footprint_metric[c], "marginal"))
                 fprintf(f, "<td class=\"n%s\">%s</td>", c >= 4 ? " strong" : "",
                         sf__report_num(sf__report_value(k, sf__report_footprint_metric[c], name), b, sizeof b));
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+/*
+ * The made products and then their families (products[].family), one row
+ * each: units, throughput, lead time mean and p90, WIP, on time, cost per
+ * unit. Shown only in a plant with families; a family's row sums its
+ * products (docs/results.md).
+ */
+static void table_families(FILE *f, const sf_scenario_config *cfg, const sf_kpis *k)
+{
+    static const char *const metric[] = {"completed", "throughput", "lead_time_mean", "lead_time_p90", "wip_mean",
+                                         "on_time_rate", "cost_per_unit"};
+    char b[32];
+
+    fputs("<table class=\"oee\"><tr><th>product or family</th><th>made</th><th>per h</th><th>lead min</th>"
+          "<th>p90 min</th><th>WIP</th><th>on time %</th><th>cost a unit</th></tr>\n", f);
+    for (size_t p = 0; p < 2 * cfg->n_products; p++) {
+        bool fam = p >= cfg->n_products;
+        const sf_cfg_product *q = &cfg->products[fam ? p - cfg->n_products : p];
+        const char *name = fam ? q->family : q->name;
+        bool seen = false;
+        for (const sf_cfg_product *r = cfg->products; fam && name && r < q; r++)
+            seen = seen || (r->family && strcmp(r->family, name) == 0);
+        if (!name || seen || !sf_kpis_find(k, "throughput", name))
+            continue;
+        fprintf(f, "<tr><td>%s", fam ? "family " : "");
+        text(f, name);
+        fputs("</td>", f);
+        for (size_t c = 0; c < sizeof metric / sizeof metric[0]; c++)
+            fprintf(f, "<td class=\"n\">%s</td>", sf__report_num(sf__report_value(k, metric[c], name), b, sizeof b));
         fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
@@ -758,6 +791,14 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         chart_losses(f, m, k);
         fputs("</figure>\n", f);
     }
+    for (size_t p = 0; p < cfg->n_products; p++)
+        if (cfg->products[p].family && sf_kpis_find(k, "throughput", cfg->products[p].family)) {
+            fputs("<figure><figcaption>Made products and their families <span>a family sums its products: units "
+                  "and WIP add up, lead times are pooled (docs/results.md)</span></figcaption>\n", f);
+            table_families(f, cfg, k);
+            fputs("</figure>\n", f);
+            break;
+        }
     if (sf_kpis_find(k, "co2e_per_unit", cfg->n_products ? cfg->products[0].name : "")) {
         fputs("<figure><figcaption>Product carbon footprint <span>cradle to gate, per good unit: materials, scope 1 "
               "fuels, scope 2 grid at the average and the marginal factor (docs/results.md)</span></figcaption>\n",

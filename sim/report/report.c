@@ -152,6 +152,39 @@ size_t sf__report_overlays(const sf_scenario_config *cfg, const char *main_file,
 
 /* ---- terminal ---------------------------------------------------------- */
 
+/* Product p is the first made product of its family (products[].family), which is listed there once. */
+static bool first_of_family(const sf_scenario_config *cfg, size_t p)
+{
+    for (size_t i = 0; i < p; i++)
+        if (cfg->products[i].family && cfg->products[i].n_ops > 0 && strcmp(cfg->products[i].family, cfg->products[p].family) == 0)
+            return false;
+    return cfg->products[p].n_ops > 0;
+}
+
+/*
+ * One line of the made products' table for a product or a family `n` (when
+ * it has a throughput row), the heading first unless `head`. Returns
+ * whether the heading is out.
+ */
+static bool unit_row(const sf_kpis *k, const char *n, bool family, bool head, FILE *out)
+{
+    char c[6][32], label[80];
+
+    if (!sf_kpis_find(k, "throughput", n))
+        return head;
+    if (!head)
+        fprintf(out, "\n  %-20s %7s %7s %9s %9s %7s %8s\n", "product", "made", "per h", "lead min", "p90 min", "WIP",
+                "on time%");
+    snprintf(label, sizeof label, "%s%s", family ? "family " : "", n);
+    fprintf(out, "  %-20.20s %7s %7s %9s %9s %7s %8s\n", label, sf__report_num(sf__report_value(k, "completed", n), c[0], 32),
+            sf__report_num(sf__report_value(k, "throughput", n), c[1], 32),
+            sf__report_num(sf__report_value(k, "lead_time_mean", n), c[2], 32),
+            sf__report_num(sf__report_value(k, "lead_time_p90", n), c[3], 32),
+            sf__report_num(sf__report_value(k, "wip_mean", n), c[4], 32),
+            sf__report_num(sf__report_value(k, "on_time_rate", n), c[5], 32));
+    return true;
+}
+
 void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
                      const sf_report_info *info, FILE *out)
 {
@@ -171,25 +204,13 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
         fprintf(out, "  %-32.32s %12s%s%.20s\n", label, sf__report_num(r->value, v, sizeof v), *r->unit ? " " : "",
                 r->unit);
     }
-    if (sf_kpis_find(k, "throughput", "")) { /* made products, each apart */
+    if (sf_kpis_find(k, "throughput", "")) { /* made products, each apart, then their families */
         bool head = false;
-        for (size_t p = 0; p < cfg->n_products; p++) {
-            const char *n = cfg->products[p].name;
-            char c[6][32];
-            if (!sf_kpis_find(k, "throughput", n))
-                continue;
-            if (!head)
-                fprintf(out, "\n  %-20s %7s %7s %9s %9s %7s %8s\n", "product", "made", "per h", "lead min",
-                        "p90 min", "WIP", "on time%");
-            head = true;
-            fprintf(out, "  %-20.20s %7s %7s %9s %9s %7s %8s\n", n,
-                    sf__report_num(sf__report_value(k, "completed", n), c[0], 32),
-                    sf__report_num(sf__report_value(k, "throughput", n), c[1], 32),
-                    sf__report_num(sf__report_value(k, "lead_time_mean", n), c[2], 32),
-                    sf__report_num(sf__report_value(k, "lead_time_p90", n), c[3], 32),
-                    sf__report_num(sf__report_value(k, "wip_mean", n), c[4], 32),
-                    sf__report_num(sf__report_value(k, "on_time_rate", n), c[5], 32));
-        }
+        for (size_t p = 0; p < cfg->n_products; p++)
+            head = unit_row(k, cfg->products[p].name, false, head, out);
+        for (size_t p = 0; p < cfg->n_products; p++)
+            if (cfg->products[p].family && first_of_family(cfg, p))
+                head = unit_row(k, cfg->products[p].family, true, head, out);
     }
     carbon_table(k, cfg, out);
     if (sf_kpis_find(k, "pallets_stored", "")) {
@@ -227,15 +248,16 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
                     sf__report_num(sf__report_value(k, "operations", n), c[5], 32));
         }
         /* ISO 22400 time model: where each station's planned busy time went */
-        fprintf(out, "\n  %-16s %7s %6s %6s %6s %7s %7s %6s %6s\n", "station (h)", "planned", "produc", "setup",
-                "failed", "starved", "blocked", "crew", "stop");
+        fprintf(out, "\n  %-12s %7s %6s %6s %6s %7s %7s %6s %6s %6s\n", "station (h)", "planned", "produc", "setup",
+                "failed", "starved", "blocked", "transp", "crew", "stop");
         for (size_t s = 0; s < sf_metrics_stations(m); s++) {
             static const char *const cols[] = {"time_planned", "time_producing", "loss_setup", "loss_failed",
-                                               "loss_starved", "loss_blocked", "loss_wait_crew", "loss_safety_stop"};
-            static const int width[] = {7, 6, 6, 6, 7, 7, 6, 6};
+                                               "loss_starved", "loss_blocked", "loss_wait_transport", "loss_wait_crew",
+                                               "loss_safety_stop"};
+            static const int width[] = {7, 6, 6, 6, 7, 7, 6, 6, 6};
             const char *n = sf_metrics_station(m, s)->name;
             char c[32];
-            fprintf(out, "  %-16.16s", n);
+            fprintf(out, "  %-12.12s", n);
             for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
                 fprintf(out, " %*s", width[i], sf__report_num(sf__report_value(k, cols[i], n), c, sizeof c));
             fputc('\n', out);
@@ -344,10 +366,11 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
 /* ---- CSV --------------------------------------------------------------- */
 
 /*
- * What a KPI row's entity is: the plant, a made or stored product, a fleet
- * type (the sum of its agents), an agent, a station, a zone of the layout
- * (its occupancy loads), or an object of the behaviour scripts (a Lua
- * resource, level or tally). O(entities) a row.
+ * What a KPI row's entity is: the plant, a made or stored product, a
+ * product family, a fleet type (the sum of its agents), an agent, a
+ * station, a zone of the layout (its occupancy loads), or an object of
+ * the behaviour scripts (a Lua resource, level or tally). O(entities) a
+ * row.
  */
 static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scenario_config *cfg)
 {
@@ -356,6 +379,9 @@ static const char *entity_kind(const char *e, const sf_metrics *m, const sf_scen
     for (size_t i = 0; i < cfg->n_products; i++)
         if (strcmp(e, cfg->products[i].name) == 0)
             return "product";
+    for (size_t i = 0; i < cfg->n_products; i++)
+        if (cfg->products[i].family && strcmp(e, cfg->products[i].family) == 0)
+            return "family";
     for (size_t i = 0; i < cfg->fleet.n_types; i++)
         if (strcmp(e, cfg->fleet.types[i].name) == 0)
             return "type";

@@ -643,6 +643,22 @@ static void materials(sf_vctx *v, const sf_ynode *n, sf_cfg_product *p)
     }
 }
 
+/*
+ * A family's figures are rows whose entity is its name, beside the
+ * products' (docs/results.md): it must not be a product's name too, or
+ * a row could not say which it is.
+ */
+static void families(sf_vctx *v, const sf_ynode **e)
+{
+    const sf_scenario_config *c = v->cfg;
+
+    for (size_t i = 0; i < c->n_products; i++)
+        for (size_t j = 0; c->products[i].family && j < c->n_products; j++)
+            if (strcmp(c->products[i].family, c->products[j].name) == 0)
+                sf_v_error(v, sf_ynode_get(e[i], "family", NULL), "product %s: family '%s' is also a product's name; "
+                           "give the family a name of its own", c->products[i].name, c->products[i].family);
+}
+
 void sf_v_products(sf_vctx *v, const sf_ynode *n)
 {
     const sf_cfg_layout *L = &v->cfg->layout;
@@ -658,7 +674,8 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         sf_v_entry(v, names[i], "product", what, sizeof what, &p->name, &p->at);
         p->source = p->sink = -1;
         sf_v_map(v, e[i], KEYS("name", "mass", "class", "source", "sink", "routing", "transport", "materials",
-                               "variant_every"), what);
+                               "variant_every", "family"), what);
+        sf_v_string(v, sf_ynode_get(e[i], "family", NULL), "family", &p->family);
         if (sf_v_duration(v, sf_ynode_get(e[i], "variant_every", NULL), "variant_every", &p->variant_every) &&
             sf_ynode_get(e[i], "variant_every", NULL) && p->variant_every <= 0)
             sf_v_error(v, sf_ynode_get(e[i], "variant_every", NULL), "%s: 'variant_every' must be longer than 0 s "
@@ -708,6 +725,9 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
             if (tr && p->transport.n_crew > 0)
                 sf_v_error(v, tr, "%s is a stored good, moved by the forklifts' and AGVs' put-away and order tasks; "
                            "'transport' is for products with a routing", what);
+            if (p->family)
+                sf_v_error(v, sf_ynode_get(e[i], "family", NULL), "%s is a stored good; a 'family' sums the figures of "
+                           "made products (products with a routing)", what);
             continue;
         }
         if (!sf_v_list(v, r, "routing"))
@@ -721,4 +741,5 @@ void sf_v_products(sf_vctx *v, const sf_ynode *n)
         for (size_t k = 0; k < r->n; k++)
             operation(v, r->items[k], k, p->name, &p->ops[p->n_ops++]);
     }
+    families(v, e);
 }

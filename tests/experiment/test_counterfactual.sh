@@ -38,6 +38,18 @@ grep -q "^throughput_lost_safety " "$tmp/reps.txt" || { echo "FAIL: the terminal
 a=$(col "$tmp/cmp/compare.csv" throughput_lost_safety unit 6)
 d=$(col "$tmp/cmp/compare.csv" throughput_lost_safety unit 8)
 near "$a" 12 && near "$d" 0 || { echo "FAIL: compare: throughput_lost_safety of unit '$a' (by hand 12), difference '$d' (0)"; exit 1; }
+# each alternative's own interval: every replication loses exactly 12 /h, so it is [12, 12] for A and B
+for c in 13 14 15 16; do
+    v=$(col "$tmp/cmp/compare.csv" throughput_lost_safety unit $c)
+    near "$v" 12 || { echo "FAIL: compare.csv column $c (ci95_low_a ... ci95_high_b) of throughput_lost_safety is '$v', by hand 12"; exit 1; }
+    v=$(col "$tmp/cmp/compare.csv" lead_time_added_safety unit $c)
+    near "$v" 5.5 || { echo "FAIL: compare.csv column $c of lead_time_added_safety is '$v', by hand 5.5"; exit 1; }
+done
+head -1 "$tmp/cmp/compare.csv" | grep -q ',ci95_low_a,ci95_high_a,ci95_low_b,ci95_high_b$' ||
+    { echo "FAIL: compare.csv header lacks each alternative's interval"; exit 1; }
+tr -d ' \n' < "$tmp/cmp/compare.json" |
+    grep -q '"metric":"throughput_lost_safety","entity":"unit",[^}]*"ci95_low_a":12,"ci95_high_a":12,"ci95_low_b":12,"ci95_high_b":12}' ||
+    { echo "FAIL: compare.json does not carry each alternative's interval of throughput_lost_safety ([12, 12])"; exit 1; }
 
 "$sf" run "$plant" --reps 2 --counterfactual speed > /dev/null 2>&1; rc=$?
 [ $rc = 2 ] || { echo "FAIL: --counterfactual speed exits $rc, not 2 (usage)"; exit 1; }

@@ -327,6 +327,79 @@ static void test_pallets_and_products_are_reported_apart(void **st)
 }
 
 /*
+ * A product family sums its made products as one. gear (family drive):
+ * released at 0, done at 600 s (due 500 s: late) and 1,200 s; shaft
+ * (drive): 600 to 900 s (due 1,000 s: on time); cap (no family): 0 to
+ * 100 s. drive: 3 units, 3 /h; lead times 600, 1,200 and 300 s pooled:
+ * mean 700 s (the products' means 900 and 300 s weighted 2:1), median
+ * 600 s, p90 at position 0.9 x 2 = 1.8: 600 + 0.8 x 600 = 1,080 s, not
+ * the products' medians (900, 300 s) averaged; WIP 2 on [0, 600), 1+1
+ * on [600, 900), 1 on [900, 1,200): 2,100 unit-s over 3,600 s; on time
+ * 1 of 2. Work: gear 2 x 300 s, shaft 200 s, cap 100 s; the press's 10
+ * kWh x 800/900 over drive's 3 units.
+ */
+static void test_a_product_family_sums_its_products(void **st)
+{
+    plant *p = plant_new();
+    sf_cfg_product prods[3] = {p->product, p->product, p->product};
+    const struct {
+        uint64_t id;
+        int product;
+        double released, due, work, done;
+    } u[] = {{1, 0, 0, 500, 300, 600}, {2, 0, 0, 0, 300, 1200}, {3, 1, 600, 1000, 200, 900}, {4, 2, 0, 0, 100, 100}};
+    sf_metrics *m;
+    sf_kpis k;
+
+    (void)st;
+    prods[0].name = "gear";
+    prods[0].family = "drive";
+    prods[1].name = "shaft";
+    prods[1].family = "drive";
+    prods[2].name = "cap";
+    p->cfg.products = prods;
+    p->cfg.n_products = 3;
+    p->cfg.fleet.n_types = 0;
+    m = sf_metrics_new(&p->cfg, 0, 0);
+    sf_kpis_init(&k);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_WORKING, 10000, 0);
+    for (size_t i = 0; i < 4; i++)
+        pjob(m, SF_JOB_RELEASED, u[i].id, u[i].product, SF_FLOW_MADE, u[i].released, u[i].due, u[i].released);
+    for (size_t i = 0; i < 4; i++) { /* the operations, back to back from each release (work only) */
+        pjob(m, SF_JOB_OP_START, u[i].id, u[i].product, SF_FLOW_MADE, u[i].released, u[i].due, u[i].released);
+        pjob(m, SF_JOB_OP_END, u[i].id, u[i].product, SF_FLOW_MADE, u[i].released, u[i].due, u[i].released + u[i].work);
+    }
+    pjob(m, SF_JOB_COMPLETED, 4, 2, SF_FLOW_MADE, 0, 0, 100);
+    pjob(m, SF_JOB_COMPLETED, 1, 0, SF_FLOW_MADE, 0, 500, 600);
+    pjob(m, SF_JOB_COMPLETED, 3, 1, SF_FLOW_MADE, 600, 1000, 900);
+    pjob(m, SF_JOB_COMPLETED, 2, 0, SF_FLOW_MADE, 0, 0, 1200);
+    power(m, SF_ENTITY_STATION, 0, SF_POWER_IDLE, 0, 3600);
+    sf_metrics_close(m, S(3600));
+    assert_int_equal(sf_metrics_kpis(m, &k), SF_OK);
+    rel(kpi(&k, "completed", "drive"), 3, 0, "drive units");
+    rel(kpi(&k, "throughput", "drive"), kpi(&k, "throughput", "gear") + kpi(&k, "throughput", "shaft"), 1e-12,
+        "throughputs add up");
+    rel(kpi(&k, "throughput", "drive"), 3, 1e-12, "3 in 1 h");
+    rel(kpi(&k, "lead_time_mean", "drive"), 700.0 / 60, 1e-12, "pooled mean");
+    rel(kpi(&k, "lead_time_mean", "drive"),
+        (2 * kpi(&k, "lead_time_mean", "gear") + kpi(&k, "lead_time_mean", "shaft")) / 3, 1e-12, "count-weighted");
+    rel(kpi(&k, "lead_time_p50", "drive"), 10, 1e-12, "pooled median 600 s");
+    rel(kpi(&k, "lead_time_p90", "drive"), 18, 1e-12, "pooled p90 1,080 s");
+    rel(kpi(&k, "lead_time_p95", "drive"), (600 + 0.9 * 600) / 60, 1e-12, "pooled p95 1,140 s");
+    rel(kpi(&k, "lead_time_max", "drive"), 20, 1e-12, "max 1,200 s");
+    rel(kpi(&k, "wip_mean", "drive"), 2100.0 / 3600, 1e-12, "WIP adds up");
+    rel(kpi(&k, "on_time_rate", "drive"), 50, 1e-12, "1 of 2 with a due date");
+    rel(kpi(&k, "work_share", "drive"), 100 * 800.0 / 900, 1e-12, "800 of 900 s of work");
+    rel(kpi(&k, "kwh_per_unit", "drive"), 10 * 800.0 / 900 / 3, 1e-12, "drive's kWh a unit");
+    rel(kpi(&k, "co2_per_unit", "drive"), 0, 0, "no carbon factor");
+    rel(kpi(&k, "cost_per_unit", "drive"), 0, 0, "no tariff");
+    assert_non_null(sf_kpis_find(&k, "throughput", "cap"));
+    assert_true(sf_kpis_find(&k, "throughput", "drive")->headline); /* like a product's */
+    sf_kpis_free(&k);
+    sf_metrics_free(m);
+    free(p);
+}
+
+/*
  * Cost, kWh and CO2 per unit of each product, shared by the work done:
  * gear's two units spend 300 s each in an operation (600 s); cap's one
  * unit 100 s in an operation and 100 s carried (200 s). Shares 75% and
@@ -856,6 +929,7 @@ int main(void)
         cmocka_unit_test(test_a_station_starved_half_the_time_has_availability_50_and_performance_100),
         cmocka_unit_test(test_pallets_and_products_are_reported_apart),
         cmocka_unit_test(test_cost_energy_and_co2_per_unit_of_each_product_by_its_work),
+        cmocka_unit_test(test_a_product_family_sums_its_products),
         cmocka_unit_test(test_an_overloaded_plant_is_unstable_and_a_balanced_one_is_not),
         cmocka_unit_test(test_energy_cost_carbon_and_peak_across_a_band_boundary),
         cmocka_unit_test(test_peak_window_follows_the_clock),

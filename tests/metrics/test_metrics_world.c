@@ -129,6 +129,91 @@ static void test_warmup_leaves_out_the_first_hours(void **st)
  * (by schedule) + the occupancy loads + the AS/RS cranes' draw - what
  * their lowering fed back, to 1e-9.
  */
+/* Every station's producing time and ISO 22400 loss buckets add up to its planned busy time. */
+static void buckets_add_up(const sf_kpis *k, const char *where)
+{
+    static const char *const parts[] = {"time_producing", "loss_setup", "loss_failed", "loss_starved", "loss_blocked",
+                                        "loss_wait_transport", "loss_wait_crew", "loss_safety_stop"};
+
+    for (size_t i = 0; i < k->n; i++) {
+        const sf_kpi *r = &k->v[i];
+        double sum = 0;
+        if (strcmp(r->metric, "time_planned") != 0)
+            continue;
+        for (size_t j = 0; j < sizeof parts / sizeof parts[0]; j++)
+            sum += sf_kpis_find(k, parts[j], r->entity)->value;
+        if (!(fabs(sum - r->value) <= 1e-9 * r->value + 1e-12))
+            fail_msg("%s, station %s: planned %.15g h, buckets %.15g h", where, r->entity, r->value, sum);
+    }
+}
+
+/*
+ * One AGV carries one unit dock -> cut -> drill -> dock
+ * (tests/script/data/transport_agv.yaml, timed by hand in
+ * tests/script/test_production.c): cut waits for its unit from 0 to 27 s
+ * (ordered at 0, delivered at 27) and for the pickup from 37 to 45 s: 35
+ * s; drill for its unit from 37 (cut done, the AGV booked) to 74 s and
+ * for the pickup to the dock from 90 to 98 s: 45 s. That is waiting for
+ * transport, not starved or blocked; the buckets still fill the hour.
+ */
+static void test_a_station_fed_by_one_agv_waits_for_transport(void **st)
+{
+    char saved[sizeof scenario];
+    sf_session *s;
+    sf_kpis k;
+
+    (void)st;
+    memcpy(saved, scenario, sizeof saved);
+    snprintf(scenario, sizeof scenario, "%s/tests/script/data/transport_agv.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    s = open_run(NULL, 0, 0);
+    sf_kpis_init(&k);
+    assert_int_equal(sf_session_kpis(s, &k), SF_OK);
+    rel(sf_kpis_find(&k, "loss_wait_transport", "cut")->value * 3600, 35, 1e-9, "cut waits 27 + 8 s");
+    rel(sf_kpis_find(&k, "loss_wait_transport", "drill")->value * 3600, 45, 1e-9, "drill waits 37 + 8 s");
+    rel(sf_kpis_find(&k, "loss_starved", "cut")->value * 3600, 3600 - 35 - 10, 1e-9, "cut starved the rest");
+    rel(sf_kpis_find(&k, "loss_starved", "drill")->value * 3600, 3600 - 45 - 16, 1e-9, "drill starved the rest");
+    rel(sf_kpis_find(&k, "loss_blocked", "cut")->value, 0, 0, "cut never blocked");
+    rel(sf_kpis_find(&k, "loss_blocked", "drill")->value, 0, 0, "drill never blocked");
+    buckets_add_up(&k, "transport_agv");
+    sf_kpis_free(&k);
+    sf_session_free(s);
+    memcpy(scenario, saved, sizeof saved);
+}
+
+/*
+ * Racks full (tests/metrics/data/rack_full.yaml): 4 cells, a pallet every
+ * 5 minutes from 5 min on, no order. The fourth (20 min) takes the last
+ * cell; from the fifth (25 min) on a pallet waits for space to the end:
+ * 455 of 480 min, 94.8 %, and 96 - 4 = 92 wait at the end. The basic
+ * warehouse, whose orders keep cells free, says nothing about its racks.
+ */
+static void test_a_rack_full_with_pallets_waiting_is_a_stability_finding(void **st)
+{
+    char saved[sizeof scenario], found[8][SF_FINDING_LEN];
+    const char *want = "the racks are full (all 4 cells taken or reserved) with pallets waiting for space 94.8% of the "
+                       "measured window; 92 wait at the end";
+    sf_session *s;
+    size_t n;
+    bool seen = false;
+
+    (void)st;
+    memcpy(saved, scenario, sizeof saved);
+    snprintf(scenario, sizeof scenario, "%s/tests/metrics/data/rack_full.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    s = open_run(NULL, 0, 0);
+    n = sf_metrics_stability(sf_session_metrics(s), found, 8);
+    for (size_t i = 0; i < n && i < 8; i++)
+        seen = seen || strcmp(found[i], want) == 0;
+    if (!seen)
+        fail_msg("no finding '%s' among %zu (first: '%s')", want, n, n ? found[0] : "");
+    sf_session_free(s);
+    memcpy(scenario, saved, sizeof saved);
+    s = open_run(NULL, 0, 0); /* warehouse_basic */
+    n = sf_metrics_stability(sf_session_metrics(s), found, 8);
+    for (size_t i = 0; i < n && i < 8; i++)
+        assert_null(strstr(found[i], "racks are full"));
+    sf_session_free(s);
+}
+
 static void test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario(void **st)
 {
     static const char *const flagship[] = {"smart_factory", "humanoid_swap",   "warehouse_asrs", "assembly_fenced",
@@ -159,6 +244,7 @@ static void test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario(
         plant = sf_kpis_find(&k, "energy_grid", "")->value;
         if (!(fabs(plant - parts) <= 1e-9 * plant))
             fail_msg("%s: plant %.15g kWh, parts %.15g kWh", flagship[f], plant, parts);
+        buckets_add_up(&k, flagship[f]);
         if (!strcmp(flagship[f], "lights_out"))
             assert_true(sf_kpis_find(&k, "energy_lighting", "inspection_hall")->value > 0);
         sf_kpis_free(&k);
@@ -206,6 +292,8 @@ int main(void)
         cmocka_unit_test(test_warmup_leaves_out_the_first_hours),
         cmocka_unit_test(test_supervision_is_a_quarter_of_the_humanoids_busy_hours),
         cmocka_unit_test(test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario),
+        cmocka_unit_test(test_a_station_fed_by_one_agv_waits_for_transport),
+        cmocka_unit_test(test_a_rack_full_with_pallets_waiting_is_a_stability_finding),
     };
     snprintf(scenario, sizeof scenario, "%s/scenarios/warehouse_basic.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
     setenv("SHOPFLOOR_SCRIPTS", "", 0);

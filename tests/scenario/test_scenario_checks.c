@@ -144,6 +144,24 @@ static void test_checks_a_transport_no_carrier_can_do(void **state)
                            "t.yaml:12:26: the transport of product 'p' needs 3 worker but the fleet has 2");
 }
 
+/* A made product names its family; a family named like a product, or on a stored good, is refused. */
+static void test_checks_a_product_family_has_a_name_of_its_own(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(PLANT(TWO_WAY, CARRIERS, NO_RACKS,
+                      "  - {name: p, family: drive, routing: [{station: weld, time: 1 min}]}\n"
+                      "  - {name: q, family: drive, routing: [{station: weld, time: 1 min}]}\n"));
+    assert_string_equal(c->products[0].family, "drive");
+    assert_string_equal(c->products[1].family, "drive");
+    sf_scenario_config_free(c);
+    expect_load_fails_with(PLANT(TWO_WAY, CARRIERS, NO_RACKS,
+                                 "  - {name: p, family: q, routing: [{station: weld, time: 1 min}]}\n"
+                                 "  - {name: q, routing: [{station: weld, time: 1 min}]}\n"),
+                           "t.yaml:12:23: product p: family 'q' is also a product's name; give the family a name of "
+                           "its own");
+}
+
 /*
  * People may not walk through a guarded robot's reach (model/safety.h,
  * sf_safety_fences): the arm at `cell` (1 m off the aisle a-m-z, reach
@@ -260,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_checks_an_operation_no_crew_can_perform),
         cmocka_unit_test(test_checks_a_battery_without_a_charger),
         cmocka_unit_test(test_checks_a_transport_no_carrier_can_do),
+        cmocka_unit_test(test_checks_a_product_family_has_a_name_of_its_own),
         cmocka_unit_test(test_checks_do_not_run_on_a_scenario_with_section_problems),
         cmocka_unit_test(test_checks_a_station_people_cannot_reach_round_a_fence),
         cmocka_unit_test(test_checks_a_repair_crew_must_reach_its_station),

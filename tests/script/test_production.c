@@ -260,8 +260,12 @@ static void expect_moves(const struct watch *w, const sf_time picked[3], const s
  * Unit 1 is cut by 10 s, picked up at 18, delivered at 47 and drilled by
  * 63. Unit 2 is cut 18-28 and waits: the worker, back from drill at 47,
  * walks to cut (68) and has it in hand at 76, delivers at 105, drilled by
- * 121; unit 3 likewise 58 s later. Cut has no output buffer, so it is
- * blocked while a finished unit waits: 8 + 48 + 48 s.
+ * 121; unit 3 likewise 58 s later. Cut has no output buffer, so a
+ * finished unit keeps it from working: 8 + 48 + 48 s. Blocked (no place
+ * at drill) while unit 2 waits for drill to finish unit 1 (28 to 63 s)
+ * and unit 3 for unit 2 (86 to 121 s): 70 s; waiting for transport (the
+ * worker booked, a place reserved at drill) 10 to 18, 63 to 76 and 121
+ * to 134 s: 34 s.
  */
 static void test_a_worker_carries_units_between_stations(void **state)
 {
@@ -284,7 +288,9 @@ static void test_a_worker_carries_units_between_stations(void **state)
     assert_int_equal(w.completed_at[1], S(63));
     assert_int_equal(w.completed_at[2], S(121));
     assert_int_equal(w.completed_at[3], S(179));
-    assert_true(fabs(sf_stations_time_in(sts, sf_stations_find(sts, "cut"), SF_STATE_BLOCKED, S(3600)) - 104) < 1e-9);
+    assert_true(fabs(sf_stations_time_in(sts, sf_stations_find(sts, "cut"), SF_STATE_BLOCKED, S(3600)) - 70) < 1e-9);
+    assert_true(fabs(sf_stations_time_in(sts, sf_stations_find(sts, "cut"), SF_STATE_WAIT_TRANSPORT, S(3600)) - 34) <
+                1e-9);
     sf_session_free(s);
 }
 
