@@ -316,6 +316,11 @@ int main(int argc, char **argv)
     printf("\n  M/M/1 kernel events per customer: Lua %.2f, C %.2f\n",
            (double)rounds[0].l_ev[MM1] / (double)customers, (double)rounds[0].c_ev[MM1] / (double)customers);
     printf("  C M/M/1 mean time in system %.3f (theory 10)\n", w);
+#ifdef SHOPFLOOR_LUA_PATCHED
+    printf("  Lua: built from its source package with the count-hook patch (docs/architecture.md)\n");
+#else
+    printf("  Lua: the packaged library (the budget's count hook runs luaG_traceexec on every instruction)\n");
+#endif
     printf("  CPU: the same ratio in process CPU time. The floor resumes bare coroutines (lua_bare.c):\n"
            "  no bindings, no budget hook, threads where malloc put them.\n\n");
     printf("bench: lua_mm1 customers=%llu events=%llu events_per_customer=%.2f c_events=%llu lua_cps=%.0f "
