@@ -12,7 +12,10 @@
  * A third hold model, bare coroutines looping on coroutine.yield() with
  * the same kernel and draws (lua_bare.c), is the floor: what lua_resume
  * and a yield cost with nothing of shopfloor around them.
- * Figures are kernel events per second (setup excluded for C; for Lua
+ * Figures are customers per second for the M/M/1 (a Lua run may take
+ * another number of kernel events per customer than the C one: the ratio
+ * compares work done, and the events per customer are printed apart) and
+ * kernel events per second for the hold models (setup excluded for C; for Lua
  * the loading of the model and the spawning of its processes included,
  * the making of the Lua state not: loading and spawning are part of what a
  * user waits for), the median over `reps` rounds; each round runs every
@@ -20,9 +23,10 @@
  * and ratios are the medians of the rounds' ratios. Wall-clock figures
  * are the headline; process CPU time is printed too, which a shared
  * machine disturbs less. The last lines are machine-readable:
- *   bench: lua_mm1 customers=... events=... lua_eps=... c_eps=... ratio=... cpu_ratio=...
+ *   bench: lua_mm1 customers=... events=... events_per_customer=... lua_cps=... c_cps=... ratio=... cpu_ratio=...
  *   bench: lua_hold processes=... events=... lua_eps=... c_eps=... ratio=... cpu_ratio=...
  * Usage: bench_lua [customers [processes [hold_until_seconds [reps]]]]
+ * (--help prints it).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -211,6 +215,7 @@ static int lua_model(const char *src, uint64_t n, sf_time until, uint64_t *event
 enum { MM1, HOLD, HOLD_SMALL, NMODELS };
 
 struct round {
+    uint64_t units[NMODELS]; /* what a rate counts: customers for the M/M/1, else 0 (kernel events) */
     uint64_t c_ev[NMODELS], l_ev[NMODELS], bare_ev;
     bench_span c[NMODELS], l[NMODELS], bare;
 };
@@ -227,15 +232,15 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Events per second of Lua, C and the bare floor in one round, by wall clock or CPU time. */
+/* Customers (M/M/1) or events per second of Lua, C and the bare floor in one round, by wall clock or CPU time. */
 static double lua_eps(const struct round *R, int m, bool cpu)
 {
-    return (double)R->l_ev[m] / (cpu ? R->l[m].cpu : R->l[m].wall);
+    return (double)(R->units[m] ? R->units[m] : R->l_ev[m]) / (cpu ? R->l[m].cpu : R->l[m].wall);
 }
 
 static double c_eps(const struct round *R, int m, bool cpu)
 {
-    return (double)R->c_ev[m] / (cpu ? R->c[m].cpu : R->c[m].wall);
+    return (double)(R->units[m] ? R->units[m] : R->c_ev[m]) / (cpu ? R->c[m].cpu : R->c[m].wall);
 }
 
 static double bare_eps(const struct round *R, int m, bool cpu)
@@ -266,16 +271,25 @@ int main(int argc, char **argv)
     struct round rounds[64];
     double w = 0;
     sf_time until;
-    static const char *const names[NMODELS] = {"M/M/1, 0.9/1.0, process per customer",
+    static const char *const names[NMODELS] = {"M/M/1, process per customer (customers/s)",
                                                "hold, processes looping wait(exp)", "hold with a tenth of the processes"};
     static const char *const keys[NMODELS] = {"lua_mm1", "lua_hold", "lua_hold_small"};
 
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: bench_lua [customers [processes [hold_until_seconds [reps (1-64)]]]]\n"
+               "  Lua behaviours against the same models in C: an M/M/1 with a process per customer\n"
+               "  (default 1000000 customers; ratio in customers per second), the hold model\n"
+               "  (default 10000 processes for 200 s) and bare coroutines; medians of reps rounds (3).\n");
+        return 0;
+    }
     if (sf_time_from_seconds(hold_until, &until) != SF_OK || customers == 0 || procs == 0 || reps < 1 || reps > 64) {
         fprintf(stderr, "usage: bench_lua [customers [processes [hold_until_seconds [reps (1-64)]]]]\n");
         return 2;
     }
     for (int r = 0; r < reps; r++) {
         struct round *R = &rounds[r];
+        memset(R->units, 0, sizeof R->units);
+        R->units[MM1] = customers;
         if (c_mm1(customers, &R->c_ev[MM1], &R->c[MM1], &w) != SF_OK ||
             lua_model(lua_mm1_src, customers, SF_TIME_MAX, &R->l_ev[MM1], &R->l[MM1]) != SF_OK ||
             c_hold((uint32_t)procs, until, &R->c_ev[HOLD], &R->c[HOLD]) != SF_OK ||
@@ -287,25 +301,37 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    printf("Lua behaviours against the same models written in C (events per second, median of %d rounds)\n\n", reps);
-    printf("  %-40s %10s %12s %12s %7s %7s\n", "model", "events", "Lua", "C", "Lua/C", "CPU");
+    printf("Lua behaviours against the same models written in C (per second, median of %d rounds)\n\n", reps);
+    printf("  %-42s %10s %12s %12s %7s %7s\n", "model", "events", "Lua", "C", "Lua/C", "CPU");
     for (int m = 0; m < NMODELS; m++) {
         double c = over_rounds(rounds, reps, c_eps, m, false, false);
-        printf("  %-40s %10llu %12.0f %12.0f %7.3f %7.3f\n", names[m], (unsigned long long)rounds[0].l_ev[m],
+        printf("  %-42s %10llu %12.0f %12.0f %7.3f %7.3f\n", names[m], (unsigned long long)rounds[0].l_ev[m],
                over_rounds(rounds, reps, lua_eps, m, false, false), c, over_rounds(rounds, reps, lua_eps, m, false, true),
                over_rounds(rounds, reps, lua_eps, m, true, true));
         if (m == HOLD)
-            printf("  %-40s %10llu %12.0f %12.0f %7.3f %7.3f\n", "hold, bare coroutines (the floor)",
+            printf("  %-42s %10llu %12.0f %12.0f %7.3f %7.3f\n", "hold, bare coroutines (the floor)",
                    (unsigned long long)rounds[0].bare_ev, over_rounds(rounds, reps, bare_eps, m, false, false), c,
                    over_rounds(rounds, reps, bare_eps, m, false, true), over_rounds(rounds, reps, bare_eps, m, true, true));
     }
-    printf("\n  C M/M/1 mean time in system %.3f (theory 10)\n", w);
+    printf("\n  M/M/1 kernel events per customer: Lua %.2f, C %.2f\n",
+           (double)rounds[0].l_ev[MM1] / (double)customers, (double)rounds[0].c_ev[MM1] / (double)customers);
+    printf("  C M/M/1 mean time in system %.3f (theory 10)\n", w);
+#ifdef SHOPFLOOR_LUA_PATCHED
+    printf("  Lua: built from its source package with the count-hook patch (docs/architecture.md)\n");
+#else
+    printf("  Lua: the packaged library (the budget's count hook runs luaG_traceexec on every instruction)\n");
+#endif
     printf("  CPU: the same ratio in process CPU time. The floor resumes bare coroutines (lua_bare.c):\n"
            "  no bindings, no budget hook, threads where malloc put them.\n\n");
-    for (int m = 0; m < NMODELS; m++) {
-        printf("bench: %s %s=%llu events=%llu c_events=%llu lua_eps=%.0f c_eps=%.0f ratio=%.3f cpu_ratio=%.3f reps=%d\n",
-               keys[m], m == MM1 ? "customers" : "processes",
-               (unsigned long long)(m == MM1 ? customers : m == HOLD ? procs : small),
+    printf("bench: lua_mm1 customers=%llu events=%llu events_per_customer=%.2f c_events=%llu lua_cps=%.0f "
+           "c_cps=%.0f ratio=%.3f cpu_ratio=%.3f reps=%d (customers per second)\n",
+           (unsigned long long)customers, (unsigned long long)rounds[0].l_ev[MM1],
+           (double)rounds[0].l_ev[MM1] / (double)customers, (unsigned long long)rounds[0].c_ev[MM1],
+           over_rounds(rounds, reps, lua_eps, MM1, false, false), over_rounds(rounds, reps, c_eps, MM1, false, false),
+           over_rounds(rounds, reps, lua_eps, MM1, false, true), over_rounds(rounds, reps, lua_eps, MM1, true, true), reps);
+    for (int m = HOLD; m < NMODELS; m++) {
+        printf("bench: %s processes=%llu events=%llu c_events=%llu lua_eps=%.0f c_eps=%.0f ratio=%.3f cpu_ratio=%.3f reps=%d\n",
+               keys[m], (unsigned long long)(m == HOLD ? procs : small),
                (unsigned long long)rounds[0].l_ev[m], (unsigned long long)rounds[0].c_ev[m],
                over_rounds(rounds, reps, lua_eps, m, false, false), over_rounds(rounds, reps, c_eps, m, false, false),
                over_rounds(rounds, reps, lua_eps, m, false, true), over_rounds(rounds, reps, lua_eps, m, true, true),

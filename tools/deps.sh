@@ -2,11 +2,12 @@
 # Installs the Debian packages shopfloor needs to build and test, only
 # those that are missing. `tools/deps.sh --list` prints the names instead.
 # Extra package names given as arguments are installed too (CI adds its
-# tools this way).
+# tools this way). dpkg-dev (dpkg-source) and patch build Lua from its
+# source package (tools/lua-source.sh); liblua5.4-dev is the fallback.
 set -e
 packages="cmake make gcc pkg-config liblua5.4-dev libyaml-dev libcmocka-dev \
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev zlib1g-dev fonts-dejavu-core \
-xvfb xauth python3 chromium libopenmpi-dev openmpi-bin dpkg-dev"
+xvfb xauth python3 chromium libopenmpi-dev openmpi-bin dpkg-dev patch"
 
 if [ "$1" = "--list" ]; then
     echo $packages

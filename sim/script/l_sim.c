@@ -113,8 +113,11 @@ static uint32_t alloc_slot(lua_State *L, sf_script *S)
         uint32_t cap = S->capprocs ? S->capprocs * 2 : 64;
         /* one cache line per process: resuming one touches a single line of this array */
         struct proc *v = aligned_alloc(64, cap * sizeof *v);
-        if (!v)
+        /* a process is made ready at most once at a time: the ready list never needs more room than this */
+        if (!v || sf_grow(S->ready, S->capready, cap) != SF_OK) {
+            free(v);
             luaL_error(L, "out of memory for processes");
+        }
         if (S->nprocs)
             memcpy(v, S->procs, S->nprocs * sizeof *v);
         free(S->procs);
@@ -180,7 +183,7 @@ static int l_spawn(lua_State *L)
     p->state = P_READY;
     p->wtype = WT_NONE;
     p->since = sf_kernel_now(S->k);
-    if ((rc = sf_kernel_after(S->k, 0, 0, S->kind_resume, slot, &p->timer)) != SF_OK)
+    if ((rc = sf__ready(S, slot)) != SF_OK)
         return luaL_error(L, "cannot start a process: %s", sf_strerror(rc));
     S->alive++;
     return 1;

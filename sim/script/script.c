@@ -399,6 +399,28 @@ static void prefetch_next(sf_script *S)
 #endif
 }
 
+/*
+ * Run what was made ready during this event, in the order it was made
+ * ready. Each entry would have been a kernel event at the current time
+ * scheduled when nothing else was due now, so nothing in the kernel comes
+ * before it: later events at the current time were scheduled after it
+ * (no kind uses a negative priority). When the run stops or fails here,
+ * what is left becomes kernel events, pending as before.
+ */
+static void drain_ready(sf_script *S)
+{
+    while (S->rhead < S->nready && !S->failed && !S->signalled)
+        resume(S, S->ready[S->rhead++]);
+    S->draining = false;
+    for (; S->rhead < S->nready; S->rhead++) {
+        uint32_t pid = S->ready[S->rhead];
+        int rc = sf_kernel_after(S->k, 0, 0, S->kind_resume, pid, &S->procs[pid].timer);
+        if (rc != SF_OK)
+            sf__fail(S, rc, "cannot schedule a process: %s", sf_strerror(rc));
+    }
+    S->rhead = S->nready = 0;
+}
+
 static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_script *S = ctx;
@@ -412,7 +434,37 @@ static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev)
         sf__cancel_wait(S, ev->target);
         p->wake = W_TIMEOUT;
     }
+    S->draining = true;
     resume(S, ev->target);
+    drain_ready(S);
+}
+
+/* Is nothing in the kernel due at the current time? (false when the queue cannot tell cheaply) */
+static bool nothing_due_now(sf_script *S)
+{
+    sf_event next;
+    sf_time t;
+
+    if (sf_kernel_peek(S->k, &next))
+        return next.time > sf_kernel_now(S->k);
+    return !sf_kernel_next_time(S->k, &t) || t > sf_kernel_now(S->k);
+}
+
+int sf__ready(sf_script *S, uint32_t pid)
+{
+    struct proc *p = &S->procs[pid];
+
+    p->timer = 0;
+    if (S->draining && nothing_due_now(S)) {
+        if (S->nready == S->capready) { /* drop the entries already run: what is left are ready processes, fewer than the slots */
+            memmove(S->ready, S->ready + S->rhead, (S->nready - S->rhead) * sizeof *S->ready);
+            S->nready -= S->rhead;
+            S->rhead = 0;
+        }
+        S->ready[S->nready++] = pid; /* capready >= the slots (alloc_slot) */
+        return SF_OK;
+    }
+    return sf_kernel_after(S->k, 0, 0, S->kind_resume, pid, &p->timer);
 }
 
 void sf__wake(sf_script *S, uint32_t pid, enum wake how)
@@ -425,7 +477,7 @@ void sf__wake(sf_script *S, uint32_t pid, enum wake how)
     p->wtype = WT_NONE;
     if (p->timer)
         sf_kernel_cancel(S->k, p->timer);
-    if ((rc = sf_kernel_after(S->k, 0, 0, S->kind_resume, pid, &p->timer)) != SF_OK)
+    if ((rc = sf__ready(S, pid)) != SF_OK)
         sf__fail(S, rc, "cannot schedule a process: %s", sf_strerror(rc));
 }
 
@@ -622,6 +674,7 @@ void sf_script_free(sf_script *S)
     free(S->objs.levels);
     free(S->objs.order);
     free(S->procs);
+    free(S->ready);
     free(S->model_dir);
     sf__shop_free(S);
     free(S);

@@ -164,6 +164,10 @@ struct sf_script {
     int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
     int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
     uint32_t ntimers;
+    uint32_t *ready;      /* processes made ready at the current time, resumed by the running resume event (sf__ready) */
+    uint32_t rhead, nready; /* ready[rhead .. nready) wait to run, in order */
+    size_t capready;      /* at least the slots of the process table */
+    bool draining;        /* inside on_resume: a process made ready now joins `ready` instead of the kernel */
 
     struct sim_objects objs; /* resources, stores, containers, tallies, levels (l_resource.c, l_sim.c) */
     struct shop_state shop;  /* the factory model, its waits and streams, when the run has one (waits.h) */
@@ -221,6 +225,12 @@ void sf__new_class(lua_State *L);
 
 /* script.c: the process machinery. */
 void sf__wake(sf_script *S, uint32_t pid, enum wake how);
+/*
+ * Resume process pid (made P_READY) at the current time, after what is
+ * already due now: in the running resume event when nothing else is due
+ * now (no kernel event), else by a kernel event at the current time.
+ */
+int sf__ready(sf_script *S, uint32_t pid);
 /*
  * Block the running process; timeout < 0: none. When it is resumed, the
  * continuation k runs (NULL: return the values its waker pushed, or nil

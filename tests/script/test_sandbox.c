@@ -133,6 +133,35 @@ static void test_budget_stops_a_runaway_where_yielding_is_impossible(void **stat
     harness_close(&h);
 }
 
+/*
+ * The budget stops a script at the same instruction with either Lua the
+ * build may use (the packaged library, or the source with the count hook
+ * that skips luaG_traceexec until it is due). A budget of 100,000 gives a
+ * hook call every 6,250 instructions of the thread; the 17th is the first
+ * past the budget: 106,250 instructions. The loop takes 5 a turn (MOVE,
+ * MOVE, MOVE, CALL, FORLOOP); 10 lie outside whole turns (the wait before
+ * the loop, the loop's set-up, the start of the turn cut short):
+ * (106,250 - 10) / 5 = 21,248 turns.
+ */
+static void test_budget_stops_at_the_same_instruction(void **state)
+{
+    sf_script_options o = {.seed = 1, .budget = 100000};
+    harness h = harness_run("local t = sim.tally('turns')\n"
+                            "local add = t.add\n"
+                            "sim.spawn('counter', function()\n"
+                            "  sim.wait(1)\n"
+                            "  for i = 1, 1e9 do add(t, i) end\n"
+                            "end)\n",
+                            SF_TIME_MAX, &o);
+    sf_script_stats st;
+
+    (void)state;
+    assert_int_equal(h.rc, SF_ELIMIT);
+    assert_true(sf_script_stats_find(h.S, SF_SCRIPT_TALLY, "turns", &st));
+    assert_int_equal(st.n, 21248);
+    harness_close(&h);
+}
+
 /* A generous budget does not trip on ordinary work spread over many resumes. */
 static void test_budget_counts_per_resume(void **state)
 {
@@ -255,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_require_loads_from_model_and_scripts_folders_only),
         cmocka_unit_test(test_budget_stops_a_runaway_loop_even_inside_pcall),
         cmocka_unit_test(test_budget_stops_a_runaway_where_yielding_is_impossible),
+        cmocka_unit_test(test_budget_stops_at_the_same_instruction),
         cmocka_unit_test(test_budget_counts_per_resume),
         cmocka_unit_test(test_memory_cap_gives_a_clear_error),
         cmocka_unit_test(test_memory_cap_holds_inside_pcall),
