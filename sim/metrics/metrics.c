@@ -118,7 +118,8 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
             }
         }
     }
-    sf__metrics_set_watts(m, x, watts);
+    /* a mains-powered vehicle's draw ramps with its speed (the meter's slope); a battery's takes nothing from the grid */
+    sf__metrics_set_ramp(m, x, watts, e == SF_ENTITY_AGENT && m->w && x->copy.capacity <= 0 ? x->copy.slope : 0);
 }
 
 static void on_zone(void *ctx, uint32_t agent, uint32_t zone, bool inside, sf_time now)

@@ -82,6 +82,30 @@ double sf_meter_charge_seconds(const sf_meter *m, double from, double to)
     return t;
 }
 
+/* Joules of a draw starting at p watts and ramping by s W/s, over t seconds. */
+static double ramp_energy(double p, double s, double t)
+{
+    return s != 0 ? (p + s * t / 2) * t : p * t;
+}
+
+/*
+ * Seconds from `since` until the battery is empty at the current draw,
+ * p t + s t^2 / 2 = charge, the first root: 2 charge / (p + sqrt(p^2 + 2 s
+ * charge)) (the form without cancellation); INFINITY when the draw never
+ * uses it up (a ramp down that ends first: the next ramp predicts again).
+ */
+static double flat_seconds(const sf_meter *m)
+{
+    double p = m->power[m->state], s = m->slope, c = m->charge, d;
+
+    if (s == 0)
+        return p > 0 ? c / p : INFINITY;
+    d = p * p + 2 * s * c;
+    if (d < 0 || p + sqrt(d) <= 0)
+        return INFINITY;
+    return 2 * c / (p + sqrt(d));
+}
+
 /*
  * The energy of the interval [since, now] in the current state, and what
  * it does to the battery. A battery that empties inside the interval
@@ -98,7 +122,7 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
     *grid = 0;
     *stored = 0;
     if (m->capacity <= 0) {
-        *energy = p * dt;
+        *energy = ramp_energy(p, m->slope, dt);
         *grid = *energy;
         return;
     }
@@ -114,14 +138,14 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
         *stored = *charge - m->charge;
         return;
     }
-    if (m->flat || p <= 0) {
+    if (m->flat || (p <= 0 && m->slope <= 0)) {
         *energy = 0;
         return;
     }
     {
-        double t_flat = m->charge / p, t = dt < t_flat ? dt : t_flat;
-        *energy = p * t;
-        *charge = t < t_flat ? m->charge - p * t : 0;
+        double t_flat = flat_seconds(m), t = dt < t_flat ? dt : t_flat;
+        *energy = ramp_energy(p, m->slope, t);
+        *charge = t < t_flat ? m->charge - *energy : 0;
     }
 }
 
@@ -135,6 +159,7 @@ void sf_meter_update(sf_meter *m, sf_time now)
     m->time[m->state] += sf_time_to_seconds(now - m->since);
     m->grid += g;
     m->stored += st;
+    m->power[m->state] += m->slope * sf_time_to_seconds(now - m->since); /* where the ramp has got to */
     if (m->capacity > 0) {
         m->charge = c;
         if (m->state != SF_POWER_CHARGING && c <= 0 && m->power[m->state] > 0)
@@ -143,9 +168,18 @@ void sf_meter_update(sf_meter *m, sf_time now)
     m->since = now;
 }
 
+void sf_meter_ramp(sf_meter *m, sf_time now, double watts, double slope)
+{
+    sf_meter_update(m, now);
+    m->power[m->state] = watts;
+    m->slope = slope;
+}
+
 void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state)
 {
     sf_meter_update(m, now);
+    if (state != m->state)
+        m->slope = 0;
     m->state = state;
     if (state == SF_POWER_CHARGING && m->charge_power > 0)
         m->flat = false;
@@ -174,9 +208,8 @@ sf_time sf_meter_battery_event(const sf_meter *m)
             return SF_TIME_MAX;
         seconds = (next - m->charge) / rate;
     } else {
-        if (m->flat || m->power[m->state] <= 0)
+        if (m->flat || !isfinite(seconds = flat_seconds(m)))
             return SF_TIME_MAX;
-        seconds = m->charge / m->power[m->state];
     }
     /* round up, so that at the event the battery is really empty or full */
     if (sf_time_from_seconds(seconds, &dt) != SF_OK || sf_time_add(m->since, dt, &t) != SF_OK)
