@@ -248,17 +248,47 @@ static size_t band_of(const sf_cfg_energy *E, sf_time tod)
     return b;
 }
 
-bool sf_tariff_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end)
+/* The peak price of the tariff into *top: false when it has no peak (fewer than two prices). */
+static bool peak_price(const sf_cfg_energy *E, double *top)
 {
-    double top = -INFINITY, low = INFINITY;
+    double low = INFINITY;
+
+    *top = -INFINITY;
+    for (size_t i = 0; i < E->n_tariff; i++) {
+        *top = fmax(*top, E->tariff[i].price);
+        low = fmin(low, E->tariff[i].price);
+    }
+    return E->n_tariff >= 2 && *top > low;
+}
+
+sf_time sf_tariff_next_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t)
+{
+    double top;
     sf_time clock = start_of_day + t, day = clock - clock % SF_DAY;
     size_t b;
 
-    for (size_t i = 0; i < E->n_tariff; i++) {
-        top = fmax(top, E->tariff[i].price);
-        low = fmin(low, E->tariff[i].price);
+    if (!peak_price(E, &top))
+        return SF_TIME_MAX;
+    if (E->tariff[b = band_of(E, clock % SF_DAY)].price >= top)
+        return t;
+    for (size_t n = 0; n <= E->n_tariff; n++) { /* band by band, over midnight too */
+        if (++b == E->n_tariff) {
+            b = 0;
+            day += SF_DAY;
+        }
+        if (E->tariff[b].price >= top)
+            return day + E->tariff[b].from - start_of_day;
     }
-    if (E->n_tariff < 2 || !(top > low) || E->tariff[b = band_of(E, clock % SF_DAY)].price < top)
+    return SF_TIME_MAX; /* not reached: some band is at the top */
+}
+
+bool sf_tariff_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end)
+{
+    double top;
+    sf_time clock = start_of_day + t, day = clock - clock % SF_DAY;
+    size_t b;
+
+    if (!peak_price(E, &top) || E->tariff[b = band_of(E, clock % SF_DAY)].price < top)
         return false;
     /* walk on band by band (over midnight too) to the first that is not at the peak price */
     for (size_t n = 0; n <= 2 * E->n_tariff; n++) {

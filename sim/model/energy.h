@@ -88,6 +88,8 @@ double sf_meter_charge_seconds(const sf_meter *m, double from, double to);
  */
 struct sf_cfg_energy;
 bool sf_tariff_peak(const struct sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end);
+/* When the next peak band starts at or after `t` (t itself when in one); SF_TIME_MAX when the tariff has no peak. */
+sf_time sf_tariff_next_peak(const struct sf_cfg_energy *E, sf_time start_of_day, sf_time t);
 
 /*
  * Close the interval up to `now`, then draw `watts` in the current state,

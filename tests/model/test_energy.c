@@ -148,7 +148,7 @@ static void test_energy_li_ion_charge_follows_the_closed_form(void **state)
     rel(m.charge, 3.6e7, "full, read once");
 }
 
-/* Peak bands by hand: consecutive bands at the top price are one peak; a peak over midnight ends the next day. */
+/* Peak bands by hand: consecutive bands at the top price are one peak; a peak over midnight ends the next day; when the next one starts. */
 static void test_energy_tariff_peak_and_its_end(void **state)
 {
     sf_cfg_tariff_band day[] = {{0, 0.1}, {7 * SF_HOUR, 0.3}, {20 * SF_HOUR, 0.3}, {22 * SF_HOUR, 0.1}};
@@ -164,6 +164,10 @@ static void test_energy_tariff_peak_and_its_end(void **state)
     assert_int_equal(end, 16 * SF_HOUR);
     assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 0, &end)); /* 06:00 */
     assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 16 * SF_HOUR, &end)); /* 22:00 exactly: off peak */
+    /* the next peak: from 06:00 it starts at 07:00 (1 h in); in it, now; from 22:00, 07:00 the next day */
+    assert_int_equal(sf_tariff_next_peak(&E, 6 * SF_HOUR, 0), SF_HOUR);
+    assert_int_equal(sf_tariff_next_peak(&E, 6 * SF_HOUR, 3 * SF_HOUR), 3 * SF_HOUR);
+    assert_int_equal(sf_tariff_next_peak(&E, 6 * SF_HOUR, 16 * SF_HOUR), 25 * SF_HOUR);
     E.tariff = night;
     E.n_tariff = 3;
     assert_true(sf_tariff_peak(&E, 0, 23 * SF_HOUR, &end)); /* 23:00 to 06:00 the next day */
@@ -173,6 +177,7 @@ static void test_energy_tariff_peak_and_its_end(void **state)
     E.tariff = flat;
     E.n_tariff = 2;
     assert_false(sf_tariff_peak(&E, 0, 13 * SF_HOUR, &end)); /* one price: no peak */
+    assert_int_equal(sf_tariff_next_peak(&E, 0, 13 * SF_HOUR), SF_TIME_MAX);
 }
 
 /*

@@ -190,6 +190,41 @@ static void test_world_charge_at_90_percent_draws_the_energy_over_0_9(void **sta
 }
 
 /*
+ * Off peak, a charge is cut where a peak band starts (offpeak_cut.yaml):
+ * at 00:00 the AGV (10 % of 1 kWh) asks for 90 %, 0.8 kWh into the battery
+ * at 0.9 kW, 3200 s; the band at the top price starts at 00:30, so the
+ * charge ends at 1800 s with 0.1 + 0.9 x 0.5 = 0.55 kWh, the grid having
+ * given 0.5 kWh. Started in the band (the reserve rule), a charge runs to
+ * its end: at 01:00 it asks for 0.6 kWh, 0.05 kWh more, 200 s.
+ */
+static void test_world_off_peak_charge_stops_at_the_peak_band(void **state)
+{
+    sf_scenario_config *cfg = load_file("offpeak_cut.yaml");
+    sf_kernel *k = sf_kernel_new();
+    sf_time end = -1;
+    sf_world_hooks hooks = {ended_at, NULL, &end};
+    char err[256];
+    sf_world *w;
+    sf_agent *a;
+    (void)state;
+    if (!(w = sf_world_new(k, cfg, hooks, err, sizeof err)))
+        fail_msg("%s", err);
+    a = sf_world_agent(w, 0);
+    assert_int_equal(sf_world_charge(w, 0, 0.9, 1000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(3600)), SF_OK);
+    assert_int_equal(end, S(1800));
+    assert_true(fabs(a->meter.charge - 0.55 * 3.6e6) < 1e-6);
+    assert_true(fabs(a->meter.grid - 0.5 * 3.6e6) < 1e-6);
+    assert_int_equal(sf_world_charge(w, 0, 0.6, 1000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(7200)), SF_OK);
+    assert_true(llabs(end - S(3600 + 0.05 * 3.6e6 / 900)) <= 2);
+    assert_true(fabs(a->meter.charge - 0.6 * 3.6e6) < 1e-3);
+    sf_world_free(w);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
+/*
  * Lead-acid: the same charge (1.8 MJ at 2.7 kW stored, 666.67 s), then a
  * 1 h cool-down standing at the charger: the activity ends at 4266.67 s,
  * the cool-down draws nothing from the grid and its standby power (100 W)
@@ -320,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_world_forklift_trip_pick_and_drop_by_hand),
         cmocka_unit_test(test_world_charge_at_90_percent_draws_the_energy_over_0_9),
         cmocka_unit_test(test_world_lead_acid_cools_down_after_charging),
+        cmocka_unit_test(test_world_off_peak_charge_stops_at_the_peak_band),
         cmocka_unit_test(test_world_report_sums_agents_by_type),
         cmocka_unit_test(test_world_failed_carrier_halts_on_its_way_and_its_pick_waits),
     };
