@@ -476,7 +476,7 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
             x->pub.charged = mt->stored - x->snap.stored;
         }
     }
-    for (size_t t = 0; t < m->nt; t++) { /* spare packs draw only to charge, at a constant power */
+    for (size_t t = 0; t < m->nt; t++) { /* spare packs draw only to charge; each step of a taper stores its draw x efficiency too */
         const sf_cfg_battery *B = &m->cfg->fleet.types[t].battery;
         m->e[m->na + m->ns + t].pub.charged = m->e[m->na + m->ns + t].pub.grid * (B->efficiency > 0 ? B->efficiency : 1);
     }

@@ -236,7 +236,7 @@ static void mover_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
 
 /* ---- battery swaps ------------------------------------------------------ */
 
-/* The spare packs of fleet entry t draw `watts` from now: tell the observers, and wake up when the next is full. */
+/* The spare packs of fleet entry t draw `watts` from now: tell the observers, and wake up when a draw changes next. */
 static void packs_changed(sf_world *w, uint32_t t)
 {
     int rc;
@@ -247,7 +247,7 @@ static void packs_changed(sf_world *w, uint32_t t)
     if (w->packs_ev[t])
         sf_kernel_cancel(w->k, w->packs_ev[t]);
     w->packs_ev[t] = 0;
-    if ((next = sf_packs_next_full(&w->packs[t])) != SF_TIME_MAX &&
+    if ((next = sf_packs_next_event(&w->packs[t])) != SF_TIME_MAX &&
         (rc = sf_kernel_at(w->k, next, 0, w->kind_packs, t, &w->packs_ev[t])) != SF_OK)
         sf_kernel_fail(w->k, rc);
 }
@@ -729,6 +729,9 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
                                                                  B->charge_power,
                                                                  B->efficiency > 0 ? B->efficiency : 1)) != SF_OK)
             goto fail;
+        if (B->present && B->swap > 0) /* the spares charge as the fleet's own batteries do */
+            sf_packs_chemistry(&w->packs[t], B->chemistry == SF_CHEMISTRY_LI_ION ? B->cv_from : 1,
+                               B->chemistry == SF_CHEMISTRY_LEAD_ACID ? B->cool_down : 0);
     }
     /* the AS/RS cranes; their event kind after the packs', so runs without cranes keep their fingerprints */
     rc = SF_ENOMEM;
