@@ -1,8 +1,10 @@
 /*
  * ledger.c: the plant's energy ledger and time series.
  *
- * The total grid power (base load included) and the work in progress
- * are constant between calls; each interval is cut at the boundaries of
+ * The total grid power (base load included) is constant between calls,
+ * or ramps linearly while mains-powered vehicles accelerate or brake
+ * (the sum of their slopes), and the work in progress is constant;
+ * each interval is cut at the boundaries of
  * 15-minute windows, clock hours, tariff bands and time-series steps, so
  * each piece has one price, one carbon factor and one window, and the
  * cost across a band boundary and the 15-minute peak are exact.
@@ -152,7 +154,8 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
                 cut = b;
         }
         dt = secs(cut - t0);
-        e = P * dt;
+        e = (P + m->slope * dt / 2) * dt; /* vehicles' draws may ramp (linearly): exact */
+        m->watts += m->slope * dt;
         m->s_energy += e;
         m->s_wip += m->wip * dt;
         m->s_stock += m->stock * dt;
@@ -194,17 +197,27 @@ double sf__metrics_after_warmup(const sf_metrics *m, sf_time t0, sf_time t1)
 
 void sf__metrics_close_power(sf_metrics *m, ent *x, sf_time now)
 {
-    double dt = sf__metrics_after_warmup(m, x->psince, now);
+    double dt = sf__metrics_after_warmup(m, x->psince, now), all = now > x->psince ? secs(now - x->psince) : 0;
+    double from = x->watts + x->slope * (all - dt); /* the draw where the part after the warm-up starts */
+    double e = (from + x->slope * dt / 2) * dt;
 
-    x->pub.energy[x->pstate] += x->watts * dt;
-    x->pub.grid += x->watts * dt;
+    x->pub.energy[x->pstate] += e;
+    x->pub.grid += e;
+    x->watts += x->slope * all;
     x->psince = now;
+}
+
+void sf__metrics_set_ramp(sf_metrics *m, ent *x, double watts, double slope)
+{
+    m->watts += watts - x->watts;
+    m->slope += slope - x->slope;
+    x->watts = watts;
+    x->slope = slope;
 }
 
 void sf__metrics_set_watts(sf_metrics *m, ent *x, double watts)
 {
-    m->watts += watts - x->watts;
-    x->watts = watts;
+    sf__metrics_set_ramp(m, x, watts, 0);
 }
 
 /* The charging agent whose battery fills first: O(agents), only when a charging agent changes. */

@@ -119,7 +119,8 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
             }
         }
     }
-    sf__metrics_set_watts(m, x, watts);
+    /* a mains-powered vehicle's draw ramps with its speed (the meter's slope); a battery's takes nothing from the grid */
+    sf__metrics_set_ramp(m, x, watts, e == SF_ENTITY_AGENT && m->w && x->copy.capacity <= 0 ? x->copy.slope : 0);
 }
 
 static void on_zone(void *ctx, uint32_t agent, uint32_t zone, bool inside, sf_time now)
@@ -480,7 +481,7 @@ void sf_metrics_close(sf_metrics *m, sf_time now)
             x->pub.charged = mt->stored - x->snap.stored;
         }
     }
-    for (size_t t = 0; t < m->nt; t++) { /* spare packs draw only to charge, at a constant power */
+    for (size_t t = 0; t < m->nt; t++) { /* spare packs draw only to charge; each step of a taper stores its draw x efficiency too */
         const sf_cfg_battery *B = &m->cfg->fleet.types[t].battery;
         m->e[m->na + m->ns + t].pub.charged = m->e[m->na + m->ns + t].pub.grid * (B->efficiency > 0 ? B->efficiency : 1);
     }

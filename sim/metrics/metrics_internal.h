@@ -23,7 +23,8 @@ typedef struct ent {
     sf_time since;
     sf_power_state pstate;
     sf_time psince;
-    double watts;
+    double watts; /* grid watts at psince */
+    double slope; /* W/s: the draw ramps from psince (a mains-powered vehicle accelerating), else 0 */
     /* agents followed in a world: the meter as of the last power call, and as of the warm-up */
     sf_meter copy, snap;
     bool snapped;
@@ -70,7 +71,8 @@ struct sf_metrics {
     ent *e; /* agents, then stations */
     size_t charging; /* agents whose `full` is pending */
     ent *first_full; /* the one whose battery fills first, or NULL */
-    double watts;    /* sum of entity watts (without the base load) */
+    double watts;    /* sum of entity watts (without the base load) at `last` */
+    double slope;    /* sum of entity slopes (W/s): the sum ramps by this from `last` */
     FILE *trace;
 
     /* jobs (after the warm-up, except wip). The plant's units are its made
@@ -156,6 +158,8 @@ void sf__metrics_advance(sf_metrics *m, sf_time now);
 void sf__metrics_close_power(sf_metrics *m, ent *x, sf_time now);
 /* Entity x now draws `watts` from the grid; the plant's sum follows. */
 void sf__metrics_set_watts(sf_metrics *m, ent *x, double watts);
+/* The same, ramping by `slope` W/s from now on; x closed up to now (sf__metrics_close_power) and the plant advanced to now. */
+void sf__metrics_set_ramp(sf_metrics *m, ent *x, double watts, double slope);
 /* The charging agent whose battery fills first: O(agents), only when a charging agent changes. */
 void sf__metrics_find_first_full(sf_metrics *m);
 /* Windowed length of [t0, t1): its part after the warm-up, in seconds. */

@@ -82,6 +82,30 @@ double sf_meter_charge_seconds(const sf_meter *m, double from, double to)
     return t;
 }
 
+/* Joules of a draw starting at p watts and ramping by s W/s, over t seconds. */
+static double ramp_energy(double p, double s, double t)
+{
+    return s != 0 ? (p + s * t / 2) * t : p * t;
+}
+
+/*
+ * Seconds from `since` until the battery is empty at the current draw,
+ * p t + s t^2 / 2 = charge, the first root: 2 charge / (p + sqrt(p^2 + 2 s
+ * charge)) (the form without cancellation); INFINITY when the draw never
+ * uses it up (a ramp down that ends first: the next ramp predicts again).
+ */
+static double flat_seconds(const sf_meter *m)
+{
+    double p = m->power[m->state], s = m->slope, c = m->charge, d;
+
+    if (s == 0)
+        return p > 0 ? c / p : INFINITY;
+    d = p * p + 2 * s * c;
+    if (d < 0 || p + sqrt(d) <= 0)
+        return INFINITY;
+    return 2 * c / (p + sqrt(d));
+}
+
 /*
  * The energy of the interval [since, now] in the current state, and what
  * it does to the battery. A battery that empties inside the interval
@@ -98,7 +122,7 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
     *grid = 0;
     *stored = 0;
     if (m->capacity <= 0) {
-        *energy = p * dt;
+        *energy = ramp_energy(p, m->slope, dt);
         *grid = *energy;
         return;
     }
@@ -114,14 +138,14 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
         *stored = *charge - m->charge;
         return;
     }
-    if (m->flat || p <= 0) {
+    if (m->flat || (p <= 0 && m->slope <= 0)) {
         *energy = 0;
         return;
     }
     {
-        double t_flat = m->charge / p, t = dt < t_flat ? dt : t_flat;
-        *energy = p * t;
-        *charge = t < t_flat ? m->charge - p * t : 0;
+        double t_flat = flat_seconds(m), t = dt < t_flat ? dt : t_flat;
+        *energy = ramp_energy(p, m->slope, t);
+        *charge = t < t_flat ? m->charge - *energy : 0;
     }
 }
 
@@ -135,6 +159,7 @@ void sf_meter_update(sf_meter *m, sf_time now)
     m->time[m->state] += sf_time_to_seconds(now - m->since);
     m->grid += g;
     m->stored += st;
+    m->power[m->state] += m->slope * sf_time_to_seconds(now - m->since); /* where the ramp has got to */
     if (m->capacity > 0) {
         m->charge = c;
         if (m->state != SF_POWER_CHARGING && c <= 0 && m->power[m->state] > 0)
@@ -143,9 +168,18 @@ void sf_meter_update(sf_meter *m, sf_time now)
     m->since = now;
 }
 
+void sf_meter_ramp(sf_meter *m, sf_time now, double watts, double slope)
+{
+    sf_meter_update(m, now);
+    m->power[m->state] = watts;
+    m->slope = slope;
+}
+
 void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state)
 {
     sf_meter_update(m, now);
+    if (state != m->state)
+        m->slope = 0;
     m->state = state;
     if (state == SF_POWER_CHARGING && m->charge_power > 0)
         m->flat = false;
@@ -174,9 +208,8 @@ sf_time sf_meter_battery_event(const sf_meter *m)
             return SF_TIME_MAX;
         seconds = (next - m->charge) / rate;
     } else {
-        if (m->flat || m->power[m->state] <= 0)
+        if (m->flat || !isfinite(seconds = flat_seconds(m)))
             return SF_TIME_MAX;
-        seconds = m->charge / m->power[m->state];
     }
     /* round up, so that at the event the battery is really empty or full */
     if (sf_time_from_seconds(seconds, &dt) != SF_OK || sf_time_add(m->since, dt, &t) != SF_OK)
@@ -215,17 +248,47 @@ static size_t band_of(const sf_cfg_energy *E, sf_time tod)
     return b;
 }
 
-bool sf_tariff_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end)
+/* The peak price of the tariff into *top: false when it has no peak (fewer than two prices). */
+static bool peak_price(const sf_cfg_energy *E, double *top)
 {
-    double top = -INFINITY, low = INFINITY;
+    double low = INFINITY;
+
+    *top = -INFINITY;
+    for (size_t i = 0; i < E->n_tariff; i++) {
+        *top = fmax(*top, E->tariff[i].price);
+        low = fmin(low, E->tariff[i].price);
+    }
+    return E->n_tariff >= 2 && *top > low;
+}
+
+sf_time sf_tariff_next_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t)
+{
+    double top;
     sf_time clock = start_of_day + t, day = clock - clock % SF_DAY;
     size_t b;
 
-    for (size_t i = 0; i < E->n_tariff; i++) {
-        top = fmax(top, E->tariff[i].price);
-        low = fmin(low, E->tariff[i].price);
+    if (!peak_price(E, &top))
+        return SF_TIME_MAX;
+    if (E->tariff[b = band_of(E, clock % SF_DAY)].price >= top)
+        return t;
+    for (size_t n = 0; n <= E->n_tariff; n++) { /* band by band, over midnight too */
+        if (++b == E->n_tariff) {
+            b = 0;
+            day += SF_DAY;
+        }
+        if (E->tariff[b].price >= top)
+            return day + E->tariff[b].from - start_of_day;
     }
-    if (E->n_tariff < 2 || !(top > low) || E->tariff[b = band_of(E, clock % SF_DAY)].price < top)
+    return SF_TIME_MAX; /* not reached: some band is at the top */
+}
+
+bool sf_tariff_peak(const sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end)
+{
+    double top;
+    sf_time clock = start_of_day + t, day = clock - clock % SF_DAY;
+    size_t b;
+
+    if (!peak_price(E, &top) || E->tariff[b = band_of(E, clock % SF_DAY)].price < top)
         return false;
     /* walk on band by band (over midnight too) to the first that is not at the peak price */
     for (size_t n = 0; n <= 2 * E->n_tariff; n++) {

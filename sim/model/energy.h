@@ -24,6 +24,13 @@
  * R / 2^k; the last step draws charge_power / 2^SF_TAPER_STEPS for 2 tau
  * and stores the rest, R / 2^(SF_TAPER_STEPS - 1). Each step's end is a
  * battery event (sf_meter_battery_event), where the grid draw changes.
+ *
+ * The power of the current state may also ramp linearly (a vehicle
+ * accelerating or braking, whose draw follows its speed): it is
+ * power[state] at `since` and grows by `slope` watts per second, so the
+ * energy of an interval of dt seconds is power x dt + slope x dt^2 / 2 and
+ * the instant a battery runs flat is a root of that quadratic; still no
+ * sampling. A change of state ends the ramp (slope 0).
  */
 #ifndef SF_MODEL_ENERGY_H
 #define SF_MODEL_ENERGY_H
@@ -40,6 +47,7 @@ typedef struct sf_meter {
     double time[SF_POWER_STATES];   /* seconds spent in each state so far */
     sf_power_state state;
     sf_time since; /* time of the last transition */
+    double slope;  /* W/s: the current state's power grows by this per second from `since` (0: constant) */
     /* battery; capacity 0 means the meter draws from the grid directly */
     double capacity;     /* joules */
     double charge;       /* joules in the battery at `since` */
@@ -66,7 +74,7 @@ void sf_meter_battery(sf_meter *m, double capacity, double charge, double charge
 /* Taper the charge from `cv_from` x capacity (a fraction in (0, 1); 1 or more: constant power to full). */
 void sf_meter_taper(sf_meter *m, double cv_from);
 
-/* Watts drawn from the grid now: the state's power, or in the charging state the charger's draw (0 when full). */
+/* Watts drawn from the grid at `since`: the state's power, or in the charging state the charger's draw (0 when full). */
 double sf_meter_draw(const sf_meter *m);
 
 /* Seconds of charging from `from` to `to` joules (from <= to <= capacity) at the meter's charge power and taper. */
@@ -80,11 +88,19 @@ double sf_meter_charge_seconds(const sf_meter *m, double from, double to);
  */
 struct sf_cfg_energy;
 bool sf_tariff_peak(const struct sf_cfg_energy *E, sf_time start_of_day, sf_time t, sf_time *end);
+/* When the next peak band starts at or after `t` (t itself when in one); SF_TIME_MAX when the tariff has no peak. */
+sf_time sf_tariff_next_peak(const struct sf_cfg_energy *E, sf_time start_of_day, sf_time t);
+
+/*
+ * Close the interval up to `now`, then draw `watts` in the current state,
+ * ramping by `slope` W/s from now on (a linear ramp; 0 for constant).
+ */
+void sf_meter_ramp(sf_meter *m, sf_time now, double watts, double slope);
 
 /* Close the interval up to `now` (>= since) without changing state. */
 void sf_meter_update(sf_meter *m, sf_time now);
 
-/* Close the interval up to `now` and enter `state`. */
+/* Close the interval up to `now` and enter `state` (a new state ends a ramp; the same state keeps it). */
 void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state);
 
 /* Battery charge at `now` (joules), without changing the meter. */

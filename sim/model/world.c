@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include "model/calendar.h"
 #include "model/cranes.h"
+#include "model/speed_power.h"
 
 
 
@@ -235,7 +236,7 @@ static void mover_deadlock(void *ctx, const uint32_t *who, int n, sf_time now)
 
 /* ---- battery swaps ------------------------------------------------------ */
 
-/* The spare packs of fleet entry t draw `watts` from now: tell the observers, and wake up when the next is full. */
+/* The spare packs of fleet entry t draw `watts` from now: tell the observers, and wake up when a draw changes next. */
 static void packs_changed(sf_world *w, uint32_t t)
 {
     int rc;
@@ -246,7 +247,7 @@ static void packs_changed(sf_world *w, uint32_t t)
     if (w->packs_ev[t])
         sf_kernel_cancel(w->k, w->packs_ev[t]);
     w->packs_ev[t] = 0;
-    if ((next = sf_packs_next_full(&w->packs[t])) != SF_TIME_MAX &&
+    if ((next = sf_packs_next_event(&w->packs[t])) != SF_TIME_MAX &&
         (rc = sf_kernel_at(w->k, next, 0, w->kind_packs, t, &w->packs_ev[t])) != SF_OK)
         sf_kernel_fail(w->k, rc);
 }
@@ -356,6 +357,33 @@ static void working_power(sf_world *w, uint32_t id, double ratio, sf_time now)
     a->meter.power[SF_POWER_WORKING] = p;
     if (a->meter.state == SF_POWER_WORKING)
         power(w, id, SF_POWER_WORKING);
+}
+
+/*
+ * A vehicle's travel power follows its speed v: idle + (moving - idle) x
+ * v / vmax, vmax its own top speed (loaded or empty, as its state), so a
+ * trip of T seconds over D metres draws idle x T + (moving - idle) x D /
+ * vmax whatever slowed it. Within a phase of acceleration a the draw
+ * ramps by (moving - idle) x a / vmax per second (model/speed_power.h).
+ */
+static bool speed_power(void *ctx, uint32_t mover, double v, double acc, sf_time now)
+{
+    sf_world *w = ctx;
+    uint32_t id = w->agent_of_mover[mover];
+    sf_agent *a = &w->agents[id];
+    const sf_cfg_agent_type *T = &w->cfg->fleet.types[a->type];
+    sf_power_state s = a->meter.state;
+    double vmax = s == SF_POWER_MOVING_LOADED && T->speed_loaded > 0 ? T->speed_loaded : T->speed;
+    double idle = T->power[SF_POWER_IDLE], full = T->power[s], k;
+
+    if (s == SF_POWER_MOVING_LOADED && full == 0) /* not given: carrying costs what moving costs */
+        full = T->power[SF_POWER_MOVING];
+    if ((s != SF_POWER_MOVING && s != SF_POWER_MOVING_LOADED) || !(vmax > 0) || full == idle)
+        return false;
+    k = (full - idle) / vmax;
+    sf_meter_ramp(&a->meter, now, idle + k * v, k * acc);
+    power(w, id, s);
+    return true;
 }
 
 /*
@@ -708,10 +736,16 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
                                                                  B->charge_power,
                                                                  B->efficiency > 0 ? B->efficiency : 1)) != SF_OK)
             goto fail;
+        if (B->present && B->swap > 0) /* the spares charge as the fleet's own batteries do */
+            sf_packs_chemistry(&w->packs[t], B->chemistry == SF_CHEMISTRY_LI_ION ? B->cv_from : 1,
+                               B->chemistry == SF_CHEMISTRY_LEAD_ACID ? B->cool_down : 0);
     }
     /* the AS/RS cranes; their event kind after the packs', so runs without cranes keep their fingerprints */
     rc = SF_ENOMEM;
     if (!(w->cranes = sf_cranes_new(k, &cfg->layout, crane_power, w)))
+        goto fail;
+    /* last, as the packs' and the cranes' kinds */
+    if (!(w->speed_power = sf_speed_power_new(k, w->movers, nmobile, speed_power, w)))
         goto fail;
     return w;
 fail:
@@ -726,6 +760,7 @@ void sf_world_free(sf_world *w)
     if (!w)
         return;
     sf_safety_free(w->safety); /* before the movers: it unregisters its watcher */
+    sf_speed_power_free(w->speed_power); /* so does this */
     sf_stations_free(w->stations);
     sf_failures_free(w->failures);
     sf_agents_free(w->agent_work);

@@ -123,6 +123,12 @@ int sf_world_charge(sf_world *w, uint32_t id, double to, double charger_power)
         return SF_ERANGE;
     }
     B = &w->cfg->fleet.types[a->type].battery;
+    if (B->rule == SF_CHARGING_OFF_PEAK) { /* a charge started off peak stops where a peak band starts */
+        sf_time now = sf_kernel_now(w->k), peak = sf_tariff_next_peak(&w->cfg->energy,
+                                                                       w->cfg->scenario.start_time_of_day, now);
+        if (peak > now && peak - now <= dt)
+            dt = peak - now - 1; /* ends at the band's start (dt + 1 below) */
+    }
     a->then = B->chemistry == SF_CHEMISTRY_LEAD_ACID ? B->cool_down : 0;
     a->then_power = SF_POWER_STANDBY;
     return sf__world_timed(w, id, SF_ACT_CHARGE, dt + 1, SF_POWER_CHARGING, SF_STATE_CHARGING);

@@ -25,6 +25,7 @@ struct sf_world {
     sf_packs *packs;          /* per fleet entry; n = 0 when it does not swap batteries */
     sf_event_id *packs_ev;    /* per fleet entry: the next pack full */
     struct sf_cranes *cranes; /* the AS/RS cranes' energy (model/cranes.h) */
+    struct sf_speed_power *speed_power; /* vehicles' draw by speed (model/speed_power.h) */
     sf_names places; /* every place name -> node: nodes first, then docks, racks, chargers, parking, stations */
     sf_observer obs[SF_WORLD_OBSERVERS];
     int nobs;

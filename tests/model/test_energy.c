@@ -148,7 +148,7 @@ static void test_energy_li_ion_charge_follows_the_closed_form(void **state)
     rel(m.charge, 3.6e7, "full, read once");
 }
 
-/* Peak bands by hand: consecutive bands at the top price are one peak; a peak over midnight ends the next day. */
+/* Peak bands by hand: consecutive bands at the top price are one peak; a peak over midnight ends the next day; when the next one starts. */
 static void test_energy_tariff_peak_and_its_end(void **state)
 {
     sf_cfg_tariff_band day[] = {{0, 0.1}, {7 * SF_HOUR, 0.3}, {20 * SF_HOUR, 0.3}, {22 * SF_HOUR, 0.1}};
@@ -164,6 +164,10 @@ static void test_energy_tariff_peak_and_its_end(void **state)
     assert_int_equal(end, 16 * SF_HOUR);
     assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 0, &end)); /* 06:00 */
     assert_false(sf_tariff_peak(&E, 6 * SF_HOUR, 16 * SF_HOUR, &end)); /* 22:00 exactly: off peak */
+    /* the next peak: from 06:00 it starts at 07:00 (1 h in); in it, now; from 22:00, 07:00 the next day */
+    assert_int_equal(sf_tariff_next_peak(&E, 6 * SF_HOUR, 0), SF_HOUR);
+    assert_int_equal(sf_tariff_next_peak(&E, 6 * SF_HOUR, 3 * SF_HOUR), 3 * SF_HOUR);
+    assert_int_equal(sf_tariff_next_peak(&E, 6 * SF_HOUR, 16 * SF_HOUR), 25 * SF_HOUR);
     E.tariff = night;
     E.n_tariff = 3;
     assert_true(sf_tariff_peak(&E, 0, 23 * SF_HOUR, &end)); /* 23:00 to 06:00 the next day */
@@ -173,12 +177,55 @@ static void test_energy_tariff_peak_and_its_end(void **state)
     E.tariff = flat;
     E.n_tariff = 2;
     assert_false(sf_tariff_peak(&E, 0, 13 * SF_HOUR, &end)); /* one price: no peak */
+    assert_int_equal(sf_tariff_next_peak(&E, 0, 13 * SF_HOUR), SF_TIME_MAX);
+}
+
+/*
+ * A ramp: 100 W growing by 200 W/s (a vehicle accelerating at 1 m/s^2
+ * from rest, idle 100 W, moving 500 W at 2 m/s). Over 1.5 s: 100 x 1.5 +
+ * 200 x 1.5^2 / 2 = 375 J, and the draw is 400 W at the end. From a
+ * 150 J battery it runs flat where 100 t + 100 t^2 = 150: t = (sqrt(7) -
+ * 1) / 2 = 0.8229 s. A new state ends the ramp.
+ */
+static void test_energy_ramp_is_exact_and_runs_flat_at_the_root(void **state)
+{
+    sf_meter m;
+    sf_time flat;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_MOVING, 0);
+    sf_meter_ramp(&m, 0, 100, 200);
+    rel(sf_meter_total(&m, 1500 * SF_MS), 375, "ramp energy");
+    sf_meter_update(&m, 500 * SF_MS); /* closing part way keeps the ramp */
+    rel(m.power[SF_POWER_MOVING], 200, "draw at 0.5 s");
+    sf_meter_update(&m, 1500 * SF_MS);
+    rel(m.energy[SF_POWER_MOVING], 375, "ramp energy, in two parts");
+    rel(m.power[SF_POWER_MOVING], 400, "draw at 1.5 s");
+    sf_meter_set(&m, 1500 * SF_MS, SF_POWER_MOVING); /* the same state: the ramp goes on */
+    rel(sf_meter_total(&m, 2 * SF_SECOND) - 375, 400 * 0.5 + 200 * 0.25 / 2, "ramp goes on");
+    sf_meter_set(&m, 2 * SF_SECOND, SF_POWER_IDLE);
+    rel(m.slope, 0, "a new state ends the ramp");
+
+    sf_meter_init(&m, power, SF_POWER_MOVING, 0);
+    sf_meter_battery(&m, 1000, 150, 1000, 1);
+    sf_meter_ramp(&m, 0, 100, 200);
+    flat = sf_meter_battery_event(&m);
+    assert_true(fabs(sf_time_to_seconds(flat) - (sqrt(7) - 1) / 2) <= 1e-9); /* rounded up to the nanosecond */
+    sf_meter_update(&m, flat);
+    assert_true(m.flat);
+    rel(m.energy[SF_POWER_MOVING], 150, "all of the battery, no more");
+    /* braking: 400 W falling by 400 W/s stops drawing more at 1 s (200 J), so 250 J never run out */
+    sf_meter_init(&m, power, SF_POWER_MOVING, 0);
+    sf_meter_battery(&m, 1000, 250, 1000, 1);
+    sf_meter_ramp(&m, 0, 400, -400);
+    assert_true(sf_meter_battery_event(&m) == SF_TIME_MAX);
+    rel(sf_meter_charge_at(&m, SF_SECOND), 50, "charge after braking");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_energy_per_state_is_power_times_time),
+        cmocka_unit_test(test_energy_ramp_is_exact_and_runs_flat_at_the_root),
         cmocka_unit_test(test_energy_battery_runs_flat_when_predicted),
         cmocka_unit_test(test_energy_charging_draws_from_the_grid_until_full),
         cmocka_unit_test(test_energy_flat_battery_recovers_on_charging),

@@ -117,27 +117,29 @@ static void test_world_forklift_trip_pick_and_drop_by_hand(void **state)
     assert_int_equal(a->picks, 1);
     assert_int_equal(a->drops, 1);
     sf_world_settle(s.w, S(60));
-    /* exact energy per state, in joules */
-    assert_true(fabs(a->meter.energy[SF_POWER_MOVING] - 4000 * 11.0) < 1e-6);
+    /* exact energy per state, in joules. Travel draws idle + (moving - idle) x v / vmax: empty, 1 kW x 11 s +
+       3 kW x 18 m / 2 m/s = 38 kJ, acceleration and braking included (at full power for 11 s: 44 kJ) */
+    assert_true(fabs(a->meter.energy[SF_POWER_MOVING] - (1000 * 11.0 + 3000 * 18 / 2.0)) < 1e-6);
     /* forks up 6 s at 10 kW; lowering them (6 s) and handling (8 s) draw the working power (0 W), not lifting */
     assert_true(fabs(a->meter.energy[SF_POWER_LIFTING] - 10000 * 6.0) < 1e-6);
     assert_true(fabs(a->meter.time[SF_POWER_LIFTING] - 6.0) < 1e-9);
-    assert_true(fabs(a->meter.energy[SF_POWER_MOVING_LOADED] - 5000 * 19.0) < 1e-6);
+    /* loaded: 1 kW x 19 s + 4 kW x 18 m / 1 m/s = 91 kJ (95 kJ at full power) */
+    assert_true(fabs(a->meter.energy[SF_POWER_MOVING_LOADED] - (1000 * 19.0 + 4000 * 18 / 1.0)) < 1e-6);
     assert_true(fabs(a->meter.energy[SF_POWER_IDLE] - 1000 * 2.0) < 1e-6); /* from 58 s to 60 s */
     assert_true(fabs(a->meter.time[SF_POWER_WORKING] - 22.0) < 1e-9);   /* lowering, handling and the drop, at 0 W */
     /* all from the battery: 1 kWh less what was used */
-    assert_true(fabs(a->meter.charge - (3.6e6 - 44000 - 60000 - 95000 - 2000)) < 1e-6);
+    assert_true(fabs(a->meter.charge - (3.6e6 - 38000 - 60000 - 91000 - 2000)) < 1e-6);
     assert_true(fabs(sf_movers_distance(sf_world_movers(s.w), a->mover, S(60)) - 36) < 1e-6);
-    /* charge back to full at a 5 kW charger: the truck's own 3 kW limit it, 201 kJ take 67 s */
+    /* charge back to full at a 5 kW charger: the truck's own 3 kW limit it, 191 kJ take 63.67 s */
     assert_int_equal(sf_world_charge(s.w, s.truck, 1.5, 5000), SF_EINVAL);
     assert_int_equal(sf_world_charge(s.w, 1, 1.0, 5000), SF_EINVAL); /* the walker has no battery */
     assert_int_equal(sf_world_charge(s.w, s.truck, 1.0, 5000), SF_OK);
     assert_int_equal(sf_kernel_run_until(k, S(200)), SF_OK);
     assert_int_equal(s.step, 5);
-    assert_true(llabs(s.at[4] - S(60 + 201000.0 / 3000)) <= 2);
+    assert_true(llabs(s.at[4] - S(60 + 191000.0 / 3000)) <= 2);
     assert_true(fabs(a->meter.charge - 3.6e6) < 1e-3);
-    assert_true(fabs(a->meter.grid - 201000) < 1e-3);
-    assert_true(fabs(a->meter.stored - 201000) < 1e-3);
+    assert_true(fabs(a->meter.grid - 191000) < 1e-3);
+    assert_true(fabs(a->meter.stored - 191000) < 1e-3);
     assert_true(a->meter.charge_power == 3000); /* the agent's own rate is back */
     sf_world_free(s.w);
     sf_kernel_free(k);
@@ -182,6 +184,41 @@ static void test_world_charge_at_90_percent_draws_the_energy_over_0_9(void **sta
     assert_true(fabs(a->meter.stored - 1.8e6) < 1e-6);
     assert_true(fabs(a->meter.grid - 2e6) < 1e-6);
     assert_true(fabs(a->meter.time[SF_POWER_CHARGING] - 1.8e6 / 2700) < 1e-6);
+    sf_world_free(w);
+    sf_kernel_free(k);
+    sf_scenario_config_free(cfg);
+}
+
+/*
+ * Off peak, a charge is cut where a peak band starts (offpeak_cut.yaml):
+ * at 00:00 the AGV (10 % of 1 kWh) asks for 90 %, 0.8 kWh into the battery
+ * at 0.9 kW, 3200 s; the band at the top price starts at 00:30, so the
+ * charge ends at 1800 s with 0.1 + 0.9 x 0.5 = 0.55 kWh, the grid having
+ * given 0.5 kWh. Started in the band (the reserve rule), a charge runs to
+ * its end: at 01:00 it asks for 0.6 kWh, 0.05 kWh more, 200 s.
+ */
+static void test_world_off_peak_charge_stops_at_the_peak_band(void **state)
+{
+    sf_scenario_config *cfg = load_file("offpeak_cut.yaml");
+    sf_kernel *k = sf_kernel_new();
+    sf_time end = -1;
+    sf_world_hooks hooks = {ended_at, NULL, &end};
+    char err[256];
+    sf_world *w;
+    sf_agent *a;
+    (void)state;
+    if (!(w = sf_world_new(k, cfg, hooks, err, sizeof err)))
+        fail_msg("%s", err);
+    a = sf_world_agent(w, 0);
+    assert_int_equal(sf_world_charge(w, 0, 0.9, 1000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(3600)), SF_OK);
+    assert_int_equal(end, S(1800));
+    assert_true(fabs(a->meter.charge - 0.55 * 3.6e6) < 1e-6);
+    assert_true(fabs(a->meter.grid - 0.5 * 3.6e6) < 1e-6);
+    assert_int_equal(sf_world_charge(w, 0, 0.6, 1000), SF_OK);
+    assert_int_equal(sf_kernel_run_until(k, S(7200)), SF_OK);
+    assert_true(llabs(end - S(3600 + 0.05 * 3.6e6 / 900)) <= 2);
+    assert_true(fabs(a->meter.charge - 0.6 * 3.6e6) < 1e-3);
     sf_world_free(w);
     sf_kernel_free(k);
     sf_scenario_config_free(cfg);
@@ -318,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_world_forklift_trip_pick_and_drop_by_hand),
         cmocka_unit_test(test_world_charge_at_90_percent_draws_the_energy_over_0_9),
         cmocka_unit_test(test_world_lead_acid_cools_down_after_charging),
+        cmocka_unit_test(test_world_off_peak_charge_stops_at_the_peak_band),
         cmocka_unit_test(test_world_report_sums_agents_by_type),
         cmocka_unit_test(test_world_failed_carrier_halts_on_its_way_and_its_pick_waits),
     };
