@@ -448,6 +448,26 @@ static void test_halt_protective_field_reaches_a_person_standing_ahead(void **st
     finish(&w);
 }
 
+/*
+ * Encounters count from the warm-up: measured from 15 s, the encounter
+ * without the rule (14 s to 16 s) began before and is not counted; its
+ * time after, 1 s, is.
+ */
+static void test_halt_protective_field_encounters_count_from_the_warm_up(void **state)
+{
+    struct world w;
+    uint64_t n;
+    double t;
+    (void)state;
+    person_halted_ahead(&w, true, false);
+    sf_movers_measure_from(w.ms, S(15));
+    assert_int_equal(sf_kernel_run_until(w.k, S(18)), SF_OK);
+    sf_movers_encounters(w.ms, 0, S(18), &n, &t);
+    assert_int_equal(n, 0);
+    assert_true(fabs(t - 1) < 1e-8);
+    finish(&w);
+}
+
 /* Where the robot stands while it is held (16.5 s to 22 s): 28.5 m on, at rest. */
 static void test_halt_protective_field_brakes_to_the_exact_point(void **state)
 {
@@ -547,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_halt_waiting_mover_keeps_its_place_but_does_not_start),
         cmocka_unit_test(test_halt_protective_field_reaches_a_person_standing_ahead),
         cmocka_unit_test(test_halt_protective_field_brakes_to_the_exact_point),
+        cmocka_unit_test(test_halt_protective_field_encounters_count_from_the_warm_up),
         cmocka_unit_test(test_halt_protective_field_grows_with_speed),
         cmocka_unit_test(test_halt_protective_field_stops_only_in_shared_zones),
     };
