@@ -72,7 +72,7 @@ static sf_time next_change(const track *tr, sf_time t)
 
 static bool has_field(const struct mover *m)
 {
-    return m->placed && !m->spec.person && m->state != SF_MOVER_IDLE && m->i < m->route.n;
+    return m->placed && !m->spec.person && m->i < m->route.n; /* on a trip (an arrival closes the route) */
 }
 
 static double field_length(const struct mover *m, double v)
