@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 {
     struct bench b;
     sf_movers_hooks hooks = {arrived, state, deadlock, NULL, NULL, &b};
-    const sf_mover_spec forklift = {2.2, 1.6, 0.5, 0.8, false, 0, 0, false};
+    const sf_mover_spec forklift = {2.2, 1.6, 0.5, 0.8, false, 0, 0, false, 0, 0};
     sf_time horizon = 7 * SF_DAY;
     struct timespec t0, t1;
     double wall, sim_hours;

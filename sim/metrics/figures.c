@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "metrics/metrics_internal.h"
 #include "model/kinds.h"
+#include "model/movers.h"
+#include "model/world.h"
 #include <stdio.h>
 
 /* ---- KPIs -------------------------------------------------------------- */
@@ -418,6 +420,45 @@ static int pallet_kpis(const sf_metrics *m, double hours, sf_kpis *out)
     return SF_OK;
 }
 
+/*
+ * Vehicle-pedestrian encounters (model/movers.h, docs/safety.md): people
+ * who entered a vehicle's protective field and the time they spent in it,
+ * after the warm-up, per fleet entry with vehicles, then the plant's sum.
+ */
+static int encounter_kpis(sf_metrics *m, sf_kpis *out)
+{
+    const sf_cfg_fleet *F = &m->cfg->fleet;
+    double n = 0, t = 0;
+    bool vehicles = false;
+    int rc;
+
+    if (!m->w)
+        return SF_OK;
+    for (size_t k = 0; k < F->n_types; k++) {
+        double nk = 0, tk = 0;
+        if (F->types[k].kind == SF_AGENT_ARM || F->types[k].kind == SF_AGENT_WORKER)
+            continue;
+        for (size_t i = 0; i < m->na; i++) {
+            const sf_agent *a = sf_world_agent(m->w, (uint32_t)i);
+            uint64_t c;
+            double secs_in;
+            if (m->e[i].type != (int)k || a->mover == SF_NO_AGENT)
+                continue;
+            sf_movers_encounters(sf_world_movers(m->w), a->mover, m->last, &c, &secs_in);
+            nk += (double)c;
+            tk += secs_in;
+        }
+        vehicles = true;
+        ADD("vehicle_encounters", F->types[k].name, nk, "", false);
+        ADD("vehicle_encounter_time", F->types[k].name, tk / SF_SECONDS_PER_HOUR, "h", false);
+        n += nk;
+        t += tk;
+    }
+    ADD("vehicle_encounters", "", n, "", vehicles); /* in the terminal report of every plant with vehicles */
+    ADD("vehicle_encounter_time", "", t / SF_SECONDS_PER_HOUR, "h", false);
+    return SF_OK;
+}
+
 /* Collaboration safety: stops, slowdowns, near misses, separation, violations, cameras, and the work they cost. */
 static int safety_kpis(sf_metrics *m, sf_kpis *out)
 {
@@ -481,6 +522,8 @@ static int safety_kpis(sf_metrics *m, sf_kpis *out)
                     SF_SECONDS_PER_HOUR,
                 "h", false);
     }
+    if ((rc = encounter_kpis(m, out)) != SF_OK)
+        return rc;
     {
         double reduced = 0, stopped = 0;
         for (size_t i = 0; i < m->na + m->ns; i++) {

@@ -257,6 +257,10 @@ typedef struct sf_cfg_agent_type {
     double lift_speed;  /* m/s, forklifts: forks up or down (default 0.4) */
     sf_time handling;   /* mobile agents: engaging or releasing a load (default 8 s) */
     double reach;       /* m, arms */
+    /* vehicles (not workers): the protective field ahead, v field_response + v^2 / (2 decel) +
+       field_clearance at speed v (docs/safety.md; defaults 0.3 s and 0.1 m) */
+    sf_time field_response;
+    double field_clearance;
     double power[SF_POWER_STATES]; /* W in each state */
     sf_cfg_battery battery;
     const char **skills;

@@ -26,7 +26,6 @@
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev);
 static void on_resume(sf_kernel *k, void *ctx, const sf_event *ev);
 static void walk_on(sf_movers *ms, uint32_t id, uint32_t seg);
-static void protect(sf_movers *ms, uint32_t id, bool act, bool on_arc);
 
 sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahead, sf_movers_hooks hooks)
 {
@@ -53,7 +52,8 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
     }
     if (SF_KERNEL_ADD_KINDS(k, ms, {"mover.node", on_node, &ms->kind_node},
                             {"mover.resume", on_resume, &ms->kind_resume},
-                            {"mover.zone", sf__movers_on_zone, &ms->kind_zone}) != SF_OK)
+                            {"mover.zone", sf__movers_on_zone, &ms->kind_zone},
+                            {"mover.field", sf__fields_on_event, &ms->kind_field}) != SF_OK)
         goto fail;
     return ms;
 fail:
@@ -70,12 +70,14 @@ void sf_movers_free(sf_movers *ms)
         sf_route_close(&ms->m[i].route);
         free(ms->m[i].legs);
         free(ms->m[i].inside);
+        free(ms->m[i].in_field);
     }
     for (uint32_t z = 0; z < ms->nzones; z++) {
         free(ms->zones[z].xy);
         free(ms->zones[z].segs);
     }
     free(ms->zones);
+    free(ms->scratch);
     free(ms->block);
     sf_traffic_free(ms->traffic);
     free(ms);
@@ -98,16 +100,11 @@ int sf_movers_place(sf_movers *ms, uint32_t id, uint32_t node, const sf_mover_sp
     return SF_OK;
 }
 
-/* The mover's motion runs: moving, or halted and still braking (its node event pending). */
-static bool live(const struct mover *m)
-{
-    return m->state == SF_MOVER_MOVING || (m->state == SF_MOVER_HALTED && m->ev != 0);
-}
-
 static void tell_watchers(sf_movers *ms, uint32_t id)
 {
     for (int i = 0; i < ms->nwatch; i++)
         ms->watch[i].fn(ms->watch[i].ctx, id, sf_kernel_now(ms->k));
+    sf__fields_touch(ms, id, NO_SEG);
 }
 
 static void set_state(sf_movers *ms, uint32_t id, sf_mover_state s)
@@ -423,7 +420,7 @@ static void advance(sf_movers *ms, uint32_t id)
     uint32_t blocked;
 
     if (m->spec.stop_for_people)
-        protect(ms, id, false, false);
+        sf__movers_protect(ms, id, false);
     if (m->halts) {
         rest_here(ms, id, 0);
         return;
@@ -533,7 +530,7 @@ static void braked(sf_movers *ms, uint32_t id)
         rest_here(ms, id, 0);
     }
     if (m->spec.stop_for_people)
-        protect(ms, id, true, m->rest > 0);
+        sf__movers_protect(ms, id, true);
 }
 
 static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
@@ -567,7 +564,7 @@ static void on_node(sf_kernel *k, void *ctx, const sf_event *ev)
     }
     before = m->reserved_to;
     if (m->spec.stop_for_people)
-        protect(ms, id, false, true);
+        sf__movers_protect(ms, id, false);
     if (!m->halts)
         extend(ms, id);
     release(ms, sf__movers_seg_of(m, arc), id);
@@ -683,42 +680,15 @@ unsigned sf_movers_halted(const sf_movers *ms, uint32_t id)
 
 /* ---- protective stops ---------------------------------------------------- */
 
-/* A person is on segment `seg` and it crosses a shared zone. */
-static bool crowded(const sf_movers *ms, uint32_t seg)
-{
-    return ms->shared[seg] && ms->people_on[seg];
-}
-
-/* The mover is on arc i, not at a node: moving, braking, or halted inside it. */
-static bool on_arc(const struct mover *m)
-{
-    return m->state == SF_MOVER_MOVING || m->braking || m->ev != 0 || m->rest > 0;
-}
-
-/*
- * Whether the protective stop rule holds mover m: on a trip, a person on
- * a shared segment it is on or about to enter. On a segment that is the
- * segment and the next of its route; at a node, the segment it enters
- * next.
- */
-static bool endangered(const sf_movers *ms, const struct mover *m, bool on)
-{
-    if (!m->spec.stop_for_people || m->spec.person || m->i >= m->route.n)
-        return false;
-    if (crowded(ms, sf__movers_seg_of(m, m->i)))
-        return true;
-    return on && m->i + 1 < m->route.n && crowded(ms, sf__movers_seg_of(m, m->i + 1));
-}
-
 /*
  * Apply the rule to mover id. With `act` the halt takes effect at once
  * (sf_movers_halt); without, only the reason changes and the caller, in
  * the middle of the mover's own node or start, plans accordingly.
  */
-static void protect(sf_movers *ms, uint32_t id, bool act, bool on)
+void sf__movers_protect(sf_movers *ms, uint32_t id, bool act)
 {
     struct mover *m = &ms->m[id];
-    bool want = endangered(ms, m, on);
+    bool want = sf__fields_endangered(ms, id);
     unsigned before = m->halts;
 
     if (want == (bool)(before & SF_HALT_SAFETY))
@@ -734,33 +704,20 @@ static void protect(sf_movers *ms, uint32_t id, bool act, bool on)
         retell(ms, id);
 }
 
-/*
- * A person is now on `seg` (NO_SEG: at a node). When a shared segment
- * gets its first person or loses its last, the movers that stop for
- * people and are on it or about to enter it look again. Cost: O(movers)
- * per such change, nothing for vehicles or unshared segments.
- */
+/* A person is now on `seg` (NO_SEG: at a node): the fields that may hold them look again (fields.c). */
 static void walk_on(sf_movers *ms, uint32_t id, uint32_t seg)
 {
     struct mover *m = &ms->m[id];
-    uint32_t old = m->on_seg, changed[2];
-    int n = 0;
+    uint32_t old = m->on_seg;
 
     if (!m->spec.person || old == seg)
         return;
     m->on_seg = seg;
-    if (old != NO_SEG && --ms->people_on[old] == 0 && ms->shared[old])
-        changed[n++] = old;
-    if (seg != NO_SEG && ms->people_on[seg]++ == 0 && ms->shared[seg])
-        changed[n++] = seg;
-    for (int c = 0; c < n; c++)
-        for (uint32_t r = 0; r < ms->n; r++) {
-            const struct mover *q = &ms->m[r];
-            if (!q->spec.stop_for_people || q->i >= q->route.n)
-                continue;
-            if (sf__movers_seg_of(q, q->i) == changed[c] || (q->i + 1 < q->route.n && sf__movers_seg_of(q, q->i + 1) == changed[c]))
-                protect(ms, r, true, on_arc(q));
-        }
+    if (old != NO_SEG)
+        ms->people_on[old]--;
+    if (seg != NO_SEG)
+        ms->people_on[seg]++;
+    sf__fields_touch(ms, id, old);
 }
 
 /* ---- speed caps ---------------------------------------------------------- */
@@ -820,7 +777,7 @@ void sf_movers_position(const sf_movers *ms, uint32_t id, sf_time t, double *x, 
     *y = n->y;
     if (m->state == SF_MOVER_HALTED && !m->ev && m->rest > 0)
         arc_point(ms, m, m->i, m->rest, x, y);
-    if (live(m)) {
+    if (sf__movers_live(m)) {
         double s = sf_motion_position(&m->motion, t, &v);
         uint32_t leg = sf_motion_leg_at(&m->motion, t);
         uint32_t arc = m->route.arcs[m->base + leg];
@@ -841,7 +798,7 @@ double sf_movers_distance(const sf_movers *ms, uint32_t id, sf_time t)
 {
     const struct mover *m = &ms->m[id];
 
-    if (live(m))
+    if (sf__movers_live(m))
         return m->done + sf_motion_position(&m->motion, t, NULL);
     return m->done;
 }
@@ -875,7 +832,7 @@ void sf_movers_unwatch(sf_movers *ms, sf_movers_watch_fn fn, void *ctx)
 
 const sf_motion *sf_movers_motion(const sf_movers *ms, uint32_t id)
 {
-    return live(&ms->m[id]) ? &ms->m[id].motion : NULL;
+    return sf__movers_live(&ms->m[id]) ? &ms->m[id].motion : NULL;
 }
 
 void sf_movers_leg_line(const sf_movers *ms, uint32_t id, uint32_t leg, double line[4], double *s_from, double *len)

@@ -39,7 +39,7 @@ typedef enum sf_mover_state {
 /* Why a mover is halted: reasons nest, the mover goes on when none is left. */
 enum {
     SF_HALT_FAILURE = 1u << 0, /* the agent broke down and waits for its repair */
-    SF_HALT_SAFETY = 1u << 1,  /* protective stop: a person on its way in a shared zone (stop_for_people) */
+    SF_HALT_SAFETY = 1u << 1,  /* protective stop: a person in its protective field in a shared zone (stop_for_people) */
 };
 
 typedef struct sf_mover_spec {
@@ -54,12 +54,20 @@ typedef struct sf_mover_spec {
      */
     double shared_speed, collab_speed;
     /*
-     * Protective stop (ssm): the mover halts (SF_HALT_SAFETY) while a
-     * person is on the segment it is on or on the next one of its route,
-     * when that segment crosses a shared zone; at a node, on the segment
-     * it is about to enter. See sf_movers_halt for what halting does.
+     * Protective stop (ssm): the mover halts (SF_HALT_SAFETY) when a
+     * person on a segment that crosses a shared zone enters its protective
+     * field (below), and stays halted while one is within the field of its
+     * top speed ahead of it. See sf_movers_halt for what halting does.
      */
     bool stop_for_people;
+    /*
+     * Vehicles (not people): the protective field, the stretch of the
+     * route ahead of length v field_response + v^2 / (2 decel) +
+     * field_clearance at speed v (fields.c). An ssm robot brakes when a
+     * person enters it; every vehicle counts the people who do
+     * (sf_movers_encounters).
+     */
+    double field_response, field_clearance; /* s, m */
 } sf_mover_spec;
 
 typedef struct sf_movers sf_movers;
@@ -146,6 +154,14 @@ uint64_t sf_movers_reroutes(const sf_movers *ms);
 int sf_movers_halt(sf_movers *ms, uint32_t mover, unsigned reason, bool halt);
 /* The reasons a mover is halted for now (SF_HALT_* bits, 0 when it is not). */
 unsigned sf_movers_halted(const sf_movers *ms, uint32_t mover);
+
+/*
+ * Vehicle-pedestrian encounters of mover `id` (a vehicle) counted from
+ * `from` (the warm-up; before the first trip): people who entered its
+ * protective field, and the person-seconds spent inside it up to `now`.
+ */
+void sf_movers_measure_from(sf_movers *ms, sf_time from);
+void sf_movers_encounters(sf_movers *ms, uint32_t id, sf_time now, uint64_t *count, double *seconds);
 
 /* Cap the speed on a segment, INFINITY to lift it; movers affected replan from where they are. */
 int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);

@@ -1,7 +1,8 @@
 /*
  * movers_int.h: the movers' record, shared by movers.c (trips, halts,
  * protective stops) and zones.c (zones, speed caps, people's presence).
- * Nothing outside those two files includes it.
+ * Nothing outside those files (and fields.c, the protective fields)
+ * includes it.
  */
 #ifndef SF_MODEL_MOVERS_INT_H
 #define SF_MODEL_MOVERS_INT_H
@@ -49,6 +50,15 @@ struct mover {
     uint32_t on_seg;     /* people: the segment they are on, NO_SEG at a node */
     sf_leg *legs;        /* scratch for planning */
     uint32_t legs_cap;
+    /* vehicles: the protective field (fields.c) */
+    sf_event_id field_ev;  /* next evaluation of the field, 0 when none */
+    sf_time field_at;      /* its time */
+    uint32_t *in_field;    /* people inside the field now */
+    uint32_t n_in;
+    size_t in_cap;
+    uint64_t encounters;   /* people who entered the field, since measure_from */
+    sf_time enc_time;      /* person-time inside the field, since measure_from */
+    sf_time enc_since;     /* when n_in last changed (or was brought up to date) */
 };
 
 struct sf_movers {
@@ -64,7 +74,10 @@ struct sf_movers {
     uint16_t *occupied; /* per segment: shared zones crossing it with a person inside */
     uint16_t *people_on; /* per segment: people on it (walking, or halted on it) */
     uint32_t *degree; /* segments at each node */
-    uint32_t kind_node, kind_resume, kind_zone;
+    uint32_t kind_node, kind_resume, kind_zone, kind_field;
+    sf_time measure_from; /* encounters count from here (the warm-up) */
+    uint32_t *scratch;    /* fields.c: the people inside a field being looked at */
+    size_t scratch_cap;
     sf_movers_hooks hooks;
     struct zone *zones;
     uint32_t nzones;
@@ -78,12 +91,29 @@ struct sf_movers {
     int nwatch;
 };
 
+/* The mover's motion runs: moving, or halted and still braking (its node event pending). */
+static inline bool sf__movers_live(const struct mover *m)
+{
+    return m->state == SF_MOVER_MOVING || (m->state == SF_MOVER_HALTED && m->ev != 0);
+}
+
 /* movers.c */
 uint32_t sf__movers_seg_of(const struct mover *m, uint32_t idx);
+/* apply the protective stop rule to a mover (act: halt or let go at once; otherwise set the reason only) */
+void sf__movers_protect(sf_movers *ms, uint32_t id, bool act);
 void sf__movers_replan_now(sf_movers *ms, uint32_t id);
 /* zones.c: crossings of the current motion scheduled; presence of people settled at (x, y); a crossing is due */
 void sf__movers_watch_zones(sf_movers *ms, uint32_t id);
 void sf__movers_settle_presence(sf_movers *ms, uint32_t id, double x, double y);
 void sf__movers_on_zone(sf_kernel *k, void *ctx, const sf_event *ev);
+/*
+ * fields.c: whether the protective stop rule holds mover id now; the
+ * mover's motion or rest changed (a vehicle: its field is looked at again
+ * at this instant; a person: so are the fields of the vehicles whose route
+ * ahead holds `old` or the segment it is on); the field event.
+ */
+bool sf__fields_endangered(sf_movers *ms, uint32_t id);
+void sf__fields_touch(sf_movers *ms, uint32_t id, uint32_t old);
+void sf__fields_on_event(sf_kernel *k, void *ctx, const sf_event *ev);
 
 #endif

@@ -695,6 +695,7 @@ sf_world *sf_world_new(sf_kernel *k, const sf_scenario_config *cfg, sf_world_hoo
     if (!(w->movers = sf_movers_new(k, w->net, nmobile, cfg->layout.traffic.lookahead, mh)))
         goto fail;
     sf_movers_set_corridors(w->movers, cfg->layout.traffic.corridors);
+    sf_movers_measure_from(w->movers, cfg->scenario.warmup);
     sf_movers_set_deadlock_policy(w->movers, cfg->layout.traffic.reroute ? SF_DEADLOCK_REROUTE : SF_DEADLOCK_REPORT);
     for (size_t z = 0; z < cfg->layout.n_zones; z++) {
         const sf_cfg_zone *Z = &cfg->layout.zones[z];

@@ -113,8 +113,8 @@ int sf__world_build_storage(sf_world *w, char *err, size_t n)
 /*
  * A mobile robot's collaboration mode from its safety rule: in shared
  * (collaborative) zones, ssm caps it at its reduced speed while a person is
- * inside and stops it (protective stop) while a person is on its segment
- * or the next (see sf_mover_spec.stop_for_people), pfl at its maximum
+ * inside and stops it (protective stop) when a person enters its
+ * protective field (see sf_mover_spec.stop_for_people), pfl at its maximum
  * speed at all times; fenced changes nothing
  * (a fenced vehicle keeps to robots-only aisles).
  */
@@ -165,7 +165,8 @@ int sf__world_build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
             if (T->kind != SF_AGENT_ARM) {
                 sf_mover_spec spec = {T->speed, T->speed_loaded > 0 ? T->speed_loaded : T->speed,
                                       T->accel > 0 ? T->accel : 0.5, T->decel > 0 ? T->decel : 0.5,
-                                      T->kind == SF_AGENT_WORKER, 0, 0, false};
+                                      T->kind == SF_AGENT_WORKER, 0, 0, false,
+                                      sf_time_to_seconds(T->field_response), T->field_clearance};
                 mobile_robot_speeds(w->cfg, (int)t, &spec);
                 if (mover >= nmobile || sf_movers_place(w->movers, mover, a->home, &spec) != SF_OK)
                     return sf__world_fail(err, n, &T->at, "fleet entry '%s': cannot place its agents at their home",

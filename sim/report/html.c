@@ -727,7 +727,9 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     static const char *const safety_kpis[][2] = {
         {"protective_stops", "protective stops"}, {"near_misses", "near misses"},
         {"min_separation", "closest person-robot distance"}, {"reduced_speed_time", "time at reduced speed"},
-        {"safety_stop_time", "time in protective stop"}, {"throughput_lost_safety", "throughput lost to safety"}};
+        {"safety_stop_time", "time in protective stop"}, {"throughput_lost_safety", "throughput lost to safety"},
+        {"vehicle_encounters", "people entering vehicles' protective fields"},
+        {"vehicle_encounter_time", "time people spent in vehicles' protective fields"}};
 
     sf_time_format(sf_metrics_from(m), a, sizeof a);
     sf_time_format(sf_metrics_to(m), b, sizeof b);

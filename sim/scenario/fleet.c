@@ -320,6 +320,29 @@ static void programming(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_
 }
 
 /*
+ * A vehicle's protective field (docs/safety.md): the response time of its
+ * personnel detection and the clearance added to its stopping distance.
+ * People have none, and arms do not travel.
+ */
+static void field(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_agent_type *t)
+{
+    static const char *const keys[] = {"field_response", "field_clearance"};
+    bool vehicle = t->kind != SF_AGENT_ARM && t->kind != SF_AGENT_WORKER;
+
+    t->field_response = 3 * SF_SECOND / 10;
+    t->field_clearance = 0.1;
+    for (size_t i = 0; i < 2 && !vehicle; i++)
+        if (sf_ynode_get(e, keys[i], NULL))
+            sf_v_error(v, sf_ynode_get(e, keys[i], NULL), "%s: only a vehicle (forklift, agv, humanoid) has a "
+                       "protective field ('%s')", what, keys[i]);
+    if (!vehicle)
+        return;
+    sf_v_duration(v, sf_ynode_get(e, "field_response", NULL), "field_response", &t->field_response);
+    sf_v_qty(v, sf_ynode_get(e, "field_clearance", NULL), "field_clearance", SF_DIM_LENGTH, 0, 50, false,
+             &t->field_clearance);
+}
+
+/*
  * One fleet entry. What is required depends on the kind: mobile agents
  * need a home node and a speed, an arm a home station and no travel
  * settings, a forklift its lift height.
@@ -338,7 +361,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
              KEYS("name", "kind", "count", "home", "speed", "speed_loaded", "accel", "decel", "payload",
                   "lift_height", "lift_speed", "handling", "reach", "power", "battery", "skills", "cost_per_hour",
                   "behaviour", "success_rate", "retry_time", "fatigue", "learning", "programming",
-                  "time_factor", "supervision", "vision"),
+                  "time_factor", "supervision", "vision", "field_response", "field_clearance"),
              what);
     if (!sf_v_enum(v, sf_v_need(v, e, "kind", what), "agent kind", sf_agent_kind_names, &kind) || kind < 0)
         kind = SF_AGENT_WORKER;
@@ -369,6 +392,7 @@ static void agent_type(sf_vctx *v, const sf_ynode *e, const sf_ynode *name, sf_c
                 sf_v_error(v, k, "%s: an arm stays at its station and has no '%s'", what, moving[i]);
         }
     }
+    field(v, e, what, t);
     sf_v_qty(v, sf_ynode_get(e, "payload", NULL), "payload", SF_DIM_MASS, 0, 1e5, false, &t->payload);
     if (t->kind == SF_AGENT_FORKLIFT)
         sf_v_qty(v, sf_v_need(v, e, "lift_height", what), "lift_height", SF_DIM_LENGTH, 0, 50, false,

@@ -27,4 +27,13 @@ for m in separation_violations separation_violation_time; do
 done
 awk -F, '$1 == "separation_violations" && $2 ~ /^weld_arm_/ {n++; s += $3} END {exit !(n == 2 && s == 0)}' "$tmp/f/kpis.csv" ||
     { echo "FAIL: people walk through the fenced weld cells"; grep "^separation_violations," "$tmp/f/kpis.csv"; exit 1; }
+# vehicle-pedestrian encounters (docs/safety.md, protective fields): a row per fleet entry of vehicles
+# (forklift, tugger, humanoid) and the plant's sum; the tuggers meet people (88 in these 4 hours)
+for m in vehicle_encounters vehicle_encounter_time; do
+    awk -F, -v m="$m" '$1 == m && $2 != "-" {n++; s += $3} $1 == m && $2 == "-" {p = $3; seen = 1}
+        END {d = s - p; if (d < 0) d = -d; exit !(seen && n == 3 && d < 1e-9 * (1 + p))}' "$tmp/f/kpis.csv" ||
+        { echo "FAIL: $m is not one row per fleet entry of vehicles plus their sum"; grep "^$m," "$tmp/f/kpis.csv"; exit 1; }
+done
+awk -F, '$1 == "vehicle_encounters" && $2 == "tugger" {exit !($3 > 0)}' "$tmp/f/kpis.csv" ||
+    { echo "FAIL: no tugger-pedestrian encounter in the flagship"; grep "^vehicle_encounters," "$tmp/f/kpis.csv"; exit 1; }
 echo "ok"

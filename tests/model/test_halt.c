@@ -1,8 +1,9 @@
 /*
  * Halting movers where they are: the braking point and times against hand
  * calculation (v^2 / 2 decel, v / decel), nested reasons, a halted mover
- * that keeps its place in line, and the protective stop of a robot while
- * a person is on its way in a shared zone.
+ * that keeps its place in line, and the protective field of a robot: the
+ * exact instant and point at which it brakes for a person in a shared
+ * zone, and the encounters it counts.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -100,7 +101,7 @@ static void finish(struct world *w)
 }
 
 /* 2 m/s, 1 m/s^2 up, 0.8 m/s^2 down: from 2 m/s a stop takes 2.5 s and 2.5 m. */
-static const sf_mover_spec truck = {2, 2, 1, 0.8, false, 0, 0, false};
+static const sf_mover_spec truck = {2, 2, 1, 0.8, false, 0, 0, false, 0, 0};
 
 static void at(const struct world *w, uint32_t mover, sf_time t, double x_want, double v_want)
 {
@@ -357,87 +358,200 @@ static void test_halt_waiting_mover_keeps_its_place_but_does_not_start(void **st
 }
 
 /*
- * A robot (ssm: stops for people) from n0 to n2 over A (n0-n1, 20 m) and
- * B (n1-n2, 20 m); a shared zone crosses B only. Free, it takes 2 s up,
- * 35.5 m at 2 m/s, 2.5 s down: 22.25 s. A person starts from n2 to n1 at
- * 5 s (20 m at 1 m/s, 1 m/s^2: 21 s), so B, the segment after the robot's,
- * has a person from 5 s to 26 s. The robot, at 8 m and 2 m/s at 5 s,
- * stops 2.5 m on (10.5 m, at 7.5 s) and goes on from rest at 26 s: 29.5 m
- * in 2 + 12.5 + 2.5 s, arrival at 43 s. Without the zone, or without the
- * rule, nothing stops it.
+ * The protective field (fields.c): a robot from n0 to n2 over A (n0-n1,
+ * 20 m) and B (n1-n2, 20 m), a shared zone across B only. The truck with
+ * a 0.5 s response and a 0.5 m clearance has a field of 2 x 0.5 + 2^2 /
+ * (2 x 0.8) + 0.5 = 4 m at 2 m/s. Free, it arrives at 22.25 s (2 s up,
+ * 35.5 m at 2 m/s, 2.5 s down), at s = 2t - 2 while it cruises.
  */
-static sf_time robot_among_people(bool shared, bool rule, struct world *w)
+static const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false, 0, 0};
+
+static void field_line(struct world *w, bool shared, const sf_mover_spec *robot)
 {
     const double len[] = {20, 20};
     const double zone[] = {25, -5, 35, -5, 35, 5, 25, 5};
-    sf_mover_spec robot = truck;
-    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false};
-    sf_time t;
     int z;
 
-    robot.stop_for_people = rule;
     line(w, len, 2, 2, 2, 2);
     z = sf_movers_add_zone(w->ms, zone, 4, INFINITY);
     assert_true(z >= 0);
     if (shared)
         assert_int_equal(sf_movers_share_zone(w->ms, (uint32_t)z), SF_OK);
-    assert_int_equal(sf_movers_place(w->ms, 0, 0, &robot), SF_OK);
-    assert_int_equal(sf_movers_place(w->ms, 1, 2, &walker), SF_OK);
-    assert_int_equal(sf_movers_move_to(w->ms, 0, 2, false), SF_OK);
-    assert_int_equal(sf_kernel_run_until(w->k, S(5)), SF_OK);
-    assert_int_equal(sf_movers_move_to(w->ms, 1, 1, false), SF_OK);
-    assert_int_equal(sf_kernel_run(w->k), SF_OK);
-    assert_int_equal(w->arrived_at[1], S(26));
-    t = w->arrived_at[0];
-    return t;
+    assert_int_equal(sf_movers_place(w->ms, 0, 0, robot), SF_OK);
 }
 
-static void test_halt_protective_stop_while_a_person_is_on_the_way(void **state)
+/*
+ * A person walks from n2 towards n1 at 0 s (1 m/s, 1 m/s^2) and is halted
+ * at 10 s, 9.5 m on: braking 0.5 m, it stands at x = 30 from 11 s. The
+ * field's front, s + 4 while the robot cruises, reaches 30 m at 14 s
+ * (s = 26 m): the robot brakes there, 2.5 m, to stand at 28.5 m from
+ * 16.5 s, 1.5 m short of the person (the response time's 1 m and the
+ * clearance). Braking, its front is 30 - 0.4 t: the person is inside the
+ * field for an instant, an encounter of no duration. The person, let go
+ * at 20 s, walks past the robot at 22 s (0.5 m in 1 s, then 1 m/s), inside
+ * the 0.5 m field of the robot at rest from 21.5 s: a second encounter,
+ * of 0.5 s. The robot goes on from rest at 22 s, 11.5 m in 2 + 3.5 +
+ * 2.5 s, to arrive at 30 s.
+ * Without the rule it drives on: the person is inside its field from 14 s
+ * until it passes them at 16 s, one encounter of 2 s, and it arrives at
+ * 22.25 s.
+ */
+/* Up to 10 s: the robot on its way, the person halted at 10 s (standing at x = 30 from 11 s). */
+static void person_halted_ahead(struct world *w, bool shared, bool rule)
+{
+    sf_mover_spec robot = truck;
+
+    robot.stop_for_people = rule;
+    robot.field_response = 0.5;
+    robot.field_clearance = 0.5;
+    field_line(w, shared, &robot);
+    assert_int_equal(sf_movers_place(w->ms, 1, 2, &walker), SF_OK);
+    assert_int_equal(sf_movers_move_to(w->ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w->ms, 1, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(w->k, S(10)), SF_OK);
+    assert_int_equal(sf_movers_halt(w->ms, 1, SF_HALT_FAILURE, true), SF_OK);
+}
+
+static void person_standing_ahead(struct world *w, bool rule)
+{
+    person_halted_ahead(w, true, rule);
+    assert_int_equal(sf_kernel_run_until(w->k, S(20)), SF_OK);
+    at(w, 1, S(20), 30, 0);
+    assert_int_equal(sf_movers_halt(w->ms, 1, SF_HALT_FAILURE, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w->k), SF_OK);
+    assert_int_equal(w->arrived_at[1], S(31));
+}
+
+static void test_halt_protective_field_reaches_a_person_standing_ahead(void **state)
 {
     struct world w;
+    uint64_t n;
+    double t;
     (void)state;
-    assert_int_equal(robot_among_people(true, true, &w), S(43));
+    person_standing_ahead(&w, true);
     assert_int_equal(w.stops, 1);
     assert_int_equal(w.releases, 1);
-    assert_int_equal(w.stopped_at, S(5));
-    assert_int_equal(w.released_at, S(26));
-    assert_int_equal(w.halted_at[0], S(5));
-    assert_true(fabs(sf_movers_distance(w.ms, 0, S(43)) - 40) < 1e-9);
+    assert_int_equal(w.stopped_at, S(14));
+    assert_int_equal(w.halted_at[0], S(14));
+    assert_int_equal(w.released_at, S(22));
+    assert_int_equal(w.arrived_at[0], S(30));
+    sf_movers_encounters(w.ms, 0, S(40), &n, &t);
+    assert_int_equal(n, 2);
+    assert_true(fabs(t - 0.5) < 1e-8);
     finish(&w);
-    assert_int_equal(robot_among_people(false, true, &w), S(22.25));
+    person_standing_ahead(&w, false);
     assert_int_equal(w.stops, 0);
-    finish(&w);
-    assert_int_equal(robot_among_people(true, false, &w), S(22.25));
-    assert_int_equal(w.stops, 0);
+    assert_int_equal(w.arrived_at[0], S(22.25));
+    sf_movers_encounters(w.ms, 0, S(40), &n, &t);
+    assert_int_equal(n, 1);
+    assert_true(fabs(t - 2) < 1e-8);
     finish(&w);
 }
 
 /*
- * The person already on B when the robot, standing at n1, is sent along
- * it: it does not start until the person has left B (arrived at n1 at
- * 21 s); then 20 m in 2 + 7.75 + 2.5 s: arrival at 33.25 s.
+ * Encounters count from the warm-up: measured from 15 s, the encounter
+ * without the rule (14 s to 16 s) began before and is not counted; its
+ * time after, 1 s, is.
  */
-static void test_halt_protective_stop_holds_a_robot_at_a_node(void **state)
+static void test_halt_protective_field_encounters_count_from_the_warm_up(void **state)
 {
     struct world w;
-    const double len[] = {20, 20};
-    const double zone[] = {25, -5, 35, -5, 35, 5, 25, 5};
-    sf_mover_spec robot = truck;
-    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false};
+    uint64_t n;
+    double t;
     (void)state;
-    robot.stop_for_people = true;
-    line(&w, len, 2, 2, 2, 2);
-    assert_int_equal(sf_movers_share_zone(w.ms, (uint32_t)sf_movers_add_zone(w.ms, zone, 4, INFINITY)), SF_OK);
-    assert_int_equal(sf_movers_place(w.ms, 0, 1, &robot), SF_OK);
-    assert_int_equal(sf_movers_place(w.ms, 1, 2, &walker), SF_OK);
-    assert_int_equal(sf_movers_move_to(w.ms, 1, 1, false), SF_OK);
-    assert_int_equal(sf_movers_move_to(w.ms, 0, 2, false), SF_OK);
+    person_halted_ahead(&w, true, false);
+    sf_movers_measure_from(w.ms, S(15));
+    assert_int_equal(sf_kernel_run_until(w.k, S(18)), SF_OK);
+    sf_movers_encounters(w.ms, 0, S(18), &n, &t);
+    assert_int_equal(n, 0);
+    assert_true(fabs(t - 1) < 1e-8);
+    finish(&w);
+}
+
+/* Where the robot stands while it is held (16.5 s to 22 s): 28.5 m on, at rest. */
+static void test_halt_protective_field_brakes_to_the_exact_point(void **state)
+{
+    struct world w;
+    (void)state;
+    person_halted_ahead(&w, true, true);
+    assert_int_equal(sf_kernel_run_until(w.k, S(14)), SF_OK);
+    at(&w, 0, S(14), 26, 2);
+    assert_int_equal(sf_kernel_run_until(w.k, S(15)), SF_OK);
+    at(&w, 0, S(15), 26 + 2 - 0.4, 2 - 0.8);
+    assert_int_equal(sf_kernel_run_until(w.k, S(19)), SF_OK);
+    at(&w, 0, S(19), 28.5, 0);
     assert_int_equal(sf_movers_state(w.ms, 0), SF_MOVER_HALTED);
-    assert_int_equal(sf_kernel_run(w.k), SF_OK);
-    assert_int_equal(w.arrived_at[1], S(21));
-    assert_int_equal(w.arrived_at[0], S(33.25));
+    assert_true(fabs(sf_movers_distance(w.ms, 0, S(19)) - 28.5) < 1e-9);
+    finish(&w);
+}
+
+/*
+ * A person walks ahead of the robot, from n1 to n2 from 0 s (at x = 19.5
+ * + t from 1 s to 20 s, at n2 at 21 s). At 2 m/s the robot's front, 2t +
+ * 2, reaches them at 17.5 s (s = 33 m): it brakes to 35.5 m at 20 s, when
+ * the person, 4 m ahead (its field at top speed), walks out of it; it goes
+ * on from rest, 4.5 m in 2 + 2.5 s, to arrive at 24.5 s. At 1 m/s its field
+ * is 0.5 + 0.625 + 0.5 = 1.625 m and its front, t + 1.125, never reaches
+ * them: it arrives at 41.125 s (1 s up, 38.875 m at 1 m/s, 1.25 s down)
+ * as if nobody were there (a rule by segment stopped it while the person
+ * was on B).
+ */
+static void person_walking_ahead(struct world *w, double vmax)
+{
+    sf_mover_spec robot = truck;
+
+    robot.vmax_empty = robot.vmax_loaded = vmax;
+    robot.stop_for_people = true;
+    robot.field_response = 0.5;
+    robot.field_clearance = 0.5;
+    field_line(w, true, &robot);
+    assert_int_equal(sf_movers_place(w->ms, 1, 1, &walker), SF_OK);
+    assert_int_equal(sf_movers_move_to(w->ms, 0, 2, false), SF_OK);
+    assert_int_equal(sf_movers_move_to(w->ms, 1, 2, false), SF_OK);
+    assert_int_equal(sf_kernel_run(w->k), SF_OK);
+    assert_int_equal(w->arrived_at[1], S(21));
+}
+
+static void test_halt_protective_field_grows_with_speed(void **state)
+{
+    struct world w;
+    uint64_t n;
+    double t;
+    (void)state;
+    person_walking_ahead(&w, 2);
     assert_int_equal(w.stops, 1);
-    assert_int_equal(w.released_at, S(21));
+    assert_int_equal(w.stopped_at, S(17.5));
+    assert_int_equal(w.released_at, S(20));
+    assert_int_equal(w.arrived_at[0], S(24.5));
+    sf_movers_encounters(w.ms, 0, S(30), &n, &t);
+    assert_int_equal(n, 1);
+    finish(&w);
+    person_walking_ahead(&w, 1);
+    assert_int_equal(w.stops, 0);
+    assert_int_equal(w.arrived_at[0], S(41.125));
+    sf_movers_encounters(w.ms, 0, S(50), &n, &t);
+    assert_int_equal(n, 0);
+    finish(&w);
+}
+
+/*
+ * Only people on segments that cross a shared zone stop the robot: with
+ * the zone not shared, the person standing ahead is an encounter and the
+ * robot drives on (22.25 s).
+ */
+static void test_halt_protective_field_stops_only_in_shared_zones(void **state)
+{
+    struct world w;
+    uint64_t n;
+    double t;
+    (void)state;
+    person_halted_ahead(&w, false, true);
+    assert_int_equal(sf_kernel_run_until(w.k, S(30)), SF_OK);
+    assert_int_equal(w.stops, 0);
+    assert_int_equal(w.arrived_at[0], S(22.25));
+    sf_movers_encounters(w.ms, 0, S(30), &n, &t);
+    assert_int_equal(n, 1);
+    assert_true(fabs(t - 2) < 1e-8);
     finish(&w);
 }
 
@@ -451,8 +565,11 @@ int main(void)
         cmocka_unit_test(test_halt_reasons_nest),
         cmocka_unit_test(test_halt_let_go_while_braking_goes_on_from_its_speed),
         cmocka_unit_test(test_halt_waiting_mover_keeps_its_place_but_does_not_start),
-        cmocka_unit_test(test_halt_protective_stop_while_a_person_is_on_the_way),
-        cmocka_unit_test(test_halt_protective_stop_holds_a_robot_at_a_node),
+        cmocka_unit_test(test_halt_protective_field_reaches_a_person_standing_ahead),
+        cmocka_unit_test(test_halt_protective_field_brakes_to_the_exact_point),
+        cmocka_unit_test(test_halt_protective_field_encounters_count_from_the_warm_up),
+        cmocka_unit_test(test_halt_protective_field_grows_with_speed),
+        cmocka_unit_test(test_halt_protective_field_stops_only_in_shared_zones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

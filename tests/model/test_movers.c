@@ -112,7 +112,7 @@ static void finish(struct world *w)
     sf_kernel_free(w->k);
 }
 
-static const sf_mover_spec spec = {2, 1, 1, 1, false, 0, 0, false};
+static const sf_mover_spec spec = {2, 1, 1, 1, false, 0, 0, false, 0, 0};
 
 static void test_movers_travel_time_includes_acceleration(void **state)
 {
@@ -419,7 +419,7 @@ static void test_movers_people_in_a_zone_slow_vehicles_exactly(void **state)
     struct crossing c = {0};
     sf_movers_hooks hooks = {zone_arrived, NULL, NULL, zone_seen, NULL, &c};
     const double zone[] = {0, 0, 10, 0, 10, 10, 0, 10};
-    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false}, truck = {2, 2, 1, 1, false, 0, 0, false};
+    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false, 0, 0}, truck = {2, 2, 1, 1, false, 0, 0, false, 0, 0};
     sf_movers *ms;
     (void)state;
     assert_int_equal(sf_network_add_node(net, "w0", -20, 5, NULL), SF_OK);
@@ -466,7 +466,7 @@ static sf_time robot_trip(sf_mover_spec robot, bool shared, bool walker_goes)
     struct crossing c = {0};
     sf_movers_hooks hooks = {zone_arrived, NULL, NULL, zone_seen, NULL, &c};
     const double zone[] = {0, 0, 10, 0, 10, 10, 0, 10};
-    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false};
+    const sf_mover_spec walker = {1, 1, 1, 1, true, 0, 0, false, 0, 0};
     sf_movers *ms;
     sf_time t;
 
@@ -503,9 +503,9 @@ static sf_time robot_trip(sf_mover_spec robot, bool shared, bool walker_goes)
  */
 static void test_movers_mobile_robots_keep_their_collaboration_speeds(void **state)
 {
-    const sf_mover_spec plain = {2, 2, 1, 1, false, 0, 0, false};
-    const sf_mover_spec ssm = {2, 2, 1, 1, false, 0.5, 0, false};
-    const sf_mover_spec pfl = {2, 2, 1, 1, false, 0, 0.5, false};
+    const sf_mover_spec plain = {2, 2, 1, 1, false, 0, 0, false, 0, 0};
+    const sf_mover_spec ssm = {2, 2, 1, 1, false, 0.5, 0, false, 0, 0};
+    const sf_mover_spec pfl = {2, 2, 1, 1, false, 0, 0.5, false, 0, 0};
     (void)state;
     /* free run: 2 s to 2 m/s (2 m), 106 m at 2 m/s (53 s), 2 s to stop (2 m): 57 s */
     assert_int_equal(robot_trip(plain, true, true), S(57));

@@ -217,7 +217,7 @@ static void build(struct plant *p, sf_safety_mode mode, bool camera, double ax, 
 {
     sf_safety_agent agents[2];
     sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, p};
-    sf_mover_spec spec = {1.0, 1.0, 0.5, 0.5, true, 0, 0, false};
+    sf_mover_spec spec = {1.0, 1.0, 0.5, 0.5, true, 0, 0, false, 0, 0};
     const double xy[8] = {-50, -50, 50, -50, 50, 50, -50, 50};
     uint32_t a, b;
     char err[200];
@@ -932,7 +932,7 @@ static void test_safety_follows_replans_in_mid_trip(void **state)
     struct plant p;
     sf_safety_agent agents[2];
     sf_safety_hooks hooks = {on_rate, on_state, on_event, on_admit, &p};
-    sf_mover_spec spec = {1.0, 1.0, 0.5, 0.5, true, 0, 0, false};
+    sf_mover_spec spec = {1.0, 1.0, 0.5, 0.5, true, 0, 0, false, 0, 0};
     char err[200];
     (void)state;
     for (int i = 0; i < 4; i++) {

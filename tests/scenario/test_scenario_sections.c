@@ -343,6 +343,28 @@ static void test_sections_charging_and_station_power_keys(void **state)
                            "layout.stations); agents have none");
 }
 
+/* A vehicle's protective field: read in SI units, its defaults (0.3 s, 0.1 m), and for vehicles only. */
+static void test_sections_protective_field_keys(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok("scenario: {name: t, horizon: 8 h}\n"
+                "layout:\n"
+                "  nodes: [{name: a, at: [0, 0]}, {name: b, at: [10, 0]}]\n"
+                "  segments: [{path: [a, b]}]\n"
+                "fleet:\n"
+                "  - {name: v, kind: agv, count: 1, home: a, speed: 1 m/s, field_response: 120 ms, field_clearance: 20 cm}\n"
+                "  - {name: f, kind: forklift, count: 1, home: a, speed: 1 m/s, lift_height: 2 m}\n");
+    assert_int_equal(c->fleet.types[0].field_response, 120 * SF_SECOND / 1000);
+    assert_true(near(c->fleet.types[0].field_clearance, 0.2));
+    assert_int_equal(c->fleet.types[1].field_response, 300 * SF_SECOND / 1000);
+    assert_true(near(c->fleet.types[1].field_clearance, 0.1));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: y, kind: worker, count: 1, home: a, speed: 1 m/s, field_clearance: 1 m}\n",
+                           "t.yaml:11:79: fleet entry 'y': only a vehicle (forklift, agv, humanoid) has a protective "
+                           "field ('field_clearance')");
+}
+
 static void test_sections_product_errors(void **state)
 {
     (void)state;
@@ -622,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_sections_layout_errors),
         cmocka_unit_test(test_sections_fleet_errors),
         cmocka_unit_test(test_sections_charging_and_station_power_keys),
+        cmocka_unit_test(test_sections_protective_field_keys),
         cmocka_unit_test(test_sections_product_errors),
         cmocka_unit_test(test_sections_demand_shift_and_failure_errors),
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
