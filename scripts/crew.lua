@@ -39,6 +39,7 @@ end
 local function qualifies(agent, need, skill, station)
   if not (has(need.kinds, agent:kind()) or has(need.types, agent:type())) then return false end
   if agent:down() then return false end -- under repair: another one, or this one once repaired
+  if agent:gone() then return false end -- removed from the plant during the run
   if agent:kind() == "arm" and agent:station() ~= station.name then return false end
   return not skill or has(agent:skills(), skill)
 end

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "model/kinds.h"
+#include "model/safety.h"
 #include "scenario/schema.h"
 
 #define WORDS 48
@@ -391,7 +393,7 @@ static int target(parse *p, sf_intervention *iv)
 
 /* ---- sentences -------------------------------------------------------------------- */
 
-typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_SPEED } verb;
+typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_REMOVE, V_SET, V_SPEED } verb;
 
 static const struct verbs {
     verb v;
@@ -402,7 +404,9 @@ static const struct verbs {
     {V_RUSH, {"rush", "expedite", "urgent", "order", NULL}},
     {V_BRING, {"bring", "fetch", "carry", "move", "deliver", "transport", "take", NULL}},
     {V_TEND, {"tend", "operate", "staff", "serve", "help", "work", NULL}},
-    {V_ADD, {"add", "hire", "remove", "withdraw", "dismiss", NULL}},
+    {V_ADD, {"add", "hire", "recruit", NULL}},
+    {V_REMOVE, {"remove", "withdraw", "dismiss", "retire", NULL}},
+    {V_SET, {"set", "change", NULL}},
     {V_SPEED, {"speed", "slow", "accelerate", "faster", "slower", NULL}},
 };
 
@@ -524,6 +528,212 @@ static int rush(parse *p, sf_intervention *iv)
     return SF_OK;
 }
 
+/* ---- agents joining and leaving, safety modes ---------------------------------------- */
+
+/* A fleet entry with a roster holding shift `shift` (any entry when shift < 0). */
+static bool works_shift(const sf_scenario_config *c, size_t type, int shift)
+{
+    if (shift < 0)
+        return true;
+    for (size_t r = 0; r < c->shifts.n_rosters; r++)
+        if (c->shifts.rosters[r].agent_type == (int)type)
+            for (size_t k = 0; k < c->shifts.rosters[r].n_shifts; k++)
+                if (c->shifts.rosters[r].shifts[k] == shift)
+                    return true;
+    return false;
+}
+
+/* Does `noun` ("forklift", "forklifts", "operators", "workers", "arm") name fleet entry t, by its name or kind? */
+static bool names_entry(const sf_scenario_config *c, size_t t, const char *noun)
+{
+    static const char *const people[] = {"operator", "operators", "worker", "workers", "people", "person", "staff", NULL};
+    const sf_cfg_agent_type *T = &c->fleet.types[t];
+    const char *kind = sf_agent_kind_name(T->kind);
+    size_t n = strlen(noun), k = strlen(kind), m = strlen(T->name);
+
+    if (strcmp(noun, T->name) == 0 || (n == m + 1 && noun[m] == 's' && strncmp(noun, T->name, m) == 0))
+        return true;
+    if (strcmp(noun, kind) == 0 || (n == k + 1 && noun[k] == 's' && strncmp(noun, kind, k) == 0))
+        return true;
+    return T->kind == SF_AGENT_WORKER && one_of(noun, people);
+}
+
+/* "to the late shift", "on late shift", "for the late shift": the shift's index, or -1 when there is none. */
+static int shift_of(parse *p, int *shift)
+{
+    const sf_cfg_shifts *S = &p->cfg->shifts;
+    const char *known[64];
+    size_t n = 0;
+
+    *shift = -1;
+    if (!one_of(word(p, p->i), (const char *const[]){"to", "on", "in", "for", "into", NULL}))
+        return SF_OK;
+    p->i++;
+    if (is(p, p->i, "the"))
+        p->i++;
+    const char *w = word(p, p->i);
+    for (size_t k = 0; k < S->n_shifts; k++)
+        if (strcmp(S->shifts[k].name, w) == 0)
+            *shift = (int)k;
+    if (*shift < 0) {
+        for (size_t k = 0; k < S->n_shifts && n < 64; k++)
+            known[n++] = S->shifts[k].name;
+        const char *near = sf_v_nearest(w, known, n);
+        return near ? refuse(p, "there is no shift '%s'; did you mean '%s'?", w, near)
+                    : refuse(p, "there is no shift '%s' in this plant", w);
+    }
+    p->i++;
+    if (is(p, p->i, "shift"))
+        p->i++;
+    return SF_OK;
+}
+
+/* The one fleet entry `noun` names among those that work `shift`; a refusal when none or several. */
+static int entry_of(parse *p, const char *noun, int shift, int *out)
+{
+    const sf_scenario_config *c = p->cfg;
+    int found = -1, other = -1;
+
+    for (size_t t = 0; t < c->fleet.n_types; t++)
+        if (names_entry(c, t, noun) && works_shift(c, t, shift)) {
+            if (found < 0)
+                found = (int)t;
+            else if (other < 0)
+                other = (int)t;
+        }
+    if (found < 0) {
+        for (size_t t = 0; t < c->fleet.n_types; t++)
+            if (shift >= 0 && names_entry(c, t, noun))
+                return refuse(p, "the %s shift is not in the roster of any '%s' fleet entry", c->shifts.shifts[shift].name,
+                              noun);
+        return unknown(p, "fleet entry", noun, ALL_FLEET);
+    }
+    if (other >= 0)
+        return refuse(p, "which %s: '%s' or '%s'? name the fleet entry%s", noun, c->fleet.types[found].name,
+                      c->fleet.types[other].name, shift < 0 && c->shifts.n_shifts ? " or the shift" : "");
+    *out = found;
+    return SF_OK;
+}
+
+/* "add 2 operators to the late shift", "hire a forklift", "add 1 operator_late". */
+static int add_agents(parse *p, sf_intervention *iv)
+{
+    double v = 1;
+    int type = -1, shift, rc;
+    char noun[WORD_LEN];
+
+    if (number(p, &v) && (v != (int)v || v < 1 || v > 1000))
+        return refuse(p, "agents are added by whole numbers from 1 to 1000, not %g", v);
+    if (!*word(p, p->i))
+        return refuse(p, "add what? name a fleet entry, as in 'add 1 forklift'");
+    snprintf(noun, sizeof noun, "%s", word(p, p->i++));
+    if ((rc = shift_of(p, &shift)) != SF_OK || (rc = entry_of(p, noun, shift, &type)) != SF_OK)
+        return rc;
+    if (p->cfg->fleet.types[type].kind == SF_AGENT_ARM)
+        return refuse(p, "an arm is part of its station: it cannot be added during a run (change the fleet with --set)");
+    iv->kind = SF_IV_ADD_AGENTS;
+    iv->target = (uint32_t)type;
+    iv->quantity = (int)v;
+    iv->length = 0;
+    return SF_OK;
+}
+
+/* "remove forklift 3", "withdraw humanoid 1 from the plant". */
+static int remove_agent(parse *p, sf_intervention *iv)
+{
+    static const char *const fillers[] = {"from", "the", "plant", "floor", "fleet", "run", "now", "immediately", NULL};
+    int rc = target(p, iv);
+
+    if (rc != SF_OK)
+        return rc;
+    if (iv->kind != SF_IV_STOP_AGENT)
+        return refuse(p, "only an agent can be removed: name one, as in 'remove forklift 3' (stop a station instead)");
+    while (one_of(word(p, p->i), fillers))
+        p->i++;
+    iv->kind = SF_IV_REMOVE_AGENT;
+    iv->length = SF_TIME_MAX;
+    return SF_OK;
+}
+
+/* The safety rule of fleet entry `type`, or NULL. */
+static const sf_cfg_safety_rule *rule_of(const sf_scenario_config *c, int type)
+{
+    const sf_cfg_safety_rule *rule = NULL;
+
+    for (size_t r = 0; r < c->safety.n_rules; r++)
+        if (c->safety.rules[r].agent_type == type)
+            rule = &c->safety.rules[r];
+    return rule;
+}
+
+/*
+ * "set cobot_1 to fenced" (for a time or for good), "set cobot_1 to ssm":
+ * fencing a collaborative arm is carried out; ssm and pfl are checked
+ * against the safety rules and refused with the reason.
+ */
+static int safety_mode(parse *p, const char *mode, sf_intervention *iv)
+{
+    const sf_scenario_config *c = p->cfg;
+    const sf_cfg_agent_type *T = &c->fleet.types[p->type];
+    const sf_cfg_safety_rule *rule = rule_of(c, p->type);
+    sf_safety_mode now = rule ? rule->mode : SF_SAFETY_FENCED;
+    static const char *const names[] = {"fenced", "ssm", "pfl"};
+
+    if (strcmp(mode, "fenced") == 0 || strcmp(mode, "fence") == 0) {
+        if (T->kind != SF_AGENT_ARM)
+            return refuse(p, "only an arm can be fenced during a run: %s is a %s", T->name, sf_agent_kind_name(T->kind));
+        if (now == SF_SAFETY_FENCED)
+            return refuse(p, "%s runs fenced already (its safety rule)", T->name);
+        iv->kind = SF_IV_FENCE;
+        return how_long(p, iv);
+    }
+    bool pfl = strcmp(mode, "pfl") == 0;
+    if (pfl && T->kind == SF_AGENT_HUMANOID)
+        return refuse(p, "pfl is not for a humanoid: power and force limiting's contact limits are for an arm, not a "
+                         "walking machine that can fall (use fenced, or ssm)");
+    if (T->kind != SF_AGENT_ARM && T->kind != SF_AGENT_HUMANOID)
+        return refuse(p, "a safety mode is for an arm or a humanoid; %s is a %s", T->name, sf_agent_kind_name(T->kind));
+    if (!pfl) {
+        bool watched = c->safety.n_cameras > 0;
+        if (T->home_station >= 0) {
+            const sf_cfg_node *nd = &c->layout.nodes[c->layout.stations[T->home_station].node];
+            watched = sf_safety_watched(c, nd->x, nd->y);
+        }
+        if (!watched)
+            return refuse(p, "ssm needs a camera watching where %s works, and none does: without sensing nobody "
+                             "knows where people are", T->name);
+    }
+    if ((int)now == (pfl ? SF_SAFETY_PFL : SF_SAFETY_SSM))
+        return refuse(p, "%s runs %s already (its safety rule)", T->name, names[now]);
+    return refuse(p, "%s runs %s by its safety rule; a collaborative mode is set for the whole run, not during it "
+                     "(--set on its safety rule), and only fencing is taken back during a run",
+                  T->name, names[now]);
+}
+
+/* "set AGENT [safety] [mode] to MODE [for ...]", "set forklift speed to 1.5 m/s". */
+static int set(parse *p, sf_intervention *iv)
+{
+    static const char *const modes[] = {"fenced", "fence", "ssm", "pfl", NULL};
+    static const char *const fillers[] = {"safety", "mode", "to", "in", "into", "=", "the", NULL};
+    double v;
+    int rc;
+
+    for (int j = p->i; j < p->t.n; j++)
+        if (one_of(word(p, j), (const char *const[]){"speed", "speeds", "m/s", NULL}))
+            return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
+    if ((rc = target(p, iv)) != SF_OK)
+        return rc;
+    if (iv->kind != SF_IV_STOP_AGENT)
+        return refuse(p, "a safety mode is set on a robot: name one, as in 'set cobot_1 to fenced'");
+    while (one_of(word(p, p->i), fillers))
+        p->i++;
+    if (number_word(word(p, p->i), &v))
+        return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
+    if (!one_of(word(p, p->i), modes))
+        return refuse(p, "set to what? a safety mode: fenced, ssm or pfl, as in 'set cobot_1 to fenced'");
+    return safety_mode(p, p->t.w[p->i++], iv);
+}
+
 /* What cannot be done yet, in words. */
 static int not_yet(parse *p, verb v)
 {
@@ -532,8 +742,6 @@ static int not_yet(parse *p, verb v)
         return refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
     case V_TEND:
         return refuse(p, "an agent cannot be sent to tend a station yet: the crews are chosen by the plant");
-    case V_ADD:
-        return refuse(p, "agents cannot be added or removed during a run yet: change the fleet's count with --set");
     case V_SPEED:
         return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
     default:
@@ -585,7 +793,8 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     p.t.n -= start; /* the words after the time */
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;
-    if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH)
+    if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH && v != V_ADD && v != V_REMOVE &&
+        v != V_SET)
         return p.t.n == 0 ? refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
@@ -593,7 +802,12 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
         rc = stop(&p, 0, iv);
     } else {
         p.i = verb_at + 1;
-        rc = v == V_STOP ? stop(&p, verb_at, iv) : v == V_FENCE ? fence(&p, verb_at, iv) : rush(&p, iv);
+        rc = v == V_STOP     ? stop(&p, verb_at, iv)
+             : v == V_FENCE  ? fence(&p, verb_at, iv)
+             : v == V_ADD    ? add_agents(&p, iv)
+             : v == V_REMOVE ? remove_agent(&p, iv)
+             : v == V_SET    ? set(&p, iv)
+                             : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)
         return refuse(&p, "did not understand '%s' at the end", word(&p, p.i));

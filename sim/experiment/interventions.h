@@ -11,7 +11,14 @@
  * (priority 1, as failures), target 2 i for the start of intervention i
  * and 2 i + 1 for its end; a rush order is an order of the scenario
  * (`demand.orders`, named "rush_<i>") added before the plant is built,
- * so the behaviours treat it as any order. Everything is deterministic:
+ * so the behaviours treat it as any order. Agents added during the run
+ * are built with the plant: sf_interventions_prepare grows their fleet
+ * entry's count (so the world's fixed arrays hold them) and they join at
+ * their time (model/world.h, sf_world_presence); agents are numbered by
+ * fleet entry, so the agent index of every other intervention is moved
+ * past the added ones. A removed agent leaves when its task in hand ends:
+ * an event of kind "intervention", target 2 i, at its time. Everything is
+ * deterministic:
  * the same list on the same scenario and seed gives the same run, and
  * the list printed (sf_interventions_print) is the instruction file that
  * reproduces it (`shopfloor run --instruct FILE`).
@@ -39,6 +46,8 @@ typedef enum sf_iv_kind {
     SF_IV_CAMERA_DOWN,  /* target: camera index */
     SF_IV_RUSH_ORDER,   /* target: product index; quantity units */
     SF_IV_FENCE,        /* target: agent index of an arm with a collaborative rule (ssm, pfl) */
+    SF_IV_ADD_AGENTS,   /* target: fleet entry; quantity agents join at `at` (first: the first of them, once prepared) */
+    SF_IV_REMOVE_AGENT, /* target: agent index; it leaves when its task in hand ends */
 } sf_iv_kind;
 
 typedef struct sf_intervention {
@@ -49,6 +58,7 @@ typedef struct sf_intervention {
     int quantity;     /* rush orders: units, >= 1 */
     int line;         /* the instruction's line (0: none), for messages */
     bool timed;       /* the instruction gave its time (else `at` is the start; a viewer takes it as now) */
+    uint32_t first;   /* adds, once prepared: the agent index of the first agent added */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;
@@ -76,8 +86,10 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
 uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n);
 
 /*
- * Before the plant is built: add the rush orders to cfg's orders (the
- * list owns the new array). SF_OK or SF_ENOMEM.
+ * Before the plant is built: add the rush orders to cfg's orders, and
+ * grow the fleet entries that agents are added to (the list owns the
+ * new arrays; agent targets are renumbered for the grown fleet). Call it
+ * once. SF_OK or SF_ENOMEM.
  */
 int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg);
 
@@ -98,9 +110,9 @@ int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w);
 int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down);
 
 /*
- * Add iv to a started list and schedule it (a stop or camera outage from
- * its time, at or after now). A rush order cannot be added once the plant
- * is built: SF_EINVAL.
+ * Add iv to a started list and schedule it (a stop, camera outage, fence
+ * or removal from its time, at or after now). A rush order, or agents
+ * added, cannot be once the plant is built: SF_EINVAL.
  */
 int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv);
 
