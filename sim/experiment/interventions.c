@@ -23,6 +23,8 @@ struct sf_interventions {
     sf_cfg_agent_type *fleet; /* the config's fleet entries, grown by the agents added */
     sf_kernel *k;         /* set by sf_interventions_start */
     sf_world *w;
+    sf_script *S;         /* set by sf_interventions_script: rush orders after the start */
+    size_t prepared;      /* the interventions there were at sf_interventions_prepare */
     uint32_t kind;
 };
 
@@ -196,6 +198,22 @@ static int grow_fleet(sf_interventions *l, sf_scenario_config *cfg)
 
 /* ---- rush orders --------------------------------------------------------------- */
 
+/* A rush order at the start: an order of the scenario (later ones: events, released by the script). */
+static bool at_start(const sf_intervention *iv) { return iv->kind == SF_IV_RUSH_ORDER && iv->at == 0; }
+
+void sf_interventions_script(sf_interventions *l, sf_script *S) { l->S = S; }
+
+/* Release a rush order's units now, through the plant's script. */
+static int rush_now(sf_interventions *l, const sf_intervention *iv)
+{
+    char chunk[96];
+
+    if (!l->S)
+        return SF_EINVAL;
+    snprintf(chunk, sizeof chunk, "require('plant').rush(%" PRIu32 ", %d)", iv->target + 1, iv->quantity);
+    return sf_script_load_string(l->S, chunk, "=rush order");
+}
+
 int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
 {
     size_t rush = 0, n = cfg->demand.n_orders;
@@ -203,9 +221,10 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
 
     if ((rc = grow_fleet(l, cfg)) != SF_OK)
         return rc;
+    l->prepared = l->n;
 
     for (size_t i = 0; i < l->n; i++)
-        rush += l->iv[i].kind == SF_IV_RUSH_ORDER;
+        rush += at_start(&l->iv[i]);
     if (rush == 0)
         return SF_OK;
     free(l->block);
@@ -214,7 +233,7 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
     if (n > 0)
         memcpy(l->orders, cfg->demand.orders, n * sizeof *l->orders);
     for (size_t i = 0, r = 0; i < l->n; i++) {
-        if (l->iv[i].kind != SF_IV_RUSH_ORDER)
+        if (!at_start(&l->iv[i]))
             continue;
         snprintf(l->names[r], sizeof l->names[r], "rush_%zu", r + 1);
         l->orders[n + r] = (sf_cfg_order){.name = l->names[r], .at_time = l->iv[i].at, .product = (int)l->iv[i].target,
@@ -263,7 +282,8 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
 static void on_intervention(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_interventions *l = ctx;
-    int rc = sf_intervention_hold(l->w, &l->iv[ev->target / 2], ev->target % 2 == 0);
+    const sf_intervention *iv = &l->iv[ev->target / 2];
+    int rc = iv->kind == SF_IV_RUSH_ORDER ? rush_now(l, iv) : sf_intervention_hold(l->w, iv, ev->target % 2 == 0);
 
     if (rc != SF_OK)
         sf_kernel_fail(k, rc);
@@ -276,7 +296,7 @@ static int schedule(sf_interventions *l, size_t i)
     sf_time end;
     int rc;
 
-    if (iv->kind == SF_IV_RUSH_ORDER)
+    if (at_start(iv) && i < l->prepared)
         return SF_OK; /* an order of the scenario (sf_interventions_prepare) */
     if (iv->kind == SF_IV_ADD_AGENTS) /* built with the plant (prepared), off until they join */
         return l->fleet ? sf_intervention_hold(l->w, iv, true) : SF_EINVAL;
@@ -284,7 +304,7 @@ static int schedule(sf_interventions *l, size_t i)
         return SF_ELIMIT;
     if ((rc = sf_kernel_at(l->k, iv->at, 1, l->kind, (uint32_t)(2 * i), NULL)) != SF_OK)
         return rc;
-    if (iv->length == SF_TIME_MAX || sf_time_add(iv->at, iv->length, &end) != SF_OK)
+    if (iv->kind == SF_IV_RUSH_ORDER || iv->length == SF_TIME_MAX || sf_time_add(iv->at, iv->length, &end) != SF_OK)
         return SF_OK;
     return sf_kernel_at(l->k, end, 1, l->kind, (uint32_t)(2 * i + 1), NULL);
 }
@@ -307,8 +327,9 @@ int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv)
 {
     int rc;
 
-    if (!l->k || iv->kind == SF_IV_RUSH_ORDER || iv->kind == SF_IV_ADD_AGENTS)
+    if (!l->k || iv->kind == SF_IV_ADD_AGENTS || (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)))
         return SF_EINVAL;
+
     if ((rc = sf_interventions_add(l, iv)) != SF_OK)
         return rc;
     if ((rc = schedule(l, l->n - 1)) != SF_OK)

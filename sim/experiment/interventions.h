@@ -9,9 +9,11 @@
  * while (sf_safety_fence), or a rush order asks for n units of a
  * product. Stops, camera outages and fences are events of kind "intervention"
  * (priority 1, as failures), target 2 i for the start of intervention i
- * and 2 i + 1 for its end; a rush order is an order of the scenario
- * (`demand.orders`, named "rush_<i>") added before the plant is built,
- * so the behaviours treat it as any order. Agents added during the run
+ * and 2 i + 1 for its end; a rush order at the start is an order of the
+ * scenario (`demand.orders`, named "rush_<i>") added before the plant is
+ * built, so the behaviours treat it as any order; one later is an event
+ * of kind "intervention" too, at which the plant's script releases its
+ * units (the same way, from headless instructions or a live viewer). Agents added during the run
  * are built with the plant: sf_interventions_prepare grows their fleet
  * entry's count (so the world's fixed arrays hold them) and they join at
  * their time (model/world.h, sf_world_presence); agents are numbered by
@@ -39,6 +41,7 @@
 #include "core/time.h"
 #include "model/config.h"
 #include "model/world.h"
+#include "script/script.h"
 
 typedef enum sf_iv_kind {
     SF_IV_STOP_STATION, /* target: station index */
@@ -86,7 +89,7 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
 uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n);
 
 /*
- * Before the plant is built: add the rush orders to cfg's orders, and
+ * Before the plant is built: add the rush orders at the start to cfg's orders, and
  * grow the fleet entries that agents are added to (the list owns the
  * new arrays; agent targets are renumbered for the grown fleet). Call it
  * once. SF_OK or SF_ENOMEM.
@@ -110,10 +113,19 @@ int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w);
 int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down);
 
 /*
- * Add iv to a started list and schedule it (a stop, camera outage, fence
- * or removal from its time, at or after now). A rush order, or agents
- * added, cannot be once the plant is built: SF_EINVAL.
+ * Add iv to a started list and schedule it (a stop, camera outage, fence,
+ * removal or rush order from its time, at or after now). Agents cannot be
+ * added once the plant is built (their capacity is fixed then), nor a
+ * rush order without the script (sf_interventions_script): SF_EINVAL.
  */
 int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv);
+
+/*
+ * The script state that runs the plant (scripts/plant.lua): a rush order
+ * after the start is released by it at its time, as the scenario's orders
+ * are ("require('plant').rush(product, quantity)" in a process of its
+ * own). Without it such a rush order fails the run (SF_EINVAL).
+ */
+void sf_interventions_script(sf_interventions *l, sf_script *S);
 
 #endif

@@ -261,28 +261,29 @@ static void test_blank_lines_and_comments_are_skipped(void **state)
 }
 
 /*
- * Rush orders become orders of the scenario after its own (the flagship
- * has none): two, named rush_1 and rush_2, at their times, for their
- * products and quantities; a stop adds none.
+ * Rush orders at the start become orders of the scenario after its own
+ * (the flagship has none): two, named rush_1 and rush_2, for their
+ * products and quantities; a stop adds none, nor a rush order later
+ * (an event of the run, released by the plant's script then).
  */
 static void test_rush_orders_join_the_scenario_orders(void **state)
 {
     sf_scenario_config *cfg = load();
     sf_interventions *l = sf_interventions_new();
-    const char *lines[] = {"rush order: 5 gearbox", "+1h stop weld_1 for 5 min", "+2h rush 3 housings"};
+    const char *lines[] = {"rush order: 5 gearbox", "+1h stop weld_1 for 5 min", "rush 3 housings", "+2h rush 4 housings"};
     size_t before = cfg->demand.n_orders;
     (void)state;
 
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         sf_intervention iv;
         char why[256];
         assert_int_equal(sf_instruct_parse(cfg, lines[i], (int)i + 1, &iv, why, sizeof why), SF_OK);
         assert_int_equal(sf_interventions_add(l, &iv), SF_OK);
     }
-    assert_int_equal(sf_interventions_count(l), 3);
+    assert_int_equal(sf_interventions_count(l), 4);
     assert_int_equal(sf_interventions_get(l, 1)->kind, SF_IV_STOP_STATION);
     assert_int_equal(sf_interventions_get(l, 1)->line, 2);
-    assert_null(sf_interventions_get(l, 3));
+    assert_null(sf_interventions_get(l, 4));
     assert_int_equal(sf_interventions_prepare(l, cfg), SF_OK);
     assert_int_equal(cfg->demand.n_orders, before + 2);
     const sf_cfg_order *o = &cfg->demand.orders[before];
@@ -291,7 +292,7 @@ static void test_rush_orders_join_the_scenario_orders(void **state)
     assert_string_equal(cfg->products[o[0].product].name, "gearbox");
     assert_int_equal(o[0].quantity, 5);
     assert_string_equal(o[1].name, "rush_2");
-    assert_int_equal(o[1].at_time, 2 * SF_HOUR);
+    assert_int_equal(o[1].at_time, 0);
     assert_string_equal(cfg->products[o[1].product].name, "housing");
     assert_int_equal(o[1].quantity, 3);
     assert_int_equal(o[1].every, 0);
@@ -302,8 +303,9 @@ static void test_rush_orders_join_the_scenario_orders(void **state)
 /*
  * What a live viewer does: run the flagship to 07:00 (1 h), stop weld_1
  * now for 20 min, then at 2 h for ever (to the end, 4 h). weld_1 is
- * failed 20 min + 2 h, and not at all in the same run without. A rush
- * order cannot be added once the plant runs, nor a stop in the past.
+ * failed 20 min + 2 h, and not at all in the same run without. A stop in
+ * the past is refused, and so are agents added once the plant is built;
+ * a rush order now is taken (its units: test_agents_run.sh).
  */
 static void test_a_live_stop_holds_the_station_for_its_time(void **state)
 {
@@ -333,8 +335,11 @@ static void test_a_live_stop_holds_the_station_for_its_time(void **state)
             iv.at = 0;
             assert_int_equal(sf_interventions_schedule(l, &iv), SF_EPAST);
             assert_int_equal(sf_interventions_count(l), 2);
-            iv = (sf_intervention){.kind = SF_IV_RUSH_ORDER, .at = SF_HOUR, .quantity = 1};
+            iv = (sf_intervention){.kind = SF_IV_ADD_AGENTS, .at = SF_HOUR, .quantity = 1};
             assert_int_equal(sf_interventions_schedule(l, &iv), SF_EINVAL);
+            iv = (sf_intervention){.kind = SF_IV_RUSH_ORDER, .at = SF_HOUR, .quantity = 1};
+            assert_int_equal(sf_interventions_schedule(l, &iv), SF_OK);
+            assert_int_equal(sf_interventions_count(l), 3);
         }
         assert_int_equal(sf_session_run(ses), SF_OK);
         double failed = sf_stations_time_in(st, weld, SF_STATE_FAILED, 4 * SF_HOUR);
