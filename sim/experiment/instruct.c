@@ -9,6 +9,7 @@
  * clock time. Every refusal says why in words a trainer understands.
  */
 #include "experiment/instruct.h"
+#include "experiment/instruct_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -16,29 +17,9 @@
 #include <string.h>
 
 #include "core/error.h"
-#include "model/kinds.h"
-#include "model/safety.h"
 #include "scenario/schema.h"
 
-#define WORDS 48
-#define WORD_LEN 48
-
-typedef struct words {
-    char w[WORDS][WORD_LEN];
-    int n;
-} words;
-
-typedef struct parse {
-    const sf_scenario_config *cfg;
-    words t;
-    int i;        /* next word */
-    int type;     /* the fleet entry of the last agent named */
-    char *why;
-    size_t nwhy;
-} parse;
-
-static int refuse(parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(parse *p, const char *fmt, ...)
+int sf__in_refuse(parse *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -112,10 +93,10 @@ static void drop_politeness(words *t)
     t->n = j;
 }
 
-static const char *word(const parse *p, int i) { return i < p->t.n ? p->t.w[i] : ""; }
-static bool is(const parse *p, int i, const char *w) { return strcmp(word(p, i), w) == 0; }
+const char *sf__in_word(const parse *p, int i) { return i < p->t.n ? p->t.w[i] : ""; }
+bool sf__in_is(const parse *p, int i, const char *w) { return strcmp(sf__in_word(p, i), w) == 0; }
 
-static bool one_of(const char *w, const char *const *list)
+bool sf__in_one_of(const char *w, const char *const *list)
 {
     for (; *list; list++)
         if (strcmp(w, *list) == 0)
@@ -139,7 +120,7 @@ static int index_of(const char *w, const char *const *list)
 }
 
 /* A number in one word: digits, or a number word up to ninety-nine; false otherwise. */
-static bool number_word(const char *w, double *v)
+bool sf__in_number_word(const char *w, double *v)
 {
     char *end, head[WORD_LEN];
     const char *dash = strchr(w, '-');
@@ -169,19 +150,19 @@ static bool number_word(const char *w, double *v)
 }
 
 /* A number at word i, words as "twenty five" or "half an" taken together; advances i. */
-static bool number(parse *p, double *v)
+bool sf__in_number(parse *p, double *v)
 {
     double x, y;
 
-    if (!number_word(word(p, p->i), &x))
+    if (!sf__in_number_word(sf__in_word(p, p->i), &x))
         return false;
     p->i++;
-    if (x >= 20 && x < 100 && (int)x % 10 == 0 && number_word(word(p, p->i), &y) && y >= 1 && y <= 9 &&
-        index_of(word(p, p->i), small) > 0)
+    if (x >= 20 && x < 100 && (int)x % 10 == 0 && sf__in_number_word(sf__in_word(p, p->i), &y) && y >= 1 && y <= 9 &&
+        index_of(sf__in_word(p, p->i), small) > 0)
         p->i++, x += y; /* "twenty five" */
-    else if (x == 0.5 && (is(p, p->i, "a") || is(p, p->i, "an")))
+    else if (x == 0.5 && (sf__in_is(p, p->i, "a") || sf__in_is(p, p->i, "an")))
         p->i++; /* "half an hour" */
-    if (is(p, p->i, "dozen") && x >= 1)
+    if (sf__in_is(p, p->i, "dozen") && x >= 1)
         p->i++, x *= 12; /* "a dozen", "two dozen" */
     *v = x;
     return true;
@@ -197,10 +178,10 @@ static const struct unit {
     {{"d", "day", "days", NULL}, SF_DAY},
 };
 
-static bool unit_word(const char *w, sf_time *size)
+bool sf__in_unit_word(const char *w, sf_time *size)
 {
     for (size_t u = 0; u < sizeof units / sizeof *units; u++)
-        if (one_of(w, units[u].names)) {
+        if (sf__in_one_of(w, units[u].names)) {
             *size = units[u].size;
             return true;
         }
@@ -231,23 +212,23 @@ static int duration(parse *p, sf_time *out)
     sf_time size, t = 0;
     bool any = false;
 
-    if (clock_word(word(p, p->i), out)) {
+    if (clock_word(sf__in_word(p, p->i), out)) {
         p->i++;
         return SF_OK;
     }
-    while (number(p, &v)) {
-        if (!unit_word(word(p, p->i), &size))
-            return refuse(p, "'%s' needs a unit of time (s, min, h, d), as in 'for 20 minutes'", word(p, p->i - 1));
+    while (sf__in_number(p, &v)) {
+        if (!sf__in_unit_word(sf__in_word(p, p->i), &size))
+            return sf__in_refuse(p, "'%s' needs a unit of time (s, min, h, d), as in 'for 20 minutes'", sf__in_word(p, p->i - 1));
         p->i++;
         t += (sf_time)(v * (double)size + 0.5);
         any = true;
-        if (is(p, p->i, "and"))
+        if (sf__in_is(p, p->i, "and"))
             p->i++;
     }
     if (!any)
-        return refuse(p, "expected a duration (as in 'for 20 minutes'), found '%s'", p->i < p->t.n ? word(p, p->i) : "nothing");
+        return sf__in_refuse(p, "expected a duration (as in 'for 20 minutes'), found '%s'", p->i < p->t.n ? sf__in_word(p, p->i) : "nothing");
     if (t <= 0)
-        return refuse(p, "a duration must be longer than zero");
+        return sf__in_refuse(p, "a duration must be longer than zero");
     *out = t;
     return SF_OK;
 }
@@ -268,10 +249,9 @@ static sf_time clock_at(const sf_scenario_config *cfg, sf_time from, sf_time clo
 
 /* ---- names ----------------------------------------------------------------------- */
 
-enum { ALL_STATIONS = 1, ALL_CAMERAS = 2, ALL_FLEET = 4, ALL_PRODUCTS = 8 };
 
 /* "unknown X 'w'; did you mean 'v'?" among the names of the kinds in `which`. */
-static int unknown(parse *p, const char *what, const char *w, unsigned which)
+int sf__in_unknown(parse *p, const char *what, const char *w, unsigned which)
 {
     const char *known[256];
     size_t n = 0;
@@ -287,11 +267,11 @@ static int unknown(parse *p, const char *what, const char *w, unsigned which)
         known[n++] = c->products[i].name;
     const char *near = sf_v_nearest(w, known, n);
     if (near)
-        return refuse(p, "there is no %s '%s'; did you mean '%s'?", what, w, near);
-    return refuse(p, "there is no %s '%s' in this plant", what, w);
+        return sf__in_refuse(p, "there is no %s '%s'; did you mean '%s'?", what, w, near);
+    return sf__in_refuse(p, "there is no %s '%s' in this plant", what, w);
 }
 
-static int find_name(const char *w, const void *base, size_t n, size_t stride)
+int sf__in_find_name(const char *w, const void *base, size_t n, size_t stride)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(*(const char *const *)((const char *)base + i * stride), w) == 0)
@@ -302,21 +282,21 @@ static int find_name(const char *w, const void *base, size_t n, size_t stride)
 /* The product at word i, singular or plural ("gearboxes"); advances i. */
 static int product(parse *p, int *out)
 {
-    const char *w = word(p, p->i);
+    const char *w = sf__in_word(p, p->i);
     char one[WORD_LEN];
     size_t len = strlen(w);
-    int i = find_name(w, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
+    int i = sf__in_find_name(w, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
 
     for (int cut_off = 1; i < 0 && cut_off <= 2 && len > (size_t)cut_off; cut_off++) {
         memcpy(one, w, len - (size_t)cut_off);
         one[len - (size_t)cut_off] = '\0';
         if (w[len - 1] == 's')
-            i = find_name(one, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
+            i = sf__in_find_name(one, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
     }
     if (!*w)
-        return refuse(p, "which product? name one after the quantity, as in 'rush order: 5 gearbox'");
+        return sf__in_refuse(p, "which product? name one after the quantity, as in 'rush order: 5 gearbox'");
     if (i < 0)
-        return unknown(p, "product", w, ALL_PRODUCTS);
+        return sf__in_unknown(p, "product", w, ALL_PRODUCTS);
     p->i++;
     *out = i;
     return SF_OK;
@@ -329,22 +309,22 @@ static int agent_of(parse *p, int type, const char *nth_text, sf_intervention *i
     double v;
     int nth;
 
-    if (!nth_text && (is(p, p->i, "number") || is(p, p->i, "no")))
+    if (!nth_text && (sf__in_is(p, p->i, "number") || sf__in_is(p, p->i, "no")))
         p->i++;
     if (nth_text) {
-        if (!number_word(nth_text, &v) || v != (int)v)
-            return refuse(p, "'%s' is not a number of a %s", nth_text, T->name);
+        if (!sf__in_number_word(nth_text, &v) || v != (int)v)
+            return sf__in_refuse(p, "'%s' is not a number of a %s", nth_text, T->name);
         nth = (int)v;
-    } else if (number_word(word(p, p->i), &v) && v == (int)v && !unit_word(word(p, p->i + 1), &(sf_time){0})) {
+    } else if (sf__in_number_word(sf__in_word(p, p->i), &v) && v == (int)v && !sf__in_unit_word(sf__in_word(p, p->i + 1), &(sf_time){0})) {
         nth = (int)v;
         p->i++;
     } else if (T->count == 1) {
         nth = 1;
     } else {
-        return refuse(p, "which %s? there are %d: say '%s 1' to '%s %d'", T->name, T->count, T->name, T->name, T->count);
+        return sf__in_refuse(p, "which %s? there are %d: say '%s 1' to '%s %d'", T->name, T->count, T->name, T->name, T->count);
     }
     if (nth < 1 || nth > T->count)
-        return refuse(p, "there is no %s %d: the fleet has %d of them", T->name, nth, T->count);
+        return sf__in_refuse(p, "there is no %s %d: the fleet has %d of them", T->name, nth, T->count);
     iv->kind = SF_IV_STOP_AGENT;
     iv->target = sf_interventions_agent(p->cfg, (size_t)type, nth);
     p->type = type;
@@ -352,7 +332,7 @@ static int agent_of(parse *p, int type, const char *nth_text, sf_intervention *i
 }
 
 /* A station, a camera ("camera NAME" or its name) or an agent ("forklift 2", "forklift.2") at word i. */
-static int target(parse *p, sf_intervention *iv)
+int sf__in_target(parse *p, sf_intervention *iv)
 {
     const sf_scenario_config *c = p->cfg;
     static const char *const skip[] = {"the", "station", "machine", "robot", "agent", "arm", "run", NULL};
@@ -360,20 +340,20 @@ static int target(parse *p, sf_intervention *iv)
     char head[WORD_LEN];
     int i;
 
-    for (; one_of(word(p, p->i), skip) || is(p, p->i, "camera") || is(p, p->i, "cam"); p->i++)
-        camera |= is(p, p->i, "camera") || is(p, p->i, "cam");
-    const char *w = word(p, p->i);
-    if (!*w || one_of(w, (const char *const[]){"for", "until", "till", NULL}))
-        return refuse(p, "stop what? name a station, an agent or a camera");
-    if ((i = find_name(w, c->safety.cameras, c->safety.n_cameras, sizeof *c->safety.cameras)) >= 0) {
+    for (; sf__in_one_of(sf__in_word(p, p->i), skip) || sf__in_is(p, p->i, "camera") || sf__in_is(p, p->i, "cam"); p->i++)
+        camera |= sf__in_is(p, p->i, "camera") || sf__in_is(p, p->i, "cam");
+    const char *w = sf__in_word(p, p->i);
+    if (!*w || sf__in_one_of(w, (const char *const[]){"for", "until", "till", NULL}))
+        return sf__in_refuse(p, "stop what? name a station, an agent or a camera");
+    if ((i = sf__in_find_name(w, c->safety.cameras, c->safety.n_cameras, sizeof *c->safety.cameras)) >= 0) {
         p->i++;
         iv->kind = SF_IV_CAMERA_DOWN;
         iv->target = (uint32_t)i;
         return SF_OK;
     }
     if (camera)
-        return unknown(p, "camera", w, ALL_CAMERAS);
-    if ((i = find_name(w, c->layout.stations, c->layout.n_stations, sizeof *c->layout.stations)) >= 0) {
+        return sf__in_unknown(p, "camera", w, ALL_CAMERAS);
+    if ((i = sf__in_find_name(w, c->layout.stations, c->layout.n_stations, sizeof *c->layout.stations)) >= 0) {
         p->i++;
         iv->kind = SF_IV_STOP_STATION;
         iv->target = (uint32_t)i;
@@ -381,14 +361,14 @@ static int target(parse *p, sf_intervention *iv)
     }
     const char *dot = strrchr(w, '.');
     snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - w) : (int)strlen(w), w);
-    if ((i = find_name(head, c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types)) >= 0) {
+    if ((i = sf__in_find_name(head, c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types)) >= 0) {
         p->i++;
         return agent_of(p, i, dot ? dot + 1 : NULL, iv);
     }
     if (head[0] && head[strlen(head) - 1] == 's' &&
-        find_name((head[strlen(head) - 1] = '\0', head), c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types) >= 0)
-        return refuse(p, "one agent at a time: say '%s 1'", head);
-    return unknown(p, "station, agent or camera", w, ALL_STATIONS | ALL_CAMERAS | ALL_FLEET);
+        sf__in_find_name((head[strlen(head) - 1] = '\0', head), c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types) >= 0)
+        return sf__in_refuse(p, "one agent at a time: say '%s 1'", head);
+    return sf__in_unknown(p, "station, agent or camera", w, ALL_STATIONS | ALL_CAMERAS | ALL_FLEET);
 }
 
 /* ---- sentences -------------------------------------------------------------------- */
@@ -415,12 +395,12 @@ static verb find_verb(parse *p, int *at)
 {
     for (int i = 0; i < p->t.n; i++)
         for (size_t v = 0; v < sizeof verbs / sizeof *verbs; v++)
-            if (one_of(p->t.w[i], verbs[v].words)) {
+            if (sf__in_one_of(p->t.w[i], verbs[v].words)) {
                 *at = i;
                 /* "take ... down/out/off" stops; "take X from A to B" carries */
                 if (verbs[v].v == V_BRING && strcmp(p->t.w[i], "take") == 0)
                     for (int j = i + 1; j < p->t.n; j++)
-                        if (one_of(p->t.w[j], (const char *const[]){"down", "out", "off", NULL}))
+                        if (sf__in_one_of(p->t.w[j], (const char *const[]){"down", "out", "off", NULL}))
                             return V_STOP;
                 return verbs[v].v;
             }
@@ -428,37 +408,37 @@ static verb find_verb(parse *p, int *at)
 }
 
 /* "for DURATION", "until CLOCK" or nothing (to the end of the run) after a stop's target. */
-static int how_long(parse *p, sf_intervention *iv)
+int sf__in_how_long(parse *p, sf_intervention *iv)
 {
     static const char *const particles[] = {"down", "off", "out", "now", "immediately", "please", NULL};
     sf_time t;
 
-    while (one_of(word(p, p->i), particles))
+    while (sf__in_one_of(sf__in_word(p, p->i), particles))
         p->i++;
     if (p->i >= p->t.n) {
         iv->length = SF_TIME_MAX;
         return SF_OK;
     }
-    if (is(p, p->i, "for")) {
+    if (sf__in_is(p, p->i, "for")) {
         p->i++;
         return duration(p, &iv->length);
     }
-    if (is(p, p->i, "until") || is(p, p->i, "till") || is(p, p->i, "to")) {
+    if (sf__in_is(p, p->i, "until") || sf__in_is(p, p->i, "till") || sf__in_is(p, p->i, "to")) {
         p->i++;
-        if (is(p, p->i, "the") && is(p, p->i + 1, "end")) { /* "until the end [of the run]" */
+        if (sf__in_is(p, p->i, "the") && sf__in_is(p, p->i + 1, "end")) { /* "until the end [of the run]" */
             p->i += 2;
-            for (int k = 0; k < 3 && one_of(word(p, p->i), (const char *const[]){"of", "the", "run", NULL}); k++)
+            for (int k = 0; k < 3 && sf__in_one_of(sf__in_word(p, p->i), (const char *const[]){"of", "the", "run", NULL}); k++)
                 p->i++;
             iv->length = SF_TIME_MAX;
             return SF_OK;
         }
-        if (!time_of_day(word(p, p->i), &t))
-            return refuse(p, "'until' needs a clock time, as in 'until 14:00', or 'the end'");
+        if (!time_of_day(sf__in_word(p, p->i), &t))
+            return sf__in_refuse(p, "'until' needs a clock time, as in 'until 14:00', or 'the end'");
         p->i++;
         iv->length = clock_at(p->cfg, iv->at, t) - iv->at;
-        return iv->length > 0 ? SF_OK : refuse(p, "it would end when it starts");
+        return iv->length > 0 ? SF_OK : sf__in_refuse(p, "it would end when it starts");
     }
-    return refuse(p, "expected 'for' a duration or 'until' a clock time after the target, found '%s'", word(p, p->i));
+    return sf__in_refuse(p, "expected 'for' a duration or 'until' a clock time after the target, found '%s'", sf__in_word(p, p->i));
 }
 
 /* Stop or take down: the addressee (words before the verb) or the target after it, then how long. */
@@ -469,16 +449,16 @@ static int stop(parse *p, int verb_at, sf_intervention *iv)
 
     if (verb_at > 0) { /* "forklift 2, stop for 10 min": the addressee is the target */
         p->i = 0;
-        if ((rc = target(p, iv)) != SF_OK)
+        if ((rc = sf__in_target(p, iv)) != SF_OK)
             return rc;
         p->i = after;
     } else {
-        while (one_of(word(p, p->i), particles))
+        while (sf__in_one_of(sf__in_word(p, p->i), particles))
             p->i++;
-        if ((rc = target(p, iv)) != SF_OK)
+        if ((rc = sf__in_target(p, iv)) != SF_OK)
             return rc;
     }
-    return how_long(p, iv);
+    return sf__in_how_long(p, iv);
 }
 
 /*
@@ -494,12 +474,12 @@ static int fence(parse *p, int verb_at, sf_intervention *iv)
     if (rc != SF_OK)
         return rc;
     if (iv->kind != SF_IV_STOP_AGENT || c->fleet.types[p->type].kind != SF_AGENT_ARM)
-        return refuse(p, "only an arm can be fenced: name one, as in 'fence cobot_1 for 1 h'");
+        return sf__in_refuse(p, "only an arm can be fenced: name one, as in 'fence cobot_1 for 1 h'");
     for (size_t r = 0; r < c->safety.n_rules; r++)
         if (c->safety.rules[r].agent_type == p->type)
             rule = &c->safety.rules[r];
     if (!rule || rule->mode == SF_SAFETY_FENCED)
-        return refuse(p, "%s runs fenced already (its safety rule)", c->fleet.types[p->type].name);
+        return sf__in_refuse(p, "%s runs fenced already (its safety rule)", c->fleet.types[p->type].name);
     iv->kind = SF_IV_FENCE;
     return SF_OK;
 }
@@ -511,15 +491,15 @@ static int rush(parse *p, sf_intervention *iv)
     double v = 1;
     int prod = 0, rc;
 
-    while (one_of(word(p, p->i), fillers))
+    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
         p->i++;
-    if (number(p, &v) && (v != (int)v || v < 1 || v > 1e7))
-        return refuse(p, "a quantity is a whole number from 1 to 10000000, not %g", v);
-    while (one_of(word(p, p->i), fillers))
+    if (sf__in_number(p, &v) && (v != (int)v || v < 1 || v > 1e7))
+        return sf__in_refuse(p, "a quantity is a whole number from 1 to 10000000, not %g", v);
+    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
         p->i++;
     if ((rc = product(p, &prod)) != SF_OK)
         return rc;
-    if (is(p, p->i, "now") || is(p, p->i, "immediately"))
+    if (sf__in_is(p, p->i, "now") || sf__in_is(p, p->i, "immediately"))
         p->i++;
     iv->kind = SF_IV_RUSH_ORDER;
     iv->target = (uint32_t)prod;
@@ -528,224 +508,18 @@ static int rush(parse *p, sf_intervention *iv)
     return SF_OK;
 }
 
-/* ---- agents joining and leaving, safety modes ---------------------------------------- */
-
-/* A fleet entry with a roster holding shift `shift` (any entry when shift < 0). */
-static bool works_shift(const sf_scenario_config *c, size_t type, int shift)
-{
-    if (shift < 0)
-        return true;
-    for (size_t r = 0; r < c->shifts.n_rosters; r++)
-        if (c->shifts.rosters[r].agent_type == (int)type)
-            for (size_t k = 0; k < c->shifts.rosters[r].n_shifts; k++)
-                if (c->shifts.rosters[r].shifts[k] == shift)
-                    return true;
-    return false;
-}
-
-/* Does `noun` ("forklift", "forklifts", "operators", "workers", "arm") name fleet entry t, by its name or kind? */
-static bool names_entry(const sf_scenario_config *c, size_t t, const char *noun)
-{
-    static const char *const people[] = {"operator", "operators", "worker", "workers", "people", "person", "staff", NULL};
-    const sf_cfg_agent_type *T = &c->fleet.types[t];
-    const char *kind = sf_agent_kind_name(T->kind);
-    size_t n = strlen(noun), k = strlen(kind), m = strlen(T->name);
-
-    if (strcmp(noun, T->name) == 0 || (n == m + 1 && noun[m] == 's' && strncmp(noun, T->name, m) == 0))
-        return true;
-    if (strcmp(noun, kind) == 0 || (n == k + 1 && noun[k] == 's' && strncmp(noun, kind, k) == 0))
-        return true;
-    return T->kind == SF_AGENT_WORKER && one_of(noun, people);
-}
-
-/* "to the late shift", "on late shift", "for the late shift": the shift's index, or -1 when there is none. */
-static int shift_of(parse *p, int *shift)
-{
-    const sf_cfg_shifts *S = &p->cfg->shifts;
-    const char *known[64];
-    size_t n = 0;
-
-    *shift = -1;
-    if (!one_of(word(p, p->i), (const char *const[]){"to", "on", "in", "for", "into", NULL}))
-        return SF_OK;
-    p->i++;
-    if (is(p, p->i, "the"))
-        p->i++;
-    const char *w = word(p, p->i);
-    for (size_t k = 0; k < S->n_shifts; k++)
-        if (strcmp(S->shifts[k].name, w) == 0)
-            *shift = (int)k;
-    if (*shift < 0) {
-        for (size_t k = 0; k < S->n_shifts && n < 64; k++)
-            known[n++] = S->shifts[k].name;
-        const char *near = sf_v_nearest(w, known, n);
-        return near ? refuse(p, "there is no shift '%s'; did you mean '%s'?", w, near)
-                    : refuse(p, "there is no shift '%s' in this plant", w);
-    }
-    p->i++;
-    if (is(p, p->i, "shift"))
-        p->i++;
-    return SF_OK;
-}
-
-/* The one fleet entry `noun` names among those that work `shift`; a refusal when none or several. */
-static int entry_of(parse *p, const char *noun, int shift, int *out)
-{
-    const sf_scenario_config *c = p->cfg;
-    int found = -1, other = -1;
-
-    for (size_t t = 0; t < c->fleet.n_types; t++)
-        if (names_entry(c, t, noun) && works_shift(c, t, shift)) {
-            if (found < 0)
-                found = (int)t;
-            else if (other < 0)
-                other = (int)t;
-        }
-    if (found < 0) {
-        for (size_t t = 0; t < c->fleet.n_types; t++)
-            if (shift >= 0 && names_entry(c, t, noun))
-                return refuse(p, "the %s shift is not in the roster of any '%s' fleet entry", c->shifts.shifts[shift].name,
-                              noun);
-        return unknown(p, "fleet entry", noun, ALL_FLEET);
-    }
-    if (other >= 0)
-        return refuse(p, "which %s: '%s' or '%s'? name the fleet entry%s", noun, c->fleet.types[found].name,
-                      c->fleet.types[other].name, shift < 0 && c->shifts.n_shifts ? " or the shift" : "");
-    *out = found;
-    return SF_OK;
-}
-
-/* "add 2 operators to the late shift", "hire a forklift", "add 1 operator_late". */
-static int add_agents(parse *p, sf_intervention *iv)
-{
-    double v = 1;
-    int type = -1, shift, rc;
-    char noun[WORD_LEN];
-
-    if (number(p, &v) && (v != (int)v || v < 1 || v > 1000))
-        return refuse(p, "agents are added by whole numbers from 1 to 1000, not %g", v);
-    if (!*word(p, p->i))
-        return refuse(p, "add what? name a fleet entry, as in 'add 1 forklift'");
-    snprintf(noun, sizeof noun, "%s", word(p, p->i++));
-    if ((rc = shift_of(p, &shift)) != SF_OK || (rc = entry_of(p, noun, shift, &type)) != SF_OK)
-        return rc;
-    if (p->cfg->fleet.types[type].kind == SF_AGENT_ARM)
-        return refuse(p, "an arm is part of its station: it cannot be added during a run (change the fleet with --set)");
-    iv->kind = SF_IV_ADD_AGENTS;
-    iv->target = (uint32_t)type;
-    iv->quantity = (int)v;
-    iv->length = 0;
-    return SF_OK;
-}
-
-/* "remove forklift 3", "withdraw humanoid 1 from the plant". */
-static int remove_agent(parse *p, sf_intervention *iv)
-{
-    static const char *const fillers[] = {"from", "the", "plant", "floor", "fleet", "run", "now", "immediately", NULL};
-    int rc = target(p, iv);
-
-    if (rc != SF_OK)
-        return rc;
-    if (iv->kind != SF_IV_STOP_AGENT)
-        return refuse(p, "only an agent can be removed: name one, as in 'remove forklift 3' (stop a station instead)");
-    while (one_of(word(p, p->i), fillers))
-        p->i++;
-    iv->kind = SF_IV_REMOVE_AGENT;
-    iv->length = SF_TIME_MAX;
-    return SF_OK;
-}
-
-/* The safety rule of fleet entry `type`, or NULL. */
-static const sf_cfg_safety_rule *rule_of(const sf_scenario_config *c, int type)
-{
-    const sf_cfg_safety_rule *rule = NULL;
-
-    for (size_t r = 0; r < c->safety.n_rules; r++)
-        if (c->safety.rules[r].agent_type == type)
-            rule = &c->safety.rules[r];
-    return rule;
-}
-
-/*
- * "set cobot_1 to fenced" (for a time or for good), "set cobot_1 to ssm":
- * fencing a collaborative arm is carried out; ssm and pfl are checked
- * against the safety rules and refused with the reason.
- */
-static int safety_mode(parse *p, const char *mode, sf_intervention *iv)
-{
-    const sf_scenario_config *c = p->cfg;
-    const sf_cfg_agent_type *T = &c->fleet.types[p->type];
-    const sf_cfg_safety_rule *rule = rule_of(c, p->type);
-    sf_safety_mode now = rule ? rule->mode : SF_SAFETY_FENCED;
-    static const char *const names[] = {"fenced", "ssm", "pfl"};
-
-    if (strcmp(mode, "fenced") == 0 || strcmp(mode, "fence") == 0) {
-        if (T->kind != SF_AGENT_ARM)
-            return refuse(p, "only an arm can be fenced during a run: %s is a %s", T->name, sf_agent_kind_name(T->kind));
-        if (now == SF_SAFETY_FENCED)
-            return refuse(p, "%s runs fenced already (its safety rule)", T->name);
-        iv->kind = SF_IV_FENCE;
-        return how_long(p, iv);
-    }
-    bool pfl = strcmp(mode, "pfl") == 0;
-    if (pfl && T->kind == SF_AGENT_HUMANOID)
-        return refuse(p, "pfl is not for a humanoid: power and force limiting's contact limits are for an arm, not a "
-                         "walking machine that can fall (use fenced, or ssm)");
-    if (T->kind != SF_AGENT_ARM && T->kind != SF_AGENT_HUMANOID)
-        return refuse(p, "a safety mode is for an arm or a humanoid; %s is a %s", T->name, sf_agent_kind_name(T->kind));
-    if (!pfl) {
-        bool watched = c->safety.n_cameras > 0;
-        if (T->home_station >= 0) {
-            const sf_cfg_node *nd = &c->layout.nodes[c->layout.stations[T->home_station].node];
-            watched = sf_safety_watched(c, nd->x, nd->y);
-        }
-        if (!watched)
-            return refuse(p, "ssm needs a camera watching where %s works, and none does: without sensing nobody "
-                             "knows where people are", T->name);
-    }
-    if ((int)now == (pfl ? SF_SAFETY_PFL : SF_SAFETY_SSM))
-        return refuse(p, "%s runs %s already (its safety rule)", T->name, names[now]);
-    return refuse(p, "%s runs %s by its safety rule; a collaborative mode is set for the whole run, not during it "
-                     "(--set on its safety rule), and only fencing is taken back during a run",
-                  T->name, names[now]);
-}
-
-/* "set AGENT [safety] [mode] to MODE [for ...]", "set forklift speed to 1.5 m/s". */
-static int set(parse *p, sf_intervention *iv)
-{
-    static const char *const modes[] = {"fenced", "fence", "ssm", "pfl", NULL};
-    static const char *const fillers[] = {"safety", "mode", "to", "in", "into", "=", "the", NULL};
-    double v;
-    int rc;
-
-    for (int j = p->i; j < p->t.n; j++)
-        if (one_of(word(p, j), (const char *const[]){"speed", "speeds", "m/s", NULL}))
-            return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
-    if ((rc = target(p, iv)) != SF_OK)
-        return rc;
-    if (iv->kind != SF_IV_STOP_AGENT)
-        return refuse(p, "a safety mode is set on a robot: name one, as in 'set cobot_1 to fenced'");
-    while (one_of(word(p, p->i), fillers))
-        p->i++;
-    if (number_word(word(p, p->i), &v))
-        return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
-    if (!one_of(word(p, p->i), modes))
-        return refuse(p, "set to what? a safety mode: fenced, ssm or pfl, as in 'set cobot_1 to fenced'");
-    return safety_mode(p, p->t.w[p->i++], iv);
-}
-
 /* What cannot be done yet, in words. */
 static int not_yet(parse *p, verb v)
 {
     switch (v) {
     case V_BRING:
-        return refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
+        return sf__in_refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
     case V_TEND:
-        return refuse(p, "an agent cannot be sent to tend a station yet: the crews are chosen by the plant");
+        return sf__in_refuse(p, "an agent cannot be sent to tend a station yet: the crews are chosen by the plant");
     case V_SPEED:
-        return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
+        return sf__in_refuse(p, "to change a speed, say 'set forklift speed to 1.5 m/s' (a fleet entry's agents together)");
     default:
-        return refuse(p, "no instruction here: start with a verb such as 'stop', 'fence' or 'rush order', or name a camera "
+        return sf__in_refuse(p, "no instruction here: start with a verb such as 'stop', 'fence' or 'rush order', or name a camera "
                          "and 'down'");
     }
 }
@@ -756,14 +530,14 @@ static int when(parse *p, sf_time *at)
     sf_time t;
 
     *at = 0;
-    if (is(p, 0, "+")) {
+    if (sf__in_is(p, 0, "+")) {
         p->i = 1;
-        return duration(p, at) == SF_OK ? SF_OK : refuse(p, "after '+' comes how long after the start, as in '+2h'");
+        return duration(p, at) == SF_OK ? SF_OK : sf__in_refuse(p, "after '+' comes how long after the start, as in '+2h'");
     }
-    p->i = is(p, 0, "at");
-    if (clock_word(word(p, p->i), &t)) {
+    p->i = sf__in_is(p, 0, "at");
+    if (clock_word(sf__in_word(p, p->i), &t)) {
         if (t >= SF_DAY)
-            return refuse(p, "'%s' is no time of day: hours go from 00 to 23", word(p, p->i));
+            return sf__in_refuse(p, "'%s' is no time of day: hours go from 00 to 23", sf__in_word(p, p->i));
         p->i++;
         *at = clock_at(p->cfg, 0, t);
     } else {
@@ -784,7 +558,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     if (!*text || *text == '#')
         return SF_ENOTFOUND;
     if (!cut(text, &p.t))
-        return refuse(&p, "too long: one short sentence a line");
+        return sf__in_refuse(&p, "too long: one short sentence a line");
     drop_politeness(&p.t);
     if ((rc = when(&p, &at)) != SF_OK)
         return rc;
@@ -795,7 +569,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     p.i = 0;
     if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH && v != V_ADD && v != V_REMOVE &&
         v != V_SET)
-        return p.t.n == 0 ? refuse(&p, "a time but no instruction") : not_yet(&p, v);
+        return p.t.n == 0 ? sf__in_refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
         p.t.n--;
@@ -804,13 +578,13 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
         p.i = verb_at + 1;
         rc = v == V_STOP     ? stop(&p, verb_at, iv)
              : v == V_FENCE  ? fence(&p, verb_at, iv)
-             : v == V_ADD    ? add_agents(&p, iv)
-             : v == V_REMOVE ? remove_agent(&p, iv)
-             : v == V_SET    ? set(&p, iv)
+             : v == V_ADD    ? sf__in_add_agents(&p, iv)
+             : v == V_REMOVE ? sf__in_remove_agent(&p, iv)
+             : v == V_SET    ? sf__in_set(&p, iv)
                              : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)
-        return refuse(&p, "did not understand '%s' at the end", word(&p, p.i));
+        return sf__in_refuse(&p, "did not understand '%s' at the end", sf__in_word(&p, p.i));
     return rc;
 }
 

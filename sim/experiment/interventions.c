@@ -139,6 +139,13 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
     case SF_IV_REMOVE_AGENT:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s remove %s %d", at, type, nth);
+    case SF_IV_SPEED: {
+        char v[32];
+        snprintf(v, sizeof v, "%.15g", iv->speed); /* the shortest that reads back the same */
+        if (strtod(v, NULL) != iv->speed)
+            snprintf(v, sizeof v, "%.17g", iv->speed);
+        return snprintf(buf, n, "%s set %s speed to %s m/s", at, cfg->fleet.types[iv->target].name, v);
+    }
     }
     return snprintf(buf, n, "%s ?", at);
 }
@@ -247,6 +254,28 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
 
 /* ---- events -------------------------------------------------------------------- */
 
+/* Every agent of fleet entry iv->target travels at iv->speed from now (loaded: in the entry's ratio). */
+static int set_speed(sf_world *w, const sf_intervention *iv)
+{
+    const sf_scenario_config *cfg = sf_world_config(w);
+    const sf_cfg_agent_type *T;
+    uint32_t first;
+
+    if (iv->target >= cfg->fleet.n_types || (first = sf_interventions_agent(cfg, iv->target, 1)) == UINT32_MAX)
+        return SF_EINVAL;
+    T = &cfg->fleet.types[iv->target];
+    double loaded = T->speed_loaded > 0 && T->speed > 0 ? iv->speed * T->speed_loaded / T->speed : iv->speed;
+    for (int k = 0; k < T->count; k++) {
+        const sf_agent *a = sf_world_agent(w, first + (uint32_t)k);
+        int rc;
+        if (a->mover == SF_NO_AGENT)
+            return SF_EINVAL;
+        if ((rc = sf_movers_set_speed(sf_world_movers(w), a->mover, iv->speed, loaded)) != SF_OK)
+            return rc;
+    }
+    return SF_OK;
+}
+
 int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
 {
     switch (iv->kind) {
@@ -272,6 +301,8 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
                 return rc;
         }
         return SF_OK;
+    case SF_IV_SPEED: /* from now on; there is no end to release */
+        return down ? set_speed(w, iv) : SF_OK;
     case SF_IV_RUSH_ORDER:
         break;
     }

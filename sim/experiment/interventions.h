@@ -51,6 +51,7 @@ typedef enum sf_iv_kind {
     SF_IV_FENCE,        /* target: agent index of an arm with a collaborative rule (ssm, pfl) */
     SF_IV_ADD_AGENTS,   /* target: fleet entry; quantity agents join at `at` (first: the first of them, once prepared) */
     SF_IV_REMOVE_AGENT, /* target: agent index; it leaves when its task in hand ends */
+    SF_IV_SPEED,        /* target: fleet entry; its agents' top speed from `at` on (speed, m/s) */
 } sf_iv_kind;
 
 typedef struct sf_intervention {
@@ -62,6 +63,7 @@ typedef struct sf_intervention {
     int line;         /* the instruction's line (0: none), for messages */
     bool timed;       /* the instruction gave its time (else `at` is the start; a viewer takes it as now) */
     uint32_t first;   /* adds, once prepared: the agent index of the first agent added */
+    double speed;     /* speeds: m/s, empty (loaded: in the fleet entry's ratio of loaded to empty) */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;

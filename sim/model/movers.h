@@ -147,6 +147,12 @@ int sf_movers_halt(sf_movers *ms, uint32_t mover, unsigned reason, bool halt);
 /* The reasons a mover is halted for now (SF_HALT_* bits, 0 when it is not). */
 unsigned sf_movers_halted(const sf_movers *ms, uint32_t mover);
 
+/*
+ * A mover's own top speeds from now (m/s, > 0): one in motion replans
+ * from where it is, as for a new cap. SF_EINVAL for a bad mover or speed.
+ */
+int sf_movers_set_speed(sf_movers *ms, uint32_t mover, double vmax_empty, double vmax_loaded);
+
 /* Cap the speed on a segment, INFINITY to lift it; movers affected replan from where they are. */
 int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);
 

@@ -13,6 +13,12 @@
 #     off when it ends at T, never moves again: off shift (14400 - T) s;
 #   - "+2h rush order: 5 housing", 1 day: 5 more housings completed than
 #     without;
+#   - "set forklift speed to 0.5 m/s" (from 2 m/s; loaded 1.5 m/s, so
+#     0.375 m/s loaded; accel 0.5, decel 0.7 m/s^2): a trip of L m that
+#     reaches top speed v takes L/v + v/(2 accel) + v/(2 decel); forklift 1's
+#     first empty trip takes t = 14.2595 s in the plain run, so L = 2 (t - 3.428571)
+#     m, and 2 L + 0.857143 s at 0.5 m/s; its first loaded trip likewise
+#     (L = 1.5 (t - 2.571429), then L / 0.375 + 0.642857 s);
 #   - the list as printed (--out DIR/interventions.txt) runs the same run.
 #   test_agents_run.sh SHOPFLOOR SOURCE_DIR
 sf=$1
@@ -71,9 +77,22 @@ done_h() { awk -F, '$1 == "completed" && $2 == "housing" { print $3 }' "$1/kpis.
 [ "$(done_h "$tmp/rush")" = "$(($(done_h "$tmp/plain") + 5))" ] ||
     fail "housings completed: $(done_h "$tmp/rush") with the rush order, $(done_h "$tmp/plain") without"
 
+# a fleet entry's speed: forklift 1's first trips, by the formula from the plain run's
+"$sf" run "$plant" --until 2h --out "$tmp/plain2" --trace > /dev/null 2>&1 || fail "the plain 2 h run failed"
+run slow 2h "set forklift speed to 0.5 m/s"
+grep -q 'understood as: +00:00:00 set forklift speed to 0.5 m/s' "$tmp/slow.log" || fail "the speed is not shown as understood"
+first() { # first DIR STATE: how long forklift 1's first spell in STATE lasts
+    awk -F, -v s="$2" '$3 == "forklift.1" { if (p == s && !done) { printf "%.9f\n", $1 - t; done = 1 } p = $4; t = $1 }' "$1/trace.csv"
+}
+e=$(first "$tmp/plain2" travel_empty) l=$(first "$tmp/plain2" travel_loaded)
+near "$(first "$tmp/slow" travel_empty)" "$(awk -v t="$e" 'BEGIN { printf "%.9f", 2 * (2 * (t - 2 - 2 / 1.4)) + 0.5 + 0.5 / 1.4 }')" ||
+    fail "forklift 1's first empty trip at 0.5 m/s takes $(first "$tmp/slow" travel_empty) s (plain: $e s)"
+near "$(first "$tmp/slow" travel_loaded)" "$(awk -v t="$l" 'BEGIN { printf "%.9f", 1.5 * (t - 1.5 - 1.5 / 1.4) / 0.375 + 0.375 + 0.375 / 1.4 }')" ||
+    fail "forklift 1's first loaded trip at 0.375 m/s takes $(first "$tmp/slow" travel_loaded) s (plain: $l s)"
+
 # the list printed runs the same run
 run all 6h "+1h add 2 operators to the late shift" "+01:48:20 remove forklift 3" "+90min set cobot_1 to fenced" \
-    "+2h rush order: 3 gearboxes" "+3h stop humanoid 2 for 10 min"
+    "+2h rush order: 3 gearboxes" "+3h stop humanoid 2 for 10 min" "+150 min set forklift speed to 1 m/s"
 "$sf" run "$plant" --until 6h --instruct "$tmp/all/interventions.txt" > "$tmp/again.log" 2>&1 || fail "interventions.txt does not run"
 [ "$(fp "$tmp/again.log")" = "$(fp "$tmp/all.log")" ] || fail "interventions.txt gives $(fp "$tmp/again.log"), not $(fp "$tmp/all.log")"
 [ "$(fp "$tmp/all.log")" != "$(fp "$tmp/plain.log")" ] || fail "no fingerprint"

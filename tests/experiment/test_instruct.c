@@ -144,7 +144,7 @@ static const struct row {
     /* refused: what the model cannot do yet */
     {"forklift 2, bring 10 pallets of component_a from receiving to high_bay_1", NULL, "transport tasks cannot be given"},
     {"humanoid 1: tend mill_2 until 14:00", NULL, "cannot be sent to tend a station yet"},
-    {"speed up forklift 1 to 2 m/s", NULL, "speeds cannot be changed during a run yet"},
+    {"speed up forklift 1 to 2 m/s", NULL, "to change a speed, say 'set forklift speed to 1.5 m/s'"},
     {"make everything better", NULL, "no instruction here"},
     {"tell everyone a joke", NULL, "no instruction here"},
     /* agents joining during the run: a fleet entry by name, kind or "operators", with the shift it works */
@@ -186,7 +186,20 @@ static const struct row {
     {"set forklift 1 to ssm", NULL, "a safety mode is for an arm or a humanoid; forklift is a forklift"},
     {"set cobot_1 to turbo", NULL, "set to what? a safety mode: fenced, ssm or pfl"},
     {"set weld_1 to fenced", NULL, "a safety mode is set on a robot"},
-    {"set forklift speed to 1.5 m/s", NULL, "speeds cannot be changed during a run yet"},
+    /* a fleet entry's speed from then on */
+    {"set forklift speed to 1.5 m/s", "+00:00:00 set forklift speed to 1.5 m/s", NULL},
+    {"+1h set the forklifts' speed to 9 km/h", "+01:00:00 set forklift speed to 2.5 m/s", NULL},
+    {"change tugger speed to two m/s", "+00:00:00 set tugger speed to 2 m/s", NULL},
+    {"set operator_late speed to 1 km/h", "+00:00:00 set operator_late speed to 0.27777777777777779 m/s", NULL},
+    {"set forklift speed to 1.5", NULL, "'1.5' needs a unit of speed, m/s or km/h"},
+    {"set forklift speed to 0 m/s", NULL, "a speed is more than 0 and at most 20 m/s, not 0 m/s"},
+    {"set forklift speed to 30 m/s", NULL, "at most 20 m/s, not 30 m/s"},
+    {"set forklift speed to fast", NULL, "to what speed?"},
+    {"set forklift 2 speed to 1 m/s", NULL, "a speed is set for a fleet entry's agents together, not one of them: say 'set forklift speed"},
+    {"set forklift.2 speed to 1 m/s", NULL, "not one of them: say 'set forklift speed to 1.5 m/s'"},
+    {"set forklft speed to 1 m/s", NULL, "there is no fleet entry 'forklft'; did you mean 'forklift'?"},
+    {"set cobot_1 speed to 1 m/s", NULL, "cobot_1 is an arm: it does not travel"},
+    {"set cobot_1 to 1 m/s", NULL, "a speed is set for a fleet entry, as in 'set forklift speed to 1.5 m/s'"},
 };
 
 static void test_sentences_understood_or_refused_with_their_reason(void **state)
@@ -242,6 +255,7 @@ static void test_canonical_forms_read_back_the_same(void **state)
         assert_int_equal(a.length, b.length);
         assert_int_equal(a.target, b.target);
         assert_int_equal(a.quantity, b.quantity);
+        assert_true(a.speed == b.speed);
     }
     sf_scenario_config_free(cfg);
 }
