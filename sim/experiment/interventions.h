@@ -27,7 +27,8 @@
  *
  * Ownership: sf_interventions_new pairs with sf_interventions_free; once
  * sf_interventions_prepare has added rush orders to a config, the list
- * owns the config's order array and must outlive the config's use.
+ * owns the config's order array (and, with agents added, its fleet
+ * entries) and must outlive the config: free it after the config.
  */
 #ifndef SF_EXPERIMENT_INTERVENTIONS_H
 #define SF_EXPERIMENT_INTERVENTIONS_H
