@@ -89,6 +89,13 @@ function M.rush(index, quantity)
   end
 end
 
+-- Tending during the run (experiment/interventions.h): agent number `index` (in shop.agents())
+-- works only at station number `station` (in shop.stations()) and waits there; nil: anywhere again.
+function M.tend(index, station)
+  assert(current, "plant: tending before the plant started")
+  current.crews:tend(shop.agents()[index], station and shop.stations()[station])
+end
+
 function M.start(options)
   options = options or {}
   local rule, sequence = rules(options)
@@ -103,7 +110,7 @@ function M.start(options)
   demand.start(stock, products)
   local crews_needed = production.start(plant, sequence)
   agents(plant, crews_needed)
-  current = {products = products, stock = stock}
+  current = {products = products, stock = stock, crews = plant.crews}
   return plant
 end
 

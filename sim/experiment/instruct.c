@@ -514,8 +514,6 @@ static int not_yet(parse *p, verb v)
     switch (v) {
     case V_BRING:
         return sf__in_refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
-    case V_TEND:
-        return sf__in_refuse(p, "an agent cannot be sent to tend a station yet: the crews are chosen by the plant");
     case V_SPEED:
         return sf__in_refuse(p, "to change a speed, say 'set forklift speed to 1.5 m/s' (a fleet entry's agents together)");
     default:
@@ -568,7 +566,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;
     if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH && v != V_ADD && v != V_REMOVE &&
-        v != V_SET)
+        v != V_SET && v != V_TEND)
         return p.t.n == 0 ? sf__in_refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
@@ -581,6 +579,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
              : v == V_ADD    ? sf__in_add_agents(&p, iv)
              : v == V_REMOVE ? sf__in_remove_agent(&p, iv)
              : v == V_SET    ? sf__in_set(&p, iv)
+             : v == V_TEND   ? sf__in_tend(&p, verb_at, iv)
                              : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)

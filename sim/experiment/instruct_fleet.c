@@ -2,7 +2,8 @@
  * instruct_fleet.c: the sentences about the fleet during a run: agents
  * added ("add 2 operators to the late shift") and removed ("remove
  * forklift 3"), a safety mode ("set cobot_1 to fenced") and a fleet
- * entry's speed ("set forklift speed to 1.5 m/s"). The grammar is in
+ * entry's speed ("set forklift speed to 1.5 m/s"), and tending ("humanoid
+ * 1: tend mill_2 until 14:00"). The grammar is in
  * docs/viewer.md.
  */
 #include <stdio.h>
@@ -276,4 +277,67 @@ int sf__in_set(parse *p, sf_intervention *iv)
     if (!sf__in_one_of(sf__in_word(p, p->i), modes))
         return sf__in_refuse(p, "set to what? a safety mode: fenced, ssm or pfl, as in 'set cobot_1 to fenced'");
     return safety_mode(p, p->t.w[p->i++], iv);
+}
+
+/* Can fleet entry `type` be in the crew of some operation at station `st` (its kind or entry, and the skill)? */
+static bool works_at(const sf_scenario_config *c, int type, size_t st)
+{
+    const sf_cfg_agent_type *T = &c->fleet.types[type];
+
+    for (size_t p = 0; p < c->n_products; p++)
+        for (size_t o = 0; o < c->products[p].n_ops; o++) {
+            const sf_cfg_operation *op = &c->products[p].ops[o];
+            bool skilled = !op->skill;
+            for (size_t k = 0; k < T->n_skills && !skilled; k++)
+                skilled = strcmp(T->skills[k], op->skill) == 0;
+            if (op->group != c->layout.stations[st].group_index || !skilled)
+                continue;
+            for (size_t n = 0; n < op->n_crew; n++) {
+                const sf_cfg_crew_need *need = &op->crew[n];
+                if (need->kinds & (1u << T->kind))
+                    return true;
+                for (size_t i = 0; i < need->n_types; i++)
+                    if (need->types[i] == type)
+                        return true;
+            }
+        }
+    return false;
+}
+
+/*
+ * "humanoid 1: tend mill_2 until 14:00": the agent addressed works only
+ * at that station's operations (and its repairs), and waits there between
+ * them, for the time given (nothing: to the end of the run).
+ */
+int sf__in_tend(parse *p, int verb_at, sf_intervention *iv)
+{
+    static const char *const skip[] = {"the", "station", "machine", "at", NULL};
+    const sf_scenario_config *c = p->cfg;
+    int rc, after = p->i, st;
+
+    if (verb_at == 0)
+        return sf__in_refuse(p, "who tends it? name the agent first, as in 'humanoid 1: tend mill_2 until 14:00'");
+    p->i = 0;
+    if ((rc = sf__in_target(p, iv)) != SF_OK)
+        return rc;
+    if (iv->kind != SF_IV_STOP_AGENT || p->i != verb_at)
+        return sf__in_refuse(p, "who tends it? name one agent first, as in 'humanoid 1: tend mill_2 until 14:00'");
+    const sf_cfg_agent_type *T = &c->fleet.types[p->type];
+    if (T->kind != SF_AGENT_HUMANOID && T->kind != SF_AGENT_WORKER)
+        return sf__in_refuse(p, "only a humanoid or a worker tends a station; %s is a%s %s", T->name,
+                             T->kind == SF_AGENT_ARM || T->kind == SF_AGENT_AGV ? "n" : "", sf_agent_kind_name(T->kind));
+    for (p->i = after; sf__in_one_of(sf__in_word(p, p->i), skip); p->i++)
+        ;
+    const char *w = sf__in_word(p, p->i);
+    if (!*w)
+        return sf__in_refuse(p, "tend what? name a station, as in 'humanoid 1: tend mill_2 until 14:00'");
+    if ((st = sf__in_find_name(w, c->layout.stations, c->layout.n_stations, sizeof *c->layout.stations)) < 0)
+        return sf__in_unknown(p, "station", w, ALL_STATIONS);
+    if (!works_at(c, p->type, (size_t)st))
+        return sf__in_refuse(p, "%s cannot work at %s: no operation there takes a %s with its skills", T->name, w,
+                             sf_agent_kind_name(T->kind));
+    p->i++;
+    iv->kind = SF_IV_TEND;
+    iv->station = (uint32_t)st;
+    return sf__in_how_long(p, iv);
 }

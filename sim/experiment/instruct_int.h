@@ -55,5 +55,6 @@ int sf__in_how_long(parse *p, sf_intervention *iv);
 int sf__in_add_agents(parse *p, sf_intervention *iv);
 int sf__in_remove_agent(parse *p, sf_intervention *iv);
 int sf__in_set(parse *p, sf_intervention *iv);
+int sf__in_tend(parse *p, int verb_at, sf_intervention *iv);
 
 #endif

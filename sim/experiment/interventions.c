@@ -139,6 +139,9 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
     case SF_IV_REMOVE_AGENT:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s remove %s %d", at, type, nth);
+    case SF_IV_TEND:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s %s %d: tend %s %s", at, type, nth, cfg->layout.stations[iv->station].name, len);
     case SF_IV_SPEED: {
         char v[32];
         snprintf(v, sizeof v, "%.15g", iv->speed); /* the shortest that reads back the same */
@@ -164,7 +167,10 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
 
 /* ---- agents added ---------------------------------------------------------------- */
 
-static bool names_agent(sf_iv_kind k) { return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT; }
+static bool names_agent(sf_iv_kind k)
+{
+    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND;
+}
 
 /*
  * Grow the fleet entries agents are added to: the list's copy of them
@@ -210,15 +216,23 @@ static bool at_start(const sf_intervention *iv) { return iv->kind == SF_IV_RUSH_
 
 void sf_interventions_script(sf_interventions *l, sf_script *S) { l->S = S; }
 
-/* Release a rush order's units now, through the plant's script. */
-static int rush_now(sf_interventions *l, const sf_intervention *iv)
+/*
+ * What the plant's script does now for intervention iv: release a rush
+ * order's units, or start (`start`) or end a tending.
+ */
+static int through_script(sf_interventions *l, const sf_intervention *iv, bool start)
 {
     char chunk[96];
 
     if (!l->S)
         return SF_EINVAL;
-    snprintf(chunk, sizeof chunk, "require('plant').rush(%" PRIu32 ", %d)", iv->target + 1, iv->quantity);
-    return sf_script_load_string(l->S, chunk, "=rush order");
+    if (iv->kind == SF_IV_RUSH_ORDER)
+        snprintf(chunk, sizeof chunk, "require('plant').rush(%" PRIu32 ", %d)", iv->target + 1, iv->quantity);
+    else if (start)
+        snprintf(chunk, sizeof chunk, "require('plant').tend(%" PRIu32 ", %" PRIu32 ")", iv->target + 1, iv->station + 1);
+    else
+        snprintf(chunk, sizeof chunk, "require('plant').tend(%" PRIu32 ", nil)", iv->target + 1);
+    return sf_script_load_string(l->S, chunk, iv->kind == SF_IV_RUSH_ORDER ? "=rush order" : "=tend");
 }
 
 int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
@@ -303,7 +317,8 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
         return SF_OK;
     case SF_IV_SPEED: /* from now on; there is no end to release */
         return down ? set_speed(w, iv) : SF_OK;
-    case SF_IV_RUSH_ORDER:
+    case SF_IV_RUSH_ORDER: /* the script's: sf_interventions_schedule */
+    case SF_IV_TEND:
         break;
     }
     return SF_EINVAL;
@@ -314,7 +329,9 @@ static void on_intervention(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_interventions *l = ctx;
     const sf_intervention *iv = &l->iv[ev->target / 2];
-    int rc = iv->kind == SF_IV_RUSH_ORDER ? rush_now(l, iv) : sf_intervention_hold(l->w, iv, ev->target % 2 == 0);
+    bool start = ev->target % 2 == 0;
+    int rc = iv->kind == SF_IV_RUSH_ORDER || iv->kind == SF_IV_TEND ? through_script(l, iv, start)
+                                                                     : sf_intervention_hold(l->w, iv, start);
 
     if (rc != SF_OK)
         sf_kernel_fail(k, rc);
@@ -358,7 +375,8 @@ int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv)
 {
     int rc;
 
-    if (!l->k || iv->kind == SF_IV_ADD_AGENTS || (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)))
+    if (!l->k || iv->kind == SF_IV_ADD_AGENTS || (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)) ||
+        (iv->kind == SF_IV_TEND && !l->S))
         return SF_EINVAL;
 
     if ((rc = sf_interventions_add(l, iv)) != SF_OK)

@@ -53,6 +53,7 @@ typedef enum sf_iv_kind {
     SF_IV_ADD_AGENTS,   /* target: fleet entry; quantity agents join at `at` (first: the first of them, once prepared) */
     SF_IV_REMOVE_AGENT, /* target: agent index; it leaves when its task in hand ends */
     SF_IV_SPEED,        /* target: fleet entry; its agents' top speed from `at` on (speed, m/s) */
+    SF_IV_TEND,         /* target: agent index (a humanoid or worker); it works only at `station` for `length` */
 } sf_iv_kind;
 
 typedef struct sf_intervention {
@@ -65,6 +66,7 @@ typedef struct sf_intervention {
     bool timed;       /* the instruction gave its time (else `at` is the start; a viewer takes it as now) */
     uint32_t first;   /* adds, once prepared: the agent index of the first agent added */
     double speed;     /* speeds: m/s, empty (loaded: in the fleet entry's ratio of loaded to empty) */
+    uint32_t station; /* tending: the station's index */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;
@@ -127,7 +129,9 @@ int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv);
  * The script state that runs the plant (scripts/plant.lua): a rush order
  * after the start is released by it at its time, as the scenario's orders
  * are ("require('plant').rush(product, quantity)" in a process of its
- * own). Without it such a rush order fails the run (SF_EINVAL).
+ * own), and tending starts and ends through it (the crews are the
+ * script's: "require('plant').tend(agent, station)"). Without it these
+ * fail the run (SF_EINVAL).
  */
 void sf_interventions_script(sf_interventions *l, sf_script *S);
 

@@ -19,6 +19,11 @@
 #     first empty trip takes t = 14.2595 s in the plain run, so L = 2 (t - 3.428571)
 #     m, and 2 L + 0.857143 s at 0.5 m/s; its first loaded trip likewise
 #     (L = 1.5 (t - 2.571429), then L / 0.375 + 0.642857 s);
+#   - "22:00 humanoid 1: tend kit_1 until 02:00", 1 day: at night only the
+#     humanoids work; without the instruction humanoid 1 works at kit_1,
+#     mill_1, mill_2...; with it, each spell of work it starts between 22:05
+#     (the task in hand done) and 02:00 starts with one of kit_1's, and after
+#     02:00 it works elsewhere too;
 #   - the list as printed (--out DIR/interventions.txt) runs the same run.
 #   test_agents_run.sh SHOPFLOOR SOURCE_DIR
 sf=$1
@@ -90,9 +95,23 @@ near "$(first "$tmp/slow" travel_empty)" "$(awk -v t="$e" 'BEGIN { printf "%.9f"
 near "$(first "$tmp/slow" travel_loaded)" "$(awk -v t="$l" 'BEGIN { printf "%.9f", 1.5 * (t - 1.5 - 1.5 / 1.4) / 0.375 + 0.375 + 0.375 / 1.4 }')" ||
     fail "forklift 1's first loaded trip at 0.375 m/s takes $(first "$tmp/slow" travel_loaded) s (plain: $l s)"
 
+# tending: humanoid 1 works only at kit_1 from 22:00 to 02:00
+run tend 1d "22:00 humanoid 1: tend kit_1 until 02:00"
+"$sf" run "$plant" --until 1d --out "$tmp/plain1d" --trace > /dev/null 2>&1 || fail "the plain 1 day run failed"
+# where WINDOW_FROM WINDOW_TO DIR: the stations that start working when humanoid 1 starts a spell of work
+where() {
+    awk -F, -v a="$1" -v b="$2" '$1 > a && $1 < b && $4 == "working" {
+            if ($2 == "station") st[$1] = st[$1] $3; else if ($3 == "humanoid.1") h[$1] = 1 }
+        END { for (t in h) print (t in st) ? st[t] : "elsewhere" }' "$3/trace.csv" | sort -u | tr '\n' ' '
+}
+[ "$(where 57900 72000 "$tmp/plain1d")" != "kit_1 " ] || fail "humanoid 1 works only at kit_1 at night without tending it"
+[ "$(where 57900 72000 "$tmp/tend")" = "kit_1 " ] || fail "humanoid 1 tending kit_1 works at: $(where 57900 72000 "$tmp/tend")"
+[ "$(where 72000 86400 "$tmp/tend")" != "kit_1 " ] || fail "humanoid 1 still tends kit_1 after 02:00"
+
 # the list printed runs the same run
 run all 6h "+1h add 2 operators to the late shift" "+01:48:20 remove forklift 3" "+90min set cobot_1 to fenced" \
-    "+2h rush order: 3 gearboxes" "+3h stop humanoid 2 for 10 min" "+150 min set forklift speed to 1 m/s"
+    "+2h rush order: 3 gearboxes" "+3h stop humanoid 2 for 10 min" "+150 min set forklift speed to 1 m/s" \
+    "+4h humanoid 1: tend mill_2 for 1 h"
 "$sf" run "$plant" --until 6h --instruct "$tmp/all/interventions.txt" > "$tmp/again.log" 2>&1 || fail "interventions.txt does not run"
 [ "$(fp "$tmp/again.log")" = "$(fp "$tmp/all.log")" ] || fail "interventions.txt gives $(fp "$tmp/again.log"), not $(fp "$tmp/all.log")"
 [ "$(fp "$tmp/all.log")" != "$(fp "$tmp/plain.log")" ] || fail "no fingerprint"

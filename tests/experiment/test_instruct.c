@@ -143,7 +143,6 @@ static const struct row {
     {"rush order: 2.5 gearbox", NULL, "a quantity is a whole number from 1 to 10000000, not 2.5"},
     /* refused: what the model cannot do yet */
     {"forklift 2, bring 10 pallets of component_a from receiving to high_bay_1", NULL, "transport tasks cannot be given"},
-    {"humanoid 1: tend mill_2 until 14:00", NULL, "cannot be sent to tend a station yet"},
     {"speed up forklift 1 to 2 m/s", NULL, "to change a speed, say 'set forklift speed to 1.5 m/s'"},
     {"make everything better", NULL, "no instruction here"},
     {"tell everyone a joke", NULL, "no instruction here"},
@@ -186,6 +185,19 @@ static const struct row {
     {"set forklift 1 to ssm", NULL, "a safety mode is for an arm or a humanoid; forklift is a forklift"},
     {"set cobot_1 to turbo", NULL, "set to what? a safety mode: fenced, ssm or pfl"},
     {"set weld_1 to fenced", NULL, "a safety mode is set on a robot"},
+    /* tending: a humanoid or worker works only at one station for a while */
+    {"humanoid 1: tend mill_2 until 14:00", "+00:00:00 humanoid 1: tend mill_2 for 8 h", NULL},
+    {"+16h humanoid 2, tend the station kit_1 for 2 hours", "+16:00:00 humanoid 2: tend kit_1 for 2 h", NULL},
+    {"operator_late 2: tend mill_1", "+00:00:00 operator_late 2: tend mill_1 until the end", NULL},
+    {"operator_early.1: operate pack_1 for 30 min", "+00:00:00 operator_early 1: tend pack_1 for 30 min", NULL},
+    {"humanoid 1: tend pack_1", NULL, "humanoid cannot work at pack_1: no operation there takes a humanoid with its skills"},
+    {"tend mill_2", NULL, "who tends it? name the agent first"},
+    {"forklift 1: tend mill_2", NULL, "only a humanoid or a worker tends a station; forklift is a forklift"},
+    {"cobot_1: tend assy_1", NULL, "only a humanoid or a worker tends a station; cobot_1 is an arm"},
+    {"humanoid 1: tend weld_1", NULL, "humanoid cannot work at weld_1: no operation there takes a humanoid with its skills"},
+    {"humanoid 1: tend mil_2", NULL, "there is no station 'mil_2'; did you mean 'mill_2'?"},
+    {"humanoid 1: tend", NULL, "tend what? name a station"},
+    {"humanoid 1: tend mill_2 until noon", NULL, "'until' needs a clock time"},
     /* a fleet entry's speed from then on */
     {"set forklift speed to 1.5 m/s", "+00:00:00 set forklift speed to 1.5 m/s", NULL},
     {"+1h set the forklifts' speed to 9 km/h", "+01:00:00 set forklift speed to 2.5 m/s", NULL},
@@ -256,6 +268,7 @@ static void test_canonical_forms_read_back_the_same(void **state)
         assert_int_equal(a.target, b.target);
         assert_int_equal(a.quantity, b.quantity);
         assert_true(a.speed == b.speed);
+        assert_int_equal(a.station, b.station);
     }
     sf_scenario_config_free(cfg);
 }
