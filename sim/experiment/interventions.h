@@ -109,11 +109,14 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg);
 int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w);
 
 /*
- * Hold the target of a stop or camera outage down (`down`) or release it,
- * now. What the events do, and what a live viewer calls for an
- * intervention it makes at the current time (a stop for a while is a
- * hold now and a release later: add it to a started list with
- * sf_interventions_schedule). SF_EINVAL for a rush order or a bad target.
+ * Hold the target of a stop, camera outage or fence down (`down`) or
+ * release it, now; a removal: the agent leaves now (released: it stays);
+ * a speed: set now (released: nothing); agents added: they join at their
+ * time (released: never). What the events do, and what a live viewer
+ * calls for an intervention it makes at the current time (a stop for a
+ * while is a hold now and a release later: add it to a started list with
+ * sf_interventions_schedule). SF_EINVAL for a rush order or tending (the
+ * script's: sf_interventions_schedule) or a bad target.
  */
 int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down);
 
