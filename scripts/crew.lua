@@ -39,12 +39,20 @@ end
 local function qualifies(agent, need, skill, station)
   if not (has(need.kinds, agent:kind()) or has(need.types, agent:type())) then return false end
   if agent:down() then return false end -- under repair: another one, or this one once repaired
+  if agent:gone() then return false end -- removed from the plant during the run
   if agent:kind() == "arm" and agent:station() ~= station.name then return false end
   return not skill or has(agent:skills(), skill)
 end
 
 function M.new()
-  local crews = {idle = {}, requests = {}}
+  -- tending: agent -> the station (from shop.stations()) it works at only, while it tends it
+  local crews = {idle = {}, requests = {}, tending = {}}
+
+  -- May `agent` join this crew: it qualifies, and tends no other station?
+  local function fits(agent, need, skill, station)
+    local t = crews.tending[agent]
+    return (not t or t.name == station.name) and qualifies(agent, need, skill, station)
+  end
 
   local function assign(r, agent)
     local task = {place = r.station.place, station = r.station, to = r.to,
@@ -63,7 +71,7 @@ function M.new()
   local function take_free(r, need, skill)
     local best, best_d
     for k, w in ipairs(crews.idle) do
-      if qualifies(w.agent, need, skill, r.station) then
+      if fits(w.agent, need, skill, r.station) then
         local d = w.agent:kind() == "arm" and 0 or shop.distance(w.agent:node(), r.station.place)
         if d and (not best_d or d < best_d) then best, best_d = k, d end
       end
@@ -116,6 +124,13 @@ function M.new()
     end
   end
 
+  -- `agent` tends `station` (an entry of shop.stations()): it works only there, and waits there
+  -- between tasks; nil: it works anywhere again, and takes a waiting request now if it waits.
+  function crews:tend(agent, station)
+    self.tending[agent] = station
+    if not station then self:repaired(agent) end
+  end
+
   -- The operation is over: every member is free to go.
   function crews:release(r)
     for _, m in ipairs(r.members) do m.task.released:succeed() end
@@ -124,7 +139,7 @@ function M.new()
   -- A task for `agent` if a station waits for such an agent now, else nil (never waits).
   function crews:try(agent)
     for k, r in ipairs(self.requests) do
-      if qualifies(agent, r.need, r.skill, r.station) then
+      if fits(agent, r.need, r.skill, r.station) then
         table.remove(self.requests, k)
         local task = assign(r, agent)
         r.ready:succeed()
@@ -168,11 +183,13 @@ function M.serve(agent, task)
 end
 
 -- Between tasks a mobile agent does not linger at the station (a person there would keep a
--- robot slowed or stopped): with no task waiting for it, it goes back to its home.
+-- robot slowed or stopped): with no task waiting for it, it goes back to its home; one that
+-- tends a station waits there.
 function M.next(agent, crews, timeout)
   local task = crews:try(agent)
   if task then return task end
-  local home = agent:home()
+  local tends = crews.tending[agent]
+  local home = tends and tends.place or agent:home()
   if home and agent:node() ~= home then agent:move_to(home) end
   return crews:offer(agent, timeout)
 end

@@ -6,7 +6,8 @@
 -- waits. Only vehicles that can do a task get it (a pallet on the third
 -- level needs forks that reach that high; a heavy one, enough payload;
 -- a task with a `carrier` need, one of the kinds or fleet entries named;
--- a vehicle under repair gets nothing until it is back).
+-- a vehicle under repair gets nothing until it is back; one removed from the plant during
+-- the run, nothing more).
 --
 -- Rules:
 --   "nearest" (default): the waiting vehicle nearest the pickup; for a
@@ -47,6 +48,7 @@ local function can(agent, task)
   return (task.pick_height or 0) <= p.reach and (task.drop_height or 0) <= p.reach
      and (task.mass or 0) <= p.payload and (not task.carrier or named(agent, task.carrier))
      and not (p.fails and agent:down()) -- under repair: another vehicle, or this one once repaired
+     and not agent:gone() -- removed from the plant during the run
 end
 
 M.can = can

@@ -73,6 +73,29 @@ local function agents(plant, crews_needed)
   end
 end
 
+local current -- the plant started, for rush orders during the run
+
+-- A rush order during the run (experiment/interventions.h): `quantity` units of product number
+-- `index` (in shop.products()) now, released as an order of the scenario releases them.
+function M.rush(index, quantity)
+  assert(current, "plant: a rush order before the plant started")
+  local name = shop.products()[index].name
+  for _ = 1, quantity do
+    if current.products[name].routed then
+      shop.release(name)
+    else
+      current.stock:order(name)
+    end
+  end
+end
+
+-- Tending during the run (experiment/interventions.h): agent number `index` (in shop.agents())
+-- works only at station number `station` (in shop.stations()) and waits there; nil: anywhere again.
+function M.tend(index, station)
+  assert(current, "plant: tending before the plant started")
+  current.crews:tend(shop.agents()[index], station and shop.stations()[station])
+end
+
 function M.start(options)
   options = options or {}
   local rule, sequence = rules(options)
@@ -87,6 +110,7 @@ function M.start(options)
   demand.start(stock, products)
   local crews_needed = production.start(plant, sequence)
   agents(plant, crews_needed)
+  current = {products = products, stock = stock, crews = plant.crews}
   return plant
 end
 

@@ -9,6 +9,7 @@
  * clock time. Every refusal says why in words a trainer understands.
  */
 #include "experiment/instruct.h"
+#include "experiment/instruct_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -18,25 +19,7 @@
 #include "core/error.h"
 #include "scenario/schema.h"
 
-#define WORDS 48
-#define WORD_LEN 48
-
-typedef struct words {
-    char w[WORDS][WORD_LEN];
-    int n;
-} words;
-
-typedef struct parse {
-    const sf_scenario_config *cfg;
-    words t;
-    int i;        /* next word */
-    int type;     /* the fleet entry of the last agent named */
-    char *why;
-    size_t nwhy;
-} parse;
-
-static int refuse(parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(parse *p, const char *fmt, ...)
+int sf__in_refuse(parse *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -110,10 +93,10 @@ static void drop_politeness(words *t)
     t->n = j;
 }
 
-static const char *word(const parse *p, int i) { return i < p->t.n ? p->t.w[i] : ""; }
-static bool is(const parse *p, int i, const char *w) { return strcmp(word(p, i), w) == 0; }
+const char *sf__in_word(const parse *p, int i) { return i < p->t.n ? p->t.w[i] : ""; }
+bool sf__in_is(const parse *p, int i, const char *w) { return strcmp(sf__in_word(p, i), w) == 0; }
 
-static bool one_of(const char *w, const char *const *list)
+bool sf__in_one_of(const char *w, const char *const *list)
 {
     for (; *list; list++)
         if (strcmp(w, *list) == 0)
@@ -137,7 +120,7 @@ static int index_of(const char *w, const char *const *list)
 }
 
 /* A number in one word: digits, or a number word up to ninety-nine; false otherwise. */
-static bool number_word(const char *w, double *v)
+bool sf__in_number_word(const char *w, double *v)
 {
     char *end, head[WORD_LEN];
     const char *dash = strchr(w, '-');
@@ -167,19 +150,19 @@ static bool number_word(const char *w, double *v)
 }
 
 /* A number at word i, words as "twenty five" or "half an" taken together; advances i. */
-static bool number(parse *p, double *v)
+bool sf__in_number(parse *p, double *v)
 {
     double x, y;
 
-    if (!number_word(word(p, p->i), &x))
+    if (!sf__in_number_word(sf__in_word(p, p->i), &x))
         return false;
     p->i++;
-    if (x >= 20 && x < 100 && (int)x % 10 == 0 && number_word(word(p, p->i), &y) && y >= 1 && y <= 9 &&
-        index_of(word(p, p->i), small) > 0)
+    if (x >= 20 && x < 100 && (int)x % 10 == 0 && sf__in_number_word(sf__in_word(p, p->i), &y) && y >= 1 && y <= 9 &&
+        index_of(sf__in_word(p, p->i), small) > 0)
         p->i++, x += y; /* "twenty five" */
-    else if (x == 0.5 && (is(p, p->i, "a") || is(p, p->i, "an")))
+    else if (x == 0.5 && (sf__in_is(p, p->i, "a") || sf__in_is(p, p->i, "an")))
         p->i++; /* "half an hour" */
-    if (is(p, p->i, "dozen") && x >= 1)
+    if (sf__in_is(p, p->i, "dozen") && x >= 1)
         p->i++, x *= 12; /* "a dozen", "two dozen" */
     *v = x;
     return true;
@@ -195,10 +178,10 @@ static const struct unit {
     {{"d", "day", "days", NULL}, SF_DAY},
 };
 
-static bool unit_word(const char *w, sf_time *size)
+bool sf__in_unit_word(const char *w, sf_time *size)
 {
     for (size_t u = 0; u < sizeof units / sizeof *units; u++)
-        if (one_of(w, units[u].names)) {
+        if (sf__in_one_of(w, units[u].names)) {
             *size = units[u].size;
             return true;
         }
@@ -229,23 +212,23 @@ static int duration(parse *p, sf_time *out)
     sf_time size, t = 0;
     bool any = false;
 
-    if (clock_word(word(p, p->i), out)) {
+    if (clock_word(sf__in_word(p, p->i), out)) {
         p->i++;
         return SF_OK;
     }
-    while (number(p, &v)) {
-        if (!unit_word(word(p, p->i), &size))
-            return refuse(p, "'%s' needs a unit of time (s, min, h, d), as in 'for 20 minutes'", word(p, p->i - 1));
+    while (sf__in_number(p, &v)) {
+        if (!sf__in_unit_word(sf__in_word(p, p->i), &size))
+            return sf__in_refuse(p, "'%s' needs a unit of time (s, min, h, d), as in 'for 20 minutes'", sf__in_word(p, p->i - 1));
         p->i++;
         t += (sf_time)(v * (double)size + 0.5);
         any = true;
-        if (is(p, p->i, "and"))
+        if (sf__in_is(p, p->i, "and"))
             p->i++;
     }
     if (!any)
-        return refuse(p, "expected a duration (as in 'for 20 minutes'), found '%s'", p->i < p->t.n ? word(p, p->i) : "nothing");
+        return sf__in_refuse(p, "expected a duration (as in 'for 20 minutes'), found '%s'", p->i < p->t.n ? sf__in_word(p, p->i) : "nothing");
     if (t <= 0)
-        return refuse(p, "a duration must be longer than zero");
+        return sf__in_refuse(p, "a duration must be longer than zero");
     *out = t;
     return SF_OK;
 }
@@ -266,10 +249,9 @@ static sf_time clock_at(const sf_scenario_config *cfg, sf_time from, sf_time clo
 
 /* ---- names ----------------------------------------------------------------------- */
 
-enum { ALL_STATIONS = 1, ALL_CAMERAS = 2, ALL_FLEET = 4, ALL_PRODUCTS = 8 };
 
 /* "unknown X 'w'; did you mean 'v'?" among the names of the kinds in `which`. */
-static int unknown(parse *p, const char *what, const char *w, unsigned which)
+int sf__in_unknown(parse *p, const char *what, const char *w, unsigned which)
 {
     const char *known[256];
     size_t n = 0;
@@ -285,11 +267,11 @@ static int unknown(parse *p, const char *what, const char *w, unsigned which)
         known[n++] = c->products[i].name;
     const char *near = sf_v_nearest(w, known, n);
     if (near)
-        return refuse(p, "there is no %s '%s'; did you mean '%s'?", what, w, near);
-    return refuse(p, "there is no %s '%s' in this plant", what, w);
+        return sf__in_refuse(p, "there is no %s '%s'; did you mean '%s'?", what, w, near);
+    return sf__in_refuse(p, "there is no %s '%s' in this plant", what, w);
 }
 
-static int find_name(const char *w, const void *base, size_t n, size_t stride)
+int sf__in_find_name(const char *w, const void *base, size_t n, size_t stride)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(*(const char *const *)((const char *)base + i * stride), w) == 0)
@@ -300,21 +282,21 @@ static int find_name(const char *w, const void *base, size_t n, size_t stride)
 /* The product at word i, singular or plural ("gearboxes"); advances i. */
 static int product(parse *p, int *out)
 {
-    const char *w = word(p, p->i);
+    const char *w = sf__in_word(p, p->i);
     char one[WORD_LEN];
     size_t len = strlen(w);
-    int i = find_name(w, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
+    int i = sf__in_find_name(w, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
 
     for (int cut_off = 1; i < 0 && cut_off <= 2 && len > (size_t)cut_off; cut_off++) {
         memcpy(one, w, len - (size_t)cut_off);
         one[len - (size_t)cut_off] = '\0';
         if (w[len - 1] == 's')
-            i = find_name(one, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
+            i = sf__in_find_name(one, p->cfg->products, p->cfg->n_products, sizeof *p->cfg->products);
     }
     if (!*w)
-        return refuse(p, "which product? name one after the quantity, as in 'rush order: 5 gearbox'");
+        return sf__in_refuse(p, "which product? name one after the quantity, as in 'rush order: 5 gearbox'");
     if (i < 0)
-        return unknown(p, "product", w, ALL_PRODUCTS);
+        return sf__in_unknown(p, "product", w, ALL_PRODUCTS);
     p->i++;
     *out = i;
     return SF_OK;
@@ -327,22 +309,22 @@ static int agent_of(parse *p, int type, const char *nth_text, sf_intervention *i
     double v;
     int nth;
 
-    if (!nth_text && (is(p, p->i, "number") || is(p, p->i, "no")))
+    if (!nth_text && (sf__in_is(p, p->i, "number") || sf__in_is(p, p->i, "no")))
         p->i++;
     if (nth_text) {
-        if (!number_word(nth_text, &v) || v != (int)v)
-            return refuse(p, "'%s' is not a number of a %s", nth_text, T->name);
+        if (!sf__in_number_word(nth_text, &v) || v != (int)v)
+            return sf__in_refuse(p, "'%s' is not a number of a %s", nth_text, T->name);
         nth = (int)v;
-    } else if (number_word(word(p, p->i), &v) && v == (int)v && !unit_word(word(p, p->i + 1), &(sf_time){0})) {
+    } else if (sf__in_number_word(sf__in_word(p, p->i), &v) && v == (int)v && !sf__in_unit_word(sf__in_word(p, p->i + 1), &(sf_time){0})) {
         nth = (int)v;
         p->i++;
     } else if (T->count == 1) {
         nth = 1;
     } else {
-        return refuse(p, "which %s? there are %d: say '%s 1' to '%s %d'", T->name, T->count, T->name, T->name, T->count);
+        return sf__in_refuse(p, "which %s? there are %d: say '%s 1' to '%s %d'", T->name, T->count, T->name, T->name, T->count);
     }
     if (nth < 1 || nth > T->count)
-        return refuse(p, "there is no %s %d: the fleet has %d of them", T->name, nth, T->count);
+        return sf__in_refuse(p, "there is no %s %d: the fleet has %d of them", T->name, nth, T->count);
     iv->kind = SF_IV_STOP_AGENT;
     iv->target = sf_interventions_agent(p->cfg, (size_t)type, nth);
     p->type = type;
@@ -350,7 +332,7 @@ static int agent_of(parse *p, int type, const char *nth_text, sf_intervention *i
 }
 
 /* A station, a camera ("camera NAME" or its name) or an agent ("forklift 2", "forklift.2") at word i. */
-static int target(parse *p, sf_intervention *iv)
+int sf__in_target(parse *p, sf_intervention *iv)
 {
     const sf_scenario_config *c = p->cfg;
     static const char *const skip[] = {"the", "station", "machine", "robot", "agent", "arm", "run", NULL};
@@ -358,20 +340,20 @@ static int target(parse *p, sf_intervention *iv)
     char head[WORD_LEN];
     int i;
 
-    for (; one_of(word(p, p->i), skip) || is(p, p->i, "camera") || is(p, p->i, "cam"); p->i++)
-        camera |= is(p, p->i, "camera") || is(p, p->i, "cam");
-    const char *w = word(p, p->i);
-    if (!*w || one_of(w, (const char *const[]){"for", "until", "till", NULL}))
-        return refuse(p, "stop what? name a station, an agent or a camera");
-    if ((i = find_name(w, c->safety.cameras, c->safety.n_cameras, sizeof *c->safety.cameras)) >= 0) {
+    for (; sf__in_one_of(sf__in_word(p, p->i), skip) || sf__in_is(p, p->i, "camera") || sf__in_is(p, p->i, "cam"); p->i++)
+        camera |= sf__in_is(p, p->i, "camera") || sf__in_is(p, p->i, "cam");
+    const char *w = sf__in_word(p, p->i);
+    if (!*w || sf__in_one_of(w, (const char *const[]){"for", "until", "till", NULL}))
+        return sf__in_refuse(p, "stop what? name a station, an agent or a camera");
+    if ((i = sf__in_find_name(w, c->safety.cameras, c->safety.n_cameras, sizeof *c->safety.cameras)) >= 0) {
         p->i++;
         iv->kind = SF_IV_CAMERA_DOWN;
         iv->target = (uint32_t)i;
         return SF_OK;
     }
     if (camera)
-        return unknown(p, "camera", w, ALL_CAMERAS);
-    if ((i = find_name(w, c->layout.stations, c->layout.n_stations, sizeof *c->layout.stations)) >= 0) {
+        return sf__in_unknown(p, "camera", w, ALL_CAMERAS);
+    if ((i = sf__in_find_name(w, c->layout.stations, c->layout.n_stations, sizeof *c->layout.stations)) >= 0) {
         p->i++;
         iv->kind = SF_IV_STOP_STATION;
         iv->target = (uint32_t)i;
@@ -379,19 +361,19 @@ static int target(parse *p, sf_intervention *iv)
     }
     const char *dot = strrchr(w, '.');
     snprintf(head, sizeof head, "%.*s", dot ? (int)(dot - w) : (int)strlen(w), w);
-    if ((i = find_name(head, c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types)) >= 0) {
+    if ((i = sf__in_find_name(head, c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types)) >= 0) {
         p->i++;
         return agent_of(p, i, dot ? dot + 1 : NULL, iv);
     }
     if (head[0] && head[strlen(head) - 1] == 's' &&
-        find_name((head[strlen(head) - 1] = '\0', head), c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types) >= 0)
-        return refuse(p, "one agent at a time: say '%s 1'", head);
-    return unknown(p, "station, agent or camera", w, ALL_STATIONS | ALL_CAMERAS | ALL_FLEET);
+        sf__in_find_name((head[strlen(head) - 1] = '\0', head), c->fleet.types, c->fleet.n_types, sizeof *c->fleet.types) >= 0)
+        return sf__in_refuse(p, "one agent at a time: say '%s 1'", head);
+    return sf__in_unknown(p, "station, agent or camera", w, ALL_STATIONS | ALL_CAMERAS | ALL_FLEET);
 }
 
 /* ---- sentences -------------------------------------------------------------------- */
 
-typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_SPEED } verb;
+typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_REMOVE, V_SET, V_SPEED } verb;
 
 static const struct verbs {
     verb v;
@@ -402,7 +384,9 @@ static const struct verbs {
     {V_RUSH, {"rush", "expedite", "urgent", "order", NULL}},
     {V_BRING, {"bring", "fetch", "carry", "move", "deliver", "transport", "take", NULL}},
     {V_TEND, {"tend", "operate", "staff", "serve", "help", "work", NULL}},
-    {V_ADD, {"add", "hire", "remove", "withdraw", "dismiss", NULL}},
+    {V_ADD, {"add", "hire", "recruit", NULL}},
+    {V_REMOVE, {"remove", "withdraw", "dismiss", "retire", NULL}},
+    {V_SET, {"set", "change", NULL}},
     {V_SPEED, {"speed", "slow", "accelerate", "faster", "slower", NULL}},
 };
 
@@ -411,12 +395,12 @@ static verb find_verb(parse *p, int *at)
 {
     for (int i = 0; i < p->t.n; i++)
         for (size_t v = 0; v < sizeof verbs / sizeof *verbs; v++)
-            if (one_of(p->t.w[i], verbs[v].words)) {
+            if (sf__in_one_of(p->t.w[i], verbs[v].words)) {
                 *at = i;
                 /* "take ... down/out/off" stops; "take X from A to B" carries */
                 if (verbs[v].v == V_BRING && strcmp(p->t.w[i], "take") == 0)
                     for (int j = i + 1; j < p->t.n; j++)
-                        if (one_of(p->t.w[j], (const char *const[]){"down", "out", "off", NULL}))
+                        if (sf__in_one_of(p->t.w[j], (const char *const[]){"down", "out", "off", NULL}))
                             return V_STOP;
                 return verbs[v].v;
             }
@@ -424,37 +408,37 @@ static verb find_verb(parse *p, int *at)
 }
 
 /* "for DURATION", "until CLOCK" or nothing (to the end of the run) after a stop's target. */
-static int how_long(parse *p, sf_intervention *iv)
+int sf__in_how_long(parse *p, sf_intervention *iv)
 {
     static const char *const particles[] = {"down", "off", "out", "now", "immediately", "please", NULL};
     sf_time t;
 
-    while (one_of(word(p, p->i), particles))
+    while (sf__in_one_of(sf__in_word(p, p->i), particles))
         p->i++;
     if (p->i >= p->t.n) {
         iv->length = SF_TIME_MAX;
         return SF_OK;
     }
-    if (is(p, p->i, "for")) {
+    if (sf__in_is(p, p->i, "for")) {
         p->i++;
         return duration(p, &iv->length);
     }
-    if (is(p, p->i, "until") || is(p, p->i, "till") || is(p, p->i, "to")) {
+    if (sf__in_is(p, p->i, "until") || sf__in_is(p, p->i, "till") || sf__in_is(p, p->i, "to")) {
         p->i++;
-        if (is(p, p->i, "the") && is(p, p->i + 1, "end")) { /* "until the end [of the run]" */
+        if (sf__in_is(p, p->i, "the") && sf__in_is(p, p->i + 1, "end")) { /* "until the end [of the run]" */
             p->i += 2;
-            for (int k = 0; k < 3 && one_of(word(p, p->i), (const char *const[]){"of", "the", "run", NULL}); k++)
+            for (int k = 0; k < 3 && sf__in_one_of(sf__in_word(p, p->i), (const char *const[]){"of", "the", "run", NULL}); k++)
                 p->i++;
             iv->length = SF_TIME_MAX;
             return SF_OK;
         }
-        if (!time_of_day(word(p, p->i), &t))
-            return refuse(p, "'until' needs a clock time, as in 'until 14:00', or 'the end'");
+        if (!time_of_day(sf__in_word(p, p->i), &t))
+            return sf__in_refuse(p, "'until' needs a clock time, as in 'until 14:00', or 'the end'");
         p->i++;
         iv->length = clock_at(p->cfg, iv->at, t) - iv->at;
-        return iv->length > 0 ? SF_OK : refuse(p, "it would end when it starts");
+        return iv->length > 0 ? SF_OK : sf__in_refuse(p, "it would end when it starts");
     }
-    return refuse(p, "expected 'for' a duration or 'until' a clock time after the target, found '%s'", word(p, p->i));
+    return sf__in_refuse(p, "expected 'for' a duration or 'until' a clock time after the target, found '%s'", sf__in_word(p, p->i));
 }
 
 /* Stop or take down: the addressee (words before the verb) or the target after it, then how long. */
@@ -465,16 +449,16 @@ static int stop(parse *p, int verb_at, sf_intervention *iv)
 
     if (verb_at > 0) { /* "forklift 2, stop for 10 min": the addressee is the target */
         p->i = 0;
-        if ((rc = target(p, iv)) != SF_OK)
+        if ((rc = sf__in_target(p, iv)) != SF_OK)
             return rc;
         p->i = after;
     } else {
-        while (one_of(word(p, p->i), particles))
+        while (sf__in_one_of(sf__in_word(p, p->i), particles))
             p->i++;
-        if ((rc = target(p, iv)) != SF_OK)
+        if ((rc = sf__in_target(p, iv)) != SF_OK)
             return rc;
     }
-    return how_long(p, iv);
+    return sf__in_how_long(p, iv);
 }
 
 /*
@@ -490,12 +474,12 @@ static int fence(parse *p, int verb_at, sf_intervention *iv)
     if (rc != SF_OK)
         return rc;
     if (iv->kind != SF_IV_STOP_AGENT || c->fleet.types[p->type].kind != SF_AGENT_ARM)
-        return refuse(p, "only an arm can be fenced: name one, as in 'fence cobot_1 for 1 h'");
+        return sf__in_refuse(p, "only an arm can be fenced: name one, as in 'fence cobot_1 for 1 h'");
     for (size_t r = 0; r < c->safety.n_rules; r++)
         if (c->safety.rules[r].agent_type == p->type)
             rule = &c->safety.rules[r];
     if (!rule || rule->mode == SF_SAFETY_FENCED)
-        return refuse(p, "%s runs fenced already (its safety rule)", c->fleet.types[p->type].name);
+        return sf__in_refuse(p, "%s runs fenced already (its safety rule)", c->fleet.types[p->type].name);
     iv->kind = SF_IV_FENCE;
     return SF_OK;
 }
@@ -507,15 +491,15 @@ static int rush(parse *p, sf_intervention *iv)
     double v = 1;
     int prod = 0, rc;
 
-    while (one_of(word(p, p->i), fillers))
+    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
         p->i++;
-    if (number(p, &v) && (v != (int)v || v < 1 || v > 1e7))
-        return refuse(p, "a quantity is a whole number from 1 to 10000000, not %g", v);
-    while (one_of(word(p, p->i), fillers))
+    if (sf__in_number(p, &v) && (v != (int)v || v < 1 || v > 1e7))
+        return sf__in_refuse(p, "a quantity is a whole number from 1 to 10000000, not %g", v);
+    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
         p->i++;
     if ((rc = product(p, &prod)) != SF_OK)
         return rc;
-    if (is(p, p->i, "now") || is(p, p->i, "immediately"))
+    if (sf__in_is(p, p->i, "now") || sf__in_is(p, p->i, "immediately"))
         p->i++;
     iv->kind = SF_IV_RUSH_ORDER;
     iv->target = (uint32_t)prod;
@@ -529,15 +513,11 @@ static int not_yet(parse *p, verb v)
 {
     switch (v) {
     case V_BRING:
-        return refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
-    case V_TEND:
-        return refuse(p, "an agent cannot be sent to tend a station yet: the crews are chosen by the plant");
-    case V_ADD:
-        return refuse(p, "agents cannot be added or removed during a run yet: change the fleet's count with --set");
+        return sf__in_refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
     case V_SPEED:
-        return refuse(p, "speeds cannot be changed during a run yet: change the fleet's speed with --set");
+        return sf__in_refuse(p, "to change a speed, say 'set forklift speed to 1.5 m/s' (a fleet entry's agents together)");
     default:
-        return refuse(p, "no instruction here: start with a verb such as 'stop', 'fence' or 'rush order', or name a camera "
+        return sf__in_refuse(p, "no instruction here: start with a verb such as 'stop', 'fence' or 'rush order', or name a camera "
                          "and 'down'");
     }
 }
@@ -548,14 +528,14 @@ static int when(parse *p, sf_time *at)
     sf_time t;
 
     *at = 0;
-    if (is(p, 0, "+")) {
+    if (sf__in_is(p, 0, "+")) {
         p->i = 1;
-        return duration(p, at) == SF_OK ? SF_OK : refuse(p, "after '+' comes how long after the start, as in '+2h'");
+        return duration(p, at) == SF_OK ? SF_OK : sf__in_refuse(p, "after '+' comes how long after the start, as in '+2h'");
     }
-    p->i = is(p, 0, "at");
-    if (clock_word(word(p, p->i), &t)) {
+    p->i = sf__in_is(p, 0, "at");
+    if (clock_word(sf__in_word(p, p->i), &t)) {
         if (t >= SF_DAY)
-            return refuse(p, "'%s' is no time of day: hours go from 00 to 23", word(p, p->i));
+            return sf__in_refuse(p, "'%s' is no time of day: hours go from 00 to 23", sf__in_word(p, p->i));
         p->i++;
         *at = clock_at(p->cfg, 0, t);
     } else {
@@ -576,7 +556,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     if (!*text || *text == '#')
         return SF_ENOTFOUND;
     if (!cut(text, &p.t))
-        return refuse(&p, "too long: one short sentence a line");
+        return sf__in_refuse(&p, "too long: one short sentence a line");
     drop_politeness(&p.t);
     if ((rc = when(&p, &at)) != SF_OK)
         return rc;
@@ -585,18 +565,25 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     p.t.n -= start; /* the words after the time */
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;
-    if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH)
-        return p.t.n == 0 ? refuse(&p, "a time but no instruction") : not_yet(&p, v);
+    if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH && v != V_ADD && v != V_REMOVE &&
+        v != V_SET && v != V_TEND)
+        return p.t.n == 0 ? sf__in_refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
         p.t.n--;
         rc = stop(&p, 0, iv);
     } else {
         p.i = verb_at + 1;
-        rc = v == V_STOP ? stop(&p, verb_at, iv) : v == V_FENCE ? fence(&p, verb_at, iv) : rush(&p, iv);
+        rc = v == V_STOP     ? stop(&p, verb_at, iv)
+             : v == V_FENCE  ? fence(&p, verb_at, iv)
+             : v == V_ADD    ? sf__in_add_agents(&p, iv)
+             : v == V_REMOVE ? sf__in_remove_agent(&p, iv)
+             : v == V_SET    ? sf__in_set(&p, iv)
+             : v == V_TEND   ? sf__in_tend(&p, verb_at, iv)
+                             : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)
-        return refuse(&p, "did not understand '%s' at the end", word(&p, p.i));
+        return sf__in_refuse(&p, "did not understand '%s' at the end", sf__in_word(&p, p.i));
     return rc;
 }
 

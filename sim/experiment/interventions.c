@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "model/failures.h"
+#include "model/world.h"
 #include "model/safety.h"
 
 struct sf_interventions {
@@ -19,8 +20,11 @@ struct sf_interventions {
     void *block;          /* orders and names */
     sf_cfg_order *orders; /* the config's orders with the rush orders after them */
     char (*names)[24];    /* the rush orders' names */
+    sf_cfg_agent_type *fleet; /* the config's fleet entries, grown by the agents added */
     sf_kernel *k;         /* set by sf_interventions_start */
     sf_world *w;
+    sf_script *S;         /* set by sf_interventions_script: rush orders after the start */
+    size_t prepared;      /* the interventions there were at sf_interventions_prepare */
     uint32_t kind;
 };
 
@@ -31,6 +35,7 @@ void sf_interventions_free(sf_interventions *l)
     if (l) {
         free(l->iv);
         free(l->block);
+        free(l->fleet);
     }
     free(l);
 }
@@ -63,21 +68,32 @@ static void duration_words(sf_time t, char *buf, size_t n)
         snprintf(buf, n, "%" PRId64 " s", s);
 }
 
-/* Fleet entry and number (from 1) of agent `agent`; false when out of range. */
-static bool agent_name(const sf_scenario_config *cfg, uint32_t agent, const char **type, int *nth)
+/* Fleet entry index and number (from 1) of agent `agent`; false when out of range. */
+static bool agent_entry(const sf_scenario_config *cfg, uint32_t agent, size_t *type, int *nth)
 {
     uint32_t first = 0;
 
     for (size_t t = 0; t < cfg->fleet.n_types; t++) {
         uint32_t count = (uint32_t)cfg->fleet.types[t].count;
         if (agent < first + count) {
-            *type = cfg->fleet.types[t].name;
+            *type = t;
             *nth = (int)(agent - first) + 1;
             return true;
         }
         first += count;
     }
     return false;
+}
+
+/* Fleet entry name and number (from 1) of agent `agent`; false when out of range. */
+static bool agent_name(const sf_scenario_config *cfg, uint32_t agent, const char **type, int *nth)
+{
+    size_t t;
+
+    if (!agent_entry(cfg, agent, &t, nth))
+        return false;
+    *type = cfg->fleet.types[t].name;
+    return true;
 }
 
 uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n)
@@ -118,6 +134,21 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
     case SF_IV_FENCE:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s fence %s %d %s", at, type, nth, len);
+    case SF_IV_ADD_AGENTS:
+        return snprintf(buf, n, "%s add %d %s", at, iv->quantity, cfg->fleet.types[iv->target].name);
+    case SF_IV_REMOVE_AGENT:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s remove %s %d", at, type, nth);
+    case SF_IV_TEND:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s %s %d: tend %s %s", at, type, nth, cfg->layout.stations[iv->station].name, len);
+    case SF_IV_SPEED: {
+        char v[32];
+        snprintf(v, sizeof v, "%.15g", iv->speed); /* the shortest that reads back the same */
+        if (strtod(v, NULL) != iv->speed)
+            snprintf(v, sizeof v, "%.17g", iv->speed);
+        return snprintf(buf, n, "%s set %s speed to %s m/s", at, cfg->fleet.types[iv->target].name, v);
+    }
     }
     return snprintf(buf, n, "%s ?", at);
 }
@@ -134,14 +165,87 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
     return SF_OK;
 }
 
+/* ---- agents added ---------------------------------------------------------------- */
+
+static bool names_agent(sf_iv_kind k)
+{
+    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND;
+}
+
+/*
+ * Grow the fleet entries agents are added to: the list's copy of them
+ * replaces cfg's, each add learns its first agent, and every agent target
+ * (numbered for the fleet as it was) is moved past the agents added
+ * before it in fleet order. SF_OK or SF_ENOMEM.
+ */
+static int grow_fleet(sf_interventions *l, sf_scenario_config *cfg)
+{
+    sf_scenario_config grown = *cfg;
+    size_t nt = cfg->fleet.n_types, added = 0;
+
+    for (size_t i = 0; i < l->n; i++)
+        added += l->iv[i].kind == SF_IV_ADD_AGENTS;
+    if (added == 0)
+        return SF_OK;
+    if (!(l->fleet = sf_malloc(nt * sizeof *l->fleet)))
+        return SF_ENOMEM;
+    memcpy(l->fleet, cfg->fleet.types, nt * sizeof *l->fleet);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->iv[i].kind == SF_IV_ADD_AGENTS) {
+            l->iv[i].first = (uint32_t)l->fleet[l->iv[i].target].count; /* its number - 1, for now */
+            l->fleet[l->iv[i].target].count += l->iv[i].quantity;
+        }
+    grown.fleet.types = l->fleet;
+    for (size_t i = 0; i < l->n; i++) {
+        sf_intervention *iv = &l->iv[i];
+        size_t t;
+        int nth;
+        if (names_agent(iv->kind) && agent_entry(cfg, iv->target, &t, &nth))
+            iv->target = sf_interventions_agent(&grown, t, nth);
+        else if (iv->kind == SF_IV_ADD_AGENTS)
+            iv->first = sf_interventions_agent(&grown, iv->target, (int)iv->first + 1);
+    }
+    cfg->fleet.types = l->fleet;
+    return SF_OK;
+}
+
 /* ---- rush orders --------------------------------------------------------------- */
+
+/* A rush order at the start: an order of the scenario (later ones: events, released by the script). */
+static bool at_start(const sf_intervention *iv) { return iv->kind == SF_IV_RUSH_ORDER && iv->at == 0; }
+
+void sf_interventions_script(sf_interventions *l, sf_script *S) { l->S = S; }
+
+/*
+ * What the plant's script does now for intervention iv: release a rush
+ * order's units, or start (`start`) or end a tending.
+ */
+static int through_script(sf_interventions *l, const sf_intervention *iv, bool start)
+{
+    char chunk[96];
+
+    if (!l->S)
+        return SF_EINVAL;
+    if (iv->kind == SF_IV_RUSH_ORDER)
+        snprintf(chunk, sizeof chunk, "require('plant').rush(%" PRIu32 ", %d)", iv->target + 1, iv->quantity);
+    else if (start)
+        snprintf(chunk, sizeof chunk, "require('plant').tend(%" PRIu32 ", %" PRIu32 ")", iv->target + 1, iv->station + 1);
+    else
+        snprintf(chunk, sizeof chunk, "require('plant').tend(%" PRIu32 ", nil)", iv->target + 1);
+    return sf_script_load_string(l->S, chunk, iv->kind == SF_IV_RUSH_ORDER ? "=rush order" : "=tend");
+}
 
 int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
 {
     size_t rush = 0, n = cfg->demand.n_orders;
+    int rc;
+
+    if ((rc = grow_fleet(l, cfg)) != SF_OK)
+        return rc;
+    l->prepared = l->n;
 
     for (size_t i = 0; i < l->n; i++)
-        rush += l->iv[i].kind == SF_IV_RUSH_ORDER;
+        rush += at_start(&l->iv[i]);
     if (rush == 0)
         return SF_OK;
     free(l->block);
@@ -150,7 +254,7 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
     if (n > 0)
         memcpy(l->orders, cfg->demand.orders, n * sizeof *l->orders);
     for (size_t i = 0, r = 0; i < l->n; i++) {
-        if (l->iv[i].kind != SF_IV_RUSH_ORDER)
+        if (!at_start(&l->iv[i]))
             continue;
         snprintf(l->names[r], sizeof l->names[r], "rush_%zu", r + 1);
         l->orders[n + r] = (sf_cfg_order){.name = l->names[r], .at_time = l->iv[i].at, .product = (int)l->iv[i].target,
@@ -163,6 +267,28 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg)
 }
 
 /* ---- events -------------------------------------------------------------------- */
+
+/* Every agent of fleet entry iv->target travels at iv->speed from now (loaded: in the entry's ratio). */
+static int set_speed(sf_world *w, const sf_intervention *iv)
+{
+    const sf_scenario_config *cfg = sf_world_config(w);
+    const sf_cfg_agent_type *T;
+    uint32_t first;
+
+    if (iv->target >= cfg->fleet.n_types || (first = sf_interventions_agent(cfg, iv->target, 1)) == UINT32_MAX)
+        return SF_EINVAL;
+    T = &cfg->fleet.types[iv->target];
+    double loaded = T->speed_loaded > 0 && T->speed > 0 ? iv->speed * T->speed_loaded / T->speed : iv->speed;
+    for (int k = 0; k < T->count; k++) {
+        const sf_agent *a = sf_world_agent(w, first + (uint32_t)k);
+        int rc;
+        if (a->mover == SF_NO_AGENT)
+            return SF_EINVAL;
+        if ((rc = sf_movers_set_speed(sf_world_movers(w), a->mover, iv->speed, loaded)) != SF_OK)
+            return rc;
+    }
+    return SF_OK;
+}
 
 int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
 {
@@ -177,7 +303,22 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
         return sf_safety_camera_hold(sf_world_safety(w), iv->target, down);
     case SF_IV_FENCE:
         return sf_safety_fence(sf_world_safety(w), iv->target, down);
-    case SF_IV_RUSH_ORDER:
+    case SF_IV_REMOVE_AGENT: /* leaves now (held down) or stays (released) */
+        if (iv->target >= sf_world_agent_count(w))
+            return SF_EINVAL;
+        return sf_world_presence(w, iv->target, sf_world_agent(w, iv->target)->joins,
+                                 down ? iv->at : SF_TIME_MAX);
+    case SF_IV_ADD_AGENTS: /* join at its time (held down) or not at all (released) */
+        for (int k = 0; k < iv->quantity; k++) {
+            int rc = sf_world_presence(w, iv->first + (uint32_t)k, down ? iv->at : SF_TIME_MAX, SF_TIME_MAX);
+            if (rc != SF_OK)
+                return rc;
+        }
+        return SF_OK;
+    case SF_IV_SPEED: /* from now on; there is no end to release */
+        return down ? set_speed(w, iv) : SF_OK;
+    case SF_IV_RUSH_ORDER: /* the script's: sf_interventions_schedule */
+    case SF_IV_TEND:
         break;
     }
     return SF_EINVAL;
@@ -187,7 +328,10 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
 static void on_intervention(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_interventions *l = ctx;
-    int rc = sf_intervention_hold(l->w, &l->iv[ev->target / 2], ev->target % 2 == 0);
+    const sf_intervention *iv = &l->iv[ev->target / 2];
+    bool start = ev->target % 2 == 0;
+    int rc = iv->kind == SF_IV_RUSH_ORDER || iv->kind == SF_IV_TEND ? through_script(l, iv, start)
+                                                                     : sf_intervention_hold(l->w, iv, start);
 
     if (rc != SF_OK)
         sf_kernel_fail(k, rc);
@@ -200,13 +344,15 @@ static int schedule(sf_interventions *l, size_t i)
     sf_time end;
     int rc;
 
-    if (iv->kind == SF_IV_RUSH_ORDER)
+    if (at_start(iv) && i < l->prepared)
         return SF_OK; /* an order of the scenario (sf_interventions_prepare) */
+    if (iv->kind == SF_IV_ADD_AGENTS) /* built with the plant (prepared), off until they join */
+        return l->fleet ? sf_intervention_hold(l->w, iv, true) : SF_EINVAL;
     if (i > UINT32_MAX / 2 - 1)
         return SF_ELIMIT;
     if ((rc = sf_kernel_at(l->k, iv->at, 1, l->kind, (uint32_t)(2 * i), NULL)) != SF_OK)
         return rc;
-    if (iv->length == SF_TIME_MAX || sf_time_add(iv->at, iv->length, &end) != SF_OK)
+    if (iv->kind == SF_IV_RUSH_ORDER || iv->length == SF_TIME_MAX || sf_time_add(iv->at, iv->length, &end) != SF_OK)
         return SF_OK;
     return sf_kernel_at(l->k, end, 1, l->kind, (uint32_t)(2 * i + 1), NULL);
 }
@@ -229,8 +375,10 @@ int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv)
 {
     int rc;
 
-    if (!l->k || iv->kind == SF_IV_RUSH_ORDER)
+    if (!l->k || iv->kind == SF_IV_ADD_AGENTS || (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)) ||
+        (iv->kind == SF_IV_TEND && !l->S))
         return SF_EINVAL;
+
     if ((rc = sf_interventions_add(l, iv)) != SF_OK)
         return rc;
     if ((rc = schedule(l, l->n - 1)) != SF_OK)

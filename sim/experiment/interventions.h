@@ -9,16 +9,26 @@
  * while (sf_safety_fence), or a rush order asks for n units of a
  * product. Stops, camera outages and fences are events of kind "intervention"
  * (priority 1, as failures), target 2 i for the start of intervention i
- * and 2 i + 1 for its end; a rush order is an order of the scenario
- * (`demand.orders`, named "rush_<i>") added before the plant is built,
- * so the behaviours treat it as any order. Everything is deterministic:
+ * and 2 i + 1 for its end; a rush order at the start is an order of the
+ * scenario (`demand.orders`, named "rush_<i>") added before the plant is
+ * built, so the behaviours treat it as any order; one later is an event
+ * of kind "intervention" too, at which the plant's script releases its
+ * units (the same way, from headless instructions or a live viewer). Agents added during the run
+ * are built with the plant: sf_interventions_prepare grows their fleet
+ * entry's count (so the world's fixed arrays hold them) and they join at
+ * their time (model/world.h, sf_world_presence); agents are numbered by
+ * fleet entry, so the agent index of every other intervention is moved
+ * past the added ones. A removed agent leaves when its task in hand ends:
+ * an event of kind "intervention", target 2 i, at its time. Everything is
+ * deterministic:
  * the same list on the same scenario and seed gives the same run, and
  * the list printed (sf_interventions_print) is the instruction file that
  * reproduces it (`shopfloor run --instruct FILE`).
  *
  * Ownership: sf_interventions_new pairs with sf_interventions_free; once
  * sf_interventions_prepare has added rush orders to a config, the list
- * owns the config's order array and must outlive the config's use.
+ * owns the config's order array (and, with agents added, its fleet
+ * entries) and must outlive the config: free it after the config.
  */
 #ifndef SF_EXPERIMENT_INTERVENTIONS_H
 #define SF_EXPERIMENT_INTERVENTIONS_H
@@ -32,6 +42,7 @@
 #include "core/time.h"
 #include "model/config.h"
 #include "model/world.h"
+#include "script/script.h"
 
 typedef enum sf_iv_kind {
     SF_IV_STOP_STATION, /* target: station index */
@@ -39,6 +50,10 @@ typedef enum sf_iv_kind {
     SF_IV_CAMERA_DOWN,  /* target: camera index */
     SF_IV_RUSH_ORDER,   /* target: product index; quantity units */
     SF_IV_FENCE,        /* target: agent index of an arm with a collaborative rule (ssm, pfl) */
+    SF_IV_ADD_AGENTS,   /* target: fleet entry; quantity agents join at `at` (first: the first of them, once prepared) */
+    SF_IV_REMOVE_AGENT, /* target: agent index; it leaves when its task in hand ends */
+    SF_IV_SPEED,        /* target: fleet entry; its agents' top speed from `at` on (speed, m/s) */
+    SF_IV_TEND,         /* target: agent index (a humanoid or worker); it works only at `station` for `length` */
 } sf_iv_kind;
 
 typedef struct sf_intervention {
@@ -49,6 +64,9 @@ typedef struct sf_intervention {
     int quantity;     /* rush orders: units, >= 1 */
     int line;         /* the instruction's line (0: none), for messages */
     bool timed;       /* the instruction gave its time (else `at` is the start; a viewer takes it as now) */
+    uint32_t first;   /* adds, once prepared: the agent index of the first agent added */
+    double speed;     /* speeds: m/s, empty (loaded: in the fleet entry's ratio of loaded to empty) */
+    uint32_t station; /* tending: the station's index */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;
@@ -76,8 +94,10 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
 uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n);
 
 /*
- * Before the plant is built: add the rush orders to cfg's orders (the
- * list owns the new array). SF_OK or SF_ENOMEM.
+ * Before the plant is built: add the rush orders at the start to cfg's orders, and
+ * grow the fleet entries that agents are added to (the list owns the
+ * new arrays; agent targets are renumbered for the grown fleet). Call it
+ * once. SF_OK or SF_ENOMEM.
  */
 int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg);
 
@@ -89,19 +109,33 @@ int sf_interventions_prepare(sf_interventions *l, sf_scenario_config *cfg);
 int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w);
 
 /*
- * Hold the target of a stop or camera outage down (`down`) or release it,
- * now. What the events do, and what a live viewer calls for an
- * intervention it makes at the current time (a stop for a while is a
- * hold now and a release later: add it to a started list with
- * sf_interventions_schedule). SF_EINVAL for a rush order or a bad target.
+ * Hold the target of a stop, camera outage or fence down (`down`) or
+ * release it, now; a removal: the agent leaves now (released: it stays);
+ * a speed: set now (released: nothing); agents added: they join at their
+ * time (released: never). What the events do, and what a live viewer
+ * calls for an intervention it makes at the current time (a stop for a
+ * while is a hold now and a release later: add it to a started list with
+ * sf_interventions_schedule). SF_EINVAL for a rush order or tending (the
+ * script's: sf_interventions_schedule) or a bad target.
  */
 int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down);
 
 /*
- * Add iv to a started list and schedule it (a stop or camera outage from
- * its time, at or after now). A rush order cannot be added once the plant
- * is built: SF_EINVAL.
+ * Add iv to a started list and schedule it (a stop, camera outage, fence,
+ * removal or rush order from its time, at or after now). Agents cannot be
+ * added once the plant is built (their capacity is fixed then), nor a
+ * rush order without the script (sf_interventions_script): SF_EINVAL.
  */
 int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv);
+
+/*
+ * The script state that runs the plant (scripts/plant.lua): a rush order
+ * after the start is released by it at its time, as the scenario's orders
+ * are ("require('plant').rush(product, quantity)" in a process of its
+ * own), and tending starts and ends through it (the crews are the
+ * script's: "require('plant').tend(agent, station)"). Without it these
+ * fail the run (SF_EINVAL).
+ */
+void sf_interventions_script(sf_interventions *l, sf_script *S);
 
 #endif

@@ -137,6 +137,8 @@ static int build_scenario(sf_session *s)
         fprintf(errs(s), "%s\n", sf_script_error(s->S));
     else if (s->iv && (rc = sf_interventions_start(s->iv, s->k, s->w)) != SF_OK)
         fprintf(errs(s), "%s: %s\n", s->spec.instruct, sf_strerror(rc));
+    else if (s->iv)
+        sf_interventions_script(s->iv, s->S);
     return rc;
 }
 
@@ -345,6 +347,8 @@ sf_interventions *sf_session_interventions(sf_session *s)
         sf_interventions_free(s->iv);
         s->iv = NULL;
     }
+    if (s->iv)
+        sf_interventions_script(s->iv, s->S);
     return s->iv;
 }
 

@@ -163,6 +163,12 @@ unsigned sf_movers_halted(const sf_movers *ms, uint32_t mover);
 void sf_movers_measure_from(sf_movers *ms, sf_time from);
 void sf_movers_encounters(sf_movers *ms, uint32_t id, sf_time now, uint64_t *count, double *seconds);
 
+/*
+ * A mover's own top speeds from now (m/s, > 0): one in motion replans
+ * from where it is, as for a new cap. SF_EINVAL for a bad mover or speed.
+ */
+int sf_movers_set_speed(sf_movers *ms, uint32_t mover, double vmax_empty, double vmax_loaded);
+
 /* Cap the speed on a segment, INFINITY to lift it; movers affected replan from where they are. */
 int sf_movers_set_cap(sf_movers *ms, uint32_t seg, double cap);
 

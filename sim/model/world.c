@@ -616,20 +616,46 @@ void sf_world_on_station(sf_world *w, void (*fn)(void *, uint32_t, uint32_t, sf_
 
 /* ---- shifts ------------------------------------------------------------ */
 
+int sf_world_presence(sf_world *w, uint32_t agent, sf_time joins, sf_time leaves)
+{
+    if (agent >= w->nagents || joins < 0 || joins > leaves)
+        return SF_EINVAL;
+    sf_agent *a = &w->agents[agent];
+    a->joins = joins;
+    a->leaves = leaves;
+    /* gone while it stands waiting (for work, a crew, a charger): off now; else when its task in hand ends */
+    if (sf_world_gone(w, agent) && a->activity == SF_ACT_NONE && a->state == SF_STATE_IDLE &&
+        !sf_agents_busy(w->agent_work, agent))
+        sf__world_show(w, agent, SF_POWER_OFF, SF_STATE_OFF_SHIFT);
+    return SF_OK;
+}
+
+bool sf_world_gone(const sf_world *w, uint32_t agent)
+{
+    return agent < w->nagents && sf_kernel_now(w->k) >= w->agents[agent].leaves;
+}
+
 sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until)
 {
+    const sf_agent *a = &w->agents[agent];
     sf_time t = sf_kernel_now(w->k), u;
-    sf_state s = sf_calendar_at(w->cfg, w->agents[agent].type, t, &u);
+
+    if (t < a->joins || t >= a->leaves) { /* not with the plant yet, or gone for good */
+        if (until)
+            *until = t < a->joins ? a->joins : SF_TIME_MAX;
+        return SF_STATE_OFF_SHIFT;
+    }
+    sf_state s = sf_calendar_at(w->cfg, a->type, t, &u);
 
     /* presence may be the same on both sides of a boundary (shifts back to back): look past it */
     for (int i = 0; i < 64 && u != SF_TIME_MAX; i++) {
         sf_time next;
-        if (sf_calendar_at(w->cfg, w->agents[agent].type, u, &next) != s)
+        if (sf_calendar_at(w->cfg, a->type, u, &next) != s)
             break;
         u = next;
     }
     if (until)
-        *until = u;
+        *until = u < a->leaves ? u : a->leaves;
     return s;
 }
 

@@ -70,6 +70,7 @@ typedef struct sf_agent {
     uint32_t pack;       /* while swapping: the spare pack promised to it */
     uint64_t swaps;
     sf_event_id battery_ev;
+    sf_time joins, leaves; /* with the plant from `joins`, gone from `leaves` (sf_world_presence) */
 } sf_agent;
 
 typedef struct sf_world_hooks {
@@ -182,10 +183,26 @@ void sf_world_on_station(sf_world *w, void (*fn)(void *ctx, uint32_t station, ui
 sf_state sf_world_shift(const sf_world *w, uint32_t agent, sf_time *until);
 /*
  * Activity: stay off (state off_shift, power off) or on a break (state
- * on_break, power idle) until the calendar changes; `done` then. SF_EINVAL
- * when the agent is busy or present now.
+ * on_break, power idle) until the calendar changes; `done` then. An agent
+ * gone from the plant (sf_world_gone) stays off for good: `done` is never
+ * called. SF_EINVAL when the agent is busy or present now.
  */
 int sf_world_rest(sf_world *w, uint32_t agent);
+
+/*
+ * Joining and leaving during a run: the agent is with the plant from
+ * `joins` and gone from `leaves` (by default 0 and SF_TIME_MAX). Before
+ * it joins and once it has left, sf_world_shift says off shift (until it
+ * joins; for good once it has left), so a behaviour finishes the task in
+ * hand and then rests, as at the end of a shift; its figures stand as
+ * they were. Capacity: an agent that joins during a run is one of its
+ * fleet entry's `count`, built with the plant (experiment/interventions.h
+ * grows the count before the build). SF_EINVAL for an agent out of range
+ * or joins > leaves.
+ */
+int sf_world_presence(sf_world *w, uint32_t agent, sf_time joins, sf_time leaves);
+/* Has the agent left the plant (now >= its `leaves`)? */
+bool sf_world_gone(const sf_world *w, uint32_t agent);
 
 /*
  * One agent waiting in traffic, as a line of a deadlock report:

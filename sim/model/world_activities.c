@@ -165,8 +165,15 @@ int sf_world_rest(sf_world *w, uint32_t id)
     sf_time until;
     sf_state s;
 
-    if (!idle_agent(w, id) || (s = sf_world_shift(w, id, &until)) == SF_STATE_IDLE || until == SF_TIME_MAX)
+    if (!idle_agent(w, id) || (s = sf_world_shift(w, id, &until)) == SF_STATE_IDLE)
         return SF_EINVAL;
+    if (until == SF_TIME_MAX) { /* gone for good: off, no end */
+        if (!sf_world_gone(w, id))
+            return SF_EINVAL;
+        w->agents[id].activity = SF_ACT_REST;
+        sf__world_show(w, id, SF_POWER_OFF, SF_STATE_OFF_SHIFT);
+        return SF_OK;
+    }
     return sf__world_timed(w, id, SF_ACT_REST, until - sf_kernel_now(w->k), s == SF_STATE_OFF_SHIFT ? SF_POWER_OFF : SF_POWER_IDLE,
                  s);
 }

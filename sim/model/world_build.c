@@ -156,6 +156,7 @@ int sf__world_build_agents(sf_world *w, uint32_t nmobile, char *err, size_t n)
             a->lift_speed = T->lift_speed > 0 ? T->lift_speed : 0.4;
             a->lift_height = T->kind == SF_AGENT_FORKLIFT ? T->lift_height : 0;
             a->handling = T->handling;
+            a->leaves = SF_TIME_MAX;
             sf_meter_init(&a->meter, pw, SF_POWER_IDLE, sf_kernel_now(w->k));
             if (T->battery.present)
                 sf_meter_battery(&a->meter, T->battery.capacity, T->battery.initial * T->battery.capacity,

@@ -241,3 +241,14 @@ void sf__movers_on_zone(sf_kernel *k, void *ctx, const sf_event *ev)
     if (m->zone_ev == 0) /* a recap may have replanned this mover and scheduled afresh */
         schedule_crossing(ms, ev->target, s);
 }
+
+int sf_movers_set_speed(sf_movers *ms, uint32_t mover, double vmax_empty, double vmax_loaded)
+{
+    if (mover >= ms->n || !(vmax_empty > 0) || !(vmax_loaded > 0))
+        return SF_EINVAL;
+    ms->m[mover].spec.vmax_empty = vmax_empty;
+    ms->m[mover].spec.vmax_loaded = vmax_loaded;
+    if (ms->m[mover].state == SF_MOVER_MOVING)
+        sf__movers_replan_now(ms, mover);
+    return SF_OK;
+}

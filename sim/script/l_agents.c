@@ -402,9 +402,16 @@ static int l_agent_rest(lua_State *L)
     sf__blocking(L, S, "agent:rest");
     if (sf_world_shift(w, id, &until) == SF_STATE_IDLE)
         return luaL_error(L, "rest: agent '%s' is on shift now", sf_world_agent(w, id)->name);
-    if (until == SF_TIME_MAX)
+    if (until == SF_TIME_MAX && !sf_world_gone(w, id))
         return luaL_error(L, "rest: agent '%s' has no shift to come back to", sf_world_agent(w, id)->name);
     return await(L, S, id, sf_world_rest(w, id), "rest");
+}
+
+/* agent:gone(): has it left the plant (model/world.h, sf_world_presence)? */
+static int l_agent_gone(lua_State *L)
+{
+    lua_pushboolean(L, sf_world_gone(sf__world_of(L), sf__check_agent(L, 1)));
+    return 1;
 }
 
 /* agent:skills(): the list of its fleet entry's skills. */
@@ -493,6 +500,7 @@ void sf__open_agents(lua_State *L, sf_script *S)
                                        {"home", l_agent_home},       {"can_fail", l_agent_can_fail},
                                        {"down", l_agent_down},       {"repaired", l_agent_repaired},
                                        {"wait_idle", l_agent_wait_idle},
+                                       {"gone", l_agent_gone},
                                        {"__tostring", l_agent_tostring}, {NULL, NULL}};
     static const luaL_Reg shop[] = {{"agent", l_shop_agent}, {"agents", l_shop_agents}, {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->shop.world);

@@ -143,11 +143,75 @@ static const struct row {
     {"rush order: 2.5 gearbox", NULL, "a quantity is a whole number from 1 to 10000000, not 2.5"},
     /* refused: what the model cannot do yet */
     {"forklift 2, bring 10 pallets of component_a from receiving to high_bay_1", NULL, "transport tasks cannot be given"},
-    {"humanoid 1: tend mill_2 until 14:00", NULL, "cannot be sent to tend a station yet"},
-    {"add 2 operators to the late shift", NULL, "agents cannot be added or removed during a run yet"},
-    {"remove forklift 3", NULL, "agents cannot be added or removed during a run yet"},
-    {"speed up forklift 1 to 2 m/s", NULL, "speeds cannot be changed during a run yet"},
+    {"speed up forklift 1 to 2 m/s", NULL, "to change a speed, say 'set forklift speed to 1.5 m/s'"},
     {"make everything better", NULL, "no instruction here"},
+    {"tell everyone a joke", NULL, "no instruction here"},
+    /* agents joining during the run: a fleet entry by name, kind or "operators", with the shift it works */
+    {"add 2 operators to the late shift", "+00:00:00 add 2 operator_late", NULL},
+    {"+1h add two operators to the early shift", "+01:00:00 add 2 operator_early", NULL},
+    {"14:00 hire three workers on late shift", "+08:00:00 add 3 operator_late", NULL},
+    {"hire a forklift", "+00:00:00 add 1 forklift", NULL},
+    {"add 2 forklifts", "+00:00:00 add 2 forklift", NULL},
+    {"add 1 operator_early", "+00:00:00 add 1 operator_early", NULL},
+    {"add humanoids", "+00:00:00 add 1 humanoid", NULL},
+    {"add 2 operators", NULL, "which operators: 'operator_early' or 'operator_late'? name the fleet entry or the shift"},
+    {"add 2 operators to the lat shift", NULL, "there is no shift 'lat'; did you mean 'late'?"},
+    {"add 2 forklifts to the late shift", NULL, "the late shift is not in the roster of any 'forklifts' fleet entry"},
+    {"add 1 cobot_1", NULL, "an arm is part of its station"},
+    {"add 0 forklifts", NULL, "whole numbers from 1 to 1000, not 0"},
+    {"add 2.5 forklifts", NULL, "whole numbers from 1 to 1000, not 2.5"},
+    {"add 2 forklfts", NULL, "there is no fleet entry 'forklfts'; did you mean 'forklift'?"},
+    {"add", NULL, "add what?"},
+    {"add 2 forklifts please now", NULL, "did not understand 'now' at the end"},
+    /* agents leaving during the run */
+    {"remove forklift 3", "+00:00:00 remove forklift 3", NULL},
+    {"14:00 remove forklift.3", "+08:00:00 remove forklift 3", NULL},
+    {"withdraw humanoid 2 from the plant", "+00:00:00 remove humanoid 2", NULL},
+    {"+2h dismiss operator_late 4", "+02:00:00 remove operator_late 4", NULL},
+    {"remove weld_1", NULL, "only an agent can be removed"},
+    {"remove camera weld_cam", NULL, "only an agent can be removed"},
+    {"remove forklift 9", NULL, "there is no forklift 9: the fleet has 3 of them"},
+    {"remove forklifts", NULL, "one agent at a time: say 'forklift 1'"},
+    {"remove forklift 3 for 10 min", NULL, "did not understand 'for' at the end"},
+    /* safety modes: fencing is carried out, the collaborative modes checked against the safety rules */
+    {"set cobot_1 to fenced", "+00:00:00 fence cobot_1 1 until the end", NULL},
+    {"+1h set cobot_2 safety mode to fenced for 30 minutes", "+01:00:00 fence cobot_2 1 for 30 min", NULL},
+    {"set weld_arm_1 to fenced", NULL, "weld_arm_1 runs fenced already (its safety rule)"},
+    {"set humanoid 1 to pfl", NULL, "pfl is not for a humanoid"},
+    {"set cobot_1 to ssm", NULL, "cobot_1 runs ssm already (its safety rule)"},
+    {"set cobot_1 to pfl", NULL, "cobot_1 runs ssm by its safety rule; a collaborative mode is set for the whole run"},
+    {"set weld_arm_1 to ssm", NULL, "weld_arm_1 runs fenced by its safety rule; a collaborative mode is set"},
+    {"set humanoid 2 to fenced", NULL, "only an arm can be fenced during a run: humanoid is a humanoid"},
+    {"set forklift 1 to ssm", NULL, "a safety mode is for an arm or a humanoid; forklift is a forklift"},
+    {"set cobot_1 to turbo", NULL, "set to what? a safety mode: fenced, ssm or pfl"},
+    {"set weld_1 to fenced", NULL, "a safety mode is set on a robot"},
+    /* tending: a humanoid or worker works only at one station for a while */
+    {"humanoid 1: tend mill_2 until 14:00", "+00:00:00 humanoid 1: tend mill_2 for 8 h", NULL},
+    {"+16h humanoid 2, tend the station kit_1 for 2 hours", "+16:00:00 humanoid 2: tend kit_1 for 2 h", NULL},
+    {"operator_late 2: tend mill_1", "+00:00:00 operator_late 2: tend mill_1 until the end", NULL},
+    {"operator_early.1: operate pack_1 for 30 min", "+00:00:00 operator_early 1: tend pack_1 for 30 min", NULL},
+    {"humanoid 1: tend pack_1", NULL, "humanoid cannot work at pack_1: no operation there takes a humanoid with its skills"},
+    {"tend mill_2", NULL, "who tends it? name the agent first"},
+    {"forklift 1: tend mill_2", NULL, "only a humanoid or a worker tends a station; forklift is a forklift"},
+    {"cobot_1: tend assy_1", NULL, "only a humanoid or a worker tends a station; cobot_1 is an arm"},
+    {"humanoid 1: tend weld_1", NULL, "humanoid cannot work at weld_1: no operation there takes a humanoid with its skills"},
+    {"humanoid 1: tend mil_2", NULL, "there is no station 'mil_2'; did you mean 'mill_2'?"},
+    {"humanoid 1: tend", NULL, "tend what? name a station"},
+    {"humanoid 1: tend mill_2 until noon", NULL, "'until' needs a clock time"},
+    /* a fleet entry's speed from then on */
+    {"set forklift speed to 1.5 m/s", "+00:00:00 set forklift speed to 1.5 m/s", NULL},
+    {"+1h set the forklifts' speed to 9 km/h", "+01:00:00 set forklift speed to 2.5 m/s", NULL},
+    {"change tugger speed to two m/s", "+00:00:00 set tugger speed to 2 m/s", NULL},
+    {"set operator_late speed to 1 km/h", "+00:00:00 set operator_late speed to 0.27777777777777779 m/s", NULL},
+    {"set forklift speed to 1.5", NULL, "'1.5' needs a unit of speed, m/s or km/h"},
+    {"set forklift speed to 0 m/s", NULL, "a speed is more than 0 and at most 20 m/s, not 0 m/s"},
+    {"set forklift speed to 30 m/s", NULL, "at most 20 m/s, not 30 m/s"},
+    {"set forklift speed to fast", NULL, "to what speed?"},
+    {"set forklift 2 speed to 1 m/s", NULL, "a speed is set for a fleet entry's agents together, not one of them: say 'set forklift speed"},
+    {"set forklift.2 speed to 1 m/s", NULL, "not one of them: say 'set forklift speed to 1.5 m/s'"},
+    {"set forklft speed to 1 m/s", NULL, "there is no fleet entry 'forklft'; did you mean 'forklift'?"},
+    {"set cobot_1 speed to 1 m/s", NULL, "cobot_1 is an arm: it does not travel"},
+    {"set cobot_1 to 1 m/s", NULL, "a speed is set for a fleet entry, as in 'set forklift speed to 1.5 m/s'"},
 };
 
 static void test_sentences_understood_or_refused_with_their_reason(void **state)
@@ -203,6 +267,8 @@ static void test_canonical_forms_read_back_the_same(void **state)
         assert_int_equal(a.length, b.length);
         assert_int_equal(a.target, b.target);
         assert_int_equal(a.quantity, b.quantity);
+        assert_true(a.speed == b.speed);
+        assert_int_equal(a.station, b.station);
     }
     sf_scenario_config_free(cfg);
 }
@@ -222,28 +288,29 @@ static void test_blank_lines_and_comments_are_skipped(void **state)
 }
 
 /*
- * Rush orders become orders of the scenario after its own (the flagship
- * has none): two, named rush_1 and rush_2, at their times, for their
- * products and quantities; a stop adds none.
+ * Rush orders at the start become orders of the scenario after its own
+ * (the flagship has none): two, named rush_1 and rush_2, for their
+ * products and quantities; a stop adds none, nor a rush order later
+ * (an event of the run, released by the plant's script then).
  */
 static void test_rush_orders_join_the_scenario_orders(void **state)
 {
     sf_scenario_config *cfg = load();
     sf_interventions *l = sf_interventions_new();
-    const char *lines[] = {"rush order: 5 gearbox", "+1h stop weld_1 for 5 min", "+2h rush 3 housings"};
+    const char *lines[] = {"rush order: 5 gearbox", "+1h stop weld_1 for 5 min", "rush 3 housings", "+2h rush 4 housings"};
     size_t before = cfg->demand.n_orders;
     (void)state;
 
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         sf_intervention iv;
         char why[256];
         assert_int_equal(sf_instruct_parse(cfg, lines[i], (int)i + 1, &iv, why, sizeof why), SF_OK);
         assert_int_equal(sf_interventions_add(l, &iv), SF_OK);
     }
-    assert_int_equal(sf_interventions_count(l), 3);
+    assert_int_equal(sf_interventions_count(l), 4);
     assert_int_equal(sf_interventions_get(l, 1)->kind, SF_IV_STOP_STATION);
     assert_int_equal(sf_interventions_get(l, 1)->line, 2);
-    assert_null(sf_interventions_get(l, 3));
+    assert_null(sf_interventions_get(l, 4));
     assert_int_equal(sf_interventions_prepare(l, cfg), SF_OK);
     assert_int_equal(cfg->demand.n_orders, before + 2);
     const sf_cfg_order *o = &cfg->demand.orders[before];
@@ -252,7 +319,7 @@ static void test_rush_orders_join_the_scenario_orders(void **state)
     assert_string_equal(cfg->products[o[0].product].name, "gearbox");
     assert_int_equal(o[0].quantity, 5);
     assert_string_equal(o[1].name, "rush_2");
-    assert_int_equal(o[1].at_time, 2 * SF_HOUR);
+    assert_int_equal(o[1].at_time, 0);
     assert_string_equal(cfg->products[o[1].product].name, "housing");
     assert_int_equal(o[1].quantity, 3);
     assert_int_equal(o[1].every, 0);
@@ -263,8 +330,9 @@ static void test_rush_orders_join_the_scenario_orders(void **state)
 /*
  * What a live viewer does: run the flagship to 07:00 (1 h), stop weld_1
  * now for 20 min, then at 2 h for ever (to the end, 4 h). weld_1 is
- * failed 20 min + 2 h, and not at all in the same run without. A rush
- * order cannot be added once the plant runs, nor a stop in the past.
+ * failed 20 min + 2 h, and not at all in the same run without. A stop in
+ * the past is refused, and so are agents added once the plant is built;
+ * a rush order now is taken (its units: test_agents_run.sh).
  */
 static void test_a_live_stop_holds_the_station_for_its_time(void **state)
 {
@@ -294,8 +362,11 @@ static void test_a_live_stop_holds_the_station_for_its_time(void **state)
             iv.at = 0;
             assert_int_equal(sf_interventions_schedule(l, &iv), SF_EPAST);
             assert_int_equal(sf_interventions_count(l), 2);
-            iv = (sf_intervention){.kind = SF_IV_RUSH_ORDER, .at = SF_HOUR, .quantity = 1};
+            iv = (sf_intervention){.kind = SF_IV_ADD_AGENTS, .at = SF_HOUR, .quantity = 1};
             assert_int_equal(sf_interventions_schedule(l, &iv), SF_EINVAL);
+            iv = (sf_intervention){.kind = SF_IV_RUSH_ORDER, .at = SF_HOUR, .quantity = 1};
+            assert_int_equal(sf_interventions_schedule(l, &iv), SF_OK);
+            assert_int_equal(sf_interventions_count(l), 3);
         }
         assert_int_equal(sf_session_run(ses), SF_OK);
         double failed = sf_stations_time_in(st, weld, SF_STATE_FAILED, 4 * SF_HOUR);
