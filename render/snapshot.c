@@ -341,13 +341,15 @@ static void capture(sf_live *L, sf_time t, sf_snapshot *s, bool light)
     }
     for (uint32_t g = 0; g < s->nsegments; g++)
         s->congestion[g] = (float)sf_traffic_congestion(sf_movers_traffic(ms), g, t);
-    integrate(L, t);
+    /* not integrate(L, t): a sum split at the times a window happens to show would round differently from
+       one split only at the model's own power changes, and the recording of a live window must equal the
+       headless one to the byte */
     s->completed = L->completed;
     s->released = L->released;
     s->failures = failures;
     s->flat = flat;
     s->power = (float)total_power(L, t);
-    s->energy = L->energy;
+    s->energy = L->energy + (t > L->energy_at ? total_power(L, L->energy_at) * sf_time_to_seconds(t - L->energy_at) : 0);
     if (flat > L->flat_seen && first_flat != UINT32_MAX) {
         char when[40];
         clock_text(t, when, sizeof when);
