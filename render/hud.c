@@ -249,6 +249,35 @@ static void draw_kpi(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     }
 }
 
+/* Where the interventions' log and the command line go: above the timeline, beside the legend. */
+static float console_y(const sf_view *v) { return (float)v->h - (v->end > 0 ? 64 : 40); }
+
+/* The panels of the log and the command line (drawn in the shapes' batch). */
+static void console_panels(sf_draw *d, const sf_view *v)
+{
+    float y = console_y(v), w = (float)v->w - 260 - 270;
+
+    if (v->command)
+        panel(d, 260, y - 4, w, 28);
+    if (v->nnotes > 0)
+        panel(d, 260, y - 8 - 18 * (float)v->nnotes - 6, w, 18 * (float)v->nnotes + 6);
+}
+
+/* The log, oldest at the top, refusals in red, and the command line with its cursor. */
+static void console_text(sf_draw *d, const sf_view *v)
+{
+    float y = console_y(v);
+    char buf[SF_VIEW_NOTE_LEN + 16];
+
+    for (int i = 0; i < v->nnotes; i++)
+        sfd_text(d, 270, y - 8 - 18 * (float)(v->nnotes - i), SMALL, v->notes[i].refused ? C_ALARM : C_TEXT, LEFT,
+                 v->notes[i].text);
+    if (v->command) {
+        snprintf(buf, sizeof buf, "> %s_", v->command);
+        sfd_text(d, 270, y, NORMAL, C_TEXT, LEFT, buf);
+    }
+}
+
 void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     char buf[200], when[64];
@@ -302,7 +331,10 @@ void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         sfd_rect(d, tx, ty, tw, th, C_PANEL_EDGE);
         sfd_rect(d, tx, ty, tw * (f < 0 ? 0 : f > 1 ? 1 : f), th, sf_draw_state_color(SF_STATE_TRAVEL_EMPTY));
         sfd_circle(d, tx + tw * (f < 0 ? 0 : f > 1 ? 1 : f), ty + th / 2, th, C_DARK);
+        for (size_t i = 0; i < v->nmarks; i++) /* an intervention: a red tick across the bar */
+            sfd_rect(d, tx + tw * (float)((double)v->marks[i] / (double)v->end) - 1.5f, ty - 5, 3, th + 10, C_ALARM);
     }
+    console_panels(d, v);
     draw_scale_bar(d, v);
     sfd_flush(d);
 
@@ -356,6 +388,7 @@ void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     }
     if (v->trails)
         sfd_text(d, (float)v->w / 2, 8, SMALL, C_TEXT_DIM, CENTER, "trails: the last 64 positions, 2 s apart");
+    console_text(d, v);
     draw_inspector(d, v, s);
     if (v->heat)
         draw_heat_legend(d, v, s);
@@ -379,6 +412,10 @@ void sfd_draw_help(sf_draw *d, const sf_view *v)
         {"K", "the KPI side panel"},
         {"pointer", "the name and state of what is under it"},
         {"F", "follow the selected agent"},
+        {"Enter", "type an instruction (live; Esc closes)"},
+        {"B", "stop the selected station or agent 20 min"},
+        {"C", "its camera down for 20 min"},
+        {"W", "write the interventions as instructions"},
         {"R", "restart"},
         {"S", "save a PNG screenshot"},
         {"0", "fit the layout"},
