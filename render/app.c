@@ -474,6 +474,28 @@ static void print_reached(source *src)
            sf_interventions_count(sf_session_interventions(src->ses)));
 }
 
+/*
+ * Whether a renderer draws with OpenGL on a software rasterizer (Mesa's
+ * llvmpipe, softpipe or swrast: Xvfb, a machine without a GPU). There
+ * SDL's own software renderer is two to three times faster for our
+ * triangles (docs/viewer.md, "Speed"), the more so when its picture is
+ * put on the screen without GL.
+ */
+static bool software_gl(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    const unsigned char *(*get_string)(unsigned) = NULL;
+    const char *name;
+    void *fn;
+
+    if (SDL_GetRendererInfo(r, &info) != 0 || strncmp(info.name, "opengl", 6) != 0 ||
+        !(fn = SDL_GL_GetProcAddress("glGetString")))
+        return false;
+    memcpy(&get_string, &fn, sizeof fn); /* an object pointer to a function pointer, as POSIX dlsym does */
+    name = (const char *)get_string(0x1F01); /* GL_RENDERER */
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "swrast"));
+}
+
 int sf_view_run(const sf_view_opts *o)
 {
     int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height : 800, rc;
@@ -538,8 +560,14 @@ int sf_view_run(const sf_view_opts *o)
         fprintf(stderr, "shopfloor view: cannot open a window: %s\n", SDL_GetError());
         goto done;
     }
-    if (!(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | (o->bench ? 0 : SDL_RENDERER_PRESENTVSYNC))) &&
-        !(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE))) {
+    if ((r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | (o->bench ? 0 : SDL_RENDERER_PRESENTVSYNC))) &&
+        !getenv("SDL_RENDER_DRIVER") && software_gl(r)) {
+        /* SDL's own software renderer, its surface put on the screen by X directly, not through GL */
+        SDL_DestroyRenderer(r);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        r = NULL;
+    }
+    if (!r && !(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE))) {
         fprintf(stderr, "shopfloor view: cannot draw in the window: %s\n", SDL_GetError());
         goto done;
     }
@@ -785,6 +813,11 @@ int sf_view_run(const sf_view_opts *o)
             rc = SF_EIO;
         }
         SDL_RenderPresent(r);
+        if (!o->bench) { /* at most 60 frames/s, also where presenting does not wait for the screen (software) */
+            Uint64 used = (SDL_GetPerformanceCounter() - start) * 1000 / SDL_GetPerformanceFrequency();
+            if (used < 16)
+                SDL_Delay((Uint32)(16 - used));
+        }
         if (o->bench) {
             if (sf_grow(ft.ms, ft.cap, ft.n + 1) == SF_OK)
                 ft.ms[ft.n++] = 1000.0 * (double)(SDL_GetPerformanceCounter() - start) /
