@@ -975,6 +975,62 @@ static void test_recording_keeps_the_interventions(void **state)
     fclose(devnull);
 }
 
+/* A stop shows as the station's failure in the HUD's alarm, at the plant's clock time (the flagship starts at 06:00). */
+static void test_alarm_of_a_stop_gives_the_clock_time(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/smart_factory.yaml", 10 * SF_MINUTE);
+    sf_intervention iv;
+    char why[200];
+    sf_snapshot snap;
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+
+    assert_non_null(live);
+    assert_int_equal(sf_instruct_parse(sf_session_config(ses), "+2min stop weld_1 for 5 min", 1, &iv, why, sizeof why),
+                     SF_OK);
+    assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+    assert_int_equal(sf_snapshot_init(&snap, sf_session_config(ses)), SF_OK);
+    assert_int_equal(sf_live_advance(live, 3 * SF_MINUTE, &snap, NULL, NULL), SF_OK);
+    assert_string_equal(snap.alarm, "weld_1 failed (day 1 06:02:00)");
+    sf_snapshot_close(&snap);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
+/* The interventions' log: a long refusal is wrapped onto a second line, red, inside the log's panel. */
+static void test_log_wraps_a_long_refusal(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("tests/render/data/cell.yaml", 0);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_snapshot snap;
+    canvas c;
+    sf_view_note notes[2] = {{"+00:01:02 stop press_1 for 20 min", false},
+                             {"cannot follow \"add 2 operators to the late shift\": agents cannot be added or removed "
+                              "during a run yet: change the fleet's count with --set",
+                              true}};
+    int red_low = 0, red_high = 0;
+
+    assert_int_equal(sf_snapshot_init(&snap, cfg), SF_OK);
+    canvas_open(&c, cfg);
+    c.v.notes = notes;
+    c.v.nnotes = 2;
+    canvas_draw(&c, &snap);
+    /* three lines end 8 px above the command line's place (h - 40): rows h-48-54 .. h-48; the refusal is the lower two */
+    for (int y = H - 48 - 36; y < H - 48; y++)
+        for (int x = 270; x < 900; x++) {
+            uint32_t p = c.px[(size_t)y * W + (size_t)x];
+            bool red = (p >> 16 & 255) > 150 && (p >> 8 & 255) < 90 && (p & 255) < 90;
+            if (red)
+                *(y < H - 48 - 18 ? &red_high : &red_low) += 1;
+        }
+    assert_true(red_high > 50);
+    assert_true(red_low > 50);
+    canvas_close(&c);
+    sf_snapshot_close(&snap);
+    sf_session_free(ses);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -996,6 +1052,8 @@ int main(void)
         cmocka_unit_test(test_console_follows_typed_instructions),
         cmocka_unit_test(test_console_finds_the_camera_of_a_station),
         cmocka_unit_test(test_recording_keeps_the_interventions),
+        cmocka_unit_test(test_alarm_of_a_stop_gives_the_clock_time),
+        cmocka_unit_test(test_log_wraps_a_long_refusal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
