@@ -527,6 +527,8 @@ int sf_view_run(const sf_view_opts *o)
         return rc;
     if (o->drive && (rc = sf_drive_open(&drive, o->drive, stderr)) != SF_OK)
         goto done;
+    if (o->drive && src.ses)
+        con.echo = stdout; /* what a scripted session did, for its tests */
     if (o->record && !src.ses) {
         fprintf(stderr, "shopfloor view: --record records a live run, not a replay\n");
         rc = SF_EINVAL;

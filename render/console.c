@@ -30,6 +30,8 @@ void sf_console_note(sf_console *c, bool refused, const char *text)
     memcpy(c->log[c->nlog].text, text, n);
     c->log[c->nlog].text[n] = '\0';
     c->log[c->nlog].refused = refused;
+    if (c->echo)
+        fprintf(c->echo, "%s%s\n", refused ? "refused: " : "done: ", c->log[c->nlog].text);
     c->nlog++;
 }
 

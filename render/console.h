@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "experiment/interventions.h"
 #include "experiment/session.h"
@@ -26,6 +27,7 @@ typedef struct sf_console {
     char line[SF_VIEW_NOTE_LEN];    /* what has been typed */
     sf_view_note log[SF_VIEW_NOTES]; /* the last answers, oldest first */
     int nlog;
+    FILE *echo;                     /* each line of the log also written here (scripted input), or NULL */
 } sf_console;
 
 /* A line in the log (the oldest goes when it is full). */

@@ -41,7 +41,9 @@ grep -q ", 3 interventions$" "$tmp/out" && [ "$(grep -c '^+' "$tmp/live.txt")" =
     grep -q '^+00:[2-3][0-9]:[0-9][0-9] stop weld_1 for 20 min$' "$tmp/live.txt" &&
     grep -q '^+00:[4-5][0-9]:[0-9][0-9] stop mill_2 for 20 min$' "$tmp/live.txt" &&
     grep -q '^+0[01]:[0-9][0-9]:[0-9][0-9] camera assembly_cam down for 20 min$' "$tmp/live.txt" &&
-    ! grep -q weld_3 "$tmp/live.txt" && echo "ok: the three interventions are listed, the refused one is not" ||
+    ! grep -q weld_3 "$tmp/live.txt" &&
+    grep -q "^refused: cannot follow \"stop weld_3 for 5 min\": there is no station, agent or camera 'weld_3'; did you mean 'weld_1'?\$" "$tmp/out" &&
+    [ "$(grep -c '^done: ' "$tmp/out")" = 3 ] && echo "ok: the three interventions are listed, the refused one is not, with its reason" ||
     { echo "FAIL: the live interventions"; sed 's/^/  | /' "$tmp/out" "$tmp/err" "$tmp/live.txt"; fails=$((fails + 1)); }
 check 0 "the printed list runs headless" -- "$sf" run "$sff" --until 2h --instruct "$tmp/live.txt" --record "$tmp/headless.rec"
 fph=$(grep -o 'fingerprint [0-9a-f]*' "$tmp/out")
