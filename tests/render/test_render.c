@@ -1031,6 +1031,36 @@ static void test_log_wraps_a_long_refusal(void **state)
     sf_session_free(ses);
 }
 
+/* A replay's timeline marks each intervention with a red tick where its time falls. */
+static void test_timeline_marks_the_interventions(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("tests/render/data/cell.yaml", 0);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_snapshot snap;
+    canvas c;
+    sf_time marks[1] = {15 * SF_MINUTE};
+    float tx, ty, tw, th;
+    const SDL_Color alarm = {200, 30, 30, 255};
+
+    assert_int_equal(sf_snapshot_init(&snap, cfg), SF_OK);
+    canvas_open(&c, cfg);
+    c.v.end = SF_HOUR;
+    canvas_draw(&c, &snap);
+    sf_view_timeline(&c.v, &tx, &ty, &tw, &th);
+    /* a quarter of the way along the bar: no tick before it is marked */
+    assert_false(pixel_is(&c, (int)lroundf(tx + tw / 4), (int)lroundf(ty - 3), alarm));
+    c.v.marks = marks;
+    c.v.nmarks = 1;
+    canvas_draw(&c, &snap);
+    assert_true(pixel_is(&c, (int)lroundf(tx + tw / 4), (int)lroundf(ty - 3), alarm));
+    assert_true(pixel_is(&c, (int)lroundf(tx + tw / 4), (int)lroundf(ty + th + 3), alarm));
+    assert_false(pixel_is(&c, (int)lroundf(tx + tw / 2), (int)lroundf(ty - 3), alarm));
+    canvas_close(&c);
+    sf_snapshot_close(&snap);
+    sf_session_free(ses);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1054,6 +1084,7 @@ int main(void)
         cmocka_unit_test(test_recording_keeps_the_interventions),
         cmocka_unit_test(test_alarm_of_a_stop_gives_the_clock_time),
         cmocka_unit_test(test_log_wraps_a_long_refusal),
+        cmocka_unit_test(test_timeline_marks_the_interventions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
