@@ -496,6 +496,56 @@ static bool software_gl(SDL_Renderer *r)
     return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "swrast"));
 }
 
+/*
+ * What a window adds to its source: scripted input (its log echoed), the
+ * recorder of a live run, a replay's intervention marks for the timeline.
+ * SF_OK, or an error after a message on stderr.
+ */
+static int open_extras(source *src, const sf_view_opts *o, sf_drive *drive, sf_console *con, sf_time **marks,
+                       sf_view *v)
+{
+    const sf_interventions *l = src->replay ? sf_replay_interventions(src->replay) : NULL;
+    int rc;
+
+    if (o->drive && (rc = sf_drive_open(drive, o->drive, stderr)) != SF_OK)
+        return rc;
+    if (o->drive && src->ses)
+        con->echo = stdout; /* what a scripted session did, for its tests */
+    if (o->record && !src->ses) {
+        fprintf(stderr, "shopfloor view: --record records a live run, not a replay\n");
+        return SF_EINVAL;
+    }
+    if (o->record && !(src->rec = sf_recorder_open(src->ses, &src->spec, o->record, src->every, stderr)))
+        return SF_EIO;
+    if (l && sf_interventions_count(l) > 0) {
+        if (!(*marks = sf_calloc(sf_interventions_count(l), sizeof **marks)))
+            return SF_ENOMEM;
+        for (size_t i = 0; i < sf_interventions_count(l); i++)
+            (*marks)[i] = sf_interventions_get(l, i)->at;
+        v->marks = *marks;
+        v->nmarks = sf_interventions_count(l);
+    }
+    return SF_OK;
+}
+
+/*
+ * The window's renderer: a GPU one with vsync, or SDL's software renderer
+ * where OpenGL would be a software rasterizer (software_gl) or is
+ * missing. NULL when there is none.
+ */
+static SDL_Renderer *make_renderer(SDL_Window *win, bool bench)
+{
+    SDL_Renderer *r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | (bench ? 0 : SDL_RENDERER_PRESENTVSYNC));
+
+    if (r && !getenv("SDL_RENDER_DRIVER") && software_gl(r)) {
+        /* SDL's own software renderer, its surface put on the screen by X directly, not through GL */
+        SDL_DestroyRenderer(r);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        r = NULL;
+    }
+    return r ? r : SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+}
+
 int sf_view_run(const sf_view_opts *o)
 {
     int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height : 800, rc;
@@ -525,30 +575,8 @@ int sf_view_run(const sf_view_opts *o)
     }
     if ((rc = source_open(&src, &o->spec, o->replay, o->every)) != SF_OK)
         return rc;
-    if (o->drive && (rc = sf_drive_open(&drive, o->drive, stderr)) != SF_OK)
+    if ((rc = open_extras(&src, o, &drive, &con, &marks, &v)) != SF_OK)
         goto done;
-    if (o->drive && src.ses)
-        con.echo = stdout; /* what a scripted session did, for its tests */
-    if (o->record && !src.ses) {
-        fprintf(stderr, "shopfloor view: --record records a live run, not a replay\n");
-        rc = SF_EINVAL;
-        goto done;
-    }
-    if (o->record && !(src.rec = sf_recorder_open(src.ses, &src.spec, o->record, src.every, stderr))) {
-        rc = SF_EIO;
-        goto done;
-    }
-    if (src.replay && sf_interventions_count(sf_replay_interventions(src.replay)) > 0) {
-        const sf_interventions *l = sf_replay_interventions(src.replay);
-        if (!(marks = sf_calloc(sf_interventions_count(l), sizeof *marks))) {
-            rc = SF_ENOMEM;
-            goto done;
-        }
-        for (size_t i = 0; i < sf_interventions_count(l); i++)
-            marks[i] = sf_interventions_get(l, i)->at;
-        v.marks = marks;
-        v.nmarks = sf_interventions_count(l);
-    }
     rc = SF_EINVAL;
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "shopfloor view: no display (%s); 'shopfloor render' draws pictures without one\n",
@@ -562,14 +590,7 @@ int sf_view_run(const sf_view_opts *o)
         fprintf(stderr, "shopfloor view: cannot open a window: %s\n", SDL_GetError());
         goto done;
     }
-    if ((r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | (o->bench ? 0 : SDL_RENDERER_PRESENTVSYNC))) &&
-        !getenv("SDL_RENDER_DRIVER") && software_gl(r)) {
-        /* SDL's own software renderer, its surface put on the screen by X directly, not through GL */
-        SDL_DestroyRenderer(r);
-        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-        r = NULL;
-    }
-    if (!r && !(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE))) {
+    if (!(r = make_renderer(win, o->bench))) {
         fprintf(stderr, "shopfloor view: cannot draw in the window: %s\n", SDL_GetError());
         goto done;
     }
