@@ -399,10 +399,6 @@ static void intervene(sf_console *con, source *src, const sf_view *v, const sf_s
 {
     sf_intervention iv = {.length = SF_CONSOLE_STOP};
 
-    if (!src->ses) {
-        sf_console_note(con, true, "a replay shows the recorded interventions; it cannot be changed");
-        return;
-    }
     if (v->selected_agent < 0 && v->selected_station < 0) {
         sf_console_note(con, true, "select a station or an agent first (click it)");
         return;
@@ -441,14 +437,15 @@ static bool intervention_key(sf_console *con, source *src, const sf_view *v, con
     switch (k) {
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
-        if (src->ses)
-            con->open = true;
-        else
-            sf_console_note(con, true, "a replay shows the recorded interventions; it cannot be changed");
-        return true;
     case SDLK_b:
     case SDLK_c:
-        intervene(con, src, v, snap, k == SDLK_c);
+        status[0] = '\0';
+        if (!src->ses) /* in the status line: a replay's log is its recorded interventions */
+            snprintf(status, n, "a replay shows the recorded interventions; it cannot be changed");
+        else if (k == SDLK_b || k == SDLK_c)
+            intervene(con, src, v, snap, k == SDLK_c);
+        else
+            con->open = true;
         return true;
     case SDLK_w:
         write_instructions(src, instructions ? instructions : "shopfloor_interventions.txt", status, n);

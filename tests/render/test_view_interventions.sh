@@ -54,7 +54,7 @@ fph=$(grep -o 'fingerprint [0-9a-f]*' "$tmp/out")
 gzip -dc "$tmp/live.rec" >"$tmp/live.raw" && gzip -dc "$tmp/headless.rec" >"$tmp/headless.raw" &&
     cmp -s "$tmp/live.raw" "$tmp/headless.raw" && echo "ok: the live recording and the headless one are the same bytes" ||
     { echo "FAIL: the live and headless recordings differ"; fails=$((fails + 1)); }
-printf '%s\n' '30min key w' 'end quit' >"$tmp/drive_replay.txt"
+printf '%s\n' '20min key b' '20min key Return' '30min key w' 'end quit' >"$tmp/drive_replay.txt"
 # the rest under SDL's dummy video driver: the same events, no X server
 check 0 "view --replay plays the recorded interventions and writes them" -- \
     env SDL_VIDEODRIVER=dummy "$sf" view --replay "$tmp/live.rec" --speed 10000 \
