@@ -18,9 +18,12 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "report/outfile.h"
 #include "model/stations.h"
 #include "model/world.h"
+#include "render/console.h"
 #include "render/draw.h"
+#include "render/drive.h"
 #include "render/record.h"
 #include "render/snapshot.h"
 #include "render/view.h"
@@ -33,6 +36,7 @@ typedef struct source {
     sf_session *ses; /* live */
     sf_live *live;
     sf_replay *replay;
+    sf_recorder *rec; /* live, with --record */
     const sf_scenario_config *cfg;
     sf_time every, end, shown;
     int status;
@@ -62,7 +66,8 @@ static int source_open(source *src, const sf_session_spec *spec, const char *rep
         src->ses = NULL;
         return SF_EINVAL;
     }
-    if (!(src->live = sf_live_new(src->ses, src->every))) {
+    /* the list of interventions, started now as `run --instruct` starts its own: the same run */
+    if (!sf_session_interventions(src->ses) || !(src->live = sf_live_new(src->ses, src->every))) {
         sf_session_free(src->ses);
         src->ses = NULL;
         return SF_ENOMEM;
@@ -74,6 +79,8 @@ static int source_open(source *src, const sf_session_spec *spec, const char *rep
 
 static void source_close(source *src)
 {
+    sf_recorder_close(src->rec, true);
+    src->rec = NULL;
     sf_live_free(src->live);
     sf_session_free(src->ses);
     sf_replay_free(src->replay);
@@ -94,7 +101,7 @@ static void source_snapshot(source *src, sf_time t, sf_snapshot *out)
     } else {
         if (t < src->shown)
             t = src->shown;
-        src->status = sf_live_advance(src->live, t, out, NULL, NULL);
+        src->status = sf_live_advance(src->live, t, out, src->rec ? sf_recorder_grid : NULL, src->rec);
     }
     src->shown = out->now;
 }
@@ -329,6 +336,213 @@ static bool has_display(void)
     return false;
 }
 
+/* ---- interventions in the window ---------------------------------------- */
+
+/* The run's interventions: the live session's, or the recording's. */
+static const sf_interventions *source_interventions(source *src)
+{
+    return src->ses ? sf_session_interventions(src->ses) : sf_replay_interventions(src->replay);
+}
+
+/* The interventions as the instruction file that reproduces the run headless (W, and on quitting). */
+static int write_instructions(source *src, const char *path, char *msg, size_t n)
+{
+    sf_outfile *o = sf_outfile_open(path);
+    const sf_session_spec *sp = &src->spec;
+
+    if (!o) {
+        snprintf(msg, n, "cannot write %s", path);
+        return SF_EIO;
+    }
+    if (src->replay)
+        fprintf(o->f, "# the interventions of the recording %s\n", src->replay_path);
+    else {
+        fprintf(o->f, "# the interventions of a live run of %s, seed %llu; headless: shopfloor run %s --seed %llu",
+                sp->model, (unsigned long long)sf_session_seed(src->ses), sp->model,
+                (unsigned long long)sf_session_seed(src->ses));
+        for (size_t i = 0; i < sp->nsets; i++)
+            fprintf(o->f, " --set %s", sp->sets[i]);
+        if (sp->until_given)
+            fprintf(o->f, " --until %.17gs", sf_time_to_seconds(sp->until));
+        fprintf(o->f, " --instruct %s\n", path);
+    }
+    if (sf_interventions_print(source_interventions(src), src->cfg, o->f) != SF_OK || sf_outfile_commit(o) != SF_OK) {
+        snprintf(msg, n, "cannot write %s", path);
+        return SF_EIO;
+    }
+    snprintf(msg, n, "%zu interventions written to %s", sf_interventions_count(source_interventions(src)), path);
+    return SF_OK;
+}
+
+/* A key while the command line is open: Enter follows the line, Esc closes it, Backspace edits it. */
+static void console_key(sf_console *con, source *src, SDL_Keycode k)
+{
+    switch (k) {
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        sf_console_submit(con, src->ses, con->line);
+        /* fall through */
+    case SDLK_ESCAPE:
+        con->line[0] = '\0';
+        con->open = false;
+        break;
+    case SDLK_BACKSPACE:
+        sf_console_backspace(con);
+        break;
+    default:
+        break;
+    }
+}
+
+/* B and C: stop the selected station or agent, or take down the camera watching it, for SF_CONSOLE_STOP. */
+static void intervene(sf_console *con, source *src, const sf_view *v, const sf_snapshot *snap, bool camera)
+{
+    sf_intervention iv = {.length = SF_CONSOLE_STOP};
+
+    if (v->selected_agent < 0 && v->selected_station < 0) {
+        sf_console_note(con, true, "select a station or an agent first (click it)");
+        return;
+    }
+    if (camera) {
+        if (sf_console_camera(src->cfg, snap, v->selected_agent, v->selected_station, &iv.target) != SF_OK) {
+            sf_console_note(con, true, "no camera watches the selected station or agent");
+            return;
+        }
+        iv.kind = SF_IV_CAMERA_DOWN;
+    } else {
+        iv.kind = v->selected_station >= 0 ? SF_IV_STOP_STATION : SF_IV_STOP_AGENT;
+        iv.target = (uint32_t)(v->selected_station >= 0 ? v->selected_station : v->selected_agent);
+    }
+    sf_console_apply(con, src->ses, &iv);
+}
+
+/* A replay's log: the recorded interventions up to the time shown. */
+static void replay_notes(sf_console *con, source *src, sf_time now)
+{
+    const sf_interventions *l = sf_replay_interventions(src->replay);
+    char said[SF_VIEW_NOTE_LEN];
+
+    con->nlog = 0;
+    for (size_t i = 0; i < sf_interventions_count(l); i++)
+        if (sf_interventions_get(l, i)->at <= now) {
+            sf_intervention_describe(sf_interventions_get(l, i), src->cfg, said, sizeof said);
+            sf_console_note(con, false, said);
+        }
+}
+
+/* The keys that act on the plant or its interventions (closed command line): true when k was one. */
+static bool intervention_key(sf_console *con, source *src, const sf_view *v, const sf_snapshot *snap, SDL_Keycode k,
+                             const char *instructions, char *status, size_t n)
+{
+    switch (k) {
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+    case SDLK_b:
+    case SDLK_c:
+        status[0] = '\0';
+        if (!src->ses) /* in the status line: a replay's log is its recorded interventions */
+            snprintf(status, n, "a replay shows the recorded interventions; it cannot be changed");
+        else if (k == SDLK_b || k == SDLK_c)
+            intervene(con, src, v, snap, k == SDLK_c);
+        else
+            con->open = true;
+        return true;
+    case SDLK_w:
+        write_instructions(src, instructions ? instructions : "shopfloor_interventions.txt", status, n);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* On closing a live window: where the run got to, for comparing it with its headless equivalent. */
+static void print_reached(source *src)
+{
+    sf_kernel *k;
+    char now[48];
+
+    if (!src->ses)
+        return;
+    k = sf_session_kernel(src->ses);
+    sf_time_format(sf_kernel_now(k), now, sizeof now);
+    printf("%s: live at t = %s after %llu events (seed %llu, fingerprint %016llx), %zu interventions\n",
+           src->spec.model, now, (unsigned long long)sf_kernel_events(k),
+           (unsigned long long)sf_session_seed(src->ses), (unsigned long long)sf_kernel_fingerprint(k),
+           sf_interventions_count(sf_session_interventions(src->ses)));
+}
+
+/*
+ * Whether a renderer draws with OpenGL on a software rasterizer (Mesa's
+ * llvmpipe, softpipe or swrast: Xvfb, a machine without a GPU). There
+ * SDL's own software renderer is two to three times faster for our
+ * triangles (docs/viewer.md, "Speed"), the more so when its picture is
+ * put on the screen without GL.
+ */
+static bool software_gl(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    const unsigned char *(*get_string)(unsigned) = NULL;
+    const char *name;
+    void *fn;
+
+    if (SDL_GetRendererInfo(r, &info) != 0 || strncmp(info.name, "opengl", 6) != 0 ||
+        !(fn = SDL_GL_GetProcAddress("glGetString")))
+        return false;
+    memcpy(&get_string, &fn, sizeof fn); /* an object pointer to a function pointer, as POSIX dlsym does */
+    name = (const char *)get_string(0x1F01); /* GL_RENDERER */
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") || strstr(name, "swrast"));
+}
+
+/*
+ * What a window adds to its source: scripted input (its log echoed), the
+ * recorder of a live run, a replay's intervention marks for the timeline.
+ * SF_OK, or an error after a message on stderr.
+ */
+static int open_extras(source *src, const sf_view_opts *o, sf_drive *drive, sf_console *con, sf_time **marks,
+                       sf_view *v)
+{
+    const sf_interventions *l = src->replay ? sf_replay_interventions(src->replay) : NULL;
+    int rc;
+
+    if (o->drive && (rc = sf_drive_open(drive, o->drive, stderr)) != SF_OK)
+        return rc;
+    if (o->drive && src->ses)
+        con->echo = stdout; /* what a scripted session did, for its tests */
+    if (o->record && !src->ses) {
+        fprintf(stderr, "shopfloor view: --record records a live run, not a replay\n");
+        return SF_EINVAL;
+    }
+    if (o->record && !(src->rec = sf_recorder_open(src->ses, &src->spec, o->record, src->every, stderr)))
+        return SF_EIO;
+    if (l && sf_interventions_count(l) > 0) {
+        if (!(*marks = sf_calloc(sf_interventions_count(l), sizeof **marks)))
+            return SF_ENOMEM;
+        for (size_t i = 0; i < sf_interventions_count(l); i++)
+            (*marks)[i] = sf_interventions_get(l, i)->at;
+        v->marks = *marks;
+        v->nmarks = sf_interventions_count(l);
+    }
+    return SF_OK;
+}
+
+/*
+ * The window's renderer: a GPU one with vsync, or SDL's software renderer
+ * where OpenGL would be a software rasterizer (software_gl) or is
+ * missing. NULL when there is none.
+ */
+static SDL_Renderer *make_renderer(SDL_Window *win, bool bench)
+{
+    SDL_Renderer *r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | (bench ? 0 : SDL_RENDERER_PRESENTVSYNC));
+
+    if (r && !getenv("SDL_RENDER_DRIVER") && software_gl(r)) {
+        /* SDL's own software renderer, its surface put on the screen by X directly, not through GL */
+        SDL_DestroyRenderer(r);
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        r = NULL;
+    }
+    return r ? r : SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+}
+
 int sf_view_run(const sf_view_opts *o)
 {
     int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height : 800, rc;
@@ -346,6 +560,9 @@ int sf_view_run(const sf_view_opts *o)
     int drag_x = 0, drag_y = 0;
     Uint64 last, status_until = 0;
     long frames = 0;
+    sf_console con = {0};
+    sf_drive drive = {0};
+    sf_time *marks = NULL;
 
     if (!has_display()) {
         fprintf(stderr, "shopfloor view: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): "
@@ -355,6 +572,8 @@ int sf_view_run(const sf_view_opts *o)
     }
     if ((rc = source_open(&src, &o->spec, o->replay, o->every)) != SF_OK)
         return rc;
+    if ((rc = open_extras(&src, o, &drive, &con, &marks, &v)) != SF_OK)
+        goto done;
     rc = SF_EINVAL;
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         fprintf(stderr, "shopfloor view: no display (%s); 'shopfloor render' draws pictures without one\n",
@@ -368,8 +587,7 @@ int sf_view_run(const sf_view_opts *o)
         fprintf(stderr, "shopfloor view: cannot open a window: %s\n", SDL_GetError());
         goto done;
     }
-    if (!(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | (o->bench ? 0 : SDL_RENDERER_PRESENTVSYNC))) &&
-        !(r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE))) {
+    if (!(r = make_renderer(win, o->bench))) {
         fprintf(stderr, "shopfloor view: cannot draw in the window: %s\n", SDL_GetError());
         goto done;
     }
@@ -390,6 +608,10 @@ int sf_view_run(const sf_view_opts *o)
         SDL_Event e;
         Uint64 start = SDL_GetPerformanceCounter();
         double step = sf_time_to_seconds(src.every);
+        if (drive.n > 0 && frames > 0 &&
+            sf_drive_step(&drive, snap.now, snap.now >= src.end || src.status != SF_OK, d, &v,
+                          sf_session_world(src.ses ? src.ses : sf_replay_session(src.replay)), stderr) != SF_OK)
+            rc = SF_ENOTFOUND;
         while (SDL_PollEvent(&e)) {
             switch (e.type) {
             case SDL_QUIT:
@@ -402,7 +624,20 @@ int sf_view_run(const sf_view_opts *o)
                 if (e.window.event == SDL_WINDOWEVENT_LEAVE)
                     v.pointer = false;
                 break;
+            case SDL_TEXTINPUT:
+                if (con.open)
+                    sf_console_type(&con, e.text.text);
+                break;
             case SDL_KEYDOWN:
+                if (con.open) {
+                    console_key(&con, &src, e.key.keysym.sym);
+                    break;
+                }
+                if (intervention_key(&con, &src, &v, &snap, e.key.keysym.sym, o->instructions, status,
+                                     sizeof status)) {
+                    status_until = SDL_GetPerformanceCounter() + 3 * SDL_GetPerformanceFrequency();
+                    break;
+                }
                 switch (e.key.keysym.sym) {
                 case SDLK_ESCAPE:
                 case SDLK_q:
@@ -464,6 +699,10 @@ int sf_view_run(const sf_view_opts *o)
                     v.help = !v.help;
                     break;
                 case SDLK_r:
+                    if (src.rec) {
+                        sf_console_note(&con, true, "no restart while recording: the recording would no longer be one run");
+                        break;
+                    }
                     if (src.replay) {
                         t = 0;
                     } else {
@@ -579,6 +818,11 @@ int sf_view_run(const sf_view_opts *o)
         else
             inspect_text(&src, v.selected_agent, inspect, sizeof inspect);
         v.inspect = inspect;
+        if (src.replay)
+            replay_notes(&con, &src, snap.now);
+        v.command = con.open ? con.line : NULL;
+        v.notes = con.log;
+        v.nnotes = con.nlog;
         v.speed = speed;
         v.status = SDL_GetPerformanceCounter() < status_until ? status : "";
         sf_draw_frame(d, &v, &snap, &trails);
@@ -589,6 +833,11 @@ int sf_view_run(const sf_view_opts *o)
             rc = SF_EIO;
         }
         SDL_RenderPresent(r);
+        if (!o->bench) { /* at most 60 frames/s, also where presenting does not wait for the screen (software) */
+            Uint64 used = (SDL_GetPerformanceCounter() - start) * 1000 / SDL_GetPerformanceFrequency();
+            if (used < 16)
+                SDL_Delay((Uint32)(16 - used));
+        }
         if (o->bench) {
             if (sf_grow(ft.ms, ft.cap, ft.n + 1) == SF_OK)
                 ft.ms[ft.n++] = 1000.0 * (double)(SDL_GetPerformanceCounter() - start) /
@@ -599,8 +848,15 @@ int sf_view_run(const sf_view_opts *o)
     }
     if (o->bench)
         report_times(&ft, snap.nagents);
+    print_reached(&src);
+    if (o->instructions && write_instructions(&src, o->instructions, err, sizeof err) != SF_OK) {
+        fprintf(stderr, "shopfloor view: %s\n", err);
+        rc = SF_EIO;
+    }
 done:
     free(ft.ms);
+    free(marks);
+    sf_drive_close(&drive);
     sf_trails_close(&trails);
     sf_snapshot_close(&snap);
     sf_draw_free(d);

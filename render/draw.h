@@ -19,6 +19,14 @@
 #include "render/snapshot.h"
 #include "model/config.h"
 
+/* One line of the interventions' log in the window: how an instruction was understood, or why it was refused. */
+#define SF_VIEW_NOTES 6
+#define SF_VIEW_NOTE_LEN 200
+typedef struct sf_view_note {
+    char text[SF_VIEW_NOTE_LEN];
+    bool refused;
+} sf_view_note;
+
 /* Where the camera is and what is shown; the caller owns it. */
 typedef struct sf_view {
     double scale;  /* pixels per metre */
@@ -38,6 +46,11 @@ typedef struct sf_view {
     bool no_kpi;              /* hide the KPI side panel */
     bool pointer;             /* the mouse is over the picture at (px, py): name what is under it */
     float px, py;
+    const char *command;       /* the command line being typed (shown with a cursor), or NULL when closed */
+    const sf_view_note *notes; /* the interventions' log, oldest first (bottom left) */
+    int nnotes;
+    const sf_time *marks;      /* interventions' times, marked on the timeline */
+    size_t nmarks;
 } sf_view;
 
 /* The KPI side panel along the right edge: its width, and the narrowest picture that has one. */

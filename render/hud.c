@@ -249,6 +249,73 @@ static void draw_kpi(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     }
 }
 
+/* Where the interventions' log and the command line go: above the timeline, beside the legend. */
+static float console_y(const sf_view *v) { return (float)v->h - (v->end > 0 ? 64 : 40); }
+
+/* A log line longer than this many bytes is wrapped at a space before it (one more line at most). */
+#define NOTE_WRAP 96
+
+/* Where a note is wrapped: the length of its first line (its whole length when it fits). */
+static size_t note_cut(const char *t)
+{
+    size_t n = strlen(t), k = NOTE_WRAP;
+
+    if (n <= NOTE_WRAP)
+        return n;
+    while (k > NOTE_WRAP / 2 && t[k] != ' ')
+        k--;
+    return t[k] == ' ' ? k : NOTE_WRAP;
+}
+
+static int note_lines(const sf_view *v)
+{
+    int n = 0;
+    for (int i = 0; i < v->nnotes; i++)
+        n += 1 + (note_cut(v->notes[i].text) < strlen(v->notes[i].text));
+    return n;
+}
+
+/* The panels of the log and the command line (drawn in the shapes' batch). */
+static void console_panels(sf_draw *d, const sf_view *v)
+{
+    float y = console_y(v), w = (float)v->w - 260 - 270;
+    int lines = note_lines(v);
+
+    if (v->command)
+        panel(d, 260, y - 4, w, 28);
+    if (lines > 0)
+        panel(d, 260, y - 8 - 18 * (float)lines - 6, w, 18 * (float)lines + 6);
+}
+
+/* The log, oldest at the top, refusals in red, and the command line with its cursor. */
+static void console_text(sf_draw *d, const sf_view *v)
+{
+    float y = console_y(v), ly = y - 8 - 18 * (float)note_lines(v);
+    char buf[SF_VIEW_NOTE_LEN + 16];
+
+    for (int i = 0; i < v->nnotes; i++) {
+        const char *t = v->notes[i].text;
+        size_t cut = note_cut(t);
+        SDL_Color c = v->notes[i].refused ? C_ALARM : C_TEXT;
+        snprintf(buf, sizeof buf, "%.*s", (int)cut, t);
+        sfd_text(d, 270, ly, SMALL, c, LEFT, buf);
+        ly += 18;
+        if (t[cut]) {
+            snprintf(buf, sizeof buf, "    %s", t + cut + (t[cut] == ' '));
+            sfd_text(d, 270, ly, SMALL, c, LEFT, buf);
+            ly += 18;
+        }
+    }
+    if (v->command) {
+        size_t n = strlen(v->command), from = n > NOTE_WRAP ? n - NOTE_WRAP : 0;
+        /* a long line shows its end, where the typing is, from a whole UTF-8 character */
+        while (from > 0 && ((unsigned char)v->command[from] & 0xC0) == 0x80)
+            from++;
+        snprintf(buf, sizeof buf, from ? "> ...%s_" : "> %s_", v->command + from);
+        sfd_text(d, 270, y, NORMAL, C_TEXT, LEFT, buf);
+    }
+}
+
 void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
 {
     char buf[200], when[64];
@@ -302,7 +369,10 @@ void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
         sfd_rect(d, tx, ty, tw, th, C_PANEL_EDGE);
         sfd_rect(d, tx, ty, tw * (f < 0 ? 0 : f > 1 ? 1 : f), th, sf_draw_state_color(SF_STATE_TRAVEL_EMPTY));
         sfd_circle(d, tx + tw * (f < 0 ? 0 : f > 1 ? 1 : f), ty + th / 2, th, C_DARK);
+        for (size_t i = 0; i < v->nmarks; i++) /* an intervention: a red tick across the bar */
+            sfd_rect(d, tx + tw * (float)((double)v->marks[i] / (double)v->end) - 1.5f, ty - 5, 3, th + 10, C_ALARM);
     }
+    console_panels(d, v);
     draw_scale_bar(d, v);
     sfd_flush(d);
 
@@ -356,6 +426,7 @@ void sfd_draw_hud(sf_draw *d, const sf_view *v, const sf_snapshot *s)
     }
     if (v->trails)
         sfd_text(d, (float)v->w / 2, 8, SMALL, C_TEXT_DIM, CENTER, "trails: the last 64 positions, 2 s apart");
+    console_text(d, v);
     draw_inspector(d, v, s);
     if (v->heat)
         draw_heat_legend(d, v, s);
@@ -379,6 +450,10 @@ void sfd_draw_help(sf_draw *d, const sf_view *v)
         {"K", "the KPI side panel"},
         {"pointer", "the name and state of what is under it"},
         {"F", "follow the selected agent"},
+        {"Enter", "type an instruction (live; Esc closes)"},
+        {"B", "stop the selected station or agent 20 min"},
+        {"C", "its camera down for 20 min"},
+        {"W", "write the interventions as instructions"},
         {"R", "restart"},
         {"S", "save a PNG screenshot"},
         {"0", "fit the layout"},

@@ -11,11 +11,14 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "experiment/interventions.h"
 #include "model/world.h"
 #include "render/record.h"
 #include "report/outfile.h"
 
-#define MAGIC "SFREC2\n"
+#define MAGIC "SFREC3\n"
+#define MAGIC_V2 "SFREC2\n" /* the same without the interventions' trailer: still read */
+#define TRAILER (-1)         /* a frame time that starts the trailer instead of a frame */
 #define KEY_EVERY 256
 #define AGENT_BYTES 20 /* x, y, heading, battery (f32), kind, state, loaded, flat (u8) */
 
@@ -101,17 +104,113 @@ static int write_frame(void *ctx, const sf_snapshot *s)
     return SF_OK;
 }
 
+/* The interventions after the last frame: i64 -1, u32 n, n x (i64 at, i64 length, u32 kind, u32 target, i32 quantity). */
+static void write_trailer(writer *w, const sf_interventions *l)
+{
+    int64_t mark = TRAILER;
+    uint32_t n = l ? (uint32_t)sf_interventions_count(l) : 0;
+
+    w->len = 0;
+    PUT(w, mark);
+    PUT(w, n);
+    for (uint32_t i = 0; i < n; i++) {
+        const sf_intervention *iv = sf_interventions_get(l, i);
+        uint32_t kind = (uint32_t)iv->kind;
+        int32_t q = iv->quantity;
+        PUT(w, iv->at);
+        PUT(w, iv->length);
+        PUT(w, kind);
+        PUT(w, iv->target);
+        PUT(w, q);
+    }
+    if (w->status == SF_OK && gzwrite(w->gz, w->buf, (unsigned)w->len) != (int)w->len)
+        w->status = SF_EIO;
+}
+
+struct sf_recorder {
+    writer w;
+    sf_session *ses;
+    sf_outfile *o;
+    const char *path;
+    FILE *err;
+};
+
 /*
  * zlib writes into a duplicate of the atomic writer's descriptor
  * (gzclose closes only that one); the commit then syncs, closes and
  * renames the file like every other output.
  */
+sf_recorder *sf_recorder_open(sf_session *ses, const sf_session_spec *spec, const char *path, sf_time every, FILE *err)
+{
+    sf_recorder *rec = sf_calloc(1, sizeof *rec);
+    int fd = -1;
+
+    if (!err)
+        err = stderr;
+    if (!rec || sf_snapshot_init(&rec->w.prev, sf_session_config(ses)) != SF_OK) {
+        fprintf(err, "%s: %s\n", path, sf_strerror(SF_ENOMEM));
+        goto fail;
+    }
+    rec->ses = ses;
+    rec->path = path;
+    rec->err = err;
+    if (!(rec->o = sf_outfile_open(path)))
+        goto fail;
+    if ((fd = dup(fileno(rec->o->f))) < 0 || !(rec->w.gz = gzdopen(fd, "wb6"))) {
+        fprintf(err, "%s: cannot write: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        goto fail;
+    }
+    gzprintf(rec->w.gz, "%smodel %s\nseed %llu\nevery %lld\n", MAGIC, spec->model,
+             (unsigned long long)sf_session_seed(ses), (long long)every);
+    for (size_t i = 0; i < spec->nsets; i++)
+        gzprintf(rec->w.gz, "set %s\n", spec->sets[i]);
+    if (spec->until_given)
+        gzprintf(rec->w.gz, "until %lld\n", (long long)spec->until);
+    gzprintf(rec->w.gz, "data\n");
+    return rec;
+fail:
+    sf_recorder_close(rec, false);
+    return NULL;
+}
+
+int sf_recorder_grid(void *ctx, const sf_snapshot *s) { return write_frame(&((sf_recorder *)ctx)->w, s); }
+
+int sf_recorder_close(sf_recorder *rec, bool commit)
+{
+    int rc = SF_OK, closed;
+
+    if (!rec)
+        return SF_OK;
+    if (rec->w.gz) {
+        if (commit)
+            write_trailer(&rec->w, sf_session_interventions(rec->ses));
+        closed = gzclose(rec->w.gz);
+        if (commit && (rec->w.status != SF_OK || closed != Z_OK)) {
+            rc = rec->w.status ? rec->w.status : SF_EIO;
+            fprintf(rec->err, "%s: cannot write the recording (%s)\n", rec->path, sf_strerror(rc));
+        }
+    }
+    if (commit && rc == SF_OK && rec->o) {
+        if (sf_outfile_commit(rec->o) != SF_OK)
+            rc = SF_EIO;
+    } else {
+        sf_outfile_abort(rec->o);
+        if (commit && rc == SF_OK)
+            rc = SF_EIO;
+    }
+    free(rec->w.buf);
+    sf_snapshot_close(&rec->w.prev);
+    free(rec);
+    return rc;
+}
+
 int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path, sf_time every, FILE *err)
 {
-    writer w = {0};
     sf_live *L = NULL;
-    sf_outfile *o = NULL;
-    int rc = SF_ENOMEM, closed, fd;
+    sf_recorder *rec;
+    int rc, closed;
 
     if (!err)
         err = stderr;
@@ -124,43 +223,14 @@ int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path
                 SF_WORLD_OBSERVERS);
         return SF_ELIMIT;
     }
-    if (sf_snapshot_init(&w.prev, sf_session_config(ses)) != SF_OK)
-        goto fail;
-    if (!(o = sf_outfile_open(path))) {
-        rc = SF_EIO;
-        goto fail;
+    if (!(rec = sf_recorder_open(ses, spec, path, every, err))) {
+        sf_live_free(L);
+        return SF_EIO;
     }
-    if ((fd = dup(fileno(o->f))) < 0 || !(w.gz = gzdopen(fd, "wb6"))) {
-        fprintf(err, "%s: cannot write: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        rc = SF_EIO;
-        goto fail;
-    }
-    gzprintf(w.gz, "%smodel %s\nseed %llu\nevery %lld\n", MAGIC, spec->model,
-             (unsigned long long)sf_session_seed(ses), (long long)every);
-    for (size_t i = 0; i < spec->nsets; i++)
-        gzprintf(w.gz, "set %s\n", spec->sets[i]);
-    gzprintf(w.gz, "data\n");
-    rc = sf_live_advance(L, sf_session_end(ses), NULL, write_frame, &w);
-    closed = gzclose(w.gz);
-    w.gz = NULL;
-    if (w.status != SF_OK || closed != Z_OK) {
-        fprintf(err, "%s: cannot write the recording (%s)\n", path, sf_strerror(w.status ? w.status : SF_EIO));
-        rc = w.status ? w.status : SF_EIO;
-        goto fail;
-    }
-    if (sf_outfile_commit(o) != SF_OK)
-        rc = SF_EIO;
-    o = NULL;
-fail:
-    if (w.gz)
-        gzclose(w.gz);
-    sf_outfile_abort(o);
-    free(w.buf);
-    sf_snapshot_close(&w.prev);
+    rc = sf_live_advance(L, sf_session_end(ses), NULL, sf_recorder_grid, rec);
+    closed = sf_recorder_close(rec, true);
     sf_live_free(L);
-    return rc;
+    return closed != SF_OK ? closed : rc;
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -181,6 +251,9 @@ struct sf_replay {
     sf_snapshot cur;   /* frame `at`, applied */
     size_t at;
     sf_snapshot next;  /* frame at + 1 (for interpolation) */
+    sf_interventions *ivs; /* from the trailer (empty for a recording without one) */
+    bool until_given;
+    sf_time until;
 };
 
 typedef struct reader {
@@ -249,6 +322,53 @@ static bool apply(reader *r, sf_snapshot *s)
     return !r->bad;
 }
 
+/* Whether a recorded intervention names something of the scenario (an agent's name is checked by describe). */
+static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scenario_config *cfg)
+{
+    switch (kind) {
+    case SF_IV_STOP_STATION:
+        return iv->target < cfg->layout.n_stations;
+    case SF_IV_CAMERA_DOWN:
+        return iv->target < cfg->safety.n_cameras;
+    case SF_IV_RUSH_ORDER:
+        return iv->target < cfg->n_products && iv->quantity >= 1;
+    case SF_IV_STOP_AGENT:
+    case SF_IV_FENCE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The interventions after the frames (write_trailer), each checked against the scenario. */
+static bool read_trailer(reader *r, sf_interventions *l, const sf_scenario_config *cfg)
+{
+    int64_t mark;
+    uint32_t n;
+
+    GET(r, mark);
+    GET(r, n);
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        sf_intervention iv = {0};
+        uint32_t kind;
+        int32_t q;
+        char said[256];
+        GET(r, iv.at);
+        GET(r, iv.length);
+        GET(r, kind);
+        GET(r, iv.target);
+        GET(r, q);
+        iv.kind = (sf_iv_kind)kind;
+        iv.quantity = q;
+        iv.timed = true;
+        if (r->bad || !target_fits(&iv, kind, cfg) || iv.at < 0 || iv.length <= 0 ||
+            sf_intervention_describe(&iv, cfg, said, sizeof said) <= 0 || strchr(said, '?') ||
+            sf_interventions_add(l, &iv) != SF_OK)
+            return false;
+    }
+    return !r->bad && r->p == r->end;
+}
+
 static unsigned char *slurp(const char *path, size_t *len)
 {
     gzFile gz = gzopen(path, "rb");
@@ -310,7 +430,7 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     }
     p = (const char *)r->data;
     end = p + r->len;
-    if (r->len < strlen(MAGIC) || memcmp(p, MAGIC, strlen(MAGIC)) != 0) {
+    if (r->len < strlen(MAGIC) || (memcmp(p, MAGIC, strlen(MAGIC)) != 0 && memcmp(p, MAGIC_V2, strlen(MAGIC)) != 0)) {
         fprintf(err, "%s: not a shopfloor recording (shopfloor run SCENARIO --record FILE writes one)\n", path);
         goto fail;
     }
@@ -333,7 +453,12 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
         r->nsets++;
         p = line_after(p, end, "set ", text, sizeof text);
     }
-    if (!(p = line_after(p, end, "data", text, sizeof text)) || r->every <= 0)
+    if (line_after(p, end, "until ", text, sizeof text)) {
+        r->until_given = true;
+        r->until = strtoll(text, NULL, 10);
+        p = line_after(p, end, "until ", text, sizeof text);
+    }
+    if (!(p = line_after(p, end, "data", text, sizeof text)) || r->every <= 0 || !(r->ivs = sf_interventions_new()))
         goto bad;
 
     spec.model = r->model;
@@ -356,6 +481,14 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     rd.end = r->data + r->len;
     rd.bad = false;
     while (rd.p < rd.end) {
+        int64_t mark;
+        if ((size_t)(rd.end - rd.p) >= sizeof mark && (memcpy(&mark, rd.p, sizeof mark), mark == TRAILER)) {
+            if (!read_trailer(&rd, r->ivs, sf_session_config(r->ses))) {
+                fprintf(err, "%s: the recording's list of interventions is damaged\n", path);
+                goto fail;
+            }
+            break;
+        }
         if (sf_grow(r->frame, fcap, r->nframes + 1) != SF_OK || sf_grow(r->times, tcap, r->nframes + 1) != SF_OK)
             goto fail;
         r->frame[r->nframes] = (size_t)(rd.p - r->data);
@@ -407,6 +540,7 @@ void sf_replay_free(sf_replay *r)
     free(r->frame);
     free(r->times);
     free(r->data);
+    sf_interventions_free(r->ivs);
     sf_session_free(r->ses);
     free(r);
 }
@@ -414,6 +548,7 @@ void sf_replay_free(sf_replay *r)
 sf_session *sf_replay_session(sf_replay *r) { return r->ses; }
 const sf_scenario_config *sf_replay_config(const sf_replay *r) { return sf_session_config(r->ses); }
 sf_time sf_replay_every(const sf_replay *r) { return r->every; }
+const sf_interventions *sf_replay_interventions(const sf_replay *r) { return r->ivs; }
 sf_time sf_replay_end(const sf_replay *r) { return r->times[r->nframes - 1]; }
 
 /* Bring `cur` to frame f: forward from where it is, or from the key frame before f. */

@@ -11,14 +11,19 @@
  * (and unchanged: counts of agents, cells, zones and segments are checked).
  *
  * Format (little-endian, after gunzip):
- *   "SFREC2\n", then text lines "model PATH", "seed N", "every NS",
- *   "set K=V" (any number), "data"; then frames:
+ *   "SFREC3\n", then text lines "model PATH", "seed N", "every NS",
+ *   "set K=V" (any number), "until NS" (when --until was given), "data";
+ *   then frames:
  *   i64 now, u64 completed, u64 released, u32 failures, u32 flat,
  *   f32 power, f64 energy, u8 alarm length + text (255 = unchanged),
  *   u32 n + n x (u32 agent, sf_snap_agent fields),
  *   u32 n + n x (u32 station, u8 state), u32 n + n x (u32 2*station (+1 output), u16 units),
  *   u32 n + n x (u32 cell, u8 full),
- *   u32 n + n x (u32 zone, u16 people), u32 n + n x (u32 segment, f32 s).
+ *   u32 n + n x (u32 zone, u16 people), u32 n + n x (u32 segment, f32 s);
+ *   then the run's interventions (experiment/interventions.h), made live
+ *   or from --instruct: i64 -1 (where a frame's time would be), u32 n,
+ *   n x (i64 at, i64 length, u32 kind, u32 target, i32 quantity).
+ * Version 2 ("SFREC2", no "until" line and no interventions) is still read.
  *
  * The replay reads the whole file into memory and keeps a full snapshot
  * every 256 frames, so moving to any time costs at most 255 diffs.
@@ -26,6 +31,7 @@
 #ifndef SF_RENDER_RECORD_H
 #define SF_RENDER_RECORD_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/time.h"
@@ -46,6 +52,19 @@
  */
 int sf_record_run(sf_session *ses, const sf_session_spec *spec, const char *path, sf_time every, FILE *err);
 
+/*
+ * A recording written as a session runs, for a live window: open it,
+ * pass sf_recorder_grid with the recorder to sf_live_advance at every
+ * step, and close it (with `commit`, the session's interventions are
+ * written after the frames and the file committed; else it is removed).
+ * sf_record_run is these three around one sf_live_advance to the end.
+ */
+typedef struct sf_recorder sf_recorder;
+
+sf_recorder *sf_recorder_open(sf_session *ses, const sf_session_spec *spec, const char *path, sf_time every, FILE *err);
+int sf_recorder_grid(void *rec, const sf_snapshot *s);
+int sf_recorder_close(sf_recorder *rec, bool commit);
+
 typedef struct sf_replay sf_replay;
 
 /* Read a recording; NULL with a message in `err` (file and reason). */
@@ -57,6 +76,8 @@ sf_session *sf_replay_session(sf_replay *r);
 const sf_scenario_config *sf_replay_config(const sf_replay *r);
 sf_time sf_replay_every(const sf_replay *r);
 sf_time sf_replay_end(const sf_replay *r);
+/* The interventions made during the recorded run, in order (an empty list for a recording without any). */
+const sf_interventions *sf_replay_interventions(const sf_replay *r);
 
 /*
  * The snapshot at time t (clamped to the recording): the last frame at or

@@ -143,9 +143,10 @@ static void integrate(sf_live *L, sf_time now)
     }
 }
 
-static void clock_text(sf_time t, char *buf, size_t n)
+/* The plant's clock at t (from the scenario's start time of day), as the HUD shows it. */
+static void clock_text(const sf_live *L, sf_time t, char *buf, size_t n)
 {
-    long long s = (long long)(t / SF_SECOND);
+    long long s = (long long)((t + L->cfg->scenario.start_time_of_day) / SF_SECOND);
     snprintf(buf, n, "day %lld %02lld:%02lld:%02lld", s / 86400 + 1, s / 3600 % 24, s / 60 % 60, s % 60);
 }
 
@@ -159,7 +160,7 @@ static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time no
     if (s == SF_STATE_FAILED) {
         const char *name = e == SF_ENTITY_STATION ? (id < L->cfg->layout.n_stations ? L->cfg->layout.stations[id].name : "?")
                                                   : sf_world_agent(L->w, id)->name;
-        clock_text(now, when, sizeof when);
+        clock_text(L, now, when, sizeof when);
         snprintf(L->alarm, sizeof L->alarm, "%s failed (%s)", name, when);
     }
 }
@@ -341,16 +342,18 @@ static void capture(sf_live *L, sf_time t, sf_snapshot *s, bool light)
     }
     for (uint32_t g = 0; g < s->nsegments; g++)
         s->congestion[g] = (float)sf_traffic_congestion(sf_movers_traffic(ms), g, t);
-    integrate(L, t);
+    /* not integrate(L, t): a sum split at the times a window happens to show would round differently from
+       one split only at the model's own power changes, and the recording of a live window must equal the
+       headless one to the byte */
     s->completed = L->completed;
     s->released = L->released;
     s->failures = failures;
     s->flat = flat;
     s->power = (float)total_power(L, t);
-    s->energy = L->energy;
+    s->energy = L->energy + (t > L->energy_at ? total_power(L, L->energy_at) * sf_time_to_seconds(t - L->energy_at) : 0);
     if (flat > L->flat_seen && first_flat != UINT32_MAX) {
         char when[40];
-        clock_text(t, when, sizeof when);
+        clock_text(L, t, when, sizeof when);
         snprintf(L->alarm, sizeof L->alarm, "%s battery flat (%s)", sf_world_agent(L->w, first_flat)->name, when);
     }
     L->flat_seen = flat;

@@ -25,6 +25,9 @@ typedef struct sf_view_opts {
     long frames_limit;      /* quit after this many frames; 0 = run until closed */
     const char *screenshot; /* save the last frame here on quitting */
     bool bench;             /* no vsync; print frame times on quitting */
+    const char *record;     /* live: write a recording of what is shown, interventions included */
+    const char *instructions; /* write the interventions here (W, and on quitting) as an --instruct file */
+    const char *drive;      /* scripted input (render/drive.h) */
 } sf_view_opts;
 
 int sf_view_run(const sf_view_opts *o);

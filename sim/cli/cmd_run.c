@@ -28,6 +28,7 @@
 #include "core/error.h"
 #include "core/format.h"
 #include "core/kernel.h"
+#include "core/mem.h"
 #include "experiment/session.h"
 #include "generated/version.h"
 #include "report/experiment_html.h"
@@ -214,7 +215,8 @@ static double seconds_now(void)
  * trace, opened before the run, committed now). SF_OK or the first failure.
  */
 static int scenario_results(sf_session *ses, const char *model, const char *out, const char *const *sets, size_t nsets,
-                            bool complete, const char *error, double wall, sf_outfile *trace)
+                            bool complete, const char *error, double wall, sf_outfile *trace,
+                            const sf_report_intervention *ivs, size_t niv)
 {
     sf_kpis k;
     sf_kernel *kn = sf_session_kernel(ses);
@@ -246,6 +248,8 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     info.fingerprint = sf_kernel_fingerprint(kn);
     info.complete = complete;
     info.error = error;
+    info.interventions = ivs;
+    info.n_interventions = niv;
     printf("\n");
     sf_report_table(sf_session_metrics(ses), &k, sf_session_config(ses), &info, stdout);
     { /* stability findings: one line each on stderr (docs/results.md) */
@@ -270,6 +274,32 @@ static int scenario_results(sf_session *ses, const char *model, const char *out,
     }
     sf_kpis_free(&k);
     return rc;
+}
+
+/*
+ * The run's interventions as the report lists them: each one's time and
+ * how it reads back, in one block (*texts, 256 bytes each). The count, 0
+ * when there are none or out of memory.
+ */
+static size_t said_list(sf_session *ses, sf_report_intervention **out, char **texts)
+{
+    const sf_interventions *l = sf_session_interventions(ses);
+    size_t n = l ? sf_interventions_count(l) : 0;
+
+    *out = NULL;
+    *texts = NULL;
+    if (n == 0 || !(*out = sf_calloc(n, sizeof **out)) || !(*texts = sf_calloc(n, 256))) {
+        free(*out);
+        *out = NULL;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const sf_intervention *iv = sf_interventions_get(l, i);
+        sf_intervention_describe(iv, sf_session_config(ses), *texts + 256 * i, 256);
+        (*out)[i].at = iv->at;
+        (*out)[i].said = *texts + 256 * i;
+    }
+    return n;
 }
 
 /* With --out and --instruct, DIR/interventions.txt: the interventions as the instructions that reproduce the run. */
@@ -457,9 +487,14 @@ static int run(const sf_cli_args *a)
     }
     status = rc == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     if (scenario) {
-        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace) != SF_OK ||
+        sf_report_intervention *ivs = NULL;
+        char *texts = NULL;
+        size_t niv = spec.instruct ? said_list(ses, &ivs, &texts) : 0;
+        if (scenario_results(ses, model, out, sets, nsets, info.complete, info.error, wall, trace, ivs, niv) != SF_OK ||
             (out && spec.instruct && write_interventions(out, model, ses) != SF_OK))
             status = SF_EXIT_FAIL;
+        free(ivs);
+        free(texts);
     } else if (out && (write_file(out, "results.json", S, &info, true) != SF_OK ||
                        write_file(out, "results.csv", S, &info, false) != SF_OK ||
                        lua_summary(out, ses, &info, wall) != SF_OK)) {

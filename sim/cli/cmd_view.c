@@ -13,7 +13,7 @@
 #include "render/view.h"
 #endif
 
-enum { O_HELP, O_SET, O_SEED, O_UNTIL, O_REPLAY, O_SPEED, O_SIZE, O_EVERY, O_QUIT_AFTER, O_SCREENSHOT, O_BENCH, O_COUNT };
+enum { O_HELP, O_SET, O_SEED, O_UNTIL, O_REPLAY, O_SPEED, O_SIZE, O_EVERY, O_QUIT_AFTER, O_SCREENSHOT, O_BENCH, O_RECORD, O_INSTRUCTIONS, O_DRIVE, O_COUNT };
 
 static const sf_cli_option options[] = {
     [O_HELP] = SF_CLI_HELP_OPTION,
@@ -36,6 +36,17 @@ static const sf_cli_option options[] = {
     [O_SCREENSHOT] = {"screenshot", .kind = SF_CLI_STRING, .value = "F",
                       .help = "with --quit-after: save the last frame as PNG F", .hint = SF_CLI_FILE, .exts = "png"},
     [O_BENCH] = {"bench", .kind = SF_CLI_FLAG, .help = "no vsync; print frame times when closing"},
+    [O_RECORD] = {"record", .kind = SF_CLI_STRING, .value = "FILE",
+                  .help = "write a recording of the live run, its interventions included, for 'view --replay FILE'",
+                  .hint = SF_CLI_FILE, .exts = "rec"},
+    [O_INSTRUCTIONS] = {"instructions", .kind = SF_CLI_STRING, .value = "FILE",
+                        .help = "write the run's interventions to FILE (on W and when closing): the instructions "
+                                "that reproduce the run with 'shopfloor run --instruct FILE'",
+                        .hint = SF_CLI_FILE, .by_default = "W writes shopfloor_interventions.txt"},
+    [O_DRIVE] = {"drive", .kind = SF_CLI_STRING, .value = "FILE",
+                 .help = "scripted input (tests, demonstrations): lines 'TIME type TEXT', 'TIME click NAME', "
+                         "'TIME key KEY', 'end quit' (docs/viewer.md)",
+                 .hint = SF_CLI_FILE},
     [O_COUNT] = {NULL},
 };
 
@@ -60,7 +71,9 @@ const sf_cli_command sf_cli_view = {
     .options = options,
     .epilogue = "Keys: space pause, + and - speed, right arrow one step (left: back, in a\n"
                 "replay), wheel zoom, drag pan, click inspect, H heat map, T trails, F follow,\n"
-                "R restart, S screenshot, 0 fit, ? help. See docs/viewer.md.",
+                "R restart, S screenshot, 0 fit, ? help. Live: Enter types an instruction\n"
+                "('stop weld_1 for 20 minutes'), B stops the selected station or agent for\n"
+                "20 min, C takes its camera down, W writes the interventions. See docs/viewer.md.",
     .run = run,
 };
 
@@ -93,6 +106,10 @@ static int run(const sf_cli_args *a)
         sf_cli_usage_error("view", model ? "a scenario or --replay FILE, not both" : "which scenario? (shopfloor view SCENARIO)");
         return SF_EXIT_USAGE;
     }
+    if (opt[O_RECORD].given && replay) {
+        sf_cli_usage_error("view", "--record records a live run; a replay is a recording already");
+        return SF_EXIT_USAGE;
+    }
     if (shot && limit == 0) {
         sf_cli_usage_error("view", "--screenshot needs --quit-after N (the frame to save)");
         return SF_EXIT_USAGE;
@@ -109,6 +126,9 @@ static int run(const sf_cli_args *a)
         o.frames_limit = (long)limit;
         o.screenshot = shot;
         o.bench = bench;
+        o.record = opt[O_RECORD].text;
+        o.instructions = opt[O_INSTRUCTIONS].text;
+        o.drive = opt[O_DRIVE].text;
         return sf_view_run(&o) == SF_OK ? SF_EXIT_OK : SF_EXIT_FAIL;
     }
 #else

@@ -718,6 +718,24 @@ static void footer(FILE *f, const sf_report_info *info)
     fputs("</footer>\n</main></body></html>\n", f);
 }
 
+/* What a trainer did to the run (shopfloor run --instruct, the viewer), with the plant's clock time of each. */
+static void interventions(FILE *f, const sf_scenario_config *cfg, const sf_report_info *info)
+{
+    if (info->n_interventions == 0)
+        return;
+    fputs("<figure><figcaption>Interventions <span>what was done to the running plant, as the instructions that "
+          "reproduce the run (docs/viewer.md)</span></figcaption>\n<table><thead><tr><th>clock</th><th>instruction"
+          "</th></tr></thead><tbody>\n",
+          f);
+    for (size_t i = 0; i < info->n_interventions; i++) {
+        long long s = (long long)((cfg->scenario.start_time_of_day + info->interventions[i].at) / SF_SECOND);
+        fprintf(f, "<tr><td>day %lld %02lld:%02lld:%02lld</td><td>", s / 86400 + 1, s / 3600 % 24, s / 60 % 60, s % 60);
+        text(f, info->interventions[i].said);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n</figure>\n", f);
+}
+
 int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, const sf_report_info *info,
                    FILE *f)
 {
@@ -827,7 +845,9 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
     fputs("</div>\n", f);
     if (!safety)
         fputs("<p class=\"empty\">No safety event was recorded in this run.</p>\n", f);
-    fputs("</figure>\n</section>\n", f);
+    fputs("</figure>\n", f);
+    interventions(f, cfg, info);
+    fputs("</section>\n", f);
     every_figure(f, k);
     footer(f, info);
     return ferror(f) ? SF_EIO : SF_OK;

@@ -337,7 +337,15 @@ int sf_report_json(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         fputs(i || *warn ? ", " : "", f);
         sf_json_string(f, cfg->safety.warnings[i]);
     }
-    fputs("],\n  \"stability\": {", f);
+    fputs("],\n  \"interventions\": [", f);
+    for (size_t i = 0; i < info->n_interventions; i++) {
+        fputs(i ? ",\n    {\"at_s\": " : "\n    {\"at_s\": ", f);
+        sf_json_num(f, sf_time_to_seconds(info->interventions[i].at));
+        fputs(", \"said\": ", f);
+        sf_json_string(f, info->interventions[i].said);
+        fputs("}", f);
+    }
+    fputs(info->n_interventions ? "\n  ],\n  \"stability\": {" : "],\n  \"stability\": {", f);
     {
         char found[8][SF_FINDING_LEN];
         size_t n = sf_metrics_stability(m, found, 8);

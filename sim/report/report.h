@@ -25,6 +25,12 @@
 #include "metrics/metrics.h"
 #include "model/config.h"
 
+/* One intervention of the run (experiment/interventions.h): its time and how the grammar reads it back. */
+typedef struct sf_report_intervention {
+    sf_time at;
+    const char *said; /* "+00:20:00 stop weld_1 for 20 min" */
+} sf_report_intervention;
+
 typedef struct sf_report_info {
     const char *scenario;          /* path as given */
     const char *version;           /* shopfloor version */
@@ -38,6 +44,8 @@ typedef struct sf_report_info {
     uint64_t events, fingerprint;
     bool complete;
     const char *error;             /* why the run stopped early; NULL or "" when complete */
+    const sf_report_intervention *interventions; /* what a trainer did to the run, in order (may be NULL) */
+    size_t n_interventions;
 } sf_report_info;
 
 /* The opening of a summary.json, a scenario's or a Lua model's: the program, complete, error (no comma after). */

@@ -14,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "core/error.h"
 #include "experiment/session.h"
+#include "experiment/instruct.h"
+#include "render/console.h"
 #include "render/draw.h"
 #include "render/record.h"
 #include "render/snapshot.h"
@@ -782,6 +785,282 @@ static void test_text_scales_with_the_window(void **state)
     assert_true(sf_view_ui(&v) == 2.5f);
 }
 
+/*
+ * The window's command line: typing keeps whole UTF-8 characters within
+ * the line, a sentence is followed at the current time rounded up to a
+ * whole second, a refusal is logged with its reason, any text is safe,
+ * and the log keeps the last six answers.
+ */
+static void test_console_follows_typed_instructions(void **state)
+{
+    (void)state;
+    sf_console con = {0};
+    sf_session *ses = open_session("tests/render/data/cell.yaml", 0);
+    const sf_interventions *l = sf_session_interventions(ses);
+    char big[600] = "";
+
+    for (int i = 0; i < 250; i++)
+        strcat(big, "\xc3\xa9"); /* é: two bytes each */
+    sf_console_type(&con, "stop ");
+    sf_console_type(&con, big);
+    assert_int_equal(strlen(con.line), 5 + 2 * 97); /* 199 bytes at most, whole characters: 5 + 194 */
+    sf_console_backspace(&con);
+    assert_int_equal(strlen(con.line), 5 + 2 * 96);
+    con.line[0] = '\0';
+
+    assert_int_equal(sf_session_advance(ses, 61 * SF_SECOND + 3 * SF_SECOND / 10), SF_OK);
+    assert_int_equal(sf_console_now(ses), 62 * SF_SECOND);
+    assert_int_equal(sf_console_submit(&con, ses, "stop press_1 for 20 minutes"), SF_OK);
+    assert_int_equal(sf_interventions_count(l), 1);
+    assert_int_equal(sf_interventions_get(l, 0)->at, 62 * SF_SECOND);
+    assert_int_equal(sf_interventions_get(l, 0)->length, 20 * SF_MINUTE);
+    assert_int_equal(con.nlog, 1);
+    assert_string_equal(con.log[0].text, "+00:01:02 stop press_1 for 20 min");
+    assert_false(con.log[0].refused);
+
+    assert_int_equal(sf_console_submit(&con, ses, "stop press_9 for 5 min"), SF_EPARSE);
+    assert_true(con.log[1].refused);
+    assert_non_null(strstr(con.log[1].text, "did you mean 'press_1'"));
+    assert_int_equal(sf_console_submit(&con, ses, "   "), SF_ENOTFOUND);
+    assert_int_equal(con.nlog, 2);
+    /* a rush order is fixed before the plant is built: refused live, with the way to give one */
+    assert_int_not_equal(sf_console_submit(&con, ses, "rush order: 2 part"), SF_OK);
+    assert_true(con.log[2].refused);
+    assert_non_null(strstr(con.log[2].text, "--instruct"));
+    assert_int_equal(sf_interventions_count(l), 1);
+    /* nothing typed crashes it */
+    static const char *const junk[] = {"\xff\xfe\xfd", "stop", "for 99999999999999999999 h", "::::", "+", "stop press_1 for -3 min",
+                                       "10:30", "camera", "a a a a a a a a a a a a a a a a a a a a a a a a a a a a"};
+    for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
+        assert_int_not_equal(sf_console_submit(&con, ses, junk[i]), SF_OK);
+    assert_int_equal(con.nlog, SF_VIEW_NOTES);
+    for (int i = 0; i < con.nlog; i++)
+        assert_true(con.log[i].refused);
+    assert_int_equal(sf_interventions_count(l), 1);
+    /* the stop happens: press_1 is down at 62 s and up again 20 min later */
+    assert_int_equal(sf_session_advance(ses, 63 * SF_SECOND), SF_OK);
+    assert_true(sf_failures_down(sf_world_failures(sf_session_world(ses)), SF_ENTITY_STATION, 0));
+    assert_int_equal(sf_session_advance(ses, 62 * SF_SECOND + 20 * SF_MINUTE + SF_SECOND), SF_OK);
+    assert_false(sf_failures_down(sf_world_failures(sf_session_world(ses)), SF_ENTITY_STATION, 0));
+    /* no camera watches the cell */
+    uint32_t cam;
+    sf_snapshot snap;
+    assert_int_equal(sf_snapshot_init(&snap, sf_session_config(ses)), SF_OK);
+    assert_int_equal(sf_console_camera(sf_session_config(ses), &snap, -1, 0, &cam), SF_ENOTFOUND);
+    assert_int_equal(sf_console_camera(sf_session_config(ses), &snap, -1, -1, &cam), SF_ENOTFOUND);
+    sf_snapshot_close(&snap);
+    sf_session_free(ses);
+}
+
+/* The camera keys find the camera watching a station's zone (the flagship's assembly cell). */
+static void test_console_finds_the_camera_of_a_station(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/smart_factory.yaml", 10 * SF_MINUTE);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_snapshot snap;
+    uint32_t cam = 99;
+    int64_t assy = -1, kit = -1;
+
+    for (size_t i = 0; i < cfg->layout.n_stations; i++) {
+        if (strcmp(cfg->layout.stations[i].name, "assy_1") == 0)
+            assy = (int64_t)i;
+        if (strcmp(cfg->layout.stations[i].name, "kit_1") == 0)
+            kit = (int64_t)i;
+    }
+    assert_true(assy >= 0 && kit >= 0);
+    assert_int_equal(sf_snapshot_init(&snap, cfg), SF_OK);
+    assert_int_equal(sf_console_camera(cfg, &snap, -1, assy, &cam), SF_OK);
+    assert_string_equal(cfg->safety.cameras[cam].name, "assembly_cam");
+    assert_int_equal(sf_console_camera(cfg, &snap, -1, kit, &cam), SF_ENOTFOUND); /* no camera watches kitting */
+    sf_snapshot_close(&snap);
+    sf_session_free(ses);
+}
+
+/* The whole decompressed content of a recording, and writing it back compressed. */
+static unsigned char *gz_read_all(const char *path, size_t *n)
+{
+    gzFile gz = gzopen(path, "rb");
+    size_t cap = 1 << 20;
+    unsigned char *buf = malloc(cap);
+    int got;
+    *n = 0;
+    assert_non_null(gz);
+    while ((got = gzread(gz, buf + *n, (unsigned)(cap - *n))) > 0) {
+        *n += (size_t)got;
+        if (*n == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    gzclose(gz);
+    return buf;
+}
+
+static void gz_write_all(const char *path, const unsigned char *buf, size_t n)
+{
+    gzFile gz = gzopen(path, "wb1");
+    assert_non_null(gz);
+    assert_int_equal(gzwrite(gz, buf, (unsigned)n), (int)n);
+    gzclose(gz);
+}
+
+/*
+ * A recording keeps the run's interventions after its frames and the
+ * replay gives them back; a damaged list is refused; a recording of the
+ * version before (SFREC2, no list) is still read, with no interventions.
+ */
+static void test_recording_keeps_the_interventions(void **state)
+{
+    (void)state;
+    char rec[256];
+    sf_session_spec spec = {0};
+    FILE *devnull = fopen("/dev/null", "w");
+    int status;
+    sf_intervention iv = {.kind = SF_IV_STOP_STATION, .at = 2 * SF_MINUTE, .length = 5 * SF_MINUTE, .target = 1};
+    size_t n;
+
+    snprintf(rec, sizeof rec, "/tmp/sf_test_render_iv_%ld.rec", (long)getpid());
+    spec.model = source_path("tests/render/data/cell.yaml");
+    spec.log = devnull;
+    spec.until_given = true;
+    spec.until = 10 * SF_MINUTE;
+    sf_session *ses = sf_session_new(&spec, &status);
+    assert_non_null(ses);
+    assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    sf_session_free(ses);
+
+    sf_replay *rp = sf_replay_open(rec, stderr);
+    assert_non_null(rp);
+    const sf_interventions *l = sf_replay_interventions(rp);
+    assert_int_equal(sf_interventions_count(l), 1);
+    assert_int_equal(sf_interventions_get(l, 0)->kind, SF_IV_STOP_STATION);
+    assert_int_equal(sf_interventions_get(l, 0)->at, 2 * SF_MINUTE);
+    assert_int_equal(sf_interventions_get(l, 0)->length, 5 * SF_MINUTE);
+    assert_int_equal(sf_interventions_get(l, 0)->target, 1);
+    /* bench_1 (station 1) shows failed while stopped, idle or working after */
+    sf_snapshot s;
+    assert_int_equal(sf_snapshot_init(&s, sf_replay_config(rp)), SF_OK);
+    sf_replay_snapshot(rp, 3 * SF_MINUTE, &s);
+    assert_int_equal(s.station_state[1], SF_STATE_FAILED);
+    sf_replay_snapshot(rp, 8 * SF_MINUTE, &s);
+    assert_int_not_equal(s.station_state[1], SF_STATE_FAILED);
+    sf_snapshot_close(&s);
+    sf_replay_free(rp);
+
+    /* the trailer is the last 4 + 8 + 28 bytes: i64 -1, u32 1, one intervention; its target is the 4 bytes at -8 */
+    unsigned char *buf = gz_read_all(rec, &n);
+    int64_t mark;
+    memcpy(&mark, buf + n - 40, 8);
+    assert_int_equal(mark, -1);
+    buf[n - 8] = 77; /* no station 77 */
+    gz_write_all(rec, buf, n);
+    assert_null(sf_replay_open(rec, devnull));
+    /* version 2: the same frames without the "until" line and the trailer */
+    buf[n - 8] = 1;
+    unsigned char *until = (unsigned char *)strstr((char *)buf, "until ");
+    unsigned char *data = (unsigned char *)strstr((char *)buf, "data\n");
+    assert_non_null(until);
+    assert_non_null(data);
+    memcpy(buf, "SFREC2\n", 7);
+    memmove(until, data, (size_t)(buf + n - data));
+    n -= (size_t)(data - until);
+    gz_write_all(rec, buf, n - 40);
+    rp = sf_replay_open(rec, stderr);
+    assert_non_null(rp);
+    assert_int_equal(sf_interventions_count(sf_replay_interventions(rp)), 0);
+    assert_int_equal(sf_replay_end(rp), 10 * SF_MINUTE);
+    sf_replay_free(rp);
+    free(buf);
+    remove(rec);
+    fclose(devnull);
+}
+
+/* A stop shows as the station's failure in the HUD's alarm, at the plant's clock time (the flagship starts at 06:00). */
+static void test_alarm_of_a_stop_gives_the_clock_time(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("scenarios/smart_factory.yaml", 10 * SF_MINUTE);
+    sf_intervention iv;
+    char why[200];
+    sf_snapshot snap;
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+
+    assert_non_null(live);
+    assert_int_equal(sf_instruct_parse(sf_session_config(ses), "+2min stop weld_1 for 5 min", 1, &iv, why, sizeof why),
+                     SF_OK);
+    assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+    assert_int_equal(sf_snapshot_init(&snap, sf_session_config(ses)), SF_OK);
+    assert_int_equal(sf_live_advance(live, 3 * SF_MINUTE, &snap, NULL, NULL), SF_OK);
+    assert_string_equal(snap.alarm, "weld_1 failed (day 1 06:02:00)");
+    sf_snapshot_close(&snap);
+    sf_live_free(live);
+    sf_session_free(ses);
+}
+
+/* The interventions' log: a long refusal is wrapped onto a second line, red, inside the log's panel. */
+static void test_log_wraps_a_long_refusal(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("tests/render/data/cell.yaml", 0);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_snapshot snap;
+    canvas c;
+    sf_view_note notes[2] = {{"+00:01:02 stop press_1 for 20 min", false},
+                             {"cannot follow \"add 2 operators to the late shift\": agents cannot be added or removed "
+                              "during a run yet: change the fleet's count with --set",
+                              true}};
+    int red_low = 0, red_high = 0;
+
+    assert_int_equal(sf_snapshot_init(&snap, cfg), SF_OK);
+    canvas_open(&c, cfg);
+    c.v.notes = notes;
+    c.v.nnotes = 2;
+    canvas_draw(&c, &snap);
+    /* three lines end 8 px above the command line's place (h - 40): rows h-48-54 .. h-48; the refusal is the lower two */
+    for (int y = H - 48 - 36; y < H - 48; y++)
+        for (int x = 270; x < 900; x++) {
+            uint32_t p = c.px[(size_t)y * W + (size_t)x];
+            bool red = (p >> 16 & 255) > 150 && (p >> 8 & 255) < 90 && (p & 255) < 90;
+            if (red)
+                *(y < H - 48 - 18 ? &red_high : &red_low) += 1;
+        }
+    assert_true(red_high > 50);
+    assert_true(red_low > 50);
+    canvas_close(&c);
+    sf_snapshot_close(&snap);
+    sf_session_free(ses);
+}
+
+/* A replay's timeline marks each intervention with a red tick where its time falls. */
+static void test_timeline_marks_the_interventions(void **state)
+{
+    (void)state;
+    sf_session *ses = open_session("tests/render/data/cell.yaml", 0);
+    const sf_scenario_config *cfg = sf_session_config(ses);
+    sf_snapshot snap;
+    canvas c;
+    sf_time marks[1] = {15 * SF_MINUTE};
+    float tx, ty, tw, th;
+    const SDL_Color alarm = {200, 30, 30, 255};
+
+    assert_int_equal(sf_snapshot_init(&snap, cfg), SF_OK);
+    canvas_open(&c, cfg);
+    c.v.end = SF_HOUR;
+    canvas_draw(&c, &snap);
+    sf_view_timeline(&c.v, &tx, &ty, &tw, &th);
+    /* a quarter of the way along the bar: no tick before it is marked */
+    assert_false(pixel_is(&c, (int)lroundf(tx + tw / 4), (int)lroundf(ty - 3), alarm));
+    c.v.marks = marks;
+    c.v.nmarks = 1;
+    canvas_draw(&c, &snap);
+    assert_true(pixel_is(&c, (int)lroundf(tx + tw / 4), (int)lroundf(ty - 3), alarm));
+    assert_true(pixel_is(&c, (int)lroundf(tx + tw / 4), (int)lroundf(ty + th + 3), alarm));
+    assert_false(pixel_is(&c, (int)lroundf(tx + tw / 2), (int)lroundf(ty - 3), alarm));
+    canvas_close(&c);
+    sf_snapshot_close(&snap);
+    sf_session_free(ses);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -800,6 +1079,12 @@ int main(void)
         cmocka_unit_test(test_heat_map_has_a_legend),
         cmocka_unit_test(test_kpi_history_takes_a_point_a_minute),
         cmocka_unit_test(test_text_scales_with_the_window),
+        cmocka_unit_test(test_console_follows_typed_instructions),
+        cmocka_unit_test(test_console_finds_the_camera_of_a_station),
+        cmocka_unit_test(test_recording_keeps_the_interventions),
+        cmocka_unit_test(test_alarm_of_a_stop_gives_the_clock_time),
+        cmocka_unit_test(test_log_wraps_a_long_refusal),
+        cmocka_unit_test(test_timeline_marks_the_interventions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,5 +143,25 @@ grep -q "ISO 22400 losses per station" "$tmp/over/report.html" && grep -q "^loss
 ! grep -q "unstable" "$tmp/steady.err" && grep -q '"stability": {"stable": true, "findings": \[\]}' "$tmp/steady/summary.json" \
     && ok "the same line at its own demand is stable" || bad "a stable line is called unstable: $(cat "$tmp/steady.err")"
 
+# interventions: summary.json lists each with its time and how it was understood, report.html has a section
+grep -q '"interventions": \[\]' "$tmp/steady/summary.json" && ok "a run without interventions lists none" || bad "interventions in a plain run"
+printf '+20min stop weld_1 for 20 minutes\n07:00 camera assembly_cam down for half an hour\n' >"$tmp/class.txt"
+"$sf" run "$src/scenarios/smart_factory.yaml" --until 90min --instruct "$tmp/class.txt" --out "$tmp/iv" >/dev/null 2>"$tmp/iv.err" \
+    && ok "a run with --instruct and --out succeeds" || bad "run --instruct --out: $(cat "$tmp/iv.err")"
+if [ -n "$py" ]; then
+    "$py" - "$tmp/iv/summary.json" <<'PY' && ok "summary.json: the interventions with their times and read-back" || bad "summary.json interventions"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["interventions"] == [
+    {"at_s": 1200, "said": "+00:20:00 stop weld_1 for 20 min"},
+    {"at_s": 3600, "said": "+01:00:00 camera assembly_cam down for 30 min"},
+], s["interventions"]
+PY
+fi
+grep -q "<figcaption>Interventions" "$tmp/iv/report.html" && grep -q "<td>day 1 06:20:00</td><td>+00:20:00 stop weld_1 for 20 min</td>" "$tmp/iv/report.html" \
+    && grep -q "<td>day 1 07:00:00</td>" "$tmp/iv/report.html" \
+    && ok "report.html: a section lists them at the plant's clock time" || bad "report.html interventions section"
+! grep -q "<figcaption>Interventions" "$tmp/steady/report.html" && ok "no section without interventions" || bad "an empty interventions section"
+
 echo "$fails failed"
 [ "$fails" = 0 ]
