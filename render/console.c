@@ -44,8 +44,8 @@ sf_time sf_console_now(sf_session *ses)
 /* Why the list refused an intervention, in words. */
 static const char *refusal(int rc, const sf_intervention *iv)
 {
-    if (iv->kind == SF_IV_RUSH_ORDER)
-        return "a rush order is added before the run starts: put it in a file for 'shopfloor run --instruct'";
+    if (iv->kind == SF_IV_ADD_AGENTS)
+        return "agents are added before the run starts: put it in a file for 'shopfloor run --instruct'";
     if (rc == SF_EPAST)
         return "that time has gone by";
     return sf_strerror(rc);

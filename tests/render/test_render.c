@@ -823,8 +823,8 @@ static void test_console_follows_typed_instructions(void **state)
     assert_non_null(strstr(con.log[1].text, "did you mean 'press_1'"));
     assert_int_equal(sf_console_submit(&con, ses, "   "), SF_ENOTFOUND);
     assert_int_equal(con.nlog, 2);
-    /* a rush order is fixed before the plant is built: refused live, with the way to give one */
-    assert_int_not_equal(sf_console_submit(&con, ses, "rush order: 2 part"), SF_OK);
+    /* agents to add are built with the plant: refused live, with the way to give them */
+    assert_int_not_equal(sf_console_submit(&con, ses, "add 1 truck"), SF_OK);
     assert_true(con.log[2].refused);
     assert_non_null(strstr(con.log[2].text, "--instruct"));
     assert_int_equal(sf_interventions_count(l), 1);
