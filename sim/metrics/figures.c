@@ -558,6 +558,25 @@ static int crane_kpis(const sf_metrics *m, sf_kpis *out)
     return SF_OK;
 }
 
+/* Loads switched by people present, per zone (occupancy.c), when the plant has them. */
+static int occupancy_kpis(const sf_metrics *m, sf_kpis *out)
+{
+    const sf_scenario_config *cfg = m->cfg;
+    double occ = 0;
+    int rc;
+
+    if (!cfg->energy.n_occupancy)
+        return SF_OK;
+    for (size_t o = 0; o < cfg->energy.n_occupancy; o++) {
+        const char *zone = cfg->layout.zones[cfg->energy.occupancy[o].zone].name;
+        ADD("energy_lighting", zone, m->occ[o].light_energy / 3.6e6, "kWh", false);
+        ADD("energy_hvac", zone, m->occ[o].hvac_energy / 3.6e6, "kWh", false);
+        occ += m->occ[o].light_energy + m->occ[o].hvac_energy;
+    }
+    ADD("energy_occupancy", "", occ / 3.6e6, "kWh", false);
+    return SF_OK;
+}
+
 int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
 {
     const sf_scenario_config *cfg = m->cfg;
@@ -641,18 +660,8 @@ int sf_metrics_kpis(sf_metrics *m, sf_kpis *out)
                   sf_time_to_seconds(cfg->energy.demand_period > 0 ? cfg->energy.demand_period : 730 * SF_HOUR);
     ADD("energy_grid", "", m->energy / 3.6e6, "kWh", true);
     ADD("energy_base_load", "", m->base_energy / 3.6e6, "kWh", false);
-    if ((rc = crane_kpis(m, out)) != SF_OK)
+    if ((rc = crane_kpis(m, out)) != SF_OK || (rc = occupancy_kpis(m, out)) != SF_OK)
         return rc;
-    if (cfg->energy.n_occupancy) { /* loads switched by people present, per zone (occupancy.c) */
-        double occ = 0;
-        for (size_t o = 0; o < cfg->energy.n_occupancy; o++) {
-            const char *zone = cfg->layout.zones[cfg->energy.occupancy[o].zone].name;
-            ADD("energy_lighting", zone, m->occ[o].light_energy / 3.6e6, "kWh", false);
-            ADD("energy_hvac", zone, m->occ[o].hvac_energy / 3.6e6, "kWh", false);
-            occ += m->occ[o].light_energy + m->occ[o].hvac_energy;
-        }
-        ADD("energy_occupancy", "", occ / 3.6e6, "kWh", false);
-    }
     snprintf(metric, sizeof metric, "kwh_per_%s", per);
     ADD(metric, "", ratio(m->energy / 3.6e6, good), "kWh", false);
     ADD("peak_demand_15min", "", peak / 1000, "kW", true);
