@@ -238,7 +238,8 @@ static bool look(sf_movers *ms, uint32_t id, uint32_t **in, uint32_t *n_in, sf_t
         return false;
     vehicle_track(ms, m, &vt, &u_i);
     reach = (vt.mo ? vt.mo->length : 0) + hold_length(m) + 1e-9;
-    for (uint32_t q = 0; q < ms->n; q++) {
+    for (uint32_t k = 0; k < ms->npeople; k++) {
+        uint32_t q = ms->people[k];
         const struct mover *p = &ms->m[q];
         uint32_t j;
         double u;

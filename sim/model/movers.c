@@ -37,7 +37,7 @@ sf_movers *sf_movers_new(sf_kernel *k, sf_network *net, uint32_t n, int lookahea
         return NULL;
     ms->block = SF_PARTS(SF_PART(ms->m, n), SF_PART(ms->cap, nsegs), SF_PART(ms->shared, nsegs),
                          SF_PART(ms->occupied, nsegs), SF_PART(ms->people_on, nsegs),
-                         SF_PART(ms->degree, sf_network_node_count(net)));
+                         SF_PART(ms->degree, sf_network_node_count(net)), SF_PART(ms->people, n));
     if (!ms->block || !(ms->traffic = sf_traffic_new(net, n)))
         goto fail;
     for (uint32_t s = 0; s < nsegs; s++) {
@@ -94,6 +94,12 @@ int sf_movers_place(sf_movers *ms, uint32_t id, uint32_t node, const sf_mover_sp
     m = &ms->m[id];
     if (m->state != SF_MOVER_IDLE || m->arrive_now)
         return SF_EINVAL;
+    if (spec->person && !m->spec.person)
+        ms->people[ms->npeople++] = id;
+    else if (!spec->person && m->spec.person) /* placed again as a vehicle: off the list */
+        for (uint32_t k = 0; k < ms->npeople; k++)
+            if (ms->people[k] == id)
+                ms->people[k] = ms->people[--ms->npeople];
     m->spec = *spec;
     m->node = node;
     m->placed = true;

@@ -65,7 +65,7 @@ struct sf_movers {
     sf_kernel *k;
     sf_network *net;
     sf_traffic *traffic;
-    void *block; /* m, cap, shared, occupied, people_on, degree */
+    void *block; /* m, cap, shared, occupied, people_on, degree, people */
     struct mover *m;
     uint32_t n;
     int lookahead;
@@ -74,6 +74,8 @@ struct sf_movers {
     uint16_t *occupied; /* per segment: shared zones crossing it with a person inside */
     uint16_t *people_on; /* per segment: people on it (walking, or halted on it) */
     uint32_t *degree; /* segments at each node */
+    uint32_t *people;  /* the movers placed as people, npeople of them (fields.c looks only at these) */
+    uint32_t npeople;
     uint32_t kind_node, kind_resume, kind_zone, kind_field;
     sf_time measure_from; /* encounters count from here (the warm-up) */
     uint32_t *scratch;    /* fields.c: the people inside a field being looked at */
