@@ -239,14 +239,22 @@ void sf__budget_hook(lua_State *L, lua_Debug *ar)
     lua_newuserdatauv(L, 64, 0); /* fails: a memory error, which no message handler sees */
 }
 
-/* Async-signal-safe: end the running resume at its next instruction, and the run after it. */
+/*
+ * Async-signal-safe: end the running resume at its next line or backward
+ * jump, and the run after it. The line mask is what makes this certain: the
+ * VM may be halfway through counting down the hook count in place when the
+ * signal comes (a load, a decrement, a store: tools/lua-count-hook.patch)
+ * and then store its old count over the 1 set here, which would leave the
+ * loop running to the end of its chunk; it never writes the mask, and with
+ * any hook but the count one every instruction goes through the hook check.
+ */
 void sf_script_interrupt(sf_script *S)
 {
     lua_State *co = S->running;
 
     S->signalled = 1;
     if (co)
-        lua_sethook(co, sf__budget_hook, LUA_MASKCOUNT, 1);
+        lua_sethook(co, sf__budget_hook, LUA_MASKCOUNT | LUA_MASKLINE, 1);
 }
 
 /* ---- processes ---- */
