@@ -160,7 +160,7 @@ static const char lua_mm1_src[] =
     "local n = ...\n"
     "local server = sim.resource{capacity = 1, name = 'server'}\n"
     "local arrivals, services = sim.rng('arrivals'), sim.rng('services')\n"
-    "local wait, spawn, now = sim.wait, sim.spawn, sim.now\n"
+    "local wait, start, now = sim.wait, sim.start, sim.now\n"
     "local total = 0\n"
     "local function customer()\n"
     "  local t0 = now()\n"
@@ -171,7 +171,7 @@ static const char lua_mm1_src[] =
     "end\n"
     "for _ = 1, N do\n"
     "  wait(arrivals:exp(1 / 0.9))\n"
-    "  spawn(customer)\n"
+    "  start(customer)\n"
     "end\n"
     "sim.tally('mean time in system'):add(0)\n";
 
