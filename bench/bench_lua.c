@@ -3,9 +3,10 @@
  *
  * Two models, each written twice, run in the same process:
  *   - M/M/1 (lambda 0.9, mu 1, 10^6 customers): in Lua, a source process
- *     spawning one process per customer that acquires a resource, waits
- *     its service time and releases; in C, arrival and departure events
- *     with a queue of arrival times (as `shopfloor demo`).
+ *     starting one process per customer (sim.start, no handle; run again
+ *     with sim.spawn, a handle per customer) that acquires a resource,
+ *     waits its service time and releases; in C, arrival and departure
+ *     events with a queue of arrival times (as `shopfloor demo`).
  *   - hold (10^4 entities, each waiting exp(1) in a loop): in Lua, 10^4
  *     processes looping sim.wait(exp); in C, 10^4 event targets each
  *     rescheduling itself.
@@ -24,6 +25,7 @@
  * are the headline; process CPU time is printed too, which a shared
  * machine disturbs less. The last lines are machine-readable:
  *   bench: lua_mm1 customers=... events=... events_per_customer=... lua_cps=... c_cps=... ratio=... cpu_ratio=...
+ *   bench: lua_mm1_spawn customers=... events=... lua_cps=... ratio=... cpu_ratio=...
  *   bench: lua_hold processes=... events=... lua_eps=... c_eps=... ratio=... cpu_ratio=...
  * Usage: bench_lua [customers [processes [hold_until_seconds [reps]]]]
  * (--help prints it).
@@ -160,7 +162,7 @@ static const char lua_mm1_src[] =
     "local n = ...\n"
     "local server = sim.resource{capacity = 1, name = 'server'}\n"
     "local arrivals, services = sim.rng('arrivals'), sim.rng('services')\n"
-    "local wait, spawn, now = sim.wait, sim.spawn, sim.now\n"
+    "local wait, start, now = sim.wait, sim[START], sim.now\n"
     "local total = 0\n"
     "local function customer()\n"
     "  local t0 = now()\n"
@@ -171,7 +173,7 @@ static const char lua_mm1_src[] =
     "end\n"
     "for _ = 1, N do\n"
     "  wait(arrivals:exp(1 / 0.9))\n"
-    "  spawn(customer)\n"
+    "  start(customer)\n"
     "end\n"
     "sim.tally('mean time in system'):add(0)\n";
 
@@ -183,7 +185,8 @@ static const char lua_hold_src[] =
     "end\n"
     "for _ = 1, N do sim.spawn(holder) end\n";
 
-static int lua_model(const char *src, uint64_t n, sf_time until, uint64_t *events, bench_span *took)
+/* src runs with N = n and START = starter ("start" or "spawn": how the M/M/1 starts its customers). */
+static int lua_model(const char *src, const char *starter, uint64_t n, sf_time until, uint64_t *events, bench_span *took)
 {
     sf_kernel *k = sf_kernel_new();
     sf_script_options opt = {.seed = 1};
@@ -195,7 +198,7 @@ static int lua_model(const char *src, uint64_t n, sf_time until, uint64_t *event
 
     if (!k || !(S = sf_script_new(k, &opt)) || !(text = malloc(len)))
         return SF_ENOMEM;
-    snprintf(text, len, "local N = %llu\n%s", (unsigned long long)n, src);
+    snprintf(text, len, "local N, START = %llu, '%s'\n%s", (unsigned long long)n, starter, src);
     t0 = bench_now();
     rc = sf_script_load_string(S, text, "=bench");
     if (rc == SF_OK)
@@ -212,7 +215,7 @@ static int lua_model(const char *src, uint64_t n, sf_time until, uint64_t *event
 
 /* ---- rounds and medians ---- */
 
-enum { MM1, HOLD, HOLD_SMALL, NMODELS };
+enum { MM1, MM1_SPAWN, HOLD, HOLD_SMALL, NMODELS };
 
 struct round {
     uint64_t units[NMODELS]; /* what a rate counts: customers for the M/M/1, else 0 (kernel events) */
@@ -272,8 +275,9 @@ int main(int argc, char **argv)
     double w = 0;
     sf_time until;
     static const char *const names[NMODELS] = {"M/M/1, process per customer (customers/s)",
+                                               "the same, customers by sim.spawn (a handle each)",
                                                "hold, processes looping wait(exp)", "hold with a tenth of the processes"};
-    static const char *const keys[NMODELS] = {"lua_mm1", "lua_hold", "lua_hold_small"};
+    static const char *const keys[NMODELS] = {"lua_mm1", "lua_mm1_spawn", "lua_hold", "lua_hold_small"};
 
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         printf("usage: bench_lua [customers [processes [hold_until_seconds [reps (1-64)]]]]\n"
@@ -289,17 +293,20 @@ int main(int argc, char **argv)
     for (int r = 0; r < reps; r++) {
         struct round *R = &rounds[r];
         memset(R->units, 0, sizeof R->units);
-        R->units[MM1] = customers;
+        R->units[MM1] = R->units[MM1_SPAWN] = customers;
         if (c_mm1(customers, &R->c_ev[MM1], &R->c[MM1], &w) != SF_OK ||
-            lua_model(lua_mm1_src, customers, SF_TIME_MAX, &R->l_ev[MM1], &R->l[MM1]) != SF_OK ||
+            lua_model(lua_mm1_src, "start", customers, SF_TIME_MAX, &R->l_ev[MM1], &R->l[MM1]) != SF_OK ||
+            lua_model(lua_mm1_src, "spawn", customers, SF_TIME_MAX, &R->l_ev[MM1_SPAWN], &R->l[MM1_SPAWN]) != SF_OK ||
             c_hold((uint32_t)procs, until, &R->c_ev[HOLD], &R->c[HOLD]) != SF_OK ||
-            lua_model(lua_hold_src, procs, until, &R->l_ev[HOLD], &R->l[HOLD]) != SF_OK ||
+            lua_model(lua_hold_src, "start", procs, until, &R->l_ev[HOLD], &R->l[HOLD]) != SF_OK ||
             bare_hold((uint32_t)procs, until, &R->bare_ev, &R->bare) != SF_OK ||
             c_hold((uint32_t)small, until * 10, &R->c_ev[HOLD_SMALL], &R->c[HOLD_SMALL]) != SF_OK ||
-            lua_model(lua_hold_src, small, until * 10, &R->l_ev[HOLD_SMALL], &R->l[HOLD_SMALL]) != SF_OK) {
+            lua_model(lua_hold_src, "start", small, until * 10, &R->l_ev[HOLD_SMALL], &R->l[HOLD_SMALL]) != SF_OK) {
             fprintf(stderr, "bench_lua: a model failed\n");
             return 1;
         }
+        R->c[MM1_SPAWN] = R->c[MM1]; /* one C M/M/1 for both Lua ways of starting customers */
+        R->c_ev[MM1_SPAWN] = R->c_ev[MM1];
     }
     printf("Lua behaviours against the same models written in C (per second, median of %d rounds)\n\n", reps);
     printf("  %-42s %10s %12s %12s %7s %7s\n", "model", "events", "Lua", "C", "Lua/C", "CPU");
@@ -329,6 +336,12 @@ int main(int argc, char **argv)
            (double)rounds[0].l_ev[MM1] / (double)customers, (unsigned long long)rounds[0].c_ev[MM1],
            over_rounds(rounds, reps, lua_eps, MM1, false, false), over_rounds(rounds, reps, c_eps, MM1, false, false),
            over_rounds(rounds, reps, lua_eps, MM1, false, true), over_rounds(rounds, reps, lua_eps, MM1, true, true), reps);
+    printf("bench: lua_mm1_spawn customers=%llu events=%llu lua_cps=%.0f ratio=%.3f cpu_ratio=%.3f reps=%d "
+           "(customers started by sim.spawn)\n",
+           (unsigned long long)customers, (unsigned long long)rounds[0].l_ev[MM1_SPAWN],
+           over_rounds(rounds, reps, lua_eps, MM1_SPAWN, false, false),
+           over_rounds(rounds, reps, lua_eps, MM1_SPAWN, false, true),
+           over_rounds(rounds, reps, lua_eps, MM1_SPAWN, true, true), reps);
     for (int m = HOLD; m < NMODELS; m++) {
         printf("bench: %s processes=%llu events=%llu c_events=%llu lua_eps=%.0f c_eps=%.0f ratio=%.3f cpu_ratio=%.3f reps=%d\n",
                keys[m], (unsigned long long)(m == HOLD ? procs : small),

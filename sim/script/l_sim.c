@@ -114,7 +114,7 @@ static uint32_t alloc_slot(lua_State *L, sf_script *S)
         /* one cache line per process: resuming one touches a single line of this array */
         struct proc *v = aligned_alloc(64, cap * sizeof *v);
         /* a process is made ready at most once at a time: the ready list never needs more room than this */
-        if (!v || sf_grow(S->ready, S->capready, cap) != SF_OK) {
+        if (!v || sf_grow(S->ready, S->capready, cap) != SF_OK || sf_grow(S->serials, S->capserials, cap) != SF_OK) {
             free(v);
             luaL_error(L, "out of memory for processes");
         }
@@ -142,14 +142,55 @@ static uint32_t alloc_slot(lua_State *L, sf_script *S)
     return slot;
 }
 
-/* sim.spawn([name,] fn, ...): start fn(...) as a process at the current time; returns its handle. */
-static int l_spawn(lua_State *L)
+/* Make the handle of process `slot` and keep it in the handles table; leaves it on the stack. */
+static void new_handle(lua_State *L, sf_script *S, uint32_t slot)
+{
+    struct handle *h = lua_newuserdatauv(L, sizeof *h, 2);
+
+    h->tag = TAG_PROC;
+    h->slot = slot;
+    h->gen = S->procs[slot].gen;
+    h->serial = S->serials[slot];
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_procmt);
+    lua_setmetatable(L, -2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, (lua_Integer)slot + 1);
+    lua_pop(L, 1);
+}
+
+bool sf__push_handle(lua_State *L, sf_script *S, uint32_t slot, bool make)
+{
+    const struct handle *h;
+
+    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
+    lua_rawgeti(L, -1, (lua_Integer)slot + 1);
+    lua_remove(L, -2);
+    h = lua_touserdata(L, -1);
+    if (h && h->gen == S->procs[slot].gen)
+        return true;
+    lua_pop(L, 1);
+    if (!make) {
+        lua_pushnil(L);
+        return false;
+    }
+    new_handle(L, S, slot);
+    return true;
+}
+
+/*
+ * sim.spawn([name,] fn, ...) and sim.start([name,] fn, ...): start fn(...)
+ * as a process at the current time. spawn returns its handle; start
+ * returns nothing and makes the handle only when one is asked for
+ * (sim.self, an interrupt it raises) or a name needs a place: a process
+ * nobody will join or interrupt costs no allocation.
+ */
+static int start_process(lua_State *L, bool handle)
 {
     sf_script *S = sf__script(L);
     int first = lua_type(L, 1) == LUA_TSTRING ? 2 : 1, nargs, rc;
     uint32_t slot;
     struct proc *p;
-    struct handle *h;
 
     luaL_checktype(L, first, LUA_TFUNCTION);
     if (first == 2)
@@ -161,22 +202,15 @@ static int l_spawn(lua_State *L)
     p = &S->procs[slot];
     if (!lua_checkstack(p->co, nargs + 1))
         return luaL_error(L, "too many arguments for a process");
-    h = lua_newuserdatauv(L, sizeof *h, 2);
-    h->tag = TAG_PROC;
-    h->slot = slot;
-    h->gen = p->gen;
-    h->serial = ++S->serial;
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_setmetatable(L, -2);
-    if (first == 2) {
-        lua_pushvalue(L, 1);
-        lua_setiuservalue(L, -2, 1);
+    S->serials[slot] = ++S->serial;
+    if (handle || first == 2) {
+        new_handle(L, S, slot);
+        if (first == 2) {
+            lua_pushvalue(L, 1);
+            lua_setiuservalue(L, -2, 1);
+        }
+        lua_insert(L, first);
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
-    lua_pushvalue(L, -2);
-    lua_rawseti(L, -2, (lua_Integer)slot + 1);
-    lua_pop(L, 1);
-    lua_insert(L, first);
     lua_xmove(L, p->co, nargs + 1);
     p->nargs = (uint16_t)nargs;
     p->fresh = 1;
@@ -186,7 +220,17 @@ static int l_spawn(lua_State *L)
     if ((rc = sf__ready(S, slot)) != SF_OK)
         return luaL_error(L, "cannot start a process: %s", sf_strerror(rc));
     S->alive++;
-    return 1;
+    return handle;
+}
+
+static int l_spawn(lua_State *L)
+{
+    return start_process(L, true);
+}
+
+static int l_start(lua_State *L)
+{
+    return start_process(L, false);
 }
 
 static struct proc *live(sf_script *S, const struct handle *h)
@@ -219,10 +263,8 @@ bool sf__interrupt(lua_State *L, uint32_t pid, int cause)
     lua_pushvalue(L, cause);
     lua_setfield(L, -2, "cause");
     if (S->cur != NO_PROC) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
-        lua_rawgeti(L, -1, (lua_Integer)S->cur + 1);
-        lua_setfield(L, -3, "by");
-        lua_pop(L, 1);
+        sf__push_handle(L, S, S->cur, true);
+        lua_setfield(L, -2, "by");
     }
     lua_getfield(L, LUA_REGISTRYINDEX, "shopfloor.interrupt");
     lua_setmetatable(L, -2);
@@ -328,8 +370,7 @@ static int l_self(lua_State *L)
     sf_script *S = sf__script(L);
     uint32_t slot = sf__self(L, S, "sim.self");
 
-    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
-    lua_rawgeti(L, -1, (lua_Integer)slot + 1);
+    sf__push_handle(L, S, slot, true);
     return 1;
 }
 
@@ -564,8 +605,11 @@ void sf__open_sim(lua_State *L)
     sf__new_class(L); /* the metatable of interrupts */
     luaL_setfuncs(L, interrupt_methods, 0);
     lua_setfield(L, LUA_REGISTRYINDEX, "shopfloor.interrupt");
-    lua_pushcclosure(L, l_spawn, 1);
+    sf__script(L)->ref_procmt = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushcfunction(L, l_spawn);
     lua_setfield(L, sim, "spawn");
+    lua_pushcfunction(L, l_start);
+    lua_setfield(L, sim, "start");
 
     sf__open_stats(L, sim);
 

@@ -49,20 +49,18 @@ const char *sf__proc_name(sf_script *S, uint32_t pid, char *buf, size_t n)
         snprintf(buf, n, "(model setup)");
         return buf;
     }
-    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
-    lua_rawgeti(L, -1, (lua_Integer)pid + 1);
-    if (lua_type(L, -1) == LUA_TUSERDATA) {
-        const struct handle *h = lua_touserdata(L, -1);
+    if (sf__push_handle(L, S, pid, false)) {
         lua_getiuservalue(L, -1, 1);
-        if ((name = lua_tostring(L, -1)))
-            snprintf(buf, n, "%s", name);
-        else
-            snprintf(buf, n, "process %u", (unsigned)h->serial);
-        lua_pop(L, 3);
+        name = lua_tostring(L, -1);
+        lua_pop(L, 1);
     } else {
-        snprintf(buf, n, "process %u", (unsigned)pid);
-        lua_pop(L, 2);
+        name = NULL; /* started by sim.start and never asked for its handle: named by its serial */
     }
+    lua_pop(L, 1);
+    if (name)
+        snprintf(buf, n, "%s", name);
+    else
+        snprintf(buf, n, "process %u", (unsigned)S->serials[pid]);
     return buf;
 }
 
@@ -268,8 +266,8 @@ static int store_results(lua_State *L)
     lua_State *co = S->procs[pid].co;
     int nres = (int)lua_tointeger(L, 2);
 
-    lua_rawgeti(L, LUA_REGISTRYINDEX, S->ref_handles);
-    lua_rawgeti(L, -1, (lua_Integer)pid + 1);
+    if (!sf__push_handle(L, S, pid, false))
+        return 0; /* no handle was ever made: nobody can join it */
     lua_createtable(L, nres, 1);
     for (int i = 0; i < nres; i++) {
         lua_pushvalue(co, -nres + i);
@@ -683,6 +681,7 @@ void sf_script_free(sf_script *S)
     free(S->objs.order);
     free(S->procs);
     free(S->ready);
+    free(S->serials);
     free(S->model_dir);
     sf__shop_free(S);
     free(S);

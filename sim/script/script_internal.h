@@ -157,10 +157,13 @@ struct sf_script {
     uint32_t nprocs, capprocs, free_head, alive;
     uint32_t cur;         /* slot of the running process, UINT32_MAX when none */
     uint32_t serial;      /* processes spawned so far, for default names */
+    uint32_t *serials;    /* slot -> the serial of its process (a handle made later names it by this) */
+    size_t capserials;    /* the slots of the process table */
     sf_time last;         /* time of the last event of this layer */
     int ref_threads;      /* registry table: slot -> thread */
     int ref_owned;        /* registry table: process thread -> true (coroutine.resume and close refuse them) */
-    int ref_handles;      /* registry table: slot -> process handle */
+    int ref_handles;      /* registry table: slot -> process handle (a former occupant's until one is asked for) */
+    int ref_procmt;       /* registry: the metatable of process handles */
     int ref_timers;       /* registry table: timer slot -> event (sim.timeout) */
     int ref_pending;      /* registry table: slot -> interrupt deferred to the next blocking call */
     uint32_t ntimers;
@@ -217,6 +220,15 @@ void sf__budget_hook(lua_State *L, lua_Debug *ar);
 struct handle {
     uint32_t tag, slot, gen, serial;
 };
+
+/*
+ * Push the handle of process `slot` (live or not yet started) and return
+ * true; a process started by sim.start has none until one is asked for:
+ * with `make` it is made then (may raise: out of memory), else nil is
+ * pushed and the result is false. A handle left in the table by the
+ * slot's former occupant is never returned (its generation differs).
+ */
+bool sf__push_handle(lua_State *L, sf_script *S, uint32_t slot, bool make);
 
 /* A metatable whose __index is itself and whose __metatable is locked, left on the stack. */
 /* The name at idx (a string) may name a thing of the model (sf_name_problem), else raise; returns it. */

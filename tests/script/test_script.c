@@ -49,6 +49,47 @@ static void test_spawn_passes_arguments_and_join_returns_results(void **state)
               "assert(r == nil and why == 'timeout' and sim.now() == 13)\n");
 }
 
+/*
+ * sim.start makes no handle until one is asked for. The slot of an ended
+ * process is reused by the next one; its old handle must not reach the
+ * new occupant: not alive, its own results, an interrupt refused, and
+ * the new process's own handle (made by sim.self) is another one.
+ */
+static void test_start_makes_no_handle_and_a_reused_slot_stays_apart(void **state)
+{
+    (void)state;
+    expect_ok("local a = sim.spawn(function() sim.wait(1); return 7 end)\n"
+              "assert(sim.start(function() end) == nil)\n"
+              "sim.wait(2)\n"
+              "local me, hit\n"
+              "sim.start(function()\n"
+              "  me = sim.self()\n"
+              "  local ok, e = pcall(sim.wait, 5)\n"
+              "  hit = not ok\n"
+              "  return 'b'\n"
+              "end)\n"
+              "sim.start('named', function() sim.wait(1); assert(sim.self():name() == 'named') end)\n"
+              "sim.wait(1)\n"
+              "assert(me ~= a and me == me and me:is_alive() and not a:is_alive())\n"
+              "assert(me:name() == 'process 4', me:name())\n"
+              "assert(a:join() == 7 and a:name() == 'process 2')\n"
+              "assert(a:interrupt('poke') == false)\n"
+              "sim.wait(10)\n"
+              "assert(hit == false and not me:is_alive() and me:join() == 'b')\n");
+}
+
+static void test_deadlock_names_a_started_process_by_its_serial(void **state)
+{
+    harness h = harness_run("sim.spawn('a', function() end)\n"
+                            "sim.start(function() sim.event('go'):wait() end)\n",
+                            SF_TIME_MAX, NULL);
+
+    (void)state;
+    assert_int_equal(h.rc, SF_EDEADLOCK);
+    assert_non_null(strstr(sf_script_error(h.S), "'process 3' waits for event 'go' since 00:00:00"));
+    harness_close(&h);
+}
+
 static void test_processes_start_in_spawn_order_at_equal_times(void **state)
 {
     (void)state;
@@ -643,6 +684,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wait_takes_seconds_and_unit_strings),
         cmocka_unit_test(test_spawn_passes_arguments_and_join_returns_results),
+        cmocka_unit_test(test_start_makes_no_handle_and_a_reused_slot_stays_apart),
+        cmocka_unit_test(test_deadlock_names_a_started_process_by_its_serial),
         cmocka_unit_test(test_processes_start_in_spawn_order_at_equal_times),
         cmocka_unit_test(test_processes_made_ready_keep_the_order_of_events),
         cmocka_unit_test(test_processes_woken_many_times_at_one_time),
