@@ -214,6 +214,44 @@ static void test_a_rack_full_with_pallets_waiting_is_a_stability_finding(void **
     sf_session_free(s);
 }
 
+/*
+ * A station buffer full (tests/metrics/data/buffer_full.yaml): cut 10 s
+ * feeds drill 40 s through 2 places, a part every 10 s. Drill takes part
+ * 1 at 20 s; parts 2 and 3 fill its buffer at 30 and 40 s; part 4 is done
+ * at 50 s with nowhere to go (cut blocked) until drill takes part 2 at
+ * 60 s and part 4 takes the freed place at once. From then on cut works
+ * 10 s and is blocked 30 s of every 40: [50, 60) and [70 + 40k, 100 + 40k)
+ * to the end of 7,200 s, 10 + 178 x 30 + 10 = 5,360 s, 74.4 %, full at
+ * the end. The production test line at its own demand says nothing.
+ */
+static void test_a_station_buffer_full_with_its_feeder_blocked_is_a_stability_finding(void **st)
+{
+    char saved[sizeof scenario], found[8][SF_FINDING_LEN];
+    const char *want = "the input buffer of drill is full (all 2 places taken or reserved) with a station upstream "
+                       "blocked 74.4% of the measured window, and at the end";
+    sf_session *s;
+    size_t n;
+    bool seen = false;
+
+    (void)st;
+    memcpy(saved, scenario, sizeof saved);
+    snprintf(scenario, sizeof scenario, "%s/tests/metrics/data/buffer_full.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    s = open_run(NULL, 0, 0);
+    n = sf_metrics_stability(sf_session_metrics(s), found, 8);
+    for (size_t i = 0; i < n && i < 8; i++)
+        seen = seen || strcmp(found[i], want) == 0;
+    if (!seen)
+        fail_msg("no finding '%s' among %zu (first: '%s')", want, n, n ? found[0] : "");
+    sf_session_free(s);
+    snprintf(scenario, sizeof scenario, "%s/tests/model/data/production_line.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    s = open_run(NULL, 0, 0);
+    n = sf_metrics_stability(sf_session_metrics(s), found, 8);
+    for (size_t i = 0; i < n && i < 8; i++)
+        assert_null(strstr(found[i], "input buffer"));
+    sf_session_free(s);
+    memcpy(scenario, saved, sizeof saved);
+}
+
 static void test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario(void **st)
 {
     static const char *const flagship[] = {"smart_factory", "humanoid_swap",   "warehouse_asrs", "assembly_fenced",
@@ -294,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_grid_energy_is_the_sum_of_its_parts_in_every_flagship_scenario),
         cmocka_unit_test(test_a_station_fed_by_one_agv_waits_for_transport),
         cmocka_unit_test(test_a_rack_full_with_pallets_waiting_is_a_stability_finding),
+        cmocka_unit_test(test_a_station_buffer_full_with_its_feeder_blocked_is_a_stability_finding),
     };
     snprintf(scenario, sizeof scenario, "%s/scenarios/warehouse_basic.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
     setenv("SHOPFLOOR_SCRIPTS", "", 0);
