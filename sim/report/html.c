@@ -558,11 +558,32 @@ static void table_footprint(FILE *f, const sf_scenario_config *cfg, const sf_kpi
     fputs("</table>\n", f);
 }
 
+/* The currency of the cost per unit, as its plant-wide row says. */
+static const char *cost_unit(const sf_kpis *k)
+{
+    const sf_kpi *r = sf_kpis_find(k, "cost_per_unit", "");
+
+    return r && *r->unit ? r->unit : "EUR";
+}
+
+/* The made products with figures of their own; *families whether one of them names a family with figures. */
+static size_t made_rows(const sf_scenario_config *cfg, const sf_kpis *k, bool *families)
+{
+    size_t n = 0;
+
+    *families = false;
+    for (size_t p = 0; p < cfg->n_products; p++) {
+        n += sf_kpis_find(k, "throughput", cfg->products[p].name) != NULL;
+        *families = *families || (cfg->products[p].family && sf_kpis_find(k, "throughput", cfg->products[p].family));
+    }
+    return n;
+}
+
 /*
  * The made products and then their families (products[].family), one row
  * each: units, throughput, lead time mean and p90, WIP, on time, cost per
- * unit. Shown only in a plant with families; a family's row sums its
- * products (docs/results.md).
+ * unit. Shown in a plant that makes more than one product, or has
+ * families; a family's row sums its products (docs/results.md).
  */
 static void table_families(FILE *f, const sf_scenario_config *cfg, const sf_kpis *k)
 {
@@ -570,8 +591,11 @@ static void table_families(FILE *f, const sf_scenario_config *cfg, const sf_kpis
                                          "on_time_rate", "cost_per_unit"};
     char b[32];
 
-    fputs("<table class=\"oee\"><tr><th>product or family</th><th>made</th><th>per h</th><th>lead min</th>"
-          "<th>p90 min</th><th>WIP</th><th>on time %</th><th>cost a unit</th></tr>\n", f);
+    fputs("<table class=\"oee\"><tr><th>product or family</th><th>made (units)</th><th>throughput (1/h)</th>"
+          "<th>lead time mean (min)</th><th>lead time p90 (min)</th><th>WIP (units)</th><th>on time (%)</th>"
+          "<th>cost per unit (", f);
+    text(f, cost_unit(k));
+    fputs(")</th></tr>\n", f);
     for (size_t p = 0; p < 2 * cfg->n_products; p++) {
         bool fam = p >= cfg->n_products;
         const sf_cfg_product *q = &cfg->products[fam ? p - cfg->n_products : p];
@@ -811,14 +835,16 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         chart_losses(f, m, k);
         fputs("</figure>\n", f);
     }
-    for (size_t p = 0; p < cfg->n_products; p++)
-        if (cfg->products[p].family && sf_kpis_find(k, "throughput", cfg->products[p].family)) {
-            fputs("<figure><figcaption>Made products and their families <span>a family sums its products: units "
-                  "and WIP add up, lead times are pooled (docs/results.md)</span></figcaption>\n", f);
-            table_families(f, cfg, k);
-            fputs("</figure>\n", f);
-            break;
-        }
+    bool families;
+    if (made_rows(cfg, k, &families) > 1 || families) {
+        fputs(families ? "<figure><figcaption>Made products and their families <span>a family sums its products: units "
+                         "and WIP add up, lead times are pooled (docs/results.md)</span></figcaption>\n"
+                       : "<figure><figcaption>Made products <span>each apart, after the warm-up (docs/results.md)</span>"
+                         "</figcaption>\n",
+              f);
+        table_families(f, cfg, k);
+        fputs("</figure>\n", f);
+    }
     if (sf_kpis_find(k, "co2e_per_unit", cfg->n_products ? cfg->products[0].name : "")) {
         fputs("<figure><figcaption>Product carbon footprint <span>cradle to gate, per good unit: materials, scope 1 "
               "fuels, scope 2 grid at the average and the marginal factor (docs/results.md)</span></figcaption>\n",

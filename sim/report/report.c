@@ -248,16 +248,16 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
                     sf__report_num(sf__report_value(k, "operations", n), c[5], 32));
         }
         /* ISO 22400 time model: where each station's planned busy time went */
-        fprintf(out, "\n  %-12s %7s %6s %6s %6s %7s %7s %6s %6s %6s\n", "station (h)", "planned", "produc", "setup",
-                "failed", "starved", "blocked", "transp", "crew", "stop");
+        fprintf(out, "\n  %-20s %7s %9s %6s %6s %7s %7s %9s %6s %6s\n", "station (hours)", "planned", "producing",
+                "setup", "failed", "starved", "blocked", "transport", "crew", "stop");
         for (size_t s = 0; s < sf_metrics_stations(m); s++) {
             static const char *const cols[] = {"time_planned", "time_producing", "loss_setup", "loss_failed",
                                                "loss_starved", "loss_blocked", "loss_wait_transport", "loss_wait_crew",
                                                "loss_safety_stop"};
-            static const int width[] = {7, 6, 6, 6, 7, 7, 6, 6, 6};
+            static const int width[] = {7, 9, 6, 6, 7, 7, 9, 6, 6};
             const char *n = sf_metrics_station(m, s)->name;
             char c[32];
-            fprintf(out, "  %-12.12s", n);
+            fprintf(out, "  %-20.20s", n);
             for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
                 fprintf(out, " %*s", width[i], sf__report_num(sf__report_value(k, cols[i], n), c, sizeof c));
             fputc('\n', out);

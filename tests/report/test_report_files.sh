@@ -163,5 +163,19 @@ grep -q "<figcaption>Interventions" "$tmp/iv/report.html" && grep -q "<td>day 1 
     && ok "report.html: a section lists them at the plant's clock time" || bad "report.html interventions section"
 ! grep -q "<figcaption>Interventions" "$tmp/steady/report.html" && ok "no section without interventions" || bad "an empty interventions section"
 
+# the terminal as a planner reads it: the ISO 22400 hours with their full names, the script's levels
+# with their full names (not cut at 24 characters); report.html lists each made product of a plant
+# that makes two (production_line: frame and bracket), even without families
+"$sf" run "$line" > "$tmp/steady.txt" 2>/dev/null
+grep -q "^  station (hours) .* planned producing  setup failed starved blocked transport   crew   stop$" "$tmp/steady.txt" \
+    && ok "the station hours table names its columns in full" || bad "station hours heading: $(grep 'station (h' "$tmp/steady.txt")"
+"$sf" run "$wh" > "$tmp/wh.txt" 2>/dev/null
+grep -q "^tasks waiting for a vehicle " "$tmp/wh.txt" && grep -q "^order lines waiting for stock " "$tmp/wh.txt" \
+    && ok "a level's name is printed whole" || bad "a level's name is cut: $(grep waiting "$tmp/wh.txt")"
+grep -q "<figcaption>Made products <span>" "$tmp/steady/report.html" && grep -q "<tr><td>frame</td>" "$tmp/steady/report.html" \
+    && grep -q "<tr><td>bracket</td>" "$tmp/steady/report.html" && grep -q "<th>cost per unit (EUR)</th>" "$tmp/steady/report.html" \
+    && ok "report.html: a table of the made products, with units in its heading" || bad "no made products table"
+! grep -q "<figcaption>Made products" "$tmp/a/report.html" && ok "no made products table in a warehouse" || bad "a warehouse shows made products"
+
 echo "$fails failed"
 [ "$fails" = 0 ]
