@@ -173,9 +173,13 @@ grep -q "^  station (hours) .* planned producing  setup failed starved blocked t
 grep -q "^tasks waiting for a vehicle " "$tmp/wh.txt" && grep -q "^order lines waiting for stock " "$tmp/wh.txt" \
     && ok "a level's name is printed whole" || bad "a level's name is cut: $(grep waiting "$tmp/wh.txt")"
 grep -q "<figcaption>Made products <span>" "$tmp/steady/report.html" && grep -q "<tr><td>frame</td>" "$tmp/steady/report.html" \
-    && grep -q "<tr><td>bracket</td>" "$tmp/steady/report.html" && grep -q "<th>cost per unit (EUR)</th>" "$tmp/steady/report.html" \
+    && grep -q "<tr><td>bracket</td>" "$tmp/steady/report.html" && grep -q "<tr><th>product</th>.*<th>cost a unit<br>EUR</th></tr>" "$tmp/steady/report.html" \
     && ok "report.html: a table of the made products, with units in its heading" || bad "no made products table"
 ! grep -q "<figcaption>Made products" "$tmp/a/report.html" && ok "no made products table in a warehouse" || bad "a warehouse shows made products"
+# the energy chart leaves out the types that draw nothing (production_line's operators), not its robots
+sed -n '/Energy used by power state/,/<\/figure>/p' "$tmp/steady/report.html" > "$tmp/energy.html"
+! grep -q ">operator_early<" "$tmp/energy.html" && grep -q ">welder<" "$tmp/energy.html" \
+    && ok "no row of zeros for people in the energy chart" || bad "the energy chart: $(grep -o '>[a-z_]*<' "$tmp/energy.html" | tr '\n' ' ')"
 
 echo "$fails failed"
 [ "$fails" = 0 ]
