@@ -235,8 +235,8 @@ int sf_script_print_table(sf_script *S, FILE *out)
     any = false;
     w = name_width(S, SF_SCRIPT_RESOURCE, INT_MAX);
     for (size_t i = 0; sf_script_stats_get(S, i, &st); i++) {
-        if (st.kind < SF_SCRIPT_RESOURCE)
-            continue;
+        if (st.kind < SF_SCRIPT_RESOURCE || (st.n == 0 && !(st.level_mean > 0) && !(st.queue_mean > 0)))
+            continue; /* an object nobody used (a team carry in a plant whose carries take one person) is a row of zeros */
         if (!any)
             fprintf(out, "\n%-*s %-9s %11s %11s %11s %11s %11s %11s\n", w, "object", "kind", "capacity", "utilisation",
                     "mean level", "mean queue", "served", "mean wait");

@@ -167,8 +167,15 @@ grep -q "<figcaption>Interventions" "$tmp/iv/report.html" && grep -q "<td>day 1 
 # with their full names (not cut at 24 characters); report.html lists each made product of a plant
 # that makes two (production_line: frame and bracket), even without families
 "$sf" run "$line" > "$tmp/steady.txt" 2>/dev/null
-grep -q "^  station (hours) .* planned producing  setup failed starved blocked transport   crew   stop$" "$tmp/steady.txt" \
-    && ok "the station hours table names its columns in full" || bad "station hours heading: $(grep 'station (h' "$tmp/steady.txt")"
+"$sf" run "$src/scenarios/smart_factory.yaml" --until 2h > "$tmp/sf.txt" 2>/dev/null
+grep -A1 "^  where the stations' planned time went, hours" "$tmp/sf.txt" \
+        | grep -q "^  station    planned producing setup failed starved blocked transport  crew stop$" \
+    && awk '/^  where the stations/ {on = 1} on && /^$/ {exit} on && length > 80 {bad = 1} END {exit bad}' "$tmp/sf.txt" \
+    && ok "the station hours table names its columns in full, in 80 columns" || bad "station hours heading: $(grep -A1 'where the stations' "$tmp/sf.txt")"
+grep -q "^  station    planned producing setup failed starved blocked  crew stop$" "$tmp/steady.txt" \
+    && ok "no transport column where moves take no time" || bad "station hours heading: $(grep -A1 'where the stations' "$tmp/steady.txt")"
+! grep -q "^carries gathering a team" "$tmp/steady.txt" && ok "no row of zeros for an object nobody used" \
+    || bad "an unused object is listed: $(grep gathering "$tmp/steady.txt")"
 "$sf" run "$wh" > "$tmp/wh.txt" 2>/dev/null
 grep -q "^tasks waiting for a vehicle " "$tmp/wh.txt" && grep -q "^order lines waiting for stock " "$tmp/wh.txt" \
     && ok "a level's name is printed whole" || bad "a level's name is cut: $(grep waiting "$tmp/wh.txt")"
