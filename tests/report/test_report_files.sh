@@ -188,5 +188,14 @@ sed -n '/Energy used by power state/,/<\/figure>/p' "$tmp/steady/report.html" > 
 ! grep -q ">operator_early<" "$tmp/energy.html" && grep -q ">welder<" "$tmp/energy.html" \
     && ok "no row of zeros for people in the energy chart" || bad "the energy chart: $(grep -o '>[a-z_]*<' "$tmp/energy.html" | tr '\n' ' ')"
 
+# compare's report.html: each row says A's and B's means in the KPI's unit, and the label column is as
+# wide as its longest label (output_per_human_robot_hour's was cut at the page's left edge)
+"$sf" compare "$line" "$line" --reps 2 --until 4h --set "demand.arrivals.0.every=exp(8 min)" --out "$tmp/cmp" >/dev/null 2>&1
+grep -Eq '>throughput: [0-9.]+ to [0-9.]+ 1/h \([-+][0-9.e+-]+\)</text>' "$tmp/cmp/report.html" \
+    && ok "compare's report labels each row with A's and B's means and the unit" || bad "compare's report labels"
+grep -o '<text class="lab" x="[0-9]*"[^>]*>[^<]*<' "$tmp/cmp/report.html" \
+    | awk -F'"' '{n = length($0) - index($0, ">") - 1; w = 7 * n + 16; if (w > 560) w = 560; if ($4 + 8 < w) bad = 1} END {exit bad}' \
+    && ok "compare's report has room for its longest label" || bad "a label of compare's report is cut"
+
 echo "$fails failed"
 [ "$fails" = 0 ]
