@@ -185,7 +185,8 @@ static bool write_out(const char *dir, const char *name, const char *a, const ch
  * DIR/report.html: the paired difference B - A of every headline KPI (every
  * KPI when none is a headline: a Lua model) as a percentage of A's mean,
  * with its 95% interval, so KPIs of any unit share one axis; grey where
- * the interval holds 0.
+ * the interval holds 0. Each row is labelled with A's and B's means in
+ * the KPI's unit and the difference, so the levels are read there too.
  */
 static bool write_report(const char *dir, const char *a, const char *b, size_t reps, const row *rows, size_t n)
 {
@@ -203,8 +204,9 @@ static bool write_report(const char *dir, const char *a, const char *b, size_t r
         double scale = 100 / fabs(r->a.mean);
         if ((any_headline && !r->key->headline) || !(fabs(r->a.mean) > 0))
             continue;
-        snprintf(labels[m], sizeof labels[m], "%s%s%s: %+.4g %s", r->key->metric, *r->key->entity ? " " : "",
-                 r->key->entity, r->d.mean, r->key->unit);
+        snprintf(labels[m], sizeof labels[m], "%s%s%s: %.4g to %.4g%s%s (%+.4g)", r->key->metric,
+                 *r->key->entity ? " " : "", r->key->entity, r->a.mean, r->b.mean, *r->key->unit ? " " : "",
+                 r->key->unit, r->d.mean);
         x[m] = (sf_xhtml_row){labels[m], r->d.mean * scale, (r->d.mean - r->d.half) * scale,
                               (r->d.mean + r->d.half) * scale, r->significant ? NULL : "not significant", r->d.n, 0};
         m++;
@@ -212,7 +214,8 @@ static bool write_report(const char *dir, const char *a, const char *b, size_t r
     snprintf(path, sizeof path, "%s/report.html", dir);
     snprintf(sub, sizeof sub, "A = %s, B = %s", a, b);
     snprintf(fact, sizeof fact, "%zu replications each, common random numbers; intervals at 95%%; grey: the interval "
-                                "holds 0 (no significant difference)", reps);
+                                "holds 0 (no significant difference); each row: A's mean to B's mean, in the KPI's "
+                                "unit, and B - A", reps);
     if (x && labels)
         rc = sf_experiment_html_charts(path, "compare: B - A", sub, facts,
                                        &(sf_xhtml_chart){"Paired differences B - A, as a percentage of A's mean",

@@ -34,6 +34,10 @@ typedef struct ent {
     uint64_t ops, bad;
     double ideal; /* s of ideal operation time of the operations ended here */
     double fuel;  /* J of fuel burned by the operations ended here (their part after the warm-up) */
+    /* its input buffer full with a unit upstream blocked (stability.c), as of the last observer call */
+    bool buf_full;
+    sf_time buf_spell;    /* when the current full spell began */
+    double buf_full_time; /* s after the warm-up */
 } ent;
 
 /*
@@ -139,9 +143,11 @@ static inline double secs(sf_time dt)
 
 /*
  * stability.c: close the interval since the last observer call (the racks
- * full or not) and look again: no free cell in the storage (every cell
- * holds a load or is reserved for one) while a pallet received has no
- * cell reserved. Called after every job event and state change.
+ * and the stations' input buffers full or not) and look again: no free
+ * cell in the storage (every cell holds a load or is reserved for one)
+ * while a pallet received has no cell reserved; a station's input buffer
+ * holding or expecting as many units as it has places while a station
+ * that feeds it is blocked. Called after every job event and state change.
  */
 void sf__metrics_rack_follow(sf_metrics *m, sf_time now);
 

@@ -23,7 +23,12 @@
  *     has no cell reserved (it waits for space), for RACK_SHARE of the
  *     measured window or more, or without a break over its last
  *     RACK_END; followed at every observer call (a job event or a state
- *     change), so a cell freed by a retrieval counts from the next one.
+ *     change), so a cell freed by a retrieval counts from the next one;
+ *   - a station buffer full: a station's input buffer holds or expects
+ *     (places reserved for booked moves) as many units as it has places
+ *     while a station that feeds it (the one before it in a product's
+ *     routing) is blocked, a finished unit with nowhere to go; the same
+ *     RACK_SHARE and RACK_END, followed the same way, one finding a station.
  *
  * Batch means make the tests robust to the autocorrelation of a queue;
  * 99 % keeps false alarms of a stable plant near one run in a hundred.
@@ -32,7 +37,9 @@
 #include <stdio.h>
 
 #include "metrics/metrics_internal.h"
+#include "model/stations.h"
 #include "model/storage.h"
+#include "model/world.h"
 
 #define BATCHES 10
 #define T99_9 3.2498  /* Student t, 0.995 quantile, 9 degrees of freedom (two-sided 99 %) */
@@ -112,12 +119,54 @@ static void say_growth(char (*out)[SF_FINDING_LEN], size_t max, size_t *n, const
     (*n)++;
 }
 
+/* Does a station of group `from` feed one of group `to`: is `to` the next operation's after `from` in a routing? */
+static bool feeds(const sf_scenario_config *cfg, int from, int to)
+{
+    for (size_t p = 0; p < cfg->n_products; p++)
+        for (size_t k = 0; k + 1 < cfg->products[p].n_ops; k++)
+            if (cfg->products[p].ops[k].group == from && cfg->products[p].ops[k + 1].group == to)
+                return true;
+    return false;
+}
+
+/* Station i's input buffer full (held or reserved) while a station that feeds it is blocked. */
+static bool buffer_full(const sf_metrics *m, sf_stations *s, size_t i)
+{
+    const sf_cfg_station *cs = m->cfg->layout.stations;
+    uint32_t places = (uint32_t)cs[i].buffer_in;
+
+    if (places == 0 || sf_stations_buffered(s, (uint32_t)i, false) + sf_stations_incoming(s, (uint32_t)i) < places)
+        return false;
+    for (size_t t = 0; t < m->ns; t++)
+        if (m->e[m->na + t].state == SF_STATE_BLOCKED && feeds(m->cfg, cs[t].group_index, cs[i].group_index))
+            return true;
+    return false;
+}
+
+/* Close [prev, now) for every station with an input buffer and look again. */
+static void buffers_follow(sf_metrics *m, sf_time prev, sf_time now)
+{
+    sf_stations *s = m->w ? sf_world_stations(m->w) : NULL;
+
+    for (size_t i = 0; s && i < m->ns && i < m->cfg->layout.n_stations; i++) {
+        ent *x = &m->e[m->na + i];
+        bool full;
+        if (x->buf_full)
+            x->buf_full_time += sf__metrics_after_warmup(m, prev, now);
+        full = buffer_full(m, s, i);
+        if (full && !x->buf_full)
+            x->buf_spell = now;
+        x->buf_full = full;
+    }
+}
+
 void sf__metrics_rack_follow(sf_metrics *m, sf_time now)
 {
     sf_storage *st = m->w ? sf_world_storage(m->w) : NULL;
     uint64_t cells = st ? sf_storage_cells(st) : 0, incoming = st ? sf_storage_incoming(st) : 0;
     bool full;
 
+    buffers_follow(m, m->rack_since, now);
     if (m->rack_full)
         m->rack_full_time += sf__metrics_after_warmup(m, m->rack_since, now);
     m->rack_since = now;
@@ -129,20 +178,49 @@ void sf__metrics_rack_follow(sf_metrics *m, sf_time now)
     m->rack_waiting = full ? m->to_store - incoming : 0;
 }
 
+/*
+ * A condition followed over the run (full for `time` s after the warm-up, `full` now since `spell`)
+ * that held for RACK_SHARE of the measured window or more, or without a break over its last RACK_END;
+ * *share its share of the window.
+ */
+static bool long_spell(const sf_metrics *m, double time, bool full, sf_time spell, double *share)
+{
+    sf_time from = sf_metrics_from(m);
+    double window = m->last > from ? secs(m->last - from) : 0;
+    bool at_end = full && window > 0 && secs(m->last - (spell > from ? spell : from)) >= RACK_END * window;
+
+    *share = window > 0 ? time / window : 0;
+    return *share >= RACK_SHARE || at_end;
+}
+
 /* The racks full with pallets waiting for space for a long share of the window, or over its end. */
 static void rack_finding(const sf_metrics *m, char (*out)[SF_FINDING_LEN], size_t max, size_t *n)
 {
-    sf_time from = sf_metrics_from(m);
-    double window = m->last > from ? secs(m->last - from) : 0, share = window > 0 ? m->rack_full_time / window : 0;
-    bool at_end = m->rack_full && window > 0 && secs(m->last - (m->rack_spell > from ? m->rack_spell : from)) >= RACK_END * window;
+    double share;
 
-    if (!(share >= RACK_SHARE) && !at_end)
+    if (!long_spell(m, m->rack_full_time, m->rack_full, m->rack_spell, &share))
         return;
     if (*n < max)
         snprintf(out[*n], SF_FINDING_LEN, "the racks are full (all %llu cells taken or reserved) with pallets waiting for "
                  "space %.3g%% of the measured window; %llu wait at the end", (unsigned long long)m->rack_cells,
                  100 * share, (unsigned long long)m->rack_waiting);
     (*n)++;
+}
+
+/* Each station whose input buffer is full with a station upstream blocked for long, or over the end. */
+static void buffer_findings(const sf_metrics *m, char (*out)[SF_FINDING_LEN], size_t max, size_t *n)
+{
+    for (size_t i = 0; i < m->ns && i < m->cfg->layout.n_stations; i++) {
+        const ent *x = &m->e[m->na + i];
+        double share;
+        if (!long_spell(m, x->buf_full_time, x->buf_full, x->buf_spell, &share))
+            continue;
+        if (*n < max)
+            snprintf(out[*n], SF_FINDING_LEN, "the input buffer of %s is full (all %d places taken or reserved) with a "
+                     "station upstream blocked %.3g%% of the measured window%s", m->cfg->layout.stations[i].name,
+                     m->cfg->layout.stations[i].buffer_in, 100 * share, x->buf_full ? ", and at the end" : "");
+        (*n)++;
+    }
 }
 
 size_t sf_metrics_stability(const sf_metrics *m, char (*out)[SF_FINDING_LEN], size_t max)
@@ -186,6 +264,7 @@ size_t sf_metrics_stability(const sf_metrics *m, char (*out)[SF_FINDING_LEN], si
             say_growth(out, max, &n, "pallets waiting to be stored or shipped (for room, stock or a vehicle) grow", growth, y);
     }
     rack_finding(m, out, max, &n);
+    buffer_findings(m, out, max, &n);
     for (size_t p = 0; p < cfg->n_products; p++) {
         sf_time last = -1;
         bool open = false;

@@ -713,6 +713,7 @@ uint32_t sf_stations_buffered(const sf_stations *s, uint32_t st, bool output)
     return output ? s->st[st].out.n : s->st[st].in.n;
 }
 
+uint32_t sf_stations_incoming(const sf_stations *s, uint32_t st) { return s->st[st].incoming; }
 uint64_t sf_stations_ops(const sf_stations *s, uint32_t st) { return s->st[st].ops; }
 sf_meter *sf_stations_meter(sf_stations *s, uint32_t st) { return &s->st[st].meter; }
 sf_job_counts sf_stations_counts(const sf_stations *s) { return s->counts; }

@@ -211,6 +211,8 @@ sf_state sf_stations_state(const sf_stations *s, uint32_t station);
 double sf_stations_time_in(const sf_stations *s, uint32_t station, sf_state st, sf_time now);
 /* Units in the input and output buffers now. */
 uint32_t sf_stations_buffered(const sf_stations *s, uint32_t station, bool output);
+/* Places of the input buffer reserved for units on their way here (booked moves). */
+uint32_t sf_stations_incoming(const sf_stations *s, uint32_t station);
 /* Operations ended (good or scrapped) so far. */
 uint64_t sf_stations_ops(const sf_stations *s, uint32_t station);
 sf_meter *sf_stations_meter(sf_stations *s, uint32_t station);

@@ -95,17 +95,34 @@ static void draw_scale(FILE *f, const scale *s, double height, const char *name)
         fprintf(f, "<line class=\"gl\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>", x, x, TOP - 4, height);
         fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.6g</text>\n", x, TOP - 8, shown);
     }
-    fprintf(f, "<text class=\"tick\" x=\"%d\" y=\"12\">", LABEL_W);
+    fprintf(f, "<text class=\"tick\" x=\"%.0f\" y=\"12\">", at(s, s->lo) - 10); /* over the plot's left edge */
     esc(f, name);
     fputs("</text>\n", f);
+}
+
+/* The label of row i, ending at x. */
+static void row_label_at(FILE *f, size_t i, const char *label, int x)
+{
+    fprintf(f, "<text class=\"lab\" x=\"%d\" y=\"%zu\" text-anchor=\"end\">", x - 8, TOP + i * ROW_H + 15);
+    esc(f, label);
+    fputs("</text>", f);
 }
 
 /* The label of row i, at the left. */
 static void row_label(FILE *f, size_t i, const char *label)
 {
-    fprintf(f, "<text class=\"lab\" x=\"%d\" y=\"%zu\" text-anchor=\"end\">", LABEL_W - 8, TOP + i * ROW_H + 15);
-    esc(f, label);
-    fputs("</text>", f);
+    row_label_at(f, i, label, LABEL_W);
+}
+
+/* Room for the longest of the rows' labels (12 px text, about 7 units a character), LABEL_W to 560. */
+static int label_room(const sf_xhtml_row *rows, size_t n)
+{
+    size_t most = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].label && strlen(rows[i].label) > most)
+            most = strlen(rows[i].label);
+    return most * 7 + 16 < LABEL_W ? LABEL_W : most * 7 + 16 > 560 ? 560 : (int)(most * 7 + 16);
 }
 
 static void svg_begin(FILE *f, double height, const char *what)
@@ -120,6 +137,7 @@ static void svg_begin(FILE *f, double height, const char *what)
 static void chart_intervals(FILE *f, const sf_xhtml_row *rows, size_t n, const char *name, int zero)
 {
     double lo = INFINITY, hi = -INFINITY, height = TOP + (double)n * ROW_H + 6;
+    int lw = label_room(rows, n);
     scale s;
 
     for (size_t i = 0; i < n; i++) {
@@ -136,7 +154,7 @@ static void chart_intervals(FILE *f, const sf_xhtml_row *rows, size_t n, const c
         lo = fmin(lo, 0);
         hi = fmax(hi, 0);
     }
-    s = scale_for(lo, hi, LABEL_W + 10, PAGE_W - 20);
+    s = scale_for(lo, hi, lw + 10, PAGE_W - 20);
     svg_begin(f, height, name);
     draw_scale(f, &s, height, name);
     if (zero)
@@ -145,7 +163,7 @@ static void chart_intervals(FILE *f, const sf_xhtml_row *rows, size_t n, const c
     for (size_t i = 0; i < n; i++) {
         double y = TOP + (double)i * ROW_H + 11;
         const char *c = colour_of(rows[i].status);
-        row_label(f, i, rows[i].label);
+        row_label_at(f, i, rows[i].label, lw);
         if (isfinite(rows[i].low) && isfinite(rows[i].high))
             fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>",
                     at(&s, rows[i].low), at(&s, rows[i].high), y, y, c);

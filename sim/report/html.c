@@ -393,7 +393,7 @@ static void chart_losses(FILE *f, const sf_metrics *m, const sf_kpis *k)
 {
     static const char *const names[] = {"good (OEE)", "quality loss", "speed loss", "setup", "failed", "starved",
                                         "blocked", "waiting for transport", "waiting for crew", "protective stop"};
-    static const char *const colours[] = {"#16a34a", "#a855f7", "#f59e0b", "#0ea5e9", "#dc2626",
+    static const char *const colours[] = {"#16a34a", "#a855f7", "#ec4899", "#0ea5e9", "#dc2626",
                                           "#94a3b8", "#f97316", "#6366f1", "#eab308", "#7f1d1d"};
     static const char *const losses[] = {"loss_setup",          "loss_failed",    "loss_starved",    "loss_blocked",
                                          "loss_wait_transport", "loss_wait_crew", "loss_safety_stop"};
@@ -429,8 +429,9 @@ static void chart_energy(FILE *f, const sf_metrics *m, const sf_scenario_config 
     for (int s = 0; s < SF_POWER_STATES; s++)
         names[s] = sf_power_state_name((sf_power_state)s);
     /* battery agents: energy used from the battery by state; what charging drew shows as "grid" */
-    for (size_t t = 0; t < nt; t++, n++) {
+    for (size_t t = 0; t < nt; t++) {
         bool battery = cfg->fleet.types[t].battery.present;
+        double sum = 0;
         rows[n].name = cfg->fleet.types[t].name;
         for (size_t i = 0; i < sf_metrics_agents(m); i++) {
             const sf_metrics_entity *x = sf_metrics_agent(m, i);
@@ -442,6 +443,12 @@ static void chart_energy(FILE *f, const sf_metrics *m, const sf_scenario_config 
             if (battery)
                 rows[n].grid += x->grid / 3.6e6;
         }
+        for (int s = 0; s < SF_POWER_STATES; s++)
+            sum += rows[n].v[s];
+        if (sum > 0 || rows[n].grid > 0) /* people draw nothing: no row of zeros */
+            n++;
+        else
+            rows[n] = (row){0};
     }
     for (size_t i = 0; i < ns; i++, n++) {
         rows[n].name = sf_metrics_station(m, i)->name;
@@ -558,11 +565,38 @@ static void table_footprint(FILE *f, const sf_scenario_config *cfg, const sf_kpi
     fputs("</table>\n", f);
 }
 
+/* The currency of the cost per unit, as its plant-wide row says. */
+static const char *cost_unit(const sf_kpis *k)
+{
+    const sf_kpi *r = sf_kpis_find(k, "cost_per_unit", "");
+
+    return r && *r->unit ? r->unit : "EUR";
+}
+
+/* Does a made product name a family with figures of its own? */
+static bool made_families(const sf_scenario_config *cfg, const sf_kpis *k)
+{
+    for (size_t p = 0; p < cfg->n_products; p++)
+        if (cfg->products[p].family && sf_kpis_find(k, "throughput", cfg->products[p].family))
+            return true;
+    return false;
+}
+
+/* The made products with figures of their own. */
+static size_t made_rows(const sf_scenario_config *cfg, const sf_kpis *k)
+{
+    size_t n = 0;
+
+    for (size_t p = 0; p < cfg->n_products; p++)
+        n += sf_kpis_find(k, "throughput", cfg->products[p].name) != NULL;
+    return n;
+}
+
 /*
  * The made products and then their families (products[].family), one row
  * each: units, throughput, lead time mean and p90, WIP, on time, cost per
- * unit. Shown only in a plant with families; a family's row sums its
- * products (docs/results.md).
+ * unit. Shown in a plant that makes more than one product, or has
+ * families; a family's row sums its products (docs/results.md).
  */
 static void table_families(FILE *f, const sf_scenario_config *cfg, const sf_kpis *k)
 {
@@ -570,8 +604,11 @@ static void table_families(FILE *f, const sf_scenario_config *cfg, const sf_kpis
                                          "on_time_rate", "cost_per_unit"};
     char b[32];
 
-    fputs("<table class=\"oee\"><tr><th>product or family</th><th>made</th><th>per h</th><th>lead min</th>"
-          "<th>p90 min</th><th>WIP</th><th>on time %</th><th>cost a unit</th></tr>\n", f);
+    fprintf(f, "<table class=\"oee\"><tr><th>%s</th><th>made<br>units</th><th>throughput<br>1/h</th>"
+               "<th>lead time<br>mean, min</th><th>lead time<br>p90, min</th><th>WIP<br>units</th><th>on time<br>%%</th>"
+               "<th>cost a unit<br>", cfg->n_products && made_families(cfg, k) ? "product or family" : "product");
+    text(f, cost_unit(k));
+    fputs("</th></tr>\n", f);
     for (size_t p = 0; p < 2 * cfg->n_products; p++) {
         bool fam = p >= cfg->n_products;
         const sf_cfg_product *q = &cfg->products[fam ? p - cfg->n_products : p];
@@ -618,7 +655,8 @@ static const char style[] =
     ".card.s{border-top-color:#dc2626}.card .v{font-size:22px;font-weight:650}.card .u{font-size:13px;"
     "color:#64748b;font-weight:500}.card .l{color:#475569;font-size:12.5px}"
     ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:16px}"
-    "figure{background:#fff;margin:0;border-radius:10px;padding:14px 16px 10px;box-shadow:0 1px 2px #0f172a14}"
+    "figure{background:#fff;margin:0;border-radius:10px;padding:14px 16px 10px;box-shadow:0 1px 2px #0f172a14;"
+    "overflow-x:auto}"
     "figcaption{font-weight:650;margin-bottom:6px}figcaption span{font-weight:400;color:#64748b;font-size:12.5px}"
     "svg text{font-family:inherit}.tick{font-size:11px;fill:#64748b}.axis{font-size:11px;fill:#334155}"
     ".gl{stroke:#e2e8f0}.base{stroke:#94a3b8}.bar{fill:#93c5fd}.wip{fill:none;stroke:#ea580c;"
@@ -633,7 +671,7 @@ static const char style[] =
     "font-variant-numeric:tabular-nums}details{margin-top:20px}summary{cursor:pointer;font-weight:650}"
     "footer{color:#64748b;font-size:12px;margin-top:22px}footer code{color:#334155}"
     ".safety{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}"
-    "table.oee td,table.oee th{border-bottom:1px solid #f1f5f9}table.oee th{font-size:12px;color:#475569;"
+    "table.oee td,table.oee th{border-bottom:1px solid #f1f5f9;padding:4px 7px}table.oee th{font-size:12px;color:#475569;"
     "font-weight:600}.meter{height:5px;background:#e2e8f0;border-radius:3px;margin-top:3px}.meter i{display:block;"
     "height:5px;background:#16a34a;border-radius:3px}td.strong{font-weight:700}";
 
@@ -811,14 +849,16 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         chart_losses(f, m, k);
         fputs("</figure>\n", f);
     }
-    for (size_t p = 0; p < cfg->n_products; p++)
-        if (cfg->products[p].family && sf_kpis_find(k, "throughput", cfg->products[p].family)) {
-            fputs("<figure><figcaption>Made products and their families <span>a family sums its products: units "
-                  "and WIP add up, lead times are pooled (docs/results.md)</span></figcaption>\n", f);
-            table_families(f, cfg, k);
-            fputs("</figure>\n", f);
-            break;
-        }
+    bool families = made_families(cfg, k);
+    if (made_rows(cfg, k) > 1 || families) {
+        fputs(families ? "<figure><figcaption>Made products and their families <span>a family sums its products: units "
+                         "and WIP add up, lead times are pooled (docs/results.md)</span></figcaption>\n"
+                       : "<figure><figcaption>Made products <span>each apart, after the warm-up (docs/results.md)</span>"
+                         "</figcaption>\n",
+              f);
+        table_families(f, cfg, k);
+        fputs("</figure>\n", f);
+    }
     if (sf_kpis_find(k, "co2e_per_unit", cfg->n_products ? cfg->products[0].name : "")) {
         fputs("<figure><figcaption>Product carbon footprint <span>cradle to gate, per good unit: materials, scope 1 "
               "fuels, scope 2 grid at the average and the marginal factor (docs/results.md)</span></figcaption>\n",
@@ -832,7 +872,7 @@ int sf_report_html(const sf_metrics *m, const sf_kpis *k, const sf_scenario_conf
         chart_learning(f, m, cfg, k);
         fputs("</figure>\n", f);
     }
-    fputs("<figure><figcaption>Energy used by power state and type <span>kWh; battery vehicles: from the battery, with what their charging drew from the grid</span></figcaption>\n", f);
+    fputs("<figure><figcaption>Energy used by power state and type <span>kWh; battery vehicles: from the battery, with what their charging drew from the grid; types that draw nothing (people) left out</span></figcaption>\n", f);
     chart_energy(f, m, cfg);
     fputs("</figure>\n<figure><figcaption>Lead times <span>release to completion</span></figcaption>\n", f);
     chart_lead(f, m, k);

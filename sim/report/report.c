@@ -185,6 +185,58 @@ static bool unit_row(const sf_kpis *k, const char *n, bool family, bool head, FI
     return true;
 }
 
+/* Hours in at most 5 characters up to 9,999 h, so the columns stay aligned: 2 decimals below 10 h, 1 below 1,000. */
+static const char *hours(double v, char *b, size_t n)
+{
+    if (isnan(v))
+        snprintf(b, n, "-");
+    else if (v == 0)
+        snprintf(b, n, "0");
+    else
+        snprintf(b, n, "%.*f", fabs(v) < 10 ? 2 : fabs(v) < 1000 ? 1 : 0, v);
+    return b;
+}
+
+/* Does a product name a `transport` (its moves take a carrier's time)? */
+static bool carried(const sf_scenario_config *cfg)
+{
+    for (size_t p = 0; p < cfg->n_products; p++)
+        if (cfg->products[p].transport.n_crew > 0)
+            return true;
+    return false;
+}
+
+/*
+ * The ISO 22400 time model: where each station's planned busy time went,
+ * in hours. Waiting for transport only in a plant whose moves take a
+ * carrier: elsewhere it is nought by definition (docs/results.md).
+ */
+static void station_hours(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg, FILE *out)
+{
+    static const char *const cols[] = {"time_planned", "time_producing", "loss_setup",
+                                       "loss_failed",  "loss_starved",   "loss_blocked",
+                                       "loss_wait_transport", "loss_wait_crew", "loss_safety_stop"};
+    static const char *const head[] = {"planned", "producing", "setup", "failed", "starved",
+                                       "blocked", "transport", "crew",  "stop"};
+    static const int width[] = {7, 9, 5, 6, 7, 7, 9, 5, 4}; /* with the name's 10, 80 columns */
+    bool moves = carried(cfg);
+    char c[32];
+
+    fprintf(out, "\n  where the stations' planned time went, hours (ISO 22400; docs/results.md)\n  %-10s", "station");
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        if (moves || i != 6)
+            fprintf(out, " %*s", width[i], head[i]);
+    fputc('\n', out);
+    for (size_t s = 0; s < sf_metrics_stations(m); s++) {
+        const char *n = sf_metrics_station(m, s)->name;
+        fprintf(out, "  %-10.10s", n);
+        for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+            if (moves || i != 6)
+                fprintf(out, " %*s", width[i], hours(sf__report_value(k, cols[i], n), c, sizeof c));
+        fputc('\n', out);
+    }
+}
+
 void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_config *cfg,
                      const sf_report_info *info, FILE *out)
 {
@@ -248,20 +300,7 @@ void sf_report_table(const sf_metrics *m, const sf_kpis *k, const sf_scenario_co
                     sf__report_num(sf__report_value(k, "operations", n), c[5], 32));
         }
         /* ISO 22400 time model: where each station's planned busy time went */
-        fprintf(out, "\n  %-12s %7s %6s %6s %6s %7s %7s %6s %6s %6s\n", "station (h)", "planned", "produc", "setup",
-                "failed", "starved", "blocked", "transp", "crew", "stop");
-        for (size_t s = 0; s < sf_metrics_stations(m); s++) {
-            static const char *const cols[] = {"time_planned", "time_producing", "loss_setup", "loss_failed",
-                                               "loss_starved", "loss_blocked", "loss_wait_transport", "loss_wait_crew",
-                                               "loss_safety_stop"};
-            static const int width[] = {7, 6, 6, 6, 7, 7, 6, 6, 6};
-            const char *n = sf_metrics_station(m, s)->name;
-            char c[32];
-            fprintf(out, "  %-12.12s", n);
-            for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-                fprintf(out, " %*s", width[i], sf__report_num(sf__report_value(k, cols[i], n), c, sizeof c));
-            fputc('\n', out);
-        }
+        station_hours(m, k, cfg, out);
     }
     if (*sf_report_warmup_warning(m, cfg, warn, sizeof warn))
         fprintf(out, "\nwarning: %s\n", warn);

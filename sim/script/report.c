@@ -4,6 +4,7 @@
  * created them. Reading at the current simulated time closes the open
  * interval of every time-weighted level.
  */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -187,44 +188,60 @@ static void cell(FILE *out, double v)
         fprintf(out, " %11.4g", v);
 }
 
+/* The width of the name column: the longest name of the statistics of kinds lo..hi, at least 24, at most 48. */
+static int name_width(sf_script *S, int lo, int hi)
+{
+    sf_script_stats st;
+    size_t w = 24;
+
+    for (size_t i = 0; sf_script_stats_get(S, i, &st); i++)
+        if ((int)st.kind >= lo && (int)st.kind <= hi && st.name && strlen(st.name) > w)
+            w = strlen(st.name);
+    return w > 48 ? 48 : (int)w;
+}
+
 int sf_script_print_table(sf_script *S, FILE *out)
 {
     sf_script_stats st;
     bool any;
+    int w;
 
     any = false;
+    w = name_width(S, SF_SCRIPT_TALLY, SF_SCRIPT_TALLY);
     for (size_t i = 0; sf_script_stats_get(S, i, &st); i++) {
         if (st.kind != SF_SCRIPT_TALLY)
             continue;
         if (!any)
-            fprintf(out, "\n%-24s %11s %11s %11s %11s %11s %11s %11s\n", "tally", "n", "mean", "sd", "min", "p50",
+            fprintf(out, "\n%-*s %11s %11s %11s %11s %11s %11s %11s\n", w, "tally", "n", "mean", "sd", "min", "p50",
                     "p90", "max");
         any = true;
-        fprintf(out, "%-24.24s %11llu", st.name, (unsigned long long)st.n);
+        fprintf(out, "%-*.*s %11llu", w, w, st.name, (unsigned long long)st.n);
         cell(out, st.mean), cell(out, st.sd), cell(out, st.min), cell(out, st.p50), cell(out, st.p90),
             cell(out, st.max);
         fputc('\n', out);
     }
     any = false;
+    w = name_width(S, SF_SCRIPT_LEVEL, SF_SCRIPT_LEVEL);
     for (size_t i = 0; sf_script_stats_get(S, i, &st); i++) {
         if (st.kind != SF_SCRIPT_LEVEL)
             continue;
         if (!any)
-            fprintf(out, "\n%-24s %11s %11s %11s %11s %11s\n", "level", "time-mean", "sd", "min", "max", "now");
+            fprintf(out, "\n%-*s %11s %11s %11s %11s %11s\n", w, "level", "time-mean", "sd", "min", "max", "now");
         any = true;
-        fprintf(out, "%-24.24s", st.name);
+        fprintf(out, "%-*.*s", w, w, st.name);
         cell(out, st.level_mean), cell(out, st.sd), cell(out, st.min), cell(out, st.max), cell(out, st.level_now);
         fputc('\n', out);
     }
     any = false;
+    w = name_width(S, SF_SCRIPT_RESOURCE, INT_MAX);
     for (size_t i = 0; sf_script_stats_get(S, i, &st); i++) {
-        if (st.kind < SF_SCRIPT_RESOURCE)
-            continue;
+        if (st.kind < SF_SCRIPT_RESOURCE || (st.n == 0 && !(st.level_mean > 0) && !(st.queue_mean > 0)))
+            continue; /* an object nobody used (a team carry in a plant whose carries take one person) is a row of zeros */
         if (!any)
-            fprintf(out, "\n%-24s %-9s %11s %11s %11s %11s %11s %11s\n", "object", "kind", "capacity", "utilisation",
+            fprintf(out, "\n%-*s %-9s %11s %11s %11s %11s %11s %11s\n", w, "object", "kind", "capacity", "utilisation",
                     "mean level", "mean queue", "served", "mean wait");
         any = true;
-        fprintf(out, "%-24.24s %-9s", st.name, sf_script_kind_name(st.kind));
+        fprintf(out, "%-*.*s %-9s", w, w, st.name, sf_script_kind_name(st.kind));
         cell(out, st.capacity), cell(out, st.utilisation), cell(out, st.level_mean), cell(out, st.queue_mean);
         fprintf(out, " %11llu", (unsigned long long)st.n);
         cell(out, st.mean);

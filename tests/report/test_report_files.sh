@@ -163,5 +163,39 @@ grep -q "<figcaption>Interventions" "$tmp/iv/report.html" && grep -q "<td>day 1 
     && ok "report.html: a section lists them at the plant's clock time" || bad "report.html interventions section"
 ! grep -q "<figcaption>Interventions" "$tmp/steady/report.html" && ok "no section without interventions" || bad "an empty interventions section"
 
+# the terminal as a planner reads it: the ISO 22400 hours with their full names, the script's levels
+# with their full names (not cut at 24 characters); report.html lists each made product of a plant
+# that makes two (production_line: frame and bracket), even without families
+"$sf" run "$line" > "$tmp/steady.txt" 2>/dev/null
+"$sf" run "$src/scenarios/smart_factory.yaml" --until 2h > "$tmp/sf.txt" 2>/dev/null
+grep -A1 "^  where the stations' planned time went, hours" "$tmp/sf.txt" \
+        | grep -q "^  station    planned producing setup failed starved blocked transport  crew stop$" \
+    && awk '/^  where the stations/ {on = 1} on && /^$/ {exit} on && length > 80 {bad = 1} END {exit bad}' "$tmp/sf.txt" \
+    && ok "the station hours table names its columns in full, in 80 columns" || bad "station hours heading: $(grep -A1 'where the stations' "$tmp/sf.txt")"
+grep -q "^  station    planned producing setup failed starved blocked  crew stop$" "$tmp/steady.txt" \
+    && ok "no transport column where moves take no time" || bad "station hours heading: $(grep -A1 'where the stations' "$tmp/steady.txt")"
+! grep -q "^carries gathering a team" "$tmp/steady.txt" && ok "no row of zeros for an object nobody used" \
+    || bad "an unused object is listed: $(grep gathering "$tmp/steady.txt")"
+"$sf" run "$wh" > "$tmp/wh.txt" 2>/dev/null
+grep -q "^tasks waiting for a vehicle " "$tmp/wh.txt" && grep -q "^order lines waiting for stock " "$tmp/wh.txt" \
+    && ok "a level's name is printed whole" || bad "a level's name is cut: $(grep waiting "$tmp/wh.txt")"
+grep -q "<figcaption>Made products <span>" "$tmp/steady/report.html" && grep -q "<tr><td>frame</td>" "$tmp/steady/report.html" \
+    && grep -q "<tr><td>bracket</td>" "$tmp/steady/report.html" && grep -q "<tr><th>product</th>.*<th>cost a unit<br>EUR</th></tr>" "$tmp/steady/report.html" \
+    && ok "report.html: a table of the made products, with units in its heading" || bad "no made products table"
+! grep -q "<figcaption>Made products" "$tmp/a/report.html" && ok "no made products table in a warehouse" || bad "a warehouse shows made products"
+# the energy chart leaves out the types that draw nothing (production_line's operators), not its robots
+sed -n '/Energy used by power state/,/<\/figure>/p' "$tmp/steady/report.html" > "$tmp/energy.html"
+! grep -q ">operator_early<" "$tmp/energy.html" && grep -q ">welder<" "$tmp/energy.html" \
+    && ok "no row of zeros for people in the energy chart" || bad "the energy chart: $(grep -o '>[a-z_]*<' "$tmp/energy.html" | tr '\n' ' ')"
+
+# compare's report.html: each row says A's and B's means in the KPI's unit, and the label column is as
+# wide as its longest label (output_per_human_robot_hour's was cut at the page's left edge)
+"$sf" compare "$line" "$line" --reps 2 --until 4h --set "demand.arrivals.0.every=exp(8 min)" --out "$tmp/cmp" >/dev/null 2>&1
+grep -Eq '>throughput: [0-9.]+ to [0-9.]+ 1/h \([-+][0-9.e+-]+\)</text>' "$tmp/cmp/report.html" \
+    && ok "compare's report labels each row with A's and B's means and the unit" || bad "compare's report labels"
+grep -o '<text class="lab" x="[0-9]*"[^>]*>[^<]*<' "$tmp/cmp/report.html" \
+    | awk -F'"' '{n = length($0) - index($0, ">") - 1; w = 7 * n + 16; if (w > 560) w = 560; if ($4 + 8 < w) bad = 1} END {exit bad}' \
+    && ok "compare's report has room for its longest label" || bad "a label of compare's report is cut"
+
 echo "$fails failed"
 [ "$fails" = 0 ]
