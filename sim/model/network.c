@@ -397,13 +397,18 @@ int sf_network_route_as(sf_network *net, uint32_t from, uint32_t to, double vmax
 
 int sf_network_route_length(sf_network *net, uint32_t from, uint32_t to, double vmax, double *length)
 {
+    return sf_network_route_length_as(net, from, to, vmax, false, length);
+}
+
+int sf_network_route_length_as(sf_network *net, uint32_t from, uint32_t to, double vmax, bool person, double *length)
+{
     struct tree *t;
     double len = 0;
     int rc;
 
     if (from >= net->nnodes || to >= net->nnodes || !(vmax > 0) || isinf(vmax))
         return SF_EINVAL;
-    if ((rc = tree_for(net, vmax, false, from, &t)) != SF_OK)
+    if ((rc = tree_for(net, vmax, person, from, &t)) != SF_OK)
         return rc;
     if (isinf(t->time[to]))
         return SF_ENOTFOUND;

@@ -103,6 +103,8 @@ void sf_route_close(sf_route *route);
  * building it: O(route length), no allocation. SF_ENOTFOUND, SF_EINVAL.
  */
 int sf_network_route_length(sf_network *net, uint32_t from, uint32_t to, double vmax, double *length);
+/* The same for a person (person = true: keeping to the fences, as sf_network_route_as) or a vehicle. */
+int sf_network_route_length_as(sf_network *net, uint32_t from, uint32_t to, double vmax, bool person, double *length);
 
 /*
  * The same, but never using the `n_avoid` segments listed (in either
@@ -114,7 +116,7 @@ int sf_network_route_avoiding(sf_network *net, uint32_t from, uint32_t to, doubl
 int sf_network_route_avoiding_as(sf_network *net, uint32_t from, uint32_t to, double vmax, bool person,
                                  const uint32_t *avoid, size_t n_avoid, sf_route *route);
 
-/* Whether `to` can be reached from `from` (any speed). */
+/* Whether `to` can be reached from `from` (any speed) by a vehicle: fences are not obstacles here. */
 bool sf_network_reachable(sf_network *net, uint32_t from, uint32_t to);
 
 /* Cached shortest-path trees and their bytes (for reports and tests). */

@@ -69,7 +69,9 @@ static scale scale_for(double lo, double hi, double x0, double x1)
     scale s = {lo, hi, x0, x1, 1};
     double span, mag, unit;
 
-    if (!(hi > lo)) {
+    /* one value, or values a rounding apart (30.56 and 30.56 + 4e-15): the span of one value, or
+     * the ticks' step would be below the doubles' resolution and the axis never end */
+    if (!(hi - lo > 1e-9 * fmax(fabs(lo), fabs(hi)))) {
         s.lo = lo - (fabs(lo) > 0 ? fabs(lo) * 0.1 : 1);
         s.hi = hi + (fabs(hi) > 0 ? fabs(hi) * 0.1 : 1);
     }
@@ -90,8 +92,10 @@ static double at(const scale *s, double v)
 /* The axis along the top of a chart `height` high, with a name. */
 static void draw_scale(FILE *f, const scale *s, double height, const char *name)
 {
-    for (double v = s->lo; v <= s->hi + s->step * 1e-6; v += s->step) {
-        double x = at(s, v), shown = fabs(v) < s->step * 1e-9 ? 0 : v;
+    long ticks = lround((s->hi - s->lo) / s->step); /* counted, not summed: a tick per step whatever the rounding */
+
+    for (long k = 0; k <= ticks; k++) {
+        double v = s->lo + (double)k * s->step, x = at(s, v), shown = fabs(v) < s->step * 1e-9 ? 0 : v;
         fprintf(f, "<line class=\"gl\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\"/>", x, x, TOP - 4, height);
         fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.6g</text>\n", x, TOP - 8, shown);
     }

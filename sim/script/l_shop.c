@@ -210,19 +210,27 @@ static int l_shop_orders(lua_State *L)
     return 1;
 }
 
-/* shop.distance(a, b): metres along the shortest-time route between two places, or nil. */
+/*
+ * shop.distance(a, b [, way]): metres along the shortest-time route between
+ * two places, or nil. way 'vehicle' (the default) drives through guarded
+ * cells and robots_only zones; 'foot' walks round them as people do
+ * (model/network.h).
+ */
 static int l_shop_distance(lua_State *L)
 {
     sf_world *w = sf__world_of(L);
+    const char *way = luaL_optstring(L, 3, "vehicle");
     uint32_t a, b;
     double len;
     int rc;
 
+    if (strcmp(way, "vehicle") != 0 && strcmp(way, "foot") != 0)
+        return luaL_error(L, "distance: way '%s' is neither 'vehicle' nor 'foot'", way);
     if (sf_world_place(w, luaL_checkstring(L, 1), &a) != SF_OK)
         return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 1));
     if (sf_world_place(w, luaL_checkstring(L, 2), &b) != SF_OK)
         return luaL_error(L, "distance: no place '%s'", lua_tostring(L, 2));
-    if ((rc = sf_network_route_length(sf_world_network(w), a, b, 1.0, &len)) != SF_OK) {
+    if ((rc = sf_network_route_length_as(sf_world_network(w), a, b, 1.0, strcmp(way, "foot") == 0, &len)) != SF_OK) {
         if (rc != SF_ENOTFOUND)
             return luaL_error(L, "distance: %s", sf_strerror(rc));
         lua_pushnil(L);

@@ -228,6 +228,33 @@ static void test_gantt_bars_by_hand(void **state)
     remove(html);
 }
 
+/*
+ * Two sweep points whose throughput differs by a rounding (30.56 and the
+ * next doubles above it, as two runs that differ only in a speed the
+ * bottleneck never uses): the axis is that of one value, 30.56 +- 10 %
+ * (27.504 to 33.616, ticks every 1 from 27 to 34: 8 ticks), where its
+ * step of 1e-15 made the tick loop add nothing and write without end.
+ */
+static void test_chart_of_values_a_rounding_apart_has_a_finite_axis(void **state)
+{
+    char html[] = "/tmp/sf_chart_XXXXXX", page[65536];
+    const sf_xhtml_row rows[] = {{"a", 30.56, NAN, NAN, NULL, 1, 0}, {"b", 30.56 + 4e-15, NAN, NAN, NULL, 1, 0}};
+    const sf_xhtml_chart chart = {"throughput", "throughput (1/h)", rows, 2, 0};
+    int fd, ticks = 0;
+
+    (void)state;
+    assert_true((fd = mkstemp(html)) >= 0);
+    close(fd);
+    assert_int_equal(sf_experiment_html_charts(html, "sweep", "rounding", NULL, &chart, 1), SF_OK);
+    slurp(html, page, sizeof page);
+    for (const char *p = page; (p = strstr(p, "class=\"tick\" x=")) != NULL; p++)
+        ticks++;
+    assert_int_equal(ticks, 8 + 1); /* 8 ticks and the axis's name */
+    assert_non_null(strstr(page, ">27</text>"));
+    assert_non_null(strstr(page, ">34</text>"));
+    remove(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_only_feasible_alternatives_eliminate),
         cmocka_unit_test(test_objective_and_constraint_syntax),
         cmocka_unit_test(test_gantt_bars_by_hand),
+        cmocka_unit_test(test_chart_of_values_a_rounding_apart_has_a_finite_axis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

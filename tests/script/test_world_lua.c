@@ -113,12 +113,39 @@ static void test_world_lua_traffic_deadlock_fails_the_run_with_the_agents(void *
     stop(&r);
 }
 
+/*
+ * shop.distance on foot keeps to the fences (tests/model/data/fenced_cell.yaml):
+ * the aisle west-mid-east runs through the guarded arm's 1.5 m reach, so a
+ * vehicle's way is 10 + 10 = 20 m and a person's the walkway 3 m south,
+ * 3 + 20 + 3 = 26 m; a way that is neither is an error.
+ */
+static void test_world_lua_distance_on_foot_goes_round_the_fence(void **state)
+{
+    struct run r;
+    (void)state;
+    start(&r, "tests/model/data/fenced_cell.yaml");
+    assert_int_equal(sf_script_load_string(r.S,
+                                           "assert(shop.distance('west', 'east') == 20)\n"
+                                           "assert(shop.distance('west', 'east', 'vehicle') == 20)\n"
+                                           "assert(shop.distance('west', 'east', 'foot') == 26)\n"
+                                           "assert(shop.distance('east', 'west', 'foot') == 26)\n"
+                                           "shop.distance('west', 'east', 'feet')\n",
+                                           "@foot.lua"),
+                     SF_OK);
+    assert_int_equal(sf_script_run(r.S, SF_TIME_MAX), SF_ESCRIPT);
+    if (!strstr(sf_script_error(r.S), "foot.lua:5:") ||
+        !strstr(sf_script_error(r.S), "distance: way 'feet' is neither 'vehicle' nor 'foot'"))
+        fail_msg("%s", sf_script_error(r.S));
+    stop(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_world_lua_put_away_times_match_the_hand_calculation),
         cmocka_unit_test(test_world_lua_errors_name_the_line_and_the_agent),
         cmocka_unit_test(test_world_lua_traffic_deadlock_fails_the_run_with_the_agents),
+        cmocka_unit_test(test_world_lua_distance_on_foot_goes_round_the_fence),
     };
     return cmocka_run_group_tests_name("world_lua", tests, NULL, NULL);
 }
