@@ -536,7 +536,9 @@ static void test_a_crew_repair_waits_for_its_shift_or_the_call_out(void **state)
  * rescuer walks 11 s, is there at 41 s and works exactly the 3 min
  * rescue_time; the part is done at 221 s and the station waited 11 s for
  * its person. The engineer is there at 11 s and programs exactly 30 min
- * (the station's setup); the part is done at 1811 + 20 = 1831 s.
+ * (the station's setup); the part is done at 1811 + 20 = 1831 s. A
+ * station failure from 200 to 220 s stops the rescue: done at 241 s, the
+ * operator's working time still 180 s (rescue_person_failed.yaml).
  */
 static void test_a_rescue_and_a_programming_take_a_person(void **state)
 {
@@ -562,6 +564,11 @@ static void test_a_rescue_and_a_programming_take_a_person(void **state)
     assert_true(fabs(sf_stations_time_in(sf_world_stations(p.w), 0, SF_STATE_WAIT_PERSON, S(3600)) - 11) < 1e-9);
     sf_session_free(rescue);
     sf_session_free(program);
+    rescue = open_run("tests/script/data/rescue_person_failed.yaml", &r, &st);
+    assert_int_equal(sf_session_run(rescue), SF_OK);
+    assert_int_equal(r.completed_at[1], S(241));
+    assert_int_equal(r.worked[1], S(180));
+    sf_session_free(rescue);
 }
 
 /* Carries by two people that start together gather in turn instead of deadlocking (see the scenario). */
