@@ -68,6 +68,27 @@ local function moves(plant, gathering)
   end)
 end
 
+-- A person (a worker) with `skill`, for a robot's programming or rescue (shop.help).
+local function person()
+  return {{count = 1, label = "person (worker)", kinds = {"worker"}, types = {}}}
+end
+
+-- The slot's work, with the people its robots call: while it waits for one (shop.help), the
+-- nearest free worker with the skill is gathered as a crew, walks there, does the part
+-- (shop.assist) and is released; the rest of the work goes on (shop.follow).
+local function work(plant, i, k, st, job, op, agents)
+  shop.work(i, k, agents)
+  local help = shop.help(i, k)
+  while help do
+    local who, held = plant.crews:gather({name = help.part .. " for " .. op.name, crew = person(),
+                                          skill = help.skill}, st, job)
+    shop.assist(i, k, who)
+    plant.crews:release(held)
+    shop.follow(i, k)
+    help = shop.help(i, k)
+  end
+end
+
 -- One process per slot of each station: take, gather, work, release, hand on.
 local function stations(plant, routing, sequence)
   for i, st in ipairs(shop.stations()) do
@@ -83,7 +104,7 @@ local function stations(plant, routing, sequence)
           local op = routing[job.product][job.op]
           local agents, held
           if #op.crew > 0 then agents, held = plant.crews:gather(op, st, job) end
-          shop.work(i, k, agents)
+          work(plant, i, k, st, job, op, agents)
           if held then plant.crews:release(held) end
           if shop.slot_result(i, k) == "good" then shop.unload(i, k) end
         end

@@ -223,6 +223,8 @@ typedef struct sf_cfg_learning {
     double progress;      /* Wright's progress ratio in (0, 1] (default 1: no time learning) */
     int retries;          /* failed attempts of one operation retried before a person rescues it (default 3) */
     sf_time rescue_time;  /* a rescue's time, added to the operation's */
+    const char *rescue_by; /* the skill of the person who rescues (default SF_RESCUE_SKILL) */
+    sf_cfg_place at;      /* the block, for messages */
     sf_time period;       /* length of the periods of the success-rate series (default 1 h) */
 } sf_cfg_learning;
 
@@ -241,6 +243,7 @@ typedef struct sf_cfg_programming {
     sf_time time;             /* on the robot, per (product, operation) and variant */
     double first_run_failure; /* fraction 0..1 */
     const char *by;           /* the skill of the person who programs (engineer, operator) */
+    sf_cfg_place at;          /* the block, for messages */
 } sf_cfg_programming;
 
 typedef struct sf_cfg_agent_type {
@@ -419,6 +422,8 @@ typedef struct sf_cfg_shifts {
 
 /* The skill of the default repair crew of a station's failure mode. */
 #define SF_MAINTENANCE_SKILL "maintenance"
+/* A learning robot's rescue without `rescue_by`: a person with this skill (docs/production.md, "Learning robots"). */
+#define SF_RESCUE_SKILL "operator"
 
 typedef enum sf_failure_target { SF_FAIL_STATION, SF_FAIL_GROUP, SF_FAIL_AGENT_TYPE } sf_failure_target;
 

@@ -63,8 +63,11 @@ void sf__stations_refresh(sf_stations *s, uint32_t i)
     sf_power_state ps;
     bool busy;
 
-    for (uint32_t k = 0; k < S->nslots; k++)
-        any[s->slots[S->first_slot + k].state]++;
+    for (uint32_t k = 0; k < S->nslots; k++) {
+        const struct slot *sl = &s->slots[S->first_slot + k];
+        /* a person programming shows as setup, rescuing as work */
+        any[sl->state != SL_ASSIST ? sl->state : sl->part == SF_HELP_PROGRAM ? SL_SETUP : SL_WORK]++;
+    }
     if (station_down(s, i))
         ns = SF_STATE_FAILED;
     else if (any[SL_WORK])
@@ -73,11 +76,12 @@ void sf__stations_refresh(sf_stations *s, uint32_t i)
         ns = SF_STATE_SETUP;
     else if (any[SL_BLOCKED] || any[SL_DONE])
         ns = any[SL_DONE] || !waits_for_carrier(s, S) ? SF_STATE_BLOCKED : SF_STATE_WAIT_TRANSPORT;
-    else if (any[SL_HOLD] || any[SL_PENDING]) {
+    else if (any[SL_HOLD] || any[SL_PENDING] || any[SL_HELP]) {
         ns = SF_STATE_WAIT_ROBOT;
         for (uint32_t k = 0; k < S->nslots; k++) {
             struct slot *sl = &s->slots[S->first_slot + k];
-            if ((sl->state == SL_HOLD || sl->state == SL_PENDING) && needs_person(s, op_of(s, &s->jobs[sl->job])))
+            if (sl->state == SL_HELP ||
+                ((sl->state == SL_HOLD || sl->state == SL_PENDING) && needs_person(s, op_of(s, &s->jobs[sl->job]))))
                 ns = SF_STATE_WAIT_PERSON;
         }
     } else
@@ -222,19 +226,33 @@ void sf_stations_agent_rate(sf_stations *s, uint32_t agent, double rate)
     rerate(s, agent);
 }
 
-/* Begin the work asked of a slot: setup when the product changes, else processing. */
-static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
+/* The slot waits for a person to do `part` of its operation (sf_stations_help). */
+static void wait_help(sf_stations *s, uint32_t st, struct slot *sl, int part)
+{
+    sl->state = SL_HELP;
+    sl->part = (uint8_t)part;
+    sf__stations_refresh(s, st);
+}
+
+/*
+ * Begin the work asked of a slot: its programming by a person first (true:
+ * the slot waits for that person), then setup when the product changes,
+ * else processing.
+ */
+static bool start_work(sf_stations *s, uint32_t st, struct slot *sl)
 {
     struct station *S = &s->st[st];
     struct job *J = &s->jobs[sl->job];
     const sf_cfg_operation *op = op_of(s, J);
     sf_time setup = 0;
 
+    if (sl->program_ns > 0) {
+        wait_help(s, st, sl, SF_HELP_PROGRAM);
+        return true;
+    }
     if (S->last_product != J->product)
         setup = seconds(sf_dist_sample(&op->setup, &S->rng_setup));
     S->last_product = J->product;
-    setup += sl->program_ns;
-    sl->program_ns = 0;
     emit_job(s, SF_JOB_OP_START, J, (int32_t)st, sl->crew_mask);
     crew_tell(s, sl, true);
     if (setup > 0) {
@@ -247,6 +265,7 @@ static void start_work(sf_stations *s, uint32_t st, struct slot *sl)
         run_phase(s, sl, sl->work_ns);
     }
     sf__stations_refresh(s, st);
+    return false;
 }
 
 /*
@@ -260,8 +279,11 @@ static double learning_time(sf_stations *s, struct slot *sl, sf_time *extra)
     double slow = 1;
 
     *extra = 0;
+    sl->rescue_ns = 0;
     for (uint32_t c = 0; c < sl->ncrew && s->skills; c++) {
         int type = s->agent_type[sl->crew[c]], rc;
+        const sf_cfg_learning *L = &s->cfg->fleet.types[type].learning;
+        uint64_t rescues = sf_skills_type_counts(s->skills, type).rescues;
         double f;
         sf_time more;
         if (!sf_skills_learns(s->skills, type))
@@ -270,6 +292,12 @@ static double learning_time(sf_stations *s, struct slot *sl, sf_time *extra)
                                     &more)) != SF_OK)
             sf_kernel_fail(s->k, rc);
         slow = f > slow ? f : slow;
+        if (sf_skills_type_counts(s->skills, type).rescues > rescues && L->rescue_time > 0) {
+            more -= L->rescue_time; /* a person's part, after the processing */
+            if (sl->rescue_ns == 0)
+                sl->rescue_by = L->rescue_by;
+            sl->rescue_ns += L->rescue_time;
+        }
         *extra += more;
     }
     return slow;
@@ -338,6 +366,8 @@ static void program(sf_stations *s, struct slot *sl)
         sf_time t;
         bool failed;
         sf_skills_program(s->skills, sl->crew[c], J->product, J->op, &s->retry[type], now_of(s), &t, &failed);
+        if (t > 0 && sl->program_ns == 0)
+            sl->program_by = s->cfg->fleet.types[type].programming.by;
         sl->program_ns += t;
         again |= failed;
     }
@@ -366,8 +396,7 @@ int sf_stations_work(sf_stations *s, uint32_t st, uint32_t slot, const uint32_t 
         sf__stations_refresh(s, st);
         return 0;
     }
-    start_work(s, st, sl);
-    return 0;
+    return start_work(s, st, sl) ? 1 : 0;
 }
 
 int sf_stations_unload(sf_stations *s, uint32_t st, uint32_t slot)
@@ -405,32 +434,44 @@ int sf_stations_unload(sf_stations *s, uint32_t st, uint32_t slot)
 }
 
 /* The clock of a phase ran out. */
+static void end_operation(sf_stations *s, uint32_t st, uint32_t slot, struct slot *sl, bool crew_working);
+static void end_assist(sf_stations *s, uint32_t st, uint32_t slot, struct slot *sl);
+
 static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
 {
     sf_stations *s = ctx;
     struct slot *sl = &s->slots[ev->target];
     uint32_t st = sl->station, slot;
-    struct job *J;
-    const sf_cfg_operation *op;
-    double u;
 
     (void)k;
     sl->ev = 0;
     sl->running = false;
     slot = ev->target - s->st[st].first_slot;
-    J = &s->jobs[sl->job];
-    op = op_of(s, J);
     if (sl->state == SL_SETUP) {
         sl->state = SL_WORK;
         sl->total = sl->work_ns;
         run_phase(s, sl, sl->work_ns);
         sf__stations_refresh(s, st);
-        return;
+    } else if (sl->state == SL_ASSIST) {
+        end_assist(s, st, slot, sl);
+    } else if (sl->rescue_ns > 0) { /* the robots gave up: a person rescues before the operation ends */
+        crew_tell(s, sl, false);
+        wait_help(s, st, sl, SF_HELP_RESCUE);
+        done(s, st, slot, SF_STEP_WORK);
+    } else {
+        end_operation(s, st, slot, sl, true);
     }
+}
+
+/* The operation's processing is over (its crew still working or not): scrapped, reworked or done. */
+static void end_operation(sf_stations *s, uint32_t st, uint32_t slot, struct slot *sl, bool crew_working)
+{
+    struct job *J = &s->jobs[sl->job];
+    const sf_cfg_operation *op = op_of(s, J);
+
     s->st[st].ops++;
     emit_job(s, SF_JOB_OP_END, J, (int32_t)st, sl->crew_mask);
-    u = sf_rng_uniform(&s->st[st].rng_quality);
-    if (u < op->scrap) {
+    if (sf_rng_uniform(&s->st[st].rng_quality) < op->scrap) {
         crew_tell(s, sl, false);
         sl->state = SL_FREE;
         sl->result = SF_WORK_SCRAPPED;
@@ -443,9 +484,13 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
         s->counts.reworked++;
         emit_job(s, SF_JOB_REWORK, J, (int32_t)st, sl->crew_mask);
         emit_job(s, SF_JOB_OP_START, J, (int32_t)st, sl->crew_mask);
+        if (!crew_working)
+            crew_tell(s, sl, true);
+        sl->state = SL_WORK;
         sl->work_ns = process_time(s, st, sl);
         sl->total = sl->work_ns;
         run_phase(s, sl, sl->work_ns);
+        sf__stations_refresh(s, st);
         return;
     }
     crew_tell(s, sl, false);
@@ -453,6 +498,77 @@ static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
     sl->result = SF_WORK_GOOD;
     sf__stations_refresh(s, st);
     done(s, st, slot, SF_STEP_WORK);
+}
+
+/*
+ * A person's part is over: the person stops (and the operation's crew is
+ * the robots again); after a programming the work begins, after a rescue
+ * the operation ends. Either way the assist step is done.
+ */
+static void end_assist(sf_stations *s, uint32_t st, uint32_t slot, struct slot *sl)
+{
+    int part = sl->part;
+
+    crew_tell(s, sl, false);
+    sl->ncrew = sl->nkept;
+    memcpy(sl->crew, sl->kept, sl->nkept * sizeof *sl->crew);
+    sl->part = SF_HELP_NONE;
+    if (part == SF_HELP_PROGRAM) {
+        sl->program_ns = 0;
+        start_work(s, st, sl);
+        done(s, st, slot, SF_STEP_WORK);
+        return;
+    }
+    sl->rescue_ns = 0;
+    sl->state = SL_WORK;
+    end_operation(s, st, slot, sl, false);
+    if (sl->state == SL_WORK) /* reworked: the assist step is over all the same */
+        done(s, st, slot, SF_STEP_WORK);
+}
+
+int sf_stations_help(const sf_stations *s, uint32_t st, uint32_t slot, const char **skill)
+{
+    const struct slot *sl = st < s->nst && slot < s->st[st].nslots ? &s->slots[s->st[st].first_slot + slot] : NULL;
+
+    if (!sl || sl->state != SL_HELP)
+        return SF_HELP_NONE;
+    if (skill)
+        *skill = sl->part == SF_HELP_PROGRAM ? sl->program_by : sl->rescue_by;
+    return sl->part;
+}
+
+int sf_stations_assist(sf_stations *s, uint32_t st, uint32_t slot, const uint32_t *helpers, uint32_t n)
+{
+    struct slot *sl = slot_at(s, st, slot);
+
+    if (!sl || sl->state != SL_HELP || n == 0 || n > CREW_MAX)
+        return SF_EINVAL;
+    for (uint32_t c = 0; c < n; c++)
+        if (helpers[c] >= s->nagents)
+            return SF_EINVAL;
+    sl->nkept = sl->ncrew;
+    memcpy(sl->kept, sl->crew, sl->ncrew * sizeof *sl->crew);
+    sl->ncrew = n;
+    memcpy(sl->crew, helpers, n * sizeof *helpers);
+    sl->state = SL_ASSIST;
+    sl->total = sl->part == SF_HELP_PROGRAM ? sl->program_ns : sl->rescue_ns;
+    crew_tell(s, sl, true);
+    run_phase(s, sl, sl->total);
+    if (station_down(s, st)) { /* it waits for the repair */
+        schedule_end(s, sl, sf_work_set_rate(&sl->work, now_of(s), 0));
+        crew_tell(s, sl, false);
+    }
+    sf__stations_refresh(s, st);
+    return 0;
+}
+
+int sf_stations_follow(sf_stations *s, uint32_t st, uint32_t slot)
+{
+    struct slot *sl = slot_at(s, st, slot);
+
+    if (!sl)
+        return SF_EINVAL;
+    return sl->state == SL_SETUP || sl->state == SL_WORK || sl->state == SL_PENDING || sl->state == SL_ASSIST ? 0 : 1;
 }
 
 /* ---- failures ------------------------------------------------------------- */
@@ -473,7 +589,7 @@ static void station_failed(sf_stations *s, uint32_t st, bool restart)
     S->restart = restart;
     for (uint32_t i = 0; i < S->nslots; i++) {
         struct slot *sl = &s->slots[S->first_slot + i];
-        if (sl->state != SL_SETUP && sl->state != SL_WORK)
+        if (sl->state != SL_SETUP && sl->state != SL_WORK && sl->state != SL_ASSIST)
             continue;
         schedule_end(s, sl, sf_work_set_rate(&sl->work, now, 0));
         crew_tell(s, sl, false);
@@ -487,14 +603,14 @@ static void station_repaired(sf_stations *s, uint32_t st)
 
     for (uint32_t i = 0; i < S->nslots; i++) {
         struct slot *sl = &s->slots[S->first_slot + i];
-        if (sl->state == SL_SETUP || sl->state == SL_WORK) {
+        if (sl->state == SL_SETUP || sl->state == SL_WORK || sl->state == SL_ASSIST) {
             crew_tell(s, sl, true);
             if (S->restart)
                 run_phase(s, sl, sl->total);
             else
                 schedule_end(s, sl, sf_work_set_rate(&sl->work, now_of(s), slot_rate(s, sl)));
-        } else if (sl->state == SL_PENDING) {
-            start_work(s, st, sl);
+        } else if (sl->state == SL_PENDING && start_work(s, st, sl)) {
+            done(s, st, i, SF_STEP_WORK); /* it waits for its programmer */
         }
     }
     sf__stations_refresh(s, st); /* restarts the busy clocks when working */

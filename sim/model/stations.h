@@ -165,6 +165,25 @@ uint32_t sf_stations_input(const sf_stations *s, uint32_t station, sf_job_info *
 int sf_stations_work(sf_stations *s, uint32_t station, uint32_t slot, const uint32_t *crew, uint32_t ncrew);
 int sf_stations_unload(sf_stations *s, uint32_t station, uint32_t slot);
 
+/*
+ * A person's part of an operation (docs/production.md, "Who programs and
+ * rescues"): the robots of the crew not programmed for the job's variant
+ * are programmed by a person with skill programming.by before the setup,
+ * and a learning robot's rescue is done by a person with its rescue_by
+ * after the processing. The work step (and sf_stations_follow) is then
+ * done when the slot waits for that person: sf_stations_help gives the
+ * part (SF_HELP_PROGRAM, SF_HELP_RESCUE; SF_HELP_NONE when the slot does
+ * not wait for one) and its skill. sf_stations_assist has `helpers` do it
+ * (done when their part is over: the programming's or rescue's time at
+ * their rate, stopped by failures as the work is); the rest of the work
+ * then goes on by itself, and sf_stations_follow waits for it (1 at once
+ * when no work runs).
+ */
+enum { SF_HELP_NONE, SF_HELP_PROGRAM, SF_HELP_RESCUE };
+int sf_stations_help(const sf_stations *s, uint32_t station, uint32_t slot, const char **skill);
+int sf_stations_assist(sf_stations *s, uint32_t station, uint32_t slot, const uint32_t *helpers, uint32_t n);
+int sf_stations_follow(sf_stations *s, uint32_t station, uint32_t slot);
+
 /* The job a slot holds; false when none. */
 bool sf_stations_slot_job(const sf_stations *s, uint32_t station, uint32_t slot, sf_job_info *out);
 /* Is the slot waiting in `take` for a job? */

@@ -80,6 +80,8 @@ enum slot_state {
     SL_PENDING, /* work asked while the station is failed */
     SL_SETUP,
     SL_WORK,
+    SL_HELP,    /* a robot's programming or rescue waits for its person (part) */
+    SL_ASSIST,  /* the person programs or rescues: the crew is the person, the robots kept aside */
     SL_DONE,    /* a processed unit, not unloaded yet */
     SL_BLOCKED, /* unload asked, no room downstream */
 };
@@ -96,7 +98,12 @@ struct slot {
     bool left_restart;  /* a crew member's failure that restarts the phase */
     sf_time total;      /* the phase's full length, for a restart */
     sf_time work_ns;    /* processing still to come after the setup */
-    sf_time program_ns; /* robots' programming for the job's variant, done with the setup (model/skills.h) */
+    sf_time program_ns; /* robots' programming for the job's variant, by a person before the setup (model/skills.h) */
+    sf_time rescue_ns;  /* learning robots' rescues, by a person after the processing */
+    const char *program_by, *rescue_by; /* the skills of those persons */
+    uint8_t part;       /* SL_HELP, SL_ASSIST: SF_HELP_PROGRAM or SF_HELP_RESCUE (model/stations.h) */
+    uint32_t kept[CREW_MAX]; /* SL_ASSIST: the operation's crew, while crew[] holds the person */
+    uint32_t nkept;
     sf_event_id ev;
     uint32_t crew[CREW_MAX];
     uint32_t ncrew;

@@ -333,6 +333,33 @@ static void check_repairs(sf_vctx *v)
 }
 
 /*
+ * The people a robot calls (docs/production.md): a learning robot's rescue
+ * (`rescue_by`) and its programming (`programming.by`) each need one
+ * worker with that skill, checked as an operation's crew.
+ */
+static void check_helpers(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+    sf_cfg_crew_need person = {.label = "person (worker)", .count = 1, .kinds = 1u << SF_AGENT_WORKER};
+
+    for (size_t i = 0; i < c->fleet.n_types; i++) {
+        const sf_cfg_agent_type *a = &c->fleet.types[i];
+        char name[200];
+        if (a->learning.on && a->learning.rescue_time > 0) {
+            snprintf(name, sizeof name, "a rescue of fleet entry '%s' (rescue_by)", a->name);
+            check_crew(v, &(sf_cfg_operation){.crew = &person, .n_crew = 1, .skill = a->learning.rescue_by, .group = -1},
+                       a->learning.at, name, "; add a worker with that skill, or name another in 'rescue_by'");
+        }
+        if (a->programming.on && a->programming.time > 0) {
+            snprintf(name, sizeof name, "programming fleet entry '%s' (programming.by)", a->name);
+            check_crew(v, &(sf_cfg_operation){.crew = &person, .n_crew = 1, .skill = a->programming.by, .group = -1},
+                       a->programming.at, name, "; add a worker with that skill (an engineer or operator), or name "
+                                                "another in 'by'");
+        }
+    }
+}
+
+/*
  * The top level of every rack (an AS/RS lifts its own loads) must be
  * within the lift height of the highest-lifting forklift in the fleet.
  */
@@ -486,6 +513,7 @@ void sf_v_model_checks(sf_vctx *v)
     check_people_reach(v);
     check_operations(v);
     check_repairs(v);
+    check_helpers(v);
     check_transport(v);
     check_racks(v);
     check_batteries(v);

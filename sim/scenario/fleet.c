@@ -262,7 +262,7 @@ static void vision(sf_vctx *v, const sf_ynode *n, const sf_ynode *e, const char 
 static void learning(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_agent_type *t)
 {
     static const char *const keys[] = {"experience", "success_first", "success_limit", "scale", "time_first",
-                                       "progress", "retries", "rescue_time", "period", NULL};
+                                       "progress", "retries", "rescue_time", "rescue_by", "period", NULL};
     static const char *const experience[] = {"pooled", "individual", NULL};
     const sf_ynode *n = robot_block(v, e, "learning", keys, what, t);
     sf_cfg_learning *L = &t->learning;
@@ -274,7 +274,7 @@ static void learning(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_age
     if (!n)
         return;
     *L = (sf_cfg_learning){.on = true, .pooled = true, .time_first = 1, .progress = 1, .retries = 3,
-                           .period = SF_HOUR};
+                           .period = SF_HOUR, .rescue_by = SF_RESCUE_SKILL, .at = sf_v_place(v, n)};
     if (sf_v_enum(v, sf_ynode_get(n, "experience", NULL), "experience", experience, &pooled))
         L->pooled = pooled == 0;
     sf_v_fraction(v, sf_v_need(v, n, "success_first", "learning"), "success_first", &L->success_first);
@@ -287,6 +287,7 @@ static void learning(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_age
                    "time learning)", what);
     sf_v_int(v, sf_ynode_get(n, "retries", NULL), "retries", 0, 1000, &L->retries);
     sf_v_duration(v, sf_v_need(v, n, "rescue_time", "learning"), "rescue_time", &L->rescue_time);
+    sf_v_string(v, sf_ynode_get(n, "rescue_by", NULL), "rescue_by", &L->rescue_by);
     sf_v_duration(v, sf_ynode_get(n, "period", NULL), "period", &L->period);
     if (sf_ynode_get(n, "success_limit", NULL) && !(L->success_limit > 0))
         sf_v_error(v, sf_ynode_get(n, "success_limit", NULL), "%s: a success_limit must be above 0 %%", what);
@@ -313,7 +314,7 @@ static void programming(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_
     *P = (sf_cfg_programming){.on = true, .method = (sf_instruction)method,
                               .time = (sf_time)llround(sf_programming_defaults[method].hours * 3600) * SF_SECOND,
                               .first_run_failure = sf_programming_defaults[method].first_run_failure,
-                              .by = sf_programming_defaults[method].by};
+                              .by = sf_programming_defaults[method].by, .at = sf_v_place(v, n)};
     sf_v_duration(v, sf_ynode_get(n, "time", NULL), "time", &P->time);
     sf_v_fraction(v, sf_ynode_get(n, "first_run_failure", NULL), "first_run_failure", &P->first_run_failure);
     sf_v_string(v, sf_ynode_get(n, "by", NULL), "by", &P->by);

@@ -325,6 +325,9 @@ static void repair_crew(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_
                    what);
     if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
         sf_v_error(v, crew, "%s: a repair crew is for stations; agents are repaired without one", what);
+    else if (!crew && sf_ynode_get(e, "skill", NULL) && f->target_kind == SF_FAIL_AGENT_TYPE)
+        sf_v_error(v, sf_ynode_get(e, "skill", NULL), "%s: a repair crew's skill is for stations; agents are "
+                   "repaired without a crew (docs/production.md, \"Who repairs\"): drop 'skill'", what);
     if (none || crew || f->target_kind == SF_FAIL_AGENT_TYPE || !(f->repair.crew = sf_v_alloc(v, 1, sizeof *f->repair.crew)))
         return;
     f->repair.crew[0] = (sf_cfg_crew_need){.label = "person (worker or humanoid)", .count = 1,

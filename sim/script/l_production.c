@@ -216,40 +216,82 @@ static int l_shop_queue(lua_State *L)
     return 1;
 }
 
-/* shop.work(station, slot [, crew]): setup and processing of the slot's job with the crew (a list of agents). */
-static int l_shop_work(lua_State *L)
+/* The agents of the list at `idx` (nil: none) into crew[16]; their number. */
+static uint32_t agent_list(lua_State *L, int idx, uint32_t *crew, const char *what)
 {
-    sf_script *S = sf__script(L);
-    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st), crew[16], n = 0;
+    uint32_t n = 0;
 
-    sf__blocking(L, S, "shop.work");
-    if (!lua_isnoneornil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
-        for (lua_Integer i = 1;; i++) {
-            if (lua_rawgeti(L, 3, i) == LUA_TNIL) {
-                lua_pop(L, 1);
-                break;
-            }
-            if (n == 16)
-                return luaL_error(L, "work: a crew of more than 16");
-            crew[n++] = sf__check_agent(L, -1);
-            lua_pop(L, 1);
-        }
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    for (lua_Integer i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
+        if (n == 16)
+            return (uint32_t)luaL_error(L, "%s: a crew of more than 16", what);
+        crew[n++] = sf__check_agent(L, -1);
+        lua_pop(L, 1);
     }
-    return await_step(L, S, st, slot, sf_stations_work(sf_world_stations(S->shop.world), st, slot, crew, n), "work",
-                      NULL);
+    lua_pop(L, 1);
+    return n;
 }
 
-/* shop.unload(station, slot): hand the processed unit on (blocked while there is no room). */
-static int l_shop_unload(lua_State *L)
+/*
+ * A slot's step with a crew (shop.work, shop.assist; `what` is the call's
+ * name, "shop.work"): station, slot and the list of agents.
+ */
+static int crew_step(lua_State *L, const char *what,
+                     int (*step)(sf_stations *, uint32_t, uint32_t, const uint32_t *, uint32_t))
+{
+    sf_script *S = sf__script(L);
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st), crew[16], n;
+
+    sf__blocking(L, S, what);
+    n = agent_list(L, 3, crew, what + 5);
+    return await_step(L, S, st, slot, step(sf_world_stations(S->shop.world), st, slot, crew, n), what + 5, NULL);
+}
+
+/* A slot's step without one (shop.follow, shop.unload). */
+static int slot_step(lua_State *L, const char *what, int (*step)(sf_stations *, uint32_t, uint32_t))
 {
     sf_script *S = sf__script(L);
     uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
 
-    sf__blocking(L, S, "shop.unload");
-    return await_step(L, S, st, slot, sf_stations_unload(sf_world_stations(S->shop.world), st, slot), "unload",
-                      NULL);
+    sf__blocking(L, S, what);
+    return await_step(L, S, st, slot, step(sf_world_stations(S->shop.world), st, slot), what + 5, NULL);
 }
+
+/* shop.work(station, slot [, crew]): setup and processing of the slot's job with the crew (a list of agents). */
+static int l_shop_work(lua_State *L) { return crew_step(L, "shop.work", sf_stations_work); }
+
+/*
+ * shop.help(station, slot): nil, or {part = "programming" | "rescue", skill}
+ * when the slot's work waits for a person to program its robots or rescue
+ * them (docs/production.md, "Who programs and rescues").
+ */
+static int l_shop_help(lua_State *L)
+{
+    uint32_t st = check_station(L, 1), slot = check_slot(L, 2, st);
+    const char *skill = NULL;
+    int part = sf_stations_help(sf_world_stations(sf__world_of(L)), st, slot, &skill);
+
+    if (part == SF_HELP_NONE) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 2);
+    sf__set_string(L, "part", part == SF_HELP_PROGRAM ? "programming" : "rescue");
+    if (skill)
+        sf__set_string(L, "skill", skill);
+    return 1;
+}
+
+/* shop.assist(station, slot, crew): the people of the crew (at the station) do the part shop.help gave; blocks until done. */
+static int l_shop_assist(lua_State *L) { return crew_step(L, "shop.assist", sf_stations_assist); }
+
+/* shop.follow(station, slot): wait until the slot's work is over or waits for a person (at once when none runs). */
+static int l_shop_follow(lua_State *L) { return slot_step(L, "shop.follow", sf_stations_follow); }
+
+/* shop.unload(station, slot): hand the processed unit on (blocked while there is no room). */
+static int l_shop_unload(lua_State *L) { return slot_step(L, "shop.unload", sf_stations_unload); }
 
 /* shop.slot_job(station, slot): {number, product, op (1-based), released, due, result} or nil. */
 static int l_shop_slot_job(lua_State *L)
@@ -429,19 +471,13 @@ static int l_shop_repair(lua_State *L)
     sf_script *S = sf__script(L);
     sf_failures *fs = sf_world_failures(sf__world_of(L));
     lua_Integer mode = luaL_checkinteger(L, 1);
-    uint32_t crew[16], n = 0;
+    uint32_t crew[16], n;
     int rc;
 
     sf__blocking(L, S, "shop.repair");
     luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_failures_station_modes(fs), 1, "a mode from shop.next_repair()");
     luaL_checktype(L, 2, LUA_TTABLE);
-    for (lua_Integer i = 1; lua_rawgeti(L, 2, i) != LUA_TNIL; i++) {
-        if (n == 16)
-            return luaL_error(L, "repair: a crew of more than 16");
-        crew[n++] = sf__check_agent(L, -1);
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
+    n = agent_list(L, 2, crew, "repair");
     if ((rc = sf_failures_repair(fs, (uint32_t)mode - 1, crew, n)) < 0)
         return luaL_error(L, "repair: failure mode %d is not waiting for its crew", (int)mode);
     return sf__wait_for(L, S, FW_REPAIR, (uint32_t)mode - 1, NULL);
@@ -474,6 +510,8 @@ void sf__open_production(lua_State *L)
                                     {"next_move", l_shop_next_move}, {"pickup", l_shop_pickup},
                                     {"deliver", l_shop_deliver},   {"queue", l_shop_queue},
                                     {"repairs_need_crews", l_shop_repairs_need_crews},
+                                    {"help", l_shop_help},         {"assist", l_shop_assist},
+                                    {"follow", l_shop_follow},
                                     {NULL, NULL}};
     luaL_setfuncs(L, shop, 0);
 }

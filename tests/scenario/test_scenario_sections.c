@@ -588,7 +588,8 @@ static void test_sections_vision_arm_warns_at_optimistic_defaults(void **state)
     assert_int_equal(c->fleet.n_warnings, 0);
     sf_scenario_config_free(c);
     c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1, vision: true,\n"
-                "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n");
+                "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n"
+                "  - {name: oper, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [operator]}\n");
     assert_int_equal(c->fleet.n_warnings, 0);
     sf_scenario_config_free(c);
     c = load_ok(BASE "  - {name: welder, kind: arm, count: 1, home: s1}\n");
@@ -598,6 +599,33 @@ static void test_sections_vision_arm_warns_at_optimistic_defaults(void **state)
     expect_load_fails_with(BASE "  - {name: w, kind: worker, count: 1, home: a, speed: 1 m/s, vision: true}\n",
                            "t.yaml:11:70: fleet entry 'w': only arms and humanoids are vision-guided ('vision' is "
                            "for kind arm or humanoid)");
+}
+
+/*
+ * A learning robot's rescue needs a worker with its rescue_by skill
+ * (operator unless written), its programming one with programming.by:
+ * refused at the block when the fleet has none.
+ */
+static void test_sections_rescue_and_programming_need_a_person(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1,\n"
+                           "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n",
+                           "t.yaml:12:16: a rescue of fleet entry 'picker' (rescue_by) needs 1 person (worker) with "
+                           "skill 'operator' but the fleet has 0; add a worker with that skill, or name another in "
+                           "'rescue_by'");
+    expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1, programming: {method: teach_pendant}}\n"
+                           "  - {name: oper, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [operator]}\n",
+                           "t.yaml:11:64: programming fleet entry 'picker' (programming.by) needs 1 person (worker) "
+                           "with skill 'engineer' but the fleet has 0; add a worker with that skill (an engineer or "
+                           "operator), or name another in 'by'");
+    c = load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1,\n"
+                "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min,\n"
+                "                rescue_by: fitter}}\n"
+                "  - {name: f, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [fitter]}\n");
+    assert_string_equal(c->fleet.types[1].learning.rescue_by, "fitter");
+    sf_scenario_config_free(c);
 }
 
 /*
@@ -632,6 +660,14 @@ static void test_sections_repairs_need_a_crew_by_default(void **state)
                            "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, crew: {worker: 1}, repair: none}\n",
                            "t.yaml:12:78: failure 'f': 'repair: none' says nobody in particular repairs it; drop it "
                            "or 'crew' and 'skill'");
+    /* an agent's failure has no crew: neither a crew nor a crew's skill is taken silently */
+    expect_load_fails_with(BASE "failures:\n"
+                           "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h, crew: {worker: 1}}\n",
+                           "t.yaml:12:56: failure 'g': a repair crew is for stations; agents are repaired without one");
+    expect_load_fails_with(BASE "failures:\n"
+                           "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h, skill: maintenance}\n",
+                           "t.yaml:12:57: failure 'g': a repair crew's skill is for stations; agents are repaired "
+                           "without a crew (docs/production.md, \"Who repairs\"): drop 'skill'");
 }
 
 int main(void)
@@ -653,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_sections_on_call_repairs),
         cmocka_unit_test(test_sections_repairs_need_a_crew_by_default),
         cmocka_unit_test(test_sections_vision_arm_warns_at_optimistic_defaults),
+        cmocka_unit_test(test_sections_rescue_and_programming_need_a_person),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

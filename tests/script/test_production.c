@@ -33,6 +33,7 @@ struct watch {
     sf_time first_off[MAXA], first_break[MAXA];
     bool seen_work[MAXA];
     sf_time first_work[MAXA];
+    sf_time worked[MAXA], work_since[MAXA]; /* time in the working state; since when, while working */
     uint64_t worked_after_leaving[MAXA]; /* working after its first time off shift */
     sf_time picked[8], delivered[8];     /* the first moves by carrier: pickup and delivery times */
     int32_t picked_at[8], delivered_at[8]; /* and the stations (-1: a dock) */
@@ -62,6 +63,10 @@ static void on_state(void *ctx, sf_entity e, uint32_t id, sf_state s, sf_time no
     }
     if (s == SF_STATE_FAILED && w->state[id] != SF_STATE_FAILED && w->nfailed < 8)
         w->failed_at[w->nfailed++] = now;
+    if (s == SF_STATE_WORKING && w->state[id] != SF_STATE_WORKING)
+        w->work_since[id] = now;
+    if (s != SF_STATE_WORKING && w->state[id] == SF_STATE_WORKING)
+        w->worked[id] += now - w->work_since[id];
     if (s == SF_STATE_WORKING && w->seen_off[id])
         w->worked_after_leaving[id]++;
     w->state[id] = s;
@@ -525,6 +530,47 @@ static void test_a_crew_repair_waits_for_its_shift_or_the_call_out(void **state)
     sf_session_free(call);
 }
 
+/*
+ * A robot's rescue and its programming take a person
+ * (rescue_person.yaml, program_person.yaml, worked out in them): the
+ * rescuer walks 11 s, is there at 41 s and works exactly the 3 min
+ * rescue_time; the part is done at 221 s and the station waited 11 s for
+ * its person. The engineer is there at 11 s and programs exactly 30 min
+ * (the station's setup); the part is done at 1811 + 20 = 1831 s. A
+ * station failure from 200 to 220 s stops the rescue: done at 241 s, the
+ * operator's working time still 180 s (rescue_person_failed.yaml).
+ */
+static void test_a_rescue_and_a_programming_take_a_person(void **state)
+{
+    struct watch r, p;
+    int st;
+    sf_session *rescue = open_run("tests/script/data/rescue_person.yaml", &r, &st);
+    sf_session *program = open_run("tests/script/data/program_person.yaml", &p, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(rescue), SF_OK);
+    assert_int_equal(sf_session_run(program), SF_OK);
+    assert_int_equal(r.completed_at[1], S(221));
+    assert_int_equal(r.first_work[1], S(41));
+    assert_int_equal(r.worked[1], S(180));
+    assert_int_equal(r.worked[0], S(30)); /* the arm: its two attempts, not the rescue */
+    assert_true(fabs(sf_stations_time_in(sf_world_stations(r.w), 0, SF_STATE_WAIT_PERSON, S(600)) - 11) < 1e-9);
+    assert_true(fabs(sf_stations_time_in(sf_world_stations(r.w), 0, SF_STATE_WORKING, S(600)) - 210) < 1e-9);
+    assert_true(fabs(kpi(rescue, "learning_rescues", "picker") - 1) < 1e-12);
+    assert_int_equal(p.completed_at[1], S(1831));
+    assert_int_equal(p.first_work[1], S(11));
+    assert_int_equal(p.worked[1], S(1800));
+    assert_true(fabs(sf_stations_time_in(sf_world_stations(p.w), 0, SF_STATE_SETUP, S(3600)) - 1800) < 1e-9);
+    assert_true(fabs(sf_stations_time_in(sf_world_stations(p.w), 0, SF_STATE_WAIT_PERSON, S(3600)) - 11) < 1e-9);
+    sf_session_free(rescue);
+    sf_session_free(program);
+    rescue = open_run("tests/script/data/rescue_person_failed.yaml", &r, &st);
+    assert_int_equal(sf_session_run(rescue), SF_OK);
+    assert_int_equal(r.completed_at[1], S(241));
+    assert_int_equal(r.worked[1], S(180));
+    sf_session_free(rescue);
+}
+
 /* Carries by two people that start together gather in turn instead of deadlocking (see the scenario). */
 static void test_team_carries_do_not_deadlock(void **state)
 {
@@ -574,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
         cmocka_unit_test(test_team_carries_do_not_deadlock),
         cmocka_unit_test(test_a_crew_repair_waits_for_its_shift_or_the_call_out),
+        cmocka_unit_test(test_a_rescue_and_a_programming_take_a_person),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
