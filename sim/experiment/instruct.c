@@ -280,7 +280,7 @@ int sf__in_find_name(const char *w, const void *base, size_t n, size_t stride)
 }
 
 /* The product at word i, singular or plural ("gearboxes"); advances i. */
-static int product(parse *p, int *out)
+int sf__in_product(parse *p, int *out)
 {
     const char *w = sf__in_word(p, p->i);
     char one[WORD_LEN];
@@ -497,7 +497,7 @@ static int rush(parse *p, sf_intervention *iv)
         return sf__in_refuse(p, "a quantity is a whole number from 1 to 10000000, not %g", v);
     while (sf__in_one_of(sf__in_word(p, p->i), fillers))
         p->i++;
-    if ((rc = product(p, &prod)) != SF_OK)
+    if ((rc = sf__in_product(p, &prod)) != SF_OK)
         return rc;
     if (sf__in_is(p, p->i, "now") || sf__in_is(p, p->i, "immediately"))
         p->i++;
@@ -512,8 +512,6 @@ static int rush(parse *p, sf_intervention *iv)
 static int not_yet(parse *p, verb v)
 {
     switch (v) {
-    case V_BRING:
-        return sf__in_refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
     case V_SPEED:
         return sf__in_refuse(p, "to change a speed, say 'set forklift speed to 1.5 m/s' (a fleet entry's agents together)");
     default:
@@ -566,7 +564,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;
     if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH && v != V_ADD && v != V_REMOVE &&
-        v != V_SET && v != V_TEND)
+        v != V_SET && v != V_TEND && v != V_BRING)
         return p.t.n == 0 ? sf__in_refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
@@ -580,6 +578,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
              : v == V_REMOVE ? sf__in_remove_agent(&p, iv)
              : v == V_SET    ? sf__in_set(&p, iv)
              : v == V_TEND   ? sf__in_tend(&p, verb_at, iv)
+             : v == V_BRING  ? sf__in_bring(&p, verb_at, iv)
                              : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)

@@ -96,6 +96,12 @@ static bool agent_name(const sf_scenario_config *cfg, uint32_t agent, const char
     return true;
 }
 
+/* A transport's rack or dock by name. */
+static const char *place_name(const sf_scenario_config *cfg, uint32_t place)
+{
+    return place & SF_IV_DOCK ? cfg->layout.docks[place & ~SF_IV_DOCK].name : cfg->layout.racks[place].name;
+}
+
 uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n)
 {
     uint32_t first = 0;
@@ -142,6 +148,10 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
     case SF_IV_TEND:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s %s %d: tend %s %s", at, type, nth, cfg->layout.stations[iv->station].name, len);
+    case SF_IV_BRING:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s %s %d, bring %d pallets of %s from %s to %s", at, type, nth, iv->quantity,
+                        cfg->products[iv->product].name, place_name(cfg, iv->from), place_name(cfg, iv->to));
     case SF_IV_SPEED: {
         char v[32];
         snprintf(v, sizeof v, "%.15g", iv->speed); /* the shortest that reads back the same */
@@ -169,7 +179,7 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
 
 static bool names_agent(sf_iv_kind k)
 {
-    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND;
+    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND || k == SF_IV_BRING;
 }
 
 /*
@@ -216,16 +226,35 @@ static bool at_start(const sf_intervention *iv) { return iv->kind == SF_IV_RUSH_
 
 void sf_interventions_script(sf_interventions *l, sf_script *S) { l->S = S; }
 
+/* A transport's place for the script: {rack = i, name = "..."} or {dock = "..."}. */
+static void script_place(const sf_scenario_config *cfg, uint32_t place, char *buf, size_t n)
+{
+    if (place & SF_IV_DOCK)
+        snprintf(buf, n, "{dock = [[%s]]}", cfg->layout.docks[place & ~SF_IV_DOCK].name);
+    else
+        snprintf(buf, n, "{rack = %" PRIu32 ", name = [[%s]]}", place + 1, cfg->layout.racks[place].name);
+}
+
+static bool by_script(sf_iv_kind k) { return k == SF_IV_RUSH_ORDER || k == SF_IV_TEND || k == SF_IV_BRING; }
+
 /*
  * What the plant's script does now for intervention iv: release a rush
- * order's units, or start (`start`) or end a tending.
+ * order's units, start (`start`) or end a tending, or hand a transport to its vehicle.
  */
 static int through_script(sf_interventions *l, const sf_intervention *iv, bool start)
 {
-    char chunk[96];
+    char chunk[512], from[200], to[200];
 
     if (!l->S)
         return SF_EINVAL;
+    if (iv->kind == SF_IV_BRING) {
+        const sf_scenario_config *cfg = sf_world_config(l->w);
+        script_place(cfg, iv->from, from, sizeof from);
+        script_place(cfg, iv->to, to, sizeof to);
+        snprintf(chunk, sizeof chunk, "require('plant').bring(%" PRIu32 ", %d, %" PRIu32 ", %s, %s)", iv->target + 1,
+                 iv->quantity, iv->product + 1, from, to);
+        return sf_script_load_string(l->S, chunk, "=bring");
+    }
     if (iv->kind == SF_IV_RUSH_ORDER)
         snprintf(chunk, sizeof chunk, "require('plant').rush(%" PRIu32 ", %d)", iv->target + 1, iv->quantity);
     else if (start)
@@ -319,6 +348,7 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
         return down ? set_speed(w, iv) : SF_OK;
     case SF_IV_RUSH_ORDER: /* the script's: sf_interventions_schedule */
     case SF_IV_TEND:
+    case SF_IV_BRING:
         break;
     }
     return SF_EINVAL;
@@ -330,8 +360,7 @@ static void on_intervention(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_interventions *l = ctx;
     const sf_intervention *iv = &l->iv[ev->target / 2];
     bool start = ev->target % 2 == 0;
-    int rc = iv->kind == SF_IV_RUSH_ORDER || iv->kind == SF_IV_TEND ? through_script(l, iv, start)
-                                                                     : sf_intervention_hold(l->w, iv, start);
+    int rc = by_script(iv->kind) ? through_script(l, iv, start) : sf_intervention_hold(l->w, iv, start);
 
     if (rc != SF_OK)
         sf_kernel_fail(k, rc);
@@ -376,7 +405,7 @@ int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv)
     int rc;
 
     if (!l->k || iv->kind == SF_IV_ADD_AGENTS || (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)) ||
-        (iv->kind == SF_IV_TEND && !l->S))
+        ((iv->kind == SF_IV_TEND || iv->kind == SF_IV_BRING) && !l->S))
         return SF_EINVAL;
 
     if ((rc = sf_interventions_add(l, iv)) != SF_OK)

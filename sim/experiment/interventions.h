@@ -19,7 +19,10 @@
  * their time (model/world.h, sf_world_presence); agents are numbered by
  * fleet entry, so the agent index of every other intervention is moved
  * past the added ones. A removed agent leaves when its task in hand ends:
- * an event of kind "intervention", target 2 i, at its time. Everything is
+ * an event of kind "intervention", target 2 i, at its time. A transport
+ * (one vehicle alone moves n pallets from a rack or dock to a rack or dock)
+ * is handed to the plant's script at its time, as a rush order is
+ * ("require('plant').bring(...)", scripts/warehouse.lua). Everything is
  * deterministic:
  * the same list on the same scenario and seed gives the same run, and
  * the list printed (sf_interventions_print) is the instruction file that
@@ -54,7 +57,11 @@ typedef enum sf_iv_kind {
     SF_IV_REMOVE_AGENT, /* target: agent index; it leaves when its task in hand ends */
     SF_IV_SPEED,        /* target: fleet entry; its agents' top speed from `at` on (speed, m/s) */
     SF_IV_TEND,         /* target: agent index (a humanoid or worker); it works only at `station` for `length` */
+    SF_IV_BRING,        /* target: agent index (a forklift or AGV); it alone moves `quantity` pallets of `product` from `from` to `to` */
 } sf_iv_kind;
+
+/* A transport's place: a rack index, or SF_IV_DOCK | a dock index. */
+#define SF_IV_DOCK 0x80000000u
 
 typedef struct sf_intervention {
     sf_iv_kind kind;
@@ -67,6 +74,8 @@ typedef struct sf_intervention {
     uint32_t first;   /* adds, once prepared: the agent index of the first agent added */
     double speed;     /* speeds: m/s, empty (loaded: in the fleet entry's ratio of loaded to empty) */
     uint32_t station; /* tending: the station's index */
+    uint32_t product; /* transport: the product's index (a stored good) */
+    uint32_t from, to;/* transport: a rack index, or SF_IV_DOCK | a dock index */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;
