@@ -190,9 +190,13 @@ static int safety_mode(parse *p, const char *mode, sf_intervention *iv)
     }
     if ((int)now == (pfl ? SF_SAFETY_PFL : SF_SAFETY_SSM))
         return sf__in_refuse(p, "%s runs %s already (its safety rule)", T->name, names[now]);
-    return sf__in_refuse(p, "%s runs %s by its safety rule; a collaborative mode is set for the whole run, not during it "
-                     "(--set on its safety rule), and only fencing is taken back during a run",
-                  T->name, names[now]);
+    return sf__in_refuse(p, "%s runs %s by its safety rule; a collaborative mode is set for the whole run, not during it: %s "
+                         "(--set on its safety rule); during a run an arm can only be fenced and the fence taken back",
+                         T->name, names[now],
+                         now == SF_SAFETY_FENCED ? "its guard is laid in the people's paths when the plant is built, and "
+                                                   "its rule gives no bands or speeds to work beside people"
+                                                 : "the safety monitor places its bands and speeds from its rule when the "
+                                                   "plant is built");
 }
 
 /* A speed at word i: a number and "m/s" ("m s", "mps") or "km/h" ("km h", "kmh"), as m/s; advances i. */

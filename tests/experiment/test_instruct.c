@@ -213,8 +213,10 @@ static const struct row {
     {"set weld_arm_1 to fenced", NULL, "weld_arm_1 runs fenced already (its safety rule)"},
     {"set humanoid 1 to pfl", NULL, "pfl is not for a humanoid"},
     {"set cobot_1 to ssm", NULL, "cobot_1 runs ssm already (its safety rule)"},
-    {"set cobot_1 to pfl", NULL, "cobot_1 runs ssm by its safety rule; a collaborative mode is set for the whole run"},
-    {"set weld_arm_1 to ssm", NULL, "weld_arm_1 runs fenced by its safety rule; a collaborative mode is set"},
+    {"set cobot_1 to pfl", NULL, "cobot_1 runs ssm by its safety rule; a collaborative mode is set for the whole run, not "
+                                 "during it: the safety monitor places its bands and speeds from its rule when the plant is built"},
+    {"set weld_arm_1 to ssm", NULL, "weld_arm_1 runs fenced by its safety rule; a collaborative mode is set for the whole run, "
+                                    "not during it: its guard is laid in the people's paths when the plant is built"},
     {"set humanoid 2 to fenced", NULL, "only an arm can be fenced during a run: humanoid is a humanoid"},
     {"set forklift 1 to ssm", NULL, "a safety mode is for an arm or a humanoid; forklift is a forklift"},
     {"set cobot_1 to turbo", NULL, "set to what? a safety mode: fenced, ssm or pfl"},
