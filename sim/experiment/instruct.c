@@ -373,7 +373,7 @@ int sf__in_target(parse *p, sf_intervention *iv)
 
 /* ---- sentences -------------------------------------------------------------------- */
 
-typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_REMOVE, V_SET, V_SPEED } verb;
+typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_REMOVE, V_SET, V_SPEED, V_RESERVE } verb;
 
 static const struct verbs {
     verb v;
@@ -388,6 +388,7 @@ static const struct verbs {
     {V_REMOVE, {"remove", "withdraw", "dismiss", "retire", NULL}},
     {V_SET, {"set", "change", NULL}},
     {V_SPEED, {"speed", "slow", "accelerate", "faster", "slower", NULL}},
+    {V_RESERVE, {"reserve", NULL}},
 };
 
 /* The first verb of the sentence and where it is (words before it address someone). */
@@ -564,7 +565,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;
     if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH && v != V_ADD && v != V_REMOVE &&
-        v != V_SET && v != V_TEND && v != V_BRING)
+        v != V_SET && v != V_TEND && v != V_BRING && v != V_RESERVE)
         return p.t.n == 0 ? sf__in_refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
@@ -579,6 +580,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
              : v == V_SET    ? sf__in_set(&p, iv)
              : v == V_TEND   ? sf__in_tend(&p, verb_at, iv)
              : v == V_BRING  ? sf__in_bring(&p, verb_at, iv)
+             : v == V_RESERVE ? sf__in_reserve(&p, verb_at, iv)
                              : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)
@@ -607,6 +609,11 @@ int sf_instruct_file(const char *path, const sf_scenario_config *cfg, sf_interve
             rc = SF_OK;
         } else if (rc != SF_OK) {
             fprintf(err, "%s:%d: cannot follow \"%s\": %s\n", path, line, text, why);
+        } else if (iv.kind == SF_IV_ADD_AGENTS && sf_interventions_reserve(l) > 0 &&
+                   iv.quantity > sf_interventions_reserve_left(l, iv.target)) {
+            fprintf(err, "%s:%d: cannot follow \"%s\": the reserve of %s has %d agents left\n", path, line, text,
+                    cfg->fleet.types[iv.target].name, sf_interventions_reserve_left(l, iv.target));
+            rc = SF_EPARSE;
         } else if ((rc = sf_interventions_add(l, &iv)) == SF_OK) {
             sf_intervention_describe(&iv, cfg, understood, sizeof understood);
             fprintf(said, "%s:%d: \"%s\" understood as: %s\n", path, line, text, understood);

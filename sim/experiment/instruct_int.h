@@ -58,6 +58,8 @@ int sf__in_add_agents(parse *p, sf_intervention *iv);
 int sf__in_remove_agent(parse *p, sf_intervention *iv);
 int sf__in_set(parse *p, sf_intervention *iv);
 int sf__in_tend(parse *p, int verb_at, sf_intervention *iv);
+/* "reserve 2 agents per fleet entry": at the start only. */
+int sf__in_reserve(parse *p, int verb_at, sf_intervention *iv);
 /* instruct_bring.c: "forklift 2, bring 10 pallets of component_a from receiving to high_bay_1". */
 int sf__in_bring(parse *p, int verb_at, sf_intervention *iv);
 

@@ -25,6 +25,7 @@ struct sf_interventions {
     sf_world *w;
     sf_script *S;         /* set by sf_interventions_script: rush orders after the start */
     size_t prepared;      /* the interventions there were at sf_interventions_prepare */
+    int reserve;          /* agents per fleet entry (but arms) built out of the plant, for adds; 0: none */
     uint32_t kind;
 };
 
@@ -142,6 +143,8 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
         return snprintf(buf, n, "%s fence %s %d %s", at, type, nth, len);
     case SF_IV_ADD_AGENTS:
         return snprintf(buf, n, "%s add %d %s", at, iv->quantity, cfg->fleet.types[iv->target].name);
+    case SF_IV_RESERVE:
+        return snprintf(buf, n, "%s reserve %d agents per fleet entry", at, iv->quantity);
     case SF_IV_REMOVE_AGENT:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s remove %s %d", at, type, nth);
@@ -182,28 +185,65 @@ static bool names_agent(sf_iv_kind k)
     return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND || k == SF_IV_BRING;
 }
 
+/* Does fleet entry t get a reserve (every entry but arms, which are part of their stations)? */
+static bool reserved(const sf_scenario_config *cfg, size_t t) { return cfg->fleet.types[t].kind != SF_AGENT_ARM; }
+
+int sf_interventions_reserve(const sf_interventions *l)
+{
+    int r = l->reserve;
+
+    for (size_t i = 0; i < l->n; i++)
+        if (l->iv[i].kind == SF_IV_RESERVE && l->iv[i].quantity > r)
+            r = l->iv[i].quantity;
+    return r;
+}
+
+int sf_interventions_reserve_left(const sf_interventions *l, size_t type)
+{
+    int used = 0, r = sf_interventions_reserve(l);
+
+    for (size_t i = 0; i < l->n; i++)
+        if (l->iv[i].kind == SF_IV_ADD_AGENTS && l->iv[i].target == type)
+            used += l->iv[i].quantity;
+    return r > used ? r - used : 0;
+}
+
 /*
- * Grow the fleet entries agents are added to: the list's copy of them
- * replaces cfg's, each add learns its first agent, and every agent target
- * (numbered for the fleet as it was) is moved past the agents added
- * before it in fleet order. SF_OK or SF_ENOMEM.
+ * Grow the fleet entries agents are added to (with a reserve: every entry
+ * but arms, by the reserve, and adds take the entry's next reserve agents):
+ * the list's copy of them replaces cfg's, each add learns its first agent,
+ * and every agent target (numbered for the fleet as it was) is moved past
+ * the agents added before it in fleet order. SF_OK, SF_ENOMEM, or
+ * SF_ELIMIT for adds beyond an entry's reserve.
  */
 static int grow_fleet(sf_interventions *l, sf_scenario_config *cfg)
 {
     sf_scenario_config grown = *cfg;
     size_t nt = cfg->fleet.n_types, added = 0;
 
+    l->reserve = sf_interventions_reserve(l);
     for (size_t i = 0; i < l->n; i++)
         added += l->iv[i].kind == SF_IV_ADD_AGENTS;
-    if (added == 0)
+    if (added == 0 && l->reserve == 0)
         return SF_OK;
     if (!(l->fleet = sf_malloc(nt * sizeof *l->fleet)))
         return SF_ENOMEM;
     memcpy(l->fleet, cfg->fleet.types, nt * sizeof *l->fleet);
+    for (size_t t = 0; t < nt; t++)
+        if (l->reserve > 0 && reserved(cfg, t))
+            l->fleet[t].count += l->reserve;
     for (size_t i = 0; i < l->n; i++)
         if (l->iv[i].kind == SF_IV_ADD_AGENTS) {
-            l->iv[i].first = (uint32_t)l->fleet[l->iv[i].target].count; /* its number - 1, for now */
-            l->fleet[l->iv[i].target].count += l->iv[i].quantity;
+            size_t t = l->iv[i].target;
+            int before = 0; /* the entry's reserve agents the adds before it took */
+            for (size_t j = 0; j < i; j++)
+                before += l->iv[j].kind == SF_IV_ADD_AGENTS && l->iv[j].target == t ? l->iv[j].quantity : 0;
+            if (l->reserve > 0 && (!reserved(cfg, t) || before + l->iv[i].quantity > l->reserve))
+                return SF_ELIMIT;
+            /* its number - 1, for now: past the entry's own agents and the adds before it */
+            l->iv[i].first = (uint32_t)(l->reserve > 0 ? cfg->fleet.types[t].count + before : l->fleet[t].count);
+            if (l->reserve == 0)
+                l->fleet[t].count += l->iv[i].quantity;
         }
     grown.fleet.types = l->fleet;
     for (size_t i = 0; i < l->n; i++) {
@@ -216,6 +256,21 @@ static int grow_fleet(sf_interventions *l, sf_scenario_config *cfg)
             iv->first = sf_interventions_agent(&grown, iv->target, (int)iv->first + 1);
     }
     cfg->fleet.types = l->fleet;
+    return SF_OK;
+}
+
+/* With a reserve, once the plant is built: every reserve agent is out of the plant until an add brings it in. */
+static int out_of_plant(sf_interventions *l)
+{
+    const sf_scenario_config *cfg = sf_world_config(l->w);
+
+    for (size_t t = 0; l->reserve > 0 && t < cfg->fleet.n_types; t++)
+        for (int k = 0; reserved(cfg, t) && k < l->reserve; k++) {
+            uint32_t a = sf_interventions_agent(cfg, t, cfg->fleet.types[t].count - l->reserve + k + 1);
+            int rc = sf_world_presence(l->w, a, 0, 0);
+            if (rc != SF_OK)
+                return rc;
+        }
     return SF_OK;
 }
 
@@ -349,6 +404,7 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
     case SF_IV_RUSH_ORDER: /* the script's: sf_interventions_schedule */
     case SF_IV_TEND:
     case SF_IV_BRING:
+    case SF_IV_RESERVE: /* built with the plant (sf_interventions_prepare) */
         break;
     }
     return SF_EINVAL;
@@ -375,13 +431,16 @@ static int schedule(sf_interventions *l, size_t i)
 
     if (at_start(iv) && i < l->prepared)
         return SF_OK; /* an order of the scenario (sf_interventions_prepare) */
-    if (iv->kind == SF_IV_ADD_AGENTS) /* built with the plant (prepared), off until they join */
+    if (iv->kind == SF_IV_RESERVE) /* built with the plant (prepared), out of it until added */
+        return SF_OK;
+    if (iv->kind == SF_IV_ADD_AGENTS && l->reserve == 0) /* built with the plant (prepared), off until they join */
         return l->fleet ? sf_intervention_hold(l->w, iv, true) : SF_EINVAL;
     if (i > UINT32_MAX / 2 - 1)
         return SF_ELIMIT;
     if ((rc = sf_kernel_at(l->k, iv->at, 1, l->kind, (uint32_t)(2 * i), NULL)) != SF_OK)
         return rc;
-    if (iv->kind == SF_IV_RUSH_ORDER || iv->length == SF_TIME_MAX || sf_time_add(iv->at, iv->length, &end) != SF_OK)
+    if (iv->kind == SF_IV_RUSH_ORDER || iv->kind == SF_IV_ADD_AGENTS || iv->length == SF_TIME_MAX ||
+        sf_time_add(iv->at, iv->length, &end) != SF_OK)
         return SF_OK;
     return sf_kernel_at(l->k, end, 1, l->kind, (uint32_t)(2 * i + 1), NULL);
 }
@@ -392,7 +451,8 @@ int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w)
 
     l->k = k;
     l->w = w;
-    if ((rc = SF_KERNEL_ADD_KINDS(k, l, {"intervention", on_intervention, &l->kind})) != SF_OK)
+    if ((rc = SF_KERNEL_ADD_KINDS(k, l, {"intervention", on_intervention, &l->kind})) != SF_OK ||
+        (rc = out_of_plant(l)) != SF_OK)
         return rc;
     for (size_t i = 0; i < l->n; i++)
         if ((rc = schedule(l, i)) != SF_OK)
@@ -402,12 +462,23 @@ int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w)
 
 int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv)
 {
+    sf_intervention add;
     int rc;
 
-    if (!l->k || iv->kind == SF_IV_ADD_AGENTS || (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)) ||
+    if (!l->k || iv->kind == SF_IV_RESERVE || (iv->kind == SF_IV_ADD_AGENTS && (!l->reserve || iv->quantity < 1)) ||
+        (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)) ||
         ((iv->kind == SF_IV_TEND || iv->kind == SF_IV_BRING) && !l->S))
         return SF_EINVAL;
-
+    if (iv->kind == SF_IV_ADD_AGENTS) { /* the entry's next reserve agents */
+        const sf_scenario_config *cfg = sf_world_config(l->w);
+        int left = iv->target < cfg->fleet.n_types && reserved(cfg, iv->target)
+                       ? sf_interventions_reserve_left(l, iv->target) : 0;
+        if (iv->quantity > left)
+            return SF_ELIMIT;
+        add = *iv;
+        add.first = sf_interventions_agent(cfg, iv->target, cfg->fleet.types[iv->target].count - left + 1);
+        iv = &add;
+    }
     if ((rc = sf_interventions_add(l, iv)) != SF_OK)
         return rc;
     if ((rc = schedule(l, l->n - 1)) != SF_OK)
