@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "scenario/schema.h"
 
 int sf__in_refuse(parse *p, const char *fmt, ...)
@@ -590,16 +591,57 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
 
 /* ---- files ----------------------------------------------------------------------- */
 
+/*
+ * With a reserve of r agents per fleet entry, the sentences after it name agents as the reserve
+ * builds them ("stop forklift 4" with 3 forklifts and a reserve): *out is cfg with every entry but
+ * arms grown by r, its entries in *types (freed and made again).
+ */
+static int reserved_config(const sf_scenario_config *cfg, int r, sf_scenario_config *out, sf_cfg_agent_type **types)
+{
+    size_t nt = cfg->fleet.n_types;
+
+    free(*types);
+    if (!(*types = sf_malloc((nt ? nt : 1) * sizeof **types)))
+        return SF_ENOMEM;
+    if (nt > 0)
+        memcpy(*types, cfg->fleet.types, nt * sizeof **types);
+    for (size_t t = 0; t < nt; t++)
+        (*types)[t].count += (*types)[t].kind == SF_AGENT_ARM ? 0 : r;
+    *out = *cfg;
+    out->fleet.types = *types;
+    return SF_OK;
+}
+
+/* Why iv cannot join list l with a reserve (one comes first; adds take from it), into why; NULL when it can. */
+static const char *reserve_refusal(const sf_interventions *l, const sf_intervention *iv, const sf_scenario_config *cfg,
+                                   char *why, size_t n)
+{
+    if (iv->kind == SF_IV_RESERVE && sf_interventions_count(l) > (size_t)(sf_interventions_reserve(l) > 0))
+        return "a reserve comes first, before the other instructions (agents are numbered with it)";
+    if (iv->kind != SF_IV_ADD_AGENTS || sf_interventions_reserve(l) == 0 ||
+        iv->quantity <= sf_interventions_reserve_left(l, iv->target))
+        return NULL;
+    snprintf(why, n, "the reserve of %s has %d agents left", cfg->fleet.types[iv->target].name,
+             sf_interventions_reserve_left(l, iv->target));
+    return why;
+}
+
 int sf_instruct_file(const char *path, const sf_scenario_config *cfg, sf_interventions *l, FILE *said, FILE *err)
 {
     FILE *f = fopen(path, "r");
     char text[1024], why[256], understood[256];
+    const char *refused;
     int line = 0, rc = SF_OK;
+    const sf_scenario_config *base = cfg;
+    sf_scenario_config grown;
+    sf_cfg_agent_type *types = NULL;
 
     if (!f) {
         fprintf(err, "%s: cannot read the instructions\n", path);
         return SF_EIO;
     }
+    if (sf_interventions_reserve(l) > 0 && (rc = reserved_config(base, sf_interventions_reserve(l), &grown, &types)) == SF_OK)
+        cfg = &grown;
     while (rc == SF_OK && fgets(text, sizeof text, f)) {
         sf_intervention iv;
         line++;
@@ -609,12 +651,12 @@ int sf_instruct_file(const char *path, const sf_scenario_config *cfg, sf_interve
             rc = SF_OK;
         } else if (rc != SF_OK) {
             fprintf(err, "%s:%d: cannot follow \"%s\": %s\n", path, line, text, why);
-        } else if (iv.kind == SF_IV_ADD_AGENTS && sf_interventions_reserve(l) > 0 &&
-                   iv.quantity > sf_interventions_reserve_left(l, iv.target)) {
-            fprintf(err, "%s:%d: cannot follow \"%s\": the reserve of %s has %d agents left\n", path, line, text,
-                    cfg->fleet.types[iv.target].name, sf_interventions_reserve_left(l, iv.target));
+        } else if ((refused = reserve_refusal(l, &iv, cfg, why, sizeof why))) {
+            fprintf(err, "%s:%d: cannot follow \"%s\": %s\n", path, line, text, refused);
             rc = SF_EPARSE;
         } else if ((rc = sf_interventions_add(l, &iv)) == SF_OK) {
+            if (iv.kind == SF_IV_RESERVE && (rc = reserved_config(base, sf_interventions_reserve(l), &grown, &types)) == SF_OK)
+                cfg = &grown;
             sf_intervention_describe(&iv, cfg, understood, sizeof understood);
             fprintf(said, "%s:%d: \"%s\" understood as: %s\n", path, line, text, understood);
         }
@@ -624,5 +666,6 @@ int sf_instruct_file(const char *path, const sf_scenario_config *cfg, sf_interve
         rc = SF_EIO;
     }
     fclose(f);
+    free(types);
     return rc;
 }

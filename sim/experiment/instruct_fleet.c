@@ -115,7 +115,7 @@ int sf__in_reserve(parse *p, int verb_at, sf_intervention *iv)
     if (verb_at > 0)
         return sf__in_refuse(p, "a reserve is for every fleet entry: say 'reserve 2 agents per fleet entry'");
     if (iv->at != 0)
-        return sf__in_refuse(p, "a reserve is built with the plant: give it at the start (no time, or +0)");
+        return sf__in_refuse(p, "a reserve is built with the plant: give it at the start (no time, or +00:00:00)");
     if (!sf__in_number(p, &v) || v != (int)v || v < 1 || v > 100)
         return sf__in_refuse(p, "how many? a reserve is a whole number of agents from 1 to 100 per fleet entry");
     while (sf__in_one_of(sf__in_word(p, p->i), fillers))

@@ -250,7 +250,8 @@ static int grow_fleet(sf_interventions *l, sf_scenario_config *cfg)
         sf_intervention *iv = &l->iv[i];
         size_t t;
         int nth;
-        if (names_agent(iv->kind) && agent_entry(cfg, iv->target, &t, &nth))
+        /* with a reserve, agents were named as it builds them already (experiment/instruct.h) */
+        if (names_agent(iv->kind) && l->reserve == 0 && agent_entry(cfg, iv->target, &t, &nth))
             iv->target = sf_interventions_agent(&grown, t, nth);
         else if (iv->kind == SF_IV_ADD_AGENTS)
             iv->first = sf_interventions_agent(&grown, iv->target, (int)iv->first + 1);

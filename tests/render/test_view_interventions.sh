@@ -5,7 +5,8 @@
 # clicked forklift (three interventions and two instructions); the live run's
 # recording equals to the byte the headless run of its printed instruction
 # list, which gives the same fingerprint; the replay shows and writes the
-# same list.
+# same list; agents typed in live from a reserve (view --reserve) are
+# reproduced headless by the printed list.
 # Usage: test_view_interventions.sh path/to/shopfloor source_dir
 sf=$1
 src=$2
@@ -56,6 +57,23 @@ fph=$(grep -o 'fingerprint [0-9a-f]*' "$tmp/out")
 gzip -dc "$tmp/live.rec" >"$tmp/live.raw" && gzip -dc "$tmp/headless.rec" >"$tmp/headless.raw" &&
     cmp -s "$tmp/live.raw" "$tmp/headless.raw" && echo "ok: the live recording and the headless one are the same bytes" ||
     { echo "FAIL: the live and headless recordings differ"; fails=$((fails + 1)); }
+# agents added live from a reserve (view --reserve 2): two operators and a forklift join, a third forklift is
+# refused (the reserve is used up); the printed list builds the same reserve and gives the same fingerprint
+printf '%s\n' '20min type add 2 operators to the early shift' '30min type add 1 forklift' '40min type stop forklift 4 for 10 min' \
+    '50min type add 2 forklifts' 'end quit' >"$tmp/drive_reserve.txt"
+check 0 "view --reserve adds agents typed live" -- \
+    xvfb-run -a -s "-screen 0 1400x900x24" "$sf" view "$sff" --until 2h --speed 2000 --reserve 2 \
+    --drive "$tmp/drive_reserve.txt" --instructions "$tmp/reserve.txt"
+fpl=$(grep -o 'fingerprint [0-9a-f]*' "$tmp/out")
+[ "$(grep '^+' "$tmp/reserve.txt" | sed 's/^+[0-9:]* //' | tr '\n' ';')" = \
+  "reserve 2 agents per fleet entry;add 2 operator_early;add 1 forklift;stop forklift 4 for 10 min;" ] &&
+    grep -q "^refused: not done: +00:5[0-9]:[0-9][0-9] add 2 forklift: the fleet entry's reserve is used up" "$tmp/out" &&
+    echo "ok: the reserve's agents are added live, and the add beyond it refused" ||
+    { echo "FAIL: the live adds"; sed 's/^/  | /' "$tmp/out" "$tmp/err" "$tmp/reserve.txt"; fails=$((fails + 1)); }
+check 0 "the printed list with its reserve runs headless" -- "$sf" run "$sff" --until 2h --instruct "$tmp/reserve.txt"
+fph=$(grep -o 'fingerprint [0-9a-f]*' "$tmp/out")
+[ -n "$fpl" ] && [ "$fpl" = "$fph" ] && echo "ok: headless with the reserve gives the live run's $fpl" ||
+    { echo "FAIL: live '$fpl', headless '$fph'"; fails=$((fails + 1)); }
 printf '%s\n' '20min key b' '20min key Return' '30min key w' 'end quit' >"$tmp/drive_replay.txt"
 # the rest under SDL's dummy video driver: the same events, no X server
 check 0 "view --replay plays the recorded interventions and writes them" -- \
