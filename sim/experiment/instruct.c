@@ -486,26 +486,33 @@ static int fence(parse *p, int verb_at, sf_intervention *iv)
     return SF_OK;
 }
 
+int sf__in_quantity_of(parse *p, const char *const *fillers, double max, const char *what, int *n, int *prod)
+{
+    double v = 1;
+
+    if (sf__in_number(p, &v) && (v != (int)v || v < 1 || v > max))
+        return sf__in_refuse(p, "%s is a whole number from 1 to %.0f, not %g", what, max, v);
+    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
+        p->i++;
+    *n = (int)v;
+    return sf__in_product(p, prod);
+}
+
 /* "rush order: 5 gearbox", "rush five gearboxes", "order 5 gearbox now". */
 static int rush(parse *p, sf_intervention *iv)
 {
     static const char *const fillers[] = {"order", "orders", "for", "of", "units", "unit", "pieces", "piece", "x", NULL};
-    double v = 1;
-    int prod = 0, rc;
+    int prod = 0, n = 1, rc;
 
     while (sf__in_one_of(sf__in_word(p, p->i), fillers))
         p->i++;
-    if (sf__in_number(p, &v) && (v != (int)v || v < 1 || v > 1e7))
-        return sf__in_refuse(p, "a quantity is a whole number from 1 to 10000000, not %g", v);
-    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
-        p->i++;
-    if ((rc = sf__in_product(p, &prod)) != SF_OK)
+    if ((rc = sf__in_quantity_of(p, fillers, 1e7, "a quantity", &n, &prod)) != SF_OK)
         return rc;
     if (sf__in_is(p, p->i, "now") || sf__in_is(p, p->i, "immediately"))
         p->i++;
     iv->kind = SF_IV_RUSH_ORDER;
     iv->target = (uint32_t)prod;
-    iv->quantity = (int)v;
+    iv->quantity = n;
     iv->length = 0;
     return SF_OK;
 }

@@ -79,8 +79,7 @@ static int possible(parse *p, const sf_intervention *iv)
 int sf__in_bring(parse *p, int verb_at, sf_intervention *iv)
 {
     static const char *const fillers[] = {"pallets", "pallet", "loads", "load", "units", "unit", "of", NULL};
-    int rc, after = p->i, prod;
-    double v = 1;
+    int rc, after = p->i, prod, n;
 
     if (verb_at == 0)
         return sf__in_refuse(p, "who brings them? name a vehicle first, as in 'forklift 2, bring 10 pallets of "
@@ -95,11 +94,7 @@ int sf__in_bring(parse *p, int verb_at, sf_intervention *iv)
         return sf__in_refuse(p, "only a forklift or an AGV carries pallets; %s is a%s %s", T->name,
                              T->kind == SF_AGENT_ARM ? "n" : "", sf_agent_kind_name(T->kind));
     p->i = after;
-    if (sf__in_number(p, &v) && (v != (int)v || v < 1 || v > 10000))
-        return sf__in_refuse(p, "a number of pallets is a whole number from 1 to 10000, not %g", v);
-    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
-        p->i++;
-    if ((rc = sf__in_product(p, &prod)) != SF_OK)
+    if ((rc = sf__in_quantity_of(p, fillers, 10000, "a number of pallets", &n, &prod)) != SF_OK)
         return rc;
     iv->product = (uint32_t)prod;
     if (!sf__in_is(p, p->i, "from"))
@@ -115,7 +110,7 @@ int sf__in_bring(parse *p, int verb_at, sf_intervention *iv)
     if (sf__in_is(p, p->i, "now") || sf__in_is(p, p->i, "immediately"))
         p->i++;
     iv->kind = SF_IV_BRING;
-    iv->quantity = (int)v;
+    iv->quantity = n;
     iv->length = SF_TIME_MAX;
     return possible(p, iv);
 }

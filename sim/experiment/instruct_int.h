@@ -48,6 +48,8 @@ int sf__in_unknown(parse *p, const char *what, const char *w, unsigned which);
 int sf__in_find_name(const char *w, const void *base, size_t n, size_t stride);
 /* A product at word p->i (its name, or its plural), advancing. */
 int sf__in_product(parse *p, int *out);
+/* [quantity] {filler} PRODUCT: the quantity (default 1) a whole number from 1 to max, `what` in a refusal. */
+int sf__in_quantity_of(parse *p, const char *const *fillers, double max, const char *what, int *n, int *prod);
 /* A station, camera or agent at word p->i (iv->kind and target say which); advances. */
 int sf__in_target(parse *p, sf_intervention *iv);
 /* "for DURATION", "until CLOCK" or nothing (to the end of the run). */
