@@ -44,8 +44,11 @@ sf_time sf_console_now(sf_session *ses)
 /* Why the list refused an intervention, in words. */
 static const char *refusal(int rc, const sf_intervention *iv)
 {
+    if (iv->kind == SF_IV_ADD_AGENTS && rc == SF_ELIMIT)
+        return "the fleet entry's reserve is used up (view --reserve N builds N per entry)";
     if (iv->kind == SF_IV_ADD_AGENTS)
-        return "agents are added before the run starts: put it in a file for 'shopfloor run --instruct'";
+        return "agents are added during a run from a reserve: open the window with 'view --reserve N' (or add them "
+               "before the run, in a file for 'shopfloor run --instruct')";
     if (rc == SF_EPAST)
         return "that time has gone by";
     return sf_strerror(rc);

@@ -250,8 +250,9 @@ local function waiting_vehicles(r)
     end
   end
   w.find = function(_, agent)
+    local name = agent:name()
     for _, x in ipairs(list) do
-      if x.agent == agent then return x end
+      if x.agent:name() == name then return x end
     end
   end
   return w
@@ -264,6 +265,24 @@ function M.new(rule, tasks)
   -- the level only where vehicles may get tasks (`tasks` false: no stored goods and no product
   -- carried by vehicles), so that a plant without them shows no empty table
   local d = {queue = tasks ~= false and sim.level("tasks waiting for a vehicle") or nil}
+  local assigned, n_assigned = {}, 0 -- vehicle name -> its instructed tasks, first in first out
+
+  -- A task for one vehicle only (`vehicle`, an instruction's transport): it takes it before any other
+  -- work, as soon as it asks for work (now, if it waits for some); no other vehicle is offered it.
+  function d:assign(vehicle, task)
+    task.created = task.created or sim.now()
+    local name = vehicle:name()
+    local q = assigned[name] or {}
+    assigned[name] = q
+    q[#q + 1] = task
+    n_assigned = n_assigned + 1
+    self.queue:add(1)
+    local w = waiting:find(vehicle)
+    if w then
+      waiting:drop(w)
+      w.event:succeed(self:try_task(vehicle))
+    end
+  end
 
   -- Hand a task to a vehicle now, or keep it until one asks.
   function d:submit(task)
@@ -280,6 +299,12 @@ function M.new(rule, tasks)
 
   -- A pending task for `agent` if there is one now, else nil (never waits).
   function d:try_task(agent)
+    local mine = n_assigned > 0 and assigned[agent:name()]
+    if mine and #mine > 0 then
+      n_assigned = n_assigned - 1
+      self.queue:add(-1)
+      return table.remove(mine, 1)
+    end
     local t = pending:take(agent)
     if t then
       self.queue:add(-1)

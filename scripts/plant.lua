@@ -96,6 +96,14 @@ function M.tend(index, station)
   current.crews:tend(shop.agents()[index], station and shop.stations()[station])
 end
 
+-- A transport instruction during the run (experiment/interventions.h): agent number `index` (in
+-- shop.agents()) alone moves `n` pallets of product number `product` from `from` to `to`
+-- ({rack = i, name = ...} or {dock = name}; warehouse.lua, M:bring).
+function M.bring(index, n, product, from, to)
+  assert(current, "plant: a transport instruction before the plant started")
+  current.stock:bring(shop.agents()[index], n, shop.products()[product].name, from, to)
+end
+
 function M.start(options)
   options = options or {}
   local rule, sequence = rules(options)

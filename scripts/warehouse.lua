@@ -102,6 +102,7 @@ end
 -- retrieval frees a cell.
 function M:put_away(pallet)
   local p = self.products[pallet.product]
+  if self:claimed(pallet) then return end
   local cell = shop.put_away(p.class)
   if not cell then
     push(self.no_room, pallet)
@@ -147,7 +148,7 @@ function M:picked(task)
     shop.pickup(task.job)
     return
   end
-  if task.kind == "retrieve" then
+  if task.kind == "retrieve" or task.kind == "relocate" or task.kind == "ship" then
     shop.taken(task.cell)
     self.in_racks:add(-1)
     self.in_transit:add(1)
@@ -159,10 +160,27 @@ function M:picked(task)
   self:books()
 end
 
--- A vehicle has set a task's load down (plant.dropped).
+-- A vehicle has set a task's load down (plant.dropped); an instruction's counts after the books'.
 function M:dropped(task)
+  self:set_down(task)
+  if task.instructed then self:delivered(task) end
+end
+
+function M:set_down(task)
   if task.kind == "move" then
     shop.deliver(task.job)
+    return
+  end
+  if task.kind == "relocate" then -- an instruction's move from rack to rack
+    shop.stored(task.dest, self.item[task.product])
+    self.in_transit:add(-1)
+    self.in_racks:add(1)
+    self:books()
+    return
+  elseif task.kind == "ship" then -- an instruction's move from a rack to the product's sink dock
+    self.in_transit:add(-1)
+    self.shipped:add(1)
+    self:books()
     return
   end
   if task.kind == "put_away" and task.cell.asrs then
@@ -182,6 +200,120 @@ function M:dropped(task)
     if task.job then shop.complete(task.job) end
   end
   self:books()
+end
+
+-- ---- transport instructions (experiment/interventions.h, docs/viewer.md) ----
+
+-- The instructions' figures, made at the first one (a run without instructions shows no such table).
+function M:instructions()
+  if not self.instructed then
+    self.instructed = {moved = sim.level("pallets moved by instruction"),
+                       refused = sim.level("pallets of instructions refused"), claims = {}}
+  end
+  return self.instructed
+end
+
+-- n pallets of an instruction cannot be moved: said in the run's log and counted.
+local function refuse(self, b, n, why)
+  sim.log(string.format("cannot follow \"%s, bring %d pallets of %s\" for %d of them: %s",
+                        b.agent:name(), b.n, b.product, n, why))
+  self:instructions().refused:add(n)
+  b.closed = true
+  if b.taken > 0 and b.done == b.taken then self:brought(b) end
+end
+
+-- The racks' stock of an instruction's product, for its log lines: " (high_bay_1 holds 16, ...)".
+function M:stock(b)
+  local said = {}
+  for _, place in ipairs{b.from, b.to} do
+    if place.rack then
+      said[#said + 1] = string.format("%s holds %d", place.name, shop.rack_count(place.rack, self.item[b.product]))
+    end
+  end
+  return " (" .. table.concat(said, ", ") .. ")"
+end
+
+function M:brought(b)
+  sim.log(string.format("%s brought %d of %d pallets of %s%s", b.agent:name(), b.done, b.n, b.product, self:stock(b)))
+end
+
+-- A pallet of an instruction has been set down by its vehicle: at the last one, the log says so.
+function M:delivered(task)
+  local b = task.instructed
+  self:instructions().moved:add(1)
+  b.done = b.done + 1
+  if b.closed and b.done == b.taken then self:brought(b) end
+end
+
+-- The next pallet of a product arriving at its dock, when an instruction claims it: put away by the
+-- instruction's vehicle into the instruction's rack (a full rack refuses the rest of the claim).
+function M:claimed(pallet)
+  local claims = self.instructed and self.instructed.claims[pallet.product]
+  local b = claims and claims[1]
+  if not b then return false end
+  local cell = shop.put_away_in(b.to.rack, b.agent:lift_height() + 1e-9)
+  if not cell then
+    refuse(self, b, b.n - b.taken, "no free cell in " .. b.to.name .. " within its reach")
+    table.remove(claims, 1)
+    return false
+  end
+  b.taken = b.taken + 1
+  if b.taken == b.n then
+    b.closed = true
+    table.remove(claims, 1)
+  end
+  local p = self.products[pallet.product]
+  self.dispatch:assign(b.agent, {kind = "put_away", product = pallet.product, cell = cell, from = p.source,
+                                 to = cell.place, pick_height = 0, drop_height = cell.height, mass = p.mass,
+                                 created = pallet.created, job = pallet.job, instructed = b})
+  return true
+end
+
+-- One pallet of instruction b from its rack: to a cell of its destination rack, or to its sink dock.
+-- False when the source has no more such pallets within reach, or the destination no more room.
+function M:bring_one(b, reach)
+  local p, dest = self.products[b.product], nil
+  if b.to.rack then
+    dest = shop.put_away_in(b.to.rack, reach)
+    if not dest then return false, "no free cell in " .. b.to.name .. " within its reach" end
+  end
+  local cell = shop.retrieve_from(b.from.rack, reach, self.item[b.product])
+  if not cell then
+    if dest then shop.cancel_put(dest) end
+    return false, "no more pallets of " .. b.product .. " in " .. b.from.name .. " within its reach"
+  end
+  self.dispatch:assign(b.agent, {kind = dest and "relocate" or "ship", product = b.product, cell = cell,
+                                 dest = dest, from = cell.place, to = dest and dest.place or b.to.dock,
+                                 pick_height = cell.height, drop_height = dest and dest.height or 0,
+                                 mass = p.mass, instructed = b})
+  return true
+end
+
+-- Vehicle `agent` alone moves n pallets of product `name` from `from` to `to` ({rack = i, name = ...}
+-- or {dock = name}): from a rack, the oldest there now; from the product's source dock, the next n
+-- that arrive, put away into the destination rack. What cannot be moved is refused in the log.
+function M:bring(agent, n, name, from, to)
+  local b = {agent = agent, n = n, product = name, from = from, to = to, taken = 0, done = 0}
+  self:instructions()
+  sim.log(string.format("%s, bring %d pallets of %s from %s to %s%s", agent:name(), n, name, from.name or from.dock,
+                        to.name or to.dock, self:stock(b)))
+  if agent:gone() then return refuse(self, b, n, agent:name() .. " has left the plant") end
+  if self.products[name].mass > agent:payload() then
+    return refuse(self, b, n, "a pallet is heavier than " .. agent:name() .. " can carry")
+  end
+  if from.dock then
+    local claims = self.instructed.claims
+    claims[name] = claims[name] or {}
+    table.insert(claims[name], b)
+    return
+  end
+  local reach = agent:lift_height() + 1e-9
+  while b.taken < n do
+    local ok, why = self:bring_one(b, reach)
+    if not ok then return refuse(self, b, n - b.taken, why) end
+    b.taken = b.taken + 1
+  end
+  b.closed = true
 end
 
 return M

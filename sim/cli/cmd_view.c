@@ -13,7 +13,7 @@
 #include "render/view.h"
 #endif
 
-enum { O_HELP, O_SET, O_SEED, O_UNTIL, O_REPLAY, O_SPEED, O_SIZE, O_EVERY, O_QUIT_AFTER, O_SCREENSHOT, O_BENCH, O_RECORD, O_INSTRUCTIONS, O_DRIVE, O_COUNT };
+enum { O_HELP, O_SET, O_SEED, O_UNTIL, O_REPLAY, O_SPEED, O_SIZE, O_EVERY, O_QUIT_AFTER, O_SCREENSHOT, O_BENCH, O_RECORD, O_INSTRUCTIONS, O_DRIVE, O_RESERVE, O_COUNT };
 
 static const sf_cli_option options[] = {
     [O_HELP] = SF_CLI_HELP_OPTION,
@@ -47,6 +47,10 @@ static const sf_cli_option options[] = {
                  .help = "scripted input (tests, demonstrations): lines 'TIME type TEXT', 'TIME click NAME', "
                          "'TIME key KEY', 'end quit' (docs/viewer.md)",
                  .hint = SF_CLI_FILE},
+    [O_RESERVE] = {"reserve", .kind = SF_CLI_U64, .value = "N",
+                   .help = "build every fleet entry but arms with N more agents, out of the plant until an 'add' "
+                           "brings them in during the run (the printed instructions build the same reserve)",
+                   .by_default = "none: agents are added only before a run"},
     [O_COUNT] = {NULL},
 };
 
@@ -110,6 +114,10 @@ static int run(const sf_cli_args *a)
         sf_cli_usage_error("view", "--record records a live run; a replay is a recording already");
         return SF_EXIT_USAGE;
     }
+    if (opt[O_RESERVE].given && (replay || opt[O_RESERVE].u64 < 1 || opt[O_RESERVE].u64 > 100)) {
+        sf_cli_usage_error("view", replay ? "--reserve is for a live run" : "--reserve goes from 1 to 100 agents per fleet entry");
+        return SF_EXIT_USAGE;
+    }
     if (shot && limit == 0) {
         sf_cli_usage_error("view", "--screenshot needs --quit-after N (the frame to save)");
         return SF_EXIT_USAGE;
@@ -118,6 +126,7 @@ static int run(const sf_cli_args *a)
     {
         sf_view_opts o = {0};
         o.spec = sf_cli_spec(a, model, O_SET, O_SEED, O_UNTIL);
+        o.spec.reserve = (int)opt[O_RESERVE].u64;
         o.replay = replay;
         o.speed = speed;
         o.width = w;

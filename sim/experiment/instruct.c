@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/mem.h"
 #include "scenario/schema.h"
 
 int sf__in_refuse(parse *p, const char *fmt, ...)
@@ -280,7 +281,7 @@ int sf__in_find_name(const char *w, const void *base, size_t n, size_t stride)
 }
 
 /* The product at word i, singular or plural ("gearboxes"); advances i. */
-static int product(parse *p, int *out)
+int sf__in_product(parse *p, int *out)
 {
     const char *w = sf__in_word(p, p->i);
     char one[WORD_LEN];
@@ -373,7 +374,7 @@ int sf__in_target(parse *p, sf_intervention *iv)
 
 /* ---- sentences -------------------------------------------------------------------- */
 
-typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_REMOVE, V_SET, V_SPEED } verb;
+typedef enum verb { V_NONE, V_STOP, V_FENCE, V_RUSH, V_BRING, V_TEND, V_ADD, V_REMOVE, V_SET, V_SPEED, V_RESERVE } verb;
 
 static const struct verbs {
     verb v;
@@ -388,6 +389,7 @@ static const struct verbs {
     {V_REMOVE, {"remove", "withdraw", "dismiss", "retire", NULL}},
     {V_SET, {"set", "change", NULL}},
     {V_SPEED, {"speed", "slow", "accelerate", "faster", "slower", NULL}},
+    {V_RESERVE, {"reserve", NULL}},
 };
 
 /* The first verb of the sentence and where it is (words before it address someone). */
@@ -484,26 +486,33 @@ static int fence(parse *p, int verb_at, sf_intervention *iv)
     return SF_OK;
 }
 
+int sf__in_quantity_of(parse *p, const char *const *fillers, double max, const char *what, int *n, int *prod)
+{
+    double v = 1;
+
+    if (sf__in_number(p, &v) && (v != (int)v || v < 1 || v > max))
+        return sf__in_refuse(p, "%s is a whole number from 1 to %.0f, not %g", what, max, v);
+    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
+        p->i++;
+    *n = (int)v;
+    return sf__in_product(p, prod);
+}
+
 /* "rush order: 5 gearbox", "rush five gearboxes", "order 5 gearbox now". */
 static int rush(parse *p, sf_intervention *iv)
 {
     static const char *const fillers[] = {"order", "orders", "for", "of", "units", "unit", "pieces", "piece", "x", NULL};
-    double v = 1;
-    int prod = 0, rc;
+    int prod = 0, n = 1, rc;
 
     while (sf__in_one_of(sf__in_word(p, p->i), fillers))
         p->i++;
-    if (sf__in_number(p, &v) && (v != (int)v || v < 1 || v > 1e7))
-        return sf__in_refuse(p, "a quantity is a whole number from 1 to 10000000, not %g", v);
-    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
-        p->i++;
-    if ((rc = product(p, &prod)) != SF_OK)
+    if ((rc = sf__in_quantity_of(p, fillers, 1e7, "a quantity", &n, &prod)) != SF_OK)
         return rc;
     if (sf__in_is(p, p->i, "now") || sf__in_is(p, p->i, "immediately"))
         p->i++;
     iv->kind = SF_IV_RUSH_ORDER;
     iv->target = (uint32_t)prod;
-    iv->quantity = (int)v;
+    iv->quantity = n;
     iv->length = 0;
     return SF_OK;
 }
@@ -512,8 +521,6 @@ static int rush(parse *p, sf_intervention *iv)
 static int not_yet(parse *p, verb v)
 {
     switch (v) {
-    case V_BRING:
-        return sf__in_refuse(p, "transport tasks cannot be given to an agent yet: the plant's dispatcher assigns them");
     case V_SPEED:
         return sf__in_refuse(p, "to change a speed, say 'set forklift speed to 1.5 m/s' (a fleet entry's agents together)");
     default:
@@ -566,7 +573,7 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
     memmove(p.t.w, p.t.w + start, (size_t)p.t.n * sizeof *p.t.w);
     p.i = 0;
     if ((v = find_verb(&p, &verb_at)) != V_STOP && v != V_FENCE && v != V_RUSH && v != V_ADD && v != V_REMOVE &&
-        v != V_SET && v != V_TEND)
+        v != V_SET && v != V_TEND && v != V_BRING && v != V_RESERVE)
         return p.t.n == 0 ? sf__in_refuse(&p, "a time but no instruction") : not_yet(&p, v);
     if (v == V_STOP && strcmp(p.t.w[verb_at], "down") == 0) { /* "camera cell_cam down for 45 min" */
         memmove(p.t.w[verb_at], p.t.w[verb_at + 1], (size_t)(p.t.n - verb_at - 1) * sizeof *p.t.w);
@@ -580,6 +587,8 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
              : v == V_REMOVE ? sf__in_remove_agent(&p, iv)
              : v == V_SET    ? sf__in_set(&p, iv)
              : v == V_TEND   ? sf__in_tend(&p, verb_at, iv)
+             : v == V_BRING  ? sf__in_bring(&p, verb_at, iv)
+             : v == V_RESERVE ? sf__in_reserve(&p, verb_at, iv)
                              : rush(&p, iv);
     }
     if (rc == SF_OK && p.i < p.t.n)
@@ -589,16 +598,57 @@ int sf_instruct_parse(const sf_scenario_config *cfg, const char *text, int line,
 
 /* ---- files ----------------------------------------------------------------------- */
 
+/*
+ * With a reserve of r agents per fleet entry, the sentences after it name agents as the reserve
+ * builds them ("stop forklift 4" with 3 forklifts and a reserve): *out is cfg with every entry but
+ * arms grown by r, its entries in *types (freed and made again).
+ */
+static int reserved_config(const sf_scenario_config *cfg, int r, sf_scenario_config *out, sf_cfg_agent_type **types)
+{
+    size_t nt = cfg->fleet.n_types;
+
+    free(*types);
+    if (!(*types = sf_malloc((nt ? nt : 1) * sizeof **types)))
+        return SF_ENOMEM;
+    if (nt > 0)
+        memcpy(*types, cfg->fleet.types, nt * sizeof **types);
+    for (size_t t = 0; t < nt; t++)
+        (*types)[t].count += (*types)[t].kind == SF_AGENT_ARM ? 0 : r;
+    *out = *cfg;
+    out->fleet.types = *types;
+    return SF_OK;
+}
+
+/* Why iv cannot join list l with a reserve (one comes first; adds take from it), into why; NULL when it can. */
+static const char *reserve_refusal(const sf_interventions *l, const sf_intervention *iv, const sf_scenario_config *cfg,
+                                   char *why, size_t n)
+{
+    if (iv->kind == SF_IV_RESERVE && sf_interventions_count(l) > (size_t)(sf_interventions_reserve(l) > 0))
+        return "a reserve comes first, before the other instructions (agents are numbered with it)";
+    if (iv->kind != SF_IV_ADD_AGENTS || sf_interventions_reserve(l) == 0 ||
+        iv->quantity <= sf_interventions_reserve_left(l, iv->target))
+        return NULL;
+    snprintf(why, n, "the reserve of %s has %d agents left", cfg->fleet.types[iv->target].name,
+             sf_interventions_reserve_left(l, iv->target));
+    return why;
+}
+
 int sf_instruct_file(const char *path, const sf_scenario_config *cfg, sf_interventions *l, FILE *said, FILE *err)
 {
     FILE *f = fopen(path, "r");
     char text[1024], why[256], understood[256];
+    const char *refused;
     int line = 0, rc = SF_OK;
+    const sf_scenario_config *base = cfg;
+    sf_scenario_config grown;
+    sf_cfg_agent_type *types = NULL;
 
     if (!f) {
         fprintf(err, "%s: cannot read the instructions\n", path);
         return SF_EIO;
     }
+    if (sf_interventions_reserve(l) > 0 && (rc = reserved_config(base, sf_interventions_reserve(l), &grown, &types)) == SF_OK)
+        cfg = &grown;
     while (rc == SF_OK && fgets(text, sizeof text, f)) {
         sf_intervention iv;
         line++;
@@ -608,7 +658,12 @@ int sf_instruct_file(const char *path, const sf_scenario_config *cfg, sf_interve
             rc = SF_OK;
         } else if (rc != SF_OK) {
             fprintf(err, "%s:%d: cannot follow \"%s\": %s\n", path, line, text, why);
+        } else if ((refused = reserve_refusal(l, &iv, cfg, why, sizeof why))) {
+            fprintf(err, "%s:%d: cannot follow \"%s\": %s\n", path, line, text, refused);
+            rc = SF_EPARSE;
         } else if ((rc = sf_interventions_add(l, &iv)) == SF_OK) {
+            if (iv.kind == SF_IV_RESERVE && (rc = reserved_config(base, sf_interventions_reserve(l), &grown, &types)) == SF_OK)
+                cfg = &grown;
             sf_intervention_describe(&iv, cfg, understood, sizeof understood);
             fprintf(said, "%s:%d: \"%s\" understood as: %s\n", path, line, text, understood);
         }
@@ -618,5 +673,6 @@ int sf_instruct_file(const char *path, const sf_scenario_config *cfg, sf_interve
         rc = SF_EIO;
     }
     fclose(f);
+    free(types);
     return rc;
 }

@@ -101,6 +101,31 @@ static int entry_of(parse *p, const char *noun, int shift, int *out)
 }
 
 /* "add 2 operators to the late shift", "hire a forklift", "add 1 operator_late". */
+/*
+ * "reserve 2 agents per fleet entry": every fleet entry but arms is built
+ * with 2 more agents, out of the plant until an add brings them in (during
+ * the run too, from a live viewer). With the plant, so at the start only.
+ */
+int sf__in_reserve(parse *p, int verb_at, sf_intervention *iv)
+{
+    static const char *const fillers[] = {"agents", "agent", "more", "per", "for", "in", "each", "every", "fleet",
+                                          "entry", "entries", NULL};
+    double v = 1;
+
+    if (verb_at > 0)
+        return sf__in_refuse(p, "a reserve is for every fleet entry: say 'reserve 2 agents per fleet entry'");
+    if (iv->at != 0)
+        return sf__in_refuse(p, "a reserve is built with the plant: give it at the start (no time, or +00:00:00)");
+    if (!sf__in_number(p, &v) || v != (int)v || v < 1 || v > 100)
+        return sf__in_refuse(p, "how many? a reserve is a whole number of agents from 1 to 100 per fleet entry");
+    while (sf__in_one_of(sf__in_word(p, p->i), fillers))
+        p->i++;
+    iv->kind = SF_IV_RESERVE;
+    iv->quantity = (int)v;
+    iv->length = SF_TIME_MAX;
+    return SF_OK;
+}
+
 int sf__in_add_agents(parse *p, sf_intervention *iv)
 {
     double v = 1;
@@ -190,9 +215,13 @@ static int safety_mode(parse *p, const char *mode, sf_intervention *iv)
     }
     if ((int)now == (pfl ? SF_SAFETY_PFL : SF_SAFETY_SSM))
         return sf__in_refuse(p, "%s runs %s already (its safety rule)", T->name, names[now]);
-    return sf__in_refuse(p, "%s runs %s by its safety rule; a collaborative mode is set for the whole run, not during it "
-                     "(--set on its safety rule), and only fencing is taken back during a run",
-                  T->name, names[now]);
+    return sf__in_refuse(p, "%s runs %s by its safety rule; a collaborative mode is set for the whole run, not during it: %s "
+                         "(--set on its safety rule); during a run an arm can only be fenced and the fence taken back",
+                         T->name, names[now],
+                         now == SF_SAFETY_FENCED ? "its guard is laid in the people's paths when the plant is built, and "
+                                                   "its rule gives no bands or speeds to work beside people"
+                                                 : "the safety monitor places its bands and speeds from its rule when the "
+                                                   "plant is built");
 }
 
 /* A speed at word i: a number and "m/s" ("m s", "mps") or "km/h" ("km h", "kmh"), as m/s; advances i. */

@@ -46,6 +46,10 @@ bool sf__in_unit_word(const char *w, sf_time *size);
 /* "there is no WHAT 'w'; did you mean ...?" among the names of the kinds in `which`: SF_EPARSE. */
 int sf__in_unknown(parse *p, const char *what, const char *w, unsigned which);
 int sf__in_find_name(const char *w, const void *base, size_t n, size_t stride);
+/* A product at word p->i (its name, or its plural), advancing. */
+int sf__in_product(parse *p, int *out);
+/* [quantity] {filler} PRODUCT: the quantity (default 1) a whole number from 1 to max, `what` in a refusal. */
+int sf__in_quantity_of(parse *p, const char *const *fillers, double max, const char *what, int *n, int *prod);
 /* A station, camera or agent at word p->i (iv->kind and target say which); advances. */
 int sf__in_target(parse *p, sf_intervention *iv);
 /* "for DURATION", "until CLOCK" or nothing (to the end of the run). */
@@ -56,5 +60,9 @@ int sf__in_add_agents(parse *p, sf_intervention *iv);
 int sf__in_remove_agent(parse *p, sf_intervention *iv);
 int sf__in_set(parse *p, sf_intervention *iv);
 int sf__in_tend(parse *p, int verb_at, sf_intervention *iv);
+/* "reserve 2 agents per fleet entry": at the start only. */
+int sf__in_reserve(parse *p, int verb_at, sf_intervention *iv);
+/* instruct_bring.c: "forklift 2, bring 10 pallets of component_a from receiving to high_bay_1". */
+int sf__in_bring(parse *p, int verb_at, sf_intervention *iv);
 
 #endif

@@ -25,6 +25,7 @@ struct sf_interventions {
     sf_world *w;
     sf_script *S;         /* set by sf_interventions_script: rush orders after the start */
     size_t prepared;      /* the interventions there were at sf_interventions_prepare */
+    int reserve;          /* agents per fleet entry (but arms) built out of the plant, for adds; 0: none */
     uint32_t kind;
 };
 
@@ -96,6 +97,12 @@ static bool agent_name(const sf_scenario_config *cfg, uint32_t agent, const char
     return true;
 }
 
+/* A transport's rack or dock by name. */
+static const char *place_name(const sf_scenario_config *cfg, uint32_t place)
+{
+    return place & SF_IV_DOCK ? cfg->layout.docks[place & ~SF_IV_DOCK].name : cfg->layout.racks[place].name;
+}
+
 uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n)
 {
     uint32_t first = 0;
@@ -136,12 +143,18 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
         return snprintf(buf, n, "%s fence %s %d %s", at, type, nth, len);
     case SF_IV_ADD_AGENTS:
         return snprintf(buf, n, "%s add %d %s", at, iv->quantity, cfg->fleet.types[iv->target].name);
+    case SF_IV_RESERVE:
+        return snprintf(buf, n, "%s reserve %d agents per fleet entry", at, iv->quantity);
     case SF_IV_REMOVE_AGENT:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s remove %s %d", at, type, nth);
     case SF_IV_TEND:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s %s %d: tend %s %s", at, type, nth, cfg->layout.stations[iv->station].name, len);
+    case SF_IV_BRING:
+        agent_name(cfg, iv->target, &type, &nth);
+        return snprintf(buf, n, "%s %s %d, bring %d pallets of %s from %s to %s", at, type, nth, iv->quantity,
+                        cfg->products[iv->product].name, place_name(cfg, iv->from), place_name(cfg, iv->to));
     case SF_IV_SPEED: {
         char v[32];
         snprintf(v, sizeof v, "%.15g", iv->speed); /* the shortest that reads back the same */
@@ -169,43 +182,96 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
 
 static bool names_agent(sf_iv_kind k)
 {
-    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND;
+    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND || k == SF_IV_BRING;
+}
+
+/* Does fleet entry t get a reserve (every entry but arms, which are part of their stations)? */
+static bool reserved(const sf_scenario_config *cfg, size_t t) { return cfg->fleet.types[t].kind != SF_AGENT_ARM; }
+
+int sf_interventions_reserve(const sf_interventions *l)
+{
+    int r = l->reserve;
+
+    for (size_t i = 0; i < l->n; i++)
+        if (l->iv[i].kind == SF_IV_RESERVE && l->iv[i].quantity > r)
+            r = l->iv[i].quantity;
+    return r;
+}
+
+int sf_interventions_reserve_left(const sf_interventions *l, size_t type)
+{
+    int used = 0, r = sf_interventions_reserve(l);
+
+    for (size_t i = 0; i < l->n; i++)
+        if (l->iv[i].kind == SF_IV_ADD_AGENTS && l->iv[i].target == type)
+            used += l->iv[i].quantity;
+    return r > used ? r - used : 0;
 }
 
 /*
- * Grow the fleet entries agents are added to: the list's copy of them
- * replaces cfg's, each add learns its first agent, and every agent target
- * (numbered for the fleet as it was) is moved past the agents added
- * before it in fleet order. SF_OK or SF_ENOMEM.
+ * Grow the fleet entries agents are added to (with a reserve: every entry
+ * but arms, by the reserve, and adds take the entry's next reserve agents):
+ * the list's copy of them replaces cfg's, each add learns its first agent,
+ * and every agent target (numbered for the fleet as it was) is moved past
+ * the agents added before it in fleet order. SF_OK, SF_ENOMEM, or
+ * SF_ELIMIT for adds beyond an entry's reserve.
  */
 static int grow_fleet(sf_interventions *l, sf_scenario_config *cfg)
 {
     sf_scenario_config grown = *cfg;
     size_t nt = cfg->fleet.n_types, added = 0;
 
+    l->reserve = sf_interventions_reserve(l);
     for (size_t i = 0; i < l->n; i++)
         added += l->iv[i].kind == SF_IV_ADD_AGENTS;
-    if (added == 0)
+    if (added == 0 && l->reserve == 0)
         return SF_OK;
     if (!(l->fleet = sf_malloc(nt * sizeof *l->fleet)))
         return SF_ENOMEM;
     memcpy(l->fleet, cfg->fleet.types, nt * sizeof *l->fleet);
+    for (size_t t = 0; t < nt; t++)
+        if (l->reserve > 0 && reserved(cfg, t))
+            l->fleet[t].count += l->reserve;
     for (size_t i = 0; i < l->n; i++)
         if (l->iv[i].kind == SF_IV_ADD_AGENTS) {
-            l->iv[i].first = (uint32_t)l->fleet[l->iv[i].target].count; /* its number - 1, for now */
-            l->fleet[l->iv[i].target].count += l->iv[i].quantity;
+            size_t t = l->iv[i].target;
+            int before = 0; /* the entry's reserve agents the adds before it took */
+            for (size_t j = 0; j < i; j++)
+                before += l->iv[j].kind == SF_IV_ADD_AGENTS && l->iv[j].target == t ? l->iv[j].quantity : 0;
+            if (l->reserve > 0 && (!reserved(cfg, t) || before + l->iv[i].quantity > l->reserve))
+                return SF_ELIMIT;
+            /* its number - 1, for now: past the entry's own agents and the adds before it */
+            l->iv[i].first = (uint32_t)(l->reserve > 0 ? cfg->fleet.types[t].count + before : l->fleet[t].count);
+            if (l->reserve == 0)
+                l->fleet[t].count += l->iv[i].quantity;
         }
     grown.fleet.types = l->fleet;
     for (size_t i = 0; i < l->n; i++) {
         sf_intervention *iv = &l->iv[i];
         size_t t;
         int nth;
-        if (names_agent(iv->kind) && agent_entry(cfg, iv->target, &t, &nth))
+        /* with a reserve, agents were named as it builds them already (experiment/instruct.h) */
+        if (names_agent(iv->kind) && l->reserve == 0 && agent_entry(cfg, iv->target, &t, &nth))
             iv->target = sf_interventions_agent(&grown, t, nth);
         else if (iv->kind == SF_IV_ADD_AGENTS)
             iv->first = sf_interventions_agent(&grown, iv->target, (int)iv->first + 1);
     }
     cfg->fleet.types = l->fleet;
+    return SF_OK;
+}
+
+/* With a reserve, once the plant is built: every reserve agent is out of the plant until an add brings it in. */
+static int out_of_plant(sf_interventions *l)
+{
+    const sf_scenario_config *cfg = sf_world_config(l->w);
+
+    for (size_t t = 0; l->reserve > 0 && t < cfg->fleet.n_types; t++)
+        for (int k = 0; reserved(cfg, t) && k < l->reserve; k++) {
+            uint32_t a = sf_interventions_agent(cfg, t, cfg->fleet.types[t].count - l->reserve + k + 1);
+            int rc = sf_world_presence(l->w, a, 0, 0);
+            if (rc != SF_OK)
+                return rc;
+        }
     return SF_OK;
 }
 
@@ -216,16 +282,35 @@ static bool at_start(const sf_intervention *iv) { return iv->kind == SF_IV_RUSH_
 
 void sf_interventions_script(sf_interventions *l, sf_script *S) { l->S = S; }
 
+/* A transport's place for the script: {rack = i, name = "..."} or {dock = "..."}. */
+static void script_place(const sf_scenario_config *cfg, uint32_t place, char *buf, size_t n)
+{
+    if (place & SF_IV_DOCK)
+        snprintf(buf, n, "{dock = [[%s]]}", cfg->layout.docks[place & ~SF_IV_DOCK].name);
+    else
+        snprintf(buf, n, "{rack = %" PRIu32 ", name = [[%s]]}", place + 1, cfg->layout.racks[place].name);
+}
+
+static bool by_script(sf_iv_kind k) { return k == SF_IV_RUSH_ORDER || k == SF_IV_TEND || k == SF_IV_BRING; }
+
 /*
  * What the plant's script does now for intervention iv: release a rush
- * order's units, or start (`start`) or end a tending.
+ * order's units, start (`start`) or end a tending, or hand a transport to its vehicle.
  */
 static int through_script(sf_interventions *l, const sf_intervention *iv, bool start)
 {
-    char chunk[96];
+    char chunk[512], from[200], to[200];
 
     if (!l->S)
         return SF_EINVAL;
+    if (iv->kind == SF_IV_BRING) {
+        const sf_scenario_config *cfg = sf_world_config(l->w);
+        script_place(cfg, iv->from, from, sizeof from);
+        script_place(cfg, iv->to, to, sizeof to);
+        snprintf(chunk, sizeof chunk, "require('plant').bring(%" PRIu32 ", %d, %" PRIu32 ", %s, %s)", iv->target + 1,
+                 iv->quantity, iv->product + 1, from, to);
+        return sf_script_load_string(l->S, chunk, "=bring");
+    }
     if (iv->kind == SF_IV_RUSH_ORDER)
         snprintf(chunk, sizeof chunk, "require('plant').rush(%" PRIu32 ", %d)", iv->target + 1, iv->quantity);
     else if (start)
@@ -319,6 +404,8 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
         return down ? set_speed(w, iv) : SF_OK;
     case SF_IV_RUSH_ORDER: /* the script's: sf_interventions_schedule */
     case SF_IV_TEND:
+    case SF_IV_BRING:
+    case SF_IV_RESERVE: /* built with the plant (sf_interventions_prepare) */
         break;
     }
     return SF_EINVAL;
@@ -330,8 +417,7 @@ static void on_intervention(sf_kernel *k, void *ctx, const sf_event *ev)
     sf_interventions *l = ctx;
     const sf_intervention *iv = &l->iv[ev->target / 2];
     bool start = ev->target % 2 == 0;
-    int rc = iv->kind == SF_IV_RUSH_ORDER || iv->kind == SF_IV_TEND ? through_script(l, iv, start)
-                                                                     : sf_intervention_hold(l->w, iv, start);
+    int rc = by_script(iv->kind) ? through_script(l, iv, start) : sf_intervention_hold(l->w, iv, start);
 
     if (rc != SF_OK)
         sf_kernel_fail(k, rc);
@@ -346,13 +432,16 @@ static int schedule(sf_interventions *l, size_t i)
 
     if (at_start(iv) && i < l->prepared)
         return SF_OK; /* an order of the scenario (sf_interventions_prepare) */
-    if (iv->kind == SF_IV_ADD_AGENTS) /* built with the plant (prepared), off until they join */
+    if (iv->kind == SF_IV_RESERVE) /* built with the plant (prepared), out of it until added */
+        return SF_OK;
+    if (iv->kind == SF_IV_ADD_AGENTS && l->reserve == 0) /* built with the plant (prepared), off until they join */
         return l->fleet ? sf_intervention_hold(l->w, iv, true) : SF_EINVAL;
     if (i > UINT32_MAX / 2 - 1)
         return SF_ELIMIT;
     if ((rc = sf_kernel_at(l->k, iv->at, 1, l->kind, (uint32_t)(2 * i), NULL)) != SF_OK)
         return rc;
-    if (iv->kind == SF_IV_RUSH_ORDER || iv->length == SF_TIME_MAX || sf_time_add(iv->at, iv->length, &end) != SF_OK)
+    if (iv->kind == SF_IV_RUSH_ORDER || iv->kind == SF_IV_ADD_AGENTS || iv->length == SF_TIME_MAX ||
+        sf_time_add(iv->at, iv->length, &end) != SF_OK)
         return SF_OK;
     return sf_kernel_at(l->k, end, 1, l->kind, (uint32_t)(2 * i + 1), NULL);
 }
@@ -363,7 +452,8 @@ int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w)
 
     l->k = k;
     l->w = w;
-    if ((rc = SF_KERNEL_ADD_KINDS(k, l, {"intervention", on_intervention, &l->kind})) != SF_OK)
+    if ((rc = SF_KERNEL_ADD_KINDS(k, l, {"intervention", on_intervention, &l->kind})) != SF_OK ||
+        (rc = out_of_plant(l)) != SF_OK)
         return rc;
     for (size_t i = 0; i < l->n; i++)
         if ((rc = schedule(l, i)) != SF_OK)
@@ -373,12 +463,23 @@ int sf_interventions_start(sf_interventions *l, sf_kernel *k, sf_world *w)
 
 int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv)
 {
+    sf_intervention add;
     int rc;
 
-    if (!l->k || iv->kind == SF_IV_ADD_AGENTS || (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)) ||
-        (iv->kind == SF_IV_TEND && !l->S))
+    if (!l->k || iv->kind == SF_IV_RESERVE || (iv->kind == SF_IV_ADD_AGENTS && (!l->reserve || iv->quantity < 1)) ||
+        (iv->kind == SF_IV_RUSH_ORDER && (!l->S || iv->quantity < 1)) ||
+        ((iv->kind == SF_IV_TEND || iv->kind == SF_IV_BRING) && !l->S))
         return SF_EINVAL;
-
+    if (iv->kind == SF_IV_ADD_AGENTS) { /* the entry's next reserve agents */
+        const sf_scenario_config *cfg = sf_world_config(l->w);
+        int left = iv->target < cfg->fleet.n_types && reserved(cfg, iv->target)
+                       ? sf_interventions_reserve_left(l, iv->target) : 0;
+        if (iv->quantity > left)
+            return SF_ELIMIT;
+        add = *iv;
+        add.first = sf_interventions_agent(cfg, iv->target, cfg->fleet.types[iv->target].count - left + 1);
+        iv = &add;
+    }
     if ((rc = sf_interventions_add(l, iv)) != SF_OK)
         return rc;
     if ((rc = schedule(l, l->n - 1)) != SF_OK)

@@ -18,8 +18,16 @@
  * entry's count (so the world's fixed arrays hold them) and they join at
  * their time (model/world.h, sf_world_presence); agents are numbered by
  * fleet entry, so the agent index of every other intervention is moved
- * past the added ones. A removed agent leaves when its task in hand ends:
- * an event of kind "intervention", target 2 i, at its time. Everything is
+ * past the added ones. With a reserve in the list (SF_IV_RESERVE, at the
+ * start) every fleet entry but arms is built with that many more agents,
+ * out of the plant, and agents added (before the run or during it, from a
+ * live viewer) are the entry's next reserve agents, joining at an event
+ * at their time: a list with a reserve builds the same plant headless as
+ * live. A removed agent leaves when its task in hand ends:
+ * an event of kind "intervention", target 2 i, at its time. A transport
+ * (one vehicle alone moves n pallets from a rack or dock to a rack or dock)
+ * is handed to the plant's script at its time, as a rush order is
+ * ("require('plant').bring(...)", scripts/warehouse.lua). Everything is
  * deterministic:
  * the same list on the same scenario and seed gives the same run, and
  * the list printed (sf_interventions_print) is the instruction file that
@@ -54,7 +62,12 @@ typedef enum sf_iv_kind {
     SF_IV_REMOVE_AGENT, /* target: agent index; it leaves when its task in hand ends */
     SF_IV_SPEED,        /* target: fleet entry; its agents' top speed from `at` on (speed, m/s) */
     SF_IV_TEND,         /* target: agent index (a humanoid or worker); it works only at `station` for `length` */
+    SF_IV_BRING,        /* target: agent index (a forklift or AGV); it alone moves `quantity` pallets of `product` from `from` to `to` */
+    SF_IV_RESERVE,      /* at the start: every fleet entry but arms is built with `quantity` more agents, off until added */
 } sf_iv_kind;
+
+/* A transport's place: a rack index, or SF_IV_DOCK | a dock index. */
+#define SF_IV_DOCK 0x80000000u
 
 typedef struct sf_intervention {
     sf_iv_kind kind;
@@ -67,6 +80,8 @@ typedef struct sf_intervention {
     uint32_t first;   /* adds, once prepared: the agent index of the first agent added */
     double speed;     /* speeds: m/s, empty (loaded: in the fleet entry's ratio of loaded to empty) */
     uint32_t station; /* tending: the station's index */
+    uint32_t product; /* transport: the product's index (a stored good) */
+    uint32_t from, to;/* transport: a rack index, or SF_IV_DOCK | a dock index */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;
@@ -122,11 +137,17 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down);
 
 /*
  * Add iv to a started list and schedule it (a stop, camera outage, fence,
- * removal or rush order from its time, at or after now). Agents cannot be
- * added once the plant is built (their capacity is fixed then), nor a
- * rush order without the script (sf_interventions_script): SF_EINVAL.
+ * removal or rush order from its time, at or after now). Agents can be
+ * added once the plant is built only from a reserve (SF_EINVAL without
+ * one, SF_ELIMIT when the entry's is used up: their capacity is fixed
+ * then); a rush order, tending or a transport needs the script
+ * (sf_interventions_script): SF_EINVAL. A reserve cannot be scheduled.
  */
 int sf_interventions_schedule(sf_interventions *l, const sf_intervention *iv);
+
+/* The reserve of the list (agents per fleet entry, 0: none), and how many of fleet entry `type`'s are left. */
+int sf_interventions_reserve(const sf_interventions *l);
+int sf_interventions_reserve_left(const sf_interventions *l, size_t type);
 
 /*
  * The script state that runs the plant (scripts/plant.lua): a rush order

@@ -147,15 +147,21 @@ static int instructions(sf_session *s)
 {
     int rc;
 
-    if (!s->spec.instruct)
+    if (!s->spec.instruct && s->spec.reserve <= 0)
         return SF_OK;
     if (!s->cfg) {
-        fprintf(errs(s), "%s: instructions need a scenario, not a Lua model\n", s->spec.instruct);
+        fprintf(errs(s), "%s: instructions need a scenario, not a Lua model\n", s->spec.instruct ? s->spec.instruct : "a reserve");
         return SF_EUSAGE;
     }
     if (!(s->iv = sf_interventions_new()))
         return SF_ENOMEM;
-    rc = sf_instruct_file(s->spec.instruct, s->cfg, s->iv, s->spec.said ? s->spec.said : stdout, errs(s));
+    /* a reserve asked for (a live viewer's): the list's first line, so that the printed list builds it too */
+    rc = s->spec.reserve > 0 ? sf_interventions_add(s->iv, &(sf_intervention){.kind = SF_IV_RESERVE,
+                                                                              .quantity = s->spec.reserve,
+                                                                              .length = SF_TIME_MAX})
+                             : SF_OK;
+    if (rc == SF_OK && s->spec.instruct)
+        rc = sf_instruct_file(s->spec.instruct, s->cfg, s->iv, s->spec.said ? s->spec.said : stdout, errs(s));
     if (rc == SF_OK && (rc = sf_interventions_prepare(s->iv, s->cfg)) != SF_OK)
         fprintf(errs(s), "out of memory\n");
     return rc;

@@ -42,6 +42,8 @@ typedef struct sf_session_spec {
     FILE *err;                    /* problems; NULL = stderr */
     const char *instruct;         /* instructions in plain words (experiment/instruct.h), one a line; NULL = none */
     FILE *said;                   /* how each instruction was understood; NULL = stdout */
+    int reserve;                  /* agents per fleet entry (but arms) built out of the plant, to add during the
+                                     run (experiment/interventions.h, SF_IV_RESERVE); 0 = none */
     bool relax_safety;            /* a scenario's counterfactual without safety rules (model/config.h,
                                      sf_cfg_safety.relaxed): robots never slow, stop or hold people for people */
 } sf_session_spec;

@@ -434,6 +434,83 @@ int sf_storage_reserve_take(sf_storage *st, uint32_t item, sf_cell_ref *cell)
     return SF_ENOTFOUND;
 }
 
+/* The lanes of rack `rack` (none for a rack that does not exist). */
+static void rack_lanes(const sf_storage *st, uint32_t rack, uint32_t *first, uint32_t *end)
+{
+    const struct rack *r = rack < st->nracks ? &st->racks[rack] : NULL;
+
+    *first = r ? r->first_lane : 0;
+    *end = r ? r->first_lane + r->bays * r->levels : 0;
+}
+
+int sf_storage_reserve_put_in(sf_storage *st, uint32_t rack, double reach, sf_cell_ref *cell)
+{
+    uint32_t first, end;
+
+    rack_lanes(st, rack, &first, &end);
+    for (uint32_t i = first; i < end; i++) {
+        struct lane *ln = &st->lanes[i];
+        const struct rack *r = &st->racks[ln->rack];
+        if (ln->busy || ln->n == r->depth || r->height[ln->level] > reach)
+            continue;
+        *cell = (sf_cell_ref){ln->rack, ln->bay, ln->level, r->depth - ln->n - 1};
+        cell_at(st, cell)->state = SF_CELL_RESERVED_IN;
+        ln->n++;
+        ln->busy = true;
+        st->incoming++;
+        return SF_OK;
+    }
+    return SF_ENOTFOUND;
+}
+
+int sf_storage_reserve_take_from(sf_storage *st, uint32_t rack, uint32_t item, double reach, sf_cell_ref *cell)
+{
+    uint32_t first, end;
+    const struct cell *best = NULL;
+    struct lane *best_ln = NULL;
+    sf_cell_ref ref;
+
+    rack_lanes(st, rack, &first, &end);
+    for (uint32_t i = first; i < end; i++) {
+        struct lane *ln = &st->lanes[i];
+        const struct cell *c = ln->busy ? NULL : front_cell(st, ln, &ref);
+        if (c && c->state == SF_CELL_FULL && c->item == item && st->racks[ln->rack].height[ln->level] <= reach &&
+            (!best || c->seq < best->seq)) {
+            best = c;
+            best_ln = ln;
+            *cell = ref;
+        }
+    }
+    if (!best)
+        return SF_ENOTFOUND;
+    cell_at(st, cell)->state = SF_CELL_RESERVED_OUT; /* its entry among the item's fronts is stale from now */
+    best_ln->busy = true;
+    return SF_OK;
+}
+
+int sf_storage_cancel_put(sf_storage *st, const sf_cell_ref *cell)
+{
+    struct cell *c;
+
+    if (!valid(st, cell) || (c = cell_at(st, cell))->state != SF_CELL_RESERVED_IN)
+        return SF_EINVAL;
+    c->state = SF_CELL_EMPTY;
+    lane_of(st, cell)->n--;
+    lane_of(st, cell)->busy = false;
+    st->incoming--;
+    return SF_OK;
+}
+
+uint64_t sf_storage_rack_count(const sf_storage *st, uint32_t rack, uint32_t item)
+{
+    const struct rack *r = rack < st->nracks ? &st->racks[rack] : NULL;
+    uint64_t n = 0, cells = r ? (uint64_t)r->bays * r->levels * r->depth : 0;
+
+    for (uint64_t i = 0; i < cells; i++)
+        n += (r->cells[i].state == SF_CELL_FULL || r->cells[i].state == SF_CELL_RESERVED_OUT) && r->cells[i].item == item;
+    return n;
+}
+
 int sf_storage_commit_take(sf_storage *st, const sf_cell_ref *cell)
 {
     struct cell *c;

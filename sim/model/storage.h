@@ -67,6 +67,19 @@ int sf_storage_reserve_take(sf_storage *st, uint32_t item, sf_cell_ref *cell);
 /* The load leaves a cell reserved for retrieval. */
 int sf_storage_commit_take(sf_storage *st, const sf_cell_ref *cell);
 
+/*
+ * The same in one rack (an instruction's transport, docs/viewer.md): a cell
+ * of rack `rack` at a level no higher than `reach` (metres), the first free
+ * lane in the rack's order (bays, then levels); the oldest front load of
+ * `item` there. SF_ENOTFOUND when there is none.
+ */
+int sf_storage_reserve_put_in(sf_storage *st, uint32_t rack, double reach, sf_cell_ref *cell);
+int sf_storage_reserve_take_from(sf_storage *st, uint32_t rack, uint32_t item, double reach, sf_cell_ref *cell);
+/* A put-away reserved and not made after all: the cell is free again. SF_EINVAL when it was not reserved. */
+int sf_storage_cancel_put(sf_storage *st, const sf_cell_ref *cell);
+/* Loads of `item` in rack `rack` (full cells and those reserved for retrieval). */
+uint64_t sf_storage_rack_count(const sf_storage *st, uint32_t rack, uint32_t item);
+
 sf_cell_state sf_storage_cell(const sf_storage *st, const sf_cell_ref *cell, uint32_t *item);
 uint32_t sf_storage_access_node(const sf_storage *st, const sf_cell_ref *cell);
 double sf_storage_height(const sf_storage *st, const sf_cell_ref *cell);

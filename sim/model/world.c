@@ -623,6 +623,12 @@ int sf_world_presence(sf_world *w, uint32_t agent, sf_time joins, sf_time leaves
     sf_agent *a = &w->agents[agent];
     a->joins = joins;
     a->leaves = leaves;
+    /* out of the plant for good (resting with no end) and now to join: its rest ends when it joins */
+    if (a->activity == SF_ACT_REST && !a->timer && leaves == SF_TIME_MAX) {
+        sf_time now = sf_kernel_now(w->k);
+        a->until = joins > now ? joins : now;
+        return sf_kernel_at(w->k, a->until, 0, w->kind_activity, agent, &a->timer);
+    }
     /* gone while it stands waiting (for work, a crew, a charger): off now; else when its task in hand ends */
     if (sf_world_gone(w, agent) && a->activity == SF_ACT_NONE && a->state == SF_STATE_IDLE &&
         !sf_agents_busy(w->agent_work, agent))

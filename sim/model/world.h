@@ -197,8 +197,11 @@ int sf_world_rest(sf_world *w, uint32_t agent);
  * hand and then rests, as at the end of a shift; its figures stand as
  * they were. Capacity: an agent that joins during a run is one of its
  * fleet entry's `count`, built with the plant (experiment/interventions.h
- * grows the count before the build). SF_EINVAL for an agent out of range
- * or joins > leaves.
+ * grows the count before the build). One that rests out of the plant for
+ * good (gone) and is given a presence that never ends rests until its
+ * `joins` (now at the earliest), then works: an agent of a reserve, built
+ * out of the plant (joins = leaves = 0), added during the run. SF_EINVAL
+ * for an agent out of range or joins > leaves.
  */
 int sf_world_presence(sf_world *w, uint32_t agent, sf_time joins, sf_time leaves);
 /* Has the agent left the plant (now >= its `leaves`)? */

@@ -110,6 +110,64 @@ static int l_shop_taken(lua_State *L)
     return 0;
 }
 
+/* A rack (from 1) at argument idx, and a reach (metres) at idx + 1 unless `reach` is NULL. */
+static uint32_t check_rack(lua_State *L, int idx, double *reach)
+{
+    lua_Integer r = luaL_checkinteger(L, idx);
+
+    if (r < 1 || (size_t)r > sf_world_config(sf__world_of(L))->layout.n_racks)
+        luaL_argerror(L, idx, "a rack number (from 1)");
+    if (reach)
+        *reach = luaL_checknumber(L, idx + 1);
+    return (uint32_t)(r - 1);
+}
+
+/* shop.put_away_in(rack, reach): reserve a cell of that rack no higher than reach; nil when there is none. */
+static int l_shop_put_away_in(lua_State *L)
+{
+    double reach;
+    uint32_t rack = check_rack(L, 1, &reach);
+    sf_cell_ref c;
+    bool ok = sf_storage_reserve_put_in(sf_world_storage(sf__world_of(L)), rack, reach, &c) == SF_OK;
+
+    return push_reserved(L, ok, &c, "no free cell in that rack within reach");
+}
+
+/* shop.retrieve_from(rack, reach, item): reserve the oldest load of item at the front of a lane of that rack. */
+static int l_shop_retrieve_from(lua_State *L)
+{
+    double reach;
+    uint32_t rack = check_rack(L, 1, &reach);
+    lua_Integer item = luaL_checkinteger(L, 3);
+    sf_cell_ref c;
+    bool ok = item >= 0 && item <= UINT32_MAX &&
+              sf_storage_reserve_take_from(sf_world_storage(sf__world_of(L)), rack, (uint32_t)item, reach, &c) == SF_OK;
+
+    return push_reserved(L, ok, &c, "no such load within reach in that rack");
+}
+
+/* shop.cancel_put(cell): a cell reserved with shop.put_away_in or shop.put_away is free again. */
+static int l_shop_cancel_put(lua_State *L)
+{
+    sf_cell_ref c = check_cell(L, 1);
+
+    if (sf_storage_cancel_put(sf_world_storage(sf__world_of(L)), &c) != SF_OK)
+        return luaL_error(L, "cancel_put: that cell was not reserved for a put-away");
+    return 0;
+}
+
+/* shop.rack_count(rack, item): loads of item in that rack. */
+static int l_shop_rack_count(lua_State *L)
+{
+    uint32_t rack = check_rack(L, 1, NULL);
+    lua_Integer item = luaL_checkinteger(L, 2);
+
+    lua_pushinteger(L, item < 0 || item > UINT32_MAX
+                           ? 0
+                           : (lua_Integer)sf_storage_rack_count(sf_world_storage(sf__world_of(L)), rack, (uint32_t)item));
+    return 1;
+}
+
 /* ---- demand and places --------------------------------------------------- */
 
 /* shop.products(): {name, mass, source, sink, routed} for each product. */
@@ -331,6 +389,8 @@ static int setup(lua_State *L)
     sf_script *S = lua_touserdata(L, 1);
     static const luaL_Reg shop[] = {{"put_away", l_shop_put_away}, {"stored", l_shop_stored},
                                     {"retrieve", l_shop_retrieve}, {"taken", l_shop_taken},
+                                    {"put_away_in", l_shop_put_away_in}, {"retrieve_from", l_shop_retrieve_from},
+                                    {"rack_count", l_shop_rack_count}, {"cancel_put", l_shop_cancel_put},
                                     {"products", l_shop_products}, {"arrivals", l_shop_arrivals},
                                     {"next_arrival", l_shop_next_arrival}, {"orders", l_shop_orders},
                                     {"distance", l_shop_distance}, {"horizon", l_shop_horizon},

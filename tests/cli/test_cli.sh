@@ -133,7 +133,7 @@ expect_check="help set explain keys"
 expect_init="help template force"
 expect_compare="help reps seed set until out all counterfactual"
 expect_sweep="help vary zip reps jobs timeout seed set until out quiet"
-expect_view="help set seed until replay speed size every quit-after screenshot bench record instructions drive"
+expect_view="help set seed until replay speed size every quit-after screenshot bench record instructions drive reserve"
 expect_render="help at png frames every until replay set seed size heat trails select"
 for cmd in init demo run check compare sweep view render; do
     "$sf" "$cmd" --help >"$tmp/help" 2>&1 || { echo "FAIL: $cmd --help exits $?"; fails=$((fails + 1)); }

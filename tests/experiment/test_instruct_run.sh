@@ -64,10 +64,10 @@ grep -q "^# the interventions of a run of .*smart_factory.yaml, seed 2026" "$tmp
 [ ! -e "$tmp/plain/interventions.txt" ] || fail "a run without instructions writes interventions.txt"
 
 # a sentence it cannot follow: nothing runs
-printf 'stop weld_1 for 20 minutes\nforklift 2, bring 10 pallets of component_a from receiving to high_bay_1\n' > "$tmp/bad.txt"
+printf 'stop weld_1 for 20 minutes\nforklift 2, bring 10 pallets of component_a from shipping to high_bay_1\n' > "$tmp/bad.txt"
 "$sf" run "$plant" --until 4h --instruct "$tmp/bad.txt" > "$tmp/bad.out" 2> "$tmp/bad.err"
 [ $? = 1 ] || fail "a sentence it cannot follow does not exit 1"
-grep -q "bad.txt:2: cannot follow \"forklift 2, bring 10 pallets of component_a from receiving to high_bay_1\": transport tasks cannot be given" "$tmp/bad.err" ||
+grep -q "bad.txt:2: cannot follow \"forklift 2, bring 10 pallets of component_a from shipping to high_bay_1\": component_a arrives at inbound, not at outbound" "$tmp/bad.err" ||
     { cat "$tmp/bad.err"; fail "no message with the line, the sentence and why"; }
 ! grep -q "fingerprint" "$tmp/bad.out" || fail "the run started"
 printf 'stop weld_3 for 5 min\n' > "$tmp/name.txt"
