@@ -16,7 +16,8 @@
 #include "render/record.h"
 #include "report/outfile.h"
 
-#define MAGIC "SFREC3\n"
+#define MAGIC "SFREC4\n"
+#define MAGIC_V3 "SFREC3\n" /* a trailer of stops, camera outages, fences and rush orders only: still read */
 #define MAGIC_V2 "SFREC2\n" /* the same without the interventions' trailer: still read */
 #define TRAILER (-1)         /* a frame time that starts the trailer instead of a frame */
 #define KEY_EVERY 256
@@ -104,7 +105,11 @@ static int write_frame(void *ctx, const sf_snapshot *s)
     return SF_OK;
 }
 
-/* The interventions after the last frame: i64 -1, u32 n, n x (i64 at, i64 length, u32 kind, u32 target, i32 quantity). */
+/*
+ * The interventions after the last frame: i64 -1, u32 n, n x (i64 at,
+ * i64 length, u32 kind, u32 target, i32 quantity, u32 first, f64 speed,
+ * u32 station, u32 product, u32 from, u32 to): every field of every kind.
+ */
 static void write_trailer(writer *w, const sf_interventions *l)
 {
     int64_t mark = TRAILER;
@@ -122,6 +127,12 @@ static void write_trailer(writer *w, const sf_interventions *l)
         PUT(w, kind);
         PUT(w, iv->target);
         PUT(w, q);
+        PUT(w, iv->first);
+        PUT(w, iv->speed);
+        PUT(w, iv->station);
+        PUT(w, iv->product);
+        PUT(w, iv->from);
+        PUT(w, iv->to);
     }
     if (w->status == SF_OK && gzwrite(w->gz, w->buf, (unsigned)w->len) != (int)w->len)
         w->status = SF_EIO;
@@ -168,6 +179,8 @@ sf_recorder *sf_recorder_open(sf_session *ses, const sf_session_spec *spec, cons
         gzprintf(rec->w.gz, "set %s\n", spec->sets[i]);
     if (spec->until_given)
         gzprintf(rec->w.gz, "until %lld\n", (long long)spec->until);
+    if (spec->reserve > 0) /* the replay builds the same plant */
+        gzprintf(rec->w.gz, "reserve %d\n", spec->reserve);
     gzprintf(rec->w.gz, "data\n");
     return rec;
 fail:
@@ -254,11 +267,13 @@ struct sf_replay {
     sf_interventions *ivs; /* from the trailer (empty for a recording without one) */
     bool until_given;
     sf_time until;
+    int reserve; /* agents per fleet entry built out of the plant (view --reserve) */
 };
 
 typedef struct reader {
     const unsigned char *p, *end;
     bool bad;
+    bool v3; /* a trailer without the fields of the later kinds */
 } reader;
 
 static void get(reader *r, void *out, size_t n)
@@ -332,12 +347,30 @@ static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scena
         return iv->target < cfg->safety.n_cameras;
     case SF_IV_RUSH_ORDER:
         return iv->target < cfg->n_products && iv->quantity >= 1;
+    case SF_IV_ADD_AGENTS:
+        return iv->target < cfg->fleet.n_types && iv->quantity >= 1;
+    case SF_IV_SPEED:
+        return iv->target < cfg->fleet.n_types && iv->speed > 0;
+    case SF_IV_TEND:
+        return iv->station < cfg->layout.n_stations;
+    case SF_IV_BRING:
+        return iv->product < cfg->n_products && iv->quantity >= 1;
+    case SF_IV_RESERVE:
+        return iv->quantity >= 1;
     case SF_IV_STOP_AGENT:
     case SF_IV_FENCE:
+    case SF_IV_REMOVE_AGENT:
         return true;
     default:
         return false;
     }
+}
+
+/* Stops, camera outages, fences and tending last a while; the other kinds happen at their time. */
+static bool lasts(uint32_t kind)
+{
+    return kind == SF_IV_STOP_STATION || kind == SF_IV_STOP_AGENT || kind == SF_IV_CAMERA_DOWN || kind == SF_IV_FENCE ||
+           kind == SF_IV_TEND;
 }
 
 /* The interventions after the frames (write_trailer), each checked against the scenario. */
@@ -358,10 +391,18 @@ static bool read_trailer(reader *r, sf_interventions *l, const sf_scenario_confi
         GET(r, kind);
         GET(r, iv.target);
         GET(r, q);
+        if (!r->v3) {
+            GET(r, iv.first);
+            GET(r, iv.speed);
+            GET(r, iv.station);
+            GET(r, iv.product);
+            GET(r, iv.from);
+            GET(r, iv.to);
+        }
         iv.kind = (sf_iv_kind)kind;
         iv.quantity = q;
         iv.timed = true;
-        if (r->bad || !target_fits(&iv, kind, cfg) || iv.at < 0 || iv.length <= 0 ||
+        if (r->bad || !target_fits(&iv, kind, cfg) || iv.at < 0 || iv.length < 0 || (lasts(kind) && iv.length == 0) ||
             sf_intervention_describe(&iv, cfg, said, sizeof said) <= 0 || strchr(said, '?') ||
             sf_interventions_add(l, &iv) != SF_OK)
             return false;
@@ -430,10 +471,12 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     }
     p = (const char *)r->data;
     end = p + r->len;
-    if (r->len < strlen(MAGIC) || (memcmp(p, MAGIC, strlen(MAGIC)) != 0 && memcmp(p, MAGIC_V2, strlen(MAGIC)) != 0)) {
+    if (r->len < strlen(MAGIC) || (memcmp(p, MAGIC, strlen(MAGIC)) != 0 && memcmp(p, MAGIC_V3, strlen(MAGIC)) != 0 &&
+                                   memcmp(p, MAGIC_V2, strlen(MAGIC)) != 0)) {
         fprintf(err, "%s: not a shopfloor recording (shopfloor run SCENARIO --record FILE writes one)\n", path);
         goto fail;
     }
+    rd.v3 = memcmp(p, MAGIC_V3, strlen(MAGIC)) == 0;
     p += strlen(MAGIC);
     if (!(p = line_after(p, end, "model ", text, sizeof text)) || !(r->model = sf_strdup(text)))
         goto bad;
@@ -458,6 +501,10 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
         r->until = strtoll(text, NULL, 10);
         p = line_after(p, end, "until ", text, sizeof text);
     }
+    if (line_after(p, end, "reserve ", text, sizeof text)) {
+        r->reserve = atoi(text);
+        p = line_after(p, end, "reserve ", text, sizeof text);
+    }
     if (!(p = line_after(p, end, "data", text, sizeof text)) || r->every <= 0 || !(r->ivs = sf_interventions_new()))
         goto bad;
 
@@ -466,6 +513,7 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     spec.nsets = r->nsets;
     spec.seed_given = true;
     spec.seed = r->seed;
+    spec.reserve = r->reserve;
     spec.err = err;
     if (!(r->ses = sf_session_new(&spec, &status))) {
         fprintf(err, "%s: the scenario it was recorded from, %s, cannot be loaded\n", path, r->model);
@@ -559,7 +607,7 @@ static void seek(sf_replay *r, size_t f)
         r->at = f / KEY_EVERY * KEY_EVERY;
     }
     while (r->at < f) {
-        reader rd = {r->data + r->frame[r->at + 1], r->data + r->len, false};
+        reader rd = {.p = r->data + r->frame[r->at + 1], .end = r->data + r->len};
         apply(&rd, &r->cur);
         r->at++;
     }
@@ -582,7 +630,7 @@ int sf_replay_snapshot(sf_replay *r, sf_time t, sf_snapshot *out)
     seek(r, lo);
     sf_snapshot_copy(out, &r->cur);
     if (lo + 1 < r->nframes && t > r->times[lo]) {
-        reader rd = {r->data + r->frame[lo + 1], r->data + r->len, false};
+        reader rd = {.p = r->data + r->frame[lo + 1], .end = r->data + r->len};
         double f = (double)(t - r->times[lo]) / (double)(r->times[lo + 1] - r->times[lo]);
         sf_snapshot_copy(&r->next, &r->cur);
         apply(&rd, &r->next);

@@ -11,8 +11,9 @@
  * (and unchanged: counts of agents, cells, zones and segments are checked).
  *
  * Format (little-endian, after gunzip):
- *   "SFREC3\n", then text lines "model PATH", "seed N", "every NS",
- *   "set K=V" (any number), "until NS" (when --until was given), "data";
+ *   "SFREC4\n", then text lines "model PATH", "seed N", "every NS",
+ *   "set K=V" (any number), "until NS" (when --until was given),
+ *   "reserve N" (when a live window had a reserve), "data";
  *   then frames:
  *   i64 now, u64 completed, u64 released, u32 failures, u32 flat,
  *   f32 power, f64 energy, u8 alarm length + text (255 = unchanged),
@@ -22,8 +23,10 @@
  *   u32 n + n x (u32 zone, u16 people), u32 n + n x (u32 segment, f32 s);
  *   then the run's interventions (experiment/interventions.h), made live
  *   or from --instruct: i64 -1 (where a frame's time would be), u32 n,
- *   n x (i64 at, i64 length, u32 kind, u32 target, i32 quantity).
- * Version 2 ("SFREC2", no "until" line and no interventions) is still read.
+ *   n x (i64 at, i64 length, u32 kind, u32 target, i32 quantity, u32 first,
+ *   f64 speed, u32 station, u32 product, u32 from, u32 to).
+ * Version 3 ("SFREC3": interventions without the six later fields) and
+ * version 2 ("SFREC2", no "until" line and no interventions) are still read.
  *
  * The replay reads the whole file into memory and keeps a full snapshot
  * every 256 frames, so moving to any time costs at most 255 diffs.

@@ -449,12 +449,12 @@ static int encounter_kpis(sf_metrics *m, sf_kpis *out)
             tk += secs_in;
         }
         vehicles = true;
-        ADD("vehicle_encounters", F->types[k].name, nk, "", false);
+        ADD("vehicle_encounters", F->types[k].name, nk, "encounters", false);
         ADD("vehicle_encounter_time", F->types[k].name, tk / SF_SECONDS_PER_HOUR, "h", false);
         n += nk;
         t += tk;
     }
-    ADD("vehicle_encounters", "", n, "", vehicles); /* in the terminal report of every plant with vehicles */
+    ADD("vehicle_encounters", "", n, "encounters", vehicles); /* in the terminal report of every plant with vehicles */
     ADD("vehicle_encounter_time", "", t / SF_SECONDS_PER_HOUR, "h", false);
     return SF_OK;
 }
@@ -489,14 +489,14 @@ static int safety_kpis(sf_metrics *m, sf_kpis *out)
             sf_safety_stats st = sf_safety_robot_stats(sf_world_safety(m->w), (uint32_t)i, m->last);
             if (!st.monitored)
                 continue;
-            ADD("separation_violations", m->e[i].name, (double)st.violations, "", false);
+            ADD("separation_violations", m->e[i].name, (double)st.violations, "violations", false);
             ADD("separation_violation_time", m->e[i].name, secs(st.violation_time) / SF_SECONDS_PER_HOUR, "h", false);
             ADD("camera_outage_fenced_time", m->e[i].name, secs(st.outage_fenced) / SF_SECONDS_PER_HOUR, "h", false);
             n += (double)st.violations;
             t += secs(st.violation_time);
             o += secs(st.outage_fenced);
         }
-        ADD("separation_violations", "", n, "", false);
+        ADD("separation_violations", "", n, "violations", false);
         ADD("separation_violation_time", "", t / SF_SECONDS_PER_HOUR, "h", false);
         ADD("camera_outage_fenced_time", "", o / SF_SECONDS_PER_HOUR, "h", false);
         n = t = 0;
@@ -505,13 +505,13 @@ static int safety_kpis(sf_metrics *m, sf_kpis *out)
             if (!(cfg->safety.cameras[c].miss > 0))
                 continue;
             sf_safety_camera_stats(sf_world_safety(m->w), c, &passes, &missed);
-            ADD("camera_passes", cfg->safety.cameras[c].name, (double)passes, "", false);
-            ADD("detections_missed", cfg->safety.cameras[c].name, (double)missed, "", false);
+            ADD("camera_passes", cfg->safety.cameras[c].name, (double)passes, "passes", false);
+            ADD("detections_missed", cfg->safety.cameras[c].name, (double)missed, "passes", false);
             n += (double)passes;
             t += (double)missed;
         }
-        ADD("camera_passes", "", n, "", false);
-        ADD("detections_missed", "", t, "", false);
+        ADD("camera_passes", "", n, "passes", false);
+        ADD("detections_missed", "", t, "passes", false);
         /* time uncovered (model/safety.h): per camera, and the plant's (not their sum: one camera seeing is enough) */
         for (size_t c = 0; m->w && sf_world_safety(m->w) && c < cfg->safety.n_cameras; c++)
             ADD("time_uncovered", cfg->safety.cameras[c].name,

@@ -926,13 +926,20 @@ static void test_recording_keeps_the_interventions(void **state)
     sf_session *ses = sf_session_new(&spec, &status);
     assert_non_null(ses);
     assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+    /* a kind with fields of its own: the trucks' top speed set to 1.5 m/s at 1 min */
+    sf_intervention speed = {.kind = SF_IV_SPEED, .at = SF_MINUTE, .target = 0, .speed = 1.5, .timed = true};
+    assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &speed), SF_OK);
     assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
     sf_session_free(ses);
 
     sf_replay *rp = sf_replay_open(rec, stderr);
     assert_non_null(rp);
     const sf_interventions *l = sf_replay_interventions(rp);
-    assert_int_equal(sf_interventions_count(l), 1);
+    assert_int_equal(sf_interventions_count(l), 2);
+    assert_int_equal(sf_interventions_get(l, 1)->kind, SF_IV_SPEED);
+    assert_int_equal(sf_interventions_get(l, 1)->at, SF_MINUTE);
+    assert_int_equal(sf_interventions_get(l, 1)->target, 0);
+    assert_true(sf_interventions_get(l, 1)->speed == 1.5);
     assert_int_equal(sf_interventions_get(l, 0)->kind, SF_IV_STOP_STATION);
     assert_int_equal(sf_interventions_get(l, 0)->at, 2 * SF_MINUTE);
     assert_int_equal(sf_interventions_get(l, 0)->length, 5 * SF_MINUTE);
@@ -947,16 +954,45 @@ static void test_recording_keeps_the_interventions(void **state)
     sf_snapshot_close(&s);
     sf_replay_free(rp);
 
-    /* the trailer is the last 4 + 8 + 28 bytes: i64 -1, u32 1, one intervention; its target is the 4 bytes at -8 */
+    /*
+     * The trailer is the last 8 + 4 + 2 x 56 bytes: i64 -1, u32 2, two
+     * interventions (at, length, kind, target, quantity, first, speed,
+     * station, product, from, to); the stop's target is at 20 bytes into
+     * the first, the speed's at 32 into the second.
+     */
     unsigned char *buf = gz_read_all(rec, &n);
     int64_t mark;
-    memcpy(&mark, buf + n - 40, 8);
+    double v;
+    memcpy(&mark, buf + n - 124, 8);
     assert_int_equal(mark, -1);
-    buf[n - 8] = 77; /* no station 77 */
+    memcpy(&v, buf + n - 56 + 32, 8);
+    assert_true(v == 1.5);
+    buf[n - 112 + 20] = 77; /* no station 77 */
     gz_write_all(rec, buf, n);
     assert_null(sf_replay_open(rec, devnull));
+    buf[n - 112 + 20] = 1;
+    memset(buf + n - 56 + 32, 0, 8); /* a speed of 0 */
+    gz_write_all(rec, buf, n);
+    assert_null(sf_replay_open(rec, devnull));
+    /* version 3: the same frames and a trailer of the first kinds only (at, length, kind, target, quantity) */
+    {
+        unsigned char *v3 = malloc(n);
+        uint32_t one = 1;
+        assert_non_null(v3);
+        memcpy(v3, buf, n - 124);
+        memcpy(v3, "SFREC3\n", 7);
+        memcpy(v3 + n - 124, &mark, 8);
+        memcpy(v3 + n - 116, &one, 4);
+        memcpy(v3 + n - 112, buf + n - 112, 28); /* the stop, without the later fields */
+        gz_write_all(rec, v3, n - 124 + 8 + 4 + 28);
+        free(v3);
+        rp = sf_replay_open(rec, stderr);
+        assert_non_null(rp);
+        assert_int_equal(sf_interventions_count(sf_replay_interventions(rp)), 1);
+        assert_int_equal(sf_interventions_get(sf_replay_interventions(rp), 0)->length, 5 * SF_MINUTE);
+        sf_replay_free(rp);
+    }
     /* version 2: the same frames without the "until" line and the trailer */
-    buf[n - 8] = 1;
     unsigned char *until = (unsigned char *)strstr((char *)buf, "until ");
     unsigned char *data = (unsigned char *)strstr((char *)buf, "data\n");
     assert_non_null(until);
@@ -964,7 +1000,7 @@ static void test_recording_keeps_the_interventions(void **state)
     memcpy(buf, "SFREC2\n", 7);
     memmove(until, data, (size_t)(buf + n - data));
     n -= (size_t)(data - until);
-    gz_write_all(rec, buf, n - 40);
+    gz_write_all(rec, buf, n - 124);
     rp = sf_replay_open(rec, stderr);
     assert_non_null(rp);
     assert_int_equal(sf_interventions_count(sf_replay_interventions(rp)), 0);
