@@ -321,7 +321,8 @@ static void resume(sf_script *S, uint32_t pid)
                      "(a process waits with sim.wait or a blocking call)",
                      name);
         }
-        lua_pop(co, nres < lua_gettop(co) ? nres : lua_gettop(co));
+        if (nres > 0) /* sf__block yields none: a lua_settop costs 20 instructions even when it does nothing */
+            lua_pop(co, nres < lua_gettop(co) ? nres : lua_gettop(co));
         return;
     }
     if (st == LUA_OK)

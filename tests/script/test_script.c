@@ -539,6 +539,106 @@ static void test_ended_processes_give_their_coroutines_to_new_ones(void **state)
 }
 
 /*
+ * An ended process's thread runs the next process started in its slot:
+ * nothing of the first reaches the second. The first closes its
+ * to-be-closed variables when it ends (once each, counted here: 2), its
+ * caught error stays caught, and the second sees only its own arguments
+ * (select('#', ...) == 2), its own fresh locals and no error.
+ */
+static void test_a_reused_thread_carries_nothing_of_the_previous_process(void **state)
+{
+    (void)state;
+    expect_ok("local closed = 0\n"
+              "local function closer() return setmetatable({}, {__close = function() closed = closed + 1 end}) end\n"
+              "local first = sim.spawn(function(a)\n"
+              "  local c <close> = closer()\n"
+              "  local left = {a, 'stale'}\n"
+              "  local ok, e = pcall(function() local d <close> = closer(); sim.wait(1); error('caught') end)\n"
+              "  assert(not ok and e:find('caught') and closed == 1)\n"
+              "  sim.wait(1)\n"
+              "  return left[2]\n"
+              "end, 'x')\n"
+              "assert(first:join() == 'stale' and closed == 2 and sim.now() == 2)\n"
+              "local second = sim.spawn(function(...)\n"
+              "  local n, a, b = select('#', ...), ...\n"
+              "  local fresh\n"
+              "  sim.wait(1)\n"
+              "  return n, a, b, fresh\n"
+              "end, 'y', nil)\n"
+              "local n, a, b, fresh = second:join()\n"
+              "assert(n == 2 and a == 'y' and b == nil and fresh == nil, tostring(n))\n"
+              "assert(closed == 2 and sim.now() == 3)\n");
+}
+
+/*
+ * 'obj:method()' on the userdata of the API (a resource, a random stream,
+ * a process) finds its method in the metatable's __index table directly
+ * (tools/lua-count-hook.patch); everything else is found as before: a
+ * missing method is the usual error naming it, a field of a table or of
+ * its __index chain, a string's methods, a table with a function as
+ * __index. Each result is written down here by hand.
+ */
+static void test_method_calls_find_the_same_values_by_every_path(void **state)
+{
+    (void)state;
+    expect_ok("local r = sim.resource{capacity = 2, name = 'm'}\n"
+              "local g = sim.rng('m')\n"
+              "assert(r.acquire == r.acquire and type(r.acquire) == 'function')\n"
+              "assert(r:capacity() == 2 and r:name() == 'm')\n"
+              "local ok, e = pcall(function() return r:nope() end)\n"
+              "assert(not ok and e:find(\"method 'nope'\"), e)\n"
+              "ok, e = pcall(function() return g:nope() end)\n"
+              "assert(not ok and e:find(\"method 'nope'\"), e)\n"
+              "local x = g:exp(1)\n"
+              "assert(type(x) == 'number' and x > 0)\n"
+              "local base = {hello = function(self) return 'hi ' .. self.n end}\n"
+              "local mid = setmetatable({}, {__index = base})\n"
+              "local obj = setmetatable({n = 'o'}, {__index = mid})\n"
+              "assert(obj:hello() == 'hi o')\n"
+              "local fn = setmetatable({}, {__index = function(t, k) return function() return k end end})\n"
+              "assert(fn:anything() == 'anything')\n"
+              "local plain = {}\n"
+              "ok, e = pcall(function() return plain:nope() end)\n"
+              "assert(not ok and e:find(\"method 'nope'\"), e)\n"
+              "assert(('abc'):upper() == 'ABC')\n"
+              "local me = sim.spawn(function() sim.wait(1) end)\n"
+              "assert(me:is_alive() and me:name() == 'process 2')\n"
+              "me:join()\n"
+              "assert(not me:is_alive())\n");
+}
+
+/*
+ * Errors and yields jump back to where their resume or pcall began
+ * (tools/lua-count-hook.patch makes these jumps GCC's builtins): an error
+ * raised after several waits inside nested pcalls reaches the innermost
+ * pcall, a coroutine of the process that errors after yielding reports it
+ * to its resumer, and the process goes on waiting afterwards; values and
+ * times are counted by hand.
+ */
+static void test_errors_and_yields_return_to_their_own_pcall(void **state)
+{
+    (void)state;
+    expect_ok("local log = {}\n"
+              "local p = sim.spawn(function()\n"
+              "  local ok1, e1 = pcall(function()\n"
+              "    local ok2, e2 = pcall(function() sim.wait(1); sim.wait(2); error({code = 7}) end)\n"
+              "    log[#log + 1] = (ok2 and 'ok' or e2.code) .. '@' .. sim.now()\n"
+              "    sim.wait(1)\n"
+              "    error('outer', 0)\n"
+              "  end)\n"
+              "  log[#log + 1] = tostring(ok1) .. ':' .. e1 .. '@' .. sim.now()\n"
+              "  local co = coroutine.create(function(a) local b = coroutine.yield(a + 1); error('co' .. b, 0) end)\n"
+              "  local _, v = coroutine.resume(co, 1)\n"
+              "  local okc, ec = coroutine.resume(co, v * 10)\n"
+              "  log[#log + 1] = tostring(okc) .. ':' .. ec .. ':' .. coroutine.status(co)\n"
+              "  sim.wait(5)\n"
+              "  return #log\n"
+              "end)\n"
+              "assert(p:join() == 3 and sim.now() == 9)\n"
+              "assert(table.concat(log, ' ') == '7@3.0 false:outer@4.0 false:co20:dead', table.concat(log, ' '))\n");
+}
+
+/*
  * A process thread starts in its slot's block; stacks that grow out of it
  * (deep recursion around waits) move to the heap and keep every value,
  * also in slots reused by later processes.
@@ -710,6 +810,9 @@ int main(void)
         cmocka_unit_test(test_deadlock_within_until_reports_when_it_happened),
         cmocka_unit_test(test_run_until_stops_without_deadlock),
         cmocka_unit_test(test_ended_processes_give_their_coroutines_to_new_ones),
+        cmocka_unit_test(test_a_reused_thread_carries_nothing_of_the_previous_process),
+        cmocka_unit_test(test_method_calls_find_the_same_values_by_every_path),
+        cmocka_unit_test(test_errors_and_yields_return_to_their_own_pcall),
         cmocka_unit_test(test_processes_whose_stacks_outgrow_their_block_keep_their_values),
         cmocka_unit_test(test_coroutine_yield_in_a_process_is_an_error),
         cmocka_unit_test(test_blocking_inside_own_coroutine_is_an_error),
