@@ -55,6 +55,73 @@ static int hour_at(const sf_metrics *m, sf_time t)
     return (int)((clock_of(m, t) % SF_DAY) / SF_HOUR);
 }
 
+/* ---- planned steps ----------------------------------------------------- */
+
+static bool sooner(const struct plan_step *a, const struct plan_step *b)
+{
+    return a->at < b->at || (a->at == b->at && a->ent < b->ent);
+}
+
+static void push_step(sf_metrics *m, sf_time at, uint32_t who, uint32_t gen)
+{
+    size_t i;
+
+    if (sf_grow(m->steps, m->capsteps, m->nsteps + 1) != SF_OK) {
+        m->oom = true; /* the plant's ramps would be wrong: the KPIs fail */
+        return;
+    }
+    for (i = m->nsteps++; i > 0 && sooner(&(struct plan_step){at, who, gen}, &m->steps[(i - 1) / 2]); i = (i - 1) / 2)
+        m->steps[i] = m->steps[(i - 1) / 2];
+    m->steps[i] = (struct plan_step){at, who, gen};
+}
+
+static void pop_step(sf_metrics *m)
+{
+    struct plan_step last = m->steps[--m->nsteps];
+    size_t i = 0, c;
+
+    while ((c = 2 * i + 1) < m->nsteps) {
+        if (c + 1 < m->nsteps && sooner(&m->steps[c + 1], &m->steps[c]))
+            c++;
+        if (!sooner(&m->steps[c], &last))
+            break;
+        m->steps[i] = m->steps[c];
+        i = c;
+    }
+    m->steps[i] = last;
+}
+
+/* When the next live step comes (steps of replaced plans dropped on the way); SF_TIME_MAX when none. */
+static sf_time next_step(sf_metrics *m)
+{
+    while (m->nsteps && m->steps[0].gen != m->e[m->steps[0].ent].gen)
+        pop_step(m);
+    return m->nsteps ? m->steps[0].at : SF_TIME_MAX;
+}
+
+void sf__metrics_follow_plan(sf_metrics *m, ent *x, const sf_meter_step *steps, uint32_t n)
+{
+    x->gen++;
+    x->step = steps;
+    x->nstep = n;
+    if (n)
+        push_step(m, steps->at, (uint32_t)(x - m->e), x->gen);
+}
+
+/* Cross the steps due at `t`: each vehicle's draw closed there and ramping on as its plan says. */
+static void cross_steps(sf_metrics *m, sf_time t)
+{
+    while (next_step(m) == t) {
+        ent *x = &m->e[m->steps[0].ent];
+        pop_step(m);
+        sf__metrics_close_power(m, x, t);
+        sf__metrics_set_ramp(m, x, x->step->watts, x->step->slope);
+        x->step++;
+        if (--x->nstep)
+            push_step(m, x->step->at, (uint32_t)(x - m->e), x->gen);
+    }
+}
+
 /* ---- time series ------------------------------------------------------- */
 
 double sf__metrics_soc_at(const sf_metrics *m, sf_time t)
@@ -144,6 +211,8 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
             cut = b;
         if ((b = m->step_start + m->step) < cut)
             cut = b;
+        if ((b = next_step(m)) < cut) /* a vehicle's planned ramp changes */
+            cut = b;
         if (t0 < m->W) {
             if (m->W < cut)
                 cut = m->W;
@@ -175,6 +244,7 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
             m->win_energy += e;
         }
         t0 = cut;
+        cross_steps(m, t0);
         if (t0 == m->step_start + m->step)
             close_step(m, t0);
         if (t0 == m->W || (t0 > m->W && clock_of(m, t0) % QUARTER == 0)) {
