@@ -4,7 +4,8 @@
  * The total grid power (base load included) is constant between calls,
  * or ramps linearly while mains-powered vehicles accelerate or brake
  * (the sum of their slopes), and the work in progress is constant;
- * each interval is cut at the boundaries of
+ * each interval is cut at the planned steps of those vehicles' ramps
+ * (the next one of each in a heap, energy.h), at the boundaries of
  * 15-minute windows, clock hours, tariff bands and time-series steps, so
  * each piece has one price, one carbon factor and one window, and the
  * cost across a band boundary and the 15-minute peak are exact.
@@ -75,18 +76,22 @@ static void push_step(sf_metrics *m, sf_time at, uint32_t who, uint32_t gen)
     m->steps[i] = (struct plan_step){at, who, gen};
 }
 
+/* Take the soonest step off: the last one sinks from the top to where neither child comes before it. */
 static void pop_step(sf_metrics *m)
 {
     struct plan_step last = m->steps[--m->nsteps];
-    size_t i = 0, c;
+    size_t i = 0;
 
-    while ((c = 2 * i + 1) < m->nsteps) {
-        if (c + 1 < m->nsteps && sooner(&m->steps[c + 1], &m->steps[c]))
-            c++;
-        if (!sooner(&m->steps[c], &last))
+    for (;;) {
+        size_t to = i;
+        const struct plan_step *first = &last;
+        for (size_t c = 2 * i + 1; c <= 2 * i + 2 && c < m->nsteps; c++)
+            if (sooner(&m->steps[c], first))
+                first = &m->steps[to = c];
+        if (to == i)
             break;
-        m->steps[i] = m->steps[c];
-        i = c;
+        m->steps[i] = *first;
+        i = to;
     }
     m->steps[i] = last;
 }

@@ -28,6 +28,22 @@ static void done(void *ctx, uint32_t agent, sf_activity what, int status, sf_tim
     arrived = now;
 }
 
+static sf_scenario_config *load(const char *name)
+{
+    char path[1024];
+    sf_diags d;
+    sf_scenario_config *cfg;
+
+    snprintf(path, sizeof path, "%s/tests/model/data/%s", getenv("SHOPFLOOR_SOURCE_DIR"), name);
+    sf_diags_init(&d);
+    cfg = sf_scenario_load(path, NULL, 0, &d);
+    if (!cfg)
+        sf_diags_print(&d, stderr);
+    sf_diags_close(&d);
+    assert_non_null(cfg);
+    return cfg;
+}
+
 static double kpi(sf_metrics *m, const char *metric, const char *entity)
 {
     sf_kpis k;
@@ -53,8 +69,7 @@ static double kpi(sf_metrics *m, const char *metric, const char *entity)
  */
 static void test_a_vehicle_slowed_to_half_speed_draws_by_its_speed(void **state)
 {
-    char path[1024], err[256];
-    sf_diags d;
+    char err[256];
     sf_scenario_config *cfg;
     sf_kernel *k = sf_kernel_new();
     sf_world_hooks hooks = {done, NULL, NULL};
@@ -64,13 +79,7 @@ static void test_a_vehicle_slowed_to_half_speed_draws_by_its_speed(void **state)
     const sf_agent *a;
     (void)state;
 
-    snprintf(path, sizeof path, "%s/tests/model/data/speed_power.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
-    sf_diags_init(&d);
-    cfg = sf_scenario_load(path, NULL, 0, &d);
-    if (!cfg)
-        sf_diags_print(&d, stderr);
-    sf_diags_close(&d);
-    assert_non_null(cfg);
+    cfg = load("speed_power.yaml");
     if (!(w = sf_world_new(k, cfg, hooks, err, sizeof err)))
         fail_msg("%s", err);
     assert_non_null(m = sf_metrics_new(cfg, 0, 0));
@@ -109,8 +118,7 @@ static void test_a_vehicle_slowed_to_half_speed_draws_by_its_speed(void **state)
  */
 static void test_a_battery_runs_flat_braking_without_a_phase_event(void **state)
 {
-    char path[1024], err[256];
-    sf_diags d;
+    char err[256];
     sf_scenario_config *cfg;
     sf_kernel *k = sf_kernel_new();
     sf_world_hooks hooks = {done, NULL, NULL};
@@ -120,13 +128,7 @@ static void test_a_battery_runs_flat_braking_without_a_phase_event(void **state)
     const sf_agent *a;
     (void)state;
 
-    snprintf(path, sizeof path, "%s/tests/model/data/speed_power_flat.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
-    sf_diags_init(&d);
-    cfg = sf_scenario_load(path, NULL, 0, &d);
-    if (!cfg)
-        sf_diags_print(&d, stderr);
-    sf_diags_close(&d);
-    assert_non_null(cfg);
+    cfg = load("speed_power_flat.yaml");
     if (!(w = sf_world_new(k, cfg, hooks, err, sizeof err)))
         fail_msg("%s", err);
     a = sf_world_agent(w, 0);
