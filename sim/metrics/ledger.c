@@ -4,7 +4,8 @@
  * The total grid power (base load included) is constant between calls,
  * or ramps linearly while mains-powered vehicles accelerate or brake
  * (the sum of their slopes), and the work in progress is constant;
- * each interval is cut at the boundaries of
+ * each interval is cut at the planned steps of those vehicles' ramps
+ * (the next one of each in a heap, energy.h), at the boundaries of
  * 15-minute windows, clock hours, tariff bands and time-series steps, so
  * each piece has one price, one carbon factor and one window, and the
  * cost across a band boundary and the 15-minute peak are exact.
@@ -53,6 +54,77 @@ static sf_time next_band(const sf_metrics *m, sf_time t)
 static int hour_at(const sf_metrics *m, sf_time t)
 {
     return (int)((clock_of(m, t) % SF_DAY) / SF_HOUR);
+}
+
+/* ---- planned steps ----------------------------------------------------- */
+
+static bool sooner(const struct plan_step *a, const struct plan_step *b)
+{
+    return a->at < b->at || (a->at == b->at && a->ent < b->ent);
+}
+
+static void push_step(sf_metrics *m, sf_time at, uint32_t who, uint32_t gen)
+{
+    size_t i;
+
+    if (sf_grow(m->steps, m->capsteps, m->nsteps + 1) != SF_OK) {
+        m->oom = true; /* the plant's ramps would be wrong: the KPIs fail */
+        return;
+    }
+    for (i = m->nsteps++; i > 0 && sooner(&(struct plan_step){at, who, gen}, &m->steps[(i - 1) / 2]); i = (i - 1) / 2)
+        m->steps[i] = m->steps[(i - 1) / 2];
+    m->steps[i] = (struct plan_step){at, who, gen};
+}
+
+/* Take the soonest step off: the last one sinks from the top to where neither child comes before it. */
+static void pop_step(sf_metrics *m)
+{
+    struct plan_step last = m->steps[--m->nsteps];
+    size_t i = 0;
+
+    for (;;) {
+        size_t to = i;
+        const struct plan_step *first = &last;
+        for (size_t c = 2 * i + 1; c <= 2 * i + 2 && c < m->nsteps; c++)
+            if (sooner(&m->steps[c], first))
+                first = &m->steps[to = c];
+        if (to == i)
+            break;
+        m->steps[i] = *first;
+        i = to;
+    }
+    m->steps[i] = last;
+}
+
+/* When the next live step comes (steps of replaced plans dropped on the way); SF_TIME_MAX when none. */
+static sf_time next_step(sf_metrics *m)
+{
+    while (m->nsteps && m->steps[0].gen != m->e[m->steps[0].ent].gen)
+        pop_step(m);
+    return m->nsteps ? m->steps[0].at : SF_TIME_MAX;
+}
+
+void sf__metrics_follow_plan(sf_metrics *m, ent *x, const sf_meter_step *steps, uint32_t n)
+{
+    x->gen++;
+    x->step = steps;
+    x->nstep = n;
+    if (n)
+        push_step(m, steps->at, (uint32_t)(x - m->e), x->gen);
+}
+
+/* Cross the steps due at `t`: each vehicle's draw closed there and ramping on as its plan says. */
+static void cross_steps(sf_metrics *m, sf_time t)
+{
+    while (next_step(m) == t) {
+        ent *x = &m->e[m->steps[0].ent];
+        pop_step(m);
+        sf__metrics_close_power(m, x, t);
+        sf__metrics_set_ramp(m, x, x->step->watts, x->step->slope);
+        x->step++;
+        if (--x->nstep)
+            push_step(m, x->step->at, (uint32_t)(x - m->e), x->gen);
+    }
 }
 
 /* ---- time series ------------------------------------------------------- */
@@ -144,6 +216,8 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
             cut = b;
         if ((b = m->step_start + m->step) < cut)
             cut = b;
+        if ((b = next_step(m)) < cut) /* a vehicle's planned ramp changes */
+            cut = b;
         if (t0 < m->W) {
             if (m->W < cut)
                 cut = m->W;
@@ -175,6 +249,7 @@ static void integrate(sf_metrics *m, sf_time t0, sf_time t1)
             m->win_energy += e;
         }
         t0 = cut;
+        cross_steps(m, t0);
         if (t0 == m->step_start + m->step)
             close_step(m, t0);
         if (t0 == m->W || (t0 > m->W && clock_of(m, t0) % QUARTER == 0)) {

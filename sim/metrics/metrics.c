@@ -120,7 +120,11 @@ static void on_power(void *ctx, sf_entity e, uint32_t id, sf_power_state s, doub
         }
     }
     /* a mains-powered vehicle's draw ramps with its speed (the meter's slope); a battery's takes nothing from the grid */
-    sf__metrics_set_ramp(m, x, watts, e == SF_ENTITY_AGENT && m->w && x->copy.capacity <= 0 ? x->copy.slope : 0);
+    if (e == SF_ENTITY_AGENT && m->w && x->copy.capacity <= 0) {
+        sf__metrics_set_ramp(m, x, watts, x->copy.slope);
+        sf__metrics_follow_plan(m, x, x->copy.plan, x->copy.plan_n);
+    } else
+        sf__metrics_set_ramp(m, x, watts, 0);
 }
 
 static void on_zone(void *ctx, uint32_t agent, uint32_t zone, bool inside, sf_time now)
@@ -406,6 +410,7 @@ void sf_metrics_free(sf_metrics *m)
     free(m->picked);
     free(m->started);
     free(m->smp);
+    free(m->steps);
     free(m->occ);
     free(m->inside);
     free(m);

@@ -28,6 +28,8 @@ typedef struct ent {
     /* agents followed in a world: the meter as of the last power call, and as of the warm-up */
     sf_meter copy, snap;
     bool snapped;
+    const sf_meter_step *step; /* a mains-powered vehicle's planned steps still to come (the ledger crosses them) */
+    uint32_t nstep, gen;       /* gen: its plans so far, to tell a step of an older plan */
     sf_time full; /* when a charging battery fills and the charger stops drawing; SF_TIME_MAX */
     int type;     /* fleet type (agents), -1 for stations */
     /* stations */
@@ -77,6 +79,12 @@ struct sf_metrics {
     ent *first_full; /* the one whose battery fills first, or NULL */
     double watts;    /* sum of entity watts (without the base load) at `last` */
     double slope;    /* sum of entity slopes (W/s): the sum ramps by this from `last` */
+    /* the next planned step of each entity with a plan (and steps of older plans, skipped), soonest first */
+    struct plan_step {
+        sf_time at;
+        uint32_t ent, gen;
+    } *steps;
+    size_t nsteps, capsteps;
     FILE *trace;
 
     /* jobs (after the warm-up, except wip). The plant's units are its made
@@ -164,6 +172,8 @@ void sf__metrics_advance(sf_metrics *m, sf_time now);
 void sf__metrics_close_power(sf_metrics *m, ent *x, sf_time now);
 /* Entity x now draws `watts` from the grid; the plant's sum follows. */
 void sf__metrics_set_watts(sf_metrics *m, ent *x, double watts);
+/* x's draw (just set) changes at each of the `n` steps, which the ledger crosses as it integrates. */
+void sf__metrics_follow_plan(sf_metrics *m, ent *x, const sf_meter_step *steps, uint32_t n);
 /* The same, ramping by `slope` W/s from now on; x closed up to now (sf__metrics_close_power) and the plant advanced to now. */
 void sf__metrics_set_ramp(sf_metrics *m, ent *x, double watts, double slope);
 /* The charging agent whose battery fills first: O(agents), only when a charging agent changes. */

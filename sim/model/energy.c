@@ -149,7 +149,8 @@ static void close_interval(const sf_meter *m, sf_time now, double *energy, doubl
     }
 }
 
-void sf_meter_update(sf_meter *m, sf_time now)
+/* Close the interval up to `now` in the current ramp, not crossing any step of the plan. */
+static void close_to(sf_meter *m, sf_time now)
 {
     double e, g, c, st;
 
@@ -168,18 +169,58 @@ void sf_meter_update(sf_meter *m, sf_time now)
     m->since = now;
 }
 
+/* Cross the plan's steps up to `now`, each as a ramp told at its instant would be. */
+static void cross_steps(sf_meter *m, sf_time now)
+{
+    while (m->plan_n && m->plan->at <= now) {
+        const sf_meter_step *s = m->plan++;
+        m->plan_n--;
+        close_to(m, s->at);
+        m->power[m->state] = s->watts;
+        m->slope = s->slope;
+    }
+    if (!m->plan_n)
+        m->plan = NULL;
+}
+
+/* The meter with its steps up to `now` crossed: itself when there are none, else a copy in *tmp. */
+static const sf_meter *crossed(const sf_meter *m, sf_time now, sf_meter *tmp)
+{
+    if (!m->plan_n || m->plan->at > now)
+        return m;
+    *tmp = *m;
+    cross_steps(tmp, now);
+    return tmp;
+}
+
+void sf_meter_update(sf_meter *m, sf_time now)
+{
+    cross_steps(m, now);
+    close_to(m, now);
+}
+
 void sf_meter_ramp(sf_meter *m, sf_time now, double watts, double slope)
+{
+    sf_meter_plan(m, now, watts, slope, NULL, 0);
+}
+
+void sf_meter_plan(sf_meter *m, sf_time now, double watts, double slope, const sf_meter_step *steps, uint32_t n)
 {
     sf_meter_update(m, now);
     m->power[m->state] = watts;
     m->slope = slope;
+    m->plan = n ? steps : NULL;
+    m->plan_n = n;
 }
 
 void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state)
 {
     sf_meter_update(m, now);
-    if (state != m->state)
+    if (state != m->state) {
         m->slope = 0;
+        m->plan = NULL;
+        m->plan_n = 0;
+    }
     m->state = state;
     if (state == SF_POWER_CHARGING && m->charge_power > 0)
         m->flat = false;
@@ -190,39 +231,61 @@ void sf_meter_set(sf_meter *m, sf_time now, sf_power_state state)
 double sf_meter_charge_at(const sf_meter *m, sf_time now)
 {
     double e, g, c, st;
+    sf_meter tmp;
 
-    close_interval(m, now, &e, &g, &c, &st);
+    close_interval(crossed(m, now, &tmp), now, &e, &g, &c, &st);
     return c;
 }
 
-sf_time sf_meter_battery_event(const sf_meter *m)
+/* `seconds` after `since`, rounded up to the clock's tick (so that the battery is really empty or full then). */
+static sf_time after(sf_time since, double seconds)
 {
-    double seconds;
     sf_time dt, t;
 
-    if (m->capacity <= 0)
-        return SF_TIME_MAX;
-    if (m->state == SF_POWER_CHARGING) { /* full, or the next step of the taper */
-        double next, rate = charging_draw(m, m->charge, &next) * m->efficiency;
-        if (rate <= 0)
-            return SF_TIME_MAX;
-        seconds = (next - m->charge) / rate;
-    } else {
-        if (m->flat || !isfinite(seconds = flat_seconds(m)))
-            return SF_TIME_MAX;
-    }
-    /* round up, so that at the event the battery is really empty or full */
-    if (sf_time_from_seconds(seconds, &dt) != SF_OK || sf_time_add(m->since, dt, &t) != SF_OK)
+    if (!isfinite(seconds) || sf_time_from_seconds(seconds, &dt) != SF_OK || sf_time_add(since, dt, &t) != SF_OK)
         return SF_TIME_MAX;
     if (sf_time_to_seconds(dt) < seconds)
         t++;
     return t;
 }
 
+/* When a draining battery runs flat: in the current ramp, or in the first step of the plan where it does. */
+static sf_time flat_at(const sf_meter *m)
+{
+    sf_meter tmp;
+    sf_time t;
+
+    for (;;) {
+        if (m->flat)
+            return m->since; /* a step was crossed with the battery empty */
+        t = after(m->since, flat_seconds(m));
+        if (!m->plan_n || t <= m->plan->at)
+            return t;
+        if (m != &tmp) {
+            tmp = *m;
+            m = &tmp;
+        }
+        cross_steps(&tmp, tmp.plan->at);
+    }
+}
+
+sf_time sf_meter_battery_event(const sf_meter *m)
+{
+    if (m->capacity <= 0)
+        return SF_TIME_MAX;
+    if (m->state == SF_POWER_CHARGING) { /* full, or the next step of the taper */
+        double next, rate = charging_draw(m, m->charge, &next) * m->efficiency;
+        return rate > 0 ? after(m->since, (next - m->charge) / rate) : SF_TIME_MAX;
+    }
+    return m->flat ? SF_TIME_MAX : flat_at(m);
+}
+
 double sf_meter_total(const sf_meter *m, sf_time now)
 {
     double sum = 0, e, g, c, st;
+    sf_meter tmp;
 
+    m = crossed(m, now, &tmp);
     for (int i = 0; i < SF_POWER_STATES; i++)
         sum += m->energy[i];
     close_interval(m, now, &e, &g, &c, &st);
@@ -232,7 +295,9 @@ double sf_meter_total(const sf_meter *m, sf_time now)
 double sf_meter_grid(const sf_meter *m, sf_time now)
 {
     double e, g, c, st;
+    sf_meter tmp;
 
+    m = crossed(m, now, &tmp);
     close_interval(m, now, &e, &g, &c, &st);
     return m->grid + g;
 }

@@ -31,6 +31,16 @@
  * energy of an interval of dt seconds is power x dt + slope x dt^2 / 2 and
  * the instant a battery runs flat is a root of that quadratic; still no
  * sampling. A change of state ends the ramp (slope 0).
+ *
+ * A ramp may come with a plan: the steps at which it changes to a new
+ * draw and slope (a vehicle's motion, accelerate / cruise / brake, known
+ * when the motion is planned). The meter crosses each step when it is
+ * read or closed past it, as if it had been told at that instant, so no
+ * event is needed per step; the time a battery runs flat is found across
+ * the steps, still as the root of the quadratic of the step it falls in.
+ * The steps belong to the caller, who keeps them unchanged while the
+ * meter (or a copy of it) may still cross them. A change of state, or a
+ * new ramp, ends the plan.
  */
 #ifndef SF_MODEL_ENERGY_H
 #define SF_MODEL_ENERGY_H
@@ -41,6 +51,12 @@
 #include "core/time.h"
 #include "model/kinds.h"
 
+/* One step of a planned ramp: from `at` on the draw is `watts`, growing by `slope` W/s. */
+typedef struct sf_meter_step {
+    sf_time at;
+    double watts, slope;
+} sf_meter_step;
+
 typedef struct sf_meter {
     double power[SF_POWER_STATES];  /* watts drawn in each state (charging: see charge_power) */
     double energy[SF_POWER_STATES]; /* joules spent in each state so far (grid or battery) */
@@ -48,6 +64,8 @@ typedef struct sf_meter {
     sf_power_state state;
     sf_time since; /* time of the last transition */
     double slope;  /* W/s: the current state's power grows by this per second from `since` (0: constant) */
+    const sf_meter_step *plan; /* the steps still to come, in time order, all after `since` (NULL: none) */
+    uint32_t plan_n;
     /* battery; capacity 0 means the meter draws from the grid directly */
     double capacity;     /* joules */
     double charge;       /* joules in the battery at `since` */
@@ -96,6 +114,13 @@ sf_time sf_tariff_next_peak(const struct sf_cfg_energy *E, sf_time start_of_day,
  * ramping by `slope` W/s from now on (a linear ramp; 0 for constant).
  */
 void sf_meter_ramp(sf_meter *m, sf_time now, double watts, double slope);
+
+/*
+ * The same, then changing at each of the `n` steps (times after `now`,
+ * increasing), which the caller keeps unchanged as long as the meter or a
+ * copy of it may cross them (see above).
+ */
+void sf_meter_plan(sf_meter *m, sf_time now, double watts, double slope, const sf_meter_step *steps, uint32_t n);
 
 /* Close the interval up to `now` (>= since) without changing state. */
 void sf_meter_update(sf_meter *m, sf_time now);

@@ -6,13 +6,22 @@
 #include "core/mem.h"
 #include "model/motion.h"
 
+/* A mover's meter steps, two buffers in turn: the one the meter (or a copy) may still read is never rewritten. */
+typedef struct steps {
+    sf_meter_step *s[2];
+    size_t cap[2];
+    int cur;
+} steps;
+
 struct sf_speed_power {
     sf_kernel *k;
     sf_movers *ms;
+    uint32_t n;
     sf_speed_fn fn;
     void *ctx;
-    uint32_t kind;
-    sf_event_id *ev; /* per mover: the end of its current phase */
+    steps *out;           /* per mover */
+    sf_speed_step *speed; /* scratch: the later phases of the motion being told */
+    size_t cap;
 };
 
 /* The phase of `m` running at `now` (the last one started) and when it ends. */
@@ -31,28 +40,47 @@ static uint32_t phase_at(const sf_motion *m, sf_time now, sf_time *end)
     return lo > 0 ? lo - 1 : 0;
 }
 
-/* Tell the owner where the mover's speed stands and follow it to the end of the phase. */
+/* Speed at `t` and the acceleration of the phase running then (0 when it lasts no time). */
+static sf_time speed_at(const sf_motion *m, sf_time t, double *v, double *a)
+{
+    sf_time end;
+    uint32_t i = phase_at(m, t, &end);
+
+    sf_motion_position(m, t, v);
+    *a = end > t ? m->phases[i].a : 0;
+    return end;
+}
+
+/* Tell the owner the mover's plan from `now`: each later phase start before the end of the motion. */
 static void follow(sf_speed_power *sp, uint32_t id, sf_time now)
 {
     const sf_motion *m;
+    sf_speed_plan p = {0};
+    steps *o = &sp->out[id];
     sf_time end;
-    double v, a = 0;
-    uint32_t i;
-    int rc;
+    uint32_t n = 0;
+    int b = !o->cur;
 
-    if (sp->ev[id]) {
-        sf_kernel_cancel(sp->k, sp->ev[id]);
-        sp->ev[id] = 0;
-    }
-    if (sf_movers_state(sp->ms, id) != SF_MOVER_MOVING || !(m = sf_movers_motion(sp->ms, id)) || m->n == 0)
+    if (sf_movers_state(sp->ms, id) != SF_MOVER_MOVING || !(m = sf_movers_motion(sp->ms, id)) || m->n == 0) {
+        sp->fn(sp->ctx, id, &p, now);
         return;
-    sf_motion_position(m, now, &v);
-    i = phase_at(m, now, &end);
-    if (end > now)
-        a = m->phases[i].a;
-    if (sp->fn(sp->ctx, id, v, a, now) && end > now && end < m->end &&
-        (rc = sf_kernel_at(sp->k, end, 0, sp->kind, id, &sp->ev[id])) != SF_OK)
-        sf_kernel_fail(sp->k, rc);
+    }
+    if (sf_grow(sp->speed, sp->cap, m->n) != SF_OK || sf_grow(o->s[b], o->cap[b], m->n) != SF_OK) {
+        sf_kernel_fail(sp->k, SF_ENOMEM);
+        return;
+    }
+    p.moving = true;
+    end = speed_at(m, now, &p.v, &p.a);
+    while (end > now && end < m->end) {
+        sf_speed_step *s = &sp->speed[n++];
+        s->at = end;
+        end = speed_at(m, s->at, &s->v, &s->a);
+    }
+    p.steps = sp->speed;
+    p.n = n;
+    p.out = o->s[b];
+    o->cur = b;
+    sp->fn(sp->ctx, id, &p, now);
 }
 
 static void on_motion(void *ctx, uint32_t mover, sf_time now)
@@ -60,25 +88,14 @@ static void on_motion(void *ctx, uint32_t mover, sf_time now)
     follow(ctx, mover, now);
 }
 
-static void on_phase(sf_kernel *k, void *ctx, const sf_event *ev)
-{
-    sf_speed_power *sp = ctx;
-
-    (void)k;
-    sp->ev[ev->target] = 0;
-    follow(sp, ev->target, ev->time);
-}
-
 sf_speed_power *sf_speed_power_new(sf_kernel *k, sf_movers *ms, uint32_t n, sf_speed_fn fn, void *ctx)
 {
-    sf_speed_power *sp = SF_NEW(sf_speed_power, .k = k, .ms = ms, .fn = fn, .ctx = ctx);
+    sf_speed_power *sp = SF_NEW(sf_speed_power, .k = k, .ms = ms, .n = n, .fn = fn, .ctx = ctx);
 
     if (!sp)
         return NULL;
-    if (!(sp->ev = sf_calloc(n ? n : 1, sizeof *sp->ev)) ||
-        SF_KERNEL_ADD_KINDS(k, sp, {"mover.phase", on_phase, &sp->kind}) != SF_OK ||
-        sf_movers_watch(ms, on_motion, sp) != SF_OK) {
-        free(sp->ev);
+    if (!(sp->out = sf_calloc(n ? n : 1, sizeof *sp->out)) || sf_movers_watch(ms, on_motion, sp) != SF_OK) {
+        free(sp->out);
         free(sp);
         return NULL;
     }
@@ -90,6 +107,11 @@ void sf_speed_power_free(sf_speed_power *sp)
     if (!sp)
         return;
     sf_movers_unwatch(sp->ms, on_motion, sp);
-    free(sp->ev);
+    for (uint32_t i = 0; i < sp->n; i++) {
+        free(sp->out[i].s[0]);
+        free(sp->out[i].s[1]);
+    }
+    free(sp->out);
+    free(sp->speed);
     free(sp);
 }

@@ -364,9 +364,11 @@ static void working_power(sf_world *w, uint32_t id, double ratio, sf_time now)
  * v / vmax, vmax its own top speed (loaded or empty, as its state), so a
  * trip of T seconds over D metres draws idle x T + (moving - idle) x D /
  * vmax whatever slowed it. Within a phase of acceleration a the draw
- * ramps by (moving - idle) x a / vmax per second (model/speed_power.h).
+ * ramps by (moving - idle) x a / vmax per second; the meter is handed the
+ * whole motion's phases at once (model/speed_power.h). A mover come to
+ * rest ends the plan where the draw stands.
  */
-static bool speed_power(void *ctx, uint32_t mover, double v, double acc, sf_time now)
+static void speed_power(void *ctx, uint32_t mover, const sf_speed_plan *p, sf_time now)
 {
     sf_world *w = ctx;
     uint32_t id = w->agent_of_mover[mover];
@@ -376,14 +378,23 @@ static bool speed_power(void *ctx, uint32_t mover, double v, double acc, sf_time
     double vmax = s == SF_POWER_MOVING_LOADED && T->speed_loaded > 0 ? T->speed_loaded : T->speed;
     double idle = T->power[SF_POWER_IDLE], full = T->power[s], k;
 
+    if (!p->moving) {
+        if (a->meter.plan_n) {
+            sf_meter_update(&a->meter, now);
+            sf_meter_plan(&a->meter, now, a->meter.power[s], a->meter.slope, NULL, 0);
+            power(w, id, s);
+        }
+        return;
+    }
     if (s == SF_POWER_MOVING_LOADED && full == 0) /* not given: carrying costs what moving costs */
         full = T->power[SF_POWER_MOVING];
     if ((s != SF_POWER_MOVING && s != SF_POWER_MOVING_LOADED) || !(vmax > 0) || full == idle)
-        return false;
+        return;
     k = (full - idle) / vmax;
-    sf_meter_ramp(&a->meter, now, idle + k * v, k * acc);
+    for (uint32_t i = 0; i < p->n; i++)
+        p->out[i] = (sf_meter_step){p->steps[i].at, idle + k * p->steps[i].v, k * p->steps[i].a};
+    sf_meter_plan(&a->meter, now, idle + k * p->v, k * p->a, p->out, p->n);
     power(w, id, s);
-    return true;
 }
 
 /*

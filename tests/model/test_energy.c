@@ -221,11 +221,59 @@ static void test_energy_ramp_is_exact_and_runs_flat_at_the_root(void **state)
     rel(sf_meter_charge_at(&m, SF_SECOND), 50, "charge after braking");
 }
 
+/*
+ * A planned ramp: 100 W growing by 200 W/s, 300 W from 1 s (cruising),
+ * falling by 200 W/s from 3 s (braking). By hand: 200 J to 1 s, 300 J a
+ * second cruising (800 J at 3 s), then 300 t - 100 t^2. Read mid-phase
+ * without closing: 500 J at 2 s, 925 J at 3.5 s, the meter untouched. A
+ * 1000 J battery has 200 J left at 3 s and runs flat braking where 300 t -
+ * 100 t^2 = 200: t = 1, at 4 s; a 600 J one runs flat cruising at 1 +
+ * 400 / 300 s. Closing across the steps gives what a ramp told at each
+ * step gives.
+ */
+static void test_energy_planned_ramp_crosses_its_steps_unasked(void **state)
+{
+    static const sf_meter_step steps[] = {{SF_SECOND, 300, 0}, {3 * SF_SECOND, 300, -200}};
+    sf_meter m, told;
+    (void)state;
+    sf_meter_init(&m, power, SF_POWER_MOVING, 0);
+    sf_meter_plan(&m, 0, 100, 200, steps, 2);
+    rel(sf_meter_total(&m, 2 * SF_SECOND), 500, "mid-cruise reading");
+    rel(sf_meter_grid(&m, 3500 * SF_MS), 925, "mid-braking reading");
+    assert_true(m.since == 0 && m.plan_n == 2);
+    sf_meter_update(&m, 3500 * SF_MS);
+    rel(m.energy[SF_POWER_MOVING], 925, "closed across both steps");
+    rel(m.power[SF_POWER_MOVING], 200, "draw at 3.5 s");
+    assert_int_equal(m.plan_n, 0);
+    sf_meter_init(&told, power, SF_POWER_MOVING, 0);
+    sf_meter_ramp(&told, 0, 100, 200);
+    sf_meter_ramp(&told, SF_SECOND, 300, 0);
+    sf_meter_ramp(&told, 3 * SF_SECOND, 300, -200);
+    sf_meter_update(&told, 3500 * SF_MS);
+    assert_true(told.energy[SF_POWER_MOVING] == m.energy[SF_POWER_MOVING]);
+
+    sf_meter_init(&m, power, SF_POWER_MOVING, 0);
+    sf_meter_battery(&m, 1000, 1000, 1000, 1);
+    sf_meter_plan(&m, 0, 100, 200, steps, 2);
+    rel(sf_meter_charge_at(&m, 2 * SF_SECOND), 500, "charge mid-cruise");
+    assert_true(sf_meter_battery_event(&m) == 4 * SF_SECOND);
+    sf_meter_update(&m, 4 * SF_SECOND);
+    assert_true(m.flat);
+    rel(m.energy[SF_POWER_MOVING], 1000, "all of the battery, no more");
+    sf_meter_init(&m, power, SF_POWER_MOVING, 0);
+    sf_meter_battery(&m, 1000, 600, 1000, 1);
+    sf_meter_plan(&m, 0, 100, 200, steps, 2);
+    assert_true(fabs(sf_time_to_seconds(sf_meter_battery_event(&m)) - (1 + 400 / 300.0)) <= 1e-9);
+    sf_meter_set(&m, 2 * SF_SECOND, SF_POWER_IDLE); /* a new state ends the plan */
+    assert_true(m.plan_n == 0 && m.slope == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_energy_per_state_is_power_times_time),
         cmocka_unit_test(test_energy_ramp_is_exact_and_runs_flat_at_the_root),
+        cmocka_unit_test(test_energy_planned_ramp_crosses_its_steps_unasked),
         cmocka_unit_test(test_energy_battery_runs_flat_when_predicted),
         cmocka_unit_test(test_energy_charging_draws_from_the_grid_until_full),
         cmocka_unit_test(test_energy_flat_battery_recovers_on_charging),
