@@ -216,17 +216,25 @@ static const struct row {
     {"remove forklift 9", NULL, "there is no forklift 9: the fleet has 3 of them"},
     {"remove forklifts", NULL, "one agent at a time: say 'forklift 1'"},
     {"remove forklift 3 for 10 min", NULL, "did not understand 'for' at the end"},
-    /* safety modes: fencing is carried out, the collaborative modes checked against the safety rules */
+    /* safety modes: an arm with a collaborative rule is fenced; a switch runs a mode its rule gives the parameters of */
     {"set cobot_1 to fenced", "+00:00:00 fence cobot_1 1 until the end", NULL},
     {"+1h set cobot_2 safety mode to fenced for 30 minutes", "+01:00:00 fence cobot_2 1 for 30 min", NULL},
     {"set weld_arm_1 to fenced", NULL, "weld_arm_1 runs fenced already (its safety rule)"},
     {"set humanoid 1 to pfl", NULL, "pfl is not for a humanoid"},
-    {"set cobot_1 to ssm", NULL, "cobot_1 runs ssm already (its safety rule)"},
-    {"set cobot_1 to pfl", NULL, "cobot_1 runs ssm by its safety rule; a collaborative mode is set for the whole run, not "
-                                 "during it: the safety monitor places its bands and speeds from its rule when the plant is built"},
-    {"set weld_arm_1 to ssm", NULL, "weld_arm_1 runs fenced by its safety rule; a collaborative mode is set for the whole run, "
-                                    "not during it: its guard is laid in the people's paths when the plant is built"},
-    {"set humanoid 2 to fenced", NULL, "only an arm can be fenced during a run: humanoid is a humanoid"},
+    {"set cobot_1 to ssm", "+00:00:00 set cobot_1 1 to ssm until the end", NULL},
+    {"set cobot_1 to pfl", "+00:00:00 set cobot_1 1 to pfl at its ssm rule's reduced_speed until the end", NULL},
+    {"+2h set cobot_2 to pfl for 30 min", "+02:00:00 set cobot_2 1 to pfl at its ssm rule's reduced_speed for 30 min", NULL},
+    {"+1h set cobot_1 safety mode to pfl at its ssm rule's reduced_speed until 09:00",
+     "+01:00:00 set cobot_1 1 to pfl at its ssm rule's reduced_speed for 2 h", NULL},
+    {"+3h set cobot_2 1 to ssm", "+03:00:00 set cobot_2 1 to ssm until the end", NULL},
+    {"set weld_arm_1 to ssm", NULL, "weld_arm_1 has no ssm distances and speeds (its safety rule is fenced): give it an ssm "
+                                    "rule, --set safety.robots.weld_arm_1.mode=ssm with reduced_speed, slow_distance and "
+                                    "stop_distance, fenced from the start until the switch"},
+    {"set weld_arm_2 to pfl", NULL, "weld_arm_2 has no pfl speed (its safety rule is fenced): give it a pfl rule, --set "
+                                    "safety.robots.weld_arm_2.mode=pfl --set safety.robots.weld_arm_2.max_speed=0.25, fenced "
+                                    "from the start until the switch"},
+    {"set humanoid 1 to ssm", NULL, "humanoid has no ssm distances and speeds (its safety rule is fenced)"},
+    {"set humanoid 2 to fenced", NULL, "humanoid runs fenced already (its safety rule)"},
     {"set forklift 1 to ssm", NULL, "a safety mode is for an arm or a humanoid; forklift is a forklift"},
     {"set cobot_1 to turbo", NULL, "set to what? a safety mode: fenced, ssm or pfl"},
     {"set weld_1 to fenced", NULL, "a safety mode is set on a robot"},
