@@ -368,7 +368,7 @@ static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scena
     }
 }
 
-/* Stops, camera outages, fences and tending last a while; the other kinds happen at their time. */
+/* Stops, camera outages, fences, mode switches and tending last a while; other kinds happen at their time. */
 static bool lasts(uint32_t kind)
 {
     return kind == SF_IV_STOP_STATION || kind == SF_IV_STOP_AGENT || kind == SF_IV_CAMERA_DOWN || kind == SF_IV_FENCE ||

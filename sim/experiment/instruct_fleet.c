@@ -1,7 +1,8 @@
 /*
  * instruct_fleet.c: the sentences about the fleet during a run: agents
  * added ("add 2 operators to the late shift") and removed ("remove
- * forklift 3"), a safety mode ("set cobot_1 to fenced") and a fleet
+ * forklift 3"), a safety mode ("set cobot_1 to fenced", "set cobot_1
+ * to pfl for 1 h") and a fleet
  * entry's speed ("set forklift speed to 1.5 m/s"), and tending ("humanoid
  * 1: tend mill_2 until 14:00"). The grammar is in
  * docs/viewer.md.

@@ -700,6 +700,38 @@ static void test_safety_switch_follows_the_rule_and_the_later_fence(void **state
     teardown_plant(&p);
 }
 
+/*
+ * Violations count in the mode the robot was in: the pfl arm of
+ * test_safety_fenced_reach_breached_is_a_violation's geometry (at (10,
+ * 0.3), reach 0.5 m), fenced by a switch from the start. The passer-by is
+ * inside its reach from t = 10.6 s (x = 9.6 at 1 m/s, 1 s behind after
+ * accelerating); the switch to pfl at 11 s ends the episode (pfl has
+ * none): one violation of 0.4 s, all of it fenced.
+ */
+static void test_safety_switch_splits_violations_by_mode(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_PFL, true, 0, 5, 10, 0.3, 0, false);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_FENCED, true), SF_OK);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 11 * S), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 1);
+    near_ns(st.violation_time, 0.4, "inside the reach while fenced");
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].violations, 1);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].violation_time, st.violation_time);
+    assert_int_equal(st.by_mode[SF_SAFETY_PFL].violations, 0);
+    assert_int_equal(st.by_mode[SF_SAFETY_PFL].violation_time, 0);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].working, 11 * S);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].working + st.by_mode[SF_SAFETY_PFL].working, st.working);
+    teardown_plant(&p);
+}
+
 /* The plant with its zone cut down to x in [5, 15], y in [-3, 3], watched by a camera detecting with probability pd. */
 static void cell_camera(struct plant *p, double pd)
 {
@@ -1452,6 +1484,7 @@ int main(void)
         cmocka_unit_test(test_safety_switch_to_pfl_and_back_by_hand),
         cmocka_unit_test(test_safety_switch_to_ssm_slows_from_the_switch),
         cmocka_unit_test(test_safety_switch_follows_the_rule_and_the_later_fence),
+        cmocka_unit_test(test_safety_switch_splits_violations_by_mode),
         cmocka_unit_test(test_safety_camera_detection_is_binomial_per_pass),
         cmocka_unit_test(test_safety_missed_person_is_unseen_but_violates),
         cmocka_unit_test(test_safety_camera_sector_range_and_field),
