@@ -827,8 +827,10 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
             st.waited += now - s->people[p].wait_since;
     if (r->violating) {
         sf_time from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
-        if (now > from)
+        if (now > from) {
             st.violation_time += now - from;
+            st.by_mode[r->mode].violation_time += now - from;
+        }
     }
     if (r->outage) {
         sf_time from = r->outage_since > s->measure_from ? r->outage_since : s->measure_from;

@@ -717,6 +717,10 @@ static void test_safety_switch_splits_violations_by_mode(void **state)
     assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_FENCED, true), SF_OK);
     start_op(&p, 60 * S, NULL, 0);
     assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 10800 * SF_MS), SF_OK); /* in the episode: 0.2 s so far, fenced */
+    st = sf_safety_robot_stats(p.s, 0, 10800 * SF_MS);
+    near_ns(st.violation_time, 0.2, "an episode going on");
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].violation_time, st.violation_time);
     assert_int_equal(sf_kernel_run_until(p.k, 11 * S), SF_OK);
     assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_OK);
     assert_int_equal(sf_kernel_run(p.k), SF_OK);
