@@ -16,6 +16,11 @@
  *   pfl     power and force limiting (5.5.5): always at its collaborative
  *           speed while it works, never stopped for people.
  *
+ * An intervention can switch a robot's mode during a run, with the
+ * parameters of its rule (sf_safety_set_mode, sf_safety_can_switch): the
+ * new mode's bands and rate apply from the switch, and the statistics
+ * count in the mode the robot was in (sf_safety_stats.by_mode).
+ *
  * A camera with a position sees only its sector (range, heading, field
  * of view) of its zones, and a person it detects is seen `latency` after
  * entering it (cameras.h); a person it does not see does not slow or stop

@@ -17,13 +17,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/error.h"
+#include "core/kernel.h"
 #include "experiment/instruct.h"
 #include "experiment/session.h"
 #include "model/stations.h"
+#include "model/world.h"
 #include "scenario/scenario.h"
 
 static sf_scenario_config *load(void)
@@ -431,6 +434,55 @@ static void test_a_live_stop_holds_the_station_for_its_time(void **state)
     }
 }
 
+/*
+ * A safety mode switched live equals the same switch from an instruction
+ * file: cobot_1 runs pfl from 07:00 for 1 h, typed at 07:00 into a running
+ * session (what the viewer's command line does) or read from the file
+ * before the run; the two runs have the same fingerprint, and not the
+ * plain run's.
+ */
+static void test_a_live_safety_switch_equals_the_headless_one(void **state)
+{
+    char path[1024], file[] = "/tmp/sf_switch_XXXXXX";
+    sf_session_spec spec = {0};
+    uint64_t fp[3];
+    int fd = mkstemp(file);
+    (void)state;
+
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("+1h set cobot_1 to pfl for 1 h\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/scenarios/smart_factory.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    spec.model = path;
+    spec.until_given = true;
+    spec.until = 4 * SF_HOUR;
+    spec.log = stderr;
+    for (int run = 0; run < 3; run++) { /* headless, live, plain */
+        spec.instruct = run == 0 ? file : NULL;
+        spec.said = stderr;
+        sf_session *ses = sf_session_new(&spec, NULL);
+        assert_non_null(ses);
+        if (run == 1) {
+            const sf_scenario_config *cfg = sf_world_config(sf_session_world(ses));
+            char why[256];
+            sf_intervention iv;
+            assert_int_equal(sf_session_advance(ses, SF_HOUR), SF_OK);
+            assert_int_equal(sf_instruct_parse(cfg, "set cobot_1 to pfl for 1 h", 1, &iv, why, sizeof why), SF_OK);
+            iv.at = SF_HOUR; /* typed now */
+            assert_int_equal(iv.kind, SF_IV_SAFETY_MODE);
+            assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+        }
+        assert_int_equal(sf_session_run(ses), SF_OK);
+        fp[run] = sf_kernel_fingerprint(sf_session_kernel(ses));
+        sf_session_free(ses);
+    }
+    remove(file);
+    assert_true(fp[0] == fp[1]);
+    assert_true(fp[0] != fp[2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_blank_lines_and_comments_are_skipped),
         cmocka_unit_test(test_rush_orders_join_the_scenario_orders),
         cmocka_unit_test(test_a_live_stop_holds_the_station_for_its_time),
+        cmocka_unit_test(test_a_live_safety_switch_equals_the_headless_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
