@@ -357,6 +357,8 @@ static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scena
         return iv->product < cfg->n_products && iv->quantity >= 1;
     case SF_IV_RESERVE:
         return iv->quantity >= 1;
+    case SF_IV_SAFETY_MODE:
+        return iv->quantity >= SF_SAFETY_FENCED && iv->quantity <= SF_SAFETY_PFL;
     case SF_IV_STOP_AGENT:
     case SF_IV_FENCE:
     case SF_IV_REMOVE_AGENT:
@@ -366,11 +368,11 @@ static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scena
     }
 }
 
-/* Stops, camera outages, fences and tending last a while; the other kinds happen at their time. */
+/* Stops, camera outages, fences, mode switches and tending last a while; other kinds happen at their time. */
 static bool lasts(uint32_t kind)
 {
     return kind == SF_IV_STOP_STATION || kind == SF_IV_STOP_AGENT || kind == SF_IV_CAMERA_DOWN || kind == SF_IV_FENCE ||
-           kind == SF_IV_TEND;
+           kind == SF_IV_TEND || kind == SF_IV_SAFETY_MODE;
 }
 
 /* The interventions after the frames (write_trailer), each checked against the scenario. */

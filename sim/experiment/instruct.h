@@ -12,15 +12,16 @@
  *   +1h add 2 operators to the late shift
  *   14:00 remove forklift 3
  *   set cobot_1 to fenced
+ *   +1h set cobot_1 to pfl for 30 min
  *   humanoid 1: tend mill_2 until 14:00
  *   set forklift speed to 1.5 m/s
  *
  * Names are the scenario's (stations, cameras, products; an agent as its
  * fleet entry and number, "forklift 2" or "forklift.2"); a name that is
  * not one gets the nearest as "did you mean". Instructions the model
- * cannot carry out yet (transport tasks, a collaborative safety mode
- * during a run) are refused with that reason, never guessed
- * at.
+ * cannot carry out (a safety mode the robot's rule gives no parameters
+ * for, one no camera allows) are refused with that reason, never
+ * guessed at.
  */
 #ifndef SF_EXPERIMENT_INSTRUCT_H
 #define SF_EXPERIMENT_INSTRUCT_H

@@ -1,7 +1,8 @@
 /*
  * instruct_fleet.c: the sentences about the fleet during a run: agents
  * added ("add 2 operators to the late shift") and removed ("remove
- * forklift 3"), a safety mode ("set cobot_1 to fenced") and a fleet
+ * forklift 3"), a safety mode ("set cobot_1 to fenced", "set cobot_1
+ * to pfl for 1 h") and a fleet
  * entry's speed ("set forklift speed to 1.5 m/s"), and tending ("humanoid
  * 1: tend mill_2 until 14:00"). The grammar is in
  * docs/viewer.md.
@@ -176,10 +177,45 @@ static const sf_cfg_safety_rule *rule_of(const sf_scenario_config *c, int type)
     return rule;
 }
 
+/* pfl from an ssm rule runs at the rule's reduced_speed: the read-back says so, and reads back ("at its ssm rule's reduced_speed"). */
+static void pfl_speed_words(parse *p)
+{
+    static const char *const said[] = {"at", "its", "ssm", "rule", "s", "reduced_speed", NULL};
+    int j = p->i;
+
+    if (!sf__in_is(p, j, "at"))
+        return;
+    while (sf__in_one_of(sf__in_word(p, j), said))
+        if (sf__in_is(p, j++, "reduced_speed"))
+            p->i = j;
+}
+
+/* Why fleet entry T (rule `now`, or none) cannot be switched to ssm or pfl with its rule's parameters, and the --set. */
+static int no_parameters(parse *p, const sf_cfg_agent_type *T, const sf_cfg_safety_rule *rule, bool pfl)
+{
+    static const char *const names[] = {"fenced", "ssm", "pfl"};
+    char has[64];
+
+    if (rule)
+        snprintf(has, sizeof has, "its safety rule is %s", names[rule->mode]);
+    else
+        snprintf(has, sizeof has, "it has no safety rule");
+    if (pfl) /* the mode from the start, fenced by an instruction until the switch */
+        return sf__in_refuse(p, "%s has no pfl speed (%s): give it a pfl rule, --set safety.robots.%s.mode=pfl --set "
+                                "safety.robots.%s.max_speed=0.25, fenced from the start until the switch",
+                             T->name, has, T->name, T->name);
+    return sf__in_refuse(p, "%s has no ssm distances and speeds (%s): give it an ssm rule, --set "
+                            "safety.robots.%s.mode=ssm with reduced_speed, slow_distance and stop_distance, fenced from "
+                            "the start until the switch",
+                         T->name, has, T->name);
+}
+
 /*
- * "set cobot_1 to fenced" (for a time or for good), "set cobot_1 to ssm":
- * fencing a collaborative arm is carried out; ssm and pfl are checked
- * against the safety rules and refused with the reason.
+ * "set cobot_1 to fenced" (for a time or for good): an arm with a
+ * collaborative rule is fenced (SF_IV_FENCE); "set cobot_1 to pfl", "set
+ * humanoid 1 to fenced": the robot runs that mode from then, with the
+ * parameters of its safety rule (sf_safety_can_switch), where a camera
+ * watches it; what it cannot run is refused with the reason.
  */
 static int safety_mode(parse *p, const char *mode, sf_intervention *iv)
 {
@@ -187,41 +223,35 @@ static int safety_mode(parse *p, const char *mode, sf_intervention *iv)
     const sf_cfg_agent_type *T = &c->fleet.types[p->type];
     const sf_cfg_safety_rule *rule = rule_of(c, p->type);
     sf_safety_mode now = rule ? rule->mode : SF_SAFETY_FENCED;
-    static const char *const names[] = {"fenced", "ssm", "pfl"};
+    bool fenced = strcmp(mode, "fenced") == 0 || strcmp(mode, "fence") == 0, pfl = strcmp(mode, "pfl") == 0;
 
-    if (strcmp(mode, "fenced") == 0 || strcmp(mode, "fence") == 0) {
-        if (T->kind != SF_AGENT_ARM)
-            return sf__in_refuse(p, "only an arm can be fenced during a run: %s is a %s", T->name, sf_agent_kind_name(T->kind));
+    if (T->kind != SF_AGENT_ARM && T->kind != SF_AGENT_HUMANOID)
+        return sf__in_refuse(p, "a safety mode is for an arm or a humanoid; %s is a %s", T->name, sf_agent_kind_name(T->kind));
+    if (fenced) {
         if (now == SF_SAFETY_FENCED)
             return sf__in_refuse(p, "%s runs fenced already (its safety rule)", T->name);
-        iv->kind = SF_IV_FENCE;
+        iv->kind = T->kind == SF_AGENT_ARM ? SF_IV_FENCE : SF_IV_SAFETY_MODE;
+        iv->quantity = T->kind == SF_AGENT_ARM ? 0 : SF_SAFETY_FENCED;
         return sf__in_how_long(p, iv);
     }
-    bool pfl = strcmp(mode, "pfl") == 0;
     if (pfl && T->kind == SF_AGENT_HUMANOID)
         return sf__in_refuse(p, "pfl is not for a humanoid: power and force limiting's contact limits are for an arm, not a "
                          "walking machine that can fall (use fenced, or ssm)");
-    if (T->kind != SF_AGENT_ARM && T->kind != SF_AGENT_HUMANOID)
-        return sf__in_refuse(p, "a safety mode is for an arm or a humanoid; %s is a %s", T->name, sf_agent_kind_name(T->kind));
-    if (!pfl) {
-        bool watched = c->safety.n_cameras > 0;
-        if (T->home_station >= 0) {
-            const sf_cfg_node *nd = &c->layout.nodes[c->layout.stations[T->home_station].node];
-            watched = sf_safety_watched(c, nd->x, nd->y);
-        }
-        if (!watched)
-            return sf__in_refuse(p, "ssm needs a camera watching where %s works, and none does: without sensing nobody "
-                             "knows where people are", T->name);
+    bool watched = c->safety.n_cameras > 0;
+    if (T->home_station >= 0) {
+        const sf_cfg_node *nd = &c->layout.nodes[c->layout.stations[T->home_station].node];
+        watched = sf_safety_watched(c, nd->x, nd->y);
     }
-    if ((int)now == (pfl ? SF_SAFETY_PFL : SF_SAFETY_SSM))
-        return sf__in_refuse(p, "%s runs %s already (its safety rule)", T->name, names[now]);
-    return sf__in_refuse(p, "%s runs %s by its safety rule; a collaborative mode is set for the whole run, not during it: %s "
-                         "(--set on its safety rule); during a run an arm can only be fenced and the fence taken back",
-                         T->name, names[now],
-                         now == SF_SAFETY_FENCED ? "its guard is laid in the people's paths when the plant is built, and "
-                                                   "its rule gives no bands or speeds to work beside people"
-                                                 : "the safety monitor places its bands and speeds from its rule when the "
-                                                   "plant is built");
+    if (!watched)
+        return sf__in_refuse(p, "%s needs a camera watching where %s works, and none does: without sensing nobody "
+                             "knows where people are", mode, T->name);
+    if (!sf_safety_can_switch(c, p->type, pfl ? SF_SAFETY_PFL : SF_SAFETY_SSM))
+        return no_parameters(p, T, rule, pfl);
+    if (pfl)
+        pfl_speed_words(p);
+    iv->kind = SF_IV_SAFETY_MODE;
+    iv->quantity = pfl ? SF_SAFETY_PFL : SF_SAFETY_SSM;
+    return sf__in_how_long(p, iv);
 }
 
 /* A speed at word i: a number and "m/s" ("m s", "mps") or "km/h" ("km h", "kmh"), as m/s; advances i. */

@@ -141,6 +141,19 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
     case SF_IV_FENCE:
         agent_name(cfg, iv->target, &type, &nth);
         return snprintf(buf, n, "%s fence %s %d %s", at, type, nth, len);
+    case SF_IV_SAFETY_MODE: {
+        static const char *const modes[] = {"fenced", "ssm", "pfl"};
+        size_t t = 0;
+        bool by_ssm = false; /* pfl at an ssm rule's collaborative speed: said, never silent */
+        agent_name(cfg, iv->target, &type, &nth);
+        if (iv->quantity == SF_SAFETY_PFL && agent_entry(cfg, iv->target, &t, &nth))
+            for (size_t r = 0; r < cfg->safety.n_rules; r++)
+                if (cfg->safety.rules[r].agent_type == (int)t)
+                    by_ssm = cfg->safety.rules[r].mode == SF_SAFETY_SSM;
+        return snprintf(buf, n, "%s set %s %d to %s%s %s", at, type, nth,
+                        iv->quantity >= 0 && iv->quantity < 3 ? modes[iv->quantity] : "?",
+                        by_ssm ? " at its ssm rule's reduced_speed" : "", len);
+    }
     case SF_IV_ADD_AGENTS:
         return snprintf(buf, n, "%s add %d %s", at, iv->quantity, cfg->fleet.types[iv->target].name);
     case SF_IV_RESERVE:
@@ -182,7 +195,8 @@ int sf_interventions_print(const sf_interventions *l, const sf_scenario_config *
 
 static bool names_agent(sf_iv_kind k)
 {
-    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND || k == SF_IV_BRING;
+    return k == SF_IV_STOP_AGENT || k == SF_IV_FENCE || k == SF_IV_REMOVE_AGENT || k == SF_IV_TEND || k == SF_IV_BRING ||
+           k == SF_IV_SAFETY_MODE;
 }
 
 /* Does fleet entry t get a reserve (every entry but arms, which are part of their stations)? */
@@ -387,7 +401,11 @@ int sf_intervention_hold(sf_world *w, const sf_intervention *iv, bool down)
             return SF_EINVAL;
         return sf_safety_camera_hold(sf_world_safety(w), iv->target, down);
     case SF_IV_FENCE:
-        return sf_safety_fence(sf_world_safety(w), iv->target, down);
+        return sf_safety_fence(sf_world_safety(w), iv->target, down, iv->at);
+    case SF_IV_SAFETY_MODE: /* switched now (held down), back to the mode before (released) */
+        if (iv->quantity < SF_SAFETY_FENCED || iv->quantity > SF_SAFETY_PFL)
+            return SF_EINVAL;
+        return sf_safety_set_mode(sf_world_safety(w), iv->target, (sf_safety_mode)iv->quantity, down);
     case SF_IV_REMOVE_AGENT: /* leaves now (held down) or stays (released) */
         if (iv->target >= sf_world_agent_count(w))
             return SF_EINVAL;

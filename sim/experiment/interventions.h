@@ -64,6 +64,7 @@ typedef enum sf_iv_kind {
     SF_IV_TEND,         /* target: agent index (a humanoid or worker); it works only at `station` for `length` */
     SF_IV_BRING,        /* target: agent index (a forklift or AGV); it alone moves `quantity` pallets of `product` from `from` to `to` */
     SF_IV_RESERVE,      /* at the start: every fleet entry but arms is built with `quantity` more agents, off until added */
+    SF_IV_SAFETY_MODE,  /* target: agent index of an arm or humanoid; quantity: the sf_safety_mode it runs from `at` for `length` */
 } sf_iv_kind;
 
 /* A transport's place: a rack index, or SF_IV_DOCK | a dock index. */
@@ -74,7 +75,7 @@ typedef struct sf_intervention {
     sf_time at;       /* simulated time it happens */
     sf_time length;   /* stops, camera outages, fences: how long; SF_TIME_MAX = to the end of the run */
     uint32_t target;
-    int quantity;     /* rush orders: units, >= 1 */
+    int quantity;     /* rush orders: units, >= 1; safety modes: the mode (sf_safety_mode) */
     int line;         /* the instruction's line (0: none), for messages */
     bool timed;       /* the instruction gave its time (else `at` is the start; a viewer takes it as now) */
     uint32_t first;   /* adds, once prepared: the agent index of the first agent added */

@@ -69,7 +69,15 @@ static void account(struct robot *r, sf_time now)
             r->st.reduced += dt;
         else if (r->applied == STOPPED)
             r->st.stopped += dt;
-        r->st.lost += sf_time_to_seconds(dt) * (1 - sf_safety_work_rate(rate_of(r, r->applied), r->fixed));
+        double lost = sf_time_to_seconds(dt) * (1 - sf_safety_work_rate(rate_of(r, r->applied), r->fixed));
+        sf_safety_mode_stats *m = &r->st.by_mode[r->mode];
+        r->st.lost += lost;
+        m->lost += lost;
+        m->working += dt;
+        if (r->applied == REDUCED)
+            m->reduced += dt;
+        else if (r->applied == STOPPED)
+            m->stopped += dt;
     }
     r->since = now;
 }
@@ -153,14 +161,30 @@ static void check_violation(sf_safety *s, uint32_t ri)
         return;
     if (v) {
         r->violating_since = now;
-        if (now >= s->measure_from)
+        if (now >= s->measure_from) {
             r->st.violations++;
+            r->st.by_mode[r->mode].violations++;
+        }
     } else {
         from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
-        if (now > from)
+        if (now > from) {
             r->st.violation_time += now - from;
+            r->st.by_mode[r->mode].violation_time += now - from;
+        }
     }
     r->violating = v;
+}
+
+/* A violation episode that goes on across a change of mode: its time so far counts in the mode it had. */
+static void split_violation(sf_safety *s, struct robot *r, sf_time now)
+{
+    sf_time from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
+
+    if (!r->violating || now <= from)
+        return;
+    r->st.violation_time += now - from;
+    r->st.by_mode[r->mode].violation_time += now - from;
+    r->violating_since = now;
 }
 
 static void set_level(sf_safety *s, uint32_t ri, int level)
@@ -432,7 +456,7 @@ void sf__safety_on_motion(void *ctx, uint32_t mover, sf_time now)
 /* Open or close the robot's time fenced by a camera outage (counted from the warm-up). */
 void sf__safety_outage_update(sf_safety *s, struct robot *r, sf_time now)
 {
-    bool o = r->rule_mode != SF_SAFETY_FENCED && r->covered && r->mode == SF_SAFETY_FENCED && r->active && !r->fenced_held;
+    bool o = sf__safety_asked(r) != SF_SAFETY_FENCED && r->covered && r->mode == SF_SAFETY_FENCED && r->active;
     sf_time from;
 
     if (o == r->outage)
@@ -454,8 +478,15 @@ void sf__safety_outage_update(sf_safety *s, struct robot *r, sf_time now)
  * when it does, so this is never silent. Where the cameras that watch are
  * all down (a failure), it runs fenced until one is repaired.
  */
+sf_safety_mode sf__safety_asked(const struct robot *r)
+{
+    return r->fences_after ? SF_SAFETY_FENCED : r->want;
+}
+
 void sf__safety_place_robot(sf_safety *s, struct robot *r, double x, double y)
 {
+    sf_safety_mode asked = sf__safety_asked(r);
+
     r->x = x;
     r->y = y;
     r->covered = sf_safety_watched(s->cfg, x, y);
@@ -463,9 +494,7 @@ void sf__safety_place_robot(sf_safety *s, struct robot *r, double x, double y)
     for (size_t c = 0; c < s->cfg->safety.n_cameras && c < 64; c++)
         if (sf_safety_camera_contains(s->cfg, c, x, y))
             r->cover |= (uint64_t)1 << c;
-    r->mode = r->fenced_held || (r->rule_mode != SF_SAFETY_FENCED && !sf_cameras_watching(s->cams, x, y))
-                  ? SF_SAFETY_FENCED
-                  : r->rule_mode;
+    r->mode = asked != SF_SAFETY_FENCED && !sf_cameras_watching(s->cams, x, y) ? SF_SAFETY_FENCED : asked;
     r->r_slow = r->mode == SF_SAFETY_SSM ? r->reach + r->slow : 0;
     r->r_stop = r->mode == SF_SAFETY_SSM ? r->reach + r->stop : 0;
     r->v_full = r->mode == SF_SAFETY_SSM ? r->reach + r->sep_full : 0;
@@ -501,6 +530,7 @@ static void mode_changed(sf_safety *s, uint32_t ri, sf_time now)
     account(r, now);
     for (uint32_t p = 0; p < s->npeople; p++)
         fold(s, p, now);
+    split_violation(s, r, now);
     sf__safety_place_robot(s, r, r->x, r->y);
     sf__safety_outage_update(s, r, now);
     if (r->mode == old)
@@ -520,7 +550,7 @@ static void cameras_changed(sf_safety *s, sf_time now)
 }
 
 /* An intervention fences an arm, or lifts one fence (sf_safety_fence in safety.h). */
-int sf_safety_fence(sf_safety *s, uint32_t agent, bool on)
+int sf_safety_fence(sf_safety *s, uint32_t agent, bool on, sf_time put_on)
 {
     uint32_t ri;
     struct robot *r;
@@ -530,7 +560,48 @@ int sf_safety_fence(sf_safety *s, uint32_t agent, bool on)
     if (!(r = robot_of(s, agent, &ri)) || r->mover != SF_SAFETY_NONE || (!on && r->fenced_held == 0))
         return SF_EINVAL;
     r->fenced_held += on ? 1 : (uint32_t)-1;
+    if (on)
+        r->fences_after++;
+    else if (put_on >= r->switched_at && r->fences_after > 0) /* a fence put on before the last switch is over already */
+        r->fences_after--;
     mode_changed(s, ri, sf_kernel_now(s->k));
+    return SF_OK;
+}
+
+/* An intervention switches a robot's mode, or ends the switch (sf_safety_set_mode in safety.h). */
+int sf_safety_set_mode(sf_safety *s, uint32_t agent, sf_safety_mode mode, bool on)
+{
+    uint32_t ri;
+    struct robot *r;
+
+    if (!s)
+        return SF_OK; /* relaxed: no monitor, every robot runs as if alone */
+    if (!(r = robot_of(s, agent, &ri)))
+        return SF_EINVAL;
+    if (!sf_safety_can_switch(s->cfg, r->type, mode))
+        return SF_EINVAL;
+    if (on) {
+        r->prev_want = r->want;
+        r->prev_fences = r->fences_after;
+        r->want = mode;
+        r->fences_after = 0;
+        r->switched_at = sf_kernel_now(s->k);
+        r->st.switched = true;
+    } else if (r->want == mode) { /* as before the switch, but for the fences lifted since */
+        r->want = r->prev_want;
+        r->fences_after = r->fences_after + r->prev_fences < r->fenced_held ? r->fences_after + r->prev_fences
+                                                                            : r->fenced_held;
+    } else {
+        return SF_OK; /* switched again since: the later switch stands */
+    }
+    if (!r->active)
+        return SF_OK; /* a humanoid between operations: its mode is placed where it starts the next */
+    mode_changed(s, ri, sf_kernel_now(s->k));
+    if (r->resume_ev) { /* the new mode's level at once: a switch is not a person leaving the band */
+        sf_kernel_cancel(s->k, r->resume_ev);
+        r->resume_ev = 0;
+        set_level(s, ri, target(s, ri));
+    }
     return SF_OK;
 }
 
@@ -756,8 +827,10 @@ sf_safety_stats sf_safety_robot_stats(sf_safety *s, uint32_t robot, sf_time now)
             st.waited += now - s->people[p].wait_since;
     if (r->violating) {
         sf_time from = r->violating_since > s->measure_from ? r->violating_since : s->measure_from;
-        if (now > from)
+        if (now > from) {
             st.violation_time += now - from;
+            st.by_mode[r->mode].violation_time += now - from;
+        }
     }
     if (r->outage) {
         sf_time from = r->outage_since > s->measure_from ? r->outage_since : s->measure_from;
@@ -781,30 +854,4 @@ sf_safety_mode sf_safety_mode_of(const sf_safety *s, uint32_t robot, double *slo
     if (stop_radius)
         *stop_radius = r ? r->r_stop : 0;
     return r ? r->mode : SF_SAFETY_FENCED;
-}
-
-int sf_safety_report(sf_safety *s, FILE *out, sf_time now, const char *(*name)(void *ctx, uint32_t agent),
-                     void *ctx)
-{
-    static const char *const modes[] = {"fenced", "ssm", "pfl"};
-
-    if (s->nrobots == 0)
-        return SF_OK;
-    fprintf(out, "\n%-16s %-6s %-6s %9s %8s %8s %6s %6s %9s %7s %6s %8s\n", "robot", "mode", "rule", "working_h", "reduced%",
-            "stopped%", "stops", "near", "min_sep_m", "lost%", "waits", "waited_h");
-    for (uint32_t i = 0; i < s->nrobots; i++) {
-        sf_safety_stats st = sf_safety_robot_stats(s, s->robots[i].agent, now);
-        double work = sf_time_to_seconds(st.working), share = work > 0 ? 100 / work : 0;
-        char sep[32];
-        if (isinf(st.min_separation))
-            snprintf(sep, sizeof sep, "-");
-        else
-            snprintf(sep, sizeof sep, "%.2f", st.min_separation);
-        fprintf(out, "%-16.16s %-6s %-6s %9.2f %8.1f %8.1f %6llu %6llu %9s %7.1f %6llu %8.2f\n",
-                name ? name(ctx, s->robots[i].agent) : "?", modes[st.mode], modes[st.rule], work / 3600,
-                sf_time_to_seconds(st.reduced) * share, sf_time_to_seconds(st.stopped) * share,
-                (unsigned long long)st.stops, (unsigned long long)st.near_misses, sep, st.lost * share,
-                (unsigned long long)st.waits, sf_time_to_seconds(st.waited) / 3600);
-    }
-    return ferror(out) ? SF_EIO : SF_OK;
 }

@@ -16,6 +16,11 @@
  *   pfl     power and force limiting (5.5.5): always at its collaborative
  *           speed while it works, never stopped for people.
  *
+ * An intervention can switch a robot's mode during a run, with the
+ * parameters of its rule (sf_safety_set_mode, sf_safety_can_switch): the
+ * new mode's bands and rate apply from the switch, and the statistics
+ * count in the mode the robot was in (sf_safety_stats.by_mode).
+ *
  * A camera with a position sees only its sector (range, heading, field
  * of view) of its zones, and a person it detects is seen `latency` after
  * entering it (cameras.h); a person it does not see does not slow or stop
@@ -107,6 +112,14 @@ typedef struct sf_safety_hooks {
     void *ctx;
 } sf_safety_hooks;
 
+/* What happened at one robot while it worked in one mode in force (sf_safety_stats.by_mode). */
+typedef struct sf_safety_mode_stats {
+    sf_time working, reduced, stopped; /* as the robot's totals, for the time in this mode */
+    double lost;                       /* s */
+    uint64_t violations;               /* episodes begun in this mode */
+    sf_time violation_time;            /* their time in this mode (an episode across a switch is split at it) */
+} sf_safety_mode_stats;
+
 /* What happened at one robot so far (sf_safety_robot_stats). */
 typedef struct sf_safety_stats {
     sf_safety_mode mode;     /* in force (after the camera rule) */
@@ -130,6 +143,10 @@ typedef struct sf_safety_stats {
                                 cameras that watch its station were all down */
     uint64_t waits;          /* fenced: people held outside */
     sf_time waited;          /* fenced: their total waiting */
+    /* by the mode in force (indexed by sf_safety_mode): the working, slowed and stopped time, the work lost and
+       the violations, each counted in the mode the robot was in; they add up to the totals above */
+    sf_safety_mode_stats by_mode[3];
+    bool switched;           /* an intervention set its mode (sf_safety_set_mode) */
 } sf_safety_stats;
 
 typedef struct sf_safety sf_safety;
@@ -203,10 +220,35 @@ int sf_safety_camera_hold(sf_safety *s, uint32_t camera, bool down);
  * Fence arm `agent` (on) or lift one fence, by an intervention: while any
  * is held it runs fenced whatever its rule and the cameras (people wait
  * outside while it works); the time does not count as a camera outage.
- * Fences nest. SF_OK (nothing when s is NULL), SF_EINVAL for an agent that
- * is not a monitored arm or a lift without a fence.
+ * Fences nest. `put_on` is when the fence was put on (a lift: when the
+ * fence it lifts was): a switch (sf_safety_set_mode) overrides the fences
+ * put on before it, so lifting one of those changes nothing. SF_OK
+ * (nothing when s is NULL), SF_EINVAL for an agent that is not a
+ * monitored arm or a lift without a fence.
  */
-int sf_safety_fence(sf_safety *s, uint32_t agent, bool on);
+int sf_safety_fence(sf_safety *s, uint32_t agent, bool on, sf_time put_on);
+/*
+ * Switch robot `agent` to `mode` (on) by an intervention, from now, or end
+ * that switch (off: back to the mode it had before it, when it is still in
+ * `mode`; else nothing, a later switch stands). The later of a switch and a
+ * fence held (sf_safety_fence) wins. The new mode's physics apply from the
+ * switch: bands placed again and everyone's band settled, the level the
+ * people call for at once (no resume delay: the switch is not a person
+ * leaving), so an operation in progress goes on at the new rate for its
+ * remaining work (hooks.rate). The cameras' rule still applies (ssm or pfl
+ * where every camera over it is down runs fenced). The parameters are the
+ * rule's (sf_safety_can_switch). SF_OK (nothing when s is NULL), SF_EINVAL
+ * for an agent that is not a monitored robot or a mode it cannot take.
+ */
+int sf_safety_set_mode(sf_safety *s, uint32_t agent, sf_safety_mode mode, bool on);
+/*
+ * Whether fleet entry `type` (an arm, or a humanoid) can be switched to
+ * `mode` during a run with the parameters its safety rule gives: fenced
+ * always; ssm with an ssm rule (its distances, speeds, resume delay and
+ * partner work); pfl for an arm with an ssm or pfl rule (its collaborative
+ * speed: max_speed, or an ssm rule's reduced_speed), never a humanoid.
+ */
+bool sf_safety_can_switch(const sf_scenario_config *cfg, int type, sf_safety_mode mode);
 /*
  * A camera's passes (entries of a person into its zones) and the passes
  * it missed, since the warm-up; zeros for a camera that always detects

@@ -30,7 +30,9 @@ static void build_robot(sf_safety *s, const sf_safety_agent *a, uint32_t agent, 
     r->x = a->x;
     r->y = a->y;
     r->reach = t->reach;
+    r->type = a->type;
     r->rule_mode = rule ? rule->mode : SF_SAFETY_FENCED;
+    r->want = r->prev_want = r->rule_mode;
     r->rate_reduced = sf_safety_collaborative_ratio(cfg, a->type);
     if (r->rule_mode == SF_SAFETY_SSM) {
         speed = rule->robot_speed > 0 ? rule->robot_speed : t->speed > 0 ? t->speed : 1;

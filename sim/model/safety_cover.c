@@ -98,7 +98,7 @@ void sf__safety_cover(sf_safety *s, uint32_t pi)
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         const struct robot *r = &s->robots[ri];
         bool near = false, seen = false;
-        if (!r->working || !r->active || r->rule_mode == SF_SAFETY_FENCED || !r->cover)
+        if (!r->working || !r->active || r->want == SF_SAFETY_FENCED || !r->cover)
             continue;
         for (size_t c = 0; c < s->cfg->safety.n_cameras && c < 64; c++) {
             bool in;

@@ -16,6 +16,7 @@ enum { FULL, REDUCED, STOPPED };
 
 struct robot {
     uint32_t agent;
+    int type;             /* its fleet entry */
     uint32_t mover;       /* a mobile robot's mover, SF_SAFETY_NONE for arms */
     bool active;          /* its bands count: arms always, mobile robots while they work */
     double x, y, reach;
@@ -35,6 +36,11 @@ struct robot {
     bool covered;         /* its station is watched when every camera is up */
     uint64_t cover;       /* bit c: camera c (c < 64) watches its station */
     uint32_t fenced_held; /* fences held by interventions (sf_safety_fence): fenced while any is */
+    sf_safety_mode want;  /* the mode asked for: its rule's until an intervention switches it (sf_safety_set_mode) */
+    sf_safety_mode prev_want; /* before the last switch: where a switch for a while goes back to */
+    uint32_t fences_after; /* fences held that were put on since the last switch: fenced while any is */
+    uint32_t prev_fences; /* fences_after before the last switch (restored with it at the switch's end) */
+    sf_time switched_at;  /* the last switch (0: none) */
     bool outage;          /* fenced now because the cameras over it are down (not while a fence is held) */
     sf_time outage_since;
     sf_time resume_delay;
@@ -108,6 +114,8 @@ void sf__safety_on_motion(void *ctx, uint32_t mover, sf_time now);
 void sf__safety_settle(sf_safety *s, uint32_t pi, double x, double y);
 /* The robot works at (x, y): its cameras, the mode in force there and its band radii. */
 void sf__safety_place_robot(sf_safety *s, struct robot *r, double x, double y);
+/* The mode the interventions ask of the robot: fenced while a fence held is later than its last switch. */
+sf_safety_mode sf__safety_asked(const struct robot *r);
 /* Open or close the robot's time fenced by a camera outage (counted from the warm-up). */
 void sf__safety_outage_update(sf_safety *s, struct robot *r, sf_time now);
 

@@ -68,6 +68,30 @@ double sf_safety_collaborative_ratio(const sf_scenario_config *cfg, int type)
     return fmin(1, rule->reduced_speed / speed);
 }
 
+bool sf_safety_can_switch(const sf_scenario_config *cfg, int type, sf_safety_mode mode)
+{
+    const sf_cfg_safety_rule *rule = NULL;
+    sf_agent_kind kind;
+
+    if (type < 0 || (size_t)type >= cfg->fleet.n_types)
+        return false;
+    kind = cfg->fleet.types[type].kind;
+    if (kind != SF_AGENT_ARM && kind != SF_AGENT_HUMANOID)
+        return false;
+    for (size_t i = 0; i < cfg->safety.n_rules; i++)
+        if (cfg->safety.rules[i].agent_type == type)
+            rule = &cfg->safety.rules[i];
+    switch (mode) {
+    case SF_SAFETY_FENCED:
+        return true;
+    case SF_SAFETY_SSM:
+        return rule && rule->mode == SF_SAFETY_SSM;
+    case SF_SAFETY_PFL:
+        return kind == SF_AGENT_ARM && rule && rule->mode != SF_SAFETY_FENCED;
+    }
+    return false;
+}
+
 bool sf_safety_camera_sector(const sf_cfg_camera *cam, double x, double y)
 {
     double dx, dy, off;

@@ -17,13 +17,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/error.h"
+#include "core/kernel.h"
 #include "experiment/instruct.h"
 #include "experiment/session.h"
 #include "model/stations.h"
+#include "model/world.h"
 #include "scenario/scenario.h"
 
 static sf_scenario_config *load(void)
@@ -216,17 +219,25 @@ static const struct row {
     {"remove forklift 9", NULL, "there is no forklift 9: the fleet has 3 of them"},
     {"remove forklifts", NULL, "one agent at a time: say 'forklift 1'"},
     {"remove forklift 3 for 10 min", NULL, "did not understand 'for' at the end"},
-    /* safety modes: fencing is carried out, the collaborative modes checked against the safety rules */
+    /* safety modes: an arm with a collaborative rule is fenced; a switch runs a mode its rule gives the parameters of */
     {"set cobot_1 to fenced", "+00:00:00 fence cobot_1 1 until the end", NULL},
     {"+1h set cobot_2 safety mode to fenced for 30 minutes", "+01:00:00 fence cobot_2 1 for 30 min", NULL},
     {"set weld_arm_1 to fenced", NULL, "weld_arm_1 runs fenced already (its safety rule)"},
     {"set humanoid 1 to pfl", NULL, "pfl is not for a humanoid"},
-    {"set cobot_1 to ssm", NULL, "cobot_1 runs ssm already (its safety rule)"},
-    {"set cobot_1 to pfl", NULL, "cobot_1 runs ssm by its safety rule; a collaborative mode is set for the whole run, not "
-                                 "during it: the safety monitor places its bands and speeds from its rule when the plant is built"},
-    {"set weld_arm_1 to ssm", NULL, "weld_arm_1 runs fenced by its safety rule; a collaborative mode is set for the whole run, "
-                                    "not during it: its guard is laid in the people's paths when the plant is built"},
-    {"set humanoid 2 to fenced", NULL, "only an arm can be fenced during a run: humanoid is a humanoid"},
+    {"set cobot_1 to ssm", "+00:00:00 set cobot_1 1 to ssm until the end", NULL},
+    {"set cobot_1 to pfl", "+00:00:00 set cobot_1 1 to pfl at its ssm rule's reduced_speed until the end", NULL},
+    {"+2h set cobot_2 to pfl for 30 min", "+02:00:00 set cobot_2 1 to pfl at its ssm rule's reduced_speed for 30 min", NULL},
+    {"+1h set cobot_1 safety mode to pfl at its ssm rule's reduced_speed until 09:00",
+     "+01:00:00 set cobot_1 1 to pfl at its ssm rule's reduced_speed for 2 h", NULL},
+    {"+3h set cobot_2 1 to ssm", "+03:00:00 set cobot_2 1 to ssm until the end", NULL},
+    {"set weld_arm_1 to ssm", NULL, "weld_arm_1 has no ssm distances and speeds (its safety rule is fenced): give it an ssm "
+                                    "rule, --set safety.robots.weld_arm_1.mode=ssm with reduced_speed, slow_distance and "
+                                    "stop_distance, fenced from the start until the switch"},
+    {"set weld_arm_2 to pfl", NULL, "weld_arm_2 has no pfl speed (its safety rule is fenced): give it a pfl rule, --set "
+                                    "safety.robots.weld_arm_2.mode=pfl --set safety.robots.weld_arm_2.max_speed=0.25, fenced "
+                                    "from the start until the switch"},
+    {"set humanoid 1 to ssm", NULL, "humanoid has no ssm distances and speeds (its safety rule is fenced)"},
+    {"set humanoid 2 to fenced", NULL, "humanoid runs fenced already (its safety rule)"},
     {"set forklift 1 to ssm", NULL, "a safety mode is for an arm or a humanoid; forklift is a forklift"},
     {"set cobot_1 to turbo", NULL, "set to what? a safety mode: fenced, ssm or pfl"},
     {"set weld_1 to fenced", NULL, "a safety mode is set on a robot"},
@@ -423,6 +434,55 @@ static void test_a_live_stop_holds_the_station_for_its_time(void **state)
     }
 }
 
+/*
+ * A safety mode switched live equals the same switch from an instruction
+ * file: cobot_1 runs pfl from 07:00 for 1 h, typed at 07:00 into a running
+ * session (what the viewer's command line does) or read from the file
+ * before the run; the two runs have the same fingerprint, and not the
+ * plain run's.
+ */
+static void test_a_live_safety_switch_equals_the_headless_one(void **state)
+{
+    char path[1024], file[] = "/tmp/sf_switch_XXXXXX";
+    sf_session_spec spec = {0};
+    uint64_t fp[3];
+    int fd = mkstemp(file);
+    (void)state;
+
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("+1h set cobot_1 to pfl for 1 h\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/scenarios/smart_factory.yaml", getenv("SHOPFLOOR_SOURCE_DIR"));
+    spec.model = path;
+    spec.until_given = true;
+    spec.until = 4 * SF_HOUR;
+    spec.log = stderr;
+    for (int run = 0; run < 3; run++) { /* headless, live, plain */
+        spec.instruct = run == 0 ? file : NULL;
+        spec.said = stderr;
+        sf_session *ses = sf_session_new(&spec, NULL);
+        assert_non_null(ses);
+        if (run == 1) {
+            const sf_scenario_config *cfg = sf_world_config(sf_session_world(ses));
+            char why[256];
+            sf_intervention iv;
+            assert_int_equal(sf_session_advance(ses, SF_HOUR), SF_OK);
+            assert_int_equal(sf_instruct_parse(cfg, "set cobot_1 to pfl for 1 h", 1, &iv, why, sizeof why), SF_OK);
+            iv.at = SF_HOUR; /* typed now */
+            assert_int_equal(iv.kind, SF_IV_SAFETY_MODE);
+            assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+        }
+        assert_int_equal(sf_session_run(ses), SF_OK);
+        fp[run] = sf_kernel_fingerprint(sf_session_kernel(ses));
+        sf_session_free(ses);
+    }
+    remove(file);
+    assert_true(fp[0] == fp[1]);
+    assert_true(fp[0] != fp[2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_blank_lines_and_comments_are_skipped),
         cmocka_unit_test(test_rush_orders_join_the_scenario_orders),
         cmocka_unit_test(test_a_live_stop_holds_the_station_for_its_time),
+        cmocka_unit_test(test_a_live_safety_switch_equals_the_headless_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

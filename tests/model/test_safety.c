@@ -545,20 +545,194 @@ static void test_safety_fence_held_is_no_camera_outage(void **state)
     start_op(&p, 300 * S, NULL, 0);
     assert_int_equal(sf_kernel_run_until(p.k, 50 * S), SF_OK);
     assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
-    assert_int_equal(sf_safety_fence(p.s, 0, true), SF_OK);
-    assert_int_equal(sf_safety_fence(p.s, 0, true), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, true, 50 * S), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, true, 50 * S), SF_OK);
     assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
     assert_int_equal(sf_kernel_run_until(p.k, 60 * S), SF_OK);
-    assert_int_equal(sf_safety_fence(p.s, 0, false), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, false, 50 * S), SF_OK);
     assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
     assert_int_equal(sf_kernel_run_until(p.k, 80 * S), SF_OK);
-    assert_int_equal(sf_safety_fence(p.s, 0, false), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, false, 50 * S), SF_OK);
     assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
     assert_int_equal(sf_kernel_run_until(p.k, 100 * S), SF_OK);
     assert_int_equal(sf_safety_robot_stats(p.s, 0, 100 * S).outage_fenced, 0);
-    assert_int_equal(sf_safety_fence(p.s, 0, false), SF_EINVAL);
-    assert_int_equal(sf_safety_fence(p.s, 1, true), SF_EINVAL);
-    assert_int_equal(sf_safety_fence(NULL, 0, true), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, false, 50 * S), SF_EINVAL);
+    assert_int_equal(sf_safety_fence(p.s, 1, true, 50 * S), SF_EINVAL);
+    assert_int_equal(sf_safety_fence(NULL, 0, true, 50 * S), SF_OK);
+    teardown_plant(&p);
+}
+
+/*
+ * A safety mode switched during a run (sf_safety_set_mode): the ssm arm
+ * (collaborative speed 0.25 of full) fenced from the start, nobody near,
+ * 100 s of work. Fenced 0-40 s: 40 s of work at rate 1; switched to pfl at
+ * 40 s: the remaining 60 s at 0.25 from that instant; the pfl switch ends
+ * at 120 s (20 s of work done in those 80 s): back to fenced, the mode
+ * before it, and the last 40 s at rate 1: done at 160 s. By mode: fenced
+ * 80 s working, nothing slowed or lost; pfl 80 s, all reduced, lost
+ * 80 x 0.75 = 60 s; the totals are their sums.
+ */
+static void test_safety_switch_to_pfl_and_back_by_hand(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 0, false);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_FENCED, true), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    start_op(&p, 100 * S, NULL, 0);
+    assert_true(sf_work_rate(&p.op) == 1);
+    assert_int_equal(sf_kernel_run_until(p.k, 40 * S), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_PFL);
+    assert_int_equal(p.nrates, 1);
+    assert_int_equal(p.rates[0].t, 40 * S);
+    assert_true(p.rates[0].value == 0.25);
+    assert_int_equal(sf_kernel_run_until(p.k, 120 * S), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, false), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(p.nrates, 2);
+    assert_true(p.rates[1].value == 1);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.op_done, 160 * S);
+    st = sf_safety_robot_stats(p.s, 0, 160 * S);
+    assert_true(st.switched);
+    assert_int_equal(st.working, 160 * S);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].working, 80 * S);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].reduced, 0);
+    assert_true(st.by_mode[SF_SAFETY_FENCED].lost == 0);
+    assert_int_equal(st.by_mode[SF_SAFETY_PFL].working, 80 * S);
+    assert_int_equal(st.by_mode[SF_SAFETY_PFL].reduced, 80 * S);
+    assert_true(fabs(st.by_mode[SF_SAFETY_PFL].lost - 60) < 1e-9);
+    assert_true(fabs(st.lost - 60) < 1e-9);
+    assert_int_equal(st.by_mode[SF_SAFETY_SSM].working, 0);
+    /* a switch ended after another one: the later stands */
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_SSM, true), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, false), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_SSM);
+    teardown_plant(&p);
+}
+
+/*
+ * A switch to ssm slows the arm from the instant a person is in its band:
+ * the passer-by of test_safety_ssm_slows_stops_and_resumes_for_a_passer_by
+ * (slow disc entered at t1 = 11 - sqrt(3) = 9.27 s) passes an arm fenced
+ * until 10 s: nothing slows before the switch; at 10 s the person is in
+ * the slow band and the arm runs at 0.25 from then; the stop and the
+ * resumes follow as under its rule. Switched at 5 s instead, the slowdown
+ * comes at t1, as if it had run ssm all along.
+ */
+static void test_safety_switch_to_ssm_slows_from_the_switch(void **state)
+{
+    struct plant p;
+    double t1 = 11 - sqrt(3), t2 = 11 - sqrt(0.44);
+    (void)state;
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 500 * SF_MS, false);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_FENCED, true), SF_OK);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 10 * S), SF_OK);
+    assert_int_equal(p.nrates, 0);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_SSM, true), SF_OK);
+    assert_int_equal(p.nrates, 1);
+    assert_int_equal(p.rates[0].t, 10 * S);
+    assert_true(p.rates[0].value == 0.25);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[1].t, t2, "stop");
+    assert_true(p.rates[1].value == 0);
+    assert_true(p.rates[3].value == 1);
+    teardown_plant(&p);
+
+    build(&p, SF_SAFETY_SSM, true, 0, 5, 10, 1, 500 * SF_MS, false);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_FENCED, true), SF_OK);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 5 * S), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_SSM, true), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    assert_int_equal(p.nrates, 4);
+    near_ns(p.rates[0].t, t1, "slow");
+    teardown_plant(&p);
+}
+
+/*
+ * What a robot can be switched to comes from its rule: an ssm arm takes
+ * fenced, ssm and pfl (at its reduced_speed); a pfl arm not ssm (no
+ * distances); a fenced arm neither collaborative mode; a humanoid under
+ * ssm not pfl. A switch later than a fence wins over it, and lifting that
+ * earlier fence changes nothing; a fence after the switch fences it again.
+ */
+static void test_safety_switch_follows_the_rule_and_the_later_fence(void **state)
+{
+    struct plant p;
+    (void)state;
+    build(&p, SF_SAFETY_PFL, true, 0, 5, 10, 1, 0, false);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_SSM, true), SF_EINVAL);
+    assert_int_equal(sf_safety_fence(p.s, 0, true, 0), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_kernel_run_until(p.k, 10 * S), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_PFL);
+    assert_int_equal(sf_kernel_run_until(p.k, 20 * S), SF_OK);
+    assert_int_equal(sf_safety_fence(p.s, 0, true, 20 * S), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_int_equal(sf_safety_fence(p.s, 0, false, 20 * S), SF_OK);
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_PFL);
+    assert_int_equal(sf_safety_fence(p.s, 0, false, 0), SF_OK); /* the fence from before the switch */
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_PFL);
+    teardown_plant(&p);
+
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 1, 0, false);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_EINVAL);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_SSM, true), SF_EINVAL);
+    assert_int_equal(sf_safety_set_mode(p.s, 1, SF_SAFETY_FENCED, true), SF_EINVAL); /* a person */
+    teardown_plant(&p);
+
+    build(&p, SF_SAFETY_SSM, true, 10, 1, 0, 0, 0, true);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_EINVAL);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_FENCED, true), SF_OK);
+    start_op(&p, 60 * S, NULL, 0); /* where it stands, fenced: a person asking in waits */
+    assert_int_equal(sf_safety_mode_of(p.s, 0, NULL, NULL), SF_SAFETY_FENCED);
+    assert_false(sf_safety_enter(p.s, 1, 0));
+    assert_int_equal(sf_safety_set_mode(NULL, 0, SF_SAFETY_PFL, true), SF_OK);
+    teardown_plant(&p);
+}
+
+/*
+ * Violations count in the mode the robot was in: the pfl arm of
+ * test_safety_fenced_reach_breached_is_a_violation's geometry (at (10,
+ * 0.3), reach 0.5 m), fenced by a switch from the start. The passer-by is
+ * inside its reach from t = 10.6 s (x = 9.6 at 1 m/s, 1 s behind after
+ * accelerating); the switch to pfl at 11 s ends the episode (pfl has
+ * none): one violation of 0.4 s, all of it fenced.
+ */
+static void test_safety_switch_splits_violations_by_mode(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    build(&p, SF_SAFETY_PFL, true, 0, 5, 10, 0.3, 0, false);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_FENCED, true), SF_OK);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 10800 * SF_MS), SF_OK); /* in the episode: 0.2 s so far, fenced */
+    st = sf_safety_robot_stats(p.s, 0, 10800 * SF_MS);
+    near_ns(st.violation_time, 0.2, "an episode going on");
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].violation_time, st.violation_time);
+    assert_int_equal(sf_kernel_run_until(p.k, 11 * S), SF_OK);
+    assert_int_equal(sf_safety_set_mode(p.s, 0, SF_SAFETY_PFL, true), SF_OK);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 1);
+    near_ns(st.violation_time, 0.4, "inside the reach while fenced");
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].violations, 1);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].violation_time, st.violation_time);
+    assert_int_equal(st.by_mode[SF_SAFETY_PFL].violations, 0);
+    assert_int_equal(st.by_mode[SF_SAFETY_PFL].violation_time, 0);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].working, 11 * S);
+    assert_int_equal(st.by_mode[SF_SAFETY_FENCED].working + st.by_mode[SF_SAFETY_PFL].working, st.working);
     teardown_plant(&p);
 }
 
@@ -1311,6 +1485,10 @@ int main(void)
         cmocka_unit_test(test_safety_camera_outage_fences_the_robot_for_the_repair_time),
         cmocka_unit_test(test_safety_camera_hold_overlaps_its_failure),
         cmocka_unit_test(test_safety_fence_held_is_no_camera_outage),
+        cmocka_unit_test(test_safety_switch_to_pfl_and_back_by_hand),
+        cmocka_unit_test(test_safety_switch_to_ssm_slows_from_the_switch),
+        cmocka_unit_test(test_safety_switch_follows_the_rule_and_the_later_fence),
+        cmocka_unit_test(test_safety_switch_splits_violations_by_mode),
         cmocka_unit_test(test_safety_camera_detection_is_binomial_per_pass),
         cmocka_unit_test(test_safety_missed_person_is_unseen_but_violates),
         cmocka_unit_test(test_safety_camera_sector_range_and_field),
