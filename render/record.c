@@ -138,6 +138,21 @@ static void write_trailer(writer *w, const sf_interventions *l)
         w->status = SF_EIO;
 }
 
+/*
+ * The agents added before the run ("add ENTRY NAME N AT" lines: the fleet
+ * entry's index and name, how many, when): the plant was built with them (interventions.h,
+ * sf_interventions_prepare), so the replay builds it with them too.
+ */
+static void write_adds(gzFile gz, const sf_interventions *l, const sf_scenario_config *cfg)
+{
+    for (size_t i = 0; l && i < sf_interventions_count(l); i++) {
+        const sf_intervention *iv = sf_interventions_get(l, i);
+        if (iv->kind == SF_IV_ADD_AGENTS)
+            gzprintf(gz, "add %u %s %d %lld\n", iv->target, cfg->fleet.types[iv->target].name, iv->quantity,
+                     (long long)iv->at);
+    }
+}
+
 struct sf_recorder {
     writer w;
     sf_session *ses;
@@ -181,6 +196,7 @@ sf_recorder *sf_recorder_open(sf_session *ses, const sf_session_spec *spec, cons
         gzprintf(rec->w.gz, "until %lld\n", (long long)spec->until);
     if (spec->reserve > 0) /* the replay builds the same plant */
         gzprintf(rec->w.gz, "reserve %d\n", spec->reserve);
+    write_adds(rec->w.gz, sf_session_interventions(ses), sf_session_config(ses));
     gzprintf(rec->w.gz, "data\n");
     return rec;
 fail:
@@ -268,6 +284,9 @@ struct sf_replay {
     bool until_given;
     sf_time until;
     int reserve; /* agents per fleet entry built out of the plant (view --reserve) */
+    sf_intervention *adds; /* agents added before the run ("add" lines), built with the plant */
+    char **add_names;      /* the fleet entry each names, checked against the scenario */
+    size_t nadds;
 };
 
 typedef struct reader {
@@ -450,6 +469,45 @@ static const char *line_after(const char *p, const char *end, const char *key, c
     return nl + 1;
 }
 
+/* One "add ENTRY NAME N AT" line of the header (write_adds); false when it does not read as one. */
+static bool read_add(sf_replay *r, const char *text)
+{
+    sf_intervention iv = {.kind = SF_IV_ADD_AGENTS, .timed = true};
+    char name[256];
+    long long at;
+    int used = 0;
+
+    if (sscanf(text, "%u %255s %d %lld%n", &iv.target, name, &iv.quantity, &at, &used) != 4 || text[used] != '\0' ||
+        iv.quantity < 1 || at < 0)
+        return false;
+    iv.at = at;
+    sf_intervention *adds = sf_realloc(r->adds, (r->nadds + 1) * sizeof *adds);
+    if (!adds)
+        return false;
+    r->adds = adds;
+    r->adds[r->nadds] = iv;
+    char **names = sf_realloc(r->add_names, (r->nadds + 1) * sizeof *names);
+    if (!names)
+        return false;
+    r->add_names = names;
+    if (!(names[r->nadds] = sf_strdup(name)))
+        return false;
+    r->nadds++;
+    return true;
+}
+
+/* Whether the fleet entries the "add" lines name are those of the scenario as loaded, with a message if not. */
+static bool adds_fit(const sf_replay *r, const sf_scenario_config *cfg, FILE *err)
+{
+    for (size_t i = 0; i < r->nadds; i++)
+        if (strcmp(cfg->fleet.types[r->adds[i].target].name, r->add_names[i]) != 0) {
+            fprintf(err, "%s: the recording adds %s, which is not the scenario's fleet entry %u\n", r->model,
+                    r->add_names[i], r->adds[i].target);
+            return false;
+        }
+    return true;
+}
+
 sf_replay *sf_replay_open(const char *path, FILE *err)
 {
     sf_replay *r = sf_calloc(1, sizeof *r);
@@ -505,6 +563,11 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
         r->reserve = atoi(text);
         p = line_after(p, end, "reserve ", text, sizeof text);
     }
+    while (line_after(p, end, "add ", text, sizeof text)) {
+        if (!read_add(r, text))
+            goto bad;
+        p = line_after(p, end, "add ", text, sizeof text);
+    }
     if (!(p = line_after(p, end, "data", text, sizeof text)) || r->every <= 0 || !(r->ivs = sf_interventions_new()))
         goto bad;
 
@@ -514,8 +577,10 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     spec.seed_given = true;
     spec.seed = r->seed;
     spec.reserve = r->reserve;
+    spec.build = r->adds;
+    spec.nbuild = r->nadds;
     spec.err = err;
-    if (!(r->ses = sf_session_new(&spec, &status))) {
+    if (!(r->ses = sf_session_new(&spec, &status)) || !adds_fit(r, sf_session_config(r->ses), err)) {
         fprintf(err, "%s: the scenario it was recorded from, %s, cannot be loaded\n", path, r->model);
         goto fail;
     }
@@ -584,6 +649,10 @@ void sf_replay_free(sf_replay *r)
     for (size_t i = 0; i < r->nsets; i++)
         free(r->sets[i]);
     free(r->sets);
+    for (size_t i = 0; i < r->nadds; i++)
+        free(r->add_names[i]);
+    free(r->add_names);
+    free(r->adds);
     free(r->model);
     free(r->frame);
     free(r->times);
