@@ -6,7 +6,8 @@
  * takes them before any other work. From a rack: the oldest pallets of the
  * product there when the instruction comes, to a cell of the destination
  * rack or out at the product's sink dock. From the product's source dock:
- * the next pallets of it that arrive, put away into the destination rack.
+ * the pallets of it waiting there (oldest first), then the next that
+ * arrive, put away into the destination rack.
  * What the plant cannot do then (too few pallets, no free cell) is
  * refused in the run's log and counted (scripts/warehouse.lua); what the
  * scenario rules out is refused here.

@@ -13,6 +13,14 @@
 #   - "+1h reach_truck 1, bring 5 pallets of pallet_a from dock_in to
 #     rack_2": the next 5 pallet_a received go to rack_2 (0 -> 5), by
 #     reach_truck.1;
+#   - pallets already waiting at the dock (arrivals every 5 min from 5 min,
+#     pallet_a only; every vehicle stopped from the start, reach_truck 1 for
+#     1 h: the first four pallets go to the four stopped vehicles, which were
+#     waiting for work, so at 00:50 the six received from 00:25 to 00:50
+#     wait at inbound): "bring 4" takes the oldest four (received 1500 s to
+#     2400 s); "bring 10" takes the six, then the arrivals at 55, 60, 65 and
+#     70 min, all ten in rack_2 by 01:14 (the next ten arrivals would end at
+#     100 min);
 #   - the list as printed (--out DIR/interventions.txt) runs the same run;
 #   - a sentence the scenario rules out stops the run before it starts.
 #   test_transport_run.sh SHOPFLOOR SOURCE_DIR
@@ -60,6 +68,25 @@ run dock "+1h reach_truck 1, bring 5 pallets of pallet_a from dock_in to rack_2"
 grep -q '^\[01:00:00\] main: reach_truck.1, bring 5 pallets of pallet_a from inbound to rack_2 (rack_2 holds 0)$' "$tmp/dock.log" ||
     fail "rack_2 not empty when told"
 grep -q 'reach_truck.1: reach_truck.1 brought 5 of 5 pallets of pallet_a (rack_2 holds 5)$' "$tmp/dock.log" || fail "not 5 into rack_2"
+
+# from the dock: the pallets waiting there first, oldest first
+dock_wait() { # dock_wait NAME N
+    printf '%s\n' 'stop reach_truck 1 for 1 h' 'stop reach_truck 2 for 3 h' 'stop reach_truck 3 for 3 h' 'stop tugger 1 for 3 h' \
+        "+50min reach_truck 1, bring $2 pallets of pallet_a from inbound to rack_2" > "$tmp/$1.txt"
+    "$sf" run "$wh" --until 2h --set demand.arrivals.0.every=5min --set demand.arrivals.0.mix.pallet_b=0 \
+        --set fleet.0.battery.initial=95% --set demand.orders.wave_1.at=3h --instruct "$tmp/$1.txt" > "$tmp/$1.log" 2>&1 ||
+        { cat "$tmp/$1.log"; fail "the run $1 failed"; }
+}
+dock_wait waiting4 4
+grep -q '^\[00:50:00\] main: reach_truck.1 takes the oldest 4 of the 6 pallets of pallet_a waiting at inbound (received from 1500 s to 2400 s)$' \
+    "$tmp/waiting4.log" || { cat "$tmp/waiting4.log"; fail "not the oldest 4 of the 6 waiting"; }
+grep -q 'reach_truck.1 brought 4 of 4 pallets of pallet_a (rack_2 holds 4)$' "$tmp/waiting4.log" || fail "not 4 into rack_2"
+dock_wait waiting10 10
+grep -q '^\[00:50:00\] main: reach_truck.1 takes the oldest 6 of the 6 pallets of pallet_a waiting at inbound (received from 1500 s to 3000 s)$' \
+    "$tmp/waiting10.log" || { cat "$tmp/waiting10.log"; fail "not the 6 waiting"; }
+grep -q '^\[01:1[0-4]:[0-9.]*\] reach_truck.1: reach_truck.1 brought 10 of 10 pallets of pallet_a (rack_2 holds 10)$' "$tmp/waiting10.log" ||
+    { grep brought "$tmp/waiting10.log"; fail "not 10 into rack_2 by 01:14"; }
+[ "$(now "$tmp/waiting10.log" "pallets moved by instruc")" = 10 ] || fail "pallets moved by instruction not 10"
 
 # the printed list runs the same run
 "$sf" run "$wh" --until 3h --set demand.arrivals.0.stop=2h --instruct "$tmp/relocate/interventions.txt" > "$tmp/again.log" 2>&1 ||
