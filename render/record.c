@@ -356,6 +356,16 @@ static bool apply(reader *r, sf_snapshot *s)
     return !r->bad;
 }
 
+/* Whether a transport's place is a rack, dock or station of the scenario. */
+static bool place_fits(uint32_t place, const sf_scenario_config *cfg)
+{
+    uint32_t i = place & ~(SF_IV_DOCK | SF_IV_STATION);
+
+    if ((place & SF_IV_DOCK) && (place & SF_IV_STATION))
+        return false;
+    return place & SF_IV_DOCK ? i < cfg->layout.n_docks : place & SF_IV_STATION ? i < cfg->layout.n_stations : i < cfg->layout.n_racks;
+}
+
 /* Whether a recorded intervention names something of the scenario (an agent's name is checked by describe). */
 static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scenario_config *cfg)
 {
@@ -373,7 +383,7 @@ static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scena
     case SF_IV_TEND:
         return iv->station < cfg->layout.n_stations;
     case SF_IV_BRING:
-        return iv->product < cfg->n_products && iv->quantity >= 1;
+        return iv->product < cfg->n_products && iv->quantity >= 1 && place_fits(iv->from, cfg) && place_fits(iv->to, cfg);
     case SF_IV_RESERVE:
         return iv->quantity >= 1;
     case SF_IV_STOP_AGENT:

@@ -220,7 +220,7 @@ local function refuse(self, b, n, why)
   if b.taken > 0 and b.done == b.taken then self:brought(b) end
 end
 
--- The racks' stock of an instruction's product, for its log lines: " (high_bay_1 holds 16, ...)".
+-- The racks' stock of an instruction's product, for its log lines: " (high_bay_1 holds 16, ...)"; "" without racks.
 function M:stock(b)
   local said = {}
   for _, place in ipairs{b.from, b.to} do
@@ -228,11 +228,18 @@ function M:stock(b)
       said[#said + 1] = string.format("%s holds %d", place.name, shop.rack_count(place.rack, self.item[b.product]))
     end
   end
-  return " (" .. table.concat(said, ", ") .. ")"
+  return #said > 0 and " (" .. table.concat(said, ", ") .. ")" or ""
 end
 
+-- What an instruction moves: units of a made product, pallets of a stored good.
+local function loads(self, name) return self.products[name].routed and "units" or "pallets" end
+
+-- A transport's place by name: a rack's, a dock's or a station's.
+local function place_name(place) return place.name or place.dock or place.station end
+
 function M:brought(b)
-  sim.log(string.format("%s brought %d of %d pallets of %s%s", b.agent:name(), b.done, b.n, b.product, self:stock(b)))
+  sim.log(string.format("%s brought %d of %d %s of %s%s", b.agent:name(), b.done, b.n, loads(self, b.product),
+                        b.product, self:stock(b)))
 end
 
 -- A pallet of an instruction has been set down by its vehicle: at the last one, the log says so.
@@ -368,18 +375,68 @@ function M:bring_one(b, reach)
   return true
 end
 
+-- A unit's move (production.lua) that an instruction claims: carried by the instruction's vehicle.
+function M:take_move(b, task)
+  b.taken = b.taken + 1
+  if b.taken == b.n then b.closed = true end
+  task.instructed = b
+  self.dispatch:assign(b.agent, task)
+end
+
+-- Units of a made product along its routing, from b.from to b.to (a station's input buffer, or the
+-- sink dock): the moves between them waiting for a vehicle now, oldest first, then the next the
+-- plant books (M:claimed_move), each carried by b's vehicle.
+function M:bring_units(b)
+  b.move_from, b.move_to = place_name(b.from), place_name(b.to)
+  local waiting = 0
+  for _, task in ipairs(self.dispatch:pending_at(b.move_from)) do
+    if b.taken == b.n then break end
+    if task.kind == "move" and task.product == b.product and task.to == b.move_to and not task.instructed then
+      self.dispatch:withdraw(task)
+      self:take_move(b, task)
+      waiting = waiting + 1
+    end
+  end
+  if waiting > 0 then
+    sim.log(string.format("%s takes the oldest %d units of %s waiting at %s for %s", b.agent:name(), waiting, b.product,
+                          b.move_from, b.move_to))
+  end
+  if b.taken < b.n then
+    local claims = self.instructed.claims
+    claims[b.product] = claims[b.product] or {}
+    table.insert(claims[b.product], b)
+  end
+end
+
+-- A unit's move booked by the plant: true when an instruction claims it (the first for that product
+-- between those places), which hands it to the instruction's vehicle.
+function M:claimed_move(task)
+  local claims = self.instructed and self.instructed.claims[task.product]
+  for k, b in ipairs(claims or {}) do
+    if b.move_from == task.from and b.move_to == task.to then
+      self:take_move(b, task)
+      if b.closed then table.remove(claims, k) end
+      return true
+    end
+  end
+  return false
+end
+
 -- Vehicle `agent` alone moves n pallets of product `name` from `from` to `to` ({rack = i, name = ...}
 -- or {dock = name}): from a rack, the oldest there now; from the product's source dock, the pallets
--- waiting there now (oldest first), then the next that arrive, put away into the destination rack. What cannot be moved is refused in the log.
+-- waiting there now (oldest first), then the next that arrive, put away into the destination rack.
+-- Units of a made product go along its routing ({station = name} or {dock = name}: M:bring_units).
+-- What cannot be moved is refused in the log.
 function M:bring(agent, n, name, from, to)
   local b = {agent = agent, n = n, product = name, from = from, to = to, taken = 0, done = 0}
   self:instructions()
-  sim.log(string.format("%s, bring %d pallets of %s from %s to %s%s", agent:name(), n, name, from.name or from.dock,
-                        to.name or to.dock, self:stock(b)))
+  sim.log(string.format("%s, bring %d %s of %s from %s to %s%s", agent:name(), n, loads(self, name), name,
+                        place_name(from), place_name(to), self:stock(b)))
   if agent:gone() then return refuse(self, b, n, agent:name() .. " has left the plant") end
   if self.products[name].mass > agent:payload() then
     return refuse(self, b, n, "a pallet is heavier than " .. agent:name() .. " can carry")
   end
+  if self.products[name].routed then return self:bring_units(b) end
   if from.dock then
     local ok, why = self:from_dock(b)
     if not ok then refuse(self, b, n - b.taken, why) end

@@ -1110,6 +1110,53 @@ static void test_recording_of_a_run_with_added_agents(void **state)
     fclose(devnull);
 }
 
+/*
+ * A transport's places are checked when a recording is read: rack 0 to
+ * the dock is read back; a station index past the scenario's two (the
+ * last 4 bytes of the trailer's only intervention are its `to`) is
+ * refused as damaged, station 1 (bench_1) is read.
+ */
+static void test_recording_checks_a_transport_s_places(void **state)
+{
+    (void)state;
+    char rec[256];
+    sf_session_spec spec = {0};
+    FILE *devnull = fopen("/dev/null", "w");
+    int status;
+    size_t n;
+    sf_intervention iv = {.kind = SF_IV_BRING, .at = SF_MINUTE, .length = SF_TIME_MAX, .target = 0, .quantity = 1,
+                          .product = 0, .from = 0, .to = SF_IV_DOCK | 0, .timed = true};
+
+    snprintf(rec, sizeof rec, "/tmp/sf_test_render_bring_%ld.rec", (long)getpid());
+    spec.model = source_path("tests/render/data/cell.yaml");
+    spec.log = devnull;
+    spec.until_given = true;
+    spec.until = 2 * SF_MINUTE;
+    sf_session *ses = sf_session_new(&spec, &status);
+    assert_non_null(ses);
+    assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    sf_session_free(ses);
+    sf_replay *rp = sf_replay_open(rec, stderr);
+    assert_non_null(rp);
+    assert_int_equal(sf_interventions_get(sf_replay_interventions(rp), 0)->to, SF_IV_DOCK);
+    sf_replay_free(rp);
+
+    unsigned char *buf = gz_read_all(rec, &n);
+    uint32_t to = SF_IV_STATION | 2;
+    memcpy(buf + n - 4, &to, 4);
+    gz_write_all(rec, buf, n);
+    assert_null(sf_replay_open(rec, devnull));
+    to = SF_IV_STATION | 1;
+    memcpy(buf + n - 4, &to, 4);
+    gz_write_all(rec, buf, n);
+    assert_non_null(rp = sf_replay_open(rec, stderr));
+    sf_replay_free(rp);
+    free(buf);
+    remove(rec);
+    fclose(devnull);
+}
+
 /* A stop shows as the station's failure in the HUD's alarm, at the plant's clock time (the flagship starts at 06:00). */
 static void test_alarm_of_a_stop_gives_the_clock_time(void **state)
 {
@@ -1218,6 +1265,7 @@ int main(void)
         cmocka_unit_test(test_console_finds_the_camera_of_a_station),
         cmocka_unit_test(test_recording_keeps_the_interventions),
         cmocka_unit_test(test_recording_of_a_run_with_added_agents),
+        cmocka_unit_test(test_recording_checks_a_transport_s_places),
         cmocka_unit_test(test_alarm_of_a_stop_gives_the_clock_time),
         cmocka_unit_test(test_log_wraps_a_long_refusal),
         cmocka_unit_test(test_timeline_marks_the_interventions),
