@@ -139,12 +139,17 @@ static void write_trailer(writer *w, const sf_interventions *l)
 }
 
 /*
- * The agents added before the run ("add ENTRY NAME N AT" lines: the fleet
- * entry's index and name, how many, when): the plant was built with them (interventions.h,
- * sf_interventions_prepare), so the replay builds it with them too.
+ * What the plant was built with, so that the replay builds it the same:
+ * the reserve ("reserve N": a live window's, or an instruction file's
+ * "reserve" line) and the agents added before the run ("add T NAME N AT"
+ * lines: the fleet entry's index and name, how many, when).
  */
-static void write_adds(gzFile gz, const sf_interventions *l, const sf_scenario_config *cfg)
+static void write_build(gzFile gz, const sf_interventions *l, const sf_session_spec *spec, const sf_scenario_config *cfg)
 {
+    int reserve = l ? sf_interventions_reserve(l) : spec->reserve;
+
+    if (reserve > 0)
+        gzprintf(gz, "reserve %d\n", reserve);
     for (size_t i = 0; l && i < sf_interventions_count(l); i++) {
         const sf_intervention *iv = sf_interventions_get(l, i);
         if (iv->kind == SF_IV_ADD_AGENTS)
@@ -194,9 +199,7 @@ sf_recorder *sf_recorder_open(sf_session *ses, const sf_session_spec *spec, cons
         gzprintf(rec->w.gz, "set %s\n", spec->sets[i]);
     if (spec->until_given)
         gzprintf(rec->w.gz, "until %lld\n", (long long)spec->until);
-    if (spec->reserve > 0) /* the replay builds the same plant */
-        gzprintf(rec->w.gz, "reserve %d\n", spec->reserve);
-    write_adds(rec->w.gz, sf_session_interventions(ses), sf_session_config(ses));
+    write_build(rec->w.gz, sf_session_interventions(ses), spec, sf_session_config(ses));
     gzprintf(rec->w.gz, "data\n");
     return rec;
 fail:

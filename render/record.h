@@ -13,7 +13,8 @@
  * Format (little-endian, after gunzip):
  *   "SFREC4\n", then text lines "model PATH", "seed N", "every NS",
  *   "set K=V" (any number), "until NS" (when --until was given),
- *   "reserve N" (when a live window had a reserve), "add T NAME N AT" for
+ *   "reserve N" (when the plant had a reserve: a live window's, or an
+ *   instruction file's "reserve" line), "add T NAME N AT" for
  *   each intervention that adds agents before the run (fleet entry T, named
  *   NAME, N agents joining at AT ns: the plant was built with them, and the
  *   replay builds it with them; experiment/session.h, build), "data";

@@ -1017,7 +1017,8 @@ static void test_recording_keeps_the_interventions(void **state)
  * its header, so the replay builds the same plant: 3 fitters and 2 tugs,
  * the same 8 agents at every minute as the run, the same interventions,
  * and their printed list run again gives the same fingerprint. A header
- * naming a fleet entry the scenario does not have is refused.
+ * naming a fleet entry the scenario does not have is refused. A reserve
+ * given in the instruction file is in the header too.
  */
 static void test_recording_of_a_run_with_added_agents(void **state)
 {
@@ -1098,12 +1099,31 @@ static void test_recording_of_a_run_with_added_agents(void **state)
 
     /* "add 3 fitter 2 0" naming an entry the scenario does not have: refused */
     unsigned char *buf = gz_read_all(rec, &n);
+    assert_null(strstr((char *)buf, "reserve "));
     char *add = strstr((char *)buf, "add 3 fitter ");
     assert_non_null(add);
     memcpy(add + 6, "fixer ", 6);
     gz_write_all(rec, buf, n);
     assert_null(sf_replay_open(rec, devnull));
     free(buf);
+
+    /* a reserve from the instruction file (every entry but the arm built with 1 more, out of the plant) and
+       a tug added from it at 5 min: the header says "reserve 1", and the replay builds 2 of each entry */
+    assert_non_null(f = fopen(ins, "w"));
+    fputs("reserve 1 agent per fleet entry\n+5min add 1 tug\n", f);
+    fclose(f);
+    spec.instruct = ins;
+    assert_non_null(ses = sf_session_new(&spec, &status));
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    sf_session_free(ses);
+    buf = gz_read_all(rec, &n);
+    assert_non_null(strstr((char *)buf, "\nreserve 1\nadd 1 tug 1 300000000000\ndata\n"));
+    free(buf);
+    assert_non_null(rp = sf_replay_open(rec, stderr));
+    assert_int_equal(sf_replay_config(rp)->fleet.types[1].count, 2);
+    assert_int_equal(sf_replay_config(rp)->fleet.types[3].count, 2);
+    assert_int_equal(sf_interventions_count(sf_replay_interventions(rp)), 2);
+    sf_replay_free(rp);
     remove(rec);
     remove(ins);
     remove(again);
