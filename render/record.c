@@ -138,6 +138,26 @@ static void write_trailer(writer *w, const sf_interventions *l)
         w->status = SF_EIO;
 }
 
+/*
+ * What the plant was built with, so that the replay builds it the same:
+ * the reserve ("reserve N": a live window's, or an instruction file's
+ * "reserve" line) and the agents added before the run ("add T NAME N AT"
+ * lines: the fleet entry's index and name, how many, when).
+ */
+static void write_build(gzFile gz, const sf_interventions *l, const sf_session_spec *spec, const sf_scenario_config *cfg)
+{
+    int reserve = l ? sf_interventions_reserve(l) : spec->reserve;
+
+    if (reserve > 0)
+        gzprintf(gz, "reserve %d\n", reserve);
+    for (size_t i = 0; l && i < sf_interventions_count(l); i++) {
+        const sf_intervention *iv = sf_interventions_get(l, i);
+        if (iv->kind == SF_IV_ADD_AGENTS)
+            gzprintf(gz, "add %u %s %d %lld\n", iv->target, cfg->fleet.types[iv->target].name, iv->quantity,
+                     (long long)iv->at);
+    }
+}
+
 struct sf_recorder {
     writer w;
     sf_session *ses;
@@ -179,8 +199,7 @@ sf_recorder *sf_recorder_open(sf_session *ses, const sf_session_spec *spec, cons
         gzprintf(rec->w.gz, "set %s\n", spec->sets[i]);
     if (spec->until_given)
         gzprintf(rec->w.gz, "until %lld\n", (long long)spec->until);
-    if (spec->reserve > 0) /* the replay builds the same plant */
-        gzprintf(rec->w.gz, "reserve %d\n", spec->reserve);
+    write_build(rec->w.gz, sf_session_interventions(ses), spec, sf_session_config(ses));
     gzprintf(rec->w.gz, "data\n");
     return rec;
 fail:
@@ -268,6 +287,9 @@ struct sf_replay {
     bool until_given;
     sf_time until;
     int reserve; /* agents per fleet entry built out of the plant (view --reserve) */
+    sf_intervention *adds; /* agents added before the run ("add" lines), built with the plant */
+    char **add_names;      /* the fleet entry each names, checked against the scenario */
+    size_t nadds;
 };
 
 typedef struct reader {
@@ -337,6 +359,16 @@ static bool apply(reader *r, sf_snapshot *s)
     return !r->bad;
 }
 
+/* Whether a transport's place is a rack, dock or station of the scenario. */
+static bool place_fits(uint32_t place, const sf_scenario_config *cfg)
+{
+    uint32_t i = place & ~(SF_IV_DOCK | SF_IV_STATION);
+
+    if ((place & SF_IV_DOCK) && (place & SF_IV_STATION))
+        return false;
+    return place & SF_IV_DOCK ? i < cfg->layout.n_docks : place & SF_IV_STATION ? i < cfg->layout.n_stations : i < cfg->layout.n_racks;
+}
+
 /* Whether a recorded intervention names something of the scenario (an agent's name is checked by describe). */
 static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scenario_config *cfg)
 {
@@ -354,7 +386,7 @@ static bool target_fits(const sf_intervention *iv, uint32_t kind, const sf_scena
     case SF_IV_TEND:
         return iv->station < cfg->layout.n_stations;
     case SF_IV_BRING:
-        return iv->product < cfg->n_products && iv->quantity >= 1;
+        return iv->product < cfg->n_products && iv->quantity >= 1 && place_fits(iv->from, cfg) && place_fits(iv->to, cfg);
     case SF_IV_RESERVE:
         return iv->quantity >= 1;
     case SF_IV_SAFETY_MODE:
@@ -452,6 +484,45 @@ static const char *line_after(const char *p, const char *end, const char *key, c
     return nl + 1;
 }
 
+/* One "add ENTRY NAME N AT" line of the header (write_adds); false when it does not read as one. */
+static bool read_add(sf_replay *r, const char *text)
+{
+    sf_intervention iv = {.kind = SF_IV_ADD_AGENTS, .timed = true};
+    char name[256];
+    long long at;
+    int used = 0;
+
+    if (sscanf(text, "%u %255s %d %lld%n", &iv.target, name, &iv.quantity, &at, &used) != 4 || text[used] != '\0' ||
+        iv.quantity < 1 || at < 0)
+        return false;
+    iv.at = at;
+    sf_intervention *adds = sf_realloc(r->adds, (r->nadds + 1) * sizeof *adds);
+    if (!adds)
+        return false;
+    r->adds = adds;
+    r->adds[r->nadds] = iv;
+    char **names = sf_realloc(r->add_names, (r->nadds + 1) * sizeof *names);
+    if (!names)
+        return false;
+    r->add_names = names;
+    if (!(names[r->nadds] = sf_strdup(name)))
+        return false;
+    r->nadds++;
+    return true;
+}
+
+/* Whether the fleet entries the "add" lines name are those of the scenario as loaded, with a message if not. */
+static bool adds_fit(const sf_replay *r, const sf_scenario_config *cfg, FILE *err)
+{
+    for (size_t i = 0; i < r->nadds; i++)
+        if (strcmp(cfg->fleet.types[r->adds[i].target].name, r->add_names[i]) != 0) {
+            fprintf(err, "%s: the recording adds %s, which is not the scenario's fleet entry %u\n", r->model,
+                    r->add_names[i], r->adds[i].target);
+            return false;
+        }
+    return true;
+}
+
 sf_replay *sf_replay_open(const char *path, FILE *err)
 {
     sf_replay *r = sf_calloc(1, sizeof *r);
@@ -507,6 +578,11 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
         r->reserve = atoi(text);
         p = line_after(p, end, "reserve ", text, sizeof text);
     }
+    while (line_after(p, end, "add ", text, sizeof text)) {
+        if (!read_add(r, text))
+            goto bad;
+        p = line_after(p, end, "add ", text, sizeof text);
+    }
     if (!(p = line_after(p, end, "data", text, sizeof text)) || r->every <= 0 || !(r->ivs = sf_interventions_new()))
         goto bad;
 
@@ -516,8 +592,10 @@ sf_replay *sf_replay_open(const char *path, FILE *err)
     spec.seed_given = true;
     spec.seed = r->seed;
     spec.reserve = r->reserve;
+    spec.build = r->adds;
+    spec.nbuild = r->nadds;
     spec.err = err;
-    if (!(r->ses = sf_session_new(&spec, &status))) {
+    if (!(r->ses = sf_session_new(&spec, &status)) || !adds_fit(r, sf_session_config(r->ses), err)) {
         fprintf(err, "%s: the scenario it was recorded from, %s, cannot be loaded\n", path, r->model);
         goto fail;
     }
@@ -586,6 +664,10 @@ void sf_replay_free(sf_replay *r)
     for (size_t i = 0; i < r->nsets; i++)
         free(r->sets[i]);
     free(r->sets);
+    for (size_t i = 0; i < r->nadds; i++)
+        free(r->add_names[i]);
+    free(r->add_names);
+    free(r->adds);
     free(r->model);
     free(r->frame);
     free(r->times);

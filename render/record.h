@@ -13,7 +13,11 @@
  * Format (little-endian, after gunzip):
  *   "SFREC4\n", then text lines "model PATH", "seed N", "every NS",
  *   "set K=V" (any number), "until NS" (when --until was given),
- *   "reserve N" (when a live window had a reserve), "data";
+ *   "reserve N" (when the plant had a reserve: a live window's, or an
+ *   instruction file's "reserve" line), "add T NAME N AT" for
+ *   each intervention that adds agents before the run (fleet entry T, named
+ *   NAME, N agents joining at AT ns: the plant was built with them, and the
+ *   replay builds it with them; experiment/session.h, build), "data";
  *   then frames:
  *   i64 now, u64 completed, u64 released, u32 failures, u32 flat,
  *   f32 power, f64 energy, u8 alarm length + text (255 = unchanged),

@@ -195,11 +195,20 @@ local function nearest_queues(dist)
       if q[k] == item then return remove(q, k) end
     end
   end
+
+  -- The items queued at `place`, in the order they came.
+  function p:at(place)
+    local q, list = self.queues[place], {}
+    for k = q and q.head or 1, q and q.tail or 0 do
+      if q[k] then list[#list + 1] = q[k] end
+    end
+    return list
+  end
   return p
 end
 
 -- A list a rule chooses from: add appends, take(key) removes and returns the entry choose(key, list)
--- gives the index of, if any.
+-- gives the index of, if any, drop(x) removes entry x.
 local function rule_list(choose)
   local list = {}
   return {
@@ -208,6 +217,11 @@ local function rule_list(choose)
     take = function(_, key)
       local i = choose(key, list)
       if i then return table.remove(list, i) end
+    end,
+    drop = function(_, x) -- remove entry x
+      for k, y in ipairs(list) do
+        if y == x then return table.remove(list, k) end
+      end
     end,
   }
 end
@@ -220,9 +234,20 @@ local function pending_tasks(r)
     return {
       add = function(_, task) q:add(task.from, task) end,
       take = function(_, agent) return q:take(agent:node(), function(t) return can(agent, t) end) end,
+      at = function(_, place) return q:at(place) end,
+      drop = function(_, task) q:drop(task.from, task) end,
     }
   end
-  return rule_list(r.task)
+  local t = rule_list(r.task)
+  local list = t.list
+  t.at = function(_, place)
+    local here = {}
+    for _, task in ipairs(list) do
+      if task.from == place then here[#here + 1] = task end
+    end
+    return here
+  end
+  return t
 end
 
 -- The vehicles that wait for a task, each as {agent, event}. With the "nearest" rule's `vehicle`,
@@ -244,11 +269,6 @@ local function waiting_vehicles(r)
   end
   local w = rule_list(r.vehicle)
   local list = w.list
-  w.drop = function(_, x)
-    for k, y in ipairs(list) do
-      if y == x then return table.remove(list, k) end
-    end
-  end
   w.find = function(_, agent)
     local name = agent:name()
     for _, x in ipairs(list) do
@@ -282,6 +302,15 @@ function M.new(rule, tasks)
       waiting:drop(w)
       w.event:succeed(self:try_task(vehicle))
     end
+  end
+
+  -- The tasks no vehicle has taken yet whose load is picked up at `place`, in the order they came.
+  function d:pending_at(place) return pending:at(place) end
+
+  -- Withdraw a task of pending_at: no vehicle is offered it any more.
+  function d:withdraw(task)
+    pending:drop(task)
+    self.queue:add(-1)
   end
 
   -- Hand a task to a vehicle now, or keep it until one asks.

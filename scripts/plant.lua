@@ -98,7 +98,7 @@ end
 
 -- A transport instruction during the run (experiment/interventions.h): agent number `index` (in
 -- shop.agents()) alone moves `n` pallets of product number `product` from `from` to `to`
--- ({rack = i, name = ...} or {dock = name}; warehouse.lua, M:bring).
+-- ({rack = i, name = ...}, {dock = name} or {station = name}; warehouse.lua, M:bring).
 function M.bring(index, n, product, from, to)
   assert(current, "plant: a transport instruction before the plant started")
   current.stock:bring(shop.agents()[index], n, shop.products()[product].name, from, to)
@@ -115,6 +115,7 @@ function M.start(options)
   local stock = warehouse.new(plant.dispatch, products, item)
   function plant.picked(task) stock:picked(task) end
   function plant.dropped(task) stock:dropped(task) end
+  function plant.claimed_move(task) return stock:claimed_move(task) end
   demand.start(stock, products)
   local crews_needed = production.start(plant, sequence)
   agents(plant, crews_needed)

@@ -59,8 +59,10 @@ local function moves(plant, gathering)
     while true do
       local m = shop.next_move()
       if m.by == "vehicle" then
-        plant.dispatch:submit{kind = "move", product = m.product, from = m.from, to = m.to, pick_height = 0,
-                              drop_height = 0, mass = m.mass, job = m.job, carrier = m.carrier[1]}
+        local task = {kind = "move", product = m.product, from = m.from, to = m.to, pick_height = 0,
+                      drop_height = 0, mass = m.mass, job = m.job, carrier = m.carrier[1]}
+        -- a transport instruction may claim it for its vehicle (warehouse.lua, M:claimed_move)
+        if not (plant.claimed_move and plant.claimed_move(task)) then plant.dispatch:submit(task) end
       else
         sim.spawn("carry job " .. m.job, carry, plant, gathering, m)
       end

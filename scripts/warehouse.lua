@@ -152,10 +152,8 @@ function M:picked(task)
     shop.taken(task.cell)
     self.in_racks:add(-1)
     self.in_transit:add(1)
-    if size(self.no_room) > 0 then -- a cell is free again: the oldest pallet waiting for one gets it
-      self.room_wait:add(-1)
-      self:put_away(pop(self.no_room))
-    end
+    local next = self:next_without_room() -- a cell is free again: the oldest pallet waiting for one gets it
+    if next then self:put_away(next) end
   end
   self:books()
 end
@@ -222,7 +220,7 @@ local function refuse(self, b, n, why)
   if b.taken > 0 and b.done == b.taken then self:brought(b) end
 end
 
--- The racks' stock of an instruction's product, for its log lines: " (high_bay_1 holds 16, ...)".
+-- The racks' stock of an instruction's product, for its log lines: " (high_bay_1 holds 16, ...)"; "" without racks.
 function M:stock(b)
   local said = {}
   for _, place in ipairs{b.from, b.to} do
@@ -230,11 +228,18 @@ function M:stock(b)
       said[#said + 1] = string.format("%s holds %d", place.name, shop.rack_count(place.rack, self.item[b.product]))
     end
   end
-  return " (" .. table.concat(said, ", ") .. ")"
+  return #said > 0 and " (" .. table.concat(said, ", ") .. ")" or ""
 end
 
+-- What an instruction moves: units of a made product, pallets of a stored good.
+local function loads(self, name) return self.products[name].routed and "units" or "pallets" end
+
+-- A transport's place by name: a rack's, a dock's or a station's.
+local function place_name(place) return place.name or place.dock or place.station end
+
 function M:brought(b)
-  sim.log(string.format("%s brought %d of %d pallets of %s%s", b.agent:name(), b.done, b.n, b.product, self:stock(b)))
+  sim.log(string.format("%s brought %d of %d %s of %s%s", b.agent:name(), b.done, b.n, loads(self, b.product),
+                        b.product, self:stock(b)))
 end
 
 -- A pallet of an instruction has been set down by its vehicle: at the last one, the log says so.
@@ -243,6 +248,17 @@ function M:delivered(task)
   self:instructions().moved:add(1)
   b.done = b.done + 1
   if b.closed and b.done == b.taken then self:brought(b) end
+end
+
+-- Pallet `pallet` at its product's source dock goes with instruction b: put away by b's vehicle
+-- into `cell` of b's rack. At the last of b's pallets, b takes no more.
+function M:take_for(b, pallet, cell)
+  b.taken = b.taken + 1
+  if b.taken == b.n then b.closed = true end
+  local p = self.products[pallet.product]
+  self.dispatch:assign(b.agent, {kind = "put_away", product = pallet.product, cell = cell, from = p.source,
+                                 to = cell.place, pick_height = 0, drop_height = cell.height, mass = p.mass,
+                                 created = pallet.created, job = pallet.job, instructed = b})
 end
 
 -- The next pallet of a product arriving at its dock, when an instruction claims it: put away by the
@@ -257,16 +273,86 @@ function M:claimed(pallet)
     table.remove(claims, 1)
     return false
   end
-  b.taken = b.taken + 1
-  if b.taken == b.n then
-    b.closed = true
-    table.remove(claims, 1)
-  end
-  local p = self.products[pallet.product]
-  self.dispatch:assign(b.agent, {kind = "put_away", product = pallet.product, cell = cell, from = p.source,
-                                 to = cell.place, pick_height = 0, drop_height = cell.height, mass = p.mass,
-                                 created = pallet.created, job = pallet.job, instructed = b})
+  self:take_for(b, pallet, cell)
+  if b.closed then table.remove(claims, 1) end
   return true
+end
+
+-- The pallets of `name` waiting at its source dock now, oldest first: those whose put-away no
+-- vehicle has taken yet (each {task = ...}) and those waiting for a free cell (each {k = place in
+-- no_room}). Ties in age keep the order they came in (tasks, then the waiting ones).
+function M:at_dock(name)
+  local list = {}
+  for _, task in ipairs(self.dispatch:pending_at(self.products[name].source)) do
+    if task.kind == "put_away" and task.product == name and not task.instructed then
+      list[#list + 1] = {task = task, created = task.created, i = #list}
+    end
+  end
+  for k = self.no_room.head, self.no_room.tail do
+    local pallet = self.no_room[k]
+    if pallet and pallet.product == name then list[#list + 1] = {k = k, created = pallet.created, i = #list} end
+  end
+  table.sort(list, function(a, c) return a.created < c.created or (a.created == c.created and a.i < c.i) end)
+  return list
+end
+
+-- Take waiting pallet w (of M:at_dock) out of its queue for instruction b, into `cell`. True when
+-- it frees the cell its put-away had reserved.
+function M:take_waiting(b, w, cell)
+  local pallet = w.task
+  if w.task then
+    self.dispatch:withdraw(w.task)
+    shop.cancel_put(w.task.cell)
+  else
+    pallet = self.no_room[w.k]
+    self.no_room[w.k] = false -- a hole, skipped when it reaches the front (M:next_without_room)
+    self.room_wait:add(-1)
+  end
+  self:take_for(b, pallet, cell)
+  return w.task ~= nil
+end
+
+-- The oldest pallet waiting for a free cell, out of its queue (nil: none).
+function M:next_without_room()
+  while size(self.no_room) > 0 do
+    local pallet = pop(self.no_room)
+    if pallet then
+      self.room_wait:add(-1)
+      return pallet
+    end
+  end
+end
+
+-- Instruction b from its product's source dock: the pallets waiting there now, oldest first, then
+-- (claims) the next that arrive. False, with the reason, when the rack has no room for one.
+-- The cells freed go to the oldest pallets waiting for space, once b has taken its own.
+function M:from_dock(b)
+  local reach, freed, why = b.agent:lift_height() + 1e-9, 0, nil
+  local waiting = self:at_dock(b.product)
+  for _, w in ipairs(waiting) do
+    if b.taken == b.n then break end
+    local cell = shop.put_away_in(b.to.rack, reach)
+    if not cell then
+      why = "no free cell in " .. b.to.name .. " within its reach"
+      break
+    end
+    if self:take_waiting(b, w, cell) then freed = freed + 1 end
+  end
+  if b.taken > 0 then
+    sim.log(string.format("%s takes the oldest %d of the %d pallets of %s waiting at %s (received from %.0f s to %.0f s)",
+                          b.agent:name(), b.taken, #waiting, b.product, b.from.dock, waiting[1].created,
+                          waiting[b.taken].created))
+  end
+  if not why and b.taken < b.n then
+    local claims = self.instructed.claims
+    claims[b.product] = claims[b.product] or {}
+    table.insert(claims[b.product], b)
+  end
+  for _ = 1, freed do
+    local next = self:next_without_room()
+    if next then self:put_away(next) end
+  end
+  return not why, why
 end
 
 -- One pallet of instruction b from its rack: to a cell of its destination rack, or to its sink dock.
@@ -289,22 +375,71 @@ function M:bring_one(b, reach)
   return true
 end
 
+-- A unit's move (production.lua) that an instruction claims: carried by the instruction's vehicle.
+function M:take_move(b, task)
+  b.taken = b.taken + 1
+  if b.taken == b.n then b.closed = true end
+  task.instructed = b
+  self.dispatch:assign(b.agent, task)
+end
+
+-- Units of a made product along its routing, from b.from to b.to (a station's input buffer, or the
+-- sink dock): the moves between them waiting for a vehicle now, oldest first, then the next the
+-- plant books (M:claimed_move), each carried by b's vehicle.
+function M:bring_units(b)
+  b.move_from, b.move_to = place_name(b.from), place_name(b.to)
+  local waiting = 0
+  for _, task in ipairs(self.dispatch:pending_at(b.move_from)) do
+    if b.taken == b.n then break end
+    if task.kind == "move" and task.product == b.product and task.to == b.move_to and not task.instructed then
+      self.dispatch:withdraw(task)
+      self:take_move(b, task)
+      waiting = waiting + 1
+    end
+  end
+  if waiting > 0 then
+    sim.log(string.format("%s takes the oldest %d units of %s waiting at %s for %s", b.agent:name(), waiting, b.product,
+                          b.move_from, b.move_to))
+  end
+  if b.taken < b.n then
+    local claims = self.instructed.claims
+    claims[b.product] = claims[b.product] or {}
+    table.insert(claims[b.product], b)
+  end
+end
+
+-- A unit's move booked by the plant: true when an instruction claims it (the first for that product
+-- between those places), which hands it to the instruction's vehicle.
+function M:claimed_move(task)
+  local claims = self.instructed and self.instructed.claims[task.product]
+  for k, b in ipairs(claims or {}) do
+    if b.move_from == task.from and b.move_to == task.to then
+      self:take_move(b, task)
+      if b.closed then table.remove(claims, k) end
+      return true
+    end
+  end
+  return false
+end
+
 -- Vehicle `agent` alone moves n pallets of product `name` from `from` to `to` ({rack = i, name = ...}
--- or {dock = name}): from a rack, the oldest there now; from the product's source dock, the next n
--- that arrive, put away into the destination rack. What cannot be moved is refused in the log.
+-- or {dock = name}): from a rack, the oldest there now; from the product's source dock, the pallets
+-- waiting there now (oldest first), then the next that arrive, put away into the destination rack.
+-- Units of a made product go along its routing ({station = name} or {dock = name}: M:bring_units).
+-- What cannot be moved is refused in the log.
 function M:bring(agent, n, name, from, to)
   local b = {agent = agent, n = n, product = name, from = from, to = to, taken = 0, done = 0}
   self:instructions()
-  sim.log(string.format("%s, bring %d pallets of %s from %s to %s%s", agent:name(), n, name, from.name or from.dock,
-                        to.name or to.dock, self:stock(b)))
+  sim.log(string.format("%s, bring %d %s of %s from %s to %s%s", agent:name(), n, loads(self, name), name,
+                        place_name(from), place_name(to), self:stock(b)))
   if agent:gone() then return refuse(self, b, n, agent:name() .. " has left the plant") end
   if self.products[name].mass > agent:payload() then
     return refuse(self, b, n, "a pallet is heavier than " .. agent:name() .. " can carry")
   end
+  if self.products[name].routed then return self:bring_units(b) end
   if from.dock then
-    local claims = self.instructed.claims
-    claims[name] = claims[name] or {}
-    table.insert(claims[name], b)
+    local ok, why = self:from_dock(b)
+    if not ok then refuse(self, b, n - b.taken, why) end
     return
   end
   local reach = agent:lift_height() + 1e-9

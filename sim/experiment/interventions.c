@@ -97,10 +97,12 @@ static bool agent_name(const sf_scenario_config *cfg, uint32_t agent, const char
     return true;
 }
 
-/* A transport's rack or dock by name. */
+/* A transport's rack, dock or station by name. */
 static const char *place_name(const sf_scenario_config *cfg, uint32_t place)
 {
-    return place & SF_IV_DOCK ? cfg->layout.docks[place & ~SF_IV_DOCK].name : cfg->layout.racks[place].name;
+    return place & SF_IV_DOCK      ? cfg->layout.docks[place & ~SF_IV_DOCK].name
+           : place & SF_IV_STATION ? cfg->layout.stations[place & ~SF_IV_STATION].name
+                                   : cfg->layout.racks[place].name;
 }
 
 uint32_t sf_interventions_agent(const sf_scenario_config *cfg, size_t type, int n)
@@ -166,8 +168,9 @@ int sf_intervention_describe(const sf_intervention *iv, const sf_scenario_config
         return snprintf(buf, n, "%s %s %d: tend %s %s", at, type, nth, cfg->layout.stations[iv->station].name, len);
     case SF_IV_BRING:
         agent_name(cfg, iv->target, &type, &nth);
-        return snprintf(buf, n, "%s %s %d, bring %d pallets of %s from %s to %s", at, type, nth, iv->quantity,
-                        cfg->products[iv->product].name, place_name(cfg, iv->from), place_name(cfg, iv->to));
+        return snprintf(buf, n, "%s %s %d, bring %d %s of %s from %s to %s", at, type, nth, iv->quantity,
+                        cfg->products[iv->product].n_ops > 0 ? "units" : "pallets", cfg->products[iv->product].name,
+                        place_name(cfg, iv->from), place_name(cfg, iv->to));
     case SF_IV_SPEED: {
         char v[32];
         snprintf(v, sizeof v, "%.15g", iv->speed); /* the shortest that reads back the same */
@@ -296,10 +299,12 @@ static bool at_start(const sf_intervention *iv) { return iv->kind == SF_IV_RUSH_
 
 void sf_interventions_script(sf_interventions *l, sf_script *S) { l->S = S; }
 
-/* A transport's place for the script: {rack = i, name = "..."} or {dock = "..."}. */
+/* A transport's place for the script: {rack = i, name = "..."}, {dock = "..."} or {station = "..."}. */
 static void script_place(const sf_scenario_config *cfg, uint32_t place, char *buf, size_t n)
 {
-    if (place & SF_IV_DOCK)
+    if (place & SF_IV_STATION)
+        snprintf(buf, n, "{station = [[%s]]}", place_name(cfg, place));
+    else if (place & SF_IV_DOCK)
         snprintf(buf, n, "{dock = [[%s]]}", cfg->layout.docks[place & ~SF_IV_DOCK].name);
     else
         snprintf(buf, n, "{rack = %" PRIu32 ", name = [[%s]]}", place + 1, cfg->layout.racks[place].name);

@@ -25,7 +25,9 @@
  * at their time: a list with a reserve builds the same plant headless as
  * live. A removed agent leaves when its task in hand ends:
  * an event of kind "intervention", target 2 i, at its time. A transport
- * (one vehicle alone moves n pallets from a rack or dock to a rack or dock)
+ * (one vehicle alone moves n pallets from a rack or dock to a rack or dock,
+ * or n units of a made product along its routing: from its source dock or
+ * a station to the station or sink dock its routing takes them to next)
  * is handed to the plant's script at its time, as a rush order is
  * ("require('plant').bring(...)", scripts/warehouse.lua). Everything is
  * deterministic:
@@ -67,8 +69,9 @@ typedef enum sf_iv_kind {
     SF_IV_SAFETY_MODE,  /* target: agent index of an arm or humanoid; quantity: the sf_safety_mode it runs from `at` for `length` */
 } sf_iv_kind;
 
-/* A transport's place: a rack index, or SF_IV_DOCK | a dock index. */
+/* A transport's place: a rack index, SF_IV_DOCK | a dock index, or SF_IV_STATION | a station index. */
 #define SF_IV_DOCK 0x80000000u
+#define SF_IV_STATION 0x40000000u
 
 typedef struct sf_intervention {
     sf_iv_kind kind;
@@ -82,7 +85,7 @@ typedef struct sf_intervention {
     double speed;     /* speeds: m/s, empty (loaded: in the fleet entry's ratio of loaded to empty) */
     uint32_t station; /* tending: the station's index */
     uint32_t product; /* transport: the product's index (a stored good) */
-    uint32_t from, to;/* transport: a rack index, or SF_IV_DOCK | a dock index */
+    uint32_t from, to;/* transport: a rack index, SF_IV_DOCK | a dock index, or SF_IV_STATION | a station index */
 } sf_intervention;
 
 typedef struct sf_interventions sf_interventions;

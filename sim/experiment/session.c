@@ -147,7 +147,7 @@ static int instructions(sf_session *s)
 {
     int rc;
 
-    if (!s->spec.instruct && s->spec.reserve <= 0)
+    if (!s->spec.instruct && s->spec.reserve <= 0 && s->spec.nbuild == 0)
         return SF_OK;
     if (!s->cfg) {
         fprintf(errs(s), "%s: instructions need a scenario, not a Lua model\n", s->spec.instruct ? s->spec.instruct : "a reserve");
@@ -160,6 +160,15 @@ static int instructions(sf_session *s)
                                                                               .quantity = s->spec.reserve,
                                                                               .length = SF_TIME_MAX})
                              : SF_OK;
+    for (size_t i = 0; i < s->spec.nbuild && rc == SF_OK; i++) {
+        const sf_intervention *iv = &s->spec.build[i];
+        if (iv->kind != SF_IV_ADD_AGENTS || iv->target >= s->cfg->fleet.n_types || iv->quantity < 1) {
+            fprintf(errs(s), "%s: agents added to fleet entry %u, of %zu\n", s->spec.model, iv->target,
+                    s->cfg->fleet.n_types);
+            return SF_EINVAL;
+        }
+        rc = sf_interventions_add(s->iv, iv);
+    }
     if (rc == SF_OK && s->spec.instruct)
         rc = sf_instruct_file(s->spec.instruct, s->cfg, s->iv, s->spec.said ? s->spec.said : stdout, errs(s));
     if (rc == SF_OK && (rc = sf_interventions_prepare(s->iv, s->cfg)) != SF_OK)

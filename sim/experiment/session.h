@@ -44,6 +44,9 @@ typedef struct sf_session_spec {
     FILE *said;                   /* how each instruction was understood; NULL = stdout */
     int reserve;                  /* agents per fleet entry (but arms) built out of the plant, to add during the
                                      run (experiment/interventions.h, SF_IV_RESERVE); 0 = none */
+    const sf_intervention *build; /* agents added (SF_IV_ADD_AGENTS) that the plant is built with, after the reserve
+                                     and before spec.instruct's: a recording's (render/record.h); nbuild of them */
+    size_t nbuild;
     bool relax_safety;            /* a scenario's counterfactual without safety rules (model/config.h,
                                      sf_cfg_safety.relaxed): robots never slow, stop or hold people for people */
 } sf_session_spec;

@@ -13,6 +13,23 @@
 #   - "+1h reach_truck 1, bring 5 pallets of pallet_a from dock_in to
 #     rack_2": the next 5 pallet_a received go to rack_2 (0 -> 5), by
 #     reach_truck.1;
+#   - pallets already waiting at the dock (arrivals every 5 min from 5 min,
+#     pallet_a only; every vehicle stopped from the start, reach_truck 1 for
+#     1 h: the first four pallets go to the four stopped vehicles, which were
+#     waiting for work, so at 00:50 the six received from 00:25 to 00:50
+#     wait at inbound): "bring 4" takes the oldest four (received 1500 s to
+#     2400 s); "bring 10" takes the six, then the arrivals at 55, 60, 65 and
+#     70 min, all ten in rack_2 by 01:14 (the next ten arrivals would end at
+#     100 min);
+#   - units of a made product to a station, on the flagship (gearbox
+#     orders every 5 min from 00:05, no housings, no components before 9 h;
+#     both tuggers stopped for the first hour): at 00:50 ten gearboxes are
+#     released, kit_1 has room for seven (6 in its input buffer, 1 at
+#     work), so seven moves inbound -> kit_1 are booked: the first two went
+#     to the two tuggers waiting for work when stopped, five wait; "bring 6
+#     units of gearbox from inbound to kit_1" takes those five and the next
+#     move booked; tugger.2 drives loaded 7 times (the unit it held, and
+#     the six) by the last drop; 6 moved by instruction, none refused;
 #   - the list as printed (--out DIR/interventions.txt) runs the same run;
 #   - a sentence the scenario rules out stops the run before it starts.
 #   test_transport_run.sh SHOPFLOOR SOURCE_DIR
@@ -60,6 +77,42 @@ run dock "+1h reach_truck 1, bring 5 pallets of pallet_a from dock_in to rack_2"
 grep -q '^\[01:00:00\] main: reach_truck.1, bring 5 pallets of pallet_a from inbound to rack_2 (rack_2 holds 0)$' "$tmp/dock.log" ||
     fail "rack_2 not empty when told"
 grep -q 'reach_truck.1: reach_truck.1 brought 5 of 5 pallets of pallet_a (rack_2 holds 5)$' "$tmp/dock.log" || fail "not 5 into rack_2"
+
+# from the dock: the pallets waiting there first, oldest first
+dock_wait() { # dock_wait NAME N
+    printf '%s\n' 'stop reach_truck 1 for 1 h' 'stop reach_truck 2 for 3 h' 'stop reach_truck 3 for 3 h' 'stop tugger 1 for 3 h' \
+        "+50min reach_truck 1, bring $2 pallets of pallet_a from inbound to rack_2" > "$tmp/$1.txt"
+    "$sf" run "$wh" --until 2h --set demand.arrivals.0.every=5min --set demand.arrivals.0.mix.pallet_b=0 \
+        --set fleet.0.battery.initial=95% --set demand.orders.wave_1.at=3h --instruct "$tmp/$1.txt" > "$tmp/$1.log" 2>&1 ||
+        { cat "$tmp/$1.log"; fail "the run $1 failed"; }
+}
+dock_wait waiting4 4
+grep -q '^\[00:50:00\] main: reach_truck.1 takes the oldest 4 of the 6 pallets of pallet_a waiting at inbound (received from 1500 s to 2400 s)$' \
+    "$tmp/waiting4.log" || { cat "$tmp/waiting4.log"; fail "not the oldest 4 of the 6 waiting"; }
+grep -q 'reach_truck.1 brought 4 of 4 pallets of pallet_a (rack_2 holds 4)$' "$tmp/waiting4.log" || fail "not 4 into rack_2"
+dock_wait waiting10 10
+grep -q '^\[00:50:00\] main: reach_truck.1 takes the oldest 6 of the 6 pallets of pallet_a waiting at inbound (received from 1500 s to 3000 s)$' \
+    "$tmp/waiting10.log" || { cat "$tmp/waiting10.log"; fail "not the 6 waiting"; }
+grep -q '^\[01:1[0-4]:[0-9.]*\] reach_truck.1: reach_truck.1 brought 10 of 10 pallets of pallet_a (rack_2 holds 10)$' "$tmp/waiting10.log" ||
+    { grep brought "$tmp/waiting10.log"; fail "not 10 into rack_2 by 01:14"; }
+[ "$(now "$tmp/waiting10.log" "pallets moved by instruc")" = 10 ] || fail "pallets moved by instruction not 10"
+
+# units of a made product into a station's input buffer
+printf '%s\n' 'stop tugger 1 for 1 h' 'stop tugger 2 for 1 h' '+50min tugger 2, bring 6 units of gearbox from inbound to kit_1' \
+    > "$tmp/units.txt"
+"$sf" run "$src/scenarios/smart_factory.yaml" --until 2h --set demand.arrivals.line_orders.every=5min \
+    --set demand.arrivals.line_orders.mix.housing=0 --set demand.arrivals.component_a_in.start=9h \
+    --set demand.arrivals.component_b_in.start=9h --instruct "$tmp/units.txt" --out "$tmp/units" --trace > "$tmp/units.log" 2>&1 ||
+    { cat "$tmp/units.log"; fail "the run units failed"; }
+grep -q '^\[00:50:00\] main: tugger.2 takes the oldest 5 units of gearbox waiting at inbound for kit_1$' "$tmp/units.log" ||
+    { cat "$tmp/units.log"; fail "not the 5 units waiting"; }
+done_line=$(grep 'tugger.2 brought' "$tmp/units.log")
+echo "$done_line" | grep -q 'tugger.2 brought 6 of 6 units of gearbox$' || fail "not 6 units brought: $done_line"
+t_done=$(echo "$done_line" | sed 's/^\[\([0-9]*\):\([0-9]*\):\([0-9.]*\)\].*/\1 \2 \3/' | awk '{ print $1 * 3600 + $2 * 60 + $3 }')
+[ "$(awk -F, -v t="$t_done" '$1 <= t && $3 == "tugger.2" && $4 == "travel_loaded"' "$tmp/units/trace.csv" | wc -l)" = 7 ] ||
+    fail "tugger.2 did not drive loaded 7 times by the last drop"
+[ "$(now "$tmp/units.log" "pallets moved by instruc")" = 6 ] || fail "units moved by instruction not 6"
+[ "$(now "$tmp/units.log" "pallets of instructions")" = 0 ] || fail "units refused"
 
 # the printed list runs the same run
 "$sf" run "$wh" --until 3h --set demand.arrivals.0.stop=2h --instruct "$tmp/relocate/interventions.txt" > "$tmp/again.log" 2>&1 ||

@@ -1011,6 +1011,172 @@ static void test_recording_keeps_the_interventions(void **state)
     fclose(devnull);
 }
 
+/*
+ * A headless run with agents added (two fitters before the run, a tug at
+ * 5 min) is built with the grown fleet; its recording carries the adds in
+ * its header, so the replay builds the same plant: 3 fitters and 2 tugs,
+ * the same 8 agents at every minute as the run, the same interventions,
+ * and their printed list run again gives the same fingerprint. A header
+ * naming a fleet entry the scenario does not have is refused. A reserve
+ * given in the instruction file is in the header too.
+ */
+static void test_recording_of_a_run_with_added_agents(void **state)
+{
+    (void)state;
+    char rec[256], ins[256], again[256];
+    sf_session_spec spec = {0};
+    FILE *devnull = fopen("/dev/null", "w"), *f;
+    int status;
+    size_t n;
+
+    snprintf(rec, sizeof rec, "/tmp/sf_test_render_add_%ld.rec", (long)getpid());
+    snprintf(ins, sizeof ins, "/tmp/sf_test_render_add_%ld.txt", (long)getpid());
+    snprintf(again, sizeof again, "/tmp/sf_test_render_again_%ld.txt", (long)getpid());
+    assert_non_null(f = fopen(ins, "w"));
+    fputs("add 2 fitters\n+5min add 1 tug\n", f);
+    fclose(f);
+    spec.model = source_path("tests/render/data/cell.yaml");
+    spec.log = devnull;
+    spec.said = devnull;
+    spec.instruct = ins;
+    spec.until_given = true;
+    spec.until = 10 * SF_MINUTE;
+    sf_session *ses = sf_session_new(&spec, &status);
+    assert_non_null(ses);
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    uint64_t fp = sf_kernel_fingerprint(sf_session_kernel(ses));
+    const sf_interventions *run = sf_session_interventions(ses);
+
+    sf_replay *rp = sf_replay_open(rec, stderr);
+    assert_non_null(rp);
+    const sf_scenario_config *cfg = sf_replay_config(rp);
+    assert_int_equal(cfg->fleet.types[1].count, 2); /* tug */
+    assert_int_equal(cfg->fleet.types[3].count, 3); /* fitter */
+    assert_int_equal(sf_replay_end(rp), 10 * SF_MINUTE);
+    const sf_interventions *l = sf_replay_interventions(rp);
+    assert_int_equal(sf_interventions_count(l), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const sf_intervention *a = sf_interventions_get(run, i), *b = sf_interventions_get(l, i);
+        assert_int_equal(b->kind, SF_IV_ADD_AGENTS);
+        assert_int_equal(b->at, a->at);
+        assert_int_equal(b->target, a->target);
+        assert_int_equal(b->quantity, a->quantity);
+        assert_int_equal(b->first, a->first);
+    }
+    assert_int_equal(sf_interventions_get(l, 1)->at, 5 * SF_MINUTE);
+    sf_session_free(ses);
+
+    /* the replay shows what the run did, minute by minute */
+    ses = sf_session_new(&spec, &status);
+    assert_non_null(ses);
+    sf_live *live = sf_live_new(ses, SF_RECORD_EVERY);
+    sf_snapshot ls, rs;
+    assert_int_equal(sf_snapshot_init(&ls, sf_session_config(ses)), SF_OK);
+    assert_int_equal(sf_snapshot_init(&rs, cfg), SF_OK);
+    assert_int_equal(rs.nagents, 8);
+    for (sf_time t = 0; t <= 10 * SF_MINUTE; t += SF_MINUTE) {
+        assert_int_equal(sf_live_advance(live, t, &ls, NULL, NULL), SF_OK);
+        assert_int_equal(sf_replay_snapshot(rp, t, &rs), SF_OK);
+        assert_int_equal(ls.nagents, rs.nagents);
+        assert_memory_equal(ls.agents, rs.agents, ls.nagents * sizeof *ls.agents);
+    }
+    sf_snapshot_close(&ls);
+    sf_snapshot_close(&rs);
+    sf_live_free(live);
+    sf_session_free(ses);
+
+    /* the replay's list, printed, is the instruction file of the same run */
+    assert_non_null(f = fopen(again, "w"));
+    assert_true(sf_interventions_print(l, cfg, f) >= 0);
+    fclose(f);
+    spec.instruct = again;
+    ses = sf_session_new(&spec, &status);
+    assert_non_null(ses);
+    assert_int_equal(sf_session_run(ses), SF_OK);
+    assert_int_equal(sf_kernel_fingerprint(sf_session_kernel(ses)), fp);
+    sf_session_free(ses);
+    sf_replay_free(rp);
+
+    /* "add 3 fitter 2 0" naming an entry the scenario does not have: refused */
+    unsigned char *buf = gz_read_all(rec, &n);
+    assert_null(strstr((char *)buf, "reserve "));
+    char *add = strstr((char *)buf, "add 3 fitter ");
+    assert_non_null(add);
+    memcpy(add + 6, "fixer ", 6);
+    gz_write_all(rec, buf, n);
+    assert_null(sf_replay_open(rec, devnull));
+    free(buf);
+
+    /* a reserve from the instruction file (every entry but the arm built with 1 more, out of the plant) and
+       a tug added from it at 5 min: the header says "reserve 1", and the replay builds 2 of each entry */
+    assert_non_null(f = fopen(ins, "w"));
+    fputs("reserve 1 agent per fleet entry\n+5min add 1 tug\n", f);
+    fclose(f);
+    spec.instruct = ins;
+    assert_non_null(ses = sf_session_new(&spec, &status));
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    sf_session_free(ses);
+    buf = gz_read_all(rec, &n);
+    assert_non_null(strstr((char *)buf, "\nreserve 1\nadd 1 tug 1 300000000000\ndata\n"));
+    free(buf);
+    assert_non_null(rp = sf_replay_open(rec, stderr));
+    assert_int_equal(sf_replay_config(rp)->fleet.types[1].count, 2);
+    assert_int_equal(sf_replay_config(rp)->fleet.types[3].count, 2);
+    assert_int_equal(sf_interventions_count(sf_replay_interventions(rp)), 2);
+    sf_replay_free(rp);
+    remove(rec);
+    remove(ins);
+    remove(again);
+    fclose(devnull);
+}
+
+/*
+ * A transport's places are checked when a recording is read: rack 0 to
+ * the dock is read back; a station index past the scenario's two (the
+ * last 4 bytes of the trailer's only intervention are its `to`) is
+ * refused as damaged, station 1 (bench_1) is read.
+ */
+static void test_recording_checks_a_transport_s_places(void **state)
+{
+    (void)state;
+    char rec[256];
+    sf_session_spec spec = {0};
+    FILE *devnull = fopen("/dev/null", "w");
+    int status;
+    size_t n;
+    sf_intervention iv = {.kind = SF_IV_BRING, .at = SF_MINUTE, .length = SF_TIME_MAX, .target = 0, .quantity = 1,
+                          .product = 0, .from = 0, .to = SF_IV_DOCK | 0, .timed = true};
+
+    snprintf(rec, sizeof rec, "/tmp/sf_test_render_bring_%ld.rec", (long)getpid());
+    spec.model = source_path("tests/render/data/cell.yaml");
+    spec.log = devnull;
+    spec.until_given = true;
+    spec.until = 2 * SF_MINUTE;
+    sf_session *ses = sf_session_new(&spec, &status);
+    assert_non_null(ses);
+    assert_int_equal(sf_interventions_schedule(sf_session_interventions(ses), &iv), SF_OK);
+    assert_int_equal(sf_record_run(ses, &spec, rec, SF_RECORD_EVERY, stderr), SF_OK);
+    sf_session_free(ses);
+    sf_replay *rp = sf_replay_open(rec, stderr);
+    assert_non_null(rp);
+    assert_int_equal(sf_interventions_get(sf_replay_interventions(rp), 0)->to, SF_IV_DOCK);
+    sf_replay_free(rp);
+
+    unsigned char *buf = gz_read_all(rec, &n);
+    uint32_t to = SF_IV_STATION | 2;
+    memcpy(buf + n - 4, &to, 4);
+    gz_write_all(rec, buf, n);
+    assert_null(sf_replay_open(rec, devnull));
+    to = SF_IV_STATION | 1;
+    memcpy(buf + n - 4, &to, 4);
+    gz_write_all(rec, buf, n);
+    assert_non_null(rp = sf_replay_open(rec, stderr));
+    sf_replay_free(rp);
+    free(buf);
+    remove(rec);
+    fclose(devnull);
+}
+
 /* A stop shows as the station's failure in the HUD's alarm, at the plant's clock time (the flagship starts at 06:00). */
 static void test_alarm_of_a_stop_gives_the_clock_time(void **state)
 {
@@ -1118,6 +1284,8 @@ int main(void)
         cmocka_unit_test(test_console_follows_typed_instructions),
         cmocka_unit_test(test_console_finds_the_camera_of_a_station),
         cmocka_unit_test(test_recording_keeps_the_interventions),
+        cmocka_unit_test(test_recording_of_a_run_with_added_agents),
+        cmocka_unit_test(test_recording_checks_a_transport_s_places),
         cmocka_unit_test(test_alarm_of_a_stop_gives_the_clock_time),
         cmocka_unit_test(test_log_wraps_a_long_refusal),
         cmocka_unit_test(test_timeline_marks_the_interventions),

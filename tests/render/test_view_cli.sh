@@ -61,6 +61,41 @@ printf 'local r = sim.resource(1)\n' >"$tmp/model.lua"
 check 2 "run --record refuses a bare Lua model" -- "$sf" run "$tmp/model.lua" --record "$tmp/model.rec"
 check 1 "view --replay of a scenario file is refused" -- "$sf" render --replay "$wh" --png "$tmp/x.png"
 
+# a headless run with every kind of intervention (agents added before it and during it, a rush order at the start
+# and one later, stops, a camera down, a fence, a removal, a speed, tending, transports to a rack and to a station),
+# recorded: the replay builds the same plant (the added agents), gives back the same list of interventions, and
+# that list run headless gives the same fingerprint
+sff=$src/scenarios/smart_factory.yaml
+cat >"$tmp/all.txt" <<'EOF2'
+add 2 operators to the early shift
+rush order: 3 gearbox
++10min stop weld_1 for 20 minutes
++12min forklift 2, stop for 10 minutes
++15min camera weld_cam down for 30 min
++20min fence cobot_1 for 15 min
++25min rush order: 2 housings
++30min add 1 forklift
++35min remove forklift 3
++40min set tugger speed to 1 m/s
++45min humanoid 1: tend mill_2 for 1 h
++50min forklift 1, bring 2 pallets of component_a from receiving to high_bay_1
++55min tugger 2, bring 2 units of gearbox from inbound to kit_1
+EOF2
+check 0 "run --instruct --record with every kind of intervention" -- \
+    "$sf" run "$sff" --until 2h --instruct "$tmp/all.txt" --record "$tmp/all.rec" --out "$tmp/all"
+fpa=$(grep -o 'fingerprint [0-9a-f]*' "$tmp/out")
+printf '%s\n' '1min key w' 'end quit' >"$tmp/drive_w.txt"
+check 0 "view --replay of it writes its interventions" -- env SDL_VIDEODRIVER=dummy "$sf" view --replay "$tmp/all.rec" \
+    --speed 10000 --drive "$tmp/drive_w.txt" --instructions "$tmp/all_replayed.txt"
+[ "$(grep -c '^+' "$tmp/all_replayed.txt")" = 13 ] &&
+    [ "$(grep '^+' "$tmp/all_replayed.txt")" = "$(grep '^+' "$tmp/all/interventions.txt")" ] &&
+    echo "ok: the replay's 13 interventions are the run's" ||
+    { echo "FAIL: the replay's list"; diff "$tmp/all/interventions.txt" "$tmp/all_replayed.txt"; fails=$((fails + 1)); }
+check 0 "the replay's list runs headless" -- "$sf" run "$sff" --until 2h --instruct "$tmp/all_replayed.txt"
+fpb=$(grep -o 'fingerprint [0-9a-f]*' "$tmp/out")
+[ -n "$fpa" ] && [ "$fpa" = "$fpb" ] && echo "ok: the same $fpa" || { echo "FAIL: '$fpa' vs '$fpb'"; fails=$((fails + 1)); }
+check 0 "render --replay draws it with the added agents" -- "$sf" render --replay "$tmp/all.rec" --at 1h --png "$tmp/all.png"
+
 # the real window, under a virtual X server
 if command -v xvfb-run >/dev/null 2>&1; then
     check 0 "view opens a window, draws 150 frames and saves a screenshot" -- \
