@@ -18,7 +18,10 @@
 -- people is a crew (crew.lua) that walks to the unit and carries it.
 --
 -- Failures that need a repair crew are taken in order of failure by one
--- process, which gathers the crew for each.
+-- process, which gathers the crew for each. Supervised robots (supervise.lua)
+-- each take a supervisor's place before the work and give it back after.
+
+local supervise = require("supervise")
 
 local M = {}
 
@@ -104,7 +107,9 @@ local function stations(plant, routing, sequence)
           local op = routing[job.product][job.op]
           local agents, held
           if #op.crew > 0 then agents, held = plant.crews:gather(op, st, job) end
+          local seats = plant.supervision:acquire(agents) -- supervise.lua: a supervisor's place each
           work(plant, i, k, st, job, op, agents)
+          plant.supervision:release(seats)
           if held then plant.crews:release(held) end
           if shop.slot_result(i, k) == "good" then shop.unload(i, k) end
         end
@@ -135,6 +140,7 @@ end
 -- Returns whether any crew is needed (the agents that make crews must then run their behaviours).
 function M.start(plant, sequence)
   local routing, crews_needed, carried = M.needs()
+  plant.supervision = plant.supervision or supervise.new(plant.crews)
   local gathering = sim.resource{capacity = 1, name = "carries gathering a team"}
   if carried then moves(plant, gathering) end
   stations(plant, routing, sequence)

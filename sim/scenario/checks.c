@@ -360,6 +360,42 @@ static void check_helpers(sf_vctx *v)
 }
 
 /*
+ * Supervision as a crew need (`supervision.by`, docs/production.md): a
+ * fleet entry of workers, else a skill of the fleet's workers; at least
+ * one person of it.
+ */
+static void check_supervision(sf_vctx *v)
+{
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+
+    for (size_t t = 0; t < f->n_types; t++) {
+        const sf_cfg_agent_type *a = &f->types[t];
+        const sf_cfg_agent_type *entry = NULL;
+        long people = 0;
+        if (!a->supervise_by)
+            continue;
+        for (size_t i = 0; i < f->n_types && !entry; i++)
+            if (strcmp(f->types[i].name, a->supervise_by) == 0)
+                entry = &f->types[i];
+        if (entry && entry->kind != SF_AGENT_WORKER) {
+            sf_v_error_place(v, a->supervise_at,
+                             "supervision of fleet entry '%s' is by '%s', a fleet entry of kind %s: a supervisor is "
+                             "a person; hint: name a fleet entry of kind worker, or a skill of the workers",
+                             a->name, entry->name, sf_agent_kind_name(entry->kind));
+            continue;
+        }
+        for (size_t i = 0; i < f->n_types; i++)
+            if (entry ? &f->types[i] == entry : f->types[i].kind == SF_AGENT_WORKER && has_skill(&f->types[i], a->supervise_by))
+                people += f->types[i].count;
+        if (people == 0)
+            sf_v_error_place(v, a->supervise_at,
+                             "supervision of fleet entry '%s' is by '%s', but the fleet has no %s; hint: name a fleet "
+                             "entry of kind worker, or a skill of the workers ('skills' of a worker entry)",
+                             a->name, a->supervise_by, entry ? "person in that entry" : "fleet entry and no worker with that skill");
+    }
+}
+
+/*
  * The top level of every rack (an AS/RS lifts its own loads) must be
  * within the lift height of the highest-lifting forklift in the fleet.
  */
@@ -514,6 +550,7 @@ void sf_v_model_checks(sf_vctx *v)
     check_operations(v);
     check_repairs(v);
     check_helpers(v);
+    check_supervision(v);
     check_transport(v);
     check_racks(v);
     check_batteries(v);
