@@ -71,8 +71,12 @@ local function moves(plant, gathering)
   end)
 end
 
--- A person (a worker) with `skill`, for a robot's programming or rescue (shop.help).
-local function person()
+-- Who with `skill` does a robot's programming (a person, a worker) or rescue (a worker or a humanoid: a
+-- pair of hands at the cell) for shop.help.
+local function person(part)
+  if part == "rescue" then
+    return {{count = 1, label = "rescuer (worker or humanoid)", kinds = {"worker", "humanoid"}, types = {}}}
+  end
   return {{count = 1, label = "person (worker)", kinds = {"worker"}, types = {}}}
 end
 
@@ -83,7 +87,7 @@ local function work(plant, i, k, st, job, op, agents)
   shop.work(i, k, agents)
   local help = shop.help(i, k)
   while help do
-    local who, held = plant.crews:gather({name = help.part .. " for " .. op.name, crew = person(),
+    local who, held = plant.crews:gather({name = help.part .. " for " .. op.name, crew = person(help.part),
                                           skill = help.skill}, st, job)
     shop.assist(i, k, who)
     plant.crews:release(held)

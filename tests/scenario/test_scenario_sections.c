@@ -630,9 +630,9 @@ static void test_sections_vision_arm_warns_at_optimistic_defaults(void **state)
 }
 
 /*
- * A learning robot's rescue needs a worker with its rescue_by skill
- * (operator unless written), its programming one with programming.by:
- * refused at the block when the fleet has none.
+ * A learning robot's rescue needs a worker or a humanoid with its
+ * rescue_by skill (operator unless written), its programming a worker
+ * with programming.by: refused at the block when the fleet has none.
  */
 static void test_sections_rescue_and_programming_need_a_person(void **state)
 {
@@ -640,9 +640,9 @@ static void test_sections_rescue_and_programming_need_a_person(void **state)
     (void)state;
     expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1,\n"
                            "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n",
-                           "t.yaml:12:16: a rescue of fleet entry 'picker' (rescue_by) needs 1 person (worker) with "
-                           "skill 'operator' but the fleet has 0; add a worker with that skill, or name another in "
-                           "'rescue_by'");
+                           "t.yaml:12:16: a rescue of fleet entry 'picker' (rescue_by) needs 1 rescuer (worker or "
+                           "humanoid) with skill 'operator' but the fleet has 0; add a worker or humanoid with that "
+                           "skill, or name another in 'rescue_by'");
     expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1, programming: {method: teach_pendant}}\n"
                            "  - {name: oper, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [operator]}\n",
                            "t.yaml:11:64: programming fleet entry 'picker' (programming.by) needs 1 person (worker) "
@@ -654,6 +654,15 @@ static void test_sections_rescue_and_programming_need_a_person(void **state)
                 "  - {name: f, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [fitter]}\n");
     assert_string_equal(c->fleet.types[1].learning.rescue_by, "fitter");
     sf_scenario_config_free(c);
+    /* a humanoid with the skill may rescue; it may not program */
+    sf_scenario_config_free(load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1,\n"
+                                    "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n"
+                                    "  - {name: hand, kind: humanoid, count: 1, home: a, speed: 1 m/s, skills: [operator]}\n"));
+    expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1, programming: {method: teach_pendant}}\n"
+                           "  - {name: hand, kind: humanoid, count: 1, home: a, speed: 1 m/s, skills: [engineer]}\n",
+                           "t.yaml:11:64: programming fleet entry 'picker' (programming.by) needs 1 person (worker) "
+                           "with skill 'engineer' but the fleet has 0; add a worker with that skill (an engineer or "
+                           "operator), or name another in 'by'");
 }
 
 /*

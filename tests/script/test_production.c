@@ -572,6 +572,26 @@ static void test_a_rescue_and_a_programming_take_a_person(void **state)
 }
 
 /*
+ * A humanoid with the skill rescues as a person would (rescue_humanoid.yaml):
+ * it walks its 11 s, is there at 41 s, rescues exactly the 3 min
+ * rescue_time (not scaled by its time_factor) and the part is done at 221 s.
+ */
+static void test_a_humanoid_rescues_a_robot(void **state)
+{
+    struct watch r;
+    int st;
+    sf_session *s = open_run("tests/script/data/rescue_humanoid.yaml", &r, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_int_equal(r.completed_at[1], S(221));
+    assert_int_equal(r.first_work[1], S(41));
+    assert_int_equal(r.worked[1], S(180));
+    assert_true(fabs(kpi(s, "learning_rescues", "picker") - 1) < 1e-12);
+    sf_session_free(s);
+}
+
+/*
  * Supervision as a crew need (supervised_pair.yaml, supervised_pair2.yaml,
  * supervised_break.yaml, worked out in them): with one supervisor
  * watching one robot at a time, two 60 s operations released together
@@ -665,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
         cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
         cmocka_unit_test(test_supervision_is_a_crew_need),
+        cmocka_unit_test(test_a_humanoid_rescues_a_robot),
         cmocka_unit_test(test_team_carries_do_not_deadlock),
         cmocka_unit_test(test_a_crew_repair_waits_for_its_shift_or_the_call_out),
         cmocka_unit_test(test_a_rescue_and_a_programming_take_a_person),
