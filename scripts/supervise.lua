@@ -12,8 +12,8 @@
 --
 -- Supervisors are taken from the crews (crew.lua) as a crew of one at a
 -- console: when a supervised agent waits and no present supervisor of
--- its entry has a free place, the first free person who qualifies is
--- gathered. A supervisor shows as working while it watches at least one
+-- its pool (the entries with the same `by` and N) has a free place, the
+-- first free person who qualifies is gathered. A supervisor shows as working while it watches at least one
 -- agent (so it is held: no other crew takes it) and is released, free for
 -- other work, when it watches none. One whose shift or break begins takes
 -- no new agents: it sees the operations in hand through, then goes off
