@@ -156,6 +156,9 @@ static void supervision(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_
         cost_rate(v, cost, &t->supervision_cost);
     t->supervise_at = sf_v_place(v, n);
     sf_v_string(v, sf_ynode_get(n, "by", NULL), "by", &t->supervise_by);
+    if (t->supervise_by && t->supervise_per != floor(t->supervise_per))
+        sf_v_error(v, sf_ynode_get(n, "per", NULL), "%s: a supervisor watches a whole number of robots at once ('per' "
+                                                    "with 'by'); this is %g", what, t->supervise_per);
     if (t->supervise_by && cost)
         sf_v_error(v, cost, "%s: supervision 'by' people of the fleet takes no cost_per_hour: they are paid as "
                             "their fleet entry (cost_per_hour there); hint: drop one of 'by' and 'cost_per_hour'",

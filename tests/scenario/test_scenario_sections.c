@@ -552,6 +552,9 @@ static void test_sections_supervision_by_people_of_the_fleet(void **state)
                            "t.yaml:11:77: supervision of fleet entry 'h' is by 'teleop', but the fleet has no fleet "
                            "entry and no worker with that skill; hint: name a fleet entry of kind worker, or a skill "
                            "of the workers ('skills' of a worker entry)");
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 2, home: a, speed: 1 m/s, supervision: {per: 1.5, by: op}}\n",
+                           "t.yaml:11:83: fleet entry 'h': a supervisor watches a whole number of robots at once "
+                           "('per' with 'by'); this is 1.5");
     expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 2, home: a, speed: 1 m/s, supervision: {per: 2, by: h}}\n",
                            "t.yaml:11:77: supervision of fleet entry 'h' is by 'h', a fleet entry of kind humanoid: a "
                            "supervisor is a person; hint: name a fleet entry of kind worker, or a skill of the workers");
