@@ -18,8 +18,9 @@
 -- oldest request it qualifies for, as if it had just offered itself.
 --
 -- A chosen member gets a task {place, station, arrived, released}: it
--- goes to the place, says it has arrived, works (the station puts it in
--- the working state while the clock runs) and waits to be released.
+-- goes to the place (none: a console, where it stays), says it has
+-- arrived, works (the station puts it in the working state while the
+-- clock runs) and waits to be released.
 --
 -- A crew that carries a unit (a product's transport by people) is
 -- gathered the same way with a destination (`to`): each member takes the
@@ -72,7 +73,8 @@ function M.new()
     local best, best_d
     for k, w in ipairs(crews.idle) do
       if fits(w.agent, need, skill, r.station) then
-        local d = w.agent:kind() == "arm" and 0 or shop.distance(w.agent:node(), r.station.place)
+        -- an arm, or a task at a console (no place: nobody walks), is as near as any
+        local d = (w.agent:kind() == "arm" or not r.station.place) and 0 or shop.distance(w.agent:node(), r.station.place)
         if d and (not best_d or d < best_d) then best, best_d = k, d end
       end
     end
@@ -170,7 +172,7 @@ end
 -- Do one task: go to the station (arms are there), say so, work, wait to be released.
 -- A carrying task: take the unit in hand, say so, carry it when told, set it down.
 function M.serve(agent, task)
-  if agent:kind() ~= "arm" and agent:node() ~= task.place then agent:move_to(task.place) end
+  if agent:kind() ~= "arm" and task.place and agent:node() ~= task.place then agent:move_to(task.place) end
   if task.to then agent:pick(0) end
   task.arrived:succeed()
   if task.to then

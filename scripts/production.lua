@@ -18,7 +18,10 @@
 -- people is a crew (crew.lua) that walks to the unit and carries it.
 --
 -- Failures that need a repair crew are taken in order of failure by one
--- process, which gathers the crew for each.
+-- process, which gathers the crew for each. Supervised robots (supervise.lua)
+-- each take a supervisor's place before the work and give it back after.
+
+local supervise = require("supervise")
 
 local M = {}
 
@@ -70,8 +73,12 @@ local function moves(plant, gathering)
   end)
 end
 
--- A person (a worker) with `skill`, for a robot's programming or rescue (shop.help).
-local function person()
+-- Who with `skill` does a robot's programming (a person, a worker) or rescue (a worker or a humanoid: a
+-- pair of hands at the cell) for shop.help.
+local function person(part)
+  if part == "rescue" then
+    return {{count = 1, label = "rescuer (worker or humanoid)", kinds = {"worker", "humanoid"}, types = {}}}
+  end
   return {{count = 1, label = "person (worker)", kinds = {"worker"}, types = {}}}
 end
 
@@ -82,7 +89,7 @@ local function work(plant, i, k, st, job, op, agents)
   shop.work(i, k, agents)
   local help = shop.help(i, k)
   while help do
-    local who, held = plant.crews:gather({name = help.part .. " for " .. op.name, crew = person(),
+    local who, held = plant.crews:gather({name = help.part .. " for " .. op.name, crew = person(help.part),
                                           skill = help.skill}, st, job)
     shop.assist(i, k, who)
     plant.crews:release(held)
@@ -106,7 +113,9 @@ local function stations(plant, routing, sequence)
           local op = routing[job.product][job.op]
           local agents, held
           if #op.crew > 0 then agents, held = plant.crews:gather(op, st, job) end
+          local seats = plant.supervision:acquire(agents) -- supervise.lua: a supervisor's place each
           work(plant, i, k, st, job, op, agents)
+          plant.supervision:release(seats)
           if held then plant.crews:release(held) end
           if shop.slot_result(i, k) == "good" then shop.unload(i, k) end
         end
@@ -137,6 +146,7 @@ end
 -- Returns whether any crew is needed (the agents that make crews must then run their behaviours).
 function M.start(plant, sequence)
   local routing, crews_needed, carried = M.needs()
+  plant.supervision = plant.supervision or supervise.new(plant.crews)
   local gathering = sim.resource{capacity = 1, name = "carries gathering a team"}
   if carried then moves(plant, gathering) end
   stations(plant, routing, sequence)

@@ -14,10 +14,12 @@
 
 /* ---- KPIs -------------------------------------------------------------- */
 
+/* An agent's busy states; wait_person is an agent held until a supervisor has a place for it, not busy. */
 static bool busy_state(int s)
 {
     return s != SF_STATE_IDLE && s != SF_STATE_CHARGING && s != SF_STATE_FAILED && s != SF_STATE_OFF_SHIFT &&
-           s != SF_STATE_ON_BREAK && s != SF_STATE_STARVED && s != SF_STATE_BLOCKED && s != SF_STATE_WAIT_TRANSPORT;
+           s != SF_STATE_ON_BREAK && s != SF_STATE_STARVED && s != SF_STATE_BLOCKED && s != SF_STATE_WAIT_TRANSPORT &&
+           s != SF_STATE_WAIT_PERSON;
 }
 
 static double total_time(const sf_metrics_entity *x)
@@ -150,10 +152,11 @@ static int type_kpis(const sf_metrics *m, size_t type, const char *cur, sf_kpis 
     *presence = total_time(&sum) - sum.time[SF_STATE_OFF_SHIFT];
     ADD("utilisation", name, 100 * ratio(busy_time(&sum), *presence), "%", false);
     ADD("presence", name, *presence / SF_SECONDS_PER_HOUR, "h", false);
-    /* its supervisors' hours: one person for every `per` of them while they are busy */
-    *supervision = m->cfg->fleet.types[type].supervise_per > 0
-                       ? busy_time(&sum) / m->cfg->fleet.types[type].supervise_per : 0;
-    if (m->cfg->fleet.types[type].supervise_per > 0)
+    /* its supervisors' hours: one person for every `per` of them while they are busy; counted on the side
+       only without `by` (supervisors of the fleet are counted as its people already) */
+    bool overhead = m->cfg->fleet.types[type].supervise_per > 0 && !m->cfg->fleet.types[type].supervise_by;
+    *supervision = overhead ? busy_time(&sum) / m->cfg->fleet.types[type].supervise_per : 0;
+    if (overhead)
         ADD("supervision_hours", name, *supervision / SF_SECONDS_PER_HOUR, "h", false);
     ADD("energy_grid", name, sum.grid / 3.6e6, "kWh", false);
     if (m->cfg->fleet.types[type].battery.present) /* into its batteries and spare packs; the rest of energy_charging is lost */

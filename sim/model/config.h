@@ -286,6 +286,10 @@ typedef struct sf_cfg_agent_type {
        are busy, paid supervision_cost per s; counted in the human hours and labour cost. 0 = none */
     double supervise_per;
     double supervision_cost;
+    /* `by`: a fleet entry of workers or a skill of workers; then supervision is a crew need of its operations
+       (scripts/supervise.lua) by people of the fleet, not counted on the side. NULL = counted only */
+    const char *supervise_by;
+    sf_cfg_place supervise_at; /* the `supervision` block, for check's messages */
     sf_cfg_place at;
 } sf_cfg_agent_type;
 

@@ -118,6 +118,15 @@ int sf_world_move_to(sf_world *w, uint32_t agent, uint32_t node);
 int sf_world_pick(sf_world *w, uint32_t agent, double height);
 int sf_world_drop(sf_world *w, uint32_t agent, double height);
 int sf_world_pause(sf_world *w, uint32_t agent, sf_time dt);
+/*
+ * Show an agent that stands between activities as `s`: SF_STATE_WORKING
+ * (power working: a supervisor watching robots from a console),
+ * SF_STATE_WAIT_PERSON (power idle: a robot held until a supervisor has a
+ * place for it) or SF_STATE_IDLE; under repair it shows `s` once back.
+ * SF_EINVAL for another state, an agent out of range or one busy with an
+ * activity (docs/production.md, "Humanoids at their own pace").
+ */
+int sf_world_hold(sf_world *w, uint32_t agent, sf_state s);
 /* SF_EINVAL without a battery, for a fraction outside (0, 1] or a charger power <= 0. */
 int sf_world_charge(sf_world *w, uint32_t agent, double to_fraction, double charger_power);
 /*

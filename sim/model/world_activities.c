@@ -34,6 +34,14 @@ int sf_world_move_to(sf_world *w, uint32_t id, uint32_t node)
     return rc;
 }
 
+int sf_world_hold(sf_world *w, uint32_t id, sf_state s)
+{
+    if (!idle_agent(w, id) || (s != SF_STATE_WORKING && s != SF_STATE_WAIT_PERSON && s != SF_STATE_IDLE))
+        return SF_EINVAL;
+    sf__world_show(w, id, s == SF_STATE_WORKING ? SF_POWER_WORKING : SF_POWER_IDLE, s);
+    return SF_OK;
+}
+
 /* A timed activity; one started under repair (a pick, drop or charge) waits for the repair, then takes all of dt. */
 int sf__world_timed(sf_world *w, uint32_t id, sf_activity what, sf_time dt, sf_power_state s, sf_state st)
 {

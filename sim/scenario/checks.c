@@ -113,26 +113,54 @@ static void mark_group(const sf_cfg_layout *L, int g, bool *served)
             served[L->stations[i].node] = true;
 }
 
+/* The stations of the operations agent type t (a) can be in the crew of; an arm's own station only. */
+static void mark_operations(const sf_scenario_config *c, const sf_cfg_agent_type *a, size_t t, bool *served)
+{
+    const sf_cfg_layout *L = &c->layout;
+
+    for (size_t p = 0; p < c->n_products; p++)
+        for (size_t o = 0; o < c->products[p].n_ops; o++) {
+            const sf_cfg_operation *op = &c->products[p].ops[o];
+            bool in = false;
+            for (size_t k = 0; !in && op->group >= 0 && has_skill(a, op->skill) && k < op->n_crew; k++)
+                in = crew_lists(&op->crew[k], a, t);
+            if (in && a->kind != SF_AGENT_ARM)
+                mark_group(L, op->group, served);
+            else if (in && a->home_station >= 0 && L->stations[a->home_station].group_index == op->group &&
+                     L->stations[a->home_station].node >= 0)
+                served[L->stations[a->home_station].node] = true;
+        }
+}
+
+/*
+ * A worker type (a) with a robot's `rescue_by` or `programming.by` skill
+ * (check_helpers) walks to the stations where that robot works.
+ */
+static void mark_helped(const sf_scenario_config *c, const sf_cfg_agent_type *a, bool *served)
+{
+    for (size_t r = 0; r < c->fleet.n_types; r++) {
+        const sf_cfg_agent_type *R = &c->fleet.types[r];
+        if ((R->learning.on && R->learning.rescue_time > 0 && has_skill(a, R->learning.rescue_by)) ||
+            (R->programming.on && R->programming.time > 0 && has_skill(a, R->programming.by)))
+            mark_operations(c, R, r, served);
+    }
+}
+
 /*
  * The nodes worker type t (a) walks to: the stations of the operations
- * and repairs it can be in the crew of, and, when it carries a product,
- * that product's docks and stations.
+ * and repairs it can be in the crew of, of the robots it rescues or
+ * programs, and, when it carries a product, that product's docks and
+ * stations.
  */
 static void mark_served(const sf_scenario_config *c, const sf_cfg_agent_type *a, size_t t, bool *served)
 {
     const sf_cfg_layout *L = &c->layout;
 
+    mark_operations(c, a, t, served);
+    mark_helped(c, a, served);
     for (size_t p = 0; p < c->n_products; p++) {
         const sf_cfg_product *pr = &c->products[p];
         bool carries = false;
-        for (size_t o = 0; o < pr->n_ops; o++) {
-            const sf_cfg_operation *op = &pr->ops[o];
-            bool in = false;
-            for (size_t k = 0; !in && op->group >= 0 && has_skill(a, op->skill) && k < op->n_crew; k++)
-                in = crew_lists(&op->crew[k], a, t);
-            if (in)
-                mark_group(L, op->group, served);
-        }
         for (size_t k = 0; k < pr->transport.n_crew && has_skill(a, pr->transport.skill); k++)
             carries |= crew_lists(&pr->transport.crew[k], a, t);
         if (!carries)
@@ -333,22 +361,24 @@ static void check_repairs(sf_vctx *v)
 }
 
 /*
- * The people a robot calls (docs/production.md): a learning robot's rescue
- * (`rescue_by`) and its programming (`programming.by`) each need one
- * worker with that skill, checked as an operation's crew.
+ * Whom a robot calls (docs/production.md): a learning robot's rescue
+ * (`rescue_by`) needs one worker or humanoid with that skill, its
+ * programming (`programming.by`) one worker, checked as an operation's crew.
  */
 static void check_helpers(sf_vctx *v)
 {
     const sf_scenario_config *c = v->cfg;
     sf_cfg_crew_need person = {.label = "person (worker)", .count = 1, .kinds = 1u << SF_AGENT_WORKER};
+    sf_cfg_crew_need rescuer = {.label = "rescuer (worker or humanoid)", .count = 1,
+                                .kinds = 1u << SF_AGENT_WORKER | 1u << SF_AGENT_HUMANOID};
 
     for (size_t i = 0; i < c->fleet.n_types; i++) {
         const sf_cfg_agent_type *a = &c->fleet.types[i];
         char name[200];
         if (a->learning.on && a->learning.rescue_time > 0) {
             snprintf(name, sizeof name, "a rescue of fleet entry '%s' (rescue_by)", a->name);
-            check_crew(v, &(sf_cfg_operation){.crew = &person, .n_crew = 1, .skill = a->learning.rescue_by, .group = -1},
-                       a->learning.at, name, "; add a worker with that skill, or name another in 'rescue_by'");
+            check_crew(v, &(sf_cfg_operation){.crew = &rescuer, .n_crew = 1, .skill = a->learning.rescue_by, .group = -1},
+                       a->learning.at, name, "; add a worker or humanoid with that skill, or name another in 'rescue_by'");
         }
         if (a->programming.on && a->programming.time > 0) {
             snprintf(name, sizeof name, "programming fleet entry '%s' (programming.by)", a->name);
@@ -356,6 +386,42 @@ static void check_helpers(sf_vctx *v)
                        a->programming.at, name, "; add a worker with that skill (an engineer or operator), or name "
                                                 "another in 'by'");
         }
+    }
+}
+
+/*
+ * Supervision as a crew need (`supervision.by`, docs/production.md): a
+ * fleet entry of workers, else a skill of the fleet's workers; at least
+ * one person of it.
+ */
+static void check_supervision(sf_vctx *v)
+{
+    const sf_cfg_fleet *f = &v->cfg->fleet;
+
+    for (size_t t = 0; t < f->n_types; t++) {
+        const sf_cfg_agent_type *a = &f->types[t];
+        const sf_cfg_agent_type *entry = NULL;
+        long people = 0;
+        if (!a->supervise_by)
+            continue;
+        for (size_t i = 0; i < f->n_types && !entry; i++)
+            if (strcmp(f->types[i].name, a->supervise_by) == 0)
+                entry = &f->types[i];
+        if (entry && entry->kind != SF_AGENT_WORKER) {
+            sf_v_error_place(v, a->supervise_at,
+                             "supervision of fleet entry '%s' is by '%s', a fleet entry of kind %s: a supervisor is "
+                             "a person; hint: name a fleet entry of kind worker, or a skill of the workers",
+                             a->name, entry->name, sf_agent_kind_name(entry->kind));
+            continue;
+        }
+        for (size_t i = 0; i < f->n_types; i++)
+            if (entry ? &f->types[i] == entry : f->types[i].kind == SF_AGENT_WORKER && has_skill(&f->types[i], a->supervise_by))
+                people += f->types[i].count;
+        if (people == 0)
+            sf_v_error_place(v, a->supervise_at,
+                             "supervision of fleet entry '%s' is by '%s', but the fleet has no %s; hint: name a fleet "
+                             "entry of kind worker, or a skill of the workers ('skills' of a worker entry)",
+                             a->name, a->supervise_by, entry ? "person in that entry" : "fleet entry and no worker with that skill");
     }
 }
 
@@ -514,6 +580,7 @@ void sf_v_model_checks(sf_vctx *v)
     check_operations(v);
     check_repairs(v);
     check_helpers(v);
+    check_supervision(v);
     check_transport(v);
     check_racks(v);
     check_batteries(v);

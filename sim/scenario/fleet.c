@@ -135,11 +135,13 @@ static void cost_rate(sf_vctx *v, const sf_ynode *cost, double *out)
 /*
  * `supervision: {per: N, cost_per_hour: C}`: one person, not in the fleet
  * (a supervisor or teleoperator), for every N of the entry's agents while
- * they are busy, paid C; humanoids and arms only.
+ * they are busy, paid C; humanoids and arms only. With `by` (a fleet
+ * entry of workers or a skill, resolved by checks.c) instead of C: a crew
+ * need, people of the fleet who are paid as their entry.
  */
 static void supervision(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_agent_type *t)
 {
-    static const char *const keys[] = {"per", "cost_per_hour", NULL};
+    static const char *const keys[] = {"per", "cost_per_hour", "by", NULL};
     const sf_ynode *cost;
 
     if (!n || !sf_v_map(v, n, keys, "supervision"))
@@ -152,6 +154,15 @@ static void supervision(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_
     sf_v_qty(v, sf_v_need(v, n, "per", "supervision"), "per", SF_DIM_NONE, 0, 10000, true, &t->supervise_per);
     if ((cost = sf_ynode_get(n, "cost_per_hour", NULL)))
         cost_rate(v, cost, &t->supervision_cost);
+    t->supervise_at = sf_v_place(v, n);
+    sf_v_string(v, sf_ynode_get(n, "by", NULL), "by", &t->supervise_by);
+    if (t->supervise_by && t->supervise_per != floor(t->supervise_per))
+        sf_v_error(v, sf_ynode_get(n, "per", NULL), "%s: a supervisor watches a whole number of robots at once ('per' "
+                                                    "with 'by'); this is %g", what, t->supervise_per);
+    if (t->supervise_by && cost)
+        sf_v_error(v, cost, "%s: supervision 'by' people of the fleet takes no cost_per_hour: they are paid as "
+                            "their fleet entry (cost_per_hour there); hint: drop one of 'by' and 'cost_per_hour'",
+                   what);
 }
 
 /* Every value d can give is above 0 (a bounded or positive distribution with a positive low end). */

@@ -407,6 +407,37 @@ static int l_agent_rest(lua_State *L)
     return await(L, S, id, sf_world_rest(w, id), "rest");
 }
 
+/*
+ * agent:hold(state): show the agent, between activities, as "working" (a
+ * supervisor at its console), "wait_person" (a robot waiting for a
+ * supervisor's place) or "idle" (model/world.h, sf_world_hold).
+ */
+static int l_agent_hold(lua_State *L)
+{
+    static const char *const names[] = {"idle", "working", "wait_person", NULL};
+    static const sf_state states[] = {SF_STATE_IDLE, SF_STATE_WORKING, SF_STATE_WAIT_PERSON};
+    sf_world *w = sf__world_of(L);
+    uint32_t id = sf__check_agent(L, 1);
+    int s = luaL_checkoption(L, 2, NULL, names);
+
+    if (sf_world_hold(w, id, states[s]) != SF_OK)
+        return luaL_error(L, "hold: agent '%s' is busy", sf_world_agent(w, id)->name);
+    return 0;
+}
+
+/* agent:supervision(): per, by of its fleet entry's supervision as a crew need; nil without `by`. */
+static int l_agent_supervision(lua_State *L)
+{
+    const sf_agent *a = sf_world_agent(sf__world_of(L), sf__check_agent(L, 1));
+    const sf_cfg_agent_type *T = &sf__config_of(L)->fleet.types[a->type];
+
+    if (!T->supervise_by)
+        return 0;
+    lua_pushnumber(L, T->supervise_per);
+    lua_pushstring(L, T->supervise_by);
+    return 2;
+}
+
 /* agent:gone(): has it left the plant (model/world.h, sf_world_presence)? */
 static int l_agent_gone(lua_State *L)
 {
@@ -501,6 +532,7 @@ void sf__open_agents(lua_State *L, sf_script *S)
                                        {"down", l_agent_down},       {"repaired", l_agent_repaired},
                                        {"wait_idle", l_agent_wait_idle},
                                        {"gone", l_agent_gone},
+                                       {"hold", l_agent_hold},       {"supervision", l_agent_supervision},
                                        {"__tostring", l_agent_tostring}, {NULL, NULL}};
     static const luaL_Reg shop[] = {{"agent", l_shop_agent}, {"agents", l_shop_agents}, {NULL, NULL}};
     uint32_t n = sf_world_agent_count(S->shop.world);

@@ -232,6 +232,52 @@ static void test_checks_a_station_people_cannot_reach_round_a_fence(void **state
 }
 
 /*
+ * Whom a robot calls walks too: the packing station at `z` is worked by a
+ * learning arm alone, and the operator who rescues it (rescue_by operator)
+ * or the engineer who programs it cannot reach it past the welding arm's
+ * fence: refused at the person's entry; with the walkway it checks.
+ */
+#define HELPED_PLANT(walkway, skill, picker)                                                                      \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes: [{name: a, at: [0, 0]}, {name: m, at: [10, 0]}, {name: z, at: [20, 0]}, {name: cell, at: [10, 1]},"  \
+    " {name: s1, at: [0, -3]}, {name: s2, at: [20, -3]}]\n"                                                        \
+    "  segments: [{path: [a, m, z]}, {path: [m, cell]}" walkway "]\n"                                             \
+    "  stations: [{name: weld1, group: weld, node: cell}, {name: pack1, group: pack, node: z}]\n"                 \
+    "fleet:\n"                                                                                                     \
+    "  - {name: op, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [" skill "]}\n"                        \
+    "  - {name: welder, kind: arm, count: 1, home: weld1, reach: 1.5 m, skills: [welding]}\n"                     \
+    "  - {name: picker, kind: arm, count: 1, home: pack1, reach: 1.5 m, skills: [packing], " picker "}\n"         \
+    "products:\n"                                                                                                  \
+    "  - {name: p, routing: [{station: weld, crew: {arm: 1}, skill: welding, time: 1 min},"                        \
+    " {station: pack, crew: {arm: 1}, skill: packing, time: 1 min}]}\n"
+
+#define RESCUED "learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}"
+#define PROGRAMMED "programming: {method: teach_pendant}"
+
+static void test_checks_a_rescuer_or_programmer_must_reach_the_robot(void **state)
+{
+    static const char *const msg = "t.yaml:7:12: station 'pack1' (node 'z') cannot be reached on foot from 'a', the "
+                                   "home of op: every way crosses a fenced robot's reach or a robots_only zone; hint: "
+                                   "route an aisle round the fence, at least the robot's reach from its station "
+                                   "(docs/safety.md)";
+    sf_diags d;
+    (void)state;
+    sf_diags_init(&d);
+    assert_null(load_text(HELPED_PLANT("", "operator", RESCUED), &d));
+    expect_diag(&d, msg);
+    assert_int_equal(sf_diags_count(&d), 1);
+    sf_diags_close(&d);
+    sf_diags_init(&d);
+    assert_null(load_text(HELPED_PLANT("", "engineer", PROGRAMMED), &d));
+    expect_diag(&d, msg);
+    assert_int_equal(sf_diags_count(&d), 1);
+    sf_diags_close(&d);
+    sf_scenario_config_free(load_ok(HELPED_PLANT(", {path: [a, s1, s2, z]}", "operator", RESCUED)));
+    sf_scenario_config_free(load_ok(HELPED_PLANT(", {path: [a, s1, s2, z]}", "engineer", PROGRAMMED)));
+}
+
+/*
  * A guarded station is walked to, not through: the operator's home is the
  * welding arm's own station node `m`, in the middle of the line a-m-z, so
  * it reaches both its stations (a walk may start at a guarded station) but
@@ -278,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_checks_an_operation_no_crew_can_perform),
         cmocka_unit_test(test_checks_a_battery_without_a_charger),
         cmocka_unit_test(test_checks_a_transport_no_carrier_can_do),
+        cmocka_unit_test(test_checks_a_rescuer_or_programmer_must_reach_the_robot),
         cmocka_unit_test(test_checks_a_product_family_has_a_name_of_its_own),
         cmocka_unit_test(test_checks_do_not_run_on_a_scenario_with_section_problems),
         cmocka_unit_test(test_checks_a_station_people_cannot_reach_round_a_fence),

@@ -534,6 +534,37 @@ static void test_sections_time_factor_and_optimistic_defaults(void **state)
                            "spread around a value, 'lognorm(1.2, 0.2)' or 'tri(1, 1.2, 1.6)' rather than 'norm')");
 }
 
+/*
+ * Supervision as a crew need: `by` a fleet entry of workers or a skill of
+ * the workers is read; one naming nothing in the fleet, an entry that is
+ * not of people, or given with a cost_per_hour (the people are paid as
+ * their entry) is refused at the block with a hint.
+ */
+static void test_sections_supervision_by_people_of_the_fleet(void **state)
+{
+    sf_scenario_config *c;
+    (void)state;
+    c = load_ok(BASE "  - {name: h, kind: humanoid, count: 2, home: a, speed: 1 m/s, supervision: {per: 2, by: op}}\n");
+    assert_string_equal(c->fleet.types[1].supervise_by, "op");
+    assert_true(near(c->fleet.types[1].supervise_per, 2));
+    sf_scenario_config_free(c);
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 2, home: a, speed: 1 m/s, supervision: {per: 2, by: teleop}}\n",
+                           "t.yaml:11:77: supervision of fleet entry 'h' is by 'teleop', but the fleet has no fleet "
+                           "entry and no worker with that skill; hint: name a fleet entry of kind worker, or a skill "
+                           "of the workers ('skills' of a worker entry)");
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 2, home: a, speed: 1 m/s, supervision: {per: 1.5, by: op}}\n",
+                           "t.yaml:11:83: fleet entry 'h': a supervisor watches a whole number of robots at once "
+                           "('per' with 'by'); this is 1.5");
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 2, home: a, speed: 1 m/s, supervision: {per: 2, by: h}}\n",
+                           "t.yaml:11:77: supervision of fleet entry 'h' is by 'h', a fleet entry of kind humanoid: a "
+                           "supervisor is a person; hint: name a fleet entry of kind worker, or a skill of the workers");
+    expect_load_fails_with(BASE "  - {name: h, kind: humanoid, count: 2, home: a, speed: 1 m/s,\n"
+                                "     supervision: {per: 2, by: op, cost_per_hour: 36 EUR/h}}\n",
+                           "t.yaml:12:51: fleet entry 'h': supervision 'by' people of the fleet takes no cost_per_hour: "
+                           "they are paid as their fleet entry (cost_per_hour there); hint: drop one of 'by' and "
+                           "'cost_per_hour'");
+}
+
 #define DAY_SHIFT "shifts: {calendar: [{name: day, days: daily, start: 06:00, end: 22:00}], rosters: {op: day}}\n"
 
 /* on_call: read into the failure; with a crew too; refused for an on-site entry that is always there. */
@@ -602,9 +633,9 @@ static void test_sections_vision_arm_warns_at_optimistic_defaults(void **state)
 }
 
 /*
- * A learning robot's rescue needs a worker with its rescue_by skill
- * (operator unless written), its programming one with programming.by:
- * refused at the block when the fleet has none.
+ * A learning robot's rescue needs a worker or a humanoid with its
+ * rescue_by skill (operator unless written), its programming a worker
+ * with programming.by: refused at the block when the fleet has none.
  */
 static void test_sections_rescue_and_programming_need_a_person(void **state)
 {
@@ -612,9 +643,9 @@ static void test_sections_rescue_and_programming_need_a_person(void **state)
     (void)state;
     expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1,\n"
                            "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n",
-                           "t.yaml:12:16: a rescue of fleet entry 'picker' (rescue_by) needs 1 person (worker) with "
-                           "skill 'operator' but the fleet has 0; add a worker with that skill, or name another in "
-                           "'rescue_by'");
+                           "t.yaml:12:16: a rescue of fleet entry 'picker' (rescue_by) needs 1 rescuer (worker or "
+                           "humanoid) with skill 'operator' but the fleet has 0; add a worker or humanoid with that "
+                           "skill, or name another in 'rescue_by'");
     expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1, programming: {method: teach_pendant}}\n"
                            "  - {name: oper, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [operator]}\n",
                            "t.yaml:11:64: programming fleet entry 'picker' (programming.by) needs 1 person (worker) "
@@ -626,6 +657,15 @@ static void test_sections_rescue_and_programming_need_a_person(void **state)
                 "  - {name: f, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [fitter]}\n");
     assert_string_equal(c->fleet.types[1].learning.rescue_by, "fitter");
     sf_scenario_config_free(c);
+    /* a humanoid with the skill may rescue; it may not program */
+    sf_scenario_config_free(load_ok(BASE "  - {name: picker, kind: arm, count: 1, home: s1,\n"
+                                    "     learning: {success_first: 60 %, success_limit: 95 %, scale: 100, rescue_time: 3 min}}\n"
+                                    "  - {name: hand, kind: humanoid, count: 1, home: a, speed: 1 m/s, skills: [operator]}\n"));
+    expect_load_fails_with(BASE "  - {name: picker, kind: arm, count: 1, home: s1, programming: {method: teach_pendant}}\n"
+                           "  - {name: hand, kind: humanoid, count: 1, home: a, speed: 1 m/s, skills: [engineer]}\n",
+                           "t.yaml:11:64: programming fleet entry 'picker' (programming.by) needs 1 person (worker) "
+                           "with skill 'engineer' but the fleet has 0; add a worker with that skill (an engineer or "
+                           "operator), or name another in 'by'");
 }
 
 /*
@@ -686,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_sections_energy_safety_and_output_errors),
         cmocka_unit_test(test_sections_large_scenarios_load_in_bounded_time),
         cmocka_unit_test(test_sections_time_factor_and_optimistic_defaults),
+        cmocka_unit_test(test_sections_supervision_by_people_of_the_fleet),
         cmocka_unit_test(test_sections_on_call_repairs),
         cmocka_unit_test(test_sections_repairs_need_a_crew_by_default),
         cmocka_unit_test(test_sections_vision_arm_warns_at_optimistic_defaults),

@@ -571,6 +571,72 @@ static void test_a_rescue_and_a_programming_take_a_person(void **state)
     sf_session_free(rescue);
 }
 
+/*
+ * A humanoid with the skill rescues as a person would (rescue_humanoid.yaml):
+ * it walks its 11 s, is there at 41 s, rescues exactly the 3 min
+ * rescue_time (not scaled by its time_factor) and the part is done at 221 s.
+ */
+static void test_a_humanoid_rescues_a_robot(void **state)
+{
+    struct watch r;
+    int st;
+    sf_session *s = open_run("tests/script/data/rescue_humanoid.yaml", &r, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(s), SF_OK);
+    assert_int_equal(r.completed_at[1], S(221));
+    assert_int_equal(r.first_work[1], S(41));
+    assert_int_equal(r.worked[1], S(180));
+    assert_true(fabs(kpi(s, "learning_rescues", "picker") - 1) < 1e-12);
+    sf_session_free(s);
+}
+
+/*
+ * Supervision as a crew need (supervised_pair.yaml, supervised_pair2.yaml,
+ * supervised_break.yaml, worked out in them): with one supervisor
+ * watching one robot at a time, two 60 s operations released together
+ * end at 60 and 120 s, one humanoid waiting exactly 60 s in wait_person,
+ * and the supervisor (who never walks) watches 120 s; watching two at
+ * once both end at 60 s and it watches 60 s. A teleoperator whose break
+ * begins mid-operation sees it through (done at 120 s) and the next part
+ * waits for its return at 360 s: done at 480 s, the humanoid waiting
+ * 240 s, the operator watching 240 s; its labour is its presence, 1/6 h
+ * and 6 EUR at 36 EUR/h, nothing counted on the side.
+ */
+static void test_supervision_is_a_crew_need(void **state)
+{
+    struct watch a, b, c;
+    int st;
+    sf_session *one = open_run("tests/script/data/supervised_pair.yaml", &a, &st);
+    sf_session *two = open_run("tests/script/data/supervised_pair2.yaml", &b, &st);
+    sf_session *away = open_run("tests/script/data/supervised_break.yaml", &c, &st);
+    (void)state;
+
+    assert_int_equal(sf_session_run(one), SF_OK);
+    assert_int_equal(sf_session_run(two), SF_OK);
+    assert_int_equal(sf_session_run(away), SF_OK);
+    assert_int_equal(a.completed_at[1] + a.completed_at[2], S(180));
+    assert_int_equal(a.completed_at[1] > a.completed_at[2] ? a.completed_at[1] : a.completed_at[2], S(120));
+    assert_int_equal(a.worked[2], S(120));
+    assert_true(a.seen_work[2]);
+    assert_int_equal(a.first_work[2], 0); /* at its console from 0 s, 10 m away: no walk */
+    assert_true(fabs(kpi(one, "time_wait_person", "ha") + kpi(one, "time_wait_person", "hb") - 60 / 3600.0) < 1e-12);
+    assert_int_equal(b.completed_at[1], S(60));
+    assert_int_equal(b.completed_at[2], S(60));
+    assert_int_equal(b.worked[2], S(60));
+    assert_true(fabs(kpi(two, "time_wait_person", "ha") + kpi(two, "time_wait_person", "hb")) < 1e-12);
+    assert_int_equal(c.completed_at[1], S(120));
+    assert_int_equal(c.completed_at[2], S(480));
+    assert_int_equal(c.worked[0], S(240));
+    assert_int_equal(c.worked[1], S(240));
+    assert_true(fabs(kpi(away, "time_wait_person", "h") - 240 / 3600.0) < 1e-12);
+    assert_true(fabs(kpi(away, "worker_hours", "") - 1 / 6.0) < 1e-12);
+    assert_true(fabs(kpi(away, "cost_labour", "") - 6) < 1e-9);
+    sf_session_free(one);
+    sf_session_free(two);
+    sf_session_free(away);
+}
+
 /* Carries by two people that start together gather in turn instead of deadlocking (see the scenario). */
 static void test_team_carries_do_not_deadlock(void **state)
 {
@@ -618,6 +684,8 @@ int main(void)
         cmocka_unit_test(test_carried_line_keeps_its_books),
         cmocka_unit_test(test_a_failed_worker_is_passed_over_until_repaired),
         cmocka_unit_test(test_a_second_wait_for_a_repair_is_refused),
+        cmocka_unit_test(test_supervision_is_a_crew_need),
+        cmocka_unit_test(test_a_humanoid_rescues_a_robot),
         cmocka_unit_test(test_team_carries_do_not_deadlock),
         cmocka_unit_test(test_a_crew_repair_waits_for_its_shift_or_the_call_out),
         cmocka_unit_test(test_a_rescue_and_a_programming_take_a_person),
