@@ -123,6 +123,7 @@ end
 -- Repairs that need a crew (a failure's `crew`): one process takes them in order of failure.
 local function repairs(plant)
   local all = shop.stations()
+  if #all == 0 and not shop.repairs_need_crews() then return end
   sim.spawn("repairs", function()
     while true do
       local r = shop.next_repair()

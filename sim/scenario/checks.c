@@ -508,6 +508,40 @@ static void check_travel_times(sf_vctx *v)
 }
 
 /*
+ * A failed agent never repairs itself: an agent failure's crew must be met
+ * without the failing agent, when its fleet entry is one the crew may take
+ * (check_repairs has said so already when the fleet has nobody at all).
+ */
+static void check_agent_repairs_others(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+
+    for (size_t i = 0; i < c->n_failures; i++) {
+        const sf_cfg_failure *f = &c->failures[i];
+        const sf_cfg_agent_type *failing;
+        if (f->target_kind != SF_FAIL_AGENT_TYPE || f->target < 0)
+            continue;
+        failing = &c->fleet.types[f->target];
+        for (size_t k = 0; k < f->repair.n_crew; k++) {
+            const sf_cfg_crew_need *cn = &f->repair.crew[k];
+            long avail = 0;
+            if (!crew_lists(cn, failing, (size_t)f->target) || !has_skill(failing, f->repair.skill))
+                continue;
+            for (size_t t = 0; t < c->fleet.n_types; t++)
+                if (crew_lists(cn, &c->fleet.types[t], t) && has_skill(&c->fleet.types[t], f->repair.skill) &&
+                    c->fleet.types[t].kind != SF_AGENT_ARM)
+                    avail += c->fleet.types[t].count;
+            if (avail >= cn->count && avail - 1 < cn->count)
+                sf_v_error_place(v, f->at, "the repair of failure '%s' needs %d %s%s%s%s besides the failed %s "
+                                 "'%s', but the fleet has %ld in all; a failed agent never repairs itself: add "
+                                 "maintenance people, or write 'repair: none'", f->name, cn->count, cn->label,
+                                 f->repair.skill ? " with skill '" : "", f->repair.skill ? f->repair.skill : "",
+                                 f->repair.skill ? "'" : "", sf_agent_kind_name(failing->kind), failing->name, avail);
+        }
+    }
+}
+
+/*
  * Nodes people of a repair crew `op` can walk to: from the home of every
  * worker or humanoid type that may be in it (listed, with its skill), as
  * people go round fences (sf_safety_fences). NULL when out of memory.
@@ -598,6 +632,7 @@ void sf_v_model_checks(sf_vctx *v)
     check_operations(v);
     check_repairs(v);
     check_agent_repairs_reach(v);
+    check_agent_repairs_others(v);
     check_helpers(v);
     check_transport(v);
     check_racks(v);

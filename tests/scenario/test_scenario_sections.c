@@ -633,8 +633,9 @@ static void test_sections_rescue_and_programming_need_a_person(void **state)
  * (worker or humanoid) with skill maintenance; `repair: none` keeps
  * nobody in particular; an agent's mode gets the same (and takes a crew
  * or a skill written). Without anyone with the skill, check says so at
- * the failure with a hint, for a station's and an agent's; `repair: none`
- * with a crew is refused.
+ * the failure with a hint, for a station's and an agent's, and for an
+ * agent's also when the failing agent is the only one who could repair
+ * it; `repair: none` with a crew is refused.
  */
 static void test_sections_repairs_need_a_crew_by_default(void **state)
 {
@@ -670,6 +671,13 @@ static void test_sections_repairs_need_a_crew_by_default(void **state)
                            "needs 1 person (worker or humanoid) with skill 'maintenance' but the fleet has 0; add "
                            "maintenance people (a worker with skills: [maintenance] and shifts or on_call covering the "
                            "plant's hours) or write 'repair: none'");
+    /* the failed agent never repairs itself: the only fitter cannot repair the fitter */
+    expect_load_fails_with(BASE "  - {name: fitter, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [maintenance]}\n"
+                           "failures:\n"
+                           "  - {name: g, agents: fitter, mtbf: 10 h, mttr: 1 h}\n",
+                           "t.yaml:13:12: the repair of failure 'g' needs 1 person (worker or humanoid) with skill "
+                           "'maintenance' besides the failed worker 'fitter', but the fleet has 1 in all; a failed "
+                           "agent never repairs itself: add maintenance people, or write 'repair: none'");
     /* a crew or a skill written for it are taken: a crew of two workers, or one welder */
     c = load_ok(BASE "failures:\n"
                 "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h, crew: {worker: 1}}\n"
