@@ -779,7 +779,7 @@ sf_mover_spot sf_movers_rest_spot(const sf_movers *ms, uint32_t id)
     sf_mover_spot p = {m->node, m->node, 0, 0};
     uint32_t arc;
 
-    if (sf__movers_live(m)) { /* moving or braking: where its motion ends */
+    if (sf__movers_live(m) && m->motion.nlegs > 0) { /* moving or braking: where its motion ends */
         uint32_t leg = sf_motion_leg_at(&m->motion, m->motion.end);
         arc = m->route.arcs[m->base + leg];
         p.into = m->motion.length - m->motion.leg_start_s[leg] + (leg == 0 ? m->offset : 0);
