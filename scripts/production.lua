@@ -113,8 +113,9 @@ local function stations(plant, routing, sequence)
   end
 end
 
--- Where the crew of a repair goes: the station, or, for an agent's failure, the place it stands at or last
--- passed (an arm's station), named after the agent; the crew walks `r.walk` metres on from there (shop.repair).
+-- Where the crew of a repair goes: the station, or, for an agent's failure, the node it stands at (an arm's
+-- station) or the nearer end of the aisle it stopped on, named after the agent; the crew walks `r.walk` metres
+-- on from there along the aisle (shop.repair).
 local function repair_site(all, r)
   if r.station then return all[r.station], "repair of " .. all[r.station].name end
   return {name = r.agent:name(), place = r.place}, "repair of " .. r.agent:name()

@@ -496,7 +496,8 @@ static int build_modes(sf_failures *f)
         for (uint32_t a = 0; a < f->nagents; a++)
             f->namodes += applies_to_agent(&cfg->failures[c], f->agent_type[a]);
     f->block = SF_PARTS(SF_PART(f->smodes, f->nsmodes), SF_PART(f->amodes, f->namodes), SF_PART(f->st, f->nst),
-                        SF_PART(f->st_busy, f->nst), SF_PART(f->ag, f->nagents), SF_PART(f->repairs, f->nsmodes + f->namodes),
+                        SF_PART(f->st_busy, f->nst), SF_PART(f->ag, f->nagents),
+                        SF_PART(f->repairs, f->nsmodes + f->namodes),
                         SF_PART(f->called, cfg->fleet.n_types));
     if (!f->block)
         return SF_ENOMEM;

@@ -590,13 +590,19 @@ static void check_agent_repairs_reach(sf_vctx *v)
     sf_safety_fences(c, seg, node);
     for (size_t i = 0; i < c->n_failures; i++) {
         const sf_cfg_failure *f = &c->failures[i];
-        const sf_cfg_agent_type *a = f->target_kind == SF_FAIL_AGENT_TYPE && f->target >= 0 ? &c->fleet.types[f->target] : NULL;
-        int at = !a ? -1 : a->kind == SF_AGENT_ARM ? (a->home_station >= 0 ? L->stations[a->home_station].node : -1) : a->home;
+        const sf_cfg_agent_type *a =
+            f->target_kind == SF_FAIL_AGENT_TYPE && f->target >= 0 ? &c->fleet.types[f->target] : NULL;
+        int at = !a                        ? -1
+                 : a->kind != SF_AGENT_ARM ? a->home
+                 : a->home_station >= 0    ? L->stations[a->home_station].node
+                                           : -1;
         bool vehicle = a && (a->kind == SF_AGENT_FORKLIFT || a->kind == SF_AGENT_AGV), *stops, *walks;
         if (!a || a->count == 0 || f->repair.n_crew == 0 || at < 0)
             continue;
-        if (!(stops = vehicle ? reachable(v, at) : sf_calloc(L->n_nodes + 1, sizeof *stops)))
+        if (!(stops = vehicle ? reachable(v, at) : sf_calloc(L->n_nodes + 1, sizeof *stops))) {
+            v->oom = true;
             goto done;
+        }
         stops[at] = true;
         if (!(walks = crew_walks_to(v, &f->repair, seg, node))) {
             free(stops);
