@@ -124,18 +124,27 @@ local function stations(plant, routing, sequence)
   end
 end
 
+-- Where the crew of a repair goes: the station, or, for an agent's failure, the node it stands at (an arm's
+-- station) or the nearer end of the aisle it stopped on, named after the agent; the crew walks `r.walk` metres
+-- on from there along the aisle (shop.repair).
+local function repair_site(all, r)
+  if r.station then return all[r.station], "repair of " .. all[r.station].name end
+  return {name = r.agent:name(), place = r.place}, "repair of " .. r.agent:name()
+end
+
 -- Repairs that need a crew (a failure's `crew`): one process takes them in order of failure.
 local function repairs(plant)
   local all = shop.stations()
-  if #all == 0 then return end
+  if #all == 0 and not shop.repairs_need_crews() then return end
   sim.spawn("repairs", function()
     while true do
       local r = shop.next_repair()
-      sim.spawn("repair of " .. all[r.station].name, function()
+      local site, what = repair_site(all, r)
+      sim.spawn(what, function()
         local job = {number = 0}
         local agents, held = plant.crews:gather({name = "repair " .. r.failure, crew = r.crew, skill = r.skill},
-                                                all[r.station], job)
-        shop.repair(r.mode, agents)
+                                                site, job)
+        shop.repair(r.mode, agents, r.walk)
         plant.crews:release(held)
       end)
     end

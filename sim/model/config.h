@@ -439,7 +439,7 @@ typedef struct sf_cfg_failure {
     sf_dist mttr;    /* time to repair, s */
     bool busy_time;  /* mtbf counts working time only (else calendar time) */
     bool restart;    /* an interrupted operation starts again after repair (else it resumes) */
-    sf_cfg_operation repair; /* stations: the crew (and skill) a repair needs; n_crew 0 = none (`repair: none`) */
+    sf_cfg_operation repair; /* the crew (and skill) a station's or agent's repair needs; 0 = none (`repair: none`) */
     bool default_crew;       /* the crew was not written: one person with skill SF_MAINTENANCE_SKILL */
     /* on call (model/failures.h): while the fleet entries `on_site` are off shift by their rosters, a repair starts
        `call_out` later (or when it comes on shift, if sooner), but for a share `remote` of repairs, done

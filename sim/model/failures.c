@@ -26,13 +26,13 @@ struct fclock {
     sf_time busy_left; /* busy basis: busy time to the next failure */
     sf_time busy_since;
     sf_event_id fail_ev, repair_ev;
+    bool awaiting_crew; /* failed, its repair crew not there yet */
+    uint32_t crew[CREW_MAX], ncrew;
 };
 
 struct smode {
     struct fclock c;
     uint32_t station;
-    bool awaiting_crew; /* failed, its repair crew not there yet */
-    uint32_t crew[CREW_MAX], ncrew;
 };
 
 struct amode {
@@ -65,7 +65,8 @@ struct sf_failures {
     struct owner *st, *ag;
     uint8_t *st_busy;     /* per station: working or in setup, as told */
     uint32_t nst, nagents;
-    uint32_t *repairs;    /* station modes waiting for a repair crew, oldest first (each at most once) */
+    uint32_t *repairs;    /* modes waiting for a repair crew, oldest first (each at most once): station modes, then
+                             agent modes numbered from nsmodes */
     sf_failures_callouts *called; /* per fleet entry: crew repairs done by a person called out */
     uint32_t nrepairs;
     bool repair_asked;    /* someone waits in sf_failures_next_repair */
@@ -211,6 +212,51 @@ static int repair_alone(sf_failures *f, struct fclock *c, uint32_t kind, uint32_
     return repair_starts(f, c, wait, kind, target, &len);
 }
 
+/*
+ * A failure whose repair needs a crew (mode `qid` of the repair queue):
+ * done remotely or by someone called out, it starts after the call-out
+ * and takes nobody from the floor; else it waits in the queue for its
+ * crew (sf_failures_repair), and whoever asked for the next one is told.
+ */
+static void crew_repair(sf_failures *f, struct fclock *c, uint32_t kind, uint32_t target, uint32_t qid)
+{
+    int rc;
+    bool remote, called;
+    sf_time len, wait = call_out(f, c, &remote, &called);
+
+    if (remote || called) { /* done from afar, or by someone called out: nobody is taken from the floor */
+        if ((rc = repair_starts(f, c, wait, kind, target, &len)) != SF_OK)
+            sf_kernel_fail(f->k, rc);
+        if (called) {
+            f->called[c->f->on_site[0]].repairs++;
+            f->called[c->f->on_site[0]].time += wait + len;
+        }
+        return;
+    }
+    c->awaiting_crew = true;
+    if (f->nrepairs == f->nsmodes + f->namodes) { /* cannot happen: a mode fails again only once repaired */
+        sf_kernel_fail(f->k, SF_EINVAL);
+        return;
+    }
+    f->repairs[f->nrepairs++] = qid;
+    if (f->repair_asked && f->h.repair) {
+        f->repair_asked = false;
+        f->h.repair(f->h.ctx, UINT32_MAX);
+    }
+}
+
+/* A crew repair is over (clock c, mode `qid`): its crew stops working and the waiting caller is told. */
+static void crew_done(sf_failures *f, struct fclock *c, uint32_t qid)
+{
+    if (c->ncrew == 0)
+        return;
+    if (f->h.crew)
+        f->h.crew(f->h.ctx, c->crew, c->ncrew, false);
+    c->ncrew = 0;
+    if (f->h.repair)
+        f->h.repair(f->h.ctx, qid);
+}
+
 /* A repair is over: the next failure, on the calendar at once, on busy time while its owner is busy. */
 static void clock_repaired(sf_failures *f, struct fclock *c, bool owner_busy, uint32_t kind, uint32_t target)
 {
@@ -261,31 +307,9 @@ static void on_station_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     o->failures++;
     if (o->down++ == 0)
         tell(f, SF_ENTITY_STATION, m->station, true, m->c.f->restart);
-    if (m->c.f->repair.n_crew > 0) { /* the repair starts when its crew is there (sf_failures_repair) */
-        bool remote, called;
-        sf_time len, wait = call_out(f, &m->c, &remote, &called);
-        if (remote || called) { /* done from afar, or by someone called out: nobody is taken from the floor */
-            if ((rc = repair_starts(f, &m->c, wait, f->kind_srepair, ev->target, &len)) != SF_OK)
-                sf_kernel_fail(k, rc);
-            if (called) {
-                f->called[m->c.f->on_site[0]].repairs++;
-                f->called[m->c.f->on_site[0]].time += wait + len;
-            }
-            return;
-        }
-        m->awaiting_crew = true;
-        if (f->nrepairs == f->nsmodes) { /* cannot happen: a mode fails again only once repaired */
-            sf_kernel_fail(k, SF_EINVAL);
-            return;
-        }
-        f->repairs[f->nrepairs++] = ev->target;
-        if (f->repair_asked && f->h.repair) {
-            f->repair_asked = false;
-            f->h.repair(f->h.ctx, UINT32_MAX);
-        }
-        return;
-    }
-    if ((rc = repair_alone(f, &m->c, f->kind_srepair, ev->target)) != SF_OK)
+    if (m->c.f->repair.n_crew > 0)
+        crew_repair(f, &m->c, f->kind_srepair, ev->target, ev->target);
+    else if ((rc = repair_alone(f, &m->c, f->kind_srepair, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
 }
 
@@ -296,13 +320,7 @@ static void on_station_repair(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     m->c.repair_ev = 0;
-    if (m->ncrew > 0) { /* the repair crew is done */
-        if (f->h.crew)
-            f->h.crew(f->h.ctx, m->crew, m->ncrew, false);
-        m->ncrew = 0;
-        if (f->h.repair)
-            f->h.repair(f->h.ctx, ev->target);
-    }
+    crew_done(f, &m->c, ev->target);
     if (m->c.f->busy_time)
         m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
     if (--f->st[m->station].down == 0)
@@ -321,22 +339,43 @@ int sf_failures_next_repair(sf_failures *f, uint32_t *mode)
     return 0;
 }
 
+/* The clock of queue mode `qid` (a station mode, or an agent mode numbered from nsmodes), its event kind and target. */
+static struct fclock *queued(sf_failures *f, uint32_t qid, uint32_t *kind, uint32_t *target)
+{
+    if (qid < f->nsmodes) {
+        *kind = f->kind_srepair;
+        *target = qid;
+        return &f->smodes[qid].c;
+    }
+    if (qid - f->nsmodes >= f->namodes)
+        return NULL;
+    *kind = f->kind_arepair;
+    *target = qid - f->nsmodes;
+    return &f->amodes[*target].c;
+}
+
 int sf_failures_repair(sf_failures *f, uint32_t mode, const uint32_t *crew, uint32_t ncrew)
 {
-    struct smode *m;
+    return sf_failures_repair_after(f, mode, crew, ncrew, 0);
+}
 
-    if (mode >= f->nsmodes || !(m = &f->smodes[mode])->awaiting_crew || ncrew > CREW_MAX)
+int sf_failures_repair_after(sf_failures *f, uint32_t mode, const uint32_t *crew, uint32_t ncrew, sf_time walk)
+{
+    uint32_t kind, target;
+    struct fclock *c = queued(f, mode, &kind, &target);
+
+    if (!c || !c->awaiting_crew || ncrew > CREW_MAX)
         return SF_EINVAL;
-    for (uint32_t c = 0; c < ncrew; c++)
-        if (crew[c] >= f->nagents)
+    for (uint32_t i = 0; i < ncrew; i++)
+        if (crew[i] >= f->nagents)
             return SF_EINVAL;
-    m->awaiting_crew = false;
-    m->ncrew = ncrew;
-    memcpy(m->crew, crew, ncrew * sizeof *crew);
+    c->awaiting_crew = false;
+    c->ncrew = ncrew;
+    memcpy(c->crew, crew, ncrew * sizeof *crew);
     if (f->h.crew && ncrew > 0)
-        f->h.crew(f->h.ctx, m->crew, m->ncrew, true);
+        f->h.crew(f->h.ctx, c->crew, c->ncrew, true);
     sf_time len;
-    if (repair_starts(f, &m->c, 0, f->kind_srepair, mode, &len) != SF_OK)
+    if (repair_starts(f, c, walk, kind, target, &len) != SF_OK)
         return SF_ERANGE;
     return 0;
 }
@@ -384,7 +423,9 @@ static void on_agent_fail(sf_kernel *k, void *ctx, const sf_event *ev)
     m->c.busy_left = 0;
     f->ag[m->agent].failures++;
     agent_down(f, m->agent, m->c.f->restart);
-    if ((rc = repair_alone(f, &m->c, f->kind_arepair, ev->target)) != SF_OK)
+    if (m->c.f->repair.n_crew > 0)
+        crew_repair(f, &m->c, f->kind_arepair, ev->target, f->nsmodes + ev->target);
+    else if ((rc = repair_alone(f, &m->c, f->kind_arepair, ev->target)) != SF_OK)
         sf_kernel_fail(k, rc);
 }
 
@@ -395,6 +436,7 @@ static void on_agent_repair(sf_kernel *k, void *ctx, const sf_event *ev)
 
     (void)k;
     m->c.repair_ev = 0;
+    crew_done(f, &m->c, f->nsmodes + ev->target);
     if (m->c.f->busy_time)
         m->c.busy_left = seconds(sf_dist_sample(&m->c.f->mtbf, &m->c.up));
     agent_up(f, m->agent);
@@ -454,7 +496,8 @@ static int build_modes(sf_failures *f)
         for (uint32_t a = 0; a < f->nagents; a++)
             f->namodes += applies_to_agent(&cfg->failures[c], f->agent_type[a]);
     f->block = SF_PARTS(SF_PART(f->smodes, f->nsmodes), SF_PART(f->amodes, f->namodes), SF_PART(f->st, f->nst),
-                        SF_PART(f->st_busy, f->nst), SF_PART(f->ag, f->nagents), SF_PART(f->repairs, f->nsmodes),
+                        SF_PART(f->st_busy, f->nst), SF_PART(f->ag, f->nagents),
+                        SF_PART(f->repairs, f->nsmodes + f->namodes),
                         SF_PART(f->called, cfg->fleet.n_types));
     if (!f->block)
         return SF_ENOMEM;
@@ -555,6 +598,17 @@ sf_failures_callouts sf_failures_called_out(const sf_failures *f, int type)
 }
 
 uint32_t sf_failures_station_modes(const sf_failures *f) { return f ? f->nsmodes : 0; }
+
+uint32_t sf_failures_modes(const sf_failures *f) { return f ? f->nsmodes + f->namodes : 0; }
+
+bool sf_failures_agent_mode(const sf_failures *f, uint32_t mode, uint32_t *agent, const sf_cfg_failure **cfg)
+{
+    if (!f || mode < f->nsmodes || mode - f->nsmodes >= f->namodes)
+        return false;
+    *agent = f->amodes[mode - f->nsmodes].agent;
+    *cfg = f->amodes[mode - f->nsmodes].c.f;
+    return true;
+}
 
 bool sf_failures_mode(const sf_failures *f, uint32_t mode, uint32_t *station, const sf_cfg_failure **cfg)
 {

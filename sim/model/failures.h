@@ -25,8 +25,9 @@
  * (remote, or by a person called out) takes nobody from the floor; a
  * called-out one is booked to the on-site entry (sf_failures_called_out:
  * the wait and the repair, counted when the station fails).
- * A station failure with a repair `crew` otherwise
- * waits for it: the caller takes the oldest waiting repair
+ * A station's or an agent's failure with a repair `crew` otherwise
+ * waits for it (an agent's modes are numbered after the stations' in the
+ * queue): the caller takes the oldest waiting repair
  * (sf_failures_next_repair), gathers the crew and starts the repair
  * (sf_failures_repair); the crew works meanwhile (`crew` hook).
  *
@@ -116,6 +117,8 @@ void sf_failures_agent_busy(void *failures, uint32_t agent, bool busy);
  */
 int sf_failures_next_repair(sf_failures *f, uint32_t *mode);
 int sf_failures_repair(sf_failures *f, uint32_t mode, const uint32_t *crew, uint32_t ncrew);
+/* The same, the crew working `walk` (its last stretch on foot to a failed agent) before the repair's mttr. */
+int sf_failures_repair_after(sf_failures *f, uint32_t mode, const uint32_t *crew, uint32_t ncrew, sf_time walk);
 /* Crew repairs done by a person of fleet entry `type` called out: how many, and their hours (call-out and repair). */
 typedef struct sf_failures_callouts {
     uint64_t repairs;
@@ -125,5 +128,9 @@ sf_failures_callouts sf_failures_called_out(const sf_failures *f, int type);
 /* Station failure modes: how many, and the station and failure of one (false out of range). */
 uint32_t sf_failures_station_modes(const sf_failures *f);
 bool sf_failures_mode(const sf_failures *f, uint32_t mode, uint32_t *station, const sf_cfg_failure **cfg);
+/* Modes of the repair queue: the stations', then the agents' (numbered from sf_failures_station_modes). */
+uint32_t sf_failures_modes(const sf_failures *f);
+/* The agent and failure of an agent mode of the repair queue (false for a station mode or out of range). */
+bool sf_failures_agent_mode(const sf_failures *f, uint32_t mode, uint32_t *agent, const sf_cfg_failure **cfg);
 
 #endif

@@ -773,6 +773,29 @@ uint32_t sf_movers_node(const sf_movers *ms, uint32_t id)
     return ms->m[id].node;
 }
 
+sf_mover_spot sf_movers_rest_spot(const sf_movers *ms, uint32_t id)
+{
+    const struct mover *m = &ms->m[id];
+    sf_mover_spot p = {m->node, m->node, 0, 0};
+    uint32_t arc;
+
+    if (sf__movers_live(m) && m->motion.nlegs > 0) { /* moving or braking: where its motion ends */
+        uint32_t leg = sf_motion_leg_at(&m->motion, m->motion.end);
+        arc = m->route.arcs[m->base + leg];
+        p.into = m->motion.length - m->motion.leg_start_s[leg] + (leg == 0 ? m->offset : 0);
+    } else if (m->state == SF_MOVER_HALTED && m->rest > 0) {
+        arc = m->route.arcs[m->i];
+        p.into = m->rest;
+    } else {
+        return p;
+    }
+    p.from = sf_network_arc_from(ms->net, arc);
+    p.to = sf_network_arc_to(ms->net, arc);
+    p.length = sf_network_segment(ms->net, sf_arc_segment(arc))->length;
+    p.into = p.into < 0 ? 0 : p.into > p.length ? p.length : p.into;
+    return p;
+}
+
 void sf_movers_position(const sf_movers *ms, uint32_t id, sf_time t, double *x, double *y, double *speed)
 {
     const struct mover *m = &ms->m[id];

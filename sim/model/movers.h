@@ -224,6 +224,14 @@ sf_mover_state sf_movers_state(const sf_movers *ms, uint32_t mover);
 uint32_t sf_movers_node(const sf_movers *ms, uint32_t mover);
 /* Exact position (metres) and speed at time `t` (>= the last event of this mover). */
 void sf_movers_position(const sf_movers *ms, uint32_t mover, sf_time t, double *x, double *y, double *speed);
+/* Where a mover stands, or comes to rest once its motion ends (a halted one braking): `into` metres along the
+ * segment from node `from` to node `to` (`length` long); at a node, from == to and into == 0. */
+typedef struct sf_mover_spot {
+    uint32_t from, to;
+    double into, length;
+} sf_mover_spot;
+sf_mover_spot sf_movers_rest_spot(const sf_movers *ms, uint32_t mover);
+
 /* Distance travelled so far, metres, and trips completed. */
 double sf_movers_distance(const sf_movers *ms, uint32_t mover, sf_time t);
 sf_traffic *sf_movers_traffic(sf_movers *ms);

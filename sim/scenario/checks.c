@@ -352,8 +352,9 @@ static void check_repairs(sf_vctx *v)
     for (size_t i = 0; i < c->n_failures; i++) {
         const sf_cfg_failure *f = &c->failures[i];
         char name[200];
-        snprintf(name, sizeof name, "the repair of failure '%s'%s", f->name,
-                 f->default_crew ? " (by default one person with skill '" SF_MAINTENANCE_SKILL "')" : "");
+        snprintf(name, sizeof name, "the repair of failure '%s'%s%s%s", f->name,
+                 f->default_crew ? " (by default one person with skill '" : "", f->default_crew ? f->repair.skill : "",
+                 f->default_crew ? "')" : "");
         check_crew(v, &f->repair, f->at, name,
                    "; add maintenance people (a worker with skills: [" SF_MAINTENANCE_SKILL
                    "] and shifts or on_call covering the plant's hours) or write 'repair: none'");
@@ -572,6 +573,129 @@ static void check_travel_times(sf_vctx *v)
     }
 }
 
+/*
+ * A failed agent never repairs itself: an agent failure's crew must be met
+ * without the failing agent, when its fleet entry is one the crew may take
+ * (check_repairs has said so already when the fleet has nobody at all).
+ */
+static void check_agent_repairs_others(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+
+    for (size_t i = 0; i < c->n_failures; i++) {
+        const sf_cfg_failure *f = &c->failures[i];
+        const sf_cfg_agent_type *failing;
+        if (f->target_kind != SF_FAIL_AGENT_TYPE || f->target < 0)
+            continue;
+        failing = &c->fleet.types[f->target];
+        for (size_t k = 0; k < f->repair.n_crew; k++) {
+            const sf_cfg_crew_need *cn = &f->repair.crew[k];
+            long avail = 0;
+            if (!crew_lists(cn, failing, (size_t)f->target) || !has_skill(failing, f->repair.skill))
+                continue;
+            for (size_t t = 0; t < c->fleet.n_types; t++)
+                if (crew_lists(cn, &c->fleet.types[t], t) && has_skill(&c->fleet.types[t], f->repair.skill) &&
+                    c->fleet.types[t].kind != SF_AGENT_ARM)
+                    avail += c->fleet.types[t].count;
+            if (avail >= cn->count && avail - 1 < cn->count)
+                sf_v_error_place(v, f->at, "the repair of failure '%s' needs %d %s%s%s%s besides the failed %s "
+                                 "'%s', but the fleet has %ld in all; a failed agent never repairs itself: add "
+                                 "maintenance people, or write 'repair: none'", f->name, cn->count, cn->label,
+                                 f->repair.skill ? " with skill '" : "", f->repair.skill ? f->repair.skill : "",
+                                 f->repair.skill ? "'" : "", sf_agent_kind_name(failing->kind), failing->name, avail);
+        }
+    }
+}
+
+/*
+ * Nodes people of a repair crew `op` can walk to: from the home of every
+ * worker or humanoid type that may be in it (listed, with its skill), as
+ * people go round fences (sf_safety_fences). NULL when out of memory.
+ */
+static bool *crew_walks_to(sf_vctx *v, const sf_cfg_operation *op, const bool *seg, const bool *node)
+{
+    const sf_scenario_config *c = v->cfg;
+    bool *all = sf_calloc(c->layout.n_nodes + 1, sizeof *all);
+
+    for (size_t t = 0; all && t < c->fleet.n_types; t++) {
+        const sf_cfg_agent_type *a = &c->fleet.types[t];
+        bool in = false, *seen;
+        for (size_t k = 0; !in && has_skill(a, op->skill) && k < op->n_crew; k++)
+            in = crew_lists(&op->crew[k], a, t);
+        if (!in || a->home < 0 || a->count == 0 || (a->kind != SF_AGENT_WORKER && a->kind != SF_AGENT_HUMANOID))
+            continue;
+        if (!(seen = reachable_by(v, a->home, seg, node))) {
+            free(all);
+            return NULL;
+        }
+        for (size_t i = 0; i < c->layout.n_nodes; i++)
+            all[i] |= seen[i];
+        free(seen);
+    }
+    if (!all)
+        v->oom = true;
+    return all;
+}
+
+/*
+ * An agent's repair crew walks to the node the failed agent stands at or
+ * last passed (docs/production.md, "Who repairs"): for a vehicle, any node
+ * it can reach from its home; for an arm, its station's; for a person, its
+ * home. Each must be reachable on foot by someone of the crew.
+ */
+static void check_agent_repairs_reach(sf_vctx *v)
+{
+    const sf_scenario_config *c = v->cfg;
+    const sf_cfg_layout *L = &c->layout;
+    bool *seg = sf_calloc(L->n_segments + 1, sizeof *seg), *node = sf_calloc(L->n_nodes + 1, sizeof *node);
+
+    if (!seg || !node) {
+        v->oom = true;
+        goto done;
+    }
+    sf_safety_fences(c, seg, node);
+    for (size_t i = 0; i < c->n_failures; i++) {
+        const sf_cfg_failure *f = &c->failures[i];
+        const sf_cfg_agent_type *a =
+            f->target_kind == SF_FAIL_AGENT_TYPE && f->target >= 0 ? &c->fleet.types[f->target] : NULL;
+        int at = !a                        ? -1
+                 : a->kind != SF_AGENT_ARM ? a->home
+                 : a->home_station >= 0    ? L->stations[a->home_station].node
+                                           : -1;
+        bool vehicle = a && (a->kind == SF_AGENT_FORKLIFT || a->kind == SF_AGENT_AGV), *stops, *walks;
+        if (!a || a->count == 0 || f->repair.n_crew == 0 || at < 0)
+            continue;
+        if (!(stops = vehicle ? reachable(v, at) : sf_calloc(L->n_nodes + 1, sizeof *stops))) {
+            v->oom = true;
+            goto done;
+        }
+        stops[at] = true;
+        if (!(walks = crew_walks_to(v, &f->repair, seg, node))) {
+            free(stops);
+            goto done;
+        }
+        bool anyone = false; /* nobody at all: check_repairs says so */
+        for (size_t n = 0; n < L->n_nodes; n++)
+            anyone |= walks[n];
+        for (size_t n = 0; anyone && n < L->n_nodes; n++)
+            if (stops[n] && !walks[n]) {
+                char place[300];
+                place_name(L, (int)n, place, sizeof place);
+                sf_v_error_place(v, f->at, "the repair of failure '%s' walks to where %s '%s' stands, but %s, where it "
+                                 "may stop, cannot be reached on foot by anyone of its crew: every way crosses a fenced "
+                                 "robot's reach or a robots_only zone; hint: open a walkway to it, or write "
+                                 "'repair: none' (recovered by nobody of the fleet)", f->name,
+                                 sf_agent_kind_name(a->kind), a->name, place);
+                break;
+            }
+        free(stops);
+        free(walks);
+    }
+done:
+    free(seg);
+    free(node);
+}
+
 void sf_v_model_checks(sf_vctx *v)
 {
     check_travel_times(v);
@@ -579,6 +703,8 @@ void sf_v_model_checks(sf_vctx *v)
     check_people_reach(v);
     check_operations(v);
     check_repairs(v);
+    check_agent_repairs_reach(v);
+    check_agent_repairs_others(v);
     check_helpers(v);
     check_supervision(v);
     check_transport(v);

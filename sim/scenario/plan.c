@@ -305,10 +305,10 @@ static void on_call(sf_vctx *v, const sf_ynode *n, const char *what, sf_cfg_fail
 
 /*
  * Who repairs a failure mode: its `crew` (and `skill`) as written; a
- * station's mode without one gets the default crew, one person (a worker
+ * station's or agent's mode without one gets the default crew, one person (a worker
  * or a humanoid) with skill `maintenance`; `repair: none` says on purpose
  * that nobody in particular repairs it (the repair starts at once). An
- * agent's mode is repaired without a crew (crews are for stations).
+ * agent's mode is repaired the same way, the crew walking to the agent.
  */
 static void repair_crew(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_failure *f)
 {
@@ -323,12 +323,7 @@ static void repair_crew(sf_vctx *v, const sf_ynode *e, const char *what, sf_cfg_
     if (none && sf_v_enum(v, none, "repair", nones, &ignored) && (crew || sf_ynode_get(e, "skill", NULL)))
         sf_v_error(v, none, "%s: 'repair: none' says nobody in particular repairs it; drop it or 'crew' and 'skill'",
                    what);
-    if (f->repair.n_crew > 0 && f->target_kind == SF_FAIL_AGENT_TYPE)
-        sf_v_error(v, crew, "%s: a repair crew is for stations; agents are repaired without one", what);
-    else if (!crew && sf_ynode_get(e, "skill", NULL) && f->target_kind == SF_FAIL_AGENT_TYPE)
-        sf_v_error(v, sf_ynode_get(e, "skill", NULL), "%s: a repair crew's skill is for stations; agents are "
-                   "repaired without a crew (docs/production.md, \"Who repairs\"): drop 'skill'", what);
-    if (none || crew || f->target_kind == SF_FAIL_AGENT_TYPE || !(f->repair.crew = sf_v_alloc(v, 1, sizeof *f->repair.crew)))
+    if (none || crew || !(f->repair.crew = sf_v_alloc(v, 1, sizeof *f->repair.crew)))
         return;
     f->repair.crew[0] = (sf_cfg_crew_need){.label = "person (worker or humanoid)", .count = 1,
                                            .kinds = 1u << SF_AGENT_WORKER | 1u << SF_AGENT_HUMANOID};

@@ -349,20 +349,51 @@ static int next_repair_k(lua_State *L, int status, lua_KContext base)
     return next_repair(L, sf__script(L));
 }
 
+/*
+ * Where failed agent `id` stands, for its repair crew (docs/production.md,
+ * "Who repairs"): the node it stands at (an arm's, its station's), or, when
+ * it stopped on a segment (a vehicle braking to a halt, a person stopped
+ * mid-walk), the nearer end of that segment, pushed as "place", and the
+ * metres on from there to it along the segment as "walk".
+ */
+static void push_spot(lua_State *L, sf_world *w, uint32_t id)
+{
+    const sf_agent *a = sf_world_agent(w, id);
+    sf_mover_spot p = {a->home, a->home, 0, 0};
+
+    if (a->mover != SF_NO_AGENT)
+        p = sf_movers_rest_spot(sf_world_movers(w), a->mover);
+    bool near_from = p.into <= p.length - p.into;
+    uint32_t node = near_from ? p.from : p.to;
+    if (node == UINT32_MAX)
+        return;
+    sf__set_string(L, "place", sf_network_node(sf_world_network(w), node)->name);
+    sf__set_number(L, "walk", near_from ? p.into : p.length - p.into);
+}
+
 static int next_repair(lua_State *L, sf_script *S)
 {
     sf_failures *fs = sf_world_failures(S->shop.world);
     const sf_scenario_config *cfg = sf_world_config(S->shop.world);
-    uint32_t mode, station;
+    uint32_t mode, station, agent;
     const sf_cfg_failure *f;
 
-    if (sf_failures_next_repair(fs, &mode) != 1 || !sf_failures_mode(fs, mode, &station, &f))
+    if (sf_failures_next_repair(fs, &mode) != 1)
         return sf__wait_for(L, S, FW_NEXT_REPAIR, 0, next_repair_k);
-    lua_createtable(L, 0, 5);
+    bool of_agent = sf_failures_agent_mode(fs, mode, &agent, &f);
+    if (!of_agent && !sf_failures_mode(fs, mode, &station, &f))
+        return sf__wait_for(L, S, FW_NEXT_REPAIR, 0, next_repair_k);
+    lua_createtable(L, 0, 7);
     lua_pushinteger(L, (lua_Integer)mode + 1);
     lua_setfield(L, -2, "mode");
-    lua_pushinteger(L, (lua_Integer)station + 1);
-    lua_setfield(L, -2, "station");
+    if (of_agent) {
+        sf__push_agent(L, agent);
+        lua_setfield(L, -2, "agent");
+        push_spot(L, S->shop.world, agent);
+    } else {
+        lua_pushinteger(L, (lua_Integer)station + 1);
+        lua_setfield(L, -2, "station");
+    }
     sf__set_string(L, "failure", f->name);
     sf__set_string(L, "skill", f->repair.skill);
     sf__push_crew(L, cfg, &f->repair);
@@ -372,8 +403,9 @@ static int next_repair(lua_State *L, sf_script *S)
 
 /*
  * shop.next_repair(): the oldest failure waiting for its repair crew,
- * {mode, station (index), failure, crew, skill}; when none waits, blocks
- * until one does and returns it.
+ * {mode, station (index), failure, crew, skill}, or for an agent's failure
+ * {mode, agent, place, walk, failure, crew, skill} (push_spot); when none
+ * waits, blocks until one does and returns it.
  */
 static int l_shop_next_repair(lua_State *L)
 {
@@ -465,20 +497,40 @@ static int l_shop_repairs_need_crews(lua_State *L)
     return 1;
 }
 
-/* shop.repair(mode, crew): the crew (a list of agents) is at the station: repair it (mttr); blocks until done. */
+/* The seconds the slowest of `crew` takes to walk `metres` (0 for none, or a crew without a walking speed). */
+static sf_time crew_walk(sf_world *w, const uint32_t *crew, uint32_t n, double metres)
+{
+    double slowest = 0;
+    sf_time t;
+
+    for (uint32_t i = 0; i < n; i++) {
+        double v = sf_world_config(w)->fleet.types[sf_world_agent(w, crew[i])->type].speed;
+        slowest = v > 0 && (slowest == 0 || v < slowest) ? v : slowest;
+    }
+    return metres > 0 && slowest > 0 && sf_time_from_seconds(metres / slowest, &t) == SF_OK ? t : 0;
+}
+
+/*
+ * shop.repair(mode, crew [, walk]): the crew (a list of agents) is at the
+ * station, or at the place of a failed agent and `walk` metres from it:
+ * it walks them (the slowest's speed) and repairs it (mttr); blocks until
+ * done.
+ */
 static int l_shop_repair(lua_State *L)
 {
     sf_script *S = sf__script(L);
-    sf_failures *fs = sf_world_failures(sf__world_of(L));
+    sf_world *w = sf__world_of(L);
+    sf_failures *fs = sf_world_failures(w);
     lua_Integer mode = luaL_checkinteger(L, 1);
+    double walk = luaL_optnumber(L, 3, 0);
     uint32_t crew[16], n;
     int rc;
 
     sf__blocking(L, S, "shop.repair");
-    luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_failures_station_modes(fs), 1, "a mode from shop.next_repair()");
+    luaL_argcheck(L, mode >= 1 && mode <= (lua_Integer)sf_failures_modes(fs), 1, "a mode from shop.next_repair()");
     luaL_checktype(L, 2, LUA_TTABLE);
     n = agent_list(L, 2, crew, "repair");
-    if ((rc = sf_failures_repair(fs, (uint32_t)mode - 1, crew, n)) < 0)
+    if ((rc = sf_failures_repair_after(fs, (uint32_t)mode - 1, crew, n, crew_walk(w, crew, n, walk))) < 0)
         return luaL_error(L, "repair: failure mode %d is not waiting for its crew", (int)mode);
     return sf__wait_for(L, S, FW_REPAIR, (uint32_t)mode - 1, NULL);
 }

@@ -152,6 +152,8 @@ const char *sf__waits_name(sf_script *S, uint32_t pid, char *buf, size_t n)
         if (sf_failures_mode(sf_world_failures(S->shop.world), id, &station, &f))
             snprintf(buf, n, "the repair of failure '%s' at station '%s'", f->name,
                      sf_world_config(S->shop.world)->layout.stations[station].name);
+        else if (sf_failures_agent_mode(sf_world_failures(S->shop.world), id, &station, &f))
+            snprintf(buf, n, "the repair of failure '%s' of agent '%s'", f->name, agent_name(S, station));
         else
             snprintf(buf, n, "a repair");
         break;
@@ -206,7 +208,7 @@ int sf__waits_init(sf_script *S, sf_world *w)
     }
     W->count[FW_AGENT] = W->count[FW_AGENT_UP] = sf_world_agent_count(w);
     W->count[FW_STEP] = slots;
-    W->count[FW_REPAIR] = sf_failures_station_modes(sf_world_failures(w));
+    W->count[FW_REPAIR] = sf_failures_modes(sf_world_failures(w));
     W->count[FW_NEXT_REPAIR] = W->count[FW_NEXT_MOVE] = 1;
     for (int k = 0; k < FW_KINDS; k++) {
         if (!(W->of[k] = sf_malloc((W->count[k] ? W->count[k] : 1) * sizeof *W->of[k])))

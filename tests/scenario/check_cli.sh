@@ -51,8 +51,8 @@ expect_line "$err" "--set fleet.reach_truck.count:1:25: count: expected a whole 
 # No silent fallback: an ssm arm no camera watches is refused by check and run, at its rule; with
 # `fallback: fenced` both warn, naming the robot, the run's report repeats it and its safety table
 # shows the mode in force beside the rule's.
-refused="$ex/minimal_plant.yaml:185:13: safety rule for 'welder': arm 'welder' cannot run ssm at station 'weld_1': no camera watches a collaborative zone there, and without sensing nobody knows where people are; add a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to run it fenced there"
-warned="$ex/minimal_plant.yaml:185:13: warning: safety rule for 'welder': arm 'welder' runs fenced, not ssm, at station 'weld_1': no camera watches a collaborative zone there (fallback: fenced)"
+refused="$ex/minimal_plant.yaml:187:13: safety rule for 'welder': arm 'welder' cannot run ssm at station 'weld_1': no camera watches a collaborative zone there, and without sensing nobody knows where people are; add a camera over a collaborative zone that holds the station, or write 'fallback: fenced' to run it fenced there"
+warned="$ex/minimal_plant.yaml:187:13: warning: safety rule for 'welder': arm 'welder' runs fenced, not ssm, at station 'weld_1': no camera watches a collaborative zone there (fallback: fenced)"
 expect_rc 1 "$ex/minimal_plant.yaml" --set safety.cameras=~
 expect_line "$err" "$refused"
 "$sf" run "$ex/minimal_plant.yaml" --set safety.cameras=~ --until 1h >"$out" 2>"$err" && fail "run accepted an unwatched ssm arm"

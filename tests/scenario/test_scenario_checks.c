@@ -217,6 +217,46 @@ static void test_checks_a_repair_crew_must_reach_its_station(void **state)
     sf_scenario_config_free(load_ok(REPAIRED_PLANT(", {path: [a, s1, s2, z]}")));
 }
 
+/*
+ * An agent's repair crew walks to where the agent stops (the node it
+ * stands at or last passed): an AGV on the aisle a-m-z, whose node `m` is
+ * within the welding arm's fenced reach (the cell 1 m off the aisle), may
+ * stop right after passing `m`, where the operator cannot walk: refused
+ * at the failure. With the cell 3 m off the aisle (out of reach), or with
+ * 'repair: none', it checks.
+ */
+#define AGV_REPAIRED_PLANT(cell, how)                                                                          \
+    "scenario: {name: t, horizon: 8 h}\n"                                                                          \
+    "layout:\n"                                                                                                    \
+    "  nodes: [{name: a, at: [0, 0]}, {name: m, at: [10, 0]}, {name: z, at: [20, 0]}, {name: cell, at: [10, " cell \
+    "]}]\n"                                                                                                        \
+    "  segments: [{path: [a, m, z]}, {path: [m, cell]}]\n"                                                        \
+    "  stations: [{name: weld1, group: weld, node: cell}]\n"                                                      \
+    "fleet:\n"                                                                                                     \
+    "  - {name: op, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [maintenance]}\n"                      \
+    "  - {name: welder, kind: arm, count: 1, home: weld1, reach: 1.5 m, skills: [welding]}\n"                     \
+    "  - {name: tugger, kind: agv, count: 1, home: z, speed: 1 m/s}\n"                                            \
+    "products:\n"                                                                                                  \
+    "  - {name: p, routing: [{station: weld, crew: {arm: 1}, skill: welding, time: 1 min}]}\n"                     \
+    "failures:\n"                                                                                                  \
+    "  - {name: flat, agents: tugger, mtbf: 8 h, mttr: 10 min" how "}\n"
+
+static void test_checks_an_agent_repair_crew_must_reach_where_it_stops(void **state)
+{
+    sf_diags d;
+    (void)state;
+    sf_diags_init(&d);
+    assert_null(load_text(AGV_REPAIRED_PLANT("1", ""), &d));
+    expect_diag(&d, "t.yaml:13:12: the repair of failure 'flat' walks to where agv 'tugger' stands, but node 'm', "
+                    "where it may stop, cannot be reached on foot by anyone of its crew: every way crosses a fenced "
+                    "robot's reach or a robots_only zone; hint: open a walkway to it, or write 'repair: none' "
+                    "(recovered by nobody of the fleet)");
+    assert_int_equal(sf_diags_count(&d), 1);
+    sf_diags_close(&d);
+    sf_scenario_config_free(load_ok(AGV_REPAIRED_PLANT("3", "")));
+    sf_scenario_config_free(load_ok(AGV_REPAIRED_PLANT("1", ", repair: none")));
+}
+
 static void test_checks_a_station_people_cannot_reach_round_a_fence(void **state)
 {
     sf_diags d;
@@ -328,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_checks_a_product_family_has_a_name_of_its_own),
         cmocka_unit_test(test_checks_do_not_run_on_a_scenario_with_section_problems),
         cmocka_unit_test(test_checks_a_station_people_cannot_reach_round_a_fence),
+        cmocka_unit_test(test_checks_an_agent_repair_crew_must_reach_where_it_stops),
         cmocka_unit_test(test_checks_a_repair_crew_must_reach_its_station),
         cmocka_unit_test(test_checks_people_cannot_walk_through_a_guarded_station),
     };

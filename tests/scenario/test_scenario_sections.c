@@ -671,9 +671,11 @@ static void test_sections_rescue_and_programming_need_a_person(void **state)
 /*
  * Who repairs: a station's failure mode without a crew gets one person
  * (worker or humanoid) with skill maintenance; `repair: none` keeps
- * nobody in particular; an agent's mode has no crew. Without anyone with
- * the skill, check says so at the failure with a hint; `repair: none`
- * with a crew is refused.
+ * nobody in particular; an agent's mode gets the same (and takes a crew
+ * or a skill written). Without anyone with the skill, check says so at
+ * the failure with a hint, for a station's and an agent's, and for an
+ * agent's also when the failing agent is the only one who could repair
+ * it; `repair: none` with a crew is refused.
  */
 static void test_sections_repairs_need_a_crew_by_default(void **state)
 {
@@ -688,7 +690,9 @@ static void test_sections_repairs_need_a_crew_by_default(void **state)
     assert_int_equal(c->failures[0].repair.crew[0].count, 1);
     assert_int_equal(c->failures[0].repair.crew[0].kinds, 1u << SF_AGENT_WORKER | 1u << SF_AGENT_HUMANOID);
     assert_string_equal(c->failures[0].repair.skill, "maintenance");
-    assert_int_equal(c->failures[1].repair.n_crew, 0);
+    assert_true(c->failures[1].default_crew); /* an agent's too: its crew walks to it */
+    assert_int_equal(c->failures[1].repair.n_crew, 1);
+    assert_string_equal(c->failures[1].repair.skill, "maintenance");
     sf_scenario_config_free(c);
     expect_load_fails_with(BASE "failures:\n"
                            "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h}\n",
@@ -700,14 +704,34 @@ static void test_sections_repairs_need_a_crew_by_default(void **state)
                            "  - {name: f, station: s1, mtbf: 10 h, mttr: 1 h, crew: {worker: 1}, repair: none}\n",
                            "t.yaml:12:78: failure 'f': 'repair: none' says nobody in particular repairs it; drop it "
                            "or 'crew' and 'skill'");
-    /* an agent's failure has no crew: neither a crew nor a crew's skill is taken silently */
+    /* an agent's failure gets the same default crew, and the same refusal without maintenance people */
     expect_load_fails_with(BASE "failures:\n"
-                           "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h, crew: {worker: 1}}\n",
-                           "t.yaml:12:56: failure 'g': a repair crew is for stations; agents are repaired without one");
+                           "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h}\n",
+                           "t.yaml:12:12: the repair of failure 'g' (by default one person with skill 'maintenance') "
+                           "needs 1 person (worker or humanoid) with skill 'maintenance' but the fleet has 0; add "
+                           "maintenance people (a worker with skills: [maintenance] and shifts or on_call covering the "
+                           "plant's hours) or write 'repair: none'");
+    /* the failed agent never repairs itself: the only fitter cannot repair the fitter */
+    expect_load_fails_with(BASE "  - {name: fitter, kind: worker, count: 1, home: a, speed: 1 m/s, skills: [maintenance]}\n"
+                           "failures:\n"
+                           "  - {name: g, agents: fitter, mtbf: 10 h, mttr: 1 h}\n",
+                           "t.yaml:13:12: the repair of failure 'g' needs 1 person (worker or humanoid) with skill "
+                           "'maintenance' besides the failed worker 'fitter', but the fleet has 1 in all; a failed "
+                           "agent never repairs itself: add maintenance people, or write 'repair: none'");
+    /* a crew or a skill written for it are taken: a crew of two workers, or one welder */
+    c = load_ok(BASE "failures:\n"
+                "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h, crew: {worker: 1}}\n"
+                "  - {name: h, agents: op, mtbf: 10 h, mttr: 1 h, repair: none}\n");
+    assert_false(c->failures[0].default_crew);
+    assert_int_equal(c->failures[0].repair.n_crew, 1);
+    assert_null(c->failures[0].repair.skill);
+    assert_int_equal(c->failures[1].repair.n_crew, 0);
+    sf_scenario_config_free(c);
     expect_load_fails_with(BASE "failures:\n"
-                           "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h, skill: maintenance}\n",
-                           "t.yaml:12:57: failure 'g': a repair crew's skill is for stations; agents are repaired "
-                           "without a crew (docs/production.md, \"Who repairs\"): drop 'skill'");
+                           "  - {name: g, agents: op, mtbf: 10 h, mttr: 1 h, skill: welding}\n",
+                           "t.yaml:12:12: the repair of failure 'g' (by default one person with skill 'welding') "
+                           "needs 1 person (worker or humanoid) with skill 'welding' but the fleet has 0; add maintenance people (a worker with skills: [maintenance] "
+                           "and shifts or on_call covering the plant's hours) or write 'repair: none'");
 }
 
 int main(void)
