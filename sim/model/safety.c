@@ -138,7 +138,7 @@ static bool violated(const sf_safety *s, uint32_t ri)
 {
     const struct robot *r = &s->robots[ri];
 
-    if (!r->working || !r->active || r->applied == STOPPED || r->mode == SF_SAFETY_PFL)
+    if (!r->working || !r->active || r->down || r->applied == STOPPED || r->mode == SF_SAFETY_PFL)
         return false;
     for (uint32_t p = 0; p < s->npeople; p++) {
         size_t k = (size_t)p * s->nrobots + ri;
@@ -160,7 +160,7 @@ static void check_violation(sf_safety *s, uint32_t ri)
     if (v == r->violating)
         return;
     if (v) {
-        r->violating_since = now;
+        r->violating_since = r->violation_began = now;
         if (now >= s->measure_from) {
             r->st.violations++;
             r->st.by_mode[r->mode].violations++;
@@ -170,6 +170,11 @@ static void check_violation(sf_safety *s, uint32_t ri)
         if (now > from) {
             r->st.violation_time += now - from;
             r->st.by_mode[r->mode].violation_time += now - from;
+        } else if (now == r->violation_began && now >= s->measure_from) {
+            /* an episode of no length (a path that only touches the boundary, a repaired robot's crew
+               leaving at the instant it is back) is none */
+            r->st.violations--;
+            r->st.by_mode[r->mode].violations--;
         }
     }
     r->violating = v;
@@ -315,8 +320,8 @@ static void fold(sf_safety *s, uint32_t pi, sf_time now)
     for (uint32_t ri = 0; ri < s->nrobots; ri++) {
         struct robot *r = &s->robots[ri];
         double d;
-        if (!r->working || r->applied == STOPPED || is_partner(r, p->agent))
-            continue; /* a robot in a protective stop is no hazard: nearness then is not separation */
+        if (!r->working || r->down || r->applied == STOPPED || is_partner(r, p->agent))
+            continue; /* a failed robot or one in a protective stop is no hazard: nearness then is not separation */
         d = p->moving ? path_distance(p, p->fold_s, s_now, r->x, r->y) : hypot(p->x - r->x, p->y - r->y);
         d = fmax(0, d - r->reach);
         if (d < r->st.min_separation)
@@ -796,6 +801,21 @@ bool sf_safety_enter(sf_safety *s, uint32_t person, uint32_t robot)
     r->st.waits++;
     tell_state(s, person, SF_STATE_WAIT_ROBOT);
     return false;
+}
+
+void sf_safety_down(sf_safety *s, uint32_t robot, bool down)
+{
+    uint32_t ri;
+    struct robot *r = s ? robot_of(s, robot, &ri) : NULL;
+    sf_time now;
+
+    if (!r || r->down == down)
+        return;
+    now = sf_kernel_now(s->k);
+    for (uint32_t p = 0; p < s->npeople; p++) /* closest approaches up to the failure count */
+        fold(s, p, now);
+    r->down = down;
+    check_violation(s, ri);
 }
 
 void sf_safety_leave(sf_safety *s, uint32_t person, uint32_t robot)

@@ -189,6 +189,13 @@ bool sf_safety_enter(sf_safety *s, uint32_t person, uint32_t robot);
 void sf_safety_leave(sf_safety *s, uint32_t person, uint32_t robot);
 
 /*
+ * A robot fails (down) or is repaired. A failed robot stands still: people
+ * near it (its repairers) are no separation violation and do not count in
+ * its closest approaches.
+ */
+void sf_safety_down(sf_safety *s, uint32_t robot, bool down);
+
+/*
  * Statistics of a robot up to `now` (an agent that is not a robot gives
  * zeros). `now` is the kernel's time, or the end of a run: no event
  * before it may run afterwards.

@@ -29,6 +29,7 @@ struct robot {
     double v_full, v_red;  /* violation radii around the base (reach + S_p at full and reduced speed); 0: none */
     bool violating;
     sf_time violating_since;
+    sf_time violation_began; /* the episode's start (violating_since moves to a mode switch) */
     bool handover;        /* ssm partner work by hand-over (else at the collaborative speed) */
     sf_time handover_time;
     bool paused;          /* in a hand-over: rate 0 until handover_ev */
@@ -45,6 +46,7 @@ struct robot {
     sf_time outage_since;
     sf_time resume_delay;
     bool working;
+    bool down;            /* failed (sf_safety_down): standing still, no hazard to the people repairing it */
     uint32_t *partners;
     size_t npartners, cap;
     int applied;          /* the level in force */

@@ -593,10 +593,32 @@ static void agent_failed(sf_world *w, uint32_t agent, bool failed)
 }
 
 /* model/failures.h tells of every station or agent going down or up; the world acts on agents. */
+/* A robot stands still while it, or the station it belongs to (an arm's), is under repair. */
+static bool robot_down(const sf_world *w, uint32_t id)
+{
+    int st = w->cfg->fleet.types[w->agents[id].type].home_station;
+    return sf__world_agent_down(w, id) || (st >= 0 && sf_failures_down(w->failures, SF_ENTITY_STATION, (uint32_t)st));
+}
+
 static void on_failure(void *ctx, const sf_failure_change *c)
 {
-    if (c->entity == SF_ENTITY_AGENT)
-        agent_failed(ctx, c->id, c->down);
+    sf_world *w = ctx;
+    bool down;
+
+    if (c->entity == SF_ENTITY_STATION) { /* its arms stand still with it */
+        for (uint32_t i = 0; i < w->nagents; i++)
+            if (w->cfg->fleet.types[w->agents[i].type].home_station == (int)c->id)
+                sf_safety_down(w->safety, i, robot_down(w, i));
+        return;
+    }
+    if (c->entity != SF_ENTITY_AGENT)
+        return;
+    down = robot_down(w, c->id);
+    if (down) /* safety first knows it stands still; repaired, it is told last, after its state is shown */
+        sf_safety_down(w->safety, c->id, true);
+    agent_failed(w, c->id, c->down);
+    if (!down)
+        sf_safety_down(w->safety, c->id, false);
 }
 
 /* Repairs with a crew: reported as a step of station UINT32_MAX, slot = the failure mode (UINT32_MAX: one waits). */

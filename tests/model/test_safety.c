@@ -459,6 +459,54 @@ static void test_safety_fenced_reach_breached_is_a_violation(void **state)
 }
 
 /*
+ * The passer-by inside the fenced arm's reach from 10.6 s to 11.4 s (0.3 m
+ * from its base, within its 0.5 m reach) while the arm, at work from 0, is
+ * down from 5 s to 12 s, as a repairer at a failed robot: no violation and
+ * no closest approach counted (up at 11 s instead, the same walk is one
+ * violation of 0.4 s, from 11 s, with a separation of 0).
+ */
+static void test_safety_failed_robot_is_no_hazard(void **state)
+{
+    struct plant p;
+    sf_safety_stats st;
+    (void)state;
+    for (int up_at = 12; up_at >= 11; up_at--) {
+        build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 0.3, 0, false);
+        start_op(&p, 60 * S, NULL, 0);
+        assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+        assert_int_equal(sf_kernel_run_until(p.k, 5 * S), SF_OK);
+        sf_safety_down(p.s, 0, true);
+        assert_int_equal(sf_kernel_run_until(p.k, up_at * S), SF_OK);
+        sf_safety_down(p.s, 0, false);
+        assert_int_equal(sf_kernel_run(p.k), SF_OK);
+        st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+        assert_int_equal(st.violations, up_at == 12 ? 0 : 1);
+        near_ns(st.violation_time, up_at == 12 ? 0 : 0.4, "inside the reach after the repair");
+        if (up_at == 12)
+            assert_true(st.min_separation > 0);
+        else
+            assert_true(st.min_separation == 0);
+        teardown_plant(&p);
+    }
+    /* back up and down again at the same instant, at 11 s with the person inside: an episode of no length is none */
+    build(&p, SF_SAFETY_FENCED, true, 0, 5, 10, 0.3, 0, false);
+    start_op(&p, 60 * S, NULL, 0);
+    assert_int_equal(sf_movers_move_to(p.ms, 0, 1, false), SF_OK);
+    assert_int_equal(sf_kernel_run_until(p.k, 5 * S), SF_OK);
+    sf_safety_down(p.s, 0, true);
+    assert_int_equal(sf_kernel_run_until(p.k, 11 * S), SF_OK);
+    sf_safety_down(p.s, 0, false);
+    sf_safety_down(p.s, 0, true);
+    assert_int_equal(sf_kernel_run_until(p.k, 12 * S), SF_OK);
+    sf_safety_down(p.s, 0, false);
+    assert_int_equal(sf_kernel_run(p.k), SF_OK);
+    st = sf_safety_robot_stats(p.s, 0, sf_kernel_now(p.k));
+    assert_int_equal(st.violations, 0);
+    assert_int_equal(st.violation_time, 0);
+    teardown_plant(&p);
+}
+
+/*
  * A camera outage turns the zone fenced for exactly the repair time: the
  * camera fails 100 s after the start (mtbf 100 s) and is repaired 30 s
  * later (mttr 30 s), then fails again at 230 s. The ssm arm runs fenced
@@ -1482,6 +1530,7 @@ int main(void)
         cmocka_unit_test(test_safety_crossings_during_acceleration),
         cmocka_unit_test(test_safety_separation_violations_at_the_speed_the_robot_runs),
         cmocka_unit_test(test_safety_fenced_reach_breached_is_a_violation),
+        cmocka_unit_test(test_safety_failed_robot_is_no_hazard),
         cmocka_unit_test(test_safety_camera_outage_fences_the_robot_for_the_repair_time),
         cmocka_unit_test(test_safety_camera_hold_overlaps_its_failure),
         cmocka_unit_test(test_safety_fence_held_is_no_camera_outage),
