@@ -24,7 +24,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 printf '+1h set cobot_1 to pfl for 1 h\n+2h30min set cobot_2 to pfl\n+3h set cobot_2 to ssm\n' > "$tmp/switch.txt"
 "$sf" run "$plant" --until 4h > "$tmp/plain.txt" 2>&1 || fail "the plain run failed"
+# a build without the viewer cannot record ("--record needs the viewer"): the recording part below is skipped there
+viewer=true
 "$sf" run "$plant" --until 4h --instruct "$tmp/switch.txt" --record "$tmp/a.rec" > "$tmp/a.txt" 2>&1 ||
+    { grep -q 'needs the viewer' "$tmp/a.txt" && viewer=false; } ||
+    { cat "$tmp/a.txt"; fail "the run with switches failed"; }
+$viewer || "$sf" run "$plant" --until 4h --instruct "$tmp/switch.txt" > "$tmp/a.txt" 2>&1 ||
     { cat "$tmp/a.txt"; fail "the run with switches failed"; }
 "$sf" run "$plant" --until 4h --instruct "$tmp/switch.txt" > "$tmp/b.txt" 2>&1 || fail "the second run failed"
 grep -q 'switch.txt:1: "+1h set cobot_1 to pfl for 1 h" understood as: +01:00:00 set cobot_1 1 to pfl at its ssm rule.s reduced_speed for 1 h' "$tmp/a.txt" ||
@@ -49,7 +54,7 @@ done
 sed -n 's/.*understood as: //p' "$tmp/a.txt" > "$tmp/printed.txt"
 "$sf" run "$plant" --until 4h --instruct "$tmp/printed.txt" > "$tmp/c.txt" 2>&1 || fail "the printed list does not run"
 [ "$(fp "$tmp/c.txt")" = "$a" ] || fail "the printed list gives $(fp "$tmp/c.txt"), not $a"
-if "$sf" view --help 2>&1 | grep -q -- --replay; then
+if $viewer; then
     env SDL_VIDEODRIVER=dummy "$sf" view --replay "$tmp/a.rec" --quit-after 2 --instructions "$tmp/replayed.txt" \
         > "$tmp/replay.out" 2>&1 || { cat "$tmp/replay.out"; fail "the recording does not replay"; }
     [ "$(grep '^+' "$tmp/replayed.txt")" = "$(cat "$tmp/printed.txt")" ] ||
